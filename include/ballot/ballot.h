@@ -1,0 +1,23 @@
+/* ballot.h - the whole public engine API. */
+#ifndef BALLOT_BALLOT_H
+#define BALLOT_BALLOT_H
+
+#include "ballot/err.h"
+#include "ballot/buf.h"
+#include "ballot/timeutil.h"
+#include "ballot/json.h"
+#include "ballot/db.h"
+#include "ballot/member.h"
+#include "ballot/rules.h"
+#include "ballot/consultation.h"
+#include "ballot/draft.h"
+#include "ballot/reply.h"
+#include "ballot/tally.h"
+#include "ballot/decision.h"
+#include "ballot/status.h"
+#include "ballot/history.h"
+#include "ballot/audit.h"
+
+#define BALLOT_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,50 @@
+/* buf.h - the growable byte buffer with a hard size cap.
+ *
+ * A bt_buf always holds a NUL-terminated string after a successful append
+ * (data may contain NUL bytes; len counts the bytes before the terminator).
+ * When an append would exceed max, or memory runs out, the buffer is released
+ * (emptied and freed) and -1 is returned, so no caller can go on with a
+ * truncated value by accident.
+ */
+#ifndef BALLOT_BUF_H
+#define BALLOT_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct bt_buf {
+	char *data;   /* NULL until the first append */
+	size_t len;   /* bytes in use, not counting the terminating NUL */
+	size_t alloc; /* bytes allocated */
+	size_t max;   /* largest len allowed */
+	int failed;   /* set once an append failed; later appends fail too */
+} bt_buf;
+
+#define BT_BUF_DEFAULT_MAX ((size_t)64 * 1024 * 1024)
+#define BT_BUF_INIT { NULL, 0, 0, BT_BUF_DEFAULT_MAX, 0 }
+
+/* Initializes an empty buffer that may grow to max bytes (0: the default). */
+void bt_buf_init(bt_buf *b, size_t max);
+
+/* Appends n bytes; 0 on success, -1 (buffer released) when over max/OOM. */
+int bt_buf_add(bt_buf *b, const void *p, size_t n);
+int bt_buf_adds(bt_buf *b, const char *s);
+int bt_buf_addc(bt_buf *b, char c);
+int bt_buf_addf(bt_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int bt_buf_vaddf(bt_buf *b, const char *fmt, va_list ap);
+
+/* Returns the contents as a C string ("" when empty); never NULL. */
+const char *bt_buf_str(const bt_buf *b);
+
+/* Empties the buffer, keeping its memory and cap; clears the failed flag. */
+void bt_buf_reset(bt_buf *b);
+
+/* Frees the memory; the buffer is empty and reusable afterwards. */
+void bt_buf_release(bt_buf *b);
+
+/* Hands the memory to the caller (free() it); the buffer becomes empty.
+ * Returns an empty heap string for an empty buffer, NULL only on OOM. */
+char *bt_buf_detach(bt_buf *b, size_t *len);
+
+#endif

@@ -1,0 +1,56 @@
+/* db.h - the SQLite store: opening, creating, transactions, settings.
+ *
+ * One database file holds everything. It is opened in WAL mode with
+ * synchronous=FULL, foreign keys on, defensive mode, and a busy timeout; every
+ * change runs in one BEGIN IMMEDIATE transaction. The schema is versioned
+ * (PRAGMA user_version) and migrated forward on open. A file that is not a
+ * ballot database (wrong application_id, or not SQLite) is refused.
+ */
+#ifndef BALLOT_DB_H
+#define BALLOT_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ballot/err.h"
+#include "ballot/timeutil.h"
+
+typedef struct bt_db bt_db;
+
+enum {
+	BT_DB_CREATE = 1,   /* create the file when missing */
+	BT_DB_READONLY = 2  /* open for reading only */
+};
+
+/* Opens the database at path. Without BT_DB_CREATE a missing file is
+ * BT_EINPUT ("no database at ...; run ballot init"). A foreign file is
+ * BT_EINPUT. On success *out must be closed with bt_db_close. */
+int bt_db_open(const char *path, int flags, bt_db **out, bt_err *e);
+
+/* Closes the connection; NULL is accepted. */
+void bt_db_close(bt_db *db);
+
+/* Creates the database at path if it does not exist, applies the schema and
+ * loads the Member State list from members_tsv (the TSV text, len bytes).
+ * *created is 1 when it did so, 0 when a ballot database was already there
+ * (then nothing is changed). */
+int bt_db_init(const char *path, const char *members_tsv, size_t len,
+	       const char *actor, bt_time now, int *created, bt_err *e);
+
+/* 1 when the connection cannot write (read-only file or directory). */
+int bt_db_readonly(bt_db *db);
+
+/* Fails with BT_EINPUT naming the file when the database is read-only. */
+int bt_db_require_writable(bt_db *db, bt_err *e);
+
+/* The schema version the database is at. */
+int bt_db_schema_version(bt_db *db);
+
+/* Settings kept in the database. Known keys: "attachment_max" (bytes,
+ * default 20 MiB). bt_setting_set validates the key and value (BT_EINPUT). */
+int64_t bt_setting_int(bt_db *db, const char *key, int64_t dflt);
+int bt_setting_set(bt_db *db, const char *key, const char *value,
+		   const char *actor, bt_time now, bt_err *e);
+
+#define BT_ATTACHMENT_MAX_DEFAULT ((int64_t)20 * 1024 * 1024)
+
+#endif

@@ -1,0 +1,62 @@
+/* draft.h - the draft Recommendations of a consultation. */
+#ifndef BALLOT_DRAFT_H
+#define BALLOT_DRAFT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ballot/consultation.h"
+
+/* Draft states. */
+#define BT_STATE_IN_CONSULTATION "in-consultation"
+#define BT_STATE_READY "ready-for-approval"
+#define BT_STATE_NOT_READY "not-ready"
+#define BT_STATE_MORE_TIME "more-time"
+#define BT_STATE_APPROVED "approved"
+#define BT_STATE_NOT_APPROVED "not-approved"
+
+typedef struct bt_draft_spec {
+	const char *circular;
+	const char *rec;      /* e.g. "Q.5051": 1-32 of [A-Za-z0-9./_()-] */
+	const char *title;    /* required, clean UTF-8, at most 1000 bytes */
+	const char *former;   /* e.g. "Q.FW_CSM", or NULL */
+	const char *summary;  /* or NULL; newlines allowed */
+	const char *source;   /* e.g. "SG11-R25", or NULL */
+	int revised;          /* 1: draft revised Recommendation */
+	const void *text;     /* the exact draft text, or NULL */
+	size_t text_len;
+} bt_draft_spec;
+
+typedef struct bt_draft {
+	int64_t id;
+	char rec[BT_ID_MAX + 1];
+	char *title, *former, *summary, *source; /* former..source may be NULL */
+	int revised;
+	char text_sha256[65]; /* "" when no text was given */
+	char state[24];
+	char outcome[16];     /* "" until closed, then "proceed"/"not-proceed" */
+} bt_draft;
+
+typedef struct bt_draft_list {
+	bt_draft *v;
+	size_t n;
+} bt_draft_list;
+
+void bt_draft_clear(bt_draft *d);
+void bt_draft_list_free(bt_draft_list *l);
+
+/* Adds a draft to an open consultation. BT_EINPUT for an unknown or closed
+ * circular, a duplicate or malformed rec, an empty or unclean title.
+ * out (may be NULL) receives the stored draft, text hash included. */
+int bt_draft_add(bt_db *db, const bt_draft_spec *spec, const char *actor,
+		 bt_time now, bt_draft *out, bt_err *e);
+
+/* Lists the drafts of a consultation in the order they were added. */
+int bt_drafts_list(bt_db *db, const char *circular, bt_draft_list *out,
+		   bt_err *e);
+
+/* Finds a draft by rec; rec NULL picks the only draft (BT_EINPUT when there
+ * are several or none). */
+int bt_draft_find(bt_db *db, const char *circular, const char *rec,
+		  bt_draft *out, bt_err *e);
+
+#endif

@@ -1,0 +1,54 @@
+/* history.h - every reply, withdrawal, closure and decision ever recorded. */
+#ifndef BALLOT_HISTORY_H
+#define BALLOT_HISTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ballot/consultation.h"
+#include "ballot/reply.h"
+
+typedef struct bt_attachment {
+	int64_t id;
+	char role[8];      /* "comments" or "reasons" */
+	char *name;
+	char sha256[65];
+	int64_t size;
+} bt_attachment;
+
+typedef struct bt_history_item {
+	int64_t seq;            /* event number */
+	char kind[16];          /* "reply", "withdrawal", "close", "decision" */
+	char member[4];         /* "" for close */
+	char rec[BT_ID_MAX + 1];/* "" for close */
+	char what[32];          /* choice name, decision kind, or "close" */
+	bt_time received;       /* for replies and withdrawals; else recorded_at */
+	char channel[8];
+	char *signatory, *title;/* may be NULL */
+	char *detail;           /* decisions: members and notes; may be NULL */
+	/* For replies and withdrawals, judged against the deadline only:
+	 * "counted", "superseded", "withdrawn" (a reply a withdrawal removed),
+	 * "withdrawal", "late"; "" otherwise. */
+	char status[16];
+	int without_reasons;
+	char *recorded_by;
+	bt_time recorded_at;
+	int64_t reply_id;       /* 0 unless a reply or withdrawal */
+	bt_attachment *attachments;
+	size_t n_attachments;
+} bt_history_item;
+
+typedef struct bt_history {
+	bt_history_item *v;
+	size_t n;
+} bt_history;
+
+/* The history of circular (of one member when member is not NULL), in event
+ * order. */
+int bt_history_get(bt_db *db, const char *circular, const char *member,
+		   bt_history *out, bt_err *e);
+void bt_history_free(bt_history *h);
+
+/* Reads the content of attachment id into out (replacing its contents). */
+int bt_attachment_content(bt_db *db, int64_t id, bt_buf *out, bt_err *e);
+
+#endif

@@ -1,0 +1,32 @@
+/* json.h - a small JSON writer into a bt_buf, and the text checks.
+ *
+ * Output is compact and deterministic: the caller chooses the key order.
+ * Strings are escaped per RFC 8259 (control characters as \u00XX, '/' kept).
+ */
+#ifndef BALLOT_JSON_H
+#define BALLOT_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ballot/buf.h"
+
+/* Appends s as a JSON string literal (s must be valid UTF-8); NULL is null. */
+int bt_json_str(bt_buf *b, const char *s);
+
+/* Appends "key": (with a leading comma unless first). */
+int bt_json_key(bt_buf *b, const char *key, int first);
+
+/* Appends "key":"value" / "key":number / "key":true|false / "key":null. */
+int bt_json_kv_str(bt_buf *b, const char *key, const char *val, int first);
+int bt_json_kv_int(bt_buf *b, const char *key, int64_t val, int first);
+int bt_json_kv_bool(bt_buf *b, const char *key, int val, int first);
+int bt_json_kv_null(bt_buf *b, const char *key, int first);
+
+/* 1 when s[0..n) is valid UTF-8 (no overlongs, no surrogates), else 0. */
+int bt_utf8_valid(const char *s, size_t n);
+
+/* 1 when s is valid UTF-8 with no control characters (C0, DEL, C1);
+ * allow_newlines lets \n and \t through (for free text). */
+int bt_text_clean(const char *s, int allow_newlines);
+
+#endif

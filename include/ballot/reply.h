@@ -1,0 +1,85 @@
+/* reply.h - Member State replies and withdrawals.
+ *
+ * Replies are never updated or deleted: each reply or withdrawal is a new row
+ * and a new event. Which row counts is decided by the tally (tally.h).
+ */
+#ifndef BALLOT_REPLY_H
+#define BALLOT_REPLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ballot/consultation.h"
+
+typedef enum bt_choice {
+	BT_CHOICE_NONE = 0,
+	BT_AUTHORIZE = 1,               /* no comments or proposed changes */
+	BT_AUTHORIZE_WITH_COMMENTS = 2, /* comments and proposed changes attached */
+	BT_NOT_AUTHORIZE = 3,           /* reasons and possible changes attached */
+	BT_WITHDRAW = 4                 /* withdraws the member's earlier reply */
+} bt_choice;
+
+/* "authorize", "authorize-with-comments", "not-authorize", "withdraw". */
+const char *bt_choice_name(bt_choice c);
+
+/* Parses one of the names above; BT_CHOICE_NONE when unknown. */
+bt_choice bt_choice_parse(const char *s);
+
+/* 1 when c supports consideration for approval. */
+int bt_choice_supports(bt_choice c);
+
+/* Channels: "email", "fax", "post", "portal", "other". 1 when valid. */
+int bt_channel_valid(const char *s);
+
+typedef struct bt_attachment_in {
+	const char *name; /* original file name (base name), clean UTF-8 */
+	const void *data;
+	size_t len;       /* 1 .. attachment_max */
+} bt_attachment_in;
+
+typedef struct bt_reply_spec {
+	const char *circular;
+	const char *member;       /* alpha-3 or alpha-2 */
+	const char *rec;          /* NULL: the consultation's only draft */
+	bt_choice choice;
+	int has_received;         /* 0: received now */
+	bt_time received;
+	const char *channel;      /* NULL: "other" */
+	const char *signatory;    /* or NULL */
+	const char *title;        /* signatory's official title, or NULL */
+	const bt_attachment_in *attachments;
+	size_t n_attachments;
+} bt_reply_spec;
+
+/* What was recorded: enough for an acknowledgement or receipt. */
+typedef struct bt_reply_result {
+	int64_t reply_id;
+	int64_t event_seq;
+	char event_hash[65];
+	char member[4];
+	char rec[BT_ID_MAX + 1];
+	bt_choice choice;
+	bt_time received;
+	int late;           /* received after the deadline: recorded, not counted */
+	int supersedes;     /* replaces an earlier on-time reply of this member */
+	int without_reasons;/* not-authorize with no reasons attached: flagged */
+	char sha256[65];    /* SHA-256 of the event's canonical content */
+} bt_reply_result;
+
+/* Records a reply (choice 1-3) or a withdrawal (BT_WITHDRAW). Refuses with
+ * BT_EINPUT and writes nothing when: the circular, member or draft is unknown;
+ * the member is not in the electorate; no choice; received is in the future
+ * or before the circular's date; a bad channel; unclean signatory/title;
+ * an empty, unnamed or oversized attachment; attachments with "authorize" or
+ * on a withdrawal; an on-time reply after the consultation was closed; a
+ * withdrawal with no reply in force to withdraw. */
+int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor,
+		    bt_time now, bt_reply_result *out, bt_err *e);
+
+/* Imports replies from a TSV file at path (header: member, draft, choice,
+ * received, channel, attachment; attachment paths relative to the file).
+ * All or nothing in one transaction; BT_EINPUT names line, field and value.
+ * *count receives the number of replies recorded. */
+int bt_reply_import(bt_db *db, const char *circular, const char *path,
+		    const char *actor, bt_time now, size_t *count, bt_err *e);
+
+#endif

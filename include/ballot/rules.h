@@ -1,0 +1,41 @@
+/* rules.h - the approval rules as data, and their one evaluation function.
+ *
+ * A rule says which share of the counted replies must support a draft, whether
+ * that share is a strict majority, how many replies are needed at least, and
+ * what happens when no reply at all arrives.
+ */
+#ifndef BALLOT_RULES_H
+#define BALLOT_RULES_H
+
+typedef struct bt_rule {
+	const char *name;        /* "tap", "question", "deletion" */
+	const char *title;       /* human name of the procedure */
+	const char *clause;      /* e.g. "WTSA Res. 1 §9.4.5" */
+	const char *edition;     /* rule set and edition, e.g. "WTSA Res. 1 (Rev. Hammamet, 2016)" */
+	int threshold_pct;       /* share of replies that must support */
+	int strict;              /* 1: support must exceed the share; 0: reach it */
+	int min_replies;         /* fewest counted replies for a pass */
+	int no_replies_proceeds; /* outcome when there are no replies at all */
+	int period_days;         /* default consultation period; 0: until 7 working days before the meeting */
+} bt_rule;
+
+/* The rule called name, or NULL. */
+const bt_rule *bt_rule_find(const char *name);
+
+/* All rules, terminated by an entry with name NULL. */
+const bt_rule *bt_rules_all(void);
+
+/* 1 when support of replies passes r (integer arithmetic only), else 0. */
+int bt_rule_passes(const bt_rule *r, int support, int replies);
+
+/* Fewest further supporting replies (at most outstanding) that make it pass:
+ * 0 when it already passes, -1 when the outstanding members cannot. */
+int bt_rule_support_needed(const bt_rule *r, int support, int replies,
+			   int outstanding);
+
+/* Fewest further opposing replies (at most outstanding) that make it fail:
+ * 0 when it already fails, -1 when the outstanding members cannot. */
+int bt_rule_opposition_to_block(const bt_rule *r, int support, int replies,
+				int outstanding);
+
+#endif

@@ -1,0 +1,31 @@
+/* status.h - where each draft stands, for study group chairs. */
+#ifndef BALLOT_STATUS_H
+#define BALLOT_STATUS_H
+
+#include <stddef.h>
+#include "ballot/consultation.h"
+
+typedef struct bt_status_row {
+	char circular[BT_ID_MAX + 1];
+	int group;
+	char rec[BT_ID_MAX + 1];
+	char *title;
+	char state[24];
+	bt_time deadline;
+	char outcome[16];   /* frozen outcome, or "pending" while in consultation */
+	char rule[16];
+	bt_date meeting_start, meeting_end;
+	bt_date more_time_until; /* BT_DATE_NONE unless state is more-time */
+} bt_status_row;
+
+typedef struct bt_status_list {
+	bt_status_row *v;
+	size_t n;
+} bt_status_list;
+
+/* Every draft (of study group `group`, or all when group is 0), by circular
+ * and then draft order. */
+int bt_status_list_get(bt_db *db, int group, bt_status_list *out, bt_err *e);
+void bt_status_list_free(bt_status_list *l);
+
+#endif

@@ -1,0 +1,51 @@
+/* tally.h - counting the replies of a consultation under its rule.
+ *
+ * Counted, per electorate member and draft: the member's latest reply
+ * received at or before min(as_of, deadline), unless a later withdrawal (also
+ * by then) removed it. Later replies are recorded and shown, never counted.
+ */
+#ifndef BALLOT_TALLY_H
+#define BALLOT_TALLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ballot/consultation.h"
+
+typedef struct bt_draft_tally {
+	int64_t draft_id;
+	char rec[BT_ID_MAX + 1];
+	int replies;                 /* counted replies */
+	int support;                 /* authorize + authorize_with_comments */
+	int authorize, authorize_with_comments, not_authorize;
+	int not_authorize_without_reasons;
+	int late;                    /* replies received after the deadline (by as_of) */
+	int withdrawn;               /* members whose reply in force was withdrawn */
+	int outstanding;             /* electorate members with no counted reply */
+	int support_pct10;           /* support share in tenths of a percent, rounded; -1 with no replies */
+	int threshold_pct;
+	const char *outcome;         /* "pending" before the deadline, then "proceed"/"not-proceed" */
+	const char *if_closed_now;   /* "proceed"/"not-proceed" */
+	int support_needed;          /* -1: null */
+	int opposition_to_block;     /* -1: null */
+} bt_draft_tally;
+
+typedef struct bt_tally {
+	char circular[BT_ID_MAX + 1];
+	char rule[16];
+	const char *clause;
+	bt_time deadline;
+	bt_time as_of;
+	int final;                   /* as_of is past the deadline */
+	int closed;
+	int electorate;
+	bt_draft_tally *drafts;
+	size_t n;
+} bt_tally;
+
+/* Computes the tally of every draft of circular as of as_of. */
+int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of,
+		     bt_tally *out, bt_err *e);
+
+void bt_tally_free(bt_tally *t);
+
+#endif

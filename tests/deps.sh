@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian packages ballot needs to build and test, when missing.
+# As root it runs apt-get; otherwise it prints the exact command and fails.
+PKGS="gcc make pkg-config libsqlite3-dev libgnutls28-dev libcmocka-dev perl sqlite3"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+	echo "deps: installing$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null ||
+		{ echo "deps: apt-get install$missing failed" >&2; exit 1; }
+else
+	echo "deps: missing packages; run: sudo apt-get install -y$missing" >&2
+	exit 1
+fi

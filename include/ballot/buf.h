@@ -47,4 +47,11 @@ void bt_buf_release(bt_buf *b);
  * Returns an empty heap string for an empty buffer, NULL only on OOM. */
 char *bt_buf_detach(bt_buf *b, size_t *len);
 
+/* Reads the whole file at path into out (replacing its contents). Refuses
+ * with BT_EINPUT naming field and path a missing or unreadable file, a
+ * directory, and a file larger than max bytes (checked before reading). */
+struct bt_err;
+int bt_file_read(const char *path, const char *field, size_t max, bt_buf *out,
+		 struct bt_err *e);
+
 #endif

@@ -1,0 +1,371 @@
+/* consultation.c - registering, reading and closing consultations
+ * (include/ballot/consultation.h). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+int valid_id(const char *s, const char *extra)
+{
+	size_t n = strlen(s);
+	if (n < 1 || n > BT_ID_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr(extra, s[i]))
+			return 0;
+	return 1;
+}
+
+static int is_working_day(bt_date d)
+{
+	return bt_date_weekday(d) < 5;
+}
+
+bt_time bt_default_deadline(bt_date meeting_start)
+{
+	bt_date d = meeting_start;
+	for (int left = 7; left > 0;)
+		if (is_working_day(--d))
+			left--;
+	/* d is the seventh working day before the meeting; the deadline is the
+	 * working day before it. */
+	do
+		d--;
+	while (!is_working_day(d));
+	return bt_date_time(d) + 23 * 3600 + 59 * 60;
+}
+
+int bt_working_days_left(bt_time deadline, bt_date meeting_start)
+{
+	int n = 0;
+	for (bt_date d = bt_time_date(deadline) + 1; d < meeting_start; d++)
+		n += is_working_day(d);
+	return n;
+}
+
+static void load_row(sqlite3_stmt *st, bt_consultation *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(st, 0);
+	db_col_copy(st, 1, c->circular, sizeof c->circular);
+	c->group = sqlite3_column_int(st, 2);
+	db_col_copy(st, 3, c->rule, sizeof c->rule);
+	c->date = sqlite3_column_int(st, 4);
+	c->meeting_start = sqlite3_column_int(st, 5);
+	c->meeting_end = sqlite3_column_int(st, 6);
+	c->deadline = sqlite3_column_int64(st, 7);
+	c->closed = sqlite3_column_type(st, 8) != SQLITE_NULL;
+	c->closed_at = c->closed ? sqlite3_column_int64(st, 8) : 0;
+	c->custom_electorate = sqlite3_column_int(st, 9);
+	c->electorate = sqlite3_column_int(st, 10);
+}
+
+int consultation_load(bt_db *db, const char *circular, bt_consultation *out, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATION_GET, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, circular ? circular : "");
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		load_row(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return BT_OK;
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "reading a consultation");
+	return bt_fail(e, BT_EINPUT, "--circular: no consultation '%s'",
+		       circular && bt_text_clean(circular, 0) ? circular : "(unprintable)");
+}
+
+int bt_consultation_get(bt_db *db, const char *circular, bt_consultation *out, bt_err *e)
+{
+	return consultation_load(db, circular, out, e);
+}
+
+int bt_electorate_list(bt_db *db, const char *circular, bt_member_list *out, bt_err *e)
+{
+	bt_consultation c;
+	int rc = consultation_load(db, circular, &c, e);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_LIST, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, c.id);
+	return members_collect(db, st, out, e);
+}
+
+/* Adds the members listed in an electorate file to consultation id. */
+static int add_electorate(bt_db *db, int64_t id, const char *text, size_t len,
+			  bt_buf *codes, int *count, bt_err *e)
+{
+	if (!bt_utf8_valid(text, len) || memchr(text, '\0', len))
+		return bt_fail(e, BT_EINPUT, "--electorate: not valid UTF-8 text");
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	int rc = BT_OK, line = 0;
+	*count = 0;
+	for (char *p = copy, *next; p && *p; p = next) {
+		char *nl = strchr(p, '\n');
+		next = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		line++;
+		char *hash = strchr(p, '#');
+		if (hash)
+			*hash = '\0';
+		while (isspace((unsigned char)*p))
+			p++;
+		size_t n = strcspn(p, " \t\r");
+		p[n] = '\0';
+		if (!*p)
+			continue;
+		char code[4], field[48];
+		snprintf(field, sizeof field, "--electorate line %d", line);
+		if ((rc = bt_member_resolve(db, field, p, code, e)))
+			break;
+		sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_HAS, e);
+		if (!st) {
+			rc = BT_EFAIL;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+		int dup = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (dup)
+			continue;
+		if (!(st = db_stmt(db, SQL_ELECTORATE_ADD, e))) {
+			rc = BT_EFAIL;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+		if ((rc = db_exec_stmt(db, st, "saving the electorate", e)))
+			break;
+		bt_buf_adds(codes, *count ? ",\"" : "\"");
+		bt_buf_adds(codes, code);
+		bt_buf_addc(codes, '"');
+		(*count)++;
+	}
+	free(copy);
+	if (!rc && *count == 0)
+		rc = bt_fail(e, BT_EINPUT, "--electorate: the file lists no Member State");
+	return rc;
+}
+
+int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char *actor,
+			   bt_time now, bt_consultation *out, char *warning,
+			   size_t warnlen, bt_err *e)
+{
+	char d1[BT_DATE_LEN], d2[BT_DATE_LEN], t1[BT_TIME_LEN];
+	if (warning && warnlen)
+		warning[0] = '\0';
+	if (!s->circular || !valid_id(s->circular, "./_-"))
+		return bt_fail(e, BT_EINPUT,
+			       "--circular: '%s' is not a circular ID (1-32 letters, digits, '.', '/', '_', '-')",
+			       s->circular && bt_text_clean(s->circular, 0) ? s->circular : "(unprintable)");
+	if (s->group < 1 || s->group > 99)
+		return bt_fail(e, BT_EINPUT, "--group: '%d' is not a study group number (1-99)", s->group);
+	const bt_rule *rule = bt_rule_find(s->rule ? s->rule : "tap");
+	if (!rule)
+		return bt_fail(e, BT_EINPUT, "--rule: '%s' is not a rule (tap, question, deletion)",
+			       bt_text_clean(s->rule, 0) ? s->rule : "(unprintable)");
+	if (s->meeting_end < s->meeting_start) {
+		bt_date_format(s->meeting_start, d1);
+		bt_date_format(s->meeting_end, d2);
+		return bt_fail(e, BT_EINPUT, "--meeting-end: %s is before --meeting-start %s", d2, d1);
+	}
+	if (s->date >= s->meeting_start) {
+		bt_date_format(s->date, d1);
+		bt_date_format(s->meeting_start, d2);
+		return bt_fail(e, BT_EINPUT, "--date: circular date %s is not before the meeting (%s)", d1, d2);
+	}
+	bt_time deadline = s->has_deadline ? s->deadline
+		: rule->period_days ? bt_date_time(s->date + rule->period_days) + 23 * 3600 + 59 * 60
+				    : bt_default_deadline(s->meeting_start);
+	bt_time_format(deadline, t1);
+	if (deadline < bt_date_time(s->date)) {
+		bt_date_format(s->date, d1);
+		return bt_fail(e, BT_EINPUT, "--deadline: %s is before the circular's date %s", t1, d1);
+	}
+	/* Only TAP ties the deadline to the meeting (§9.4.1); the other
+	 * consultations run for a fixed period. */
+	if (rule->period_days == 0 && deadline >= bt_date_time(s->meeting_start)) {
+		bt_date_format(s->meeting_start, d1);
+		return bt_fail(e, BT_EINPUT, "--deadline: %s is not before the meeting's first day %s", t1, d1);
+	}
+	int left = bt_working_days_left(deadline, s->meeting_start);
+	if (rule->period_days == 0 && left < 7 && warning)
+		snprintf(warning, warnlen,
+			 "deadline %s leaves %d working day%s before the meeting; WTSA Res. 1 §9.4.1 asks for seven",
+			 t1, left, left == 1 ? "" : "s");
+
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	bt_consultation c;
+	bt_err tmp;
+	if (consultation_load(db, s->circular, &c, &tmp) == BT_OK) {
+		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' already exists", s->circular);
+		goto fail;
+	}
+	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATION_INSERT, e);
+	if (!st) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	db_bind_text(st, 1, s->circular);
+	sqlite3_bind_int(st, 2, s->group);
+	db_bind_text(st, 3, rule->name);
+	db_bind_text(st, 4, rule->edition);
+	sqlite3_bind_int(st, 5, s->date);
+	sqlite3_bind_int(st, 6, s->meeting_start);
+	sqlite3_bind_int(st, 7, s->meeting_end);
+	sqlite3_bind_int64(st, 8, deadline);
+	sqlite3_bind_int(st, 9, s->electorate != NULL);
+	sqlite3_bind_int64(st, 10, now);
+	if ((rc = db_exec_stmt(db, st, "saving the consultation", e)))
+		goto fail;
+	int64_t id = sqlite3_last_insert_rowid(db->h);
+	bt_buf codes = BT_BUF_INIT;
+	int count = 0;
+	if (s->electorate) {
+		rc = add_electorate(db, id, s->electorate, s->electorate_len, &codes, &count, e);
+	} else {
+		if (!(st = db_stmt(db, SQL_ELECTORATE_DEFAULT, e)))
+			rc = BT_EFAIL;
+		else {
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_int(st, 2, s->date);
+			rc = db_exec_stmt(db, st, "saving the electorate", e);
+		}
+		bt_member_list l = { NULL, 0 };
+		if (!rc && !(rc = bt_electorate_list(db, s->circular, &l, e))) {
+			for (size_t i = 0; i < l.n; i++)
+				bt_buf_addf(&codes, "%s\"%s\"", i ? "," : "", l.v[i].code);
+			count = (int)l.n;
+		}
+		bt_member_list_free(&l);
+		if (!rc && count == 0)
+			rc = bt_fail(e, BT_EINPUT, "--date: no Member State was a member on that date");
+	}
+	if (rc) {
+		bt_buf_release(&codes);
+		goto fail;
+	}
+	bt_buf p = BT_BUF_INIT;
+	bt_json_kv_int(&p, "group", s->group, 1);
+	bt_json_kv_str(&p, "rule", rule->name, 0);
+	bt_json_kv_str(&p, "rule_edition", rule->edition, 0);
+	bt_date_format(s->date, d1);
+	bt_json_kv_str(&p, "date", d1, 0);
+	bt_date_format(s->meeting_start, d1);
+	bt_json_kv_str(&p, "meeting_start", d1, 0);
+	bt_date_format(s->meeting_end, d1);
+	bt_json_kv_str(&p, "meeting_end", d1, 0);
+	bt_json_kv_str(&p, "deadline", t1, 0);
+	bt_json_key(&p, "electorate", 0);
+	bt_buf_addc(&p, '[');
+	bt_buf_add(&p, codes.data, codes.len);
+	bt_buf_addc(&p, ']');
+	int oom = p.failed || codes.failed;
+	bt_buf_release(&codes);
+	rc = oom ? bt_fail(e, BT_EFAIL, "out of memory")
+		 : event_append(db, "consultation", s->circular, actor, now, bt_buf_str(&p), NULL, NULL, e);
+	bt_buf_release(&p);
+	if (rc)
+		goto fail;
+	if (out && (rc = consultation_load(db, s->circular, out, e)))
+		goto fail;
+	if ((rc = db_commit(db, e)))
+		goto fail;
+	return BT_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+int bt_consultation_close(bt_db *db, const char *circular, const char *actor,
+			  bt_time now, bt_err *e)
+{
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	bt_consultation c;
+	char t[BT_TIME_LEN];
+	if ((rc = consultation_load(db, circular, &c, e)))
+		goto fail;
+	if (c.closed) {
+		bt_time_format(c.closed_at, t);
+		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' was already closed at %s", circular, t);
+		goto fail;
+	}
+	bt_time_format(c.deadline, t);
+	if (now <= c.deadline) {
+		rc = bt_fail(e, BT_EINPUT,
+			     "--circular: consultation '%s' cannot close before its deadline %s",
+			     circular, t);
+		goto fail;
+	}
+	bt_tally tally;
+	if ((rc = bt_tally_compute(db, circular, now, &tally, e)))
+		goto fail;
+	if (tally.n == 0) {
+		bt_tally_free(&tally);
+		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' has no drafts to close", circular);
+		goto fail;
+	}
+	bt_buf p = BT_BUF_INIT;
+	bt_json_kv_str(&p, "deadline", t, 1);
+	bt_json_kv_str(&p, "rule", tally.rule, 0);
+	bt_json_key(&p, "drafts", 0);
+	bt_buf_addc(&p, '[');
+	for (size_t i = 0; i < tally.n && !rc; i++) {
+		bt_draft_tally *d = &tally.drafts[i];
+		int proceed = strcmp(d->if_closed_now, "proceed") == 0;
+		sqlite3_stmt *st = db_stmt(db, SQL_DRAFT_SET_STATE, e);
+		if (!st) {
+			rc = BT_EFAIL;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, d->draft_id);
+		db_bind_text(st, 2, proceed ? BT_STATE_READY : BT_STATE_NOT_READY);
+		db_bind_text(st, 3, d->if_closed_now);
+		rc = db_exec_stmt(db, st, "freezing an outcome", e);
+		bt_buf_addf(&p, "%s{", i ? "," : "");
+		bt_json_kv_str(&p, "rec", d->rec, 1);
+		bt_json_kv_str(&p, "outcome", d->if_closed_now, 0);
+		bt_json_kv_int(&p, "replies", d->replies, 0);
+		bt_json_kv_int(&p, "support", d->support, 0);
+		bt_json_kv_int(&p, "not_authorize", d->not_authorize, 0);
+		bt_json_kv_int(&p, "late", d->late, 0);
+		bt_buf_addc(&p, '}');
+	}
+	bt_buf_addc(&p, ']');
+	bt_tally_free(&tally);
+	if (!rc) {
+		sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATION_CLOSE, e);
+		if (!st)
+			rc = BT_EFAIL;
+		else {
+			sqlite3_bind_int64(st, 1, c.id);
+			sqlite3_bind_int64(st, 2, now);
+			rc = db_exec_stmt(db, st, "closing the consultation", e);
+		}
+	}
+	if (!rc)
+		rc = p.failed ? bt_fail(e, BT_EFAIL, "out of memory")
+			      : event_append(db, "close", circular, actor, now, bt_buf_str(&p), NULL, NULL, e);
+	bt_buf_release(&p);
+	if (rc || (rc = db_commit(db, e)))
+		goto fail;
+	return BT_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}

@@ -1,0 +1,95 @@
+/* count.c - which reply counts: the one place the counting rule lives.
+ *
+ * Per member and draft, the latest row received at or before
+ * min(as_of, deadline) counts, unless it is a withdrawal. Rows received after
+ * the deadline are late: recorded, shown, never counted. */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+int count_resolve(count_row *rows, size_t n, bt_time deadline, bt_time as_of,
+		  int *withdrawn)
+{
+	bt_time cutoff = as_of < deadline ? as_of : deadline;
+	int current = -1, last_ontime_withdrawal = 0;
+	for (size_t i = 0; i < n; i++) {
+		count_row *r = &rows[i];
+		if (r->received > as_of) {
+			r->status = NULL;
+		} else if (r->received > deadline) {
+			r->status = "late";
+		} else if (r->received > cutoff) {
+			r->status = NULL;
+		} else if (r->choice == BT_WITHDRAW) {
+			if (current >= 0)
+				rows[current].status = "withdrawn";
+			r->status = "withdrawal";
+			current = -1;
+			last_ontime_withdrawal = 1;
+		} else {
+			if (current >= 0)
+				rows[current].status = "superseded";
+			r->status = "counted";
+			current = (int)i;
+			last_ontime_withdrawal = 0;
+		}
+	}
+	if (withdrawn)
+		*withdrawn = last_ontime_withdrawal;
+	return current;
+}
+
+static int load_rows(bt_db *db, sqlite3_stmt *st, count_row **rows, size_t *n, bt_err *e)
+{
+	size_t cap = 0;
+	int rc;
+	*rows = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			count_row *p = realloc(*rows, cap * sizeof *p);
+			if (!p) {
+				free(*rows);
+				*rows = NULL;
+				sqlite3_reset(st);
+				return bt_fail(e, BT_EFAIL, "out of memory");
+			}
+			*rows = p;
+		}
+		count_row *r = &(*rows)[(*n)++];
+		r->id = sqlite3_column_int64(st, 0);
+		db_col_copy(st, 1, r->member, sizeof r->member);
+		r->choice = bt_choice_parse((const char *)sqlite3_column_text(st, 2));
+		r->received = sqlite3_column_int64(st, 3);
+		r->has_attachment = sqlite3_column_int(st, 4);
+		r->status = NULL;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(*rows);
+		*rows = NULL;
+		return db_fail(db, e, "reading replies");
+	}
+	return BT_OK;
+}
+
+int count_load(bt_db *db, int64_t draft_id, count_row **rows, size_t *n, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_REPLIES_OF_DRAFT, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, draft_id);
+	return load_rows(db, st, rows, n, e);
+}
+
+int count_load_member(bt_db *db, int64_t draft_id, const char *member,
+		      count_row **rows, size_t *n, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_REPLIES_OF_MEMBER, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, draft_id);
+	sqlite3_bind_text(st, 2, member, -1, SQLITE_TRANSIENT);
+	return load_rows(db, st, rows, n, e);
+}

@@ -1,0 +1,363 @@
+/* db.c - opening, creating and migrating the SQLite store (include/ballot/db.h). */
+#include <errno.h>
+#include <gnutls/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "internal.h"
+
+sqlite3_stmt *db_stmt(bt_db *db, const char *sql, bt_err *e)
+{
+	int i;
+	for (i = 0; i < BT_STMT_CACHE && db->cache[i].sql; i++) {
+		if (db->cache[i].sql == sql) {
+			sqlite3_reset(db->cache[i].st);
+			sqlite3_clear_bindings(db->cache[i].st);
+			return db->cache[i].st;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		db_fail(db, e, "preparing a statement");
+		return NULL;
+	}
+	if (i < BT_STMT_CACHE) {
+		db->cache[i].sql = sql;
+		db->cache[i].st = st;
+	} else {
+		/* The cache is sized for every statement in sql.c. */
+		sqlite3_finalize(st);
+		bt_fail(e, BT_EFAIL, "statement cache full");
+		return NULL;
+	}
+	return st;
+}
+
+int db_fail(bt_db *db, bt_err *e, const char *what)
+{
+	return bt_fail(e, BT_EFAIL, "database error while %s: %s", what,
+		       db && db->h ? sqlite3_errmsg(db->h) : "no connection");
+}
+
+static int db_exec(bt_db *db, const char *sql, const char *what, bt_err *e)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		bt_fail(e, BT_EFAIL, "database error while %s: %s", what,
+			msg ? msg : sqlite3_errmsg(db->h));
+		sqlite3_free(msg);
+		return BT_EFAIL;
+	}
+	return BT_OK;
+}
+
+int db_begin(bt_db *db, bt_err *e)
+{
+	return db_exec(db, "BEGIN IMMEDIATE", "starting a transaction", e);
+}
+
+int db_commit(bt_db *db, bt_err *e)
+{
+	return db_exec(db, "COMMIT", "committing", e);
+}
+
+void db_rollback(bt_db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_exec_stmt(bt_db *db, sqlite3_stmt *st, const char *what, bt_err *e)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(db, e, what);
+	sqlite3_reset(st);
+	return BT_OK;
+}
+
+void db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+char *db_col_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? strdup((const char *)s) : NULL;
+}
+
+void db_col_copy(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	snprintf(out, n, "%s", s ? (const char *)s : "");
+}
+
+void sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char d[32];
+	static const char hex[] = "0123456789abcdef";
+	gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, d);
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+static int pragma_int(bt_db *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int bt_db_schema_version(bt_db *db)
+{
+	int v = 0;
+	pragma_int(db, "PRAGMA user_version", &v);
+	return v;
+}
+
+/* Applies the per-connection settings of stack-notes.md. */
+static int configure(bt_db *db, int readonly, bt_err *e)
+{
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_busy_timeout(db->h, 10000);
+	if (db_exec(db, "PRAGMA foreign_keys=ON", "configuring", e))
+		return BT_EFAIL;
+	if (!readonly && !sqlite3_db_readonly(db->h, "main") &&
+	    db_exec(db, "PRAGMA journal_mode=WAL", "configuring", e))
+		return BT_EFAIL;
+	return db_exec(db, "PRAGMA synchronous=FULL", "configuring", e);
+}
+
+/* Applies pending migrations in one transaction. */
+static int migrate(bt_db *db, bt_err *e)
+{
+	int v = bt_db_schema_version(db);
+	if (v >= SQL_SCHEMA_VERSION)
+		return BT_OK;
+	if (sqlite3_db_readonly(db->h, "main"))
+		return bt_fail(e, BT_EINPUT, "database %s needs an upgrade but is read-only", db->path);
+	if (db_begin(db, e))
+		return BT_EFAIL;
+	for (; v < SQL_SCHEMA_VERSION; v++) {
+		if (db_exec(db, SQL_MIGRATIONS[v], "migrating the schema", e))
+			goto fail;
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SQL_SCHEMA_VERSION);
+	if (db_exec(db, sql, "migrating the schema", e))
+		goto fail;
+	snprintf(sql, sizeof sql, "PRAGMA application_id=%d", BT_APPLICATION_ID);
+	if (db_exec(db, sql, "migrating the schema", e) || db_commit(db, e))
+		goto fail;
+	return BT_OK;
+fail:
+	db_rollback(db);
+	return BT_EFAIL;
+}
+
+static int db_open_raw(const char *path, int flags, bt_db **out, bt_err *e)
+{
+	bt_db *db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	int oflags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
+		     ((flags & BT_DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+		     ((flags & BT_DB_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &db->h, oflags, NULL) != SQLITE_OK) {
+		int rc = bt_fail(e, BT_EINPUT, "--db: cannot open '%s': %s", path,
+				 db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		bt_db_close(db);
+		return rc;
+	}
+	*out = db;
+	return BT_OK;
+}
+
+/* Fails unless db is a ballot database (or, when allow_empty, an empty one). */
+static int check_ours(bt_db *db, int allow_empty, int *empty, bt_err *e)
+{
+	int app = 0, tables = 0;
+	if (pragma_int(db, "PRAGMA application_id", &app) ||
+	    pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables))
+		return bt_fail(e, BT_EINPUT, "--db: '%s' is not a ballot database (%s)",
+			       db->path, sqlite3_errmsg(db->h));
+	*empty = app == 0 && tables == 0;
+	if (*empty && allow_empty)
+		return BT_OK;
+	if (app != BT_APPLICATION_ID)
+		return bt_fail(e, BT_EINPUT, "--db: '%s' is not a ballot database", db->path);
+	if (bt_db_schema_version(db) > SQL_SCHEMA_VERSION)
+		return bt_fail(e, BT_EINPUT,
+			       "--db: '%s' has schema version %d, newer than this ballot (%d)",
+			       db->path, bt_db_schema_version(db), SQL_SCHEMA_VERSION);
+	return BT_OK;
+}
+
+int bt_db_open(const char *path, int flags, bt_db **out, bt_err *e)
+{
+	struct stat sb;
+	*out = NULL;
+	if (!path || !*path)
+		return bt_fail(e, BT_EINPUT, "--db: empty path");
+	if (stat(path, &sb) != 0) {
+		if (errno == ENOENT && !(flags & BT_DB_CREATE))
+			return bt_fail(e, BT_EINPUT, "--db: no database at '%s'; run ballot init", path);
+		if (errno != ENOENT)
+			return bt_fail(e, BT_EINPUT, "--db: cannot use '%s': %s", path, strerror(errno));
+	} else if (!S_ISREG(sb.st_mode)) {
+		return bt_fail(e, BT_EINPUT, "--db: '%s' is not a regular file", path);
+	}
+	bt_db *db;
+	int rc = db_open_raw(path, flags, &db, e), empty = 0;
+	if (rc)
+		return rc;
+	if ((rc = check_ours(db, 0, &empty, e)) ||
+	    (rc = configure(db, flags & BT_DB_READONLY, e)) || (rc = migrate(db, e))) {
+		bt_db_close(db);
+		return rc;
+	}
+	*out = db;
+	return BT_OK;
+}
+
+void bt_db_close(bt_db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < BT_STMT_CACHE && db->cache[i].sql; i++)
+		sqlite3_finalize(db->cache[i].st);
+	sqlite3_close(db->h);
+	free(db->path);
+	free(db);
+}
+
+int bt_db_readonly(bt_db *db)
+{
+	return sqlite3_db_readonly(db->h, "main") == 1;
+}
+
+int bt_db_require_writable(bt_db *db, bt_err *e)
+{
+	if (bt_db_readonly(db))
+		return bt_fail(e, BT_EINPUT, "--db: '%s' is read-only", db->path);
+	return BT_OK;
+}
+
+int bt_db_init(const char *path, const char *members_tsv, size_t len,
+	       const char *actor, bt_time now, int *created, bt_err *e)
+{
+	struct stat sb;
+	*created = 0;
+	int existed = stat(path, &sb) == 0;
+	bt_db *db;
+	int rc = db_open_raw(path, BT_DB_CREATE, &db, e), empty = 0;
+	if (rc)
+		return rc;
+	if ((rc = check_ours(db, 1, &empty, e)))
+		goto out;
+	if (!empty) {
+		/* Already ours: bring the schema up to date, change nothing else. */
+		rc = configure(db, 0, e) ? BT_EFAIL : migrate(db, e);
+		goto out;
+	}
+	if ((rc = bt_db_require_writable(db, e)) || (rc = configure(db, 0, e)) ||
+	    (rc = migrate(db, e)))
+		goto out;
+	if ((rc = db_begin(db, e)))
+		goto out;
+	bt_member_import_stats st;
+	char payload[128];
+	if ((rc = members_import_txn(db, members_tsv, len, "default list", now, &st, e)))
+		goto fail;
+	snprintf(payload, sizeof payload, "\"schema\":%d,\"members\":%d",
+		 SQL_SCHEMA_VERSION, st.added);
+	if ((rc = event_append(db, "init", NULL, actor, now, payload, NULL, NULL, e)) ||
+	    (rc = db_commit(db, e)))
+		goto fail;
+	*created = 1;
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	bt_db_close(db);
+	if (rc && !existed && !*created) {
+		/* Leave nothing behind when a new database could not be set up. */
+		char side[4096];
+		remove(path);
+		snprintf(side, sizeof side, "%s-wal", path);
+		remove(side);
+		snprintf(side, sizeof side, "%s-shm", path);
+		remove(side);
+	}
+	return rc;
+}
+
+int64_t bt_setting_int(bt_db *db, const char *key, int64_t dflt)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_SETTING_GET, NULL);
+	if (!st)
+		return dflt;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int64_t v = dflt;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+		char *end;
+		long long x = s ? strtoll(s, &end, 10) : 0;
+		if (s && *s && !*end)
+			v = x;
+	}
+	sqlite3_reset(st);
+	return v;
+}
+
+int bt_setting_set(bt_db *db, const char *key, const char *value,
+		   const char *actor, bt_time now, bt_err *e)
+{
+	if (strcmp(key, "attachment_max") != 0)
+		return bt_fail(e, BT_EINPUT, "setting: unknown key '%s' (known: attachment_max)", key);
+	char *end;
+	errno = 0;
+	long long v = strtoll(value, &end, 10);
+	if (!*value || *end || errno || v < 1 || v > (long long)1 << 30)
+		return bt_fail(e, BT_EINPUT,
+			       "attachment_max: '%s' is not a size in bytes between 1 and 1073741824", value);
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, SQL_SETTING_PUT, e);
+	if (!st)
+		goto fail;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v);
+	if (db_exec_stmt(db, st, "saving a setting", e))
+		goto fail;
+	bt_buf p = BT_BUF_INIT;
+	bt_json_kv_str(&p, "key", key, 1);
+	bt_json_kv_int(&p, "value", v, 0);
+	rc = p.failed ? bt_fail(e, BT_EFAIL, "out of memory")
+		      : event_append(db, "setting", NULL, actor, now, bt_buf_str(&p), NULL, NULL, e);
+	bt_buf_release(&p);
+	if (rc || db_commit(db, e))
+		goto fail;
+	return BT_OK;
+fail:
+	db_rollback(db);
+	return e && e->code ? e->code : BT_EFAIL;
+}

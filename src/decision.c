@@ -1,0 +1,114 @@
+/* decision.c - the plenary's decision on a draft, §9.5 (include/ballot/decision.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+bt_date bt_more_time_until(bt_date meeting_end)
+{
+	return meeting_end + 28;
+}
+
+static const char *kind_name(bt_decision_kind k)
+{
+	return k == BT_DECISION_APPROVED ? "approved" : k == BT_DECISION_MORE_TIME ? "more-time"
+		: k == BT_DECISION_NOT_APPROVED ? "not-approved" : NULL;
+}
+
+int bt_decide(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time now, bt_err *e)
+{
+	const char *kind = kind_name(s->kind);
+	if (!kind)
+		return bt_fail(e, BT_EINPUT, "decision: none given (--approved, --more-time or --not-approved)");
+	if (s->kind == BT_DECISION_MORE_TIME && s->n_codes == 0)
+		return bt_fail(e, BT_EINPUT, "--more-time: name the Member States that asked for more time");
+	if (s->kind == BT_DECISION_NOT_APPROVED && s->n_codes == 0)
+		return bt_fail(e, BT_EINPUT, "--opposed-by: name the Member States that opposed approval");
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	bt_consultation c;
+	bt_draft d;
+	memset(&d, 0, sizeof d);
+	bt_buf p = BT_BUF_INIT;
+	if ((rc = consultation_load(db, s->circular, &c, e)) || (rc = draft_find_in(db, &c, s->rec, &d, e)))
+		goto fail;
+	int from_ready = strcmp(d.state, BT_STATE_READY) == 0;
+	int from_more = strcmp(d.state, BT_STATE_MORE_TIME) == 0;
+	if (!(from_ready || (from_more && s->kind != BT_DECISION_MORE_TIME))) {
+		rc = bt_fail(e, BT_EINPUT, "--draft: %s is %s; a %s decision needs %s", d.rec, d.state, kind,
+			     s->kind == BT_DECISION_MORE_TIME ? "ready-for-approval"
+							      : "ready-for-approval or more-time");
+		goto fail;
+	}
+	bt_json_kv_str(&p, "draft", d.rec, 1);
+	bt_json_kv_str(&p, "decision", kind, 0);
+	bt_json_kv_str(&p, "from", d.state, 0);
+	bt_json_key(&p, s->kind == BT_DECISION_APPROVED ? "reservations"
+			: s->kind == BT_DECISION_MORE_TIME ? "more_time" : "opposed_by", 0);
+	bt_buf_addc(&p, '[');
+	for (size_t i = 0; i < s->n_codes; i++) {
+		char code[4];
+		const char *field = s->kind == BT_DECISION_APPROVED ? "--reservation"
+			: s->kind == BT_DECISION_MORE_TIME ? "--more-time" : "--opposed-by";
+		if ((rc = bt_member_resolve(db, field, s->codes[i], code, e)))
+			goto fail;
+		const char *note = s->notes ? s->notes[i] : NULL;
+		if (s->kind == BT_DECISION_APPROVED && (!note || !*note)) {
+			rc = bt_fail(e, BT_EINPUT, "--reservation: %s has no text (CODE:TEXT)", code);
+			goto fail;
+		}
+		if (note && (!bt_text_clean(note, 0) || strlen(note) > 2000)) {
+			rc = bt_fail(e, BT_EINPUT, "%s: the text for %s is unclean or too long", field, code);
+			goto fail;
+		}
+		bt_buf_adds(&p, i ? ",{" : "{");
+		bt_json_kv_str(&p, "member", code, 1);
+		if (note)
+			bt_json_kv_str(&p, "note", note, 0);
+		bt_buf_addc(&p, '}');
+	}
+	bt_buf_addc(&p, ']');
+	if (s->kind == BT_DECISION_MORE_TIME) {
+		char until[BT_DATE_LEN];
+		bt_date_format(bt_more_time_until(c.meeting_end), until);
+		bt_json_kv_str(&p, "oppose_by", until, 0);
+	}
+	if (p.failed) {
+		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		goto fail;
+	}
+	int64_t seq;
+	if ((rc = event_next_seq(db, &seq, e)))
+		goto fail;
+	sqlite3_stmt *st = db_stmt(db, SQL_DECISION_INSERT, e);
+	if (!st) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, d.id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, bt_buf_str(&p));
+	sqlite3_bind_int64(st, 4, now);
+	db_bind_text(st, 5, actor);
+	sqlite3_bind_int64(st, 6, seq);
+	if ((rc = db_exec_stmt(db, st, "saving the decision", e)))
+		goto fail;
+	if (!(st = db_stmt(db, SQL_DRAFT_SET_STATE, e))) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, d.id);
+	db_bind_text(st, 2, kind);
+	if ((rc = db_exec_stmt(db, st, "updating the draft", e)) ||
+	    (rc = event_append(db, "decision", c.circular, actor, now, bt_buf_str(&p), NULL, NULL, e)) ||
+	    (rc = db_commit(db, e)))
+		goto fail;
+	bt_buf_release(&p);
+	bt_draft_clear(&d);
+	return BT_OK;
+fail:
+	db_rollback(db);
+	bt_buf_release(&p);
+	bt_draft_clear(&d);
+	return rc;
+}

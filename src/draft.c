@@ -1,0 +1,206 @@
+/* draft.c - the draft Recommendations of a consultation (include/ballot/draft.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+void bt_draft_clear(bt_draft *d)
+{
+	free(d->title);
+	free(d->former);
+	free(d->summary);
+	free(d->source);
+	memset(d, 0, sizeof *d);
+}
+
+void bt_draft_list_free(bt_draft_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		bt_draft_clear(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static int load_draft(sqlite3_stmt *st, bt_draft *d)
+{
+	memset(d, 0, sizeof *d);
+	d->id = sqlite3_column_int64(st, 0);
+	db_col_copy(st, 1, d->rec, sizeof d->rec);
+	d->title = db_col_strdup(st, 2);
+	d->former = db_col_strdup(st, 3);
+	d->summary = db_col_strdup(st, 4);
+	d->source = db_col_strdup(st, 5);
+	d->revised = sqlite3_column_int(st, 6);
+	db_col_copy(st, 7, d->text_sha256, sizeof d->text_sha256);
+	db_col_copy(st, 8, d->state, sizeof d->state);
+	db_col_copy(st, 9, d->outcome, sizeof d->outcome);
+	return d->title ? 0 : -1;
+}
+
+int bt_drafts_list(bt_db *db, const char *circular, bt_draft_list *out, bt_err *e)
+{
+	bt_consultation c;
+	int rc = consultation_load(db, circular, &c, e);
+	out->v = NULL;
+	out->n = 0;
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, SQL_DRAFTS_OF, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, c.id);
+	size_t cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			bt_draft *p = realloc(out->v, cap * sizeof *p);
+			if (!p)
+				goto oom;
+			out->v = p;
+		}
+		if (load_draft(st, &out->v[out->n++]))
+			goto oom;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		bt_draft_list_free(out);
+		return db_fail(db, e, "reading drafts");
+	}
+	return BT_OK;
+oom:
+	sqlite3_reset(st);
+	bt_draft_list_free(out);
+	return bt_fail(e, BT_EFAIL, "out of memory");
+}
+
+int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec, bt_draft *out, bt_err *e)
+{
+	int rc;
+	if (!rec) {
+		bt_draft_list l;
+		if ((rc = bt_drafts_list(db, c->circular, &l, e)))
+			return rc;
+		if (l.n != 1) {
+			rc = l.n ? bt_fail(e, BT_EINPUT, "--draft: consultation '%s' has %zu drafts; say which",
+					   c->circular, l.n)
+				 : bt_fail(e, BT_EINPUT, "--draft: consultation '%s' has no drafts", c->circular);
+		} else {
+			*out = l.v[0];
+			memset(&l.v[0], 0, sizeof l.v[0]);
+		}
+		bt_draft_list_free(&l);
+		return rc;
+	}
+	sqlite3_stmt *st = db_stmt(db, SQL_DRAFT_BY_REC, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, c->id);
+	db_bind_text(st, 2, rec);
+	rc = sqlite3_step(st);
+	int bad = rc == SQLITE_ROW ? load_draft(st, out) : 0;
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return bad ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "reading a draft");
+	return bt_fail(e, BT_EINPUT, "--draft: consultation '%s' has no draft '%s'", c->circular,
+		       bt_text_clean(rec, 0) ? rec : "(unprintable)");
+}
+
+int bt_draft_find(bt_db *db, const char *circular, const char *rec, bt_draft *out, bt_err *e)
+{
+	bt_consultation c;
+	int rc = consultation_load(db, circular, &c, e);
+	return rc ? rc : draft_find_in(db, &c, rec, out, e);
+}
+
+/* Checks an optional free-text field. */
+static int check_text(const char *field, const char *s, size_t max, int newlines, bt_err *e)
+{
+	if (!s)
+		return BT_OK;
+	if (!bt_text_clean(s, newlines))
+		return bt_fail(e, BT_EINPUT, "%s: not valid UTF-8 or has control characters", field);
+	if (strlen(s) > max)
+		return bt_fail(e, BT_EINPUT, "%s: longer than %zu bytes", field, max);
+	return BT_OK;
+}
+
+int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time now,
+		 bt_draft *out, bt_err *e)
+{
+	int rc;
+	if (!s->rec || !valid_id(s->rec, "./_()-"))
+		return bt_fail(e, BT_EINPUT, "--rec: '%s' is not a Recommendation number (like Q.5051)",
+			       s->rec && bt_text_clean(s->rec, 0) ? s->rec : "(unprintable)");
+	if (!s->title || !*s->title)
+		return bt_fail(e, BT_EINPUT, "--title: empty");
+	if ((rc = check_text("--title", s->title, 1000, 0, e)) ||
+	    (rc = check_text("--summary", s->summary, 20000, 1, e)) ||
+	    (rc = check_text("--source", s->source, 200, 0, e)))
+		return rc;
+	if (s->former && !valid_id(s->former, "./_()-"))
+		return bt_fail(e, BT_EINPUT, "--former: '%s' is not a draft name (like Q.FW_CSM)",
+			       bt_text_clean(s->former, 0) ? s->former : "(unprintable)");
+	char sha[65] = "";
+	if (s->text) {
+		if (s->text_len == 0)
+			return bt_fail(e, BT_EINPUT, "--text: the draft text is empty");
+		sha256_hex(s->text, s->text_len, sha);
+	}
+	if ((rc = db_begin(db, e)))
+		return rc;
+	bt_consultation c;
+	bt_draft d;
+	bt_err tmp;
+	if ((rc = consultation_load(db, s->circular, &c, e)))
+		goto fail;
+	if (c.closed) {
+		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' is closed", c.circular);
+		goto fail;
+	}
+	if (draft_find_in(db, &c, s->rec, &d, &tmp) == BT_OK) {
+		bt_draft_clear(&d);
+		rc = bt_fail(e, BT_EINPUT, "--rec: consultation '%s' already has draft '%s'", c.circular, s->rec);
+		goto fail;
+	}
+	sqlite3_stmt *st = db_stmt(db, SQL_DRAFT_INSERT, e);
+	if (!st) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	db_bind_text(st, 2, s->rec);
+	db_bind_text(st, 3, s->title);
+	db_bind_text(st, 4, s->former);
+	db_bind_text(st, 5, s->summary);
+	db_bind_text(st, 6, s->source);
+	sqlite3_bind_int(st, 7, s->revised != 0);
+	db_bind_text(st, 8, s->text ? sha : NULL);
+	db_bind_text(st, 9, BT_STATE_IN_CONSULTATION);
+	if ((rc = db_exec_stmt(db, st, "saving the draft", e)))
+		goto fail;
+	bt_buf p = BT_BUF_INIT;
+	bt_json_kv_str(&p, "rec", s->rec, 1);
+	bt_json_kv_str(&p, "title", s->title, 0);
+	bt_json_kv_str(&p, "former", s->former, 0);
+	bt_json_kv_bool(&p, "revised", s->revised, 0);
+	bt_json_kv_str(&p, "source", s->source, 0);
+	bt_json_kv_str(&p, "text_sha256", s->text ? sha : NULL, 0);
+	rc = p.failed ? bt_fail(e, BT_EFAIL, "out of memory")
+		      : event_append(db, "draft", c.circular, actor, now, bt_buf_str(&p), NULL, NULL, e);
+	bt_buf_release(&p);
+	if (rc)
+		goto fail;
+	if (out && (rc = draft_find_in(db, &c, s->rec, out, e)))
+		goto fail;
+	if ((rc = db_commit(db, e))) {
+		if (out)
+			bt_draft_clear(out);
+		goto fail;
+	}
+	return BT_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}

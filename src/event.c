@@ -1,0 +1,97 @@
+/* event.c - appending to the hash-chained event log (see include/ballot/audit.h). */
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+int event_render(bt_buf *b, int64_t seq, bt_time at, const char *actor,
+		 const char *kind, const char *circular, const char *payload)
+{
+	char ts[BT_TIME_LEN];
+	bt_time_format(at, ts);
+	bt_buf_addc(b, '{');
+	bt_json_kv_int(b, "seq", seq, 1);
+	bt_json_kv_str(b, "at", ts, 0);
+	bt_json_kv_str(b, "actor", actor, 0);
+	bt_json_kv_str(b, "kind", kind, 0);
+	bt_json_kv_str(b, "circular", circular, 0);
+	if (payload && *payload) {
+		bt_buf_addc(b, ',');
+		bt_buf_adds(b, payload);
+	}
+	return bt_buf_addc(b, '}');
+}
+
+static int last_event(bt_db *db, int64_t *seq, char hash[65], bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_LAST, e);
+	if (!st)
+		return BT_EFAIL;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		db_col_copy(st, 1, hash, 65);
+	} else if (rc == SQLITE_DONE) {
+		*seq = 0;
+		memcpy(hash, ZERO_HASH, 65);
+	} else {
+		return db_fail(db, e, "reading the event log");
+	}
+	sqlite3_reset(st);
+	return BT_OK;
+}
+
+int event_next_seq(bt_db *db, int64_t *seq, bt_err *e)
+{
+	char hash[65];
+	int rc = last_event(db, seq, hash, e);
+	if (!rc)
+		(*seq)++;
+	return rc;
+}
+
+int event_append(bt_db *db, const char *kind, const char *circular,
+		 const char *actor, bt_time at, const char *payload,
+		 int64_t *seq_out, char hash_out[65], bt_err *e)
+{
+	int64_t seq;
+	char prev[65], hash[65];
+	if (last_event(db, &seq, prev, e))
+		return BT_EFAIL;
+	seq++;
+	bt_buf body = BT_BUF_INIT, chained = BT_BUF_INIT;
+	event_render(&body, seq, at, actor, kind, circular, payload);
+	bt_buf_adds(&chained, prev);
+	bt_buf_addc(&chained, '\n');
+	bt_buf_add(&chained, body.data, body.len);
+	if (body.failed || chained.failed) {
+		bt_buf_release(&body);
+		bt_buf_release(&chained);
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	sha256_hex(chained.data, chained.len, hash);
+	bt_buf_release(&chained);
+	int rc = BT_EFAIL;
+	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_INSERT, e);
+	if (st) {
+		sqlite3_bind_int64(st, 1, seq);
+		sqlite3_bind_int64(st, 2, at);
+		db_bind_text(st, 3, actor);
+		db_bind_text(st, 4, kind);
+		db_bind_text(st, 5, circular);
+		sqlite3_bind_text(st, 6, body.data, (int)body.len, SQLITE_STATIC);
+		db_bind_text(st, 7, prev);
+		db_bind_text(st, 8, hash);
+		rc = db_exec_stmt(db, st, "appending an event", e);
+		sqlite3_clear_bindings(st);
+	}
+	bt_buf_release(&body);
+	if (rc)
+		return rc;
+	if (seq_out)
+		*seq_out = seq;
+	if (hash_out)
+		memcpy(hash_out, hash, 65);
+	return BT_OK;
+}

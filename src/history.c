@@ -1,0 +1,259 @@
+/* history.c - every reply, withdrawal, closure and decision recorded
+ * (include/ballot/history.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+static void item_clear(bt_history_item *it)
+{
+	free(it->signatory);
+	free(it->title);
+	free(it->detail);
+	free(it->recorded_by);
+	for (size_t i = 0; i < it->n_attachments; i++)
+		free(it->attachments[i].name);
+	free(it->attachments);
+}
+
+void bt_history_free(bt_history *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		item_clear(&h->v[i]);
+	free(h->v);
+	h->v = NULL;
+	h->n = 0;
+}
+
+typedef struct id_status {
+	int64_t id;
+	const char *status;
+	int without_reasons;
+} id_status;
+
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = ((const id_status *)a)->id, y = ((const id_status *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	int64_t x = ((const bt_history_item *)a)->seq, y = ((const bt_history_item *)b)->seq;
+	return x < y ? -1 : x > y;
+}
+
+/* Judges every reply row of the consultation against its deadline alone. */
+static int judge_all(bt_db *db, const bt_consultation *c, id_status **out, size_t *nout, bt_err *e)
+{
+	bt_draft_list drafts;
+	int rc = bt_drafts_list(db, c->circular, &drafts, e);
+	*out = NULL;
+	*nout = 0;
+	if (rc)
+		return rc;
+	size_t cap = 0;
+	for (size_t i = 0; i < drafts.n && !rc; i++) {
+		count_row *rows;
+		size_t n;
+		if ((rc = count_load(db, drafts.v[i].id, &rows, &n, e)))
+			break;
+		for (size_t a = 0; a < n;) {
+			size_t b = a;
+			while (b < n && strcmp(rows[b].member, rows[a].member) == 0)
+				b++;
+			count_resolve(rows + a, b - a, c->deadline, BT_INF_TIME, NULL);
+			a = b;
+		}
+		for (size_t k = 0; k < n; k++) {
+			if (*nout == cap) {
+				cap = cap ? cap * 2 : 256;
+				id_status *p = realloc(*out, cap * sizeof *p);
+				if (!p) {
+					rc = bt_fail(e, BT_EFAIL, "out of memory");
+					break;
+				}
+				*out = p;
+			}
+			(*out)[*nout].id = rows[k].id;
+			(*out)[*nout].status = rows[k].status ? rows[k].status : "";
+			(*out)[*nout].without_reasons = rows[k].choice == BT_NOT_AUTHORIZE && !rows[k].has_attachment;
+			(*nout)++;
+		}
+		free(rows);
+	}
+	bt_draft_list_free(&drafts);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*nout = 0;
+	} else if (*nout) {
+		qsort(*out, *nout, sizeof **out, by_id);
+	}
+	return rc;
+}
+
+static int load_attachments(bt_db *db, bt_history_item *it, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ATTACHMENTS_OF, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, it->reply_id);
+	int rc;
+	size_t cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (it->n_attachments == cap) {
+			cap = cap ? cap * 2 : 4;
+			bt_attachment *p = realloc(it->attachments, cap * sizeof *p);
+			if (!p) {
+				sqlite3_reset(st);
+				return bt_fail(e, BT_EFAIL, "out of memory");
+			}
+			it->attachments = p;
+		}
+		bt_attachment *a = &it->attachments[it->n_attachments++];
+		a->id = sqlite3_column_int64(st, 0);
+		db_col_copy(st, 1, a->role, sizeof a->role);
+		a->name = db_col_strdup(st, 2);
+		db_col_copy(st, 3, a->sha256, sizeof a->sha256);
+		a->size = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading attachments");
+}
+
+static bt_history_item *push(bt_history *h, size_t *cap)
+{
+	if (h->n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		bt_history_item *p = realloc(h->v, *cap * sizeof *p);
+		if (!p)
+			return NULL;
+		h->v = p;
+	}
+	bt_history_item *it = &h->v[h->n++];
+	memset(it, 0, sizeof *it);
+	return it;
+}
+
+int bt_history_get(bt_db *db, const char *circular, const char *member, bt_history *h, bt_err *e)
+{
+	h->v = NULL;
+	h->n = 0;
+	bt_consultation c;
+	char code[4];
+	int rc = consultation_load(db, circular, &c, e);
+	if (rc || (member && (rc = bt_member_resolve(db, "--member", member, code, e))))
+		return rc;
+	id_status *judged;
+	size_t nj, cap = 0;
+	if ((rc = judge_all(db, &c, &judged, &nj, e)))
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, SQL_HISTORY_REPLIES, e);
+	if (!st) {
+		free(judged);
+		return BT_EFAIL;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	db_bind_text(st, 2, member ? code : NULL);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		bt_history_item *it = push(h, &cap);
+		if (!it) {
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			break;
+		}
+		it->reply_id = sqlite3_column_int64(st, 0);
+		it->seq = sqlite3_column_int64(st, 1);
+		db_col_copy(st, 2, it->member, sizeof it->member);
+		db_col_copy(st, 3, it->rec, sizeof it->rec);
+		db_col_copy(st, 4, it->what, sizeof it->what);
+		snprintf(it->kind, sizeof it->kind, "%s",
+			 strcmp(it->what, "withdraw") == 0 ? "withdrawal" : "reply");
+		it->received = sqlite3_column_int64(st, 5);
+		db_col_copy(st, 6, it->channel, sizeof it->channel);
+		it->signatory = db_col_strdup(st, 7);
+		it->title = db_col_strdup(st, 8);
+		it->recorded_by = db_col_strdup(st, 9);
+		it->recorded_at = sqlite3_column_int64(st, 10);
+		id_status key = { it->reply_id, NULL, 0 };
+		id_status *j = nj ? bsearch(&key, judged, nj, sizeof *judged, by_id) : NULL;
+		snprintf(it->status, sizeof it->status, "%s", j ? j->status : "");
+		it->without_reasons = j ? j->without_reasons : 0;
+	}
+	sqlite3_reset(st);
+	free(judged);
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, e, "reading the history");
+	for (size_t i = 0; i < h->n && !rc; i++)
+		rc = load_attachments(db, &h->v[i], e);
+	/* Decisions (those about this member's reservations etc. included only
+	 * when no member filter is given) and closures. */
+	if (!rc && !member) {
+		if (!(st = db_stmt(db, SQL_HISTORY_DECISIONS, e)))
+			rc = BT_EFAIL;
+		else {
+			sqlite3_bind_int64(st, 1, c.id);
+			while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+				bt_history_item *it = push(h, &cap);
+				if (!it) {
+					rc = bt_fail(e, BT_EFAIL, "out of memory");
+					break;
+				}
+				it->seq = sqlite3_column_int64(st, 0);
+				snprintf(it->kind, sizeof it->kind, "decision");
+				db_col_copy(st, 1, it->rec, sizeof it->rec);
+				db_col_copy(st, 2, it->what, sizeof it->what);
+				it->detail = db_col_strdup(st, 3);
+				it->received = it->recorded_at = sqlite3_column_int64(st, 4);
+				it->recorded_by = db_col_strdup(st, 5);
+			}
+			sqlite3_reset(st);
+		}
+		if (!rc && !(st = db_stmt(db, SQL_HISTORY_CLOSES, e)))
+			rc = BT_EFAIL;
+		else if (!rc) {
+			db_bind_text(st, 1, c.circular);
+			while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+				bt_history_item *it = push(h, &cap);
+				if (!it) {
+					rc = bt_fail(e, BT_EFAIL, "out of memory");
+					break;
+				}
+				it->seq = sqlite3_column_int64(st, 0);
+				snprintf(it->kind, sizeof it->kind, "close");
+				snprintf(it->what, sizeof it->what, "close");
+				it->received = it->recorded_at = sqlite3_column_int64(st, 1);
+				it->recorded_by = db_col_strdup(st, 2);
+				it->detail = db_col_strdup(st, 3);
+			}
+			sqlite3_reset(st);
+		}
+	}
+	if (rc) {
+		bt_history_free(h);
+		return rc;
+	}
+	if (h->n)
+		qsort(h->v, h->n, sizeof *h->v, by_seq);
+	return BT_OK;
+}
+
+int bt_attachment_content(bt_db *db, int64_t id, bt_buf *out, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ATTACHMENT_CONTENT, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	bt_buf_reset(out);
+	if (rc == SQLITE_ROW) {
+		const void *p = sqlite3_column_blob(st, 0);
+		int n = sqlite3_column_bytes(st, 0);
+		rc = bt_buf_add(out, p ? p : "", (size_t)n) ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? bt_fail(e, BT_EINPUT, "attachment %lld does not exist", (long long)id)
+				       : db_fail(db, e, "reading an attachment");
+	}
+	sqlite3_reset(st);
+	return rc;
+}

@@ -1,0 +1,125 @@
+/* internal.h - engine-private helpers shared by the engine modules in src.
+ * Front ends never include this file. */
+#ifndef BALLOT_INTERNAL_H
+#define BALLOT_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "ballot/ballot.h"
+#include "sql.h"
+
+#define BT_APPLICATION_ID 0x42414c54 /* "BALT" */
+#define BT_STMT_CACHE 64
+
+struct bt_db {
+	sqlite3 *h;
+	char *path;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[BT_STMT_CACHE];
+};
+
+/* Returns a reset, cleared prepared statement for sql (one of the SQL_*
+ * constants of sql.h; statements are cached by address). NULL on failure
+ * with e set. Do not finalize it. */
+sqlite3_stmt *db_stmt(bt_db *db, const char *sql, bt_err *e);
+
+/* BT_EFAIL with SQLite's message and what was being done. */
+int db_fail(bt_db *db, bt_err *e, const char *what);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. db_rollback never fails loudly. */
+int db_begin(bt_db *db, bt_err *e);
+int db_commit(bt_db *db, bt_err *e);
+void db_rollback(bt_db *db);
+
+/* Runs a statement with no result rows (after binding); BT_OK or BT_EFAIL. */
+int db_exec_stmt(bt_db *db, sqlite3_stmt *st, const char *what, bt_err *e);
+
+/* Binds text or NULL. */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Column text or NULL, duplicated on the heap (NULL stays NULL). */
+char *db_col_strdup(sqlite3_stmt *st, int i);
+/* Copies column text into out (size n), "" for NULL. */
+void db_col_copy(sqlite3_stmt *st, int i, char *out, size_t n);
+
+/* SHA-256 of data as 64 lowercase hex digits. */
+void sha256_hex(const void *data, size_t len, char out[65]);
+
+/* Appends an event inside the caller's transaction. payload is the inner
+ * part of a JSON object (key:value pairs, no braces; may be ""). Fills seq
+ * and hash (either may be NULL). */
+int event_append(bt_db *db, const char *kind, const char *circular,
+		 const char *actor, bt_time at, const char *payload,
+		 int64_t *seq, char hash[65], bt_err *e);
+
+/* The event number the next event_append will use. */
+int event_next_seq(bt_db *db, int64_t *seq, bt_err *e);
+
+/* Renders the canonical body of an event into b. */
+int event_render(bt_buf *b, int64_t seq, bt_time at, const char *actor,
+		 const char *kind, const char *circular, const char *payload);
+
+/* Validation helpers: 1 when s is a valid identifier (circular, rec). */
+int valid_id(const char *s, const char *extra);
+
+/* Members import within an open transaction (see bt_members_import). */
+int members_import_txn(bt_db *db, const char *text, size_t len,
+		       const char *source, bt_time now,
+		       bt_member_import_stats *stats, bt_err *e);
+
+/* Reads member rows from st (code, alpha2, name, since) into out. */
+int members_collect(bt_db *db, sqlite3_stmt *st, bt_member_list *out, bt_err *e);
+
+/* A TSV reader over an in-memory text: fields are split in place. */
+typedef struct tsv_reader {
+	char *text, *p, *end;
+	int line;
+} tsv_reader;
+void tsv_init(tsv_reader *t, char *text, size_t len);
+/* Reads the next non-blank, non-comment line into up to max fields; returns
+ * the number of fields, 0 at the end. */
+int tsv_next(tsv_reader *t, char **fields, int max);
+
+/* Consultation row by circular, inside or outside a transaction. */
+int consultation_load(bt_db *db, const char *circular, bt_consultation *out,
+		      bt_err *e);
+
+/* Finds a draft of consultation c (rec NULL: the only one). */
+int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec,
+		  bt_draft *out, bt_err *e);
+
+/* A reply row as the counting code sees it. */
+typedef struct count_row {
+	int64_t id;
+	char member[4];
+	bt_choice choice;
+	bt_time received;
+	int has_attachment;
+	const char *status; /* set by count_resolve */
+} count_row;
+
+/* Judges the rows of one member on one draft (sorted by received, then id)
+ * as of as_of against deadline: sets each row's status to "counted",
+ * "superseded", "withdrawn", "withdrawal", "late" or NULL (after as_of).
+ * Returns the index of the counted row, or -1; *withdrawn is 1 when the
+ * member's latest on-time row is a withdrawal. */
+int count_resolve(count_row *rows, size_t n, bt_time deadline, bt_time as_of,
+		  int *withdrawn);
+
+/* Loads a draft's reply rows ordered by member, received, id. */
+int count_load(bt_db *db, int64_t draft_id, count_row **rows, size_t *n,
+	       bt_err *e);
+
+/* Loads one member's rows on one draft, ordered by received, id. */
+int count_load_member(bt_db *db, int64_t draft_id, const char *member,
+		      count_row **rows, size_t *n, bt_err *e);
+
+/* The canonical payload of a reply event, rendered from the stored row. */
+int reply_payload(bt_db *db, int64_t reply_id, bt_buf *out, bt_err *e);
+
+#define BT_INF_TIME INT64_MAX
+
+#endif

@@ -1,0 +1,377 @@
+/* reply.c - recording replies and withdrawals (include/ballot/reply.h). */
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+static const char *const choice_names[] = {
+	NULL, "authorize", "authorize-with-comments", "not-authorize", "withdraw",
+};
+
+const char *bt_choice_name(bt_choice c)
+{
+	return c >= BT_AUTHORIZE && c <= BT_WITHDRAW ? choice_names[c] : "none";
+}
+
+bt_choice bt_choice_parse(const char *s)
+{
+	for (int c = BT_AUTHORIZE; s && c <= BT_WITHDRAW; c++)
+		if (strcmp(s, choice_names[c]) == 0)
+			return (bt_choice)c;
+	return BT_CHOICE_NONE;
+}
+
+int bt_choice_supports(bt_choice c)
+{
+	return c == BT_AUTHORIZE || c == BT_AUTHORIZE_WITH_COMMENTS;
+}
+
+int bt_channel_valid(const char *s)
+{
+	static const char *const ok[] = { "email", "fax", "post", "portal", "other" };
+	for (size_t i = 0; s && i < sizeof ok / sizeof ok[0]; i++)
+		if (strcmp(s, ok[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int reply_payload(bt_db *db, int64_t reply_id, bt_buf *b, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_REPLY_ROW, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, reply_id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? bt_fail(e, BT_EFAIL, "reply %lld is missing", (long long)reply_id)
+					 : db_fail(db, e, "reading a reply");
+	}
+	char ts[BT_TIME_LEN];
+	bt_time_format(sqlite3_column_int64(st, 4), ts);
+	bt_json_kv_int(b, "reply", sqlite3_column_int64(st, 0), 1);
+	bt_json_kv_str(b, "member", (const char *)sqlite3_column_text(st, 1), 0);
+	bt_json_kv_str(b, "draft", (const char *)sqlite3_column_text(st, 2), 0);
+	bt_json_kv_str(b, "choice", (const char *)sqlite3_column_text(st, 3), 0);
+	bt_json_kv_str(b, "received", ts, 0);
+	bt_json_kv_str(b, "channel", (const char *)sqlite3_column_text(st, 5), 0);
+	bt_json_kv_str(b, "signatory", (const char *)sqlite3_column_text(st, 6), 0);
+	bt_json_kv_str(b, "title", (const char *)sqlite3_column_text(st, 7), 0);
+	sqlite3_reset(st);
+	bt_json_key(b, "attachments", 0);
+	bt_buf_addc(b, '[');
+	if (!(st = db_stmt(db, SQL_ATTACHMENTS_OF, e)))
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, reply_id);
+	int first = 1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		bt_buf_adds(b, first ? "{" : ",{");
+		first = 0;
+		bt_json_kv_str(b, "role", (const char *)sqlite3_column_text(st, 1), 1);
+		bt_json_kv_str(b, "name", (const char *)sqlite3_column_text(st, 2), 0);
+		bt_json_kv_str(b, "sha256", (const char *)sqlite3_column_text(st, 3), 0);
+		bt_json_kv_int(b, "size", sqlite3_column_int64(st, 4), 0);
+		bt_buf_addc(b, '}');
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "reading attachments");
+	bt_buf_addc(b, ']');
+	return b->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+}
+
+/* Checks everything about spec that needs no database. */
+static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
+{
+	if (s->choice < BT_AUTHORIZE || s->choice > BT_WITHDRAW)
+		return bt_fail(e, BT_EINPUT,
+			       "choice: none given (authorize, authorize-with-comments or not-authorize)");
+	const char *channel = s->channel ? s->channel : "other";
+	if (!bt_channel_valid(channel))
+		return bt_fail(e, BT_EINPUT, "--channel: '%s' is not a channel (email, fax, post, portal, other)",
+			       bt_text_clean(channel, 0) ? channel : "(unprintable)");
+	if (s->signatory && (!bt_text_clean(s->signatory, 0) || strlen(s->signatory) > 200))
+		return bt_fail(e, BT_EINPUT, "--signatory: not valid UTF-8, has control characters or is too long");
+	if (s->title && (!bt_text_clean(s->title, 0) || strlen(s->title) > 200))
+		return bt_fail(e, BT_EINPUT, "--title: not valid UTF-8, has control characters or is too long");
+	if (s->n_attachments && (s->choice == BT_AUTHORIZE || s->choice == BT_WITHDRAW))
+		return bt_fail(e, BT_EINPUT, "attachment: a '%s' takes no attachment", bt_choice_name(s->choice));
+	if (s->n_attachments > 20)
+		return bt_fail(e, BT_EINPUT, "attachment: %zu files, at most 20 per reply", s->n_attachments);
+	for (size_t i = 0; i < s->n_attachments; i++) {
+		const bt_attachment_in *a = &s->attachments[i];
+		if (!a->name || !*a->name || strlen(a->name) > 255 || strchr(a->name, '/') ||
+		    !bt_text_clean(a->name, 0))
+			return bt_fail(e, BT_EINPUT, "attachment: file name '%s' is empty, too long or unclean",
+				       a->name && bt_text_clean(a->name, 0) ? a->name : "(unprintable)");
+		if (a->len == 0)
+			return bt_fail(e, BT_EINPUT, "attachment: '%s' is empty", a->name);
+		if ((int64_t)a->len > max)
+			return bt_fail(e, BT_EINPUT, "attachment: '%s' is %zu bytes, over the limit of %lld",
+				       a->name, a->len, (long long)max);
+	}
+	return BT_OK;
+}
+
+/* Records one reply inside the caller's transaction. */
+static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_time now,
+		      bt_reply_result *out, bt_err *e)
+{
+	int64_t max = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
+	int rc = check_spec(s, max, e);
+	if (rc)
+		return rc;
+	bt_consultation c;
+	bt_draft d;
+	char member[4], t1[BT_TIME_LEN], t2[BT_TIME_LEN];
+	if ((rc = consultation_load(db, s->circular, &c, e)) ||
+	    (rc = bt_member_resolve(db, "--member", s->member, member, e)))
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_HAS, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, c.id);
+	sqlite3_bind_text(st, 2, member, -1, SQLITE_TRANSIENT);
+	int in = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!in)
+		return bt_fail(e, BT_EINPUT, "--member: %s is not in the electorate of consultation '%s'",
+			       member, c.circular);
+	if ((rc = draft_find_in(db, &c, s->rec, &d, e)))
+		return rc;
+	int64_t draft_id = d.id;
+	char rec[BT_ID_MAX + 1];
+	snprintf(rec, sizeof rec, "%s", d.rec);
+	bt_draft_clear(&d);
+
+	bt_time received = s->has_received ? s->received : now;
+	bt_time_format(received, t1);
+	if (received > now) {
+		bt_time_format(now, t2);
+		return bt_fail(e, BT_EINPUT, "--received: %s is in the future (now %s)", t1, t2);
+	}
+	if (received < bt_date_time(c.date)) {
+		bt_date_format(c.date, t2);
+		return bt_fail(e, BT_EINPUT, "--received: %s is before the circular's date %s", t1, t2);
+	}
+	int late = received > c.deadline;
+	if (c.closed && !late) {
+		bt_time_format(c.closed_at, t2);
+		return bt_fail(e, BT_EINPUT,
+			       "--received: %s is on time but consultation '%s' was closed at %s; its outcome is frozen",
+			       t1, c.circular, t2);
+	}
+
+	/* What is in force for this member before this row? */
+	count_row *rows;
+	size_t n;
+	if ((rc = count_load_member(db, draft_id, member, &rows, &n, e)))
+		return rc;
+	int in_force = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].received > received)
+			break;
+		in_force = rows[i].choice == BT_WITHDRAW ? -1 : (int)i;
+	}
+	int ontime_in_force = -1;
+	for (size_t i = 0; i < n && rows[i].received <= c.deadline && rows[i].received <= received; i++)
+		ontime_in_force = rows[i].choice == BT_WITHDRAW ? -1 : (int)i;
+	free(rows);
+	if (s->choice == BT_WITHDRAW && in_force < 0)
+		return bt_fail(e, BT_EINPUT, "--member: %s has no reply on draft %s to withdraw as of %s",
+			       member, rec, t1);
+
+	int64_t seq;
+	if ((rc = event_next_seq(db, &seq, e)))
+		return rc;
+	if (!(st = db_stmt(db, SQL_REPLY_INSERT, e)))
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, draft_id);
+	sqlite3_bind_text(st, 2, member, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 3, bt_choice_name(s->choice));
+	sqlite3_bind_int64(st, 4, received);
+	db_bind_text(st, 5, s->channel ? s->channel : "other");
+	db_bind_text(st, 6, s->signatory && *s->signatory ? s->signatory : NULL);
+	db_bind_text(st, 7, s->title && *s->title ? s->title : NULL);
+	sqlite3_bind_int64(st, 8, now);
+	db_bind_text(st, 9, actor);
+	sqlite3_bind_int64(st, 10, seq);
+	if ((rc = db_exec_stmt(db, st, "saving the reply", e)))
+		return rc;
+	int64_t reply_id = sqlite3_last_insert_rowid(db->h);
+	for (size_t i = 0; i < s->n_attachments; i++) {
+		const bt_attachment_in *a = &s->attachments[i];
+		char sha[65];
+		sha256_hex(a->data, a->len, sha);
+		if (!(st = db_stmt(db, SQL_ATTACHMENT_INSERT, e)))
+			return BT_EFAIL;
+		sqlite3_bind_int64(st, 1, reply_id);
+		db_bind_text(st, 2, s->choice == BT_NOT_AUTHORIZE ? "reasons" : "comments");
+		db_bind_text(st, 3, a->name);
+		db_bind_text(st, 4, sha);
+		sqlite3_bind_int64(st, 5, (int64_t)a->len);
+		sqlite3_bind_blob64(st, 6, a->data, a->len, SQLITE_STATIC);
+		rc = db_exec_stmt(db, st, "saving an attachment", e);
+		sqlite3_clear_bindings(st);
+		if (rc)
+			return rc;
+	}
+	bt_buf p = BT_BUF_INIT;
+	if ((rc = reply_payload(db, reply_id, &p, e))) {
+		bt_buf_release(&p);
+		return rc;
+	}
+	int64_t got;
+	char hash[65];
+	rc = event_append(db, s->choice == BT_WITHDRAW ? "withdrawal" : "reply", c.circular, actor,
+			  now, bt_buf_str(&p), &got, hash, e);
+	if (!rc && got != seq)
+		rc = bt_fail(e, BT_EFAIL, "event number changed while recording (%lld, %lld)",
+			     (long long)seq, (long long)got);
+	if (!rc && out) {
+		memset(out, 0, sizeof *out);
+		out->reply_id = reply_id;
+		out->event_seq = seq;
+		memcpy(out->event_hash, hash, 65);
+		memcpy(out->member, member, 4);
+		snprintf(out->rec, sizeof out->rec, "%s", rec);
+		out->choice = s->choice;
+		out->received = received;
+		out->late = late;
+		out->supersedes = !late && s->choice != BT_WITHDRAW && ontime_in_force >= 0;
+		out->without_reasons = s->choice == BT_NOT_AUTHORIZE && s->n_attachments == 0;
+		sha256_hex(p.data, p.len, out->sha256);
+	}
+	bt_buf_release(&p);
+	return rc;
+}
+
+int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor, bt_time now,
+		    bt_reply_result *out, bt_err *e)
+{
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	if ((rc = record_txn(db, spec, actor, now, out, e)) || (rc = db_commit(db, e))) {
+		db_rollback(db);
+		return rc;
+	}
+	return BT_OK;
+}
+
+/* Prefixes e's message with "FILE line N: ". */
+static int at_line(bt_err *e, int rc, const char *path, int line)
+{
+	if (e) {
+		char msg[sizeof e->msg + 4200];
+		snprintf(msg, sizeof msg, "%s line %d: %s", path, line, e->msg);
+		size_t n = strlen(msg);
+		if (n >= sizeof e->msg)
+			n = sizeof e->msg - 1;
+		memcpy(e->msg, msg, n);
+		e->msg[n] = '\0';
+	}
+	return rc;
+}
+
+int bt_reply_import(bt_db *db, const char *circular, const char *path, const char *actor,
+		    bt_time now, size_t *count, bt_err *e)
+{
+	static const char *const cols[] = { "member", "draft", "choice", "received", "channel", "attachment" };
+	bt_buf text = BT_BUF_INIT, att = BT_BUF_INIT;
+	int rc = bt_file_read(path, "import", 64 * 1024 * 1024, &text, e);
+	*count = 0;
+	if (rc)
+		return rc;
+	if (!bt_utf8_valid(text.data ? text.data : "", text.len) ||
+	    (text.len && memchr(text.data, '\0', text.len))) {
+		bt_buf_release(&text);
+		return bt_fail(e, BT_EINPUT, "import: '%s' is not valid UTF-8 text", path);
+	}
+	char *dircopy = strdup(path);
+	if (!dircopy) {
+		bt_buf_release(&text);
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	const char *dir = dirname(dircopy);
+	int64_t max = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
+	tsv_reader t;
+	tsv_init(&t, text.data ? text.data : (char *)"", text.len);
+	char *f[8];
+	int n, header = 0;
+	if ((rc = db_begin(db, e)))
+		goto out;
+	while ((n = tsv_next(&t, f, 8)) > 0) {
+		if (!header) {
+			for (int i = 0; i < 6; i++)
+				if (n != 6 || strcmp(f[i], cols[i]) != 0) {
+					rc = at_line(e, bt_fail(e, BT_EINPUT,
+						"header must be member, draft, choice, received, channel, attachment (tab-separated)"),
+						path, t.line);
+					goto fail;
+				}
+			header = 1;
+			continue;
+		}
+		if (n != 6) {
+			rc = at_line(e, bt_fail(e, BT_EINPUT, "%d columns, want 6 (member, draft, choice, received, channel, attachment)", n),
+				     path, t.line);
+			goto fail;
+		}
+		bt_reply_spec s;
+		memset(&s, 0, sizeof s);
+		s.circular = circular;
+		s.member = f[0];
+		s.rec = *f[1] ? f[1] : NULL;
+		s.choice = bt_choice_parse(f[2]);
+		if (s.choice == BT_CHOICE_NONE || s.choice == BT_WITHDRAW) {
+			rc = at_line(e, bt_fail(e, BT_EINPUT,
+				"choice: '%s' is not authorize, authorize-with-comments or not-authorize",
+				bt_text_clean(f[2], 0) ? f[2] : "(unprintable)"), path, t.line);
+			goto fail;
+		}
+		if (*f[3]) {
+			if ((rc = bt_time_parse(f[3], "received", &s.received, e)))
+				goto fail_line;
+			s.has_received = 1;
+		}
+		s.channel = *f[4] ? f[4] : NULL;
+		bt_attachment_in a;
+		if (*f[5]) {
+			char full[4096];
+			if (f[5][0] == '/')
+				snprintf(full, sizeof full, "%s", f[5]);
+			else
+				snprintf(full, sizeof full, "%s/%s", dir, f[5]);
+			if ((rc = bt_file_read(full, "attachment", (size_t)max, &att, e)))
+				goto fail_line;
+			const char *base = strrchr(f[5], '/');
+			a.name = base ? base + 1 : f[5];
+			a.data = att.data ? att.data : "";
+			a.len = att.len;
+			s.attachments = &a;
+			s.n_attachments = 1;
+		}
+		rc = record_txn(db, &s, actor, now, NULL, e);
+		if (rc)
+			goto fail_line;
+		(*count)++;
+	}
+	if (!header) {
+		rc = bt_fail(e, BT_EINPUT, "import: '%s' has no header line", path);
+		goto fail;
+	}
+	if ((rc = db_commit(db, e)))
+		goto fail;
+	goto out;
+fail_line:
+	at_line(e, rc, path, t.line);
+fail:
+	db_rollback(db);
+	*count = 0;
+out:
+	free(dircopy);
+	bt_buf_release(&text);
+	bt_buf_release(&att);
+	return rc;
+}

@@ -1,0 +1,193 @@
+/* sql.c - every SQL statement of the engine, and the schema migrations.
+ * This is the one place where SQL lives; modules refer to these constants. */
+#include "sql.h"
+
+/* Migrations: SQL_MIGRATIONS[i] takes the schema from version i to i + 1. */
+const char *const SQL_MIGRATIONS[] = {
+	/* 0 -> 1: the first schema. */
+	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
+	"CREATE TABLE members(code TEXT PRIMARY KEY CHECK(length(code) = 3),"
+	" alpha2 TEXT NOT NULL UNIQUE CHECK(length(alpha2) = 2),"
+	" name TEXT NOT NULL CHECK(name <> ''), since INTEGER) STRICT;"
+	"CREATE TABLE member_names(id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL REFERENCES members(code), name TEXT NOT NULL,"
+	" replaced_at INTEGER NOT NULL, source TEXT NOT NULL) STRICT;"
+	"CREATE TABLE consultations(id INTEGER PRIMARY KEY,"
+	" circular TEXT NOT NULL UNIQUE, grp INTEGER NOT NULL, rule TEXT NOT NULL,"
+	" rule_edition TEXT NOT NULL, date INTEGER NOT NULL,"
+	" meeting_start INTEGER NOT NULL, meeting_end INTEGER NOT NULL,"
+	" deadline INTEGER NOT NULL, custom_electorate INTEGER NOT NULL,"
+	" created_at INTEGER NOT NULL, closed_at INTEGER) STRICT;"
+	"CREATE TABLE electorate(consultation_id INTEGER NOT NULL"
+	" REFERENCES consultations(id), member TEXT NOT NULL REFERENCES members(code),"
+	" PRIMARY KEY(consultation_id, member)) STRICT, WITHOUT ROWID;"
+	"CREATE TABLE drafts(id INTEGER PRIMARY KEY,"
+	" consultation_id INTEGER NOT NULL REFERENCES consultations(id),"
+	" rec TEXT NOT NULL, title TEXT NOT NULL, former TEXT, summary TEXT,"
+	" source TEXT, revised INTEGER NOT NULL, text_sha256 TEXT,"
+	" state TEXT NOT NULL, outcome TEXT, UNIQUE(consultation_id, rec)) STRICT;"
+	"CREATE TABLE replies(id INTEGER PRIMARY KEY,"
+	" draft_id INTEGER NOT NULL REFERENCES drafts(id),"
+	" member TEXT NOT NULL REFERENCES members(code),"
+	" choice TEXT NOT NULL CHECK(choice IN ('authorize',"
+	" 'authorize-with-comments','not-authorize','withdraw')),"
+	" received INTEGER NOT NULL, channel TEXT NOT NULL, signatory TEXT,"
+	" title TEXT, recorded_at INTEGER NOT NULL, recorded_by TEXT NOT NULL,"
+	" event_seq INTEGER NOT NULL UNIQUE) STRICT;"
+	"CREATE INDEX replies_by_member ON replies(draft_id, member, received, id);"
+	"CREATE TABLE attachments(id INTEGER PRIMARY KEY,"
+	" reply_id INTEGER NOT NULL REFERENCES replies(id),"
+	" role TEXT NOT NULL CHECK(role IN ('comments','reasons')),"
+	" name TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+	" content BLOB NOT NULL) STRICT;"
+	"CREATE INDEX attachments_by_reply ON attachments(reply_id);"
+	"CREATE TABLE decisions(id INTEGER PRIMARY KEY,"
+	" draft_id INTEGER NOT NULL REFERENCES drafts(id), kind TEXT NOT NULL,"
+	" detail TEXT NOT NULL, decided_at INTEGER NOT NULL,"
+	" recorded_by TEXT NOT NULL, event_seq INTEGER NOT NULL UNIQUE) STRICT;"
+	"CREATE TABLE events(seq INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+	" actor TEXT NOT NULL, kind TEXT NOT NULL, circular TEXT,"
+	" body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL) STRICT;"
+	"CREATE INDEX events_by_circular ON events(circular, seq);"
+	/* Append-only: the record of what was received is never rewritten. */
+	"CREATE TRIGGER replies_append_only_u BEFORE UPDATE ON replies"
+	" BEGIN SELECT RAISE(ABORT, 'replies are append-only'); END;"
+	"CREATE TRIGGER replies_append_only_d BEFORE DELETE ON replies"
+	" BEGIN SELECT RAISE(ABORT, 'replies are append-only'); END;"
+	"CREATE TRIGGER attachments_append_only_u BEFORE UPDATE ON attachments"
+	" BEGIN SELECT RAISE(ABORT, 'attachments are append-only'); END;"
+	"CREATE TRIGGER attachments_append_only_d BEFORE DELETE ON attachments"
+	" BEGIN SELECT RAISE(ABORT, 'attachments are append-only'); END;"
+	"CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events"
+	" BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TRIGGER events_append_only_d BEFORE DELETE ON events"
+	" BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TRIGGER decisions_append_only_u BEFORE UPDATE ON decisions"
+	" BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
+	"CREATE TRIGGER decisions_append_only_d BEFORE DELETE ON decisions"
+	" BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;",
+};
+const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
+
+/* settings */
+const char SQL_SETTING_GET[] = "SELECT value FROM settings WHERE key = ?1";
+const char SQL_SETTING_PUT[] =
+	"INSERT INTO settings(key, value) VALUES(?1, ?2)"
+	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+const char SQL_SETTINGS_ALL[] = "SELECT key, value FROM settings ORDER BY key";
+
+/* members */
+const char SQL_MEMBER_GET[] =
+	"SELECT code, alpha2, name, since FROM members WHERE code = ?1 OR alpha2 = ?1";
+const char SQL_MEMBER_INSERT[] =
+	"INSERT INTO members(code, alpha2, name, since) VALUES(?1, ?2, ?3, ?4)";
+const char SQL_MEMBER_UPDATE[] =
+	"UPDATE members SET alpha2 = ?2, name = ?3, since = ?4 WHERE code = ?1";
+const char SQL_MEMBER_NAME_KEEP[] =
+	"INSERT INTO member_names(code, name, replaced_at, source) VALUES(?1, ?2, ?3, ?4)";
+const char SQL_MEMBERS_AS_OF[] =
+	"SELECT code, alpha2, name, since FROM members"
+	" WHERE ?1 IS NULL OR since IS NULL OR since <= ?1 ORDER BY code";
+const char SQL_MEMBERS_COUNT[] = "SELECT count(*) FROM members";
+
+/* consultations */
+const char SQL_CONSULTATION_GET[] =
+	"SELECT c.id, c.circular, c.grp, c.rule, c.date, c.meeting_start,"
+	" c.meeting_end, c.deadline, c.closed_at, c.custom_electorate,"
+	" (SELECT count(*) FROM electorate e WHERE e.consultation_id = c.id)"
+	" FROM consultations c WHERE c.circular = ?1";
+const char SQL_CONSULTATION_INSERT[] =
+	"INSERT INTO consultations(circular, grp, rule, rule_edition, date,"
+	" meeting_start, meeting_end, deadline, custom_electorate, created_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+const char SQL_CONSULTATION_CLOSE[] =
+	"UPDATE consultations SET closed_at = ?2 WHERE id = ?1";
+const char SQL_ELECTORATE_ADD[] =
+	"INSERT OR IGNORE INTO electorate(consultation_id, member) VALUES(?1, ?2)";
+const char SQL_ELECTORATE_DEFAULT[] =
+	"INSERT INTO electorate(consultation_id, member)"
+	" SELECT ?1, code FROM members WHERE since IS NULL OR since <= ?2";
+const char SQL_ELECTORATE_LIST[] =
+	"SELECT m.code, m.alpha2, m.name, m.since FROM electorate e"
+	" JOIN members m ON m.code = e.member WHERE e.consultation_id = ?1"
+	" ORDER BY m.code";
+const char SQL_ELECTORATE_HAS[] =
+	"SELECT 1 FROM electorate WHERE consultation_id = ?1 AND member = ?2";
+
+/* drafts */
+const char SQL_DRAFT_INSERT[] =
+	"INSERT INTO drafts(consultation_id, rec, title, former, summary, source,"
+	" revised, text_sha256, state) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+#define DRAFT_COLS "id, rec, title, former, summary, source, revised, text_sha256, state, outcome"
+const char SQL_DRAFTS_OF[] =
+	"SELECT " DRAFT_COLS " FROM drafts WHERE consultation_id = ?1 ORDER BY id";
+const char SQL_DRAFT_BY_REC[] =
+	"SELECT " DRAFT_COLS " FROM drafts WHERE consultation_id = ?1 AND rec = ?2";
+const char SQL_DRAFT_SET_STATE[] =
+	"UPDATE drafts SET state = ?2, outcome = coalesce(?3, outcome) WHERE id = ?1";
+
+/* replies */
+const char SQL_REPLY_INSERT[] =
+	"INSERT INTO replies(draft_id, member, choice, received, channel,"
+	" signatory, title, recorded_at, recorded_by, event_seq)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+const char SQL_ATTACHMENT_INSERT[] =
+	"INSERT INTO attachments(reply_id, role, name, sha256, size, content)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+const char SQL_REPLIES_OF_MEMBER[] =
+	"SELECT id, member, choice, received,"
+	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id)"
+	" FROM replies r WHERE draft_id = ?1 AND member = ?2 ORDER BY received, id";
+const char SQL_REPLIES_OF_DRAFT[] =
+	"SELECT id, member, choice, received,"
+	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id)"
+	" FROM replies r WHERE draft_id = ?1 ORDER BY member, received, id";
+const char SQL_REPLY_ROW[] =
+	"SELECT r.id, r.member, d.rec, r.choice, r.received, r.channel,"
+	" r.signatory, r.title, r.event_seq FROM replies r"
+	" JOIN drafts d ON d.id = r.draft_id WHERE r.id = ?1";
+const char SQL_ATTACHMENTS_OF[] =
+	"SELECT id, role, name, sha256, size FROM attachments WHERE reply_id = ?1 ORDER BY id";
+const char SQL_ATTACHMENT_CONTENT[] =
+	"SELECT content, sha256, size FROM attachments WHERE id = ?1";
+
+/* decisions */
+const char SQL_DECISION_INSERT[] =
+	"INSERT INTO decisions(draft_id, kind, detail, decided_at, recorded_by, event_seq)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+
+/* status */
+const char SQL_STATUS[] =
+	"SELECT c.circular, c.grp, d.rec, d.title, d.state, c.deadline, d.outcome,"
+	" c.rule, c.meeting_start, c.meeting_end FROM drafts d"
+	" JOIN consultations c ON c.id = d.consultation_id"
+	" WHERE ?1 = 0 OR c.grp = ?1 ORDER BY c.deadline, c.circular, d.id";
+
+/* history */
+const char SQL_HISTORY_REPLIES[] =
+	"SELECT r.id, r.event_seq, r.member, d.rec, r.choice, r.received,"
+	" r.channel, r.signatory, r.title, r.recorded_by, r.recorded_at, d.id"
+	" FROM replies r JOIN drafts d ON d.id = r.draft_id"
+	" WHERE d.consultation_id = ?1 AND (?2 IS NULL OR r.member = ?2)"
+	" ORDER BY r.event_seq";
+const char SQL_HISTORY_DECISIONS[] =
+	"SELECT x.event_seq, d.rec, x.kind, x.detail, x.decided_at, x.recorded_by"
+	" FROM decisions x JOIN drafts d ON d.id = x.draft_id"
+	" WHERE d.consultation_id = ?1 ORDER BY x.event_seq";
+const char SQL_HISTORY_CLOSES[] =
+	"SELECT seq, at, actor, body FROM events WHERE circular = ?1 AND kind = 'close'"
+	" ORDER BY seq";
+
+/* events */
+const char SQL_EVENT_LAST[] = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1";
+const char SQL_EVENT_INSERT[] =
+	"INSERT INTO events(seq, at, actor, kind, circular, body, prev_hash, hash)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+const char SQL_EVENTS_ALL[] =
+	"SELECT seq, at, actor, kind, circular, body, prev_hash, hash FROM events ORDER BY seq";
+const char SQL_REPLY_BY_EVENT[] = "SELECT id FROM replies WHERE event_seq = ?1";
+const char SQL_REPLIES_ALL[] = "SELECT id, event_seq FROM replies ORDER BY id";
+const char SQL_EVENT_KIND[] = "SELECT kind FROM events WHERE seq = ?1";
+const char SQL_ATTACHMENTS_ALL[] =
+	"SELECT a.id, a.reply_id, r.event_seq, a.sha256, a.size, a.content"
+	" FROM attachments a JOIN replies r ON r.id = a.reply_id ORDER BY a.id";

@@ -1,0 +1,47 @@
+/* sql.h - names of the SQL statements in sql.c (the one place SQL lives). */
+#ifndef BALLOT_SQL_H
+#define BALLOT_SQL_H
+
+extern const char *const SQL_MIGRATIONS[];
+extern const int SQL_SCHEMA_VERSION;
+extern const char SQL_SETTING_GET[];
+extern const char SQL_SETTING_PUT[];
+extern const char SQL_SETTINGS_ALL[];
+extern const char SQL_MEMBER_GET[];
+extern const char SQL_MEMBER_INSERT[];
+extern const char SQL_MEMBER_UPDATE[];
+extern const char SQL_MEMBER_NAME_KEEP[];
+extern const char SQL_MEMBERS_AS_OF[];
+extern const char SQL_MEMBERS_COUNT[];
+extern const char SQL_CONSULTATION_GET[];
+extern const char SQL_CONSULTATION_INSERT[];
+extern const char SQL_CONSULTATION_CLOSE[];
+extern const char SQL_ELECTORATE_ADD[];
+extern const char SQL_ELECTORATE_DEFAULT[];
+extern const char SQL_ELECTORATE_LIST[];
+extern const char SQL_ELECTORATE_HAS[];
+extern const char SQL_DRAFT_INSERT[];
+extern const char SQL_DRAFTS_OF[];
+extern const char SQL_DRAFT_BY_REC[];
+extern const char SQL_DRAFT_SET_STATE[];
+extern const char SQL_REPLY_INSERT[];
+extern const char SQL_ATTACHMENT_INSERT[];
+extern const char SQL_REPLIES_OF_MEMBER[];
+extern const char SQL_REPLIES_OF_DRAFT[];
+extern const char SQL_REPLY_ROW[];
+extern const char SQL_ATTACHMENTS_OF[];
+extern const char SQL_ATTACHMENT_CONTENT[];
+extern const char SQL_DECISION_INSERT[];
+extern const char SQL_STATUS[];
+extern const char SQL_HISTORY_REPLIES[];
+extern const char SQL_HISTORY_DECISIONS[];
+extern const char SQL_HISTORY_CLOSES[];
+extern const char SQL_EVENT_LAST[];
+extern const char SQL_EVENT_INSERT[];
+extern const char SQL_EVENTS_ALL[];
+extern const char SQL_REPLY_BY_EVENT[];
+extern const char SQL_REPLIES_ALL[];
+extern const char SQL_EVENT_KIND[];
+extern const char SQL_ATTACHMENTS_ALL[];
+
+#endif

@@ -1,0 +1,94 @@
+/* tally.c - counting a consultation under its rule (include/ballot/tally.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+void bt_tally_free(bt_tally *t)
+{
+	free(t->drafts);
+	t->drafts = NULL;
+	t->n = 0;
+}
+
+/* Tallies one draft's rows (sorted by member, received, id). */
+static void tally_draft(const bt_rule *rule, count_row *rows, size_t n, const bt_tally *t,
+			bt_draft_tally *d)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && strcmp(rows[j].member, rows[i].member) == 0)
+			j++;
+		int withdrawn = 0;
+		int k = count_resolve(rows + i, j - i, t->deadline, t->as_of, &withdrawn);
+		for (size_t r = i; r < j; r++)
+			if (rows[r].status && strcmp(rows[r].status, "late") == 0 &&
+			    rows[r].choice != BT_WITHDRAW)
+				d->late++;
+		if (k >= 0) {
+			const count_row *c = &rows[i + (size_t)k];
+			d->replies++;
+			if (c->choice == BT_AUTHORIZE)
+				d->authorize++;
+			else if (c->choice == BT_AUTHORIZE_WITH_COMMENTS)
+				d->authorize_with_comments++;
+			else if (c->choice == BT_NOT_AUTHORIZE) {
+				d->not_authorize++;
+				d->not_authorize_without_reasons += !c->has_attachment;
+			}
+		} else if (withdrawn) {
+			d->withdrawn++;
+		}
+		i = j;
+	}
+	d->support = d->authorize + d->authorize_with_comments;
+	d->outstanding = t->electorate - d->replies;
+	d->support_pct10 = d->replies ? (int)((2000LL * d->support + d->replies) / (2LL * d->replies)) : -1;
+	d->threshold_pct = rule->threshold_pct;
+	int pass = bt_rule_passes(rule, d->support, d->replies);
+	d->if_closed_now = pass ? "proceed" : "not-proceed";
+	d->outcome = t->final ? d->if_closed_now : "pending";
+	d->support_needed = bt_rule_support_needed(rule, d->support, d->replies, d->outstanding);
+	d->opposition_to_block = bt_rule_opposition_to_block(rule, d->support, d->replies, d->outstanding);
+}
+
+int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e)
+{
+	memset(t, 0, sizeof *t);
+	bt_consultation c;
+	int rc = consultation_load(db, circular, &c, e);
+	if (rc)
+		return rc;
+	const bt_rule *rule = bt_rule_find(c.rule);
+	if (!rule)
+		return bt_fail(e, BT_EFAIL, "consultation '%s' has unknown rule '%s'", circular, c.rule);
+	snprintf(t->circular, sizeof t->circular, "%s", c.circular);
+	snprintf(t->rule, sizeof t->rule, "%s", c.rule);
+	t->clause = rule->clause;
+	t->deadline = c.deadline;
+	t->as_of = as_of;
+	t->final = as_of > c.deadline;
+	t->closed = c.closed;
+	t->electorate = c.electorate;
+	bt_draft_list drafts;
+	if ((rc = bt_drafts_list(db, circular, &drafts, e)))
+		return rc;
+	if (drafts.n && !(t->drafts = calloc(drafts.n, sizeof *t->drafts))) {
+		bt_draft_list_free(&drafts);
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	for (size_t i = 0; i < drafts.n; i++) {
+		bt_draft_tally *d = &t->drafts[t->n++];
+		d->draft_id = drafts.v[i].id;
+		snprintf(d->rec, sizeof d->rec, "%s", drafts.v[i].rec);
+		count_row *rows;
+		size_t n;
+		if ((rc = count_load(db, d->draft_id, &rows, &n, e)))
+			break;
+		tally_draft(rule, rows, n, t, d);
+		free(rows);
+	}
+	bt_draft_list_free(&drafts);
+	if (rc)
+		bt_tally_free(t);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/* tsv.c - reading tab-separated text in place. */
+#include <string.h>
+#include "internal.h"
+
+void tsv_init(tsv_reader *t, char *text, size_t len)
+{
+	t->text = t->p = text;
+	t->end = text + len;
+	t->line = 0;
+}
+
+int tsv_next(tsv_reader *t, char **fields, int max)
+{
+	while (t->p < t->end) {
+		char *line = t->p, *nl = memchr(line, '\n', (size_t)(t->end - line));
+		char *eol = nl ? nl : t->end;
+		t->p = nl ? nl + 1 : t->end;
+		t->line++;
+		if (eol > line && eol[-1] == '\r')
+			eol--;
+		*eol = '\0';
+		if (*line == '\0' || *line == '#')
+			continue;
+		int n = 0;
+		char *f = line;
+		for (;;) {
+			char *tab = strchr(f, '\t');
+			if (n < max)
+				fields[n] = f;
+			n++;
+			if (!tab)
+				break;
+			*tab = '\0';
+			f = tab + 1;
+		}
+		return n;
+	}
+	return 0;
+}

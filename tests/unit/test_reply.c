@@ -1,0 +1,197 @@
+/* test_reply.c - what the rules refuse writes nothing; close and decide. */
+#include <sqlite3.h>
+#include "fixture.h"
+
+static void head(fx *f, bt_audit_report *r)
+{
+	assert_int_equal(bt_audit_verify(f->db, r, &f->e), BT_OK);
+	assert_int_equal(r->first_bad, 0);
+}
+
+static int try_reply(fx *f, const char *member, const char *rec, bt_choice c, const char *received,
+		     const char *signatory, size_t attach_len)
+{
+	bt_reply_spec s = { 0 };
+	static char big[4096];
+	bt_attachment_in a = { "r.pdf", big, attach_len };
+	s.circular = "205";
+	s.member = member;
+	s.rec = rec;
+	s.choice = c;
+	s.has_received = received != NULL;
+	if (received)
+		s.received = T(received);
+	s.signatory = signatory;
+	if (attach_len != (size_t)-1) {
+		s.attachments = &a;
+		s.n_attachments = 1;
+	}
+	bt_reply_result r;
+	return bt_reply_record(f->db, &s, "test", T("2020-02-10T00:00:00Z"), &r, &f->e);
+}
+
+static void bad_replies_change_nothing(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	bt_audit_report before, after;
+	head(f, &before);
+	const size_t none = (size_t)-1;
+	struct {
+		const char *member, *rec;
+		bt_choice c;
+		const char *received, *signatory;
+		size_t att;
+		const char *needle;
+	} cases[] = {
+		{ "XXX", NULL, BT_AUTHORIZE, NULL, NULL, none, "XXX" },
+		{ "PLW", NULL, BT_AUTHORIZE, NULL, NULL, none, "PLW" },         /* not a member in 2019 */
+		{ "CHE", "Q.9999", BT_AUTHORIZE, NULL, NULL, none, "Q.9999" },
+		{ "CHE", NULL, BT_CHOICE_NONE, NULL, NULL, none, "choice" },
+		{ "CHE", NULL, BT_AUTHORIZE, "2020-03-01T00:00Z", NULL, none, "future" },
+		{ "CHE", NULL, BT_AUTHORIZE, "2019-11-01T00:00Z", NULL, none, "before" },
+		{ "CHE", NULL, BT_AUTHORIZE, NULL, "bad\x01name", none, "--signatory" },
+		{ "CHE", NULL, BT_AUTHORIZE, NULL, "\xff\xfe", none, "--signatory" },
+		{ "CHE", NULL, BT_NOT_AUTHORIZE, NULL, NULL, 0, "empty" },
+		{ "CHE", NULL, BT_AUTHORIZE, NULL, NULL, 10, "no attachment" },
+		{ "CHE", NULL, BT_NOT_AUTHORIZE, NULL, NULL, 2000, "over the limit" },
+	};
+	assert_int_equal(bt_setting_set(f->db, "attachment_max", "1000", "test", T("2020-01-01T00:00Z"), &f->e), BT_OK);
+	head(f, &before);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int rc = try_reply(f, cases[i].member, cases[i].rec, cases[i].c, cases[i].received,
+				   cases[i].signatory, cases[i].att);
+		if (rc != BT_EINPUT || !strstr(f->e.msg, cases[i].needle))
+			fail_msg("case %zu: rc %d, message '%s' lacks '%s'", i, rc, f->e.msg, cases[i].needle);
+	}
+	head(f, &after);
+	assert_int_equal(before.events, after.events);
+	assert_string_equal(before.head, after.head);
+	assert_int_equal(try_reply(f, "ch", "Q.5051", BT_NOT_AUTHORIZE, NULL, "A. Person", 1000), BT_OK);
+	head(f, &after);
+	assert_int_equal(after.events, before.events + 1);
+}
+
+static void close_and_decide(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	fx_reply(f, "205", "CHE", BT_AUTHORIZE, "2020-02-01T10:00Z", 0);
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-21T23:59:00Z"), &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "2020-02-21T23:59:00Z"));
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00:00Z"), &f->e), BT_OK);
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T09:00:00Z"), &f->e), BT_EINPUT);
+	bt_draft d;
+	assert_int_equal(bt_draft_find(f->db, "205", NULL, &d, &f->e), BT_OK);
+	assert_string_equal(d.state, BT_STATE_READY);
+	assert_string_equal(d.outcome, "proceed");
+	bt_draft_clear(&d);
+	/* An on-time reply after close would change a frozen outcome. */
+	bt_reply_spec s = { .circular = "205", .member = "FRA", .choice = BT_NOT_AUTHORIZE,
+			    .has_received = 1, .received = T("2020-02-20T10:00Z") };
+	assert_int_equal(bt_reply_record(f->db, &s, "t", T("2020-02-23T00:00Z"), NULL, &f->e), BT_EINPUT);
+	s.received = T("2020-02-22T10:00Z"); /* late: recorded */
+	assert_int_equal(bt_reply_record(f->db, &s, "t", T("2020-02-23T00:00Z"), NULL, &f->e), BT_OK);
+
+	const char *codes[] = { "GBR" };
+	bt_decision_spec dec = { .circular = "205", .kind = BT_DECISION_NOT_APPROVED };
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-05T10:00Z"), &f->e), BT_EINPUT);
+	dec.kind = BT_DECISION_MORE_TIME;
+	dec.codes = codes;
+	dec.n_codes = 1;
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-05T10:00Z"), &f->e), BT_OK);
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-05T10:00Z"), &f->e), BT_EINPUT);
+	bt_status_list l;
+	assert_int_equal(bt_status_list_get(f->db, 11, &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].state, "more-time");
+	char until[BT_DATE_LEN];
+	bt_date_format(l.v[0].more_time_until, until);
+	assert_string_equal(until, "2020-04-10");
+	bt_status_list_free(&l);
+	const char *notes[] = { "editorial concerns" };
+	dec.kind = BT_DECISION_APPROVED;
+	dec.notes = notes;
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-11T10:00Z"), &f->e), BT_OK);
+	assert_int_equal(bt_status_list_get(f->db, 0, &l, &f->e), BT_OK);
+	assert_string_equal(l.v[0].state, "approved");
+	bt_status_list_free(&l);
+	assert_int_equal(bt_status_list_get(f->db, 12, &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 0);
+	bt_status_list_free(&l);
+}
+
+static void consultation_refusals(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	bt_consultation_spec s = { .circular = "205", .group = 11, .date = D("2019-12-02"),
+				   .meeting_start = D("2020-03-04"), .meeting_end = D("2020-03-13") };
+	char warn[256];
+	assert_int_equal(bt_consultation_create(f->db, &s, "t", 0, NULL, warn, sizeof warn, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "already exists"));
+	s.circular = "206";
+	s.meeting_end = D("2020-03-01");
+	assert_int_equal(bt_consultation_create(f->db, &s, "t", 0, NULL, warn, sizeof warn, &f->e), BT_EINPUT);
+	s.meeting_end = D("2020-03-13");
+	s.rule = "aap";
+	assert_int_equal(bt_consultation_create(f->db, &s, "t", 0, NULL, warn, sizeof warn, &f->e), BT_EINPUT);
+	s.rule = NULL;
+	s.electorate = "CHE\nZZZ\n";
+	s.electorate_len = 8;
+	assert_int_equal(bt_consultation_create(f->db, &s, "t", 0, NULL, warn, sizeof warn, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "line 2"));
+	s.electorate = NULL;
+	s.has_deadline = 1;
+	s.deadline = T("2020-02-25T23:59Z");
+	bt_consultation c;
+	assert_int_equal(bt_consultation_create(f->db, &s, "t", 0, &c, warn, sizeof warn, &f->e), BT_OK);
+	assert_non_null(strstr(warn, "5 working days"));
+	/* Palau joins the electorate of a consultation dated after 2024-09-19. */
+	assert_int_equal(c.electorate, 193);
+	s.circular = "2025-1";
+	s.has_deadline = 0;
+	s.date = D("2025-01-10");
+	s.meeting_start = D("2025-05-05");
+	s.meeting_end = D("2025-05-09");
+	assert_int_equal(bt_consultation_create(f->db, &s, "t", 0, &c, warn, sizeof warn, &f->e), BT_OK);
+	assert_int_equal(c.electorate, 194);
+	bt_draft_spec d = { .circular = "205", .rec = "Q.5051", .title = "dup" };
+	assert_int_equal(bt_draft_add(f->db, &d, "t", 0, NULL, &f->e), BT_EINPUT);
+}
+
+static void members_import_keeps_history(void **state)
+{
+	fx *f = *state;
+	const char tsv[] = "alpha3\talpha2\tname\tmember_since\n"
+			   "KOR\tKR\tKorea (Rep. of)\t\n"
+			   "XKX\tXK\tNewland\t2030-01-01\n";
+	bt_member_import_stats st;
+	assert_int_equal(bt_members_import(f->db, tsv, sizeof tsv - 1, "t.tsv", "t", 0, &st, &f->e), BT_OK);
+	assert_int_equal(st.added, 1);
+	assert_int_equal(st.renamed, 1);
+	bt_member_list l;
+	assert_int_equal(bt_members_list(f->db, BT_DATE_NONE, &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 195);
+	bt_member_list_free(&l);
+	assert_int_equal(bt_members_list(f->db, D("2020-01-01"), &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 193);
+	bt_member_list_free(&l);
+	const char bad[] = "alpha3\talpha2\tname\tmember_since\nFOO\tFO\tFoo\n";
+	assert_int_equal(bt_members_import(f->db, bad, sizeof bad - 1, "b.tsv", "t", 0, &st, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "line 2"));
+	assert_int_equal(bt_members_list(f->db, BT_DATE_NONE, &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 195);
+	bt_member_list_free(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(bad_replies_change_nothing, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(close_and_decide, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(consultation_refusals, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(members_import_keeps_history, fx_setup, fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,56 @@
+#!/bin/sh
+# make demo: runs TSB Circular 205 (the consultation on draft Recommendation
+# ITU-T Q.5051, seed 004) on a fresh database, with SAMPLE replies.
+# Usage: demo.sh BALLOT_BINARY DATABASE
+set -eu
+BIN=$1
+DB=$2
+DEMO=forms/demo
+b() { "$BIN" --db "$DB" "$@"; }
+say() { printf '\n== %s\n' "$*"; }
+
+mkdir -p "$(dirname "$DB")"
+rm -f "$DB" "$DB-wal" "$DB-shm"
+export BALLOT_ACTOR="demo:secretariat"
+
+say "A fresh database with the 194 ITU Member States"
+BALLOT_NOW=2019-12-04T09:00:00Z b init
+
+say "TSB Circular 205: SG11 meets in Geneva, 4-13 March 2020; the deadline follows from Res. 1 §9.4.1"
+BALLOT_NOW=2019-12-04T09:00:00Z b consultation create --circular 205 --group 11 \
+	--date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
+BALLOT_NOW=2019-12-04T09:05:00Z b draft add --circular 205 --rec Q.5051 --former Q.FW_CSM \
+	--title "Framework for combating the use of stolen mobile devices" \
+	--source SG11-R25 --text "$DEMO/Q.5051-summary.txt"
+
+say "SAMPLE replies (invented, not real positions) arrive by e-mail, fax and post"
+BALLOT_NOW=2020-02-14T09:00:00Z b reply import --circular 205 "$DEMO/replies.tsv"
+# Kenya's "does not authorize" came without reasons: flagged, still counted.
+# Germany changes its mind before the deadline: the later reply supersedes.
+BALLOT_NOW=2020-02-18T10:00:00Z b reply --circular 205 --member DEU --authorize \
+	--comments "$DEMO/attachments/DEU-revised.txt" --received 2020-02-18T09:55:00Z \
+	--channel email --signatory "A. Beispiel" --title "Head of Unit"
+# Egypt withdraws its reply before the deadline.
+BALLOT_NOW=2020-02-19T12:00:00Z b withdraw --circular 205 --member EGY --received 2020-02-19T11:30:00Z
+# Spain replies one minute after the deadline: recorded, shown, never counted.
+BALLOT_NOW=2020-02-22T08:00:00Z b reply --circular 205 --member ESP --not-authorize \
+	--received 2020-02-22T00:00:00Z --channel fax 2>&1 || true
+
+say "The tally one week before the deadline (what the secretariat watches)"
+BALLOT_NOW=2020-02-14T12:00:00Z b tally --circular 205
+
+say "Who has not replied yet (first ten of the reminder list)"
+BALLOT_NOW=2020-02-14T12:00:00Z b pending --circular 205 | head -n 10
+
+say "After the deadline: the final tally, and closing the consultation"
+BALLOT_NOW=2020-02-24T09:00:00Z b tally --circular 205
+BALLOT_NOW=2020-02-24T09:00:00Z b close --circular 205
+
+say "What a study group chairman sees"
+BALLOT_NOW=2020-02-24T09:00:00Z b status
+
+say "The history of Germany's replies, and the event log check"
+b history --circular 205 --member DEU
+b audit verify
+
+printf '\nThe demo database is %s; try: build/ballot --db %s tally --circular 205 --json\n' "$DB" "$DB"

@@ -83,6 +83,44 @@ int bt_consultation_get(bt_db *db, const char *circular, bt_consultation *out, b
 	return consultation_load(db, circular, out, e);
 }
 
+void bt_consultation_list_free(bt_consultation_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int bt_consultations_list(bt_db *db, int group, bt_consultation_list *out, bt_err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATIONS_LIST, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int(st, 1, group);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			bt_consultation *p = realloc(out->v, cap * sizeof *p);
+			if (!p) {
+				sqlite3_reset(st);
+				bt_consultation_list_free(out);
+				return bt_fail(e, BT_EFAIL, "out of memory");
+			}
+			out->v = p;
+		}
+		load_row(st, &out->v[out->n++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		bt_consultation_list_free(out);
+		return db_fail(db, e, "listing consultations");
+	}
+	return BT_OK;
+}
+
 int bt_electorate_list(bt_db *db, const char *circular, bt_member_list *out, bt_err *e)
 {
 	bt_consultation c;

@@ -35,7 +35,7 @@ int bt_decide(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time n
 	int from_ready = strcmp(d.state, BT_STATE_READY) == 0;
 	int from_more = strcmp(d.state, BT_STATE_MORE_TIME) == 0;
 	if (!(from_ready || (from_more && s->kind != BT_DECISION_MORE_TIME))) {
-		rc = bt_fail(e, BT_EINPUT, "--draft: %s is %s; a %s decision needs %s", d.rec, d.state, kind,
+		rc = bt_fail(e, BT_EINPUT, "--draft: %s is %s; the %s decision needs %s", d.rec, d.state, kind,
 			     s->kind == BT_DECISION_MORE_TIME ? "ready-for-approval"
 							      : "ready-for-approval or more-time");
 		goto fail;

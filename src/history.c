@@ -203,7 +203,10 @@ int bt_history_get(bt_db *db, const char *circular, const char *member, bt_histo
 				snprintf(it->kind, sizeof it->kind, "decision");
 				db_col_copy(st, 1, it->rec, sizeof it->rec);
 				db_col_copy(st, 2, it->what, sizeof it->what);
-				it->detail = db_col_strdup(st, 3);
+				const char *frag = (const char *)sqlite3_column_text(st, 3);
+				bt_buf obj = BT_BUF_INIT;
+				bt_buf_addf(&obj, "{%s}", frag ? frag : "");
+				it->detail = bt_buf_detach(&obj, NULL);
 				it->received = it->recorded_at = sqlite3_column_int64(st, 4);
 				it->recorded_by = db_col_strdup(st, 5);
 			}

@@ -102,6 +102,11 @@ const char SQL_CONSULTATION_INSERT[] =
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 const char SQL_CONSULTATION_CLOSE[] =
 	"UPDATE consultations SET closed_at = ?2 WHERE id = ?1";
+const char SQL_CONSULTATIONS_LIST[] =
+	"SELECT c.id, c.circular, c.grp, c.rule, c.date, c.meeting_start,"
+	" c.meeting_end, c.deadline, c.closed_at, c.custom_electorate,"
+	" (SELECT count(*) FROM electorate e WHERE e.consultation_id = c.id)"
+	" FROM consultations c WHERE ?1 = 0 OR c.grp = ?1 ORDER BY c.deadline, c.circular";
 const char SQL_ELECTORATE_ADD[] =
 	"INSERT OR IGNORE INTO electorate(consultation_id, member) VALUES(?1, ?2)";
 const char SQL_ELECTORATE_DEFAULT[] =

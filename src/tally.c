@@ -92,3 +92,86 @@ int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tally *t
 		bt_tally_free(t);
 	return rc;
 }
+
+void bt_pending_list_free(bt_pending_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].recs);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int bt_pending_get(bt_db *db, const char *circular, const char *rec, bt_time as_of,
+		   bt_pending_list *out, bt_err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	bt_consultation c;
+	bt_member_list el = { NULL, 0 };
+	bt_draft_list drafts = { NULL, 0 };
+	int rc = consultation_load(db, circular, &c, e);
+	if (rc)
+		return rc;
+	if (rec) {
+		bt_draft d;
+		if ((rc = draft_find_in(db, &c, rec, &d, e)))
+			return rc;
+		bt_draft_clear(&d);
+	}
+	if ((rc = bt_electorate_list(db, circular, &el, e)) || (rc = bt_drafts_list(db, circular, &drafts, e)))
+		goto out;
+	if (el.n && !(out->v = calloc(el.n, sizeof *out->v))) {
+		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		goto out;
+	}
+	for (size_t m = 0; m < el.n; m++) {
+		memcpy(out->v[m].code, el.v[m].code, 4);
+		out->v[m].name = el.v[m].name;
+		el.v[m].name = NULL;
+		if (drafts.n && !(out->v[m].recs = calloc(drafts.n, sizeof *out->v[m].recs))) {
+			out->n = m + 1;
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			goto out;
+		}
+	}
+	out->n = el.n;
+	/* Members are sorted by code in both lists, so one merge per draft. */
+	for (size_t i = 0; i < drafts.n && !rc; i++) {
+		if (rec && strcmp(rec, drafts.v[i].rec) != 0)
+			continue;
+		count_row *rows;
+		size_t n, r = 0;
+		if ((rc = count_load(db, drafts.v[i].id, &rows, &n, e)))
+			break;
+		for (size_t m = 0; m < out->n; m++) {
+			while (r < n && strcmp(rows[r].member, out->v[m].code) < 0)
+				r++;
+			size_t s = r;
+			while (r < n && strcmp(rows[r].member, out->v[m].code) == 0)
+				r++;
+			if (count_resolve(rows + s, r - s, c.deadline, as_of, NULL) < 0)
+				memcpy(out->v[m].recs[out->v[m].n_recs++], drafts.v[i].rec, BT_ID_MAX + 1);
+		}
+		free(rows);
+	}
+	/* Keep only the members that lack a reply somewhere. */
+	size_t k = 0;
+	for (size_t m = 0; m < out->n; m++) {
+		if (out->v[m].n_recs) {
+			out->v[k++] = out->v[m];
+		} else {
+			free(out->v[m].name);
+			free(out->v[m].recs);
+		}
+	}
+	out->n = k;
+out:
+	bt_member_list_free(&el);
+	bt_draft_list_free(&drafts);
+	if (rc)
+		bt_pending_list_free(out);
+	return rc;
+}

@@ -57,6 +57,16 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *spec,
 int bt_consultation_get(bt_db *db, const char *circular,
 			bt_consultation *out, bt_err *e);
 
+typedef struct bt_consultation_list {
+	bt_consultation *v;
+	size_t n;
+} bt_consultation_list;
+
+/* Lists every consultation (of study group `group`, or all when 0), by
+ * deadline and circular. */
+int bt_consultations_list(bt_db *db, int group, bt_consultation_list *out, bt_err *e);
+void bt_consultation_list_free(bt_consultation_list *l);
+
 /* Lists the consultation's electorate, by code. */
 int bt_electorate_list(bt_db *db, const char *circular, bt_member_list *out,
 		       bt_err *e);

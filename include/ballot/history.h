@@ -9,7 +9,7 @@
 
 typedef struct bt_attachment {
 	int64_t id;
-	char role[8];      /* "comments" or "reasons" */
+	char role[16];     /* "comments" or "reasons" */
 	char *name;
 	char sha256[65];
 	int64_t size;
@@ -24,7 +24,8 @@ typedef struct bt_history_item {
 	bt_time received;       /* for replies and withdrawals; else recorded_at */
 	char channel[8];
 	char *signatory, *title;/* may be NULL */
-	char *detail;           /* decisions: members and notes; may be NULL */
+	char *detail;           /* decisions and closures: a JSON object with
+				   the details (members, notes, figures); may be NULL */
 	/* For replies and withdrawals, judged against the deadline only:
 	 * "counted", "superseded", "withdrawn" (a reply a withdrawal removed),
 	 * "withdrawal", "late"; "" otherwise. */

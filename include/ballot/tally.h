@@ -42,6 +42,26 @@ typedef struct bt_tally {
 	size_t n;
 } bt_tally;
 
+/* A member of the electorate with no counted reply on some drafts. */
+typedef struct bt_pending_item {
+	char code[4];
+	char *name;
+	char (*recs)[BT_ID_MAX + 1]; /* the drafts it has no counted reply on */
+	size_t n_recs;
+} bt_pending_item;
+
+typedef struct bt_pending_list {
+	bt_pending_item *v;
+	size_t n;
+} bt_pending_list;
+
+/* The electorate members lacking a counted reply as of as_of, on draft rec
+ * (NULL: on any draft), by code. The same counting rule as the tally, so
+ * pending.n equals the tally's outstanding for a single draft. */
+int bt_pending_get(bt_db *db, const char *circular, const char *rec, bt_time as_of,
+		   bt_pending_list *out, bt_err *e);
+void bt_pending_list_free(bt_pending_list *l);
+
 /* Computes the tally of every draft of circular as of as_of. */
 int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of,
 		     bt_tally *out, bt_err *e);

@@ -47,6 +47,15 @@ static void the_worked_example(void **state)
 	assert_string_equal(d.if_closed_now, "proceed");
 	assert_int_equal(d.support_needed, 0);
 	assert_int_equal(d.opposition_to_block, 3);
+	/* Whom to remind: exactly the outstanding members, by the same rule. */
+	bt_pending_list p;
+	assert_int_equal(bt_pending_get(f->db, "205", NULL, T("2020-02-25T00:00:00Z"), &p, &f->e), BT_OK);
+	assert_int_equal(p.n, 181);
+	for (size_t k = 0; k < p.n; k++)
+		for (int m = 0; m < 12; m++)
+			assert_string_not_equal(p.v[k].code, members[m]);
+	assert_string_equal(p.v[0].recs[0], "Q.5051");
+	bt_pending_list_free(&p);
 	/* Before the deadline: pending, not final, the late one not yet there. */
 	d = tally(f, "205", "2020-02-10T00:00:00Z", &t);
 	assert_false(t.final);

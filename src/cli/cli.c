@@ -1,0 +1,553 @@
+/* cli.c - shared machinery of the command-line front end: option parsing,
+ * file reading with a cap, the database, the clock, the actor, output. */
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define OPT_DB 3      /* getopt value of --db */
+#define OPT_BASE 256  /* getopt value of opts[i] is OPT_BASE + i */
+
+void cli_ctx_init(cli_ctx *ctx)
+{
+	memset(ctx, 0, sizeof *ctx);
+}
+
+void cli_ctx_release(cli_ctx *ctx)
+{
+	bt_db_close(ctx->db);
+	ctx->db = NULL;
+	for (size_t i = 0; i < ctx->nallocs; i++)
+		free(ctx->allocs[i]);
+	free(ctx->allocs);
+	ctx->allocs = NULL;
+	ctx->nallocs = 0;
+}
+
+/* Hands the value arrays of opts to ctx, which frees them at the end. */
+static int opts_adopt(cli_ctx *ctx, cli_opt *opts, size_t n, bt_err *e)
+{
+	int rc = BT_OK;
+
+	for (size_t i = 0; i < n; i++) {
+		void **a;
+		if (!opts[i].vals)
+			continue;
+		a = realloc(ctx->allocs, (ctx->nallocs + 1) * sizeof *a);
+		if (!a) {
+			free(opts[i].vals);
+			opts[i].vals = NULL;
+			opts[i].n = 0;
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			continue;
+		}
+		ctx->allocs = a;
+		ctx->allocs[ctx->nallocs++] = opts[i].vals;
+	}
+	return rc;
+}
+
+const char *cli_strerror(int errnum, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", strerror(errnum));
+	if (buf[0])
+		buf[0] = (char)tolower((unsigned char)buf[0]);
+	return buf;
+}
+
+/* The name of the option getopt reported as val. */
+static const char *opt_name(const cli_opt *opts, size_t n, int val)
+{
+	if (val == OPT_DB)
+		return "db";
+	if (val == 'h')
+		return "help";
+	if (val >= OPT_BASE && (size_t)(val - OPT_BASE) < n)
+		return opts[val - OPT_BASE].name;
+	return NULL;
+}
+
+/* Stores one value of opts[i]. */
+static int opt_store(cli_opt *o, const char *val, bt_err *e)
+{
+	o->count++;
+	if (o->kind == CLI_FLAG)
+		return BT_OK;
+	/* "--circular --member CHE": the value is surely a forgotten one */
+	if (val[0] == '-' && val[1] == '-' && val[2] != '\0')
+		return bt_fail(e, BT_EINPUT, "--%s: missing value (before '%s')",
+			       o->name, val);
+	if (o->kind == CLI_ARG) {
+		if (o->count > 1)
+			return bt_fail(e, BT_EINPUT,
+				       "--%s: given more than once ('%s' and '%s')",
+				       o->name, o->val, val);
+		o->val = val;
+		return BT_OK;
+	}
+	const char **v = realloc(o->vals, (o->n + 1) * sizeof *v);
+	if (!v)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	v[o->n++] = val;
+	o->vals = v;
+	o->val = val;
+	return BT_OK;
+}
+
+int cli_parse(cli_ctx *ctx, int argc, char **argv, const char *usage,
+	      cli_opt *opts, int max_pos, bt_err *e)
+{
+	size_t n = 0;
+	struct option *lo = NULL;
+	int rc = BT_OK;
+
+	for (n = 0; opts[n].name; n++) {
+		opts[n].count = 0;
+		opts[n].val = NULL;
+		opts[n].vals = NULL;
+		opts[n].n = 0;
+	}
+	ctx->pos = argv + argc;
+	ctx->npos = 0;
+	if (!ctx->cmd[0])
+		snprintf(ctx->cmd, sizeof ctx->cmd, "%s", argv[0]);
+
+	/* --help wins over everything else, wherever it is. */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage, stdout);
+			ctx->help = 1;
+			return BT_OK;
+		}
+	}
+
+	lo = calloc(n + 3, sizeof *lo);
+	if (!lo)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		lo[i].name = opts[i].name;
+		lo[i].has_arg = opts[i].kind == CLI_FLAG ? no_argument
+							 : required_argument;
+		lo[i].val = OPT_BASE + (int)i;
+	}
+	lo[n].name = "db";
+	lo[n].has_arg = required_argument;
+	lo[n].val = OPT_DB;
+	lo[n + 1].name = "help";
+	lo[n + 1].has_arg = no_argument;
+	lo[n + 1].val = 'h';
+
+	optind = 0; /* glibc: full reinitialization */
+	opterr = 0;
+	for (;;) {
+		int c = getopt_long(argc, argv, ctx->posix_order ? "+:h" : ":h",
+				    lo, NULL);
+		if (c == -1)
+			break;
+		if (c == OPT_DB) {
+			ctx->db_path = optarg;
+		} else if (c >= OPT_BASE && (size_t)(c - OPT_BASE) < n) {
+			rc = opt_store(&opts[c - OPT_BASE], optarg, e);
+		} else if (c == ':') {
+			const char *name = opt_name(opts, n, optopt);
+			rc = bt_fail(e, BT_EINPUT, "--%s: missing value",
+				     name ? name : "?");
+		} else { /* '?' */
+			const char *name = opt_name(opts, n, optopt);
+			const char *arg = argv[optind - 1];
+			if (name)
+				rc = bt_fail(e, BT_EINPUT, "--%s takes no value",
+					     name);
+			else if (optopt > 0)
+				rc = bt_fail(e, BT_EINPUT,
+					     "%s: unknown option '-%c'", ctx->cmd,
+					     optopt);
+			else {
+				/* show the option without any "=value" */
+				int len = (int)strcspn(arg, "=");
+				rc = bt_fail(e, BT_EINPUT,
+					     "%s: unknown option '%.*s'",
+					     ctx->cmd, len, arg);
+			}
+		}
+		if (rc != BT_OK)
+			break;
+	}
+	free(lo);
+	if (opts_adopt(ctx, opts, n, e) != BT_OK && rc == BT_OK)
+		rc = BT_EFAIL;
+	if (rc != BT_OK)
+		return rc;
+	ctx->pos = argv + optind;
+	ctx->npos = argc - optind;
+	if (max_pos >= 0 && ctx->npos > max_pos)
+		return bt_fail(e, BT_EINPUT, "%s: unexpected argument '%s'",
+			       ctx->cmd, ctx->pos[max_pos]);
+	if (getenv("BALLOT_NOW")) {
+		bt_time now;
+		return cli_now(ctx, &now, e);
+	}
+	return BT_OK;
+}
+
+int cli_require(const cli_opt *o, bt_err *e)
+{
+	if (o->count == 0)
+		return bt_fail(e, BT_EINPUT, "--%s is required", o->name);
+	return BT_OK;
+}
+
+int cli_parse_int(const char *opt, const char *s, long long min, long long max,
+		  long long *out, bt_err *e)
+{
+	char *end = NULL;
+	long long v;
+
+	errno = 0;
+	if (!s || !*s || isspace((unsigned char)*s))
+		goto bad;
+	v = strtoll(s, &end, 10);
+	if (errno || *end)
+		goto bad;
+	if (v < min || v > max)
+		return bt_fail(e, BT_EINPUT,
+			       "%s: '%s' is out of range (%lld to %lld)", opt, s,
+			       min, max);
+	*out = v;
+	return BT_OK;
+bad:
+	return bt_fail(e, BT_EINPUT, "%s: '%s' is not a whole number", opt,
+		       s ? s : "");
+}
+
+int cli_read_file(const char *opt, const char *path, int64_t max,
+		  int allow_empty, bt_buf *out, bt_err *e)
+{
+	struct stat st;
+	char eb[128];
+	char chunk[65536];
+	int fd = -1;
+	int64_t total = 0;
+	int rc = BT_OK;
+
+	bt_buf_release(out);
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return bt_fail(e, BT_EINPUT, "%s: '%s': no such file",
+				       opt, path);
+		return bt_fail(e, BT_EINPUT, "%s: '%s': %s", opt, path,
+			       cli_strerror(errno, eb, sizeof eb));
+	}
+	if (!S_ISREG(st.st_mode))
+		return bt_fail(e, BT_EINPUT, "%s: '%s' is not a regular file",
+			       opt, path);
+	if ((int64_t)st.st_size > max)
+		return bt_fail(e, BT_EINPUT,
+			       "%s: '%s' is %" PRId64 " bytes, over the limit of %"
+			       PRId64 " bytes", opt, path, (int64_t)st.st_size,
+			       max);
+	if (st.st_size == 0 && !allow_empty)
+		return bt_fail(e, BT_EINPUT, "%s: '%s' is empty", opt, path);
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return bt_fail(e, BT_EINPUT, "%s: '%s': cannot read: %s", opt,
+			       path, cli_strerror(errno, eb, sizeof eb));
+	bt_buf_init(out, max > 0 ? (size_t)max : 1);
+	for (;;) {
+		ssize_t got = read(fd, chunk, sizeof chunk);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = bt_fail(e, errno == EISDIR ? BT_EINPUT : BT_EFAIL,
+				     "%s: '%s': read error: %s", opt, path,
+				     cli_strerror(errno, eb, sizeof eb));
+			break;
+		}
+		if (got == 0)
+			break;
+		total += got;
+		if (total > max) { /* the file grew since stat */
+			rc = bt_fail(e, BT_EINPUT,
+				     "%s: '%s' is over the limit of %" PRId64
+				     " bytes", opt, path, max);
+			break;
+		}
+		if (bt_buf_add(out, chunk, (size_t)got) != 0) {
+			rc = bt_fail(e, BT_EFAIL, "%s: '%s': out of memory",
+				     opt, path);
+			break;
+		}
+	}
+	close(fd);
+	if (rc == BT_OK && total == 0 && !allow_empty)
+		rc = bt_fail(e, BT_EINPUT, "%s: '%s' is empty", opt, path);
+	if (rc != BT_OK)
+		bt_buf_release(out);
+	return rc;
+}
+
+const char *cli_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+const char *cli_db_path(const cli_ctx *ctx)
+{
+	const char *env;
+
+	if (ctx->db_path)
+		return ctx->db_path;
+	env = getenv("BALLOT_DB");
+	if (env && *env)
+		return env;
+	return "./ballot.db";
+}
+
+int cli_open_db(cli_ctx *ctx, int write, bt_db **db, bt_err *e)
+{
+	int rc;
+
+	if (!ctx->db) {
+		rc = bt_db_open(cli_db_path(ctx), write ? 0 : BT_DB_READONLY,
+				&ctx->db, e);
+		if (rc != BT_OK) {
+			ctx->db = NULL;
+			return rc;
+		}
+	}
+	if (write) {
+		rc = bt_db_require_writable(ctx->db, e);
+		if (rc != BT_OK)
+			return rc;
+	}
+	*db = ctx->db;
+	return BT_OK;
+}
+
+int cli_now(cli_ctx *ctx, bt_time *out, bt_err *e)
+{
+	if (!ctx->have_now) {
+		int rc = bt_now(&ctx->now, e);
+		if (rc != BT_OK)
+			return rc;
+		ctx->have_now = 1;
+	}
+	*out = ctx->now;
+	return BT_OK;
+}
+
+const char *cli_actor(cli_ctx *ctx)
+{
+	if (!ctx->actor[0]) {
+		const char *env = getenv("BALLOT_ACTOR");
+		if (env && *env) {
+			snprintf(ctx->actor, sizeof ctx->actor, "%s", env);
+		} else {
+			uid_t uid = getuid();
+			struct passwd *pw = getpwuid(uid);
+			if (pw && pw->pw_name && *pw->pw_name)
+				snprintf(ctx->actor, sizeof ctx->actor,
+					 "cli:%s", pw->pw_name);
+			else
+				snprintf(ctx->actor, sizeof ctx->actor,
+					 "cli:uid%lu", (unsigned long)uid);
+		}
+	}
+	return ctx->actor;
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout); /* keep the order of stdout and stderr on a terminal */
+	fputs("warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_print_json(const bt_buf *b, bt_err *e)
+{
+	if (b->failed || !b->data)
+		return bt_fail(e, BT_EFAIL, "out of memory writing json");
+	fwrite(b->data, 1, b->len, stdout);
+	fputc('\n', stdout);
+	return BT_OK;
+}
+
+int cli_json_str_or_null(bt_buf *b, const char *s)
+{
+	if (!s || !*s)
+		return bt_buf_adds(b, "null");
+	return bt_json_str(b, s);
+}
+
+int cli_json_kv_time(bt_buf *b, const char *key, bt_time t, int first)
+{
+	char ts[BT_TIME_LEN];
+
+	bt_time_format(t, ts);
+	return bt_json_kv_str(b, key, ts, first);
+}
+
+int cli_json_kv_date(bt_buf *b, const char *key, bt_date d, int first)
+{
+	char ds[BT_DATE_LEN];
+
+	if (d == BT_DATE_NONE)
+		return bt_json_kv_null(b, key, first);
+	bt_date_format(d, ds);
+	return bt_json_kv_str(b, key, ds, first);
+}
+
+int cli_flush_stdout(bt_err *e)
+{
+	char eb[128];
+
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return bt_fail(e, BT_EFAIL, "writing output: %s",
+			       cli_strerror(errno ? errno : EIO, eb, sizeof eb));
+	return BT_OK;
+}
+
+size_t cli_text_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+void cli_table_init(cli_table *t, size_t ncols)
+{
+	memset(t, 0, sizeof *t);
+	t->ncols = ncols;
+}
+
+int cli_table_add(cli_table *t, const char *const *cells)
+{
+	if (t->failed)
+		return -1;
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		char **c = realloc(t->cells, cap * t->ncols * sizeof *c);
+		if (!c) {
+			t->failed = 1;
+			return -1;
+		}
+		t->cells = c;
+		t->cap = cap;
+	}
+	for (size_t i = 0; i < t->ncols; i++) {
+		const char *s = cells[i] ? cells[i] : "-";
+		char *copy = strdup(s);
+		if (!copy) {
+			for (size_t j = 0; j < i; j++)
+				free(t->cells[t->nrows * t->ncols + j]);
+			t->failed = 1;
+			return -1;
+		}
+		t->cells[t->nrows * t->ncols + i] = copy;
+	}
+	t->nrows++;
+	return 0;
+}
+
+int cli_table_print(const cli_table *t, const char *align, FILE *f, bt_err *e)
+{
+	size_t *w;
+
+	if (t->failed)
+		return bt_fail(e, BT_EFAIL, "out of memory building a table");
+	w = calloc(t->ncols ? t->ncols : 1, sizeof *w);
+	if (!w)
+		return bt_fail(e, BT_EFAIL, "out of memory building a table");
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t c = 0; c < t->ncols; c++) {
+			size_t cw = cli_text_width(t->cells[r * t->ncols + c]);
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	for (size_t r = 0; r < t->nrows; r++) {
+		size_t end = t->ncols; /* cells after the last non-empty one */
+		while (end > 1 && !t->cells[r * t->ncols + end - 1][0])
+			end--;
+		for (size_t c = 0; c < end; c++) {
+			const char *s = t->cells[r * t->ncols + c];
+			size_t pad = w[c] - cli_text_width(s);
+			int last = c + 1 == end;
+			if (c > 0)
+				fputs("  ", f);
+			if (align && align[c] == 'r')
+				for (size_t p = 0; p < pad; p++)
+					fputc(' ', f);
+			fputs(s, f);
+			if (!last && !(align && align[c] == 'r'))
+				for (size_t p = 0; p < pad; p++)
+					fputc(' ', f);
+		}
+		fputc('\n', f);
+	}
+	free(w);
+	return BT_OK;
+}
+
+void cli_table_release(cli_table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = t->cap = 0;
+}
+
+int cli_dispatch_sub(cli_ctx *ctx, int argc, char **argv, const char *usage,
+		     const cli_sub *subs, cli_cmd_fn dflt, bt_err *e)
+{
+	char names[128] = "";
+
+	if (argc > 1) {
+		for (const cli_sub *s = subs; s->name; s++) {
+			if (strcmp(argv[1], s->name) != 0)
+				continue;
+			snprintf(ctx->cmd, sizeof ctx->cmd, "%s %s", argv[0],
+				 s->name);
+			return s->fn(ctx, argc - 1, argv + 1, e);
+		}
+	}
+	if (dflt)
+		return dflt(ctx, argc, argv, e);
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(usage, stdout);
+		ctx->help = 1;
+		return BT_OK;
+	}
+	for (const cli_sub *s = subs; s->name; s++) {
+		size_t used = strlen(names);
+		snprintf(names + used, sizeof names - used, "%s%s",
+			 used ? ", " : "", s->name);
+	}
+	if (argc > 1)
+		return bt_fail(e, BT_EINPUT,
+			       "%s: unknown subcommand '%s' (one of %s)", argv[0],
+			       argv[1], names);
+	return bt_fail(e, BT_EINPUT, "%s: a subcommand is required (one of %s)",
+		       argv[0], names);
+}

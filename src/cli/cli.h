@@ -1,0 +1,190 @@
+/* cli.h - shared machinery of the `ballot` command-line front end.
+ *
+ * The front end follows the engine's one error convention: every function
+ * returns an int status (BT_OK, BT_EFAIL, BT_EINPUT) and fills a bt_err when
+ * it fails. main() prints the message as "ballot: <message>" on stderr and
+ * exits with the status, so a command only returns its status.
+ *
+ * A cli_ctx carries what every command shares (database path and handle, the
+ * clock, the actor, the parsed options); main() releases it, so commands do
+ * not close the database or free their option tables themselves.
+ */
+#ifndef BALLOT_CLI_H
+#define BALLOT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "ballot/ballot.h"
+
+/* The embedded default Member State list (src/cli/member_states.S). */
+extern const char bt_member_states_tsv[];
+extern const char bt_member_states_tsv_end[];
+
+/* Option kinds. */
+enum {
+	CLI_FLAG = 0,  /* --json: no value */
+	CLI_ARG = 1,   /* --circular ID: one value, at most once */
+	CLI_MULTI = 2  /* --comments FILE: a value, repeatable, all collected */
+};
+
+/* One option of a command; the parser fills the second half. A table of
+ * options ends with an entry whose name is NULL. */
+typedef struct cli_opt {
+	const char *name;   /* long name without the leading "--" */
+	int kind;           /* CLI_FLAG, CLI_ARG or CLI_MULTI */
+	/* filled by cli_parse: */
+	int count;          /* times given */
+	const char *val;    /* the (last) value, NULL for flags */
+	const char **vals;  /* CLI_MULTI: every value, in order (n of them) */
+	size_t n;
+} cli_opt;
+
+/* Table entries: CLI_OPT("circular", CLI_ARG), ..., CLI_OPT_END. */
+#define CLI_OPT(n, k) { .name = (n), .kind = (k) }
+#define CLI_OPT_END { .name = NULL }
+
+typedef struct cli_ctx {
+	const char *db_path;   /* --db, or NULL (then $BALLOT_DB, ./ballot.db) */
+	bt_db *db;             /* opened by cli_open_db, closed by cli_ctx_release */
+	int have_now;
+	bt_time now;
+	char actor[256];
+	char cmd[64];          /* the command being run, for messages */
+	void **allocs;         /* option value arrays, freed by cli_ctx_release */
+	size_t nallocs;
+	char **pos;            /* positional arguments after parsing */
+	int npos;
+	int help;              /* 1 when --help was given (usage already printed) */
+	int posix_order;       /* set before cli_parse: options stop at the first
+				  positional argument (config set KEY -5) */
+} cli_ctx;
+
+/* Initializes ctx (nothing is opened). */
+void cli_ctx_init(cli_ctx *ctx);
+
+/* Closes the database and frees the option value arrays (so commands need
+ * not free the cli_opt tables they keep on their stack). */
+void cli_ctx_release(cli_ctx *ctx);
+
+/* Parses the options of a command: argv[0] is the command name, the rest its
+ * arguments. opts is the command's table (NULL-name terminated); --db FILE
+ * and --help are always accepted. With --help anywhere, prints usage on
+ * stdout, sets ctx->help and returns BT_OK: the command must then return
+ * BT_OK at once. An unknown option, a missing value, a value given to a flag,
+ * a CLI_ARG given twice, or more than max_pos positional arguments (-1: no
+ * limit) is BT_EINPUT naming the option. Positional arguments are left in
+ * ctx->pos / ctx->npos. A malformed $BALLOT_NOW is BT_EINPUT here, for every
+ * command, whether or not it reads the clock. */
+int cli_parse(cli_ctx *ctx, int argc, char **argv, const char *usage,
+	      cli_opt *opts, int max_pos, bt_err *e);
+
+/* BT_EINPUT "--NAME is required" unless the option was given. */
+int cli_require(const cli_opt *o, bt_err *e);
+
+/* Parses a decimal integer in [min, max] given to option opt. */
+int cli_parse_int(const char *opt, const char *s, long long min, long long max,
+		  long long *out, bt_err *e);
+
+/* Reads the whole regular file at path into out (replacing its contents),
+ * refusing without reading it a file larger than max bytes (checked with
+ * stat first, and again while reading). An empty file is refused unless
+ * allow_empty. Messages name opt and path. Missing, unreadable, not a
+ * regular file, empty or too large is BT_EINPUT; a read error BT_EFAIL. */
+int cli_read_file(const char *opt, const char *path, int64_t max,
+		  int allow_empty, bt_buf *out, bt_err *e);
+
+/* The base name of path (the part after the last '/'), pointing into path. */
+const char *cli_basename(const char *path);
+
+/* The database path: --db, else $BALLOT_DB (when not empty), else
+ * ./ballot.db. */
+const char *cli_db_path(const cli_ctx *ctx);
+
+/* Opens the database once per run (ctx keeps it). With write set, opens it
+ * for writing and fails (BT_EINPUT) when it is read-only; else read-only. */
+int cli_open_db(cli_ctx *ctx, int write, bt_db **db, bt_err *e);
+
+/* The current time ($BALLOT_NOW or the clock), the same for the whole run. */
+int cli_now(cli_ctx *ctx, bt_time *out, bt_err *e);
+
+/* The actor recorded with changes: $BALLOT_ACTOR, else "cli:<user name>". */
+const char *cli_actor(cli_ctx *ctx);
+
+/* Prints "warning: <message>" on stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Writes the JSON document in b and a newline to stdout; BT_EFAIL when b
+ * failed (out of memory or over its cap). */
+int cli_print_json(const bt_buf *b, bt_err *e);
+
+/* Appends a JSON string, or null when s is NULL or empty. */
+int cli_json_str_or_null(bt_buf *b, const char *s);
+
+/* Appends "key":"<time>" / "key":"<date>" (null for BT_DATE_NONE). */
+int cli_json_kv_time(bt_buf *b, const char *key, bt_time t, int first);
+int cli_json_kv_date(bt_buf *b, const char *key, bt_date d, int first);
+
+/* Writes errno text in lowercase into buf ("no such file or directory"). */
+const char *cli_strerror(int errnum, char *buf, size_t len);
+
+/* Final check of stdout (fflush, ferror): BT_EFAIL when output was lost. */
+int cli_flush_stdout(bt_err *e);
+
+/* A text table printed with aligned columns. Cells are copied. */
+typedef struct cli_table {
+	size_t ncols;
+	char **cells;   /* nrows * ncols */
+	size_t nrows, cap;
+	int failed;     /* out of memory while adding: printing fails */
+} cli_table;
+
+void cli_table_init(cli_table *t, size_t ncols);
+
+/* Adds a row of ncols cells (NULL is printed as "-"). */
+int cli_table_add(cli_table *t, const char *const *cells);
+
+/* Prints the table on f; align holds one 'l' or 'r' per column. Columns are
+ * separated by two spaces; the last one is not padded. */
+int cli_table_print(const cli_table *t, const char *align, FILE *f, bt_err *e);
+
+void cli_table_release(cli_table *t);
+
+/* Display width of UTF-8 text (code points; good enough for names). */
+size_t cli_text_width(const char *s);
+
+/* A command of the dispatch table. */
+typedef int (*cli_cmd_fn)(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+
+/* The commands (one file each). argv[0] is the command name. */
+int cmd_init(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_members(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_consultation(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_draft(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_reply(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_withdraw(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_tally(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_close(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_status(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_pending(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_history(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_export(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_comments(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_audit(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_config(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+
+/* Dispatches to a subcommand: subs is a NULL-name terminated table; argv[0]
+ * is the parent command, argv[1] the subcommand, which gets argv + 1 (so its
+ * argv[0] is its own name) and ctx->cmd "parent sub". When argv[1] names no
+ * subcommand, dflt (when not NULL) runs with the whole argv; without dflt,
+ * --help prints usage (BT_OK) and anything else is BT_EINPUT (one line
+ * naming the subcommands). */
+typedef struct cli_sub {
+	const char *name;
+	cli_cmd_fn fn;
+} cli_sub;
+int cli_dispatch_sub(cli_ctx *ctx, int argc, char **argv, const char *usage,
+		     const cli_sub *subs, cli_cmd_fn dflt, bt_err *e);
+
+#endif

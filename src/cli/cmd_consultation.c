@@ -1,0 +1,291 @@
+/* cmd_consultation.c - `ballot consultation create|list|show`: register a
+ * consultation (one TSB circular), list them, show one with its drafts. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ELECTORATE_FILE_MAX ((int64_t)1024 * 1024)
+
+static const char USAGE[] =
+	"usage: ballot consultation create --circular ID --group N\n"
+	"              --meeting-start DATE --meeting-end DATE [--date DATE]\n"
+	"              [--deadline TIME] [--rule tap|question|deletion]\n"
+	"              [--electorate FILE]\n"
+	"       ballot consultation list [--group N]\n"
+	"       ballot consultation show --circular ID\n";
+
+static const char USAGE_CREATE[] =
+	"usage: ballot consultation create --circular ID --group N\n"
+	"              --meeting-start DATE --meeting-end DATE [--date DATE]\n"
+	"              [--deadline TIME] [--rule tap|question|deletion]\n"
+	"              [--electorate FILE]\n"
+	"\n"
+	"Registers the consultation announced by TSB circular ID for study group N.\n"
+	"  --date DATE        the circular's date (default: today)\n"
+	"  --deadline TIME    default: 23:59:00 UTC of the working day that leaves\n"
+	"                     seven working days before the meeting (§9.4.1); an\n"
+	"                     earlier or later one leaving fewer is accepted with a\n"
+	"                     warning\n"
+	"  --rule NAME        tap (default, §9.4.5), question (§7.2.3) or deletion\n"
+	"                     (§9.8.2.1)\n"
+	"  --electorate FILE  the Member States consulted, one code per line ('#'\n"
+	"                     comments); default: every Member State at --date\n";
+
+static const char USAGE_LIST[] =
+	"usage: ballot consultation list [--group N]\n"
+	"\n"
+	"Lists the consultations (of study group N) by deadline: rule, dates,\n"
+	"state (open or closed), electorate size and number of drafts.\n";
+
+static const char USAGE_SHOW[] =
+	"usage: ballot consultation show --circular ID\n"
+	"\n"
+	"Shows a consultation: its rule, dates, deadline, electorate and drafts.\n";
+
+/* Prints the details of c as aligned "label value" lines. */
+static void print_consultation(const bt_consultation *c)
+{
+	const bt_rule *r = bt_rule_find(c->rule);
+	char date[BT_DATE_LEN], ms[BT_DATE_LEN], me[BT_DATE_LEN];
+	char dl[BT_TIME_LEN];
+
+	bt_date_format(c->date, date);
+	bt_date_format(c->meeting_start, ms);
+	bt_date_format(c->meeting_end, me);
+	bt_time_format(c->deadline, dl);
+	printf("  %-14s %d\n", "study group", c->group);
+	if (r)
+		printf("  %-14s %s: %s (%s)\n", "rule", c->rule, r->title,
+		       r->clause);
+	else
+		printf("  %-14s %s\n", "rule", c->rule);
+	printf("  %-14s %s\n", "circular date", date);
+	printf("  %-14s %s to %s\n", "meeting", ms, me);
+	printf("  %-14s %s (%d working days before the meeting)\n", "deadline",
+	       dl, bt_working_days_left(c->deadline, c->meeting_start));
+	if (c->custom_electorate)
+		printf("  %-14s %d Member States (from an electorate file)\n",
+		       "electorate", c->electorate);
+	else
+		printf("  %-14s %d Member States (all on %s)\n", "electorate",
+		       c->electorate, date);
+}
+
+static int rule_names(char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (const bt_rule *r = bt_rules_all(); r && r->name; r++) {
+		int n = snprintf(out + used, len - used, "%s%s",
+				 used ? ", " : "", r->name);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	return 0;
+}
+
+static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	enum { O_CIRCULAR, O_GROUP, O_MSTART, O_MEND, O_DATE, O_DEADLINE,
+	       O_RULE, O_ELECTORATE };
+	cli_opt opts[] = {
+		CLI_OPT("circular", CLI_ARG), CLI_OPT("group", CLI_ARG),
+		CLI_OPT("meeting-start", CLI_ARG), CLI_OPT("meeting-end", CLI_ARG),
+		CLI_OPT("date", CLI_ARG), CLI_OPT("deadline", CLI_ARG),
+		CLI_OPT("rule", CLI_ARG), CLI_OPT("electorate", CLI_ARG),
+		CLI_OPT_END
+	};
+	bt_consultation_spec spec;
+	bt_consultation c;
+	bt_buf elec = BT_BUF_INIT;
+	char warning[512] = "";
+	long long group = 0;
+	bt_time now;
+	bt_db *db;
+	int rc;
+
+	rc = cli_parse(ctx, argc, argv, USAGE_CREATE, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	memset(&spec, 0, sizeof spec);
+	memset(&c, 0, sizeof c);
+	for (int i = O_CIRCULAR; i <= O_MEND; i++)
+		if ((rc = cli_require(&opts[i], e)) != BT_OK)
+			return rc;
+	spec.circular = opts[O_CIRCULAR].val;
+	rc = cli_parse_int("--group", opts[O_GROUP].val, 1, 99, &group, e);
+	if (rc != BT_OK)
+		return rc;
+	spec.group = (int)group;
+	rc = bt_date_parse(opts[O_MSTART].val, "--meeting-start",
+			   &spec.meeting_start, e);
+	if (rc == BT_OK)
+		rc = bt_date_parse(opts[O_MEND].val, "--meeting-end",
+				   &spec.meeting_end, e);
+	if (rc == BT_OK && opts[O_DEADLINE].count) {
+		spec.has_deadline = 1;
+		rc = bt_time_parse(opts[O_DEADLINE].val, "--deadline",
+				   &spec.deadline, e);
+	}
+	if (rc != BT_OK)
+		return rc;
+	if (opts[O_RULE].count) {
+		if (!bt_rule_find(opts[O_RULE].val)) {
+			char names[128];
+			rule_names(names, sizeof names);
+			return bt_fail(e, BT_EINPUT, "--rule: '%s' is not one of %s",
+				       opts[O_RULE].val, names);
+		}
+		spec.rule = opts[O_RULE].val;
+	}
+	rc = cli_now(ctx, &now, e);
+	if (rc != BT_OK)
+		return rc;
+	if (opts[O_DATE].count)
+		rc = bt_date_parse(opts[O_DATE].val, "--date", &spec.date, e);
+	else
+		spec.date = bt_time_date(now);
+	if (rc != BT_OK)
+		return rc;
+	rc = cli_open_db(ctx, 1, &db, e);
+	if (rc == BT_OK && opts[O_ELECTORATE].count) {
+		rc = cli_read_file("--electorate", opts[O_ELECTORATE].val,
+				   ELECTORATE_FILE_MAX, 0, &elec, e);
+		spec.electorate = elec.data;
+		spec.electorate_len = elec.len;
+	}
+	if (rc == BT_OK)
+		rc = bt_consultation_create(db, &spec, cli_actor(ctx), now, &c,
+					    warning, sizeof warning, e);
+	if (rc == BT_OK) {
+		printf("created consultation %s\n", c.circular);
+		print_consultation(&c);
+		if (warning[0])
+			cli_warn("%s", warning);
+	}
+	bt_buf_release(&elec);
+	return rc;
+}
+
+static int consultation_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT("group", CLI_ARG), CLI_OPT_END };
+	bt_consultation_list cl = { NULL, 0 };
+	cli_table t;
+	long long group = 0;
+	bt_db *db;
+	int rc;
+
+	rc = cli_parse(ctx, argc, argv, USAGE_LIST, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if (opts[0].count) {
+		rc = cli_parse_int("--group", opts[0].val, 1, 99, &group, e);
+		if (rc != BT_OK)
+			return rc;
+	}
+	rc = cli_open_db(ctx, 0, &db, e);
+	if (rc == BT_OK)
+		rc = bt_consultations_list(db, (int)group, &cl, e);
+	if (rc != BT_OK)
+		return rc;
+	if (cl.n == 0) {
+		printf("no consultations\n");
+		goto out;
+	}
+	cli_table_init(&t, 9);
+	cli_table_add(&t, (const char *const[]){ "CIRCULAR", "SG", "RULE", "DATE",
+						 "DEADLINE", "MEETING", "STATE",
+						 "ELECTORATE", "DRAFTS" });
+	for (size_t i = 0; i < cl.n && rc == BT_OK; i++) {
+		const bt_consultation *c = &cl.v[i];
+		bt_draft_list dl = { NULL, 0 };
+		char sg[16], date[BT_DATE_LEN], dls[BT_TIME_LEN], el[16];
+		char ms[BT_DATE_LEN], me[BT_DATE_LEN], meeting[32], nd[24];
+
+		rc = bt_drafts_list(db, c->circular, &dl, e);
+		if (rc != BT_OK)
+			break;
+		snprintf(sg, sizeof sg, "%d", c->group);
+		bt_date_format(c->date, date);
+		bt_time_format(c->deadline, dls);
+		bt_date_format(c->meeting_start, ms);
+		bt_date_format(c->meeting_end, me);
+		snprintf(meeting, sizeof meeting, "%s..%s", ms, me);
+		snprintf(el, sizeof el, "%d", c->electorate);
+		snprintf(nd, sizeof nd, "%zu", dl.n);
+		bt_draft_list_free(&dl);
+		cli_table_add(&t, (const char *const[]){
+			c->circular, sg, c->rule, date, dls, meeting,
+			c->closed ? "closed" : "open", el, nd });
+	}
+	if (rc == BT_OK)
+		rc = cli_table_print(&t, "lrlllllrr", stdout, e);
+	cli_table_release(&t);
+out:
+	bt_consultation_list_free(&cl);
+	return rc;
+}
+
+static int consultation_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT_END };
+	bt_draft_list dl = { NULL, 0 };
+	bt_consultation c;
+	cli_table t;
+	bt_db *db;
+	int rc;
+
+	rc = cli_parse(ctx, argc, argv, USAGE_SHOW, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[0], e)) != BT_OK)
+		return rc;
+	rc = cli_open_db(ctx, 0, &db, e);
+	if (rc == BT_OK)
+		rc = bt_consultation_get(db, opts[0].val, &c, e);
+	if (rc == BT_OK)
+		rc = bt_drafts_list(db, opts[0].val, &dl, e);
+	if (rc != BT_OK)
+		goto out;
+	printf("consultation %s\n", c.circular);
+	print_consultation(&c);
+	if (c.closed) {
+		char at[BT_TIME_LEN];
+		bt_time_format(c.closed_at, at);
+		printf("  %-14s closed at %s\n", "state", at);
+	} else {
+		printf("  %-14s open\n", "state");
+	}
+	if (dl.n == 0) {
+		printf("\nno drafts yet\n");
+		goto out;
+	}
+	printf("\n");
+	cli_table_init(&t, 4);
+	cli_table_add(&t, (const char *const[]){ "REC", "STATE", "OUTCOME",
+						 "TITLE" });
+	for (size_t i = 0; i < dl.n; i++)
+		cli_table_add(&t, (const char *const[]){
+			dl.v[i].rec, dl.v[i].state,
+			dl.v[i].outcome[0] ? dl.v[i].outcome : "pending",
+			dl.v[i].title });
+	rc = cli_table_print(&t, "llll", stdout, e);
+	cli_table_release(&t);
+out:
+	bt_draft_list_free(&dl);
+	return rc;
+}
+
+/* `ballot consultation create|list|show ...`. */
+int cmd_consultation(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	static const cli_sub subs[] = { { "create", consultation_create },
+					{ "list", consultation_list },
+					{ "show", consultation_show },
+					{ NULL, NULL } };
+	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, NULL, e);
+}

@@ -1,0 +1,139 @@
+/* cmd_draft.c - `ballot draft add|list`: the draft Recommendations of a
+ * consultation. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char USAGE[] =
+	"usage: ballot draft add --circular ID --rec REC --title TEXT\n"
+	"              [--former NAME] [--revised] [--summary TEXT] [--text FILE]\n"
+	"              [--source DOC]\n"
+	"       ballot draft list --circular ID\n";
+
+static const char USAGE_ADD[] =
+	"usage: ballot draft add --circular ID --rec REC --title TEXT\n"
+	"              [--former NAME] [--revised] [--summary TEXT] [--text FILE]\n"
+	"              [--source DOC]\n"
+	"\n"
+	"Adds a draft Recommendation (e.g. --rec Q.5051 --former Q.FW_CSM) to an\n"
+	"open consultation. --revised marks a draft revised Recommendation; --source\n"
+	"names the document it comes from (e.g. SG11-R25). With --text, the SHA-256\n"
+	"of the exact draft text in FILE is stored and shown.\n";
+
+static const char USAGE_LIST[] =
+	"usage: ballot draft list --circular ID\n"
+	"\n"
+	"Lists the drafts of a consultation with their state and outcome.\n";
+
+static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	enum { O_CIRCULAR, O_REC, O_TITLE, O_FORMER, O_REVISED, O_SUMMARY,
+	       O_TEXT, O_SOURCE };
+	cli_opt opts[] = {
+		CLI_OPT("circular", CLI_ARG), CLI_OPT("rec", CLI_ARG),
+		CLI_OPT("title", CLI_ARG), CLI_OPT("former", CLI_ARG),
+		CLI_OPT("revised", CLI_FLAG), CLI_OPT("summary", CLI_ARG),
+		CLI_OPT("text", CLI_ARG), CLI_OPT("source", CLI_ARG),
+		CLI_OPT_END
+	};
+	bt_draft_spec spec;
+	bt_draft d;
+	bt_buf text = BT_BUF_INIT;
+	bt_time now;
+	bt_db *db;
+	int rc;
+
+	memset(&d, 0, sizeof d);
+	rc = cli_parse(ctx, argc, argv, USAGE_ADD, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	for (int i = O_CIRCULAR; i <= O_TITLE; i++)
+		if ((rc = cli_require(&opts[i], e)) != BT_OK)
+			return rc;
+	memset(&spec, 0, sizeof spec);
+	spec.circular = opts[O_CIRCULAR].val;
+	spec.rec = opts[O_REC].val;
+	spec.title = opts[O_TITLE].val;
+	spec.former = opts[O_FORMER].val;
+	spec.summary = opts[O_SUMMARY].val;
+	spec.source = opts[O_SOURCE].val;
+	spec.revised = opts[O_REVISED].count > 0;
+
+	rc = cli_open_db(ctx, 1, &db, e);
+	if (rc == BT_OK)
+		rc = cli_now(ctx, &now, e);
+	if (rc == BT_OK && opts[O_TEXT].count) {
+		rc = cli_read_file("--text", opts[O_TEXT].val,
+				   (int64_t)BT_BUF_DEFAULT_MAX, 0, &text, e);
+		spec.text = text.data;
+		spec.text_len = text.len;
+	}
+	if (rc == BT_OK)
+		rc = bt_draft_add(db, &spec, cli_actor(ctx), now, &d, e);
+	if (rc == BT_OK) {
+		printf("added draft %s to circular %s: %s\n", d.rec,
+		       spec.circular, d.title ? d.title : spec.title);
+		if (d.text_sha256[0])
+			printf("text sha256 %s (%zu bytes, %s)\n", d.text_sha256,
+			       text.len, cli_basename(opts[O_TEXT].val));
+	}
+	bt_draft_clear(&d);
+	bt_buf_release(&text);
+	return rc;
+}
+
+static int draft_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT_END };
+	bt_draft_list dl = { NULL, 0 };
+	bt_consultation c;
+	cli_table t;
+	bt_db *db;
+	int rc;
+
+	rc = cli_parse(ctx, argc, argv, USAGE_LIST, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[0], e)) != BT_OK)
+		return rc;
+	rc = cli_open_db(ctx, 0, &db, e);
+	if (rc == BT_OK)
+		rc = bt_consultation_get(db, opts[0].val, &c, e);
+	if (rc == BT_OK)
+		rc = bt_drafts_list(db, opts[0].val, &dl, e);
+	if (rc != BT_OK)
+		goto out;
+	if (dl.n == 0) {
+		printf("circular %s has no drafts\n", c.circular);
+		goto out;
+	}
+	cli_table_init(&t, 6);
+	cli_table_add(&t, (const char *const[]){ "REC", "FORMER", "STATE",
+						 "OUTCOME", "TEXT SHA-256",
+						 "TITLE" });
+	for (size_t i = 0; i < dl.n; i++) {
+		const bt_draft *d = &dl.v[i];
+		char sha[20] = "-";
+		if (d->text_sha256[0])
+			snprintf(sha, sizeof sha, "%.12s", d->text_sha256);
+		cli_table_add(&t, (const char *const[]){
+			d->rec, d->former ? d->former : "-", d->state,
+			d->outcome[0] ? d->outcome : "pending", sha,
+			d->title ? d->title : "-" });
+	}
+	rc = cli_table_print(&t, "llllll", stdout, e);
+	cli_table_release(&t);
+out:
+	bt_draft_list_free(&dl);
+	return rc;
+}
+
+/* `ballot draft add|list ...`. */
+int cmd_draft(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	static const cli_sub subs[] = { { "add", draft_add },
+					{ "list", draft_list },
+					{ NULL, NULL } };
+	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, NULL, e);
+}

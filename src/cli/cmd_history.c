@@ -1,0 +1,163 @@
+/* cmd_history.c - `ballot history`: every reply, withdrawal, closure and
+ * decision recorded for a consultation, superseded and late ones included. */
+#include "cli.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static const char USAGE[] =
+	"usage: ballot history --circular ID [--member CODE] [--json]\n"
+	"\n"
+	"Shows every reply, withdrawal, closure and decision ever recorded for the\n"
+	"consultation (of one member with --member), in the order recorded, with\n"
+	"its status against the deadline (counted, superseded, withdrawn,\n"
+	"withdrawal, late), who recorded it and when, and its attachments.\n";
+
+static void attachments_json(bt_buf *b, const bt_history_item *it)
+{
+	bt_buf_addc(b, '[');
+	for (size_t a = 0; a < it->n_attachments; a++) {
+		const bt_attachment *at = &it->attachments[a];
+		if (a)
+			bt_buf_addc(b, ',');
+		bt_buf_addc(b, '{');
+		bt_json_kv_str(b, "name", at->name, 1);
+		bt_json_kv_str(b, "sha256", at->sha256, 0);
+		bt_json_kv_int(b, "size", at->size, 0);
+		bt_json_kv_str(b, "role", at->role, 0);
+		bt_buf_addc(b, '}');
+	}
+	bt_buf_addc(b, ']');
+}
+
+static int history_json(const bt_history *h, bt_err *e)
+{
+	bt_buf b = BT_BUF_INIT;
+	int rc;
+
+	bt_buf_addc(&b, '[');
+	for (size_t i = 0; i < h->n; i++) {
+		const bt_history_item *it = &h->v[i];
+		if (i)
+			bt_buf_addc(&b, ',');
+		bt_buf_addc(&b, '{');
+		bt_json_kv_int(&b, "seq", it->seq, 1);
+		bt_json_kv_str(&b, "kind", it->kind, 0);
+		bt_json_key(&b, "member", 0);
+		cli_json_str_or_null(&b, it->member);
+		bt_json_key(&b, "rec", 0);
+		cli_json_str_or_null(&b, it->rec);
+		bt_json_kv_str(&b, "what", it->what, 0);
+		cli_json_kv_time(&b, "received", it->received, 0);
+		bt_json_key(&b, "channel", 0);
+		cli_json_str_or_null(&b, it->channel);
+		bt_json_key(&b, "status", 0);
+		cli_json_str_or_null(&b, it->status);
+		bt_json_kv_str(&b, "recorded_by", it->recorded_by, 0);
+		cli_json_kv_time(&b, "recorded_at", it->recorded_at, 0);
+		bt_json_key(&b, "attachments", 0);
+		attachments_json(&b, it);
+		bt_json_kv_bool(&b, "without_reasons", it->without_reasons, 0);
+		bt_json_kv_str(&b, "signatory", it->signatory, 0);
+		bt_json_kv_str(&b, "title", it->title, 0);
+		/* detail is a JSON object (history.h): embed it as one */
+		bt_json_key(&b, "detail", 0);
+		if (it->detail && it->detail[0] == '{' &&
+		    it->detail[strlen(it->detail) - 1] == '}' &&
+		    bt_utf8_valid(it->detail, strlen(it->detail)))
+			bt_buf_adds(&b, it->detail);
+		else
+			bt_json_str(&b, it->detail);
+		bt_buf_addc(&b, '}');
+	}
+	bt_buf_addc(&b, ']');
+	rc = cli_print_json(&b, e);
+	bt_buf_release(&b);
+	return rc;
+}
+
+/* The NOTE column: attachments, flags, signatory, decision detail. */
+static void item_note(const bt_history_item *it, bt_buf *note)
+{
+	for (size_t a = 0; a < it->n_attachments; a++) {
+		const bt_attachment *at = &it->attachments[a];
+		bt_buf_addf(note, "%s%s: %s (%" PRId64 " bytes, sha256 %.12s)",
+			    note->len ? "; " : "", at->role, at->name, at->size,
+			    at->sha256);
+	}
+	if (it->without_reasons)
+		bt_buf_addf(note, "%swithout reasons", note->len ? "; " : "");
+	if (it->signatory)
+		bt_buf_addf(note, "%ssigned by %s%s%s", note->len ? "; " : "",
+			    it->signatory, it->title ? ", " : "",
+			    it->title ? it->title : "");
+	if (it->detail)
+		bt_buf_addf(note, "%s%s", note->len ? "; " : "", it->detail);
+}
+
+static int history_text(const char *circular, const bt_history *h, bt_err *e)
+{
+	cli_table t;
+	int rc;
+
+	if (h->n == 0) {
+		printf("nothing recorded for circular %s\n", circular);
+		return BT_OK;
+	}
+	cli_table_init(&t, 11);
+	cli_table_add(&t, (const char *const[]){
+		"SEQ", "KIND", "MEMBER", "REC", "WHAT", "RECEIVED", "CHANNEL",
+		"STATUS", "RECORDED BY", "RECORDED AT", "NOTE" });
+	for (size_t i = 0; i < h->n; i++) {
+		const bt_history_item *it = &h->v[i];
+		char seq[24], rt[BT_TIME_LEN], at[BT_TIME_LEN];
+		bt_buf note = BT_BUF_INIT;
+
+		snprintf(seq, sizeof seq, "%" PRId64, it->seq);
+		bt_time_format(it->received, rt);
+		bt_time_format(it->recorded_at, at);
+		item_note(it, &note);
+		cli_table_add(&t, (const char *const[]){
+			seq, it->kind, it->member[0] ? it->member : "-",
+			it->rec[0] ? it->rec : "-", it->what, rt,
+			it->channel[0] ? it->channel : "-",
+			it->status[0] ? it->status : "-", it->recorded_by, at,
+			note.len ? bt_buf_str(&note) : "" });
+		bt_buf_release(&note);
+	}
+	rc = cli_table_print(&t, "rllllllllll", stdout, e);
+	cli_table_release(&t);
+	return rc;
+}
+
+/* `ballot history --circular ID [--member CODE] [--json]`. */
+int cmd_history(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	enum { O_CIRCULAR, O_MEMBER, O_JSON };
+	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG),
+			   CLI_OPT("member", CLI_ARG), CLI_OPT("json", CLI_FLAG),
+			   CLI_OPT_END };
+	bt_history h = { NULL, 0 };
+	bt_consultation c;
+	char code[4] = "";
+	bt_db *db;
+	int rc;
+
+	rc = cli_parse(ctx, argc, argv, USAGE, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[O_CIRCULAR], e)) != BT_OK)
+		return rc;
+	rc = cli_open_db(ctx, 0, &db, e);
+	if (rc == BT_OK)
+		rc = bt_consultation_get(db, opts[O_CIRCULAR].val, &c, e);
+	if (rc == BT_OK && opts[O_MEMBER].count)
+		rc = bt_member_resolve(db, "--member", opts[O_MEMBER].val, code, e);
+	if (rc == BT_OK)
+		rc = bt_history_get(db, c.circular, code[0] ? code : NULL, &h, e);
+	if (rc == BT_OK)
+		rc = opts[O_JSON].count ? history_json(&h, e)
+					: history_text(c.circular, &h, e);
+	bt_history_free(&h);
+	return rc;
+}

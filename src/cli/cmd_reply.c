@@ -1,0 +1,227 @@
+/* cmd_reply.c - `ballot reply`: record one Member State's reply on a draft,
+ * with its attachments; `ballot reply import`: many replies from a TSV. */
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char USAGE[] =
+	"usage: ballot reply --circular ID --member CODE [--draft REC]\n"
+	"              (--authorize [--comments FILE]... |\n"
+	"               --not-authorize [--reasons FILE]...)\n"
+	"              [--received TIME] [--channel email|fax|post|portal|other]\n"
+	"              [--signatory NAME] [--title TEXT]\n"
+	"       ballot reply import --circular ID FILE\n"
+	"\n"
+	"Records a Member State's reply (Annex 2 form) on one draft:\n"
+	"  --authorize                 authorizes, no comments or proposed changes\n"
+	"  --authorize --comments F    authorizes, comments and proposed changes\n"
+	"                              attached (repeat for several files)\n"
+	"  --not-authorize --reasons F does not authorize; reasons and possible\n"
+	"                              changes attached (without them the reply is\n"
+	"                              recorded and flagged)\n"
+	"--member takes an ISO code (CHE or CH). --draft may be left out when the\n"
+	"consultation has one draft. --received defaults to now; a reply received\n"
+	"after the deadline is recorded but not counted. A later reply of the same\n"
+	"member supersedes its earlier one.\n";
+
+static const char USAGE_IMPORT[] =
+	"usage: ballot reply import --circular ID FILE\n"
+	"\n"
+	"Records many replies at once, all or nothing. FILE is a TSV with the header\n"
+	"member, draft, choice, received, channel, attachment; choice is authorize,\n"
+	"authorize-with-comments or not-authorize; attachment is an optional path\n"
+	"relative to FILE.\n";
+
+/* Reads the attachments given to option opt into bufs/atts from index *n. */
+static int read_attachments(const cli_opt *o, const char *role, int64_t cap,
+			    bt_buf *bufs, bt_attachment_in *atts, size_t *n,
+			    bt_err *e)
+{
+	char opt[32];
+
+	snprintf(opt, sizeof opt, "--%s", role);
+	for (size_t i = 0; i < o->n; i++) {
+		const char *path = o->vals[i];
+		int rc = cli_read_file(opt, path, cap, 0, &bufs[*n], e);
+		if (rc != BT_OK)
+			return rc;
+		atts[*n].name = cli_basename(path);
+		atts[*n].data = bufs[*n].data;
+		atts[*n].len = bufs[*n].len;
+		(*n)++;
+	}
+	return BT_OK;
+}
+
+static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	enum { O_CIRCULAR, O_MEMBER, O_DRAFT, O_AUTH, O_NOT_AUTH, O_COMMENTS,
+	       O_REASONS, O_RECEIVED, O_CHANNEL, O_SIGNATORY, O_TITLE };
+	cli_opt opts[] = {
+		CLI_OPT("circular", CLI_ARG), CLI_OPT("member", CLI_ARG),
+		CLI_OPT("draft", CLI_ARG), CLI_OPT("authorize", CLI_FLAG),
+		CLI_OPT("not-authorize", CLI_FLAG),
+		CLI_OPT("comments", CLI_MULTI), CLI_OPT("reasons", CLI_MULTI),
+		CLI_OPT("received", CLI_ARG), CLI_OPT("channel", CLI_ARG),
+		CLI_OPT("signatory", CLI_ARG), CLI_OPT("title", CLI_ARG),
+		CLI_OPT_END
+	};
+	bt_reply_spec spec;
+	bt_reply_result res;
+	bt_consultation c;
+	bt_buf *bufs = NULL;
+	bt_attachment_in *atts = NULL;
+	size_t natt = 0, want;
+	char rt[BT_TIME_LEN], dl[BT_TIME_LEN];
+	bt_time now;
+	bt_db *db;
+	int rc;
+
+	rc = cli_parse(ctx, argc, argv, USAGE, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[O_CIRCULAR], e)) != BT_OK ||
+	    (rc = cli_require(&opts[O_MEMBER], e)) != BT_OK)
+		return rc;
+	if (opts[O_AUTH].count && opts[O_NOT_AUTH].count)
+		return bt_fail(e, BT_EINPUT,
+			       "--authorize and --not-authorize: give only one");
+	if (!opts[O_AUTH].count && !opts[O_NOT_AUTH].count)
+		return bt_fail(e, BT_EINPUT,
+			       "one of --authorize or --not-authorize is required");
+	if (opts[O_NOT_AUTH].count && opts[O_COMMENTS].count)
+		return bt_fail(e, BT_EINPUT,
+			       "--comments goes with --authorize; with --not-authorize attach --reasons");
+	if (opts[O_AUTH].count && opts[O_REASONS].count)
+		return bt_fail(e, BT_EINPUT,
+			       "--reasons goes with --not-authorize; with --authorize attach --comments");
+	memset(&spec, 0, sizeof spec);
+	memset(&res, 0, sizeof res);
+	spec.circular = opts[O_CIRCULAR].val;
+	spec.member = opts[O_MEMBER].val;
+	spec.rec = opts[O_DRAFT].val;
+	spec.choice = opts[O_NOT_AUTH].count ? BT_NOT_AUTHORIZE
+			: opts[O_COMMENTS].count ? BT_AUTHORIZE_WITH_COMMENTS
+						 : BT_AUTHORIZE;
+	if (opts[O_RECEIVED].count) {
+		spec.has_received = 1;
+		rc = bt_time_parse(opts[O_RECEIVED].val, "--received",
+				   &spec.received, e);
+		if (rc != BT_OK)
+			return rc;
+	}
+	if (opts[O_CHANNEL].count && !bt_channel_valid(opts[O_CHANNEL].val))
+		return bt_fail(e, BT_EINPUT,
+			       "--channel: '%s' is not one of email, fax, post, portal, other",
+			       opts[O_CHANNEL].val);
+	spec.channel = opts[O_CHANNEL].val;
+	spec.signatory = opts[O_SIGNATORY].val;
+	spec.title = opts[O_TITLE].val;
+
+	rc = cli_open_db(ctx, 1, &db, e);
+	if (rc == BT_OK)
+		rc = cli_now(ctx, &now, e);
+	if (rc == BT_OK)
+		rc = bt_consultation_get(db, spec.circular, &c, e);
+	if (rc != BT_OK)
+		return rc;
+
+	want = opts[O_COMMENTS].n + opts[O_REASONS].n;
+	if (want) {
+		int64_t cap = bt_setting_int(db, "attachment_max",
+					     BT_ATTACHMENT_MAX_DEFAULT);
+		bufs = calloc(want, sizeof *bufs);
+		atts = calloc(want, sizeof *atts);
+		if (!bufs || !atts) {
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < want; i++)
+			bt_buf_init(&bufs[i], 0);
+		rc = read_attachments(&opts[O_COMMENTS], "comments", cap, bufs,
+				      atts, &natt, e);
+		if (rc == BT_OK)
+			rc = read_attachments(&opts[O_REASONS], "reasons", cap,
+					      bufs, atts, &natt, e);
+		if (rc != BT_OK)
+			goto out;
+	}
+	spec.attachments = atts;
+	spec.n_attachments = natt;
+
+	rc = bt_reply_record(db, &spec, cli_actor(ctx), now, &res, e);
+	if (rc != BT_OK)
+		goto out;
+	bt_time_format(res.received, rt);
+	bt_time_format(c.deadline, dl);
+	printf("recorded reply %" PRId64 ": %s %s %s received %s (event %" PRId64
+	       " %s)\n", res.reply_id, res.member, res.rec,
+	       bt_choice_name(res.choice), rt, res.event_seq, res.event_hash);
+	if (res.late)
+		cli_warn("late: received %s, after the deadline %s; recorded, not counted",
+			 rt, dl);
+	if (res.without_reasons)
+		cli_warn("%s does not authorize %s without reasons attached (--reasons); recorded and flagged",
+			 res.member, res.rec);
+	if (res.supersedes)
+		cli_warn("supersedes the earlier reply of %s on %s", res.member,
+			 res.rec);
+out:
+	if (bufs)
+		for (size_t i = 0; i < want; i++)
+			bt_buf_release(&bufs[i]);
+	free(bufs);
+	free(atts);
+	return rc;
+}
+
+static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT_END };
+	struct stat st;
+	char eb[128];
+	size_t count = 0;
+	bt_time now;
+	bt_db *db;
+	int rc;
+
+	rc = cli_parse(ctx, argc, argv, USAGE_IMPORT, opts, 1, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[0], e)) != BT_OK)
+		return rc;
+	if (ctx->npos < 1)
+		return bt_fail(e, BT_EINPUT, "reply import: FILE is required");
+	if (stat(ctx->pos[0], &st) != 0)
+		return bt_fail(e, BT_EINPUT, "reply import: '%s': %s",
+			       ctx->pos[0],
+			       errno == ENOENT ? "no such file"
+					       : cli_strerror(errno, eb, sizeof eb));
+	if (!S_ISREG(st.st_mode))
+		return bt_fail(e, BT_EINPUT,
+			       "reply import: '%s' is not a regular file",
+			       ctx->pos[0]);
+	rc = cli_open_db(ctx, 1, &db, e);
+	if (rc == BT_OK)
+		rc = cli_now(ctx, &now, e);
+	if (rc == BT_OK)
+		rc = bt_reply_import(db, opts[0].val, ctx->pos[0], cli_actor(ctx),
+				     now, &count, e);
+	if (rc == BT_OK)
+		printf("imported %zu %s into circular %s from %s\n", count,
+		       count == 1 ? "reply" : "replies", opts[0].val,
+		       ctx->pos[0]);
+	return rc;
+}
+
+/* `ballot reply ...` and `ballot reply import --circular ID FILE`. */
+int cmd_reply(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	static const cli_sub subs[] = { { "import", reply_import },
+					{ NULL, NULL } };
+	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, reply_record, e);
+}

@@ -1,0 +1,75 @@
+/* cmd_withdraw.c - `ballot withdraw`: a Member State withdraws its reply. */
+#include "cli.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static const char USAGE[] =
+	"usage: ballot withdraw --circular ID --member CODE [--draft REC]\n"
+	"              [--received TIME] [--channel email|fax|post|portal|other]\n"
+	"\n"
+	"Records that a Member State withdraws its reply in force on a draft. A\n"
+	"withdrawal received by the deadline removes the reply from the count; a\n"
+	"later one is recorded but changes nothing. --received defaults to now.\n";
+
+/* `ballot withdraw ...`. */
+int cmd_withdraw(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	enum { O_CIRCULAR, O_MEMBER, O_DRAFT, O_RECEIVED, O_CHANNEL };
+	cli_opt opts[] = {
+		CLI_OPT("circular", CLI_ARG), CLI_OPT("member", CLI_ARG),
+		CLI_OPT("draft", CLI_ARG), CLI_OPT("received", CLI_ARG),
+		CLI_OPT("channel", CLI_ARG), CLI_OPT_END
+	};
+	bt_reply_spec spec;
+	bt_reply_result res;
+	bt_consultation c;
+	char rt[BT_TIME_LEN], dl[BT_TIME_LEN];
+	bt_time now;
+	bt_db *db;
+	int rc;
+
+	rc = cli_parse(ctx, argc, argv, USAGE, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[O_CIRCULAR], e)) != BT_OK ||
+	    (rc = cli_require(&opts[O_MEMBER], e)) != BT_OK)
+		return rc;
+	memset(&spec, 0, sizeof spec);
+	memset(&res, 0, sizeof res);
+	spec.circular = opts[O_CIRCULAR].val;
+	spec.member = opts[O_MEMBER].val;
+	spec.rec = opts[O_DRAFT].val;
+	spec.choice = BT_WITHDRAW;
+	if (opts[O_RECEIVED].count) {
+		spec.has_received = 1;
+		rc = bt_time_parse(opts[O_RECEIVED].val, "--received",
+				   &spec.received, e);
+		if (rc != BT_OK)
+			return rc;
+	}
+	if (opts[O_CHANNEL].count && !bt_channel_valid(opts[O_CHANNEL].val))
+		return bt_fail(e, BT_EINPUT,
+			       "--channel: '%s' is not one of email, fax, post, portal, other",
+			       opts[O_CHANNEL].val);
+	spec.channel = opts[O_CHANNEL].val;
+
+	rc = cli_open_db(ctx, 1, &db, e);
+	if (rc == BT_OK)
+		rc = cli_now(ctx, &now, e);
+	if (rc == BT_OK)
+		rc = bt_consultation_get(db, spec.circular, &c, e);
+	if (rc == BT_OK)
+		rc = bt_reply_record(db, &spec, cli_actor(ctx), now, &res, e);
+	if (rc != BT_OK)
+		return rc;
+	bt_time_format(res.received, rt);
+	bt_time_format(c.deadline, dl);
+	printf("recorded withdrawal %" PRId64 ": %s %s %s received %s (event %"
+	       PRId64 " %s)\n", res.reply_id, res.member, res.rec,
+	       bt_choice_name(res.choice), rt, res.event_seq, res.event_hash);
+	if (res.late)
+		cli_warn("late: withdrawal received %s, after the deadline %s; recorded, not counted (the on-time reply still counts)",
+			 rt, dl);
+	return BT_OK;
+}

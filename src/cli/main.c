@@ -1,0 +1,132 @@
+/* main.c - the `ballot` command: global options and the command table.
+ *
+ * Each command lives in its own cmd_*.c file and returns an engine status;
+ * main() prints the error as "ballot: <message>" and exits with the status
+ * (0 ok, 1 failure, 2 bad input or refused by the rules).
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct command {
+	const char *name;    /* as listed in `ballot --help` */
+	const char *summary;
+	cli_cmd_fn fn;       /* NULL: a subcommand line, listed only */
+} command;
+
+static const command commands[] = {
+	{ "init", "create the database and load the Member State list", cmd_init },
+	{ "members", "list the Member States (as of a date)", cmd_members },
+	{ "members import", "import a Member State list (TSV)", NULL },
+	{ "consultation create", "register a consultation (one circular)", cmd_consultation },
+	{ "consultation list", "list the consultations", NULL },
+	{ "consultation show", "show a consultation and its drafts", NULL },
+	{ "draft add", "add a draft Recommendation to a consultation", cmd_draft },
+	{ "draft list", "list the drafts of a consultation", NULL },
+	{ "reply", "record a Member State's reply on a draft", cmd_reply },
+	{ "reply import", "record many replies from a TSV file, all or nothing", NULL },
+	{ "withdraw", "withdraw a Member State's reply", cmd_withdraw },
+	{ "tally", "count the replies under the consultation's rule", cmd_tally },
+	{ "close", "close a consultation after its deadline, freezing outcomes", cmd_close },
+	{ "decide", "record the study group's decision on a draft (§9.5)", cmd_decide },
+	{ "status", "show every draft and its state", cmd_status },
+	{ "pending", "list electorate members with no counted reply", cmd_pending },
+	{ "history", "show every reply, withdrawal and decision recorded", cmd_history },
+	{ "export", "export a consultation's replies as CSV or JSON", cmd_export },
+	{ "comments", "write the comments received, with a manifest (§9.4.7)", cmd_comments },
+	{ "audit verify", "check the hash chain of the event log", cmd_audit },
+	{ "config", "show the settings; config set KEY VALUE changes one", cmd_config },
+	{ NULL, NULL, NULL }
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: ballot [--db FILE] COMMAND [OPTIONS]\n"
+	      "\n"
+	      "Runs ITU-T Member State consultations (WTSA Resolution 1, section 9)\n"
+	      "on one SQLite database.\n"
+	      "\n"
+	      "Global options:\n"
+	      "  --db FILE   the database (default: $BALLOT_DB, else ./ballot.db)\n"
+	      "  --help      this list; `ballot COMMAND --help` shows a command's usage\n"
+	      "  --version   print the version\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (const command *c = commands; c->name; c++)
+		fprintf(f, "  %-21s %s\n", c->name, c->summary);
+	fputs("\n"
+	      "Environment: BALLOT_DB (the database), BALLOT_NOW (a time that stands in\n"
+	      "for the clock), BALLOT_ACTOR (who is recorded as making changes; default\n"
+	      "cli:<user name>). Times are UTC, written 2020-02-21T23:59:00Z.\n"
+	      "Exit status: 0 ok, 1 failure, 2 bad input or refused by the rules.\n", f);
+}
+
+static int run(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-') {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return BT_OK;
+		}
+		if (!strcmp(a, "--version")) {
+			printf("ballot %s\n", BALLOT_VERSION);
+			return BT_OK;
+		}
+		if (!strcmp(a, "--db")) {
+			if (i + 1 >= argc)
+				return bt_fail(e, BT_EINPUT, "--db: missing value");
+			ctx->db_path = argv[i + 1];
+			i += 2;
+			continue;
+		}
+		if (!strncmp(a, "--db=", 5)) {
+			ctx->db_path = a + 5;
+			i++;
+			continue;
+		}
+		return bt_fail(e, BT_EINPUT, "unknown option '%.*s'",
+			       (int)strcspn(a, "="), a);
+	}
+	if (i >= argc)
+		return bt_fail(e, BT_EINPUT,
+			       "a command is required (ballot --help lists them)");
+	for (const command *c = commands; c->name; c++) {
+		if (c->fn && !strncmp(c->name, argv[i], strcspn(c->name, " ")) &&
+		    argv[i][strcspn(c->name, " ")] == '\0') {
+			snprintf(ctx->cmd, sizeof ctx->cmd, "%s", argv[i]);
+			return c->fn(ctx, argc - i, argv + i, e);
+		}
+	}
+	return bt_fail(e, BT_EINPUT,
+		       "unknown command '%s' (ballot --help lists them)", argv[i]);
+}
+
+int main(int argc, char **argv)
+{
+	cli_ctx ctx;
+	bt_err e;
+	int rc;
+
+	bt_err_clear(&e);
+	cli_ctx_init(&ctx);
+	rc = run(&ctx, argc, argv, &e);
+	if (rc == BT_OK)
+		rc = cli_flush_stdout(&e);
+	cli_ctx_release(&ctx);
+	if (rc != BT_OK) {
+		fflush(stdout);
+		if (e.msg[0])
+			fprintf(stderr, "ballot: %s\n", e.msg);
+		if (rc != BT_EINPUT)
+			rc = BT_EFAIL;
+	}
+	return rc;
+}

@@ -1,0 +1,76 @@
+#!/bin/bash
+# User story: a reply that is wrong is refused with a clear one-line message,
+# exit status 2, and nothing is written.
+. "$(dirname "$0")/lib.sh"
+
+expect_exit 0 ballot init
+setup_205
+CIRC=206 setup_205
+expect_exit 0 ballot draft add --circular 206 --rec Q.5052 --title "Second draft"
+printf 'Comments.\n' >"$T/comments.txt"
+printf 'Reasons.\n' >"$T/reasons.txt"
+: >"$T/empty.txt"
+mkbytes "$T/big.bin" 2000
+mkbytes "$T/limit.bin" 1000
+R=(--received 2020-02-10T09:00:00Z)
+
+# a good reply first, so the database is not trivially empty; it also shows
+# that the checksum used below sees a change
+sum=$(db_sum)
+expect_exit 0 ballot reply --circular 205 --member DEU --authorize "${R[@]}"
+isnt "$(db_sum)" "$sum" "the database checksum changes when a reply is recorded"
+
+refused XYZ ballot reply --circular 205 --member XYZ --authorize "${R[@]}"
+refused PLW ballot reply --circular 205 --member PLW --authorize "${R[@]}"
+refused Q.9999 ballot reply --circular 205 --member CHE --draft Q.9999 --authorize "${R[@]}"
+refused 999 ballot reply --circular 999 --member CHE --authorize "${R[@]}"
+refused authorize ballot reply --circular 205 --member CHE "${R[@]}"
+refused authorize ballot reply --circular 205 --member CHE --authorize --not-authorize "${R[@]}"
+refused 2020-02-10T09:00:00 ballot reply --circular 205 --member CHE --authorize --received 2020-02-10T09:00:00
+refused 2020-02-30T09:00:00Z ballot reply --circular 205 --member CHE --authorize --received 2020-02-30T09:00:00Z
+refused yesterday ballot reply --circular 205 --member CHE --authorize --received yesterday
+refused 2020-02-11T00:00:00Z ballot reply --circular 205 --member CHE --authorize --received 2020-02-11T00:00:00Z
+refused 2019-12-01T10:00:00Z ballot reply --circular 205 --member CHE --authorize --received 2019-12-01T10:00:00Z
+refused pigeon ballot reply --circular 205 --member CHE --authorize "${R[@]}" --channel pigeon
+refused "$T/missing.txt" ballot reply --circular 205 --member CHE --authorize --comments "$T/missing.txt" "${R[@]}"
+refused "$T/missing.txt" ballot reply --circular 205 --member CHE --not-authorize --reasons "$T/missing.txt" "${R[@]}"
+refused empty.txt ballot reply --circular 205 --member CHE --authorize --comments "$T/empty.txt" "${R[@]}"
+refused "$T" ballot reply --circular 205 --member CHE --authorize --comments "$T" "${R[@]}"
+refused comments ballot reply --circular 205 --member CHE --not-authorize --comments "$T/comments.txt" "${R[@]}"
+refused reasons ballot reply --circular 205 --member CHE --authorize --reasons "$T/reasons.txt" "${R[@]}"
+refused signatory ballot reply --circular 205 --member CHE --authorize "${R[@]}" --signatory "$(printf 'Jo\xffhn')"
+refused signatory ballot reply --circular 205 --member CHE --authorize "${R[@]}" --signatory "$(printf 'Jo\001hn')"
+refused signatory ballot reply --circular 205 --member CHE --authorize "${R[@]}" --signatory "$(printf 'Jo\nhn')"
+refused title ballot reply --circular 205 --member CHE --authorize "${R[@]}" --title "$(printf 'Dir\033[31mector')"
+refused draft ballot reply --circular 206 --member CHE --authorize "${R[@]}"
+refused CHE ballot withdraw --circular 205 --member CHE "${R[@]}"
+refused XYZ ballot withdraw --circular 205 --member XYZ "${R[@]}"
+expect_exit 2 ballot reply --circular 205 --member CHE --authorize "${R[@]}" --frobnicate
+like "$ERR" 'frobnicate' "an unknown option is named"
+expect_exit 2 ballot reply --member CHE --authorize "${R[@]}"
+like "$ERR" 'circular' "a missing --circular is named"
+
+# the attachment cap
+expect_exit 0 ballot config set attachment_max 1000
+expect_exit 0 ballot config
+like "$OUT" 'attachment_max.*1000' "config shows attachment_max 1000"
+refused big.bin ballot reply --circular 205 --member CHE --authorize --comments "$T/big.bin" "${R[@]}"
+like "$ERR" '2000' "... and the size (2000)"
+refused big.bin ballot reply --circular 205 --member CHE --not-authorize --reasons "$T/big.bin" "${R[@]}"
+expect_exit 0 ballot reply --circular 205 --member CHE --authorize --comments "$T/limit.bin" "${R[@]}"
+like "$OUT" 'CHE Q\.5051 authorize-with-comments' "an attachment of exactly attachment_max bytes is accepted"
+refused 1.5 ballot config set attachment_max 1.5
+refused attachment_max ballot config set attachment_max lots
+refused nosuchkey ballot config set nosuchkey 5
+
+# valid text is accepted: UTF-8 names
+expect_exit 0 ballot reply --circular 205 --member FRA --authorize "${R[@]}" --signatory "Jérôme Müller" --title "Directeur général"
+
+# after close: an on-time reply is refused, a late one accepted
+at 2020-02-25T00:00:00Z
+expect_exit 0 ballot close --circular 205
+refused_like "clos|205" ballot reply --circular 205 --member ITA --authorize --received 2020-02-20T10:00:00Z
+expect_exit 0 ballot reply --circular 205 --member ITA --authorize --received 2020-02-24T10:00:00Z
+like "$ERR" 'late' "after close, a late reply is recorded (with a warning)"
+
+done_testing

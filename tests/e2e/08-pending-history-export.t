@@ -1,0 +1,112 @@
+#!/bin/bash
+# User story: whom to remind (pending), what happened (history, with who
+# recorded it and when), reproducible exports, and the comments TD (§9.4.7).
+. "$(dirname "$0")/lib.sh"
+
+expect_exit 0 ballot init
+setup_205
+me=$(id -un)
+perl -e 'binmode STDOUT; print map { chr } 0..255, 0..255' >"$T/deu-comments.bin"
+printf 'Commentaires et modifications proposées.\n' >"$T/commentaires-é.txt"
+printf 'Reasons of France, and possible changes.\n' >"$T/fra-reasons.txt"
+printf 'Reasons of Italy.\n' >"$T/ita-reasons.txt"
+
+at 2020-02-10T12:00:00Z
+expect_exit 0 ballot reply --circular 205 --member CHE --authorize --received 2020-02-10T10:00:00Z
+export BALLOT_ACTOR="secretariat:alice"
+expect_exit 0 ballot reply --circular 205 --member DEU --authorize --comments "$T/deu-comments.bin" --received 2020-02-10T10:01:00Z --channel email
+expect_exit 0 ballot reply --circular 205 --member NLD --authorize --comments "$T/commentaires-é.txt" --received 2020-02-10T10:02:00Z --channel fax
+expect_exit 0 ballot reply --circular 205 --member FRA --not-authorize --reasons "$T/fra-reasons.txt" --received 2020-02-10T10:03:00Z --channel post
+expect_exit 0 ballot reply --circular 205 --member ITA --authorize --received 2020-02-10T10:04:00Z
+at 2020-02-12T12:00:00Z
+expect_exit 0 ballot reply --circular 205 --member ITA --not-authorize --reasons "$T/ita-reasons.txt" --received 2020-02-12T10:00:00Z
+expect_exit 0 ballot reply --circular 205 --member ESP --authorize --received 2020-02-12T10:01:00Z
+export BALLOT_ACTOR="secretariat:bob"
+expect_exit 0 ballot withdraw --circular 205 --member ESP --received 2020-02-12T11:00:00Z
+unset BALLOT_ACTOR
+at 2020-02-24T08:00:00Z
+expect_exit 0 ballot reply --circular 205 --member GBR --authorize --received 2020-02-24T07:00:00Z
+
+# --- pending ---
+expect_exit 0 ballot pending --circular 205 --json
+is "$(jlen .)" 188 "pending: 193 - 5 counted (CHE DEU NLD FRA ITA) = 188"
+is "$(jwhere . code CHE code)" "" "CHE (counted) is not pending"
+is "$(jwhere . code ESP code)" ESP "ESP (withdrew) is pending"
+is "$(jwhere . code GBR code)" GBR "GBR (late) is pending"
+is "$(jwhere . code AFG name)" Afghanistan "pending --json entries have code and name"
+is "$(jcol . code | grep -vc '^[A-Z][A-Z][A-Z]$')" 0 "every pending entry has an alpha-3 code"
+expect_exit 0 ballot pending --circular 205 --draft Q.5051 --json
+is "$(jlen .)" 188 "pending --draft Q.5051: the same 188"
+expect_exit 0 ballot pending --circular 205
+like "$OUT" 'Afghanistan' "text pending shows names"
+unlike "$OUT" 'Switzerland' "text pending does not show CHE"
+refused Q.9 ballot pending --circular 205 --draft Q.9
+refused 999 ballot pending --circular 999
+
+# --- history ---
+expect_exit 0 ballot history --circular 205 --json
+is "$(jlen .)" 9 "history: 8 replies and 1 withdrawal"
+is "$(jcol . status | tr '\n' ' ')" \
+	"counted counted counted counted superseded counted withdrawn withdrawal late " \
+	"history statuses: counted, superseded (ITA), withdrawn + withdrawal (ESP), late (GBR)"
+is "$(jcol . member | tr '\n' ' ')" "CHE DEU NLD FRA ITA ITA ESP ESP GBR " "history in recording order, alpha-3 codes"
+is "$(jcol . recorded_by | tr '\n' ' ')" \
+	"cli:$me secretariat:alice secretariat:alice secretariat:alice secretariat:alice secretariat:alice secretariat:alice secretariat:bob cli:$me " \
+	"recorded_by: \$BALLOT_ACTOR, else cli:<user>"
+is "$(jwhere . status withdrawal recorded_at)" 2020-02-12T12:00:00Z "recorded_at is the clock at recording"
+is "$(jwhere . status late received)" 2020-02-24T07:00:00Z "received time of the late reply"
+is "$(jwhere . member DEU channel)" email "channel recorded"
+like "$(jwhere . member DEU .)" "$(sha256_of "$T/deu-comments.bin")" "history shows the attachment's SHA-256"
+expect_exit 0 ballot history --circular 205 --member ITA --json
+is "$(jcol . status | tr '\n' ' ')" "superseded counted " "history --member ITA"
+expect_exit 0 ballot history --circular 205 --member it --json
+is "$(jlen .)" 2 "history --member accepts alpha-2, any case"
+expect_exit 0 ballot history --circular 205
+like "$OUT" 'superseded' "text history shows superseded"
+like "$OUT" 'late' "text history shows late"
+like "$OUT" 'secretariat:bob' "text history shows who recorded"
+refused XYZ ballot history --circular 205 --member XYZ
+
+# --- export ---
+at 2020-02-25T00:00:00Z
+expect_exit 0 ballot export --circular 205 --format csv
+cp "$T/.out" "$T/export1.csv"
+expect_exit 0 ballot export --circular 205 --format csv
+cp "$T/.out" "$T/export2.csv"
+ok "export csv is byte-identical across runs" cmp -s "$T/export1.csv" "$T/export2.csv"
+like "$(cat "$T/export1.csv")" 'CHE' "csv has CHE"
+like "$(cat "$T/export1.csv")" 'superseded' "csv has the superseded reply"
+ok "csv has a header line and one line per recorded item" test "$(grep -c '' "$T/export1.csv")" -ge 10
+expect_exit 0 ballot export --circular 205 --format json
+cp "$T/.out" "$T/export1.json"
+ok "export json is valid JSON" jvalid
+expect_exit 0 ballot export --circular 205 --format json
+cp "$T/.out" "$T/export2.json"
+ok "export json is byte-identical across runs" cmp -s "$T/export1.json" "$T/export2.json"
+like "$(cat "$T/export1.json")" 'GBR' "json has the late reply"
+# statuses are judged against the deadline, not the clock: a later run gives the same bytes
+at 2020-04-01T00:00:00Z
+expect_exit 0 ballot export --circular 205 --format csv
+ok "export csv is the same a month later" cmp -s "$T/.out" "$T/export1.csv"
+expect_exit 0 ballot export --circular 205 --format json
+ok "export json is the same a month later" cmp -s "$T/.out" "$T/export1.json"
+at 2020-02-25T00:00:00Z
+refused xml ballot export --circular 205 --format xml
+refused 999 ballot export --circular 999 --format csv
+
+# --- comments (the TD of §9.4.7) ---
+expect_exit 0 ballot comments --circular 205 --out "$T/td"
+found() { found_in "$T/td" "$1"; }
+ok "DEU's comments written byte for byte" found "$T/deu-comments.bin"
+ok "NLD's comments written byte for byte" found "$T/commentaires-é.txt"
+ok "FRA's reasons written byte for byte" found "$T/fra-reasons.txt"
+ok "ITA's reasons written byte for byte" found "$T/ita-reasons.txt"
+manifest=$(find "$T/td" -type f -iname '*manifest*' | head -n 1)
+ok "a manifest is written" test -n "$manifest"
+m=$(cat "$manifest" 2>/dev/null)
+like "$m" 'DEU' "the manifest names DEU"
+like "$m" "$(sha256_of "$T/deu-comments.bin")" "the manifest has the SHA-256 of DEU's comments"
+like "$m" "$(sha256_of "$T/fra-reasons.txt")" "the manifest has the SHA-256 of FRA's reasons"
+refused 999 ballot comments --circular 999 --out "$T/td2"
+
+done_testing

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# 13-valgrind.t - every command path, successful and refused, is valgrind-clean:
+# no invalid read or write, no use of uninitialised memory, no definite leak.
+# Runs only with the plain build (ASan and valgrind do not mix).
+. "$(dirname "$0")/lib.sh"
+
+if [[ $BALLOT_BIN == */build-asan/* ]]; then
+	# The sanitized build is checked by ASan itself in the other scripts;
+	# here it still runs the same commands, without valgrind.
+	VG=()
+else
+	command -v valgrind >/dev/null || { echo "Bail out! valgrind is not installed (make deps)"; exit 1; }
+	VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
+fi
+
+vg() { # vg EXIT CMD... : exits EXIT, with no valgrind error
+	local want=$1
+	shift
+	"${VG[@]}" "$BALLOT_BIN" "$@" >"$T/.vg.out" 2>"$T/.vg.err"
+	local rc=$?
+	if [[ $rc == "$want" ]]; then
+		pass "clean, exit $want: ballot $*"
+	else
+		fail "clean, exit $want: ballot $* (got $rc)"
+		diag "$(head -c 3000 "$T/.vg.err")"
+	fi
+}
+
+printf 'comments\n' >c.txt
+printf 'member\tdraft\tchoice\treceived\tchannel\tattachment\nFRA\tQ.5051\tauthorize-with-comments\t2020-02-01T10:00Z\temail\tc.txt\n' >r.tsv
+vg 0 init
+vg 0 init
+vg 0 consultation create --circular 205 --group 11 --date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
+vg 2 consultation create --circular 205 --group 11 --date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
+vg 0 draft add --circular 205 --rec Q.5051 --title Framework --text c.txt
+vg 0 reply --circular 205 --member CHE --authorize --comments c.txt --signatory "A. Person"
+vg 2 reply --circular 205 --member XXX --authorize
+vg 2 reply --circular 205 --member CHE --authorize --received 2020-02-01T10:00
+vg 0 reply import --circular 205 r.tsv
+vg 0 withdraw --circular 205 --member CHE
+vg 0 reply --circular 205 --member DEU --not-authorize
+vg 0 reply --circular 205 --member GBR --authorize
+vg 0 reply --circular 205 --member ITA --authorize
+vg 0 tally --circular 205
+vg 0 tally --circular 205 --json
+vg 0 pending --circular 205 --json
+vg 0 history --circular 205
+vg 0 history --circular 205 --json
+vg 0 export --circular 205 --format csv
+vg 0 export --circular 205 --format json
+vg 0 comments --circular 205 --out out
+vg 0 status --json
+vg 0 members --json
+vg 0 audit verify
+at 2020-02-25T00:00:00Z
+vg 0 close --circular 205
+vg 0 decide --circular 205 --draft Q.5051 --more-time CHE DEU
+vg 0 decide --circular 205 --draft Q.5051 --approved --reservation GBR:editorial
+vg 2 nosuchcommand
+vg 0 --help
+done_testing

@@ -397,6 +397,36 @@ int cli_json_str_or_null(bt_buf *b, const char *s)
 	return bt_json_str(b, s);
 }
 
+int cli_json_attachments(bt_buf *b, const bt_history_item *it)
+{
+	bt_buf_addc(b, '[');
+	for (size_t a = 0; a < it->n_attachments; a++) {
+		const bt_attachment *at = &it->attachments[a];
+		if (a)
+			bt_buf_addc(b, ',');
+		bt_buf_addc(b, '{');
+		bt_json_kv_str(b, "name", at->name, 1);
+		bt_json_kv_str(b, "sha256", at->sha256, 0);
+		bt_json_kv_int(b, "size", at->size, 0);
+		bt_json_kv_str(b, "role", at->role, 0);
+		bt_buf_addc(b, '}');
+	}
+	return bt_buf_addc(b, ']');
+}
+
+int cli_opt_time(const cli_opt *o, int *has, bt_time *t, bt_err *e)
+{
+	*has = 0;
+	if (!o->count)
+		return BT_OK;
+	char field[64];
+	snprintf(field, sizeof field, "--%s", o->name);
+	int rc = bt_time_parse(o->val, field, t, e);
+	if (rc == BT_OK)
+		*has = 1;
+	return rc;
+}
+
 int cli_json_kv_time(bt_buf *b, const char *key, bt_time t, int first)
 {
 	char ts[BT_TIME_LEN];

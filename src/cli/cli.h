@@ -123,6 +123,14 @@ int cli_json_str_or_null(bt_buf *b, const char *s);
 
 /* Appends "key":"<time>" / "key":"<date>" (null for BT_DATE_NONE). */
 int cli_json_kv_time(bt_buf *b, const char *key, bt_time t, int first);
+
+/* Appends the attachments of a history item as a JSON list of
+ * {name, sha256, size, role}. */
+int cli_json_attachments(bt_buf *b, const bt_history_item *it);
+
+/* Parses the time option o (when given) into *t and sets *has; BT_EINPUT
+ * naming the option otherwise. */
+int cli_opt_time(const cli_opt *o, int *has, bt_time *t, bt_err *e);
 int cli_json_kv_date(bt_buf *b, const char *key, bt_date d, int first);
 
 /* Writes errno text in lowercase into buf ("no such file or directory"). */

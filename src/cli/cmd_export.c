@@ -154,19 +154,7 @@ static void export_json(bt_buf *b, const bt_consultation *c,
 		bt_json_kv_str(b, "status", it->status, 0);
 		bt_json_kv_bool(b, "without_reasons", it->without_reasons, 0);
 		bt_json_key(b, "attachments", 0);
-		bt_buf_addc(b, '[');
-		for (size_t a = 0; a < it->n_attachments; a++) {
-			const bt_attachment *at = &it->attachments[a];
-			if (a)
-				bt_buf_addc(b, ',');
-			bt_buf_addc(b, '{');
-			bt_json_kv_str(b, "name", at->name, 1);
-			bt_json_kv_str(b, "sha256", at->sha256, 0);
-			bt_json_kv_int(b, "size", at->size, 0);
-			bt_json_kv_str(b, "role", at->role, 0);
-			bt_buf_addc(b, '}');
-		}
-		bt_buf_addc(b, ']');
+		cli_json_attachments(b, it);
 		bt_json_kv_str(b, "recorded_by", it->recorded_by, 0);
 		cli_json_kv_time(b, "recorded_at", it->recorded_at, 0);
 		bt_buf_addc(b, '}');

@@ -13,23 +13,6 @@ static const char USAGE[] =
 	"its status against the deadline (counted, superseded, withdrawn,\n"
 	"withdrawal, late), who recorded it and when, and its attachments.\n";
 
-static void attachments_json(bt_buf *b, const bt_history_item *it)
-{
-	bt_buf_addc(b, '[');
-	for (size_t a = 0; a < it->n_attachments; a++) {
-		const bt_attachment *at = &it->attachments[a];
-		if (a)
-			bt_buf_addc(b, ',');
-		bt_buf_addc(b, '{');
-		bt_json_kv_str(b, "name", at->name, 1);
-		bt_json_kv_str(b, "sha256", at->sha256, 0);
-		bt_json_kv_int(b, "size", at->size, 0);
-		bt_json_kv_str(b, "role", at->role, 0);
-		bt_buf_addc(b, '}');
-	}
-	bt_buf_addc(b, ']');
-}
-
 static int history_json(const bt_history *h, bt_err *e)
 {
 	bt_buf b = BT_BUF_INIT;
@@ -56,7 +39,7 @@ static int history_json(const bt_history *h, bt_err *e)
 		bt_json_kv_str(&b, "recorded_by", it->recorded_by, 0);
 		cli_json_kv_time(&b, "recorded_at", it->recorded_at, 0);
 		bt_json_key(&b, "attachments", 0);
-		attachments_json(&b, it);
+		cli_json_attachments(&b, it);
 		bt_json_kv_bool(&b, "without_reasons", it->without_reasons, 0);
 		bt_json_kv_str(&b, "signatory", it->signatory, 0);
 		bt_json_kv_str(&b, "title", it->title, 0);

@@ -107,17 +107,9 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	spec.choice = opts[O_NOT_AUTH].count ? BT_NOT_AUTHORIZE
 			: opts[O_COMMENTS].count ? BT_AUTHORIZE_WITH_COMMENTS
 						 : BT_AUTHORIZE;
-	if (opts[O_RECEIVED].count) {
-		spec.has_received = 1;
-		rc = bt_time_parse(opts[O_RECEIVED].val, "--received",
-				   &spec.received, e);
-		if (rc != BT_OK)
-			return rc;
-	}
-	if (opts[O_CHANNEL].count && !bt_channel_valid(opts[O_CHANNEL].val))
-		return bt_fail(e, BT_EINPUT,
-			       "--channel: '%s' is not one of email, fax, post, portal, other",
-			       opts[O_CHANNEL].val);
+	rc = cli_opt_time(&opts[O_RECEIVED], &spec.has_received, &spec.received, e);
+	if (rc != BT_OK)
+		return rc;
 	spec.channel = opts[O_CHANNEL].val;
 	spec.signatory = opts[O_SIGNATORY].val;
 	spec.title = opts[O_TITLE].val;

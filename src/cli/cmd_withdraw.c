@@ -41,17 +41,9 @@ int cmd_withdraw(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	spec.member = opts[O_MEMBER].val;
 	spec.rec = opts[O_DRAFT].val;
 	spec.choice = BT_WITHDRAW;
-	if (opts[O_RECEIVED].count) {
-		spec.has_received = 1;
-		rc = bt_time_parse(opts[O_RECEIVED].val, "--received",
-				   &spec.received, e);
-		if (rc != BT_OK)
-			return rc;
-	}
-	if (opts[O_CHANNEL].count && !bt_channel_valid(opts[O_CHANNEL].val))
-		return bt_fail(e, BT_EINPUT,
-			       "--channel: '%s' is not one of email, fax, post, portal, other",
-			       opts[O_CHANNEL].val);
+	rc = cli_opt_time(&opts[O_RECEIVED], &spec.has_received, &spec.received, e);
+	if (rc != BT_OK)
+		return rc;
 	spec.channel = opts[O_CHANNEL].val;
 
 	rc = cli_open_db(ctx, 1, &db, e);

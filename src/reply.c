@@ -275,12 +275,12 @@ static int at_line(bt_err *e, int rc, const char *path, int line)
 }
 
 int bt_reply_import(bt_db *db, const char *circular, const char *path, const char *actor,
-		    bt_time now, size_t *count, bt_err *e)
+		    bt_time now, bt_import_stats *stats, bt_err *e)
 {
 	static const char *const cols[] = { "member", "draft", "choice", "received", "channel", "attachment" };
 	bt_buf text = BT_BUF_INIT, att = BT_BUF_INIT;
 	int rc = bt_file_read(path, "import", 64 * 1024 * 1024, &text, e);
-	*count = 0;
+	memset(stats, 0, sizeof *stats);
 	if (rc)
 		return rc;
 	if (!bt_utf8_valid(text.data ? text.data : "", text.len) ||
@@ -352,10 +352,14 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 			s.attachments = &a;
 			s.n_attachments = 1;
 		}
-		rc = record_txn(db, &s, actor, now, NULL, e);
+		bt_reply_result res;
+		rc = record_txn(db, &s, actor, now, &res, e);
 		if (rc)
 			goto fail_line;
-		(*count)++;
+		stats->recorded++;
+		stats->late += res.late;
+		stats->without_reasons += res.without_reasons;
+		stats->supersedes += res.supersedes;
 	}
 	if (!header) {
 		rc = bt_fail(e, BT_EINPUT, "import: '%s' has no header line", path);
@@ -368,7 +372,7 @@ fail_line:
 	at_line(e, rc, path, t.line);
 fail:
 	db_rollback(db);
-	*count = 0;
+	memset(stats, 0, sizeof *stats);
 out:
 	free(dircopy);
 	bt_buf_release(&text);

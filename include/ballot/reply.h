@@ -75,11 +75,19 @@ typedef struct bt_reply_result {
 int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor,
 		    bt_time now, bt_reply_result *out, bt_err *e);
 
+/* What an import recorded. */
+typedef struct bt_import_stats {
+	size_t recorded;        /* replies recorded */
+	size_t late;            /* of which received after the deadline */
+	size_t without_reasons; /* not-authorize with no reasons attached */
+	size_t supersedes;      /* replacing an earlier on-time reply */
+} bt_import_stats;
+
 /* Imports replies from a TSV file at path (header: member, draft, choice,
  * received, channel, attachment; attachment paths relative to the file).
  * All or nothing in one transaction; BT_EINPUT names line, field and value.
- * *count receives the number of replies recorded. */
+ * stats receives what was recorded (all zero on failure). */
 int bt_reply_import(bt_db *db, const char *circular, const char *path,
-		    const char *actor, bt_time now, size_t *count, bt_err *e);
+		    const char *actor, bt_time now, bt_import_stats *stats, bt_err *e);
 
 #endif

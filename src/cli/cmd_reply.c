@@ -176,7 +176,7 @@ static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT_END };
 	struct stat st;
 	char eb[128];
-	size_t count = 0;
+	bt_import_stats stats;
 	bt_time now;
 	bt_db *db;
 	int rc;
@@ -202,11 +202,18 @@ static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = cli_now(ctx, &now, e);
 	if (rc == BT_OK)
 		rc = bt_reply_import(db, opts[0].val, ctx->pos[0], cli_actor(ctx),
-				     now, &count, e);
-	if (rc == BT_OK)
-		printf("imported %zu %s into circular %s from %s\n", count,
-		       count == 1 ? "reply" : "replies", opts[0].val,
-		       ctx->pos[0]);
+				     now, &stats, e);
+	if (rc != BT_OK)
+		return rc;
+	printf("imported %zu %s into circular %s from %s\n", stats.recorded,
+	       stats.recorded == 1 ? "reply" : "replies", opts[0].val, ctx->pos[0]);
+	if (stats.late)
+		cli_warn("%zu of them received after the deadline: recorded, not counted", stats.late);
+	if (stats.without_reasons)
+		cli_warn("%zu of them do not authorize without reasons attached: recorded and flagged",
+			 stats.without_reasons);
+	if (stats.supersedes)
+		cli_warn("%zu of them supersede an earlier reply of the same member", stats.supersedes);
 	return rc;
 }
 

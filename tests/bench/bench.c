@@ -136,7 +136,7 @@ int main(void)
 		fclose(f);
 		for (int c = 0; c < 1000; c++) {
 			char circ[16];
-			size_t count;
+			bt_import_stats count;
 			snprintf(circ, sizeof circ, "C%04d", c);
 			consultation(db, circ, 3);
 			if (bt_reply_import(db, circ, "output/bench/replies.tsv", "bench", T("2020-02-21T00:00Z"),

@@ -76,4 +76,18 @@ is "$(db_sum)" "$sum" "after all the refused files, the database is as before"
 expect_exit 0 ballot tally --circular 206 --json
 is "$(jget '.drafts[0].replies')" 0 "nothing was imported into 206"
 
+# An import reports what the single `reply` warns about: late, without reasons, superseding.
+CIRC=207 setup_205
+printf 'member\tdraft\tchoice\treceived\tchannel\tattachment\n' >"$T/warn.tsv"
+printf 'CHE\t\tnot-authorize\t2020-02-01T00:00Z\tfax\t\n' >>"$T/warn.tsv"
+printf 'CHE\t\tauthorize\t2020-02-02T00:00Z\tfax\t\n' >>"$T/warn.tsv"
+printf 'FRA\t\tauthorize\t2020-02-22T00:00Z\temail\t\n' >>"$T/warn.tsv"
+at 2020-02-25T00:00:00Z
+run ballot reply import --circular 207 "$T/warn.tsv"
+is "$RC" 0 "an import with late, unreasoned and superseding rows succeeds"
+like "$OUT" '^imported 3 replies' "it says how many it imported"
+like "$ERR" '^warning: 1 of them received after the deadline' "it warns of the late row"
+like "$ERR" '^warning: 1 of them do not authorize without reasons' "it flags the row without reasons"
+like "$ERR" '^warning: 1 of them supersede' "it notes the superseding row"
+
 done_testing

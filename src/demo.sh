@@ -21,7 +21,8 @@ BALLOT_NOW=2019-12-04T09:00:00Z b consultation create --circular 205 --group 11 
 	--date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
 BALLOT_NOW=2019-12-04T09:05:00Z b draft add --circular 205 --rec Q.5051 --former Q.FW_CSM \
 	--title "Framework for combating the use of stolen mobile devices" \
-	--source SG11-R25 --text "$DEMO/Q.5051-summary.txt"
+	--source SG11-R25 --text "$DEMO/Q.5051-summary.txt" \
+	--summary "A framework of requirements and recommended measures to combat the theft of mobile devices and the reuse of stolen devices (our translation of the seed's summary)."
 
 say "SAMPLE replies (invented, not real positions) arrive by e-mail, fax and post"
 BALLOT_NOW=2020-02-14T09:00:00Z b reply import --circular 205 "$DEMO/replies.tsv"

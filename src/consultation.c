@@ -135,7 +135,7 @@ int bt_electorate_list(bt_db *db, const char *circular, bt_member_list *out, bt_
 }
 
 /* Adds the members listed in an electorate file to consultation id. */
-static int add_electorate(bt_db *db, int64_t id, const char *text, size_t len,
+static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text, size_t len,
 			  bt_buf *codes, int *count, bt_err *e)
 {
 	if (!bt_utf8_valid(text, len) || memchr(text, '\0', len))
@@ -159,13 +159,30 @@ static int add_electorate(bt_db *db, int64_t id, const char *text, size_t len,
 		while (isspace((unsigned char)*p))
 			p++;
 		size_t n = strcspn(p, " \t\r");
+		char *rest = p + n;
+		while (*rest == ' ' || *rest == '\t' || *rest == '\r')
+			rest++;
 		p[n] = '\0';
 		if (!*p)
 			continue;
 		char code[4], field[48];
 		snprintf(field, sizeof field, "--electorate line %d", line);
-		if ((rc = bt_member_resolve(db, field, p, code, e)))
+		if (*rest) {
+			rc = bt_fail(e, BT_EINPUT, "%s: one member code per line, found more after '%s'",
+				     field, bt_text_clean(p, 0) ? p : "?");
 			break;
+		}
+		bt_date since;
+		if ((rc = member_lookup(db, field, p, code, &since, e)))
+			break;
+		if (since != BT_DATE_NONE && since > date) {
+			char d1[BT_DATE_LEN], d2[BT_DATE_LEN];
+			bt_date_format(since, d1);
+			bt_date_format(date, d2);
+			rc = bt_fail(e, BT_EINPUT, "%s: %s became a Member State on %s, after the circular's date %s",
+				     field, code, d1, d2);
+			break;
+		}
 		sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_HAS, e);
 		if (!st) {
 			rc = BT_EFAIL;
@@ -224,7 +241,7 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 		return bt_fail(e, BT_EINPUT, "--date: circular date %s is not before the meeting (%s)", d1, d2);
 	}
 	bt_time deadline = s->has_deadline ? s->deadline
-		: rule->period_days ? bt_date_time(s->date + rule->period_days) + 23 * 3600 + 59 * 60
+		: rule->period_months ? bt_date_time(bt_date_add_months(s->date, rule->period_months)) + 23 * 3600 + 59 * 60
 				    : bt_default_deadline(s->meeting_start);
 	bt_time_format(deadline, t1);
 	if (deadline < bt_date_time(s->date)) {
@@ -233,12 +250,12 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 	}
 	/* Only TAP ties the deadline to the meeting (§9.4.1); the other
 	 * consultations run for a fixed period. */
-	if (rule->period_days == 0 && deadline >= bt_date_time(s->meeting_start)) {
+	if (rule->period_months == 0 && deadline >= bt_date_time(s->meeting_start)) {
 		bt_date_format(s->meeting_start, d1);
 		return bt_fail(e, BT_EINPUT, "--deadline: %s is not before the meeting's first day %s", t1, d1);
 	}
 	int left = bt_working_days_left(deadline, s->meeting_start);
-	if (rule->period_days == 0 && left < 7 && warning)
+	if (rule->period_months == 0 && left < 7 && warning)
 		snprintf(warning, warnlen,
 			 "deadline %s leaves %d working day%s before the meeting; WTSA Res. 1 §9.4.1 asks for seven",
 			 t1, left, left == 1 ? "" : "s");
@@ -273,7 +290,7 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 	bt_buf codes = BT_BUF_INIT;
 	int count = 0;
 	if (s->electorate) {
-		rc = add_electorate(db, id, s->electorate, s->electorate_len, &codes, &count, e);
+		rc = add_electorate(db, id, s->date, s->electorate, s->electorate_len, &codes, &count, e);
 	} else {
 		if (!(st = db_stmt(db, SQL_ELECTORATE_DEFAULT, e)))
 			rc = BT_EFAIL;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include "internal.h"
 
 sqlite3_stmt *db_stmt(bt_db *db, const char *sql, bt_err *e)
@@ -109,15 +110,23 @@ void sha256_hex(const void *data, size_t len, char out[65])
 	out[64] = '\0';
 }
 
-static int pragma_int(bt_db *db, const char *sql, int *out)
+static int pragma_int64(bt_db *db, const char *sql, int64_t *out)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	int rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int pragma_int(bt_db *db, const char *sql, int *out)
+{
+	int64_t v = 0;
+	int rc = pragma_int64(db, sql, &v);
+	*out = (int)v;
+	return rc;
 }
 
 int bt_db_schema_version(bt_db *db)
@@ -125,6 +134,23 @@ int bt_db_schema_version(bt_db *db)
 	int v = 0;
 	pragma_int(db, "PRAGMA user_version", &v);
 	return v;
+}
+
+/* Switches the file to WAL. A no-op once it is WAL; the switch itself does
+ * not wait on the busy handler, so a racing opener retries for a while. */
+static int wal_on(bt_db *db, bt_err *e)
+{
+	for (int tries = 0;; tries++) {
+		int rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return BT_OK;
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			return db_fail(db, e, "switching to WAL");
+		if (tries == 500)
+			return db_fail(db, e, "switching to WAL");
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
 }
 
 /* Applies the per-connection settings of stack-notes.md. */
@@ -137,8 +163,7 @@ static int configure(bt_db *db, int readonly, bt_err *e)
 	sqlite3_busy_timeout(db->h, 10000);
 	if (db_exec(db, "PRAGMA foreign_keys=ON", "configuring", e))
 		return BT_EFAIL;
-	if (!readonly && !sqlite3_db_readonly(db->h, "main") &&
-	    db_exec(db, "PRAGMA journal_mode=WAL", "configuring", e))
+	if (!readonly && !sqlite3_db_readonly(db->h, "main") && wal_on(db, e))
 		return BT_EFAIL;
 	return db_exec(db, "PRAGMA synchronous=FULL", "configuring", e);
 }
@@ -186,6 +211,7 @@ static int db_open_raw(const char *path, int flags, bt_db **out, bt_err *e)
 		bt_db_close(db);
 		return rc;
 	}
+	sqlite3_busy_timeout(db->h, 10000);
 	*out = db;
 	return BT_OK;
 }
@@ -193,11 +219,21 @@ static int db_open_raw(const char *path, int flags, bt_db **out, bt_err *e)
 /* Fails unless db is a ballot database (or, when allow_empty, an empty one). */
 static int check_ours(bt_db *db, int allow_empty, int *empty, bt_err *e)
 {
-	int app = 0, tables = 0;
-	if (pragma_int(db, "PRAGMA application_id", &app) ||
-	    pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables))
-		return bt_fail(e, BT_EINPUT, "--db: '%s' is not a ballot database (%s)",
-			       db->path, sqlite3_errmsg(db->h));
+	int64_t app = 0, tables = 0;
+	/* One statement, so both come from the same snapshot even while an
+	 * init races us. */
+	if (pragma_int64(db, "SELECT (SELECT application_id FROM pragma_application_id())"
+			   " * 1000000 + (SELECT count(*) FROM sqlite_schema)", &app)) {
+		int code = sqlite3_errcode(db->h) & 0xff;
+		if (code == SQLITE_READONLY)
+			return bt_fail(e, BT_EINPUT, "--db: '%s' is read-only", db->path);
+		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+			return bt_fail(e, BT_EINPUT, "--db: '%s' is not a ballot database (%s)",
+				       db->path, sqlite3_errmsg(db->h));
+		return bt_fail(e, BT_EFAIL, "--db: cannot read '%s': %s", db->path, sqlite3_errmsg(db->h));
+	}
+	tables = app % 1000000;
+	app /= 1000000;
 	*empty = app == 0 && tables == 0;
 	if (*empty && allow_empty)
 		return BT_OK;
@@ -277,11 +313,28 @@ int bt_db_init(const char *path, const char *members_tsv, size_t len,
 		rc = configure(db, 0, e) ? BT_EFAIL : migrate(db, e);
 		goto out;
 	}
-	if ((rc = bt_db_require_writable(db, e)) || (rc = configure(db, 0, e)) ||
-	    (rc = migrate(db, e)))
+	/* Create in the default journal mode, whose locks wait on the busy
+	 * handler, so a racing init waits for this one; WAL comes after. */
+	if ((rc = bt_db_require_writable(db, e)) || (rc = configure(db, 1, e)) || (rc = db_begin(db, e)))
 		goto out;
-	if ((rc = db_begin(db, e)))
+	/* Inside the write lock, look again: another init may have won. */
+	if ((rc = check_ours(db, 1, &empty, e)))
+		goto fail;
+	if (!empty) {
+		db_rollback(db);
 		goto out;
+	}
+	/* Schema, members and the first event commit together or not at all. */
+	char sql[64];
+	for (int v = 0; v < SQL_SCHEMA_VERSION; v++)
+		if ((rc = db_exec(db, SQL_MIGRATIONS[v], "creating the schema", e)))
+			goto fail;
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SQL_SCHEMA_VERSION);
+	if ((rc = db_exec(db, sql, "creating the schema", e)))
+		goto fail;
+	snprintf(sql, sizeof sql, "PRAGMA application_id=%d", BT_APPLICATION_ID);
+	if ((rc = db_exec(db, sql, "creating the schema", e)))
+		goto fail;
 	bt_member_import_stats st;
 	char payload[128];
 	if ((rc = members_import_txn(db, members_tsv, len, "default list", now, &st, e)))
@@ -292,19 +345,25 @@ int bt_db_init(const char *path, const char *members_tsv, size_t len,
 	    (rc = db_commit(db, e)))
 		goto fail;
 	*created = 1;
+	rc = wal_on(db, e);
 	goto out;
 fail:
 	db_rollback(db);
 out:
 	bt_db_close(db);
 	if (rc && !existed && !*created) {
-		/* Leave nothing behind when a new database could not be set up. */
+		/* The transaction left the new file empty: remove it, so that a
+		 * failed init leaves nothing behind. Another init that raced us
+		 * holds the write lock until it commits, and we only get here
+		 * when ours failed, which does not happen when it won. */
 		char side[4096];
-		remove(path);
-		snprintf(side, sizeof side, "%s-wal", path);
-		remove(side);
-		snprintf(side, sizeof side, "%s-shm", path);
-		remove(side);
+		if (strlen(path) + 5 < sizeof side) {
+			remove(path);
+			snprintf(side, sizeof side, "%s-wal", path);
+			remove(side);
+			snprintf(side, sizeof side, "%s-shm", path);
+			remove(side);
+		}
 	}
 	return rc;
 }
@@ -335,9 +394,10 @@ int bt_setting_set(bt_db *db, const char *key, const char *value,
 	char *end;
 	errno = 0;
 	long long v = strtoll(value, &end, 10);
-	if (!*value || *end || errno || v < 1 || v > (long long)1 << 30)
+	if (!*value || *end || errno || v < 1 || v > BT_ATTACHMENT_MAX_LIMIT)
 		return bt_fail(e, BT_EINPUT,
-			       "attachment_max: '%s' is not a size in bytes between 1 and 1073741824", value);
+			       "attachment_max: '%s' is not a size in bytes between 1 and %lld", value,
+			       (long long)BT_ATTACHMENT_MAX_LIMIT);
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;

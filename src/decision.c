@@ -14,6 +14,22 @@ static const char *kind_name(bt_decision_kind k)
 		: k == BT_DECISION_NOT_APPROVED ? "not-approved" : NULL;
 }
 
+/* 1 when member asked for more time on the draft (a more-time decision
+ * lists it). */
+static int more_time_asked(bt_db *db, int64_t draft_id, const char *member)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_MORE_TIME_ASKED, NULL);
+	if (!st)
+		return 0;
+	char needle[64];
+	snprintf(needle, sizeof needle, "%%{\"member\":\"%s\"%%", member);
+	sqlite3_bind_int64(st, 1, draft_id);
+	sqlite3_bind_text(st, 2, needle, -1, SQLITE_TRANSIENT);
+	int yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
 int bt_decide(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time now, bt_err *e)
 {
 	const char *kind = kind_name(s->kind);
@@ -39,6 +55,34 @@ int bt_decide(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time n
 			     s->kind == BT_DECISION_MORE_TIME ? "ready-for-approval"
 							      : "ready-for-approval or more-time");
 		goto fail;
+	}
+	if (bt_time_date(now) < c.meeting_start) {
+		char ms[BT_DATE_LEN];
+		bt_date_format(c.meeting_start, ms);
+		rc = bt_fail(e, BT_EINPUT, "decision: the study group meeting starts on %s; it decides then", ms);
+		goto fail;
+	}
+	if (from_more && s->kind == BT_DECISION_NOT_APPROVED) {
+		char until[BT_DATE_LEN];
+		bt_date until_d = bt_more_time_until(c.meeting_end);
+		bt_date_format(until_d, until);
+		if (bt_time_date(now) > until_d) {
+			rc = bt_fail(e, BT_EINPUT,
+				     "--opposed-by: the four weeks for formal opposition ended on %s (§9.5.5); the approval goes ahead",
+				     until);
+			goto fail;
+		}
+		for (size_t i = 0; i < s->n_codes; i++) {
+			char code[4];
+			if ((rc = bt_member_resolve(db, "--opposed-by", s->codes[i], code, e)))
+				goto fail;
+			if (!more_time_asked(db, d.id, code)) {
+				rc = bt_fail(e, BT_EINPUT,
+					     "--opposed-by: %s did not ask for more time on %s; only those that did may oppose now (§9.5.5)",
+					     code, d.rec);
+				goto fail;
+			}
+		}
 	}
 	bt_json_kv_str(&p, "draft", d.rec, 1);
 	bt_json_kv_str(&p, "decision", kind, 0);

@@ -155,8 +155,11 @@ int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time n
 	bt_err tmp;
 	if ((rc = consultation_load(db, s->circular, &c, e)))
 		goto fail;
-	if (c.closed) {
-		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' is closed", c.circular);
+	if (c.closed || now > c.deadline) {
+		char t[BT_TIME_LEN];
+		bt_time_format(c.deadline, t);
+		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' %s (deadline %s); a draft cannot join it now",
+			     c.circular, c.closed ? "is closed" : "is past its deadline", t);
 		goto fail;
 	}
 	if (draft_find_in(db, &c, s->rec, &d, &tmp) == BT_OK) {

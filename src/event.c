@@ -57,6 +57,8 @@ int event_append(bt_db *db, const char *kind, const char *circular,
 {
 	int64_t seq;
 	char prev[65], hash[65];
+	if (!actor || !*actor || strlen(actor) > 200 || !bt_text_clean(actor, 0))
+		return bt_fail(e, BT_EINPUT, "BALLOT_ACTOR: the actor name is empty, too long, not UTF-8 or has control characters");
 	if (last_event(db, &seq, prev, e))
 		return BT_EFAIL;
 	seq++;

@@ -70,6 +70,10 @@ int members_import_txn(bt_db *db, const char *text, size_t len,
 		       const char *source, bt_time now,
 		       bt_member_import_stats *stats, bt_err *e);
 
+/* bt_member_resolve that also gives the admission date (BT_DATE_NONE). */
+int member_lookup(bt_db *db, const char *field, const char *code, char out[4],
+		  bt_date *since, bt_err *e);
+
 /* Reads member rows from st (code, alpha2, name, since) into out. */
 int members_collect(bt_db *db, sqlite3_stmt *st, bt_member_list *out, bt_err *e);
 

@@ -61,6 +61,13 @@ int bt_members_list(bt_db *db, bt_date as_of, bt_member_list *out, bt_err *e)
 int bt_member_resolve(bt_db *db, const char *field, const char *code, char out[4],
 		      bt_err *e)
 {
+	bt_date since;
+	return member_lookup(db, field, code, out, &since, e);
+}
+
+int member_lookup(bt_db *db, const char *field, const char *code, char out[4],
+		  bt_date *since, bt_err *e)
+{
 	char up[4];
 	size_t n = code ? strlen(code) : 0;
 	if (n < 2 || n > 3 || !bt_text_clean(code, 0))
@@ -72,8 +79,10 @@ int bt_member_resolve(bt_db *db, const char *field, const char *code, char out[4
 		return BT_EFAIL;
 	sqlite3_bind_text(st, 1, up, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		db_col_copy(st, 0, out, 4);
+		*since = sqlite3_column_type(st, 3) == SQLITE_NULL ? BT_DATE_NONE : sqlite3_column_int(st, 3);
+	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return BT_OK;

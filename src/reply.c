@@ -96,6 +96,9 @@ static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 		return bt_fail(e, BT_EINPUT, "--title: not valid UTF-8, has control characters or is too long");
 	if (s->n_attachments && (s->choice == BT_AUTHORIZE || s->choice == BT_WITHDRAW))
 		return bt_fail(e, BT_EINPUT, "attachment: a '%s' takes no attachment", bt_choice_name(s->choice));
+	if (s->choice == BT_AUTHORIZE_WITH_COMMENTS && s->n_attachments == 0)
+		return bt_fail(e, BT_EINPUT,
+			       "attachment: 'authorize-with-comments' needs the comments attached (or choose 'authorize')");
 	if (s->n_attachments > 20)
 		return bt_fail(e, BT_EINPUT, "attachment: %zu files, at most 20 per reply", s->n_attachments);
 	for (size_t i = 0; i < s->n_attachments; i++) {
@@ -210,8 +213,10 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 		db_bind_text(st, 3, a->name);
 		db_bind_text(st, 4, sha);
 		sqlite3_bind_int64(st, 5, (int64_t)a->len);
-		sqlite3_bind_blob64(st, 6, a->data, a->len, SQLITE_STATIC);
-		rc = db_exec_stmt(db, st, "saving an attachment", e);
+		if (sqlite3_bind_blob64(st, 6, a->data, a->len, SQLITE_STATIC) != SQLITE_OK)
+			rc = bt_fail(e, BT_EINPUT, "attachment: '%s' (%zu bytes) is too large to store", a->name, a->len);
+		else
+			rc = db_exec_stmt(db, st, "saving an attachment", e);
 		sqlite3_clear_bindings(st);
 		if (rc)
 			return rc;
@@ -240,7 +245,11 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 		out->late = late;
 		out->supersedes = !late && s->choice != BT_WITHDRAW && ontime_in_force >= 0;
 		out->without_reasons = s->choice == BT_NOT_AUTHORIZE && s->n_attachments == 0;
-		sha256_hex(p.data, p.len, out->sha256);
+		bt_buf body = BT_BUF_INIT;
+		event_render(&body, seq, now, actor, s->choice == BT_WITHDRAW ? "withdrawal" : "reply",
+			     c.circular, bt_buf_str(&p));
+		sha256_hex(bt_buf_str(&body), body.len, out->sha256);
+		bt_buf_release(&body);
 	}
 	bt_buf_release(&p);
 	return rc;
@@ -278,7 +287,9 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 		    bt_time now, bt_import_stats *stats, bt_err *e)
 {
 	static const char *const cols[] = { "member", "draft", "choice", "received", "channel", "attachment" };
-	bt_buf text = BT_BUF_INIT, att = BT_BUF_INIT;
+	bt_buf text = BT_BUF_INIT, att;
+	int64_t max = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
+	bt_buf_init(&att, (size_t)max);
 	int rc = bt_file_read(path, "import", 64 * 1024 * 1024, &text, e);
 	memset(stats, 0, sizeof *stats);
 	if (rc)
@@ -294,7 +305,6 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	}
 	const char *dir = dirname(dircopy);
-	int64_t max = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
 	tsv_reader t;
 	tsv_init(&t, text.data ? text.data : (char *)"", text.len);
 	char *f[8];

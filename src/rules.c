@@ -12,10 +12,10 @@ static const bt_rule rules[] = {
 	  RES1, 70, 0, 0, 1, 0 },
 	/* New Question: a simple majority of the replies and at least ten (§7.2.3). */
 	{ "question", "Approval of a new Question by consultation", "WTSA Res. 1 §7.2.3",
-	  RES1, 50, 1, 10, 0, 61 },
+	  RES1, 50, 1, 10, 0, 2 },
 	/* Deletion of a Recommendation: no objection within the period (§9.8.2.1). */
 	{ "deletion", "Deletion of a Recommendation", "WTSA Res. 1 §9.8.2.1",
-	  RES1, 100, 0, 0, 1, 92 },
+	  RES1, 100, 0, 0, 1, 3 },
 	{ NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0 },
 };
 

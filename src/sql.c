@@ -13,7 +13,7 @@ const char *const SQL_MIGRATIONS[] = {
 	" code TEXT NOT NULL REFERENCES members(code), name TEXT NOT NULL,"
 	" replaced_at INTEGER NOT NULL, source TEXT NOT NULL) STRICT;"
 	"CREATE TABLE consultations(id INTEGER PRIMARY KEY,"
-	" circular TEXT NOT NULL UNIQUE, grp INTEGER NOT NULL, rule TEXT NOT NULL,"
+	" circular TEXT NOT NULL UNIQUE COLLATE NOCASE, grp INTEGER NOT NULL, rule TEXT NOT NULL,"
 	" rule_edition TEXT NOT NULL, date INTEGER NOT NULL,"
 	" meeting_start INTEGER NOT NULL, meeting_end INTEGER NOT NULL,"
 	" deadline INTEGER NOT NULL, custom_electorate INTEGER NOT NULL,"
@@ -23,7 +23,7 @@ const char *const SQL_MIGRATIONS[] = {
 	" PRIMARY KEY(consultation_id, member)) STRICT, WITHOUT ROWID;"
 	"CREATE TABLE drafts(id INTEGER PRIMARY KEY,"
 	" consultation_id INTEGER NOT NULL REFERENCES consultations(id),"
-	" rec TEXT NOT NULL, title TEXT NOT NULL, former TEXT, summary TEXT,"
+	" rec TEXT NOT NULL COLLATE NOCASE, title TEXT NOT NULL, former TEXT, summary TEXT,"
 	" source TEXT, revised INTEGER NOT NULL, text_sha256 TEXT,"
 	" state TEXT NOT NULL, outcome TEXT, UNIQUE(consultation_id, rec)) STRICT;"
 	"CREATE TABLE replies(id INTEGER PRIMARY KEY,"
@@ -160,6 +160,10 @@ const char SQL_ATTACHMENT_CONTENT[] =
 const char SQL_DECISION_INSERT[] =
 	"INSERT INTO decisions(draft_id, kind, detail, decided_at, recorded_by, event_seq)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+
+const char SQL_MORE_TIME_ASKED[] =
+	"SELECT 1 FROM decisions WHERE draft_id = ?1 AND kind = 'more-time'"
+	" AND detail LIKE ?2";
 
 /* status */
 const char SQL_STATUS[] =

@@ -33,6 +33,7 @@ extern const char SQL_REPLY_ROW[];
 extern const char SQL_ATTACHMENTS_OF[];
 extern const char SQL_ATTACHMENT_CONTENT[];
 extern const char SQL_DECISION_INSERT[];
+extern const char SQL_MORE_TIME_ASKED[];
 extern const char SQL_STATUS[];
 extern const char SQL_HISTORY_REPLIES[];
 extern const char SQL_HISTORY_DECISIONS[];

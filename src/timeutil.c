@@ -120,6 +120,9 @@ int bt_time_parse(const char *s, const char *field, bt_time *out, bt_err *e)
 	if (*p)
 		goto bad;
 	*out = (bt_time)bt_date_from_ymd(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+	if (*out < bt_date_time(bt_date_from_ymd(1900, 1, 1)) ||
+	    *out >= bt_date_time(bt_date_from_ymd(10000, 1, 1)))
+		goto bad;
 	return BT_OK;
 bad:
 	return bt_fail(e, BT_EINPUT,
@@ -167,6 +170,18 @@ void bt_date_format(bt_date dd, char out[BT_DATE_LEN])
 	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
 	memcpy(out, tmp, BT_DATE_LEN - 1);
 	out[BT_DATE_LEN - 1] = '\0';
+}
+
+bt_date bt_date_add_months(bt_date d, int n)
+{
+	int y, m, day;
+	ymd_from_date(d, &y, &m, &day);
+	int months = y * 12 + (m - 1) + n;
+	y = months / 12;
+	m = months % 12 + 1;
+	if (day > days_in_month(y, m))
+		day = days_in_month(y, m);
+	return bt_date_from_ymd(y, m, day);
 }
 
 int bt_date_weekday(bt_date d)

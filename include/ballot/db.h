@@ -52,5 +52,6 @@ int bt_setting_set(bt_db *db, const char *key, const char *value,
 		   const char *actor, bt_time now, bt_err *e);
 
 #define BT_ATTACHMENT_MAX_DEFAULT ((int64_t)20 * 1024 * 1024)
+#define BT_ATTACHMENT_MAX_LIMIT ((int64_t)256 * 1024 * 1024) /* largest allowed setting */
 
 #endif

@@ -16,7 +16,7 @@ typedef struct bt_rule {
 	int strict;              /* 1: support must exceed the share; 0: reach it */
 	int min_replies;         /* fewest counted replies for a pass */
 	int no_replies_proceeds; /* outcome when there are no replies at all */
-	int period_days;         /* default consultation period; 0: until 7 working days before the meeting */
+	int period_months;       /* default consultation period in calendar months; 0: until 7 working days before the meeting */
 } bt_rule;
 
 /* The rule called name, or NULL. */

@@ -35,6 +35,10 @@ void bt_date_format(bt_date d, char out[BT_DATE_LEN]);
 bt_date bt_time_date(bt_time t);
 bt_time bt_date_time(bt_date d);
 
+/* The date n calendar months after d; the day is clamped to the month's
+ * length (2020-01-31 plus one month is 2020-02-29). */
+bt_date bt_date_add_months(bt_date d, int n);
+
 /* Day of the week of d: 0 = Monday ... 6 = Sunday. */
 int bt_date_weekday(bt_date d);
 

@@ -122,4 +122,20 @@ at 2020-02-10T12:00:00Z
 expect_exit 0 ballot tally --circular 205 --json
 is "$(jget .as_of)" 2020-02-10T12:00:00Z "BALLOT_NOW is the clock"
 
+# Two inits racing on a new path: the database survives, and exactly one
+# of them says it created it (the other waits for its lock and says it exists).
+lost=0 twice=0
+for i in $(seq 1 30); do
+	rm -f race.db race.db-wal race.db-shm
+	"$BALLOT_BIN" --db race.db init >race.1 2>&1 &
+	"$BALLOT_BIN" --db race.db init >race.2 2>&1 &
+	wait
+	n=$(grep -c '^created' race.1 race.2 | awk -F: '{s += $2} END {print s}')
+	[[ -f race.db ]] && "$BALLOT_BIN" --db race.db members --as-of 2030-01-01 --json >race.json 2>/dev/null &&
+		[[ $(jlen . "$(cat race.json)") == 194 ]] || lost=$((lost + 1))
+	[[ $n == 1 ]] || twice=$((twice + 1))
+done
+is "$lost" 0 "30 racing init pairs: the database is always there with 194 members"
+is "$twice" 0 "... and exactly one of each pair created it"
+
 done_testing

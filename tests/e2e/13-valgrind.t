@@ -54,6 +54,7 @@ vg 0 members --json
 vg 0 audit verify
 at 2020-02-25T00:00:00Z
 vg 0 close --circular 205
+at 2020-03-05T10:00:00Z
 vg 0 decide --circular 205 --draft Q.5051 --more-time CHE DEU
 vg 0 decide --circular 205 --draft Q.5051 --approved --reservation GBR:editorial
 vg 2 nosuchcommand

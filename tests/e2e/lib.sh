@@ -282,9 +282,12 @@ sha256_of() { sha256sum "$1" | cut -c1-64; }
 # 4-13 March 2020, deadline 2020-02-21T23:59:00Z). Extra options are passed on.
 # Two tests: the consultation and the draft.
 setup_205() {
-	local circ=${CIRC:-205}
+	# Registered on the circular's date: drafts cannot join after the deadline.
+	local circ=${CIRC:-205} now=$BALLOT_NOW
+	at 2019-12-02T12:00:00Z
 	expect_exit 0 ballot consultation create --circular "$circ" --group 11 \
 		--meeting-start 2020-03-04 --meeting-end 2020-03-13 --date 2019-12-02 "$@"
 	expect_exit 0 ballot draft add --circular "$circ" --rec Q.5051 --former Q.FW_CSM \
 		--title "Framework for combating the use of stolen mobile devices"
+	at "$now"
 }

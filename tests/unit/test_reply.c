@@ -185,6 +185,68 @@ static void members_import_keeps_history(void **state)
 	bt_member_list_free(&l);
 }
 
+static void review_findings_stay_fixed(void **state)
+{
+	fx *f = *state;
+	char warn[256];
+	fx_circular(f, "205", NULL, NULL);
+	/* A draft cannot join after the deadline (it would pass with no replies). */
+	bt_draft_spec d = { .circular = "205", .rec = "Q.9999", .title = "late draft" };
+	assert_int_equal(bt_draft_add(f->db, &d, "t", T("2020-02-22T00:00Z"), NULL, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "deadline"));
+	/* IDs are case-insensitive: q.5051 is Q.5051. */
+	d.rec = "q.5051";
+	assert_int_equal(bt_draft_add(f->db, &d, "t", T("2020-01-02T00:00Z"), NULL, &f->e), BT_EINPUT);
+	/* An electorate file cannot name a state that was not yet a member,
+	 * nor two codes on one line. */
+	bt_consultation_spec s = { .circular = "206", .group = 11, .date = D("2020-01-15"),
+				   .meeting_start = D("2020-03-04"), .meeting_end = D("2020-03-13"),
+				   .electorate = "CHE\nPLW\n", .electorate_len = 8 };
+	assert_int_equal(bt_consultation_create(f->db, &s, "t", 0, NULL, warn, sizeof warn, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "PLW"));
+	s.electorate = "CHE FRA\n";
+	s.electorate_len = 8;
+	assert_int_equal(bt_consultation_create(f->db, &s, "t", 0, NULL, warn, sizeof warn, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "line 1"));
+	/* Question and deletion periods are calendar months. */
+	s.electorate = NULL;
+	s.rule = "question";
+	bt_consultation c;
+	assert_int_equal(bt_consultation_create(f->db, &s, "t", 0, &c, warn, sizeof warn, &f->e), BT_OK);
+	char t[BT_TIME_LEN];
+	bt_time_format(c.deadline, t);
+	assert_string_equal(t, "2020-03-15T23:59:00Z");
+	/* authorize-with-comments needs the comments. */
+	bt_reply_spec r = { .circular = "205", .member = "CHE", .choice = BT_AUTHORIZE_WITH_COMMENTS };
+	assert_int_equal(bt_reply_record(f->db, &r, "t", T("2020-02-01T00:00Z"), NULL, &f->e), BT_EINPUT);
+	/* An unclean actor is refused before anything is written. */
+	r.choice = BT_AUTHORIZE;
+	assert_int_equal(bt_reply_record(f->db, &r, "bad\x1b[31m", T("2020-02-01T00:00Z"), NULL, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "BALLOT_ACTOR"));
+	bt_reply_result res;
+	assert_int_equal(bt_reply_record(f->db, &r, "t", T("2020-02-01T00:00Z"), &res, &f->e), BT_OK);
+	assert_int_equal(res.reply_id, 1);
+	/* A time that leaves the year range after its offset is refused. */
+	bt_time x;
+	assert_int_equal(bt_time_parse("9999-12-31T23:30:00-02:00", "t", &x, &f->e), BT_EINPUT);
+	/* Decisions: not before the meeting; after more time, only the members
+	 * that asked may oppose, and only within four weeks (§9.5.5). */
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00Z"), &f->e), BT_OK);
+	const char *che[] = { "CHE" }, *fra[] = { "FRA" };
+	bt_decision_spec dec = { .circular = "205", .kind = BT_DECISION_MORE_TIME, .codes = che, .n_codes = 1 };
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-02-23T10:00Z"), &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "2020-03-04"));
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-10T10:00Z"), &f->e), BT_OK);
+	dec.kind = BT_DECISION_NOT_APPROVED;
+	dec.codes = fra;
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-20T10:00Z"), &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "FRA"));
+	dec.codes = che;
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-11T10:00Z"), &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "2020-04-10"));
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-10T10:00Z"), &f->e), BT_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +254,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(close_and_decide, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(consultation_refusals, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(members_import_keeps_history, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(review_findings_stay_fixed, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

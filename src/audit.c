@@ -1,4 +1,5 @@
 /* audit.c - verifying the hash-chained event log (include/ballot/audit.h). */
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
@@ -13,34 +14,200 @@ static void flag(bt_audit_report *r, int64_t seq, const char *what)
 	}
 }
 
-/* Checks that the reply recorded by event seq still matches its body. */
-static int check_reply(bt_db *db, int64_t seq, bt_time at, const char *actor, const char *kind,
-		       const char *circular, const char *body, bt_audit_report *r, bt_err *e)
+/* Renders what the body of event seq must be, from the row it recorded;
+ * flags the event when the row is missing or differs. */
+static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, const char *kind,
+		     const char *body, bt_audit_report *r, bt_err *e)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_REPLY_BY_EVENT, e);
+	const char *want = strcmp(kind, "withdrawal") == 0 ? "reply" : kind;
+	sqlite3_stmt *st = db_stmt(db, SQL_ROW_BY_EVENT, e);
 	if (!st)
 		return BT_EFAIL;
 	sqlite3_bind_int64(st, 1, seq);
-	int step = sqlite3_step(st);
-	int64_t id = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	int64_t id = 0;
+	int found = 0, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *type = (const char *)sqlite3_column_text(st, 0);
+		if (type && strcmp(type, want) == 0) {
+			id = sqlite3_column_int64(st, 1);
+			found++;
+		}
+	}
 	sqlite3_reset(st);
-	if (step != SQLITE_ROW) {
-		flag(r, seq, "the reply this event recorded is missing");
+	if (step != SQLITE_DONE)
+		return db_fail(db, e, "reading the rows behind an event");
+	if (found != 1) {
+		char what[96];
+		snprintf(what, sizeof what, "the %s this event recorded is missing", want);
+		flag(r, seq, what);
 		return BT_OK;
 	}
-	bt_buf p = BT_BUF_INIT, want = BT_BUF_INIT;
-	int rc = reply_payload(db, id, &p, e);
-	if (!rc) {
-		event_render(&want, seq, at, actor, kind, circular, bt_buf_str(&p));
-		if (strcmp(bt_buf_str(&want), body) != 0)
-			flag(r, seq, "the stored reply or its attachment list differs from what the event recorded");
+	bt_buf p = BT_BUF_INIT, expect = BT_BUF_INIT;
+	char *circular = NULL, *who = NULL;
+	bt_time when = at;
+	int rc = BT_OK;
+	if (strcmp(want, "consultation") == 0) {
+		rc = consultation_payload(db, id, &p, e);
+		if (!rc && (st = db_stmt(db, SQL_CONSULTATION_ROW, e))) {
+			sqlite3_bind_int64(st, 1, id);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				circular = db_col_strdup(st, 0);
+				when = sqlite3_column_int64(st, 9);
+			}
+			sqlite3_reset(st);
+		}
+	} else if (strcmp(want, "draft") == 0) {
+		rc = draft_payload(db, id, &p, e);
+		if (!rc && (st = db_stmt(db, SQL_DRAFT_ROW, e))) {
+			sqlite3_bind_int64(st, 1, id);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				circular = db_col_strdup(st, 7);
+			sqlite3_reset(st);
+		}
+	} else if (strcmp(want, "decision") == 0) {
+		if ((st = db_stmt(db, SQL_DECISION_ROW, e))) {
+			sqlite3_bind_int64(st, 1, id);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				bt_buf_adds(&p, (const char *)sqlite3_column_text(st, 0));
+				when = sqlite3_column_int64(st, 1);
+				who = db_col_strdup(st, 2);
+				circular = db_col_strdup(st, 3);
+			}
+			sqlite3_reset(st);
+		}
+	} else {
+		rc = reply_payload(db, id, &p, e);
+		if (!rc && (st = db_stmt(db, SQL_REPLY_ROW, e))) {
+			sqlite3_bind_int64(st, 1, id);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				const char *choice = (const char *)sqlite3_column_text(st, 3);
+				if (choice && (strcmp(choice, "withdraw") == 0) != (strcmp(kind, "withdrawal") == 0))
+					flag(r, seq, "the stored reply's choice differs from what the event recorded");
+				when = sqlite3_column_int64(st, 9);
+				who = db_col_strdup(st, 10);
+				circular = db_col_strdup(st, 11);
+			}
+			sqlite3_reset(st);
+		}
 	}
+	if (!rc && !st)
+		rc = BT_EFAIL;
+	if (!rc) {
+		event_render(&expect, seq, when, who ? who : actor, kind, circular, bt_buf_str(&p));
+		if (strcmp(bt_buf_str(&expect), body) != 0) {
+			char what[128];
+			snprintf(what, sizeof what, "the stored %s differs from what the event recorded%s", want,
+				 strcmp(want, "reply") == 0 ? " (or its attachments, time, recorder or circular)" : "");
+			flag(r, seq, what);
+		}
+	}
+	free(circular);
+	free(who);
 	bt_buf_release(&p);
-	bt_buf_release(&want);
+	bt_buf_release(&expect);
 	return rc;
 }
 
-int bt_audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
+/* Every row of the event-backed tables must point at an event of its kind. */
+static int check_rows_have_events(bt_db *db, bt_audit_report *r, bt_err *e)
+{
+	sqlite3_stmt *rs;
+	if (sqlite3_prepare_v2(db->h, SQL_ROWS_WITH_EVENTS, -1, &rs, NULL) != SQLITE_OK)
+		return db_fail(db, e, "reading the recorded rows");
+	int rc = BT_OK, step;
+	while ((step = sqlite3_step(rs)) == SQLITE_ROW) {
+		const char *type = (const char *)sqlite3_column_text(rs, 0);
+		int64_t seq = sqlite3_column_int64(rs, 1);
+		sqlite3_stmt *k = db_stmt(db, SQL_EVENT_KIND, e);
+		if (!k) {
+			rc = BT_EFAIL;
+			break;
+		}
+		sqlite3_bind_int64(k, 1, seq);
+		const char *kind = sqlite3_step(k) == SQLITE_ROW ? (const char *)sqlite3_column_text(k, 0) : NULL;
+		int ok = kind && type && (strcmp(kind, type) == 0 ||
+					  (strcmp(type, "reply") == 0 && strcmp(kind, "withdrawal") == 0));
+		sqlite3_reset(k);
+		if (!ok) {
+			char what[96];
+			snprintf(what, sizeof what, "a %s row claims this event, which did not record it",
+				 type ? type : "?");
+			flag(r, seq, what);
+		}
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, e, "reading the recorded rows");
+	sqlite3_finalize(rs);
+	return rc;
+}
+
+/* Each draft's state and outcome must follow from the close and decision
+ * events: the outcome is the tally at closing, re-counted now. */
+static int check_draft_states(bt_db *db, bt_audit_report *r, bt_err *e)
+{
+	sqlite3_stmt *ds;
+	if (sqlite3_prepare_v2(db->h, SQL_DRAFT_STATES, -1, &ds, NULL) != SQLITE_OK)
+		return db_fail(db, e, "reading draft states");
+	int rc = BT_OK, step;
+	bt_tally t = { 0 };
+	char tallied[BT_ID_MAX + 1] = "";
+	while ((step = sqlite3_step(ds)) == SQLITE_ROW) {
+		int64_t draft_id = sqlite3_column_int64(ds, 0);
+		const char *rec = (const char *)sqlite3_column_text(ds, 1);
+		const char *state = (const char *)sqlite3_column_text(ds, 2);
+		const char *outcome = (const char *)sqlite3_column_text(ds, 3);
+		const char *circular = (const char *)sqlite3_column_text(ds, 4);
+		int closed = sqlite3_column_type(ds, 5) != SQLITE_NULL;
+		bt_time closed_at = sqlite3_column_int64(ds, 5);
+		int64_t draft_seq = sqlite3_column_int64(ds, 6);
+		const char *decided = (const char *)sqlite3_column_text(ds, 7);
+		int has_close = sqlite3_column_type(ds, 8) != SQLITE_NULL;
+		int64_t close_seq = sqlite3_column_int64(ds, 8);
+		bt_time close_at = sqlite3_column_int64(ds, 9);
+		int64_t at_seq = has_close ? close_seq : draft_seq;
+		char what[160];
+		if (!rec || !state || !circular)
+			continue;
+		if (closed != has_close || (closed && closed_at != close_at)) {
+			snprintf(what, sizeof what, "consultation %s's closing differs from its close event", circular);
+			flag(r, at_seq, what);
+			continue;
+		}
+		const char *want_outcome = NULL;
+		if (closed) {
+			if (strcmp(tallied, circular) != 0) {
+				bt_tally_free(&t);
+				tallied[0] = '\0';
+				if ((rc = bt_tally_compute(db, circular, closed_at, &t, e)))
+					break;
+				snprintf(tallied, sizeof tallied, "%s", circular);
+			}
+			for (size_t i = 0; i < t.n; i++)
+				if (t.drafts[i].draft_id == draft_id)
+					want_outcome = t.drafts[i].if_closed_now;
+		}
+		const char *want_state = decided ? decided
+			: !closed ? BT_STATE_IN_CONSULTATION
+			: want_outcome && strcmp(want_outcome, "proceed") == 0 ? BT_STATE_READY : BT_STATE_NOT_READY;
+		if ((want_outcome == NULL) != (outcome == NULL) ||
+		    (want_outcome && strcmp(want_outcome, outcome) != 0)) {
+			snprintf(what, sizeof what, "draft %s's outcome '%s' is not what its replies give at closing",
+				 rec, outcome ? outcome : "none");
+			flag(r, at_seq, what);
+		} else if (strcmp(want_state, state) != 0) {
+			snprintf(what, sizeof what, "draft %s's state '%s' does not follow from its events ('%s')",
+				 rec, state, want_state);
+			flag(r, at_seq, what);
+		}
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, e, "reading draft states");
+	bt_tally_free(&t);
+	sqlite3_finalize(ds);
+	return rc;
+}
+
+static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 {
 	memset(r, 0, sizeof *r);
 	/* The chain itself. Statements are prepared separately so the reply
@@ -96,8 +263,10 @@ int bt_audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 			flag(r, seq, "its time, actor, kind or circular differs from its hashed content");
 			break;
 		}
-		if (strcmp(kind, "reply") == 0 || strcmp(kind, "withdrawal") == 0) {
-			if ((rc = check_reply(db, seq, at, actor, kind, circular, body, r, e)))
+		if (strcmp(kind, "reply") == 0 || strcmp(kind, "withdrawal") == 0 ||
+		    strcmp(kind, "consultation") == 0 || strcmp(kind, "draft") == 0 ||
+		    strcmp(kind, "decision") == 0) {
+			if ((rc = check_row(db, seq, at, actor, kind, body, r, e)))
 				break;
 		}
 		memcpy(prev, hash, 65);
@@ -112,27 +281,7 @@ int bt_audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	if (r->events)
 		memcpy(r->head, prev, 65);
 
-	/* Every reply row must belong to a reply event. */
-	sqlite3_stmt *rs;
-	if (sqlite3_prepare_v2(db->h, SQL_REPLIES_ALL, -1, &rs, NULL) != SQLITE_OK)
-		return db_fail(db, e, "reading replies");
-	while ((step = sqlite3_step(rs)) == SQLITE_ROW) {
-		int64_t seq = sqlite3_column_int64(rs, 1);
-		sqlite3_stmt *k = db_stmt(db, SQL_EVENT_KIND, e);
-		if (!k) {
-			rc = BT_EFAIL;
-			break;
-		}
-		sqlite3_bind_int64(k, 1, seq);
-		int ok = sqlite3_step(k) == SQLITE_ROW;
-		const char *kind = ok ? (const char *)sqlite3_column_text(k, 0) : NULL;
-		ok = kind && (strcmp(kind, "reply") == 0 || strcmp(kind, "withdrawal") == 0);
-		sqlite3_reset(k);
-		if (!ok)
-			flag(r, seq, "a reply row has no reply event");
-	}
-	sqlite3_finalize(rs);
-	if (rc)
+	if ((rc = check_rows_have_events(db, r, e)) || (rc = check_draft_states(db, r, e)))
 		return rc;
 
 	/* Every attachment's content must match its recorded SHA-256 and size. */
@@ -153,5 +302,13 @@ int bt_audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	if (step != SQLITE_DONE)
 		rc = db_fail(db, e, "reading attachments");
 	sqlite3_finalize(as);
+	return rc;
+}
+
+int bt_audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
+{
+	int snap = db_read_begin(db);
+	int rc = audit_verify(db, r, e);
+	db_read_end(db, snap);
 	return rc;
 }

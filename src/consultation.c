@@ -136,7 +136,7 @@ int bt_electorate_list(bt_db *db, const char *circular, bt_member_list *out, bt_
 
 /* Adds the members listed in an electorate file to consultation id. */
 static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text, size_t len,
-			  bt_buf *codes, int *count, bt_err *e)
+			  int *count, bt_err *e)
 {
 	if (!bt_utf8_valid(text, len) || memchr(text, '\0', len))
 		return bt_fail(e, BT_EINPUT, "--electorate: not valid UTF-8 text");
@@ -202,15 +202,55 @@ static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text,
 		sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
 		if ((rc = db_exec_stmt(db, st, "saving the electorate", e)))
 			break;
-		bt_buf_adds(codes, *count ? ",\"" : "\"");
-		bt_buf_adds(codes, code);
-		bt_buf_addc(codes, '"');
 		(*count)++;
 	}
 	free(copy);
 	if (!rc && *count == 0)
 		rc = bt_fail(e, BT_EINPUT, "--electorate: the file lists no Member State");
 	return rc;
+}
+
+int consultation_payload(bt_db *db, int64_t id, bt_buf *b, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATION_ROW, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? bt_fail(e, BT_EFAIL, "consultation %lld is missing", (long long)id)
+					 : db_fail(db, e, "reading a consultation");
+	}
+	char d[BT_DATE_LEN], t[BT_TIME_LEN];
+	bt_json_kv_int(b, "group", sqlite3_column_int(st, 1), 1);
+	bt_json_kv_str(b, "rule", (const char *)sqlite3_column_text(st, 2), 0);
+	bt_json_kv_str(b, "rule_edition", (const char *)sqlite3_column_text(st, 3), 0);
+	bt_date_format(sqlite3_column_int(st, 4), d);
+	bt_json_kv_str(b, "date", d, 0);
+	bt_date_format(sqlite3_column_int(st, 5), d);
+	bt_json_kv_str(b, "meeting_start", d, 0);
+	bt_date_format(sqlite3_column_int(st, 6), d);
+	bt_json_kv_str(b, "meeting_end", d, 0);
+	bt_time_format(sqlite3_column_int64(st, 7), t);
+	bt_json_kv_str(b, "deadline", t, 0);
+	bt_json_kv_bool(b, "custom_electorate", sqlite3_column_int(st, 8), 0);
+	sqlite3_reset(st);
+	bt_json_key(b, "electorate", 0);
+	bt_buf_addc(b, '[');
+	if (!(st = db_stmt(db, SQL_ELECTORATE_CODES, e)))
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, id);
+	for (int i = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; i++) {
+		if (i)
+			bt_buf_addc(b, ',');
+		bt_json_str(b, (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "reading the electorate");
+	bt_buf_addc(b, ']');
+	return b->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
 }
 
 int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char *actor,
@@ -269,6 +309,9 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' already exists", s->circular);
 		goto fail;
 	}
+	int64_t seq;
+	if ((rc = event_next_seq(db, &seq, e)))
+		goto fail;
 	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATION_INSERT, e);
 	if (!st) {
 		rc = BT_EFAIL;
@@ -284,54 +327,31 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 	sqlite3_bind_int64(st, 8, deadline);
 	sqlite3_bind_int(st, 9, s->electorate != NULL);
 	sqlite3_bind_int64(st, 10, now);
+	sqlite3_bind_int64(st, 11, seq);
 	if ((rc = db_exec_stmt(db, st, "saving the consultation", e)))
 		goto fail;
 	int64_t id = sqlite3_last_insert_rowid(db->h);
-	bt_buf codes = BT_BUF_INIT;
 	int count = 0;
 	if (s->electorate) {
-		rc = add_electorate(db, id, s->date, s->electorate, s->electorate_len, &codes, &count, e);
+		rc = add_electorate(db, id, s->date, s->electorate, s->electorate_len, &count, e);
+	} else if (!(st = db_stmt(db, SQL_ELECTORATE_DEFAULT, e))) {
+		rc = BT_EFAIL;
 	} else {
-		if (!(st = db_stmt(db, SQL_ELECTORATE_DEFAULT, e)))
-			rc = BT_EFAIL;
-		else {
-			sqlite3_bind_int64(st, 1, id);
-			sqlite3_bind_int(st, 2, s->date);
-			rc = db_exec_stmt(db, st, "saving the electorate", e);
-		}
-		bt_member_list l = { NULL, 0 };
-		if (!rc && !(rc = bt_electorate_list(db, s->circular, &l, e))) {
-			for (size_t i = 0; i < l.n; i++)
-				bt_buf_addf(&codes, "%s\"%s\"", i ? "," : "", l.v[i].code);
-			count = (int)l.n;
-		}
-		bt_member_list_free(&l);
-		if (!rc && count == 0)
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int(st, 2, s->date);
+		if (!(rc = db_exec_stmt(db, st, "saving the electorate", e)) &&
+		    (count = sqlite3_changes(db->h)) == 0)
 			rc = bt_fail(e, BT_EINPUT, "--date: no Member State was a member on that date");
 	}
-	if (rc) {
-		bt_buf_release(&codes);
+	if (rc)
 		goto fail;
-	}
 	bt_buf p = BT_BUF_INIT;
-	bt_json_kv_int(&p, "group", s->group, 1);
-	bt_json_kv_str(&p, "rule", rule->name, 0);
-	bt_json_kv_str(&p, "rule_edition", rule->edition, 0);
-	bt_date_format(s->date, d1);
-	bt_json_kv_str(&p, "date", d1, 0);
-	bt_date_format(s->meeting_start, d1);
-	bt_json_kv_str(&p, "meeting_start", d1, 0);
-	bt_date_format(s->meeting_end, d1);
-	bt_json_kv_str(&p, "meeting_end", d1, 0);
-	bt_json_kv_str(&p, "deadline", t1, 0);
-	bt_json_key(&p, "electorate", 0);
-	bt_buf_addc(&p, '[');
-	bt_buf_add(&p, codes.data, codes.len);
-	bt_buf_addc(&p, ']');
-	int oom = p.failed || codes.failed;
-	bt_buf_release(&codes);
-	rc = oom ? bt_fail(e, BT_EFAIL, "out of memory")
-		 : event_append(db, "consultation", s->circular, actor, now, bt_buf_str(&p), NULL, NULL, e);
+	int64_t got;
+	if (!(rc = consultation_payload(db, id, &p, e))) {
+		rc = event_append(db, "consultation", s->circular, actor, now, bt_buf_str(&p), &got, NULL, e);
+		if (!rc && got != seq)
+			rc = bt_fail(e, BT_EFAIL, "event number changed while recording");
+	}
 	bt_buf_release(&p);
 	if (rc)
 		goto fail;

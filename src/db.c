@@ -69,6 +69,19 @@ void db_rollback(bt_db *db)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int db_read_begin(bt_db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		return 0;
+	return sqlite3_exec(db->h, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void db_read_end(bt_db *db, int started)
+{
+	if (started)
+		sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+}
+
 int db_exec_stmt(bt_db *db, sqlite3_stmt *st, const char *what, bt_err *e)
 {
 	int rc = sqlite3_step(st);

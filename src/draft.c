@@ -114,6 +114,29 @@ int bt_draft_find(bt_db *db, const char *circular, const char *rec, bt_draft *ou
 	return rc ? rc : draft_find_in(db, &c, rec, out, e);
 }
 
+int draft_payload(bt_db *db, int64_t draft_id, bt_buf *b, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_DRAFT_ROW, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, draft_id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? bt_fail(e, BT_EFAIL, "draft %lld is missing", (long long)draft_id)
+					 : db_fail(db, e, "reading a draft");
+	}
+	bt_json_kv_str(b, "rec", (const char *)sqlite3_column_text(st, 0), 1);
+	bt_json_kv_str(b, "title", (const char *)sqlite3_column_text(st, 1), 0);
+	bt_json_kv_str(b, "former", (const char *)sqlite3_column_text(st, 2), 0);
+	bt_json_kv_str(b, "summary", (const char *)sqlite3_column_text(st, 3), 0);
+	bt_json_kv_str(b, "source", (const char *)sqlite3_column_text(st, 4), 0);
+	bt_json_kv_bool(b, "revised", sqlite3_column_int(st, 5), 0);
+	bt_json_kv_str(b, "text_sha256", (const char *)sqlite3_column_text(st, 6), 0);
+	sqlite3_reset(st);
+	return b->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+}
+
 /* Checks an optional free-text field. */
 static int check_text(const char *field, const char *s, size_t max, int newlines, bt_err *e)
 {
@@ -167,6 +190,9 @@ int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time n
 		rc = bt_fail(e, BT_EINPUT, "--rec: consultation '%s' already has draft '%s'", c.circular, s->rec);
 		goto fail;
 	}
+	int64_t seq, got;
+	if ((rc = event_next_seq(db, &seq, e)))
+		goto fail;
 	sqlite3_stmt *st = db_stmt(db, SQL_DRAFT_INSERT, e);
 	if (!st) {
 		rc = BT_EFAIL;
@@ -181,17 +207,15 @@ int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time n
 	sqlite3_bind_int(st, 7, s->revised != 0);
 	db_bind_text(st, 8, s->text ? sha : NULL);
 	db_bind_text(st, 9, BT_STATE_IN_CONSULTATION);
+	sqlite3_bind_int64(st, 10, seq);
 	if ((rc = db_exec_stmt(db, st, "saving the draft", e)))
 		goto fail;
 	bt_buf p = BT_BUF_INIT;
-	bt_json_kv_str(&p, "rec", s->rec, 1);
-	bt_json_kv_str(&p, "title", s->title, 0);
-	bt_json_kv_str(&p, "former", s->former, 0);
-	bt_json_kv_bool(&p, "revised", s->revised, 0);
-	bt_json_kv_str(&p, "source", s->source, 0);
-	bt_json_kv_str(&p, "text_sha256", s->text ? sha : NULL, 0);
-	rc = p.failed ? bt_fail(e, BT_EFAIL, "out of memory")
-		      : event_append(db, "draft", c.circular, actor, now, bt_buf_str(&p), NULL, NULL, e);
+	if (!(rc = draft_payload(db, sqlite3_last_insert_rowid(db->h), &p, e))) {
+		rc = event_append(db, "draft", c.circular, actor, now, bt_buf_str(&p), &got, NULL, e);
+		if (!rc && got != seq)
+			rc = bt_fail(e, BT_EFAIL, "event number changed while recording");
+	}
 	bt_buf_release(&p);
 	if (rc)
 		goto fail;

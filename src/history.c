@@ -135,7 +135,7 @@ static bt_history_item *push(bt_history *h, size_t *cap)
 	return it;
 }
 
-int bt_history_get(bt_db *db, const char *circular, const char *member, bt_history *h, bt_err *e)
+static int history_get(bt_db *db, const char *circular, const char *member, bt_history *h, bt_err *e)
 {
 	h->v = NULL;
 	h->n = 0;
@@ -258,5 +258,13 @@ int bt_attachment_content(bt_db *db, int64_t id, bt_buf *out, bt_err *e)
 				       : db_fail(db, e, "reading an attachment");
 	}
 	sqlite3_reset(st);
+	return rc;
+}
+
+int bt_history_get(bt_db *db, const char *circular, const char *member, bt_history *h, bt_err *e)
+{
+	int snap = db_read_begin(db);
+	int rc = history_get(db, circular, member, h, e);
+	db_read_end(db, snap);
 	return rc;
 }

@@ -35,6 +35,12 @@ int db_begin(bt_db *db, bt_err *e);
 int db_commit(bt_db *db, bt_err *e);
 void db_rollback(bt_db *db);
 
+/* Starts a read transaction when none is open, so that a multi-statement
+ * read sees one snapshot; returns 1 when it started one (pass that to
+ * db_read_end). */
+int db_read_begin(bt_db *db);
+void db_read_end(bt_db *db, int started);
+
 /* Runs a statement with no result rows (after binding); BT_OK or BT_EFAIL. */
 int db_exec_stmt(bt_db *db, sqlite3_stmt *st, const char *what, bt_err *e);
 
@@ -120,6 +126,11 @@ int count_load(bt_db *db, int64_t draft_id, count_row **rows, size_t *n,
 /* Loads one member's rows on one draft, ordered by received, id. */
 int count_load_member(bt_db *db, int64_t draft_id, const char *member,
 		      count_row **rows, size_t *n, bt_err *e);
+
+/* The canonical payloads of consultation and draft events, rendered from
+ * the stored rows (so the audit can render them again and compare). */
+int consultation_payload(bt_db *db, int64_t id, bt_buf *out, bt_err *e);
+int draft_payload(bt_db *db, int64_t draft_id, bt_buf *out, bt_err *e);
 
 /* The canonical payload of a reply event, rendered from the stored row. */
 int reply_payload(bt_db *db, int64_t reply_id, bt_buf *out, bt_err *e);

@@ -176,6 +176,10 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 			break;
 		in_force = rows[i].choice == BT_WITHDRAW ? -1 : (int)i;
 	}
+	int outdated = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].received > received && (late || rows[i].received <= c.deadline))
+			outdated = 1;
 	int ontime_in_force = -1;
 	for (size_t i = 0; i < n && rows[i].received <= c.deadline && rows[i].received <= received; i++)
 		ontime_in_force = rows[i].choice == BT_WITHDRAW ? -1 : (int)i;
@@ -245,6 +249,7 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 		out->late = late;
 		out->supersedes = !late && s->choice != BT_WITHDRAW && ontime_in_force >= 0;
 		out->without_reasons = s->choice == BT_NOT_AUTHORIZE && s->n_attachments == 0;
+		out->outdated = outdated;
 		bt_buf body = BT_BUF_INIT;
 		event_render(&body, seq, now, actor, s->choice == BT_WITHDRAW ? "withdrawal" : "reply",
 			     c.circular, bt_buf_str(&p));
@@ -349,6 +354,10 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 		bt_attachment_in a;
 		if (*f[5]) {
 			char full[4096];
+			if (strlen(dir) + strlen(f[5]) + 2 > sizeof full) {
+				rc = bt_fail(e, BT_EINPUT, "attachment: the path '%.100s...' is too long", f[5]);
+				goto fail_line;
+			}
 			if (f[5][0] == '/')
 				snprintf(full, sizeof full, "%s", f[5]);
 			else

@@ -17,7 +17,8 @@ const char *const SQL_MIGRATIONS[] = {
 	" rule_edition TEXT NOT NULL, date INTEGER NOT NULL,"
 	" meeting_start INTEGER NOT NULL, meeting_end INTEGER NOT NULL,"
 	" deadline INTEGER NOT NULL, custom_electorate INTEGER NOT NULL,"
-	" created_at INTEGER NOT NULL, closed_at INTEGER) STRICT;"
+	" created_at INTEGER NOT NULL, closed_at INTEGER,"
+	" event_seq INTEGER NOT NULL UNIQUE) STRICT;"
 	"CREATE TABLE electorate(consultation_id INTEGER NOT NULL"
 	" REFERENCES consultations(id), member TEXT NOT NULL REFERENCES members(code),"
 	" PRIMARY KEY(consultation_id, member)) STRICT, WITHOUT ROWID;"
@@ -25,7 +26,8 @@ const char *const SQL_MIGRATIONS[] = {
 	" consultation_id INTEGER NOT NULL REFERENCES consultations(id),"
 	" rec TEXT NOT NULL COLLATE NOCASE, title TEXT NOT NULL, former TEXT, summary TEXT,"
 	" source TEXT, revised INTEGER NOT NULL, text_sha256 TEXT,"
-	" state TEXT NOT NULL, outcome TEXT, UNIQUE(consultation_id, rec)) STRICT;"
+	" state TEXT NOT NULL, outcome TEXT, event_seq INTEGER NOT NULL UNIQUE,"
+	" UNIQUE(consultation_id, rec)) STRICT;"
 	"CREATE TABLE replies(id INTEGER PRIMARY KEY,"
 	" draft_id INTEGER NOT NULL REFERENCES drafts(id),"
 	" member TEXT NOT NULL REFERENCES members(code),"
@@ -65,7 +67,30 @@ const char *const SQL_MIGRATIONS[] = {
 	"CREATE TRIGGER decisions_append_only_u BEFORE UPDATE ON decisions"
 	" BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
 	"CREATE TRIGGER decisions_append_only_d BEFORE DELETE ON decisions"
-	" BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;",
+	" BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
+	/* Consultations change only by closing once; drafts only in state and
+	 * outcome; electorates never. */
+	"CREATE TRIGGER consultations_close_only BEFORE UPDATE ON consultations"
+	" WHEN OLD.closed_at IS NOT NULL OR NEW.closed_at IS NULL"
+	" OR NEW.circular IS NOT OLD.circular OR NEW.grp IS NOT OLD.grp OR NEW.rule IS NOT OLD.rule"
+	" OR NEW.date IS NOT OLD.date OR NEW.meeting_start IS NOT OLD.meeting_start"
+	" OR NEW.meeting_end IS NOT OLD.meeting_end OR NEW.deadline IS NOT OLD.deadline"
+	" OR NEW.event_seq IS NOT OLD.event_seq"
+	" BEGIN SELECT RAISE(ABORT, 'a consultation changes only by closing'); END;"
+	"CREATE TRIGGER consultations_append_only_d BEFORE DELETE ON consultations"
+	" BEGIN SELECT RAISE(ABORT, 'consultations are append-only'); END;"
+	"CREATE TRIGGER drafts_state_only BEFORE UPDATE ON drafts"
+	" WHEN NEW.rec IS NOT OLD.rec OR NEW.title IS NOT OLD.title OR NEW.former IS NOT OLD.former"
+	" OR NEW.summary IS NOT OLD.summary OR NEW.source IS NOT OLD.source"
+	" OR NEW.revised IS NOT OLD.revised OR NEW.text_sha256 IS NOT OLD.text_sha256"
+	" OR NEW.consultation_id IS NOT OLD.consultation_id OR NEW.event_seq IS NOT OLD.event_seq"
+	" BEGIN SELECT RAISE(ABORT, 'a draft changes only in state'); END;"
+	"CREATE TRIGGER drafts_append_only_d BEFORE DELETE ON drafts"
+	" BEGIN SELECT RAISE(ABORT, 'drafts are append-only'); END;"
+	"CREATE TRIGGER electorate_append_only_u BEFORE UPDATE ON electorate"
+	" BEGIN SELECT RAISE(ABORT, 'electorates are append-only'); END;"
+	"CREATE TRIGGER electorate_append_only_d BEFORE DELETE ON electorate"
+	" BEGIN SELECT RAISE(ABORT, 'electorates are append-only'); END;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -98,8 +123,8 @@ const char SQL_CONSULTATION_GET[] =
 	" FROM consultations c WHERE c.circular = ?1";
 const char SQL_CONSULTATION_INSERT[] =
 	"INSERT INTO consultations(circular, grp, rule, rule_edition, date,"
-	" meeting_start, meeting_end, deadline, custom_electorate, created_at)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	" meeting_start, meeting_end, deadline, custom_electorate, created_at, event_seq)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 const char SQL_CONSULTATION_CLOSE[] =
 	"UPDATE consultations SET closed_at = ?2 WHERE id = ?1";
 const char SQL_CONSULTATIONS_LIST[] =
@@ -122,7 +147,8 @@ const char SQL_ELECTORATE_HAS[] =
 /* drafts */
 const char SQL_DRAFT_INSERT[] =
 	"INSERT INTO drafts(consultation_id, rec, title, former, summary, source,"
-	" revised, text_sha256, state) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	" revised, text_sha256, state, event_seq)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 #define DRAFT_COLS "id, rec, title, former, summary, source, revised, text_sha256, state, outcome"
 const char SQL_DRAFTS_OF[] =
 	"SELECT " DRAFT_COLS " FROM drafts WHERE consultation_id = ?1 ORDER BY id";
@@ -149,8 +175,9 @@ const char SQL_REPLIES_OF_DRAFT[] =
 	" FROM replies r WHERE draft_id = ?1 ORDER BY member, received, id";
 const char SQL_REPLY_ROW[] =
 	"SELECT r.id, r.member, d.rec, r.choice, r.received, r.channel,"
-	" r.signatory, r.title, r.event_seq FROM replies r"
-	" JOIN drafts d ON d.id = r.draft_id WHERE r.id = ?1";
+	" r.signatory, r.title, r.event_seq, r.recorded_at, r.recorded_by, c.circular"
+	" FROM replies r JOIN drafts d ON d.id = r.draft_id"
+	" JOIN consultations c ON c.id = d.consultation_id WHERE r.id = ?1";
 const char SQL_ATTACHMENTS_OF[] =
 	"SELECT id, role, name, sha256, size FROM attachments WHERE reply_id = ?1 ORDER BY id";
 const char SQL_ATTACHMENT_CONTENT[] =
@@ -186,6 +213,37 @@ const char SQL_HISTORY_DECISIONS[] =
 const char SQL_HISTORY_CLOSES[] =
 	"SELECT seq, at, actor, body FROM events WHERE circular = ?1 AND kind = 'close'"
 	" ORDER BY seq";
+
+/* canonical payloads and the audit's cross-checks */
+const char SQL_CONSULTATION_ROW[] =
+	"SELECT circular, grp, rule, rule_edition, date, meeting_start, meeting_end,"
+	" deadline, custom_electorate, created_at, event_seq FROM consultations WHERE id = ?1";
+const char SQL_ELECTORATE_CODES[] =
+	"SELECT member FROM electorate WHERE consultation_id = ?1 ORDER BY member";
+const char SQL_DRAFT_ROW[] =
+	"SELECT d.rec, d.title, d.former, d.summary, d.source, d.revised, d.text_sha256,"
+	" c.circular, d.event_seq FROM drafts d JOIN consultations c ON c.id = d.consultation_id"
+	" WHERE d.id = ?1";
+const char SQL_ROW_BY_EVENT[] =
+	"SELECT 'consultation', id FROM consultations WHERE event_seq = ?1"
+	" UNION ALL SELECT 'draft', id FROM drafts WHERE event_seq = ?1"
+	" UNION ALL SELECT 'decision', id FROM decisions WHERE event_seq = ?1"
+	" UNION ALL SELECT 'reply', id FROM replies WHERE event_seq = ?1";
+const char SQL_ROWS_WITH_EVENTS[] =
+	"SELECT 'consultation', event_seq FROM consultations"
+	" UNION ALL SELECT 'draft', event_seq FROM drafts"
+	" UNION ALL SELECT 'decision', event_seq FROM decisions"
+	" UNION ALL SELECT 'reply', event_seq FROM replies";
+const char SQL_DECISION_ROW[] =
+	"SELECT x.detail, x.decided_at, x.recorded_by, c.circular FROM decisions x"
+	" JOIN drafts d ON d.id = x.draft_id JOIN consultations c ON c.id = d.consultation_id"
+	" WHERE x.id = ?1";
+const char SQL_DRAFT_STATES[] =
+	"SELECT d.id, d.rec, d.state, d.outcome, c.circular, c.closed_at, d.event_seq,"
+	" (SELECT x.kind FROM decisions x WHERE x.draft_id = d.id ORDER BY x.event_seq DESC LIMIT 1),"
+	" (SELECT seq FROM events v WHERE v.kind = 'close' AND v.circular = c.circular),"
+	" (SELECT at FROM events v WHERE v.kind = 'close' AND v.circular = c.circular)"
+	" FROM drafts d JOIN consultations c ON c.id = d.consultation_id ORDER BY d.id";
 
 /* events */
 const char SQL_EVENT_LAST[] = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1";

@@ -51,7 +51,7 @@ static void tally_draft(const bt_rule *rule, count_row *rows, size_t n, const bt
 	d->opposition_to_block = bt_rule_opposition_to_block(rule, d->support, d->replies, d->outstanding);
 }
 
-int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e)
+static int tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e)
 {
 	memset(t, 0, sizeof *t);
 	bt_consultation c;
@@ -104,8 +104,8 @@ void bt_pending_list_free(bt_pending_list *l)
 	l->n = 0;
 }
 
-int bt_pending_get(bt_db *db, const char *circular, const char *rec, bt_time as_of,
-		   bt_pending_list *out, bt_err *e)
+static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time as_of,
+		       bt_pending_list *out, bt_err *e)
 {
 	out->v = NULL;
 	out->n = 0;
@@ -173,5 +173,22 @@ out:
 	bt_draft_list_free(&drafts);
 	if (rc)
 		bt_pending_list_free(out);
+	return rc;
+}
+
+int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e)
+{
+	int snap = db_read_begin(db);
+	int rc = tally_compute(db, circular, as_of, t, e);
+	db_read_end(db, snap);
+	return rc;
+}
+
+int bt_pending_get(bt_db *db, const char *circular, const char *rec, bt_time as_of,
+		   bt_pending_list *out, bt_err *e)
+{
+	int snap = db_read_begin(db);
+	int rc = pending_get(db, circular, rec, as_of, out, e);
+	db_read_end(db, snap);
 	return rc;
 }

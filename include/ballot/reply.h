@@ -61,6 +61,8 @@ typedef struct bt_reply_result {
 	bt_time received;
 	int late;           /* received after the deadline: recorded, not counted */
 	int supersedes;     /* replaces an earlier on-time reply of this member */
+	int outdated;       /* dated before a reply or withdrawal already on
+			       record: recorded, but the later one stands */
 	int without_reasons;/* not-authorize with no reasons attached: flagged */
 	char sha256[65];    /* SHA-256 of the event's canonical content */
 } bt_reply_result;

@@ -162,6 +162,9 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (res.supersedes)
 		cli_warn("supersedes the earlier reply of %s on %s", res.member,
 			 res.rec);
+	if (res.outdated)
+		cli_warn("%s already has a later-dated reply or withdrawal on %s; this one is recorded but the later one stands",
+			 res.member, res.rec);
 out:
 	if (bufs)
 		for (size_t i = 0; i < want; i++)

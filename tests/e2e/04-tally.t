@@ -134,7 +134,9 @@ run rep 223 CHE n 2020-02-12T09:00:00Z
 is "$RC" 0 "CHE replies again (not-authorize)"
 # received order differs from recording order: the later received counts
 ok "DEU authorizes (received 02-14)" rep 223 DEU a 2020-02-14T09:00:00Z
-ok "DEU's earlier form arrives (received 02-13, recorded later)" rep 223 DEU n 2020-02-13T09:00:00Z
+run rep 223 DEU n 2020-02-13T09:00:00Z
+is "$RC" 0 "DEU's earlier form arrives (received 02-13, recorded later)"
+like "$ERR" '^warning: DEU already has a later-dated reply' "... with a warning that the later reply stands"
 # same received time: the one recorded later counts
 ok "FRA authorizes at 10:00" rep 223 FRA a 2020-02-11T10:00:00Z
 ok "FRA does not authorize, also at 10:00" rep 223 FRA n 2020-02-11T10:00:00Z

@@ -13,7 +13,11 @@ static void tamper(fx *f, const char *sql)
 			      "DROP TRIGGER IF EXISTS replies_append_only_u;"
 			      "DROP TRIGGER IF EXISTS attachments_append_only_u;"
 			      "DROP TRIGGER IF EXISTS events_append_only_u;"
-			      "DROP TRIGGER IF EXISTS replies_append_only_d;",
+			      "DROP TRIGGER IF EXISTS replies_append_only_d;"
+			      "DROP TRIGGER IF EXISTS consultations_close_only;"
+			      "DROP TRIGGER IF EXISTS drafts_state_only;"
+			      "DROP TRIGGER IF EXISTS electorate_append_only_d;"
+			      "DROP TRIGGER IF EXISTS decisions_append_only_u;",
 			      NULL, NULL, &msg);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
@@ -99,7 +103,73 @@ static void append_only_triggers_refuse_updates(void **state)
 	assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(h, "UPDATE replies SET choice = 'authorize'", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(h, "DELETE FROM events", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(h, "UPDATE consultations SET deadline = 0", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(h, "UPDATE drafts SET title = 'x'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(h, "DELETE FROM electorate", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
+}
+
+static void edited_deadline_is_named(void **state)
+{
+	fx *f = *state;
+	setup_history(f);
+	tamper(f, "UPDATE consultations SET deadline = deadline + 4 * 86400");
+	char p[256];
+	assert_int_equal(first_bad(f, p, sizeof p), 2);
+	assert_non_null(strstr(p, "consultation"));
+}
+
+static void shrunken_electorate_is_named(void **state)
+{
+	fx *f = *state;
+	setup_history(f);
+	tamper(f, "DELETE FROM electorate WHERE member IN ('FRA', 'DEU')");
+	char p[256];
+	assert_int_equal(first_bad(f, p, sizeof p), 2);
+}
+
+static void edited_draft_state_is_named(void **state)
+{
+	fx *f = *state;
+	setup_history(f);
+	tamper(f, "UPDATE drafts SET state = 'approved'");
+	char p[256];
+	assert_int_equal(first_bad(f, p, sizeof p), 3);
+	assert_non_null(strstr(p, "state"));
+}
+
+static void flipped_frozen_outcome_is_named(void **state)
+{
+	fx *f = *state;
+	setup_history(f);
+	/* CHE against, FRA for: 50 %, so not-ready; pretend it passed. */
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00Z"), &f->e), BT_OK);
+	tamper(f, "UPDATE drafts SET state = 'ready-for-approval', outcome = 'proceed'");
+	char p[256];
+	assert_int_equal(first_bad(f, p, sizeof p), 6);
+	assert_non_null(strstr(p, "outcome"));
+}
+
+static void forged_decision_is_named(void **state)
+{
+	fx *f = *state;
+	setup_history(f);
+	tamper(f, "INSERT INTO decisions(draft_id, kind, detail, decided_at, recorded_by, event_seq)"
+		  " VALUES(1, 'approved', '', 0, 'x', 999)");
+	char p[256];
+	assert_int_equal(first_bad(f, p, sizeof p), 3); /* the draft's state no longer follows */
+	tamper(f, "UPDATE drafts SET state = 'approved'");
+	int64_t bad = first_bad(f, p, sizeof p);
+	assert_true(bad == 3 || bad == 999);
+}
+
+static void changed_recorder_is_named(void **state)
+{
+	fx *f = *state;
+	setup_history(f);
+	tamper(f, "UPDATE replies SET recorded_by = 'cli:director' WHERE member = 'FRA'");
+	char p[256];
+	assert_int_equal(first_bad(f, p, sizeof p), 5);
 }
 
 int main(void)
@@ -111,6 +181,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(changed_event_body_is_named, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(deleted_reply_is_named, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(append_only_triggers_refuse_updates, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(edited_deadline_is_named, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(shrunken_electorate_is_named, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(edited_draft_state_is_named, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(flipped_frozen_outcome_is_named, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(forged_decision_is_named, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(changed_recorder_is_named, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

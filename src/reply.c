@@ -353,16 +353,17 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 		s.channel = *f[4] ? f[4] : NULL;
 		bt_attachment_in a;
 		if (*f[5]) {
-			char full[4096];
-			if (strlen(dir) + strlen(f[5]) + 2 > sizeof full) {
+			bt_buf full;
+			bt_buf_init(&full, 4096);
+			if (f[5][0] != '/')
+				bt_buf_addf(&full, "%s/", dir);
+			if (bt_buf_adds(&full, f[5])) {
 				rc = bt_fail(e, BT_EINPUT, "attachment: the path '%.100s...' is too long", f[5]);
 				goto fail_line;
 			}
-			if (f[5][0] == '/')
-				snprintf(full, sizeof full, "%s", f[5]);
-			else
-				snprintf(full, sizeof full, "%s/%s", dir, f[5]);
-			if ((rc = bt_file_read(full, "attachment", (size_t)max, &att, e)))
+			rc = bt_file_read(full.data, "attachment", (size_t)max, &att, e);
+			bt_buf_release(&full);
+			if (rc)
 				goto fail_line;
 			const char *base = strrchr(f[5], '/');
 			a.name = base ? base + 1 : f[5];

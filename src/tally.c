@@ -64,6 +64,7 @@ static int tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tall
 	snprintf(t->circular, sizeof t->circular, "%s", c.circular);
 	snprintf(t->rule, sizeof t->rule, "%s", c.rule);
 	t->clause = rule->clause;
+	t->rule_edition = rule->edition;
 	t->deadline = c.deadline;
 	t->as_of = as_of;
 	t->final = as_of > c.deadline;

@@ -32,7 +32,8 @@ typedef struct bt_draft_tally {
 typedef struct bt_tally {
 	char circular[BT_ID_MAX + 1];
 	char rule[16];
-	const char *clause;
+	const char *clause;          /* the rule's clause, e.g. "WTSA Res. 1 §9.4.5" */
+	const char *rule_edition;    /* the rule set and edition the result is computed under */
 	bt_time deadline;
 	bt_time as_of;
 	int final;                   /* as_of is past the deadline */

@@ -79,6 +79,7 @@ static int tally_json(const bt_tally *t, const bt_draft_list *dl, bt_err *e)
 	}
 	bt_buf_addc(&b, ']');
 	bt_json_kv_str(&b, "clause", t->clause, 0);
+	bt_json_kv_str(&b, "rule_edition", t->rule_edition, 0);
 	bt_json_kv_bool(&b, "closed", t->closed, 0);
 	bt_buf_addc(&b, '}');
 	rc = cli_print_json(&b, e);

@@ -263,4 +263,9 @@ is "$(jpick '.drafts[1]' replies support not_authorize)" '{"replies":2,"support"
 
 refused 999 ballot tally --circular 999 --json
 
+# The result says which rule set and edition it was computed under (tap-rules.md).
+tally 223
+is "$(jget .rule_edition)" "WTSA Res. 1 (Rev. Hammamet, 2016)" "tally --json records the rule's edition"
+is "$(jget .clause)" "WTSA Res. 1 §9.4.5" "... and its clause"
+
 done_testing

@@ -125,6 +125,9 @@ char *bt_buf_detach(bt_buf *b, size_t *len)
 int bt_file_read(const char *path, const char *field, size_t max, bt_buf *out, bt_err *e)
 {
 	bt_buf_reset(out);
+	struct stat pre;
+	if (stat(path, &pre) == 0 && !S_ISREG(pre.st_mode))
+		return bt_fail(e, BT_EINPUT, "%s: '%s' is not a regular file", field, path);
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return bt_fail(e, BT_EINPUT, "%s: cannot read '%s': %s", field, path, strerror(errno));

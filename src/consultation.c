@@ -147,7 +147,10 @@ static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text,
 	copy[len] = '\0';
 	int rc = BT_OK, line = 0;
 	*count = 0;
-	for (char *p = copy, *next; p && *p; p = next) {
+	char *start = copy;
+	if (len >= 3 && memcmp(copy, "\xef\xbb\xbf", 3) == 0)
+		start += 3; /* a UTF-8 byte order mark */
+	for (char *p = start, *next; p && *p; p = next) {
 		char *nl = strchr(p, '\n');
 		next = nl ? nl + 1 : NULL;
 		if (nl)
@@ -295,7 +298,9 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 		return bt_fail(e, BT_EINPUT, "--deadline: %s is not before the meeting's first day %s", t1, d1);
 	}
 	int left = bt_working_days_left(deadline, s->meeting_start);
-	if (rule->period_months == 0 && left < 7 && warning)
+	if (rule->period_months != 0 && deadline >= bt_date_time(s->meeting_start) && warning)
+		snprintf(warning, warnlen, "deadline %s falls on or after the meeting's first day", t1);
+	else if (rule->period_months == 0 && left < 7 && warning)
 		snprintf(warning, warnlen,
 			 "deadline %s leaves %d working day%s before the meeting; WTSA Res. 1 §9.4.1 asks for seven",
 			 t1, left, left == 1 ? "" : "s");

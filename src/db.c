@@ -310,7 +310,8 @@ int bt_db_require_writable(bt_db *db, bt_err *e)
 }
 
 int bt_db_init(const char *path, const char *members_tsv, size_t len,
-	       const char *actor, bt_time now, int *created, bt_err *e)
+	       const char *source, const char *actor, bt_time now, int *created,
+	       bt_err *e)
 {
 	struct stat sb;
 	*created = 0;
@@ -350,7 +351,7 @@ int bt_db_init(const char *path, const char *members_tsv, size_t len,
 		goto fail;
 	bt_member_import_stats st;
 	char payload[128];
-	if ((rc = members_import_txn(db, members_tsv, len, "default list", now, &st, e)))
+	if ((rc = members_import_txn(db, members_tsv, len, source, now, &st, e)))
 		goto fail;
 	snprintf(payload, sizeof payload, "\"schema\":%d,\"members\":%d",
 		 SQL_SCHEMA_VERSION, st.added);

@@ -94,8 +94,22 @@ int bt_decide(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time n
 		char code[4];
 		const char *field = s->kind == BT_DECISION_APPROVED ? "--reservation"
 			: s->kind == BT_DECISION_MORE_TIME ? "--more-time" : "--opposed-by";
-		if ((rc = bt_member_resolve(db, field, s->codes[i], code, e)))
+		bt_date since;
+		if ((rc = member_lookup(db, field, s->codes[i], code, &since, e)))
 			goto fail;
+		if (since != BT_DATE_NONE && since > bt_time_date(now)) {
+			rc = bt_fail(e, BT_EINPUT, "%s: %s is not a Member State on the decision date", field, code);
+			goto fail;
+		}
+		for (size_t j = 0; j < i; j++) {
+			char other[4];
+			bt_err ignore;
+			if (bt_member_resolve(db, field, s->codes[j], other, &ignore) == BT_OK &&
+			    strcmp(other, code) == 0) {
+				rc = bt_fail(e, BT_EINPUT, "%s: %s is named twice", field, code);
+				goto fail;
+			}
+		}
 		const char *note = s->notes ? s->notes[i] : NULL;
 		if (s->kind == BT_DECISION_APPROVED && (!note || !*note)) {
 			rc = bt_fail(e, BT_EINPUT, "--reservation: %s has no text (CODE:TEXT)", code);

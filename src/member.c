@@ -166,7 +166,27 @@ int members_import_txn(bt_db *db, const char *text, size_t len, const char *sour
 		sqlite3_bind_text(st, 1, f[0], -1, SQLITE_TRANSIENT);
 		int step = sqlite3_step(st);
 		char *oldname = step == SQLITE_ROW ? db_col_strdup(st, 2) : NULL;
+		bt_date oldsince = step == SQLITE_ROW && sqlite3_column_type(st, 3) != SQLITE_NULL
+			? sqlite3_column_int(st, 3) : BT_DATE_NONE;
 		sqlite3_reset(st);
+		if (oldname) {
+			/* A state's admission date is a fact: an empty column keeps
+			 * it, a different one is refused rather than silently
+			 * changing past and future electorates. */
+			if (!*f[3]) {
+				since = oldsince;
+			} else if (since != oldsince) {
+				char was[BT_DATE_LEN];
+				if (oldsince != BT_DATE_NONE)
+					bt_date_format(oldsince, was);
+				free(oldname);
+				rc = bt_fail(e, BT_EINPUT,
+					     "%s line %d: member_since '%s' of %s differs from the recorded %s; an import does not change admission dates",
+					     source, t.line, f[3], f[0],
+					     oldsince == BT_DATE_NONE ? "(a member long before)" : was);
+				goto out;
+			}
+		}
 		if (step != SQLITE_ROW && step != SQLITE_DONE) {
 			rc = db_fail(db, e, "reading members");
 			goto out;
@@ -215,8 +235,10 @@ int members_import_txn(bt_db *db, const char *text, size_t len, const char *sour
 		}
 		sqlite3_reset(st);
 	}
-	if (!header)
+	if (!rc && !header)
 		rc = bt_fail(e, BT_EINPUT, "%s: no header line (alpha3, alpha2, name, member_since)", source);
+	if (!rc && stats->added + stats->renamed + stats->unchanged == 0)
+		rc = bt_fail(e, BT_EINPUT, "%s: the file lists no Member State", source);
 out:
 	free(copy);
 	return rc;

@@ -247,7 +247,7 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 		out->choice = s->choice;
 		out->received = received;
 		out->late = late;
-		out->supersedes = !late && s->choice != BT_WITHDRAW && ontime_in_force >= 0;
+		out->supersedes = !late && !outdated && s->choice != BT_WITHDRAW && ontime_in_force >= 0;
 		out->without_reasons = s->choice == BT_NOT_AUTHORIZE && s->n_attachments == 0;
 		out->outdated = outdated;
 		bt_buf body = BT_BUF_INIT;

@@ -7,6 +7,9 @@ void tsv_init(tsv_reader *t, char *text, size_t len)
 	t->text = t->p = text;
 	t->end = text + len;
 	t->line = 0;
+	/* A UTF-8 byte order mark, as spreadsheet programs write, is not data. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		t->p += 3;
 }
 
 int tsv_next(tsv_reader *t, char **fields, int max)

@@ -30,11 +30,13 @@ int bt_db_open(const char *path, int flags, bt_db **out, bt_err *e);
 void bt_db_close(bt_db *db);
 
 /* Creates the database at path if it does not exist, applies the schema and
- * loads the Member State list from members_tsv (the TSV text, len bytes).
- * *created is 1 when it did so, 0 when a ballot database was already there
- * (then nothing is changed). */
+ * loads the Member State list from members_tsv (the TSV text, len bytes;
+ * source names it in messages). *created is 1 when it did so, 0 when a
+ * ballot database was already there (then nothing is changed). One
+ * transaction: a failed init leaves no database behind. */
 int bt_db_init(const char *path, const char *members_tsv, size_t len,
-	       const char *actor, bt_time now, int *created, bt_err *e);
+	       const char *source, const char *actor, bt_time now, int *created,
+	       bt_err *e);
 
 /* 1 when the connection cannot write (read-only file or directory). */
 int bt_db_readonly(bt_db *db);

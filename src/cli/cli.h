@@ -126,6 +126,10 @@ int cli_json_kv_time(bt_buf *b, const char *key, bt_time t, int first);
 
 /* Appends the attachments of a history item as a JSON list of
  * {name, sha256, size, role}. */
+/* Prints "ballot: MSG" on stderr as one line: control characters in the
+ * message (from values the user gave) are shown as \n, \t or \xNN. */
+void cli_print_error(const char *msg);
+
 int cli_json_attachments(bt_buf *b, const bt_history_item *it);
 
 /* Parses the time option o (when given) into *t and sets *has; BT_EINPUT

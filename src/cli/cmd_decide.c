@@ -20,7 +20,8 @@ static const char USAGE[] =
 	"                             --approved or --not-approved\n"
 	"  --not-approved --opposed-by CODE...\n"
 	"                             opposed by the Member States named\n"
-	"--more-time takes one or more codes (repeat the option or list them).\n"
+	"--more-time and --opposed-by take one or more codes (repeat the option or\n"
+	"list them).\n"
 	"--draft may be left out when the consultation has one draft.\n";
 
 /* `ballot decide ...`. */
@@ -66,7 +67,7 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return bt_fail(e, BT_EINPUT, "--reservation goes with --approved");
 	if (opts[O_OPPOSED_BY].count && !opts[O_NOT_APPROVED].count)
 		return bt_fail(e, BT_EINPUT, "--opposed-by goes with --not-approved");
-	if (ctx->npos > 0 && !opts[O_MORE_TIME].count)
+	if (ctx->npos > 0 && !opts[O_MORE_TIME].count && !opts[O_OPPOSED_BY].count)
 		return bt_fail(e, BT_EINPUT, "decide: unexpected argument '%s'",
 			       ctx->pos[0]);
 	if (opts[O_NOT_APPROVED].count && !opts[O_OPPOSED_BY].count)
@@ -122,6 +123,10 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		spec.kind = BT_DECISION_NOT_APPROVED;
 		for (i = 0; i < opts[O_OPPOSED_BY].n; i++) {
 			raw[n] = opts[O_OPPOSED_BY].vals[i];
+			opt_of[n++] = "--opposed-by";
+		}
+		for (int p = 0; p < ctx->npos; p++) {
+			raw[n] = ctx->pos[p];
 			opt_of[n++] = "--opposed-by";
 		}
 	}

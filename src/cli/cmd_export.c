@@ -116,6 +116,11 @@ static void export_json(bt_buf *b, const bt_consultation *c,
 		bt_json_kv_str(b, "title", d->title, 0);
 		bt_json_key(b, "former", 0);
 		cli_json_str_or_null(b, d->former);
+		bt_json_kv_bool(b, "revised", d->revised, 0);
+		bt_json_key(b, "summary", 0);
+		cli_json_str_or_null(b, d->summary);
+		bt_json_key(b, "source", 0);
+		cli_json_str_or_null(b, d->source);
 		bt_json_key(b, "text_sha256", 0);
 		cli_json_str_or_null(b, d->text_sha256);
 		bt_json_kv_str(b, "state", d->state, 0);

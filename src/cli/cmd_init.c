@@ -42,7 +42,8 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		text = file.data;
 		len = file.len;
 	}
-	rc = bt_db_init(path, text, len, cli_actor(ctx), now, &created, e);
+	rc = bt_db_init(path, text, len, opts[0].count ? opts[0].val : "default list",
+			cli_actor(ctx), now, &created, e);
 	if (rc != BT_OK)
 		goto out;
 	if (!created) {

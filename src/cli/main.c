@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 	if (rc != BT_OK) {
 		fflush(stdout);
 		if (e.msg[0])
-			fprintf(stderr, "ballot: %s\n", e.msg);
+			cli_print_error(e.msg);
 		if (rc != BT_EINPUT)
 			rc = BT_EFAIL;
 	}

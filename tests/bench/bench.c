@@ -45,7 +45,7 @@ static bt_db *fresh(const char *path)
 	snprintf(side, sizeof side, "%s-shm", path);
 	remove(side);
 	if (bt_file_read("forms/member-states.tsv", "members", 1 << 20, &tsv, &e) ||
-	    bt_db_init(path, tsv.data, tsv.len, "bench", T("2019-01-01T00:00Z"), &created, &e) ||
+	    bt_db_init(path, tsv.data, tsv.len, "forms/member-states.tsv", "bench", T("2019-01-01T00:00Z"), &created, &e) ||
 	    bt_db_open(path, 0, &db, &e))
 		die(&e);
 	bt_buf_release(&tsv);

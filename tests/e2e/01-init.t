@@ -80,4 +80,15 @@ refused "$T/in/missing.tsv" ballot members import "$T/in/missing.tsv"
 expect_exit 0 ballot members --as-of 2030-01-01 --json
 is "$(jwhere . code FRA name)" "France" "after the refused imports FRA is still France"
 
+# An import never changes an admission date: empty keeps it, a different one is refused.
+printf 'alpha3\talpha2\tname\tmember_since\nPLW\tPW\tPalau\t\n' >"$T/keep.tsv"
+expect_exit 0 ballot members import "$T/keep.tsv"
+run ballot members --as-of 2020-01-01 --json
+is "$(jlen .)" 193 "an empty member_since keeps Palau's admission date (not in 2020)"
+printf 'alpha3\talpha2\tname\tmember_since\nCHE\tCH\tSwitzerland\t2021-01-01\n' >"$T/redate.tsv"
+refused 2021-01-01 ballot members import "$T/redate.tsv"
+printf 'alpha3\talpha2\tname\tmember_since\n' >"$T/empty.tsv"
+refused "$T/empty.tsv" ballot --db "$T/empty.db" init --members "$T/empty.tsv"
+ok "... and leaves no database behind" test ! -e "$T/empty.db"
+
 done_testing

@@ -73,4 +73,21 @@ refused_like "clos|205" ballot reply --circular 205 --member ITA --authorize --r
 expect_exit 0 ballot reply --circular 205 --member ITA --authorize --received 2020-02-24T10:00:00Z
 like "$ERR" 'late' "after close, a late reply is recorded (with a warning)"
 
+# From the CLI review: one-line messages whatever the value; FIFOs never block;
+# a byte order mark is not data.
+run ballot export --circular 205 --format $'x\ny'
+is "$RC" 2 "a value with a newline is refused"
+is "$(printf '%s\n' "$ERR" | wc -l | tr -d ' ')" 1 "... in exactly one line (the newline shown as \\n)"
+mkfifo "$T/fifo"
+sum=$(db_sum)
+run timeout 10 "$BALLOT_BIN" reply --circular 205 --member BEL --not-authorize --reasons "$T/fifo"
+is "$RC" 2 "a FIFO as attachment is refused at once, not read"
+printf 'member\tdraft\tchoice\treceived\tchannel\tattachment\nBEL\t\tnot-authorize\t\temail\tfifo\n' >"$T/fifo.tsv"
+run timeout 10 "$BALLOT_BIN" reply import --circular 205 "$T/fifo.tsv"
+is "$RC" 2 "a FIFO named in an import is refused at once"
+is "$(db_sum)" "$sum" "... and nothing changed"
+printf '\xef\xbb\xbfmember\tdraft\tchoice\treceived\tchannel\tattachment\nBEL\t\tauthorize\t\temail\t\n' >"$T/bom.tsv"
+run ballot reply import --circular 205 "$T/bom.tsv"
+is "$RC" 0 "a TSV starting with a UTF-8 byte order mark imports"
+
 done_testing

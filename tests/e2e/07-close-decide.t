@@ -120,4 +120,17 @@ expect_exit 0 ballot status
 like "$OUT" 'not-ready' "text status shows states"
 like "$OUT" '3-1.*D\.50|D\.50.*3-1' "text status shows circular and draft"
 
+# --opposed-by takes several codes as the contract writes it; codes are checked.
+CIRC=290 setup_205
+at 2020-02-10T12:00:00Z
+expect_exit 0 ballot reply --circular 290 --member CHE --authorize
+at 2020-02-24T00:00:00Z
+expect_exit 0 ballot close --circular 290
+at 2020-03-05T10:00:00Z
+refused PLW ballot decide --circular 290 --not-approved --opposed-by DEU PLW
+refused GBR ballot decide --circular 290 --not-approved --opposed-by GBR gbr
+expect_exit 0 ballot decide --circular 290 --not-approved --opposed-by DEU GBR
+run ballot status --json
+is "$(jwhere . circular 290 state)" not-approved "opposed by DEU and GBR: not approved"
+
 done_testing

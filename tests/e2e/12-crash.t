@@ -42,7 +42,7 @@ diag "$crash_out"
 like "$crash_out" 'calibration exit 0,' "an uninterrupted reply succeeds"
 acked=()
 for i in $(seq 0 $((N - 1))); do
-	if grep -q '^recorded reply [0-9]*: ' "$T/crash/$i.out"; then
+	if grep -qs '^recorded reply [0-9]*: ' "$T/crash/$i.out"; then
 		acked+=("$i")
 	fi
 done

@@ -48,7 +48,7 @@ static inline int fx_setup(void **state)
 	bt_buf tsv = BT_BUF_INIT;
 	int created;
 	if (bt_file_read("forms/member-states.tsv", "members", 1 << 20, &tsv, &f->e) ||
-	    bt_db_init(f->path, tsv.data, tsv.len, "test", T("2019-12-01T00:00:00Z"), &created, &f->e) ||
+	    bt_db_init(f->path, tsv.data, tsv.len, "forms/member-states.tsv", "test", T("2019-12-01T00:00:00Z"), &created, &f->e) ||
 	    bt_db_open(f->path, 0, &f->db, &f->e)) {
 		fprintf(stderr, "fixture: %s\n", f->e.msg);
 		return -1;

@@ -101,15 +101,10 @@ int bt_consultations_list(bt_db *db, int group, bt_consultation_list *out, bt_er
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			bt_consultation *p = realloc(out->v, cap * sizeof *p);
-			if (!p) {
-				sqlite3_reset(st);
-				bt_consultation_list_free(out);
-				return bt_fail(e, BT_EFAIL, "out of memory");
-			}
-			out->v = p;
+		if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v)) {
+			sqlite3_reset(st);
+			bt_consultation_list_free(out);
+			return bt_fail(e, BT_EFAIL, "out of memory");
 		}
 		load_row(st, &out->v[out->n++]);
 	}

@@ -46,16 +46,11 @@ static int load_rows(bt_db *db, sqlite3_stmt *st, count_row **rows, size_t *n, b
 	*rows = NULL;
 	*n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			count_row *p = realloc(*rows, cap * sizeof *p);
-			if (!p) {
-				free(*rows);
-				*rows = NULL;
-				sqlite3_reset(st);
-				return bt_fail(e, BT_EFAIL, "out of memory");
-			}
-			*rows = p;
+		if (array_reserve(rows, &cap, *n + 1, sizeof **rows)) {
+			free(*rows);
+			*rows = NULL;
+			sqlite3_reset(st);
+			return bt_fail(e, BT_EFAIL, "out of memory");
 		}
 		count_row *r = &(*rows)[(*n)++];
 		r->id = sqlite3_column_int64(st, 0);

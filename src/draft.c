@@ -51,13 +51,8 @@ int bt_drafts_list(bt_db *db, const char *circular, bt_draft_list *out, bt_err *
 	sqlite3_bind_int64(st, 1, c.id);
 	size_t cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 8;
-			bt_draft *p = realloc(out->v, cap * sizeof *p);
-			if (!p)
-				goto oom;
-			out->v = p;
-		}
+		if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v))
+			goto oom;
 		if (load_draft(st, &out->v[out->n++]))
 			goto oom;
 	}

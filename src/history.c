@@ -65,14 +65,9 @@ static int judge_all(bt_db *db, const bt_consultation *c, id_status **out, size_
 			a = b;
 		}
 		for (size_t k = 0; k < n; k++) {
-			if (*nout == cap) {
-				cap = cap ? cap * 2 : 256;
-				id_status *p = realloc(*out, cap * sizeof *p);
-				if (!p) {
-					rc = bt_fail(e, BT_EFAIL, "out of memory");
-					break;
-				}
-				*out = p;
+			if (array_reserve(out, &cap, *nout + 1, sizeof **out)) {
+				rc = bt_fail(e, BT_EFAIL, "out of memory");
+				break;
 			}
 			(*out)[*nout].id = rows[k].id;
 			(*out)[*nout].status = rows[k].status ? rows[k].status : "";
@@ -101,14 +96,9 @@ static int load_attachments(bt_db *db, bt_history_item *it, bt_err *e)
 	int rc;
 	size_t cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (it->n_attachments == cap) {
-			cap = cap ? cap * 2 : 4;
-			bt_attachment *p = realloc(it->attachments, cap * sizeof *p);
-			if (!p) {
-				sqlite3_reset(st);
-				return bt_fail(e, BT_EFAIL, "out of memory");
-			}
-			it->attachments = p;
+		if (array_reserve(&it->attachments, &cap, it->n_attachments + 1, sizeof *it->attachments)) {
+			sqlite3_reset(st);
+			return bt_fail(e, BT_EFAIL, "out of memory");
 		}
 		bt_attachment *a = &it->attachments[it->n_attachments++];
 		a->id = sqlite3_column_int64(st, 0);
@@ -123,13 +113,8 @@ static int load_attachments(bt_db *db, bt_history_item *it, bt_err *e)
 
 static bt_history_item *push(bt_history *h, size_t *cap)
 {
-	if (h->n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		bt_history_item *p = realloc(h->v, *cap * sizeof *p);
-		if (!p)
-			return NULL;
-		h->v = p;
-	}
+	if (array_reserve(&h->v, cap, h->n + 1, sizeof *h->v))
+		return NULL;
 	bt_history_item *it = &h->v[h->n++];
 	memset(it, 0, sizeof *it);
 	return it;

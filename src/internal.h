@@ -51,6 +51,11 @@ char *db_col_strdup(sqlite3_stmt *st, int i);
 /* Copies column text into out (size n), "" for NULL. */
 void db_col_copy(sqlite3_stmt *st, int i, char *out, size_t n);
 
+/* Makes room for at least need elements of elem bytes in *v (capacity in
+ * *cap, doubled as needed). 0 on success, -1 when out of memory (then *v is
+ * unchanged and still owned by the caller). */
+int array_reserve(void *v, size_t *cap, size_t need, size_t elem);
+
 /* SHA-256 of data as 64 lowercase hex digits. */
 void sha256_hex(const void *data, size_t len, char out[65]);
 

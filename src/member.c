@@ -20,13 +20,8 @@ int members_collect(bt_db *db, sqlite3_stmt *st, bt_member_list *out, bt_err *e)
 	out->v = NULL;
 	out->n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			bt_member *p = realloc(out->v, cap * sizeof *p);
-			if (!p)
-				goto oom;
-			out->v = p;
-		}
+		if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v))
+			goto oom;
 		bt_member *m = &out->v[out->n];
 		db_col_copy(st, 0, m->code, sizeof m->code);
 		db_col_copy(st, 1, m->alpha2, sizeof m->alpha2);

@@ -23,13 +23,8 @@ int bt_status_list_get(bt_db *db, int group, bt_status_list *out, bt_err *e)
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 32;
-			bt_status_row *p = realloc(out->v, cap * sizeof *p);
-			if (!p)
-				goto oom;
-			out->v = p;
-		}
+		if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v))
+			goto oom;
 		bt_status_row *r = &out->v[out->n];
 		memset(r, 0, sizeof *r);
 		db_col_copy(st, 0, r->circular, sizeof r->circular);

@@ -1,6 +1,26 @@
 /* tsv.c - reading tab-separated text in place. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+
+int array_reserve(void *v, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : 16;
+	while (n < need)
+		n *= 2;
+	if (n > SIZE_MAX / elem)
+		return -1;
+	void **pv = v;
+	void *p = realloc(*pv, n * elem);
+	if (!p)
+		return -1;
+	*pv = p;
+	*cap = n;
+	return 0;
+}
 
 void tsv_init(tsv_reader *t, char *text, size_t len)
 {

@@ -122,15 +122,32 @@ char *bt_buf_detach(bt_buf *b, size_t *len)
 #include <sys/stat.h>
 #include "ballot/err.h"
 
+/* strerror in lowercase, as every other message is. */
+static const char *lower_error(int err, char *buf, size_t len)
+{
+	if (err == ENOENT || err == ENOTDIR)
+		return "no such file";
+	snprintf(buf, len, "%s", strerror(err));
+	if (buf[0] >= 'A' && buf[0] <= 'Z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
+}
+
 int bt_file_read(const char *path, const char *field, size_t max, bt_buf *out, bt_err *e)
 {
-	bt_buf_reset(out);
+	char eb[128];
+	/* The buffer takes the cap of this read, whatever it had before. */
+	bt_buf_release(out);
+	bt_buf_init(out, max ? max : 1);
 	struct stat pre;
-	if (stat(path, &pre) == 0 && !S_ISREG(pre.st_mode))
+	if (stat(path, &pre) != 0)
+		return bt_fail(e, BT_EINPUT, "%s: '%s': %s", field, path, lower_error(errno, eb, sizeof eb));
+	if (!S_ISREG(pre.st_mode)) /* a FIFO would block the open */
 		return bt_fail(e, BT_EINPUT, "%s: '%s' is not a regular file", field, path);
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return bt_fail(e, BT_EINPUT, "%s: cannot read '%s': %s", field, path, strerror(errno));
+		return bt_fail(e, BT_EINPUT, "%s: cannot read '%s': %s", field, path,
+			       lower_error(errno, eb, sizeof eb));
 	struct stat sb;
 	if (fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode)) {
 		fclose(f);
@@ -138,14 +155,14 @@ int bt_file_read(const char *path, const char *field, size_t max, bt_buf *out, b
 	}
 	if ((uint64_t)sb.st_size > max) {
 		fclose(f);
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is %lld bytes, over the limit of %zu", field,
+		return bt_fail(e, BT_EINPUT, "%s: '%s' is %lld bytes, over the limit of %zu bytes", field,
 			       path, (long long)sb.st_size, max);
 	}
 	char chunk[65536];
 	size_t n;
 	int rc = BT_OK;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (out->len + n > max) {
+		if (out->len + n > max) { /* it grew since fstat */
 			rc = bt_fail(e, BT_EINPUT, "%s: '%s' is over the limit of %zu bytes", field, path, max);
 			break;
 		}
@@ -155,7 +172,8 @@ int bt_file_read(const char *path, const char *field, size_t max, bt_buf *out, b
 		}
 	}
 	if (!rc && ferror(f))
-		rc = bt_fail(e, BT_EINPUT, "%s: error reading '%s': %s", field, path, strerror(errno));
+		rc = bt_fail(e, BT_EFAIL, "%s: error reading '%s': %s", field, path,
+			     lower_error(errno, eb, sizeof eb));
 	fclose(f);
 	if (rc)
 		bt_buf_release(out);

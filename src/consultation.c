@@ -58,6 +58,7 @@ static void load_row(sqlite3_stmt *st, bt_consultation *c)
 	c->closed_at = c->closed ? sqlite3_column_int64(st, 8) : 0;
 	c->custom_electorate = sqlite3_column_int(st, 9);
 	c->electorate = sqlite3_column_int(st, 10);
+	c->drafts = sqlite3_column_int(st, 11);
 }
 
 int consultation_load(bt_db *db, const char *circular, bt_consultation *out, bt_err *e)
@@ -309,8 +310,8 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' already exists", s->circular);
 		goto fail;
 	}
-	int64_t seq;
-	if ((rc = event_next_seq(db, &seq, e)))
+	event_slot ev;
+	if ((rc = event_reserve(db, actor, &ev, e)))
 		goto fail;
 	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATION_INSERT, e);
 	if (!st) {
@@ -327,7 +328,7 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 	sqlite3_bind_int64(st, 8, deadline);
 	sqlite3_bind_int(st, 9, s->electorate != NULL);
 	sqlite3_bind_int64(st, 10, now);
-	sqlite3_bind_int64(st, 11, seq);
+	sqlite3_bind_int64(st, 11, ev.seq);
 	if ((rc = db_exec_stmt(db, st, "saving the consultation", e)))
 		goto fail;
 	int64_t id = sqlite3_last_insert_rowid(db->h);
@@ -346,12 +347,8 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 	if (rc)
 		goto fail;
 	bt_buf p = BT_BUF_INIT;
-	int64_t got;
-	if (!(rc = consultation_payload(db, id, &p, e))) {
-		rc = event_append(db, "consultation", s->circular, actor, now, bt_buf_str(&p), &got, NULL, e);
-		if (!rc && got != seq)
-			rc = bt_fail(e, BT_EFAIL, "event number changed while recording");
-	}
+	if (!(rc = consultation_payload(db, id, &p, e)))
+		rc = event_write(db, &ev, "consultation", s->circular, now, bt_buf_str(&p), NULL, NULL, e);
 	bt_buf_release(&p);
 	if (rc)
 		goto fail;
@@ -366,7 +363,7 @@ fail:
 }
 
 int bt_consultation_close(bt_db *db, const char *circular, const char *actor,
-			  bt_time now, bt_err *e)
+			  bt_time now, bt_tally *frozen, bt_err *e)
 {
 	int rc = db_begin(db, e);
 	if (rc)
@@ -422,7 +419,6 @@ int bt_consultation_close(bt_db *db, const char *circular, const char *actor,
 		bt_buf_addc(&p, '}');
 	}
 	bt_buf_addc(&p, ']');
-	bt_tally_free(&tally);
 	if (!rc) {
 		sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATION_CLOSE, e);
 		if (!st)
@@ -435,10 +431,16 @@ int bt_consultation_close(bt_db *db, const char *circular, const char *actor,
 	}
 	if (!rc)
 		rc = p.failed ? bt_fail(e, BT_EFAIL, "out of memory")
-			      : event_append(db, "close", circular, actor, now, bt_buf_str(&p), NULL, NULL, e);
+			      : event_append(db, "close", circular, actor, now, bt_buf_str(&p), e);
 	bt_buf_release(&p);
-	if (rc || (rc = db_commit(db, e)))
+	if (rc || (rc = db_commit(db, e))) {
+		bt_tally_free(&tally);
 		goto fail;
+	}
+	if (frozen)
+		*frozen = tally;
+	else
+		bt_tally_free(&tally);
 	return BT_OK;
 fail:
 	db_rollback(db);

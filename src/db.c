@@ -181,31 +181,35 @@ static int configure(bt_db *db, int readonly, bt_err *e)
 	return db_exec(db, "PRAGMA synchronous=FULL", "configuring", e);
 }
 
+/* Brings the schema to SQL_SCHEMA_VERSION inside the caller's write
+ * transaction (so the version read cannot race another opener). */
+static int apply_migrations(bt_db *db, bt_err *e)
+{
+	char sql[64];
+	for (int v = bt_db_schema_version(db); v < SQL_SCHEMA_VERSION; v++)
+		if (db_exec(db, SQL_MIGRATIONS[v], "migrating the schema", e))
+			return BT_EFAIL;
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SQL_SCHEMA_VERSION);
+	if (db_exec(db, sql, "migrating the schema", e))
+		return BT_EFAIL;
+	snprintf(sql, sizeof sql, "PRAGMA application_id=%d", BT_APPLICATION_ID);
+	return db_exec(db, sql, "migrating the schema", e);
+}
+
 /* Applies pending migrations in one transaction. */
 static int migrate(bt_db *db, bt_err *e)
 {
-	int v = bt_db_schema_version(db);
-	if (v >= SQL_SCHEMA_VERSION)
+	if (bt_db_schema_version(db) >= SQL_SCHEMA_VERSION)
 		return BT_OK;
 	if (sqlite3_db_readonly(db->h, "main"))
 		return bt_fail(e, BT_EINPUT, "database %s needs an upgrade but is read-only", db->path);
 	if (db_begin(db, e))
 		return BT_EFAIL;
-	for (; v < SQL_SCHEMA_VERSION; v++) {
-		if (db_exec(db, SQL_MIGRATIONS[v], "migrating the schema", e))
-			goto fail;
+	if (apply_migrations(db, e) || db_commit(db, e)) {
+		db_rollback(db);
+		return BT_EFAIL;
 	}
-	char sql[64];
-	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SQL_SCHEMA_VERSION);
-	if (db_exec(db, sql, "migrating the schema", e))
-		goto fail;
-	snprintf(sql, sizeof sql, "PRAGMA application_id=%d", BT_APPLICATION_ID);
-	if (db_exec(db, sql, "migrating the schema", e) || db_commit(db, e))
-		goto fail;
 	return BT_OK;
-fail:
-	db_rollback(db);
-	return BT_EFAIL;
 }
 
 static int db_open_raw(const char *path, int flags, bt_db **out, bt_err *e)
@@ -339,15 +343,7 @@ int bt_db_init(const char *path, const char *members_tsv, size_t len,
 		goto out;
 	}
 	/* Schema, members and the first event commit together or not at all. */
-	char sql[64];
-	for (int v = 0; v < SQL_SCHEMA_VERSION; v++)
-		if ((rc = db_exec(db, SQL_MIGRATIONS[v], "creating the schema", e)))
-			goto fail;
-	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SQL_SCHEMA_VERSION);
-	if ((rc = db_exec(db, sql, "creating the schema", e)))
-		goto fail;
-	snprintf(sql, sizeof sql, "PRAGMA application_id=%d", BT_APPLICATION_ID);
-	if ((rc = db_exec(db, sql, "creating the schema", e)))
+	if ((rc = apply_migrations(db, e)))
 		goto fail;
 	bt_member_import_stats st;
 	char payload[128];
@@ -355,7 +351,7 @@ int bt_db_init(const char *path, const char *members_tsv, size_t len,
 		goto fail;
 	snprintf(payload, sizeof payload, "\"schema\":%d,\"members\":%d",
 		 SQL_SCHEMA_VERSION, st.added);
-	if ((rc = event_append(db, "init", NULL, actor, now, payload, NULL, NULL, e)) ||
+	if ((rc = event_append(db, "init", NULL, actor, now, payload, e)) ||
 	    (rc = db_commit(db, e)))
 		goto fail;
 	*created = 1;
@@ -426,7 +422,7 @@ int bt_setting_set(bt_db *db, const char *key, const char *value,
 	bt_json_kv_str(&p, "key", key, 1);
 	bt_json_kv_int(&p, "value", v, 0);
 	rc = p.failed ? bt_fail(e, BT_EFAIL, "out of memory")
-		      : event_append(db, "setting", NULL, actor, now, bt_buf_str(&p), NULL, NULL, e);
+		      : event_append(db, "setting", NULL, actor, now, bt_buf_str(&p), e);
 	bt_buf_release(&p);
 	if (rc || db_commit(db, e))
 		goto fail;

@@ -135,8 +135,8 @@ int bt_decide(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time n
 		rc = bt_fail(e, BT_EFAIL, "out of memory");
 		goto fail;
 	}
-	int64_t seq;
-	if ((rc = event_next_seq(db, &seq, e)))
+	event_slot ev;
+	if ((rc = event_reserve(db, actor, &ev, e)))
 		goto fail;
 	sqlite3_stmt *st = db_stmt(db, SQL_DECISION_INSERT, e);
 	if (!st) {
@@ -148,7 +148,7 @@ int bt_decide(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time n
 	db_bind_text(st, 3, bt_buf_str(&p));
 	sqlite3_bind_int64(st, 4, now);
 	db_bind_text(st, 5, actor);
-	sqlite3_bind_int64(st, 6, seq);
+	sqlite3_bind_int64(st, 6, ev.seq);
 	if ((rc = db_exec_stmt(db, st, "saving the decision", e)))
 		goto fail;
 	if (!(st = db_stmt(db, SQL_DRAFT_SET_STATE, e))) {
@@ -158,7 +158,7 @@ int bt_decide(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time n
 	sqlite3_bind_int64(st, 1, d.id);
 	db_bind_text(st, 2, kind);
 	if ((rc = db_exec_stmt(db, st, "updating the draft", e)) ||
-	    (rc = event_append(db, "decision", c.circular, actor, now, bt_buf_str(&p), NULL, NULL, e)) ||
+	    (rc = event_write(db, &ev, "decision", c.circular, now, bt_buf_str(&p), NULL, NULL, e)) ||
 	    (rc = db_commit(db, e)))
 		goto fail;
 	bt_buf_release(&p);

@@ -43,12 +43,18 @@ int bt_drafts_list(bt_db *db, const char *circular, bt_draft_list *out, bt_err *
 	int rc = consultation_load(db, circular, &c, e);
 	out->v = NULL;
 	out->n = 0;
-	if (rc)
-		return rc;
+	return rc ? rc : drafts_of(db, &c, out, e);
+}
+
+int drafts_of(bt_db *db, const bt_consultation *c, bt_draft_list *out, bt_err *e)
+{
+	int rc;
+	out->v = NULL;
+	out->n = 0;
 	sqlite3_stmt *st = db_stmt(db, SQL_DRAFTS_OF, e);
 	if (!st)
 		return BT_EFAIL;
-	sqlite3_bind_int64(st, 1, c.id);
+	sqlite3_bind_int64(st, 1, c->id);
 	size_t cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v))
@@ -73,7 +79,7 @@ int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec, bt_draft
 	int rc;
 	if (!rec) {
 		bt_draft_list l;
-		if ((rc = bt_drafts_list(db, c->circular, &l, e)))
+		if ((rc = drafts_of(db, c, &l, e)))
 			return rc;
 		if (l.n != 1) {
 			rc = l.n ? bt_fail(e, BT_EINPUT, "--draft: consultation '%s' has %zu drafts; say which",
@@ -185,8 +191,8 @@ int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time n
 		rc = bt_fail(e, BT_EINPUT, "--rec: consultation '%s' already has draft '%s'", c.circular, s->rec);
 		goto fail;
 	}
-	int64_t seq, got;
-	if ((rc = event_next_seq(db, &seq, e)))
+	event_slot ev;
+	if ((rc = event_reserve(db, actor, &ev, e)))
 		goto fail;
 	sqlite3_stmt *st = db_stmt(db, SQL_DRAFT_INSERT, e);
 	if (!st) {
@@ -202,15 +208,12 @@ int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time n
 	sqlite3_bind_int(st, 7, s->revised != 0);
 	db_bind_text(st, 8, s->text ? sha : NULL);
 	db_bind_text(st, 9, BT_STATE_IN_CONSULTATION);
-	sqlite3_bind_int64(st, 10, seq);
+	sqlite3_bind_int64(st, 10, ev.seq);
 	if ((rc = db_exec_stmt(db, st, "saving the draft", e)))
 		goto fail;
 	bt_buf p = BT_BUF_INIT;
-	if (!(rc = draft_payload(db, sqlite3_last_insert_rowid(db->h), &p, e))) {
-		rc = event_append(db, "draft", c.circular, actor, now, bt_buf_str(&p), &got, NULL, e);
-		if (!rc && got != seq)
-			rc = bt_fail(e, BT_EFAIL, "event number changed while recording");
-	}
+	if (!(rc = draft_payload(db, sqlite3_last_insert_rowid(db->h), &p, e)))
+		rc = event_write(db, &ev, "draft", c.circular, now, bt_buf_str(&p), NULL, NULL, e);
 	bt_buf_release(&p);
 	if (rc)
 		goto fail;

@@ -42,29 +42,24 @@ static int last_event(bt_db *db, int64_t *seq, char hash[65], bt_err *e)
 	return BT_OK;
 }
 
-int event_next_seq(bt_db *db, int64_t *seq, bt_err *e)
+int event_reserve(bt_db *db, const char *actor, event_slot *slot, bt_err *e)
 {
-	char hash[65];
-	int rc = last_event(db, seq, hash, e);
-	if (!rc)
-		(*seq)++;
-	return rc;
-}
-
-int event_append(bt_db *db, const char *kind, const char *circular,
-		 const char *actor, bt_time at, const char *payload,
-		 int64_t *seq_out, char hash_out[65], bt_err *e)
-{
-	int64_t seq;
-	char prev[65], hash[65];
 	if (!actor || !*actor || strlen(actor) > 200 || !bt_text_clean(actor, 0))
 		return bt_fail(e, BT_EINPUT, "BALLOT_ACTOR: the actor name is empty, too long, not UTF-8 or has control characters");
-	if (last_event(db, &seq, prev, e))
+	if (last_event(db, &slot->seq, slot->prev, e))
 		return BT_EFAIL;
-	seq++;
+	slot->seq++;
+	slot->actor = actor;
+	return BT_OK;
+}
+
+int event_write(bt_db *db, const event_slot *slot, const char *kind, const char *circular,
+		bt_time at, const char *payload, char hash_out[65], bt_buf *body_out, bt_err *e)
+{
+	char hash[65];
 	bt_buf body = BT_BUF_INIT, chained = BT_BUF_INIT;
-	event_render(&body, seq, at, actor, kind, circular, payload);
-	bt_buf_adds(&chained, prev);
+	event_render(&body, slot->seq, at, slot->actor, kind, circular, payload);
+	bt_buf_adds(&chained, slot->prev);
 	bt_buf_addc(&chained, '\n');
 	bt_buf_add(&chained, body.data, body.len);
 	if (body.failed || chained.failed) {
@@ -77,23 +72,32 @@ int event_append(bt_db *db, const char *kind, const char *circular,
 	int rc = BT_EFAIL;
 	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_INSERT, e);
 	if (st) {
-		sqlite3_bind_int64(st, 1, seq);
+		sqlite3_bind_int64(st, 1, slot->seq);
 		sqlite3_bind_int64(st, 2, at);
-		db_bind_text(st, 3, actor);
+		db_bind_text(st, 3, slot->actor);
 		db_bind_text(st, 4, kind);
 		db_bind_text(st, 5, circular);
 		sqlite3_bind_text(st, 6, body.data, (int)body.len, SQLITE_STATIC);
-		db_bind_text(st, 7, prev);
+		db_bind_text(st, 7, slot->prev);
 		db_bind_text(st, 8, hash);
 		rc = db_exec_stmt(db, st, "appending an event", e);
 		sqlite3_clear_bindings(st);
 	}
-	bt_buf_release(&body);
-	if (rc)
-		return rc;
-	if (seq_out)
-		*seq_out = seq;
-	if (hash_out)
+	if (!rc && hash_out)
 		memcpy(hash_out, hash, 65);
-	return BT_OK;
+	if (!rc && body_out) {
+		bt_buf_release(body_out);
+		*body_out = body;
+	} else {
+		bt_buf_release(&body);
+	}
+	return rc;
+}
+
+int event_append(bt_db *db, const char *kind, const char *circular,
+		 const char *actor, bt_time at, const char *payload, bt_err *e)
+{
+	event_slot slot;
+	int rc = event_reserve(db, actor, &slot, e);
+	return rc ? rc : event_write(db, &slot, kind, circular, at, payload, NULL, NULL, e);
 }

@@ -46,7 +46,7 @@ static int by_seq(const void *a, const void *b)
 static int judge_all(bt_db *db, const bt_consultation *c, id_status **out, size_t *nout, bt_err *e)
 {
 	bt_draft_list drafts;
-	int rc = bt_drafts_list(db, c->circular, &drafts, e);
+	int rc = drafts_of(db, c, &drafts, e);
 	*out = NULL;
 	*nout = 0;
 	if (rc)

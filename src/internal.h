@@ -59,15 +59,28 @@ int array_reserve(void *v, size_t *cap, size_t need, size_t elem);
 /* SHA-256 of data as 64 lowercase hex digits. */
 void sha256_hex(const void *data, size_t len, char out[65]);
 
-/* Appends an event inside the caller's transaction. payload is the inner
- * part of a JSON object (key:value pairs, no braces; may be ""). Fills seq
- * and hash (either may be NULL). */
-int event_append(bt_db *db, const char *kind, const char *circular,
-		 const char *actor, bt_time at, const char *payload,
-		 int64_t *seq, char hash[65], bt_err *e);
+/* The next event, reserved inside the caller's write transaction: its
+ * number (for the rows that record it) and the hash it chains to. */
+typedef struct event_slot {
+	int64_t seq;
+	char prev[65];
+	const char *actor;
+} event_slot;
 
-/* The event number the next event_append will use. */
-int event_next_seq(bt_db *db, int64_t *seq, bt_err *e);
+/* Reserves the next event for actor; BT_EINPUT when the actor name is
+ * empty, too long or unclean (before anything is written). */
+int event_reserve(bt_db *db, const char *actor, event_slot *slot, bt_err *e);
+
+/* Writes the reserved event. payload is the inner part of a JSON object
+ * (key:value pairs, no braces; may be ""). Fills hash and body (the
+ * canonical content) when not NULL. */
+int event_write(bt_db *db, const event_slot *slot, const char *kind,
+		const char *circular, bt_time at, const char *payload,
+		char hash[65], bt_buf *body, bt_err *e);
+
+/* event_reserve and event_write, for events that no row refers to. */
+int event_append(bt_db *db, const char *kind, const char *circular,
+		 const char *actor, bt_time at, const char *payload, bt_err *e);
 
 /* Renders the canonical body of an event into b. */
 int event_render(bt_buf *b, int64_t seq, bt_time at, const char *actor,
@@ -101,6 +114,10 @@ int tsv_next(tsv_reader *t, char **fields, int max);
 /* Consultation row by circular, inside or outside a transaction. */
 int consultation_load(bt_db *db, const char *circular, bt_consultation *out,
 		      bt_err *e);
+
+/* The drafts of consultation c, in the order added (bt_drafts_list without
+ * looking the consultation up again). */
+int drafts_of(bt_db *db, const bt_consultation *c, bt_draft_list *out, bt_err *e);
 
 /* Finds a draft of consultation c (rec NULL: the only one). */
 int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec,

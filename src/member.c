@@ -254,7 +254,7 @@ int bt_members_import(bt_db *db, const char *text, size_t len, const char *sourc
 	bt_json_kv_int(&p, "renamed", stats->renamed, 0);
 	bt_json_kv_int(&p, "unchanged", stats->unchanged, 0);
 	rc = p.failed ? bt_fail(e, BT_EFAIL, "out of memory")
-		      : event_append(db, "members-import", NULL, actor, now, bt_buf_str(&p), NULL, NULL, e);
+		      : event_append(db, "members-import", NULL, actor, now, bt_buf_str(&p), e);
 	bt_buf_release(&p);
 	if (rc || (rc = db_commit(db, e)))
 		goto fail;

@@ -188,8 +188,8 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 		return bt_fail(e, BT_EINPUT, "--member: %s has no reply on draft %s to withdraw as of %s",
 			       member, rec, t1);
 
-	int64_t seq;
-	if ((rc = event_next_seq(db, &seq, e)))
+	event_slot ev;
+	if ((rc = event_reserve(db, actor, &ev, e)))
 		return rc;
 	if (!(st = db_stmt(db, SQL_REPLY_INSERT, e)))
 		return BT_EFAIL;
@@ -202,7 +202,7 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	db_bind_text(st, 7, s->title && *s->title ? s->title : NULL);
 	sqlite3_bind_int64(st, 8, now);
 	db_bind_text(st, 9, actor);
-	sqlite3_bind_int64(st, 10, seq);
+	sqlite3_bind_int64(st, 10, ev.seq);
 	if ((rc = db_exec_stmt(db, st, "saving the reply", e)))
 		return rc;
 	int64_t reply_id = sqlite3_last_insert_rowid(db->h);
@@ -230,17 +230,14 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 		bt_buf_release(&p);
 		return rc;
 	}
-	int64_t got;
 	char hash[65];
-	rc = event_append(db, s->choice == BT_WITHDRAW ? "withdrawal" : "reply", c.circular, actor,
-			  now, bt_buf_str(&p), &got, hash, e);
-	if (!rc && got != seq)
-		rc = bt_fail(e, BT_EFAIL, "event number changed while recording (%lld, %lld)",
-			     (long long)seq, (long long)got);
+	bt_buf body = BT_BUF_INIT;
+	rc = event_write(db, &ev, s->choice == BT_WITHDRAW ? "withdrawal" : "reply", c.circular,
+			 now, bt_buf_str(&p), hash, &body, e);
 	if (!rc && out) {
 		memset(out, 0, sizeof *out);
 		out->reply_id = reply_id;
-		out->event_seq = seq;
+		out->event_seq = ev.seq;
 		memcpy(out->event_hash, hash, 65);
 		memcpy(out->member, member, 4);
 		snprintf(out->rec, sizeof out->rec, "%s", rec);
@@ -250,12 +247,10 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 		out->supersedes = !late && !outdated && s->choice != BT_WITHDRAW && ontime_in_force >= 0;
 		out->without_reasons = s->choice == BT_NOT_AUTHORIZE && s->n_attachments == 0;
 		out->outdated = outdated;
-		bt_buf body = BT_BUF_INIT;
-		event_render(&body, seq, now, actor, s->choice == BT_WITHDRAW ? "withdrawal" : "reply",
-			     c.circular, bt_buf_str(&p));
+		out->deadline = c.deadline;
 		sha256_hex(bt_buf_str(&body), body.len, out->sha256);
-		bt_buf_release(&body);
 	}
+	bt_buf_release(&body);
 	bt_buf_release(&p);
 	return rc;
 }
@@ -292,9 +287,8 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 		    bt_time now, bt_import_stats *stats, bt_err *e)
 {
 	static const char *const cols[] = { "member", "draft", "choice", "received", "channel", "attachment" };
-	bt_buf text = BT_BUF_INIT, att;
+	bt_buf text = BT_BUF_INIT, att = BT_BUF_INIT;
 	int64_t max = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
-	bt_buf_init(&att, (size_t)max);
 	int rc = bt_file_read(path, "import", 64 * 1024 * 1024, &text, e);
 	memset(stats, 0, sizeof *stats);
 	if (rc)

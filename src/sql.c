@@ -119,7 +119,8 @@ const char SQL_MEMBERS_COUNT[] = "SELECT count(*) FROM members";
 const char SQL_CONSULTATION_GET[] =
 	"SELECT c.id, c.circular, c.grp, c.rule, c.date, c.meeting_start,"
 	" c.meeting_end, c.deadline, c.closed_at, c.custom_electorate,"
-	" (SELECT count(*) FROM electorate e WHERE e.consultation_id = c.id)"
+	" (SELECT count(*) FROM electorate e WHERE e.consultation_id = c.id),"
+	" (SELECT count(*) FROM drafts d WHERE d.consultation_id = c.id)"
 	" FROM consultations c WHERE c.circular = ?1";
 const char SQL_CONSULTATION_INSERT[] =
 	"INSERT INTO consultations(circular, grp, rule, rule_edition, date,"
@@ -130,7 +131,8 @@ const char SQL_CONSULTATION_CLOSE[] =
 const char SQL_CONSULTATIONS_LIST[] =
 	"SELECT c.id, c.circular, c.grp, c.rule, c.date, c.meeting_start,"
 	" c.meeting_end, c.deadline, c.closed_at, c.custom_electorate,"
-	" (SELECT count(*) FROM electorate e WHERE e.consultation_id = c.id)"
+	" (SELECT count(*) FROM electorate e WHERE e.consultation_id = c.id),"
+	" (SELECT count(*) FROM drafts d WHERE d.consultation_id = c.id)"
 	" FROM consultations c WHERE ?1 = 0 OR c.grp = ?1 ORDER BY c.deadline, c.circular";
 const char SQL_ELECTORATE_ADD[] =
 	"INSERT OR IGNORE INTO electorate(consultation_id, member) VALUES(?1, ?2)";

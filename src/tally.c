@@ -5,6 +5,8 @@
 
 void bt_tally_free(bt_tally *t)
 {
+	for (size_t i = 0; i < t->n; i++)
+		free(t->drafts[i].title);
 	free(t->drafts);
 	t->drafts = NULL;
 	t->n = 0;
@@ -71,7 +73,7 @@ static int tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tall
 	t->closed = c.closed;
 	t->electorate = c.electorate;
 	bt_draft_list drafts;
-	if ((rc = bt_drafts_list(db, circular, &drafts, e)))
+	if ((rc = drafts_of(db, &c, &drafts, e)))
 		return rc;
 	if (drafts.n && !(t->drafts = calloc(drafts.n, sizeof *t->drafts))) {
 		bt_draft_list_free(&drafts);
@@ -81,6 +83,8 @@ static int tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tall
 		bt_draft_tally *d = &t->drafts[t->n++];
 		d->draft_id = drafts.v[i].id;
 		snprintf(d->rec, sizeof d->rec, "%s", drafts.v[i].rec);
+		d->title = drafts.v[i].title;
+		drafts.v[i].title = NULL;
 		count_row *rows;
 		size_t n;
 		if ((rc = count_load(db, d->draft_id, &rows, &n, e)))
@@ -122,7 +126,7 @@ static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time
 			return rc;
 		bt_draft_clear(&d);
 	}
-	if ((rc = bt_electorate_list(db, circular, &el, e)) || (rc = bt_drafts_list(db, circular, &drafts, e)))
+	if ((rc = bt_electorate_list(db, circular, &el, e)) || (rc = drafts_of(db, &c, &drafts, e)))
 		goto out;
 	if (el.n && !(out->v = calloc(el.n, sizeof *out->v))) {
 		rc = bt_fail(e, BT_EFAIL, "out of memory");

@@ -47,9 +47,11 @@ void bt_buf_release(bt_buf *b);
  * Returns an empty heap string for an empty buffer, NULL only on OOM. */
 char *bt_buf_detach(bt_buf *b, size_t *len);
 
-/* Reads the whole file at path into out (replacing its contents). Refuses
- * with BT_EINPUT naming field and path a missing or unreadable file, a
- * directory, and a file larger than max bytes (checked before reading). */
+/* Reads the whole file at path into out (replacing its contents; out's cap
+ * becomes max). Refuses with BT_EINPUT naming field and path a missing or
+ * unreadable file, anything but a regular file (a FIFO is never opened), and
+ * a file larger than max bytes (checked before reading). A read error is
+ * BT_EFAIL. */
 struct bt_err;
 int bt_file_read(const char *path, const char *field, size_t max, bt_buf *out,
 		 struct bt_err *e);

@@ -33,6 +33,7 @@ typedef struct bt_consultation {
 	bt_time closed_at;
 	int electorate;      /* number of members in the electorate */
 	int custom_electorate; /* 1 when given by a file */
+	int drafts;          /* number of drafts */
 } bt_consultation;
 
 /* The default deadline: 23:59:00 UTC of the working day (Mon-Fri) that leaves
@@ -71,10 +72,14 @@ void bt_consultation_list_free(bt_consultation_list *l);
 int bt_electorate_list(bt_db *db, const char *circular, bt_member_list *out,
 		       bt_err *e);
 
+struct bt_tally;
+
 /* Closes the consultation after its deadline (now > deadline): freezes each
  * draft's outcome, moving it to ready-for-approval or not-ready. Before the
- * deadline, or when already closed, BT_EINPUT saying so (with the deadline). */
+ * deadline, or when already closed, BT_EINPUT saying so (with the deadline).
+ * frozen (may be NULL) receives the tally the outcomes were frozen from
+ * (bt_tally_free it). */
 int bt_consultation_close(bt_db *db, const char *circular, const char *actor,
-			  bt_time now, bt_err *e);
+			  bt_time now, struct bt_tally *frozen, bt_err *e);
 
 #endif

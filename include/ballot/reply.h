@@ -59,6 +59,7 @@ typedef struct bt_reply_result {
 	char rec[BT_ID_MAX + 1];
 	bt_choice choice;
 	bt_time received;
+	bt_time deadline;   /* the consultation's deadline */
 	int late;           /* received after the deadline: recorded, not counted */
 	int supersedes;     /* replaces an earlier on-time reply of this member */
 	int outdated;       /* dated before a reply or withdrawal already on

@@ -14,6 +14,7 @@
 typedef struct bt_draft_tally {
 	int64_t draft_id;
 	char rec[BT_ID_MAX + 1];
+	char *title;                 /* the draft's title (owned; bt_tally_free frees it) */
 	int replies;                 /* counted replies */
 	int support;                 /* authorize + authorize_with_comments */
 	int authorize, authorize_with_comments, not_authorize;

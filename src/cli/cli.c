@@ -4,14 +4,12 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define OPT_DB 3      /* getopt value of --db */
@@ -234,67 +232,11 @@ bad:
 int cli_read_file(const char *opt, const char *path, int64_t max,
 		  int allow_empty, bt_buf *out, bt_err *e)
 {
-	struct stat st;
-	char eb[128];
-	char chunk[65536];
-	int fd = -1;
-	int64_t total = 0;
-	int rc = BT_OK;
-
-	bt_buf_release(out);
-	if (stat(path, &st) != 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return bt_fail(e, BT_EINPUT, "%s: '%s': no such file",
-				       opt, path);
-		return bt_fail(e, BT_EINPUT, "%s: '%s': %s", opt, path,
-			       cli_strerror(errno, eb, sizeof eb));
-	}
-	if (!S_ISREG(st.st_mode))
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is not a regular file",
-			       opt, path);
-	if ((int64_t)st.st_size > max)
-		return bt_fail(e, BT_EINPUT,
-			       "%s: '%s' is %" PRId64 " bytes, over the limit of %"
-			       PRId64 " bytes", opt, path, (int64_t)st.st_size,
-			       max);
-	if (st.st_size == 0 && !allow_empty)
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is empty", opt, path);
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return bt_fail(e, BT_EINPUT, "%s: '%s': cannot read: %s", opt,
-			       path, cli_strerror(errno, eb, sizeof eb));
-	bt_buf_init(out, max > 0 ? (size_t)max : 1);
-	for (;;) {
-		ssize_t got = read(fd, chunk, sizeof chunk);
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = bt_fail(e, errno == EISDIR ? BT_EINPUT : BT_EFAIL,
-				     "%s: '%s': read error: %s", opt, path,
-				     cli_strerror(errno, eb, sizeof eb));
-			break;
-		}
-		if (got == 0)
-			break;
-		total += got;
-		if (total > max) { /* the file grew since stat */
-			rc = bt_fail(e, BT_EINPUT,
-				     "%s: '%s' is over the limit of %" PRId64
-				     " bytes", opt, path, max);
-			break;
-		}
-		if (bt_buf_add(out, chunk, (size_t)got) != 0) {
-			rc = bt_fail(e, BT_EFAIL, "%s: '%s': out of memory",
-				     opt, path);
-			break;
-		}
-	}
-	close(fd);
-	if (rc == BT_OK && total == 0 && !allow_empty)
-		rc = bt_fail(e, BT_EINPUT, "%s: '%s' is empty", opt, path);
-	if (rc != BT_OK)
+	int rc = bt_file_read(path, opt, max > 0 ? (size_t)max : 1, out, e);
+	if (rc == BT_OK && out->len == 0 && !allow_empty) {
 		bt_buf_release(out);
+		rc = bt_fail(e, BT_EINPUT, "%s: '%s' is empty", opt, path);
+	}
 	return rc;
 }
 
@@ -411,6 +353,31 @@ void cli_print_error(const char *msg)
 			fputc(*p, stderr);
 	}
 	fputc('\n', stderr);
+}
+
+void cli_print_recorded(const bt_reply_result *r)
+{
+	char rt[BT_TIME_LEN], dl[BT_TIME_LEN];
+	int withdrawal = r->choice == BT_WITHDRAW;
+
+	bt_time_format(r->received, rt);
+	bt_time_format(r->deadline, dl);
+	printf("recorded %s %" PRId64 ": %s %s %s received %s (event %" PRId64 " %s)\n",
+	       withdrawal ? "withdrawal" : "reply", r->reply_id, r->member, r->rec,
+	       bt_choice_name(r->choice), rt, r->event_seq, r->event_hash);
+	if (r->late && withdrawal)
+		cli_warn("late: withdrawal received %s, after the deadline %s; recorded, not counted (the on-time reply still counts)",
+			 rt, dl);
+	else if (r->late)
+		cli_warn("late: received %s, after the deadline %s; recorded, not counted", rt, dl);
+	if (r->without_reasons)
+		cli_warn("%s does not authorize %s without reasons attached (--reasons); recorded and flagged",
+			 r->member, r->rec);
+	if (r->supersedes)
+		cli_warn("supersedes the earlier reply of %s on %s", r->member, r->rec);
+	if (r->outdated)
+		cli_warn("%s already has a later-dated reply or withdrawal on %s; this one is recorded but the later one stands",
+			 r->member, r->rec);
 }
 
 int cli_json_attachments(bt_buf *b, const bt_history_item *it)

@@ -86,11 +86,8 @@ int cli_require(const cli_opt *o, bt_err *e);
 int cli_parse_int(const char *opt, const char *s, long long min, long long max,
 		  long long *out, bt_err *e);
 
-/* Reads the whole regular file at path into out (replacing its contents),
- * refusing without reading it a file larger than max bytes (checked with
- * stat first, and again while reading). An empty file is refused unless
- * allow_empty. Messages name opt and path. Missing, unreadable, not a
- * regular file, empty or too large is BT_EINPUT; a read error BT_EFAIL. */
+/* bt_file_read (messages naming opt), refusing an empty file unless
+ * allow_empty. */
 int cli_read_file(const char *opt, const char *path, int64_t max,
 		  int allow_empty, bt_buf *out, bt_err *e);
 
@@ -124,13 +121,18 @@ int cli_json_str_or_null(bt_buf *b, const char *s);
 /* Appends "key":"<time>" / "key":"<date>" (null for BT_DATE_NONE). */
 int cli_json_kv_time(bt_buf *b, const char *key, bt_time t, int first);
 
-/* Appends the attachments of a history item as a JSON list of
- * {name, sha256, size, role}. */
 /* Prints "ballot: MSG" on stderr as one line: control characters in the
  * message (from values the user gave) are shown as \n, \t or \xNN. */
 void cli_print_error(const char *msg);
 
+/* Appends the attachments of a history item as a JSON list of
+ * {name, sha256, size, role}. */
 int cli_json_attachments(bt_buf *b, const bt_history_item *it);
+
+/* Prints the acknowledgement of a recorded reply or withdrawal
+ * ("recorded reply N: CODE REC CHOICE received T (event SEQ HASH)") and its
+ * warnings (late, without reasons, supersedes, outdated). */
+void cli_print_recorded(const bt_reply_result *r);
 
 /* Parses the time option o (when given) into *t and sets *has; BT_EINPUT
  * naming the option otherwise. */

@@ -17,7 +17,6 @@ int cmd_close(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT_END };
 	bt_draft_list dl = { NULL, 0 };
-	bt_consultation c;
 	bt_tally t;
 	cli_table tab;
 	char dls[BT_TIME_LEN];
@@ -35,17 +34,14 @@ int cmd_close(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK)
 		rc = cli_now(ctx, &now, e);
 	if (rc == BT_OK)
-		rc = bt_consultation_close(db, opts[0].val, cli_actor(ctx), now, e);
-	if (rc == BT_OK)
-		rc = bt_consultation_get(db, opts[0].val, &c, e);
+		rc = bt_consultation_close(db, opts[0].val, cli_actor(ctx), now, &t, e);
+	/* the states the engine moved the drafts to */
 	if (rc == BT_OK)
 		rc = bt_drafts_list(db, opts[0].val, &dl, e);
-	if (rc == BT_OK)
-		rc = bt_tally_compute(db, opts[0].val, now, &t, e);
 	if (rc != BT_OK)
 		goto out;
-	bt_time_format(c.deadline, dls);
-	printf("closed circular %s (deadline %s)\n", c.circular, dls);
+	bt_time_format(t.deadline, dls);
+	printf("closed circular %s (deadline %s)\n", t.circular, dls);
 	cli_table_init(&tab, 4);
 	cli_table_add(&tab, (const char *const[]){ "REC", "SUPPORT", "OUTCOME",
 						   "STATE" });

@@ -72,21 +72,6 @@ static void print_consultation(const bt_consultation *c)
 		       c->electorate, date);
 }
 
-static int rule_names(char *out, size_t len)
-{
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (const bt_rule *r = bt_rules_all(); r && r->name; r++) {
-		int n = snprintf(out + used, len - used, "%s%s",
-				 used ? ", " : "", r->name);
-		if (n < 0 || (size_t)n >= len - used)
-			break;
-		used += (size_t)n;
-	}
-	return 0;
-}
-
 static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_GROUP, O_MSTART, O_MEND, O_DATE, O_DEADLINE,
@@ -132,15 +117,7 @@ static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	}
 	if (rc != BT_OK)
 		return rc;
-	if (opts[O_RULE].count) {
-		if (!bt_rule_find(opts[O_RULE].val)) {
-			char names[128];
-			rule_names(names, sizeof names);
-			return bt_fail(e, BT_EINPUT, "--rule: '%s' is not one of %s",
-				       opts[O_RULE].val, names);
-		}
-		spec.rule = opts[O_RULE].val;
-	}
+	spec.rule = opts[O_RULE].val;
 	rc = cli_now(ctx, &now, e);
 	if (rc != BT_OK)
 		return rc;
@@ -200,15 +177,11 @@ static int consultation_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	cli_table_add(&t, (const char *const[]){ "CIRCULAR", "SG", "RULE", "DATE",
 						 "DEADLINE", "MEETING", "STATE",
 						 "ELECTORATE", "DRAFTS" });
-	for (size_t i = 0; i < cl.n && rc == BT_OK; i++) {
+	for (size_t i = 0; i < cl.n; i++) {
 		const bt_consultation *c = &cl.v[i];
-		bt_draft_list dl = { NULL, 0 };
 		char sg[16], date[BT_DATE_LEN], dls[BT_TIME_LEN], el[16];
 		char ms[BT_DATE_LEN], me[BT_DATE_LEN], meeting[32], nd[24];
 
-		rc = bt_drafts_list(db, c->circular, &dl, e);
-		if (rc != BT_OK)
-			break;
 		snprintf(sg, sizeof sg, "%d", c->group);
 		bt_date_format(c->date, date);
 		bt_time_format(c->deadline, dls);
@@ -216,14 +189,12 @@ static int consultation_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		bt_date_format(c->meeting_end, me);
 		snprintf(meeting, sizeof meeting, "%s..%s", ms, me);
 		snprintf(el, sizeof el, "%d", c->electorate);
-		snprintf(nd, sizeof nd, "%zu", dl.n);
-		bt_draft_list_free(&dl);
+		snprintf(nd, sizeof nd, "%d", c->drafts);
 		cli_table_add(&t, (const char *const[]){
 			c->circular, sg, c->rule, date, dls, meeting,
 			c->closed ? "closed" : "open", el, nd });
 	}
-	if (rc == BT_OK)
-		rc = cli_table_print(&t, "lrlllllrr", stdout, e);
+	rc = cli_table_print(&t, "lrlllllrr", stdout, e);
 	cli_table_release(&t);
 out:
 	bt_consultation_list_free(&cl);

@@ -87,7 +87,6 @@ static int draft_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT_END };
 	bt_draft_list dl = { NULL, 0 };
-	bt_consultation c;
 	cli_table t;
 	bt_db *db;
 	int rc;
@@ -99,13 +98,11 @@ static int draft_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	rc = cli_open_db(ctx, 0, &db, e);
 	if (rc == BT_OK)
-		rc = bt_consultation_get(db, opts[0].val, &c, e);
-	if (rc == BT_OK)
 		rc = bt_drafts_list(db, opts[0].val, &dl, e);
 	if (rc != BT_OK)
 		goto out;
 	if (dl.n == 0) {
-		printf("circular %s has no drafts\n", c.circular);
+		printf("circular %s has no drafts\n", opts[0].val);
 		goto out;
 	}
 	cli_table_init(&t, 6);

@@ -121,8 +121,6 @@ int cmd_history(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			   CLI_OPT("member", CLI_ARG), CLI_OPT("json", CLI_FLAG),
 			   CLI_OPT_END };
 	bt_history h = { NULL, 0 };
-	bt_consultation c;
-	char code[4] = "";
 	bt_db *db;
 	int rc;
 
@@ -133,14 +131,10 @@ int cmd_history(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	rc = cli_open_db(ctx, 0, &db, e);
 	if (rc == BT_OK)
-		rc = bt_consultation_get(db, opts[O_CIRCULAR].val, &c, e);
-	if (rc == BT_OK && opts[O_MEMBER].count)
-		rc = bt_member_resolve(db, "--member", opts[O_MEMBER].val, code, e);
-	if (rc == BT_OK)
-		rc = bt_history_get(db, c.circular, code[0] ? code : NULL, &h, e);
+		rc = bt_history_get(db, opts[O_CIRCULAR].val, opts[O_MEMBER].val, &h, e);
 	if (rc == BT_OK)
 		rc = opts[O_JSON].count ? history_json(&h, e)
-					: history_text(c.circular, &h, e);
+					: history_text(opts[O_CIRCULAR].val, &h, e);
 	bt_history_free(&h);
 	return rc;
 }

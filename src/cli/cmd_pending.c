@@ -95,7 +95,6 @@ int cmd_pending(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			   CLI_OPT("draft", CLI_ARG), CLI_OPT("json", CLI_FLAG),
 			   CLI_OPT_END };
 	bt_pending_list p = { NULL, 0 };
-	bt_draft_list dl = { NULL, 0 };
 	bt_consultation c;
 	bt_draft d;
 	const char *rec = NULL;
@@ -120,14 +119,11 @@ int cmd_pending(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rec = d.rec;
 	}
 	if (rc == BT_OK)
-		rc = bt_drafts_list(db, c.circular, &dl, e);
-	if (rc == BT_OK)
 		rc = bt_pending_get(db, c.circular, rec, now, &p, e);
 	if (rc == BT_OK)
 		rc = opts[O_JSON].count ? pending_json(&p, e)
-					: pending_text(&c, now, &p, rec, dl.n, e);
+					: pending_text(&c, now, &p, rec, (size_t)c.drafts, e);
 	bt_pending_list_free(&p);
-	bt_draft_list_free(&dl);
 	bt_draft_clear(&d);
 	return rc;
 }

@@ -2,11 +2,9 @@
  * with its attachments; `ballot reply import`: many replies from a TSV. */
 #include "cli.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char USAGE[] =
 	"usage: ballot reply --circular ID --member CODE [--draft REC]\n"
@@ -72,11 +70,9 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	};
 	bt_reply_spec spec;
 	bt_reply_result res;
-	bt_consultation c;
 	bt_buf *bufs = NULL;
 	bt_attachment_in *atts = NULL;
 	size_t natt = 0, want;
-	char rt[BT_TIME_LEN], dl[BT_TIME_LEN];
 	bt_time now;
 	bt_db *db;
 	int rc;
@@ -117,8 +113,6 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	rc = cli_open_db(ctx, 1, &db, e);
 	if (rc == BT_OK)
 		rc = cli_now(ctx, &now, e);
-	if (rc == BT_OK)
-		rc = bt_consultation_get(db, spec.circular, &c, e);
 	if (rc != BT_OK)
 		return rc;
 
@@ -146,25 +140,8 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	spec.n_attachments = natt;
 
 	rc = bt_reply_record(db, &spec, cli_actor(ctx), now, &res, e);
-	if (rc != BT_OK)
-		goto out;
-	bt_time_format(res.received, rt);
-	bt_time_format(c.deadline, dl);
-	printf("recorded reply %" PRId64 ": %s %s %s received %s (event %" PRId64
-	       " %s)\n", res.reply_id, res.member, res.rec,
-	       bt_choice_name(res.choice), rt, res.event_seq, res.event_hash);
-	if (res.late)
-		cli_warn("late: received %s, after the deadline %s; recorded, not counted",
-			 rt, dl);
-	if (res.without_reasons)
-		cli_warn("%s does not authorize %s without reasons attached (--reasons); recorded and flagged",
-			 res.member, res.rec);
-	if (res.supersedes)
-		cli_warn("supersedes the earlier reply of %s on %s", res.member,
-			 res.rec);
-	if (res.outdated)
-		cli_warn("%s already has a later-dated reply or withdrawal on %s; this one is recorded but the later one stands",
-			 res.member, res.rec);
+	if (rc == BT_OK)
+		cli_print_recorded(&res);
 out:
 	if (bufs)
 		for (size_t i = 0; i < want; i++)
@@ -177,8 +154,6 @@ out:
 static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT_END };
-	struct stat st;
-	char eb[128];
 	bt_import_stats stats;
 	bt_time now;
 	bt_db *db;
@@ -191,15 +166,6 @@ static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	if (ctx->npos < 1)
 		return bt_fail(e, BT_EINPUT, "reply import: FILE is required");
-	if (stat(ctx->pos[0], &st) != 0)
-		return bt_fail(e, BT_EINPUT, "reply import: '%s': %s",
-			       ctx->pos[0],
-			       errno == ENOENT ? "no such file"
-					       : cli_strerror(errno, eb, sizeof eb));
-	if (!S_ISREG(st.st_mode))
-		return bt_fail(e, BT_EINPUT,
-			       "reply import: '%s' is not a regular file",
-			       ctx->pos[0]);
 	rc = cli_open_db(ctx, 1, &db, e);
 	if (rc == BT_OK)
 		rc = cli_now(ctx, &now, e);

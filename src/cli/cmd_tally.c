@@ -15,16 +15,7 @@ static const char USAGE[] =
 	"how many more supporting replies it needs and how many opposing ones\n"
 	"would block it. --as-of defaults to now.\n";
 
-/* The title of the draft with id draft_id, or NULL. */
-static const char *draft_title(const bt_draft_list *dl, int64_t id)
-{
-	for (size_t i = 0; i < dl->n; i++)
-		if (dl->v[i].id == id)
-			return dl->v[i].title;
-	return NULL;
-}
-
-static int tally_json(const bt_tally *t, const bt_draft_list *dl, bt_err *e)
+static int tally_json(const bt_tally *t, bt_err *e)
 {
 	bt_buf b = BT_BUF_INIT;
 	int rc;
@@ -74,7 +65,7 @@ static int tally_json(const bt_tally *t, const bt_draft_list *dl, bt_err *e)
 		else
 			bt_json_kv_int(&b, "opposition_to_block",
 				       d->opposition_to_block, 0);
-		bt_json_kv_str(&b, "title", draft_title(dl, d->draft_id), 0);
+		bt_json_kv_str(&b, "title", d->title, 0);
 		bt_buf_addc(&b, '}');
 	}
 	bt_buf_addc(&b, ']');
@@ -170,7 +161,7 @@ static void tally_draft_text(const bt_tally *t, const bt_draft_tally *d,
 		     d->outstanding);
 }
 
-static void tally_text(const bt_tally *t, const bt_draft_list *dl)
+static void tally_text(const bt_tally *t)
 {
 	const bt_rule *r = bt_rule_find(t->rule);
 	char dl_s[BT_TIME_LEN], as_of[BT_TIME_LEN];
@@ -178,7 +169,7 @@ static void tally_text(const bt_tally *t, const bt_draft_list *dl)
 	bt_time_format(t->deadline, dl_s);
 	bt_time_format(t->as_of, as_of);
 	printf("circular %s: rule %s (%s), deadline %s\n", t->circular, t->rule,
-	       t->clause ? t->clause : (r ? r->clause : "?"), dl_s);
+	       t->clause, dl_s);
 	printf("as of %s: %s%s; electorate %d Member States\n", as_of,
 	       t->final ? "after the deadline, final"
 			: "before the deadline, open",
@@ -186,8 +177,7 @@ static void tally_text(const bt_tally *t, const bt_draft_list *dl)
 	if (t->n == 0)
 		printf("\nno drafts\n");
 	for (size_t i = 0; i < t->n; i++)
-		tally_draft_text(t, &t->drafts[i],
-				 draft_title(dl, t->drafts[i].draft_id), r);
+		tally_draft_text(t, &t->drafts[i], t->drafts[i].title, r);
 }
 
 /* `ballot tally --circular ID [--as-of TIME] [--json]`. */
@@ -197,7 +187,6 @@ int cmd_tally(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG),
 			   CLI_OPT("as-of", CLI_ARG), CLI_OPT("json", CLI_FLAG),
 			   CLI_OPT_END };
-	bt_draft_list dl = { NULL, 0 };
 	bt_tally t;
 	bt_time as_of;
 	bt_db *db;
@@ -218,15 +207,12 @@ int cmd_tally(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	rc = cli_open_db(ctx, 0, &db, e);
 	if (rc == BT_OK)
 		rc = bt_tally_compute(db, opts[O_CIRCULAR].val, as_of, &t, e);
-	if (rc == BT_OK)
-		rc = bt_drafts_list(db, opts[O_CIRCULAR].val, &dl, e);
 	if (rc == BT_OK) {
 		if (opts[O_JSON].count)
-			rc = tally_json(&t, &dl, e);
+			rc = tally_json(&t, e);
 		else
-			tally_text(&t, &dl);
+			tally_text(&t);
 	}
 	bt_tally_free(&t);
-	bt_draft_list_free(&dl);
 	return rc;
 }

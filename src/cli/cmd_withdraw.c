@@ -23,8 +23,6 @@ int cmd_withdraw(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	};
 	bt_reply_spec spec;
 	bt_reply_result res;
-	bt_consultation c;
-	char rt[BT_TIME_LEN], dl[BT_TIME_LEN];
 	bt_time now;
 	bt_db *db;
 	int rc;
@@ -50,18 +48,8 @@ int cmd_withdraw(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK)
 		rc = cli_now(ctx, &now, e);
 	if (rc == BT_OK)
-		rc = bt_consultation_get(db, spec.circular, &c, e);
-	if (rc == BT_OK)
 		rc = bt_reply_record(db, &spec, cli_actor(ctx), now, &res, e);
-	if (rc != BT_OK)
-		return rc;
-	bt_time_format(res.received, rt);
-	bt_time_format(c.deadline, dl);
-	printf("recorded withdrawal %" PRId64 ": %s %s %s received %s (event %"
-	       PRId64 " %s)\n", res.reply_id, res.member, res.rec,
-	       bt_choice_name(res.choice), rt, res.event_seq, res.event_hash);
-	if (res.late)
-		cli_warn("late: withdrawal received %s, after the deadline %s; recorded, not counted (the on-time reply still counts)",
-			 rt, dl);
-	return BT_OK;
+	if (rc == BT_OK)
+		cli_print_recorded(&res);
+	return rc;
 }

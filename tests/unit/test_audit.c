@@ -143,7 +143,7 @@ static void flipped_frozen_outcome_is_named(void **state)
 	fx *f = *state;
 	setup_history(f);
 	/* CHE against, FRA for: 50 %, so not-ready; pretend it passed. */
-	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00Z"), &f->e), BT_OK);
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00Z"), NULL, &f->e), BT_OK);
 	tamper(f, "UPDATE drafts SET state = 'ready-for-approval', outcome = 'proceed'");
 	char p[256];
 	assert_int_equal(first_bad(f, p, sizeof p), 6);

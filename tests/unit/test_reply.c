@@ -77,10 +77,10 @@ static void close_and_decide(void **state)
 	fx *f = *state;
 	fx_circular(f, "205", NULL, NULL);
 	fx_reply(f, "205", "CHE", BT_AUTHORIZE, "2020-02-01T10:00Z", 0);
-	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-21T23:59:00Z"), &f->e), BT_EINPUT);
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-21T23:59:00Z"), NULL, &f->e), BT_EINPUT);
 	assert_non_null(strstr(f->e.msg, "2020-02-21T23:59:00Z"));
-	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00:00Z"), &f->e), BT_OK);
-	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T09:00:00Z"), &f->e), BT_EINPUT);
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00:00Z"), NULL, &f->e), BT_OK);
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T09:00:00Z"), NULL, &f->e), BT_EINPUT);
 	bt_draft d;
 	assert_int_equal(bt_draft_find(f->db, "205", NULL, &d, &f->e), BT_OK);
 	assert_string_equal(d.state, BT_STATE_READY);
@@ -231,7 +231,7 @@ static void review_findings_stay_fixed(void **state)
 	assert_int_equal(bt_time_parse("9999-12-31T23:30:00-02:00", "t", &x, &f->e), BT_EINPUT);
 	/* Decisions: not before the meeting; after more time, only the members
 	 * that asked may oppose, and only within four weeks (§9.5.5). */
-	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00Z"), &f->e), BT_OK);
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00Z"), NULL, &f->e), BT_OK);
 	const char *che[] = { "CHE" }, *fra[] = { "FRA" };
 	bt_decision_spec dec = { .circular = "205", .kind = BT_DECISION_MORE_TIME, .codes = che, .n_codes = 1 };
 	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-02-23T10:00Z"), &f->e), BT_EINPUT);

@@ -144,4 +144,12 @@ refused 'bad id!' create 'bad id!' --date 2019-12-02
 expect_exit 2 ballot consultation create --circular 311 --meeting-start 2020-03-04 --meeting-end 2020-03-13 --date 2019-12-02
 like "$ERR" 'group' "a missing --group is named"
 
+# consultation list: every consultation by deadline, with its state, electorate and draft count
+expect_exit 0 ballot consultation list
+like "$OUT" '^205 +11 +tap +2019-12-02 +2020-02-21T23:59:00Z +2020-03-04\.\.2020-03-13 +open +193 +1$' "consultation list: 205 with one draft"
+n=$(printf '%s\n' "$OUT" | awk 'NR > 1' | wc -l | tr -d ' ')
+is "$n" "$(sqlite3 "$BALLOT_DB" 'SELECT count(*) FROM consultations')" "... one line per consultation"
+expect_exit 0 ballot consultation list --group 3
+unlike "$OUT" '^205 ' "consultation list --group 3 leaves out SG11"
+
 done_testing

@@ -29,6 +29,19 @@ unlike "$OUT" "$sum" "a draft without --text shows no hash of another text"
 expect_exit 0 ballot status --json
 is "$(jcol . rec | tr '\n' ' ')" "Q.5051 Q.3960 " "drafts are listed in the order they were added"
 
+# draft list and consultation show: the drafts, in order, with their hash prefix
+expect_exit 0 ballot draft list --circular 205
+like "$OUT" "^Q\.5051 +Q\.FW_CSM +in-consultation +pending +${sum:0:12} +Framework" "draft list: Q.5051 with its former name and text hash"
+like "$OUT" '^Q\.3960 +- +in-consultation +pending +- +Revised draft' "draft list: Q.3960 with no text"
+is "$(printf '%s\n' "$OUT" | awk 'NR > 1 {print $1}' | tr '\n' ' ')" "Q.5051 Q.3960 " "draft list keeps the order added"
+refused 999 ballot draft list --circular 999
+expect_exit 0 ballot consultation show --circular 205
+like "$OUT" '^consultation 205$' "consultation show names the circular"
+like "$OUT" 'deadline +2020-02-21T23:59:00Z \(7 working days before the meeting\)' "... its deadline"
+like "$OUT" 'electorate +193 Member States' "... its electorate"
+like "$OUT" '^Q\.3960 +in-consultation +pending +Revised draft' "... and its drafts"
+refused 999 ballot consultation show --circular 999
+
 # refused
 refused Q.5051 ballot draft add --circular 205 --rec Q.5051 --title "Again"
 refused 999 ballot draft add --circular 999 --rec Q.1 --title "No such circular"

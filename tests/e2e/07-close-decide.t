@@ -44,6 +44,7 @@ refused 2020-02-21T23:59:00Z ballot close --circular 205
 at 2020-02-22T00:00:00Z
 expect_exit 0 ballot close --circular 205
 like "$OUT" 'ready-for-approval' "close says the draft is ready for approval"
+like "$OUT" '^Q\.5051 +8/9 \(88\.9%\) +proceed +ready-for-approval$' "close shows the frozen figures: 8 of 9, 88.9 %"
 refused_like 'already|closed' ballot close --circular 205
 expect_exit 0 ballot close --circular 206
 like "$OUT" 'not-ready' "close says the draft is not ready"

@@ -229,3 +229,16 @@ fail:
 	db_rollback(db);
 	return rc;
 }
+
+void bt_drafts_digest(const bt_draft_list *l, char out[65])
+{
+	bt_buf b = BT_BUF_INIT;
+	for (size_t i = 0; i < l->n; i++) {
+		const bt_draft *d = &l->v[i];
+		bt_buf_addf(&b, "%s\t%s\t%s\t%s\t%s\n", d->rec,
+			    d->former ? d->former : "", d->title,
+			    d->revised ? "revised" : "new", d->text_sha256);
+	}
+	sha256_hex(b.data ? b.data : "", b.len, out);
+	bt_buf_release(&b);
+}

@@ -59,4 +59,11 @@ int bt_drafts_list(bt_db *db, const char *circular, bt_draft_list *out,
 int bt_draft_find(bt_db *db, const char *circular, const char *rec,
 		  bt_draft *out, bt_err *e);
 
+/* The digest of a draft list, as 64 hex digits: SHA-256 of, per draft in
+ * order, rec, former, title, "new"/"revised" and the text's hash, each
+ * followed by a tab (the last by a newline). It changes whenever a draft is
+ * added or its wording changes, so a form that carries it can be matched to
+ * the list it was issued for. */
+void bt_drafts_digest(const bt_draft_list *l, char out[65]);
+
 #endif

@@ -1,0 +1,375 @@
+/* cmd_forms.c - `ballot forms`: the Annex 2 reply forms of a consultation as
+ * PDF, blank and personalized, in the six ITU languages. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pdf/annex2.h"
+#include "pdf/lang.h"
+
+static const char USAGE[] =
+	"usage: ballot forms --circular ID [--member CODE... | --all] [--blank]\n"
+	"                    [--lang LANGS] [--out DIR] [--paper a4|letter] [--jobs N]\n"
+	"\n"
+	"Writes the consultation's Annex 2 reply form as PDF: DIR/<circular>/<lang>/\n"
+	"blank.pdf (--blank, the default when no member is named) and <CODE>.pdf for\n"
+	"each --member (repeatable, or comma-separated) or, with --all, for every\n"
+	"member of the electorate. LANGS: all (the default) or a comma-separated\n"
+	"list of en, fr, es, ru, zh, ar. DIR defaults to output/forms. The words\n"
+	"come from forms/annex2/<lang>.txt, the names from forms/names/<lang>.tsv\n"
+	"and Debian's iso-codes ($BALLOT_FORMS sets another forms directory).\n"
+	"Everything is checked before the first file is written; each file is\n"
+	"written whole or not at all. The same database gives the same bytes.\n"
+	"--jobs N: forms written by N processes at once (default: one per CPU).\n";
+
+typedef struct job {
+	bt_consultation c;
+	bt_draft_list drafts;
+	char digest[65];
+	bt_member_list electorate;
+	const bt_member **who; /* the members to write, in order */
+	size_t nwho;
+	int blank;
+	const char *langs[PDF_NLANGS];
+	int nlangs;
+	annex2_lang *lang[PDF_NLANGS];
+	pdf_fonts *fonts;
+	pdf_paper paper;
+	const char *out;
+} job;
+
+static const bt_member *electorate_find(const job *j, const char *code)
+{
+	for (size_t i = 0; i < j->electorate.n; i++)
+		if (strcmp(j->electorate.v[i].code, code) == 0)
+			return &j->electorate.v[i];
+	return NULL;
+}
+
+/* The members named by --member (each may be a comma-separated list). */
+static int pick_members(bt_db *db, job *j, const cli_opt *o, bt_err *e)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < o->n; i++)
+		cap += 1 + (size_t)(strchr(o->vals[i], ',') != NULL) *
+		       strlen(o->vals[i]);
+	j->who = calloc(cap ? cap : 1, sizeof *j->who);
+	if (!j->who)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	for (size_t i = 0; i < o->n; i++) {
+		char *list = strdup(o->vals[i]), *save = NULL;
+		if (!list)
+			return bt_fail(e, BT_EFAIL, "out of memory");
+		int rc = BT_OK;
+		for (char *t = strtok_r(list, ",", &save); t && rc == BT_OK;
+		     t = strtok_r(NULL, ",", &save)) {
+			char code[4];
+			rc = bt_member_resolve(db, "--member", t, code, e);
+			const bt_member *m = rc ? NULL : electorate_find(j, code);
+			if (rc == BT_OK && !m)
+				rc = bt_fail(e, BT_EINPUT, "--member: '%s' is not "
+					     "in the electorate of circular %s",
+					     code, j->c.circular);
+			for (size_t k = 0; rc == BT_OK && k < j->nwho; k++)
+				if (j->who[k] == m)
+					rc = bt_fail(e, BT_EINPUT, "--member: '%s' "
+						     "given twice", code);
+			if (rc == BT_OK)
+				j->who[j->nwho++] = m;
+		}
+		free(list);
+		if (rc)
+			return rc;
+	}
+	return BT_OK;
+}
+
+/* Everything that can be wrong with the input is found here, before any
+ * file is written: templates, fonts, names, titles, the output directory. */
+static int preflight(job *j, bt_err *e)
+{
+	const char *forms = pdf_forms_dir();
+	int rc = pdf_fonts_load(forms, &j->fonts, e);
+	bt_buf pdf = BT_BUF_INIT;
+	for (int i = 0; i < j->nlangs && rc == BT_OK; i++) {
+		rc = annex2_lang_load(forms, j->langs[i], &j->lang[i], e);
+		/* the blank form sets every template text, title and the
+		 * deadline in the language's fonts */
+		if (rc == BT_OK)
+			rc = annex2_render(j->fonts, j->lang[i], &j->c, &j->drafts,
+					   j->digest, NULL, j->paper, &pdf, e);
+		pdf_doc *d = NULL;
+		if (rc == BT_OK)
+			rc = pdf_doc_new(j->fonts, j->paper, 0, &d, e);
+		for (size_t k = 0; k < j->nwho && rc == BT_OK; k++) {
+			char field[96];
+			float w;
+			const pdf_style st = { 10, 0, PDF_START, 0 };
+			snprintf(field, sizeof field, "member name (%s, %s)",
+				 j->who[k]->code, j->langs[i]);
+			rc = pdf_text_width(d, annex2_member_name(j->lang[i],
+					    j->who[k]), &st, field, &w, e);
+		}
+		pdf_doc_free(d);
+	}
+	bt_buf_release(&pdf);
+	for (int i = 0; i < j->nlangs && rc == BT_OK; i++) {
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s/%s/%s", j->out, j->c.circular,
+			 j->langs[i]);
+		rc = pdf_mkdirs(dir, "--out", e);
+		if (rc == BT_OK && access(dir, W_OK) != 0)
+			rc = bt_fail(e, BT_EINPUT, "--out: cannot write to '%s'",
+				     dir);
+	}
+	return rc;
+}
+
+static int write_form(job *j, int li, const bt_member *m, bt_buf *pdf,
+		      bt_err *e)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/%s/%s/%s.pdf", j->out, j->c.circular,
+		 j->langs[li], m ? m->code : "blank");
+	int rc = annex2_render(j->fonts, j->lang[li], &j->c, &j->drafts,
+			       j->digest, m, j->paper, pdf, e);
+	if (rc) {
+		char msg[sizeof e->msg];
+		snprintf(msg, sizeof msg, "%s", e->msg);
+		return bt_fail(e, rc, "%s: %s", path, msg);
+	}
+	return pdf_write_file(path, "--out", pdf->data, pdf->len, e);
+}
+
+/* Task t of the run: language t / per, then the blank form (when asked)
+ * and the members in order. */
+static int task(job *j, size_t t, bt_buf *pdf, bt_err *e)
+{
+	size_t per = j->nwho + (size_t)j->blank;
+	int li = (int)(t / per);
+	size_t k = t % per;
+	if (j->blank && k == 0)
+		return write_form(j, li, NULL, pdf, e);
+	return write_form(j, li, j->who[k - (size_t)j->blank], pdf, e);
+}
+
+static void progress(size_t done, size_t total)
+{
+	fprintf(stderr, "\rforms: %zu/%zu", done, total);
+}
+
+/* Runs tasks w, w + n, w + 2n, ... reporting each on fd: a '.' per form
+ * written, or "E<status> <message>\n" and stop. */
+static void worker(job *j, size_t w, size_t n, size_t total, int fd)
+{
+	bt_buf pdf = BT_BUF_INIT;
+	bt_err e = { 0, "" };
+	int rc = BT_OK;
+	for (size_t t = w; t < total && rc == BT_OK; t += n) {
+		rc = task(j, t, &pdf, &e);
+		char line[sizeof e.msg + 16];
+		int len = rc ? snprintf(line, sizeof line, "E%d %s\n", rc, e.msg)
+			     : snprintf(line, sizeof line, ".");
+		if (len > (int)sizeof line - 1)
+			len = (int)sizeof line - 1;
+		if (write(fd, line, (size_t)len) != len)
+			rc = BT_EFAIL;
+	}
+	bt_buf_release(&pdf);
+	_exit(rc);
+}
+
+/* Forks up to jobs workers (the database is not touched after the fork;
+ * each form is an independent file, so the bytes do not depend on jobs). */
+static int run_parallel(job *j, size_t total, size_t jobs, int show,
+			size_t *done, bt_err *e)
+{
+	pid_t pid[64];
+	int fd[64];
+	size_t n = 0;
+	int rc = BT_OK;
+	fflush(NULL);
+	for (; n < jobs; n++) {
+		int p[2];
+		if (pipe(p) != 0) {
+			rc = bt_fail(e, BT_EFAIL, "pipe: %s", strerror(errno));
+			break;
+		}
+		pid[n] = fork();
+		if (pid[n] < 0) {
+			close(p[0]);
+			close(p[1]);
+			rc = bt_fail(e, BT_EFAIL, "fork: %s", strerror(errno));
+			break;
+		}
+		if (pid[n] == 0) {
+			close(p[0]);
+			for (size_t k = 0; k < n; k++)
+				close(fd[k]);
+			worker(j, n, jobs, total, p[1]);
+		}
+		close(p[1]);
+		fd[n] = p[0];
+	}
+	if (rc) /* workers started so far run a share that is now wrong */
+		for (size_t k = 0; k < n; k++)
+			kill(pid[k], SIGTERM);
+	bt_buf msg = BT_BUF_INIT;
+	for (size_t k = 0; k < n; k++) {
+		char buf[4096];
+		ssize_t r;
+		while ((r = read(fd[k], buf, sizeof buf)) != 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				break;
+			for (ssize_t i = 0; i < r; i++)
+				if (buf[i] == '.' && !msg.len)
+					(*done)++;
+				else if (buf[i] != '.' || msg.len)
+					bt_buf_addc(&msg, buf[i]);
+			if (show && rc == BT_OK)
+				progress(*done, total);
+			if (msg.len)
+				break;
+		}
+		close(fd[k]);
+		if (msg.len && rc == BT_OK) {
+			char *nl = strchr(msg.data, '\n');
+			if (nl)
+				*nl = '\0';
+			int code = msg.data[0] == 'E' ? atoi(msg.data + 1) : 1;
+			const char *sp = strchr(msg.data, ' ');
+			rc = bt_fail(e, code == BT_EINPUT ? BT_EINPUT : BT_EFAIL,
+				     "%s", sp ? sp + 1 : msg.data);
+		}
+		bt_buf_reset(&msg);
+	}
+	bt_buf_release(&msg);
+	for (size_t k = 0; k < n; k++) {
+		int st;
+		while (waitpid(pid[k], &st, 0) < 0 && errno == EINTR)
+			;
+		if (rc == BT_OK && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+			rc = bt_fail(e, BT_EFAIL, "a form worker failed (%s %d)",
+				     WIFEXITED(st) ? "status" : "signal",
+				     WIFEXITED(st) ? WEXITSTATUS(st) :
+				     WTERMSIG(st));
+	}
+	return rc;
+}
+
+static int run(job *j, size_t jobs, bt_err *e)
+{
+	size_t per = j->nwho + (size_t)j->blank, total = per * (size_t)j->nlangs;
+	size_t done = 0;
+	int show = isatty(2) && total > 1;
+	int rc = BT_OK;
+	if (jobs > total)
+		jobs = total;
+	if (jobs > 1) {
+		rc = run_parallel(j, total, jobs, show, &done, e);
+	} else {
+		bt_buf pdf = BT_BUF_INIT;
+		for (size_t t = 0; t < total && rc == BT_OK; t++) {
+			rc = task(j, t, &pdf, e);
+			done += rc == BT_OK;
+			if (show)
+				progress(done, total);
+		}
+		bt_buf_release(&pdf);
+	}
+	if (show)
+		fputc('\n', stderr);
+	if (rc == BT_OK) {
+		printf("wrote %zu form%s for circular %s in %s/%s/ (", done,
+		       done == 1 ? "" : "s", j->c.circular, j->out,
+		       j->c.circular);
+		for (int i = 0; i < j->nlangs; i++)
+			printf("%s%s", i ? " " : "", j->langs[i]);
+		printf(")\n");
+	}
+	return rc;
+}
+
+/* `ballot forms --circular ID [--member CODE... | --all] [--blank] ...`. */
+int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	enum { O_CIRCULAR, O_MEMBER, O_ALL, O_BLANK, O_LANG, O_OUT, O_PAPER,
+	       O_JOBS };
+	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG),
+			   CLI_OPT("member", CLI_MULTI), CLI_OPT("all", CLI_FLAG),
+			   CLI_OPT("blank", CLI_FLAG), CLI_OPT("lang", CLI_ARG),
+			   CLI_OPT("out", CLI_ARG), CLI_OPT("paper", CLI_ARG),
+			   CLI_OPT("jobs", CLI_ARG), CLI_OPT_END };
+	long long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	job j;
+	bt_db *db;
+	memset(&j, 0, sizeof j);
+	int rc = cli_parse(ctx, argc, argv, USAGE, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[O_CIRCULAR], e)) != BT_OK)
+		return rc;
+	if (opts[O_ALL].count && opts[O_MEMBER].count)
+		return bt_fail(e, BT_EINPUT, "--all and --member exclude each "
+			       "other");
+	rc = pdf_langs_parse(opts[O_LANG].count ? opts[O_LANG].val : "all",
+			     j.langs, &j.nlangs, e);
+	if (rc == BT_OK && opts[O_PAPER].count)
+		rc = pdf_paper_parse(opts[O_PAPER].val, &j.paper, e);
+	if (rc == BT_OK && opts[O_JOBS].count)
+		rc = cli_parse_int("--jobs", opts[O_JOBS].val, 1, 64, &jobs, e);
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > 64)
+		jobs = 64;
+	if (rc)
+		return rc;
+	j.out = opts[O_OUT].count ? opts[O_OUT].val : "output/forms";
+	if (!*j.out)
+		return bt_fail(e, BT_EINPUT, "--out: empty directory name");
+	j.blank = opts[O_BLANK].count ||
+		  (!opts[O_ALL].count && !opts[O_MEMBER].count);
+	rc = cli_open_db(ctx, 0, &db, e);
+	if (rc == BT_OK)
+		rc = bt_consultation_get(db, opts[O_CIRCULAR].val, &j.c, e);
+	if (rc == BT_OK)
+		rc = bt_drafts_list(db, j.c.circular, &j.drafts, e);
+	if (rc == BT_OK && j.drafts.n == 0)
+		rc = bt_fail(e, BT_EINPUT, "--circular: %s has no drafts yet",
+			     j.c.circular);
+	if (rc == BT_OK)
+		rc = bt_electorate_list(db, j.c.circular, &j.electorate, e);
+	if (rc == BT_OK) {
+		bt_drafts_digest(&j.drafts, j.digest);
+		if (opts[O_ALL].count) {
+			j.who = calloc(j.electorate.n ? j.electorate.n : 1,
+				       sizeof *j.who);
+			if (!j.who)
+				rc = bt_fail(e, BT_EFAIL, "out of memory");
+			for (size_t i = 0; rc == BT_OK && i < j.electorate.n; i++)
+				j.who[j.nwho++] = &j.electorate.v[i];
+		} else {
+			rc = pick_members(db, &j, &opts[O_MEMBER], e);
+		}
+	}
+	if (rc == BT_OK)
+		rc = preflight(&j, e);
+	if (rc == BT_OK)
+		rc = run(&j, (size_t)jobs, e);
+	if (rc == BT_OK)
+		rc = cli_flush_stdout(e);
+	for (int i = 0; i < PDF_NLANGS; i++)
+		annex2_lang_free(j.lang[i]);
+	pdf_fonts_free(j.fonts);
+	free(j.who);
+	bt_member_list_free(&j.electorate);
+	bt_draft_list_free(&j.drafts);
+	return rc;
+}

@@ -1,0 +1,525 @@
+/* annex2.c - the Annex 2 reply form (tap-rules.md §5, seed 004). */
+#include "pdf/annex2.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf/lang.h"
+
+static const pdf_tmpl_key schema[] = {
+	PDF_LANG_KEYS,
+	{ "annex", "" },
+	{ "subject_label", "" },
+	{ "subject", "circular drafts" },
+	{ "draft_new", "rec" },
+	{ "draft_revised", "rec" },
+	{ "list_sep", "" },
+	{ "list_last", "" },
+	{ "to_label", "" },
+	{ "to_address", "" },
+	{ "from_label", "" },
+	{ "from_blank", "" },
+	{ "from_member", "member" },
+	{ "fax_label", "" },
+	{ "email_label", "" },
+	{ "tsb_fax", "" },
+	{ "tsb_email", "" },
+	{ "date_label", "" },
+	{ "date_place", "" },
+	{ "salutation", "" },
+	{ "opening", "circular" },
+	{ "col_draft", "" },
+	{ "col_choice", "" },
+	{ "row_new", "rec" },
+	{ "row_revised", "rec" },
+	{ "row_former", "former" },
+	{ "authorizes", "sg" },
+	{ "no_comments", "" },
+	{ "comments", "" },
+	{ "not_authorize", "sg" },
+	{ "continued", "" },
+	{ "closing", "" },
+	{ "sign_blank", "" },
+	{ "sign_member", "member" },
+	{ "deadline", "date time" },
+	{ "reference", "ref" },
+	{ "page", "page pages" },
+};
+
+struct annex2_lang {
+	char code[3];
+	pdf_tmpl *t;
+	pdf_lang l;
+	pdf_names *names;
+};
+
+void annex2_lang_free(annex2_lang *l)
+{
+	if (!l)
+		return;
+	pdf_tmpl_free(l->t);
+	pdf_names_free(l->names);
+	free(l);
+}
+
+int annex2_lang_load(const char *forms_dir, const char *lang,
+		     annex2_lang **out, bt_err *e)
+{
+	*out = NULL;
+	annex2_lang *l = calloc(1, sizeof *l);
+	if (!l)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	snprintf(l->code, sizeof l->code, "%s", lang);
+	int rc = pdf_template_load(forms_dir, "annex2", lang, schema,
+				   sizeof schema / sizeof *schema, &l->t,
+				   &l->l, e);
+	if (rc == BT_OK)
+		rc = pdf_names_load(forms_dir, lang, &l->names, e);
+	if (rc) {
+		annex2_lang_free(l);
+		return rc;
+	}
+	*out = l;
+	return BT_OK;
+}
+
+const char *annex2_member_name(const annex2_lang *l, const bt_member *m)
+{
+	const char *n = pdf_names_get(l->names, m->code, m->name);
+	return n ? n : m->name;
+}
+
+int annex2_reference(const bt_consultation *c, const char *digest,
+		     const bt_member *m, const annex2_lang *l, bt_buf *out)
+{
+	return bt_buf_addf(out, "ballot:%s:%s:%s:%.16s", c->circular,
+			   m ? m->code : "-", l->code, digest);
+}
+
+/* ---- layout ---- */
+
+#define MARGIN 50.0f
+#define FOOT 64.0f   /* footer band: QR code and reference */
+#define PAD 5.0f
+#define BOX 10.0f
+
+typedef struct form {
+	pdf_doc *d;
+	const annex2_lang *lang;
+	const pdf_tmpl *t;
+	float w, h, cw;  /* page width, height, content width */
+	float y;         /* next free line */
+	bt_buf tmp;
+	bt_err *e;
+} form;
+
+static const pdf_style body = { 10, 0, PDF_START, 0 };
+static const pdf_style bold = { 10, 1, PDF_START, 0 };
+static const pdf_style small = { 9, 0, PDF_START, 0 };
+static const pdf_style small_bold = { 9, 1, PDF_START, 0 };
+static const pdf_style foot = { 7.5f, 0, PDF_START, 0.25f };
+
+/* Expands key into f->tmp (replacing it); NULL on overflow. */
+static const char *word(form *f, const char *key, const char *const *vars)
+{
+	bt_buf_reset(&f->tmp);
+	if (pdf_tmpl_expand(f->t, key, vars, &f->tmp) < 0)
+		return NULL;
+	return bt_buf_str(&f->tmp);
+}
+
+static int text(form *f, const char *s, float x, float y, float width,
+		const pdf_style *st, int draw, float *h)
+{
+	if (!s)
+		return bt_fail(f->e, BT_EFAIL, "form text too long");
+	return pdf_text(f->d, s, x, y, width, st, draw, "form text", h, f->e);
+}
+
+/* Draws key's text at the current line over the content width. */
+static int para(form *f, const char *key, const char *const *vars,
+		const pdf_style *st, float after)
+{
+	float h;
+	int rc = text(f, word(f, key, vars), MARGIN, f->y, f->cw, st, 1, &h);
+	f->y += h + after;
+	return rc;
+}
+
+/* The drafts list of the subject: "draft new Recommendation ITU-T Q.1,
+ * Q.2 and ...": each draft in its own words. */
+static int drafts_list(form *f, const bt_draft_list *dl, bt_buf *out)
+{
+	bt_buf one = BT_BUF_INIT;
+	for (size_t i = 0; i < dl->n; i++) {
+		if (i > 0 && bt_buf_adds(out, pdf_tmpl_raw(
+				f->t, i + 1 == dl->n ? "list_last" :
+				"list_sep")) < 0)
+			break;
+		const char *vars[] = { "rec", dl->v[i].rec, NULL };
+		bt_buf_reset(&one);
+		if (pdf_tmpl_expand(f->t, dl->v[i].revised ? "draft_revised" :
+				    "draft_new", vars, &one) < 0 ||
+		    bt_buf_adds(out, bt_buf_str(&one)) < 0)
+			break;
+	}
+	bt_buf_release(&one);
+	return out->failed ? bt_fail(f->e, BT_EFAIL, "subject too long") :
+		BT_OK;
+}
+
+/* A label column and a value column: returns the height used. */
+static int labelled(form *f, float x, float y, float lw, float vw,
+		    const char *label, const char *value, const pdf_style *vs,
+		    float *h)
+{
+	float h1, h2;
+	int rc = pdf_text(f->d, label, x, y, lw, &bold, 1, "form text", &h1,
+			  f->e);
+	if (rc == BT_OK)
+		rc = pdf_text(f->d, value, x + lw, y, vw, vs, 1, "form text",
+			      &h2, f->e);
+	*h = h1 > h2 ? h1 : h2;
+	return rc;
+}
+
+static int max_label(form *f, const char *const *keys, float *w)
+{
+	*w = 0;
+	for (size_t i = 0; keys[i]; i++) {
+		float lw;
+		int rc = pdf_text_width(f->d, pdf_tmpl_raw(f->t, keys[i]),
+					&bold, "form text", &lw, f->e);
+		if (rc)
+			return rc;
+		if (lw > *w)
+			*w = lw;
+	}
+	*w += 6;
+	return BT_OK;
+}
+
+/* The address block: TSB on the start side, the sender on the end side. */
+static int addresses(form *f, const bt_member *m, const char *member_name)
+{
+	static const char *const labels[] = { "to_label", "from_label",
+		"fax_label", "email_label", "date_label", NULL };
+	float lw;
+	int rc = max_label(f, labels, &lw);
+	if (rc)
+		return rc;
+	float gap = 16, colw = (f->cw - gap) / 2, vw = colw - lw;
+	float xl = MARGIN, xr = MARGIN + colw + gap, y0 = f->y, h;
+	float yl = y0, yr = y0;
+	char *from = NULL;
+	if (m) {
+		const char *vars[] = { "member", member_name, NULL };
+		const char *s = word(f, "from_member", vars);
+		from = s ? strdup(s) : NULL;
+	} else {
+		from = strdup(pdf_tmpl_raw(f->t, "from_blank"));
+	}
+	if (!from)
+		return bt_fail(f->e, BT_EFAIL, "out of memory");
+	rc = labelled(f, xl, yl, lw, vw, pdf_tmpl_raw(f->t, "to_label"),
+		      pdf_tmpl_raw(f->t, "to_address"), &body, &h);
+	yl += h + 6;
+	if (rc == BT_OK)
+		rc = labelled(f, xr, yr, lw, vw, pdf_tmpl_raw(f->t,
+			      "from_label"), from, m ? &body : &body, &h);
+	yr += h + 6;
+	free(from);
+	/* fax and e-mail: TSB's numbers, the sender's lines to fill in */
+	float row = yl > yr ? yl : yr;
+	static const char *const fe[2][2] = { { "fax_label", "tsb_fax" },
+					      { "email_label", "tsb_email" } };
+	for (int i = 0; i < 2 && rc == BT_OK; i++) {
+		rc = labelled(f, xl, row, lw, vw, pdf_tmpl_raw(f->t, fe[i][0]),
+			      pdf_tmpl_raw(f->t, fe[i][1]), &body, &h);
+		if (rc == BT_OK)
+			rc = labelled(f, xr, row, lw, vw, pdf_tmpl_raw(f->t,
+				      fe[i][0]), " ", &body, &h);
+		pdf_line(f->d, xr + lw, row + h - 1, xr + colw, row + h - 1,
+			 0.4f);
+		row += h + 3;
+	}
+	row += 4;
+	if (rc == BT_OK)
+		rc = labelled(f, xr, row, lw, vw, pdf_tmpl_raw(f->t,
+			      "date_label"), pdf_tmpl_raw(f->t, "date_place"),
+			      &body, &h);
+	f->y = row + h + 12;
+	return rc;
+}
+
+/* Table geometry. */
+typedef struct table {
+	float x1, w1, x2, w2; /* the draft column and the choice column */
+} table;
+
+static int table_header(form *f, const table *tb)
+{
+	float h1, h2;
+	int rc = text(f, pdf_tmpl_raw(f->t, "col_draft"), 0, 0, tb->w1 - 2 * PAD,
+		      &small_bold, 0, &h1);
+	if (rc == BT_OK)
+		rc = text(f, pdf_tmpl_raw(f->t, "col_choice"), 0, 0,
+			  tb->w2 - 2 * PAD, &small_bold, 0, &h2);
+	if (rc)
+		return rc;
+	float h = (h1 > h2 ? h1 : h2) + 2 * PAD;
+	pdf_rect(f->d, tb->x1, f->y, tb->w1 + tb->w2, h, 0.8f, 0.88f);
+	pdf_line(f->d, tb->x2, f->y, tb->x2, f->y + h, 0.8f);
+	rc = text(f, pdf_tmpl_raw(f->t, "col_draft"), tb->x1 + PAD, f->y + PAD,
+		  tb->w1 - 2 * PAD, &small_bold, 1, &h1);
+	if (rc == BT_OK)
+		rc = text(f, pdf_tmpl_raw(f->t, "col_choice"), tb->x2 + PAD,
+			  f->y + PAD, tb->w2 - 2 * PAD, &small_bold, 1, &h2);
+	f->y += h;
+	return rc;
+}
+
+/* One draft's row; draw 0 only measures it into *h. */
+static int table_row(form *f, const table *tb, const bt_draft *dr,
+		     const char *sg, int draw, float *rowh)
+{
+	float y = f->y + PAD, h, hl = 0, hr = 0;
+	const char *vars[] = { "rec", dr->rec, "former",
+			       dr->former ? dr->former : "", "sg", sg, NULL };
+	float lx = tb->x1 + PAD, lw = tb->w1 - 2 * PAD;
+	int rc = text(f, word(f, dr->revised ? "row_revised" : "row_new", vars),
+		      lx, y, lw, &small_bold, draw, &h);
+	hl += h;
+	if (rc == BT_OK && dr->former) {
+		rc = text(f, word(f, "row_former", vars), lx, y + hl, lw,
+			  &small, draw, &h);
+		hl += h;
+	}
+	if (rc == BT_OK) {
+		rc = pdf_text(f->d, dr->title, lx, y + hl + 4, lw, &small, draw,
+			      "draft title", &h, f->e);
+		hl += h + 4;
+	}
+	/* the choices: box + text, two options, a rule, box + text */
+	float cx = tb->x2 + PAD, cw = tb->w2 - 2 * PAD, ind = BOX + 8;
+	if (rc == BT_OK) {
+		if (draw)
+			pdf_rect(f->d, cx, y + 1, BOX, BOX, 0.9f, -1);
+		rc = text(f, word(f, "authorizes", vars), cx + ind, y, cw - ind,
+			  &small, draw, &h);
+		hr += h + 3;
+	}
+	static const char *const opts[] = { "no_comments", "comments" };
+	for (int i = 0; i < 2 && rc == BT_OK; i++) {
+		float ox = cx + ind;
+		if (draw)
+			pdf_circle(f->d, ox + 4.5f, y + hr + 5.5f, 4.2f, 0.8f);
+		rc = text(f, pdf_tmpl_raw(f->t, opts[i]), ox + 14, y + hr,
+			  cw - ind - 14, &small, draw, &h);
+		hr += h + 2;
+	}
+	hr += PAD;
+	float rule = y + hr;
+	hr += PAD + 2;
+	if (rc == BT_OK) {
+		if (draw)
+			pdf_rect(f->d, cx, y + hr + 1, BOX, BOX, 0.9f, -1);
+		rc = text(f, word(f, "not_authorize", vars), cx + ind, y + hr,
+			  cw - ind, &small, draw, &h);
+		hr += h;
+	}
+	float inner = hl > hr ? hl : hr;
+	*rowh = inner + 2 * PAD;
+	if (draw && rc == BT_OK) {
+		pdf_rect(f->d, tb->x1, f->y, tb->w1 + tb->w2, *rowh, 0.8f, -1);
+		pdf_line(f->d, tb->x2, f->y, tb->x2, f->y + *rowh, 0.8f);
+		pdf_line(f->d, tb->x2, rule, tb->x2 + tb->w2, rule, 0.4f);
+	}
+	return rc;
+}
+
+static int new_page(form *f)
+{
+	int rc = pdf_page_add(f->d, f->e);
+	f->y = MARGIN;
+	return rc;
+}
+
+static int drafts_table(form *f, const bt_consultation *c,
+			const bt_draft_list *dl)
+{
+	table tb;
+	tb.x1 = MARGIN;
+	tb.w1 = f->cw * 0.34f;
+	tb.x2 = tb.x1 + tb.w1;
+	tb.w2 = f->cw - tb.w1;
+	char sg[16];
+	snprintf(sg, sizeof sg, "%d", c->group);
+	float bottom = f->h - MARGIN - FOOT;
+	int rc = table_header(f, &tb);
+	for (size_t i = 0; i < dl->n && rc == BT_OK; i++) {
+		float h;
+		rc = table_row(f, &tb, &dl->v[i], sg, 0, &h);
+		if (rc == BT_OK && f->y + h > bottom) {
+			rc = new_page(f);
+			if (rc == BT_OK)
+				rc = para(f, "continued", NULL, &small, 4);
+			if (rc == BT_OK)
+				rc = table_header(f, &tb);
+		}
+		if (rc == BT_OK)
+			rc = table_row(f, &tb, &dl->v[i], sg, 1, &h);
+		f->y += h;
+	}
+	f->y += 14;
+	return rc;
+}
+
+static int signature(form *f, const bt_member *m, const char *member_name)
+{
+	const char *vars[] = { "member", member_name, NULL };
+	float h1, h2;
+	const char *sign = m ? word(f, "sign_member", vars) :
+		pdf_tmpl_raw(f->t, "sign_blank");
+	char *s = sign ? strdup(sign) : NULL;
+	if (!s)
+		return bt_fail(f->e, BT_EFAIL, "out of memory");
+	int rc = text(f, pdf_tmpl_raw(f->t, "closing"), 0, 0, f->cw, &body, 0,
+		      &h1);
+	if (rc == BT_OK)
+		rc = text(f, s, 0, 0, f->cw / 2, &body, 0, &h2);
+	float need = h1 + 40 + h2;
+	if (rc == BT_OK && f->y + need > f->h - MARGIN - FOOT)
+		rc = new_page(f);
+	if (rc == BT_OK)
+		rc = para(f, "closing", NULL, &body, 30);
+	float x = MARGIN + f->cw / 2;
+	if (rc == BT_OK) {
+		pdf_line(f->d, x, f->y, MARGIN + f->cw, f->y, 0.5f);
+		rc = text(f, s, x, f->y + 4, f->cw / 2, &body, 1, &h2);
+		f->y += h2 + 8;
+	}
+	free(s);
+	return rc;
+}
+
+static int footers(form *f, const char *ref, int qr)
+{
+	int n = pdf_page_count(f->d), rc = BT_OK;
+	char page[16], pages[16];
+	snprintf(pages, sizeof pages, "%d", n);
+	for (int i = 1; i <= n && rc == BT_OK; i++) {
+		rc = pdf_page_select(f->d, i, f->e);
+		snprintf(page, sizeof page, "%d", i);
+		float top = f->h - MARGIN - FOOT + 14, h, qs = qr ? 52 : 0;
+		pdf_line(f->d, MARGIN, top - 6, MARGIN + f->cw, top - 6, 0.4f);
+		if (rc == BT_OK && qr)
+			rc = pdf_qr(f->d, ref, MARGIN, top, qs, f->e);
+		const char *rv[] = { "ref", ref, NULL };
+		float tx = MARGIN + qs + (qr ? 6 : 0);
+		if (rc == BT_OK)
+			rc = text(f, word(f, "reference", rv), tx, top + 4,
+				  f->cw - qs - 120, &foot, 1, &h);
+		const char *pv[] = { "page", page, "pages", pages, NULL };
+		pdf_style end = foot;
+		end.align = PDF_END;
+		if (rc == BT_OK)
+			rc = text(f, word(f, "page", pv), MARGIN + f->cw - 110,
+				  top + 4, 110, &end, 1, &h);
+	}
+	return rc;
+}
+
+int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
+		  const bt_consultation *c, const bt_draft_list *drafts,
+		  const char *digest, const bt_member *m, pdf_paper paper,
+		  bt_buf *out, bt_err *e)
+{
+	form f = { 0 };
+	f.lang = l;
+	f.t = l->t;
+	f.e = e;
+	bt_buf_init(&f.tmp, 64 * 1024);
+	bt_buf subj = BT_BUF_INIT, ref = BT_BUF_INIT, list = BT_BUF_INIT,
+	       dl = BT_BUF_INIT;
+	const char *name = m ? annex2_member_name(l, m) : NULL;
+	int rc = pdf_doc_new(fonts, paper, l->l.rtl, &f.d, e);
+	if (rc)
+		return rc;
+	f.w = pdf_page_width(f.d);
+	f.h = pdf_page_height(f.d);
+	f.cw = f.w - 2 * MARGIN;
+	char title[160];
+	snprintf(title, sizeof title, "Annex 2 - TSB Circular %s - %s - %s",
+		 c->circular, m ? m->code : "blank", l->code);
+	rc = pdf_doc_info(f.d, title, "Member State reply form", e);
+	if (rc == BT_OK)
+		rc = annex2_reference(c, digest, m, l, &ref) < 0 ?
+			bt_fail(e, BT_EFAIL, "reference too long") : BT_OK;
+	if (rc == BT_OK)
+		rc = new_page(&f);
+	if (rc == BT_OK) {
+		pdf_style h = { 12, 1, PDF_CENTER, 0 };
+		rc = para(&f, "annex", NULL, &h, 10);
+	}
+	if (rc == BT_OK)
+		rc = drafts_list(&f, drafts, &list);
+	if (rc == BT_OK) {
+		const char *vars[] = { "circular", c->circular, "drafts",
+				       bt_buf_str(&list), NULL };
+		float lw = 0, h = 0;
+		rc = pdf_text_width(f.d, pdf_tmpl_raw(f.t, "subject_label"),
+				    &bold, "form text", &lw, e);
+		if (rc == BT_OK && pdf_tmpl_expand(f.t, "subject", vars,
+						   &subj) < 0)
+			rc = bt_fail(e, BT_EFAIL, "subject too long");
+		if (rc == BT_OK)
+			rc = labelled(&f, MARGIN, f.y, lw + 6, f.cw - lw - 6,
+				      pdf_tmpl_raw(f.t, "subject_label"),
+				      bt_buf_str(&subj), &bold, &h);
+		f.y += h + 14;
+	}
+	if (rc == BT_OK)
+		rc = addresses(&f, m, name);
+	if (rc == BT_OK) {
+		char hhmm[6];
+		pdf_time_hhmm(c->deadline, hhmm);
+		if (pdf_date_text(f.t, &l->l, c->deadline, &dl) < 0)
+			rc = bt_fail(e, BT_EFAIL, "date too long");
+		const char *vars[] = { "date", bt_buf_str(&dl), "time", hhmm,
+				       NULL };
+		float h = 0;
+		const char *s = word(&f, "deadline", vars);
+		if (rc == BT_OK)
+			rc = text(&f, s, MARGIN + PAD, f.y + 4, f.cw - 2 * PAD,
+				  &bold, 0, &h);
+		if (rc == BT_OK) {
+			pdf_rect(f.d, MARGIN, f.y, f.cw, h + 8, 0, 0.92f);
+			rc = text(&f, s, MARGIN + PAD, f.y + 4, f.cw - 2 * PAD,
+				  &bold, 1, &h);
+			f.y += h + 8 + 12;
+		}
+	}
+	if (rc == BT_OK)
+		rc = para(&f, "salutation", NULL, &body, 6);
+	if (rc == BT_OK) {
+		const char *vars[] = { "circular", c->circular, NULL };
+		rc = para(&f, "opening", vars, &body, 10);
+	}
+	if (rc == BT_OK)
+		rc = drafts_table(&f, c, drafts);
+	if (rc == BT_OK)
+		rc = signature(&f, m, name);
+	if (rc == BT_OK)
+		rc = footers(&f, bt_buf_str(&ref), m != NULL);
+	if (rc == BT_OK)
+		rc = pdf_doc_bytes(f.d, out, e);
+	pdf_doc_free(f.d);
+	bt_buf_release(&f.tmp);
+	bt_buf_release(&subj);
+	bt_buf_release(&ref);
+	bt_buf_release(&list);
+	bt_buf_release(&dl);
+	return rc;
+}

@@ -1,0 +1,37 @@
+/* annex2.h - the Annex 2 reply form of a consultation, as PDF. */
+#ifndef BALLOT_PDF_ANNEX2_H
+#define BALLOT_PDF_ANNEX2_H
+#include "ballot/buf.h"
+#include "ballot/consultation.h"
+#include "ballot/draft.h"
+#include "ballot/err.h"
+#include "ballot/member.h"
+#include "pdf/doc.h"
+#include "pdf/names.h"
+
+typedef struct annex2_lang annex2_lang;
+
+/* Loads the words (forms_dir/annex2/<lang>.txt) and the Member State names
+ * of a language; BT_EINPUT with the template's file, line and key when the
+ * template is wrong. */
+int annex2_lang_load(const char *forms_dir, const char *lang,
+		     annex2_lang **out, bt_err *e);
+void annex2_lang_free(annex2_lang *l);
+
+/* The name of member m in the language (the English name when there is
+ * none). */
+const char *annex2_member_name(const annex2_lang *l, const bt_member *m);
+
+/* The form's reference: "ballot:<circular>:<CODE>:<lang>:<16 hex digits of
+ * the draft-list digest>" (CODE "-" on a blank form). */
+int annex2_reference(const bt_consultation *c, const char *digest,
+		     const bt_member *m, const annex2_lang *l, bt_buf *out);
+
+/* Renders the form of consultation c with its drafts for member m (NULL: the
+ * blank form) into out (PDF bytes). digest: bt_drafts_digest of drafts. */
+int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
+		  const bt_consultation *c, const bt_draft_list *drafts,
+		  const char *digest, const bt_member *m, pdf_paper paper,
+		  bt_buf *out, bt_err *e);
+
+#endif

@@ -1,0 +1,837 @@
+/* doc.c - PDF documents: fonts, text layout, shapes, QR codes, output. */
+#include "pdf/doc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fribidi.h>
+#include <hpdf_fontdef.h>
+#include <qrencode.h>
+
+#ifndef BALLOT_FONTS_DIR
+#define BALLOT_FONTS_DIR "build/fonts"
+#endif
+
+#define MAX_FONTS 16      /* distinct font files in fonts.tsv */
+#define MAX_ENTRIES 64    /* lines of fonts.tsv */
+#define MAX_PARA 8192     /* code points in one paragraph */
+#define LINE_GAP 1.32f    /* line height, in font sizes */
+
+typedef struct font_entry {
+	uint32_t first, last;
+	int bold;
+	int slot; /* index in files */
+} font_entry;
+
+typedef struct font_file {
+	char *path, *package;
+	int face; /* index in a .ttc collection */
+	const char *probe_name;
+	HPDF_FontDef def;
+} font_file;
+
+struct pdf_fonts {
+	font_entry ent[MAX_ENTRIES];
+	size_t nent;
+	font_file files[MAX_FONTS];
+	size_t nfiles;
+	HPDF_Doc probe; /* a document that only answers glyph questions */
+	HPDF_STATUS probe_err;
+	/* per style, per BMP code point: slot + 1, 0 unknown yet, -1 none;
+	 * and the advance width in 1/1000 em */
+	int8_t cover[2][65536];
+	int16_t width[2][65536];
+};
+
+struct pdf_doc {
+	HPDF_Doc h;
+	pdf_fonts *fonts;
+	HPDF_Font font[MAX_FONTS]; /* loaded on first use */
+	HPDF_Page *pages;
+	int npages, cur;
+	HPDF_Page page;
+	float w, hgt;
+	int rtl;
+	HPDF_STATUS err, detail;
+	/* the font and size last set on the current page */
+	int set_slot;
+	float set_size;
+};
+
+static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
+{
+	HPDF_STATUS *slot = user;
+	if (!slot[0]) {
+		slot[0] = code;
+		slot[1] = detail;
+	}
+}
+
+static void on_probe_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
+{
+	(void)detail;
+	pdf_fonts *f = user;
+	if (!f->probe_err)
+		f->probe_err = code;
+}
+
+void pdf_fonts_free(pdf_fonts *f)
+{
+	if (!f)
+		return;
+	if (f->probe)
+		HPDF_Free(f->probe);
+	for (size_t i = 0; i < f->nfiles; i++) {
+		free(f->files[i].path);
+		free(f->files[i].package);
+	}
+	free(f);
+}
+
+static int font_slot(pdf_fonts *f, const char *path, int face,
+		     const char *package)
+{
+	for (size_t i = 0; i < f->nfiles; i++)
+		if (f->files[i].face == face &&
+		    strcmp(f->files[i].path, path) == 0)
+			return (int)i;
+	if (f->nfiles == MAX_FONTS)
+		return -1;
+	font_file *ff = &f->files[f->nfiles];
+	ff->path = strdup(path);
+	ff->package = strdup(package);
+	ff->face = face;
+	if (!ff->path || !ff->package)
+		return -2;
+	return (int)f->nfiles++;
+}
+
+/* Parses one data line of fonts.tsv into an entry. */
+static int parse_font_line(pdf_fonts *f, char *line, const char *path,
+			   int lineno, bt_err *e)
+{
+	char *fld[6];
+	int n = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(line, "\t", &save); t && n < 6;
+	     t = strtok_r(NULL, "\t", &save))
+		fld[n++] = t;
+	if (n != 6 || strtok_r(NULL, "\t", &save))
+		return bt_fail(e, BT_EINPUT, "%s:%d: expected 6 tab-separated "
+			       "fields", path, lineno);
+	char *end1, *end2;
+	unsigned long first = strtoul(fld[0], &end1, 16);
+	unsigned long last = strtoul(fld[1], &end2, 16);
+	if (*end1 || *end2 || end1 == fld[0] || end2 == fld[1] ||
+	    first > last || last > 0xFFFF)
+		return bt_fail(e, BT_EINPUT, "%s:%d: bad range '%s'-'%s' (hex "
+			       "code points up to FFFF)", path, lineno,
+			       fld[0], fld[1]);
+	int bold = strcmp(fld[2], "bold") == 0;
+	if (!bold && strcmp(fld[2], "regular") != 0)
+		return bt_fail(e, BT_EINPUT, "%s:%d: style '%s' is not regular "
+			       "or bold", path, lineno, fld[2]);
+	char *end3;
+	long face = strtol(fld[3], &end3, 10);
+	if (*end3 || end3 == fld[3] || face < 0 || face > 255)
+		return bt_fail(e, BT_EINPUT, "%s:%d: bad face '%s'", path,
+			       lineno, fld[3]);
+	char file[4096];
+	const char *cache = strncmp(fld[4], "{fonts}/", 8) == 0 ?
+		pdf_fonts_dir() : NULL;
+	if ((size_t)snprintf(file, sizeof file, "%s%s", cache ? cache : "",
+			     cache ? fld[4] + 7 : fld[4]) >= sizeof file)
+		return bt_fail(e, BT_EINPUT, "%s:%d: font path too long", path,
+			       lineno);
+	struct stat st;
+	if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
+		return bt_fail(e, BT_EINPUT, cache ? "font %s is missing: "
+			       "`make` derives it from Debian package %s "
+			       "(%s:%d)" : "font %s is not installed (Debian "
+			       "package %s; %s:%d)", file, fld[5], path,
+			       lineno);
+	if (f->nent == MAX_ENTRIES)
+		return bt_fail(e, BT_EINPUT, "%s: more than %d font lines",
+			       path, MAX_ENTRIES);
+	int slot = font_slot(f, file, (int)face, fld[5]);
+	if (slot < 0)
+		return bt_fail(e, slot == -1 ? BT_EINPUT : BT_EFAIL,
+			       slot == -1 ? "%s: more than 16 font files" :
+			       "%s: out of memory", path);
+	f->ent[f->nent++] = (font_entry){ (uint32_t)first, (uint32_t)last,
+					  bold, slot };
+	return BT_OK;
+}
+
+int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e)
+{
+	*out = NULL;
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof path, "%s/fonts.tsv", forms_dir) >=
+	    sizeof path)
+		return bt_fail(e, BT_EINPUT, "forms directory '%s' too long",
+			       forms_dir);
+	bt_buf b = BT_BUF_INIT;
+	int rc = bt_file_read(path, "font table", 64 * 1024, &b, e);
+	if (rc)
+		return rc;
+	pdf_fonts *f = calloc(1, sizeof *f);
+	if (!f) {
+		bt_buf_release(&b);
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	char *p = b.data ? b.data : (char *)"";
+	int lineno = 0, header = 0;
+	while (p && *p && rc == BT_OK) {
+		char *nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		lineno++;
+		char *line = p;
+		p = nl ? nl + 1 : NULL;
+		size_t len = strlen(line);
+		if (len && line[len - 1] == '\r')
+			line[len - 1] = '\0';
+		if (!*line || *line == '#')
+			continue;
+		if (!header) { /* the column names */
+			header = 1;
+			continue;
+		}
+		rc = parse_font_line(f, line, path, lineno, e);
+	}
+	bt_buf_release(&b);
+	if (rc == BT_OK && f->nent == 0)
+		rc = bt_fail(e, BT_EINPUT, "%s: no fonts", path);
+	if (rc == BT_OK) {
+		f->probe = HPDF_New(on_probe_error, f);
+		if (!f->probe || HPDF_UseUTFEncodings(f->probe) != HPDF_OK)
+			rc = bt_fail(e, BT_EFAIL, "libharu: cannot start");
+	}
+	if (rc) {
+		pdf_fonts_free(f);
+		return rc;
+	}
+	*out = f;
+	return BT_OK;
+}
+
+static const char *load_font(HPDF_Doc h, const font_file *ff)
+{
+	const char *ext = strrchr(ff->path, '.');
+	if (ext && strcmp(ext, ".ttc") == 0)
+		return HPDF_LoadTTFontFromFile2(h, ff->path,
+						(HPDF_UINT)ff->face, HPDF_TRUE);
+	return HPDF_LoadTTFontFromFile(h, ff->path, HPDF_TRUE);
+}
+
+/* The font slot for code point c in style bold, with its width; -1 when no
+ * font has the glyph. */
+static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
+{
+	if (c > 0xFFFF)
+		return -1; /* libharu 2.3.0 turns these into spaces */
+	int8_t *cv = &f->cover[bold][c];
+	if (*cv) {
+		*width = f->width[bold][c];
+		return *cv < 0 ? -1 : *cv - 1;
+	}
+	int found = -1;
+	for (int pass = 0; pass < 2 && found < 0; pass++) {
+		int want = pass == 0 ? bold : 0;
+		if (pass == 1 && !bold)
+			break;
+		for (size_t i = 0; i < f->nent && found < 0; i++) {
+			const font_entry *en = &f->ent[i];
+			if (c < en->first || c > en->last || en->bold != want)
+				continue;
+			font_file *ff = &f->files[en->slot];
+			if (!ff->def) {
+				ff->probe_name = load_font(f->probe, ff);
+				if (ff->probe_name)
+					ff->def = HPDF_GetFontDef(
+						f->probe, ff->probe_name);
+				if (!ff->def) {
+					bt_fail(e, BT_EINPUT, "font %s (Debian "
+						"package %s) cannot be loaded "
+						"by libharu (error %04X)",
+						ff->path, ff->package,
+						(unsigned)f->probe_err);
+					f->probe_err = 0;
+					HPDF_ResetError(f->probe);
+					return -2;
+				}
+			}
+			/* a range with no glyph: try the next line */
+			if (c == ' ' || HPDF_TTFontDef_GetGlyphid(
+					ff->def, (HPDF_UINT16)c) != 0)
+				found = en->slot;
+		}
+	}
+	*cv = (int8_t)(found < 0 ? -1 : found + 1);
+	f->width[bold][c] = found < 0 ? 0 : HPDF_TTFontDef_GetCharWidth(
+		f->files[found].def, (HPDF_UINT16)c);
+	*width = f->width[bold][c];
+	return found;
+}
+
+const char *pdf_fonts_dir(void)
+{
+	const char *env = getenv("BALLOT_FONTS");
+	return env && *env ? env : BALLOT_FONTS_DIR;
+}
+
+int pdf_paper_parse(const char *s, pdf_paper *out, bt_err *e)
+{
+	if (strcmp(s, "a4") == 0 || strcmp(s, "A4") == 0)
+		*out = PDF_A4;
+	else if (strcmp(s, "letter") == 0)
+		*out = PDF_LETTER;
+	else
+		return bt_fail(e, BT_EINPUT, "--paper: '%s' is not a4 or letter",
+			       s);
+	return BT_OK;
+}
+
+void pdf_doc_free(pdf_doc *d)
+{
+	if (!d)
+		return;
+	if (d->h)
+		HPDF_Free(d->h);
+	free(d->pages);
+	free(d);
+}
+
+static int hpdf_check(pdf_doc *d, const char *what, bt_err *e)
+{
+	if (!d->err)
+		return BT_OK;
+	int rc = bt_fail(e, BT_EFAIL, "libharu: %s failed (error %04X, %u)",
+			 what, (unsigned)d->err, (unsigned)d->detail);
+	d->err = 0;
+	HPDF_ResetError(d->h);
+	return rc;
+}
+
+int pdf_doc_new(const pdf_fonts *fonts, pdf_paper paper, int rtl,
+		pdf_doc **out, bt_err *e)
+{
+	*out = NULL;
+	pdf_doc *d = calloc(1, sizeof *d);
+	if (!d)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	d->fonts = (pdf_fonts *)fonts;
+	d->rtl = rtl;
+	d->w = paper == PDF_LETTER ? 612 : 595.276f;
+	d->hgt = paper == PDF_LETTER ? 792 : 841.89f;
+	d->h = HPDF_New(on_error, &d->err);
+	if (!d->h) {
+		free(d);
+		return bt_fail(e, BT_EFAIL, "libharu: cannot start");
+	}
+	HPDF_UseUTFEncodings(d->h);
+	HPDF_SetCurrentEncoder(d->h, "UTF-8");
+	HPDF_SetCompressionMode(d->h, HPDF_COMP_ALL);
+	HPDF_SetInfoAttr(d->h, HPDF_INFO_CREATOR, "ballot");
+	int rc = hpdf_check(d, "document setup", e);
+	if (rc) {
+		pdf_doc_free(d);
+		return rc;
+	}
+	*out = d;
+	return BT_OK;
+}
+
+float pdf_page_width(const pdf_doc *d) { return d->w; }
+float pdf_page_height(const pdf_doc *d) { return d->hgt; }
+int pdf_doc_rtl(const pdf_doc *d) { return d->rtl; }
+int pdf_page_count(const pdf_doc *d) { return d->npages; }
+
+int pdf_doc_info(pdf_doc *d, const char *title, const char *subject,
+		 bt_err *e)
+{
+	HPDF_SetInfoAttr(d->h, HPDF_INFO_TITLE, title);
+	HPDF_SetInfoAttr(d->h, HPDF_INFO_SUBJECT, subject);
+	return hpdf_check(d, "document info", e);
+}
+
+int pdf_page_add(pdf_doc *d, bt_err *e)
+{
+	HPDF_Page *pg = realloc(d->pages, (size_t)(d->npages + 1) * sizeof *pg);
+	if (!pg)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	d->pages = pg;
+	HPDF_Page p = HPDF_AddPage(d->h);
+	if (!p)
+		return hpdf_check(d, "new page", e) ? BT_EFAIL :
+			bt_fail(e, BT_EFAIL, "libharu: new page failed");
+	HPDF_Page_SetWidth(p, d->w);
+	HPDF_Page_SetHeight(p, d->hgt);
+	d->pages[d->npages++] = p;
+	d->page = p;
+	d->cur = d->npages;
+	d->set_slot = -1;
+	return hpdf_check(d, "new page", e);
+}
+
+int pdf_page_select(pdf_doc *d, int n, bt_err *e)
+{
+	if (n < 1 || n > d->npages)
+		return bt_fail(e, BT_EFAIL, "no page %d", n);
+	d->page = d->pages[n - 1];
+	d->cur = n;
+	d->set_slot = -1;
+	return BT_OK;
+}
+
+/* ---- text ---- */
+
+static int is_cjk(uint32_t c)
+{
+	return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0xFF00 && c <= 0xFFEF);
+}
+
+/* Characters that must not start a line (closing punctuation). */
+static int no_break_before(uint32_t c)
+{
+	static const uint32_t set[] = { 0x3001, 0x3002, 0xFF0C, 0xFF0E,
+		0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0xFF09, 0x300D, 0x300F, 0x3011,
+		0x201D, 0x2019, ')', ',', '.', ':', ';', 0x300B, 0x3009 };
+	for (size_t i = 0; i < sizeof set / sizeof *set; i++)
+		if (set[i] == c)
+			return 1;
+	return 0;
+}
+
+/* Characters that must not end a line (opening punctuation). */
+static int no_break_after(uint32_t c)
+{
+	return c == 0xFF08 || c == 0x300C || c == 0x300E || c == 0x3010 ||
+	       c == 0x201C || c == 0x2018 || c == '(' || c == 0x300A ||
+	       c == 0x3008;
+}
+
+/* Zero-width characters never drawn: bidi controls, the shaping filler. */
+static int invisible(uint32_t c)
+{
+	return c == 0xFEFF || c == 0x200B || c == 0x200C || c == 0x200D ||
+	       c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+	       (c >= 0x2066 && c <= 0x2069);
+}
+
+typedef struct para {
+	FriBidiChar u[MAX_PARA];
+	FriBidiCharType types[MAX_PARA];
+	FriBidiBracketType brackets[MAX_PARA];
+	FriBidiLevel levels[MAX_PARA];
+	FriBidiArabicProp ar[MAX_PARA];
+	FriBidiStrIndex map[MAX_PARA];
+	int8_t slot[MAX_PARA];
+	float w[MAX_PARA];
+	int n;
+	FriBidiParType base;
+} para;
+
+static para scratch; /* single-threaded front end: one paragraph at a time */
+
+/* Shapes paragraph s (len bytes, no \n) into p, with fonts and widths. */
+static int para_shape(pdf_doc *d, const char *s, size_t len,
+		      const pdf_style *st, const char *field, para *p, bt_err *e)
+{
+	if (len > MAX_PARA)
+		return bt_fail(e, BT_EINPUT, "%s: paragraph longer than %d "
+			       "bytes", field, MAX_PARA);
+	p->n = fribidi_charset_to_unicode(FRIBIDI_CHAR_SET_UTF8, s,
+					  (FriBidiStrIndex)len, p->u);
+	fribidi_get_bidi_types(p->u, p->n, p->types);
+	fribidi_get_bracket_types(p->u, p->n, p->types, p->brackets);
+	p->base = d->rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+	if (!fribidi_get_par_embedding_levels_ex(p->types, p->brackets, p->n,
+						 &p->base, p->levels))
+		return bt_fail(e, BT_EFAIL, "%s: bidi analysis failed", field);
+	fribidi_get_joining_types(p->u, p->n, p->ar);
+	fribidi_join_arabic(p->types, p->n, p->levels, p->ar);
+	fribidi_shape(FRIBIDI_FLAGS_DEFAULT | FRIBIDI_FLAGS_ARABIC, p->levels,
+		      p->n, p->ar, p->u);
+	int bold = st->bold ? 1 : 0;
+	for (int i = 0; i < p->n; i++) {
+		uint32_t c = p->u[i];
+		p->map[i] = i;
+		if (invisible(c) || c == '\t') {
+			p->slot[i] = -1;
+			p->w[i] = 0;
+			continue;
+		}
+		int width = 0;
+		int slot = glyph(d->fonts, c, bold, &width, e);
+		if (slot == -2)
+			return BT_EINPUT;
+		if (slot < 0) {
+			char shown[96];
+			snprintf(shown, sizeof shown, "%.*s%s",
+				 len > 60 ? 60 : (int)len, s,
+				 len > 60 ? "..." : "");
+			return bt_fail(e, BT_EINPUT, "%s: character U+%04X in "
+				       "'%s' is not covered by any installed "
+				       "font (forms/fonts.tsv)", field,
+				       (unsigned)c, shown);
+		}
+		p->slot[i] = (int8_t)slot;
+		p->w[i] = (float)width * st->size / 1000.0f;
+	}
+	return BT_OK;
+}
+
+static int can_break_before(const para *p, int i)
+{
+	uint32_t prev = p->u[i - 1], c = p->u[i];
+	if (prev == ' ')
+		return c != ' ';
+	if (no_break_before(c) || no_break_after(prev))
+		return 0;
+	return is_cjk(prev) || is_cjk(c);
+}
+
+static HPDF_Font doc_font(pdf_doc *d, int slot)
+{
+	if (!d->font[slot]) {
+		const char *name = load_font(d->h, &d->fonts->files[slot]);
+		if (name)
+			d->font[slot] = HPDF_GetFont(d->h, name, "UTF-8");
+	}
+	return d->font[slot];
+}
+
+/* Draws the visual-order run [a, b) of line characters at physical x. */
+static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
+		    float baseline, const pdf_style *st, bt_err *e)
+{
+	int slot = p->slot[p->map[a]];
+	char buf[MAX_PARA * 4 + 1];
+	size_t len = 0;
+	for (int j = a; j < b; j++) {
+		uint32_t c = p->u[j];
+		if (p->slot[p->map[j]] < 0)
+			continue;
+		if (c < 0x80)
+			buf[len++] = (char)c;
+		else if (c < 0x800) {
+			buf[len++] = (char)(0xC0 | (c >> 6));
+			buf[len++] = (char)(0x80 | (c & 0x3F));
+		} else {
+			buf[len++] = (char)(0xE0 | (c >> 12));
+			buf[len++] = (char)(0x80 | ((c >> 6) & 0x3F));
+			buf[len++] = (char)(0x80 | (c & 0x3F));
+		}
+	}
+	buf[len] = '\0';
+	if (!len || slot < 0)
+		return BT_OK;
+	HPDF_Font f = doc_font(d, slot);
+	if (!f)
+		return hpdf_check(d, "font loading", e) ? BT_EFAIL :
+			bt_fail(e, BT_EFAIL, "libharu: font loading failed");
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetGrayFill(d->page, st->gray);
+	HPDF_Page_SetFontAndSize(d->page, f, st->size);
+	HPDF_Page_TextOut(d->page, x, baseline, buf);
+	HPDF_Page_EndText(d->page);
+	return hpdf_check(d, "drawing text", e);
+}
+
+/* Lays out (and draws) one shaped paragraph; advances *y. */
+static int para_lines(pdf_doc *d, para *p, float x, float *y, float width,
+		      const pdf_style *st, int draw, float *maxw, bt_err *e)
+{
+	float lh = st->size * LINE_GAP;
+	int start = 0;
+	if (p->n == 0) {
+		*y += lh;
+		return BT_OK;
+	}
+	while (start < p->n) {
+		float lw = 0, brk_w = 0;
+		int brk = -1, i = start;
+		for (; i < p->n; i++) {
+			if (i > start && can_break_before(p, i)) {
+				brk = i;
+				brk_w = lw;
+			}
+			if (lw + p->w[i] > width && i > start &&
+			    p->u[i] != ' ')
+				break;
+			lw += p->w[i];
+		}
+		int end = i;
+		if (i < p->n && brk > start) {
+			end = brk;
+			lw = brk_w;
+		}
+		int vis_end = end;
+		while (vis_end > start && p->u[vis_end - 1] == ' ') {
+			vis_end--;
+			lw -= p->w[vis_end];
+		}
+		if (lw > *maxw)
+			*maxw = lw;
+		if (draw && vis_end > start) {
+			if (!fribidi_reorder_line(FRIBIDI_FLAGS_DEFAULT,
+						  p->types, vis_end - start,
+						  start, p->base, p->levels,
+						  p->u, p->map))
+				return bt_fail(e, BT_EFAIL, "bidi reordering "
+					       "failed");
+			float lx = x;
+			if (st->align == PDF_CENTER)
+				lx = x + (width - lw) / 2;
+			else if (st->align == PDF_END)
+				lx = x + width - lw;
+			float px = d->rtl ? d->w - lx - lw : lx;
+			float baseline = d->hgt - *y - st->size * 0.92f;
+			int a = start;
+			for (int j = start; j <= vis_end; j++) {
+				if (j < vis_end && p->slot[p->map[j]] < 0)
+					continue;
+				if (j < vis_end && (j == a ||
+				    p->slot[p->map[j]] == p->slot[p->map[a]]))
+					continue;
+				float rw = 0;
+				for (int k = a; k < j; k++)
+					rw += p->w[p->map[k]];
+				int rc = draw_run(d, p, a, j, px, baseline, st,
+						  e);
+				if (rc)
+					return rc;
+				px += rw;
+				a = j;
+			}
+		}
+		*y += lh;
+		start = end;
+		while (start < p->n && p->u[start] == ' ')
+			start++;
+	}
+	return BT_OK;
+}
+
+static int layout(pdf_doc *d, const char *text, float x, float y,
+		  float width, const pdf_style *st, int draw,
+		  const char *field, float *height, float *maxw, bt_err *e)
+{
+	float cy = y;
+	*maxw = 0;
+	const char *s = text;
+	for (;;) {
+		size_t len = strcspn(s, "\n");
+		int rc = para_shape(d, s, len, st, field, &scratch, e);
+		if (rc == BT_OK)
+			rc = para_lines(d, &scratch, x, &cy, width, st, draw,
+					maxw, e);
+		if (rc)
+			return rc;
+		if (!s[len])
+			break;
+		s += len + 1;
+	}
+	*height = cy - y;
+	return BT_OK;
+}
+
+int pdf_text(pdf_doc *d, const char *text, float x, float y, float width,
+	     const pdf_style *st, int draw, const char *field, float *height,
+	     bt_err *e)
+{
+	float maxw;
+	return layout(d, text, x, y, width, st, draw, field, height, &maxw, e);
+}
+
+int pdf_text_width(pdf_doc *d, const char *text, const pdf_style *st,
+		   const char *field, float *width, bt_err *e)
+{
+	float h;
+	return layout(d, text, 0, 0, INFINITY, st, 0, field, &h, width, e);
+}
+
+/* ---- shapes ---- */
+
+void pdf_rect(pdf_doc *d, float x, float y, float w, float h, float line,
+	      float fill)
+{
+	float px = d->rtl ? d->w - x - w : x;
+	HPDF_Page_SetLineWidth(d->page, line > 0 ? line : 0.1f);
+	HPDF_Page_SetGrayStroke(d->page, 0);
+	if (fill >= 0)
+		HPDF_Page_SetGrayFill(d->page, fill);
+	HPDF_Page_Rectangle(d->page, px, d->hgt - y - h, w, h);
+	if (fill >= 0) {
+		if (line > 0)
+			HPDF_Page_FillStroke(d->page);
+		else
+			HPDF_Page_Fill(d->page);
+	} else {
+		HPDF_Page_Stroke(d->page);
+	}
+}
+
+void pdf_circle(pdf_doc *d, float cx, float cy, float r, float line)
+{
+	float px = d->rtl ? d->w - cx : cx;
+	HPDF_Page_SetLineWidth(d->page, line);
+	HPDF_Page_SetGrayStroke(d->page, 0);
+	HPDF_Page_Circle(d->page, px, d->hgt - cy, r);
+	HPDF_Page_Stroke(d->page);
+}
+
+void pdf_line(pdf_doc *d, float x1, float y1, float x2, float y2, float line)
+{
+	float p1 = d->rtl ? d->w - x1 : x1, p2 = d->rtl ? d->w - x2 : x2;
+	HPDF_Page_SetLineWidth(d->page, line);
+	HPDF_Page_SetGrayStroke(d->page, 0);
+	HPDF_Page_MoveTo(d->page, p1, d->hgt - y1);
+	HPDF_Page_LineTo(d->page, p2, d->hgt - y2);
+	HPDF_Page_Stroke(d->page);
+}
+
+int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
+	   bt_err *e)
+{
+	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (!q)
+		return bt_fail(e, BT_EFAIL, "QR code of '%s': %s", text,
+			       strerror(errno));
+	int n = q->width, quiet = 4;
+	float m = side / (float)(n + 2 * quiet);
+	/* never mirrored: the code reads the same in every language */
+	float left = d->rtl ? d->w - x - side : x;
+	float top = d->hgt - y;
+	HPDF_Page_SetGrayFill(d->page, 0);
+	for (int r = 0; r < n; r++) {
+		int c = 0;
+		while (c < n) {
+			if (!(q->data[r * n + c] & 1)) {
+				c++;
+				continue;
+			}
+			int c0 = c;
+			while (c < n && (q->data[r * n + c] & 1))
+				c++;
+			HPDF_Page_Rectangle(d->page, left + (float)(c0 + quiet) * m,
+					    top - (float)(r + quiet + 1) * m,
+					    (float)(c - c0) * m, m);
+		}
+	}
+	HPDF_Page_Fill(d->page);
+	QRcode_free(q);
+	return hpdf_check(d, "QR code", e);
+}
+
+/* ---- output ---- */
+
+int pdf_doc_bytes(pdf_doc *d, bt_buf *out, bt_err *e)
+{
+	bt_buf_reset(out);
+	if (HPDF_SaveToStream(d->h) != HPDF_OK)
+		return hpdf_check(d, "saving", e) ? BT_EFAIL :
+			bt_fail(e, BT_EFAIL, "libharu: saving failed");
+	HPDF_ResetStream(d->h);
+	char chunk[65536];
+	for (;;) {
+		HPDF_UINT32 n = sizeof chunk;
+		HPDF_STATUS st = HPDF_ReadFromStream(d->h, (HPDF_BYTE *)chunk,
+						     &n);
+		if (n && bt_buf_add(out, chunk, n) < 0)
+			return bt_fail(e, BT_EFAIL, "PDF larger than %zu bytes",
+				       out->max);
+		if (st == HPDF_STREAM_EOF)
+			break;
+		if (st != HPDF_OK)
+			return hpdf_check(d, "reading the document", e) ?
+				BT_EFAIL : bt_fail(e, BT_EFAIL, "libharu: "
+						   "reading failed");
+	}
+	d->err = 0;
+	HPDF_ResetError(d->h);
+	return BT_OK;
+}
+
+int pdf_write_file(const char *path, const char *field, const void *data,
+		   size_t len, bt_err *e)
+{
+	char tmp[4200];
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path) : 1;
+	const char *dir = slash ? path : ".";
+	if ((size_t)snprintf(tmp, sizeof tmp, "%.*s/.%s.XXXXXX", dirlen, dir,
+			     slash ? slash + 1 : path) >= sizeof tmp)
+		return bt_fail(e, BT_EINPUT, "%s: path '%s' too long", field,
+			       path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return bt_fail(e, BT_EINPUT, "%s: cannot write in '%.*s': %s",
+			       field, dirlen, dir, strerror(errno));
+	const char *p = data;
+	size_t left = len;
+	int rc = BT_OK;
+	while (left && rc == BT_OK) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			rc = bt_fail(e, BT_EFAIL, "%s: writing '%s': %s", field,
+				     tmp, strerror(errno));
+		else {
+			p += w;
+			left -= (size_t)w;
+		}
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	if (rc == BT_OK && fchmod(fd, 0666 & ~mask) != 0)
+		rc = bt_fail(e, BT_EFAIL, "%s: chmod '%s': %s", field, tmp,
+			     strerror(errno));
+	if (rc == BT_OK && fsync(fd) != 0)
+		rc = bt_fail(e, BT_EFAIL, "%s: fsync '%s': %s", field, tmp,
+			     strerror(errno));
+	if (close(fd) != 0 && rc == BT_OK)
+		rc = bt_fail(e, BT_EFAIL, "%s: closing '%s': %s", field, tmp,
+			     strerror(errno));
+	if (rc == BT_OK && rename(tmp, path) != 0)
+		rc = bt_fail(e, BT_EINPUT, "%s: cannot write '%s': %s", field,
+			     path, strerror(errno));
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+int pdf_mkdirs(const char *dir, const char *field, bt_err *e)
+{
+	char p[4096];
+	if ((size_t)snprintf(p, sizeof p, "%s", dir) >= sizeof p)
+		return bt_fail(e, BT_EINPUT, "%s: path '%s' too long", field,
+			       dir);
+	for (char *s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char keep = *s;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			return bt_fail(e, BT_EINPUT, "%s: cannot create '%s': %s",
+				       field, p, strerror(errno));
+		struct stat st;
+		if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
+			return bt_fail(e, BT_EINPUT, "%s: '%s' is not a "
+				       "directory", field, p);
+		*s = keep;
+		if (!keep)
+			break;
+	}
+	return BT_OK;
+}

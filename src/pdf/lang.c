@@ -1,0 +1,106 @@
+/* lang.c - languages, dates in words, template files. */
+#include "pdf/lang.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef BALLOT_FORMS_DIR
+#define BALLOT_FORMS_DIR "forms"
+#endif
+
+const char *const pdf_langs[PDF_NLANGS] = { "en", "fr", "es", "ru", "zh",
+					    "ar" };
+
+int pdf_langs_parse(const char *arg, const char *out[PDF_NLANGS], int *n,
+		    bt_err *e)
+{
+	*n = 0;
+	if (strcmp(arg, "all") == 0) {
+		for (int i = 0; i < PDF_NLANGS; i++)
+			out[(*n)++] = pdf_langs[i];
+		return BT_OK;
+	}
+	const char *p = arg;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		int found = -1;
+		for (int i = 0; i < PDF_NLANGS; i++)
+			if (len == 2 && strncmp(p, pdf_langs[i], 2) == 0)
+				found = i;
+		if (found < 0)
+			return bt_fail(e, BT_EINPUT, "--lang: unknown language "
+				       "'%.*s' (en, fr, es, ru, zh, ar or all)",
+				       (int)(len > 40 ? 40 : len), p);
+		for (int i = 0; i < *n; i++)
+			if (out[i] == pdf_langs[found])
+				return bt_fail(e, BT_EINPUT, "--lang: '%s' "
+					       "given twice", pdf_langs[found]);
+		out[(*n)++] = pdf_langs[found];
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	return BT_OK;
+}
+
+int pdf_lang_init(const pdf_tmpl *t, pdf_lang *out, bt_err *e)
+{
+	const char *dir = pdf_tmpl_raw(t, "direction");
+	if (strcmp(dir, "ltr") != 0 && strcmp(dir, "rtl") != 0)
+		return bt_fail(e, BT_EINPUT, "%s: key 'direction': '%s' is not "
+			       "ltr or rtl", pdf_tmpl_path(t), dir);
+	out->rtl = strcmp(dir, "rtl") == 0;
+	if (pdf_tmpl_split(t, "months", 12, &out->months[0][0],
+			   sizeof out->months[0]) < 0)
+		return bt_fail(e, BT_EINPUT, "%s: key 'months' must hold 12 "
+			       "names separated by |", pdf_tmpl_path(t));
+	return BT_OK;
+}
+
+int pdf_date_text(const pdf_tmpl *tp, const pdf_lang *l, bt_time t,
+		  bt_buf *out)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	char day[16], year[16];
+	snprintf(day, sizeof day, "%d", tm.tm_mday);
+	snprintf(year, sizeof year, "%d", tm.tm_year + 1900);
+	const char *vars[] = { "day", day, "month", l->months[tm.tm_mon],
+			       "year", year, NULL };
+	return pdf_tmpl_expand(tp, "date", vars, out);
+}
+
+void pdf_time_hhmm(bt_time t, char out[6])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	snprintf(out, 6, "%02u:%02u", (unsigned)tm.tm_hour % 24u,
+		 (unsigned)tm.tm_min % 60u);
+}
+
+int pdf_template_load(const char *forms_dir, const char *kind,
+		      const char *lang, const pdf_tmpl_key *schema, size_t n,
+		      pdf_tmpl **t, pdf_lang *l, bt_err *e)
+{
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof path, "%s/%s/%s.txt", forms_dir,
+			     kind, lang) >= sizeof path)
+		return bt_fail(e, BT_EINPUT, "forms directory '%s' too long",
+			       forms_dir);
+	int rc = pdf_tmpl_load(path, schema, n, t, e);
+	if (rc == BT_OK && (rc = pdf_lang_init(*t, l, e)) != BT_OK) {
+		pdf_tmpl_free(*t);
+		*t = NULL;
+	}
+	return rc;
+}
+
+const char *pdf_forms_dir(void)
+{
+	const char *env = getenv("BALLOT_FORMS");
+	return env && *env ? env : BALLOT_FORMS_DIR;
+}

@@ -1,0 +1,549 @@
+/* report.c - the tally report: figures, a bar against the threshold, the
+ * outcome and its rule, and every reply, late, withdrawn or missing. */
+#include "pdf/report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf/lang.h"
+#include "pdf/names.h"
+
+static const pdf_tmpl_key schema[] = {
+	PDF_LANG_KEYS,
+	{ "title", "circular" },
+	{ "subtitle", "group rule clause" },
+	{ "rule_tap", "" },
+	{ "rule_question", "" },
+	{ "rule_deletion", "" },
+	{ "as_of", "time" },
+	{ "status_final", "" },
+	{ "status_pending", "deadline" },
+	{ "status_closed", "time" },
+	{ "deadline", "time" },
+	{ "electorate", "n" },
+	{ "draft_heading", "rec title" },
+	{ "fig_replies", "n" },
+	{ "fig_support", "n pct" },
+	{ "fig_authorize", "n" },
+	{ "fig_comments", "n" },
+	{ "fig_oppose", "n" },
+	{ "fig_no_reasons", "n" },
+	{ "fig_outstanding", "n" },
+	{ "fig_late", "n" },
+	{ "fig_withdrawn", "n" },
+	{ "threshold", "pct" },
+	{ "no_replies", "" },
+	{ "outcome_proceed", "" },
+	{ "outcome_not_proceed", "" },
+	{ "outcome_pending", "" },
+	{ "replies_heading", "" },
+	{ "col_member", "" },
+	{ "col_choice", "" },
+	{ "col_received", "" },
+	{ "col_attachments", "" },
+	{ "col_note", "" },
+	{ "choice_authorize", "" },
+	{ "choice_comments", "" },
+	{ "choice_not_authorize", "" },
+	{ "choice_withdrawn", "" },
+	{ "note_late", "" },
+	{ "note_superseded", "" },
+	{ "note_no_reasons", "" },
+	{ "late_heading", "" },
+	{ "withdrawn_heading", "" },
+	{ "pending_heading", "n" },
+	{ "none", "" },
+	{ "generated", "version" },
+	{ "page", "page pages" },
+};
+
+struct report_lang {
+	pdf_tmpl *t;
+	pdf_lang l;
+	pdf_names *names;
+};
+
+void report_lang_free(report_lang *l)
+{
+	if (!l)
+		return;
+	pdf_tmpl_free(l->t);
+	pdf_names_free(l->names);
+	free(l);
+}
+
+int report_lang_load(const char *forms_dir, const char *lang,
+		     report_lang **out, bt_err *e)
+{
+	*out = NULL;
+	report_lang *l = calloc(1, sizeof *l);
+	if (!l)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	int rc = pdf_template_load(forms_dir, "report", lang, schema,
+				   sizeof schema / sizeof *schema, &l->t,
+				   &l->l, e);
+	if (rc == BT_OK)
+		rc = pdf_names_load(forms_dir, lang, &l->names, e);
+	if (rc) {
+		report_lang_free(l);
+		return rc;
+	}
+	*out = l;
+	return BT_OK;
+}
+
+#define MARGIN 50.0f
+#define FOOT 34.0f
+#define PAD 3.0f
+
+typedef struct rep {
+	pdf_doc *d;
+	const report_lang *lang;
+	const pdf_tmpl *t;
+	const report_data *r;
+	float w, h, cw, y;
+	bt_buf tmp;
+	bt_err *e;
+} rep;
+
+static const pdf_style body = { 9.5f, 0, PDF_START, 0 };
+static const pdf_style cell = { 8, 0, PDF_START, 0 };
+static const pdf_style cell_bold = { 8, 1, PDF_START, 0 };
+static const pdf_style heading = { 12, 1, PDF_START, 0 };
+static const pdf_style subheading = { 10, 1, PDF_START, 0 };
+
+static const char *word(rep *p, const char *key, const char *const *vars)
+{
+	bt_buf_reset(&p->tmp);
+	if (pdf_tmpl_expand(p->t, key, vars, &p->tmp) < 0)
+		return "";
+	return bt_buf_str(&p->tmp);
+}
+
+static float bottom(const rep *p)
+{
+	return p->h - MARGIN - FOOT;
+}
+
+static int new_page(rep *p)
+{
+	int rc = pdf_page_add(p->d, p->e);
+	p->y = MARGIN;
+	return rc;
+}
+
+/* Draws text over the content width, on a new page when it does not fit. */
+static int para(rep *p, const char *s, const pdf_style *st, float after)
+{
+	float h;
+	int rc = pdf_text(p->d, s, MARGIN, p->y, p->cw, st, 0, "report text",
+			  &h, p->e);
+	if (rc == BT_OK && p->y + h > bottom(p))
+		rc = new_page(p);
+	if (rc == BT_OK)
+		rc = pdf_text(p->d, s, MARGIN, p->y, p->cw, st, 1,
+			      "report text", &h, p->e);
+	p->y += h + after;
+	return rc;
+}
+
+static int num_word(rep *p, const char *key, int n, const pdf_style *st,
+		    float x, float y, float w, float *h)
+{
+	char ns[16];
+	snprintf(ns, sizeof ns, "%d", n);
+	const char *vars[] = { "n", ns, NULL };
+	return pdf_text(p->d, word(p, key, vars), x, y, w, st, 1,
+			"report text", h, p->e);
+}
+
+static const char *member_name(rep *p, const char *code)
+{
+	const bt_member_list *el = p->r->electorate;
+	for (size_t i = 0; i < el->n; i++)
+		if (strcmp(el->v[i].code, code) == 0) {
+			const char *n = pdf_names_get(p->lang->names, code,
+						      el->v[i].name);
+			return n ? n : el->v[i].name;
+		}
+	return "";
+}
+
+/* ---- tables ---- */
+
+#define NCOLS 5
+static const float col_share[NCOLS] = { 0.27f, 0.22f, 0.19f, 0.19f, 0.13f };
+
+static int row_draw(rep *p, const char *const cells[NCOLS],
+		    const pdf_style *st, float fill, int draw, float *rowh)
+{
+	float x = MARGIN, hmax = 0;
+	for (int c = 0; c < NCOLS; c++) {
+		float w = p->cw * col_share[c], h;
+		int rc = pdf_text(p->d, cells[c] ? cells[c] : "", x + PAD,
+				  p->y + PAD, w - 2 * PAD, st, 0, "report text",
+				  &h, p->e);
+		if (rc)
+			return rc;
+		if (h > hmax)
+			hmax = h;
+		x += w;
+	}
+	*rowh = hmax + 2 * PAD;
+	if (!draw)
+		return BT_OK;
+	if (fill >= 0)
+		pdf_rect(p->d, MARGIN, p->y, p->cw, *rowh, 0, fill);
+	pdf_line(p->d, MARGIN, p->y + *rowh, MARGIN + p->cw, p->y + *rowh,
+		 0.3f);
+	x = MARGIN;
+	for (int c = 0; c < NCOLS; c++) {
+		float w = p->cw * col_share[c], h;
+		int rc = pdf_text(p->d, cells[c] ? cells[c] : "", x + PAD,
+				  p->y + PAD, w - 2 * PAD, st, 1, "report text",
+				  &h, p->e);
+		if (rc)
+			return rc;
+		x += w;
+	}
+	return BT_OK;
+}
+
+static int table_header(rep *p)
+{
+	const char *cells[NCOLS] = {
+		pdf_tmpl_raw(p->t, "col_member"), pdf_tmpl_raw(p->t, "col_choice"),
+		pdf_tmpl_raw(p->t, "col_received"),
+		pdf_tmpl_raw(p->t, "col_attachments"),
+		pdf_tmpl_raw(p->t, "col_note") };
+	float h;
+	int rc = row_draw(p, cells, &cell_bold, 0.88f, 1, &h);
+	p->y += h;
+	return rc;
+}
+
+/* Adds a row, breaking the page (and repeating the header) when needed. */
+static int table_row(rep *p, const char *const cells[NCOLS])
+{
+	float h;
+	int rc = row_draw(p, cells, &cell, -1, 0, &h);
+	if (rc == BT_OK && p->y + h > bottom(p)) {
+		rc = new_page(p);
+		if (rc == BT_OK)
+			rc = table_header(p);
+	}
+	if (rc == BT_OK)
+		rc = row_draw(p, cells, &cell, -1, 1, &h);
+	p->y += h;
+	return rc;
+}
+
+static const char *choice_key(const bt_history_item *it)
+{
+	if (strcmp(it->kind, "withdrawal") == 0)
+		return "choice_withdrawn";
+	if (strcmp(it->what, "authorize") == 0)
+		return "choice_authorize";
+	if (strcmp(it->what, "authorize-with-comments") == 0)
+		return "choice_comments";
+	return "choice_not_authorize";
+}
+
+static int reply_row(rep *p, const bt_history_item *it)
+{
+	bt_buf member = BT_BUF_INIT, att = BT_BUF_INIT, note = BT_BUF_INIT;
+	char when[BT_TIME_LEN];
+	bt_time_format(it->received, when);
+	bt_buf_addf(&member, "%s %s", it->member, member_name(p, it->member));
+	for (size_t a = 0; a < it->n_attachments; a++)
+		bt_buf_addf(&att, "%s%s", a ? "\n" : "",
+			    it->attachments[a].name);
+	if (strcmp(it->status, "superseded") == 0)
+		bt_buf_adds(&note, pdf_tmpl_raw(p->t, "note_superseded"));
+	if (strcmp(it->status, "late") == 0)
+		bt_buf_adds(&note, pdf_tmpl_raw(p->t, "note_late"));
+	if (it->without_reasons)
+		bt_buf_addf(&note, "%s%s", note.len ? "\n" : "",
+			    pdf_tmpl_raw(p->t, "note_no_reasons"));
+	char *choice = strdup(pdf_tmpl_raw(p->t, choice_key(it)));
+	const char *cells[NCOLS] = { bt_buf_str(&member), choice, when,
+				     bt_buf_str(&att), bt_buf_str(&note) };
+	int rc = choice ? table_row(p, cells) :
+		bt_fail(p->e, BT_EFAIL, "out of memory");
+	free(choice);
+	bt_buf_release(&member);
+	bt_buf_release(&att);
+	bt_buf_release(&note);
+	return rc;
+}
+
+/* The replies of draft rec whose status is in statuses ("|a|b|"). */
+static int reply_table(rep *p, const char *rec, const char *statuses,
+		       const char *title_key)
+{
+	const bt_history *hi = p->r->history;
+	size_t n = 0;
+	for (size_t i = 0; i < hi->n; i++) {
+		char key[24];
+		snprintf(key, sizeof key, "|%s|", hi->v[i].status);
+		n += strcmp(hi->v[i].rec, rec) == 0 && strstr(statuses, key);
+	}
+	int rc = para(p, pdf_tmpl_raw(p->t, title_key), &subheading, 3);
+	if (rc == BT_OK && n == 0)
+		return para(p, pdf_tmpl_raw(p->t, "none"), &body, 8);
+	if (rc == BT_OK && p->y + 40 > bottom(p))
+		rc = new_page(p);
+	if (rc == BT_OK)
+		rc = table_header(p);
+	for (size_t i = 0; i < hi->n && rc == BT_OK; i++) {
+		char key[24];
+		snprintf(key, sizeof key, "|%s|", hi->v[i].status);
+		if (strcmp(hi->v[i].rec, rec) == 0 && strstr(statuses, key))
+			rc = reply_row(p, &hi->v[i]);
+	}
+	p->y += 8;
+	return rc;
+}
+
+/* ---- per draft ---- */
+
+static int figures(rep *p, const bt_draft_tally *dt)
+{
+	struct { const char *key; int n; } f[] = {
+		{ "fig_replies", dt->replies }, { "fig_authorize", dt->authorize },
+		{ "fig_comments", dt->authorize_with_comments },
+		{ "fig_oppose", dt->not_authorize },
+		{ "fig_no_reasons", dt->not_authorize_without_reasons },
+		{ "fig_outstanding", dt->outstanding }, { "fig_late", dt->late },
+		{ "fig_withdrawn", dt->withdrawn } };
+	size_t n = sizeof f / sizeof *f, half = (n + 1) / 2;
+	float colw = p->cw / 2, y0 = p->y, yl = y0, yr = y0, h;
+	int rc = BT_OK;
+	for (size_t i = 0; i < n && rc == BT_OK; i++) {
+		int left = i < half;
+		rc = num_word(p, f[i].key, f[i].n, &body,
+			      MARGIN + (left ? 0 : colw), left ? yl : yr,
+			      colw - 6, &h);
+		if (left)
+			yl += h;
+		else
+			yr += h;
+	}
+	p->y = (yl > yr ? yl : yr) + 6;
+	return rc;
+}
+
+/* The bar: the support share filled, the threshold marked. */
+static int bar(rep *p, const bt_draft_tally *dt)
+{
+	float bh = 16, w = p->cw, x = MARGIN, y = p->y;
+	int rc = BT_OK;
+	char pct[16], npct[16], sup[16];
+	pdf_rect(p->d, x, y, w, bh, 0.6f, 0.95f);
+	if (dt->support_pct10 >= 0) {
+		float share = (float)dt->support_pct10 / 1000.0f;
+		if (share > 0)
+			pdf_rect(p->d, x, y, w * share, bh, 0,
+				 strcmp(dt->if_closed_now, "proceed") == 0 ?
+				 0.35f : 0.65f);
+	}
+	float tx = x + w * (float)dt->threshold_pct / 100.0f;
+	pdf_line(p->d, tx, y - 4, tx, y + bh + 4, 1.4f);
+	snprintf(npct, sizeof npct, "%d", dt->threshold_pct);
+	const char *tv[] = { "pct", npct, NULL };
+	pdf_style small = { 7.5f, 0, PDF_START, 0 };
+	float h;
+	rc = pdf_text(p->d, word(p, "threshold", tv), tx + 3, y + bh + 2,
+		      w - (tx - x) - 3, &small, 1, "report text", &h, p->e);
+	p->y = y + bh + 2 + h + 4;
+	if (rc == BT_OK) {
+		if (dt->support_pct10 < 0) {
+			rc = para(p, pdf_tmpl_raw(p->t, "no_replies"), &body, 2);
+		} else {
+			snprintf(pct, sizeof pct, "%d.%d",
+				 dt->support_pct10 / 10, dt->support_pct10 % 10);
+			snprintf(sup, sizeof sup, "%d", dt->support);
+			const char *sv[] = { "n", sup, "pct", pct, NULL };
+			rc = para(p, word(p, "fig_support", sv), &subheading, 2);
+		}
+	}
+	return rc;
+}
+
+static int outcome(rep *p, const bt_draft_tally *dt)
+{
+	const char *key = strcmp(dt->outcome, "proceed") == 0 ?
+		"outcome_proceed" : strcmp(dt->outcome, "not-proceed") == 0 ?
+		"outcome_not_proceed" : "outcome_pending";
+	int rc = para(p, pdf_tmpl_raw(p->t, key), &subheading, 2);
+	const bt_rule *r = bt_rule_find(p->r->tally->rule);
+	if (rc == BT_OK && r) {
+		char rk[32];
+		snprintf(rk, sizeof rk, "rule_%s", r->name);
+		bt_buf s = BT_BUF_INIT;
+		bt_buf_addf(&s, "%s (%s; %s)", pdf_tmpl_raw(p->t, rk),
+			    r->clause, r->edition);
+		rc = para(p, bt_buf_str(&s), &body, 8);
+		bt_buf_release(&s);
+	}
+	return rc;
+}
+
+static int pending_list(rep *p, size_t d)
+{
+	const bt_pending_list *pl = &p->r->pending[d];
+	char ns[16];
+	snprintf(ns, sizeof ns, "%zu", pl->n);
+	const char *vars[] = { "n", ns, NULL };
+	int rc = para(p, word(p, "pending_heading", vars), &subheading, 3);
+	if (rc == BT_OK && pl->n == 0)
+		return para(p, pdf_tmpl_raw(p->t, "none"), &body, 10);
+	bt_buf s = BT_BUF_INIT;
+	for (size_t i = 0; i < pl->n; i++)
+		bt_buf_addf(&s, "%s%s %s", i ? "; " : "", pl->v[i].code,
+			    member_name(p, pl->v[i].code));
+	if (s.failed)
+		rc = bt_fail(p->e, BT_EFAIL, "pending list too long");
+	pdf_style st = cell;
+	if (rc == BT_OK)
+		rc = para(p, bt_buf_str(&s), &st, 12);
+	bt_buf_release(&s);
+	return rc;
+}
+
+static int draft_section(rep *p, size_t d)
+{
+	const bt_draft_tally *dt = &p->r->tally->drafts[d];
+	const char *vars[] = { "rec", dt->rec, "title", dt->title, NULL };
+	if (p->y + 160 > bottom(p)) {
+		int rc = new_page(p);
+		if (rc)
+			return rc;
+	}
+	int rc = para(p, word(p, "draft_heading", vars), &heading, 6);
+	if (rc == BT_OK)
+		rc = figures(p, dt);
+	if (rc == BT_OK)
+		rc = bar(p, dt);
+	if (rc == BT_OK)
+		rc = outcome(p, dt);
+	if (rc == BT_OK)
+		rc = reply_table(p, dt->rec, "|counted|superseded|",
+				 "replies_heading");
+	if (rc == BT_OK)
+		rc = reply_table(p, dt->rec, "|late|", "late_heading");
+	if (rc == BT_OK)
+		rc = reply_table(p, dt->rec, "|withdrawn|withdrawal|",
+				 "withdrawn_heading");
+	if (rc == BT_OK)
+		rc = pending_list(p, d);
+	return rc;
+}
+
+static int header(rep *p)
+{
+	const bt_consultation *c = p->r->c;
+	const bt_tally *t = p->r->tally;
+	const bt_rule *r = bt_rule_find(t->rule);
+	char group[16], rk[32], ts[BT_TIME_LEN], dl[BT_TIME_LEN], n[16];
+	snprintf(group, sizeof group, "%d", c->group);
+	snprintf(rk, sizeof rk, "rule_%s", r ? r->name : "tap");
+	snprintf(n, sizeof n, "%d", t->electorate);
+	bt_time_format(c->deadline, dl);
+	const char *tv[] = { "circular", c->circular, NULL };
+	pdf_style title = { 15, 1, PDF_START, 0 };
+	int rc = para(p, word(p, "title", tv), &title, 4);
+	const char *sv[] = { "group", group, "rule",
+			     pdf_tmpl_raw(p->t, rk), "clause",
+			     r ? r->clause : "", NULL };
+	if (rc == BT_OK)
+		rc = para(p, word(p, "subtitle", sv), &body, 8);
+	if (rc == BT_OK) {
+		if (t->closed) {
+			bt_time_format(c->closed_at, ts);
+			const char *v[] = { "time", ts, NULL };
+			rc = para(p, word(p, "status_closed", v), &subheading, 2);
+		} else if (t->final) {
+			rc = para(p, pdf_tmpl_raw(p->t, "status_final"),
+				  &subheading, 2);
+		} else {
+			const char *v[] = { "deadline", dl, NULL };
+			rc = para(p, word(p, "status_pending", v), &subheading,
+				  2);
+			bt_time_format(t->as_of, ts);
+			const char *a[] = { "time", ts, NULL };
+			if (rc == BT_OK)
+				rc = para(p, word(p, "as_of", a), &body, 2);
+		}
+	}
+	const char *dv[] = { "time", dl, NULL };
+	if (rc == BT_OK)
+		rc = para(p, word(p, "deadline", dv), &body, 2);
+	const char *ev[] = { "n", n, NULL };
+	if (rc == BT_OK)
+		rc = para(p, word(p, "electorate", ev), &body, 14);
+	return rc;
+}
+
+static int footers(rep *p)
+{
+	int n = pdf_page_count(p->d), rc = BT_OK;
+	char page[16], pages[16];
+	snprintf(pages, sizeof pages, "%d", n);
+	pdf_style foot = { 7.5f, 0, PDF_START, 0.25f };
+	pdf_style end = foot;
+	end.align = PDF_END;
+	for (int i = 1; i <= n && rc == BT_OK; i++) {
+		rc = pdf_page_select(p->d, i, p->e);
+		snprintf(page, sizeof page, "%d", i);
+		float top = p->h - MARGIN - FOOT + 14, h;
+		pdf_line(p->d, MARGIN, top - 5, MARGIN + p->cw, top - 5, 0.4f);
+		const char *gv[] = { "version", BALLOT_VERSION, NULL };
+		if (rc == BT_OK)
+			rc = pdf_text(p->d, word(p, "generated", gv), MARGIN,
+				      top, p->cw - 110, &foot, 1, "report text",
+				      &h, p->e);
+		const char *pv[] = { "page", page, "pages", pages, NULL };
+		if (rc == BT_OK)
+			rc = pdf_text(p->d, word(p, "page", pv),
+				      MARGIN + p->cw - 110, top, 110, &end, 1,
+				      "report text", &h, p->e);
+	}
+	return rc;
+}
+
+int report_render(pdf_fonts *fonts, const report_lang *l,
+		  const report_data *r, pdf_paper paper, bt_buf *out,
+		  bt_err *e)
+{
+	rep p = { 0 };
+	p.lang = l;
+	p.t = l->t;
+	p.r = r;
+	p.e = e;
+	bt_buf_init(&p.tmp, 64 * 1024);
+	int rc = pdf_doc_new(fonts, paper, l->l.rtl, &p.d, e);
+	if (rc)
+		return rc;
+	p.w = pdf_page_width(p.d);
+	p.h = pdf_page_height(p.d);
+	p.cw = p.w - 2 * MARGIN;
+	char title[160];
+	snprintf(title, sizeof title, "Tally report - TSB Circular %s",
+		 r->c->circular);
+	rc = pdf_doc_info(p.d, title, "Member State consultation", e);
+	if (rc == BT_OK)
+		rc = new_page(&p);
+	if (rc == BT_OK)
+		rc = header(&p);
+	for (size_t d = 0; d < r->tally->n && rc == BT_OK; d++)
+		rc = draft_section(&p, d);
+	if (rc == BT_OK)
+		rc = footers(&p);
+	if (rc == BT_OK)
+		rc = pdf_doc_bytes(p.d, out, e);
+	pdf_doc_free(p.d);
+	bt_buf_release(&p.tmp);
+	return rc;
+}

@@ -54,4 +54,13 @@ say "The history of Germany's replies, and the event log check"
 b history --circular 205 --member DEU
 b audit verify
 
+OUT=$(dirname "$DB")
+say "The Annex 2 reply forms as PDF: blank, and personalized for the members that replied, in the six languages"
+MEMBERS=$(awk -F'\t' '!/^#/ && $1 != "member" { print $1 }' "$DEMO/replies.tsv" | sort -u | paste -sd, -)
+b forms --circular 205 --blank --member "$MEMBERS,ESP" --lang all --out "$OUT/forms"
+
+say "The tally report as PDF, in the six languages"
+BALLOT_NOW=2020-02-24T09:00:00Z b report --circular 205 --lang all --dir "$OUT/reports"
+
 printf '\nThe demo database is %s; try: build/ballot --db %s tally --circular 205 --json\n' "$DB" "$DB"
+printf 'Forms: %s/forms/205/<lang>/ (blank.pdf, <CODE>.pdf); reports: %s/reports/205-<lang>.pdf\n' "$OUT" "$OUT"

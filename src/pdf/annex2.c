@@ -235,8 +235,12 @@ static int addresses(form *f, const bt_member *m, const char *member_name)
 	static const char *const fe[2][2] = { { "fax_label", "tsb_fax" },
 					      { "email_label", "tsb_email" } };
 	for (int i = 0; i < 2 && rc == BT_OK; i++) {
+		/* a number or an address: left to right in every language */
+		char ltr[256];
+		snprintf(ltr, sizeof ltr, "\xE2\x80\xAA%s\xE2\x80\xAC",
+			 pdf_tmpl_raw(f->t, fe[i][1]));
 		rc = labelled(f, xl, row, lw, vw, pdf_tmpl_raw(f->t, fe[i][0]),
-			      pdf_tmpl_raw(f->t, fe[i][1]), &body, &h);
+			      ltr, &body, &h);
 		if (rc == BT_OK)
 			rc = labelled(f, xr, row, lw, vw, pdf_tmpl_raw(f->t,
 				      fe[i][0]), " ", &body, &h);

@@ -96,6 +96,8 @@ int pdf_template_load(const char *forms_dir, const char *kind,
 		pdf_tmpl_free(*t);
 		*t = NULL;
 	}
+	if (rc == BT_OK)
+		pdf_tmpl_set_isolate(*t, l->rtl);
 	return rc;
 }
 

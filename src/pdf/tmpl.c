@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fribidi.h>
+
 #include "ballot/json.h"
 
 #define TMPL_MAX ((size_t)256 * 1024) /* a template is a page of text */
@@ -14,7 +16,13 @@ struct pdf_tmpl {
 	const pdf_tmpl_key *schema;
 	size_t n;
 	char **values; /* values[i] belongs to schema[i] */
+	int isolate;   /* embed each placeholder value in its direction */
 };
+
+void pdf_tmpl_set_isolate(pdf_tmpl *t, int on)
+{
+	t->isolate = on;
+}
 
 void pdf_tmpl_free(pdf_tmpl *t)
 {
@@ -249,6 +257,22 @@ const char *pdf_tmpl_path(const pdf_tmpl *t)
 	return t->path;
 }
 
+/* 1 when the first strong character of s is right-to-left. */
+static int rtl_first(const char *s)
+{
+	FriBidiChar u[256];
+	size_t len = strlen(s);
+	FriBidiStrIndex n = fribidi_charset_to_unicode(
+		FRIBIDI_CHAR_SET_UTF8, s, (FriBidiStrIndex)(len > 256 ? 256 : len),
+		u);
+	for (FriBidiStrIndex i = 0; i < n; i++) {
+		FriBidiCharType ty = fribidi_get_bidi_type(u[i]);
+		if (FRIBIDI_IS_STRONG(ty))
+			return FRIBIDI_IS_RTL(ty);
+	}
+	return 0;
+}
+
 int pdf_tmpl_expand(const pdf_tmpl *t, const char *key,
 		    const char *const *vars, bt_buf *out)
 {
@@ -264,7 +288,12 @@ int pdf_tmpl_expand(const pdf_tmpl *t, const char *key,
 		for (size_t i = 0; vars && vars[i]; i += 2)
 			if (strlen(vars[i]) == len &&
 			    memcmp(vars[i], open + 1, len) == 0) {
-				if (bt_buf_adds(out, vars[i + 1]) < 0)
+				if ((t->isolate && bt_buf_adds(out,
+				     rtl_first(vars[i + 1]) ? "\xE2\x80\xAB" :
+				     "\xE2\x80\xAA") < 0) ||
+				    bt_buf_adds(out, vars[i + 1]) < 0 ||
+				    (t->isolate &&
+				     bt_buf_adds(out, "\xE2\x80\xAC") < 0))
 					return -1;
 				break;
 			}

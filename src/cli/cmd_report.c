@@ -1,0 +1,148 @@
+/* cmd_report.c - `ballot report`: the tally report of a consultation as PDF,
+ * in the six ITU languages. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf/lang.h"
+#include "pdf/report.h"
+
+static const char USAGE[] =
+	"usage: ballot report --circular ID [--lang LANGS] [--out FILE | --dir DIR]\n"
+	"                     [--as-of TIME] [--paper a4|letter]\n"
+	"\n"
+	"Writes the tally report of the consultation as PDF: per draft the figures,\n"
+	"a bar of the support share against the rule's threshold, the outcome and\n"
+	"the rule with its clause; the replies counted (member, choice, received\n"
+	"time, attachments); late and withdrawn replies; members that did not reply.\n"
+	"LANGS: en (the default), all, or a comma-separated list of en, fr, es, ru,\n"
+	"zh, ar. The file is DIR/<circular>-<lang>.pdf (DIR: output/reports), or\n"
+	"FILE for a single language. Figures are as of now (or --as-of); a report\n"
+	"after the deadline carries no clock, so the same database gives the same\n"
+	"bytes.\n";
+
+typedef struct rdata {
+	bt_consultation c;
+	bt_tally t;
+	bt_history h;
+	bt_pending_list *pending;
+	bt_member_list electorate;
+} rdata;
+
+static void rdata_free(rdata *d)
+{
+	if (d->pending)
+		for (size_t i = 0; i < d->t.n; i++)
+			bt_pending_list_free(&d->pending[i]);
+	free(d->pending);
+	bt_tally_free(&d->t);
+	bt_history_free(&d->h);
+	bt_member_list_free(&d->electorate);
+}
+
+static int gather(bt_db *db, const char *circular, bt_time as_of, rdata *d,
+		  bt_err *e)
+{
+	int rc = bt_consultation_get(db, circular, &d->c, e);
+	if (rc == BT_OK)
+		rc = bt_tally_compute(db, d->c.circular, as_of, &d->t, e);
+	if (rc == BT_OK)
+		rc = bt_history_get(db, d->c.circular, NULL, &d->h, e);
+	if (rc == BT_OK)
+		rc = bt_electorate_list(db, d->c.circular, &d->electorate, e);
+	if (rc == BT_OK && d->t.n == 0)
+		rc = bt_fail(e, BT_EINPUT, "--circular: %s has no drafts yet",
+			     d->c.circular);
+	if (rc == BT_OK) {
+		d->pending = calloc(d->t.n, sizeof *d->pending);
+		if (!d->pending)
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	for (size_t i = 0; rc == BT_OK && i < d->t.n; i++)
+		rc = bt_pending_get(db, d->c.circular, d->t.drafts[i].rec, as_of,
+				    &d->pending[i], e);
+	return rc;
+}
+
+/* `ballot report --circular ID [--lang L] [--out FILE] ...`. */
+int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	enum { O_CIRCULAR, O_LANG, O_OUT, O_DIR, O_AS_OF, O_PAPER };
+	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT("lang", CLI_ARG),
+			   CLI_OPT("out", CLI_ARG), CLI_OPT("dir", CLI_ARG),
+			   CLI_OPT("as-of", CLI_ARG), CLI_OPT("paper", CLI_ARG),
+			   CLI_OPT_END };
+	const char *langs[PDF_NLANGS];
+	int nlangs = 0, has_as_of = 0;
+	pdf_paper paper = PDF_A4;
+	bt_time as_of = 0;
+	rdata d;
+	bt_db *db;
+	memset(&d, 0, sizeof d);
+	int rc = cli_parse(ctx, argc, argv, USAGE, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[O_CIRCULAR], e)) != BT_OK)
+		return rc;
+	rc = pdf_langs_parse(opts[O_LANG].count ? opts[O_LANG].val : "en",
+			     langs, &nlangs, e);
+	if (rc == BT_OK && opts[O_PAPER].count)
+		rc = pdf_paper_parse(opts[O_PAPER].val, &paper, e);
+	if (rc == BT_OK)
+		rc = cli_opt_time(&opts[O_AS_OF], &has_as_of, &as_of, e);
+	if (rc == BT_OK && opts[O_OUT].count && opts[O_DIR].count)
+		rc = bt_fail(e, BT_EINPUT, "--out and --dir exclude each other");
+	if (rc == BT_OK && opts[O_OUT].count && nlangs > 1)
+		rc = bt_fail(e, BT_EINPUT, "--out names one file: give one "
+			     "--lang, or --dir for several");
+	if (rc == BT_OK && opts[O_OUT].count && !*opts[O_OUT].val)
+		rc = bt_fail(e, BT_EINPUT, "--out: empty file name");
+	if (rc == BT_OK && !has_as_of)
+		rc = cli_now(ctx, &as_of, e);
+	if (rc == BT_OK)
+		rc = cli_open_db(ctx, 0, &db, e);
+	if (rc == BT_OK)
+		rc = gather(db, opts[O_CIRCULAR].val, as_of, &d, e);
+	if (rc) {
+		rdata_free(&d);
+		return rc;
+	}
+	const char *dir = opts[O_DIR].count ? opts[O_DIR].val : "output/reports";
+	pdf_fonts *fonts = NULL;
+	report_lang *rl[PDF_NLANGS] = { NULL };
+	bt_buf pdf[PDF_NLANGS];
+	report_data rd = { &d.c, &d.t, &d.h, d.pending, &d.electorate };
+	rc = pdf_fonts_load(pdf_forms_dir(), &fonts, e);
+	/* render every language before writing any file */
+	for (int i = 0; i < nlangs; i++)
+		bt_buf_init(&pdf[i], 0);
+	for (int i = 0; i < nlangs && rc == BT_OK; i++) {
+		rc = report_lang_load(pdf_forms_dir(), langs[i], &rl[i], e);
+		if (rc == BT_OK)
+			rc = report_render(fonts, rl[i], &rd, paper, &pdf[i], e);
+	}
+	if (rc == BT_OK && !opts[O_OUT].count)
+		rc = pdf_mkdirs(dir, "--dir", e);
+	for (int i = 0; i < nlangs && rc == BT_OK; i++) {
+		char path[4200];
+		if (opts[O_OUT].count)
+			snprintf(path, sizeof path, "%s", opts[O_OUT].val);
+		else
+			snprintf(path, sizeof path, "%s/%s-%s.pdf", dir,
+				 d.c.circular, langs[i]);
+		rc = pdf_write_file(path, opts[O_OUT].count ? "--out" : "--dir",
+				    pdf[i].data, pdf[i].len, e);
+		if (rc == BT_OK)
+			printf("wrote %s\n", path);
+	}
+	for (int i = 0; i < nlangs; i++) {
+		report_lang_free(rl[i]);
+		bt_buf_release(&pdf[i]);
+	}
+	pdf_fonts_free(fonts);
+	rdata_free(&d);
+	if (rc == BT_OK)
+		rc = cli_flush_stdout(e);
+	return rc;
+}

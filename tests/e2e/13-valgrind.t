@@ -52,6 +52,11 @@ vg 0 comments --circular 205 --out out
 vg 0 status --json
 vg 0 members --json
 vg 0 audit verify
+vg 0 forms --circular 205 --blank --member FRA,CHN --lang all --out forms --jobs 1
+vg 2 forms --circular 205 --member XXX --out forms --jobs 1
+vg 2 forms --circular 205 --lang xx --out forms
+vg 0 report --circular 205 --lang all --dir reports
+vg 2 report --circular 205 --lang en,fr --out one.pdf
 at 2020-02-25T00:00:00Z
 vg 0 close --circular 205
 at 2020-03-05T10:00:00Z

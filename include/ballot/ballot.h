@@ -17,6 +17,7 @@
 #include "ballot/status.h"
 #include "ballot/history.h"
 #include "ballot/audit.h"
+#include "ballot/formref.h"
 
 #define BALLOT_VERSION "0.1.0"
 

@@ -11,7 +11,7 @@ static const char USAGE[] =
 	"              (--authorize [--comments FILE]... |\n"
 	"               --not-authorize [--reasons FILE]...)\n"
 	"              [--received TIME] [--channel email|fax|post|portal|other]\n"
-	"              [--signatory NAME] [--title TEXT]\n"
+	"              [--signatory NAME] [--title TEXT] [--ref FORM-REFERENCE]\n"
 	"       ballot reply import --circular ID FILE\n"
 	"\n"
 	"Records a Member State's reply (Annex 2 form) on one draft:\n"
@@ -24,7 +24,9 @@ static const char USAGE[] =
 	"--member takes an ISO code (CHE or CH). --draft may be left out when the\n"
 	"consultation has one draft. --received defaults to now; a reply received\n"
 	"after the deadline is recorded but not counted. A later reply of the same\n"
-	"member supersedes its earlier one.\n";
+	"member supersedes its earlier one. --ref gives the reference printed on the\n"
+	"returned form (footer or QR code): a form issued for another circular or\n"
+	"member is refused; one issued before the drafts changed is warned about.\n";
 
 static const char USAGE_IMPORT[] =
 	"usage: ballot reply import --circular ID FILE\n"
@@ -58,7 +60,7 @@ static int read_attachments(const cli_opt *o, const char *role, int64_t cap,
 static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_MEMBER, O_DRAFT, O_AUTH, O_NOT_AUTH, O_COMMENTS,
-	       O_REASONS, O_RECEIVED, O_CHANNEL, O_SIGNATORY, O_TITLE };
+	       O_REASONS, O_RECEIVED, O_CHANNEL, O_SIGNATORY, O_TITLE, O_REF };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("member", CLI_ARG),
 		CLI_OPT("draft", CLI_ARG), CLI_OPT("authorize", CLI_FLAG),
@@ -66,7 +68,7 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		CLI_OPT("comments", CLI_MULTI), CLI_OPT("reasons", CLI_MULTI),
 		CLI_OPT("received", CLI_ARG), CLI_OPT("channel", CLI_ARG),
 		CLI_OPT("signatory", CLI_ARG), CLI_OPT("title", CLI_ARG),
-		CLI_OPT_END
+		CLI_OPT("ref", CLI_ARG), CLI_OPT_END
 	};
 	bt_reply_spec spec;
 	bt_reply_result res;
@@ -115,6 +117,18 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = cli_now(ctx, &now, e);
 	if (rc != BT_OK)
 		return rc;
+
+	if (opts[O_REF].count) {
+		int stale;
+		rc = bt_form_ref_check(db, opts[O_REF].val, spec.circular,
+				       spec.member, &stale, e);
+		if (rc != BT_OK)
+			return rc;
+		if (stale)
+			cli_warn("--ref: the drafts of circular %s changed after "
+				 "this form was issued; check that the reply "
+				 "covers the draft meant", spec.circular);
+	}
 
 	want = opts[O_COMMENTS].n + opts[O_REASONS].n;
 	if (want) {

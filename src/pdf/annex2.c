@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ballot/formref.h"
 #include "pdf/lang.h"
 
 static const pdf_tmpl_key schema[] = {
@@ -93,8 +94,9 @@ const char *annex2_member_name(const annex2_lang *l, const bt_member *m)
 int annex2_reference(const bt_consultation *c, const char *digest,
 		     const bt_member *m, const annex2_lang *l, bt_buf *out)
 {
-	return bt_buf_addf(out, "ballot:%s:%s:%s:%.16s", c->circular,
-			   m ? m->code : "-", l->code, digest);
+	char ref[BT_FORM_REF_MAX];
+	bt_form_ref_make(c->circular, m ? m->code : NULL, l->code, digest, ref);
+	return bt_buf_adds(out, ref);
 }
 
 /* ---- layout ---- */

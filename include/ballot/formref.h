@@ -1,0 +1,27 @@
+/* formref.h - the reference printed on a personalized Annex 2 form.
+ *
+ * "ballot:<circular>:<CODE>:<lang>:<16 hex digits>", CODE "-" on a blank
+ * form; the hex digits are the start of bt_drafts_digest of the draft list
+ * the form was issued for. It is printed in the form's footer and as a QR
+ * code, so a returned form is matched to its consultation and member.
+ */
+#ifndef BALLOT_FORMREF_H
+#define BALLOT_FORMREF_H
+#include "ballot/db.h"
+
+#define BT_FORM_REF_MAX 96
+
+/* Writes the reference (member NULL: a blank form). */
+void bt_form_ref_make(const char *circular, const char *member,
+		      const char *lang, const char *digest,
+		      char out[BT_FORM_REF_MAX]);
+
+/* Checks a form reference read back from a returned form against the reply
+ * being recorded: BT_EINPUT naming --ref when it is malformed, or issued for
+ * another circular or another member (member: any spelling bt_member_resolve
+ * accepts; a blank form's "-" matches any member). *stale is set to 1 when the consultation's draft list changed
+ * since the form was issued (a draft added, or its wording changed), else 0. */
+int bt_form_ref_check(bt_db *db, const char *ref, const char *circular,
+		      const char *member, int *stale, bt_err *e);
+
+#endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <errno.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -126,6 +127,18 @@ static int preflight(job *j, bt_err *e)
 		if (rc == BT_OK && access(dir, W_OK) != 0)
 			rc = bt_fail(e, BT_EINPUT, "--out: cannot write to '%s'",
 				     dir);
+		/* a file can only replace a file */
+		for (size_t k = 0; rc == BT_OK && k < j->nwho + 1; k++) {
+			char path[4200];
+			struct stat st;
+			if (k == j->nwho && !j->blank)
+				break;
+			snprintf(path, sizeof path, "%s/%s.pdf", dir,
+				 k < j->nwho ? j->who[k]->code : "blank");
+			if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+				rc = bt_fail(e, BT_EINPUT, "--out: '%s' exists and "
+					     "is not a regular file", path);
+		}
 	}
 	return rc;
 }

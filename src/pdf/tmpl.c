@@ -267,7 +267,7 @@ static int rtl_first(const char *s)
 		u);
 	for (FriBidiStrIndex i = 0; i < n; i++) {
 		FriBidiCharType ty = fribidi_get_bidi_type(u[i]);
-		if (FRIBIDI_IS_STRONG(ty))
+		if (FRIBIDI_IS_STRONG(ty) && !FRIBIDI_IS_EXPLICIT(ty))
 			return FRIBIDI_IS_RTL(ty);
 	}
 	return 0;

@@ -48,47 +48,21 @@ static const pdf_tmpl_key schema[] = {
 	{ "page", "page pages" },
 };
 
-struct annex2_lang {
-	char code[3];
-	pdf_tmpl *t;
-	pdf_lang l;
-	pdf_names *names;
-};
-
 void annex2_lang_free(annex2_lang *l)
 {
-	if (!l)
-		return;
-	pdf_tmpl_free(l->t);
-	pdf_names_free(l->names);
-	free(l);
+	pdf_words_free(l);
 }
 
 int annex2_lang_load(const char *forms_dir, const char *lang,
 		     annex2_lang **out, bt_err *e)
 {
-	*out = NULL;
-	annex2_lang *l = calloc(1, sizeof *l);
-	if (!l)
-		return bt_fail(e, BT_EFAIL, "out of memory");
-	snprintf(l->code, sizeof l->code, "%s", lang);
-	int rc = pdf_template_load(forms_dir, "annex2", lang, schema,
-				   sizeof schema / sizeof *schema, &l->t,
-				   &l->l, e);
-	if (rc == BT_OK)
-		rc = pdf_names_load(forms_dir, lang, &l->names, e);
-	if (rc) {
-		annex2_lang_free(l);
-		return rc;
-	}
-	*out = l;
-	return BT_OK;
+	return pdf_words_load(forms_dir, "annex2", lang, schema,
+			      sizeof schema / sizeof *schema, out, e);
 }
 
 const char *annex2_member_name(const annex2_lang *l, const bt_member *m)
 {
-	const char *n = pdf_names_get(l->names, m->code, m->name);
-	return n ? n : m->name;
+	return pdf_words_name(l, m->code, m->name);
 }
 
 int annex2_reference(const bt_consultation *c, const char *digest,

@@ -7,9 +7,9 @@
 #include "ballot/err.h"
 #include "ballot/member.h"
 #include "pdf/doc.h"
-#include "pdf/names.h"
+#include "pdf/lang.h"
 
-typedef struct annex2_lang annex2_lang;
+typedef pdf_words annex2_lang;
 
 /* Loads the words (forms_dir/annex2/<lang>.txt) and the Member State names
  * of a language; BT_EINPUT with the template's file, line and key when the

@@ -101,6 +101,43 @@ int pdf_template_load(const char *forms_dir, const char *kind,
 	return rc;
 }
 
+void pdf_words_free(pdf_words *w)
+{
+	if (!w)
+		return;
+	pdf_tmpl_free(w->t);
+	pdf_names_free(w->names);
+	free(w);
+}
+
+int pdf_words_load(const char *forms_dir, const char *kind, const char *lang,
+		   const pdf_tmpl_key *schema, size_t n, pdf_words **out,
+		   bt_err *e)
+{
+	*out = NULL;
+	pdf_words *w = calloc(1, sizeof *w);
+	if (!w)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	snprintf(w->code, sizeof w->code, "%s", lang);
+	int rc = pdf_template_load(forms_dir, kind, lang, schema, n, &w->t,
+				   &w->l, e);
+	if (rc == BT_OK)
+		rc = pdf_names_load(forms_dir, lang, &w->names, e);
+	if (rc) {
+		pdf_words_free(w);
+		return rc;
+	}
+	*out = w;
+	return BT_OK;
+}
+
+const char *pdf_words_name(const pdf_words *w, const char *code,
+			   const char *en_name)
+{
+	const char *n = pdf_names_get(w->names, code, en_name);
+	return n ? n : en_name;
+}
+
 const char *pdf_forms_dir(void)
 {
 	const char *env = getenv("BALLOT_FORMS");

@@ -4,6 +4,7 @@
 #include "ballot/buf.h"
 #include "ballot/err.h"
 #include "ballot/timeutil.h"
+#include "pdf/names.h"
 #include "pdf/tmpl.h"
 
 #define PDF_NLANGS 6
@@ -42,6 +43,27 @@ void pdf_time_hhmm(bt_time t, char out[6]);
 int pdf_template_load(const char *forms_dir, const char *kind,
 		      const char *lang, const pdf_tmpl_key *schema, size_t n,
 		      pdf_tmpl **t, pdf_lang *l, bt_err *e);
+
+/* The words of one document kind in one language: its template (checked
+ * against the kind's schema), direction and month names, and the Member
+ * State names of the language. */
+typedef struct pdf_words {
+	char code[3];
+	pdf_tmpl *t;
+	pdf_lang l;
+	pdf_names *names;
+} pdf_words;
+
+/* Loads forms_dir/<kind>/<lang>.txt against schema and the names of lang;
+ * BT_EINPUT naming file, line and key when the template is wrong. */
+int pdf_words_load(const char *forms_dir, const char *kind, const char *lang,
+		   const pdf_tmpl_key *schema, size_t n, pdf_words **out,
+		   bt_err *e);
+void pdf_words_free(pdf_words *w);
+
+/* The name of member code in the language; en_name when it has none. */
+const char *pdf_words_name(const pdf_words *w, const char *code,
+			   const char *en_name);
 
 /* The forms directory: $BALLOT_FORMS, else the one built in. */
 const char *pdf_forms_dir(void);

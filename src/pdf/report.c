@@ -58,39 +58,16 @@ static const pdf_tmpl_key schema[] = {
 	{ "page", "page pages" },
 };
 
-struct report_lang {
-	pdf_tmpl *t;
-	pdf_lang l;
-	pdf_names *names;
-};
-
 void report_lang_free(report_lang *l)
 {
-	if (!l)
-		return;
-	pdf_tmpl_free(l->t);
-	pdf_names_free(l->names);
-	free(l);
+	pdf_words_free(l);
 }
 
 int report_lang_load(const char *forms_dir, const char *lang,
 		     report_lang **out, bt_err *e)
 {
-	*out = NULL;
-	report_lang *l = calloc(1, sizeof *l);
-	if (!l)
-		return bt_fail(e, BT_EFAIL, "out of memory");
-	int rc = pdf_template_load(forms_dir, "report", lang, schema,
-				   sizeof schema / sizeof *schema, &l->t,
-				   &l->l, e);
-	if (rc == BT_OK)
-		rc = pdf_names_load(forms_dir, lang, &l->names, e);
-	if (rc) {
-		report_lang_free(l);
-		return rc;
-	}
-	*out = l;
-	return BT_OK;
+	return pdf_words_load(forms_dir, "report", lang, schema,
+			      sizeof schema / sizeof *schema, out, e);
 }
 
 #define MARGIN 50.0f
@@ -162,11 +139,8 @@ static const char *member_name(rep *p, const char *code)
 {
 	const bt_member_list *el = p->r->electorate;
 	for (size_t i = 0; i < el->n; i++)
-		if (strcmp(el->v[i].code, code) == 0) {
-			const char *n = pdf_names_get(p->lang->names, code,
-						      el->v[i].name);
-			return n ? n : el->v[i].name;
-		}
+		if (strcmp(el->v[i].code, code) == 0)
+			return pdf_words_name(p->lang, code, el->v[i].name);
 	return "";
 }
 

@@ -3,8 +3,9 @@
 #define BALLOT_PDF_REPORT_H
 #include "ballot/ballot.h"
 #include "pdf/doc.h"
+#include "pdf/lang.h"
 
-typedef struct report_lang report_lang;
+typedef pdf_words report_lang;
 
 /* Loads the words (forms_dir/report/<lang>.txt) and the Member State names
  * of a language; BT_EINPUT naming file, line and key when the template is

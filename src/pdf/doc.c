@@ -476,13 +476,16 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 			return BT_EINPUT;
 		if (slot < 0) {
 			char shown[96];
+			const char *why = c > 0xFFFF ? "is outside the Basic "
+				"Multilingual Plane, which libharu 2.3.0 cannot "
+				"print" : "is not covered by any installed font "
+				"(forms/fonts.tsv)";
 			snprintf(shown, sizeof shown, "%.*s%s",
 				 len > 60 ? 60 : (int)len, s,
 				 len > 60 ? "..." : "");
 			return bt_fail(e, BT_EINPUT, "%s: character U+%04X in "
-				       "'%s' is not covered by any installed "
-				       "font (forms/fonts.tsv)", field,
-				       (unsigned)c, shown);
+				       "'%s' %s", field, (unsigned)c, shown,
+				       why);
 		}
 		p->slot[i] = (int8_t)slot;
 		p->w[i] = (float)width * st->size / 1000.0f;

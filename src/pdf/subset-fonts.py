@@ -67,6 +67,21 @@ def cjk_text(forms):
     return {ord(c) for c in chars if ord(c) >= 0x2E80}
 
 
+def rename(font, family):
+    """A subset or copy gets a name of its own: libharu finds fonts by
+    PostScript name, and would take the subset for the full font listed
+    after it (and the OFL keeps reserved names for unmodified fonts)."""
+    style = "Bold" if "Bold" in (font["name"].getDebugName(2) or "") else "Regular"
+    ps = "Ballot" + family + "-" + style
+    for rec in font["name"].names:
+        if rec.nameID in (1, 16):
+            rec.string = "Ballot " + family
+        elif rec.nameID in (4, 18):
+            rec.string = "Ballot " + family + " " + style
+        elif rec.nameID in (3, 6):
+            rec.string = ps
+
+
 def add_programs(font):
     """Non-empty 'cvt ', 'fpgm', 'prep' (SVTCA[y]: no stack, no effect)."""
     for tag, data in (("cvt ", b"\x00\x00"), ("fpgm", b"\x00"),
@@ -77,15 +92,16 @@ def add_programs(font):
             font[tag] = table
 
 
-def copy(src, out, face=0):
+def copy(src, out, family, face=0):
     """The whole font, with the programs added."""
     font = TTFont(src, fontNumber=face, lazy=True, recalcBBoxes=False,
                   recalcTimestamp=False)
     add_programs(font)
+    rename(font, family)
     font.save(out, reorderTables=False)
 
 
-def make(src, out, codes, blocks, face=0):
+def make(src, out, family, codes, blocks, face=0):
     opts = subset.Options()
     opts.hinting = False
     opts.glyph_names = False
@@ -106,6 +122,7 @@ def make(src, out, codes, blocks, face=0):
             for c in range(lo, hi + 1):
                 t.cmap.setdefault(c, ".notdef")
     add_programs(font)
+    rename(font, family)
     font.save(out)
 
 
@@ -114,10 +131,12 @@ def main():
     os.makedirs(out, exist_ok=True)
     latin = {c for lo, hi in LATIN_CODES for c in range(lo, hi + 1)}
     for style, name in (("Regular", "latin-regular"), ("Bold", "latin-bold")):
-        make(LIBERATION % style, os.path.join(out, name + ".ttf"), latin, LATIN)
-    make(UMING, os.path.join(out, "cjk.ttf"), cjk_text(forms), CJK_BLOCKS)
-    copy(UMING, os.path.join(out, "cjk-full.ttf"))
-    copy(KACST, os.path.join(out, "arabic.ttf"))
+        make(LIBERATION % style, os.path.join(out, name + ".ttf"), "Latin",
+             latin, LATIN)
+    make(UMING, os.path.join(out, "cjk.ttf"), "CJK", cjk_text(forms),
+         CJK_BLOCKS)
+    copy(UMING, os.path.join(out, "cjk-full.ttf"), "CJKFull")
+    copy(KACST, os.path.join(out, "arabic.ttf"), "Arabic")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,32 @@
+#!/bin/bash
+# User story: a draft title in any script the installed fonts cover prints,
+# through the full font when the fast subset lacks a character; one that no
+# font can print is refused before any file is written.
+. "$(dirname "$0")/lib.sh"
+
+expect_exit 0 ballot init
+at 2019-12-04T09:00:00Z
+expect_exit 0 ballot consultation create --circular 300 --group 17 --date 2019-12-04 \
+	--meeting-start 2020-03-04 --meeting-end 2020-03-13
+TITLE='Sécurité: αβγ Ελλάδα, Tiếng Việt, 龘齉 ™ ←'
+expect_exit 0 ballot draft add --circular 300 --rec X.1 --title "$TITLE"
+for l in en zh; do
+	expect_exit 0 ballot forms --circular 300 --member CHN --lang "$l" --out "$T/f" --jobs 1
+	txt=$(pdftotext "$T/f/300/$l/CHN.pdf" - 2>/dev/null | tr -d '\n ')
+	want=$(printf '%s' "$TITLE" | tr -d ' ')
+	case $txt in
+	*"$want"*) pass "$l: the title prints, Greek, Vietnamese, rare Chinese and symbols included" ;;
+	*) fail "$l: the title prints"; diag "$txt" ;;
+	esac
+	ok "$l: qpdf --check" qpdf --check "$T/f/300/$l/CHN.pdf"
+done
+
+# Outside the Basic Multilingual Plane (libharu 2.3.0 prints spaces there).
+expect_exit 0 ballot draft add --circular 300 --rec X.2 --title 'Fraktur 𝔘'
+rm -rf "$T/g"
+refused_like 'U\+1D518 .*outside the Basic Multilingual Plane' ballot forms --circular 300 --blank --lang en --out "$T/g"
+nok "no file written" test -e "$T/g/300/en/blank.pdf"
+refused_like 'U\+1D518' ballot report --circular 300 --out "$T/r.pdf"
+nok "no report written" test -e "$T/r.pdf"
+
+done_testing

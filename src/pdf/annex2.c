@@ -82,7 +82,6 @@ int annex2_reference(const bt_consultation *c, const char *digest,
 
 typedef struct form {
 	pdf_doc *d;
-	const annex2_lang *lang;
 	const pdf_tmpl *t;
 	float w, h, cw;  /* page width, height, content width */
 	float y;         /* next free line */
@@ -203,7 +202,7 @@ static int addresses(form *f, const bt_member *m, const char *member_name)
 	yl += h + 6;
 	if (rc == BT_OK)
 		rc = labelled(f, xr, yr, lw, vw, pdf_tmpl_raw(f->t,
-			      "from_label"), from, m ? &body : &body, &h);
+			      "from_label"), from, &body, &h);
 	yr += h + 6;
 	free(from);
 	/* fax and e-mail: TSB's numbers, the sender's lines to fill in */
@@ -417,7 +416,6 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		  bt_buf *out, bt_err *e)
 {
 	form f = { 0 };
-	f.lang = l;
 	f.t = l->t;
 	f.e = e;
 	bt_buf_init(&f.tmp, 64 * 1024);

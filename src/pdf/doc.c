@@ -351,7 +351,6 @@ int pdf_doc_new(const pdf_fonts *fonts, pdf_paper paper, int rtl,
 
 float pdf_page_width(const pdf_doc *d) { return d->w; }
 float pdf_page_height(const pdf_doc *d) { return d->hgt; }
-int pdf_doc_rtl(const pdf_doc *d) { return d->rtl; }
 int pdf_page_count(const pdf_doc *d) { return d->npages; }
 
 int pdf_doc_info(pdf_doc *d, const char *title, const char *subject,

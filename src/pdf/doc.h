@@ -38,7 +38,6 @@ int pdf_doc_new(const pdf_fonts *fonts, pdf_paper paper, int rtl,
 void pdf_doc_free(pdf_doc *d);
 float pdf_page_width(const pdf_doc *d);
 float pdf_page_height(const pdf_doc *d);
-int pdf_doc_rtl(const pdf_doc *d);
 
 /* Sets the document's title and subject (Info dictionary); no dates. */
 int pdf_doc_info(pdf_doc *d, const char *title, const char *subject,

@@ -45,7 +45,9 @@ int pdf_langs_parse(const char *arg, const char *out[PDF_NLANGS], int *n,
 	return BT_OK;
 }
 
-int pdf_lang_init(const pdf_tmpl *t, pdf_lang *out, bt_err *e)
+/* Direction and month names of t; BT_EINPUT when months does not hold 12
+ * names or direction is not ltr/rtl. */
+static int lang_init(const pdf_tmpl *t, pdf_lang *out, bt_err *e)
 {
 	const char *dir = pdf_tmpl_raw(t, "direction");
 	if (strcmp(dir, "ltr") != 0 && strcmp(dir, "rtl") != 0)
@@ -82,25 +84,6 @@ void pdf_time_hhmm(bt_time t, char out[6])
 		 (unsigned)tm.tm_min % 60u);
 }
 
-int pdf_template_load(const char *forms_dir, const char *kind,
-		      const char *lang, const pdf_tmpl_key *schema, size_t n,
-		      pdf_tmpl **t, pdf_lang *l, bt_err *e)
-{
-	char path[4096];
-	if ((size_t)snprintf(path, sizeof path, "%s/%s/%s.txt", forms_dir,
-			     kind, lang) >= sizeof path)
-		return bt_fail(e, BT_EINPUT, "forms directory '%s' too long",
-			       forms_dir);
-	int rc = pdf_tmpl_load(path, schema, n, t, e);
-	if (rc == BT_OK && (rc = pdf_lang_init(*t, l, e)) != BT_OK) {
-		pdf_tmpl_free(*t);
-		*t = NULL;
-	}
-	if (rc == BT_OK)
-		pdf_tmpl_set_isolate(*t, l->rtl);
-	return rc;
-}
-
 void pdf_words_free(pdf_words *w)
 {
 	if (!w)
@@ -119,10 +102,20 @@ int pdf_words_load(const char *forms_dir, const char *kind, const char *lang,
 	if (!w)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	snprintf(w->code, sizeof w->code, "%s", lang);
-	int rc = pdf_template_load(forms_dir, kind, lang, schema, n, &w->t,
-				   &w->l, e);
+	char path[4096];
+	int rc = BT_OK;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s/%s.txt", forms_dir, kind,
+			     lang) >= sizeof path)
+		rc = bt_fail(e, BT_EINPUT, "forms directory '%s' too long",
+			     forms_dir);
 	if (rc == BT_OK)
+		rc = pdf_tmpl_load(path, schema, n, &w->t, e);
+	if (rc == BT_OK)
+		rc = lang_init(w->t, &w->l, e);
+	if (rc == BT_OK) {
+		pdf_tmpl_set_isolate(w->t, w->l.rtl);
 		rc = pdf_names_load(forms_dir, lang, &w->names, e);
+	}
 	if (rc) {
 		pdf_words_free(w);
 		return rc;

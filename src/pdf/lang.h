@@ -24,13 +24,11 @@ int pdf_langs_parse(const char *arg, const char *out[PDF_NLANGS], int *n,
 	{ "language", "" }, { "direction", "" }, \
 	{ "date", "day month year" }, { "months", "" }
 
-/* Month names and direction of a loaded template; BT_EINPUT when months
- * does not hold 12 names or direction is not ltr/rtl. */
+/* Month names and direction of a loaded template. */
 typedef struct pdf_lang {
 	int rtl;
 	char months[12][64];
 } pdf_lang;
-int pdf_lang_init(const pdf_tmpl *t, pdf_lang *out, bt_err *e);
 
 /* Appends the UTC date of t in the template's words ("21 February 2020",
  * "2020年2月21日"); -1 when out's cap is exceeded. */
@@ -38,11 +36,6 @@ int pdf_date_text(const pdf_tmpl *tp, const pdf_lang *l, bt_time t,
 		  bt_buf *out);
 /* "HH:MM" of t in UTC. */
 void pdf_time_hhmm(bt_time t, char out[6]);
-
-/* Loads forms_dir/<kind>/<lang>.txt against schema and initializes l. */
-int pdf_template_load(const char *forms_dir, const char *kind,
-		      const char *lang, const pdf_tmpl_key *schema, size_t n,
-		      pdf_tmpl **t, pdf_lang *l, bt_err *e);
 
 /* The words of one document kind in one language: its template (checked
  * against the kind's schema), direction and month names, and the Member

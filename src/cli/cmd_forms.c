@@ -39,6 +39,7 @@ typedef struct job {
 	const char *langs[PDF_NLANGS];
 	int nlangs;
 	annex2_lang *lang[PDF_NLANGS];
+	bt_buf blank_pdf[PDF_NLANGS]; /* rendered by the preflight */
 	pdf_fonts *fonts;
 	pdf_paper paper;
 	const char *out;
@@ -55,10 +56,10 @@ static const bt_member *electorate_find(const job *j, const char *code)
 /* The members named by --member (each may be a comma-separated list). */
 static int pick_members(bt_db *db, job *j, const cli_opt *o, bt_err *e)
 {
-	size_t cap = 0;
+	size_t cap = 0; /* one per comma-separated code */
 	for (size_t i = 0; i < o->n; i++)
-		cap += 1 + (size_t)(strchr(o->vals[i], ',') != NULL) *
-		       strlen(o->vals[i]);
+		for (const char *p = o->vals[i]; p; p = strchr(p + 1, ','))
+			cap++;
 	j->who = calloc(cap ? cap : 1, sizeof *j->who);
 	if (!j->who)
 		return bt_fail(e, BT_EFAIL, "out of memory");
@@ -96,14 +97,14 @@ static int preflight(job *j, bt_err *e)
 {
 	const char *forms = pdf_forms_dir();
 	int rc = pdf_fonts_load(forms, &j->fonts, e);
-	bt_buf pdf = BT_BUF_INIT;
 	for (int i = 0; i < j->nlangs && rc == BT_OK; i++) {
 		rc = annex2_lang_load(forms, j->langs[i], &j->lang[i], e);
 		/* the blank form sets every template text, title and the
-		 * deadline in the language's fonts */
+		 * deadline in the language's fonts; kept for --blank */
 		if (rc == BT_OK)
 			rc = annex2_render(j->fonts, j->lang[i], &j->c, &j->drafts,
-					   j->digest, NULL, j->paper, &pdf, e);
+					   j->digest, NULL, j->paper,
+					   &j->blank_pdf[i], e);
 		pdf_doc *d = NULL;
 		if (rc == BT_OK)
 			rc = pdf_doc_new(j->fonts, j->paper, 0, &d, e);
@@ -118,7 +119,6 @@ static int preflight(job *j, bt_err *e)
 		}
 		pdf_doc_free(d);
 	}
-	bt_buf_release(&pdf);
 	for (int i = 0; i < j->nlangs && rc == BT_OK; i++) {
 		char dir[4096];
 		snprintf(dir, sizeof dir, "%s/%s/%s", j->out, j->c.circular,
@@ -149,6 +149,9 @@ static int write_form(job *j, int li, const bt_member *m, bt_buf *pdf,
 	char path[4200];
 	snprintf(path, sizeof path, "%s/%s/%s/%s.pdf", j->out, j->c.circular,
 		 j->langs[li], m ? m->code : "blank");
+	if (!m) /* rendered by the preflight */
+		return pdf_write_file(path, "--out", j->blank_pdf[li].data,
+				      j->blank_pdf[li].len, e);
 	int rc = annex2_render(j->fonts, j->lang[li], &j->c, &j->drafts,
 			       j->digest, m, j->paper, pdf, e);
 	if (rc) {
@@ -324,6 +327,8 @@ int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	job j;
 	bt_db *db;
 	memset(&j, 0, sizeof j);
+	for (int i = 0; i < PDF_NLANGS; i++)
+		bt_buf_init(&j.blank_pdf[i], 0);
 	int rc = cli_parse(ctx, argc, argv, USAGE, opts, 0, e);
 	if (rc != BT_OK || ctx->help)
 		return rc;
@@ -378,8 +383,10 @@ int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = run(&j, (size_t)jobs, e);
 	if (rc == BT_OK)
 		rc = cli_flush_stdout(e);
-	for (int i = 0; i < PDF_NLANGS; i++)
+	for (int i = 0; i < PDF_NLANGS; i++) {
 		annex2_lang_free(j.lang[i]);
+		bt_buf_release(&j.blank_pdf[i]);
+	}
 	pdf_fonts_free(j.fonts);
 	free(j.who);
 	bt_member_list_free(&j.electorate);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ballot/formref.h"
+#include "pdf/footer.h"
 #include "pdf/lang.h"
 
 static const pdf_tmpl_key schema[] = {
@@ -93,7 +94,6 @@ static const pdf_style body = { 10, 0, PDF_START, 0 };
 static const pdf_style bold = { 10, 1, PDF_START, 0 };
 static const pdf_style small = { 9, 0, PDF_START, 0 };
 static const pdf_style small_bold = { 9, 1, PDF_START, 0 };
-static const pdf_style foot = { 7.5f, 0, PDF_START, 0.25f };
 
 /* Expands key into f->tmp (replacing it); NULL on overflow. */
 static const char *word(form *f, const char *key, const char *const *vars)
@@ -383,33 +383,6 @@ static int signature(form *f, const bt_member *m, const char *member_name)
 	return rc;
 }
 
-static int footers(form *f, const char *ref, int qr)
-{
-	int n = pdf_page_count(f->d), rc = BT_OK;
-	char page[16], pages[16];
-	snprintf(pages, sizeof pages, "%d", n);
-	for (int i = 1; i <= n && rc == BT_OK; i++) {
-		rc = pdf_page_select(f->d, i, f->e);
-		snprintf(page, sizeof page, "%d", i);
-		float top = f->h - MARGIN - FOOT + 14, h, qs = qr ? 52 : 0;
-		pdf_line(f->d, MARGIN, top - 6, MARGIN + f->cw, top - 6, 0.4f);
-		if (rc == BT_OK && qr)
-			rc = pdf_qr(f->d, ref, MARGIN, top, qs, f->e);
-		const char *rv[] = { "ref", ref, NULL };
-		float tx = MARGIN + qs + (qr ? 6 : 0);
-		if (rc == BT_OK)
-			rc = text(f, word(f, "reference", rv), tx, top + 4,
-				  f->cw - qs - 120, &foot, 1, &h);
-		const char *pv[] = { "page", page, "pages", pages, NULL };
-		pdf_style end = foot;
-		end.align = PDF_END;
-		if (rc == BT_OK)
-			rc = text(f, word(f, "page", pv), MARGIN + f->cw - 110,
-				  top + 4, 110, &end, 1, &h);
-	}
-	return rc;
-}
-
 int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		  const bt_consultation *c, const bt_draft_list *drafts,
 		  const char *digest, const bt_member *m, pdf_paper paper,
@@ -489,8 +462,14 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		rc = drafts_table(&f, c, drafts);
 	if (rc == BT_OK)
 		rc = signature(&f, m, name);
-	if (rc == BT_OK)
-		rc = footers(&f, bt_buf_str(&ref), m != NULL);
+	if (rc == BT_OK) {
+		const char *rv[] = { "ref", bt_buf_str(&ref), NULL };
+		char *left = strdup(word(&f, "reference", rv));
+		rc = left ? pdf_footers(f.d, l, MARGIN, f.h - MARGIN - FOOT + 14,
+					f.cw, left, m ? bt_buf_str(&ref) : NULL, e)
+			  : bt_fail(e, BT_EFAIL, "out of memory");
+		free(left);
+	}
 	if (rc == BT_OK)
 		rc = pdf_doc_bytes(f.d, out, e);
 	pdf_doc_free(f.d);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdf/footer.h"
 #include "pdf/lang.h"
 #include "pdf/names.h"
 
@@ -460,33 +461,6 @@ static int header(rep *p)
 	return rc;
 }
 
-static int footers(rep *p)
-{
-	int n = pdf_page_count(p->d), rc = BT_OK;
-	char page[16], pages[16];
-	snprintf(pages, sizeof pages, "%d", n);
-	pdf_style foot = { 7.5f, 0, PDF_START, 0.25f };
-	pdf_style end = foot;
-	end.align = PDF_END;
-	for (int i = 1; i <= n && rc == BT_OK; i++) {
-		rc = pdf_page_select(p->d, i, p->e);
-		snprintf(page, sizeof page, "%d", i);
-		float top = p->h - MARGIN - FOOT + 14, h;
-		pdf_line(p->d, MARGIN, top - 5, MARGIN + p->cw, top - 5, 0.4f);
-		const char *gv[] = { "version", BALLOT_VERSION, NULL };
-		if (rc == BT_OK)
-			rc = pdf_text(p->d, word(p, "generated", gv), MARGIN,
-				      top, p->cw - 110, &foot, 1, "report text",
-				      &h, p->e);
-		const char *pv[] = { "page", page, "pages", pages, NULL };
-		if (rc == BT_OK)
-			rc = pdf_text(p->d, word(p, "page", pv),
-				      MARGIN + p->cw - 110, top, 110, &end, 1,
-				      "report text", &h, p->e);
-	}
-	return rc;
-}
-
 int report_render(pdf_fonts *fonts, const report_lang *l,
 		  const report_data *r, pdf_paper paper, bt_buf *out,
 		  bt_err *e)
@@ -513,8 +487,14 @@ int report_render(pdf_fonts *fonts, const report_lang *l,
 		rc = header(&p);
 	for (size_t d = 0; d < r->tally->n && rc == BT_OK; d++)
 		rc = draft_section(&p, d);
-	if (rc == BT_OK)
-		rc = footers(&p);
+	if (rc == BT_OK) {
+		const char *gv[] = { "version", BALLOT_VERSION, NULL };
+		char *left = strdup(word(&p, "generated", gv));
+		rc = left ? pdf_footers(p.d, l, MARGIN, p.h - MARGIN - FOOT + 14,
+					p.cw, left, NULL, e)
+			  : bt_fail(e, BT_EFAIL, "out of memory");
+		free(left);
+	}
 	if (rc == BT_OK)
 		rc = pdf_doc_bytes(p.d, out, e);
 	pdf_doc_free(p.d);

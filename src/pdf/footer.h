@@ -1,0 +1,14 @@
+/* footer.h - the footer every page of a document carries. */
+#ifndef BALLOT_PDF_FOOTER_H
+#define BALLOT_PDF_FOOTER_H
+#include "pdf/doc.h"
+#include "pdf/lang.h"
+
+/* Draws, on every page of d, a rule above the band whose top is `top`
+ * (points from the page's top) between x and x + width; the QR code of qr
+ * (when not NULL) at the start, then left (already in words); "page X of Y"
+ * (the template's key `page`) at the end. Called once all pages exist. */
+int pdf_footers(pdf_doc *d, const pdf_words *w, float x, float top,
+		float width, const char *left, const char *qr, bt_err *e);
+
+#endif

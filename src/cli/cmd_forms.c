@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -179,36 +180,64 @@ static void progress(size_t done, size_t total)
 	fprintf(stderr, "\rforms: %zu/%zu", done, total);
 }
 
-/* Runs tasks w, w + n, w + 2n, ... reporting each on fd: a '.' per form
- * written, or "E<status> <message>\n" and stop. */
+/* Runs tasks w, w + n, w + 2n, ... reporting on fd a '.' after each form
+ * written (renamed into place), or "E<status> <message>" and stop. When the
+ * parent closes its end (another worker failed), the next report fails and
+ * the worker stops between two forms: nothing is left half-written. */
 static void worker(job *j, size_t w, size_t n, size_t total, int fd)
 {
+	signal(SIGPIPE, SIG_IGN);
 	bt_buf pdf = BT_BUF_INIT;
 	bt_err e = { 0, "" };
 	int rc = BT_OK;
 	for (size_t t = w; t < total && rc == BT_OK; t += n) {
 		rc = task(j, t, &pdf, &e);
 		char line[sizeof e.msg + 16];
-		int len = rc ? snprintf(line, sizeof line, "E%d %s\n", rc, e.msg)
+		int len = rc ? snprintf(line, sizeof line, "E%d %s", rc, e.msg)
 			     : snprintf(line, sizeof line, ".");
 		if (len > (int)sizeof line - 1)
 			len = (int)sizeof line - 1;
-		if (write(fd, line, (size_t)len) != len)
+		if (write(fd, line, (size_t)len) != len && rc == BT_OK)
 			rc = BT_EFAIL;
 	}
 	bt_buf_release(&pdf);
 	_exit(rc);
 }
 
-/* Forks up to jobs workers (the database is not touched after the fork;
- * each form is an independent file, so the bytes do not depend on jobs). */
+/* What one worker reported: dots, then perhaps "E<status> <message>". */
+typedef struct report_pipe {
+	int fd;        /* -1 once closed */
+	pid_t pid;
+	bt_buf err;    /* the error line, when one came */
+} report_pipe;
+
+/* Reads what fd has; counts dots into *done. 0 at EOF. */
+static int pipe_read(report_pipe *w, size_t *done)
+{
+	char buf[4096];
+	ssize_t r;
+	while ((r = read(w->fd, buf, sizeof buf)) < 0 && errno == EINTR)
+		;
+	for (ssize_t i = 0; i < r; i++)
+		if (buf[i] == '.' && !w->err.len)
+			(*done)++;
+		else
+			bt_buf_addc(&w->err, buf[i]);
+	return r > 0;
+}
+
+/* Forks up to jobs workers after all the data is loaded (the database is
+ * not touched after the fork; each form is an independent file, so the
+ * bytes do not depend on jobs). The first error stops the others between
+ * two forms. */
 static int run_parallel(job *j, size_t total, size_t jobs, int show,
 			size_t *done, bt_err *e)
 {
-	pid_t pid[64];
-	int fd[64];
-	size_t n = 0;
+	report_pipe w[64];
+	size_t n = 0, open_fds = 0;
 	int rc = BT_OK;
+	/* an inherited SIG_IGN would make waitpid() fail with ECHILD */
+	void (*old_chld)(int) = signal(SIGCHLD, SIG_DFL);
 	fflush(NULL);
 	for (; n < jobs; n++) {
 		int p[2];
@@ -216,67 +245,72 @@ static int run_parallel(job *j, size_t total, size_t jobs, int show,
 			rc = bt_fail(e, BT_EFAIL, "pipe: %s", strerror(errno));
 			break;
 		}
-		pid[n] = fork();
-		if (pid[n] < 0) {
+		pid_t pid = fork();
+		if (pid < 0) {
 			close(p[0]);
 			close(p[1]);
 			rc = bt_fail(e, BT_EFAIL, "fork: %s", strerror(errno));
 			break;
 		}
-		if (pid[n] == 0) {
+		if (pid == 0) {
 			close(p[0]);
 			for (size_t k = 0; k < n; k++)
-				close(fd[k]);
+				close(w[k].fd);
 			worker(j, n, jobs, total, p[1]);
 		}
 		close(p[1]);
-		fd[n] = p[0];
+		w[n] = (report_pipe){ p[0], pid, BT_BUF_INIT };
+		open_fds++;
 	}
-	if (rc) /* workers started so far run a share that is now wrong */
+	while (open_fds && rc == BT_OK) {
+		struct pollfd pf[64];
 		for (size_t k = 0; k < n; k++)
-			kill(pid[k], SIGTERM);
-	bt_buf msg = BT_BUF_INIT;
-	for (size_t k = 0; k < n; k++) {
-		char buf[4096];
-		ssize_t r;
-		while ((r = read(fd[k], buf, sizeof buf)) != 0) {
-			if (r < 0 && errno == EINTR)
+			pf[k] = (struct pollfd){ w[k].fd, POLLIN, 0 };
+		if (poll(pf, n, -1) < 0) {
+			if (errno != EINTR)
+				rc = bt_fail(e, BT_EFAIL, "poll: %s",
+					     strerror(errno));
+			continue;
+		}
+		for (size_t k = 0; k < n; k++) {
+			if (w[k].fd < 0 || !pf[k].revents)
 				continue;
-			if (r < 0)
-				break;
-			for (ssize_t i = 0; i < r; i++)
-				if (buf[i] == '.' && !msg.len)
-					(*done)++;
-				else if (buf[i] != '.' || msg.len)
-					bt_buf_addc(&msg, buf[i]);
-			if (show && rc == BT_OK)
-				progress(*done, total);
-			if (msg.len)
-				break;
+			if (!pipe_read(&w[k], done)) {
+				close(w[k].fd);
+				w[k].fd = -1;
+				open_fds--;
+			}
+			if (w[k].err.len && w[k].fd < 0 && rc == BT_OK) {
+				const char *m = bt_buf_str(&w[k].err);
+				const char *sp = strchr(m, ' ');
+				rc = bt_fail(e, atoi(m + 1) == BT_EINPUT ?
+					     BT_EINPUT : BT_EFAIL, "%s",
+					     sp ? sp + 1 : m);
+			}
 		}
-		close(fd[k]);
-		if (msg.len && rc == BT_OK) {
-			char *nl = strchr(msg.data, '\n');
-			if (nl)
-				*nl = '\0';
-			int code = msg.data[0] == 'E' ? atoi(msg.data + 1) : 1;
-			const char *sp = strchr(msg.data, ' ');
-			rc = bt_fail(e, code == BT_EINPUT ? BT_EINPUT : BT_EFAIL,
-				     "%s", sp ? sp + 1 : msg.data);
-		}
-		bt_buf_reset(&msg);
+		if (show && rc == BT_OK)
+			progress(*done, total);
 	}
-	bt_buf_release(&msg);
+	for (size_t k = 0; k < n; k++) { /* stop the others, if any */
+		if (w[k].fd >= 0)
+			close(w[k].fd);
+		bt_buf_release(&w[k].err);
+	}
 	for (size_t k = 0; k < n; k++) {
-		int st;
-		while (waitpid(pid[k], &st, 0) < 0 && errno == EINTR)
+		int st = 0;
+		pid_t got;
+		while ((got = waitpid(w[k].pid, &st, 0)) < 0 && errno == EINTR)
 			;
-		if (rc == BT_OK && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		if (rc == BT_OK && got < 0)
+			rc = bt_fail(e, BT_EFAIL, "waiting for a form worker: %s",
+				     strerror(errno));
+		else if (rc == BT_OK && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
 			rc = bt_fail(e, BT_EFAIL, "a form worker failed (%s %d)",
 				     WIFEXITED(st) ? "status" : "signal",
 				     WIFEXITED(st) ? WEXITSTATUS(st) :
 				     WTERMSIG(st));
 	}
+	signal(SIGCHLD, old_chld);
 	return rc;
 }
 

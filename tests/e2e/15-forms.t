@@ -272,6 +272,10 @@ expect_exit 0 ballot forms --circular 205 --member CHN,FRA --member KOR --blank 
 at 2020-02-10T12:00:00Z
 same_files "$T/f1" "$T/f2" "--jobs 1 writes the same bytes as the default"
 same_files "$T/f1" "$T/f3" "--jobs 2 (later) writes the same bytes"
+# Started by a program that ignores SIGCHLD (the setting passes through exec).
+(trap '' CHLD; expect_exit 0 ballot forms --circular 205 --member CHN,FRA --member KOR --blank --jobs 2 --out "$T/f-chld"; echo "$_tap_n $_tap_failed" >"$T/.sub")
+read -r _tap_n _tap_failed <"$T/.sub"
+same_files "$T/f1" "$T/f-chld" "  ... all written all the same, with --jobs 2"
 
 # --- 12 drafts: the table continues on the next page, on Letter paper ---------
 CIRC=206 setup_205

@@ -328,9 +328,14 @@ static int bar(rep *p, const bt_draft_tally *dt)
 	snprintf(npct, sizeof npct, "%d", dt->threshold_pct);
 	const char *tv[] = { "pct", npct, NULL };
 	pdf_style small = { 7.5f, 0, PDF_START, 0 };
-	float h;
-	rc = pdf_text(p->d, word(p, "threshold", tv), tx + 3, y + bh + 2,
-		      w - (tx - x) - 3, &small, 1, "report text", &h, p->e);
+	float h = 0, lw = 0;
+	const char *label = word(p, "threshold", tv);
+	rc = pdf_text_width(p->d, label, &small, "report text", &lw, p->e);
+	/* after the mark, or before it when the line is near the end */
+	if (rc == BT_OK)
+		rc = pdf_text(p->d, label, tx + 3 + lw > x + w ? tx - 3 - lw :
+			      tx + 3, y + bh + 2, lw + 1, &small, 1,
+			      "report text", &h, p->e);
 	p->y = y + bh + 2 + h + 4;
 	if (rc == BT_OK) {
 		if (dt->support_pct10 < 0) {

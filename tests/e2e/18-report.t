@@ -77,6 +77,16 @@ for l in en fr es ru zh ar; do
 	like "$t" '2020-02-22T00:00:00Z' "$l: the late reply's time reads in order"
 done
 
+# A 100 % rule (deletion): the threshold's label stays on the page, in one piece.
+at 2019-12-04T09:00:00Z
+expect_exit 0 ballot consultation create --circular 400 --group 2 --date 2019-12-04 \
+	--meeting-start 2020-06-04 --meeting-end 2020-06-13 --rule deletion
+expect_exit 0 ballot draft add --circular 400 --rec E.1 --title "An old Recommendation"
+expect_exit 0 ballot reply --circular 400 --member FRA --authorize
+expect_exit 0 ballot report --circular 400 --out "$T/del.pdf"
+like "$(pdftotext -layout "$T/del.pdf" - 2>/dev/null)" 'Threshold: 100 %' "deletion: the threshold reads 'Threshold: 100 %'"
+at 2021-06-01T00:00:00Z
+
 # Bad input: nothing written.
 refused_like "--out names one file" ballot report --circular 205 --lang en,fr --out "$T/two.pdf"
 nok "  ... no file" test -e "$T/two.pdf"

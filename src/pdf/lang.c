@@ -113,7 +113,7 @@ int pdf_words_load(const char *forms_dir, const char *kind, const char *lang,
 	if (rc == BT_OK)
 		rc = lang_init(w->t, &w->l, e);
 	if (rc == BT_OK) {
-		pdf_tmpl_set_isolate(w->t, w->l.rtl);
+		pdf_tmpl_set_rtl(w->t, w->l.rtl);
 		rc = pdf_names_load(forms_dir, lang, &w->names, e);
 	}
 	if (rc) {

@@ -16,12 +16,12 @@ struct pdf_tmpl {
 	const pdf_tmpl_key *schema;
 	size_t n;
 	char **values; /* values[i] belongs to schema[i] */
-	int isolate;   /* embed each placeholder value in its direction */
+	int rtl;       /* embed each placeholder value in its direction */
 };
 
-void pdf_tmpl_set_isolate(pdf_tmpl *t, int on)
+void pdf_tmpl_set_rtl(pdf_tmpl *t, int on)
 {
-	t->isolate = on;
+	t->rtl = on;
 }
 
 void pdf_tmpl_free(pdf_tmpl *t)
@@ -257,8 +257,9 @@ const char *pdf_tmpl_path(const pdf_tmpl *t)
 	return t->path;
 }
 
-/* 1 when the first strong character of s is right-to-left. */
-static int rtl_first(const char *s)
+/* The direction of the first strong character of s: 1 right-to-left, 0
+ * left-to-right, -1 none (digits, punctuation). */
+static int strong_dir(const char *s)
 {
 	FriBidiChar u[256];
 	size_t len = strlen(s);
@@ -268,9 +269,9 @@ static int rtl_first(const char *s)
 	for (FriBidiStrIndex i = 0; i < n; i++) {
 		FriBidiCharType ty = fribidi_get_bidi_type(u[i]);
 		if (FRIBIDI_IS_STRONG(ty) && !FRIBIDI_IS_EXPLICIT(ty))
-			return FRIBIDI_IS_RTL(ty);
+			return FRIBIDI_IS_RTL(ty) ? 1 : 0;
 	}
-	return 0;
+	return -1;
 }
 
 int pdf_tmpl_expand(const pdf_tmpl *t, const char *key,
@@ -288,11 +289,11 @@ int pdf_tmpl_expand(const pdf_tmpl *t, const char *key,
 		for (size_t i = 0; vars && vars[i]; i += 2)
 			if (strlen(vars[i]) == len &&
 			    memcmp(vars[i], open + 1, len) == 0) {
-				if ((t->isolate && bt_buf_adds(out,
-				     rtl_first(vars[i + 1]) ? "\xE2\x80\xAB" :
-				     "\xE2\x80\xAA") < 0) ||
+				int dir = t->rtl ? strong_dir(vars[i + 1]) : -1;
+				if ((dir >= 0 && bt_buf_adds(out, dir ?
+				     "\xE2\x80\xAB" : "\xE2\x80\xAA") < 0) ||
 				    bt_buf_adds(out, vars[i + 1]) < 0 ||
-				    (t->isolate &&
+				    (dir >= 0 &&
 				     bt_buf_adds(out, "\xE2\x80\xAC") < 0))
 					return -1;
 				break;

@@ -46,12 +46,14 @@ const char *pdf_tmpl_path(const pdf_tmpl *t);
 int pdf_tmpl_expand(const pdf_tmpl *t, const char *key,
 		    const char *const *vars, bt_buf *out);
 
-/* With on set, every placeholder value is expanded as an embedding in the
- * direction of its first strong character (U+202A LRE or U+202B RLE, then
- * U+202C PDF; left to right when it has none), so a time such as
- * 2020-02-21T23:59:00Z keeps its order inside right-to-left text while
- * "ITU-T {rec}" still reads as one left-to-right run. */
-void pdf_tmpl_set_isolate(pdf_tmpl *t, int on);
+/* With on set (a right-to-left template), a placeholder value with a
+ * strong character is expanded as an embedding in the direction of its
+ * first one (U+202A LRE or U+202B RLE, then U+202C PDF), so a time such as
+ * 2020-02-21T23:59:00Z keeps its order inside Arabic text while "ITU-T
+ * {rec}" still reads as one left-to-right run; a value without one (a
+ * number) is left to the bidi algorithm, which keeps "{n} ({pct}%)" in
+ * order. */
+void pdf_tmpl_set_rtl(pdf_tmpl *t, int on);
 
 /* Splits key's raw value on '|' into exactly n parts copied into parts
  * (each at most partlen bytes). -1 when the count differs or a part is too

@@ -64,12 +64,21 @@ static void good_template_expands(void **state)
 	assert_int_equal(pdf_tmpl_split(t, "months", 3, &parts[0][0], 8), 0);
 	assert_string_equal(parts[2], "c");
 	assert_int_equal(pdf_tmpl_split(t, "months", 4, &parts[0][0], 8), -1);
-	/* right-to-left: values are embedded in their own direction */
+	/* right-to-left: values with a strong character are embedded in its
+	 * direction; a number is left alone */
 	bt_buf_reset(&b);
-	pdf_tmpl_set_isolate(t, 1);
+	pdf_tmpl_set_rtl(t, 1);
 	assert_int_equal(pdf_tmpl_expand(t, "subject", vars, &b), 0);
-	assert_string_equal(bt_buf_str(&b), "Reply to \xE2\x80\xAA" "205"
-			    "\xE2\x80\xAC on \xE2\x80\xAAQ.5051\xE2\x80\xAC\nline 2");
+	assert_string_equal(bt_buf_str(&b), "Reply to 205 on "
+			    "\xE2\x80\xAAQ.5051\xE2\x80\xAC\nline 2");
+	/* an Arabic value is embedded right to left */
+	bt_buf_reset(&b);
+	const char *ar[] = { "circular", "205", "drafts",
+			     "\xD9\x85\xD8\xB4\xD8\xB1\xD9\x88\xD8\xB9", NULL };
+	assert_int_equal(pdf_tmpl_expand(t, "subject", ar, &b), 0);
+	assert_string_equal(bt_buf_str(&b), "Reply to 205 on \xE2\x80\xAB"
+			    "\xD9\x85\xD8\xB4\xD8\xB1\xD9\x88\xD8\xB9"
+			    "\xE2\x80\xAC\nline 2");
 	bt_buf_release(&b);
 	pdf_tmpl_free(t);
 }

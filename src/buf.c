@@ -120,6 +120,7 @@ char *bt_buf_detach(bt_buf *b, size_t *len)
 /* bt_file_read lives here with the buffer it fills. */
 #include <errno.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "ballot/err.h"
 
 /* strerror in lowercase, as every other message is. */
@@ -177,5 +178,97 @@ int bt_file_read(const char *path, const char *field, size_t max, bt_buf *out, b
 	fclose(f);
 	if (rc)
 		bt_buf_release(out);
+	return rc;
+}
+
+/* Who is at fault when a file cannot be made: the user for a path that
+ * cannot be used, the system otherwise (disk full, I/O error). */
+static int path_error_code(int err)
+{
+	return err == EACCES || err == EPERM || err == EROFS || err == ENOENT ||
+	       err == ENOTDIR || err == EISDIR || err == EEXIST ||
+	       err == ENAMETOOLONG || err == ELOOP ? BT_EINPUT : BT_EFAIL;
+}
+
+int bt_file_write(const char *path, const char *field, const void *data,
+		  size_t len, bt_err *e)
+{
+	char eb[128];
+	/* the directory part: "." for a bare name, "/" for "/name" */
+	const char *slash = strrchr(path, '/');
+	const char *dir = slash ? path : ".";
+	int dirlen = slash ? (slash == path ? 1 : (int)(slash - path)) : 1;
+	const char *name = slash ? slash + 1 : path;
+	bt_buf tmp = BT_BUF_INIT;
+	bt_buf_addf(&tmp, "%.*s/.%s.XXXXXX", dirlen, dir, name);
+	if (tmp.failed || !tmp.data)
+		return bt_fail(e, BT_EFAIL, "%s: out of memory", field);
+	int fd = mkstemp(tmp.data);
+	if (fd < 0) {
+		int err = errno;
+		bt_buf_release(&tmp);
+		return bt_fail(e, path_error_code(err), "%s: cannot write in '%.*s': %s",
+			       field, dirlen, dir, lower_error(err, eb, sizeof eb));
+	}
+	const char *p = data;
+	size_t left = len;
+	int rc = BT_OK, err = 0;
+	while (left && !err) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			err = w < 0 ? errno : EIO;
+		else {
+			p += w;
+			left -= (size_t)w;
+		}
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	if (!err && (fchmod(fd, 0666 & ~mask) != 0 || fsync(fd) != 0))
+		err = errno;
+	if (close(fd) != 0 && !err)
+		err = errno;
+	if (err)
+		rc = bt_fail(e, BT_EFAIL, "%s: writing '%s': %s", field, path,
+			     lower_error(err, eb, sizeof eb));
+	else if (rename(tmp.data, path) != 0)
+		rc = bt_fail(e, path_error_code(errno), "%s: cannot write '%s': %s",
+			     field, path, lower_error(errno, eb, sizeof eb));
+	if (rc)
+		unlink(tmp.data);
+	bt_buf_release(&tmp);
+	return rc;
+}
+
+int bt_dir_make(const char *dir, const char *field, bt_err *e)
+{
+	char eb[128];
+	if (!*dir)
+		return bt_fail(e, BT_EINPUT, "%s: '' is not a directory", field);
+	bt_buf p = BT_BUF_INIT;
+	if (bt_buf_adds(&p, dir) < 0)
+		return bt_fail(e, BT_EFAIL, "%s: out of memory", field);
+	int rc = BT_OK;
+	for (char *s = p.data + 1; rc == BT_OK; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char keep = *s;
+		*s = '\0';
+		struct stat st;
+		if (mkdir(p.data, 0777) != 0 && errno != EEXIST)
+			rc = bt_fail(e, path_error_code(errno), "%s: cannot create '%s': %s",
+				     field, p.data, lower_error(errno, eb, sizeof eb));
+		else if (stat(p.data, &st) != 0 || !S_ISDIR(st.st_mode))
+			rc = bt_fail(e, BT_EINPUT, "%s: '%s' is not a directory", field, p.data);
+		*s = keep;
+		if (!keep)
+			break;
+	}
+	if (rc == BT_OK && access(dir, W_OK | X_OK) != 0)
+		rc = bt_fail(e, path_error_code(errno), "%s: cannot write in '%s': %s", field,
+			     dir, lower_error(errno, eb, sizeof eb));
+	bt_buf_release(&p);
 	return rc;
 }

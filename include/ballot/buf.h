@@ -56,4 +56,19 @@ struct bt_err;
 int bt_file_read(const char *path, const char *field, size_t max, bt_buf *out,
 		 struct bt_err *e);
 
+/* Writes len bytes of data to path whole or not at all: a temporary file
+ * beside it (".<name>.XXXXXX"), written, given mode 0666 & ~umask, fsynced,
+ * then renamed over path (the directory itself is not synced: callers that
+ * write many files sync it once). A path that cannot be used (no access,
+ * missing or non-directory parent, read-only file system) is BT_EINPUT
+ * naming field and the directory; a write error (disk full) BT_EFAIL. On
+ * failure no file is left behind. */
+int bt_file_write(const char *path, const char *field, const void *data,
+		  size_t len, struct bt_err *e);
+
+/* Creates dir and its missing parents (mode 0777 & ~umask) and checks it can
+ * be written in. BT_EINPUT naming field and the component at fault when one
+ * is not a directory or cannot be created; "" is refused. */
+int bt_dir_make(const char *dir, const char *field, struct bt_err *e);
+
 #endif

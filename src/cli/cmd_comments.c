@@ -42,93 +42,16 @@ static void add_sanitized(bt_buf *b, const char *s)
 	}
 }
 
-/* Writes data to dir/name through a temporary file, fsync and rename. */
+/* Writes data to dir/name whole or not at all (bt_file_write). */
 static int write_atomic(const char *dir, const char *name, const void *data,
 			size_t len, bt_err *e)
 {
-	bt_buf tmp = BT_BUF_INIT, final = BT_BUF_INIT;
-	char eb[128];
-	const char *p = data;
-	int fd = -1, created = 0, rc = BT_OK;
-
-	bt_buf_addf(&tmp, "%s/.%s.tmpXXXXXX", dir, name);
-	bt_buf_addf(&final, "%s/%s", dir, name);
-	if (tmp.failed || !tmp.data || final.failed || !final.data) {
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
-		goto out;
-	}
-	fd = mkstemp(tmp.data);
-	if (fd < 0) {
-		int err = errno;
-		rc = bt_fail(e, err == EACCES || err == EROFS || err == EPERM ||
-					err == ENOENT || err == ENOTDIR
-				    ? BT_EINPUT : BT_EFAIL,
-			     "--out: cannot write in '%s': %s", dir,
-			     cli_strerror(err, eb, sizeof eb));
-		goto out;
-	}
-	created = 1;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = bt_fail(e, BT_EFAIL, "--out: writing '%s': %s",
-				     bt_buf_str(&final),
-				     cli_strerror(n < 0 ? errno : EIO, eb, sizeof eb));
-			goto out;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-		rc = bt_fail(e, BT_EFAIL, "--out: writing '%s': %s",
-			     bt_buf_str(&final), cli_strerror(errno, eb, sizeof eb));
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		rc = bt_fail(e, BT_EFAIL, "--out: writing '%s': %s",
-			     bt_buf_str(&final), cli_strerror(errno, eb, sizeof eb));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp.data, final.data) != 0)
-		rc = bt_fail(e, BT_EFAIL, "--out: renaming to '%s': %s",
-			     final.data, cli_strerror(errno, eb, sizeof eb));
-out:
-	if (fd >= 0)
-		close(fd);
-	if (rc != BT_OK && created)
-		unlink(tmp.data);
-	bt_buf_release(&tmp);
-	bt_buf_release(&final);
+	bt_buf path = BT_BUF_INIT;
+	if (bt_buf_addf(&path, "%s/%s", dir, name) < 0)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	int rc = bt_file_write(path.data, "--out", data, len, e);
+	bt_buf_release(&path);
 	return rc;
-}
-
-/* Creates dir when missing; BT_EINPUT naming it when it cannot be used. */
-static int prepare_dir(const char *dir, bt_err *e)
-{
-	struct stat st;
-	char eb[128];
-
-	if (!*dir)
-		return bt_fail(e, BT_EINPUT, "--out: '' is not a directory");
-	if (stat(dir, &st) != 0) {
-		if (errno != ENOENT)
-			return bt_fail(e, BT_EINPUT, "--out: '%s': %s", dir,
-				       cli_strerror(errno, eb, sizeof eb));
-		if (mkdir(dir, 0777) != 0)
-			return bt_fail(e, BT_EINPUT, "--out: cannot create '%s': %s",
-				       dir, cli_strerror(errno, eb, sizeof eb));
-		return BT_OK;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return bt_fail(e, BT_EINPUT, "--out: '%s' is not a directory", dir);
-	if (access(dir, W_OK | X_OK) != 0)
-		return bt_fail(e, BT_EINPUT, "--out: cannot write in '%s': %s", dir,
-			       cli_strerror(errno, eb, sizeof eb));
-	return BT_OK;
 }
 
 static void sync_dir(const char *dir)
@@ -245,7 +168,7 @@ int cmd_comments(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK)
 		rc = bt_history_get(db, c.circular, NULL, &h, e);
 	if (rc == BT_OK)
-		rc = prepare_dir(dir, e);
+		rc = bt_dir_make(dir, "--out", e);
 	if (rc != BT_OK)
 		goto out;
 	for (size_t i = 0; i < h.n; i++)

@@ -124,10 +124,7 @@ static int preflight(job *j, bt_err *e)
 		char dir[4096];
 		snprintf(dir, sizeof dir, "%s/%s/%s", j->out, j->c.circular,
 			 j->langs[i]);
-		rc = pdf_mkdirs(dir, "--out", e);
-		if (rc == BT_OK && access(dir, W_OK) != 0)
-			rc = bt_fail(e, BT_EINPUT, "--out: cannot write to '%s'",
-				     dir);
+		rc = bt_dir_make(dir, "--out", e);
 		/* a file can only replace a file */
 		for (size_t k = 0; rc == BT_OK && k < j->nwho + 1; k++) {
 			char path[4200];
@@ -151,7 +148,7 @@ static int write_form(job *j, int li, const bt_member *m, bt_buf *pdf,
 	snprintf(path, sizeof path, "%s/%s/%s/%s.pdf", j->out, j->c.circular,
 		 j->langs[li], m ? m->code : "blank");
 	if (!m) /* rendered by the preflight */
-		return pdf_write_file(path, "--out", j->blank_pdf[li].data,
+		return bt_file_write(path, "--out", j->blank_pdf[li].data,
 				      j->blank_pdf[li].len, e);
 	int rc = annex2_render(j->fonts, j->lang[li], &j->c, &j->drafts,
 			       j->digest, m, j->paper, pdf, e);
@@ -160,7 +157,7 @@ static int write_form(job *j, int li, const bt_member *m, bt_buf *pdf,
 		snprintf(msg, sizeof msg, "%s", e->msg);
 		return bt_fail(e, rc, "%s: %s", path, msg);
 	}
-	return pdf_write_file(path, "--out", pdf->data, pdf->len, e);
+	return bt_file_write(path, "--out", pdf->data, pdf->len, e);
 }
 
 /* Task t of the run: language t / per, then the blank form (when asked)

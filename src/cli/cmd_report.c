@@ -123,7 +123,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			rc = report_render(fonts, rl[i], &rd, paper, &pdf[i], e);
 	}
 	if (rc == BT_OK && !opts[O_OUT].count)
-		rc = pdf_mkdirs(dir, "--dir", e);
+		rc = bt_dir_make(dir, "--dir", e);
 	for (int i = 0; i < nlangs && rc == BT_OK; i++) {
 		char path[4200];
 		if (opts[O_OUT].count)
@@ -131,7 +131,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		else
 			snprintf(path, sizeof path, "%s/%s-%s.pdf", dir,
 				 d.c.circular, langs[i]);
-		rc = pdf_write_file(path, opts[O_OUT].count ? "--out" : "--dir",
+		rc = bt_file_write(path, opts[O_OUT].count ? "--out" : "--dir",
 				    pdf[i].data, pdf[i].len, e);
 		if (rc == BT_OK)
 			printf("wrote %s\n", path);

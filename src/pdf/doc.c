@@ -2,13 +2,11 @@
 #include "pdf/doc.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <fribidi.h>
 #include <hpdf_fontdef.h>
@@ -761,79 +759,5 @@ int pdf_doc_bytes(pdf_doc *d, bt_buf *out, bt_err *e)
 	}
 	d->err = 0;
 	HPDF_ResetError(d->h);
-	return BT_OK;
-}
-
-int pdf_write_file(const char *path, const char *field, const void *data,
-		   size_t len, bt_err *e)
-{
-	char tmp[4200];
-	const char *slash = strrchr(path, '/');
-	int dirlen = slash ? (int)(slash - path) : 1;
-	const char *dir = slash ? path : ".";
-	if ((size_t)snprintf(tmp, sizeof tmp, "%.*s/.%s.XXXXXX", dirlen, dir,
-			     slash ? slash + 1 : path) >= sizeof tmp)
-		return bt_fail(e, BT_EINPUT, "%s: path '%s' too long", field,
-			       path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return bt_fail(e, BT_EINPUT, "%s: cannot write in '%.*s': %s",
-			       field, dirlen, dir, strerror(errno));
-	const char *p = data;
-	size_t left = len;
-	int rc = BT_OK;
-	while (left && rc == BT_OK) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			rc = bt_fail(e, BT_EFAIL, "%s: writing '%s': %s", field,
-				     tmp, strerror(errno));
-		else {
-			p += w;
-			left -= (size_t)w;
-		}
-	}
-	mode_t mask = umask(0);
-	umask(mask);
-	if (rc == BT_OK && fchmod(fd, 0666 & ~mask) != 0)
-		rc = bt_fail(e, BT_EFAIL, "%s: chmod '%s': %s", field, tmp,
-			     strerror(errno));
-	if (rc == BT_OK && fsync(fd) != 0)
-		rc = bt_fail(e, BT_EFAIL, "%s: fsync '%s': %s", field, tmp,
-			     strerror(errno));
-	if (close(fd) != 0 && rc == BT_OK)
-		rc = bt_fail(e, BT_EFAIL, "%s: closing '%s': %s", field, tmp,
-			     strerror(errno));
-	if (rc == BT_OK && rename(tmp, path) != 0)
-		rc = bt_fail(e, BT_EINPUT, "%s: cannot write '%s': %s", field,
-			     path, strerror(errno));
-	if (rc)
-		unlink(tmp);
-	return rc;
-}
-
-int pdf_mkdirs(const char *dir, const char *field, bt_err *e)
-{
-	char p[4096];
-	if ((size_t)snprintf(p, sizeof p, "%s", dir) >= sizeof p)
-		return bt_fail(e, BT_EINPUT, "%s: path '%s' too long", field,
-			       dir);
-	for (char *s = p + 1; ; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char keep = *s;
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST)
-			return bt_fail(e, BT_EINPUT, "%s: cannot create '%s': %s",
-				       field, p, strerror(errno));
-		struct stat st;
-		if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
-			return bt_fail(e, BT_EINPUT, "%s: '%s' is not a "
-				       "directory", field, p);
-		*s = keep;
-		if (!keep)
-			break;
-	}
 	return BT_OK;
 }

@@ -87,12 +87,4 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 /* The finished PDF bytes (replacing out's contents). */
 int pdf_doc_bytes(pdf_doc *d, bt_buf *out, bt_err *e);
 
-/* Writes data to path atomically: a temporary file in the same directory,
- * fsync, rename. field names the path's option in errors. */
-int pdf_write_file(const char *path, const char *field, const void *data,
-		   size_t len, bt_err *e);
-
-/* Creates dir and its parents (mode 0777 & ~umask). */
-int pdf_mkdirs(const char *dir, const char *field, bt_err *e);
-
 #endif

@@ -58,9 +58,11 @@ static const bt_member *electorate_find(const job *j, const char *code)
 static int pick_members(bt_db *db, job *j, const cli_opt *o, bt_err *e)
 {
 	size_t cap = 0; /* one per comma-separated code */
-	for (size_t i = 0; i < o->n; i++)
-		for (const char *p = o->vals[i]; p; p = strchr(p + 1, ','))
-			cap++;
+	for (size_t i = 0; i < o->n; i++) {
+		cap++;
+		for (const char *p = o->vals[i]; *p; p++)
+			cap += *p == ',';
+	}
 	j->who = calloc(cap ? cap : 1, sizeof *j->who);
 	if (!j->who)
 		return bt_fail(e, BT_EFAIL, "out of memory");
@@ -89,6 +91,8 @@ static int pick_members(bt_db *db, job *j, const cli_opt *o, bt_err *e)
 		if (rc)
 			return rc;
 	}
+	if (o->n && j->nwho == 0)
+		return bt_fail(e, BT_EINPUT, "--member: no member code given");
 	return BT_OK;
 }
 

@@ -464,7 +464,8 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		rc = signature(&f, m, name);
 	if (rc == BT_OK) {
 		const char *rv[] = { "ref", bt_buf_str(&ref), NULL };
-		char *left = strdup(word(&f, "reference", rv));
+		const char *w = word(&f, "reference", rv);
+		char *left = w ? strdup(w) : NULL;
 		rc = left ? pdf_footers(f.d, l, MARGIN, f.h - MARGIN - FOOT + 14,
 					f.cw, left, m ? bt_buf_str(&ref) : NULL, e)
 			  : bt_fail(e, BT_EFAIL, "out of memory");

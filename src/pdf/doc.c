@@ -18,7 +18,7 @@
 
 #define MAX_FONTS 16      /* distinct font files in fonts.tsv */
 #define MAX_ENTRIES 64    /* lines of fonts.tsv */
-#define MAX_PARA 8192     /* code points in one paragraph */
+#define MAX_PARA 8192     /* bytes of UTF-8 in one paragraph */
 #define LINE_GAP 1.32f    /* line height, in font sizes */
 
 typedef struct font_entry {
@@ -30,7 +30,6 @@ typedef struct font_entry {
 typedef struct font_file {
 	char *path, *package;
 	int face; /* index in a .ttc collection */
-	const char *probe_name;
 	HPDF_FontDef def;
 } font_file;
 
@@ -52,22 +51,19 @@ struct pdf_doc {
 	pdf_fonts *fonts;
 	HPDF_Font font[MAX_FONTS]; /* loaded on first use */
 	HPDF_Page *pages;
-	int npages, cur;
+	int npages;
 	HPDF_Page page;
 	float w, hgt;
 	int rtl;
 	HPDF_STATUS err, detail;
-	/* the font and size last set on the current page */
-	int set_slot;
-	float set_size;
 };
 
 static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
 {
-	HPDF_STATUS *slot = user;
-	if (!slot[0]) {
-		slot[0] = code;
-		slot[1] = detail;
+	pdf_doc *d = user;
+	if (!d->err) {
+		d->err = code;
+		d->detail = detail;
 	}
 }
 
@@ -198,8 +194,8 @@ int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e)
 			line[len - 1] = '\0';
 		if (!*line || *line == '#')
 			continue;
-		if (!header) { /* the column names */
-			header = 1;
+		if (!header && strncmp(line, "first\t", 6) == 0) {
+			header = 1; /* the column names */
 			continue;
 		}
 		rc = parse_font_line(f, line, path, lineno, e);
@@ -251,10 +247,9 @@ static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
 				continue;
 			font_file *ff = &f->files[en->slot];
 			if (!ff->def) {
-				ff->probe_name = load_font(f->probe, ff);
-				if (ff->probe_name)
-					ff->def = HPDF_GetFontDef(
-						f->probe, ff->probe_name);
+				const char *name = load_font(f->probe, ff);
+				if (name)
+					ff->def = HPDF_GetFontDef(f->probe, name);
 				if (!ff->def) {
 					bt_fail(e, BT_EINPUT, "font %s (Debian "
 						"package %s) cannot be loaded "
@@ -329,7 +324,7 @@ int pdf_doc_new(const pdf_fonts *fonts, pdf_paper paper, int rtl,
 	d->rtl = rtl;
 	d->w = paper == PDF_LETTER ? 612 : 595.276f;
 	d->hgt = paper == PDF_LETTER ? 792 : 841.89f;
-	d->h = HPDF_New(on_error, &d->err);
+	d->h = HPDF_New(on_error, d);
 	if (!d->h) {
 		free(d);
 		return bt_fail(e, BT_EFAIL, "libharu: cannot start");
@@ -373,8 +368,6 @@ int pdf_page_add(pdf_doc *d, bt_err *e)
 	HPDF_Page_SetHeight(p, d->hgt);
 	d->pages[d->npages++] = p;
 	d->page = p;
-	d->cur = d->npages;
-	d->set_slot = -1;
 	return hpdf_check(d, "new page", e);
 }
 
@@ -383,8 +376,6 @@ int pdf_page_select(pdf_doc *d, int n, bt_err *e)
 	if (n < 1 || n > d->npages)
 		return bt_fail(e, BT_EFAIL, "no page %d", n);
 	d->page = d->pages[n - 1];
-	d->cur = n;
-	d->set_slot = -1;
 	return BT_OK;
 }
 

@@ -347,6 +347,7 @@ printf 'not a directory\n' >"$T/plain"
 bad_input "$T/plain" "$T/plain" ballot forms --circular 205 --member CHN --out "$T/plain/forms"
 is "$(cat "$T/plain")" "not a directory" "  ... the file is untouched"
 bad_input /etc/passwd "$B" ballot forms --circular 205 --member CHN --out /etc/passwd/forms
+bad_input "no member code" "$B" ballot forms --circular 205 --member , --out "$B"
 # A directory where a form should go: found before any form is written.
 mkdir -p "$T/dirclash/205/en/FRA.pdf"
 bad_input "FRA.pdf" "$T/dirclash" ballot forms --circular 205 --member CHN,FRA,KOR --lang en --out "$T/dirclash" --jobs 2

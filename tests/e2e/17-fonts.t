@@ -21,6 +21,13 @@ for l in en zh; do
 	ok "$l: qpdf --check" qpdf --check "$T/f/300/$l/CHN.pdf"
 done
 
+# fonts.tsv without its line of column names: no font line is lost.
+cp -R "$REPO/forms" "$T/forms-nohead"
+grep -v '^first	' "$REPO/forms/fonts.tsv" >"$T/forms-nohead/fonts.tsv"
+expect_exit 0 ballot forms --circular 300 --member CHN --lang en --out "$T/h1" --jobs 1
+BALLOT_FORMS=$T/forms-nohead expect_exit 0 ballot forms --circular 300 --member CHN --lang en --out "$T/h2" --jobs 1
+ok "the same form without the header line" cmp "$T/h1/300/en/CHN.pdf" "$T/h2/300/en/CHN.pdf"
+
 # Outside the Basic Multilingual Plane (libharu 2.3.0 prints spaces there).
 expect_exit 0 ballot draft add --circular 300 --rec X.2 --title 'Fraktur 𝔘'
 rm -rf "$T/g"

@@ -142,6 +142,10 @@ int cli_json_kv_date(bt_buf *b, const char *key, bt_date d, int first);
 /* Writes errno text in lowercase into buf ("no such file or directory"). */
 const char *cli_strerror(int errnum, char *buf, size_t len);
 
+/* The longest output path a command takes (--out, --dir): the files it
+ * names beneath stay under PATH_MAX. */
+#define CLI_OUT_PATH_MAX 3800
+
 /* Final check of stdout (fflush, ferror): BT_EFAIL when output was lost. */
 int cli_flush_stdout(bt_err *e);
 

@@ -385,8 +385,9 @@ int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc)
 		return rc;
 	j.out = opts[O_OUT].count ? opts[O_OUT].val : "output/forms";
-	if (!*j.out)
-		return bt_fail(e, BT_EINPUT, "--out: empty directory name");
+	if (!*j.out || strlen(j.out) > CLI_OUT_PATH_MAX)
+		return bt_fail(e, BT_EINPUT, "--out: the directory name is empty "
+			       "or longer than %d bytes", CLI_OUT_PATH_MAX);
 	j.blank = opts[O_BLANK].count ||
 		  (!opts[O_ALL].count && !opts[O_MEMBER].count);
 	rc = cli_open_db(ctx, 0, &db, e);

@@ -96,8 +96,12 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK && opts[O_OUT].count && nlangs > 1)
 		rc = bt_fail(e, BT_EINPUT, "--out names one file: give one "
 			     "--lang, or --dir for several");
-	if (rc == BT_OK && opts[O_OUT].count && !*opts[O_OUT].val)
-		rc = bt_fail(e, BT_EINPUT, "--out: empty file name");
+	for (int k = O_OUT; k <= O_DIR && rc == BT_OK; k++)
+		if (opts[k].count && (!*opts[k].val ||
+				      strlen(opts[k].val) > CLI_OUT_PATH_MAX))
+			rc = bt_fail(e, BT_EINPUT, "--%s: '%.40s' is empty or "
+				     "longer than %d bytes", opts[k].name,
+				     opts[k].val, CLI_OUT_PATH_MAX);
 	if (rc == BT_OK && !has_as_of)
 		rc = cli_now(ctx, &as_of, e);
 	if (rc == BT_OK)

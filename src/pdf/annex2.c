@@ -211,11 +211,12 @@ static int addresses(form *f, const bt_member *m, const char *member_name)
 					      { "email_label", "tsb_email" } };
 	for (int i = 0; i < 2 && rc == BT_OK; i++) {
 		/* a number or an address: left to right in every language */
-		char ltr[256];
-		snprintf(ltr, sizeof ltr, "\xE2\x80\xAA%s\xE2\x80\xAC",
-			 pdf_tmpl_raw(f->t, fe[i][1]));
+		bt_buf ltr = BT_BUF_INIT;
+		bt_buf_addf(&ltr, "\xE2\x80\xAA%s\xE2\x80\xAC",
+			    pdf_tmpl_raw(f->t, fe[i][1]));
 		rc = labelled(f, xl, row, lw, vw, pdf_tmpl_raw(f->t, fe[i][0]),
-			      ltr, &body, &h);
+			      bt_buf_str(&ltr), &body, &h);
+		bt_buf_release(&ltr);
 		if (rc == BT_OK)
 			rc = labelled(f, xr, row, lw, vw, pdf_tmpl_raw(f->t,
 				      fe[i][0]), " ", &body, &h);
@@ -391,7 +392,7 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 	form f = { 0 };
 	f.t = l->t;
 	f.e = e;
-	bt_buf_init(&f.tmp, 64 * 1024);
+	bt_buf_init(&f.tmp, 0);
 	bt_buf subj = BT_BUF_INIT, ref = BT_BUF_INIT, list = BT_BUF_INIT,
 	       dl = BT_BUF_INIT;
 	const char *name = m ? annex2_member_name(l, m) : NULL;

@@ -475,7 +475,7 @@ int report_render(pdf_fonts *fonts, const report_lang *l,
 	p.t = l->t;
 	p.r = r;
 	p.e = e;
-	bt_buf_init(&p.tmp, 64 * 1024);
+	bt_buf_init(&p.tmp, 0);
 	int rc = pdf_doc_new(fonts, paper, l->l.rtl, &p.d, e);
 	if (rc)
 		return rc;

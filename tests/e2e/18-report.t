@@ -94,7 +94,8 @@ refused_like "unknown language 'xx'" ballot report --circular 205 --lang xx --di
 refused_like "--out and --dir" ballot report --circular 205 --out "$T/x.pdf" --dir "$T/bad"
 refused_like "a3" ballot report --circular 205 --paper a3 --dir "$T/bad"
 nok "  ... no directory created" test -e "$T/bad"
-refused_like "--dir: '' is not a directory" ballot report --circular 205 --dir ""
+refused_like "--dir: '' is empty" ballot report --circular 205 --dir ""
+refused_like "--out: '.*' is empty or longer than 3800 bytes" ballot report --circular 205 --out "$(printf 'x%.0s' {1..3801})"
 printf 'x\n' >"$T/plain"
 refused_like "plain" ballot report --circular 205 --dir "$T/plain/sub"
 

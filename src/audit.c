@@ -108,6 +108,61 @@ static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, cons
 	return rc;
 }
 
+/* An auth event (codes, accounts, certificates) rendered again from the rows
+ * it recorded. */
+static int check_auth(bt_db *db, int64_t seq, const char *actor, const char *kind,
+		      const char *body, bt_audit_report *r, bt_err *e)
+{
+	bt_buf p = BT_BUF_INIT, expect = BT_BUF_INIT;
+	char circular[BT_ID_MAX + 1];
+	bt_time when = 0;
+	int found = 0;
+	int rc = auth_payload(db, seq, kind, &p, circular, &when, &found, e);
+	if (!rc && !found) {
+		flag(r, seq, "the reply codes, account or certificate this event recorded are missing");
+	} else if (!rc) {
+		event_render(&expect, seq, when, actor, kind, circular[0] ? circular : NULL,
+			     bt_buf_str(&p));
+		if (strcmp(bt_buf_str(&expect), body) != 0)
+			flag(r, seq, "the stored reply codes, account or certificate differ from what the event recorded");
+	}
+	bt_buf_release(&p);
+	bt_buf_release(&expect);
+	return rc;
+}
+
+/* Every row of the auth tables must point at an event of a kind listed. */
+static int check_auth_rows(bt_db *db, bt_audit_report *r, bt_err *e)
+{
+	sqlite3_stmt *rs;
+	if (sqlite3_prepare_v2(db->h, SQL_AUTH_ROWS_WITH_EVENTS, -1, &rs, NULL) != SQLITE_OK)
+		return db_fail(db, e, "reading the recorded rows");
+	int rc = BT_OK, step;
+	while ((step = sqlite3_step(rs)) == SQLITE_ROW) {
+		const char *kinds = (const char *)sqlite3_column_text(rs, 0);
+		int64_t seq = sqlite3_column_int64(rs, 1);
+		sqlite3_stmt *k = db_stmt(db, SQL_EVENT_KIND, e);
+		if (!k) {
+			rc = BT_EFAIL;
+			break;
+		}
+		sqlite3_bind_int64(k, 1, seq);
+		const char *kind = sqlite3_step(k) == SQLITE_ROW ? (const char *)sqlite3_column_text(k, 0) : NULL;
+		size_t len = kind ? strlen(kind) : 0;
+		int ok = 0;
+		for (const char *p = kinds; kind && p && *p; p = strchr(p, ' '), p = p ? p + 1 : NULL)
+			if (strncmp(p, kind, len) == 0 && (p[len] == ' ' || p[len] == '\0'))
+				ok = 1;
+		sqlite3_reset(k);
+		if (!ok)
+			flag(r, seq, "a reply code, account or certificate claims this event, which did not record it");
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, e, "reading the recorded rows");
+	sqlite3_finalize(rs);
+	return rc;
+}
+
 /* Every row of the event-backed tables must point at an event of its kind. */
 static int check_rows_have_events(bt_db *db, bt_audit_report *r, bt_err *e)
 {
@@ -268,6 +323,9 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 		    strcmp(kind, "decision") == 0) {
 			if ((rc = check_row(db, seq, at, actor, kind, body, r, e)))
 				break;
+		} else if (auth_event_kind(kind)) {
+			if ((rc = check_auth(db, seq, actor, kind, body, r, e)))
+				break;
 		}
 		memcpy(prev, hash, 65);
 	}
@@ -281,7 +339,8 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	if (r->events)
 		memcpy(r->head, prev, 65);
 
-	if ((rc = check_rows_have_events(db, r, e)) || (rc = check_draft_states(db, r, e)))
+	if ((rc = check_rows_have_events(db, r, e)) || (rc = check_auth_rows(db, r, e)) ||
+	    (rc = check_draft_states(db, r, e)))
 		return rc;
 
 	/* Every attachment's content must match its recorded SHA-256 and size. */

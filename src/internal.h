@@ -11,7 +11,7 @@
 #include "sql.h"
 
 #define BT_APPLICATION_ID 0x42414c54 /* "BALT" */
-#define BT_STMT_CACHE 64
+#define BT_STMT_CACHE 128
 
 struct bt_db {
 	sqlite3 *h;
@@ -156,6 +156,26 @@ int draft_payload(bt_db *db, int64_t draft_id, bt_buf *out, bt_err *e);
 
 /* The canonical payload of a reply event, rendered from the stored row. */
 int reply_payload(bt_db *db, int64_t reply_id, bt_buf *out, bt_err *e);
+
+/* Secrets (secret.c): "pbkdf2-sha256$ITER$SALT_HEX$HASH_HEX" with a fresh
+ * 16-byte salt, and its constant-time check. */
+#define SECRET_HASH_MAX 128
+int secret_hash(const char *secret, size_t len, unsigned iter,
+		char out[SECRET_HASH_MAX], bt_err *e);
+/* 1 when secret matches stored. stored NULL or malformed: the same work
+ * (dummy_iter rounds of PBKDF2), then 0. */
+int secret_verify(const char *stored, const char *secret, size_t len,
+		  unsigned dummy_iter);
+
+/* The auth event kinds (codes-issue, codes-revoke, user-add, cert-register,
+ * cert-revoke): 1 when kind is one. */
+int auth_event_kind(const char *kind);
+/* The canonical payload of auth event seq, rendered from the rows it
+ * recorded, with its circular ("" for none) and time; *found 0 when no row
+ * refers to the event. */
+int auth_payload(bt_db *db, int64_t seq, const char *kind, bt_buf *out,
+		 char circular[BT_ID_MAX + 1], bt_time *when, int *found,
+		 bt_err *e);
 
 #define BT_INF_TIME INT64_MAX
 

@@ -91,6 +91,77 @@ const char *const SQL_MIGRATIONS[] = {
 	" BEGIN SELECT RAISE(ABORT, 'electorates are append-only'); END;"
 	"CREATE TRIGGER electorate_append_only_d BEFORE DELETE ON electorate"
 	" BEGIN SELECT RAISE(ABORT, 'electorates are append-only'); END;",
+	/* 1 -> 2: the portal. First the attachments accept the scanned reply
+	 * form (role 'form'): SQLite cannot change a CHECK, so the table is
+	 * rebuilt with the same columns and rows. */
+	"DROP TRIGGER attachments_append_only_u;"
+	"DROP TRIGGER attachments_append_only_d;"
+	"CREATE TABLE attachments_new(id INTEGER PRIMARY KEY,"
+	" reply_id INTEGER NOT NULL REFERENCES replies(id),"
+	" role TEXT NOT NULL CHECK(role IN ('comments','reasons','form')),"
+	" name TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+	" content BLOB NOT NULL) STRICT;"
+	"INSERT INTO attachments_new SELECT * FROM attachments;"
+	"DROP TABLE attachments;"
+	"ALTER TABLE attachments_new RENAME TO attachments;"
+	"CREATE INDEX attachments_by_reply ON attachments(reply_id);"
+	"CREATE TRIGGER attachments_append_only_u BEFORE UPDATE ON attachments"
+	" BEGIN SELECT RAISE(ABORT, 'attachments are append-only'); END;"
+	"CREATE TRIGGER attachments_append_only_d BEFORE DELETE ON attachments"
+	" BEGIN SELECT RAISE(ABORT, 'attachments are append-only'); END;"
+	/* Who may sign in (include/ballot/auth.h). Secrets are kept only as
+	 * "pbkdf2-sha256$ITER$SALT$HASH"; a code or certificate changes only
+	 * by being revoked once (revoked_seq: the event that did it). */
+	"CREATE TABLE reply_codes(id INTEGER PRIMARY KEY,"
+	" consultation_id INTEGER NOT NULL REFERENCES consultations(id),"
+	" member TEXT NOT NULL REFERENCES members(code),"
+	" hash TEXT NOT NULL CHECK(hash LIKE 'pbkdf2-sha256$%'),"
+	" issued_at INTEGER NOT NULL, revoked_at INTEGER,"
+	" event_seq INTEGER NOT NULL, revoked_seq INTEGER,"
+	" CHECK((revoked_at IS NULL) = (revoked_seq IS NULL))) STRICT;"
+	"CREATE UNIQUE INDEX reply_codes_in_force ON reply_codes(consultation_id, member)"
+	" WHERE revoked_at IS NULL;"
+	"CREATE INDEX reply_codes_by_member ON reply_codes(member, consultation_id);"
+	"CREATE INDEX reply_codes_by_event ON reply_codes(event_seq);"
+	"CREATE INDEX reply_codes_by_revocation ON reply_codes(revoked_seq);"
+	"CREATE TABLE users(id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE CHECK(length(name) BETWEEN 1 AND 64),"
+	" role TEXT NOT NULL CHECK(role IN ('secretariat','chair')),"
+	" grp INTEGER CHECK((role = 'chair') = (grp IS NOT NULL)),"
+	" password TEXT CHECK(password IS NULL OR password LIKE 'pbkdf2-sha256$%'),"
+	" created_at INTEGER NOT NULL, disabled_at INTEGER,"
+	" event_seq INTEGER NOT NULL UNIQUE) STRICT;"
+	"CREATE TABLE client_certs(id INTEGER PRIMARY KEY,"
+	" fingerprint TEXT NOT NULL UNIQUE CHECK(length(fingerprint) = 64),"
+	" member TEXT REFERENCES members(code), user_name TEXT REFERENCES users(name),"
+	" not_after INTEGER NOT NULL, registered_at INTEGER NOT NULL, revoked_at INTEGER,"
+	" event_seq INTEGER NOT NULL UNIQUE, revoked_seq INTEGER UNIQUE,"
+	" CHECK((member IS NULL) <> (user_name IS NULL)),"
+	" CHECK((revoked_at IS NULL) = (revoked_seq IS NULL))) STRICT;"
+	"CREATE TRIGGER reply_codes_revoke_only BEFORE UPDATE ON reply_codes"
+	" WHEN OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL"
+	" OR NEW.consultation_id IS NOT OLD.consultation_id OR NEW.member IS NOT OLD.member"
+	" OR NEW.hash IS NOT OLD.hash OR NEW.issued_at IS NOT OLD.issued_at"
+	" OR NEW.event_seq IS NOT OLD.event_seq"
+	" BEGIN SELECT RAISE(ABORT, 'a reply code changes only by being revoked'); END;"
+	"CREATE TRIGGER reply_codes_append_only_d BEFORE DELETE ON reply_codes"
+	" BEGIN SELECT RAISE(ABORT, 'reply codes are append-only'); END;"
+	"CREATE TRIGGER client_certs_revoke_only BEFORE UPDATE ON client_certs"
+	" WHEN OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL"
+	" OR NEW.fingerprint IS NOT OLD.fingerprint OR NEW.member IS NOT OLD.member"
+	" OR NEW.user_name IS NOT OLD.user_name OR NEW.not_after IS NOT OLD.not_after"
+	" OR NEW.registered_at IS NOT OLD.registered_at OR NEW.event_seq IS NOT OLD.event_seq"
+	" BEGIN SELECT RAISE(ABORT, 'a client certificate changes only by being revoked'); END;"
+	"CREATE TRIGGER client_certs_append_only_d BEFORE DELETE ON client_certs"
+	" BEGIN SELECT RAISE(ABORT, 'client certificates are append-only'); END;"
+	"CREATE TRIGGER users_disable_only BEFORE UPDATE ON users"
+	" WHEN OLD.disabled_at IS NOT NULL OR NEW.disabled_at IS NULL"
+	" OR NEW.name IS NOT OLD.name OR NEW.role IS NOT OLD.role OR NEW.grp IS NOT OLD.grp"
+	" OR NEW.password IS NOT OLD.password OR NEW.created_at IS NOT OLD.created_at"
+	" OR NEW.event_seq IS NOT OLD.event_seq"
+	" BEGIN SELECT RAISE(ABORT, 'an account changes only by being disabled'); END;"
+	"CREATE TRIGGER users_append_only_d BEFORE DELETE ON users"
+	" BEGIN SELECT RAISE(ABORT, 'accounts are append-only'); END;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -260,3 +331,64 @@ const char SQL_EVENT_KIND[] = "SELECT kind FROM events WHERE seq = ?1";
 const char SQL_ATTACHMENTS_ALL[] =
 	"SELECT a.id, a.reply_id, r.event_seq, a.sha256, a.size, a.content"
 	" FROM attachments a JOIN replies r ON r.id = a.reply_id ORDER BY a.id";
+
+/* reply codes, accounts, client certificates (auth.c) */
+const char SQL_CODE_INSERT[] =
+	"INSERT INTO reply_codes(consultation_id, member, hash, issued_at, event_seq)"
+	" VALUES(?1, ?2, ?3, ?4, ?5)";
+const char SQL_CODE_REVOKE[] =
+	"UPDATE reply_codes SET revoked_at = ?3, revoked_seq = ?4"
+	" WHERE consultation_id = ?1 AND member = ?2 AND revoked_at IS NULL";
+const char SQL_CODES_IN_FORCE_OF[] =
+	"SELECT member FROM reply_codes WHERE consultation_id = ?1 AND revoked_at IS NULL"
+	" AND (?2 IS NULL OR member = ?2) ORDER BY member";
+const char SQL_CODES_OF_MEMBER[] =
+	"SELECT r.hash, c.circular FROM reply_codes r JOIN consultations c"
+	" ON c.id = r.consultation_id WHERE r.member = ?1 AND r.revoked_at IS NULL"
+	" ORDER BY r.id";
+const char SQL_CODES_LIST[] =
+	"SELECT member, issued_at, revoked_at FROM reply_codes"
+	" WHERE consultation_id = ?1 ORDER BY member, id";
+const char SQL_USER_INSERT[] =
+	"INSERT INTO users(name, role, grp, password, created_at, event_seq)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+const char SQL_USER_GET[] =
+	"SELECT role, grp, password, disabled_at FROM users WHERE name = ?1";
+const char SQL_USERS_LIST[] =
+	"SELECT name, role, grp, password IS NOT NULL, created_at, disabled_at"
+	" FROM users ORDER BY name";
+const char SQL_CERT_INSERT[] =
+	"INSERT INTO client_certs(fingerprint, member, user_name, not_after, registered_at, event_seq)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+const char SQL_CERT_REVOKE[] =
+	"UPDATE client_certs SET revoked_at = ?2, revoked_seq = ?3"
+	" WHERE fingerprint = ?1 AND revoked_at IS NULL";
+const char SQL_CERT_GET[] =
+	"SELECT c.member, c.user_name, c.not_after, c.revoked_at, u.role, u.grp, u.disabled_at"
+	" FROM client_certs c LEFT JOIN users u ON u.name = c.user_name WHERE c.fingerprint = ?1";
+const char SQL_CERTS_LIST[] =
+	"SELECT fingerprint, member, user_name, not_after, registered_at, revoked_at"
+	" FROM client_certs ORDER BY id";
+/* the rows behind the auth events, for their payloads and the audit */
+const char SQL_CODES_BY_EVENT[] =
+	"SELECT r.member, r.issued_at, c.circular FROM reply_codes r JOIN consultations c"
+	" ON c.id = r.consultation_id WHERE r.event_seq = ?1 ORDER BY r.member";
+const char SQL_CODES_BY_REVOCATION[] =
+	"SELECT r.member, r.revoked_at, c.circular FROM reply_codes r JOIN consultations c"
+	" ON c.id = r.consultation_id WHERE r.revoked_seq = ?1 ORDER BY r.member";
+const char SQL_USER_BY_EVENT[] =
+	"SELECT name, role, grp, password IS NOT NULL, created_at FROM users WHERE event_seq = ?1";
+const char SQL_CERT_BY_EVENT[] =
+	"SELECT fingerprint, member, user_name, not_after, registered_at FROM client_certs"
+	" WHERE event_seq = ?1";
+const char SQL_CERT_BY_REVOCATION[] =
+	"SELECT fingerprint, revoked_at FROM client_certs WHERE revoked_seq = ?1";
+/* each row must point at an event of one of the kinds listed */
+const char SQL_AUTH_ROWS_WITH_EVENTS[] =
+	"SELECT 'codes-issue', event_seq FROM reply_codes"
+	" UNION ALL SELECT 'codes-issue codes-revoke', revoked_seq FROM reply_codes"
+	" WHERE revoked_seq IS NOT NULL"
+	" UNION ALL SELECT 'user-add', event_seq FROM users"
+	" UNION ALL SELECT 'cert-register', event_seq FROM client_certs"
+	" UNION ALL SELECT 'cert-revoke', revoked_seq FROM client_certs"
+	" WHERE revoked_seq IS NOT NULL";

@@ -52,5 +52,23 @@ extern const char SQL_REPLY_BY_EVENT[];
 extern const char SQL_REPLIES_ALL[];
 extern const char SQL_EVENT_KIND[];
 extern const char SQL_ATTACHMENTS_ALL[];
+extern const char SQL_CODE_INSERT[];
+extern const char SQL_CODE_REVOKE[];
+extern const char SQL_CODES_IN_FORCE_OF[];
+extern const char SQL_CODES_OF_MEMBER[];
+extern const char SQL_CODES_LIST[];
+extern const char SQL_USER_INSERT[];
+extern const char SQL_USER_GET[];
+extern const char SQL_USERS_LIST[];
+extern const char SQL_CERT_INSERT[];
+extern const char SQL_CERT_REVOKE[];
+extern const char SQL_CERT_GET[];
+extern const char SQL_CERTS_LIST[];
+extern const char SQL_CODES_BY_EVENT[];
+extern const char SQL_CODES_BY_REVOCATION[];
+extern const char SQL_USER_BY_EVENT[];
+extern const char SQL_CERT_BY_EVENT[];
+extern const char SQL_CERT_BY_REVOCATION[];
+extern const char SQL_AUTH_ROWS_WITH_EVENTS[];
 
 #endif

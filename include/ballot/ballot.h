@@ -18,6 +18,7 @@
 #include "ballot/history.h"
 #include "ballot/audit.h"
 #include "ballot/formref.h"
+#include "ballot/auth.h"
 
 #define BALLOT_VERSION "0.1.0"
 

@@ -54,6 +54,18 @@ int bt_json_kv_null(bt_buf *b, const char *key, int first)
 	return bt_json_key(b, key, first) ? -1 : bt_buf_adds(b, "null");
 }
 
+int bt_json_kv_time(bt_buf *b, const char *key, bt_time t, int first)
+{
+	char ts[BT_TIME_LEN];
+	bt_time_format(t, ts);
+	return bt_json_kv_str(b, key, ts, first);
+}
+
+int bt_json_str_or_null(bt_buf *b, const char *s)
+{
+	return s && *s ? bt_json_str(b, s) : bt_buf_adds(b, "null");
+}
+
 int bt_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "ballot/buf.h"
+#include "ballot/timeutil.h"
 
 /* Appends s as a JSON string literal (s must be valid UTF-8); NULL is null. */
 int bt_json_str(bt_buf *b, const char *s);
@@ -21,6 +22,12 @@ int bt_json_kv_str(bt_buf *b, const char *key, const char *val, int first);
 int bt_json_kv_int(bt_buf *b, const char *key, int64_t val, int first);
 int bt_json_kv_bool(bt_buf *b, const char *key, int val, int first);
 int bt_json_kv_null(bt_buf *b, const char *key, int first);
+
+/* Appends "key":"2020-02-21T23:59:00Z" (t printed by bt_time_format). */
+int bt_json_kv_time(bt_buf *b, const char *key, bt_time t, int first);
+
+/* Appends s as a JSON string, or null when s is NULL or empty. */
+int bt_json_str_or_null(bt_buf *b, const char *s);
 
 /* 1 when s[0..n) is valid UTF-8 (no overlongs, no surrogates), else 0. */
 int bt_utf8_valid(const char *s, size_t n);

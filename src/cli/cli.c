@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ballot/export.h"
+
 #define OPT_DB 3      /* getopt value of --db */
 #define OPT_BASE 256  /* getopt value of opts[i] is OPT_BASE + i */
 
@@ -334,9 +336,7 @@ int cli_print_json(const bt_buf *b, bt_err *e)
 
 int cli_json_str_or_null(bt_buf *b, const char *s)
 {
-	if (!s || !*s)
-		return bt_buf_adds(b, "null");
-	return bt_json_str(b, s);
+	return bt_json_str_or_null(b, s);
 }
 
 void cli_print_error(const char *msg)
@@ -382,19 +382,7 @@ void cli_print_recorded(const bt_reply_result *r)
 
 int cli_json_attachments(bt_buf *b, const bt_history_item *it)
 {
-	bt_buf_addc(b, '[');
-	for (size_t a = 0; a < it->n_attachments; a++) {
-		const bt_attachment *at = &it->attachments[a];
-		if (a)
-			bt_buf_addc(b, ',');
-		bt_buf_addc(b, '{');
-		bt_json_kv_str(b, "name", at->name, 1);
-		bt_json_kv_str(b, "sha256", at->sha256, 0);
-		bt_json_kv_int(b, "size", at->size, 0);
-		bt_json_kv_str(b, "role", at->role, 0);
-		bt_buf_addc(b, '}');
-	}
-	return bt_buf_addc(b, ']');
+	return bt_json_attachments(b, it);
 }
 
 int cli_opt_time(const cli_opt *o, int *has, bt_time *t, bt_err *e)
@@ -412,10 +400,7 @@ int cli_opt_time(const cli_opt *o, int *has, bt_time *t, bt_err *e)
 
 int cli_json_kv_time(bt_buf *b, const char *key, bt_time t, int first)
 {
-	char ts[BT_TIME_LEN];
-
-	bt_time_format(t, ts);
-	return bt_json_kv_str(b, key, ts, first);
+	return bt_json_kv_time(b, key, t, first);
 }
 
 int cli_json_kv_date(bt_buf *b, const char *key, bt_date d, int first)

@@ -22,49 +22,6 @@ static const char USAGE[] =
 	"after the deadline carries no clock, so the same database gives the same\n"
 	"bytes.\n";
 
-typedef struct rdata {
-	bt_consultation c;
-	bt_tally t;
-	bt_history h;
-	bt_pending_list *pending;
-	bt_member_list electorate;
-} rdata;
-
-static void rdata_free(rdata *d)
-{
-	if (d->pending)
-		for (size_t i = 0; i < d->t.n; i++)
-			bt_pending_list_free(&d->pending[i]);
-	free(d->pending);
-	bt_tally_free(&d->t);
-	bt_history_free(&d->h);
-	bt_member_list_free(&d->electorate);
-}
-
-static int gather(bt_db *db, const char *circular, bt_time as_of, rdata *d,
-		  bt_err *e)
-{
-	int rc = bt_consultation_get(db, circular, &d->c, e);
-	if (rc == BT_OK)
-		rc = bt_tally_compute(db, d->c.circular, as_of, &d->t, e);
-	if (rc == BT_OK)
-		rc = bt_history_get(db, d->c.circular, NULL, &d->h, e);
-	if (rc == BT_OK)
-		rc = bt_electorate_list(db, d->c.circular, &d->electorate, e);
-	if (rc == BT_OK && d->t.n == 0)
-		rc = bt_fail(e, BT_EINPUT, "--circular: %s has no drafts yet",
-			     d->c.circular);
-	if (rc == BT_OK) {
-		d->pending = calloc(d->t.n, sizeof *d->pending);
-		if (!d->pending)
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
-	}
-	for (size_t i = 0; rc == BT_OK && i < d->t.n; i++)
-		rc = bt_pending_get(db, d->c.circular, d->t.drafts[i].rec, as_of,
-				    &d->pending[i], e);
-	return rc;
-}
-
 /* `ballot report --circular ID [--lang L] [--out FILE] ...`. */
 int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
@@ -77,7 +34,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	int nlangs = 0, has_as_of = 0;
 	pdf_paper paper = PDF_A4;
 	bt_time as_of = 0;
-	rdata d;
+	report_source d;
 	bt_db *db;
 	memset(&d, 0, sizeof d);
 	int rc = cli_parse(ctx, argc, argv, USAGE, opts, 0, e);
@@ -107,16 +64,15 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK)
 		rc = cli_open_db(ctx, 0, &db, e);
 	if (rc == BT_OK)
-		rc = gather(db, opts[O_CIRCULAR].val, as_of, &d, e);
+		rc = report_gather(db, opts[O_CIRCULAR].val, as_of, &d, e);
 	if (rc) {
-		rdata_free(&d);
+		report_source_free(&d);
 		return rc;
 	}
 	const char *dir = opts[O_DIR].count ? opts[O_DIR].val : "output/reports";
 	pdf_fonts *fonts = NULL;
 	report_lang *rl[PDF_NLANGS] = { NULL };
 	bt_buf pdf[PDF_NLANGS];
-	report_data rd = { &d.c, &d.t, &d.h, d.pending, &d.electorate };
 	rc = pdf_fonts_load(pdf_forms_dir(), &fonts, e);
 	/* render every language before writing any file */
 	for (int i = 0; i < nlangs; i++)
@@ -124,7 +80,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	for (int i = 0; i < nlangs && rc == BT_OK; i++) {
 		rc = report_lang_load(pdf_forms_dir(), langs[i], &rl[i], e);
 		if (rc == BT_OK)
-			rc = report_render(fonts, rl[i], &rd, paper, &pdf[i], e);
+			rc = report_render(fonts, rl[i], &d.data, paper, &pdf[i], e);
 	}
 	if (rc == BT_OK && !opts[O_OUT].count)
 		rc = bt_dir_make(dir, "--dir", e);
@@ -145,7 +101,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		bt_buf_release(&pdf[i]);
 	}
 	pdf_fonts_free(fonts);
-	rdata_free(&d);
+	report_source_free(&d);
 	if (rc == BT_OK)
 		rc = cli_flush_stdout(e);
 	return rc;

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "ballot/export.h"
+
 static const char USAGE[] =
 	"usage: ballot tally --circular ID [--as-of TIME] [--json]\n"
 	"\n"
@@ -14,69 +16,6 @@ static const char USAGE[] =
 	"outcome is pending and the tally says what it would be if closed now,\n"
 	"how many more supporting replies it needs and how many opposing ones\n"
 	"would block it. --as-of defaults to now.\n";
-
-static int tally_json(const bt_tally *t, bt_err *e)
-{
-	bt_buf b = BT_BUF_INIT;
-	int rc;
-
-	bt_buf_addc(&b, '{');
-	bt_json_kv_str(&b, "circular", t->circular, 1);
-	bt_json_kv_str(&b, "rule", t->rule, 0);
-	cli_json_kv_time(&b, "deadline", t->deadline, 0);
-	cli_json_kv_time(&b, "as_of", t->as_of, 0);
-	bt_json_kv_bool(&b, "final", t->final, 0);
-	bt_json_kv_int(&b, "electorate", t->electorate, 0);
-	bt_json_key(&b, "drafts", 0);
-	bt_buf_addc(&b, '[');
-	for (size_t i = 0; i < t->n; i++) {
-		const bt_draft_tally *d = &t->drafts[i];
-		if (i)
-			bt_buf_addc(&b, ',');
-		bt_buf_addc(&b, '{');
-		bt_json_kv_str(&b, "rec", d->rec, 1);
-		bt_json_kv_int(&b, "replies", d->replies, 0);
-		bt_json_kv_int(&b, "support", d->support, 0);
-		bt_json_kv_int(&b, "authorize", d->authorize, 0);
-		bt_json_kv_int(&b, "authorize_with_comments",
-			       d->authorize_with_comments, 0);
-		bt_json_kv_int(&b, "not_authorize", d->not_authorize, 0);
-		bt_json_kv_int(&b, "not_authorize_without_reasons",
-			       d->not_authorize_without_reasons, 0);
-		bt_json_kv_int(&b, "late", d->late, 0);
-		bt_json_kv_int(&b, "withdrawn", d->withdrawn, 0);
-		bt_json_kv_int(&b, "outstanding", d->outstanding, 0);
-		if (d->support_pct10 < 0) {
-			bt_json_kv_null(&b, "support_pct", 0);
-		} else {
-			bt_json_key(&b, "support_pct", 0);
-			bt_buf_addf(&b, "%d.%d", d->support_pct10 / 10,
-				    d->support_pct10 % 10);
-		}
-		bt_json_kv_int(&b, "threshold_pct", d->threshold_pct, 0);
-		bt_json_kv_str(&b, "outcome", d->outcome, 0);
-		bt_json_kv_str(&b, "if_closed_now", d->if_closed_now, 0);
-		if (d->support_needed < 0)
-			bt_json_kv_null(&b, "support_needed", 0);
-		else
-			bt_json_kv_int(&b, "support_needed", d->support_needed, 0);
-		if (d->opposition_to_block < 0)
-			bt_json_kv_null(&b, "opposition_to_block", 0);
-		else
-			bt_json_kv_int(&b, "opposition_to_block",
-				       d->opposition_to_block, 0);
-		bt_json_kv_str(&b, "title", d->title, 0);
-		bt_buf_addc(&b, '}');
-	}
-	bt_buf_addc(&b, ']');
-	bt_json_kv_str(&b, "clause", t->clause, 0);
-	bt_json_kv_str(&b, "rule_edition", t->rule_edition, 0);
-	bt_json_kv_bool(&b, "closed", t->closed, 0);
-	bt_buf_addc(&b, '}');
-	rc = cli_print_json(&b, e);
-	bt_buf_release(&b);
-	return rc;
-}
 
 static void line(const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -208,10 +147,15 @@ int cmd_tally(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK)
 		rc = bt_tally_compute(db, opts[O_CIRCULAR].val, as_of, &t, e);
 	if (rc == BT_OK) {
-		if (opts[O_JSON].count)
-			rc = tally_json(&t, e);
-		else
+		if (opts[O_JSON].count) {
+			bt_buf b = BT_BUF_INIT;
+			rc = bt_tally_json(&t, &b, e);
+			if (rc == BT_OK)
+				fwrite(b.data, 1, b.len, stdout);
+			bt_buf_release(&b);
+		} else {
 			tally_text(&t);
+		}
 	}
 	bt_tally_free(&t);
 	return rc;

@@ -506,3 +506,60 @@ int report_render(pdf_fonts *fonts, const report_lang *l,
 	bt_buf_release(&p.tmp);
 	return rc;
 }
+
+void report_source_free(report_source *s)
+{
+	if (s->pending)
+		for (size_t i = 0; i < s->t.n; i++)
+			bt_pending_list_free(&s->pending[i]);
+	free(s->pending);
+	s->pending = NULL;
+	bt_tally_free(&s->t);
+	bt_history_free(&s->h);
+	bt_member_list_free(&s->electorate);
+}
+
+int report_gather(bt_db *db, const char *circular, bt_time as_of,
+		  report_source *s, bt_err *e)
+{
+	memset(s, 0, sizeof *s);
+	int rc = bt_consultation_get(db, circular, &s->c, e);
+	if (rc == BT_OK)
+		rc = bt_tally_compute(db, s->c.circular, as_of, &s->t, e);
+	if (rc == BT_OK)
+		rc = bt_history_get(db, s->c.circular, NULL, &s->h, e);
+	if (rc == BT_OK)
+		rc = bt_electorate_list(db, s->c.circular, &s->electorate, e);
+	if (rc == BT_OK && s->t.n == 0)
+		rc = bt_fail(e, BT_EINPUT, "--circular: %s has no drafts yet",
+			     s->c.circular);
+	if (rc == BT_OK) {
+		s->pending = calloc(s->t.n, sizeof *s->pending);
+		if (!s->pending)
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	for (size_t i = 0; rc == BT_OK && i < s->t.n; i++)
+		rc = bt_pending_get(db, s->c.circular, s->t.drafts[i].rec, as_of,
+				    &s->pending[i], e);
+	s->data = (report_data){ &s->c, &s->t, &s->h, s->pending, &s->electorate };
+	return rc;
+}
+
+int report_build(bt_db *db, const char *circular, bt_time as_of,
+		 const char *lang, pdf_paper paper, bt_buf *out, bt_err *e)
+{
+	report_source s;
+	pdf_fonts *fonts = NULL;
+	report_lang *l = NULL;
+	int rc = report_gather(db, circular, as_of, &s, e);
+	if (rc == BT_OK)
+		rc = pdf_fonts_load(pdf_forms_dir(), &fonts, e);
+	if (rc == BT_OK)
+		rc = report_lang_load(pdf_forms_dir(), lang, &l, e);
+	if (rc == BT_OK)
+		rc = report_render(fonts, l, &s.data, paper, out, e);
+	report_lang_free(l);
+	pdf_fonts_free(fonts);
+	report_source_free(&s);
+	return rc;
+}

@@ -31,4 +31,28 @@ int report_render(pdf_fonts *fonts, const report_lang *l,
 		  const report_data *r, pdf_paper paper, bt_buf *out,
 		  bt_err *e);
 
+/* What the report of a consultation shows, read through the engine. */
+typedef struct report_source {
+	bt_consultation c;
+	bt_tally t;
+	bt_history h;
+	bt_pending_list *pending; /* one list per draft */
+	bt_member_list electorate;
+	report_data data;         /* points at the fields above */
+} report_source;
+
+/* Reads circular's figures as of as_of, its replies, its electorate and,
+ * per draft, the members with no counted reply. BT_EINPUT for an unknown
+ * circular or one with no drafts. Free with report_source_free (also after
+ * a failure). */
+int report_gather(bt_db *db, const char *circular, bt_time as_of,
+		  report_source *s, bt_err *e);
+void report_source_free(report_source *s);
+
+/* The report of circular as of as_of in one language, as PDF bytes
+ * appended to out: gathers, loads the fonts and words, renders. The same
+ * bytes as `ballot report` for that language, time and paper. */
+int report_build(bt_db *db, const char *circular, bt_time as_of,
+		 const char *lang, pdf_paper paper, bt_buf *out, bt_err *e);
+
 #endif

@@ -1,0 +1,31 @@
+/* export.h - a consultation's figures and replies as documents: the tally as
+ * JSON, the replies as CSV or JSON. The command line prints them and the
+ * portal serves them, so both give the same bytes.
+ *
+ * Each function appends one whole document, ending with a newline, to out
+ * (the caller sets out's cap) and returns BT_EFAIL when out failed (out of
+ * memory or over its cap).
+ */
+#ifndef BALLOT_EXPORT_H
+#define BALLOT_EXPORT_H
+
+#include "ballot/buf.h"
+#include "ballot/history.h"
+#include "ballot/tally.h"
+
+/* The tally as JSON (the shape README.md documents for `ballot tally
+ * --json`). */
+int bt_tally_json(const bt_tally *t, bt_buf *out, bt_err *e);
+
+/* Every reply and withdrawal of circular in the order recorded, with its
+ * status against the deadline, as CSV (RFC 4180, a header line) or as JSON
+ * (with the consultation, its drafts and its electorate). Depends on the
+ * database only, not on the clock. BT_EINPUT for an unknown circular. */
+int bt_export_csv(bt_db *db, const char *circular, bt_buf *out, bt_err *e);
+int bt_export_json(bt_db *db, const char *circular, bt_buf *out, bt_err *e);
+
+/* Appends the attachments of a history item as a JSON list of
+ * {name, sha256, size, role}. */
+int bt_json_attachments(bt_buf *b, const bt_history_item *it);
+
+#endif

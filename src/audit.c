@@ -131,43 +131,26 @@ static int check_auth(bt_db *db, int64_t seq, const char *actor, const char *kin
 	return rc;
 }
 
-/* Every row of the auth tables must point at an event of a kind listed. */
-static int check_auth_rows(bt_db *db, bt_audit_report *r, bt_err *e)
+/* 1 when an event of kind may be the one a row of type points at: type is
+ * the kind, or a space-separated list of kinds; a reply row may also be a
+ * withdrawal's. */
+static int kind_fits(const char *type, const char *kind)
 {
-	sqlite3_stmt *rs;
-	if (sqlite3_prepare_v2(db->h, SQL_AUTH_ROWS_WITH_EVENTS, -1, &rs, NULL) != SQLITE_OK)
-		return db_fail(db, e, "reading the recorded rows");
-	int rc = BT_OK, step;
-	while ((step = sqlite3_step(rs)) == SQLITE_ROW) {
-		const char *kinds = (const char *)sqlite3_column_text(rs, 0);
-		int64_t seq = sqlite3_column_int64(rs, 1);
-		sqlite3_stmt *k = db_stmt(db, SQL_EVENT_KIND, e);
-		if (!k) {
-			rc = BT_EFAIL;
-			break;
-		}
-		sqlite3_bind_int64(k, 1, seq);
-		const char *kind = sqlite3_step(k) == SQLITE_ROW ? (const char *)sqlite3_column_text(k, 0) : NULL;
-		size_t len = kind ? strlen(kind) : 0;
-		int ok = 0;
-		for (const char *p = kinds; kind && p && *p; p = strchr(p, ' '), p = p ? p + 1 : NULL)
-			if (strncmp(p, kind, len) == 0 && (p[len] == ' ' || p[len] == '\0'))
-				ok = 1;
-		sqlite3_reset(k);
-		if (!ok)
-			flag(r, seq, "a reply code, account or certificate claims this event, which did not record it");
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_fail(db, e, "reading the recorded rows");
-	sqlite3_finalize(rs);
-	return rc;
+	size_t len = strlen(kind);
+	if (strcmp(type, "reply") == 0 && strcmp(kind, "withdrawal") == 0)
+		return 1;
+	for (const char *p = type; p; p = strchr(p, ' '), p = p ? p + 1 : NULL)
+		if (strncmp(p, kind, len) == 0 && (p[len] == ' ' || p[len] == '\0'))
+			return 1;
+	return 0;
 }
 
-/* Every row of the event-backed tables must point at an event of its kind. */
-static int check_rows_have_events(bt_db *db, bt_audit_report *r, bt_err *e)
+/* Every row of the event-backed tables (sql: type, event number) must point
+ * at an event of its kind. */
+static int check_rows_have_events(bt_db *db, const char *sql, bt_audit_report *r, bt_err *e)
 {
 	sqlite3_stmt *rs;
-	if (sqlite3_prepare_v2(db->h, SQL_ROWS_WITH_EVENTS, -1, &rs, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db->h, sql, -1, &rs, NULL) != SQLITE_OK)
 		return db_fail(db, e, "reading the recorded rows");
 	int rc = BT_OK, step;
 	while ((step = sqlite3_step(rs)) == SQLITE_ROW) {
@@ -180,13 +163,12 @@ static int check_rows_have_events(bt_db *db, bt_audit_report *r, bt_err *e)
 		}
 		sqlite3_bind_int64(k, 1, seq);
 		const char *kind = sqlite3_step(k) == SQLITE_ROW ? (const char *)sqlite3_column_text(k, 0) : NULL;
-		int ok = kind && type && (strcmp(kind, type) == 0 ||
-					  (strcmp(type, "reply") == 0 && strcmp(kind, "withdrawal") == 0));
+		int ok = kind && type && kind_fits(type, kind);
 		sqlite3_reset(k);
 		if (!ok) {
 			char what[96];
-			snprintf(what, sizeof what, "a %s row claims this event, which did not record it",
-				 type ? type : "?");
+			snprintf(what, sizeof what, "a %.*s row claims this event, which did not record it",
+				 type ? (int)strcspn(type, " ") : 1, type ? type : "?");
 			flag(r, seq, what);
 		}
 	}
@@ -339,7 +321,8 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	if (r->events)
 		memcpy(r->head, prev, 65);
 
-	if ((rc = check_rows_have_events(db, r, e)) || (rc = check_auth_rows(db, r, e)) ||
+	if ((rc = check_rows_have_events(db, SQL_ROWS_WITH_EVENTS, r, e)) ||
+	    (rc = check_rows_have_events(db, SQL_AUTH_ROWS_WITH_EVENTS, r, e)) ||
 	    (rc = check_draft_states(db, r, e)))
 		return rc;
 

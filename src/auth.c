@@ -30,6 +30,37 @@ bt_role bt_role_parse(const char *s)
 		: strcmp(s, "chair") == 0 ? BT_ROLE_CHAIR : BT_ROLE_NONE;
 }
 
+/* Fills one element from the current row of a statement. */
+typedef void row_fill(sqlite3_stmt *st, void *elem);
+
+/* Steps st to its end, appending one zeroed element of elem bytes per row
+ * to the array *v (of *n elements), filled by fill. */
+static int collect(bt_db *db, sqlite3_stmt *st, void *v, size_t *n, size_t elem,
+		   row_fill *fill, const char *what, bt_err *e)
+{
+	size_t cap = *n;
+	int rc = BT_OK, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (array_reserve(v, &cap, *n + 1, elem)) {
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			break;
+		}
+		char *at = *(char **)v + *n * elem;
+		memset(at, 0, elem);
+		fill(st, at);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, e, what);
+	return rc;
+}
+
+static void fill_member(sqlite3_stmt *st, void *elem)
+{
+	db_col_copy(st, 0, ((bt_code_issued *)elem)->member, 4);
+}
+
 /* ---- event payloads ---- */
 
 int auth_event_kind(const char *kind)
@@ -250,18 +281,8 @@ static int codes_members(bt_db *db, const bt_consultation *c, const char *const 
 		if (!st)
 			return BT_EFAIL;
 		sqlite3_bind_int64(st, 1, c->id);
-		int step;
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v)) {
-				rc = bt_fail(e, BT_EFAIL, "out of memory");
-				break;
-			}
-			memset(&out->v[out->n], 0, sizeof *out->v);
-			db_col_copy(st, 0, out->v[out->n++].member, 4);
-		}
-		sqlite3_reset(st);
-		if (!rc && step != SQLITE_DONE)
-			rc = db_fail(db, e, "reading the electorate");
+		rc = collect(db, st, &out->v, &out->n, sizeof *out->v, fill_member,
+			     "reading the electorate", e);
 		if (!rc && out->n == 0)
 			rc = bt_fail(e, BT_EINPUT, "--circular: %s has no electorate", c->circular);
 		return rc;
@@ -397,7 +418,6 @@ int bt_codes_revoke(bt_db *db, const char *circular, const char *member, const c
 	char code[4] = "";
 	bt_consultation c;
 	bt_code_list in_force = { NULL, 0 };
-	size_t cap = 0;
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
@@ -411,17 +431,8 @@ int bt_codes_revoke(bt_db *db, const char *circular, const char *member, const c
 	}
 	sqlite3_bind_int64(st, 1, c.id);
 	db_bind_text(st, 2, member ? code : NULL);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&in_force.v, &cap, in_force.n + 1, sizeof *in_force.v)) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
-			break;
-		}
-		db_col_copy(st, 0, in_force.v[in_force.n++].member, 4);
-	}
-	sqlite3_reset(st);
-	if (!rc && step != SQLITE_DONE)
-		rc = db_fail(db, e, "reading reply codes");
+	rc = collect(db, st, &in_force.v, &in_force.n, sizeof *in_force.v, fill_member,
+		     "reading reply codes", e);
 	if (!rc && in_force.n == 0)
 		rc = member ? bt_fail(e, BT_EINPUT, "--member: %s has no reply code in force for circular %s",
 				      code, c.circular)
@@ -459,42 +470,35 @@ static const char *shown(const char *s)
 	return s && strlen(s) <= 64 && bt_text_clean(s, 0) ? s : "(unprintable)";
 }
 
+/* A code in force as bt_code_check reads it. */
+typedef struct held {
+	char hash[SECRET_HASH_MAX];
+	char circular[BT_ID_MAX + 1];
+} held;
+
+static void fill_held(sqlite3_stmt *st, void *elem)
+{
+	held *h = elem;
+	db_col_copy(st, 0, h->hash, sizeof h->hash);
+	db_col_copy(st, 1, h->circular, sizeof h->circular);
+}
+
 int bt_code_check(bt_db *db, const char *member, const char *code, bt_identity *id,
 		  bt_err *e)
 {
 	char m[4] = "", digits[CODE_CHARS + 1];
 	bt_err ignore;
-	typedef struct held {
-		char hash[SECRET_HASH_MAX];
-		char circular[BT_ID_MAX + 1];
-	} held;
 	held *v = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	int rc = BT_OK;
 	int well_formed = code_canon(code, digits);
 	int known = member && bt_member_resolve(db, "member", member, m, &ignore) == BT_OK;
 	if (known) {
-		int snap = db_read_begin(db);
 		sqlite3_stmt *st = db_stmt(db, SQL_CODES_OF_MEMBER, e);
-		int step = SQLITE_DONE;
 		if (!st)
-			rc = BT_EFAIL;
-		else
-			sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
-		while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-			if (array_reserve(&v, &cap, n + 1, sizeof *v)) {
-				rc = bt_fail(e, BT_EFAIL, "out of memory");
-				break;
-			}
-			db_col_copy(st, 0, v[n].hash, sizeof v[n].hash);
-			db_col_copy(st, 1, v[n].circular, sizeof v[n].circular);
-			n++;
-		}
-		if (st)
-			sqlite3_reset(st);
-		if (!rc && step != SQLITE_DONE)
-			rc = db_fail(db, e, "reading reply codes");
-		db_read_end(db, snap);
+			return BT_EFAIL;
+		sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+		rc = collect(db, st, &v, &n, sizeof *v, fill_held, "reading reply codes", e);
 	}
 	if (rc) {
 		free(v);
@@ -531,6 +535,15 @@ void bt_code_info_list_free(bt_code_info_list *l)
 	l->n = 0;
 }
 
+static void fill_code_info(sqlite3_stmt *st, void *elem)
+{
+	bt_code_info *ci = elem;
+	db_col_copy(st, 0, ci->member, sizeof ci->member);
+	ci->issued_at = sqlite3_column_int64(st, 1);
+	ci->revoked = sqlite3_column_type(st, 2) != SQLITE_NULL;
+	ci->revoked_at = sqlite3_column_int64(st, 2);
+}
+
 int bt_codes_list(bt_db *db, const char *circular, bt_code_info_list *out, bt_err *e)
 {
 	out->v = NULL;
@@ -543,23 +556,8 @@ int bt_codes_list(bt_db *db, const char *circular, bt_code_info_list *out, bt_er
 	if (!st)
 		return BT_EFAIL;
 	sqlite3_bind_int64(st, 1, c.id);
-	size_t cap = 0;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v)) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
-			break;
-		}
-		bt_code_info *ci = &out->v[out->n++];
-		memset(ci, 0, sizeof *ci);
-		db_col_copy(st, 0, ci->member, sizeof ci->member);
-		ci->issued_at = sqlite3_column_int64(st, 1);
-		ci->revoked = sqlite3_column_type(st, 2) != SQLITE_NULL;
-		ci->revoked_at = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_reset(st);
-	if (!rc && step != SQLITE_DONE)
-		rc = db_fail(db, e, "listing reply codes");
+	rc = collect(db, st, &out->v, &out->n, sizeof *out->v, fill_code_info,
+		     "listing reply codes", e);
 	if (rc)
 		bt_code_info_list_free(out);
 	return rc;
@@ -685,6 +683,20 @@ void bt_user_list_free(bt_user_list *l)
 	l->n = 0;
 }
 
+static void fill_user(sqlite3_stmt *st, void *elem)
+{
+	bt_user_info *u = elem;
+	char role[16];
+	db_col_copy(st, 0, u->name, sizeof u->name);
+	db_col_copy(st, 1, role, sizeof role);
+	u->role = bt_role_parse(role);
+	u->group = sqlite3_column_int(st, 2);
+	u->has_password = sqlite3_column_int(st, 3);
+	u->created_at = sqlite3_column_int64(st, 4);
+	u->disabled = sqlite3_column_type(st, 5) != SQLITE_NULL;
+	u->disabled_at = sqlite3_column_int64(st, 5);
+}
+
 int bt_users_list(bt_db *db, bt_user_list *out, bt_err *e)
 {
 	out->v = NULL;
@@ -692,28 +704,7 @@ int bt_users_list(bt_db *db, bt_user_list *out, bt_err *e)
 	sqlite3_stmt *st = db_stmt(db, SQL_USERS_LIST, e);
 	if (!st)
 		return BT_EFAIL;
-	size_t cap = 0;
-	int rc = BT_OK, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v)) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
-			break;
-		}
-		bt_user_info *u = &out->v[out->n++];
-		char role[16];
-		memset(u, 0, sizeof *u);
-		db_col_copy(st, 0, u->name, sizeof u->name);
-		db_col_copy(st, 1, role, sizeof role);
-		u->role = bt_role_parse(role);
-		u->group = sqlite3_column_int(st, 2);
-		u->has_password = sqlite3_column_int(st, 3);
-		u->created_at = sqlite3_column_int64(st, 4);
-		u->disabled = sqlite3_column_type(st, 5) != SQLITE_NULL;
-		u->disabled_at = sqlite3_column_int64(st, 5);
-	}
-	sqlite3_reset(st);
-	if (!rc && step != SQLITE_DONE)
-		rc = db_fail(db, e, "listing accounts");
+	int rc = collect(db, st, &out->v, &out->n, sizeof *out->v, fill_user, "listing accounts", e);
 	if (rc)
 		bt_user_list_free(out);
 	return rc;
@@ -888,6 +879,18 @@ void bt_cert_list_free(bt_cert_list *l)
 	l->n = 0;
 }
 
+static void fill_cert(sqlite3_stmt *st, void *elem)
+{
+	bt_cert_info *c = elem;
+	db_col_copy(st, 0, c->fp, sizeof c->fp);
+	db_col_copy(st, 1, c->member, sizeof c->member);
+	db_col_copy(st, 2, c->user, sizeof c->user);
+	c->not_after = sqlite3_column_int64(st, 3);
+	c->registered_at = sqlite3_column_int64(st, 4);
+	c->revoked = sqlite3_column_type(st, 5) != SQLITE_NULL;
+	c->revoked_at = sqlite3_column_int64(st, 5);
+}
+
 int bt_certs_list(bt_db *db, bt_cert_list *out, bt_err *e)
 {
 	out->v = NULL;
@@ -895,26 +898,8 @@ int bt_certs_list(bt_db *db, bt_cert_list *out, bt_err *e)
 	sqlite3_stmt *st = db_stmt(db, SQL_CERTS_LIST, e);
 	if (!st)
 		return BT_EFAIL;
-	size_t cap = 0;
-	int rc = BT_OK, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v)) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
-			break;
-		}
-		bt_cert_info *c = &out->v[out->n++];
-		memset(c, 0, sizeof *c);
-		db_col_copy(st, 0, c->fp, sizeof c->fp);
-		db_col_copy(st, 1, c->member, sizeof c->member);
-		db_col_copy(st, 2, c->user, sizeof c->user);
-		c->not_after = sqlite3_column_int64(st, 3);
-		c->registered_at = sqlite3_column_int64(st, 4);
-		c->revoked = sqlite3_column_type(st, 5) != SQLITE_NULL;
-		c->revoked_at = sqlite3_column_int64(st, 5);
-	}
-	sqlite3_reset(st);
-	if (!rc && step != SQLITE_DONE)
-		rc = db_fail(db, e, "listing client certificates");
+	int rc = collect(db, st, &out->v, &out->n, sizeof *out->v, fill_cert,
+			 "listing client certificates", e);
 	if (rc)
 		bt_cert_list_free(out);
 	return rc;

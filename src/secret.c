@@ -25,32 +25,22 @@ int bt_secret_equal(const void *a, const void *b, size_t n)
 	return gnutls_memcmp(a, b, n) == 0;
 }
 
+/* Lowercase hex of n bytes into out (2n + 1 bytes). */
 static void hex(const unsigned char *p, size_t n, char *out)
 {
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
+	gnutls_datum_t d = { (unsigned char *)(uintptr_t)p, (unsigned)n };
+	size_t len = 2 * n + 1;
+	if (gnutls_hex_encode(&d, out, &len) < 0)
+		out[0] = '\0';
 }
 
-/* Decodes exactly n bytes of lowercase hex from s (2n digits); -1 when s
- * is anything else. */
+/* Decodes exactly n bytes from the 2n hex digits at s; -1 otherwise. */
 static int unhex(const char *s, size_t len, unsigned char *out, size_t n)
 {
-	if (len != 2 * n)
+	gnutls_datum_t d = { (unsigned char *)(uintptr_t)s, (unsigned)len };
+	size_t got = n;
+	if (len != 2 * n || gnutls_hex_decode(&d, out, &got) < 0 || got != n)
 		return -1;
-	for (size_t i = 0; i < 2 * n; i++) {
-		char c = s[i];
-		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-		if (v < 0)
-			return -1;
-		if (i % 2 == 0)
-			out[i / 2] = (unsigned char)(v << 4);
-		else
-			out[i / 2] |= (unsigned char)v;
-	}
 	return 0;
 }
 

@@ -354,3 +354,26 @@ int bt_audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	db_read_end(db, snap);
 	return rc;
 }
+
+int bt_event_digest(bt_db *db, int64_t seq, bt_time *at, char sha256[65], char hash[65], bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_GET, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, seq);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return bt_fail(e, BT_EINPUT, "event: no event %lld", (long long)seq);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, e, "reading an event");
+	*at = sqlite3_column_int64(st, 0);
+	sha256_hex(sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1), sha256);
+	db_col_copy(st, 2, hash, 65);
+	sqlite3_reset(st);
+	return BT_OK;
+}
+
+void bt_sha256_hex(const void *data, size_t len, char out[65])
+{
+	sha256_hex(data, len, out);
+}

@@ -101,8 +101,12 @@ static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 			       "attachment: 'authorize-with-comments' needs the comments attached (or choose 'authorize')");
 	if (s->n_attachments > 20)
 		return bt_fail(e, BT_EINPUT, "attachment: %zu files, at most 20 per reply", s->n_attachments);
-	for (size_t i = 0; i < s->n_attachments; i++) {
-		const bt_attachment_in *a = &s->attachments[i];
+	if (s->scan && s->choice == BT_WITHDRAW)
+		return bt_fail(e, BT_EINPUT, "scan: a withdrawal takes no scanned form");
+	for (size_t i = 0; i <= s->n_attachments; i++) {
+		const bt_attachment_in *a = i < s->n_attachments ? &s->attachments[i] : s->scan;
+		if (!a)
+			break;
 		if (!a->name || !*a->name || strlen(a->name) > 255 || strchr(a->name, '/') ||
 		    !bt_text_clean(a->name, 0))
 			return bt_fail(e, BT_EINPUT, "attachment: file name '%s' is empty, too long or unclean",
@@ -206,14 +210,18 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	if ((rc = db_exec_stmt(db, st, "saving the reply", e)))
 		return rc;
 	int64_t reply_id = sqlite3_last_insert_rowid(db->h);
-	for (size_t i = 0; i < s->n_attachments; i++) {
-		const bt_attachment_in *a = &s->attachments[i];
+	for (size_t i = 0; i <= s->n_attachments; i++) {
+		const bt_attachment_in *a = i < s->n_attachments ? &s->attachments[i] : s->scan;
+		if (!a)
+			break;
+		const char *role = i == s->n_attachments ? "form"
+				   : s->choice == BT_NOT_AUTHORIZE ? "reasons" : "comments";
 		char sha[65];
 		sha256_hex(a->data, a->len, sha);
 		if (!(st = db_stmt(db, SQL_ATTACHMENT_INSERT, e)))
 			return BT_EFAIL;
 		sqlite3_bind_int64(st, 1, reply_id);
-		db_bind_text(st, 2, s->choice == BT_NOT_AUTHORIZE ? "reasons" : "comments");
+		db_bind_text(st, 2, role);
 		db_bind_text(st, 3, a->name);
 		db_bind_text(st, 4, sha);
 		sqlite3_bind_int64(st, 5, (int64_t)a->len);
@@ -262,6 +270,34 @@ int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor, bt_
 	if (rc)
 		return rc;
 	if ((rc = record_txn(db, spec, actor, now, out, e)) || (rc = db_commit(db, e))) {
+		db_rollback(db);
+		return rc;
+	}
+	return BT_OK;
+}
+
+int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const char *actor,
+			 bt_time now, bt_reply_result *out, bt_err *e)
+{
+	if (n == 0)
+		return bt_fail(e, BT_EINPUT, "choice: none given for any draft");
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if ((rc = record_txn(db, &specs[i], actor, now, &out[i], e))) {
+			char msg[sizeof e->msg];
+			snprintf(msg, sizeof msg, "%s", e->msg);
+			bt_fail(e, rc, "%s: %s", specs[i].rec ? specs[i].rec : "draft", msg);
+			break;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(out[j].rec, out[i].rec) && !strcmp(out[j].member, out[i].member)) {
+				rc = bt_fail(e, BT_EINPUT, "draft: '%s' given twice", out[i].rec);
+				break;
+			}
+	}
+	if (rc || (rc = db_commit(db, e))) {
 		db_rollback(db);
 		return rc;
 	}

@@ -328,6 +328,7 @@ const char SQL_EVENTS_ALL[] =
 const char SQL_REPLY_BY_EVENT[] = "SELECT id FROM replies WHERE event_seq = ?1";
 const char SQL_REPLIES_ALL[] = "SELECT id, event_seq FROM replies ORDER BY id";
 const char SQL_EVENT_KIND[] = "SELECT kind FROM events WHERE seq = ?1";
+const char SQL_EVENT_GET[] = "SELECT at, body, hash FROM events WHERE seq = ?1";
 const char SQL_ATTACHMENTS_ALL[] =
 	"SELECT a.id, a.reply_id, r.event_seq, a.sha256, a.size, a.content"
 	" FROM attachments a JOIN replies r ON r.id = a.reply_id ORDER BY a.id";

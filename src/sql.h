@@ -51,6 +51,7 @@ extern const char SQL_EVENTS_ALL[];
 extern const char SQL_REPLY_BY_EVENT[];
 extern const char SQL_REPLIES_ALL[];
 extern const char SQL_EVENT_KIND[];
+extern const char SQL_EVENT_GET[];
 extern const char SQL_ATTACHMENTS_ALL[];
 extern const char SQL_CODE_INSERT[];
 extern const char SQL_CODE_REVOKE[];

@@ -46,8 +46,11 @@ typedef struct bt_reply_spec {
 	const char *channel;      /* NULL: "other" */
 	const char *signatory;    /* or NULL */
 	const char *title;        /* signatory's official title, or NULL */
-	const bt_attachment_in *attachments;
+	const bt_attachment_in *attachments; /* comments or reasons */
 	size_t n_attachments;
+	const bt_attachment_in *scan; /* the signed form as received (a scan),
+					 kept with role "form"; any choice but
+					 a withdrawal; or NULL */
 } bt_reply_spec;
 
 /* What was recorded: enough for an acknowledgement or receipt. */
@@ -77,6 +80,14 @@ typedef struct bt_reply_result {
  * withdrawal with no reply in force to withdraw. */
 int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor,
 		    bt_time now, bt_reply_result *out, bt_err *e);
+
+/* Records n replies or withdrawals (as bt_reply_record) in one transaction:
+ * all of them or, when any is refused, none (the message then starts with
+ * the refused spec's draft, "Q.5051: ..."). out receives n results. Two
+ * specs for the same member and draft are refused. */
+int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n,
+			 const char *actor, bt_time now, bt_reply_result *out,
+			 bt_err *e);
 
 /* What an import recorded. */
 typedef struct bt_import_stats {

@@ -72,6 +72,69 @@ static void bad_replies_change_nothing(void **state)
 	assert_int_equal(after.events, before.events + 1);
 }
 
+/* bt_reply_record_many: all rows or none; the scanned form is kept with
+ * role "form" next to the comments, and the audit still verifies. */
+static void many_all_or_nothing(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	bt_audit_report before, after;
+	head(f, &before);
+	static const char scan_bytes[] = "%PDF-1.4 scanned form";
+	static const char comments[] = "comments";
+	bt_attachment_in scan = { "form.pdf", scan_bytes, sizeof scan_bytes - 1 };
+	bt_attachment_in att = { "c.txt", comments, sizeof comments - 1 };
+	bt_reply_spec s[2] = { { 0 }, { 0 } };
+	bt_reply_result res[2];
+	s[0].circular = s[1].circular = "205";
+	s[0].member = s[1].member = "CHE";
+	s[0].rec = s[1].rec = "Q.5051";
+	s[0].choice = BT_AUTHORIZE;
+	s[0].scan = &scan;
+	s[1].choice = BT_AUTHORIZE_WITH_COMMENTS;
+	s[1].attachments = &att;
+	s[1].n_attachments = 1;
+	/* the same draft twice: refused, nothing written */
+	assert_int_equal(bt_reply_record_many(f->db, s, 2, "t", T("2020-02-10T00:00Z"), res, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "twice"));
+	/* the second refused (no comments attached): the first is not kept */
+	s[1].n_attachments = 0;
+	s[1].member = "FRA";
+	assert_int_equal(bt_reply_record_many(f->db, s, 2, "t", T("2020-02-10T00:00Z"), res, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "Q.5051: attachment"));
+	head(f, &after);
+	assert_int_equal(before.events, after.events);
+	/* a withdrawal takes no scan */
+	bt_reply_spec w = s[0];
+	w.choice = BT_WITHDRAW;
+	assert_int_equal(bt_reply_record_many(f->db, &w, 1, "t", T("2020-02-10T00:00Z"), res, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "scan"));
+	assert_int_equal(bt_reply_record_many(f->db, s, 0, "t", T("2020-02-10T00:00Z"), res, &f->e), BT_EINPUT);
+	/* both members at once */
+	s[1].n_attachments = 1;
+	assert_int_equal(bt_reply_record_many(f->db, s, 2, "t", T("2020-02-10T00:00Z"), res, &f->e), BT_OK);
+	assert_true(res[0].reply_id > 0 && res[1].reply_id == res[0].reply_id + 1);
+	assert_int_equal(res[1].event_seq, res[0].event_seq + 1);
+	head(f, &after);
+	assert_int_equal(after.events, before.events + 2);
+	bt_history h = { 0 };
+	assert_int_equal(bt_history_get(f->db, "205", "CHE", &h, &f->e), BT_OK);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.v[0].n_attachments, 1);
+	assert_string_equal(h.v[0].attachments[0].role, "form");
+	char sha[65];
+	bt_sha256_hex(scan_bytes, sizeof scan_bytes - 1, sha);
+	assert_string_equal(h.v[0].attachments[0].sha256, sha);
+	/* the receipt digest can be found again from the event */
+	bt_time at;
+	char again[65], chain[65];
+	assert_int_equal(bt_event_digest(f->db, res[0].event_seq, &at, again, chain, &f->e), BT_OK);
+	assert_string_equal(again, res[0].sha256);
+	assert_string_equal(chain, res[0].event_hash);
+	assert_int_equal(bt_event_digest(f->db, 99999, &at, again, chain, &f->e), BT_EINPUT);
+	bt_history_free(&h);
+}
+
 static void close_and_decide(void **state)
 {
 	fx *f = *state;
@@ -251,6 +314,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(bad_replies_change_nothing, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(many_all_or_nothing, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(close_and_decide, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(consultation_refusals, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(members_import_keeps_history, fx_setup, fx_teardown),

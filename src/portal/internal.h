@@ -1,0 +1,47 @@
+/* internal.h - the portal's server-wide state, private to src/portal. */
+#ifndef BALLOT_PORTAL_INTERNAL_H
+#define BALLOT_PORTAL_INTERNAL_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include "portal/portal.h"
+
+#define PORTAL_COOKIE "__Host-session"
+#define PORTAL_PRE_COOKIE "__Host-pre"
+#define PORTAL_SESSION_IDLE 1800      /* seconds without a request */
+#define PORTAL_SESSION_LIFE (8 * 3600) /* seconds after sign-in */
+
+struct portal {
+	const char *db_path;
+	int fixed_now;
+	bt_time now;
+	int client_ca;                 /* client certificates are checked */
+	int64_t attachment_max;        /* bytes per file */
+	uint64_t body_max;             /* bytes per request */
+	void (*log)(const char *line);
+	pthread_mutex_t lock;
+	bt_db *dbs[128];               /* every thread's connection */
+	size_t ndbs;
+	uint64_t signin_attempts;
+	psessions *sessions;
+	plang langs[PORTAL_NLANGS];
+	size_t nlangs;
+};
+
+/* A request and what the body parser needs. */
+typedef struct preqx {
+	preq r;
+	struct portal *p;
+	struct MHD_PostProcessor *pp;
+	uint64_t body_len;
+	int too_big, bad_body, answered;
+	int refused;                   /* a client certificate was not accepted */
+	char refusal[300];
+} preqx;
+
+/* Loads forms/portal/<lang>.txt and forms/annex2/<lang>.txt for the six
+ * languages (BT_EINPUT naming file, line and key when one is wrong). */
+int portal_words_load(struct portal *p, bt_err *e);
+void portal_words_free(struct portal *p);
+
+#endif

@@ -1,0 +1,566 @@
+/* page_member.c - the pages of an administration (portal.h): its
+ * consultations, the reply form (the Annex 2 form's choices, one row per
+ * draft), the receipt, and its history. An administration sees and changes
+ * only its own replies, and with a reply code only that code's consultation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <string.h>
+#include "pdf/annex2.h"
+#include "pdf/tmpl.h"
+#include "portal/internal.h"
+
+/* Annex 2 words of r's language. */
+static void A(preq *r, bt_buf *out, const char *key, const char *const *vars)
+{
+	const annex2_lang *a = r->lang->annex2;
+	bt_buf t = BT_BUF_INIT;
+	pdf_tmpl_expand(a->t, key, vars, &t);
+	html_text(out, bt_buf_str(&t));
+	bt_buf_release(&t);
+}
+
+/* The words of a history status ("counted", "late", ...). */
+static const char *status_text(preq *r, const char *status)
+{
+	char key[40];
+	snprintf(key, sizeof key, "status_%s", status);
+	const char *t = L(r, key);
+	return *t ? t : status;
+}
+
+static const char *choice_key(const char *what)
+{
+	if (!strcmp(what, "authorize"))
+		return "choice_authorize";
+	if (!strcmp(what, "authorize-with-comments"))
+		return "choice_authorize_with_comments";
+	if (!strcmp(what, "not-authorize"))
+		return "choice_not_authorize";
+	return "choice_withdrawal";
+}
+
+/* Loads circular for the signed-in administration: 403 outside its scope or
+ * electorate, 404 when unknown. 0 when it may see it. */
+static int load_own(preq *r, const char *circular, bt_consultation *c)
+{
+	bt_err e;
+	const bt_identity *id = &r->s.id;
+	if (id->circular[0] && strcasecmp(id->circular, circular))
+		return page_error(r, 403, L(r, "err_scope")), -1;
+	int rc = bt_consultation_get(r->db, circular, c, &e);
+	if (rc == BT_EINPUT)
+		return page_error(r, 404, L(r, "err_not_found")), -1;
+	if (rc)
+		return page_error(r, 500, e.msg), -1;
+	bt_member_list el = { 0 };
+	if (bt_electorate_list(r->db, c->circular, &el, &e))
+		return page_error(r, 500, e.msg), -1;
+	int in = 0;
+	for (size_t i = 0; i < el.n && !in; i++)
+		in = !strcmp(el.v[i].code, id->member);
+	bt_member_list_free(&el);
+	if (!in)
+		return page_error(r, 403, L(r, "err_scope")), -1;
+	return 0;
+}
+
+static int is_open(const preq *r, const bt_consultation *c)
+{
+	return !c->closed && r->now <= c->deadline;
+}
+
+/* The member's last reply or withdrawal on rec in h, or NULL. */
+static const bt_history_item *on_record(const bt_history *h, const char *rec)
+{
+	const bt_history_item *last = NULL;
+	for (size_t i = 0; i < h->n; i++) {
+		const bt_history_item *it = &h->v[i];
+		if ((!strcmp(it->kind, "reply") || !strcmp(it->kind, "withdrawal")) && !strcmp(it->rec, rec) &&
+		    (!last || it->received >= last->received))
+			last = it;
+	}
+	return last;
+}
+
+static void reply_cell(preq *r, const bt_history_item *it)
+{
+	bt_buf *b = &r->out;
+	if (!it) {
+		html_text(b, L(r, "no_reply"));
+		return;
+	}
+	char t[BT_TIME_LEN];
+	bt_time_format(it->received, t);
+	html_text(b, L(r, choice_key(it->what)));
+	bt_buf_addf(b, " <small>(<time datetime=\"%s\">%s</time>", t, t);
+	if (it->status[0] && strcmp(it->status, "counted") && strcmp(it->status, "withdrawal")) {
+		bt_buf_adds(b, ", ");
+		html_text(b, status_text(r, it->status));
+	}
+	bt_buf_addf(b, ", <a href=\"/member/receipt/%lld\">#%lld</a>)</small>", (long long)it->reply_id,
+		    (long long)it->reply_id);
+}
+
+int page_member_home(preq *r)
+{
+	bt_err e;
+	bt_consultation_list cl = { 0 };
+	if (bt_consultations_list(r->db, 0, &cl, &e))
+		return page_error(r, 500, e.msg);
+	const char *vars[] = { "member", r->s.id.member, NULL };
+	bt_buf title = BT_BUF_INIT;
+	Lplain(r, &title, "member_home", vars);
+	page_begin(r, bt_buf_str(&title));
+	bt_buf_release(&title);
+	bt_buf *b = &r->out;
+	int shown = 0;
+	for (size_t i = 0; i < cl.n; i++) {
+		bt_consultation c;
+		const bt_identity *id = &r->s.id;
+		if (id->circular[0] && strcasecmp(id->circular, cl.v[i].circular))
+			continue;
+		bt_member_list el = { 0 };
+		if (bt_electorate_list(r->db, cl.v[i].circular, &el, &e))
+			continue;
+		int in = 0;
+		for (size_t k = 0; k < el.n && !in; k++)
+			in = !strcmp(el.v[k].code, id->member);
+		bt_member_list_free(&el);
+		if (!in)
+			continue;
+		c = cl.v[i];
+		bt_draft_list dl = { 0 };
+		bt_history h = { 0 };
+		if (bt_drafts_list(r->db, c.circular, &dl, &e) || bt_history_get(r->db, c.circular, id->member, &h, &e)) {
+			bt_draft_list_free(&dl);
+			continue;
+		}
+		shown++;
+		char dt[BT_TIME_LEN];
+		bt_time_format(c.deadline, dt);
+		bt_buf_addf(b, "<section class=\"consultation\" id=\"c-");
+		html_text(b, c.circular);
+		bt_buf_adds(b, "\">\n<h2>TSB Circular ");
+		html_text(b, c.circular);
+		bt_buf_addf(b, " — SG%d</h2>\n<p>", c.group);
+		html_text(b, L(r, "col_deadline"));
+		bt_buf_addf(b, ": <time datetime=\"%s\">%s</time> — <strong class=\"state\">", dt, dt);
+		html_text(b, L(r, c.closed ? "state_closed" : is_open(r, &c) ? "state_open" : "state_past"));
+		bt_buf_adds(b, "</strong></p>\n<table>\n<tr><th>");
+		html_text(b, L(r, "col_draft"));
+		bt_buf_adds(b, "</th><th>");
+		html_text(b, L(r, "col_reply"));
+		bt_buf_adds(b, "</th></tr>\n");
+		for (size_t d = 0; d < dl.n; d++) {
+			bt_buf_adds(b, "<tr><td>ITU-T ");
+			html_text(b, dl.v[d].rec);
+			bt_buf_adds(b, " — ");
+			html_text(b, dl.v[d].title);
+			bt_buf_adds(b, "</td><td>");
+			reply_cell(r, on_record(&h, dl.v[d].rec));
+			bt_buf_adds(b, "</td></tr>\n");
+		}
+		bt_buf_adds(b, "</table>\n<p><a class=\"action\" href=\"/member/c/");
+		html_text(b, c.circular);
+		bt_buf_adds(b, "\">");
+		html_text(b, L(r, is_open(r, &c) ? "reply_link" : "view_link"));
+		bt_buf_adds(b, "</a></p>\n</section>\n");
+		bt_draft_list_free(&dl);
+		bt_history_free(&h);
+	}
+	bt_consultation_list_free(&cl);
+	if (!shown) {
+		bt_buf_adds(b, "<p>");
+		html_text(b, L(r, "none"));
+		bt_buf_adds(b, "</p>\n");
+	}
+	bt_buf_adds(b, "<p><a href=\"/member/history\">");
+	html_text(b, L(r, "history_link"));
+	bt_buf_adds(b, "</a></p>\n");
+	page_end(r);
+	return 0;
+}
+
+static void radio(preq *r, size_t n, const char *value, int checked, int disabled, const char *key,
+		  const char *const *vars, int annex)
+{
+	bt_buf *b = &r->out;
+	bt_buf_addf(b, "<label><input type=\"radio\" name=\"choice-%zu\" value=\"%s\"%s%s> ", n, value,
+		    checked ? " checked" : "", disabled ? " disabled" : "");
+	if (annex)
+		A(r, b, key, vars);
+	else
+		html_text(b, L(r, key));
+	bt_buf_adds(b, "</label>\n");
+}
+
+int page_member_form(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (load_own(r, circular, &c))
+		return 0;
+	bt_err e;
+	bt_draft_list dl = { 0 };
+	bt_history h = { 0 };
+	if (bt_drafts_list(r->db, c.circular, &dl, &e) || bt_history_get(r->db, c.circular, r->s.id.member, &h, &e)) {
+		bt_draft_list_free(&dl);
+		return page_error(r, 500, e.msg);
+	}
+	int open = is_open(r, &c);
+	const char *tv[] = { "circular", c.circular, NULL };
+	bt_buf title = BT_BUF_INIT;
+	Lplain(r, &title, "form_title", tv);
+	page_begin(r, bt_buf_str(&title));
+	bt_buf_release(&title);
+	bt_buf *b = &r->out;
+	char dt[BT_TIME_LEN], sg[8], max[32];
+	bt_time_format(c.deadline, dt);
+	snprintf(sg, sizeof sg, "%d", c.group);
+	snprintf(max, sizeof max, "%lld", (long long)r->p->attachment_max);
+	const char *dv[] = { "deadline", dt, NULL };
+	bt_buf_adds(b, open ? "<p>" : "<p class=\"note\" role=\"status\">");
+	Lf(r, b, open ? "form_intro" : "read_only", dv);
+	bt_buf_adds(b, "</p>\n");
+	/* the Annex 2 subject line */
+	bt_buf_adds(b, "<form method=\"post\" enctype=\"multipart/form-data\" action=\"/member/c/");
+	html_text(b, c.circular);
+	bt_buf_adds(b, "/reply\">\n");
+	html_csrf(r, r->s.csrf);
+	const char *sgv[] = { "sg", sg, NULL };
+	for (size_t d = 0; d < dl.n; d++) {
+		const bt_draft *dr = &dl.v[d];
+		const bt_history_item *cur = on_record(&h, dr->rec);
+		int in_force = cur && strcmp(cur->what, "withdraw") && strcmp(cur->kind, "withdrawal");
+		const char *rv[] = { "rec", dr->rec, NULL };
+		bt_buf_addf(b, "<fieldset class=\"draft\" id=\"draft-%zu\"><legend>", d + 1);
+		A(r, b, dr->revised ? "row_revised" : "row_new", rv);
+		bt_buf_adds(b, "</legend>\n<p class=\"title\">");
+		html_text(b, dr->title);
+		bt_buf_adds(b, "</p>\n<p class=\"current\">");
+		html_text(b, L(r, "col_reply"));
+		bt_buf_adds(b, ": ");
+		reply_cell(r, cur);
+		bt_buf_adds(b, "</p>\n<div class=\"choices\">\n");
+		radio(r, d + 1, "", 1, !open, "choice_keep", NULL, 0);
+		bt_buf_adds(b, "<p>");
+		A(r, b, "authorizes", sgv);
+		bt_buf_adds(b, "</p>\n");
+		radio(r, d + 1, "authorize", 0, !open, "no_comments", NULL, 1);
+		radio(r, d + 1, "authorize-with-comments", 0, !open, "comments", NULL, 1);
+		radio(r, d + 1, "not-authorize", 0, !open, "not_authorize", sgv, 1);
+		if (in_force)
+			radio(r, d + 1, "withdraw", 0, !open, "choice_withdraw", NULL, 0);
+		bt_buf_addf(b, "</div>\n<label for=\"file-%zu\">", d + 1);
+		html_text(b, L(r, "file_label"));
+		bt_buf_addf(b, "</label>\n<input type=\"file\" id=\"file-%zu\" name=\"file-%zu\"%s "
+			    "accept=\".pdf,.doc,.docx,.odt,.rtf,.txt,.png,.jpg,.jpeg,.tif,.tiff\">\n</fieldset>\n",
+			    d + 1, d + 1, open ? "" : " disabled");
+	}
+	bt_buf_adds(b, "<fieldset><label for=\"signatory\">");
+	html_text(b, L(r, "signatory_label"));
+	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"signatory\" name=\"signatory\" maxlength=\"200\"%s>\n"
+		    "<label for=\"title\">", open ? "" : " disabled");
+	html_text(b, L(r, "official_title_label"));
+	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"title\" name=\"title\" maxlength=\"200\"%s>\n"
+		    "</fieldset>\n<p><small>", open ? "" : " disabled");
+	const char *mv[] = { "max", max, NULL };
+	Lf(r, b, "upload_help", mv);
+	bt_buf_adds(b, "</small></p>\n");
+	if (open) {
+		bt_buf_adds(b, "<button type=\"submit\">");
+		html_text(b, L(r, "submit"));
+		bt_buf_adds(b, "</button>\n");
+	}
+	bt_buf_adds(b, "</form>\n");
+	bt_draft_list_free(&dl);
+	bt_history_free(&h);
+	page_end(r);
+	return 0;
+}
+
+void html_receipt(preq *r, const bt_reply_result *res, const char *circular, const bt_reply_spec *spec)
+{
+	bt_buf *b = &r->out;
+	char t[BT_TIME_LEN], rt[BT_TIME_LEN];
+	bt_time_format(res->received, t);
+	bt_time_format(r->now, rt);
+	bt_buf_addf(b, "<section class=\"receipt\" id=\"receipt-%lld\">\n<dl>\n<dt>", (long long)res->reply_id);
+	html_text(b, L(r, "receipt_reply"));
+	bt_buf_addf(b, "</dt><dd><span class=\"reply-id\">%lld</span> — TSB Circular ", (long long)res->reply_id);
+	html_text(b, circular);
+	bt_buf_adds(b, ", ");
+	html_text(b, res->member);
+	bt_buf_adds(b, "</dd>\n<dt>");
+	html_text(b, L(r, "receipt_draft"));
+	bt_buf_adds(b, "</dt><dd>ITU-T <span class=\"draft\">");
+	html_text(b, res->rec);
+	bt_buf_adds(b, "</span></dd>\n<dt>");
+	html_text(b, L(r, "receipt_choice"));
+	bt_buf_addf(b, "</dt><dd><span class=\"choice\">%s</span> — ", bt_choice_name(res->choice));
+	html_text(b, L(r, choice_key(bt_choice_name(res->choice))));
+	bt_buf_adds(b, "</dd>\n<dt>");
+	html_text(b, L(r, "receipt_time"));
+	bt_buf_addf(b, "</dt><dd><time class=\"received\" datetime=\"%s\">%s</time></dd>\n<dt>", t, t);
+	html_text(b, L(r, "receipt_sha"));
+	bt_buf_addf(b, "</dt><dd><code class=\"sha256\">%s</code></dd>\n<dt>", res->sha256);
+	html_text(b, L(r, "receipt_event"));
+	bt_buf_addf(b, "</dt><dd><span class=\"event\">%lld</span> <code class=\"chain\">%s</code></dd>\n",
+		    (long long)res->event_seq, res->event_hash);
+	if (spec && (spec->n_attachments || spec->scan)) {
+		bt_buf_adds(b, "<dt>");
+		html_text(b, L(r, "receipt_files"));
+		bt_buf_adds(b, "</dt><dd><ul>\n");
+		for (size_t i = 0; i <= spec->n_attachments; i++) {
+			const bt_attachment_in *a = i < spec->n_attachments ? &spec->attachments[i] : spec->scan;
+			if (!a)
+				break;
+			char hex[65];
+			bt_sha256_hex(a->data, a->len, hex);
+			bt_buf_adds(b, "<li>");
+			html_text(b, a->name);
+			bt_buf_addf(b, " (%zu bytes) <code class=\"file-sha256\">%s</code></li>\n", a->len, hex);
+		}
+		bt_buf_adds(b, "</ul></dd>\n");
+	}
+	bt_buf_adds(b, "</dl>\n");
+	const char *notes[] = { res->late ? "receipt_late" : NULL, res->supersedes ? "receipt_supersedes" : NULL,
+				res->without_reasons ? "receipt_no_reasons" : NULL };
+	for (size_t i = 0; i < 3; i++)
+		if (notes[i]) {
+			bt_buf_adds(b, "<p class=\"note\">");
+			html_text(b, L(r, notes[i]));
+			bt_buf_adds(b, "</p>\n");
+		}
+	bt_buf_adds(b, "</section>\n");
+}
+
+/* Collects the rows the administration chose: 400 on a bad choice. */
+static int collect(preq *r, const bt_consultation *c, const bt_draft_list *dl, bt_reply_spec *specs,
+		   bt_attachment_in *files, size_t *n)
+{
+	const char *signatory = pform_get(&r->form, "signatory");
+	const char *title = pform_get(&r->form, "title");
+	*n = 0;
+	for (size_t d = 0; d < dl->n; d++) {
+		char key[32];
+		snprintf(key, sizeof key, "choice-%zu", d + 1);
+		const char *v = pform_get(&r->form, key);
+		snprintf(key, sizeof key, "file-%zu", d + 1);
+		const pfield *f = pform_file(&r->form, key);
+		if (!*v) {
+			if (f)
+				return page_errorf(r, 400, "%s: a file was attached but no choice made for %s", key,
+						   dl->v[d].rec), -1;
+			continue;
+		}
+		bt_choice ch = bt_choice_parse(v);
+		if (ch == BT_CHOICE_NONE)
+			return page_errorf(r, 400, "choice-%zu: '%.40s' is not authorize, authorize-with-comments, "
+					   "not-authorize or withdraw", d + 1, v), -1;
+		bt_reply_spec *s = &specs[*n];
+		memset(s, 0, sizeof *s);
+		s->circular = c->circular;
+		s->member = r->s.id.member;
+		s->rec = dl->v[d].rec;
+		s->choice = ch;
+		s->channel = "portal";
+		s->signatory = *signatory ? signatory : NULL;
+		s->title = *title ? title : NULL;
+		if (f) {
+			files[*n].name = f->filename;
+			files[*n].data = f->value.data;
+			files[*n].len = f->value.len;
+			s->attachments = &files[*n];
+			s->n_attachments = 1;
+		}
+		(*n)++;
+	}
+	return 0;
+}
+
+int page_member_reply(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (load_own(r, circular, &c))
+		return 0;
+	if (!is_open(r, &c))
+		return page_error(r, 403, L(r, "err_closed"));
+	bt_err e;
+	bt_draft_list dl = { 0 };
+	if (bt_drafts_list(r->db, c.circular, &dl, &e))
+		return page_error(r, 500, e.msg);
+	bt_reply_spec *specs = calloc(dl.n + 1, sizeof *specs);
+	bt_attachment_in *files = calloc(dl.n + 1, sizeof *files);
+	bt_reply_result *res = calloc(dl.n + 1, sizeof *res);
+	size_t n = 0;
+	if (!specs || !files || !res) {
+		page_error(r, 500, "out of memory");
+		goto out;
+	}
+	if (collect(r, &c, &dl, specs, files, &n))
+		goto out;
+	if (n == 0) {
+		page_error(r, 400, L(r, "err_nothing"));
+		goto out;
+	}
+	char actor[96];
+	portal_actor(r, actor, sizeof actor);
+	int rc = bt_reply_record_many(r->db, specs, n, actor, r->now, res, &e);
+	if (rc) {
+		page_error(r, rc == BT_EINPUT ? 400 : 500, e.msg);
+		goto out;
+	}
+	page_begin(r, L(r, "receipt_title"));
+	bt_buf_adds(&r->out, "<p class=\"ok\" role=\"status\">");
+	html_text(&r->out, L(r, "receipt_intro"));
+	bt_buf_adds(&r->out, "</p>\n");
+	for (size_t i = 0; i < n; i++)
+		html_receipt(r, &res[i], c.circular, &specs[i]);
+	bt_buf_adds(&r->out, "<p>");
+	html_text(&r->out, L(r, "receipt_keep"));
+	bt_buf_adds(&r->out, "</p>\n<p><a href=\"/member\">");
+	html_text(&r->out, L(r, "consultations"));
+	bt_buf_adds(&r->out, "</a> · <a href=\"/member/history\">");
+	html_text(&r->out, L(r, "history_link"));
+	bt_buf_adds(&r->out, "</a></p>\n");
+	page_end(r);
+out:
+	free(specs);
+	free(files);
+	free(res);
+	bt_draft_list_free(&dl);
+	return 0;
+}
+
+/* Calls fn for each consultation the administration may see, with its
+ * history; stops when fn returns non-zero. */
+static int each_own(preq *r, int (*fn)(preq *r, const bt_consultation *c, const bt_history *h, void *arg),
+		    void *arg)
+{
+	bt_err e;
+	bt_consultation_list cl = { 0 };
+	if (bt_consultations_list(r->db, 0, &cl, &e))
+		return -1;
+	int stop = 0;
+	for (size_t i = 0; i < cl.n && !stop; i++) {
+		const bt_identity *id = &r->s.id;
+		if (id->circular[0] && strcasecmp(id->circular, cl.v[i].circular))
+			continue;
+		bt_history h = { 0 };
+		if (bt_history_get(r->db, cl.v[i].circular, id->member, &h, &e))
+			continue;
+		stop = fn(r, &cl.v[i], &h, arg);
+		bt_history_free(&h);
+	}
+	bt_consultation_list_free(&cl);
+	return stop;
+}
+
+typedef struct find_arg {
+	int64_t id;
+	int found;
+} find_arg;
+
+static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, void *arg)
+{
+	find_arg *fa = arg;
+	for (size_t i = 0; i < h->n; i++) {
+		const bt_history_item *it = &h->v[i];
+		if (it->reply_id != fa->id)
+			continue;
+		bt_reply_result res;
+		memset(&res, 0, sizeof res);
+		bt_err e;
+		bt_time at;
+		if (bt_event_digest(r->db, it->seq, &at, res.sha256, res.event_hash, &e))
+			return page_error(r, 500, e.msg), 1;
+		res.reply_id = it->reply_id;
+		res.event_seq = it->seq;
+		snprintf(res.member, sizeof res.member, "%s", it->member);
+		snprintf(res.rec, sizeof res.rec, "%s", it->rec);
+		res.choice = !strcmp(it->kind, "withdrawal") ? BT_WITHDRAW : bt_choice_parse(it->what);
+		res.received = it->received;
+		res.late = !strcmp(it->status, "late");
+		page_begin(r, L(r, "receipt_title"));
+		html_receipt(r, &res, c->circular, NULL);
+		if (it->n_attachments) {
+			bt_buf_adds(&r->out, "<h2>");
+			html_text(&r->out, L(r, "receipt_files"));
+			bt_buf_adds(&r->out, "</h2>\n<ul>\n");
+			for (size_t k = 0; k < it->n_attachments; k++) {
+				bt_buf_adds(&r->out, "<li>");
+				html_text(&r->out, it->attachments[k].name);
+				bt_buf_addf(&r->out, " (%s, %lld bytes) <code class=\"file-sha256\">%s</code></li>\n",
+					    it->attachments[k].role, (long long)it->attachments[k].size,
+					    it->attachments[k].sha256);
+			}
+			bt_buf_adds(&r->out, "</ul>\n");
+		}
+		page_end(r);
+		fa->found = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int page_member_receipt(preq *r, const char *id)
+{
+	char *end;
+	long long v = strtoll(id, &end, 10);
+	if (*end || v <= 0)
+		return page_errorf(r, 404, "receipt: '%.40s' is not a reply number", id);
+	find_arg fa = { v, 0 };
+	if (each_own(r, show_receipt, &fa) < 0)
+		return page_error(r, 500, "the replies cannot be read now");
+	if (!fa.found)
+		return page_error(r, 403, L(r, "err_scope"));
+	return 0;
+}
+
+static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, void *arg)
+{
+	(void)arg;
+	bt_buf *b = &r->out;
+	for (size_t i = 0; i < h->n; i++) {
+		const bt_history_item *it = &h->v[i];
+		if (strcmp(it->kind, "reply") && strcmp(it->kind, "withdrawal"))
+			continue;
+		char t[BT_TIME_LEN];
+		bt_time_format(it->received, t);
+		bt_buf_addf(b, "<tr><td>%lld</td><td>", (long long)it->seq);
+		html_text(b, c->circular);
+		bt_buf_adds(b, "</td><td>");
+		html_text(b, it->rec);
+		bt_buf_adds(b, "</td><td>");
+		html_text(b, L(r, choice_key(it->what)));
+		bt_buf_addf(b, "</td><td><time datetime=\"%s\">%s</time></td><td>", t, t);
+		html_text(b, status_text(r, it->status));
+		bt_buf_adds(b, "</td><td>");
+		html_text(b, it->recorded_by ? it->recorded_by : "");
+		bt_buf_addf(b, "</td><td><a href=\"/member/receipt/%lld\">#%lld</a></td></tr>\n",
+			    (long long)it->reply_id, (long long)it->reply_id);
+	}
+	return 0;
+}
+
+int page_member_history(preq *r)
+{
+	page_begin(r, L(r, "history_title"));
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<table class=\"history\">\n<tr>");
+	static const char *const cols[] = { "col_event", "col_circular", "col_draft", "col_reply",
+					    "col_received", "col_status", "col_by", "receipt_title" };
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+		bt_buf_adds(b, "<th>");
+		html_text(b, L(r, cols[i]));
+		bt_buf_adds(b, "</th>");
+	}
+	bt_buf_adds(b, "</tr>\n");
+	if (each_own(r, history_rows, NULL) < 0)
+		return page_error(r, 500, "the replies cannot be read now");
+	bt_buf_adds(b, "</table>\n");
+	page_end(r);
+	return 0;
+}

@@ -1,0 +1,157 @@
+/* page_signin.c - signing in and out (portal.h).
+ *
+ * Before sign-in there is no session, so the forms are protected by a
+ * double-submitted token: a random value in the __Host-pre cookie that the
+ * form must echo. Attempts are throttled per client address and per member
+ * or user name: after five failures each further one doubles the wait (up
+ * to 15 minutes). Every refusal looks the same, whatever was wrong.
+ */
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+#include "portal/internal.h"
+
+static const char *pre_token(preq *r)
+{
+	const char *t = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PORTAL_PRE_COOKIE);
+	if (!t || strlen(t) != 64 || strspn(t, "0123456789abcdef") != 64)
+		return NULL;
+	return t;
+}
+
+static void field(preq *r, const char *name, const char *label, const char *type,
+		  const char *autocomplete, const char *value)
+{
+	bt_buf *b = &r->out;
+	bt_buf_addf(b, "<label for=\"%s\">", name);
+	html_text(b, label);
+	bt_buf_addf(b, "</label>\n<input id=\"%s\" name=\"%s\" type=\"%s\" autocomplete=\"%s\" required", name,
+		    name, type, autocomplete);
+	if (value && *value) {
+		bt_buf_adds(b, " value=\"");
+		html_text(b, value);
+		bt_buf_adds(b, "\"");
+	}
+	bt_buf_adds(b, ">\n");
+}
+
+/* The sign-in page with both forms; msg (may be NULL) is shown on top. */
+static int signin_page(preq *r, int status, const char *msg, const char *member)
+{
+	char fresh[65];
+	const char *tok = pre_token(r);
+	if (!tok) {
+		portal_token(fresh);
+		tok = fresh;
+		snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
+			 PORTAL_PRE_COOKIE "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=3600", tok);
+	}
+	bt_buf_reset(&r->out);
+	r->status = status;
+	page_begin(r, L(r, "signin_title"));
+	bt_buf *b = &r->out;
+	if (msg) {
+		bt_buf_adds(b, "<p class=\"error\" role=\"alert\">");
+		html_text(b, msg);
+		bt_buf_adds(b, "</p>\n");
+	}
+	bt_buf_adds(b, "<form method=\"post\" action=\"/signin\">\n<fieldset><legend>");
+	html_text(b, L(r, "signin_member"));
+	bt_buf_adds(b, "</legend>\n<p>");
+	html_text(b, L(r, "signin_member_help"));
+	bt_buf_adds(b, "</p>\n<input type=\"hidden\" name=\"kind\" value=\"member\">\n");
+	html_csrf(r, tok);
+	field(r, "member", L(r, "member_label"), "text", "username", member);
+	field(r, "code", L(r, "code_label"), "password", "current-password", NULL);
+	bt_buf_adds(b, "<button type=\"submit\">");
+	html_text(b, L(r, "signin_button"));
+	bt_buf_adds(b, "</button>\n</fieldset>\n</form>\n");
+	bt_buf_adds(b, "<form method=\"post\" action=\"/signin\">\n<fieldset><legend>");
+	html_text(b, L(r, "signin_staff"));
+	bt_buf_adds(b, "</legend>\n<input type=\"hidden\" name=\"kind\" value=\"user\">\n");
+	html_csrf(r, tok);
+	field(r, "user", L(r, "user_label"), "text", "username", NULL);
+	field(r, "password", L(r, "password_label"), "password", "current-password", NULL);
+	bt_buf_adds(b, "<button type=\"submit\">");
+	html_text(b, L(r, "signin_button"));
+	bt_buf_adds(b, "</button>\n</fieldset>\n</form>\n");
+	page_end(r);
+	return 0;
+}
+
+static const char *home_of(const bt_identity *id)
+{
+	return id->role == BT_ROLE_MEMBER ? "/member" : id->role == BT_ROLE_SECRETARIAT ? "/secretariat" : "/chair";
+}
+
+int page_signin(preq *r)
+{
+	if (r->signed_in)
+		return page_redirect(r, home_of(&r->s.id));
+	return signin_page(r, 200, NULL, NULL);
+}
+
+int page_signin_post(preq *r)
+{
+	const char *tok = pre_token(r);
+	if (!tok || !csrf_ok(r, tok))
+		return page_error(r, 403, L(r, "err_csrf"));
+	const char *kind = pform_get(&r->form, "kind");
+	int member = !strcmp(kind, "member");
+	if (!member && strcmp(kind, "user"))
+		return page_errorf(r, 400, "kind: '%.40s' is not member or user", kind);
+	const char *who = pform_get(&r->form, member ? "member" : "user");
+	const char *secret = pform_get(&r->form, member ? "code" : "password");
+	if (strlen(who) > 64)
+		return page_error(r, 400, member ? "member: longer than 64 bytes" : "user: longer than 64 bytes");
+	char kip[96], kwho[96];
+	snprintf(kip, sizeof kip, "ip:%s", r->ip);
+	snprintf(kwho, sizeof kwho, "%s:%s", member ? "member" : "user", who);
+	for (char *c = kwho; *c; c++)
+		if (*c >= 'a' && *c <= 'z' && member)
+			*c = (char)(*c - 32);
+	int wait = throttle_wait(r->p->sessions, kip);
+	int w2 = throttle_wait(r->p->sessions, kwho);
+	if (w2 > wait)
+		wait = w2;
+	if (wait > 0) {
+		char s[16];
+		snprintf(s, sizeof s, "%d", wait);
+		const char *vars[] = { "seconds", s, NULL };
+		bt_buf msg = BT_BUF_INIT;
+		Lplain(r, &msg, "err_throttled", vars);
+		r->retry_after = wait;
+		signin_page(r, 429, bt_buf_str(&msg), member ? who : NULL);
+		bt_buf_release(&msg);
+		return 0;
+	}
+	bt_identity id;
+	bt_err e;
+	int rc = member ? bt_code_check(r->db, who, secret, &id, &e) : bt_user_check(r->db, who, secret, &id, &e);
+	if (rc == BT_EFAIL)
+		return page_error(r, 500, "the sign-in could not be checked now");
+	if (rc) {
+		throttle_fail(r->p->sessions, kip);
+		throttle_fail(r->p->sessions, kwho);
+		return signin_page(r, 401, L(r, "err_signin"), member ? who : NULL);
+	}
+	throttle_ok(r->p->sessions, kwho);
+	if (session_create(r->p->sessions, &id, NULL, r->session_token, &r->s))
+		return page_error(r, 500, "cannot create a session");
+	r->signed_in = 1;
+	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
+		 PORTAL_COOKIE "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%d", r->session_token,
+		 PORTAL_SESSION_IDLE);
+	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
+		 PORTAL_PRE_COOKIE "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
+	return page_redirect(r, home_of(&id));
+}
+
+int page_signout(preq *r)
+{
+	session_drop(r->p->sessions, r->session_token);
+	r->signed_in = 0;
+	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
+		 PORTAL_COOKIE "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
+	return page_redirect(r, "/signin");
+}

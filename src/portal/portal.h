@@ -1,0 +1,190 @@
+/* portal.h - the HTTPS reply portal (libmicrohttpd over GnuTLS).
+ *
+ * A front end like the command line: every change goes through the engine
+ * (bt_reply_record_many, bt_consultation_close, ...) with the signed-in
+ * actor ("portal:CHN", "portal:<user>") and the same transaction rules.
+ * This header is the portal's inside; cmd_serve.c uses only portal_serve.
+ */
+#ifndef BALLOT_PORTAL_H
+#define BALLOT_PORTAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ballot/ballot.h"
+#include "ballot/auth.h"
+
+/* ---- starting the server ---- */
+
+typedef struct portal_config {
+	const char *db_path;
+	const char *listen;     /* "ADDR:PORT", "[v6]:PORT"; NULL: 127.0.0.1:8443 */
+	const char *cert_path;  /* server certificate chain (PEM) */
+	const char *key_path;   /* its private key (PEM) */
+	const char *client_ca;  /* CA of client certificates (PEM) or NULL */
+	unsigned threads;       /* request threads; 0: two per core */
+	int fixed_now;          /* use now instead of the clock (BALLOT_NOW) */
+	bt_time now;
+	volatile int *stop;     /* set by a signal handler to stop */
+	void (*ready)(const char *url); /* called once listening */
+	void (*log)(const char *line);  /* one access-log line; no secrets */
+} portal_config;
+
+/* Runs the server until *cfg->stop is set. BT_EINPUT for a bad listen
+ * address, unreadable or mismatched certificate/key, a database that cannot
+ * be opened or a wrong page template; BT_EFAIL when the server cannot start
+ * (port in use). */
+int portal_serve(const portal_config *cfg, bt_err *e);
+
+/* ---- inside: requests, pages, sessions ---- */
+
+#define PORTAL_NLANGS 6
+#define PORTAL_MAX_FIELDS 64
+#define PORTAL_MAX_FILES 20
+
+/* One field of a form body (urlencoded or multipart). */
+typedef struct pfield {
+	char name[64];
+	char *filename;       /* multipart file: its (base) name; else NULL */
+	char content_type[96];
+	bt_buf value;
+	int too_big;          /* a file over the attachment cap */
+} pfield;
+
+typedef struct pform {
+	pfield v[PORTAL_MAX_FIELDS];
+	size_t n;
+	size_t files;
+	int overflow;         /* too many fields or files */
+} pform;
+
+/* The value of field name ("" when absent); pform_file: the field when it
+ * is a non-empty file upload, else NULL. */
+const char *pform_get(const pform *f, const char *name);
+const pfield *pform_file(const pform *f, const char *name);
+void pform_release(pform *f);
+
+struct portal;
+struct plang;
+
+/* A signed-in session (a copy; the table lives in session.c). */
+typedef struct psession {
+	char csrf[65];
+	bt_identity id;
+	char cert_fp[65];     /* bound to this client certificate, or "" */
+} psession;
+
+/* One request while it is being answered. */
+typedef struct preq {
+	struct portal *p;
+	struct MHD_Connection *conn;
+	const char *method, *url;
+	bt_db *db;             /* this thread's connection */
+	bt_time now;
+	char ip[64];
+	const struct plang *lang;
+	int signed_in;
+	psession s;
+	char session_token[65];/* the cookie's token when signed in */
+	int cert_ok;           /* a registered client certificate was presented */
+	bt_identity cert_id;
+	char cert_fp[65];
+	pform form;
+	/* the answer */
+	int status;
+	bt_buf out;
+	const char *ctype;
+	char location[256];
+	char cookies[3][256];
+	int ncookies;
+	int retry_after;
+	char filename[128];    /* Content-Disposition attachment; "" inline */
+} preq;
+
+/* The words of the pages in one language. */
+typedef struct plang {
+	char code[3];
+	int rtl;
+	void *tmpl;            /* pdf_tmpl of forms/portal/<code>.txt */
+	void *annex2;          /* annex2_lang: the form's own words */
+} plang;
+
+/* The language of a request: ?lang=, else the "lang" cookie, else the
+ * browser's Accept-Language, else English. */
+const plang *portal_lang(struct portal *p, const char *code);
+
+/* Text of key in r's language ("" when unknown), placeholders expanded
+ * from vars (NULL-terminated name, value pairs): L gives the raw text
+ * (escape it with html_text), Lf appends it escaped to out. */
+const char *L(preq *r, const char *key);
+void Lf(preq *r, bt_buf *out, const char *key, const char *const *vars);
+/* The same, unescaped (for a message that html_text will escape). */
+void Lplain(preq *r, bt_buf *out, const char *key, const char *const *vars);
+
+/* ---- HTML ---- */
+
+/* Appends s with & < > " ' escaped. */
+void html_text(bt_buf *b, const char *s);
+/* Appends printf output, escaped. */
+void html_textf(bt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Opens a page (doctype, head, header with the user and the language menu)
+ * titled title; closes it. */
+void page_begin(preq *r, const char *title);
+void page_end(preq *r);
+/* The hidden CSRF field of the session (or of the pre-session cookie). */
+void html_csrf(preq *r, const char *token);
+/* A whole error page with status and a one-line message. */
+int page_error(preq *r, int status, const char *msg);
+int page_errorf(preq *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A 303 redirect to path. */
+int page_redirect(preq *r, const char *path);
+
+/* ---- sessions, CSRF, throttling (session.c) ---- */
+
+typedef struct psessions psessions;
+int sessions_new(psessions **out, bt_err *e);
+void sessions_free(psessions *s);
+/* Creates a session for id; writes the cookie token (64 hex) to token. */
+int session_create(psessions *s, const bt_identity *id, const char *cert_fp,
+		   char token[65], psession *out);
+/* Finds the live session of token (and touches it); 0 when found. */
+int session_find(psessions *s, const char *token, psession *out);
+void session_drop(psessions *s, const char *token);
+
+/* Sign-in throttling by key ("ip:..." or "who:..."): seconds to wait before
+ * another attempt is allowed (0: go ahead). */
+int throttle_wait(psessions *s, const char *key);
+void throttle_fail(psessions *s, const char *key);
+void throttle_ok(psessions *s, const char *key);
+
+/* 1 when the request's csrf field matches token (constant time). */
+int csrf_ok(preq *r, const char *token);
+/* A fresh random token as 64 hex digits. */
+void portal_token(char out[65]);
+
+/* ---- pages ---- */
+int page_signin(preq *r);
+int page_signin_post(preq *r);
+int page_signout(preq *r);
+int page_member_home(preq *r);
+int page_member_form(preq *r, const char *circular);
+int page_member_reply(preq *r, const char *circular);
+int page_member_receipt(preq *r, const char *id);
+int page_member_history(preq *r);
+int page_secretariat_home(preq *r);
+int page_secretariat_c(preq *r, const char *circular);
+int page_secretariat_reply(preq *r, const char *circular);
+int page_secretariat_close(preq *r, const char *circular);
+int page_secretariat_download(preq *r, const char *circular, const char *what);
+int page_chair_home(preq *r);
+
+/* Receipt section of one recorded reply (shared by both reply pages). */
+void html_receipt(preq *r, const bt_reply_result *res, const char *circular,
+		  const bt_reply_spec *spec);
+
+/* Actor for the engine: "portal:CHN" or "portal:<user>". */
+void portal_actor(const preq *r, char *out, size_t n);
+
+/* The stylesheet. */
+extern const char portal_css[];
+
+#endif

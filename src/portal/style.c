@@ -1,0 +1,33 @@
+/* style.c - the portal's stylesheet (served as /static/style.css). The bars
+ * of the tally are classes (.w0 ... .w100) because the Content-Security-
+ * Policy allows no inline style. */
+#include "portal/portal.h"
+
+#define W10(d) ".w" #d "0{width:" #d "0%}.w" #d "1{width:" #d "1%}.w" #d "2{width:" #d "2%}" \
+	".w" #d "3{width:" #d "3%}.w" #d "4{width:" #d "4%}.w" #d "5{width:" #d "5%}" \
+	".w" #d "6{width:" #d "6%}.w" #d "7{width:" #d "7%}.w" #d "8{width:" #d "8%}.w" #d "9{width:" #d "9%}\n"
+#define T10(d) ".t" #d "0{left:" #d "0%}.t" #d "1{left:" #d "1%}.t" #d "2{left:" #d "2%}" \
+	".t" #d "3{left:" #d "3%}.t" #d "4{left:" #d "4%}.t" #d "5{left:" #d "5%}" \
+	".t" #d "6{left:" #d "6%}.t" #d "7{left:" #d "7%}.t" #d "8{left:" #d "8%}.t" #d "9{left:" #d "9%}\n"
+
+const char portal_css[] =
+	"body{font-family:'Liberation Sans',Arial,'Noto Sans',sans-serif;margin:0;color:#1a1a1a;background:#fafafa}\n"
+	"header{background:#003366;color:#fff;padding:.6em 1em;display:flex;flex-wrap:wrap;gap:1em;align-items:center}\n"
+	"header a{color:#fff}.site{font-weight:bold;text-decoration:none;margin-inline-end:auto}\n"
+	".langs a,.langs strong{margin:0 .25em}.signout{display:flex;gap:.5em;align-items:center;margin:0}\n"
+	"main{max-width:72em;margin:0 auto;padding:1em}footer{color:#666;font-size:.85em;padding:1em;text-align:center}\n"
+	"table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}th,td{border:1px solid #ccc;padding:.35em .5em;"
+	"text-align:start;vertical-align:top}th{background:#e8eef5}\n"
+	"fieldset{border:1px solid #ccc;margin:0 0 1em;background:#fff}legend{font-weight:bold}\n"
+	"label{display:block;margin:.3em 0}input[type=text],input[type=password]{width:100%;max-width:30em;padding:.3em}\n"
+	".choices label{display:block;margin:.25em 0}button{padding:.4em 1.2em;font-size:1em}\n"
+	".error{background:#fde8e8;border:1px solid #c00;padding:.6em}.note{background:#fff8e1;border:1px solid #e0b000;"
+	"padding:.6em}.ok{background:#e8f5e9;border:1px solid #2e7d32;padding:.6em}\n"
+	".receipt{background:#fff;border:2px solid #2e7d32;padding:.6em 1em;margin:1em 0}.receipt dt{font-weight:bold}"
+	".receipt dd{margin:0 0 .4em}code{word-break:break-all}\n"
+	".bar{position:relative;height:1.2em;background:#eee;border:1px solid #999;max-width:30em}"
+	".fill{height:100%;background:#2e7d32}.fill.low{background:#c62828}"
+	".line{position:absolute;top:-.2em;bottom:-.2em;border-inline-start:2px solid #000}\n"
+	"[dir=rtl] .line{right:auto}\n"
+	W10() W10(1) W10(2) W10(3) W10(4) W10(5) W10(6) W10(7) W10(8) W10(9) ".w100{width:100%}\n"
+	T10() T10(1) T10(2) T10(3) T10(4) T10(5) T10(6) T10(7) T10(8) T10(9) ".t100{left:100%}\n";

@@ -17,6 +17,7 @@
 static const char USAGE[] =
 	"usage: ballot forms --circular ID [--member CODE... | --all] [--blank]\n"
 	"                    [--lang LANGS] [--out DIR] [--paper a4|letter] [--jobs N]\n"
+	"                    [--with-codes [--portal URL]]\n"
 	"\n"
 	"Writes the consultation's Annex 2 reply form as PDF: DIR/<circular>/<lang>/\n"
 	"blank.pdf (--blank, the default when no member is named) and <CODE>.pdf for\n"
@@ -27,7 +28,10 @@ static const char USAGE[] =
 	"and Debian's iso-codes ($BALLOT_FORMS sets another forms directory).\n"
 	"Everything is checked before the first file is written; each file is\n"
 	"written whole or not at all. The same database gives the same bytes.\n"
-	"--jobs N: forms written by N processes at once (default: one per CPU).\n";
+	"--jobs N: forms written by N processes at once (default: one per CPU).\n"
+	"--with-codes: issues a fresh reply code for each member named (revoking\n"
+	"the code it had) and prints it on that member's forms, with the portal's\n"
+	"address (--portal, default https://localhost:8443/).\n";
 
 typedef struct job {
 	bt_consultation c;
@@ -44,6 +48,8 @@ typedef struct job {
 	pdf_fonts *fonts;
 	pdf_paper paper;
 	const char *out;
+	bt_code_list codes;     /* --with-codes: by member code */
+	const char *portal_url;
 } job;
 
 static const bt_member *electorate_find(const job *j, const char *code)
@@ -108,7 +114,7 @@ static int preflight(job *j, bt_err *e)
 		 * deadline in the language's fonts; kept for --blank */
 		if (rc == BT_OK)
 			rc = annex2_render(j->fonts, j->lang[i], &j->c, &j->drafts,
-					   j->digest, NULL, j->paper,
+					   j->digest, NULL, NULL, j->paper,
 					   &j->blank_pdf[i], e);
 		pdf_doc *d = NULL;
 		if (rc == BT_OK)
@@ -154,8 +160,13 @@ static int write_form(job *j, int li, const bt_member *m, bt_buf *pdf,
 	if (!m) /* rendered by the preflight */
 		return bt_file_write(path, "--out", j->blank_pdf[li].data,
 				      j->blank_pdf[li].len, e);
+	annex2_portal portal = { NULL, j->portal_url };
+	for (size_t i = 0; i < j->codes.n; i++)
+		if (strcmp(j->codes.v[i].member, m->code) == 0)
+			portal.code = j->codes.v[i].code;
 	int rc = annex2_render(j->fonts, j->lang[li], &j->c, &j->drafts,
-			       j->digest, m, j->paper, pdf, e);
+			       j->digest, m, portal.code ? &portal : NULL,
+			       j->paper, pdf, e);
 	if (rc) {
 		char msg[sizeof e->msg];
 		snprintf(msg, sizeof msg, "%s", e->msg);
@@ -348,16 +359,66 @@ static int run(job *j, size_t jobs, bt_err *e)
 	return rc;
 }
 
+/* --portal URL (only with --with-codes): an https address a form can
+ * print. */
+static int portal_option(job *j, int with_codes, const cli_opt *o, bt_err *e)
+{
+	j->portal_url = "https://localhost:8443/";
+	if (!o->count)
+		return BT_OK;
+	if (!with_codes)
+		return bt_fail(e, BT_EINPUT, "--portal: only with --with-codes");
+	size_t n = strlen(o->val);
+	int ok = n > 8 && n <= 200 && strncmp(o->val, "https://", 8) == 0;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = o->val[i] > 0x20 && o->val[i] < 0x7f;
+	if (!ok)
+		return bt_fail(e, BT_EINPUT, "--portal: '%s' is not an https:// "
+			       "address (printable ASCII, at most 200 bytes)",
+			       o->val);
+	j->portal_url = o->val;
+	return BT_OK;
+}
+
+/* Fresh codes for exactly the members whose forms are written, in one
+ * transaction, after everything else was checked. */
+static int issue_codes(cli_ctx *ctx, bt_db *db, job *j, bt_err *e)
+{
+	bt_time now;
+	const char **codes = calloc(j->nwho ? j->nwho : 1, sizeof *codes);
+	if (!codes)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	for (size_t k = 0; k < j->nwho; k++)
+		codes[k] = j->who[k]->code;
+	int rc = cli_now(ctx, &now, e);
+	if (rc == BT_OK)
+		rc = bt_codes_issue_for(db, j->c.circular, codes, j->nwho,
+					cli_actor(ctx), now, &j->codes, e);
+	free(codes);
+	return rc;
+}
+
+static void codes_note(const job *j)
+{
+	printf("issued %zu reply code%s for circular %s, printed on the forms "
+	       "only\n", j->codes.n, j->codes.n == 1 ? "" : "s", j->c.circular);
+	fflush(stdout);
+	fprintf(stderr, "forms: the reply codes of %zu member%s were reissued: "
+		"earlier codes no longer work; each member needs its new form\n",
+		j->codes.n, j->codes.n == 1 ? "" : "s");
+}
+
 /* `ballot forms --circular ID [--member CODE... | --all] [--blank] ...`. */
 int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_MEMBER, O_ALL, O_BLANK, O_LANG, O_OUT, O_PAPER,
-	       O_JOBS };
+	       O_JOBS, O_CODES, O_PORTAL };
 	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG),
 			   CLI_OPT("member", CLI_MULTI), CLI_OPT("all", CLI_FLAG),
 			   CLI_OPT("blank", CLI_FLAG), CLI_OPT("lang", CLI_ARG),
 			   CLI_OPT("out", CLI_ARG), CLI_OPT("paper", CLI_ARG),
-			   CLI_OPT("jobs", CLI_ARG), CLI_OPT_END };
+			   CLI_OPT("jobs", CLI_ARG), CLI_OPT("with-codes", CLI_FLAG),
+			   CLI_OPT("portal", CLI_ARG), CLI_OPT_END };
 	long long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	job j;
 	bt_db *db;
@@ -390,7 +451,13 @@ int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			       "or longer than %d bytes", CLI_OUT_PATH_MAX);
 	j.blank = opts[O_BLANK].count ||
 		  (!opts[O_ALL].count && !opts[O_MEMBER].count);
-	rc = cli_open_db(ctx, 0, &db, e);
+	int with_codes = opts[O_CODES].count > 0;
+	if ((rc = portal_option(&j, with_codes, &opts[O_PORTAL], e)))
+		return rc;
+	if (with_codes && !opts[O_ALL].count && !opts[O_MEMBER].count)
+		return bt_fail(e, BT_EINPUT, "--with-codes: name the members "
+			       "(--member or --all); a blank form has no code");
+	rc = cli_open_db(ctx, with_codes, &db, e);
 	if (rc == BT_OK)
 		rc = bt_consultation_get(db, opts[O_CIRCULAR].val, &j.c, e);
 	if (rc == BT_OK)
@@ -415,8 +482,12 @@ int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	}
 	if (rc == BT_OK)
 		rc = preflight(&j, e);
+	if (rc == BT_OK && with_codes)
+		rc = issue_codes(ctx, db, &j, e);
 	if (rc == BT_OK)
 		rc = run(&j, (size_t)jobs, e);
+	if (rc == BT_OK && with_codes)
+		codes_note(&j);
 	if (rc == BT_OK)
 		rc = cli_flush_stdout(e);
 	for (int i = 0; i < PDF_NLANGS; i++) {
@@ -424,6 +495,7 @@ int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		bt_buf_release(&j.blank_pdf[i]);
 	}
 	pdf_fonts_free(j.fonts);
+	bt_code_list_free(&j.codes);
 	free(j.who);
 	bt_member_list_free(&j.electorate);
 	bt_draft_list_free(&j.drafts);

@@ -45,6 +45,8 @@ static const pdf_tmpl_key schema[] = {
 	{ "sign_blank", "" },
 	{ "sign_member", "member" },
 	{ "deadline", "date time" },
+	{ "portal_code", "code" },
+	{ "portal_address", "url" },
 	{ "reference", "ref" },
 	{ "page", "page pages" },
 };
@@ -384,10 +386,36 @@ static int signature(form *f, const bt_member *m, const char *member_name)
 	return rc;
 }
 
+/* The member's reply code and the portal's address, in a framed box. */
+static int portal_box(form *f, const annex2_portal *portal)
+{
+	const char *cv[] = { "code", portal->code, NULL };
+	const char *uv[] = { "url", portal->url, NULL };
+	char *code = NULL;
+	const char *s = word(f, "portal_code", cv);
+	if (s && !(code = strdup(s)))
+		return bt_fail(f->e, BT_EFAIL, "out of memory");
+	float h1 = 0, h2 = 0, w = f->cw - 2 * PAD;
+	int rc = text(f, code, 0, 0, w, &bold, 0, &h1);
+	if (rc == BT_OK)
+		rc = text(f, word(f, "portal_address", uv), 0, 0, w, &small, 0, &h2);
+	if (rc == BT_OK) {
+		pdf_rect(f->d, MARGIN, f->y, f->cw, h1 + h2 + 3 * PAD, 0.8f, -1);
+		rc = text(f, code, MARGIN + PAD, f->y + PAD, w, &bold, 1, &h1);
+	}
+	if (rc == BT_OK)
+		rc = text(f, word(f, "portal_address", uv), MARGIN + PAD, f->y + 2 * PAD + h1, w,
+			  &small, 1, &h2);
+	f->y += h1 + h2 + 3 * PAD + 12;
+	free(code);
+	return rc;
+}
+
 int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		  const bt_consultation *c, const bt_draft_list *drafts,
-		  const char *digest, const bt_member *m, pdf_paper paper,
-		  bt_buf *out, bt_err *e)
+		  const char *digest, const bt_member *m,
+		  const annex2_portal *portal, pdf_paper paper, bt_buf *out,
+		  bt_err *e)
 {
 	form f = { 0 };
 	f.t = l->t;
@@ -453,6 +481,8 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 			f.y += h + 8 + 12;
 		}
 	}
+	if (rc == BT_OK && m && portal)
+		rc = portal_box(&f, portal);
 	if (rc == BT_OK)
 		rc = para(&f, "salutation", NULL, &body, 6);
 	if (rc == BT_OK) {

@@ -27,11 +27,20 @@ const char *annex2_member_name(const annex2_lang *l, const bt_member *m);
 int annex2_reference(const bt_consultation *c, const char *digest,
 		     const bt_member *m, const annex2_lang *l, bt_buf *out);
 
+/* What a personalized form says about the portal: the member's reply code
+ * and the portal's address. */
+typedef struct annex2_portal {
+	const char *code;
+	const char *url;
+} annex2_portal;
+
 /* Renders the form of consultation c with its drafts for member m (NULL: the
- * blank form) into out (PDF bytes). digest: bt_drafts_digest of drafts. */
+ * blank form) into out (PDF bytes). digest: bt_drafts_digest of drafts.
+ * portal (NULL: none; only on a member's form) adds the reply code box. */
 int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		  const bt_consultation *c, const bt_draft_list *drafts,
-		  const char *digest, const bt_member *m, pdf_paper paper,
-		  bt_buf *out, bt_err *e);
+		  const char *digest, const bt_member *m,
+		  const annex2_portal *portal, pdf_paper paper, bt_buf *out,
+		  bt_err *e);
 
 #endif

@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 PKGS="gcc make pkg-config libsqlite3-dev libgnutls28-dev libcmocka-dev perl sqlite3 valgrind
       libhpdf-dev libfribidi-dev libqrencode-dev iso-codes
-      fonts-liberation2 fonts-arphic-uming fonts-kacst poppler-utils qpdf zbar-tools python3-fonttools"
+      fonts-liberation2 fonts-arphic-uming fonts-kacst poppler-utils qpdf zbar-tools python3-fonttools gnutls-bin"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -39,6 +39,15 @@ static const command commands[] = {
 	{ "report", "write the tally report as PDF (six languages)", cmd_report },
 	{ "audit verify", "check the hash chain of the event log", cmd_audit },
 	{ "config", "show the settings; config set KEY VALUE changes one", cmd_config },
+	{ "codes issue", "issue reply codes for the portal (shown once)", cmd_codes },
+	{ "codes revoke", "revoke reply codes", NULL },
+	{ "codes list", "list the reply codes issued (no secrets)", NULL },
+	{ "users add", "add a staff account (secretariat or chair)", cmd_users },
+	{ "users list", "list the staff accounts", NULL },
+	{ "certs issue", "make and register a client certificate", cmd_certs },
+	{ "certs revoke", "revoke a client certificate", NULL },
+	{ "certs list", "list the registered client certificates", NULL },
+	{ "tls dev-certs", "write a development CA, server and client certificates", cmd_tls },
 	{ NULL, NULL, NULL }
 };
 

@@ -55,6 +55,25 @@ vg 0 audit verify
 vg 0 forms --circular 205 --blank --member FRA,CHN --lang all --out forms --jobs 1
 vg 2 forms --circular 205 --member XXX --out forms --jobs 1
 vg 2 forms --circular 205 --lang xx --out forms
+printf 'correct horse battery staple\n' >pw.txt
+vg 0 codes issue --circular 205 --member CHE
+vg 0 codes list --circular 205
+vg 0 codes revoke --circular 205 --member CHE
+vg 2 codes revoke --circular 205 --member CHE
+vg 2 codes issue --circular 205 --member XXX
+vg 0 forms --circular 205 --member FRA --lang en --with-codes --out forms-codes --jobs 1
+vg 2 forms --circular 205 --with-codes --out forms-codes
+vg 0 users add --name tsb.anna --role secretariat --password-file pw.txt
+vg 2 users add --name Bad --role secretariat --password-file pw.txt
+vg 0 users list
+vg 0 tls dev-certs --out tls --client alice
+vg 2 tls dev-certs --out tls
+vg 0 certs issue --member CHE --ca tls --out certs
+vg 2 certs issue --user nobody --ca tls --out certs
+vg 0 users add --name alice --role secretariat --cert tls/client-alice.pem
+vg 0 certs list
+vg 0 certs revoke --fingerprint "$(sqlite3 "$BALLOT_DB" "SELECT fingerprint FROM client_certs WHERE member = 'CHE'")"
+vg 2 certs revoke --fingerprint 00
 vg 0 report --circular 205 --lang all --dir reports
 vg 2 report --circular 205 --lang en,fr --out one.pdf
 at 2020-02-25T00:00:00Z

@@ -1,0 +1,193 @@
+/* cmd_users.c - `ballot users add|list`: the staff accounts of the portal
+ * (secretariat, study group chairs). Passwords never come from argv. */
+#include "cli.h"
+
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "x509.h"
+
+static const char USAGE[] =
+	"usage: ballot users add --name NAME --role secretariat|chair [--group N]\n"
+	"                        [--password-file FILE | --cert FILE]\n"
+	"       ballot users list\n"
+	"\n"
+	"Staff accounts of the portal. The password comes from the first line of\n"
+	"--password-file or, without it and --cert, of standard input; with --cert\n"
+	"the account signs in only with that client certificate (registered now).\n";
+
+static const char USAGE_ADD[] =
+	"usage: ballot users add --name NAME --role secretariat|chair [--group N]\n"
+	"                        [--password-file FILE | --cert FILE]\n"
+	"\n"
+	"Adds a staff account. NAME: 1-64 of a-z 0-9 . _ -, starting with a letter.\n"
+	"A chair needs --group (its study group, 1-99). The password (12 to 256\n"
+	"bytes) is the first line of --password-file or of standard input; it is\n"
+	"kept only as a PBKDF2-HMAC-SHA256 hash (600000 rounds). With --cert FILE\n"
+	"(PEM or DER) the account has no password and signs in with that client\n"
+	"certificate, registered by its SHA-256 fingerprint.\n";
+
+static const char USAGE_LIST[] =
+	"usage: ballot users list\n"
+	"\n"
+	"Lists the accounts: name, role, study group, how they sign in, created.\n";
+
+/* The first line of text (without its line end) into pw (cap bytes). */
+static int first_line(const char *text, size_t len, char *pw, size_t cap, const char *what,
+		      bt_err *e)
+{
+	size_t n = 0;
+	while (n < len && text[n] != '\n')
+		n++;
+	if (n && text[n - 1] == '\r')
+		n--;
+	if (n == 0)
+		return bt_fail(e, BT_EINPUT, "%s: the first line is empty; it must hold the password",
+			       what);
+	if (n >= cap)
+		return bt_fail(e, BT_EINPUT, "password: longer than %d bytes", BT_PASSWORD_MAX);
+	memcpy(pw, text, n);
+	pw[n] = '\0';
+	return BT_OK;
+}
+
+/* The password from standard input; on a terminal, asked without echo. */
+static int password_stdin(char *pw, size_t cap, bt_err *e)
+{
+	char buf[BT_PASSWORD_MAX + 4];
+	size_t n = 0;
+	struct termios old, quiet;
+	int tty = isatty(0) && tcgetattr(0, &old) == 0;
+	if (tty) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		fputs("password: ", stderr);
+		tcsetattr(0, TCSAFLUSH, &quiet);
+	}
+	while (n < sizeof buf) {
+		ssize_t r = read(0, buf + n, 1);
+		if (r <= 0 || buf[n] == '\n') {
+			n += r > 0;
+			break;
+		}
+		n++;
+	}
+	if (tty) {
+		tcsetattr(0, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	int rc = first_line(buf, n, pw, cap, "standard input", e);
+	memset(buf, 0, sizeof buf);
+	return rc;
+}
+
+static int users_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	enum { O_NAME, O_ROLE, O_GROUP, O_PWFILE, O_CERT };
+	cli_opt opts[] = { CLI_OPT("name", CLI_ARG), CLI_OPT("role", CLI_ARG),
+			   CLI_OPT("group", CLI_ARG), CLI_OPT("password-file", CLI_ARG),
+			   CLI_OPT("cert", CLI_ARG), CLI_OPT_END };
+	char pw[BT_PASSWORD_MAX + 2] = "", fp[65] = "", cn[128];
+	bt_time not_after = 0, now;
+	long long group = 0;
+	bt_db *db;
+	int rc = cli_parse(ctx, argc, argv, USAGE_ADD, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[O_NAME], e)) || (rc = cli_require(&opts[O_ROLE], e)))
+		return rc;
+	bt_role role = bt_role_parse(opts[O_ROLE].val);
+	if (role == BT_ROLE_NONE)
+		return bt_fail(e, BT_EINPUT, "--role: '%s' is not secretariat or chair", opts[O_ROLE].val);
+	if (opts[O_GROUP].count && (rc = cli_parse_int("--group", opts[O_GROUP].val, 1, 99, &group, e)))
+		return rc;
+	if (role == BT_ROLE_CHAIR && !opts[O_GROUP].count)
+		return bt_fail(e, BT_EINPUT, "--group: a chair needs its study group (--group N)");
+	if (opts[O_PWFILE].count && opts[O_CERT].count)
+		return bt_fail(e, BT_EINPUT, "--password-file and --cert exclude each other");
+	if ((rc = cli_open_db(ctx, 1, &db, e)) || (rc = cli_now(ctx, &now, e)))
+		return rc;
+	if (opts[O_CERT].count) {
+		bt_cert_list certs;
+		if ((rc = x509_cert_file(opts[O_CERT].val, "--cert", fp, &not_after, cn, sizeof cn, e)))
+			return rc;
+		/* checked before the account is added, so a refusal changes nothing */
+		if (not_after <= now) {
+			char t[BT_TIME_LEN];
+			bt_time_format(not_after, t);
+			return bt_fail(e, BT_EINPUT, "--cert: '%s' expired on %s", opts[O_CERT].val, t);
+		}
+		if ((rc = bt_certs_list(db, &certs, e)))
+			return rc;
+		for (size_t i = 0; i < certs.n && !rc; i++)
+			if (strcmp(certs.v[i].fp, fp) == 0)
+				rc = bt_fail(e, BT_EINPUT, "--cert: '%s' is registered already (%s)",
+					     opts[O_CERT].val, fp);
+		bt_cert_list_free(&certs);
+		if (rc)
+			return rc;
+	} else if (opts[O_PWFILE].count) {
+		bt_buf b = BT_BUF_INIT;
+		rc = cli_read_file("--password-file", opts[O_PWFILE].val, 64 * 1024, 0, &b, e);
+		if (rc == BT_OK)
+			rc = first_line(b.data, b.len, pw, sizeof pw, "--password-file", e);
+		if (b.data)
+			memset(b.data, 0, b.len);
+		bt_buf_release(&b);
+	} else {
+		rc = password_stdin(pw, sizeof pw, e);
+	}
+	if (rc == BT_OK)
+		rc = bt_user_add(db, opts[O_NAME].val, role, (int)group, opts[O_CERT].count ? NULL : pw,
+				 cli_actor(ctx), now, e);
+	memset(pw, 0, sizeof pw);
+	if (rc == BT_OK && opts[O_CERT].count)
+		rc = bt_cert_register(db, fp, NULL, opts[O_NAME].val, not_after, cli_actor(ctx), now, e);
+	if (rc != BT_OK)
+		return rc;
+	printf("added account %s (%s", opts[O_NAME].val, bt_role_name(role));
+	if (role == BT_ROLE_CHAIR)
+		printf(", study group %lld", group);
+	if (opts[O_CERT].count)
+		printf("; signs in with certificate %s)\n", fp);
+	else
+		printf("; signs in with a password)\n");
+	return BT_OK;
+}
+
+static int users_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT_END };
+	bt_user_list l = { NULL, 0 };
+	cli_table t;
+	bt_db *db;
+	int rc = cli_parse(ctx, argc, argv, USAGE_LIST, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_open_db(ctx, 0, &db, e)) || (rc = bt_users_list(db, &l, e)))
+		return rc;
+	cli_table_init(&t, 5);
+	cli_table_add(&t, (const char *const[]){ "NAME", "ROLE", "GROUP", "SIGN-IN", "CREATED" });
+	for (size_t i = 0; i < l.n; i++) {
+		char g[16] = "", c[BT_TIME_LEN];
+		if (l.v[i].role == BT_ROLE_CHAIR)
+			snprintf(g, sizeof g, "%d", l.v[i].group);
+		bt_time_format(l.v[i].created_at, c);
+		cli_table_add(&t, (const char *const[]){ l.v[i].name, bt_role_name(l.v[i].role),
+			      g[0] ? g : NULL, l.v[i].disabled ? "disabled" :
+			      l.v[i].has_password ? "password" : "certificate", c });
+	}
+	rc = cli_table_print(&t, "llrll", stdout, e);
+	cli_table_release(&t);
+	bt_user_list_free(&l);
+	return rc;
+}
+
+/* `ballot users add|list`. */
+int cmd_users(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	static const cli_sub subs[] = { { "add", users_add }, { "list", users_list },
+					{ NULL, NULL } };
+	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, NULL, e);
+}

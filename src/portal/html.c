@@ -47,7 +47,7 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "scan_label", "" }, { "close_title", "" }, { "close_button", "" }, { "downloads", "" },
 	{ "none", "" }, { "receipt_no_reasons", "" }, { "status_counted", "" },
 	{ "status_superseded", "" }, { "status_withdrawn", "" }, { "status_withdrawal", "" },
-	{ "status_late", "" },
+	{ "status_late", "" }, { "circular_name", "circular" }, { "rec_name", "rec" },
 	{ "col_member", "" }, { "col_outcome", "" }, { "state_in_consultation", "" },
 	{ "state_ready_for_approval", "" }, { "state_not_ready", "" }, { "state_more_time", "" },
 	{ "state_approved", "" }, { "state_not_approved", "" }, { "channel_email", "" },
@@ -73,6 +73,8 @@ int portal_words_load(struct portal *p, bt_err *e)
 			return rc;
 		l->tmpl = t;
 		l->rtl = !strcmp(pdf_tmpl_raw(t, "direction"), "rtl");
+		/* a time or code inside Arabic text keeps its own order */
+		pdf_tmpl_set_rtl(t, l->rtl);
 		p->nlangs++;
 		annex2_lang *a = NULL;
 		if ((rc = annex2_lang_load(dir, l->code, &a, e)))
@@ -115,6 +117,28 @@ void Lf(preq *r, bt_buf *out, const char *key, const char *const *vars)
 void Lplain(preq *r, bt_buf *out, const char *key, const char *const *vars)
 {
 	pdf_tmpl_expand(r->lang->tmpl, key, vars, out);
+}
+
+void Lspan(preq *r, bt_buf *out, const char *key, const char *name, const char *value, const char *cls)
+{
+	const char *vars[] = { name, "\x01", NULL };
+	bt_buf t = BT_BUF_INIT;
+	pdf_tmpl_expand(r->lang->tmpl, key, vars, &t);
+	const char *all = bt_buf_str(&t);
+	const char *mark = strchr(all, '\x01');
+	if (!mark) {
+		html_text(out, all);
+	} else {
+		bt_buf pre = BT_BUF_INIT;
+		bt_buf_add(&pre, all, (size_t)(mark - all));
+		html_text(out, bt_buf_str(&pre));
+		bt_buf_addf(out, "<span class=\"%s\">", cls);
+		html_text(out, value);
+		bt_buf_adds(out, "</span>");
+		html_text(out, mark + 1);
+		bt_buf_release(&pre);
+	}
+	bt_buf_release(&t);
 }
 
 void html_text(bt_buf *b, const char *s)
@@ -202,6 +226,6 @@ void page_end(preq *r)
 {
 	char t[BT_TIME_LEN];
 	bt_time_format(r->now, t);
-	bt_buf_addf(&r->out, "</main>\n<footer>ballot %s · <time datetime=\"%s\">%s</time> UTC</footer>\n"
+	bt_buf_addf(&r->out, "</main>\n<footer>ballot %s · <time dir=\"ltr\" datetime=\"%s\">%s</time> UTC</footer>\n"
 		    "</body>\n</html>\n", BALLOT_VERSION, t, t);
 }

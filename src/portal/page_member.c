@@ -94,7 +94,7 @@ static void reply_cell(preq *r, const bt_history_item *it)
 	char t[BT_TIME_LEN];
 	bt_time_format(it->received, t);
 	html_text(b, L(r, choice_key(it->what)));
-	bt_buf_addf(b, " <small>(<time datetime=\"%s\">%s</time>", t, t);
+	bt_buf_addf(b, " <small>(<time dir=\"ltr\" datetime=\"%s\">%s</time>", t, t);
 	if (it->status[0] && strcmp(it->status, "counted") && strcmp(it->status, "withdrawal")) {
 		bt_buf_adds(b, ", ");
 		html_text(b, status_text(r, it->status));
@@ -142,11 +142,11 @@ int page_member_home(preq *r)
 		bt_time_format(c.deadline, dt);
 		bt_buf_addf(b, "<section class=\"consultation\" id=\"c-");
 		html_text(b, c.circular);
-		bt_buf_adds(b, "\">\n<h2>TSB Circular ");
-		html_text(b, c.circular);
+		bt_buf_adds(b, "\">\n<h2>");
+		Lspan(r, b, "circular_name", "circular", c.circular, "circular");
 		bt_buf_addf(b, " — SG%d</h2>\n<p>", c.group);
 		html_text(b, L(r, "col_deadline"));
-		bt_buf_addf(b, ": <time datetime=\"%s\">%s</time> — <strong class=\"state\">", dt, dt);
+		bt_buf_addf(b, ": <time dir=\"ltr\" datetime=\"%s\">%s</time> — <strong class=\"state\">", dt, dt);
 		html_text(b, L(r, c.closed ? "state_closed" : is_open(r, &c) ? "state_open" : "state_past"));
 		bt_buf_adds(b, "</strong></p>\n<table>\n<tr><th>");
 		html_text(b, L(r, "col_draft"));
@@ -154,8 +154,8 @@ int page_member_home(preq *r)
 		html_text(b, L(r, "col_reply"));
 		bt_buf_adds(b, "</th></tr>\n");
 		for (size_t d = 0; d < dl.n; d++) {
-			bt_buf_adds(b, "<tr><td>ITU-T ");
-			html_text(b, dl.v[d].rec);
+			bt_buf_adds(b, "<tr><td>");
+			Lspan(r, b, "rec_name", "rec", dl.v[d].rec, "draft");
 			bt_buf_adds(b, " — ");
 			html_text(b, dl.v[d].title);
 			bt_buf_adds(b, "</td><td>");
@@ -187,8 +187,10 @@ static void radio(preq *r, size_t n, const char *value, int checked, int disable
 		  const char *const *vars, int annex)
 {
 	bt_buf *b = &r->out;
-	bt_buf_addf(b, "<label><input type=\"radio\" name=\"choice-%zu\" value=\"%s\"%s%s> ", n, value,
-		    checked ? " checked" : "", disabled ? " disabled" : "");
+	/* the two options of "authorizes" sit under it, as on the form */
+	int sub = !strncmp(value, "authorize", 9);
+	bt_buf_addf(b, "<label%s><input type=\"radio\" name=\"choice-%zu\" value=\"%s\"%s%s> ",
+		    sub ? " class=\"sub\"" : "", n, value, checked ? " checked" : "", disabled ? " disabled" : "");
 	if (annex)
 		A(r, b, key, vars);
 	else
@@ -288,21 +290,21 @@ void html_receipt(preq *r, const bt_reply_result *res, const char *circular, con
 	bt_time_format(r->now, rt);
 	bt_buf_addf(b, "<section class=\"receipt\" id=\"receipt-%lld\">\n<dl>\n<dt>", (long long)res->reply_id);
 	html_text(b, L(r, "receipt_reply"));
-	bt_buf_addf(b, "</dt><dd><span class=\"reply-id\">%lld</span> — TSB Circular ", (long long)res->reply_id);
-	html_text(b, circular);
+	bt_buf_addf(b, "</dt><dd><span class=\"reply-id\">%lld</span> — ", (long long)res->reply_id);
+	Lspan(r, b, "circular_name", "circular", circular, "circular");
 	bt_buf_adds(b, ", ");
 	html_text(b, res->member);
 	bt_buf_adds(b, "</dd>\n<dt>");
 	html_text(b, L(r, "receipt_draft"));
-	bt_buf_adds(b, "</dt><dd>ITU-T <span class=\"draft\">");
-	html_text(b, res->rec);
-	bt_buf_adds(b, "</span></dd>\n<dt>");
+	bt_buf_adds(b, "</dt><dd>");
+	Lspan(r, b, "rec_name", "rec", res->rec, "draft");
+	bt_buf_adds(b, "</dd>\n<dt>");
 	html_text(b, L(r, "receipt_choice"));
 	bt_buf_addf(b, "</dt><dd><span class=\"choice\">%s</span> — ", bt_choice_name(res->choice));
 	html_text(b, L(r, choice_key(bt_choice_name(res->choice))));
 	bt_buf_adds(b, "</dd>\n<dt>");
 	html_text(b, L(r, "receipt_time"));
-	bt_buf_addf(b, "</dt><dd><time class=\"received\" datetime=\"%s\">%s</time></dd>\n<dt>", t, t);
+	bt_buf_addf(b, "</dt><dd><time class=\"received\" datetime=\"%s\" dir=\"ltr\">%s</time></dd>\n<dt>", t, t);
 	html_text(b, L(r, "receipt_sha"));
 	bt_buf_addf(b, "</dt><dd><code class=\"sha256\">%s</code></dd>\n<dt>", res->sha256);
 	html_text(b, L(r, "receipt_event"));
@@ -535,7 +537,7 @@ static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, 
 		html_text(b, it->rec);
 		bt_buf_adds(b, "</td><td>");
 		html_text(b, L(r, choice_key(it->what)));
-		bt_buf_addf(b, "</td><td><time datetime=\"%s\">%s</time></td><td>", t, t);
+		bt_buf_addf(b, "</td><td><time dir=\"ltr\" datetime=\"%s\">%s</time></td><td>", t, t);
 		html_text(b, status_text(r, it->status));
 		bt_buf_adds(b, "</td><td>");
 		html_text(b, it->recorded_by ? it->recorded_by : "");

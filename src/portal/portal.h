@@ -117,6 +117,9 @@ const plang *portal_lang(struct portal *p, const char *code);
  * (escape it with html_text), Lf appends it escaped to out. */
 const char *L(preq *r, const char *key);
 void Lf(preq *r, bt_buf *out, const char *key, const char *const *vars);
+/* Appends key's text escaped, with placeholder name's value (escaped) in a
+ * <span class="cls"> so that pages and tests can find it. */
+void Lspan(preq *r, bt_buf *out, const char *key, const char *name, const char *value, const char *cls);
 /* The same, unescaped (for a message that html_text will escape). */
 void Lplain(preq *r, bt_buf *out, const char *key, const char *const *vars);
 

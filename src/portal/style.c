@@ -20,7 +20,7 @@ const char portal_css[] =
 	"text-align:start;vertical-align:top}th{background:#e8eef5}\n"
 	"fieldset{border:1px solid #ccc;margin:0 0 1em;background:#fff}legend{font-weight:bold}\n"
 	"label{display:block;margin:.3em 0}input[type=text],input[type=password]{width:100%;max-width:30em;padding:.3em}\n"
-	".choices label{display:block;margin:.25em 0}button{padding:.4em 1.2em;font-size:1em}\n"
+	".choices label{display:block;margin:.25em 0}.choices label.sub{margin-inline-start:2em}button{padding:.4em 1.2em;font-size:1em}\n"
 	".error{background:#fde8e8;border:1px solid #c00;padding:.6em}.note{background:#fff8e1;border:1px solid #e0b000;"
 	"padding:.6em}.ok{background:#e8f5e9;border:1px solid #2e7d32;padding:.6em}\n"
 	".receipt{background:#fff;border:2px solid #2e7d32;padding:.6em 1em;margin:1em 0}.receipt dt{font-weight:bold}"

@@ -282,7 +282,8 @@ int page_member_form(preq *r, const char *circular)
 	return 0;
 }
 
-void html_receipt(preq *r, const bt_reply_result *res, const char *circular, const bt_reply_spec *spec)
+void html_receipt(preq *r, const bt_reply_result *res, const char *circular, const bt_reply_spec *spec,
+		  const char *signatory, const char *title)
 {
 	bt_buf *b = &r->out;
 	char t[BT_TIME_LEN], rt[BT_TIME_LEN];
@@ -307,6 +308,18 @@ void html_receipt(preq *r, const bt_reply_result *res, const char *circular, con
 	bt_buf_addf(b, "</dt><dd><time class=\"received\" datetime=\"%s\" dir=\"ltr\">%s</time></dd>\n<dt>", t, t);
 	html_text(b, L(r, "receipt_sha"));
 	bt_buf_addf(b, "</dt><dd><code class=\"sha256\">%s</code></dd>\n<dt>", res->sha256);
+	if ((signatory && *signatory) || (title && *title)) {
+		html_text(b, L(r, "signatory_label"));
+		bt_buf_adds(b, "</dt><dd><span class=\"signatory\">");
+		html_text(b, signatory ? signatory : "");
+		bt_buf_adds(b, "</span>");
+		if (title && *title) {
+			bt_buf_adds(b, ", <span class=\"official-title\">");
+			html_text(b, title);
+			bt_buf_adds(b, "</span>");
+		}
+		bt_buf_adds(b, "</dd>\n<dt>");
+	}
 	html_text(b, L(r, "receipt_event"));
 	bt_buf_addf(b, "</dt><dd><span class=\"event\">%lld</span> <code class=\"chain\">%s</code></dd>\n",
 		    (long long)res->event_seq, res->event_hash);
@@ -419,7 +432,7 @@ int page_member_reply(preq *r, const char *circular)
 	html_text(&r->out, L(r, "receipt_intro"));
 	bt_buf_adds(&r->out, "</p>\n");
 	for (size_t i = 0; i < n; i++)
-		html_receipt(r, &res[i], c.circular, &specs[i]);
+		html_receipt(r, &res[i], c.circular, &specs[i], specs[i].signatory, specs[i].title);
 	bt_buf_adds(&r->out, "<p>");
 	html_text(&r->out, L(r, "receipt_keep"));
 	bt_buf_adds(&r->out, "</p>\n<p><a href=\"/member\">");
@@ -486,7 +499,7 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 		res.received = it->received;
 		res.late = !strcmp(it->status, "late");
 		page_begin(r, L(r, "receipt_title"));
-		html_receipt(r, &res, c->circular, NULL);
+		html_receipt(r, &res, c->circular, NULL, it->signatory, it->title);
 		if (it->n_attachments) {
 			bt_buf_adds(&r->out, "<h2>");
 			html_text(&r->out, L(r, "receipt_files"));

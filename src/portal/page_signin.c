@@ -133,7 +133,8 @@ int page_signin_post(preq *r)
 	if (rc) {
 		throttle_fail(r->p->sessions, kip);
 		throttle_fail(r->p->sessions, kwho);
-		return signin_page(r, 401, L(r, "err_signin"), member ? who : NULL);
+		/* the same page whatever was wrong (nothing echoed back) */
+		return signin_page(r, 401, L(r, "err_signin"), NULL);
 	}
 	throttle_ok(r->p->sessions, kwho);
 	if (session_create(r->p->sessions, &id, NULL, r->session_token, &r->s))

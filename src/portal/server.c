@@ -621,6 +621,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	}
 	for (size_t i = 0; i < r->form.n; i++) {
 		const pfield *f = &r->form.v[i];
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(r->form.v[j].name, f->name)) {
+				page_errorf(r, 400, "%s: given more than once (one value or file per field)", f->name);
+				return send_answer(x);
+			}
 		if (!f->filename && !bt_text_clean(bt_buf_str(&f->value), 1)) {
 			page_errorf(r, 400, "%s: not valid UTF-8 or has control characters", f->name);
 			return send_answer(x);

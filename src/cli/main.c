@@ -48,6 +48,7 @@ static const command commands[] = {
 	{ "certs revoke", "revoke a client certificate", NULL },
 	{ "certs list", "list the registered client certificates", NULL },
 	{ "tls dev-certs", "write a development CA, server and client certificates", cmd_tls },
+	{ "serve", "run the HTTPS reply portal", cmd_serve },
 	{ NULL, NULL, NULL }
 };
 

@@ -1,10 +1,788 @@
-/* page_staff.c - the pages of the secretariat and of study group chairs
- * (being written: every page answers 404 for now). */
+/* page_staff.c - the pages of the TSB secretariat and of study group chairs
+ * (portal.h).
+ *
+ * The secretariat sees every consultation's live tally, and per
+ * consultation who has not replied, the late replies, the entry form for a
+ * reply received by e-mail, fax or post, the close button and the downloads
+ * (the same bytes as the command line: the renderers are shared). It changes
+ * things only through the engine (bt_reply_record_many,
+ * bt_consultation_close) with the actor "portal:<user>". A chair reads where
+ * its study group's drafts stand and changes nothing.
+ *
+ * The figures are also in data- attributes of each tally block, so that
+ * tests and scripts need not read the words of a language.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <microhttpd.h>
+#include "ballot/export.h"
+#include "pdf/lang.h"
+#include "pdf/report.h"
+#include "pdf/tmpl.h"
 #include "portal/internal.h"
 
-int page_secretariat_home(preq *r) { return page_error(r, 404, L(r, "err_not_found")); }
-int page_secretariat_c(preq *r, const char *circular) { (void)circular; return page_error(r, 404, L(r, "err_not_found")); }
-int page_secretariat_reply(preq *r, const char *circular) { (void)circular; return page_error(r, 404, L(r, "err_not_found")); }
-int page_secretariat_close(preq *r, const char *circular) { (void)circular; return page_error(r, 404, L(r, "err_not_found")); }
-int page_secretariat_download(preq *r, const char *circular, const char *what) { (void)circular; (void)what; return page_error(r, 404, L(r, "err_not_found")); }
-int page_chair_home(preq *r) { return page_error(r, 404, L(r, "err_not_found")); }
+#define UPLOAD_ACCEPT ".pdf,.doc,.docx,.odt,.rtf,.txt,.png,.jpg,.jpeg,.tif,.tiff"
+
+/* Engine words and the keys of forms/portal/<lang>.txt that name them. */
+typedef struct word_key {
+	const char *word, *key;
+} word_key;
+
+static const word_key outcome_keys[] = {
+	{ "proceed", "outcome_proceed" },
+	{ "not-proceed", "outcome_not_proceed" },
+	{ "pending", "outcome_pending" },
+	{ NULL, NULL },
+};
+
+static const word_key state_keys[] = {
+	{ BT_STATE_IN_CONSULTATION, "state_in_consultation" },
+	{ BT_STATE_READY, "state_ready_for_approval" },
+	{ BT_STATE_NOT_READY, "state_not_ready" },
+	{ BT_STATE_MORE_TIME, "state_more_time" },
+	{ BT_STATE_APPROVED, "state_approved" },
+	{ BT_STATE_NOT_APPROVED, "state_not_approved" },
+	{ NULL, NULL },
+};
+
+static const word_key choice_keys[] = {
+	{ "authorize", "choice_authorize" },
+	{ "authorize-with-comments", "choice_authorize_with_comments" },
+	{ "not-authorize", "choice_not_authorize" },
+	{ "withdraw", "choice_withdrawal" },
+	{ NULL, NULL },
+};
+
+/* The channels the entry form offers ("portal" is the administrations'). */
+static const word_key channel_keys[] = {
+	{ "email", "channel_email" },
+	{ "fax", "channel_fax" },
+	{ "post", "channel_post" },
+	{ "other", "channel_other" },
+	{ NULL, NULL },
+};
+
+/* Appends the words for word (escaped), or word itself when no key names
+ * it. */
+static void word_text(preq *r, const word_key *t, const char *word)
+{
+	for (; t->word; t++)
+		if (!strcmp(t->word, word)) {
+			html_text(&r->out, L(r, t->key));
+			return;
+		}
+	html_text(&r->out, word);
+}
+
+/* Looks up circular: 404 when unknown. 0 when found. */
+static int load(preq *r, const char *circular, bt_consultation *c)
+{
+	bt_err e;
+	int rc = bt_consultation_get(r->db, circular, c, &e);
+	if (rc == BT_EINPUT)
+		return page_error(r, 404, L(r, "err_not_found")), -1;
+	if (rc)
+		return page_error(r, 500, e.msg), -1;
+	return 0;
+}
+
+/* "Deadline (UTC): <time> — <state>" of a consultation. */
+static void consultation_line(preq *r, const bt_consultation *c)
+{
+	bt_buf *b = &r->out;
+	char dt[BT_TIME_LEN];
+	bt_time_format(c->deadline, dt);
+	bt_buf_adds(b, "<p>");
+	html_text(b, L(r, "col_deadline"));
+	bt_buf_addf(b, ": <time dir=\"ltr\" datetime=\"%s\">%s</time> — <strong class=\"state\">", dt, dt);
+	html_text(b, L(r, c->closed ? "state_closed" : r->now <= c->deadline ? "state_open" : "state_past"));
+	if (c->closed) {
+		char ct[BT_TIME_LEN];
+		bt_time_format(c->closed_at, ct);
+		bt_buf_addf(b, " (<time dir=\"ltr\" datetime=\"%s\">%s</time>)", ct, ct);
+	}
+	bt_buf_adds(b, "</strong></p>\n");
+}
+
+/* The support share as text: "83.3", or "" with no counted reply. */
+static void pct_text(const bt_draft_tally *d, char out[16])
+{
+	if (d->support_pct10 < 0)
+		out[0] = '\0';
+	else
+		snprintf(out, 16, "%d.%d", d->support_pct10 / 10, d->support_pct10 % 10);
+}
+
+/* The bar: filled to the support share, a line at the threshold, red
+ * (.low) under it. Classes only: the Content-Security-Policy allows no
+ * inline style. Left to right in every language: the threshold classes
+ * (.tNN) place the line from the left, the fill of a right-to-left page
+ * would start on the right. */
+static void tally_bar(preq *r, const bt_tally *t, const bt_draft_tally *d, const char *label)
+{
+	bt_buf *b = &r->out;
+	const bt_rule *rule = bt_rule_find(t->rule);
+	int thr = d->threshold_pct < 0 ? 0 : d->threshold_pct > 100 ? 100 : d->threshold_pct;
+	int w = d->support_pct10 < 0 ? 0 : (d->support_pct10 + 5) / 10;
+	if (w > 100)
+		w = 100;
+	int low = d->support_pct10 >= 0 && (d->support_pct10 < thr * 10 ||
+					     (rule && rule->strict && d->support_pct10 == thr * 10));
+	bt_buf_adds(b, "<div class=\"bar\" dir=\"ltr\" role=\"img\" aria-label=\"");
+	html_text(b, label);
+	bt_buf_addf(b, "\"><div class=\"fill w%d%s\"></div><div class=\"line t%d\"></div></div>\n", w,
+		    low ? " low" : "", thr);
+}
+
+/* One draft's live figures: support, counted replies of the electorate,
+ * the bar against the threshold, the outcome (and, before the deadline,
+ * what it would be if closed now), the late replies. heading: the level of
+ * the draft's heading (0: none). */
+static void tally_block(preq *r, const bt_tally *t, const bt_draft_tally *d, int heading)
+{
+	bt_buf *b = &r->out;
+	char pct[16], n[16], el[16], thr[16], late[16];
+	pct_text(d, pct);
+	snprintf(n, sizeof n, "%d", d->support);
+	snprintf(el, sizeof el, "%d", t->electorate);
+	snprintf(thr, sizeof thr, "%d", d->threshold_pct);
+	snprintf(late, sizeof late, "%d", d->late);
+	bt_buf_adds(b, "<div class=\"tally\" data-rec=\"");
+	html_text(b, d->rec);
+	bt_buf_addf(b, "\" data-replies=\"%d\" data-support=\"%d\" data-pct=\"%s\" data-electorate=\"%d\" "
+		    "data-threshold=\"%d\" data-late=\"%d\" data-outcome=\"%s\" data-if-closed-now=\"%s\">\n",
+		    d->replies, d->support, pct, t->electorate, d->threshold_pct,
+		    d->late, d->outcome, d->if_closed_now);
+	if (heading) {
+		bt_buf_addf(b, "<h%d>", heading);
+		Lspan(r, b, "rec_name", "rec", d->rec, "draft");
+		bt_buf_adds(b, " — ");
+		html_text(b, d->title ? d->title : "");
+		bt_buf_addf(b, "</h%d>\n", heading);
+	}
+	const char *sv[] = { "n", n, "pct", pct, NULL };
+	const char *tv[] = { "pct", thr, NULL };
+	char rn[16];
+	snprintf(rn, sizeof rn, "%d", d->replies);
+	const char *rv[] = { "n", rn, "electorate", el, NULL };
+	bt_buf label = BT_BUF_INIT;
+	Lplain(r, &label, d->support_pct10 >= 0 ? "tally_support" : "tally_replies",
+	       d->support_pct10 >= 0 ? sv : rv);
+	bt_buf_adds(&label, "; ");
+	Lplain(r, &label, "tally_threshold", tv);
+	bt_buf_adds(b, "<p class=\"figures\">");
+	if (d->support_pct10 >= 0) { /* no share of no replies */
+		bt_buf_adds(b, "<span class=\"support\">");
+		Lf(r, b, "tally_support", sv);
+		bt_buf_adds(b, "</span> · ");
+	}
+	bt_buf_adds(b, "<span class=\"replies\">");
+	Lf(r, b, "tally_replies", rv);
+	bt_buf_adds(b, "</span> · <span class=\"threshold\">");
+	Lf(r, b, "tally_threshold", tv);
+	bt_buf_adds(b, "</span></p>\n");
+	tally_bar(r, t, d, bt_buf_str(&label));
+	bt_buf_release(&label);
+	bt_buf_adds(b, "<p class=\"outcome\"><strong>");
+	word_text(r, outcome_keys, d->outcome);
+	bt_buf_adds(b, "</strong>");
+	if (!t->final) {
+		bt_buf tmp = BT_BUF_INIT;
+		for (const word_key *k = outcome_keys; k->word; k++)
+			if (!strcmp(k->word, d->if_closed_now))
+				bt_buf_adds(&tmp, L(r, k->key));
+		const char *ov[] = { "outcome", bt_buf_str(&tmp), NULL };
+		bt_buf_adds(b, " — ");
+		Lf(r, b, "if_closed_now", ov);
+		bt_buf_release(&tmp);
+	}
+	bt_buf_adds(b, "</p>\n<p class=\"late\">");
+	html_text(b, L(r, "late_title"));
+	bt_buf_addf(b, ": %s</p>\n</div>\n", late);
+}
+
+static void none_para(preq *r)
+{
+	bt_buf_adds(&r->out, "<p>");
+	html_text(&r->out, L(r, "none"));
+	bt_buf_adds(&r->out, "</p>\n");
+}
+
+int page_secretariat_home(preq *r)
+{
+	bt_err e;
+	bt_consultation_list cl = { 0 };
+	if (bt_consultations_list(r->db, 0, &cl, &e))
+		return page_error(r, 500, e.msg);
+	page_begin(r, L(r, "secretariat_home"));
+	bt_buf *b = &r->out;
+	for (size_t i = 0; i < cl.n; i++) {
+		const bt_consultation *c = &cl.v[i];
+		bt_tally t;
+		memset(&t, 0, sizeof t);
+		if (bt_tally_compute(r->db, c->circular, r->now, &t, &e)) {
+			bt_tally_free(&t);
+			bt_consultation_list_free(&cl);
+			return page_error(r, 500, e.msg);
+		}
+		bt_buf_adds(b, "<section class=\"consultation\" id=\"c-");
+		html_text(b, c->circular);
+		bt_buf_adds(b, "\">\n<h2><a href=\"/secretariat/c/");
+		html_text(b, c->circular);
+		bt_buf_adds(b, "\">");
+		Lspan(r, b, "circular_name", "circular", c->circular, "circular");
+		bt_buf_addf(b, "</a> — SG%d</h2>\n", c->group);
+		consultation_line(r, c);
+		for (size_t d = 0; d < t.n; d++)
+			tally_block(r, &t, &t.drafts[d], 3);
+		if (!t.n)
+			none_para(r);
+		bt_buf_adds(b, "</section>\n");
+		bt_tally_free(&t);
+	}
+	if (!cl.n)
+		none_para(r);
+	bt_consultation_list_free(&cl);
+	page_end(r);
+	return 0;
+}
+
+/* The name of member code in the list (by code), or "". */
+static const char *name_in(const bt_member_list *l, const char *code)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].code, code))
+			return l->v[i].name ? l->v[i].name : "";
+	return "";
+}
+
+static void th_row(preq *r, const char *const *keys, size_t n)
+{
+	bt_buf_adds(&r->out, "<tr>");
+	for (size_t i = 0; i < n; i++) {
+		bt_buf_adds(&r->out, "<th>");
+		html_text(&r->out, L(r, keys[i]));
+		bt_buf_adds(&r->out, "</th>");
+	}
+	bt_buf_adds(&r->out, "</tr>\n");
+}
+
+/* Who has not replied: member, name, the drafts it has no counted reply
+ * on. */
+static void pending_section(preq *r, const bt_pending_list *pl)
+{
+	bt_buf *b = &r->out;
+	bt_buf_addf(b, "<section id=\"pending\">\n<h2>");
+	html_text(b, L(r, "pending_title"));
+	bt_buf_addf(b, " (<span class=\"count\">%zu</span>)</h2>\n", pl->n);
+	if (!pl->n) {
+		none_para(r);
+		bt_buf_adds(b, "</section>\n");
+		return;
+	}
+	static const char *const cols[] = { "col_member", "col_draft" };
+	bt_buf_adds(b, "<details><summary>");
+	html_text(b, L(r, "pending_title"));
+	bt_buf_adds(b, "</summary>\n<table class=\"pending\">\n");
+	th_row(r, cols, 2);
+	for (size_t i = 0; i < pl->n; i++) {
+		const bt_pending_item *it = &pl->v[i];
+		bt_buf_adds(b, "<tr><td><span class=\"member\">");
+		html_text(b, it->code);
+		bt_buf_adds(b, "</span> ");
+		html_text(b, it->name ? it->name : "");
+		bt_buf_adds(b, "</td><td>");
+		for (size_t k = 0; k < it->n_recs; k++) {
+			if (k)
+				bt_buf_adds(b, ", ");
+			html_text(b, it->recs[k]);
+		}
+		bt_buf_adds(b, "</td></tr>\n");
+	}
+	bt_buf_adds(b, "</table>\n</details>\n</section>\n");
+}
+
+/* The late replies: recorded after the deadline, never counted. */
+static void late_section(preq *r, const bt_history *h, const bt_member_list *el)
+{
+	bt_buf *b = &r->out;
+	size_t n = 0;
+	bt_buf_adds(b, "<section id=\"late\">\n<h2>");
+	html_text(b, L(r, "late_title"));
+	bt_buf_adds(b, "</h2>\n");
+	for (size_t i = 0; i < h->n; i++) {
+		const bt_history_item *it = &h->v[i];
+		if (strcmp(it->status, "late"))
+			continue;
+		if (!n++) {
+			static const char *const cols[] = { "col_member", "col_draft", "receipt_choice",
+							    "col_received", "channel_label", "col_by" };
+			bt_buf_adds(b, "<table class=\"late\">\n");
+			th_row(r, cols, sizeof cols / sizeof cols[0]);
+		}
+		char t[BT_TIME_LEN];
+		bt_time_format(it->received, t);
+		bt_buf_adds(b, "<tr><td><span class=\"member\">");
+		html_text(b, it->member);
+		bt_buf_adds(b, "</span> ");
+		html_text(b, name_in(el, it->member));
+		bt_buf_adds(b, "</td><td class=\"draft\">");
+		html_text(b, it->rec);
+		bt_buf_adds(b, "</td><td>");
+		word_text(r, choice_keys, it->what);
+		bt_buf_addf(b, "</td><td><time dir=\"ltr\" datetime=\"%s\">%s</time></td><td>", t, t);
+		word_text(r, channel_keys, it->channel);
+		bt_buf_adds(b, "</td><td>");
+		html_text(b, it->recorded_by ? it->recorded_by : "");
+		bt_buf_adds(b, "</td></tr>\n");
+	}
+	if (n)
+		bt_buf_adds(b, "</table>\n");
+	else
+		none_para(r);
+	bt_buf_adds(b, "</section>\n");
+}
+
+static void label_for(preq *r, const char *id, const char *key)
+{
+	bt_buf_addf(&r->out, "<label for=\"%s\">", id);
+	html_text(&r->out, L(r, key));
+	bt_buf_adds(&r->out, "</label>\n");
+}
+
+/* <option value="VALUE">NAME — TEXT</option> */
+static void option(preq *r, const char *value, const char *name, const char *text)
+{
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<option value=\"");
+	html_text(b, value);
+	bt_buf_adds(b, "\">");
+	html_text(b, name);
+	bt_buf_adds(b, " — ");
+	html_text(b, text ? text : "");
+	bt_buf_adds(b, "</option>\n");
+}
+
+/* One option per word of t, labelled in r's language. */
+static void word_options(preq *r, const word_key *t)
+{
+	for (; t->word; t++) {
+		bt_buf_addf(&r->out, "<option value=\"%s\">", t->word);
+		html_text(&r->out, L(r, t->key));
+		bt_buf_adds(&r->out, "</option>\n");
+	}
+}
+
+/* The entry form for a reply received by e-mail, fax or post. */
+static void entry_form(preq *r, const bt_consultation *c, const bt_draft_list *dl, const bt_member_list *el)
+{
+	bt_buf *b = &r->out;
+	char now[BT_TIME_LEN], max[32];
+	bt_time_format(r->now, now);
+	snprintf(max, sizeof max, "%lld", (long long)r->p->attachment_max);
+	bt_buf_adds(b, "<section id=\"enter\">\n<h2>");
+	html_text(b, L(r, "enter_title"));
+	bt_buf_adds(b, "</h2>\n<form method=\"post\" enctype=\"multipart/form-data\" action=\"/secretariat/c/");
+	html_text(b, c->circular);
+	bt_buf_adds(b, "/reply\">\n");
+	html_csrf(r, r->s.csrf);
+	bt_buf_adds(b, "<fieldset>\n");
+	label_for(r, "member", "col_member");
+	bt_buf_adds(b, "<select id=\"member\" name=\"member\" required>\n<option value=\"\"></option>\n");
+	for (size_t i = 0; i < el->n; i++)
+		option(r, el->v[i].code, el->v[i].code, el->v[i].name);
+	bt_buf_adds(b, "</select>\n");
+	label_for(r, "draft", "col_draft");
+	bt_buf_adds(b, "<select id=\"draft\" name=\"draft\">\n");
+	for (size_t i = 0; i < dl->n; i++) {
+		const char *rv[] = { "rec", dl->v[i].rec, NULL };
+		bt_buf name = BT_BUF_INIT;
+		Lplain(r, &name, "rec_name", rv);
+		option(r, dl->v[i].rec, bt_buf_str(&name), dl->v[i].title);
+		bt_buf_release(&name);
+	}
+	bt_buf_adds(b, "</select>\n");
+	label_for(r, "choice", "receipt_choice");
+	bt_buf_adds(b, "<select id=\"choice\" name=\"choice\" required>\n");
+	word_options(r, choice_keys);
+	bt_buf_adds(b, "</select>\n");
+	label_for(r, "received", "received_label");
+	bt_buf_addf(b, "<input type=\"text\" id=\"received\" name=\"received\" placeholder=\"%s\" "
+		    "maxlength=\"40\">\n", now);
+	label_for(r, "channel", "channel_label");
+	bt_buf_adds(b, "<select id=\"channel\" name=\"channel\">\n");
+	word_options(r, channel_keys);
+	bt_buf_adds(b, "</select>\n");
+	label_for(r, "signatory", "signatory_label");
+	bt_buf_adds(b, "<input type=\"text\" id=\"signatory\" name=\"signatory\" maxlength=\"200\">\n");
+	label_for(r, "title", "official_title_label");
+	bt_buf_adds(b, "<input type=\"text\" id=\"title\" name=\"title\" maxlength=\"200\">\n");
+	label_for(r, "attachment", "file_label");
+	bt_buf_adds(b, "<input type=\"file\" id=\"attachment\" name=\"attachment\" accept=\"" UPLOAD_ACCEPT "\">\n");
+	label_for(r, "scan", "scan_label");
+	bt_buf_adds(b, "<input type=\"file\" id=\"scan\" name=\"scan\" accept=\"" UPLOAD_ACCEPT "\">\n"
+		       "</fieldset>\n<p><small>");
+	const char *mv[] = { "max", max, NULL };
+	Lf(r, b, "upload_help", mv);
+	bt_buf_adds(b, "</small></p>\n<button type=\"submit\">");
+	html_text(b, L(r, "submit"));
+	bt_buf_adds(b, "</button>\n</form>\n</section>\n");
+}
+
+static void downloads(preq *r, const bt_consultation *c)
+{
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<section id=\"downloads\">\n<h2>");
+	html_text(b, L(r, "downloads"));
+	bt_buf_adds(b, "</h2>\n<ul class=\"downloads\">\n<li>");
+	for (size_t i = 0; i < PDF_NLANGS; i++) {
+		if (i)
+			bt_buf_adds(b, " · ");
+		bt_buf_adds(b, "<a href=\"/secretariat/c/");
+		html_text(b, c->circular);
+		bt_buf_addf(b, "/report.pdf?lang=%s\" hreflang=\"%s\" type=\"application/pdf\">", pdf_langs[i],
+			    pdf_langs[i]);
+		html_text(b, c->circular);
+		bt_buf_addf(b, "-%s.pdf</a>", pdf_langs[i]);
+	}
+	bt_buf_adds(b, "</li>\n");
+	static const char *const files[] = { "replies.csv", "replies.json", "tally.json" };
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		bt_buf_adds(b, "<li><a href=\"/secretariat/c/");
+		html_text(b, c->circular);
+		bt_buf_addf(b, "/%s\">", files[i]);
+		html_text(b, c->circular);
+		bt_buf_addf(b, "-%s</a></li>\n", files[i]);
+	}
+	bt_buf_adds(b, "</ul>\n</section>\n");
+}
+
+int page_secretariat_c(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (load(r, circular, &c))
+		return 0;
+	bt_err e;
+	bt_tally t;
+	bt_pending_list pl = { 0 };
+	bt_history h = { 0 };
+	bt_draft_list dl = { 0 };
+	bt_member_list el = { 0 };
+	memset(&t, 0, sizeof t);
+	if (bt_tally_compute(r->db, c.circular, r->now, &t, &e) ||
+	    bt_pending_get(r->db, c.circular, NULL, r->now, &pl, &e) ||
+	    bt_history_get(r->db, c.circular, NULL, &h, &e) || bt_drafts_list(r->db, c.circular, &dl, &e) ||
+	    bt_electorate_list(r->db, c.circular, &el, &e)) {
+		page_error(r, 500, e.msg);
+		goto out;
+	}
+	const char *cv[] = { "circular", c.circular, NULL };
+	bt_buf title = BT_BUF_INIT;
+	Lplain(r, &title, "circular_name", cv);
+	bt_buf_addf(&title, " — SG%d", c.group);
+	page_begin(r, bt_buf_str(&title));
+	bt_buf_release(&title);
+	bt_buf *b = &r->out;
+	consultation_line(r, &c);
+	for (size_t d = 0; d < t.n; d++)
+		tally_block(r, &t, &t.drafts[d], 2);
+	if (!t.n)
+		none_para(r);
+	pending_section(r, &pl);
+	late_section(r, &h, &el);
+	if (dl.n)
+		entry_form(r, &c, &dl, &el);
+	if (!c.closed && r->now > c.deadline) {
+		bt_buf_adds(b, "<section id=\"close\">\n<h2>");
+		html_text(b, L(r, "close_title"));
+		bt_buf_adds(b, "</h2>\n<form method=\"post\" action=\"/secretariat/c/");
+		html_text(b, c.circular);
+		bt_buf_adds(b, "/close\">\n");
+		html_csrf(r, r->s.csrf);
+		bt_buf_adds(b, "<button type=\"submit\">");
+		html_text(b, L(r, "close_button"));
+		bt_buf_adds(b, "</button>\n</form>\n</section>\n");
+	}
+	downloads(r, &c);
+	bt_buf_adds(b, "<p><a href=\"/secretariat\">");
+	html_text(b, L(r, "consultations"));
+	bt_buf_adds(b, "</a></p>\n");
+	page_end(r);
+out:
+	bt_tally_free(&t);
+	bt_pending_list_free(&pl);
+	bt_history_free(&h);
+	bt_draft_list_free(&dl);
+	bt_member_list_free(&el);
+	return 0;
+}
+
+/* Reads the entry form into spec: 400 on a field the engine would not
+ * name as well (choice, received, channel). */
+static int entry_spec(preq *r, const bt_consultation *c, bt_reply_spec *s, bt_attachment_in *att,
+		      bt_attachment_in *scan)
+{
+	const pform *f = &r->form;
+	const char *member = pform_get(f, "member"), *rec = pform_get(f, "draft");
+	const char *choice = pform_get(f, "choice"), *received = pform_get(f, "received");
+	const char *channel = pform_get(f, "channel");
+	const char *signatory = pform_get(f, "signatory"), *title = pform_get(f, "title");
+	memset(s, 0, sizeof *s);
+	s->circular = c->circular;
+	if (!*member)
+		return page_error(r, 400, "member: no Member State chosen"), -1;
+	s->member = member;
+	s->rec = *rec ? rec : NULL;
+	s->choice = bt_choice_parse(choice);
+	if (s->choice == BT_CHOICE_NONE)
+		return page_errorf(r, 400, "choice: '%.40s' is not authorize, authorize-with-comments, "
+				   "not-authorize or withdraw", choice), -1;
+	if (*received) {
+		bt_err e;
+		if (bt_time_parse(received, "received", &s->received, &e))
+			return page_error(r, 400, e.msg), -1;
+		s->has_received = 1;
+	}
+	int known = 0;
+	for (const word_key *k = channel_keys; k->word; k++)
+		known |= !strcmp(k->word, channel);
+	if (!known)
+		return page_errorf(r, 400, "channel: '%.40s' is not email, fax, post or other", channel), -1;
+	s->channel = channel;
+	s->signatory = *signatory ? signatory : NULL;
+	s->title = *title ? title : NULL;
+	const pfield *a = pform_file(f, "attachment"), *sc = pform_file(f, "scan");
+	if (a) {
+		*att = (bt_attachment_in){ a->filename, a->value.data, a->value.len };
+		s->attachments = att;
+		s->n_attachments = 1;
+	}
+	if (sc) {
+		*scan = (bt_attachment_in){ sc->filename, sc->value.data, sc->value.len };
+		s->scan = scan;
+	}
+	return 0;
+}
+
+int page_secretariat_reply(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (load(r, circular, &c))
+		return 0;
+	bt_reply_spec spec;
+	bt_attachment_in att, scan;
+	if (entry_spec(r, &c, &spec, &att, &scan))
+		return 0;
+	char actor[96];
+	portal_actor(r, actor, sizeof actor);
+	bt_reply_result res;
+	bt_err e;
+	int rc = bt_reply_record_many(r->db, &spec, 1, actor, r->now, &res, &e);
+	if (rc)
+		return page_error(r, rc == BT_EINPUT ? 400 : 500, e.msg);
+	bt_buf *b = &r->out;
+	page_begin(r, L(r, "receipt_title"));
+	html_receipt(r, &res, c.circular, &spec, spec.signatory, spec.title);
+	bt_buf_adds(b, "<p><a href=\"/secretariat/c/");
+	html_text(b, c.circular);
+	bt_buf_adds(b, "\">");
+	Lspan(r, b, "circular_name", "circular", c.circular, "circular");
+	bt_buf_adds(b, "</a> · <a href=\"/secretariat\">");
+	html_text(b, L(r, "consultations"));
+	bt_buf_adds(b, "</a></p>\n");
+	page_end(r);
+	return 0;
+}
+
+int page_secretariat_close(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (load(r, circular, &c))
+		return 0;
+	char actor[96], path[128];
+	portal_actor(r, actor, sizeof actor);
+	bt_err e;
+	int rc = bt_consultation_close(r->db, c.circular, actor, r->now, NULL, &e);
+	if (rc)
+		return page_error(r, rc == BT_EINPUT ? 400 : 500, e.msg);
+	snprintf(path, sizeof path, "/secretariat/c/%s", c.circular);
+	return page_redirect(r, path);
+}
+
+/* A download does not change the language of the pages: drops the "lang"
+ * cookie that ?lang= (here the report's language) set. */
+static void keep_page_lang(preq *r)
+{
+	int k = 0;
+	for (int i = 0; i < r->ncookies; i++)
+		if (strncmp(r->cookies[i], "lang=", 5))
+			memmove(r->cookies[k++], r->cookies[i], sizeof r->cookies[0]);
+	r->ncookies = k;
+}
+
+/* The report's language: ?lang= (any of the six), else the page's. */
+static int report_lang_of(preq *r, const char **out)
+{
+	const char *q = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "lang");
+	if (!q || !*q) {
+		*out = r->lang->code;
+		return 0;
+	}
+	for (size_t i = 0; i < PDF_NLANGS; i++)
+		if (!strcmp(q, pdf_langs[i])) {
+			*out = pdf_langs[i];
+			return 0;
+		}
+	page_errorf(r, 400, "lang: '%.20s' is not en, fr, es, ru, zh or ar", q);
+	return -1;
+}
+
+/* The PDF renderer keeps one paragraph buffer for the whole process
+ * (src/pdf/doc.c, made for the single-threaded command line): the request
+ * threads render one report at a time. */
+static pthread_mutex_t pdf_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int page_secretariat_download(preq *r, const char *circular, const char *what)
+{
+	bt_consultation c;
+	if (load(r, circular, &c))
+		return 0;
+	keep_page_lang(r);
+	/* the file name: the circular with anything unusual replaced */
+	char base[BT_ID_MAX + 1];
+	snprintf(base, sizeof base, "%s", c.circular);
+	for (char *p = base; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_", *p))
+			*p = '_';
+	bt_err e;
+	int rc;
+	bt_buf_reset(&r->out);
+	if (!strcmp(what, "report.pdf")) {
+		const char *lang;
+		pdf_paper paper = PDF_A4;
+		const char *pq = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "paper");
+		if (report_lang_of(r, &lang))
+			return 0;
+		if (pq && pdf_paper_parse(pq, &paper, &e))
+			return page_error(r, 400, e.msg);
+		if (!c.drafts)
+			return page_errorf(r, 400, "circular: %s has no drafts yet", c.circular);
+		pthread_mutex_lock(&pdf_lock);
+		rc = report_build(r->db, c.circular, r->now, lang, paper, &r->out, &e);
+		pthread_mutex_unlock(&pdf_lock);
+		r->ctype = "application/pdf";
+		snprintf(r->filename, sizeof r->filename, "%s-%s.pdf", base, lang);
+	} else if (!strcmp(what, "tally.json")) {
+		bt_tally t;
+		memset(&t, 0, sizeof t);
+		rc = bt_tally_compute(r->db, c.circular, r->now, &t, &e);
+		if (rc == BT_OK)
+			rc = bt_tally_json(&t, &r->out, &e);
+		bt_tally_free(&t);
+		r->ctype = "application/json";
+		snprintf(r->filename, sizeof r->filename, "%s-tally.json", base);
+	} else if (!strcmp(what, "replies.json")) {
+		rc = bt_export_json(r->db, c.circular, &r->out, &e);
+		r->ctype = "application/json";
+		snprintf(r->filename, sizeof r->filename, "%s-replies.json", base);
+	} else if (!strcmp(what, "replies.csv")) {
+		rc = bt_export_csv(r->db, c.circular, &r->out, &e);
+		r->ctype = "text/csv; charset=utf-8";
+		snprintf(r->filename, sizeof r->filename, "%s-replies.csv", base);
+	} else {
+		return page_error(r, 404, L(r, "err_not_found"));
+	}
+	if (rc) {
+		r->filename[0] = '\0';
+		return page_error(r, rc == BT_EINPUT ? 400 : 500, e.msg);
+	}
+	return 0;
+}
+
+/* The live figures of a draft in consultation, in t (by rec), or NULL. */
+static const bt_draft_tally *draft_in(const bt_tally *t, const char *rec)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->drafts[i].rec, rec))
+			return &t->drafts[i];
+	return NULL;
+}
+
+int page_chair_home(preq *r)
+{
+	int g = r->s.id.group;
+	bt_err e;
+	bt_status_list sl = { 0 };
+	/* group 0 would list every group's drafts: a chair without a group
+	 * sees none */
+	if (g > 0 && bt_status_list_get(r->db, g, &sl, &e))
+		return page_error(r, 500, e.msg);
+	char gs[16];
+	snprintf(gs, sizeof gs, "%d", g);
+	const char *gv[] = { "group", gs, NULL };
+	bt_buf title = BT_BUF_INIT;
+	Lplain(r, &title, "chair_home", gv);
+	page_begin(r, bt_buf_str(&title));
+	bt_buf_release(&title);
+	bt_buf *b = &r->out;
+	if (!sl.n) {
+		none_para(r);
+		page_end(r);
+		return 0;
+	}
+	static const char *const cols[] = { "col_circular", "col_draft", "col_state", "col_deadline",
+					    "col_outcome" };
+	bt_buf_adds(b, "<table class=\"status\">\n");
+	th_row(r, cols, sizeof cols / sizeof cols[0]);
+	bt_tally t;
+	memset(&t, 0, sizeof t);
+	for (size_t i = 0; i < sl.n; i++) {
+		const bt_status_row *s = &sl.v[i];
+		const bt_draft_tally *d = NULL;
+		if (!strcmp(s->state, BT_STATE_IN_CONSULTATION)) {
+			/* one tally per circular (the rows come by circular) */
+			if (strcmp(t.circular, s->circular)) {
+				bt_tally_free(&t);
+				memset(&t, 0, sizeof t);
+				if (bt_tally_compute(r->db, s->circular, r->now, &t, &e)) {
+					bt_tally_free(&t);
+					bt_status_list_free(&sl);
+					return page_error(r, 500, e.msg);
+				}
+			}
+			d = draft_in(&t, s->rec);
+		}
+		char dt[BT_TIME_LEN];
+		bt_time_format(s->deadline, dt);
+		bt_buf_adds(b, "<tr class=\"draft\" data-rec=\"");
+		html_text(b, s->rec);
+		bt_buf_adds(b, "\" data-state=\"");
+		html_text(b, s->state);
+		bt_buf_adds(b, "\"><td>");
+		html_text(b, s->circular);
+		bt_buf_adds(b, "</td><td>");
+		Lspan(r, b, "rec_name", "rec", s->rec, "draft");
+		bt_buf_adds(b, " — ");
+		html_text(b, s->title ? s->title : "");
+		bt_buf_adds(b, "</td><td class=\"state\">");
+		word_text(r, state_keys, s->state);
+		if (s->more_time_until != BT_DATE_NONE) {
+			char mt[BT_DATE_LEN];
+			bt_date_format(s->more_time_until, mt);
+			bt_buf_addf(b, " (<time dir=\"ltr\" datetime=\"%s\">%s</time>)", mt, mt);
+		}
+		bt_buf_addf(b, "</td><td><time dir=\"ltr\" datetime=\"%s\">%s</time></td><td>", dt, dt);
+		if (d)
+			tally_block(r, &t, d, 0);
+		else if (s->outcome[0])
+			word_text(r, outcome_keys, s->outcome);
+		bt_buf_adds(b, "</td></tr>\n");
+	}
+	bt_tally_free(&t);
+	bt_buf_adds(b, "</table>\n");
+	bt_status_list_free(&sl);
+	page_end(r);
+	return 0;
+}

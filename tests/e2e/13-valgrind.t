@@ -74,6 +74,52 @@ vg 0 users add --name alice --role secretariat --cert tls/client-alice.pem
 vg 0 certs list
 vg 0 certs revoke --fingerprint "$(sqlite3 "$BALLOT_DB" "SELECT fingerprint FROM client_certs WHERE member = 'CHE'")"
 vg 2 certs revoke --fingerprint 00
+# The portal: a sign-in with a reply code, a reply with a file, refusals (CSRF,
+# 413, a rogue client certificate), a registered client certificate, then
+# SIGTERM: the server must stop cleanly with no valgrind error.
+CODE=$("$BALLOT_BIN" codes issue --circular 205 --member ESP 2>/dev/null | awk -F'\t' '$1 == "ESP" { print $2 }')
+"$BALLOT_BIN" certs issue --member NLD --ca tls --out certs >/dev/null
+"$BALLOT_BIN" tls dev-certs --out rogue --client NLD >/dev/null
+"$BALLOT_BIN" config set attachment_max 100000 >/dev/null
+PORT=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1",
+	LocalPort => 0, Proto => "tcp", ReuseAddr => 1)->sockport')
+"${VG[@]}" "$BALLOT_BIN" serve --listen "127.0.0.1:$PORT" --cert tls/server.pem --key tls/server-key.pem \
+	--client-ca tls/ca.pem --threads 2 2>serve.err &
+SRV=$!
+for i in $(seq 1 600); do grep -q "serving https" serve.err && break; sleep 0.1; done
+U="https://localhost:$PORT"
+C=(curl -s --max-time 60 --cacert tls/ca.pem -b jar -c jar -o page.html -w '%{http_code}')
+"${C[@]}" "$U/signin" >/dev/null
+CS=$(perl -ne 'if (/name="csrf" value="([0-9a-f]{64})"/) { print $1; exit }' page.html)
+st=$("${C[@]}" --data-urlencode kind=member --data-urlencode member=ES --data-urlencode "code=$CODE" \
+	--data-urlencode "csrf=$CS" "$U/signin")
+is "$st" 303 "portal under valgrind: sign-in with a reply code"
+"${C[@]}" "$U/member/c/205" >/dev/null
+CS=$(perl -ne 'if (/name="csrf" value="([0-9a-f]{64})"/) { print $1; exit }' page.html)
+printf '%%PDF-1.4 comments\n' >c.pdf
+st=$("${C[@]}" -F "csrf=$CS" -F choice-1=authorize-with-comments -F file-1=@c.pdf -F signatory=E.S. "$U/member/c/205/reply")
+is "$st" 200 "  ... a reply with a file: receipt"
+st=$("${C[@]}" -F choice-1=authorize "$U/member/c/205/reply")
+is "$st" 403 "  ... no CSRF token: 403"
+{ printf '%%PDF-1.4\n'; head -c 300000 /dev/zero; } >big.pdf
+st=$("${C[@]}" -F "csrf=$CS" -F choice-1=not-authorize -F file-1=@big.pdf "$U/member/c/205/reply")
+is "$st" 413 "  ... an oversized upload: 413"
+st=$("${C[@]}" "$U/member/history")
+is "$st" 200 "  ... history"
+st=$(curl -s --max-time 60 --cacert tls/ca.pem --cert certs/client-NLD.pem --key certs/client-NLD-key.pem \
+	-o /dev/null -w '%{http_code}' "$U/member")
+is "$st" 200 "  ... a registered client certificate"
+st=$(curl -s --max-time 60 --cacert tls/ca.pem --cert rogue/client-NLD.pem --key rogue/client-NLD-key.pem \
+	-o /dev/null -w '%{http_code}' "$U/member")
+is "$st" 403 "  ... a rogue client certificate: 403"
+kill -TERM "$SRV"
+wait "$SRV"
+rc=$?
+is "$rc" 0 "  ... stops on SIGTERM, valgrind-clean"
+[[ $rc == 0 ]] || diag "$(head -c 3000 serve.err)"
+vg 2 serve --cert tls/server.pem --key tls/nosuchkey.pem
+vg 2 serve --cert tls/server.pem --key tls/server-key.pem --listen nowhere
+"$BALLOT_BIN" config set attachment_max 20971520 >/dev/null
 vg 0 report --circular 205 --lang all --dir reports
 vg 2 report --circular 205 --lang en,fr --out one.pdf
 at 2020-02-25T00:00:00Z

@@ -1,0 +1,148 @@
+# shellcheck shell=bash
+# portal-lib.sh - helpers of the portal's end-to-end scripts (sourced after
+# lib.sh): a `ballot serve` on a free loopback port, HTTPS requests with curl
+# keeping the __Host-pre and __Host-session cookies, sign-in, CSRF fields.
+#
+#   need_tools TOOL...          a missing tool is a failure (Bail out), never a skip
+#   free_port                   prints a TCP port free on 127.0.0.1
+#   serve_start LOG ARGS...     starts `ballot serve --listen 127.0.0.1:$PORT
+#                               --cert ... --key ... ARGS` (stderr to LOG), waits
+#                               until it listens; sets SRV_PID, PORT, URL
+#   serve_stop                  SIGTERM, waits; sets SRV_RC (the exit status)
+#   get JAR PATH [CURL-ARGS]    a GET; JAR "-": no cookies. Sets ST (HTTP status,
+#   post JAR PATH [CURL-ARGS]   000 when none), BODY, HDRS; files $T/.body $T/.hdrs
+#   hdr NAME                    the value of response header NAME (first one)
+#   cookies_set NAME            every Set-Cookie line for cookie NAME
+#   csrf_of [FILE]              the first csrf field of a page ($T/.body)
+#   jar_value JAR NAME          a cookie's value in JAR
+#   signin JAR MEMBER CODE      GET /signin then POST kind=member; ST is the POST's
+#   signin_user JAR USER PASSWORD
+#   norm_page [FILE]            a page without its clock (footer time), csrf
+#                               tokens and the member field's echoed value
+# Certificates: $SRV_CERT, $SRV_KEY and $CA_PEM (trusted by curl) must be set.
+
+need_tools() {
+	local t miss=""
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 || miss="$miss $t"
+	done
+	if [ -n "$miss" ]; then
+		echo "Bail out! missing:$miss (tests/deps.sh installs them as root)"
+		exit 1
+	fi
+}
+
+free_port() {
+	perl -MIO::Socket::INET -e '
+		my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0,
+					      Proto => "tcp", ReuseAddr => 1) or die "no port: $!\n";
+		print $s->sockport, "\n";'
+}
+
+SRV_PID=""
+serve_start() { # serve_start LOG ARGS...
+	local log=$1 try i
+	shift
+	for try in 1 2 3; do
+		PORT=$(free_port) || return 1
+		"$BALLOT_BIN" serve --listen "127.0.0.1:$PORT" --cert "$SRV_CERT" --key "$SRV_KEY" "$@" \
+			2>"$log" &
+		SRV_PID=$!
+		for i in $(seq 1 300); do # up to 30 s (ASan starts slower)
+			if grep -q "serving https://127.0.0.1:$PORT/" "$log" 2>/dev/null; then
+				URL="https://localhost:$PORT"
+				return 0
+			fi
+			kill -0 "$SRV_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$SRV_PID" 2>/dev/null
+		wait "$SRV_PID" 2>/dev/null
+		SRV_PID=""
+		grep -q "cannot listen" "$log" || break # only a lost port race is retried
+	done
+	diag "the server did not start:" "$(cat "$log")"
+	return 1
+}
+
+serve_stop() {
+	SRV_RC=none
+	[ -n "$SRV_PID" ] || return 1
+	kill -TERM "$SRV_PID" 2>/dev/null
+	local i
+	for i in $(seq 1 100); do
+		kill -0 "$SRV_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$SRV_PID" 2>/dev/null && kill -9 "$SRV_PID" 2>/dev/null
+	wait "$SRV_PID" 2>/dev/null
+	SRV_RC=$?
+	SRV_PID=""
+}
+
+_req() { # _req JAR CURL-ARGS... (the URL among them)
+	local jar=$1
+	shift
+	local jargs=()
+	[ "$jar" != - ] && jargs=(-c "$T/$jar.jar" -b "$T/$jar.jar")
+	rm -f "$T/.body" "$T/.hdrs"
+	ST=$(curl -sS --max-time 30 --cacert "$CA_PEM" --resolve "localhost:$PORT:127.0.0.1" \
+		"${jargs[@]}" -o "$T/.body" -D "$T/.hdrs" -w '%{http_code}' "$@" 2>"$T/.curl-err")
+	[ -n "$ST" ] || ST=000
+	touch "$T/.body" "$T/.hdrs"
+	BODY=$(cat "$T/.body")
+	HDRS=$(tr -d '\r' <"$T/.hdrs")
+}
+
+get() { # get JAR PATH [CURL-ARGS...]
+	local jar=$1 path=$2
+	shift 2
+	_req "$jar" "$@" "$URL$path"
+}
+
+post() { # post JAR PATH CURL-ARGS... (-F or --data ...)
+	local jar=$1 path=$2
+	shift 2
+	_req "$jar" "$@" "$URL$path"
+}
+
+hdr() { printf '%s\n' "$HDRS" | grep -i "^$1:" | head -n 1 | sed 's/^[^:]*: *//'; }
+
+cookies_set() { printf '%s\n' "$HDRS" | grep -i "^set-cookie: *$1=" | sed 's/^[^:]*: *//'; }
+
+csrf_of() {
+	sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "${1:-$T/.body}" | head -n 1
+}
+
+jar_value() { # jar_value JAR NAME
+	[ -f "$T/$1.jar" ] || return 0
+	awk -F'\t' -v n="$2" '$6 == n { v = $7 } END { print v }' "$T/$1.jar"
+}
+
+signin() { # signin JAR MEMBER CODE
+	local jar=$1 member=$2 code=$3 tok
+	get "$jar" /signin
+	tok=$(csrf_of)
+	post "$jar" /signin --data-urlencode kind=member --data-urlencode "csrf=$tok" \
+		--data-urlencode "member=$member" --data-urlencode "code=$code"
+}
+
+signin_user() { # signin_user JAR USER PASSWORD
+	local jar=$1 user=$2 pw=$3 tok
+	get "$jar" /signin
+	tok=$(csrf_of)
+	post "$jar" /signin --data-urlencode kind=user --data-urlencode "csrf=$tok" \
+		--data-urlencode "user=$user" --data-urlencode "password=$pw"
+}
+
+norm_page() {
+	sed -e 's/<time [^>]*>[^<]*<\/time> UTC<\/footer>/<time>TIME<\/time> UTC<\/footer>/' \
+		-e 's/\(<input id="member"[^>]*\) value="[^"]*"/\1/' \
+		-e 's/name="csrf" value="[^"]*"/name="csrf" value="TOKEN"/' "${1:-$T/.body}"
+}
+
+# The text of every element of class CLASS in the page (one a line).
+classes() { # classes CLASS [FILE]
+	CLS=$1 perl -0777 -ne 'my $c = $ENV{CLS};
+		while (/<(\w+)[^>]*\bclass="\Q$c\E"[^>]*>(.*?)<\/\1>/gs) { print "$2\n" }' "${2:-$T/.body}"
+}

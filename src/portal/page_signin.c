@@ -106,6 +106,11 @@ int page_signin_post(preq *r)
 		return page_error(r, 400, member ? "member: longer than 64 bytes" : "user: longer than 64 bytes");
 	char kip[96], kwho[96];
 	snprintf(kip, sizeof kip, "ip:%s", r->ip);
+	/* one key per member however it is spelt (CN, chn, CHN) */
+	char canon[4];
+	bt_err ce;
+	if (member && bt_member_resolve(r->db, "member", who, canon, &ce) == BT_OK)
+		who = canon;
 	snprintf(kwho, sizeof kwho, "%s:%s", member ? "member" : "user", who);
 	for (char *c = kwho; *c; c++)
 		if (*c >= 'a' && *c <= 'z' && member)

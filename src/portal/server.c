@@ -508,8 +508,10 @@ static int start_request(preqx *x, bt_err *e)
 	/* the session: the cookie, or a registered client certificate */
 	const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PORTAL_COOKIE);
 	if (tok && strlen(tok) == 64 && !session_find(x->p->sessions, tok, &r->s)) {
-		/* a session made for a certificate stays with that certificate */
-		if (!r->s.cert_fp[0] || (r->cert_ok && !strcmp(r->s.cert_fp, r->cert_fp))) {
+		/* a session made for a certificate stays with that certificate,
+		 * and a registered certificate speaks for itself: a cookie made
+		 * for someone else (or by a reply code) does not override it */
+		if (r->cert_ok ? !strcmp(r->s.cert_fp, r->cert_fp) : !r->s.cert_fp[0]) {
 			r->signed_in = 1;
 			snprintf(r->session_token, sizeof r->session_token, "%s", tok);
 		}

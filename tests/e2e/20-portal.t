@@ -385,6 +385,14 @@ is "$ST" 303 "the secretariat signs in with its password: 303"
 get - "/signin?code=$C205&password=$(printf '%s' "$PW" | sed 's/ /+/g')"
 is "$ST" 200 "GET /signin with secrets in the query string: 200"
 
+# --- a registered certificate speaks for itself, whatever the cookie -------------
+signin chnx CHN "$C205"
+get chnx /member
+like "$(cat "$T/.body")" "Consultations — CHN" "CHN's session cookie alone: CHN's page"
+get chnx /member "${FRA[@]}"
+is "$ST" 200 "CHN's session cookie with FRA's certificate: 200"
+like "$(cat "$T/.body")" "Consultations — FRA" "  ... the certificate decides: FRA's page, not CHN's"
+
 # --- throttling: 429 with Retry-After --------------------------------------------
 n401=0 ra=""
 for i in $(seq 1 12); do

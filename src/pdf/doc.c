@@ -428,7 +428,9 @@ typedef struct para {
 	FriBidiParType base;
 } para;
 
-static para scratch; /* single-threaded front end: one paragraph at a time */
+/* One paragraph at a time per thread (the portal renders reports on several
+ * request threads at once). */
+static _Thread_local para scratch;
 
 /* Shapes paragraph s (len bytes, no \n) into p, with fonts and widths. */
 static int para_shape(pdf_doc *d, const char *s, size_t len,

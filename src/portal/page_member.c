@@ -283,12 +283,12 @@ int page_member_form(preq *r, const char *circular)
 }
 
 void html_receipt(preq *r, const bt_reply_result *res, const char *circular, const bt_reply_spec *spec,
-		  const char *signatory, const char *title)
+		  const char *signatory, const char *title, bt_time recorded_at)
 {
 	bt_buf *b = &r->out;
 	char t[BT_TIME_LEN], rt[BT_TIME_LEN];
 	bt_time_format(res->received, t);
-	bt_time_format(r->now, rt);
+	bt_time_format(recorded_at, rt);
 	bt_buf_addf(b, "<section class=\"receipt\" id=\"receipt-%lld\">\n<dl>\n<dt>", (long long)res->reply_id);
 	html_text(b, L(r, "receipt_reply"));
 	bt_buf_addf(b, "</dt><dd><span class=\"reply-id\">%lld</span> — ", (long long)res->reply_id);
@@ -304,8 +304,12 @@ void html_receipt(preq *r, const bt_reply_result *res, const char *circular, con
 	bt_buf_addf(b, "</dt><dd><span class=\"choice\">%s</span> — ", bt_choice_name(res->choice));
 	html_text(b, L(r, choice_key(bt_choice_name(res->choice))));
 	bt_buf_adds(b, "</dd>\n<dt>");
-	html_text(b, L(r, "receipt_time"));
+	/* when it was received (for a fax, the time on it) and when the
+	 * server recorded it; the same for a reply through the portal */
+	html_text(b, L(r, "col_received"));
 	bt_buf_addf(b, "</dt><dd><time class=\"received\" datetime=\"%s\" dir=\"ltr\">%s</time></dd>\n<dt>", t, t);
+	html_text(b, L(r, "receipt_time"));
+	bt_buf_addf(b, "</dt><dd><time class=\"recorded\" datetime=\"%s\" dir=\"ltr\">%s</time></dd>\n<dt>", rt, rt);
 	html_text(b, L(r, "receipt_sha"));
 	bt_buf_addf(b, "</dt><dd><code class=\"sha256\">%s</code></dd>\n<dt>", res->sha256);
 	if ((signatory && *signatory) || (title && *title)) {
@@ -432,7 +436,7 @@ int page_member_reply(preq *r, const char *circular)
 	html_text(&r->out, L(r, "receipt_intro"));
 	bt_buf_adds(&r->out, "</p>\n");
 	for (size_t i = 0; i < n; i++)
-		html_receipt(r, &res[i], c.circular, &specs[i], specs[i].signatory, specs[i].title);
+		html_receipt(r, &res[i], c.circular, &specs[i], specs[i].signatory, specs[i].title, r->now);
 	bt_buf_adds(&r->out, "<p>");
 	html_text(&r->out, L(r, "receipt_keep"));
 	bt_buf_adds(&r->out, "</p>\n<p><a href=\"/member\">");
@@ -499,7 +503,7 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 		res.received = it->received;
 		res.late = !strcmp(it->status, "late");
 		page_begin(r, L(r, "receipt_title"));
-		html_receipt(r, &res, c->circular, NULL, it->signatory, it->title);
+		html_receipt(r, &res, c->circular, NULL, it->signatory, it->title, it->recorded_at);
 		if (it->n_attachments) {
 			bt_buf_adds(&r->out, "<h2>");
 			html_text(&r->out, L(r, "receipt_files"));

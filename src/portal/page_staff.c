@@ -12,7 +12,6 @@
  * The figures are also in data- attributes of each tally block, so that
  * tests and scripts need not read the words of a language.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +129,7 @@ static void tally_bar(preq *r, const bt_tally *t, const bt_draft_tally *d, const
 		w = 100;
 	int low = d->support_pct10 >= 0 && (d->support_pct10 < thr * 10 ||
 					     (rule && rule->strict && d->support_pct10 == thr * 10));
-	bt_buf_adds(b, "<div class=\"bar\" dir=\"ltr\" role=\"img\" aria-label=\"");
+	bt_buf_adds(b, "<div class=\"bar\" role=\"img\" aria-label=\"");
 	html_text(b, label);
 	bt_buf_addf(b, "\"><div class=\"fill w%d%s\"></div><div class=\"line t%d\"></div></div>\n", w,
 		    low ? " low" : "", thr);
@@ -584,7 +583,7 @@ int page_secretariat_reply(preq *r, const char *circular)
 		return page_error(r, rc == BT_EINPUT ? 400 : 500, e.msg);
 	bt_buf *b = &r->out;
 	page_begin(r, L(r, "receipt_title"));
-	html_receipt(r, &res, c.circular, &spec, spec.signatory, spec.title);
+	html_receipt(r, &res, c.circular, &spec, spec.signatory, spec.title, r->now);
 	bt_buf_adds(b, "<p><a href=\"/secretariat/c/");
 	html_text(b, c.circular);
 	bt_buf_adds(b, "\">");
@@ -639,11 +638,6 @@ static int report_lang_of(preq *r, const char **out)
 	return -1;
 }
 
-/* The PDF renderer keeps one paragraph buffer for the whole process
- * (src/pdf/doc.c, made for the single-threaded command line): the request
- * threads render one report at a time. */
-static pthread_mutex_t pdf_lock = PTHREAD_MUTEX_INITIALIZER;
-
 int page_secretariat_download(preq *r, const char *circular, const char *what)
 {
 	bt_consultation c;
@@ -669,9 +663,7 @@ int page_secretariat_download(preq *r, const char *circular, const char *what)
 			return page_error(r, 400, e.msg);
 		if (!c.drafts)
 			return page_errorf(r, 400, "circular: %s has no drafts yet", c.circular);
-		pthread_mutex_lock(&pdf_lock);
 		rc = report_build(r->db, c.circular, r->now, lang, paper, &r->out, &e);
-		pthread_mutex_unlock(&pdf_lock);
 		r->ctype = "application/pdf";
 		snprintf(r->filename, sizeof r->filename, "%s-%s.pdf", base, lang);
 	} else if (!strcmp(what, "tally.json")) {

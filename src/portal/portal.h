@@ -182,7 +182,8 @@ int page_chair_home(preq *r);
 
 /* Receipt section of one recorded reply (shared by both reply pages). */
 void html_receipt(preq *r, const bt_reply_result *res, const char *circular,
-		  const bt_reply_spec *spec, const char *signatory, const char *title);
+		  const bt_reply_spec *spec, const char *signatory, const char *title,
+		  bt_time recorded_at);
 
 /* Actor for the engine: "portal:CHN" or "portal:<user>". */
 void portal_actor(const preq *r, char *out, size_t n);

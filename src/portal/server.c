@@ -258,7 +258,8 @@ int page_error(preq *r, int status, const char *msg)
 	r->ctype = "text/html; charset=utf-8";
 	page_begin(r, status_text(status));
 	bt_buf_adds(&r->out, "<p class=\"error\">");
-	html_text(&r->out, msg);
+	/* the engine names fields as the command line spells them (--member) */
+	html_text(&r->out, !strncmp(msg, "--", 2) ? msg + 2 : msg);
 	bt_buf_adds(&r->out, "</p>\n");
 	if (status == 401 || status == 403)
 		bt_buf_adds(&r->out, "<p><a href=\"/\">Home</a></p>\n");
@@ -334,19 +335,21 @@ static int check_client_cert(preqx *x, char *why, size_t whylen)
 
 /* ---- routing ---- */
 
-/* Splits "/member/c/ID/reply" style paths: 1 when url is prefix + one path
- * segment (copied to seg) + rest exactly. */
+/* Matches paths like "/member/c/ID/reply": 1 when url is prefix, then a
+ * non-empty segment (copied to seg), then exactly rest. The segment may hold
+ * '/' (circular IDs such as "A/1" do), so routes with a longer rest must be
+ * tried before the one with rest "". */
 static int match(const char *url, const char *prefix, char *seg, size_t seglen, const char *rest)
 {
-	size_t pl = strlen(prefix);
+	size_t pl = strlen(prefix), rl = strlen(rest);
 	if (strncmp(url, prefix, pl))
 		return 0;
 	const char *s = url + pl;
-	const char *end = strchr(s, '/');
-	size_t n = end ? (size_t)(end - s) : strlen(s);
-	if (n == 0 || n >= seglen)
+	size_t n = strlen(s);
+	if (n <= rl || strcmp(s + n - rl, rest))
 		return 0;
-	if (strcmp(end ? end : "", rest))
+	n -= rl;
+	if (n >= seglen)
 		return 0;
 	memcpy(seg, s, n);
 	seg[n] = '\0';
@@ -415,10 +418,10 @@ static int route(preqx *x)
 			return get ? page_member_home(r) : page_error(r, 405, "method: GET only");
 		if (!strcmp(u, "/member/history"))
 			return get ? page_member_history(r) : page_error(r, 405, "method: GET only");
-		if (match(u, "/member/c/", seg, sizeof seg, ""))
-			return get ? page_member_form(r, seg) : page_error(r, 405, "method: GET only");
 		if (match(u, "/member/c/", seg, sizeof seg, "/reply"))
 			return post ? page_member_reply(r, seg) : page_error(r, 405, "method: POST only");
+		if (match(u, "/member/c/", seg, sizeof seg, ""))
+			return get ? page_member_form(r, seg) : page_error(r, 405, "method: GET only");
 		if (match(u, "/member/receipt/", seg, sizeof seg, ""))
 			return get ? page_member_receipt(r, seg) : page_error(r, 405, "method: GET only");
 	} else if (!strncmp(u, "/secretariat", 12)) {
@@ -426,8 +429,6 @@ static int route(preqx *x)
 			return 0;
 		if (!strcmp(u, "/secretariat"))
 			return get ? page_secretariat_home(r) : page_error(r, 405, "method: GET only");
-		if (match(u, "/secretariat/c/", seg, sizeof seg, ""))
-			return get ? page_secretariat_c(r, seg) : page_error(r, 405, "method: GET only");
 		if (match(u, "/secretariat/c/", seg, sizeof seg, "/reply"))
 			return post ? page_secretariat_reply(r, seg) : page_error(r, 405, "method: POST only");
 		if (match(u, "/secretariat/c/", seg, sizeof seg, "/close"))
@@ -437,6 +438,8 @@ static int route(preqx *x)
 			if (match(u, "/secretariat/c/", seg, sizeof seg, dl[i]))
 				return get ? page_secretariat_download(r, seg, dl[i] + 1)
 					   : page_error(r, 405, "method: GET only");
+		if (match(u, "/secretariat/c/", seg, sizeof seg, ""))
+			return get ? page_secretariat_c(r, seg) : page_error(r, 405, "method: GET only");
 	} else if (!strcmp(u, "/chair")) {
 		if (need_role(r, BT_ROLE_CHAIR))
 			return 0;
@@ -770,31 +773,23 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 		flags |= MHD_USE_IPv6;
 	/* TLS 1.2 and 1.3 only; no plaintext port. */
 	const char *prio = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE";
-	if (cfg->client_ca)
-		d = MHD_start_daemon(flags, 0, NULL, NULL, handler, p,
-				     MHD_OPTION_EXTERNAL_LOGGER, log_mhd, p,
-				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				     MHD_OPTION_HTTPS_MEM_CERT, cert.data, MHD_OPTION_HTTPS_MEM_KEY, key.data,
-				     MHD_OPTION_HTTPS_MEM_TRUST, ca.data,
-				     MHD_OPTION_HTTPS_PRIORITIES, prio,
-				     MHD_OPTION_THREAD_POOL_SIZE, threads,
-				     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
-				     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256,
-				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-				     MHD_OPTION_NOTIFY_COMPLETED, finish, p, MHD_OPTION_END);
-	else
-		d = MHD_start_daemon(flags, 0, NULL, NULL, handler, p,
-				     MHD_OPTION_EXTERNAL_LOGGER, log_mhd, p,
-				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-				     MHD_OPTION_HTTPS_MEM_CERT, cert.data, MHD_OPTION_HTTPS_MEM_KEY, key.data,
-				     MHD_OPTION_HTTPS_PRIORITIES, prio,
-				     MHD_OPTION_THREAD_POOL_SIZE, threads,
-				     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
-				     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256,
-				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-				     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-				     MHD_OPTION_NOTIFY_COMPLETED, finish, p, MHD_OPTION_END);
+	/* a client CA only when client certificates are taken */
+	struct MHD_OptionItem trust[] = { { MHD_OPTION_HTTPS_MEM_TRUST, 0, ca.data },
+					  { MHD_OPTION_END, 0, NULL } };
+	if (!cfg->client_ca)
+		trust[0].option = MHD_OPTION_END;
+	d = MHD_start_daemon(flags, 0, NULL, NULL, handler, p,
+			     MHD_OPTION_EXTERNAL_LOGGER, log_mhd, p,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			     MHD_OPTION_HTTPS_MEM_CERT, cert.data, MHD_OPTION_HTTPS_MEM_KEY, key.data,
+			     MHD_OPTION_HTTPS_PRIORITIES, prio,
+			     MHD_OPTION_THREAD_POOL_SIZE, threads,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+			     MHD_OPTION_NOTIFY_COMPLETED, finish, p,
+			     MHD_OPTION_ARRAY, trust, MHD_OPTION_END);
 	if (!d) {
 		rc = bt_fail(e, BT_EFAIL, "--listen: cannot listen on %s (in use, or not an address of this machine)",
 			     listen);

@@ -6,9 +6,9 @@
 #define W10(d) ".w" #d "0{width:" #d "0%}.w" #d "1{width:" #d "1%}.w" #d "2{width:" #d "2%}" \
 	".w" #d "3{width:" #d "3%}.w" #d "4{width:" #d "4%}.w" #d "5{width:" #d "5%}" \
 	".w" #d "6{width:" #d "6%}.w" #d "7{width:" #d "7%}.w" #d "8{width:" #d "8%}.w" #d "9{width:" #d "9%}\n"
-#define T10(d) ".t" #d "0{left:" #d "0%}.t" #d "1{left:" #d "1%}.t" #d "2{left:" #d "2%}" \
-	".t" #d "3{left:" #d "3%}.t" #d "4{left:" #d "4%}.t" #d "5{left:" #d "5%}" \
-	".t" #d "6{left:" #d "6%}.t" #d "7{left:" #d "7%}.t" #d "8{left:" #d "8%}.t" #d "9{left:" #d "9%}\n"
+#define T1(n) ".t" n "{inset-inline-start:" n "%}"
+#define T10(d) T1(#d "0") T1(#d "1") T1(#d "2") T1(#d "3") T1(#d "4") T1(#d "5") T1(#d "6") T1(#d "7") \
+	T1(#d "8") T1(#d "9") "\n"
 
 const char portal_css[] =
 	"body{font-family:'Liberation Sans',Arial,'Noto Sans',sans-serif;margin:0;color:#1a1a1a;background:#fafafa}\n"
@@ -28,6 +28,5 @@ const char portal_css[] =
 	".bar{position:relative;height:1.2em;background:#eee;border:1px solid #999;max-width:30em}"
 	".fill{height:100%;background:#2e7d32}.fill.low{background:#c62828}"
 	".line{position:absolute;top:-.2em;bottom:-.2em;border-inline-start:2px solid #000}\n"
-	"[dir=rtl] .line{right:auto}\n"
 	W10() W10(1) W10(2) W10(3) W10(4) W10(5) W10(6) W10(7) W10(8) W10(9) ".w100{width:100%}\n"
-	T10() T10(1) T10(2) T10(3) T10(4) T10(5) T10(6) T10(7) T10(8) T10(9) ".t100{left:100%}\n";
+	T10() T10(1) T10(2) T10(3) T10(4) T10(5) T10(6) T10(7) T10(8) T10(9) ".t100{inset-inline-start:100%}\n";

@@ -132,6 +132,7 @@ is "$ST" 200 "a faxed reply is entered with its scan"
 rid=$(classes reply-id)
 like "$rid" '^[0-9]+$' "  ... the receipt gives its number ($rid)"
 like "$BODY" '<time class="received" datetime="2020-02-05T09:00:00Z"' "  ... received as stated, in UTC"
+like "$BODY" '<time class="recorded" datetime="2020-02-10T12:00:00Z"' "  ... and recorded at the server's time"
 like "$BODY" "scan\\.pdf \\([0-9]+ bytes\\) <code class=\"file-sha256\">$(sha256_of "$T/scan.pdf")" \
 	"  ... with the scan's SHA-256"
 run ballot history --circular 205 --member FRA --json
@@ -140,6 +141,19 @@ is "$(jget '[0].recorded_by')" portal:tsb "history: recorded by portal:tsb"
 is "$(jget '[0].signatory')" "J. Dupont" "history: the signatory"
 is "$(jcol '[0].attachments' role | tr '\n' ' ')" "reasons form " "history: the reasons and the scanned form (role form)"
 expect_exit 0 ballot audit verify
+
+# a circular ID with a slash is a page of its own
+at 2019-12-02T12:00:00Z
+expect_exit 0 ballot consultation create --circular A/1 --group 11 --date 2019-12-02 \
+	--meeting-start 2020-03-04 --meeting-end 2020-03-13
+expect_exit 0 ballot draft add --circular A/1 --rec Q.7000 --title "Slash test"
+at 2020-02-10T12:00:00Z
+get tsb /secretariat/c/A/1
+is "$ST" 200 "GET /secretariat/c/A/1 (a circular ID with a slash)"
+like "$BODY" 'Q\.7000' "  ... shows its draft"
+get tsb /secretariat/c/A/1/tally.json
+is "$ST" 200 "  ... and its downloads"
+like "$BODY" '"circular":"A/1"' "  ... of that consultation"
 
 # refused input changes nothing
 before=$(db_sum)

@@ -147,7 +147,7 @@ int page_signin_post(preq *r)
 	r->signed_in = 1;
 	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
 		 PORTAL_COOKIE "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%d", r->session_token,
-		 PORTAL_SESSION_IDLE);
+		 PORTAL_SESSION_LIFE);
 	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
 		 PORTAL_PRE_COOKIE "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
 	return page_redirect(r, home_of(&id));

@@ -525,7 +525,7 @@ static int start_request(preqx *x, bt_err *e)
 		r->signed_in = 1;
 		snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
 			 PORTAL_COOKIE "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%d",
-			 r->session_token, PORTAL_SESSION_IDLE);
+			 r->session_token, PORTAL_SESSION_LIFE);
 	}
 	return BT_OK;
 }

@@ -1,0 +1,144 @@
+#!/bin/sh
+# portal.sh - `make bench`: a bounded load test of the HTTPS portal on
+# loopback (about a minute), figures printed by build/portal_load:
+#   1. 64 administrations load their status page (/member) over keep-alive
+#      connections, in a consultation where all 194 members have replied;
+#   2. the same 64 submit replies, a new TLS connection (full handshake)
+#      per submission.
+# Each phase runs as fast as it goes, then paced at the goal's rate.
+# Goals: 2 000 status pages/s, 300 submissions/s, p99 < 100 ms at those
+# rates. A missed goal prints "goal missed"; the exit status is non-zero only
+# when the test cannot run or when a reply the portal acknowledged (a 200
+# receipt) is not in the database afterwards.
+# Usage: portal.sh [BALLOT_BINARY [LOAD_BINARY]]
+# Environment: PORTAL_BENCH_THREADS (the server's --threads; default its
+# own), PORTAL_BENCH_CLIENTS (64), PORTAL_BENCH_ARGS (more portal_load
+# options, e.g. "--submit-seconds 30 --status-seconds 0"), PORTAL_BENCH_PIDFILE
+# (where to write the server's process id, for perf record -p and the like).
+set -eu
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=${1:-$REPO/build/ballot}
+LOAD=${2:-$REPO/build/portal_load}
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+case $LOAD in /*) ;; *) LOAD=$(pwd)/$LOAD ;; esac
+THREADS=${PORTAL_BENCH_THREADS:-}
+CLIENTS=${PORTAL_BENCH_CLIENTS:-64}
+CIRC=990
+
+# On the disk (output/ is kept out of git), not a tmpfs: every reply is a
+# durable commit and its fsync is part of the figure.
+mkdir -p "$REPO/output/bench"
+TMP=$(mktemp -d "$REPO/output/bench/portal.XXXXXX")
+PID=
+cleanup() {
+	if [ -n "$PID" ]; then
+		kill -TERM "$PID" 2>/dev/null || true
+		wait "$PID" 2>/dev/null || true
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+fail() {
+	echo "portal bench: $*" >&2
+	exit 1
+}
+
+export BALLOT_DB="$TMP/portal.db"
+export BALLOT_ACTOR=bench:secretariat
+unset BALLOT_NOW
+b() { "$BIN" "$@"; }
+
+# A consultation open now: dated today, its meeting in three months.
+b init >/dev/null
+b consultation create --circular "$CIRC" --group 11 --date "$(date -u +%F)" \
+	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)" \
+	>/dev/null
+b draft add --circular "$CIRC" --rec Q.9901 --title "Load test draft" >/dev/null
+b codes issue --circular "$CIRC" >"$TMP/codes.tsv" 2>/dev/null
+# Every member of the electorate has replied once (by e-mail, entered by the
+# secretariat).
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+awk -F'\t' -v now="$now" '
+	NR == 1 { print "member\tdraft\tchoice\treceived\tchannel\tattachment"; next }
+	{ print $1 "\tQ.9901\t" (NR % 2 ? "authorize" : "not-authorize") "\t" now "\temail\t" }
+	' "$TMP/codes.tsv" >"$TMP/seed.tsv"
+b reply import --circular "$CIRC" "$TMP/seed.tsv" >"$TMP/import.out" 2>&1 ||
+	fail "reply import: $(tail -n 3 "$TMP/import.out")"
+b tls dev-certs --out "$TMP/tls" >/dev/null
+
+# The server on a free port (another one may be taken by anyone).
+port=$((20000 + $$ % 20000))
+tries=0
+while :; do
+	: >"$TMP/serve.err" # before the server opens it, for the grep below
+	"$BIN" serve --listen "127.0.0.1:$port" --cert "$TMP/tls/server.pem" --key "$TMP/tls/server-key.pem" \
+		--quiet ${THREADS:+--threads "$THREADS"} 2>"$TMP/serve.err" &
+	PID=$!
+	i=0
+	while [ $i -lt 100 ] && kill -0 "$PID" 2>/dev/null && ! grep -q 'serving' "$TMP/serve.err"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q 'serving' "$TMP/serve.err" && break
+	kill -TERM "$PID" 2>/dev/null || true
+	wait "$PID" 2>/dev/null || true
+	PID=
+	tries=$((tries + 1))
+	grep -q 'cannot listen' "$TMP/serve.err" && [ $tries -lt 20 ] ||
+		fail "ballot serve did not start: $(cat "$TMP/serve.err")"
+	port=$((port + 1 + $$ % 97))
+	[ $port -lt 65000 ] || port=20000
+done
+
+[ -z "${PORTAL_BENCH_PIDFILE:-}" ] || echo "$PID" >"$PORTAL_BENCH_PIDFILE"
+echo "portal: ballot serve on 127.0.0.1:$port, --threads ${THREADS:-default (2 per CPU)}," \
+	"$(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg) before; one draft, $(wc -l <"$TMP/seed.tsv" |
+	awk '{ print $1 - 1 }') replies before; database on $(df -T "$TMP" | awk 'NR == 2 { print $2 }')"
+# shellcheck disable=SC2086 # PORTAL_BENCH_ARGS: several words
+{
+	rc=0
+	"$LOAD" --port "$port" --ca "$TMP/tls/ca.pem" --codes "$TMP/codes.tsv" --circular "$CIRC" \
+		--clients "$CLIENTS" --ids "$TMP/acked" --server-pid "$PID" ${PORTAL_BENCH_ARGS:-} || rc=$?
+	echo $rc >"$TMP/load.rc"
+} | tee "$TMP/load.out"
+[ "$(cat "$TMP/load.rc")" = 0 ] || fail "the load generator failed (exit status $(cat "$TMP/load.rc"))"
+kill -TERM "$PID"
+wait "$PID" || fail "ballot serve did not stop cleanly: $(cat "$TMP/serve.err")"
+PID=
+
+# Every acknowledged reply must be in the database.
+acked=$(wc -l <"$TMP/acked")
+errors=$(sed -n 's/^portal: .* receipts, \([0-9]*\) failed submissions$/\1/p' "$TMP/load.out")
+[ -n "$errors" ] || fail "no summary line from the load generator"
+sqlite3 -readonly "$BALLOT_DB" \
+	"SELECT id FROM replies WHERE recorded_by LIKE 'portal:%' ORDER BY id" >"$TMP/stored" ||
+	fail "cannot read the database"
+stored=$(wc -l <"$TMP/stored")
+sort "$TMP/acked" >"$TMP/acked.s"
+sort "$TMP/stored" >"$TMP/stored.s"
+lost=$(comm -23 "$TMP/acked.s" "$TMP/stored.s" | wc -l)
+extra=$(comm -13 "$TMP/acked.s" "$TMP/stored.s" | wc -l)
+history=$(b history --circular "$CIRC" --json | grep -o '"recorded_by":"portal:' | wc -l)
+b audit verify >/dev/null || fail "ballot audit verify failed after the load"
+echo "portal: database: $stored portal replies ($history in ballot history), $acked acknowledged;" \
+	"event log verified"
+if [ "$lost" -ne 0 ]; then
+	echo "portal: FAIL $lost acknowledged replies are not in the database:" \
+		"$(comm -23 "$TMP/acked.s" "$TMP/stored.s" | head -n 5 | paste -sd, -)..."
+	exit 1
+fi
+if [ "$stored" -ne "$history" ]; then
+	echo "portal: FAIL the database holds $stored portal replies, ballot history shows $history"
+	exit 1
+fi
+# A reply stored but not acknowledged is possible only for a submission
+# that failed on the client's side (say, a time-out after the commit).
+if [ "$extra" -gt "$errors" ]; then
+	echo "portal: FAIL $extra replies stored but not acknowledged, with only $errors failed submissions"
+	exit 1
+fi
+if [ "$extra" -ne 0 ]; then
+	echo "portal: note: $extra replies stored without a receipt ($errors failed submissions)"
+fi
+echo "portal: PASS every acknowledged reply is in the database"

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <gnutls/crypto.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -53,20 +54,48 @@ static int db_exec(bt_db *db, const char *sql, const char *what, bt_err *e)
 	return BT_OK;
 }
 
+/* One write transaction at a time per process. Connections of one process
+ * (the portal's request threads) queue here instead of in SQLite's busy
+ * handler, which sleeps in steps of up to 100 ms and made a reply wait
+ * seconds under load (make bench); other processes still meet SQLite's
+ * lock and busy timeout. */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void write_unlock(bt_db *db)
+{
+	if (db->write_locked && sqlite3_get_autocommit(db->h)) {
+		db->write_locked = 0;
+		pthread_mutex_unlock(&write_lock);
+	}
+}
+
 int db_begin(bt_db *db, bt_err *e)
 {
-	return db_exec(db, "BEGIN IMMEDIATE", "starting a transaction", e);
+	int took = !db->write_locked;
+	if (took) {
+		pthread_mutex_lock(&write_lock);
+		db->write_locked = 1;
+	}
+	int rc = db_exec(db, "BEGIN IMMEDIATE", "starting a transaction", e);
+	if (rc && took) {
+		db->write_locked = 0;
+		pthread_mutex_unlock(&write_lock);
+	}
+	return rc;
 }
 
 int db_commit(bt_db *db, bt_err *e)
 {
-	return db_exec(db, "COMMIT", "committing", e);
+	int rc = db_exec(db, "COMMIT", "committing", e);
+	write_unlock(db);
+	return rc;
 }
 
 void db_rollback(bt_db *db)
 {
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	write_unlock(db);
 }
 
 int db_read_begin(bt_db *db)
@@ -294,6 +323,7 @@ void bt_db_close(bt_db *db)
 {
 	if (!db)
 		return;
+	db_rollback(db); /* releases the write lock of an unfinished change */
 	for (int i = 0; i < BT_STMT_CACHE && db->cache[i].sql; i++)
 		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close(db->h);

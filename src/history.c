@@ -42,8 +42,11 @@ static int by_seq(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Judges every reply row of the consultation against its deadline alone. */
-static int judge_all(bt_db *db, const bt_consultation *c, id_status **out, size_t *nout, bt_err *e)
+/* Judges every reply row of the consultation (of member only, when not
+ * NULL: a member's statuses depend on its own replies alone) against its
+ * deadline alone. */
+static int judge_all(bt_db *db, const bt_consultation *c, const char *member, id_status **out,
+		     size_t *nout, bt_err *e)
 {
 	bt_draft_list drafts;
 	int rc = drafts_of(db, c, &drafts, e);
@@ -55,7 +58,8 @@ static int judge_all(bt_db *db, const bt_consultation *c, id_status **out, size_
 	for (size_t i = 0; i < drafts.n && !rc; i++) {
 		count_row *rows;
 		size_t n;
-		if ((rc = count_load(db, drafts.v[i].id, &rows, &n, e)))
+		if ((rc = member ? count_load_member(db, drafts.v[i].id, member, &rows, &n, e)
+			    : count_load(db, drafts.v[i].id, &rows, &n, e)))
 			break;
 		for (size_t a = 0; a < n;) {
 			size_t b = a;
@@ -131,9 +135,9 @@ static int history_get(bt_db *db, const char *circular, const char *member, bt_h
 		return rc;
 	id_status *judged;
 	size_t nj, cap = 0;
-	if ((rc = judge_all(db, &c, &judged, &nj, e)))
+	if ((rc = judge_all(db, &c, member ? code : NULL, &judged, &nj, e)))
 		return rc;
-	sqlite3_stmt *st = db_stmt(db, SQL_HISTORY_REPLIES, e);
+	sqlite3_stmt *st = db_stmt(db, member ? SQL_HISTORY_REPLIES_OF_MEMBER : SQL_HISTORY_REPLIES, e);
 	if (!st) {
 		free(judged);
 		return BT_EFAIL;

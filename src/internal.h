@@ -16,6 +16,7 @@
 struct bt_db {
 	sqlite3 *h;
 	char *path;
+	int write_locked;   /* holds the process's write lock (db.c) */
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;

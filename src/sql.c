@@ -279,6 +279,12 @@ const char SQL_HISTORY_REPLIES[] =
 	" FROM replies r JOIN drafts d ON d.id = r.draft_id"
 	" WHERE d.consultation_id = ?1 AND (?2 IS NULL OR r.member = ?2)"
 	" ORDER BY r.event_seq";
+/* One member's: the same rows, by the replies_by_member index. */
+const char SQL_HISTORY_REPLIES_OF_MEMBER[] =
+	"SELECT r.id, r.event_seq, r.member, d.rec, r.choice, r.received,"
+	" r.channel, r.signatory, r.title, r.recorded_by, r.recorded_at, d.id"
+	" FROM drafts d JOIN replies r ON r.draft_id = d.id AND r.member = ?2"
+	" WHERE d.consultation_id = ?1 ORDER BY r.event_seq";
 const char SQL_HISTORY_DECISIONS[] =
 	"SELECT x.event_seq, d.rec, x.kind, x.detail, x.decided_at, x.recorded_by"
 	" FROM decisions x JOIN drafts d ON d.id = x.draft_id"
@@ -393,3 +399,12 @@ const char SQL_AUTH_ROWS_WITH_EVENTS[] =
 	" UNION ALL SELECT 'cert-register', event_seq FROM client_certs"
 	" UNION ALL SELECT 'cert-revoke', revoked_seq FROM client_certs"
 	" WHERE revoked_seq IS NOT NULL";
+/* backup.c: the checks of bt_db_check, and what a file to restore is */
+const char SQL_INTEGRITY_CHECK[] = "PRAGMA integrity_check";
+const char SQL_FOREIGN_KEY_CHECK[] = "PRAGMA foreign_key_check";
+const char SQL_FILE_IDENTITY[] =
+	"SELECT (SELECT application_id FROM pragma_application_id()),"
+	" (SELECT user_version FROM pragma_user_version())";
+/* a backup file is one self-contained file (no -wal beside it) */
+const char SQL_JOURNAL_DELETE[] = "PRAGMA journal_mode=DELETE";
+const char SQL_SYNCHRONOUS_FULL[] = "PRAGMA synchronous=FULL";

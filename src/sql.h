@@ -36,6 +36,7 @@ extern const char SQL_DECISION_INSERT[];
 extern const char SQL_MORE_TIME_ASKED[];
 extern const char SQL_STATUS[];
 extern const char SQL_HISTORY_REPLIES[];
+extern const char SQL_HISTORY_REPLIES_OF_MEMBER[];
 extern const char SQL_HISTORY_DECISIONS[];
 extern const char SQL_HISTORY_CLOSES[];
 extern const char SQL_CONSULTATION_ROW[];
@@ -71,5 +72,10 @@ extern const char SQL_USER_BY_EVENT[];
 extern const char SQL_CERT_BY_EVENT[];
 extern const char SQL_CERT_BY_REVOCATION[];
 extern const char SQL_AUTH_ROWS_WITH_EVENTS[];
+extern const char SQL_INTEGRITY_CHECK[];
+extern const char SQL_FOREIGN_KEY_CHECK[];
+extern const char SQL_FILE_IDENTITY[];
+extern const char SQL_JOURNAL_DELETE[];
+extern const char SQL_SYNCHRONOUS_FULL[];
 
 #endif

@@ -10,6 +10,9 @@
 #define PORTAL_PRE_COOKIE "__Host-pre"
 #define PORTAL_SESSION_IDLE 1800      /* seconds without a request */
 #define PORTAL_SESSION_LIFE (8 * 3600) /* seconds after sign-in */
+/* Bytes of a request body before sign-in: only the sign-in form is taken
+ * then (names of 64 bytes, passwords of 256), never an upload. */
+#define PORTAL_SIGNIN_BODY_MAX (16 * 1024)
 
 struct portal {
 	const char *db_path;
@@ -34,6 +37,8 @@ typedef struct preqx {
 	struct portal *p;
 	struct MHD_PostProcessor *pp;
 	uint64_t body_len;
+	uint64_t body_max;             /* this request's cap: p->body_max when
+					  signed in, PORTAL_SIGNIN_BODY_MAX before */
 	int too_big, bad_body, answered;
 	int refused;                   /* a client certificate was not accepted */
 	char refusal[300];

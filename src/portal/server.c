@@ -579,11 +579,18 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		}
 		if (x->refused)
 			return page_error(&x->r, 403, x->refusal), send_answer(x);
+		/* Before sign-in only the sign-in form is read, and it is small;
+		 * any other POST is refused before its body is read. */
+		x->body_max = x->r.signed_in ? p->body_max : PORTAL_SIGNIN_BODY_MAX;
 		if (!strcmp(method, "POST")) {
+			if (!x->r.signed_in && strcmp(url, "/signin")) {
+				page_error(&x->r, 403, L(&x->r, "err_signed_out"));
+				return send_answer(x);
+			}
 			const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-			if (cl && strtoull(cl, NULL, 10) > p->body_max) {
+			if (cl && strtoull(cl, NULL, 10) > x->body_max) {
 				page_errorf(&x->r, 413, "request: %s bytes, over the limit of %llu", cl,
-					    (unsigned long long)p->body_max);
+					    (unsigned long long)x->body_max);
 				return send_answer(x);
 			}
 			x->pp = MHD_create_post_processor(c, 64 * 1024, post_iter, x);
@@ -598,9 +605,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	}
 	if (*upload_size) {
 		x->body_len += *upload_size;
-		if (x->body_len > p->body_max) {
+		if (x->body_len > x->body_max) {
 			x->too_big = 1;
-			if (x->body_len > p->body_max + 16 * 1024 * 1024)
+			if (x->body_len > x->body_max + 16 * 1024 * 1024)
 				return MHD_NO; /* a client that will not stop: hang up */
 		} else if (x->pp && MHD_post_process(x->pp, upload, *upload_size) != MHD_YES) {
 			x->bad_body = 1;
@@ -614,7 +621,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	preq *r = &x->r;
 	if (x->too_big) {
 		page_errorf(r, 413, "request: over the limit of %llu bytes (a file may be at most %lld bytes)",
-			    (unsigned long long)p->body_max, (long long)p->attachment_max);
+			    (unsigned long long)x->body_max, (long long)p->attachment_max);
 		return send_answer(x);
 	}
 	if (x->bad_body)

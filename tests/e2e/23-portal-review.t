@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# 23-portal-review.t - findings of the portal's security review, each checked
+# against the real `ballot serve` (one section per finding).
+. "$(dirname "$0")/lib.sh"
+. "$E2E/portal-lib.sh"
+need_tools curl gnutls-cli perl timeout
+
+trap 'serve_stop; _cleanup' EXIT
+
+unset BALLOT_NOW
+ballot init >/dev/null
+expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(date -u +%F)" \
+	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)"
+expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "First draft"
+C205=$(ballot codes issue --circular 205 --member CHN 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
+like "$C205" '^[0-9A-Z-]{29}$' "a reply code for CHN"
+expect_exit 0 ballot tls dev-certs --out "$T/ca"
+CA_PEM=$T/ca/ca.pem SRV_CERT=$T/ca/server.pem SRV_KEY=$T/ca/server-key.pem
+
+serve_start "$T/serve.log" || {
+	echo "Bail out! ballot serve did not start"
+	exit 1
+}
+pass "listening on 127.0.0.1:$PORT"
+
+# raw REQUEST-HEAD SECONDS: sends the head over TLS, then nothing for SECONDS,
+# and prints what came back (the body is never sent).
+raw() {
+	{
+		printf '%s' "$1"
+		sleep "$2"
+	} | timeout $(($2 + 10)) gnutls-cli --x509cafile "$CA_PEM" -p "$PORT" localhost 2>/dev/null |
+		tr -d '\r'
+}
+
+# --- a POST before sign-in is answered before its body is read ----------------
+# (before, every body was buffered whole, up to 2 x attachment_max + 64 KiB =
+# 40 MiB by default, before anyone was asked who is sending it)
+head="POST /member/c/205/reply HTTP/1.1
+Host: localhost
+Content-Type: multipart/form-data; boundary=xx
+Content-Length: 30000000
+
+"
+got=$(raw "${head//$'\n'/$'\r\n'}" 4)
+like "$got" '^HTTP/1\.1 403 ' "POST to a member page without a session: 403 before the body"
+head="POST /nowhere HTTP/1.1
+Host: localhost
+Content-Type: application/x-www-form-urlencoded
+Content-Length: 30000000
+
+"
+got=$(raw "${head//$'\n'/$'\r\n'}" 4)
+like "$got" '^HTTP/1\.1 403 ' "POST to an unknown page without a session: 403 before the body"
+
+# the sign-in form is small: a large one is refused up front (413), and a
+# chunked one once it passes the cap
+get pre /signin
+tok=$(csrf_of)
+perl -e 'print "kind=member&member=CHN&code=x&csrf='"$tok"'&pad=", "a" x 20000' >"$T/big-signin"
+post pre /signin --data-binary @"$T/big-signin"
+is "$ST" 413 "a 20 KB sign-in form: 413"
+post pre /signin -H 'Transfer-Encoding: chunked' --data-binary @"$T/big-signin"
+is "$ST" 413 "a 20 KB chunked sign-in form: 413"
+signin chn CHN "$C205"
+is "$ST" 303 "a sign-in of ordinary size still works"
+
+
+done_testing

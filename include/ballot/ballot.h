@@ -19,6 +19,7 @@
 #include "ballot/audit.h"
 #include "ballot/formref.h"
 #include "ballot/auth.h"
+#include "ballot/backup.h"
 
 #define BALLOT_VERSION "0.1.0"
 

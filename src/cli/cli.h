@@ -198,6 +198,9 @@ int cmd_users(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_certs(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_tls(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_backup(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_restore(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_check(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 
 /* Dispatches to a subcommand: subs is a NULL-name terminated table; argv[0]
  * is the parent command, argv[1] the subcommand, which gets argv + 1 (so its

@@ -49,6 +49,9 @@ static const command commands[] = {
 	{ "certs list", "list the registered client certificates", NULL },
 	{ "tls dev-certs", "write a development CA, server and client certificates", cmd_tls },
 	{ "serve", "run the HTTPS reply portal", cmd_serve },
+	{ "backup", "copy the database into a file, checked (online: writers carry on)", cmd_backup },
+	{ "restore", "replace the database with a checked backup", cmd_restore },
+	{ "check", "integrity_check, foreign_key_check and the event chain", cmd_check },
 	{ NULL, NULL, NULL }
 };
 

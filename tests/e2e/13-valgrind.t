@@ -52,6 +52,19 @@ vg 0 comments --circular 205 --out out
 vg 0 status --json
 vg 0 members --json
 vg 0 audit verify
+vg 0 check
+vg 0 backup bk.db
+vg 2 backup bk.db
+vg 0 backup bk.db --force
+vg 0 restore bk.db
+vg 2 restore r.tsv
+vg 2 restore nosuch.db
+cp bk.db tampered.db && perl -0777 -pi -e 's/"seq":3,"at"/"seq":4,"at"/' tampered.db
+head -c 50000 bk.db >truncated.db
+vg 1 --db tampered.db check
+vg 1 --db truncated.db check
+vg 2 restore tampered.db
+vg 2 restore truncated.db
 vg 0 forms --circular 205 --blank --member FRA,CHN --lang all --out forms --jobs 1
 vg 2 forms --circular 205 --member XXX --out forms --jobs 1
 vg 2 forms --circular 205 --lang xx --out forms

@@ -98,6 +98,7 @@ typedef struct preq {
 	int ncookies;
 	int retry_after;
 	char filename[128];    /* Content-Disposition attachment; "" inline */
+	const char *allow;     /* the Allow header of a 405 */
 } preq;
 
 /* The words of the pages in one language. */

@@ -218,6 +218,8 @@ static enum MHD_Result send_answer(preqx *x)
 		MHD_add_response_header(resp, "Location", r->location);
 	for (int i = 0; i < r->ncookies; i++)
 		MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
+	if (r->allow)
+		MHD_add_response_header(resp, "Allow", r->allow);
 	if (r->retry_after > 0) {
 		char s[16];
 		snprintf(s, sizeof s, "%d", r->retry_after);
@@ -367,6 +369,26 @@ static int need_role(preq *r, bt_role role)
 	return 0;
 }
 
+/* The methods the page at url answers (the Allow header of a 405). */
+static const char *allowed_methods(const char *url)
+{
+	char seg[128];
+	if (!strcmp(url, "/signin"))
+		return "GET, HEAD, POST";
+	if (!strcmp(url, "/signout") || match(url, "/member/c/", seg, sizeof seg, "/reply") ||
+	    match(url, "/secretariat/c/", seg, sizeof seg, "/reply") ||
+	    match(url, "/secretariat/c/", seg, sizeof seg, "/close"))
+		return "POST";
+	return "GET, HEAD";
+}
+
+/* 405 with the Allow header RFC 9110 requires. */
+static int not_allowed(preq *r)
+{
+	r->allow = allowed_methods(r->url);
+	return page_errorf(r, 405, "method: %s is not allowed here (%s only)", r->method, r->allow);
+}
+
 static int route(preqx *x)
 {
 	preq *r = &x->r;
@@ -374,8 +396,10 @@ static int route(preqx *x)
 	int get = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
 	int post = !strcmp(r->method, "POST");
 	char seg[128];
-	if (!get && !post)
-		return page_error(r, 405, "method: only GET and POST");
+	/* the methods the page takes, before anything else is looked at */
+	const char *allow = allowed_methods(u);
+	if (!(get && strstr(allow, "GET")) && !(post && strstr(allow, "POST")))
+		return not_allowed(r);
 	if (!strcmp(u, "/static/style.css")) {
 		r->ctype = "text/css";
 		bt_buf_adds(&r->out, portal_css);
@@ -392,7 +416,7 @@ static int route(preqx *x)
 	}
 	if (!strcmp(u, "/")) {
 		if (!get)
-			return page_error(r, 405, "method: GET only");
+			return not_allowed(r);
 		if (!r->signed_in)
 			return page_redirect(r, "/signin");
 		return page_redirect(r, r->s.id.role == BT_ROLE_MEMBER ? "/member"
@@ -410,40 +434,40 @@ static int route(preqx *x)
 		return page_signin(r);
 	}
 	if (!strcmp(u, "/signout"))
-		return post ? page_signout(r) : page_error(r, 405, "method: POST only");
+		return post ? page_signout(r) : not_allowed(r);
 	if (!strncmp(u, "/member", 7)) {
 		if (need_role(r, BT_ROLE_MEMBER))
 			return 0;
 		if (!strcmp(u, "/member"))
-			return get ? page_member_home(r) : page_error(r, 405, "method: GET only");
+			return get ? page_member_home(r) : not_allowed(r);
 		if (!strcmp(u, "/member/history"))
-			return get ? page_member_history(r) : page_error(r, 405, "method: GET only");
+			return get ? page_member_history(r) : not_allowed(r);
 		if (match(u, "/member/c/", seg, sizeof seg, "/reply"))
-			return post ? page_member_reply(r, seg) : page_error(r, 405, "method: POST only");
+			return post ? page_member_reply(r, seg) : not_allowed(r);
 		if (match(u, "/member/c/", seg, sizeof seg, ""))
-			return get ? page_member_form(r, seg) : page_error(r, 405, "method: GET only");
+			return get ? page_member_form(r, seg) : not_allowed(r);
 		if (match(u, "/member/receipt/", seg, sizeof seg, ""))
-			return get ? page_member_receipt(r, seg) : page_error(r, 405, "method: GET only");
+			return get ? page_member_receipt(r, seg) : not_allowed(r);
 	} else if (!strncmp(u, "/secretariat", 12)) {
 		if (need_role(r, BT_ROLE_SECRETARIAT))
 			return 0;
 		if (!strcmp(u, "/secretariat"))
-			return get ? page_secretariat_home(r) : page_error(r, 405, "method: GET only");
+			return get ? page_secretariat_home(r) : not_allowed(r);
 		if (match(u, "/secretariat/c/", seg, sizeof seg, "/reply"))
-			return post ? page_secretariat_reply(r, seg) : page_error(r, 405, "method: POST only");
+			return post ? page_secretariat_reply(r, seg) : not_allowed(r);
 		if (match(u, "/secretariat/c/", seg, sizeof seg, "/close"))
-			return post ? page_secretariat_close(r, seg) : page_error(r, 405, "method: POST only");
+			return post ? page_secretariat_close(r, seg) : not_allowed(r);
 		static const char *const dl[] = { "/report.pdf", "/replies.csv", "/replies.json", "/tally.json", NULL };
 		for (size_t i = 0; dl[i]; i++)
 			if (match(u, "/secretariat/c/", seg, sizeof seg, dl[i]))
 				return get ? page_secretariat_download(r, seg, dl[i] + 1)
-					   : page_error(r, 405, "method: GET only");
+					   : not_allowed(r);
 		if (match(u, "/secretariat/c/", seg, sizeof seg, ""))
-			return get ? page_secretariat_c(r, seg) : page_error(r, 405, "method: GET only");
+			return get ? page_secretariat_c(r, seg) : not_allowed(r);
 	} else if (!strcmp(u, "/chair")) {
 		if (need_role(r, BT_ROLE_CHAIR))
 			return 0;
-		return get ? page_chair_home(r) : page_error(r, 405, "method: GET only");
+		return get ? page_chair_home(r) : not_allowed(r);
 	}
 	return page_error(r, 404, L(r, "err_not_found"));
 }

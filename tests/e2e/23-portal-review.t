@@ -65,5 +65,18 @@ is "$ST" 413 "a 20 KB chunked sign-in form: 413"
 signin chn CHN "$C205"
 is "$ST" 303 "a sign-in of ordinary size still works"
 
+# --- 405 names the methods the page takes (RFC 9110: Allow is required) -----
+get - /signin -X PUT
+is "$ST" 405 "PUT /signin: 405"
+is "$(hdr Allow)" "GET, HEAD, POST" "PUT /signin: Allow: GET, HEAD, POST"
+get - /signout
+is "$ST" 405 "GET /signout: 405"
+is "$(hdr Allow)" "POST" "GET /signout: Allow: POST"
+get chn /member -X DELETE
+is "$ST" 405 "DELETE /member: 405"
+is "$(hdr Allow)" "GET, HEAD" "DELETE /member: Allow: GET, HEAD"
+get chn /member/c/205/reply
+is "$(hdr Allow)" "POST" "GET of the reply action: Allow: POST"
+
 
 done_testing

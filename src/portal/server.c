@@ -674,9 +674,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 			return send_answer(x);
 		}
 	}
+	/* HEAD: the whole answer, whose body libmicrohttpd leaves out while
+	 * its Content-Length stays that of the GET */
 	route(x);
-	if (!strcmp(method, "HEAD"))
-		bt_buf_reset(&r->out);
 	return send_answer(x);
 }
 

@@ -78,5 +78,16 @@ is "$(hdr Allow)" "GET, HEAD" "DELETE /member: Allow: GET, HEAD"
 get chn /member/c/205/reply
 is "$(hdr Allow)" "POST" "GET of the reply action: Allow: POST"
 
+# --- HEAD answers like GET without the body: the same Content-Length ---------
+get - /static/style.css
+css_len=$(wc -c <"$T/.body")
+get - /static/style.css -I
+is "$ST" 200 "HEAD /static/style.css: 200"
+is "$(hdr Content-Length)" "$css_len" "HEAD /static/style.css: the Content-Length of the GET ($css_len)"
+get chn /member
+member_len=$(wc -c <"$T/.body")
+get chn /member -I
+is "$(hdr Content-Length)" "$member_len" "HEAD /member: the Content-Length of the GET"
+
 
 done_testing

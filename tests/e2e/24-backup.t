@@ -177,4 +177,21 @@ for i in 1 2 3; do
 done
 expect_exit 0 ballot check
 
+# --- a restore while another process records replies: safe for the writer ---
+rm -f stop writer.err
+writer &
+W=$!
+wait_for_more "$(replies)"
+expect_exit 0 ballot restore live1.db
+wait_for_more "$(replies)" # the writer carries on, on the restored database
+touch stop
+wait "$W"
+is "$?" 0 "the writer was never refused while the database was restored" || diag "$(grep -v '^warning: ' writer.err)"
+expect_exit 0 ballot audit verify
+expect_exit 0 ballot check
+n=$(sqlite3 live1.db 'SELECT count(*) FROM events')
+is "$(sqlite3 "$BALLOT_DB" "SELECT group_concat(hash) FROM (SELECT hash FROM events WHERE seq <= $n ORDER BY seq)")" \
+	"$(sqlite3 live1.db 'SELECT group_concat(hash) FROM (SELECT hash FROM events ORDER BY seq)')" \
+	"the chain starts with the backup's events, then the writer's"
+
 done_testing

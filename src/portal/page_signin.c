@@ -142,7 +142,11 @@ int page_signin_post(preq *r)
 		return signin_page(r, 401, L(r, "err_signin"), NULL);
 	}
 	throttle_ok(r->p->sessions, kwho);
-	if (session_create(r->p->sessions, &id, NULL, r->session_token, &r->s))
+	/* the code the session stands on, so that revoking it ends the session */
+	int code_n = member ? code_in_force(r->db, id.circular, id.member) : 0;
+	if (code_n < 0 || (member && code_n == 0))
+		return page_error(r, 500, "the sign-in could not be checked now");
+	if (session_create(r->p->sessions, &id, NULL, code_n, r->session_token, &r->s))
 		return page_error(r, 500, "cannot create a session");
 	r->signed_in = 1;
 	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
@@ -151,6 +155,22 @@ int page_signin_post(preq *r)
 	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
 		 PORTAL_PRE_COOKIE "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
 	return page_redirect(r, home_of(&id));
+}
+
+int code_in_force(bt_db *db, const char *circular, const char *member)
+{
+	bt_code_info_list l = { 0 };
+	bt_err e;
+	if (bt_codes_list(db, circular, &l, &e))
+		return -1;
+	int n = 0, in_force = 0;
+	for (size_t i = 0; i < l.n; i++)
+		if (!strcmp(l.v[i].member, member)) {
+			n++;
+			in_force = !l.v[i].revoked;
+		}
+	bt_code_info_list_free(&l);
+	return in_force ? n : 0;
 }
 
 int page_signout(preq *r)

@@ -71,6 +71,9 @@ typedef struct psession {
 	char csrf[65];
 	bt_identity id;
 	char cert_fp[65];     /* bound to this client certificate, or "" */
+	int code_n;           /* signed in with a reply code: the member's
+				 codes in the consultation then, the last one
+				 the code used (see code_in_force) */
 } psession;
 
 /* One request while it is being answered. */
@@ -147,8 +150,9 @@ int page_redirect(preq *r, const char *path);
 typedef struct psessions psessions;
 int sessions_new(psessions **out, bt_err *e);
 void sessions_free(psessions *s);
-/* Creates a session for id; writes the cookie token (64 hex) to token. */
-int session_create(psessions *s, const bt_identity *id, const char *cert_fp,
+/* Creates a session for id (code_n: see psession); writes the cookie
+ * token (64 hex) to token. */
+int session_create(psessions *s, const bt_identity *id, const char *cert_fp, int code_n,
 		   char token[65], psession *out);
 /* Finds the live session of token (and touches it); 0 when found. */
 int session_find(psessions *s, const char *token, psession *out);
@@ -164,6 +168,10 @@ void throttle_ok(psessions *s, const char *key);
 int csrf_ok(preq *r, const char *token);
 /* A fresh random token as 64 hex digits. */
 void portal_token(char out[65]);
+
+/* How many reply codes member has had in circular when the last one is in
+ * force (the one a sign-in just used), else 0; -1 when they cannot be read. */
+int code_in_force(bt_db *db, const char *circular, const char *member);
 
 /* ---- pages ---- */
 int page_signin(preq *r);

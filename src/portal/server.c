@@ -542,9 +542,22 @@ static int start_request(preqx *x, bt_err *e)
 			r->signed_in = 1;
 			snprintf(r->session_token, sizeof r->session_token, "%s", tok);
 		}
+		/* a session made with a reply code ends when the code is revoked
+		 * or replaced */
+		if (r->signed_in && r->s.code_n > 0) {
+			int n = code_in_force(r->db, r->s.id.circular, r->s.id.member);
+			if (n < 0)
+				return bt_fail(e, BT_EFAIL, "the reply codes cannot be read");
+			if (n != r->s.code_n) {
+				session_drop(x->p->sessions, tok);
+				r->signed_in = 0;
+				r->session_token[0] = '\0';
+				memset(&r->s, 0, sizeof r->s);
+			}
+		}
 	}
 	if (!r->signed_in && r->cert_ok) {
-		if (session_create(x->p->sessions, &r->cert_id, r->cert_fp, r->session_token, &r->s))
+		if (session_create(x->p->sessions, &r->cert_id, r->cert_fp, 0, r->session_token, &r->s))
 			return bt_fail(e, BT_EFAIL, "cannot create a session");
 		r->signed_in = 1;
 		snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],

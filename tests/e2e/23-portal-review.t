@@ -14,6 +14,8 @@ expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(dat
 expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "First draft"
 C205=$(ballot codes issue --circular 205 --member CHN 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
 like "$C205" '^[0-9A-Z-]{29}$' "a reply code for CHN"
+D205=$(ballot codes issue --circular 205 --member DEU 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
+like "$D205" '^[0-9A-Z-]{29}$' "a reply code for DEU"
 expect_exit 0 ballot tls dev-certs --out "$T/ca"
 CA_PEM=$T/ca/ca.pem SRV_CERT=$T/ca/server.pem SRV_KEY=$T/ca/server-key.pem
 
@@ -89,5 +91,28 @@ member_len=$(wc -c <"$T/.body")
 get chn /member -I
 is "$(hdr Content-Length)" "$member_len" "HEAD /member: the Content-Length of the GET"
 
+# --- revoking or replacing a reply code ends the sessions made with it --------
+get chn /member/c/205
+is "$ST" 200 "CHN signed in with its code reads its form"
+tok=$(csrf_of)
+expect_exit 0 ballot codes revoke --circular 205 --member CHN
+get chn /member/c/205
+is "$ST" 303 "the code revoked: the form redirects to sign-in"
+is "$(hdr Location)" /signin "... to /signin"
+post chn /member/c/205/reply -F "csrf=$tok" -F choice-1=authorize
+is "$ST" 403 "the code revoked: a reply is refused (403)"
+signin chn CHN "$C205"
+is "$ST" 401 "the revoked code does not sign in again"
+signin deu DEU "$D205"
+is "$ST" 303 "DEU signs in with its code"
+D205b=$(ballot codes issue --circular 205 --member DEU 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
+get deu /member
+is "$ST" 303 "DEU's code replaced: the old session has ended"
+signin deu DEU "$D205b"
+is "$ST" 303 "DEU signs in with the new code"
+get deu /member/c/205
+is "$ST" 200 "... and reads its form"
+ballot tally --circular 205 --json >"$T/tally.json" 2>/dev/null
+is "$(jget ".drafts[0].replies" "$(cat "$T/tally.json")")" 0 "no reply was recorded with the revoked code"
 
 done_testing

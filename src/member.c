@@ -147,8 +147,8 @@ int members_import_txn(bt_db *db, const char *text, size_t len, const char *sour
 		}
 		bt_date since = BT_DATE_NONE;
 		if (*f[3]) {
-			char field[64];
-			snprintf(field, sizeof field, "line %d: member_since", t.line);
+			char field[320];
+			snprintf(field, sizeof field, "%s line %d: member_since", source, t.line);
 			if ((rc = bt_date_parse(f[3], field, &since, e)))
 				goto out;
 		}

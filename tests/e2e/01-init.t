@@ -70,6 +70,7 @@ ok "the old name is kept in the history (still in the database)" \
 # bad files: exit 2, one line, nothing imported
 printf 'alpha3\talpha2\tname\tmember_since\nFRA\tFR\tFrench Republic\t\nXKX\tXK\tKosovo\t2020-02-30\nNIU\tNU\tNiue\t2026-01-01\n' >"$T/in/bad-date.tsv"
 refused 2020-02-30 ballot members import "$T/in/bad-date.tsv"
+err_names "bad-date.tsv line 3: member_since" "  ... with the file and line, like every other refusal of the import"
 printf 'alpha3\talpha2\tname\tmember_since\nFRA\tFR\tFrench Republic\t\nNIU\tNU\n' >"$T/in/bad-columns.tsv"
 refused 3 ballot members import "$T/in/bad-columns.tsv"
 printf 'FRA\tFR\tFrench Republic\t\n' >"$T/in/no-header.tsv"

@@ -151,7 +151,7 @@ static int labelled(form *f, float x, float y, float lw, float vw,
 		    const char *label, const char *value, const pdf_style *vs,
 		    float *h)
 {
-	float h1, h2;
+	float h1 = 0, h2 = 0; /* h2 is not set when the label fails */
 	int rc = pdf_text(f->d, label, x, y, lw, &bold, 1, "form text", &h1,
 			  f->e);
 	if (rc == BT_OK)
@@ -361,7 +361,7 @@ static int drafts_table(form *f, const bt_consultation *c,
 static int signature(form *f, const bt_member *m, const char *member_name)
 {
 	const char *vars[] = { "member", member_name, NULL };
-	float h1, h2;
+	float h1 = 0, h2 = 0;
 	const char *sign = m ? word(f, "sign_member", vars) :
 		pdf_tmpl_raw(f->t, "sign_blank");
 	char *s = sign ? strdup(sign) : NULL;

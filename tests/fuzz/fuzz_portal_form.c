@@ -1,0 +1,95 @@
+/* fuzz_portal_form.c - what the portal does with a form's fields
+ * (src/portal/server.c): the body iterator post_iter, as libmicrohttpd's
+ * post processor calls it (a value in several pieces, with growing offsets,
+ * not NUL-terminated), the per-field checks the request handler makes before
+ * routing (one value per field, clean UTF-8 text, upload_type_ok on files),
+ * and pform_get/pform_file. libmicrohttpd's own parser (MHD_post_process)
+ * needs a live connection and is not ours: it is not fuzzed here.
+ *
+ * post_iter and upload_type_ok are static, so this file includes server.c
+ * (its other symbols then come from here, not from libballot-portal.a).
+ *
+ * Input: chunks separated by 0x1e; a chunk is FLAGS 0x1f KEY 0x1f FILENAME
+ * 0x1f CONTENT-TYPE 0x1f DATA. FLAGS: '+' continues the previous value (the
+ * offset grows by the bytes already given), 'f' a file upload (FILENAME
+ * given; otherwise NULL), 'c' a content type given (otherwise NULL). */
+#include "fuzz.h"
+#include "../../src/portal/server.c"
+
+static char *field(char **p, char *end, int last)
+{
+	char *s = *p;
+	char *sep = last ? end : memchr(s, 0x1f, (size_t)(end - s));
+	if (!sep)
+		sep = end;
+	*sep = '\0';
+	*p = sep < end ? sep + 1 : end;
+	return s;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct portal p;
+	memset(&p, 0, sizeof p);
+	p.attachment_max = 4096;
+	preqx *x = calloc(1, sizeof *x);
+	if (!x)
+		abort();
+	x->p = &p;
+	x->r.p = &p;
+	char *in = fuzz_str(data, size);
+	char *end = in + size;
+	uint64_t off = 0;
+	char prev_key[256] = "";
+	for (char *c = in; c < end;) {
+		char *rs = memchr(c, 0x1e, (size_t)(end - c));
+		char *cend = rs ? rs : end;
+		char *q = c;
+		char *flags = field(&q, cend, 0);
+		char *key = q < cend ? field(&q, cend, 0) : (char *)"";
+		char *fname = q < cend ? field(&q, cend, 0) : (char *)"";
+		char *ctype = q < cend ? field(&q, cend, 0) : (char *)"";
+		size_t dlen = q < cend ? (size_t)(cend - q) : 0;
+		/* the value exactly as long as it is, so a read past it is caught */
+		char *val = malloc(dlen ? dlen : 1);
+		if (!val)
+			abort();
+		memcpy(val, q, dlen);
+		int cont = strchr(flags, '+') && !strcmp(prev_key, key);
+		if (!cont)
+			off = 0;
+		enum MHD_Result r = post_iter(x, MHD_POSTDATA_KIND, key, strchr(flags, 'f') ? fname : NULL,
+					      strchr(flags, 'c') ? ctype : NULL, NULL, val, off, dlen);
+		free(val);
+		off += dlen;
+		snprintf(prev_key, sizeof prev_key, "%s", key);
+		if (r != MHD_YES)
+			break;
+		c = rs ? rs + 1 : end;
+	}
+	/* the handler's checks, in its order */
+	pform *f = &x->r.form;
+	if (f->n > PORTAL_MAX_FIELDS || f->files > PORTAL_MAX_FILES)
+		abort();
+	for (size_t i = 0; i < f->n && !f->overflow && !x->too_big; i++) {
+		const pfield *fl = &f->v[i];
+		if (!fl->filename)
+			(void)bt_text_clean(bt_buf_str(&fl->value), 1);
+		else if (fl->value.len)
+			(void)upload_type_ok(fl);
+		if ((int64_t)fl->value.len > (fl->filename ? p.attachment_max : 64 * 1024))
+			abort(); /* a value over its cap got in */
+	}
+	static const char *const names[] = { "csrf", "member", "code", "choice_Q.5051", "signatory",
+					     "file_Q.5051", "scan", "" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		(void)pform_get(f, names[i]);
+		const pfield *fl = pform_file(f, names[i]);
+		if (fl && (!fl->filename || !fl->filename[0] || strchr(fl->filename, '/')))
+			abort();
+	}
+	pform_release(f);
+	free(x);
+	free(in);
+	return 0;
+}

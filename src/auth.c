@@ -291,13 +291,9 @@ static int codes_members(bt_db *db, const bt_consultation *c, const char *const 
 		char code[4];
 		if ((rc = bt_member_resolve(db, "--member", members[i], code, e)))
 			break;
-		sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_HAS, e);
-		if (!st)
+		int in = electorate_has(db, c->id, code, e);
+		if (in < 0)
 			return BT_EFAIL;
-		sqlite3_bind_int64(st, 1, c->id);
-		db_bind_text(st, 2, code);
-		int in = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_reset(st);
 		if (!in) {
 			rc = bt_fail(e, BT_EINPUT, "--member: %s is not in the electorate of circular %s",
 				     code, c->circular);
@@ -474,6 +470,7 @@ static const char *shown(const char *s)
 typedef struct held {
 	char hash[SECRET_HASH_MAX];
 	char circular[BT_ID_MAX + 1];
+	int64_t id;
 } held;
 
 static void fill_held(sqlite3_stmt *st, void *elem)
@@ -481,6 +478,7 @@ static void fill_held(sqlite3_stmt *st, void *elem)
 	held *h = elem;
 	db_col_copy(st, 0, h->hash, sizeof h->hash);
 	db_col_copy(st, 1, h->circular, sizeof h->circular);
+	h->id = sqlite3_column_int64(st, 2);
 }
 
 int bt_code_check(bt_db *db, const char *member, const char *code, bt_identity *id,
@@ -524,7 +522,22 @@ int bt_code_check(bt_db *db, const char *member, const char *code, bt_identity *
 	id->role = BT_ROLE_MEMBER;
 	memcpy(id->member, m, 4);
 	snprintf(id->circular, sizeof id->circular, "%s", v[match].circular);
+	id->code_id = v[match].id;
 	free(v);
+	return BT_OK;
+}
+
+int bt_code_in_force(bt_db *db, int64_t code_id, int *in_force, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_CODE_IN_FORCE, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, code_id);
+	int rc = sqlite3_step(st);
+	*in_force = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, e, "reading a reply code");
 	return BT_OK;
 }
 

@@ -130,6 +130,34 @@ int bt_electorate_list(bt_db *db, const char *circular, bt_member_list *out, bt_
 	return members_collect(db, st, out, e);
 }
 
+int electorate_has(bt_db *db, int64_t id, const char *member, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_HAS, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, member, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, e, "reading the electorate"), -1;
+	return rc == SQLITE_ROW;
+}
+
+int bt_electorate_has(bt_db *db, const char *circular, const char *member, int *in, bt_err *e)
+{
+	bt_consultation c;
+	char code[4];
+	int rc = consultation_load(db, circular, &c, e);
+	if (rc || (rc = bt_member_resolve(db, "member", member, code, e)))
+		return rc;
+	int has = electorate_has(db, c.id, code, e);
+	if (has < 0)
+		return BT_EFAIL;
+	*in = has;
+	return BT_OK;
+}
+
 /* Adds the members listed in an electorate file to consultation id. */
 static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text, size_t len,
 			  int *count, bt_err *e)
@@ -182,18 +210,15 @@ static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text,
 				     field, code, d1, d2);
 			break;
 		}
-		sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_HAS, e);
-		if (!st) {
+		int dup = electorate_has(db, id, code, e);
+		if (dup < 0) {
 			rc = BT_EFAIL;
 			break;
 		}
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
-		int dup = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_reset(st);
 		if (dup)
 			continue;
-		if (!(st = db_stmt(db, SQL_ELECTORATE_ADD, e))) {
+		sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_ADD, e);
+		if (!st) {
 			rc = BT_EFAIL;
 			break;
 		}

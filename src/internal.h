@@ -116,6 +116,10 @@ int tsv_next(tsv_reader *t, char **fields, int max);
 int consultation_load(bt_db *db, const char *circular, bt_consultation *out,
 		      bt_err *e);
 
+/* 1 when member (alpha-3) is in the electorate of consultation id, 0 when
+ * not, -1 (e set) when it cannot be read. */
+int electorate_has(bt_db *db, int64_t id, const char *member, bt_err *e);
+
 /* The drafts of consultation c, in the order added (bt_drafts_list without
  * looking the consultation up again). */
 int drafts_of(bt_db *db, const bt_consultation *c, bt_draft_list *out, bt_err *e);

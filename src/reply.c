@@ -134,13 +134,9 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	if ((rc = consultation_load(db, s->circular, &c, e)) ||
 	    (rc = bt_member_resolve(db, "--member", s->member, member, e)))
 		return rc;
-	sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_HAS, e);
-	if (!st)
+	int in = electorate_has(db, c.id, member, e);
+	if (in < 0)
 		return BT_EFAIL;
-	sqlite3_bind_int64(st, 1, c.id);
-	sqlite3_bind_text(st, 2, member, -1, SQLITE_TRANSIENT);
-	int in = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
 	if (!in)
 		return bt_fail(e, BT_EINPUT, "--member: %s is not in the electorate of consultation '%s'",
 			       member, c.circular);
@@ -195,7 +191,8 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	event_slot ev;
 	if ((rc = event_reserve(db, actor, &ev, e)))
 		return rc;
-	if (!(st = db_stmt(db, SQL_REPLY_INSERT, e)))
+	sqlite3_stmt *st = db_stmt(db, SQL_REPLY_INSERT, e);
+	if (!st)
 		return BT_EFAIL;
 	sqlite3_bind_int64(st, 1, draft_id);
 	sqlite3_bind_text(st, 2, member, -1, SQLITE_TRANSIENT);

@@ -350,9 +350,10 @@ const char SQL_CODES_IN_FORCE_OF[] =
 	"SELECT member FROM reply_codes WHERE consultation_id = ?1 AND revoked_at IS NULL"
 	" AND (?2 IS NULL OR member = ?2) ORDER BY member";
 const char SQL_CODES_OF_MEMBER[] =
-	"SELECT r.hash, c.circular FROM reply_codes r JOIN consultations c"
+	"SELECT r.hash, c.circular, r.id FROM reply_codes r JOIN consultations c"
 	" ON c.id = r.consultation_id WHERE r.member = ?1 AND r.revoked_at IS NULL"
 	" ORDER BY r.id";
+const char SQL_CODE_IN_FORCE[] = "SELECT revoked_at IS NULL FROM reply_codes WHERE id = ?1";
 const char SQL_CODES_LIST[] =
 	"SELECT member, issued_at, revoked_at FROM reply_codes"
 	" WHERE consultation_id = ?1 ORDER BY member, id";

@@ -58,6 +58,7 @@ extern const char SQL_CODE_INSERT[];
 extern const char SQL_CODE_REVOKE[];
 extern const char SQL_CODES_IN_FORCE_OF[];
 extern const char SQL_CODES_OF_MEMBER[];
+extern const char SQL_CODE_IN_FORCE[];
 extern const char SQL_CODES_LIST[];
 extern const char SQL_USER_INSERT[];
 extern const char SQL_USER_GET[];

@@ -41,6 +41,8 @@ typedef struct bt_identity {
 					  consultation (client certificate) */
 	char user[BT_USER_MAX + 1];    /* staff account name */
 	int group;                     /* BT_ROLE_CHAIR: its study group */
+	int64_t code_id;               /* signed in with a reply code: which one
+					  (bt_code_in_force); else 0 */
 } bt_identity;
 
 /* ---- reply codes ---- */
@@ -101,6 +103,11 @@ int bt_codes_revoke(bt_db *db, const char *circular, const char *member,
  * so a caller learns nothing about which part was wrong. */
 int bt_code_check(bt_db *db, const char *member, const char *code,
 		  bt_identity *id, bt_err *e);
+
+/* Sets *in_force to 1 while the reply code code_id (bt_identity.code_id)
+ * is neither revoked nor replaced, else 0 (also for an unknown id). One
+ * indexed look-up: cheap enough for every request of a session. */
+int bt_code_in_force(bt_db *db, int64_t code_id, int *in_force, bt_err *e);
 
 /* ---- staff accounts ---- */
 

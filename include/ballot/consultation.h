@@ -69,6 +69,12 @@ int bt_consultations_list(bt_db *db, int group, bt_consultation_list *out, bt_er
 void bt_consultation_list_free(bt_consultation_list *l);
 
 /* Lists the consultation's electorate, by code. */
+/* Sets *in to 1 when member (alpha-3 or alpha-2) is in the electorate of
+ * circular, else 0. BT_EINPUT for an unknown circular or member. One indexed
+ * look-up (no list). */
+int bt_electorate_has(bt_db *db, const char *circular, const char *member,
+		      int *in, bt_err *e);
+
 int bt_electorate_list(bt_db *db, const char *circular, bt_member_list *out,
 		       bt_err *e);
 

@@ -81,10 +81,31 @@ static void reply_codes(void **state)
 		assert_string_equal(f->e.msg, want);
 	}
 
-	/* reissued: the old code is gone, the new one works */
+	/* reissued: the old code is gone, the new one works; a session that
+	 * stands on the old code (its code_id) sees it out of force */
+	assert_int_equal(check(f, "CHE", code, &id), BT_OK);
+	int64_t old_id = id.code_id;
+	int in_force = -1;
+	assert_true(old_id > 0);
+	assert_int_equal(bt_code_in_force(f->db, old_id, &in_force, &f->e), BT_OK);
+	assert_int_equal(in_force, 1);
 	assert_int_equal(bt_codes_issue(f->db, "205", "CHE", "test", T(NOW), &l, &f->e), BT_OK);
 	assert_int_equal(check(f, "CHE", code, &id), BT_EINPUT);
 	assert_int_equal(check(f, "CHE", l.v[0].code, &id), BT_OK);
+	assert_int_equal(bt_code_in_force(f->db, old_id, &in_force, &f->e), BT_OK);
+	assert_int_equal(in_force, 0);
+	assert_true(id.code_id > old_id);
+	assert_int_equal(bt_code_in_force(f->db, id.code_id, &in_force, &f->e), BT_OK);
+	assert_int_equal(in_force, 1);
+	assert_int_equal(bt_code_in_force(f->db, 999999, &in_force, &f->e), BT_OK);
+	assert_int_equal(in_force, 0);
+	/* the electorate look-up the portal uses */
+	assert_int_equal(bt_electorate_has(f->db, "205", "fr", &in_force, &f->e), BT_OK);
+	assert_int_equal(in_force, 1);
+	assert_int_equal(bt_electorate_has(f->db, "205", "DEU", &in_force, &f->e), BT_OK);
+	assert_int_equal(in_force, 0);
+	assert_int_equal(bt_electorate_has(f->db, "999", "DEU", &in_force, &f->e), BT_EINPUT);
+	assert_int_equal(bt_electorate_has(f->db, "205", "XXX", &in_force, &f->e), BT_EINPUT);
 	memcpy(code, l.v[0].code, sizeof code);
 	bt_code_list_free(&l);
 

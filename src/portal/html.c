@@ -106,12 +106,99 @@ const char *L(preq *r, const char *key)
 	return pdf_tmpl_raw(r->lang->tmpl, key);
 }
 
-void Lf(preq *r, bt_buf *out, const char *key, const char *const *vars)
+void html_words(bt_buf *out, const void *tmpl, const char *key, const char *const *vars)
 {
 	bt_buf t = BT_BUF_INIT;
-	pdf_tmpl_expand(r->lang->tmpl, key, vars, &t);
+	pdf_tmpl_expand(tmpl, key, vars, &t);
 	html_text(out, bt_buf_str(&t));
 	bt_buf_release(&t);
+}
+
+void Lf(preq *r, bt_buf *out, const char *key, const char *const *vars)
+{
+	html_words(out, r->lang->tmpl, key, vars);
+}
+
+const word_key portal_choice_words[] = {
+	{ "authorize", "choice_authorize" },
+	{ "authorize-with-comments", "choice_authorize_with_comments" },
+	{ "not-authorize", "choice_not_authorize" },
+	{ "withdraw", "choice_withdrawal" },
+	{ NULL, NULL },
+};
+
+const word_key portal_status_words[] = {
+	{ "counted", "status_counted" },
+	{ "superseded", "status_superseded" },
+	{ "withdrawn", "status_withdrawn" },
+	{ "withdrawal", "status_withdrawal" },
+	{ "late", "status_late" },
+	{ NULL, NULL },
+};
+
+const word_key portal_state_words[] = {
+	{ BT_STATE_IN_CONSULTATION, "state_in_consultation" },
+	{ BT_STATE_READY, "state_ready_for_approval" },
+	{ BT_STATE_NOT_READY, "state_not_ready" },
+	{ BT_STATE_MORE_TIME, "state_more_time" },
+	{ BT_STATE_APPROVED, "state_approved" },
+	{ BT_STATE_NOT_APPROVED, "state_not_approved" },
+	{ NULL, NULL },
+};
+
+const word_key portal_outcome_words[] = {
+	{ "proceed", "outcome_proceed" },
+	{ "not-proceed", "outcome_not_proceed" },
+	{ "pending", "outcome_pending" },
+	{ NULL, NULL },
+};
+
+/* The channels the secretariat's entry form offers ("portal" is the
+ * administrations'). */
+const word_key portal_channel_words[] = {
+	{ "email", "channel_email" },
+	{ "fax", "channel_fax" },
+	{ "post", "channel_post" },
+	{ "other", "channel_other" },
+	{ NULL, NULL },
+};
+
+void html_word(preq *r, const word_key *t, const char *word)
+{
+	for (; t->word; t++)
+		if (!strcmp(t->word, word)) {
+			html_text(&r->out, L(r, t->key));
+			return;
+		}
+	html_text(&r->out, word);
+}
+
+int portal_consultation(preq *r, const char *circular, bt_consultation *c)
+{
+	bt_err e;
+	int rc = bt_consultation_get(r->db, circular, c, &e);
+	if (rc == BT_EINPUT)
+		return page_error(r, 404, L(r, "err_not_found")), -1;
+	if (rc)
+		return page_error(r, 500, e.msg), -1;
+	return 0;
+}
+
+void html_consultation_line(preq *r, const bt_consultation *c)
+{
+	bt_buf *b = &r->out;
+	char dt[BT_TIME_LEN];
+	bt_time_format(c->deadline, dt);
+	bt_buf_adds(b, "<p>");
+	html_text(b, L(r, "col_deadline"));
+	bt_buf_addf(b, ": <time dir=\"ltr\" datetime=\"%s\">%s</time> — <strong class=\"state\">", dt, dt);
+	html_text(b, L(r, c->closed ? "state_closed" : r->now <= c->deadline ? "state_open" : "state_past"));
+	if (c->closed) {
+		char ct[BT_TIME_LEN];
+		bt_time_format(c->closed_at, ct);
+		bt_buf_addf(b, " (<time dir=\"ltr\" datetime=\"%s\">%s</time>)", ct, ct);
+	}
+	bt_buf_adds(b, "</strong></p>\n");
 }
 
 void Lplain(preq *r, bt_buf *out, const char *key, const char *const *vars)

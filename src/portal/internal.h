@@ -25,7 +25,6 @@ struct portal {
 	pthread_mutex_t lock;
 	bt_db *dbs[128];               /* every thread's connection */
 	size_t ndbs;
-	uint64_t signin_attempts;
 	psessions *sessions;
 	plang langs[PORTAL_NLANGS];
 	size_t nlangs;

@@ -11,57 +11,34 @@
 #include "pdf/tmpl.h"
 #include "portal/internal.h"
 
-/* Annex 2 words of r's language. */
+/* Annex 2 words of r's language, escaped. */
 static void A(preq *r, bt_buf *out, const char *key, const char *const *vars)
 {
-	const annex2_lang *a = r->lang->annex2;
-	bt_buf t = BT_BUF_INIT;
-	pdf_tmpl_expand(a->t, key, vars, &t);
-	html_text(out, bt_buf_str(&t));
-	bt_buf_release(&t);
-}
-
-/* The words of a history status ("counted", "late", ...). */
-static const char *status_text(preq *r, const char *status)
-{
-	char key[40];
-	snprintf(key, sizeof key, "status_%s", status);
-	const char *t = L(r, key);
-	return *t ? t : status;
-}
-
-static const char *choice_key(const char *what)
-{
-	if (!strcmp(what, "authorize"))
-		return "choice_authorize";
-	if (!strcmp(what, "authorize-with-comments"))
-		return "choice_authorize_with_comments";
-	if (!strcmp(what, "not-authorize"))
-		return "choice_not_authorize";
-	return "choice_withdrawal";
+	html_words(out, ((const annex2_lang *)r->lang->annex2)->t, key, vars);
 }
 
 /* Loads circular for the signed-in administration: 403 outside its scope or
  * electorate, 404 when unknown. 0 when it may see it. */
+/* 1 when the signed-in administration may see circular: its code's
+ * consultation (or any, with a certificate) and it is in the electorate. */
+static int may_see(preq *r, const char *circular)
+{
+	const bt_identity *id = &r->s.id;
+	int in = 0;
+	bt_err e;
+	if (id->circular[0] && strcasecmp(id->circular, circular))
+		return 0;
+	return bt_electorate_has(r->db, circular, id->member, &in, &e) == BT_OK && in;
+}
+
 static int load_own(preq *r, const char *circular, bt_consultation *c)
 {
-	bt_err e;
 	const bt_identity *id = &r->s.id;
 	if (id->circular[0] && strcasecmp(id->circular, circular))
 		return page_error(r, 403, L(r, "err_scope")), -1;
-	int rc = bt_consultation_get(r->db, circular, c, &e);
-	if (rc == BT_EINPUT)
-		return page_error(r, 404, L(r, "err_not_found")), -1;
-	if (rc)
-		return page_error(r, 500, e.msg), -1;
-	bt_member_list el = { 0 };
-	if (bt_electorate_list(r->db, c->circular, &el, &e))
-		return page_error(r, 500, e.msg), -1;
-	int in = 0;
-	for (size_t i = 0; i < el.n && !in; i++)
-		in = !strcmp(el.v[i].code, id->member);
-	bt_member_list_free(&el);
-	if (!in)
+	if (portal_consultation(r, circular, c))
+		return -1;
+	if (!may_see(r, c->circular))
 		return page_error(r, 403, L(r, "err_scope")), -1;
 	return 0;
 }
@@ -93,11 +70,11 @@ static void reply_cell(preq *r, const bt_history_item *it)
 	}
 	char t[BT_TIME_LEN];
 	bt_time_format(it->received, t);
-	html_text(b, L(r, choice_key(it->what)));
+	html_word(r, portal_choice_words, it->what);
 	bt_buf_addf(b, " <small>(<time dir=\"ltr\" datetime=\"%s\">%s</time>", t, t);
 	if (it->status[0] && strcmp(it->status, "counted") && strcmp(it->status, "withdrawal")) {
 		bt_buf_adds(b, ", ");
-		html_text(b, status_text(r, it->status));
+		html_word(r, portal_status_words, it->status);
 	}
 	bt_buf_addf(b, ", <a href=\"/member/receipt/%lld\">#%lld</a>)</small>", (long long)it->reply_id,
 		    (long long)it->reply_id);
@@ -119,16 +96,7 @@ int page_member_home(preq *r)
 	for (size_t i = 0; i < cl.n; i++) {
 		bt_consultation c;
 		const bt_identity *id = &r->s.id;
-		if (id->circular[0] && strcasecmp(id->circular, cl.v[i].circular))
-			continue;
-		bt_member_list el = { 0 };
-		if (bt_electorate_list(r->db, cl.v[i].circular, &el, &e))
-			continue;
-		int in = 0;
-		for (size_t k = 0; k < el.n && !in; k++)
-			in = !strcmp(el.v[k].code, id->member);
-		bt_member_list_free(&el);
-		if (!in)
+		if (!may_see(r, cl.v[i].circular))
 			continue;
 		c = cl.v[i];
 		bt_draft_list dl = { 0 };
@@ -138,17 +106,13 @@ int page_member_home(preq *r)
 			continue;
 		}
 		shown++;
-		char dt[BT_TIME_LEN];
-		bt_time_format(c.deadline, dt);
 		bt_buf_addf(b, "<section class=\"consultation\" id=\"c-");
 		html_text(b, c.circular);
 		bt_buf_adds(b, "\">\n<h2>");
 		Lspan(r, b, "circular_name", "circular", c.circular, "circular");
-		bt_buf_addf(b, " — SG%d</h2>\n<p>", c.group);
-		html_text(b, L(r, "col_deadline"));
-		bt_buf_addf(b, ": <time dir=\"ltr\" datetime=\"%s\">%s</time> — <strong class=\"state\">", dt, dt);
-		html_text(b, L(r, c.closed ? "state_closed" : is_open(r, &c) ? "state_open" : "state_past"));
-		bt_buf_adds(b, "</strong></p>\n<table>\n<tr><th>");
+		bt_buf_addf(b, " — SG%d</h2>\n", c.group);
+		html_consultation_line(r, &c);
+		bt_buf_adds(b, "<table>\n<tr><th>");
 		html_text(b, L(r, "col_draft"));
 		bt_buf_adds(b, "</th><th>");
 		html_text(b, L(r, "col_reply"));
@@ -257,7 +221,7 @@ int page_member_form(preq *r, const char *circular)
 		bt_buf_addf(b, "</div>\n<label for=\"file-%zu\">", d + 1);
 		html_text(b, L(r, "file_label"));
 		bt_buf_addf(b, "</label>\n<input type=\"file\" id=\"file-%zu\" name=\"file-%zu\"%s "
-			    "accept=\".pdf,.doc,.docx,.odt,.rtf,.txt,.png,.jpg,.jpeg,.tif,.tiff\">\n</fieldset>\n",
+			    "accept=\"" PORTAL_UPLOAD_ACCEPT "\">\n</fieldset>\n",
 			    d + 1, d + 1, open ? "" : " disabled");
 	}
 	bt_buf_adds(b, "<fieldset><label for=\"signatory\">");
@@ -302,7 +266,7 @@ void html_receipt(preq *r, const bt_reply_result *res, const char *circular, con
 	bt_buf_adds(b, "</dd>\n<dt>");
 	html_text(b, L(r, "receipt_choice"));
 	bt_buf_addf(b, "</dt><dd><span class=\"choice\">%s</span> — ", bt_choice_name(res->choice));
-	html_text(b, L(r, choice_key(bt_choice_name(res->choice))));
+	html_word(r, portal_choice_words, bt_choice_name(res->choice));
 	bt_buf_adds(b, "</dd>\n<dt>");
 	/* when it was received (for a fax, the time on it) and when the
 	 * server recorded it; the same for a reply through the portal */
@@ -553,9 +517,9 @@ static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, 
 		bt_buf_adds(b, "</td><td>");
 		html_text(b, it->rec);
 		bt_buf_adds(b, "</td><td>");
-		html_text(b, L(r, choice_key(it->what)));
+		html_word(r, portal_choice_words, it->what);
 		bt_buf_addf(b, "</td><td><time dir=\"ltr\" datetime=\"%s\">%s</time></td><td>", t, t);
-		html_text(b, status_text(r, it->status));
+		html_word(r, portal_status_words, it->status);
 		bt_buf_adds(b, "</td><td>");
 		html_text(b, it->recorded_by ? it->recorded_by : "");
 		bt_buf_addf(b, "</td><td><a href=\"/member/receipt/%lld\">#%lld</a></td></tr>\n",

@@ -19,24 +19,45 @@ static const char *pre_token(preq *r)
 	return t;
 }
 
-static void field(preq *r, const char *name, const char *label, const char *type,
-		  const char *autocomplete, const char *value)
+static void field(preq *r, const char *name, const char *label_key, const char *type,
+		  const char *autocomplete)
 {
 	bt_buf *b = &r->out;
 	bt_buf_addf(b, "<label for=\"%s\">", name);
-	html_text(b, label);
-	bt_buf_addf(b, "</label>\n<input id=\"%s\" name=\"%s\" type=\"%s\" autocomplete=\"%s\" required", name,
-		    name, type, autocomplete);
-	if (value && *value) {
-		bt_buf_adds(b, " value=\"");
-		html_text(b, value);
-		bt_buf_adds(b, "\"");
-	}
-	bt_buf_adds(b, ">\n");
+	html_text(b, L(r, label_key));
+	bt_buf_addf(b, "</label>\n<input id=\"%s\" name=\"%s\" type=\"%s\" autocomplete=\"%s\" required>\n",
+		    name, name, type, autocomplete);
 }
 
-/* The sign-in page with both forms; msg (may be NULL) is shown on top. */
-static int signin_page(preq *r, int status, const char *msg, const char *member)
+/* One sign-in form: kind "member" (member + code) or "user" (user +
+ * password), with the pre-session token tok. */
+static void signin_form(preq *r, const char *tok, const char *kind, const char *legend_key,
+			const char *help_key, const char *who, const char *secret)
+{
+	bt_buf *b = &r->out;
+	char key[32];
+	bt_buf_adds(b, "<form method=\"post\" action=\"/signin\">\n<fieldset><legend>");
+	html_text(b, L(r, legend_key));
+	bt_buf_adds(b, "</legend>\n");
+	if (help_key) {
+		bt_buf_adds(b, "<p>");
+		html_text(b, L(r, help_key));
+		bt_buf_adds(b, "</p>\n");
+	}
+	bt_buf_addf(b, "<input type=\"hidden\" name=\"kind\" value=\"%s\">\n", kind);
+	html_csrf(r, tok);
+	snprintf(key, sizeof key, "%s_label", who);
+	field(r, who, key, "text", "username");
+	snprintf(key, sizeof key, "%s_label", secret);
+	field(r, secret, key, "password", "current-password");
+	bt_buf_adds(b, "<button type=\"submit\">");
+	html_text(b, L(r, "signin_button"));
+	bt_buf_adds(b, "</button>\n</fieldset>\n</form>\n");
+}
+
+/* The sign-in page with both forms; msg (may be NULL) is shown on top.
+ * Nothing the user typed is echoed: every refusal looks the same. */
+static int signin_page(preq *r, int status, const char *msg)
 {
 	char fresh[65];
 	const char *tok = pre_token(r);
@@ -49,37 +70,18 @@ static int signin_page(preq *r, int status, const char *msg, const char *member)
 	bt_buf_reset(&r->out);
 	r->status = status;
 	page_begin(r, L(r, "signin_title"));
-	bt_buf *b = &r->out;
 	if (msg) {
-		bt_buf_adds(b, "<p class=\"error\" role=\"alert\">");
-		html_text(b, msg);
-		bt_buf_adds(b, "</p>\n");
+		bt_buf_adds(&r->out, "<p class=\"error\" role=\"alert\">");
+		html_text(&r->out, msg);
+		bt_buf_adds(&r->out, "</p>\n");
 	}
-	bt_buf_adds(b, "<form method=\"post\" action=\"/signin\">\n<fieldset><legend>");
-	html_text(b, L(r, "signin_member"));
-	bt_buf_adds(b, "</legend>\n<p>");
-	html_text(b, L(r, "signin_member_help"));
-	bt_buf_adds(b, "</p>\n<input type=\"hidden\" name=\"kind\" value=\"member\">\n");
-	html_csrf(r, tok);
-	field(r, "member", L(r, "member_label"), "text", "username", member);
-	field(r, "code", L(r, "code_label"), "password", "current-password", NULL);
-	bt_buf_adds(b, "<button type=\"submit\">");
-	html_text(b, L(r, "signin_button"));
-	bt_buf_adds(b, "</button>\n</fieldset>\n</form>\n");
-	bt_buf_adds(b, "<form method=\"post\" action=\"/signin\">\n<fieldset><legend>");
-	html_text(b, L(r, "signin_staff"));
-	bt_buf_adds(b, "</legend>\n<input type=\"hidden\" name=\"kind\" value=\"user\">\n");
-	html_csrf(r, tok);
-	field(r, "user", L(r, "user_label"), "text", "username", NULL);
-	field(r, "password", L(r, "password_label"), "password", "current-password", NULL);
-	bt_buf_adds(b, "<button type=\"submit\">");
-	html_text(b, L(r, "signin_button"));
-	bt_buf_adds(b, "</button>\n</fieldset>\n</form>\n");
+	signin_form(r, tok, "member", "signin_member", "signin_member_help", "member", "code");
+	signin_form(r, tok, "user", "signin_staff", NULL, "user", "password");
 	page_end(r);
 	return 0;
 }
 
-static const char *home_of(const bt_identity *id)
+const char *portal_home(const bt_identity *id)
 {
 	return id->role == BT_ROLE_MEMBER ? "/member" : id->role == BT_ROLE_SECRETARIAT ? "/secretariat" : "/chair";
 }
@@ -87,8 +89,8 @@ static const char *home_of(const bt_identity *id)
 int page_signin(preq *r)
 {
 	if (r->signed_in)
-		return page_redirect(r, home_of(&r->s.id));
-	return signin_page(r, 200, NULL, NULL);
+		return page_redirect(r, portal_home(&r->s.id));
+	return signin_page(r, 200, NULL);
 }
 
 int page_signin_post(preq *r)
@@ -126,7 +128,7 @@ int page_signin_post(preq *r)
 		bt_buf msg = BT_BUF_INIT;
 		Lplain(r, &msg, "err_throttled", vars);
 		r->retry_after = wait;
-		signin_page(r, 429, bt_buf_str(&msg), member ? who : NULL);
+		signin_page(r, 429, bt_buf_str(&msg));
 		bt_buf_release(&msg);
 		return 0;
 	}
@@ -139,14 +141,12 @@ int page_signin_post(preq *r)
 		throttle_fail(r->p->sessions, kip);
 		throttle_fail(r->p->sessions, kwho);
 		/* the same page whatever was wrong (nothing echoed back) */
-		return signin_page(r, 401, L(r, "err_signin"), NULL);
+		return signin_page(r, 401, L(r, "err_signin"));
 	}
 	throttle_ok(r->p->sessions, kwho);
-	/* the code the session stands on, so that revoking it ends the session */
-	int code_n = member ? code_in_force(r->db, id.circular, id.member) : 0;
-	if (code_n < 0 || (member && code_n == 0))
-		return page_error(r, 500, "the sign-in could not be checked now");
-	if (session_create(r->p->sessions, &id, NULL, code_n, r->session_token, &r->s))
+	/* id.code_id names the code the session stands on: revoking or
+	 * replacing it ends the session (server.c) */
+	if (session_create(r->p->sessions, &id, NULL, r->session_token, &r->s))
 		return page_error(r, 500, "cannot create a session");
 	r->signed_in = 1;
 	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
@@ -154,23 +154,7 @@ int page_signin_post(preq *r)
 		 PORTAL_SESSION_LIFE);
 	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
 		 PORTAL_PRE_COOKIE "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
-	return page_redirect(r, home_of(&id));
-}
-
-int code_in_force(bt_db *db, const char *circular, const char *member)
-{
-	bt_code_info_list l = { 0 };
-	bt_err e;
-	if (bt_codes_list(db, circular, &l, &e))
-		return -1;
-	int n = 0, in_force = 0;
-	for (size_t i = 0; i < l.n; i++)
-		if (!strcmp(l.v[i].member, member)) {
-			n++;
-			in_force = !l.v[i].revoked;
-		}
-	bt_code_info_list_free(&l);
-	return in_force ? n : 0;
+	return page_redirect(r, portal_home(&id));
 }
 
 int page_signout(preq *r)

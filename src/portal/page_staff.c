@@ -22,89 +22,6 @@
 #include "pdf/tmpl.h"
 #include "portal/internal.h"
 
-#define UPLOAD_ACCEPT ".pdf,.doc,.docx,.odt,.rtf,.txt,.png,.jpg,.jpeg,.tif,.tiff"
-
-/* Engine words and the keys of forms/portal/<lang>.txt that name them. */
-typedef struct word_key {
-	const char *word, *key;
-} word_key;
-
-static const word_key outcome_keys[] = {
-	{ "proceed", "outcome_proceed" },
-	{ "not-proceed", "outcome_not_proceed" },
-	{ "pending", "outcome_pending" },
-	{ NULL, NULL },
-};
-
-static const word_key state_keys[] = {
-	{ BT_STATE_IN_CONSULTATION, "state_in_consultation" },
-	{ BT_STATE_READY, "state_ready_for_approval" },
-	{ BT_STATE_NOT_READY, "state_not_ready" },
-	{ BT_STATE_MORE_TIME, "state_more_time" },
-	{ BT_STATE_APPROVED, "state_approved" },
-	{ BT_STATE_NOT_APPROVED, "state_not_approved" },
-	{ NULL, NULL },
-};
-
-static const word_key choice_keys[] = {
-	{ "authorize", "choice_authorize" },
-	{ "authorize-with-comments", "choice_authorize_with_comments" },
-	{ "not-authorize", "choice_not_authorize" },
-	{ "withdraw", "choice_withdrawal" },
-	{ NULL, NULL },
-};
-
-/* The channels the entry form offers ("portal" is the administrations'). */
-static const word_key channel_keys[] = {
-	{ "email", "channel_email" },
-	{ "fax", "channel_fax" },
-	{ "post", "channel_post" },
-	{ "other", "channel_other" },
-	{ NULL, NULL },
-};
-
-/* Appends the words for word (escaped), or word itself when no key names
- * it. */
-static void word_text(preq *r, const word_key *t, const char *word)
-{
-	for (; t->word; t++)
-		if (!strcmp(t->word, word)) {
-			html_text(&r->out, L(r, t->key));
-			return;
-		}
-	html_text(&r->out, word);
-}
-
-/* Looks up circular: 404 when unknown. 0 when found. */
-static int load(preq *r, const char *circular, bt_consultation *c)
-{
-	bt_err e;
-	int rc = bt_consultation_get(r->db, circular, c, &e);
-	if (rc == BT_EINPUT)
-		return page_error(r, 404, L(r, "err_not_found")), -1;
-	if (rc)
-		return page_error(r, 500, e.msg), -1;
-	return 0;
-}
-
-/* "Deadline (UTC): <time> — <state>" of a consultation. */
-static void consultation_line(preq *r, const bt_consultation *c)
-{
-	bt_buf *b = &r->out;
-	char dt[BT_TIME_LEN];
-	bt_time_format(c->deadline, dt);
-	bt_buf_adds(b, "<p>");
-	html_text(b, L(r, "col_deadline"));
-	bt_buf_addf(b, ": <time dir=\"ltr\" datetime=\"%s\">%s</time> — <strong class=\"state\">", dt, dt);
-	html_text(b, L(r, c->closed ? "state_closed" : r->now <= c->deadline ? "state_open" : "state_past"));
-	if (c->closed) {
-		char ct[BT_TIME_LEN];
-		bt_time_format(c->closed_at, ct);
-		bt_buf_addf(b, " (<time dir=\"ltr\" datetime=\"%s\">%s</time>)", ct, ct);
-	}
-	bt_buf_adds(b, "</strong></p>\n");
-}
-
 /* The support share as text: "83.3", or "" with no counted reply. */
 static void pct_text(const bt_draft_tally *d, char out[16])
 {
@@ -116,9 +33,8 @@ static void pct_text(const bt_draft_tally *d, char out[16])
 
 /* The bar: filled to the support share, a line at the threshold, red
  * (.low) under it. Classes only: the Content-Security-Policy allows no
- * inline style. Left to right in every language: the threshold classes
- * (.tNN) place the line from the left, the fill of a right-to-left page
- * would start on the right. */
+ * inline style. Both the fill and the line (.tNN: inset-inline-start) run
+ * from the start of the line, so the bar mirrors on right-to-left pages. */
 static void tally_bar(preq *r, const bt_tally *t, const bt_draft_tally *d, const char *label)
 {
 	bt_buf *b = &r->out;
@@ -185,11 +101,11 @@ static void tally_block(preq *r, const bt_tally *t, const bt_draft_tally *d, int
 	tally_bar(r, t, d, bt_buf_str(&label));
 	bt_buf_release(&label);
 	bt_buf_adds(b, "<p class=\"outcome\"><strong>");
-	word_text(r, outcome_keys, d->outcome);
+	html_word(r, portal_outcome_words, d->outcome);
 	bt_buf_adds(b, "</strong>");
 	if (!t->final) {
 		bt_buf tmp = BT_BUF_INIT;
-		for (const word_key *k = outcome_keys; k->word; k++)
+		for (const word_key *k = portal_outcome_words; k->word; k++)
 			if (!strcmp(k->word, d->if_closed_now))
 				bt_buf_adds(&tmp, L(r, k->key));
 		const char *ov[] = { "outcome", bt_buf_str(&tmp), NULL };
@@ -233,7 +149,7 @@ int page_secretariat_home(preq *r)
 		bt_buf_adds(b, "\">");
 		Lspan(r, b, "circular_name", "circular", c->circular, "circular");
 		bt_buf_addf(b, "</a> — SG%d</h2>\n", c->group);
-		consultation_line(r, c);
+		html_consultation_line(r, c);
 		for (size_t d = 0; d < t.n; d++)
 			tally_block(r, &t, &t.drafts[d], 3);
 		if (!t.n)
@@ -330,9 +246,9 @@ static void late_section(preq *r, const bt_history *h, const bt_member_list *el)
 		bt_buf_adds(b, "</td><td class=\"draft\">");
 		html_text(b, it->rec);
 		bt_buf_adds(b, "</td><td>");
-		word_text(r, choice_keys, it->what);
+		html_word(r, portal_choice_words, it->what);
 		bt_buf_addf(b, "</td><td><time dir=\"ltr\" datetime=\"%s\">%s</time></td><td>", t, t);
-		word_text(r, channel_keys, it->channel);
+		html_word(r, portal_channel_words, it->channel);
 		bt_buf_adds(b, "</td><td>");
 		html_text(b, it->recorded_by ? it->recorded_by : "");
 		bt_buf_adds(b, "</td></tr>\n");
@@ -405,23 +321,23 @@ static void entry_form(preq *r, const bt_consultation *c, const bt_draft_list *d
 	bt_buf_adds(b, "</select>\n");
 	label_for(r, "choice", "receipt_choice");
 	bt_buf_adds(b, "<select id=\"choice\" name=\"choice\" required>\n");
-	word_options(r, choice_keys);
+	word_options(r, portal_choice_words);
 	bt_buf_adds(b, "</select>\n");
 	label_for(r, "received", "received_label");
 	bt_buf_addf(b, "<input type=\"text\" id=\"received\" name=\"received\" placeholder=\"%s\" "
 		    "maxlength=\"40\">\n", now);
 	label_for(r, "channel", "channel_label");
 	bt_buf_adds(b, "<select id=\"channel\" name=\"channel\">\n");
-	word_options(r, channel_keys);
+	word_options(r, portal_channel_words);
 	bt_buf_adds(b, "</select>\n");
 	label_for(r, "signatory", "signatory_label");
 	bt_buf_adds(b, "<input type=\"text\" id=\"signatory\" name=\"signatory\" maxlength=\"200\">\n");
 	label_for(r, "title", "official_title_label");
 	bt_buf_adds(b, "<input type=\"text\" id=\"title\" name=\"title\" maxlength=\"200\">\n");
 	label_for(r, "attachment", "file_label");
-	bt_buf_adds(b, "<input type=\"file\" id=\"attachment\" name=\"attachment\" accept=\"" UPLOAD_ACCEPT "\">\n");
+	bt_buf_adds(b, "<input type=\"file\" id=\"attachment\" name=\"attachment\" accept=\"" PORTAL_UPLOAD_ACCEPT "\">\n");
 	label_for(r, "scan", "scan_label");
-	bt_buf_adds(b, "<input type=\"file\" id=\"scan\" name=\"scan\" accept=\"" UPLOAD_ACCEPT "\">\n"
+	bt_buf_adds(b, "<input type=\"file\" id=\"scan\" name=\"scan\" accept=\"" PORTAL_UPLOAD_ACCEPT "\">\n"
 		       "</fieldset>\n<p><small>");
 	const char *mv[] = { "max", max, NULL };
 	Lf(r, b, "upload_help", mv);
@@ -461,7 +377,7 @@ static void downloads(preq *r, const bt_consultation *c)
 int page_secretariat_c(preq *r, const char *circular)
 {
 	bt_consultation c;
-	if (load(r, circular, &c))
+	if (portal_consultation(r, circular, &c))
 		return 0;
 	bt_err e;
 	bt_tally t;
@@ -484,7 +400,7 @@ int page_secretariat_c(preq *r, const char *circular)
 	page_begin(r, bt_buf_str(&title));
 	bt_buf_release(&title);
 	bt_buf *b = &r->out;
-	consultation_line(r, &c);
+	html_consultation_line(r, &c);
 	for (size_t d = 0; d < t.n; d++)
 		tally_block(r, &t, &t.drafts[d], 2);
 	if (!t.n)
@@ -545,7 +461,7 @@ static int entry_spec(preq *r, const bt_consultation *c, bt_reply_spec *s, bt_at
 		s->has_received = 1;
 	}
 	int known = 0;
-	for (const word_key *k = channel_keys; k->word; k++)
+	for (const word_key *k = portal_channel_words; k->word; k++)
 		known |= !strcmp(k->word, channel);
 	if (!known)
 		return page_errorf(r, 400, "channel: '%.40s' is not email, fax, post or other", channel), -1;
@@ -568,7 +484,7 @@ static int entry_spec(preq *r, const bt_consultation *c, bt_reply_spec *s, bt_at
 int page_secretariat_reply(preq *r, const char *circular)
 {
 	bt_consultation c;
-	if (load(r, circular, &c))
+	if (portal_consultation(r, circular, &c))
 		return 0;
 	bt_reply_spec spec;
 	bt_attachment_in att, scan;
@@ -598,7 +514,7 @@ int page_secretariat_reply(preq *r, const char *circular)
 int page_secretariat_close(preq *r, const char *circular)
 {
 	bt_consultation c;
-	if (load(r, circular, &c))
+	if (portal_consultation(r, circular, &c))
 		return 0;
 	char actor[96], path[128];
 	portal_actor(r, actor, sizeof actor);
@@ -641,7 +557,7 @@ static int report_lang_of(preq *r, const char **out)
 int page_secretariat_download(preq *r, const char *circular, const char *what)
 {
 	bt_consultation c;
-	if (load(r, circular, &c))
+	if (portal_consultation(r, circular, &c))
 		return 0;
 	keep_page_lang(r);
 	/* the file name: the circular with anything unusual replaced */
@@ -759,7 +675,7 @@ int page_chair_home(preq *r)
 		bt_buf_adds(b, " — ");
 		html_text(b, s->title ? s->title : "");
 		bt_buf_adds(b, "</td><td class=\"state\">");
-		word_text(r, state_keys, s->state);
+		html_word(r, portal_state_words, s->state);
 		if (s->more_time_until != BT_DATE_NONE) {
 			char mt[BT_DATE_LEN];
 			bt_date_format(s->more_time_until, mt);
@@ -769,7 +685,7 @@ int page_chair_home(preq *r)
 		if (d)
 			tally_block(r, &t, d, 0);
 		else if (s->outcome[0])
-			word_text(r, outcome_keys, s->outcome);
+			html_word(r, portal_outcome_words, s->outcome);
 		bt_buf_adds(b, "</td></tr>\n");
 	}
 	bt_tally_free(&t);

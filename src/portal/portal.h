@@ -71,9 +71,6 @@ typedef struct psession {
 	char csrf[65];
 	bt_identity id;
 	char cert_fp[65];     /* bound to this client certificate, or "" */
-	int code_n;           /* signed in with a reply code: the member's
-				 codes in the consultation then, the last one
-				 the code used (see code_in_force) */
 } psession;
 
 /* One request while it is being answered. */
@@ -150,9 +147,8 @@ int page_redirect(preq *r, const char *path);
 typedef struct psessions psessions;
 int sessions_new(psessions **out, bt_err *e);
 void sessions_free(psessions *s);
-/* Creates a session for id (code_n: see psession); writes the cookie
- * token (64 hex) to token. */
-int session_create(psessions *s, const bt_identity *id, const char *cert_fp, int code_n,
+/* Creates a session for id; writes the cookie token (64 hex) to token. */
+int session_create(psessions *s, const bt_identity *id, const char *cert_fp,
 		   char token[65], psession *out);
 /* Finds the live session of token (and touches it); 0 when found. */
 int session_find(psessions *s, const char *token, psession *out);
@@ -169,11 +165,9 @@ int csrf_ok(preq *r, const char *token);
 /* A fresh random token as 64 hex digits. */
 void portal_token(char out[65]);
 
-/* How many reply codes member has had in circular when the last one is in
- * force (the one a sign-in just used), else 0; -1 when they cannot be read. */
-int code_in_force(bt_db *db, const char *circular, const char *member);
-
 /* ---- pages ---- */
+/* The home page of a signed-in identity ("/member", "/secretariat", "/chair"). */
+const char *portal_home(const bt_identity *id);
 int page_signin(preq *r);
 int page_signin_post(preq *r);
 int page_signout(preq *r);
@@ -188,6 +182,31 @@ int page_secretariat_reply(preq *r, const char *circular);
 int page_secretariat_close(preq *r, const char *circular);
 int page_secretariat_download(preq *r, const char *circular, const char *what);
 int page_chair_home(preq *r);
+
+/* The file types the upload fields offer (the server accepts the same
+ * extensions: upload_ext in server.c). */
+#define PORTAL_UPLOAD_ACCEPT ".pdf,.doc,.docx,.odt,.rtf,.txt,.png,.jpg,.jpeg,.tif,.tiff"
+
+/* Engine words ("authorize", "late", "ready-for-approval") and the keys of
+ * forms/portal/<lang>.txt that name them; tables end with a NULL word. */
+typedef struct word_key {
+	const char *word, *key;
+} word_key;
+extern const word_key portal_choice_words[], portal_status_words[], portal_state_words[],
+	portal_outcome_words[], portal_channel_words[];
+/* Appends the words for word (escaped), or word itself when no key names
+ * it. */
+void html_word(preq *r, const word_key *t, const char *word);
+
+/* Looks circular up: a 404 page when unknown, 500 when it cannot be read;
+ * 0 when found. */
+int portal_consultation(preq *r, const char *circular, bt_consultation *c);
+/* "Deadline (UTC): <time> — <open / deadline passed / closed (time)>". */
+void html_consultation_line(preq *r, const bt_consultation *c);
+
+/* Appends key of template tmpl (a pdf_tmpl) escaped, placeholders expanded
+ * from vars. */
+void html_words(bt_buf *out, const void *tmpl, const char *key, const char *const *vars);
 
 /* Receipt section of one recorded reply (shared by both reply pages). */
 void html_receipt(preq *r, const bt_reply_result *res, const char *circular,

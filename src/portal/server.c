@@ -419,18 +419,11 @@ static int route(preqx *x)
 			return not_allowed(r);
 		if (!r->signed_in)
 			return page_redirect(r, "/signin");
-		return page_redirect(r, r->s.id.role == BT_ROLE_MEMBER ? "/member"
-				     : r->s.id.role == BT_ROLE_SECRETARIAT ? "/secretariat" : "/chair");
+		return page_redirect(r, portal_home(&r->s.id));
 	}
 	if (!strcmp(u, "/signin")) {
-		if (post) {
-			if (!r->signed_in) {
-				pthread_mutex_lock(&x->p->lock);
-				x->p->signin_attempts++;
-				pthread_mutex_unlock(&x->p->lock);
-			}
+		if (post)
 			return page_signin_post(r);
-		}
 		return page_signin(r);
 	}
 	if (!strcmp(u, "/signout"))
@@ -544,20 +537,19 @@ static int start_request(preqx *x, bt_err *e)
 		}
 		/* a session made with a reply code ends when the code is revoked
 		 * or replaced */
-		if (r->signed_in && r->s.code_n > 0) {
-			int n = code_in_force(r->db, r->s.id.circular, r->s.id.member);
-			if (n < 0)
-				return bt_fail(e, BT_EFAIL, "the reply codes cannot be read");
-			if (n != r->s.code_n) {
-				session_drop(x->p->sessions, tok);
-				r->signed_in = 0;
-				r->session_token[0] = '\0';
-				memset(&r->s, 0, sizeof r->s);
-			}
+		int in_force = 1;
+		if (r->signed_in && r->s.id.code_id &&
+		    bt_code_in_force(r->db, r->s.id.code_id, &in_force, e))
+			return BT_EFAIL;
+		if (r->signed_in && !in_force) {
+			session_drop(x->p->sessions, tok);
+			r->signed_in = 0;
+			r->session_token[0] = '\0';
+			memset(&r->s, 0, sizeof r->s);
 		}
 	}
 	if (!r->signed_in && r->cert_ok) {
-		if (session_create(x->p->sessions, &r->cert_id, r->cert_fp, 0, r->session_token, &r->s))
+		if (session_create(x->p->sessions, &r->cert_id, r->cert_fp, r->session_token, &r->s))
 			return bt_fail(e, BT_EFAIL, "cannot create a session");
 		r->signed_in = 1;
 		snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],

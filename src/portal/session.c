@@ -96,7 +96,7 @@ static int live(const sess_slot *sl, int64_t now)
 	return sl->used && now - sl->seen < PORTAL_SESSION_IDLE && now - sl->born < PORTAL_SESSION_LIFE;
 }
 
-int session_create(psessions *s, const bt_identity *id, const char *cert_fp, int code_n,
+int session_create(psessions *s, const bt_identity *id, const char *cert_fp,
 		   char token[65], psession *out)
 {
 	portal_token(token);
@@ -124,7 +124,6 @@ int session_create(psessions *s, const bt_identity *id, const char *cert_fp, int
 	sl->s.id = *id;
 	portal_token(sl->s.csrf);
 	snprintf(sl->s.cert_fp, sizeof sl->s.cert_fp, "%s", cert_fp ? cert_fp : "");
-	sl->s.code_n = code_n;
 	*out = sl->s;
 	pthread_mutex_unlock(&s->lock);
 	return 0;

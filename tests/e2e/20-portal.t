@@ -393,6 +393,36 @@ get chnx /member "${FRA[@]}"
 is "$ST" 200 "CHN's session cookie with FRA's certificate: 200"
 like "$(cat "$T/.body")" "Consultations — FRA" "  ... the certificate decides: FRA's page, not CHN's"
 
+# --- the page's language: ?lang=, its cookie, Accept-Language; the form's words --
+get lang "/signin?lang=ar"
+like "$(cat "$T/.body")" '<html lang="ar" dir="rtl">' "?lang=ar: an Arabic page, right to left"
+like "$(cookies_set lang)" '^lang=ar;.*Secure.*SameSite=Strict' "  ... remembered in the lang cookie"
+get lang /signin
+like "$(cat "$T/.body")" '<html lang="ar" dir="rtl">' "  ... the next page without ?lang= stays Arabic"
+get acc /signin -H "Accept-Language: fr-CH, en;q=0.5"
+like "$(cat "$T/.body")" '<html lang="fr" dir="ltr">' "Accept-Language: fr-CH gives a French page"
+get xx "/signin?lang=xx"
+like "$(cat "$T/.body")" '<html lang="en" dir="ltr">' "?lang=xx (not one of the six): English"
+is "$(cookies_set lang)" "" "  ... and no lang cookie"
+get fra "/member/c/205?lang=ru" "${FRA[@]}"
+RU_WORDS=$(sed -n 's/^comments = //p' "$REPO/forms/annex2/ru.txt")
+like "$(cat "$T/.body")" "$RU_WORDS" "the Russian reply form uses the Annex 2 form's Russian words"
+RU_REC=$(sed -n 's/^rec_name = //p' "$REPO/forms/portal/ru.txt" | sed 's/ {rec}//')
+get fra "/member" "${FRA[@]}"
+like "$(cat "$T/.body")" "$RU_REC <span class=\"draft\">Q.5051</span>" "  ... and the consultations page names the draft $RU_REC Q.5051"
+
+# --- an administration outside a consultation's electorate does not see it --------
+printf 'CHN\nDEU\n' >"$T/electorate.txt"
+expect_exit 0 ballot consultation create --circular 400 --group 11 --date "$(date -u +%F)" \
+	--meeting-start "$(date -u -d '+60 days' +%F)" --meeting-end "$(date -u -d '+62 days' +%F)" \
+	--electorate "$T/electorate.txt"
+expect_exit 0 ballot draft add --circular 400 --rec Q.7001 --title "Regional draft"
+get fra /member "${FRA[@]}"
+unlike "$(cat "$T/.body")" 'id="c-400"' "FRA (not in the electorate of 400) is not shown 400"
+like "$(cat "$T/.body")" 'id="c-205"' "  ... but is shown 205"
+get fra /member/c/400 "${FRA[@]}"
+is "$ST" 403 "  ... and its form is 403"
+
 # --- throttling: 429 with Retry-After --------------------------------------------
 n401=0 ra=""
 for i in $(seq 1 12); do

@@ -242,6 +242,30 @@ int bt_file_write(const char *path, const char *field, const void *data,
 	return rc;
 }
 
+int bt_file_writable(const char *path, const char *field, bt_err *e)
+{
+	char eb[128];
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (slash == path ? 1 : (int)(slash - path)) : 1;
+	bt_buf dir = BT_BUF_INIT;
+	struct stat st;
+	int rc = BT_OK;
+	if (!*path || (slash && !slash[1]))
+		return bt_fail(e, BT_EINPUT, "%s: '%s' is not a file name", field, path);
+	bt_buf_addf(&dir, "%.*s", dirlen, slash ? path : ".");
+	if (dir.failed)
+		return bt_fail(e, BT_EFAIL, "%s: out of memory", field);
+	if (stat(dir.data, &st) != 0 || !S_ISDIR(st.st_mode))
+		rc = bt_fail(e, BT_EINPUT, "%s: '%s' is not a directory", field, dir.data);
+	else if (access(dir.data, W_OK | X_OK) != 0)
+		rc = bt_fail(e, path_error_code(errno), "%s: cannot write in '%s': %s", field, dir.data,
+			     lower_error(errno, eb, sizeof eb));
+	else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		rc = bt_fail(e, BT_EINPUT, "%s: '%s' exists and is not a regular file", field, path);
+	bt_buf_release(&dir);
+	return rc;
+}
+
 int bt_dir_make(const char *dir, const char *field, bt_err *e)
 {
 	char eb[128];

@@ -30,7 +30,8 @@ static int more_time_asked(bt_db *db, int64_t draft_id, const char *member)
 	return yes;
 }
 
-int bt_decide(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time now, bt_err *e)
+int bt_decide(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time now,
+	      int64_t *event_seq, bt_err *e)
 {
 	const char *kind = kind_name(s->kind);
 	if (!kind)
@@ -161,6 +162,8 @@ int bt_decide(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time n
 	    (rc = event_write(db, &ev, "decision", c.circular, now, bt_buf_str(&p), NULL, NULL, e)) ||
 	    (rc = db_commit(db, e)))
 		goto fail;
+	if (event_seq)
+		*event_seq = ev.seq;
 	bt_buf_release(&p);
 	bt_draft_clear(&d);
 	return BT_OK;

@@ -146,6 +146,12 @@ typedef struct count_row {
 int count_resolve(count_row *rows, size_t n, bt_time deadline, bt_time as_of,
 		  int *withdrawn);
 
+/* Tallies one draft's rows (sorted by member, received, id) under rule into
+ * d, using t's deadline, as_of, final and electorate: the one counting the
+ * tally and the bundle verifier share. */
+void tally_rows(const bt_rule *rule, count_row *rows, size_t n, const bt_tally *t,
+		bt_draft_tally *d);
+
 /* Loads a draft's reply rows ordered by member, received, id. */
 int count_load(bt_db *db, int64_t draft_id, count_row **rows, size_t *n,
 	       bt_err *e);

@@ -240,11 +240,11 @@ const char SQL_ATTACHMENT_INSERT[] =
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 const char SQL_REPLIES_OF_MEMBER[] =
 	"SELECT id, member, choice, received,"
-	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id)"
+	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id AND a.role <> 'form')"
 	" FROM replies r WHERE draft_id = ?1 AND member = ?2 ORDER BY received, id";
 const char SQL_REPLIES_OF_DRAFT[] =
 	"SELECT id, member, choice, received,"
-	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id)"
+	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id AND a.role <> 'form')"
 	" FROM replies r WHERE draft_id = ?1 ORDER BY member, received, id";
 const char SQL_REPLY_ROW[] =
 	"SELECT r.id, r.member, d.rec, r.choice, r.received, r.channel,"
@@ -335,6 +335,15 @@ const char SQL_REPLY_BY_EVENT[] = "SELECT id FROM replies WHERE event_seq = ?1";
 const char SQL_REPLIES_ALL[] = "SELECT id, event_seq FROM replies ORDER BY id";
 const char SQL_EVENT_KIND[] = "SELECT kind FROM events WHERE seq = ?1";
 const char SQL_EVENT_GET[] = "SELECT at, body, hash FROM events WHERE seq = ?1";
+const char SQL_BUNDLE_EVENTS[] =
+	"SELECT seq, body, prev_hash, hash, kind FROM events WHERE circular = ?1"
+	" AND kind IN ('consultation','draft','reply','withdrawal','decision','close') ORDER BY seq";
+const char SQL_BUNDLE_ATTACHMENTS[] =
+	"SELECT a.sha256, a.content FROM attachments a WHERE a.id IN"
+	" (SELECT min(a2.id) FROM attachments a2 JOIN replies r ON r.id = a2.reply_id"
+	" JOIN drafts d ON d.id = r.draft_id WHERE d.consultation_id = ?1 GROUP BY a2.sha256)"
+	" ORDER BY a.sha256";
+const char SQL_EVENT_FOR_RECEIPT[] = "SELECT body, prev_hash, hash FROM events WHERE seq = ?1";
 const char SQL_ATTACHMENTS_ALL[] =
 	"SELECT a.id, a.reply_id, r.event_seq, a.sha256, a.size, a.content"
 	" FROM attachments a JOIN replies r ON r.id = a.reply_id ORDER BY a.id";

@@ -12,9 +12,8 @@ void bt_tally_free(bt_tally *t)
 	t->n = 0;
 }
 
-/* Tallies one draft's rows (sorted by member, received, id). */
-static void tally_draft(const bt_rule *rule, count_row *rows, size_t n, const bt_tally *t,
-			bt_draft_tally *d)
+void tally_rows(const bt_rule *rule, count_row *rows, size_t n, const bt_tally *t,
+		bt_draft_tally *d)
 {
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
@@ -89,7 +88,7 @@ static int tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tall
 		size_t n;
 		if ((rc = count_load(db, d->draft_id, &rows, &n, e)))
 			break;
-		tally_draft(rule, rows, n, t, d);
+		tally_rows(rule, rows, n, t, d);
 		free(rows);
 	}
 	bt_draft_list_free(&drafts);

@@ -6,6 +6,7 @@
 #include "ballot/buf.h"
 #include "ballot/timeutil.h"
 #include "ballot/json.h"
+#include "ballot/jsonread.h"
 #include "ballot/db.h"
 #include "ballot/member.h"
 #include "ballot/rules.h"
@@ -20,6 +21,9 @@
 #include "ballot/formref.h"
 #include "ballot/auth.h"
 #include "ballot/backup.h"
+#include "ballot/sign.h"
+#include "ballot/receipt.h"
+#include "ballot/bundle.h"
 
 #define BALLOT_VERSION "0.1.0"
 

@@ -66,6 +66,11 @@ int bt_file_read(const char *path, const char *field, size_t max, bt_buf *out,
 int bt_file_write(const char *path, const char *field, const void *data,
 		  size_t len, struct bt_err *e);
 
+/* BT_OK when bt_file_write(path) can be expected to succeed: its directory
+ * exists and can be written in, and path is not something other than a
+ * regular file. BT_EINPUT naming field otherwise. Writes nothing. */
+int bt_file_writable(const char *path, const char *field, struct bt_err *e);
+
 /* Creates dir and its missing parents (mode 0777 & ~umask) and checks it can
  * be written in. BT_EINPUT naming field and the component at fault when one
  * is not a directory or cannot be created; "" is refused. */

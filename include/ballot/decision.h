@@ -22,9 +22,10 @@ typedef struct bt_decision_spec {
 
 /* Records the decision. Only for a ready-for-approval draft, or a more-time
  * draft being approved or not approved; more-time and not-approved need at
- * least one member code, reservations need a text. BT_EINPUT otherwise. */
+ * least one member code, reservations need a text. BT_EINPUT otherwise.
+ * event_seq (may be NULL) receives the number of the decision's event. */
 int bt_decide(bt_db *db, const bt_decision_spec *spec, const char *actor,
-	      bt_time now, bt_err *e);
+	      bt_time now, int64_t *event_seq, bt_err *e);
 
 /* The end of the four weeks after the meeting within which a member that
  * asked for more time may formally oppose (§9.5.5). */

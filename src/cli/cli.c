@@ -26,6 +26,8 @@ void cli_ctx_release(cli_ctx *ctx)
 {
 	bt_db_close(ctx->db);
 	ctx->db = NULL;
+	bt_key_free(ctx->key);
+	ctx->key = NULL;
 	for (size_t i = 0; i < ctx->nallocs; i++)
 		free(ctx->allocs[i]);
 	free(ctx->allocs);
@@ -258,6 +260,71 @@ const char *cli_db_path(const cli_ctx *ctx)
 	if (env && *env)
 		return env;
 	return "./ballot.db";
+}
+
+const char *cli_key_path(cli_ctx *ctx, const cli_opt *o)
+{
+	const char *env = getenv("BALLOT_KEY");
+	if (o && o->count)
+		return o->val;
+	if (env && *env)
+		return env;
+	snprintf(ctx->key_path, sizeof ctx->key_path, "%s.key", cli_db_path(ctx));
+	return ctx->key_path;
+}
+
+int cli_load_key(cli_ctx *ctx, const cli_opt *o, const bt_key **k, bt_err *e)
+{
+	if (!ctx->key) {
+		int rc = bt_key_load(cli_key_path(ctx, o), "--key", &ctx->key, e);
+		if (rc != BT_OK)
+			return rc;
+	}
+	*k = ctx->key;
+	return BT_OK;
+}
+
+int cli_receipt_prepare(cli_ctx *ctx, const cli_opt *o_key, const cli_opt *o_out,
+			const bt_key **k, bt_err *e)
+{
+	int rc = cli_load_key(ctx, o_key, k, e);
+	if (rc == BT_OK && o_out && o_out->count)
+		rc = bt_file_writable(o_out->val, "--receipt", e);
+	return rc;
+}
+
+int cli_read_pubkey(const char *opt, const char *arg, bt_pubkey *out, bt_err *e)
+{
+	if (strncmp(arg, "ed25519:", 8) == 0)
+		return bt_pubkey_parse(arg, strlen(arg), opt, out, e);
+	bt_buf text = BT_BUF_INIT;
+	int rc = cli_read_file(opt, arg, 64 * 1024, 0, &text, e);
+	if (rc == BT_OK)
+		rc = bt_pubkey_parse(text.data, text.len, opt, out, e);
+	bt_buf_release(&text);
+	return rc;
+}
+
+int cli_receipt(cli_ctx *ctx, const bt_key *k, int64_t seq, const char *path, bt_err *e)
+{
+	bt_buf r = BT_BUF_INIT;
+	int rc = bt_receipt_issue(ctx->db, seq, k, &r, e);
+	if (rc == BT_OK && path) {
+		rc = bt_file_write(path, "--receipt", r.data, r.len, e);
+		if (rc == BT_OK)
+			printf("receipt saved to %s\n", path);
+	} else if (rc == BT_OK) {
+		printf("receipt: %s", bt_buf_str(&r));
+	}
+	bt_buf_release(&r);
+	if (rc != BT_OK) {
+		char msg[sizeof e->msg];
+		snprintf(msg, sizeof msg, "%s", e->msg);
+		bt_fail(e, BT_EFAIL, "recorded as event %lld, but its receipt was not issued (%s); issue it with: ballot receipt show --event %lld",
+			(long long)seq, msg, (long long)seq);
+		rc = BT_EFAIL;
+	}
+	return rc;
 }
 
 int cli_open_db(cli_ctx *ctx, int write, bt_db **db, bt_err *e)

@@ -58,6 +58,8 @@ typedef struct cli_ctx {
 	int help;              /* 1 when --help was given (usage already printed) */
 	int posix_order;       /* set before cli_parse: options stop at the first
 				  positional argument (config set KEY -5) */
+	bt_key *key;           /* loaded by cli_load_key, freed by cli_ctx_release */
+	char key_path[4096];
 } cli_ctx;
 
 /* Initializes ctx (nothing is opened). */
@@ -97,6 +99,31 @@ const char *cli_basename(const char *path);
 /* The database path: --db, else $BALLOT_DB (when not empty), else
  * ./ballot.db. */
 const char *cli_db_path(const cli_ctx *ctx);
+
+/* The signing key's file: --key (o, when given), else $BALLOT_KEY (when not
+ * empty), else the database path with ".key" appended. */
+const char *cli_key_path(cli_ctx *ctx, const cli_opt *o);
+
+/* Loads the signing key (cli_key_path) once per run; ctx keeps it. Commands
+ * that sign load it before changing anything, so a missing key refuses the
+ * change (BT_EINPUT naming --key) instead of leaving it without a receipt. */
+int cli_load_key(cli_ctx *ctx, const cli_opt *o, const bt_key **k, bt_err *e);
+
+/* Before a command that signs changes anything: loads the key (--key, o_key)
+ * and, when --receipt (o_out) was given, checks that its file can be
+ * written. */
+int cli_receipt_prepare(cli_ctx *ctx, const cli_opt *o_key, const cli_opt *o_out,
+			const bt_key **k, bt_err *e);
+
+/* Reads the public key given as arg: the "ed25519:..." line that `ballot
+ * keys show` prints, or a file holding it. BT_EINPUT naming opt. */
+int cli_read_pubkey(const char *opt, const char *arg, bt_pubkey *out, bt_err *e);
+
+/* Issues the signed receipt of event seq: saved to path when path is not
+ * NULL (and "receipt saved to PATH" printed), else printed on a line of its
+ * own starting "receipt: ". When it cannot be issued the message says the
+ * change was recorded and how to issue the receipt again. */
+int cli_receipt(cli_ctx *ctx, const bt_key *k, int64_t seq, const char *path, bt_err *e);
 
 /* Opens the database once per run (ctx keeps it). With write set, opens it
  * for writing and fails (BT_EINPUT) when it is read-only; else read-only. */
@@ -201,6 +228,10 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_backup(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_restore(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_check(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_keys(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_receipt(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_publish(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_verify_bundle(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 
 /* Dispatches to a subcommand: subs is a NULL-name terminated table; argv[0]
  * is the parent command, argv[1] the subcommand, which gets argv + 1 (so its

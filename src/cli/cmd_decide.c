@@ -10,6 +10,7 @@ static const char USAGE[] =
 	"              (--approved [--reservation CODE:TEXT]... |\n"
 	"               --more-time CODE... |\n"
 	"               --not-approved --opposed-by CODE...)\n"
+	"              [--receipt FILE] [--key FILE]\n"
 	"\n"
 	"Records the plenary's decision on a ready-for-approval draft:\n"
 	"  --approved                 approved unopposed (§9.5.3); each\n"
@@ -22,19 +23,23 @@ static const char USAGE[] =
 	"                             opposed by the Member States named\n"
 	"--more-time and --opposed-by take one or more codes (repeat the option or\n"
 	"list them).\n"
-	"--draft may be left out when the consultation has one draft.\n";
+	"--draft may be left out when the consultation has one draft.\n"
+	"The signed receipt is saved to --receipt FILE or printed (see reply).\n";
 
 /* `ballot decide ...`. */
 int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_DRAFT, O_APPROVED, O_RESERVATION, O_MORE_TIME,
-	       O_NOT_APPROVED, O_OPPOSED_BY };
+	       O_NOT_APPROVED, O_OPPOSED_BY, O_KEY, O_RECEIPT };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("draft", CLI_ARG),
 		CLI_OPT("approved", CLI_FLAG), CLI_OPT("reservation", CLI_MULTI),
 		CLI_OPT("more-time", CLI_MULTI), CLI_OPT("not-approved", CLI_FLAG),
-		CLI_OPT("opposed-by", CLI_MULTI), CLI_OPT_END
+		CLI_OPT("opposed-by", CLI_MULTI), CLI_OPT("key", CLI_ARG),
+		CLI_OPT("receipt", CLI_ARG), CLI_OPT_END
 	};
+	const bt_key *key;
+	int64_t seq = 0;
 	bt_decision_spec spec;
 	bt_consultation c;
 	bt_draft d;
@@ -135,6 +140,8 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK)
 		rc = cli_now(ctx, &now, e);
 	if (rc == BT_OK)
+		rc = cli_receipt_prepare(ctx, &opts[O_KEY], &opts[O_RECEIPT], &key, e);
+	if (rc == BT_OK)
 		rc = bt_consultation_get(db, spec.circular, &c, e);
 	for (i = 0; rc == BT_OK && i < n; i++) {
 		rc = bt_member_resolve(db, opt_of[i], raw[i], codes[i], e);
@@ -158,7 +165,7 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	}
 	spec.codes = code_ptrs;
 	spec.n_codes = n;
-	rc = bt_decide(db, &spec, cli_actor(ctx), now, e);
+	rc = bt_decide(db, &spec, cli_actor(ctx), now, &seq, e);
 	if (rc == BT_OK)
 		rc = bt_draft_find(db, spec.circular, spec.rec, &d, e);
 	if (rc != BT_OK)
@@ -183,6 +190,7 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (spec.kind == BT_DECISION_APPROVED)
 		for (i = 0; i < n; i++)
 			printf("  reservation %s: %s\n", codes[i], notes[i]);
+	rc = cli_receipt(ctx, key, seq, opts[O_RECEIPT].val, e);
 out:
 	if (notes)
 		for (i = 0; i < n; i++)

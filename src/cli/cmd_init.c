@@ -2,21 +2,44 @@
 #include "cli.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #define MEMBERS_FILE_MAX ((int64_t)16 * 1024 * 1024)
 
 static const char USAGE[] =
-	"usage: ballot init [--members FILE]\n"
+	"usage: ballot init [--members FILE] [--key FILE]\n"
 	"\n"
 	"Creates the database (--db FILE, $BALLOT_DB or ./ballot.db) and loads the\n"
 	"194 ITU Member States shipped with ballot, or those of FILE (a TSV with the\n"
 	"header alpha3, alpha2, name, member_since). On an existing ballot database\n"
-	"it changes nothing and says so.\n";
+	"it changes nothing and says so. It also creates the secretariat's signing\n"
+	"key (--key, $BALLOT_KEY, else the database path + .key) unless it exists;\n"
+	"see ballot keys.\n";
 
-/* `ballot init [--members FILE]`. */
+/* Creates the signing key unless its file exists (then checks it loads). */
+static int ensure_key(cli_ctx *ctx, const cli_opt *o, bt_err *e)
+{
+	const char *path = cli_key_path(ctx, o);
+	const bt_key *k;
+	bt_pubkey pub;
+	if (access(path, F_OK) == 0) {
+		int rc = cli_load_key(ctx, o, &k, e);
+		if (rc == BT_OK)
+			printf("signing key %s kept (%s)\n", path, bt_key_public(k)->text);
+		return rc;
+	}
+	int rc = bt_key_create(path, "--key", &pub, e);
+	if (rc == BT_OK)
+		printf("signing key %s created (%s; publish it with: ballot keys show)\n", path, pub.text);
+	else if (rc == BT_EINPUT && access(path, F_OK) == 0 && cli_load_key(ctx, o, &k, e) == BT_OK)
+		rc = BT_OK; /* another init made it meanwhile: use that one */
+	return rc;
+}
+
+/* `ballot init [--members FILE] [--key FILE]`. */
 int cmd_init(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	cli_opt opts[] = { CLI_OPT("members", CLI_ARG), CLI_OPT_END };
+	cli_opt opts[] = { CLI_OPT("members", CLI_ARG), CLI_OPT("key", CLI_ARG), CLI_OPT_END };
 	bt_buf file = BT_BUF_INIT;
 	bt_member_list members = { NULL, 0 };
 	const char *path = cli_db_path(ctx);
@@ -48,13 +71,15 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		goto out;
 	if (!created) {
 		printf("%s is already a ballot database; nothing changed\n", path);
-		goto out;
+	} else {
+		rc = cli_open_db(ctx, 0, &db, e);
+		if (rc == BT_OK)
+			rc = bt_members_list(db, BT_DATE_NONE, &members, e);
+		if (rc == BT_OK)
+			printf("created %s with %zu Member States\n", path, members.n);
 	}
-	rc = cli_open_db(ctx, 0, &db, e);
 	if (rc == BT_OK)
-		rc = bt_members_list(db, BT_DATE_NONE, &members, e);
-	if (rc == BT_OK)
-		printf("created %s with %zu Member States\n", path, members.n);
+		rc = ensure_key(ctx, &opts[1], e);
 out:
 	bt_member_list_free(&members);
 	bt_buf_release(&file);

@@ -26,7 +26,10 @@ static const char USAGE[] =
 	"after the deadline is recorded but not counted. A later reply of the same\n"
 	"member supersedes its earlier one. --ref gives the reference printed on the\n"
 	"returned form (footer or QR code): a form issued for another circular or\n"
-	"member is refused; one issued before the drafts changed is warned about.\n";
+	"member is refused; one issued before the drafts changed is warned about.\n"
+	"Every reply yields a receipt signed with the secretariat's key (--key,\n"
+	"$BALLOT_KEY, else the database path + .key): saved to --receipt FILE, or\n"
+	"printed after the acknowledgement on a line starting 'receipt: '.\n";
 
 static const char USAGE_IMPORT[] =
 	"usage: ballot reply import --circular ID FILE\n"
@@ -60,7 +63,8 @@ static int read_attachments(const cli_opt *o, const char *role, int64_t cap,
 static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_MEMBER, O_DRAFT, O_AUTH, O_NOT_AUTH, O_COMMENTS,
-	       O_REASONS, O_RECEIVED, O_CHANNEL, O_SIGNATORY, O_TITLE, O_REF };
+	       O_REASONS, O_RECEIVED, O_CHANNEL, O_SIGNATORY, O_TITLE, O_REF,
+	       O_KEY, O_RECEIPT };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("member", CLI_ARG),
 		CLI_OPT("draft", CLI_ARG), CLI_OPT("authorize", CLI_FLAG),
@@ -68,8 +72,10 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		CLI_OPT("comments", CLI_MULTI), CLI_OPT("reasons", CLI_MULTI),
 		CLI_OPT("received", CLI_ARG), CLI_OPT("channel", CLI_ARG),
 		CLI_OPT("signatory", CLI_ARG), CLI_OPT("title", CLI_ARG),
-		CLI_OPT("ref", CLI_ARG), CLI_OPT_END
+		CLI_OPT("ref", CLI_ARG), CLI_OPT("key", CLI_ARG),
+		CLI_OPT("receipt", CLI_ARG), CLI_OPT_END
 	};
+	const bt_key *key;
 	bt_reply_spec spec;
 	bt_reply_result res;
 	bt_buf *bufs = NULL;
@@ -115,6 +121,8 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	rc = cli_open_db(ctx, 1, &db, e);
 	if (rc == BT_OK)
 		rc = cli_now(ctx, &now, e);
+	if (rc == BT_OK)
+		rc = cli_receipt_prepare(ctx, &opts[O_KEY], &opts[O_RECEIPT], &key, e);
 	if (rc != BT_OK)
 		return rc;
 
@@ -154,8 +162,10 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	spec.n_attachments = natt;
 
 	rc = bt_reply_record(db, &spec, cli_actor(ctx), now, &res, e);
-	if (rc == BT_OK)
+	if (rc == BT_OK) {
 		cli_print_recorded(&res);
+		rc = cli_receipt(ctx, key, res.event_seq, opts[O_RECEIPT].val, e);
+	}
 out:
 	if (bufs)
 		for (size_t i = 0; i < want; i++)

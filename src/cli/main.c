@@ -52,6 +52,12 @@ static const command commands[] = {
 	{ "backup", "copy the database into a file, checked (online: writers carry on)", cmd_backup },
 	{ "restore", "replace the database with a checked backup", cmd_restore },
 	{ "check", "integrity_check, foreign_key_check and the event chain", cmd_check },
+	{ "keys create", "create the secretariat's signing key (Ed25519)", cmd_keys },
+	{ "keys show", "print the public key and its fingerprint, to publish", NULL },
+	{ "receipt show", "issue again the signed receipt of an event", cmd_receipt },
+	{ "receipt verify", "check a receipt offline against the public key", NULL },
+	{ "publish", "write a consultation's signed results bundle", cmd_publish },
+	{ "verify-bundle", "check a results bundle without any database", cmd_verify_bundle },
 	{ NULL, NULL, NULL }
 };
 

@@ -133,6 +133,20 @@ static void many_all_or_nothing(void **state)
 	assert_string_equal(chain, res[0].event_hash);
 	assert_int_equal(bt_event_digest(f->db, 99999, &at, again, chain, &f->e), BT_EINPUT);
 	bt_history_free(&h);
+	/* a scanned form is not reasons: a not-authorize with only the scan is
+	 * flagged without reasons in the acknowledgement and in the tally */
+	bt_reply_spec na = { 0 };
+	na.circular = "205";
+	na.member = "DEU";
+	na.choice = BT_NOT_AUTHORIZE;
+	na.scan = &scan;
+	assert_int_equal(bt_reply_record_many(f->db, &na, 1, "t", T("2020-02-10T00:00Z"), res, &f->e), BT_OK);
+	assert_int_equal(res[0].without_reasons, 1);
+	bt_tally t;
+	assert_int_equal(bt_tally_compute(f->db, "205", T("2020-02-11T00:00Z"), &t, &f->e), BT_OK);
+	assert_int_equal(t.drafts[0].not_authorize, 1);
+	assert_int_equal(t.drafts[0].not_authorize_without_reasons, 1);
+	bt_tally_free(&t);
 }
 
 static void close_and_decide(void **state)
@@ -158,12 +172,12 @@ static void close_and_decide(void **state)
 
 	const char *codes[] = { "GBR" };
 	bt_decision_spec dec = { .circular = "205", .kind = BT_DECISION_NOT_APPROVED };
-	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-05T10:00Z"), &f->e), BT_EINPUT);
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-05T10:00Z"), NULL, &f->e), BT_EINPUT);
 	dec.kind = BT_DECISION_MORE_TIME;
 	dec.codes = codes;
 	dec.n_codes = 1;
-	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-05T10:00Z"), &f->e), BT_OK);
-	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-05T10:00Z"), &f->e), BT_EINPUT);
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-05T10:00Z"), NULL, &f->e), BT_OK);
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-05T10:00Z"), NULL, &f->e), BT_EINPUT);
 	bt_status_list l;
 	assert_int_equal(bt_status_list_get(f->db, 11, &l, &f->e), BT_OK);
 	assert_int_equal(l.n, 1);
@@ -175,7 +189,7 @@ static void close_and_decide(void **state)
 	const char *notes[] = { "editorial concerns" };
 	dec.kind = BT_DECISION_APPROVED;
 	dec.notes = notes;
-	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-11T10:00Z"), &f->e), BT_OK);
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-11T10:00Z"), NULL, &f->e), BT_OK);
 	assert_int_equal(bt_status_list_get(f->db, 0, &l, &f->e), BT_OK);
 	assert_string_equal(l.v[0].state, "approved");
 	bt_status_list_free(&l);
@@ -297,17 +311,17 @@ static void review_findings_stay_fixed(void **state)
 	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00Z"), NULL, &f->e), BT_OK);
 	const char *che[] = { "CHE" }, *fra[] = { "FRA" };
 	bt_decision_spec dec = { .circular = "205", .kind = BT_DECISION_MORE_TIME, .codes = che, .n_codes = 1 };
-	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-02-23T10:00Z"), &f->e), BT_EINPUT);
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-02-23T10:00Z"), NULL, &f->e), BT_EINPUT);
 	assert_non_null(strstr(f->e.msg, "2020-03-04"));
-	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-10T10:00Z"), &f->e), BT_OK);
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-10T10:00Z"), NULL, &f->e), BT_OK);
 	dec.kind = BT_DECISION_NOT_APPROVED;
 	dec.codes = fra;
-	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-20T10:00Z"), &f->e), BT_EINPUT);
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-20T10:00Z"), NULL, &f->e), BT_EINPUT);
 	assert_non_null(strstr(f->e.msg, "FRA"));
 	dec.codes = che;
-	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-11T10:00Z"), &f->e), BT_EINPUT);
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-11T10:00Z"), NULL, &f->e), BT_EINPUT);
 	assert_non_null(strstr(f->e.msg, "2020-04-10"));
-	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-10T10:00Z"), &f->e), BT_OK);
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-10T10:00Z"), NULL, &f->e), BT_OK);
 }
 
 int main(void)

@@ -1,0 +1,86 @@
+/* cmd_receipt.c - `ballot receipt show|verify`: signed receipts. */
+#include "cli.h"
+
+#include <inttypes.h>
+
+#define RECEIPT_FILE_MAX (1 << 20)
+
+static const char USAGE[] =
+	"usage: ballot receipt show --event N [--receipt FILE] [--key FILE]\n"
+	"       ballot receipt verify FILE --key PUBKEY\n"
+	"\n"
+	"show issues again the signed receipt of a reply, withdrawal or decision\n"
+	"(event N, as the acknowledgement and `ballot history` name it): the same\n"
+	"bytes as the first time. verify checks a receipt without any database:\n"
+	"PUBKEY is the line `ballot keys show` prints (ed25519:...) or a file\n"
+	"holding it. It checks the signature, the chain hash of the event the\n"
+	"receipt carries and that every field says what that event says; exits 0\n"
+	"and prints what the receipt proves, or 2 naming what is wrong.\n";
+
+static int receipt_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	enum { O_EVENT, O_RECEIPT, O_KEY };
+	cli_opt opts[] = { CLI_OPT("event", CLI_ARG), CLI_OPT("receipt", CLI_ARG),
+			   CLI_OPT("key", CLI_ARG), CLI_OPT_END };
+	const bt_key *k;
+	long long seq;
+	bt_db *db;
+	int rc = cli_parse(ctx, argc, argv, USAGE, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[O_EVENT], e)) ||
+	    (rc = cli_parse_int("--event", opts[O_EVENT].val, 1, INT64_MAX, &seq, e)) ||
+	    (rc = cli_open_db(ctx, 0, &db, e)) ||
+	    (rc = cli_receipt_prepare(ctx, &opts[O_KEY], &opts[O_RECEIPT], &k, e)))
+		return rc;
+	bt_buf r = BT_BUF_INIT;
+	rc = bt_receipt_issue(db, seq, k, &r, e);
+	if (rc == BT_OK && opts[O_RECEIPT].count) {
+		if ((rc = bt_file_write(opts[O_RECEIPT].val, "--receipt", r.data, r.len, e)) == BT_OK)
+			printf("receipt saved to %s\n", opts[O_RECEIPT].val);
+	} else if (rc == BT_OK) {
+		fwrite(r.data, 1, r.len, stdout);
+	}
+	bt_buf_release(&r);
+	return rc;
+}
+
+static int receipt_verify(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT("key", CLI_ARG), CLI_OPT_END };
+	bt_pubkey pub;
+	bt_receipt r;
+	bt_buf text = BT_BUF_INIT;
+	int rc = cli_parse(ctx, argc, argv, USAGE, opts, 1, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if (ctx->npos != 1)
+		return bt_fail(e, BT_EINPUT, "receipt verify: the receipt FILE is required");
+	if ((rc = cli_require(&opts[0], e)) ||
+	    (rc = cli_read_pubkey("--key", opts[0].val, &pub, e)) ||
+	    (rc = cli_read_file("receipt", ctx->pos[0], RECEIPT_FILE_MAX, 0, &text, e)))
+		goto out;
+	if ((rc = bt_receipt_verify(text.data, text.len, &pub, &r, e)))
+		goto out;
+	printf("receipt verified: signed by %s\n", pub.text);
+	if (r.member[0])
+		printf("%s %s of %s on %s in circular %s, received %s\n", r.kind, r.choice, r.member,
+		       r.draft, r.circular, r.received);
+	else
+		printf("decision %s on %s in circular %s\n", r.choice, r.draft, r.circular);
+	printf("recorded %s as event %" PRId64 ", chain hash %s\n", r.recorded, r.event, r.hash);
+	if (r.attachments)
+		printf("with %d attachment%s identified by SHA-256 (listed in the receipt)\n",
+		       r.attachments, r.attachments == 1 ? "" : "s");
+out:
+	bt_buf_release(&text);
+	return rc;
+}
+
+/* `ballot receipt show|verify`. */
+int cmd_receipt(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	static const cli_sub subs[] = { { "show", receipt_show }, { "verify", receipt_verify },
+					{ NULL, NULL } };
+	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, NULL, e);
+}

@@ -9,11 +9,14 @@ DEMO=forms/demo
 b() { "$BIN" --db "$DB" "$@"; }
 say() { printf '\n== %s\n' "$*"; }
 
-mkdir -p "$(dirname "$DB")"
+OUT=$(dirname "$DB")
+mkdir -p "$OUT"
 rm -f "$DB" "$DB-wal" "$DB-shm"
+rm -rf "$OUT/receipts" "$OUT/results-205"
+mkdir -p "$OUT/receipts"
 export BALLOT_ACTOR="demo:secretariat"
 
-say "A fresh database with the 194 ITU Member States"
+say "A fresh database with the 194 ITU Member States, and the secretariat's signing key beside it"
 BALLOT_NOW=2019-12-04T09:00:00Z b init
 
 say "TSB Circular 205: SG11 meets in Geneva, 4-13 March 2020; the deadline follows from Res. 1 §9.4.1"
@@ -30,12 +33,18 @@ BALLOT_NOW=2020-02-14T09:00:00Z b reply import --circular 205 "$DEMO/replies.tsv
 # Germany changes its mind before the deadline: the later reply supersedes.
 BALLOT_NOW=2020-02-18T10:00:00Z b reply --circular 205 --member DEU --authorize \
 	--comments "$DEMO/attachments/DEU-revised.txt" --received 2020-02-18T09:55:00Z \
-	--channel email --signatory "A. Beispiel" --title "Head of Unit"
+	--channel email --signatory "A. Beispiel" --title "Head of Unit" --receipt "$OUT/receipts/DEU.json"
 # Egypt withdraws its reply before the deadline.
-BALLOT_NOW=2020-02-19T12:00:00Z b withdraw --circular 205 --member EGY --received 2020-02-19T11:30:00Z
+BALLOT_NOW=2020-02-19T12:00:00Z b withdraw --circular 205 --member EGY --received 2020-02-19T11:30:00Z \
+	--receipt "$OUT/receipts/EGY.json"
 # Spain replies one minute after the deadline: recorded, shown, never counted.
 BALLOT_NOW=2020-02-22T08:00:00Z b reply --circular 205 --member ESP --not-authorize \
-	--received 2020-02-22T00:00:00Z --channel fax 2>&1 || true
+	--received 2020-02-22T00:00:00Z --channel fax --receipt "$OUT/receipts/ESP.json" 2>&1 || true
+
+say "Germany checks the signed receipt it was sent, with the key the secretariat publishes"
+b keys show > "$OUT/receipts/secretariat-key.txt"
+cat "$OUT/receipts/secretariat-key.txt"
+"$BIN" receipt verify "$OUT/receipts/DEU.json" --key "$OUT/receipts/secretariat-key.txt"
 
 say "The tally one week before the deadline (what the secretariat watches)"
 BALLOT_NOW=2020-02-14T12:00:00Z b tally --circular 205
@@ -54,7 +63,11 @@ say "The history of Germany's replies, and the event log check"
 b history --circular 205 --member DEU
 b audit verify
 
-OUT=$(dirname "$DB")
+say "The signed results bundle, and any Member State checking it without the database"
+BALLOT_NOW=2020-02-24T09:30:00Z b publish --circular 205 --out "$OUT/results-205" --attachments
+"$BIN" verify-bundle "$OUT/results-205" --key "$OUT/receipts/secretariat-key.txt" \
+	--receipt "$OUT/receipts/DEU.json" --receipt "$OUT/receipts/EGY.json"
+
 say "The Annex 2 reply forms as PDF: blank, and personalized for the members that replied, in the six languages"
 MEMBERS=$(awk -F'\t' '!/^#/ && $1 != "member" { print $1 }' "$DEMO/replies.tsv" | sort -u | paste -sd, -)
 b forms --circular 205 --blank --member "$MEMBERS,ESP" --lang all --out "$OUT/forms"
@@ -64,3 +77,4 @@ BALLOT_NOW=2020-02-24T09:00:00Z b report --circular 205 --lang all --dir "$OUT/r
 
 printf '\nThe demo database is %s; try: build/ballot --db %s tally --circular 205 --json\n' "$DB" "$DB"
 printf 'Forms: %s/forms/205/<lang>/ (blank.pdf, <CODE>.pdf); reports: %s/reports/205-<lang>.pdf\n' "$OUT" "$OUT"
+printf 'Receipts: %s/receipts/; the results bundle: %s/results-205/ (check it: build/ballot verify-bundle %s/results-205 --key %s/receipts/secretariat-key.txt)\n' "$OUT" "$OUT" "$OUT" "$OUT"

@@ -274,10 +274,10 @@ static int key_cmp(const void *a, const void *b)
  * Refuses the first key (in document order) that repeats an earlier one. */
 static int check_duplicates(parser *p, size_t n)
 {
-	keyrec *k = p->keys + p->nkeyrecs - n;
 	p->nkeyrecs -= n;
 	if (n < 2)
-		return BT_OK;
+		return BT_OK; /* also keeps p->keys (NULL for {}) out of arithmetic */
+	keyrec *k = p->keys + p->nkeyrecs;
 	qsort(k, n, sizeof *k, key_cmp);
 	const keyrec *dup = NULL;
 	for (size_t i = 0; i + 1 < n; i++)

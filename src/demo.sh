@@ -28,7 +28,7 @@ BALLOT_NOW=2019-12-04T09:05:00Z b draft add --circular 205 --rec Q.5051 --former
 	--summary "A framework of requirements and recommended measures to combat the theft of mobile devices and the reuse of stolen devices (our translation of the seed's summary)."
 
 say "SAMPLE replies (invented, not real positions) arrive by e-mail, fax and post"
-BALLOT_NOW=2020-02-14T09:00:00Z b reply import --circular 205 "$DEMO/replies.tsv"
+BALLOT_NOW=2020-02-14T09:00:00Z b reply import --circular 205 "$DEMO/replies.tsv" --receipts "$OUT/receipts"
 # Kenya's "does not authorize" came without reasons: flagged, still counted.
 # Germany changes its mind before the deadline: the later reply supersedes.
 BALLOT_NOW=2020-02-18T10:00:00Z b reply --circular 205 --member DEU --authorize \

@@ -404,6 +404,9 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 		if (rc)
 			goto fail_line;
 		stats->recorded++;
+		if (!stats->first_event)
+			stats->first_event = res.event_seq;
+		stats->last_event = res.event_seq;
 		stats->late += res.late;
 		stats->without_reasons += res.without_reasons;
 		stats->supersedes += res.supersedes;

@@ -95,6 +95,8 @@ typedef struct bt_import_stats {
 	size_t late;            /* of which received after the deadline */
 	size_t without_reasons; /* not-authorize with no reasons attached */
 	size_t supersedes;      /* replacing an earlier on-time reply */
+	int64_t first_event;    /* the events recorded: first_event .. last_event, */
+	int64_t last_event;     /* one per reply, in file order (0 when none) */
 } bt_import_stats;
 
 /* Imports replies from a TSV file at path (header: member, draft, choice,

@@ -12,7 +12,7 @@ static const char USAGE[] =
 	"               --not-authorize [--reasons FILE]...)\n"
 	"              [--received TIME] [--channel email|fax|post|portal|other]\n"
 	"              [--signatory NAME] [--title TEXT] [--ref FORM-REFERENCE]\n"
-	"       ballot reply import --circular ID FILE\n"
+	"       ballot reply import --circular ID FILE [--receipts DIR]\n"
 	"\n"
 	"Records a Member State's reply (Annex 2 form) on one draft:\n"
 	"  --authorize                 authorizes, no comments or proposed changes\n"
@@ -32,12 +32,14 @@ static const char USAGE[] =
 	"printed after the acknowledgement on a line starting 'receipt: '.\n";
 
 static const char USAGE_IMPORT[] =
-	"usage: ballot reply import --circular ID FILE\n"
+	"usage: ballot reply import --circular ID FILE [--receipts DIR] [--key FILE]\n"
 	"\n"
 	"Records many replies at once, all or nothing. FILE is a TSV with the header\n"
 	"member, draft, choice, received, channel, attachment; choice is authorize,\n"
 	"authorize-with-comments or not-authorize; attachment is an optional path\n"
-	"relative to FILE.\n";
+	"relative to FILE. --receipts DIR writes each reply's signed receipt to\n"
+	"DIR/receipt-<event>.json (DIR is created); without it, `ballot receipt show\n"
+	"--event N` issues any of them.\n";
 
 /* Reads the attachments given to option opt into bufs/atts from index *n. */
 static int read_attachments(const cli_opt *o, const char *role, int64_t cap,
@@ -177,7 +179,10 @@ out:
 
 static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT_END };
+	enum { O_CIRCULAR, O_RECEIPTS, O_KEY };
+	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT("receipts", CLI_ARG),
+			   CLI_OPT("key", CLI_ARG), CLI_OPT_END };
+	const bt_key *key;
 	bt_import_stats stats;
 	bt_time now;
 	bt_db *db;
@@ -193,6 +198,12 @@ static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	rc = cli_open_db(ctx, 1, &db, e);
 	if (rc == BT_OK)
 		rc = cli_now(ctx, &now, e);
+	if (rc == BT_OK && opts[O_RECEIPTS].count) {
+		if (strlen(opts[O_RECEIPTS].val) > CLI_OUT_PATH_MAX)
+			return bt_fail(e, BT_EINPUT, "--receipts: the path is longer than %d bytes", CLI_OUT_PATH_MAX);
+		if ((rc = cli_receipt_prepare(ctx, &opts[O_KEY], NULL, &key, e)) == BT_OK)
+			rc = bt_dir_make(opts[O_RECEIPTS].val, "--receipts", e);
+	}
 	if (rc == BT_OK)
 		rc = bt_reply_import(db, opts[0].val, ctx->pos[0], cli_actor(ctx),
 				     now, &stats, e);
@@ -207,6 +218,23 @@ static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			 stats.without_reasons);
 	if (stats.supersedes)
 		cli_warn("%zu of them supersede an earlier reply of the same member", stats.supersedes);
+	for (int64_t seq = stats.first_event; opts[O_RECEIPTS].count && seq && seq <= stats.last_event && !rc; seq++) {
+		char path[CLI_OUT_PATH_MAX + 64];
+		snprintf(path, sizeof path, "%s/receipt-%lld.json", opts[O_RECEIPTS].val, (long long)seq);
+		bt_buf r = BT_BUF_INIT;
+		if ((rc = bt_receipt_issue(db, seq, key, &r, e)) == BT_OK)
+			rc = bt_file_write(path, "--receipts", r.data, r.len, e);
+		bt_buf_release(&r);
+		if (rc) {
+			char msg[sizeof e->msg];
+			snprintf(msg, sizeof msg, "%s", e->msg);
+			rc = bt_fail(e, BT_EFAIL, "the replies were recorded, but receipt %lld was not written (%s); issue it with: ballot receipt show --event %lld",
+				     (long long)seq, msg, (long long)seq);
+		}
+	}
+	if (!rc && opts[O_RECEIPTS].count && stats.recorded)
+		printf("receipts of events %lld to %lld written to %s\n", (long long)stats.first_event,
+		       (long long)stats.last_event, opts[O_RECEIPTS].val);
 	return rc;
 }
 

@@ -74,6 +74,19 @@ like "$OUT" '^withdrawal withdraw of FRA on Q.5051 in circular 205' "a withdrawa
 expect_exit 0 ballot reply --circular 205 --member ITA --authorize --received 2020-02-10T09:30:00Z --receipt ita.json
 expect_exit 0 ballot reply --circular 205 --member GBR --authorize --received 2020-02-10T09:40:00Z
 
+# reply import: a receipt per reply into --receipts DIR
+printf 'member\tdraft\tchoice\treceived\tchannel\tattachment\nNLD\tQ.5051\tauthorize\t2020-02-10T08:00:00Z\temail\t\nBEL\tQ.5051\tauthorize-with-comments\t2020-02-10T08:10:00Z\tfax\tc.txt\n' >imp.tsv
+expect_exit 0 ballot reply import --circular 205 imp.tsv --receipts rcpt
+like "$OUT" '^receipts of events [0-9]+ to [0-9]+ written to rcpt$' "reply import --receipts says where"
+is "$(ls rcpt | wc -l)" 2 "one receipt per imported reply"
+for f in rcpt/*.json; do
+	expect_exit 0 ballot receipt verify "$f" --key "$PUB"
+done
+like "$OUT" '^reply authorize-with-comments of BEL on Q.5051' "an imported reply's receipt names it"
+sum=$(db_sum)
+printf 'member\tdraft\tchoice\treceived\tchannel\tattachment\nLUX\tQ.5051\tauthorize\t2020-02-10T08:00:00Z\temail\t\n' >imp2.tsv
+refused_like '--key: no signing key' ballot reply import --circular 205 imp2.tsv --receipts rcpt2 --key nokey
+
 # refusals: no receipt to write, nothing recorded
 sum=$(db_sum)
 refused_like '--receipt: .*nodir.* is not a directory' ballot reply --circular 205 --member ESP --authorize --receipt nodir/x.json
@@ -129,7 +142,7 @@ expect_exit 0 ballot reply --circular 206 --member CHE --authorize
 at 2020-03-06T10:00:00Z
 sum=$(db_sum)
 expect_exit 0 ballot publish --circular 205 --out bundle --attachments
-like "$OUT" '^published circular 205 into bundle: 10 events \(6 replies and withdrawals\), 1 attachments, 6 files and a signed manifest$' "publish reports what it wrote"
+like "$OUT" '^published circular 205 into bundle: 12 events \(8 replies and withdrawals\), 1 attachments, 6 files and a signed manifest$' "publish reports what it wrote"
 is "$(db_sum)" "$sum" "publish changes nothing in the database"
 is "$(ls bundle | tr '\n' ' ')" "attachments events.jsonl manifest.json replies.csv replies.json rule.json tally.json " "the bundle's files"
 expect_exit 0 ballot tally --circular 205 --json
@@ -144,9 +157,9 @@ rm -rf bundle2
 mv "$BALLOT_DB" away.db # the verifier reads no database
 expect_exit 0 ballot verify-bundle bundle --key "$PUB" --receipt che.json --receipt deu.json --receipt fraw.json --receipt dec.json
 like "$OUT" "^bundle verified: circular 205 published 2020-03-06T10:00:00Z, signed by $PUB\$" "verify-bundle without the database"
-like "$OUT" '^events: 10 disclosed and chained \(6 replies and withdrawals\); 4 of the chain.s 14 withheld' "... counts disclosed and withheld events"
+like "$OUT" '^events: 12 disclosed and chained \(8 replies and withdrawals\); 4 of the chain.s 16 withheld' "... counts disclosed and withheld events"
 like "$OUT" '^tally: recomputed from the events, equal to tally.json$' "... recomputes the tally"
-like "$OUT" '^  Q.5051: 4 replies, 3 support, 1 not authorize; proceed$' "... and prints it"
+like "$OUT" '^  Q.5051: 6 replies, 5 support, 1 not authorize; proceed$' "... and prints it"
 like "$OUT" '^receipts: 4 of 4 included, unchanged$' "... finds every receipt in it"
 like "$OUT" '^attachments: 1 checked' "... checks the attachments"
 mv away.db "$BALLOT_DB"
@@ -166,7 +179,7 @@ fresh; sed -i 's/"member":"CHE"/"member":"CHF"/' t/replies.json
 vbad "a reply changed in replies.json" '^ballot: replies.json: its SHA-256 or size differs' t
 fresh; printf 'X' | dd of=t/attachments/"$(ls t/attachments)" bs=1 seek=3 conv=notrunc 2>/dev/null
 vbad "a byte of an attachment changed" '^ballot: attachments/[0-9a-f]{64}: its SHA-256 or size differs' t
-fresh; sed -i 's/"support":3/"support":4/' t/tally.json
+fresh; sed -i 's/"support":5/"support":6/' t/tally.json
 vbad "the tally changed" '^ballot: tally.json: its SHA-256' t
 fresh; msig=$(jget .signature "$(cat t/manifest.json)")
 sed -i "s/$msig/${msig:0:20}$( [[ ${msig:20:1} == a ]] && echo b || echo a)${msig:21}/" t/manifest.json
@@ -180,7 +193,7 @@ vbad "a file removed" '^ballot: rule.json: listed in the signed manifest but mis
 fresh; rm t/manifest.json
 vbad "no manifest" "^ballot: manifest.json: missing: 't' is not a results bundle" t
 KEY=$OTHER vbad "another key" "^ballot: manifest.json: key: the bundle names .*, not the key given" bundle
-vbad "a receipt of another consultation's reply" "^ballot: --receipt .*: the receipt is for circular 206" bundle --receipt "$(ballot receipt show --event 14 --receipt r206.json >/dev/null; echo r206.json)"
+vbad "a receipt of another consultation's reply" "^ballot: --receipt .*: the receipt is for circular 206" bundle --receipt "$(ballot receipt show --event 16 --receipt r206.json >/dev/null; echo r206.json)"
 vbad "a tampered receipt" '^ballot: --receipt t1.json: member: ' bundle --receipt t1.json
 
 # a bundle re-signed by someone holding the key, but with a reply left out:
@@ -217,10 +230,10 @@ vbad "a reply rewritten with the chain recomputed" "^ballot: --receipt deu.json:
 # a signed bundle whose tally does not follow from its events (the reply
 # rows changed, the events not): the recomputed tally catches it
 expect_exit 0 ballot --db forged4.db publish --circular 205 --out forged4
-vbad "a tally that does not follow from the events" '^ballot: tally.json: differs from the tally recomputed from events.jsonl, from byte [0-9]+: .4,"authorize":3' forged4
+vbad "a tally that does not follow from the events" '^ballot: tally.json: differs from the tally recomputed from events.jsonl, from byte [0-9]+: .6,"authorize":4' forged4
 # tally.json edited and the manifest's hash of it updated: the signature breaks
 cp -r forged2 forged3
-sed -i 's/"support":4/"support":3/' forged3/tally.json
+sed -i 's/"support":6/"support":5/' forged3/tally.json
 perl -e '
 	use Digest::SHA qw(sha256_hex);
 	local $/; open my $f, "<", "forged3/tally.json"; my $t = <$f>;

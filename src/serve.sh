@@ -40,6 +40,8 @@ if [ ! -f "$DB" ]; then
 	b users add --name chair11 --role chair --group 11 --password-file "$TLS/password-chair11" >/dev/null
 	b codes issue --circular DEMO-1 > "$TLS/codes-DEMO-1.tsv" 2>/dev/null
 fi
+# a database made before signed receipts has no signing key yet
+[ -f "${BALLOT_KEY:-$DB.key}" ] || b keys create >/dev/null
 cat <<MSG
 
 The reply portal: https://$LISTEN/   (the database is $DB; certificates in $TLS)

@@ -36,12 +36,15 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	cli_opt opts[] = { CLI_OPT("listen", CLI_ARG), CLI_OPT("cert", CLI_ARG), CLI_OPT("key", CLI_ARG),
 			   CLI_OPT("client-ca", CLI_ARG), CLI_OPT("threads", CLI_ARG),
-			   CLI_OPT("quiet", CLI_FLAG), CLI_OPT_END };
+			   CLI_OPT("quiet", CLI_FLAG), CLI_OPT("sign-key", CLI_ARG), CLI_OPT_END };
 	int rc = cli_parse(ctx, argc, argv,
 			   "ballot serve [--listen ADDR:PORT] --cert FILE --key FILE [--client-ca FILE]\n"
-			   "             [--threads N] [--quiet]\n"
+			   "             [--sign-key FILE] [--threads N] [--quiet]\n"
 			   "  HTTPS reply portal (TLS 1.2 and 1.3 only). Default listen address 127.0.0.1:8443.\n"
+			   "  --cert, --key: the server's TLS certificate and its private key.\n"
 			   "  --client-ca: accept client certificates issued by this CA (registered ones only).\n"
+			   "  --sign-key: the secretariat's signing key, which signs the receipts the portal\n"
+			   "  offers ($BALLOT_KEY, else the database path + .key; see ballot keys).\n"
 			   "  --quiet: no access log on stderr.",
 			   opts, 0, e);
 	if (rc || ctx->help)
@@ -57,6 +60,11 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	bt_db *db;
 	if ((rc = cli_open_db(ctx, 1, &db, e)))
 		return rc;
+	/* and so must the signing key: every receipt the portal offers is
+	 * signed (--key is the TLS key here, so the option is --sign-key) */
+	if ((rc = bt_key_load(cli_key_path(ctx, &opts[6]), "--sign-key", &ctx->key, e)))
+		return rc;
+	cfg.sign_key = ctx->key;
 	cfg.db_path = cli_db_path(ctx);
 	cfg.listen = opts[0].val;
 	cfg.cert_path = opts[1].val;

@@ -52,6 +52,7 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "state_ready_for_approval", "" }, { "state_not_ready", "" }, { "state_more_time", "" },
 	{ "state_approved", "" }, { "state_not_approved", "" }, { "channel_email", "" },
 	{ "channel_fax", "" }, { "channel_post", "" }, { "channel_other", "" },
+	{ "receipt_download", "" }, { "receipt_signed", "" },
 };
 
 int portal_words_load(struct portal *p, bt_err *e)
@@ -199,6 +200,16 @@ void html_consultation_line(preq *r, const bt_consultation *c)
 		bt_buf_addf(b, " (<time dir=\"ltr\" datetime=\"%s\">%s</time>)", ct, ct);
 	}
 	bt_buf_adds(b, "</strong></p>\n");
+}
+
+void portal_file_name(char *out, size_t n, const char *prefix, const char *circular, const char *suffix)
+{
+	char base[BT_ID_MAX + 1];
+	snprintf(base, sizeof base, "%s", circular);
+	for (char *p = base; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_", *p))
+			*p = '_';
+	snprintf(out, n, "%s%s%s", prefix, base, suffix);
 }
 
 void Lplain(preq *r, bt_buf *out, const char *key, const char *const *vars)

@@ -19,6 +19,7 @@ struct portal {
 	int fixed_now;
 	bt_time now;
 	int client_ca;                 /* client certificates are checked */
+	const bt_key *sign_key;        /* signs receipts */
 	int64_t attachment_max;        /* bytes per file */
 	uint64_t body_max;             /* bytes per request */
 	void (*log)(const char *line);

@@ -246,6 +246,27 @@ int page_member_form(preq *r, const char *circular)
 	return 0;
 }
 
+void portal_receipt_name(char *out, size_t n, const char *circular, int64_t id, int by_event)
+{
+	char suffix[48];
+	if (by_event)
+		snprintf(suffix, sizeof suffix, "-event-%lld.json", (long long)id);
+	else
+		snprintf(suffix, sizeof suffix, "-%lld.json", (long long)id);
+	portal_file_name(out, n, "receipt-", circular, suffix);
+}
+
+int portal_receipt_issue(preq *r, int64_t seq)
+{
+	bt_err e;
+	bt_buf_reset(&r->out);
+	int rc = bt_receipt_issue(r->db, seq, r->p->sign_key, &r->out, &e);
+	if (rc)
+		return page_error(r, rc == BT_EINPUT ? 404 : 500, e.msg), -1;
+	r->ctype = "application/json; charset=utf-8";
+	return 0;
+}
+
 void html_receipt(preq *r, const bt_reply_result *res, const char *circular, const bt_reply_spec *spec,
 		  const char *signatory, const char *title, bt_time recorded_at)
 {
@@ -316,7 +337,22 @@ void html_receipt(preq *r, const bt_reply_result *res, const char *circular, con
 			html_text(b, L(r, notes[i]));
 			bt_buf_adds(b, "</p>\n");
 		}
-	bt_buf_adds(b, "</section>\n");
+	/* its signed receipt: an administration asks by reply number, the
+	 * secretariat by event */
+	char file[sizeof r->filename];
+	int member = r->s.id.role == BT_ROLE_MEMBER;
+	portal_receipt_name(file, sizeof file, circular, member ? res->reply_id : res->event_seq, !member);
+	bt_buf_addf(b, "<p class=\"receipt-file\"><a class=\"receipt-json\" type=\"application/json\" "
+		    "href=\"/%s/receipt/%lld.json\">", member ? "member" : "secretariat",
+		    (long long)(member ? res->reply_id : res->event_seq));
+	html_text(b, L(r, "receipt_download"));
+	bt_buf_adds(b, "</a><br>\n<small>");
+	html_text(b, L(r, "receipt_signed"));
+	bt_buf_adds(b, "</small><br>\n<code class=\"verify\" dir=\"ltr\">ballot receipt verify ");
+	html_text(b, file);
+	bt_buf_adds(b, " --key ");
+	html_text(b, bt_key_public(r->p->sign_key)->text);
+	bt_buf_adds(b, "</code></p>\n</section>\n");
 }
 
 /* Collects the rows the administration chose: 400 on a bad choice. */
@@ -444,6 +480,7 @@ static int each_own(preq *r, int (*fn)(preq *r, const bt_consultation *c, const 
 typedef struct find_arg {
 	int64_t id;
 	int found;
+	int json;  /* the signed receipt, not the page */
 } find_arg;
 
 static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, void *arg)
@@ -453,6 +490,12 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 		const bt_history_item *it = &h->v[i];
 		if (it->reply_id != fa->id)
 			continue;
+		fa->found = 1;
+		if (fa->json) {
+			if (!portal_receipt_issue(r, it->seq))
+				portal_receipt_name(r->filename, sizeof r->filename, c->circular, it->reply_id, 0);
+			return 1;
+		}
 		bt_reply_result res;
 		memset(&res, 0, sizeof res);
 		bt_err e;
@@ -482,24 +525,33 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 			bt_buf_adds(&r->out, "</ul>\n");
 		}
 		page_end(r);
-		fa->found = 1;
 		return 1;
 	}
 	return 0;
 }
 
-int page_member_receipt(preq *r, const char *id)
+static int receipt_of(preq *r, const char *id, int json)
 {
 	char *end;
 	long long v = strtoll(id, &end, 10);
 	if (*end || v <= 0)
 		return page_errorf(r, 404, "receipt: '%.40s' is not a reply number", id);
-	find_arg fa = { v, 0 };
+	find_arg fa = { v, 0, json };
 	if (each_own(r, show_receipt, &fa) < 0)
 		return page_error(r, 500, "the replies cannot be read now");
 	if (!fa.found)
 		return page_error(r, 403, L(r, "err_scope"));
 	return 0;
+}
+
+int page_member_receipt(preq *r, const char *id)
+{
+	return receipt_of(r, id, 0);
+}
+
+int page_member_receipt_json(preq *r, const char *id)
+{
+	return receipt_of(r, id, 1);
 }
 
 static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, void *arg)

@@ -233,7 +233,8 @@ static void late_section(preq *r, const bt_history *h, const bt_member_list *el)
 			continue;
 		if (!n++) {
 			static const char *const cols[] = { "col_member", "col_draft", "receipt_choice",
-							    "col_received", "channel_label", "col_by" };
+							    "col_received", "channel_label", "col_by",
+							    "receipt_title" };
 			bt_buf_adds(b, "<table class=\"late\">\n");
 			th_row(r, cols, sizeof cols / sizeof cols[0]);
 		}
@@ -251,7 +252,8 @@ static void late_section(preq *r, const bt_history *h, const bt_member_list *el)
 		html_word(r, portal_channel_words, it->channel);
 		bt_buf_adds(b, "</td><td>");
 		html_text(b, it->recorded_by ? it->recorded_by : "");
-		bt_buf_adds(b, "</td></tr>\n");
+		bt_buf_addf(b, "</td><td><a class=\"receipt-json\" type=\"application/json\" "
+			    "href=\"/secretariat/receipt/%lld.json\">JSON</a></td></tr>\n", (long long)it->seq);
 	}
 	if (n)
 		bt_buf_adds(b, "</table>\n");
@@ -560,12 +562,6 @@ int page_secretariat_download(preq *r, const char *circular, const char *what)
 	if (portal_consultation(r, circular, &c))
 		return 0;
 	keep_page_lang(r);
-	/* the file name: the circular with anything unusual replaced */
-	char base[BT_ID_MAX + 1];
-	snprintf(base, sizeof base, "%s", c.circular);
-	for (char *p = base; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_", *p))
-			*p = '_';
 	bt_err e;
 	int rc;
 	bt_buf_reset(&r->out);
@@ -581,7 +577,9 @@ int page_secretariat_download(preq *r, const char *circular, const char *what)
 			return page_errorf(r, 400, "circular: %s has no drafts yet", c.circular);
 		rc = report_build(r->db, c.circular, r->now, lang, paper, &r->out, &e);
 		r->ctype = "application/pdf";
-		snprintf(r->filename, sizeof r->filename, "%s-%s.pdf", base, lang);
+		char suffix[16];
+		snprintf(suffix, sizeof suffix, "-%s.pdf", lang);
+		portal_file_name(r->filename, sizeof r->filename, "", c.circular, suffix);
 	} else if (!strcmp(what, "tally.json")) {
 		bt_tally t;
 		memset(&t, 0, sizeof t);
@@ -590,15 +588,15 @@ int page_secretariat_download(preq *r, const char *circular, const char *what)
 			rc = bt_tally_json(&t, &r->out, &e);
 		bt_tally_free(&t);
 		r->ctype = "application/json";
-		snprintf(r->filename, sizeof r->filename, "%s-tally.json", base);
+		portal_file_name(r->filename, sizeof r->filename, "", c.circular, "-tally.json");
 	} else if (!strcmp(what, "replies.json")) {
 		rc = bt_export_json(r->db, c.circular, &r->out, &e);
 		r->ctype = "application/json";
-		snprintf(r->filename, sizeof r->filename, "%s-replies.json", base);
+		portal_file_name(r->filename, sizeof r->filename, "", c.circular, "-replies.json");
 	} else if (!strcmp(what, "replies.csv")) {
 		rc = bt_export_csv(r->db, c.circular, &r->out, &e);
 		r->ctype = "text/csv; charset=utf-8";
-		snprintf(r->filename, sizeof r->filename, "%s-replies.csv", base);
+		portal_file_name(r->filename, sizeof r->filename, "", c.circular, "-replies.csv");
 	} else {
 		return page_error(r, 404, L(r, "err_not_found"));
 	}
@@ -606,6 +604,25 @@ int page_secretariat_download(preq *r, const char *circular, const char *what)
 		r->filename[0] = '\0';
 		return page_error(r, rc == BT_EINPUT ? 400 : 500, e.msg);
 	}
+	return 0;
+}
+
+int page_secretariat_receipt(preq *r, const char *seq)
+{
+	char *end;
+	long long v = strtoll(seq, &end, 10);
+	if (*end || v <= 0)
+		return page_errorf(r, 404, "receipt: '%.40s' is not an event number", seq);
+	if (portal_receipt_issue(r, v))
+		return 0;
+	/* named after the circular the receipt names */
+	bt_err e;
+	bt_jv *doc = NULL;
+	const char *circular = NULL;
+	if (bt_json_parse(r->out.data, r->out.len, "receipt", &doc, &e) == BT_OK)
+		circular = bt_jv_str(doc, "circular");
+	portal_receipt_name(r->filename, sizeof r->filename, circular ? circular : "", v, 1);
+	bt_jv_free(doc);
 	return 0;
 }
 

@@ -21,6 +21,8 @@ typedef struct portal_config {
 	const char *cert_path;  /* server certificate chain (PEM) */
 	const char *key_path;   /* its private key (PEM) */
 	const char *client_ca;  /* CA of client certificates (PEM) or NULL */
+	const bt_key *sign_key; /* signs the receipts the pages offer (threads
+				   share it: bt_key_sign locks) */
 	unsigned threads;       /* request threads; 0: two per core */
 	int fixed_now;          /* use now instead of the clock (BALLOT_NOW) */
 	bt_time now;
@@ -175,12 +177,17 @@ int page_member_home(preq *r);
 int page_member_form(preq *r, const char *circular);
 int page_member_reply(preq *r, const char *circular);
 int page_member_receipt(preq *r, const char *id);
+/* The signed receipt (receipt.h) of the administration's reply id, as a
+ * download: 403 and 404 as page_member_receipt. */
+int page_member_receipt_json(preq *r, const char *id);
 int page_member_history(preq *r);
 int page_secretariat_home(preq *r);
 int page_secretariat_c(preq *r, const char *circular);
 int page_secretariat_reply(preq *r, const char *circular);
 int page_secretariat_close(preq *r, const char *circular);
 int page_secretariat_download(preq *r, const char *circular, const char *what);
+/* The signed receipt of event seq (a reply, withdrawal or decision). */
+int page_secretariat_receipt(preq *r, const char *seq);
 int page_chair_home(preq *r);
 
 /* The file types the upload fields offer (the server accepts the same
@@ -208,7 +215,21 @@ void html_consultation_line(preq *r, const bt_consultation *c);
  * from vars. */
 void html_words(bt_buf *out, const void *tmpl, const char *key, const char *const *vars);
 
-/* Receipt section of one recorded reply (shared by both reply pages). */
+/* The name a download is given: prefix, the circular with anything but
+ * letters, digits, '.', '-' and '_' replaced by '_', then suffix. */
+void portal_file_name(char *out, size_t n, const char *prefix, const char *circular, const char *suffix);
+
+/* The signed receipt of event seq (receipt.h) as the answer: 0; else an
+ * error page (404: no such event, or not a reply, withdrawal or decision)
+ * and -1. */
+int portal_receipt_issue(preq *r, int64_t seq);
+/* Its file name: "receipt-<circular>-<reply id>.json" (the administration's
+ * download), by_event: "receipt-<circular>-event-<seq>.json" (the
+ * secretariat's). */
+void portal_receipt_name(char *out, size_t n, const char *circular, int64_t id, int by_event);
+
+/* Receipt section of one recorded reply (shared by both reply pages), with
+ * the link to its signed receipt (for r's role). */
 void html_receipt(preq *r, const bt_reply_result *res, const char *circular,
 		  const bt_reply_spec *spec, const char *signatory, const char *title,
 		  bt_time recorded_at);

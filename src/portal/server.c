@@ -439,6 +439,8 @@ static int route(preqx *x)
 			return post ? page_member_reply(r, seg) : not_allowed(r);
 		if (match(u, "/member/c/", seg, sizeof seg, ""))
 			return get ? page_member_form(r, seg) : not_allowed(r);
+		if (match(u, "/member/receipt/", seg, sizeof seg, ".json"))
+			return get ? page_member_receipt_json(r, seg) : not_allowed(r);
 		if (match(u, "/member/receipt/", seg, sizeof seg, ""))
 			return get ? page_member_receipt(r, seg) : not_allowed(r);
 	} else if (!strncmp(u, "/secretariat", 12)) {
@@ -446,6 +448,8 @@ static int route(preqx *x)
 			return 0;
 		if (!strcmp(u, "/secretariat"))
 			return get ? page_secretariat_home(r) : not_allowed(r);
+		if (match(u, "/secretariat/receipt/", seg, sizeof seg, ".json"))
+			return get ? page_secretariat_receipt(r, seg) : not_allowed(r);
 		if (match(u, "/secretariat/c/", seg, sizeof seg, "/reply"))
 			return post ? page_secretariat_reply(r, seg) : not_allowed(r);
 		if (match(u, "/secretariat/c/", seg, sizeof seg, "/close"))
@@ -788,6 +792,11 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 	    (cfg->client_ca && (rc = check_ca(&ca, cfg->client_ca, e))))
 		goto out;
 	p->client_ca = cfg->client_ca != NULL;
+	if (!cfg->sign_key) {
+		rc = bt_fail(e, BT_EINPUT, "--sign-key: the portal needs the signing key");
+		goto out;
+	}
+	p->sign_key = cfg->sign_key;
 	/* the database must open now, not at the first request */
 	bt_db *db = NULL;
 	if ((rc = bt_db_open(p->db_path, 0, &db, e)))

@@ -5,7 +5,9 @@
 # (401, then 429), other members' receipts and other circulars (403), after the
 # deadline (403), over the size cap (413), wrong file types (415), CSRF (403),
 # old TLS versions and plaintext, rogue or revoked client certificates; the
-# security headers, HTML escaping, and an access log without secrets.
+# security headers, HTML escaping, and an access log without secrets. The
+# signed receipts (JSON) of an administration's own replies and withdrawals,
+# which `ballot receipt verify` checks; no server without its signing key.
 # The server runs on the real clock (BALLOT_NOW unset for it).
 . "$(dirname "$0")/lib.sh"
 . "$E2E/portal-lib.sh"
@@ -160,6 +162,38 @@ like "$BODY" "href=\"/member/receipt/$R1\"" "  ... links the receipt"
 like "$BODY" "portal:CHN" "  ... recorded by portal:CHN"
 cp "$T/.body" "$T/history.html"
 
+# --- the signed receipt (JSON) ------------------------------------------------------
+ballot keys show >"$T/pub.txt"
+PUB=$(head -n 1 "$T/pub.txt")
+like "$PUB" '^ed25519:[0-9a-f]{64}$' "the secretariat's public key (ballot keys show)"
+like "$(cat "$T/receipt1.html")" "<a class=\"receipt-json\" [^>]*href=\"/member/receipt/$R1\.json\">Download the signed receipt \(JSON\)</a>" \
+	"the receipt after sending links the signed receipt"
+like "$(cat "$T/receipt1b.html")" "href=\"/member/receipt/$R1\.json\"" "  ... and so does the receipt page"
+is "$(classes verify "$T/receipt1b.html")" "ballot receipt verify receipt-205-$R1.json --key $PUB" \
+	"  ... with the command that checks it, naming the file and the key"
+like "$(cat "$T/receipt1b.html")" 'signed by the TSB secretariat' "  ... and a line saying what the file is"
+get chn "/member/receipt/$R1.json"
+is "$ST" 200 "GET /member/receipt/$R1.json: 200"
+is "$(hdr Content-Type)" "application/json; charset=utf-8" "  ... served as JSON"
+is "$(hdr Content-Disposition)" "attachment; filename=\"receipt-205-$R1.json\"" "  ... as an attachment receipt-205-$R1.json"
+is "$(hdr Cache-Control)" no-store "  ... not cached"
+is "$(hdr X-Content-Type-Options)" nosniff "  ... with the security headers"
+receipt_ok "$T/r1.json" "$EV1" "$T/pub.txt"
+like "$OUT" "reply authorize-with-comments of CHN on Q\.5051 in circular 205" "  ... it names the member, the draft and the choice"
+like "$OUT" "as event $EV1," "  ... and the event"
+run ballot receipt verify "$T/r1.json" --key "$PUB"
+is "$RC" 0 "  ... and with the key given as the ed25519: line"
+get chn "/member/receipt/$R1.json" -I
+is "$ST" 200 "HEAD /member/receipt/$R1.json: 200"
+unlike "$BODY" 'ballot-receipt' "  ... no body (curl -I writes the headers only)"
+is "$(hdr Content-Length)" "$(wc -c <"$T/r1.json" | tr -d ' ')" "  ... Content-Length that of the GET"
+is "$(hdr Content-Disposition)" "attachment; filename=\"receipt-205-$R1.json\"" "  ... the same Content-Disposition"
+post chn "/member/receipt/$R1.json" -F "csrf=$CHN_CSRF"
+is "$ST" 405 "POST /member/receipt/$R1.json: 405"
+perl -pe 's/"choice":"authorize-with-comments"/"choice":"authorize"/' "$T/r1.json" >"$T/r1-forged.json"
+run ballot receipt verify "$T/r1-forged.json" --key "$T/pub.txt"
+is "$RC" 2 "a downloaded receipt with its choice changed does not verify"
+
 # HTML escaping: the signatory, the title and a file name with markup
 post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=not-authorize \
 	-F "file-2=@$T/reasons.pdf;filename=\"<img src=x>.pdf\"" -F "signatory=$SIG"
@@ -198,6 +232,12 @@ is "$(jcol . channel | sort -u | head -n 1)" portal "  ... channel portal"
 run ballot tally --circular 205 --json
 is "$(jget '.drafts[0].support')" 1 "tally: Q.5051 support still 1 (FRA withdrew)"
 is "$(jget '.drafts[0].withdrawn')" 1 "  ... one withdrawn"
+RW=$(classes reply-id)
+RW_EV=$(classes event)
+get fra "/member/receipt/$RW.json" "${FRA[@]}"
+is "$ST" 200 "FRA downloads the signed receipt of its withdrawal ($RW)"
+receipt_ok "$T/rw.json" "$RW_EV" "$T/pub.txt"
+like "$OUT" "withdrawal withdraw of FRA on Q\.5051 in circular 205" "  ... a withdrawal by FRA of Q.5051"
 get fra /member "-H" "Cookie: __Host-session=$(jar_value fra __Host-session)"
 is "$ST" 303 "FRA's certificate session cookie without the certificate: not signed in (303)"
 
@@ -219,6 +259,17 @@ get chn /member/receipt/99999
 is "$ST" 403 "CHN asks for a receipt that does not exist: 403"
 norm_page >"$T/403b"
 ok "  ... the same page as for another member's receipt" diff "$T/403a" "$T/403b"
+get chn "/member/receipt/$RF.json"
+is "$ST" 403 "CHN asks for FRA's signed receipt $RF.json: 403"
+unlike "$BODY" 'ballot-receipt' "  ... and gets no receipt"
+norm_page >"$T/403c"
+ok "  ... the same page as for the receipt page" diff "$T/403a" "$T/403c"
+get chn /member/receipt/99999.json
+is "$ST" 403 "CHN asks for receipt 99999.json, which does not exist: 403"
+get chn "/member/receipt/x$R1.json"
+is "$ST" 404 "  ... for x$R1.json (not a reply number): 404"
+get - "/member/receipt/$R1.json"
+is "$ST" 303 "  ... without signing in: to /signin (303)"
 get chn /member/c/300
 is "$ST" 403 "CHN's code for 205 on /member/c/300: 403"
 sum=$(db_sum)
@@ -229,6 +280,8 @@ signin c300 CHN "$C300"
 is "$ST" 303 "CHN signs in with its code for 300"
 get c300 /member/c/205
 is "$ST" 403 "  ... that code on /member/c/205: 403"
+get c300 "/member/receipt/$R1.json"
+is "$ST" 403 "  ... and on CHN's signed receipt of 205: 403"
 get c300 /member/c/300
 C300_CSRF=$(csrf_of)
 post c300 /member/c/205/reply -F "csrf=$C300_CSRF" -F choice-1=authorize
@@ -461,6 +514,26 @@ secrets_in_log() {
 	[ -z "$found" ] || { echo "found:$found"; return 1; }
 }
 ok "the access log holds no code, password, session token or csrf token" secrets_in_log
+unlike "$LOG" 'PRIVATE KEY' "  ... nor the signing key"
+
+# --- no signing key, no server --------------------------------------------------------
+serve_refused() { # serve_refused DESC ERE ARGS...: exit 2 before listening, stderr matching ERE
+	local desc=$1 re=$2 port
+	shift 2
+	port=$(free_port)
+	run timeout 60 "$BALLOT_BIN" serve --listen "127.0.0.1:$port" --cert "$SRV_CERT" --key "$SRV_KEY" "$@"
+	is "$RC" 2 "$desc: exit 2"
+	like "$ERR" "$re" "  ... stderr: $re"
+	unlike "$ERR" 'serving' "  ... never listening"
+}
+cp "$BALLOT_DB.key" "$T/k644"
+chmod 644 "$T/k644"
+serve_refused "serve --sign-key FILE of mode 0644" "^ballot: --sign-key: .*k644' can be read by others" --sign-key "$T/k644"
+serve_refused "serve --sign-key with no such file" "^ballot: --sign-key: no signing key at '$T/nokey'" --sign-key "$T/nokey"
+BALLOT_KEY=$T/k644 serve_refused "serve with \$BALLOT_KEY of mode 0644" "^ballot: --sign-key: .*k644' can be read by others"
+mv "$BALLOT_DB.key" "$T/moved.key"
+serve_refused "serve with no database.key beside the database" "^ballot: --sign-key: no signing key at '$BALLOT_DB\.key'"
+mv "$T/moved.key" "$BALLOT_DB.key"
 diag "portal checks took $(($(date +%s) - t_start)) s"
 
 done_testing

@@ -3,8 +3,9 @@
 # the live tally with the figures `ballot tally --json` gives; downloads that
 # are byte-identical to the command line's tally, export and report; a reply
 # received by fax entered with its scanned form (recorded with the actor
-# portal:<user>); closing refused before the deadline and done after it; a
-# chair sees its own study group only and can change nothing.
+# portal:<user>); the signed receipts of replies by event, which `ballot
+# receipt verify` checks; closing refused before the deadline and done after
+# it; a chair sees its own study group only and can change nothing.
 # The server runs on a fixed clock (BALLOT_NOW in its environment).
 . "$(dirname "$0")/lib.sh"
 . "$E2E/portal-lib.sh"
@@ -142,6 +143,38 @@ is "$(jget '[0].signatory')" "J. Dupont" "history: the signatory"
 is "$(jcol '[0].attachments' role | tr '\n' ' ')" "reasons form " "history: the reasons and the scanned form (role form)"
 expect_exit 0 ballot audit verify
 
+# its signed receipt, by event
+ev=$(classes event)
+like "$ev" '^[0-9]+$' "  ... and its event ($ev)"
+like "$BODY" "<a class=\"receipt-json\" [^>]*href=\"/secretariat/receipt/$ev\.json\">Download the signed receipt \(JSON\)</a>" \
+	"  ... with a link to its signed receipt"
+ballot keys show >"$T/pub.txt"
+is "$(classes verify)" "ballot receipt verify receipt-205-event-$ev.json --key $(head -n 1 "$T/pub.txt")" \
+	"  ... and the command that checks it"
+get tsb "/secretariat/receipt/$ev.json"
+is "$ST" 200 "GET /secretariat/receipt/$ev.json"
+is "$(hdr Content-Type)" "application/json; charset=utf-8" "  ... served as JSON"
+is "$(hdr Content-Disposition)" "attachment; filename=\"receipt-205-event-$ev.json\"" "  ... as an attachment"
+receipt_ok "$T/fax-receipt.json" "$ev" "$T/pub.txt"
+like "$OUT" "reply not-authorize of FRA on Q\.5051 in circular 205, received 2020-02-05T09:00:00Z" \
+	"  ... a reply not-authorize of FRA on Q.5051, received as entered"
+like "$OUT" "with 2 attachments" "  ... with its two files"
+get tsb "/secretariat/receipt/$ev.json" -I
+is "$ST" 200 "HEAD /secretariat/receipt/$ev.json: 200"
+is "$(hdr Content-Length)" "$(wc -c <"$T/fax-receipt.json" | tr -d ' ')" "  ... Content-Length that of the GET"
+run ballot history --circular 205 --member AUS --json
+aus=$(jget '[0].seq')
+get tsb "/secretariat/receipt/$aus.json"
+is "$ST" 200 "the receipt of a reply recorded by the command line (event $aus) too"
+receipt_ok "$T/aus.json" "$aus" "$T/pub.txt"
+get tsb /secretariat/receipt/1.json
+is "$ST" 404 "event 1 (not a reply, withdrawal or decision): 404"
+like "$BODY" 'class="error">event: event 1 is not a reply, withdrawal or decision' "  ... saying so"
+get tsb /secretariat/receipt/99999.json
+is "$ST" 404 "an event that does not exist: 404"
+get tsb /secretariat/receipt/x1.json
+is "$ST" 404 "not an event number: 404"
+
 # a circular ID with a slash is a page of its own
 at 2019-12-02T12:00:00Z
 expect_exit 0 ballot consultation create --circular A/1 --group 11 --date 2019-12-02 \
@@ -154,6 +187,12 @@ like "$BODY" 'Q\.7000' "  ... shows its draft"
 get tsb /secretariat/c/A/1/tally.json
 is "$ST" 200 "  ... and its downloads"
 like "$BODY" '"circular":"A/1"' "  ... of that consultation"
+get tsb /secretariat/c/A/1
+post tsb /secretariat/c/A/1/reply -F "csrf=$(csrf_of)" -F member=CHN -F draft=Q.7000 -F choice=authorize -F channel=email
+is "$ST" 200 "a reply on A/1 is entered"
+ev_a1=$(classes event)
+get tsb "/secretariat/receipt/$ev_a1.json"
+is "$(hdr Content-Disposition)" "attachment; filename=\"receipt-A_1-event-$ev_a1.json\"" "  ... its receipt is named receipt-A_1-event-$ev_a1.json"
 
 # refused input changes nothing
 before=$(db_sum)
@@ -193,6 +232,9 @@ post chair /secretariat/c/205/reply -F "csrf=$ctok" -F member=CHN -F draft=Q.505
 is "$ST" 403 "a chair entering a reply: 403"
 get chair /secretariat/c/205/tally.json
 is "$ST" 403 "a chair downloading the secretariat's files: 403"
+get chair "/secretariat/receipt/$ev.json"
+is "$ST" 403 "a chair downloading a signed receipt: 403"
+unlike "$BODY" 'ballot-receipt' "  ... no receipt in the answer"
 get tsb /chair
 is "$ST" 403 "the secretariat on /chair: 403"
 is "$(db_sum)" "$before" "  ... still nothing changed"
@@ -222,6 +264,14 @@ get tsb /secretariat/c/205
 like "$BODY" '<strong class="state">closed' "the page says closed"
 unlike "$BODY" 'action="/secretariat/c/205/close"' "  ... and offers no close button"
 like "$BODY" '<span class="member">ESP</span> Spain</td><td class="draft">Q.5051</td>' "the late reply is listed"
+run ballot history --circular 205 --member ESP --json
+esp=$(jget '[0].seq')
+like "$(cat "$T/.body")" "<td><a class=\"receipt-json\" [^>]*href=\"/secretariat/receipt/$esp\.json\">JSON</a></td></tr>" \
+	"  ... with a link to its signed receipt (event $esp)"
+get tsb "/secretariat/receipt/$esp.json"
+receipt_ok "$T/esp.json" "$esp" "$T/pub.txt"
+like "$OUT" "reply authorize of ESP on Q\.5051 in circular 205, received 2020-02-22T08:00:00Z" "  ... ESP's late reply"
+get tsb /secretariat/c/205
 is "$(attr Q.5051 late)" 1 "  ... and counted as late in the tally block"
 post tsb /secretariat/c/205/close -F "csrf=$tok"
 is "$ST" 400 "closing twice: 400"
@@ -232,6 +282,14 @@ get tsb "/secretariat/c/205/report.pdf?lang=ar" 2>/dev/null
 cp "$T/.body" "$T/portal-ar.pdf"
 expect_exit 0 ballot report --circular 205 --lang ar --out "$T/cli-ar.pdf"
 ok "the final Arabic report is byte-identical" cmp "$T/portal-ar.pdf" "$T/cli-ar.pdf"
+# the plenary's decision (at its meeting): its receipt too
+BALLOT_NOW=2020-03-05T10:00:00Z expect_exit 0 ballot decide --circular 205 --draft Q.5052 --approved
+dec=$(printf '%s\n' "$OUT" | sed -n 's/^receipt: //p' | perl -ne 'print $1 if /"event":(\d+)/')
+like "$dec" '^[0-9]+$' "  ... recorded as event $dec"
+get tsb "/secretariat/receipt/$dec.json"
+is "$ST" 200 "GET /secretariat/receipt/$dec.json (the decision)"
+receipt_ok "$T/decision.json" "$dec" "$T/pub.txt"
+like "$OUT" "decision approved on Q\.5052 in circular 205" "  ... a decision approved on Q.5052"
 signin_user chair chair11 "$PW"
 get chair /chair
 state=$(ballot status --group 11 --json | perl -MJSON::PP -0777 -ne 'print decode_json($_)->[0]{state}')

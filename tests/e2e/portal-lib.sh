@@ -19,6 +19,9 @@
 #   signin_user JAR USER PASSWORD
 #   norm_page [FILE]            a page without its clock (footer time), csrf
 #                               tokens and the member field's echoed value
+#   receipt_ok FILE SEQ PUBKEY  the signed receipt just downloaded, saved as FILE:
+#                               two tests (the bytes of `ballot receipt show --event
+#                               SEQ`; `ballot receipt verify` exits 0, its output in OUT)
 # Certificates: $SRV_CERT, $SRV_KEY and $CA_PEM (trusted by curl) must be set.
 
 need_tools() {
@@ -139,6 +142,15 @@ norm_page() {
 	sed -e 's/<time [^>]*>[^<]*<\/time> UTC<\/footer>/<time>TIME<\/time> UTC<\/footer>/' \
 		-e 's/\(<input id="member"[^>]*\) value="[^"]*"/\1/' \
 		-e 's/name="csrf" value="[^"]*"/name="csrf" value="TOKEN"/' "${1:-$T/.body}"
+}
+
+receipt_ok() { # receipt_ok FILE SEQ PUBKEY
+	cp "$T/.body" "$1"
+	ballot receipt show --event "$2" >"$1.cli"
+	ok "  ... byte-identical to ballot receipt show --event $2" cmp "$1" "$1.cli"
+	run ballot receipt verify "$1" --key "$3"
+	is "$RC" 0 "  ... ballot receipt verify --key $(_cmdline "$3"): exit 0"
+	[ "$RC" = 0 ] || diag "$ERR"
 }
 
 # The text of every element of class CLASS in the page (one a line).

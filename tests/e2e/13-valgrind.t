@@ -28,6 +28,7 @@ vg() { # vg EXIT CMD... : exits EXIT, with no valgrind error
 
 printf 'comments\n' >c.txt
 printf 'member\tdraft\tchoice\treceived\tchannel\tattachment\nFRA\tQ.5051\tauthorize-with-comments\t2020-02-01T10:00Z\temail\tc.txt\n' >r.tsv
+printf 'member\tdraft\tchoice\treceived\tchannel\tattachment\nBEL\tQ.5051\tauthorize\t2020-02-01T10:00Z\temail\t\n' >r2.tsv
 vg 0 init
 vg 0 init
 vg 0 consultation create --circular 205 --group 11 --date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
@@ -41,6 +42,22 @@ vg 0 withdraw --circular 205 --member CHE
 vg 0 reply --circular 205 --member DEU --not-authorize
 vg 0 reply --circular 205 --member GBR --authorize
 vg 0 reply --circular 205 --member ITA --authorize
+vg 0 keys show
+vg 2 keys create
+vg 0 keys create --key other.key
+vg 0 reply --circular 205 --member ESP --authorize --receipt esp.json
+vg 0 reply import --circular 205 r2.tsv --receipts rc
+vg 2 reply --circular 205 --member NLD --authorize --key none.key
+vg 0 receipt show --event 5
+vg 2 receipt show --event 1
+"$BALLOT_BIN" keys show >pub.txt
+vg 0 receipt verify esp.json --key pub.txt
+sed 's/"ESP"/"PRT"/' esp.json >bad.json
+vg 2 receipt verify bad.json --key pub.txt
+vg 0 publish --circular 205 --out bundle --attachments
+vg 0 verify-bundle bundle --key pub.txt --receipt esp.json
+printf 'x\n' >bundle/extra.txt
+vg 2 verify-bundle bundle --key pub.txt
 vg 0 tally --circular 205
 vg 0 tally --circular 205 --json
 vg 0 pending --circular 205 --json

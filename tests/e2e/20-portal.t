@@ -398,7 +398,7 @@ kill "$GS_PID" 2>/dev/null
 wait "$GS_PID" 2>/dev/null
 curl -sS --max-time 10 -o "$T/plain.out" -w '%{http_code}' "http://127.0.0.1:$PORT/signin" >"$T/plain.st" 2>/dev/null
 is "$(cat "$T/plain.st")" 000 "plaintext http:// on the port: no HTTP response"
-unlike "$(cat "$T/plain.out")" 'HTTP|<html' "  ... and no page"
+unlike "$(cat "$T/plain.out" 2>/dev/null)" 'HTTP|<html' "  ... and no page"
 
 # --- rogue client certificates: 403 on every page, whatever the cookie --------------
 get deu /member --cert "$T/deu/client-DEU.pem" --key "$T/deu/client-DEU-key.pem"

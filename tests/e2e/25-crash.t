@@ -89,7 +89,7 @@ sub capture {
 		close $r;
 		open STDOUT, '>&', $w;
 		open STDERR, '>&', $w;
-		exec @_;
+		{ exec @_ }
 		_exit(127);
 	}
 	close $w;
@@ -333,8 +333,8 @@ sub cli_start {
 		open STDOUT, '>', "$T/cli/$i.out";
 		open STDERR, '>', "$T/cli/$i.err";
 		$ENV{ASAN_OPTIONS} = $ASAN;
-		exec @stdbuf, $BIN, 'reply', '--circular', '205', '--member', $m, '--draft', $rec, @how,
-			'--received', $recv, '--signatory', $sig;
+		{ exec @stdbuf, $BIN, 'reply', '--circular', '205', '--member', $m, '--draft', $rec, @how,
+			'--received', $recv, '--signatory', $sig }
 		_exit(127);
 	}
 	$slot[$w] = $pid;
@@ -373,8 +373,8 @@ sub srv_spawn {
 	my $pid = fork // die "fork: $!";
 	if (!$pid) {
 		open STDERR, '>', $log;
-		exec $BIN, 'serve', '--listen', "127.0.0.1:$port", '--cert', "$T/ca/server.pem",
-			'--key', "$T/ca/server-key.pem", '--quiet';
+		{ exec $BIN, 'serve', '--listen', "127.0.0.1:$port", '--cert', "$T/ca/server.pem",
+			'--key', "$T/ca/server-key.pem", '--quiet' }
 		_exit(127);
 	}
 	%srv = (%srv, pid => $pid, state => 'starting', log => $log, spawned => $now,

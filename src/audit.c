@@ -17,7 +17,7 @@ static void flag(bt_audit_report *r, int64_t seq, const char *what)
 /* Renders what the body of event seq must be, from the row it recorded;
  * flags the event when the row is missing or differs. */
 static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, const char *kind,
-		     const char *body, bt_audit_report *r, bt_err *e)
+		     const char *cprev, const char *body, bt_audit_report *r, bt_err *e)
 {
 	const char *want = strcmp(kind, "withdrawal") == 0 ? "reply" : kind;
 	sqlite3_stmt *st = db_stmt(db, SQL_ROW_BY_EVENT, e);
@@ -93,7 +93,7 @@ static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, cons
 	if (!rc && !st)
 		rc = BT_EFAIL;
 	if (!rc) {
-		event_render(&expect, seq, when, who ? who : actor, kind, circular, bt_buf_str(&p));
+		event_render(&expect, seq, when, who ? who : actor, kind, circular, cprev, bt_buf_str(&p));
 		if (strcmp(bt_buf_str(&expect), body) != 0) {
 			char what[128];
 			snprintf(what, sizeof what, "the stored %s differs from what the event recorded%s", want,
@@ -111,7 +111,7 @@ static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, cons
 /* An auth event (codes, accounts, certificates) rendered again from the rows
  * it recorded. */
 static int check_auth(bt_db *db, int64_t seq, const char *actor, const char *kind,
-		      const char *body, bt_audit_report *r, bt_err *e)
+		      const char *cprev, const char *body, bt_audit_report *r, bt_err *e)
 {
 	bt_buf p = BT_BUF_INIT, expect = BT_BUF_INIT;
 	char circular[BT_ID_MAX + 1];
@@ -121,7 +121,7 @@ static int check_auth(bt_db *db, int64_t seq, const char *actor, const char *kin
 	if (!rc && !found) {
 		flag(r, seq, "the reply codes, account or certificate this event recorded are missing");
 	} else if (!rc) {
-		event_render(&expect, seq, when, actor, kind, circular[0] ? circular : NULL,
+		event_render(&expect, seq, when, actor, kind, circular[0] ? circular : NULL, cprev,
 			     bt_buf_str(&p));
 		if (strcmp(bt_buf_str(&expect), body) != 0)
 			flag(r, seq, "the stored reply codes, account or certificate differ from what the event recorded");
@@ -293,20 +293,24 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 			flag(r, seq, "its content does not match its hash");
 			break;
 		}
-		/* The columns must say what the hashed body says. */
+		/* The columns must say what the hashed body says, and the body
+		 * must link to the previous event of its circular. */
+		char cprev[65] = { 0 };
+		if (circular && (rc = event_cprev(db, circular, seq, cprev, e)))
+			break;
 		bt_buf_reset(&head);
-		event_render(&head, seq, at, actor, kind, circular, NULL);
+		event_render(&head, seq, at, actor, kind, circular, cprev, NULL);
 		if (head.len < 1 || strncmp(body, head.data, head.len - 1) != 0) {
-			flag(r, seq, "its time, actor, kind or circular differs from its hashed content");
+			flag(r, seq, "its time, actor, kind, circular or link to its circular's previous event differs from its hashed content");
 			break;
 		}
 		if (strcmp(kind, "reply") == 0 || strcmp(kind, "withdrawal") == 0 ||
 		    strcmp(kind, "consultation") == 0 || strcmp(kind, "draft") == 0 ||
 		    strcmp(kind, "decision") == 0) {
-			if ((rc = check_row(db, seq, at, actor, kind, body, r, e)))
+			if ((rc = check_row(db, seq, at, actor, kind, cprev, body, r, e)))
 				break;
 		} else if (auth_event_kind(kind)) {
-			if ((rc = check_auth(db, seq, actor, kind, body, r, e)))
+			if ((rc = check_auth(db, seq, actor, kind, cprev, body, r, e)))
 				break;
 		}
 		memcpy(prev, hash, 65);

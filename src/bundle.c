@@ -1,5 +1,6 @@
 /* bundle.c - publishing and verifying results bundles (include/ballot/bundle.h). */
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #define MANIFEST_MAX ((size_t)16 << 20)
 #define LINE_MAX_BYTES ((size_t)16 << 20)
 #define ATT_DIR "attachments"
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* ---- shared by both sides ---- */
 
@@ -309,6 +311,7 @@ typedef struct verifier {
 	bt_bundle_report *r;
 	bt_jv *manifest;
 	int have_consultation;
+	int64_t last_reply;   /* reply numbers only grow */
 	char rule[16];
 	bt_time deadline;
 	int closed;
@@ -397,6 +400,11 @@ static int check_files(verifier *v, bt_err *e)
 			if (strcmp(bt_jv_str(&files->items[j], "name"), name) == 0)
 				rc = bt_fail(e, BT_EINPUT, "manifest.json: %s is listed twice", name);
 		bt_buf_reset(&data);
+		char full[PATH_MAX];
+		struct stat st;
+		snprintf(full, sizeof full, "%s/%s", v->dir, name);
+		if (!rc && lstat(full, &st) == 0 && !S_ISREG(st.st_mode))
+			rc = bt_fail(e, BT_EINPUT, "%s: not a regular file (a link or directory has no place in a bundle)", name);
 		if (!rc && (rc = read_in(v, name, FILE_MAX, &data, e)) == BT_EINPUT && strstr(e->msg, "no such file"))
 			rc = bt_fail(e, BT_EINPUT, "%s: listed in the signed manifest but missing", name);
 		if (rc)
@@ -425,7 +433,8 @@ static int check_files(verifier *v, bt_err *e)
 		struct dirent *de;
 		while (!rc && (de = readdir(d))) {
 			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-			    (!pass && (strcmp(de->d_name, "manifest.json") == 0 || strcmp(de->d_name, ATT_DIR) == 0)))
+			    (!pass && strcmp(de->d_name, "manifest.json") == 0) ||
+			    (!pass && strcmp(de->d_name, ATT_DIR) == 0 && de->d_type == DT_DIR && v->r->attachments))
 				continue;
 			char name[300];
 			snprintf(name, sizeof name, pass ? ATT_DIR "/%s" : "%s", de->d_name);
@@ -463,6 +472,8 @@ static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
 	const char *kind = bt_jv_str(body, "kind");
 	bt_err ignore;
 	if (strcmp(kind, "consultation") == 0) {
+		if (v->have_consultation)
+			return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: a second consultation event", (long long)seq);
 		const char *rule = bt_jv_str(body, "rule"), *dl = bt_jv_str(body, "deadline");
 		const bt_jv *el = bt_jv_get(body, "electorate");
 		if (!rule || !dl || bt_time_parse(dl, "deadline", &v->deadline, &ignore) || !el ||
@@ -503,7 +514,7 @@ static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
 		v->closed = 1;
 		return BT_OK;
 	}
-	if (strcmp(kind, "decision") == 0)
+	if (strcmp(kind, "decision") == 0 || strncmp(kind, "codes-", 6) == 0)
 		return BT_OK;
 	/* a reply or a withdrawal */
 	const char *member = bt_jv_str(body, "member"), *rec = bt_jv_str(body, "draft"),
@@ -518,6 +529,10 @@ static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
 	    !atts || atts->type != BT_JARR)
 		return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: a %s without member, known draft, choice, received, reply number or attachments",
 			       (long long)seq, kind);
+	if (id <= v->last_reply)
+		return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: reply number %lld after %lld (recorded twice or out of order)",
+			       (long long)seq, (long long)id, (long long)v->last_reply);
+	v->last_reply = id;
 	if (!in_electorate(v, member))
 		return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: %.3s is not in the consultation's electorate",
 			       (long long)seq, member);
@@ -537,6 +552,7 @@ static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
 	count_row *row = &d->rows[d->n++];
 	memset(row, 0, sizeof *row);
 	row->id = id;
+	row->seq = seq;
 	snprintf(row->member, sizeof row->member, "%s", member);
 	row->choice = ch;
 	row->received = rt;
@@ -603,8 +619,16 @@ static int check_events(verifier *v, bt_err *e)
 			    strcmp(circ, v->r->circular)))
 			rc = bt_fail(e, BT_EINPUT, "%s: its body names another seq or circular", field);
 		if (!rc && strcmp(kind, "consultation") && strcmp(kind, "draft") && strcmp(kind, "reply") &&
-		    strcmp(kind, "withdrawal") && strcmp(kind, "decision") && strcmp(kind, "close"))
+		    strcmp(kind, "withdrawal") && strcmp(kind, "decision") && strcmp(kind, "close") &&
+		    strcmp(kind, "codes-issue") && strcmp(kind, "codes-revoke"))
 			rc = bt_fail(e, BT_EINPUT, "%s: kind '%.20s' has no place in a bundle", field, kind);
+		/* the consultation's own chain: every event names the hash of the
+		 * circular's event before it, so none can be changed, dropped or
+		 * inserted without breaking the next one (and every receipt after) */
+		const char *cprev = rc ? NULL : bt_jv_str(body, "cprev");
+		if (!rc && (!cprev || strcmp(cprev, last_hash[0] ? last_hash : ZERO_HASH)))
+			rc = bt_fail(e, BT_EINPUT, "%s: does not link to the consultation's previous event%s (an event was changed, removed or inserted)",
+				     field, last ? "" : " (it is not the first)");
 		if (!rc)
 			rc = apply_event(v, seq, body, e);
 		if (!rc) {
@@ -750,7 +774,21 @@ static int check_receipt(verifier *v, const bt_pubkey *pub, const char *path, bt
 		if (strcmp(v->hashes[i], rc_info.hash))
 			return bt_fail(e, BT_EINPUT, "--receipt %.200s: event %lld in the bundle is not the one receipted (its chain hash differs): the record was changed after the receipt",
 				       path, (long long)rc_info.event);
-		v->r->receipts++;
+		/* what became of it, by the recomputed count */
+		const char *status = "recorded";
+		vdraft *d = strcmp(rc_info.kind, "decision") ? find_draft(v, rc_info.draft) : NULL;
+		for (size_t j = 0; d && j < d->n; j++)
+			if (d->rows[j].seq == rc_info.event)
+				status = !d->rows[j].status ? "not yet received as of publication"
+					 : strcmp(d->rows[j].status, "withdrawn") == 0 ? "withdrawn later, not counted"
+					 : strcmp(d->rows[j].status, "superseded") == 0 ? "superseded by a later reply, not counted"
+					 : strcmp(d->rows[j].status, "late") == 0 ? "late, not counted"
+					 : strcmp(d->rows[j].status, "withdrawal") == 0 ? "a withdrawal in force"
+					 : d->rows[j].status;
+		snprintf(v->r->receipt_status[v->r->receipts++], sizeof *v->r->receipt_status,
+			 "%s %s on %s (event %lld): %s", rc_info.member[0] ? rc_info.member : "decision",
+			 rc_info.member[0] ? rc_info.kind : rc_info.choice, rc_info.draft, (long long)rc_info.event,
+			 status);
 		return BT_OK;
 	}
 	return bt_fail(e, BT_EINPUT, "--receipt %.200s: event %lld (%s %s %s) is not in the bundle: it was left out", path,
@@ -774,6 +812,8 @@ int bt_bundle_verify(const char *dir, const bt_pubkey *pub, const char *const *r
 		rc = check_attachments(&v, e);
 	if (!rc)
 		rc = check_tally(&v, e);
+	if (!rc && n_receipts && !(r->receipt_status = calloc(n_receipts, sizeof *r->receipt_status)))
+		rc = bt_fail(e, BT_EFAIL, "out of memory");
 	for (size_t i = 0; !rc && i < n_receipts; i++)
 		rc = check_receipt(&v, pub, receipts[i], e);
 	for (size_t i = 0; i < v.n_drafts; i++) {
@@ -792,4 +832,6 @@ int bt_bundle_verify(const char *dir, const bt_pubkey *pub, const char *const *r
 void bt_bundle_report_free(bt_bundle_report *r)
 {
 	bt_tally_free(&r->tally);
+	free(r->receipt_status);
+	r->receipt_status = NULL;
 }

@@ -54,6 +54,7 @@ static int load_rows(bt_db *db, sqlite3_stmt *st, count_row **rows, size_t *n, b
 		}
 		count_row *r = &(*rows)[(*n)++];
 		r->id = sqlite3_column_int64(st, 0);
+		r->seq = 0;
 		db_col_copy(st, 1, r->member, sizeof r->member);
 		r->choice = bt_choice_parse((const char *)sqlite3_column_text(st, 2));
 		r->received = sqlite3_column_int64(st, 3);

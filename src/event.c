@@ -6,7 +6,8 @@
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 int event_render(bt_buf *b, int64_t seq, bt_time at, const char *actor,
-		 const char *kind, const char *circular, const char *payload)
+		 const char *kind, const char *circular, const char *cprev,
+		 const char *payload)
 {
 	char ts[BT_TIME_LEN];
 	bt_time_format(at, ts);
@@ -16,11 +17,29 @@ int event_render(bt_buf *b, int64_t seq, bt_time at, const char *actor,
 	bt_json_kv_str(b, "actor", actor, 0);
 	bt_json_kv_str(b, "kind", kind, 0);
 	bt_json_kv_str(b, "circular", circular, 0);
+	if (circular && cprev)
+		bt_json_kv_str(b, "cprev", cprev, 0);
 	if (payload && *payload) {
 		bt_buf_addc(b, ',');
 		bt_buf_adds(b, payload);
 	}
 	return bt_buf_addc(b, '}');
+}
+
+int event_cprev(bt_db *db, const char *circular, int64_t seq, char out[65], bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_CIRCULAR_PREV, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, circular);
+	sqlite3_bind_int64(st, 2, seq);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		db_col_copy(st, 0, out, 65);
+	else
+		memcpy(out, ZERO_HASH, 65);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading the event log");
 }
 
 static int last_event(bt_db *db, int64_t *seq, char hash[65], bt_err *e)
@@ -56,9 +75,11 @@ int event_reserve(bt_db *db, const char *actor, event_slot *slot, bt_err *e)
 int event_write(bt_db *db, const event_slot *slot, const char *kind, const char *circular,
 		bt_time at, const char *payload, char hash_out[65], bt_buf *body_out, bt_err *e)
 {
-	char hash[65];
+	char hash[65], cprev[65];
 	bt_buf body = BT_BUF_INIT, chained = BT_BUF_INIT;
-	event_render(&body, slot->seq, at, slot->actor, kind, circular, payload);
+	if (circular && event_cprev(db, circular, slot->seq, cprev, e))
+		return BT_EFAIL;
+	event_render(&body, slot->seq, at, slot->actor, kind, circular, cprev, payload);
 	bt_buf_adds(&chained, slot->prev);
 	bt_buf_addc(&chained, '\n');
 	bt_buf_add(&chained, body.data, body.len);

@@ -83,9 +83,16 @@ int event_write(bt_db *db, const event_slot *slot, const char *kind,
 int event_append(bt_db *db, const char *kind, const char *circular,
 		 const char *actor, bt_time at, const char *payload, bt_err *e);
 
-/* Renders the canonical body of an event into b. */
+/* Renders the canonical body of an event into b. cprev (an event with a
+ * circular) is the hash of the previous event of the same circular (64
+ * zeros for its first): each consultation's events form a chain of their
+ * own, which a published bundle can verify without the other events. */
 int event_render(bt_buf *b, int64_t seq, bt_time at, const char *actor,
-		 const char *kind, const char *circular, const char *payload);
+		 const char *kind, const char *circular, const char *cprev,
+		 const char *payload);
+
+/* The hash of the last event of circular before seq, or 64 zeros. */
+int event_cprev(bt_db *db, const char *circular, int64_t seq, char out[65], bt_err *e);
 
 /* Validation helpers: 1 when s is a valid identifier (circular, rec). */
 int valid_id(const char *s, const char *extra);
@@ -131,6 +138,7 @@ int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec,
 /* A reply row as the counting code sees it. */
 typedef struct count_row {
 	int64_t id;
+	int64_t seq;        /* the event that recorded it (bundles; 0 otherwise) */
 	char member[4];
 	bt_choice choice;
 	bt_time received;

@@ -133,6 +133,22 @@ int bt_key_create(const char *path, const char *field, bt_pubkey *pub, bt_err *e
 			     errno == EEXIST ? "%s: '%s' already exists; a key is never replaced (move it away first)"
 					     : "%s: cannot create '%s': %s", field, path, strerror(errno));
 	unlink(tmp);
+	if (!rc) {
+		/* the new name is durable before any receipt is signed with it */
+		char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
+		int dfd = -1;
+		if (dir) {
+			if (slash)
+				slash[slash == dir] = '\0';
+			dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		}
+		if (dfd < 0 || fsync(dfd) != 0)
+			rc = bt_fail(e, BT_EFAIL, "%s: syncing the directory of '%s': %s", field, path,
+				     strerror(dfd < 0 && !dir ? ENOMEM : errno));
+		if (dfd >= 0)
+			close(dfd);
+		free(dir);
+	}
 	free(tmp);
 out:
 	if (pem.data) {
@@ -155,6 +171,8 @@ int bt_key_load(const char *path, const char *field, bt_key **out, bt_err *e)
 		if (err == ENOENT)
 			return bt_fail(e, BT_EINPUT, "%s: no signing key at '%s' (create one with: ballot keys create)",
 				       field, path);
+		if (err == ELOOP)
+			return bt_fail(e, BT_EINPUT, "%s: '%s' is a symbolic link; name the key file itself", field, path);
 		return bt_fail(e, BT_EINPUT, "%s: cannot open '%s': %s", field, path, strerror(err));
 	}
 	struct stat st;

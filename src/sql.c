@@ -337,12 +337,14 @@ const char SQL_EVENT_KIND[] = "SELECT kind FROM events WHERE seq = ?1";
 const char SQL_EVENT_GET[] = "SELECT at, body, hash FROM events WHERE seq = ?1";
 const char SQL_BUNDLE_EVENTS[] =
 	"SELECT seq, body, prev_hash, hash, kind FROM events WHERE circular = ?1"
-	" AND kind IN ('consultation','draft','reply','withdrawal','decision','close') ORDER BY seq";
+	" ORDER BY seq";
 const char SQL_BUNDLE_ATTACHMENTS[] =
 	"SELECT a.sha256, a.content FROM attachments a WHERE a.id IN"
 	" (SELECT min(a2.id) FROM attachments a2 JOIN replies r ON r.id = a2.reply_id"
 	" JOIN drafts d ON d.id = r.draft_id WHERE d.consultation_id = ?1 GROUP BY a2.sha256)"
 	" ORDER BY a.sha256";
+const char SQL_EVENT_CIRCULAR_PREV[] =
+	"SELECT hash FROM events WHERE circular = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT 1";
 const char SQL_EVENT_FOR_RECEIPT[] = "SELECT body, prev_hash, hash FROM events WHERE seq = ?1";
 const char SQL_ATTACHMENTS_ALL[] =
 	"SELECT a.id, a.reply_id, r.event_seq, a.sha256, a.size, a.content"

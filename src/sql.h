@@ -54,6 +54,7 @@ extern const char SQL_REPLIES_ALL[];
 extern const char SQL_EVENT_KIND[];
 extern const char SQL_EVENT_GET[];
 extern const char SQL_EVENT_FOR_RECEIPT[];
+extern const char SQL_EVENT_CIRCULAR_PREV[];
 extern const char SQL_BUNDLE_EVENTS[];
 extern const char SQL_BUNDLE_ATTACHMENTS[];
 extern const char SQL_ATTACHMENTS_ALL[];

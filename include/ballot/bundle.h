@@ -54,6 +54,7 @@ typedef struct bt_bundle_report {
 	int64_t attachments;  /* attachment files checked against their SHA-256 */
 	size_t files;         /* files checked against the manifest */
 	size_t receipts;      /* receipts found in the bundle */
+	char (*receipt_status)[160]; /* per receipt: "CHE reply on Q.5051 (event 4): counted" */
 	bt_tally tally;       /* recomputed from events.jsonl (bt_bundle_report_free) */
 } bt_bundle_report;
 

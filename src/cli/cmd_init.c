@@ -65,6 +65,9 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		text = file.data;
 		len = file.len;
 	}
+	/* the key first: a refused --key leaves no database behind */
+	if ((rc = ensure_key(ctx, &opts[1], e)) != BT_OK)
+		goto out;
 	rc = bt_db_init(path, text, len, opts[0].count ? opts[0].val : "default list",
 			cli_actor(ctx), now, &created, e);
 	if (rc != BT_OK)
@@ -78,8 +81,6 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		if (rc == BT_OK)
 			printf("created %s with %zu Member States\n", path, members.n);
 	}
-	if (rc == BT_OK)
-		rc = ensure_key(ctx, &opts[1], e);
 out:
 	bt_member_list_free(&members);
 	bt_buf_release(&file);

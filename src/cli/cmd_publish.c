@@ -77,8 +77,8 @@ int cmd_verify_bundle(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK) {
 		printf("bundle verified: circular %s published %s, signed by %s\n", r.circular, r.published, pub.text);
 		printf("files: %zu, each matching the signed manifest\n", r.files);
-		printf("events: %" PRId64 " disclosed and chained (%" PRId64 " replies and withdrawals); "
-		       "%" PRId64 " of the chain's %" PRId64 " withheld (other consultations, members, codes)\n",
+		printf("events: %" PRId64 " of the consultation, each hashed and linked to the one before (%" PRId64 " replies and withdrawals); "
+		       "%" PRId64 " of the log's %" PRId64 " belong to others, withheld\n",
 		       r.events, r.replies, r.withheld, r.head_seq);
 		printf("attachments: %" PRId64 " checked against their SHA-256\n", r.attachments);
 		printf("tally: recomputed from the events, equal to tally.json\n");
@@ -89,6 +89,9 @@ int cmd_verify_bundle(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		}
 		if (opts[O_RECEIPT].n)
 			printf("receipts: %zu of %zu included, unchanged\n", r.receipts, opts[O_RECEIPT].n);
+		for (size_t i = 0; i < r.receipts; i++)
+			printf("  %s\n", r.receipt_status[i]);
+		printf("replies.json, replies.csv: signed views of the same replies (their bytes are checked, their rows are not recomputed)\n");
 	}
 	bt_bundle_report_free(&r);
 	return rc;

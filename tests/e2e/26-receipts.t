@@ -37,6 +37,11 @@ chmod 600 other.key
 refused_like '--key: no signing key at .*missing.key.*ballot keys create' ballot keys show --key missing.key
 printf 'not a key\n' >junk.key && chmod 600 junk.key
 refused_like '--key: .*junk.key.* is not an Ed25519 key' ballot keys show --key junk.key
+ln -s other.key link.key
+refused_like '--key: .*link.key.* is a symbolic link' ballot keys show --key link.key
+run ballot --db fresh.db init --key nodir/k.key
+is "$RC" 2 "init with a --key it cannot create: exit 2"
+ok "... and no database left behind" test ! -e fresh.db
 is "$(db_sum)" "$sum" "keys commands change nothing in the database"
 
 # --- receipts from the command line ---
@@ -157,7 +162,10 @@ rm -rf bundle2
 mv "$BALLOT_DB" away.db # the verifier reads no database
 expect_exit 0 ballot verify-bundle bundle --key "$PUB" --receipt che.json --receipt deu.json --receipt fraw.json --receipt dec.json
 like "$OUT" "^bundle verified: circular 205 published 2020-03-06T10:00:00Z, signed by $PUB\$" "verify-bundle without the database"
-like "$OUT" '^events: 12 disclosed and chained \(8 replies and withdrawals\); 4 of the chain.s 16 withheld' "... counts disclosed and withheld events"
+like "$OUT" '^events: 12 of the consultation, each hashed and linked to the one before \(8 replies and withdrawals\); 4 of the log.s 16 belong to others, withheld$' "... counts disclosed and withheld events"
+like "$OUT" '^  CHE reply on Q.5051 \(event [0-9]+\): counted$' "... says a receipted reply is counted"
+like "$OUT" '^  FRA withdrawal on Q.5051 \(event [0-9]+\): a withdrawal in force$' "... says a receipted withdrawal is in force"
+like "$OUT" '^  decision approved on Q.5051 \(event [0-9]+\): recorded$' "... and a decision recorded"
 like "$OUT" '^tally: recomputed from the events, equal to tally.json$' "... recomputes the tally"
 like "$OUT" '^  Q.5051: 6 replies, 5 support, 1 not authorize; proceed$' "... and prints it"
 like "$OUT" '^receipts: 4 of 4 included, unchanged$' "... finds every receipt in it"
@@ -188,6 +196,10 @@ fresh; sed -i 's/"published":"2020-03-06T10:00:00Z"/"published":"2020-03-06T10:0
 vbad "the manifest's publication time changed" '^ballot: manifest.json: signature: ' t
 fresh; printf 'x\n' >t/note.txt
 vbad "a file added" '^ballot: note.txt: not in the signed manifest' t
+fresh; rm -r t/attachments; printf 'x\n' >t/attachments
+vbad "a file named attachments instead of the directory" '^ballot: attachments/[0-9a-f]{64}: ' t
+fresh; mv t/rule.json t/rule.real; ln -s rule.real t/rule.json
+vbad "a symbolic link instead of a file" '^ballot: rule.json: not a regular file' t
 fresh; rm t/rule.json
 vbad "a file removed" '^ballot: rule.json: listed in the signed manifest but missing' t
 fresh; rm t/manifest.json
@@ -196,44 +208,97 @@ KEY=$OTHER vbad "another key" "^ballot: manifest.json: key: the bundle names .*,
 vbad "a receipt of another consultation's reply" "^ballot: --receipt .*: the receipt is for circular 206" bundle --receipt "$(ballot receipt show --event 16 --receipt r206.json >/dev/null; echo r206.json)"
 vbad "a tampered receipt" '^ballot: --receipt t1.json: member: ' bundle --receipt t1.json
 
-# a bundle re-signed by someone holding the key, but with a reply left out:
-# the receipt of that reply catches it (the verifier re-signs nothing itself,
-# so publish from a database copy with the reply's events removed instead)
-cp "$BALLOT_DB" forged.db
+# Forgeries by someone holding the key and the database: reforge DB SEQ
+# PERL-SUBST rewrites event SEQ's body (or deletes it, with "delete") and
+# recomputes every later event's previous hash, link to its circular's
+# previous event (cprev) and hash, as a careful forger would.
+reforge() {
+	perl -e '
+	use Digest::SHA qw(sha256_hex);
+	my ($db, $target, $subst) = @ARGV;
+	sub lit { my $s = shift; $s =~ s/\x27/\x27\x27/g; "\x27$s\x27" }
+	sub sql { system("sqlite3", $db, "PRAGMA foreign_keys = OFF; DROP TRIGGER IF EXISTS events_append_only_u; DROP TRIGGER IF EXISTS events_append_only_d; $_[0]") == 0 or die "sqlite3: $_[0]" }
+	my @rows = map { [split /\t/, $_, 3] } split /\n/, `sqlite3 -separator "\t" $db "SELECT seq, hash, body FROM events ORDER BY seq"`;
+	my (%map, $prev) = ();
+	$prev = "0" x 64;
+	for my $r (@rows) {
+		my ($seq, $old, $body) = @$r;
+		if ($seq == $target && $subst eq "delete") {
+			my ($cp) = $body =~ /"cprev":"([0-9a-f]{64})"/;
+			$map{$old} = $map{$cp} // $cp;
+			sql("DELETE FROM events WHERE seq = $seq");
+			next;
+		}
+		if ($seq == $target) { local $_ = $body; eval $subst; die $@ if $@; $body = $_ }
+		$body =~ s/"cprev":"([0-9a-f]{64})"/"cprev":"@{[ $map{$1} \/\/ $1 ]}"/;
+		my $h = sha256_hex("$prev\n$body");
+		sql("UPDATE events SET body = " . lit($body) . ", prev_hash = " . lit($prev) . ", hash = " . lit($h) . " WHERE seq = $seq")
+			if $h ne $old;
+		$map{$old} = $h;
+		$prev = $h;
+	}' "$@"
+}
+forge() { # forge NAME : a copy of the database and the key to forge in
+	cp "$BALLOT_DB" "$1.db" && cp "$BALLOT_DB.key" "$1.db.key"
+}
 S_ITA=$(jget .event "$(cat ita.json)")
-sqlite3 forged.db "PRAGMA foreign_keys = OFF; DROP TRIGGER replies_append_only_d; DROP TRIGGER events_append_only_d; DELETE FROM replies WHERE event_seq = $S_ITA; DELETE FROM events WHERE seq = $S_ITA"
-cp "$BALLOT_DB.key" forged.db.key
-expect_exit 0 ballot --db forged.db publish --circular 205 --out forged
-vbad "a reply left out of a re-signed bundle" "^ballot: --receipt ita.json: event [0-9]+ \\(reply ITA Q.5051\\) is not in the bundle" forged --receipt ita.json
-# ... or its event rewritten and the chain recomputed from there
 S_DEU=$(jget .event "$(cat deu.json)")
-cp "$BALLOT_DB" forged2.db
-cp "$BALLOT_DB.key" forged2.db.key
-sqlite3 forged2.db "DROP TRIGGER replies_append_only_u; DROP TRIGGER events_append_only_u; UPDATE replies SET choice = 'authorize' WHERE event_seq = $S_DEU"
-cp forged2.db forged4.db
-cp "$BALLOT_DB.key" forged4.db.key
+# a reply deleted: the next event of the consultation no longer links to it
+forge f1
+sqlite3 f1.db "PRAGMA foreign_keys = OFF; DROP TRIGGER replies_append_only_d; DROP TRIGGER events_append_only_d; DELETE FROM replies WHERE event_seq = $S_ITA; DELETE FROM events WHERE seq = $S_ITA"
+expect_exit 0 ballot --db f1.db publish --circular 205 --out f1
+vbad "a reply deleted" "^ballot: events.jsonl: event $((S_ITA + 1)): does not link to the consultation's previous event" f1
+# ... and with every later link and hash recomputed: ITA's receipt shows it was left out
+forge f2
+sqlite3 f2.db "PRAGMA foreign_keys = OFF; DROP TRIGGER replies_append_only_d; DELETE FROM replies WHERE event_seq = $S_ITA"
+reforge f2.db "$S_ITA" delete || fail "reforge"
+expect_exit 0 ballot --db f2.db publish --circular 205 --out f2
+vbad "a reply left out of a re-signed bundle, the chain recomputed" "^ballot: --receipt ita.json: event $S_ITA \\(reply ITA Q.5051\\) is not in the bundle" f2 --receipt ita.json
+vbad "... which breaks the receipts of every later event too" "^ballot: --receipt .*: event [0-9]+ in the bundle is not the one receipted" f2 --receipt "$(ballot receipt show --event $((S_ITA + 1)) --receipt gbr.json >/dev/null; echo gbr.json)"
+# a reply's choice rewritten, the chain recomputed: its receipt no longer matches
+forge f3
+sqlite3 f3.db "DROP TRIGGER replies_append_only_u; UPDATE replies SET choice = 'authorize' WHERE event_seq = $S_DEU"
+reforge f3.db "$S_DEU" 's/"choice":"not-authorize"/"choice":"authorize"/' || fail "reforge"
+expect_exit 0 ballot --db f3.db check
+pass "the forged copy is self-consistent: ballot check passes on it"
+expect_exit 0 ballot --db f3.db publish --circular 205 --out f3
+vbad "a reply rewritten with the chain recomputed" "^ballot: --receipt deu.json: event $S_DEU in the bundle is not the one receipted" f3 --receipt deu.json
+vbad "... which the receipts of later replies also catch" "^ballot: --receipt ita.json: event $S_ITA in the bundle is not the one receipted" f3 --receipt ita.json
+# the deadline moved before every receipted reply, the chain recomputed: the
+# earliest receipt catches it (every receipt pins the consultation's history)
+forge f4
+sqlite3 f4.db "DROP TRIGGER consultations_close_only; UPDATE consultations SET deadline = deadline - 86400 * 30 WHERE circular = '205'"
+reforge f4.db 2 's/"deadline":"2020-02-21T23:59:00Z"/"deadline":"2020-01-22T23:59:00Z"/' || fail "reforge"
+expect_exit 0 ballot --db f4.db publish --circular 205 --out f4
+vbad "the consultation's deadline rewritten" "^ballot: --receipt che.json: event $S_CHE in the bundle is not the one receipted" f4 --receipt che.json
+# a second consultation event appended (a new deadline after every receipt)
+forge f5
+reforge f5.db 0 ""
 perl -e '
 	use Digest::SHA qw(sha256_hex);
-	my ($db, $seq) = @ARGV;
-	my @rows = map { [split /\t/] } split /\n/, `sqlite3 -separator "\t" $db "SELECT seq, prev_hash, body FROM events WHERE seq >= $seq ORDER BY seq"`;
-	my $prev = $rows[0][1];
-	for my $r (@rows) {
-		my $body = $r->[2];
-		$body =~ s/"choice":"not-authorize"/"choice":"authorize"/ if $r->[0] == $seq;
-		my $h = sha256_hex("$prev\n$body");
-		(my $q = $body) =~ s/\x27/\x27\x27/g;
-		system("sqlite3", $db, "UPDATE events SET body = \x27$q\x27, prev_hash = \x27$prev\x27, hash = \x27$h\x27 WHERE seq = $r->[0]") == 0 or die;
-		$prev = $h;
-	}' forged2.db "$S_DEU"
-expect_exit 0 ballot --db forged2.db publish --circular 205 --out forged2
-vbad "a reply rewritten with the chain recomputed" "^ballot: --receipt deu.json: event [0-9]+ in the bundle is not the one receipted" forged2 --receipt deu.json
+	my $db = shift;
+	my ($seq, $hash) = split /\|/, `sqlite3 $db "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"`;
+	chomp $hash;
+	my ($cp) = split /\n/, `sqlite3 $db "SELECT hash FROM events WHERE circular = \x27205\x27 ORDER BY seq DESC LIMIT 1"`;
+	my ($body) = `sqlite3 $db "SELECT body FROM events WHERE seq = 2"`;
+	chomp $body;
+	$seq++;
+	$body =~ s/"seq":2,/"seq":$seq,/;
+	$body =~ s/"cprev":"[0-9a-f]{64}"/"cprev":"$cp"/;
+	$body =~ s/"deadline":"[^"]*"/"deadline":"2020-01-22T23:59:00Z"/;
+	my $h = sha256_hex("$hash\n$body");
+	system("sqlite3", $db, "INSERT INTO events(seq, at, actor, kind, circular, body, prev_hash, hash) VALUES($seq, 0, \x27x\x27, \x27consultation\x27, \x27205\x27, \x27$body\x27, \x27$hash\x27, \x27$h\x27)") == 0 or die;' f5.db
+expect_exit 0 ballot --db f5.db publish --circular 205 --out f5
+vbad "a second consultation event" "^ballot: events.jsonl: event [0-9]+: a second consultation event" f5
 # a signed bundle whose tally does not follow from its events (the reply
 # rows changed, the events not): the recomputed tally catches it
+forge forged4
+sqlite3 forged4.db "DROP TRIGGER replies_append_only_u; UPDATE replies SET choice = 'authorize' WHERE event_seq = $S_DEU"
 expect_exit 0 ballot --db forged4.db publish --circular 205 --out forged4
 vbad "a tally that does not follow from the events" '^ballot: tally.json: differs from the tally recomputed from events.jsonl, from byte [0-9]+: .6,"authorize":4' forged4
 # tally.json edited and the manifest's hash of it updated: the signature breaks
-cp -r forged2 forged3
-sed -i 's/"support":6/"support":5/' forged3/tally.json
+cp -r bundle forged3
+sed -i 's/"support":5/"support":4/' forged3/tally.json
 perl -e '
 	use Digest::SHA qw(sha256_hex);
 	local $/; open my $f, "<", "forged3/tally.json"; my $t = <$f>;
@@ -243,6 +308,8 @@ perl -e '
 	open my $o, ">", "forged3/manifest.json"; print $o $j;'
 vbad "tally.json edited (manifest hash updated, so its signature breaks)" '^ballot: manifest.json: signature' forged3
 
+expect_exit 0 ballot verify-bundle bundle --key "$PUB" --receipt fra.json
+like "$OUT" '^  FRA reply on Q.5051 \(event [0-9]+\): withdrawn later, not counted$' "a receipt of a reply withdrawn later: verified, and said not counted"
 refused_like "--out: 'bundle' is not empty" ballot publish --circular 205 --out bundle
 refused_like "--circular: .*'999'" ballot publish --circular 999 --out new
 ok "a refused publish leaves no directory" test ! -e new

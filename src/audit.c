@@ -3,7 +3,6 @@
 #include <string.h>
 #include "internal.h"
 
-#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* Records the first problem found (the lowest event number wins). */
 static void flag(bt_audit_report *r, int64_t seq, const char *what)

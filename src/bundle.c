@@ -16,7 +16,6 @@
 #define MANIFEST_MAX ((size_t)16 << 20)
 #define LINE_MAX_BYTES ((size_t)16 << 20)
 #define ATT_DIR "attachments"
-#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* ---- shared by both sides ---- */
 
@@ -65,15 +64,8 @@ static int manifest_signed(const bt_jv *m, bt_buf *b)
  * attachments/<64 hex>. Nothing that climbs out of the directory. */
 static int safe_name(const char *n)
 {
-	if (strncmp(n, ATT_DIR "/", sizeof ATT_DIR) == 0) {
-		const char *h = n + sizeof ATT_DIR;
-		if (strlen(h) != 64)
-			return 0;
-		for (int i = 0; i < 64; i++)
-			if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
-				return 0;
-		return 1;
-	}
+	if (strncmp(n, ATT_DIR "/", sizeof ATT_DIR) == 0)
+		return hex_lower(n + sizeof ATT_DIR, 64);
 	if (!*n || *n == '.' || strlen(n) > 64)
 		return 0;
 	for (const char *p = n; *p; p++)
@@ -197,7 +189,7 @@ static int write_manifest(const bt_consultation *c, const bt_key *key, publisher
 {
 	qsort(p->files, p->n, sizeof *p->files, by_name);
 	bt_buf b = BT_BUF_INIT;
-	char ts[BT_TIME_LEN], sig[BT_SIG_LEN];
+	char ts[BT_TIME_LEN];
 	bt_time_format(now, ts);
 	bt_buf_addc(&b, '{');
 	bt_json_kv_str(&b, "format", BT_BUNDLE_FORMAT, 1);
@@ -221,11 +213,8 @@ static int write_manifest(const bt_consultation *c, const bt_key *key, publisher
 	bt_buf_addc(&b, ']');
 	bt_json_kv_str(&b, "key", bt_key_public(key)->text, 0);
 	bt_buf_addc(&b, '}');
-	int rc = b.failed ? bt_fail(e, BT_EFAIL, "out of memory") : bt_key_sign(key, b.data, b.len, sig, e);
+	int rc = json_sign_close(key, &b, e);
 	if (!rc) {
-		b.len--;
-		bt_json_kv_str(&b, "signature", sig, 0);
-		bt_buf_adds(&b, "}\n");
 		bt_buf path = BT_BUF_INIT;
 		bt_buf_addf(&path, "%s/manifest.json", p->dir);
 		rc = b.failed || path.failed ? bt_fail(e, BT_EFAIL, "out of memory")
@@ -251,17 +240,8 @@ int bt_bundle_publish(bt_db *db, const char *circular, const bt_key *key, const 
 		rc = bt_fail(e, BT_EFAIL, "consultation '%s' has unknown rule '%s'", c.circular, c.rule);
 	if (!rc)
 		rc = out_dir_ready(dir, e);
-	if (!rc) {
-		sqlite3_stmt *q = db_stmt(db, SQL_EVENT_LAST, e);
-		if (!q)
-			rc = BT_EFAIL;
-		else if (sqlite3_step(q) == SQLITE_ROW) {
-			st->head_seq = sqlite3_column_int64(q, 0);
-			db_col_copy(q, 1, st->head, sizeof st->head);
-		}
-		if (q)
-			sqlite3_reset(q);
-	}
+	if (!rc)
+		rc = event_last(db, &st->head_seq, st->head, e);
 	if (!rc)
 		rc = write_events(db, &c, &p, st, e);
 	if (!rc && !(rc = bt_tally_compute(db, c.circular, now, &t, e))) {
@@ -322,10 +302,24 @@ typedef struct verifier {
 	char (*att)[65];      /* SHA-256 of every attachment the events name */
 	size_t n_att, cap_att;
 	/* seq and hash of every disclosed event, for receipts */
-	int64_t *seqs;
-	char (*hashes)[65];
-	size_t n_ev, cap_ev, cap_hash;
+	struct vevent { int64_t seq; char hash[65]; } *ev;
+	size_t n_ev, cap_ev;
+	bt_buf kept[3];       /* the bytes of kept_names as hashed: parsed from these */
+	int have[3];          /* which of them the manifest listed */
+
 } verifier;
+
+/* The files the verifier reads after checking them against the manifest. */
+static const char *const kept_names[3] = { "events.jsonl", "rule.json", "tally.json" };
+enum { K_EVENTS, K_RULE, K_TALLY };
+
+/* The checked bytes of kept file k; BT_EINPUT when the manifest lacks it. */
+static int kept(verifier *v, int k, bt_buf **out, bt_err *e)
+{
+	*out = &v->kept[k];
+	return v->have[k] ? BT_OK
+			       : bt_fail(e, BT_EINPUT, "%s: not in the signed manifest: not a whole bundle", kept_names[k]);
+}
 
 static int read_in(const verifier *v, const char *name, size_t max, bt_buf *out, bt_err *e)
 {
@@ -419,6 +413,12 @@ static int check_files(verifier *v, bt_err *e)
 				rc = bt_fail(e, BT_EINPUT, "%s: its content does not hash to its name", name);
 			v->r->attachments++;
 		}
+		for (int k = 0; !rc && k < 3; k++)
+			if (strcmp(name, kept_names[k]) == 0) {
+				v->have[k] = 1;
+				v->kept[k] = data; /* moved, not copied */
+				bt_buf_init(&data, 0);
+			}
 		v->r->files++;
 	}
 	bt_buf_release(&data);
@@ -563,14 +563,14 @@ static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
 
 static int check_events(verifier *v, bt_err *e)
 {
-	bt_buf text = BT_BUF_INIT, chained = BT_BUF_INIT;
-	int rc = read_in(v, "events.jsonl", FILE_MAX, &text, e);
+	bt_buf *text, chained = BT_BUF_INIT;
+	int rc = kept(v, K_EVENTS, &text, e);
 	int64_t last = 0;
 	char last_hash[65] = "";
 	size_t line = 0;
-	for (size_t at = 0; !rc && at < text.len; line++) {
-		const char *nl = memchr(text.data + at, '\n', text.len - at);
-		size_t len = nl ? (size_t)(nl - (text.data + at)) : text.len - at;
+	for (size_t at = 0; !rc && at < text->len; line++) {
+		const char *nl = memchr(text->data + at, '\n', text->len - at);
+		size_t len = nl ? (size_t)(nl - (text->data + at)) : text->len - at;
 		bt_jv *ev = NULL, *body = NULL;
 		char field[64], got[65];
 		int64_t seq;
@@ -578,7 +578,7 @@ static int check_events(verifier *v, bt_err *e)
 		if (len > LINE_MAX_BYTES)
 			rc = bt_fail(e, BT_EINPUT, "%s: too long", field);
 		else
-			rc = bt_json_parse(text.data + at, len, field, &ev, e);
+			rc = bt_json_parse(text->data + at, len, field, &ev, e);
 		at += len + 1;
 		if (rc)
 			break;
@@ -636,18 +636,16 @@ static int check_events(verifier *v, bt_err *e)
 			last = seq;
 			memcpy(last_hash, hash, 65);
 			v->r->events++;
-			if (array_reserve(&v->seqs, &v->cap_ev, v->n_ev + 1, sizeof *v->seqs) ||
-			    array_reserve(&v->hashes, &v->cap_hash, v->n_ev + 1, sizeof *v->hashes))
+			if (array_reserve(&v->ev, &v->cap_ev, v->n_ev + 1, sizeof *v->ev))
 				rc = bt_fail(e, BT_EFAIL, "out of memory");
 			else {
-				v->seqs[v->n_ev] = seq;
-				memcpy(v->hashes[v->n_ev++], hash, 65);
+				v->ev[v->n_ev].seq = seq;
+				memcpy(v->ev[v->n_ev++].hash, hash, 65);
 			}
 		}
 		bt_jv_free(body);
 		bt_jv_free(ev);
 	}
-	bt_buf_release(&text);
 	bt_buf_release(&chained);
 	if (rc)
 		return rc;
@@ -696,14 +694,15 @@ static int check_tally(verifier *v, bt_err *e)
 {
 	bt_tally *t = &v->r->tally;
 	const bt_rule *rule = bt_rule_find(v->rule);
-	bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT;
+	bt_buf want = BT_BUF_INIT;
 	bt_err ignore;
 	if (!rule)
 		return bt_fail(e, BT_EINPUT, "events.jsonl: the consultation's rule '%.15s' is not one this ballot knows",
 			       v->rule);
 	rule_json(rule, &want);
-	int rc = read_in(v, "rule.json", MANIFEST_MAX, &got, e);
-	if (!rc && (want.failed || got.len != want.len || memcmp(got.data, want.data, want.len)))
+	bt_buf *got;
+	int rc = kept(v, K_RULE, &got, e);
+	if (!rc && (want.failed || got->len != want.len || memcmp(got->data, want.data, want.len)))
 		rc = bt_fail(e, BT_EINPUT, "rule.json: not the rule '%s' as this ballot applies it (%s, %s)", rule->name,
 			     rule->clause, rule->edition);
 	if (rc)
@@ -733,19 +732,17 @@ static int check_tally(verifier *v, bt_err *e)
 		tally_rows(rule, d->rows, d->n, t, dt);
 	}
 	bt_buf_reset(&want);
-	bt_buf_reset(&got);
-	if ((rc = bt_tally_json(t, &want, e)) || (rc = read_in(v, "tally.json", FILE_MAX, &got, e)))
+	if ((rc = bt_tally_json(t, &want, e)) || (rc = kept(v, K_TALLY, &got, e)))
 		goto out;
-	if (got.len != want.len || memcmp(got.data, want.data, want.len)) {
+	if (got->len != want.len || memcmp(got->data, want.data, want.len)) {
 		size_t k = 0;
-		while (k < got.len && k < want.len && got.data[k] == want.data[k])
+		while (k < got->len && k < want.len && got->data[k] == want.data[k])
 			k++;
 		rc = bt_fail(e, BT_EINPUT, "tally.json: differs from the tally recomputed from events.jsonl, from byte %zu: '%.40s' where the events give '%.40s'",
-			     k, k < got.len ? got.data + k : "", k < want.len ? want.data + k : "");
+			     k, k < got->len ? got->data + k : "", k < want.len ? want.data + k : "");
 	}
 out:
 	bt_buf_release(&want);
-	bt_buf_release(&got);
 	return rc;
 }
 
@@ -769,9 +766,9 @@ static int check_receipt(verifier *v, const bt_pubkey *pub, const char *path, bt
 		return bt_fail(e, BT_EINPUT, "--receipt %.200s: the receipt is for circular %s, the bundle for %s", path,
 			       rc_info.circular, v->r->circular);
 	for (size_t i = 0; i < v->n_ev; i++) {
-		if (v->seqs[i] != rc_info.event)
+		if (v->ev[i].seq != rc_info.event)
 			continue;
-		if (strcmp(v->hashes[i], rc_info.hash))
+		if (strcmp(v->ev[i].hash, rc_info.hash))
 			return bt_fail(e, BT_EINPUT, "--receipt %.200s: event %lld in the bundle is not the one receipted (its chain hash differs): the record was changed after the receipt",
 				       path, (long long)rc_info.event);
 		/* what became of it, by the recomputed count */
@@ -823,8 +820,9 @@ int bt_bundle_verify(const char *dir, const bt_pubkey *pub, const char *const *r
 	free(v.drafts);
 	free(v.electorate);
 	free(v.att);
-	free(v.seqs);
-	free(v.hashes);
+	free(v.ev);
+	for (int k = 0; k < 3; k++)
+		bt_buf_release(&v.kept[k]);
 	bt_jv_free(v.manifest);
 	return rc;
 }

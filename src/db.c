@@ -143,13 +143,8 @@ void db_col_copy(sqlite3_stmt *st, int i, char *out, size_t n)
 void sha256_hex(const void *data, size_t len, char out[65])
 {
 	unsigned char d[32];
-	static const char hex[] = "0123456789abcdef";
 	gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, d);
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[64] = '\0';
+	hex_encode(d, sizeof d, out);
 }
 
 static int pragma_int64(bt_db *db, const char *sql, int64_t *out)

@@ -3,7 +3,6 @@
 #include <string.h>
 #include "internal.h"
 
-#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
 int event_render(bt_buf *b, int64_t seq, bt_time at, const char *actor,
 		 const char *kind, const char *circular, const char *cprev,
@@ -42,7 +41,7 @@ int event_cprev(bt_db *db, const char *circular, int64_t seq, char out[65], bt_e
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading the event log");
 }
 
-static int last_event(bt_db *db, int64_t *seq, char hash[65], bt_err *e)
+int event_last(bt_db *db, int64_t *seq, char hash[65], bt_err *e)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_LAST, e);
 	if (!st)
@@ -65,7 +64,7 @@ int event_reserve(bt_db *db, const char *actor, event_slot *slot, bt_err *e)
 {
 	if (!actor || !*actor || strlen(actor) > 200 || !bt_text_clean(actor, 0))
 		return bt_fail(e, BT_EINPUT, "BALLOT_ACTOR: the actor name is empty, too long, not UTF-8 or has control characters");
-	if (last_event(db, &slot->seq, slot->prev, e))
+	if (event_last(db, &slot->seq, slot->prev, e))
 		return BT_EFAIL;
 	slot->seq++;
 	slot->actor = actor;

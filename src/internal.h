@@ -60,6 +60,19 @@ int array_reserve(void *v, size_t *cap, size_t need, size_t elem);
 /* SHA-256 of data as 64 lowercase hex digits. */
 void sha256_hex(const void *data, size_t len, char out[65]);
 
+/* The previous hash of the first event, and of a circular's first event. */
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Lowercase hex of n bytes into out (2n + 1 bytes). */
+void hex_encode(const void *p, size_t n, char *out);
+
+/* Decodes exactly n bytes from the len hex digits at s; -1 otherwise. */
+int hex_decode(const char *s, size_t len, void *out, size_t n);
+
+/* 1 when s is exactly n lowercase hex digits (the one spelling of hashes,
+ * keys and signatures), else 0. */
+int hex_lower(const char *s, size_t n);
+
 /* The next event, reserved inside the caller's write transaction: its
  * number (for the rows that record it) and the hash it chains to. */
 typedef struct event_slot {
@@ -90,6 +103,14 @@ int event_append(bt_db *db, const char *kind, const char *circular,
 int event_render(bt_buf *b, int64_t seq, bt_time at, const char *actor,
 		 const char *kind, const char *circular, const char *cprev,
 		 const char *payload);
+
+/* Signs the JSON object in doc (its bytes, as they are) with key and adds
+ * the signature as its last member, "signature", then a newline: how
+ * receipts and bundle manifests are signed. */
+int json_sign_close(const bt_key *key, bt_buf *doc, bt_err *e);
+
+/* The last event's number and hash (0 and ZERO_HASH when there is none). */
+int event_last(bt_db *db, int64_t *seq, char hash[65], bt_err *e);
 
 /* The hash of the last event of circular before seq, or 64 zeros. */
 int event_cprev(bt_db *db, const char *circular, int64_t seq, char out[65], bt_err *e);

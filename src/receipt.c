@@ -17,20 +17,9 @@ static const char *const field_names[F_COUNT] = {
 /* What a receipt is made of: the event (its body parsed) and the key. */
 typedef struct receipt_src {
 	const bt_jv *body;     /* the event's JSON */
-	const char *body_text; /* exactly as chained */
-	size_t body_len;
+	const char *body_text; /* exactly as chained (NUL-terminated, no NUL inside) */
 	const char *prev, *hash, *key;
 } receipt_src;
-
-static int hex64(const char *s)
-{
-	if (!s || strlen(s) != 64)
-		return 0;
-	for (int i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
 
 /* Checks that the event can be receipted: its kind and the fields used. */
 static int src_check(const receipt_src *s, bt_err *e)
@@ -38,7 +27,7 @@ static int src_check(const receipt_src *s, bt_err *e)
 	const char *kind = bt_jv_str(s->body, "kind");
 	int64_t seq;
 	if (!kind || (strcmp(kind, "reply") && strcmp(kind, "withdrawal") && strcmp(kind, "decision")))
-		return bt_fail(e, BT_EINPUT, "event: a receipt is for a reply, withdrawal or decision, not '%s'",
+		return bt_fail(e, BT_EINPUT, "kind: a receipt is for a reply, withdrawal or decision, not '%s'",
 			       kind && bt_text_clean(kind, 0) ? kind : "(none)");
 	int decision = strcmp(kind, "decision") == 0;
 	if (!bt_jv_int(s->body, "seq", &seq) || !bt_jv_str(s->body, "circular") ||
@@ -75,23 +64,12 @@ static int field_value(const receipt_src *s, int f, bt_buf *b)
 		return bt_buf_addf(b, "%lld", (long long)seq);
 	case F_PREV: return bt_json_str(b, s->prev);
 	case F_HASH: return bt_json_str(b, s->hash);
-	case F_BODY: {
-		/* the body may hold any text: escape it as a JSON string */
-		char *copy = malloc(s->body_len + 1);
-		if (!copy)
-			{
-			b->failed = 1;
-			return -1;
-		}
-		memcpy(copy, s->body_text, s->body_len);
-		copy[s->body_len] = '\0';
-		int rc = bt_json_str(b, copy);
-		free(copy);
-		return rc;
-	}
+	case F_BODY: return bt_json_str(b, s->body_text);
 	default: return bt_json_str(b, s->key);
 	}
 }
+
+static void fill(const receipt_src *s, bt_receipt *out);
 
 /* The signed part: '{' every field '}' . */
 static int render_signed(const receipt_src *s, bt_buf *b)
@@ -104,50 +82,47 @@ static int render_signed(const receipt_src *s, bt_buf *b)
 	return bt_buf_addc(b, '}');
 }
 
-int bt_receipt_issue(bt_db *db, int64_t seq, const bt_key *key, bt_buf *out, bt_err *e)
+int bt_receipt_issue(bt_db *db, int64_t seq, const bt_key *key, bt_buf *out, bt_receipt *info,
+		     bt_err *e)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_FOR_RECEIPT, e);
 	if (!st)
 		return BT_EFAIL;
 	sqlite3_bind_int64(st, 1, seq);
 	int rc = sqlite3_step(st);
+	const char *kind = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 3) : NULL;
+	if (rc == SQLITE_ROW && (!kind || (strcmp(kind, "reply") && strcmp(kind, "withdrawal") &&
+					   strcmp(kind, "decision"))))
+		rc = bt_fail(e, BT_EINPUT, "--event: event %lld is not a reply, withdrawal or decision", (long long)seq);
+	else if (rc == SQLITE_DONE)
+		rc = bt_fail(e, BT_EINPUT, "--event: there is no event %lld", (long long)seq);
+	else if (rc != SQLITE_ROW)
+		rc = db_fail(db, e, "reading an event");
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? bt_fail(e, BT_EINPUT, "--event: there is no event %lld", (long long)seq)
-					 : db_fail(db, e, "reading an event");
+		return rc;
 	}
 	char prev[65], hash[65];
+	char *text = db_col_strdup(st, 0);
 	db_col_copy(st, 1, prev, sizeof prev);
 	db_col_copy(st, 2, hash, sizeof hash);
-	size_t blen = (size_t)sqlite3_column_bytes(st, 0);
-	char *text = malloc(blen + 1);
-	if (!text) {
-		sqlite3_reset(st);
-		return bt_fail(e, BT_EFAIL, "out of memory");
-	}
-	memcpy(text, sqlite3_column_text(st, 0), blen);
-	text[blen] = '\0';
 	sqlite3_reset(st);
+	if (!text)
+		return bt_fail(e, BT_EFAIL, "out of memory");
 	bt_jv *body = NULL;
-	receipt_src s = { NULL, text, blen, prev, hash, bt_key_public(key)->text };
+	receipt_src s = { NULL, text, prev, hash, bt_key_public(key)->text };
 	bt_buf doc = BT_BUF_INIT;
-	char sig[BT_SIG_LEN];
-	if ((rc = bt_json_parse(text, blen, "event", &body, e)) == BT_OK) {
+	if (!(rc = bt_json_parse(text, strlen(text), "event", &body, e))) {
 		s.body = body;
 		rc = src_check(&s, e);
-		if (rc == BT_EINPUT && strncmp(e->msg, "event:", 6) == 0)
-			rc = bt_fail(e, BT_EINPUT, "--event: event %lld is not a reply, withdrawal or decision",
-				     (long long)seq);
 	}
 	if (!rc && render_signed(&s, &doc))
 		rc = bt_fail(e, BT_EFAIL, "out of memory");
-	if (!rc && !(rc = bt_key_sign(key, doc.data, doc.len, sig, e))) {
-		doc.len--; /* reopen the object for the signature */
-		bt_json_kv_str(&doc, "signature", sig, 0);
-		bt_buf_adds(&doc, "}\n");
-		bt_buf_add(out, doc.data, doc.len);
-		if (doc.failed || out->failed)
+	if (!rc && !(rc = json_sign_close(key, &doc, e))) {
+		if (bt_buf_add(out, doc.data, doc.len))
 			rc = bt_fail(e, BT_EFAIL, "out of memory");
+		else if (info)
+			fill(&s, info);
 	}
 	bt_buf_release(&doc);
 	bt_jv_free(body);
@@ -226,16 +201,16 @@ int bt_receipt_verify(const char *text, size_t len, const bt_pubkey *pub, bt_rec
 			     BT_RECEIPT_FORMAT);
 		goto out;
 	}
-	receipt_src s = { NULL, NULL, 0, bt_jv_str(doc, "prev"), bt_jv_str(doc, "hash"), bt_jv_str(doc, "key") };
+	receipt_src s = { NULL, NULL, bt_jv_str(doc, "prev"), bt_jv_str(doc, "hash"), bt_jv_str(doc, "key") };
 	const bt_jv *b = bt_jv_get(doc, "body");
 	if (!s.key || strcmp(s.key, pub->text)) {
 		rc = bt_fail(e, BT_EINPUT, "key: the receipt names %s, not the key given (%s)",
 			     shown(bt_jv_get(doc, "key"), &got), pub->text);
 		goto out;
 	}
-	if (!hex64(s.prev) || !hex64(s.hash)) {
+	if (!hex_lower(s.prev, 64) || !hex_lower(s.hash, 64)) {
 		rc = bt_fail(e, BT_EINPUT, "%s: not a chain hash (64 lowercase hex digits)",
-			     hex64(s.prev) ? "hash" : "prev");
+			     hex_lower(s.prev, 64) ? "hash" : "prev");
 		goto out;
 	}
 	if (!b || b->type != BT_JSTR) {
@@ -243,7 +218,6 @@ int bt_receipt_verify(const char *text, size_t len, const bt_pubkey *pub, bt_rec
 		goto out;
 	}
 	s.body_text = b->str;
-	s.body_len = b->len;
 	char h[65];
 	bt_buf_adds(&got, s.prev);
 	bt_buf_addc(&got, '\n');

@@ -25,8 +25,7 @@ int bt_secret_equal(const void *a, const void *b, size_t n)
 	return gnutls_memcmp(a, b, n) == 0;
 }
 
-/* Lowercase hex of n bytes into out (2n + 1 bytes). */
-static void hex(const unsigned char *p, size_t n, char *out)
+void hex_encode(const void *p, size_t n, char *out)
 {
 	gnutls_datum_t d = { (unsigned char *)(uintptr_t)p, (unsigned)n };
 	size_t len = 2 * n + 1;
@@ -34,8 +33,12 @@ static void hex(const unsigned char *p, size_t n, char *out)
 		out[0] = '\0';
 }
 
-/* Decodes exactly n bytes from the 2n hex digits at s; -1 otherwise. */
-static int unhex(const char *s, size_t len, unsigned char *out, size_t n)
+int hex_lower(const char *s, size_t n)
+{
+	return s && strlen(s) == n && strspn(s, "0123456789abcdef") == n;
+}
+
+int hex_decode(const char *s, size_t len, void *out, size_t n)
 {
 	gnutls_datum_t d = { (unsigned char *)(uintptr_t)s, (unsigned)len };
 	size_t got = n;
@@ -66,8 +69,8 @@ int secret_hash(const char *secret, size_t len, unsigned iter,
 	int r = pbkdf2(secret, len, salt, iter, h);
 	if (r < 0)
 		return bt_fail(e, BT_EFAIL, "pbkdf2: %s", gnutls_strerror(r));
-	hex(salt, sizeof salt, salt_hex);
-	hex(h, sizeof h, h_hex);
+	hex_encode(salt, sizeof salt, salt_hex);
+	hex_encode(h, sizeof h, h_hex);
 	snprintf(out, SECRET_HASH_MAX, PREFIX "%u$%s$%s", iter, salt_hex, h_hex);
 	gnutls_memset(h, 0, sizeof h);
 	return BT_OK;
@@ -85,8 +88,8 @@ static int parse(const char *stored, unsigned *iter, unsigned char salt[SALT_LEN
 	if (end == p || *end != '$' || it < 1 || it > ITER_MAX)
 		return -1;
 	const char *s = end + 1, *d = strchr(s, '$');
-	if (!d || unhex(s, (size_t)(d - s), salt, SALT_LEN) ||
-	    unhex(d + 1, strlen(d + 1), h, HASH_LEN))
+	if (!d || hex_decode(s, (size_t)(d - s), salt, SALT_LEN) ||
+	    hex_decode(d + 1, strlen(d + 1), h, HASH_LEN))
 		return -1;
 	*iter = (unsigned)it;
 	return 0;

@@ -20,44 +20,11 @@ struct bt_key {
 	pthread_mutex_t lock; /* one signature at a time: the portal's threads share a key */
 };
 
-static const char hexdig[] = "0123456789abcdef";
-
-static void to_hex(const unsigned char *p, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hexdig[p[i] >> 4];
-		out[2 * i + 1] = hexdig[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1; /* lowercase only: one spelling per key and signature */
-}
-
-/* Reads exactly 2n lowercase hex digits at s into p; 0 on success. */
-static int from_hex(const char *s, unsigned char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int hi = hexval((unsigned char)s[2 * i]);
-		int lo = hi < 0 ? -1 : hexval((unsigned char)s[2 * i + 1]);
-		if (lo < 0)
-			return -1;
-		p[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 static void pub_fill(bt_pubkey *pub, const unsigned char raw[32])
 {
 	memcpy(pub->raw, raw, 32);
 	memcpy(pub->text, "ed25519:", 8);
-	to_hex(raw, 32, pub->text + 8);
+	hex_encode(raw, 32, pub->text + 8);
 	sha256_hex(raw, 32, pub->fingerprint);
 }
 
@@ -239,7 +206,7 @@ int bt_key_sign(const bt_key *k, const void *data, size_t len, char sig[BT_SIG_L
 		gnutls_free(s.data);
 		return bt_fail(e, BT_EFAIL, "signing: %s", rc ? gnutls_strerror(rc) : "unexpected signature size");
 	}
-	to_hex(s.data, 64, sig);
+	hex_encode(s.data, 64, sig);
 	gnutls_free(s.data);
 	return BT_OK;
 }
@@ -257,7 +224,10 @@ int bt_pubkey_parse(const char *text, size_t len, const char *field, bt_pubkey *
 			while (end > i && (text[end - 1] == '\r' || text[end - 1] == ' ' || text[end - 1] == '\t'))
 				end--;
 			unsigned char raw[32];
-			if (end - i != tl + 64 || from_hex(text + i + tl, raw, 32))
+			char digits[65] = "";
+			if (end - i == tl + 64)
+				memcpy(digits, text + i + tl, 64);
+			if (!hex_lower(digits, 64) || hex_decode(digits, 64, raw, 32))
 				return bt_fail(e, BT_EINPUT, "%s: '%.*s' is not a key (ed25519: and 64 lowercase hex digits)",
 					       field, (int)(end - i > 100 ? 100 : end - i), text + i);
 			pub_fill(out, raw);
@@ -273,7 +243,7 @@ int bt_pubkey_verify(const bt_pubkey *pub, const void *data, size_t len, const c
 		     const char *field, bt_err *e)
 {
 	unsigned char raw[64];
-	if (!sig || strlen(sig) != 128 || from_hex(sig, raw, 64))
+	if (!hex_lower(sig, 128) || hex_decode(sig, 128, raw, 64))
 		return bt_fail(e, BT_EINPUT, "%s: the signature is not 128 lowercase hex digits", field);
 	gnutls_pubkey_t k = NULL;
 	gnutls_datum_t x = { (unsigned char *)pub->raw, 32 }, d = { (unsigned char *)data, (unsigned)len },
@@ -304,4 +274,17 @@ void bt_pubkey_fingerprint_spaced(const bt_pubkey *pub, char out[80])
 		o += 4;
 	}
 	out[o] = '\0';
+}
+
+int json_sign_close(const bt_key *key, bt_buf *doc, bt_err *e)
+{
+	char sig[BT_SIG_LEN];
+	if (doc->failed || doc->len < 2 || doc->data[doc->len - 1] != '}')
+		return bt_fail(e, BT_EFAIL, "signing: not a whole JSON object");
+	int rc = bt_key_sign(key, doc->data, doc->len, sig, e);
+	if (rc)
+		return rc;
+	doc->len--; /* reopen the object for the signature */
+	bt_json_kv_str(doc, "signature", sig, 0);
+	return bt_buf_adds(doc, "}\n") ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
 }

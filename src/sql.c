@@ -345,7 +345,7 @@ const char SQL_BUNDLE_ATTACHMENTS[] =
 	" ORDER BY a.sha256";
 const char SQL_EVENT_CIRCULAR_PREV[] =
 	"SELECT hash FROM events WHERE circular = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT 1";
-const char SQL_EVENT_FOR_RECEIPT[] = "SELECT body, prev_hash, hash FROM events WHERE seq = ?1";
+const char SQL_EVENT_FOR_RECEIPT[] = "SELECT body, prev_hash, hash, kind FROM events WHERE seq = ?1";
 const char SQL_ATTACHMENTS_ALL[] =
 	"SELECT a.id, a.reply_id, r.event_seq, a.sha256, a.size, a.content"
 	" FROM attachments a JOIN replies r ON r.id = a.reply_id ORDER BY a.id";

@@ -20,9 +20,6 @@
 
 #define BT_RECEIPT_FORMAT "ballot-receipt/1"
 
-/* Appends the signed receipt of event seq and a newline to out. BT_EINPUT
- * when there is no event seq or it is not a reply, withdrawal or decision. */
-int bt_receipt_issue(bt_db *db, int64_t seq, const bt_key *key, bt_buf *out, bt_err *e);
 
 /* What a receipt that verified says. */
 typedef struct bt_receipt {
@@ -37,6 +34,12 @@ typedef struct bt_receipt {
 	char hash[65];
 	int attachments;      /* how many */
 } bt_receipt;
+
+/* Appends the signed receipt of event seq and a newline to out; info (may
+ * be NULL) receives what it says. BT_EINPUT when there is no event seq or it
+ * is not a reply, withdrawal or decision. */
+int bt_receipt_issue(bt_db *db, int64_t seq, const bt_key *key, bt_buf *out, bt_receipt *info,
+		     bt_err *e);
 
 /* Checks the receipt in text[0..len) without any database: strict JSON, the
  * format, the key it names is pub, the chain hash of its body, each summary

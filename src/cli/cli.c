@@ -276,7 +276,9 @@ const char *cli_key_path(cli_ctx *ctx, const cli_opt *o)
 int cli_load_key(cli_ctx *ctx, const cli_opt *o, const bt_key **k, bt_err *e)
 {
 	if (!ctx->key) {
-		int rc = bt_key_load(cli_key_path(ctx, o), "--key", &ctx->key, e);
+		char field[64];
+		snprintf(field, sizeof field, "--%s", o ? o->name : "key");
+		int rc = bt_key_load(cli_key_path(ctx, o), field, &ctx->key, e);
 		if (rc != BT_OK)
 			return rc;
 	}
@@ -308,7 +310,7 @@ int cli_read_pubkey(const char *opt, const char *arg, bt_pubkey *out, bt_err *e)
 int cli_receipt(cli_ctx *ctx, const bt_key *k, int64_t seq, const char *path, bt_err *e)
 {
 	bt_buf r = BT_BUF_INIT;
-	int rc = bt_receipt_issue(ctx->db, seq, k, &r, e);
+	int rc = bt_receipt_issue(ctx->db, seq, k, &r, NULL, e);
 	if (rc == BT_OK && path) {
 		rc = bt_file_write(path, "--receipt", r.data, r.len, e);
 		if (rc == BT_OK)

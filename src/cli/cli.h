@@ -104,7 +104,8 @@ const char *cli_db_path(const cli_ctx *ctx);
  * empty), else the database path with ".key" appended. */
 const char *cli_key_path(cli_ctx *ctx, const cli_opt *o);
 
-/* Loads the signing key (cli_key_path) once per run; ctx keeps it. Commands
+/* Loads the signing key (cli_key_path) once per run; ctx keeps it; messages
+ * name the option o (--key, or serve's --sign-key). Commands
  * that sign load it before changing anything, so a missing key refuses the
  * change (BT_EINPUT naming --key) instead of leaving it without a receipt. */
 int cli_load_key(cli_ctx *ctx, const cli_opt *o, const bt_key **k, bt_err *e);

@@ -34,7 +34,7 @@ static int receipt_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	    (rc = cli_receipt_prepare(ctx, &opts[O_KEY], &opts[O_RECEIPT], &k, e)))
 		return rc;
 	bt_buf r = BT_BUF_INIT;
-	rc = bt_receipt_issue(db, seq, k, &r, e);
+	rc = bt_receipt_issue(db, seq, k, &r, NULL, e);
 	if (rc == BT_OK && opts[O_RECEIPT].count) {
 		if ((rc = bt_file_write(opts[O_RECEIPT].val, "--receipt", r.data, r.len, e)) == BT_OK)
 			printf("receipt saved to %s\n", opts[O_RECEIPT].val);

@@ -38,8 +38,8 @@ static const char USAGE_IMPORT[] =
 	"member, draft, choice, received, channel, attachment; choice is authorize,\n"
 	"authorize-with-comments or not-authorize; attachment is an optional path\n"
 	"relative to FILE. --receipts DIR writes each reply's signed receipt to\n"
-	"DIR/receipt-<event>.json (DIR is created); without it, `ballot receipt show\n"
-	"--event N` issues any of them.\n";
+	"DIR/receipt-<event>.json (DIR is created) and says so; without it,\n"
+	"`ballot receipt show --event N` issues any of them.\n";
 
 /* Reads the attachments given to option opt into bufs/atts from index *n. */
 static int read_attachments(const cli_opt *o, const char *role, int64_t cap,
@@ -221,20 +221,8 @@ static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	for (int64_t seq = stats.first_event; opts[O_RECEIPTS].count && seq && seq <= stats.last_event && !rc; seq++) {
 		char path[CLI_OUT_PATH_MAX + 64];
 		snprintf(path, sizeof path, "%s/receipt-%lld.json", opts[O_RECEIPTS].val, (long long)seq);
-		bt_buf r = BT_BUF_INIT;
-		if ((rc = bt_receipt_issue(db, seq, key, &r, e)) == BT_OK)
-			rc = bt_file_write(path, "--receipts", r.data, r.len, e);
-		bt_buf_release(&r);
-		if (rc) {
-			char msg[sizeof e->msg];
-			snprintf(msg, sizeof msg, "%s", e->msg);
-			rc = bt_fail(e, BT_EFAIL, "the replies were recorded, but receipt %lld was not written (%s); issue it with: ballot receipt show --event %lld",
-				     (long long)seq, msg, (long long)seq);
-		}
+		rc = cli_receipt(ctx, key, seq, path, e);
 	}
-	if (!rc && opts[O_RECEIPTS].count && stats.recorded)
-		printf("receipts of events %lld to %lld written to %s\n", (long long)stats.first_event,
-		       (long long)stats.last_event, opts[O_RECEIPTS].val);
 	return rc;
 }
 

@@ -62,9 +62,8 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	/* and so must the signing key: every receipt the portal offers is
 	 * signed (--key is the TLS key here, so the option is --sign-key) */
-	if ((rc = bt_key_load(cli_key_path(ctx, &opts[6]), "--sign-key", &ctx->key, e)))
+	if ((rc = cli_load_key(ctx, &opts[6], &cfg.sign_key, e)))
 		return rc;
-	cfg.sign_key = ctx->key;
 	cfg.db_path = cli_db_path(ctx);
 	cfg.listen = opts[0].val;
 	cfg.cert_path = opts[1].val;

@@ -256,11 +256,11 @@ void portal_receipt_name(char *out, size_t n, const char *circular, int64_t id, 
 	portal_file_name(out, n, "receipt-", circular, suffix);
 }
 
-int portal_receipt_issue(preq *r, int64_t seq)
+int portal_receipt_issue(preq *r, int64_t seq, bt_receipt *info)
 {
 	bt_err e;
 	bt_buf_reset(&r->out);
-	int rc = bt_receipt_issue(r->db, seq, r->p->sign_key, &r->out, &e);
+	int rc = bt_receipt_issue(r->db, seq, r->p->sign_key, &r->out, info, &e);
 	if (rc)
 		return page_error(r, rc == BT_EINPUT ? 404 : 500, e.msg), -1;
 	r->ctype = "application/json; charset=utf-8";
@@ -492,7 +492,7 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 			continue;
 		fa->found = 1;
 		if (fa->json) {
-			if (!portal_receipt_issue(r, it->seq))
+			if (!portal_receipt_issue(r, it->seq, NULL))
 				portal_receipt_name(r->filename, sizeof r->filename, c->circular, it->reply_id, 0);
 			return 1;
 		}

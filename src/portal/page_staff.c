@@ -613,16 +613,9 @@ int page_secretariat_receipt(preq *r, const char *seq)
 	long long v = strtoll(seq, &end, 10);
 	if (*end || v <= 0)
 		return page_errorf(r, 404, "receipt: '%.40s' is not an event number", seq);
-	if (portal_receipt_issue(r, v))
-		return 0;
-	/* named after the circular the receipt names */
-	bt_err e;
-	bt_jv *doc = NULL;
-	const char *circular = NULL;
-	if (bt_json_parse(r->out.data, r->out.len, "receipt", &doc, &e) == BT_OK)
-		circular = bt_jv_str(doc, "circular");
-	portal_receipt_name(r->filename, sizeof r->filename, circular ? circular : "", v, 1);
-	bt_jv_free(doc);
+	bt_receipt info;
+	if (!portal_receipt_issue(r, v, &info)) /* named after its circular */
+		portal_receipt_name(r->filename, sizeof r->filename, info.circular, v, 1);
 	return 0;
 }
 

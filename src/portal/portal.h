@@ -219,10 +219,10 @@ void html_words(bt_buf *out, const void *tmpl, const char *key, const char *cons
  * letters, digits, '.', '-' and '_' replaced by '_', then suffix. */
 void portal_file_name(char *out, size_t n, const char *prefix, const char *circular, const char *suffix);
 
-/* The signed receipt of event seq (receipt.h) as the answer: 0; else an
- * error page (404: no such event, or not a reply, withdrawal or decision)
- * and -1. */
-int portal_receipt_issue(preq *r, int64_t seq);
+/* The signed receipt of event seq (receipt.h) as the answer: 0, and info
+ * (may be NULL) says what it receipts; else an error page (404: no such
+ * event, or not a reply, withdrawal or decision) and -1. */
+int portal_receipt_issue(preq *r, int64_t seq, bt_receipt *info);
 /* Its file name: "receipt-<circular>-<reply id>.json" (the administration's
  * download), by_event: "receipt-<circular>-event-<seq>.json" (the
  * secretariat's). */

@@ -40,6 +40,7 @@ typedef struct preqx {
 	uint64_t body_max;             /* this request's cap: p->body_max when
 					  signed in, PORTAL_SIGNIN_BODY_MAX before */
 	int too_big, bad_body, answered;
+	int nameless;                  /* a multipart part without a name */
 	int refused;                   /* a client certificate was not accepted */
 	char refusal[300];
 } preqx;

@@ -95,6 +95,17 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 	preqx *x = cls;
 	pform *f = &x->r.form;
 	pfield *fl = f->n ? &f->v[f->n - 1] : NULL;
+	/* libmicrohttpd passes a NULL key for a multipart part without a name
+	 * (no name= in its Content-Disposition, or no Content-Disposition at
+	 * all): such a body is no form of ours; stop reading it */
+	if (!key) {
+		x->nameless = 1;
+		return MHD_NO;
+	}
+	if (size && !data) {
+		x->bad_body = 1;
+		return MHD_NO;
+	}
 	/* a continuation of the last value */
 	if (!(fl && off > 0 && !strcmp(fl->name, key))) {
 		if (f->n == PORTAL_MAX_FIELDS || strlen(key) >= sizeof fl->name) {
@@ -657,6 +668,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 			    (unsigned long long)x->body_max, (long long)p->attachment_max);
 		return send_answer(x);
 	}
+	if (x->nameless)
+		return page_error(r, 400, "request: a form part has no name (Content-Disposition: form-data; name=...)"),
+		       send_answer(x);
 	if (x->bad_body)
 		return page_error(r, 400, "request: the form data cannot be parsed"), send_answer(x);
 	if (r->form.overflow) {

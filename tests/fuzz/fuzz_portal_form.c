@@ -12,7 +12,11 @@
  * Input: chunks separated by 0x1e; a chunk is FLAGS 0x1f KEY 0x1f FILENAME
  * 0x1f CONTENT-TYPE 0x1f DATA. FLAGS: '+' continues the previous value (the
  * offset grows by the bytes already given), 'f' a file upload (FILENAME
- * given; otherwise NULL), 'c' a content type given (otherwise NULL). */
+ * given; otherwise NULL), 'c' a content type given (otherwise NULL), 'n' no
+ * key (NULL: libmicrohttpd passes that for a multipart part without a name,
+ * which once crashed the server), 'z' no data (NULL with size 0), 'j' the
+ * offset jumps (a first call for a key with a non-zero offset).
+ * Everything libmicrohttpd can pass, then. */
 #include "fuzz.h"
 #include "../../src/portal/server.c"
 
@@ -58,8 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int cont = strchr(flags, '+') && !strcmp(prev_key, key);
 		if (!cont)
 			off = 0;
-		enum MHD_Result r = post_iter(x, MHD_POSTDATA_KIND, key, strchr(flags, 'f') ? fname : NULL,
-					      strchr(flags, 'c') ? ctype : NULL, NULL, val, off, dlen);
+		if (strchr(flags, 'j'))
+			off += 7;
+		const char *k = strchr(flags, 'n') ? NULL : key;
+		const char *d = strchr(flags, 'z') ? NULL : val;
+		enum MHD_Result r = post_iter(x, MHD_POSTDATA_KIND, k, strchr(flags, 'f') ? fname : NULL,
+					      strchr(flags, 'c') ? ctype : NULL, NULL, d, off, d ? dlen : 0);
 		free(val);
 		off += dlen;
 		snprintf(prev_key, sizeof prev_key, "%s", key);

@@ -27,6 +27,7 @@ struct portal {
 	bt_db *dbs[128];               /* every thread's connection */
 	size_t ndbs;
 	psessions *sessions;
+	pthrottle *throttle;
 	plang langs[PORTAL_NLANGS];
 	size_t nlangs;
 };
@@ -42,6 +43,7 @@ typedef struct preqx {
 	int too_big, bad_body, answered;
 	int nameless;                  /* a multipart part without a name */
 	int refused;                   /* a client certificate was not accepted */
+	int no_room;                   /* no session could be made for it: 503 */
 	char refusal[300];
 } preqx;
 

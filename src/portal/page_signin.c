@@ -2,9 +2,11 @@
  *
  * Before sign-in there is no session, so the forms are protected by a
  * double-submitted token: a random value in the __Host-pre cookie that the
- * form must echo. Attempts are throttled per client address and per member
- * or user name: after five failures each further one doubles the wait (up
- * to 15 minutes). Every refusal looks the same, whatever was wrong.
+ * form must echo. Attempts are throttled (throttle.c) per client address and
+ * per address and member or user name, counted before the secret is checked;
+ * a name that many addresses guess only slows down the addresses that have
+ * failed, never one that brings the right secret afresh. Every refusal looks
+ * the same, whatever was wrong.
  */
 #include <microhttpd.h>
 #include <stdio.h>
@@ -106,8 +108,7 @@ int page_signin_post(preq *r)
 	const char *secret = pform_get(&r->form, member ? "code" : "password");
 	if (strlen(who) > 64)
 		return page_error(r, 400, member ? "member: longer than 64 bytes" : "user: longer than 64 bytes");
-	char kip[96], kwho[96];
-	snprintf(kip, sizeof kip, "ip:%s", r->ip);
+	char kwho[96];
 	/* one key per member however it is spelt (CN, chn, CHN) */
 	char canon[4];
 	bt_err ce;
@@ -117,10 +118,10 @@ int page_signin_post(preq *r)
 	for (char *c = kwho; *c; c++)
 		if (*c >= 'a' && *c <= 'z' && member)
 			*c = (char)(*c - 32);
-	int wait = throttle_wait(r->p->sessions, kip);
-	int w2 = throttle_wait(r->p->sessions, kwho);
-	if (w2 > wait)
-		wait = w2;
+	/* the attempt is counted before its PBKDF2 runs, so that parallel
+	 * attempts cannot pass the count together */
+	throttle_ticket tk;
+	int wait = throttle_begin(r->p->throttle, r->ip, kwho, portal_mono_ms(), &tk);
 	if (wait > 0) {
 		char s[16];
 		snprintf(s, sizeof s, "%d", wait);
@@ -135,19 +136,19 @@ int page_signin_post(preq *r)
 	bt_identity id;
 	bt_err e;
 	int rc = member ? bt_code_check(r->db, who, secret, &id, &e) : bt_user_check(r->db, who, secret, &id, &e);
+	/* not checked (BT_EFAIL): the attempt is given back */
+	throttle_end(r->p->throttle, &tk, rc != BT_EINPUT, portal_mono_ms());
 	if (rc == BT_EFAIL)
 		return page_error(r, 500, "the sign-in could not be checked now");
-	if (rc) {
-		throttle_fail(r->p->sessions, kip);
-		throttle_fail(r->p->sessions, kwho);
+	if (rc)
 		/* the same page whatever was wrong (nothing echoed back) */
 		return signin_page(r, 401, L(r, "err_signin"));
-	}
-	throttle_ok(r->p->sessions, kwho);
 	/* id.code_id names the code the session stands on: revoking or
 	 * replacing it ends the session (server.c) */
-	if (session_create(r->p->sessions, &id, NULL, r->session_token, &r->s))
-		return page_error(r, 500, "cannot create a session");
+	if (session_create(r->p->sessions, &id, NULL, portal_mono_ms(), r->session_token, &r->s)) {
+		memset(&r->s, 0, sizeof r->s);
+		return portal_no_room(r);
+	}
 	r->signed_in = 1;
 	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
 		 PORTAL_COOKIE "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%d", r->session_token,
@@ -159,7 +160,7 @@ int page_signin_post(preq *r)
 
 int page_signout(preq *r)
 {
-	session_drop(r->p->sessions, r->session_token);
+	session_drop(r->p->sessions, r->session_token, portal_mono_ms());
 	r->signed_in = 0;
 	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
 		 PORTAL_COOKIE "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");

@@ -141,26 +141,60 @@ void html_csrf(preq *r, const char *token);
 /* A whole error page with status and a one-line message. */
 int page_error(preq *r, int status, const char *msg);
 int page_errorf(preq *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* 503 with Retry-After: no room for a new session (session_create). */
+int portal_no_room(preq *r);
 /* A 303 redirect to path. */
 int page_redirect(preq *r, const char *path);
 
-/* ---- sessions, CSRF, throttling (session.c) ---- */
+/* ---- sessions, CSRF, throttling (session.c, throttle.c) ---- */
+
+#define PORTAL_SESSIONS_MAX 16384 /* live sessions at most */
+#define PORTAL_SESSIONS_PER_ID 10 /* live sessions of one member or account */
+
+/* The monotonic clock in milliseconds (sessions and throttling). */
+int64_t portal_mono_ms(void);
 
 typedef struct psessions psessions;
 int sessions_new(psessions **out, bt_err *e);
 void sessions_free(psessions *s);
-/* Creates a session for id; writes the cookie token (64 hex) to token. */
-int session_create(psessions *s, const bt_identity *id, const char *cert_fp,
+/* A session for id at time now (portal_mono_ms); writes the cookie token
+ * (64 hex) to token. With cert_fp (a client certificate's SHA-256, hex):
+ * that certificate's live session when it has one (under a new token), else
+ * a new one bound to it. A new session beyond PORTAL_SESSIONS_PER_ID ends
+ * the identity's oldest; no other identity's session is ever ended: -1 when
+ * all PORTAL_SESSIONS_MAX are live (answer 503), else 0. */
+int session_create(psessions *s, const bt_identity *id, const char *cert_fp, int64_t now,
 		   char token[65], psession *out);
 /* Finds the live session of token (and touches it); 0 when found. */
-int session_find(psessions *s, const char *token, psession *out);
-void session_drop(psessions *s, const char *token);
+int session_find(psessions *s, const char *token, int64_t now, psession *out);
+void session_drop(psessions *s, const char *token, int64_t now);
+/* The number of live sessions (for tests). */
+size_t sessions_live(psessions *s, int64_t now);
 
-/* Sign-in throttling by key ("ip:..." or "who:..."): seconds to wait before
- * another attempt is allowed (0: go ahead). */
-int throttle_wait(psessions *s, const char *key);
-void throttle_fail(psessions *s, const char *key);
-void throttle_ok(psessions *s, const char *key);
+/* SipHash-2-4 of data under key (siphash.c). */
+uint64_t portal_siphash(const unsigned char key[16], const void *data, size_t len);
+
+/* Sign-in throttling (throttle.c says how it counts). */
+typedef struct pthrottle pthrottle;
+/* key: 32 bytes for the table's hash (tests), NULL: random. */
+int throttle_new(pthrottle **out, const unsigned char *key, bt_err *e);
+void throttle_free(pthrottle *t);
+/* An attempt reserved by throttle_begin. */
+typedef struct throttle_ticket {
+	uint64_t tag[3][2];
+	unsigned char held[3];
+} throttle_ticket;
+/* Before an attempt to sign in as name ("member:CHN", "user:tsb") from
+ * address ip, at now (ms): 0 and the attempt is counted (tk), or the seconds
+ * to wait before another is allowed (nothing counted). */
+int throttle_begin(pthrottle *t, const char *ip, const char *name, int64_t now, throttle_ticket *tk);
+/* After it: ok 1 (signed in: the attempt is given back) or 0 (a failure). */
+void throttle_end(pthrottle *t, const throttle_ticket *tk, int ok, int64_t now);
+/* Attempts whose record found no room in the table (throttle.c). */
+uint64_t throttle_unrecorded(pthrottle *t);
+/* The address a client is throttled by: IPv4 as it is, IPv4-mapped IPv6 as
+ * IPv4, other IPv6 its /64 ("2001:0db8:0000:0001::/64"). */
+void throttle_addr(const char *ip, char *out, size_t n);
 
 /* 1 when the request's csrf field matches token (constant time). */
 int csrf_ok(preq *r, const char *token);

@@ -298,6 +298,12 @@ int page_redirect(preq *r, const char *path)
 	return 0;
 }
 
+int portal_no_room(preq *r)
+{
+	r->retry_after = 60;
+	return page_error(r, 503, "sessions: the portal holds as many open sessions as it can; try again in a minute");
+}
+
 void portal_actor(const preq *r, char *out, size_t n)
 {
 	const bt_identity *id = &r->s.id;
@@ -541,8 +547,9 @@ static int start_request(preqx *x, bt_err *e)
 		return BT_OK;
 	}
 	/* the session: the cookie, or a registered client certificate */
+	int64_t mono = portal_mono_ms();
 	const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PORTAL_COOKIE);
-	if (tok && strlen(tok) == 64 && !session_find(x->p->sessions, tok, &r->s)) {
+	if (tok && strlen(tok) == 64 && !session_find(x->p->sessions, tok, mono, &r->s)) {
 		/* a session made for a certificate stays with that certificate,
 		 * and a registered certificate speaks for itself: a cookie made
 		 * for someone else (or by a reply code) does not override it */
@@ -557,15 +564,20 @@ static int start_request(preqx *x, bt_err *e)
 		    bt_code_in_force(r->db, r->s.id.code_id, &in_force, e))
 			return BT_EFAIL;
 		if (r->signed_in && !in_force) {
-			session_drop(x->p->sessions, tok);
+			session_drop(x->p->sessions, tok, mono);
 			r->signed_in = 0;
 			r->session_token[0] = '\0';
 			memset(&r->s, 0, sizeof r->s);
 		}
 	}
 	if (!r->signed_in && r->cert_ok) {
-		if (session_create(x->p->sessions, &r->cert_id, r->cert_fp, r->session_token, &r->s))
-			return bt_fail(e, BT_EFAIL, "cannot create a session");
+		/* the certificate's own session (one per certificate), under a
+		 * new token when the request did not bring its cookie */
+		if (session_create(x->p->sessions, &r->cert_id, r->cert_fp, mono, r->session_token, &r->s)) {
+			memset(&r->s, 0, sizeof r->s);
+			x->no_room = 1;
+			return BT_OK;
+		}
 		r->signed_in = 1;
 		snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
 			 PORTAL_COOKIE "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%d",
@@ -623,6 +635,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 		}
 		if (x->refused)
 			return page_error(&x->r, 403, x->refusal), send_answer(x);
+		if (x->no_room)
+			return portal_no_room(&x->r), send_answer(x);
 		/* Before sign-in only the sign-in form is read, and it is small;
 		 * any other POST is refused before its body is read. */
 		x->body_max = x->r.signed_in ? p->body_max : PORTAL_SIGNIN_BODY_MAX;
@@ -818,7 +832,8 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 	p->attachment_max = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
 	bt_db_close(db);
 	p->body_max = 2 * (uint64_t)p->attachment_max + 64 * 1024;
-	if ((rc = portal_words_load(p, e)) || (rc = sessions_new(&p->sessions, e)))
+	if ((rc = portal_words_load(p, e)) || (rc = sessions_new(&p->sessions, e)) ||
+	    (rc = throttle_new(&p->throttle, NULL, e)))
 		goto out;
 	unsigned threads = cfg->threads;
 	if (!threads) {
@@ -871,6 +886,7 @@ out:
 		bt_db_close(p->dbs[i]);
 	portal_words_free(p);
 	sessions_free(p->sessions);
+	throttle_free(p->throttle);
 	bt_buf_release(&cert);
 	bt_buf_release(&key);
 	bt_buf_release(&ca);

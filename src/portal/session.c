@@ -1,11 +1,21 @@
-/* session.c - sessions, CSRF tokens and sign-in throttling (portal.h).
+/* session.c - sessions and CSRF tokens (portal.h).
  *
- * Sessions live in memory (a restart signs everyone out). The table is keyed
- * by the SHA-256 of the cookie token, so the tokens themselves are not kept
+ * Sessions live in memory (a restart signs everyone out). An entry is found
+ * by the SHA-256 of its cookie token, so the tokens themselves are not kept
  * and a lookup leaks nothing useful through its timing; the final comparison
  * is constant-time. A session ends after PORTAL_SESSION_IDLE seconds without
  * a request or PORTAL_SESSION_LIFE seconds after sign-in, by the monotonic
  * clock (a fixed BALLOT_NOW does not freeze them).
+ *
+ * No one can sign anyone else out by opening sessions: a client certificate
+ * has one session (found again by its fingerprint, with a new cookie token,
+ * when a request comes without the cookie); an identity (a member, a staff
+ * account) has at most PORTAL_SESSIONS_PER_ID, and one more ends its own
+ * oldest; and a session is never evicted for another identity's: when all
+ * PORTAL_SESSIONS_MAX are live, a new one is refused (503) until some end.
+ * Entries are chained twice: by token and by identity (a SipHash-2-4 of it
+ * under a per-process key, so no one can choose identities that share a
+ * chain).
  */
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -16,48 +26,55 @@
 #include <time.h>
 #include "portal/internal.h"
 
-#define NSESS 16384   /* sessions kept at most */
-#define NTHROTTLE 4096
-#define PROBE 64      /* slots looked at for one token */
-#define FREE_TRIES 5  /* failures before the back-off starts */
-#define MAX_WAIT 900  /* longest back-off, seconds */
+#define NBUCKET 16384   /* chains of each kind; a power of two */
 
 typedef struct sess_slot {
+	int32_t next_tok, next_id; /* the chains; -1 ends them */
 	int used;
-	unsigned char key[32];  /* SHA-256 of the token */
+	unsigned char key[32];     /* SHA-256 of the token */
+	char ident[80];            /* "m:CHN" or "u:name" */
+	uint32_t idb;              /* its identity chain */
 	psession s;
-	int64_t born, seen;
+	int64_t born, seen;        /* ms, monotonic */
 } sess_slot;
-
-typedef struct thr_slot {
-	char key[96];
-	int fails;
-	int64_t until, seen;
-} thr_slot;
 
 struct psessions {
 	pthread_mutex_t lock;
-	sess_slot *v;          /* NSESS, open addressing */
-	thr_slot *t;           /* NTHROTTLE */
+	unsigned char hkey[16];
+	sess_slot *v;              /* PORTAL_SESSIONS_MAX */
+	int32_t *tok, *ids;        /* NBUCKET chain heads each */
+	int32_t free_head;         /* unused slots, chained by next_tok */
 };
 
-static int64_t mono(void)
+int64_t portal_mono_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int sessions_new(psessions **out, bt_err *e)
 {
 	psessions *s = calloc(1, sizeof *s);
-	if (!s || !(s->v = calloc(NSESS, sizeof *s->v)) || !(s->t = calloc(NTHROTTLE, sizeof *s->t))) {
-		if (s)
+	if (!s || !(s->v = calloc(PORTAL_SESSIONS_MAX, sizeof *s->v)) ||
+	    !(s->tok = malloc(NBUCKET * sizeof *s->tok)) || !(s->ids = malloc(NBUCKET * sizeof *s->ids))) {
+		if (s) {
 			free(s->v);
+			free(s->tok);
+		}
 		free(s);
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	}
 	pthread_mutex_init(&s->lock, NULL);
+	if (bt_random(s->hkey, sizeof s->hkey, e)) {
+		sessions_free(s);
+		return BT_EFAIL;
+	}
+	for (int32_t i = 0; i < NBUCKET; i++)
+		s->tok[i] = s->ids[i] = -1;
+	for (int32_t i = 0; i < PORTAL_SESSIONS_MAX; i++)
+		s->v[i].next_tok = i + 1 < PORTAL_SESSIONS_MAX ? i + 1 : -1;
+	s->free_head = 0;
 	*out = s;
 	return BT_OK;
 }
@@ -68,7 +85,8 @@ void sessions_free(psessions *s)
 		return;
 	pthread_mutex_destroy(&s->lock);
 	free(s->v);
-	free(s->t);
+	free(s->tok);
+	free(s->ids);
 	free(s);
 }
 
@@ -91,144 +109,169 @@ static void token_key(const char *token, unsigned char key[32])
 	gnutls_hash_fast(GNUTLS_DIG_SHA256, token, strlen(token), key);
 }
 
-static int live(const sess_slot *sl, int64_t now)
+static uint32_t tok_bucket(const unsigned char key[32])
 {
-	return sl->used && now - sl->seen < PORTAL_SESSION_IDLE && now - sl->born < PORTAL_SESSION_LIFE;
+	return ((uint32_t)key[0] | (uint32_t)key[1] << 8 | (uint32_t)key[2] << 16) % NBUCKET;
 }
 
-int session_create(psessions *s, const bt_identity *id, const char *cert_fp,
+static void ident_of(const bt_identity *id, char out[80])
+{
+	snprintf(out, 80, "%s:%s", id->role == BT_ROLE_MEMBER ? "m" : "u",
+		 id->role == BT_ROLE_MEMBER ? id->member : id->user);
+}
+
+static int live(const sess_slot *sl, int64_t now)
+{
+	return sl->used && now - sl->seen < PORTAL_SESSION_IDLE * 1000LL &&
+	       now - sl->born < PORTAL_SESSION_LIFE * 1000LL;
+}
+
+/* Removes slot i from the chain starting at *head linked through field
+ * next_tok (tok) or next_id. */
+static void unchain(psessions *s, int32_t *head, int32_t i, int tok)
+{
+	for (int32_t *p = head; *p >= 0; p = tok ? &s->v[*p].next_tok : &s->v[*p].next_id)
+		if (*p == i) {
+			*p = tok ? s->v[i].next_tok : s->v[i].next_id;
+			return;
+		}
+}
+
+static void tok_link(psessions *s, int32_t i)
+{
+	uint32_t b = tok_bucket(s->v[i].key);
+	s->v[i].next_tok = s->tok[b];
+	s->tok[b] = i;
+}
+
+/* Ends session i: out of both chains, onto the free list. */
+static void release(psessions *s, int32_t i)
+{
+	sess_slot *sl = &s->v[i];
+	unchain(s, &s->tok[tok_bucket(sl->key)], i, 1);
+	unchain(s, &s->ids[sl->idb], i, 0);
+	memset(sl, 0, sizeof *sl);
+	sl->next_id = -1;
+	sl->next_tok = s->free_head;
+	s->free_head = i;
+}
+
+/* Frees every session that has ended. */
+static void sweep(psessions *s, int64_t now)
+{
+	for (int32_t i = 0; i < PORTAL_SESSIONS_MAX; i++)
+		if (s->v[i].used && !live(&s->v[i], now))
+			release(s, i);
+}
+
+int session_create(psessions *s, const bt_identity *id, const char *cert_fp, int64_t now,
 		   char token[65], psession *out)
 {
+	char ident[80];
+	ident_of(id, ident);
+	uint32_t idb = (uint32_t)(portal_siphash(s->hkey, ident, strlen(ident)) % NBUCKET);
+	int cert = cert_fp && cert_fp[0];
 	portal_token(token);
-	unsigned char key[32];
-	token_key(token, key);
-	int64_t now = mono();
 	pthread_mutex_lock(&s->lock);
-	size_t h, i, oldest = 0;
-	memcpy(&h, key, sizeof h);
-	oldest = h % NSESS;
-	for (i = 0; i < PROBE; i++) {
-		size_t k = (h + i) % NSESS;
-		if (!live(&s->v[k], now))
-			break;
-		if (s->v[k].seen < s->v[oldest].seen)
-			oldest = k;
+	/* the identity's sessions: the certificate's own, how many, the oldest */
+	int32_t oldest = -1, n = 0;
+	for (int32_t i = s->ids[idb], next; i >= 0; i = next) {
+		sess_slot *sl = &s->v[i];
+		next = sl->next_id;
+		if (!live(sl, now)) {
+			release(s, i);
+			continue;
+		}
+		if (strcmp(sl->ident, ident))
+			continue;
+		if (cert && !strcmp(sl->s.cert_fp, cert_fp)) {
+			/* one session per certificate: the same one, under a new
+			 * token (the old cookie is not known here) */
+			unchain(s, &s->tok[tok_bucket(sl->key)], i, 1);
+			token_key(token, sl->key);
+			tok_link(s, i);
+			sl->seen = now;
+			*out = sl->s;
+			pthread_mutex_unlock(&s->lock);
+			return 0;
+		}
+		n++;
+		if (oldest < 0 || sl->born < s->v[oldest].born)
+			oldest = i;
 	}
-	/* its neighbourhood full of live sessions: the least recently used goes */
-	size_t k = i < PROBE ? (h + i) % NSESS : oldest;
-	sess_slot *sl = &s->v[k];
+	if (n >= PORTAL_SESSIONS_PER_ID)
+		release(s, oldest);
+	if (s->free_head < 0)
+		sweep(s, now);
+	if (s->free_head < 0) {
+		pthread_mutex_unlock(&s->lock);
+		return -1;
+	}
+	int32_t i = s->free_head;
+	sess_slot *sl = &s->v[i];
+	s->free_head = sl->next_tok;
 	memset(sl, 0, sizeof *sl);
 	sl->used = 1;
-	memcpy(sl->key, key, 32);
+	token_key(token, sl->key);
+	memcpy(sl->ident, ident, sizeof sl->ident);
+	sl->idb = idb;
 	sl->born = sl->seen = now;
 	sl->s.id = *id;
 	portal_token(sl->s.csrf);
-	snprintf(sl->s.cert_fp, sizeof sl->s.cert_fp, "%s", cert_fp ? cert_fp : "");
+	snprintf(sl->s.cert_fp, sizeof sl->s.cert_fp, "%s", cert ? cert_fp : "");
+	tok_link(s, i);
+	sl->next_id = s->ids[idb];
+	s->ids[idb] = i;
 	*out = sl->s;
 	pthread_mutex_unlock(&s->lock);
 	return 0;
 }
 
-/* The slot of token, or NULL; the caller holds the lock. */
-static sess_slot *find(psessions *s, const char *token, int64_t now)
+/* The slot of token (live), or -1, freeing it when it has ended; the caller
+ * holds the lock. */
+static int32_t find(psessions *s, const char *token, int64_t now)
 {
 	unsigned char key[32];
 	token_key(token, key);
-	size_t h;
-	memcpy(&h, key, sizeof h);
-	/* Linear probing may have placed it past expired or reused slots. */
-	for (size_t i = 0; i < PROBE; i++) {
-		sess_slot *sl = &s->v[(h + i) % NSESS];
-		if (!sl->used)
-			return NULL;
-		if (bt_secret_equal(sl->key, key, 32))
-			return live(sl, now) ? sl : NULL;
-	}
-	return NULL;
+	for (int32_t i = s->tok[tok_bucket(key)]; i >= 0; i = s->v[i].next_tok)
+		if (bt_secret_equal(s->v[i].key, key, 32)) {
+			if (live(&s->v[i], now))
+				return i;
+			release(s, i);
+			return -1;
+		}
+	return -1;
 }
 
-int session_find(psessions *s, const char *token, psession *out)
+int session_find(psessions *s, const char *token, int64_t now, psession *out)
 {
-	int64_t now = mono();
 	pthread_mutex_lock(&s->lock);
-	sess_slot *sl = find(s, token, now);
-	if (sl) {
-		sl->seen = now;
-		*out = sl->s;
+	int32_t i = find(s, token, now);
+	if (i >= 0) {
+		s->v[i].seen = now;
+		*out = s->v[i].s;
 	}
 	pthread_mutex_unlock(&s->lock);
-	return sl ? 0 : -1;
+	return i >= 0 ? 0 : -1;
 }
 
-void session_drop(psessions *s, const char *token)
+void session_drop(psessions *s, const char *token, int64_t now)
 {
 	pthread_mutex_lock(&s->lock);
-	sess_slot *sl = find(s, token, mono());
-	if (sl) {
-		/* keep the slot used (so probing goes on past it) but dead */
-		sl->born = sl->seen = INT64_MIN / 2;
-		memset(&sl->s, 0, sizeof sl->s);
-	}
+	int32_t i = find(s, token, now);
+	if (i >= 0)
+		release(s, i);
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* ---- throttling ---- */
-
-static thr_slot *thr_find(psessions *s, const char *key, int create)
+size_t sessions_live(psessions *s, int64_t now)
 {
-	size_t h = 5381;
-	for (const char *c = key; *c; c++)
-		h = h * 33 + (unsigned char)*c;
-	thr_slot *victim = NULL;
-	for (size_t i = 0; i < 16; i++) {
-		thr_slot *t = &s->t[(h + i) % NTHROTTLE];
-		if (t->key[0] && !strcmp(t->key, key))
-			return t;
-		if (!victim || !t->key[0] || (victim->key[0] && t->seen < victim->seen))
-			victim = t;
-	}
-	if (!create)
-		return NULL;
-	memset(victim, 0, sizeof *victim);
-	snprintf(victim->key, sizeof victim->key, "%s", key);
-	return victim;
-}
-
-int throttle_wait(psessions *s, const char *key)
-{
-	int64_t now = mono();
+	size_t n = 0;
 	pthread_mutex_lock(&s->lock);
-	thr_slot *t = thr_find(s, key, 0);
-	int wait = t && t->until > now ? (int)(t->until - now) : 0;
+	for (int32_t i = 0; i < PORTAL_SESSIONS_MAX; i++)
+		n += live(&s->v[i], now);
 	pthread_mutex_unlock(&s->lock);
-	return wait;
-}
-
-void throttle_fail(psessions *s, const char *key)
-{
-	int64_t now = mono();
-	pthread_mutex_lock(&s->lock);
-	thr_slot *t = thr_find(s, key, 1);
-	/* failures are forgotten after an hour of quiet */
-	if (now - t->seen > 3600)
-		t->fails = 0;
-	t->fails++;
-	t->seen = now;
-	if (t->fails >= FREE_TRIES) {
-		int n = t->fails - FREE_TRIES;
-		int64_t wait = n >= 10 ? MAX_WAIT : (int64_t)1 << n;
-		t->until = now + (wait > MAX_WAIT ? MAX_WAIT : wait);
-	}
-	pthread_mutex_unlock(&s->lock);
-}
-
-void throttle_ok(psessions *s, const char *key)
-{
-	pthread_mutex_lock(&s->lock);
-	thr_slot *t = thr_find(s, key, 0);
-	if (t)
-		memset(t, 0, sizeof *t);
-	pthread_mutex_unlock(&s->lock);
+	return n;
 }
 
 int csrf_ok(preq *r, const char *token)

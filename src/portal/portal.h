@@ -174,7 +174,10 @@ size_t sessions_live(psessions *s, int64_t now);
 /* SipHash-2-4 of data under key (siphash.c). */
 uint64_t portal_siphash(const unsigned char key[16], const void *data, size_t len);
 
-/* Sign-in throttling (throttle.c says how it counts). */
+/* Sign-in throttling (throttle.c says how it counts): records at most, and
+ * the slots where one key's record may be. */
+#define PORTAL_THROTTLE_SLOTS (1u << 18)
+#define PORTAL_THROTTLE_WINDOW 16
 typedef struct pthrottle pthrottle;
 /* key: 32 bytes for the table's hash (tests), NULL: random. */
 int throttle_new(pthrottle **out, const unsigned char *key, bt_err *e);

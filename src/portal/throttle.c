@@ -41,8 +41,8 @@
 #include <string.h>
 #include "portal/portal.h"
 
-#define SLOTS (1u << 18)
-#define WINDOW 16
+#define SLOTS PORTAL_THROTTLE_SLOTS
+#define WINDOW PORTAL_THROTTLE_WINDOW
 #define FREE_ADDR 10
 #define FREE_PAIR 5
 #define NAME_BUDGET 20

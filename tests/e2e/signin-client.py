@@ -17,6 +17,12 @@ the spot (as an attacker would). Environment: PORT, CA_PEM.
       threads each); with --legit, once a fifth of them are sent, one
       attempt with the right SECRET from SRC, timed. Prints the count of
       each status of the wrong ones, then "legit STATUS SESSION SECONDS"
+  certget N CERT KEY PATH
+      N GETs of PATH without a cookie, presenting the client certificate
+      CERT (key KEY), over keep-alive connections from 127.0.0.1; prints the
+      count of each status, then "tokens T csrf C": how many different
+      __Host-session tokens were set, and how many different CSRF tokens the
+      pages carried
 KIND is member (WHO a member, SECRET a code) or user (WHO a staff account,
 SECRET a password).
 """
@@ -139,6 +145,37 @@ def flood(total, kind, who, srcs, legit=None):
         print(f"legit {result[0]} {result[1]} {result[2]:.3f} (after {result[3]} wrong attempts)")
 
 
+def certget(n, cert, key, path):
+    ctx = ssl.create_default_context(cafile=os.environ["CA_PEM"])
+    ctx.load_cert_chain(cert, key)
+    statuses, tokens, csrfs = [], set(), set()
+    conn = None
+    for _ in range(n):
+        if conn is None:
+            conn = http.client.HTTPSConnection("localhost", PORT, context=ctx, timeout=60)
+        try:
+            conn.request("GET", path)
+            r = conn.getresponse()
+            body = r.read()
+        except (OSError, http.client.HTTPException) as e:
+            statuses.append("error:" + type(e).__name__)
+            conn.close()
+            conn = None
+            continue
+        statuses.append(r.status)
+        for h, v in r.getheaders():
+            if h.lower() == "set-cookie" and v.startswith("__Host-session="):
+                tokens.add(v.split(";")[0])
+        i = body.find(b'name="csrf" value="')
+        if i >= 0:
+            csrfs.add(body[i + 19:i + 83])
+        if (r.getheader("Connection", "") or "").lower() == "close":
+            conn.close()
+            conn = None
+    print(counts(statuses))
+    print(f"tokens {len(tokens)} csrf {len(csrfs)}")
+
+
 def main(argv):
     if argv[0] == "one" and len(argv) == 5:
         print(*attempt(argv[1], argv[2], argv[3], argv[4]))
@@ -146,6 +183,8 @@ def main(argv):
         parallel(argv[1], int(argv[2]), argv[3], argv[4], argv[5])
     elif argv[0] == "flood" and len(argv) in (5, 8) and (len(argv) == 5 or argv[5] == "--legit"):
         flood(int(argv[1]), argv[2], argv[3], argv[4].split(","), (argv[6], argv[7]) if len(argv) == 8 else None)
+    elif argv[0] == "certget" and len(argv) == 5:
+        certget(int(argv[1]), argv[2], argv[3], argv[4])
     else:
         sys.exit(__doc__)
 

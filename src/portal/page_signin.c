@@ -122,6 +122,17 @@ int page_signin_post(preq *r)
 	 * attempts cannot pass the count together */
 	throttle_ticket tk;
 	int wait = throttle_begin(r->p->throttle, r->ip, kwho, portal_mono_ms(), &tk);
+	if (!wait && !(tk.held[0] && tk.held[1] && tk.held[2]) && r->p->log) {
+		/* only when the table is full of throttling records (throttle.c);
+		 * said at the 1st, 2nd, 4th, 8th ... time */
+		uint64_t n = throttle_unrecorded(r->p->throttle);
+		if (!(n & (n - 1))) {
+			char line[160];
+			snprintf(line, sizeof line, "sign-in throttling: no room to record an attempt (%llu so far)",
+				 (unsigned long long)n);
+			r->p->log(line);
+		}
+	}
 	if (wait > 0) {
 		char s[16];
 		snprintf(s, sizeof s, "%d", wait);
@@ -137,7 +148,7 @@ int page_signin_post(preq *r)
 	bt_err e;
 	int rc = member ? bt_code_check(r->db, who, secret, &id, &e) : bt_user_check(r->db, who, secret, &id, &e);
 	/* not checked (BT_EFAIL): the attempt is given back */
-	throttle_end(r->p->throttle, &tk, rc != BT_EINPUT, portal_mono_ms());
+	throttle_end(r->p->throttle, &tk, rc == BT_OK ? 1 : rc == BT_EINPUT ? 0 : -1, portal_mono_ms());
 	if (rc == BT_EFAIL)
 		return page_error(r, 500, "the sign-in could not be checked now");
 	if (rc)

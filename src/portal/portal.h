@@ -191,7 +191,9 @@ typedef struct throttle_ticket {
  * address ip, at now (ms): 0 and the attempt is counted (tk), or the seconds
  * to wait before another is allowed (nothing counted). */
 int throttle_begin(pthrottle *t, const char *ip, const char *name, int64_t now, throttle_ticket *tk);
-/* After it: ok 1 (signed in: the attempt is given back) or 0 (a failure). */
+/* After it: ok 1 (signed in: the attempt is given back and this address's
+ * failures for the name are cleared), 0 (a failure), -1 (not checked, say
+ * the database was busy: given back). */
 void throttle_end(pthrottle *t, const throttle_ticket *tk, int ok, int64_t now);
 /* Attempts whose record found no room in the table (throttle.c). */
 uint64_t throttle_unrecorded(pthrottle *t);

@@ -242,11 +242,11 @@ void throttle_end(pthrottle *t, const throttle_ticket *tk, int ok, int64_t now)
 		if (!r || r->pending <= 0)
 			continue;
 		r->pending--;
-		if (!ok) {
+		if (ok == 0) {
 			if (r->fails < FAILS_MAX)
 				r->fails++;
 			r->last = now;
-		} else if (k == K_PAIR) {
+		} else if (ok > 0 && k == K_PAIR) {
 			r->fails = 0;
 		}
 	}

@@ -204,6 +204,14 @@ static void throttle_counts_before_checking(void **state)
 	for (int i = 0; i < 5; i++)
 		throttle_end(t, &tk[i], 0, 7100);
 	assert_true(try_at(t, "127.0.0.6", "user:tsb", 7100, 0) > 0);
+	/* an attempt that could not be checked (the database busy) is given
+	 * back, and clears nothing */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(try_at(t, "127.0.0.8", "user:tsb", 7000, 0), 0);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(try_at(t, "127.0.0.8", "user:tsb", 7000, -1), 0);
+	assert_int_equal(try_at(t, "127.0.0.8", "user:tsb", 7000, 0), 0);
+	assert_int_equal(try_at(t, "127.0.0.8", "user:tsb", 7000, 0), 1);
 	/* a success gives its attempt back: signing in often is never throttled */
 	for (int i = 0; i < 50; i++)
 		assert_int_equal(try_at(t, "127.0.0.7", "user:tsb", 8000, 1), 0);

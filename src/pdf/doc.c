@@ -563,12 +563,20 @@ int pdf_text_fix(pdf_fonts *f, const char *text, bt_buf *out,
 		if (ok) {
 			bt_buf_add(out, s + i, k);
 		} else {
-			char u[4];
 			(*replaced)++;
 			if (mark_get(f, &mark, e))
 				return BT_EINPUT;
-			if (mark)
+			/* the mark keeps the direction of a letter it replaces
+			 * (an Ethiopic name stays left to right in Arabic) */
+			FriBidiCharType t = k ? fribidi_get_bidi_type(c) : 0;
+			const char *dir = !FRIBIDI_IS_LETTER(t) ? "" :
+				FRIBIDI_IS_RTL(t) ? "\u200F" : "\u200E";
+			char u[4];
+			if (mark) {
+				bt_buf_adds(out, dir);
 				bt_buf_add(out, u, utf8_put(mark, u));
+				bt_buf_adds(out, dir);
+			}
 		}
 		i += k ? k : 1; /* a mark per byte that is not UTF-8 */
 	}

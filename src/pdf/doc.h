@@ -87,8 +87,10 @@ int pdf_text_check(pdf_fonts *f, const char *text, const char *field,
 
 /* Appends text to out with every character that cannot be printed (and
  * every byte that is not UTF-8, every control character, newlines too)
- * replaced by the mark (pdf_fonts_mark); *replaced counts them (0: text
- * appended as it is). More than PDF_FIX_MAX (4000) bytes end in U+2026 (the
+ * replaced by the mark (pdf_fonts_mark), between two U+200E LEFT-TO-RIGHT
+ * MARKs (U+200F for a right-to-left letter) when it replaces a letter, so the
+ * text keeps its direction; *replaced counts them (0: text appended as it
+ * is). More than PDF_FIX_MAX (4000) bytes end in U+2026 (the
  * engine stores less). BT_EINPUT when a font cannot be loaded, BT_EFAIL when
  * out is full. */
 int pdf_text_fix(pdf_fonts *f, const char *text, bt_buf *out,

@@ -517,7 +517,7 @@ static size_t utf8_put(uint32_t c, char *out)
 
 int pdf_fonts_mark(pdf_fonts *f, char out[5], bt_err *e)
 {
-	uint32_t m;
+	uint32_t m = 0;
 	int rc = mark_get(f, &m, e);
 	out[m && rc == BT_OK ? utf8_put(m, out) : 0] = '\0';
 	return rc;

@@ -565,12 +565,13 @@ static int header(rep *p)
 		rc = para(p, word(p, "electorate", ev), &body, 14);
 	/* what could not be printed, by kind of text */
 	char mark[5];
-	if (rc == BT_OK)
-		rc = pdf_fonts_mark(p->fonts, mark, p->e);
 	float gap = 0;
 	for (int k = 0; k < FIX_KINDS && rc == BT_OK; k++) {
 		if (!p->fixed[k])
 			continue;
+		rc = pdf_fonts_mark(p->fonts, mark, p->e);
+		if (rc)
+			break;
 		char ns[24];
 		snprintf(ns, sizeof ns, "%zu", p->fixed[k]);
 		const char *v[] = { "n", ns, "mark", mark, NULL };

@@ -12,7 +12,7 @@
 # notes it).
 . "$(dirname "$0")/lib.sh"
 . "$E2E/portal-lib.sh"
-need_tools curl perl cmp sqlite3 pdftotext pdftoppm qpdf
+need_tools curl perl cmp pdftotext qpdf
 
 trap 'serve_stop; _cleanup' EXIT
 
@@ -35,12 +35,12 @@ note_of() { # note_of L KEY N
 has() { # has TEXT PART DESC
 	case $1 in
 	*"$2"*) pass "$3" ;;
-	*) fail "$3"; diag "'$2' not in:" "$1" ;;
+	*) fail "$3"; diag "'$2' not in:" "${1:0:1500}" ;;
 	esac
 }
 hasnt() { # hasnt TEXT PART DESC
 	case $1 in
-	*"$2"*) fail "$3"; diag "'$2' found in:" "$1" ;;
+	*"$2"*) fail "$3"; diag "'$2' found in:" "${1:0:1500}" ;;
 	*) pass "$3" ;;
 	esac
 }
@@ -107,8 +107,6 @@ expect_exit 0 ballot report --circular 205 --lang all --dir "$T/r2"
 for l in $LANGS; do
 	ok "$l: the same bytes twice" cmp "$T/r1/205-$l.pdf" "$T/r2/205-$l.pdf"
 done
-# a page to look at (tests/e2e/README: the marks are drawn, not blank)
-ok "en: page 1 renders to PNG" pdftoppm -r 60 -png -f 1 -l 1 "$T/r1/205-en.pdf" "$T/page"
 
 # --- text outputs carry the names as UTF-8 ---------------------------------------
 expect_exit 0 ballot comments --circular 205 --out "$T/comments"

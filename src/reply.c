@@ -120,11 +120,43 @@ static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 	return BT_OK;
 }
 
-/* Which quota refused a reply, for the caller (bt_reply_result.quota). */
-typedef struct quota_hit {
+/* What one transaction has recorded so far per member and consultation
+ * (its rows are not committed: a refusal names what was held before it),
+ * and which quota refused a reply, for the caller (bt_reply_result.quota). */
+typedef struct quota_txn {
+	struct quota_sum {
+		int64_t cid;
+		char member[4];
+		int64_t bytes, rows;
+	} *v;
+	size_t n, cap;
 	int quota;
 	int retry_after;
-} quota_hit;
+} quota_txn;
+
+#define QUOTA_TXN_INIT { NULL, 0, 0, 0, 0 }
+
+static void quota_txn_release(quota_txn *t)
+{
+	free(t->v);
+	t->v = NULL;
+	t->n = t->cap = 0;
+}
+
+/* The running sum of member in consultation cid (NULL: out of memory). */
+static struct quota_sum *quota_sum_of(quota_txn *t, int64_t cid, const char *member)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].cid == cid && !strcmp(t->v[i].member, member))
+			return &t->v[i];
+	if (array_reserve(&t->v, &t->cap, t->n + 1, sizeof *t->v))
+		return NULL;
+	struct quota_sum *q = &t->v[t->n++];
+	memset(q, 0, sizeof *q);
+	q->cid = cid;
+	memcpy(q->member, member, 4);
+	return q;
+}
 
 /* One integer from sql bound to the consultation, the member and, when
  * nargs > 2, a and (nargs > 3) b; *found 0 when there is no row. */
@@ -148,10 +180,12 @@ static int quota_query(bt_db *db, const char *sql, int64_t cid, const char *memb
 }
 
 /* The member's quotas in consultation c (bt_reply_record), for spec s about
- * to be recorded at now; inside the write transaction, so what it counts
- * cannot change before the reply is written. */
+ * to be recorded at now, after what t's transaction recorded already
+ * (sum); inside the write transaction, so what it counts cannot change
+ * before the reply is written. */
 static int quota_check(bt_db *db, const bt_consultation *c, const char *member,
-		       const bt_reply_spec *s, bt_time now, quota_hit *q, bt_err *e)
+		       const bt_reply_spec *s, bt_time now, const struct quota_sum *sum,
+		       quota_txn *t, bt_err *e)
 {
 	int64_t adds = 0, held = 0, n = 0, oldest = 0;
 	int found, rc;
@@ -167,11 +201,12 @@ static int quota_check(bt_db *db, const bt_consultation *c, const char *member,
 		if ((rc = quota_query(db, SQL_QUOTA_BYTES, c->id, member, 2, 0, 0, &held, &found, e)))
 			return rc;
 		if (held + adds > cap) {
-			q->quota = BT_QUOTA_BYTES;
+			t->quota = BT_QUOTA_BYTES;
 			return bt_fail(e, BT_EINPUT,
 				       "quota_bytes: %s's replies in consultation %s hold %lld bytes of attachments; "
 				       "%lld more would pass the cap of %lld bytes",
-				       member, c->circular, (long long)held, (long long)adds, (long long)cap);
+				       member, c->circular, (long long)(held - sum->bytes),
+				       (long long)(sum->bytes + adds), (long long)cap);
 		}
 	}
 	int64_t cap = bt_setting_int(db, "replies_per_hour", BT_REPLIES_PER_HOUR_DEFAULT);
@@ -185,17 +220,18 @@ static int quota_check(bt_db *db, const bt_consultation *c, const char *member,
 	if ((rc = quota_query(db, SQL_QUOTA_NTH, c->id, member, 4, now - 3600, n - cap, &oldest, &found, e)))
 		return rc;
 	int64_t wait = found ? oldest + 3600 - now : 3600;
-	q->quota = BT_QUOTA_RATE;
-	q->retry_after = wait < 1 ? 1 : wait > 86400 ? 86400 : (int)wait;
+	t->quota = BT_QUOTA_RATE;
+	t->retry_after = wait < 1 ? 1 : wait > 86400 ? 86400 : (int)wait;
 	return bt_fail(e, BT_EINPUT,
-		       "replies_per_hour: %s recorded %lld replies in consultation %s in the last hour, "
-		       "the cap is %lld; the next fits in %d s",
-		       member, (long long)n, c->circular, (long long)cap, q->retry_after);
+		       "replies_per_hour: %s recorded %lld replies in consultation %s in the last hour; "
+		       "%lld more would pass the cap of %lld (in %d s they fit)",
+		       member, (long long)(n - sum->rows), c->circular, (long long)(sum->rows + 1),
+		       (long long)cap, t->retry_after);
 }
 
 /* Records one reply inside the caller's transaction. */
 static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_time now,
-		      bt_reply_result *out, quota_hit *q, bt_err *e)
+		      bt_reply_result *out, quota_txn *t, bt_err *e)
 {
 	int64_t max = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
 	int rc = check_spec(s, max, e);
@@ -260,8 +296,16 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	if (s->choice == BT_WITHDRAW && in_force < 0)
 		return bt_fail(e, BT_EINPUT, "--member: %s has no reply on draft %s to withdraw as of %s",
 			       member, rec, t1);
-	if ((rc = quota_check(db, &c, member, s, now, q, e)))
+	struct quota_sum *sum = quota_sum_of(t, c.id, member);
+	if (!sum)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	if ((rc = quota_check(db, &c, member, s, now, sum, t, e)))
 		return rc;
+	for (size_t i = 0; i < s->n_attachments; i++)
+		sum->bytes += (int64_t)s->attachments[i].len;
+	if (s->scan)
+		sum->bytes += (int64_t)s->scan->len;
+	sum->rows++;
 
 	event_slot ev;
 	if ((rc = event_reserve(db, actor, &ev, e)))
@@ -338,7 +382,7 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor, bt_time now,
 		    bt_reply_result *out, bt_err *e)
 {
-	quota_hit q = { 0, 0 };
+	quota_txn q = QUOTA_TXN_INIT;
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
@@ -348,9 +392,9 @@ int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor, bt_
 			out->quota = q.quota;
 			out->retry_after = q.retry_after;
 		}
-		return rc;
 	}
-	return BT_OK;
+	quota_txn_release(&q);
+	return rc;
 }
 
 int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const char *actor,
@@ -358,7 +402,7 @@ int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const 
 {
 	if (n == 0)
 		return bt_fail(e, BT_EINPUT, "choice: none given for any draft");
-	quota_hit q = { 0, 0 };
+	quota_txn q = QUOTA_TXN_INIT;
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
@@ -379,9 +423,9 @@ int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const 
 		db_rollback(db);
 		out[0].quota = q.quota;
 		out[0].retry_after = q.retry_after;
-		return rc;
 	}
-	return BT_OK;
+	quota_txn_release(&q);
+	return rc;
 }
 
 /* Prefixes e's message with "FILE line N: ". */
@@ -424,7 +468,7 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 	tsv_init(&t, text.data ? text.data : (char *)"", text.len);
 	char *f[8];
 	int n, header = 0;
-	quota_hit q = { 0, 0 };
+	quota_txn q = QUOTA_TXN_INIT;
 	if ((rc = db_begin(db, e)))
 		goto out;
 	while ((n = tsv_next(&t, f, 8)) > 0) {
@@ -510,6 +554,7 @@ fail:
 	memset(stats, 0, sizeof *stats);
 	stats->quota = q.quota;
 out:
+	quota_txn_release(&q);
 	free(dircopy);
 	bt_buf_release(&text);
 	bt_buf_release(&att);

@@ -848,6 +848,50 @@ int bt_user_in_force(bt_db *db, const bt_identity *id, int *in_force, bt_err *e)
 	return BT_OK;
 }
 
+void bt_account_event_list_free(bt_account_event_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void fill_account_event(sqlite3_stmt *st, void *elem)
+{
+	bt_account_event *ev = elem;
+	ev->seq = sqlite3_column_int64(st, 0);
+	ev->at = sqlite3_column_int64(st, 1);
+	db_col_copy(st, 2, ev->actor, sizeof ev->actor);
+	db_col_copy(st, 3, ev->kind, sizeof ev->kind);
+	db_col_copy(st, 4, ev->name, sizeof ev->name);
+}
+
+int bt_account_events(bt_db *db, const char *name, bt_account_event_list *out, bt_err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	if (name) {
+		sqlite3_stmt *st = db_stmt(db, SQL_USER_GET, e);
+		if (!st)
+			return BT_EFAIL;
+		db_bind_text(st, 1, name);
+		int step = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			return db_fail(db, e, "reading an account");
+		if (step != SQLITE_ROW)
+			return bt_fail(e, BT_EINPUT, "--name: no account '%s'", shown(name));
+	}
+	sqlite3_stmt *st = db_stmt(db, SQL_ACCOUNT_EVENTS, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, name);
+	int rc = collect(db, st, &out->v, &out->n, sizeof *out->v, fill_account_event,
+			 "reading the events of accounts", e);
+	if (rc)
+		bt_account_event_list_free(out);
+	return rc;
+}
+
 void bt_user_list_free(bt_user_list *l)
 {
 	free(l->v);

@@ -425,6 +425,12 @@ const char SQL_USER_IN_FORCE[] =
 	"SELECT disabled_at IS NULL, " USER_PASSWORD_SEQ " FROM users u WHERE name = ?1";
 const char SQL_ACCOUNT_CHANGE_INSERT[] =
 	"INSERT INTO account_changes(user_name, change, at, event_seq) VALUES(?1, ?2, ?3, ?4)";
+/* the events of accounts (?1: one account's, or NULL: all), oldest first;
+ * the audit checks each body against its row */
+const char SQL_ACCOUNT_EVENTS[] =
+	"SELECT seq, at, actor, kind, json_extract(body, '$.name') FROM events"
+	" WHERE kind IN ('user-add', 'user-disable', 'user-enable', 'user-password')"
+	" AND (?1 IS NULL OR json_extract(body, '$.name') = ?1) ORDER BY seq";
 const char SQL_USER_SET_DISABLED[] = "UPDATE users SET disabled_at = ?2 WHERE name = ?1";
 const char SQL_USER_SET_PASSWORD[] = "UPDATE users SET password = ?2 WHERE name = ?1";
 /* the row behind a user-disable, user-enable or user-password event (?2) */

@@ -70,6 +70,7 @@ extern const char SQL_CODES_LIST[];
 extern const char SQL_USER_INSERT[];
 extern const char SQL_USER_GET[];
 extern const char SQL_USER_IN_FORCE[];
+extern const char SQL_ACCOUNT_EVENTS[];
 extern const char SQL_ACCOUNT_CHANGE_INSERT[];
 extern const char SQL_USER_SET_DISABLED[];
 extern const char SQL_USER_SET_PASSWORD[];

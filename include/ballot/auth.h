@@ -151,6 +151,27 @@ int bt_user_password(bt_db *db, const char *name, const char *password,
 int bt_user_in_force(bt_db *db, const bt_identity *id, int *in_force,
 		     bt_err *e);
 
+/* An event of an account: added, disabled, enabled, given a new password. */
+typedef struct bt_account_event {
+	int64_t seq;
+	bt_time at;
+	char actor[128];
+	char kind[16];              /* "user-add", "user-disable", "user-enable",
+				       "user-password" */
+	char name[BT_USER_MAX + 1];
+} bt_account_event;
+
+typedef struct bt_account_event_list {
+	bt_account_event *v;
+	size_t n;
+} bt_account_event_list;
+
+/* The events of account name (NULL: of every account), oldest first.
+ * BT_EINPUT when name is given and no such account exists. */
+int bt_account_events(bt_db *db, const char *name, bt_account_event_list *out,
+		      bt_err *e);
+void bt_account_event_list_free(bt_account_event_list *l);
+
 typedef struct bt_user_info {
 	char name[BT_USER_MAX + 1];
 	bt_role role;

@@ -16,6 +16,7 @@ static const char USAGE[] =
 	"       ballot users disable --name NAME\n"
 	"       ballot users enable --name NAME\n"
 	"       ballot users password --name NAME [--password-file FILE]\n"
+	"       ballot users history [--name NAME]\n"
 	"\n"
 	"Staff accounts of the portal. The password comes from the first line of\n"
 	"--password-file or, without it and --cert, of standard input; with --cert\n"
@@ -206,6 +207,38 @@ static int users_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	return rc;
 }
 
+static const char USAGE_HISTORY[] =
+	"usage: ballot users history [--name NAME]\n"
+	"\n"
+	"The events of the accounts (of NAME only with --name), oldest first: when\n"
+	"each was added, disabled, enabled or given a new password, and by whom.\n";
+
+static int users_history(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT("name", CLI_ARG), CLI_OPT_END };
+	bt_account_event_list l = { NULL, 0 };
+	cli_table t;
+	bt_db *db;
+	int rc = cli_parse(ctx, argc, argv, USAGE_HISTORY, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_open_db(ctx, 0, &db, e)) || (rc = bt_account_events(db, opts[0].val, &l, e)))
+		return rc;
+	cli_table_init(&t, 5);
+	cli_table_add(&t, (const char *const[]){ "EVENT", "TIME", "WHAT", "NAME", "BY" });
+	for (size_t i = 0; i < l.n; i++) {
+		char seq[24], at[BT_TIME_LEN];
+		snprintf(seq, sizeof seq, "%lld", (long long)l.v[i].seq);
+		bt_time_format(l.v[i].at, at);
+		const char *what = l.v[i].kind + (strncmp(l.v[i].kind, "user-", 5) ? 0 : 5);
+		cli_table_add(&t, (const char *const[]){ seq, at, what, l.v[i].name, l.v[i].actor });
+	}
+	rc = cli_table_print(&t, "rllll", stdout, e);
+	cli_table_release(&t);
+	bt_account_event_list_free(&l);
+	return rc;
+}
+
 /* `ballot users disable|enable --name NAME`. */
 static int users_toggle(cli_ctx *ctx, int argc, char **argv, int enable, bt_err *e)
 {
@@ -268,11 +301,12 @@ static int users_password(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	return rc;
 }
 
-/* `ballot users add|list|disable|enable|password`. */
+/* `ballot users add|list|disable|enable|password|history`. */
 int cmd_users(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	static const cli_sub subs[] = { { "add", users_add }, { "list", users_list },
 					{ "disable", users_disable }, { "enable", users_enable },
-					{ "password", users_password }, { NULL, NULL } };
+					{ "password", users_password }, { "history", users_history },
+					{ NULL, NULL } };
 	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, NULL, e);
 }

@@ -153,6 +153,14 @@ is "$?" 0 "ballot users password reads standard input without --password-file"
 get chair /chair
 is "$ST" 303 "  ... chair11's session ends even with the same password given again"
 
+expect_exit 0 ballot users history --name tsb
+is "$(printf '%s\n' "$OUT" | awk 'NR > 1 { print $3, $4 }' | tr '\n' ' ')" "add tsb disable tsb enable tsb password tsb " \
+	"ballot users history --name tsb: added, disabled, enabled, a new password"
+like "$OUT" ' disable +tsb +cli:' "  ... each with who did it"
+expect_exit 0 ballot users history
+is "$(printf '%s\n' "$OUT" | grep -c ' chair11 ')" 3 "ballot users history: chair11 added, enabled, a new password (the SQL disable is no event)"
+refused "'nobody'" ballot users history --name nobody
+
 serve_stop
 expect_exit 0 ballot check
 like "$OUT" 'result: ok' "ballot check: ok"

@@ -130,6 +130,32 @@ static int check_auth(bt_db *db, int64_t seq, const char *actor, const char *kin
 	return rc;
 }
 
+/* Each account's state must follow from its last recorded enable or
+ * disable: disabled since that disable, or (after an enable) enabled unless
+ * disabled by hand since, which only takes rights away. */
+static int check_account_states(bt_db *db, bt_audit_report *r, bt_err *e)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h, SQL_ACCOUNT_STATES, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, e, "reading accounts");
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		int disabled = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		bt_time disabled_at = sqlite3_column_int64(st, 1);
+		const char *change = (const char *)sqlite3_column_text(st, 2);
+		bt_time at = sqlite3_column_int64(st, 3);
+		char what[160];
+		if (change && !strcmp(change, "disable") && (!disabled || disabled_at != at)) {
+			snprintf(what, sizeof what, "account %.64s is %s, not as its last disable recorded",
+				 name ? name : "?", disabled ? "disabled at another time" : "enabled");
+			flag(r, sqlite3_column_int64(st, 4), what);
+		}
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading accounts");
+}
+
 /* 1 when an event of kind may be the one a row of type points at: type is
  * the kind, or a space-separated list of kinds; a reply row may also be a
  * withdrawal's. */
@@ -326,6 +352,7 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 
 	if ((rc = check_rows_have_events(db, SQL_ROWS_WITH_EVENTS, r, e)) ||
 	    (rc = check_rows_have_events(db, SQL_AUTH_ROWS_WITH_EVENTS, r, e)) ||
+	    (rc = check_account_states(db, r, e)) ||
 	    (rc = check_draft_states(db, r, e)))
 		return rc;
 

@@ -14,6 +14,15 @@
 #define CODE_ITER 100000u
 /* Passwords are chosen by people: OWASP's figure for PBKDF2-HMAC-SHA256. */
 #define PASSWORD_ITER 600000u
+#ifdef BALLOT_FUZZING
+/* make fuzz only (build-fuzz/, never installed): the same code paths with a
+ * thousandth of the work, so the portal's request harness reaches sign-in
+ * at fuzzing speed */
+#undef CODE_ITER
+#undef PASSWORD_ITER
+#define CODE_ITER 100u
+#define PASSWORD_ITER 600u
+#endif
 #define CODE_CHARS 25
 
 static const char CROCKFORD[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -66,6 +75,7 @@ static void fill_member(sqlite3_stmt *st, void *elem)
 int auth_event_kind(const char *kind)
 {
 	static const char *const kinds[] = { "codes-issue", "codes-revoke", "user-add",
+					     "user-disable", "user-enable", "user-password",
 					     "cert-register", "cert-revoke", NULL };
 	for (int i = 0; kind && kinds[i]; i++)
 		if (strcmp(kind, kinds[i]) == 0)
@@ -130,6 +140,25 @@ static int user_payload(bt_db *db, int64_t seq, bt_buf *out, bt_time *when, int 
 	return step == SQLITE_ROW || step == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading an account");
 }
 
+/* A user-disable, user-enable or user-password event: the account named. */
+static int account_change_payload(bt_db *db, int64_t seq, const char *kind, bt_buf *out,
+				  bt_time *when, int *found, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ACCOUNT_CHANGE_BY_EVENT, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*found = 1;
+		bt_json_kv_str(out, "name", (const char *)sqlite3_column_text(st, 0), 1);
+		*when = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading an account change");
+}
+
 static int cert_payload(bt_db *db, int64_t seq, int revoke, bt_buf *out, bt_time *when,
 			int *found, bt_err *e)
 {
@@ -180,6 +209,8 @@ int auth_payload(bt_db *db, int64_t seq, const char *kind, bt_buf *out,
 		*found = n > 0;
 	} else if (strcmp(kind, "user-add") == 0) {
 		rc = user_payload(db, seq, out, when, found, e);
+	} else if (strncmp(kind, "user-", 5) == 0) {
+		rc = account_change_payload(db, seq, kind, out, when, found, e);
 	} else {
 		rc = cert_payload(db, seq, strcmp(kind, "cert-revoke") == 0, out, when, found, e);
 	}
@@ -590,6 +621,8 @@ static int valid_user_name(const char *s)
 	return 1;
 }
 
+static int password_hash(const char *password, char hash[SECRET_HASH_MAX], bt_err *e);
+
 int bt_user_add(bt_db *db, const char *name, bt_role role, int group, const char *password,
 		const char *actor, bt_time now, bt_err *e)
 {
@@ -604,13 +637,7 @@ int bt_user_add(bt_db *db, const char *name, bt_role role, int group, const char
 		return bt_fail(e, BT_EINPUT, "--group: the secretariat has no study group (%d given)", group);
 	char hash[SECRET_HASH_MAX] = "";
 	if (password) {
-		size_t len = strlen(password);
-		if (len < BT_PASSWORD_MIN || len > BT_PASSWORD_MAX)
-			return bt_fail(e, BT_EINPUT, "password: %zu bytes; it must have %d to %d", len,
-				       BT_PASSWORD_MIN, BT_PASSWORD_MAX);
-		if (!bt_text_clean(password, 0))
-			return bt_fail(e, BT_EINPUT, "password: not UTF-8 or has control characters");
-		int rc = secret_hash(password, len, PASSWORD_ITER, hash, e);
+		int rc = password_hash(password, hash, e);
 		if (rc)
 			return rc;
 	}
@@ -657,6 +684,7 @@ int bt_user_check(bt_db *db, const char *name, const char *password, bt_identity
 {
 	char hash[SECRET_HASH_MAX] = "", role[16] = "";
 	int group = 0, usable = 0;
+	int64_t password_seq = 0;
 	if (valid_user_name(name)) {
 		sqlite3_stmt *st = db_stmt(db, SQL_USER_GET, e);
 		if (!st)
@@ -669,6 +697,7 @@ int bt_user_check(bt_db *db, const char *name, const char *password, bt_identity
 			db_col_copy(st, 2, hash, sizeof hash);
 			usable = sqlite3_column_type(st, 2) != SQLITE_NULL &&
 				 sqlite3_column_type(st, 3) == SQLITE_NULL;
+			password_seq = sqlite3_column_int64(st, 4);
 		}
 		sqlite3_reset(st);
 		if (step != SQLITE_ROW && step != SQLITE_DONE)
@@ -686,7 +715,181 @@ int bt_user_check(bt_db *db, const char *name, const char *password, bt_identity
 	id->role = bt_role_parse(role);
 	snprintf(id->user, sizeof id->user, "%s", name);
 	id->group = id->role == BT_ROLE_CHAIR ? group : 0;
+	id->password_seq = password_seq;
 	return BT_OK;
+}
+
+/* Shared by disable, enable and a new password: records change ("disable",
+ * "enable", "password") of account name, with hash the new password's. */
+static int account_change(bt_db *db, const char *name, const char *change, const char *hash,
+			  const char *actor, bt_time now, bt_err *e)
+{
+	if (!valid_user_name(name))
+		return bt_fail(e, BT_EINPUT, "--name: '%s' is not a user name (1-%d of a-z 0-9 . _ -, "
+			       "starting with a letter)", shown(name), BT_USER_MAX);
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, SQL_USER_GET, e);
+	if (!st) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	db_bind_text(st, 1, name);
+	int step = sqlite3_step(st);
+	int has_password = step == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL;
+	int disabled = step == SQLITE_ROW && sqlite3_column_type(st, 3) != SQLITE_NULL;
+	bt_time disabled_at = step == SQLITE_ROW ? sqlite3_column_int64(st, 3) : 0;
+	sqlite3_reset(st);
+	char t[BT_TIME_LEN];
+	bt_time_format(disabled_at, t);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = db_fail(db, e, "reading an account");
+	else if (step != SQLITE_ROW)
+		rc = bt_fail(e, BT_EINPUT, "--name: no account '%s'", name);
+	else if (!strcmp(change, "disable") && disabled)
+		rc = bt_fail(e, BT_EINPUT, "--name: account '%s' is disabled already (since %s)", name, t);
+	else if (!strcmp(change, "enable") && !disabled)
+		rc = bt_fail(e, BT_EINPUT, "--name: account '%s' is not disabled", name);
+	else if (!strcmp(change, "password") && !has_password)
+		rc = bt_fail(e, BT_EINPUT, "--name: account '%s' signs in with a client certificate only; "
+			     "it has no password to change", name);
+	if (rc)
+		goto fail;
+	event_slot ev;
+	if ((rc = event_reserve(db, actor, &ev, e)))
+		goto fail;
+	if (!(st = db_stmt(db, SQL_ACCOUNT_CHANGE_INSERT, e))) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, change);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, ev.seq);
+	if ((rc = db_exec_stmt(db, st, "recording an account change", e)))
+		goto fail;
+	/* the row just written is what lets the trigger take this change */
+	int pw = !strcmp(change, "password");
+	if (!(st = db_stmt(db, pw ? SQL_USER_SET_PASSWORD : SQL_USER_SET_DISABLED, e))) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	db_bind_text(st, 1, name);
+	if (pw)
+		db_bind_text(st, 2, hash);
+	else if (!strcmp(change, "disable"))
+		sqlite3_bind_int64(st, 2, now);
+	else
+		sqlite3_bind_null(st, 2);
+	char kind[32];
+	snprintf(kind, sizeof kind, "user-%s", change);
+	if ((rc = db_exec_stmt(db, st, "changing an account", e)) ||
+	    (rc = auth_event(db, &ev, kind, now, e)) || (rc = db_commit(db, e)))
+		goto fail;
+	return BT_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+int bt_user_disable(bt_db *db, const char *name, const char *actor, bt_time now, bt_err *e)
+{
+	return account_change(db, name, "disable", NULL, actor, now, e);
+}
+
+int bt_user_enable(bt_db *db, const char *name, const char *actor, bt_time now, bt_err *e)
+{
+	return account_change(db, name, "enable", NULL, actor, now, e);
+}
+
+/* The password rules of bt_user_add; hash receives its PBKDF2 hash. */
+static int password_hash(const char *password, char hash[SECRET_HASH_MAX], bt_err *e)
+{
+	size_t len = strlen(password);
+	if (len < BT_PASSWORD_MIN || len > BT_PASSWORD_MAX)
+		return bt_fail(e, BT_EINPUT, "password: %zu bytes; it must have %d to %d", len,
+			       BT_PASSWORD_MIN, BT_PASSWORD_MAX);
+	if (!bt_text_clean(password, 0))
+		return bt_fail(e, BT_EINPUT, "password: not UTF-8 or has control characters");
+	return secret_hash(password, len, PASSWORD_ITER, hash, e);
+}
+
+int bt_user_password(bt_db *db, const char *name, const char *password, const char *actor,
+		     bt_time now, bt_err *e)
+{
+	char hash[SECRET_HASH_MAX] = "";
+	if (!valid_user_name(name))
+		return bt_fail(e, BT_EINPUT, "--name: '%s' is not a user name (1-%d of a-z 0-9 . _ -, "
+			       "starting with a letter)", shown(name), BT_USER_MAX);
+	/* the slow hash before the write lock is taken */
+	int rc = password_hash(password ? password : "", hash, e);
+	if (!rc)
+		rc = account_change(db, name, "password", hash, actor, now, e);
+	gnutls_memset(hash, 0, sizeof hash);
+	return rc;
+}
+
+int bt_user_in_force(bt_db *db, const bt_identity *id, int *in_force, bt_err *e)
+{
+	*in_force = 1;
+	if (id->role != BT_ROLE_SECRETARIAT && id->role != BT_ROLE_CHAIR)
+		return BT_OK;
+	sqlite3_stmt *st = db_stmt(db, SQL_USER_IN_FORCE, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, id->user);
+	int rc = sqlite3_step(st);
+	*in_force = rc == SQLITE_ROW && sqlite3_column_int(st, 0) &&
+		    (id->password_seq == 0 || sqlite3_column_int64(st, 1) == id->password_seq);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, e, "reading an account");
+	return BT_OK;
+}
+
+void bt_account_event_list_free(bt_account_event_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void fill_account_event(sqlite3_stmt *st, void *elem)
+{
+	bt_account_event *ev = elem;
+	ev->seq = sqlite3_column_int64(st, 0);
+	ev->at = sqlite3_column_int64(st, 1);
+	db_col_copy(st, 2, ev->actor, sizeof ev->actor);
+	db_col_copy(st, 3, ev->kind, sizeof ev->kind);
+	db_col_copy(st, 4, ev->name, sizeof ev->name);
+}
+
+int bt_account_events(bt_db *db, const char *name, bt_account_event_list *out, bt_err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	if (name) {
+		sqlite3_stmt *st = db_stmt(db, SQL_USER_GET, e);
+		if (!st)
+			return BT_EFAIL;
+		db_bind_text(st, 1, name);
+		int step = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			return db_fail(db, e, "reading an account");
+		if (step != SQLITE_ROW)
+			return bt_fail(e, BT_EINPUT, "--name: no account '%s'", shown(name));
+	}
+	sqlite3_stmt *st = db_stmt(db, SQL_ACCOUNT_EVENTS, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, name);
+	int rc = collect(db, st, &out->v, &out->n, sizeof *out->v, fill_account_event,
+			 "reading the events of accounts", e);
+	if (rc)
+		bt_account_event_list_free(out);
+	return rc;
 }
 
 void bt_user_list_free(bt_user_list *l)

@@ -421,18 +421,33 @@ int64_t bt_setting_int(bt_db *db, const char *key, int64_t dflt)
 	return v;
 }
 
+/* The settings a database keeps, with what each may be. */
+static const struct setting_def {
+	const char *key, *what;
+	int64_t min, max;
+} settings[] = {
+	{ "attachment_max", "a size in bytes", 1, BT_ATTACHMENT_MAX_LIMIT },
+	{ "quota_bytes", "a size in bytes", 1, BT_QUOTA_BYTES_LIMIT },
+	{ "replies_per_hour", "a number of replies", 1, BT_REPLIES_PER_HOUR_LIMIT },
+};
+
 int bt_setting_set(bt_db *db, const char *key, const char *value,
 		   const char *actor, bt_time now, bt_err *e)
 {
-	if (strcmp(key, "attachment_max") != 0)
-		return bt_fail(e, BT_EINPUT, "setting: unknown key '%s' (known: attachment_max)", key);
+	const struct setting_def *def = NULL;
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
+		if (strcmp(key, settings[i].key) == 0)
+			def = &settings[i];
+	if (!def)
+		return bt_fail(e, BT_EINPUT, "setting: unknown key '%s' (known: attachment_max, quota_bytes, "
+			       "replies_per_hour)", bt_text_clean(key, 0) && strlen(key) < 64 ? key : "(unprintable)");
 	char *end;
 	errno = 0;
 	long long v = strtoll(value, &end, 10);
-	if (!*value || *end || errno || v < 1 || v > BT_ATTACHMENT_MAX_LIMIT)
-		return bt_fail(e, BT_EINPUT,
-			       "attachment_max: '%s' is not a size in bytes between 1 and %lld", value,
-			       (long long)BT_ATTACHMENT_MAX_LIMIT);
+	if (!*value || *end || errno || v < def->min || v > def->max)
+		return bt_fail(e, BT_EINPUT, "%s: '%s' is not %s between %lld and %lld", key,
+			       bt_text_clean(value, 0) && strlen(value) < 64 ? value : "(unprintable)", def->what,
+			       (long long)def->min, (long long)def->max);
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;

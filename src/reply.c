@@ -120,9 +120,118 @@ static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 	return BT_OK;
 }
 
+/* What one transaction has recorded so far per member and consultation
+ * (its rows are not committed: a refusal names what was held before it),
+ * and which quota refused a reply, for the caller (bt_reply_result.quota). */
+typedef struct quota_txn {
+	struct quota_sum {
+		int64_t cid;
+		char member[4];
+		int64_t bytes, rows;
+	} *v;
+	size_t n, cap;
+	int quota;
+	int retry_after;
+} quota_txn;
+
+#define QUOTA_TXN_INIT { NULL, 0, 0, 0, 0 }
+
+static void quota_txn_release(quota_txn *t)
+{
+	free(t->v);
+	t->v = NULL;
+	t->n = t->cap = 0;
+}
+
+/* The running sum of member in consultation cid (NULL: out of memory). */
+static struct quota_sum *quota_sum_of(quota_txn *t, int64_t cid, const char *member)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].cid == cid && !strcmp(t->v[i].member, member))
+			return &t->v[i];
+	if (array_reserve(&t->v, &t->cap, t->n + 1, sizeof *t->v))
+		return NULL;
+	struct quota_sum *q = &t->v[t->n++];
+	memset(q, 0, sizeof *q);
+	q->cid = cid;
+	memcpy(q->member, member, 4);
+	return q;
+}
+
+/* One integer from sql bound to the consultation, the member and, when
+ * nargs > 2, a and (nargs > 3) b; *found 0 when there is no row. */
+static int quota_query(bt_db *db, const char *sql, int64_t cid, const char *member, int nargs,
+		       int64_t a, int64_t b, int64_t *out, int *found, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, sql, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_text(st, 2, member, -1, SQLITE_STATIC);
+	if (nargs > 2)
+		sqlite3_bind_int64(st, 3, a);
+	if (nargs > 3)
+		sqlite3_bind_int64(st, 4, b);
+	int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	*out = *found ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading a member's quota");
+}
+
+/* The member's quotas in consultation c (bt_reply_record), for spec s about
+ * to be recorded at now, after what t's transaction recorded already
+ * (sum); inside the write transaction, so what it counts cannot change
+ * before the reply is written. */
+static int quota_check(bt_db *db, const bt_consultation *c, const char *member,
+		       const bt_reply_spec *s, bt_time now, const struct quota_sum *sum,
+		       quota_txn *t, bt_err *e)
+{
+	int64_t adds = 0, held = 0, n = 0, oldest = 0;
+	int found, rc;
+	if (s->force)
+		return BT_OK;
+	for (size_t i = 0; i < s->n_attachments; i++)
+		adds += (int64_t)s->attachments[i].len;
+	if (s->scan && s->choice != BT_WITHDRAW)
+		adds += (int64_t)s->scan->len;
+	/* a member over the cap (lowered since) may still reply without files */
+	if (adds > 0) {
+		int64_t cap = bt_setting_int(db, "quota_bytes", BT_QUOTA_BYTES_DEFAULT);
+		if ((rc = quota_query(db, SQL_QUOTA_BYTES, c->id, member, 2, 0, 0, &held, &found, e)))
+			return rc;
+		if (held + adds > cap) {
+			t->quota = BT_QUOTA_BYTES;
+			return bt_fail(e, BT_EINPUT,
+				       "quota_bytes: %s's replies in consultation %s hold %lld bytes of attachments; "
+				       "%lld more would pass the cap of %lld bytes",
+				       member, c->circular, (long long)(held - sum->bytes),
+				       (long long)(sum->bytes + adds), (long long)cap);
+		}
+	}
+	int64_t cap = bt_setting_int(db, "replies_per_hour", BT_REPLIES_PER_HOUR_DEFAULT);
+	if (cap < c->drafts)
+		cap = c->drafts; /* one reply to every draft always fits */
+	if ((rc = quota_query(db, SQL_QUOTA_REPLIES, c->id, member, 3, now - 3600, 0, &n, &found, e)))
+		return rc;
+	if (n + 1 <= cap)
+		return BT_OK;
+	/* it fits once the oldest n - cap + 1 of them are an hour old */
+	if ((rc = quota_query(db, SQL_QUOTA_NTH, c->id, member, 4, now - 3600, n - cap, &oldest, &found, e)))
+		return rc;
+	int64_t wait = found ? oldest + 3600 - now : 3600;
+	t->quota = BT_QUOTA_RATE;
+	t->retry_after = wait < 1 ? 1 : wait > 86400 ? 86400 : (int)wait;
+	return bt_fail(e, BT_EINPUT,
+		       "replies_per_hour: %s recorded %lld replies in consultation %s in the last hour; "
+		       "%lld more would pass the cap of %lld (in %d s they fit)",
+		       member, (long long)(n - sum->rows), c->circular, (long long)(sum->rows + 1),
+		       (long long)cap, t->retry_after);
+}
+
 /* Records one reply inside the caller's transaction. */
 static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_time now,
-		      bt_reply_result *out, bt_err *e)
+		      bt_reply_result *out, quota_txn *t, bt_err *e)
 {
 	int64_t max = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
 	int rc = check_spec(s, max, e);
@@ -187,6 +296,16 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	if (s->choice == BT_WITHDRAW && in_force < 0)
 		return bt_fail(e, BT_EINPUT, "--member: %s has no reply on draft %s to withdraw as of %s",
 			       member, rec, t1);
+	struct quota_sum *sum = quota_sum_of(t, c.id, member);
+	if (!sum)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	if ((rc = quota_check(db, &c, member, s, now, sum, t, e)))
+		return rc;
+	for (size_t i = 0; i < s->n_attachments; i++)
+		sum->bytes += (int64_t)s->attachments[i].len;
+	if (s->scan)
+		sum->bytes += (int64_t)s->scan->len;
+	sum->rows++;
 
 	event_slot ev;
 	if ((rc = event_reserve(db, actor, &ev, e)))
@@ -263,14 +382,19 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor, bt_time now,
 		    bt_reply_result *out, bt_err *e)
 {
+	quota_txn q = QUOTA_TXN_INIT;
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
-	if ((rc = record_txn(db, spec, actor, now, out, e)) || (rc = db_commit(db, e))) {
+	if ((rc = record_txn(db, spec, actor, now, out, &q, e)) || (rc = db_commit(db, e))) {
 		db_rollback(db);
-		return rc;
+		if (out) {
+			out->quota = q.quota;
+			out->retry_after = q.retry_after;
+		}
 	}
-	return BT_OK;
+	quota_txn_release(&q);
+	return rc;
 }
 
 int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const char *actor,
@@ -278,11 +402,12 @@ int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const 
 {
 	if (n == 0)
 		return bt_fail(e, BT_EINPUT, "choice: none given for any draft");
+	quota_txn q = QUOTA_TXN_INIT;
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < n && !rc; i++) {
-		if ((rc = record_txn(db, &specs[i], actor, now, &out[i], e))) {
+		if ((rc = record_txn(db, &specs[i], actor, now, &out[i], &q, e))) {
 			char msg[sizeof e->msg];
 			snprintf(msg, sizeof msg, "%s", e->msg);
 			bt_fail(e, rc, "%s: %s", specs[i].rec ? specs[i].rec : "draft", msg);
@@ -296,9 +421,11 @@ int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const 
 	}
 	if (rc || (rc = db_commit(db, e))) {
 		db_rollback(db);
-		return rc;
+		out[0].quota = q.quota;
+		out[0].retry_after = q.retry_after;
 	}
-	return BT_OK;
+	quota_txn_release(&q);
+	return rc;
 }
 
 /* Prefixes e's message with "FILE line N: ". */
@@ -317,7 +444,7 @@ static int at_line(bt_err *e, int rc, const char *path, int line)
 }
 
 int bt_reply_import(bt_db *db, const char *circular, const char *path, const char *actor,
-		    bt_time now, bt_import_stats *stats, bt_err *e)
+		    bt_time now, int force, bt_import_stats *stats, bt_err *e)
 {
 	static const char *const cols[] = { "member", "draft", "choice", "received", "channel", "attachment" };
 	bt_buf text = BT_BUF_INIT, att = BT_BUF_INIT;
@@ -341,6 +468,7 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 	tsv_init(&t, text.data ? text.data : (char *)"", text.len);
 	char *f[8];
 	int n, header = 0;
+	quota_txn q = QUOTA_TXN_INIT;
 	if ((rc = db_begin(db, e)))
 		goto out;
 	while ((n = tsv_next(&t, f, 8)) > 0) {
@@ -378,6 +506,7 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 			s.has_received = 1;
 		}
 		s.channel = *f[4] ? f[4] : NULL;
+		s.force = force;
 		bt_attachment_in a;
 		if (*f[5]) {
 			bt_buf full;
@@ -400,7 +529,7 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 			s.n_attachments = 1;
 		}
 		bt_reply_result res;
-		rc = record_txn(db, &s, actor, now, &res, e);
+		rc = record_txn(db, &s, actor, now, &res, &q, e);
 		if (rc)
 			goto fail_line;
 		stats->recorded++;
@@ -423,7 +552,9 @@ fail_line:
 fail:
 	db_rollback(db);
 	memset(stats, 0, sizeof *stats);
+	stats->quota = q.quota;
 out:
+	quota_txn_release(&q);
 	free(dircopy);
 	bt_buf_release(&text);
 	bt_buf_release(&att);

@@ -162,6 +162,37 @@ const char *const SQL_MIGRATIONS[] = {
 	" BEGIN SELECT RAISE(ABORT, 'an account changes only by being disabled'); END;"
 	"CREATE TRIGGER users_append_only_d BEFORE DELETE ON users"
 	" BEGIN SELECT RAISE(ABORT, 'accounts are append-only'); END;",
+	/* 2 -> 3: accounts are disabled, enabled and given a new password by
+	 * recorded changes (account_changes, each with its event; never the
+	 * password or its hash). users keeps the state in force: disabled_at
+	 * may still be set by hand (an emergency stop, which only takes rights
+	 * away), but it is cleared, and a password replaced, only while this
+	 * very change is being recorded: the newest account_changes row is it
+	 * and its event is not written yet. A certificate-only account never
+	 * gets a password, nor loses one. */
+	"CREATE TABLE account_changes(id INTEGER PRIMARY KEY,"
+	" user_name TEXT NOT NULL REFERENCES users(name),"
+	" change TEXT NOT NULL CHECK(change IN ('disable','enable','password')),"
+	" at INTEGER NOT NULL, event_seq INTEGER NOT NULL UNIQUE) STRICT;"
+	"CREATE INDEX account_changes_by_user ON account_changes(user_name, change, event_seq);"
+	"CREATE TRIGGER account_changes_append_only_u BEFORE UPDATE ON account_changes"
+	" BEGIN SELECT RAISE(ABORT, 'account changes are append-only'); END;"
+	"CREATE TRIGGER account_changes_append_only_d BEFORE DELETE ON account_changes"
+	" BEGIN SELECT RAISE(ABORT, 'account changes are append-only'); END;"
+	"DROP TRIGGER users_disable_only;"
+	"CREATE TRIGGER users_change_recorded BEFORE UPDATE ON users"
+	" WHEN NEW.name IS NOT OLD.name OR NEW.role IS NOT OLD.role OR NEW.grp IS NOT OLD.grp"
+	" OR NEW.created_at IS NOT OLD.created_at OR NEW.event_seq IS NOT OLD.event_seq"
+	" OR (NEW.password IS NOT OLD.password AND (OLD.password IS NULL OR NEW.password IS NULL"
+	"  OR NOT EXISTS(SELECT 1 FROM account_changes a"
+	"   WHERE a.id = (SELECT max(id) FROM account_changes) AND a.user_name = OLD.name"
+	"   AND a.change = 'password' AND NOT EXISTS(SELECT 1 FROM events v WHERE v.seq = a.event_seq))))"
+	" OR (NEW.disabled_at IS NOT OLD.disabled_at AND OLD.disabled_at IS NOT NULL"
+	"  AND (NEW.disabled_at IS NOT NULL OR NOT EXISTS(SELECT 1 FROM account_changes a"
+	"   WHERE a.id = (SELECT max(id) FROM account_changes) AND a.user_name = OLD.name"
+	"   AND a.change = 'enable' AND NOT EXISTS(SELECT 1 FROM events v WHERE v.seq = a.event_seq))))"
+	" BEGIN SELECT RAISE(ABORT, 'an account changes only by being disabled, or by an enable or"
+	" a new password recorded in the log'); END;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -255,6 +286,18 @@ const char SQL_ATTACHMENTS_OF[] =
 	"SELECT id, role, name, sha256, size FROM attachments WHERE reply_id = ?1 ORDER BY id";
 const char SQL_ATTACHMENT_CONTENT[] =
 	"SELECT content, sha256, size FROM attachments WHERE id = ?1";
+/* quotas (reply.c): what a member's replies in a consultation (?1, ?2)
+ * hold in attachments, superseded ones included; how many it recorded
+ * after a time (?3); the ?4-th oldest of those (from 0) */
+const char SQL_QUOTA_BYTES[] =
+	"SELECT coalesce(sum(a.size), 0) FROM drafts d JOIN replies r ON r.draft_id = d.id"
+	" AND r.member = ?2 JOIN attachments a ON a.reply_id = r.id WHERE d.consultation_id = ?1";
+const char SQL_QUOTA_REPLIES[] =
+	"SELECT count(*) FROM drafts d JOIN replies r ON r.draft_id = d.id AND r.member = ?2"
+	" WHERE d.consultation_id = ?1 AND r.recorded_at > ?3";
+const char SQL_QUOTA_NTH[] =
+	"SELECT r.recorded_at FROM drafts d JOIN replies r ON r.draft_id = d.id AND r.member = ?2"
+	" WHERE d.consultation_id = ?1 AND r.recorded_at > ?3 ORDER BY r.recorded_at LIMIT 1 OFFSET ?4";
 
 /* decisions */
 const char SQL_DECISION_INSERT[] =
@@ -371,8 +414,34 @@ const char SQL_CODES_LIST[] =
 const char SQL_USER_INSERT[] =
 	"INSERT INTO users(name, role, grp, password, created_at, event_seq)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+/* the account, and which password is in force: the event that set it (the
+ * account's own, or its latest user-password event) */
+#define USER_PASSWORD_SEQ \
+	"coalesce((SELECT max(a.event_seq) FROM account_changes a WHERE a.user_name = u.name" \
+	" AND a.change = 'password'), u.event_seq)"
 const char SQL_USER_GET[] =
-	"SELECT role, grp, password, disabled_at FROM users WHERE name = ?1";
+	"SELECT role, grp, password, disabled_at, " USER_PASSWORD_SEQ " FROM users u WHERE name = ?1";
+const char SQL_USER_IN_FORCE[] =
+	"SELECT disabled_at IS NULL, " USER_PASSWORD_SEQ " FROM users u WHERE name = ?1";
+const char SQL_ACCOUNT_CHANGE_INSERT[] =
+	"INSERT INTO account_changes(user_name, change, at, event_seq) VALUES(?1, ?2, ?3, ?4)";
+/* the events of accounts (?1: one account's, or NULL: all), oldest first;
+ * the audit checks each body against its row */
+const char SQL_ACCOUNT_EVENTS[] =
+	"SELECT seq, at, actor, kind, json_extract(body, '$.name') FROM events"
+	" WHERE kind IN ('user-add', 'user-disable', 'user-enable', 'user-password')"
+	" AND (?1 IS NULL OR json_extract(body, '$.name') = ?1) ORDER BY seq";
+const char SQL_USER_SET_DISABLED[] = "UPDATE users SET disabled_at = ?2 WHERE name = ?1";
+const char SQL_USER_SET_PASSWORD[] = "UPDATE users SET password = ?2 WHERE name = ?1";
+/* the row behind a user-disable, user-enable or user-password event (?2) */
+const char SQL_ACCOUNT_CHANGE_BY_EVENT[] =
+	"SELECT user_name, at FROM account_changes WHERE event_seq = ?1 AND 'user-' || change = ?2";
+/* each account whose enabling or disabling was recorded, with the last such
+ * change: the state in users must follow from it */
+const char SQL_ACCOUNT_STATES[] =
+	"SELECT u.name, u.disabled_at, a.change, a.at, a.event_seq FROM users u"
+	" JOIN account_changes a ON a.id = (SELECT max(x.id) FROM account_changes x"
+	" WHERE x.user_name = u.name AND x.change IN ('disable', 'enable')) ORDER BY u.name";
 const char SQL_USERS_LIST[] =
 	"SELECT name, role, grp, password IS NOT NULL, created_at, disabled_at"
 	" FROM users ORDER BY name";
@@ -408,6 +477,7 @@ const char SQL_AUTH_ROWS_WITH_EVENTS[] =
 	" UNION ALL SELECT 'codes-issue codes-revoke', revoked_seq FROM reply_codes"
 	" WHERE revoked_seq IS NOT NULL"
 	" UNION ALL SELECT 'user-add', event_seq FROM users"
+	" UNION ALL SELECT 'user-' || change, event_seq FROM account_changes"
 	" UNION ALL SELECT 'cert-register', event_seq FROM client_certs"
 	" UNION ALL SELECT 'cert-revoke', revoked_seq FROM client_certs"
 	" WHERE revoked_seq IS NOT NULL";

@@ -156,7 +156,8 @@ static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time
 			size_t s = r;
 			while (r < n && strcmp(rows[r].member, out->v[m].code) == 0)
 				r++;
-			if (count_resolve(rows + s, r - s, c.deadline, as_of, NULL) < 0)
+			/* no rows at all: rows is NULL, and NULL + 0 is undefined */
+			if (count_resolve(rows ? rows + s : NULL, r - s, c.deadline, as_of, NULL) < 0)
 				memcpy(out->v[m].recs[out->v[m].n_recs++], drafts.v[i].rec, BT_ID_MAX + 1);
 		}
 		free(rows);

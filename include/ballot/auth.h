@@ -43,6 +43,8 @@ typedef struct bt_identity {
 	int group;                     /* BT_ROLE_CHAIR: its study group */
 	int64_t code_id;               /* signed in with a reply code: which one
 					  (bt_code_in_force); else 0 */
+	int64_t password_seq;          /* signed in with a password: the event
+					  that set it (bt_user_in_force); else 0 */
 } bt_identity;
 
 /* ---- reply codes ---- */
@@ -123,6 +125,52 @@ int bt_user_add(bt_db *db, const char *name, bt_role role, int group,
  * the same BT_EINPUT "password: wrong user name or password". */
 int bt_user_check(bt_db *db, const char *name, const char *password,
 		  bt_identity *id, bt_err *e);
+
+/* Disables or enables account name, each an event (user-disable,
+ * user-enable) recorded with the account's row. A disabled account signs in
+ * neither with its password nor with its certificates, and its sessions
+ * end (bt_user_in_force). BT_EINPUT for a bad or unknown name, disabling a
+ * disabled account, enabling an enabled one. */
+int bt_user_disable(bt_db *db, const char *name, const char *actor, bt_time now,
+		    bt_err *e);
+int bt_user_enable(bt_db *db, const char *name, const char *actor, bt_time now,
+		   bt_err *e);
+
+/* Gives account name a new password (the rules of bt_user_add), an event
+ * (user-password) without the password or its hash; the sessions signed in
+ * with the old one end (bt_user_in_force). BT_EINPUT for a bad or unknown
+ * name, a bad password, or a certificate-only account. */
+int bt_user_password(bt_db *db, const char *name, const char *password,
+		     const char *actor, bt_time now, bt_err *e);
+
+/* Sets *in_force to 1 while the staff identity id may act: its account
+ * exists and is enabled and, when it signed in with a password
+ * (id->password_seq), that password is still the one in force. 1 for
+ * identities that are no account (members). One indexed look-up: cheap
+ * enough for every request of a session. */
+int bt_user_in_force(bt_db *db, const bt_identity *id, int *in_force,
+		     bt_err *e);
+
+/* An event of an account: added, disabled, enabled, given a new password. */
+typedef struct bt_account_event {
+	int64_t seq;
+	bt_time at;
+	char actor[128];
+	char kind[16];              /* "user-add", "user-disable", "user-enable",
+				       "user-password" */
+	char name[BT_USER_MAX + 1];
+} bt_account_event;
+
+typedef struct bt_account_event_list {
+	bt_account_event *v;
+	size_t n;
+} bt_account_event_list;
+
+/* The events of account name (NULL: of every account), oldest first.
+ * BT_EINPUT when name is given and no such account exists. */
+int bt_account_events(bt_db *db, const char *name, bt_account_event_list *out,
+		      bt_err *e);
+void bt_account_event_list_free(bt_account_event_list *l);
 
 typedef struct bt_user_info {
 	char name[BT_USER_MAX + 1];

@@ -47,13 +47,25 @@ int bt_db_require_writable(bt_db *db, bt_err *e);
 /* The schema version the database is at. */
 int bt_db_schema_version(bt_db *db);
 
-/* Settings kept in the database. Known keys: "attachment_max" (bytes,
- * default 20 MiB). bt_setting_set validates the key and value (BT_EINPUT). */
+/* Settings kept in the database. Known keys: "attachment_max" (bytes per
+ * file, default 20 MiB); "quota_bytes" (bytes a member's replies in one
+ * consultation may hold in attachments, default 100 MiB) and
+ * "replies_per_hour" (replies a member may record in one consultation in
+ * an hour, default 30): see bt_reply_record. bt_setting_set validates the
+ * key and value (BT_EINPUT) and records the change as an event. */
 int64_t bt_setting_int(bt_db *db, const char *key, int64_t dflt);
 int bt_setting_set(bt_db *db, const char *key, const char *value,
 		   const char *actor, bt_time now, bt_err *e);
 
 #define BT_ATTACHMENT_MAX_DEFAULT ((int64_t)20 * 1024 * 1024)
 #define BT_ATTACHMENT_MAX_LIMIT ((int64_t)256 * 1024 * 1024) /* largest allowed setting */
+#define BT_QUOTA_BYTES_DEFAULT ((int64_t)100 * 1024 * 1024)
+#define BT_QUOTA_BYTES_LIMIT ((int64_t)1024 * 1024 * 1024 * 1024) /* 1 TiB */
+/* 30: a reply is one row per draft; a TAP circular has a few drafts, so an
+ * administration may send its whole reply and correct it several times an
+ * hour, while rows with no attachment (which quota_bytes does not bound)
+ * stay under a thousand a day per member and consultation. */
+#define BT_REPLIES_PER_HOUR_DEFAULT 30
+#define BT_REPLIES_PER_HOUR_LIMIT 1000000
 
 #endif

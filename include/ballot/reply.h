@@ -51,7 +51,12 @@ typedef struct bt_reply_spec {
 	const bt_attachment_in *scan; /* the signed form as received (a scan),
 					 kept with role "form"; any choice but
 					 a withdrawal; or NULL */
+	int force;                /* 1: the member's quotas do not apply (the
+				     secretariat's `--force`) */
 } bt_reply_spec;
+
+/* Which of a member's quotas refused a reply (bt_reply_result.quota). */
+enum { BT_QUOTA_NONE = 0, BT_QUOTA_BYTES = 1, BT_QUOTA_RATE = 2 };
 
 /* What was recorded: enough for an acknowledgement or receipt. */
 typedef struct bt_reply_result {
@@ -69,6 +74,9 @@ typedef struct bt_reply_result {
 			       record: recorded, but the later one stands */
 	int without_reasons;/* not-authorize with no reasons attached: flagged */
 	char sha256[65];    /* SHA-256 of the event's canonical content */
+	int quota;          /* on a refusal: BT_QUOTA_BYTES or BT_QUOTA_RATE when
+			       a quota refused it, else BT_QUOTA_NONE */
+	int retry_after;    /* BT_QUOTA_RATE: seconds until it would fit */
 } bt_reply_result;
 
 /* Records a reply (choice 1-3) or a withdrawal (BT_WITHDRAW). Refuses with
@@ -77,14 +85,27 @@ typedef struct bt_reply_result {
  * or before the circular's date; a bad channel; unclean signatory/title;
  * an empty, unnamed or oversized attachment; attachments with "authorize" or
  * on a withdrawal; an on-time reply after the consultation was closed; a
- * withdrawal with no reply in force to withdraw. */
+ * withdrawal with no reply in force to withdraw.
+ *
+ * Quotas, per member and consultation, checked inside the write transaction
+ * (so concurrent callers cannot both slip under them) unless spec->force:
+ * the attachments of the member's replies there (superseded ones included)
+ * may hold at most the setting quota_bytes, and a reply that brings more
+ * would pass it; and the member may record at most replies_per_hour
+ * replies and withdrawals there in any hour (by the time recorded, now),
+ * never fewer than the consultation has drafts, so that one reply to every
+ * draft always fits. Over either: BT_EINPUT naming the member, the
+ * consultation, the figure and the cap, and out->quota says which
+ * (out->retry_after: when the rate would allow it). */
 int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor,
 		    bt_time now, bt_reply_result *out, bt_err *e);
 
 /* Records n replies or withdrawals (as bt_reply_record) in one transaction:
  * all of them or, when any is refused, none (the message then starts with
  * the refused spec's draft, "Q.5051: ..."). out receives n results. Two
- * specs for the same member and draft are refused. */
+ * specs for the same member and draft are refused. On a refusal by a quota
+ * out[0].quota and out[0].retry_after say which, and when; else
+ * out[0].quota is BT_QUOTA_NONE. */
 int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n,
 			 const char *actor, bt_time now, bt_reply_result *out,
 			 bt_err *e);
@@ -97,13 +118,19 @@ typedef struct bt_import_stats {
 	size_t supersedes;      /* replacing an earlier on-time reply */
 	int64_t first_event;    /* the events recorded: first_event .. last_event, */
 	int64_t last_event;     /* one per reply, in file order (0 when none) */
+	int quota;              /* on a refusal by a quota: which (BT_QUOTA_BYTES
+				   or BT_QUOTA_RATE), else BT_QUOTA_NONE */
 } bt_import_stats;
 
 /* Imports replies from a TSV file at path (header: member, draft, choice,
  * received, channel, attachment; attachment paths relative to the file).
  * All or nothing in one transaction; BT_EINPUT names line, field and value.
- * stats receives what was recorded (all zero on failure). */
+ * stats receives what was recorded (all zero on failure, but for quota).
+ * The quotas of
+ * bt_reply_record apply to each line (with the lines before it), unless
+ * force. */
 int bt_reply_import(bt_db *db, const char *circular, const char *path,
-		    const char *actor, bt_time now, bt_import_stats *stats, bt_err *e);
+		    const char *actor, bt_time now, int force, bt_import_stats *stats,
+		    bt_err *e);
 
 #endif

@@ -449,6 +449,14 @@ void cli_print_recorded(const bt_reply_result *r)
 			 r->member, r->rec);
 }
 
+void cli_quota_hint(int rc, int quota, bt_err *e)
+{
+	static const char hint[] = " (the secretariat may record it all the same with --force)";
+	size_t n = strlen(e->msg);
+	if (rc == BT_EINPUT && quota != BT_QUOTA_NONE && n + sizeof hint <= sizeof e->msg)
+		memcpy(e->msg + n, hint, sizeof hint);
+}
+
 int cli_json_attachments(bt_buf *b, const bt_history_item *it)
 {
 	return bt_json_attachments(b, it);

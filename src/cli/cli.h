@@ -162,6 +162,10 @@ int cli_json_attachments(bt_buf *b, const bt_history_item *it);
  * warnings (late, without reasons, supersedes, outdated). */
 void cli_print_recorded(const bt_reply_result *r);
 
+/* After a reply refused by a member's quota (quota: bt_reply_result.quota),
+ * says in e's message that --force overrides it. */
+void cli_quota_hint(int rc, int quota, bt_err *e);
+
 /* Parses the time option o (when given) into *t and sets *has; BT_EINPUT
  * naming the option otherwise. */
 int cli_opt_time(const cli_opt *o, int *has, bt_time *t, bt_err *e);

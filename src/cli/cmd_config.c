@@ -11,12 +11,22 @@ static const char USAGE[] =
 	"Shows the settings kept in the database, one \"key value\" per line, or\n"
 	"changes one. Keys:\n"
 	"  attachment_max   largest attachment accepted, in bytes (default\n"
-	"                   20971520, 20 MiB)\n";
+	"                   20971520, 20 MiB)\n"
+	"  quota_bytes      bytes of attachments one member's replies in one\n"
+	"                   consultation may hold, superseded ones included\n"
+	"                   (default 104857600, 100 MiB)\n"
+	"  replies_per_hour replies (and withdrawals) one member may record in\n"
+	"                   one consultation in an hour, never fewer than it has\n"
+	"                   drafts (default 30)\n"
+	"Over a quota the portal answers 413 or 429 and `ballot reply` exits 2;\n"
+	"the secretariat records such a reply with `ballot reply --force`.\n";
 
 static const char USAGE_SET[] =
 	"usage: ballot config set KEY VALUE\n"
 	"\n"
-	"Changes a setting, e.g. ballot config set attachment_max 1048576.\n";
+	"Changes a setting (an event in the log), e.g. ballot config set\n"
+	"attachment_max 1048576; keys: attachment_max, quota_bytes,\n"
+	"replies_per_hour (see ballot config --help).\n";
 
 static int config_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
@@ -32,6 +42,9 @@ static int config_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	printf("attachment_max %" PRId64 "\n",
 	       bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT));
+	printf("quota_bytes %" PRId64 "\n", bt_setting_int(db, "quota_bytes", BT_QUOTA_BYTES_DEFAULT));
+	printf("replies_per_hour %" PRId64 "\n",
+	       bt_setting_int(db, "replies_per_hour", BT_REPLIES_PER_HOUR_DEFAULT));
 	return BT_OK;
 }
 

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdf/doc.h"
+#include "pdf/lang.h"
+
 static const char USAGE[] =
 	"usage: ballot draft add --circular ID --rec REC --title TEXT\n"
 	"              [--former NAME] [--revised] [--summary TEXT] [--text FILE]\n"
@@ -19,12 +22,27 @@ static const char USAGE_ADD[] =
 	"Adds a draft Recommendation (e.g. --rec Q.5051 --former Q.FW_CSM) to an\n"
 	"open consultation. --revised marks a draft revised Recommendation; --source\n"
 	"names the document it comes from (e.g. SG11-R25). With --text, the SHA-256\n"
-	"of the exact draft text in FILE is stored and shown.\n";
+	"of the exact draft text in FILE is stored and shown. A title with a\n"
+	"character no installed font can print (forms/fonts.tsv) is refused: it\n"
+	"goes on every form and report.\n";
 
 static const char USAGE_LIST[] =
 	"usage: ballot draft list --circular ID\n"
 	"\n"
 	"Lists the drafts of a consultation with their state and outcome.\n";
+
+/* The title goes on every form and report: one the fonts cannot print is
+ * refused now, while the secretariat can still choose another wording
+ * (once stored, it is printed with the mark instead). */
+static int title_printable(const char *title, bt_err *e)
+{
+	pdf_fonts *fonts = NULL;
+	int rc = pdf_fonts_load(pdf_forms_dir(), &fonts, e);
+	if (rc == BT_OK)
+		rc = pdf_text_check(fonts, title, "--title", e);
+	pdf_fonts_free(fonts);
+	return rc;
+}
 
 static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
@@ -69,6 +87,9 @@ static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		spec.text = text.data;
 		spec.text_len = text.len;
 	}
+	/* unclean text: the engine says so */
+	if (rc == BT_OK && bt_text_clean(spec.title, 0))
+		rc = title_printable(spec.title, e);
 	if (rc == BT_OK)
 		rc = bt_draft_add(db, &spec, cli_actor(ctx), now, &d, e);
 	if (rc == BT_OK) {

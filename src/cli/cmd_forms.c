@@ -102,10 +102,37 @@ static int pick_members(bt_db *db, job *j, const cli_opt *o, bt_err *e)
 	return BT_OK;
 }
 
+/* Stored text never stops the forms: a character no font can print is
+ * drawn as the mark, and said once on stderr (warned: one flag per text
+ * warned of, keyed by its address). */
+static void warn_unprintable(job *j, const char *field, const char *text,
+			     const char **warned)
+{
+	for (size_t i = 0; warned[i]; i++)
+		if (warned[i] == text)
+			return;
+	bt_err w;
+	char mark[5] = "";
+	if (pdf_text_check(j->fonts, text, field, &w) == BT_OK)
+		return;
+	for (size_t i = 0;; i++)
+		if (!warned[i]) {
+			warned[i] = text;
+			break;
+		}
+	pdf_fonts_mark(j->fonts, mark, &w);
+	fprintf(stderr, "ballot: warning: %s; the forms show it as %s\n", w.msg,
+		*mark ? mark : "nothing");
+}
+
 /* Everything that can be wrong with the input is found here, before any
  * file is written: templates, fonts, names, titles, the output directory. */
 static int preflight(job *j, bt_err *e)
 {
+	/* each member and draft warned of once, whatever the languages */
+	const char **warned = calloc(j->nwho + j->drafts.n + 1, sizeof *warned);
+	if (!warned)
+		return bt_fail(e, BT_EFAIL, "out of memory");
 	const char *forms = pdf_forms_dir();
 	int rc = pdf_fonts_load(forms, &j->fonts, e);
 	for (int i = 0; i < j->nlangs && rc == BT_OK; i++) {
@@ -123,12 +150,24 @@ static int preflight(job *j, bt_err *e)
 			char field[96];
 			float w;
 			const pdf_style st = { 10, 0, PDF_START, 0 };
+			const char *name = annex2_member_name(j->lang[i],
+							      j->who[k]);
 			snprintf(field, sizeof field, "member name (%s, %s)",
 				 j->who[k]->code, j->langs[i]);
-			rc = pdf_text_width(d, annex2_member_name(j->lang[i],
-					    j->who[k]), &st, field, &w, e);
+			/* the database's name is printed with the mark; a
+			 * name of forms/names/ is corrected there */
+			if (name == j->who[k]->name)
+				warn_unprintable(j, field, name, warned);
+			else
+				rc = pdf_text_width(d, name, &st, field, &w, e);
 		}
 		pdf_doc_free(d);
+	}
+	for (size_t k = 0; k < j->drafts.n && rc == BT_OK; k++) {
+		char field[96];
+		snprintf(field, sizeof field, "title of draft %s",
+			 j->drafts.v[k].rec);
+		warn_unprintable(j, field, j->drafts.v[k].title, warned);
 	}
 	for (int i = 0; i < j->nlangs && rc == BT_OK; i++) {
 		char dir[4096];
@@ -148,6 +187,7 @@ static int preflight(job *j, bt_err *e)
 					     "is not a regular file", path);
 		}
 	}
+	free(warned);
 	return rc;
 }
 

@@ -12,7 +12,8 @@ static const char USAGE[] =
 	"               --not-authorize [--reasons FILE]...)\n"
 	"              [--received TIME] [--channel email|fax|post|portal|other]\n"
 	"              [--signatory NAME] [--title TEXT] [--ref FORM-REFERENCE]\n"
-	"       ballot reply import --circular ID FILE [--receipts DIR]\n"
+	"              [--force]\n"
+	"       ballot reply import --circular ID FILE [--receipts DIR] [--force]\n"
 	"\n"
 	"Records a Member State's reply (Annex 2 form) on one draft:\n"
 	"  --authorize                 authorizes, no comments or proposed changes\n"
@@ -29,17 +30,22 @@ static const char USAGE[] =
 	"member is refused; one issued before the drafts changed is warned about.\n"
 	"Every reply yields a receipt signed with the secretariat's key (--key,\n"
 	"$BALLOT_KEY, else the database path + .key): saved to --receipt FILE, or\n"
-	"printed after the acknowledgement on a line starting 'receipt: '.\n";
+	"printed after the acknowledgement on a line starting 'receipt: '.\n"
+	"A member's replies in a consultation may hold at most quota_bytes of\n"
+	"attachments, and it may record at most replies_per_hour replies there in\n"
+	"an hour (ballot config); --force records a reply over them all the same.\n";
 
 static const char USAGE_IMPORT[] =
 	"usage: ballot reply import --circular ID FILE [--receipts DIR] [--key FILE]\n"
+	"                           [--force]\n"
 	"\n"
 	"Records many replies at once, all or nothing. FILE is a TSV with the header\n"
 	"member, draft, choice, received, channel, attachment; choice is authorize,\n"
 	"authorize-with-comments or not-authorize; attachment is an optional path\n"
 	"relative to FILE. --receipts DIR writes each reply's signed receipt to\n"
 	"DIR/receipt-<event>.json (DIR is created) and says so; without it,\n"
-	"`ballot receipt show --event N` issues any of them.\n";
+	"`ballot receipt show --event N` issues any of them. The members' quotas\n"
+	"(quota_bytes, replies_per_hour) apply to each line unless --force.\n";
 
 /* Reads the attachments given to option opt into bufs/atts from index *n. */
 static int read_attachments(const cli_opt *o, const char *role, int64_t cap,
@@ -66,7 +72,7 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_MEMBER, O_DRAFT, O_AUTH, O_NOT_AUTH, O_COMMENTS,
 	       O_REASONS, O_RECEIVED, O_CHANNEL, O_SIGNATORY, O_TITLE, O_REF,
-	       O_KEY, O_RECEIPT };
+	       O_KEY, O_RECEIPT, O_FORCE };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("member", CLI_ARG),
 		CLI_OPT("draft", CLI_ARG), CLI_OPT("authorize", CLI_FLAG),
@@ -75,7 +81,7 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		CLI_OPT("received", CLI_ARG), CLI_OPT("channel", CLI_ARG),
 		CLI_OPT("signatory", CLI_ARG), CLI_OPT("title", CLI_ARG),
 		CLI_OPT("ref", CLI_ARG), CLI_OPT("key", CLI_ARG),
-		CLI_OPT("receipt", CLI_ARG), CLI_OPT_END
+		CLI_OPT("receipt", CLI_ARG), CLI_OPT("force", CLI_FLAG), CLI_OPT_END
 	};
 	const bt_key *key;
 	bt_reply_spec spec;
@@ -119,6 +125,7 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	spec.channel = opts[O_CHANNEL].val;
 	spec.signatory = opts[O_SIGNATORY].val;
 	spec.title = opts[O_TITLE].val;
+	spec.force = opts[O_FORCE].count > 0;
 
 	rc = cli_open_db(ctx, 1, &db, e);
 	if (rc == BT_OK)
@@ -164,6 +171,7 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	spec.n_attachments = natt;
 
 	rc = bt_reply_record(db, &spec, cli_actor(ctx), now, &res, e);
+	cli_quota_hint(rc, res.quota, e);
 	if (rc == BT_OK) {
 		cli_print_recorded(&res);
 		rc = cli_receipt(ctx, key, res.event_seq, opts[O_RECEIPT].val, e);
@@ -179,9 +187,9 @@ out:
 
 static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	enum { O_CIRCULAR, O_RECEIPTS, O_KEY };
+	enum { O_CIRCULAR, O_RECEIPTS, O_KEY, O_FORCE };
 	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT("receipts", CLI_ARG),
-			   CLI_OPT("key", CLI_ARG), CLI_OPT_END };
+			   CLI_OPT("key", CLI_ARG), CLI_OPT("force", CLI_FLAG), CLI_OPT_END };
 	const bt_key *key;
 	bt_import_stats stats;
 	bt_time now;
@@ -204,9 +212,11 @@ static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		if ((rc = cli_receipt_prepare(ctx, &opts[O_KEY], NULL, &key, e)) == BT_OK)
 			rc = bt_dir_make(opts[O_RECEIPTS].val, "--receipts", e);
 	}
-	if (rc == BT_OK)
-		rc = bt_reply_import(db, opts[0].val, ctx->pos[0], cli_actor(ctx),
-				     now, &stats, e);
+	if (rc == BT_OK) {
+		rc = bt_reply_import(db, opts[0].val, ctx->pos[0], cli_actor(ctx), now,
+				     opts[O_FORCE].count > 0, &stats, e);
+		cli_quota_hint(rc, stats.quota, e);
+	}
 	if (rc != BT_OK)
 		return rc;
 	printf("imported %zu %s into circular %s from %s\n", stats.recorded,

@@ -1,5 +1,6 @@
-/* cmd_users.c - `ballot users add|list`: the staff accounts of the portal
- * (secretariat, study group chairs). Passwords never come from argv. */
+/* cmd_users.c - `ballot users add|list|disable|enable|password`: the staff
+ * accounts of the portal (secretariat, study group chairs). Passwords never
+ * come from argv. */
 #include "cli.h"
 
 #include <string.h>
@@ -12,10 +13,32 @@ static const char USAGE[] =
 	"usage: ballot users add --name NAME --role secretariat|chair [--group N]\n"
 	"                        [--password-file FILE | --cert FILE]\n"
 	"       ballot users list\n"
+	"       ballot users disable --name NAME\n"
+	"       ballot users enable --name NAME\n"
+	"       ballot users password --name NAME [--password-file FILE]\n"
+	"       ballot users history [--name NAME]\n"
 	"\n"
 	"Staff accounts of the portal. The password comes from the first line of\n"
 	"--password-file or, without it and --cert, of standard input; with --cert\n"
-	"the account signs in only with that client certificate (registered now).\n";
+	"the account signs in only with that client certificate (registered now).\n"
+	"Disabling, enabling and a new password are events in the log; the\n"
+	"account's portal sessions end at their next request.\n";
+
+static const char USAGE_DISABLE[] =
+	"usage: ballot users disable --name NAME\n"
+	"       ballot users enable --name NAME\n"
+	"\n"
+	"Disables an account: it no longer signs in, with its password or its\n"
+	"client certificates, and its open portal sessions end at their next\n"
+	"request. enable lets it sign in again. Each is an event in the log.\n";
+
+static const char USAGE_PASSWORD[] =
+	"usage: ballot users password --name NAME [--password-file FILE]\n"
+	"\n"
+	"Gives an account a new password (12 to 256 bytes), the first line of\n"
+	"--password-file or of standard input. The sessions signed in with the\n"
+	"old password end at their next request. An event in the log (without the\n"
+	"password). A certificate-only account has no password to change.\n";
 
 static const char USAGE_ADD[] =
 	"usage: ballot users add --name NAME --role secretariat|chair [--group N]\n"
@@ -184,10 +207,106 @@ static int users_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	return rc;
 }
 
-/* `ballot users add|list`. */
+static const char USAGE_HISTORY[] =
+	"usage: ballot users history [--name NAME]\n"
+	"\n"
+	"The events of the accounts (of NAME only with --name), oldest first: when\n"
+	"each was added, disabled, enabled or given a new password, and by whom.\n";
+
+static int users_history(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT("name", CLI_ARG), CLI_OPT_END };
+	bt_account_event_list l = { NULL, 0 };
+	cli_table t;
+	bt_db *db;
+	int rc = cli_parse(ctx, argc, argv, USAGE_HISTORY, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_open_db(ctx, 0, &db, e)) || (rc = bt_account_events(db, opts[0].val, &l, e)))
+		return rc;
+	cli_table_init(&t, 5);
+	cli_table_add(&t, (const char *const[]){ "EVENT", "TIME", "WHAT", "NAME", "BY" });
+	for (size_t i = 0; i < l.n; i++) {
+		char seq[24], at[BT_TIME_LEN];
+		snprintf(seq, sizeof seq, "%lld", (long long)l.v[i].seq);
+		bt_time_format(l.v[i].at, at);
+		const char *what = l.v[i].kind + (strncmp(l.v[i].kind, "user-", 5) ? 0 : 5);
+		cli_table_add(&t, (const char *const[]){ seq, at, what, l.v[i].name, l.v[i].actor });
+	}
+	rc = cli_table_print(&t, "rllll", stdout, e);
+	cli_table_release(&t);
+	bt_account_event_list_free(&l);
+	return rc;
+}
+
+/* `ballot users disable|enable --name NAME`. */
+static int users_toggle(cli_ctx *ctx, int argc, char **argv, int enable, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT("name", CLI_ARG), CLI_OPT_END };
+	bt_time now;
+	bt_db *db;
+	int rc = cli_parse(ctx, argc, argv, USAGE_DISABLE, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[0], e)) || (rc = cli_open_db(ctx, 1, &db, e)) ||
+	    (rc = cli_now(ctx, &now, e)))
+		return rc;
+	rc = enable ? bt_user_enable(db, opts[0].val, cli_actor(ctx), now, e)
+		    : bt_user_disable(db, opts[0].val, cli_actor(ctx), now, e);
+	if (rc == BT_OK)
+		printf("%s account %s\n", enable ? "enabled" : "disabled", opts[0].val);
+	return rc;
+}
+
+static int users_disable(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	return users_toggle(ctx, argc, argv, 0, e);
+}
+
+static int users_enable(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	return users_toggle(ctx, argc, argv, 1, e);
+}
+
+static int users_password(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	enum { O_NAME, O_PWFILE };
+	cli_opt opts[] = { CLI_OPT("name", CLI_ARG), CLI_OPT("password-file", CLI_ARG), CLI_OPT_END };
+	char pw[BT_PASSWORD_MAX + 2] = "";
+	bt_time now;
+	bt_db *db;
+	int rc = cli_parse(ctx, argc, argv, USAGE_PASSWORD, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[O_NAME], e)) || (rc = cli_open_db(ctx, 1, &db, e)) ||
+	    (rc = cli_now(ctx, &now, e)))
+		return rc;
+	if (opts[O_PWFILE].count) {
+		bt_buf b = BT_BUF_INIT;
+		rc = cli_read_file("--password-file", opts[O_PWFILE].val, 64 * 1024, 0, &b, e);
+		if (rc == BT_OK)
+			rc = first_line(b.data, b.len, pw, sizeof pw, "--password-file", e);
+		if (b.data)
+			memset(b.data, 0, b.len);
+		bt_buf_release(&b);
+	} else {
+		rc = password_stdin(pw, sizeof pw, e);
+	}
+	if (rc == BT_OK)
+		rc = bt_user_password(db, opts[O_NAME].val, pw, cli_actor(ctx), now, e);
+	memset(pw, 0, sizeof pw);
+	if (rc == BT_OK)
+		printf("new password for account %s; its sessions signed in with the old one end\n",
+		       opts[O_NAME].val);
+	return rc;
+}
+
+/* `ballot users add|list|disable|enable|password|history`. */
 int cmd_users(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	static const cli_sub subs[] = { { "add", users_add }, { "list", users_list },
+					{ "disable", users_disable }, { "enable", users_enable },
+					{ "password", users_password }, { "history", users_history },
 					{ NULL, NULL } };
 	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, NULL, e);
 }

@@ -85,6 +85,7 @@ int annex2_reference(const bt_consultation *c, const char *digest,
 
 typedef struct form {
 	pdf_doc *d;
+	pdf_fonts *fonts;
 	const pdf_tmpl *t;
 	float w, h, cw;  /* page width, height, content width */
 	float y;         /* next free line */
@@ -279,8 +280,15 @@ static int table_row(form *f, const table *tb, const bt_draft *dr,
 		hl += h;
 	}
 	if (rc == BT_OK) {
-		rc = pdf_text(f->d, dr->title, lx, y + hl + 4, lw, &small, draw,
-			      "draft title", &h, f->e);
+		/* stored: never refused (draft add checked it against the
+		 * fonts of its day) */
+		bt_buf title = BT_BUF_INIT;
+		size_t bad;
+		rc = pdf_text_fix(f->fonts, dr->title, &title, &bad, f->e);
+		if (rc == BT_OK)
+			rc = pdf_text(f->d, bt_buf_str(&title), lx, y + hl + 4,
+				      lw, &small, draw, "draft title", &h, f->e);
+		bt_buf_release(&title);
 		hl += h + 4;
 	}
 	/* the choices: box + text, two options, a rule, box + text */
@@ -422,11 +430,21 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 	f.e = e;
 	bt_buf_init(&f.tmp, 0);
 	bt_buf subj = BT_BUF_INIT, ref = BT_BUF_INIT, list = BT_BUF_INIT,
-	       dl = BT_BUF_INIT;
+	       dl = BT_BUF_INIT, fixed = BT_BUF_INIT;
+	f.fonts = fonts;
 	const char *name = m ? annex2_member_name(l, m) : NULL;
-	int rc = pdf_doc_new(fonts, paper, l->l.rtl, &f.d, e);
-	if (rc)
+	int rc = BT_OK;
+	if (name && name == m->name) { /* the database's: never refused */
+		size_t bad;
+		rc = pdf_text_fix(fonts, name, &fixed, &bad, e);
+		name = bt_buf_str(&fixed);
+	}
+	if (rc == BT_OK)
+		rc = pdf_doc_new(fonts, paper, l->l.rtl, &f.d, e);
+	if (rc) {
+		bt_buf_release(&fixed);
 		return rc;
+	}
 	f.w = pdf_page_width(f.d);
 	f.h = pdf_page_height(f.d);
 	f.cw = f.w - 2 * MARGIN;
@@ -510,5 +528,6 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 	bt_buf_release(&ref);
 	bt_buf_release(&list);
 	bt_buf_release(&dl);
+	bt_buf_release(&fixed);
 	return rc;
 }

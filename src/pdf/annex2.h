@@ -18,8 +18,9 @@ int annex2_lang_load(const char *forms_dir, const char *lang,
 		     annex2_lang **out, bt_err *e);
 void annex2_lang_free(annex2_lang *l);
 
-/* The name of member m in the language (the English name when there is
- * none). */
+/* The name of member m in the language: a name override or iso-codes
+ * translation (forms/, checked like the templates), else m->name itself,
+ * the database's (never refused: drawn through pdf_text_fix). */
 const char *annex2_member_name(const annex2_lang *l, const bt_member *m);
 
 /* The form's reference: "ballot:<circular>:<CODE>:<lang>:<16 hex digits of
@@ -36,7 +37,9 @@ typedef struct annex2_portal {
 
 /* Renders the form of consultation c with its drafts for member m (NULL: the
  * blank form) into out (PDF bytes). digest: bt_drafts_digest of drafts.
- * portal (NULL: none; only on a member's form) adds the reply code box. */
+ * portal (NULL: none; only on a member's form) adds the reply code box.
+ * Stored text (draft titles, the database's member name) never stops it: a
+ * character no font can print is drawn as the mark (pdf_text_fix). */
 int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		  const bt_consultation *c, const bt_draft_list *drafts,
 		  const char *digest, const bt_member *m,

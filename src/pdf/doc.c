@@ -20,6 +20,7 @@
 #define MAX_ENTRIES 64    /* lines of fonts.tsv */
 #define MAX_PARA 8192     /* bytes of UTF-8 in one paragraph */
 #define LINE_GAP 1.32f    /* line height, in font sizes */
+#define PDF_FIX_MAX 4000  /* bytes pdf_text_fix keeps (the engine stores less) */
 
 typedef struct font_entry {
 	uint32_t first, last;
@@ -44,6 +45,8 @@ struct pdf_fonts {
 	 * and the advance width in 1/1000 em */
 	int8_t cover[2][65536];
 	int16_t width[2][65536];
+	uint32_t mark;  /* drawn for a character no font has; 0: none */
+	int mark_known;
 };
 
 struct pdf_doc {
@@ -415,8 +418,176 @@ static int invisible(uint32_t c)
 	       (c >= 0x2066 && c <= 0x2069);
 }
 
+/* Refuses character c of text s (len bytes) in field: no font prints it. */
+static int refuse_char(bt_err *e, const char *field, uint32_t c,
+		       const char *s, size_t len)
+{
+	char shown[96];
+	const char *why = c > 0xFFFF ? "is outside the Basic Multilingual "
+		"Plane, which libharu 2.3.0 cannot print" : "is not covered by "
+		"any installed font (forms/fonts.tsv)";
+	size_t cut = len > 60 ? 60 : len;
+	while (cut < len && ((unsigned char)s[cut] & 0xC0) == 0x80)
+		cut--; /* never half a character */
+	snprintf(shown, sizeof shown, "%.*s%s", (int)cut, s,
+		 cut < len ? "..." : "");
+	return bt_fail(e, BT_EINPUT, "%s: character U+%04X in '%s' %s", field,
+		       (unsigned)c, shown, why);
+}
+
+/* Decodes the UTF-8 character at s (n bytes left) into *c; its length, or 0
+ * when the bytes there are not valid UTF-8 (overlong forms, surrogates and
+ * code points above U+10FFFF included). */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *c)
+{
+	size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] <= 0xDF ? 2 :
+		s[0] >= 0xE0 && s[0] <= 0xEF ? 3 :
+		s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
+	if (!len || len > n)
+		return 0;
+	uint32_t v = len == 1 ? s[0] : s[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3F);
+	}
+	static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (v < least[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*c = v;
+	return len;
+}
+
+/* 1 when c can be printed (in every style: bold falls back to regular),
+ * 0 when not (a control character, one no font has, one beyond U+FFFF),
+ * -2 when a font cannot be loaded (e set). */
+static int printable(pdf_fonts *f, uint32_t c, bt_err *e)
+{
+	if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))
+		return 0;
+	if (invisible(c))
+		return 1; /* never drawn */
+	int width;
+	int slot = glyph(f, c, 0, &width, e);
+	return slot == -2 ? -2 : slot >= 0;
+}
+
+/* The mark drawn for a character no font can print: U+25A1 WHITE SQUARE,
+ * else '?', else none (0), whichever the font table can print first. */
+static int mark_get(pdf_fonts *f, uint32_t *out, bt_err *e)
+{
+	static const uint32_t want[] = { 0x25A1, '?' };
+	for (size_t i = 0; !f->mark_known && i < 2; i++) {
+		int ok = printable(f, want[i], e);
+		if (ok == -2)
+			return BT_EINPUT;
+		if (ok) {
+			f->mark = want[i];
+			f->mark_known = 1;
+		}
+	}
+	f->mark_known = 1;
+	*out = f->mark;
+	return BT_OK;
+}
+
+static size_t utf8_put(uint32_t c, char *out)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xC0 | (c >> 6));
+		out[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xE0 | (c >> 12));
+		out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (c >> 18));
+	out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+int pdf_fonts_mark(pdf_fonts *f, char out[5], bt_err *e)
+{
+	uint32_t m = 0;
+	int rc = mark_get(f, &m, e);
+	out[m && rc == BT_OK ? utf8_put(m, out) : 0] = '\0';
+	return rc;
+}
+
+int pdf_text_check(pdf_fonts *f, const char *text, const char *field,
+		   bt_err *e)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = strlen(text);
+	for (size_t i = 0; i < n;) {
+		uint32_t c;
+		size_t k = utf8_next(s + i, n - i, &c);
+		if (!k)
+			return bt_fail(e, BT_EINPUT, "%s: not valid UTF-8 (byte "
+				       "%zu)", field, i + 1);
+		int ok = printable(f, c, e);
+		if (ok == -2)
+			return BT_EINPUT;
+		if (!ok)
+			return refuse_char(e, field, c, text, n);
+		i += k;
+	}
+	return BT_OK;
+}
+
+int pdf_text_fix(pdf_fonts *f, const char *text, bt_buf *out,
+		 size_t *replaced, bt_err *e)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = strlen(text), start = out->len;
+	*replaced = 0;
+	for (size_t i = 0; i < n && !out->failed;) {
+		if (out->len - start >= PDF_FIX_MAX) {
+			bt_buf_adds(out, "\u2026"); /* only a damaged database */
+			break;
+		}
+		uint32_t c = 0, mark;
+		size_t k = utf8_next(s + i, n - i, &c);
+		int ok = k ? printable(f, c, e) : 0;
+		if (ok == -2)
+			return BT_EINPUT;
+		if (ok) {
+			bt_buf_add(out, s + i, k);
+		} else {
+			(*replaced)++;
+			if (mark_get(f, &mark, e))
+				return BT_EINPUT;
+			/* the mark keeps the direction of a letter it replaces
+			 * (an Ethiopic name stays left to right in Arabic) */
+			FriBidiCharType t = k ? fribidi_get_bidi_type(c) : 0;
+			const char *dir = !FRIBIDI_IS_LETTER(t) ? "" :
+				FRIBIDI_IS_RTL(t) ? "\u200F" : "\u200E";
+			char u[4];
+			if (mark) {
+				bt_buf_adds(out, dir);
+				bt_buf_add(out, u, utf8_put(mark, u));
+				bt_buf_adds(out, dir);
+			}
+		}
+		i += k ? k : 1; /* a mark per byte that is not UTF-8 */
+	}
+	if (out->failed)
+		return bt_fail(e, BT_EFAIL, "text too long for its buffer");
+	return BT_OK;
+}
+
 typedef struct para {
 	FriBidiChar u[MAX_PARA];
+	FriBidiChar raw[MAX_PARA]; /* before shaping */
 	FriBidiCharType types[MAX_PARA];
 	FriBidiBracketType brackets[MAX_PARA];
 	FriBidiLevel levels[MAX_PARA];
@@ -441,6 +612,7 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 			       "bytes", field, MAX_PARA);
 	p->n = fribidi_charset_to_unicode(FRIBIDI_CHAR_SET_UTF8, s,
 					  (FriBidiStrIndex)len, p->u);
+	memcpy(p->raw, p->u, (size_t)p->n * sizeof *p->u);
 	fribidi_get_bidi_types(p->u, p->n, p->types);
 	fribidi_get_bracket_types(p->u, p->n, p->types, p->brackets);
 	p->base = d->rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
@@ -452,6 +624,23 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 	fribidi_shape(FRIBIDI_FLAGS_DEFAULT | FRIBIDI_FLAGS_ARABIC, p->levels,
 		      p->n, p->ar, p->u);
 	int bold = st->bold ? 1 : 0;
+	/* A shaped form (or ligature) the fonts lack: the letters as they
+	 * are, unjoined, rather than refusing a text they can print. */
+	for (int i = 0; i < p->n; i++) {
+		int width;
+		if (p->u[i] == p->raw[i] || p->u[i] == 0xFEFF)
+			continue;
+		int slot = glyph(d->fonts, p->u[i], bold, &width, e);
+		if (slot == -2)
+			return BT_EINPUT;
+		if (slot >= 0)
+			continue;
+		p->u[i] = p->raw[i];
+		for (int j = i - 1; j <= i + 1; j += 2) /* a ligature's filler */
+			if (j >= 0 && j < p->n && p->u[j] == 0xFEFF &&
+			    p->raw[j] != 0xFEFF)
+				p->u[j] = p->raw[j];
+	}
 	for (int i = 0; i < p->n; i++) {
 		uint32_t c = p->u[i];
 		p->map[i] = i;
@@ -464,19 +653,8 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 		int slot = glyph(d->fonts, c, bold, &width, e);
 		if (slot == -2)
 			return BT_EINPUT;
-		if (slot < 0) {
-			char shown[96];
-			const char *why = c > 0xFFFF ? "is outside the Basic "
-				"Multilingual Plane, which libharu 2.3.0 cannot "
-				"print" : "is not covered by any installed font "
-				"(forms/fonts.tsv)";
-			snprintf(shown, sizeof shown, "%.*s%s",
-				 len > 60 ? 60 : (int)len, s,
-				 len > 60 ? "..." : "");
-			return bt_fail(e, BT_EINPUT, "%s: character U+%04X in "
-				       "'%s' %s", field, (unsigned)c, shown,
-				       why);
-		}
+		if (slot < 0)
+			return refuse_char(e, field, c, s, len);
 		p->slot[i] = (int8_t)slot;
 		p->w[i] = (float)width * st->size / 1000.0f;
 	}

@@ -61,10 +61,44 @@ typedef struct pdf_style {
  * whose top-left (logical) corner is x, y, and draws it when draw is 1.
  * *height receives the height used. BT_EINPUT when a character has no font
  * or no glyph in its font: the message names field, the text and the code
- * point (field may be e.g. "member name 'XYZ'"). */
+ * point (field may be e.g. "member name 'XYZ'"); stored text goes through
+ * pdf_text_fix first (below). An Arabic letter whose joined form the fonts
+ * lack is drawn unjoined. */
 int pdf_text(pdf_doc *d, const char *text, float x, float y, float width,
 	     const pdf_style *st, int draw, const char *field, float *height,
 	     bt_err *e);
+
+/* Whose text is printed, and what happens to a character no font can
+ * print (one no installed font covers, one beyond U+FFFF, which libharu
+ * 2.3.0 turns into a space, a control character):
+ * - the program's own words (templates, name overrides): pdf_text refuses
+ *   it, as above;
+ * - text the secretariat enters (a draft's title): pdf_text_check refuses it
+ *   when it is entered, before anything is stored;
+ * - text already stored (what an administration sent: attachment names,
+ *   signatories; titles and names stored under another font table): it is
+ *   never refused; pdf_text_fix replaces the character by the mark, and the
+ *   document says so. */
+
+/* BT_EINPUT naming field, the code point and the text when a character of
+ * text cannot be printed in every style (or text is not UTF-8). */
+int pdf_text_check(pdf_fonts *f, const char *text, const char *field,
+		   bt_err *e);
+
+/* Appends text to out with every character that cannot be printed (and
+ * every byte that is not UTF-8, every control character, newlines too)
+ * replaced by the mark (pdf_fonts_mark), between two U+200E LEFT-TO-RIGHT
+ * MARKs (U+200F for a right-to-left letter) when it replaces a letter, so the
+ * text keeps its direction; *replaced counts them (0: text appended as it
+ * is). More than PDF_FIX_MAX (4000) bytes end in U+2026 (the
+ * engine stores less). BT_EINPUT when a font cannot be loaded, BT_EFAIL when
+ * out is full. */
+int pdf_text_fix(pdf_fonts *f, const char *text, bt_buf *out,
+		 size_t *replaced, bt_err *e);
+
+/* The mark as UTF-8: U+25A1 WHITE SQUARE when a font has it (Liberation
+ * Sans), else '?', else "". */
+int pdf_fonts_mark(pdf_fonts *f, char out[5], bt_err *e);
 
 /* Width of text on one line (no wrapping), in points. */
 int pdf_text_width(pdf_doc *d, const char *text, const pdf_style *st,

@@ -23,6 +23,10 @@ static const pdf_tmpl_key schema[] = {
 	{ "status_closed", "time" },
 	{ "deadline", "time" },
 	{ "electorate", "n" },
+	{ "unprintable_attachments", "n mark" },
+	{ "unprintable_members", "n mark" },
+	{ "unprintable_titles", "n mark" },
+	{ "unprintable_other", "n mark" },
 	{ "draft_heading", "rec title" },
 	{ "fig_replies", "n" },
 	{ "fig_support", "n pct" },
@@ -75,14 +79,27 @@ int report_lang_load(const char *forms_dir, const char *lang,
 #define FOOT 34.0f
 #define PAD 3.0f
 
+/* The kinds of stored text the report prints, each made printable first
+ * (pdf_text_fix): a report never fails on what an administration sent. */
+enum { FIX_ATTACHMENTS, FIX_MEMBERS, FIX_TITLES, FIX_OTHER, FIX_KINDS };
+static const char *const fix_key[FIX_KINDS] = { "unprintable_attachments",
+	"unprintable_members", "unprintable_titles", "unprintable_other" };
+
 typedef struct rep {
 	pdf_doc *d;
+	pdf_fonts *fonts;
 	const report_lang *lang;
 	const pdf_tmpl *t;
 	const report_data *r;
 	float w, h, cw, y;
 	bt_buf tmp;
 	bt_err *e;
+	/* printable copies of the stored texts */
+	char *circular;
+	char **members; /* per electorate member: "CODE name" */
+	char **atts;    /* per history item: its attachment names, a line each */
+	char **recs, **titles; /* per draft */
+	size_t fixed[FIX_KINDS]; /* texts with characters shown as the mark */
 } rep;
 
 static const pdf_style body = { 9.5f, 0, PDF_START, 0 };
@@ -136,13 +153,101 @@ static int num_word(rep *p, const char *key, int n, const pdf_style *st,
 			"report text", h, p->e);
 }
 
-static const char *member_name(rep *p, const char *code)
+/* "CODE name" of member code, printable. */
+static const char *member_label(rep *p, const char *code)
 {
 	const bt_member_list *el = p->r->electorate;
 	for (size_t i = 0; i < el->n; i++)
 		if (strcmp(el->v[i].code, code) == 0)
-			return pdf_words_name(p->lang, code, el->v[i].name);
+			return p->members[i];
 	return "";
+}
+
+/* Appends s made printable to out; one more text of kind when it needed
+ * the mark. */
+static int fix_add(rep *p, const char *s, int kind, bt_buf *out)
+{
+	size_t n = 0;
+	int rc = pdf_text_fix(p->fonts, s ? s : "", out, &n, p->e);
+	if (rc == BT_OK && n)
+		p->fixed[kind]++;
+	return rc;
+}
+
+/* *out = s made printable (free() it). */
+static int fix_dup(rep *p, const char *s, int kind, char **out)
+{
+	bt_buf b = BT_BUF_INIT;
+	int rc = fix_add(p, s, kind, &b);
+	if (rc == BT_OK && !(*out = bt_buf_detach(&b, NULL)))
+		rc = bt_fail(p->e, BT_EFAIL, "out of memory");
+	bt_buf_release(&b);
+	return rc;
+}
+
+static char **strs_new(rep *p, size_t n)
+{
+	char **v = calloc(n ? n : 1, sizeof *v);
+	if (!v)
+		bt_fail(p->e, BT_EFAIL, "out of memory");
+	return v;
+}
+
+static void strs_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Every stored text the report prints, made printable and counted. */
+static int fix_texts(rep *p)
+{
+	const report_data *r = p->r;
+	const bt_member_list *el = r->electorate;
+	const bt_history *hi = r->history;
+	int rc = fix_dup(p, r->c->circular, FIX_OTHER, &p->circular);
+	if (rc == BT_OK && (!(p->members = strs_new(p, el->n)) ||
+			    !(p->atts = strs_new(p, hi->n)) ||
+			    !(p->recs = strs_new(p, r->tally->n)) ||
+			    !(p->titles = strs_new(p, r->tally->n))))
+		rc = BT_EFAIL;
+	for (size_t i = 0; i < el->n && rc == BT_OK; i++) {
+		bt_buf b = BT_BUF_INIT;
+		size_t before = p->fixed[FIX_MEMBERS];
+		rc = fix_add(p, el->v[i].code, FIX_MEMBERS, &b);
+		if (rc == BT_OK && bt_buf_addc(&b, ' ') < 0)
+			rc = bt_fail(p->e, BT_EFAIL, "out of memory");
+		if (rc == BT_OK)
+			rc = fix_add(p, pdf_words_name(p->lang, el->v[i].code,
+						       el->v[i].name),
+				     FIX_MEMBERS, &b);
+		p->fixed[FIX_MEMBERS] = before + (p->fixed[FIX_MEMBERS] > before);
+		if (rc == BT_OK && !(p->members[i] = bt_buf_detach(&b, NULL)))
+			rc = bt_fail(p->e, BT_EFAIL, "out of memory");
+		bt_buf_release(&b);
+	}
+	for (size_t i = 0; i < hi->n && rc == BT_OK; i++) {
+		bt_buf b = BT_BUF_INIT;
+		for (size_t a = 0; a < hi->v[i].n_attachments && rc == BT_OK;
+		     a++) {
+			if (a && bt_buf_addc(&b, '\n') < 0)
+				rc = bt_fail(p->e, BT_EFAIL, "out of memory");
+			if (rc == BT_OK)
+				rc = fix_add(p, hi->v[i].attachments[a].name,
+					     FIX_ATTACHMENTS, &b);
+		}
+		if (rc == BT_OK && !(p->atts[i] = bt_buf_detach(&b, NULL)))
+			rc = bt_fail(p->e, BT_EFAIL, "out of memory");
+		bt_buf_release(&b);
+	}
+	for (size_t d = 0; d < r->tally->n && rc == BT_OK; d++) {
+		rc = fix_dup(p, r->tally->drafts[d].rec, FIX_OTHER, &p->recs[d]);
+		if (rc == BT_OK)
+			rc = fix_dup(p, r->tally->drafts[d].title, FIX_TITLES,
+				     &p->titles[d]);
+	}
+	return rc;
 }
 
 /* ---- tables ---- */
@@ -225,15 +330,12 @@ static const char *choice_key(const bt_history_item *it)
 	return "choice_not_authorize";
 }
 
-static int reply_row(rep *p, const bt_history_item *it)
+static int reply_row(rep *p, size_t item)
 {
-	bt_buf member = BT_BUF_INIT, att = BT_BUF_INIT, note = BT_BUF_INIT;
+	const bt_history_item *it = &p->r->history->v[item];
+	bt_buf note = BT_BUF_INIT;
 	char when[BT_TIME_LEN];
 	bt_time_format(it->received, when);
-	bt_buf_addf(&member, "%s %s", it->member, member_name(p, it->member));
-	for (size_t a = 0; a < it->n_attachments; a++)
-		bt_buf_addf(&att, "%s%s", a ? "\n" : "",
-			    it->attachments[a].name);
 	if (strcmp(it->status, "superseded") == 0)
 		bt_buf_adds(&note, pdf_tmpl_raw(p->t, "note_superseded"));
 	if (strcmp(it->status, "late") == 0)
@@ -242,13 +344,11 @@ static int reply_row(rep *p, const bt_history_item *it)
 		bt_buf_addf(&note, "%s%s", note.len ? "\n" : "",
 			    pdf_tmpl_raw(p->t, "note_no_reasons"));
 	char *choice = strdup(pdf_tmpl_raw(p->t, choice_key(it)));
-	const char *cells[NCOLS] = { bt_buf_str(&member), choice, when,
-				     bt_buf_str(&att), bt_buf_str(&note) };
+	const char *cells[NCOLS] = { member_label(p, it->member), choice, when,
+				     p->atts[item], bt_buf_str(&note) };
 	int rc = choice ? table_row(p, cells) :
 		bt_fail(p->e, BT_EFAIL, "out of memory");
 	free(choice);
-	bt_buf_release(&member);
-	bt_buf_release(&att);
 	bt_buf_release(&note);
 	return rc;
 }
@@ -275,7 +375,7 @@ static int reply_table(rep *p, const char *rec, const char *statuses,
 		char key[24];
 		snprintf(key, sizeof key, "|%s|", hi->v[i].status);
 		if (strcmp(hi->v[i].rec, rec) == 0 && strstr(statuses, key))
-			rc = reply_row(p, &hi->v[i]);
+			rc = reply_row(p, i);
 	}
 	p->y += 8;
 	return rc;
@@ -381,8 +481,8 @@ static int pending_list(rep *p, size_t d)
 		return para(p, pdf_tmpl_raw(p->t, "none"), &body, 10);
 	bt_buf s = BT_BUF_INIT;
 	for (size_t i = 0; i < pl->n; i++)
-		bt_buf_addf(&s, "%s%s %s", i ? "; " : "", pl->v[i].code,
-			    member_name(p, pl->v[i].code));
+		bt_buf_addf(&s, "%s%s", i ? "; " : "",
+			    member_label(p, pl->v[i].code));
 	if (s.failed)
 		rc = bt_fail(p->e, BT_EFAIL, "pending list too long");
 	pdf_style st = cell;
@@ -395,7 +495,7 @@ static int pending_list(rep *p, size_t d)
 static int draft_section(rep *p, size_t d)
 {
 	const bt_draft_tally *dt = &p->r->tally->drafts[d];
-	const char *vars[] = { "rec", dt->rec, "title", dt->title, NULL };
+	const char *vars[] = { "rec", p->recs[d], "title", p->titles[d], NULL };
 	if (p->y + 160 > bottom(p)) {
 		int rc = new_page(p);
 		if (rc)
@@ -431,7 +531,7 @@ static int header(rep *p)
 	snprintf(rk, sizeof rk, "rule_%s", r ? r->name : "tap");
 	snprintf(n, sizeof n, "%d", t->electorate);
 	bt_time_format(c->deadline, dl);
-	const char *tv[] = { "circular", c->circular, NULL };
+	const char *tv[] = { "circular", p->circular, NULL };
 	pdf_style title = { 15, 1, PDF_START, 0 };
 	int rc = para(p, word(p, "title", tv), &title, 4);
 	const char *sv[] = { "group", group, "rule",
@@ -463,6 +563,22 @@ static int header(rep *p)
 	const char *ev[] = { "n", n, NULL };
 	if (rc == BT_OK)
 		rc = para(p, word(p, "electorate", ev), &body, 14);
+	/* what could not be printed, by kind of text */
+	char mark[5];
+	float gap = 0;
+	for (int k = 0; k < FIX_KINDS && rc == BT_OK; k++) {
+		if (!p->fixed[k])
+			continue;
+		rc = pdf_fonts_mark(p->fonts, mark, p->e);
+		if (rc)
+			break;
+		char ns[24];
+		snprintf(ns, sizeof ns, "%zu", p->fixed[k]);
+		const char *v[] = { "n", ns, "mark", mark, NULL };
+		rc = para(p, word(p, fix_key[k], v), &body, 2);
+		gap = 12;
+	}
+	p->y += gap;
 	return rc;
 }
 
@@ -471,20 +587,23 @@ int report_render(pdf_fonts *fonts, const report_lang *l,
 		  bt_err *e)
 {
 	rep p = { 0 };
+	p.fonts = fonts;
 	p.lang = l;
 	p.t = l->t;
 	p.r = r;
 	p.e = e;
 	bt_buf_init(&p.tmp, 0);
-	int rc = pdf_doc_new(fonts, paper, l->l.rtl, &p.d, e);
+	int rc = fix_texts(&p);
+	if (rc == BT_OK)
+		rc = pdf_doc_new(fonts, paper, l->l.rtl, &p.d, e);
 	if (rc)
-		return rc;
+		goto out;
 	p.w = pdf_page_width(p.d);
 	p.h = pdf_page_height(p.d);
 	p.cw = p.w - 2 * MARGIN;
 	char title[160];
 	snprintf(title, sizeof title, "Tally report - TSB Circular %s",
-		 r->c->circular);
+		 p.circular);
 	rc = pdf_doc_info(p.d, title, "Member State consultation", e);
 	if (rc == BT_OK)
 		rc = new_page(&p);
@@ -503,7 +622,13 @@ int report_render(pdf_fonts *fonts, const report_lang *l,
 	if (rc == BT_OK)
 		rc = pdf_doc_bytes(p.d, out, e);
 	pdf_doc_free(p.d);
+out:
 	bt_buf_release(&p.tmp);
+	free(p.circular);
+	strs_free(p.members, r->electorate->n);
+	strs_free(p.atts, r->history->n);
+	strs_free(p.recs, r->tally->n);
+	strs_free(p.titles, r->tally->n);
 	return rc;
 }
 

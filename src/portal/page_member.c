@@ -428,7 +428,7 @@ int page_member_reply(preq *r, const char *circular)
 	portal_actor(r, actor, sizeof actor);
 	int rc = bt_reply_record_many(r->db, specs, n, actor, r->now, res, &e);
 	if (rc) {
-		page_error(r, rc == BT_EINPUT ? 400 : 500, e.msg);
+		page_refused(r, rc, &res[0], e.msg);
 		goto out;
 	}
 	page_begin(r, L(r, "receipt_title"));

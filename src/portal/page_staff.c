@@ -498,7 +498,7 @@ int page_secretariat_reply(preq *r, const char *circular)
 	bt_err e;
 	int rc = bt_reply_record_many(r->db, &spec, 1, actor, r->now, &res, &e);
 	if (rc)
-		return page_error(r, rc == BT_EINPUT ? 400 : 500, e.msg);
+		return page_refused(r, rc, &res, e.msg);
 	bt_buf *b = &r->out;
 	page_begin(r, L(r, "receipt_title"));
 	html_receipt(r, &res, c.circular, &spec, spec.signatory, spec.title, r->now);

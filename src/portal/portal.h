@@ -143,6 +143,10 @@ int page_error(preq *r, int status, const char *msg);
 int page_errorf(preq *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* 503 with Retry-After: no room for a new session (session_create). */
 int portal_no_room(preq *r);
+/* The answer to a reply the engine refused (rc, msg; res: its first
+ * result): 413 over the member's quota of bytes, 429 with Retry-After over
+ * its replies per hour, 400 for other bad input, 500 for a failure. */
+int page_refused(preq *r, int rc, const bt_reply_result *res, const char *msg);
 /* A 303 redirect to path. */
 int page_redirect(preq *r, const char *path);
 

@@ -290,6 +290,14 @@ int page_errorf(preq *r, int status, const char *fmt, ...)
 	return page_error(r, status, msg);
 }
 
+int page_refused(preq *r, int rc, const bt_reply_result *res, const char *msg)
+{
+	if (rc == BT_EINPUT && res->quota == BT_QUOTA_RATE)
+		r->retry_after = res->retry_after > 0 ? res->retry_after : 1;
+	return page_error(r, rc != BT_EINPUT ? 500 : res->quota == BT_QUOTA_BYTES ? 413
+			  : res->quota == BT_QUOTA_RATE ? 429 : 400, msg);
+}
+
 int page_redirect(preq *r, const char *path)
 {
 	r->status = 303;
@@ -558,10 +566,13 @@ static int start_request(preqx *x, bt_err *e)
 			snprintf(r->session_token, sizeof r->session_token, "%s", tok);
 		}
 		/* a session made with a reply code ends when the code is revoked
-		 * or replaced */
+		 * or replaced; a staff session when its account is disabled or
+		 * (signed in with a password) given a new password */
 		int in_force = 1;
 		if (r->signed_in && r->s.id.code_id &&
 		    bt_code_in_force(r->db, r->s.id.code_id, &in_force, e))
+			return BT_EFAIL;
+		if (r->signed_in && in_force && bt_user_in_force(r->db, &r->s.id, &in_force, e))
 			return BT_EFAIL;
 		if (r->signed_in && !in_force) {
 			session_drop(x->p->sessions, tok, mono);

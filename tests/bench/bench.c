@@ -139,7 +139,7 @@ int main(void)
 			bt_import_stats count;
 			snprintf(circ, sizeof circ, "C%04d", c);
 			consultation(db, circ, 3);
-			if (bt_reply_import(db, circ, "output/bench/replies.tsv", "bench", T("2020-02-21T00:00Z"),
+			if (bt_reply_import(db, circ, "output/bench/replies.tsv", "bench", T("2020-02-21T00:00Z"), 0,
 					    &count, &e))
 				die(&e);
 			if (c % 100 == 99)

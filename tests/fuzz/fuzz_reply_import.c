@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_write("replies.tsv", data, size, path, sizeof path);
 	bt_err e;
 	bt_import_stats st;
-	int rc = bt_reply_import(fdb.db, "205", path, "fuzz", IMPORT_NOW, &st, &e);
+	int rc = bt_reply_import(fdb.db, "205", path, "fuzz", IMPORT_NOW, 0, &st, &e);
 	fuzz_note("reply import", rc, &e);
 	if (rc == BT_OK) {
 		if (st.late > st.recorded || st.without_reasons > st.recorded || st.supersedes > st.recorded)

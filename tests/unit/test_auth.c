@@ -201,6 +201,77 @@ static void accounts(void **state)
 	audit_ok(f);
 }
 
+/* Disabling, enabling and a new password: events the audit renders again;
+ * bt_user_in_force says when a session must end. */
+static void account_changes(void **state)
+{
+	fx *f = *state;
+	bt_identity id, cert_id;
+	const char *pw = "correct horse battery", *pw2 = "a newer pass phrase";
+	const char *fp = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+	int in_force;
+	assert_int_equal(bt_user_add(f->db, "anna", BT_ROLE_SECRETARIAT, 0, pw, "test", T(NOW), &f->e), BT_OK);
+	assert_int_equal(bt_user_add(f->db, "certonly", BT_ROLE_CHAIR, 11, NULL, "test", T(NOW), &f->e), BT_OK);
+	assert_int_equal(bt_cert_register(f->db, fp, NULL, "certonly", T("2030-01-01T00:00Z"), "test", T(NOW), &f->e),
+			 BT_OK);
+	assert_int_equal(bt_user_check(f->db, "anna", pw, &id, &f->e), BT_OK);
+	assert_true(id.password_seq > 0);
+	assert_int_equal(bt_user_in_force(f->db, &id, &in_force, &f->e), BT_OK);
+	assert_true(in_force);
+	assert_int_equal(bt_cert_identity(f->db, fp, T(NOW), &cert_id, &f->e), BT_OK);
+	assert_int_equal(cert_id.password_seq, 0);
+
+	/* refusals change nothing */
+	int events = count_rows(f, "SELECT count(*) FROM events WHERE ?1 IS NOT NULL", "");
+	assert_int_equal(bt_user_disable(f->db, "nobody", "t", T(NOW), &f->e), BT_EINPUT);
+	assert_string_equal(f->e.msg, "--name: no account 'nobody'");
+	assert_int_equal(bt_user_enable(f->db, "anna", "t", T(NOW), &f->e), BT_EINPUT);
+	assert_string_equal(f->e.msg, "--name: account 'anna' is not disabled");
+	assert_int_equal(bt_user_disable(f->db, "Anna", "t", T(NOW), &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "is not a user name"));
+	assert_int_equal(bt_user_password(f->db, "anna", "short", "t", T(NOW), &f->e), BT_EINPUT);
+	assert_string_equal(f->e.msg, "password: 5 bytes; it must have 12 to 256");
+	assert_int_equal(bt_user_password(f->db, "certonly", pw2, "t", T(NOW), &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "client certificate only"));
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM events WHERE ?1 IS NOT NULL", ""), events);
+
+	/* disabled: no sign-in, the session ends, the certificate too */
+	assert_int_equal(bt_user_disable(f->db, "anna", "t", T(NOW), &f->e), BT_OK);
+	assert_int_equal(bt_user_disable(f->db, "anna", "t", T(NOW), &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "disabled already (since 2020-01-10T10:00:00Z)"));
+	assert_int_equal(bt_user_in_force(f->db, &id, &in_force, &f->e), BT_OK);
+	assert_false(in_force);
+	assert_int_equal(bt_user_check(f->db, "anna", pw, &id, &f->e), BT_EINPUT);
+	assert_int_equal(bt_user_disable(f->db, "certonly", "t", T(NOW), &f->e), BT_OK);
+	assert_int_equal(bt_cert_identity(f->db, fp, T(NOW), &cert_id, &f->e), BT_EINPUT);
+	assert_int_equal(bt_user_in_force(f->db, &cert_id, &in_force, &f->e), BT_OK);
+	assert_false(in_force);
+	assert_int_equal(bt_user_enable(f->db, "certonly", "t", T(NOW), &f->e), BT_OK);
+	assert_int_equal(bt_cert_identity(f->db, fp, T(NOW), &cert_id, &f->e), BT_OK);
+	assert_int_equal(bt_user_in_force(f->db, &cert_id, &in_force, &f->e), BT_OK);
+	assert_true(in_force);
+
+	/* enabled, then a new password: the old session ends, the old password fails */
+	assert_int_equal(bt_user_enable(f->db, "anna", "t", T(NOW), &f->e), BT_OK);
+	assert_int_equal(bt_user_check(f->db, "anna", pw, &id, &f->e), BT_OK);
+	assert_int_equal(bt_user_password(f->db, "anna", pw2, "t", T(NOW), &f->e), BT_OK);
+	assert_int_equal(bt_user_in_force(f->db, &id, &in_force, &f->e), BT_OK);
+	assert_false(in_force);
+	assert_int_equal(bt_user_check(f->db, "anna", pw, &id, &f->e), BT_EINPUT);
+	assert_int_equal(bt_user_check(f->db, "anna", pw2, &id, &f->e), BT_OK);
+	assert_int_equal(bt_user_in_force(f->db, &id, &in_force, &f->e), BT_OK);
+	assert_true(in_force);
+	/* a member's identity is no account */
+	bt_identity member = { .role = BT_ROLE_MEMBER, .member = "CHE" };
+	assert_int_equal(bt_user_in_force(f->db, &member, &in_force, &f->e), BT_OK);
+	assert_true(in_force);
+
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM events WHERE kind LIKE ?1", "user-%"), 7);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM events WHERE instr(body, ?1)", "pbkdf2"), 0);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM account_changes WHERE user_name = ?1", "anna"), 3);
+	audit_ok(f);
+}
+
 static void certificates(void **state)
 {
 	fx *f = *state;
@@ -274,6 +345,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(reply_codes, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(accounts, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(account_changes, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(certificates, fx_setup, fx_teardown),
 		cmocka_unit_test(secrets),
 	};

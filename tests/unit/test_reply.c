@@ -149,6 +149,67 @@ static void many_all_or_nothing(void **state)
 	bt_tally_free(&t);
 }
 
+/* The member's quotas: checked in the transaction, refused with the kind
+ * and nothing written, lifted by force. */
+static void quotas(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	static char bytes[600];
+	bt_attachment_in a = { "c.txt", bytes, sizeof bytes };
+	bt_reply_spec s = { 0 }, two[2];
+	bt_reply_result res, r2[2];
+	bt_audit_report before, after;
+	const bt_time now = T("2020-02-10T12:00:00Z");
+	assert_int_equal(bt_setting_set(f->db, "quota_bytes", "1000", "t", now, &f->e), BT_OK);
+	assert_int_equal(bt_setting_set(f->db, "replies_per_hour", "3", "t", now, &f->e), BT_OK);
+	assert_int_equal(bt_setting_set(f->db, "quota_bytes", "0", "t", now, &f->e), BT_EINPUT);
+	assert_int_equal(bt_setting_set(f->db, "replies_per_hour", "1e3", "t", now, &f->e), BT_EINPUT);
+	s.circular = "205";
+	s.member = "CHE";
+	s.choice = BT_AUTHORIZE_WITH_COMMENTS;
+	s.attachments = &a;
+	s.n_attachments = 1;
+	assert_int_equal(bt_reply_record(f->db, &s, "t", now, &res, &f->e), BT_OK);
+	assert_int_equal(res.quota, BT_QUOTA_NONE);
+	head(f, &before);
+	assert_int_equal(bt_reply_record(f->db, &s, "t", now, &res, &f->e), BT_EINPUT);
+	assert_int_equal(res.quota, BT_QUOTA_BYTES);
+	assert_string_equal(f->e.msg, "quota_bytes: CHE's replies in consultation 205 hold 600 bytes of attachments; "
+				      "600 more would pass the cap of 1000 bytes");
+	/* two rows of one member in one transaction count together */
+	two[0] = two[1] = s;
+	two[0].choice = BT_AUTHORIZE;
+	two[0].attachments = NULL;
+	two[0].n_attachments = 0;
+	two[1].member = "FRA";
+	assert_int_equal(bt_reply_record_many(f->db, two, 2, "t", now, r2, &f->e), BT_OK);
+	assert_int_equal(bt_reply_record(f->db, &two[0], "t", now, &res, &f->e), BT_OK);
+	head(f, &before);
+	assert_int_equal(bt_reply_record(f->db, &two[0], "t", now, &res, &f->e), BT_EINPUT);
+	assert_int_equal(res.quota, BT_QUOTA_RATE);
+	assert_int_equal(res.retry_after, 3600);
+	assert_non_null(strstr(f->e.msg, "replies_per_hour: CHE recorded 3 replies in consultation 205 in the last hour; "
+					 "1 more would pass the cap of 3"));
+	head(f, &after);
+	assert_string_equal(before.head, after.head);
+	/* force lifts both; an hour later the rate allows again */
+	s.force = 1;
+	assert_int_equal(bt_reply_record(f->db, &s, "t", now, &res, &f->e), BT_OK);
+	assert_int_equal(bt_reply_record(f->db, &two[0], "t", now + 3599, &res, &f->e), BT_EINPUT);
+	assert_int_equal(res.retry_after, 1);
+	assert_int_equal(bt_reply_record(f->db, &two[0], "t", now + 3600, &res, &f->e), BT_OK);
+	/* record_many: which quota, in out[0] */
+	two[0].member = two[1].member = "FRA";
+	two[0].choice = BT_NOT_AUTHORIZE;
+	two[1].rec = "Q.5051";
+	two[0].rec = NULL;
+	assert_int_equal(bt_reply_record_many(f->db, two, 2, "t", now, r2, &f->e), BT_EINPUT);
+	assert_int_equal(r2[0].quota, BT_QUOTA_BYTES);
+	assert_non_null(strstr(f->e.msg, "FRA's replies in consultation 205 hold 600 bytes of attachments; 600 more"));
+	head(f, &after);
+}
+
 static void close_and_decide(void **state)
 {
 	fx *f = *state;
@@ -329,6 +390,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(bad_replies_change_nothing, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(many_all_or_nothing, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(quotas, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(close_and_decide, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(consultation_refusals, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(members_import_keeps_history, fx_setup, fx_teardown),

@@ -514,6 +514,14 @@ static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
 		v->closed = 1;
 		return BT_OK;
 	}
+	if (strcmp(kind, "deadline") == 0) {
+		/* consultation set-deadline: the deadline in force from here */
+		const char *dl = bt_jv_str(body, "deadline");
+		if (!dl || bt_time_parse(dl, "deadline", &v->deadline, &ignore))
+			return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: a deadline change without a deadline",
+				       (long long)seq);
+		return BT_OK;
+	}
 	if (strcmp(kind, "decision") == 0 || strncmp(kind, "codes-", 6) == 0)
 		return BT_OK;
 	/* a reply or a withdrawal */

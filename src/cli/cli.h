@@ -206,6 +206,8 @@ typedef int (*cli_cmd_fn)(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_init(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_members(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_consultation(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_calendar(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_timeline(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_draft(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_reply(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_withdraw(cli_ctx *ctx, int argc, char **argv, bt_err *e);

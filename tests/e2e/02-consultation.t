@@ -39,12 +39,12 @@ is "$(jget .electorate)" 193 "without --date, today (2020-02-10) is the circular
 expect_exit 0 ballot consultation create --circular 2025-1 --group 11 \
 	--meeting-start 2025-06-02 --meeting-end 2025-06-11 --date 2025-01-10
 tally_of 2025-1
-is "$(jget .deadline)" 2025-05-21T23:59:00Z "meeting Monday 2025-06-02 -> deadline Wednesday 2025-05-21"
+is "$(jget .deadline)" 2025-05-20T23:59:00Z "meeting Monday 2025-06-02 -> deadline Tuesday 2025-05-20 (Ascension, Thursday 2025-05-29, is not a working day)"
 is "$(jget .electorate)" 194 "a 2025 electorate has 194 Member States"
 expect_exit 0 ballot consultation create --circular 2020-jan --group 11 \
 	--meeting-start 2020-01-13 --meeting-end 2020-01-17 --date 2019-10-01
 tally_of 2020-jan
-is "$(jget .deadline)" 2020-01-01T23:59:00Z "meeting Monday 2020-01-13 -> deadline 2020-01-01"
+is "$(jget .deadline)" 2019-12-31T23:59:00Z "meeting Monday 2020-01-13 -> deadline 2019-12-31 (1 January is not a working day)"
 
 # Palau: in the 2025 electorate, not in the 2020 one
 expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework for combating the use of stolen mobile devices"
@@ -60,10 +60,13 @@ expect_exit 0 ballot reply --circular 2025-1 --member PLW --authorize --received
 at 2020-02-10T12:00:00Z
 
 # --- explicit deadlines ---
-expect_exit 0 create 210 --date 2019-12-02 --deadline 2020-02-26T23:59:00Z
-like "$ERR" '[Ww]arning' "a deadline leaving 4 working days is accepted with a warning"
+# a deadline leaving fewer than seven working days is refused (§9.4.1) unless
+# forced with a reason (tests/e2e/34-calendar.t tests forcing)
+expect_exit 2 create 210 --date 2019-12-02 --deadline 2020-02-26T23:59:00Z
+like "$ERR" '^ballot: --deadline: 2020-02-26T23:59:00Z leaves 4 working days before the meeting' "a deadline leaving 4 working days is refused"
+expect_exit 0 create 210 --date 2019-12-02 --deadline 2020-02-26T23:59:00Z --force-deadline --reason "meeting moved"
 tally_of 210
-is "$(jget .deadline)" 2020-02-26T23:59:00Z "... and stored as given"
+is "$(jget .deadline)" 2020-02-26T23:59:00Z "... and with --force-deadline --reason, stored as given"
 
 expect_exit 0 create 211 --date 2019-12-02 --deadline 2020-02-21T23:59:00Z
 unlike "$ERR" '[Ww]arning' "an explicit deadline leaving exactly seven working days: no warning"
@@ -71,8 +74,8 @@ expect_exit 0 create 212 --date 2019-12-02 --deadline 2020-02-14T12:00:00Z
 unlike "$ERR" '[Ww]arning' "an earlier deadline: no warning"
 tally_of 212
 is "$(jget .deadline)" 2020-02-14T12:00:00Z "explicit deadline 2020-02-14T12:00:00Z stored"
-expect_exit 0 create 213 --date 2019-12-02 --deadline 2020-02-24T00:00:00Z
-like "$ERR" '[Ww]arning' "a deadline on 2020-02-24 (six working days left) warns"
+expect_exit 2 create 213 --date 2019-12-02 --deadline 2020-02-24T00:00:00Z
+like "$ERR" 'leaves 6 working days' "a deadline on 2020-02-24 (six working days left) is refused"
 
 # offsets are converted to UTC; seconds may be omitted
 expect_exit 0 create 214 --date 2019-12-02 --deadline 2020-02-22T00:59+01:00

@@ -381,7 +381,7 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 		char w1[200] = "", w2[200] = "";
 		if (!tap && deadline >= bt_date_time(s->meeting_start))
 			snprintf(w1, sizeof w1, "deadline %s falls on or after the meeting's first day", t1);
-		if (tap && bt_date_add_months(s->date, 3) > s->meeting_start) {
+		if (tap && s->date > bt_date_add_months(s->meeting_start, -3)) {
 			bt_date_format(s->date, d1);
 			bt_date_format(s->meeting_start, d2);
 			snprintf(w2, sizeof w2,

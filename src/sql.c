@@ -272,9 +272,9 @@ const char SQL_ELECTORATE_HAS[] =
 /* drafts */
 const char SQL_DRAFT_INSERT[] =
 	"INSERT INTO drafts(consultation_id, rec, title, former, summary, source,"
-	" revised, text_sha256, state, event_seq)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-#define DRAFT_COLS "id, rec, title, former, summary, source, revised, text_sha256, state, outcome"
+	" revised, text_sha256, state, event_seq, texts_available)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+#define DRAFT_COLS "id, rec, title, former, summary, source, revised, text_sha256, state, outcome, texts_available"
 const char SQL_DRAFTS_OF[] =
 	"SELECT " DRAFT_COLS " FROM drafts WHERE consultation_id = ?1 ORDER BY id";
 const char SQL_DRAFT_BY_REC[] =
@@ -320,7 +320,8 @@ const char SQL_MORE_TIME_ASKED[] =
 /* status */
 const char SQL_STATUS[] =
 	"SELECT c.circular, c.grp, d.rec, d.title, d.state, c.deadline, d.outcome,"
-	" c.rule, c.meeting_start, c.meeting_end FROM drafts d"
+	" c.rule, c.meeting_start, c.meeting_end,"
+	" c.rule = 'tap' AND coalesce(d.summary, '') = '' FROM drafts d"
 	" JOIN consultations c ON c.id = d.consultation_id"
 	" WHERE ?1 = 0 OR c.grp = ?1 ORDER BY c.deadline, c.circular, d.id";
 
@@ -355,8 +356,8 @@ const char SQL_ELECTORATE_CODES[] =
 	"SELECT member FROM electorate WHERE consultation_id = ?1 ORDER BY member";
 const char SQL_DRAFT_ROW[] =
 	"SELECT d.rec, d.title, d.former, d.summary, d.source, d.revised, d.text_sha256,"
-	" c.circular, d.event_seq FROM drafts d JOIN consultations c ON c.id = d.consultation_id"
-	" WHERE d.id = ?1";
+	" c.circular, d.event_seq, d.texts_available FROM drafts d"
+	" JOIN consultations c ON c.id = d.consultation_id WHERE d.id = ?1";
 const char SQL_ROW_BY_EVENT[] =
 	"SELECT 'consultation', id FROM consultations WHERE event_seq = ?1"
 	" UNION ALL SELECT 'draft', id FROM drafts WHERE event_seq = ?1"

@@ -11,6 +11,7 @@
 #include "ballot/member.h"
 #include "ballot/rules.h"
 #include "ballot/calendar.h"
+#include "ballot/timeline.h"
 #include "ballot/consultation.h"
 #include "ballot/draft.h"
 #include "ballot/reply.h"

@@ -141,6 +141,32 @@ static int show_consultation(bt_db *db, const bt_consultation *c, bt_err *e)
 	}
 	bt_deadline_info_free(&info);
 	bt_calendar_free(&cal);
+	bt_timeline t;
+	if ((rc = bt_timeline_get(db, c->circular, &t, e)))
+		return rc;
+	for (size_t i = 0; i < t.nchecks; i++) {
+		const bt_timeline_check *k = &t.checks[i];
+		char date[BT_TIME_LEN] = "not recorded", due[48] = "", label[64];
+		if (k->has_date && k->date_only)
+			bt_date_format(bt_time_date(k->date), date);
+		else if (k->has_date)
+			bt_time_format(k->date, date);
+		if (k->has_due) {
+			char d[BT_DATE_LEN];
+			bt_date_format(k->due, d);
+			snprintf(due, sizeof due, ", due by %s", d);
+		} else if (strcmp(k->name, "deadline") == 0) {
+			snprintf(due, sizeof due, ", %d working days before the meeting", k->working_days);
+		}
+		snprintf(label, sizeof label, "%s%s%s", k->name, k->rec[0] ? " " : "", k->rec);
+		if (strcmp(k->name, "summary") == 0)
+			printf("  %-14s %s (%s): %s\n", i ? "" : "timeline", label, k->clause,
+			       k->holds ? "given" : "MISSING");
+		else
+			printf("  %-14s %s (%s): %s%s: %s\n", i ? "" : "timeline", label, k->clause, date, due,
+			       k->holds < 0 ? "unknown" : k->holds ? "holds" : "FAILS");
+	}
+	bt_timeline_free(&t);
 	return BT_OK;
 }
 

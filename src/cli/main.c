@@ -23,6 +23,7 @@ static const command commands[] = {
 	{ "consultation list", "list the consultations", NULL },
 	{ "consultation show", "show a consultation and its drafts", NULL },
 	{ "consultation set-deadline", "move a deadline, with a reason (an event)", NULL },
+	{ "timeline", "a consultation's dates in order, with the §9.3 checks", cmd_timeline },
 	{ "calendar list", "list ITU's closed days (not working days, §9.4.1)", cmd_calendar },
 	{ "calendar add", "add a closed day", NULL },
 	{ "calendar remove", "remove a closed day", NULL },

@@ -47,11 +47,11 @@ tally_of 2020-jan
 is "$(jget .deadline)" 2019-12-31T23:59:00Z "meeting Monday 2020-01-13 -> deadline 2019-12-31 (1 January is not a working day)"
 
 # Palau: in the 2025 electorate, not in the 2020 one
-expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework for combating the use of stolen mobile devices"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5051 --title "Framework for combating the use of stolen mobile devices"
 expect_exit 0 ballot pending --circular 205 --json
 is "$(jlen .)" 193 "pending of 205 lists 193 members"
 is "$(jwhere . code PLW code)" "" "Palau is not in the 2019 electorate"
-expect_exit 0 ballot draft add --circular 2025-1 --rec Q.1 --title "A 2025 draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 2025-1 --rec Q.1 --title "A 2025 draft"
 at 2025-02-01T00:00:00Z
 expect_exit 0 ballot pending --circular 2025-1 --json
 is "$(jlen .)" 194 "pending of the 2025 consultation lists 194 members"
@@ -103,7 +103,7 @@ expect_exit 0 ballot consultation create --circular 3-TAF --group 3 \
 	--meeting-start 2020-04-20 --meeting-end 2020-04-29 --date 2020-01-15 --electorate "$T/taf.txt"
 tally_of 3-TAF
 is "$(jget .electorate)" 6 "--electorate FILE: the electorate is the 6 codes in the file (comments, blank lines ignored)"
-expect_exit 0 ballot draft add --circular 3-TAF --rec D.TAF --title "Regional tariff draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 3-TAF --rec D.TAF --title "Regional tariff draft"
 expect_exit 0 ballot pending --circular 3-TAF --json
 is "$(jcol . code | sort | tr '\n' ' ')" "DZA EGY KEN NGA SEN ZAF " "pending lists exactly the file's members"
 expect_exit 2 ballot reply --circular 3-TAF --member CHE --authorize --received 2020-02-01T00:00:00Z

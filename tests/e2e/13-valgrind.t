@@ -33,7 +33,7 @@ vg 0 init
 vg 0 init
 vg 0 consultation create --circular 205 --group 11 --date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
 vg 2 consultation create --circular 205 --group 11 --date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
-vg 0 draft add --circular 205 --rec Q.5051 --title Framework --text c.txt
+vg 0 draft add --summary "A summary of the draft." --circular 205 --rec Q.5051 --title Framework --text c.txt
 vg 0 reply --circular 205 --member CHE --authorize --comments c.txt --signatory "A. Person"
 vg 2 reply --circular 205 --member XXX --authorize
 vg 2 reply --circular 205 --member CHE --authorize --received 2020-02-01T10:00

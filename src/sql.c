@@ -343,8 +343,8 @@ const char SQL_HISTORY_DECISIONS[] =
 	" FROM decisions x JOIN drafts d ON d.id = x.draft_id"
 	" WHERE d.consultation_id = ?1 ORDER BY x.event_seq";
 const char SQL_HISTORY_CLOSES[] =
-	"SELECT seq, at, actor, body FROM events WHERE circular = ?1 AND kind = 'close'"
-	" ORDER BY seq";
+	"SELECT seq, at, actor, body, kind FROM events WHERE circular = ?1"
+	" AND kind IN ('close', 'deadline') ORDER BY seq";
 
 /* canonical payloads and the audit's cross-checks */
 const char SQL_CONSULTATION_ROW[] =

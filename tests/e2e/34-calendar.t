@@ -4,6 +4,7 @@
 # deadlines computed with it, forced and moved deadlines, and an older
 # database migrated with its deadlines kept.
 . "$(dirname "$0")/lib.sh"
+. "$E2E/portal-lib.sh" # need_tools
 need_tools sqlite3 perl
 
 expect_exit 0 ballot init
@@ -152,6 +153,9 @@ is "$(jget '.drafts[0].replies')" 1 "... it counts"
 expect_exit 0 ballot consultation show --circular D2021
 like "$OUT" 'deadline moved +2020-12-29T23:59:00Z -> 2020-12-31T23:59:00Z at 2020-12-30T11:00:00Z by cli:[^ ]+ \(event [0-9]+\): late replies after the office closure' "consultation show tells the move and its reason"
 like "$(sq "SELECT kind || ' ' || body FROM events ORDER BY seq DESC LIMIT 1")" '^deadline .*"circular":"D2021".*"old_deadline":"2020-12-29T23:59:00Z","deadline":"2020-12-31T23:59:00Z","reason":"late replies after the office closure"' "a deadline event in the consultation's chain"
+expect_exit 0 ballot history --circular D2021 --json
+is "$(jwhere . kind deadline what)" deadline "history lists the deadline move"
+like "$OUT" '"kind":"deadline".*"reason":"late replies after the office closure"' "... with its reason"
 expect_exit 0 ballot audit verify
 # the row and its event must agree
 cp "$BALLOT_DB" t4.db

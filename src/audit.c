@@ -156,6 +156,48 @@ static int check_account_states(bt_db *db, bt_audit_report *r, bt_err *e)
 	return step == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading accounts");
 }
 
+/* A calendar or deadline event rendered again from the rows it recorded. */
+static int check_calendar(bt_db *db, int64_t seq, const char *actor, const char *kind,
+			  const char *cprev, const char *body, bt_audit_report *r, bt_err *e)
+{
+	bt_buf p = BT_BUF_INIT, expect = BT_BUF_INIT;
+	char circular[BT_ID_MAX + 1] = "", by[201] = "";
+	bt_time when = 0;
+	int found = 0, deadline = strcmp(kind, "deadline") == 0;
+	int rc = deadline ? deadline_payload(db, seq, &p, circular, &when, by, sizeof by, &found, e)
+			  : calendar_payload(db, seq, kind, &p, &when, &found, e);
+	if (!rc && !found) {
+		flag(r, seq, deadline ? "the deadline change this event recorded is missing"
+				      : "the closed days this event recorded are missing");
+	} else if (!rc) {
+		event_render(&expect, seq, when, deadline ? by : actor, kind, circular[0] ? circular : NULL,
+			     cprev, bt_buf_str(&p));
+		if (strcmp(bt_buf_str(&expect), body) != 0)
+			flag(r, seq, deadline ? "the stored deadline change differs from what the event recorded"
+					      : "the stored closed days differ from what the event recorded");
+	}
+	bt_buf_release(&p);
+	bt_buf_release(&expect);
+	return rc;
+}
+
+/* Each consultation's deadline must be its last recorded change's. */
+static int check_deadlines(bt_db *db, bt_audit_report *r, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_DEADLINES_ASTRAY, e);
+	if (!st)
+		return BT_EFAIL;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char what[128];
+		snprintf(what, sizeof what, "consultation %s's deadline differs from its recorded deadline changes",
+			 (const char *)sqlite3_column_text(st, 0));
+		flag(r, sqlite3_column_int64(st, 1), what);
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading deadlines");
+}
+
 /* 1 when an event of kind may be the one a row of type points at: type is
  * the kind, or a space-separated list of kinds; a reply row may also be a
  * withdrawal's. */
@@ -337,6 +379,9 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 		} else if (auth_event_kind(kind)) {
 			if ((rc = check_auth(db, seq, actor, kind, cprev, body, r, e)))
 				break;
+		} else if (calendar_event_kind(kind) || strcmp(kind, "deadline") == 0) {
+			if ((rc = check_calendar(db, seq, actor, kind, cprev, body, r, e)))
+				break;
 		}
 		memcpy(prev, hash, 65);
 	}
@@ -353,6 +398,8 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	if ((rc = check_rows_have_events(db, SQL_ROWS_WITH_EVENTS, r, e)) ||
 	    (rc = check_rows_have_events(db, SQL_AUTH_ROWS_WITH_EVENTS, r, e)) ||
 	    (rc = check_account_states(db, r, e)) ||
+	    (rc = check_rows_have_events(db, SQL_CALENDAR_ROWS_WITH_EVENTS, r, e)) ||
+	    (rc = check_deadlines(db, r, e)) ||
 	    (rc = check_draft_states(db, r, e)))
 		return rc;
 

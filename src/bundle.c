@@ -294,6 +294,7 @@ typedef struct verifier {
 	int64_t last_reply;   /* reply numbers only grow */
 	char rule[16];
 	bt_time deadline;
+	char deadline_forced[512];
 	int closed;
 	char (*electorate)[4];
 	size_t n_electorate;
@@ -481,6 +482,8 @@ static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
 			return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: a consultation without rule, deadline or electorate",
 				       (long long)seq);
 		snprintf(v->rule, sizeof v->rule, "%s", rule);
+		const char *forced = bt_jv_str(body, "deadline_forced");
+		snprintf(v->deadline_forced, sizeof v->deadline_forced, "%s", forced ? forced : "");
 		free(v->electorate);
 		v->electorate = calloc(el->n ? el->n : 1, sizeof *v->electorate);
 		if (!v->electorate)
@@ -512,6 +515,14 @@ static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
 	}
 	if (strcmp(kind, "close") == 0) {
 		v->closed = 1;
+		return BT_OK;
+	}
+	if (strcmp(kind, "deadline") == 0) {
+		/* consultation set-deadline: the deadline in force from here */
+		const char *dl = bt_jv_str(body, "deadline");
+		if (!dl || bt_time_parse(dl, "deadline", &v->deadline, &ignore))
+			return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: a deadline change without a deadline",
+				       (long long)seq);
 		return BT_OK;
 	}
 	if (strcmp(kind, "decision") == 0 || strncmp(kind, "codes-", 6) == 0)
@@ -620,7 +631,7 @@ static int check_events(verifier *v, bt_err *e)
 			rc = bt_fail(e, BT_EINPUT, "%s: its body names another seq or circular", field);
 		if (!rc && strcmp(kind, "consultation") && strcmp(kind, "draft") && strcmp(kind, "reply") &&
 		    strcmp(kind, "withdrawal") && strcmp(kind, "decision") && strcmp(kind, "close") &&
-		    strcmp(kind, "codes-issue") && strcmp(kind, "codes-revoke"))
+		    strcmp(kind, "codes-issue") && strcmp(kind, "codes-revoke") && strcmp(kind, "deadline"))
 			rc = bt_fail(e, BT_EINPUT, "%s: kind '%.20s' has no place in a bundle", field, kind);
 		/* the consultation's own chain: every event names the hash of the
 		 * circular's event before it, so none can be changed, dropped or
@@ -713,6 +724,7 @@ static int check_tally(verifier *v, bt_err *e)
 	t->clause = rule->clause;
 	t->rule_edition = rule->edition;
 	t->deadline = v->deadline;
+	snprintf(t->deadline_forced, sizeof t->deadline_forced, "%s", v->deadline_forced);
 	bt_time_parse(v->r->published, "published", &t->as_of, &ignore);
 	t->final = t->as_of > t->deadline;
 	t->closed = v->closed;

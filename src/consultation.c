@@ -16,33 +16,6 @@ int valid_id(const char *s, const char *extra)
 	return 1;
 }
 
-static int is_working_day(bt_date d)
-{
-	return bt_date_weekday(d) < 5;
-}
-
-bt_time bt_default_deadline(bt_date meeting_start)
-{
-	bt_date d = meeting_start;
-	for (int left = 7; left > 0;)
-		if (is_working_day(--d))
-			left--;
-	/* d is the seventh working day before the meeting; the deadline is the
-	 * working day before it. */
-	do
-		d--;
-	while (!is_working_day(d));
-	return bt_date_time(d) + 23 * 3600 + 59 * 60;
-}
-
-int bt_working_days_left(bt_time deadline, bt_date meeting_start)
-{
-	int n = 0;
-	for (bt_date d = bt_time_date(deadline) + 1; d < meeting_start; d++)
-		n += is_working_day(d);
-	return n;
-}
-
 static void load_row(sqlite3_stmt *st, bt_consultation *c)
 {
 	memset(c, 0, sizeof *c);
@@ -234,6 +207,27 @@ static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text,
 	return rc;
 }
 
+/* Appends the "date\tname\n" lines of a skipped column as a JSON list of
+ * {"date","name"}. */
+static void skipped_json(bt_buf *b, const char *lines)
+{
+	bt_buf_addc(b, '[');
+	for (const char *p = lines ? lines : ""; *p;) {
+		const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
+		if (!tab || !nl || tab > nl)
+			break;
+		char date[BT_DATE_LEN], name[BT_CLOSED_NAME_MAX + 1];
+		snprintf(date, sizeof date, "%.*s", (int)(tab - p), p);
+		snprintf(name, sizeof name, "%.*s", (int)(nl - tab - 1), tab + 1);
+		bt_buf_addf(b, "%s{", p == lines ? "" : ",");
+		bt_json_kv_str(b, "date", date, 1);
+		bt_json_kv_str(b, "name", name, 0);
+		bt_buf_addc(b, '}');
+		p = nl + 1;
+	}
+	bt_buf_addc(b, ']');
+}
+
 int consultation_payload(bt_db *db, int64_t id, bt_buf *b, bt_err *e)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATION_ROW, e);
@@ -258,6 +252,17 @@ int consultation_payload(bt_db *db, int64_t id, bt_buf *b, bt_err *e)
 	bt_json_kv_str(b, "meeting_end", d, 0);
 	bt_time_format(sqlite3_column_int64(st, 7), t);
 	bt_json_kv_str(b, "deadline", t, 0);
+	/* Since the calendar (§9.4.1): what the deadline was computed with. */
+	if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
+		bt_json_key(b, "skipped_closed_days", 0);
+		skipped_json(b, (const char *)sqlite3_column_text(st, 11));
+	}
+	if (sqlite3_column_type(st, 12) != SQLITE_NULL)
+		bt_json_kv_str(b, "deadline_forced", (const char *)sqlite3_column_text(st, 12), 0);
+	if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
+		bt_time_format(sqlite3_column_int64(st, 13), t);
+		bt_json_kv_str(b, "default_deadline", t, 0);
+	}
 	bt_json_kv_bool(b, "custom_electorate", sqlite3_column_int(st, 8), 0);
 	sqlite3_reset(st);
 	bt_json_key(b, "electorate", 0);
@@ -304,35 +309,89 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 		bt_date_format(s->meeting_start, d2);
 		return bt_fail(e, BT_EINPUT, "--date: circular date %s is not before the meeting (%s)", d1, d2);
 	}
-	bt_time deadline = s->has_deadline ? s->deadline
-		: rule->period_months ? bt_date_time(bt_date_add_months(s->date, rule->period_months)) + 23 * 3600 + 59 * 60
-				    : bt_default_deadline(s->meeting_start);
-	bt_time_format(deadline, t1);
-	if (deadline < bt_date_time(s->date)) {
-		bt_date_format(s->date, d1);
-		return bt_fail(e, BT_EINPUT, "--deadline: %s is before the circular's date %s", t1, d1);
-	}
-	/* Only TAP ties the deadline to the meeting (§9.4.1); the other
-	 * consultations run for a fixed period. */
-	if (rule->period_months == 0 && deadline >= bt_date_time(s->meeting_start)) {
-		bt_date_format(s->meeting_start, d1);
-		return bt_fail(e, BT_EINPUT, "--deadline: %s is not before the meeting's first day %s", t1, d1);
-	}
-	int left = bt_working_days_left(deadline, s->meeting_start);
-	if (rule->period_months != 0 && deadline >= bt_date_time(s->meeting_start) && warning)
-		snprintf(warning, warnlen, "deadline %s falls on or after the meeting's first day", t1);
-	else if (rule->period_months == 0 && left < 7 && warning)
-		snprintf(warning, warnlen,
-			 "deadline %s leaves %d working day%s before the meeting; WTSA Res. 1 §9.4.1 asks for seven",
-			 t1, left, left == 1 ? "" : "s");
+	if (s->force_deadline && !s->has_deadline)
+		return bt_fail(e, BT_EINPUT, "--force-deadline: only with an explicit --deadline");
+	if (s->force_deadline && (!s->reason || !*s->reason))
+		return bt_fail(e, BT_EINPUT, "--reason: required with --force-deadline (why the deadline breaks §9.4.1)");
+	if (!s->force_deadline && s->reason)
+		return bt_fail(e, BT_EINPUT, "--reason: only with --force-deadline");
+	if (s->reason && (strlen(s->reason) > 500 || !bt_text_clean(s->reason, 0)))
+		return bt_fail(e, BT_EINPUT, "--reason: not 1-500 bytes of UTF-8 text without control characters");
 
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
+	bt_calendar cal = { NULL, 0 };
+	bt_buf skipped = BT_BUF_INIT;
 	bt_consultation c;
 	bt_err tmp;
 	if (consultation_load(db, s->circular, &c, &tmp) == BT_OK) {
 		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' already exists", s->circular);
+		goto fail;
+	}
+	if ((rc = bt_calendar_list(db, 0, &cal, e)))
+		goto fail;
+	int tap = rule->period_months == 0;
+	bt_time deadline = s->has_deadline ? s->deadline
+		: !tap ? bt_date_time(bt_date_add_months(s->date, rule->period_months)) + 23 * 3600 + 59 * 60
+		       : bt_default_deadline(&cal, s->meeting_start);
+	bt_time_format(deadline, t1);
+	if (deadline < bt_date_time(s->date)) {
+		bt_date_format(s->date, d1);
+		rc = bt_fail(e, BT_EINPUT, "--deadline: %s is before the circular's date %s", t1, d1);
+		goto fail;
+	}
+	/* Only TAP ties the deadline to the meeting (§9.4.1); the other
+	 * consultations run for a fixed period. */
+	if (tap && deadline >= bt_date_time(s->meeting_start)) {
+		bt_date_format(s->meeting_start, d1);
+		rc = bt_fail(e, BT_EINPUT, "--deadline: %s is not before the meeting's first day %s", t1, d1);
+		goto fail;
+	}
+	int left = bt_working_days_left(&cal, deadline, s->meeting_start);
+	if (s->has_deadline) {
+		/* An explicit deadline must be one the secretariat can keep. */
+		static const char *const wd[] = { "Monday", "Tuesday", "Wednesday", "Thursday",
+						  "Friday", "Saturday", "Sunday" };
+		bt_date day = bt_time_date(deadline);
+		const bt_closed_day *closed = bt_calendar_find(&cal, day);
+		char why[256] = "";
+		if (bt_date_weekday(day) >= 5)
+			snprintf(why, sizeof why, "falls on a %s", wd[bt_date_weekday(day)]);
+		else if (closed)
+			snprintf(why, sizeof why, "falls on a day ITU is closed (%s)", closed->name);
+		else if (tap && left < 7)
+			snprintf(why, sizeof why,
+				 "leaves %d working day%s before the meeting; WTSA Res. 1 §9.4.1 asks for seven",
+				 left, left == 1 ? "" : "s");
+		else if (deadline < now)
+			snprintf(why, sizeof why, "is already past");
+		if (why[0] && !s->force_deadline) {
+			rc = bt_fail(e, BT_EINPUT, "--deadline: %s %s (--force-deadline --reason TEXT keeps it)",
+				     t1, why);
+			goto fail;
+		}
+		if (!why[0] && s->force_deadline) {
+			rc = bt_fail(e, BT_EINPUT, "--force-deadline: deadline %s breaks no rule of §9.4.1; nothing to force",
+				     t1);
+			goto fail;
+		}
+	}
+	if (warning) {
+		char w1[200] = "", w2[200] = "";
+		if (!tap && deadline >= bt_date_time(s->meeting_start))
+			snprintf(w1, sizeof w1, "deadline %s falls on or after the meeting's first day", t1);
+		if (tap && s->date > bt_date_add_months(s->meeting_start, -3)) {
+			bt_date_format(s->date, d1);
+			bt_date_format(s->meeting_start, d2);
+			snprintf(w2, sizeof w2,
+				 "circular date %s is less than three months before the meeting (%s); WTSA Res. 1 §9.3.3 asks for three",
+				 d1, d2);
+		}
+		snprintf(warning, warnlen, "%s%s%s", w1, w1[0] && w2[0] ? "\n" : "", w2);
+	}
+	if (tap && calendar_skipped(&cal, deadline, s->meeting_start, &skipped)) {
+		rc = bt_fail(e, BT_EFAIL, "out of memory");
 		goto fail;
 	}
 	event_slot ev;
@@ -354,6 +413,10 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 	sqlite3_bind_int(st, 9, s->electorate != NULL);
 	sqlite3_bind_int64(st, 10, now);
 	sqlite3_bind_int64(st, 11, ev.seq);
+	sqlite3_bind_text(st, 12, bt_buf_str(&skipped), -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 13, s->force_deadline ? s->reason : NULL);
+	if (tap)
+		sqlite3_bind_int64(st, 14, bt_default_deadline(&cal, s->meeting_start));
 	if ((rc = db_exec_stmt(db, st, "saving the consultation", e)))
 		goto fail;
 	int64_t id = sqlite3_last_insert_rowid(db->h);
@@ -381,9 +444,13 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 		goto fail;
 	if ((rc = db_commit(db, e)))
 		goto fail;
+	bt_calendar_free(&cal);
+	bt_buf_release(&skipped);
 	return BT_OK;
 fail:
 	db_rollback(db);
+	bt_calendar_free(&cal);
+	bt_buf_release(&skipped);
 	return rc;
 }
 
@@ -469,5 +536,219 @@ int bt_consultation_close(bt_db *db, const char *circular, const char *actor,
 	return BT_OK;
 fail:
 	db_rollback(db);
+	return rc;
+}
+
+int deadline_payload(bt_db *db, int64_t seq, bt_buf *out, char circular[BT_ID_MAX + 1],
+		     bt_time *when, char *by, size_t bylen, int *found, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_DEADLINE_CHANGE_BY_EVENT, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, seq);
+	bt_buf_reset(out);
+	int step = sqlite3_step(st);
+	*found = step == SQLITE_ROW;
+	if (step == SQLITE_ROW) {
+		char t[BT_TIME_LEN];
+		bt_time_format(sqlite3_column_int64(st, 0), t);
+		bt_json_kv_str(out, "old_deadline", t, 1);
+		bt_time_format(sqlite3_column_int64(st, 1), t);
+		bt_json_kv_str(out, "deadline", t, 0);
+		bt_json_kv_str(out, "reason", (const char *)sqlite3_column_text(st, 2), 0);
+		*when = sqlite3_column_int64(st, 3);
+		db_col_copy(st, 4, by, bylen);
+		db_col_copy(st, 5, circular, BT_ID_MAX + 1);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(db, e, "reading a deadline change");
+	return out->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+}
+
+/* Replies recorded with a received time in (lo, hi]. */
+static int replies_between(bt_db *db, int64_t id, bt_time lo, bt_time hi, int *n, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_REPLIES_RECEIVED_BETWEEN, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	int step = sqlite3_step(st);
+	*n = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? BT_OK : db_fail(db, e, "counting replies");
+}
+
+int bt_consultation_set_deadline(bt_db *db, const char *circular, bt_time deadline,
+				 const char *reason, const char *actor, bt_time now,
+				 int *recounted, bt_err *e)
+{
+	char t1[BT_TIME_LEN], t2[BT_TIME_LEN], d1[BT_DATE_LEN];
+	if (!reason || !*reason)
+		return bt_fail(e, BT_EINPUT, "--reason: required (why the deadline moves)");
+	if (strlen(reason) > 500 || !bt_text_clean(reason, 0))
+		return bt_fail(e, BT_EINPUT, "--reason: not 1-500 bytes of UTF-8 text without control characters");
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	bt_consultation c;
+	if ((rc = consultation_load(db, circular, &c, e)))
+		goto fail;
+	bt_time_format(deadline, t1);
+	bt_time_format(c.deadline, t2);
+	const bt_rule *rule = bt_rule_find(c.rule);
+	if (c.closed) {
+		bt_time_format(c.closed_at, t2);
+		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' was closed at %s; its deadline can no longer move",
+			     c.circular, t2);
+	} else if (deadline == c.deadline) {
+		rc = bt_fail(e, BT_EINPUT, "TIME: %s is already the deadline", t1);
+	} else if (deadline < now) {
+		rc = bt_fail(e, BT_EINPUT, "TIME: %s is already past; a deadline moved into the past would turn replies recorded since late",
+			     t1);
+	} else if (deadline < bt_date_time(c.date)) {
+		bt_date_format(c.date, d1);
+		rc = bt_fail(e, BT_EINPUT, "TIME: %s is before the circular's date %s", t1, d1);
+	} else if ((!rule || rule->period_months == 0) && deadline >= bt_date_time(c.meeting_start)) {
+		bt_date_format(c.meeting_start, d1);
+		rc = bt_fail(e, BT_EINPUT, "TIME: %s is not before the meeting's first day %s", t1, d1);
+	}
+	if (rc)
+		goto fail;
+	int n = 0;
+	if ((rc = replies_between(db, c.id, deadline < c.deadline ? deadline : c.deadline,
+				  deadline < c.deadline ? c.deadline : deadline, &n, e)))
+		goto fail;
+	event_slot ev;
+	if ((rc = event_reserve(db, actor, &ev, e)))
+		goto fail;
+	sqlite3_stmt *st = db_stmt(db, SQL_DEADLINE_CHANGE_INSERT, e);
+	if (!st) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	sqlite3_bind_int64(st, 2, c.deadline);
+	sqlite3_bind_int64(st, 3, deadline);
+	db_bind_text(st, 4, reason);
+	sqlite3_bind_int64(st, 5, now);
+	db_bind_text(st, 6, actor);
+	sqlite3_bind_int64(st, 7, ev.seq);
+	if ((rc = db_exec_stmt(db, st, "recording the deadline change", e)))
+		goto fail;
+	if (!(st = db_stmt(db, SQL_DEADLINE_SET, e))) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	sqlite3_bind_int64(st, 2, deadline);
+	if ((rc = db_exec_stmt(db, st, "moving the deadline", e)))
+		goto fail;
+	bt_buf p = BT_BUF_INIT;
+	char circ[BT_ID_MAX + 1], by[201];
+	bt_time when;
+	int found;
+	if (!(rc = deadline_payload(db, ev.seq, &p, circ, &when, by, sizeof by, &found, e)))
+		rc = event_write(db, &ev, "deadline", c.circular, now, bt_buf_str(&p), NULL, NULL, e);
+	bt_buf_release(&p);
+	if (rc || (rc = db_commit(db, e)))
+		goto fail;
+	if (recounted)
+		*recounted = n;
+	return BT_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+void bt_deadline_info_free(bt_deadline_info *info)
+{
+	free(info->skipped);
+	free(info->changes);
+	memset(info, 0, sizeof *info);
+}
+
+int bt_deadline_info_get(bt_db *db, const char *circular, bt_deadline_info *info, bt_err *e)
+{
+	memset(info, 0, sizeof *info);
+	bt_consultation c;
+	int snap = db_read_begin(db);
+	int rc = consultation_load(db, circular, &c, e);
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	if (rc)
+		goto out;
+	if (!(st = db_stmt(db, SQL_CONSULTATION_ROW, e))) {
+		rc = BT_EFAIL;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		info->first_deadline = sqlite3_column_int64(st, 7);
+		info->with_calendar = sqlite3_column_type(st, 11) != SQLITE_NULL;
+		info->default_deadline = sqlite3_column_type(st, 13) != SQLITE_NULL
+			? sqlite3_column_int64(st, 13) : info->first_deadline;
+		db_col_copy(st, 12, info->forced_reason, sizeof info->forced_reason);
+		const char *lines = (const char *)sqlite3_column_text(st, 11);
+		for (const char *p = lines ? lines : ""; *p && !rc;) {
+			const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
+			if (!tab || !nl || tab > nl)
+				break;
+			if (array_reserve(&info->skipped, &cap, info->nskipped + 1, sizeof *info->skipped)) {
+				rc = bt_fail(e, BT_EFAIL, "out of memory");
+				break;
+			}
+			bt_closed_day *d = &info->skipped[info->nskipped++];
+			memset(d, 0, sizeof *d);
+			char ds[BT_DATE_LEN];
+			snprintf(ds, sizeof ds, "%.*s", (int)(tab - p), p);
+			bt_err ignore;
+			if (bt_date_parse(ds, "skipped", &d->day, &ignore))
+				d->day = 0;
+			snprintf(d->name, sizeof d->name, "%.*s", (int)(nl - tab - 1), tab + 1);
+			p = nl + 1;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc)
+		goto out;
+	if (!(st = db_stmt(db, SQL_DEADLINE_CHANGES_OF, e))) {
+		rc = BT_EFAIL;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (array_reserve(&info->changes, &cap, info->nchanges + 1, sizeof *info->changes)) {
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			break;
+		}
+		bt_deadline_change *x = &info->changes[info->nchanges++];
+		x->old_deadline = sqlite3_column_int64(st, 0);
+		x->deadline = sqlite3_column_int64(st, 1);
+		db_col_copy(st, 2, x->reason, sizeof x->reason);
+		x->at = sqlite3_column_int64(st, 3);
+		db_col_copy(st, 4, x->by, sizeof x->by);
+		x->seq = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, e, "reading deadline changes");
+	const bt_rule *rule = bt_rule_find(c.rule);
+	if (!rc && rule && rule->period_months == 0) {
+		bt_calendar cal;
+		if (!(rc = bt_calendar_list(db, 0, &cal, e))) {
+			info->has_today = 1;
+			info->today_deadline = bt_default_deadline(&cal, c.meeting_start);
+			bt_calendar_free(&cal);
+		}
+	}
+out:
+	db_read_end(db, snap);
+	if (rc)
+		bt_deadline_info_free(info);
 	return rc;
 }

@@ -229,7 +229,11 @@ static int migrate(bt_db *db, bt_err *e)
 		return bt_fail(e, BT_EINPUT, "database %s needs an upgrade but is read-only", db->path);
 	if (db_begin(db, e))
 		return BT_EFAIL;
-	if (apply_migrations(db, e) || db_commit(db, e)) {
+	/* The default calendar comes with the migration that adds it, as
+	 * events of their own in the chain (once per database). */
+	bt_time now;
+	if (bt_now(&now, e) || apply_migrations(db, e) ||
+	    calendar_install_default(db, "ballot:migration", now, e) || db_commit(db, e)) {
 		db_rollback(db);
 		return BT_EFAIL;
 	}
@@ -377,7 +381,7 @@ int bt_db_init(const char *path, const char *members_tsv, size_t len,
 	snprintf(payload, sizeof payload, "\"schema\":%d,\"members\":%d",
 		 SQL_SCHEMA_VERSION, st.added);
 	if ((rc = event_append(db, "init", NULL, actor, now, payload, e)) ||
-	    (rc = db_commit(db, e)))
+	    (rc = calendar_install_default(db, actor, now, e)) || (rc = db_commit(db, e)))
 		goto fail;
 	*created = 1;
 	rc = wal_on(db, e);

@@ -34,6 +34,8 @@ static int load_draft(sqlite3_stmt *st, bt_draft *d)
 	db_col_copy(st, 7, d->text_sha256, sizeof d->text_sha256);
 	db_col_copy(st, 8, d->state, sizeof d->state);
 	db_col_copy(st, 9, d->outcome, sizeof d->outcome);
+	d->texts_available = sqlite3_column_type(st, 10) == SQLITE_NULL ? BT_DATE_NONE
+		: sqlite3_column_int(st, 10);
 	return d->title ? 0 : -1;
 }
 
@@ -134,6 +136,11 @@ int draft_payload(bt_db *db, int64_t draft_id, bt_buf *b, bt_err *e)
 	bt_json_kv_str(b, "source", (const char *)sqlite3_column_text(st, 4), 0);
 	bt_json_kv_bool(b, "revised", sqlite3_column_int(st, 5), 0);
 	bt_json_kv_str(b, "text_sha256", (const char *)sqlite3_column_text(st, 6), 0);
+	if (sqlite3_column_type(st, 9) != SQLITE_NULL) { /* §9.3.5, since the timeline */
+		char d[BT_DATE_LEN];
+		bt_date_format(sqlite3_column_int(st, 9), d);
+		bt_json_kv_str(b, "texts_available", d, 0);
+	}
 	sqlite3_reset(st);
 	return b->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
 }
@@ -186,6 +193,19 @@ int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time n
 			     c.circular, c.closed ? "is closed" : "is past its deadline", t);
 		goto fail;
 	}
+	const bt_rule *rule = bt_rule_find(c.rule);
+	if (rule && rule->period_months == 0 && (!s->summary || !*s->summary)) {
+		rc = bt_fail(e, BT_EINPUT,
+			     "--summary: required under the tap rule (WTSA Res. 1 §9.3.4: the draft is announced with a summary)");
+		goto fail;
+	}
+	if (s->has_texts_available && s->texts_available >= c.meeting_start) {
+		char d1[BT_DATE_LEN], d2[BT_DATE_LEN];
+		bt_date_format(s->texts_available, d1);
+		bt_date_format(c.meeting_start, d2);
+		rc = bt_fail(e, BT_EINPUT, "--texts-available: %s is not before the meeting (%s)", d1, d2);
+		goto fail;
+	}
 	if (draft_find_in(db, &c, s->rec, &d, &tmp) == BT_OK) {
 		bt_draft_clear(&d);
 		rc = bt_fail(e, BT_EINPUT, "--rec: consultation '%s' already has draft '%s'", c.circular, s->rec);
@@ -209,6 +229,8 @@ int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time n
 	db_bind_text(st, 8, s->text ? sha : NULL);
 	db_bind_text(st, 9, BT_STATE_IN_CONSULTATION);
 	sqlite3_bind_int64(st, 10, ev.seq);
+	if (s->has_texts_available)
+		sqlite3_bind_int(st, 11, s->texts_available);
 	if ((rc = db_exec_stmt(db, st, "saving the draft", e)))
 		goto fail;
 	bt_buf p = BT_BUF_INIT;

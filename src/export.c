@@ -21,6 +21,8 @@ int bt_tally_json(const bt_tally *t, bt_buf *b, bt_err *e)
 	bt_json_kv_str(b, "circular", t->circular, 1);
 	bt_json_kv_str(b, "rule", t->rule, 0);
 	bt_json_kv_time(b, "deadline", t->deadline, 0);
+	if (t->deadline_forced[0])
+		bt_json_kv_str(b, "deadline_forced", t->deadline_forced, 0);
 	bt_json_kv_time(b, "as_of", t->as_of, 0);
 	bt_json_kv_bool(b, "final", t->final, 0);
 	bt_json_kv_int(b, "electorate", t->electorate, 0);

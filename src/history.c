@@ -212,8 +212,9 @@ static int history_get(bt_db *db, const char *circular, const char *member, bt_h
 					break;
 				}
 				it->seq = sqlite3_column_int64(st, 0);
-				snprintf(it->kind, sizeof it->kind, "close");
-				snprintf(it->what, sizeof it->what, "close");
+				/* closes, and deadline moves (set-deadline) */
+				db_col_copy(st, 4, it->kind, sizeof it->kind);
+				snprintf(it->what, sizeof it->what, "%s", it->kind);
 				it->received = it->recorded_at = sqlite3_column_int64(st, 1);
 				it->recorded_by = db_col_strdup(st, 2);
 				it->detail = db_col_strdup(st, 3);

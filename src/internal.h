@@ -217,6 +217,25 @@ int auth_payload(bt_db *db, int64_t seq, const char *kind, bt_buf *out,
 		 char circular[BT_ID_MAX + 1], bt_time *when, int *found,
 		 bt_err *e);
 
+/* The calendar (calendar.c). calendar_install_default loads the rule-based
+ * days 2000-2100 and forms/calendar/itu-closed-days.tsv as two
+ * calendar-import events, inside the caller's transaction, unless the
+ * database ever had a calendar event. */
+int calendar_install_default(bt_db *db, const char *actor, bt_time now, bt_err *e);
+/* 1 for calendar-add, calendar-import, calendar-remove. */
+int calendar_event_kind(const char *kind);
+/* The canonical payload of calendar event seq from its rows; *when their
+ * time (-1 when they disagree), *found how many. */
+int calendar_payload(bt_db *db, int64_t seq, const char *kind, bt_buf *out, bt_time *when,
+		     int *found, bt_err *e);
+/* The closed weekdays strictly between deadline's date and meeting_start as
+ * "date\tname\n" lines; -1 when out of memory. */
+int calendar_skipped(const bt_calendar *cal, bt_time deadline, bt_date meeting_start,
+		     bt_buf *out);
+/* The canonical payload of a deadline event from its row (consultation.c). */
+int deadline_payload(bt_db *db, int64_t seq, bt_buf *out, char circular[BT_ID_MAX + 1],
+		     bt_time *when, char *by, size_t bylen, int *found, bt_err *e);
+
 #define BT_INF_TIME INT64_MAX
 
 #endif

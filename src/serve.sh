@@ -19,15 +19,15 @@ umask 077
 if [ ! -f "$DB" ]; then
 	sh src/demo.sh "$BIN" "$DB" >"$OUT/serve-setup.log" 2>&1
 	TODAY=$(date -u +%F)
-	MEET=$(date -u -d '+60 days' +%F)
-	MEET_END=$(date -u -d '+69 days' +%F)
+	MEET=$(date -u -d '+100 days' +%F)
+	MEET_END=$(date -u -d '+109 days' +%F)
 	export BALLOT_ACTOR="demo:secretariat"
 	b consultation create --circular DEMO-1 --group 11 --date "$TODAY" \
 		--meeting-start "$MEET" --meeting-end "$MEET_END" >/dev/null
-	b draft add --circular DEMO-1 --rec Q.5051 --former Q.FW_CSM \
+	b draft add --summary "A framework against the theft of mobile devices." --circular DEMO-1 --rec Q.5051 --former Q.FW_CSM \
 		--title "Framework for combating the use of stolen mobile devices" \
 		--text forms/demo/Q.5051-summary.txt >/dev/null
-	b draft add --circular DEMO-1 --rec Q.5052 --revised \
+	b draft add --summary "SAMPLE: a summary." --circular DEMO-1 --rec Q.5052 --revised \
 		--title "SAMPLE: a second draft, to show one row per draft" >/dev/null
 	rm -rf "$TLS"
 	"$BIN" tls dev-certs --out "$TLS" --client secretariat >/dev/null

@@ -193,6 +193,57 @@ const char *const SQL_MIGRATIONS[] = {
 	"   AND a.change = 'enable' AND NOT EXISTS(SELECT 1 FROM events v WHERE v.seq = a.event_seq))))"
 	" BEGIN SELECT RAISE(ABORT, 'an account changes only by being disabled, or by an enable or"
 	" a new password recorded in the log'); END;",
+	/* 3 -> 4: ITU's closed days (§9.4.1) and deadlines moved only by an
+	 * event. Self-contained (renumber freely): the default calendar is
+	 * installed by db.c after the migrations, once, for a database that
+	 * never had a calendar event. A closed day changes only by being
+	 * removed once. */
+	"CREATE TABLE closed_days(id INTEGER PRIMARY KEY, day INTEGER NOT NULL,"
+	" name TEXT NOT NULL CHECK(name <> ''), source TEXT NOT NULL,"
+	" added_at INTEGER NOT NULL, event_seq INTEGER NOT NULL,"
+	" removed_at INTEGER, removed_seq INTEGER,"
+	" CHECK((removed_at IS NULL) = (removed_seq IS NULL))) STRICT;"
+	"CREATE UNIQUE INDEX closed_days_in_force ON closed_days(day) WHERE removed_seq IS NULL;"
+	"CREATE INDEX closed_days_by_event ON closed_days(event_seq);"
+	"CREATE INDEX closed_days_by_removal ON closed_days(removed_seq);"
+	"CREATE TRIGGER closed_days_remove_only BEFORE UPDATE ON closed_days"
+	" WHEN OLD.removed_at IS NOT NULL OR NEW.removed_at IS NULL"
+	" OR NEW.day IS NOT OLD.day OR NEW.name IS NOT OLD.name OR NEW.source IS NOT OLD.source"
+	" OR NEW.added_at IS NOT OLD.added_at OR NEW.event_seq IS NOT OLD.event_seq"
+	" BEGIN SELECT RAISE(ABORT, 'a closed day changes only by being removed'); END;"
+	"CREATE TRIGGER closed_days_append_only_d BEFORE DELETE ON closed_days"
+	" BEGIN SELECT RAISE(ABORT, 'closed days are append-only'); END;"
+	/* What create computed the deadline with: the closed days it skipped
+	 * ("date\tname\n" lines; NULL before the calendar) and the reason an
+	 * explicit deadline was forced (NULL when not). */
+	"ALTER TABLE consultations ADD COLUMN skipped TEXT;"
+	"ALTER TABLE consultations ADD COLUMN forced_reason TEXT;"
+	"ALTER TABLE consultations ADD COLUMN default_deadline INTEGER;"
+	"ALTER TABLE drafts ADD COLUMN texts_available INTEGER;"
+	/* consultation set-deadline: each move is a row and an event; the
+	 * consultation's deadline may change only to the last move's. */
+	"CREATE TABLE deadline_changes(id INTEGER PRIMARY KEY,"
+	" consultation_id INTEGER NOT NULL REFERENCES consultations(id),"
+	" old_deadline INTEGER NOT NULL, deadline INTEGER NOT NULL,"
+	" reason TEXT NOT NULL CHECK(reason <> ''), changed_at INTEGER NOT NULL,"
+	" recorded_by TEXT NOT NULL, event_seq INTEGER NOT NULL UNIQUE) STRICT;"
+	"CREATE INDEX deadline_changes_by_consultation ON deadline_changes(consultation_id, id);"
+	"CREATE TRIGGER deadline_changes_append_only_u BEFORE UPDATE ON deadline_changes"
+	" BEGIN SELECT RAISE(ABORT, 'deadline changes are append-only'); END;"
+	"CREATE TRIGGER deadline_changes_append_only_d BEFORE DELETE ON deadline_changes"
+	" BEGIN SELECT RAISE(ABORT, 'deadline changes are append-only'); END;"
+	"DROP TRIGGER consultations_close_only;"
+	"CREATE TRIGGER consultations_close_only BEFORE UPDATE ON consultations"
+	" WHEN OLD.closed_at IS NOT NULL"
+	" OR NEW.circular IS NOT OLD.circular OR NEW.grp IS NOT OLD.grp OR NEW.rule IS NOT OLD.rule"
+	" OR NEW.date IS NOT OLD.date OR NEW.meeting_start IS NOT OLD.meeting_start"
+	" OR NEW.meeting_end IS NOT OLD.meeting_end OR NEW.event_seq IS NOT OLD.event_seq"
+	" OR NEW.skipped IS NOT OLD.skipped OR NEW.forced_reason IS NOT OLD.forced_reason"
+	" OR NEW.default_deadline IS NOT OLD.default_deadline"
+	" OR (NEW.closed_at IS NOT NULL AND NEW.deadline IS NOT OLD.deadline)"
+	" OR (NEW.closed_at IS NULL AND NEW.deadline IS NOT (SELECT x.deadline FROM deadline_changes x"
+	" WHERE x.consultation_id = OLD.id ORDER BY x.id DESC LIMIT 1))"
+	" BEGIN SELECT RAISE(ABORT, 'a consultation changes only by closing or by a recorded deadline change'); END;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -226,8 +277,9 @@ const char SQL_CONSULTATION_GET[] =
 	" FROM consultations c WHERE c.circular = ?1";
 const char SQL_CONSULTATION_INSERT[] =
 	"INSERT INTO consultations(circular, grp, rule, rule_edition, date,"
-	" meeting_start, meeting_end, deadline, custom_electorate, created_at, event_seq)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+	" meeting_start, meeting_end, deadline, custom_electorate, created_at, event_seq,"
+	" skipped, forced_reason, default_deadline)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 const char SQL_CONSULTATION_CLOSE[] =
 	"UPDATE consultations SET closed_at = ?2 WHERE id = ?1";
 const char SQL_CONSULTATIONS_LIST[] =
@@ -251,9 +303,9 @@ const char SQL_ELECTORATE_HAS[] =
 /* drafts */
 const char SQL_DRAFT_INSERT[] =
 	"INSERT INTO drafts(consultation_id, rec, title, former, summary, source,"
-	" revised, text_sha256, state, event_seq)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-#define DRAFT_COLS "id, rec, title, former, summary, source, revised, text_sha256, state, outcome"
+	" revised, text_sha256, state, event_seq, texts_available)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+#define DRAFT_COLS "id, rec, title, former, summary, source, revised, text_sha256, state, outcome, texts_available"
 const char SQL_DRAFTS_OF[] =
 	"SELECT " DRAFT_COLS " FROM drafts WHERE consultation_id = ?1 ORDER BY id";
 const char SQL_DRAFT_BY_REC[] =
@@ -311,7 +363,8 @@ const char SQL_MORE_TIME_ASKED[] =
 /* status */
 const char SQL_STATUS[] =
 	"SELECT c.circular, c.grp, d.rec, d.title, d.state, c.deadline, d.outcome,"
-	" c.rule, c.meeting_start, c.meeting_end FROM drafts d"
+	" c.rule, c.meeting_start, c.meeting_end,"
+	" c.rule = 'tap' AND coalesce(d.summary, '') = '' FROM drafts d"
 	" JOIN consultations c ON c.id = d.consultation_id"
 	" WHERE ?1 = 0 OR c.grp = ?1 ORDER BY c.deadline, c.circular, d.id";
 
@@ -333,19 +386,21 @@ const char SQL_HISTORY_DECISIONS[] =
 	" FROM decisions x JOIN drafts d ON d.id = x.draft_id"
 	" WHERE d.consultation_id = ?1 ORDER BY x.event_seq";
 const char SQL_HISTORY_CLOSES[] =
-	"SELECT seq, at, actor, body FROM events WHERE circular = ?1 AND kind = 'close'"
-	" ORDER BY seq";
+	"SELECT seq, at, actor, body, kind FROM events WHERE circular = ?1"
+	" AND kind IN ('close', 'deadline') ORDER BY seq";
 
 /* canonical payloads and the audit's cross-checks */
 const char SQL_CONSULTATION_ROW[] =
 	"SELECT circular, grp, rule, rule_edition, date, meeting_start, meeting_end,"
-	" deadline, custom_electorate, created_at, event_seq FROM consultations WHERE id = ?1";
+	" coalesce((SELECT x.old_deadline FROM deadline_changes x WHERE x.consultation_id = c.id"
+	" ORDER BY x.id LIMIT 1), deadline), custom_electorate, created_at, event_seq,"
+	" skipped, forced_reason, default_deadline FROM consultations c WHERE id = ?1";
 const char SQL_ELECTORATE_CODES[] =
 	"SELECT member FROM electorate WHERE consultation_id = ?1 ORDER BY member";
 const char SQL_DRAFT_ROW[] =
 	"SELECT d.rec, d.title, d.former, d.summary, d.source, d.revised, d.text_sha256,"
-	" c.circular, d.event_seq FROM drafts d JOIN consultations c ON c.id = d.consultation_id"
-	" WHERE d.id = ?1";
+	" c.circular, d.event_seq, d.texts_available FROM drafts d"
+	" JOIN consultations c ON c.id = d.consultation_id WHERE d.id = ?1";
 const char SQL_ROW_BY_EVENT[] =
 	"SELECT 'consultation', id FROM consultations WHERE event_seq = ?1"
 	" UNION ALL SELECT 'draft', id FROM drafts WHERE event_seq = ?1"
@@ -490,3 +545,48 @@ const char SQL_FILE_IDENTITY[] =
 /* a backup file is one self-contained file (no -wal beside it) */
 const char SQL_JOURNAL_DELETE[] = "PRAGMA journal_mode=DELETE";
 const char SQL_SYNCHRONOUS_FULL[] = "PRAGMA synchronous=FULL";
+
+/* the calendar of closed days (calendar.c) */
+const char SQL_CLOSED_DAYS_IN_FORCE[] =
+	"SELECT day, name, source, event_seq FROM closed_days WHERE removed_seq IS NULL"
+	" AND (?1 IS NULL OR day BETWEEN ?1 AND ?2) ORDER BY day";
+const char SQL_CLOSED_DAY_GET[] =
+	"SELECT id, name FROM closed_days WHERE day = ?1 AND removed_seq IS NULL";
+const char SQL_CLOSED_DAY_INSERT[] =
+	"INSERT INTO closed_days(day, name, source, added_at, event_seq) VALUES(?1, ?2, ?3, ?4, ?5)";
+const char SQL_CLOSED_DAY_REMOVE[] =
+	"UPDATE closed_days SET removed_at = ?2, removed_seq = ?3 WHERE id = ?1";
+const char SQL_CLOSED_DAYS_BY_EVENT[] =
+	"SELECT day, name, source, added_at FROM closed_days WHERE event_seq = ?1 ORDER BY day, id";
+const char SQL_CLOSED_DAYS_BY_REMOVAL[] =
+	"SELECT day, name, '', removed_at FROM closed_days WHERE removed_seq = ?1 ORDER BY day, id";
+const char SQL_CALENDAR_EVENTS_COUNT[] =
+	"SELECT count(*) FROM events WHERE kind IN ('calendar-add', 'calendar-import', 'calendar-remove')";
+const char SQL_CALENDAR_ROWS_WITH_EVENTS[] =
+	"SELECT 'calendar-add calendar-import', event_seq FROM closed_days"
+	" UNION ALL SELECT 'calendar-remove', removed_seq FROM closed_days WHERE removed_seq IS NOT NULL"
+	" UNION ALL SELECT 'deadline', event_seq FROM deadline_changes";
+
+/* deadlines (consultation.c) */
+const char SQL_DEADLINE_CHANGE_INSERT[] =
+	"INSERT INTO deadline_changes(consultation_id, old_deadline, deadline, reason, changed_at,"
+	" recorded_by, event_seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+const char SQL_DEADLINE_SET[] = "UPDATE consultations SET deadline = ?2 WHERE id = ?1";
+const char SQL_DEADLINE_CHANGE_BY_EVENT[] =
+	"SELECT x.old_deadline, x.deadline, x.reason, x.changed_at, x.recorded_by, c.circular"
+	" FROM deadline_changes x JOIN consultations c ON c.id = x.consultation_id"
+	" WHERE x.event_seq = ?1";
+const char SQL_DEADLINE_CHANGES_OF[] =
+	"SELECT old_deadline, deadline, reason, changed_at, recorded_by, event_seq"
+	" FROM deadline_changes WHERE consultation_id = ?1 ORDER BY id";
+/* a consultation whose deadline is not its last recorded change's (or its
+ * first deadline when never changed) */
+const char SQL_DEADLINES_ASTRAY[] =
+	"SELECT c.circular, c.event_seq FROM consultations c WHERE c.deadline IS NOT"
+	" coalesce((SELECT x.deadline FROM deadline_changes x WHERE x.consultation_id = c.id"
+	" ORDER BY x.id DESC LIMIT 1), c.deadline)";
+const char SQL_CONSULTATION_EXTRA[] =
+	"SELECT skipped, forced_reason FROM consultations WHERE id = ?1";
+const char SQL_REPLIES_RECEIVED_BETWEEN[] =
+	"SELECT count(*) FROM replies r JOIN drafts d ON d.id = r.draft_id"
+	" WHERE d.consultation_id = ?1 AND r.received > ?2 AND r.received <= ?3";

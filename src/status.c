@@ -41,6 +41,7 @@ int bt_status_list_get(bt_db *db, int group, bt_status_list *out, bt_err *e)
 		db_col_copy(st, 7, r->rule, sizeof r->rule);
 		r->meeting_start = sqlite3_column_int(st, 8);
 		r->meeting_end = sqlite3_column_int(st, 9);
+		r->summary_missing = sqlite3_column_int(st, 10);
 		r->more_time_until = strcmp(r->state, BT_STATE_MORE_TIME) == 0
 			? bt_more_time_until(r->meeting_end) : BT_DATE_NONE;
 	}

@@ -67,6 +67,13 @@ static int tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tall
 	t->clause = rule->clause;
 	t->rule_edition = rule->edition;
 	t->deadline = c.deadline;
+	sqlite3_stmt *x = db_stmt(db, SQL_CONSULTATION_EXTRA, e);
+	if (!x)
+		return BT_EFAIL;
+	sqlite3_bind_int64(x, 1, c.id);
+	if (sqlite3_step(x) == SQLITE_ROW)
+		db_col_copy(x, 1, t->deadline_forced, sizeof t->deadline_forced);
+	sqlite3_reset(x);
 	t->as_of = as_of;
 	t->final = as_of > c.deadline;
 	t->closed = c.closed;

@@ -10,6 +10,8 @@
 #include "ballot/db.h"
 #include "ballot/member.h"
 #include "ballot/rules.h"
+#include "ballot/calendar.h"
+#include "ballot/timeline.h"
 #include "ballot/consultation.h"
 #include "ballot/draft.h"
 #include "ballot/reply.h"

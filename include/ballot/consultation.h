@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "ballot/db.h"
 #include "ballot/member.h"
+#include "ballot/calendar.h"
 
 #define BT_ID_MAX 32 /* longest circular ID or Recommendation number */
 
@@ -20,6 +21,10 @@ typedef struct bt_consultation_spec {
 	const char *electorate;   /* NULL: all members at date; else the text of
 				     an electorate file: one code per line */
 	size_t electorate_len;
+	int force_deadline;       /* accept an explicit deadline that breaks
+				     §9.4.1 (closed day, weekend, fewer than
+				     seven working days, already past) */
+	const char *reason;       /* required with force_deadline */
 } bt_consultation_spec;
 
 typedef struct bt_consultation {
@@ -36,19 +41,15 @@ typedef struct bt_consultation {
 	int drafts;          /* number of drafts */
 } bt_consultation;
 
-/* The default deadline: 23:59:00 UTC of the working day (Mon-Fri) that leaves
- * exactly seven working days before meeting_start. */
-bt_time bt_default_deadline(bt_date meeting_start);
-
-/* Working days (Mon-Fri) strictly between the date of deadline and
- * meeting_start. */
-int bt_working_days_left(bt_time deadline, bt_date meeting_start);
-
-/* Registers a consultation. Refuses (BT_EINPUT) a duplicate circular, a bad
- * ID, group or rule, meeting dates out of order, a deadline not between the
- * circular's date and the meeting, unknown codes in the electorate. When an
- * explicit deadline leaves fewer than seven working days it is accepted and
- * warning (warnlen bytes) says so; otherwise warning is "". */
+/* Registers a consultation. The default TAP deadline is computed with the
+ * calendar in force (bt_default_deadline) and the closed days it skipped are
+ * recorded. Refuses (BT_EINPUT) a duplicate circular, a bad ID, group or
+ * rule, meeting dates out of order, a deadline not between the circular's
+ * date and the meeting, unknown codes in the electorate, and, unless
+ * spec->force_deadline with a reason, an explicit deadline on a weekend or
+ * closed day, leaving fewer than seven working days (TAP), or already past
+ * at now. warning (warnlen bytes) is set when the circular's date is less
+ * than three months before the meeting (§9.3.3), else "". */
 int bt_consultation_create(bt_db *db, const bt_consultation_spec *spec,
 			   const char *actor, bt_time now,
 			   bt_consultation *out, char *warning, size_t warnlen,
@@ -77,6 +78,46 @@ int bt_electorate_has(bt_db *db, const char *circular, const char *member,
 
 int bt_electorate_list(bt_db *db, const char *circular, bt_member_list *out,
 		       bt_err *e);
+
+/* How a consultation's deadline came about. */
+typedef struct bt_deadline_change {
+	bt_time old_deadline, deadline, at;
+	char reason[512];
+	char by[201];
+	int64_t seq;
+} bt_deadline_change;
+
+typedef struct bt_deadline_info {
+	int with_calendar;        /* 0: created before the calendar existed */
+	bt_closed_day *skipped;   /* the closed days create skipped, by date */
+	size_t nskipped;
+	char forced_reason[512];  /* "" unless the deadline was forced */
+	bt_time first_deadline;   /* as created */
+	bt_time default_deadline; /* what the calendar gave at creation (TAP;
+				     the first deadline before the calendar) */
+	bt_deadline_change *changes; /* set-deadline moves, in order */
+	size_t nchanges;
+	int has_today;            /* 1 for TAP: */
+	bt_time today_deadline;   /* what today's calendar gives; when it is
+				     not default_deadline, the calendar moved
+				     since (the deadline did not) */
+} bt_deadline_info;
+
+/* Fills info for circular (bt_deadline_info_free it). */
+int bt_deadline_info_get(bt_db *db, const char *circular, bt_deadline_info *info,
+			 bt_err *e);
+void bt_deadline_info_free(bt_deadline_info *info);
+
+/* Moves an open consultation's deadline to deadline, with a reason (1-500
+ * bytes): one "deadline" event. Refused (BT_EINPUT) once closed, when the
+ * time is already past at now (replies recorded since would turn late), not
+ * after the circular's date, not before the meeting (TAP), or equal to the
+ * deadline in force. *recounted (may be NULL) is the number of replies
+ * recorded between the old and the new deadline, whose count changes (late
+ * to on time when the deadline moves later). */
+int bt_consultation_set_deadline(bt_db *db, const char *circular, bt_time deadline,
+				 const char *reason, const char *actor, bt_time now,
+				 int *recounted, bt_err *e);
 
 struct bt_tally;
 

@@ -24,6 +24,9 @@ typedef struct bt_draft_spec {
 	int revised;          /* 1: draft revised Recommendation */
 	const void *text;     /* the exact draft text, or NULL */
 	size_t text_len;
+	int has_texts_available; /* §9.3.5: the date the text was out in the
+				    official languages (before the meeting) */
+	bt_date texts_available;
 } bt_draft_spec;
 
 typedef struct bt_draft {
@@ -34,6 +37,7 @@ typedef struct bt_draft {
 	char text_sha256[65]; /* "" when no text was given */
 	char state[24];
 	char outcome[16];     /* "" until closed, then "proceed"/"not-proceed" */
+	bt_date texts_available; /* §9.3.5, or BT_DATE_NONE */
 } bt_draft;
 
 typedef struct bt_draft_list {
@@ -45,7 +49,9 @@ void bt_draft_clear(bt_draft *d);
 void bt_draft_list_free(bt_draft_list *l);
 
 /* Adds a draft to an open consultation. BT_EINPUT for an unknown or closed
- * circular, a duplicate or malformed rec, an empty or unclean title.
+ * circular, a duplicate or malformed rec, an empty or unclean title, no
+ * summary under the tap rule (§9.3.4), a texts-available date not before
+ * the meeting.
  * out (may be NULL) receives the stored draft, text hash included. */
 int bt_draft_add(bt_db *db, const bt_draft_spec *spec, const char *actor,
 		 bt_time now, bt_draft *out, bt_err *e);

@@ -17,7 +17,7 @@ typedef struct bt_attachment {
 
 typedef struct bt_history_item {
 	int64_t seq;            /* event number */
-	char kind[16];          /* "reply", "withdrawal", "close", "decision" */
+	char kind[16];          /* "reply", "withdrawal", "close", "deadline", "decision" */
 	char member[4];         /* "" for close */
 	char rec[BT_ID_MAX + 1];/* "" for close */
 	char what[32];          /* choice name, decision kind, or "close" */

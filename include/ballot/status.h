@@ -16,6 +16,8 @@ typedef struct bt_status_row {
 	char rule[16];
 	bt_date meeting_start, meeting_end;
 	bt_date more_time_until; /* BT_DATE_NONE unless state is more-time */
+	int summary_missing; /* tap draft without the summary of §9.3.4 (added
+				before it was required) */
 } bt_status_row;
 
 typedef struct bt_status_list {

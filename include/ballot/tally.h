@@ -36,6 +36,9 @@ typedef struct bt_tally {
 	const char *clause;          /* the rule's clause, e.g. "WTSA Res. 1 §9.4.5" */
 	const char *rule_edition;    /* the rule set and edition the result is computed under */
 	bt_time deadline;
+	char deadline_forced[512];   /* why an explicit deadline breaks §9.4.1
+					(consultation create --force-deadline);
+					"" when it does not */
 	bt_time as_of;
 	int final;                   /* as_of is past the deadline */
 	int closed;

@@ -626,3 +626,72 @@ int cli_dispatch_sub(cli_ctx *ctx, int argc, char **argv, const char *usage,
 	return bt_fail(e, BT_EINPUT, "%s: a subcommand is required (one of %s)",
 		       argv[0], names);
 }
+
+/* "holds": true, false or null. */
+static void json_holds(bt_buf *b, int holds)
+{
+	if (holds < 0)
+		bt_json_kv_null(b, "holds", 0);
+	else
+		bt_json_kv_bool(b, "holds", holds, 0);
+}
+
+static void json_when(bt_buf *b, const char *key, int has, bt_time t, int date_only)
+{
+	if (!has)
+		bt_json_kv_null(b, key, 0);
+	else if (date_only)
+		cli_json_kv_date(b, key, bt_time_date(t), 0);
+	else
+		cli_json_kv_time(b, key, t, 0);
+}
+
+int cli_json_timeline(bt_buf *b, const bt_timeline *t, const char *rec)
+{
+	if (!t->applies)
+		return bt_buf_adds(b, "null");
+	static const char *const groups[] = { "announcement", "texts_available", "summary", "deadline" };
+	bt_buf_addc(b, '{');
+	for (int g = 0; g < 4; g++) {
+		int per_draft = g == 1 || g == 2, n = 0;
+		bt_json_key(b, groups[g], g == 0);
+		bt_buf_addc(b, '{');
+		for (size_t i = 0; i < t->nchecks; i++) {
+			const bt_timeline_check *k = &t->checks[i];
+			if (strcmp(k->name, groups[g]) != 0 || (per_draft && rec && strcmp(k->rec, rec) != 0))
+				continue;
+			if (n == 0) {
+				bt_json_kv_str(b, "clause", k->clause, 1);
+				if (k->has_due)
+					cli_json_kv_date(b, "due", k->due, 0);
+				if (per_draft) {
+					bt_json_key(b, "drafts", 0);
+					bt_buf_addc(b, '[');
+				}
+			}
+			if (per_draft) {
+				bt_buf_adds(b, n ? ",{" : "{");
+				bt_json_kv_str(b, "rec", k->rec, 1);
+				if (g == 1)
+					json_when(b, "date", k->has_date, k->date, 1);
+				json_holds(b, k->holds);
+				bt_buf_addc(b, '}');
+			} else {
+				json_when(b, "date", k->has_date, k->date, k->date_only);
+				if (g == 3)
+					bt_json_kv_int(b, "working_days_before_meeting", k->working_days, 0);
+				json_holds(b, k->holds);
+			}
+			n++;
+		}
+		if (per_draft && n)
+			bt_buf_addc(b, ']');
+		if (per_draft && n == 0) {
+			bt_json_kv_str(b, "clause", g == 1 ? "WTSA Res. 1 §9.3.5" : "WTSA Res. 1 §9.3.4", 1);
+			bt_json_key(b, "drafts", 0);
+			bt_buf_adds(b, "[]");
+		}
+		bt_buf_addc(b, '}');
+	}
+	return bt_buf_addc(b, '}');
+}

@@ -171,6 +171,12 @@ void cli_quota_hint(int rc, int quota, bt_err *e);
 int cli_opt_time(const cli_opt *o, int *has, bt_time *t, bt_err *e);
 int cli_json_kv_date(bt_buf *b, const char *key, bt_date d, int first);
 
+/* Appends the §9.3/§9.4.1 checks of t as a JSON object (null when they do
+ * not apply): announcement, texts_available, summary (per draft, only rec's
+ * when rec is not NULL) and deadline, each with its clause, dates and
+ * holds (true, false, or null when it cannot be told). */
+int cli_json_timeline(bt_buf *b, const bt_timeline *t, const char *rec);
+
 /* Writes errno text in lowercase into buf ("no such file or directory"). */
 const char *cli_strerror(int errnum, char *buf, size_t len);
 
@@ -210,6 +216,8 @@ typedef int (*cli_cmd_fn)(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_init(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_members(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_consultation(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_calendar(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_timeline(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_draft(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_reply(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_withdraw(cli_ctx *ctx, int argc, char **argv, bt_err *e);

@@ -11,22 +11,28 @@ static const char USAGE[] =
 	"usage: ballot consultation create --circular ID --group N\n"
 	"              --meeting-start DATE --meeting-end DATE [--date DATE]\n"
 	"              [--deadline TIME] [--rule tap|question|deletion]\n"
-	"              [--electorate FILE]\n"
+	"              [--electorate FILE] [--force-deadline --reason TEXT]\n"
 	"       ballot consultation list [--group N]\n"
-	"       ballot consultation show --circular ID\n";
+	"       ballot consultation show --circular ID\n"
+	"       ballot consultation set-deadline --circular ID TIME --reason TEXT\n";
 
 static const char USAGE_CREATE[] =
 	"usage: ballot consultation create --circular ID --group N\n"
 	"              --meeting-start DATE --meeting-end DATE [--date DATE]\n"
 	"              [--deadline TIME] [--rule tap|question|deletion]\n"
-	"              [--electorate FILE]\n"
+	"              [--electorate FILE] [--force-deadline --reason TEXT]\n"
 	"\n"
 	"Registers the consultation announced by TSB circular ID for study group N.\n"
-	"  --date DATE        the circular's date (default: today)\n"
+	"  --date DATE        the circular's date (default: today); a date less than\n"
+	"                     three months before the meeting is accepted with a\n"
+	"                     warning (§9.3.3)\n"
 	"  --deadline TIME    default: 23:59:00 UTC of the working day that leaves\n"
-	"                     seven working days before the meeting (§9.4.1); an\n"
-	"                     earlier or later one leaving fewer is accepted with a\n"
-	"                     warning\n"
+	"                     seven working days before the meeting (§9.4.1), with\n"
+	"                     ITU's closed days (ballot calendar list) not counted;\n"
+	"                     the closed days skipped are recorded. An explicit one\n"
+	"                     on a weekend or closed day, leaving fewer than seven\n"
+	"                     working days, or already past is refused unless\n"
+	"  --force-deadline   is given with --reason TEXT (recorded and shown)\n"
 	"  --rule NAME        tap (default, §9.4.5), question (§7.2.3) or deletion\n"
 	"                     (§9.8.2.1)\n"
 	"  --electorate FILE  the Member States consulted, one code per line ('#'\n"
@@ -41,10 +47,24 @@ static const char USAGE_LIST[] =
 static const char USAGE_SHOW[] =
 	"usage: ballot consultation show --circular ID\n"
 	"\n"
-	"Shows a consultation: its rule, dates, deadline, electorate and drafts.\n";
+	"Shows a consultation: its rule, dates, deadline (the closed days skipped,\n"
+	"a forced deadline's reason, every move), electorate and drafts. Warns when\n"
+	"today's calendar would give another default deadline (the deadline does\n"
+	"not move by itself: see set-deadline).\n";
 
-/* Prints the details of c as aligned "label value" lines. */
-static void print_consultation(const bt_consultation *c)
+static const char USAGE_SET_DEADLINE[] =
+	"usage: ballot consultation set-deadline --circular ID TIME --reason TEXT\n"
+	"\n"
+	"Moves the deadline of an open consultation to TIME, recording why (an\n"
+	"event in the chain). Replies keep their received times: those between\n"
+	"the old and the new deadline change from late to counted (or back), and\n"
+	"the command says how many. Refused once the consultation is closed, or\n"
+	"for a TIME already past.\n";
+
+/* Prints the details of c as aligned "label value" lines, with how its
+ * deadline came about when info is not NULL. */
+static void print_consultation(const bt_consultation *c, const bt_calendar *cal,
+			       const bt_deadline_info *info)
 {
 	const bt_rule *r = bt_rule_find(c->rule);
 	char date[BT_DATE_LEN], ms[BT_DATE_LEN], me[BT_DATE_LEN];
@@ -63,7 +83,32 @@ static void print_consultation(const bt_consultation *c)
 	printf("  %-14s %s\n", "circular date", date);
 	printf("  %-14s %s to %s\n", "meeting", ms, me);
 	printf("  %-14s %s (%d working days before the meeting)\n", "deadline",
-	       dl, bt_working_days_left(c->deadline, c->meeting_start));
+	       dl, bt_working_days_left(cal, c->deadline, c->meeting_start));
+	if (info && info->with_calendar) {
+		printf("  %-14s ", "closed days");
+		if (info->nskipped == 0)
+			printf("none skipped\n");
+		for (size_t i = 0; i < info->nskipped; i++) {
+			char d[BT_DATE_LEN];
+			bt_date_format(info->skipped[i].day, d);
+			printf("%s%s %s", i ? ", " : "skipped ", d, info->skipped[i].name);
+		}
+		if (info->nskipped)
+			printf("\n");
+	} else if (info) {
+		printf("  %-14s created before the calendar of closed days\n", "closed days");
+	}
+	if (info && info->forced_reason[0])
+		printf("  %-14s forced: %s\n", "deadline", info->forced_reason);
+	for (size_t i = 0; info && i < info->nchanges; i++) {
+		const bt_deadline_change *x = &info->changes[i];
+		char o[BT_TIME_LEN], n[BT_TIME_LEN], at[BT_TIME_LEN];
+		bt_time_format(x->old_deadline, o);
+		bt_time_format(x->deadline, n);
+		bt_time_format(x->at, at);
+		printf("  %-14s %s -> %s at %s by %s (event %lld): %s\n", "deadline moved", o, n, at,
+		       x->by, (long long)x->seq, x->reason);
+	}
 	if (c->custom_electorate)
 		printf("  %-14s %d Member States (from an electorate file)\n",
 		       "electorate", c->electorate);
@@ -72,15 +117,69 @@ static void print_consultation(const bt_consultation *c)
 		       c->electorate, date);
 }
 
+/* Prints c with its deadline's story. */
+static int show_consultation(bt_db *db, const bt_consultation *c, bt_err *e)
+{
+	bt_calendar cal;
+	bt_deadline_info info;
+	int rc = bt_calendar_list(db, 0, &cal, e);
+	if (rc)
+		return rc;
+	if ((rc = bt_deadline_info_get(db, c->circular, &info, e))) {
+		bt_calendar_free(&cal);
+		return rc;
+	}
+	print_consultation(c, &cal, &info);
+	if (info.has_today && info.today_deadline != info.default_deadline && !c->closed) {
+		char now[BT_TIME_LEN], then[BT_TIME_LEN], dl[BT_TIME_LEN];
+		bt_time_format(info.today_deadline, now);
+		bt_time_format(info.default_deadline, then);
+		bt_time_format(c->deadline, dl);
+		cli_warn("today's calendar gives the default deadline %s, not %s as when this consultation "
+			 "was created; the deadline stays %s unless moved with consultation set-deadline",
+			 now, then, dl);
+	}
+	bt_deadline_info_free(&info);
+	bt_calendar_free(&cal);
+	bt_timeline t;
+	if ((rc = bt_timeline_get(db, c->circular, &t, e)))
+		return rc;
+	for (size_t i = 0; i < t.nchecks; i++) {
+		const bt_timeline_check *k = &t.checks[i];
+		char date[BT_TIME_LEN] = "not recorded", due[48] = "", label[64];
+		if (k->has_date && k->date_only)
+			bt_date_format(bt_time_date(k->date), date);
+		else if (k->has_date)
+			bt_time_format(k->date, date);
+		if (k->has_due) {
+			char d[BT_DATE_LEN];
+			bt_date_format(k->due, d);
+			snprintf(due, sizeof due, ", due by %s", d);
+		} else if (strcmp(k->name, "deadline") == 0) {
+			snprintf(due, sizeof due, ", %d working days before the meeting", k->working_days);
+		}
+		snprintf(label, sizeof label, "%s%s%s", k->name, k->rec[0] ? " " : "", k->rec);
+		if (strcmp(k->name, "summary") == 0)
+			printf("  %-14s %s (%s): %s\n", i ? "" : "timeline", label, k->clause,
+			       k->holds ? "given" : "MISSING");
+		else
+			printf("  %-14s %s (%s): %s%s: %s\n", i ? "" : "timeline", label, k->clause, date, due,
+			       k->holds < 0 ? "unknown" : k->holds ? "holds" : "FAILS");
+	}
+	bt_timeline_free(&t);
+	return BT_OK;
+}
+
 static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_GROUP, O_MSTART, O_MEND, O_DATE, O_DEADLINE,
-	       O_RULE, O_ELECTORATE };
+	       O_RULE, O_ELECTORATE, O_FORCE, O_REASON };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("group", CLI_ARG),
 		CLI_OPT("meeting-start", CLI_ARG), CLI_OPT("meeting-end", CLI_ARG),
 		CLI_OPT("date", CLI_ARG), CLI_OPT("deadline", CLI_ARG),
 		CLI_OPT("rule", CLI_ARG), CLI_OPT("electorate", CLI_ARG),
+		CLI_OPT("force-deadline", CLI_FLAG), CLI_OPT("reason", CLI_ARG),
 		CLI_OPT_END
 	};
 	bt_consultation_spec spec;
@@ -118,6 +217,8 @@ static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc != BT_OK)
 		return rc;
 	spec.rule = opts[O_RULE].val;
+	spec.force_deadline = opts[O_FORCE].count > 0;
+	spec.reason = opts[O_REASON].val;
 	rc = cli_now(ctx, &now, e);
 	if (rc != BT_OK)
 		return rc;
@@ -139,9 +240,13 @@ static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 					    warning, sizeof warning, e);
 	if (rc == BT_OK) {
 		printf("created consultation %s\n", c.circular);
-		print_consultation(&c);
-		if (warning[0])
-			cli_warn("%s", warning);
+		rc = show_consultation(db, &c, e);
+		for (char *w = warning, *nl; *w; w = nl ? nl + 1 : w + strlen(w)) {
+			nl = strchr(w, '\n');
+			if (nl)
+				*nl = '\0';
+			cli_warn("%s", w);
+		}
 	}
 	bt_buf_release(&elec);
 	return rc;
@@ -223,7 +328,8 @@ static int consultation_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc != BT_OK)
 		goto out;
 	printf("consultation %s\n", c.circular);
-	print_consultation(&c);
+	if ((rc = show_consultation(db, &c, e)) != BT_OK)
+		goto out;
 	if (c.closed) {
 		char at[BT_TIME_LEN];
 		bt_time_format(c.closed_at, at);
@@ -251,12 +357,49 @@ out:
 	return rc;
 }
 
-/* `ballot consultation create|list|show ...`. */
+static int consultation_set_deadline(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	enum { O_CIRCULAR, O_REASON };
+	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT("reason", CLI_ARG), CLI_OPT_END };
+	bt_time now, deadline;
+	bt_db *db;
+	int rc, n = 0;
+
+	rc = cli_parse(ctx, argc, argv, USAGE_SET_DEADLINE, opts, 1, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[O_CIRCULAR], e)) != BT_OK ||
+	    (rc = cli_require(&opts[O_REASON], e)) != BT_OK)
+		return rc;
+	if (ctx->npos != 1)
+		return bt_fail(e, BT_EINPUT, "TIME: the new deadline is required");
+	if ((rc = bt_time_parse(ctx->pos[0], "TIME", &deadline, e)) != BT_OK)
+		return rc;
+	rc = cli_open_db(ctx, 1, &db, e);
+	if (rc == BT_OK)
+		rc = cli_now(ctx, &now, e);
+	if (rc == BT_OK)
+		rc = bt_consultation_set_deadline(db, opts[O_CIRCULAR].val, deadline,
+						  opts[O_REASON].val, cli_actor(ctx), now, &n, e);
+	if (rc == BT_OK) {
+		char t[BT_TIME_LEN];
+		bt_time_format(deadline, t);
+		printf("deadline of %s moved to %s\n", opts[O_CIRCULAR].val, t);
+		if (n)
+			cli_warn("%d repl%s recorded between the old and the new deadline now count%s differently "
+				 "(receipts already given keep their received times)",
+				 n, n == 1 ? "y" : "ies", n == 1 ? "s" : "");
+	}
+	return rc;
+}
+
+/* `ballot consultation create|list|show|set-deadline ...`. */
 int cmd_consultation(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	static const cli_sub subs[] = { { "create", consultation_create },
 					{ "list", consultation_list },
 					{ "show", consultation_show },
+					{ "set-deadline", consultation_set_deadline },
 					{ NULL, NULL } };
 	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, NULL, e);
 }

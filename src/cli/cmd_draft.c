@@ -11,20 +11,23 @@
 static const char USAGE[] =
 	"usage: ballot draft add --circular ID --rec REC --title TEXT\n"
 	"              [--former NAME] [--revised] [--summary TEXT] [--text FILE]\n"
-	"              [--source DOC]\n"
+	"              [--source DOC] [--texts-available DATE]\n"
 	"       ballot draft list --circular ID\n";
 
 static const char USAGE_ADD[] =
 	"usage: ballot draft add --circular ID --rec REC --title TEXT\n"
 	"              [--former NAME] [--revised] [--summary TEXT] [--text FILE]\n"
-	"              [--source DOC]\n"
+	"              [--source DOC] [--texts-available DATE]\n"
 	"\n"
 	"Adds a draft Recommendation (e.g. --rec Q.5051 --former Q.FW_CSM) to an\n"
 	"open consultation. --revised marks a draft revised Recommendation; --source\n"
 	"names the document it comes from (e.g. SG11-R25). With --text, the SHA-256\n"
-	"of the exact draft text in FILE is stored and shown. A title with a\n"
-	"character no installed font can print (forms/fonts.tsv) is refused: it\n"
-	"goes on every form and report.\n";
+	"of the exact draft text in FILE is stored and shown. Under the tap rule\n"
+	"--summary is required (WTSA Res. 1 §9.3.4). --texts-available records the\n"
+	"date the text was out in the official languages (§9.3.5: at least one\n"
+	"month before the meeting; a later date is accepted with a warning). A\n"
+	"title with a character no installed font can print (forms/fonts.tsv) is\n"
+	"refused: it goes on every form and report.\n";
 
 static const char USAGE_LIST[] =
 	"usage: ballot draft list --circular ID\n"
@@ -47,12 +50,13 @@ static int title_printable(const char *title, bt_err *e)
 static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_REC, O_TITLE, O_FORMER, O_REVISED, O_SUMMARY,
-	       O_TEXT, O_SOURCE };
+	       O_TEXT, O_SOURCE, O_TEXTS_AVAILABLE };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("rec", CLI_ARG),
 		CLI_OPT("title", CLI_ARG), CLI_OPT("former", CLI_ARG),
 		CLI_OPT("revised", CLI_FLAG), CLI_OPT("summary", CLI_ARG),
 		CLI_OPT("text", CLI_ARG), CLI_OPT("source", CLI_ARG),
+		CLI_OPT("texts-available", CLI_ARG),
 		CLI_OPT_END
 	};
 	bt_draft_spec spec;
@@ -77,6 +81,13 @@ static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	spec.summary = opts[O_SUMMARY].val;
 	spec.source = opts[O_SOURCE].val;
 	spec.revised = opts[O_REVISED].count > 0;
+	if (opts[O_TEXTS_AVAILABLE].count) {
+		spec.has_texts_available = 1;
+		rc = bt_date_parse(opts[O_TEXTS_AVAILABLE].val, "--texts-available",
+				   &spec.texts_available, e);
+		if (rc != BT_OK)
+			return rc;
+	}
 
 	rc = cli_open_db(ctx, 1, &db, e);
 	if (rc == BT_OK)
@@ -98,6 +109,20 @@ static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		if (d.text_sha256[0])
 			printf("text sha256 %s (%zu bytes, %s)\n", d.text_sha256,
 			       text.len, cli_basename(opts[O_TEXT].val));
+		bt_timeline t;
+		if (spec.has_texts_available &&
+		    bt_timeline_get(db, spec.circular, &t, e) == BT_OK) {
+			for (size_t i = 0; i < t.nchecks; i++)
+				if (!strcmp(t.checks[i].name, "texts_available") &&
+				    !strcmp(t.checks[i].rec, d.rec) && t.checks[i].holds == 0) {
+					char due[BT_DATE_LEN];
+					bt_date_format(t.checks[i].due, due);
+					cli_warn("texts available on %s, after %s: WTSA Res. 1 §9.3.5 asks for "
+						 "one month before the meeting",
+						 opts[O_TEXTS_AVAILABLE].val, due);
+				}
+			bt_timeline_free(&t);
+		}
 	}
 	bt_draft_clear(&d);
 	bt_buf_release(&text);

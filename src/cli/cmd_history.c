@@ -8,10 +8,11 @@
 static const char USAGE[] =
 	"usage: ballot history --circular ID [--member CODE] [--json]\n"
 	"\n"
-	"Shows every reply, withdrawal, closure and decision ever recorded for the\n"
-	"consultation (of one member with --member), in the order recorded, with\n"
-	"its status against the deadline (counted, superseded, withdrawn,\n"
-	"withdrawal, late), who recorded it and when, and its attachments.\n";
+	"Shows every reply, withdrawal, deadline move, closure and decision ever\n"
+	"recorded for the consultation (of one member with --member), in the order\n"
+	"recorded, with its status against the deadline (counted, superseded,\n"
+	"withdrawn, withdrawal, late), who recorded it and when, and its\n"
+	"attachments.\n";
 
 static int history_json(const bt_history *h, bt_err *e)
 {

@@ -13,10 +13,11 @@ static const char USAGE[] =
 	"title, state, deadline, outcome, rule, meeting_start, meeting_end and,\n"
 	"for more-time drafts, more_time_until.\n";
 
-static int status_json(const bt_status_list *l, bt_err *e)
+static int status_json(bt_db *db, const bt_status_list *l, bt_err *e)
 {
 	bt_buf b = BT_BUF_INIT;
-	int rc;
+	bt_timeline t = { 0 };
+	int rc = BT_OK;
 
 	bt_buf_addc(&b, '[');
 	for (size_t i = 0; i < l->n; i++) {
@@ -37,10 +38,21 @@ static int status_json(const bt_status_list *l, bt_err *e)
 		if (r->more_time_until != BT_DATE_NONE)
 			cli_json_kv_date(&b, "more_time_until",
 					 r->more_time_until, 0);
+		bt_json_kv_bool(&b, "summary_missing", r->summary_missing, 0);
+		/* the rows come by circular: one timeline per consultation */
+		if (strcmp(t.circular, r->circular) != 0) {
+			bt_timeline_free(&t);
+			if ((rc = bt_timeline_get(db, r->circular, &t, e)))
+				break;
+		}
+		bt_json_key(&b, "timeline", 0);
+		cli_json_timeline(&b, &t, r->rec);
 		bt_buf_addc(&b, '}');
 	}
 	bt_buf_addc(&b, ']');
-	rc = cli_print_json(&b, e);
+	bt_timeline_free(&t);
+	if (!rc)
+		rc = cli_print_json(&b, e);
 	bt_buf_release(&b);
 	return rc;
 }
@@ -72,9 +84,12 @@ static int status_text(const bt_status_list *l, bt_err *e)
 		} else {
 			snprintf(state, sizeof state, "%s", r->state);
 		}
+		char title[1100];
+		snprintf(title, sizeof title, "%s%s", r->title,
+			 r->summary_missing ? " [no summary: WTSA Res. 1 §9.3.4]" : "");
 		cli_table_add(&t, (const char *const[]){
 			r->circular, sg, r->rec, state, r->outcome, dl, ms,
-			r->title });
+			title });
 	}
 	rc = cli_table_print(&t, "lrllllll", stdout, e);
 	cli_table_release(&t);
@@ -104,7 +119,7 @@ int cmd_status(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK)
 		rc = bt_status_list_get(db, (int)group, &l, e);
 	if (rc == BT_OK)
-		rc = opts[O_JSON].count ? status_json(&l, e) : status_text(&l, e);
+		rc = opts[O_JSON].count ? status_json(db, &l, e) : status_text(&l, e);
 	bt_status_list_free(&l);
 	return rc;
 }

@@ -113,6 +113,8 @@ static void tally_text(const bt_tally *t)
 	       t->final ? "after the deadline, final"
 			: "before the deadline, open",
 	       t->closed ? ", closed" : "", t->electorate);
+	if (t->deadline_forced[0])
+		printf("deadline forced outside WTSA Res. 1 §9.4.1: %s\n", t->deadline_forced);
 	if (t->n == 0)
 		printf("\nno drafts\n");
 	for (size_t i = 0; i < t->n; i++)

@@ -22,6 +22,7 @@ static const pdf_tmpl_key schema[] = {
 	{ "status_pending", "deadline" },
 	{ "status_closed", "time" },
 	{ "deadline", "time" },
+	{ "deadline_forced", "reason" },
 	{ "electorate", "n" },
 	{ "unprintable_attachments", "n mark" },
 	{ "unprintable_members", "n mark" },
@@ -560,6 +561,9 @@ static int header(rep *p)
 	const char *dv[] = { "time", dl, NULL };
 	if (rc == BT_OK)
 		rc = para(p, word(p, "deadline", dv), &body, 2);
+	const char *fv[] = { "reason", t->deadline_forced, NULL };
+	if (rc == BT_OK && t->deadline_forced[0])
+		rc = para(p, word(p, "deadline_forced", fv), &body, 2);
 	const char *ev[] = { "n", n, NULL };
 	if (rc == BT_OK)
 		rc = para(p, word(p, "electorate", ev), &body, 14);

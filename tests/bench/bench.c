@@ -67,7 +67,8 @@ static void consultation(bt_db *db, const char *circular, int drafts)
 	for (int i = 0; i < drafts; i++) {
 		char rec[16];
 		snprintf(rec, sizeof rec, "Q.%d", 5051 + i);
-		bt_draft_spec d = { .circular = circular, .rec = rec, .title = "Benchmark draft" };
+		bt_draft_spec d = { .circular = circular, .rec = rec, .title = "Benchmark draft",
+				   .summary = "A draft to measure with." };
 		if (bt_draft_add(db, &d, "bench", T("2019-12-02T00:00Z"), NULL, &e))
 			die(&e);
 	}

@@ -54,7 +54,7 @@ b init >/dev/null
 b consultation create --circular "$CIRC" --group 11 --date "$(date -u +%F)" \
 	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)" \
 	>/dev/null
-b draft add --circular "$CIRC" --rec Q.9901 --title "Load test draft" >/dev/null
+b draft add --summary "A summary of the draft." --circular "$CIRC" --rec Q.9901 --title "Load test draft" >/dev/null
 b codes issue --circular "$CIRC" >"$TMP/codes.tsv" 2>/dev/null
 # Every member of the electorate has replied once (by e-mail, entered by the
 # secretariat).

@@ -36,7 +36,7 @@ b() { "$BIN" "$@"; }
 b init >/dev/null
 b consultation create --circular 991 --group 11 --date "$(date -u +%F)" \
 	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)" >/dev/null
-b draft add --circular 991 --rec Q.9911 --title "Sign-in bench draft" >/dev/null
+b draft add --circular 991 --rec Q.9911 --title "Sign-in bench draft" --summary "A summary." >/dev/null
 CODE=$(b codes issue --circular 991 --member USA 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
 PW="bench password, long enough"
 printf '%s\n' "$PW" >"$TMP/pw"

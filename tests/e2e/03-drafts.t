@@ -24,7 +24,7 @@ is "$(jget '.[0].title')" "Framework for combating the use of stolen mobile devi
 is "$(jget '.[0].state')" in-consultation "a new draft is in consultation"
 
 # a second draft, revised, without text
-expect_exit 0 ballot draft add --circular 205 --rec Q.3960 --revised --title "Revised draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.3960 --revised --title "Revised draft"
 unlike "$OUT" "$sum" "a draft without --text shows no hash of another text"
 expect_exit 0 ballot status --json
 is "$(jcol . rec | tr '\n' ' ')" "Q.5051 Q.3960 " "drafts are listed in the order they were added"
@@ -43,18 +43,18 @@ like "$OUT" '^Q\.3960 +in-consultation +pending +Revised draft' "... and its dra
 refused 999 ballot consultation show --circular 999
 
 # refused
-refused Q.5051 ballot draft add --circular 205 --rec Q.5051 --title "Again"
-refused 999 ballot draft add --circular 999 --rec Q.1 --title "No such circular"
-refused "$T/missing.txt" ballot draft add --circular 205 --rec Q.2 --title "T" --text "$T/missing.txt"
-refused title ballot draft add --circular 205 --rec Q.3 --title ""
-refused title ballot draft add --circular 205 --rec Q.4 --title "$(printf 'bad\001title')"
-refused 'Q 5' ballot draft add --circular 205 --rec 'Q 5' --title "Space in rec"
-expect_exit 2 ballot draft add --circular 205 --title "No rec"
+refused Q.5051 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5051 --title "Again"
+refused 999 ballot draft add --summary "A summary of the draft." --circular 999 --rec Q.1 --title "No such circular"
+refused "$T/missing.txt" ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.2 --title "T" --text "$T/missing.txt"
+refused title ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.3 --title ""
+refused title ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.4 --title "$(printf 'bad\001title')"
+refused 'Q 5' ballot draft add --summary "A summary of the draft." --circular 205 --rec 'Q 5' --title "Space in rec"
+expect_exit 2 ballot draft add --summary "A summary of the draft." --circular 205 --title "No rec"
 like "$ERR" 'rec' "a missing --rec is named"
 
 # after the deadline and close, no more drafts
 at 2020-02-25T00:00:00Z
 expect_exit 0 ballot close --circular 205
-refused 205 ballot draft add --circular 205 --rec Q.6 --title "Too late"
+refused 205 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.6 --title "Too late"
 
 done_testing

@@ -252,7 +252,7 @@ is "$(d0 support_pct)" 6.3 "1 of 16 (6.25 %): support_pct 6.3 (half up)"
 
 # === two drafts: one tally entry each, replies per draft ===
 newc 240
-BALLOT_NOW=2019-12-02T12:00:00Z expect_exit 0 ballot draft add --circular 240 --rec Q.5052 --title "Second draft"
+BALLOT_NOW=2019-12-02T12:00:00Z expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 240 --rec Q.5052 --title "Second draft"
 ok "CHE authorizes Q.5051" rep 240 CHE a 2020-02-10T09:00:00Z --draft Q.5051
 ok "CHE does not authorize Q.5052" rep 240 CHE n 2020-02-10T09:00:00Z --draft Q.5052
 ok "DEU authorizes Q.5052" rep 240 DEU a 2020-02-10T09:00:00Z --draft Q.5052

@@ -6,7 +6,7 @@
 expect_exit 0 ballot init
 setup_205
 CIRC=206 setup_205
-expect_exit 0 ballot draft add --circular 206 --rec Q.5052 --title "Second draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 206 --rec Q.5052 --title "Second draft"
 printf 'Comments.\n' >"$T/comments.txt"
 printf 'Reasons.\n' >"$T/reasons.txt"
 : >"$T/empty.txt"

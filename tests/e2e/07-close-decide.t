@@ -21,7 +21,7 @@ replies() { # replies CIRCULAR NAUTH NNOT
 for c in 205 206 207 208 209; do CIRC=$c setup_205; done
 expect_exit 0 ballot consultation create --circular 3-1 --group 3 \
 	--meeting-start 2020-04-20 --meeting-end 2020-04-29 --date 2020-01-15
-expect_exit 0 ballot draft add --circular 3-1 --rec D.50 --title "International telephone service"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 3-1 --rec D.50 --title "International telephone service"
 ok "205: 8 authorize, 1 not" replies 205 8 1
 ok "206: 1 authorize, 3 not" replies 206 1 3
 ok "207: 5 authorize" replies 207 5 0
@@ -105,7 +105,7 @@ is "$(jwhere . circular 209 state)" not-approved "209: more-time, then not-appro
 
 expect_exit 0 ballot consultation create --circular 210 --group 13 \
 	--meeting-start 2020-07-06 --meeting-end 2020-07-17 --date 2020-03-01
-expect_exit 0 ballot draft add --circular 210 --rec Y.1 --title "Group 13 draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 210 --rec Y.1 --title "Group 13 draft"
 
 # --- status: filters and text ---
 expect_exit 0 ballot status --group 3 --json

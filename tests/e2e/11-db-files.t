@@ -55,7 +55,7 @@ chmod 755 "$T" "$RO"
 expect_exit 0 ballot --db "$RO/ballot.db" init
 expect_exit 0 ballot --db "$RO/ballot.db" consultation create --circular 205 --group 11 \
 	--meeting-start 2020-03-04 --meeting-end 2020-03-13 --date 2019-12-02
-expect_exit 0 ballot --db "$RO/ballot.db" draft add --circular 205 --rec Q.5051 --title "Framework"
+expect_exit 0 ballot --db "$RO/ballot.db" draft add --summary "A summary of the draft." --circular 205 --rec Q.5051 --title "Framework"
 expect_exit 0 ballot --db "$RO/ballot.db" reply --circular 205 --member CHE --authorize --received 2020-02-10T10:00:00Z
 rm -f "$RO/ballot.db-wal" "$RO/ballot.db-shm"
 chmod 444 "$RO/ballot.db"
@@ -112,7 +112,7 @@ refused_like 'option|--nope' ballot status --nope
 expect_exit 2 ballot
 expect_exit 0 ballot consultation create --circular 205 --group 11 \
 	--meeting-start 2020-03-04 --meeting-end 2020-03-13 --date 2019-12-02
-expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5051 --title "Framework"
 at yesterday
 refused yesterday ballot tally --circular 205
 at 2020-02-21T23:59:00

@@ -33,7 +33,7 @@ vg 0 init
 vg 0 init
 vg 0 consultation create --circular 205 --group 11 --date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
 vg 2 consultation create --circular 205 --group 11 --date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
-vg 0 draft add --circular 205 --rec Q.5051 --title Framework --text c.txt
+vg 0 draft add --summary "A summary of the draft." --circular 205 --rec Q.5051 --title Framework --text c.txt
 vg 0 reply --circular 205 --member CHE --authorize --comments c.txt --signatory "A. Person"
 vg 2 reply --circular 205 --member XXX --authorize
 vg 2 reply --circular 205 --member CHE --authorize --received 2020-02-01T10:00
@@ -48,8 +48,17 @@ vg 0 keys create --key other.key
 vg 0 reply --circular 205 --member ESP --authorize --receipt esp.json
 vg 0 reply import --circular 205 r2.tsv --receipts rc
 vg 2 reply --circular 205 --member NLD --authorize --key none.key
-vg 0 receipt show --event 5
+vg 0 receipt show --event 7
 vg 2 receipt show --event 1
+printf '2026-03-20\tEid al-Fitr\n' >eid.tsv
+vg 0 calendar list --year 2025 --json
+vg 0 calendar add 2025-12-24 --name "Christmas Eve"
+vg 0 calendar remove 2025-12-24
+vg 0 calendar import eid.tsv
+vg 2 calendar import eid.tsv --bad
+vg 0 timeline --circular 205 --json
+vg 0 consultation show --circular 205
+vg 0 status --json
 "$BALLOT_BIN" keys show >pub.txt
 vg 0 receipt verify esp.json --key pub.txt
 sed 's/"ESP"/"PRT"/' esp.json >bad.json

@@ -218,7 +218,7 @@ is "$(qr_of "$T/one/205/en/CHN.pdf")" "$ref1" "the QR code holds the reference"
 
 # A second, revised draft changes the digest.
 at 2019-12-03T10:00:00Z
-expect_exit 0 ballot draft add --circular 205 --rec Q.3057 --revised \
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.3057 --revised \
 	--title "Signalling requirements for the test of stolen device checks"
 at 2020-02-10T12:00:00Z
 
@@ -281,7 +281,7 @@ same_files "$T/f1" "$T/f-chld" "  ... all written all the same, with --jobs 2"
 CIRC=206 setup_205
 at 2019-12-03T10:00:00Z
 for i in 02 03 04 05 06 07 08 09 10 11 12; do
-	run ballot draft add --circular 206 --rec "Q.60$i" --former "Q.OLD$i" \
+	run ballot draft add --summary "A summary of the draft." --circular 206 --rec "Q.60$i" --former "Q.OLD$i" \
 		--title "Test draft $i: requirements for the signalling of a fairly long title"
 	[ "$RC" = 0 ] || fail "draft add Q.60$i: $ERR"
 done

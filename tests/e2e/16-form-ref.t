@@ -33,7 +33,7 @@ expect_exit 0 ballot reply --circular 205 --member CHE --authorize --ref "$BREF"
 
 # Another draft: the old form is stale, a new one carries a new digest.
 at 2019-12-03T12:00:00Z
-expect_exit 0 ballot draft add --circular 205 --rec Q.5052 --title "A second draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5052 --title "A second draft"
 at 2020-01-11T09:00:00Z
 expect_exit 0 ballot reply --circular 205 --member FRA --draft Q.5051 --authorize --ref "$REF"
 like "$ERR" 'warning: --ref: the drafts of circular 205 changed' "a stale form is warned about, the reply kept"

@@ -10,7 +10,7 @@ at 2019-12-04T09:00:00Z
 expect_exit 0 ballot consultation create --circular 300 --group 17 --date 2019-12-04 \
 	--meeting-start 2020-03-04 --meeting-end 2020-03-13
 TITLE='Sécurité: αβγ Ελλάδα, Tiếng Việt, 龘齉 ™ ←'
-expect_exit 0 ballot draft add --circular 300 --rec X.1 --title "$TITLE"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 300 --rec X.1 --title "$TITLE"
 for l in en zh; do
 	expect_exit 0 ballot forms --circular 300 --member CHN --lang "$l" --out "$T/f" --jobs 1
 	txt=$(pdftotext "$T/f/300/$l/CHN.pdf" - 2>/dev/null | tr -d '\n ')
@@ -33,9 +33,9 @@ ok "the same form without the header line" cmp "$T/h1/300/en/CHN.pdf" "$T/h2/300
 # is stored: beyond the Basic Multilingual Plane (libharu 2.3.0 prints
 # spaces there) or in a script no installed font covers.
 refused_like '^ballot: --title: character U\+1D518 .*outside the Basic Multilingual Plane' \
-	ballot draft add --circular 300 --rec X.2 --title 'Fraktur 𝔘'
+	ballot draft add --summary "A summary of the draft." --circular 300 --rec X.2 --title 'Fraktur 𝔘'
 refused_like "^ballot: --title: character U\\+1200 in 'Amharic ሀሁሂ' is not covered by any installed font" \
-	ballot draft add --circular 300 --rec X.2 --title 'Amharic ሀሁሂ'
+	ballot draft add --summary "A summary of the draft." --circular 300 --rec X.2 --title 'Amharic ሀሁሂ'
 
 # A title stored under a font table that covered it (here one that adds
 # Liberation Sans' music signs), printed with the table as shipped: never
@@ -43,7 +43,7 @@ refused_like "^ballot: --title: character U\\+1200 in 'Amharic ሀሁሂ' is not
 cp -R "$REPO/forms" "$T/forms-music"
 printf '2600\t26FF\tregular\t0\t/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf\tfonts-liberation2\n' \
 	>>"$T/forms-music/fonts.tsv"
-BALLOT_FORMS=$T/forms-music expect_exit 0 ballot draft add --circular 300 --rec X.2 --title 'Hymn ♪'
+BALLOT_FORMS=$T/forms-music expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 300 --rec X.2 --title 'Hymn ♪'
 expect_exit 0 ballot forms --circular 300 --blank --lang en,zh --out "$T/g" --jobs 1
 like "$ERR" "^ballot: warning: title of draft X\\.2: character U\\+266A in 'Hymn ♪' .*; the forms show it as □\$" \
 	"forms warn of the stored title"

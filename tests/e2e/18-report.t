@@ -81,7 +81,7 @@ done
 at 2019-12-04T09:00:00Z
 expect_exit 0 ballot consultation create --circular 400 --group 2 --date 2019-12-04 \
 	--meeting-start 2020-06-04 --meeting-end 2020-06-13 --rule deletion
-expect_exit 0 ballot draft add --circular 400 --rec E.1 --title "An old Recommendation"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 400 --rec E.1 --title "An old Recommendation"
 expect_exit 0 ballot reply --circular 400 --member FRA --authorize
 expect_exit 0 ballot report --circular 400 --out "$T/del.pdf"
 like "$(pdftotext -layout "$T/del.pdf" - 2>/dev/null)" 'Threshold: 100 %' "deletion: the threshold reads 'Threshold: 100 %'"

@@ -22,11 +22,11 @@ unset BALLOT_NOW
 ballot init >/dev/null
 expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(date -u +%F)" \
 	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)"
-expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework for combating the use of stolen mobile devices"
-expect_exit 0 ballot draft add --circular 205 --rec Q.5052 --title "Second draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5051 --title "Framework for combating the use of stolen mobile devices"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5052 --title "Second draft"
 BALLOT_NOW=2019-12-02T12:00:00Z expect_exit 0 ballot consultation create --circular 300 --group 11 \
 	--date 2019-12-02 --meeting-start 2020-03-04 --meeting-end 2020-03-13
-BALLOT_NOW=2019-12-02T12:00:00Z expect_exit 0 ballot draft add --circular 300 --rec Q.6001 --title "Past draft"
+BALLOT_NOW=2019-12-02T12:00:00Z expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 300 --rec Q.6001 --title "Past draft"
 unset BALLOT_NOW
 
 issue() { # issue CIRCULAR MEMBER [BALLOT_NOW]: prints the code
@@ -469,7 +469,7 @@ printf 'CHN\nDEU\n' >"$T/electorate.txt"
 expect_exit 0 ballot consultation create --circular 400 --group 11 --date "$(date -u +%F)" \
 	--meeting-start "$(date -u -d '+60 days' +%F)" --meeting-end "$(date -u -d '+62 days' +%F)" \
 	--electorate "$T/electorate.txt"
-expect_exit 0 ballot draft add --circular 400 --rec Q.7001 --title "Regional draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 400 --rec Q.7001 --title "Regional draft"
 get fra /member "${FRA[@]}"
 unlike "$(cat "$T/.body")" 'id="c-400"' "FRA (not in the electorate of 400) is not shown 400"
 like "$(cat "$T/.body")" 'id="c-205"' "  ... but is shown 205"

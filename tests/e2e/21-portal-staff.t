@@ -17,10 +17,10 @@ trap 'serve_stop; _cleanup' EXIT
 expect_exit 0 ballot init
 setup_205
 at 2019-12-02T12:00:00Z
-expect_exit 0 ballot draft add --circular 205 --rec Q.5052 --title "Second draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5052 --title "Second draft"
 expect_exit 0 ballot consultation create --circular 300 --group 12 --date 2019-12-02 \
 	--meeting-start 2020-03-04 --meeting-end 2020-03-13
-expect_exit 0 ballot draft add --circular 300 --rec G.1000 --title 'Other group <b>draft</b>'
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 300 --rec G.1000 --title 'Other group <b>draft</b>'
 at 2020-02-10T12:00:00Z
 printf 'Comments of Brazil.\n' >"$T/brazil.txt"
 printf 'Reasons of France.\n' >"$T/reasons.txt"
@@ -179,7 +179,7 @@ is "$ST" 404 "not an event number: 404"
 at 2019-12-02T12:00:00Z
 expect_exit 0 ballot consultation create --circular A/1 --group 11 --date 2019-12-02 \
 	--meeting-start 2020-03-04 --meeting-end 2020-03-13
-expect_exit 0 ballot draft add --circular A/1 --rec Q.7000 --title "Slash test"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular A/1 --rec Q.7000 --title "Slash test"
 at 2020-02-10T12:00:00Z
 get tsb /secretariat/c/A/1
 is "$ST" 200 "GET /secretariat/c/A/1 (a circular ID with a slash)"

@@ -40,8 +40,8 @@ unset BALLOT_NOW
 ballot init >/dev/null
 expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(date -u +%F)" \
 	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)"
-expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework for combating the use of stolen mobile devices"
-expect_exit 0 ballot draft add --circular 205 --rec Q.5052 --title "Second draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5051 --title "Framework for combating the use of stolen mobile devices"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5052 --title "Second draft"
 CODE=$(ballot codes issue --circular 205 --member CHN 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
 like "$CODE" '^[0-9A-Z-]{29}$' "a reply code for CHN"
 expect_exit 0 ballot tls dev-certs --out "$T/ca"

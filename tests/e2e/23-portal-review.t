@@ -11,7 +11,7 @@ unset BALLOT_NOW
 ballot init >/dev/null
 expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(date -u +%F)" \
 	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)"
-expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "First draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5051 --title "First draft"
 C205=$(ballot codes issue --circular 205 --member CHN 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
 like "$C205" '^[0-9A-Z-]{29}$' "a reply code for CHN"
 D205=$(ballot codes issue --circular 205 --member DEU 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')

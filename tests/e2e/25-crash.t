@@ -37,10 +37,10 @@ for c in 205 206; do
 	expect_exit 0 ballot consultation create --circular "$c" --group 11 --date 2019-12-02 \
 		--meeting-start 2020-03-04 --meeting-end 2020-03-13
 done
-expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework for combating the use of stolen mobile devices"
-expect_exit 0 ballot draft add --circular 205 --rec Q.5052 --title "Second draft"
-expect_exit 0 ballot draft add --circular 206 --rec Q.6001 --title "Third draft"
-expect_exit 0 ballot draft add --circular 206 --rec Q.6002 --title "Fourth draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5051 --title "Framework for combating the use of stolen mobile devices"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5052 --title "Second draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 206 --rec Q.6001 --title "Third draft"
+expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 206 --rec Q.6002 --title "Fourth draft"
 at 2020-02-20T12:00:00Z # before the deadline 2020-02-21T23:59:00Z; the server's clock too
 PW="a secretariat pass phrase"
 printf '%s\n' "$PW" >"$T/pw"

@@ -19,7 +19,7 @@ unset BALLOT_NOW
 ballot init >/dev/null
 expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(date -u +%F)" \
 	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)"
-expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "A draft"
+expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "A draft" --summary "A summary."
 code_of() { ballot codes issue --circular 205 --member "$1" 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }'; }
 CHN=$(code_of CHN)
 DEU=$(code_of DEU)

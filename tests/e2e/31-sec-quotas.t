@@ -29,8 +29,8 @@ setup_205
 at 2019-12-02T12:00:00Z
 expect_exit 0 ballot consultation create --circular 206 --group 11 --date 2019-12-02 \
 	--meeting-start 2020-03-04 --meeting-end 2020-03-13
-expect_exit 0 ballot draft add --circular 206 --rec Q.6001 --title "First draft"
-expect_exit 0 ballot draft add --circular 206 --rec Q.6002 --title "Second draft"
+expect_exit 0 ballot draft add --circular 206 --rec Q.6001 --title "First draft" --summary "A summary."
+expect_exit 0 ballot draft add --circular 206 --rec Q.6002 --title "Second draft" --summary "A summary."
 at 2020-02-10T12:00:00Z
 
 # --- the settings -------------------------------------------------------------

@@ -287,7 +287,7 @@ setup_205() {
 	at 2019-12-02T12:00:00Z
 	expect_exit 0 ballot consultation create --circular "$circ" --group 11 \
 		--meeting-start 2020-03-04 --meeting-end 2020-03-13 --date 2019-12-02 "$@"
-	expect_exit 0 ballot draft add --circular "$circ" --rec Q.5051 --former Q.FW_CSM \
+	expect_exit 0 ballot draft add --summary "A summary of the draft." --circular "$circ" --rec Q.5051 --former Q.FW_CSM \
 		--title "Framework for combating the use of stolen mobile devices"
 	at "$now"
 }

@@ -180,6 +180,7 @@ static inline void fuzz_setup_205(bt_db *db)
 	d.circular = "205";
 	d.rec = "Q.5051";
 	d.title = "Framework for combating the use of stolen mobile devices";
+	d.summary = "A framework against the theft of mobile devices.";
 	if (bt_draft_add(db, &d, "fuzz", FUZZ_NOW, NULL, &e))
 		fuzz_die("draft", e.msg);
 }

@@ -91,6 +91,7 @@ static inline void fx_circular(fx *f, const char *circular, const char *rule,
 	d.rec = "Q.5051";
 	d.former = "Q.FW_CSM";
 	d.title = "Framework for combating the use of stolen mobile devices";
+	d.summary = "A framework against the theft of mobile devices.";
 	assert_int_equal(bt_draft_add(f->db, &d, "test", T("2019-12-02T09:00:00Z"), NULL, &f->e), BT_OK);
 }
 

@@ -283,18 +283,24 @@ static void consultation_refusals(void **state)
 	s.has_deadline = 1;
 	s.deadline = T("2020-02-25T23:59Z");
 	bt_consultation c;
+	/* leaving five working days: refused unless forced, with a reason */
+	assert_int_equal(bt_consultation_create(f->db, &s, "t", 0, &c, warn, sizeof warn, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "5 working days"));
+	s.force_deadline = 1;
+	s.reason = "test";
 	assert_int_equal(bt_consultation_create(f->db, &s, "t", 0, &c, warn, sizeof warn, &f->e), BT_OK);
-	assert_non_null(strstr(warn, "5 working days"));
 	/* Palau joins the electorate of a consultation dated after 2024-09-19. */
 	assert_int_equal(c.electorate, 193);
 	s.circular = "2025-1";
 	s.has_deadline = 0;
+	s.force_deadline = 0;
+	s.reason = NULL;
 	s.date = D("2025-01-10");
 	s.meeting_start = D("2025-05-05");
 	s.meeting_end = D("2025-05-09");
 	assert_int_equal(bt_consultation_create(f->db, &s, "t", 0, &c, warn, sizeof warn, &f->e), BT_OK);
 	assert_int_equal(c.electorate, 194);
-	bt_draft_spec d = { .circular = "205", .rec = "Q.5051", .title = "dup" };
+	bt_draft_spec d = { .circular = "205", .rec = "Q.5051", .title = "dup", .summary = "s" };
 	assert_int_equal(bt_draft_add(f->db, &d, "t", 0, NULL, &f->e), BT_EINPUT);
 }
 
@@ -329,7 +335,7 @@ static void review_findings_stay_fixed(void **state)
 	char warn[256];
 	fx_circular(f, "205", NULL, NULL);
 	/* A draft cannot join after the deadline (it would pass with no replies). */
-	bt_draft_spec d = { .circular = "205", .rec = "Q.9999", .title = "late draft" };
+	bt_draft_spec d = { .circular = "205", .rec = "Q.9999", .title = "late draft", .summary = "s" };
 	assert_int_equal(bt_draft_add(f->db, &d, "t", T("2020-02-22T00:00Z"), NULL, &f->e), BT_EINPUT);
 	assert_non_null(strstr(f->e.msg, "deadline"));
 	/* IDs are case-insensitive: q.5051 is Q.5051. */

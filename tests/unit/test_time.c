@@ -53,12 +53,12 @@ static void default_deadline_leaves_seven_working_days(void **state)
 {
 	(void)state;
 	char out[BT_TIME_LEN];
-	bt_time_format(bt_default_deadline(D("2020-03-04")), out);
+	bt_time_format(bt_default_deadline(NULL, D("2020-03-04")), out);
 	assert_string_equal(out, "2020-02-21T23:59:00Z");
-	assert_int_equal(bt_working_days_left(T("2020-02-21T23:59:00Z"), D("2020-03-04")), 7);
-	assert_int_equal(bt_working_days_left(T("2020-02-24T23:59:00Z"), D("2020-03-04")), 6);
+	assert_int_equal(bt_working_days_left(NULL, T("2020-02-21T23:59:00Z"), D("2020-03-04")), 7);
+	assert_int_equal(bt_working_days_left(NULL, T("2020-02-24T23:59:00Z"), D("2020-03-04")), 6);
 	/* A Monday meeting: seven working days are the two weeks before, less one. */
-	bt_time_format(bt_default_deadline(D("2020-03-02")), out);
+	bt_time_format(bt_default_deadline(NULL, D("2020-03-02")), out);
 	assert_string_equal(out, "2020-02-19T23:59:00Z");
 }
 

@@ -49,18 +49,12 @@ static int thread_db_get(struct portal *p, bt_db **out, bt_err *e)
 
 /* ---- the body ---- */
 
-/* 0 when the file's name and first bytes are of an accepted type (the
- * engine's list, bt_attachment_kind): an unknown extension is refused here,
- * as well as one its bytes belie. */
-static int upload_type_ok(const pfield *f)
-{
-	return bt_attachment_kind(f->filename, f->value.data, f->value.len) == BT_FILE_OK ? 0 : -1;
-}
-
 /* The checks of a parsed form before any page sees it: one value per
  * field; text fields clean UTF-8 and without a NUL byte (pages read values
- * as C strings, so "code=X%00junk" would pass as "X"); files of an accepted
- * type. 0 when the form passes, else the status to answer (400, 415) with
+ * as C strings, so "code=X%00junk" would pass as "X"); files of a type the
+ * engine knows whose first bytes are of that type (bt_attachment_kind: an
+ * unknown extension is refused here, as is one its bytes belie). 0 when the
+ * form passes, else the status to answer (400, 415) with
  * msg saying why, naming the field. */
 static int form_check(const pform *f, char *msg, size_t n)
 {
@@ -74,17 +68,17 @@ static int form_check(const pform *f, char *msg, size_t n)
 			return snprintf(msg, n, "%s: has a NUL byte", fl->name), 400;
 		if (!fl->filename && !bt_text_clean(bt_buf_str(&fl->value), 1))
 			return snprintf(msg, n, "%s: not valid UTF-8 or has control characters", fl->name), 400;
-		if (fl->filename && fl->value.len && upload_type_ok(fl)) {
-			const char *name = bt_text_clean(fl->filename, 0) ? fl->filename : "(unprintable)";
-			/* a mismatch has one of the known (ASCII) extensions */
-			if (bt_attachment_kind(fl->filename, fl->value.data, fl->value.len) == BT_FILE_MISMATCH)
-				snprintf(msg, n, "%s: '%.80s' is not a %s file (its first bytes are of another kind)",
-					 fl->name, name, strrchr(fl->filename, '.'));
-			else
-				snprintf(msg, n, "%s: '%.80s' is not an accepted file type (" BT_FILE_TYPES ")",
-					 fl->name, name);
-			return 415;
-		}
+		bt_file_kind kind = fl->filename && fl->value.len
+					    ? bt_attachment_kind(fl->filename, fl->value.data, fl->value.len)
+					    : BT_FILE_OK;
+		const char *name = fl->filename && bt_text_clean(fl->filename, 0) ? fl->filename : "(unprintable)";
+		/* a mismatch has one of the known (ASCII) extensions */
+		if (kind == BT_FILE_MISMATCH)
+			return snprintf(msg, n, "%s: '%.80s' is not a %s file (its first bytes are of another kind)",
+					fl->name, name, strrchr(fl->filename, '.')), 415;
+		if (kind == BT_FILE_UNKNOWN)
+			return snprintf(msg, n, "%s: '%.80s' is not an accepted file type (" BT_FILE_TYPES ")",
+					fl->name, name), 415;
 	}
 	return 0;
 }

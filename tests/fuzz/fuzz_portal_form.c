@@ -92,7 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    ((fl->value.len && memchr(fl->value.data, '\0', fl->value.len)) ||
 		     !bt_text_clean(bt_buf_str(&fl->value), 1)))
 			abort();
-		if (!status && fl->filename && fl->value.len && upload_type_ok(fl))
+		if (!status && fl->filename && fl->value.len &&
+		    bt_attachment_kind(fl->filename, fl->value.data, fl->value.len) != BT_FILE_OK)
 			abort();
 		if ((int64_t)fl->value.len > (fl->filename ? p.attachment_max : 64 * 1024))
 			abort(); /* a value over its cap got in */

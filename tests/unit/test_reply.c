@@ -156,6 +156,7 @@ static void quotas(void **state)
 	fx *f = *state;
 	fx_circular(f, "205", NULL, NULL);
 	static char bytes[600];
+	memset(bytes, 'x', sizeof bytes); /* text, as its name says */
 	bt_attachment_in a = { "c.txt", bytes, sizeof bytes };
 	bt_reply_spec s = { 0 }, two[2];
 	bt_reply_result res, r2[2];

@@ -4,6 +4,7 @@
  * audit can render it again. */
 #include <ctype.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -1049,6 +1050,27 @@ int bt_cert_revoke(bt_db *db, const char *fp, const char *actor, bt_time now, bt
 fail:
 	db_rollback(db);
 	return rc;
+}
+
+int bt_cert_for_clients(const unsigned char *der, size_t len)
+{
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t d = { (unsigned char *)der, (unsigned)len };
+	int ok = 0;
+	if (len > 0x7fffffff || gnutls_x509_crt_init(&crt) < 0)
+		return 0;
+	if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) >= 0 &&
+	    gnutls_x509_crt_get_ca_status(crt, NULL) <= 0) {
+		for (unsigned i = 0; !ok; i++) {
+			char oid[128];
+			size_t n = sizeof oid;
+			if (gnutls_x509_crt_get_key_purpose_oid(crt, i, oid, &n, NULL) < 0)
+				break;
+			ok = !strcmp(oid, GNUTLS_KP_TLS_WWW_CLIENT);
+		}
+	}
+	gnutls_x509_crt_deinit(crt);
+	return ok;
 }
 
 int bt_cert_identity(bt_db *db, const char *fp, bt_time now, bt_identity *id, bt_err *e)

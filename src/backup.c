@@ -386,14 +386,13 @@ static int head_of(bt_db *db, int64_t *seq, char hash[65], bt_err *e)
 }
 
 /* Makes the checked copy tmp the database at path, which does not exist:
- * the mode a new database gets, fsync, link (never over a file that
- * appeared meanwhile), then the directory. */
+ * the mode a new database gets (0600: it holds password hashes and
+ * attachments), fsync, link (never over a file that appeared meanwhile),
+ * then the directory. */
 static int link_into_place(const char *tmp, const char *path, bt_err *e)
 {
 	char eb[128];
-	mode_t mask = umask(0);
-	umask(mask);
-	if (chmod(tmp, 0666 & ~mask) != 0 || sync_path(tmp, 0) != 0)
+	if (chmod(tmp, 0600) != 0 || sync_path(tmp, 0) != 0)
 		return bt_fail(e, BT_EFAIL, "--db: writing '%s': %s", tmp, errtext(errno, eb, sizeof eb));
 	if (link(tmp, path) != 0) {
 		int err = errno;

@@ -1,5 +1,6 @@
 /* db.c - opening, creating and migrating the SQLite store (include/ballot/db.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <gnutls/crypto.h>
 #include <stdio.h>
 #include <pthread.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "internal.h"
 
 sqlite3_stmt *db_stmt(bt_db *db, const char *sql, bt_err *e)
@@ -330,6 +332,29 @@ void bt_db_close(bt_db *db)
 	free(db);
 }
 
+int bt_db_require_private(const char *path, bt_err *e)
+{
+	static const char *const side[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < sizeof side / sizeof side[0]; i++) {
+		bt_buf f = BT_BUF_INIT;
+		struct stat sb;
+		if (bt_buf_addf(&f, "%s%s", path, side[i]))
+			return bt_fail(e, BT_EFAIL, "out of memory");
+		int rc = BT_OK;
+		if (stat(f.data, &sb) != 0) {
+			if (errno != ENOENT || !i)
+				rc = bt_fail(e, BT_EINPUT, "--db: cannot use '%s': %s", f.data, strerror(errno));
+		} else if (sb.st_mode & 077) {
+			rc = bt_fail(e, BT_EINPUT, "--db: '%s' can be read by others (mode %04o); chmod 600 it",
+				     f.data, (unsigned)(sb.st_mode & 07777));
+		}
+		bt_buf_release(&f);
+		if (rc)
+			return rc;
+	}
+	return BT_OK;
+}
+
 int bt_db_readonly(bt_db *db)
 {
 	return sqlite3_db_readonly(db->h, "main") == 1;
@@ -342,15 +367,40 @@ int bt_db_require_writable(bt_db *db, bt_err *e)
 	return BT_OK;
 }
 
+/* Creates path as an empty file of mode 0600 before SQLite opens it: the
+ * database holds password hashes and attachments, and SQLite gives the -wal,
+ * -shm and -journal files beside it the database file's mode. An existing
+ * file (an earlier database, or another init racing this one) is left as it
+ * is, and *existed says so. The descriptor is closed before SQLite opens the
+ * file, so no lock of SQLite's can go with it. */
+static int create_private(const char *path, int *existed, bt_err *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	*existed = fd < 0 && errno == EEXIST;
+	if (fd < 0)
+		return *existed ? BT_OK
+				: bt_fail(e, BT_EINPUT, "--db: cannot create '%s': %s", path, strerror(errno));
+	/* 0600 whatever the umask */
+	int rc = fchmod(fd, 0600) ? bt_fail(e, BT_EFAIL, "--db: cannot set the mode of '%s': %s", path,
+					   strerror(errno))
+				  : BT_OK;
+	close(fd);
+	if (rc)
+		unlink(path);
+	return rc;
+}
+
 int bt_db_init(const char *path, const char *members_tsv, size_t len,
 	       const char *source, const char *actor, bt_time now, int *created,
 	       bt_err *e)
 {
-	struct stat sb;
 	*created = 0;
-	int existed = stat(path, &sb) == 0;
+	int existed = 0;
+	int rc = create_private(path, &existed, e), empty = 0;
+	if (rc)
+		return rc;
 	bt_db *db;
-	int rc = db_open_raw(path, BT_DB_CREATE, &db, e), empty = 0;
+	rc = db_open_raw(path, BT_DB_CREATE, &db, e);
 	if (rc)
 		return rc;
 	if ((rc = check_ours(db, 1, &empty, e)))

@@ -136,18 +136,26 @@ static int is_reply_row(const bt_history_item *it)
 	return !strcmp(it->kind, "reply") || !strcmp(it->kind, "withdrawal");
 }
 
-/* Appends s as one CSV field, quoted per RFC 4180 when needed. */
+/* Appends s as one CSV field, quoted per RFC 4180 when needed, and when it
+ * holds a ';' (the field separator of spreadsheets in many locales, and the
+ * one between attachments). A cell that begins with = + - @ tab or carriage
+ * return would be a formula to a spreadsheet (attachment names come from
+ * members, and any cell may): as OWASP recommends, it is prefixed with a
+ * single quote and quoted, so that it reads as the text it is. */
 static void csv_field(bt_buf *b, const char *s, int first)
 {
 	if (!first)
 		bt_buf_addc(b, ',');
 	if (!s)
 		return;
-	if (!s[strcspn(s, ",\"\r\n")]) {
+	int formula = s[0] && strchr("=+-@\t\r", s[0]);
+	if (!formula && !s[strcspn(s, ",;\"\r\n")]) {
 		bt_buf_adds(b, s);
 		return;
 	}
 	bt_buf_addc(b, '"');
+	if (formula)
+		bt_buf_addc(b, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
 			bt_buf_addc(b, '"');

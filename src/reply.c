@@ -80,6 +80,51 @@ int reply_payload(bt_db *db, int64_t reply_id, bt_buf *b, bt_err *e)
 	return b->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
 }
 
+/* The extension of name, lowercased into ext (n bytes); "" when none fits. */
+static void extension_of(const char *name, char *ext, size_t n)
+{
+	const char *dot = name ? strrchr(name, '.') : NULL;
+	size_t len = dot ? strlen(dot + 1) : 0;
+	ext[0] = '\0';
+	if (!len || len >= n)
+		return;
+	for (size_t i = 0; i <= len; i++)
+		ext[i] = (char)(dot[1 + i] >= 'A' && dot[1 + i] <= 'Z' ? dot[1 + i] + 32 : dot[1 + i]);
+}
+
+static int starts(const unsigned char *d, size_t len, const char *magic, size_t n)
+{
+	return len >= n && !memcmp(d, magic, n);
+}
+
+bt_file_kind bt_attachment_kind(const char *name, const void *data, size_t len)
+{
+	const unsigned char *d = data;
+	char ext[8];
+	int ok;
+	extension_of(name, ext, sizeof ext);
+	if (!strcmp(ext, "pdf"))
+		ok = starts(d, len, "%PDF-", 5);
+	else if (!strcmp(ext, "doc"))
+		ok = starts(d, len, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8);
+	else if (!strcmp(ext, "docx") || !strcmp(ext, "odt"))
+		ok = starts(d, len, "PK\x03\x04", 4);
+	else if (!strcmp(ext, "rtf"))
+		ok = starts(d, len, "{\\rtf", 5);
+	else if (!strcmp(ext, "txt"))
+		ok = bt_utf8_valid((const char *)d, len) && !memchr(d, '\0', len);
+	else if (!strcmp(ext, "png"))
+		ok = starts(d, len, "\x89PNG\r\n\x1a\n", 8);
+	else if (!strcmp(ext, "jpg") || !strcmp(ext, "jpeg"))
+		ok = starts(d, len, "\xff\xd8\xff", 3);
+	else if (!strcmp(ext, "tif") || !strcmp(ext, "tiff"))
+		ok = starts(d, len, "II*\0", 4) || starts(d, len, "MM\0*", 4) ||
+		     starts(d, len, "II+\0", 4) || starts(d, len, "MM\0+", 4);
+	else
+		return BT_FILE_UNKNOWN;
+	return ok ? BT_FILE_OK : BT_FILE_MISMATCH;
+}
+
 /* Checks everything about spec that needs no database. */
 static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 {
@@ -116,6 +161,11 @@ static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 		if ((int64_t)a->len > max)
 			return bt_fail(e, BT_EINPUT, "attachment: '%s' is %zu bytes, over the limit of %lld",
 				       a->name, a->len, (long long)max);
+		/* whoever opens it later goes by its name: it must not lie */
+		if (bt_attachment_kind(a->name, a->data, a->len) == BT_FILE_MISMATCH)
+			return bt_fail(e, BT_EINPUT, "attachment: '%s' is not what its name says (its first bytes are"
+				       " not those of a .%s file); give it the name of its real type", a->name,
+				       strrchr(a->name, '.') + 1);
 	}
 	return BT_OK;
 }

@@ -193,6 +193,13 @@ void bt_user_list_free(bt_user_list *l);
 
 /* ---- client certificates ---- */
 
+/* 1 when the X.509 certificate der (len bytes, DER) is one for signing in:
+ * its extended key usage names client authentication (TLS WWW client) and
+ * it is no CA's certificate. GnuTLS's verification takes a certificate
+ * without extended key usage as good for any purpose, so a CA certificate
+ * would otherwise pass as a client's. 0 for anything else, or not X.509. */
+int bt_cert_for_clients(const unsigned char *der, size_t len);
+
 /* Registers the client certificate with SHA-256 fingerprint fp (64 hex
  * digits of the DER certificate) for a member (member set) or an account
  * (user set), valid until not_after. */

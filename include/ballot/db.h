@@ -4,7 +4,9 @@
  * synchronous=FULL, foreign keys on, defensive mode, and a busy timeout; every
  * change runs in one BEGIN IMMEDIATE transaction. The schema is versioned
  * (PRAGMA user_version) and migrated forward on open. A file that is not a
- * ballot database (wrong application_id, or not SQLite) is refused.
+ * ballot database (wrong application_id, or not SQLite) is refused. A new
+ * database file is created mode 0600, and so are its -wal and -shm files
+ * (SQLite gives them the database file's mode).
  */
 #ifndef BALLOT_DB_H
 #define BALLOT_DB_H
@@ -37,6 +39,12 @@ void bt_db_close(bt_db *db);
 int bt_db_init(const char *path, const char *members_tsv, size_t len,
 	       const char *source, const char *actor, bt_time now, int *created,
 	       bt_err *e);
+
+/* Fails with BT_EINPUT, naming the file and its mode, when the database at
+ * path, or the -wal or -shm file beside it, can be read or written by anyone
+ * but its owner (any of the mode bits 077). A missing -wal or -shm is fine.
+ * The files are looked at (stat), never opened. */
+int bt_db_require_private(const char *path, bt_err *e);
 
 /* 1 when the connection cannot write (read-only file or directory). */
 int bt_db_readonly(bt_db *db);

@@ -18,8 +18,10 @@
 int bt_tally_json(const bt_tally *t, bt_buf *out, bt_err *e);
 
 /* Every reply and withdrawal of circular in the order recorded, with its
- * status against the deadline, as CSV (RFC 4180, a header line) or as JSON
- * (with the consultation, its drafts and its electorate). Depends on the
+ * status against the deadline, as CSV (RFC 4180, a header line; a cell that
+ * a spreadsheet would take for a formula, one starting with = + - @ tab or
+ * CR, is written quoted with a leading single quote, as OWASP recommends) or
+ * as JSON (with the consultation, its drafts and its electorate). Depends on the
  * database only, not on the clock. BT_EINPUT for an unknown circular. */
 int bt_export_csv(bt_db *db, const char *circular, bt_buf *out, bt_err *e);
 int bt_export_json(bt_db *db, const char *circular, bt_buf *out, bt_err *e);

@@ -36,6 +36,25 @@ typedef struct bt_attachment_in {
 	size_t len;       /* 1 .. attachment_max */
 } bt_attachment_in;
 
+/* What an attachment's name and first bytes say it is. */
+typedef enum bt_file_kind {
+	BT_FILE_OK = 0,   /* a type below, and its bytes begin as that type's do */
+	BT_FILE_UNKNOWN,  /* no extension, or one not below */
+	BT_FILE_MISMATCH  /* an extension below, but the bytes are of another kind */
+} bt_file_kind;
+
+/* The document types a reply may attach, for messages. */
+#define BT_FILE_TYPES "PDF, Word, ODF, RTF, text, PNG, JPEG, TIFF"
+
+/* Classifies an attachment by the extension of name (any case) and its first
+ * bytes: .pdf "%PDF-"; .doc the OLE2 header D0 CF 11 E0 A1 B1 1A E1; .docx
+ * and .odt a zip ("PK\3\4"); .rtf "{\rtf"; .txt valid UTF-8 without NUL;
+ * .png and .jpg/.jpeg their signatures; .tif/.tiff "II*\0" or "MM\0*"
+ * (BigTIFF's "II+\0", "MM\0+" too). Every reply refuses BT_FILE_MISMATCH (a
+ * file whose name claims a type it does not have); the portal takes only
+ * BT_FILE_OK. */
+bt_file_kind bt_attachment_kind(const char *name, const void *data, size_t len);
+
 typedef struct bt_reply_spec {
 	const char *circular;
 	const char *member;       /* alpha-3 or alpha-2 */
@@ -83,7 +102,8 @@ typedef struct bt_reply_result {
  * BT_EINPUT and writes nothing when: the circular, member or draft is unknown;
  * the member is not in the electorate; no choice; received is in the future
  * or before the circular's date; a bad channel; unclean signatory/title;
- * an empty, unnamed or oversized attachment; attachments with "authorize" or
+ * an empty, unnamed or oversized attachment, or one whose name claims a type
+ * its bytes are not (bt_attachment_kind); attachments with "authorize" or
  * on a withdrawal; an on-time reply after the consultation was closed; a
  * withdrawal with no reply in force to withdraw.
  *

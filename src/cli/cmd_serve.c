@@ -60,6 +60,10 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	bt_db *db;
 	if ((rc = cli_open_db(ctx, 1, &db, e)))
 		return rc;
+	/* it holds password hashes and every attachment: never serve one that
+	 * others on this machine can read (as for the signing key) */
+	if ((rc = bt_db_require_private(cli_db_path(ctx), e)))
+		return rc;
 	/* and so must the signing key: every receipt the portal offers is
 	 * signed (--key is the TLS key here, so the option is --sign-key) */
 	if ((rc = cli_load_key(ctx, &opts[6], &cfg.sign_key, e)))

@@ -261,7 +261,15 @@ int x509_cert_file(const char *path, const char *field, char fp[65], bt_time *no
 			       field, path);
 	}
 	bt_buf_release(&b);
-	rc = describe(crt, fp, not_after, e);
+	gnutls_datum_t der = { NULL, 0 };
+	if (gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der) < 0)
+		rc = bt_fail(e, BT_EFAIL, "%s: cannot read '%s' again", field, path);
+	else if (!bt_cert_for_clients(der.data, der.size))
+		rc = bt_fail(e, BT_EINPUT, "%s: '%s' is not a client certificate (it lacks the TLS WWW client"
+			     " purpose, or is a CA's): the portal would refuse it", field, path);
+	gnutls_free(der.data);
+	if (!rc)
+		rc = describe(crt, fp, not_after, e);
 	size_t n = cn_len;
 	if (cn_len && gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &n) < 0)
 		cn[0] = '\0';

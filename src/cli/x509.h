@@ -48,8 +48,10 @@ void x509_ca_free(x509_ca *ca);
 int x509_write(const char *dir, const char *base, const x509_out *o,
 	       const char *field, bt_err *e);
 
-/* Reads a certificate file (PEM or DER): its fingerprint, end of validity
- * and common name (cn_len bytes, "" when none). */
+/* Reads a client certificate file (PEM or DER): its fingerprint, end of
+ * validity and common name (cn_len bytes, "" when none). BT_EINPUT for a
+ * certificate the portal would refuse to sign in with: one without the TLS
+ * WWW client purpose, or a CA's (bt_cert_for_clients). */
 int x509_cert_file(const char *path, const char *field, char fp[65],
 		   bt_time *not_after, char *cn, size_t cn_len, bt_err *e);
 

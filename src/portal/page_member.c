@@ -17,8 +17,6 @@ static void A(preq *r, bt_buf *out, const char *key, const char *const *vars)
 	html_words(out, ((const annex2_lang *)r->lang->annex2)->t, key, vars);
 }
 
-/* Loads circular for the signed-in administration: 403 outside its scope or
- * electorate, 404 when unknown. 0 when it may see it. */
 /* 1 when the signed-in administration may see circular: its code's
  * consultation (or any, with a certificate) and it is in the electorate. */
 static int may_see(preq *r, const char *circular)
@@ -31,15 +29,21 @@ static int may_see(preq *r, const char *circular)
 	return bt_electorate_has(r->db, circular, id->member, &in, &e) == BT_OK && in;
 }
 
+/* Loads circular for the signed-in administration; 0 when it may see it.
+ * One answer, 403, for a circular that does not exist and for one outside
+ * its scope or electorate, so that no administration learns which
+ * circulars exist (a code's scope is checked before any look-up). */
 static int load_own(preq *r, const char *circular, bt_consultation *c)
 {
 	const bt_identity *id = &r->s.id;
+	bt_err e;
 	if (id->circular[0] && strcasecmp(id->circular, circular))
 		return page_error(r, 403, L(r, "err_scope")), -1;
-	if (portal_consultation(r, circular, c))
-		return -1;
-	if (!may_see(r, c->circular))
+	int rc = bt_consultation_get(r->db, circular, c, &e);
+	if (rc == BT_EINPUT || (rc == BT_OK && !may_see(r, c->circular)))
 		return page_error(r, 403, L(r, "err_scope")), -1;
+	if (rc)
+		return page_error(r, 500, e.msg), -1;
 	return 0;
 }
 

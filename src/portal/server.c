@@ -49,39 +49,37 @@ static int thread_db_get(struct portal *p, bt_db **out, bt_err *e)
 
 /* ---- the body ---- */
 
-static const char *const upload_ext[] = {
-	"pdf", "doc", "docx", "odt", "rtf", "txt", "png", "jpg", "jpeg", "tif", "tiff", NULL
-};
-
-/* 0 when the file's name and first bytes are of an accepted type. */
-static int upload_type_ok(const pfield *f)
+/* The checks of a parsed form before any page sees it: one value per
+ * field; text fields clean UTF-8 and without a NUL byte (pages read values
+ * as C strings, so "code=X%00junk" would pass as "X"); files of a type the
+ * engine knows whose first bytes are of that type (bt_attachment_kind: an
+ * unknown extension is refused here, as is one its bytes belie). 0 when the
+ * form passes, else the status to answer (400, 415) with
+ * msg saying why, naming the field. */
+static int form_check(const pform *f, char *msg, size_t n)
 {
-	const char *dot = strrchr(f->filename, '.');
-	if (!dot)
-		return -1;
-	char ext[8];
-	size_t n = strlen(dot + 1);
-	if (n == 0 || n >= sizeof ext)
-		return -1;
-	for (size_t i = 0; i <= n; i++)
-		ext[i] = (char)((dot[1 + i] >= 'A' && dot[1 + i] <= 'Z') ? dot[1 + i] + 32 : dot[1 + i]);
-	int known = 0;
-	for (size_t i = 0; upload_ext[i]; i++)
-		known |= !strcmp(ext, upload_ext[i]);
-	if (!known)
-		return -1;
-	const unsigned char *d = (const unsigned char *)f->value.data;
-	size_t len = f->value.len;
-	if (!strcmp(ext, "pdf"))
-		return len >= 5 && !memcmp(d, "%PDF-", 5) ? 0 : -1;
-	if (!strcmp(ext, "png"))
-		return len >= 8 && !memcmp(d, "\x89PNG\r\n\x1a\n", 8) ? 0 : -1;
-	if (!strcmp(ext, "jpg") || !strcmp(ext, "jpeg"))
-		return len >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff ? 0 : -1;
-	if (!strcmp(ext, "docx") || !strcmp(ext, "odt"))
-		return len >= 4 && !memcmp(d, "PK\x03\x04", 4) ? 0 : -1;
-	if (!strcmp(ext, "txt"))
-		return bt_utf8_valid((const char *)d, len) ? 0 : -1;
+	for (size_t i = 0; i < f->n; i++) {
+		const pfield *fl = &f->v[i];
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(f->v[j].name, fl->name))
+				return snprintf(msg, n, "%s: given more than once (one value or file per field)",
+						fl->name), 400;
+		if (!fl->filename && fl->value.len && memchr(fl->value.data, '\0', fl->value.len))
+			return snprintf(msg, n, "%s: has a NUL byte", fl->name), 400;
+		if (!fl->filename && !bt_text_clean(bt_buf_str(&fl->value), 1))
+			return snprintf(msg, n, "%s: not valid UTF-8 or has control characters", fl->name), 400;
+		bt_file_kind kind = fl->filename && fl->value.len
+					    ? bt_attachment_kind(fl->filename, fl->value.data, fl->value.len)
+					    : BT_FILE_OK;
+		const char *name = fl->filename && bt_text_clean(fl->filename, 0) ? fl->filename : "(unprintable)";
+		/* a mismatch has one of the known (ASCII) extensions */
+		if (kind == BT_FILE_MISMATCH)
+			return snprintf(msg, n, "%s: '%.80s' is not a %s file (its first bytes are of another kind)",
+					fl->name, name, strrchr(fl->filename, '.')), 415;
+		if (kind == BT_FILE_UNKNOWN)
+			return snprintf(msg, n, "%s: '%.80s' is not an accepted file type (" BT_FILE_TYPES ")",
+					fl->name, name), 415;
+	}
 	return 0;
 }
 
@@ -203,6 +201,36 @@ static void add_security_headers(struct MHD_Response *resp)
 	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
 }
 
+/* s for the access log, as one field: bytes outside printable ASCII, space,
+ * '"', '%' and '\\' as %XX (so it decodes back to s), "-" when empty, cut
+ * short with "..." when it would not fit in n bytes. */
+static void log_field(char *out, size_t n, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+	if (!s || !*s) {
+		snprintf(out, n, "-");
+		return;
+	}
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		int plain = c > 0x20 && c < 0x7f && c != '"' && c != '%' && c != '\\';
+		if (o + (plain ? 1 : 3) + 4 > n) { /* room for "..." and the NUL */
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (plain) {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = '\0';
+}
+
 static enum MHD_Result send_answer(preqx *x)
 {
 	preq *r = &x->r;
@@ -246,19 +274,18 @@ static enum MHD_Result send_answer(preqx *x)
 	enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	if (x->p->log) {
-		char line[600], who[80] = "-";
+		/* Every field the client controls is percent-encoded, so a line
+		 * is always six space-separated ASCII fields: time (added by the
+		 * logger), address, method, path (never the query, which could
+		 * carry anything), status, who. */
+		char line[700], method[100], path[400], who[100] = "-";
+		log_field(method, sizeof method, r->method);
+		log_field(path, sizeof path, r->url);
 		if (r->signed_in || r->cert_ok) {
 			const bt_identity *id = r->signed_in ? &r->s.id : &r->cert_id;
-			snprintf(who, sizeof who, "%s", id->role == BT_ROLE_MEMBER ? id->member : id->user);
+			log_field(who, sizeof who, id->role == BT_ROLE_MEMBER ? id->member : id->user);
 		}
-		/* The path only: no query string, which could carry anything. */
-		char path[200];
-		snprintf(path, sizeof path, "%s", r->url);
-		for (char *q = path; *q; q++)
-			if ((unsigned char)*q < 0x20 || *q == 0x7f)
-				*q = '?';
-		snprintf(line, sizeof line, "%s %s %s %d %s %s", r->ip, r->method, path, r->status,
-			 status_text(r->status), who);
+		snprintf(line, sizeof line, "%s %s %s %d %s", r->ip, method, path, r->status, who);
 		x->p->log(line);
 	}
 	return ok;
@@ -321,8 +348,9 @@ void portal_actor(const preq *r, char *out, size_t n)
 /* ---- client certificates ---- */
 
 /* Checks the certificate the client presented on this connection, if any:
- * verified against the client CA (status 0) and registered. Sets
- * r->cert_ok; returns -1 when one was presented and is not accepted. */
+ * verified against the client CA (status 0) for client authentication, no
+ * CA's itself, and registered. Sets r->cert_ok; returns -1 when one was
+ * presented and is not accepted. */
 static int check_client_cert(preqx *x, char *why, size_t whylen)
 {
 	preq *r = &x->r;
@@ -339,9 +367,18 @@ static int check_client_cert(preqx *x, char *why, size_t whylen)
 		snprintf(why, whylen, "client certificate: this server accepts none");
 		return -1;
 	}
+	/* verified for the purpose it is presented for: GnuTLS checks each
+	 * certificate's extended key usage (when it has one) against it */
 	unsigned status = 0;
-	if (gnutls_certificate_verify_peers3(s, NULL, &status) < 0 || status != 0) {
-		snprintf(why, whylen, "client certificate: not issued by this portal's CA, expired or invalid");
+	gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *)GNUTLS_KP_TLS_WWW_CLIENT, 0 };
+	if (gnutls_certificate_verify_peers(s, &purpose, 1, &status) < 0 || status != 0) {
+		snprintf(why, whylen, "client certificate: not issued by this portal's CA, expired, invalid, or"
+			 " not for client authentication");
+		return -1;
+	}
+	if (!bt_cert_for_clients(certs[0].data, certs[0].size)) {
+		snprintf(why, whylen, "client certificate: not for client authentication (a CA's, or without the"
+			 " TLS WWW client purpose)");
 		return -1;
 	}
 	unsigned char fp[32];
@@ -703,25 +740,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 			    PORTAL_MAX_FILES);
 		return send_answer(x);
 	}
-	for (size_t i = 0; i < r->form.n; i++) {
-		const pfield *f = &r->form.v[i];
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(r->form.v[j].name, f->name)) {
-				page_errorf(r, 400, "%s: given more than once (one value or file per field)", f->name);
-				return send_answer(x);
-			}
-		if (!f->filename && !bt_text_clean(bt_buf_str(&f->value), 1)) {
-			page_errorf(r, 400, "%s: not valid UTF-8 or has control characters", f->name);
-			return send_answer(x);
-		}
-		if (f->filename && f->value.len && upload_type_ok(f)) {
-			char name[80];
-			snprintf(name, sizeof name, "%s", bt_text_clean(f->filename, 0) ? f->filename : "(unprintable)");
-			page_errorf(r, 415, "%s: '%s' is not an accepted file type (PDF, Word, ODF, RTF, text, PNG, JPEG, TIFF)",
-				    f->name, name);
-			return send_answer(x);
-		}
-	}
+	char why[400];
+	int status = form_check(&r->form, why, sizeof why);
+	if (status)
+		return page_error(r, status, why), send_answer(x);
 	/* HEAD: the whole answer, whose body libmicrohttpd leaves out while
 	 * its Content-Length stays that of the GET */
 	route(x);
@@ -856,8 +878,12 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 	unsigned flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	if (v6)
 		flags |= MHD_USE_IPv6;
-	/* TLS 1.2 and 1.3 only; no plaintext port. */
-	const char *prio = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE";
+	/* TLS 1.2 and 1.3 only; no plaintext port. AEAD ciphers only (no CBC
+	 * with its SHA-1 MAC, which NORMAL still offers in TLS 1.2), and only
+	 * key exchanges with forward secrecy (no static RSA). */
+	const char *prio = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
+			   "-CIPHER-ALL:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:"
+			   "-MAC-ALL:+AEAD:-RSA:%SERVER_PRECEDENCE";
 	/* a client CA only when client certificates are taken */
 	struct MHD_OptionItem trust[] = { { MHD_OPTION_HTTPS_MEM_TRUST, 0, ca.data },
 					  { MHD_OPTION_END, 0, NULL } };

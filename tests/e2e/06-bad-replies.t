@@ -63,6 +63,23 @@ refused 1.5 ballot config set attachment_max 1.5
 refused attachment_max ballot config set attachment_max lots
 refused nosuchkey ballot config set nosuchkey 5
 
+# an attachment whose name claims a type its bytes are not (issue 14: an ELF
+# program passed as comments.doc); the engine's check, which the portal shares
+printf '\177ELF\002\001\001\000 a program\n' >"$T/comments.doc"
+printf 'MZ\220\000 not a PDF\n' >"$T/reasons.pdf"
+printf '\377\376t\000e\000x\000t\000' >"$T/utf16.txt"
+refused "'comments.doc' is not what its name says" ballot reply --circular 205 --member BEL --authorize \
+	--comments "$T/comments.doc" "${R[@]}"
+refused "'reasons.pdf' is not what its name says" ballot reply --circular 205 --member BEL --not-authorize \
+	--reasons "$T/reasons.pdf" "${R[@]}"
+refused "'utf16.txt' is not what its name says" ballot reply --circular 205 --member BEL --not-authorize \
+	--reasons "$T/utf16.txt" "${R[@]}"
+printf 'member\tdraft\tchoice\treceived\tchannel\tattachment\nBEL\t\tnot-authorize\t\temail\tcomments.doc\n' >"$T/elf.tsv"
+refused_like "line 2.*comments\.doc' is not what its name says" ballot reply import --circular 205 "$T/elf.tsv"
+# a name that claims no type of the list is the secretariat's to choose
+cp "$T/comments.doc" "$T/comments.bin"
+expect_exit 0 ballot reply --circular 205 --member BEL --not-authorize --reasons "$T/comments.bin" "${R[@]}"
+
 # valid text is accepted: UTF-8 names
 expect_exit 0 ballot reply --circular 205 --member FRA --authorize "${R[@]}" --signatory "Jérôme Müller" --title "Directeur général"
 

@@ -109,4 +109,44 @@ like "$m" "$(sha256_of "$T/deu-comments.bin")" "the manifest has the SHA-256 of 
 like "$m" "$(sha256_of "$T/fra-reasons.txt")" "the manifest has the SHA-256 of FRA's reasons"
 refused 999 ballot comments --circular 999 --out "$T/td2"
 
+# --- export: cells a spreadsheet would take for formulas (issue 14) ---
+# Attachment names come from administrations (the portal takes any name) and
+# were written raw: "=HYPERLINK(...)" ran as a formula where the secretariat
+# opened the CSV. OWASP: a cell starting with = + - @ tab or CR is quoted and
+# gets a leading single quote.
+CIRC=207 setup_205
+at 2020-02-10T12:00:00Z
+mkdir -p "$T/f"
+printf 'Comments.\n' >"$T/f/=HYPERLINK(\"http:x\",\"y\").txt"
+printf 'Comments.\n' >"$T/f/+1+2.txt"
+printf 'Comments.\n' >"$T/f/-3.txt"
+printf 'Comments.\n' >"$T/f/@SUM(1).txt"
+printf 'Comments.\n' >"$T/f/a;=1+1.txt"
+m=(CHE DEU FRA ITA ESP)
+i=0
+for f in '=HYPERLINK("http:x","y").txt' +1+2.txt -3.txt '@SUM(1).txt' 'a;=1+1.txt'; do
+	BALLOT_ACTOR="=cmd|' /C calc'!A0" expect_exit 0 ballot reply --circular 207 --member "${m[$i]}" \
+		--authorize --comments "$T/f/$f" --received 2020-02-10T10:0$i:00Z
+	i=$((i + 1))
+done
+expect_exit 0 ballot export --circular 207 --format csv
+cp "$T/.out" "$T/formula.csv"
+sha=$(sha256_of "$T/f/-3.txt")
+cell() { # cell ROW COL: one field of formula.csv (quotes kept), by core Perl
+	perl -ne 'BEGIN { ($r, $c) = @ARGV; @ARGV = () } next unless $. == $r + 1;
+		chomp; my @f = /\G("(?:[^"]|"")*"|[^,]*)(?:,|$)/g; print $f[$c - 1]' "$1" "$2" <"$T/formula.csv"
+}
+is "$(cell 1 11)" "\"'=HYPERLINK(\"\"http:x\"\",\"\"y\"\").txt:$sha\"" "a cell starting with = gets a quote and a single quote"
+is "$(cell 2 11)" "\"'+1+2.txt:$sha\"" "  ... one starting with +"
+is "$(cell 3 11)" "\"'-3.txt:$sha\"" "  ... one starting with -"
+is "$(cell 4 11)" "\"'@SUM(1).txt:$sha\"" "  ... one starting with @"
+is "$(cell 5 11)" "\"a;=1+1.txt:$sha\"" "a cell holding ';' (a field separator in many locales) is quoted"
+is "$(cell 1 12)" "\"'=cmd|' /C calc'!A0\"" "the recorder (\$BALLOT_ACTOR) too"
+is "$(cell 1 2),$(cell 1 4)" 207,CHE "  ... other cells as they were (circular, member)"
+is "$(cell 1 7)" 2020-02-10T10:00:00Z "  ... (received)"
+expect_exit 0 ballot export --circular 207 --format csv
+ok "  ... byte-identical on every run" cmp -s "$T/.out" "$T/formula.csv"
+expect_exit 0 ballot export --circular 207 --format json
+is "$(jget '.replies[0].attachments[0].name')" '=HYPERLINK("http:x","y").txt' "the JSON export keeps the names as they are"
+
 done_testing

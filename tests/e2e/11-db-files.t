@@ -47,6 +47,27 @@ is "$(sqlite3 "$T/other.db" "SELECT group_concat(name) FROM sqlite_master")" not
 mkdir -p "$T/adir.db"
 expect_exit 2 ballot --db "$T/adir.db" status
 
+# --- the files are the owner's only (issue 14) ---
+# The database holds the hashes of passwords and reply codes and every
+# attachment: under the usual umask 022 it used to be created 0644, readable
+# by anyone on the machine. SQLite gives -wal, -shm and -journal the
+# database's mode (27-sec-requests.t checks them while the portal runs).
+mkdir -p "$T/modes"
+(
+	umask 022
+	"$BALLOT_BIN" --db "$T/modes/ballot.db" init >/dev/null 2>&1 &&
+		"$BALLOT_BIN" --db "$T/modes/ballot.db" backup "$T/modes/backup.db" >/dev/null 2>&1 &&
+		"$BALLOT_BIN" --db "$T/modes/restored.db" restore "$T/modes/backup.db" >/dev/null 2>&1
+)
+is "$?" 0 "init, backup and restore (into a new file) under umask 022"
+for f in ballot.db backup.db restored.db; do
+	is "$(stat -c %a "$T/modes/$f" 2>&1)" 600 "  ... $f is mode 0600"
+done
+(umask 022 && "$BALLOT_BIN" --db "$T/modes/ballot.db" init >/dev/null 2>&1)
+chmod 640 "$T/modes/ballot.db"
+(umask 022 && "$BALLOT_BIN" --db "$T/modes/ballot.db" init >/dev/null 2>&1)
+is "$(stat -c %a "$T/modes/ballot.db")" 640 "init on an existing database leaves its mode as the owner set it"
+
 # --- a read-only database ---
 # Tests may run as root, which ignores file modes: run as nobody then.
 RO=$T/ro

@@ -319,4 +319,21 @@ refused_like '--key: no signing key' ballot publish --circular 205 --out new --k
 refused_like 'verify-bundle: the bundle DIR is required' ballot verify-bundle --key "$PUB"
 refused_like '--key is required' ballot verify-bundle bundle
 
+# --- a bundle whose replies.csv carries cells a spreadsheet would run (issue 14) ---
+# An administration's attachment name "=HYPERLINK(...)" went into replies.csv
+# raw; now neutralised (quoted, a leading single quote), and the bundle, which
+# signs those bytes, still verifies and is reproducible.
+printf 'Reasons.\n' >'=HYPERLINK("http:x","y").txt'
+expect_exit 0 ballot reply --circular 206 --member DEU --not-authorize --reasons '=HYPERLINK("http:x","y").txt' \
+	--received 2020-02-10T12:00:00Z
+expect_exit 0 ballot publish --circular 206 --out b206 --attachments
+like "$(cat b206/replies.csv)" "^[0-9]+,206,Q\\.5051,DEU,.*,\"'=HYPERLINK\\(\"\"http:x\"\",\"\"y\"\"\\)\\.txt:[0-9a-f]{64}\"," \
+	"replies.csv: the formula-like attachment cell is quoted, with a leading single quote"
+expect_exit 0 ballot export --circular 206 --format csv
+is "$(cat b206/replies.csv)" "$OUT" "  ... the same bytes as ballot export --format csv"
+expect_exit 0 ballot verify-bundle b206 --key "$PUB"
+like "$OUT" '^bundle verified: circular 206 ' "  ... and the bundle verifies"
+expect_exit 0 ballot publish --circular 206 --out b206-again --attachments
+ok "  ... published twice: byte-identical bundles" diff -r b206 b206-again
+
 done_testing

@@ -2,11 +2,12 @@
  * (src/portal/server.c): the body iterator post_iter, as libmicrohttpd's
  * post processor calls it (a value in several pieces, with growing offsets,
  * not NUL-terminated), the per-field checks the request handler makes before
- * routing (one value per field, clean UTF-8 text, upload_type_ok on files),
+ * routing (form_check: one value per field, clean UTF-8 text without a NUL
+ * byte, files of the types taken by their names and first bytes),
  * and pform_get/pform_file. libmicrohttpd's own parser (MHD_post_process)
  * needs a live connection and is not ours: it is not fuzzed here.
  *
- * post_iter and upload_type_ok are static, so this file includes server.c
+ * post_iter and form_check are static, so this file includes server.c
  * (its other symbols then come from here, not from libballot-portal.a).
  *
  * Input: chunks separated by 0x1e; a chunk is FLAGS 0x1f KEY 0x1f FILENAME
@@ -79,12 +80,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pform *f = &x->r.form;
 	if (f->n > PORTAL_MAX_FIELDS || f->files > PORTAL_MAX_FILES)
 		abort();
+	char msg[400];
+	int status = f->overflow || x->too_big ? 0 : form_check(f, msg, sizeof msg);
+	if (status != 0 && status != 400 && status != 415)
+		abort();
 	for (size_t i = 0; i < f->n && !f->overflow && !x->too_big; i++) {
 		const pfield *fl = &f->v[i];
-		if (!fl->filename)
-			(void)bt_text_clean(bt_buf_str(&fl->value), 1);
-		else if (fl->value.len)
-			(void)upload_type_ok(fl);
+		/* a form that passes holds whole, clean text values (no NUL
+		 * to cut one short) and files of the types taken */
+		if (!status && !fl->filename &&
+		    ((fl->value.len && memchr(fl->value.data, '\0', fl->value.len)) ||
+		     !bt_text_clean(bt_buf_str(&fl->value), 1)))
+			abort();
+		if (!status && fl->filename && fl->value.len &&
+		    bt_attachment_kind(fl->filename, fl->value.data, fl->value.len) != BT_FILE_OK)
+			abort();
 		if ((int64_t)fl->value.len > (fl->filename ? p.attachment_max : 64 * 1024))
 			abort(); /* a value over its cap got in */
 	}

@@ -12,7 +12,7 @@ static int try_reply(fx *f, const char *member, const char *rec, bt_choice c, co
 		     const char *signatory, size_t attach_len)
 {
 	bt_reply_spec s = { 0 };
-	static char big[4096];
+	static char big[4096] = "%PDF-1.4 "; /* what its name says */
 	bt_attachment_in a = { "r.pdf", big, attach_len };
 	s.circular = "205";
 	s.member = member;
@@ -156,6 +156,7 @@ static void quotas(void **state)
 	fx *f = *state;
 	fx_circular(f, "205", NULL, NULL);
 	static char bytes[600];
+	memset(bytes, 'x', sizeof bytes); /* text, as its name says */
 	bt_attachment_in a = { "c.txt", bytes, sizeof bytes };
 	bt_reply_spec s = { 0 }, two[2];
 	bt_reply_result res, r2[2];
@@ -391,6 +392,63 @@ static void review_findings_stay_fixed(void **state)
 	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-10T10:00Z"), NULL, &f->e), BT_OK);
 }
 
+/* bt_attachment_kind: a known extension (any case) must begin with its
+ * type's bytes; other names are unknown; a reply refuses a mismatch. */
+static void attachment_kinds(void **state)
+{
+	fx *f = *state;
+	static const struct {
+		const char *name, *bytes;
+		size_t len;
+		bt_file_kind want;
+	} cases[] = {
+		{ "a.pdf", "%PDF-1.7", 8, BT_FILE_OK },
+		{ "a.PDF", "%PDF-1.7", 8, BT_FILE_OK },
+		{ "a.pdf", "%PDF", 4, BT_FILE_MISMATCH },
+		{ "a.doc", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0", 10, BT_FILE_OK },
+		{ "a.doc", "\x7f" "ELF\x02\x01\x01\0", 8, BT_FILE_MISMATCH },
+		{ "a.doc", "PK\x03\x04", 4, BT_FILE_MISMATCH },
+		{ "a.docx", "PK\x03\x04", 4, BT_FILE_OK },
+		{ "a.odt", "PK\x03\x04", 4, BT_FILE_OK },
+		{ "a.rtf", "{\\rtf1 x}", 8, BT_FILE_OK },
+		{ "a.rtf", "{\\RTF1", 6, BT_FILE_MISMATCH },
+		{ "a.tif", "II*\0\x08\0", 6, BT_FILE_OK },
+		{ "a.tiff", "MM\0*\0\0", 6, BT_FILE_OK },
+		{ "a.TIF", "II+\0", 4, BT_FILE_OK },
+		{ "a.tif", "GIF89a", 6, BT_FILE_MISMATCH },
+		{ "a.tif", "II*", 3, BT_FILE_MISMATCH },
+		{ "a.png", "\x89PNG\r\n\x1a\n", 8, BT_FILE_OK },
+		{ "a.jpeg", "\xff\xd8\xff\xe0", 4, BT_FILE_OK },
+		{ "a.jpg", "\xff\xd8", 2, BT_FILE_MISMATCH },
+		{ "a.txt", "caf\xc3\xa9\n", 6, BT_FILE_OK },
+		{ "a.txt", "caf\xe9\n", 5, BT_FILE_MISMATCH },
+		{ "a.txt", "a\0b", 3, BT_FILE_MISMATCH },
+		{ "a.bin", "\x7f" "ELF", 4, BT_FILE_UNKNOWN },
+		{ "a.exe", "MZ", 2, BT_FILE_UNKNOWN },
+		{ "noext", "%PDF-1.7", 8, BT_FILE_UNKNOWN },
+		{ "a.", "%PDF-1.7", 8, BT_FILE_UNKNOWN },
+		{ "a.pdf.exe", "%PDF-1.7", 8, BT_FILE_UNKNOWN },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (bt_attachment_kind(cases[i].name, cases[i].bytes, cases[i].len) != cases[i].want)
+			fail_msg("case %zu (%s): kind %d, not %d", i, cases[i].name,
+				 (int)bt_attachment_kind(cases[i].name, cases[i].bytes, cases[i].len), (int)cases[i].want);
+	fx_circular(f, "205", NULL, NULL);
+	static const char elf[] = "\x7f" "ELF\x02\x01\x01\0 a program";
+	bt_attachment_in a = { "comments.doc", elf, sizeof elf - 1 };
+	bt_reply_spec s = { 0 };
+	bt_reply_result r;
+	s.circular = "205";
+	s.member = "CHE";
+	s.choice = BT_AUTHORIZE_WITH_COMMENTS;
+	s.attachments = &a;
+	s.n_attachments = 1;
+	assert_int_equal(bt_reply_record(f->db, &s, "t", T("2020-02-10T00:00Z"), &r, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "'comments.doc' is not what its name says"));
+	a.name = "comments.bin"; /* a name that claims nothing */
+	assert_int_equal(bt_reply_record(f->db, &s, "t", T("2020-02-10T00:00Z"), &r, &f->e), BT_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +459,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(consultation_refusals, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(members_import_keeps_history, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(review_findings_stay_fixed, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(attachment_kinds, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,9 +13,12 @@ tests/bench/portal-flood.sh). Debian's python3, standard library only.
       replaced by a fresh one after S seconds. Until SIGTERM; FILE gets
       "open=N opened=N cut=N" twice a second; at the end one line of
       figures on stdout.
-  measure --port P --addr A [--idle N] [--tls N] [--interval S] [--max-wait S]
-      opens N idle TCP connections and N slow-header TLS clients from A and
-      prints, per kind, how long the server kept them open:
+  measure --port P --addr A [--idle N] [--tls N] [--keepalive N]
+          [--interval S] [--max-wait S]
+      opens N idle TCP connections, N slow-header TLS clients and N TLS
+      clients that send one whole request and then nothing, from A, and
+      prints, per kind, how long the server kept them open (keep-alive:
+      after its answer):
       "KIND n=N cut=C median=S max=S" (a connection still open after
       --max-wait counts as not cut, held --max-wait).
   cap --port P --addr A --n N [--wait S]
@@ -233,7 +236,7 @@ def cmd_hold(a):
 
 def cmd_measure(a):
     stop = threading.Event()
-    results = {"idle-tcp": [], "slow-tls": []}
+    results = {"idle-tcp": [], "slow-tls": [], "keep-alive": []}
     lock = threading.Lock()
 
     def idle():
@@ -262,8 +265,38 @@ def cmd_measure(a):
         with lock:
             results["slow-tls"].append((secs, cut))
 
+    def keepalive():
+        # one whole request, then nothing: how long after its answer
+        raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        raw.bind((a.addr, 0))
+        raw.connect((HOST, a.port))
+        s = ctx.wrap_socket(raw, server_hostname="localhost")
+        s.sendall(b"GET /signin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        got = b""
+        while b"\r\n\r\n" not in got:
+            got += s.recv(65536)
+        head, _, body = got.partition(b"\r\n\r\n")
+        n = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1))
+        while len(body) < n:
+            body += s.recv(65536)
+        t0 = time.monotonic()
+        s.settimeout(a.max_wait)
+        cut = True
+        try:
+            while s.recv(4096):
+                pass
+        except socket.timeout:
+            cut = False
+        except (OSError, ssl.SSLError):
+            pass
+        secs = time.monotonic() - t0
+        s.close()
+        with lock:
+            results["keep-alive"].append((secs, cut))
+
     ts = [threading.Thread(target=idle) for _ in range(a.idle)] + \
-         [threading.Thread(target=slow) for _ in range(a.tls)]
+         [threading.Thread(target=slow) for _ in range(a.tls)] + \
+         [threading.Thread(target=keepalive) for _ in range(a.keepalive)]
     for t in ts:
         t.start()
     for t in ts:
@@ -384,6 +417,7 @@ def main():
     m.add_argument("--addr", default="127.0.0.2")
     m.add_argument("--idle", type=int, default=4)
     m.add_argument("--tls", type=int, default=2)
+    m.add_argument("--keepalive", type=int, default=0)
     m.add_argument("--interval", type=float, default=1.0)
     m.add_argument("--max-wait", type=float, default=20)
     c = sub.add_parser("cap")

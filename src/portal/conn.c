@@ -44,7 +44,6 @@ typedef struct pconn {
 	int fd;
 	int cut;               /* shut down here; libmicrohttpd closes it */
 	int busy;              /* a signed-in request is being answered */
-	unsigned done;         /* requests answered on this connection */
 	int64_t since;         /* ms: opened, or its last answer sent */
 	unsigned char addr[16];/* its address (IPv4 as ::ffff:a.b.c.d, IPv6
 				  only its /64) */
@@ -105,8 +104,11 @@ static void cut(pconns *g, pconn *s)
 }
 
 /* The connection to drop for a new one (the lock held): of those not
- * answering a signed-in request, first the one that has waited longest
- * for its first request, else the one idle longest between requests. */
+ * answering a signed-in request, the one that has waited longest for a
+ * request, its first or (kept alive) its next. Not "first those that never
+ * completed one": a client that completes a cheap request now and then on
+ * each of its connections would then have every reconnection of its own
+ * drop the newcomer still in its TLS handshake. */
 static pconn *victim(pconns *g, const pconn *except)
 {
 	pconn *best = NULL;
@@ -114,8 +116,7 @@ static pconn *victim(pconns *g, const pconn *except)
 		pconn *s = &g->slots[i];
 		if (!s->used || s->cut || s->busy || s == except)
 			continue;
-		if (!best || (s->done == 0) > (best->done == 0) ||
-		    ((s->done == 0) == (best->done == 0) && s->since < best->since))
+		if (!best || s->since < best->since)
 			best = s;
 	}
 	return best;
@@ -204,7 +205,6 @@ void conns_request_done(pconns *g, struct MHD_Connection *c)
 		return;
 	pthread_mutex_lock(&g->lock);
 	s->busy = 0;
-	s->done++;
 	s->since = mono_ms();
 	pthread_mutex_unlock(&g->lock);
 }

@@ -3,11 +3,13 @@
 legitimate reply they must not stop (tests/e2e/30-sec-connections.t and
 tests/bench/portal-flood.sh). Debian's python3, standard library only.
 
-  hold --port P --addrs A-B [--per-addr N] [--tls N] [--interval S]
-       [--rotate S] [--status FILE]
+  hold --port P --addrs A-B [--per-addr N] [--tls N] [--kept-alive N]
+       [--interval S] [--rotate S] [--status FILE]
       keeps N connections open from each source address A..B (127.0.0.x):
-      idle TCP connections that never send a byte, and --tls of them TLS
-      clients that send a request head one line every --interval seconds.
+      idle TCP connections that never send a byte, --tls of them TLS
+      clients that send a request head one line every --interval seconds,
+      and --kept-alive of them TLS clients that complete a cheap request
+      (GET /static/style.css) every --interval seconds on one connection.
       A connection the server closes is opened again at once (after 0.2 s
       when the server closed it within 0.5 s); with --rotate, each is also
       replaced by a fresh one after S seconds. Until SIGTERM; FILE gets
@@ -121,6 +123,59 @@ class SlowTLS:
             s.close()
 
 
+class KeptAlive:
+    """A TLS client that completes a cheap request (GET /static/style.css)
+    every interval seconds on one kept-alive connection, idle in between."""
+
+    def __init__(self, port, src, interval, ctx):
+        self.port, self.src, self.interval, self.ctx = port, src, interval, ctx
+
+    def run_once(self, stop, max_wait=None):
+        raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        t0 = time.monotonic()
+        try:
+            raw.bind((self.src, 0))
+            raw.settimeout(10)
+            raw.connect((HOST, self.port))
+            s = self.ctx.wrap_socket(raw, server_hostname="localhost")
+        except (OSError, ssl.SSLError):
+            raw.close()
+            return time.monotonic() - t0, True
+        try:
+            while not stop.is_set():
+                s.settimeout(10)
+                s.sendall(b"GET /static/style.css HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                got = b""
+                while b"\r\n\r\n" not in got:
+                    d = s.recv(65536)
+                    if not d:
+                        return time.monotonic() - t0, True
+                    got += d
+                head, _, body = got.partition(b"\r\n\r\n")
+                m = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+                n = int(m.group(1)) if m else 0
+                while len(body) < n:
+                    d = s.recv(65536)
+                    if not d:
+                        return time.monotonic() - t0, True
+                    body += d
+                end = time.monotonic() + self.interval
+                while time.monotonic() < end:
+                    if stop.is_set() or (max_wait is not None and time.monotonic() - t0 >= max_wait):
+                        return time.monotonic() - t0, False
+                    s.settimeout(min(0.2, max(0.01, end - time.monotonic())))
+                    try:
+                        if not s.recv(4096):
+                            return time.monotonic() - t0, True
+                    except socket.timeout:
+                        continue
+            return time.monotonic() - t0, False
+        except (OSError, ssl.SSLError):
+            return time.monotonic() - t0, True
+        finally:
+            s.close()
+
+
 # ---- hold ----
 
 def cmd_hold(a):
@@ -136,8 +191,8 @@ def cmd_hold(a):
     ctx = tls_context()
     tls_threads = []
 
-    def tls_loop(src):
-        c = SlowTLS(a.port, src, a.interval, ctx)
+    def tls_loop(src, kind):
+        c = kind(a.port, src, a.interval, ctx)
         while not stop.is_set():
             with lock:
                 st["opened"] += 1
@@ -153,10 +208,12 @@ def cmd_hold(a):
                 stop.wait(0.2)
 
     plain_per = {}
-    for i in range(a.tls):
+    threading.stack_size(256 * 1024)
+    for i in range(a.tls + a.kept_alive):
         src = addrs[i % len(addrs)]
         plain_per[src] = plain_per.get(src, 0) + 1
-        t = threading.Thread(target=tls_loop, args=(src,), daemon=True)
+        kind = SlowTLS if i < a.tls else KeptAlive
+        t = threading.Thread(target=tls_loop, args=(src, kind), daemon=True)
         tls_threads.append(t)
 
     sel = selectors.DefaultSelector()
@@ -409,6 +466,7 @@ def main():
     h.add_argument("--addrs", required=True)
     h.add_argument("--per-addr", type=int, default=128)
     h.add_argument("--tls", type=int, default=0)
+    h.add_argument("--kept-alive", type=int, default=0)
     h.add_argument("--interval", type=float, default=2.0)
     h.add_argument("--rotate", type=float, default=0)
     h.add_argument("--status")

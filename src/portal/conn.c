@@ -1,8 +1,8 @@
 /* conn.c - the connection guard (internal.h): libmicrohttpd's connections
  * kept in a table of our own, each under an absolute deadline for its TLS
- * handshake and request head, the oldest idle ones dropped when the server
- * is full so that a new client always gets in, and libmicrohttpd's own error
- * lines throttled.
+ * handshake and request head, the one waiting longest dropped when the
+ * server is full so that a new client always gets in, and libmicrohttpd's
+ * own error lines throttled.
  *
  * How it rides on libmicrohttpd 0.9.75 (checked in its daemon.c):
  * - MHD_OPTION_NOTIFY_CONNECTION calls conns_notify with STARTED once a

@@ -29,8 +29,8 @@
  * 1 s), so a real client is never cut; while 1 024 slots held 10 s at most
  * make an attacker reopen 100 connections a second to keep them all.
  * At most PORTAL_CONN_SOFT connections stay open: each one beyond makes
- * the guard drop the oldest one still waiting for its first request (else
- * the longest idle between requests), never a signed-in request being
+ * the guard drop the one that has waited longest for a request head (its
+ * first, or kept alive its next), never a signed-in request being
  * answered; so a new client always gets in. PORTAL_CONN_PER_ADDR per
  * address (IPv6: per /64), refused beyond. */
 #define PORTAL_CONN_SOFT 1024

@@ -190,7 +190,7 @@ static pconn *slot_of(struct MHD_Connection *c)
 
 void conns_request_begin(pconns *g, struct MHD_Connection *c, int signed_in)
 {
-	pconn *s = slot_of(c);
+	pconn *s = g ? slot_of(c) : NULL;
 	if (!s || !signed_in)
 		return;
 	pthread_mutex_lock(&g->lock);
@@ -200,7 +200,7 @@ void conns_request_begin(pconns *g, struct MHD_Connection *c, int signed_in)
 
 void conns_request_done(pconns *g, struct MHD_Connection *c)
 {
-	pconn *s = slot_of(c);
+	pconn *s = g ? slot_of(c) : NULL;
 	if (!s)
 		return;
 	pthread_mutex_lock(&g->lock);

@@ -60,7 +60,9 @@ void conns_free(pconns *g);
 /* MHD_OPTION_NOTIFY_CONNECTION (cls: the pconns). */
 void conns_notify(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_ConnectionNotificationCode toe);
 /* A request's head is in (signed_in: it is answered without a deadline);
- * its answer is sent (the next head's deadline starts). */
+ * its answer is sent (the next head's deadline starts). Nothing when g is
+ * NULL or the connection is not in the table (a daemon without the guard,
+ * as the request fuzz harness runs it). */
 void conns_request_begin(pconns *g, struct MHD_Connection *c, int signed_in);
 void conns_request_done(pconns *g, struct MHD_Connection *c);
 /* MHD_OPTION_EXTERNAL_LOGGER (cls: the pconns): "libmicrohttpd: ..." lines,

@@ -16,6 +16,12 @@ int valid_id(const char *s, const char *extra)
 	return 1;
 }
 
+int valid_file_id(const char *s, const char *extra)
+{
+	return valid_id(s, extra) && !strchr(s, '/') && !strchr(s, '\\') && s[0] != '.' &&
+	       !strstr(s, "..");
+}
+
 static void load_row(sqlite3_stmt *st, bt_consultation *c)
 {
 	memset(c, 0, sizeof *c);
@@ -289,9 +295,10 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 	char d1[BT_DATE_LEN], d2[BT_DATE_LEN], t1[BT_TIME_LEN];
 	if (warning && warnlen)
 		warning[0] = '\0';
-	if (!s->circular || !valid_id(s->circular, "./_-"))
+	if (!s->circular || !valid_file_id(s->circular, "._-"))
 		return bt_fail(e, BT_EINPUT,
-			       "--circular: '%s' is not a circular ID (1-32 letters, digits, '.', '/', '_', '-')",
+			       "--circular: '%s' is not a circular ID (1-32 letters, digits, '.', '_', '-'; no '..',"
+			       " no leading '.': it names files)",
 			       s->circular && bt_text_clean(s->circular, 0) ? s->circular : "(unprintable)");
 	if (s->group < 1 || s->group > 99)
 		return bt_fail(e, BT_EINPUT, "--group: '%d' is not a study group number (1-99)", s->group);

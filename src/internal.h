@@ -117,6 +117,8 @@ int event_cprev(bt_db *db, const char *circular, int64_t seq, char out[65], bt_e
 
 /* Validation helpers: 1 when s is a valid identifier (circular, rec). */
 int valid_id(const char *s, const char *extra);
+/* valid_id, and also safe as a file name: no '/', '\\', "..", leading '.' */
+int valid_file_id(const char *s, const char *extra);
 
 /* Members import within an open transaction (see bt_members_import). */
 int members_import_txn(bt_db *db, const char *text, size_t len,

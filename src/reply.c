@@ -135,10 +135,11 @@ static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 	if (!bt_channel_valid(channel))
 		return bt_fail(e, BT_EINPUT, "--channel: '%s' is not a channel (email, fax, post, portal, other)",
 			       bt_text_clean(channel, 0) ? channel : "(unprintable)");
-	if (s->signatory && (!bt_text_clean(s->signatory, 0) || strlen(s->signatory) > 200))
-		return bt_fail(e, BT_EINPUT, "--signatory: not valid UTF-8, has control characters or is too long");
-	if (s->title && (!bt_text_clean(s->title, 0) || strlen(s->title) > 200))
-		return bt_fail(e, BT_EINPUT, "--title: not valid UTF-8, has control characters or is too long");
+	int rc;
+	if (s->signatory && (rc = bt_name_check("--signatory", s->signatory, 200, e)))
+		return rc;
+	if (s->title && (rc = bt_name_check("--title", s->title, 200, e)))
+		return rc;
 	if (s->n_attachments && (s->choice == BT_AUTHORIZE || s->choice == BT_WITHDRAW))
 		return bt_fail(e, BT_EINPUT, "attachment: a '%s' takes no attachment", bt_choice_name(s->choice));
 	if (s->choice == BT_AUTHORIZE_WITH_COMMENTS && s->n_attachments == 0)
@@ -152,6 +153,8 @@ static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 		const bt_attachment_in *a = i < s->n_attachments ? &s->attachments[i] : s->scan;
 		if (!a)
 			break;
+		if (a->name && bt_text_hidden(a->name, 1))
+			return bt_name_check("attachment: file name", a->name, 0, e);
 		if (!a->name || !*a->name || strlen(a->name) > 255 || strchr(a->name, '/') ||
 		    !bt_text_clean(a->name, 0))
 			return bt_fail(e, BT_EINPUT, "attachment: file name '%s' is empty, too long or unclean",

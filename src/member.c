@@ -394,7 +394,9 @@ int members_import_txn(bt_db *db, const char *text, size_t len, const char *sour
 				goto out;
 			}
 		}
-		if (renamed && !recoded) {
+		/* the former name, for the exports of older consultations (an
+		 * alpha-3 recode is only of a member no row names yet) */
+		if (renamed && strcmp(old.code, f[0]) == 0) {
 			sqlite3_stmt *k = db_stmt(db, SQL_MEMBER_NAME_KEEP, e);
 			if (!k) {
 				rc = BT_EFAIL;

@@ -71,6 +71,10 @@ B=$(events_of members-import | tail -n 1)
 like "$B" '"change":"add","code":"XKX","alpha2":"XK","name":"Kosovo test","member_since":"2019-11-01"' "  ... the addition is in the event"
 like "$B" '"former":\[\{"code":"DEU","name":"Germany"' "  ... the former name too"
 like "$B" '"change":"rename","code":"DEU".*"was_name":"Germany"' "  ... and the rename"
+members_tsv "$T/aut.tsv" 'AUT|AX|Republic of Austria|'
+expect_exit 0 ballot members import "$T/aut.tsv" --recode AT=AX
+is "$(sqlite3 "$BALLOT_DB" "SELECT name FROM member_names WHERE code = 'AUT'")" Austria \
+	"an alpha-2 recode with a new name keeps the former name too"
 expect_exit 0 ballot audit verify
 
 # --- audit verify covers the members table -------------------------------------------
@@ -83,7 +87,7 @@ audit_broken "a former name changed by SQL" \
 audit_broken "an admission date changed by SQL" "UPDATE members SET since = 18000 WHERE code = 'XKX'"
 
 # --- one line per member ----------------------------------------------------------------
-members_tsv "$T/dup.tsv" 'AUT|AT|Austria|' 'CHX|CX|Switzerland|' 'CHX|CX|Suisse|'
+members_tsv "$T/dup.tsv" 'AUT|AX|Republic of Austria|' 'CHX|CX|Switzerland|' 'CHX|CX|Suisse|'
 refused_like 'line 4: CHX \(CX\) is the member of line 3' ballot members import "$T/dup.tsv"
 members_tsv "$T/dup2.tsv" 'ZAF|ZA|South Africa|' 'ZAX|ZA|South Africa again|'
 refused_like 'line 3: ZAX \(ZA\) is the member of line 2' ballot members import "$T/dup2.tsv"

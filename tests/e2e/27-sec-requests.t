@@ -17,18 +17,14 @@ trap 'serve_stop; _cleanup' EXIT
 umask 022 # the usual umask: the database must be 0600 whatever it is
 unset BALLOT_NOW
 ballot init >/dev/null
-expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(date -u +%F)" \
-	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)"
+open_now 205
 expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework" --summary "A summary."
 printf 'CHN\nDEU\n' >"$T/electorate.txt"
-expect_exit 0 ballot consultation create --circular 400 --group 11 --date "$(date -u +%F)" \
-	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)" \
-	--electorate "$T/electorate.txt"
-CODE=$(ballot codes issue --circular 205 --member CHN 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
+open_now 400 --electorate "$T/electorate.txt"
+CODE=$(new_code 205 CHN)
 like "$CODE" '^[0-9A-Z-]{29}$' "a reply code for CHN"
-expect_exit 0 ballot tls dev-certs --out "$T/ca"
+dev_certs
 expect_exit 0 ballot certs issue --member FRA --ca "$T/ca"
-CA_PEM=$T/ca/ca.pem SRV_CERT=$T/ca/server.pem SRV_KEY=$T/ca/server-key.pem
 FRA=(--cert "$T/ca/client-FRA.pem" --key "$T/ca/client-FRA-key.pem")
 serve_start "$T/serve.log" --client-ca "$CA_PEM" || {
 	echo "Bail out! ballot serve did not start"

@@ -116,14 +116,18 @@ upload() { # upload FILE: a reply with FILE as the comments
 	post chn /member/c/205/reply -F "csrf=$CSRF" -F choice-1=authorize-with-comments -F "file-1=@$1" -F signatory=A.
 }
 for f in elf.doc elf.rtf gif.tif; do
+	sum=$(db_sum)
 	upload "$T/$f"
 	is "$ST" 415 "an upload $f whose first bytes are not of its type: 415"
 	like "$BODY" "file-1: .*$f.* is not a \\.${f#*.} file" "  ... the page names the field, the file and its type"
+	is "$(db_sum)" "$sum" "  ... nothing recorded"
 done
+sum=$(db_sum)
 for f in word.doc comments.rtf scan.tif scan.tiff; do
 	upload "$T/$f"
 	is "$ST" 200 "an upload $f with its type's first bytes: 200"
 done
+isnt "$(db_sum)" "$sum" "  ... and recorded"
 # the engine refuses the same files from the command line (one function)
 sum=$(db_sum)
 run ballot reply --circular 205 --member DEU --authorize --comments "$T/elf.doc" --channel email

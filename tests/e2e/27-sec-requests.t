@@ -208,6 +208,33 @@ is "$(printf '%s' "$LINE" | awk '{ print NF }')" 6 "  ... six space-separated fi
 is "$(printf '%s' "$LINE" | awk '{ print $4 }')" '/a%20b%22c%C3%A9%09%5Cd%25' "  ... the path percent-encoded"
 like "$(cat "$T/serve.log")" '^[^ ]+ 127\.0\.0\.1 G%22ET /signin 405 -$' "  ... and so is a method with a quote"
 
+# --- 9d: no static RSA key exchange ------------------------------------------------
+# With an RSA certificate TLS 1.2 could also agree on plain RSA key transport
+# (no forward secrecy); only ECDHE or DHE may sign with it. (The dev
+# certificates are ECDSA, with which static RSA cannot happen at all.)
+printf 'cn = localhost\ndns_name = localhost\ntls_www_server\nsigning_key\nencryption_key\nexpiration_days = 30\n' >"$T/rsa.tmpl"
+certtool --generate-privkey --key-type rsa --bits 2048 --outfile "$T/rsa-key.pem" >/dev/null 2>&1
+certtool --generate-self-signed --load-privkey "$T/rsa-key.pem" --template "$T/rsa.tmpl" \
+	--outfile "$T/rsa.pem" >/dev/null 2>&1
+rsa_tls() { # rsa_tls PRIORITY: one request to the server with the RSA certificate
+	printf 'GET /signin HTTP/1.0\r\nHost: localhost\r\n\r\n' |
+		timeout 20 gnutls-cli --priority "$1" --x509cafile "$T/rsa.pem" -p "$PORT" localhost >"$T/tls.out" 2>&1
+}
+ECDSA_CERT=$SRV_CERT ECDSA_KEY=$SRV_KEY
+SRV_CERT=$T/rsa.pem SRV_KEY=$T/rsa-key.pem
+serve_start "$T/serve-rsa.log" || {
+	echo "Bail out! ballot serve did not start with an RSA certificate"
+	exit 1
+}
+rsa_tls "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+ECDHE-RSA"
+like "$(cat "$T/tls.out")" '^HTTP/1\.[01] 200' "an RSA certificate, TLS 1.2 with ECDHE-RSA: an answer"
+nok "  ... a client offering only static RSA key exchange (no forward secrecy): refused" \
+	rsa_tls "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+RSA"
+unlike "$(cat "$T/tls.out")" '^HTTP/' "  ... no HTTP answer"
+serve_stop
+is "$SRV_RC" 0 "  ... the server stops cleanly"
+SRV_CERT=$ECDSA_CERT SRV_KEY=$ECDSA_KEY
+
 # --- 9a: a database others can read is not served ------------------------------------
 serve_refused() { # serve_refused DESC ERE: exit 2 before listening, one line matching ERE
 	run timeout 60 "$BALLOT_BIN" serve --listen "127.0.0.1:$(free_port)" --cert "$SRV_CERT" --key "$SRV_KEY"

@@ -138,13 +138,22 @@ expect_exit 0 ballot reply --circular 205 --member DEU --authorize --comments "$
 
 # --- 9e: a client certificate only for client authentication ------------------------
 # The server's certificate (purpose TLS WWW server) and the CA's (no purpose)
-# verified as client certificates. Registered here by SQL, as no command
-# registers such a certificate, so that only the purpose can refuse them.
+# verified as client certificates, and so would any certificate of the CA
+# without an extended key usage (GnuTLS takes it as good for any purpose).
+# Registered here by SQL, as no command registers such a certificate, so that
+# only the purpose can refuse them.
+printf 'cn = no purpose\nsigning_key\nexpiration_days = 30\n' >"$T/nokp.tmpl"
+certtool --generate-privkey --key-type ecdsa --outfile "$T/ca/nokp-key.pem" >/dev/null 2>&1
+certtool --generate-certificate --load-privkey "$T/ca/nokp-key.pem" --load-ca-certificate "$CA_PEM" \
+	--load-ca-privkey "$T/ca/ca-key.pem" --template "$T/nokp.tmpl" --outfile "$T/ca/nokp.pem" >/dev/null 2>&1
+unlike "$(certtool -i --infile "$T/ca/nokp.pem" 2>/dev/null)" 'Key Purpose|Certificate Authority \(CA\): TRUE' \
+	"a certificate of the CA with no extended key usage, not a CA's"
 der_sha() { certtool -i --infile "$1" --outder 2>/dev/null | sha256sum | cut -c1-64; }
 sqlite3 "$BALLOT_DB" "INSERT INTO client_certs(fingerprint, member, not_after, registered_at, event_seq)
 	VALUES ('$(der_sha "$SRV_CERT")', 'CHE', 4102444800, 0, 900001),
-	       ('$(der_sha "$CA_PEM")', 'ITA', 4102444800, 0, 900002)"
-for c in server ca; do
+	       ('$(der_sha "$CA_PEM")', 'ITA', 4102444800, 0, 900002),
+	       ('$(der_sha "$T/ca/nokp.pem")', 'GBR', 4102444800, 0, 900003)"
+for c in server ca nokp; do
 	key=$T/ca/$c-key.pem
 	get - /member --cert "$T/ca/$c.pem" --key "$key"
 	is "$ST" 403 "the $c certificate (registered) presented as a client's: 403"

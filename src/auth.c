@@ -622,14 +622,20 @@ static int valid_user_name(const char *s)
 	return 1;
 }
 
+/* The refusal of a name valid_user_name does not take. */
+static int name_refused(const char *name, bt_err *e)
+{
+	return bt_fail(e, BT_EINPUT, "--name: '%s' is not a user name (1-%d of a-z 0-9 . _ -, "
+		       "starting with a letter)", shown(name), BT_USER_MAX);
+}
+
 static int password_hash(const char *password, char hash[SECRET_HASH_MAX], bt_err *e);
 
 int bt_user_add(bt_db *db, const char *name, bt_role role, int group, const char *password,
 		const char *actor, bt_time now, bt_err *e)
 {
 	if (!valid_user_name(name))
-		return bt_fail(e, BT_EINPUT, "--name: '%s' is not a user name (1-%d of a-z 0-9 . _ -, "
-			       "starting with a letter)", shown(name), BT_USER_MAX);
+		return name_refused(name, e);
 	if (role != BT_ROLE_SECRETARIAT && role != BT_ROLE_CHAIR)
 		return bt_fail(e, BT_EINPUT, "--role: accounts are secretariat or chair");
 	if (role == BT_ROLE_CHAIR && (group < 1 || group > 99))
@@ -726,8 +732,7 @@ static int account_change(bt_db *db, const char *name, const char *change, const
 			  const char *actor, bt_time now, bt_err *e)
 {
 	if (!valid_user_name(name))
-		return bt_fail(e, BT_EINPUT, "--name: '%s' is not a user name (1-%d of a-z 0-9 . _ -, "
-			       "starting with a letter)", shown(name), BT_USER_MAX);
+		return name_refused(name, e);
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
@@ -821,8 +826,7 @@ int bt_user_password(bt_db *db, const char *name, const char *password, const ch
 {
 	char hash[SECRET_HASH_MAX] = "";
 	if (!valid_user_name(name))
-		return bt_fail(e, BT_EINPUT, "--name: '%s' is not a user name (1-%d of a-z 0-9 . _ -, "
-			       "starting with a letter)", shown(name), BT_USER_MAX);
+		return name_refused(name, e);
 	/* the slow hash before the write lock is taken */
 	int rc = password_hash(password ? password : "", hash, e);
 	if (!rc)

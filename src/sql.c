@@ -543,11 +543,13 @@ const char SQL_CODES_LIST[] =
 const char SQL_USER_INSERT[] =
 	"INSERT INTO users(name, role, grp, password, created_at, event_seq)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
-/* the account, and which password is in force: the event that set it (the
- * account's own, or its latest user-password event) */
+/* the account, and what a password sign-in stands on: the event that last
+ * set its password or enabled it (the account's own, or its latest
+ * user-password or user-enable event), so that a session signed in before a
+ * new password, or before a disable that an enable has since undone, ends */
 #define USER_PASSWORD_SEQ \
 	"coalesce((SELECT max(a.event_seq) FROM account_changes a WHERE a.user_name = u.name" \
-	" AND a.change = 'password'), u.event_seq)"
+	" AND a.change IN ('password', 'enable')), u.event_seq)"
 const char SQL_USER_GET[] =
 	"SELECT role, grp, password, disabled_at, " USER_PASSWORD_SEQ " FROM users u WHERE name = ?1";
 const char SQL_USER_IN_FORCE[] =

@@ -44,7 +44,8 @@ typedef struct bt_identity {
 	int64_t code_id;               /* signed in with a reply code: which one
 					  (bt_code_in_force); else 0 */
 	int64_t password_seq;          /* signed in with a password: the event
-					  that set it (bt_user_in_force); else 0 */
+					  that last set it or enabled the
+					  account (bt_user_in_force); else 0 */
 } bt_identity;
 
 /* ---- reply codes ---- */
@@ -145,7 +146,8 @@ int bt_user_password(bt_db *db, const char *name, const char *password,
 
 /* Sets *in_force to 1 while the staff identity id may act: its account
  * exists and is enabled and, when it signed in with a password
- * (id->password_seq), that password is still the one in force. 1 for
+ * (id->password_seq), that password is still the one in force and the
+ * account has not been disabled (and enabled again) since. 1 for
  * identities that are no account (members). One indexed look-up: cheap
  * enough for every request of a session. */
 int bt_user_in_force(bt_db *db, const bt_identity *id, int *in_force,

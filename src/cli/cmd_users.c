@@ -105,6 +105,22 @@ static int password_stdin(char *pw, size_t cap, bt_err *e)
 	return rc;
 }
 
+/* The password from the first line of --password-file (pwfile, when given)
+ * or of standard input, into pw (cap bytes); the file's bytes are wiped. */
+static int password_read(const cli_opt *pwfile, char *pw, size_t cap, bt_err *e)
+{
+	if (!pwfile->count)
+		return password_stdin(pw, cap, e);
+	bt_buf b = BT_BUF_INIT;
+	int rc = cli_read_file("--password-file", pwfile->val, 64 * 1024, 0, &b, e);
+	if (rc == BT_OK)
+		rc = first_line(b.data, b.len, pw, cap, "--password-file", e);
+	if (b.data)
+		memset(b.data, 0, b.len);
+	bt_buf_release(&b);
+	return rc;
+}
+
 static int users_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_NAME, O_ROLE, O_GROUP, O_PWFILE, O_CERT };
@@ -150,16 +166,8 @@ static int users_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		bt_cert_list_free(&certs);
 		if (rc)
 			return rc;
-	} else if (opts[O_PWFILE].count) {
-		bt_buf b = BT_BUF_INIT;
-		rc = cli_read_file("--password-file", opts[O_PWFILE].val, 64 * 1024, 0, &b, e);
-		if (rc == BT_OK)
-			rc = first_line(b.data, b.len, pw, sizeof pw, "--password-file", e);
-		if (b.data)
-			memset(b.data, 0, b.len);
-		bt_buf_release(&b);
 	} else {
-		rc = password_stdin(pw, sizeof pw, e);
+		rc = password_read(&opts[O_PWFILE], pw, sizeof pw, e);
 	}
 	if (rc == BT_OK)
 		rc = bt_user_add(db, opts[O_NAME].val, role, (int)group, opts[O_CERT].count ? NULL : pw,
@@ -281,17 +289,7 @@ static int users_password(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if ((rc = cli_require(&opts[O_NAME], e)) || (rc = cli_open_db(ctx, 1, &db, e)) ||
 	    (rc = cli_now(ctx, &now, e)))
 		return rc;
-	if (opts[O_PWFILE].count) {
-		bt_buf b = BT_BUF_INIT;
-		rc = cli_read_file("--password-file", opts[O_PWFILE].val, 64 * 1024, 0, &b, e);
-		if (rc == BT_OK)
-			rc = first_line(b.data, b.len, pw, sizeof pw, "--password-file", e);
-		if (b.data)
-			memset(b.data, 0, b.len);
-		bt_buf_release(&b);
-	} else {
-		rc = password_stdin(pw, sizeof pw, e);
-	}
+	rc = password_read(&opts[O_PWFILE], pw, sizeof pw, e);
 	if (rc == BT_OK)
 		rc = bt_user_password(db, opts[O_NAME].val, pw, cli_actor(ctx), now, e);
 	memset(pw, 0, sizeof pw);

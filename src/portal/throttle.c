@@ -15,6 +15,8 @@
  *                                       30 s, ... (15 min at most) between
  *                                       attempts for it, while an address
  *                                       that has not failed goes straight on
+ *                                       (its attempts in flight are not
+ *                                       failures)
  *
  * An attempt is counted before its PBKDF2 runs: throttle_begin reserves it
  * (pending) under the lock, so parallel attempts see it; throttle_end turns
@@ -211,9 +213,14 @@ int throttle_begin(pthrottle *t, const char *ip, const char *name, int64_t now, 
 	if ((w = backoff(p, FREE_PAIR, STEP_MS, now)) > wait)
 		wait = w;
 	/* a name under attack: every attempt from an address that has failed
-	 * costs a wait; one that has not goes ahead */
-	if (n && n->fails + n->pending >= NAME_BUDGET && (w = backoff(a, 1, ATTACK_STEP_MS, now)) > wait)
-		wait = w;
+	 * costs a wait; one that has not goes ahead, even beside attempts of
+	 * its own in flight (those are bounded by the free failures above) */
+	if (n && n->fails + n->pending >= NAME_BUDGET && a && a->fails > 0) {
+		rec failed = *a;
+		failed.pending = 0;
+		if ((w = backoff(&failed, 1, ATTACK_STEP_MS, now)) > wait)
+			wait = w;
+	}
 	if (wait > 0) {
 		pthread_mutex_unlock(&t->lock);
 		return (int)((wait + 999) / 1000);

@@ -24,59 +24,15 @@ PY=/usr/bin/python3
 SC=$REPO/tests/e2e/slow-clients.py
 ROUNDS=${FLOOD_BENCH_ROUNDS:-12}
 
-mkdir -p "$REPO/output/bench"
-TMP=$(mktemp -d "$REPO/output/bench/flood.XXXXXX")
-PID=
-HOLD=
-cleanup() {
-	for p in $HOLD $PID; do
-		kill -TERM "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-fail() {
-	echo "flood bench: $*" >&2
-	exit 1
-}
-
-export BALLOT_DB="$TMP/flood.db"
-export BALLOT_ACTOR=bench:secretariat
-unset BALLOT_NOW
-b() { "$BIN" "$@"; }
-b init >/dev/null
-b consultation create --circular 991 --group 11 --date "$(date -u +%F)" \
-	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)" >/dev/null
-b draft add --circular 991 --rec Q.9902 --title "Flood test draft" --summary "A summary." >/dev/null
+. "$REPO/tests/bench/lib.sh"
+bench_begin flood
+bench_open 991 Q.9902 "Flood test draft"
 # many replies from one member here: not what the quota is for
 b config set replies_per_hour 100000 >/dev/null
 CODE=$(b codes issue --circular 991 --member CHN 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
 b tls dev-certs --out "$TMP/tls" >/dev/null
 
-port=$((20000 + ($$ * 7) % 20000))
-tries=0
-while :; do
-	: >"$TMP/serve.err"
-	"$BIN" serve --listen "127.0.0.1:$port" --cert "$TMP/tls/server.pem" --key "$TMP/tls/server-key.pem" \
-		2>"$TMP/serve.err" &
-	PID=$!
-	i=0
-	while [ $i -lt 100 ] && kill -0 "$PID" 2>/dev/null && ! grep -q 'serving' "$TMP/serve.err"; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -q 'serving' "$TMP/serve.err" && break
-	kill -TERM "$PID" 2>/dev/null || true
-	wait "$PID" 2>/dev/null || true
-	PID=
-	tries=$((tries + 1))
-	grep -q 'cannot listen' "$TMP/serve.err" && [ $tries -lt 20 ] ||
-		fail "ballot serve did not start: $(cat "$TMP/serve.err")"
-	port=$((port + 1 + $$ % 97))
-	[ $port -lt 65000 ] || port=20000
-done
+bench_serve $(($$ * 7))
 t_serve=$(date +%s)
 echo "flood: ballot serve on 127.0.0.1:$port, $(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg) before"
 

@@ -25,36 +25,11 @@ THREADS=${PORTAL_BENCH_THREADS:-}
 CLIENTS=${PORTAL_BENCH_CLIENTS:-64}
 CIRC=990
 
-# On the disk (output/ is kept out of git), not a tmpfs: every reply is a
-# durable commit and its fsync is part of the figure.
-mkdir -p "$REPO/output/bench"
-TMP=$(mktemp -d "$REPO/output/bench/portal.XXXXXX")
-PID=
-cleanup() {
-	if [ -n "$PID" ]; then
-		kill -TERM "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-fail() {
-	echo "portal bench: $*" >&2
-	exit 1
-}
-
-export BALLOT_DB="$TMP/portal.db"
-export BALLOT_ACTOR=bench:secretariat
-unset BALLOT_NOW
-b() { "$BIN" "$@"; }
+. "$REPO/tests/bench/lib.sh"
+bench_begin portal
 
 # A consultation open now: dated today, its meeting in three months.
-b init >/dev/null
-b consultation create --circular "$CIRC" --group 11 --date "$(date -u +%F)" \
-	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)" \
-	>/dev/null
-b draft add --summary "A summary of the draft." --circular "$CIRC" --rec Q.9901 --title "Load test draft" >/dev/null
+bench_open "$CIRC" Q.9901 "Load test draft"
 b codes issue --circular "$CIRC" >"$TMP/codes.tsv" 2>/dev/null
 # Every member of the electorate has replied once (by e-mail, entered by the
 # secretariat).
@@ -71,28 +46,7 @@ b tls dev-certs --out "$TMP/tls" >/dev/null
 b config set replies_per_hour 1000000 >/dev/null
 
 # The server on a free port (another one may be taken by anyone).
-port=$((20000 + $$ % 20000))
-tries=0
-while :; do
-	: >"$TMP/serve.err" # before the server opens it, for the grep below
-	"$BIN" serve --listen "127.0.0.1:$port" --cert "$TMP/tls/server.pem" --key "$TMP/tls/server-key.pem" \
-		--quiet ${THREADS:+--threads "$THREADS"} 2>"$TMP/serve.err" &
-	PID=$!
-	i=0
-	while [ $i -lt 100 ] && kill -0 "$PID" 2>/dev/null && ! grep -q 'serving' "$TMP/serve.err"; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -q 'serving' "$TMP/serve.err" && break
-	kill -TERM "$PID" 2>/dev/null || true
-	wait "$PID" 2>/dev/null || true
-	PID=
-	tries=$((tries + 1))
-	grep -q 'cannot listen' "$TMP/serve.err" && [ $tries -lt 20 ] ||
-		fail "ballot serve did not start: $(cat "$TMP/serve.err")"
-	port=$((port + 1 + $$ % 97))
-	[ $port -lt 65000 ] || port=20000
-done
+bench_serve $$ --quiet ${THREADS:+--threads "$THREADS"}
 
 [ -z "${PORTAL_BENCH_PIDFILE:-}" ] || echo "$PID" >"$PORTAL_BENCH_PIDFILE"
 echo "portal: ballot serve on 127.0.0.1:$port, --threads ${THREADS:-default (2 per CPU)}," \

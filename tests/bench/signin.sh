@@ -12,59 +12,16 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${1:-$REPO/build/ballot}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 WRONG=${SIGNIN_BENCH_WRONG:-10000}
-mkdir -p "$REPO/output/bench"
-TMP=$(mktemp -d "$REPO/output/bench/signin.XXXXXX")
-PID=
-cleanup() {
-	if [ -n "$PID" ]; then
-		kill -TERM "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-fail() {
-	echo "signin bench: $*" >&2
-	exit 1
-}
-
-export BALLOT_DB="$TMP/signin.db"
-export BALLOT_ACTOR=bench:secretariat
-unset BALLOT_NOW
-b() { "$BIN" "$@"; }
-b init >/dev/null
-b consultation create --circular 991 --group 11 --date "$(date -u +%F)" \
-	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)" >/dev/null
-b draft add --circular 991 --rec Q.9911 --title "Sign-in bench draft" --summary "A summary." >/dev/null
+. "$REPO/tests/bench/lib.sh"
+bench_begin signin
+bench_open 991 Q.9911 "Sign-in bench draft"
 CODE=$(b codes issue --circular 991 --member USA 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
 PW="bench password, long enough"
 printf '%s\n' "$PW" >"$TMP/pw"
 b users add --name tsb --role secretariat --password-file "$TMP/pw" >/dev/null
 b tls dev-certs --out "$TMP/tls" >/dev/null
 
-port=$((20000 + ($$ + 7) % 20000))
-tries=0
-while :; do
-	: >"$TMP/serve.err"
-	"$BIN" serve --listen "127.0.0.1:$port" --cert "$TMP/tls/server.pem" --key "$TMP/tls/server-key.pem" \
-		--quiet 2>"$TMP/serve.err" &
-	PID=$!
-	i=0
-	while [ $i -lt 100 ] && kill -0 "$PID" 2>/dev/null && ! grep -q 'serving' "$TMP/serve.err"; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -q 'serving' "$TMP/serve.err" && break
-	kill -TERM "$PID" 2>/dev/null || true
-	wait "$PID" 2>/dev/null || true
-	PID=
-	tries=$((tries + 1))
-	grep -q 'cannot listen' "$TMP/serve.err" && [ $tries -lt 20 ] ||
-		fail "ballot serve did not start: $(cat "$TMP/serve.err")"
-	port=$((port + 1 + $$ % 97))
-	[ $port -lt 65000 ] || port=20000
-done
+bench_serve $(($$ + 7)) --quiet
 export PORT=$port CA_PEM="$TMP/tls/ca.pem"
 ATT=$(seq 11 26 | sed 's/^/127.0.0./' | paste -sd, -)
 echo "signin: ballot serve on 127.0.0.1:$port, $(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg) before"

@@ -17,18 +17,14 @@ trap 'serve_stop; _cleanup' EXIT
 umask 022 # the usual umask: the database must be 0600 whatever it is
 unset BALLOT_NOW
 ballot init >/dev/null
-expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(date -u +%F)" \
-	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)"
+open_now 205
 expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework" --summary "A summary."
 printf 'CHN\nDEU\n' >"$T/electorate.txt"
-expect_exit 0 ballot consultation create --circular 400 --group 11 --date "$(date -u +%F)" \
-	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)" \
-	--electorate "$T/electorate.txt"
-CODE=$(ballot codes issue --circular 205 --member CHN 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
+open_now 400 --electorate "$T/electorate.txt"
+CODE=$(new_code 205 CHN)
 like "$CODE" '^[0-9A-Z-]{29}$' "a reply code for CHN"
-expect_exit 0 ballot tls dev-certs --out "$T/ca"
+dev_certs
 expect_exit 0 ballot certs issue --member FRA --ca "$T/ca"
-CA_PEM=$T/ca/ca.pem SRV_CERT=$T/ca/server.pem SRV_KEY=$T/ca/server-key.pem
 FRA=(--cert "$T/ca/client-FRA.pem" --key "$T/ca/client-FRA-key.pem")
 serve_start "$T/serve.log" --client-ca "$CA_PEM" || {
 	echo "Bail out! ballot serve did not start"
@@ -120,14 +116,18 @@ upload() { # upload FILE: a reply with FILE as the comments
 	post chn /member/c/205/reply -F "csrf=$CSRF" -F choice-1=authorize-with-comments -F "file-1=@$1" -F signatory=A.
 }
 for f in elf.doc elf.rtf gif.tif; do
+	sum=$(db_sum)
 	upload "$T/$f"
 	is "$ST" 415 "an upload $f whose first bytes are not of its type: 415"
 	like "$BODY" "file-1: .*$f.* is not a \\.${f#*.} file" "  ... the page names the field, the file and its type"
+	is "$(db_sum)" "$sum" "  ... nothing recorded"
 done
+sum=$(db_sum)
 for f in word.doc comments.rtf scan.tif scan.tiff; do
 	upload "$T/$f"
 	is "$ST" 200 "an upload $f with its type's first bytes: 200"
 done
+isnt "$(db_sum)" "$sum" "  ... and recorded"
 # the engine refuses the same files from the command line (one function)
 sum=$(db_sum)
 run ballot reply --circular 205 --member DEU --authorize --comments "$T/elf.doc" --channel email
@@ -138,13 +138,22 @@ expect_exit 0 ballot reply --circular 205 --member DEU --authorize --comments "$
 
 # --- 9e: a client certificate only for client authentication ------------------------
 # The server's certificate (purpose TLS WWW server) and the CA's (no purpose)
-# verified as client certificates. Registered here by SQL, as no command
-# registers such a certificate, so that only the purpose can refuse them.
+# verified as client certificates, and so would any certificate of the CA
+# without an extended key usage (GnuTLS takes it as good for any purpose).
+# Registered here by SQL, as no command registers such a certificate, so that
+# only the purpose can refuse them.
+printf 'cn = no purpose\nsigning_key\nexpiration_days = 30\n' >"$T/nokp.tmpl"
+certtool --generate-privkey --key-type ecdsa --outfile "$T/ca/nokp-key.pem" >/dev/null 2>&1
+certtool --generate-certificate --load-privkey "$T/ca/nokp-key.pem" --load-ca-certificate "$CA_PEM" \
+	--load-ca-privkey "$T/ca/ca-key.pem" --template "$T/nokp.tmpl" --outfile "$T/ca/nokp.pem" >/dev/null 2>&1
+unlike "$(certtool -i --infile "$T/ca/nokp.pem" 2>/dev/null)" 'Key Purpose|Certificate Authority \(CA\): TRUE' \
+	"a certificate of the CA with no extended key usage, not a CA's"
 der_sha() { certtool -i --infile "$1" --outder 2>/dev/null | sha256sum | cut -c1-64; }
 sqlite3 "$BALLOT_DB" "INSERT INTO client_certs(fingerprint, member, not_after, registered_at, event_seq)
 	VALUES ('$(der_sha "$SRV_CERT")', 'CHE', 4102444800, 0, 900001),
-	       ('$(der_sha "$CA_PEM")', 'ITA', 4102444800, 0, 900002)"
-for c in server ca; do
+	       ('$(der_sha "$CA_PEM")', 'ITA', 4102444800, 0, 900002),
+	       ('$(der_sha "$T/ca/nokp.pem")', 'GBR', 4102444800, 0, 900003)"
+for c in server ca nokp; do
 	key=$T/ca/$c-key.pem
 	get - /member --cert "$T/ca/$c.pem" --key "$key"
 	is "$ST" 403 "the $c certificate (registered) presented as a client's: 403"
@@ -207,6 +216,33 @@ is "$LINE" "$(printf '%s' "$LINE" | LC_ALL=C tr -cd '\040-\176')" "the line is p
 is "$(printf '%s' "$LINE" | awk '{ print NF }')" 6 "  ... six space-separated fields (time address method path status who)"
 is "$(printf '%s' "$LINE" | awk '{ print $4 }')" '/a%20b%22c%C3%A9%09%5Cd%25' "  ... the path percent-encoded"
 like "$(cat "$T/serve.log")" '^[^ ]+ 127\.0\.0\.1 G%22ET /signin 405 -$' "  ... and so is a method with a quote"
+
+# --- 9d: no static RSA key exchange ------------------------------------------------
+# With an RSA certificate TLS 1.2 could also agree on plain RSA key transport
+# (no forward secrecy); only ECDHE or DHE may sign with it. (The dev
+# certificates are ECDSA, with which static RSA cannot happen at all.)
+printf 'cn = localhost\ndns_name = localhost\ntls_www_server\nsigning_key\nencryption_key\nexpiration_days = 30\n' >"$T/rsa.tmpl"
+certtool --generate-privkey --key-type rsa --bits 2048 --outfile "$T/rsa-key.pem" >/dev/null 2>&1
+certtool --generate-self-signed --load-privkey "$T/rsa-key.pem" --template "$T/rsa.tmpl" \
+	--outfile "$T/rsa.pem" >/dev/null 2>&1
+rsa_tls() { # rsa_tls PRIORITY: one request to the server with the RSA certificate
+	printf 'GET /signin HTTP/1.0\r\nHost: localhost\r\n\r\n' |
+		timeout 20 gnutls-cli --priority "$1" --x509cafile "$T/rsa.pem" -p "$PORT" localhost >"$T/tls.out" 2>&1
+}
+ECDSA_CERT=$SRV_CERT ECDSA_KEY=$SRV_KEY
+SRV_CERT=$T/rsa.pem SRV_KEY=$T/rsa-key.pem
+serve_start "$T/serve-rsa.log" || {
+	echo "Bail out! ballot serve did not start with an RSA certificate"
+	exit 1
+}
+rsa_tls "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+ECDHE-RSA"
+like "$(cat "$T/tls.out")" '^HTTP/1\.[01] 200' "an RSA certificate, TLS 1.2 with ECDHE-RSA: an answer"
+nok "  ... a client offering only static RSA key exchange (no forward secrecy): refused" \
+	rsa_tls "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+RSA"
+unlike "$(cat "$T/tls.out")" '^HTTP/' "  ... no HTTP answer"
+serve_stop
+is "$SRV_RC" 0 "  ... the server stops cleanly"
+SRV_CERT=$ECDSA_CERT SRV_KEY=$ECDSA_KEY
 
 # --- 9a: a database others can read is not served ------------------------------------
 serve_refused() { # serve_refused DESC ERE: exit 2 before listening, one line matching ERE

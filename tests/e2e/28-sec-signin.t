@@ -21,18 +21,15 @@ trap 'serve_stop; _cleanup' EXIT
 
 unset BALLOT_NOW
 ballot init >/dev/null
-expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(date -u +%F)" \
-	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)"
+open_now 205
 expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "A draft" --summary "A summary."
-code_of() { ballot codes issue --circular 205 --member "$1" 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }'; }
-USA=$(code_of USA)
-CHN=$(code_of CHN)
+USA=$(new_code 205 USA)
+CHN=$(new_code 205 CHN)
 like "$USA $CHN" '^[0-9A-Z-]{29} [0-9A-Z-]{29}$' "codes for USA and CHN"
 PW="correct horse battery staple"
 printf '%s\n' "$PW" >"$T/pw"
 expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
-expect_exit 0 ballot tls dev-certs --out "$T/ca"
-CA_PEM=$T/ca/ca.pem SRV_CERT=$T/ca/server.pem SRV_KEY=$T/ca/server-key.pem
+dev_certs
 export CA_PEM
 serve_start "$T/serve.log" || {
 	echo "Bail out! ballot serve did not start"

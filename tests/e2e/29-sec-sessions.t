@@ -17,18 +17,15 @@ trap 'serve_stop; _cleanup' EXIT
 
 unset BALLOT_NOW
 ballot init >/dev/null
-expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(date -u +%F)" \
-	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)"
+open_now 205
 expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "A draft" --summary "A summary."
-code_of() { ballot codes issue --circular 205 --member "$1" 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }'; }
-CHN=$(code_of CHN)
-DEU=$(code_of DEU)
+CHN=$(new_code 205 CHN)
+DEU=$(new_code 205 DEU)
 PW="correct horse battery staple"
 printf '%s\n' "$PW" >"$T/pw"
 expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
-expect_exit 0 ballot tls dev-certs --out "$T/ca"
+dev_certs
 expect_exit 0 ballot certs issue --member FRA --ca "$T/ca"
-CA_PEM=$T/ca/ca.pem SRV_CERT=$T/ca/server.pem SRV_KEY=$T/ca/server-key.pem
 export CA_PEM
 FRA=(--cert "$T/ca/client-FRA.pem" --key "$T/ca/client-FRA-key.pem")
 serve_start "$T/serve.log" --client-ca "$CA_PEM" || {

@@ -39,12 +39,10 @@ SC=(/usr/bin/python3 "$E2E/slow-clients.py")
 
 unset BALLOT_NOW
 ballot init >/dev/null
-expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(date -u +%F)" \
-	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)"
+open_now 205
 expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework" --summary "A summary."
-CODE=$(ballot codes issue --circular 205 --member CHN 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
-expect_exit 0 ballot tls dev-certs --out "$T/ca"
-CA_PEM=$T/ca/ca.pem SRV_CERT=$T/ca/server.pem SRV_KEY=$T/ca/server-key.pem
+CODE=$(new_code 205 CHN)
+dev_certs
 t_serve=$(date +%s)
 serve_start "$T/serve.log" || {
 	echo "Bail out! ballot serve did not start"

@@ -148,6 +148,16 @@ get tsb /secretariat
 is "$ST" 200 "  ... GET /secretariat: 200"
 get ops /secretariat
 is "$ST" 200 "ops's session is untouched by tsb's changes"
+
+# disabled and enabled again between two requests: the session still ends
+expect_exit 0 ballot users disable --name ops
+expect_exit 0 ballot users enable --name ops
+get ops /secretariat
+is "$ST" 303 "ops disabled and enabled again before its next request: its session has ended (303)"
+signin_user ops ops "$PW"
+is "$ST" 303 "  ... ops signs in again"
+get ops /secretariat
+is "$ST" 200 "  ... and its new session works: 200"
 printf '%s\n' "$PW" | "$BALLOT_BIN" users password --name chair11 >/dev/null 2>&1
 is "$?" 0 "ballot users password reads standard input without --password-file"
 get chair /chair

@@ -22,6 +22,11 @@
 #   receipt_ok FILE SEQ PUBKEY  the signed receipt just downloaded, saved as FILE:
 #                               two tests (the bytes of `ballot receipt show --event
 #                               SEQ`; `ballot receipt verify` exits 0, its output in OUT)
+#   open_now CIRC [ARGS...]     consultation CIRC of study group 11, dated today and
+#                               open (its meeting in 90 days), with ARGS (two tests)
+#   new_code CIRC MEMBER        prints a new reply code of MEMBER for CIRC
+#   dev_certs [ARGS...]         `ballot tls dev-certs --out $T/ca ARGS` (a test); sets
+#                               CA_PEM, SRV_CERT, SRV_KEY
 # Certificates: $SRV_CERT, $SRV_KEY and $CA_PEM (trusted by curl) must be set.
 
 need_tools() {
@@ -40,6 +45,22 @@ free_port() {
 		my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0,
 					      Proto => "tcp", ReuseAddr => 1) or die "no port: $!\n";
 		print $s->sockport, "\n";'
+}
+
+open_now() { # open_now CIRC [ARGS...]
+	local circ=$1
+	shift
+	expect_exit 0 ballot consultation create --circular "$circ" --group 11 --date "$(date -u +%F)" \
+		--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)" "$@"
+}
+
+new_code() { # new_code CIRC MEMBER
+	ballot codes issue --circular "$1" --member "$2" 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }'
+}
+
+dev_certs() { # dev_certs [ARGS...]
+	expect_exit 0 ballot tls dev-certs --out "$T/ca" "$@"
+	CA_PEM=$T/ca/ca.pem SRV_CERT=$T/ca/server.pem SRV_KEY=$T/ca/server-key.pem
 }
 
 SRV_PID=""

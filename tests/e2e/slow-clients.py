@@ -79,24 +79,50 @@ def fmt(xs):
     return "min=%.2f median=%.2f max=%.2f" % (min(xs), statistics.median(xs), max(xs))
 
 
-class SlowTLS:
-    """A TLS client that sends its request head one line every interval
-    seconds, until the server closes the connection."""
+class _TLSClient:
+    """What the slow TLS clients share: a connection from address src, and
+    a wait during which the server may close it."""
 
     def __init__(self, port, src, interval, ctx):
         self.port, self.src, self.interval, self.ctx = port, src, interval, ctx
 
-    def run_once(self, stop, max_wait=None):
-        """Returns (seconds held, closed by the server?)."""
+    def _connect(self):
+        """(TLS socket or None when refused or cut, the time it began)."""
         raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         t0 = time.monotonic()
         try:
             raw.bind((self.src, 0))
             raw.settimeout(10)
             raw.connect((HOST, self.port))
-            s = self.ctx.wrap_socket(raw, server_hostname="localhost")
+            return self.ctx.wrap_socket(raw, server_hostname="localhost"), t0
         except (OSError, ssl.SSLError):
             raw.close()
+            return None, t0
+
+    def _idle(self, s, t0, stop, max_wait):
+        """Waits one interval watching for the server closing s: None when
+        it did not, else the result to return, (seconds held, closed?)."""
+        end = time.monotonic() + self.interval
+        while time.monotonic() < end:
+            if stop.is_set() or (max_wait is not None and time.monotonic() - t0 >= max_wait):
+                return time.monotonic() - t0, False
+            s.settimeout(min(0.2, max(0.01, end - time.monotonic())))
+            try:
+                if not s.recv(4096):
+                    return time.monotonic() - t0, True
+            except socket.timeout:
+                continue
+        return None
+
+
+class SlowTLS(_TLSClient):
+    """A TLS client that sends its request head one line every interval
+    seconds, until the server closes the connection."""
+
+    def run_once(self, stop, max_wait=None):
+        """Returns (seconds held, closed by the server?)."""
+        s, t0 = self._connect()
+        if s is None:
             return time.monotonic() - t0, True
         lines = [b"GET /signin HTTP/1.1\r\n", b"Host: localhost\r\n"]
         i = 0
@@ -104,18 +130,9 @@ class SlowTLS:
             while not stop.is_set():
                 s.sendall(lines[i] if i < len(lines) else b"X-Slow-%d: x\r\n" % i)
                 i += 1
-                end = time.monotonic() + self.interval
-                while time.monotonic() < end:
-                    if max_wait is not None and time.monotonic() - t0 >= max_wait:
-                        return time.monotonic() - t0, False
-                    if stop.is_set():
-                        return time.monotonic() - t0, False
-                    s.settimeout(min(0.2, max(0.01, end - time.monotonic())))
-                    try:
-                        if not s.recv(4096):
-                            return time.monotonic() - t0, True
-                    except socket.timeout:
-                        continue
+                done = self._idle(s, t0, stop, max_wait)
+                if done:
+                    return done
             return time.monotonic() - t0, False
         except (OSError, ssl.SSLError):
             return time.monotonic() - t0, True
@@ -123,23 +140,13 @@ class SlowTLS:
             s.close()
 
 
-class KeptAlive:
+class KeptAlive(_TLSClient):
     """A TLS client that completes a cheap request (GET /static/style.css)
     every interval seconds on one kept-alive connection, idle in between."""
 
-    def __init__(self, port, src, interval, ctx):
-        self.port, self.src, self.interval, self.ctx = port, src, interval, ctx
-
     def run_once(self, stop, max_wait=None):
-        raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        t0 = time.monotonic()
-        try:
-            raw.bind((self.src, 0))
-            raw.settimeout(10)
-            raw.connect((HOST, self.port))
-            s = self.ctx.wrap_socket(raw, server_hostname="localhost")
-        except (OSError, ssl.SSLError):
-            raw.close()
+        s, t0 = self._connect()
+        if s is None:
             return time.monotonic() - t0, True
         try:
             while not stop.is_set():
@@ -159,16 +166,9 @@ class KeptAlive:
                     if not d:
                         return time.monotonic() - t0, True
                     body += d
-                end = time.monotonic() + self.interval
-                while time.monotonic() < end:
-                    if stop.is_set() or (max_wait is not None and time.monotonic() - t0 >= max_wait):
-                        return time.monotonic() - t0, False
-                    s.settimeout(min(0.2, max(0.01, end - time.monotonic())))
-                    try:
-                        if not s.recv(4096):
-                            return time.monotonic() - t0, True
-                    except socket.timeout:
-                        continue
+                done = self._idle(s, t0, stop, max_wait)
+                if done:
+                    return done
             return time.monotonic() - t0, False
         except (OSError, ssl.SSLError):
             return time.monotonic() - t0, True

@@ -245,6 +245,39 @@ static void throttle_name_under_attack(void **state)
 	throttle_free(t);
 }
 
+/* An address that has not failed is never refused, even with attempts of
+ * its own in flight (two delegates behind one address, a form sent twice):
+ * while a name is under attack only failures make an address wait; its
+ * attempts at once are bounded by the free failures of the address and of
+ * the pair, which count those in flight. */
+static void throttle_under_attack_in_flight(void **state)
+{
+	(void)state;
+	pthrottle *t = thr();
+	char ip[32];
+	int64_t now = 50000;
+	for (int a = 0; a < 10; a++) {
+		snprintf(ip, sizeof ip, "10.4.0.%d", a + 1);
+		for (int i = 0; i < 2; i++)
+			try_at(t, ip, "member:USA", now, 0);
+	}
+	throttle_ticket tk[8];
+	assert_int_equal(throttle_begin(t, "192.0.2.1", "member:USA", now, &tk[0]), 0);
+	assert_int_equal(throttle_begin(t, "192.0.2.1", "member:USA", now, &tk[1]), 0);
+	throttle_end(t, &tk[0], 1, now + 100);
+	throttle_end(t, &tk[1], 1, now + 100);
+	/* parallel guesses from a fresh address: five, as without an attack */
+	int evaluated = 0;
+	for (int i = 0; i < 8; i++)
+		evaluated += throttle_begin(t, "192.0.2.2", "member:USA", now, &tk[i]) == 0;
+	assert_int_equal(evaluated, 5);
+	for (int i = 0; i < 5; i++)
+		throttle_end(t, &tk[i], 0, now + 100);
+	/* and once they have failed, the address waits */
+	assert_true(try_at(t, "192.0.2.2", "member:USA", now + 200, 1) >= 15);
+	throttle_free(t);
+}
+
 /* Names "user:<prefix><n>" whose name record ("n|...") lands on slot h
  * exactly (any: on a slot whose window holds h): found by trying (the test
  * knows the table's key). */
@@ -452,6 +485,7 @@ int main(void)
 		cmocka_unit_test(throttle_address_budget),
 		cmocka_unit_test(throttle_counts_before_checking),
 		cmocka_unit_test(throttle_name_under_attack),
+		cmocka_unit_test(throttle_under_attack_in_flight),
 		cmocka_unit_test(throttle_cannot_be_flushed),
 		cmocka_unit_test(throttle_full_window),
 		cmocka_unit_test(sessions_basic),

@@ -198,14 +198,15 @@ like "$OUT" 'decision .*ITA, USA, FRA did not reply to the consultation' "histor
 expect_exit 0 ballot audit verify
 pass "audit verify passes with the new decisions"
 
-# --- the report shows the decisions and the notes --------------------------
+# --- the report shows the decisions recorded by its time, and the notes ----
+at 2020-05-04T09:00:00Z
 expect_exit 0 ballot report --circular 407 --out "$T/407.pdf"
 txt=$(pdftotext "$T/407.pdf" - 2>/dev/null | tr -s ' \n' '  ')
 like "$txt" 'Decisions of the study group \(WTSA Res\. 1 §9\.5\)' "report: the decisions' heading"
-like "$txt" '2020-03-06: not approved, opposed by DEU Germany, ITA Italy, USA United States of America, FRA France' "report: not approved, naming the opposition"
+like "$txt" '2020-03-06: not approved, opposed by DEU Germany, ITA Italy, USA United States, FRA France' "report: not approved, naming the opposition"
 like "$txt" 'ITA Italy did not reply to the consultation \(no reply counted by the deadline\); its opposition is recorded all the same\.' \
 	"report: ITA did not reply"
-like "$txt" 'USA United States of America did not reply' "report: nor USA (late)"
+like "$txt" 'USA United States did not reply' "report: nor USA (late)"
 like "$txt" 'FRA France did not reply' "report: nor FRA (withdrawn)"
 unlike "$txt" 'DEU Germany did not reply' "report: DEU replied"
 expect_exit 0 ballot report --circular 403 --out "$T/403.pdf"
@@ -213,7 +214,7 @@ txt=$(pdftotext "$T/403.pdf" - 2>/dev/null | tr -s ' \n' '  ')
 like "$txt" '2020-03-10: more time asked by CHE Switzerland; a Member State that asked may formally oppose until 2020-04-10 \(§9\.5\.5\)' \
 	"report: more time, until the end of the four weeks"
 like "$txt" '2020-04-11: approved \(§9\.5\.3\)' "report: then approved"
-unlike "$txt" 'did not reply' "report 403: no note (nobody opposed)"
+unlike "$txt" 'did not reply to the consultation' "report 403: no note (nobody opposed)"
 expect_exit 0 ballot report --circular 3-1 --out "$T/3-1.pdf"
 txt=$(pdftotext "$T/3-1.pdf" - 2>/dev/null | tr -s ' \n' '  ')
 like "$txt" '2020-03-10: approved with reservations by GBR United Kingdom' "report: approved with a reservation"
@@ -243,7 +244,9 @@ sqlite3 "$T/tamper.db" "DROP TRIGGER decisions_append_only_u;
 	UPDATE decisions SET detail = replace(detail, '\"date\":\"2020-03-13\"', '\"date\":\"2020-03-12\"')
 	WHERE detail LIKE '%\"date\":\"2020-03-13\"%' AND draft_id = (SELECT d.id FROM drafts d
 	JOIN consultations c ON c.id = d.consultation_id WHERE c.circular = '401')"
-is "$(sqlite3 "$T/tamper.db" "SELECT count(*) FROM decisions WHERE detail LIKE '%2020-03-12%'")" 1 "tampered with a decision's date"
+is "$(sqlite3 "$T/tamper.db" "SELECT count(*) FROM decisions x JOIN drafts d ON d.id = x.draft_id
+	JOIN consultations c ON c.id = d.consultation_id WHERE c.circular = '401' AND x.detail LIKE '%\"date\":\"2020-03-12\"%'")" 1 \
+	"tampered with a decision's date (401: 2020-03-13 -> 2020-03-12)"
 run ballot --db "$T/tamper.db" audit verify
 is "$RC" 1 "audit verify fails on a decision whose date differs from its event"
 like "$OUT$ERR" 'decision differs' "  ... naming the decision"

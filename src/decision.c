@@ -364,6 +364,8 @@ static int decision_fill(bt_decision *x, const char *kind, const char *frag, bt_
 	if (rc)
 		return rc;
 	x->kind = kind_parse(kind);
+	const char *from = bt_jv_str(o, "from");
+	snprintf(x->from, sizeof x->from, "%s", from ? from : "");
 	x->date = detail_date(o, x->recorded_at);
 	x->oppose_by = BT_DATE_NONE;
 	const char *ob = bt_jv_str(o, "oppose_by");

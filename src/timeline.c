@@ -61,10 +61,13 @@ static int by_time(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static const char *decision_clause(const char *kind)
+/* A decision's clause: what follows more time is §9.5.5's (the formal
+ * opposition within the four weeks, or the approval after them). */
+static const char *decision_clause(const bt_decision *x)
 {
-	return strcmp(kind, "more-time") == 0 ? RES1 "§9.5.5"
-		: strcmp(kind, "not-approved") == 0 ? RES1 "§9.5.3" : RES1 "§9.5.3, §9.5.4";
+	if (x->kind == BT_DECISION_MORE_TIME || strcmp(x->from, BT_STATE_MORE_TIME) == 0)
+		return RES1 "§9.5.5";
+	return x->kind == BT_DECISION_NOT_APPROVED ? RES1 "§9.5.3" : RES1 "§9.5.3, §9.5.4";
 }
 
 static int timeline_get(bt_db *db, const char *circular, bt_timeline *t, bt_err *e)
@@ -98,7 +101,7 @@ static int timeline_get(bt_db *db, const char *circular, bt_timeline *t, bt_err 
 		const bt_decision *x = &decs.v[i];
 		const char *kind = bt_decision_kind_name(x->kind);
 		kind = kind ? kind : "";
-		oom |= add_date(t, &dcap, bt_date_time(x->date), 1, "decision", decision_clause(kind), x->rec, kind);
+		oom |= add_date(t, &dcap, bt_date_time(x->date), 1, "decision", decision_clause(x), x->rec, kind);
 		if (x->kind == BT_DECISION_MORE_TIME)
 			oom |= add_date(t, &dcap, bt_date_time(bt_more_time_until(c.meeting_end)), 1,
 					"more-time-ends", RES1 "§9.5.5", x->rec, NULL);

@@ -65,6 +65,7 @@ typedef struct bt_decision {
 	int64_t seq;                /* its event */
 	char rec[BT_ID_MAX + 1];
 	bt_decision_kind kind;
+	char from[24];              /* the draft's state it was taken from */
 	bt_date date;               /* effective date (a decision recorded before
 				       dates were: the date it was recorded) */
 	bt_time recorded_at;

@@ -125,6 +125,7 @@ is "$(jcol .dates what | tr '\n' ' ')" "circular deadline meeting-start decision
 	"timeline 403: more time at the meeting, the four weeks, then the approval"
 is "$(jcol .dates date | tr '\n' ' ')" "2019-12-02 2020-02-21T23:59:00Z 2020-03-04 2020-03-10 2020-03-13 2020-04-10 2020-04-11 " \
 	"  ... with the decisions' effective dates"
+is "$(jget '.dates[6].clause')" "WTSA Res. 1 §9.5.5" "  ... the approval after more time under §9.5.5"
 
 # 404: more time asked on the meeting's last day, recorded a week later;
 # CHE's formal opposition, dated within the four weeks, recorded after them.

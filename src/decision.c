@@ -177,7 +177,7 @@ static int check_window(const sequence_step *s, const bt_consultation *c, const 
 		if (day <= end) {
 			bt_date_format(end + 1, x);
 			return bt_fail(e, BT_EINPUT,
-				       "--date: %s%s is within the four weeks after the meeting, which end on %s (" RES1 "§9.5.5): %s can be approved from %s; until then only a Member State that asked for more time may oppose",
+				       "--date: %s%s is not after the four weeks after the meeting, which end on %s (" RES1 "§9.5.5): %s can be approved from %s; until then only a Member State that asked for more time may oppose",
 				       ds, label, until, d->rec, x);
 		}
 		return BT_OK;

@@ -102,17 +102,17 @@ expect_exit 0 ballot decide --circular 403 --more-time CHE
 like "$OUT" '^decided circular 403 Q\.5051 on 2020-03-10: more time asked by CHE; state now more-time \(formal opposition possible until 2020-04-10, §9\.5\.5\)$' \
 	"more time: the end of the four weeks"
 # within the four weeks: no approval, and only CHE may oppose
-refused_like '^ballot: --date: 2020-03-10 \(today\) is within the four weeks after the meeting, which end on 2020-04-10 \(WTSA Res\. 1 §9\.5\.5\): Q\.5051 can be approved from 2020-04-11' \
+refused_like '^ballot: --date: 2020-03-10 \(today\) is not after the four weeks after the meeting, which end on 2020-04-10 \(WTSA Res\. 1 §9\.5\.5\): Q\.5051 can be approved from 2020-04-11' \
 	ballot decide --circular 403 --approved
 refused_like '2020-04-10' ballot decide --circular 403 --approved --reservation "CHE:text"
 refused_like '^ballot: --opposed-by: DEU did not ask for more time on Q\.5051; only those that did may oppose, until 2020-04-10 \(WTSA Res\. 1 §9\.5\.5\)$' \
 	ballot decide --circular 403 --not-approved --opposed-by DEU
 refused_like 'more-time' ballot decide --circular 403 --more-time DEU
 at 2020-04-10T23:59:59Z
-refused_like '^ballot: --date: 2020-04-10 \(today\) is within the four weeks .* end on 2020-04-10' \
+refused_like '^ballot: --date: 2020-04-10 \(today\) is not after the four weeks .* end on 2020-04-10' \
 	ballot decide --circular 403 --approved
 at 2020-04-11T00:00:00Z
-refused_like '^ballot: --date: 2020-04-10 is within the four weeks' \
+refused_like '^ballot: --date: 2020-04-10 is not after the four weeks' \
 	ballot decide --circular 403 --approved --date 2020-04-10
 refused_like '^ballot: --date: 2020-04-11 \(today\) is after the four weeks for formal opposition, which ended on 2020-04-10 \(WTSA Res\. 1 §9\.5\.5\); the approval goes ahead$' \
 	ballot decide --circular 403 --not-approved --opposed-by CHE

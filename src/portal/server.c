@@ -637,9 +637,10 @@ static int start_request(preqx *x, bt_err *e)
 static void finish(void *cls, struct MHD_Connection *c, void **req_cls,
 		   enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)c;
+	struct portal *p = cls;
 	(void)toe;
+	/* the answer is out: the next request head's deadline starts now */
+	conns_request_done(p->conns, c);
 	preqx *x = *req_cls;
 	if (!x)
 		return;
@@ -685,6 +686,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 			return page_error(&x->r, 403, x->refusal), send_answer(x);
 		if (x->no_room)
 			return portal_no_room(&x->r), send_answer(x);
+		/* the head is in: a signed-in request is answered without the
+		 * connection deadline (conn.c); any other keeps it, body too */
+		conns_request_begin(p->conns, c, x->r.signed_in);
 		/* Before sign-in only the sign-in form is read, and it is small;
 		 * any other POST is refused before its body is read. */
 		x->body_max = x->r.signed_in ? p->body_max : PORTAL_SIGNIN_BODY_MAX;
@@ -788,18 +792,6 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, int *v6, bt_
 	return BT_OK;
 }
 
-static void log_mhd(void *cls, const char *fmt, va_list ap)
-{
-	struct portal *p = cls;
-	char line[512];
-	vsnprintf(line, sizeof line, fmt, ap);
-	size_t n = strlen(line);
-	while (n && line[n - 1] == '\n')
-		line[--n] = '\0';
-	if (p->log)
-		p->log(line);
-}
-
 /* Checks that the certificate and key are PEM, belong together and load. */
 static int check_keypair(const bt_buf *cert, const bt_buf *key, const portal_config *cfg, bt_err *e)
 {
@@ -875,6 +867,14 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 	}
 	if (threads > 64)
 		threads = 64;
+	/* the connection guard (conn.c), with the open files it needs */
+	pconn_limits lim = { PORTAL_CONN_SOFT, PORTAL_CONN_HARD, PORTAL_CONN_PER_ADDR,
+			     PORTAL_CONN_DEADLINE * 1000 };
+	char note[300];
+	if (conns_fit_fd_limit(&lim, threads, note, sizeof note) && p->log)
+		p->log(note);
+	if ((rc = conns_new(&p->conns, &lim, p->log, e)))
+		goto out;
 	unsigned flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	if (v6)
 		flags |= MHD_USE_IPv6;
@@ -890,22 +890,28 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 	if (!cfg->client_ca)
 		trust[0].option = MHD_OPTION_END;
 	d = MHD_start_daemon(flags, 0, NULL, NULL, handler, p,
-			     MHD_OPTION_EXTERNAL_LOGGER, log_mhd, p,
+			     MHD_OPTION_EXTERNAL_LOGGER, conns_log_mhd, p->conns,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			     MHD_OPTION_HTTPS_MEM_CERT, cert.data, MHD_OPTION_HTTPS_MEM_KEY, key.data,
 			     MHD_OPTION_HTTPS_PRIORITIES, prio,
 			     MHD_OPTION_THREAD_POOL_SIZE, threads,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256,
+			     /* above the guard's soft limit, so that a new
+				connection gets in and the guard makes room */
+			     MHD_OPTION_CONNECTION_LIMIT, lim.hard,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.per_addr,
+			     /* idle: a signed-in request's body or answer */
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
 			     MHD_OPTION_NOTIFY_COMPLETED, finish, p,
+			     MHD_OPTION_NOTIFY_CONNECTION, conns_notify, p->conns,
 			     MHD_OPTION_ARRAY, trust, MHD_OPTION_END);
 	if (!d) {
 		rc = bt_fail(e, BT_EFAIL, "--listen: cannot listen on %s (in use, or not an address of this machine)",
 			     listen);
 		goto out;
 	}
+	if ((rc = conns_start(p->conns, e)))
+		goto out;
 	if (cfg->ready) {
 		char url[160];
 		snprintf(url, sizeof url, "https://%s/", listen);
@@ -917,8 +923,10 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 	}
 	rc = BT_OK;
 out:
+	conns_stop(p->conns);
 	if (d)
 		MHD_stop_daemon(d);
+	conns_free(p->conns);
 	for (size_t i = 0; i < p->ndbs; i++)
 		bt_db_close(p->dbs[i]);
 	portal_words_free(p);

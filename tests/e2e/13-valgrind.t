@@ -127,6 +127,17 @@ PORT=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, Loca
 SRV=$!
 for i in $(seq 1 600); do grep -q "serving https" serve.err && break; sleep 0.1; done
 U="https://localhost:$PORT"
+# an idle connection, which the connection guard's watchdog cuts at its 10 s
+# deadline while the requests below run
+perl -MIO::Socket::INET -MTime::HiRes=time -e '
+	my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $ARGV[0]) or die "connect: $!\n";
+	my $t = time;
+	$SIG{ALRM} = sub { print "open\n"; exit };
+	alarm 60;
+	my $b;
+	1 while sysread($s, $b, 100);
+	printf "cut %.1f\n", time - $t' "$PORT" >idle.out 2>&1 &
+IDLE=$!
 C=(curl -s --max-time 60 --cacert tls/ca.pem -b jar -c jar -o page.html -w '%{http_code}')
 "${C[@]}" "$U/signin" >/dev/null
 CS=$(perl -ne 'if (/name="csrf" value="([0-9a-f]{64})"/) { print $1; exit }' page.html)
@@ -151,6 +162,8 @@ is "$st" 200 "  ... a registered client certificate"
 st=$(curl -s --max-time 60 --cacert tls/ca.pem --cert rogue/client-NLD.pem --key rogue/client-NLD-key.pem \
 	-o /dev/null -w '%{http_code}' "$U/member")
 is "$st" 403 "  ... a rogue client certificate: 403"
+wait "$IDLE"
+like "$(cat idle.out)" '^cut (9\.[5-9]|[1-5][0-9])' "  ... an idle connection cut at the 10 s deadline ($(cat idle.out) s)"
 kill -TERM "$SRV"
 wait "$SRV"
 rc=$?

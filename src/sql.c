@@ -430,6 +430,10 @@ const char SQL_DECISION_INSERT[] =
 	"INSERT INTO decisions(draft_id, kind, detail, decided_at, recorded_by, event_seq)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 
+/* the draft's last decision: its detail and when it was recorded */
+const char SQL_DECISION_LAST[] =
+	"SELECT detail, decided_at FROM decisions WHERE draft_id = ?1"
+	" ORDER BY event_seq DESC LIMIT 1";
 const char SQL_MORE_TIME_ASKED[] =
 	"SELECT 1 FROM decisions WHERE draft_id = ?1 AND kind = 'more-time'"
 	" AND detail LIKE ?2";

@@ -48,6 +48,7 @@ extern const char SQL_QUOTA_BYTES[];
 extern const char SQL_QUOTA_REPLIES[];
 extern const char SQL_QUOTA_NTH[];
 extern const char SQL_DECISION_INSERT[];
+extern const char SQL_DECISION_LAST[];
 extern const char SQL_MORE_TIME_ASKED[];
 extern const char SQL_STATUS[];
 extern const char SQL_HISTORY_REPLIES[];

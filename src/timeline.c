@@ -42,19 +42,32 @@ static bt_timeline_check *add_check(bt_timeline *t, size_t *cap, const char *nam
 	return k;
 }
 
-/* Keeps the order of insertion among equal times. */
+/* Within one day: what opens it, then the decisions taken that day, then
+ * what ends with it (the meeting's last day, the last of the four weeks). */
+static int day_rank(const bt_timeline_date *d)
+{
+	return strcmp(d->what, "meeting-end") == 0 || strcmp(d->what, "more-time-ends") == 0 ? 2
+		: strcmp(d->what, "decision") == 0 ? 1 : 0;
+}
+
+/* By time, then day_rank; keeps the order of insertion among equals. */
 static int by_time(const void *a, const void *b)
 {
 	const bt_timeline_date *x = a, *y = b;
 	if (x->at != y->at)
 		return x->at < y->at ? -1 : 1;
+	if (day_rank(x) != day_rank(y))
+		return day_rank(x) < day_rank(y) ? -1 : 1;
 	return x < y ? -1 : x > y;
 }
 
-static const char *decision_clause(const char *kind)
+/* A decision's clause: what follows more time is §9.5.5's (the formal
+ * opposition within the four weeks, or the approval after them). */
+static const char *decision_clause(const bt_decision *x)
 {
-	return strcmp(kind, "more-time") == 0 ? RES1 "§9.5.5"
-		: strcmp(kind, "not-approved") == 0 ? RES1 "§9.5.3" : RES1 "§9.5.3, §9.5.4";
+	if (x->kind == BT_DECISION_MORE_TIME || strcmp(x->from, BT_STATE_MORE_TIME) == 0)
+		return RES1 "§9.5.5";
+	return x->kind == BT_DECISION_NOT_APPROVED ? RES1 "§9.5.3" : RES1 "§9.5.3, §9.5.4";
 }
 
 static int timeline_get(bt_db *db, const char *circular, bt_timeline *t, bt_err *e)
@@ -80,27 +93,20 @@ static int timeline_get(bt_db *db, const char *circular, bt_timeline *t, bt_err 
 			NULL, NULL);
 	oom |= add_date(t, &dcap, bt_date_time(c.meeting_start), 1, "meeting-start", RES1 "§9.5", NULL, NULL);
 	oom |= add_date(t, &dcap, bt_date_time(c.meeting_end), 1, "meeting-end", RES1 "§9.5", NULL, NULL);
-	sqlite3_stmt *st = db_stmt(db, SQL_HISTORY_DECISIONS, e);
-	if (!st) {
-		rc = BT_EFAIL;
+	/* each decision on its effective date (decide --date) */
+	bt_decision_list decs;
+	if ((rc = bt_decisions_get(db, c.circular, BT_INF_TIME, &decs, e)))
 		goto out;
-	}
-	sqlite3_bind_int64(st, 1, c.id);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		char rec[BT_ID_MAX + 1], kind[32];
-		db_col_copy(st, 1, rec, sizeof rec);
-		db_col_copy(st, 2, kind, sizeof kind);
-		oom |= add_date(t, &dcap, sqlite3_column_int64(st, 4), 0, "decision", decision_clause(kind), rec, kind);
-		if (strcmp(kind, "more-time") == 0)
+	for (size_t i = 0; i < decs.n; i++) {
+		const bt_decision *x = &decs.v[i];
+		const char *kind = bt_decision_kind_name(x->kind);
+		kind = kind ? kind : "";
+		oom |= add_date(t, &dcap, bt_date_time(x->date), 1, "decision", decision_clause(x), x->rec, kind);
+		if (x->kind == BT_DECISION_MORE_TIME)
 			oom |= add_date(t, &dcap, bt_date_time(bt_more_time_until(c.meeting_end)), 1,
-					"more-time-ends", RES1 "§9.5.5", rec, NULL);
+					"more-time-ends", RES1 "§9.5.5", x->rec, NULL);
 	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE) {
-		rc = db_fail(db, e, "reading decisions");
-		goto out;
-	}
+	bt_decision_list_free(&decs);
 	qsort(t->dates, t->ndates, sizeof *t->dates, by_time);
 
 	if (t->applies) {

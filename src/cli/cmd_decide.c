@@ -2,6 +2,7 @@
  * ready-for-approval draft (WTSA Res. 1 §9.5). */
 #include "cli.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,19 +11,29 @@ static const char USAGE[] =
 	"              (--approved [--reservation CODE:TEXT]... |\n"
 	"               --more-time CODE... |\n"
 	"               --not-approved --opposed-by CODE...)\n"
-	"              [--receipt FILE] [--key FILE]\n"
+	"              [--date DATE] [--receipt FILE] [--key FILE]\n"
 	"\n"
-	"Records the plenary's decision on a ready-for-approval draft:\n"
+	"Records the plenary's decision on a draft, in the order of WTSA Res. 1 §9.5:\n"
 	"  --approved                 approved unopposed (§9.5.3); each\n"
 	"                             --reservation notes a member's reservation\n"
 	"                             (§9.5.4), e.g. --reservation CHE:\"text\"\n"
 	"  --more-time CODE...        delegations asked for more time (§9.5.5); the\n"
-	"                             draft stays more-time until a later\n"
-	"                             --approved or --not-approved\n"
+	"                             draft stays more-time: within the four weeks\n"
+	"                             after the meeting only those members may\n"
+	"                             oppose (--not-approved --opposed-by); after\n"
+	"                             them it is approved (--approved)\n"
 	"  --not-approved --opposed-by CODE...\n"
-	"                             opposed by the Member States named\n"
+	"                             opposed by the Member States named (one that\n"
+	"                             did not reply to the consultation may; the\n"
+	"                             record says so)\n"
+	"  --date DATE                the day the decision took effect (default\n"
+	"                             today; never in the future): at the meeting\n"
+	"                             for a ready-for-approval draft, within the\n"
+	"                             four weeks for an opposition, after them for\n"
+	"                             the approval of a more-time draft\n"
 	"--more-time and --opposed-by take one or more codes (repeat the option or\n"
-	"list them).\n"
+	"list them). With a regional electorate (SG3, §9.2.1) only its members may\n"
+	"ask for more time, oppose or enter a reservation.\n"
 	"--draft may be left out when the consultation has one draft.\n"
 	"The signed receipt is saved to --receipt FILE or printed (see reply).\n";
 
@@ -30,17 +41,18 @@ static const char USAGE[] =
 int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_DRAFT, O_APPROVED, O_RESERVATION, O_MORE_TIME,
-	       O_NOT_APPROVED, O_OPPOSED_BY, O_KEY, O_RECEIPT };
+	       O_NOT_APPROVED, O_OPPOSED_BY, O_KEY, O_RECEIPT, O_DATE };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("draft", CLI_ARG),
 		CLI_OPT("approved", CLI_FLAG), CLI_OPT("reservation", CLI_MULTI),
 		CLI_OPT("more-time", CLI_MULTI), CLI_OPT("not-approved", CLI_FLAG),
 		CLI_OPT("opposed-by", CLI_MULTI), CLI_OPT("key", CLI_ARG),
-		CLI_OPT("receipt", CLI_ARG), CLI_OPT_END
+		CLI_OPT("receipt", CLI_ARG), CLI_OPT("date", CLI_ARG), CLI_OPT_END
 	};
 	const bt_key *key;
 	int64_t seq = 0;
 	bt_decision_spec spec;
+	bt_decision_list dl = { NULL, 0 };
 	bt_consultation c;
 	bt_draft d;
 	const char **raw = NULL;        /* codes as given */
@@ -82,6 +94,11 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	memset(&spec, 0, sizeof spec);
 	spec.circular = opts[O_CIRCULAR].val;
 	spec.rec = opts[O_DRAFT].val;
+	if (opts[O_DATE].val) {
+		if ((rc = bt_date_parse(opts[O_DATE].val, "--date", &spec.date, e)) != BT_OK)
+			return rc;
+		spec.has_date = 1;
+	}
 	n = opts[O_RESERVATION].n + opts[O_MORE_TIME].n + opts[O_OPPOSED_BY].n +
 	    (size_t)ctx->npos;
 	raw = calloc(n + 1, sizeof *raw);
@@ -171,7 +188,21 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc != BT_OK)
 		goto out;
 
-	printf("decided circular %s %s: ", c.circular, d.rec);
+	/* the decision as recorded: its date and who did not reply */
+	rc = bt_decisions_get(db, spec.circular, INT64_MAX, &dl, e);
+	if (rc != BT_OK)
+		goto out;
+	const bt_decision *x = NULL;
+	for (i = 0; i < dl.n; i++)
+		if (dl.v[i].seq == seq)
+			x = &dl.v[i];
+	if (!x) {
+		rc = bt_fail(e, BT_EFAIL, "the decision just recorded cannot be read back");
+		goto out;
+	}
+	char day[BT_DATE_LEN];
+	bt_date_format(x->date, day);
+	printf("decided circular %s %s on %s: ", c.circular, d.rec, day);
 	if (spec.kind == BT_DECISION_APPROVED)
 		printf("approved%s", n ? " with reservations by " : "");
 	else if (spec.kind == BT_DECISION_MORE_TIME)
@@ -190,8 +221,13 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (spec.kind == BT_DECISION_APPROVED)
 		for (i = 0; i < n; i++)
 			printf("  reservation %s: %s\n", codes[i], notes[i]);
+	for (i = 0; i < x->n; i++)
+		if (x->members[i].no_reply)
+			printf("  %s did not reply to the consultation (no reply counted by the deadline)\n",
+			       x->members[i].code);
 	rc = cli_receipt(ctx, key, seq, opts[O_RECEIPT].val, e);
 out:
+	bt_decision_list_free(&dl);
 	if (notes)
 		for (i = 0; i < n; i++)
 			free(notes[i]);

@@ -60,6 +60,30 @@ static int history_json(const bt_history *h, bt_err *e)
 	return rc;
 }
 
+/* An opposition by members with no reply counted by the deadline is
+ * allowed (they may oppose at the meeting), but said: the decision's
+ * detail marks them "no_reply". */
+static void no_reply_note(const bt_history_item *it, bt_buf *note)
+{
+	bt_jv *o = NULL;
+	bt_err ignore;
+	if (!it->detail ||
+	    bt_json_parse(it->detail, strlen(it->detail), "detail", &o, &ignore) != BT_OK)
+		return;
+	const bt_jv *list = bt_jv_get(o, "opposed_by");
+	size_t n = 0;
+	for (size_t i = 0; list && list->type == BT_JARR && i < list->n; i++) {
+		const bt_jv *nr = bt_jv_get(&list->items[i], "no_reply");
+		const char *code = bt_jv_str(&list->items[i], "member");
+		if (code && nr && nr->type == BT_JBOOL && nr->boolean)
+			bt_buf_addf(note, "%s%s", n++ ? ", " : note->len ? "; " : "",
+				    code);
+	}
+	if (n)
+		bt_buf_addf(note, " did not reply to the consultation (no reply counted by the deadline)");
+	bt_jv_free(o);
+}
+
 /* The NOTE column: attachments, flags, signatory, decision detail. */
 static void item_note(const bt_history_item *it, bt_buf *note)
 {
@@ -77,6 +101,8 @@ static void item_note(const bt_history_item *it, bt_buf *note)
 			    it->title ? it->title : "");
 	if (it->detail)
 		bt_buf_addf(note, "%s%s", note->len ? "; " : "", it->detail);
+	if (strcmp(it->kind, "decision") == 0)
+		no_reply_note(it, note);
 }
 
 static int history_text(const char *circular, const bt_history *h, bt_err *e)

@@ -60,6 +60,13 @@ static const pdf_tmpl_key schema[] = {
 	{ "withdrawn_heading", "" },
 	{ "pending_heading", "n" },
 	{ "none", "" },
+	{ "decisions_heading", "" },
+	{ "decision_approved", "date" },
+	{ "decision_approved_reservations", "date members" },
+	{ "decision_reservation", "member text" },
+	{ "decision_more_time", "date members until" },
+	{ "decision_not_approved", "date members" },
+	{ "decision_no_reply", "member" },
 	{ "generated", "version" },
 	{ "page", "page pages" },
 };
@@ -100,6 +107,7 @@ typedef struct rep {
 	char **members; /* per electorate member: "CODE name" */
 	char **atts;    /* per history item: its attachment names, a line each */
 	char **recs, **titles; /* per draft */
+	char ***notes;  /* per decision, per member: its reservation text or NULL */
 	size_t fixed[FIX_KINDS]; /* texts with characters shown as the mark */
 } rep;
 
@@ -162,6 +170,14 @@ static const char *member_label(rep *p, const char *code)
 		if (strcmp(el->v[i].code, code) == 0)
 			return p->members[i];
 	return "";
+}
+
+/* member_label, or the code alone for a member outside the electorate (a
+ * state admitted after the circular's date may still speak at the meeting). */
+static const char *member_or_code(rep *p, const char *code)
+{
+	const char *l = member_label(p, code);
+	return l[0] ? l : code;
 }
 
 /* Appends s made printable to out; one more text of kind when it needed
@@ -241,6 +257,18 @@ static int fix_texts(rep *p)
 		if (rc == BT_OK && !(p->atts[i] = bt_buf_detach(&b, NULL)))
 			rc = bt_fail(p->e, BT_EFAIL, "out of memory");
 		bt_buf_release(&b);
+	}
+	const bt_decision_list *dl = r->decisions;
+	if (rc == BT_OK && dl->n &&
+	    !(p->notes = calloc(dl->n, sizeof *p->notes)))
+		rc = bt_fail(p->e, BT_EFAIL, "out of memory");
+	for (size_t i = 0; i < dl->n && rc == BT_OK; i++) {
+		if (!(p->notes[i] = strs_new(p, dl->v[i].n)))
+			rc = BT_EFAIL;
+		for (size_t m = 0; m < dl->v[i].n && rc == BT_OK; m++)
+			if (dl->v[i].members[m].note)
+				rc = fix_dup(p, dl->v[i].members[m].note, FIX_OTHER,
+					     &p->notes[i][m]);
 	}
 	for (size_t d = 0; d < r->tally->n && rc == BT_OK; d++) {
 		rc = fix_dup(p, r->tally->drafts[d].rec, FIX_OTHER, &p->recs[d]);
@@ -493,6 +521,62 @@ static int pending_list(rep *p, size_t d)
 	return rc;
 }
 
+/* The plenary's decisions on draft rec (§9.5), each on its effective date;
+ * nothing when none was recorded. */
+static int decisions(rep *p, const char *rec)
+{
+	const bt_decision_list *dl = p->r->decisions;
+	int rc = BT_OK, any = 0;
+	for (size_t i = 0; i < dl->n && rc == BT_OK; i++) {
+		const bt_decision *x = &dl->v[i];
+		if (strcmp(x->rec, rec) != 0)
+			continue;
+		if (!any++)
+			rc = para(p, pdf_tmpl_raw(p->t, "decisions_heading"),
+				  &subheading, 3);
+		char date[BT_DATE_LEN], until[BT_DATE_LEN];
+		bt_date_format(x->date, date);
+		bt_date_format(x->oppose_by != BT_DATE_NONE ? x->oppose_by
+			       : bt_more_time_until(p->r->c->meeting_end), until);
+		bt_buf names = BT_BUF_INIT;
+		for (size_t m = 0; m < x->n; m++)
+			bt_buf_addf(&names, "%s%s", m ? ", " : "",
+				    member_or_code(p, x->members[m].code));
+		char *members = bt_buf_detach(&names, NULL);
+		if (!members) {
+			rc = bt_fail(p->e, BT_EFAIL, "out of memory");
+			break;
+		}
+		const char *key = x->kind == BT_DECISION_MORE_TIME ? "decision_more_time"
+			: x->kind == BT_DECISION_NOT_APPROVED ? "decision_not_approved"
+			: x->n ? "decision_approved_reservations" : "decision_approved";
+		const char *vars[] = { "date", date, "members", members,
+				       "until", until, NULL };
+		if (rc == BT_OK)
+			rc = para(p, word(p, key, vars), &body, 2);
+		free(members);
+		for (size_t m = 0; m < x->n && rc == BT_OK; m++) {
+			const bt_decision_member *dm = &x->members[m];
+			const char *label = member_or_code(p, dm->code);
+			if (x->kind == BT_DECISION_APPROVED && p->notes[i][m]) {
+				const char *rv[] = { "member", label, "text",
+						     p->notes[i][m], NULL };
+				rc = para(p, word(p, "decision_reservation", rv),
+					  &cell, 2);
+			}
+			/* allowed (§9.5.3: it may oppose at the meeting), but said */
+			if (rc == BT_OK && dm->no_reply) {
+				const char *nv[] = { "member", label, NULL };
+				rc = para(p, word(p, "decision_no_reply", nv),
+					  &cell, 2);
+			}
+		}
+	}
+	if (any)
+		p->y += 8;
+	return rc;
+}
+
 static int draft_section(rep *p, size_t d)
 {
 	const bt_draft_tally *dt = &p->r->tally->drafts[d];
@@ -509,6 +593,8 @@ static int draft_section(rep *p, size_t d)
 		rc = bar(p, dt);
 	if (rc == BT_OK)
 		rc = outcome(p, dt);
+	if (rc == BT_OK)
+		rc = decisions(p, dt->rec);
 	if (rc == BT_OK)
 		rc = reply_table(p, dt->rec, "|counted|superseded|",
 				 "replies_heading");
@@ -633,6 +719,9 @@ out:
 	strs_free(p.atts, r->history->n);
 	strs_free(p.recs, r->tally->n);
 	strs_free(p.titles, r->tally->n);
+	for (size_t i = 0; p.notes && i < r->decisions->n; i++)
+		strs_free(p.notes[i], r->decisions->v[i].n);
+	free(p.notes);
 	return rc;
 }
 
@@ -646,6 +735,7 @@ void report_source_free(report_source *s)
 	bt_tally_free(&s->t);
 	bt_history_free(&s->h);
 	bt_member_list_free(&s->electorate);
+	bt_decision_list_free(&s->decisions);
 }
 
 int report_gather(bt_db *db, const char *circular, bt_time as_of,
@@ -659,6 +749,8 @@ int report_gather(bt_db *db, const char *circular, bt_time as_of,
 		rc = bt_history_get(db, s->c.circular, NULL, &s->h, e);
 	if (rc == BT_OK)
 		rc = bt_electorate_list(db, s->c.circular, &s->electorate, e);
+	if (rc == BT_OK)
+		rc = bt_decisions_get(db, s->c.circular, as_of, &s->decisions, e);
 	if (rc == BT_OK && s->t.n == 0)
 		rc = bt_fail(e, BT_EINPUT, "--circular: %s has no drafts yet",
 			     s->c.circular);
@@ -670,7 +762,8 @@ int report_gather(bt_db *db, const char *circular, bt_time as_of,
 	for (size_t i = 0; rc == BT_OK && i < s->t.n; i++)
 		rc = bt_pending_get(db, s->c.circular, s->t.drafts[i].rec, as_of,
 				    &s->pending[i], e);
-	s->data = (report_data){ &s->c, &s->t, &s->h, s->pending, &s->electorate };
+	s->data = (report_data){ &s->c, &s->t, &s->h, s->pending, &s->electorate,
+				 &s->decisions };
 	return rc;
 }
 

@@ -21,11 +21,13 @@ typedef struct report_data {
 	const bt_history *history;  /* every reply and withdrawal */
 	const bt_pending_list *pending; /* one list per draft, tally order */
 	const bt_member_list *electorate; /* for names, by code */
+	const bt_decision_list *decisions; /* recorded by the report's time */
 } report_data;
 
 /* Renders the report into out (PDF bytes): per draft the figures, a bar of
  * the support share against the rule's threshold, the outcome and the rule
- * with its clause; the replies counted (member, choice, received time,
+ * with its clause; the plenary's decisions (§9.5) with their dates, naming
+ * the members and saying which opposing ones did not reply; the replies counted (member, choice, received time,
  * attachments); late and withdrawn replies; the members with no reply. */
 int report_render(pdf_fonts *fonts, const report_lang *l,
 		  const report_data *r, pdf_paper paper, bt_buf *out,
@@ -38,11 +40,13 @@ typedef struct report_source {
 	bt_history h;
 	bt_pending_list *pending; /* one list per draft */
 	bt_member_list electorate;
+	bt_decision_list decisions;
 	report_data data;         /* points at the fields above */
 } report_source;
 
-/* Reads circular's figures as of as_of, its replies, its electorate and,
- * per draft, the members with no counted reply. BT_EINPUT for an unknown
+/* Reads circular's figures as of as_of, its replies, its electorate, the
+ * decisions recorded by as_of and, per draft, the members with no counted
+ * reply. BT_EINPUT for an unknown
  * circular or one with no drafts. Free with report_source_free (also after
  * a failure). */
 int report_gather(bt_db *db, const char *circular, bt_time as_of,

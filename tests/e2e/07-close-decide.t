@@ -78,10 +78,9 @@ refused_like 'approved|more-time' ballot decide --circular 205 --draft Q.5051 --
 expect_exit 0 ballot decide --circular 205 --draft Q.5051 --more-time CHE
 expect_exit 0 ballot status --json
 is "$(jwhere . circular 205 state)" more-time "205: more-time"
-expect_exit 0 ballot decide --circular 205 --draft Q.5051 --approved
-expect_exit 0 ballot status --json
-is "$(jwhere . circular 205 state)" approved "205: approved after more time"
-refused_like 'approved|Q\.5051' ballot decide --circular 205 --draft Q.5051 --approved
+# §9.5.5: not approved before the four weeks after the meeting (to 2020-04-10)
+# have passed (below); until then only CHE may oppose (36-decisions.t)
+refused_like 'four weeks.*2020-04-10' ballot decide --circular 205 --draft Q.5051 --approved
 
 refused opposed-by ballot decide --circular 207 --draft Q.5051 --not-approved
 expect_exit 0 ballot decide --circular 207 --draft Q.5051 --not-approved --opposed-by DEU
@@ -106,6 +105,12 @@ is "$(jwhere . circular 209 state)" not-approved "209: more-time, then not-appro
 expect_exit 0 ballot consultation create --circular 210 --group 13 \
 	--meeting-start 2020-07-06 --meeting-end 2020-07-17 --date 2020-03-01
 expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 210 --rec Y.1 --title "Group 13 draft"
+
+at 2020-04-11T12:00:00Z
+expect_exit 0 ballot decide --circular 205 --draft Q.5051 --approved
+expect_exit 0 ballot status --json
+is "$(jwhere . circular 205 state)" approved "205: approved after more time, once the four weeks have passed"
+refused_like 'approved|Q\.5051' ballot decide --circular 205 --draft Q.5051 --approved
 
 # --- status: filters and text ---
 expect_exit 0 ballot status --group 3 --json

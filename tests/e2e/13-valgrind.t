@@ -177,8 +177,14 @@ vg 2 report --circular 205 --lang en,fr --out one.pdf
 at 2020-02-25T00:00:00Z
 vg 0 close --circular 205
 at 2020-03-05T10:00:00Z
-vg 0 decide --circular 205 --draft Q.5051 --more-time CHE DEU
+vg 0 decide --circular 205 --draft Q.5051 --more-time CHE DEU --date 2020-03-04
+vg 2 decide --circular 205 --draft Q.5051 --approved
+# §9.5.5: approved once the four weeks after the meeting have passed; the
+# report shows the decisions
+at 2020-04-11T10:00:00Z
 vg 0 decide --circular 205 --draft Q.5051 --approved --reservation GBR:editorial
+vg 0 report --circular 205 --lang en --out decided.pdf
+vg 0 history --circular 205
 vg 2 nosuchcommand
 vg 0 --help
 done_testing

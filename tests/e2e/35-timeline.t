@@ -69,7 +69,7 @@ expect_exit 0 ballot decide --circular 205 --draft Q.5051 --more-time CHE
 expect_exit 0 ballot decide --circular 205 --draft Q.5052 --approved
 expect_exit 0 ballot timeline --circular 205 --json
 is "$(jcol .dates what | tr '\n' ' ')" "circular texts-available texts-available deadline meeting-start decision decision meeting-end more-time-ends " "timeline: every date in order"
-is "$(jcol .dates date | tr '\n' ' ')" "2019-12-04 2020-02-04 2020-02-05 2020-02-21T23:59:00Z 2020-03-04 2020-03-10T10:00:00Z 2020-03-10T10:00:00Z 2020-03-13 2020-04-10 " "... with their dates (four weeks after the meeting: 2020-04-10)"
+is "$(jcol .dates date | tr '\n' ' ')" "2019-12-04 2020-02-04 2020-02-05 2020-02-21T23:59:00Z 2020-03-04 2020-03-10 2020-03-10 2020-03-13 2020-04-10 " "... with their dates (decisions on their effective dates; four weeks after the meeting: 2020-04-10)"
 is "$(jcol .dates clause | tr '\n' '|')" "WTSA Res. 1 §9.3.3|WTSA Res. 1 §9.3.5|WTSA Res. 1 §9.3.5|WTSA Res. 1 §9.4.1|WTSA Res. 1 §9.5|WTSA Res. 1 §9.5.5|WTSA Res. 1 §9.5.3, §9.5.4|WTSA Res. 1 §9.5|WTSA Res. 1 §9.5.5|" "... each with its clause"
 is "$(jget '.dates[8].rec')" Q.5051 "the end of the four weeks is the draft's that asked for more time"
 is "$(jget '.dates[5].decision')" more-time "decisions name their kind"

@@ -392,6 +392,76 @@ static void review_findings_stay_fixed(void **state)
 	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-10T10:00Z"), NULL, &f->e), BT_OK);
 }
 
+/* §9.5 in the engine: each decision's effective date (has_date) in the
+ * window of its step; a regional electorate's members only; decisions read
+ * back with their date, members and no_reply marks. */
+static void decision_sequence(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	fx_circular(f, "3-1", NULL, "CHE\nDEU\nFRA\n");
+	fx_reply(f, "205", "CHE", BT_AUTHORIZE, "2020-02-01T10:00Z", 0);
+	fx_reply(f, "3-1", "CHE", BT_AUTHORIZE, "2020-02-01T10:00Z", 0);
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00Z"), NULL, &f->e), BT_OK);
+	assert_int_equal(bt_consultation_close(f->db, "3-1", "t", T("2020-02-22T08:00Z"), NULL, &f->e), BT_OK);
+	const char *che[] = { "CHE" }, *ita[] = { "ITA" }, *che_fra[] = { "CHE", "FRA" };
+	bt_decision_spec dec = { .circular = "205", .kind = BT_DECISION_MORE_TIME, .codes = che, .n_codes = 1,
+				 .has_date = 1, .date = D("2020-03-14") };
+	/* more time: at the meeting only */
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-20T10:00Z"), NULL, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "--date: 2020-03-14 is after the study group meeting"));
+	dec.date = D("2020-03-21"); /* in the future */
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-20T10:00Z"), NULL, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "in the future"));
+	dec.date = D("2020-03-13"); /* recorded after the four weeks */
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-11T00:00Z"), NULL, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "2020-04-10"));
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-20T10:00Z"), NULL, &f->e), BT_OK);
+	/* then: approval only after the four weeks */
+	dec.kind = BT_DECISION_APPROVED;
+	dec.n_codes = 0;
+	dec.date = D("2020-04-10");
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-12T10:00Z"), NULL, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "can be approved from 2020-04-11"));
+	dec.date = D("2020-04-11");
+	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-12T10:00Z"), NULL, &f->e), BT_OK);
+	/* a regional electorate: ITA may not oppose; FRA, which did not reply, may */
+	bt_decision_spec reg = { .circular = "3-1", .kind = BT_DECISION_NOT_APPROVED, .codes = ita, .n_codes = 1 };
+	assert_int_equal(bt_decide(f->db, &reg, "t", T("2020-03-05T10:00Z"), NULL, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "--opposed-by: ITA is not in the electorate of circular 3-1"));
+	reg.codes = che_fra;
+	reg.n_codes = 2;
+	assert_int_equal(bt_decide(f->db, &reg, "t", T("2020-03-05T10:00Z"), NULL, &f->e), BT_OK);
+
+	bt_decision_list l;
+	assert_int_equal(bt_decisions_get(f->db, "205", T("2020-04-12T10:00Z"), &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.v[0].kind, BT_DECISION_MORE_TIME);
+	assert_int_equal(l.v[0].date, D("2020-03-13"));
+	assert_int_equal(l.v[0].recorded_at, T("2020-03-20T10:00Z"));
+	assert_int_equal(l.v[0].oppose_by, D("2020-04-10"));
+	assert_string_equal(l.v[0].members[0].code, "CHE");
+	assert_int_equal(l.v[1].kind, BT_DECISION_APPROVED);
+	assert_string_equal(l.v[1].from, BT_STATE_MORE_TIME);
+	assert_int_equal(l.v[1].date, D("2020-04-11"));
+	bt_decision_list_free(&l);
+	/* as of a time before the approval was recorded: only more time */
+	assert_int_equal(bt_decisions_get(f->db, "205", T("2020-04-12T09:59Z"), &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 1);
+	bt_decision_list_free(&l);
+	assert_int_equal(bt_decisions_get(f->db, "3-1", T("2020-03-05T10:00Z"), &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0].n, 2);
+	assert_int_equal(l.v[0].members[0].no_reply, 0);
+	assert_string_equal(l.v[0].members[1].code, "FRA");
+	assert_int_equal(l.v[0].members[1].no_reply, 1);
+	assert_int_equal(l.v[0].date, D("2020-03-05"));
+	bt_decision_list_free(&l);
+	bt_audit_report ar;
+	assert_int_equal(bt_audit_verify(f->db, &ar, &f->e), BT_OK);
+	assert_int_equal(ar.first_bad, 0);
+}
+
 /* bt_attachment_kind: a known extension (any case) must begin with its
  * type's bytes; other names are unknown; a reply refuses a mismatch. */
 static void attachment_kinds(void **state)
@@ -460,6 +530,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(members_import_keeps_history, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(review_findings_stay_fixed, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(attachment_kinds, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(decision_sequence, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

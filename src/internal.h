@@ -163,13 +163,15 @@ typedef struct count_row {
 	char member[4];
 	bt_choice choice;
 	bt_time received;
+	bt_time recorded;   /* when it was recorded (0: known at any time) */
 	int has_attachment;
 	const char *status; /* set by count_resolve */
 } count_row;
 
 /* Judges the rows of one member on one draft (sorted by received, then id)
  * as of as_of against deadline: sets each row's status to "counted",
- * "superseded", "withdrawn", "withdrawal", "late" or NULL (after as_of).
+ * "superseded", "withdrawn", "withdrawal", "late" or NULL (received or
+ * recorded after as_of: not yet on record at as_of).
  * Returns the index of the counted row, or -1; *withdrawn is 1 when the
  * member's latest on-time row is a withdrawal. */
 int count_resolve(count_row *rows, size_t n, bt_time deadline, bt_time as_of,
@@ -180,6 +182,10 @@ int count_resolve(count_row *rows, size_t n, bt_time deadline, bt_time as_of,
  * tally and the bundle verifier share. */
 void tally_rows(const bt_rule *rule, count_row *rows, size_t n, const bt_tally *t,
 		bt_draft_tally *d);
+
+/* bt_tally_compute without refusing a time before the circular's date
+ * (status at a time when a consultation was announced for later). */
+int tally_compute_any(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e);
 
 /* Loads a draft's reply rows ordered by member, received, id. */
 int count_load(bt_db *db, int64_t draft_id, count_row **rows, size_t *n,

@@ -323,12 +323,12 @@ const char SQL_ATTACHMENT_INSERT[] =
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 const char SQL_REPLIES_OF_MEMBER[] =
 	"SELECT id, member, choice, received,"
-	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id AND a.role <> 'form')"
-	" FROM replies r WHERE draft_id = ?1 AND member = ?2 ORDER BY received, id";
+	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id AND a.role <> 'form'),"
+	" recorded_at FROM replies r WHERE draft_id = ?1 AND member = ?2 ORDER BY received, id";
 const char SQL_REPLIES_OF_DRAFT[] =
 	"SELECT id, member, choice, received,"
-	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id AND a.role <> 'form')"
-	" FROM replies r WHERE draft_id = ?1 ORDER BY member, received, id";
+	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id AND a.role <> 'form'),"
+	" recorded_at FROM replies r WHERE draft_id = ?1 ORDER BY member, received, id";
 const char SQL_REPLY_ROW[] =
 	"SELECT r.id, r.member, d.rec, r.choice, r.received, r.channel,"
 	" r.signatory, r.title, r.event_seq, r.recorded_at, r.recorded_by, c.circular"
@@ -356,6 +356,10 @@ const char SQL_DECISION_INSERT[] =
 	"INSERT INTO decisions(draft_id, kind, detail, decided_at, recorded_by, event_seq)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 
+/* the latest decision on a draft (?1) recorded by ?2 (its event's time) */
+const char SQL_DECISION_AS_OF[] =
+	"SELECT x.kind, x.detail, v.at FROM decisions x JOIN events v ON v.seq = x.event_seq"
+	" WHERE x.draft_id = ?1 AND v.at <= ?2 ORDER BY x.event_seq DESC LIMIT 1";
 const char SQL_MORE_TIME_ASKED[] =
 	"SELECT 1 FROM decisions WHERE draft_id = ?1 AND kind = 'more-time'"
 	" AND detail LIKE ?2";

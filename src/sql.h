@@ -38,6 +38,7 @@ extern const char SQL_QUOTA_NTH[];
 extern const char SQL_DECISION_INSERT[];
 extern const char SQL_MORE_TIME_ASKED[];
 extern const char SQL_STATUS[];
+extern const char SQL_DECISION_AS_OF[];
 extern const char SQL_HISTORY_REPLIES[];
 extern const char SQL_HISTORY_REPLIES_OF_MEMBER[];
 extern const char SQL_HISTORY_DECISIONS[];

@@ -635,7 +635,7 @@ int page_chair_home(preq *r)
 	bt_status_list sl = { 0 };
 	/* group 0 would list every group's drafts: a chair without a group
 	 * sees none */
-	if (g > 0 && bt_status_list_get(r->db, g, &sl, &e))
+	if (g > 0 && bt_status_list_get(r->db, g, r->now, &sl, &e))
 		return page_error(r, 500, e.msg);
 	char gs[16];
 	snprintf(gs, sizeof gs, "%d", g);

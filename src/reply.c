@@ -280,6 +280,33 @@ static int quota_check(bt_db *db, const bt_consultation *c, const char *member,
 }
 
 /* Records one reply inside the caller's transaction. */
+/* The outcome of draft_id counted at now (after the deadline):
+ * "proceed" or "not-proceed", from the rows recorded so far. */
+static int outcome_now(bt_db *db, const bt_consultation *c, int64_t draft_id, bt_time now,
+		       const char **out, bt_err *e)
+{
+	const bt_rule *rule = bt_rule_find(c->rule);
+	if (!rule)
+		return bt_fail(e, BT_EFAIL, "consultation '%s' has unknown rule '%s'", c->circular, c->rule);
+	bt_tally t;
+	bt_draft_tally d;
+	memset(&t, 0, sizeof t);
+	memset(&d, 0, sizeof d);
+	t.deadline = c->deadline;
+	t.as_of = now;
+	t.final = 1;
+	t.electorate = c->electorate;
+	count_row *rows;
+	size_t n;
+	int rc = count_load(db, draft_id, &rows, &n, e);
+	if (rc)
+		return rc;
+	tally_rows(rule, rows, n, &t, &d);
+	free(rows);
+	*out = d.if_closed_now;
+	return BT_OK;
+}
+
 static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_time now,
 		      bt_reply_result *out, quota_txn *t, bt_err *e)
 {
@@ -323,6 +350,19 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 			       "--received: %s is on time but consultation '%s' was closed at %s; its outcome is frozen",
 			       t1, c.circular, t2);
 	}
+	/* a paper form that arrived on time, entered after the deadline */
+	int late_entry = !late && now > c.deadline;
+	const char *reason = s->late_entry_reason;
+	const char *before = NULL;
+	if (reason && !late_entry) {
+		bt_time_format(c.deadline, t2);
+		return bt_fail(e, BT_EINPUT,
+			       "--late-entry-reason: only for an on-time reply recorded after the deadline (%s)", t2);
+	}
+	if (reason && (!*reason || strlen(reason) > 2000 || !bt_text_clean(reason, 0)))
+		return bt_fail(e, BT_EINPUT, "--late-entry-reason: empty, unclean or longer than 2000 bytes");
+	if (late_entry && s->choice != BT_WITHDRAW && (rc = outcome_now(db, &c, draft_id, now, &before, e)))
+		return rc;
 
 	/* What is in force for this member before this row? */
 	count_row *rows;
@@ -399,6 +439,15 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 		if (rc)
 			return rc;
 	}
+	const char *after = NULL;
+	if (before && (rc = outcome_now(db, &c, draft_id, now, &after, e)))
+		return rc;
+	if (before && strcmp(before, after) != 0 && !reason) {
+		bt_time_format(c.deadline, t2);
+		return bt_fail(e, BT_EINPUT,
+			       "--late-entry-reason: %s's reply on %s, received %s (on time), is entered after the deadline %s and changes the outcome shown since then from %s to %s; say why",
+			       member, rec, t1, t2, before, after);
+	}
 	bt_buf p = BT_BUF_INIT;
 	if ((rc = reply_payload(db, reply_id, &p, e))) {
 		bt_buf_release(&p);
@@ -408,6 +457,30 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	bt_buf body = BT_BUF_INIT;
 	rc = event_write(db, &ev, s->choice == BT_WITHDRAW ? "withdrawal" : "reply", c.circular,
 			 now, bt_buf_str(&p), hash, &body, e);
+	int64_t late_seq = 0;
+	if (!rc && reason) {
+		/* the reason, in the chain, right after the reply it is about */
+		bt_buf lp = BT_BUF_INIT;
+		char rt[BT_TIME_LEN];
+		bt_time_format(received, rt);
+		bt_json_kv_int(&lp, "reply", reply_id, 1);
+		bt_json_kv_int(&lp, "reply_event", ev.seq, 0);
+		bt_json_kv_str(&lp, "member", member, 0);
+		bt_json_kv_str(&lp, "draft", rec, 0);
+		bt_json_kv_str(&lp, "received", rt, 0);
+		if (before) {
+			bt_json_kv_str(&lp, "outcome_before", before, 0);
+			bt_json_kv_str(&lp, "outcome_after", after, 0);
+		}
+		bt_json_kv_str(&lp, "reason", reason, 0);
+		event_slot lev;
+		if (lp.failed)
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+		else if (!(rc = event_reserve(db, actor, &lev, e)))
+			rc = event_write(db, &lev, "late-entry", c.circular, now, bt_buf_str(&lp), NULL, NULL, e);
+		late_seq = rc ? 0 : lev.seq;
+		bt_buf_release(&lp);
+	}
 	if (!rc && out) {
 		memset(out, 0, sizeof *out);
 		out->reply_id = reply_id;
@@ -421,6 +494,8 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 		out->supersedes = !late && !outdated && s->choice != BT_WITHDRAW && ontime_in_force >= 0;
 		out->without_reasons = s->choice == BT_NOT_AUTHORIZE && s->n_attachments == 0;
 		out->outdated = outdated;
+		out->late_entry = late_entry;
+		out->late_entry_seq = late_seq;
 		out->deadline = c.deadline;
 		sha256_hex(bt_buf_str(&body), body.len, out->sha256);
 	}

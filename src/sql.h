@@ -39,6 +39,8 @@ extern const char SQL_DECISION_INSERT[];
 extern const char SQL_MORE_TIME_ASKED[];
 extern const char SQL_STATUS[];
 extern const char SQL_DECISION_AS_OF[];
+extern const char SQL_LATE_ENTRIES[];
+extern const char SQL_DECISION_MEMBERS[];
 extern const char SQL_HISTORY_REPLIES[];
 extern const char SQL_HISTORY_REPLIES_OF_MEMBER[];
 extern const char SQL_HISTORY_DECISIONS[];

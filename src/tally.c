@@ -8,6 +8,9 @@ void bt_tally_free(bt_tally *t)
 	for (size_t i = 0; i < t->n; i++) {
 		free(t->drafts[i].title);
 		free(t->drafts[i].decision_detail);
+		for (size_t k = 0; k < t->drafts[i].n_decision_members; k++)
+			free(t->drafts[i].decision_members[k].note);
+		free(t->drafts[i].decision_members);
 	}
 	free(t->drafts);
 	t->drafts = NULL;
@@ -94,6 +97,7 @@ static int decision_as_of(bt_db *db, bt_draft_tally *d, bt_time as_of, bt_err *e
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		db_col_copy(st, 0, d->decision, sizeof d->decision);
+		d->n_decision_members = 0;
 		const char *frag = (const char *)sqlite3_column_text(st, 1);
 		bt_buf obj = BT_BUF_INIT;
 		bt_buf_addf(&obj, "{%s}", frag ? frag : "");
@@ -105,10 +109,36 @@ static int decision_as_of(bt_db *db, bt_draft_tally *d, bt_time as_of, bt_err *e
 			return bt_fail(e, BT_EFAIL, "out of memory");
 		}
 	}
+	int64_t seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 3) : 0;
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(db, e, "reading decisions");
-	return BT_OK;
+	if (!seq)
+		return BT_OK;
+	/* whom it names: reservations, more_time or opposed_by */
+	const char *path = strcmp(d->decision, "approved") == 0 ? "$.reservations"
+		: strcmp(d->decision, "more-time") == 0 ? "$.more_time" : "$.opposed_by";
+	if (!(st = db_stmt(db, SQL_DECISION_MEMBERS, e)))
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, seq);
+	db_bind_text(st, 2, path);
+	size_t cap = 0;
+	rc = BT_OK;
+	int step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (array_reserve(&d->decision_members, &cap, d->n_decision_members + 1,
+				  sizeof *d->decision_members)) {
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			break;
+		}
+		bt_decision_member *m = &d->decision_members[d->n_decision_members++];
+		db_col_copy(st, 0, m->code, sizeof m->code);
+		m->note = db_col_strdup(st, 1);
+	}
+	sqlite3_reset(st);
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, e, "reading a decision's members");
+	return rc;
 }
 
 static int tally_compute(bt_db *db, const char *circular, bt_time as_of, int strict, bt_tally *t,
@@ -180,6 +210,7 @@ void bt_pending_list_free(bt_pending_list *l)
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].name);
 		free(l->v[i].recs);
+		free(l->v[i].why);
 	}
 	free(l->v);
 	l->v = NULL;
@@ -213,7 +244,8 @@ static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time
 		memcpy(out->v[m].code, el.v[m].code, 4);
 		out->v[m].name = el.v[m].name;
 		el.v[m].name = NULL;
-		if (drafts.n && !(out->v[m].recs = calloc(drafts.n, sizeof *out->v[m].recs))) {
+		if (drafts.n && (!(out->v[m].recs = calloc(drafts.n, sizeof *out->v[m].recs)) ||
+				 !(out->v[m].why = calloc(drafts.n, sizeof *out->v[m].why)))) {
 			out->n = m + 1;
 			rc = bt_fail(e, BT_EFAIL, "out of memory");
 			goto out;
@@ -235,8 +267,15 @@ static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time
 			while (r < n && strcmp(rows[r].member, out->v[m].code) == 0)
 				r++;
 			/* no rows at all: rows is NULL, and NULL + 0 is undefined */
-			if (count_resolve(rows ? rows + s : NULL, r - s, c.deadline, as_of, NULL) < 0)
-				memcpy(out->v[m].recs[out->v[m].n_recs++], drafts.v[i].rec, BT_ID_MAX + 1);
+			int withdrawn = 0, late = 0;
+			if (count_resolve(rows ? rows + s : NULL, r - s, c.deadline, as_of, &withdrawn) >= 0)
+				continue;
+			for (size_t k = s; k < r; k++)
+				late |= rows[k].status && strcmp(rows[k].status, "late") == 0 &&
+					rows[k].choice != BT_WITHDRAW;
+			/* the same lists as tally_rows: late wins over withdrawn */
+			out->v[m].why[out->v[m].n_recs] = late ? "late" : withdrawn ? "withdrawn" : "none";
+			memcpy(out->v[m].recs[out->v[m].n_recs++], drafts.v[i].rec, BT_ID_MAX + 1);
 		}
 		free(rows);
 	}
@@ -248,6 +287,7 @@ static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time
 		} else {
 			free(out->v[m].name);
 			free(out->v[m].recs);
+			free(out->v[m].why);
 		}
 	}
 	out->n = k;

@@ -16,6 +16,13 @@
 #include <stdint.h>
 #include "ballot/consultation.h"
 
+/* A Member State named by a decision: a reservation (with its note), a
+ * request for more time, an opposition. */
+typedef struct bt_decision_member {
+	char code[4];
+	char *note;                  /* the reservation's text, or NULL */
+} bt_decision_member;
+
 typedef struct bt_draft_tally {
 	int64_t draft_id;
 	char rec[BT_ID_MAX + 1];
@@ -48,6 +55,8 @@ typedef struct bt_draft_tally {
 	char *decision_detail;       /* its JSON object (members, notes), owned;
 					NULL without a decision */
 	bt_time decided_at;          /* when that decision was recorded */
+	bt_decision_member *decision_members; /* whom it names, in its order */
+	size_t n_decision_members;
 	bt_date more_time_until;     /* state more-time: the end of the four
 					weeks of §9.5.5; else BT_DATE_NONE */
 } bt_draft_tally;
@@ -75,6 +84,9 @@ typedef struct bt_pending_item {
 	char code[4];
 	char *name;
 	char (*recs)[BT_ID_MAX + 1]; /* the drafts it has no counted reply on */
+	const char **why;            /* per draft in recs, the list it is in:
+					"late" (a late reply; wins over a
+					withdrawal), "withdrawn", or "none" */
 	size_t n_recs;
 } bt_pending_item;
 

@@ -69,6 +69,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		report_source_free(&d);
 		return rc;
 	}
+	d.data.cut_off = has_as_of;
 	const char *dir = opts[O_DIR].count ? opts[O_DIR].val : "output/reports";
 	pdf_fonts *fonts = NULL;
 	report_lang *rl[PDF_NLANGS] = { NULL };

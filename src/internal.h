@@ -183,10 +183,6 @@ int count_resolve(count_row *rows, size_t n, bt_time deadline, bt_time as_of,
 void tally_rows(const bt_rule *rule, count_row *rows, size_t n, const bt_tally *t,
 		bt_draft_tally *d);
 
-/* bt_tally_compute without refusing a time before the circular's date
- * (status at a time when a consultation was announced for later). */
-int tally_compute_any(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e);
-
 /* Loads a draft's reply rows ordered by member, received, id. */
 int count_load(bt_db *db, int64_t draft_id, count_row **rows, size_t *n,
 	       bt_err *e);

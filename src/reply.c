@@ -182,12 +182,24 @@ typedef struct quota_txn {
 	size_t n, cap;
 	int quota;
 	int retry_after;
+	/* drafts given on-time replies after their deadline in this
+	 * transaction (late entries), with the outcome before the first */
+	struct late_draft {
+		int64_t draft_id;
+		bt_consultation c;
+		const char *before;
+		int reasoned;
+		char member[4], rec[BT_ID_MAX + 1], received[BT_TIME_LEN];
+	} *late;
+	size_t n_late, cap_late;
 } quota_txn;
 
-#define QUOTA_TXN_INIT { NULL, 0, 0, 0, 0 }
+#define QUOTA_TXN_INIT { NULL, 0, 0, 0, 0, NULL, 0, 0 }
 
 static void quota_txn_release(quota_txn *t)
 {
+	free(t->late);
+	t->late = NULL;
 	free(t->v);
 	t->v = NULL;
 	t->n = t->cap = 0;
@@ -307,6 +319,54 @@ static int outcome_now(bt_db *db, const bt_consultation *c, int64_t draft_id, bt
 	return BT_OK;
 }
 
+/* Notes a late entry on draft_id in the transaction (its outcome before
+ * the transaction's first one). */
+static int late_note(bt_db *db, quota_txn *t, const bt_consultation *c, int64_t draft_id,
+		     const char *rec, const char *member, const char *received, int reasoned,
+		     bt_time now, bt_err *e)
+{
+	for (size_t i = 0; i < t->n_late; i++)
+		if (t->late[i].draft_id == draft_id) {
+			t->late[i].reasoned |= reasoned;
+			return BT_OK;
+		}
+	if (array_reserve(&t->late, &t->cap_late, t->n_late + 1, sizeof *t->late))
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	struct late_draft *l = &t->late[t->n_late];
+	memset(l, 0, sizeof *l);
+	l->draft_id = draft_id;
+	l->c = *c;
+	l->reasoned = reasoned;
+	snprintf(l->member, sizeof l->member, "%s", member);
+	snprintf(l->rec, sizeof l->rec, "%s", rec);
+	snprintf(l->received, sizeof l->received, "%s", received);
+	int rc = outcome_now(db, c, draft_id, now, &l->before, e);
+	if (!rc)
+		t->n_late++;
+	return rc;
+}
+
+/* Before the commit: a late entry that changed a draft's outcome (as the
+ * whole transaction leaves it) needs its reason. */
+static int late_check(bt_db *db, const quota_txn *t, bt_time now, bt_err *e)
+{
+	for (size_t i = 0; i < t->n_late; i++) {
+		const struct late_draft *l = &t->late[i];
+		const char *after;
+		int rc = outcome_now(db, &l->c, l->draft_id, now, &after, e);
+		if (rc)
+			return rc;
+		if (strcmp(after, l->before) != 0 && !l->reasoned) {
+			char dl[BT_TIME_LEN];
+			bt_time_format(l->c.deadline, dl);
+			return bt_fail(e, BT_EINPUT,
+				       "--late-entry-reason: %s's reply on %s, received %s (on time), is entered after the deadline %s and changes the outcome shown since then from %s to %s; say why",
+				       l->member, l->rec, l->received, dl, l->before, after);
+		}
+	}
+	return BT_OK;
+}
+
 static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_time now,
 		      bt_reply_result *out, quota_txn *t, bt_err *e)
 {
@@ -361,7 +421,9 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	}
 	if (reason && (!*reason || strlen(reason) > 2000 || !bt_text_clean(reason, 0)))
 		return bt_fail(e, BT_EINPUT, "--late-entry-reason: empty, unclean or longer than 2000 bytes");
-	if (late_entry && s->choice != BT_WITHDRAW && (rc = outcome_now(db, &c, draft_id, now, &before, e)))
+	if (late_entry && (rc = late_note(db, t, &c, draft_id, rec, member, t1, reason != NULL, now, e)))
+		return rc;
+	if (reason && (rc = outcome_now(db, &c, draft_id, now, &before, e)))
 		return rc;
 
 	/* What is in force for this member before this row? */
@@ -442,12 +504,6 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	const char *after = NULL;
 	if (before && (rc = outcome_now(db, &c, draft_id, now, &after, e)))
 		return rc;
-	if (before && strcmp(before, after) != 0 && !reason) {
-		bt_time_format(c.deadline, t2);
-		return bt_fail(e, BT_EINPUT,
-			       "--late-entry-reason: %s's reply on %s, received %s (on time), is entered after the deadline %s and changes the outcome shown since then from %s to %s; say why",
-			       member, rec, t1, t2, before, after);
-	}
 	bt_buf p = BT_BUF_INIT;
 	if ((rc = reply_payload(db, reply_id, &p, e))) {
 		bt_buf_release(&p);
@@ -511,7 +567,8 @@ int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor, bt_
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
-	if ((rc = record_txn(db, spec, actor, now, out, &q, e)) || (rc = db_commit(db, e))) {
+	if ((rc = record_txn(db, spec, actor, now, out, &q, e)) || (rc = late_check(db, &q, now, e)) ||
+	    (rc = db_commit(db, e))) {
 		db_rollback(db);
 		if (out) {
 			out->quota = q.quota;
@@ -544,7 +601,7 @@ int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const 
 				break;
 			}
 	}
-	if (rc || (rc = db_commit(db, e))) {
+	if (rc || (rc = late_check(db, &q, now, e)) || (rc = db_commit(db, e))) {
 		db_rollback(db);
 		out[0].quota = q.quota;
 		out[0].retry_after = q.retry_after;
@@ -669,7 +726,7 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 		rc = bt_fail(e, BT_EINPUT, "import: '%s' has no header line", path);
 		goto fail;
 	}
-	if ((rc = db_commit(db, e)))
+	if ((rc = late_check(db, &q, now, e)) || (rc = db_commit(db, e)))
 		goto fail;
 	goto out;
 fail_line:

@@ -23,7 +23,7 @@ static int states_at(bt_db *db, bt_time as_of, bt_status_list *l, bt_err *e)
 		bt_status_row *r = &l->v[i];
 		if (strcmp(t.circular, r->circular) != 0) {
 			bt_tally_free(&t);
-			if ((rc = tally_compute_any(db, r->circular, as_of, &t, e)))
+			if ((rc = bt_tally_compute(db, r->circular, as_of, &t, e)))
 				break;
 		}
 		const bt_draft_tally *d = NULL;

@@ -299,7 +299,7 @@ out:
 	return rc;
 }
 
-int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e)
+int bt_tally_as_of(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e)
 {
 	int snap = db_read_begin(db);
 	int rc = tally_compute(db, circular, as_of, 1, t, e);
@@ -307,7 +307,7 @@ int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tally *t
 	return rc;
 }
 
-int tally_compute_any(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e)
+int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e)
 {
 	int snap = db_read_begin(db);
 	int rc = tally_compute(db, circular, as_of, 0, t, e);

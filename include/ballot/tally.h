@@ -113,11 +113,16 @@ const char *bt_draft_state_at(int final, int closed, const char *outcome,
 			      const char *decision);
 
 /* Computes the tally of every draft of circular as of as_of, with each
- * draft's state and latest decision then, from what was recorded by as_of.
- * BT_EINPUT (naming --as-of) when as_of is before the circular's date: the
- * consultation did not exist yet. */
+ * draft's state and latest decision then, from what was recorded by as_of:
+ * the one function status, tally, report, the portal and publish read. */
 int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of,
 		     bt_tally *out, bt_err *e);
+
+/* bt_tally_compute for a time the user chose (--as-of): BT_EINPUT, naming
+ * --as-of, when as_of is before the circular's date (nothing was on record:
+ * the consultation was not announced yet). */
+int bt_tally_as_of(bt_db *db, const char *circular, bt_time as_of,
+		   bt_tally *out, bt_err *e);
 
 void bt_tally_free(bt_tally *t);
 

@@ -153,7 +153,8 @@ int cmd_tally(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	rc = cli_open_db(ctx, 0, &db, e);
 	if (rc == BT_OK)
-		rc = bt_tally_compute(db, opts[O_CIRCULAR].val, as_of, &t, e);
+		rc = opts[O_AS_OF].count ? bt_tally_as_of(db, opts[O_CIRCULAR].val, as_of, &t, e)
+					 : bt_tally_compute(db, opts[O_CIRCULAR].val, as_of, &t, e);
 	if (rc == BT_OK) {
 		if (opts[O_JSON].count) {
 			bt_buf b = BT_BUF_INIT;

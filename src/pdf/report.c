@@ -762,7 +762,7 @@ int report_gather(bt_db *db, const char *circular, bt_time as_of,
 	memset(s, 0, sizeof *s);
 	int rc = bt_consultation_get(db, circular, &s->c, e);
 	if (rc == BT_OK)
-		rc = bt_tally_compute(db, s->c.circular, as_of, &s->t, e);
+		rc = bt_tally_as_of(db, s->c.circular, as_of, &s->t, e);
 	if (rc == BT_OK)
 		rc = bt_history_as_of(db, s->c.circular, NULL, as_of, &s->h, e);
 	if (rc == BT_OK)

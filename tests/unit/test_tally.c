@@ -45,8 +45,14 @@ static void the_worked_example(void **state)
 	assert_int_equal(d.threshold_pct, 70);
 	assert_string_equal(d.outcome, "proceed");
 	assert_string_equal(d.if_closed_now, "proceed");
-	assert_int_equal(d.support_needed, 0);
-	assert_int_equal(d.opposition_to_block, 3);
+	/* after the deadline nothing more can count: null */
+	assert_int_equal(d.support_needed, -1);
+	assert_int_equal(d.opposition_to_block, -1);
+	assert_string_equal(d.state, "awaiting-close");
+	/* the partition: 181 = 1 late + 0 withdrawn + 180 did not reply */
+	assert_int_equal(d.outstanding_late, 1);
+	assert_int_equal(d.outstanding_withdrawn, 0);
+	assert_int_equal(d.did_not_reply, 180);
 	/* Whom to remind: exactly the outstanding members, by the same rule. */
 	bt_pending_list p;
 	assert_int_equal(bt_pending_get(f->db, "205", NULL, T("2020-02-25T00:00:00Z"), &p, &f->e), BT_OK);
@@ -83,6 +89,8 @@ static void no_replies_proceeds_and_seventy_percent_is_enough(void **state)
 	d = tally(f, "205", "2020-02-25T00:00:00Z", &t);
 	assert_int_equal(d.support_pct10, 700);
 	assert_string_equal(d.outcome, "proceed");
+	assert_int_equal(d.opposition_to_block, -1); /* after the deadline: null */
+	d = tally(f, "205", "2020-02-20T00:00:00Z", &t);
 	assert_int_equal(d.opposition_to_block, 1);
 	/* 16 of 23 = 69.6 %: not enough. */
 	for (int i = 10; i < 23; i++)
@@ -93,6 +101,8 @@ static void no_replies_proceeds_and_seventy_percent_is_enough(void **state)
 	assert_int_equal(d.support, 16);
 	assert_int_equal(d.support_pct10, 696);
 	assert_string_equal(d.outcome, "not-proceed");
+	assert_int_equal(d.support_needed, -1);
+	d = tally(f, "205", "2020-02-20T00:00:00Z", &t);
 	assert_int_equal(d.opposition_to_block, 0);
 	assert_int_equal(d.support_needed, 1);
 }

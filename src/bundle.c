@@ -642,7 +642,8 @@ static int check_events(verifier *v, bt_err *e)
 			rc = bt_fail(e, BT_EINPUT, "%s: its body names another seq or circular", field);
 		if (!rc && strcmp(kind, "consultation") && strcmp(kind, "draft") && strcmp(kind, "reply") &&
 		    strcmp(kind, "withdrawal") && strcmp(kind, "decision") && strcmp(kind, "close") &&
-		    strcmp(kind, "codes-issue") && strcmp(kind, "codes-revoke") && strcmp(kind, "deadline"))
+		    strcmp(kind, "codes-issue") && strcmp(kind, "codes-revoke") && strcmp(kind, "deadline") &&
+		    strcmp(kind, "late-entry"))
 			rc = bt_fail(e, BT_EINPUT, "%s: kind '%.20s' has no place in a bundle", field, kind);
 		/* the consultation's own chain: every event names the hash of the
 		 * circular's event before it, so none can be changed, dropped or

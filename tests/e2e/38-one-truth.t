@@ -76,6 +76,10 @@ agree() { # agree TIME REC STATE: status, tally, report, portal and publish at T
 	cp "$T/.out" "$T/tally-now.json"
 	i=$(case $rec in Q.5051) echo 0 ;; Q.5052) echo 1 ;; *) echo 2 ;; esac)
 	is "$(jget ".drafts[$i].state")" "$want" "$t $rec: tally --json says $want"
+	run ballot draft list --circular 205
+	like "$OUT" "${rec//./\\.} +[^ ]+ +$want( |\$)" "$t $rec: draft list says $want"
+	run ballot consultation show --circular 205
+	like "$OUT" "${rec//./\\.} +$want( |\$)" "$t $rec: consultation show says $want"
 	expect_exit 0 ballot report --circular 205 --out "$T/now.pdf"
 	like "$(pdftotext -layout "$T/now.pdf" - 2>/dev/null | tr -s ' \n' '  ')" \
 		"ITU-T $rec — .*State: $(word "$want")" "$t $rec: the report says $(word "$want")"

@@ -213,6 +213,12 @@ static void pending_section(preq *r, const bt_pending_list *pl)
 			if (k)
 				bt_buf_adds(b, ", ");
 			html_text(b, it->recs[k]);
+			/* the report's lists: late or withdrawn, not "did not reply" */
+			if (it->why && strcmp(it->why[k], "none") != 0) {
+				bt_buf_addf(b, " <span class=\"list\" data-list=\"%s\">(", it->why[k]);
+				html_text(b, L(r, strcmp(it->why[k], "late") == 0 ? "status_late" : "status_withdrawn"));
+				bt_buf_adds(b, ")</span>");
+			}
 		}
 		bt_buf_adds(b, "</td></tr>\n");
 	}

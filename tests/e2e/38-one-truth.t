@@ -94,6 +94,13 @@ agree() { # agree TIME REC STATE: status, tally, report, portal and publish at T
 	signin_user tsb tsb "$PW"
 	get tsb /secretariat/c/205/tally.json
 	ok "$t: the portal's tally.json is the bytes of tally --json" cmp "$T/.body" "$T/tally-now.json"
+	if [ "$want" = awaiting-close ]; then
+		get tsb /secretariat/c/205
+		like "$BODY" 'ESP</span> Spain</td><td>Q\.5051 <span class="list" data-list="late">' \
+			"$t: the secretariat's page lists ESP as late, as the report does"
+		like "$BODY" 'EGY</span> Egypt</td><td>Q\.5051 <span class="list" data-list="withdrawn">' \
+			"$t: ... and EGY as withdrawn"
+	fi
 	serve_stop
 }
 

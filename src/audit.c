@@ -181,6 +181,55 @@ static int check_calendar(bt_db *db, int64_t seq, const char *actor, const char 
 	return rc;
 }
 
+/* A member event (init, members-import, members-baseline) must end with the
+ * former names and member changes it wrote, rendered again from their rows.
+ * Events written before members were recorded (schema 5) list none and own
+ * no row. */
+static int check_member_event(bt_db *db, int64_t seq, const char *body, bt_audit_report *r, bt_err *e)
+{
+	bt_buf p = BT_BUF_INIT;
+	int found = 0;
+	int rc = member_payload(db, seq, &p, &found, e);
+	if (rc) {
+		bt_buf_release(&p);
+		return rc;
+	}
+	if (!strstr(body, "\"changes\":[")) {
+		if (found)
+			flag(r, seq, "member rows claim this event, which recorded none");
+	} else {
+		bt_buf_addc(&p, '}');
+		size_t bl = strlen(body);
+		if (p.failed)
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+		else if (bl < p.len + 1 || body[bl - p.len - 1] != ',' ||
+			 strcmp(body + bl - p.len, p.data) != 0)
+			flag(r, seq, "the stored members or former names differ from what the event recorded");
+	}
+	bt_buf_release(&p);
+	return rc;
+}
+
+/* Each member must be as its last recorded change left it, and every
+ * recorded member must still be there. */
+static int check_members(bt_db *db, bt_audit_report *r, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_MEMBERS_ASTRAY, e);
+	if (!st)
+		return BT_EFAIL;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char what[128];
+		int recorded = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		snprintf(what, sizeof what, "member %.8s differs from its recorded changes (members table)",
+			 (const char *)sqlite3_column_text(st, 0));
+		/* a row no event recorded is flagged at the head of the log */
+		flag(r, recorded ? sqlite3_column_int64(st, 1) : (r->events ? r->events : 1), what);
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading members");
+}
+
 /* Each consultation's deadline must be its last recorded change's. */
 static int check_deadlines(bt_db *db, bt_audit_report *r, bt_err *e)
 {
@@ -379,6 +428,9 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 		} else if (auth_event_kind(kind)) {
 			if ((rc = check_auth(db, seq, actor, kind, cprev, body, r, e)))
 				break;
+		} else if (member_event_kind(kind)) {
+			if ((rc = check_member_event(db, seq, body, r, e)))
+				break;
 		} else if (calendar_event_kind(kind) || strcmp(kind, "deadline") == 0) {
 			if ((rc = check_calendar(db, seq, actor, kind, cprev, body, r, e)))
 				break;
@@ -400,6 +452,8 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	    (rc = check_account_states(db, r, e)) ||
 	    (rc = check_rows_have_events(db, SQL_CALENDAR_ROWS_WITH_EVENTS, r, e)) ||
 	    (rc = check_deadlines(db, r, e)) ||
+	    (rc = check_rows_have_events(db, SQL_MEMBER_ROWS_WITH_EVENTS, r, e)) ||
+	    (rc = check_members(db, r, e)) ||
 	    (rc = check_draft_states(db, r, e)))
 		return rc;
 

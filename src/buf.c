@@ -122,6 +122,7 @@ char *bt_buf_detach(bt_buf *b, size_t *len)
 #include <sys/stat.h>
 #include <unistd.h>
 #include "ballot/err.h"
+#include "ballot/json.h"
 
 /* strerror in lowercase, as every other message is. */
 static const char *lower_error(int err, char *buf, size_t len)
@@ -264,6 +265,17 @@ int bt_file_writable(const char *path, const char *field, bt_err *e)
 		rc = bt_fail(e, BT_EINPUT, "%s: '%s' exists and is not a regular file", field, path);
 	bt_buf_release(&dir);
 	return rc;
+}
+
+int bt_file_name_check(const char *name, const char *field, bt_err *e)
+{
+	int clean = name && bt_text_clean(name, 0);
+	if (!clean || !*name || strchr(name, '/') || strchr(name, '\\') || name[0] == '.' ||
+	    strstr(name, ".."))
+		return bt_fail(e, BT_EINPUT, "%s: '%s' cannot name a file inside the output directory"
+			       " (empty, or has '/', '\\', '..', a leading '.' or a control character)",
+			       field, clean ? name : "(unprintable)");
+	return BT_OK;
 }
 
 int bt_dir_make(const char *dir, const char *field, bt_err *e)

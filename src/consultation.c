@@ -16,6 +16,12 @@ int valid_id(const char *s, const char *extra)
 	return 1;
 }
 
+int valid_file_id(const char *s, const char *extra)
+{
+	return valid_id(s, extra) && !strchr(s, '/') && !strchr(s, '\\') && s[0] != '.' &&
+	       !strstr(s, "..");
+}
+
 static void load_row(sqlite3_stmt *st, bt_consultation *c)
 {
 	memset(c, 0, sizeof *c);
@@ -143,6 +149,11 @@ static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text,
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	int rc = BT_OK, line = 0;
+	struct {
+		char code[4];
+		int line;
+	} *seen = NULL;
+	size_t nseen = 0, capseen = 0;
 	*count = 0;
 	char *start = copy;
 	if (len >= 3 && memcmp(copy, "\xef\xbb\xbf", 3) == 0)
@@ -183,13 +194,22 @@ static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text,
 				     field, code, d1, d2);
 			break;
 		}
-		int dup = electorate_has(db, id, code, e);
-		if (dup < 0) {
-			rc = BT_EFAIL;
+		/* one line per member: ZAF and ZA are one member */
+		int dup = 0;
+		for (size_t i = 0; i < nseen && !dup; i++)
+			if (!strcmp(seen[i].code, code))
+				dup = seen[i].line;
+		if (dup) {
+			rc = bt_fail(e, BT_EINPUT, "%s: '%s' is %s, already on line %d: one line per member",
+				     field, p, code, dup);
 			break;
 		}
-		if (dup)
-			continue;
+		if (array_reserve(&seen, &capseen, nseen + 1, sizeof *seen)) {
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			break;
+		}
+		memcpy(seen[nseen].code, code, sizeof code);
+		seen[nseen++].line = line;
 		sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_ADD, e);
 		if (!st) {
 			rc = BT_EFAIL;
@@ -201,6 +221,7 @@ static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text,
 			break;
 		(*count)++;
 	}
+	free(seen);
 	free(copy);
 	if (!rc && *count == 0)
 		rc = bt_fail(e, BT_EINPUT, "--electorate: the file lists no Member State");
@@ -289,9 +310,10 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 	char d1[BT_DATE_LEN], d2[BT_DATE_LEN], t1[BT_TIME_LEN];
 	if (warning && warnlen)
 		warning[0] = '\0';
-	if (!s->circular || !valid_id(s->circular, "./_-"))
+	if (!s->circular || !valid_file_id(s->circular, "._-"))
 		return bt_fail(e, BT_EINPUT,
-			       "--circular: '%s' is not a circular ID (1-32 letters, digits, '.', '/', '_', '-')",
+			       "--circular: '%s' is not a circular ID (1-32 letters, digits, '.', '_', '-'; no '..',"
+			       " no leading '.': it names files)",
 			       s->circular && bt_text_clean(s->circular, 0) ? s->circular : "(unprintable)");
 	if (s->group < 1 || s->group > 99)
 		return bt_fail(e, BT_EINPUT, "--group: '%d' is not a study group number (1-99)", s->group);

@@ -235,7 +235,8 @@ static int migrate(bt_db *db, bt_err *e)
 	 * events of their own in the chain (once per database). */
 	bt_time now;
 	if (bt_now(&now, e) || apply_migrations(db, e) ||
-	    calendar_install_default(db, "ballot:migration", now, e) || db_commit(db, e)) {
+	    calendar_install_default(db, "ballot:migration", now, e) ||
+	    members_install_baseline(db, "ballot:migration", now, e) || db_commit(db, e)) {
 		db_rollback(db);
 		return BT_EFAIL;
 	}
@@ -425,12 +426,18 @@ int bt_db_init(const char *path, const char *members_tsv, size_t len,
 	if ((rc = apply_migrations(db, e)))
 		goto fail;
 	bt_member_import_stats st;
-	char payload[128];
-	if ((rc = members_import_txn(db, members_tsv, len, source, now, &st, e)))
+	event_slot slot;
+	bt_buf payload = BT_BUF_INIT;
+	int found;
+	/* the members are recorded by the init event itself */
+	if ((rc = event_reserve(db, actor, &slot, e)) ||
+	    (rc = members_import_txn(db, members_tsv, len, source, NULL, 0, slot.seq, now, &st, e)))
 		goto fail;
-	snprintf(payload, sizeof payload, "\"schema\":%d,\"members\":%d",
-		 SQL_SCHEMA_VERSION, st.added);
-	if ((rc = event_append(db, "init", NULL, actor, now, payload, e)) ||
+	bt_buf_addf(&payload, "\"schema\":%d,\"members\":%d,", SQL_SCHEMA_VERSION, st.added);
+	if (!(rc = member_payload(db, slot.seq, &payload, &found, e)))
+		rc = event_write(db, &slot, "init", NULL, now, bt_buf_str(&payload), NULL, NULL, e);
+	bt_buf_release(&payload);
+	if (rc ||
 	    (rc = calendar_install_default(db, actor, now, e)) || (rc = db_commit(db, e)))
 		goto fail;
 	*created = 1;

@@ -161,12 +161,13 @@ int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time n
 		 bt_draft *out, bt_err *e)
 {
 	int rc;
-	if (!s->rec || !valid_id(s->rec, "./_()-"))
-		return bt_fail(e, BT_EINPUT, "--rec: '%s' is not a Recommendation number (like Q.5051)",
+	if (!s->rec || !valid_file_id(s->rec, "._()-"))
+		return bt_fail(e, BT_EINPUT, "--rec: '%s' is not a Recommendation number (like Q.5051: letters,"
+			       " digits, '.', '_', '(', ')', '-'; no '/', no '..', no leading '.')",
 			       s->rec && bt_text_clean(s->rec, 0) ? s->rec : "(unprintable)");
 	if (!s->title || !*s->title)
 		return bt_fail(e, BT_EINPUT, "--title: empty");
-	if ((rc = check_text("--title", s->title, 1000, 0, e)) ||
+	if ((rc = bt_name_check("--title", s->title, 1000, e)) ||
 	    (rc = check_text("--summary", s->summary, 20000, 1, e)) ||
 	    (rc = check_text("--source", s->source, 200, 0, e)))
 		return rc;

@@ -62,6 +62,8 @@ int event_last(bt_db *db, int64_t *seq, char hash[65], bt_err *e)
 
 int event_reserve(bt_db *db, const char *actor, event_slot *slot, bt_err *e)
 {
+	if (actor && bt_text_hidden(actor, 1))
+		return bt_name_check("BALLOT_ACTOR", actor, 200, e);
 	if (!actor || !*actor || strlen(actor) > 200 || !bt_text_clean(actor, 0))
 		return bt_fail(e, BT_EINPUT, "BALLOT_ACTOR: the actor name is empty, too long, not UTF-8 or has control characters");
 	if (event_last(db, &slot->seq, slot->prev, e))

@@ -114,7 +114,8 @@ static int src_read(bt_db *db, const char *circular, int json, export_src *s, bt
 	memset(s, 0, sizeof *s);
 	int rc = bt_consultation_get(db, circular, &s->c, e);
 	if (rc == BT_OK)
-		rc = bt_members_list(db, BT_DATE_NONE, &s->all, e);
+		/* named as on the circular's date (the end of that day) */
+		rc = bt_members_named_at(db, bt_date_time(s->c.date) + 86399, &s->all, e);
 	if (rc == BT_OK)
 		rc = bt_history_get(db, s->c.circular, NULL, &s->h, e);
 	if (rc == BT_OK && json)

@@ -11,7 +11,7 @@
 #include "sql.h"
 
 #define BT_APPLICATION_ID 0x42414c54 /* "BALT" */
-#define BT_STMT_CACHE 128
+#define BT_STMT_CACHE 160
 
 struct bt_db {
 	sqlite3 *h;
@@ -117,11 +117,26 @@ int event_cprev(bt_db *db, const char *circular, int64_t seq, char out[65], bt_e
 
 /* Validation helpers: 1 when s is a valid identifier (circular, rec). */
 int valid_id(const char *s, const char *extra);
+/* valid_id, and also safe as a file name: no '/', '\\', "..", leading '.' */
+int valid_file_id(const char *s, const char *extra);
 
 /* Members import within an open transaction (see bt_members_import). */
 int members_import_txn(bt_db *db, const char *text, size_t len,
-		       const char *source, bt_time now,
-		       bt_member_import_stats *stats, bt_err *e);
+		       const char *source, const char *const *recodes, size_t nrecodes,
+		       int64_t seq, bt_time now, bt_member_import_stats *stats, bt_err *e);
+
+/* The "former":[...],"changes":[...] part of the member event seq, from
+ * the member_names and member_changes rows it wrote; *found counts them. */
+int member_payload(bt_db *db, int64_t seq, bt_buf *out, int *found, bt_err *e);
+
+/* 1 for the events that record members (init, members-import,
+ * members-baseline). */
+int member_event_kind(const char *kind);
+
+/* Records the member list (and its former names) as it stands, once, in a
+ * members-baseline event, for a database whose members were never recorded
+ * (one made before schema 5). Inside the caller's transaction. */
+int members_install_baseline(bt_db *db, const char *actor, bt_time now, bt_err *e);
 
 /* bt_member_resolve that also gives the admission date (BT_DATE_NONE). */
 int member_lookup(bt_db *db, const char *field, const char *code, char out[4],

@@ -1,6 +1,7 @@
 /* json.c - deterministic JSON writing and UTF-8 checks (include/ballot/json.h). */
 #include <stdio.h>
 #include <string.h>
+#include "ballot/err.h"
 #include "ballot/json.h"
 
 int bt_json_str(bt_buf *b, const char *s)
@@ -104,6 +105,61 @@ int bt_utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
+/* The code point at p (valid UTF-8), its length in *len. */
+static uint32_t utf8_at(const unsigned char *p, int *len)
+{
+	if (p[0] < 0x80) {
+		*len = 1;
+		return p[0];
+	}
+	if (p[0] < 0xe0) {
+		*len = 2;
+		return (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+	}
+	if (p[0] < 0xf0) {
+		*len = 3;
+		return (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+	}
+	*len = 4;
+	return (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 |
+	       (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+}
+
+static int bidi_control(uint32_t c)
+{
+	return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* Characters that print as nothing (or as a blank) and so can make one name
+ * look like another: format characters (Unicode Cf), fillers, variation
+ * selectors and tags. */
+static int invisible(uint32_t c)
+{
+	return bidi_control(c) || c == 0x00ad || c == 0x034f || c == 0x061c || c == 0x115f ||
+	       c == 0x1160 || c == 0x17b4 || c == 0x17b5 || (c >= 0x180b && c <= 0x180f) ||
+	       (c >= 0x200b && c <= 0x200f) || c == 0x2028 || c == 0x2029 ||
+	       (c >= 0x2060 && c <= 0x2064) || (c >= 0x206a && c <= 0x206f) || c == 0x3164 ||
+	       (c >= 0xfe00 && c <= 0xfe0f) || c == 0xfeff || c == 0xffa0 ||
+	       (c >= 0xfff9 && c <= 0xfffb) || (c >= 0x1bca0 && c <= 0x1bca3) ||
+	       (c >= 0x1d173 && c <= 0x1d17a) || (c >= 0xe0000 && c <= 0xe0fff);
+}
+
+uint32_t bt_text_hidden(const char *s, int names)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	if (!bt_utf8_valid(s, n))
+		return 0;
+	for (size_t i = 0; i < n;) {
+		int len;
+		uint32_t c = utf8_at(p + i, &len);
+		if (names ? invisible(c) : bidi_control(c))
+			return c;
+		i += (size_t)len;
+	}
+	return 0;
+}
+
 int bt_text_clean(const char *s, int allow_newlines)
 {
 	size_t n = strlen(s);
@@ -120,5 +176,23 @@ int bt_text_clean(const char *s, int allow_newlines)
 		if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
 			return 0;
 	}
-	return 1;
+	return bt_text_hidden(s, 0) == 0;
+}
+
+int bt_name_clean(const char *s)
+{
+	return bt_text_clean(s, 0) && bt_text_hidden(s, 1) == 0;
+}
+
+int bt_name_check(const char *field, const char *s, size_t max, bt_err *e)
+{
+	uint32_t c = bt_text_hidden(s, 1);
+	if (c)
+		return bt_fail(e, BT_EINPUT, "%s: has U+%04X, an invisible or bidirectional control character"
+			       " that can disguise a name", field, (unsigned)c);
+	if (!bt_text_clean(s, 0))
+		return bt_fail(e, BT_EINPUT, "%s: not valid UTF-8 or has control characters", field);
+	if (max && strlen(s) > max)
+		return bt_fail(e, BT_EINPUT, "%s: longer than %zu bytes", field, max);
+	return BT_OK;
 }

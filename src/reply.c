@@ -1,5 +1,7 @@
 /* reply.c - recording replies and withdrawals (include/ballot/reply.h). */
 #include <libgen.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -135,10 +137,11 @@ static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 	if (!bt_channel_valid(channel))
 		return bt_fail(e, BT_EINPUT, "--channel: '%s' is not a channel (email, fax, post, portal, other)",
 			       bt_text_clean(channel, 0) ? channel : "(unprintable)");
-	if (s->signatory && (!bt_text_clean(s->signatory, 0) || strlen(s->signatory) > 200))
-		return bt_fail(e, BT_EINPUT, "--signatory: not valid UTF-8, has control characters or is too long");
-	if (s->title && (!bt_text_clean(s->title, 0) || strlen(s->title) > 200))
-		return bt_fail(e, BT_EINPUT, "--title: not valid UTF-8, has control characters or is too long");
+	int rc;
+	if (s->signatory && (rc = bt_name_check("--signatory", s->signatory, 200, e)))
+		return rc;
+	if (s->title && (rc = bt_name_check("--title", s->title, 200, e)))
+		return rc;
 	if (s->n_attachments && (s->choice == BT_AUTHORIZE || s->choice == BT_WITHDRAW))
 		return bt_fail(e, BT_EINPUT, "attachment: a '%s' takes no attachment", bt_choice_name(s->choice));
 	if (s->choice == BT_AUTHORIZE_WITH_COMMENTS && s->n_attachments == 0)
@@ -152,6 +155,8 @@ static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 		const bt_attachment_in *a = i < s->n_attachments ? &s->attachments[i] : s->scan;
 		if (!a)
 			break;
+		if (a->name && bt_text_hidden(a->name, 1))
+			return bt_name_check("attachment: file name", a->name, 0, e);
 		if (!a->name || !*a->name || strlen(a->name) > 255 || strchr(a->name, '/') ||
 		    !bt_text_clean(a->name, 0))
 			return bt_fail(e, BT_EINPUT, "attachment: file name '%s' is empty, too long or unclean",
@@ -625,8 +630,52 @@ static int at_line(bt_err *e, int rc, const char *path, int line)
 	return rc;
 }
 
+/* Sets full to the file an import line's attachment rel names under root
+ * (root_real: its real path, symbolic links resolved): rel must be relative,
+ * have no ".." component, and not lead out of root by a symbolic link. */
+static int attachment_path(const char *root, const char *root_real, const char *what,
+			   const char *rel, bt_buf *full, bt_err *e)
+{
+	const char *shown = bt_text_clean(rel, 0) ? rel : "(unprintable)";
+	if (rel[0] == '/')
+		return bt_fail(e, BT_EINPUT, "attachment: '%.200s' is an absolute path; attachment paths are"
+			       " relative to %s", shown, what);
+	for (const char *p = rel; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return bt_fail(e, BT_EINPUT, "attachment: '%.200s' leaves %s ('..')", shown, what);
+		p += n;
+		p += *p == '/';
+	}
+	bt_buf_reset(full);
+	if (bt_buf_addf(full, "%s/%s", root, rel) < 0)
+		return bt_fail(e, BT_EINPUT, "attachment: the path '%.100s...' is too long", shown);
+	char *real = realpath(full->data, NULL);
+	if (!real)
+		return BT_OK; /* missing: bt_file_read says so */
+	size_t rl = strlen(root_real);
+	int inside = strncmp(real, root_real, rl) == 0 && (real[rl] == '/' || (rl == 1 && root_real[0] == '/'));
+	int rc = BT_OK;
+	if (!inside)
+		rc = bt_fail(e, BT_EINPUT, "attachment: '%.200s' leads out of %s through a symbolic link", shown,
+			     what);
+	else {
+		bt_buf_reset(full);
+		if (bt_buf_adds(full, real) < 0)
+			rc = bt_fail(e, BT_EINPUT, "attachment: the path '%.100s...' is too long", shown);
+	}
+	free(real);
+	return rc;
+}
+
 int bt_reply_import(bt_db *db, const char *circular, const char *path, const char *actor,
 		    bt_time now, int force, bt_import_stats *stats, bt_err *e)
+{
+	return bt_reply_import_from(db, circular, path, NULL, actor, now, force, stats, e);
+}
+
+int bt_reply_import_from(bt_db *db, const char *circular, const char *path, const char *from,
+			 const char *actor, bt_time now, int force, bt_import_stats *stats, bt_err *e)
 {
 	static const char *const cols[] = { "member", "draft", "choice", "received", "channel", "attachment" };
 	bt_buf text = BT_BUF_INIT, att = BT_BUF_INIT;
@@ -645,7 +694,18 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 		bt_buf_release(&text);
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	}
-	const char *dir = dirname(dircopy);
+	const char *dir = from ? from : dirname(dircopy);
+	char what[64];
+	snprintf(what, sizeof what, "%s", from ? "--attachments-from" : "the TSV's directory");
+	char *dir_real = realpath(dir, NULL);
+	struct stat dst;
+	if (!dir_real || stat(dir_real, &dst) != 0 || !S_ISDIR(dst.st_mode)) {
+		free(dir_real);
+		free(dircopy);
+		bt_buf_release(&text);
+		return bt_fail(e, BT_EINPUT, "%s: '%s' is not a directory", from ? "--attachments-from" : "import",
+			       bt_text_clean(dir, 0) ? dir : "(unprintable)");
+	}
 	tsv_reader t;
 	tsv_init(&t, text.data ? text.data : (char *)"", text.len);
 	char *f[8];
@@ -693,13 +753,9 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 		if (*f[5]) {
 			bt_buf full;
 			bt_buf_init(&full, 4096);
-			if (f[5][0] != '/')
-				bt_buf_addf(&full, "%s/", dir);
-			if (bt_buf_adds(&full, f[5])) {
-				rc = bt_fail(e, BT_EINPUT, "attachment: the path '%.100s...' is too long", f[5]);
-				goto fail_line;
-			}
-			rc = bt_file_read(full.data, "attachment", (size_t)max, &att, e);
+			rc = attachment_path(dir, dir_real, what, f[5], &full, e);
+			if (!rc)
+				rc = bt_file_read(full.data, "attachment", (size_t)max, &att, e);
 			bt_buf_release(&full);
 			if (rc)
 				goto fail_line;
@@ -737,6 +793,7 @@ fail:
 	stats->quota = q.quota;
 out:
 	quota_txn_release(&q);
+	free(dir_real);
 	free(dircopy);
 	bt_buf_release(&text);
 	bt_buf_release(&att);

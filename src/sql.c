@@ -244,6 +244,35 @@ const char *const SQL_MIGRATIONS[] = {
 	" OR (NEW.closed_at IS NULL AND NEW.deadline IS NOT (SELECT x.deadline FROM deadline_changes x"
 	" WHERE x.consultation_id = OLD.id ORDER BY x.id DESC LIMIT 1))"
 	" BEGIN SELECT RAISE(ABORT, 'a consultation changes only by closing or by a recorded deadline change'); END;",
+	/* 4 -> 5: members are part of the record. Each addition, rename and
+	 * recode (and, once, the list a database had before this step: a
+	 * 'baseline' installed by db.c after the migrations, as an event of
+	 * its own) is a member_changes row written with its event; the
+	 * former names of member_names are tied to the event that replaced
+	 * them (event_seq, set once for the rows older than this step).
+	 * Self-contained (renumber freely). */
+	"CREATE TABLE member_changes(id INTEGER PRIMARY KEY,"
+	" change TEXT NOT NULL CHECK(change IN ('baseline','add','rename','recode')),"
+	" code TEXT NOT NULL CHECK(length(code) = 3), alpha2 TEXT NOT NULL CHECK(length(alpha2) = 2),"
+	" name TEXT NOT NULL CHECK(name <> ''), since INTEGER,"
+	" was_code TEXT, was_alpha2 TEXT, was_name TEXT,"
+	" at INTEGER NOT NULL, source TEXT NOT NULL, event_seq INTEGER NOT NULL) STRICT;"
+	"CREATE INDEX member_changes_by_event ON member_changes(event_seq, id);"
+	"CREATE INDEX member_changes_by_code ON member_changes(code, id);"
+	"CREATE TRIGGER member_changes_append_only_u BEFORE UPDATE ON member_changes"
+	" BEGIN SELECT RAISE(ABORT, 'member changes are append-only'); END;"
+	"CREATE TRIGGER member_changes_append_only_d BEFORE DELETE ON member_changes"
+	" BEGIN SELECT RAISE(ABORT, 'member changes are append-only'); END;"
+	"ALTER TABLE member_names ADD COLUMN event_seq INTEGER;"
+	"CREATE INDEX member_names_by_event ON member_names(event_seq, id);"
+	"CREATE TRIGGER member_names_recorded_u BEFORE UPDATE ON member_names"
+	" WHEN OLD.event_seq IS NOT NULL OR NEW.code IS NOT OLD.code OR NEW.name IS NOT OLD.name"
+	" OR NEW.replaced_at IS NOT OLD.replaced_at OR NEW.source IS NOT OLD.source"
+	" BEGIN SELECT RAISE(ABORT, 'former member names are append-only'); END;"
+	"CREATE TRIGGER member_names_append_only_d BEFORE DELETE ON member_names"
+	" BEGIN SELECT RAISE(ABORT, 'former member names are append-only'); END;"
+	"CREATE TRIGGER members_never_removed BEFORE DELETE ON members"
+	" BEGIN SELECT RAISE(ABORT, 'a member is never removed'); END;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -262,7 +291,52 @@ const char SQL_MEMBER_INSERT[] =
 const char SQL_MEMBER_UPDATE[] =
 	"UPDATE members SET alpha2 = ?2, name = ?3, since = ?4 WHERE code = ?1";
 const char SQL_MEMBER_NAME_KEEP[] =
-	"INSERT INTO member_names(code, name, replaced_at, source) VALUES(?1, ?2, ?3, ?4)";
+	"INSERT INTO member_names(code, name, replaced_at, source, event_seq) VALUES(?1, ?2, ?3, ?4, ?5)";
+const char SQL_MEMBER_BY_NAME[] = "SELECT code, alpha2 FROM members WHERE name = ?1";
+const char SQL_MEMBER_RECODE[] =
+	"UPDATE members SET code = ?2, alpha2 = ?3, name = ?4, since = ?5 WHERE code = ?1";
+/* rows that name a member by its alpha-3 code: a recode of one is refused */
+const char SQL_MEMBER_REFERENCED[] =
+	"SELECT (SELECT count(*) FROM electorate WHERE member = ?1)"
+	" + (SELECT count(*) FROM replies WHERE member = ?1)"
+	" + (SELECT count(*) FROM reply_codes WHERE member = ?1)"
+	" + (SELECT count(*) FROM client_certs WHERE member = ?1)"
+	" + (SELECT count(*) FROM member_names WHERE code = ?1)";
+const char SQL_MEMBER_CHANGE_INSERT[] =
+	"INSERT INTO member_changes(change, code, alpha2, name, since, was_code, was_alpha2, was_name,"
+	" at, source, event_seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+const char SQL_MEMBER_BASELINE[] =
+	"INSERT INTO member_changes(change, code, alpha2, name, since, at, source, event_seq)"
+	" SELECT 'baseline', code, alpha2, name, since, ?1, ?2, ?3 FROM members ORDER BY code";
+const char SQL_MEMBER_NAMES_ADOPT[] =
+	"UPDATE member_names SET event_seq = ?1 WHERE event_seq IS NULL";
+const char SQL_MEMBER_CHANGES_COUNT[] = "SELECT count(*) FROM member_changes";
+const char SQL_MEMBER_CHANGES_BY_EVENT[] =
+	"SELECT change, code, alpha2, name, since, was_code, was_alpha2, was_name, at, source"
+	" FROM member_changes WHERE event_seq = ?1 ORDER BY id";
+const char SQL_MEMBER_NAMES_BY_EVENT[] =
+	"SELECT code, name, replaced_at, source FROM member_names WHERE event_seq = ?1 ORDER BY id";
+/* the names in force at a time (?1): a name replaced after it is the one */
+const char SQL_MEMBERS_NAMED_AT[] =
+	"SELECT m.code, m.alpha2, coalesce((SELECT n.name FROM member_names n WHERE n.code = m.code"
+	" AND n.replaced_at > ?1 ORDER BY n.replaced_at, n.id LIMIT 1), m.name), m.since"
+	" FROM members m ORDER BY m.code";
+/* members that differ from their last recorded change (or have none), and
+ * recorded members that are gone (not recoded away) */
+const char SQL_MEMBERS_ASTRAY[] =
+	"SELECT m.code, x.event_seq FROM members m LEFT JOIN member_changes x"
+	" ON x.id = (SELECT max(y.id) FROM member_changes y WHERE y.code = m.code)"
+	" WHERE x.id IS NULL OR x.alpha2 IS NOT m.alpha2 OR x.name IS NOT m.name OR x.since IS NOT m.since"
+	" UNION ALL SELECT x.code, x.event_seq FROM member_changes x"
+	" WHERE x.id = (SELECT max(y.id) FROM member_changes y WHERE y.code = x.code)"
+	" AND NOT EXISTS(SELECT 1 FROM members m WHERE m.code = x.code)"
+	" AND NOT EXISTS(SELECT 1 FROM member_changes r WHERE r.was_code = x.code"
+	" AND r.code <> x.code AND r.id > x.id)"
+	" UNION ALL SELECT n.code, NULL FROM member_names n WHERE n.event_seq IS NULL";
+const char SQL_MEMBER_ROWS_WITH_EVENTS[] =
+	"SELECT 'init members-import members-baseline', event_seq FROM member_changes"
+	" UNION ALL SELECT 'init members-import members-baseline', event_seq FROM member_names"
+	" WHERE event_seq IS NOT NULL";
 const char SQL_MEMBERS_AS_OF[] =
 	"SELECT code, alpha2, name, since FROM members"
 	" WHERE ?1 IS NULL OR since IS NULL OR since <= ?1 ORDER BY code";

@@ -71,6 +71,14 @@ int bt_file_write(const char *path, const char *field, const void *data,
  * regular file. BT_EINPUT naming field otherwise. Writes nothing. */
 int bt_file_writable(const char *path, const char *field, struct bt_err *e);
 
+/* BT_OK when name can be one component of a path inside an output
+ * directory: not empty, no '/', '\\', "..", no leading '.', no control
+ * character. Else BT_EINPUT naming field and value: a circular ID or a
+ * Recommendation number from an old or edited database can never make a
+ * writer leave its directory. Checked by every writer that builds a file
+ * name from recorded IDs (forms, report). */
+int bt_file_name_check(const char *name, const char *field, struct bt_err *e);
+
 /* Creates dir and its missing parents (mode 0777 & ~umask) and checks it can
  * be written in. BT_EINPUT naming field and the component at fault when one
  * is not a directory or cannot be created; "" is refused. */

@@ -32,8 +32,25 @@ int bt_json_str_or_null(bt_buf *b, const char *s);
 /* 1 when s[0..n) is valid UTF-8 (no overlongs, no surrogates), else 0. */
 int bt_utf8_valid(const char *s, size_t n);
 
-/* 1 when s is valid UTF-8 with no control characters (C0, DEL, C1);
- * allow_newlines lets \n and \t through (for free text). */
+/* 1 when s is valid UTF-8 with no control characters (C0, DEL, C1) and no
+ * bidirectional embedding, override or isolate (U+202A-U+202E,
+ * U+2066-U+2069); allow_newlines lets \n and \t through (for free text).
+ * Arabic and Hebrew letters are text like any other. */
 int bt_text_clean(const char *s, int allow_newlines);
+
+/* bt_text_clean(s, 0), and also no invisible format character (U+200B-U+200F,
+ * U+2060-U+2064, U+FEFF, U+00AD, U+061C, fillers, variation selectors,
+ * tags...): for names that a reader tells apart by eye (attachment names,
+ * titles, actor, signatory, member names). */
+int bt_name_clean(const char *s);
+
+/* The first bidirectional control (names: or invisible format character)
+ * in s, or 0 when none (or when s is not valid UTF-8). For messages. */
+uint32_t bt_text_hidden(const char *s, int names);
+
+struct bt_err;
+/* BT_OK when s passes bt_name_clean and is at most max bytes (0: any);
+ * else BT_EINPUT naming field and the character at fault (U+XXXX). */
+int bt_name_check(const char *field, const char *s, size_t max, struct bt_err *e);
 
 #endif

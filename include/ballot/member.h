@@ -31,15 +31,33 @@ int bt_member_resolve(bt_db *db, const char *field, const char *code,
 		      char out[4], bt_err *e);
 
 typedef struct bt_member_import_stats {
-	int added, renamed, unchanged;
+	int added, renamed, recoded, unchanged;
 } bt_member_import_stats;
 
 /* Imports a member TSV (columns alpha3, alpha2, name, member_since; '#'
  * comment lines; the header line required). Adds new members, replaces
  * names (keeping the old name in the history), never removes a member.
- * All or nothing: any bad line is BT_EINPUT naming line, field and value. */
+ * All or nothing: any bad line is BT_EINPUT naming line, field and value;
+ * so is a second line for one member (same alpha-3 or alpha-2), naming both
+ * lines. A code never changes silently: a line that would give a member
+ * another alpha-2, or a new alpha-3 with a recorded member's alpha-2 or
+ * name, is refused unless recodes names it ("OLD=NEW", both alpha-3 or both
+ * alpha-2; each must be used). An alpha-3 code named by recorded rows
+ * (electorates, replies, codes, certificates, former names) cannot change.
+ * Every addition, rename and recode is a row of member_changes written with
+ * the members-import event, whose body lists them (audit verify checks the
+ * members table against them). */
+int bt_members_import_recode(bt_db *db, const char *text, size_t len, const char *source,
+			     const char *const *recodes, size_t nrecodes, const char *actor,
+			     bt_time now, bt_member_import_stats *stats, bt_err *e);
+
+/* bt_members_import_recode without recodes. */
 int bt_members_import(bt_db *db, const char *text, size_t len,
 		      const char *source, const char *actor, bt_time now,
 		      bt_member_import_stats *stats, bt_err *e);
+
+/* Every member (admitted or not) with the name in force at time at (a name
+ * replaced after at is the one shown), by code. */
+int bt_members_named_at(bt_db *db, bt_time at, bt_member_list *out, bt_err *e);
 
 #endif

@@ -166,4 +166,12 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path,
 		    const char *actor, bt_time now, int force, bt_import_stats *stats,
 		    bt_err *e);
 
+/* bt_reply_import with the attachments read under the directory from (NULL:
+ * the TSV's directory). An attachment path must stay inside that root: an
+ * absolute path, a ".." component or a symbolic link that leads out of it
+ * is BT_EINPUT naming the line and the path. */
+int bt_reply_import_from(bt_db *db, const char *circular, const char *path,
+			 const char *from, const char *actor, bt_time now, int force,
+			 bt_import_stats *stats, bt_err *e);
+
 #endif

@@ -134,7 +134,10 @@ static int preflight(job *j, bt_err *e)
 	if (!warned)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	const char *forms = pdf_forms_dir();
-	int rc = pdf_fonts_load(forms, &j->fonts, e);
+	/* the circular names a directory: it must stay inside --out */
+	int rc = bt_file_name_check(j->c.circular, "--circular", e);
+	if (rc == BT_OK)
+		rc = pdf_fonts_load(forms, &j->fonts, e);
 	for (int i = 0; i < j->nlangs && rc == BT_OK; i++) {
 		rc = annex2_lang_load(forms, j->langs[i], &j->lang[i], e);
 		/* the blank form sets every template text, title and the
@@ -195,6 +198,9 @@ static int write_form(job *j, int li, const bt_member *m, bt_buf *pdf,
 		      bt_err *e)
 {
 	char path[4200];
+	int rc = bt_file_name_check(j->c.circular, "--circular", e);
+	if (rc)
+		return rc;
 	snprintf(path, sizeof path, "%s/%s/%s/%s.pdf", j->out, j->c.circular,
 		 j->langs[li], m ? m->code : "blank");
 	if (!m) /* rendered by the preflight */
@@ -204,7 +210,7 @@ static int write_form(job *j, int li, const bt_member *m, bt_buf *pdf,
 	for (size_t i = 0; i < j->codes.n; i++)
 		if (strcmp(j->codes.v[i].member, m->code) == 0)
 			portal.code = j->codes.v[i].code;
-	int rc = annex2_render(j->fonts, j->lang[li], &j->c, &j->drafts,
+	rc = annex2_render(j->fonts, j->lang[li], &j->c, &j->drafts,
 			       j->digest, m, portal.code ? &portal : NULL,
 			       j->paper, pdf, e);
 	if (rc) {

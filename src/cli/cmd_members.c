@@ -8,7 +8,7 @@
 
 static const char USAGE[] =
 	"usage: ballot members [--as-of DATE] [--json]\n"
-	"       ballot members import FILE\n"
+	"       ballot members import FILE [--recode OLD=NEW]...\n"
 	"\n"
 	"Lists the ITU Member States admitted on or before DATE (default: today),\n"
 	"with their ISO 3166 codes and admission dates; --json prints a list of\n"
@@ -19,13 +19,20 @@ static const char USAGE[] =
 	"ones in the history; it never removes a member. All or nothing.\n";
 
 static const char USAGE_IMPORT[] =
-	"usage: ballot members import FILE\n"
+	"usage: ballot members import FILE [--recode OLD=NEW]...\n"
 	"\n"
 	"Imports a Member State list: a TSV with the header alpha3, alpha2, name,\n"
 	"member_since ('#' lines are comments; an empty member_since means a member\n"
 	"long before any consultation). Adds new members, replaces names (the old\n"
 	"name stays in the history), never removes one. Any bad line refuses the\n"
-	"whole file.\n";
+	"whole file, as does a second line for one member (CHE and CH).\n"
+	"\n"
+	"A code never changes silently: a line that gives a member another alpha-2\n"
+	"code, or a new alpha-3 code with a recorded member's alpha-2 code or name,\n"
+	"is refused unless --recode OLD=NEW names that change (two alpha-2 or two\n"
+	"alpha-3 codes; repeatable; each must be used). An alpha-3 code already\n"
+	"named by electorates, replies, codes or certificates cannot change.\n"
+	"Additions, renames and recodes are listed in the members-import event.\n";
 
 static int members_json(const bt_member_list *l, bt_err *e)
 {
@@ -110,8 +117,8 @@ static int members_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 
 static int members_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	cli_opt opts[] = { CLI_OPT_END };
-	bt_member_import_stats st = { 0, 0, 0 };
+	cli_opt opts[] = { CLI_OPT("recode", CLI_MULTI), CLI_OPT_END };
+	bt_member_import_stats st = { 0, 0, 0, 0 };
 	bt_buf file = BT_BUF_INIT;
 	bt_time now;
 	bt_db *db;
@@ -129,11 +136,11 @@ static int members_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = cli_read_file("members import", ctx->pos[0],
 				   MEMBERS_FILE_MAX, 0, &file, e);
 	if (rc == BT_OK)
-		rc = bt_members_import(db, file.data, file.len, ctx->pos[0],
-				       cli_actor(ctx), now, &st, e);
+		rc = bt_members_import_recode(db, file.data, file.len, ctx->pos[0],
+					      opts[0].vals, opts[0].n, cli_actor(ctx), now, &st, e);
 	if (rc == BT_OK)
-		printf("imported %s: %d added, %d renamed, %d unchanged\n",
-		       ctx->pos[0], st.added, st.renamed, st.unchanged);
+		printf("imported %s: %d added, %d renamed, %d recoded, %d unchanged\n",
+		       ctx->pos[0], st.added, st.renamed, st.recoded, st.unchanged);
 	bt_buf_release(&file);
 	return rc;
 }

@@ -40,12 +40,14 @@ static const char USAGE[] =
 
 static const char USAGE_IMPORT[] =
 	"usage: ballot reply import --circular ID FILE [--receipts DIR] [--key FILE]\n"
-	"                           [--force]\n"
+	"                           [--force] [--attachments-from DIR]\n"
 	"\n"
 	"Records many replies at once, all or nothing. FILE is a TSV with the header\n"
 	"member, draft, choice, received, channel, attachment; choice is authorize,\n"
 	"authorize-with-comments or not-authorize; attachment is an optional path\n"
-	"relative to FILE. --receipts DIR writes each reply's signed receipt to\n"
+	"relative to FILE's directory, which it must not leave (no absolute path, no\n"
+	"'..', no symbolic link leading out); --attachments-from DIR reads them under\n"
+	"DIR instead, with the same rule. --receipts DIR writes each reply's signed receipt to\n"
 	"DIR/receipt-<event>.json (DIR is created) and says so; without it,\n"
 	"`ballot receipt show --event N` issues any of them. The members' quotas\n"
 	"(quota_bytes, replies_per_hour) apply to each line unless --force.\n";
@@ -195,9 +197,10 @@ out:
 
 static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	enum { O_CIRCULAR, O_RECEIPTS, O_KEY, O_FORCE };
+	enum { O_CIRCULAR, O_RECEIPTS, O_KEY, O_FORCE, O_FROM };
 	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT("receipts", CLI_ARG),
-			   CLI_OPT("key", CLI_ARG), CLI_OPT("force", CLI_FLAG), CLI_OPT_END };
+			   CLI_OPT("key", CLI_ARG), CLI_OPT("force", CLI_FLAG),
+			   CLI_OPT("attachments-from", CLI_ARG), CLI_OPT_END };
 	const bt_key *key;
 	bt_import_stats stats;
 	bt_time now;
@@ -221,8 +224,9 @@ static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			rc = bt_dir_make(opts[O_RECEIPTS].val, "--receipts", e);
 	}
 	if (rc == BT_OK) {
-		rc = bt_reply_import(db, opts[0].val, ctx->pos[0], cli_actor(ctx), now,
-				     opts[O_FORCE].count > 0, &stats, e);
+		rc = bt_reply_import_from(db, opts[0].val, ctx->pos[0],
+					  opts[O_FROM].count ? opts[O_FROM].val : NULL,
+					  cli_actor(ctx), now, opts[O_FORCE].count > 0, &stats, e);
 		cli_quota_hint(rc, stats.quota, e);
 	}
 	if (rc != BT_OK)

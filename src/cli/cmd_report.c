@@ -86,12 +86,17 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		if (rc == BT_OK)
 			rc = report_render(fonts, rl[i], &d.data, paper, &pdf[i], e);
 	}
+	/* the circular names the file: it must stay inside --dir */
+	if (rc == BT_OK && !opts[O_OUT].count)
+		rc = bt_file_name_check(d.c.circular, "--circular", e);
 	if (rc == BT_OK && !opts[O_OUT].count)
 		rc = bt_dir_make(dir, "--dir", e);
 	for (int i = 0; i < nlangs && rc == BT_OK; i++) {
 		char path[4200];
 		if (opts[O_OUT].count)
 			snprintf(path, sizeof path, "%s", opts[O_OUT].val);
+		else if ((rc = bt_file_name_check(d.c.circular, "--circular", e)))
+			break;
 		else
 			snprintf(path, sizeof path, "%s/%s-%s.pdf", dir,
 				 d.c.circular, langs[i]);

@@ -66,6 +66,15 @@ static int form_check(const pform *f, char *msg, size_t n)
 						fl->name), 400;
 		if (!fl->filename && fl->value.len && memchr(fl->value.data, '\0', fl->value.len))
 			return snprintf(msg, n, "%s: has a NUL byte", fl->name), 400;
+		/* a name a reader tells apart by eye: no invisible or bidi
+		 * control character (bt_name_clean); other text: no bidi
+		 * control (bt_text_clean) */
+		int is_name = fl->filename || !strcmp(fl->name, "signatory") || !strcmp(fl->name, "title");
+		uint32_t hidden = bt_text_hidden(fl->filename ? fl->filename : bt_buf_str(&fl->value), is_name);
+		if (hidden)
+			return snprintf(msg, n, "%s: has U+%04X, an invisible or bidirectional control character"
+					" that can disguise %s", fl->name, (unsigned)hidden,
+					fl->filename ? "a file name" : "text"), 400;
 		if (!fl->filename && !bt_text_clean(bt_buf_str(&fl->value), 1))
 			return snprintf(msg, n, "%s: not valid UTF-8 or has control characters", fl->name), 400;
 		bt_file_kind kind = fl->filename && fl->value.len

@@ -49,7 +49,7 @@ b() { "$BIN" "$@"; }
 b init >/dev/null
 b consultation create --circular 991 --group 11 --date "$(date -u +%F)" \
 	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)" >/dev/null
-b draft add --circular 991 --rec Q.9902 --title "Flood test draft" >/dev/null
+b draft add --circular 991 --rec Q.9902 --title "Flood test draft" --summary "A summary." >/dev/null
 # many replies from one member here: not what the quota is for
 b config set replies_per_hour 100000 >/dev/null
 CODE=$(b codes issue --circular 991 --member CHN 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')

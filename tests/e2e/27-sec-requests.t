@@ -19,7 +19,7 @@ unset BALLOT_NOW
 ballot init >/dev/null
 expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(date -u +%F)" \
 	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)"
-expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework"
+expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework" --summary "A summary."
 printf 'CHN\nDEU\n' >"$T/electorate.txt"
 expect_exit 0 ballot consultation create --circular 400 --group 11 --date "$(date -u +%F)" \
 	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)" \

@@ -41,7 +41,7 @@ unset BALLOT_NOW
 ballot init >/dev/null
 expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(date -u +%F)" \
 	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)"
-expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework"
+expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework" --summary "A summary."
 CODE=$(ballot codes issue --circular 205 --member CHN 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
 expect_exit 0 ballot tls dev-certs --out "$T/ca"
 CA_PEM=$T/ca/ca.pem SRV_CERT=$T/ca/server.pem SRV_KEY=$T/ca/server-key.pem

@@ -1,7 +1,8 @@
 /* fuzz_members.c - the member TSV of `ballot members import`
  * (bt_members_import, member.h) on a database holding the shipped list. An
- * import that fails must change nothing; one that succeeds is undone before
- * the next input. */
+ * import that fails must change nothing; one that succeeds leaves clean names
+ * and a members table that audit verify finds as its events recorded, and is
+ * undone before the next input. */
 #include "fuzz.h"
 
 static fuzz_db fdb;
@@ -19,9 +20,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (bt_members_list(fdb.db, BT_DATE_NONE, &l, &e) != BT_OK)
 			fuzz_die("list", e.msg);
 		for (size_t i = 0; i < l.n; i++)
-			if (!bt_text_clean(l.v[i].name, 0) || strlen(l.v[i].code) != 3)
+			if (!bt_name_clean(l.v[i].name) || strlen(l.v[i].code) != 3)
 				abort(); /* the import let a bad row in */
 		bt_member_list_free(&l);
+		bt_audit_report r;
+		if (bt_audit_verify(fdb.db, &r, &e) != BT_OK)
+			fuzz_die("audit", e.msg);
+		if (r.first_bad) {
+			fprintf(stderr, "audit after import: event %lld: %s\n", (long long)r.first_bad, r.problem);
+			abort(); /* the members differ from what the events recorded */
+		}
 		fuzz_db_reset(&fdb);
 	} else if (rc != BT_EINPUT || !e.msg[0]) {
 		fprintf(stderr, "members import: %d %s\n", rc, e.msg);

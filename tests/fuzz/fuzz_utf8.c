@@ -1,7 +1,9 @@
 /* fuzz_utf8.c - bt_utf8_valid and bt_text_clean (json.h), the gate for
  * every name, title, signatory, file name and portal text field; checked
  * against a plain reference decoder (RFC 3629: no overlongs, no surrogates,
- * nothing above U+10FFFF). */
+ * nothing above U+10FFFF); and bt_name_clean, which refuses more: clean
+ * text holds no bidirectional control (U+202A-U+202E, U+2066-U+2069), a
+ * clean name no zero-width character either. */
 #include "fuzz.h"
 
 static int ref_valid(const unsigned char *s, size_t n)
@@ -53,6 +55,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (clean && (strchr(s, '\n') || strchr(s, '\t')))
 		abort();
+	int name = bt_name_clean(s);
+	if (name && !clean)
+		abort();
+	for (const unsigned char *p = (const unsigned char *)s; clean && *p; p++) {
+		if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+				     (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
+			abort(); /* a bidirectional control passed as text */
+		if (name && p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0x8b && p[2] <= 0x8f)
+			abort(); /* a zero-width character passed as a name */
+	}
 	free(s);
 	return 0;
 }

@@ -282,6 +282,7 @@ int bt_bundle_publish(bt_db *db, const char *circular, const bt_key *key, const 
 typedef struct vdraft {
 	char rec[BT_ID_MAX + 1];
 	char *title;
+	char decision[16];   /* the latest decision event's, or "" */
 	count_row *rows;
 	size_t n, cap;
 } vdraft;
@@ -525,7 +526,17 @@ static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
 				       (long long)seq);
 		return BT_OK;
 	}
-	if (strcmp(kind, "decision") == 0 || strncmp(kind, "codes-", 6) == 0)
+	if (strcmp(kind, "decision") == 0) {
+		/* the latest decision on a draft makes its state (tally.json) */
+		const char *rec = bt_jv_str(body, "draft"), *what = bt_jv_str(body, "decision");
+		vdraft *d = rec ? find_draft(v, rec) : NULL;
+		if (!d || !what || strlen(what) >= sizeof d->decision)
+			return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: a decision without a known draft or decision",
+				       (long long)seq);
+		snprintf(d->decision, sizeof d->decision, "%s", what);
+		return BT_OK;
+	}
+	if (strncmp(kind, "codes-", 6) == 0 || strcmp(kind, "late-entry") == 0)
 		return BT_OK;
 	/* a reply or a withdrawal */
 	const char *member = bt_jv_str(body, "member"), *rec = bt_jv_str(body, "draft"),
@@ -631,7 +642,8 @@ static int check_events(verifier *v, bt_err *e)
 			rc = bt_fail(e, BT_EINPUT, "%s: its body names another seq or circular", field);
 		if (!rc && strcmp(kind, "consultation") && strcmp(kind, "draft") && strcmp(kind, "reply") &&
 		    strcmp(kind, "withdrawal") && strcmp(kind, "decision") && strcmp(kind, "close") &&
-		    strcmp(kind, "codes-issue") && strcmp(kind, "codes-revoke") && strcmp(kind, "deadline"))
+		    strcmp(kind, "codes-issue") && strcmp(kind, "codes-revoke") && strcmp(kind, "deadline") &&
+		    strcmp(kind, "late-entry"))
 			rc = bt_fail(e, BT_EINPUT, "%s: kind '%.20s' has no place in a bundle", field, kind);
 		/* the consultation's own chain: every event names the hash of the
 		 * circular's event before it, so none can be changed, dropped or
@@ -739,6 +751,7 @@ static int check_tally(verifier *v, bt_err *e)
 		snprintf(dt->rec, sizeof dt->rec, "%s", d->rec);
 		dt->title = d->title;
 		d->title = NULL;
+		snprintf(dt->decision, sizeof dt->decision, "%s", d->decision);
 		if (d->n)
 			qsort(d->rows, d->n, sizeof *d->rows, by_member);
 		tally_rows(rule, d->rows, d->n, t, dt);

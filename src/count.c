@@ -1,7 +1,8 @@
 /* count.c - which reply counts: the one place the counting rule lives.
  *
  * Per member and draft, the latest row received at or before
- * min(as_of, deadline) counts, unless it is a withdrawal. Rows received after
+ * min(as_of, deadline) counts, unless it is a withdrawal. A row recorded
+ * after as_of was not on record then: as of as_of it does not exist. Rows received after
  * the deadline are late: recorded, shown, never counted. */
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@ int count_resolve(count_row *rows, size_t n, bt_time deadline, bt_time as_of,
 	int current = -1, last_ontime_withdrawal = 0;
 	for (size_t i = 0; i < n; i++) {
 		count_row *r = &rows[i];
-		if (r->received > as_of) {
+		if (r->received > as_of || r->recorded > as_of) {
 			r->status = NULL;
 		} else if (r->received > deadline) {
 			r->status = "late";
@@ -59,6 +60,7 @@ static int load_rows(bt_db *db, sqlite3_stmt *st, count_row **rows, size_t *n, b
 		r->choice = bt_choice_parse((const char *)sqlite3_column_text(st, 2));
 		r->received = sqlite3_column_int64(st, 3);
 		r->has_attachment = sqlite3_column_int(st, 4);
+		r->recorded = sqlite3_column_int64(st, 5);
 		r->status = NULL;
 	}
 	sqlite3_reset(st);

@@ -43,6 +43,9 @@ int bt_tally_json(const bt_tally *t, bt_buf *b, bt_err *e)
 		bt_json_kv_int(b, "late", d->late, 0);
 		bt_json_kv_int(b, "withdrawn", d->withdrawn, 0);
 		bt_json_kv_int(b, "outstanding", d->outstanding, 0);
+		bt_json_kv_int(b, "outstanding_late", d->outstanding_late, 0);
+		bt_json_kv_int(b, "outstanding_withdrawn", d->outstanding_withdrawn, 0);
+		bt_json_kv_int(b, "did_not_reply", d->did_not_reply, 0);
 		if (d->support_pct10 < 0) {
 			bt_json_kv_null(b, "support_pct", 0);
 		} else {
@@ -60,6 +63,7 @@ int bt_tally_json(const bt_tally *t, bt_buf *b, bt_err *e)
 			bt_json_kv_null(b, "opposition_to_block", 0);
 		else
 			bt_json_kv_int(b, "opposition_to_block", d->opposition_to_block, 0);
+		bt_json_kv_str(b, "state", d->state, 0);
 		bt_json_kv_str(b, "title", d->title, 0);
 		bt_buf_addc(b, '}');
 	}

@@ -10,6 +10,7 @@ static void item_clear(bt_history_item *it)
 	free(it->title);
 	free(it->detail);
 	free(it->recorded_by);
+	free(it->late_entry);
 	for (size_t i = 0; i < it->n_attachments; i++)
 		free(it->attachments[i].name);
 	free(it->attachments);
@@ -45,8 +46,8 @@ static int by_seq(const void *a, const void *b)
 /* Judges every reply row of the consultation (of member only, when not
  * NULL: a member's statuses depend on its own replies alone) against its
  * deadline alone. */
-static int judge_all(bt_db *db, const bt_consultation *c, const char *member, id_status **out,
-		     size_t *nout, bt_err *e)
+static int judge_all(bt_db *db, const bt_consultation *c, const char *member, bt_time as_of,
+		     id_status **out, size_t *nout, bt_err *e)
 {
 	bt_draft_list drafts;
 	int rc = drafts_of(db, c, &drafts, e);
@@ -65,7 +66,7 @@ static int judge_all(bt_db *db, const bt_consultation *c, const char *member, id
 			size_t b = a;
 			while (b < n && strcmp(rows[b].member, rows[a].member) == 0)
 				b++;
-			count_resolve(rows + a, b - a, c->deadline, BT_INF_TIME, NULL);
+			count_resolve(rows + a, b - a, c->deadline, as_of, NULL);
 			a = b;
 		}
 		for (size_t k = 0; k < n; k++) {
@@ -124,7 +125,31 @@ static bt_history_item *push(bt_history *h, size_t *cap)
 	return it;
 }
 
-static int history_get(bt_db *db, const char *circular, const char *member, bt_history *h, bt_err *e)
+/* Each reply's late-entry reason (the late-entry events recorded by
+ * as_of). */
+static int late_entries(bt_db *db, const char *circular, bt_time as_of, bt_history *h, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_LATE_ENTRIES, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, circular);
+	sqlite3_bind_int64(st, 2, as_of);
+	int step, rc = BT_OK;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t reply = sqlite3_column_int64(st, 0);
+		for (size_t i = 0; i < h->n; i++)
+			if (h->v[i].reply_id == reply && !h->v[i].late_entry &&
+			    !(h->v[i].late_entry = db_col_strdup(st, 1)))
+				rc = bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	sqlite3_reset(st);
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, e, "reading late entries");
+	return rc;
+}
+
+static int history_get(bt_db *db, const char *circular, const char *member, bt_time as_of, bt_history *h,
+		       bt_err *e)
 {
 	h->v = NULL;
 	h->n = 0;
@@ -135,7 +160,7 @@ static int history_get(bt_db *db, const char *circular, const char *member, bt_h
 		return rc;
 	id_status *judged;
 	size_t nj, cap = 0;
-	if ((rc = judge_all(db, &c, member ? code : NULL, &judged, &nj, e)))
+	if ((rc = judge_all(db, &c, member ? code : NULL, as_of, &judged, &nj, e)))
 		return rc;
 	sqlite3_stmt *st = db_stmt(db, member ? SQL_HISTORY_REPLIES_OF_MEMBER : SQL_HISTORY_REPLIES, e);
 	if (!st) {
@@ -146,6 +171,8 @@ static int history_get(bt_db *db, const char *circular, const char *member, bt_h
 	db_bind_text(st, 2, member ? code : NULL);
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 10) > as_of)
+			continue; /* not on record yet */
 		bt_history_item *it = push(h, &cap);
 		if (!it) {
 			rc = bt_fail(e, BT_EFAIL, "out of memory");
@@ -175,6 +202,8 @@ static int history_get(bt_db *db, const char *circular, const char *member, bt_h
 		rc = db_fail(db, e, "reading the history");
 	for (size_t i = 0; i < h->n && !rc; i++)
 		rc = load_attachments(db, &h->v[i], e);
+	if (!rc)
+		rc = late_entries(db, c.circular, as_of, h, e);
 	/* Decisions (those about this member's reservations etc. included only
 	 * when no member filter is given) and closures. */
 	if (!rc && !member) {
@@ -183,6 +212,8 @@ static int history_get(bt_db *db, const char *circular, const char *member, bt_h
 		else {
 			sqlite3_bind_int64(st, 1, c.id);
 			while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+				if (sqlite3_column_int64(st, 6) > as_of)
+					continue; /* recorded later */
 				bt_history_item *it = push(h, &cap);
 				if (!it) {
 					rc = bt_fail(e, BT_EFAIL, "out of memory");
@@ -206,18 +237,22 @@ static int history_get(bt_db *db, const char *circular, const char *member, bt_h
 		else if (!rc) {
 			db_bind_text(st, 1, c.circular);
 			while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+				if (sqlite3_column_int64(st, 1) > as_of)
+					continue; /* recorded later */
 				bt_history_item *it = push(h, &cap);
 				if (!it) {
 					rc = bt_fail(e, BT_EFAIL, "out of memory");
 					break;
 				}
 				it->seq = sqlite3_column_int64(st, 0);
-				/* closes, and deadline moves (set-deadline) */
+				/* closes, deadline moves (set-deadline), late entries */
 				db_col_copy(st, 4, it->kind, sizeof it->kind);
 				snprintf(it->what, sizeof it->what, "%s", it->kind);
 				it->received = it->recorded_at = sqlite3_column_int64(st, 1);
 				it->recorded_by = db_col_strdup(st, 2);
 				it->detail = db_col_strdup(st, 3);
+				db_col_copy(st, 5, it->member, sizeof it->member);
+				db_col_copy(st, 6, it->rec, sizeof it->rec);
 			}
 			sqlite3_reset(st);
 		}
@@ -253,8 +288,14 @@ int bt_attachment_content(bt_db *db, int64_t id, bt_buf *out, bt_err *e)
 
 int bt_history_get(bt_db *db, const char *circular, const char *member, bt_history *h, bt_err *e)
 {
+	return bt_history_as_of(db, circular, member, BT_INF_TIME, h, e);
+}
+
+int bt_history_as_of(bt_db *db, const char *circular, const char *member, bt_time as_of, bt_history *h,
+		     bt_err *e)
+{
 	int snap = db_read_begin(db);
-	int rc = history_get(db, circular, member, h, e);
+	int rc = history_get(db, circular, member, as_of, h, e);
 	db_read_end(db, snap);
 	return rc;
 }

@@ -178,13 +178,15 @@ typedef struct count_row {
 	char member[4];
 	bt_choice choice;
 	bt_time received;
+	bt_time recorded;   /* when it was recorded (0: known at any time) */
 	int has_attachment;
 	const char *status; /* set by count_resolve */
 } count_row;
 
 /* Judges the rows of one member on one draft (sorted by received, then id)
  * as of as_of against deadline: sets each row's status to "counted",
- * "superseded", "withdrawn", "withdrawal", "late" or NULL (after as_of).
+ * "superseded", "withdrawn", "withdrawal", "late" or NULL (received or
+ * recorded after as_of: not yet on record at as_of).
  * Returns the index of the counted row, or -1; *withdrawn is 1 when the
  * member's latest on-time row is a withdrawal. */
 int count_resolve(count_row *rows, size_t n, bt_time deadline, bt_time as_of,

@@ -187,12 +187,24 @@ typedef struct quota_txn {
 	size_t n, cap;
 	int quota;
 	int retry_after;
+	/* drafts given on-time replies after their deadline in this
+	 * transaction (late entries), with the outcome before the first */
+	struct late_draft {
+		int64_t draft_id;
+		bt_consultation c;
+		const char *before;
+		int reasoned;
+		char member[4], rec[BT_ID_MAX + 1], received[BT_TIME_LEN];
+	} *late;
+	size_t n_late, cap_late;
 } quota_txn;
 
-#define QUOTA_TXN_INIT { NULL, 0, 0, 0, 0 }
+#define QUOTA_TXN_INIT { NULL, 0, 0, 0, 0, NULL, 0, 0 }
 
 static void quota_txn_release(quota_txn *t)
 {
+	free(t->late);
+	t->late = NULL;
 	free(t->v);
 	t->v = NULL;
 	t->n = t->cap = 0;
@@ -285,6 +297,81 @@ static int quota_check(bt_db *db, const bt_consultation *c, const char *member,
 }
 
 /* Records one reply inside the caller's transaction. */
+/* The outcome of draft_id counted at now (after the deadline):
+ * "proceed" or "not-proceed", from the rows recorded so far. */
+static int outcome_now(bt_db *db, const bt_consultation *c, int64_t draft_id, bt_time now,
+		       const char **out, bt_err *e)
+{
+	const bt_rule *rule = bt_rule_find(c->rule);
+	if (!rule)
+		return bt_fail(e, BT_EFAIL, "consultation '%s' has unknown rule '%s'", c->circular, c->rule);
+	bt_tally t;
+	bt_draft_tally d;
+	memset(&t, 0, sizeof t);
+	memset(&d, 0, sizeof d);
+	t.deadline = c->deadline;
+	t.as_of = now;
+	t.final = 1;
+	t.electorate = c->electorate;
+	count_row *rows;
+	size_t n;
+	int rc = count_load(db, draft_id, &rows, &n, e);
+	if (rc)
+		return rc;
+	tally_rows(rule, rows, n, &t, &d);
+	free(rows);
+	*out = d.if_closed_now;
+	return BT_OK;
+}
+
+/* Notes a late entry on draft_id in the transaction (its outcome before
+ * the transaction's first one). */
+static int late_note(bt_db *db, quota_txn *t, const bt_consultation *c, int64_t draft_id,
+		     const char *rec, const char *member, const char *received, int reasoned,
+		     bt_time now, bt_err *e)
+{
+	for (size_t i = 0; i < t->n_late; i++)
+		if (t->late[i].draft_id == draft_id) {
+			t->late[i].reasoned |= reasoned;
+			return BT_OK;
+		}
+	if (array_reserve(&t->late, &t->cap_late, t->n_late + 1, sizeof *t->late))
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	struct late_draft *l = &t->late[t->n_late];
+	memset(l, 0, sizeof *l);
+	l->draft_id = draft_id;
+	l->c = *c;
+	l->reasoned = reasoned;
+	snprintf(l->member, sizeof l->member, "%s", member);
+	snprintf(l->rec, sizeof l->rec, "%s", rec);
+	snprintf(l->received, sizeof l->received, "%s", received);
+	int rc = outcome_now(db, c, draft_id, now, &l->before, e);
+	if (!rc)
+		t->n_late++;
+	return rc;
+}
+
+/* Before the commit: a late entry that changed a draft's outcome (as the
+ * whole transaction leaves it) needs its reason. */
+static int late_check(bt_db *db, const quota_txn *t, bt_time now, bt_err *e)
+{
+	for (size_t i = 0; i < t->n_late; i++) {
+		const struct late_draft *l = &t->late[i];
+		const char *after;
+		int rc = outcome_now(db, &l->c, l->draft_id, now, &after, e);
+		if (rc)
+			return rc;
+		if (strcmp(after, l->before) != 0 && !l->reasoned) {
+			char dl[BT_TIME_LEN];
+			bt_time_format(l->c.deadline, dl);
+			return bt_fail(e, BT_EINPUT,
+				       "--late-entry-reason: %s's reply on %s, received %s (on time), is entered after the deadline %s and changes the outcome shown since then from %s to %s; say why",
+				       l->member, l->rec, l->received, dl, l->before, after);
+		}
+	}
+	return BT_OK;
+}
+
 static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_time now,
 		      bt_reply_result *out, quota_txn *t, bt_err *e)
 {
@@ -328,6 +415,21 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 			       "--received: %s is on time but consultation '%s' was closed at %s; its outcome is frozen",
 			       t1, c.circular, t2);
 	}
+	/* a paper form that arrived on time, entered after the deadline */
+	int late_entry = !late && now > c.deadline;
+	const char *reason = s->late_entry_reason;
+	const char *before = NULL;
+	if (reason && !late_entry) {
+		bt_time_format(c.deadline, t2);
+		return bt_fail(e, BT_EINPUT,
+			       "--late-entry-reason: only for an on-time reply recorded after the deadline (%s)", t2);
+	}
+	if (reason && (!*reason || strlen(reason) > 2000 || !bt_text_clean(reason, 0)))
+		return bt_fail(e, BT_EINPUT, "--late-entry-reason: empty, unclean or longer than 2000 bytes");
+	if (late_entry && (rc = late_note(db, t, &c, draft_id, rec, member, t1, reason != NULL, now, e)))
+		return rc;
+	if (reason && (rc = outcome_now(db, &c, draft_id, now, &before, e)))
+		return rc;
 
 	/* What is in force for this member before this row? */
 	count_row *rows;
@@ -404,6 +506,9 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 		if (rc)
 			return rc;
 	}
+	const char *after = NULL;
+	if (before && (rc = outcome_now(db, &c, draft_id, now, &after, e)))
+		return rc;
 	bt_buf p = BT_BUF_INIT;
 	if ((rc = reply_payload(db, reply_id, &p, e))) {
 		bt_buf_release(&p);
@@ -413,6 +518,30 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	bt_buf body = BT_BUF_INIT;
 	rc = event_write(db, &ev, s->choice == BT_WITHDRAW ? "withdrawal" : "reply", c.circular,
 			 now, bt_buf_str(&p), hash, &body, e);
+	int64_t late_seq = 0;
+	if (!rc && reason) {
+		/* the reason, in the chain, right after the reply it is about */
+		bt_buf lp = BT_BUF_INIT;
+		char rt[BT_TIME_LEN];
+		bt_time_format(received, rt);
+		bt_json_kv_int(&lp, "reply", reply_id, 1);
+		bt_json_kv_int(&lp, "reply_event", ev.seq, 0);
+		bt_json_kv_str(&lp, "member", member, 0);
+		bt_json_kv_str(&lp, "draft", rec, 0);
+		bt_json_kv_str(&lp, "received", rt, 0);
+		if (before) {
+			bt_json_kv_str(&lp, "outcome_before", before, 0);
+			bt_json_kv_str(&lp, "outcome_after", after, 0);
+		}
+		bt_json_kv_str(&lp, "reason", reason, 0);
+		event_slot lev;
+		if (lp.failed)
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+		else if (!(rc = event_reserve(db, actor, &lev, e)))
+			rc = event_write(db, &lev, "late-entry", c.circular, now, bt_buf_str(&lp), NULL, NULL, e);
+		late_seq = rc ? 0 : lev.seq;
+		bt_buf_release(&lp);
+	}
 	if (!rc && out) {
 		memset(out, 0, sizeof *out);
 		out->reply_id = reply_id;
@@ -426,6 +555,8 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 		out->supersedes = !late && !outdated && s->choice != BT_WITHDRAW && ontime_in_force >= 0;
 		out->without_reasons = s->choice == BT_NOT_AUTHORIZE && s->n_attachments == 0;
 		out->outdated = outdated;
+		out->late_entry = late_entry;
+		out->late_entry_seq = late_seq;
 		out->deadline = c.deadline;
 		sha256_hex(bt_buf_str(&body), body.len, out->sha256);
 	}
@@ -441,7 +572,8 @@ int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor, bt_
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
-	if ((rc = record_txn(db, spec, actor, now, out, &q, e)) || (rc = db_commit(db, e))) {
+	if ((rc = record_txn(db, spec, actor, now, out, &q, e)) || (rc = late_check(db, &q, now, e)) ||
+	    (rc = db_commit(db, e))) {
 		db_rollback(db);
 		if (out) {
 			out->quota = q.quota;
@@ -474,7 +606,7 @@ int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const 
 				break;
 			}
 	}
-	if (rc || (rc = db_commit(db, e))) {
+	if (rc || (rc = late_check(db, &q, now, e)) || (rc = db_commit(db, e))) {
 		db_rollback(db);
 		out[0].quota = q.quota;
 		out[0].retry_after = q.retry_after;
@@ -650,7 +782,7 @@ int bt_reply_import_from(bt_db *db, const char *circular, const char *path, cons
 		rc = bt_fail(e, BT_EINPUT, "import: '%s' has no header line", path);
 		goto fail;
 	}
-	if ((rc = db_commit(db, e)))
+	if ((rc = late_check(db, &q, now, e)) || (rc = db_commit(db, e)))
 		goto fail;
 	goto out;
 fail_line:

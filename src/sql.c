@@ -397,12 +397,12 @@ const char SQL_ATTACHMENT_INSERT[] =
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 const char SQL_REPLIES_OF_MEMBER[] =
 	"SELECT id, member, choice, received,"
-	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id AND a.role <> 'form')"
-	" FROM replies r WHERE draft_id = ?1 AND member = ?2 ORDER BY received, id";
+	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id AND a.role <> 'form'),"
+	" recorded_at FROM replies r WHERE draft_id = ?1 AND member = ?2 ORDER BY received, id";
 const char SQL_REPLIES_OF_DRAFT[] =
 	"SELECT id, member, choice, received,"
-	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id AND a.role <> 'form')"
-	" FROM replies r WHERE draft_id = ?1 ORDER BY member, received, id";
+	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id AND a.role <> 'form'),"
+	" recorded_at FROM replies r WHERE draft_id = ?1 ORDER BY member, received, id";
 const char SQL_REPLY_ROW[] =
 	"SELECT r.id, r.member, d.rec, r.choice, r.received, r.channel,"
 	" r.signatory, r.title, r.event_seq, r.recorded_at, r.recorded_by, c.circular"
@@ -434,6 +434,15 @@ const char SQL_DECISION_INSERT[] =
 const char SQL_DECISION_LAST[] =
 	"SELECT detail, decided_at FROM decisions WHERE draft_id = ?1"
 	" ORDER BY event_seq DESC LIMIT 1";
+/* the latest decision on a draft (?1) recorded by ?2 (its event's time) */
+const char SQL_DECISION_AS_OF[] =
+	"SELECT x.kind, x.detail, v.at, x.event_seq FROM decisions x JOIN events v ON v.seq = x.event_seq"
+	" WHERE x.draft_id = ?1 AND v.at <= ?2 ORDER BY x.event_seq DESC LIMIT 1";
+/* the members a decision (event ?1) names under key ?2 ("$.reservations"...) */
+const char SQL_DECISION_MEMBERS[] =
+	"SELECT json_extract(j.value, '$.member'), json_extract(j.value, '$.note')"
+	" FROM decisions x, json_each('{' || x.detail || '}', ?2) j WHERE x.event_seq = ?1"
+	" ORDER BY j.key";
 const char SQL_MORE_TIME_ASKED[] =
 	"SELECT 1 FROM decisions WHERE draft_id = ?1 AND kind = 'more-time'"
 	" AND detail LIKE ?2";
@@ -460,12 +469,21 @@ const char SQL_HISTORY_REPLIES_OF_MEMBER[] =
 	" FROM drafts d JOIN replies r ON r.draft_id = d.id AND r.member = ?2"
 	" WHERE d.consultation_id = ?1 ORDER BY r.event_seq";
 const char SQL_HISTORY_DECISIONS[] =
-	"SELECT x.event_seq, d.rec, x.kind, x.detail, x.decided_at, x.recorded_by"
+	"SELECT x.event_seq, d.rec, x.kind, x.detail, x.decided_at, x.recorded_by,"
+	" (SELECT v.at FROM events v WHERE v.seq = x.event_seq)"
 	" FROM decisions x JOIN drafts d ON d.id = x.draft_id"
 	" WHERE d.consultation_id = ?1 ORDER BY x.event_seq";
 const char SQL_HISTORY_CLOSES[] =
-	"SELECT seq, at, actor, body, kind FROM events WHERE circular = ?1"
-	" AND kind IN ('close', 'deadline') ORDER BY seq";
+	"SELECT seq, at, actor, body, kind,"
+	" CASE kind WHEN 'late-entry' THEN json_extract(body, '$.member') END,"
+	" CASE kind WHEN 'late-entry' THEN json_extract(body, '$.draft') END"
+	" FROM events WHERE circular = ?1"
+	" AND kind IN ('close', 'deadline', 'late-entry') ORDER BY seq";
+/* the reasons of on-time replies entered after the deadline (reply.c),
+ * recorded by ?2 */
+const char SQL_LATE_ENTRIES[] =
+	"SELECT json_extract(body, '$.reply'), json_extract(body, '$.reason') FROM events"
+	" WHERE circular = ?1 AND kind = 'late-entry' AND at <= ?2 ORDER BY seq";
 
 /* canonical payloads and the audit's cross-checks */
 const char SQL_CONSULTATION_ROW[] =

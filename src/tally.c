@@ -5,26 +5,50 @@
 
 void bt_tally_free(bt_tally *t)
 {
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < t->n; i++) {
 		free(t->drafts[i].title);
+		free(t->drafts[i].decision_detail);
+		for (size_t k = 0; k < t->drafts[i].n_decision_members; k++)
+			free(t->drafts[i].decision_members[k].note);
+		free(t->drafts[i].decision_members);
+	}
 	free(t->drafts);
 	t->drafts = NULL;
 	t->n = 0;
 }
 
+const char *bt_draft_state_at(int final, int closed, const char *outcome, const char *decision)
+{
+	if (decision && *decision)
+		return strcmp(decision, "approved") == 0 ? BT_STATE_APPROVED
+			: strcmp(decision, "more-time") == 0 ? BT_STATE_MORE_TIME : BT_STATE_NOT_APPROVED;
+	if (closed)
+		return outcome && strcmp(outcome, "proceed") == 0 ? BT_STATE_READY : BT_STATE_NOT_READY;
+	return final ? BT_STATE_AWAITING_CLOSE : BT_STATE_IN_CONSULTATION;
+}
+
 void tally_rows(const bt_rule *rule, count_row *rows, size_t n, const bt_tally *t,
 		bt_draft_tally *d)
 {
+	int no_reply_late = 0, no_reply_withdrawn = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		while (j < n && strcmp(rows[j].member, rows[i].member) == 0)
 			j++;
 		int withdrawn = 0;
 		int k = count_resolve(rows + i, j - i, t->deadline, t->as_of, &withdrawn);
+		int late = 0;
 		for (size_t r = i; r < j; r++)
 			if (rows[r].status && strcmp(rows[r].status, "late") == 0 &&
 			    rows[r].choice != BT_WITHDRAW)
-				d->late++;
+				late++;
+		d->late += late;
+		/* a member with no counted reply is in one list only: late
+		 * (its latest word) wins over withdrawn */
+		if (k < 0 && late)
+			no_reply_late++;
+		else if (k < 0 && withdrawn)
+			no_reply_withdrawn++;
 		if (k >= 0) {
 			const count_row *c = &rows[i + (size_t)k];
 			d->replies++;
@@ -43,6 +67,9 @@ void tally_rows(const bt_rule *rule, count_row *rows, size_t n, const bt_tally *
 	}
 	d->support = d->authorize + d->authorize_with_comments;
 	d->outstanding = t->electorate - d->replies;
+	d->outstanding_late = no_reply_late;
+	d->outstanding_withdrawn = no_reply_withdrawn;
+	d->did_not_reply = d->outstanding - no_reply_late - no_reply_withdrawn;
 	d->support_pct10 = d->replies ? (int)((2000LL * d->support + d->replies) / (2LL * d->replies)) : -1;
 	d->threshold_pct = rule->threshold_pct;
 	int pass = bt_rule_passes(rule, d->support, d->replies);
@@ -50,15 +77,85 @@ void tally_rows(const bt_rule *rule, count_row *rows, size_t n, const bt_tally *
 	d->outcome = t->final ? d->if_closed_now : "pending";
 	d->support_needed = bt_rule_support_needed(rule, d->support, d->replies, d->outstanding);
 	d->opposition_to_block = bt_rule_opposition_to_block(rule, d->support, d->replies, d->outstanding);
+	if (t->final) {
+		/* after the deadline nothing more can arrive that counts */
+		d->support_needed = -1;
+		d->opposition_to_block = -1;
+	}
+	snprintf(d->state, sizeof d->state, "%s",
+		 bt_draft_state_at(t->final, t->closed, d->if_closed_now, d->decision));
 }
 
-static int tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e)
+/* The latest decision on draft d recorded by as_of (by its event's time). */
+static int decision_as_of(bt_db *db, bt_draft_tally *d, bt_time as_of, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_DECISION_AS_OF, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, d->draft_id);
+	sqlite3_bind_int64(st, 2, as_of);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		db_col_copy(st, 0, d->decision, sizeof d->decision);
+		d->n_decision_members = 0;
+		const char *frag = (const char *)sqlite3_column_text(st, 1);
+		bt_buf obj = BT_BUF_INIT;
+		bt_buf_addf(&obj, "{%s}", frag ? frag : "");
+		d->decision_detail = bt_buf_detach(&obj, NULL);
+		bt_buf_release(&obj);
+		d->decided_at = sqlite3_column_int64(st, 2);
+		if (!d->decision_detail) {
+			sqlite3_reset(st);
+			return bt_fail(e, BT_EFAIL, "out of memory");
+		}
+	}
+	int64_t seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 3) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, e, "reading decisions");
+	if (!seq)
+		return BT_OK;
+	/* whom it names: reservations, more_time or opposed_by */
+	const char *path = strcmp(d->decision, "approved") == 0 ? "$.reservations"
+		: strcmp(d->decision, "more-time") == 0 ? "$.more_time" : "$.opposed_by";
+	if (!(st = db_stmt(db, SQL_DECISION_MEMBERS, e)))
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, seq);
+	db_bind_text(st, 2, path);
+	size_t cap = 0;
+	rc = BT_OK;
+	int step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (array_reserve(&d->decision_members, &cap, d->n_decision_members + 1,
+				  sizeof *d->decision_members)) {
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			break;
+		}
+		bt_decision_member *m = &d->decision_members[d->n_decision_members++];
+		db_col_copy(st, 0, m->code, sizeof m->code);
+		m->note = db_col_strdup(st, 1);
+	}
+	sqlite3_reset(st);
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, e, "reading a decision's members");
+	return rc;
+}
+
+static int tally_compute(bt_db *db, const char *circular, bt_time as_of, int strict, bt_tally *t,
+			 bt_err *e)
 {
 	memset(t, 0, sizeof *t);
 	bt_consultation c;
 	int rc = consultation_load(db, circular, &c, e);
 	if (rc)
 		return rc;
+	if (strict && as_of < bt_date_time(c.date)) {
+		char ts[BT_TIME_LEN], ds[BT_DATE_LEN];
+		bt_time_format(as_of, ts);
+		bt_date_format(c.date, ds);
+		return bt_fail(e, BT_EINPUT, "--as-of: %s is before the date of circular %s (%s): nothing was on record",
+			       ts, c.circular, ds);
+	}
 	const bt_rule *rule = bt_rule_find(c.rule);
 	if (!rule)
 		return bt_fail(e, BT_EFAIL, "consultation '%s' has unknown rule '%s'", circular, c.rule);
@@ -76,7 +173,8 @@ static int tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tall
 	sqlite3_reset(x);
 	t->as_of = as_of;
 	t->final = as_of > c.deadline;
-	t->closed = c.closed;
+	t->closed = c.closed && c.closed_at <= as_of;
+	t->closed_at = t->closed ? c.closed_at : 0;
 	t->electorate = c.electorate;
 	bt_draft_list drafts;
 	if ((rc = drafts_of(db, &c, &drafts, e)))
@@ -91,11 +189,14 @@ static int tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tall
 		snprintf(d->rec, sizeof d->rec, "%s", drafts.v[i].rec);
 		d->title = drafts.v[i].title;
 		drafts.v[i].title = NULL;
+		d->more_time_until = BT_DATE_NONE;
 		count_row *rows;
 		size_t n;
-		if ((rc = count_load(db, d->draft_id, &rows, &n, e)))
+		if ((rc = decision_as_of(db, d, as_of, e)) || (rc = count_load(db, d->draft_id, &rows, &n, e)))
 			break;
 		tally_rows(rule, rows, n, t, d);
+		if (strcmp(d->state, BT_STATE_MORE_TIME) == 0)
+			d->more_time_until = bt_more_time_until(c.meeting_end);
 		free(rows);
 	}
 	bt_draft_list_free(&drafts);
@@ -109,6 +210,7 @@ void bt_pending_list_free(bt_pending_list *l)
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].name);
 		free(l->v[i].recs);
+		free(l->v[i].why);
 	}
 	free(l->v);
 	l->v = NULL;
@@ -142,7 +244,8 @@ static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time
 		memcpy(out->v[m].code, el.v[m].code, 4);
 		out->v[m].name = el.v[m].name;
 		el.v[m].name = NULL;
-		if (drafts.n && !(out->v[m].recs = calloc(drafts.n, sizeof *out->v[m].recs))) {
+		if (drafts.n && (!(out->v[m].recs = calloc(drafts.n, sizeof *out->v[m].recs)) ||
+				 !(out->v[m].why = calloc(drafts.n, sizeof *out->v[m].why)))) {
 			out->n = m + 1;
 			rc = bt_fail(e, BT_EFAIL, "out of memory");
 			goto out;
@@ -164,8 +267,15 @@ static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time
 			while (r < n && strcmp(rows[r].member, out->v[m].code) == 0)
 				r++;
 			/* no rows at all: rows is NULL, and NULL + 0 is undefined */
-			if (count_resolve(rows ? rows + s : NULL, r - s, c.deadline, as_of, NULL) < 0)
-				memcpy(out->v[m].recs[out->v[m].n_recs++], drafts.v[i].rec, BT_ID_MAX + 1);
+			int withdrawn = 0, late = 0;
+			if (count_resolve(rows ? rows + s : NULL, r - s, c.deadline, as_of, &withdrawn) >= 0)
+				continue;
+			for (size_t k = s; k < r; k++)
+				late |= rows[k].status && strcmp(rows[k].status, "late") == 0 &&
+					rows[k].choice != BT_WITHDRAW;
+			/* the same lists as tally_rows: late wins over withdrawn */
+			out->v[m].why[out->v[m].n_recs] = late ? "late" : withdrawn ? "withdrawn" : "none";
+			memcpy(out->v[m].recs[out->v[m].n_recs++], drafts.v[i].rec, BT_ID_MAX + 1);
 		}
 		free(rows);
 	}
@@ -177,6 +287,7 @@ static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time
 		} else {
 			free(out->v[m].name);
 			free(out->v[m].recs);
+			free(out->v[m].why);
 		}
 	}
 	out->n = k;
@@ -188,10 +299,18 @@ out:
 	return rc;
 }
 
+int bt_tally_as_of(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e)
+{
+	int snap = db_read_begin(db);
+	int rc = tally_compute(db, circular, as_of, 1, t, e);
+	db_read_end(db, snap);
+	return rc;
+}
+
 int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e)
 {
 	int snap = db_read_begin(db);
-	int rc = tally_compute(db, circular, as_of, t, e);
+	int rc = tally_compute(db, circular, as_of, 0, t, e);
 	db_read_end(db, snap);
 	return rc;
 }

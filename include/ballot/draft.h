@@ -8,6 +8,8 @@
 
 /* Draft states. */
 #define BT_STATE_IN_CONSULTATION "in-consultation"
+#define BT_STATE_AWAITING_CLOSE "awaiting-close" /* deadline passed, not closed yet
+						    (never stored: bt_draft_state_at) */
 #define BT_STATE_READY "ready-for-approval"
 #define BT_STATE_NOT_READY "not-ready"
 #define BT_STATE_MORE_TIME "more-time"

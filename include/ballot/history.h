@@ -17,7 +17,8 @@ typedef struct bt_attachment {
 
 typedef struct bt_history_item {
 	int64_t seq;            /* event number */
-	char kind[16];          /* "reply", "withdrawal", "close", "deadline", "decision" */
+	char kind[16];          /* "reply", "withdrawal", "close", "deadline",
+				   "decision", "late-entry" */
 	char member[4];         /* "" for close */
 	char rec[BT_ID_MAX + 1];/* "" for close */
 	char what[32];          /* choice name, decision kind, or "close" */
@@ -34,6 +35,9 @@ typedef struct bt_history_item {
 	char *recorded_by;
 	bt_time recorded_at;
 	int64_t reply_id;       /* 0 unless a reply or withdrawal */
+	char *late_entry;       /* an on-time reply entered after the deadline
+				   with a reason (--late-entry-reason): the
+				   reason; else NULL */
 	bt_attachment *attachments;
 	size_t n_attachments;
 } bt_history_item;
@@ -47,6 +51,13 @@ typedef struct bt_history {
  * order. */
 int bt_history_get(bt_db *db, const char *circular, const char *member,
 		   bt_history *out, bt_err *e);
+
+/* The history as it stood at as_of: only what was recorded by then (replies,
+ * withdrawals, decisions, closures, deadline moves, late entries), each
+ * reply's status judged as of then, as the tally at as_of counts it.
+ * bt_history_get is this at the end of time. */
+int bt_history_as_of(bt_db *db, const char *circular, const char *member,
+		     bt_time as_of, bt_history *out, bt_err *e);
 void bt_history_free(bt_history *h);
 
 /* Reads the content of attachment id into out (replacing its contents). */

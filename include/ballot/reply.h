@@ -72,6 +72,9 @@ typedef struct bt_reply_spec {
 					 a withdrawal; or NULL */
 	int force;                /* 1: the member's quotas do not apply (the
 				     secretariat's `--force`) */
+	const char *late_entry_reason; /* why an on-time reply is entered only
+				     after the deadline, or NULL (see
+				     bt_reply_record) */
 } bt_reply_spec;
 
 /* Which of a member's quotas refused a reply (bt_reply_result.quota). */
@@ -92,6 +95,8 @@ typedef struct bt_reply_result {
 	int outdated;       /* dated before a reply or withdrawal already on
 			       record: recorded, but the later one stands */
 	int without_reasons;/* not-authorize with no reasons attached: flagged */
+	int late_entry;     /* on time, but recorded after the deadline */
+	int64_t late_entry_seq; /* the late-entry event that gives its reason, or 0 */
 	char sha256[65];    /* SHA-256 of the event's canonical content */
 	int quota;          /* on a refusal: BT_QUOTA_BYTES or BT_QUOTA_RATE when
 			       a quota refused it, else BT_QUOTA_NONE */
@@ -106,6 +111,14 @@ typedef struct bt_reply_result {
  * its bytes are not (bt_attachment_kind); attachments with "authorize" or
  * on a withdrawal; an on-time reply after the consultation was closed; a
  * withdrawal with no reply in force to withdraw.
+ *
+ * A late entry (received by the deadline, recorded after it: a paper form
+ * that arrived on time) that changes the draft's outcome as it stood since
+ * the deadline (proceed / not-proceed) is refused (BT_EINPUT, naming
+ * --late-entry-reason) unless spec->late_entry_reason says why; the reason
+ * (clean text, at most 2000 bytes) is then recorded in a "late-entry" event
+ * right after the reply's (history and the report show it). A reason is
+ * refused for a reply that is not a late entry.
  *
  * Quotas, per member and consultation, checked inside the write transaction
  * (so concurrent callers cannot both slip under them) unless spec->force:

@@ -10,9 +10,12 @@ typedef struct bt_status_row {
 	int group;
 	char rec[BT_ID_MAX + 1];
 	char *title;
-	char state[24];
+	char state[24];     /* at as_of, as the tally decides it (bt_draft_state_at):
+			       in-consultation, awaiting-close, ready-for-approval,
+			       not-ready, more-time, approved, not-approved */
 	bt_time deadline;
-	char outcome[16];   /* frozen outcome, or "pending" while in consultation */
+	char outcome[16];   /* "pending" until the deadline, then the final
+			       "proceed" or "not-proceed" */
 	char rule[16];
 	bt_date meeting_start, meeting_end;
 	bt_date more_time_until; /* BT_DATE_NONE unless state is more-time */
@@ -26,8 +29,9 @@ typedef struct bt_status_list {
 } bt_status_list;
 
 /* Every draft (of study group `group`, or all when group is 0), by circular
- * and then draft order. */
-int bt_status_list_get(bt_db *db, int group, bt_status_list *out, bt_err *e);
+ * and then draft order, with its state and outcome at as_of as
+ * bt_tally_compute gives them (one tally per consultation). */
+int bt_status_list_get(bt_db *db, int group, bt_time as_of, bt_status_list *out, bt_err *e);
 void bt_status_list_free(bt_status_list *l);
 
 #endif

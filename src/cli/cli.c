@@ -695,3 +695,22 @@ int cli_json_timeline(bt_buf *b, const bt_timeline *t, const char *rec)
 	}
 	return bt_buf_addc(b, '}');
 }
+
+int cli_drafts_now(cli_ctx *ctx, bt_db *db, const char *circular, bt_draft_list *dl, bt_err *e)
+{
+	bt_time now;
+	bt_tally t;
+	int rc = cli_now(ctx, &now, e);
+	if (rc != BT_OK)
+		return rc;
+	if ((rc = bt_tally_compute(db, circular, now, &t, e)) != BT_OK)
+		return rc;
+	for (size_t i = 0; i < dl->n; i++)
+		for (size_t k = 0; k < t.n; k++)
+			if (strcmp(t.drafts[k].rec, dl->v[i].rec) == 0) {
+				snprintf(dl->v[i].state, sizeof dl->v[i].state, "%s", t.drafts[k].state);
+				snprintf(dl->v[i].outcome, sizeof dl->v[i].outcome, "%s", t.drafts[k].outcome);
+			}
+	bt_tally_free(&t);
+	return BT_OK;
+}

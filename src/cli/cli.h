@@ -133,6 +133,10 @@ int cli_open_db(cli_ctx *ctx, int write, bt_db **db, bt_err *e);
 /* The current time ($BALLOT_NOW or the clock), the same for the whole run. */
 int cli_now(cli_ctx *ctx, bt_time *out, bt_err *e);
 
+/* Sets each draft's state and outcome in dl to the tally's now (the one
+ * truth status, tally and the report show; bt_tally_compute). */
+int cli_drafts_now(cli_ctx *ctx, bt_db *db, const char *circular, bt_draft_list *dl, bt_err *e);
+
 /* The actor recorded with changes: $BALLOT_ACTOR, else "cli:<user name>". */
 const char *cli_actor(cli_ctx *ctx);
 

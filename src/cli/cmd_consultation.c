@@ -325,6 +325,8 @@ static int consultation_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = bt_consultation_get(db, opts[0].val, &c, e);
 	if (rc == BT_OK)
 		rc = bt_drafts_list(db, opts[0].val, &dl, e);
+	if (rc == BT_OK)
+		rc = cli_drafts_now(ctx, db, opts[0].val, &dl, e);
 	if (rc != BT_OK)
 		goto out;
 	printf("consultation %s\n", c.circular);

@@ -145,6 +145,8 @@ static int draft_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	rc = cli_open_db(ctx, 0, &db, e);
 	if (rc == BT_OK)
 		rc = bt_drafts_list(db, opts[0].val, &dl, e);
+	if (rc == BT_OK)
+		rc = cli_drafts_now(ctx, db, opts[0].val, &dl, e);
 	if (rc != BT_OK)
 		goto out;
 	if (dl.n == 0) {

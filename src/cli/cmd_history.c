@@ -42,6 +42,8 @@ static int history_json(const bt_history *h, bt_err *e)
 		bt_json_key(&b, "attachments", 0);
 		cli_json_attachments(&b, it);
 		bt_json_kv_bool(&b, "without_reasons", it->without_reasons, 0);
+		if (it->late_entry)
+			bt_json_kv_str(&b, "late_entry_reason", it->late_entry, 0);
 		bt_json_kv_str(&b, "signatory", it->signatory, 0);
 		bt_json_kv_str(&b, "title", it->title, 0);
 		/* detail is a JSON object (history.h): embed it as one */
@@ -95,6 +97,8 @@ static void item_note(const bt_history_item *it, bt_buf *note)
 	}
 	if (it->without_reasons)
 		bt_buf_addf(note, "%swithout reasons", note->len ? "; " : "");
+	if (it->late_entry)
+		bt_buf_addf(note, "%sentered after the deadline: %s", note->len ? "; " : "", it->late_entry);
 	if (it->signatory)
 		bt_buf_addf(note, "%ssigned by %s%s%s", note->len ? "; " : "",
 			    it->signatory, it->title ? ", " : "",

@@ -12,7 +12,7 @@ static const char USAGE[] =
 	"               --not-authorize [--reasons FILE]...)\n"
 	"              [--received TIME] [--channel email|fax|post|portal|other]\n"
 	"              [--signatory NAME] [--title TEXT] [--ref FORM-REFERENCE]\n"
-	"              [--force]\n"
+	"              [--force] [--late-entry-reason TEXT]\n"
 	"       ballot reply import --circular ID FILE [--receipts DIR] [--force]\n"
 	"\n"
 	"Records a Member State's reply (Annex 2 form) on one draft:\n"
@@ -33,7 +33,10 @@ static const char USAGE[] =
 	"printed after the acknowledgement on a line starting 'receipt: '.\n"
 	"A member's replies in a consultation may hold at most quota_bytes of\n"
 	"attachments, and it may record at most replies_per_hour replies there in\n"
-	"an hour (ballot config); --force records a reply over them all the same.\n";
+	"an hour (ballot config); --force records a reply over them all the same.\n"
+	"A reply received on time (--received) but entered after the deadline that\n"
+	"changes a draft's outcome needs --late-entry-reason TEXT (history and the\n"
+	"report show it).\n";
 
 static const char USAGE_IMPORT[] =
 	"usage: ballot reply import --circular ID FILE [--receipts DIR] [--key FILE]\n"
@@ -74,7 +77,7 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_MEMBER, O_DRAFT, O_AUTH, O_NOT_AUTH, O_COMMENTS,
 	       O_REASONS, O_RECEIVED, O_CHANNEL, O_SIGNATORY, O_TITLE, O_REF,
-	       O_KEY, O_RECEIPT, O_FORCE };
+	       O_KEY, O_RECEIPT, O_FORCE, O_LATE_ENTRY };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("member", CLI_ARG),
 		CLI_OPT("draft", CLI_ARG), CLI_OPT("authorize", CLI_FLAG),
@@ -83,7 +86,8 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		CLI_OPT("received", CLI_ARG), CLI_OPT("channel", CLI_ARG),
 		CLI_OPT("signatory", CLI_ARG), CLI_OPT("title", CLI_ARG),
 		CLI_OPT("ref", CLI_ARG), CLI_OPT("key", CLI_ARG),
-		CLI_OPT("receipt", CLI_ARG), CLI_OPT("force", CLI_FLAG), CLI_OPT_END
+		CLI_OPT("receipt", CLI_ARG), CLI_OPT("force", CLI_FLAG),
+		CLI_OPT("late-entry-reason", CLI_ARG), CLI_OPT_END
 	};
 	const bt_key *key;
 	bt_reply_spec spec;
@@ -128,6 +132,7 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	spec.signatory = opts[O_SIGNATORY].val;
 	spec.title = opts[O_TITLE].val;
 	spec.force = opts[O_FORCE].count > 0;
+	spec.late_entry_reason = opts[O_LATE_ENTRY].val;
 
 	rc = cli_open_db(ctx, 1, &db, e);
 	if (rc == BT_OK)
@@ -176,6 +181,9 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	cli_quota_hint(rc, res.quota, e);
 	if (rc == BT_OK) {
 		cli_print_recorded(&res);
+		if (res.late_entry_seq)
+			printf("late entry: received on time, entered after the deadline; the reason is event %lld\n",
+			       (long long)res.late_entry_seq);
 		rc = cli_receipt(ctx, key, res.event_seq, opts[O_RECEIPT].val, e);
 	}
 out:

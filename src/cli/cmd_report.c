@@ -13,14 +13,17 @@ static const char USAGE[] =
 	"                     [--as-of TIME] [--paper a4|letter]\n"
 	"\n"
 	"Writes the tally report of the consultation as PDF: per draft the figures,\n"
-	"a bar of the support share against the rule's threshold, the outcome and\n"
-	"the rule with its clause; the replies counted (member, choice, received\n"
-	"time, attachments); late and withdrawn replies; members that did not reply.\n"
+	"a bar of the support share against the rule's threshold, the state and the\n"
+	"latest decision, the outcome and the rule with its clause; the electorate\n"
+	"in four lists that add up: members with a counted reply, with only a late\n"
+	"reply (a late reply wins over a withdrawal), withdrawn, and that did not\n"
+	"reply. --as-of TIME: the record as it stood then (only what was recorded\n"
+	"by TIME), the cut-off printed; a TIME before the circular's date is refused.\n"
 	"LANGS: en (the default), all, or a comma-separated list of en, fr, es, ru,\n"
 	"zh, ar. The file is DIR/<circular>-<lang>.pdf (DIR: output/reports), or\n"
 	"FILE for a single language. Figures are as of now (or --as-of); a report\n"
-	"after the deadline carries no clock, so the same database gives the same\n"
-	"bytes.\n";
+	"after the deadline without --as-of carries no clock, so the same database\n"
+	"gives the same bytes.\n";
 
 /* `ballot report --circular ID [--lang L] [--out FILE] ...`. */
 int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
@@ -69,6 +72,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		report_source_free(&d);
 		return rc;
 	}
+	d.data.cut_off = has_as_of;
 	const char *dir = opts[O_DIR].count ? opts[O_DIR].val : "output/reports";
 	pdf_fonts *fonts = NULL;
 	report_lang *rl[PDF_NLANGS] = { NULL };

@@ -6,10 +6,11 @@
 static const char USAGE[] =
 	"usage: ballot status [--group N] [--json]\n"
 	"\n"
-	"Lists every draft (of study group N) with its state: in-consultation,\n"
+	"Lists every draft (of study group N) with its state now: in-consultation,\n"
+	"awaiting-close (the deadline has passed, not closed yet),\n"
 	"ready-for-approval, not-ready, more-time, approved or not-approved, its\n"
-	"deadline and outcome (pending while in consultation, then proceed or\n"
-	"not-proceed). --json prints a list of objects with circular, group, rec,\n"
+	"deadline and outcome (pending until the deadline, then the final proceed\n"
+	"or not-proceed). The state is the tally's (ballot tally). --json prints a list of objects with circular, group, rec,\n"
 	"title, state, deadline, outcome, rule, meeting_start, meeting_end and,\n"
 	"for more-time drafts, more_time_until.\n";
 
@@ -115,9 +116,12 @@ int cmd_status(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		if (rc != BT_OK)
 			return rc;
 	}
+	bt_time now;
+	if ((rc = cli_now(ctx, &now, e)) != BT_OK)
+		return rc;
 	rc = cli_open_db(ctx, 0, &db, e);
 	if (rc == BT_OK)
-		rc = bt_status_list_get(db, (int)group, &l, e);
+		rc = bt_status_list_get(db, (int)group, now, &l, e);
 	if (rc == BT_OK)
 		rc = opts[O_JSON].count ? status_json(db, &l, e) : status_text(&l, e);
 	bt_status_list_free(&l);

@@ -15,7 +15,9 @@ static const char USAGE[] =
 	"replies are shown as late and never counted. Before the deadline the\n"
 	"outcome is pending and the tally says what it would be if closed now,\n"
 	"how many more supporting replies it needs and how many opposing ones\n"
-	"would block it. --as-of defaults to now.\n";
+	"would block it. --as-of defaults to now; the tally as of a time sees\n"
+	"only what was recorded by then, and a time before the circular's date\n"
+	"is refused. Each draft's state is the one ballot status shows.\n";
 
 static void line(const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -57,8 +59,11 @@ static void tally_draft_text(const bt_tally *t, const bt_draft_tally *d,
 	char thr[128];
 
 	printf("\n%s  %s\n", d->rec, title ? title : "");
+	line("state", "%s", d->state);
 	line("counted replies", "%d of %d (%d outstanding)", d->replies,
 	     t->electorate, d->outstanding);
+	line("no counted reply", "%d late, %d withdrawn, %d did not reply",
+	     d->outstanding_late, d->outstanding_withdrawn, d->did_not_reply);
 	line("authorizes", "%d", d->authorize);
 	line("authorizes, with comments", "%d", d->authorize_with_comments);
 	if (d->not_authorize_without_reasons)
@@ -109,10 +114,11 @@ static void tally_text(const bt_tally *t)
 	bt_time_format(t->as_of, as_of);
 	printf("circular %s: rule %s (%s), deadline %s\n", t->circular, t->rule,
 	       t->clause, dl_s);
-	printf("as of %s: %s%s; electorate %d Member States\n", as_of,
-	       t->final ? "after the deadline, final"
-			: "before the deadline, open",
-	       t->closed ? ", closed" : "", t->electorate);
+	printf("as of %s: %s; electorate %d Member States\n", as_of,
+	       t->closed ? "after the deadline, final, closed"
+	       : t->final ? "after the deadline, final, awaiting close"
+			  : "before the deadline, open",
+	       t->electorate);
 	if (t->deadline_forced[0])
 		printf("deadline forced outside WTSA Res. 1 §9.4.1: %s\n", t->deadline_forced);
 	if (t->n == 0)
@@ -147,7 +153,8 @@ int cmd_tally(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	rc = cli_open_db(ctx, 0, &db, e);
 	if (rc == BT_OK)
-		rc = bt_tally_compute(db, opts[O_CIRCULAR].val, as_of, &t, e);
+		rc = opts[O_AS_OF].count ? bt_tally_as_of(db, opts[O_CIRCULAR].val, as_of, &t, e)
+					 : bt_tally_compute(db, opts[O_CIRCULAR].val, as_of, &t, e);
 	if (rc == BT_OK) {
 		if (opts[O_JSON].count) {
 			bt_buf b = BT_BUF_INIT;

@@ -43,7 +43,18 @@ static const pdf_tmpl_key schema[] = {
 	{ "outcome_proceed", "" },
 	{ "outcome_not_proceed", "" },
 	{ "outcome_pending", "" },
-	{ "replies_heading", "" },
+	{ "replies_heading", "n" },
+	{ "partition", "electorate counted late withdrawn none" },
+	{ "state", "state" },
+	{ "state_in_consultation", "" },
+	{ "state_awaiting_close", "" },
+	{ "state_ready_for_approval", "" },
+	{ "state_not_ready", "" },
+	{ "state_more_time", "" },
+	{ "state_approved", "" },
+	{ "state_not_approved", "" },
+	{ "note_withdrawn", "" },
+	{ "note_late_entry", "reason" },
 	{ "col_member", "" },
 	{ "col_choice", "" },
 	{ "col_received", "" },
@@ -56,8 +67,8 @@ static const pdf_tmpl_key schema[] = {
 	{ "note_late", "" },
 	{ "note_superseded", "" },
 	{ "note_no_reasons", "" },
-	{ "late_heading", "" },
-	{ "withdrawn_heading", "" },
+	{ "late_heading", "n" },
+	{ "withdrawn_heading", "n" },
 	{ "pending_heading", "n" },
 	{ "none", "" },
 	{ "decisions_heading", "" },
@@ -368,7 +379,21 @@ static int reply_row(rep *p, size_t item)
 	if (strcmp(it->status, "superseded") == 0)
 		bt_buf_adds(&note, pdf_tmpl_raw(p->t, "note_superseded"));
 	if (strcmp(it->status, "late") == 0)
-		bt_buf_adds(&note, pdf_tmpl_raw(p->t, "note_late"));
+		bt_buf_addf(&note, "%s%s", note.len ? "\n" : "", pdf_tmpl_raw(p->t, "note_late"));
+	if (strcmp(it->status, "withdrawn") == 0)
+		bt_buf_addf(&note, "%s%s", note.len ? "\n" : "", pdf_tmpl_raw(p->t, "note_withdrawn"));
+	if (it->late_entry) {
+		bt_buf fixed = BT_BUF_INIT;
+		int frc = fix_add(p, it->late_entry, FIX_OTHER, &fixed);
+		const char *v[] = { "reason", bt_buf_str(&fixed), NULL };
+		if (frc == BT_OK)
+			bt_buf_addf(&note, "%s%s", note.len ? "\n" : "", word(p, "note_late_entry", v));
+		bt_buf_release(&fixed);
+		if (frc) {
+			bt_buf_release(&note);
+			return frc;
+		}
+	}
 	if (it->without_reasons)
 		bt_buf_addf(&note, "%s%s", note.len ? "\n" : "",
 			    pdf_tmpl_raw(p->t, "note_no_reasons"));
@@ -382,30 +407,42 @@ static int reply_row(rep *p, size_t item)
 	return rc;
 }
 
-/* The replies of draft rec whose status is in statuses ("|a|b|"). */
-static int reply_table(rep *p, const char *rec, const char *statuses,
+/* The list a member is in on draft d (the engine's partition of the
+ * electorate): "counted", or its pending item's "late", "withdrawn",
+ * "none". */
+static const char *member_list(rep *p, size_t d, const char *code)
+{
+	const bt_pending_list *pl = &p->r->pending[d];
+	for (size_t i = 0; i < pl->n; i++)
+		if (strcmp(pl->v[i].code, code) == 0)
+			return pl->v[i].n_recs ? pl->v[i].why[0] : "none";
+	return "counted";
+}
+
+/* The replies and withdrawals of draft d (rec) by the members in list
+ * (every one of their rows), under a heading with the number of members. */
+static int reply_table(rep *p, size_t d, const char *rec, const char *list, int members,
 		       const char *title_key)
 {
 	const bt_history *hi = p->r->history;
 	size_t n = 0;
-	for (size_t i = 0; i < hi->n; i++) {
-		char key[24];
-		snprintf(key, sizeof key, "|%s|", hi->v[i].status);
-		n += strcmp(hi->v[i].rec, rec) == 0 && strstr(statuses, key);
-	}
-	int rc = para(p, pdf_tmpl_raw(p->t, title_key), &subheading, 3);
+	for (size_t i = 0; i < hi->n; i++)
+		n += hi->v[i].reply_id && strcmp(hi->v[i].rec, rec) == 0 && hi->v[i].status[0] &&
+			strcmp(member_list(p, d, hi->v[i].member), list) == 0;
+	char ns[16];
+	snprintf(ns, sizeof ns, "%d", members);
+	const char *hv[] = { "n", ns, NULL };
+	int rc = para(p, word(p, title_key, hv), &subheading, 3);
 	if (rc == BT_OK && n == 0)
 		return para(p, pdf_tmpl_raw(p->t, "none"), &body, 8);
 	if (rc == BT_OK && p->y + 40 > bottom(p))
 		rc = new_page(p);
 	if (rc == BT_OK)
 		rc = table_header(p);
-	for (size_t i = 0; i < hi->n && rc == BT_OK; i++) {
-		char key[24];
-		snprintf(key, sizeof key, "|%s|", hi->v[i].status);
-		if (strcmp(hi->v[i].rec, rec) == 0 && strstr(statuses, key))
+	for (size_t i = 0; i < hi->n && rc == BT_OK; i++)
+		if (hi->v[i].reply_id && strcmp(hi->v[i].rec, rec) == 0 && hi->v[i].status[0] &&
+		    strcmp(member_list(p, d, hi->v[i].member), list) == 0)
 			rc = reply_row(p, i);
-	}
 	p->y += 8;
 	return rc;
 }
@@ -485,7 +522,18 @@ static int outcome(rep *p, const bt_draft_tally *dt)
 	const char *key = strcmp(dt->outcome, "proceed") == 0 ?
 		"outcome_proceed" : strcmp(dt->outcome, "not-proceed") == 0 ?
 		"outcome_not_proceed" : "outcome_pending";
-	int rc = para(p, pdf_tmpl_raw(p->t, key), &subheading, 2);
+	char sk[40];
+	snprintf(sk, sizeof sk, "state_%s", dt->state);
+	for (char *c = sk; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	char *state = strdup(pdf_tmpl_raw(p->t, sk));
+	const char *sv[] = { "state", state ? state : "", NULL };
+	int rc = state ? para(p, word(p, "state", sv), &subheading, 2)
+		       : bt_fail(p->e, BT_EFAIL, "out of memory");
+	free(state);
+	if (rc == BT_OK)
+		rc = para(p, pdf_tmpl_raw(p->t, key), &subheading, 2);
 	const bt_rule *r = bt_rule_find(p->r->tally->rule);
 	if (rc == BT_OK && r) {
 		char rk[32];
@@ -499,19 +547,24 @@ static int outcome(rep *p, const bt_draft_tally *dt)
 	return rc;
 }
 
+/* The members with nothing in force: not late, not withdrawn (those are
+ * in their own lists). */
 static int pending_list(rep *p, size_t d)
 {
 	const bt_pending_list *pl = &p->r->pending[d];
+	const bt_draft_tally *dt = &p->r->tally->drafts[d];
 	char ns[16];
-	snprintf(ns, sizeof ns, "%zu", pl->n);
+	snprintf(ns, sizeof ns, "%d", dt->did_not_reply);
 	const char *vars[] = { "n", ns, NULL };
 	int rc = para(p, word(p, "pending_heading", vars), &subheading, 3);
-	if (rc == BT_OK && pl->n == 0)
+	if (rc == BT_OK && dt->did_not_reply == 0)
 		return para(p, pdf_tmpl_raw(p->t, "none"), &body, 10);
 	bt_buf s = BT_BUF_INIT;
+	size_t k = 0;
 	for (size_t i = 0; i < pl->n; i++)
-		bt_buf_addf(&s, "%s%s", i ? "; " : "",
-			    member_label(p, pl->v[i].code));
+		if (strcmp(member_list(p, d, pl->v[i].code), "none") == 0)
+			bt_buf_addf(&s, "%s%s", k++ ? "; " : "",
+				    member_label(p, pl->v[i].code));
 	if (s.failed)
 		rc = bt_fail(p->e, BT_EFAIL, "pending list too long");
 	pdf_style st = cell;
@@ -577,6 +630,19 @@ static int decisions(rep *p, const char *rec)
 	return rc;
 }
 
+/* electorate = counted + late + withdrawn + did not reply, on the page */
+static int partition(rep *p, const bt_draft_tally *dt)
+{
+	char el[16], c[16], l[16], w[16], n[16];
+	snprintf(el, sizeof el, "%d", p->r->tally->electorate);
+	snprintf(c, sizeof c, "%d", dt->replies);
+	snprintf(l, sizeof l, "%d", dt->outstanding_late);
+	snprintf(w, sizeof w, "%d", dt->outstanding_withdrawn);
+	snprintf(n, sizeof n, "%d", dt->did_not_reply);
+	const char *v[] = { "electorate", el, "counted", c, "late", l, "withdrawn", w, "none", n, NULL };
+	return para(p, word(p, "partition", v), &body, 8);
+}
+
 static int draft_section(rep *p, size_t d)
 {
 	const bt_draft_tally *dt = &p->r->tally->drafts[d];
@@ -594,14 +660,17 @@ static int draft_section(rep *p, size_t d)
 	if (rc == BT_OK)
 		rc = outcome(p, dt);
 	if (rc == BT_OK)
+		rc = partition(p, dt);
+	if (rc == BT_OK)
 		rc = decisions(p, dt->rec);
 	if (rc == BT_OK)
-		rc = reply_table(p, dt->rec, "|counted|superseded|",
+		rc = reply_table(p, d, dt->rec, "counted", dt->replies,
 				 "replies_heading");
 	if (rc == BT_OK)
-		rc = reply_table(p, dt->rec, "|late|", "late_heading");
+		rc = reply_table(p, d, dt->rec, "late", dt->outstanding_late,
+				 "late_heading");
 	if (rc == BT_OK)
-		rc = reply_table(p, dt->rec, "|withdrawn|withdrawal|",
+		rc = reply_table(p, d, dt->rec, "withdrawn", dt->outstanding_withdrawn,
 				 "withdrawn_heading");
 	if (rc == BT_OK)
 		rc = pending_list(p, d);
@@ -627,8 +696,9 @@ static int header(rep *p)
 	if (rc == BT_OK)
 		rc = para(p, word(p, "subtitle", sv), &body, 8);
 	if (rc == BT_OK) {
+		/* closed as of the report's time only (t->closed) */
 		if (t->closed) {
-			bt_time_format(c->closed_at, ts);
+			bt_time_format(t->closed_at, ts);
 			const char *v[] = { "time", ts, NULL };
 			rc = para(p, word(p, "status_closed", v), &subheading, 2);
 		} else if (t->final) {
@@ -638,11 +708,12 @@ static int header(rep *p)
 			const char *v[] = { "deadline", dl, NULL };
 			rc = para(p, word(p, "status_pending", v), &subheading,
 				  2);
-			bt_time_format(t->as_of, ts);
-			const char *a[] = { "time", ts, NULL };
-			if (rc == BT_OK)
-				rc = para(p, word(p, "as_of", a), &body, 2);
 		}
+		/* the cut-off: what was recorded later is not in the report */
+		bt_time_format(t->as_of, ts);
+		const char *a[] = { "time", ts, NULL };
+		if (rc == BT_OK && (!t->final || p->r->cut_off))
+			rc = para(p, word(p, "as_of", a), &body, 2);
 	}
 	const char *dv[] = { "time", dl, NULL };
 	if (rc == BT_OK)
@@ -744,9 +815,9 @@ int report_gather(bt_db *db, const char *circular, bt_time as_of,
 	memset(s, 0, sizeof *s);
 	int rc = bt_consultation_get(db, circular, &s->c, e);
 	if (rc == BT_OK)
-		rc = bt_tally_compute(db, s->c.circular, as_of, &s->t, e);
+		rc = bt_tally_as_of(db, s->c.circular, as_of, &s->t, e);
 	if (rc == BT_OK)
-		rc = bt_history_get(db, s->c.circular, NULL, &s->h, e);
+		rc = bt_history_as_of(db, s->c.circular, NULL, as_of, &s->h, e);
 	if (rc == BT_OK)
 		rc = bt_electorate_list(db, s->c.circular, &s->electorate, e);
 	if (rc == BT_OK)
@@ -763,7 +834,7 @@ int report_gather(bt_db *db, const char *circular, bt_time as_of,
 		rc = bt_pending_get(db, s->c.circular, s->t.drafts[i].rec, as_of,
 				    &s->pending[i], e);
 	s->data = (report_data){ &s->c, &s->t, &s->h, s->pending, &s->electorate,
-				 &s->decisions };
+				 &s->decisions, 0 };
 	return rc;
 }
 

@@ -22,6 +22,8 @@ typedef struct report_data {
 	const bt_pending_list *pending; /* one list per draft, tally order */
 	const bt_member_list *electorate; /* for names, by code */
 	const bt_decision_list *decisions; /* recorded by the report's time */
+	int cut_off;                /* 1: print the time the figures are as of
+				       (--as-of given), even after the deadline */
 } report_data;
 
 /* Renders the report into out (PDF bytes): per draft the figures, a bar of
@@ -44,9 +46,10 @@ typedef struct report_source {
 	report_data data;         /* points at the fields above */
 } report_source;
 
-/* Reads circular's figures as of as_of, its replies, its electorate, the
- * decisions recorded by as_of and, per draft, the members with no counted
- * reply. BT_EINPUT for an unknown
+/* Reads circular's figures as of as_of, its replies recorded by then, its
+ * electorate and, per draft, the members with no counted reply: the decisions recorded by
+ * then: all as the engine says the record stood at as_of (bt_tally_compute,
+ * bt_history_as_of, bt_pending_get, bt_decisions_get). BT_EINPUT for an unknown
  * circular or one with no drafts. Free with report_source_free (also after
  * a failure). */
 int report_gather(bt_db *db, const char *circular, bt_time as_of,

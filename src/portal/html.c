@@ -49,6 +49,7 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "status_superseded", "" }, { "status_withdrawn", "" }, { "status_withdrawal", "" },
 	{ "status_late", "" }, { "circular_name", "circular" }, { "rec_name", "rec" },
 	{ "col_member", "" }, { "col_outcome", "" }, { "state_in_consultation", "" },
+	{ "state_awaiting_close", "" },
 	{ "state_ready_for_approval", "" }, { "state_not_ready", "" }, { "state_more_time", "" },
 	{ "state_approved", "" }, { "state_not_approved", "" }, { "channel_email", "" },
 	{ "channel_fax", "" }, { "channel_post", "" }, { "channel_other", "" },
@@ -139,6 +140,7 @@ const word_key portal_status_words[] = {
 
 const word_key portal_state_words[] = {
 	{ BT_STATE_IN_CONSULTATION, "state_in_consultation" },
+	{ BT_STATE_AWAITING_CLOSE, "state_awaiting_close" },
 	{ BT_STATE_READY, "state_ready_for_approval" },
 	{ BT_STATE_NOT_READY, "state_not_ready" },
 	{ BT_STATE_MORE_TIME, "state_more_time" },

@@ -213,6 +213,12 @@ static void pending_section(preq *r, const bt_pending_list *pl)
 			if (k)
 				bt_buf_adds(b, ", ");
 			html_text(b, it->recs[k]);
+			/* the report's lists: late or withdrawn, not "did not reply" */
+			if (it->why && strcmp(it->why[k], "none") != 0) {
+				bt_buf_addf(b, " <span class=\"list\" data-list=\"%s\">(", it->why[k]);
+				html_text(b, L(r, strcmp(it->why[k], "late") == 0 ? "status_late" : "status_withdrawn"));
+				bt_buf_adds(b, ")</span>");
+			}
 		}
 		bt_buf_adds(b, "</td></tr>\n");
 	}
@@ -635,7 +641,7 @@ int page_chair_home(preq *r)
 	bt_status_list sl = { 0 };
 	/* group 0 would list every group's drafts: a chair without a group
 	 * sees none */
-	if (g > 0 && bt_status_list_get(r->db, g, &sl, &e))
+	if (g > 0 && bt_status_list_get(r->db, g, r->now, &sl, &e))
 		return page_error(r, 500, e.msg);
 	char gs[16];
 	snprintf(gs, sizeof gs, "%d", g);

@@ -7,7 +7,8 @@ expect_exit 0 ballot init
 printf 'Comments and proposed changes on Q.5051.\n' >"$T/comments.txt"
 printf 'Reasons and an outline of possible changes.\n' >"$T/reasons.txt"
 
-# The replies below are received in the past of the clock.
+# The replies below are each recorded when received (rep), as they would be
+# at the secretariat; tallies and the rest run after the deadline.
 at 2020-02-25T00:00:00Z
 
 newc() { # newc CIRCULAR [options]: consultation (deadline 2020-02-21T23:59:00Z) + draft Q.5051
@@ -22,7 +23,7 @@ rep() { # rep CIRCULAR MEMBER a|c|n|N TIME [options]: a reply
 	n) set -- --not-authorize --reasons "$T/reasons.txt" "$@" ;;
 	N) set -- --not-authorize "$@" ;;
 	esac
-	ballot reply --circular "$c" --member "$m" --received "$t" "$@"
+	BALLOT_NOW=$t ballot reply --circular "$c" --member "$m" --received "$t" "$@"
 }
 many() { # many CIRCULAR a|c|n|N COUNT SKIP [MINUTE]: COUNT members from codes(SKIP),
 	# received on 2020-02-10 from 10:MINUTE on, a minute apart
@@ -68,8 +69,8 @@ is "$(jlen .drafts)" 1 "tally: one draft"
 K="rec replies support authorize authorize_with_comments not_authorize not_authorize_without_reasons late withdrawn outstanding support_pct threshold_pct outcome if_closed_now support_needed opposition_to_block"
 ok "tally: draft keys in the documented order" jorder '.drafts[0]' $K
 is "$(jpick '.drafts[0]' $K)" \
-	'{"rec":"Q.5051","replies":12,"support":10,"authorize":7,"authorize_with_comments":3,"not_authorize":2,"not_authorize_without_reasons":1,"late":1,"withdrawn":0,"outstanding":181,"support_pct":83.3,"threshold_pct":70,"outcome":"proceed","if_closed_now":"proceed","support_needed":0,"opposition_to_block":3}' \
-	"tally: the issue's example reproduced exactly"
+	'{"rec":"Q.5051","replies":12,"support":10,"authorize":7,"authorize_with_comments":3,"not_authorize":2,"not_authorize_without_reasons":1,"late":1,"withdrawn":0,"outstanding":181,"support_pct":83.3,"threshold_pct":70,"outcome":"proceed","if_closed_now":"proceed","support_needed":null,"opposition_to_block":null}' \
+	"tally: the issue's example reproduced exactly (after the deadline nothing more counts: null)"
 
 # as_of defaults to the clock
 tally 205
@@ -105,8 +106,11 @@ ok "7 authorize" many 220 a 7 0
 ok "3 not-authorize" many 220 n 3 7
 tally 220 --as-of 2020-02-25T00:00:00Z
 is "$(jpick '.drafts[0]' replies support outcome if_closed_now support_needed opposition_to_block)" \
-	'{"replies":10,"support":7,"outcome":"proceed","if_closed_now":"proceed","support_needed":0,"opposition_to_block":1}' \
+	'{"replies":10,"support":7,"outcome":"proceed","if_closed_now":"proceed","support_needed":null,"opposition_to_block":null}' \
 	"7 of 10 (exactly 70 %) proceeds"
+tally 220 --as-of 2020-02-20T00:00:00Z
+is "$(jpick '.drafts[0]' support_needed opposition_to_block)" '{"support_needed":0,"opposition_to_block":1}' \
+	"  ... before the deadline: one more opposition would block it"
 is_num "$(d0 support_pct)" 70 "support_pct 70"
 
 newc 221
@@ -114,18 +118,22 @@ ok "16 authorize" many 221 a 16 0
 ok "7 not-authorize" many 221 n 7 16
 tally 221 --as-of 2020-02-25T00:00:00Z
 is "$(jpick '.drafts[0]' replies support support_pct outcome if_closed_now support_needed opposition_to_block)" \
-	'{"replies":23,"support":16,"support_pct":69.6,"outcome":"not-proceed","if_closed_now":"not-proceed","support_needed":1,"opposition_to_block":0}' \
-	"16 of 23 (69.6 %) does not proceed; one more support would do"
+	'{"replies":23,"support":16,"support_pct":69.6,"outcome":"not-proceed","if_closed_now":"not-proceed","support_needed":null,"opposition_to_block":null}' \
+	"16 of 23 (69.6 %) does not proceed"
 tally 221 --as-of 2020-02-20T00:00:00Z
-is "$(jpick '.drafts[0]' outcome if_closed_now)" '{"outcome":"pending","if_closed_now":"not-proceed"}' \
-	"before the deadline: pending, and if_closed_now says not-proceed"
+is "$(jpick '.drafts[0]' outcome if_closed_now support_needed opposition_to_block)" \
+	'{"outcome":"pending","if_closed_now":"not-proceed","support_needed":1,"opposition_to_block":0}' \
+	"before the deadline: pending, if_closed_now says not-proceed, one more support would do"
 
 # === no replies at all: proceed ===
 newc 222
 tally 222 --as-of 2020-02-25T00:00:00Z
 is "$(jpick '.drafts[0]' replies support support_pct outstanding outcome if_closed_now support_needed opposition_to_block)" \
-	'{"replies":0,"support":0,"support_pct":null,"outstanding":193,"outcome":"proceed","if_closed_now":"proceed","support_needed":0,"opposition_to_block":1}' \
+	'{"replies":0,"support":0,"support_pct":null,"outstanding":193,"outcome":"proceed","if_closed_now":"proceed","support_needed":null,"opposition_to_block":null}' \
 	"no replies: proceed (§9.4.5)"
+tally 222 --as-of 2020-02-20T00:00:00Z
+is "$(jpick '.drafts[0]' support_needed opposition_to_block)" '{"support_needed":0,"opposition_to_block":1}' \
+	"  ... before the deadline: one opposition would block it"
 
 # === supersession ===
 newc 223

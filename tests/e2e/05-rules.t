@@ -15,7 +15,8 @@ many() { # many CIRCULAR a|n COUNT SKIP
 	local c=$1 ch=$2 n=$3 skip=$4 m i=0 bad=0 opt
 	for m in $(codes "$n" "$skip"); do
 		case $ch in a) opt=(--authorize) ;; n) opt=(--not-authorize --reasons "$T/reasons.txt") ;; esac
-		ballot reply --circular "$c" --member "$m" "${opt[@]}" \
+		# recorded when received, as at the secretariat
+		BALLOT_NOW=$(printf '2020-02-10T10:%02d:00Z' $i) ballot reply --circular "$c" --member "$m" "${opt[@]}" \
 			--received "$(printf '2020-02-10T10:%02d:00Z' $i)" >/dev/null 2>"$T/.many-err" ||
 			{ bad=$((bad + 1)); diag "reply $m failed: $(cat "$T/.many-err")"; }
 		i=$((i + 1))
@@ -24,6 +25,10 @@ many() { # many CIRCULAR a|n COUNT SKIP
 }
 final() { # final CIRCULAR: the draft's tally after the deadline
 	run ballot tally --circular "$1" --json --as-of 2020-02-25T00:00:00Z
+}
+open_() { # open_ CIRCULAR: the draft's tally before the deadline, every reply in
+	# (what it would take is said only while replies can still count)
+	run ballot tally --circular "$1" --json --as-of 2020-02-20T00:00:00Z
 }
 K="replies support outcome if_closed_now"
 
@@ -34,24 +39,30 @@ final q9
 is "$(jget .rule)" question "rule question"
 is "$(jget '.drafts[0].threshold_pct')" 50 "question: threshold_pct 50"
 is "$(jpick '.drafts[0]' $K support_needed)" \
-	'{"replies":9,"support":9,"outcome":"not-proceed","if_closed_now":"not-proceed","support_needed":1}' \
+	'{"replies":9,"support":9,"outcome":"not-proceed","if_closed_now":"not-proceed","support_needed":null}' \
 	"question: 9 of 9 supporting is not enough (fewer than ten replies)"
+open_ q9
+is "$(jget '.drafts[0].support_needed')" 1 "  ... before the deadline: one more supporting reply needed"
 
 newc q610 question
 ok "6 authorize" many q610 a 6 0
 ok "4 not-authorize" many q610 n 4 6
 final q610
 is "$(jpick '.drafts[0]' $K opposition_to_block)" \
-	'{"replies":10,"support":6,"outcome":"proceed","if_closed_now":"proceed","opposition_to_block":2}' \
+	'{"replies":10,"support":6,"outcome":"proceed","if_closed_now":"proceed","opposition_to_block":null}' \
 	"question: 6 of 10 proceeds"
+open_ q610
+is "$(jget '.drafts[0].opposition_to_block')" 2 "  ... before the deadline: two more oppositions would block it"
 
 newc q510 question
 ok "5 authorize" many q510 a 5 0
 ok "5 not-authorize" many q510 n 5 5
 final q510
 is "$(jpick '.drafts[0]' $K support_needed)" \
-	'{"replies":10,"support":5,"outcome":"not-proceed","if_closed_now":"not-proceed","support_needed":1}' \
+	'{"replies":10,"support":5,"outcome":"not-proceed","if_closed_now":"not-proceed","support_needed":null}' \
 	"question: 5 of 10 (no majority) does not proceed"
+open_ q510
+is "$(jget '.drafts[0].support_needed')" 1 "  ... before the deadline: one more supporting reply needed"
 
 newc q0 question
 final q0
@@ -82,8 +93,10 @@ newc del5 deletion
 ok "5 authorize" many del5 a 5 0
 final del5
 is "$(jpick '.drafts[0]' $K opposition_to_block)" \
-	'{"replies":5,"support":5,"outcome":"proceed","if_closed_now":"proceed","opposition_to_block":1}' \
+	'{"replies":5,"support":5,"outcome":"proceed","if_closed_now":"proceed","opposition_to_block":null}' \
 	"deletion: no objection proceeds"
+open_ del5
+is "$(jget '.drafts[0].opposition_to_block')" 1 "  ... before the deadline: one objection would stop it"
 
 newc del0 deletion
 final del0

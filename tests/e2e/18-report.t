@@ -36,7 +36,9 @@ expect_exit 0 ballot reply --circular 205 --member ESP --not-authorize --receive
 at 2020-02-24T09:00:00Z
 expect_exit 0 ballot tally --circular 205 --json
 replies=$(jget ".drafts[0].replies") support=$(jget ".drafts[0].support") pct=$(jget ".drafts[0].support_pct")
-outstanding=$(jget ".drafts[0].outstanding")
+outstanding=$(jget ".drafts[0].outstanding") silent=$(jget ".drafts[0].did_not_reply")
+late=$(jget ".drafts[0].outstanding_late") withdrawn=$(jget ".drafts[0].outstanding_withdrawn")
+is "$((replies + late + withdrawn + silent))" 193 "counted + late + withdrawn + did not reply = the electorate"
 expect_exit 0 ballot report --circular 205 --dir "$T/r"
 is "$OUT" "wrote $T/r/205-en.pdf" "the default file is DIR/<circular>-en.pdf"
 ok "qpdf --check" qpdf --check "$T/r/205-en.pdf"
@@ -53,10 +55,13 @@ like "$txt" 'May proceed to approval at the study group meeting' "the outcome: 4
 like "$txt" 'BRA Brazil +Authorizes, comments +2020-01-20T09:00:00Z +brazil\.txt' "a counted reply: member, choice, time, attachment"
 like "$txt" 'DEU Germany +Does not authorize +2020-02-03T11:00:00Z +reasons\.txt +superseded' "a superseded reply is marked"
 like "$txt" 'KEN Kenya +Does not authorize .*no reasons' "a reply without reasons is marked"
-like "$txt" 'Late replies \(recorded, not counted\)' "the late replies have their section"
+like "$txt" "Late replies, recorded and not counted: Member States with no counted reply \\($late\\)" \
+	"the late replies have their section, with the members that have only a late reply ($late)"
+like "$txt" "Electorate 193 = $replies counted \\+ $late late \\+ $withdrawn withdrawn \\+ $silent did not reply" \
+	"the partition adds up on the page"
 like "$txt" 'ESP Spain +Does not authorize +2020-02-22T00:00:00Z' "  ... with Spain's late reply"
 like "$txt" 'EGY Egypt +Withdrawn +2020-02-07T10:00:00Z' "the withdrawal is listed"
-like "$txt" "Member States that did not reply \\($outstanding\\)" "the members with no reply are counted"
+like "$txt" "Member States that did not reply \\($silent\\)" "the members with no reply are counted (late and withdrawn ones are in their own lists)"
 like "$txt" 'ZWE Zimbabwe' "  ... and listed"
 unlike "$txt" 'AUS Australia;' "  ... without those that replied"
 

@@ -324,8 +324,10 @@ refused_like '--key is required' ballot verify-bundle bundle
 # raw; now neutralised (quoted, a leading single quote), and the bundle, which
 # signs those bytes, still verifies and is reproducible.
 printf 'Reasons.\n' >'=HYPERLINK("http:x","y").txt'
-expect_exit 0 ballot reply --circular 206 --member DEU --not-authorize --reasons '=HYPERLINK("http:x","y").txt' \
-	--received 2020-02-10T12:00:00Z
+# (recorded when received: entered after the deadline it would change the
+# outcome, which needs --late-entry-reason)
+BALLOT_NOW=2020-02-10T12:00:00Z expect_exit 0 ballot reply --circular 206 --member DEU --not-authorize \
+	--reasons '=HYPERLINK("http:x","y").txt' --received 2020-02-10T12:00:00Z
 expect_exit 0 ballot publish --circular 206 --out b206 --attachments
 like "$(cat b206/replies.csv)" "^[0-9]+,206,Q\\.5051,DEU,.*,\"'=HYPERLINK\\(\"\"http:x\"\",\"\"y\"\"\\)\\.txt:[0-9a-f]{64}\"," \
 	"replies.csv: the formula-like attachment cell is quoted, with a leading single quote"

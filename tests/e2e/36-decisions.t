@@ -153,6 +153,9 @@ expect_exit 0 ballot decide --circular 405 --more-time CHE --date 2020-03-13
 at 2020-03-12T10:00:00Z
 expect_exit 0 ballot decide --circular 406 --more-time GBR --date 2020-03-11
 expect_exit 0 ballot decide --circular 406 --not-approved --opposed-by GBR
+# status now: after both were recorded (405's on 2020-04-10; a state is what
+# was recorded by the time asked)
+at 2020-04-11T00:00:00Z
 expect_exit 0 ballot status --json
 is "$(jwhere . circular 405 state)" more-time "405: more-time"
 is "$(jwhere . circular 406 state)" not-approved "406: not approved (GBR opposed at the meeting)"

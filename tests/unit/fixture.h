@@ -95,7 +95,9 @@ static inline void fx_circular(fx *f, const char *circular, const char *rule,
 	assert_int_equal(bt_draft_add(f->db, &d, "test", T("2019-12-02T09:00:00Z"), NULL, &f->e), BT_OK);
 }
 
-/* Records a reply; returns the engine status. */
+/* Records a reply when it is received (as the secretariat would: a tally as
+ * of a time sees only what was recorded by then), or on 2020-03-01 without
+ * a received time; returns the engine status. */
 static inline int fx_reply(fx *f, const char *circular, const char *member, bt_choice c,
 			   const char *received, int with_attachment)
 {
@@ -113,7 +115,7 @@ static inline int fx_reply(fx *f, const char *circular, const char *member, bt_c
 		s.n_attachments = 1;
 	}
 	bt_reply_result r;
-	return bt_reply_record(f->db, &s, "test", T("2020-03-01T00:00:00Z"), &r, &f->e);
+	return bt_reply_record(f->db, &s, "test", T(received ? received : "2020-03-01T00:00:00Z"), &r, &f->e);
 }
 
 #endif

@@ -241,7 +241,7 @@ static void close_and_decide(void **state)
 	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-05T10:00Z"), NULL, &f->e), BT_OK);
 	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-03-05T10:00Z"), NULL, &f->e), BT_EINPUT);
 	bt_status_list l;
-	assert_int_equal(bt_status_list_get(f->db, 11, &l, &f->e), BT_OK);
+	assert_int_equal(bt_status_list_get(f->db, 11, T("2020-03-05T10:00Z"), &l, &f->e), BT_OK);
 	assert_int_equal(l.n, 1);
 	assert_string_equal(l.v[0].state, "more-time");
 	char until[BT_DATE_LEN];
@@ -252,10 +252,14 @@ static void close_and_decide(void **state)
 	dec.kind = BT_DECISION_APPROVED;
 	dec.notes = notes;
 	assert_int_equal(bt_decide(f->db, &dec, "t", T("2020-04-11T10:00Z"), NULL, &f->e), BT_OK);
-	assert_int_equal(bt_status_list_get(f->db, 0, &l, &f->e), BT_OK);
+	assert_int_equal(bt_status_list_get(f->db, 0, T("2020-04-11T10:00Z"), &l, &f->e), BT_OK);
 	assert_string_equal(l.v[0].state, "approved");
 	bt_status_list_free(&l);
-	assert_int_equal(bt_status_list_get(f->db, 12, &l, &f->e), BT_OK);
+	/* the state at a time: before the approval was recorded, more time */
+	assert_int_equal(bt_status_list_get(f->db, 0, T("2020-04-11T09:59Z"), &l, &f->e), BT_OK);
+	assert_string_equal(l.v[0].state, "more-time");
+	bt_status_list_free(&l);
+	assert_int_equal(bt_status_list_get(f->db, 12, T("2020-04-11T10:00Z"), &l, &f->e), BT_OK);
 	assert_int_equal(l.n, 0);
 	bt_status_list_free(&l);
 }

@@ -45,8 +45,14 @@ static void the_worked_example(void **state)
 	assert_int_equal(d.threshold_pct, 70);
 	assert_string_equal(d.outcome, "proceed");
 	assert_string_equal(d.if_closed_now, "proceed");
-	assert_int_equal(d.support_needed, 0);
-	assert_int_equal(d.opposition_to_block, 3);
+	/* after the deadline nothing more can count: null */
+	assert_int_equal(d.support_needed, -1);
+	assert_int_equal(d.opposition_to_block, -1);
+	assert_string_equal(d.state, "awaiting-close");
+	/* the partition: 181 = 1 late + 0 withdrawn + 180 did not reply */
+	assert_int_equal(d.outstanding_late, 1);
+	assert_int_equal(d.outstanding_withdrawn, 0);
+	assert_int_equal(d.did_not_reply, 180);
 	/* Whom to remind: exactly the outstanding members, by the same rule. */
 	bt_pending_list p;
 	assert_int_equal(bt_pending_get(f->db, "205", NULL, T("2020-02-25T00:00:00Z"), &p, &f->e), BT_OK);
@@ -83,6 +89,8 @@ static void no_replies_proceeds_and_seventy_percent_is_enough(void **state)
 	d = tally(f, "205", "2020-02-25T00:00:00Z", &t);
 	assert_int_equal(d.support_pct10, 700);
 	assert_string_equal(d.outcome, "proceed");
+	assert_int_equal(d.opposition_to_block, -1); /* after the deadline: null */
+	d = tally(f, "205", "2020-02-20T00:00:00Z", &t);
 	assert_int_equal(d.opposition_to_block, 1);
 	/* 16 of 23 = 69.6 %: not enough. */
 	for (int i = 10; i < 23; i++)
@@ -93,6 +101,8 @@ static void no_replies_proceeds_and_seventy_percent_is_enough(void **state)
 	assert_int_equal(d.support, 16);
 	assert_int_equal(d.support_pct10, 696);
 	assert_string_equal(d.outcome, "not-proceed");
+	assert_int_equal(d.support_needed, -1);
+	d = tally(f, "205", "2020-02-20T00:00:00Z", &t);
 	assert_int_equal(d.opposition_to_block, 0);
 	assert_int_equal(d.support_needed, 1);
 }
@@ -183,9 +193,65 @@ static void small_electorate_and_null_support_needed(void **state)
 	assert_int_equal(d.support_needed, -1); /* 2 of 4 at best */
 }
 
+/* The one rule for a draft's state at a time (bt_draft_state_at). */
+static void state_at(void **state)
+{
+	(void)state;
+	assert_string_equal(bt_draft_state_at(0, 0, "proceed", NULL), "in-consultation");
+	assert_string_equal(bt_draft_state_at(0, 0, "not-proceed", ""), "in-consultation");
+	assert_string_equal(bt_draft_state_at(1, 0, "proceed", NULL), "awaiting-close");
+	assert_string_equal(bt_draft_state_at(1, 0, "not-proceed", NULL), "awaiting-close");
+	assert_string_equal(bt_draft_state_at(1, 1, "proceed", NULL), "ready-for-approval");
+	assert_string_equal(bt_draft_state_at(1, 1, "not-proceed", NULL), "not-ready");
+	assert_string_equal(bt_draft_state_at(1, 1, "proceed", "more-time"), "more-time");
+	assert_string_equal(bt_draft_state_at(1, 1, "proceed", "approved"), "approved");
+	assert_string_equal(bt_draft_state_at(1, 1, "proceed", "not-approved"), "not-approved");
+}
+
+/* A tally as of T sees only what was recorded by T: a paper form received
+ * on time but entered after the deadline is not in a tally as of a time
+ * before its entry, and is in one after. */
+static void as_of_is_what_was_recorded(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	assert_int_equal(fx_reply(f, "205", "CHE", BT_AUTHORIZE, "2020-02-01T10:00Z", 0), BT_OK);
+	bt_reply_spec s = { 0 };
+	s.circular = "205";
+	s.member = "DEU";
+	s.choice = BT_AUTHORIZE;
+	s.has_received = 1;
+	s.received = T("2020-02-20T10:00Z");
+	bt_reply_result r;
+	/* changes no outcome (proceed either way): no reason needed */
+	assert_int_equal(bt_reply_record(f->db, &s, "test", T("2020-02-24T10:00Z"), &r, &f->e), BT_OK);
+	assert_true(r.late_entry);
+	assert_int_equal(r.late_entry_seq, 0);
+	bt_tally t;
+	bt_draft_tally d = tally(f, "205", "2020-02-24T09:00:00Z", &t);
+	assert_int_equal(d.replies, 1);
+	d = tally(f, "205", "2020-02-24T10:00:00Z", &t);
+	assert_int_equal(d.replies, 2);
+	/* one that turns the outcome (2 of 3 support: 66.7 %) needs its reason */
+	s.member = "FRA";
+	s.choice = BT_NOT_AUTHORIZE;
+	assert_int_equal(bt_reply_record(f->db, &s, "test", T("2020-02-24T11:00Z"), &r, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "--late-entry-reason"));
+	s.late_entry_reason = "form received by fax on time, misfiled";
+	assert_int_equal(bt_reply_record(f->db, &s, "test", T("2020-02-24T11:00Z"), &r, &f->e), BT_OK);
+	assert_true(r.late_entry_seq > r.event_seq);
+	d = tally(f, "205", "2020-02-24T12:00:00Z", &t);
+	assert_string_equal(d.outcome, "not-proceed");
+	/* before the circular's date: refused */
+	assert_int_equal(bt_tally_as_of(f->db, "205", T("2019-12-01T00:00Z"), &t, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "--as-of"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(state_at),
+		cmocka_unit_test_setup_teardown(as_of_is_what_was_recorded, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(the_worked_example, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(no_replies_proceeds_and_seventy_percent_is_enough, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(latest_on_time_reply_counts, fx_setup, fx_teardown),

@@ -320,7 +320,23 @@ int bt_db_open(const char *path, int flags, bt_db **out, bt_err *e)
 	int rc = db_open_raw(path, flags, &db, e), empty = 0;
 	if (rc)
 		return rc;
-	if ((rc = check_ours(db, 0, &empty, e)) ||
+	rc = check_ours(db, 0, &empty, e);
+	int code = sqlite3_errcode(db->h) & 0xff;
+	if (rc && (code == SQLITE_IOERR || code == SQLITE_FULL)) {
+		/* A full disk: the shared-memory index (-shm) cannot be made.
+		 * In exclusive locking mode SQLite keeps that index in the
+		 * process's memory instead, so reading still works (other
+		 * connections wait for this one to close). */
+		bt_db_close(db);
+		/* (read-write: that mode takes an exclusive lock) */
+		if ((rc = db_open_raw(path, flags & ~BT_DB_READONLY, &db, e)))
+			return rc;
+		bt_err_clear(e);
+		rc = db_exec(db, "PRAGMA locking_mode=EXCLUSIVE", "opening on a full disk", e);
+		if (!rc)
+			rc = check_ours(db, 0, &empty, e);
+	}
+	if (rc ||
 	    (rc = configure(db, flags & BT_DB_READONLY, e)) || (rc = migrate(db, e))) {
 		bt_db_close(db);
 		return rc;

@@ -87,7 +87,7 @@ int event_reserve(bt_db *db, const char *actor, event_slot *slot, bt_err *e)
 		return bt_name_check("BALLOT_ACTOR", actor, 200, e);
 	if (!actor || !*actor || strlen(actor) > 200 || !bt_text_clean(actor, 0))
 		return bt_fail(e, BT_EINPUT, "BALLOT_ACTOR: the actor name is empty, too long, not UTF-8 or has control characters");
-	if (event_last_at(db, &slot->seq, slot->prev, &slot->floor, e))
+	if (event_last(db, &slot->seq, slot->prev, e))
 		return BT_EFAIL;
 	/* The first event of a transaction: never reuse an acknowledged number. */
 	if (!db->wit_seq && witness_guard(db, slot->seq, slot->prev, e))
@@ -102,8 +102,6 @@ int event_write(bt_db *db, const event_slot *slot, const char *kind, const char 
 {
 	char hash[65], cprev[65];
 	bt_buf body = BT_BUF_INIT, chained = BT_BUF_INIT;
-	if (at < slot->floor)
-		at = slot->floor; /* the clock went back: not earlier than the last event */
 	if (circular && event_cprev(db, circular, slot->seq, cprev, e))
 		return BT_EFAIL;
 	event_render(&body, slot->seq, at, slot->actor, kind, circular, cprev, payload);

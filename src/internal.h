@@ -82,7 +82,6 @@ typedef struct event_slot {
 	int64_t seq;
 	char prev[65];
 	const char *actor;
-	bt_time floor;      /* the last event's time: no event is dated earlier */
 } event_slot;
 
 /* Raises *now to the time of the last event, so that times the server

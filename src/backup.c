@@ -63,6 +63,11 @@ int bt_db_check(bt_db *db, bt_check_report *r, bt_err *e)
 {
 	(void)e;
 	memset(r, 0, sizeof *r);
+	/* the witness before the snapshot (witness_check says why) */
+	int64_t wseq;
+	char whash[65];
+	bt_err we = { 0 };
+	int wread = witness_read(db, &wseq, whash, &we);
 	int snap = db_read_begin(db);
 	int64_t n = pragma_rows(db, SQL_INTEGRITY_CHECK, integrity_row, r->integrity, sizeof r->integrity);
 	r->integrity_ok = n == 1 && strcmp(r->integrity, "ok") == 0;
@@ -82,7 +87,10 @@ int bt_db_check(bt_db *db, bt_check_report *r, bt_err *e)
 		snprintf(r->chain, sizeof r->chain, "ok");
 		r->chain_ok = 1;
 	}
-	r->witness_ok = witness_check(db, r->witness, sizeof r->witness);
+	if (wread)
+		snprintf(r->witness, sizeof r->witness, "%.300s", we.msg);
+	else
+		r->witness_ok = witness_check(db, wseq, whash, r->witness, sizeof r->witness);
 	db_read_end(db, snap);
 	return BT_OK;
 }

@@ -95,13 +95,15 @@ int event_clock(bt_db *db, bt_time *now, bt_err *e);
  * witness_remove: removes it (a failed init).
  * witness_guard: BT_EFAIL when it names events past last (acknowledged but
  * missing) or another hash for last; writers call it before appending.
- * witness_check: compares it with the database into out; 1 when they agree. */
+ * witness_check: compares (w, wh), read from it BEFORE the caller's read
+ * snapshot began (it names only events committed before it was written),
+ * with the database, into out; 1 when they agree. */
 int witness_read(bt_db *db, int64_t *seq, char hash[65], bt_err *e);
 int witness_advance(bt_db *db, int64_t seq, const char hash[65], bt_err *e);
 int witness_reset(const char *db_path, int64_t seq, const char hash[65], bt_err *e);
 void witness_remove(const char *db_path);
 int witness_guard(bt_db *db, int64_t last, const char last_hash[65], bt_err *e);
-int witness_check(bt_db *db, char *out, size_t n);
+int witness_check(bt_db *db, int64_t w, const char wh[65], char *out, size_t n);
 
 /* Reserves the next event for actor; BT_EINPUT when the actor name is
  * empty, too long or unclean (before anything is written). */

@@ -175,16 +175,12 @@ int witness_guard(bt_db *db, int64_t last, const char last_hash[65], bt_err *e)
 	return BT_OK;
 }
 
-int witness_check(bt_db *db, char *out, size_t n)
+int witness_check(bt_db *db, int64_t w, const char wh[65], char *out, size_t n)
 {
-	int64_t w, last = 0;
-	char wh[65], name[4200];
+	int64_t last = 0;
+	char name[4200];
 	bt_err e = { 0 };
 	witness_name(db->path, name, sizeof name);
-	if (witness_read(db, &w, wh, &e)) {
-		snprintf(out, n, "%s", e.msg);
-		return 0;
-	}
 	if (w == 0) {
 		snprintf(out, n, "none yet (no '%s')", name);
 		return 1;
@@ -218,5 +214,17 @@ int witness_check(bt_db *db, char *out, size_t n)
 
 int bt_db_witness(bt_db *db, char *out, size_t n)
 {
-	return witness_check(db, out, n);
+	int64_t w;
+	char wh[65];
+	bt_err e = { 0 };
+	/* the witness first, then the snapshot it is compared with: it only
+	 * names events committed before it was written */
+	if (witness_read(db, &w, wh, &e)) {
+		snprintf(out, n, "%s", e.msg);
+		return 0;
+	}
+	int snap = db_read_begin(db);
+	int ok = witness_check(db, w, wh, out, n);
+	db_read_end(db, snap);
+	return ok;
 }

@@ -152,7 +152,7 @@ static void remove_db_files(const char *p)
 {
 	char side[4200];
 	unlink(p);
-	static const char *const ext[] = { "-wal", "-shm", "-journal" };
+	static const char *const ext[] = { "-wal", "-shm", "-journal", ".witness" };
 	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
 		snprintf(side, sizeof side, "%s%s", p, ext[i]);
 		unlink(side);
@@ -513,6 +513,7 @@ int bt_restore(const char *path, const char *src, const char *field,
 		if ((rc = link_into_place(tmp, path, e)) || (rc = witness_reset(path, rseq, rhash, e)))
 			goto out;
 		info->created = 1;
+		witness_remove(tmp); /* the copy's own, when migrating it wrote events */
 		free(tmp);
 		return BT_OK;
 	}

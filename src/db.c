@@ -322,11 +322,12 @@ int bt_db_open(const char *path, int flags, bt_db **out, bt_err *e)
 		return rc;
 	rc = check_ours(db, 0, &empty, e);
 	int code = sqlite3_errcode(db->h) & 0xff;
-	if (rc && (code == SQLITE_IOERR || code == SQLITE_FULL)) {
+	if (rc && (flags & BT_DB_READONLY) && (code == SQLITE_IOERR || code == SQLITE_FULL)) {
 		/* A full disk: the shared-memory index (-shm) cannot be made.
 		 * In exclusive locking mode SQLite keeps that index in the
 		 * process's memory instead, so reading still works (other
-		 * connections wait for this one to close). */
+		 * connections wait for this one to close: for read-only opens
+		 * only, the short-lived read commands, never a server's). */
 		bt_db_close(db);
 		/* (read-write: that mode takes an exclusive lock) */
 		if ((rc = db_open_raw(path, flags & ~BT_DB_READONLY, &db, e)))

@@ -63,6 +63,11 @@ int bt_db_check(bt_db *db, bt_check_report *r, bt_err *e)
 {
 	(void)e;
 	memset(r, 0, sizeof *r);
+	/* the witness before the snapshot (witness_check says why) */
+	int64_t wseq;
+	char whash[65];
+	bt_err we = { 0 };
+	int wread = witness_read(db, &wseq, whash, &we);
 	int snap = db_read_begin(db);
 	int64_t n = pragma_rows(db, SQL_INTEGRITY_CHECK, integrity_row, r->integrity, sizeof r->integrity);
 	r->integrity_ok = n == 1 && strcmp(r->integrity, "ok") == 0;
@@ -82,13 +87,17 @@ int bt_db_check(bt_db *db, bt_check_report *r, bt_err *e)
 		snprintf(r->chain, sizeof r->chain, "ok");
 		r->chain_ok = 1;
 	}
+	if (wread)
+		snprintf(r->witness, sizeof r->witness, "%.300s", we.msg);
+	else
+		r->witness_ok = witness_check(db, wseq, whash, r->witness, sizeof r->witness);
 	db_read_end(db, snap);
 	return BT_OK;
 }
 
 int bt_check_passed(const bt_check_report *r)
 {
-	return r->integrity_ok && r->foreign_keys_ok && r->chain_ok;
+	return r->integrity_ok && r->foreign_keys_ok && r->chain_ok && r->witness_ok;
 }
 
 void bt_check_first_problem(const bt_check_report *r, char *out, size_t n)
@@ -99,6 +108,8 @@ void bt_check_first_problem(const bt_check_report *r, char *out, size_t n)
 		snprintf(out, n, "foreign_key_check: %s", r->foreign_keys);
 	else if (!r->chain_ok)
 		snprintf(out, n, "event chain: %s", r->chain);
+	else if (!r->witness_ok)
+		snprintf(out, n, "witness: %s", r->witness);
 	else if (n)
 		out[0] = '\0';
 }
@@ -141,7 +152,7 @@ static void remove_db_files(const char *p)
 {
 	char side[4200];
 	unlink(p);
-	static const char *const ext[] = { "-wal", "-shm", "-journal" };
+	static const char *const ext[] = { "-wal", "-shm", "-journal", ".witness" };
 	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
 		snprintf(side, sizeof side, "%s%s", p, ext[i]);
 		unlink(side);
@@ -358,6 +369,7 @@ int bt_db_check_path(const char *path, bt_check_report *r, bt_err *e)
 		snprintf(r->integrity, sizeof r->integrity, UNREADABLE);
 		snprintf(r->foreign_keys, sizeof r->foreign_keys, "not run");
 		snprintf(r->chain, sizeof r->chain, "not run");
+		snprintf(r->witness, sizeof r->witness, "not run");
 		return BT_OK;
 	}
 	bt_db *db;
@@ -457,7 +469,12 @@ int bt_restore(const char *path, const char *src, const char *field,
 		goto out;
 	}
 	if ((s = copy_db(th, sh)) != SQLITE_OK) {
-		rc = bt_fail(e, BT_EINPUT, "%s: '%s' cannot be read whole: %s", field, src, sqlite3_errstr(s));
+		/* writing the copy failed, not reading the backup */
+		if ((s & 0xff) == SQLITE_FULL || (s & 0xff) == SQLITE_IOERR)
+			rc = bt_fail(e, BT_EFAIL, "--db: cannot write beside '%s': %s", path,
+				     (s & 0xff) == SQLITE_FULL ? "the disk is full" : sqlite3_errstr(s));
+		else
+			rc = bt_fail(e, BT_EINPUT, "%s: '%s' cannot be read whole: %s", field, src, sqlite3_errstr(s));
 		goto out;
 	}
 	sqlite3_close(th);
@@ -467,6 +484,10 @@ int bt_restore(const char *path, const char *src, const char *field,
 	/* Opening it migrates an older schema forward (and makes it WAL). */
 	if (bt_db_open(tmp, 0, &copy, e) != BT_OK) {
 		char why[sizeof e->msg];
+		if (strstr(e->msg, "database or disk is full")) {
+			rc = bt_fail(e, BT_EFAIL, "--db: cannot write beside '%s': the disk is full", path);
+			goto out;
+		}
 		snprintf(why, sizeof why, "%s", e->msg);
 		rc = bt_fail(e, BT_EINPUT, "%s: '%s' cannot be opened as a ballot database (%s)", field,
 			     src, why);
@@ -480,12 +501,19 @@ int bt_restore(const char *path, const char *src, const char *field,
 		rc = bt_fail(e, BT_EINPUT, "%s: '%s' fails %s", field, src, what);
 		goto out;
 	}
+	/* The restored head is what was acknowledged from now on (the witness
+	 * of the database it replaces names events it may not have). */
+	int64_t rseq;
+	char rhash[65];
+	if ((rc = head_of(copy, &rseq, rhash, e)))
+		goto out;
 	if (!live) {
 		bt_db_close(copy);
 		copy = NULL;
-		if ((rc = link_into_place(tmp, path, e)))
+		if ((rc = link_into_place(tmp, path, e)) || (rc = witness_reset(path, rseq, rhash, e)))
 			goto out;
 		info->created = 1;
+		witness_remove(tmp); /* the copy's own, when migrating it wrote events */
 		free(tmp);
 		return BT_OK;
 	}
@@ -495,10 +523,11 @@ int bt_restore(const char *path, const char *src, const char *field,
 	/* One write transaction on the live database: other connections see
 	 * the old or the restored content, and re-read their schema. */
 	if ((s = copy_db(dst->h, copy->h)) != SQLITE_OK) {
-		rc = bt_fail(e, BT_EFAIL, "restoring into '%s': %s", path, sqlite3_errstr(s));
+		rc = bt_fail(e, BT_EFAIL, "restoring into '%s': %s", path,
+			     (s & 0xff) == SQLITE_FULL ? "the disk is full" : sqlite3_errstr(s));
 		goto out;
 	}
-	rc = BT_OK;
+	rc = witness_reset(path, rseq, rhash, e);
 out:
 	sqlite3_close(sh);
 	sqlite3_close(th);

@@ -278,6 +278,19 @@ int bt_file_name_check(const char *name, const char *field, bt_err *e)
 	return BT_OK;
 }
 
+/* The directories bt_dir_make created, for bt_dir_undo. */
+static char *dirs_made[64];
+static size_t n_dirs_made;
+
+void bt_dir_undo(void)
+{
+	while (n_dirs_made) {
+		char *d = dirs_made[--n_dirs_made];
+		rmdir(d); /* only when empty */
+		free(d);
+	}
+}
+
 int bt_dir_make(const char *dir, const char *field, bt_err *e)
 {
 	char eb[128];
@@ -293,11 +306,15 @@ int bt_dir_make(const char *dir, const char *field, bt_err *e)
 		char keep = *s;
 		*s = '\0';
 		struct stat st;
-		if (mkdir(p.data, 0777) != 0 && errno != EEXIST)
+		int made = mkdir(p.data, 0777) == 0;
+		if (!made && errno != EEXIST)
 			rc = bt_fail(e, path_error_code(errno), "%s: cannot create '%s': %s",
 				     field, p.data, lower_error(errno, eb, sizeof eb));
 		else if (stat(p.data, &st) != 0 || !S_ISDIR(st.st_mode))
 			rc = bt_fail(e, BT_EINPUT, "%s: '%s' is not a directory", field, p.data);
+		if (made && n_dirs_made < sizeof dirs_made / sizeof dirs_made[0] &&
+		    (dirs_made[n_dirs_made] = strdup(p.data)))
+			n_dirs_made++;
 		*s = keep;
 		if (!keep)
 			break;

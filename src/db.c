@@ -89,12 +89,19 @@ int db_begin(bt_db *db, bt_err *e)
 int db_commit(bt_db *db, bt_err *e)
 {
 	int rc = db_exec(db, "COMMIT", "committing", e);
+	/* Committed: the witness follows before anything is acknowledged
+	 * (witness.c says why in this order). */
+	if (!rc && db->wit_seq && sqlite3_get_autocommit(db->h))
+		rc = witness_advance(db, db->wit_seq, db->wit_hash, e);
+	if (sqlite3_get_autocommit(db->h))
+		db->wit_seq = 0;
 	write_unlock(db);
 	return rc;
 }
 
 void db_rollback(bt_db *db)
 {
+	db->wit_seq = 0;
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	write_unlock(db);
@@ -250,6 +257,7 @@ static int db_open_raw(const char *path, int flags, bt_db **out, bt_err *e)
 		free(db);
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	}
+	db->wit_fd = -1;
 	int oflags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
 		     ((flags & BT_DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		     ((flags & BT_DB_CREATE) ? SQLITE_OPEN_CREATE : 0);
@@ -312,7 +320,24 @@ int bt_db_open(const char *path, int flags, bt_db **out, bt_err *e)
 	int rc = db_open_raw(path, flags, &db, e), empty = 0;
 	if (rc)
 		return rc;
-	if ((rc = check_ours(db, 0, &empty, e)) ||
+	rc = check_ours(db, 0, &empty, e);
+	int code = sqlite3_errcode(db->h) & 0xff;
+	if (rc && (flags & BT_DB_READONLY) && (code == SQLITE_IOERR || code == SQLITE_FULL)) {
+		/* A full disk: the shared-memory index (-shm) cannot be made.
+		 * In exclusive locking mode SQLite keeps that index in the
+		 * process's memory instead, so reading still works (other
+		 * connections wait for this one to close: for read-only opens
+		 * only, the short-lived read commands, never a server's). */
+		bt_db_close(db);
+		/* (read-write: that mode takes an exclusive lock) */
+		if ((rc = db_open_raw(path, flags & ~BT_DB_READONLY, &db, e)))
+			return rc;
+		bt_err_clear(e);
+		rc = db_exec(db, "PRAGMA locking_mode=EXCLUSIVE", "opening on a full disk", e);
+		if (!rc)
+			rc = check_ours(db, 0, &empty, e);
+	}
+	if (rc ||
 	    (rc = configure(db, flags & BT_DB_READONLY, e)) || (rc = migrate(db, e))) {
 		bt_db_close(db);
 		return rc;
@@ -329,6 +354,8 @@ void bt_db_close(bt_db *db)
 	for (int i = 0; i < BT_STMT_CACHE && db->cache[i].sql; i++)
 		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close(db->h);
+	if (db->wit_fd >= 0)
+		close(db->wit_fd);
 	free(db->path);
 	free(db);
 }
@@ -425,6 +452,10 @@ int bt_db_init(const char *path, const char *members_tsv, size_t len,
 	/* Schema, members and the first event commit together or not at all. */
 	if ((rc = apply_migrations(db, e)))
 		goto fail;
+	/* A new database: a witness left by an earlier one at this path names
+	 * nothing of this one. */
+	if ((rc = witness_reset(path, 0, ZERO_HASH, e)))
+		goto fail;
 	bt_member_import_stats st;
 	event_slot slot;
 	bt_buf payload = BT_BUF_INIT;
@@ -459,6 +490,7 @@ out:
 			remove(side);
 			snprintf(side, sizeof side, "%s-shm", path);
 			remove(side);
+			witness_remove(path);
 		}
 	}
 	return rc;

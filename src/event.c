@@ -41,7 +41,8 @@ int event_cprev(bt_db *db, const char *circular, int64_t seq, char out[65], bt_e
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading the event log");
 }
 
-int event_last(bt_db *db, int64_t *seq, char hash[65], bt_err *e)
+/* The last event's number, hash and time (0, ZERO_HASH, 0 when none). */
+static int event_last_at(bt_db *db, int64_t *seq, char hash[65], bt_time *at, bt_err *e)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_LAST, e);
 	if (!st)
@@ -50,13 +51,33 @@ int event_last(bt_db *db, int64_t *seq, char hash[65], bt_err *e)
 	if (rc == SQLITE_ROW) {
 		*seq = sqlite3_column_int64(st, 0);
 		db_col_copy(st, 1, hash, 65);
+		*at = sqlite3_column_int64(st, 2);
 	} else if (rc == SQLITE_DONE) {
 		*seq = 0;
 		memcpy(hash, ZERO_HASH, 65);
+		*at = 0;
 	} else {
 		return db_fail(db, e, "reading the event log");
 	}
 	sqlite3_reset(st);
+	return BT_OK;
+}
+
+int event_last(bt_db *db, int64_t *seq, char hash[65], bt_err *e)
+{
+	bt_time at;
+	return event_last_at(db, seq, hash, &at, e);
+}
+
+int event_clock(bt_db *db, bt_time *now, bt_err *e)
+{
+	int64_t seq;
+	char hash[65];
+	bt_time at;
+	if (event_last_at(db, &seq, hash, &at, e))
+		return BT_EFAIL;
+	if (*now < at)
+		*now = at;
 	return BT_OK;
 }
 
@@ -67,6 +88,9 @@ int event_reserve(bt_db *db, const char *actor, event_slot *slot, bt_err *e)
 	if (!actor || !*actor || strlen(actor) > 200 || !bt_text_clean(actor, 0))
 		return bt_fail(e, BT_EINPUT, "BALLOT_ACTOR: the actor name is empty, too long, not UTF-8 or has control characters");
 	if (event_last(db, &slot->seq, slot->prev, e))
+		return BT_EFAIL;
+	/* The first event of a transaction: never reuse an acknowledged number. */
+	if (!db->wit_seq && witness_guard(db, slot->seq, slot->prev, e))
 		return BT_EFAIL;
 	slot->seq++;
 	slot->actor = actor;
@@ -104,6 +128,10 @@ int event_write(bt_db *db, const event_slot *slot, const char *kind, const char 
 		db_bind_text(st, 8, hash);
 		rc = db_exec_stmt(db, st, "appending an event", e);
 		sqlite3_clear_bindings(st);
+	}
+	if (!rc) {
+		db->wit_seq = slot->seq;
+		memcpy(db->wit_hash, hash, 65);
 	}
 	if (!rc && hash_out)
 		memcpy(hash_out, hash, 65);

@@ -17,6 +17,9 @@ struct bt_db {
 	sqlite3 *h;
 	char *path;
 	int write_locked;   /* holds the process's write lock (db.c) */
+	int wit_fd;         /* the witness file, -1 until written (witness.c) */
+	int64_t wit_seq;    /* last event appended by the open transaction, 0 if none */
+	char wit_hash[65];  /* and its hash: the witness after the commit */
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
@@ -80,6 +83,27 @@ typedef struct event_slot {
 	char prev[65];
 	const char *actor;
 } event_slot;
+
+/* Raises *now to the time of the last event, so that times the server
+ * assigns never go back when its clock does. */
+int event_clock(bt_db *db, bt_time *now, bt_err *e);
+
+/* The witness of the last acknowledged event, <db>.witness (witness.c).
+ * witness_read: its event number and hash (0 and ZERO_HASH when none).
+ * witness_advance: after a commit, raises it to (seq, hash) and syncs it.
+ * witness_reset: sets it to (seq, hash) whatever it was (init, restore).
+ * witness_remove: removes it (a failed init).
+ * witness_guard: BT_EFAIL when it names events past last (acknowledged but
+ * missing) or another hash for last; writers call it before appending.
+ * witness_check: compares (w, wh), read from it BEFORE the caller's read
+ * snapshot began (it names only events committed before it was written),
+ * with the database, into out; 1 when they agree. */
+int witness_read(bt_db *db, int64_t *seq, char hash[65], bt_err *e);
+int witness_advance(bt_db *db, int64_t seq, const char hash[65], bt_err *e);
+int witness_reset(const char *db_path, int64_t seq, const char hash[65], bt_err *e);
+void witness_remove(const char *db_path);
+int witness_guard(bt_db *db, int64_t last, const char last_hash[65], bt_err *e);
+int witness_check(bt_db *db, int64_t w, const char wh[65], char *out, size_t n);
 
 /* Reserves the next event for actor; BT_EINPUT when the actor name is
  * empty, too long or unclean (before anything is written). */

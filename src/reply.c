@@ -572,7 +572,8 @@ int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor, bt_
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
-	if ((rc = record_txn(db, spec, actor, now, out, &q, e)) || (rc = late_check(db, &q, now, e)) ||
+	/* the clock went back: the reply is not dated before the last event */
+	if ((rc = event_clock(db, &now, e)) || (rc = record_txn(db, spec, actor, now, out, &q, e)) || (rc = late_check(db, &q, now, e)) ||
 	    (rc = db_commit(db, e))) {
 		db_rollback(db);
 		if (out) {
@@ -593,6 +594,7 @@ int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const 
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
+	rc = event_clock(db, &now, e);
 	for (size_t i = 0; i < n && !rc; i++) {
 		if ((rc = record_txn(db, &specs[i], actor, now, &out[i], &q, e))) {
 			char msg[sizeof e->msg];
@@ -711,7 +713,7 @@ int bt_reply_import_from(bt_db *db, const char *circular, const char *path, cons
 	char *f[8];
 	int n, header = 0;
 	quota_txn q = QUOTA_TXN_INIT;
-	if ((rc = db_begin(db, e)))
+	if ((rc = db_begin(db, e)) || (rc = event_clock(db, &now, e)))
 		goto out;
 	while ((n = tsv_next(&t, f, 8)) > 0) {
 		if (!header) {

@@ -519,7 +519,8 @@ const char SQL_DRAFT_STATES[] =
 	" FROM drafts d JOIN consultations c ON c.id = d.consultation_id ORDER BY d.id";
 
 /* events */
-const char SQL_EVENT_LAST[] = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1";
+const char SQL_EVENT_LAST[] = "SELECT seq, hash, at FROM events ORDER BY seq DESC LIMIT 1";
+const char SQL_EVENT_HASH_AT[] = "SELECT hash FROM events WHERE seq = ?1";
 const char SQL_EVENT_INSERT[] =
 	"INSERT INTO events(seq, at, actor, kind, circular, body, prev_hash, hash)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";

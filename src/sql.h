@@ -66,6 +66,7 @@ extern const char SQL_ROWS_WITH_EVENTS[];
 extern const char SQL_DECISION_ROW[];
 extern const char SQL_DRAFT_STATES[];
 extern const char SQL_EVENT_LAST[];
+extern const char SQL_EVENT_HASH_AT[];
 extern const char SQL_EVENT_INSERT[];
 extern const char SQL_EVENTS_ALL[];
 extern const char SQL_REPLY_BY_EVENT[];

@@ -26,9 +26,11 @@ typedef struct bt_check_report {
 	int chain_ok;           /* bt_audit_verify: chain, rows, attachments */
 	char chain[320];        /* "ok" or "event N: problem" / why it could not run */
 	bt_audit_report audit;  /* events checked, first bad event, head hash */
+	int witness_ok;         /* <db>.witness agrees: nothing acknowledged is missing */
+	char witness[320];      /* "ok (...)", "none yet (...)" or "events N..M acknowledged but missing ..." */
 } bt_check_report;
 
-/* Runs the three checks on db in one read transaction and fills r. Damage
+/* Runs the checks on db (integrity, foreign keys, chain, witness) in one read transaction and fills r. Damage
  * (a corrupt page, a dangling reference, a broken chain, and SQLite errors
  * while reading, which damage causes) is reported in r, not as an error:
  * returns BT_OK when r is filled, BT_EFAIL only when out of memory. */

@@ -84,4 +84,10 @@ int bt_file_name_check(const char *name, const char *field, struct bt_err *e);
  * is not a directory or cannot be created; "" is refused. */
 int bt_dir_make(const char *dir, const char *field, struct bt_err *e);
 
+/* Removes the directories bt_dir_make created in this process that are
+ * still empty (deepest first), and forgets them: a command that failed (a
+ * full disk) leaves no empty directory behind. Not thread-safe; for the
+ * command line. */
+void bt_dir_undo(void);
+
 #endif

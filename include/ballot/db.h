@@ -52,6 +52,11 @@ int bt_db_readonly(bt_db *db);
 /* Fails with BT_EINPUT naming the file when the database is read-only. */
 int bt_db_require_writable(bt_db *db, bt_err *e);
 
+/* Compares the witness <path>.witness (the last event acknowledged, kept
+ * outside the database) with the database; writes "ok (...)", "none yet"
+ * or what is missing into out. 1 when nothing acknowledged is missing. */
+int bt_db_witness(bt_db *db, char *out, size_t n);
+
 /* The schema version the database is at. */
 int bt_db_schema_version(bt_db *db);
 

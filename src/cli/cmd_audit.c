@@ -11,7 +11,8 @@ static const char USAGE[] =
 	"event's hash and the event's canonical content, and every reply and\n"
 	"attachment still matches the event that recorded it. Exits 0 and prints\n"
 	"the head hash when intact; otherwise names the first broken event and\n"
-	"exits 1.\n";
+	"exits 1. Also exits 1 when the witness <db>.witness names events the\n"
+	"database lacks (acknowledged but missing).\n";
 
 static int audit_verify(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
@@ -29,6 +30,12 @@ static int audit_verify(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = bt_audit_verify(db, &r, e);
 	if (rc != BT_OK)
 		return rc;
+	char wit[320];
+	if (r.first_bad == 0 && !bt_db_witness(db, wit, sizeof wit)) {
+		printf("event log incomplete: %s\n", wit);
+		bt_err_clear(e);
+		return BT_EFAIL;
+	}
 	if (r.first_bad == 0) {
 		printf("event log intact: %" PRId64 " events, head %s\n", r.events,
 		       r.head[0] ? r.head : "(none)");

@@ -9,8 +9,10 @@ static const char USAGE[] =
 	"\n"
 	"Checks the database: SQLite's integrity_check (every page and index),\n"
 	"foreign_key_check (no row refers to a missing one) and the event chain\n"
-	"(as `ballot audit verify`). Prints one line per check, 'ok' or the first\n"
-	"problem, then the head hash of the chain. Exits 0 when every check passes,\n"
+	"(as `ballot audit verify`), and the witness <db>.witness (the last\n"
+	"acknowledged event, kept outside the database: events it names that the\n"
+	"database lacks were acknowledged and are missing). Prints one line per\n"
+	"check, 'ok' or the first problem, then the head hash of the chain. Exits 0 when every check passes,\n"
 	"1 when the database is damaged, 2 when it is not a ballot database.\n";
 
 /* Prints the report of bt_db_check, one line per check. */
@@ -22,6 +24,7 @@ static void print_report(const bt_check_report *r)
 		printf("event chain: ok (%" PRId64 " events)\n", r->audit.events);
 	else
 		printf("event chain: %s\n", r->chain);
+	printf("witness: %s\n", r->witness);
 	if (r->chain_ok)
 		printf("head: %s\n", r->audit.head);
 	else

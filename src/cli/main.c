@@ -149,6 +149,7 @@ int main(int argc, char **argv)
 		rc = cli_flush_stdout(&e);
 	cli_ctx_release(&ctx);
 	if (rc != BT_OK) {
+		bt_dir_undo(); /* no empty output directory left by a failure */
 		fflush(stdout);
 		if (e.msg[0])
 			cli_print_error(e.msg);

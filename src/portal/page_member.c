@@ -334,7 +334,7 @@ void html_receipt(preq *r, const bt_reply_result *res, const char *circular, con
 	}
 	bt_buf_adds(b, "</dl>\n");
 	const char *notes[] = { res->late ? "receipt_late" : NULL, res->supersedes ? "receipt_supersedes" : NULL,
-				res->without_reasons ? "receipt_no_reasons" : NULL };
+				res->without_reasons && !res->outdated ? "receipt_no_reasons" : NULL };
 	for (size_t i = 0; i < 3; i++)
 		if (notes[i]) {
 			bt_buf_adds(b, "<p class=\"note\">");

@@ -161,15 +161,17 @@ is "$(jcol . status | tr '\n' ' ')" "superseded counted " "FRA: with equal times
 
 # === withdrawals, late replies ===
 newc 224
+# in the order recorded: a reply is never recorded at a time before the last
+# event (issue 11 part 6), so the replies of 2020-02-10 come first
 ok "ESP authorizes" rep 224 ESP a 2020-02-10T09:00:00Z
-expect_exit 0 ballot withdraw --circular 224 --member ESP --received 2020-02-12T09:00:00Z
 ok "ITA authorizes" rep 224 ITA a 2020-02-10T09:00:00Z
+ok "GBR authorizes" rep 224 GBR a 2020-02-10T09:00:00Z
+ok "FRA authorizes on time" rep 224 FRA a 2020-02-10T09:00:00Z
+expect_exit 0 ballot withdraw --circular 224 --member ESP --received 2020-02-12T09:00:00Z
 expect_exit 0 ballot withdraw --circular 224 --member ITA --received 2020-02-12T09:00:00Z
 ok "ITA authorizes again after withdrawing" rep 224 ITA c 2020-02-13T09:00:00Z
-ok "GBR authorizes" rep 224 GBR a 2020-02-10T09:00:00Z
 expect_exit 0 ballot withdraw --circular 224 --member GBR --received 2020-02-22T10:00:00Z
 like "$ERR" '[Ww]arning' "a late withdrawal is recorded with a warning"
-ok "FRA authorizes on time" rep 224 FRA a 2020-02-10T09:00:00Z
 run rep 224 FRA n 2020-02-23T09:00:00Z
 is "$RC" 0 "FRA's late not-authorize is recorded"
 tally 224 --as-of 2020-02-25T00:00:00Z

@@ -688,3 +688,21 @@ const char SQL_CONSULTATION_EXTRA[] =
 const char SQL_REPLIES_RECEIVED_BETWEEN[] =
 	"SELECT count(*) FROM replies r JOIN drafts d ON d.id = r.draft_id"
 	" WHERE d.consultation_id = ?1 AND r.received > ?2 AND r.received <= ?3";
+
+/* audit.c: the schema as it stands (compared with the one the migrations
+ * create), the settings against their events, and one circular's events */
+const char SQL_SCHEMA_ALL[] =
+	"SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema"
+	" WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name";
+const char SQL_SETTINGS_ASTRAY[] =
+	"SELECT x.key, x.seq FROM (SELECT s.key, s.value, (SELECT max(v.seq) FROM events v"
+	"  WHERE v.kind = 'setting' AND json_extract(v.body, '$.key') = s.key) AS seq FROM settings s) x"
+	" WHERE x.seq IS NULL OR x.value IS NOT (SELECT CAST(json_extract(w.body, '$.value') AS TEXT)"
+	"  FROM events w WHERE w.seq = x.seq)"
+	" UNION ALL SELECT k, max(seq) FROM (SELECT json_extract(body, '$.key') AS k, seq FROM events"
+	"  WHERE kind = 'setting') WHERE k NOT IN (SELECT key FROM settings) GROUP BY k";
+const char SQL_CIRCULAR_EVENTS[] =
+	"SELECT seq, at, actor, kind, body FROM events WHERE circular = ?1 ORDER BY seq";
+/* damage.c: the last two events, to check the chain's tail */
+const char SQL_EVENTS_TAIL[] =
+	"SELECT seq, prev_hash, hash, body FROM events ORDER BY seq DESC LIMIT 2";

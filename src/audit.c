@@ -559,8 +559,7 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	if (r->events)
 		memcpy(r->head, prev, 65);
 
-	if ((rc = check_schema(db, r, e)) || (rc = check_settings(db, r, e)) ||
-	    (rc = check_rows_have_events(db, SQL_ROWS_WITH_EVENTS, r, e)) ||
+	if ((rc = check_settings(db, r, e)) || (rc = check_rows_have_events(db, SQL_ROWS_WITH_EVENTS, r, e)) ||
 	    (rc = check_rows_have_events(db, SQL_AUTH_ROWS_WITH_EVENTS, r, e)) ||
 	    (rc = check_account_states(db, r, e)) ||
 	    (rc = check_rows_have_events(db, SQL_CALENDAR_ROWS_WITH_EVENTS, r, e)) ||
@@ -588,7 +587,7 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	if (step != SQLITE_DONE)
 		rc = db_fail(db, e, "reading attachments");
 	sqlite3_finalize(as);
-	return rc;
+	return rc ? rc : check_schema(db, r, e);
 }
 
 int bt_audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)

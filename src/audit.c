@@ -587,7 +587,9 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	if (step != SQLITE_DONE)
 		rc = db_fail(db, e, "reading attachments");
 	sqlite3_finalize(as);
-	return rc ? rc : check_schema(db, r, e);
+	/* last, and only when nothing else was found: a row changed behind a
+	 * dropped trigger is named rather than the trigger */
+	return rc || r->first_bad ? rc : check_schema(db, r, e);
 }
 
 int bt_audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)

@@ -257,8 +257,12 @@ vbad "a reply left out of a re-signed bundle, the chain recomputed" "^ballot: --
 vbad "... which breaks the receipts of every later event too" "^ballot: --receipt .*: event [0-9]+ in the bundle is not the one receipted" f2 --receipt "$(ballot receipt show --event $((S_ITA + 1)) --receipt gbr.json >/dev/null; echo gbr.json)"
 # a reply's choice rewritten, the chain recomputed: its receipt no longer matches
 forge f3
+# (the forger puts the dropped triggers back: check pins the schema)
+trig=$(sqlite3 f3.db "SELECT group_concat(sql, ';') FROM sqlite_schema WHERE name IN
+	('replies_append_only_u', 'events_append_only_u', 'events_append_only_d')")
 sqlite3 f3.db "DROP TRIGGER replies_append_only_u; UPDATE replies SET choice = 'authorize' WHERE event_seq = $S_DEU"
 reforge f3.db "$S_DEU" 's/"choice":"not-authorize"/"choice":"authorize"/' || fail "reforge"
+sqlite3 f3.db "$trig;"
 expect_exit 0 ballot --db f3.db check
 pass "the forged copy is self-consistent: ballot check passes on it"
 expect_exit 0 ballot --db f3.db publish --circular 205 --out f3

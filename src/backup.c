@@ -487,6 +487,7 @@ int bt_restore(const char *path, const char *src, const char *field,
 			goto out;
 		info->created = 1;
 		free(tmp);
+		bt_damage_note(path, NULL); /* a mark left from an earlier file */
 		return BT_OK;
 	}
 	if ((rc = bt_db_open(path, 0, &dst, e)) || (rc = bt_db_require_writable(dst, e)) ||
@@ -499,6 +500,7 @@ int bt_restore(const char *path, const char *src, const char *field,
 		goto out;
 	}
 	rc = BT_OK;
+	bt_damage_note(path, NULL); /* the damage is repaired */
 out:
 	sqlite3_close(sh);
 	sqlite3_close(th);

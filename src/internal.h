@@ -112,6 +112,11 @@ int json_sign_close(const bt_key *key, bt_buf *doc, bt_err *e);
 /* The last event's number and hash (0 and ZERO_HASH when there is none). */
 int event_last(bt_db *db, int64_t *seq, char hash[65], bt_err *e);
 
+/* BT_EFAIL (with the one-line reason) when db is known to be damaged: a
+ * damage mark or a broken last event (damage.c, bt_db_damaged); run by
+ * db_begin inside its transaction, so every change refuses. */
+int db_damage_guard(bt_db *db, bt_err *e);
+
 /* The hash of the last event of circular before seq, or 64 zeros. */
 int event_cprev(bt_db *db, const char *circular, int64_t seq, char out[65], bt_err *e);
 

@@ -38,11 +38,13 @@ int bt_audit_circular(bt_db *db, const char *circular, bt_err *e);
  * hash or link. Returns 1 and a one-line description in out when damaged. */
 int bt_db_damaged(bt_db *db, char *out, size_t n);
 
-/* Leaves (report->first_bad != 0) or clears (intact) the damage mark of the
- * database at path: the file path + "-damaged", which makes every write
- * refuse until a restore (or an audit that finds the chain intact) clears
- * it. Best effort: returns 0, or -1 when the mark could not be written. */
-int bt_damage_note(const char *path, const bt_audit_report *report);
+/* Leaves (what != NULL: the one-line problem found) or clears (what ==
+ * NULL: the database was found intact) the damage mark of the database at
+ * path: the file path + "-damaged". While it is there every write refuses
+ * (BT_EFAIL) until a restore, or a check that finds the database intact,
+ * clears it. Best effort: returns 0, or -1 when the mark could not be
+ * written or removed. */
+int bt_damage_note(const char *path, const char *what);
 
 /* SHA-256 of len bytes at data as 64 lowercase hex digits. */
 void bt_sha256_hex(const void *data, size_t len, char out[65]);

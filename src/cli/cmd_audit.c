@@ -11,7 +11,8 @@ static const char USAGE[] =
 	"event's hash and the event's canonical content, and every reply and\n"
 	"attachment still matches the event that recorded it. Exits 0 and prints\n"
 	"the head hash when intact; otherwise names the first broken event and\n"
-	"exits 1.\n";
+	"exits 1, and marks the database damaged: every change is refused until\n"
+	"`ballot restore` (or an audit that finds it intact) clears the mark.\n";
 
 static int audit_verify(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
@@ -29,6 +30,10 @@ static int audit_verify(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = bt_audit_verify(db, &r, e);
 	if (rc != BT_OK)
 		return rc;
+	char what[320];
+	snprintf(what, sizeof what, "event %" PRId64 ": %s", r.first_bad, r.problem);
+	if (bt_damage_note(cli_db_path(ctx), r.first_bad ? what : NULL) && r.first_bad)
+		fprintf(stderr, "ballot: warning: could not leave the damage mark beside '%s'\n", cli_db_path(ctx));
 	if (r.first_bad == 0) {
 		printf("event log intact: %" PRId64 " events, head %s\n", r.events,
 		       r.head[0] ? r.head : "(none)");

@@ -11,7 +11,9 @@ static const char USAGE[] =
 	"foreign_key_check (no row refers to a missing one) and the event chain\n"
 	"(as `ballot audit verify`). Prints one line per check, 'ok' or the first\n"
 	"problem, then the head hash of the chain. Exits 0 when every check passes,\n"
-	"1 when the database is damaged, 2 when it is not a ballot database.\n";
+	"1 when the database is damaged, 2 when it is not a ballot database.\n"
+	"A damaged database is marked (a file DB-damaged beside it): every change\n"
+	"is refused until `ballot restore` (or a check that passes) clears it.\n";
 
 /* Prints the report of bt_db_check, one line per check. */
 static void print_report(const bt_check_report *r)
@@ -39,9 +41,14 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	print_report(&r);
 	if (bt_check_passed(&r)) {
+		bt_damage_note(cli_db_path(ctx), NULL);
 		printf("result: ok\n");
 		return BT_OK;
 	}
+	char what[300];
+	bt_check_first_problem(&r, what, sizeof what);
+	if (bt_damage_note(cli_db_path(ctx), what))
+		fprintf(stderr, "ballot: warning: could not leave the damage mark beside '%s'\n", cli_db_path(ctx));
 	printf("result: damaged\n");
 	bt_err_clear(e); /* the report is the message; exit 1 */
 	return BT_EFAIL;

@@ -594,10 +594,72 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 
 int bt_audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 {
-	int snap = db_read_begin(db);
+	int snap = db_read_begin(db), was = db->auditing;
+	db->auditing = 1;
 	int rc = audit_verify(db, r, e);
+	db->auditing = was;
 	db_read_end(db, snap);
 	return rc;
+}
+
+/* The events of circular that wrote rows (its consultation, drafts,
+ * replies, withdrawals, decisions, deadline changes), each rendered again
+ * from its row; stops at the first that differs. */
+static int audit_circular(bt_db *db, const char *circular, bt_audit_report *r, bt_err *e)
+{
+	sqlite3_stmt *ev;
+	if (sqlite3_prepare_v2(db->h, SQL_CIRCULAR_EVENTS, -1, &ev, NULL) != SQLITE_OK)
+		return db_fail(db, e, "reading the consultation's events");
+	sqlite3_bind_text(ev, 1, circular, -1, SQLITE_TRANSIENT);
+	int rc = BT_OK, step;
+	char cprev[65] = ZERO_HASH;
+	while (!r->first_bad && (step = sqlite3_step(ev)) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(ev, 0);
+		bt_time at = sqlite3_column_int64(ev, 1);
+		const char *actor = (const char *)sqlite3_column_text(ev, 2);
+		const char *kind = (const char *)sqlite3_column_text(ev, 3);
+		const char *body = (const char *)sqlite3_column_text(ev, 4);
+		const char *hash = (const char *)sqlite3_column_text(ev, 5);
+		if (!actor || !kind || !body || !hash) {
+			flag(r, seq, "a field of the event is missing");
+			break;
+		}
+		r->events++;
+		if (!strcmp(kind, "reply") || !strcmp(kind, "withdrawal") || !strcmp(kind, "consultation") ||
+		    !strcmp(kind, "draft") || !strcmp(kind, "decision"))
+			rc = check_row(db, seq, at, actor, kind, cprev, body, r, e);
+		else if (!strcmp(kind, "deadline"))
+			rc = check_calendar(db, seq, actor, kind, cprev, body, r, e);
+		if (rc)
+			break;
+		snprintf(cprev, sizeof cprev, "%s", hash);
+	}
+	if (!rc && !r->first_bad && step != SQLITE_DONE)
+		rc = db_fail(db, e, "reading the consultation's events");
+	sqlite3_finalize(ev);
+	return rc;
+}
+
+int bt_audit_circular(bt_db *db, const char *circular, bt_err *e)
+{
+	if (db->auditing || !circular)
+		return BT_OK;
+	bt_audit_report r;
+	memset(&r, 0, sizeof r);
+	int snap = db_read_begin(db);
+	db->auditing = 1;
+	int rc = audit_circular(db, circular, &r, e);
+	db->auditing = 0;
+	db_read_end(db, snap);
+	if (rc || !r.first_bad)
+		return rc;
+	char row[48] = "";
+	if (r.row)
+		snprintf(row, sizeof row, " row %lld", (long long)r.row);
+	return bt_fail(e, BT_EFAIL,
+		       "circular %s: the %s%s differs from event %lld that wrote it (%s); the database is damaged: "
+		       "run `ballot check`", circular, r.table[0] ? r.table : "events", row, (long long)r.first_bad,
+		       r.problem);
 }
 
 int bt_event_digest(bt_db *db, int64_t seq, bt_time *at, char sha256[65], char hash[65], bt_err *e)

@@ -17,6 +17,7 @@ struct bt_db {
 	sqlite3 *h;
 	char *path;
 	int write_locked;   /* holds the process's write lock (db.c) */
+	int auditing;       /* a full audit runs: bt_audit_circular is not needed */
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;

@@ -702,7 +702,8 @@ const char SQL_SETTINGS_ASTRAY[] =
 	" UNION ALL SELECT k, max(seq) FROM (SELECT json_extract(body, '$.key') AS k, seq FROM events"
 	"  WHERE kind = 'setting') WHERE k NOT IN (SELECT key FROM settings) GROUP BY k";
 const char SQL_CIRCULAR_EVENTS[] =
-	"SELECT seq, at, actor, kind, body FROM events WHERE circular = ?1 ORDER BY seq";
+	"SELECT seq, at, actor, kind, body, hash FROM events"
+	" WHERE circular = (SELECT circular FROM consultations WHERE circular = ?1) ORDER BY seq";
 /* damage.c: the last two events, to check the chain's tail */
 const char SQL_EVENTS_TAIL[] =
 	"SELECT seq, prev_hash, hash, body FROM events ORDER BY seq DESC LIMIT 2";

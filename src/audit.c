@@ -87,6 +87,9 @@ static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, cons
 				when = sqlite3_column_int64(st, 1);
 				who = db_col_strdup(st, 2);
 				circular = db_col_strdup(st, 3);
+				if (!sqlite3_column_int(st, 4))
+					flag_row(r, seq, "the stored decision's kind differs from what the event recorded",
+						 "decisions", id);
 			}
 			sqlite3_reset(st);
 		}

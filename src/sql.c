@@ -508,7 +508,8 @@ const char SQL_ROWS_WITH_EVENTS[] =
 	" UNION ALL SELECT 'decision', event_seq FROM decisions"
 	" UNION ALL SELECT 'reply', event_seq FROM replies";
 const char SQL_DECISION_ROW[] =
-	"SELECT x.detail, x.decided_at, x.recorded_by, c.circular FROM decisions x"
+	"SELECT x.detail, x.decided_at, x.recorded_by, c.circular,"
+	" x.kind IS json_extract('{' || x.detail || '}', '$.decision') FROM decisions x"
 	" JOIN drafts d ON d.id = x.draft_id JOIN consultations c ON c.id = d.consultation_id"
 	" WHERE x.id = ?1";
 const char SQL_DRAFT_STATES[] =

@@ -246,8 +246,12 @@ S_DEU=$(jget .event "$(cat deu.json)")
 # a reply deleted: the next event of the consultation no longer links to it
 forge f1
 sqlite3 f1.db "PRAGMA foreign_keys = OFF; DROP TRIGGER replies_append_only_d; DROP TRIGGER events_append_only_d; DELETE FROM replies WHERE event_seq = $S_ITA; DELETE FROM events WHERE seq = $S_ITA"
-expect_exit 0 ballot --db f1.db publish --circular 205 --out f1
-vbad "a reply deleted" "^ballot: events.jsonl: event $((S_ITA + 1)): does not link to the consultation's previous event" f1
+# publish itself now refuses such a database (its rows are checked against
+# their events, 39-damage.t): the next reply's event no longer links
+run ballot --db f1.db publish --circular 205 --out f1
+is "$RC" 1 "a reply deleted: publish refuses the database"
+like "$ERR" "^ballot: circular 205: the replies row [0-9]+ differs from event $((S_ITA + 1)) that wrote it .*ballot check" "  ... naming the row and its event"
+ok "  ... and writes no bundle" test ! -e f1
 # ... and with every later link and hash recomputed: ITA's receipt shows it was left out
 forge f2
 sqlite3 f2.db "PRAGMA foreign_keys = OFF; DROP TRIGGER replies_append_only_d; DELETE FROM replies WHERE event_seq = $S_ITA"
@@ -294,14 +298,16 @@ perl -e '
 	$body =~ s/"deadline":"[^"]*"/"deadline":"2020-01-22T23:59:00Z"/;
 	my $h = sha256_hex("$hash\n$body");
 	system("sqlite3", $db, "INSERT INTO events(seq, at, actor, kind, circular, body, prev_hash, hash) VALUES($seq, 0, \x27x\x27, \x27consultation\x27, \x27205\x27, \x27$body\x27, \x27$hash\x27, \x27$h\x27)") == 0 or die;' f5.db
-expect_exit 0 ballot --db f5.db publish --circular 205 --out f5
-vbad "a second consultation event" "^ballot: events.jsonl: event [0-9]+: a second consultation event" f5
+run ballot --db f5.db publish --circular 205 --out f5
+is "$RC" 1 "a second consultation event: publish refuses the database"
+like "$ERR" "^ballot: circular 205: the consultations differs from event [0-9]+ that wrote it \(the consultation this event recorded is missing\)" "  ... naming the event"
 # a signed bundle whose tally does not follow from its events (the reply
 # rows changed, the events not): the recomputed tally catches it
 forge forged4
 sqlite3 forged4.db "DROP TRIGGER replies_append_only_u; UPDATE replies SET choice = 'authorize' WHERE event_seq = $S_DEU"
-expect_exit 0 ballot --db forged4.db publish --circular 205 --out forged4
-vbad "a tally that does not follow from the events" '^ballot: tally.json: differs from the tally recomputed from events.jsonl, from byte [0-9]+: .6,"authorize":4' forged4
+run ballot --db forged4.db publish --circular 205 --out forged4
+is "$RC" 1 "reply rows that do not follow from their events: publish refuses the database"
+like "$ERR" "^ballot: circular 205: the replies row [0-9]+ differs from event $S_DEU that wrote it" "  ... naming the row"
 # tally.json edited and the manifest's hash of it updated: the signature breaks
 cp -r bundle forged3
 sed -i 's/"support":5/"support":4/' forged3/tally.json

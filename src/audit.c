@@ -614,7 +614,7 @@ static int audit_circular(bt_db *db, const char *circular, bt_audit_report *r, b
 	if (sqlite3_prepare_v2(db->h, SQL_CIRCULAR_EVENTS, -1, &ev, NULL) != SQLITE_OK)
 		return db_fail(db, e, "reading the consultation's events");
 	sqlite3_bind_text(ev, 1, circular, -1, SQLITE_TRANSIENT);
-	int rc = BT_OK, step;
+	int rc = BT_OK, step = SQLITE_DONE;
 	char cprev[65] = ZERO_HASH;
 	while (!r->first_bad && (step = sqlite3_step(ev)) == SQLITE_ROW) {
 		int64_t seq = sqlite3_column_int64(ev, 0);

@@ -18,6 +18,10 @@ struct bt_db {
 	char *path;
 	int write_locked;   /* holds the process's write lock (db.c) */
 	int auditing;       /* a full audit runs: bt_audit_circular is not needed */
+	struct {            /* the last circular bt_audit_circular found sound, */
+		char circular[64]; /* and the database's state then (audit.c) */
+		int64_t data_version, changes;
+	} checked;
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;

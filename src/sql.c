@@ -703,8 +703,24 @@ const char SQL_SETTINGS_ASTRAY[] =
 	" UNION ALL SELECT k, max(seq) FROM (SELECT json_extract(body, '$.key') AS k, seq FROM events"
 	"  WHERE kind = 'setting') WHERE k NOT IN (SELECT key FROM settings) GROUP BY k";
 const char SQL_CIRCULAR_EVENTS[] =
-	"SELECT seq, at, actor, kind, body, hash FROM events"
-	" WHERE circular = (SELECT circular FROM consultations WHERE circular = ?1) ORDER BY seq";
+	"SELECT seq, at, actor, kind, body, circular FROM events"
+	" WHERE circular = (SELECT circular FROM consultations WHERE circular = ?1)"
+	" AND kind NOT IN ('reply', 'withdrawal') ORDER BY seq";
+/* the first reply of a circular whose member, draft, choice or time differs
+ * from its event's, or which has no event; or a reply event with no row */
+const char SQL_CIRCULAR_REPLIES_ASTRAY[] =
+	"SELECT * FROM (SELECT r.id, r.event_seq FROM replies r JOIN drafts d ON d.id = r.draft_id"
+	" JOIN consultations c ON c.id = d.consultation_id LEFT JOIN events v ON v.seq = r.event_seq"
+	" WHERE c.circular = ?1 AND (v.seq IS NULL OR v.kind NOT IN ('reply', 'withdrawal')"
+	" OR v.circular IS NOT c.circular OR json_extract(v.body, '$.reply') IS NOT r.id"
+	" OR json_extract(v.body, '$.member') IS NOT r.member OR json_extract(v.body, '$.draft') IS NOT d.rec"
+	" OR json_extract(v.body, '$.choice') IS NOT r.choice"
+	" OR json_extract(v.body, '$.received') IS NOT strftime('%Y-%m-%dT%H:%M:%SZ', r.received, 'unixepoch'))"
+	" UNION ALL SELECT NULL, v.seq FROM events v"
+	" WHERE v.circular = (SELECT circular FROM consultations WHERE circular = ?1)"
+	" AND v.kind IN ('reply', 'withdrawal') AND NOT EXISTS(SELECT 1 FROM replies r WHERE r.event_seq = v.seq))"
+	" ORDER BY 2 LIMIT 1";
+const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 /* damage.c: the last two events, to check the chain's tail */
 const char SQL_EVENTS_TAIL[] =
 	"SELECT seq, prev_hash, hash, body FROM events ORDER BY seq DESC LIMIT 2";

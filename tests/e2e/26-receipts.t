@@ -246,12 +246,8 @@ S_DEU=$(jget .event "$(cat deu.json)")
 # a reply deleted: the next event of the consultation no longer links to it
 forge f1
 sqlite3 f1.db "PRAGMA foreign_keys = OFF; DROP TRIGGER replies_append_only_d; DROP TRIGGER events_append_only_d; DELETE FROM replies WHERE event_seq = $S_ITA; DELETE FROM events WHERE seq = $S_ITA"
-# publish itself now refuses such a database (its rows are checked against
-# their events, 39-damage.t): the next reply's event no longer links
-run ballot --db f1.db publish --circular 205 --out f1
-is "$RC" 1 "a reply deleted: publish refuses the database"
-like "$ERR" "^ballot: circular 205: the replies row [0-9]+ differs from event $((S_ITA + 1)) that wrote it .*ballot check" "  ... naming the row and its event"
-ok "  ... and writes no bundle" test ! -e f1
+expect_exit 0 ballot --db f1.db publish --circular 205 --out f1
+vbad "a reply deleted" "^ballot: events.jsonl: event $((S_ITA + 1)): does not link to the consultation's previous event" f1
 # ... and with every later link and hash recomputed: ITA's receipt shows it was left out
 forge f2
 sqlite3 f2.db "PRAGMA foreign_keys = OFF; DROP TRIGGER replies_append_only_d; DELETE FROM replies WHERE event_seq = $S_ITA"

@@ -7,8 +7,10 @@
 # a row that no longer matches the event that wrote it stops tally, status,
 # close, decide, report, publish and the portal's page of the consultation.
 . "$(dirname "$0")/lib.sh"
+. "$E2E/portal-lib.sh"
 
-need_tools sqlite3
+need_tools sqlite3 curl
+trap 'serve_stop; _cleanup' EXIT
 
 expect_exit 0 ballot init
 setup_205
@@ -175,5 +177,29 @@ for cmd in "report --circular 205 --out r2.pdf" "tally --circular 205" "publish 
 	is "$RC" 1 "a decision changed: '$cmd' exits 1"
 	like "$ERR" "^ballot: circular 205: the decisions row $dec differs from event [0-9]+ that wrote it" "  ... naming the decisions row"
 done
+
+# --- the portal's consultation page refuses a reply row that disagrees ------
+export BALLOT_DB="$T/portal.db"
+unset BALLOT_NOW
+expect_exit 0 ballot init
+open_now 501
+expect_exit 0 ballot draft add --summary "A summary." --circular 501 --rec Q.5051 --title "A draft"
+code=$(new_code 501 CHN)
+expect_exit 0 ballot reply --circular 501 --member CHN --authorize
+dev_certs
+serve_start "$T/serve.log" || fail "ballot serve did not start"
+signin chn CHN "$code"
+is "$ST" 303 "CHN signs in"
+get chn /member/c/501
+is "$ST" 200 "the consultation page, rows sound: 200"
+chn=$(sqlite3 portal.db "SELECT id FROM replies WHERE member = 'CHN'")
+chn_seq=$(sqlite3 portal.db "SELECT event_seq FROM replies WHERE member = 'CHN'")
+sqlite3 portal.db "DROP TRIGGER replies_append_only_u; UPDATE replies SET choice = 'not-authorize' WHERE member = 'CHN';
+	$(sqlite3 portal.db "SELECT sql FROM sqlite_schema WHERE name = 'replies_append_only_u'")" || fail "damaging the reply"
+get chn /member/c/501
+is "$ST" 500 "a reply row changed: the consultation page refuses (500)"
+like "$BODY" "the replies row $chn differs from event $chn_seq that wrote it" "  ... naming the row and its event"
+unlike "$BODY" "not-authorize|Not authorize" "  ... and shows nothing of the changed row"
+serve_stop
 
 done_testing

@@ -112,6 +112,14 @@ run ballot status
 is "$ERR" "" "after the restore, reads say nothing of damage"
 expect_exit 0 ballot check
 
+# a database removed and made anew at the same path starts without the mark
+damage gone members "UPDATE members SET name = 'Helvetia' WHERE code = 'CHE'"
+expect_exit 1 ballot --db gone.db check
+rm gone.db gone.db.key
+expect_exit 0 ballot --db gone.db init
+ok "  ... init removes the mark a removed database left" test ! -e gone.db-damaged
+expect_exit 0 ballot --db gone.db config set attachment_max 2000
+
 # --- a broken last event refuses a change even before any check ------------
 copy tail
 export BALLOT_DB="$T/tail.db"

@@ -13,6 +13,22 @@ static void flag(bt_audit_report *r, int64_t seq, const char *what)
 	}
 }
 
+/* flag, naming the row (table, id) when it is the first problem. */
+static void flag_row(bt_audit_report *r, int64_t seq, const char *what, const char *table, int64_t id)
+{
+	flag(r, seq, what);
+	if (r->first_bad == seq && !r->table[0]) {
+		snprintf(r->table, sizeof r->table, "%s", table);
+		r->row = id;
+	}
+}
+
+static const char *table_of(const char *want)
+{
+	return !strcmp(want, "consultation") ? "consultations" : !strcmp(want, "draft") ? "drafts"
+	       : !strcmp(want, "decision") ? "decisions" : "replies";
+}
+
 /* Renders what the body of event seq must be, from the row it recorded;
  * flags the event when the row is missing or differs. */
 static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, const char *kind,
@@ -38,7 +54,7 @@ static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, cons
 	if (found != 1) {
 		char what[96];
 		snprintf(what, sizeof what, "the %s this event recorded is missing", want);
-		flag(r, seq, what);
+		flag_row(r, seq, what, table_of(want), 0);
 		return BT_OK;
 	}
 	bt_buf p = BT_BUF_INIT, expect = BT_BUF_INIT;
@@ -71,6 +87,9 @@ static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, cons
 				when = sqlite3_column_int64(st, 1);
 				who = db_col_strdup(st, 2);
 				circular = db_col_strdup(st, 3);
+				if (!sqlite3_column_int(st, 4))
+					flag_row(r, seq, "the stored decision's kind differs from what the event recorded",
+						 "decisions", id);
 			}
 			sqlite3_reset(st);
 		}
@@ -81,7 +100,8 @@ static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, cons
 			if (sqlite3_step(st) == SQLITE_ROW) {
 				const char *choice = (const char *)sqlite3_column_text(st, 3);
 				if (choice && (strcmp(choice, "withdraw") == 0) != (strcmp(kind, "withdrawal") == 0))
-					flag(r, seq, "the stored reply's choice differs from what the event recorded");
+					flag_row(r, seq, "the stored reply's choice differs from what the event recorded",
+						 "replies", id);
 				when = sqlite3_column_int64(st, 9);
 				who = db_col_strdup(st, 10);
 				circular = db_col_strdup(st, 11);
@@ -97,7 +117,7 @@ static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, cons
 			char what[128];
 			snprintf(what, sizeof what, "the stored %s differs from what the event recorded%s", want,
 				 strcmp(want, "reply") == 0 ? " (or its attachments, time, recorder or circular)" : "");
-			flag(r, seq, what);
+			flag_row(r, seq, what, table_of(want), id);
 		}
 	}
 	free(circular);
@@ -167,14 +187,16 @@ static int check_calendar(bt_db *db, int64_t seq, const char *actor, const char 
 	int rc = deadline ? deadline_payload(db, seq, &p, circular, &when, by, sizeof by, &found, e)
 			  : calendar_payload(db, seq, kind, &p, &when, &found, e);
 	if (!rc && !found) {
-		flag(r, seq, deadline ? "the deadline change this event recorded is missing"
-				      : "the closed days this event recorded are missing");
+		flag_row(r, seq, deadline ? "the deadline change this event recorded is missing"
+					  : "the closed days this event recorded are missing",
+			 deadline ? "deadline_changes" : "closed_days", 0);
 	} else if (!rc) {
 		event_render(&expect, seq, when, deadline ? by : actor, kind, circular[0] ? circular : NULL,
 			     cprev, bt_buf_str(&p));
 		if (strcmp(bt_buf_str(&expect), body) != 0)
-			flag(r, seq, deadline ? "the stored deadline change differs from what the event recorded"
-					      : "the stored closed days differ from what the event recorded");
+			flag_row(r, seq, deadline ? "the stored deadline change differs from what the event recorded"
+						  : "the stored closed days differ from what the event recorded",
+				 deadline ? "deadline_changes" : "closed_days", 0);
 	}
 	bt_buf_release(&p);
 	bt_buf_release(&expect);
@@ -245,6 +267,99 @@ static int check_deadlines(bt_db *db, bt_audit_report *r, bt_err *e)
 	}
 	sqlite3_reset(st);
 	return step == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading deadlines");
+}
+
+/* Each setting must hold the value its last setting event recorded, and a
+ * recorded setting must still be there. */
+static int check_settings(bt_db *db, bt_audit_report *r, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_SETTINGS_ASTRAY, e);
+	if (!st)
+		return BT_EFAIL;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char what[160];
+		int recorded = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		snprintf(what, sizeof what, "setting %.64s differs from its last recorded setting event (settings table)",
+			 (const char *)sqlite3_column_text(st, 0));
+		flag(r, recorded ? sqlite3_column_int64(st, 1) : (r->events ? r->events : 1), what);
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading settings");
+}
+
+/* Appends every row of SQL_SCHEMA_ALL of h to out, one line each. */
+static int schema_text(sqlite3 *h, bt_buf *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(h, SQL_SCHEMA_ALL, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < 4; i++) {
+			bt_buf_adds(out, (const char *)sqlite3_column_text(st, i));
+			bt_buf_addc(out, i < 3 ? ' ' : '\n');
+		}
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_DONE && !out->failed ? 0 : -1;
+}
+
+/* The schema (tables, indexes, triggers, each object's SQL) must be the one
+ * the migrations create for the database's schema version: a dropped or
+ * edited trigger, index or table is named. */
+static int check_schema(bt_db *db, bt_audit_report *r, bt_err *e)
+{
+	int version = bt_db_schema_version(db);
+	sqlite3 *m = NULL;
+	bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT;
+	int rc = BT_OK;
+	if (version < 0 || version > SQL_SCHEMA_VERSION ||
+	    sqlite3_open_v2(":memory:", &m, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK) {
+		rc = bt_fail(e, BT_EFAIL, "checking the schema: cannot open a scratch database");
+		goto done;
+	}
+	for (int v = 0; v < version; v++)
+		if (sqlite3_exec(m, SQL_MIGRATIONS[v], NULL, NULL, NULL) != SQLITE_OK) {
+			rc = bt_fail(e, BT_EFAIL, "checking the schema: %s", sqlite3_errmsg(m));
+			goto done;
+		}
+	if (schema_text(m, &want) || schema_text(db->h, &got)) {
+		rc = db_fail(db, e, "reading the schema");
+		goto done;
+	}
+	if (strcmp(bt_buf_str(&want), bt_buf_str(&got)) != 0) {
+		/* name the first object that differs: a line of one not in the other */
+		const char *a = bt_buf_str(&got), *b = bt_buf_str(&want), *bad = NULL, *extra = "";
+		for (int pass = 0; pass < 2 && !bad; pass++) {
+			const char *x = pass ? b : a, *y = pass ? a : b;
+			for (const char *l = x; *l && !bad; l = strchr(l, '\n') + 1) {
+				size_t len = (size_t)(strchr(l, '\n') - l) + 1;
+				int seen = 0;
+				for (const char *f = y; *f && !seen; f = strchr(f, '\n') + 1)
+					seen = !strncmp(f, l, len);
+				if (!seen) {
+					bad = l;
+					extra = pass ? "is missing (the schema version" : "differs from the schema version";
+				}
+			}
+		}
+		char what[256];
+		if (bad) {
+			size_t tl = strcspn(bad, " "), nl = strcspn(bad + tl + 1, " ");
+			snprintf(what, sizeof what, "schema: %.*s %.*s %s %d %s", (int)tl, bad,
+				 (int)(nl > 64 ? 64 : nl), bad + tl + 1, extra, version,
+				 *extra == 'i' ? "has it)" : "(or is not in it)");
+		} else {
+			snprintf(what, sizeof what, "schema: it differs from the schema version %d creates", version);
+		}
+		flag_row(r, r->events ? r->events : 1, what, "sqlite_schema", 0);
+	}
+done:
+	sqlite3_close(m);
+	bt_buf_release(&want);
+	bt_buf_release(&got);
+	return rc;
 }
 
 /* 1 when an event of kind may be the one a row of type points at: type is
@@ -447,7 +562,7 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	if (r->events)
 		memcpy(r->head, prev, 65);
 
-	if ((rc = check_rows_have_events(db, SQL_ROWS_WITH_EVENTS, r, e)) ||
+	if ((rc = check_settings(db, r, e)) || (rc = check_rows_have_events(db, SQL_ROWS_WITH_EVENTS, r, e)) ||
 	    (rc = check_rows_have_events(db, SQL_AUTH_ROWS_WITH_EVENTS, r, e)) ||
 	    (rc = check_account_states(db, r, e)) ||
 	    (rc = check_rows_have_events(db, SQL_CALENDAR_ROWS_WITH_EVENTS, r, e)) ||
@@ -475,15 +590,112 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	if (step != SQLITE_DONE)
 		rc = db_fail(db, e, "reading attachments");
 	sqlite3_finalize(as);
-	return rc;
+	/* last, and only when nothing else was found: a row changed behind a
+	 * dropped trigger is named rather than the trigger */
+	return rc || r->first_bad ? rc : check_schema(db, r, e);
 }
 
 int bt_audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 {
-	int snap = db_read_begin(db);
+	int snap = db_read_begin(db), was = db->auditing;
+	db->auditing = 1;
 	int rc = audit_verify(db, r, e);
+	db->auditing = was;
 	db_read_end(db, snap);
 	return rc;
+}
+
+/* The events of circular that wrote rows (its consultation, drafts,
+ * decisions, deadline changes), each rendered again from its row; its
+ * replies and withdrawals (the bulk) by one query on what a decision reads
+ * of them (member, draft, choice, time). Stops at the first that differs. */
+static int audit_circular(bt_db *db, const char *circular, bt_audit_report *r, bt_err *e)
+{
+	sqlite3_stmt *ev = db_stmt(db, SQL_CIRCULAR_REPLIES_ASTRAY, e);
+	if (!ev)
+		return BT_EFAIL;
+	sqlite3_bind_text(ev, 1, circular, -1, SQLITE_TRANSIENT);
+	int step = sqlite3_step(ev);
+	if (step == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(ev, 0);
+		flag_row(r, sqlite3_column_int64(ev, 1),
+			 id ? "its member, draft, choice or time differs from what the event recorded"
+			    : "the reply this event recorded is missing", "replies", id);
+	}
+	sqlite3_reset(ev);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(db, e, "reading the consultation's replies");
+	if (sqlite3_prepare_v2(db->h, SQL_CIRCULAR_EVENTS, -1, &ev, NULL) != SQLITE_OK)
+		return db_fail(db, e, "reading the consultation's events");
+	sqlite3_bind_text(ev, 1, circular, -1, SQLITE_TRANSIENT);
+	int rc = BT_OK;
+	step = SQLITE_DONE;
+	while (!r->first_bad && (step = sqlite3_step(ev)) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(ev, 0);
+		bt_time at = sqlite3_column_int64(ev, 1);
+		const char *actor = (const char *)sqlite3_column_text(ev, 2);
+		const char *kind = (const char *)sqlite3_column_text(ev, 3);
+		const char *body = (const char *)sqlite3_column_text(ev, 4);
+		const char *circ = (const char *)sqlite3_column_text(ev, 5);
+		char cprev[65] = { 0 };
+		if (!actor || !kind || !body || !circ) {
+			flag(r, seq, "a field of the event is missing");
+			break;
+		}
+		r->events++;
+		if ((rc = event_cprev(db, circ, seq, cprev, e)))
+			break;
+		if (!strcmp(kind, "consultation") || !strcmp(kind, "draft") || !strcmp(kind, "decision"))
+			rc = check_row(db, seq, at, actor, kind, cprev, body, r, e);
+		else if (!strcmp(kind, "deadline"))
+			rc = check_calendar(db, seq, actor, kind, cprev, body, r, e);
+		if (rc)
+			break;
+	}
+	if (!rc && !r->first_bad && step != SQLITE_DONE)
+		rc = db_fail(db, e, "reading the consultation's events");
+	sqlite3_finalize(ev);
+	return rc;
+}
+
+int bt_audit_circular(bt_db *db, const char *circular, bt_err *e)
+{
+	if (db->auditing || !circular)
+		return BT_OK;
+	bt_audit_report r;
+	memset(&r, 0, sizeof r);
+	int snap = db_read_begin(db);
+	/* one command reads a consultation several times (tally, decisions,
+	 * drafts): nothing changed since it was found sound, nothing to do */
+	int64_t version = -1, changes = sqlite3_total_changes64(db->h);
+	sqlite3_stmt *dv = db_stmt(db, SQL_DATA_VERSION, NULL);
+	if (dv && sqlite3_step(dv) == SQLITE_ROW)
+		version = sqlite3_column_int64(dv, 0);
+	if (dv)
+		sqlite3_reset(dv);
+	if (version >= 0 && version == db->checked.data_version && changes == db->checked.changes &&
+	    strcmp(db->checked.circular, circular) == 0) {
+		db_read_end(db, snap);
+		return BT_OK;
+	}
+	db->auditing = 1;
+	int rc = audit_circular(db, circular, &r, e);
+	db->auditing = 0;
+	db_read_end(db, snap);
+	if (!rc && !r.first_bad && version >= 0 && strlen(circular) < sizeof db->checked.circular) {
+		snprintf(db->checked.circular, sizeof db->checked.circular, "%s", circular);
+		db->checked.data_version = version;
+		db->checked.changes = changes;
+	}
+	if (rc || !r.first_bad)
+		return rc;
+	char row[48] = "";
+	if (r.row)
+		snprintf(row, sizeof row, " row %lld", (long long)r.row);
+	return bt_fail(e, BT_EFAIL,
+		       "circular %s: the %s%s differs from event %lld that wrote it (%s); the database is damaged: "
+		       "run `ballot check`", circular, r.table[0] ? r.table : "events", row, (long long)r.first_bad,
+		       r.problem);
 }
 
 int bt_event_digest(bt_db *db, int64_t seq, bt_time *at, char sha256[65], char hash[65], bt_err *e)

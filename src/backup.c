@@ -515,6 +515,7 @@ int bt_restore(const char *path, const char *src, const char *field,
 		info->created = 1;
 		witness_remove(tmp); /* the copy's own, when migrating it wrote events */
 		free(tmp);
+		bt_damage_note(path, NULL); /* a mark left from an earlier file */
 		return BT_OK;
 	}
 	if ((rc = bt_db_open(path, 0, &dst, e)) || (rc = bt_db_require_writable(dst, e)) ||
@@ -528,6 +529,8 @@ int bt_restore(const char *path, const char *src, const char *field,
 		goto out;
 	}
 	rc = witness_reset(path, rseq, rhash, e);
+	if (rc == BT_OK)
+		bt_damage_note(path, NULL); /* the damage is repaired */
 out:
 	sqlite3_close(sh);
 	sqlite3_close(th);

@@ -238,6 +238,8 @@ int bt_bundle_publish(bt_db *db, const char *circular, const bt_key *key, const 
 	const bt_rule *rule = rc ? NULL : bt_rule_find(c.rule);
 	if (!rc && !rule)
 		rc = bt_fail(e, BT_EFAIL, "consultation '%s' has unknown rule '%s'", c.circular, c.rule);
+	if (!rc) /* before anything is written */
+		rc = bt_audit_circular(db, c.circular, e);
 	if (!rc)
 		rc = out_dir_ready(dir, e);
 	if (!rc)

@@ -79,6 +79,8 @@ int db_begin(bt_db *db, bt_err *e)
 		db->write_locked = 1;
 	}
 	int rc = db_exec(db, "BEGIN IMMEDIATE", "starting a transaction", e);
+	if (!rc && took && (rc = db_damage_guard(db, e)))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	if (rc && took) {
 		db->write_locked = 0;
 		pthread_mutex_unlock(&write_lock);

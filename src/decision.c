@@ -195,8 +195,8 @@ int bt_decide(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time n
 		return bt_fail(e, BT_EINPUT, "--more-time: name the Member States that asked for more time");
 	if (s->kind == BT_DECISION_NOT_APPROVED && s->n_codes == 0)
 		return bt_fail(e, BT_EINPUT, "--opposed-by: name the Member States that opposed approval");
-	int rc = db_begin(db, e);
-	if (rc)
+	int rc = bt_audit_circular(db, s->circular, e);
+	if (rc || (rc = db_begin(db, e)))
 		return rc;
 	bt_consultation c;
 	bt_draft d;
@@ -435,7 +435,9 @@ int bt_decisions_get(bt_db *db, const char *circular, bt_time as_of, bt_decision
 	out->v = NULL;
 	out->n = 0;
 	int snap = db_read_begin(db);
-	int rc = decisions_get(db, circular, as_of, out, e);
+	int rc = bt_audit_circular(db, circular, e);
+	if (!rc)
+		rc = decisions_get(db, circular, as_of, out, e);
 	db_read_end(db, snap);
 	if (rc)
 		bt_decision_list_free(out);

@@ -20,6 +20,11 @@ struct bt_db {
 	int wit_fd;         /* the witness file, -1 until written (witness.c) */
 	int64_t wit_seq;    /* last event appended by the open transaction, 0 if none */
 	char wit_hash[65];  /* and its hash: the witness after the commit */
+	int auditing;       /* a full audit runs: bt_audit_circular is not needed */
+	struct {            /* the last circular bt_audit_circular found sound, */
+		char circular[64]; /* and the database's state then (audit.c) */
+		int64_t data_version, changes;
+	} checked;
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
@@ -135,6 +140,11 @@ int json_sign_close(const bt_key *key, bt_buf *doc, bt_err *e);
 
 /* The last event's number and hash (0 and ZERO_HASH when there is none). */
 int event_last(bt_db *db, int64_t *seq, char hash[65], bt_err *e);
+
+/* BT_EFAIL (with the one-line reason) when db is known to be damaged: a
+ * damage mark or a broken last event (damage.c, bt_db_damaged); run by
+ * db_begin inside its transaction, so every change refuses. */
+int db_damage_guard(bt_db *db, bt_err *e);
 
 /* The hash of the last event of circular before seq, or 64 zeros. */
 int event_cprev(bt_db *db, const char *circular, int64_t seq, char out[65], bt_err *e);

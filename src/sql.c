@@ -508,7 +508,8 @@ const char SQL_ROWS_WITH_EVENTS[] =
 	" UNION ALL SELECT 'decision', event_seq FROM decisions"
 	" UNION ALL SELECT 'reply', event_seq FROM replies";
 const char SQL_DECISION_ROW[] =
-	"SELECT x.detail, x.decided_at, x.recorded_by, c.circular FROM decisions x"
+	"SELECT x.detail, x.decided_at, x.recorded_by, c.circular,"
+	" x.kind IS json_extract('{' || x.detail || '}', '$.decision') FROM decisions x"
 	" JOIN drafts d ON d.id = x.draft_id JOIN consultations c ON c.id = d.consultation_id"
 	" WHERE x.id = ?1";
 const char SQL_DRAFT_STATES[] =
@@ -689,3 +690,38 @@ const char SQL_CONSULTATION_EXTRA[] =
 const char SQL_REPLIES_RECEIVED_BETWEEN[] =
 	"SELECT count(*) FROM replies r JOIN drafts d ON d.id = r.draft_id"
 	" WHERE d.consultation_id = ?1 AND r.received > ?2 AND r.received <= ?3";
+
+/* audit.c: the schema as it stands (compared with the one the migrations
+ * create), the settings against their events, and one circular's events */
+const char SQL_SCHEMA_ALL[] =
+	"SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema"
+	" WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name";
+const char SQL_SETTINGS_ASTRAY[] =
+	"SELECT x.key, x.seq FROM (SELECT s.key, s.value, (SELECT max(v.seq) FROM events v"
+	"  WHERE v.kind = 'setting' AND json_extract(v.body, '$.key') = s.key) AS seq FROM settings s) x"
+	" WHERE x.seq IS NULL OR x.value IS NOT (SELECT CAST(json_extract(w.body, '$.value') AS TEXT)"
+	"  FROM events w WHERE w.seq = x.seq)"
+	" UNION ALL SELECT k, max(seq) FROM (SELECT json_extract(body, '$.key') AS k, seq FROM events"
+	"  WHERE kind = 'setting') WHERE k NOT IN (SELECT key FROM settings) GROUP BY k";
+const char SQL_CIRCULAR_EVENTS[] =
+	"SELECT seq, at, actor, kind, body, circular FROM events"
+	" WHERE circular = (SELECT circular FROM consultations WHERE circular = ?1)"
+	" AND kind NOT IN ('reply', 'withdrawal') ORDER BY seq";
+/* the first reply of a circular whose member, draft, choice or time differs
+ * from its event's, or which has no event; or a reply event with no row */
+const char SQL_CIRCULAR_REPLIES_ASTRAY[] =
+	"SELECT * FROM (SELECT r.id, r.event_seq FROM replies r JOIN drafts d ON d.id = r.draft_id"
+	" JOIN consultations c ON c.id = d.consultation_id LEFT JOIN events v ON v.seq = r.event_seq"
+	" WHERE c.circular = ?1 AND (v.seq IS NULL OR v.kind NOT IN ('reply', 'withdrawal')"
+	" OR v.circular IS NOT c.circular OR json_extract(v.body, '$.reply') IS NOT r.id"
+	" OR json_extract(v.body, '$.member') IS NOT r.member OR json_extract(v.body, '$.draft') IS NOT d.rec"
+	" OR json_extract(v.body, '$.choice') IS NOT r.choice"
+	" OR json_extract(v.body, '$.received') IS NOT strftime('%Y-%m-%dT%H:%M:%SZ', r.received, 'unixepoch'))"
+	" UNION ALL SELECT NULL, v.seq FROM events v"
+	" WHERE v.circular = (SELECT circular FROM consultations WHERE circular = ?1)"
+	" AND v.kind IN ('reply', 'withdrawal') AND NOT EXISTS(SELECT 1 FROM replies r WHERE r.event_seq = v.seq))"
+	" ORDER BY 2 LIMIT 1";
+const char SQL_DATA_VERSION[] = "PRAGMA data_version";
+/* damage.c: the last two events, to check the chain's tail */
+const char SQL_EVENTS_TAIL[] =
+	"SELECT seq, prev_hash, hash, body FROM events ORDER BY seq DESC LIMIT 2";

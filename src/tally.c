@@ -302,7 +302,9 @@ out:
 int bt_tally_as_of(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e)
 {
 	int snap = db_read_begin(db);
-	int rc = tally_compute(db, circular, as_of, 1, t, e);
+	int rc = bt_audit_circular(db, circular, e);
+	if (!rc)
+		rc = tally_compute(db, circular, as_of, 1, t, e);
 	db_read_end(db, snap);
 	return rc;
 }
@@ -310,7 +312,9 @@ int bt_tally_as_of(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, 
 int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tally *t, bt_err *e)
 {
 	int snap = db_read_begin(db);
-	int rc = tally_compute(db, circular, as_of, 0, t, e);
+	int rc = bt_audit_circular(db, circular, e);
+	if (!rc)
+		rc = tally_compute(db, circular, as_of, 0, t, e);
 	db_read_end(db, snap);
 	return rc;
 }

@@ -340,6 +340,10 @@ int cli_open_db(cli_ctx *ctx, int write, bt_db **db, bt_err *e)
 			ctx->db = NULL;
 			return rc;
 		}
+		char what[600];
+		if (!write && strcmp(ctx->cmd, "audit") != 0 && bt_db_damaged(ctx->db, what, sizeof what))
+			fprintf(stderr, "ballot: warning: the database is damaged (%s): what it says cannot be "
+				"trusted; restore it from a backup (`ballot restore`)\n", what);
 	}
 	if (write) {
 		rc = bt_db_require_writable(ctx->db, e);

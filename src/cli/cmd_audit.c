@@ -11,8 +11,10 @@ static const char USAGE[] =
 	"event's hash and the event's canonical content, and every reply and\n"
 	"attachment still matches the event that recorded it. Exits 0 and prints\n"
 	"the head hash when intact; otherwise names the first broken event and\n"
-	"exits 1. Also exits 1 when the witness <db>.witness names events the\n"
-	"database lacks (acknowledged but missing).\n";
+	"exits 1, and marks the database damaged: every change is refused until\n"
+	"`ballot restore` (or an audit that finds it intact) clears the mark.\n"
+	"Also exits 1 (and marks it) when the witness <db>.witness names events\n"
+	"the database lacks (acknowledged but missing).\n";
 
 static int audit_verify(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
@@ -30,8 +32,13 @@ static int audit_verify(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = bt_audit_verify(db, &r, e);
 	if (rc != BT_OK)
 		return rc;
-	char wit[320];
-	if (r.first_bad == 0 && !bt_db_witness(db, wit, sizeof wit)) {
+	char what[320], wit[320];
+	int incomplete = r.first_bad == 0 && !bt_db_witness(db, wit, sizeof wit);
+	snprintf(what, sizeof what, "event %" PRId64 ": %s", r.first_bad, r.problem);
+	if (bt_damage_note(cli_db_path(ctx), r.first_bad ? what : incomplete ? wit : NULL) &&
+	    (r.first_bad || incomplete))
+		fprintf(stderr, "ballot: warning: could not leave the damage mark beside '%s'\n", cli_db_path(ctx));
+	if (incomplete) {
 		printf("event log incomplete: %s\n", wit);
 		bt_err_clear(e);
 		return BT_EFAIL;

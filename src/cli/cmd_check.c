@@ -12,8 +12,11 @@ static const char USAGE[] =
 	"(as `ballot audit verify`), and the witness <db>.witness (the last\n"
 	"acknowledged event, kept outside the database: events it names that the\n"
 	"database lacks were acknowledged and are missing). Prints one line per\n"
-	"check, 'ok' or the first problem, then the head hash of the chain. Exits 0 when every check passes,\n"
-	"1 when the database is damaged, 2 when it is not a ballot database.\n";
+	"check, 'ok' or the first problem, then the head hash of the chain. Exits 0\n"
+	"when every check passes, 1 when the database is damaged, 2 when it is not\n"
+	"a ballot database. A damaged database is marked (a file DB-damaged beside\n"
+	"it): every change is refused until `ballot restore` (or a check that\n"
+	"passes) clears it.\n";
 
 /* Prints the report of bt_db_check, one line per check. */
 static void print_report(const bt_check_report *r)
@@ -42,9 +45,14 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	print_report(&r);
 	if (bt_check_passed(&r)) {
+		bt_damage_note(cli_db_path(ctx), NULL);
 		printf("result: ok\n");
 		return BT_OK;
 	}
+	char what[300];
+	bt_check_first_problem(&r, what, sizeof what);
+	if (bt_damage_note(cli_db_path(ctx), what))
+		fprintf(stderr, "ballot: warning: could not leave the damage mark beside '%s'\n", cli_db_path(ctx));
 	printf("result: damaged\n");
 	bt_err_clear(e); /* the report is the message; exit 1 */
 	return BT_EFAIL;

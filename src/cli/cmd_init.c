@@ -1,6 +1,7 @@
 /* cmd_init.c - `ballot init`: create the database and load the Member States. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -68,6 +69,9 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	/* the key first: a refused --key leaves no database behind */
 	if ((rc = ensure_key(ctx, &opts[1], e)) != BT_OK)
 		goto out;
+	/* a damage mark left by a database that is gone is not this one's */
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		bt_damage_note(path, NULL);
 	rc = bt_db_init(path, text, len, opts[0].count ? opts[0].val : "default list",
 			cli_actor(ctx), now, &created, e);
 	if (rc != BT_OK)

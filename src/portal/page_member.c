@@ -172,6 +172,9 @@ int page_member_form(preq *r, const char *circular)
 	if (load_own(r, circular, &c))
 		return 0;
 	bt_err e;
+	/* the rows the page shows must agree with the events that wrote them */
+	if (bt_audit_circular(r->db, c.circular, &e))
+		return page_error(r, 500, e.msg);
 	bt_draft_list dl = { 0 };
 	bt_history h = { 0 };
 	if (bt_drafts_list(r->db, c.circular, &dl, &e) || bt_history_get(r->db, c.circular, r->s.id.member, &h, &e)) {

@@ -58,6 +58,12 @@ like "$OUT" '^result: damaged$' "  ... result damaged (exit 1)"
 BALLOT_DB=$C expect_exit 1 ballot audit verify
 like "$OUT" "acknowledged but missing" "audit verify: the acknowledged events are missing (exit 1)"
 BALLOT_DB=$C expect_exit 1 ballot reply --circular 205 --member ESP --authorize
+like "$ERR" "the database is damaged .*events $last\\.\\.$last acknowledged but missing" \
+	"the checks marked it damaged: the next writer refuses, saying why"
+# without the mark (no check run since the -wal was damaged), the writer's
+# own look at the witness refuses to reuse the number
+rm "$C-damaged"
+BALLOT_DB=$C expect_exit 1 ballot reply --circular 205 --member ESP --authorize
 like "$ERR" "events $last\\.\\.$last were acknowledged but are missing" "the next writer refuses to reuse event $last"
 is "$(nevents "$C")" "$((last - 1))" "  ... and writes nothing"
 BALLOT_DB=$C expect_exit 1 ballot consultation create --circular 207 --group 11 --date 2020-01-10 \

@@ -138,6 +138,14 @@ static inline void fuzz_db_reset(fuzz_db *f)
 	unlink(side);
 	snprintf(side, sizeof side, "%s-shm", f->path);
 	unlink(side);
+	/* the witness of the last acknowledged event and a damage mark belong
+	 * to the file's history, which starts again here: without them the
+	 * restored file would be an older copy whose acknowledged events are
+	 * missing (and writers rightly refuse) */
+	snprintf(side, sizeof side, "%s.witness", f->path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-damaged", f->path);
+	unlink(side);
 	FILE *out = fopen(f->path, "wb");
 	if (!out || fwrite(f->pristine, 1, f->len, out) != f->len || fclose(out) != 0)
 		fuzz_die("restoring", f->path);

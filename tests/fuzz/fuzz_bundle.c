@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bt_buf m = BT_BUF_INIT;
 	bt_err e;
 	char sig[BT_SIG_LEN], path[256];
-	bt_buf_adds(&m, "{\"format\":\"ballot-bundle/1\",\"circular\":\"205\",\"published\":\"2020-02-24T09:00:00Z\","
+	bt_buf_adds(&m, "{\"format\":\"ballot-bundle/1\",\"circular\":\"205\",\"published\":\"2020-04-02T09:00:00Z\","
 			"\"head\":{\"seq\":100000,\"hash\":\"0000000000000000000000000000000000000000000000000000000000000000\"},"
 			"\"events\":");
 	size_t lines = 0; /* what the verifier counts: one event a line */

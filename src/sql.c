@@ -643,13 +643,16 @@ const char SQL_CODE_HASHES_ALL[] = "SELECT id, hash FROM reply_codes ORDER BY id
 const char SQL_USER_HASHES_ALL[] =
 	"SELECT name, password FROM users WHERE password IS NOT NULL ORDER BY name";
 /* each code's hash with the digest that pins it: its issuing event's, or
- * the hash-baseline's (NULL when neither recorded one) */
+ * the hash-baseline's (NULL when neither recorded one); each event's digests
+ * read once (json_each), not once per code */
 const char SQL_CODE_HASHES_PINNED[] =
-	"SELECT r.id, r.hash, coalesce("
-	" (SELECT json_extract(v.body, '$.hash_digests.\"' || r.member || '\"') FROM events v"
-	"  WHERE v.seq = r.event_seq AND v.kind = 'codes-issue'),"
-	" (SELECT json_extract(b.body, '$.codes.\"' || r.id || '\"') FROM events b"
-	"  WHERE b.kind = 'hash-baseline' ORDER BY b.seq DESC LIMIT 1)), r.event_seq FROM reply_codes r ORDER BY r.id";
+	"SELECT r.id, r.hash, coalesce(d.value, bl.value), r.event_seq FROM reply_codes r"
+	" LEFT JOIN (SELECT v.seq AS s, j.key AS k, j.value AS value FROM events v,"
+	"  json_each(v.body, '$.hash_digests') j WHERE v.kind = 'codes-issue') d"
+	"  ON d.s = r.event_seq AND d.k = r.member"
+	" LEFT JOIN (SELECT j.key AS k, j.value AS value FROM events b, json_each(b.body, '$.codes') j"
+	"  WHERE b.kind = 'hash-baseline') bl ON bl.k = CAST(r.id AS TEXT)"
+	" ORDER BY r.id";
 /* each account's password hash with the digest of the latest event that
  * pinned it (user-add, user-password or hash-baseline) and that event */
 const char SQL_USER_HASHES_PINNED[] =

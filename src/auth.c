@@ -220,6 +220,43 @@ int auth_payload(bt_db *db, int64_t seq, const char *kind, bt_buf *out,
 	return rc;
 }
 
+/* Appends to out the digests that pin the hashes event seq of kind stored
+ * (codes-issue: "hash_digests", each member's; user-add with a password and
+ * user-password: "password_digest"): SHA-256 of the stored hash string,
+ * never the hash. The audit compares them with the rows (check_hashes). */
+static int auth_digests(bt_db *db, int64_t seq, const char *kind, bt_buf *out, bt_err *e)
+{
+	int codes = strcmp(kind, "codes-issue") == 0;
+	if (!codes && strcmp(kind, "user-add") != 0 && strcmp(kind, "user-password") != 0)
+		return BT_OK;
+	sqlite3_stmt *st = db_stmt(db, codes ? SQL_CODE_HASHES_BY_EVENT : SQL_USER_HASH_BY_EVENT, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, seq);
+	int step, k = 0;
+	char d[65];
+	if (codes) {
+		bt_json_key(out, "hash_digests", out->len == 0);
+		bt_buf_addc(out, '{');
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *h = (const char *)sqlite3_column_text(st, codes ? 1 : 0);
+		if (!h)
+			continue;
+		sha256_hex(h, strlen(h), d);
+		if (codes)
+			bt_json_kv_str(out, (const char *)sqlite3_column_text(st, 0), d, k++ == 0);
+		else
+			bt_json_kv_str(out, "password_digest", d, out->len == 0);
+	}
+	sqlite3_reset(st);
+	if (codes)
+		bt_buf_addc(out, '}');
+	if (step != SQLITE_DONE)
+		return db_fail(db, e, "reading stored hashes");
+	return out->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+}
+
 /* Writes the reserved event of kind from the rows just written. */
 static int auth_event(bt_db *db, const event_slot *ev, const char *kind, bt_time now,
 		      bt_err *e)
@@ -229,6 +266,8 @@ static int auth_event(bt_db *db, const event_slot *ev, const char *kind, bt_time
 	bt_time when = now;
 	int found = 0;
 	int rc = auth_payload(db, ev->seq, kind, &p, circular, &when, &found, e);
+	if (!rc)
+		rc = auth_digests(db, ev->seq, kind, &p, e);
 	if (!rc)
 		rc = event_write(db, ev, kind, circular[0] ? circular : NULL, now, bt_buf_str(&p),
 				 NULL, NULL, e);
@@ -1144,5 +1183,55 @@ int bt_certs_list(bt_db *db, bt_cert_list *out, bt_err *e)
 			 "listing client certificates", e);
 	if (rc)
 		bt_cert_list_free(out);
+	return rc;
+}
+
+int hashes_install_baseline(bt_db *db, const char *actor, bt_time now, bt_err *e)
+{
+	/* Only once, and only when there is a hash to pin. */
+	sqlite3_stmt *st = db_stmt(db, SQL_HASH_BASELINE_COUNT, e);
+	if (!st)
+		return BT_EFAIL;
+	int step = sqlite3_step(st);
+	int64_t count = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	if (count < 0)
+		return db_fail(db, e, "reading the event log");
+	if (count > 0)
+		return BT_OK;
+	bt_buf p = BT_BUF_INIT;
+	int rc = BT_OK, n = 0;
+	char d[65];
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		if (!(st = db_stmt(db, pass ? SQL_CODE_HASHES_ALL : SQL_USER_HASHES_ALL, e))) {
+			rc = BT_EFAIL;
+			break;
+		}
+		bt_json_key(&p, pass ? "codes" : "users", pass == 0);
+		bt_buf_addc(&p, '{');
+		int k = 0;
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *h = (const char *)sqlite3_column_text(st, 1);
+			char key[32];
+			const char *name = (const char *)sqlite3_column_text(st, 0);
+			if (pass) {
+				snprintf(key, sizeof key, "%lld", (long long)sqlite3_column_int64(st, 0));
+				name = key;
+			}
+			sha256_hex(h ? h : "", h ? strlen(h) : 0, d);
+			bt_json_kv_str(&p, name, d, k++ == 0);
+			n++;
+		}
+		sqlite3_reset(st);
+		bt_buf_addc(&p, '}');
+		if (step != SQLITE_DONE)
+			rc = db_fail(db, e, "reading stored hashes");
+	}
+	if (!rc && p.failed)
+		rc = bt_fail(e, BT_EFAIL, "out of memory");
+	event_slot slot;
+	if (!rc && n > 0 && !(rc = event_reserve(db, actor, &slot, e)))
+		rc = event_write(db, &slot, "hash-baseline", NULL, now, bt_buf_str(&p), NULL, NULL, e);
+	bt_buf_release(&p);
 	return rc;
 }

@@ -245,7 +245,8 @@ static int migrate(bt_db *db, bt_err *e)
 	bt_time now;
 	if (bt_now(&now, e) || apply_migrations(db, e) ||
 	    calendar_install_default(db, "ballot:migration", now, e) ||
-	    members_install_baseline(db, "ballot:migration", now, e) || db_commit(db, e)) {
+	    members_install_baseline(db, "ballot:migration", now, e) ||
+	    hashes_install_baseline(db, "ballot:migration", now, e) || db_commit(db, e)) {
 		db_rollback(db);
 		return BT_EFAIL;
 	}

@@ -171,6 +171,10 @@ int member_event_kind(const char *kind);
  * members-baseline event, for a database whose members were never recorded
  * (one made before schema 5). Inside the caller's transaction. */
 int members_install_baseline(bt_db *db, const char *actor, bt_time now, bt_err *e);
+/* Records, once and only when any is stored, a hash-baseline event pinning
+ * every stored password and reply-code hash by the SHA-256 digest of its
+ * string (the schema 6 migration, for hashes stored by events without one). */
+int hashes_install_baseline(bt_db *db, const char *actor, bt_time now, bt_err *e);
 
 /* bt_member_resolve that also gives the admission date (BT_DATE_NONE). */
 int member_lookup(bt_db *db, const char *field, const char *code, char out[4],

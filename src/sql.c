@@ -273,6 +273,11 @@ const char *const SQL_MIGRATIONS[] = {
 	" BEGIN SELECT RAISE(ABORT, 'former member names are append-only'); END;"
 	"CREATE TRIGGER members_never_removed BEFORE DELETE ON members"
 	" BEGIN SELECT RAISE(ABORT, 'a member is never removed'); END;",
+	/* 5 -> 6: every stored secret hash (users.password, reply_codes.hash)
+	 * is pinned by the SHA-256 digest of the hash string in the event that
+	 * stored it; for the hashes stored before, db.c records one
+	 * hash-baseline event (once, when there is any). The index finds it. */
+	"CREATE INDEX events_by_kind ON events(kind, seq);",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -626,6 +631,43 @@ const char SQL_CERT_BY_EVENT[] =
 	" WHERE event_seq = ?1";
 const char SQL_CERT_BY_REVOCATION[] =
 	"SELECT fingerprint, revoked_at FROM client_certs WHERE revoked_seq = ?1";
+/* the stored hashes, for their digests: those of the codes an event issued
+ * (?1), every code and every account password (the hash-baseline) */
+const char SQL_CODE_HASHES_BY_EVENT[] =
+	"SELECT member, hash FROM reply_codes WHERE event_seq = ?1 ORDER BY member";
+const char SQL_USER_HASH_BY_EVENT[] =
+	"SELECT password FROM users WHERE event_seq = ?1 OR name = (SELECT a.user_name FROM account_changes a"
+	" WHERE a.event_seq = ?1 AND a.change = 'password')";
+const char SQL_HASH_BASELINE_COUNT[] = "SELECT count(*) FROM events WHERE kind = 'hash-baseline'";
+const char SQL_CODE_HASHES_ALL[] = "SELECT id, hash FROM reply_codes ORDER BY id";
+const char SQL_USER_HASHES_ALL[] =
+	"SELECT name, password FROM users WHERE password IS NOT NULL ORDER BY name";
+/* each code's hash with the digest that pins it: its issuing event's, or
+ * the hash-baseline's (NULL when neither recorded one); each event's digests
+ * read once (json_each), not once per code */
+const char SQL_CODE_HASHES_PINNED[] =
+	"SELECT r.id, r.hash, coalesce(d.value, bl.value), r.event_seq FROM reply_codes r"
+	" LEFT JOIN (SELECT v.seq AS s, j.key AS k, j.value AS value FROM events v,"
+	"  json_each(v.body, '$.hash_digests') j WHERE v.kind = 'codes-issue') d"
+	"  ON d.s = r.event_seq AND d.k = r.member"
+	" LEFT JOIN (SELECT j.key AS k, j.value AS value FROM events b, json_each(b.body, '$.codes') j"
+	"  WHERE b.kind = 'hash-baseline') bl ON bl.k = CAST(r.id AS TEXT)"
+	" ORDER BY r.id";
+/* each account's password hash with the digest of the latest event that
+ * pinned it (user-add, user-password or hash-baseline) and that event */
+const char SQL_USER_HASHES_PINNED[] =
+	"SELECT u.id, u.name, u.password, p.d, coalesce(p.s, u.event_seq) FROM users u LEFT JOIN ("
+	" SELECT v.seq AS s, json_extract(v.body, '$.name') AS n, json_extract(v.body, '$.password_digest') AS d"
+	"  FROM events v WHERE v.kind IN ('user-add', 'user-password')"
+	" UNION ALL SELECT b.seq, j.key, j.value FROM events b, json_each(b.body, '$.users') j"
+	"  WHERE b.kind = 'hash-baseline') p"
+	" ON p.n = u.name AND p.d IS NOT NULL"
+	" AND p.s = (SELECT max(q.s) FROM ("
+	"  SELECT v.seq AS s FROM events v WHERE v.kind IN ('user-add', 'user-password')"
+	"   AND json_extract(v.body, '$.name') = u.name AND json_extract(v.body, '$.password_digest') IS NOT NULL"
+	"  UNION ALL SELECT b.seq FROM events b WHERE b.kind = 'hash-baseline'"
+	"   AND json_extract(b.body, '$.users.\"' || u.name || '\"') IS NOT NULL) q)"
+	" ORDER BY u.name";
 /* each row must point at an event of one of the kinds listed */
 const char SQL_AUTH_ROWS_WITH_EVENTS[] =
 	"SELECT 'codes-issue', event_seq FROM reply_codes"

@@ -173,6 +173,28 @@ static void changed_recorder_is_named(void **state)
 	assert_int_equal(first_bad(f, p, sizeof p), 7);
 }
 
+/* A reply code's stored hash swapped for another's (whose code the swapper
+ * holds): no event holds the hash, but its codes-issue event holds the
+ * SHA-256 of it. */
+static void swapped_code_hash_is_named(void **state)
+{
+	fx *f = *state;
+	setup_history(f);
+	bt_code_list l = { 0 };
+	bt_time now = T("2020-02-10T12:00:00Z");
+	assert_int_equal(bt_codes_issue(f->db, "205", "CHE", "test", now, &l, &f->e), BT_OK);
+	bt_code_list_free(&l);
+	assert_int_equal(bt_codes_issue(f->db, "205", "FRA", "test", now, &l, &f->e), BT_OK);
+	bt_code_list_free(&l);
+	char p[256];
+	assert_int_equal(first_bad(f, p, sizeof p), 0);
+	tamper(f, "DROP TRIGGER reply_codes_revoke_only;"
+		  "UPDATE reply_codes SET hash = (SELECT hash FROM reply_codes WHERE member = 'FRA')"
+		  " WHERE member = 'CHE'");
+	assert_int_equal(first_bad(f, p, sizeof p), 8);
+	assert_non_null(strstr(p, "reply_codes table"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +210,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(flipped_frozen_outcome_is_named, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(forged_decision_is_named, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_recorder_is_named, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(swapped_code_hash_is_named, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

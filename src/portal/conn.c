@@ -76,7 +76,8 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The address a connection is counted under. */
+/* The address a connection is counted under (portal_addr_group, the rule
+ * sign-in throttling counts by too). */
 static void addr_key(const struct sockaddr *sa, unsigned char key[16])
 {
 	memset(key, 0, 16);
@@ -86,12 +87,8 @@ static void addr_key(const struct sockaddr *sa, unsigned char key[16])
 		key[10] = key[11] = 0xff;
 		memcpy(key + 12, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
 	} else if (sa->sa_family == AF_INET6) {
-		const unsigned char *a = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
-		static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-		if (!memcmp(a, v4mapped, 12))
-			memcpy(key, a, 16);  /* an IPv4 client on an IPv6 socket */
-		else
-			memcpy(key, a, 8);   /* one /64: one site */
+		memcpy(key, ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr, 16);
+		portal_addr_group(key);
 	}
 }
 

@@ -201,7 +201,12 @@ int throttle_begin(pthrottle *t, const char *ip, const char *name, int64_t now, 
 void throttle_end(pthrottle *t, const throttle_ticket *tk, int ok, int64_t now);
 /* Attempts whose record found no room in the table (throttle.c). */
 uint64_t throttle_unrecorded(pthrottle *t);
-/* The address a client is throttled by: IPv4 as it is, IPv4-mapped IPv6 as
+/* The address a client is counted under, by sign-in throttling and the
+ * connection limits alike, in place on 16 bytes of IPv6 (IPv4 as
+ * IPv4-mapped): an IPv4(-mapped) address whole, other IPv6 its /64 (the
+ * rest zeroed). */
+void portal_addr_group(unsigned char a[16]);
+/* The same for a printed address, printed: IPv4 and IPv4-mapped IPv6 as
  * IPv4, other IPv6 its /64 ("2001:0db8:0000:0001::/64"). */
 void throttle_addr(const char *ip, char *out, size_t n);
 
@@ -234,7 +239,8 @@ int page_secretariat_receipt(preq *r, const char *seq);
 int page_chair_home(preq *r);
 
 /* The file types the upload fields offer (the server accepts the same
- * extensions: upload_ext in server.c). */
+ * extensions, each checked by its first bytes: bt_attachment_kind in
+ * src/reply.c). */
 #define PORTAL_UPLOAD_ACCEPT ".pdf,.doc,.docx,.odt,.rtf,.txt,.png,.jpg,.jpeg,.tif,.tiff"
 
 /* Engine words ("authorize", "late", "ready-for-approval") and the keys of

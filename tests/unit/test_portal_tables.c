@@ -2,6 +2,7 @@
  * the reference vectors, sign-in throttling (throttle.c) and sessions
  * (session.c), on a clock the test moves. */
 #include <setjmp.h>
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -135,6 +136,16 @@ static void throttle_addresses(void **state)
 	assert_string_equal(a, "192.0.2.7");
 	throttle_addr("2001:db8:0:1:aaaa::1", a, sizeof a);
 	assert_string_equal(a, "2001:0db8:0000:0001::/64");
+	/* the same rule on bytes, as the connection limits count */
+	unsigned char b[16], want[16];
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:0:1:aaaa::1", b), 1);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8:0:1::", want), 1);
+	portal_addr_group(b);
+	assert_memory_equal(b, want, 16);
+	assert_int_equal(inet_pton(AF_INET6, "::ffff:192.0.2.7", b), 1);
+	memcpy(want, b, 16);
+	portal_addr_group(b);
+	assert_memory_equal(b, want, 16);
 	/* one /64 is one address: its failures add up */
 	pthrottle *t = thr();
 	for (int i = 0; i < 5; i++)

@@ -3,7 +3,8 @@
 # realloc, strdup, strndup, realpath), for every write command: a one-line
 # error, no crash, no leak (ASan), `ballot check` clean, nothing half done
 # (tests/faults/lib-faults.sh; BALLOT_BIN is build-faults/ballot).
-. "$(dirname "$0")/../e2e/lib.sh"
-. "$(dirname "$0")/lib-faults.sh"
+FAULTS=$(cd "$(dirname "$0")" && pwd)
+. "$FAULTS/../e2e/lib.sh"
+. "$FAULTS/lib-faults.sh"
 fault_suite alloc
 done_testing

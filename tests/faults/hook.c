@@ -336,7 +336,6 @@ __attribute__((constructor)) static void fault_hook_init(void)
 	log_path = getenv("BALLOT_FAULT_LOG");
 	if (log_path && !*log_path)
 		log_path = NULL;
-	sqlalloc_at = env_long("BALLOT_FAULT_SQLITE_ALLOC");
 	if (io && *io) {
 		const char *colon = strchr(io, ':');
 		char *end;
@@ -353,7 +352,7 @@ __attribute__((constructor)) static void fault_hook_init(void)
 			_exit(99);
 		}
 	}
-	if (log_path || sqlalloc_at) {
+	if (log_path || getenv("BALLOT_FAULT_SQLITE_ALLOC")) {
 		/* before anything initializes SQLite */
 		if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &sql_orig) != SQLITE_OK) {
 			fprintf(stderr, "fault hook: SQLite is already initialized\n");
@@ -368,8 +367,10 @@ __attribute__((constructor)) static void fault_hook_init(void)
 		shim_setup();
 	if (log_path)
 		atexit(write_log);
-	/* last: the set-up above allocates nothing of ballot's, but the count
-	 * starts at main in any case */
+	/* last: the counts start at main (SQLite's initialization by the VFS
+	 * set-up above allocates, and may not fail here) */
+	sqlalloc_at = env_long("BALLOT_FAULT_SQLITE_ALLOC");
+	sqlalloc_count = 0;
 	alloc_at = env_long("BALLOT_FAULT_ALLOC");
 	alloc_count = 0;
 }

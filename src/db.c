@@ -222,7 +222,11 @@ static int configure(bt_db *db, int readonly, bt_err *e)
 static int apply_migrations(bt_db *db, bt_err *e)
 {
 	char sql[64];
-	for (int v = bt_db_schema_version(db); v < SQL_SCHEMA_VERSION; v++)
+	int from = 0;
+	/* a version that cannot be read is an error, not version 0 */
+	if (pragma_int(db, "PRAGMA user_version", &from))
+		return db_fail(db, e, "reading the schema version");
+	for (int v = from; v < SQL_SCHEMA_VERSION; v++)
 		if (db_exec(db, SQL_MIGRATIONS[v], "migrating the schema", e))
 			return BT_EFAIL;
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SQL_SCHEMA_VERSION);
@@ -235,7 +239,10 @@ static int apply_migrations(bt_db *db, bt_err *e)
 /* Applies pending migrations in one transaction. */
 static int migrate(bt_db *db, bt_err *e)
 {
-	if (bt_db_schema_version(db) >= SQL_SCHEMA_VERSION)
+	int v = 0;
+	if (pragma_int(db, "PRAGMA user_version", &v))
+		return db_fail(db, e, "reading the schema version");
+	if (v >= SQL_SCHEMA_VERSION)
 		return BT_OK;
 	if (sqlite3_db_readonly(db->h, "main"))
 		return bt_fail(e, BT_EINPUT, "database %s needs an upgrade but is read-only", db->path);

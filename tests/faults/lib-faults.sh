@@ -232,7 +232,9 @@ fault_cell() {
 			why="the fault was not injected (the path changed: $(cat "$log" 2>/dev/null))"
 		fi
 		if [ -z "$why" ]; then
-			if [ "$name" = init ] && [ ! -e "$W/ballot.db" ]; then
+			if [ "$name" = init ] && [ ! -s "$W/ballot.db" ]; then
+				# a failed init leaves no database, or the empty file
+				# SQLite made (the next init makes it a database)
 				[ "$rc" = 0 ] && why="exit 0 but no database"
 			elif ! (cd "$W" && BALLOT_DB=$W/ballot.db "$BALLOT_BIN" check >"$T/.c.out" 2>&1); then
 				why="check fails afterwards: $(tr '\n' '|' <"$T/.c.out" | head -c 300)"

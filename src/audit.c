@@ -611,6 +611,10 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 			break;
 		bt_buf_reset(&head);
 		event_render(&head, seq, at, actor, kind, circular, cprev, NULL);
+		if (head.failed) {
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			break;
+		}
 		if (head.len < 1 || strncmp(body, head.data, head.len - 1) != 0) {
 			flag(r, seq, "its time, actor, kind, circular or link to its circular's previous event differs from its hashed content");
 			break;

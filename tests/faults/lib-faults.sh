@@ -13,6 +13,7 @@
 #      - it exits 0, 1 or 2 (no crash, no sanitizer report: those exit 86);
 #        0 only when the fault was absorbed (then it must have fully happened);
 #      - when it fails, stderr is exactly one line, "ballot: ...";
+#      - the database is not marked damaged (<db>-damaged), and
 #      - `ballot check` passes on the database afterwards (for init: or there is
 #        no database);
 #      - the events there before are all still there, unchanged, and either
@@ -92,7 +93,8 @@ make_states() {
 	FP=$(sqlite3 "$F/open/ballot.db" "SELECT fingerprint FROM client_certs WHERE member = 'CHE'")
 }
 
-# The write commands: NAME|STATE|BALLOT_NOW|ARGUMENTS (split on spaces, with
+# The write commands (check and audit verify write too: a damage mark when
+# they find damage): NAME|STATE|BALLOT_NOW|ARGUMENTS (split on spaces, with
 # '~' standing for a space inside one argument).
 write_commands() {
 	cat <<EOF
@@ -119,6 +121,8 @@ backup|open|2020-02-10T12:00:00Z|backup bk2.db
 restore|open|2020-02-10T12:00:00Z|restore bk.db
 close|open|2020-02-25T00:00:00Z|close --circular 205
 decide|closed|2020-03-05T10:00:00Z|decide --circular 205 --draft Q.5051 --more-time CHE GBR --date 2020-03-04
+check|open|2020-02-10T12:00:00Z|check
+audit-verify|open|2020-02-10T12:00:00Z|audit verify
 EOF
 }
 
@@ -146,7 +150,8 @@ known() {
 	[ -f "$FAULTS_DIR/known.txt" ] || return 1
 	while IFS= read -r line; do
 		case $line in '#'* | '') continue ;; esac
-		if [ "${line%%|*}" = "$1" ]; then
+		# "COMMAND KIND N", or "COMMAND KIND *" for every N
+		if [ "${line%%|*}" = "$1" ] || [ "${line%%|*}" = "${1% *} *" ]; then
 			printf '%s' "${line#*|}"
 			return 0
 		fi
@@ -230,6 +235,10 @@ fault_cell() {
 		fi
 		if [ -z "$why" ] && ! grep -q 'injected 1' "$log" 2>/dev/null; then
 			why="the fault was not injected (the path changed: $(cat "$log" 2>/dev/null))"
+		fi
+		if [ -z "$why" ] && [ -e "$W/ballot.db-damaged" ]; then
+			# (before the check below, which would clear it)
+			why="marked the database damaged: $(head -c 200 "$W/ballot.db-damaged" | tr '\n' '|')"
 		fi
 		if [ -z "$why" ]; then
 			if [ "$name" = init ] && [ ! -s "$W/ballot.db" ]; then

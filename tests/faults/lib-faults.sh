@@ -280,7 +280,7 @@ fault_cell() {
 			local reason
 			if reason=$(known "$name $kind $n"); then
 				known_n=$((known_n + 1))
-				KNOWN_SEEN+=("$name $kind $n: $why (known: $reason)")
+				KNOWN_SEEN+=("$name $kind $n: ${why:0:120} (known: ${reason:0:100}...)")
 			else
 				bad+=("N=$n: $why")
 			fi

@@ -23,7 +23,8 @@
 # One TAP test per command and kind; its failing Ns are listed (diag). A case
 # listed in tests/faults/known.txt does not fail the test but is printed at the
 # end with the known failures met, never skipped silently. Figures (injections per command, kind, and in all) go to
-# stderr, so make check prints them.
+# stderr, so make check prints them. BALLOT_FAULT_COMMANDS="NAME..." runs only
+# the commands named (the first column of write_commands).
 
 export ASAN_OPTIONS=detect_leaks=1:exitcode=86:abort_on_error=0:handle_abort=1:print_summary=1
 export UBSAN_OPTIONS=exitcode=86:print_stacktrace=1:halt_on_error=1
@@ -308,6 +309,10 @@ fault_suite() {
 	KNOWN_SEEN=()
 	make_states
 	while IFS='|' read -r name state now cmd; do
+		# BALLOT_FAULT_COMMANDS="reply withdraw": only those (by name)
+		if [ -n "${BALLOT_FAULT_COMMANDS:-}" ] && [[ " $BALLOT_FAULT_COMMANDS " != *" $name "* ]]; then
+			continue
+		fi
 		local args=()
 		for a in $cmd; do args+=("${a//\~/ }"); done
 		for kind in "$@"; do

@@ -7,8 +7,9 @@
 #   1. a clean run on a copy of the command's starting state counts the
 #      operations of that kind (BALLOT_FAULT_LOG) and gives the events it adds;
 #   2. for N = 1 .. count (every N when BALLOT_FAULTS=all, else a sample: the
-#      first FAULT_FIRST and an even spread up to FAULT_SAMPLE in all, the last
-#      one included), the command runs on a fresh copy with the Nth operation
+#      first FAULT_FIRST and an even spread up to FAULT_SAMPLE in all, or
+#      FAULT_SAMPLE_IO for read, write and sync, the last one included), the
+#      command runs on a fresh copy with the Nth operation
 #      failing, and then:
 #      - it exits 0, 1 or 2 (no crash, no sanitizer report: those exit 86);
 #        0 only when the fault was absorbed (then it must have fully happened);
@@ -30,7 +31,8 @@ export ASAN_OPTIONS=detect_leaks=1:exitcode=86:abort_on_error=0:handle_abort=1:p
 export UBSAN_OPTIONS=exitcode=86:print_stacktrace=1:halt_on_error=1
 unset BALLOT_FAULT_ALLOC BALLOT_FAULT_SQLITE_ALLOC BALLOT_FAULT_IO BALLOT_FAULT_LOG
 
-FAULT_SAMPLE=${FAULT_SAMPLE:-8}
+FAULT_SAMPLE=${FAULT_SAMPLE:-8}       # Ns per command and allocation kind
+FAULT_SAMPLE_IO=${FAULT_SAMPLE_IO:-6} # Ns per command and I/O kind
 FAULT_FIRST=${FAULT_FIRST:-3}
 FAULTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FAULT_T0=$(date +%s)
@@ -196,13 +198,14 @@ fault_cell() {
 	ref_sum2=$(db_sum "$W/ballot.db")
 	det=$([ "$ref_sum" = "$ref_sum2" ] && echo 1 || echo 0)
 
-	local ns
-	if [ "${BALLOT_FAULTS:-sample}" = all ] || [ "$count" -le "$FAULT_SAMPLE" ]; then
+	local ns sample=$FAULT_SAMPLE
+	case $kind in read | write | sync) sample=$FAULT_SAMPLE_IO ;; esac
+	if [ "${BALLOT_FAULTS:-sample}" = all ] || [ "$count" -le "$sample" ]; then
 		ns=$(seq 1 "$count")
 	else
 		ns=$({
 			seq 1 "$FAULT_FIRST"
-			awk -v c="$count" -v f="$FAULT_FIRST" -v m="$FAULT_SAMPLE" \
+			awk -v c="$count" -v f="$FAULT_FIRST" -v m="$sample" \
 				'BEGIN { k = m - f; for (i = 1; i <= k; i++) printf "%d\n", f + int((c - f) * i / k) }'
 		} | sort -nu)
 	fi

@@ -49,6 +49,10 @@ int secret_hash(const char *secret, size_t len, unsigned iter,
 int secret_verify(const char *stored, const char *secret, size_t len,
 		  unsigned dummy_iter);
 
+/* What a message may show of a value the caller gave: s when it is at most
+ * 64 bytes of clean text, else "(unprintable)". */
+const char *text_shown(const char *s);
+
 /* A time later than every time (an open-ended as-of). */
 #define BT_INF_TIME INT64_MAX
 

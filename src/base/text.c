@@ -134,3 +134,8 @@ int bt_name_check(const char *field, const char *s, size_t max, bt_err *e)
 		return bt_fail(e, BT_EINPUT, "%s: longer than %zu bytes", field, max);
 	return BT_OK;
 }
+
+const char *text_shown(const char *s)
+{
+	return s && strlen(s) <= 64 && bt_text_clean(s, 0) ? s : "(unprintable)";
+}

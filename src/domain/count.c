@@ -151,3 +151,17 @@ void tally_rows(const bt_rule *rule, count_row *rows, size_t n, const bt_tally *
 	snprintf(d->state, sizeof d->state, "%s",
 		 bt_draft_state_at(t->final, t->closed, d->if_closed_now, d->decision));
 }
+
+void count_place_new(const count_row *rows, size_t n, bt_time received, bt_time deadline, int late,
+		     count_place *out)
+{
+	out->in_force = out->ontime_in_force = -1;
+	out->outdated = 0;
+	for (size_t i = 0; i < n && rows[i].received <= received; i++)
+		out->in_force = rows[i].choice == BT_WITHDRAW ? -1 : (int)i;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].received > received && (late || rows[i].received <= deadline))
+			out->outdated = 1;
+	for (size_t i = 0; i < n && rows[i].received <= deadline && rows[i].received <= received; i++)
+		out->ontime_in_force = rows[i].choice == BT_WITHDRAW ? -1 : (int)i;
+}

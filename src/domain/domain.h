@@ -76,6 +76,19 @@ typedef struct count_row {
 int count_resolve(count_row *rows, size_t n, bt_time deadline, bt_time as_of,
 		  int *withdrawn);
 
+/* Where a new row of a member, received at received (late when after the
+ * deadline), stands among that member's rows on a draft (sorted by received,
+ * then id), before it is recorded: in_force, the index of the reply in force
+ * at received (-1: none, or withdrawn); ontime_in_force, the same among the
+ * rows on time; outdated, 1 when a row received later already stands over it
+ * (a later on-time row, or for a late row any later row). The one judgement
+ * of "which reply stands" besides count_resolve, whose rules it follows. */
+typedef struct count_place {
+	int in_force, ontime_in_force, outdated;
+} count_place;
+void count_place_new(const count_row *rows, size_t n, bt_time received, bt_time deadline, int late,
+		     count_place *out);
+
 /* Tallies one draft's rows (sorted by member, received, id) under rule into
  * d, using t's deadline, as_of, final and electorate: the one counting the
  * tally and the bundle verifier share. */
@@ -124,6 +137,27 @@ int calendar_skipped(const bt_calendar *cal, bt_time deadline, bt_date meeting_s
 int deadline_payload(bt_db *db, int64_t seq, bt_buf *out, char circular[BT_ID_MAX + 1],
 		     bt_time *when, char *by, size_t bylen, int *found, bt_err *e);
 
+
+/* The work of the salted hashes (code.c, user.c, auth.c). Reply codes carry
+ * 125 random bits: no stretching is needed against guessing; the rounds only
+ * slow down an attacker holding a copy of the database, and 194 of them must
+ * be issued in about two seconds. Passwords are chosen by people: OWASP's
+ * figure for PBKDF2-HMAC-SHA256. */
+#ifndef BALLOT_FUZZING
+#define CODE_ITER 100000u
+#define PASSWORD_ITER 600000u
+#else
+/* make fuzz only (build-fuzz/, never installed): the same code paths with a
+ * thousandth of the work, so the portal's request harness reaches sign-in
+ * at fuzzing speed */
+#define CODE_ITER 100u
+#define PASSWORD_ITER 600u
+#endif
+
+/* The writer of the auth events (auth.c): writes the reserved event ev of
+ * kind, its payload rendered from the rows it recorded, and the digests of
+ * the hashes it stored. */
+int auth_event(bt_db *db, const event_slot *ev, const char *kind, bt_time now, bt_err *e);
 
 /* Decisions (decision.c). decision_spec_check: the spec names a kind, and
  * the Member States the kind needs. decision_record: bt_decide without the

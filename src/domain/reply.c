@@ -401,25 +401,15 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	if (reason && (rc = outcome_now(db, &c, draft_id, now, &before, e)))
 		return rc;
 
-	/* What is in force for this member before this row? */
+	/* Where the new row stands among the member's rows on the draft. */
 	count_row *rows;
 	size_t n;
 	if ((rc = count_load_member(db, draft_id, member, &rows, &n, e)))
 		return rc;
-	int in_force = -1;
-	for (size_t i = 0; i < n; i++) {
-		if (rows[i].received > received)
-			break;
-		in_force = rows[i].choice == BT_WITHDRAW ? -1 : (int)i;
-	}
-	int outdated = 0;
-	for (size_t i = 0; i < n; i++)
-		if (rows[i].received > received && (late || rows[i].received <= c.deadline))
-			outdated = 1;
-	int ontime_in_force = -1;
-	for (size_t i = 0; i < n && rows[i].received <= c.deadline && rows[i].received <= received; i++)
-		ontime_in_force = rows[i].choice == BT_WITHDRAW ? -1 : (int)i;
+	count_place place;
+	count_place_new(rows, n, received, c.deadline, late, &place);
 	free(rows);
+	int in_force = place.in_force, outdated = place.outdated, ontime_in_force = place.ontime_in_force;
 	if (s->choice == BT_WITHDRAW && in_force < 0)
 		return bt_fail(e, BT_EINPUT, "--member: %s has no reply on draft %s to withdraw as of %s",
 			       member, rec, t1);

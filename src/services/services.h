@@ -6,6 +6,7 @@
 #define BALLOT_SERVICES_H
 
 #include "domain/domain.h"
+#include "ballot/jsonread.h"
 
 /* Signs the JSON object in doc (its bytes, as they are) with key and adds
  * the signature as its last member, "signature", then a newline: how
@@ -22,5 +23,19 @@ void audit_flag(bt_audit_report *r, int64_t seq, const char *what);
 void audit_flag_row(bt_audit_report *r, int64_t seq, const char *what, const char *table, int64_t id);
 int event_rows_check(bt_db *db, int64_t seq, bt_time at, const char *actor, const char *kind,
 		     const char *cprev, const char *body, bt_audit_report *r, bt_err *e);
+
+/* The results bundle's format (bundle.c). The limits and the attachments'
+ * directory; bundle_rule_json: rule.json, the rule as this ballot applies
+ * it; bundle_event_line: one line of events.jsonl; bundle_manifest_signed:
+ * the bytes of manifest m that its signature covers, into b (-1 when m is
+ * not a manifest); bundle_safe_name: 1 when n may name a file of a bundle. */
+#define BUNDLE_FILE_MAX ((size_t)1 << 30)   /* any one file of a bundle */
+#define BUNDLE_MANIFEST_MAX ((size_t)16 << 20)
+#define BUNDLE_LINE_MAX ((size_t)16 << 20)
+#define BUNDLE_ATT_DIR "attachments"
+void bundle_rule_json(const bt_rule *r, bt_buf *b);
+void bundle_event_line(bt_buf *b, int64_t seq, const char *prev, const char *hash, const char *body);
+int bundle_manifest_signed(const bt_jv *m, bt_buf *b);
+int bundle_safe_name(const char *n);
 
 #endif

@@ -129,3 +129,24 @@ int bt_db_require_writable(bt_db *db, bt_err *e)
 		return bt_fail(e, BT_EINPUT, "--db: '%s' is read-only", db->path);
 	return BT_OK;
 }
+
+int db_collect(bt_db *db, sqlite3_stmt *st, void *v, size_t *n, size_t elem,
+	       db_row_fill *fill, const char *what, bt_err *e)
+{
+	size_t cap = *n;
+	int rc = BT_OK, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (array_reserve(v, &cap, *n + 1, elem)) {
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			break;
+		}
+		char *at = *(char **)v + *n * elem;
+		memset(at, 0, elem);
+		fill(st, at);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, e, what);
+	return rc;
+}

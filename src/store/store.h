@@ -62,6 +62,14 @@ char *db_col_strdup(sqlite3_stmt *st, int i);
 /* Copies column text into out (size n), "" for NULL. */
 void db_col_copy(sqlite3_stmt *st, int i, char *out, size_t n);
 
+/* Fills one element from the current row of a statement. */
+typedef void db_row_fill(sqlite3_stmt *st, void *elem);
+/* Steps st to its end, appending one zeroed element of elem bytes per row
+ * to the array *v (of *n elements), filled by fill; what names the reading
+ * in an error. The array stays the caller's on failure too. */
+int db_collect(bt_db *db, sqlite3_stmt *st, void *v, size_t *n, size_t elem,
+	       db_row_fill *fill, const char *what, bt_err *e);
+
 /* The next event, reserved inside the caller's write transaction: its
  * number (for the rows that record it) and the hash it chains to. */
 typedef struct event_slot {

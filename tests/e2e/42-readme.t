@@ -53,6 +53,10 @@ while IFS=$'\t' read -r key why; do
 done < <(grep -v '^#' "$T/notrun.tsv")
 
 # --- run them -----------------------------------------------------------------
+if [ -n "$errors" ]; then
+	fail "the README's commands are run (not while the README breaks the convention above)"
+	done_testing
+fi
 start=$(date +%s.%N)
 (cd "$CO" && env -u BALLOT_DB -u BALLOT_NOW -u BALLOT_KEY -u BALLOT_ACTOR -u BALLOT_FORMS \
 	__rt_R="$R/res" bash --noprofile --norc "$R/run.sh" >"$R/run.out" 2>"$R/run.err" </dev/null)

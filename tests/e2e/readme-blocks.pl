@@ -23,7 +23,8 @@
 #                 line, continuations joined, trailing comment dropped; notrun:
 #                 0, or 1 when NOTRUN.tsv lists the key, `key<TAB>why`)
 #   outputs.tsv   line lang key file                  (file: the expected text)
-#   errors.txt    one line per block that breaks the convention
+#   errors.txt    one line per block that breaks the convention (or a command
+#                 to run that names an absolute path: it would write outside)
 #   run.sh        the commands to run, each with its stdout, stderr and exit
 #                 status recorded under $__rt_R (N.out, N.err, rc: "N STATUS")
 # match exits 0 when ACTUAL (a command's stdout) is what EXPECTED shows.
@@ -121,6 +122,8 @@ sub extract {
 				my $last = (split /\n/, $cmd)[-1];
 				my $expect = $last =~ /\s#\s.*\(exit (\d+)\)/ ? $1 : 0;
 				my $key = key_of($cmd);
+				push @errs, "README.md:$ln: an absolute path: the README's commands stay in the working directory"
+				    if $key =~ m{(?:^|[\s="'])~?/} && !exists $notrun{$key};
 				push @cmds, {
 					id => scalar(@cmds) + 1, line => $ln, set => $in_set ? $set : 0,
 					alt => $in_set ? $alt : 0, expect => $expect, text => $cmd, key => $key,

@@ -70,16 +70,18 @@ sub extract {
 	my $i = 0;
 	my $set = 0;
 	while ($i < @lines) {
-		if ($lines[$i] !~ /^ {0,3}```(.*)$/) {
+		# a fence as CommonMark has it: 3 or more backticks, an info string
+		# without backticks; closed by as many backticks or more
+		if ($lines[$i] !~ /^ {0,3}(`{3,})([^`]*)$/) {
 			$i++;
 			next;
 		}
-		my $info = $1;
+		my ($fence, $info) = (length $1, $2);
 		$info =~ s/^\s+|\s+$//g;
 		my $start = $i + 1;    # README line of the fence
 		my @body;
 		$i++;
-		while ($i < @lines && $lines[$i] !~ /^ {0,3}```\s*$/) {
+		while ($i < @lines && $lines[$i] !~ /^ {0,3}`{$fence,}\s*$/) {
 			push @body, [ $i + 1, $lines[$i] ];
 			$i++;
 		}

@@ -140,7 +140,13 @@ ok "publish --out results-205/ writes the signed manifest" test -s results-205/m
 is "$(stat -c %a tls/ca-key.pem tls/server-key.pem 2>/dev/null | tr '\n' ' ')" "600 600 " \
 	"tls dev-certs --out tls: the keys are mode 0600"
 ok "  ... and the certificates are there" test -s tls/ca.pem -a -s tls/server.pem
+like "$(out_of 'ballot init')" '194 Member States' "init loads the 194 Member States"
 # The story goes on from the first alternative: status shows it approved.
 like "$(out_of 'ballot status --group 11')" '^205 +11 +Q\.5051 +approved ' "status --group 11 after the first decision: approved"
+# Each other alternative ended where its comment says, on its own copy.
+alt_state() { jget '.[0].state' "$(cd "$CO/tour.or-$1" && BALLOT_DB=sg11.db BALLOT_NOW=2020-05-01T09:00:00Z "$BALLOT_BIN" status --json)"; }
+is "$(alt_state 2)" not-approved "alternative 2 (not approved, opposed at the meeting) on its copy: not-approved"
+is "$(alt_state 3)" not-approved "alternative 3 (more time, then a formal opposition) on its copy: not-approved"
+is "$(alt_state 4)" approved "alternative 4 (more time, nobody opposed) on its copy: approved"
 
 done_testing

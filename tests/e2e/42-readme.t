@@ -42,7 +42,8 @@ is "$errors" "" "every code block of the README is marked: sh (run), LANG output
 
 nrun=$(awk -F'\t' '$6 == 0' "$R/commands.tsv" | grep -c '')
 nnot=$(awk -F'\t' '$6 == 1' "$R/commands.tsv" | grep -c '')
-ok "the README has commands to run ($nrun run, $nnot not run)" test "$nrun" -ge 40
+# a floor that catches an extractor that finds nothing (the tour alone has 40)
+ok "the README has commands to run ($nrun run, $nnot not run)" test "$nrun" -ge 20
 while IFS=$'\t' read -r key why; do
 	line=$(awk -F'\t' -v k="$key" '$7 == k { print $2; exit }' "$R/commands.tsv")
 	if [ -n "$line" ]; then
@@ -60,12 +61,12 @@ fi
 start=$(date +%s.%N)
 (cd "$CO" && env -u BALLOT_DB -u BALLOT_NOW -u BALLOT_KEY -u BALLOT_ACTOR -u BALLOT_FORMS \
 	__rt_R="$R/res" bash --noprofile --norc "$R/run.sh" >"$R/run.out" 2>"$R/run.err" </dev/null)
-is "$?" 0 "the README's commands run to the end"
+ok "the README's commands run to the end" test -s "$R/res/pwd"
 [ -s "$R/run.out" ] || [ -s "$R/run.err" ] && diag "$(cat "$R/run.out" "$R/run.err")"
 diag "$(perl -e 'printf "the README ran in %.1f s", $ARGV[1] - $ARGV[0]' "$start" "$(date +%s.%N)")"
 is "$(cat "$R/res/which" 2>/dev/null)" "$CO/build/ballot" "the README puts the ballot that make built first on PATH"
 
-while IFS=$'\t' read -r id line set alt expect notrun key; do
+while IFS=$'\t' read -r id line _set alt expect notrun key; do
 	[ "$notrun" = 1 ] && continue
 	what="README.md:$line: $(_cmdline "$key")"
 	[ "$alt" != 0 ] && what="$what (alternative $alt)"

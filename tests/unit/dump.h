@@ -69,4 +69,20 @@ static inline void db_exec(const char *path, const char *sql)
 	sqlite3_close(h);
 }
 
+/* Runs call, which must refuse with BT_EINPUT and a message holding want,
+ * and change nothing in the database file of fixture f. */
+#define REFUSED(f, call, want)                                                                   \
+	do {                                                                                     \
+		char *before_ = dump_db((f)->path);                                              \
+		int rc_ = (call);                                                                \
+		if (rc_ != BT_EINPUT || !strstr((f)->e.msg, (want)))                             \
+			fail_msg("%s gave %d '%s', not BT_EINPUT with '%s'", #call, rc_,          \
+				 (f)->e.msg, (want));                                            \
+		char *after_ = dump_db((f)->path);                                               \
+		if (strcmp(before_, after_))                                                     \
+			fail_msg("%s refused but changed the database", #call);                  \
+		free(before_);                                                                   \
+		free(after_);                                                                    \
+	} while (0)
+
 #endif

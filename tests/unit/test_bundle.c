@@ -423,6 +423,23 @@ static void publish_refuses_and_writes_nothing(void **state)
 	refused(x, empty, NULL, 0, "manifest.json: missing");
 }
 
+/* A consultation whose rows differ from their events is not published:
+ * refused before anything is written. */
+static void damaged_rows_are_not_published(void **state)
+{
+	bx *x = *state;
+	fx *f = &x->f;
+	fx_circular(f, "205", NULL, NULL);
+	assert_int_equal(fx_reply(f, "205", "CHE", BT_NOT_AUTHORIZE, "2020-02-01T10:00:00Z", 1), BT_OK);
+	db_exec(f->path, "DROP TRIGGER replies_append_only_u; UPDATE replies SET choice = 'authorize'");
+	bt_bundle_stats st;
+	assert_int_equal(bt_bundle_publish(f->db, "205", x->key, x->out, 1, T("2020-02-10T12:00:00Z"), &st, &f->e),
+			 BT_EFAIL);
+	assert_non_null(strstr(f->e.msg, "circular 205: the replies row 1 differs from event 6 that wrote it"));
+	struct stat sb;
+	assert_int_not_equal(stat(x->out, &sb), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +450,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(resigned_forgeries_are_named, bx_setup, bx_teardown),
 		cmocka_unit_test_setup_teardown(receipts_say_what_became_of_the_reply, bx_setup, bx_teardown),
 		cmocka_unit_test_setup_teardown(publish_refuses_and_writes_nothing, bx_setup, bx_teardown),
+		cmocka_unit_test_setup_teardown(damaged_rows_are_not_published, bx_setup, bx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,9 @@
 /* test_count.c - which reply counts (count.c: count_resolve) and the
  * figures of one draft from its rows (tally.c: tally_rows), the code the
  * tally and the bundle verifier share. Both are engine-internal: includes
- * internal.h. */
+ * domain/domain.h. */
 #include "fixture.h"
-#include "internal.h"
+#include "domain/domain.h"
 
 #define DEADLINE 1000
 #define INF BT_INF_TIME

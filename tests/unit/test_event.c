@@ -1,9 +1,9 @@
 /* test_event.c - the event log's writer (event.c): the canonical body,
  * the chain hash and the consultation's own chain (cprev), the actor check
  * before anything is written, and the clock that never goes back. The
- * functions are engine-internal: includes internal.h. */
+ * functions are engine-internal: includes store/store.h. */
 #include "dump.h"
-#include "internal.h"
+#include "store/store.h"
 
 typedef struct ev_row {
 	int64_t seq;

@@ -110,7 +110,12 @@ static void json_document(void **state)
 	assert_int_equal(n, 6);
 	assert_string_equal(bt_jv_str(r0, "member"), "CHE");
 	assert_string_equal(bt_jv_str(r0, "name"), "Switzerland");
-	assert_string_equal(bt_jv_str(r0, "choice"), "not-authorize");
+	assert_string_equal(bt_jv_str(r0, "kind"), "reply");
+	assert_string_equal(bt_jv_str(r0, "what"), "not-authorize");
+	assert_string_equal(bt_jv_str(r0, "rec"), "Q.5051");
+	assert_int_equal(bt_jv_get(r0, "signatory")->type, BT_JNULL);
+	assert_int_equal(bt_jv_get(r0, "detail")->type, BT_JNULL);
+	assert_null(bt_jv_get(r0, "late_entry_reason"));
 	assert_string_equal(bt_jv_str(r0, "received"), "2020-02-01T10:00:00Z");
 	assert_string_equal(bt_jv_str(r0, "channel"), "fax");
 	assert_string_equal(bt_jv_str(r0, "status"), "counted");
@@ -127,6 +132,44 @@ static void json_document(void **state)
 	assert_int_equal(bt_jv_get(&rs->items[1], "attachments")->n, 0);
 	bt_jv_free(doc);
 	bt_buf_release(&b);
+}
+
+/* One history item as JSON, byte for byte: the rendering history --json,
+ * the export and the portal share. */
+static void one_history_item(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	bt_attachment_in a = { "reasons.txt", "our reasons", 11 };
+	reply(f, "CHE", BT_NOT_AUTHORIZE, "2020-02-01T10:00:00Z", &a, "clerk");
+	assert_int_equal(bt_consultation_close(f->db, "205", "sec", T("2020-02-22T08:00:00Z"), NULL, &f->e), BT_OK);
+	bt_history h;
+	assert_int_equal(bt_history_get(f->db, "205", NULL, &h, &f->e), BT_OK);
+	assert_int_equal(h.n, 2);
+	bt_buf b = BT_BUF_INIT;
+	assert_int_equal(bt_history_item_json(&b, &h.v[0], "Switzerland"), 0);
+	char sha[65], want[1024];
+	bt_sha256_hex("our reasons", 11, sha);
+	snprintf(want, sizeof want,
+		 "{\"seq\":6,\"kind\":\"reply\",\"member\":\"CHE\",\"name\":\"Switzerland\",\"rec\":\"Q.5051\","
+		 "\"what\":\"not-authorize\",\"received\":\"2020-02-01T10:00:00Z\",\"channel\":\"fax\","
+		 "\"status\":\"counted\",\"recorded_by\":\"clerk\",\"recorded_at\":\"2020-02-01T10:00:00Z\","
+		 "\"attachments\":[{\"name\":\"reasons.txt\",\"sha256\":\"%s\",\"size\":11,\"role\":\"reasons\"}],"
+		 "\"without_reasons\":false,\"signatory\":null,\"title\":null,\"detail\":null}",
+		 sha);
+	assert_string_equal(b.data, want);
+	/* the close: no member, no name, its detail an object */
+	bt_buf_reset(&b);
+	assert_int_equal(bt_history_item_json(&b, &h.v[1], NULL), 0);
+	bt_jv *v;
+	assert_int_equal(bt_json_parse(b.data, b.len, "item", &v, &f->e), BT_OK);
+	assert_string_equal(bt_jv_str(v, "kind"), "close");
+	assert_int_equal(bt_jv_get(v, "member")->type, BT_JNULL);
+	assert_null(bt_jv_get(v, "name"));
+	assert_int_equal(bt_jv_get(v, "detail")->type, BT_JOBJ);
+	bt_jv_free(v);
+	bt_buf_release(&b);
+	bt_history_free(&h);
 }
 
 static void tally_json(void **state)
@@ -201,6 +244,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(csv_rows_quoted_and_defused, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(names_as_on_the_circulars_date, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(json_document, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(one_history_item, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(tally_json, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refusals_and_caps, fx_setup, fx_teardown),
 	};

@@ -1,8 +1,8 @@
 /* test_secret.c - the salted slow hash of reply codes and passwords, hex,
  * random bytes and constant-time comparison (secret.c). secret_hash,
- * secret_verify and hex_* are engine-internal: includes internal.h. */
+ * secret_verify and hex_* are engine-internal: includes base/base.h. */
 #include "fixture.h"
-#include "internal.h"
+#include "base/base.h"
 
 #define SALT "000102030405060708090a0b0c0d0e0f"
 /* PBKDF2-HMAC-SHA256("correct horse", bytes 0..15, 1000), by Python's hashlib */

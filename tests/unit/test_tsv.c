@@ -1,7 +1,7 @@
 /* test_tsv.c - the in-place TSV reader and array growth (tsv.c). Both are
- * engine-internal: includes internal.h. */
+ * engine-internal: includes base/base.h. */
 #include "fixture.h"
-#include "internal.h"
+#include "base/base.h"
 
 /* The lines of text as "line N: f1|f2|...", one per line read. */
 static void read_all(const char *text, size_t len, int max, char *out, size_t n)

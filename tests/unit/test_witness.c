@@ -2,10 +2,10 @@
  * (witness.c): raised by every commit, compared with the database, and
  * stopping every writer while it names events the database lacks.
  * Reaches the engine-internal witness_* and event_last: includes
- * internal.h. */
+ * store/store.h. */
 #include <sys/stat.h>
 #include "dump.h"
-#include "internal.h"
+#include "store/store.h"
 
 static void wpath(fx *f, char *out, size_t n)
 {

@@ -68,7 +68,7 @@ int bt_setting_set(bt_db *db, const char *key, const char *value,
 	char *end;
 	errno = 0;
 	long long v = strtoll(value, &end, 10);
-	if (!*value || *end || errno || v < def->min || v > def->max)
+	if (!(*value >= '0' && *value <= '9') || *end || errno || v < def->min || v > def->max)
 		return bt_fail(e, BT_EINPUT, "%s: '%s' is not %s between %lld and %lld", key,
 			       bt_text_clean(value, 0) && strlen(value) < 64 ? value : "(unprintable)", def->what,
 			       (long long)def->min, (long long)def->max);

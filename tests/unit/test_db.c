@@ -212,6 +212,8 @@ static void settings_and_their_bounds(void **state)
 		"attachment_max: '268435457' is not a size in bytes between 1 and 268435456");
 	REFUSED(f, bt_setting_set(f->db, "quota_bytes", "", "admin", now, &f->e), "quota_bytes: '' is not");
 	REFUSED(f, bt_setting_set(f->db, "quota_bytes", "-5", "admin", now, &f->e), "quota_bytes: '-5' is not");
+	REFUSED(f, bt_setting_set(f->db, "quota_bytes", " 12", "admin", now, &f->e), "quota_bytes: ' 12' is not");
+	REFUSED(f, bt_setting_set(f->db, "quota_bytes", "+13", "admin", now, &f->e), "quota_bytes: '+13' is not");
 	REFUSED(f, bt_setting_set(f->db, "quota_bytes", "99999999999999999999", "admin", now, &f->e),
 		"quota_bytes: '99999999999999999999' is not");
 	REFUSED(f, bt_setting_set(f->db, "quota_bytes", "1.5", "admin", now, &f->e), "quota_bytes: '1.5' is not");

@@ -65,6 +65,10 @@ static void refused_references(void **state)
 	char ref[BT_FORM_REF_MAX];
 	int stale;
 	ref_of(f, "CHE", ref);
+	char junk[BT_FORM_REF_MAX + 16];
+	snprintf(junk, sizeof junk, "%s trailing", ref);
+	assert_int_equal(bt_form_ref_check(f->db, junk, "205", "CHE", &stale, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "is not a form reference"));
 	assert_int_equal(bt_form_ref_check(f->db, ref, "205", "FRA", &stale, &f->e), BT_EINPUT);
 	assert_string_equal(f->e.msg, "--ref: the form was issued for member CHE, not FRA");
 	assert_int_equal(bt_form_ref_check(f->db, ref, "205", "XXX", &stale, &f->e), BT_EINPUT);

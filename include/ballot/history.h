@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "ballot/buf.h"
 #include "ballot/consultation.h"
 #include "ballot/reply.h"
 

@@ -157,9 +157,6 @@ int cli_json_kv_time(bt_buf *b, const char *key, bt_time t, int first);
  * message (from values the user gave) are shown as \n, \t or \xNN. */
 void cli_print_error(const char *msg);
 
-/* Appends the attachments of a history item as a JSON list of
- * {name, sha256, size, role}. */
-int cli_json_attachments(bt_buf *b, const bt_history_item *it);
 
 /* Prints the acknowledgement of a recorded reply or withdrawal
  * ("recorded reply N: CODE REC CHOICE received T (event SEQ HASH)") and its

@@ -1,0 +1,225 @@
+/* cert.c - client certificates registered for a Member State or an
+ * account (include/ballot/auth.h; domain floor). */
+#include <ctype.h>
+#include <stdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/domain.h"
+
+/* ---- client certificates ---- */
+
+/* 64 hex digits, any case, to lowercase; 0 when fp is anything else. */
+static int fp_canon(const char *fp, char out[65])
+{
+	if (!fp || strlen(fp) != 64)
+		return 0;
+	for (int i = 0; i < 64; i++) {
+		if (!isxdigit((unsigned char)fp[i]))
+			return 0;
+		out[i] = (char)tolower((unsigned char)fp[i]);
+	}
+	out[64] = '\0';
+	return 1;
+}
+
+int bt_cert_register(bt_db *db, const char *fp, const char *member, const char *user,
+		     bt_time not_after, const char *actor, bt_time now, bt_err *e)
+{
+	char f[65], code[4] = "";
+	if (!fp_canon(fp, f))
+		return bt_fail(e, BT_EINPUT, "--fingerprint: '%s' is not 64 hex digits (SHA-256)",
+			       text_shown(fp));
+	if (!member == !user)
+		return bt_fail(e, BT_EINPUT, "certificate: give a member or a user, not %s",
+			       member ? "both" : "neither");
+	if (not_after <= now) {
+		char t[BT_TIME_LEN];
+		bt_time_format(not_after, t);
+		return bt_fail(e, BT_EINPUT, "certificate: it expired on %s", t);
+	}
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	if (member && (rc = bt_member_resolve(db, "--member", member, code, e)))
+		goto fail;
+	sqlite3_stmt *st;
+	if (user) {
+		if (!(st = db_stmt(db, SQL_USER_GET, e))) {
+			rc = BT_EFAIL;
+			goto fail;
+		}
+		db_bind_text(st, 1, user);
+		int exists = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (!exists) {
+			rc = bt_fail(e, BT_EINPUT, "--user: no account '%s'", text_shown(user));
+			goto fail;
+		}
+	}
+	if (!(st = db_stmt(db, SQL_CERT_GET, e))) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	db_bind_text(st, 1, f);
+	int known = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (known) {
+		rc = bt_fail(e, BT_EINPUT, "certificate: %s is registered already", f);
+		goto fail;
+	}
+	event_slot ev;
+	if ((rc = event_reserve(db, actor, &ev, e)))
+		goto fail;
+	if (!(st = db_stmt(db, SQL_CERT_INSERT, e))) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	db_bind_text(st, 1, f);
+	db_bind_text(st, 2, member ? code : NULL);
+	db_bind_text(st, 3, user);
+	sqlite3_bind_int64(st, 4, not_after);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, ev.seq);
+	if ((rc = db_exec_stmt(db, st, "registering a certificate", e)) ||
+	    (rc = auth_event(db, &ev, EVK_CERT_REGISTER, now, e)) || (rc = db_commit(db, e)))
+		goto fail;
+	return BT_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+int bt_cert_revoke(bt_db *db, const char *fp, const char *actor, bt_time now, bt_err *e)
+{
+	char f[65];
+	if (!fp_canon(fp, f))
+		return bt_fail(e, BT_EINPUT, "--fingerprint: '%s' is not 64 hex digits (SHA-256)",
+			       text_shown(fp));
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, SQL_CERT_GET, e);
+	if (!st) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	db_bind_text(st, 1, f);
+	int step = sqlite3_step(st);
+	int in_force = step == SQLITE_ROW && sqlite3_column_type(st, 3) == SQLITE_NULL;
+	sqlite3_reset(st);
+	if (!in_force) {
+		rc = bt_fail(e, BT_EINPUT, "--fingerprint: %s is %s", f,
+			     step == SQLITE_ROW ? "revoked already" : "not registered");
+		goto fail;
+	}
+	event_slot ev;
+	if ((rc = event_reserve(db, actor, &ev, e)))
+		goto fail;
+	if (!(st = db_stmt(db, SQL_CERT_REVOKE, e))) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	db_bind_text(st, 1, f);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, ev.seq);
+	if ((rc = db_exec_stmt(db, st, "revoking a certificate", e)) ||
+	    (rc = auth_event(db, &ev, EVK_CERT_REVOKE, now, e)) || (rc = db_commit(db, e)))
+		goto fail;
+	return BT_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+int bt_cert_for_clients(const unsigned char *der, size_t len)
+{
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t d = { (unsigned char *)der, (unsigned)len };
+	int ok = 0;
+	if (len > 0x7fffffff || gnutls_x509_crt_init(&crt) < 0)
+		return 0;
+	if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) >= 0 &&
+	    gnutls_x509_crt_get_ca_status(crt, NULL) <= 0) {
+		for (unsigned i = 0; !ok; i++) {
+			char oid[128];
+			size_t n = sizeof oid;
+			if (gnutls_x509_crt_get_key_purpose_oid(crt, i, oid, &n, NULL) < 0)
+				break;
+			ok = !strcmp(oid, GNUTLS_KP_TLS_WWW_CLIENT);
+		}
+	}
+	gnutls_x509_crt_deinit(crt);
+	return ok;
+}
+
+int bt_cert_identity(bt_db *db, const char *fp, bt_time now, bt_identity *id, bt_err *e)
+{
+	char f[65];
+	int ok = 0;
+	bt_identity got;
+	memset(&got, 0, sizeof got);
+	if (fp_canon(fp, f)) {
+		sqlite3_stmt *st = db_stmt(db, SQL_CERT_GET, e);
+		if (!st)
+			return BT_EFAIL;
+		db_bind_text(st, 1, f);
+		int step = sqlite3_step(st);
+		if (step == SQLITE_ROW && sqlite3_column_type(st, 3) == SQLITE_NULL &&
+		    sqlite3_column_int64(st, 2) > now) {
+			if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+				got.role = BT_ROLE_MEMBER;
+				db_col_copy(st, 0, got.member, sizeof got.member);
+				ok = 1;
+			} else if (sqlite3_column_type(st, 6) == SQLITE_NULL) {
+				char role[16];
+				db_col_copy(st, 4, role, sizeof role);
+				got.role = bt_role_parse(role);
+				db_col_copy(st, 1, got.user, sizeof got.user);
+				got.group = got.role == BT_ROLE_CHAIR ? sqlite3_column_int(st, 5) : 0;
+				ok = got.role != BT_ROLE_NONE;
+			}
+		}
+		sqlite3_reset(st);
+		if (step != SQLITE_ROW && step != SQLITE_DONE)
+			return db_fail(db, e, "reading client certificates");
+	}
+	if (!ok)
+		return bt_fail(e, BT_EINPUT, "client certificate: not registered or revoked");
+	*id = got;
+	return BT_OK;
+}
+
+void bt_cert_list_free(bt_cert_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void fill_cert(sqlite3_stmt *st, void *elem)
+{
+	bt_cert_info *c = elem;
+	db_col_copy(st, 0, c->fp, sizeof c->fp);
+	db_col_copy(st, 1, c->member, sizeof c->member);
+	db_col_copy(st, 2, c->user, sizeof c->user);
+	c->not_after = sqlite3_column_int64(st, 3);
+	c->registered_at = sqlite3_column_int64(st, 4);
+	c->revoked = sqlite3_column_type(st, 5) != SQLITE_NULL;
+	c->revoked_at = sqlite3_column_int64(st, 5);
+}
+
+int bt_certs_list(bt_db *db, bt_cert_list *out, bt_err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	sqlite3_stmt *st = db_stmt(db, SQL_CERTS_LIST, e);
+	if (!st)
+		return BT_EFAIL;
+	int rc = db_collect(db, st, &out->v, &out->n, sizeof *out->v, fill_cert,
+			 "listing client certificates", e);
+	if (rc)
+		bt_cert_list_free(out);
+	return rc;
+}

@@ -1,0 +1,386 @@
+/* code.c - reply codes: issued per Member State and consultation, checked
+ * at sign-in, revoked (include/ballot/auth.h; domain floor). Secrets are
+ * hashed in base/secret.c. */
+#include <stdio.h>
+#include <ctype.h>
+#include <gnutls/gnutls.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/domain.h"
+
+#define CODE_CHARS 25
+
+static const char CROCKFORD[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+static void fill_member(sqlite3_stmt *st, void *elem)
+{
+	db_col_copy(st, 0, ((bt_code_issued *)elem)->member, 4);
+}
+
+/* ---- reply codes ---- */
+
+void bt_code_list_free(bt_code_list *l)
+{
+	if (l->v)
+		gnutls_memset(l->v, 0, l->n * sizeof *l->v);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* A fresh code: 125 random bits as 25 Crockford digits in groups of 5. */
+static int code_make(char out[BT_CODE_LEN + 1], bt_err *e)
+{
+	unsigned char r[16];
+	int rc = bt_random(r, sizeof r, e);
+	if (rc)
+		return rc;
+	char *p = out;
+	for (int i = 0; i < CODE_CHARS; i++) {
+		int bit = 5 * i, v = 0;
+		for (int b = 0; b < 5; b++, bit++)
+			v = v << 1 | (r[bit / 8] >> (7 - bit % 8) & 1);
+		if (i && i % 5 == 0)
+			*p++ = '-';
+		*p++ = CROCKFORD[v];
+	}
+	*p = '\0';
+	gnutls_memset(r, 0, sizeof r);
+	return BT_OK;
+}
+
+/* The 25 digits of a code as typed: case, spaces and dashes ignored, O read
+ * as 0 and I, L as 1 (Crockford). 0 when it is not a code. */
+static int code_canon(const char *in, char out[CODE_CHARS + 1])
+{
+	size_t n = 0;
+	for (const char *p = in ? in : ""; *p; p++) {
+		char c = (char)toupper((unsigned char)*p);
+		if (c == ' ' || c == '-' || c == '\t')
+			continue;
+		if (c == 'O')
+			c = '0';
+		else if (c == 'I' || c == 'L')
+			c = '1';
+		if (!strchr(CROCKFORD, c) || n == CODE_CHARS) {
+			out[0] = '\0';
+			return 0;
+		}
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return n == CODE_CHARS;
+}
+
+/* The canonical digits of a code we made. */
+static void code_digits(const char *code, char out[CODE_CHARS + 1])
+{
+	size_t n = 0;
+	for (; *code; code++)
+		if (*code != '-')
+			out[n++] = *code;
+	out[n] = '\0';
+}
+
+/* The members to issue codes for: the ones named (resolved, in the
+ * electorate, once each) or the whole electorate. */
+static int codes_members(bt_db *db, const bt_consultation *c, const char *const *members,
+			 size_t n, bt_code_list *out, bt_err *e)
+{
+	size_t cap = 0;
+	int rc = BT_OK;
+	if (n == 0) {
+		sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_CODES, e);
+		if (!st)
+			return BT_EFAIL;
+		sqlite3_bind_int64(st, 1, c->id);
+		rc = db_collect(db, st, &out->v, &out->n, sizeof *out->v, fill_member,
+			     "reading the electorate", e);
+		if (!rc && out->n == 0)
+			rc = bt_fail(e, BT_EINPUT, "--circular: %s has no electorate", c->circular);
+		return rc;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		char code[4];
+		if ((rc = bt_member_resolve(db, "--member", members[i], code, e)))
+			break;
+		int in = electorate_has(db, c->id, code, e);
+		if (in < 0)
+			return BT_EFAIL;
+		if (!in) {
+			rc = bt_fail(e, BT_EINPUT, "--member: %s is not in the electorate of circular %s",
+				     code, c->circular);
+			break;
+		}
+		for (size_t k = 0; k < out->n; k++)
+			if (strcmp(out->v[k].member, code) == 0)
+				rc = bt_fail(e, BT_EINPUT, "--member: %s is named twice", code);
+		if (!rc && array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v))
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+		if (!rc) {
+			memset(&out->v[out->n], 0, sizeof *out->v);
+			memcpy(out->v[out->n++].member, code, 4);
+		}
+	}
+	return rc;
+}
+
+static int refuse_closed(const bt_consultation *c, bt_err *e)
+{
+	return bt_fail(e, BT_EINPUT, "--circular: consultation %s is closed; no reply codes are issued for it",
+		       c->circular);
+}
+
+static int by_member(const void *a, const void *b)
+{
+	return strcmp(((const bt_code_issued *)a)->member, ((const bt_code_issued *)b)->member);
+}
+
+int bt_codes_issue_for(bt_db *db, const char *circular, const char *const *members, size_t n,
+		       const char *actor, bt_time now, bt_code_list *out, bt_err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	bt_consultation c;
+	char **hash = NULL;
+	int rc = consultation_load(db, circular, &c, e);
+	if (!rc && c.closed)
+		rc = refuse_closed(&c, e);
+	if (!rc)
+		rc = codes_members(db, &c, members, n, out, e);
+	if (!rc) {
+		qsort(out->v, out->n, sizeof *out->v, by_member);
+		hash = calloc(out->n, sizeof *hash);
+		if (!hash)
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	/* the slow part, before the write lock is taken */
+	for (size_t i = 0; !rc && i < out->n; i++) {
+		char digits[CODE_CHARS + 1];
+		if (!(hash[i] = malloc(SECRET_HASH_MAX)))
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+		if (!rc)
+			rc = code_make(out->v[i].code, e);
+		code_digits(out->v[i].code, digits);
+		if (!rc)
+			rc = secret_hash(digits, CODE_CHARS, CODE_ITER, hash[i], e);
+		gnutls_memset(digits, 0, sizeof digits);
+	}
+	if (!rc)
+		rc = db_begin(db, e);
+	if (rc)
+		goto out;
+	/* closed since we looked? */
+	if ((rc = consultation_load(db, circular, &c, e)) || (c.closed && (rc = refuse_closed(&c, e))))
+		goto fail;
+	event_slot ev;
+	if ((rc = event_reserve(db, actor, &ev, e)))
+		goto fail;
+	for (size_t i = 0; i < out->n; i++) {
+		sqlite3_stmt *st = db_stmt(db, SQL_CODE_REVOKE, e);
+		if (!st) {
+			rc = BT_EFAIL;
+			goto fail;
+		}
+		sqlite3_bind_int64(st, 1, c.id);
+		db_bind_text(st, 2, out->v[i].member);
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_bind_int64(st, 4, ev.seq);
+		if ((rc = db_exec_stmt(db, st, "revoking a reply code", e)))
+			goto fail;
+		if (!(st = db_stmt(db, SQL_CODE_INSERT, e))) {
+			rc = BT_EFAIL;
+			goto fail;
+		}
+		sqlite3_bind_int64(st, 1, c.id);
+		db_bind_text(st, 2, out->v[i].member);
+		db_bind_text(st, 3, hash[i]);
+		sqlite3_bind_int64(st, 4, now);
+		sqlite3_bind_int64(st, 5, ev.seq);
+		if ((rc = db_exec_stmt(db, st, "saving a reply code", e)))
+			goto fail;
+	}
+	if ((rc = auth_event(db, &ev, EVK_CODES_ISSUE, now, e)) || (rc = db_commit(db, e)))
+		goto fail;
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	for (size_t i = 0; hash && i < out->n; i++)
+		free(hash[i]);
+	free(hash);
+	if (rc)
+		bt_code_list_free(out);
+	return rc;
+}
+
+int bt_codes_issue(bt_db *db, const char *circular, const char *member, const char *actor,
+		   bt_time now, bt_code_list *out, bt_err *e)
+{
+	return bt_codes_issue_for(db, circular, member ? &member : NULL, member ? 1 : 0, actor,
+				  now, out, e);
+}
+
+int bt_codes_revoke(bt_db *db, const char *circular, const char *member, const char *actor,
+		    bt_time now, bt_err *e)
+{
+	char code[4] = "";
+	bt_consultation c;
+	bt_code_list in_force = { NULL, 0 };
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	if ((rc = consultation_load(db, circular, &c, e)) ||
+	    (member && (rc = bt_member_resolve(db, "--member", member, code, e))))
+		goto fail;
+	sqlite3_stmt *st = db_stmt(db, SQL_CODES_IN_FORCE_OF, e);
+	if (!st) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	db_bind_text(st, 2, member ? code : NULL);
+	rc = db_collect(db, st, &in_force.v, &in_force.n, sizeof *in_force.v, fill_member,
+		     "reading reply codes", e);
+	if (!rc && in_force.n == 0)
+		rc = member ? bt_fail(e, BT_EINPUT, "--member: %s has no reply code in force for circular %s",
+				      code, c.circular)
+			    : bt_fail(e, BT_EINPUT, "--circular: %s has no reply code in force", c.circular);
+	if (rc)
+		goto fail;
+	event_slot ev;
+	if ((rc = event_reserve(db, actor, &ev, e)))
+		goto fail;
+	for (size_t i = 0; i < in_force.n; i++) {
+		if (!(st = db_stmt(db, SQL_CODE_REVOKE, e))) {
+			rc = BT_EFAIL;
+			goto fail;
+		}
+		sqlite3_bind_int64(st, 1, c.id);
+		db_bind_text(st, 2, in_force.v[i].member);
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_bind_int64(st, 4, ev.seq);
+		if ((rc = db_exec_stmt(db, st, "revoking a reply code", e)))
+			goto fail;
+	}
+	if ((rc = auth_event(db, &ev, EVK_CODES_REVOKE, now, e)) || (rc = db_commit(db, e)))
+		goto fail;
+	free(in_force.v);
+	return BT_OK;
+fail:
+	db_rollback(db);
+	free(in_force.v);
+	return rc;
+}
+
+
+/* A code in force as bt_code_check reads it. */
+typedef struct held {
+	char hash[SECRET_HASH_MAX];
+	char circular[BT_ID_MAX + 1];
+	int64_t id;
+} held;
+
+static void fill_held(sqlite3_stmt *st, void *elem)
+{
+	held *h = elem;
+	db_col_copy(st, 0, h->hash, sizeof h->hash);
+	db_col_copy(st, 1, h->circular, sizeof h->circular);
+	h->id = sqlite3_column_int64(st, 2);
+}
+
+int bt_code_check(bt_db *db, const char *member, const char *code, bt_identity *id,
+		  bt_err *e)
+{
+	char m[4] = "", digits[CODE_CHARS + 1];
+	bt_err ignore;
+	held *v = NULL;
+	size_t n = 0;
+	int rc = BT_OK;
+	int well_formed = code_canon(code, digits);
+	int known = member && bt_member_resolve(db, "member", member, m, &ignore) == BT_OK;
+	if (known) {
+		sqlite3_stmt *st = db_stmt(db, SQL_CODES_OF_MEMBER, e);
+		if (!st)
+			return BT_EFAIL;
+		sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+		rc = db_collect(db, st, &v, &n, sizeof *v, fill_held, "reading reply codes", e);
+	}
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	/* One PBKDF2 per code in force, and one against nothing when there is
+	 * none: the time does not tell whether the member has a code. Every
+	 * code is checked, even after a match. */
+	size_t match = n;
+	const char *secret = well_formed ? digits : "";
+	size_t len = well_formed ? CODE_CHARS : 0;
+	if (n == 0)
+		secret_verify(NULL, secret, len, CODE_ITER);
+	for (size_t i = 0; i < n; i++)
+		if (secret_verify(v[i].hash, secret, len, CODE_ITER) && well_formed)
+			match = i;
+	gnutls_memset(digits, 0, sizeof digits);
+	if (match == n) {
+		free(v);
+		return bt_fail(e, BT_EINPUT, "code: not valid for %s", text_shown(member));
+	}
+	memset(id, 0, sizeof *id);
+	id->role = BT_ROLE_MEMBER;
+	memcpy(id->member, m, 4);
+	snprintf(id->circular, sizeof id->circular, "%s", v[match].circular);
+	id->code_id = v[match].id;
+	free(v);
+	return BT_OK;
+}
+
+int bt_code_in_force(bt_db *db, int64_t code_id, int *in_force, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_CODE_IN_FORCE, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, code_id);
+	int rc = sqlite3_step(st);
+	*in_force = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, e, "reading a reply code");
+	return BT_OK;
+}
+
+void bt_code_info_list_free(bt_code_info_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void fill_code_info(sqlite3_stmt *st, void *elem)
+{
+	bt_code_info *ci = elem;
+	db_col_copy(st, 0, ci->member, sizeof ci->member);
+	ci->issued_at = sqlite3_column_int64(st, 1);
+	ci->revoked = sqlite3_column_type(st, 2) != SQLITE_NULL;
+	ci->revoked_at = sqlite3_column_int64(st, 2);
+}
+
+int bt_codes_list(bt_db *db, const char *circular, bt_code_info_list *out, bt_err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	bt_consultation c;
+	int rc = consultation_load(db, circular, &c, e);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, SQL_CODES_LIST, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, c.id);
+	rc = db_collect(db, st, &out->v, &out->n, sizeof *out->v, fill_code_info,
+		     "listing reply codes", e);
+	if (rc)
+		bt_code_info_list_free(out);
+	return rc;
+}
+

@@ -1,0 +1,692 @@
+/* consultation.c - registering, reading and closing consultations
+ * (include/ballot/consultation.h). */
+#include <stdio.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/domain.h"
+
+int valid_id(const char *s, const char *extra)
+{
+	size_t n = strlen(s);
+	if (n < 1 || n > BT_ID_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr(extra, s[i]))
+			return 0;
+	return 1;
+}
+
+int valid_file_id(const char *s, const char *extra)
+{
+	return valid_id(s, extra) && !strchr(s, '/') && !strchr(s, '\\') && s[0] != '.' &&
+	       !strstr(s, "..");
+}
+
+static void load_row(sqlite3_stmt *st, bt_consultation *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(st, 0);
+	db_col_copy(st, 1, c->circular, sizeof c->circular);
+	c->group = sqlite3_column_int(st, 2);
+	db_col_copy(st, 3, c->rule, sizeof c->rule);
+	c->date = sqlite3_column_int(st, 4);
+	c->meeting_start = sqlite3_column_int(st, 5);
+	c->meeting_end = sqlite3_column_int(st, 6);
+	c->deadline = sqlite3_column_int64(st, 7);
+	c->closed = sqlite3_column_type(st, 8) != SQLITE_NULL;
+	c->closed_at = c->closed ? sqlite3_column_int64(st, 8) : 0;
+	c->custom_electorate = sqlite3_column_int(st, 9);
+	c->electorate = sqlite3_column_int(st, 10);
+	c->drafts = sqlite3_column_int(st, 11);
+}
+
+int consultation_load(bt_db *db, const char *circular, bt_consultation *out, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATION_GET, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, circular ? circular : "");
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		load_row(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return BT_OK;
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "reading a consultation");
+	return bt_fail(e, BT_EINPUT, "--circular: no consultation '%s'",
+		       circular && bt_text_clean(circular, 0) ? circular : "(unprintable)");
+}
+
+int bt_consultation_get(bt_db *db, const char *circular, bt_consultation *out, bt_err *e)
+{
+	return consultation_load(db, circular, out, e);
+}
+
+void bt_consultation_list_free(bt_consultation_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int bt_consultations_list(bt_db *db, int group, bt_consultation_list *out, bt_err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATIONS_LIST, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int(st, 1, group);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v)) {
+			sqlite3_reset(st);
+			bt_consultation_list_free(out);
+			return bt_fail(e, BT_EFAIL, "out of memory");
+		}
+		load_row(st, &out->v[out->n++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		bt_consultation_list_free(out);
+		return db_fail(db, e, "listing consultations");
+	}
+	return BT_OK;
+}
+
+int bt_electorate_list(bt_db *db, const char *circular, bt_member_list *out, bt_err *e)
+{
+	bt_consultation c;
+	int rc = consultation_load(db, circular, &c, e);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_LIST, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, c.id);
+	return members_collect(db, st, out, e);
+}
+
+int electorate_has(bt_db *db, int64_t id, const char *member, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_HAS, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, member, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, e, "reading the electorate"), -1;
+	return rc == SQLITE_ROW;
+}
+
+int bt_electorate_has(bt_db *db, const char *circular, const char *member, int *in, bt_err *e)
+{
+	bt_consultation c;
+	char code[4];
+	int rc = consultation_load(db, circular, &c, e);
+	if (rc || (rc = bt_member_resolve(db, "member", member, code, e)))
+		return rc;
+	int has = electorate_has(db, c.id, code, e);
+	if (has < 0)
+		return BT_EFAIL;
+	*in = has;
+	return BT_OK;
+}
+
+/* Adds the members listed in an electorate file to consultation id. */
+static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text, size_t len,
+			  int *count, bt_err *e)
+{
+	if (!bt_utf8_valid(text, len) || memchr(text, '\0', len))
+		return bt_fail(e, BT_EINPUT, "--electorate: not valid UTF-8 text");
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	int rc = BT_OK, line = 0;
+	struct {
+		char code[4];
+		int line;
+	} *seen = NULL;
+	size_t nseen = 0, capseen = 0;
+	*count = 0;
+	char *start = copy;
+	if (len >= 3 && memcmp(copy, "\xef\xbb\xbf", 3) == 0)
+		start += 3; /* a UTF-8 byte order mark */
+	for (char *p = start, *next; p && *p; p = next) {
+		char *nl = strchr(p, '\n');
+		next = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		line++;
+		char *hash = strchr(p, '#');
+		if (hash)
+			*hash = '\0';
+		while (isspace((unsigned char)*p))
+			p++;
+		size_t n = strcspn(p, " \t\r");
+		char *rest = p + n;
+		while (*rest == ' ' || *rest == '\t' || *rest == '\r')
+			rest++;
+		p[n] = '\0';
+		if (!*p)
+			continue;
+		char code[4], field[48];
+		snprintf(field, sizeof field, "--electorate line %d", line);
+		if (*rest) {
+			rc = bt_fail(e, BT_EINPUT, "%s: one member code per line, found more after '%s'",
+				     field, bt_text_clean(p, 0) ? p : "?");
+			break;
+		}
+		bt_date since;
+		if ((rc = member_lookup(db, field, p, code, &since, e)))
+			break;
+		if (since != BT_DATE_NONE && since > date) {
+			char d1[BT_DATE_LEN], d2[BT_DATE_LEN];
+			bt_date_format(since, d1);
+			bt_date_format(date, d2);
+			rc = bt_fail(e, BT_EINPUT, "%s: %s became a Member State on %s, after the circular's date %s",
+				     field, code, d1, d2);
+			break;
+		}
+		/* one line per member: ZAF and ZA are one member */
+		int dup = 0;
+		for (size_t i = 0; i < nseen && !dup; i++)
+			if (!strcmp(seen[i].code, code))
+				dup = seen[i].line;
+		if (dup) {
+			rc = bt_fail(e, BT_EINPUT, "%s: '%s' is %s, already on line %d: one line per member",
+				     field, p, code, dup);
+			break;
+		}
+		if (array_reserve(&seen, &capseen, nseen + 1, sizeof *seen)) {
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			break;
+		}
+		memcpy(seen[nseen].code, code, sizeof code);
+		seen[nseen++].line = line;
+		sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_ADD, e);
+		if (!st) {
+			rc = BT_EFAIL;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+		if ((rc = db_exec_stmt(db, st, "saving the electorate", e)))
+			break;
+		(*count)++;
+	}
+	free(seen);
+	free(copy);
+	if (!rc && *count == 0)
+		rc = bt_fail(e, BT_EINPUT, "--electorate: the file lists no Member State");
+	return rc;
+}
+
+/* Appends the "date\tname\n" lines of a skipped column as a JSON list of
+ * {"date","name"}. */
+static void skipped_json(bt_buf *b, const char *lines)
+{
+	bt_buf_addc(b, '[');
+	for (const char *p = lines ? lines : ""; *p;) {
+		const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
+		if (!tab || !nl || tab > nl)
+			break;
+		char date[BT_DATE_LEN], name[BT_CLOSED_NAME_MAX + 1];
+		snprintf(date, sizeof date, "%.*s", (int)(tab - p), p);
+		snprintf(name, sizeof name, "%.*s", (int)(nl - tab - 1), tab + 1);
+		bt_buf_addf(b, "%s{", p == lines ? "" : ",");
+		bt_json_kv_str(b, "date", date, 1);
+		bt_json_kv_str(b, "name", name, 0);
+		bt_buf_addc(b, '}');
+		p = nl + 1;
+	}
+	bt_buf_addc(b, ']');
+}
+
+int consultation_payload(bt_db *db, int64_t id, bt_buf *b, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATION_ROW, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? bt_fail(e, BT_EFAIL, "consultation %lld is missing", (long long)id)
+					 : db_fail(db, e, "reading a consultation");
+	}
+	char d[BT_DATE_LEN], t[BT_TIME_LEN];
+	bt_json_kv_int(b, "group", sqlite3_column_int(st, 1), 1);
+	bt_json_kv_str(b, "rule", (const char *)sqlite3_column_text(st, 2), 0);
+	bt_json_kv_str(b, "rule_edition", (const char *)sqlite3_column_text(st, 3), 0);
+	bt_date_format(sqlite3_column_int(st, 4), d);
+	bt_json_kv_str(b, "date", d, 0);
+	bt_date_format(sqlite3_column_int(st, 5), d);
+	bt_json_kv_str(b, "meeting_start", d, 0);
+	bt_date_format(sqlite3_column_int(st, 6), d);
+	bt_json_kv_str(b, "meeting_end", d, 0);
+	bt_time_format(sqlite3_column_int64(st, 7), t);
+	bt_json_kv_str(b, "deadline", t, 0);
+	/* Since the calendar (§9.4.1): what the deadline was computed with. */
+	if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
+		bt_json_key(b, "skipped_closed_days", 0);
+		skipped_json(b, (const char *)sqlite3_column_text(st, 11));
+	}
+	if (sqlite3_column_type(st, 12) != SQLITE_NULL)
+		bt_json_kv_str(b, "deadline_forced", (const char *)sqlite3_column_text(st, 12), 0);
+	if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
+		bt_time_format(sqlite3_column_int64(st, 13), t);
+		bt_json_kv_str(b, "default_deadline", t, 0);
+	}
+	bt_json_kv_bool(b, "custom_electorate", sqlite3_column_int(st, 8), 0);
+	sqlite3_reset(st);
+	bt_json_key(b, "electorate", 0);
+	bt_buf_addc(b, '[');
+	if (!(st = db_stmt(db, SQL_ELECTORATE_CODES, e)))
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, id);
+	for (int i = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; i++) {
+		if (i)
+			bt_buf_addc(b, ',');
+		bt_json_str(b, (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "reading the electorate");
+	bt_buf_addc(b, ']');
+	return b->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+}
+
+int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char *actor,
+			   bt_time now, bt_consultation *out, char *warning,
+			   size_t warnlen, bt_err *e)
+{
+	char d1[BT_DATE_LEN], d2[BT_DATE_LEN], t1[BT_TIME_LEN];
+	if (warning && warnlen)
+		warning[0] = '\0';
+	if (!s->circular || !valid_file_id(s->circular, "._-"))
+		return bt_fail(e, BT_EINPUT,
+			       "--circular: '%s' is not a circular ID (1-32 letters, digits, '.', '_', '-'; no '..',"
+			       " no leading '.': it names files)",
+			       s->circular && bt_text_clean(s->circular, 0) ? s->circular : "(unprintable)");
+	if (s->group < 1 || s->group > 99)
+		return bt_fail(e, BT_EINPUT, "--group: '%d' is not a study group number (1-99)", s->group);
+	const bt_rule *rule = bt_rule_find(s->rule ? s->rule : "tap");
+	if (!rule)
+		return bt_fail(e, BT_EINPUT, "--rule: '%s' is not a rule (tap, question, deletion)",
+			       bt_text_clean(s->rule, 0) ? s->rule : "(unprintable)");
+	if (s->meeting_end < s->meeting_start) {
+		bt_date_format(s->meeting_start, d1);
+		bt_date_format(s->meeting_end, d2);
+		return bt_fail(e, BT_EINPUT, "--meeting-end: %s is before --meeting-start %s", d2, d1);
+	}
+	if (s->date >= s->meeting_start) {
+		bt_date_format(s->date, d1);
+		bt_date_format(s->meeting_start, d2);
+		return bt_fail(e, BT_EINPUT, "--date: circular date %s is not before the meeting (%s)", d1, d2);
+	}
+	if (s->force_deadline && !s->has_deadline)
+		return bt_fail(e, BT_EINPUT, "--force-deadline: only with an explicit --deadline");
+	if (s->force_deadline && (!s->reason || !*s->reason))
+		return bt_fail(e, BT_EINPUT, "--reason: required with --force-deadline (why the deadline breaks §9.4.1)");
+	if (!s->force_deadline && s->reason)
+		return bt_fail(e, BT_EINPUT, "--reason: only with --force-deadline");
+	if (s->reason && (strlen(s->reason) > 500 || !bt_text_clean(s->reason, 0)))
+		return bt_fail(e, BT_EINPUT, "--reason: not 1-500 bytes of UTF-8 text without control characters");
+
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	bt_calendar cal = { NULL, 0 };
+	bt_buf skipped = BT_BUF_INIT;
+	bt_consultation c;
+	bt_err tmp;
+	if (consultation_load(db, s->circular, &c, &tmp) == BT_OK) {
+		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' already exists", s->circular);
+		goto fail;
+	}
+	if ((rc = bt_calendar_list(db, 0, &cal, e)))
+		goto fail;
+	int tap = rule->period_months == 0;
+	bt_time deadline = s->has_deadline ? s->deadline
+		: !tap ? bt_date_time(bt_date_add_months(s->date, rule->period_months)) + 23 * 3600 + 59 * 60
+		       : bt_default_deadline(&cal, s->meeting_start);
+	bt_time_format(deadline, t1);
+	if (deadline < bt_date_time(s->date)) {
+		bt_date_format(s->date, d1);
+		rc = bt_fail(e, BT_EINPUT, "--deadline: %s is before the circular's date %s", t1, d1);
+		goto fail;
+	}
+	/* Only TAP ties the deadline to the meeting (§9.4.1); the other
+	 * consultations run for a fixed period. */
+	if (tap && deadline >= bt_date_time(s->meeting_start)) {
+		bt_date_format(s->meeting_start, d1);
+		rc = bt_fail(e, BT_EINPUT, "--deadline: %s is not before the meeting's first day %s", t1, d1);
+		goto fail;
+	}
+	int left = bt_working_days_left(&cal, deadline, s->meeting_start);
+	if (s->has_deadline) {
+		/* An explicit deadline must be one the secretariat can keep. */
+		static const char *const wd[] = { "Monday", "Tuesday", "Wednesday", "Thursday",
+						  "Friday", "Saturday", "Sunday" };
+		bt_date day = bt_time_date(deadline);
+		const bt_closed_day *closed = bt_calendar_find(&cal, day);
+		char why[256] = "";
+		if (bt_date_weekday(day) >= 5)
+			snprintf(why, sizeof why, "falls on a %s", wd[bt_date_weekday(day)]);
+		else if (closed)
+			snprintf(why, sizeof why, "falls on a day ITU is closed (%s)", closed->name);
+		else if (tap && left < 7)
+			snprintf(why, sizeof why,
+				 "leaves %d working day%s before the meeting; WTSA Res. 1 §9.4.1 asks for seven",
+				 left, left == 1 ? "" : "s");
+		else if (deadline < now)
+			snprintf(why, sizeof why, "is already past");
+		if (why[0] && !s->force_deadline) {
+			rc = bt_fail(e, BT_EINPUT, "--deadline: %s %s (--force-deadline --reason TEXT keeps it)",
+				     t1, why);
+			goto fail;
+		}
+		if (!why[0] && s->force_deadline) {
+			rc = bt_fail(e, BT_EINPUT, "--force-deadline: deadline %s breaks no rule of §9.4.1; nothing to force",
+				     t1);
+			goto fail;
+		}
+	}
+	if (warning) {
+		char w1[200] = "", w2[200] = "";
+		if (!tap && deadline >= bt_date_time(s->meeting_start))
+			snprintf(w1, sizeof w1, "deadline %s falls on or after the meeting's first day", t1);
+		if (tap && s->date > bt_date_add_months(s->meeting_start, -3)) {
+			bt_date_format(s->date, d1);
+			bt_date_format(s->meeting_start, d2);
+			snprintf(w2, sizeof w2,
+				 "circular date %s is less than three months before the meeting (%s); WTSA Res. 1 §9.3.3 asks for three",
+				 d1, d2);
+		}
+		snprintf(warning, warnlen, "%s%s%s", w1, w1[0] && w2[0] ? "\n" : "", w2);
+	}
+	if (tap && calendar_skipped(&cal, deadline, s->meeting_start, &skipped)) {
+		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		goto fail;
+	}
+	event_slot ev;
+	if ((rc = event_reserve(db, actor, &ev, e)))
+		goto fail;
+	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATION_INSERT, e);
+	if (!st) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	db_bind_text(st, 1, s->circular);
+	sqlite3_bind_int(st, 2, s->group);
+	db_bind_text(st, 3, rule->name);
+	db_bind_text(st, 4, rule->edition);
+	sqlite3_bind_int(st, 5, s->date);
+	sqlite3_bind_int(st, 6, s->meeting_start);
+	sqlite3_bind_int(st, 7, s->meeting_end);
+	sqlite3_bind_int64(st, 8, deadline);
+	sqlite3_bind_int(st, 9, s->electorate != NULL);
+	sqlite3_bind_int64(st, 10, now);
+	sqlite3_bind_int64(st, 11, ev.seq);
+	sqlite3_bind_text(st, 12, bt_buf_str(&skipped), -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 13, s->force_deadline ? s->reason : NULL);
+	if (tap)
+		sqlite3_bind_int64(st, 14, bt_default_deadline(&cal, s->meeting_start));
+	if ((rc = db_exec_stmt(db, st, "saving the consultation", e)))
+		goto fail;
+	int64_t id = sqlite3_last_insert_rowid(db->h);
+	int count = 0;
+	if (s->electorate) {
+		rc = add_electorate(db, id, s->date, s->electorate, s->electorate_len, &count, e);
+	} else if (!(st = db_stmt(db, SQL_ELECTORATE_DEFAULT, e))) {
+		rc = BT_EFAIL;
+	} else {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int(st, 2, s->date);
+		if (!(rc = db_exec_stmt(db, st, "saving the electorate", e)) &&
+		    (count = sqlite3_changes(db->h)) == 0)
+			rc = bt_fail(e, BT_EINPUT, "--date: no Member State was a member on that date");
+	}
+	if (rc)
+		goto fail;
+	bt_buf p = BT_BUF_INIT;
+	if (!(rc = consultation_payload(db, id, &p, e)))
+		rc = event_write(db, &ev, EVK_CONSULTATION, s->circular, now, bt_buf_str(&p), NULL, NULL, e);
+	bt_buf_release(&p);
+	if (rc)
+		goto fail;
+	if (out && (rc = consultation_load(db, s->circular, out, e)))
+		goto fail;
+	if ((rc = db_commit(db, e)))
+		goto fail;
+	bt_calendar_free(&cal);
+	bt_buf_release(&skipped);
+	return BT_OK;
+fail:
+	db_rollback(db);
+	bt_calendar_free(&cal);
+	bt_buf_release(&skipped);
+	return rc;
+}
+
+int deadline_payload(bt_db *db, int64_t seq, bt_buf *out, char circular[BT_ID_MAX + 1],
+		     bt_time *when, char *by, size_t bylen, int *found, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_DEADLINE_CHANGE_BY_EVENT, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, seq);
+	bt_buf_reset(out);
+	int step = sqlite3_step(st);
+	*found = step == SQLITE_ROW;
+	if (step == SQLITE_ROW) {
+		char t[BT_TIME_LEN];
+		bt_time_format(sqlite3_column_int64(st, 0), t);
+		bt_json_kv_str(out, "old_deadline", t, 1);
+		bt_time_format(sqlite3_column_int64(st, 1), t);
+		bt_json_kv_str(out, "deadline", t, 0);
+		bt_json_kv_str(out, "reason", (const char *)sqlite3_column_text(st, 2), 0);
+		*when = sqlite3_column_int64(st, 3);
+		db_col_copy(st, 4, by, bylen);
+		db_col_copy(st, 5, circular, BT_ID_MAX + 1);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(db, e, "reading a deadline change");
+	return out->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+}
+
+/* Replies recorded with a received time in (lo, hi]. */
+static int replies_between(bt_db *db, int64_t id, bt_time lo, bt_time hi, int *n, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_REPLIES_RECEIVED_BETWEEN, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	int step = sqlite3_step(st);
+	*n = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? BT_OK : db_fail(db, e, "counting replies");
+}
+
+int bt_consultation_set_deadline(bt_db *db, const char *circular, bt_time deadline,
+				 const char *reason, const char *actor, bt_time now,
+				 int *recounted, bt_err *e)
+{
+	char t1[BT_TIME_LEN], t2[BT_TIME_LEN], d1[BT_DATE_LEN];
+	if (!reason || !*reason)
+		return bt_fail(e, BT_EINPUT, "--reason: required (why the deadline moves)");
+	if (strlen(reason) > 500 || !bt_text_clean(reason, 0))
+		return bt_fail(e, BT_EINPUT, "--reason: not 1-500 bytes of UTF-8 text without control characters");
+	int rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	bt_consultation c;
+	if ((rc = consultation_load(db, circular, &c, e)))
+		goto fail;
+	bt_time_format(deadline, t1);
+	bt_time_format(c.deadline, t2);
+	const bt_rule *rule = bt_rule_find(c.rule);
+	if (c.closed) {
+		bt_time_format(c.closed_at, t2);
+		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' was closed at %s; its deadline can no longer move",
+			     c.circular, t2);
+	} else if (deadline == c.deadline) {
+		rc = bt_fail(e, BT_EINPUT, "TIME: %s is already the deadline", t1);
+	} else if (deadline < now) {
+		rc = bt_fail(e, BT_EINPUT, "TIME: %s is already past; a deadline moved into the past would turn replies recorded since late",
+			     t1);
+	} else if (deadline < bt_date_time(c.date)) {
+		bt_date_format(c.date, d1);
+		rc = bt_fail(e, BT_EINPUT, "TIME: %s is before the circular's date %s", t1, d1);
+	} else if ((!rule || rule->period_months == 0) && deadline >= bt_date_time(c.meeting_start)) {
+		bt_date_format(c.meeting_start, d1);
+		rc = bt_fail(e, BT_EINPUT, "TIME: %s is not before the meeting's first day %s", t1, d1);
+	}
+	if (rc)
+		goto fail;
+	int n = 0;
+	if ((rc = replies_between(db, c.id, deadline < c.deadline ? deadline : c.deadline,
+				  deadline < c.deadline ? c.deadline : deadline, &n, e)))
+		goto fail;
+	event_slot ev;
+	if ((rc = event_reserve(db, actor, &ev, e)))
+		goto fail;
+	sqlite3_stmt *st = db_stmt(db, SQL_DEADLINE_CHANGE_INSERT, e);
+	if (!st) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	sqlite3_bind_int64(st, 2, c.deadline);
+	sqlite3_bind_int64(st, 3, deadline);
+	db_bind_text(st, 4, reason);
+	sqlite3_bind_int64(st, 5, now);
+	db_bind_text(st, 6, actor);
+	sqlite3_bind_int64(st, 7, ev.seq);
+	if ((rc = db_exec_stmt(db, st, "recording the deadline change", e)))
+		goto fail;
+	if (!(st = db_stmt(db, SQL_DEADLINE_SET, e))) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	sqlite3_bind_int64(st, 2, deadline);
+	if ((rc = db_exec_stmt(db, st, "moving the deadline", e)))
+		goto fail;
+	bt_buf p = BT_BUF_INIT;
+	char circ[BT_ID_MAX + 1], by[201];
+	bt_time when;
+	int found;
+	if (!(rc = deadline_payload(db, ev.seq, &p, circ, &when, by, sizeof by, &found, e)))
+		rc = event_write(db, &ev, EVK_DEADLINE, c.circular, now, bt_buf_str(&p), NULL, NULL, e);
+	bt_buf_release(&p);
+	if (rc || (rc = db_commit(db, e)))
+		goto fail;
+	if (recounted)
+		*recounted = n;
+	return BT_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+void bt_deadline_info_free(bt_deadline_info *info)
+{
+	free(info->skipped);
+	free(info->changes);
+	memset(info, 0, sizeof *info);
+}
+
+int bt_deadline_info_get(bt_db *db, const char *circular, bt_deadline_info *info, bt_err *e)
+{
+	memset(info, 0, sizeof *info);
+	bt_consultation c;
+	int snap = db_read_begin(db);
+	int rc = consultation_load(db, circular, &c, e);
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	if (rc)
+		goto out;
+	if (!(st = db_stmt(db, SQL_CONSULTATION_ROW, e))) {
+		rc = BT_EFAIL;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		info->first_deadline = sqlite3_column_int64(st, 7);
+		info->with_calendar = sqlite3_column_type(st, 11) != SQLITE_NULL;
+		info->default_deadline = sqlite3_column_type(st, 13) != SQLITE_NULL
+			? sqlite3_column_int64(st, 13) : info->first_deadline;
+		db_col_copy(st, 12, info->forced_reason, sizeof info->forced_reason);
+		const char *lines = (const char *)sqlite3_column_text(st, 11);
+		for (const char *p = lines ? lines : ""; *p && !rc;) {
+			const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
+			if (!tab || !nl || tab > nl)
+				break;
+			if (array_reserve(&info->skipped, &cap, info->nskipped + 1, sizeof *info->skipped)) {
+				rc = bt_fail(e, BT_EFAIL, "out of memory");
+				break;
+			}
+			bt_closed_day *d = &info->skipped[info->nskipped++];
+			memset(d, 0, sizeof *d);
+			char ds[BT_DATE_LEN];
+			snprintf(ds, sizeof ds, "%.*s", (int)(tab - p), p);
+			bt_err ignore;
+			if (bt_date_parse(ds, "skipped", &d->day, &ignore))
+				d->day = 0;
+			snprintf(d->name, sizeof d->name, "%.*s", (int)(nl - tab - 1), tab + 1);
+			p = nl + 1;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc)
+		goto out;
+	if (!(st = db_stmt(db, SQL_DEADLINE_CHANGES_OF, e))) {
+		rc = BT_EFAIL;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	cap = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (array_reserve(&info->changes, &cap, info->nchanges + 1, sizeof *info->changes)) {
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			break;
+		}
+		bt_deadline_change *x = &info->changes[info->nchanges++];
+		x->old_deadline = sqlite3_column_int64(st, 0);
+		x->deadline = sqlite3_column_int64(st, 1);
+		db_col_copy(st, 2, x->reason, sizeof x->reason);
+		x->at = sqlite3_column_int64(st, 3);
+		db_col_copy(st, 4, x->by, sizeof x->by);
+		x->seq = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, e, "reading deadline changes");
+	const bt_rule *rule = bt_rule_find(c.rule);
+	if (!rc && rule && rule->period_months == 0) {
+		bt_calendar cal;
+		if (!(rc = bt_calendar_list(db, 0, &cal, e))) {
+			info->has_today = 1;
+			info->today_deadline = bt_default_deadline(&cal, c.meeting_start);
+			bt_calendar_free(&cal);
+		}
+	}
+out:
+	db_read_end(db, snap);
+	if (rc)
+		bt_deadline_info_free(info);
+	return rc;
+}

@@ -1,0 +1,284 @@
+/* draft.c - the draft Recommendations of a consultation (include/ballot/draft.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "domain/domain.h"
+
+void bt_draft_clear(bt_draft *d)
+{
+	free(d->title);
+	free(d->former);
+	free(d->summary);
+	free(d->source);
+	memset(d, 0, sizeof *d);
+}
+
+void bt_draft_list_free(bt_draft_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		bt_draft_clear(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static int load_draft(sqlite3_stmt *st, bt_draft *d)
+{
+	memset(d, 0, sizeof *d);
+	d->id = sqlite3_column_int64(st, 0);
+	db_col_copy(st, 1, d->rec, sizeof d->rec);
+	d->title = db_col_strdup(st, 2);
+	d->former = db_col_strdup(st, 3);
+	d->summary = db_col_strdup(st, 4);
+	d->source = db_col_strdup(st, 5);
+	d->revised = sqlite3_column_int(st, 6);
+	db_col_copy(st, 7, d->text_sha256, sizeof d->text_sha256);
+	db_col_copy(st, 8, d->state, sizeof d->state);
+	db_col_copy(st, 9, d->outcome, sizeof d->outcome);
+	d->texts_available = sqlite3_column_type(st, 10) == SQLITE_NULL ? BT_DATE_NONE
+		: sqlite3_column_int(st, 10);
+	/* out of memory: a text column that is set but was not copied */
+	if (!d->title || (!d->former && sqlite3_column_type(st, 3) != SQLITE_NULL) ||
+	    (!d->summary && sqlite3_column_type(st, 4) != SQLITE_NULL) ||
+	    (!d->source && sqlite3_column_type(st, 5) != SQLITE_NULL)) {
+		bt_draft_clear(d);
+		return -1;
+	}
+	return 0;
+}
+
+int bt_drafts_list(bt_db *db, const char *circular, bt_draft_list *out, bt_err *e)
+{
+	bt_consultation c;
+	int rc = consultation_load(db, circular, &c, e);
+	out->v = NULL;
+	out->n = 0;
+	return rc ? rc : drafts_of(db, &c, out, e);
+}
+
+int drafts_of(bt_db *db, const bt_consultation *c, bt_draft_list *out, bt_err *e)
+{
+	int rc;
+	out->v = NULL;
+	out->n = 0;
+	sqlite3_stmt *st = db_stmt(db, SQL_DRAFTS_OF, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, c->id);
+	size_t cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v))
+			goto oom;
+		if (load_draft(st, &out->v[out->n++]))
+			goto oom;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		bt_draft_list_free(out);
+		return db_fail(db, e, "reading drafts");
+	}
+	return BT_OK;
+oom:
+	sqlite3_reset(st);
+	bt_draft_list_free(out);
+	return bt_fail(e, BT_EFAIL, "out of memory");
+}
+
+int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec, bt_draft *out, bt_err *e)
+{
+	int rc;
+	if (!rec) {
+		bt_draft_list l;
+		if ((rc = drafts_of(db, c, &l, e)))
+			return rc;
+		if (l.n != 1) {
+			rc = l.n ? bt_fail(e, BT_EINPUT, "--draft: consultation '%s' has %zu drafts; say which",
+					   c->circular, l.n)
+				 : bt_fail(e, BT_EINPUT, "--draft: consultation '%s' has no drafts", c->circular);
+		} else {
+			*out = l.v[0];
+			memset(&l.v[0], 0, sizeof l.v[0]);
+		}
+		bt_draft_list_free(&l);
+		return rc;
+	}
+	sqlite3_stmt *st = db_stmt(db, SQL_DRAFT_BY_REC, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, c->id);
+	db_bind_text(st, 2, rec);
+	rc = sqlite3_step(st);
+	int bad = rc == SQLITE_ROW ? load_draft(st, out) : 0;
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return bad ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "reading a draft");
+	return bt_fail(e, BT_EINPUT, "--draft: consultation '%s' has no draft '%s'", c->circular,
+		       bt_text_clean(rec, 0) ? rec : "(unprintable)");
+}
+
+int bt_draft_find(bt_db *db, const char *circular, const char *rec, bt_draft *out, bt_err *e)
+{
+	bt_consultation c;
+	int rc = consultation_load(db, circular, &c, e);
+	return rc ? rc : draft_find_in(db, &c, rec, out, e);
+}
+
+int draft_payload(bt_db *db, int64_t draft_id, bt_buf *b, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_DRAFT_ROW, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, draft_id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? bt_fail(e, BT_EFAIL, "draft %lld is missing", (long long)draft_id)
+					 : db_fail(db, e, "reading a draft");
+	}
+	bt_json_kv_str(b, "rec", (const char *)sqlite3_column_text(st, 0), 1);
+	bt_json_kv_str(b, "title", (const char *)sqlite3_column_text(st, 1), 0);
+	bt_json_kv_str(b, "former", (const char *)sqlite3_column_text(st, 2), 0);
+	bt_json_kv_str(b, "summary", (const char *)sqlite3_column_text(st, 3), 0);
+	bt_json_kv_str(b, "source", (const char *)sqlite3_column_text(st, 4), 0);
+	bt_json_kv_bool(b, "revised", sqlite3_column_int(st, 5), 0);
+	bt_json_kv_str(b, "text_sha256", (const char *)sqlite3_column_text(st, 6), 0);
+	if (sqlite3_column_type(st, 9) != SQLITE_NULL) { /* §9.3.5, since the timeline */
+		char d[BT_DATE_LEN];
+		bt_date_format(sqlite3_column_int(st, 9), d);
+		bt_json_kv_str(b, "texts_available", d, 0);
+	}
+	sqlite3_reset(st);
+	return b->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+}
+
+/* Checks an optional free-text field. */
+static int check_text(const char *field, const char *s, size_t max, int newlines, bt_err *e)
+{
+	if (!s)
+		return BT_OK;
+	if (!bt_text_clean(s, newlines))
+		return bt_fail(e, BT_EINPUT, "%s: not valid UTF-8 or has control characters", field);
+	if (strlen(s) > max)
+		return bt_fail(e, BT_EINPUT, "%s: longer than %zu bytes", field, max);
+	return BT_OK;
+}
+
+int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time now,
+		 bt_draft *out, bt_err *e)
+{
+	int rc;
+	if (!s->rec || !valid_file_id(s->rec, "._()-"))
+		return bt_fail(e, BT_EINPUT, "--rec: '%s' is not a Recommendation number (like Q.5051: letters,"
+			       " digits, '.', '_', '(', ')', '-'; no '/', no '..', no leading '.')",
+			       s->rec && bt_text_clean(s->rec, 0) ? s->rec : "(unprintable)");
+	if (!s->title || !*s->title)
+		return bt_fail(e, BT_EINPUT, "--title: empty");
+	if ((rc = bt_name_check("--title", s->title, 1000, e)) ||
+	    (rc = check_text("--summary", s->summary, 20000, 1, e)) ||
+	    (rc = check_text("--source", s->source, 200, 0, e)))
+		return rc;
+	if (s->former && !valid_id(s->former, "./_()-"))
+		return bt_fail(e, BT_EINPUT, "--former: '%s' is not a draft name (like Q.FW_CSM)",
+			       bt_text_clean(s->former, 0) ? s->former : "(unprintable)");
+	char sha[65] = "";
+	if (s->text) {
+		if (s->text_len == 0)
+			return bt_fail(e, BT_EINPUT, "--text: the draft text is empty");
+		sha256_hex(s->text, s->text_len, sha);
+	}
+	if ((rc = db_begin(db, e)))
+		return rc;
+	bt_consultation c;
+	bt_draft d;
+	bt_err tmp;
+	if ((rc = consultation_load(db, s->circular, &c, e)))
+		goto fail;
+	if (c.closed || now > c.deadline) {
+		char t[BT_TIME_LEN];
+		bt_time_format(c.deadline, t);
+		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' %s (deadline %s); a draft cannot join it now",
+			     c.circular, c.closed ? "is closed" : "is past its deadline", t);
+		goto fail;
+	}
+	const bt_rule *rule = bt_rule_find(c.rule);
+	if (rule && rule->period_months == 0 && (!s->summary || !*s->summary)) {
+		rc = bt_fail(e, BT_EINPUT,
+			     "--summary: required under the tap rule (WTSA Res. 1 §9.3.4: the draft is announced with a summary)");
+		goto fail;
+	}
+	if (s->has_texts_available && s->texts_available >= c.meeting_start) {
+		char d1[BT_DATE_LEN], d2[BT_DATE_LEN];
+		bt_date_format(s->texts_available, d1);
+		bt_date_format(c.meeting_start, d2);
+		rc = bt_fail(e, BT_EINPUT, "--texts-available: %s is not before the meeting (%s)", d1, d2);
+		goto fail;
+	}
+	if (draft_find_in(db, &c, s->rec, &d, &tmp) == BT_OK) {
+		bt_draft_clear(&d);
+		rc = bt_fail(e, BT_EINPUT, "--rec: consultation '%s' already has draft '%s'", c.circular, s->rec);
+		goto fail;
+	}
+	event_slot ev;
+	if ((rc = event_reserve(db, actor, &ev, e)))
+		goto fail;
+	sqlite3_stmt *st = db_stmt(db, SQL_DRAFT_INSERT, e);
+	if (!st) {
+		rc = BT_EFAIL;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	db_bind_text(st, 2, s->rec);
+	db_bind_text(st, 3, s->title);
+	db_bind_text(st, 4, s->former);
+	db_bind_text(st, 5, s->summary);
+	db_bind_text(st, 6, s->source);
+	sqlite3_bind_int(st, 7, s->revised != 0);
+	db_bind_text(st, 8, s->text ? sha : NULL);
+	db_bind_text(st, 9, BT_STATE_IN_CONSULTATION);
+	sqlite3_bind_int64(st, 10, ev.seq);
+	if (s->has_texts_available)
+		sqlite3_bind_int(st, 11, s->texts_available);
+	if ((rc = db_exec_stmt(db, st, "saving the draft", e)))
+		goto fail;
+	bt_buf p = BT_BUF_INIT;
+	if (!(rc = draft_payload(db, sqlite3_last_insert_rowid(db->h), &p, e)))
+		rc = event_write(db, &ev, EVK_DRAFT, c.circular, now, bt_buf_str(&p), NULL, NULL, e);
+	bt_buf_release(&p);
+	if (rc)
+		goto fail;
+	if (out && (rc = draft_find_in(db, &c, s->rec, out, e)))
+		goto fail;
+	if ((rc = db_commit(db, e))) {
+		if (out)
+			bt_draft_clear(out);
+		goto fail;
+	}
+	return BT_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+void bt_drafts_digest(const bt_draft_list *l, char out[65])
+{
+	bt_buf b = BT_BUF_INIT;
+	for (size_t i = 0; i < l->n; i++) {
+		const bt_draft *d = &l->v[i];
+		bt_buf_addf(&b, "%s\t%s\t%s\t%s\t%s\n", d->rec,
+			    d->former ? d->former : "", d->title,
+			    d->revised ? "revised" : "new", d->text_sha256);
+	}
+	sha256_hex(b.data ? b.data : "", b.len, out);
+	bt_buf_release(&b);
+}
+
+const char *bt_draft_state_at(int final, int closed, const char *outcome, const char *decision)
+{
+	if (decision && *decision)
+		return strcmp(decision, "approved") == 0 ? BT_STATE_APPROVED
+			: strcmp(decision, "more-time") == 0 ? BT_STATE_MORE_TIME : BT_STATE_NOT_APPROVED;
+	if (closed)
+		return outcome && strcmp(outcome, "proceed") == 0 ? BT_STATE_READY : BT_STATE_NOT_READY;
+	return final ? BT_STATE_AWAITING_CLOSE : BT_STATE_IN_CONSULTATION;
+}

@@ -1,0 +1,198 @@
+/* store.h - the store floor, private to the engine: the connection and its
+ * statements, transactions, the event log and its witness, damage marks,
+ * settings. Knows no domain concept (the SQL text it runs for the floors
+ * above lives in sql.c). Front ends never include this file. */
+#ifndef BALLOT_STORE_H
+#define BALLOT_STORE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "ballot/ballot.h"
+#include "base/base.h"
+#include "store/sql.h"
+
+#define BT_APPLICATION_ID 0x42414c54 /* "BALT" */
+#define BT_STMT_CACHE 160
+
+struct bt_db {
+	sqlite3 *h;
+	char *path;
+	int write_locked;   /* holds the process's write lock (db.c) */
+	int wit_fd;         /* the witness file, -1 until written (witness.c) */
+	int64_t wit_seq;    /* last event appended by the open transaction, 0 if none */
+	char wit_hash[65];  /* and its hash: the witness after the commit */
+	int auditing;       /* a full audit runs: bt_audit_circular is not needed */
+	struct {            /* the last circular bt_audit_circular found sound, */
+		char circular[64]; /* and the database's state then (audit.c) */
+		int64_t data_version, changes;
+	} checked;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[BT_STMT_CACHE];
+};
+
+/* Returns a reset, cleared prepared statement for sql (one of the SQL_*
+ * constants of sql.h; statements are cached by address). NULL on failure
+ * with e set. Do not finalize it. */
+sqlite3_stmt *db_stmt(bt_db *db, const char *sql, bt_err *e);
+
+/* BT_EFAIL with SQLite's message and what was being done. */
+int db_fail(bt_db *db, bt_err *e, const char *what);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. db_rollback never fails loudly. */
+int db_begin(bt_db *db, bt_err *e);
+int db_commit(bt_db *db, bt_err *e);
+void db_rollback(bt_db *db);
+
+/* Starts a read transaction when none is open, so that a multi-statement
+ * read sees one snapshot; returns 1 when it started one (pass that to
+ * db_read_end). */
+int db_read_begin(bt_db *db);
+void db_read_end(bt_db *db, int started);
+
+/* Runs a statement with no result rows (after binding); BT_OK or BT_EFAIL. */
+int db_exec_stmt(bt_db *db, sqlite3_stmt *st, const char *what, bt_err *e);
+
+/* Binds text or NULL. */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Column text or NULL, duplicated on the heap (NULL stays NULL). */
+char *db_col_strdup(sqlite3_stmt *st, int i);
+/* Copies column text into out (size n), "" for NULL. */
+void db_col_copy(sqlite3_stmt *st, int i, char *out, size_t n);
+
+/* Fills one element from the current row of a statement. */
+typedef void db_row_fill(sqlite3_stmt *st, void *elem);
+/* Steps st to its end, appending one zeroed element of elem bytes per row
+ * to the array *v (of *n elements), filled by fill; what names the reading
+ * in an error. The array stays the caller's on failure too. */
+int db_collect(bt_db *db, sqlite3_stmt *st, void *v, size_t *n, size_t elem,
+	       db_row_fill *fill, const char *what, bt_err *e);
+
+/* The next event, reserved inside the caller's write transaction: its
+ * number (for the rows that record it) and the hash it chains to. */
+typedef struct event_slot {
+	int64_t seq;
+	char prev[65];
+	const char *actor;
+} event_slot;
+
+/* Raises *now to the time of the last event, so that times the server
+ * assigns never go back when its clock does. */
+int event_clock(bt_db *db, bt_time *now, bt_err *e);
+
+/* The witness of the last acknowledged event, <db>.witness (witness.c).
+ * witness_read: its event number and hash (0 and ZERO_HASH when none).
+ * witness_advance: after a commit, raises it to (seq, hash) and syncs it.
+ * witness_reset: sets it to (seq, hash) whatever it was (init, restore).
+ * witness_remove: removes it (a failed init).
+ * witness_guard: BT_EFAIL when it names events past last (acknowledged but
+ * missing) or another hash for last; writers call it before appending.
+ * witness_check (event.c, which knows the log): compares (w, wh), read from it BEFORE the caller's read
+ * snapshot began (it names only events committed before it was written),
+ * with the database, into out; 1 when they agree. */
+int witness_read(bt_db *db, int64_t *seq, char hash[65], bt_err *e);
+int witness_advance(bt_db *db, int64_t seq, const char hash[65], bt_err *e);
+int witness_reset(const char *db_path, int64_t seq, const char hash[65], bt_err *e);
+void witness_remove(const char *db_path);
+int witness_guard(bt_db *db, int64_t last, const char last_hash[65], bt_err *e);
+int witness_check(bt_db *db, int64_t w, const char wh[65], char *out, size_t n);
+/* The witness file of the database at db_path: "<db_path>.witness". */
+void witness_name(const char *db_path, char *out, size_t n);
+
+/* The store's own event kind: a setting changed (settings.c). The kinds of
+ * the floors above are in domain.h's table. */
+#define EVK_SETTING "setting"
+
+/* Reserves the next event for actor; BT_EINPUT when the actor name is
+ * empty, too long or unclean (before anything is written). */
+int event_reserve(bt_db *db, const char *actor, event_slot *slot, bt_err *e);
+
+/* Writes the reserved event. payload is the inner part of a JSON object
+ * (key:value pairs, no braces; may be ""). Fills hash and body (the
+ * canonical content) when not NULL. */
+int event_write(bt_db *db, const event_slot *slot, const char *kind,
+		const char *circular, bt_time at, const char *payload,
+		char hash[65], bt_buf *body, bt_err *e);
+
+/* event_reserve and event_write, for events that no row refers to. */
+int event_append(bt_db *db, const char *kind, const char *circular,
+		 const char *actor, bt_time at, const char *payload, bt_err *e);
+
+/* Renders the canonical body of an event into b. cprev (an event with a
+ * circular) is the hash of the previous event of the same circular (64
+ * zeros for its first): each consultation's events form a chain of their
+ * own, which a published bundle can verify without the other events. */
+int event_render(bt_buf *b, int64_t seq, bt_time at, const char *actor,
+		 const char *kind, const char *circular, const char *cprev,
+		 const char *payload);
+
+
+
+/* The last event's number and hash (0 and ZERO_HASH when there is none). */
+int event_last(bt_db *db, int64_t *seq, char hash[65], bt_err *e);
+
+/* BT_EFAIL (with the one-line reason) when db is known to be damaged: a
+ * damage mark or a broken last event (damage.c, bt_db_damaged); run by
+ * db_begin inside its transaction, so every change refuses. */
+int db_damage_guard(bt_db *db, bt_err *e);
+
+/* The hash of the last event of circular before seq, or 64 zeros. */
+int event_cprev(bt_db *db, const char *circular, int64_t seq, char out[65], bt_err *e);
+
+/* Opening (open.c). db_open: checks path, opens, checks the file is a
+ * ballot database of a schema this ballot reads, configures the connection;
+ * the schema is not migrated (bt_db_open in services/init.c does that).
+ * db_open_raw: just the SQLite connection. db_check_ours: fails unless db is
+ * a ballot database (or, when allow_empty, an empty file: *empty says so).
+ * db_configure: the per-connection settings of stack-notes.md (WAL unless
+ * readonly). db_wal_on: switches the file to WAL. db_create_private: creates
+ * path as an empty 0600 file (*existed when it was there already). */
+int db_open(const char *path, int flags, bt_db **out, bt_err *e);
+int db_open_raw(const char *path, int flags, bt_db **out, bt_err *e);
+int db_check_ours(bt_db *db, int allow_empty, int *empty, bt_err *e);
+int db_configure(bt_db *db, int readonly, bt_err *e);
+int db_wal_on(bt_db *db, bt_err *e);
+int db_create_private(const char *path, int *existed, bt_err *e);
+
+/* The one integer a pragma or a one-row query gives in *out (0 without a
+ * row); -1 when it fails. */
+int db_pragma_int64(bt_db *db, const char *sql, int64_t *out);
+
+/* Runs sql (no rows) on db; BT_EFAIL naming what was being done. */
+int db_exec_sql(bt_db *db, const char *sql, const char *what, bt_err *e);
+
+/* Brings the schema to SQL_SCHEMA_VERSION inside the caller's write
+ * transaction (migrate.c). */
+int db_apply_migrations(bt_db *db, bt_err *e);
+
+/* One change to the store (write.c): a write command fills a db_write with
+ * its event's kind, circular (NULL for none), actor, time and its own ctx,
+ * and gives two steps. check loads what the command needs and refuses
+ * (writes nothing; it may still set kind and circular); insert writes the
+ * rows, recording w->ev.seq, and renders the event's payload into
+ * w->payload from them. db_write_run: BEGIN IMMEDIATE, check, reserve the
+ * event for w->actor, insert, write the event (its hash into w->hash, and
+ * its canonical body into *w->body when body is not NULL), COMMIT; any
+ * failure rolls all of it back and returns its status (BT_OK only when
+ * committed, then the witness has followed). db_write_in: the same steps
+ * inside the caller's open write transaction (batches), without BEGIN and
+ * COMMIT. Either step may be NULL. w->payload starts empty (the caller
+ * need not set it) and is released either way. */
+typedef struct db_write {
+	const char *kind;
+	const char *circular;
+	const char *actor;
+	bt_time now;
+	void *ctx;
+	event_slot ev;
+	bt_buf payload;
+	char hash[65];
+	bt_buf *body;
+} db_write;
+typedef int db_write_step(bt_db *db, db_write *w, bt_err *e);
+int db_write_run(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e);
+int db_write_in(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e);
+
+#endif

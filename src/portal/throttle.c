@@ -1,4 +1,4 @@
-/* throttle.c - sign-in throttling (portal.h).
+/* throttle.c - sign-in throttling (throttle.h).
  *
  * What it must do: slow guessing down, and never refuse someone who brings
  * the right secret from an address that is not itself guessing. So nothing
@@ -41,7 +41,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "portal/portal.h"
+#include "ballot/auth.h"
+#include "portal/siphash.h"
+#include "portal/throttle.h"
 
 #define SLOTS PORTAL_THROTTLE_SLOTS
 #define WINDOW PORTAL_THROTTLE_WINDOW

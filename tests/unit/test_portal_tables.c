@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "portal/internal.h"
+#include "portal/session.h"
+#include "portal/siphash.h"
+#include "portal/throttle.h"
 
 /* The 64 tags of SipHash-2-4 in the reference implementation's vectors.h
  * (vectors_sip64: key 00 01 .. 0f, message 00 01 .. of each length 0-63),

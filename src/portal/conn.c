@@ -32,7 +32,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include "portal/conn.h"
-#include "portal/throttle.h"
+#include "portal/addr.h"
 
 #define TICK_MS 250             /* how often the watchdog looks */
 #define SUMMARY_MS 10000        /* at most one summary line per 10 s */

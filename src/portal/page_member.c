@@ -16,7 +16,7 @@
 #include "portal/html.h"
 #include "portal/identity.h"
 #include "portal/page_member.h"
-#include "portal/receipt.h"
+#include "portal/receipt_block.h"
 
 /* Annex 2 words of r's language, escaped. */
 static void A(preq *r, bt_buf *out, const char *key, const char *const *vars)

@@ -15,7 +15,7 @@ int page_member_form(preq *r, const char *circular);
 int page_member_reply(preq *r, const char *circular);
 /* /member/receipt/ID: the receipt of its reply number id. */
 int page_member_receipt(preq *r, const char *id);
-/* The signed receipt (receipt.h) of the administration's reply id, as a
+/* The signed receipt (ballot/receipt.h) of the administration's reply id, as a
  * download: 403 and 404 as page_member_receipt. */
 int page_member_receipt_json(preq *r, const char *id);
 /* /member/history: every reply and withdrawal it made. */

@@ -27,7 +27,7 @@
 #include "portal/html.h"
 #include "portal/identity.h"
 #include "portal/page_staff.h"
-#include "portal/receipt.h"
+#include "portal/receipt_block.h"
 
 /* The support share as text: "83.3", or "" with no counted reply. */
 static void pct_text(const bt_draft_tally *d, char out[16])

@@ -218,8 +218,9 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 		/* the head is in: a signed-in request is answered without the
 		 * connection deadline (conn.c); any other keeps it, body too */
 		conns_request_begin(p->conns, c, x->r.signed_in);
-		/* Before sign-in only the sign-in form is read, and it is small;
-		 * any other POST is refused before its body is read. */
+		/* Before sign-in only the sign-in form is read (the one route
+		 * taken then: PR_SIGNIN_FORM), and it is small; any other POST
+		 * is refused before its body is read. */
 		x->body_max = x->r.signed_in ? p->body_max : PORTAL_SIGNIN_BODY_MAX;
 		if (!strcmp(method, "POST")) {
 			char seg[128];

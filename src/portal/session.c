@@ -1,4 +1,4 @@
-/* session.c - sessions and CSRF tokens (session.h).
+/* session.c - sessions and their random tokens (session.h).
  *
  * Sessions live in memory (a restart signs everyone out). An entry is found
  * by the SHA-256 of its cookie token, so the tokens themselves are not kept

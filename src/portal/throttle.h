@@ -1,5 +1,4 @@
-/* throttle.h - sign-in throttling (throttle.c says how it counts) and the
- * address a client is counted under. */
+/* throttle.h - sign-in throttling (throttle.c says how it counts). */
 #ifndef BALLOT_PORTAL_THROTTLE_H
 #define BALLOT_PORTAL_THROTTLE_H
 
@@ -31,13 +30,4 @@ int throttle_begin(pthrottle *t, const char *ip, const char *name, int64_t now, 
 void throttle_end(pthrottle *t, const throttle_ticket *tk, int ok, int64_t now);
 /* Attempts whose record found no room in the table (throttle.c). */
 uint64_t throttle_unrecorded(pthrottle *t);
-/* The address a client is counted under, by sign-in throttling and the
- * connection limits alike, in place on 16 bytes of IPv6 (IPv4 as
- * IPv4-mapped): an IPv4(-mapped) address whole, other IPv6 its /64 (the
- * rest zeroed). */
-void portal_addr_group(unsigned char a[16]);
-/* The same for a printed address, printed: IPv4 and IPv4-mapped IPv6 as
- * IPv4, other IPv6 its /64 ("2001:0db8:0000:0001::/64"). */
-void throttle_addr(const char *ip, char *out, size_t n);
-
 #endif

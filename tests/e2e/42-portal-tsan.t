@@ -12,7 +12,7 @@
 # TSan server runs in both passes of make check (BALLOT_BIN sets up the data).
 . "$(dirname "$0")/lib.sh"
 . "$E2E/portal-lib.sh"
-need_tools curl ldd
+need_tools curl ldd sqlite3
 
 TSAN_BIN=$REPO/build-tsan/ballot
 LOAD=$REPO/build/portal_load

@@ -1,7 +1,7 @@
-/* receipt.h - the receipt block of a recorded reply and its signed receipt
- * (receipt.c), shared by the administration's and the secretariat's pages. */
-#ifndef BALLOT_PORTAL_RECEIPT_H
-#define BALLOT_PORTAL_RECEIPT_H
+/* receipt_block.h - the receipt block of a recorded reply and its signed receipt
+ * (receipt_block.c), shared by the administration's and the secretariat's pages. */
+#ifndef BALLOT_PORTAL_RECEIPT_BLOCK_H
+#define BALLOT_PORTAL_RECEIPT_BLOCK_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -9,7 +9,7 @@
 #include "ballot/reply.h"
 #include "portal/request.h"
 
-/* The signed receipt of event seq (receipt.h) as the answer: 0, and info
+/* The signed receipt of event seq (ballot/receipt.h) as the answer: 0, and info
  * (may be NULL) says what it receipts; else an error page (404: no such
  * event, or not a reply, withdrawal or decision) and -1. */
 int portal_receipt_issue(preq *r, int64_t seq, bt_receipt *info);

@@ -1,11 +1,11 @@
-/* receipt.c - the receipt block of a recorded reply and its signed receipt
- * (receipt.h). */
+/* receipt_block.c - the receipt block of a recorded reply and its signed receipt
+ * (receipt_block.h). */
 #include <stdio.h>
 #include "ballot/sign.h"
 #include "portal/answer.h"
 #include "portal/error.h"
 #include "portal/html.h"
-#include "portal/receipt.h"
+#include "portal/receipt_block.h"
 
 void portal_receipt_name(char *out, size_t n, const char *circular, int64_t id, int by_event)
 {

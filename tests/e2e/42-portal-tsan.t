@@ -4,10 +4,11 @@
 # open consultation, driven at once by the load generator (tests/bench/
 # portal_load.c: members signing in, loading their status page, submitting
 # replies over new TLS connections) and by curl clients in parallel (staff
-# sign-ins, the secretariat's pages and downloads, the chair's page, sign-in
-# failures that the throttle counts, sign-outs); then stopped. Any
-# "WARNING: ThreadSanitizer" on its stderr fails, as does a server that did
-# not run instrumented. No report is suppressed.
+# sign-ins and sign-outs, the secretariat's pages, downloads (the tally
+# report's PDF among them) and signed receipts, the chair's page, sign-in
+# failures that the throttle counts); then stopped. Any "WARNING:
+# ThreadSanitizer" on its stderr fails, as does a server that did not run
+# instrumented. No report is suppressed.
 # The server runs on the real clock, as in tests/bench/portal.sh. The same
 # TSan server runs in both passes of make check (BALLOT_BIN sets up the data).
 . "$(dirname "$0")/lib.sh"
@@ -31,6 +32,10 @@ expect_exit 0 ballot draft add --circular "$CIRC" --rec Q.9901 --title "Load tes
 ballot codes issue --circular "$CIRC" >"$T/all-codes.tsv" 2>/dev/null
 head -n "$((CLIENTS + 1))" "$T/all-codes.tsv" >"$T/codes.tsv"
 expect_exit 0 ballot config set replies_per_hour 1000000
+# one reply by e-mail before, from a member the load generator does not play:
+# the secretariat's receipt downloads below sign the newest reply's event
+expect_exit 0 ballot reply --circular "$CIRC" --member "$(awk -F'\t' 'NR == 20 { print $1 }' "$T/all-codes.tsv")" \
+	--draft Q.9901 --authorize --channel email
 PW="a secretariat pass phrase"
 printf '%s\n' "$PW" >"$T/pw"
 expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
@@ -58,15 +63,17 @@ LOAD_PID=$!
 staff() { # staff N: a secretariat and a chair session, their pages, sign-out
 	local T=$T/staff$1
 	mkdir -p "$T"
-	local n p csrf
+	local n p csrf seq
 	: >"$T/got"
 	for n in 1 2 3; do
 		rm -f "$T"/*.jar
 		signin_user s tsb "$PW"
 		echo "303 $ST POST /signin (tsb)" >>"$T/got"
+		seq=$(sqlite3 -readonly "$BALLOT_DB" "SELECT max(event_seq) FROM replies")
 		for p in /secretariat "/secretariat/c/$CIRC" "/secretariat/c/$CIRC/tally.json" \
-			"/secretariat/c/$CIRC/replies.csv" "/secretariat/c/$CIRC/replies.json"; do
-			get s "$p"
+			"/secretariat/c/$CIRC/replies.csv" "/secretariat/c/$CIRC/replies.json" \
+			"/secretariat/c/$CIRC/report.pdf" "/secretariat/receipt/$seq.json"; do
+			get s "$p" 2>/dev/null # (bash notes the PDF's NUL bytes in BODY)
 			echo "200 $ST GET $p" >>"$T/got"
 			[ "$p" != /secretariat ] || csrf=$(csrf_of)
 		done

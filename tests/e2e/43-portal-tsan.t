@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 42-portal-tsan.t - the threaded portal under ThreadSanitizer: `ballot serve`
+# 43-portal-tsan.t - the threaded portal under ThreadSanitizer: `ballot serve`
 # from build-tsan/ (make tsan; make check builds it) on a database with an
 # open consultation, driven at once by the load generator (tests/bench/
 # portal_load.c: members signing in, loading their status page, submitting

@@ -1,4 +1,4 @@
-/* conn.c - the connection guard (internal.h): libmicrohttpd's connections
+/* conn.c - the connection guard (conn.h): libmicrohttpd's connections
  * kept in a table of our own, each under an absolute deadline for its TLS
  * handshake and request head, the one waiting longest dropped when the
  * server is full so that a new client always gets in, and libmicrohttpd's
@@ -31,7 +31,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
-#include "portal/internal.h"
+#include "portal/conn.h"
+#include "portal/addr.h"
 
 #define TICK_MS 250             /* how often the watchdog looks */
 #define SUMMARY_MS 10000        /* at most one summary line per 10 s */

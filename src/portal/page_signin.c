@@ -1,4 +1,4 @@
-/* page_signin.c - signing in and out (portal.h).
+/* page_signin.c - signing in and out (page_signin.h).
  *
  * Before sign-in there is no session, so the forms are protected by a
  * double-submitted token: a random value in the __Host-pre cookie that the
@@ -11,7 +11,14 @@
 #include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
-#include "portal/internal.h"
+#include "portal/answer.h"
+#include "portal/error.h"
+#include "portal/form.h"
+#include "portal/html.h"
+#include "portal/identity.h"
+#include "portal/page_signin.h"
+#include "portal/session.h"
+#include "portal/throttle.h"
 
 static const char *pre_token(preq *r)
 {
@@ -83,11 +90,6 @@ static int signin_page(preq *r, int status, const char *msg)
 	return 0;
 }
 
-const char *portal_home(const bt_identity *id)
-{
-	return id->role == BT_ROLE_MEMBER ? "/member" : id->role == BT_ROLE_SECRETARIAT ? "/secretariat" : "/chair";
-}
-
 int page_signin(preq *r)
 {
 	if (r->signed_in)
@@ -98,7 +100,7 @@ int page_signin(preq *r)
 int page_signin_post(preq *r)
 {
 	const char *tok = pre_token(r);
-	if (!tok || !csrf_ok(r, tok))
+	if (!tok || !csrf_ok(&r->form, tok))
 		return page_error(r, 403, L(r, "err_csrf"));
 	const char *kind = pform_get(&r->form, "kind");
 	int member = !strcmp(kind, "member");

@@ -1,5 +1,5 @@
 /* page_staff.c - the pages of the TSB secretariat and of study group chairs
- * (portal.h).
+ * (page_staff.h).
  *
  * The secretariat sees every consultation's live tally, and per
  * consultation who has not replied, the late replies, the entry form for a
@@ -20,7 +20,14 @@
 #include "pdf/lang.h"
 #include "pdf/report.h"
 #include "pdf/tmpl.h"
-#include "portal/internal.h"
+#include "portal/answer.h"
+#include "portal/circular.h"
+#include "portal/error.h"
+#include "portal/form.h"
+#include "portal/html.h"
+#include "portal/identity.h"
+#include "portal/page_staff.h"
+#include "portal/receipt_block.h"
 
 /* The support share as text: "83.3", or "" with no counted reply. */
 static void pct_text(const bt_draft_tally *d, char out[16])
@@ -562,7 +569,7 @@ static int report_lang_of(preq *r, const char **out)
 	return -1;
 }
 
-int page_secretariat_download(preq *r, const char *circular, const char *what)
+static int download(preq *r, const char *circular, const char *what)
 {
 	bt_consultation c;
 	if (portal_consultation(r, circular, &c))
@@ -611,6 +618,26 @@ int page_secretariat_download(preq *r, const char *circular, const char *what)
 		return page_error(r, rc == BT_EINPUT ? 400 : 500, e.msg);
 	}
 	return 0;
+}
+
+int page_secretariat_report_pdf(preq *r, const char *circular)
+{
+	return download(r, circular, "report.pdf");
+}
+
+int page_secretariat_replies_csv(preq *r, const char *circular)
+{
+	return download(r, circular, "replies.csv");
+}
+
+int page_secretariat_replies_json(preq *r, const char *circular)
+{
+	return download(r, circular, "replies.json");
+}
+
+int page_secretariat_tally_json(preq *r, const char *circular)
+{
+	return download(r, circular, "tally.json");
 }
 
 int page_secretariat_receipt(preq *r, const char *seq)

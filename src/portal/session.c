@@ -1,4 +1,4 @@
-/* session.c - sessions and CSRF tokens (portal.h).
+/* session.c - sessions and their random tokens (session.h).
  *
  * Sessions live in memory (a restart signs everyone out). An entry is found
  * by the SHA-256 of its cookie token, so the tokens themselves are not kept
@@ -24,7 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "portal/internal.h"
+#include "portal/session.h"
+#include "portal/siphash.h"
 
 #define NBUCKET 16384   /* chains of each kind; a power of two */
 
@@ -272,11 +273,4 @@ size_t sessions_live(psessions *s, int64_t now)
 		n += live(&s->v[i], now);
 	pthread_mutex_unlock(&s->lock);
 	return n;
-}
-
-int csrf_ok(preq *r, const char *token)
-{
-	const char *got = pform_get(&r->form, "csrf");
-	size_t n = strlen(token);
-	return n == 64 && strlen(got) == n && bt_secret_equal(got, token, n);
 }

@@ -1,12 +1,12 @@
 /* siphash.c - SipHash-2-4 (Aumasson and Bernstein, 2012), the keyed hash of
- * the portal's in-memory tables (portal.h): with a key drawn per process, no
+ * the portal's in-memory tables (siphash.h): with a key drawn per process, no
  * one outside can choose names or addresses that land on the same slots.
  * Checked against the 64 test vectors of the reference implementation
  * (tests/unit/test_portal_tables.c).
  */
 #include <stdint.h>
 #include <string.h>
-#include "portal/portal.h"
+#include "portal/siphash.h"
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 

@@ -1,7 +1,7 @@
 /* style.c - the portal's stylesheet (served as /static/style.css). The bars
  * of the tally are classes (.w0 ... .w100) because the Content-Security-
  * Policy allows no inline style. */
-#include "portal/portal.h"
+#include "portal/style.h"
 
 #define W10(d) ".w" #d "0{width:" #d "0%}.w" #d "1{width:" #d "1%}.w" #d "2{width:" #d "2%}" \
 	".w" #d "3{width:" #d "3%}.w" #d "4{width:" #d "4%}.w" #d "5{width:" #d "5%}" \

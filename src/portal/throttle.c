@@ -1,4 +1,4 @@
-/* throttle.c - sign-in throttling (portal.h).
+/* throttle.c - sign-in throttling (throttle.h).
  *
  * What it must do: slow guessing down, and never refuse someone who brings
  * the right secret from an address that is not itself guessing. So nothing
@@ -36,12 +36,14 @@
  * 5 failures each within their back-off: a million PBKDF2 evaluations within
  * the hour, some twenty times what two cores can run.
  */
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "portal/portal.h"
+#include "ballot/auth.h"
+#include "portal/addr.h"
+#include "portal/siphash.h"
+#include "portal/throttle.h"
 
 #define SLOTS PORTAL_THROTTLE_SLOTS
 #define WINDOW PORTAL_THROTTLE_WINDOW
@@ -96,33 +98,6 @@ void throttle_free(pthrottle *t)
 	pthread_mutex_destroy(&t->lock);
 	free(t->v);
 	free(t);
-}
-
-/* The first 12 bytes of an IPv4-mapped IPv6 address. */
-static const unsigned char V4MAPPED[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-void portal_addr_group(unsigned char a[16])
-{
-	if (memcmp(a, V4MAPPED, 12) != 0)
-		memset(a + 8, 0, 8); /* one /64: one site */
-}
-
-void throttle_addr(const char *ip, char *out, size_t n)
-{
-	unsigned char a[16] = { 0 };
-	if (inet_pton(AF_INET6, ip, a) != 1) {
-		if (inet_pton(AF_INET, ip, a + 12) != 1) {
-			snprintf(out, n, "%s", ip);
-			return;
-		}
-		a[10] = a[11] = 0xff;
-	}
-	portal_addr_group(a);
-	if (!memcmp(a, V4MAPPED, 12))
-		snprintf(out, n, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
-	else
-		snprintf(out, n, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", a[0], a[1], a[2], a[3], a[4],
-			 a[5], a[6], a[7]);
 }
 
 static void tag_of(const pthrottle *t, const char *s, uint64_t tag[2])
@@ -204,7 +179,7 @@ static int64_t backoff(const rec *r, int free, int64_t step, int64_t now)
 static void keys(const pthrottle *t, const char *ip, const char *name, uint64_t tag[3][2])
 {
 	char addr[64], k[200];
-	throttle_addr(ip, addr, sizeof addr);
+	portal_addr_print(ip, addr, sizeof addr);
 	snprintf(k, sizeof k, "a|%s", addr);
 	tag_of(t, k, tag[K_ADDR]);
 	snprintf(k, sizeof k, "p|%s|%s", addr, name);

@@ -1,14 +1,11 @@
 /* fuzz_portal_form.c - what the portal does with a form's fields
- * (src/portal/server.c): the body iterator post_iter, as libmicrohttpd's
+ * (src/portal/body.c, form.c): the body iterator body_field, as libmicrohttpd's
  * post processor calls it (a value in several pieces, with growing offsets,
  * not NUL-terminated), the per-field checks the request handler makes before
  * routing (form_check: one value per field, clean UTF-8 text without a NUL
  * byte, files of the types taken by their names and first bytes),
  * and pform_get/pform_file. libmicrohttpd's own parser (MHD_post_process)
  * needs a live connection and is not ours: it is not fuzzed here.
- *
- * post_iter and form_check are static, so this file includes server.c
- * (its other symbols then come from here, not from libballot-portal.a).
  *
  * Input: chunks separated by 0x1e; a chunk is FLAGS 0x1f KEY 0x1f FILENAME
  * 0x1f CONTENT-TYPE 0x1f DATA. FLAGS: '+' continues the previous value (the
@@ -19,7 +16,12 @@
  * offset jumps (a first call for a key with a non-zero offset).
  * Everything libmicrohttpd can pass, then. */
 #include "fuzz.h"
-#include "../../src/portal/server.c"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "portal/body.h"
+#include "portal/form.h"
+#include "portal/request.h"
 
 static char *field(char **p, char *end, int last)
 {
@@ -67,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			off += 7;
 		const char *k = strchr(flags, 'n') ? NULL : key;
 		const char *d = strchr(flags, 'z') ? NULL : val;
-		enum MHD_Result r = post_iter(x, MHD_POSTDATA_KIND, k, strchr(flags, 'f') ? fname : NULL,
+		enum MHD_Result r = body_field(x, MHD_POSTDATA_KIND, k, strchr(flags, 'f') ? fname : NULL,
 					      strchr(flags, 'c') ? ctype : NULL, NULL, d, off, d ? dlen : 0);
 		free(val);
 		off += dlen;

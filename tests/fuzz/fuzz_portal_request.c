@@ -2,7 +2,7 @@
  * (issue 14): libmicrohttpd's own parser (request line, headers, cookies,
  * chunked bodies, urlencoded and multipart forms, its post processor) feeding
  * the portal's handler (src/portal/server.c: sessions, CSRF, sign-in,
- * routing, every page, the body caps and checks), answering over a socket
+ * the route table, every page, the body caps and checks), answering over a socket
  * pair. No TLS (so no client certificates): everything above it is what a
  * client on the network reaches.
  *
@@ -22,11 +22,13 @@
  *
  * make fuzz builds the engine with BALLOT_FUZZING, which makes PBKDF2 a
  * thousand times cheaper (the same code paths; see src/domain/domain.h). */
+#include <errno.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include "fuzz.h"
 #include "fuzz_key.h"
 #include "../../src/portal/server.c"
+#include "portal/throttle.h"
 
 static fuzz_db fdb;
 static struct portal P;
@@ -97,9 +99,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fuzz_die("words", e.msg);
 	/* no listening socket, no thread: the harness adds the connection and
 	 * turns the crank (MHD_run) itself */
-	D = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, handler, &P,
+	D = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, portal_handler, &P,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-			     MHD_OPTION_NOTIFY_COMPLETED, finish, &P, MHD_OPTION_END);
+			     MHD_OPTION_NOTIFY_COMPLETED, portal_finish, &P, MHD_OPTION_END);
 	if (!D)
 		fuzz_die("MHD_start_daemon", "no daemon");
 	return 0;

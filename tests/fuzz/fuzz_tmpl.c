@@ -3,12 +3,12 @@
  * against the Annex 2 schema and against the portal's, and a template that
  * loads is expanded (left to right and right to left) and split.
  *
- * The schemas are static in annex2.c and html.c, so this file includes
+ * The schemas are static in annex2.c and words.c, so this file includes
  * those two sources to reach them (their other symbols then come from here,
  * not from the libraries). */
 #include "fuzz.h"
 #include "../../src/pdf/annex2.c"
-#include "../../src/portal/html.c"
+#include "../../src/portal/words.c"
 
 static const char *const vars[] = {
 	"circular", "205", "drafts", "ITU-T Q.5051", "rec", "Q.5051", "member", "Suisse",

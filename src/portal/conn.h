@@ -1,24 +1,15 @@
-/* internal.h - the portal's server-wide state, private to src/portal. */
-#ifndef BALLOT_PORTAL_INTERNAL_H
-#define BALLOT_PORTAL_INTERNAL_H
+/* conn.h - the connection guard (conn.c): deadlines for the TLS handshake
+ * and request heads, a soft limit that drops the longest-waiting idle
+ * connection, a limit per address, and libmicrohttpd's log lines. */
+#ifndef BALLOT_PORTAL_CONN_H
+#define BALLOT_PORTAL_CONN_H
 
 #include <microhttpd.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdint.h>
-#include "portal/portal.h"
+#include <stddef.h>
+#include "ballot/err.h"
 
-#define PORTAL_COOKIE "__Host-session"
-#define PORTAL_PRE_COOKIE "__Host-pre"
-#define PORTAL_SESSION_IDLE 1800      /* seconds without a request */
-#define PORTAL_SESSION_LIFE (8 * 3600) /* seconds after sign-in */
-/* Bytes of a request body before sign-in: only the sign-in form is taken
- * then (names of 64 bytes, passwords of 256), never an upload. */
-#define PORTAL_SIGNIN_BODY_MAX (16 * 1024)
-
-/* ---- connections (conn.c) ----
- *
- * Every connection must finish its TLS handshake and request head within
+/* Every connection must finish its TLS handshake and request head within
  * PORTAL_CONN_DEADLINE seconds of opening; between requests, the next head
  * within as long after the last answer was sent. Only a signed-in request
  * that is being read or answered has no such deadline (libmicrohttpd's idle
@@ -69,44 +60,5 @@ void conns_request_done(pconns *g, struct MHD_Connection *c);
  * at most 20 at once and then 2 a second; the rest counted and reported in
  * one line at most every 10 s. */
 void conns_log_mhd(void *cls, const char *fmt, va_list ap);
-
-struct portal {
-	const char *db_path;
-	int fixed_now;
-	bt_time now;
-	int client_ca;                 /* client certificates are checked */
-	const bt_key *sign_key;        /* signs receipts */
-	int64_t attachment_max;        /* bytes per file */
-	uint64_t body_max;             /* bytes per request */
-	void (*log)(const char *line);
-	pthread_mutex_t lock;
-	bt_db *dbs[128];               /* every thread's connection */
-	size_t ndbs;
-	psessions *sessions;
-	pthrottle *throttle;
-	pconns *conns;
-	plang langs[PORTAL_NLANGS];
-	size_t nlangs;
-};
-
-/* A request and what the body parser needs. */
-typedef struct preqx {
-	preq r;
-	struct portal *p;
-	struct MHD_PostProcessor *pp;
-	uint64_t body_len;
-	uint64_t body_max;             /* this request's cap: p->body_max when
-					  signed in, PORTAL_SIGNIN_BODY_MAX before */
-	int too_big, bad_body, answered;
-	int nameless;                  /* a multipart part without a name */
-	int refused;                   /* a client certificate was not accepted */
-	int no_room;                   /* no session could be made for it: 503 */
-	char refusal[300];
-} preqx;
-
-/* Loads forms/portal/<lang>.txt and forms/annex2/<lang>.txt for the six
- * languages (BT_EINPUT naming file, line and key when one is wrong). */
-int portal_words_load(struct portal *p, bt_err *e);
-void portal_words_free(struct portal *p);
 
 #endif

@@ -1,0 +1,22 @@
+/* error.h - error pages (error.c): a status and one line in the page
+ * frame. Each returns 0, so that a page can end with return page_error(...). */
+#ifndef BALLOT_PORTAL_ERROR_H
+#define BALLOT_PORTAL_ERROR_H
+
+#include "ballot/reply.h"
+#include "portal/request.h"
+
+/* A whole error page with status and a one-line message (replaces what
+ * r->out held). */
+int page_error(preq *r, int status, const char *msg);
+int page_errorf(preq *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* 404 with the page language's "not found". */
+int page_not_found(preq *r);
+/* 503 with Retry-After: no room for a new session (session_create). */
+int portal_no_room(preq *r);
+/* The answer to a reply the engine refused (rc, msg; res: its first
+ * result): 413 over the member's quota of bytes, 429 with Retry-After over
+ * its replies per hour, 400 for other bad input, 500 for a failure. */
+int page_refused(preq *r, int rc, const bt_reply_result *res, const char *msg);
+
+#endif

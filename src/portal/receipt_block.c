@@ -1,0 +1,117 @@
+/* receipt_block.c - the receipt block of a recorded reply and its signed receipt
+ * (receipt_block.h). */
+#include <stdio.h>
+#include "ballot/sign.h"
+#include "portal/answer.h"
+#include "portal/error.h"
+#include "portal/html.h"
+#include "portal/receipt_block.h"
+
+void portal_receipt_name(char *out, size_t n, const char *circular, int64_t id, int by_event)
+{
+	char suffix[48];
+	if (by_event)
+		snprintf(suffix, sizeof suffix, "-event-%lld.json", (long long)id);
+	else
+		snprintf(suffix, sizeof suffix, "-%lld.json", (long long)id);
+	portal_file_name(out, n, "receipt-", circular, suffix);
+}
+
+int portal_receipt_issue(preq *r, int64_t seq, bt_receipt *info)
+{
+	bt_err e;
+	bt_buf_reset(&r->out);
+	int rc = bt_receipt_issue(r->db, seq, r->p->sign_key, &r->out, info, &e);
+	if (rc)
+		return page_error(r, rc == BT_EINPUT ? 404 : 500, e.msg), -1;
+	r->ctype = "application/json; charset=utf-8";
+	return 0;
+}
+
+void html_receipt(preq *r, const bt_reply_result *res, const char *circular, const bt_reply_spec *spec,
+		  const char *signatory, const char *title, bt_time recorded_at)
+{
+	bt_buf *b = &r->out;
+	char t[BT_TIME_LEN], rt[BT_TIME_LEN];
+	bt_time_format(res->received, t);
+	bt_time_format(recorded_at, rt);
+	bt_buf_addf(b, "<section class=\"receipt\" id=\"receipt-%lld\">\n<dl>\n<dt>", (long long)res->reply_id);
+	html_text(b, L(r, "receipt_reply"));
+	bt_buf_addf(b, "</dt><dd><span class=\"reply-id\">%lld</span> — ", (long long)res->reply_id);
+	Lspan(r, b, "circular_name", "circular", circular, "circular");
+	bt_buf_adds(b, ", ");
+	html_text(b, res->member);
+	bt_buf_adds(b, "</dd>\n<dt>");
+	html_text(b, L(r, "receipt_draft"));
+	bt_buf_adds(b, "</dt><dd>");
+	Lspan(r, b, "rec_name", "rec", res->rec, "draft");
+	bt_buf_adds(b, "</dd>\n<dt>");
+	html_text(b, L(r, "receipt_choice"));
+	bt_buf_addf(b, "</dt><dd><span class=\"choice\">%s</span> — ", bt_choice_name(res->choice));
+	html_word(r, portal_choice_words, bt_choice_name(res->choice));
+	bt_buf_adds(b, "</dd>\n<dt>");
+	/* when it was received (for a fax, the time on it) and when the
+	 * server recorded it; the same for a reply through the portal */
+	html_text(b, L(r, "col_received"));
+	bt_buf_addf(b, "</dt><dd><time class=\"received\" datetime=\"%s\" dir=\"ltr\">%s</time></dd>\n<dt>", t, t);
+	html_text(b, L(r, "receipt_time"));
+	bt_buf_addf(b, "</dt><dd><time class=\"recorded\" datetime=\"%s\" dir=\"ltr\">%s</time></dd>\n<dt>", rt, rt);
+	html_text(b, L(r, "receipt_sha"));
+	bt_buf_addf(b, "</dt><dd><code class=\"sha256\">%s</code></dd>\n<dt>", res->sha256);
+	if ((signatory && *signatory) || (title && *title)) {
+		html_text(b, L(r, "signatory_label"));
+		bt_buf_adds(b, "</dt><dd><span class=\"signatory\">");
+		html_text(b, signatory ? signatory : "");
+		bt_buf_adds(b, "</span>");
+		if (title && *title) {
+			bt_buf_adds(b, ", <span class=\"official-title\">");
+			html_text(b, title);
+			bt_buf_adds(b, "</span>");
+		}
+		bt_buf_adds(b, "</dd>\n<dt>");
+	}
+	html_text(b, L(r, "receipt_event"));
+	bt_buf_addf(b, "</dt><dd><span class=\"event\">%lld</span> <code class=\"chain\">%s</code></dd>\n",
+		    (long long)res->event_seq, res->event_hash);
+	if (spec && (spec->n_attachments || spec->scan)) {
+		bt_buf_adds(b, "<dt>");
+		html_text(b, L(r, "receipt_files"));
+		bt_buf_adds(b, "</dt><dd><ul>\n");
+		for (size_t i = 0; i <= spec->n_attachments; i++) {
+			const bt_attachment_in *a = i < spec->n_attachments ? &spec->attachments[i] : spec->scan;
+			if (!a)
+				break;
+			char hex[65];
+			bt_sha256_hex(a->data, a->len, hex);
+			bt_buf_adds(b, "<li>");
+			html_text(b, a->name);
+			bt_buf_addf(b, " (%zu bytes) <code class=\"file-sha256\">%s</code></li>\n", a->len, hex);
+		}
+		bt_buf_adds(b, "</ul></dd>\n");
+	}
+	bt_buf_adds(b, "</dl>\n");
+	const char *notes[] = { res->late ? "receipt_late" : NULL, res->supersedes ? "receipt_supersedes" : NULL,
+				res->without_reasons && !res->outdated ? "receipt_no_reasons" : NULL };
+	for (size_t i = 0; i < 3; i++)
+		if (notes[i]) {
+			bt_buf_adds(b, "<p class=\"note\">");
+			html_text(b, L(r, notes[i]));
+			bt_buf_adds(b, "</p>\n");
+		}
+	/* its signed receipt: an administration asks by reply number, the
+	 * secretariat by event */
+	char file[sizeof r->filename];
+	int member = r->s.id.role == BT_ROLE_MEMBER;
+	portal_receipt_name(file, sizeof file, circular, member ? res->reply_id : res->event_seq, !member);
+	bt_buf_addf(b, "<p class=\"receipt-file\"><a class=\"receipt-json\" type=\"application/json\" "
+		    "href=\"/%s/receipt/%lld.json\">", member ? "member" : "secretariat",
+		    (long long)(member ? res->reply_id : res->event_seq));
+	html_text(b, L(r, "receipt_download"));
+	bt_buf_adds(b, "</a><br>\n<small>");
+	html_text(b, L(r, "receipt_signed"));
+	bt_buf_adds(b, "</small><br>\n<code class=\"verify\" dir=\"ltr\">ballot receipt verify ");
+	html_text(b, file);
+	bt_buf_adds(b, " --key ");
+	html_text(b, bt_key_public(r->p->sign_key)->text);
+	bt_buf_adds(b, "</code></p>\n</section>\n");
+}

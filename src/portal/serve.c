@@ -1,0 +1,174 @@
+/* serve.c - the server's start and stop (portal.h): the listening address,
+ * TLS material, the tables, libmicrohttpd's daemon with its thread pool,
+ * and the wait for the stop signal. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include "portal/conn.h"
+#include "portal/portal.h"
+#include "portal/request.h"
+#include "portal/server.h"
+#include "portal/session.h"
+#include "portal/throttle.h"
+#include "portal/tls.h"
+#include "portal/words.h"
+
+static int parse_listen(const char *s, struct sockaddr_storage *ss, int *v6, bt_err *e)
+{
+	char host[128];
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s || strlen(s) >= sizeof host)
+		return bt_fail(e, BT_EINPUT, "--listen: '%s' is not ADDR:PORT", s);
+	long port = 0;
+	char *end;
+	port = strtol(colon + 1, &end, 10);
+	if (*end || port < 1 || port > 65535 || end == colon + 1)
+		return bt_fail(e, BT_EINPUT, "--listen: '%s' has no port 1-65535", s);
+	size_t hl = (size_t)(colon - s);
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	memset(ss, 0, sizeof *ss);
+	if (host[0] == '[' && host[hl - 1] == ']') {
+		host[hl - 1] = '\0';
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
+			return bt_fail(e, BT_EINPUT, "--listen: '%s' is not an IPv6 address", host + 1);
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		*v6 = 1;
+		return BT_OK;
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+	if (!strcmp(host, "localhost"))
+		snprintf(host, sizeof host, "127.0.0.1");
+	if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+		return bt_fail(e, BT_EINPUT, "--listen: '%s' is not an IPv4 address", host);
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	*v6 = 0;
+	return BT_OK;
+}
+
+int portal_serve(const portal_config *cfg, bt_err *e)
+{
+	struct portal *p = calloc(1, sizeof *p);
+	if (!p)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	bt_buf cert = BT_BUF_INIT, key = BT_BUF_INIT, ca = BT_BUF_INIT;
+	struct MHD_Daemon *d = NULL;
+	struct sockaddr_storage ss;
+	int v6 = 0, rc;
+	pthread_mutex_init(&p->lock, NULL);
+	p->db_path = cfg->db_path;
+	p->fixed_now = cfg->fixed_now;
+	p->now = cfg->now;
+	p->log = cfg->log;
+	const char *listen = cfg->listen ? cfg->listen : "127.0.0.1:8443";
+	if ((rc = parse_listen(listen, &ss, &v6, e)) ||
+	    (rc = bt_file_read(cfg->cert_path, "--cert", 1024 * 1024, &cert, e)) ||
+	    (rc = bt_file_read(cfg->key_path, "--key", 1024 * 1024, &key, e)) ||
+	    (cfg->client_ca && (rc = bt_file_read(cfg->client_ca, "--client-ca", 4 * 1024 * 1024, &ca, e))) ||
+	    (rc = tls_check_keypair(&cert, &key, cfg->cert_path, cfg->key_path, e)) ||
+	    (cfg->client_ca && (rc = tls_check_ca(&ca, cfg->client_ca, e))))
+		goto out;
+	p->client_ca = cfg->client_ca != NULL;
+	if (!cfg->sign_key) {
+		rc = bt_fail(e, BT_EINPUT, "--sign-key: the portal needs the signing key");
+		goto out;
+	}
+	p->sign_key = cfg->sign_key;
+	/* the database must open now, not at the first request */
+	bt_db *db = NULL;
+	if ((rc = bt_db_open(p->db_path, 0, &db, e)))
+		goto out;
+	p->attachment_max = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
+	bt_db_close(db);
+	p->body_max = 2 * (uint64_t)p->attachment_max + 64 * 1024;
+	if ((rc = portal_words_load(p, e)) || (rc = sessions_new(&p->sessions, e)) ||
+	    (rc = throttle_new(&p->throttle, NULL, e)))
+		goto out;
+	unsigned threads = cfg->threads;
+	if (!threads) {
+		long nc = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = nc > 0 ? (unsigned)(2 * nc) : 2;
+	}
+	if (threads > 64)
+		threads = 64;
+	/* the connection guard (conn.c), with the open files it needs */
+	pconn_limits lim = { PORTAL_CONN_SOFT, PORTAL_CONN_HARD, PORTAL_CONN_PER_ADDR,
+			     PORTAL_CONN_DEADLINE * 1000 };
+	char note[300];
+	if (conns_fit_fd_limit(&lim, threads, note, sizeof note) && p->log)
+		p->log(note);
+	if ((rc = conns_new(&p->conns, &lim, p->log, e)))
+		goto out;
+	unsigned flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	/* TLS 1.2 and 1.3 only; no plaintext port. AEAD ciphers only (no CBC
+	 * with its SHA-1 MAC, which NORMAL still offers in TLS 1.2), and only
+	 * key exchanges with forward secrecy (no static RSA). */
+	const char *prio = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
+			   "-CIPHER-ALL:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:"
+			   "-MAC-ALL:+AEAD:-RSA:%SERVER_PRECEDENCE";
+	/* a client CA only when client certificates are taken */
+	struct MHD_OptionItem trust[] = { { MHD_OPTION_HTTPS_MEM_TRUST, 0, ca.data },
+					  { MHD_OPTION_END, 0, NULL } };
+	if (!cfg->client_ca)
+		trust[0].option = MHD_OPTION_END;
+	d = MHD_start_daemon(flags, 0, NULL, NULL, portal_handler, p,
+			     MHD_OPTION_EXTERNAL_LOGGER, conns_log_mhd, p->conns,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			     MHD_OPTION_HTTPS_MEM_CERT, cert.data, MHD_OPTION_HTTPS_MEM_KEY, key.data,
+			     MHD_OPTION_HTTPS_PRIORITIES, prio,
+			     MHD_OPTION_THREAD_POOL_SIZE, threads,
+			     /* above the guard's soft limit, so that a new
+				connection gets in and the guard makes room */
+			     MHD_OPTION_CONNECTION_LIMIT, lim.hard,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.per_addr,
+			     /* idle: a signed-in request's body or answer */
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+			     MHD_OPTION_NOTIFY_COMPLETED, portal_finish, p,
+			     MHD_OPTION_NOTIFY_CONNECTION, conns_notify, p->conns,
+			     MHD_OPTION_ARRAY, trust, MHD_OPTION_END);
+	if (!d) {
+		rc = bt_fail(e, BT_EFAIL, "--listen: cannot listen on %s (in use, or not an address of this machine)",
+			     listen);
+		goto out;
+	}
+	if ((rc = conns_start(p->conns, e)))
+		goto out;
+	if (cfg->ready) {
+		char url[160];
+		snprintf(url, sizeof url, "https://%s/", listen);
+		cfg->ready(url);
+	}
+	while (!*cfg->stop) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	rc = BT_OK;
+out:
+	conns_stop(p->conns);
+	if (d)
+		MHD_stop_daemon(d);
+	conns_free(p->conns);
+	for (size_t i = 0; i < p->ndbs; i++)
+		bt_db_close(p->dbs[i]);
+	portal_words_free(p);
+	sessions_free(p->sessions);
+	throttle_free(p->throttle);
+	bt_buf_release(&cert);
+	bt_buf_release(&key);
+	bt_buf_release(&ca);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+	return rc;
+}

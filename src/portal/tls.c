@@ -1,0 +1,82 @@
+/* tls.c - the server's certificate and key, the client CA, and the
+ * certificate a client presents (tls.h). */
+#include <stdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
+#include <gnutls/x509.h>
+#include "portal/tls.h"
+
+int tls_check_keypair(const bt_buf *cert, const bt_buf *key, const char *cert_path, const char *key_path,
+		      bt_err *e)
+{
+	gnutls_certificate_credentials_t cr;
+	if (gnutls_certificate_allocate_credentials(&cr) < 0)
+		return bt_fail(e, BT_EFAIL, "cannot allocate TLS credentials");
+	gnutls_datum_t c = { (unsigned char *)cert->data, (unsigned)cert->len };
+	gnutls_datum_t k = { (unsigned char *)key->data, (unsigned)key->len };
+	int rc = gnutls_certificate_set_x509_key_mem(cr, &c, &k, GNUTLS_X509_FMT_PEM);
+	gnutls_certificate_free_credentials(cr);
+	if (rc < 0)
+		return bt_fail(e, BT_EINPUT, "--cert/--key: '%s' and '%s' are not a PEM certificate and its key (%s)",
+			       cert_path, key_path, gnutls_strerror(rc));
+	return BT_OK;
+}
+
+int tls_check_ca(const bt_buf *ca, const char *path, bt_err *e)
+{
+	gnutls_x509_crt_t *list = NULL;
+	unsigned n = 0;
+	gnutls_datum_t d = { (unsigned char *)ca->data, (unsigned)ca->len };
+	int rc = gnutls_x509_crt_list_import2(&list, &n, &d, GNUTLS_X509_FMT_PEM, 0);
+	if (rc < 0 || n == 0)
+		return bt_fail(e, BT_EINPUT, "--client-ca: '%s' holds no PEM certificate", path);
+	for (unsigned i = 0; i < n; i++)
+		gnutls_x509_crt_deinit(list[i]);
+	gnutls_free(list);
+	return BT_OK;
+}
+
+int tls_client_cert(preq *r, char *why, size_t whylen)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!ci || !ci->tls_session)
+		return 0;
+	gnutls_session_t s = (gnutls_session_t)ci->tls_session;
+	unsigned n = 0;
+	const gnutls_datum_t *certs = gnutls_certificate_get_peers(s, &n);
+	if (!certs || n == 0)
+		return 0;
+	if (!r->p->client_ca) {
+		snprintf(why, whylen, "client certificate: this server accepts none");
+		return -1;
+	}
+	/* verified for the purpose it is presented for: GnuTLS checks each
+	 * certificate's extended key usage (when it has one) against it */
+	unsigned status = 0;
+	gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *)GNUTLS_KP_TLS_WWW_CLIENT, 0 };
+	if (gnutls_certificate_verify_peers(s, &purpose, 1, &status) < 0 || status != 0) {
+		snprintf(why, whylen, "client certificate: not issued by this portal's CA, expired, invalid, or"
+			 " not for client authentication");
+		return -1;
+	}
+	if (!bt_cert_for_clients(certs[0].data, certs[0].size)) {
+		snprintf(why, whylen, "client certificate: not for client authentication (a CA's, or without the"
+			 " TLS WWW client purpose)");
+		return -1;
+	}
+	unsigned char fp[32];
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, certs[0].data, certs[0].size, fp) < 0) {
+		snprintf(why, whylen, "client certificate: cannot hash it");
+		return -1;
+	}
+	for (int i = 0; i < 32; i++)
+		snprintf(r->cert_fp + 2 * i, 3, "%02x", fp[i]);
+	bt_err e;
+	if (bt_cert_identity(r->db, r->cert_fp, r->now, &r->cert_id, &e)) {
+		snprintf(why, whylen, "%.250s", e.msg);
+		return -1;
+	}
+	r->cert_ok = 1;
+	return 0;
+}

@@ -1,0 +1,179 @@
+/* words.c - the languages of the pages: forms/portal/<lang>.txt and the
+ * Annex 2 words per language, a request's language, raw text (words.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "pdf/annex2.h"
+#include "pdf/lang.h"
+#include "pdf/tmpl.h"
+#include "portal/words.h"
+
+/* Every key of forms/portal/<lang>.txt and its placeholders. */
+static const pdf_tmpl_key portal_schema[] = {
+	{ "language", "" }, { "direction", "" },
+	{ "site", "" }, { "signin_title", "" }, { "signin_member", "" }, { "signin_member_help", "" },
+	{ "member_label", "" }, { "code_label", "" }, { "signin_staff", "" }, { "user_label", "" },
+	{ "password_label", "" }, { "signin_button", "" }, { "signin_cert", "" },
+	{ "signout_button", "" }, { "signed_in_as", "who" },
+	{ "err_signin", "" }, { "err_throttled", "seconds" }, { "err_csrf", "" },
+	{ "err_signed_out", "" }, { "err_role", "" }, { "err_not_found", "" }, { "err_scope", "" },
+	{ "err_closed", "" }, { "err_nothing", "" },
+	{ "member_home", "member" }, { "consultations", "" }, { "col_circular", "" },
+	{ "col_group", "" }, { "col_deadline", "" }, { "col_state", "" }, { "col_draft", "" },
+	{ "col_reply", "" }, { "col_received", "" }, { "state_open", "" }, { "state_past", "" },
+	{ "state_closed", "" }, { "no_reply", "" }, { "reply_link", "" }, { "view_link", "" },
+	{ "history_link", "" }, { "form_title", "circular" }, { "form_intro", "deadline" },
+	{ "read_only", "deadline" }, { "choice_keep", "" }, { "choice_withdraw", "" },
+	{ "file_label", "" }, { "signatory_label", "" }, { "official_title_label", "" },
+	{ "submit", "" }, { "upload_help", "max" },
+	{ "receipt_title", "" }, { "receipt_intro", "" }, { "receipt_reply", "" },
+	{ "receipt_sha", "" }, { "receipt_time", "" }, { "receipt_event", "" },
+	{ "receipt_draft", "" }, { "receipt_choice", "" }, { "receipt_files", "" },
+	{ "receipt_keep", "" }, { "receipt_late", "" }, { "receipt_supersedes", "" },
+	{ "history_title", "" }, { "col_event", "" }, { "col_status", "" }, { "col_by", "" },
+	{ "choice_authorize", "" }, { "choice_authorize_with_comments", "" },
+	{ "choice_not_authorize", "" }, { "choice_withdrawal", "" },
+	{ "secretariat_home", "" }, { "chair_home", "group" }, { "tally_support", "n pct" },
+	{ "tally_replies", "n electorate" }, { "tally_threshold", "pct" },
+	{ "outcome_pending", "" }, { "outcome_proceed", "" }, { "outcome_not_proceed", "" },
+	{ "if_closed_now", "outcome" }, { "pending_title", "" }, { "late_title", "" },
+	{ "enter_title", "" }, { "channel_label", "" }, { "received_label", "" },
+	{ "scan_label", "" }, { "close_title", "" }, { "close_button", "" }, { "downloads", "" },
+	{ "none", "" }, { "receipt_no_reasons", "" }, { "status_counted", "" },
+	{ "status_superseded", "" }, { "status_withdrawn", "" }, { "status_withdrawal", "" },
+	{ "status_late", "" }, { "circular_name", "circular" }, { "rec_name", "rec" },
+	{ "col_member", "" }, { "col_outcome", "" }, { "state_in_consultation", "" },
+	{ "state_awaiting_close", "" },
+	{ "state_ready_for_approval", "" }, { "state_not_ready", "" }, { "state_more_time", "" },
+	{ "state_approved", "" }, { "state_not_approved", "" }, { "channel_email", "" },
+	{ "channel_fax", "" }, { "channel_post", "" }, { "channel_other", "" },
+	{ "receipt_download", "" }, { "receipt_signed", "" },
+};
+
+int portal_words_load(struct portal *p, bt_err *e)
+{
+	const char *dir = pdf_forms_dir();
+	char path[4096];
+	for (size_t i = 0; i < PDF_NLANGS; i++) {
+		plang *l = &p->langs[p->nlangs];
+		snprintf(l->code, sizeof l->code, "%s", pdf_langs[i]);
+		snprintf(path, sizeof path, "%s/portal/%s.txt", dir, l->code);
+		/* a language whose page texts do not exist (yet) is not offered;
+		 * English must be there */
+		if (i > 0 && access(path, F_OK) != 0 && errno == ENOENT)
+			continue;
+		pdf_tmpl *t = NULL;
+		int rc = pdf_tmpl_load(path, portal_schema, sizeof portal_schema / sizeof portal_schema[0],
+				       &t, e);
+		if (rc)
+			return rc;
+		l->tmpl = t;
+		l->rtl = !strcmp(pdf_tmpl_raw(t, "direction"), "rtl");
+		/* a time or code inside Arabic text keeps its own order */
+		pdf_tmpl_set_rtl(t, l->rtl);
+		p->nlangs++;
+		annex2_lang *a = NULL;
+		if ((rc = annex2_lang_load(dir, l->code, &a, e)))
+			return rc;
+		l->annex2 = a;
+	}
+	return BT_OK;
+}
+
+void portal_words_free(struct portal *p)
+{
+	for (size_t i = 0; i < p->nlangs; i++) {
+		pdf_tmpl_free(p->langs[i].tmpl);
+		annex2_lang_free(p->langs[i].annex2);
+	}
+	p->nlangs = 0;
+}
+
+const plang *portal_lang(struct portal *p, const char *code)
+{
+	for (size_t i = 0; i < p->nlangs; i++)
+		if (!strcmp(p->langs[i].code, code))
+			return &p->langs[i];
+	return &p->langs[0];
+}
+
+const plang *portal_request_lang(preq *r)
+{
+	struct portal *p = r->p;
+	const char *lang = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "lang");
+	if (lang) {
+		const plang *l = portal_lang(p, lang);
+		if (l && !strcmp(l->code, lang)) {
+			snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
+				 "lang=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=31536000", l->code);
+			return l;
+		}
+	}
+	const char *c = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "lang");
+	const plang *l = c ? portal_lang(p, c) : NULL;
+	if (l && !strcmp(l->code, c))
+		return l;
+	const char *al = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Language");
+	char two[3] = "en";
+	if (al && al[0] >= 'a' && al[0] <= 'z' && al[1] >= 'a' && al[1] <= 'z') {
+		two[0] = al[0];
+		two[1] = al[1];
+	}
+	return portal_lang(p, two);
+}
+
+const char *L(preq *r, const char *key)
+{
+	return pdf_tmpl_raw(r->lang->tmpl, key);
+}
+
+void Lplain(preq *r, bt_buf *out, const char *key, const char *const *vars)
+{
+	pdf_tmpl_expand(r->lang->tmpl, key, vars, out);
+}
+
+const word_key portal_choice_words[] = {
+	{ "authorize", "choice_authorize" },
+	{ "authorize-with-comments", "choice_authorize_with_comments" },
+	{ "not-authorize", "choice_not_authorize" },
+	{ "withdraw", "choice_withdrawal" },
+	{ NULL, NULL },
+};
+
+const word_key portal_status_words[] = {
+	{ "counted", "status_counted" },
+	{ "superseded", "status_superseded" },
+	{ "withdrawn", "status_withdrawn" },
+	{ "withdrawal", "status_withdrawal" },
+	{ "late", "status_late" },
+	{ NULL, NULL },
+};
+
+const word_key portal_state_words[] = {
+	{ BT_STATE_IN_CONSULTATION, "state_in_consultation" },
+	{ BT_STATE_AWAITING_CLOSE, "state_awaiting_close" },
+	{ BT_STATE_READY, "state_ready_for_approval" },
+	{ BT_STATE_NOT_READY, "state_not_ready" },
+	{ BT_STATE_MORE_TIME, "state_more_time" },
+	{ BT_STATE_APPROVED, "state_approved" },
+	{ BT_STATE_NOT_APPROVED, "state_not_approved" },
+	{ NULL, NULL },
+};
+
+const word_key portal_outcome_words[] = {
+	{ "proceed", "outcome_proceed" },
+	{ "not-proceed", "outcome_not_proceed" },
+	{ "pending", "outcome_pending" },
+	{ NULL, NULL },
+};
+
+/* The channels the secretariat's entry form offers ("portal" is the
+ * administrations'). */
+const word_key portal_channel_words[] = {
+	{ "email", "channel_email" },
+	{ "fax", "channel_fax" },
+	{ "post", "channel_post" },
+	{ "other", "channel_other" },
+	{ NULL, NULL },
+};

@@ -24,6 +24,9 @@ done
 cat >"$T/notrun.tsv" <<'EOF'
 make demo	builds in the checkout and rewrites output/demo.db there; 14-demo.t runs the demo script
 make check	runs every test, this one included, for minutes
+make	builds in the checkout (the test runs the ballot it is given)
+make install PREFIX=/usr/local	writes under /usr/local as root; 43-install.t installs into a DESTDIR and runs the result
+make uninstall PREFIX=/usr/local	removes from /usr/local as root; 43-install.t runs it on its DESTDIR
 make serve	starts the portal, which serves until Ctrl-C (a running server; the portal tests 19-32 drive it)
 ballot serve --cert tls/server.pem --key tls/server-key.pem --listen 127.0.0.1:8443	starts the portal on a fixed port and serves until stopped (a running server)
 EOF

@@ -27,7 +27,8 @@ for f in bin/ballot share/ballot/forms/fonts.tsv share/ballot/forms/member-state
 	share/ballot/forms/annex2/zh.txt share/ballot/forms/report/ar.txt share/ballot/forms/portal/en.txt \
 	share/ballot/forms/names/ru.tsv share/ballot/forms/calendar/itu-closed-days.tsv \
 	share/ballot/fonts/latin-regular.ttf share/ballot/fonts/cjk.ttf share/ballot/fonts/arabic.ttf \
-	share/doc/ballot/examples/demo.sh share/doc/ballot/examples/demo/replies.tsv; do
+	share/doc/ballot/examples/demo.sh share/doc/ballot/examples/demo/replies.tsv \
+	share/man/man1/ballot.1 share/bash-completion/completions/ballot; do
 	ok "installed: $f" grep -qxF "./$f" "$T/installed"
 done
 is "$(stat -c %a "$STAGE$P/bin/ballot")" 755 "the binary is mode 755"
@@ -43,6 +44,8 @@ done <"$T/installed"
 is_num "$bad" 0 "the installed forms and fonts are the checkout's, byte for byte"
 # (its debug information names the build directory, as any -g build does)
 objcopy --strip-debug "$STAGE$P/bin/ballot" "$T/stripped"
+ok "the man page is the one make renders" cmp -s "$STAGE$P/share/man/man1/ballot.1" "$REPO/build/ballot.1"
+ok "the completion is doc/ballot.bash" cmp -s "$STAGE$P/share/bash-completion/completions/ballot" "$REPO/doc/ballot.bash"
 nok "the binary holds no path of the checkout ($REPO)" grep -qF "$REPO" "$T/stripped"
 ok "it holds the installed forms directory" grep -qF "$P/share/ballot/forms" "$STAGE$P/bin/ballot"
 

@@ -110,8 +110,11 @@ c chmod 640 /etc/ballot/tls/server-key.pem
 exec_start=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$R/lib/systemd/system/ballot.service" | sed 's/^ExecStart=//; s/\\$//' | tr -d '\n\t')
 like "$exec_start" "^/usr/bin/ballot --db /var/lib/ballot/ballot.db serve " "ExecStart: ballot serve on /var/lib/ballot"
 PORT=$(free_port)
+# a simple command in the background: chroot, env and setpriv exec, so $! is ballot itself
 # shellcheck disable=SC2086
-as_ballot ${exec_start/0.0.0.0:8443/127.0.0.1:$PORT} 2>"$T/serve.log" &
+chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 \
+	setpriv --reuid=ballot --regid=ballot --init-groups ${exec_start/0.0.0.0:8443/127.0.0.1:$PORT} \
+	2>"$T/serve.log" &
 SRV=$!
 st=000
 for _ in $(seq 50); do
@@ -120,8 +123,8 @@ for _ in $(seq 50); do
 done
 like "$st" "^(200|30[0-9])$" "the service's command line serves HTTPS as user ballot (HTTP $st)"
 like "$(cat "$T/serve.log")" "GET /" "one access-log line per request on stderr (the journal)"
-# (chroot, env and setpriv exec: $SRV is ballot itself)
 kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null
+nok "the server is stopped" kill -0 "$SRV"
 
 # apt-get purge: nothing of the package left.
 c dpkg -L ballot >"$T/files"

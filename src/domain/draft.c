@@ -36,7 +36,14 @@ static int load_draft(sqlite3_stmt *st, bt_draft *d)
 	db_col_copy(st, 9, d->outcome, sizeof d->outcome);
 	d->texts_available = sqlite3_column_type(st, 10) == SQLITE_NULL ? BT_DATE_NONE
 		: sqlite3_column_int(st, 10);
-	return d->title ? 0 : -1;
+	/* out of memory: a text column that is set but was not copied */
+	if (!d->title || (!d->former && sqlite3_column_type(st, 3) != SQLITE_NULL) ||
+	    (!d->summary && sqlite3_column_type(st, 4) != SQLITE_NULL) ||
+	    (!d->source && sqlite3_column_type(st, 5) != SQLITE_NULL)) {
+		bt_draft_clear(d);
+		return -1;
+	}
+	return 0;
 }
 
 int bt_drafts_list(bt_db *db, const char *circular, bt_draft_list *out, bt_err *e)

@@ -100,8 +100,13 @@ static int font_slot(pdf_fonts *f, const char *path, int face,
 	ff->path = strdup(path);
 	ff->package = strdup(package);
 	ff->face = face;
-	if (!ff->path || !ff->package)
+	if (!ff->path || !ff->package) {
+		/* the slot is not counted: pdf_fonts_free would not see it */
+		free(ff->path);
+		free(ff->package);
+		ff->path = ff->package = NULL;
 		return -2;
+	}
 	return (int)f->nfiles++;
 }
 

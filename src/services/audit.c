@@ -234,8 +234,15 @@ static int check_rows_have_events(bt_db *db, const char *sql, bt_audit_report *r
 			break;
 		}
 		sqlite3_bind_int64(k, 1, seq);
-		const char *kind = sqlite3_step(k) == SQLITE_ROW ? (const char *)sqlite3_column_text(k, 0) : NULL;
+		int ks = sqlite3_step(k);
+		const char *kind = ks == SQLITE_ROW ? (const char *)sqlite3_column_text(k, 0) : NULL;
 		int ok = kind && type && kind_fits(type, kind);
+		if (!ok && ks != SQLITE_ROW && ks != SQLITE_DONE) {
+			/* the event could not be read: an error, not a row astray */
+			rc = db_fail(db, e, "reading the events of the recorded rows");
+			sqlite3_reset(k);
+			break;
+		}
 		sqlite3_reset(k);
 		if (!ok) {
 			char what[96];
@@ -372,6 +379,10 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 			break;
 		bt_buf_reset(&head);
 		event_render(&head, seq, at, actor, kind, circular, cprev, NULL);
+		if (head.failed) {
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			break;
+		}
 		if (head.len < 1 || strncmp(body, head.data, head.len - 1) != 0) {
 			audit_flag(r, seq, "its time, actor, kind, circular or link to its circular's previous event differs from its hashed content");
 			break;

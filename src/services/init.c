@@ -8,7 +8,11 @@
 /* Applies pending migrations in one transaction. */
 static int migrate(bt_db *db, bt_err *e)
 {
-	if (bt_db_schema_version(db) >= SQL_SCHEMA_VERSION)
+	int64_t v = 0;
+	/* a version that cannot be read is an error, not version 0 */
+	if (db_pragma_int64(db, "PRAGMA user_version", &v))
+		return db_fail(db, e, "reading the schema version");
+	if (v >= SQL_SCHEMA_VERSION)
 		return BT_OK;
 	if (sqlite3_db_readonly(db->h, "main"))
 		return bt_fail(e, BT_EINPUT, "database %s needs an upgrade but is read-only", db->path);

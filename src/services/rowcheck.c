@@ -32,6 +32,22 @@ static const char *table_of(const char *want)
 	return k && k->table ? k->table : "replies";
 }
 
+/* An event rendered again is compared with its body only when the rendering
+ * is whole: an allocation that failed is an error, not a damaged row. */
+static int render_whole(const bt_buf *p, const bt_buf *expect, int oom, bt_err *e)
+{
+	return p->failed || expect->failed || oom ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+}
+
+/* db_col_strdup, noting in *oom a non-NULL column it could not copy. */
+static char *col_dup(sqlite3_stmt *st, int i, int *oom)
+{
+	char *s = db_col_strdup(st, i);
+	if (!s && sqlite3_column_type(st, i) != SQLITE_NULL)
+		*oom = 1;
+	return s;
+}
+
 /* Renders what the body of event seq must be, from the row it recorded;
  * flags the event when the row is missing or differs. */
 static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, const char *kind,
@@ -63,13 +79,13 @@ static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, cons
 	bt_buf p = BT_BUF_INIT, expect = BT_BUF_INIT;
 	char *circular = NULL, *who = NULL;
 	bt_time when = at;
-	int rc = BT_OK;
+	int rc = BT_OK, oom = 0, row = SQLITE_ROW;
 	if (strcmp(want, "consultation") == 0) {
 		rc = consultation_payload(db, id, &p, e);
 		if (!rc && (st = db_stmt(db, SQL_CONSULTATION_ROW, e))) {
 			sqlite3_bind_int64(st, 1, id);
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				circular = db_col_strdup(st, 0);
+			if ((row = sqlite3_step(st)) == SQLITE_ROW) {
+				circular = col_dup(st, 0, &oom);
 				when = sqlite3_column_int64(st, 9);
 			}
 			sqlite3_reset(st);
@@ -78,18 +94,18 @@ static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, cons
 		rc = draft_payload(db, id, &p, e);
 		if (!rc && (st = db_stmt(db, SQL_DRAFT_ROW, e))) {
 			sqlite3_bind_int64(st, 1, id);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				circular = db_col_strdup(st, 7);
+			if ((row = sqlite3_step(st)) == SQLITE_ROW)
+				circular = col_dup(st, 7, &oom);
 			sqlite3_reset(st);
 		}
 	} else if (strcmp(want, "decision") == 0) {
 		if ((st = db_stmt(db, SQL_DECISION_ROW, e))) {
 			sqlite3_bind_int64(st, 1, id);
-			if (sqlite3_step(st) == SQLITE_ROW) {
+			if ((row = sqlite3_step(st)) == SQLITE_ROW) {
 				bt_buf_adds(&p, (const char *)sqlite3_column_text(st, 0));
 				when = sqlite3_column_int64(st, 1);
-				who = db_col_strdup(st, 2);
-				circular = db_col_strdup(st, 3);
+				who = col_dup(st, 2, &oom);
+				circular = col_dup(st, 3, &oom);
 				if (!sqlite3_column_int(st, 4))
 					audit_flag_row(r, seq, "the stored decision's kind differs from what the event recorded",
 						 "decisions", id);
@@ -100,22 +116,27 @@ static int check_row(bt_db *db, int64_t seq, bt_time at, const char *actor, cons
 		rc = reply_payload(db, id, &p, e);
 		if (!rc && (st = db_stmt(db, SQL_REPLY_ROW, e))) {
 			sqlite3_bind_int64(st, 1, id);
-			if (sqlite3_step(st) == SQLITE_ROW) {
+			if ((row = sqlite3_step(st)) == SQLITE_ROW) {
 				const char *choice = (const char *)sqlite3_column_text(st, 3);
 				if (choice && (strcmp(choice, "withdraw") == 0) != (strcmp(kind, "withdrawal") == 0))
 					audit_flag_row(r, seq, "the stored reply's choice differs from what the event recorded",
 						 "replies", id);
 				when = sqlite3_column_int64(st, 9);
-				who = db_col_strdup(st, 10);
-				circular = db_col_strdup(st, 11);
+				who = col_dup(st, 10, &oom);
+				circular = col_dup(st, 11, &oom);
 			}
 			sqlite3_reset(st);
 		}
 	}
 	if (!rc && !st)
 		rc = BT_EFAIL;
+	if (!rc && row != SQLITE_ROW && row != SQLITE_DONE)
+		rc = db_fail(db, e, "reading the row behind an event");
 	if (!rc) {
 		event_render(&expect, seq, when, who ? who : actor, kind, circular, cprev, bt_buf_str(&p));
+		rc = render_whole(&p, &expect, oom, e);
+	}
+	if (!rc) {
 		if (strcmp(bt_buf_str(&expect), body) != 0) {
 			char what[128];
 			snprintf(what, sizeof what, "the stored %s differs from what the event recorded%s", want,
@@ -151,8 +172,9 @@ static int check_auth(bt_db *db, int64_t seq, const char *actor, const char *kin
 			     bt_buf_str(&p));
 		const char *x = bt_buf_str(&expect);
 		size_t xl = strlen(x);
-		if (dig ? xl < 1 || (size_t)(dig - body) != xl - 1 || strncmp(x, body, xl - 1) != 0
-			: strcmp(x, body) != 0)
+		rc = render_whole(&p, &expect, 0, e);
+		if (!rc && (dig ? xl < 1 || (size_t)(dig - body) != xl - 1 || strncmp(x, body, xl - 1) != 0
+			    : strcmp(x, body) != 0))
 			audit_flag(r, seq, "the stored reply codes, account or certificate differ from what the event recorded");
 	}
 	bt_buf_release(&p);
@@ -177,7 +199,8 @@ static int check_calendar(bt_db *db, int64_t seq, const char *actor, const char 
 	} else if (!rc) {
 		event_render(&expect, seq, when, deadline ? by : actor, kind, circular[0] ? circular : NULL,
 			     cprev, bt_buf_str(&p));
-		if (strcmp(bt_buf_str(&expect), body) != 0)
+		rc = render_whole(&p, &expect, 0, e);
+		if (!rc && strcmp(bt_buf_str(&expect), body) != 0)
 			audit_flag_row(r, seq, deadline ? "the stored deadline change differs from what the event recorded"
 						  : "the stored closed days differ from what the event recorded",
 				 deadline ? "deadline_changes" : "closed_days", 0);

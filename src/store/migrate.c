@@ -8,7 +8,11 @@
 int db_apply_migrations(bt_db *db, bt_err *e)
 {
 	char sql[64];
-	for (int v = bt_db_schema_version(db); v < SQL_SCHEMA_VERSION; v++)
+	int64_t from = 0;
+	/* a version that cannot be read is an error, not version 0 */
+	if (db_pragma_int64(db, "PRAGMA user_version", &from))
+		return db_fail(db, e, "reading the schema version");
+	for (int v = (int)from; v < SQL_SCHEMA_VERSION; v++)
 		if (db_exec_sql(db, SQL_MIGRATIONS[v], "migrating the schema", e))
 			return BT_EFAIL;
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SQL_SCHEMA_VERSION);

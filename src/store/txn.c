@@ -51,7 +51,8 @@ int db_commit(bt_db *db, bt_err *e)
 void db_rollback(bt_db *db)
 {
 	db->wit_seq = 0;
-	if (!sqlite3_get_autocommit(db->h))
+	/* h is NULL when sqlite3_open_v2 could not allocate the connection */
+	if (db->h && !sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	write_unlock(db);
 }

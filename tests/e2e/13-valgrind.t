@@ -1,28 +1,67 @@
 #!/usr/bin/env bash
-# 13-valgrind.t - every command path, successful and refused, is valgrind-clean:
-# no invalid read or write, no use of uninitialised memory, no definite leak.
-# Runs only with the plain build (ASan and valgrind do not mix).
+# 13-valgrind.t - every command path, successful and refused, is memory-clean
+# and says what it should, in both builds:
+# - plain build: under valgrind (memcheck): no invalid read or write, no use of
+#   uninitialised memory, no definite or indirect leak (valgrind's own exit 99);
+# - ASan + UBSan build (build-asan/): no AddressSanitizer, LeakSanitizer
+#   (detect_leaks=1) or UBSan report (their exit 86) - valgrind and ASan do not
+#   mix, so here the sanitizers are the checker.
+# In both, each command exits as expected with no checker report on stderr, a
+# refusal (exit 2) prints exactly one "ballot: " line, and every command that
+# changes nothing (vr) prints exactly what the reference binary prints: the
+# same binary without valgrind (plain build), or the plain build/ballot
+# (ASan build: the sanitized and the -O2 code must agree).
 . "$(dirname "$0")/lib.sh"
 
 if [[ $BALLOT_BIN == */build-asan/* ]]; then
-	# The sanitized build is checked by ASan itself in the other scripts;
-	# here it still runs the same commands, without valgrind.
 	VG=()
+	REF_BIN=$(dirname "$(dirname "$BALLOT_BIN")")/build/ballot
+	[ -x "$REF_BIN" ] || { echo "Bail out! no plain build at $REF_BIN to compare with (make all)"; exit 1; }
+	export ASAN_OPTIONS=detect_leaks=1:exitcode=86:abort_on_error=0
+	export UBSAN_OPTIONS=exitcode=86:print_stacktrace=1:halt_on_error=1
+	CHECKER="ASan+UBSan"
 else
 	command -v valgrind >/dev/null || { echo "Bail out! valgrind is not installed (make deps)"; exit 1; }
 	VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
+	REF_BIN=$BALLOT_BIN
+	CHECKER="valgrind"
 fi
+REPORT='^==[0-9]+==|runtime error|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer'
 
-vg() { # vg EXIT CMD... : exits EXIT, with no valgrind error
+vg() { # vg EXIT CMD... : exits EXIT, with no checker report (and a refusal in one line)
 	local want=$1
 	shift
 	"${VG[@]}" "$BALLOT_BIN" "$@" >"$T/.vg.out" 2>"$T/.vg.err"
-	local rc=$?
-	if [[ $rc == "$want" ]]; then
-		pass "clean, exit $want: ballot $*"
+	local rc=$? why=""
+	if [[ $rc != "$want" ]]; then
+		why="got exit $rc"
+	elif grep -Eq "$REPORT" "$T/.vg.err"; then
+		why="$CHECKER report"
+	elif [[ $want == 2 ]] && { [[ $(grep -c '' "$T/.vg.err") != 1 ]] || ! grep -q '^ballot: ' "$T/.vg.err"; }; then
+		why="refused, but stderr is not one 'ballot: ' line"
+	fi
+	if [[ -z $why ]]; then
+		pass "$CHECKER-clean, exit $want: ballot $*"
 	else
-		fail "clean, exit $want: ballot $* (got $rc)"
+		fail "$CHECKER-clean, exit $want: ballot $* ($why)"
 		diag "$(head -c 3000 "$T/.vg.err")"
+	fi
+}
+
+vr() { # vr EXIT CMD... : as vg, for a command that changes nothing; then the
+	# reference binary prints the same bytes on stdout and stderr, same exit
+	local want=$1
+	vg "$@"
+	shift
+	cp "$T/.vg.out" "$T/.vr.out"
+	grep -Ev "$REPORT" "$T/.vg.err" >"$T/.vr.err"
+	"$REF_BIN" "$@" >"$T/.ref.out" 2>"$T/.ref.err"
+	local rc=$?
+	if [[ $rc == "$want" ]] && cmp -s "$T/.vr.out" "$T/.ref.out" && cmp -s "$T/.vr.err" "$T/.ref.err"; then
+		pass "  ... the same output as without $CHECKER"
+	else
+		fail "  ... the same output as without $CHECKER (exit $rc)"
+		diag "$(diff "$T/.vr.out" "$T/.ref.out" | head -20)" "$(diff "$T/.vr.err" "$T/.ref.err" | head -5)"
 	fi
 }
 
@@ -32,90 +71,90 @@ printf 'member\tdraft\tchoice\treceived\tchannel\tattachment\nBEL\tQ.5051\tautho
 vg 0 init
 vg 0 init
 vg 0 consultation create --circular 205 --group 11 --date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
-vg 2 consultation create --circular 205 --group 11 --date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
+vr 2 consultation create --circular 205 --group 11 --date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
 vg 0 draft add --summary "A summary of the draft." --circular 205 --rec Q.5051 --title Framework --text c.txt
 vg 0 reply --circular 205 --member CHE --authorize --comments c.txt --signatory "A. Person"
-vg 2 reply --circular 205 --member XXX --authorize
-vg 2 reply --circular 205 --member CHE --authorize --received 2020-02-01T10:00
+vr 2 reply --circular 205 --member XXX --authorize
+vr 2 reply --circular 205 --member CHE --authorize --received 2020-02-01T10:00
 vg 0 reply import --circular 205 r.tsv
 vg 0 withdraw --circular 205 --member CHE
 vg 0 reply --circular 205 --member DEU --not-authorize
 vg 0 reply --circular 205 --member GBR --authorize
 vg 0 reply --circular 205 --member ITA --authorize
-vg 0 keys show
-vg 2 keys create
+vr 0 keys show
+vr 2 keys create
 vg 0 keys create --key other.key
 vg 0 reply --circular 205 --member ESP --authorize --receipt esp.json
 vg 0 reply import --circular 205 r2.tsv --receipts rc
-vg 2 reply --circular 205 --member NLD --authorize --key none.key
-vg 0 receipt show --event 7
-vg 2 receipt show --event 1
+vr 2 reply --circular 205 --member NLD --authorize --key none.key
+vr 0 receipt show --event 7
+vr 2 receipt show --event 1
 printf '2026-03-20\tEid al-Fitr\n' >eid.tsv
-vg 0 calendar list --year 2025 --json
+vr 0 calendar list --year 2025 --json
 vg 0 calendar add 2025-12-24 --name "Christmas Eve"
 vg 0 calendar remove 2025-12-24
 vg 0 calendar import eid.tsv
-vg 2 calendar import eid.tsv --bad
-vg 0 timeline --circular 205 --json
-vg 0 consultation show --circular 205
-vg 0 status --json
+vr 2 calendar import eid.tsv --bad
+vr 0 timeline --circular 205 --json
+vr 0 consultation show --circular 205
+vr 0 status --json
 "$BALLOT_BIN" keys show >pub.txt
-vg 0 receipt verify esp.json --key pub.txt
+vr 0 receipt verify esp.json --key pub.txt
 sed 's/"ESP"/"PRT"/' esp.json >bad.json
-vg 2 receipt verify bad.json --key pub.txt
+vr 2 receipt verify bad.json --key pub.txt
 vg 0 publish --circular 205 --out bundle --attachments
-vg 0 verify-bundle bundle --key pub.txt --receipt esp.json
+vr 0 verify-bundle bundle --key pub.txt --receipt esp.json
 printf 'x\n' >bundle/extra.txt
-vg 2 verify-bundle bundle --key pub.txt
-vg 0 tally --circular 205
-vg 0 tally --circular 205 --json
-vg 0 pending --circular 205 --json
-vg 0 history --circular 205
-vg 0 history --circular 205 --json
-vg 0 export --circular 205 --format csv
-vg 0 export --circular 205 --format json
+vr 2 verify-bundle bundle --key pub.txt
+vr 0 tally --circular 205
+vr 0 tally --circular 205 --json
+vr 0 pending --circular 205 --json
+vr 0 history --circular 205
+vr 0 history --circular 205 --json
+vr 0 export --circular 205 --format csv
+vr 0 export --circular 205 --format json
 vg 0 comments --circular 205 --out out
-vg 0 status --json
-vg 0 members --json
-vg 0 audit verify
-vg 0 check
+vr 0 status --json
+vr 0 members --json
+vr 0 audit verify
+vr 0 check
 vg 0 backup bk.db
-vg 2 backup bk.db
+vr 2 backup bk.db
 vg 0 backup bk.db --force
 vg 0 restore bk.db
-vg 2 restore r.tsv
-vg 2 restore nosuch.db
+vr 2 restore r.tsv
+vr 2 restore nosuch.db
 cp bk.db tampered.db && perl -0777 -pi -e 's/"seq":3,"at"/"seq":4,"at"/' tampered.db
 head -c 50000 bk.db >truncated.db
-vg 1 --db tampered.db check
-vg 1 --db truncated.db check
-vg 2 restore tampered.db
-vg 2 restore truncated.db
+vr 1 --db tampered.db check
+vr 1 --db truncated.db check
+vr 2 restore tampered.db
+vr 2 restore truncated.db
 vg 0 forms --circular 205 --blank --member FRA,CHN --lang all --out forms --jobs 1
-vg 2 forms --circular 205 --member XXX --out forms --jobs 1
-vg 2 forms --circular 205 --lang xx --out forms
+vr 2 forms --circular 205 --member XXX --out forms --jobs 1
+vr 2 forms --circular 205 --lang xx --out forms
 printf 'correct horse battery staple\n' >pw.txt
 vg 0 codes issue --circular 205 --member CHE
-vg 0 codes list --circular 205
+vr 0 codes list --circular 205
 vg 0 codes revoke --circular 205 --member CHE
-vg 2 codes revoke --circular 205 --member CHE
-vg 2 codes issue --circular 205 --member XXX
+vr 2 codes revoke --circular 205 --member CHE
+vr 2 codes issue --circular 205 --member XXX
 vg 0 forms --circular 205 --member FRA --lang en --with-codes --out forms-codes --jobs 1
-vg 2 forms --circular 205 --with-codes --out forms-codes
+vr 2 forms --circular 205 --with-codes --out forms-codes
 vg 0 users add --name tsb.anna --role secretariat --password-file pw.txt
-vg 2 users add --name Bad --role secretariat --password-file pw.txt
-vg 0 users list
+vr 2 users add --name Bad --role secretariat --password-file pw.txt
+vr 0 users list
 vg 0 tls dev-certs --out tls --client alice
-vg 2 tls dev-certs --out tls
+vr 2 tls dev-certs --out tls
 vg 0 certs issue --member CHE --ca tls --out certs
-vg 2 certs issue --user nobody --ca tls --out certs
+vr 2 certs issue --user nobody --ca tls --out certs
 vg 0 users add --name alice --role secretariat --cert tls/client-alice.pem
-vg 0 certs list
+vr 0 certs list
 vg 0 certs revoke --fingerprint "$(sqlite3 "$BALLOT_DB" "SELECT fingerprint FROM client_certs WHERE member = 'CHE'")"
-vg 2 certs revoke --fingerprint 00
+vr 2 certs revoke --fingerprint 00
 # The portal: a sign-in with a reply code, a reply with a file, refusals (CSRF,
 # 413, a rogue client certificate), a registered client certificate, then
-# SIGTERM: the server must stop cleanly with no valgrind error.
+# SIGTERM: the server must stop cleanly with no valgrind (or ASan) report.
 CODE=$("$BALLOT_BIN" codes issue --circular 205 --member ESP 2>/dev/null | awk -F'\t' '$1 == "ESP" { print $2 }')
 "$BALLOT_BIN" certs issue --member NLD --ca tls --out certs >/dev/null
 "$BALLOT_BIN" tls dev-certs --out rogue --client NLD >/dev/null
@@ -167,24 +206,25 @@ like "$(cat idle.out)" '^cut (9\.[5-9]|[1-5][0-9])' "  ... an idle connection cu
 kill -TERM "$SRV"
 wait "$SRV"
 rc=$?
-is "$rc" 0 "  ... stops on SIGTERM, valgrind-clean"
+is "$rc" 0 "  ... stops on SIGTERM"
+unlike "$(cat serve.err)" "$REPORT" "  ... $CHECKER-clean (no report in its log)"
 [[ $rc == 0 ]] || diag "$(head -c 3000 serve.err)"
-vg 2 serve --cert tls/server.pem --key tls/nosuchkey.pem
-vg 2 serve --cert tls/server.pem --key tls/server-key.pem --listen nowhere
+vr 2 serve --cert tls/server.pem --key tls/nosuchkey.pem
+vr 2 serve --cert tls/server.pem --key tls/server-key.pem --listen nowhere
 "$BALLOT_BIN" config set attachment_max 20971520 >/dev/null
 vg 0 report --circular 205 --lang all --dir reports
-vg 2 report --circular 205 --lang en,fr --out one.pdf
+vr 2 report --circular 205 --lang en,fr --out one.pdf
 at 2020-02-25T00:00:00Z
 vg 0 close --circular 205
 at 2020-03-05T10:00:00Z
 vg 0 decide --circular 205 --draft Q.5051 --more-time CHE DEU --date 2020-03-04
-vg 2 decide --circular 205 --draft Q.5051 --approved
+vr 2 decide --circular 205 --draft Q.5051 --approved
 # §9.5.5: approved once the four weeks after the meeting have passed; the
 # report shows the decisions
 at 2020-04-11T10:00:00Z
 vg 0 decide --circular 205 --draft Q.5051 --approved --reservation GBR:editorial
 vg 0 report --circular 205 --lang en --out decided.pdf
-vg 0 history --circular 205
-vg 2 nosuchcommand
-vg 0 --help
+vr 0 history --circular 205
+vr 2 nosuchcommand
+vr 0 --help
 done_testing

@@ -154,9 +154,12 @@ like "$info" "Curve:[[:space:]]+SECP256R1" "server: P-256"
 info=$(certtool -i --infile tls/client-alice.pem 2>/dev/null)
 like "$info" "Subject: CN=alice" "client certificate: CN alice"
 like "$info" "TLS WWW Client" "client certificate: TLS WWW client purpose"
-nok "a second dev CA is not written over the first" ballot tls dev-certs --out tls
-like "$(cat "$T/.ok-err")" "ca-key.pem" "  ... the message names ca-key.pem"
-nok "an unusable --client name is refused" ballot tls dev-certs --out tls2 --client "a b"
+ca_before=$(sha256_of tls/ca-key.pem)
+expect_exit 2 ballot tls dev-certs --out tls
+err_names "ca-key.pem" "  ... a second dev CA is not written over the first: one line naming ca-key.pem"
+is "$(sha256_of tls/ca-key.pem)" "$ca_before" "  ... the CA key is unchanged"
+expect_exit 2 ballot tls dev-certs --out tls2 --client "a b"
+err_names "a b" "  ... an unusable --client name is refused, naming it"
 ok "  ... and nothing is written" test ! -e tls2/ca.pem
 refused --out ballot tls dev-certs
 refused bogus ballot tls bogus
@@ -211,6 +214,8 @@ is "$(sqlite3 "$BALLOT_DB" "SELECT group_concat(DISTINCT kind) FROM (SELECT kind
 	"cert-register,cert-revoke,codes-issue,codes-revoke,user-add" "each auth change is an event"
 is "$(sqlite3 "$BALLOT_DB" "SELECT count(*) FROM events WHERE body LIKE '%pbkdf2%' OR body LIKE '%$che2%'")" 0 \
 	"no event holds a secret"
-nok "updating a code row is refused by the schema" sqlite3 "$BALLOT_DB" "UPDATE reply_codes SET hash = 'x'"
-nok "deleting an account is refused by the schema" sqlite3 "$BALLOT_DB" "DELETE FROM users"
+run sqlite3 "$BALLOT_DB" "UPDATE reply_codes SET hash = 'x'"
+like "$RC $ERR" "^19 .*a reply code changes only by being revoked" "updating a code row is refused by the schema's trigger"
+run sqlite3 "$BALLOT_DB" "DELETE FROM users"
+like "$RC $ERR" "^19 .*accounts are append-only" "deleting an account is refused by the schema's trigger"
 done_testing

@@ -383,6 +383,7 @@ for v in TLS1.2 TLS1.3; do
 done
 for v in TLS1.0 TLS1.1; do
 	nok "$v: refused" tls $v
+	like "$(cat "$T/tls.out")" '^\*\*\* (Fatal error|handshake has failed)' "  ... connected, then refused in the TLS handshake"
 	unlike "$(cat "$T/tls.out")" '^HTTP/' "  ... no HTTP answer"
 done
 # the same client does speak TLS 1.0 and 1.1 to a server that allows them

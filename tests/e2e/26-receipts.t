@@ -61,10 +61,10 @@ like "$OUT" "^receipt verified: signed by $PUB\$" "receipt verify: the key as ke
 like "$OUT" '^reply authorize-with-comments of CHE on Q.5051 in circular 205, received 2020-02-10T09:00:00Z$' "... says what was received"
 like "$OUT" "^recorded 2020-02-10T10:00:00Z as event $S_CHE, chain hash [0-9a-f]{64}\$" "... when it was recorded and where in the chain"
 expect_exit 0 ballot receipt verify che.json --key pub.txt
-pass "receipt verify: the key as a file holding keys show's output"
+like "$OUT" "^receipt verified: signed by $PUB\$" "receipt verify: the key as a file holding keys show's output"
 printf 'receipt: %s\n' "$(cat che.json)" >che-line.txt
 expect_exit 0 ballot receipt verify che-line.txt --key pub.txt
-pass "receipt verify takes the line as reply printed it"
+like "$OUT" "^recorded 2020-02-10T10:00:00Z as event $S_CHE, chain hash [0-9a-f]{64}\$" "receipt verify takes the line as reply printed it"
 expect_exit 0 ballot receipt show --event "$S_CHE"
 is "$OUT" "$(cat che.json)" "receipt show issues the same bytes again"
 
@@ -264,7 +264,7 @@ sqlite3 f3.db "DROP TRIGGER replies_append_only_u; UPDATE replies SET choice = '
 reforge f3.db "$S_DEU" 's/"choice":"not-authorize"/"choice":"authorize"/' || fail "reforge"
 sqlite3 f3.db "$trig;"
 expect_exit 0 ballot --db f3.db check
-pass "the forged copy is self-consistent: ballot check passes on it"
+like "$OUT" '^result: ok$' "the forged copy is self-consistent: ballot check passes on it"
 expect_exit 0 ballot --db f3.db publish --circular 205 --out f3
 vbad "a reply rewritten with the chain recomputed" "^ballot: --receipt deu.json: event $S_DEU in the bundle is not the one receipted" f3 --receipt deu.json
 vbad "... which the receipts of later replies also catch" "^ballot: --receipt ita.json: event $S_ITA in the bundle is not the one receipted" f3 --receipt ita.json

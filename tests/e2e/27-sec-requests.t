@@ -194,6 +194,7 @@ tls() { # tls PRIORITY: one request with only the suites PRIORITY allows
 }
 CBC="NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-CBC:+AES-256-CBC:-MAC-ALL:+SHA1:+SHA256:+SHA384"
 nok "TLS 1.2 offering only CBC suites (SHA-1, SHA-256 MACs): refused" tls "$CBC"
+like "$(cat "$T/tls.out")" '^\*\*\* (Fatal error|handshake has failed)' "  ... connected, then refused in the TLS handshake"
 unlike "$(cat "$T/tls.out")" '^HTTP/' "  ... no HTTP answer"
 for c in AES-128-GCM AES-256-GCM CHACHA20-POLY1305; do
 	tls "NORMAL:-VERS-ALL:+VERS-TLS1.2:-CIPHER-ALL:+$c"
@@ -239,6 +240,7 @@ rsa_tls "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+ECDHE-RSA"
 like "$(cat "$T/tls.out")" '^HTTP/1\.[01] 200' "an RSA certificate, TLS 1.2 with ECDHE-RSA: an answer"
 nok "  ... a client offering only static RSA key exchange (no forward secrecy): refused" \
 	rsa_tls "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+RSA"
+like "$(cat "$T/tls.out")" '^\*\*\* (Fatal error|handshake has failed)' "  ... connected, then refused in the TLS handshake"
 unlike "$(cat "$T/tls.out")" '^HTTP/' "  ... no HTTP answer"
 serve_stop
 is "$SRV_RC" 0 "  ... the server stops cleanly"

@@ -60,7 +60,7 @@ expect_exit 0 ballot reply --circular 205 --member DEU --not-authorize
 is "$(rows 205 DEU)" 3 "  ... over the byte cap, a reply without files is still taken"
 expect_exit 0 ballot reply --circular 205 --member FRA --authorize --comments "$T/6k.txt"
 expect_exit 0 ballot reply --circular 206 --member DEU --draft Q.6001 --authorize --comments "$T/6k.txt"
-pass "  ... the cap is per member (FRA) and per consultation (DEU in 206)"
+is "$(held 205 FRA) $(held 206 DEU)" "6000 6000" "  ... the cap is per member (FRA) and per consultation (DEU in 206)"
 
 expect_exit 0 ballot withdraw --circular 205 --member DEU
 is "$(rows 205 DEU)" 4 "DEU: 4 replies and withdrawals in the hour (replies_per_hour 4)"
@@ -78,8 +78,9 @@ at 2020-02-10T12:59:59Z
 refused_like "^ballot: replies_per_hour: DEU recorded 6 replies .* \(in 1 s they fit\)" \
 	ballot reply --circular 205 --member DEU --authorize
 at 2020-02-10T13:00:00Z
+n=$(rows 205 DEU)
 expect_exit 0 ballot reply --circular 205 --member DEU --authorize
-pass "  ... an hour after they were recorded, the member replies again"
+is "$(rows 205 DEU)" "$((n + 1))" "  ... an hour after they were recorded, the member replies again"
 expect_exit 0 ballot audit verify
 
 # two command-line writers at once: the cap holds (BEGIN IMMEDIATE)

@@ -30,7 +30,8 @@ refused_like '^ballot: --summary: required under the tap rule \(WTSA Res. 1 §9.
 refused_like '^ballot: --summary: required' ballot draft add --circular 205 --rec Q.5051 --title "Empty summary" --summary ""
 expect_exit 0 ballot consultation create --circular Q-1 --group 11 --date 2019-12-05 --rule question --meeting-start 2020-03-04 --meeting-end 2020-03-13
 expect_exit 0 ballot draft add --circular Q-1 --rec Q.NEW --title "A new Question"
-pass "under the question rule a draft needs no summary (§9.3.4 is TAP's)"
+expect_exit 0 ballot draft list --circular Q-1
+like "$OUT" 'Q\.NEW' "under the question rule a draft needs no summary (§9.3.4 is TAP's)"
 
 # --- §9.3.5: texts one month before ---
 expect_exit 0 ballot draft add --circular 205 --rec Q.5051 --title "Framework" --summary "A framework." --texts-available 2020-02-04

@@ -129,7 +129,7 @@ like "$OUT" '205' "full disk: status works"
 BALLOT_DB=$D expect_exit 0 ballot history --circular 205
 like "$OUT" 'CHE' "full disk: history works"
 BALLOT_DB=$D expect_exit 0 ballot tally --circular 205
-pass "full disk: tally works"
+like "$OUT" 'Q\.5051' "full disk: tally works"
 BALLOT_DB=$D expect_exit 1 ballot restore "$T/bk2.db"
 like "$ERR" 'disk is full' "full disk: restore says the disk is full (exit 1)"
 unlike "$ERR" 'cannot be read' "  ... not that the backup cannot be read"

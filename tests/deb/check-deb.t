@@ -33,9 +33,10 @@ mkdir -p "$CACHE/archives/partial"
 APTOPT=APT::Sandbox::User=root
 if [ ! -s "$BASE" ]; then
 	s=$(date +%s)
+	rm -rf "$BASE.new.tar"
 	ok "mmdebstrap: a Debian 12 base root (apt variant)" mmdebstrap --quiet --variant=apt --mode=root \
-		--aptopt='APT::Sandbox::User "root"' bookworm "$BASE.tmp" http://deb.debian.org/debian
-	mv "$BASE.tmp" "$BASE"
+		--format=tar --aptopt='APT::Sandbox::User "root"' bookworm "$BASE.new.tar" http://deb.debian.org/debian
+	mv "$BASE.new.tar" "$BASE"
 	diag "base root made in $(since "$s") s, cached in $BASE"
 else
 	diag "base root from the cache: $BASE ($(date -r "$BASE" -u +%Y-%m-%d)); delete it for a fresh one"

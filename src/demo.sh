@@ -2,10 +2,12 @@
 # make demo: runs TSB Circular 205 (the consultation on draft Recommendation
 # ITU-T Q.5051, seed 004) on a fresh database, with SAMPLE replies.
 # Usage: demo.sh BALLOT_BINARY DATABASE
+# (from the checkout, or installed beside its data: examples/demo.sh, examples/demo/)
 set -eu
 BIN=$1
 DB=$2
 DEMO=forms/demo
+[ -d "$DEMO" ] || DEMO=$(dirname "$0")/demo
 b() { "$BIN" --db "$DB" "$@"; }
 say() { printf '\n== %s\n' "$*"; }
 

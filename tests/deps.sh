@@ -4,7 +4,8 @@
 PKGS="gcc make pkg-config libsqlite3-dev libgnutls28-dev libcmocka-dev perl sqlite3 valgrind
       libhpdf-dev libfribidi-dev libqrencode-dev libmicrohttpd-dev iso-codes
       fonts-liberation2 fonts-arphic-uming fonts-kacst poppler-utils qpdf zbar-tools python3-fonttools gnutls-bin
-      curl chromium nodejs"
+      curl chromium nodejs devscripts scdoc
+      debhelper dpkg-dev fakeroot lintian mmdebstrap systemd"
 # The portal's browser test runs npm: Debian's package, unless the nodejs installed
 # (NodeSource's) brings its own npm, which conflicts with Debian's.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"

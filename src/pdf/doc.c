@@ -12,10 +12,6 @@
 #include <hpdf_fontdef.h>
 #include <qrencode.h>
 
-#ifndef BALLOT_FONTS_DIR
-#define BALLOT_FONTS_DIR "build/fonts"
-#endif
-
 #define MAX_FONTS 16      /* distinct font files in fonts.tsv */
 #define MAX_ENTRIES 64    /* lines of fonts.tsv */
 #define MAX_PARA 8192     /* bytes of UTF-8 in one paragraph */
@@ -280,12 +276,6 @@ static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
 		f->files[found].def, (HPDF_UINT16)c);
 	*width = f->width[bold][c];
 	return found;
-}
-
-const char *pdf_fonts_dir(void)
-{
-	const char *env = getenv("BALLOT_FONTS");
-	return env && *env ? env : BALLOT_FONTS_DIR;
 }
 
 int pdf_paper_parse(const char *s, pdf_paper *out, bt_err *e)

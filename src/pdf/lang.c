@@ -6,10 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#ifndef BALLOT_FORMS_DIR
-#define BALLOT_FORMS_DIR "forms"
-#endif
-
 const char *const pdf_langs[PDF_NLANGS] = { "en", "fr", "es", "ru", "zh",
 					    "ar" };
 
@@ -129,10 +125,4 @@ const char *pdf_words_name(const pdf_words *w, const char *code,
 {
 	const char *n = pdf_names_get(w->names, code, en_name);
 	return n ? n : en_name;
-}
-
-const char *pdf_forms_dir(void)
-{
-	const char *env = getenv("BALLOT_FORMS");
-	return env && *env ? env : BALLOT_FORMS_DIR;
 }

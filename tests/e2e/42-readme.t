@@ -24,6 +24,18 @@ done
 cat >"$T/notrun.tsv" <<'EOF'
 make demo	builds in the checkout and rewrites output/demo.db there; 14-demo.t runs the demo script
 make check	runs every test, this one included, for minutes
+make	builds in the checkout (the test runs the ballot it is given)
+make install PREFIX=/usr/local	writes under /usr/local as root; 44-install.t installs into a DESTDIR and runs the result
+make uninstall PREFIX=/usr/local	removes from /usr/local as root; 44-install.t runs it on its DESTDIR
+make deb	builds the Debian package from a copy of the sources for minutes (make check-deb tests the package)
+apt-get install ./build/deb/ballot_0.1.0_amd64.deb	installs a package system-wide as root; tests/deb/check-deb.t does it in a clean root
+make check-deb	installs the package in a chroot as root, with the network (tests/deb/check-deb.t)
+setpriv --reuid=ballot --regid=ballot --init-groups ballot --db /var/lib/ballot/ballot.db init	needs the package's user and /var/lib/ballot (root); check-deb.t runs it
+install -m 640 -g ballot server.pem server-key.pem /etc/ballot/tls/	writes to /etc as root, with certificates from a CA; check-deb.t installs dev certificates there
+systemctl enable --now ballot	needs systemd running as init and root; 47-service.t verifies the unit, check-deb.t runs its command line
+setpriv --reuid=ballot --regid=ballot --init-groups ballot --db /var/lib/ballot/ballot.db backup /var/lib/ballot/before-upgrade.db	needs the package's user and /var/lib/ballot (root); 24-backup.t tests backup
+apt-get remove ballot	removes a package system-wide as root
+apt-get purge ballot	purges a package system-wide as root; check-deb.t purges it in a clean root
 make serve	starts the portal, which serves until Ctrl-C (a running server; the portal tests 19-32 drive it)
 ballot serve --cert tls/server.pem --key tls/server-key.pem --listen 127.0.0.1:8443	starts the portal on a fixed port and serves until stopped (a running server)
 EOF

@@ -112,6 +112,27 @@ tty=$(on_tty publish --circular 205 --out pub)
 like "$tty" 'publish: ' "publish on a terminal: progress"
 ok "  ... and the bundle" test -s pub/manifest.json
 
+# reply import of a large file: 300 replies
+at 2019-12-04T09:00:00Z
+expect_exit 0 ballot consultation create --circular 206 --group 11 --date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
+expect_exit 0 ballot draft add --circular 206 --rec Q.6001 --title "First" --summary "A summary."
+expect_exit 0 ballot draft add --circular 206 --rec Q.6002 --title "Second" --summary "A summary."
+at 2020-02-10T12:00:00Z
+{
+	printf 'member\tdraft\tchoice\treceived\tchannel\tattachment\n'
+	for m in $(codes 150); do
+		printf '%s\tQ.6001\tauthorize\t2020-02-10T09:00:00Z\temail\t\n' "$m"
+		printf '%s\tQ.6002\tauthorize\t2020-02-10T09:00:00Z\temail\t\n' "$m"
+	done
+} >big.tsv
+expect_exit 0 ballot backup imp1.db
+expect_exit 0 ballot backup imp2.db
+expect_exit 0 ballot --db imp1.db reply import --circular 206 big.tsv
+is "$ERR" "" "reply import, stderr not a terminal: nothing on stderr"
+tty=$(on_tty --db imp2.db reply import --circular 206 big.tsv)
+like "$tty" 'reply import: replies: [0-9]+/300' "reply import of 300 replies on a terminal: progress"
+like "$tty" 'imported 300 replies' "  ... and all imported"
+
 # --- --json on every listing, keys in a fixed order ------------------------------
 expect_exit 0 ballot consultation list --json
 is "$(jkeys '.[0]' | tr '\n' ' ')" \

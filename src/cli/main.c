@@ -46,6 +46,7 @@ static const command commands[] = {
 	{ "report", "write the tally report as PDF (six languages)", cmd_report },
 	{ "audit verify", "check the hash chain of the event log", cmd_audit },
 	{ "config", "show the settings; config set KEY VALUE changes one", cmd_config },
+	{ "config show", "every setting of a run and where it came from", NULL },
 	{ "codes issue", "issue reply codes for the portal (shown once)", cmd_codes },
 	{ "codes revoke", "revoke reply codes", NULL },
 	{ "codes list", "list the reply codes issued (no secrets)", NULL },

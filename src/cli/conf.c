@@ -26,19 +26,18 @@ enum { V_PATH, V_LISTEN, V_THREADS, V_URL };
 static const struct {
 	const char *name;
 	const char *env;   /* its environment variable, or NULL */
-	const char *flag;  /* the flag that sets it ("db", "sign-key"), for show */
 	int type;
 } keys[CONF_NKEYS] = {
-	[CONF_DATABASE] = { "database", "BALLOT_DB", "--db", V_PATH },
-	[CONF_SIGN_KEY] = { "sign_key", "BALLOT_KEY", "--key (serve: --sign-key)", V_PATH },
-	[CONF_FORMS_DIR] = { "forms_dir", "BALLOT_FORMS", NULL, V_PATH },
-	[CONF_FONTS_DIR] = { "fonts_dir", "BALLOT_FONTS", NULL, V_PATH },
-	[CONF_LISTEN] = { "listen", NULL, "serve --listen", V_LISTEN },
-	[CONF_TLS_CERT] = { "tls_cert", NULL, "serve --cert", V_PATH },
-	[CONF_TLS_KEY] = { "tls_key", NULL, "serve --key", V_PATH },
-	[CONF_TLS_CLIENT_CA] = { "tls_client_ca", NULL, "serve --client-ca", V_PATH },
-	[CONF_THREADS] = { "threads", NULL, "serve --threads", V_THREADS },
-	[CONF_PORTAL_URL] = { "portal_url", NULL, "forms --portal, serve --portal", V_URL },
+	[CONF_DATABASE] = { "database", "BALLOT_DB", V_PATH },
+	[CONF_SIGN_KEY] = { "sign_key", "BALLOT_KEY", V_PATH },
+	[CONF_FORMS_DIR] = { "forms_dir", "BALLOT_FORMS", V_PATH },
+	[CONF_FONTS_DIR] = { "fonts_dir", "BALLOT_FONTS", V_PATH },
+	[CONF_LISTEN] = { "listen", NULL, V_LISTEN },
+	[CONF_TLS_CERT] = { "tls_cert", NULL, V_PATH },
+	[CONF_TLS_KEY] = { "tls_key", NULL, V_PATH },
+	[CONF_TLS_CLIENT_CA] = { "tls_client_ca", NULL, V_PATH },
+	[CONF_THREADS] = { "threads", NULL, V_THREADS },
+	[CONF_PORTAL_URL] = { "portal_url", NULL, V_URL },
 };
 
 typedef struct cli_conf {

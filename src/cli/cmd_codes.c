@@ -58,7 +58,7 @@ static int codes_issue(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK && !ctx->help)
 		rc = bt_codes_issue(db, opts[0].val, opts[1].val, cli_actor(ctx), now, &l, e);
 	if (rc != BT_OK && !ctx->help)
-		cli_member_hint(db, opts[1].val, rc, e);
+		cli_member_hint(ctx->db, opts[1].val, rc, e);
 	if (rc != BT_OK || ctx->help)
 		return rc;
 	printf("member\tcode\n");
@@ -82,7 +82,7 @@ static int codes_revoke(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc != BT_OK || ctx->help)
 		return rc;
 	rc = bt_codes_revoke(db, opts[0].val, opts[1].val, cli_actor(ctx), now, e);
-	cli_member_hint(db, opts[1].val, rc, e);
+	cli_member_hint(ctx->db, opts[1].val, rc, e);
 	if (rc == BT_OK)
 		printf("revoked the reply code%s of %s for circular %s\n", opts[1].val ? "" : "s",
 		       opts[1].val ? opts[1].val : "every member", opts[0].val);

@@ -182,7 +182,7 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 
 	rc = bt_reply_record(db, &spec, cli_actor(ctx), now, &res, e);
 	cli_quota_hint(rc, res.quota, e);
-	cli_member_hint(db, spec.member, rc, e);
+	cli_member_hint(ctx->db, spec.member, rc, e);
 	if (rc == BT_OK) {
 		cli_print_recorded(&res);
 		if (res.late_entry_seq)

@@ -60,7 +60,7 @@ int cmd_withdraw(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = cli_receipt_prepare(ctx, &opts[O_KEY], &opts[O_RECEIPT], &key, e);
 	if (rc == BT_OK) {
 		rc = bt_reply_record(db, &spec, cli_actor(ctx), now, &res, e);
-		cli_member_hint(db, spec.member, rc, e);
+		cli_member_hint(ctx->db, spec.member, rc, e);
 		cli_quota_hint(rc, res.quota, e);
 	}
 	if (rc == BT_OK) {

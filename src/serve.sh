@@ -8,6 +8,8 @@
 # Usage: serve.sh BALLOT_BINARY [LISTEN]
 set -eu
 BIN=$1
+# the demo runs on its own files, whatever /etc/ballot/ballot.conf says
+export BALLOT_CONFIG=/dev/null
 LISTEN=${2:-127.0.0.1:8443}
 OUT=output
 DB=$OUT/serve.db

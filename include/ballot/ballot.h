@@ -26,6 +26,7 @@
 #include "ballot/sign.h"
 #include "ballot/receipt.h"
 #include "ballot/bundle.h"
+#include "ballot/progress.h"
 
 #define BALLOT_VERSION "0.1.0"
 

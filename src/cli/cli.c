@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +16,8 @@
 #include "ballot/export.h"
 
 #define OPT_DB 3      /* getopt value of --db */
+#define OPT_QUIET 4   /* getopt value of --quiet */
+#define OPT_CONFIG 5  /* getopt value of --config */
 #define OPT_BASE 256  /* getopt value of opts[i] is OPT_BASE + i */
 
 void cli_ctx_init(cli_ctx *ctx)
@@ -28,6 +31,8 @@ void cli_ctx_release(cli_ctx *ctx)
 	ctx->db = NULL;
 	bt_key_free(ctx->key);
 	ctx->key = NULL;
+	cli_conf_free(ctx->conf);
+	ctx->conf = NULL;
 	for (size_t i = 0; i < ctx->nallocs; i++)
 		free(ctx->allocs[i]);
 	free(ctx->allocs);
@@ -71,6 +76,10 @@ static const char *opt_name(const cli_opt *opts, size_t n, int val)
 {
 	if (val == OPT_DB)
 		return "db";
+	if (val == OPT_CONFIG)
+		return "config";
+	if (val == OPT_QUIET)
+		return "quiet";
 	if (val == 'h')
 		return "help";
 	if (val >= OPT_BASE && (size_t)(val - OPT_BASE) < n)
@@ -105,6 +114,77 @@ static int opt_store(cli_opt *o, const char *val, bt_err *e)
 	return BT_OK;
 }
 
+/* The options every command takes besides its own (1: takes a value). */
+static const struct { const char *name; int arg; } global_opts[] = {
+	{ "db", 1 }, { "config", 1 }, { "quiet", 0 }, { "help", 0 }
+};
+#define NGLOBAL (sizeof global_opts / sizeof global_opts[0])
+
+/* An option name that is none of names[]: refused with the one close name,
+ * if any; an abbreviation is never taken for the option it starts. */
+static int unknown_option(const char *cmd, const char *arg, const char *const *names,
+			  size_t n, bt_err *e)
+{
+	size_t len = strcspn(arg + 2, "=");
+	char given[128];
+	const char *prefix_of = NULL;
+	int prefixes = 0;
+
+	snprintf(given, sizeof given, "%.*s", (int)(len < 100 ? len : 100), arg + 2);
+	for (size_t i = 0; i < n && len; i++)
+		if (!strncmp(names[i], given, len)) {
+			prefix_of = names[i];
+			prefixes++;
+		}
+	if (prefixes == 1)
+		return bt_fail(e, BT_EINPUT, "%s: unknown option '--%s' (options are not "
+			       "abbreviated: did you mean --%s?)", cmd, given, prefix_of);
+	const char *near = cli_suggest(given, names, n, len <= 4 ? 1 : 2, 0);
+	if (near)
+		return bt_fail(e, BT_EINPUT, "%s: unknown option '--%s' (did you mean --%s?)",
+			       cmd, given, near);
+	return bt_fail(e, BT_EINPUT, "%s: unknown option '--%s'", cmd, given);
+}
+
+/* Before getopt, which would take "--circ" for "--circular": every long
+ * option must be named in full. */
+static int check_long_names(cli_ctx *ctx, int argc, char **argv, const cli_opt *opts,
+			    size_t n, bt_err *e)
+{
+	const char **names = calloc(n + NGLOBAL + 1, sizeof *names);
+	int rc = BT_OK;
+
+	if (!names)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		names[i] = opts[i].name;
+	for (size_t i = 0; i < NGLOBAL; i++)
+		names[n + i] = global_opts[i].name;
+	for (int i = 1; i < argc && rc == BT_OK; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--"))
+			break;
+		if (a[0] != '-' || a[1] == '\0') {
+			if (ctx->posix_order)
+				break;
+			continue;
+		}
+		if (a[1] != '-')
+			continue; /* short options: getopt says which is unknown */
+		size_t len = strcspn(a + 2, "=");
+		int takes = -1;
+		for (size_t k = 0; k < n + NGLOBAL && takes < 0; k++)
+			if (strlen(names[k]) == len && !strncmp(names[k], a + 2, len))
+				takes = k < n ? opts[k].kind != CLI_FLAG : global_opts[k - n].arg;
+		if (takes < 0)
+			rc = unknown_option(ctx->cmd, a, names, n + NGLOBAL, e);
+		else if (takes && a[2 + len] != '=')
+			i++; /* its value, whatever it looks like */
+	}
+	free(names);
+	return rc;
+}
+
 int cli_parse(cli_ctx *ctx, int argc, char **argv, const char *usage,
 	      cli_opt *opts, int max_pos, bt_err *e)
 {
@@ -134,7 +214,9 @@ int cli_parse(cli_ctx *ctx, int argc, char **argv, const char *usage,
 		}
 	}
 
-	lo = calloc(n + 3, sizeof *lo);
+	if ((rc = check_long_names(ctx, argc, argv, opts, n, e)) != BT_OK)
+		return rc;
+	lo = calloc(n + 5, sizeof *lo);
 	if (!lo)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	for (size_t i = 0; i < n; i++) {
@@ -149,6 +231,12 @@ int cli_parse(cli_ctx *ctx, int argc, char **argv, const char *usage,
 	lo[n + 1].name = "help";
 	lo[n + 1].has_arg = no_argument;
 	lo[n + 1].val = 'h';
+	lo[n + 2].name = "quiet";
+	lo[n + 2].has_arg = no_argument;
+	lo[n + 2].val = OPT_QUIET;
+	lo[n + 3].name = "config";
+	lo[n + 3].has_arg = required_argument;
+	lo[n + 3].val = OPT_CONFIG;
 
 	optind = 0; /* glibc: full reinitialization */
 	opterr = 0;
@@ -159,6 +247,10 @@ int cli_parse(cli_ctx *ctx, int argc, char **argv, const char *usage,
 			break;
 		if (c == OPT_DB) {
 			ctx->db_path = optarg;
+		} else if (c == OPT_QUIET) {
+			ctx->quiet = 1;
+		} else if (c == OPT_CONFIG) {
+			ctx->config_flag = optarg;
 		} else if (c >= OPT_BASE && (size_t)(c - OPT_BASE) < n) {
 			rc = opt_store(&opts[c - OPT_BASE], optarg, e);
 		} else if (c == ':') {
@@ -196,6 +288,9 @@ int cli_parse(cli_ctx *ctx, int argc, char **argv, const char *usage,
 	if (max_pos >= 0 && ctx->npos > max_pos)
 		return bt_fail(e, BT_EINPUT, "%s: unexpected argument '%s'",
 			       ctx->cmd, ctx->pos[max_pos]);
+	cli_set_quiet(ctx->quiet);
+	if ((rc = cli_conf_load(ctx, e)) != BT_OK)
+		return rc;
 	if (getenv("BALLOT_NOW")) {
 		bt_time now;
 		return cli_now(ctx, &now, e);
@@ -252,25 +347,18 @@ const char *cli_basename(const char *path)
 
 const char *cli_db_path(const cli_ctx *ctx)
 {
-	const char *env;
+	cli_value v;
 
-	if (ctx->db_path)
-		return ctx->db_path;
-	env = getenv("BALLOT_DB");
-	if (env && *env)
-		return env;
-	return "./ballot.db";
+	cli_conf_value((cli_ctx *)ctx, CONF_DATABASE, NULL, &v);
+	return v.value;
 }
 
 const char *cli_key_path(cli_ctx *ctx, const cli_opt *o)
 {
-	const char *env = getenv("BALLOT_KEY");
-	if (o && o->count)
-		return o->val;
-	if (env && *env)
-		return env;
-	snprintf(ctx->key_path, sizeof ctx->key_path, "%s.key", cli_db_path(ctx));
-	return ctx->key_path;
+	cli_value v;
+
+	cli_conf_value(ctx, CONF_SIGN_KEY, o, &v);
+	return v.value;
 }
 
 int cli_load_key(cli_ctx *ctx, const cli_opt *o, const bt_key **k, bt_err *e)
@@ -307,9 +395,16 @@ int cli_read_pubkey(const char *opt, const char *arg, bt_pubkey *out, bt_err *e)
 	return rc;
 }
 
-int cli_receipt(cli_ctx *ctx, const bt_key *k, int64_t seq, const char *path, bt_err *e)
+int cli_receipt(cli_ctx *ctx, const bt_key *k, int64_t seq, const char *path,
+		int print, bt_err *e)
 {
 	bt_buf r = BT_BUF_INIT;
+	if (!path && !print) {
+		/* the same bytes whenever asked: nothing is lost by not
+		 * printing a long line nobody asked for */
+		printf("receipt: ballot receipt show --event %lld\n", (long long)seq);
+		return BT_OK;
+	}
 	int rc = bt_receipt_issue(ctx->db, seq, k, &r, NULL, e);
 	if (rc == BT_OK && path) {
 		rc = bt_file_write(path, "--receipt", r.data, r.len, e);
@@ -341,7 +436,8 @@ int cli_open_db(cli_ctx *ctx, int write, bt_db **db, bt_err *e)
 			return rc;
 		}
 		char what[600];
-		if (!write && strcmp(ctx->cmd, "audit") != 0 && bt_db_damaged(ctx->db, what, sizeof what))
+		if (!write && strcmp(ctx->cmd, "audit") != 0 && !cli_quiet() &&
+		    bt_db_damaged(ctx->db, what, sizeof what))
 			fprintf(stderr, "ballot: warning: the database is damaged (%s): what it says cannot be "
 				"trusted; restore it from a backup (`ballot restore`)\n", what);
 	}
@@ -386,10 +482,25 @@ const char *cli_actor(cli_ctx *ctx)
 	return ctx->actor;
 }
 
+static int quiet_flag;
+
+void cli_set_quiet(int quiet)
+{
+	if (quiet)
+		quiet_flag = 1;
+}
+
+int cli_quiet(void)
+{
+	return quiet_flag;
+}
+
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (quiet_flag)
+		return;
 	fflush(stdout); /* keep the order of stdout and stderr on a terminal */
 	fputs("warning: ", stderr);
 	va_start(ap, fmt);
@@ -618,10 +729,19 @@ int cli_dispatch_sub(cli_ctx *ctx, int argc, char **argv, const char *usage,
 		snprintf(names + used, sizeof names - used, "%s%s",
 			 used ? ", " : "", s->name);
 	}
-	if (argc > 1)
+	if (argc > 1) {
+		const char *cands[32];
+		size_t nc = 0;
+		for (const cli_sub *s = subs; s->name && nc < 32; s++)
+			cands[nc++] = s->name;
+		const char *near = cli_suggest(argv[1], cands, nc, 2, 0);
+		if (near)
+			return bt_fail(e, BT_EINPUT, "%s: unknown subcommand '%s' (did you mean %s?)",
+				       argv[0], argv[1], near);
 		return bt_fail(e, BT_EINPUT,
 			       "%s: unknown subcommand '%s' (one of %s)", argv[0],
 			       argv[1], names);
+	}
 	return bt_fail(e, BT_EINPUT, "%s: a subcommand is required (one of %s)",
 		       argv[0], names);
 }
@@ -712,4 +832,58 @@ int cli_drafts_now(cli_ctx *ctx, bt_db *db, const char *circular, bt_draft_list 
 			}
 	bt_tally_free(&t);
 	return BT_OK;
+}
+
+/* ---- progress on a terminal ---- */
+
+static int progress_shown;      /* a progress line is on the screen */
+static struct timespec progress_last;
+
+void cli_progress(const char *what, uint64_t done, uint64_t total)
+{
+	static int tty = -1;
+	struct timespec now;
+
+	if (quiet_flag)
+		return;
+	if (tty < 0)
+		tty = isatty(2);
+	if (!tty)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long ms = (now.tv_sec - progress_last.tv_sec) * 1000 +
+		  (now.tv_nsec - progress_last.tv_nsec) / 1000000;
+	if (progress_shown && ms < 100 && done < total)
+		return;
+	progress_last = now;
+	if (total)
+		fprintf(stderr, "\r%s: %" PRIu64 "/%" PRIu64 "\033[K", what, done, total);
+	else if (done)
+		fprintf(stderr, "\r%s: %" PRIu64 "\033[K", what, done);
+	else /* a stage begins */
+		fprintf(stderr, "\r%s\033[K", what);
+	progress_shown = 1;
+}
+
+void cli_progress_done(void)
+{
+	if (progress_shown)
+		fputc('\n', stderr);
+	progress_shown = 0;
+}
+
+static char progress_what[96];
+
+static void engine_progress(void *arg, const char *stage, uint64_t done, uint64_t total)
+{
+	char what[160];
+	(void)arg;
+	snprintf(what, sizeof what, "%s: %s", progress_what, stage);
+	cli_progress(what, done, total);
+}
+
+void cli_progress_engine(const char *what)
+{
+	snprintf(progress_what, sizeof progress_what, "%s", what);
+	bt_progress_set(engine_progress, NULL);
 }

@@ -60,7 +60,97 @@ typedef struct cli_ctx {
 				  positional argument (config set KEY -5) */
 	bt_key *key;           /* loaded by cli_load_key, freed by cli_ctx_release */
 	char key_path[4096];
+	int quiet;             /* --quiet: errors only on stderr */
+	const char *config_flag; /* --config FILE, or NULL */
+	struct cli_conf *conf; /* the configuration file, once loaded (cli_conf_load) */
 } cli_ctx;
+
+/* ---- the configuration file (conf.c) ----
+ *
+ * /etc/ballot/ballot.conf (BALLOT_CONFIG_FILE at build time), or the file
+ * named by --config FILE or $BALLOT_CONFIG: "key = value" lines, '#'
+ * comment lines. Each value is taken from, in this order: the command's
+ * flag, the environment variable (where there is one), the file, the
+ * default. */
+enum cli_key {
+	CONF_DATABASE, CONF_SIGN_KEY, CONF_FORMS_DIR, CONF_FONTS_DIR,
+	CONF_LISTEN, CONF_TLS_CERT, CONF_TLS_KEY, CONF_TLS_CLIENT_CA,
+	CONF_THREADS, CONF_PORTAL_URL, CONF_NKEYS
+};
+
+/* An effective value and where it came from. */
+typedef struct cli_value {
+	const char *value;     /* NULL: not set (no default) */
+	char source[4200];     /* "flag --db", "env BALLOT_DB", "FILE:LINE", "default" */
+	const char *kind;      /* "flag", "env", "file", "default", "unset" */
+	char where[4200];      /* "--db", "BALLOT_DB", "FILE:LINE"; "" for a default */
+} cli_value;
+
+/* Reads the configuration file once per run (cli_parse calls it after the
+ * options): --config, else $BALLOT_CONFIG (when not empty; each must
+ * exist), else the default file when it exists. "/dev/null" is an empty
+ * file. A file that others can write (group or other write bit), or owned
+ * by neither root nor the user, a line that is not "key = value", an
+ * unknown key, a key given twice or a bad value is BT_EINPUT naming the file
+ * and the line. forms_dir and fonts_dir from the file are handed to the PDF
+ * and portal code through $BALLOT_FORMS / $BALLOT_FONTS when those are not
+ * set. */
+int cli_conf_load(cli_ctx *ctx, bt_err *e);
+
+/* Frees what cli_conf_load read (cli_ctx_release calls it). */
+void cli_conf_free(struct cli_conf *c);
+
+/* The name of key k in the file ("database", "sign_key", ...). */
+const char *cli_conf_key_name(int k);
+
+/* The effective value of key k: flag (o given), else the environment, else
+ * the file, else the default (NULL when there is none). */
+void cli_conf_value(cli_ctx *ctx, int k, const cli_opt *o, cli_value *out);
+
+/* The configuration file read ("" when none). */
+const char *cli_conf_path(const cli_ctx *ctx);
+
+/* Checks a portal address (an https:// URL of printable ASCII, at most
+ * 200 bytes); field names it in the message. */
+int cli_check_url(const char *field, const char *url, bt_err *e);
+
+/* ---- suggestions ---- */
+
+/* The optimal-string-alignment edit distance of a and b (case-folded
+ * when fold is set). */
+size_t cli_edit_distance(const char *a, const char *b, int fold);
+
+/* The one candidate close to s (distance at most max), or NULL when none or
+ * more than one is. */
+const char *cli_suggest(const char *s, const char *const *cands, size_t n,
+			size_t max, int fold);
+
+/* bt_member_resolve, and when code is not a Member State, the message says
+ * which one was meant where one code is close ("did you mean CHE?"). */
+int cli_member_resolve(bt_db *db, const char *field, const char *code,
+		       char out[4], bt_err *e);
+
+/* After a command failed (rc) with a message naming code, a member code
+ * that is none: adds "(did you mean CHE?)" where one member is close. */
+void cli_member_hint(bt_db *db, const char *code, int rc, bt_err *e);
+
+/* ---- quiet, progress ---- */
+
+/* --quiet was given: warnings and progress are not printed (cli_parse and
+ * main set it for the run). */
+int cli_quiet(void);
+void cli_set_quiet(int quiet);
+
+/* Progress of a long run on stderr, when it is a terminal and not --quiet:
+ * "\rWHAT: DONE/TOTAL" (or "WHAT: STAGE DONE/TOTAL"), at most ten times a
+ * second; cli_progress_done ends the line. Also installs itself as the
+ * engine's progress hook (bt_progress_set) with cli_progress_hook. */
+void cli_progress(const char *what, uint64_t done, uint64_t total);
+void cli_progress_done(void);
+
+/* Routes the engine's progress reports (ballot/progress.h) of this run to
+ * cli_progress under the name what (the command). */
+void cli_progress_engine(const char *what);
 
 /* Initializes ctx (nothing is opened). */
 void cli_ctx_init(cli_ctx *ctx);
@@ -121,10 +211,13 @@ int cli_receipt_prepare(cli_ctx *ctx, const cli_opt *o_key, const cli_opt *o_out
 int cli_read_pubkey(const char *opt, const char *arg, bt_pubkey *out, bt_err *e);
 
 /* Issues the signed receipt of event seq: saved to path when path is not
- * NULL (and "receipt saved to PATH" printed), else printed on a line of its
- * own starting "receipt: ". When it cannot be issued the message says the
- * change was recorded and how to issue the receipt again. */
-int cli_receipt(cli_ctx *ctx, const bt_key *k, int64_t seq, const char *path, bt_err *e);
+ * NULL (and "receipt saved to PATH" printed), printed on a line of its own
+ * starting "receipt: " when print is set, and otherwise not issued at all:
+ * "receipt: ballot receipt show --event N" says how to get it (the same
+ * bytes). When it cannot be issued the message says the change was
+ * recorded and how to issue the receipt again. */
+int cli_receipt(cli_ctx *ctx, const bt_key *k, int64_t seq, const char *path,
+		int print, bt_err *e);
 
 /* Opens the database once per run (ctx keeps it). With write set, opens it
  * for writing and fails (BT_EINPUT) when it is read-only; else read-only. */

@@ -23,8 +23,12 @@ int cmd_backup(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	if (ctx->npos != 1)
 		return bt_fail(e, BT_EINPUT, "backup: FILE is required");
-	if ((rc = cli_open_db(ctx, 0, &db, e)) ||
-	    (rc = bt_backup(db, ctx->pos[0], opts[0].count > 0, "backup", &r, e)))
+	if ((rc = cli_open_db(ctx, 0, &db, e)))
+		return rc;
+	cli_progress_engine("backup");
+	rc = bt_backup(db, ctx->pos[0], opts[0].count > 0, "backup", &r, e);
+	cli_progress_done();
+	if (rc)
 		return rc;
 	printf("backed up to %s: %" PRId64 " events, head %s (integrity_check ok, foreign_key_check ok,"
 	       " event chain ok)\n", ctx->pos[0], r.audit.events, r.audit.head);

@@ -10,7 +10,7 @@
 static const char USAGE[] =
 	"usage: ballot certs issue (--member CODE | --user NAME) --ca DIR [--out DIR]\n"
 	"       ballot certs revoke --fingerprint HEX\n"
-	"       ballot certs list\n"
+	"       ballot certs list [--json]\n"
 	"\n"
 	"Client certificates sign in to the portal: a member's for every\n"
 	"consultation of that member, an account's as that account.\n";
@@ -31,10 +31,12 @@ static const char USAGE_REVOKE[] =
 	"shows); it no longer signs in.\n";
 
 static const char USAGE_LIST[] =
-	"usage: ballot certs list\n"
+	"usage: ballot certs list [--json]\n"
 	"\n"
 	"Lists the registered client certificates: fingerprint, who, valid until,\n"
-	"registered, revoked.\n";
+	"registered, revoked. --json: an array of {\"fingerprint\", \"member\",\n"
+	"\"user\" (one of them null), \"not_after\", \"registered\", \"revoked\" (when,\n"
+	"or null)}.\n";
 
 /* 1 when name is an account of db. */
 static int user_exists(bt_db *db, const char *name, int *yes, bt_err *e)
@@ -72,7 +74,7 @@ static int certs_issue(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if ((rc = cli_open_db(ctx, 1, &db, e)) || (rc = cli_now(ctx, &now, e)))
 		return rc;
 	if (opts[O_MEMBER].count) {
-		if ((rc = bt_member_resolve(db, "--member", opts[O_MEMBER].val, who, e)))
+		if ((rc = cli_member_resolve(db, "--member", opts[O_MEMBER].val, who, e)))
 			return rc;
 	} else {
 		int yes;
@@ -130,7 +132,7 @@ static int certs_revoke(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 
 static int certs_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	cli_opt opts[] = { CLI_OPT_END };
+	cli_opt opts[] = { CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
 	bt_cert_list l = { NULL, 0 };
 	cli_table t;
 	bt_db *db;
@@ -139,6 +141,31 @@ static int certs_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	if ((rc = cli_open_db(ctx, 0, &db, e)) || (rc = bt_certs_list(db, &l, e)))
 		return rc;
+	if (opts[0].count) {
+		bt_buf b = BT_BUF_INIT;
+		bt_buf_addc(&b, '[');
+		for (size_t i = 0; i < l.n; i++) {
+			const bt_cert_info *c = &l.v[i];
+			bt_buf_adds(&b, i ? ",{" : "{");
+			bt_json_kv_str(&b, "fingerprint", c->fp, 1);
+			bt_json_key(&b, "member", 0);
+			cli_json_str_or_null(&b, c->member);
+			bt_json_key(&b, "user", 0);
+			cli_json_str_or_null(&b, c->user);
+			cli_json_kv_time(&b, "not_after", c->not_after, 0);
+			cli_json_kv_time(&b, "registered", c->registered_at, 0);
+			if (c->revoked)
+				cli_json_kv_time(&b, "revoked", c->revoked_at, 0);
+			else
+				bt_json_kv_null(&b, "revoked", 0);
+			bt_buf_addc(&b, '}');
+		}
+		bt_buf_addc(&b, ']');
+		rc = cli_print_json(&b, e);
+		bt_buf_release(&b);
+		bt_cert_list_free(&l);
+		return rc;
+	}
 	cli_table_init(&t, 5);
 	cli_table_add(&t, (const char *const[]){ "FINGERPRINT", "FOR", "NOT-AFTER", "REGISTERED",
 						 "REVOKED" });

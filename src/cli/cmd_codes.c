@@ -5,7 +5,7 @@
 static const char USAGE[] =
 	"usage: ballot codes issue --circular ID [--member CODE]\n"
 	"       ballot codes revoke --circular ID [--member CODE]\n"
-	"       ballot codes list --circular ID\n"
+	"       ballot codes list --circular ID [--json]\n"
 	"\n"
 	"Reply codes let an administration sign in to the portal for one\n"
 	"consultation. `issue` makes a fresh code for the member (every member of\n"
@@ -29,10 +29,11 @@ static const char USAGE_REVOKE[] =
 	"force without --member.\n";
 
 static const char USAGE_LIST[] =
-	"usage: ballot codes list --circular ID\n"
+	"usage: ballot codes list --circular ID [--json]\n"
 	"\n"
 	"Lists the reply codes issued for the consultation: member, state, when\n"
-	"issued and when revoked. No code is shown.\n";
+	"issued and when revoked. No code is shown. --json: an array of\n"
+	"{\"member\",\"state\",\"issued\",\"revoked\"} (revoked null when in force).\n";
 
 /* Parses --circular (required) and --member, opens the database for a
  * change and reads the clock. */
@@ -56,13 +57,16 @@ static int codes_issue(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	int rc = change_begin(ctx, argc, argv, USAGE_ISSUE, opts, &db, &now, e);
 	if (rc == BT_OK && !ctx->help)
 		rc = bt_codes_issue(db, opts[0].val, opts[1].val, cli_actor(ctx), now, &l, e);
+	if (rc != BT_OK && !ctx->help)
+		cli_member_hint(ctx->db, opts[1].val, rc, e);
 	if (rc != BT_OK || ctx->help)
 		return rc;
 	printf("member\tcode\n");
 	for (size_t i = 0; i < l.n; i++)
 		printf("%s\t%s\n", l.v[i].member, l.v[i].code);
 	fflush(stdout);
-	fprintf(stderr, "codes: %zu reply code%s issued for circular %s; shown this once (only a hash is "
+	if (!cli_quiet())
+		fprintf(stderr, "codes: %zu reply code%s issued for circular %s; shown this once (only a hash is "
 		"kept); any earlier code of %s no longer works\n", l.n, l.n == 1 ? "" : "s",
 		opts[0].val, l.n == 1 ? "this member" : "these members");
 	bt_code_list_free(&l);
@@ -78,6 +82,7 @@ static int codes_revoke(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc != BT_OK || ctx->help)
 		return rc;
 	rc = bt_codes_revoke(db, opts[0].val, opts[1].val, cli_actor(ctx), now, e);
+	cli_member_hint(ctx->db, opts[1].val, rc, e);
 	if (rc == BT_OK)
 		printf("revoked the reply code%s of %s for circular %s\n", opts[1].val ? "" : "s",
 		       opts[1].val ? opts[1].val : "every member", opts[0].val);
@@ -86,7 +91,7 @@ static int codes_revoke(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 
 static int codes_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT_END };
+	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
 	bt_code_info_list l = { NULL, 0 };
 	cli_table t;
 	bt_db *db;
@@ -100,6 +105,26 @@ static int codes_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = bt_codes_list(db, opts[0].val, &l, e);
 	if (rc != BT_OK)
 		return rc;
+	if (opts[1].count) {
+		bt_buf b = BT_BUF_INIT;
+		bt_buf_addc(&b, '[');
+		for (size_t i = 0; i < l.n; i++) {
+			bt_buf_adds(&b, i ? ",{" : "{");
+			bt_json_kv_str(&b, "member", l.v[i].member, 1);
+			bt_json_kv_str(&b, "state", l.v[i].revoked ? "revoked" : "in-force", 0);
+			cli_json_kv_time(&b, "issued", l.v[i].issued_at, 0);
+			if (l.v[i].revoked)
+				cli_json_kv_time(&b, "revoked", l.v[i].revoked_at, 0);
+			else
+				bt_json_kv_null(&b, "revoked", 0);
+			bt_buf_addc(&b, '}');
+		}
+		bt_buf_addc(&b, ']');
+		rc = cli_print_json(&b, e);
+		bt_buf_release(&b);
+		bt_code_info_list_free(&l);
+		return rc;
+	}
 	cli_table_init(&t, 4);
 	cli_table_add(&t, (const char *const[]){ "MEMBER", "STATE", "ISSUED", "REVOKED" });
 	for (size_t i = 0; i < l.n; i++) {

@@ -3,13 +3,15 @@
 #include "cli.h"
 
 #include <inttypes.h>
+#include <sys/stat.h>
 
 static const char USAGE[] =
 	"usage: ballot config\n"
 	"       ballot config set KEY VALUE\n"
+	"       ballot config show [--json]\n"
 	"\n"
 	"Shows the settings kept in the database, one \"key value\" per line, or\n"
-	"changes one. Keys:\n"
+	"changes one (config show: every setting of a run, see below). Keys:\n"
 	"  attachment_max   largest attachment accepted, in bytes (default\n"
 	"                   20971520, 20 MiB)\n"
 	"  quota_bytes      bytes of attachments one member's replies in one\n"
@@ -27,6 +29,123 @@ static const char USAGE_SET[] =
 	"Changes a setting (an event in the log), e.g. ballot config set\n"
 	"attachment_max 1048576; keys: attachment_max, quota_bytes,\n"
 	"replies_per_hour (see ballot config --help).\n";
+
+static const char USAGE_SHOW[] =
+	"usage: ballot config show [--json]\n"
+	"\n"
+	"Prints every effective setting of this machine's runs and where it came\n"
+	"from: a flag (--db), the environment (BALLOT_DB, BALLOT_KEY, BALLOT_FORMS,\n"
+	"BALLOT_FONTS), the configuration file (FILE:LINE) or the default. The file\n"
+	"is --config FILE, else $BALLOT_CONFIG, else /etc/ballot/ballot.conf when\n"
+	"it exists; its keys: database, sign_key, forms_dir, fonts_dir, listen,\n"
+	"tls_cert, tls_key, tls_client_ca, threads, portal_url. A flag beats the\n"
+	"environment, which beats the file, which beats the default. Then,\n"
+	"separately, the settings kept in the database itself (config set), which\n"
+	"belong to the data: database or default. --json: {\"file\", \"values\":\n"
+	"[{\"key\", \"value\", \"source\", \"where\"}], \"database\",\n"
+	"\"database_settings\": [{\"key\", \"value\", \"source\"}] or null when there is\n"
+	"no database yet}.\n";
+
+static const struct {
+	const char *key;
+	int64_t dflt;
+} db_settings[] = {
+	{ "attachment_max", BT_ATTACHMENT_MAX_DEFAULT },
+	{ "quota_bytes", BT_QUOTA_BYTES_DEFAULT },
+	{ "replies_per_hour", BT_REPLIES_PER_HOUR_DEFAULT },
+};
+#define NDB_SETTINGS (sizeof db_settings / sizeof db_settings[0])
+
+/* `ballot config show [--json]`: the run's settings and the database's. */
+static int config_show_all(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
+	int rc = cli_parse(ctx, argc, argv, USAGE_SHOW, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	int json = opts[0].count > 0;
+	const char *dbp = cli_db_path(ctx);
+	struct stat st;
+	bt_db *db = NULL;
+	if (stat(dbp, &st) == 0 && (rc = cli_open_db(ctx, 0, &db, e)))
+		return rc;
+	const char *file = cli_conf_path(ctx);
+	bt_buf b = BT_BUF_INIT;
+	cli_table t;
+	cli_table_init(&t, 3);
+	if (json) {
+		bt_buf_addc(&b, '{');
+		bt_json_key(&b, "file", 1);
+		cli_json_str_or_null(&b, file);
+		bt_json_key(&b, "values", 0);
+		bt_buf_addc(&b, '[');
+	} else if (*file) {
+		printf("configuration file: %s\n", file);
+	} else {
+		printf("configuration file: none\n");
+	}
+	for (int k = 0; k < CONF_NKEYS; k++) {
+		cli_value v;
+		cli_conf_value(ctx, k, NULL, &v);
+		if (json) {
+			bt_buf_adds(&b, k ? ",{" : "{");
+			bt_json_kv_str(&b, "key", cli_conf_key_name(k), 1);
+			bt_json_key(&b, "value", 0);
+			cli_json_str_or_null(&b, v.value);
+			bt_json_kv_str(&b, "source", v.kind, 0);
+			bt_json_key(&b, "where", 0);
+			cli_json_str_or_null(&b, v.where);
+			bt_buf_addc(&b, '}');
+		} else {
+			cli_table_add(&t, (const char *const[]){ cli_conf_key_name(k), v.value, v.source });
+		}
+	}
+	if (json) {
+		bt_buf_addc(&b, ']');
+		bt_json_kv_str(&b, "database", dbp, 0);
+		bt_json_key(&b, "database_settings", 0);
+		if (!db)
+			bt_buf_adds(&b, "null");
+		else
+			bt_buf_addc(&b, '[');
+	} else {
+		rc = cli_table_print(&t, "lll", stdout, e);
+		cli_table_release(&t);
+		cli_table_init(&t, 3);
+		if (!db)
+			printf("\nsettings kept in the database: none, there is no database at %s yet\n", dbp);
+		else
+			printf("\nsettings kept in the database %s (ballot config set; they belong to the data):\n", dbp);
+	}
+	for (size_t i = 0; db && i < NDB_SETTINGS; i++) {
+		int set = bt_setting_int(db, db_settings[i].key, -1) != -1;
+		int64_t v = bt_setting_int(db, db_settings[i].key, db_settings[i].dflt);
+		char num[32];
+		snprintf(num, sizeof num, "%" PRId64, v);
+		if (json) {
+			bt_buf_adds(&b, i ? ",{" : "{");
+			bt_json_kv_str(&b, "key", db_settings[i].key, 1);
+			bt_json_kv_int(&b, "value", v, 0);
+			bt_json_kv_str(&b, "source", set ? "database" : "default", 0);
+			bt_buf_addc(&b, '}');
+		} else {
+			cli_table_add(&t, (const char *const[]){ db_settings[i].key, num,
+				      set ? "database" : "default" });
+		}
+	}
+	if (json) {
+		if (db)
+			bt_buf_addc(&b, ']');
+		bt_buf_addc(&b, '}');
+		if (rc == BT_OK)
+			rc = cli_print_json(&b, e);
+	} else if (db && rc == BT_OK) {
+		rc = cli_table_print(&t, "lrl", stdout, e);
+	}
+	cli_table_release(&t);
+	bt_buf_release(&b);
+	return rc;
+}
 
 static int config_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
@@ -72,9 +191,11 @@ static int config_set(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	return rc;
 }
 
-/* `ballot config` and `ballot config set KEY VALUE`. */
+/* `ballot config` (the database's settings, as before), `ballot config set
+ * KEY VALUE` and `ballot config show [--json]`. */
 int cmd_config(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	static const cli_sub subs[] = { { "set", config_set }, { NULL, NULL } };
+	static const cli_sub subs[] = { { "set", config_set }, { "show", config_show_all },
+					{ NULL, NULL } };
 	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, config_show, e);
 }

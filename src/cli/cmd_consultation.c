@@ -12,8 +12,8 @@ static const char USAGE[] =
 	"              --meeting-start DATE --meeting-end DATE [--date DATE]\n"
 	"              [--deadline TIME] [--rule tap|question|deletion]\n"
 	"              [--electorate FILE] [--force-deadline --reason TEXT]\n"
-	"       ballot consultation list [--group N]\n"
-	"       ballot consultation show --circular ID\n"
+	"       ballot consultation list [--group N] [--json]\n"
+	"       ballot consultation show --circular ID [--json]\n"
 	"       ballot consultation set-deadline --circular ID TIME --reason TEXT\n";
 
 static const char USAGE_CREATE[] =
@@ -39,18 +39,128 @@ static const char USAGE_CREATE[] =
 	"                     comments); default: every Member State at --date\n";
 
 static const char USAGE_LIST[] =
-	"usage: ballot consultation list [--group N]\n"
+	"usage: ballot consultation list [--group N] [--json]\n"
 	"\n"
 	"Lists the consultations (of study group N) by deadline: rule, dates,\n"
-	"state (open or closed), electorate size and number of drafts.\n";
+	"state (open or closed), electorate size and number of drafts. --json: an\n"
+	"array of {\"circular\", \"group\", \"rule\", \"date\", \"deadline\",\n"
+	"\"meeting_start\", \"meeting_end\", \"state\", \"closed_at\", \"electorate\",\n"
+	"\"custom_electorate\", \"drafts\"} ([] when there are none).\n";
 
 static const char USAGE_SHOW[] =
-	"usage: ballot consultation show --circular ID\n"
+	"usage: ballot consultation show --circular ID [--json]\n"
 	"\n"
 	"Shows a consultation: its rule, dates, deadline (the closed days skipped,\n"
 	"a forced deadline's reason, every move), electorate and drafts. Warns when\n"
 	"today's calendar would give another default deadline (the deadline does\n"
-	"not move by itself: see set-deadline).\n";
+	"not move by itself: see set-deadline). --json: the keys of consultation\n"
+	"list --json (the drafts as an array of {\"rec\", \"state\", \"outcome\",\n"
+	"\"title\"}), then \"rule_title\", \"clause\", \"working_days_before_meeting\",\n"
+	"\"closed_days_skipped\" (null for a consultation made before the calendar),\n"
+	"\"forced_reason\", \"deadline_changes\", \"checks\" (as status --json's\n"
+	"timeline).\n";
+
+/* The keys consultation list and show share, without the braces; the
+ * drafts (a count for list) are the caller's. */
+static void consultation_json(bt_buf *b, const bt_consultation *c)
+{
+	bt_json_kv_str(b, "circular", c->circular, 1);
+	bt_json_kv_int(b, "group", c->group, 0);
+	bt_json_kv_str(b, "rule", c->rule, 0);
+	cli_json_kv_date(b, "date", c->date, 0);
+	cli_json_kv_time(b, "deadline", c->deadline, 0);
+	cli_json_kv_date(b, "meeting_start", c->meeting_start, 0);
+	cli_json_kv_date(b, "meeting_end", c->meeting_end, 0);
+	bt_json_kv_str(b, "state", c->closed ? "closed" : "open", 0);
+	if (c->closed)
+		cli_json_kv_time(b, "closed_at", c->closed_at, 0);
+	else
+		bt_json_kv_null(b, "closed_at", 0);
+	bt_json_kv_int(b, "electorate", c->electorate, 0);
+	bt_json_kv_bool(b, "custom_electorate", c->custom_electorate, 0);
+}
+
+/* consultation show --json. */
+static int show_json(bt_db *db, const bt_consultation *c, const bt_draft_list *dl, bt_err *e)
+{
+	bt_calendar cal;
+	bt_deadline_info info;
+	bt_timeline t;
+	int rc = bt_calendar_list(db, 0, &cal, e);
+	if (rc)
+		return rc;
+	if ((rc = bt_deadline_info_get(db, c->circular, &info, e))) {
+		bt_calendar_free(&cal);
+		return rc;
+	}
+	if ((rc = bt_timeline_get(db, c->circular, &t, e))) {
+		bt_deadline_info_free(&info);
+		bt_calendar_free(&cal);
+		return rc;
+	}
+	const bt_rule *r = bt_rule_find(c->rule);
+	bt_buf b = BT_BUF_INIT;
+	bt_buf_addc(&b, '{');
+	consultation_json(&b, c);
+	bt_json_key(&b, "drafts", 0);
+	bt_buf_addc(&b, '[');
+	for (size_t i = 0; i < dl->n; i++) {
+		bt_buf_adds(&b, i ? ",{" : "{");
+		bt_json_kv_str(&b, "rec", dl->v[i].rec, 1);
+		bt_json_kv_str(&b, "state", dl->v[i].state, 0);
+		bt_json_kv_str(&b, "outcome", dl->v[i].outcome[0] ? dl->v[i].outcome : "pending", 0);
+		bt_json_kv_str(&b, "title", dl->v[i].title, 0);
+		bt_buf_addc(&b, '}');
+	}
+	bt_buf_addc(&b, ']');
+	bt_json_kv_str(&b, "rule_title", r ? r->title : c->rule, 0);
+	if (r)
+		bt_json_kv_str(&b, "clause", r->clause, 0);
+	else
+		bt_json_kv_null(&b, "clause", 0);
+	bt_json_kv_int(&b, "working_days_before_meeting",
+		       bt_working_days_left(&cal, c->deadline, c->meeting_start), 0);
+	bt_json_key(&b, "closed_days_skipped", 0);
+	if (!info.with_calendar) {
+		bt_buf_adds(&b, "null");
+	} else {
+		bt_buf_addc(&b, '[');
+		for (size_t i = 0; i < info.nskipped; i++) {
+			bt_buf_adds(&b, i ? ",{" : "{");
+			cli_json_kv_date(&b, "date", info.skipped[i].day, 1);
+			bt_json_kv_str(&b, "name", info.skipped[i].name, 0);
+			bt_buf_addc(&b, '}');
+		}
+		bt_buf_addc(&b, ']');
+	}
+	if (info.forced_reason[0])
+		bt_json_kv_str(&b, "forced_reason", info.forced_reason, 0);
+	else
+		bt_json_kv_null(&b, "forced_reason", 0);
+	bt_json_key(&b, "deadline_changes", 0);
+	bt_buf_addc(&b, '[');
+	for (size_t i = 0; i < info.nchanges; i++) {
+		const bt_deadline_change *x = &info.changes[i];
+		bt_buf_adds(&b, i ? ",{" : "{");
+		cli_json_kv_time(&b, "old_deadline", x->old_deadline, 1);
+		cli_json_kv_time(&b, "deadline", x->deadline, 0);
+		cli_json_kv_time(&b, "at", x->at, 0);
+		bt_json_kv_str(&b, "by", x->by, 0);
+		bt_json_kv_int(&b, "event", x->seq, 0);
+		bt_json_kv_str(&b, "reason", x->reason, 0);
+		bt_buf_addc(&b, '}');
+	}
+	bt_buf_addc(&b, ']');
+	bt_json_key(&b, "checks", 0);
+	cli_json_timeline(&b, &t, NULL);
+	bt_buf_addc(&b, '}');
+	rc = cli_print_json(&b, e);
+	bt_buf_release(&b);
+	bt_timeline_free(&t);
+	bt_deadline_info_free(&info);
+	bt_calendar_free(&cal);
+	return rc;
+}
 
 static const char USAGE_SET_DEADLINE[] =
 	"usage: ballot consultation set-deadline --circular ID TIME --reason TEXT\n"
@@ -254,7 +364,7 @@ static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 
 static int consultation_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	cli_opt opts[] = { CLI_OPT("group", CLI_ARG), CLI_OPT_END };
+	cli_opt opts[] = { CLI_OPT("group", CLI_ARG), CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
 	bt_consultation_list cl = { NULL, 0 };
 	cli_table t;
 	long long group = 0;
@@ -274,6 +384,20 @@ static int consultation_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = bt_consultations_list(db, (int)group, &cl, e);
 	if (rc != BT_OK)
 		return rc;
+	if (opts[1].count) {
+		bt_buf b = BT_BUF_INIT;
+		bt_buf_addc(&b, '[');
+		for (size_t i = 0; i < cl.n; i++) {
+			bt_buf_adds(&b, i ? ",{" : "{");
+			consultation_json(&b, &cl.v[i]);
+			bt_json_kv_int(&b, "drafts", cl.v[i].drafts, 0);
+			bt_buf_addc(&b, '}');
+		}
+		bt_buf_addc(&b, ']');
+		rc = cli_print_json(&b, e);
+		bt_buf_release(&b);
+		goto out;
+	}
 	if (cl.n == 0) {
 		printf("no consultations\n");
 		goto out;
@@ -308,7 +432,7 @@ out:
 
 static int consultation_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT_END };
+	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
 	bt_draft_list dl = { NULL, 0 };
 	bt_consultation c;
 	cli_table t;
@@ -329,6 +453,10 @@ static int consultation_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = cli_drafts_now(ctx, db, opts[0].val, &dl, e);
 	if (rc != BT_OK)
 		goto out;
+	if (opts[1].count) {
+		rc = show_json(db, &c, &dl, e);
+		goto out;
+	}
 	printf("consultation %s\n", c.circular);
 	if ((rc = show_consultation(db, &c, e)) != BT_OK)
 		goto out;

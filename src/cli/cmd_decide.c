@@ -11,7 +11,7 @@ static const char USAGE[] =
 	"              (--approved [--reservation CODE:TEXT]... |\n"
 	"               --more-time CODE... |\n"
 	"               --not-approved --opposed-by CODE...)\n"
-	"              [--date DATE] [--receipt FILE] [--key FILE]\n"
+	"              [--date DATE] [--receipt FILE | --print-receipt] [--key FILE]\n"
 	"\n"
 	"Records the plenary's decision on a draft, in the order of WTSA Res. 1 §9.5:\n"
 	"  --approved                 approved unopposed (§9.5.3); each\n"
@@ -35,19 +35,21 @@ static const char USAGE[] =
 	"list them). With a regional electorate (SG3, §9.2.1) only its members may\n"
 	"ask for more time, oppose or enter a reservation.\n"
 	"--draft may be left out when the consultation has one draft.\n"
-	"The signed receipt is saved to --receipt FILE or printed (see reply).\n";
+	"The signed receipt is saved to --receipt FILE or printed with --print-receipt\n"
+	"(see reply).\n";
 
 /* `ballot decide ...`. */
 int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_DRAFT, O_APPROVED, O_RESERVATION, O_MORE_TIME,
-	       O_NOT_APPROVED, O_OPPOSED_BY, O_KEY, O_RECEIPT, O_DATE };
+	       O_NOT_APPROVED, O_OPPOSED_BY, O_KEY, O_RECEIPT, O_DATE, O_PRINT_RECEIPT };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("draft", CLI_ARG),
 		CLI_OPT("approved", CLI_FLAG), CLI_OPT("reservation", CLI_MULTI),
 		CLI_OPT("more-time", CLI_MULTI), CLI_OPT("not-approved", CLI_FLAG),
 		CLI_OPT("opposed-by", CLI_MULTI), CLI_OPT("key", CLI_ARG),
-		CLI_OPT("receipt", CLI_ARG), CLI_OPT("date", CLI_ARG), CLI_OPT_END
+		CLI_OPT("receipt", CLI_ARG), CLI_OPT("date", CLI_ARG),
+		CLI_OPT("print-receipt", CLI_FLAG), CLI_OPT_END
 	};
 	const bt_key *key;
 	int64_t seq = 0;
@@ -161,7 +163,7 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK)
 		rc = bt_consultation_get(db, spec.circular, &c, e);
 	for (i = 0; rc == BT_OK && i < n; i++) {
-		rc = bt_member_resolve(db, opt_of[i], raw[i], codes[i], e);
+		rc = cli_member_resolve(db, opt_of[i], raw[i], codes[i], e);
 		code_ptrs[i] = codes[i];
 	}
 	if (rc != BT_OK)
@@ -225,7 +227,7 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		if (x->members[i].no_reply)
 			printf("  %s did not reply to the consultation (no reply counted by the deadline)\n",
 			       x->members[i].code);
-	rc = cli_receipt(ctx, key, seq, opts[O_RECEIPT].val, e);
+	rc = cli_receipt(ctx, key, seq, opts[O_RECEIPT].val, opts[O_PRINT_RECEIPT].count > 0, e);
 out:
 	bt_decision_list_free(&dl);
 	if (notes)

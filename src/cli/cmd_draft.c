@@ -12,7 +12,7 @@ static const char USAGE[] =
 	"usage: ballot draft add --circular ID --rec REC --title TEXT\n"
 	"              [--former NAME] [--revised] [--summary TEXT] [--text FILE]\n"
 	"              [--source DOC] [--texts-available DATE]\n"
-	"       ballot draft list --circular ID\n";
+	"       ballot draft list --circular ID [--json]\n";
 
 static const char USAGE_ADD[] =
 	"usage: ballot draft add --circular ID --rec REC --title TEXT\n"
@@ -30,9 +30,12 @@ static const char USAGE_ADD[] =
 	"refused: it goes on every form and report.\n";
 
 static const char USAGE_LIST[] =
-	"usage: ballot draft list --circular ID\n"
+	"usage: ballot draft list --circular ID [--json]\n"
 	"\n"
-	"Lists the drafts of a consultation with their state and outcome.\n";
+	"Lists the drafts of a consultation with their state and outcome. --json:\n"
+	"an array of {\"rec\", \"former\", \"revised\", \"state\", \"outcome\",\n"
+	"\"text_sha256\", \"texts_available\", \"source\", \"title\", \"summary\"}\n"
+	"(null where not recorded).\n";
 
 /* The title goes on every form and report: one the fonts cannot print is
  * refused now, while the secretariat can still choose another wording
@@ -131,7 +134,7 @@ static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 
 static int draft_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT_END };
+	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
 	bt_draft_list dl = { NULL, 0 };
 	cli_table t;
 	bt_db *db;
@@ -149,6 +152,34 @@ static int draft_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = cli_drafts_now(ctx, db, opts[0].val, &dl, e);
 	if (rc != BT_OK)
 		goto out;
+	if (opts[1].count) {
+		bt_buf b = BT_BUF_INIT;
+		bt_buf_addc(&b, '[');
+		for (size_t i = 0; i < dl.n; i++) {
+			const bt_draft *d = &dl.v[i];
+			bt_buf_adds(&b, i ? ",{" : "{");
+			bt_json_kv_str(&b, "rec", d->rec, 1);
+			bt_json_key(&b, "former", 0);
+			cli_json_str_or_null(&b, d->former);
+			bt_json_kv_bool(&b, "revised", d->revised, 0);
+			bt_json_kv_str(&b, "state", d->state, 0);
+			bt_json_kv_str(&b, "outcome", d->outcome[0] ? d->outcome : "pending", 0);
+			bt_json_key(&b, "text_sha256", 0);
+			cli_json_str_or_null(&b, d->text_sha256);
+			cli_json_kv_date(&b, "texts_available", d->texts_available, 0);
+			bt_json_key(&b, "source", 0);
+			cli_json_str_or_null(&b, d->source);
+			bt_json_key(&b, "title", 0);
+			cli_json_str_or_null(&b, d->title);
+			bt_json_key(&b, "summary", 0);
+			cli_json_str_or_null(&b, d->summary);
+			bt_buf_addc(&b, '}');
+		}
+		bt_buf_addc(&b, ']');
+		rc = cli_print_json(&b, e);
+		bt_buf_release(&b);
+		goto out;
+	}
 	if (dl.n == 0) {
 		printf("circular %s has no drafts\n", opts[0].val);
 		goto out;

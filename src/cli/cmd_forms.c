@@ -31,7 +31,8 @@ static const char USAGE[] =
 	"--jobs N: forms written by N processes at once (default: one per CPU).\n"
 	"--with-codes: issues a fresh reply code for each member named (revoking\n"
 	"the code it had) and prints it on that member's forms, with the portal's\n"
-	"address (--portal, default https://localhost:8443/).\n";
+	"address: --portal URL, else portal_url of the configuration file (ballot\n"
+	"config show); without either, --with-codes is refused.\n";
 
 typedef struct job {
 	bt_consultation c;
@@ -80,7 +81,7 @@ static int pick_members(bt_db *db, job *j, const cli_opt *o, bt_err *e)
 		for (char *t = strtok_r(list, ",", &save); t && rc == BT_OK;
 		     t = strtok_r(NULL, ",", &save)) {
 			char code[4];
-			rc = bt_member_resolve(db, "--member", t, code, e);
+			rc = cli_member_resolve(db, "--member", t, code, e);
 			const bt_member *m = rc ? NULL : electorate_find(j, code);
 			if (rc == BT_OK && !m)
 				rc = bt_fail(e, BT_EINPUT, "--member: '%s' is not "
@@ -121,7 +122,8 @@ static void warn_unprintable(job *j, const char *field, const char *text,
 			break;
 		}
 	pdf_fonts_mark(j->fonts, mark, &w);
-	fprintf(stderr, "ballot: warning: %s; the forms show it as %s\n", w.msg,
+	if (!cli_quiet())
+		fprintf(stderr, "ballot: warning: %s; the forms show it as %s\n", w.msg,
 		*mark ? mark : "nothing");
 }
 
@@ -235,7 +237,7 @@ static int task(job *j, size_t t, bt_buf *pdf, bt_err *e)
 
 static void progress(size_t done, size_t total)
 {
-	fprintf(stderr, "\rforms: %zu/%zu", done, total);
+	cli_progress("forms", done, total);
 }
 
 /* Runs tasks w, w + n, w + 2n, ... reporting on fd a '.' after each form
@@ -376,7 +378,7 @@ static int run(job *j, size_t jobs, bt_err *e)
 {
 	size_t per = j->nwho + (size_t)j->blank, total = per * (size_t)j->nlangs;
 	size_t done = 0;
-	int show = isatty(2) && total > 1;
+	int show = total > 1;
 	int rc = BT_OK;
 	if (jobs > total)
 		jobs = total;
@@ -393,7 +395,7 @@ static int run(job *j, size_t jobs, bt_err *e)
 		bt_buf_release(&pdf);
 	}
 	if (show)
-		fputc('\n', stderr);
+		cli_progress_done();
 	if (rc == BT_OK) {
 		printf("wrote %zu form%s for circular %s in %s/%s/ (", done,
 		       done == 1 ? "" : "s", j->c.circular, j->out,
@@ -405,25 +407,24 @@ static int run(job *j, size_t jobs, bt_err *e)
 	return rc;
 }
 
-/* --portal URL (only with --with-codes): an https address a form can
- * print. */
-static int portal_option(job *j, int with_codes, const cli_opt *o, bt_err *e)
+/* --portal URL, else portal_url of the configuration file (only with
+ * --with-codes): the https address printed on the forms mailed to
+ * administrations. Never a guess: without one the forms are refused. */
+static int portal_option(cli_ctx *ctx, job *j, int with_codes, const cli_opt *o, bt_err *e)
 {
-	j->portal_url = "https://localhost:8443/";
-	if (!o->count)
-		return BT_OK;
-	if (!with_codes)
+	cli_value v;
+	if (o->count && !with_codes)
 		return bt_fail(e, BT_EINPUT, "--portal: only with --with-codes");
-	size_t n = strlen(o->val);
-	int ok = n > 8 && n <= 200 && strncmp(o->val, "https://", 8) == 0;
-	for (size_t i = 0; ok && i < n; i++)
-		ok = o->val[i] > 0x20 && o->val[i] < 0x7f;
-	if (!ok)
-		return bt_fail(e, BT_EINPUT, "--portal: '%s' is not an https:// "
-			       "address (printable ASCII, at most 200 bytes)",
-			       o->val);
-	j->portal_url = o->val;
-	return BT_OK;
+	if (!with_codes)
+		return BT_OK;
+	cli_conf_value(ctx, CONF_PORTAL_URL, o, &v);
+	if (!v.value)
+		return bt_fail(e, BT_EINPUT, "--with-codes: the portal's address is not set: give --portal URL "
+			       "or portal_url in the configuration file (ballot config show)");
+	int rc = o->count ? cli_check_url("--portal", v.value, e) : BT_OK;
+	if (rc == BT_OK)
+		j->portal_url = v.value;
+	return rc;
 }
 
 /* Fresh codes for exactly the members whose forms are written, in one
@@ -449,7 +450,8 @@ static void codes_note(const job *j)
 	printf("issued %zu reply code%s for circular %s, printed on the forms "
 	       "only\n", j->codes.n, j->codes.n == 1 ? "" : "s", j->c.circular);
 	fflush(stdout);
-	fprintf(stderr, "forms: the reply codes of %zu member%s were reissued: "
+	if (!cli_quiet())
+		fprintf(stderr, "forms: the reply codes of %zu member%s were reissued: "
 		"earlier codes no longer work; each member needs its new form\n",
 		j->codes.n, j->codes.n == 1 ? "" : "s");
 }
@@ -498,7 +500,7 @@ int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	j.blank = opts[O_BLANK].count ||
 		  (!opts[O_ALL].count && !opts[O_MEMBER].count);
 	int with_codes = opts[O_CODES].count > 0;
-	if ((rc = portal_option(&j, with_codes, &opts[O_PORTAL], e)))
+	if ((rc = portal_option(ctx, &j, with_codes, &opts[O_PORTAL], e)))
 		return rc;
 	if (with_codes && !opts[O_ALL].count && !opts[O_MEMBER].count)
 		return bt_fail(e, BT_EINPUT, "--with-codes: name the members "

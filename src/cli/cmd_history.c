@@ -134,6 +134,8 @@ int cmd_history(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	rc = cli_open_db(ctx, 0, &db, e);
 	if (rc == BT_OK)
 		rc = bt_history_get(db, opts[O_CIRCULAR].val, opts[O_MEMBER].val, &h, e);
+	if (rc != BT_OK)
+		cli_member_hint(ctx->db, opts[O_MEMBER].val, rc, e);
 	if (rc == BT_OK)
 		rc = opts[O_JSON].count ? history_json(&h, e)
 					: history_text(opts[O_CIRCULAR].val, &h, e);

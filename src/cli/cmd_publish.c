@@ -47,9 +47,13 @@ int cmd_publish(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (strlen(opts[O_OUT].val) > CLI_OUT_PATH_MAX)
 		return bt_fail(e, BT_EINPUT, "--out: the path is longer than %d bytes", CLI_OUT_PATH_MAX);
 	if ((rc = cli_open_db(ctx, 0, &db, e)) || (rc = cli_now(ctx, &now, e)) ||
-	    (rc = cli_load_key(ctx, &opts[O_KEY], &k, e)) ||
-	    (rc = bt_bundle_publish(db, opts[O_CIRCULAR].val, k, opts[O_OUT].val, opts[O_ATTACHMENTS].count > 0,
-				    now, &st, e)))
+	    (rc = cli_load_key(ctx, &opts[O_KEY], &k, e)))
+		return rc;
+	cli_progress_engine("publish");
+	rc = bt_bundle_publish(db, opts[O_CIRCULAR].val, k, opts[O_OUT].val, opts[O_ATTACHMENTS].count > 0,
+			       now, &st, e);
+	cli_progress_done();
+	if (rc)
 		return rc;
 	printf("published circular %s into %s: %" PRId64 " events (%" PRId64 " replies and withdrawals), "
 	       "%" PRId64 " attachments, %zu files and a signed manifest\n",

@@ -13,6 +13,7 @@ static const char USAGE[] =
 	"              [--received TIME] [--channel email|fax|post|portal|other]\n"
 	"              [--signatory NAME] [--title TEXT] [--ref FORM-REFERENCE]\n"
 	"              [--force] [--late-entry-reason TEXT]\n"
+	"              [--receipt FILE | --print-receipt] [--key FILE]\n"
 	"       ballot reply import --circular ID FILE [--receipts DIR] [--force]\n"
 	"\n"
 	"Records a Member State's reply (Annex 2 form) on one draft:\n"
@@ -30,7 +31,9 @@ static const char USAGE[] =
 	"member is refused; one issued before the drafts changed is warned about.\n"
 	"Every reply yields a receipt signed with the secretariat's key (--key,\n"
 	"$BALLOT_KEY, else the database path + .key): saved to --receipt FILE, or\n"
-	"printed after the acknowledgement on a line starting 'receipt: '.\n"
+	"with --print-receipt printed after the acknowledgement on a line starting\n"
+	"'receipt: '; otherwise that line names the command that issues it\n"
+	"(ballot receipt show --event N: the same bytes, whenever asked).\n"
 	"A member's replies in a consultation may hold at most quota_bytes of\n"
 	"attachments, and it may record at most replies_per_hour replies there in\n"
 	"an hour (ballot config); --force records a reply over them all the same.\n"
@@ -77,7 +80,7 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_MEMBER, O_DRAFT, O_AUTH, O_NOT_AUTH, O_COMMENTS,
 	       O_REASONS, O_RECEIVED, O_CHANNEL, O_SIGNATORY, O_TITLE, O_REF,
-	       O_KEY, O_RECEIPT, O_FORCE, O_LATE_ENTRY };
+	       O_KEY, O_RECEIPT, O_FORCE, O_LATE_ENTRY, O_PRINT_RECEIPT };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("member", CLI_ARG),
 		CLI_OPT("draft", CLI_ARG), CLI_OPT("authorize", CLI_FLAG),
@@ -87,7 +90,7 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		CLI_OPT("signatory", CLI_ARG), CLI_OPT("title", CLI_ARG),
 		CLI_OPT("ref", CLI_ARG), CLI_OPT("key", CLI_ARG),
 		CLI_OPT("receipt", CLI_ARG), CLI_OPT("force", CLI_FLAG),
-		CLI_OPT("late-entry-reason", CLI_ARG), CLI_OPT_END
+		CLI_OPT("late-entry-reason", CLI_ARG), CLI_OPT("print-receipt", CLI_FLAG), CLI_OPT_END
 	};
 	const bt_key *key;
 	bt_reply_spec spec;
@@ -179,12 +182,14 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 
 	rc = bt_reply_record(db, &spec, cli_actor(ctx), now, &res, e);
 	cli_quota_hint(rc, res.quota, e);
+	cli_member_hint(ctx->db, spec.member, rc, e);
 	if (rc == BT_OK) {
 		cli_print_recorded(&res);
 		if (res.late_entry_seq)
 			printf("late entry: received on time, entered after the deadline; the reason is event %lld\n",
 			       (long long)res.late_entry_seq);
-		rc = cli_receipt(ctx, key, res.event_seq, opts[O_RECEIPT].val, e);
+		rc = cli_receipt(ctx, key, res.event_seq, opts[O_RECEIPT].val,
+				 opts[O_PRINT_RECEIPT].count > 0, e);
 	}
 out:
 	if (bufs)
@@ -224,9 +229,11 @@ static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			rc = bt_dir_make(opts[O_RECEIPTS].val, "--receipts", e);
 	}
 	if (rc == BT_OK) {
+		cli_progress_engine("reply import");
 		rc = bt_reply_import_from(db, opts[0].val, ctx->pos[0],
 					  opts[O_FROM].count ? opts[O_FROM].val : NULL,
 					  cli_actor(ctx), now, opts[O_FORCE].count > 0, &stats, e);
+		cli_progress_done();
 		cli_quota_hint(rc, stats.quota, e);
 	}
 	if (rc != BT_OK)
@@ -243,7 +250,7 @@ static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	for (int64_t seq = stats.first_event; opts[O_RECEIPTS].count && seq && seq <= stats.last_event && !rc; seq++) {
 		char path[CLI_OUT_PATH_MAX + 64];
 		snprintf(path, sizeof path, "%s/receipt-%lld.json", opts[O_RECEIPTS].val, (long long)seq);
-		rc = cli_receipt(ctx, key, seq, path, e);
+		rc = cli_receipt(ctx, key, seq, path, 0, e);
 	}
 	return rc;
 }

@@ -26,7 +26,10 @@ int cmd_restore(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (ctx->npos != 1)
 		return bt_fail(e, BT_EINPUT, "restore: FILE is required");
 	const char *path = cli_db_path(ctx);
-	if ((rc = bt_restore(path, ctx->pos[0], "restore", &r, &info, e)))
+	cli_progress_engine("restore");
+	rc = bt_restore(path, ctx->pos[0], "restore", &r, &info, e);
+	cli_progress_done();
+	if (rc)
 		return rc;
 	printf("restored %s into %s: %" PRId64 " events, head %s\n", ctx->pos[0], path,
 	       r.audit.events, r.audit.head);

@@ -32,29 +32,58 @@ static void log_line(const char *line)
 	fprintf(stderr, "%s %s\n", t, line);
 }
 
+/* The portal's public address, printed once it listens (the portal itself
+ * makes no absolute link: its redirects are relative, its cookies always
+ * Secure, HSTS always sent). */
+static const char *public_url;
+
+static void ready_public(const char *url)
+{
+	ready(url);
+	if (public_url)
+		fprintf(stderr, "ballot: public address %s\n", public_url);
+	fflush(stderr);
+}
+
 int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
+	enum { O_LISTEN, O_CERT, O_KEY, O_CLIENT_CA, O_THREADS, O_SIGN_KEY, O_PORTAL };
 	cli_opt opts[] = { CLI_OPT("listen", CLI_ARG), CLI_OPT("cert", CLI_ARG), CLI_OPT("key", CLI_ARG),
 			   CLI_OPT("client-ca", CLI_ARG), CLI_OPT("threads", CLI_ARG),
-			   CLI_OPT("quiet", CLI_FLAG), CLI_OPT("sign-key", CLI_ARG), CLI_OPT_END };
+			   CLI_OPT("sign-key", CLI_ARG), CLI_OPT("portal", CLI_ARG), CLI_OPT_END };
 	int rc = cli_parse(ctx, argc, argv,
 			   "ballot serve [--listen ADDR:PORT] --cert FILE --key FILE [--client-ca FILE]\n"
-			   "             [--sign-key FILE] [--threads N] [--quiet]\n"
+			   "             [--sign-key FILE] [--threads N] [--portal URL] [--quiet]\n"
 			   "  HTTPS reply portal (TLS 1.2 and 1.3 only). Default listen address 127.0.0.1:8443.\n"
 			   "  --cert, --key: the server's TLS certificate and its private key.\n"
 			   "  --client-ca: accept client certificates issued by this CA (registered ones only).\n"
 			   "  --sign-key: the secretariat's signing key, which signs the receipts the portal\n"
 			   "  offers ($BALLOT_KEY, else the database path + .key; see ballot keys).\n"
+			   "  --portal: the address administrations use (https://...), printed at start.\n"
+			   "  Each option may come from the configuration file instead (listen, tls_cert,\n"
+			   "  tls_key, tls_client_ca, sign_key, threads, portal_url; ballot config show).\n"
 			   "  --quiet: no access log on stderr.",
 			   opts, 0, e);
 	if (rc || ctx->help)
 		return rc;
-	if ((rc = cli_require(&opts[1], e)) || (rc = cli_require(&opts[2], e)))
+	cli_value listen, cert, key, ca, thr, url;
+	cli_conf_value(ctx, CONF_LISTEN, &opts[O_LISTEN], &listen);
+	cli_conf_value(ctx, CONF_TLS_CERT, &opts[O_CERT], &cert);
+	cli_conf_value(ctx, CONF_TLS_KEY, &opts[O_KEY], &key);
+	cli_conf_value(ctx, CONF_TLS_CLIENT_CA, &opts[O_CLIENT_CA], &ca);
+	cli_conf_value(ctx, CONF_THREADS, &opts[O_THREADS], &thr);
+	cli_conf_value(ctx, CONF_PORTAL_URL, &opts[O_PORTAL], &url);
+	if (!cert.value)
+		return bt_fail(e, BT_EINPUT, "--cert is required (or tls_cert in the configuration file)");
+	if (!key.value)
+		return bt_fail(e, BT_EINPUT, "--key is required (or tls_key in the configuration file)");
+	if (url.value && opts[O_PORTAL].count && (rc = cli_check_url("--portal", url.value, e)))
 		return rc;
+	public_url = url.value;
 	portal_config cfg;
 	memset(&cfg, 0, sizeof cfg);
 	long long threads = 0;
-	if (opts[4].val && (rc = cli_parse_int("--threads", opts[4].val, 1, 64, &threads, e)))
+	if (thr.value && (rc = cli_parse_int("--threads", thr.value, 1, 64, &threads, e)))
 		return rc;
 	/* the database must exist and be writable before the port opens */
 	bt_db *db;
@@ -66,13 +95,13 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	/* and so must the signing key: every receipt the portal offers is
 	 * signed (--key is the TLS key here, so the option is --sign-key) */
-	if ((rc = cli_load_key(ctx, &opts[6], &cfg.sign_key, e)))
+	if ((rc = cli_load_key(ctx, &opts[O_SIGN_KEY], &cfg.sign_key, e)))
 		return rc;
 	cfg.db_path = cli_db_path(ctx);
-	cfg.listen = opts[0].val;
-	cfg.cert_path = opts[1].val;
-	cfg.key_path = opts[2].val;
-	cfg.client_ca = opts[3].val;
+	cfg.listen = listen.value;
+	cfg.cert_path = cert.value;
+	cfg.key_path = key.value;
+	cfg.client_ca = ca.value;
 	cfg.threads = (unsigned)threads;
 	const char *fixed = getenv("BALLOT_NOW");
 	if (fixed && *fixed) {
@@ -81,8 +110,8 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			return rc;
 	}
 	cfg.stop = &stop_flag;
-	cfg.ready = ready;
-	cfg.log = opts[5].count ? NULL : log_line;
+	cfg.ready = ready_public;
+	cfg.log = ctx->quiet ? NULL : log_line;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -90,7 +119,7 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	rc = portal_serve(&cfg, e);
-	if (!rc)
+	if (!rc && !ctx->quiet)
 		fprintf(stderr, "ballot: stopped\n");
 	return rc;
 }

@@ -12,7 +12,7 @@
 static const char USAGE[] =
 	"usage: ballot users add --name NAME --role secretariat|chair [--group N]\n"
 	"                        [--password-file FILE | --cert FILE]\n"
-	"       ballot users list\n"
+	"       ballot users list [--json]\n"
 	"       ballot users disable --name NAME\n"
 	"       ballot users enable --name NAME\n"
 	"       ballot users password --name NAME [--password-file FILE]\n"
@@ -52,9 +52,12 @@ static const char USAGE_ADD[] =
 	"certificate, registered by its SHA-256 fingerprint.\n";
 
 static const char USAGE_LIST[] =
-	"usage: ballot users list\n"
+	"usage: ballot users list [--json]\n"
 	"\n"
-	"Lists the accounts: name, role, study group, how they sign in, created.\n";
+	"Lists the accounts: name, role, study group, how they sign in, created.\n"
+	"--json: an array of {\"name\", \"role\", \"group\" (null but for a chair),\n"
+	"\"sign_in\" (password, certificate or disabled), \"password\", \"created\",\n"
+	"\"disabled\" (when, or null)}.\n";
 
 /* The first line of text (without its line end) into pw (cap bytes). */
 static int first_line(const char *text, size_t len, char *pw, size_t cap, const char *what,
@@ -189,7 +192,7 @@ static int users_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 
 static int users_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	cli_opt opts[] = { CLI_OPT_END };
+	cli_opt opts[] = { CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
 	bt_user_list l = { NULL, 0 };
 	cli_table t;
 	bt_db *db;
@@ -198,6 +201,34 @@ static int users_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	if ((rc = cli_open_db(ctx, 0, &db, e)) || (rc = bt_users_list(db, &l, e)))
 		return rc;
+	if (opts[0].count) {
+		bt_buf b = BT_BUF_INIT;
+		bt_buf_addc(&b, '[');
+		for (size_t i = 0; i < l.n; i++) {
+			const bt_user_info *u = &l.v[i];
+			bt_buf_adds(&b, i ? ",{" : "{");
+			bt_json_kv_str(&b, "name", u->name, 1);
+			bt_json_kv_str(&b, "role", bt_role_name(u->role), 0);
+			if (u->role == BT_ROLE_CHAIR)
+				bt_json_kv_int(&b, "group", u->group, 0);
+			else
+				bt_json_kv_null(&b, "group", 0);
+			bt_json_kv_str(&b, "sign_in", u->disabled ? "disabled" :
+				       u->has_password ? "password" : "certificate", 0);
+			bt_json_kv_bool(&b, "password", u->has_password, 0);
+			cli_json_kv_time(&b, "created", u->created_at, 0);
+			if (u->disabled)
+				cli_json_kv_time(&b, "disabled", u->disabled_at, 0);
+			else
+				bt_json_kv_null(&b, "disabled", 0);
+			bt_buf_addc(&b, '}');
+		}
+		bt_buf_addc(&b, ']');
+		rc = cli_print_json(&b, e);
+		bt_buf_release(&b);
+		bt_user_list_free(&l);
+		return rc;
+	}
 	cli_table_init(&t, 5);
 	cli_table_add(&t, (const char *const[]){ "NAME", "ROLE", "GROUP", "SIGN-IN", "CREATED" });
 	for (size_t i = 0; i < l.n; i++) {

@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,7 @@ static const command commands[] = {
 	{ "report", "write the tally report as PDF (six languages)", cmd_report },
 	{ "audit verify", "check the hash chain of the event log", cmd_audit },
 	{ "config", "show the settings; config set KEY VALUE changes one", cmd_config },
+	{ "config show", "every setting of a run and where it came from", NULL },
 	{ "codes issue", "issue reply codes for the portal (shown once)", cmd_codes },
 	{ "codes revoke", "revoke reply codes", NULL },
 	{ "codes list", "list the reply codes issued (no secrets)", NULL },
@@ -75,15 +77,23 @@ static void usage(FILE *f)
 	      "on one SQLite database.\n"
 	      "\n"
 	      "Global options:\n"
-	      "  --db FILE   the database (default: $BALLOT_DB, else ./ballot.db)\n"
-	      "  --help      this list; `ballot COMMAND --help` shows a command's usage\n"
-	      "  --version   print the version\n"
+	      "  --db FILE      the database (default: $BALLOT_DB, else the configuration\n"
+	      "                 file's database, else ./ballot.db)\n"
+	      "  --config FILE  the configuration file (default: $BALLOT_CONFIG, else\n"
+	      "                 /etc/ballot/ballot.conf when it exists); ballot config show\n"
+	      "  --quiet        errors only on stderr: no warnings, no progress\n"
+	      "  --help         this list; `ballot COMMAND --help` shows a command's usage\n"
+	      "  --version      print the version\n"
+	      "These are taken after the command too. Long options are never abbreviated.\n"
 	      "\n"
 	      "Commands:\n", f);
 	for (const command *c = commands; c->name; c++)
 		fprintf(f, "  %-21s %s\n", c->name, c->summary);
 	fputs("\n"
-	      "Environment: BALLOT_DB (the database), BALLOT_NOW (a time that stands in\n"
+	      "Environment: BALLOT_DB (the database), BALLOT_KEY (the signing key),\n"
+	      "BALLOT_CONFIG (the configuration file), BALLOT_FORMS, BALLOT_FONTS (the\n"
+	      "forms and fonts directories): each beats the configuration file and loses\n"
+	      "to a flag. BALLOT_NOW (a time that stands in\n"
 	      "for the clock), BALLOT_ACTOR (who is recorded as making changes; default\n"
 	      "cli:<user name>). Times are UTC, written 2020-02-21T23:59:00Z.\n"
 	      "Exit status: 0 ok, 1 failure, 2 bad input or refused by the rules.\n", f);
@@ -119,8 +129,28 @@ static int run(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			i++;
 			continue;
 		}
-		return bt_fail(e, BT_EINPUT, "unknown option '%.*s'",
-			       (int)strcspn(a, "="), a);
+		if (!strcmp(a, "--config")) {
+			if (i + 1 >= argc)
+				return bt_fail(e, BT_EINPUT, "--config: missing value");
+			ctx->config_flag = argv[i + 1];
+			i += 2;
+			continue;
+		}
+		if (!strncmp(a, "--config=", 9)) {
+			ctx->config_flag = a + 9;
+			i++;
+			continue;
+		}
+		if (!strcmp(a, "--quiet")) {
+			ctx->quiet = 1;
+			i++;
+			continue;
+		}
+		static const char *const globals[] = { "db", "config", "quiet", "help", "version" };
+		const char *near = a[1] == '-' ? cli_suggest(a + 2, globals, 5, 2, 0) : NULL;
+		return bt_fail(e, BT_EINPUT, "unknown option '%.*s'%s%s%s",
+			       (int)strcspn(a, "="), a, near ? " (did you mean --" : "",
+			       near ? near : "", near ? "?)" : "");
 	}
 	if (i >= argc)
 		return bt_fail(e, BT_EINPUT,
@@ -132,6 +162,18 @@ static int run(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			return c->fn(ctx, argc - i, argv + i, e);
 		}
 	}
+	static char words[64][32];
+	const char *names[64];
+	size_t n = 0;
+	for (const command *c = commands; c->name && n < 64; c++)
+		if (c->fn) {
+			snprintf(words[n], sizeof words[n], "%.*s", (int)strcspn(c->name, " "), c->name);
+			names[n] = words[n];
+			n++;
+		}
+	const char *near = cli_suggest(argv[i], names, n, 2, 0);
+	if (near)
+		return bt_fail(e, BT_EINPUT, "unknown command '%s' (did you mean %s?)", argv[i], near);
 	return bt_fail(e, BT_EINPUT,
 		       "unknown command '%s' (ballot --help lists them)", argv[i]);
 }

@@ -675,7 +675,13 @@ int bt_reply_import_from(bt_db *db, const char *circular, const char *path, cons
 	quota_txn q = QUOTA_TXN_INIT;
 	if ((rc = db_begin(db, e)) || (rc = event_clock(db, &now, e)))
 		goto out;
+	uint64_t lines = 0; /* for progress only: the lines after the header */
+	for (size_t i = 0; i < text.len; i++)
+		lines += text.data[i] == '\n';
+	lines = lines ? lines - 1 : 0;
 	while ((n = tsv_next(&t, f, 8)) > 0) {
+		if (lines >= 256 && stats->recorded % 128 == 0)
+			bt_progress("replies", (uint64_t)stats->recorded, lines);
 		if (!header) {
 			for (int i = 0; i < 6; i++)
 				if (n != 6 || strcmp(f[i], cols[i]) != 0) {

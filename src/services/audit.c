@@ -332,9 +332,15 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	if (sqlite3_prepare_v2(db->h, SQL_EVENTS_ALL, -1, &ev, NULL) != SQLITE_OK)
 		return db_fail(db, e, "reading the event log");
 	char prev[65] = ZERO_HASH;
-	int64_t expect = 1;
+	int64_t expect = 1, total = 0;
 	int rc = BT_OK, step;
 	bt_buf chained = BT_BUF_INIT, head = BT_BUF_INIT;
+	bt_err pe; /* the total is for progress only */
+	sqlite3_stmt *last = db_stmt(db, SQL_EVENT_LAST, &pe);
+	if (last && sqlite3_step(last) == SQLITE_ROW)
+		total = sqlite3_column_int64(last, 0);
+	if (last)
+		sqlite3_reset(last);
 	while ((step = sqlite3_step(ev)) == SQLITE_ROW) {
 		int64_t seq = sqlite3_column_int64(ev, 0);
 		bt_time at = sqlite3_column_int64(ev, 1);
@@ -346,6 +352,8 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 		const char *hash = (const char *)sqlite3_column_text(ev, 7);
 		char got[65];
 		r->events++;
+		if (r->events % 512 == 0)
+			bt_progress("events", (uint64_t)r->events, (uint64_t)(total > r->events ? total : r->events));
 		if (!actor || !kind || !body || !prev_hash || !hash) {
 			audit_flag(r, seq, "a field of the event is missing");
 			break;
@@ -400,6 +408,8 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 		return rc;
 	if (r->events)
 		memcpy(r->head, prev, 65);
+	bt_progress("events", (uint64_t)r->events, (uint64_t)r->events);
+	bt_progress("rows", 0, 0);
 
 	if ((rc = check_settings(db, r, e)) || (rc = check_rows_have_events(db, SQL_ROWS_WITH_EVENTS, r, e)) ||
 	    (rc = check_rows_have_events(db, SQL_AUTH_ROWS_WITH_EVENTS, r, e)) ||
@@ -415,7 +425,11 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	sqlite3_stmt *as;
 	if (sqlite3_prepare_v2(db->h, SQL_ATTACHMENTS_ALL, -1, &as, NULL) != SQLITE_OK)
 		return db_fail(db, e, "reading attachments");
+	uint64_t natt = 0;
+	bt_progress("attachments", 0, 0);
 	while ((step = sqlite3_step(as)) == SQLITE_ROW) {
+		if (++natt % 64 == 0)
+			bt_progress("attachments", natt, 0);
 		int64_t seq = sqlite3_column_int64(as, 2);
 		const char *sha = (const char *)sqlite3_column_text(as, 3);
 		int64_t size = sqlite3_column_int64(as, 4);

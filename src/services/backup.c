@@ -70,8 +70,10 @@ int bt_db_check(bt_db *db, bt_check_report *r, bt_err *e)
 	bt_err we = { 0 };
 	int wread = witness_read(db, &wseq, whash, &we);
 	int snap = db_read_begin(db);
+	bt_progress("integrity_check", 0, 0);
 	int64_t n = pragma_rows(db, SQL_INTEGRITY_CHECK, integrity_row, r->integrity, sizeof r->integrity);
 	r->integrity_ok = n == 1 && strcmp(r->integrity, "ok") == 0;
+	bt_progress("foreign_key_check", 0, 0);
 	n = pragma_rows(db, SQL_FOREIGN_KEY_CHECK, foreign_key_row, r->foreign_keys, sizeof r->foreign_keys);
 	r->foreign_keys_ok = n == 0;
 	if (n == 0)
@@ -211,6 +213,7 @@ static int open_raw(const char *path, int flags, sqlite3 **h)
  * busy (the busy handlers wait first). An SQLite result code. */
 static int copy_db(sqlite3 *dst, sqlite3 *src)
 {
+	bt_progress("copy", 0, 0);
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
 	if (!b)
 		return sqlite3_errcode(dst);

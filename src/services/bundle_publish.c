@@ -77,12 +77,15 @@ static int write_events(bt_db *db, const bt_consultation *c, publisher *p, bt_bu
 	bt_buf b = BT_BUF_INIT;
 	sqlite3_bind_text(q, 1, c->circular, -1, SQLITE_STATIC);
 	int rc;
+	bt_progress("events", 0, 0);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const char *kind = (const char *)sqlite3_column_text(q, 4);
 		bundle_event_line(&b, sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 2),
 			   (const char *)sqlite3_column_text(q, 3), (const char *)sqlite3_column_text(q, 1));
 		st->events++;
 		st->replies += event_kind_is(kind, EK_REPLY);
+		if (st->events % 512 == 0)
+			bt_progress("events", (uint64_t)st->events, 0);
 	}
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
@@ -116,6 +119,8 @@ static int write_attachments(bt_db *db, const bt_consultation *c, publisher *p, 
 		const void *blob = sqlite3_column_blob(q, 1);
 		rc = put_file(p, name, blob ? blob : "", (size_t)sqlite3_column_bytes(q, 1), e);
 		st->attachments++;
+		if (st->attachments % 16 == 0)
+			bt_progress("attachments", (uint64_t)st->attachments, 0);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_fail(db, e, "reading the attachments");

@@ -139,7 +139,7 @@ vr 0 codes list --circular 205
 vg 0 codes revoke --circular 205 --member CHE
 vr 2 codes revoke --circular 205 --member CHE
 vr 2 codes issue --circular 205 --member XXX
-vg 0 forms --circular 205 --member FRA --lang en --with-codes --out forms-codes --jobs 1
+vg 0 forms --circular 205 --member FRA --lang en --with-codes --portal https://x.example/ --out forms-codes --jobs 1
 vr 2 forms --circular 205 --with-codes --out forms-codes
 vg 0 users add --name tsb.anna --role secretariat --password-file pw.txt
 vr 2 users add --name Bad --role secretariat --password-file pw.txt

@@ -96,7 +96,7 @@ refused --with-codes ballot forms --circular 205 --with-codes --out coded2
 refused --with-codes ballot forms --circular 205 --blank --with-codes --out coded2
 refused --portal ballot forms --circular 205 --member CHE --portal https://x.example/ --out coded2
 refused http://x.example/ ballot forms --circular 205 --member CHE --with-codes --portal http://x.example/ --out coded2
-refused GBR ballot forms --circular 205 --member GBR --with-codes --out coded2
+refused GBR ballot forms --circular 205 --member GBR --with-codes --portal https://x.example/ --out coded2
 ok "no form written by a refused run" test ! -e coded2
 
 # --- staff accounts --------------------------------------------------------------
@@ -206,7 +206,7 @@ refused "not registered" ballot certs revoke --fingerprint "$(printf '%064d' 0)"
 at 2020-02-25T00:00:00Z
 expect_exit 0 ballot close --circular 205
 refused closed ballot codes issue --circular 205
-refused closed ballot forms --circular 205 --member CHE --with-codes --out closed
+refused closed ballot forms --circular 205 --member CHE --with-codes --portal https://x.example/ --out closed
 expect_exit 0 ballot codes revoke --circular 205
 expect_exit 0 ballot audit verify
 like "$OUT" "event log intact" "audit verify passes after every auth event"

@@ -286,7 +286,7 @@ cp "$T/.body" "$T/portal-ar.pdf"
 expect_exit 0 ballot report --circular 205 --lang ar --out "$T/cli-ar.pdf"
 ok "the final Arabic report is byte-identical" cmp "$T/portal-ar.pdf" "$T/cli-ar.pdf"
 # the plenary's decision (at its meeting): its receipt too
-BALLOT_NOW=2020-03-05T10:00:00Z expect_exit 0 ballot decide --circular 205 --draft Q.5052 --approved
+BALLOT_NOW=2020-03-05T10:00:00Z expect_exit 0 ballot decide --circular 205 --draft Q.5052 --approved --print-receipt
 dec=$(printf '%s\n' "$OUT" | sed -n 's/^receipt: //p' | perl -ne 'print $1 if /"event":(\d+)/')
 like "$dec" '^[0-9]+$' "  ... recorded as event $dec"
 get tsb "/secretariat/receipt/$dec.json"

@@ -47,7 +47,7 @@ is "$(db_sum)" "$sum" "keys commands change nothing in the database"
 setup_205
 at 2020-02-10T10:00:00Z
 printf 'Comments of Switzerland.\n' >c.txt
-expect_exit 0 ballot reply --circular 205 --member CHE --authorize --comments c.txt --received 2020-02-10T09:00:00Z
+expect_exit 0 ballot reply --circular 205 --member CHE --authorize --comments c.txt --received 2020-02-10T09:00:00Z --print-receipt
 like "$OUT" '^recorded reply 1: CHE ' "the acknowledgement comes first"
 like "$OUT" '^receipt: \{"format":"ballot-receipt/1","kind":"reply","circular":"205","member":"CHE","draft":"Q.5051","choice":"authorize-with-comments",' \
 	"then the receipt on a line of its own"

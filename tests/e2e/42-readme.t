@@ -131,8 +131,10 @@ err_of() { cat "$R/res/$(run_of "$1").err" 2>/dev/null; }
 cd "$CO/tour" 2>/dev/null || fail "the tour works in tour/"
 like "$(out_of 'ballot consultation create --circular 205 --group 11 --date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13')" \
 	'^ +deadline +2020-02-21T23:59:00Z ' "consultation create gives the deadline the README names"
-like "$(out_of 'ballot reply --circular 205 --member CHE --authorize --channel email --signatory "A. Person" --title "Director"')" \
-	'^receipt: \{' "reply prints the signed receipt on a line starting 'receipt: '"
+like "$(out_of 'ballot reply --circular 205 --member CHE --authorize --channel email --signatory "A. Person" --title "Director" --print-receipt')" \
+	'^receipt: \{' "reply --print-receipt prints the signed receipt on a line starting 'receipt: '"
+like "$(out_of 'ballot reply --circular 205 --member DEU --not-authorize --reasons ../forms/demo/attachments/DEU-reasons.txt')" \
+	'^receipt: ballot receipt show --event [0-9]+$' "without it, reply names the command that issues the receipt"
 like "$(err_of 'ballot reply --circular 205 --member ESP --not-authorize --channel fax')" \
 	'late: .*after the deadline 2020-02-21T23:59:00Z; recorded, not counted' "the late reply is recorded and said not counted"
 langs="en fr es ru zh ar"

@@ -5,6 +5,7 @@
 #   $T            its own temporary directory (removed on exit); the script runs in it
 #   $BALLOT_BIN   the binary (default: build/ballot of this repository)
 #   $BALLOT_DB    $T/ballot.db (exported), $BALLOT_NOW (exported; see `at`)
+#   $BALLOT_CONFIG  /dev/null (exported): no configuration file
 #   $REPO, $E2E   the repository and this directory
 # TAP:    ok DESC CMD...   nok DESC CMD...   is GOT EXPECTED DESC   isnt ...
 #         is_num GOT EXPECTED DESC   like TEXT ERE DESC   unlike TEXT ERE DESC
@@ -53,6 +54,9 @@ trap 'exit 130' INT TERM
 cd "$T" || exit 1
 
 unset BALLOT_ACTOR
+# no configuration file: /etc/ballot/ballot.conf of this machine, if any,
+# must not reach a test (/dev/null stands for an empty one)
+export BALLOT_CONFIG=/dev/null
 export BALLOT_DB="$T/ballot.db"
 export BALLOT_NOW="2020-02-10T12:00:00Z"
 export LC_ALL=C.UTF-8

@@ -10,7 +10,7 @@ _ballot()
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		--db) i=$((i + 1)); continue ;;
+		--db|--config) i=$((i + 1)); continue ;;
 		-*) [ -n "$cmd" ] && break; continue ;;
 		esac
 		if [ $n = 0 ]; then cmd=$w; n=1
@@ -20,7 +20,7 @@ _ballot()
 	done
 	if [ $n = 0 ]; then
 		case $cur in
-		-*) COMPREPLY=($(compgen -W "--db --help --version" -- "$cur")) ;;
+		-*) COMPREPLY=($(compgen -W "--config --db --help --quiet --version" -- "$cur")) ;;
 		*) COMPREPLY=($(compgen -W "init members consultation timeline calendar draft reply withdraw tally close decide status pending history export comments forms report audit config codes users certs tls serve backup restore check keys receipt publish verify-bundle" -- "$cur")) ;;
 		esac
 		return
@@ -48,6 +48,7 @@ _ballot_subs()
 	calendar) echo "list add remove import" ;;
 	draft) echo "add list" ;;
 	reply) echo "import" ;;
+	config) echo "show" ;;
 	audit) echo "verify" ;;
 	codes) echo "issue revoke list" ;;
 	users) echo "add list" ;;
@@ -74,8 +75,8 @@ _ballot_opts()
 	"members") echo "--as-of --json --recode" ;;
 	"members import") echo "--recode" ;;
 	"consultation create") echo "--circular --date --deadline --electorate --force-deadline --group --meeting-end --meeting-start --reason --rule" ;;
-	"consultation list") echo "--group" ;;
-	"consultation show") echo "--circular" ;;
+	"consultation list") echo "--group --json" ;;
+	"consultation show") echo "--circular --json" ;;
 	"consultation set-deadline") echo "--circular --reason" ;;
 	"timeline") echo "--circular --json --texts-available" ;;
 	"calendar list") echo "--json --year" ;;
@@ -83,13 +84,13 @@ _ballot_opts()
 	"calendar remove") echo "" ;;
 	"calendar import") echo "" ;;
 	"draft add") echo "--circular --former --rec --revised --source --summary --text --texts-available --title" ;;
-	"draft list") echo "--circular" ;;
-	"reply") echo "--authorize --channel --circular --comments --draft --force --key --late-entry-reason --member --not-authorize --reasons --receipt --receipts --received --ref --signatory --title" ;;
+	"draft list") echo "--circular --json" ;;
+	"reply") echo "--authorize --channel --circular --comments --draft --event --force --key --late-entry-reason --member --not-authorize --print-receipt --reasons --receipt --receipts --received --ref --signatory --title" ;;
 	"reply import") echo "--attachments-from --circular --event --force --key --receipts" ;;
-	"withdraw") echo "--channel --circular --draft --force --key --member --receipt --received" ;;
+	"withdraw") echo "--channel --circular --draft --force --key --member --print-receipt --receipt --received" ;;
 	"tally") echo "--as-of --circular --json" ;;
 	"close") echo "--circular" ;;
-	"decide") echo "--approved --circular --date --draft --key --more-time --not-approved --opposed-by --receipt --reservation" ;;
+	"decide") echo "--approved --circular --date --draft --key --more-time --not-approved --opposed-by --print-receipt --receipt --reservation" ;;
 	"status") echo "--group --json" ;;
 	"pending") echo "--circular --draft --json" ;;
 	"history") echo "--circular --json --member" ;;
@@ -97,21 +98,22 @@ _ballot_opts()
 	"comments") echo "--circular --out" ;;
 	"forms") echo "--all --blank --circular --jobs --lang --member --out --paper --portal --with-codes" ;;
 	"report") echo "--as-of --circular --dir --lang --out --paper" ;;
-	"audit verify") echo "" ;;
-	"config") echo "--force" ;;
+	"audit verify") echo "--json" ;;
+	"config") echo "--force --json" ;;
+	"config show") echo "--config --db --json" ;;
 	"codes issue") echo "--circular --member" ;;
 	"codes revoke") echo "--circular --member" ;;
-	"codes list") echo "--circular" ;;
+	"codes list") echo "--circular --json" ;;
 	"users add") echo "--cert --group --name --password-file --role" ;;
-	"users list") echo "" ;;
+	"users list") echo "--json" ;;
 	"certs issue") echo "--ca --member --out --user" ;;
 	"certs revoke") echo "--fingerprint" ;;
-	"certs list") echo "" ;;
+	"certs list") echo "--json" ;;
 	"tls dev-certs") echo "--cert --client --out" ;;
-	"serve") echo "--cert --client-ca --key --listen --quiet --sign-key --threads" ;;
+	"serve") echo "--cert --client-ca --key --listen --portal --quiet --sign-key --threads" ;;
 	"backup") echo "--force" ;;
 	"restore") echo "" ;;
-	"check") echo "" ;;
+	"check") echo "--json" ;;
 	"keys create") echo "--key" ;;
 	"keys show") echo "--key" ;;
 	"receipt show") echo "--event --key --receipt" ;;

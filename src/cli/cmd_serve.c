@@ -7,12 +7,15 @@
 #include "cli/cli.h"
 #include "portal/portal.h"
 
-static volatile int stop_flag;
+static volatile int stop_flag, reload_flag;
 
+/* SIGINT, SIGTERM: stop; SIGHUP: read the certificate and key again. */
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_flag = 1;
+	if (sig == SIGHUP)
+		reload_flag = 1;
+	else
+		stop_flag = 1;
 }
 
 static void ready(const char *url)
@@ -110,6 +113,7 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			return rc;
 	}
 	cfg.stop = &stop_flag;
+	cfg.reload = &reload_flag;
 	cfg.ready = ready_public;
 	cfg.log = ctx->quiet ? NULL : log_line;
 	struct sigaction sa;
@@ -117,6 +121,7 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	rc = portal_serve(&cfg, e);
 	if (!rc && !ctx->quiet)

@@ -27,11 +27,14 @@ typedef struct portal_config {
 	int fixed_now;          /* use now instead of the clock (BALLOT_NOW) */
 	bt_time now;
 	volatile int *stop;     /* set by a signal handler to stop */
+	volatile int *reload;   /* set by a signal handler (SIGHUP) to read the
+				   certificate and key again; may be NULL */
 	void (*ready)(const char *url); /* called once listening */
 	void (*log)(const char *line);  /* one access-log line; no secrets */
 } portal_config;
 
-/* Runs the server until *cfg->stop is set. BT_EINPUT for a bad listen
+/* Runs the server until *cfg->stop is set; each time *cfg->reload is set,
+ * reads cert_path and key_path again for the handshakes that follow. BT_EINPUT for a bad listen
  * address, unreadable or mismatched certificate/key, a database that cannot
  * be opened or a wrong page template; BT_EFAIL when the server cannot start
  * (port in use). */

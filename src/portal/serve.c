@@ -55,6 +55,27 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, int *v6, bt_
 	return BT_OK;
 }
 
+/* Reads the certificate and key again (SIGHUP) and gives them to new
+ * handshakes; connections open keep theirs, the database and sessions are
+ * not touched. A file that cannot be read or a pair that does not match
+ * leaves the pair in use. Says which in the log. */
+static void reload_certificates(const portal_config *cfg)
+{
+	bt_buf cert = BT_BUF_INIT, key = BT_BUF_INIT;
+	bt_err e;
+	char line[700];
+	if (bt_file_read(cfg->cert_path, "--cert", 1024 * 1024, &cert, &e) ||
+	    bt_file_read(cfg->key_path, "--key", 1024 * 1024, &key, &e) ||
+	    tls_server_load(&cert, &key, cfg->cert_path, cfg->key_path, &e))
+		snprintf(line, sizeof line, "tls: reload refused, the certificate in use stays: %s", e.msg);
+	else
+		snprintf(line, sizeof line, "tls: certificate reloaded from %s", cfg->cert_path);
+	if (cfg->log)
+		cfg->log(line);
+	bt_buf_release(&cert);
+	bt_buf_release(&key);
+}
+
 int portal_serve(const portal_config *cfg, bt_err *e)
 {
 	struct portal *p = calloc(1, sizeof *p);
@@ -74,7 +95,7 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 	    (rc = bt_file_read(cfg->cert_path, "--cert", 1024 * 1024, &cert, e)) ||
 	    (rc = bt_file_read(cfg->key_path, "--key", 1024 * 1024, &key, e)) ||
 	    (cfg->client_ca && (rc = bt_file_read(cfg->client_ca, "--client-ca", 4 * 1024 * 1024, &ca, e))) ||
-	    (rc = tls_check_keypair(&cert, &key, cfg->cert_path, cfg->key_path, e)) ||
+	    (rc = tls_server_load(&cert, &key, cfg->cert_path, cfg->key_path, e)) ||
 	    (cfg->client_ca && (rc = tls_check_ca(&ca, cfg->client_ca, e))))
 		goto out;
 	p->client_ca = cfg->client_ca != NULL;
@@ -125,7 +146,9 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 	d = MHD_start_daemon(flags, 0, NULL, NULL, portal_handler, p,
 			     MHD_OPTION_EXTERNAL_LOGGER, conns_log_mhd, p->conns,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-			     MHD_OPTION_HTTPS_MEM_CERT, cert.data, MHD_OPTION_HTTPS_MEM_KEY, key.data,
+			     /* the certificate from tls.c, so that SIGHUP can
+				replace it (reload_certificates) */
+			     MHD_OPTION_HTTPS_CERT_CALLBACK, tls_server_retrieve,
 			     MHD_OPTION_HTTPS_PRIORITIES, prio,
 			     MHD_OPTION_THREAD_POOL_SIZE, threads,
 			     /* above the guard's soft limit, so that a new
@@ -153,6 +176,10 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 	while (!*cfg->stop) {
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
+		if (cfg->reload && *cfg->reload) {
+			*cfg->reload = 0;
+			reload_certificates(cfg);
+		}
 	}
 	rc = BT_OK;
 out:
@@ -160,6 +187,7 @@ out:
 	if (d)
 		MHD_stop_daemon(d);
 	conns_free(p->conns);
+	tls_server_free();
 	for (size_t i = 0; i < p->ndbs; i++)
 		bt_db_close(p->dbs[i]);
 	portal_words_free(p);

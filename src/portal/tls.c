@@ -1,8 +1,11 @@
 /* tls.c - the server's certificate and key, the client CA, and the
  * certificate a client presents (tls.h). */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
+#include <gnutls/abstract.h>
 #include <gnutls/x509.h>
 #include "portal/tls.h"
 
@@ -79,4 +82,93 @@ int tls_client_cert(preq *r, char *why, size_t whylen)
 	}
 	r->cert_ok = 1;
 	return 0;
+}
+
+/* ---- the server's certificate, reloadable ---- */
+
+#define TLS_CHAIN_MAX 16
+
+/* A certificate chain and its key as handshakes take them. Pairs replaced
+ * by a reload stay (a handshake may still hold them) until the server
+ * stops: one per reload. */
+typedef struct tls_pair {
+	gnutls_pcert_st pcerts[TLS_CHAIN_MAX];
+	unsigned n;
+	gnutls_privkey_t key;
+	struct tls_pair *prev;
+} tls_pair;
+
+static pthread_mutex_t pair_lock = PTHREAD_MUTEX_INITIALIZER;
+static tls_pair *current;
+
+static void pair_free(tls_pair *t)
+{
+	for (unsigned i = 0; i < t->n; i++)
+		gnutls_pcert_deinit(&t->pcerts[i]);
+	if (t->key)
+		gnutls_privkey_deinit(t->key);
+	free(t);
+}
+
+int tls_server_load(const bt_buf *cert, const bt_buf *key, const char *cert_path, const char *key_path,
+		    bt_err *e)
+{
+	int rc = tls_check_keypair(cert, key, cert_path, key_path, e);
+	if (rc)
+		return rc;
+	tls_pair *t = calloc(1, sizeof *t);
+	if (!t)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	gnutls_datum_t c = { (unsigned char *)cert->data, (unsigned)cert->len };
+	gnutls_datum_t k = { (unsigned char *)key->data, (unsigned)key->len };
+	t->n = TLS_CHAIN_MAX;
+	int g = gnutls_pcert_list_import_x509_raw(t->pcerts, &t->n, &c, GNUTLS_X509_FMT_PEM, 0);
+	if (g < 0) {
+		t->n = 0;
+	} else if ((g = gnutls_privkey_init(&t->key)) >= 0) {
+		g = gnutls_privkey_import_x509_raw(t->key, &k, GNUTLS_X509_FMT_PEM, NULL, 0);
+	}
+	if (g < 0) {
+		pair_free(t);
+		return bt_fail(e, BT_EINPUT, "--cert/--key: '%s' and '%s' cannot be loaded (%s)", cert_path,
+			       key_path, gnutls_strerror(g));
+	}
+	pthread_mutex_lock(&pair_lock);
+	t->prev = current;
+	current = t;
+	pthread_mutex_unlock(&pair_lock);
+	return BT_OK;
+}
+
+int tls_server_retrieve(gnutls_session_t s, const gnutls_datum_t *req_ca, int nreq,
+			const gnutls_pk_algorithm_t *algos, int nalgos, gnutls_pcert_st **pcert,
+			unsigned int *npcert, gnutls_privkey_t *key)
+{
+	(void)s;
+	(void)req_ca;
+	(void)nreq;
+	(void)algos;
+	(void)nalgos;
+	pthread_mutex_lock(&pair_lock);
+	tls_pair *t = current;
+	pthread_mutex_unlock(&pair_lock);
+	if (!t)
+		return -1;
+	*pcert = t->pcerts;
+	*npcert = t->n;
+	*key = t->key;
+	return 0;
+}
+
+void tls_server_free(void)
+{
+	pthread_mutex_lock(&pair_lock);
+	tls_pair *t = current;
+	current = NULL;
+	pthread_mutex_unlock(&pair_lock);
+	while (t) {
+		tls_pair *prev = t->prev;
+		pair_free(t);
+		t = prev;
+	}
 }

@@ -3,6 +3,8 @@
 #define BALLOT_PORTAL_TLS_H
 
 #include <stddef.h>
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
 #include "ballot/buf.h"
 #include "ballot/err.h"
 #include "portal/request.h"
@@ -21,5 +23,18 @@ int tls_check_ca(const bt_buf *ca, const char *path, bt_err *e);
  * r->cert_fp and r->cert_id when it is; 0 when none was presented or it is
  * accepted, -1 (why says why, one line) when one was presented and is not. */
 int tls_client_cert(preq *r, char *why, size_t whylen);
+
+/* The server's certificate chain and key as handshakes take them (through
+ * tls_server_retrieve, libmicrohttpd's certificate callback): tls_server_load
+ * checks cert and key (as tls_check_keypair) and makes them the pair every
+ * new handshake gets; on failure the pair in use stays. The pairs a reload
+ * replaced are kept until tls_server_free, which the server calls once
+ * stopped (a handshake may still hold one). */
+int tls_server_load(const bt_buf *cert, const bt_buf *key, const char *cert_path, const char *key_path,
+		    bt_err *e);
+int tls_server_retrieve(gnutls_session_t s, const gnutls_datum_t *req_ca, int nreq,
+			const gnutls_pk_algorithm_t *algos, int nalgos, gnutls_pcert_st **pcert,
+			unsigned int *npcert, gnutls_privkey_t *key);
+void tls_server_free(void);
 
 #endif

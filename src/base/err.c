@@ -33,10 +33,13 @@ int bt_failf(bt_err *e, bt_reason reason, const char *field, const char *fmt, ..
 		return code;
 	e->code = code;
 	e->reason = reason;
-	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+	if (!field)
+		field = "";
+	/* "electorate line 3": the field, then a place inside it */
+	snprintf(e->field, sizeof e->field, "%.*s", (int)strcspn(field, " "), field);
 	size_t at = 0;
-	if (e->field[0]) {
-		int k = snprintf(e->msg, sizeof e->msg, fmt[0] == ' ' ? "%s" : "%s: ", e->field);
+	if (field[0]) {
+		int k = snprintf(e->msg, sizeof e->msg, fmt[0] == ' ' ? "%s" : "%s: ", field);
 		at = k > 0 && (size_t)k < sizeof e->msg ? (size_t)k : sizeof e->msg - 1;
 	}
 	va_list ap;

@@ -41,15 +41,16 @@ int bt_setting_set(bt_db *db, const char *key, const char *value,
 		if (strcmp(key, settings[i].key) == 0)
 			def = &settings[i];
 	if (!def)
-		return bt_fail(e, BT_EINPUT, "setting: unknown key '%s' (known: attachment_max, quota_bytes, "
-			       "replies_per_hour)", bt_text_clean(key, 0) && strlen(key) < 64 ? key : "(unprintable)");
+		return bt_failf(e, BT_R_NOT_FOUND, NULL,
+				"setting: unknown key '%s' (known: attachment_max, quota_bytes, "
+				"replies_per_hour)", bt_text_clean(key, 0) && strlen(key) < 64 ? key : "(unprintable)");
 	char *end;
 	errno = 0;
 	long long v = strtoll(value, &end, 10);
 	if (!*value || *end || errno || v < def->min || v > def->max)
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is not %s between %lld and %lld", key,
-			       bt_text_clean(value, 0) && strlen(value) < 64 ? value : "(unprintable)", def->what,
-			       (long long)def->min, (long long)def->max);
+		return bt_failf(e, BT_R_INPUT, key, "'%s' is not %s between %lld and %lld",
+				bt_text_clean(value, 0) && strlen(value) < 64 ? value : "(unprintable)", def->what,
+				(long long)def->min, (long long)def->max);
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
@@ -63,7 +64,7 @@ int bt_setting_set(bt_db *db, const char *key, const char *value,
 	bt_buf p = BT_BUF_INIT;
 	bt_json_kv_str(&p, "key", key, 1);
 	bt_json_kv_int(&p, "value", v, 0);
-	rc = p.failed ? bt_fail(e, BT_EFAIL, "out of memory")
+	rc = p.failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory")
 		      : event_append(db, EVK_SETTING, NULL, actor, now, bt_buf_str(&p), e);
 	bt_buf_release(&p);
 	if (rc || db_commit(db, e))

@@ -14,8 +14,9 @@
  *   "received", "late_entry_reason", "db"), never a front end's ("--db");
  *   "" when the failure concerns no one field. A function that takes a
  *   `const char *field` parameter puts it there as given.
- * - msg starts with the field: "field: ..." (or "field line 3: ..." when the
- *   format starts with a space, for a place inside the field), so a reader
+ * - msg starts with the field: "field: ...", or "field line 3: ..." for a
+ *   place inside it (given as the field "electorate line 3", or as a format
+ *   that starts with a space: " line %d: ..."), so a reader
  *   of msg alone gets a readable line. A word between braces names another
  *   field ("'%s' exists ({force} replaces it)") or, as {cmd:X}, a command
  *   ("make one with {cmd:init}"); bt_err_render gives a front end's names
@@ -49,8 +50,9 @@ typedef struct bt_err {
 	char msg[512];     /* one line; starts with field when there is one */
 } bt_err;
 
-/* Sets e (when not NULL) to reason, field (NULL or "" for none, cut to 31
- * bytes) and the message "field: " + the formatted text (no ": " when fmt
+/* Sets e (when not NULL) to reason, field (NULL or "" for none; up to its
+ * first space, cut to 31 bytes) and the message field + ": " + the
+ * formatted text (no ": " when fmt
  * starts with a space), cut to fit; the code follows from reason. Values
  * put in a message are cleaned first (bt_text_clean), so it stays one line;
  * front ends escape what is left. Returns the code. */

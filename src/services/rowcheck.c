@@ -207,7 +207,7 @@ static int check_member_event(bt_db *db, int64_t seq, const char *body, bt_audit
 		bt_buf_addc(&p, '}');
 		size_t bl = strlen(body);
 		if (p.failed)
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		else if (bl < p.len + 1 || body[bl - p.len - 1] != ',' ||
 			 strcmp(body + bl - p.len, p.data) != 0)
 			audit_flag(r, seq, "the stored members or former names differ from what the event recorded");
@@ -321,8 +321,8 @@ int bt_audit_circular(bt_db *db, const char *circular, bt_err *e)
 	char row[48] = "";
 	if (r.row)
 		snprintf(row, sizeof row, " row %lld", (long long)r.row);
-	return bt_fail(e, BT_EFAIL,
-		       "circular %s: the %s%s differs from event %lld that wrote it (%s); the database is damaged: "
-		       "run `ballot check`", circular, r.table[0] ? r.table : "events", row, (long long)r.first_bad,
-		       r.problem);
+	return bt_failf(e, BT_R_DAMAGED, NULL,
+			"circular %s: the %s%s differs from event %lld that wrote it (%s); the database is damaged: "
+			"run `{cmd:check}`", circular, r.table[0] ? r.table : "events", row, (long long)r.first_bad,
+			r.problem);
 }

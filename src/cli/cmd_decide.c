@@ -95,7 +95,7 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	spec.circular = opts[O_CIRCULAR].val;
 	spec.rec = opts[O_DRAFT].val;
 	if (opts[O_DATE].val) {
-		if ((rc = bt_date_parse(opts[O_DATE].val, "--date", &spec.date, e)) != BT_OK)
+		if ((rc = bt_date_parse(opts[O_DATE].val, "date", &spec.date, e)) != BT_OK)
 			return rc;
 		spec.has_date = 1;
 	}

@@ -192,7 +192,7 @@ int bt_now(bt_time *out, bt_err *e)
 {
 	const char *env = getenv("BALLOT_NOW");
 	if (env && *env)
-		return bt_time_parse(env, "BALLOT_NOW", out, e);
+		return bt_time_parse(env, "now", out, e);
 	struct timespec ts;
 	if (clock_gettime(CLOCK_REALTIME, &ts))
 		return bt_failf(e, BT_R_IO, NULL, "cannot read the clock");

@@ -14,6 +14,7 @@ static const struct {
 	const char *shown;
 } exceptions[] = {
 	{ "actor", "BALLOT_ACTOR" },
+	{ "now", "BALLOT_NOW" },
 	{ "day", "DATE" },           /* calendar add/remove DATE */
 	{ "new_deadline", "TIME" },  /* consultation deadline TIME */
 	{ "calendar_file", "FILE" }, /* calendar import FILE */
@@ -22,6 +23,9 @@ static const struct {
 	{ "backup", "backup" },      /* backup FILE */
 	{ "restore", "restore" },    /* restore FILE */
 	{ "detail", "detail" },
+	{ "attachment_max", "attachment_max" }, /* config set KEY: the settings */
+	{ "quota_bytes", "quota_bytes" },
+	{ "replies_per_hour", "replies_per_hour" },
 };
 
 /* name_of for bt_err_render: buf is a char[64]. A field that is not an

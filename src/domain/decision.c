@@ -71,6 +71,8 @@ static int detail_parse(const char *frag, bt_jv **out, bt_err *e)
 	bt_buf_addf(&b, "{%s}", frag ? frag : "");
 	int rc = b.failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory")
 			  : bt_json_parse(bt_buf_str(&b), b.len, "decision", out, e);
+	if (rc && e) /* the recorded detail, not an input field */
+		e->field[0] = '\0';
 	bt_buf_release(&b);
 	return rc;
 }

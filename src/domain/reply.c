@@ -584,7 +584,8 @@ int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const 
 	return rc;
 }
 
-/* Prefixes e's message with "FILE line N: ". */
+/* Prefixes e's message with "FILE line N: ", as it is: a field in it is the
+ * TSV's column ("received: ..."), not one of the engine's fields. */
 static int at_line(bt_err *e, int rc, const char *path, int line)
 {
 	if (e) {
@@ -743,8 +744,11 @@ int bt_reply_import_from(bt_db *db, const char *circular, const char *path, cons
 		}
 		bt_reply_result res;
 		rc = record_txn(db, &s, actor, now, &res, &q, e);
-		if (rc)
-			goto fail_line;
+		if (rc) {
+			/* the reply's own fields, as the engine names them ({member}) */
+			bt_err_wrap(e, "%s line %d: ", path, t.line);
+			goto fail;
+		}
 		stats->recorded++;
 		if (!stats->first_event)
 			stats->first_event = res.event_seq;

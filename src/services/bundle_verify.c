@@ -77,7 +77,7 @@ static int check_manifest(verifier *v, const bt_pubkey *pub, bt_err *e)
 {
 	bt_buf text = BT_BUF_INIT, signed_part = BT_BUF_INIT;
 	int rc = read_in(v, "manifest.json", BUNDLE_MANIFEST_MAX, &text, e);
-	if (rc == BT_EINPUT && strstr(e->msg, "no such file"))
+	if (rc == BT_EINPUT && e->reason == BT_R_NOT_FOUND)
 		rc = bt_failf(e, BT_R_INPUT, NULL,
 			      "manifest.json: missing: '%s' is not a results bundle", v->dir);
 	if (!rc)
@@ -147,7 +147,7 @@ static int check_files(verifier *v, bt_err *e)
 		if (!rc && lstat(full, &st) == 0 && !S_ISREG(st.st_mode))
 			rc = bt_failf(e, BT_R_INPUT, NULL,
 				      "%s: not a regular file (a link or directory has no place in a bundle)", name);
-		if (!rc && (rc = read_in(v, name, BUNDLE_FILE_MAX, &data, e)) == BT_EINPUT && strstr(e->msg, "no such file"))
+		if (!rc && (rc = read_in(v, name, BUNDLE_FILE_MAX, &data, e)) == BT_EINPUT && e->reason == BT_R_NOT_FOUND)
 			rc = bt_failf(e, BT_R_INPUT, NULL,
 				      "%s: listed in the signed manifest but missing", name);
 		if (rc)

@@ -15,6 +15,16 @@ static const char *const field_names[F_COUNT] = {
 	"recorded", "event", "prev", "hash", "body", "key",
 };
 
+/* A failure about a field of the receipt document ("signature: ...",
+ * "receipt: byte 100: ..."): its name is part of the message, not one of the
+ * engine's input fields (no front end renames it). Returns rc. */
+static int doc_field(int rc, bt_err *e)
+{
+	if (rc && e)
+		e->field[0] = '\0';
+	return rc;
+}
+
 /* What a receipt is made of: the event (its body parsed) and the key. */
 typedef struct receipt_src {
 	const bt_jv *body;     /* the event's JSON */
@@ -95,8 +105,8 @@ int bt_receipt_issue(bt_db *db, int64_t seq, const bt_key *key, bt_buf *out, bt_
 	sqlite3_bind_int64(st, 1, seq);
 	int rc = sqlite3_step(st);
 	const char *kind = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 3) : NULL;
-	if (rc == SQLITE_ROW && !event_kind_is(kind, EK_RECEIPT))
-		rc = bt_failf(e, BT_R_INPUT, "event", "event %lld is not a reply, withdrawal or decision", (long long)seq);
+	if (rc == SQLITE_ROW && !event_kind_is(kind, EK_RECEIPT)) /* it has no receipt */
+		rc = bt_failf(e, BT_R_NOT_FOUND, "event", "event %lld is not a reply, withdrawal or decision", (long long)seq);
 	else if (rc == SQLITE_DONE)
 		rc = bt_failf(e, BT_R_NOT_FOUND, "event", "there is no event %lld", (long long)seq);
 	else if (rc != SQLITE_ROW)
@@ -115,7 +125,7 @@ int bt_receipt_issue(bt_db *db, int64_t seq, const bt_key *key, bt_buf *out, bt_
 	bt_jv *body = NULL;
 	receipt_src s = { NULL, text, prev, hash, bt_key_public(key)->text };
 	bt_buf doc = BT_BUF_INIT;
-	if (!(rc = bt_json_parse(text, strlen(text), "event", &body, e))) {
+	if (!(rc = doc_field(bt_json_parse(text, strlen(text), "event", &body, e), e))) {
 		s.body = body;
 		rc = src_check(&s, e);
 	}
@@ -183,7 +193,7 @@ int bt_receipt_verify(const char *text, size_t len, const bt_pubkey *pub, bt_rec
 	}
 	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
 		len--;
-	if ((rc = bt_json_parse(text, len, "receipt", &doc, e)))
+	if ((rc = doc_field(bt_json_parse(text, len, "receipt", &doc, e), e)))
 		return rc;
 	if (doc->type != BT_JOBJ) {
 		rc = bt_failf(e, BT_R_INPUT, NULL, "receipt: not a JSON object");
@@ -239,7 +249,7 @@ int bt_receipt_verify(const char *text, size_t len, const bt_pubkey *pub, bt_rec
 			      s.hash);
 		goto out;
 	}
-	if ((rc = bt_json_parse(b->str, b->len, "body", &body, e)))
+	if ((rc = doc_field(bt_json_parse(b->str, b->len, "body", &body, e), e)))
 		goto out;
 	s.body = body;
 	if ((rc = src_check(&s, e)))
@@ -272,7 +282,7 @@ int bt_receipt_verify(const char *text, size_t len, const bt_pubkey *pub, bt_rec
 		rc = bt_failf(e, BT_R_INPUT, NULL, "signature: missing");
 		goto out;
 	}
-	if ((rc = bt_pubkey_verify(pub, want.data, want.len, signature, "signature", e)))
+	if ((rc = doc_field(bt_pubkey_verify(pub, want.data, want.len, signature, "signature", e), e)))
 		goto out;
 	if (out)
 		fill(&s, out);

@@ -85,7 +85,7 @@ int event_clock(bt_db *db, bt_time *now, bt_err *e)
 int event_reserve(bt_db *db, const char *actor, event_slot *slot, bt_err *e)
 {
 	if (actor && bt_text_hidden(actor, 1))
-		return bt_name_check("BALLOT_ACTOR", actor, 200, e);
+		return bt_name_check("actor", actor, 200, e);
 	if (!actor || !*actor || strlen(actor) > 200 || !bt_text_clean(actor, 0))
 		return bt_failf(e, BT_R_INPUT, "actor", "the actor name is empty, too long, not UTF-8 or has control characters");
 	if (event_last(db, &slot->seq, slot->prev, e))

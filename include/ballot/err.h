@@ -50,8 +50,9 @@ typedef struct bt_err {
 	char msg[512];     /* one line; starts with field when there is one */
 } bt_err;
 
-/* Sets e (when not NULL) to reason, field (NULL or "" for none; up to its
- * first space, cut to 31 bytes) and the message field + ": " + the
+/* Sets e (when not NULL) to reason, field (NULL or "" for none; the part
+ * before " line" when it names a place, cut to 31 bytes) and the message
+ * field + ": " + the
  * formatted text (no ": " when fmt
  * starts with a space), cut to fit; the code follows from reason. Values
  * put in a message are cleaned first (bt_text_clean), so it stays one line;

@@ -36,7 +36,10 @@ int bt_failf(bt_err *e, bt_reason reason, const char *field, const char *fmt, ..
 	if (!field)
 		field = "";
 	/* "electorate line 3": the field, then a place inside it */
-	snprintf(e->field, sizeof e->field, "%.*s", (int)strcspn(field, " "), field);
+	size_t f = strcspn(field, " ");
+	if (strncmp(field + f, " line", 5) != 0)
+		f = strlen(field);
+	snprintf(e->field, sizeof e->field, "%.*s", (int)f, field);
 	size_t at = 0;
 	if (field[0]) {
 		int k = snprintf(e->msg, sizeof e->msg, fmt[0] == ' ' ? "%s" : "%s: ", field);

@@ -43,6 +43,14 @@ static void failf_sets_code_reason_and_field(void **state)
 	/* a format that starts with a space places something inside the field */
 	bt_failf(&e, BT_R_INPUT, "members", " line %d: bad", 3);
 	assert_string_equal(e.msg, "members line 3: bad");
+	/* ... or a field given with its place */
+	bt_failf(&e, BT_R_INPUT, "electorate line 3", "'%s' is no code", "XX");
+	assert_string_equal(e.field, "electorate");
+	assert_string_equal(e.msg, "electorate line 3: 'XX' is no code");
+	/* a label with a space is kept whole */
+	bt_failf(&e, BT_R_NOT_FOUND, "font table", "'%s': missing", "f.tsv");
+	assert_string_equal(e.field, "font table");
+	assert_string_equal(e.msg, "font table: 'f.tsv': missing");
 	/* bt_fail: no field, the reason follows from the code */
 	bt_failf(&e, BT_R_CONFLICT, "x", "y");
 	assert_int_equal(bt_fail(&e, BT_EINPUT, "--x: %s", "bad"), BT_EINPUT);
@@ -96,6 +104,10 @@ static void render_maps_the_field_and_its_references(void **state)
 	bt_failf(&e, BT_R_INPUT, "deadline", "%s ({force_deadline} {reason} TEXT keeps it)", "T");
 	bt_err_render(&e, opt_name, buf, out, sizeof out);
 	assert_string_equal(out, "--deadline: T (--force_deadline --reason TEXT keeps it)");
+	/* a place after the field stays */
+	bt_failf(&e, BT_R_INPUT, "electorate line 3", "bad");
+	bt_err_render(&e, opt_name, buf, out, sizeof out);
+	assert_string_equal(out, "--electorate line 3: bad");
 	/* the field is renamed only where the message starts with it */
 	bt_failf(&e, BT_R_INPUT, "day", "x");
 	snprintf(e.msg, sizeof e.msg, "%s", "another day: x");

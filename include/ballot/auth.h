@@ -90,6 +90,9 @@ typedef struct bt_code_info_list {
 	size_t n;
 } bt_code_info_list;
 
+/* Every reply code issued for circular, in force or revoked, by member and
+ * then in the order issued; BT_EINPUT for an unknown circular.
+ * bt_code_info_list_free frees the list (also after a failure). */
 int bt_codes_list(bt_db *db, const char *circular, bt_code_info_list *out,
 		  bt_err *e);
 void bt_code_info_list_free(bt_code_info_list *l);

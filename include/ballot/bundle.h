@@ -69,6 +69,7 @@ typedef struct bt_bundle_report {
 int bt_bundle_verify(const char *dir, const bt_pubkey *pub, const char *const *receipts,
 		     size_t n_receipts, bt_bundle_report *r, bt_err *e);
 
+/* Frees what bt_bundle_verify put in r (also after a failure). */
 void bt_bundle_report_free(bt_bundle_report *r);
 
 #endif

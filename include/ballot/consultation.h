@@ -76,6 +76,8 @@ void bt_consultation_list_free(bt_consultation_list *l);
 int bt_electorate_has(bt_db *db, const char *circular, const char *member,
 		      int *in, bt_err *e);
 
+/* The electorate of circular, by code; BT_EINPUT for an unknown circular.
+ * Free with bt_member_list_free (also after a failure). */
 int bt_electorate_list(bt_db *db, const char *circular, bt_member_list *out,
 		       bt_err *e);
 

@@ -19,13 +19,14 @@
 typedef struct bt_db bt_db;
 
 enum {
-	BT_DB_CREATE = 1,   /* create the file when missing */
+	BT_DB_CREATE = 1,   /* (bt_db_init's own: bt_db_open ignores it) */
 	BT_DB_READONLY = 2  /* open for reading only */
 };
 
-/* Opens the database at path. Without BT_DB_CREATE a missing file is
- * BT_EINPUT ("no database at ...; run ballot init"). A foreign file is
- * BT_EINPUT. On success *out must be closed with bt_db_close. */
+/* Opens the database at path; never creates one (bt_db_init does, private
+ * to its owner): a missing file is BT_EINPUT ("no database at ..."). A
+ * foreign file is BT_EINPUT. On success *out must be closed with
+ * bt_db_close. */
 int bt_db_open(const char *path, int flags, bt_db **out, bt_err *e);
 
 /* Closes the connection; NULL is accepted. */

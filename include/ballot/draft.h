@@ -47,6 +47,7 @@ typedef struct bt_draft_list {
 	size_t n;
 } bt_draft_list;
 
+/* Free what a bt_draft or a bt_draft_list holds and leave it empty. */
 void bt_draft_clear(bt_draft *d);
 void bt_draft_list_free(bt_draft_list *l);
 

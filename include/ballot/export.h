@@ -30,4 +30,14 @@ int bt_export_json(bt_db *db, const char *circular, bt_buf *out, bt_err *e);
  * {name, sha256, size, role}. */
 int bt_json_attachments(bt_buf *b, const bt_history_item *it);
 
+/* Appends one history item as a JSON object: the one rendering of engine
+ * records that `ballot history --json`, `ballot export --format json` (its
+ * "replies") and the portal's downloads share. Keys, in order: seq, kind,
+ * member (null for none), name (the member's name, only when name is not
+ * NULL), rec (null), what, received, channel (null), status (null),
+ * recorded_by, recorded_at, attachments, without_reasons, late_entry_reason
+ * (only when there is one), signatory, title, detail (an object, or a
+ * string when the stored detail is not one). Returns b's status. */
+int bt_history_item_json(bt_buf *b, const bt_history_item *it, const char *name);
+
 #endif

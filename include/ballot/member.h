@@ -19,6 +19,7 @@ typedef struct bt_member_list {
 	size_t n;
 } bt_member_list;
 
+/* Frees the list and leaves it empty. */
 void bt_member_list_free(bt_member_list *l);
 
 /* Lists the members admitted on or before as_of (BT_DATE_NONE: all), by

@@ -34,6 +34,7 @@ int bt_key_create(const char *path, const char *field, bt_pubkey *pub, bt_err *e
  * Ed25519 key. *out is freed with bt_key_free. */
 int bt_key_load(const char *path, const char *field, bt_key **out, bt_err *e);
 
+/* Frees a key from bt_key_load, its secret with it; NULL is accepted. */
 void bt_key_free(bt_key *k);
 
 /* The public half of k. */

@@ -28,8 +28,8 @@ typedef struct bt_status_list {
 	size_t n;
 } bt_status_list;
 
-/* Every draft (of study group `group`, or all when group is 0), by circular
- * and then draft order, with its state and outcome at as_of as
+/* Every draft (of study group `group`, or all when group is 0), by
+ * deadline, then circular, then draft order, with its state and outcome at as_of as
  * bt_tally_compute gives them (one tally per consultation). */
 int bt_status_list_get(bt_db *db, int group, bt_time as_of, bt_status_list *out, bt_err *e);
 void bt_status_list_free(bt_status_list *l);

@@ -120,6 +120,7 @@ int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of,
 int bt_tally_as_of(bt_db *db, const char *circular, bt_time as_of,
 		   bt_tally *out, bt_err *e);
 
+/* Frees what a tally holds (also after a failure) and leaves it empty. */
 void bt_tally_free(bt_tally *t);
 
 #endif

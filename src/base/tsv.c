@@ -9,8 +9,11 @@ int array_reserve(void *v, size_t *cap, size_t need, size_t elem)
 	if (need <= *cap)
 		return 0;
 	size_t n = *cap ? *cap : 16;
-	while (n < need)
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return -1;
 		n *= 2;
+	}
 	if (n > SIZE_MAX / elem)
 		return -1;
 	void **pv = v;

@@ -466,11 +466,6 @@ void cli_quota_hint(int rc, int quota, bt_err *e)
 		memcpy(e->msg + n, hint, sizeof hint);
 }
 
-int cli_json_attachments(bt_buf *b, const bt_history_item *it)
-{
-	return bt_json_attachments(b, it);
-}
-
 int cli_opt_time(const cli_opt *o, int *has, bt_time *t, bt_err *e)
 {
 	*has = 0;

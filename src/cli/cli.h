@@ -166,9 +166,6 @@ int cli_err_render(const bt_err *e, char *out, size_t n);
  * place where the command line shows an error. */
 void cli_report_error(const bt_err *e);
 
-/* Appends the attachments of a history item as a JSON list of
- * {name, sha256, size, role}. */
-int cli_json_attachments(bt_buf *b, const bt_history_item *it);
 
 /* Prints the acknowledgement of a recorded reply or withdrawal
  * ("recorded reply N: CODE REC CHOICE received T (event SEQ HASH)") and its

@@ -1,6 +1,7 @@
 /* cmd_history.c - `ballot history`: every reply, withdrawal, closure and
  * decision recorded for a consultation, superseded and late ones included. */
 #include "cli.h"
+#include "ballot/export.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -24,37 +25,7 @@ static int history_json(const bt_history *h, bt_err *e)
 		const bt_history_item *it = &h->v[i];
 		if (i)
 			bt_buf_addc(&b, ',');
-		bt_buf_addc(&b, '{');
-		bt_json_kv_int(&b, "seq", it->seq, 1);
-		bt_json_kv_str(&b, "kind", it->kind, 0);
-		bt_json_key(&b, "member", 0);
-		cli_json_str_or_null(&b, it->member);
-		bt_json_key(&b, "rec", 0);
-		cli_json_str_or_null(&b, it->rec);
-		bt_json_kv_str(&b, "what", it->what, 0);
-		cli_json_kv_time(&b, "received", it->received, 0);
-		bt_json_key(&b, "channel", 0);
-		cli_json_str_or_null(&b, it->channel);
-		bt_json_key(&b, "status", 0);
-		cli_json_str_or_null(&b, it->status);
-		bt_json_kv_str(&b, "recorded_by", it->recorded_by, 0);
-		cli_json_kv_time(&b, "recorded_at", it->recorded_at, 0);
-		bt_json_key(&b, "attachments", 0);
-		cli_json_attachments(&b, it);
-		bt_json_kv_bool(&b, "without_reasons", it->without_reasons, 0);
-		if (it->late_entry)
-			bt_json_kv_str(&b, "late_entry_reason", it->late_entry, 0);
-		bt_json_kv_str(&b, "signatory", it->signatory, 0);
-		bt_json_kv_str(&b, "title", it->title, 0);
-		/* detail is a JSON object (history.h): embed it as one */
-		bt_json_key(&b, "detail", 0);
-		if (it->detail && it->detail[0] == '{' &&
-		    it->detail[strlen(it->detail) - 1] == '}' &&
-		    bt_utf8_valid(it->detail, strlen(it->detail)))
-			bt_buf_adds(&b, it->detail);
-		else
-			bt_json_str(&b, it->detail);
-		bt_buf_addc(&b, '}');
+		bt_history_item_json(&b, it, NULL);
 	}
 	bt_buf_addc(&b, ']');
 	rc = cli_print_json(&b, e);

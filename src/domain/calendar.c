@@ -261,67 +261,83 @@ static int check_year(const char *field, bt_date day, bt_err *e)
 	return BT_OK;
 }
 
+/* The day a calendar-add or calendar-remove changes, and its row. */
+typedef struct day_change {
+	bt_date day;
+	const char *name;
+	int64_t id;
+} day_change;
+
+/* The event's payload, from the rows it wrote. */
+static int day_payload(bt_db *db, db_write *w, bt_err *e)
+{
+	bt_time when = w->now;
+	int found = 0;
+	return calendar_payload(db, w->ev.seq, w->kind, &w->payload, &when, &found, e);
+}
+
+static int day_absent(bt_db *db, db_write *w, bt_err *e)
+{
+	day_change *d = w->ctx;
+	char old[BT_CLOSED_NAME_MAX + 1], ds[BT_DATE_LEN];
+	int rc = closed_day_get(db, d->day, &d->id, old, e);
+	if (!rc && d->id) {
+		bt_date_format(d->day, ds);
+		rc = bt_failf(e, BT_R_CONFLICT, "day", "%s is already a closed day (%s)", ds, old);
+	}
+	return rc;
+}
+
+static int day_insert(bt_db *db, db_write *w, bt_err *e)
+{
+	day_change *d = w->ctx;
+	int rc = closed_day_insert(db, d->day, d->name, "cli", w->now, w->ev.seq, e);
+	return rc ? rc : day_payload(db, w, e);
+}
+
 int bt_calendar_add(bt_db *db, bt_date day, const char *name, const char *actor, bt_time now,
 		    bt_err *e)
 {
-	char ds[BT_DATE_LEN], old[BT_CLOSED_NAME_MAX + 1];
-	int64_t id;
 	int rc;
-	bt_date_format(day, ds);
 	if ((rc = check_name("name", name, e)) || (rc = check_year("day", day, e)))
 		return rc;
-	if ((rc = db_begin(db, e)))
-		return rc;
-	if ((rc = closed_day_get(db, day, &id, old, e)))
-		goto fail;
-	if (id) {
-		rc = bt_failf(e, BT_R_CONFLICT, "day", "%s is already a closed day (%s)", ds, old);
-		goto fail;
+	day_change d = { .day = day, .name = name };
+	db_write w = { .kind = EVK_CALENDAR_ADD, .actor = actor, .now = now, .ctx = &d };
+	return db_write_run(db, &w, day_absent, day_insert, e);
+}
+
+static int day_present(bt_db *db, db_write *w, bt_err *e)
+{
+	day_change *d = w->ctx;
+	char ds[BT_DATE_LEN];
+	int rc = closed_day_get(db, d->day, &d->id, NULL, e);
+	if (!rc && !d->id) {
+		bt_date_format(d->day, ds);
+		rc = bt_failf(e, BT_R_NOT_FOUND, "day", "%s is not a closed day", ds);
 	}
-	event_slot ev;
-	if ((rc = event_reserve(db, actor, &ev, e)) ||
-	    (rc = closed_day_insert(db, day, name, "cli", now, ev.seq, e)) ||
-	    (rc = calendar_event(db, &ev, EVK_CALENDAR_ADD, now, e)) || (rc = db_commit(db, e)))
-		goto fail;
-	return BT_OK;
-fail:
-	db_rollback(db);
 	return rc;
+}
+
+static int day_remove(bt_db *db, db_write *w, bt_err *e)
+{
+	day_change *d = w->ctx;
+	sqlite3_stmt *st = db_stmt(db, SQL_CLOSED_DAY_REMOVE, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, d->id);
+	sqlite3_bind_int64(st, 2, w->now);
+	sqlite3_bind_int64(st, 3, w->ev.seq);
+	int rc = db_exec_stmt(db, st, "removing a closed day", e);
+	return rc ? rc : day_payload(db, w, e);
 }
 
 int bt_calendar_remove(bt_db *db, bt_date day, const char *actor, bt_time now, bt_err *e)
 {
-	char ds[BT_DATE_LEN];
-	int64_t id;
-	bt_date_format(day, ds);
-	int rc = db_begin(db, e);
-	if (rc)
-		return rc;
-	if ((rc = closed_day_get(db, day, &id, NULL, e)))
-		goto fail;
-	if (!id) {
-		rc = bt_failf(e, BT_R_NOT_FOUND, "day", "%s is not a closed day", ds);
-		goto fail;
-	}
-	event_slot ev;
-	if ((rc = event_reserve(db, actor, &ev, e)))
-		goto fail;
-	sqlite3_stmt *st = db_stmt(db, SQL_CLOSED_DAY_REMOVE, e);
-	if (!st) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, ev.seq);
-	if ((rc = db_exec_stmt(db, st, "removing a closed day", e)) ||
-	    (rc = calendar_event(db, &ev, EVK_CALENDAR_REMOVE, now, e)) || (rc = db_commit(db, e)))
-		goto fail;
-	return BT_OK;
-fail:
-	db_rollback(db);
-	return rc;
+	day_change d = { .day = day };
+	db_write w = { .kind = EVK_CALENDAR_REMOVE, .actor = actor, .now = now, .ctx = &d };
+	return db_write_run(db, &w, day_present, day_remove, e);
 }
+
 
 /* One parsed line of an import. */
 typedef struct import_day {

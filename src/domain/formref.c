@@ -19,10 +19,11 @@ int bt_form_ref_check(bt_db *db, const char *ref, const char *circular,
 {
 	char circ[BT_ID_MAX + 1], code[8], lang[8], hex[24];
 	char canon[4];
+	int used = -1;
 	*stale = 0;
 	if (strlen(ref) >= BT_FORM_REF_MAX ||
-	    sscanf(ref, "ballot:%32[^:]:%7[^:]:%7[^:]:%23s", circ, code, lang,
-		   hex) != 4 || strlen(hex) != 16 ||
+	    sscanf(ref, "ballot:%32[^:]:%7[^:]:%7[^:]:%23s%n", circ, code, lang,
+		   hex, &used) != 4 || used < 0 || (size_t)used != strlen(ref) || strlen(hex) != 16 ||
 	    strspn(hex, "0123456789abcdef") != 16 || strlen(lang) != 2)
 		return bt_failf(e, BT_R_INPUT, "ref", "'%s' is not a form reference "
 				"(ballot:CIRCULAR:CODE:LANG:16 hex digits)", ref);

@@ -92,6 +92,42 @@ int bt_json_attachments(bt_buf *b, const bt_history_item *it)
 	return bt_buf_addc(b, ']');
 }
 
+int bt_history_item_json(bt_buf *b, const bt_history_item *it, const char *name)
+{
+	bt_buf_addc(b, '{');
+	bt_json_kv_int(b, "seq", it->seq, 1);
+	bt_json_kv_str(b, "kind", it->kind, 0);
+	bt_json_key(b, "member", 0);
+	bt_json_str_or_null(b, it->member);
+	if (name)
+		bt_json_kv_str(b, "name", name, 0);
+	bt_json_key(b, "rec", 0);
+	bt_json_str_or_null(b, it->rec);
+	bt_json_kv_str(b, "what", it->what, 0);
+	bt_json_kv_time(b, "received", it->received, 0);
+	bt_json_key(b, "channel", 0);
+	bt_json_str_or_null(b, it->channel);
+	bt_json_key(b, "status", 0);
+	bt_json_str_or_null(b, it->status);
+	bt_json_kv_str(b, "recorded_by", it->recorded_by, 0);
+	bt_json_kv_time(b, "recorded_at", it->recorded_at, 0);
+	bt_json_key(b, "attachments", 0);
+	bt_json_attachments(b, it);
+	bt_json_kv_bool(b, "without_reasons", it->without_reasons, 0);
+	if (it->late_entry)
+		bt_json_kv_str(b, "late_entry_reason", it->late_entry, 0);
+	bt_json_kv_str(b, "signatory", it->signatory, 0);
+	bt_json_kv_str(b, "title", it->title, 0);
+	/* detail is a JSON object (history.h): embedded as one */
+	bt_json_key(b, "detail", 0);
+	if (it->detail && it->detail[0] == '{' && it->detail[strlen(it->detail) - 1] == '}' &&
+	    bt_utf8_valid(it->detail, strlen(it->detail)))
+		bt_buf_adds(b, it->detail);
+	else
+		bt_json_str(b, it->detail);
+	return bt_buf_addc(b, '}');
+}
+
 /* What an export shows, read through the engine. */
 typedef struct export_src {
 	bt_consultation c;
@@ -259,23 +295,7 @@ static void json_doc(bt_buf *b, const export_src *s)
 		if (!first)
 			bt_buf_addc(b, ',');
 		first = 0;
-		bt_buf_addc(b, '{');
-		bt_json_kv_int(b, "seq", it->seq, 1);
-		bt_json_kv_str(b, "circular", s->c.circular, 0);
-		bt_json_kv_str(b, "rec", it->rec, 0);
-		bt_json_kv_str(b, "member", it->member, 0);
-		bt_json_kv_str(b, "name", member_name(&s->all, it->member), 0);
-		bt_json_kv_str(b, "choice", it->what, 0);
-		bt_json_kv_time(b, "received", it->received, 0);
-		bt_json_key(b, "channel", 0);
-		bt_json_str_or_null(b, it->channel);
-		bt_json_kv_str(b, "status", it->status, 0);
-		bt_json_kv_bool(b, "without_reasons", it->without_reasons, 0);
-		bt_json_key(b, "attachments", 0);
-		bt_json_attachments(b, it);
-		bt_json_kv_str(b, "recorded_by", it->recorded_by, 0);
-		bt_json_kv_time(b, "recorded_at", it->recorded_at, 0);
-		bt_buf_addc(b, '}');
+		bt_history_item_json(b, it, member_name(&s->all, it->member));
 	}
 	bt_buf_adds(b, "]}\n");
 }

@@ -96,8 +96,17 @@ static int tally_compute(bt_db *db, const char *circular, bt_time as_of, int str
 	snprintf(t->rule, sizeof t->rule, "%s", c.rule);
 	t->clause = rule->clause;
 	t->rule_edition = rule->edition;
+	/* as of a time before the deadline was moved, the deadline then */
+	sqlite3_stmt *x = db_stmt(db, SQL_DEADLINE_AS_OF, e);
+	if (!x)
+		return BT_EFAIL;
+	sqlite3_bind_int64(x, 1, c.id);
+	sqlite3_bind_int64(x, 2, as_of);
+	if (sqlite3_step(x) == SQLITE_ROW)
+		c.deadline = sqlite3_column_int64(x, 0);
+	sqlite3_reset(x);
 	t->deadline = c.deadline;
-	sqlite3_stmt *x = db_stmt(db, SQL_CONSULTATION_EXTRA, e);
+	x = db_stmt(db, SQL_CONSULTATION_EXTRA, e);
 	if (!x)
 		return BT_EFAIL;
 	sqlite3_bind_int64(x, 1, c.id);

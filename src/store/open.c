@@ -98,6 +98,7 @@ int db_check_ours(bt_db *db, int allow_empty, int *empty, bt_err *e)
  * schema is not brought up to date: bt_db_open does that). */
 int db_open(const char *path, int flags, bt_db **out, bt_err *e)
 {
+	flags &= ~BT_DB_CREATE; /* bt_db_init creates, with mode 0600 */
 	struct stat sb;
 	*out = NULL;
 	if (!path || !*path)

@@ -33,6 +33,28 @@ static const struct setting_def {
 	{ "replies_per_hour", "a number of replies", 1, BT_REPLIES_PER_HOUR_LIMIT },
 };
 
+/* The setting a setting event changes. */
+struct setting_change {
+	const char *key;
+	long long value;
+};
+
+static int setting_put(bt_db *db, db_write *w, bt_err *e)
+{
+	const struct setting_change *sc = w->ctx;
+	sqlite3_stmt *st = db_stmt(db, SQL_SETTING_PUT, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_text(st, 1, sc->key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, sc->value);
+	int rc = db_exec_stmt(db, st, "saving a setting", e);
+	if (!rc) {
+		bt_json_kv_str(&w->payload, "key", sc->key, 1);
+		bt_json_kv_int(&w->payload, "value", sc->value, 0);
+	}
+	return rc;
+}
+
 int bt_setting_set(bt_db *db, const char *key, const char *value,
 		   const char *actor, bt_time now, bt_err *e)
 {
@@ -47,30 +69,11 @@ int bt_setting_set(bt_db *db, const char *key, const char *value,
 	char *end;
 	errno = 0;
 	long long v = strtoll(value, &end, 10);
-	if (!*value || *end || errno || v < def->min || v > def->max)
+	if (!(*value >= '0' && *value <= '9') || *end || errno || v < def->min || v > def->max)
 		return bt_failf(e, BT_R_INPUT, key, "'%s' is not %s between %lld and %lld",
 				bt_text_clean(value, 0) && strlen(value) < 64 ? value : "(unprintable)", def->what,
 				(long long)def->min, (long long)def->max);
-	int rc = db_begin(db, e);
-	if (rc)
-		return rc;
-	sqlite3_stmt *st = db_stmt(db, SQL_SETTING_PUT, e);
-	if (!st)
-		goto fail;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, v);
-	if (db_exec_stmt(db, st, "saving a setting", e))
-		goto fail;
-	bt_buf p = BT_BUF_INIT;
-	bt_json_kv_str(&p, "key", key, 1);
-	bt_json_kv_int(&p, "value", v, 0);
-	rc = p.failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory")
-		      : event_append(db, EVK_SETTING, NULL, actor, now, bt_buf_str(&p), e);
-	bt_buf_release(&p);
-	if (rc || db_commit(db, e))
-		goto fail;
-	return BT_OK;
-fail:
-	db_rollback(db);
-	return e && e->code ? e->code : BT_EFAIL;
+	struct setting_change sc = { key, v };
+	db_write w = { .kind = EVK_SETTING, .actor = actor, .now = now, .ctx = &sc };
+	return db_write_run(db, &w, NULL, setting_put, e);
 }

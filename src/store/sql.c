@@ -718,6 +718,11 @@ const char SQL_DEADLINE_CHANGE_BY_EVENT[] =
 	"SELECT x.old_deadline, x.deadline, x.reason, x.changed_at, x.recorded_by, c.circular"
 	" FROM deadline_changes x JOIN consultations c ON c.id = x.consultation_id"
 	" WHERE x.event_seq = ?1";
+/* the deadline in force at a time: the old deadline of the first change
+ * made after it (none: the consultation's deadline) */
+const char SQL_DEADLINE_AS_OF[] =
+	"SELECT old_deadline FROM deadline_changes WHERE consultation_id = ?1 AND changed_at > ?2"
+	" ORDER BY id LIMIT 1";
 const char SQL_DEADLINE_CHANGES_OF[] =
 	"SELECT old_deadline, deadline, reason, changed_at, recorded_by, event_seq"
 	" FROM deadline_changes WHERE consultation_id = ?1 ORDER BY id";

@@ -271,6 +271,22 @@ is "$(jcol .drafts rec | tr '\n' ' ')" "Q.5051 Q.5052 " "the tally has both draf
 is "$(jpick '.drafts[0]' replies support)" '{"replies":1,"support":1}' "Q.5051: 1 reply, 1 support"
 is "$(jpick '.drafts[1]' replies support not_authorize)" '{"replies":2,"support":1,"not_authorize":1}' "Q.5052: 2 replies, 1 support"
 
+# === as of a time before the deadline moved: the deadline then (issue 11) ===
+newc 241
+ok "ESP authorizes (02-20)" rep 241 ESP a 2020-02-20T09:00:00Z
+at 2020-02-20T12:00:00Z
+expect_exit 0 ballot consultation set-deadline --circular 241 2020-02-25T23:59:00Z --reason "Extended at the chair's request"
+unset BALLOT_NOW
+ok "FRA authorizes (02-24, on time under the moved deadline)" rep 241 FRA a 2020-02-24T09:00:00Z
+tally 241 --as-of 2020-02-20T10:00:00Z
+is "$(jget .deadline)" "2020-02-21T23:59:00Z" "as of before the move: the deadline then"
+is "$(d0 replies)" "1" "... with the replies then"
+tally 241 --as-of 2020-02-22T10:00:00Z
+is "$(jget .deadline)" "2020-02-25T23:59:00Z" "as of after the move: the moved deadline"
+is "$(jget .final)" "false" "... not final on 02-22 (the moved deadline is later)"
+tally 241 --as-of 2020-02-26T10:00:00Z
+is "$(d0 replies)" "2" "after the moved deadline both replies count"
+
 refused 999 ballot tally --circular 999 --json
 
 # The result says which rule set and edition it was computed under (tap-rules.md).

@@ -149,4 +149,23 @@ ok "  ... byte-identical on every run" cmp -s "$T/.out" "$T/formula.csv"
 expect_exit 0 ballot export --circular 207 --format json
 is "$(jget '.replies[0].attachments[0].name')" '=HYPERLINK("http:x","y").txt' "the JSON export keeps the names as they are"
 
+# --- one rendering of a history item (issue 12): the export's replies are
+# the items `history --json` prints, each with the member's name added ---
+expect_exit 0 ballot export --circular 205 --format json
+one=$OUT
+expect_exit 0 ballot history --circular 205 --json
+hist=$OUT
+seq1=$(jget '.replies[0].seq' "$one")
+like "$seq1" '^[0-9]+$' "the export's first reply has an event number"
+is "$(jkeys '.replies[0]' "$one" | tr '\n' ' ')" \
+   "seq kind member name rec what received channel status recorded_by recorded_at attachments without_reasons signatory title detail " \
+   "an export reply has the history item's keys, and the member's name"
+item=$(jwhere . seq "$seq1" . "$hist")
+like "$item" '^\{"seq":' "history --json has that event"
+is "$item" "$(jget '.replies[0]' "$one" | perl -pe 's/,"name":"[^"]*"//')" \
+   "the same item, byte for byte, in history --json and in the export (less the name)"
+expect_exit 0 ballot members --json
+is "$(jget '.replies[0].name' "$one")" "$(jwhere . code "$(jget '.replies[0].member' "$one")" name)" \
+   "the name is the member's name"
+
 done_testing

@@ -21,7 +21,7 @@
  * and a browser send them, with the secrets replaced by placeholders.
  *
  * make fuzz builds the engine with BALLOT_FUZZING, which makes PBKDF2 a
- * thousand times cheaper (the same code paths; see src/auth.c). */
+ * thousand times cheaper (the same code paths; see src/domain/domain.h). */
 #include <poll.h>
 #include <sys/socket.h>
 #include "fuzz.h"

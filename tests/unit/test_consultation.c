@@ -1,0 +1,324 @@
+/* test_consultation.c - registering a consultation (consultation.c): its
+ * deadline under each rule, its electorate, moving the deadline, closing;
+ * and every refused input leaves the database as it was. */
+#include "dump.h"
+
+static bt_consultation_spec spec(const char *circular)
+{
+	bt_consultation_spec s = { 0 };
+	s.circular = circular;
+	s.group = 11;
+	s.date = D("2019-12-02");
+	s.meeting_start = D("2020-03-04");
+	s.meeting_end = D("2020-03-13");
+	return s;
+}
+
+static int create(fx *f, const bt_consultation_spec *s, bt_consultation *out, char *warn, size_t n)
+{
+	return bt_consultation_create(f->db, s, "test", T("2019-12-02T09:00:00Z"), out, warn, n, &f->e);
+}
+
+static void fmt(bt_time t, char out[BT_TIME_LEN])
+{
+	bt_time_format(t, out);
+}
+
+static void create_and_get(void **state)
+{
+	fx *f = *state;
+	bt_consultation_spec s = spec("205");
+	bt_consultation c, g;
+	char warn[300], t[BT_TIME_LEN];
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	assert_string_equal(warn, ""); /* three months before the meeting */
+	assert_string_equal(c.circular, "205");
+	assert_int_equal(c.group, 11);
+	assert_string_equal(c.rule, "tap");
+	fmt(c.deadline, t);
+	/* §9.4.1: the default TAP deadline, working days before the meeting */
+	assert_string_equal(t, "2020-02-21T23:59:00Z");
+	assert_int_equal(c.closed, 0);
+	assert_int_equal(c.drafts, 0);
+	assert_int_equal(c.custom_electorate, 0);
+	bt_member_list m;
+	assert_int_equal(bt_members_list(f->db, D("2019-12-02"), &m, &f->e), BT_OK);
+	assert_int_equal(c.electorate, (int)m.n);
+	assert_int_equal(c.electorate, 193); /* Palau joined in 2024 */
+	bt_member_list_free(&m);
+
+	assert_int_equal(bt_consultation_get(f->db, "205", &g, &f->e), BT_OK);
+	assert_int_equal(g.id, c.id);
+	assert_int_equal(g.deadline, c.deadline);
+	assert_int_equal(g.electorate, c.electorate);
+	assert_int_equal(bt_consultation_get(f->db, "206", &g, &f->e), BT_EINPUT);
+	assert_string_equal(f->e.msg, "--circular: no consultation '206'");
+
+	int in = -1;
+	assert_int_equal(bt_electorate_has(f->db, "205", "che", &in, &f->e), BT_OK);
+	assert_int_equal(in, 1);
+	assert_int_equal(bt_electorate_has(f->db, "205", "PLW", &in, &f->e), BT_OK);
+	assert_int_equal(in, 0);
+	assert_int_equal(bt_electorate_has(f->db, "205", "XXX", &in, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "XXX"));
+	assert_int_equal(bt_electorate_has(f->db, "999", "CHE", &in, &f->e), BT_EINPUT);
+}
+
+static void rules_give_their_deadlines(void **state)
+{
+	fx *f = *state;
+	bt_consultation_spec s = spec("Q1");
+	bt_consultation c;
+	char warn[300], t[BT_TIME_LEN];
+	s.rule = "question";
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	fmt(c.deadline, t);
+	assert_string_equal(t, "2020-02-02T23:59:00Z"); /* two months */
+	assert_string_equal(c.rule, "question");
+	s = spec("D1");
+	s.rule = "deletion";
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	fmt(c.deadline, t);
+	assert_string_equal(t, "2020-03-02T23:59:00Z"); /* three months */
+	/* a short notice is a warning, not a refusal */
+	s = spec("206");
+	s.date = D("2020-01-10");
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	assert_non_null(strstr(warn, "circular date 2020-01-10 is less than three months before the meeting (2020-03-04)"));
+
+	bt_consultation_list l;
+	assert_int_equal(bt_consultations_list(f->db, 11, &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 3);
+	/* by deadline */
+	assert_string_equal(l.v[0].circular, "Q1");
+	assert_string_equal(l.v[1].circular, "206");
+	assert_string_equal(l.v[2].circular, "D1");
+	bt_consultation_list_free(&l);
+	assert_int_equal(bt_consultations_list(f->db, 12, &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 0);
+	bt_consultation_list_free(&l);
+}
+
+static void explicit_deadlines(void **state)
+{
+	fx *f = *state;
+	bt_consultation_spec s = spec("205");
+	bt_consultation c;
+	char warn[300], t[BT_TIME_LEN];
+	s.has_deadline = 1;
+	s.deadline = T("2020-02-15T23:59:00Z");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn),
+		"--deadline: 2020-02-15T23:59:00Z falls on a Saturday (--force-deadline --reason TEXT keeps it)");
+	s.deadline = T("2020-02-28T23:59:00Z");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "working days before the meeting; WTSA Res. 1 §9.4.1 asks for seven");
+	s.deadline = T("2020-03-04T00:00:00Z");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--deadline: 2020-03-04T00:00:00Z is not before the meeting's first day 2020-03-04");
+	s.deadline = T("2019-12-01T12:00:00Z");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--deadline: 2019-12-01T12:00:00Z is before the circular's date 2019-12-02");
+	/* forced, with a reason */
+	s.deadline = T("2020-02-15T23:59:00Z");
+	s.force_deadline = 1;
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--reason: required with --force-deadline");
+	s.reason = "the meeting moved";
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	fmt(c.deadline, t);
+	assert_string_equal(t, "2020-02-15T23:59:00Z");
+	bt_tally tl;
+	assert_int_equal(bt_tally_compute(f->db, "205", T("2020-01-01T00:00:00Z"), &tl, &f->e), BT_OK);
+	assert_string_equal(tl.deadline_forced, "the meeting moved");
+	bt_tally_free(&tl);
+	/* forcing a deadline that breaks no rule */
+	s = spec("206");
+	s.has_deadline = 1;
+	s.deadline = T("2020-02-14T23:59:00Z");
+	s.force_deadline = 1;
+	s.reason = "why not";
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "breaks no rule of §9.4.1; nothing to force");
+	s.force_deadline = 0;
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--reason: only with --force-deadline");
+	s.reason = NULL;
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	s.has_deadline = 0;
+	s.force_deadline = 1;
+	s.circular = "207";
+	s.reason = "x";
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--force-deadline: only with an explicit --deadline");
+}
+
+static void bad_specs_are_refused(void **state)
+{
+	fx *f = *state;
+	bt_consultation_spec s;
+	bt_consultation c;
+	char warn[300];
+	static const char *bad_ids[] = { "", "../205", ".205", "a/b", "a\\b", "a b", "a..b",
+					 "123456789012345678901234567890123" };
+	for (size_t i = 0; i < sizeof bad_ids / sizeof *bad_ids; i++) {
+		s = spec(bad_ids[i]);
+		REFUSED(f, create(f, &s, &c, warn, sizeof warn), "is not a circular ID");
+	}
+	s = spec(NULL);
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--circular: '(unprintable)' is not a circular ID");
+	s = spec("205");
+	s.group = 0;
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--group: '0' is not a study group number (1-99)");
+	s.group = 100;
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--group: '100' is not a study group number");
+	s = spec("205");
+	s.rule = "majority";
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--rule: 'majority' is not a rule (tap, question, deletion)");
+	s = spec("205");
+	s.meeting_end = D("2020-03-03");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--meeting-end: 2020-03-03 is before --meeting-start 2020-03-04");
+	s = spec("205");
+	s.date = D("2020-03-04");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--date: circular date 2020-03-04 is not before the meeting (2020-03-04)");
+	s = spec("205");
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--circular: consultation '205' already exists");
+	/* the longest ID is fine */
+	s = spec("12345678901234567890123456789012");
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+}
+
+static void electorate_files(void **state)
+{
+	fx *f = *state;
+	bt_consultation_spec s = spec("205");
+	bt_consultation c;
+	char warn[300];
+	const char *text = "# regional\nZAF\n  ng  # Nigeria, alpha-2 in lower case\n\nKEN\r\n";
+	s.electorate = text;
+	s.electorate_len = strlen(text);
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	assert_int_equal(c.electorate, 3);
+	assert_int_equal(c.custom_electorate, 1);
+	bt_member_list m;
+	assert_int_equal(bt_electorate_list(f->db, "205", &m, &f->e), BT_OK);
+	assert_int_equal(m.n, 3);
+	assert_string_equal(m.v[0].code, "KEN");
+	assert_string_equal(m.v[1].code, "NGA");
+	assert_string_equal(m.v[2].code, "ZAF");
+	bt_member_list_free(&m);
+	int in;
+	assert_int_equal(bt_electorate_has(f->db, "205", "FRA", &in, &f->e), BT_OK);
+	assert_int_equal(in, 0);
+
+	struct {
+		const char *text, *want;
+	} bad[] = {
+		{ "ZAF\nKEN\nZA\n", "--electorate line 3: 'ZA' is ZAF, already on line 1: one line per member" },
+		{ "ZAF KEN\n", "--electorate line 1: one member code per line, found more after 'ZAF'" },
+		{ "ZAF\nXXX\n", "--electorate line 2: " },
+		{ "# nobody\n\n", "--electorate: the file lists no Member State" },
+		{ "PLW\n", "--electorate line 1: PLW became a Member State on 2024-09-19, after the circular's date 2019-12-02" },
+		{ "ZAF\n\xff\n", "--electorate: not valid UTF-8 text" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		s = spec("206");
+		s.electorate = bad[i].text;
+		s.electorate_len = strlen(bad[i].text);
+		REFUSED(f, create(f, &s, &c, warn, sizeof warn), bad[i].want);
+	}
+}
+
+static void moving_the_deadline(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	/* two replies after the first deadline: late, then on time */
+	assert_int_equal(fx_reply(f, "205", "CHE", BT_AUTHORIZE, "2020-02-22T10:00:00Z", 0), BT_OK);
+	assert_int_equal(fx_reply(f, "205", "FRA", BT_AUTHORIZE, "2020-02-23T10:00:00Z", 0), BT_OK);
+	bt_tally t;
+	assert_int_equal(bt_tally_compute(f->db, "205", T("2020-02-24T00:00:00Z"), &t, &f->e), BT_OK);
+	assert_int_equal(t.drafts[0].late, 2);
+	bt_tally_free(&t);
+	bt_time now = T("2020-02-24T00:00:00Z");
+	int n = -1;
+	REFUSED(f, bt_consultation_set_deadline(f->db, "205", T("2020-02-26T23:59:00Z"), NULL, "t", now, &n, &f->e),
+		"--reason: required (why the deadline moves)");
+	REFUSED(f, bt_consultation_set_deadline(f->db, "205", T("2020-02-26T23:59:00Z"), "a\x01", "t", now, &n, &f->e),
+		"--reason: not 1-500 bytes");
+	REFUSED(f, bt_consultation_set_deadline(f->db, "205", T("2020-02-21T23:59:00Z"), "r", "t", now, &n, &f->e),
+		"TIME: 2020-02-21T23:59:00Z is already the deadline");
+	REFUSED(f, bt_consultation_set_deadline(f->db, "205", T("2020-02-23T23:59:00Z"), "r", "t", now, &n, &f->e),
+		"TIME: 2020-02-23T23:59:00Z is already past");
+	REFUSED(f, bt_consultation_set_deadline(f->db, "205", T("2020-03-04T00:00:00Z"), "r", "t", now, &n, &f->e),
+		"TIME: 2020-03-04T00:00:00Z is not before the meeting's first day 2020-03-04");
+	REFUSED(f, bt_consultation_set_deadline(f->db, "999", T("2020-02-26T23:59:00Z"), "r", "t", now, &n, &f->e),
+		"--circular: no consultation '999'");
+	assert_int_equal(bt_consultation_set_deadline(f->db, "205", T("2020-02-26T23:59:00Z"), "the server was down", "t",
+						      now, &n, &f->e), BT_OK);
+	assert_int_equal(n, 2);
+	bt_consultation c;
+	char ts[BT_TIME_LEN];
+	assert_int_equal(bt_consultation_get(f->db, "205", &c, &f->e), BT_OK);
+	fmt(c.deadline, ts);
+	assert_string_equal(ts, "2020-02-26T23:59:00Z");
+	assert_int_equal(bt_tally_compute(f->db, "205", now, &t, &f->e), BT_OK);
+	assert_int_equal(t.drafts[0].late, 0);
+	assert_int_equal(t.drafts[0].replies, 2);
+	bt_tally_free(&t);
+	bt_deadline_info di;
+	assert_int_equal(bt_deadline_info_get(f->db, "205", &di, &f->e), BT_OK);
+	assert_int_equal(di.nchanges, 1);
+	assert_string_equal(di.changes[0].reason, "the server was down");
+	assert_int_equal(di.changes[0].old_deadline, T("2020-02-21T23:59:00Z"));
+	assert_int_equal(di.first_deadline, T("2020-02-21T23:59:00Z"));
+	bt_deadline_info_free(&di);
+	/* closed: no more moves */
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-27T00:00:00Z"), NULL, &f->e), BT_OK);
+	REFUSED(f, bt_consultation_set_deadline(f->db, "205", T("2020-02-28T23:59:00Z"), "r", "t",
+						T("2020-02-27T01:00:00Z"), &n, &f->e),
+		"was closed at 2020-02-27T00:00:00Z; its deadline can no longer move");
+}
+
+static void closing_freezes_the_outcome(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	assert_int_equal(fx_reply(f, "205", "CHE", BT_NOT_AUTHORIZE, "2020-02-01T10:00:00Z", 1), BT_OK);
+	assert_int_equal(fx_reply(f, "205", "FRA", BT_AUTHORIZE, "2020-02-01T11:00:00Z", 0), BT_OK);
+	REFUSED(f, bt_consultation_close(f->db, "205", "t", T("2020-02-21T23:59:00Z"), NULL, &f->e),
+		"--circular: consultation '205' cannot close before its deadline 2020-02-21T23:59:00Z");
+	REFUSED(f, bt_consultation_close(f->db, "999", "t", T("2020-02-22T00:00:00Z"), NULL, &f->e),
+		"--circular: no consultation '999'");
+	bt_tally frozen;
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00:00Z"), &frozen, &f->e), BT_OK);
+	assert_int_equal(frozen.drafts[0].replies, 2);
+	assert_int_equal(frozen.drafts[0].support_pct10, 500);
+	assert_string_equal(frozen.drafts[0].if_closed_now, "not-proceed"); /* 50 % < 70 % */
+	bt_tally_free(&frozen);
+	bt_consultation c;
+	assert_int_equal(bt_consultation_get(f->db, "205", &c, &f->e), BT_OK);
+	assert_int_equal(c.closed, 1);
+	assert_int_equal(c.closed_at, T("2020-02-22T08:00:00Z"));
+	bt_draft d;
+	assert_int_equal(bt_draft_find(f->db, "205", NULL, &d, &f->e), BT_OK);
+	assert_string_equal(d.state, BT_STATE_NOT_READY);
+	assert_string_equal(d.outcome, "not-proceed");
+	bt_draft_clear(&d);
+	REFUSED(f, bt_consultation_close(f->db, "205", "t", T("2020-02-23T00:00:00Z"), NULL, &f->e),
+		"--circular: consultation '205' was already closed at 2020-02-22T08:00:00Z");
+
+	/* a consultation without drafts cannot close */
+	bt_consultation_spec s = spec("206");
+	char warn[300];
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	REFUSED(f, bt_consultation_close(f->db, "206", "t", T("2020-02-22T08:00:00Z"), NULL, &f->e),
+		"--circular: consultation '206' has no drafts to close");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(create_and_get, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(rules_give_their_deadlines, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(explicit_deadlines, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(bad_specs_are_refused, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(electorate_files, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(moving_the_deadline, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(closing_freezes_the_outcome, fx_setup, fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

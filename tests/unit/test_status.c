@@ -1,0 +1,146 @@
+/* test_status.c - where every draft stands (status.c): its state and
+ * outcome at a time, as the tally gives them, filtered by study group; a
+ * consultation whose rows differ from their events is refused. */
+#include "dump.h"
+
+static const bt_status_row *row(const bt_status_list *l, const char *circular, const char *rec)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].circular, circular) && !strcmp(l->v[i].rec, rec))
+			return &l->v[i];
+	fail_msg("no status row for %s %s", circular, rec);
+	return NULL;
+}
+
+static void add_draft(fx *f, const char *circular, const char *rec)
+{
+	bt_draft_spec d = { .circular = circular, .rec = rec, .title = "Another", .summary = "s" };
+	assert_int_equal(bt_draft_add(f->db, &d, "t", T("2019-12-03T00:00:00Z"), NULL, &f->e), BT_OK);
+}
+
+static void states_through_the_sequence(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	add_draft(f, "205", "Q.2");
+	bt_reply_spec s = { .circular = "205", .member = "CHE", .rec = "Q.2", .choice = BT_NOT_AUTHORIZE,
+			    .has_received = 1, .received = T("2020-02-01T10:00:00Z") };
+	assert_int_equal(bt_reply_record(f->db, &s, "t", T("2020-02-01T10:00:00Z"), NULL, &f->e), BT_OK);
+	s.rec = "Q.5051";
+	s.choice = BT_AUTHORIZE;
+	assert_int_equal(bt_reply_record(f->db, &s, "t", T("2020-02-01T10:00:00Z"), NULL, &f->e), BT_OK);
+	bt_status_list l;
+	/* during the consultation */
+	assert_int_equal(bt_status_list_get(f->db, 0, T("2020-02-10T00:00:00Z"), &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].rec, "Q.5051"); /* draft order */
+	assert_string_equal(l.v[1].rec, "Q.2");
+	assert_string_equal(l.v[0].state, BT_STATE_IN_CONSULTATION);
+	assert_string_equal(l.v[0].outcome, "pending");
+	assert_string_equal(l.v[0].circular, "205");
+	assert_int_equal(l.v[0].group, 11);
+	assert_string_equal(l.v[0].title, "Framework for combating the use of stolen mobile devices");
+	assert_string_equal(l.v[0].rule, "tap");
+	assert_int_equal(l.v[0].deadline, T("2020-02-21T23:59:00Z"));
+	assert_int_equal(l.v[0].meeting_start, D("2020-03-04"));
+	assert_int_equal(l.v[0].meeting_end, D("2020-03-13"));
+	assert_int_equal(l.v[0].more_time_until, BT_DATE_NONE);
+	assert_int_equal(l.v[0].summary_missing, 0);
+	bt_status_list_free(&l);
+	/* after the deadline, before closing */
+	assert_int_equal(bt_status_list_get(f->db, 0, T("2020-02-22T01:00:00Z"), &l, &f->e), BT_OK);
+	assert_string_equal(row(&l, "205", "Q.5051")->state, BT_STATE_AWAITING_CLOSE);
+	assert_string_equal(row(&l, "205", "Q.5051")->outcome, "proceed");
+	assert_string_equal(row(&l, "205", "Q.2")->outcome, "not-proceed");
+	bt_status_list_free(&l);
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00:00Z"), NULL, &f->e), BT_OK);
+	assert_int_equal(bt_status_list_get(f->db, 0, T("2020-02-22T08:00:00Z"), &l, &f->e), BT_OK);
+	assert_string_equal(row(&l, "205", "Q.5051")->state, BT_STATE_READY);
+	assert_string_equal(row(&l, "205", "Q.2")->state, BT_STATE_NOT_READY);
+	bt_status_list_free(&l);
+	/* an earlier time still shows what was then */
+	assert_int_equal(bt_status_list_get(f->db, 0, T("2020-02-10T00:00:00Z"), &l, &f->e), BT_OK);
+	assert_string_equal(row(&l, "205", "Q.5051")->state, BT_STATE_IN_CONSULTATION);
+	assert_string_equal(row(&l, "205", "Q.5051")->outcome, "pending");
+	bt_status_list_free(&l);
+
+	const char *asked[] = { "CHE" };
+	bt_decision_spec d = { .circular = "205", .rec = "Q.5051", .kind = BT_DECISION_MORE_TIME, .codes = asked,
+			       .n_codes = 1 };
+	assert_int_equal(bt_decide(f->db, &d, "t", T("2020-03-05T10:00:00Z"), NULL, &f->e), BT_OK);
+	assert_int_equal(bt_status_list_get(f->db, 11, T("2020-03-05T10:00:00Z"), &l, &f->e), BT_OK);
+	assert_string_equal(row(&l, "205", "Q.5051")->state, BT_STATE_MORE_TIME);
+	assert_int_equal(row(&l, "205", "Q.5051")->more_time_until, D("2020-04-10"));
+	assert_int_equal(row(&l, "205", "Q.2")->more_time_until, BT_DATE_NONE);
+	bt_status_list_free(&l);
+	d.kind = BT_DECISION_APPROVED;
+	d.n_codes = 0;
+	assert_int_equal(bt_decide(f->db, &d, "t", T("2020-04-11T10:00:00Z"), NULL, &f->e), BT_OK);
+	assert_int_equal(bt_status_list_get(f->db, 11, T("2020-04-11T10:00:00Z"), &l, &f->e), BT_OK);
+	assert_string_equal(row(&l, "205", "Q.5051")->state, BT_STATE_APPROVED);
+	assert_int_equal(row(&l, "205", "Q.5051")->more_time_until, BT_DATE_NONE);
+	bt_status_list_free(&l);
+}
+
+static void by_study_group(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	bt_consultation_spec s = { .circular = "300", .group = 12, .date = D("2019-12-02"),
+				   .meeting_start = D("2020-03-04"), .meeting_end = D("2020-03-13"),
+				   .rule = "question" };
+	char warn[200];
+	assert_int_equal(bt_consultation_create(f->db, &s, "t", T("2019-12-02T00:00:00Z"), NULL, warn, sizeof warn,
+						&f->e), BT_OK);
+	bt_draft_spec d = { .circular = "300", .rec = "Q.9/12", .title = "New Question" };
+	REFUSED(f, bt_draft_add(f->db, &d, "t", T("2019-12-03T00:00:00Z"), NULL, &f->e), "--rec: 'Q.9/12'");
+	d.rec = "Q.9-12";
+	assert_int_equal(bt_draft_add(f->db, &d, "t", T("2019-12-03T00:00:00Z"), NULL, &f->e), BT_OK);
+	bt_status_list l;
+	assert_int_equal(bt_status_list_get(f->db, 0, T("2020-01-01T00:00:00Z"), &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 2);
+	/* by deadline (the question's is two months after its date), then
+	 * circular: not by circular as include/ballot/status.h says */
+	assert_string_equal(l.v[0].circular, "300");
+	assert_string_equal(l.v[1].circular, "205");
+	assert_string_equal(l.v[0].rule, "question");
+	assert_int_equal(l.v[0].summary_missing, 0); /* only a tap draft needs one */
+	bt_status_list_free(&l);
+	assert_int_equal(bt_status_list_get(f->db, 12, T("2020-01-01T00:00:00Z"), &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].circular, "300");
+	assert_int_equal(l.v[0].group, 12);
+	bt_status_list_free(&l);
+	assert_int_equal(bt_status_list_get(f->db, 13, T("2020-01-01T00:00:00Z"), &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 0);
+	bt_status_list_free(&l);
+	/* the question's deadline passed: its outcome is final */
+	assert_int_equal(bt_status_list_get(f->db, 12, T("2020-02-03T00:00:00Z"), &l, &f->e), BT_OK);
+	assert_string_equal(l.v[0].state, BT_STATE_AWAITING_CLOSE);
+	assert_string_equal(l.v[0].outcome, "not-proceed"); /* fewer than ten replies */
+	bt_status_list_free(&l);
+}
+
+static void a_changed_row_is_refused(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	assert_int_equal(fx_reply(f, "205", "CHE", BT_NOT_AUTHORIZE, "2020-02-01T10:00:00Z", 1), BT_OK);
+	db_exec(f->path, "DROP TRIGGER replies_append_only_u; UPDATE replies SET choice = 'authorize'");
+	bt_status_list l = { (bt_status_row *)1, 7 };
+	assert_int_equal(bt_status_list_get(f->db, 0, T("2020-02-10T00:00:00Z"), &l, &f->e), BT_EFAIL);
+	assert_non_null(strstr(f->e.msg, "circular 205: the replies row 1 differs from event 6 that wrote it"));
+	assert_non_null(strstr(f->e.msg, "ballot check"));
+	assert_null(l.v);
+	assert_int_equal(l.n, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(states_through_the_sequence, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(by_study_group, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_changed_row_is_refused, fx_setup, fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,134 @@
+/* test_write.c - the one write skeleton (src/store/write.c): a refused
+ * check writes nothing, a failed insert leaves nothing, a success is one
+ * event with the payload the insert rendered, a batch commits or rolls back
+ * as one. */
+#include "fixture.h"
+#include "store/store.h"
+
+static int64_t events(fx *f)
+{
+	int64_t n = -1;
+	assert_int_equal(db_pragma_int64(f->db, "SELECT count(*) FROM events", &n), 0);
+	return n;
+}
+
+static int check_refuses(bt_db *db, db_write *w, bt_err *e)
+{
+	(void)db;
+	(void)w;
+	return bt_fail(e, BT_EINPUT, "test: refused");
+}
+
+static int insert_payload(bt_db *db, db_write *w, bt_err *e)
+{
+	(void)db;
+	(void)e;
+	bt_json_kv_str(&w->payload, "note", (const char *)w->ctx, 1);
+	return BT_OK;
+}
+
+static int insert_then_fail(bt_db *db, db_write *w, bt_err *e)
+{
+	/* a row that would stay if the rollback did not happen */
+	sqlite3_stmt *st = db_stmt(db, SQL_SETTING_PUT, e);
+	sqlite3_bind_text(st, 1, "test_key", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, 7);
+	if (db_exec_stmt(db, st, "test", e))
+		return BT_EFAIL;
+	bt_json_kv_str(&w->payload, "note", "x", 1);
+	return bt_fail(e, BT_EFAIL, "test: insert failed");
+}
+
+static void refused_check_writes_nothing(void **state)
+{
+	fx *f = *state;
+	int64_t before = events(f);
+	db_write w = { .kind = "test", .actor = "tester", .now = T("2020-01-01T00:00:00Z") };
+	assert_int_equal(db_write_run(f->db, &w, check_refuses, insert_payload, &f->e), BT_EINPUT);
+	assert_string_equal(f->e.msg, "test: refused");
+	assert_int_equal(events(f), before);
+}
+
+static void failed_insert_is_rolled_back(void **state)
+{
+	fx *f = *state;
+	int64_t before = events(f), n = -1;
+	db_write w = { .kind = "test", .actor = "tester", .now = T("2020-01-01T00:00:00Z") };
+	assert_int_equal(db_write_run(f->db, &w, NULL, insert_then_fail, &f->e), BT_EFAIL);
+	assert_int_equal(events(f), before);
+	assert_int_equal(db_pragma_int64(f->db, "SELECT count(*) FROM settings WHERE key = 'test_key'", &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(w.payload.data == NULL, 1); /* released */
+	/* and the store takes the next write */
+	w = (db_write){ .kind = "test", .actor = "tester", .now = T("2020-01-01T00:00:00Z"), .ctx = "after" };
+	assert_int_equal(db_write_run(f->db, &w, NULL, insert_payload, &f->e), BT_OK);
+	assert_int_equal(events(f), before + 1);
+}
+
+static void success_is_one_event_with_the_payload(void **state)
+{
+	fx *f = *state;
+	int64_t before = events(f);
+	bt_buf body = BT_BUF_INIT;
+	db_write w = { .kind = "test", .actor = "tester", .now = T("2020-01-02T03:04:05Z"), .ctx = "hello",
+		       .body = &body };
+	int rc = db_write_run(f->db, &w, NULL, insert_payload, &f->e);
+	if (rc)
+		fail_msg("%s", f->e.msg);
+	assert_int_equal(events(f), before + 1);
+	assert_int_equal(w.ev.seq, before + 1);
+	assert_int_equal(strlen(w.hash), 64);
+	assert_non_null(strstr(bt_buf_str(&body), "\"kind\":\"test\""));
+	assert_non_null(strstr(bt_buf_str(&body), "\"note\":\"hello\""));
+	assert_non_null(strstr(bt_buf_str(&body), "\"actor\":\"tester\""));
+	int64_t same = 0;
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE seq = %lld AND hash = '%s'", (long long)w.ev.seq,
+		 w.hash);
+	assert_int_equal(db_pragma_int64(f->db, sql, &same), 0);
+	assert_int_equal(same, 1);
+	bt_buf_release(&body);
+}
+
+static void empty_actor_is_refused_before_anything(void **state)
+{
+	fx *f = *state;
+	int64_t before = events(f);
+	db_write w = { .kind = "test", .actor = "", .now = T("2020-01-01T00:00:00Z"), .ctx = "x" };
+	assert_int_equal(db_write_run(f->db, &w, NULL, insert_payload, &f->e), BT_EINPUT);
+	assert_int_equal(events(f), before);
+}
+
+static void batch_commits_or_rolls_back_as_one(void **state)
+{
+	fx *f = *state;
+	int64_t before = events(f);
+	db_write w;
+	assert_int_equal(db_begin(f->db, &f->e), 0);
+	for (int i = 0; i < 3; i++) {
+		w = (db_write){ .kind = "test", .actor = "tester", .now = T("2020-01-01T00:00:00Z"), .ctx = "b" };
+		assert_int_equal(db_write_in(f->db, &w, NULL, insert_payload, &f->e), BT_OK);
+	}
+	db_rollback(f->db);
+	assert_int_equal(events(f), before);
+	assert_int_equal(db_begin(f->db, &f->e), 0);
+	for (int i = 0; i < 3; i++) {
+		w = (db_write){ .kind = "test", .actor = "tester", .now = T("2020-01-01T00:00:00Z"), .ctx = "b" };
+		assert_int_equal(db_write_in(f->db, &w, NULL, insert_payload, &f->e), BT_OK);
+		assert_int_equal(w.ev.seq, before + 1 + i);
+	}
+	assert_int_equal(db_commit(f->db, &f->e), 0);
+	assert_int_equal(events(f), before + 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(refused_check_writes_nothing, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(failed_insert_is_rolled_back, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(success_is_one_event_with_the_payload, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(empty_actor_is_refused_before_anything, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(batch_commits_or_rolls_back_as_one, fx_setup, fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -375,8 +375,8 @@ static int import_txn(bt_db *db, const char *text, size_t len, const char *field
 	while ((nf = tsv_next(&t, f, 3)) > 0) {
 		snprintf(where, sizeof where, "%s line %d", field, t.line);
 		if (nf != 2) {
-			rc = bt_failf(e, BT_R_INPUT, NULL,
-				      "%s: %d fields, want 2 (date<TAB>name)", where, nf);
+			rc = bt_failf(e, BT_R_INPUT, where,
+				      "%d fields, want 2 (date<TAB>name)", nf);
 			break;
 		}
 		if (array_reserve(&v, &cap, n + 1, sizeof *v)) {

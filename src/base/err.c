@@ -73,6 +73,13 @@ static size_t lead_len(const bt_err *e)
 	return f && !strncmp(e->msg, e->field, f) && (e->msg[f] == ':' || e->msg[f] == ' ') ? f : 0;
 }
 
+/* Appends s (len bytes) to out at *at, keeping room for the NUL. */
+static void put(char *out, size_t n, size_t *at, const char *s, size_t len)
+{
+	while (len-- && *at + 1 < n)
+		out[(*at)++] = *s++;
+}
+
 int bt_err_wrap(bt_err *e, const char *fmt, ...)
 {
 	if (!e)
@@ -85,18 +92,16 @@ int bt_err_wrap(bt_err *e, const char *fmt, ...)
 	va_end(ap);
 	size_t at = k > 0 && (size_t)k < sizeof e->msg ? (size_t)k : sizeof e->msg - 1;
 	size_t f = strlen(e->field);
-	if (f && !strncmp(old, e->field, f) && (old[f] == ':' || old[f] == ' '))
-		snprintf(e->msg + at, sizeof e->msg - at, "{%s}%s", e->field, old + f);
-	else
-		snprintf(e->msg + at, sizeof e->msg - at, "%s", old);
+	const char *rest = old;
+	if (f && !strncmp(old, e->field, f) && (old[f] == ':' || old[f] == ' ')) {
+		put(e->msg, sizeof e->msg, &at, "{", 1);
+		put(e->msg, sizeof e->msg, &at, e->field, f);
+		put(e->msg, sizeof e->msg, &at, "}", 1);
+		rest = old + f;
+	}
+	put(e->msg, sizeof e->msg, &at, rest, strlen(rest));
+	e->msg[at] = '\0';
 	return e->code;
-}
-
-/* Appends s (len bytes) to out at *at, keeping room for the NUL. */
-static void put(char *out, size_t n, size_t *at, const char *s, size_t len)
-{
-	while (len-- && *at + 1 < n)
-		out[(*at)++] = *s++;
 }
 
 /* The length of a {name} reference at s (braces included), or 0: a name is

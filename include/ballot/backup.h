@@ -40,7 +40,7 @@ int bt_db_check(bt_db *db, bt_check_report *r, bt_err *e);
  * SQLite recognises but whose schema it cannot read (truncated, overwritten)
  * is reported in r as failing integrity_check (BT_OK); a missing file, one
  * that is not SQLite, not a ballot database or newer is BT_EINPUT naming
- * --db and the path. */
+ * the field "db" and the path. */
 int bt_db_check_path(const char *path, bt_check_report *r, bt_err *e);
 
 /* 1 when every check in r passed. */
@@ -56,7 +56,7 @@ void bt_check_first_problem(const bt_check_report *r, char *out, size_t n);
  * bt_db_check (r), fsynced and renamed over dest, and the directory
  * fsynced. An existing dest is refused unless force (with force, still
  * refused when dest is the database itself, a directory, or has a -wal or
- * -journal file beside it). BT_EINPUT for dest problems (naming field and
+ * -journal file beside it). BT_EINPUT for dest problems (naming field (the engine's name of the input, as err.h says) and
  * the path), BT_EFAIL when the copy fails its checks (r says which; the
  * database is damaged) or on I/O errors. On failure dest is untouched and
  * no temporary file is left. */

@@ -48,7 +48,7 @@ void bt_buf_release(bt_buf *b);
 char *bt_buf_detach(bt_buf *b, size_t *len);
 
 /* Reads the whole file at path into out (replacing its contents; out's cap
- * becomes max). Refuses with BT_EINPUT naming field and path a missing or
+ * becomes max). Refuses with BT_EINPUT naming field (the engine's name of the input, as err.h says) and path a missing or
  * unreadable file, anything but a regular file (a FIFO is never opened), and
  * a file larger than max bytes (checked before reading). A read error is
  * BT_EFAIL. */

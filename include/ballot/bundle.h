@@ -37,7 +37,7 @@ typedef struct bt_bundle_stats {
 } bt_bundle_stats;
 
 /* Writes the bundle of circular as of now into dir, which must not exist or
- * be empty (BT_EINPUT naming --out otherwise); with_attachments adds the
+ * be empty (BT_EINPUT naming the field "out" otherwise); with_attachments adds the
  * attachments' bytes. Everything is read in one snapshot, so writers may
  * carry on meanwhile. The same database and now give the same bytes. */
 int bt_bundle_publish(bt_db *db, const char *circular, const bt_key *key, const char *dir,

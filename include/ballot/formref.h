@@ -17,7 +17,7 @@ void bt_form_ref_make(const char *circular, const char *member,
 		      char out[BT_FORM_REF_MAX]);
 
 /* Checks a form reference read back from a returned form against the reply
- * being recorded: BT_EINPUT naming --ref when it is malformed, or issued for
+ * being recorded: BT_EINPUT naming the field "ref" when it is malformed, or issued for
  * another circular or another member (member: any spelling bt_member_resolve
  * accepts; a blank form's "-" matches any member). *stale is set to 1 when the consultation's draft list changed
  * since the form was issued (a draft added, or its wording changed), else 0. */

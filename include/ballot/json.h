@@ -50,7 +50,7 @@ uint32_t bt_text_hidden(const char *s, int names);
 
 struct bt_err;
 /* BT_OK when s passes bt_name_clean and is at most max bytes (0: any);
- * else BT_EINPUT naming field and the character at fault (U+XXXX). */
+ * else BT_EINPUT naming field (the engine's name of the input, as err.h says) and the character at fault (U+XXXX). */
 int bt_name_check(const char *field, const char *s, size_t max, struct bt_err *e);
 
 #endif

@@ -50,7 +50,7 @@ typedef struct bt_jv {
  * BT_JSON_MAX_DEPTH deep; trailing content after the value refused; more than
  * BT_JSON_MAX bytes refused.
  * On error *out is NULL and the status BT_EINPUT, with a one-line message
- * naming field, the byte offset (from 0) and what was expected, e.g.
+ * naming field (the engine's name of the input, as err.h says), the byte offset (from 0) and what was expected, e.g.
  * "receipt: byte 17: expected ',' or '}'". BT_EFAIL only when out of memory. */
 int bt_json_parse(const char *text, size_t len, const char *field, bt_jv **out, bt_err *e);
 

@@ -27,7 +27,7 @@ void bt_member_list_free(bt_member_list *l);
 int bt_members_list(bt_db *db, bt_date as_of, bt_member_list *out, bt_err *e);
 
 /* Resolves a member code given as alpha-3 or alpha-2, in any case, to the
- * canonical alpha-3 code. BT_EINPUT naming field and value when unknown. */
+ * canonical alpha-3 code. BT_EINPUT naming field (the engine's name of the input, as err.h says) and value when unknown. */
 int bt_member_resolve(bt_db *db, const char *field, const char *code,
 		      char out[4], bt_err *e);
 

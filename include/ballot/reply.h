@@ -115,7 +115,7 @@ typedef struct bt_reply_result {
  * A late entry (received by the deadline, recorded after it: a paper form
  * that arrived on time) that changes the draft's outcome as it stood since
  * the deadline (proceed / not-proceed) is refused (BT_EINPUT, naming
- * --late-entry-reason) unless spec->late_entry_reason says why; the reason
+ * the field late_entry_reason) unless spec->late_entry_reason says why; the reason
  * (clean text, at most 2000 bytes) is then recorded in a "late-entry" event
  * right after the reply's (history and the report show it). A reason is
  * refused for a reply that is not a late entry.

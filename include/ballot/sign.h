@@ -25,7 +25,7 @@ typedef struct bt_pubkey {
 } bt_pubkey;
 
 /* Creates a new key and writes it to path (created, never replaced: an
- * existing file is BT_EINPUT naming field and the path), mode 0600, synced.
+ * existing file is BT_EINPUT naming field (the engine's name of the input, as err.h says) and the path), mode 0600, synced.
  * pub (may be NULL) receives its public half. */
 int bt_key_create(const char *path, const char *field, bt_pubkey *pub, bt_err *e);
 

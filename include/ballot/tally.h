@@ -115,7 +115,7 @@ int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of,
 		     bt_tally *out, bt_err *e);
 
 /* bt_tally_compute for a time the user chose (--as-of): BT_EINPUT, naming
- * --as-of, when as_of is before the circular's date (nothing was on record:
+ * the field as_of, when as_of is before the circular's date (nothing was on record:
  * the consultation was not announced yet). */
 int bt_tally_as_of(bt_db *db, const char *circular, bt_time as_of,
 		   bt_tally *out, bt_err *e);

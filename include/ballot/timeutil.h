@@ -19,7 +19,7 @@ typedef int32_t bt_date; /* days since the epoch */
 /* Parses an ISO 8601 time with a zone: YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM)
  * (a space may stand for T; Z may be lowercase). Converts it to UTC.
  * A time without a zone, an impossible date (2020-02-30) or a year outside
- * 1900-9999 is refused: BT_EINPUT with a message naming field and value. */
+ * 1900-9999 is refused: BT_EINPUT with a message naming field (the engine's name of the input, as err.h says) and value. */
 int bt_time_parse(const char *s, const char *field, bt_time *out, bt_err *e);
 
 /* Parses a date YYYY-MM-DD (calendar-checked); BT_EINPUT when malformed. */

@@ -32,39 +32,43 @@ int bt_file_read(const char *path, const char *field, size_t max, bt_buf *out, b
 	bt_buf_init(out, max ? max : 1);
 	struct stat pre;
 	if (stat(path, &pre) != 0)
-		return bt_fail(e, BT_EINPUT, "%s: '%s': %s", field, path, lower_error(errno, eb, sizeof eb));
+		return bt_failf(e, errno == ENOENT ? BT_R_NOT_FOUND : BT_R_INPUT, field,
+				"'%s': %s", path,
+				lower_error(errno, eb, sizeof eb));
 	if (!S_ISREG(pre.st_mode)) /* a FIFO would block the open */
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is not a regular file", field, path);
+		return bt_failf(e, BT_R_INPUT, field, "'%s' is not a regular file", path);
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return bt_fail(e, BT_EINPUT, "%s: cannot read '%s': %s", field, path,
-			       lower_error(errno, eb, sizeof eb));
+		return bt_failf(e, BT_R_INPUT, field, "cannot read '%s': %s", path,
+				lower_error(errno, eb, sizeof eb));
 	struct stat sb;
 	if (fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode)) {
 		fclose(f);
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is not a regular file", field, path);
+		return bt_failf(e, BT_R_INPUT, field, "'%s' is not a regular file", path);
 	}
 	if ((uint64_t)sb.st_size > max) {
 		fclose(f);
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is %lld bytes, over the limit of %zu bytes", field,
-			       path, (long long)sb.st_size, max);
+		return bt_failf(e, BT_R_INPUT, field,
+				"'%s' is %lld bytes, over the limit of %zu bytes",
+				path, (long long)sb.st_size, max);
 	}
 	char chunk[65536];
 	size_t n;
 	int rc = BT_OK;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (out->len + n > max) { /* it grew since fstat */
-			rc = bt_fail(e, BT_EINPUT, "%s: '%s' is over the limit of %zu bytes", field, path, max);
+			rc = bt_failf(e, BT_R_INPUT, field,
+				      "'%s' is over the limit of %zu bytes", path, max);
 			break;
 		}
 		if (bt_buf_add(out, chunk, n)) {
-			rc = bt_fail(e, BT_EFAIL, "%s: out of memory reading '%s'", field, path);
+			rc = bt_failf(e, BT_R_NOMEM, field, "out of memory reading '%s'", path);
 			break;
 		}
 	}
 	if (!rc && ferror(f))
-		rc = bt_fail(e, BT_EFAIL, "%s: error reading '%s': %s", field, path,
-			     lower_error(errno, eb, sizeof eb));
+		rc = bt_failf(e, BT_R_IO, field, "error reading '%s': %s", path,
+			      lower_error(errno, eb, sizeof eb));
 	fclose(f);
 	if (rc)
 		bt_buf_release(out);
@@ -72,12 +76,13 @@ int bt_file_read(const char *path, const char *field, size_t max, bt_buf *out, b
 }
 
 /* Who is at fault when a file cannot be made: the user for a path that
- * cannot be used, the system otherwise (disk full, I/O error). */
-static int path_error_code(int err)
+ * names nothing or cannot be used, the system otherwise (disk full, I/O
+ * error). */
+static bt_reason path_error_reason(int err)
 {
-	return err == EACCES || err == EPERM || err == EROFS || err == ENOENT ||
-	       err == ENOTDIR || err == EISDIR || err == EEXIST ||
-	       err == ENAMETOOLONG || err == ELOOP ? BT_EINPUT : BT_EFAIL;
+	return err == ENOENT || err == ENOTDIR ? BT_R_NOT_FOUND
+	     : err == EACCES || err == EPERM || err == EROFS || err == EISDIR || err == EEXIST ||
+	       err == ENAMETOOLONG || err == ELOOP ? BT_R_INPUT : BT_R_IO;
 }
 
 int bt_file_write(const char *path, const char *field, const void *data,
@@ -92,13 +97,13 @@ int bt_file_write(const char *path, const char *field, const void *data,
 	bt_buf tmp = BT_BUF_INIT;
 	bt_buf_addf(&tmp, "%.*s/.%s.XXXXXX", dirlen, dir, name);
 	if (tmp.failed || !tmp.data)
-		return bt_fail(e, BT_EFAIL, "%s: out of memory", field);
+		return bt_failf(e, BT_R_NOMEM, field, "out of memory");
 	int fd = mkstemp(tmp.data);
 	if (fd < 0) {
 		int err = errno;
 		bt_buf_release(&tmp);
-		return bt_fail(e, path_error_code(err), "%s: cannot write in '%.*s': %s",
-			       field, dirlen, dir, lower_error(err, eb, sizeof eb));
+		return bt_failf(e, path_error_reason(err), field,
+				"cannot write in '%.*s': %s", dirlen, dir, lower_error(err, eb, sizeof eb));
 	}
 	const char *p = data;
 	size_t left = len;
@@ -121,11 +126,11 @@ int bt_file_write(const char *path, const char *field, const void *data,
 	if (close(fd) != 0 && !err)
 		err = errno;
 	if (err)
-		rc = bt_fail(e, BT_EFAIL, "%s: writing '%s': %s", field, path,
-			     lower_error(err, eb, sizeof eb));
+		rc = bt_failf(e, BT_R_IO, field, "writing '%s': %s", path,
+			      lower_error(err, eb, sizeof eb));
 	else if (rename(tmp.data, path) != 0)
-		rc = bt_fail(e, path_error_code(errno), "%s: cannot write '%s': %s",
-			     field, path, lower_error(errno, eb, sizeof eb));
+		rc = bt_failf(e, path_error_reason(errno), field,
+			      "cannot write '%s': %s", path, lower_error(errno, eb, sizeof eb));
 	if (rc)
 		unlink(tmp.data);
 	bt_buf_release(&tmp);
@@ -141,17 +146,18 @@ int bt_file_writable(const char *path, const char *field, bt_err *e)
 	struct stat st;
 	int rc = BT_OK;
 	if (!*path || (slash && !slash[1]))
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is not a file name", field, path);
+		return bt_failf(e, BT_R_INPUT, field, "'%s' is not a file name", path);
 	bt_buf_addf(&dir, "%.*s", dirlen, slash ? path : ".");
 	if (dir.failed)
-		return bt_fail(e, BT_EFAIL, "%s: out of memory", field);
+		return bt_failf(e, BT_R_NOMEM, field, "out of memory");
 	if (stat(dir.data, &st) != 0 || !S_ISDIR(st.st_mode))
-		rc = bt_fail(e, BT_EINPUT, "%s: '%s' is not a directory", field, dir.data);
+		rc = bt_failf(e, BT_R_INPUT, field, "'%s' is not a directory", dir.data);
 	else if (access(dir.data, W_OK | X_OK) != 0)
-		rc = bt_fail(e, path_error_code(errno), "%s: cannot write in '%s': %s", field, dir.data,
-			     lower_error(errno, eb, sizeof eb));
+		rc = bt_failf(e, path_error_reason(errno), field,
+			      "cannot write in '%s': %s", dir.data,
+			      lower_error(errno, eb, sizeof eb));
 	else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		rc = bt_fail(e, BT_EINPUT, "%s: '%s' exists and is not a regular file", field, path);
+		rc = bt_failf(e, BT_R_INPUT, field, "'%s' exists and is not a regular file", path);
 	bt_buf_release(&dir);
 	return rc;
 }
@@ -161,9 +167,9 @@ int bt_file_name_check(const char *name, const char *field, bt_err *e)
 	int clean = name && bt_text_clean(name, 0);
 	if (!clean || !*name || strchr(name, '/') || strchr(name, '\\') || name[0] == '.' ||
 	    strstr(name, ".."))
-		return bt_fail(e, BT_EINPUT, "%s: '%s' cannot name a file inside the output directory"
-			       " (empty, or has '/', '\\', '..', a leading '.' or a control character)",
-			       field, clean ? name : "(unprintable)");
+		return bt_failf(e, BT_R_INPUT, field,
+				"'%s' cannot name a file inside the output directory"
+				" (empty, or has '/', '\\', '..', a leading '.' or a control character)", clean ? name : "(unprintable)");
 	return BT_OK;
 }
 
@@ -180,10 +186,10 @@ int bt_dir_make(const char *dir, const char *field, bt_err *e)
 {
 	char eb[128];
 	if (!*dir)
-		return bt_fail(e, BT_EINPUT, "%s: '' is not a directory", field);
+		return bt_failf(e, BT_R_INPUT, field, "'' is not a directory");
 	bt_buf p = BT_BUF_INIT;
 	if (bt_buf_adds(&p, dir) < 0)
-		return bt_fail(e, BT_EFAIL, "%s: out of memory", field);
+		return bt_failf(e, BT_R_NOMEM, field, "out of memory");
 	int rc = BT_OK;
 	for (char *s = p.data + 1; rc == BT_OK; s++) {
 		if (*s != '/' && *s != '\0')
@@ -193,10 +199,10 @@ int bt_dir_make(const char *dir, const char *field, bt_err *e)
 		struct stat st;
 		int made = mkdir(p.data, 0777) == 0;
 		if (!made && errno != EEXIST)
-			rc = bt_fail(e, path_error_code(errno), "%s: cannot create '%s': %s",
-				     field, p.data, lower_error(errno, eb, sizeof eb));
+			rc = bt_failf(e, path_error_reason(errno), field,
+				      "cannot create '%s': %s", p.data, lower_error(errno, eb, sizeof eb));
 		else if (stat(p.data, &st) != 0 || !S_ISDIR(st.st_mode))
-			rc = bt_fail(e, BT_EINPUT, "%s: '%s' is not a directory", field, p.data);
+			rc = bt_failf(e, BT_R_INPUT, field, "'%s' is not a directory", p.data);
 		if (made && n_dirs_made < sizeof dirs_made / sizeof dirs_made[0] &&
 		    (dirs_made[n_dirs_made] = strdup(p.data)))
 			n_dirs_made++;
@@ -205,8 +211,8 @@ int bt_dir_make(const char *dir, const char *field, bt_err *e)
 			break;
 	}
 	if (rc == BT_OK && access(dir, W_OK | X_OK) != 0)
-		rc = bt_fail(e, path_error_code(errno), "%s: cannot write in '%s': %s", field,
-			     dir, lower_error(errno, eb, sizeof eb));
+		rc = bt_failf(e, path_error_reason(errno), field, "cannot write in '%s': %s",
+			      dir, lower_error(errno, eb, sizeof eb));
 	bt_buf_release(&p);
 	return rc;
 }

@@ -41,17 +41,17 @@ typedef struct parser {
 
 static int fail_at(parser *p, size_t at, const char *what)
 {
-	return bt_fail(p->e, BT_EINPUT, "%s: byte %zu: %s", p->field, at, what);
+	return bt_failf(p->e, BT_R_INPUT, p->field, "byte %zu: %s", at, what);
 }
 
 static int expected(parser *p, const char *what)
 {
-	return bt_fail(p->e, BT_EINPUT, "%s: byte %zu: expected %s", p->field, p->pos, what);
+	return bt_failf(p->e, BT_R_INPUT, p->field, "byte %zu: expected %s", p->pos, what);
 }
 
 static int oom(parser *p)
 {
-	return bt_fail(p->e, BT_EFAIL, "%s: out of memory", p->field);
+	return bt_failf(p->e, BT_R_NOMEM, p->field, "out of memory");
 }
 
 /* Makes room for element n of size sz in arr (doubling): the array, moved
@@ -297,7 +297,7 @@ static int check_duplicates(parser *p, size_t n)
 	key[kl] = '\0';
 	if (q != dup->stop)
 		return fail_at(p, at, "duplicate key");
-	return bt_fail(p->e, BT_EINPUT, "%s: byte %zu: duplicate key \"%s\"", p->field, at, key);
+	return bt_failf(p->e, BT_R_INPUT, p->field, "byte %zu: duplicate key \"%s\"", at, key);
 }
 
 /* ---- numbers and literals ---- */
@@ -553,8 +553,8 @@ int bt_json_parse(const char *text, size_t len, const char *field, bt_jv **out, 
 	p.field = field ? field : "json";
 	p.e = e;
 	if (p.len > BT_JSON_MAX)
-		return bt_fail(e, BT_EINPUT, "%s: byte %zu: expected at most %zu bytes", p.field,
-			       BT_JSON_MAX, BT_JSON_MAX);
+		return bt_failf(e, BT_R_INPUT, p.field, "byte %zu: expected at most %zu bytes",
+				BT_JSON_MAX, BT_JSON_MAX);
 	if (!bt_utf8_valid((const char *)p.s, p.len))
 		return fail_at(&p, utf8_bad_offset(p.s, p.len), "expected valid UTF-8");
 	int rc = parse_all(&p, NULL);

@@ -16,7 +16,7 @@ int bt_random(void *buf, size_t n, bt_err *e)
 {
 	int r = gnutls_rnd(GNUTLS_RND_KEY, buf, n);
 	if (r < 0)
-		return bt_fail(e, BT_EFAIL, "random generator: %s", gnutls_strerror(r));
+		return bt_failf(e, BT_R_IO, NULL, "random generator: %s", gnutls_strerror(r));
 	return BT_OK;
 }
 
@@ -46,7 +46,7 @@ int secret_hash(const char *secret, size_t len, unsigned iter,
 		return rc;
 	int r = pbkdf2(secret, len, salt, iter, h);
 	if (r < 0)
-		return bt_fail(e, BT_EFAIL, "pbkdf2: %s", gnutls_strerror(r));
+		return bt_failf(e, BT_R_IO, NULL, "pbkdf2: %s", gnutls_strerror(r));
 	hex_encode(salt, sizeof salt, salt_hex);
 	hex_encode(h, sizeof h, h_hex);
 	snprintf(out, SECRET_HASH_MAX, PREFIX "%u$%s$%s", iter, salt_hex, h_hex);

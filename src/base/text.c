@@ -126,12 +126,13 @@ int bt_name_check(const char *field, const char *s, size_t max, bt_err *e)
 {
 	uint32_t c = bt_text_hidden(s, 1);
 	if (c)
-		return bt_fail(e, BT_EINPUT, "%s: has U+%04X, an invisible or bidirectional control character"
-			       " that can disguise a name", field, (unsigned)c);
+		return bt_failf(e, BT_R_INPUT, field,
+				"has U+%04X, an invisible or bidirectional control character"
+				" that can disguise a name", (unsigned)c);
 	if (!bt_text_clean(s, 0))
-		return bt_fail(e, BT_EINPUT, "%s: not valid UTF-8 or has control characters", field);
+		return bt_failf(e, BT_R_INPUT, field, "not valid UTF-8 or has control characters");
 	if (max && strlen(s) > max)
-		return bt_fail(e, BT_EINPUT, "%s: longer than %zu bytes", field, max);
+		return bt_failf(e, BT_R_INPUT, field, "longer than %zu bytes", max);
 	return BT_OK;
 }
 

@@ -74,9 +74,8 @@ int bt_date_parse(const char *s, const char *field, bt_date *out, bt_err *e)
 	const char *p = s;
 	int y, m, d;
 	if (!s || parse_ymd(&p, &y, &m, &d) || *p)
-		return bt_fail(e, BT_EINPUT,
-			       "%s: '%s' is not a valid date (want YYYY-MM-DD)",
-			       field, s ? s : "");
+		return bt_failf(e, BT_R_INPUT, field,
+				"'%s' is not a valid date (want YYYY-MM-DD)", s ? s : "");
 	*out = bt_date_from_ymd(y, m, d);
 	return BT_OK;
 }
@@ -111,9 +110,8 @@ int bt_time_parse(const char *s, const char *field, bt_time *out, bt_err *e)
 			goto bad;
 		off = sign * (oh * 3600L + om * 60L);
 	} else if (*p == '\0') {
-		return bt_fail(e, BT_EINPUT,
-			       "%s: '%s' has no time zone (add Z for UTC, or an offset like +01:00)",
-			       field, s);
+		return bt_failf(e, BT_R_INPUT, field,
+				"'%s' has no time zone (add Z for UTC, or an offset like +01:00)", s);
 	} else {
 		goto bad;
 	}
@@ -125,9 +123,8 @@ int bt_time_parse(const char *s, const char *field, bt_time *out, bt_err *e)
 		goto bad;
 	return BT_OK;
 bad:
-	return bt_fail(e, BT_EINPUT,
-		       "%s: '%s' is not a valid time (want YYYY-MM-DDTHH:MM[:SS]Z or an offset like +01:00)",
-		       field, s ? s : "");
+	return bt_failf(e, BT_R_INPUT, field,
+			"'%s' is not a valid time (want YYYY-MM-DDTHH:MM[:SS]Z or an offset like +01:00)", s ? s : "");
 }
 
 static bt_time floordiv(bt_time a, bt_time b)
@@ -195,10 +192,10 @@ int bt_now(bt_time *out, bt_err *e)
 {
 	const char *env = getenv("BALLOT_NOW");
 	if (env && *env)
-		return bt_time_parse(env, "BALLOT_NOW", out, e);
+		return bt_time_parse(env, "now", out, e);
 	struct timespec ts;
 	if (clock_gettime(CLOCK_REALTIME, &ts))
-		return bt_fail(e, BT_EFAIL, "cannot read the clock");
+		return bt_failf(e, BT_R_IO, NULL, "cannot read the clock");
 	*out = (bt_time)ts.tv_sec;
 	return BT_OK;
 }

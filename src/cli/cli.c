@@ -379,7 +379,7 @@ int cli_receipt_prepare(cli_ctx *ctx, const cli_opt *o_key, const cli_opt *o_out
 {
 	int rc = cli_load_key(ctx, o_key, k, e);
 	if (rc == BT_OK && o_out && o_out->count)
-		rc = bt_file_writable(o_out->val, "--receipt", e);
+		rc = bt_file_writable(o_out->val, "receipt", e);
 	return rc;
 }
 
@@ -407,7 +407,7 @@ int cli_receipt(cli_ctx *ctx, const bt_key *k, int64_t seq, const char *path,
 	}
 	int rc = bt_receipt_issue(ctx->db, seq, k, &r, NULL, e);
 	if (rc == BT_OK && path) {
-		rc = bt_file_write(path, "--receipt", r.data, r.len, e);
+		rc = bt_file_write(path, "receipt", r.data, r.len, e);
 		if (rc == BT_OK)
 			printf("receipt saved to %s\n", path);
 	} else if (rc == BT_OK) {
@@ -416,7 +416,7 @@ int cli_receipt(cli_ctx *ctx, const bt_key *k, int64_t seq, const char *path,
 	bt_buf_release(&r);
 	if (rc != BT_OK) {
 		char msg[sizeof e->msg];
-		snprintf(msg, sizeof msg, "%s", e->msg);
+		cli_err_render(e, msg, sizeof msg);
 		bt_fail(e, BT_EFAIL, "recorded as event %lld, but its receipt was not issued (%s); issue it with: ballot receipt show --event %lld",
 			(long long)seq, msg, (long long)seq);
 		rc = BT_EFAIL;
@@ -437,9 +437,14 @@ int cli_open_db(cli_ctx *ctx, int write, bt_db **db, bt_err *e)
 		}
 		char what[600];
 		if (!write && strcmp(ctx->cmd, "audit") != 0 && !cli_quiet() &&
-		    bt_db_damaged(ctx->db, what, sizeof what))
+		    bt_db_damaged(ctx->db, what, sizeof what)) {
+			bt_err w;
+			char shown[sizeof w.msg + 256];
+			bt_failf(&w, BT_R_DAMAGED, NULL, "%s", what);
+			cli_err_render(&w, shown, sizeof shown);
 			fprintf(stderr, "ballot: warning: the database is damaged (%s): what it says cannot be "
-				"trusted; restore it from a backup (`ballot restore`)\n", what);
+				"trusted; restore it from a backup (`ballot restore`)\n", shown);
+		}
 	}
 	if (write) {
 		rc = bt_db_require_writable(ctx->db, e);

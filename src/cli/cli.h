@@ -250,6 +250,15 @@ int cli_json_kv_time(bt_buf *b, const char *key, bt_time t, int first);
  * message (from values the user gave) are shown as \n, \t or \xNN. */
 void cli_print_error(const char *msg);
 
+/* Writes e's message into out (n bytes) in the command line's words: the
+ * engine's fields become options ("received" -> "--received"), {cmd:X}
+ * "ballot X" (errmsg.c holds the exceptions). Returns its length. */
+int cli_err_render(const bt_err *e, char *out, size_t n);
+
+/* Prints e as cli_print_error does, rendered by cli_err_render; the one
+ * place where the command line shows an error. */
+void cli_report_error(const bt_err *e);
+
 
 /* Prints the acknowledgement of a recorded reply or withdrawal
  * ("recorded reply N: CODE REC CHOICE received T (event SEQ HASH)") and its

@@ -106,7 +106,7 @@ static int date_arg(cli_ctx *ctx, bt_date *d, bt_err *e)
 {
 	if (ctx->npos != 1)
 		return bt_fail(e, BT_EINPUT, "DATE: one date (YYYY-MM-DD) is required");
-	return bt_date_parse(ctx->pos[0], "DATE", d, e);
+	return bt_date_parse(ctx->pos[0], "day", d, e);
 }
 
 static int calendar_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)

@@ -74,7 +74,7 @@ static int certs_issue(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if ((rc = cli_open_db(ctx, 1, &db, e)) || (rc = cli_now(ctx, &now, e)))
 		return rc;
 	if (opts[O_MEMBER].count) {
-		if ((rc = cli_member_resolve(db, "--member", opts[O_MEMBER].val, who, e)))
+		if ((rc = cli_member_resolve(db, "member", opts[O_MEMBER].val, who, e)))
 			return rc;
 	} else {
 		int yes;
@@ -85,7 +85,7 @@ static int certs_issue(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 				       opts[O_USER].val);
 		snprintf(who, sizeof who, "%s", opts[O_USER].val);
 	}
-	if ((rc = x509_ca_load(opts[O_CA].val, "--ca", &ca, e)) || (rc = bt_dir_make(out, "--out", e)))
+	if ((rc = x509_ca_load(opts[O_CA].val, "--ca", &ca, e)) || (rc = bt_dir_make(out, "out", e)))
 		goto done;
 	snprintf(base, sizeof base, "client-%s", who);
 	if ((rc = x509_make(X509_CLIENT, who, &ca, NULL, &o, e)))

@@ -49,7 +49,7 @@ static int write_atomic(const char *dir, const char *name, const void *data,
 	bt_buf path = BT_BUF_INIT;
 	if (bt_buf_addf(&path, "%s/%s", dir, name) < 0)
 		return bt_fail(e, BT_EFAIL, "out of memory");
-	int rc = bt_file_write(path.data, "--out", data, len, e);
+	int rc = bt_file_write(path.data, "out", data, len, e);
 	bt_buf_release(&path);
 	return rc;
 }
@@ -168,7 +168,7 @@ int cmd_comments(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK)
 		rc = bt_history_get(db, c.circular, NULL, &h, e);
 	if (rc == BT_OK)
-		rc = bt_dir_make(dir, "--out", e);
+		rc = bt_dir_make(dir, "out", e);
 	if (rc != BT_OK)
 		goto out;
 	for (size_t i = 0; i < h.n; i++)

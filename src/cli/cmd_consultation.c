@@ -314,14 +314,14 @@ static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc != BT_OK)
 		return rc;
 	spec.group = (int)group;
-	rc = bt_date_parse(opts[O_MSTART].val, "--meeting-start",
+	rc = bt_date_parse(opts[O_MSTART].val, "meeting_start",
 			   &spec.meeting_start, e);
 	if (rc == BT_OK)
-		rc = bt_date_parse(opts[O_MEND].val, "--meeting-end",
+		rc = bt_date_parse(opts[O_MEND].val, "meeting_end",
 				   &spec.meeting_end, e);
 	if (rc == BT_OK && opts[O_DEADLINE].count) {
 		spec.has_deadline = 1;
-		rc = bt_time_parse(opts[O_DEADLINE].val, "--deadline",
+		rc = bt_time_parse(opts[O_DEADLINE].val, "deadline",
 				   &spec.deadline, e);
 	}
 	if (rc != BT_OK)
@@ -333,7 +333,7 @@ static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc != BT_OK)
 		return rc;
 	if (opts[O_DATE].count)
-		rc = bt_date_parse(opts[O_DATE].val, "--date", &spec.date, e);
+		rc = bt_date_parse(opts[O_DATE].val, "date", &spec.date, e);
 	else
 		spec.date = bt_time_date(now);
 	if (rc != BT_OK)
@@ -503,7 +503,7 @@ static int consultation_set_deadline(cli_ctx *ctx, int argc, char **argv, bt_err
 		return rc;
 	if (ctx->npos != 1)
 		return bt_fail(e, BT_EINPUT, "TIME: the new deadline is required");
-	if ((rc = bt_time_parse(ctx->pos[0], "TIME", &deadline, e)) != BT_OK)
+	if ((rc = bt_time_parse(ctx->pos[0], "new_deadline", &deadline, e)) != BT_OK)
 		return rc;
 	rc = cli_open_db(ctx, 1, &db, e);
 	if (rc == BT_OK)

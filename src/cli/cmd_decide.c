@@ -97,7 +97,7 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	spec.circular = opts[O_CIRCULAR].val;
 	spec.rec = opts[O_DRAFT].val;
 	if (opts[O_DATE].val) {
-		if ((rc = bt_date_parse(opts[O_DATE].val, "--date", &spec.date, e)) != BT_OK)
+		if ((rc = bt_date_parse(opts[O_DATE].val, "date", &spec.date, e)) != BT_OK)
 			return rc;
 		spec.has_date = 1;
 	}
@@ -131,27 +131,27 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 				goto out;
 			}
 			raw[n] = notes[n]; /* the code part; text follows below */
-			opt_of[n++] = "--reservation";
+			opt_of[n++] = "reservation";
 		}
 	} else if (opts[O_MORE_TIME].count) {
 		spec.kind = BT_DECISION_MORE_TIME;
 		for (i = 0; i < opts[O_MORE_TIME].n; i++) {
 			raw[n] = opts[O_MORE_TIME].vals[i];
-			opt_of[n++] = "--more-time";
+			opt_of[n++] = "more_time";
 		}
 		for (int p = 0; p < ctx->npos; p++) {
 			raw[n] = ctx->pos[p];
-			opt_of[n++] = "--more-time";
+			opt_of[n++] = "more_time";
 		}
 	} else {
 		spec.kind = BT_DECISION_NOT_APPROVED;
 		for (i = 0; i < opts[O_OPPOSED_BY].n; i++) {
 			raw[n] = opts[O_OPPOSED_BY].vals[i];
-			opt_of[n++] = "--opposed-by";
+			opt_of[n++] = "opposed_by";
 		}
 		for (int p = 0; p < ctx->npos; p++) {
 			raw[n] = ctx->pos[p];
-			opt_of[n++] = "--opposed-by";
+			opt_of[n++] = "opposed_by";
 		}
 	}
 

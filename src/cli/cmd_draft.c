@@ -86,7 +86,7 @@ static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	spec.revised = opts[O_REVISED].count > 0;
 	if (opts[O_TEXTS_AVAILABLE].count) {
 		spec.has_texts_available = 1;
-		rc = bt_date_parse(opts[O_TEXTS_AVAILABLE].val, "--texts-available",
+		rc = bt_date_parse(opts[O_TEXTS_AVAILABLE].val, "texts_available",
 				   &spec.texts_available, e);
 		if (rc != BT_OK)
 			return rc;

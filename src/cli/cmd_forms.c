@@ -81,7 +81,7 @@ static int pick_members(bt_db *db, job *j, const cli_opt *o, bt_err *e)
 		for (char *t = strtok_r(list, ",", &save); t && rc == BT_OK;
 		     t = strtok_r(NULL, ",", &save)) {
 			char code[4];
-			rc = cli_member_resolve(db, "--member", t, code, e);
+			rc = cli_member_resolve(db, "member", t, code, e);
 			const bt_member *m = rc ? NULL : electorate_find(j, code);
 			if (rc == BT_OK && !m)
 				rc = bt_fail(e, BT_EINPUT, "--member: '%s' is not "
@@ -122,8 +122,10 @@ static void warn_unprintable(job *j, const char *field, const char *text,
 			break;
 		}
 	pdf_fonts_mark(j->fonts, mark, &w);
+	char msg[sizeof w.msg + 256];
+	cli_err_render(&w, msg, sizeof msg);
 	if (!cli_quiet())
-		fprintf(stderr, "ballot: warning: %s; the forms show it as %s\n", w.msg,
+		fprintf(stderr, "ballot: warning: %s; the forms show it as %s\n", msg,
 		*mark ? mark : "nothing");
 }
 
@@ -137,7 +139,7 @@ static int preflight(job *j, bt_err *e)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	const char *forms = pdf_forms_dir();
 	/* the circular names a directory: it must stay inside --out */
-	int rc = bt_file_name_check(j->c.circular, "--circular", e);
+	int rc = bt_file_name_check(j->c.circular, "circular", e);
 	if (rc == BT_OK)
 		rc = pdf_fonts_load(forms, &j->fonts, e);
 	for (int i = 0; i < j->nlangs && rc == BT_OK; i++) {
@@ -178,7 +180,7 @@ static int preflight(job *j, bt_err *e)
 		char dir[4096];
 		snprintf(dir, sizeof dir, "%s/%s/%s", j->out, j->c.circular,
 			 j->langs[i]);
-		rc = bt_dir_make(dir, "--out", e);
+		rc = bt_dir_make(dir, "out", e);
 		/* a file can only replace a file */
 		for (size_t k = 0; rc == BT_OK && k < j->nwho + 1; k++) {
 			char path[4200];
@@ -200,13 +202,13 @@ static int write_form(job *j, int li, const bt_member *m, bt_buf *pdf,
 		      bt_err *e)
 {
 	char path[4200];
-	int rc = bt_file_name_check(j->c.circular, "--circular", e);
+	int rc = bt_file_name_check(j->c.circular, "circular", e);
 	if (rc)
 		return rc;
 	snprintf(path, sizeof path, "%s/%s/%s/%s.pdf", j->out, j->c.circular,
 		 j->langs[li], m ? m->code : "blank");
 	if (!m) /* rendered by the preflight */
-		return bt_file_write(path, "--out", j->blank_pdf[li].data,
+		return bt_file_write(path, "out", j->blank_pdf[li].data,
 				      j->blank_pdf[li].len, e);
 	annex2_portal portal = { NULL, j->portal_url };
 	for (size_t i = 0; i < j->codes.n; i++)
@@ -215,12 +217,9 @@ static int write_form(job *j, int li, const bt_member *m, bt_buf *pdf,
 	rc = annex2_render(j->fonts, j->lang[li], &j->c, &j->drafts,
 			       j->digest, m, portal.code ? &portal : NULL,
 			       j->paper, pdf, e);
-	if (rc) {
-		char msg[sizeof e->msg];
-		snprintf(msg, sizeof msg, "%s", e->msg);
-		return bt_fail(e, rc, "%s: %s", path, msg);
-	}
-	return bt_file_write(path, "--out", pdf->data, pdf->len, e);
+	if (rc)
+		return bt_err_wrap(e, "%s: ", path);
+	return bt_file_write(path, "out", pdf->data, pdf->len, e);
 }
 
 /* Task t of the run: language t / per, then the blank form (when asked)
@@ -248,12 +247,14 @@ static void worker(job *j, size_t w, size_t n, size_t total, int fd)
 {
 	signal(SIGPIPE, SIG_IGN);
 	bt_buf pdf = BT_BUF_INIT;
-	bt_err e = { 0, "" };
+	bt_err e = { 0 };
 	int rc = BT_OK;
 	for (size_t t = w; t < total && rc == BT_OK; t += n) {
 		rc = task(j, t, &pdf, &e);
-		char line[sizeof e.msg + 16];
-		int len = rc ? snprintf(line, sizeof line, "E%d %s", rc, e.msg)
+		char msg[sizeof e.msg + 256], line[sizeof msg + 16];
+		if (rc)
+			cli_err_render(&e, msg, sizeof msg);
+		int len = rc ? snprintf(line, sizeof line, "E%d %s", rc, msg)
 			     : snprintf(line, sizeof line, ".");
 		if (len > (int)sizeof line - 1)
 			len = (int)sizeof line - 1;

@@ -29,7 +29,7 @@ static int ensure_key(cli_ctx *ctx, const cli_opt *o, bt_err *e)
 			printf("signing key %s kept (%s)\n", path, bt_key_public(k)->text);
 		return rc;
 	}
-	int rc = bt_key_create(path, "--key", &pub, e);
+	int rc = bt_key_create(path, "key", &pub, e);
 	if (rc == BT_OK)
 		printf("signing key %s created (%s; publish it with: ballot keys show)\n", path, pub.text);
 	else if (rc == BT_EINPUT && access(path, F_OK) == 0 && cli_load_key(ctx, o, &k, e) == BT_OK)

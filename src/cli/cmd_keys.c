@@ -28,7 +28,7 @@ static int keys_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc != BT_OK || ctx->help)
 		return rc;
 	const char *path = cli_key_path(ctx, &opts[0]);
-	if ((rc = bt_key_create(path, "--key", &pub, e)))
+	if ((rc = bt_key_create(path, "key", &pub, e)))
 		return rc;
 	printf("created signing key %s (mode 0600; keep a copy somewhere safe)\n", path);
 	print_public(&pub);

@@ -98,7 +98,7 @@ static int members_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc != BT_OK || ctx->help)
 		return rc;
 	if (opts[O_AS_OF].count) {
-		rc = bt_date_parse(opts[O_AS_OF].val, "--as-of", &as_of, e);
+		rc = bt_date_parse(opts[O_AS_OF].val, "as_of", &as_of, e);
 	} else {
 		rc = cli_now(ctx, &now, e);
 		as_of = bt_time_date(now);

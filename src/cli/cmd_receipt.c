@@ -36,7 +36,7 @@ static int receipt_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	bt_buf r = BT_BUF_INIT;
 	rc = bt_receipt_issue(db, seq, k, &r, NULL, e);
 	if (rc == BT_OK && opts[O_RECEIPT].count) {
-		if ((rc = bt_file_write(opts[O_RECEIPT].val, "--receipt", r.data, r.len, e)) == BT_OK)
+		if ((rc = bt_file_write(opts[O_RECEIPT].val, "receipt", r.data, r.len, e)) == BT_OK)
 			printf("receipt saved to %s\n", opts[O_RECEIPT].val);
 	} else if (rc == BT_OK) {
 		fwrite(r.data, 1, r.len, stdout);

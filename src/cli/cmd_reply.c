@@ -226,7 +226,7 @@ static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		if (strlen(opts[O_RECEIPTS].val) > CLI_OUT_PATH_MAX)
 			return bt_fail(e, BT_EINPUT, "--receipts: the path is longer than %d bytes", CLI_OUT_PATH_MAX);
 		if ((rc = cli_receipt_prepare(ctx, &opts[O_KEY], NULL, &key, e)) == BT_OK)
-			rc = bt_dir_make(opts[O_RECEIPTS].val, "--receipts", e);
+			rc = bt_dir_make(opts[O_RECEIPTS].val, "receipts", e);
 	}
 	if (rc == BT_OK) {
 		cli_progress_engine("reply import");

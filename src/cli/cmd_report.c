@@ -88,19 +88,19 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	}
 	/* the circular names the file: it must stay inside --dir */
 	if (rc == BT_OK && !opts[O_OUT].count)
-		rc = bt_file_name_check(d.c.circular, "--circular", e);
+		rc = bt_file_name_check(d.c.circular, "circular", e);
 	if (rc == BT_OK && !opts[O_OUT].count)
-		rc = bt_dir_make(dir, "--dir", e);
+		rc = bt_dir_make(dir, "dir", e);
 	for (int i = 0; i < nlangs && rc == BT_OK; i++) {
 		char path[4200];
 		if (opts[O_OUT].count)
 			snprintf(path, sizeof path, "%s", opts[O_OUT].val);
-		else if ((rc = bt_file_name_check(d.c.circular, "--circular", e)))
+		else if ((rc = bt_file_name_check(d.c.circular, "circular", e)))
 			break;
 		else
 			snprintf(path, sizeof path, "%s/%s-%s.pdf", dir,
 				 d.c.circular, langs[i]);
-		rc = bt_file_write(path, opts[O_OUT].count ? "--out" : "--dir",
+		rc = bt_file_write(path, opts[O_OUT].count ? "out" : "dir",
 				    pdf[i].data, pdf[i].len, e);
 		if (rc == BT_OK)
 			printf("wrote %s\n", path);

@@ -146,7 +146,7 @@ int cmd_tally(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if ((rc = cli_require(&opts[O_CIRCULAR], e)) != BT_OK)
 		return rc;
 	if (opts[O_AS_OF].count)
-		rc = bt_time_parse(opts[O_AS_OF].val, "--as-of", &as_of, e);
+		rc = bt_time_parse(opts[O_AS_OF].val, "as_of", &as_of, e);
 	else
 		rc = cli_now(ctx, &as_of, e);
 	if (rc != BT_OK)

@@ -70,7 +70,7 @@ int cmd_tls(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	snprintf(path, sizeof path, "%s/ca-key.pem", dir);
 	if (lstat(path, &st) == 0)
 		return bt_fail(e, BT_EINPUT, "--out: '%s' exists; a CA key is never overwritten", path);
-	if ((rc = bt_dir_make(dir, "--out", e)))
+	if ((rc = bt_dir_make(dir, "out", e)))
 		return rc;
 	/* everything is made in memory first, then written */
 	x509_ca ca = { NULL, NULL };

@@ -193,8 +193,7 @@ int main(int argc, char **argv)
 	if (rc != BT_OK) {
 		bt_dir_undo(); /* no empty output directory left by a failure */
 		fflush(stdout);
-		if (e.msg[0])
-			cli_print_error(e.msg);
+		cli_report_error(&e);
 		if (rc != BT_EINPUT)
 			rc = BT_EFAIL;
 	}

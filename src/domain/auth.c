@@ -154,7 +154,7 @@ int auth_payload(bt_db *db, int64_t seq, const char *kind, bt_buf *out,
 		rc = cert_payload(db, seq, strcmp(kind, "cert-revoke") == 0, out, when, found, e);
 	}
 	if (!rc && out->failed)
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	return rc;
 }
 
@@ -192,7 +192,7 @@ static int auth_digests(bt_db *db, int64_t seq, const char *kind, bt_buf *out, b
 		bt_buf_addc(out, '}');
 	if (step != SQLITE_DONE)
 		return db_fail(db, e, "reading stored hashes");
-	return out->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+	return out->failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 }
 
 /* Writes the reserved event of kind from the rows just written. */
@@ -255,7 +255,7 @@ int hashes_install_baseline(bt_db *db, const char *actor, bt_time now, bt_err *e
 			rc = db_fail(db, e, "reading stored hashes");
 	}
 	if (!rc && p.failed)
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	event_slot slot;
 	if (!rc && n > 0 && !(rc = event_reserve(db, actor, &slot, e)))
 		rc = event_write(db, &slot, EVK_HASH_BASELINE, NULL, now, bt_buf_str(&p), NULL, NULL, e);

@@ -72,7 +72,7 @@ int bt_calendar_list(bt_db *db, int year, bt_calendar *out, bt_err *e)
 		if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v)) {
 			sqlite3_reset(st);
 			bt_calendar_free(out);
-			return bt_fail(e, BT_EFAIL, "out of memory");
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		}
 		bt_closed_day *d = &out->v[out->n++];
 		d->day = sqlite3_column_int(st, 0);
@@ -187,7 +187,7 @@ int calendar_payload(bt_db *db, int64_t seq, const char *kind, bt_buf *out, bt_t
 	bt_buf_release(&days);
 	if (step != SQLITE_DONE)
 		return db_fail(db, e, "reading the calendar");
-	return failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+	return failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 }
 
 /* Writes the reserved event of kind from the rows just written. */
@@ -241,11 +241,13 @@ static int closed_day_insert(bt_db *db, bt_date day, const char *name, const cha
 static int check_name(const char *field, const char *name, bt_err *e)
 {
 	if (!name || !*name)
-		return bt_fail(e, BT_EINPUT, "%s: the name is empty", field);
+		return bt_failf(e, BT_R_INPUT, field, "the name is empty");
 	if (strlen(name) > BT_CLOSED_NAME_MAX)
-		return bt_fail(e, BT_EINPUT, "%s: the name is longer than %d bytes", field, BT_CLOSED_NAME_MAX);
+		return bt_failf(e, BT_R_INPUT, field,
+				"the name is longer than %d bytes", BT_CLOSED_NAME_MAX);
 	if (!bt_text_clean(name, 0))
-		return bt_fail(e, BT_EINPUT, "%s: the name is not UTF-8 text without control characters", field);
+		return bt_failf(e, BT_R_INPUT, field,
+				"the name is not UTF-8 text without control characters");
 	return BT_OK;
 }
 
@@ -255,7 +257,7 @@ static int check_year(const char *field, bt_date day, bt_err *e)
 	bt_date_format(day, ds);
 	int y = atoi(ds);
 	if (y < 1900 || y > 9999)
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is outside the years 1900-9999", field, ds);
+		return bt_failf(e, BT_R_INPUT, field, "'%s' is outside the years 1900-9999", ds);
 	return BT_OK;
 }
 
@@ -281,7 +283,7 @@ static int day_absent(bt_db *db, db_write *w, bt_err *e)
 	int rc = closed_day_get(db, d->day, &d->id, old, e);
 	if (!rc && d->id) {
 		bt_date_format(d->day, ds);
-		rc = bt_fail(e, BT_EINPUT, "DATE: %s is already a closed day (%s)", ds, old);
+		rc = bt_failf(e, BT_R_CONFLICT, "day", "%s is already a closed day (%s)", ds, old);
 	}
 	return rc;
 }
@@ -297,7 +299,7 @@ int bt_calendar_add(bt_db *db, bt_date day, const char *name, const char *actor,
 		    bt_err *e)
 {
 	int rc;
-	if ((rc = check_name("--name", name, e)) || (rc = check_year("DATE", day, e)))
+	if ((rc = check_name("name", name, e)) || (rc = check_year("day", day, e)))
 		return rc;
 	day_change d = { .day = day, .name = name };
 	db_write w = { .kind = EVK_CALENDAR_ADD, .actor = actor, .now = now, .ctx = &d };
@@ -311,7 +313,7 @@ static int day_present(bt_db *db, db_write *w, bt_err *e)
 	int rc = closed_day_get(db, d->day, &d->id, NULL, e);
 	if (!rc && !d->id) {
 		bt_date_format(d->day, ds);
-		rc = bt_fail(e, BT_EINPUT, "DATE: %s is not a closed day", ds);
+		rc = bt_failf(e, BT_R_NOT_FOUND, "day", "%s is not a closed day", ds);
 	}
 	return rc;
 }
@@ -351,17 +353,17 @@ static int by_day(const void *a, const void *b)
 }
 
 /* The import inside the caller's transaction. field names the input in
- * messages ("FILE"). */
+ * messages ("calendar_file"). */
 static int import_txn(bt_db *db, const char *text, size_t len, const char *field,
 		      const char *source, const char *actor, bt_time now, int *added,
 		      int *skipped, bt_err *e)
 {
 	*added = *skipped = 0;
 	if (!bt_utf8_valid(text, len) || memchr(text, '\0', len))
-		return bt_fail(e, BT_EINPUT, "%s: not valid UTF-8 text", field);
+		return bt_failf(e, BT_R_INPUT, field, "not valid UTF-8 text");
 	char *copy = malloc(len + 1);
 	if (!copy)
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	tsv_reader t;
@@ -373,11 +375,12 @@ static int import_txn(bt_db *db, const char *text, size_t len, const char *field
 	while ((nf = tsv_next(&t, f, 3)) > 0) {
 		snprintf(where, sizeof where, "%s line %d", field, t.line);
 		if (nf != 2) {
-			rc = bt_fail(e, BT_EINPUT, "%s: %d fields, want 2 (date<TAB>name)", where, nf);
+			rc = bt_failf(e, BT_R_INPUT, where,
+				      "%d fields, want 2 (date<TAB>name)", nf);
 			break;
 		}
 		if (array_reserve(&v, &cap, n + 1, sizeof *v)) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			break;
 		}
 		import_day *d = &v[n];
@@ -389,15 +392,16 @@ static int import_txn(bt_db *db, const char *text, size_t len, const char *field
 		n++;
 	}
 	if (!rc && n == 0)
-		rc = bt_fail(e, BT_EINPUT, "%s: no closed day in the file", field);
+		rc = bt_failf(e, BT_R_INPUT, field, "no closed day in the file");
 	if (!rc) {
 		qsort(v, n, sizeof *v, by_day);
 		for (size_t i = 1; i < n; i++)
 			if (v[i].day == v[i - 1].day) {
 				char ds[BT_DATE_LEN];
 				bt_date_format(v[i].day, ds);
-				rc = bt_fail(e, BT_EINPUT, "%s lines %d and %d: %s is given twice", field,
-					     v[i - 1].line, v[i].line, ds);
+				rc = bt_failf(e, BT_R_INPUT, field,
+					      " lines %d and %d: %s is given twice",
+					      v[i - 1].line, v[i].line, ds);
 				break;
 			}
 	}
@@ -432,7 +436,7 @@ int bt_calendar_import(bt_db *db, const char *text, size_t len, const char *sour
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
-	if ((rc = import_txn(db, text, len, "FILE", src, actor, now, added, skipped, e)) ||
+	if ((rc = import_txn(db, text, len, "calendar_file", src, actor, now, added, skipped, e)) ||
 	    (rc = db_commit(db, e))) {
 		db_rollback(db);
 		return rc;
@@ -467,7 +471,7 @@ int calendar_install_default(bt_db *db, const char *actor, bt_time now, bt_err *
 	}
 	int added, skipped, rc;
 	if (tsv.failed)
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	else if (!(rc = import_txn(db, tsv.data, tsv.len, "rules", "rules", actor, now, &added, &skipped, e)))
 		rc = import_txn(db, bt_calendar_days_tsv,
 				(size_t)(bt_calendar_days_tsv_end - bt_calendar_days_tsv), DEFAULT_FILE,

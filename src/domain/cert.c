@@ -29,20 +29,20 @@ int bt_cert_register(bt_db *db, const char *fp, const char *member, const char *
 {
 	char f[65], code[4] = "";
 	if (!fp_canon(fp, f))
-		return bt_fail(e, BT_EINPUT, "--fingerprint: '%s' is not 64 hex digits (SHA-256)",
-			       text_shown(fp));
+		return bt_failf(e, BT_R_INPUT, "fingerprint", "'%s' is not 64 hex digits (SHA-256)",
+				text_shown(fp));
 	if (!member == !user)
-		return bt_fail(e, BT_EINPUT, "certificate: give a member or a user, not %s",
-			       member ? "both" : "neither");
+		return bt_failf(e, BT_R_INPUT, NULL, "certificate: give a member or a user, not %s",
+				member ? "both" : "neither");
 	if (not_after <= now) {
 		char t[BT_TIME_LEN];
 		bt_time_format(not_after, t);
-		return bt_fail(e, BT_EINPUT, "certificate: it expired on %s", t);
+		return bt_failf(e, BT_R_INPUT, NULL, "certificate: it expired on %s", t);
 	}
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
-	if (member && (rc = bt_member_resolve(db, "--member", member, code, e)))
+	if (member && (rc = bt_member_resolve(db, "member", member, code, e)))
 		goto fail;
 	sqlite3_stmt *st;
 	if (user) {
@@ -54,7 +54,7 @@ int bt_cert_register(bt_db *db, const char *fp, const char *member, const char *
 		int exists = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_reset(st);
 		if (!exists) {
-			rc = bt_fail(e, BT_EINPUT, "--user: no account '%s'", text_shown(user));
+			rc = bt_failf(e, BT_R_NOT_FOUND, "user", "no account '%s'", text_shown(user));
 			goto fail;
 		}
 	}
@@ -66,7 +66,7 @@ int bt_cert_register(bt_db *db, const char *fp, const char *member, const char *
 	int known = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
 	if (known) {
-		rc = bt_fail(e, BT_EINPUT, "certificate: %s is registered already", f);
+		rc = bt_failf(e, BT_R_CONFLICT, NULL, "certificate: %s is registered already", f);
 		goto fail;
 	}
 	event_slot ev;
@@ -95,8 +95,8 @@ int bt_cert_revoke(bt_db *db, const char *fp, const char *actor, bt_time now, bt
 {
 	char f[65];
 	if (!fp_canon(fp, f))
-		return bt_fail(e, BT_EINPUT, "--fingerprint: '%s' is not 64 hex digits (SHA-256)",
-			       text_shown(fp));
+		return bt_failf(e, BT_R_INPUT, "fingerprint", "'%s' is not 64 hex digits (SHA-256)",
+				text_shown(fp));
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
@@ -110,8 +110,8 @@ int bt_cert_revoke(bt_db *db, const char *fp, const char *actor, bt_time now, bt
 	int in_force = step == SQLITE_ROW && sqlite3_column_type(st, 3) == SQLITE_NULL;
 	sqlite3_reset(st);
 	if (!in_force) {
-		rc = bt_fail(e, BT_EINPUT, "--fingerprint: %s is %s", f,
-			     step == SQLITE_ROW ? "revoked already" : "not registered");
+		rc = bt_failf(e, BT_R_INPUT, "fingerprint", "%s is %s", f,
+			      step == SQLITE_ROW ? "revoked already" : "not registered");
 		goto fail;
 	}
 	event_slot ev;
@@ -186,7 +186,8 @@ int bt_cert_identity(bt_db *db, const char *fp, bt_time now, bt_identity *id, bt
 			return db_fail(db, e, "reading client certificates");
 	}
 	if (!ok)
-		return bt_fail(e, BT_EINPUT, "client certificate: not registered or revoked");
+		return bt_failf(e, BT_R_FORBIDDEN, NULL,
+				"client certificate: not registered or revoked");
 	*id = got;
 	return BT_OK;
 }

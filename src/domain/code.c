@@ -97,26 +97,26 @@ static int codes_members(bt_db *db, const bt_consultation *c, const char *const 
 		rc = db_collect(db, st, &out->v, &out->n, sizeof *out->v, fill_member,
 			     "reading the electorate", e);
 		if (!rc && out->n == 0)
-			rc = bt_fail(e, BT_EINPUT, "--circular: %s has no electorate", c->circular);
+			rc = bt_failf(e, BT_R_INPUT, "circular", "%s has no electorate", c->circular);
 		return rc;
 	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		char code[4];
-		if ((rc = bt_member_resolve(db, "--member", members[i], code, e)))
+		if ((rc = bt_member_resolve(db, "member", members[i], code, e)))
 			break;
 		int in = electorate_has(db, c->id, code, e);
 		if (in < 0)
 			return BT_EFAIL;
 		if (!in) {
-			rc = bt_fail(e, BT_EINPUT, "--member: %s is not in the electorate of circular %s",
-				     code, c->circular);
+			rc = bt_failf(e, BT_R_INPUT, "member", "%s is not in the electorate of circular %s",
+				      code, c->circular);
 			break;
 		}
 		for (size_t k = 0; k < out->n; k++)
 			if (strcmp(out->v[k].member, code) == 0)
-				rc = bt_fail(e, BT_EINPUT, "--member: %s is named twice", code);
+				rc = bt_failf(e, BT_R_INPUT, "member", "%s is named twice", code);
 		if (!rc && array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v))
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		if (!rc) {
 			memset(&out->v[out->n], 0, sizeof *out->v);
 			memcpy(out->v[out->n++].member, code, 4);
@@ -127,8 +127,8 @@ static int codes_members(bt_db *db, const bt_consultation *c, const char *const 
 
 static int refuse_closed(const bt_consultation *c, bt_err *e)
 {
-	return bt_fail(e, BT_EINPUT, "--circular: consultation %s is closed; no reply codes are issued for it",
-		       c->circular);
+	return bt_failf(e, BT_R_CONFLICT, "circular", "consultation %s is closed; no reply codes are issued for it",
+			c->circular);
 }
 
 static int by_member(const void *a, const void *b)
@@ -152,13 +152,13 @@ int bt_codes_issue_for(bt_db *db, const char *circular, const char *const *membe
 		qsort(out->v, out->n, sizeof *out->v, by_member);
 		hash = calloc(out->n, sizeof *hash);
 		if (!hash)
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	}
 	/* the slow part, before the write lock is taken */
 	for (size_t i = 0; !rc && i < out->n; i++) {
 		char digits[CODE_CHARS + 1];
 		if (!(hash[i] = malloc(SECRET_HASH_MAX)))
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		if (!rc)
 			rc = code_make(out->v[i].code, e);
 		code_digits(out->v[i].code, digits);
@@ -231,7 +231,7 @@ int bt_codes_revoke(bt_db *db, const char *circular, const char *member, const c
 	if (rc)
 		return rc;
 	if ((rc = consultation_load(db, circular, &c, e)) ||
-	    (member && (rc = bt_member_resolve(db, "--member", member, code, e))))
+	    (member && (rc = bt_member_resolve(db, "member", member, code, e))))
 		goto fail;
 	sqlite3_stmt *st = db_stmt(db, SQL_CODES_IN_FORCE_OF, e);
 	if (!st) {
@@ -243,9 +243,9 @@ int bt_codes_revoke(bt_db *db, const char *circular, const char *member, const c
 	rc = db_collect(db, st, &in_force.v, &in_force.n, sizeof *in_force.v, fill_member,
 		     "reading reply codes", e);
 	if (!rc && in_force.n == 0)
-		rc = member ? bt_fail(e, BT_EINPUT, "--member: %s has no reply code in force for circular %s",
-				      code, c.circular)
-			    : bt_fail(e, BT_EINPUT, "--circular: %s has no reply code in force", c.circular);
+		rc = member ? bt_failf(e, BT_R_NOT_FOUND, "member", "%s has no reply code in force for circular %s",
+				       code, c.circular)
+			    : bt_failf(e, BT_R_NOT_FOUND, "circular", "%s has no reply code in force", c.circular);
 	if (rc)
 		goto fail;
 	event_slot ev;
@@ -324,7 +324,8 @@ int bt_code_check(bt_db *db, const char *member, const char *code, bt_identity *
 	gnutls_memset(digits, 0, sizeof digits);
 	if (match == n) {
 		free(v);
-		return bt_fail(e, BT_EINPUT, "code: not valid for %s", text_shown(member));
+		return bt_failf(e, BT_R_FORBIDDEN, NULL,
+				"code: not valid for %s", text_shown(member));
 	}
 	memset(id, 0, sizeof *id);
 	id->role = BT_ROLE_MEMBER;

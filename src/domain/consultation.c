@@ -55,8 +55,8 @@ int consultation_load(bt_db *db, const char *circular, bt_consultation *out, bt_
 		return BT_OK;
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading a consultation");
-	return bt_fail(e, BT_EINPUT, "--circular: no consultation '%s'",
-		       circular && bt_text_clean(circular, 0) ? circular : "(unprintable)");
+	return bt_failf(e, BT_R_NOT_FOUND, "circular", "no consultation '%s'",
+			circular && bt_text_clean(circular, 0) ? circular : "(unprintable)");
 }
 
 int bt_consultation_get(bt_db *db, const char *circular, bt_consultation *out, bt_err *e)
@@ -85,7 +85,7 @@ int bt_consultations_list(bt_db *db, int group, bt_consultation_list *out, bt_er
 		if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v)) {
 			sqlite3_reset(st);
 			bt_consultation_list_free(out);
-			return bt_fail(e, BT_EFAIL, "out of memory");
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		}
 		load_row(st, &out->v[out->n++]);
 	}
@@ -143,10 +143,10 @@ static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text,
 			  int *count, bt_err *e)
 {
 	if (!bt_utf8_valid(text, len) || memchr(text, '\0', len))
-		return bt_fail(e, BT_EINPUT, "--electorate: not valid UTF-8 text");
+		return bt_failf(e, BT_R_INPUT, "electorate", "not valid UTF-8 text");
 	char *copy = malloc(len + 1);
 	if (!copy)
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	int rc = BT_OK, line = 0;
@@ -178,10 +178,10 @@ static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text,
 		if (!*p)
 			continue;
 		char code[4], field[48];
-		snprintf(field, sizeof field, "--electorate line %d", line);
+		snprintf(field, sizeof field, "electorate line %d", line);
 		if (*rest) {
-			rc = bt_fail(e, BT_EINPUT, "%s: one member code per line, found more after '%s'",
-				     field, bt_text_clean(p, 0) ? p : "?");
+			rc = bt_failf(e, BT_R_INPUT, field,
+				      "one member code per line, found more after '%s'", bt_text_clean(p, 0) ? p : "?");
 			break;
 		}
 		bt_date since;
@@ -191,8 +191,8 @@ static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text,
 			char d1[BT_DATE_LEN], d2[BT_DATE_LEN];
 			bt_date_format(since, d1);
 			bt_date_format(date, d2);
-			rc = bt_fail(e, BT_EINPUT, "%s: %s became a Member State on %s, after the circular's date %s",
-				     field, code, d1, d2);
+			rc = bt_failf(e, BT_R_INPUT, field,
+				      "%s became a Member State on %s, after the circular's date %s", code, d1, d2);
 			break;
 		}
 		/* one line per member: ZAF and ZA are one member */
@@ -201,12 +201,12 @@ static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text,
 			if (!strcmp(seen[i].code, code))
 				dup = seen[i].line;
 		if (dup) {
-			rc = bt_fail(e, BT_EINPUT, "%s: '%s' is %s, already on line %d: one line per member",
-				     field, p, code, dup);
+			rc = bt_failf(e, BT_R_INPUT, field,
+				      "'%s' is %s, already on line %d: one line per member", p, code, dup);
 			break;
 		}
 		if (array_reserve(&seen, &capseen, nseen + 1, sizeof *seen)) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			break;
 		}
 		memcpy(seen[nseen].code, code, sizeof code);
@@ -225,7 +225,7 @@ static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text,
 	free(seen);
 	free(copy);
 	if (!rc && *count == 0)
-		rc = bt_fail(e, BT_EINPUT, "--electorate: the file lists no Member State");
+		rc = bt_failf(e, BT_R_INPUT, "electorate", "the file lists no Member State");
 	return rc;
 }
 
@@ -259,7 +259,8 @@ int consultation_payload(bt_db *db, int64_t id, bt_buf *b, bt_err *e)
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? bt_fail(e, BT_EFAIL, "consultation %lld is missing", (long long)id)
+		return rc == SQLITE_DONE ? bt_failf(e, BT_R_DAMAGED, NULL,
+						    "consultation %lld is missing", (long long)id)
 					 : db_fail(db, e, "reading a consultation");
 	}
 	char d[BT_DATE_LEN], t[BT_TIME_LEN];
@@ -301,7 +302,7 @@ int consultation_payload(bt_db *db, int64_t id, bt_buf *b, bt_err *e)
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the electorate");
 	bt_buf_addc(b, ']');
-	return b->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+	return b->failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 }
 
 int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char *actor,
@@ -312,34 +313,34 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 	if (warning && warnlen)
 		warning[0] = '\0';
 	if (!s->circular || !valid_file_id(s->circular, "._-"))
-		return bt_fail(e, BT_EINPUT,
-			       "--circular: '%s' is not a circular ID (1-32 letters, digits, '.', '_', '-'; no '..',"
-			       " no leading '.': it names files)",
-			       s->circular && bt_text_clean(s->circular, 0) ? s->circular : "(unprintable)");
+		return bt_failf(e, BT_R_INPUT, "circular",
+				"'%s' is not a circular ID (1-32 letters, digits, '.', '_', '-'; no '..',"
+				" no leading '.': it names files)",
+				s->circular && bt_text_clean(s->circular, 0) ? s->circular : "(unprintable)");
 	if (s->group < 1 || s->group > 99)
-		return bt_fail(e, BT_EINPUT, "--group: '%d' is not a study group number (1-99)", s->group);
+		return bt_failf(e, BT_R_INPUT, "group", "'%d' is not a study group number (1-99)", s->group);
 	const bt_rule *rule = bt_rule_find(s->rule ? s->rule : "tap");
 	if (!rule)
-		return bt_fail(e, BT_EINPUT, "--rule: '%s' is not a rule (tap, question, deletion)",
-			       bt_text_clean(s->rule, 0) ? s->rule : "(unprintable)");
+		return bt_failf(e, BT_R_INPUT, "rule", "'%s' is not a rule (tap, question, deletion)",
+				bt_text_clean(s->rule, 0) ? s->rule : "(unprintable)");
 	if (s->meeting_end < s->meeting_start) {
 		bt_date_format(s->meeting_start, d1);
 		bt_date_format(s->meeting_end, d2);
-		return bt_fail(e, BT_EINPUT, "--meeting-end: %s is before --meeting-start %s", d2, d1);
+		return bt_failf(e, BT_R_INPUT, "meeting_end", "%s is before {meeting_start} %s", d2, d1);
 	}
 	if (s->date >= s->meeting_start) {
 		bt_date_format(s->date, d1);
 		bt_date_format(s->meeting_start, d2);
-		return bt_fail(e, BT_EINPUT, "--date: circular date %s is not before the meeting (%s)", d1, d2);
+		return bt_failf(e, BT_R_INPUT, "date", "circular date %s is not before the meeting (%s)", d1, d2);
 	}
 	if (s->force_deadline && !s->has_deadline)
-		return bt_fail(e, BT_EINPUT, "--force-deadline: only with an explicit --deadline");
+		return bt_failf(e, BT_R_INPUT, "force_deadline", "only with an explicit {deadline}");
 	if (s->force_deadline && (!s->reason || !*s->reason))
-		return bt_fail(e, BT_EINPUT, "--reason: required with --force-deadline (why the deadline breaks §9.4.1)");
+		return bt_failf(e, BT_R_INPUT, "reason", "required with {force_deadline} (why the deadline breaks §9.4.1)");
 	if (!s->force_deadline && s->reason)
-		return bt_fail(e, BT_EINPUT, "--reason: only with --force-deadline");
+		return bt_failf(e, BT_R_INPUT, "reason", "only with {force_deadline}");
 	if (s->reason && (strlen(s->reason) > 500 || !bt_text_clean(s->reason, 0)))
-		return bt_fail(e, BT_EINPUT, "--reason: not 1-500 bytes of UTF-8 text without control characters");
+		return bt_failf(e, BT_R_INPUT, "reason", "not 1-500 bytes of UTF-8 text without control characters");
 
 	int rc = db_begin(db, e);
 	if (rc)
@@ -349,7 +350,7 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 	bt_consultation c;
 	bt_err tmp;
 	if (consultation_load(db, s->circular, &c, &tmp) == BT_OK) {
-		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' already exists", s->circular);
+		rc = bt_failf(e, BT_R_CONFLICT, "circular", "consultation '%s' already exists", s->circular);
 		goto fail;
 	}
 	if ((rc = bt_calendar_list(db, 0, &cal, e)))
@@ -361,14 +362,14 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 	bt_time_format(deadline, t1);
 	if (deadline < bt_date_time(s->date)) {
 		bt_date_format(s->date, d1);
-		rc = bt_fail(e, BT_EINPUT, "--deadline: %s is before the circular's date %s", t1, d1);
+		rc = bt_failf(e, BT_R_INPUT, "deadline", "%s is before the circular's date %s", t1, d1);
 		goto fail;
 	}
 	/* Only TAP ties the deadline to the meeting (§9.4.1); the other
 	 * consultations run for a fixed period. */
 	if (tap && deadline >= bt_date_time(s->meeting_start)) {
 		bt_date_format(s->meeting_start, d1);
-		rc = bt_fail(e, BT_EINPUT, "--deadline: %s is not before the meeting's first day %s", t1, d1);
+		rc = bt_failf(e, BT_R_INPUT, "deadline", "%s is not before the meeting's first day %s", t1, d1);
 		goto fail;
 	}
 	int left = bt_working_days_left(&cal, deadline, s->meeting_start);
@@ -390,13 +391,13 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 		else if (deadline < now)
 			snprintf(why, sizeof why, "is already past");
 		if (why[0] && !s->force_deadline) {
-			rc = bt_fail(e, BT_EINPUT, "--deadline: %s %s (--force-deadline --reason TEXT keeps it)",
-				     t1, why);
+			rc = bt_failf(e, BT_R_INPUT, "deadline", "%s %s ({force_deadline} {reason} TEXT keeps it)",
+				      t1, why);
 			goto fail;
 		}
 		if (!why[0] && s->force_deadline) {
-			rc = bt_fail(e, BT_EINPUT, "--force-deadline: deadline %s breaks no rule of §9.4.1; nothing to force",
-				     t1);
+			rc = bt_failf(e, BT_R_INPUT, "force_deadline", "deadline %s breaks no rule of §9.4.1; nothing to force",
+				      t1);
 			goto fail;
 		}
 	}
@@ -414,7 +415,7 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 		snprintf(warning, warnlen, "%s%s%s", w1, w1[0] && w2[0] ? "\n" : "", w2);
 	}
 	if (tap && calendar_skipped(&cal, deadline, s->meeting_start, &skipped)) {
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		goto fail;
 	}
 	event_slot ev;
@@ -453,7 +454,7 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 		sqlite3_bind_int(st, 2, s->date);
 		if (!(rc = db_exec_stmt(db, st, "saving the electorate", e)) &&
 		    (count = sqlite3_changes(db->h)) == 0)
-			rc = bt_fail(e, BT_EINPUT, "--date: no Member State was a member on that date");
+			rc = bt_failf(e, BT_R_INPUT, "date", "no Member State was a member on that date");
 	}
 	if (rc)
 		goto fail;
@@ -501,7 +502,7 @@ int deadline_payload(bt_db *db, int64_t seq, bt_buf *out, char circular[BT_ID_MA
 	sqlite3_reset(st);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return db_fail(db, e, "reading a deadline change");
-	return out->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+	return out->failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 }
 
 /* Replies recorded with a received time in (lo, hi]. */
@@ -525,9 +526,9 @@ int bt_consultation_set_deadline(bt_db *db, const char *circular, bt_time deadli
 {
 	char t1[BT_TIME_LEN], t2[BT_TIME_LEN], d1[BT_DATE_LEN];
 	if (!reason || !*reason)
-		return bt_fail(e, BT_EINPUT, "--reason: required (why the deadline moves)");
+		return bt_failf(e, BT_R_INPUT, "reason", "required (why the deadline moves)");
 	if (strlen(reason) > 500 || !bt_text_clean(reason, 0))
-		return bt_fail(e, BT_EINPUT, "--reason: not 1-500 bytes of UTF-8 text without control characters");
+		return bt_failf(e, BT_R_INPUT, "reason", "not 1-500 bytes of UTF-8 text without control characters");
 	int rc = db_begin(db, e);
 	if (rc)
 		return rc;
@@ -539,19 +540,19 @@ int bt_consultation_set_deadline(bt_db *db, const char *circular, bt_time deadli
 	const bt_rule *rule = bt_rule_find(c.rule);
 	if (c.closed) {
 		bt_time_format(c.closed_at, t2);
-		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' was closed at %s; its deadline can no longer move",
-			     c.circular, t2);
+		rc = bt_failf(e, BT_R_CONFLICT, "circular", "consultation '%s' was closed at %s; its deadline can no longer move",
+			      c.circular, t2);
 	} else if (deadline == c.deadline) {
-		rc = bt_fail(e, BT_EINPUT, "TIME: %s is already the deadline", t1);
+		rc = bt_failf(e, BT_R_CONFLICT, "new_deadline", "%s is already the deadline", t1);
 	} else if (deadline < now) {
-		rc = bt_fail(e, BT_EINPUT, "TIME: %s is already past; a deadline moved into the past would turn replies recorded since late",
-			     t1);
+		rc = bt_failf(e, BT_R_CONFLICT, "new_deadline", "%s is already past; a deadline moved into the past would turn replies recorded since late",
+			      t1);
 	} else if (deadline < bt_date_time(c.date)) {
 		bt_date_format(c.date, d1);
-		rc = bt_fail(e, BT_EINPUT, "TIME: %s is before the circular's date %s", t1, d1);
+		rc = bt_failf(e, BT_R_CONFLICT, "new_deadline", "%s is before the circular's date %s", t1, d1);
 	} else if ((!rule || rule->period_months == 0) && deadline >= bt_date_time(c.meeting_start)) {
 		bt_date_format(c.meeting_start, d1);
-		rc = bt_fail(e, BT_EINPUT, "TIME: %s is not before the meeting's first day %s", t1, d1);
+		rc = bt_failf(e, BT_R_CONFLICT, "new_deadline", "%s is not before the meeting's first day %s", t1, d1);
 	}
 	if (rc)
 		goto fail;
@@ -635,7 +636,7 @@ int bt_deadline_info_get(bt_db *db, const char *circular, bt_deadline_info *info
 			if (!tab || !nl || tab > nl)
 				break;
 			if (array_reserve(&info->skipped, &cap, info->nskipped + 1, sizeof *info->skipped)) {
-				rc = bt_fail(e, BT_EFAIL, "out of memory");
+				rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 				break;
 			}
 			bt_closed_day *d = &info->skipped[info->nskipped++];
@@ -661,7 +662,7 @@ int bt_deadline_info_get(bt_db *db, const char *circular, bt_deadline_info *info
 	int step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (array_reserve(&info->changes, &cap, info->nchanges + 1, sizeof *info->changes)) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			break;
 		}
 		bt_deadline_change *x = &info->changes[info->nchanges++];

@@ -52,7 +52,7 @@ static int load_rows(bt_db *db, sqlite3_stmt *st, count_row **rows, size_t *n, b
 			free(*rows);
 			*rows = NULL;
 			sqlite3_reset(st);
-			return bt_fail(e, BT_EFAIL, "out of memory");
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		}
 		count_row *r = &(*rows)[(*n)++];
 		r->id = sqlite3_column_int64(st, 0);

@@ -69,8 +69,10 @@ static int detail_parse(const char *frag, bt_jv **out, bt_err *e)
 {
 	bt_buf b = BT_BUF_INIT;
 	bt_buf_addf(&b, "{%s}", frag ? frag : "");
-	int rc = b.failed ? bt_fail(e, BT_EFAIL, "out of memory")
+	int rc = b.failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory")
 			  : bt_json_parse(bt_buf_str(&b), b.len, "decision", out, e);
+	if (rc && e) /* the recorded detail, not an input field */
+		e->field[0] = '\0';
 	bt_buf_release(&b);
 	return rc;
 }
@@ -154,32 +156,34 @@ static int check_window(const sequence_step *s, const bt_consultation *c, const 
 	switch (s->when) {
 	case AT_MEETING:
 		if (day < c->meeting_start || day > c->meeting_end)
-			return bt_fail(e, BT_EINPUT, "--date: %s%s is %s the study group meeting (%s to %s); %s",
-				       ds, label, day < c->meeting_start ? "before" : "after", ms, me, s->why);
+			return bt_failf(e, BT_R_CONFLICT, "date", "%s%s is %s the study group meeting (%s to %s); %s",
+					ds, label, day < c->meeting_start ? "before" : "after", ms, me, s->why);
 		if (s->record_by_end && today > end) {
 			bt_date_format(today, x);
-			return bt_fail(e, BT_EINPUT,
-				       "--%s: the four weeks after the meeting ended on %s (" RES1 "§9.5.5); more time asked at the meeting can no longer be recorded (today is %s)",
-				       bt_decision_kind_name(s->kind), until, x);
+			return bt_failf(e, BT_R_CONFLICT,
+					s->kind == BT_DECISION_MORE_TIME ? "more_time"
+					: s->kind == BT_DECISION_APPROVED ? "approved" : "not_approved",
+					"the four weeks after the meeting ended on %s (" RES1 "§9.5.5); more time asked at the meeting can no longer be recorded (today is %s)",
+					until, x);
 		}
 		return BT_OK;
 	case IN_FOUR_WEEKS:
 		if (prev != BT_DATE_NONE && day < prev) {
 			bt_date_format(prev, x);
-			return bt_fail(e, BT_EINPUT, "--date: %s%s is before the more-time decision of %s on %s",
-				       ds, label, x, d->rec);
+			return bt_failf(e, BT_R_CONFLICT, "date", "%s%s is before the more-time decision of %s on %s",
+					ds, label, x, d->rec);
 		}
 		if (day > end)
-			return bt_fail(e, BT_EINPUT,
-				       "--date: %s%s is after the four weeks for formal opposition, which ended on %s (" RES1 "§9.5.5); the approval goes ahead",
-				       ds, label, until);
+			return bt_failf(e, BT_R_CONFLICT, "date",
+					"%s%s is after the four weeks for formal opposition, which ended on %s (" RES1 "§9.5.5); the approval goes ahead",
+					ds, label, until);
 		return BT_OK;
 	case AFTER_FOUR_WEEKS:
 		if (day <= end) {
 			bt_date_format(end + 1, x);
-			return bt_fail(e, BT_EINPUT,
-				       "--date: %s%s is not after the four weeks after the meeting, which end on %s (" RES1 "§9.5.5): %s can be approved from %s; until then only a Member State that asked for more time may oppose",
-				       ds, label, until, d->rec, x);
+			return bt_failf(e, BT_R_CONFLICT, "date",
+					"%s%s is not after the four weeks after the meeting, which end on %s (" RES1 "§9.5.5): %s can be approved from %s; until then only a Member State that asked for more time may oppose",
+					ds, label, until, d->rec, x);
 		}
 		return BT_OK;
 	}
@@ -189,11 +193,12 @@ static int check_window(const sequence_step *s, const bt_consultation *c, const 
 int decision_spec_check(const bt_decision_spec *s, bt_err *e)
 {
 	if (!bt_decision_kind_name(s->kind))
-		return bt_fail(e, BT_EINPUT, "decision: none given (--approved, --more-time or --not-approved)");
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"decision: none given ({approved}, {more_time} or {not_approved})");
 	if (s->kind == BT_DECISION_MORE_TIME && s->n_codes == 0)
-		return bt_fail(e, BT_EINPUT, "--more-time: name the Member States that asked for more time");
+		return bt_failf(e, BT_R_INPUT, "more_time", "name the Member States that asked for more time");
 	if (s->kind == BT_DECISION_NOT_APPROVED && s->n_codes == 0)
-		return bt_fail(e, BT_EINPUT, "--opposed-by: name the Member States that opposed approval");
+		return bt_failf(e, BT_R_INPUT, "opposed_by", "name the Member States that opposed approval");
 	return BT_OK;
 }
 
@@ -212,8 +217,8 @@ int decision_record(bt_db *db, const bt_decision_spec *s, const char *actor, bt_
 		goto fail;
 	const sequence_step *sp = step_find(d.state, s->kind);
 	if (!sp) {
-		rc = bt_fail(e, BT_EINPUT, "--draft: %s is %s; the %s decision needs %s", d.rec, d.state, kind,
-			     s->kind == BT_DECISION_MORE_TIME ? "ready-for-approval"
+		rc = bt_failf(e, BT_R_CONFLICT, "draft", "%s is %s; the %s decision needs %s", d.rec, d.state, kind,
+			      s->kind == BT_DECISION_MORE_TIME ? "ready-for-approval"
 							      : "ready-for-approval or more-time");
 		goto fail;
 	}
@@ -224,7 +229,7 @@ int decision_record(bt_db *db, const bt_decision_spec *s, const char *actor, bt_
 	if (day > today) {
 		char ts[BT_DATE_LEN];
 		bt_date_format(today, ts);
-		rc = bt_fail(e, BT_EINPUT, "--date: %s is in the future (today is %s)", ds, ts);
+		rc = bt_failf(e, BT_R_CONFLICT, "date", "%s is in the future (today is %s)", ds, ts);
 		goto fail;
 	}
 	if ((sp->when == IN_FOUR_WEEKS && (rc = last_decision_date(db, d.id, &prev, e))) ||
@@ -239,13 +244,14 @@ int decision_record(bt_db *db, const bt_decision_spec *s, const char *actor, bt_
 	bt_buf_addc(&p, '[');
 	for (size_t i = 0; i < s->n_codes; i++) {
 		char code[4];
-		const char *field = s->kind == BT_DECISION_APPROVED ? "--reservation"
-			: s->kind == BT_DECISION_MORE_TIME ? "--more-time" : "--opposed-by";
+		const char *field = s->kind == BT_DECISION_APPROVED ? "reservation"
+			: s->kind == BT_DECISION_MORE_TIME ? "more_time" : "opposed_by";
 		bt_date since;
 		if ((rc = member_lookup(db, field, s->codes[i], code, &since, e)))
 			goto fail;
 		if (since != BT_DATE_NONE && since > day) {
-			rc = bt_fail(e, BT_EINPUT, "%s: %s is not a Member State on the decision date", field, code);
+			rc = bt_failf(e, BT_R_INPUT, field,
+				      "%s is not a Member State on the decision date", code);
 			goto fail;
 		}
 		for (size_t j = 0; j < i; j++) {
@@ -253,7 +259,7 @@ int decision_record(bt_db *db, const bt_decision_spec *s, const char *actor, bt_
 			bt_err ignore;
 			if (bt_member_resolve(db, field, s->codes[j], other, &ignore) == BT_OK &&
 			    strcmp(other, code) == 0) {
-				rc = bt_fail(e, BT_EINPUT, "%s: %s is named twice", field, code);
+				rc = bt_failf(e, BT_R_INPUT, field, "%s is named twice", code);
 				goto fail;
 			}
 		}
@@ -266,25 +272,24 @@ int decision_record(bt_db *db, const bt_decision_spec *s, const char *actor, bt_
 				goto fail;
 			}
 			if (!in) {
-				rc = bt_fail(e, BT_EINPUT,
-					     "%s: %s is not in the electorate of circular %s (a regional group, " RES1 "§9.2.1); only its members may ask for more time, oppose or enter a reservation",
-					     field, code, c.circular);
+				rc = bt_failf(e, BT_R_INPUT, field,
+					      "%s is not in the electorate of circular %s (a regional group, " RES1 "§9.2.1); only its members may ask for more time, oppose or enter a reservation", code, c.circular);
 				goto fail;
 			}
 		}
 		if (sp->askers_only && !more_time_asked(db, d.id, code)) {
-			rc = bt_fail(e, BT_EINPUT,
-				     "%s: %s did not ask for more time on %s; only those that did may oppose, until %s (" RES1 "§9.5.5)",
-				     field, code, d.rec, until);
+			rc = bt_failf(e, BT_R_INPUT, field,
+				      "%s did not ask for more time on %s; only those that did may oppose, until %s (" RES1 "§9.5.5)", code, d.rec, until);
 			goto fail;
 		}
 		const char *note = s->notes ? s->notes[i] : NULL;
 		if (s->kind == BT_DECISION_APPROVED && (!note || !*note)) {
-			rc = bt_fail(e, BT_EINPUT, "--reservation: %s has no text (CODE:TEXT)", code);
+			rc = bt_failf(e, BT_R_INPUT, "reservation", "%s has no text (CODE:TEXT)", code);
 			goto fail;
 		}
 		if (note && (!bt_text_clean(note, 0) || strlen(note) > 2000)) {
-			rc = bt_fail(e, BT_EINPUT, "%s: the text for %s is unclean or too long", field, code);
+			rc = bt_failf(e, BT_R_INPUT, field,
+				      "the text for %s is unclean or too long", code);
 			goto fail;
 		}
 		int none = 0;
@@ -303,7 +308,7 @@ int decision_record(bt_db *db, const bt_decision_spec *s, const char *actor, bt_
 	if (s->kind == BT_DECISION_MORE_TIME)
 		bt_json_kv_str(&p, "oppose_by", until, 0);
 	if (p.failed) {
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		goto fail;
 	}
 	event_slot ev;
@@ -382,7 +387,7 @@ static int decision_fill(bt_decision *x, const char *kind, const char *frag, bt_
 				      : x->kind == BT_DECISION_MORE_TIME ? "more_time" : "opposed_by");
 	if (list && list->type == BT_JARR && list->n) {
 		if (!(x->members = calloc(list->n, sizeof *x->members)))
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		for (size_t i = 0; !rc && i < list->n; i++) {
 			const bt_jv *m = &list->items[i];
 			const char *code = bt_jv_str(m, "member"), *note = bt_jv_str(m, "note");
@@ -391,7 +396,7 @@ static int decision_fill(bt_decision *x, const char *kind, const char *frag, bt_
 			snprintf(dm->code, sizeof dm->code, "%s", code ? code : "");
 			dm->no_reply = nr && nr->type == BT_JBOOL && nr->boolean;
 			if (note && !(dm->note = strdup(note)))
-				rc = bt_fail(e, BT_EFAIL, "out of memory");
+				rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		}
 	}
 	bt_jv_free(o);
@@ -416,7 +421,7 @@ static int decisions_get(bt_db *db, const char *circular, bt_time as_of, bt_deci
 		if (at > as_of)
 			continue;
 		if (array_reserve(&out->v, &cap, out->n + 1, sizeof *out->v)) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			break;
 		}
 		bt_decision *x = &out->v[out->n++];

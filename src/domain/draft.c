@@ -80,7 +80,7 @@ int drafts_of(bt_db *db, const bt_consultation *c, bt_draft_list *out, bt_err *e
 oom:
 	sqlite3_reset(st);
 	bt_draft_list_free(out);
-	return bt_fail(e, BT_EFAIL, "out of memory");
+	return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 }
 
 int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec, bt_draft *out, bt_err *e)
@@ -91,9 +91,9 @@ int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec, bt_draft
 		if ((rc = drafts_of(db, c, &l, e)))
 			return rc;
 		if (l.n != 1) {
-			rc = l.n ? bt_fail(e, BT_EINPUT, "--draft: consultation '%s' has %zu drafts; say which",
-					   c->circular, l.n)
-				 : bt_fail(e, BT_EINPUT, "--draft: consultation '%s' has no drafts", c->circular);
+			rc = l.n ? bt_failf(e, BT_R_INPUT, "draft", "consultation '%s' has %zu drafts; say which",
+					    c->circular, l.n)
+				 : bt_failf(e, BT_R_NOT_FOUND, "draft", "consultation '%s' has no drafts", c->circular);
 		} else {
 			*out = l.v[0];
 			memset(&l.v[0], 0, sizeof l.v[0]);
@@ -110,11 +110,11 @@ int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec, bt_draft
 	int bad = rc == SQLITE_ROW ? load_draft(st, out) : 0;
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
-		return bad ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+		return bad ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading a draft");
-	return bt_fail(e, BT_EINPUT, "--draft: consultation '%s' has no draft '%s'", c->circular,
-		       bt_text_clean(rec, 0) ? rec : "(unprintable)");
+	return bt_failf(e, BT_R_NOT_FOUND, "draft", "consultation '%s' has no draft '%s'", c->circular,
+			bt_text_clean(rec, 0) ? rec : "(unprintable)");
 }
 
 int bt_draft_find(bt_db *db, const char *circular, const char *rec, bt_draft *out, bt_err *e)
@@ -133,7 +133,8 @@ int draft_payload(bt_db *db, int64_t draft_id, bt_buf *b, bt_err *e)
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? bt_fail(e, BT_EFAIL, "draft %lld is missing", (long long)draft_id)
+		return rc == SQLITE_DONE ? bt_failf(e, BT_R_DAMAGED, NULL,
+						    "draft %lld is missing", (long long)draft_id)
 					 : db_fail(db, e, "reading a draft");
 	}
 	bt_json_kv_str(b, "rec", (const char *)sqlite3_column_text(st, 0), 1);
@@ -149,7 +150,7 @@ int draft_payload(bt_db *db, int64_t draft_id, bt_buf *b, bt_err *e)
 		bt_json_kv_str(b, "texts_available", d, 0);
 	}
 	sqlite3_reset(st);
-	return b->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+	return b->failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 }
 
 /* Checks an optional free-text field. */
@@ -158,9 +159,9 @@ static int check_text(const char *field, const char *s, size_t max, int newlines
 	if (!s)
 		return BT_OK;
 	if (!bt_text_clean(s, newlines))
-		return bt_fail(e, BT_EINPUT, "%s: not valid UTF-8 or has control characters", field);
+		return bt_failf(e, BT_R_INPUT, field, "not valid UTF-8 or has control characters");
 	if (strlen(s) > max)
-		return bt_fail(e, BT_EINPUT, "%s: longer than %zu bytes", field, max);
+		return bt_failf(e, BT_R_INPUT, field, "longer than %zu bytes", max);
 	return BT_OK;
 }
 
@@ -169,22 +170,22 @@ int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time n
 {
 	int rc;
 	if (!s->rec || !valid_file_id(s->rec, "._()-"))
-		return bt_fail(e, BT_EINPUT, "--rec: '%s' is not a Recommendation number (like Q.5051: letters,"
-			       " digits, '.', '_', '(', ')', '-'; no '/', no '..', no leading '.')",
-			       s->rec && bt_text_clean(s->rec, 0) ? s->rec : "(unprintable)");
+		return bt_failf(e, BT_R_INPUT, "rec", "'%s' is not a Recommendation number (like Q.5051: letters,"
+				" digits, '.', '_', '(', ')', '-'; no '/', no '..', no leading '.')",
+				s->rec && bt_text_clean(s->rec, 0) ? s->rec : "(unprintable)");
 	if (!s->title || !*s->title)
-		return bt_fail(e, BT_EINPUT, "--title: empty");
-	if ((rc = bt_name_check("--title", s->title, 1000, e)) ||
-	    (rc = check_text("--summary", s->summary, 20000, 1, e)) ||
-	    (rc = check_text("--source", s->source, 200, 0, e)))
+		return bt_failf(e, BT_R_INPUT, "title", "empty");
+	if ((rc = bt_name_check("title", s->title, 1000, e)) ||
+	    (rc = check_text("summary", s->summary, 20000, 1, e)) ||
+	    (rc = check_text("source", s->source, 200, 0, e)))
 		return rc;
 	if (s->former && !valid_id(s->former, "./_()-"))
-		return bt_fail(e, BT_EINPUT, "--former: '%s' is not a draft name (like Q.FW_CSM)",
-			       bt_text_clean(s->former, 0) ? s->former : "(unprintable)");
+		return bt_failf(e, BT_R_INPUT, "former", "'%s' is not a draft name (like Q.FW_CSM)",
+				bt_text_clean(s->former, 0) ? s->former : "(unprintable)");
 	char sha[65] = "";
 	if (s->text) {
 		if (s->text_len == 0)
-			return bt_fail(e, BT_EINPUT, "--text: the draft text is empty");
+			return bt_failf(e, BT_R_INPUT, "text", "the draft text is empty");
 		sha256_hex(s->text, s->text_len, sha);
 	}
 	if ((rc = db_begin(db, e)))
@@ -197,26 +198,26 @@ int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time n
 	if (c.closed || now > c.deadline) {
 		char t[BT_TIME_LEN];
 		bt_time_format(c.deadline, t);
-		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' %s (deadline %s); a draft cannot join it now",
-			     c.circular, c.closed ? "is closed" : "is past its deadline", t);
+		rc = bt_failf(e, BT_R_CONFLICT, "circular", "consultation '%s' %s (deadline %s); a draft cannot join it now",
+			      c.circular, c.closed ? "is closed" : "is past its deadline", t);
 		goto fail;
 	}
 	const bt_rule *rule = bt_rule_find(c.rule);
 	if (rule && rule->period_months == 0 && (!s->summary || !*s->summary)) {
-		rc = bt_fail(e, BT_EINPUT,
-			     "--summary: required under the tap rule (WTSA Res. 1 §9.3.4: the draft is announced with a summary)");
+		rc = bt_failf(e, BT_R_INPUT, "summary",
+			      "required under the tap rule (WTSA Res. 1 §9.3.4: the draft is announced with a summary)");
 		goto fail;
 	}
 	if (s->has_texts_available && s->texts_available >= c.meeting_start) {
 		char d1[BT_DATE_LEN], d2[BT_DATE_LEN];
 		bt_date_format(s->texts_available, d1);
 		bt_date_format(c.meeting_start, d2);
-		rc = bt_fail(e, BT_EINPUT, "--texts-available: %s is not before the meeting (%s)", d1, d2);
+		rc = bt_failf(e, BT_R_CONFLICT, "texts_available", "%s is not before the meeting (%s)", d1, d2);
 		goto fail;
 	}
 	if (draft_find_in(db, &c, s->rec, &d, &tmp) == BT_OK) {
 		bt_draft_clear(&d);
-		rc = bt_fail(e, BT_EINPUT, "--rec: consultation '%s' already has draft '%s'", c.circular, s->rec);
+		rc = bt_failf(e, BT_R_CONFLICT, "rec", "consultation '%s' already has draft '%s'", c.circular, s->rec);
 		goto fail;
 	}
 	event_slot ev;

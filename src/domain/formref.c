@@ -25,21 +25,21 @@ int bt_form_ref_check(bt_db *db, const char *ref, const char *circular,
 	    sscanf(ref, "ballot:%32[^:]:%7[^:]:%7[^:]:%23s%n", circ, code, lang,
 		   hex, &used) != 4 || used < 0 || (size_t)used != strlen(ref) || strlen(hex) != 16 ||
 	    strspn(hex, "0123456789abcdef") != 16 || strlen(lang) != 2)
-		return bt_fail(e, BT_EINPUT, "--ref: '%s' is not a form reference "
-			       "(ballot:CIRCULAR:CODE:LANG:16 hex digits)", ref);
+		return bt_failf(e, BT_R_INPUT, "ref", "'%s' is not a form reference "
+				"(ballot:CIRCULAR:CODE:LANG:16 hex digits)", ref);
 	bt_consultation c;
 	int rc = bt_consultation_get(db, circular, &c, e);
 	if (rc)
 		return rc;
 	if (strcasecmp(circ, c.circular) != 0)
-		return bt_fail(e, BT_EINPUT, "--ref: the form was issued for "
-			       "circular %s, not %s", circ, c.circular);
-	rc = bt_member_resolve(db, "--member", member, canon, e);
+		return bt_failf(e, BT_R_INPUT, "ref", "the form was issued for "
+				"circular %s, not %s", circ, c.circular);
+	rc = bt_member_resolve(db, "member", member, canon, e);
 	if (rc)
 		return rc;
 	if (strcmp(code, "-") != 0 && strcmp(code, canon) != 0)
-		return bt_fail(e, BT_EINPUT, "--ref: the form was issued for "
-			       "member %s, not %s", code, canon);
+		return bt_failf(e, BT_R_INPUT, "ref", "the form was issued for "
+				"member %s, not %s", code, canon);
 	bt_draft_list dl = { NULL, 0 };
 	rc = bt_drafts_list(db, c.circular, &dl, e);
 	if (rc)

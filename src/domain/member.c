@@ -41,7 +41,7 @@ int members_collect(bt_db *db, sqlite3_stmt *st, bt_member_list *out, bt_err *e)
 oom:
 	sqlite3_reset(st);
 	bt_member_list_free(out);
-	return bt_fail(e, BT_EFAIL, "out of memory");
+	return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 }
 
 int bt_members_list(bt_db *db, bt_date as_of, bt_member_list *out, bt_err *e)
@@ -85,8 +85,8 @@ int member_lookup(bt_db *db, const char *field, const char *code, char out[4],
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "looking up a member");
 unknown:
-	return bt_fail(e, BT_EINPUT, "%s: '%s' is not an ITU Member State code", field,
-		       code && bt_text_clean(code, 0) ? code : "(unprintable)");
+	return bt_failf(e, BT_R_NOT_FOUND, field, "'%s' is not an ITU Member State code",
+			code && bt_text_clean(code, 0) ? code : "(unprintable)");
 }
 
 static int all_upper(const char *s, size_t n)
@@ -121,13 +121,13 @@ static int parse_recodes(const char *const *v, size_t n, recode *out, bt_err *e)
 			     strcmp(out[i].old, out[i].new_) != 0;
 		}
 		if (!ok)
-			return bt_fail(e, BT_EINPUT, "--recode: '%s' is not OLD=NEW (two alpha-3 or two alpha-2"
-				       " codes, in capitals, that differ)",
-				       bt_text_clean(v[i], 0) && strlen(v[i]) < 40 ? v[i] : "(unprintable)");
+			return bt_failf(e, BT_R_INPUT, "recode", "'%s' is not OLD=NEW (two alpha-3 or two alpha-2"
+					" codes, in capitals, that differ)",
+					bt_text_clean(v[i], 0) && strlen(v[i]) < 40 ? v[i] : "(unprintable)");
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(out[j].old, out[i].old) || !strcmp(out[j].new_, out[i].new_))
-				return bt_fail(e, BT_EINPUT, "--recode: '%s' recodes %s again", v[i],
-					       strcmp(out[j].old, out[i].old) ? out[i].new_ : out[i].old);
+				return bt_failf(e, BT_R_INPUT, "recode", "'%s' recodes %s again", v[i],
+						strcmp(out[j].old, out[i].old) ? out[i].new_ : out[i].old);
 	}
 	return BT_OK;
 }
@@ -171,7 +171,7 @@ static int member_row_get(bt_db *db, sqlite3_stmt *st, member_row *m, bt_err *e)
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return db_fail(db, e, "reading members");
 	if (m->found && !m->name)
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	return BT_OK;
 }
 
@@ -226,16 +226,16 @@ int members_import_txn(bt_db *db, const char *text, size_t len, const char *sour
 {
 	memset(stats, 0, sizeof *stats);
 	if (!bt_utf8_valid(text, len) || memchr(text, '\0', len))
-		return bt_fail(e, BT_EINPUT, "%s: not valid UTF-8 text", source);
+		return bt_failf(e, BT_R_INPUT, NULL, "%s: not valid UTF-8 text", source);
 	if (nrecodes > 64)
-		return bt_fail(e, BT_EINPUT, "--recode: %zu given, at most 64", nrecodes);
+		return bt_failf(e, BT_R_INPUT, "recode", "%zu given, at most 64", nrecodes);
 	recode rc_[64];
 	int rc = parse_recodes(recodes, nrecodes, rc_, e);
 	if (rc)
 		return rc;
 	char *copy = malloc(len + 1);
 	if (!copy)
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	tsv_reader t;
@@ -252,32 +252,36 @@ int members_import_txn(bt_db *db, const char *text, size_t len, const char *sour
 		if (!header) {
 			if (n < 4 || strcmp(f[0], "alpha3") || strcmp(f[1], "alpha2") ||
 			    strcmp(f[2], "name") || strcmp(f[3], "member_since")) {
-				rc = bt_fail(e, BT_EINPUT,
-					     "%s line %d: header must be alpha3, alpha2, name, member_since",
-					     source, t.line);
+				rc = bt_failf(e, BT_R_INPUT, NULL,
+					      "%s line %d: header must be alpha3, alpha2, name, member_since",
+					      source, t.line);
 				goto out;
 			}
 			header = 1;
 			continue;
 		}
 		if (n != 4) {
-			rc = bt_fail(e, BT_EINPUT, "%s line %d: %d columns, want 4 (alpha3, alpha2, name, member_since)",
-				     source, t.line, n);
+			rc = bt_failf(e, BT_R_INPUT, NULL,
+				      "%s line %d: %d columns, want 4 (alpha3, alpha2, name, member_since)",
+				      source, t.line, n);
 			goto out;
 		}
 		if (!all_upper(f[0], 3)) {
-			rc = bt_fail(e, BT_EINPUT, "%s line %d: alpha3 '%s' is not three capital letters",
-				     source, t.line, bt_text_clean(f[0], 0) ? f[0] : "?");
+			rc = bt_failf(e, BT_R_INPUT, NULL,
+				      "%s line %d: alpha3 '%s' is not three capital letters",
+				      source, t.line, bt_text_clean(f[0], 0) ? f[0] : "?");
 			goto out;
 		}
 		if (!all_upper(f[1], 2)) {
-			rc = bt_fail(e, BT_EINPUT, "%s line %d: alpha2 '%s' is not two capital letters",
-				     source, t.line, bt_text_clean(f[1], 0) ? f[1] : "?");
+			rc = bt_failf(e, BT_R_INPUT, NULL,
+				      "%s line %d: alpha2 '%s' is not two capital letters",
+				      source, t.line, bt_text_clean(f[1], 0) ? f[1] : "?");
 			goto out;
 		}
 		if (!*f[2] || strlen(f[2]) > 200 || !bt_text_clean(f[2], 0)) {
-			rc = bt_fail(e, BT_EINPUT, "%s line %d: name of %s is empty, too long or has control characters",
-				     source, t.line, f[0]);
+			rc = bt_failf(e, BT_R_INPUT, NULL,
+				      "%s line %d: name of %s is empty, too long or has control characters",
+				      source, t.line, f[0]);
 			goto out;
 		}
 		if (bt_text_hidden(f[2], 1)) {
@@ -289,13 +293,14 @@ int members_import_txn(bt_db *db, const char *text, size_t len, const char *sour
 		/* one line per member: CHE and CH are one member */
 		for (size_t i = 0; i < nseen; i++)
 			if (!strcmp(seen[i].a3, f[0]) || !strcmp(seen[i].a2, f[1])) {
-				rc = bt_fail(e, BT_EINPUT, "%s line %d: %s (%s) is the member of line %d (%s, %s): one line"
-					     " per member", source, t.line, f[0], f[1], seen[i].line, seen[i].a3,
-					     seen[i].a2);
+				rc = bt_failf(e, BT_R_INPUT, NULL,
+					      "%s line %d: %s (%s) is the member of line %d (%s, %s): one line"
+					      " per member", source, t.line, f[0], f[1], seen[i].line, seen[i].a3,
+					      seen[i].a2);
 				goto out;
 			}
 		if (array_reserve(&seen, &capseen, nseen + 1, sizeof *seen)) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			goto out;
 		}
 		snprintf(seen[nseen].a3, sizeof seen[nseen].a3, "%s", f[0]);
@@ -327,20 +332,22 @@ int members_import_txn(bt_db *db, const char *text, size_t len, const char *sour
 			    (rc = member_by(db, SQL_MEMBER_GET, old.code, &old, e)))
 				goto out;
 			if (old.found && !recode_named(rc_, nrecodes, old.code, f[0])) {
-				rc = bt_fail(e, BT_EINPUT, "%s line %d: alpha3 %s is new but %s '%s' is member %s's"
-					     " (%s, %s); an import never changes a code silently: name the change"
-					     " with --recode %s=%s, or fix the line", source, t.line, f[0],
-					     strcmp(old.alpha2, f[1]) ? "the name" : "alpha2",
-					     strcmp(old.alpha2, f[1]) ? f[2] : f[1], old.code, old.code,
-					     old.alpha2, old.code, f[0]);
+				rc = bt_failf(e, BT_R_CONFLICT, NULL,
+					      "%s line %d: alpha3 %s is new but %s '%s' is member %s's"
+					      " (%s, %s); an import never changes a code silently: name the change"
+					      " with {recode} %s=%s, or fix the line", source, t.line, f[0],
+					      strcmp(old.alpha2, f[1]) ? "the name" : "alpha2",
+					      strcmp(old.alpha2, f[1]) ? f[2] : f[1], old.code, old.code,
+					      old.alpha2, old.code, f[0]);
 				goto out;
 			}
 		}
 		if (old.found && strcmp(old.alpha2, f[1]) != 0 &&
 		    !recode_named(rc_, nrecodes, old.alpha2, f[1])) {
-			rc = bt_fail(e, BT_EINPUT, "%s line %d: alpha2 of %s would change from %s to %s; an import"
-				     " never changes a code silently: name the change with --recode %s=%s, or"
-				     " fix the line", source, t.line, old.code, old.alpha2, f[1], old.alpha2, f[1]);
+			rc = bt_failf(e, BT_R_CONFLICT, NULL,
+				      "%s line %d: alpha2 of %s would change from %s to %s; an import"
+				      " never changes a code silently: name the change with {recode} %s=%s, or"
+				      " fix the line", source, t.line, old.code, old.alpha2, f[1], old.alpha2, f[1]);
 			goto out;
 		}
 		/* the new alpha-2 must be nobody else's */
@@ -348,8 +355,9 @@ int members_import_txn(bt_db *db, const char *text, size_t len, const char *sour
 			if ((rc = member_by(db, SQL_MEMBER_GET, f[1], &other, e)))
 				goto out;
 			if (other.found && (!old.found || strcmp(other.code, old.code) != 0)) {
-				rc = bt_fail(e, BT_EINPUT, "%s line %d: alpha2 '%s' is already used by another member (%s)",
-					     source, t.line, f[1], other.code);
+				rc = bt_failf(e, BT_R_CONFLICT, NULL,
+					      "%s line %d: alpha2 '%s' is already used by another member (%s)",
+					      source, t.line, f[1], other.code);
 				goto out;
 			}
 		}
@@ -363,10 +371,10 @@ int members_import_txn(bt_db *db, const char *text, size_t len, const char *sour
 				char was[BT_DATE_LEN];
 				if (old.since != BT_DATE_NONE)
 					bt_date_format(old.since, was);
-				rc = bt_fail(e, BT_EINPUT,
-					     "%s line %d: member_since '%s' of %s differs from the recorded %s; an import does not change admission dates",
-					     source, t.line, f[3], f[0],
-					     old.since == BT_DATE_NONE ? "(a member long before)" : was);
+				rc = bt_failf(e, BT_R_CONFLICT, NULL,
+					      "%s line %d: member_since '%s' of %s differs from the recorded %s; an import does not change admission dates",
+					      source, t.line, f[3], f[0],
+					      old.since == BT_DATE_NONE ? "(a member long before)" : was);
 				goto out;
 			}
 		}
@@ -388,10 +396,11 @@ int members_import_txn(bt_db *db, const char *text, size_t len, const char *sour
 				goto out;
 			}
 			if (refs > 0) {
-				rc = bt_fail(e, BT_EINPUT, "%s line %d: --recode %s=%s: %s is named by %lld recorded rows"
-					     " (electorates, replies, codes, certificates, former names), which keep"
-					     " their code; an alpha-3 code in use cannot change", source, t.line,
-					     old.code, f[0], old.code, (long long)refs);
+				rc = bt_failf(e, BT_R_CONFLICT, NULL,
+					      "%s line %d: {recode} %s=%s: %s is named by %lld recorded rows"
+					      " (electorates, replies, codes, certificates, former names), which keep"
+					      " their code; an alpha-3 code in use cannot change", source, t.line,
+					      old.code, f[0], old.code, (long long)refs);
 				goto out;
 			}
 		}
@@ -442,17 +451,18 @@ int members_import_txn(bt_db *db, const char *text, size_t len, const char *sour
 			goto out;
 	}
 	if (!header) {
-		rc = bt_fail(e, BT_EINPUT, "%s: no header line (alpha3, alpha2, name, member_since)", source);
+		rc = bt_failf(e, BT_R_INPUT, NULL,
+			      "%s: no header line (alpha3, alpha2, name, member_since)", source);
 		goto out;
 	}
 	if (stats->added + stats->renamed + stats->recoded + stats->unchanged == 0) {
-		rc = bt_fail(e, BT_EINPUT, "%s: the file lists no Member State", source);
+		rc = bt_failf(e, BT_R_INPUT, NULL, "%s: the file lists no Member State", source);
 		goto out;
 	}
 	for (size_t i = 0; i < nrecodes; i++)
 		if (!rc_[i].used) {
-			rc = bt_fail(e, BT_EINPUT, "--recode %s=%s: no line of %s makes that change", rc_[i].old,
-				     rc_[i].new_, source);
+			rc = bt_failf(e, BT_R_INPUT, "recode", " %s=%s: no line of %s makes that change", rc_[i].old,
+				      rc_[i].new_, source);
 			goto out;
 		}
 out:
@@ -524,7 +534,7 @@ int member_payload(bt_db *db, int64_t seq, bt_buf *out, int *found, bt_err *e)
 		return db_fail(db, e, "reading member changes");
 	*found += k;
 	bt_buf_addc(out, ']');
-	return out->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+	return out->failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 }
 
 int members_install_baseline(bt_db *db, const char *actor, bt_time now, bt_err *e)

@@ -16,7 +16,8 @@ int reply_payload(bt_db *db, int64_t reply_id, bt_buf *b, bt_err *e)
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? bt_fail(e, BT_EFAIL, "reply %lld is missing", (long long)reply_id)
+		return rc == SQLITE_DONE ? bt_failf(e, BT_R_DAMAGED, NULL,
+						    "reply %lld is missing", (long long)reply_id)
 					 : db_fail(db, e, "reading a reply");
 	}
 	char ts[BT_TIME_LEN];
@@ -49,7 +50,7 @@ int reply_payload(bt_db *db, int64_t reply_id, bt_buf *b, bt_err *e)
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading attachments");
 	bt_buf_addc(b, ']');
-	return b->failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+	return b->failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 }
 
 /* The extension of name, lowercased into ext (n bytes); "" when none fits. */
@@ -101,26 +102,28 @@ bt_file_kind bt_attachment_kind(const char *name, const void *data, size_t len)
 static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 {
 	if (s->choice < BT_AUTHORIZE || s->choice > BT_WITHDRAW)
-		return bt_fail(e, BT_EINPUT,
-			       "choice: none given (authorize, authorize-with-comments or not-authorize)");
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"choice: none given (authorize, authorize-with-comments or not-authorize)");
 	const char *channel = s->channel ? s->channel : "other";
 	if (!bt_channel_valid(channel))
-		return bt_fail(e, BT_EINPUT, "--channel: '%s' is not a channel (email, fax, post, portal, other)",
-			       bt_text_clean(channel, 0) ? channel : "(unprintable)");
+		return bt_failf(e, BT_R_INPUT, "channel", "'%s' is not a channel (email, fax, post, portal, other)",
+				bt_text_clean(channel, 0) ? channel : "(unprintable)");
 	int rc;
-	if (s->signatory && (rc = bt_name_check("--signatory", s->signatory, 200, e)))
+	if (s->signatory && (rc = bt_name_check("signatory", s->signatory, 200, e)))
 		return rc;
-	if (s->title && (rc = bt_name_check("--title", s->title, 200, e)))
+	if (s->title && (rc = bt_name_check("title", s->title, 200, e)))
 		return rc;
 	if (s->n_attachments && (s->choice == BT_AUTHORIZE || s->choice == BT_WITHDRAW))
-		return bt_fail(e, BT_EINPUT, "attachment: a '%s' takes no attachment", bt_choice_name(s->choice));
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"attachment: a '%s' takes no attachment", bt_choice_name(s->choice));
 	if (s->choice == BT_AUTHORIZE_WITH_COMMENTS && s->n_attachments == 0)
-		return bt_fail(e, BT_EINPUT,
-			       "attachment: 'authorize-with-comments' needs the comments attached (or choose 'authorize')");
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"attachment: 'authorize-with-comments' needs the comments attached (or choose 'authorize')");
 	if (s->n_attachments > 20)
-		return bt_fail(e, BT_EINPUT, "attachment: %zu files, at most 20 per reply", s->n_attachments);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"attachment: %zu files, at most 20 per reply", s->n_attachments);
 	if (s->scan && s->choice == BT_WITHDRAW)
-		return bt_fail(e, BT_EINPUT, "scan: a withdrawal takes no scanned form");
+		return bt_failf(e, BT_R_INPUT, NULL, "scan: a withdrawal takes no scanned form");
 	for (size_t i = 0; i <= s->n_attachments; i++) {
 		const bt_attachment_in *a = i < s->n_attachments ? &s->attachments[i] : s->scan;
 		if (!a)
@@ -129,18 +132,21 @@ static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 			return bt_name_check("attachment: file name", a->name, 0, e);
 		if (!a->name || !*a->name || strlen(a->name) > 255 || strchr(a->name, '/') ||
 		    !bt_text_clean(a->name, 0))
-			return bt_fail(e, BT_EINPUT, "attachment: file name '%s' is empty, too long or unclean",
-				       a->name && bt_text_clean(a->name, 0) ? a->name : "(unprintable)");
+			return bt_failf(e, BT_R_INPUT, NULL,
+					"attachment: file name '%s' is empty, too long or unclean",
+					a->name && bt_text_clean(a->name, 0) ? a->name : "(unprintable)");
 		if (a->len == 0)
-			return bt_fail(e, BT_EINPUT, "attachment: '%s' is empty", a->name);
+			return bt_failf(e, BT_R_INPUT, NULL, "attachment: '%s' is empty", a->name);
 		if ((int64_t)a->len > max)
-			return bt_fail(e, BT_EINPUT, "attachment: '%s' is %zu bytes, over the limit of %lld",
-				       a->name, a->len, (long long)max);
+			return bt_failf(e, BT_R_INPUT, NULL,
+					"attachment: '%s' is %zu bytes, over the limit of %lld",
+					a->name, a->len, (long long)max);
 		/* whoever opens it later goes by its name: it must not lie */
 		if (bt_attachment_kind(a->name, a->data, a->len) == BT_FILE_MISMATCH)
-			return bt_fail(e, BT_EINPUT, "attachment: '%s' is not what its name says (its first bytes are"
-				       " not those of a .%s file); give it the name of its real type", a->name,
-				       strrchr(a->name, '.') + 1);
+			return bt_failf(e, BT_R_INPUT, NULL,
+					"attachment: '%s' is not what its name says (its first bytes are"
+					" not those of a .%s file); give it the name of its real type", a->name,
+					strrchr(a->name, '.') + 1);
 	}
 	return BT_OK;
 }
@@ -239,11 +245,11 @@ static int quota_check(bt_db *db, const bt_consultation *c, const char *member,
 			return rc;
 		if (held + adds > cap) {
 			t->quota = BT_QUOTA_BYTES;
-			return bt_fail(e, BT_EINPUT,
-				       "quota_bytes: %s's replies in consultation %s hold %lld bytes of attachments; "
-				       "%lld more would pass the cap of %lld bytes",
-				       member, c->circular, (long long)(held - sum->bytes),
-				       (long long)(sum->bytes + adds), (long long)cap);
+			return bt_failf(e, BT_R_FORBIDDEN, NULL,
+					"quota_bytes: %s's replies in consultation %s hold %lld bytes of attachments; "
+					"%lld more would pass the cap of %lld bytes",
+					member, c->circular, (long long)(held - sum->bytes),
+					(long long)(sum->bytes + adds), (long long)cap);
 		}
 	}
 	int64_t cap = bt_setting_int(db, "replies_per_hour", BT_REPLIES_PER_HOUR_DEFAULT);
@@ -259,11 +265,11 @@ static int quota_check(bt_db *db, const bt_consultation *c, const char *member,
 	int64_t wait = found ? oldest + 3600 - now : 3600;
 	t->quota = BT_QUOTA_RATE;
 	t->retry_after = wait < 1 ? 1 : wait > 86400 ? 86400 : (int)wait;
-	return bt_fail(e, BT_EINPUT,
-		       "replies_per_hour: %s recorded %lld replies in consultation %s in the last hour; "
-		       "%lld more would pass the cap of %lld (in %d s they fit)",
-		       member, (long long)(n - sum->rows), c->circular, (long long)(sum->rows + 1),
-		       (long long)cap, t->retry_after);
+	return bt_failf(e, BT_R_FORBIDDEN, NULL,
+			"replies_per_hour: %s recorded %lld replies in consultation %s in the last hour; "
+			"%lld more would pass the cap of %lld (in %d s they fit)",
+			member, (long long)(n - sum->rows), c->circular, (long long)(sum->rows + 1),
+			(long long)cap, t->retry_after);
 }
 
 /* Records one reply inside the caller's transaction. */
@@ -274,7 +280,8 @@ static int outcome_now(bt_db *db, const bt_consultation *c, int64_t draft_id, bt
 {
 	const bt_rule *rule = bt_rule_find(c->rule);
 	if (!rule)
-		return bt_fail(e, BT_EFAIL, "consultation '%s' has unknown rule '%s'", c->circular, c->rule);
+		return bt_failf(e, BT_R_DAMAGED, NULL,
+				"consultation '%s' has unknown rule '%s'", c->circular, c->rule);
 	bt_tally t;
 	bt_draft_tally d;
 	memset(&t, 0, sizeof t);
@@ -306,7 +313,7 @@ static int late_note(bt_db *db, quota_txn *t, const bt_consultation *c, int64_t 
 			return BT_OK;
 		}
 	if (array_reserve(&t->late, &t->cap_late, t->n_late + 1, sizeof *t->late))
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	struct late_draft *l = &t->late[t->n_late];
 	memset(l, 0, sizeof *l);
 	l->draft_id = draft_id;
@@ -334,9 +341,9 @@ static int late_check(bt_db *db, const quota_txn *t, bt_time now, bt_err *e)
 		if (strcmp(after, l->before) != 0 && !l->reasoned) {
 			char dl[BT_TIME_LEN];
 			bt_time_format(l->c.deadline, dl);
-			return bt_fail(e, BT_EINPUT,
-				       "--late-entry-reason: %s's reply on %s, received %s (on time), is entered after the deadline %s and changes the outcome shown since then from %s to %s; say why",
-				       l->member, l->rec, l->received, dl, l->before, after);
+			return bt_failf(e, BT_R_INPUT, "late_entry_reason",
+					"%s's reply on %s, received %s (on time), is entered after the deadline %s and changes the outcome shown since then from %s to %s; say why",
+					l->member, l->rec, l->received, dl, l->before, after);
 		}
 	}
 	return BT_OK;
@@ -353,14 +360,14 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	bt_draft d;
 	char member[4], t1[BT_TIME_LEN], t2[BT_TIME_LEN];
 	if ((rc = consultation_load(db, s->circular, &c, e)) ||
-	    (rc = bt_member_resolve(db, "--member", s->member, member, e)))
+	    (rc = bt_member_resolve(db, "member", s->member, member, e)))
 		return rc;
 	int in = electorate_has(db, c.id, member, e);
 	if (in < 0)
 		return BT_EFAIL;
 	if (!in)
-		return bt_fail(e, BT_EINPUT, "--member: %s is not in the electorate of consultation '%s'",
-			       member, c.circular);
+		return bt_failf(e, BT_R_INPUT, "member", "%s is not in the electorate of consultation '%s'",
+				member, c.circular);
 	if ((rc = draft_find_in(db, &c, s->rec, &d, e)))
 		return rc;
 	int64_t draft_id = d.id;
@@ -372,18 +379,18 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	bt_time_format(received, t1);
 	if (received > now) {
 		bt_time_format(now, t2);
-		return bt_fail(e, BT_EINPUT, "--received: %s is in the future (now %s)", t1, t2);
+		return bt_failf(e, BT_R_CONFLICT, "received", "%s is in the future (now %s)", t1, t2);
 	}
 	if (received < bt_date_time(c.date)) {
 		bt_date_format(c.date, t2);
-		return bt_fail(e, BT_EINPUT, "--received: %s is before the circular's date %s", t1, t2);
+		return bt_failf(e, BT_R_CONFLICT, "received", "%s is before the circular's date %s", t1, t2);
 	}
 	int late = received > c.deadline;
 	if (c.closed && !late) {
 		bt_time_format(c.closed_at, t2);
-		return bt_fail(e, BT_EINPUT,
-			       "--received: %s is on time but consultation '%s' was closed at %s; its outcome is frozen",
-			       t1, c.circular, t2);
+		return bt_failf(e, BT_R_CONFLICT, "received",
+				"%s is on time but consultation '%s' was closed at %s; its outcome is frozen",
+				t1, c.circular, t2);
 	}
 	/* a paper form that arrived on time, entered after the deadline */
 	int late_entry = !late && now > c.deadline;
@@ -391,11 +398,11 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	const char *before = NULL;
 	if (reason && !late_entry) {
 		bt_time_format(c.deadline, t2);
-		return bt_fail(e, BT_EINPUT,
-			       "--late-entry-reason: only for an on-time reply recorded after the deadline (%s)", t2);
+		return bt_failf(e, BT_R_INPUT, "late_entry_reason",
+				"only for an on-time reply recorded after the deadline (%s)", t2);
 	}
 	if (reason && (!*reason || strlen(reason) > 2000 || !bt_text_clean(reason, 0)))
-		return bt_fail(e, BT_EINPUT, "--late-entry-reason: empty, unclean or longer than 2000 bytes");
+		return bt_failf(e, BT_R_INPUT, "late_entry_reason", "empty, unclean or longer than 2000 bytes");
 	if (late_entry && (rc = late_note(db, t, &c, draft_id, rec, member, t1, reason != NULL, now, e)))
 		return rc;
 	if (reason && (rc = outcome_now(db, &c, draft_id, now, &before, e)))
@@ -411,11 +418,11 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 	free(rows);
 	int in_force = place.in_force, outdated = place.outdated, ontime_in_force = place.ontime_in_force;
 	if (s->choice == BT_WITHDRAW && in_force < 0)
-		return bt_fail(e, BT_EINPUT, "--member: %s has no reply on draft %s to withdraw as of %s",
-			       member, rec, t1);
+		return bt_failf(e, BT_R_NOT_FOUND, "member", "%s has no reply on draft %s to withdraw as of %s",
+				member, rec, t1);
 	struct quota_sum *sum = quota_sum_of(t, c.id, member);
 	if (!sum)
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	if ((rc = quota_check(db, &c, member, s, now, sum, t, e)))
 		return rc;
 	for (size_t i = 0; i < s->n_attachments; i++)
@@ -459,7 +466,8 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 		db_bind_text(st, 4, sha);
 		sqlite3_bind_int64(st, 5, (int64_t)a->len);
 		if (sqlite3_bind_blob64(st, 6, a->data, a->len, SQLITE_STATIC) != SQLITE_OK)
-			rc = bt_fail(e, BT_EINPUT, "attachment: '%s' (%zu bytes) is too large to store", a->name, a->len);
+			rc = bt_failf(e, BT_R_INPUT, NULL,
+				      "attachment: '%s' (%zu bytes) is too large to store", a->name, a->len);
 		else
 			rc = db_exec_stmt(db, st, "saving an attachment", e);
 		sqlite3_clear_bindings(st);
@@ -496,7 +504,7 @@ static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_t
 		bt_json_kv_str(&lp, "reason", reason, 0);
 		event_slot lev;
 		if (lp.failed)
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		else if (!(rc = event_reserve(db, actor, &lev, e)))
 			rc = event_write(db, &lev, EVK_LATE_ENTRY, c.circular, now, bt_buf_str(&lp), NULL, NULL, e);
 		late_seq = rc ? 0 : lev.seq;
@@ -549,7 +557,7 @@ int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const 
 			 bt_time now, bt_reply_result *out, bt_err *e)
 {
 	if (n == 0)
-		return bt_fail(e, BT_EINPUT, "choice: none given for any draft");
+		return bt_failf(e, BT_R_INPUT, NULL, "choice: none given for any draft");
 	quota_txn q = QUOTA_TXN_INIT;
 	int rc = db_begin(db, e);
 	if (rc)
@@ -557,14 +565,13 @@ int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const 
 	rc = event_clock(db, &now, e);
 	for (size_t i = 0; i < n && !rc; i++) {
 		if ((rc = record_txn(db, &specs[i], actor, now, &out[i], &q, e))) {
-			char msg[sizeof e->msg];
-			snprintf(msg, sizeof msg, "%s", e->msg);
-			bt_fail(e, rc, "%s: %s", specs[i].rec ? specs[i].rec : "draft", msg);
+			bt_err_wrap(e, "%s: ", specs[i].rec ? specs[i].rec : "draft");
 			break;
 		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(out[j].rec, out[i].rec) && !strcmp(out[j].member, out[i].member)) {
-				rc = bt_fail(e, BT_EINPUT, "draft: '%s' given twice", out[i].rec);
+				rc = bt_failf(e, BT_R_INPUT, NULL,
+					      "draft: '%s' given twice", out[i].rec);
 				break;
 			}
 	}
@@ -577,7 +584,8 @@ int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const 
 	return rc;
 }
 
-/* Prefixes e's message with "FILE line N: ". */
+/* Prefixes e's message with "FILE line N: ", as it is: a field in it is the
+ * TSV's column ("received: ..."), not one of the engine's fields. */
 static int at_line(bt_err *e, int rc, const char *path, int line)
 {
 	if (e) {
@@ -600,18 +608,21 @@ static int attachment_path(const char *root, const char *root_real, const char *
 {
 	const char *shown = bt_text_clean(rel, 0) ? rel : "(unprintable)";
 	if (rel[0] == '/')
-		return bt_fail(e, BT_EINPUT, "attachment: '%.200s' is an absolute path; attachment paths are"
-			       " relative to %s", shown, what);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"attachment: '%.200s' is an absolute path; attachment paths are"
+				" relative to %s", shown, what);
 	for (const char *p = rel; *p;) {
 		size_t n = strcspn(p, "/");
 		if (n == 2 && p[0] == '.' && p[1] == '.')
-			return bt_fail(e, BT_EINPUT, "attachment: '%.200s' leaves %s ('..')", shown, what);
+			return bt_failf(e, BT_R_INPUT, NULL,
+					"attachment: '%.200s' leaves %s ('..')", shown, what);
 		p += n;
 		p += *p == '/';
 	}
 	bt_buf_reset(full);
 	if (bt_buf_addf(full, "%s/%s", root, rel) < 0)
-		return bt_fail(e, BT_EINPUT, "attachment: the path '%.100s...' is too long", shown);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"attachment: the path '%.100s...' is too long", shown);
 	char *real = realpath(full->data, NULL);
 	if (!real)
 		return BT_OK; /* missing: bt_file_read says so */
@@ -619,12 +630,14 @@ static int attachment_path(const char *root, const char *root_real, const char *
 	int inside = strncmp(real, root_real, rl) == 0 && (real[rl] == '/' || (rl == 1 && root_real[0] == '/'));
 	int rc = BT_OK;
 	if (!inside)
-		rc = bt_fail(e, BT_EINPUT, "attachment: '%.200s' leads out of %s through a symbolic link", shown,
-			     what);
+		rc = bt_failf(e, BT_R_INPUT, NULL,
+			      "attachment: '%.200s' leads out of %s through a symbolic link", shown,
+			      what);
 	else {
 		bt_buf_reset(full);
 		if (bt_buf_adds(full, real) < 0)
-			rc = bt_fail(e, BT_EINPUT, "attachment: the path '%.100s...' is too long", shown);
+			rc = bt_failf(e, BT_R_INPUT, NULL,
+				      "attachment: the path '%.100s...' is too long", shown);
 	}
 	free(real);
 	return rc;
@@ -649,24 +662,24 @@ int bt_reply_import_from(bt_db *db, const char *circular, const char *path, cons
 	if (!bt_utf8_valid(text.data ? text.data : "", text.len) ||
 	    (text.len && memchr(text.data, '\0', text.len))) {
 		bt_buf_release(&text);
-		return bt_fail(e, BT_EINPUT, "import: '%s' is not valid UTF-8 text", path);
+		return bt_failf(e, BT_R_INPUT, NULL, "import: '%s' is not valid UTF-8 text", path);
 	}
 	char *dircopy = strdup(path);
 	if (!dircopy) {
 		bt_buf_release(&text);
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	}
 	const char *dir = from ? from : dirname(dircopy);
 	char what[64];
-	snprintf(what, sizeof what, "%s", from ? "--attachments-from" : "the TSV's directory");
+	snprintf(what, sizeof what, "%s", from ? "{attachments_from}" : "the TSV's directory");
 	char *dir_real = realpath(dir, NULL);
 	struct stat dst;
 	if (!dir_real || stat(dir_real, &dst) != 0 || !S_ISDIR(dst.st_mode)) {
 		free(dir_real);
 		free(dircopy);
 		bt_buf_release(&text);
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is not a directory", from ? "--attachments-from" : "import",
-			       bt_text_clean(dir, 0) ? dir : "(unprintable)");
+		return bt_failf(e, from ? BT_R_NOT_FOUND : BT_R_INPUT, from ? "attachments_from" : "import",
+				"'%s' is not a directory", bt_text_clean(dir, 0) ? dir : "(unprintable)");
 	}
 	tsv_reader t;
 	tsv_init(&t, text.data ? text.data : (char *)"", text.len);
@@ -685,7 +698,7 @@ int bt_reply_import_from(bt_db *db, const char *circular, const char *path, cons
 		if (!header) {
 			for (int i = 0; i < 6; i++)
 				if (n != 6 || strcmp(f[i], cols[i]) != 0) {
-					rc = at_line(e, bt_fail(e, BT_EINPUT,
+					rc = at_line(e, bt_failf(e, BT_R_INPUT, NULL,
 						"header must be member, draft, choice, received, channel, attachment (tab-separated)"),
 						path, t.line);
 					goto fail;
@@ -694,7 +707,8 @@ int bt_reply_import_from(bt_db *db, const char *circular, const char *path, cons
 			continue;
 		}
 		if (n != 6) {
-			rc = at_line(e, bt_fail(e, BT_EINPUT, "%d columns, want 6 (member, draft, choice, received, channel, attachment)", n),
+			rc = at_line(e, bt_failf(e, BT_R_INPUT, NULL,
+						 "%d columns, want 6 (member, draft, choice, received, channel, attachment)", n),
 				     path, t.line);
 			goto fail;
 		}
@@ -705,7 +719,7 @@ int bt_reply_import_from(bt_db *db, const char *circular, const char *path, cons
 		s.rec = *f[1] ? f[1] : NULL;
 		s.choice = bt_choice_parse(f[2]);
 		if (s.choice == BT_CHOICE_NONE || s.choice == BT_WITHDRAW) {
-			rc = at_line(e, bt_fail(e, BT_EINPUT,
+			rc = at_line(e, bt_failf(e, BT_R_INPUT, NULL,
 				"choice: '%s' is not authorize, authorize-with-comments or not-authorize",
 				bt_text_clean(f[2], 0) ? f[2] : "(unprintable)"), path, t.line);
 			goto fail;
@@ -736,8 +750,11 @@ int bt_reply_import_from(bt_db *db, const char *circular, const char *path, cons
 		}
 		bt_reply_result res;
 		rc = record_txn(db, &s, actor, now, &res, &q, e);
-		if (rc)
-			goto fail_line;
+		if (rc) {
+			/* the reply's own fields, as the engine names them ({member}) */
+			bt_err_wrap(e, "%s line %d: ", path, t.line);
+			goto fail;
+		}
 		stats->recorded++;
 		if (!stats->first_event)
 			stats->first_event = res.event_seq;
@@ -747,7 +764,7 @@ int bt_reply_import_from(bt_db *db, const char *circular, const char *path, cons
 		stats->supersedes += res.supersedes;
 	}
 	if (!header) {
-		rc = bt_fail(e, BT_EINPUT, "import: '%s' has no header line", path);
+		rc = bt_failf(e, BT_R_INPUT, NULL, "import: '%s' has no header line", path);
 		goto fail;
 	}
 	if ((rc = late_check(db, &q, now, e)) || (rc = db_commit(db, e)))

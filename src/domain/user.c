@@ -23,8 +23,8 @@ static int valid_user_name(const char *s)
 /* The refusal of a name valid_user_name does not take. */
 static int name_refused(const char *name, bt_err *e)
 {
-	return bt_fail(e, BT_EINPUT, "--name: '%s' is not a user name (1-%d of a-z 0-9 . _ -, "
-		       "starting with a letter)", text_shown(name), BT_USER_MAX);
+	return bt_failf(e, BT_R_INPUT, "name", "'%s' is not a user name (1-%d of a-z 0-9 . _ -, "
+			"starting with a letter)", text_shown(name), BT_USER_MAX);
 }
 
 static int password_hash(const char *password, char hash[SECRET_HASH_MAX], bt_err *e);
@@ -35,11 +35,11 @@ int bt_user_add(bt_db *db, const char *name, bt_role role, int group, const char
 	if (!valid_user_name(name))
 		return name_refused(name, e);
 	if (role != BT_ROLE_SECRETARIAT && role != BT_ROLE_CHAIR)
-		return bt_fail(e, BT_EINPUT, "--role: accounts are secretariat or chair");
+		return bt_failf(e, BT_R_INPUT, "role", "accounts are secretariat or chair");
 	if (role == BT_ROLE_CHAIR && (group < 1 || group > 99))
-		return bt_fail(e, BT_EINPUT, "--group: a chair needs the study group (1-99), not %d", group);
+		return bt_failf(e, BT_R_INPUT, "group", "a chair needs the study group (1-99), not %d", group);
 	if (role == BT_ROLE_SECRETARIAT && group != 0)
-		return bt_fail(e, BT_EINPUT, "--group: the secretariat has no study group (%d given)", group);
+		return bt_failf(e, BT_R_INPUT, "group", "the secretariat has no study group (%d given)", group);
 	char hash[SECRET_HASH_MAX] = "";
 	if (password) {
 		int rc = password_hash(password, hash, e);
@@ -58,7 +58,7 @@ int bt_user_add(bt_db *db, const char *name, bt_role role, int group, const char
 	int exists = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
 	if (exists) {
-		rc = bt_fail(e, BT_EINPUT, "--name: an account '%s' exists already", name);
+		rc = bt_failf(e, BT_R_CONFLICT, "name", "an account '%s' exists already", name);
 		goto fail;
 	}
 	event_slot ev;
@@ -115,7 +115,7 @@ int bt_user_check(bt_db *db, const char *name, const char *password, bt_identity
 	int ok = secret_verify(usable ? hash : NULL, password ? password : "",
 			       long_pw ? BT_PASSWORD_MAX : len, PASSWORD_ITER);
 	if (!(ok && usable && !long_pw))
-		return bt_fail(e, BT_EINPUT, "password: wrong user name or password");
+		return bt_failf(e, BT_R_FORBIDDEN, NULL, "password: wrong user name or password");
 	memset(id, 0, sizeof *id);
 	id->role = bt_role_parse(role);
 	snprintf(id->user, sizeof id->user, "%s", name);
@@ -150,14 +150,14 @@ static int account_change(bt_db *db, const char *name, const char *change, const
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = db_fail(db, e, "reading an account");
 	else if (step != SQLITE_ROW)
-		rc = bt_fail(e, BT_EINPUT, "--name: no account '%s'", name);
+		rc = bt_failf(e, BT_R_NOT_FOUND, "name", "no account '%s'", name);
 	else if (!strcmp(change, "disable") && disabled)
-		rc = bt_fail(e, BT_EINPUT, "--name: account '%s' is disabled already (since %s)", name, t);
+		rc = bt_failf(e, BT_R_CONFLICT, "name", "account '%s' is disabled already (since %s)", name, t);
 	else if (!strcmp(change, "enable") && !disabled)
-		rc = bt_fail(e, BT_EINPUT, "--name: account '%s' is not disabled", name);
+		rc = bt_failf(e, BT_R_CONFLICT, "name", "account '%s' is not disabled", name);
 	else if (!strcmp(change, "password") && !has_password)
-		rc = bt_fail(e, BT_EINPUT, "--name: account '%s' signs in with a client certificate only; "
-			     "it has no password to change", name);
+		rc = bt_failf(e, BT_R_CONFLICT, "name", "account '%s' signs in with a client certificate only; "
+			      "it has no password to change", name);
 	if (rc)
 		goto fail;
 	event_slot ev;
@@ -212,10 +212,12 @@ static int password_hash(const char *password, char hash[SECRET_HASH_MAX], bt_er
 {
 	size_t len = strlen(password);
 	if (len < BT_PASSWORD_MIN || len > BT_PASSWORD_MAX)
-		return bt_fail(e, BT_EINPUT, "password: %zu bytes; it must have %d to %d", len,
-			       BT_PASSWORD_MIN, BT_PASSWORD_MAX);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"password: %zu bytes; it must have %d to %d", len,
+				BT_PASSWORD_MIN, BT_PASSWORD_MAX);
 	if (!bt_text_clean(password, 0))
-		return bt_fail(e, BT_EINPUT, "password: not UTF-8 or has control characters");
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"password: not UTF-8 or has control characters");
 	return secret_hash(password, len, PASSWORD_ITER, hash, e);
 }
 
@@ -282,7 +284,7 @@ int bt_account_events(bt_db *db, const char *name, bt_account_event_list *out, b
 		if (step != SQLITE_ROW && step != SQLITE_DONE)
 			return db_fail(db, e, "reading an account");
 		if (step != SQLITE_ROW)
-			return bt_fail(e, BT_EINPUT, "--name: no account '%s'", text_shown(name));
+			return bt_failf(e, BT_R_NOT_FOUND, "name", "no account '%s'", text_shown(name));
 	}
 	sqlite3_stmt *st = db_stmt(db, SQL_ACCOUNT_EVENTS, e);
 	if (!st)

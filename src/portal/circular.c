@@ -11,7 +11,7 @@ int portal_consultation(preq *r, const char *circular, bt_consultation *c)
 	if (rc == BT_EINPUT)
 		return page_error(r, 404, L(r, "err_not_found")), -1;
 	if (rc)
-		return page_error(r, 500, e.msg), -1;
+		return page_engine_error(r, &e), -1;
 	return 0;
 }
 

@@ -14,8 +14,7 @@ int page_error(preq *r, int status, const char *msg)
 	r->ctype = "text/html; charset=utf-8";
 	page_begin(r, http_status_text(status));
 	bt_buf_adds(&r->out, "<p class=\"error\">");
-	/* the engine names fields as the command line spells them (--member) */
-	html_text(&r->out, !strncmp(msg, "--", 2) ? msg + 2 : msg);
+	html_text(&r->out, msg);
 	bt_buf_adds(&r->out, "</p>\n");
 	if (status == 401 || status == 403)
 		bt_buf_adds(&r->out, "<p><a href=\"/\">Home</a></p>\n");
@@ -33,12 +32,39 @@ int page_errorf(preq *r, int status, const char *fmt, ...)
 	return page_error(r, status, msg);
 }
 
-int page_refused(preq *r, int rc, const bt_reply_result *res, const char *msg)
+/* The engine's fields are the forms' field names (member, draft, received,
+ * ...); a command it points to is the secretariat's ballot command. */
+static const char *form_name_of(const char *field, void *buf)
+{
+	if (strncmp(field, "cmd:", 4) != 0)
+		return field;
+	snprintf(buf, 64, "ballot %s", field + 4);
+	return buf;
+}
+
+int page_engine_error(preq *r, const bt_err *e)
+{
+	static const int status[] = {
+		[BT_R_NONE] = 500,     [BT_R_INPUT] = 400,     [BT_R_NOT_FOUND] = 404,
+		[BT_R_CONFLICT] = 409, [BT_R_FORBIDDEN] = 403, [BT_R_DAMAGED] = 503,
+		[BT_R_IO] = 500,       [BT_R_NOMEM] = 500,
+	};
+	char buf[64], msg[sizeof e->msg + 128];
+	bt_err_render(e, form_name_of, buf, msg, sizeof msg);
+	return page_error(r, (unsigned)e->reason < sizeof status / sizeof status[0] ? status[e->reason] : 500,
+			  msg);
+}
+
+int page_refused(preq *r, int rc, const bt_reply_result *res, const bt_err *e)
 {
 	if (rc == BT_EINPUT && res->quota == BT_QUOTA_RATE)
 		r->retry_after = res->retry_after > 0 ? res->retry_after : 1;
-	return page_error(r, rc != BT_EINPUT ? 500 : res->quota == BT_QUOTA_BYTES ? 413
-			  : res->quota == BT_QUOTA_RATE ? 429 : 400, msg);
+	if (rc == BT_EINPUT && res->quota != BT_QUOTA_NONE) {
+		char buf[64], msg[sizeof e->msg + 128];
+		bt_err_render(e, form_name_of, buf, msg, sizeof msg);
+		return page_error(r, res->quota == BT_QUOTA_BYTES ? 413 : 429, msg);
+	}
+	return page_engine_error(r, e);
 }
 
 int page_not_found(preq *r)

@@ -14,9 +14,13 @@ int page_errorf(preq *r, int status, const char *fmt, ...) __attribute__((format
 int page_not_found(preq *r);
 /* 503 with Retry-After: no room for a new session (session_create). */
 int portal_no_room(preq *r);
-/* The answer to a reply the engine refused (rc, msg; res: its first
+/* The error page of an engine failure: its status from e->reason (input
+ * 400, not found 404, conflict 409, forbidden 403, damaged 503, I/O and
+ * memory 500), its line rendered with the form fields' names. */
+int page_engine_error(preq *r, const bt_err *e);
+/* The answer to a reply the engine refused (rc, e; res: its first
  * result): 413 over the member's quota of bytes, 429 with Retry-After over
- * its replies per hour, 400 for other bad input, 500 for a failure. */
-int page_refused(preq *r, int rc, const bt_reply_result *res, const char *msg);
+ * its replies per hour, else as page_engine_error. */
+int page_refused(preq *r, int rc, const bt_reply_result *res, const bt_err *e);
 
 #endif

@@ -50,7 +50,7 @@ static int load_own(preq *r, const char *circular, bt_consultation *c)
 	if (rc == BT_EINPUT || (rc == BT_OK && !may_see(r, c->circular)))
 		return page_error(r, 403, L(r, "err_scope")), -1;
 	if (rc)
-		return page_error(r, 500, e.msg), -1;
+		return page_engine_error(r, &e), -1;
 	return 0;
 }
 
@@ -96,7 +96,7 @@ int page_member_home(preq *r)
 	bt_err e;
 	bt_consultation_list cl = { 0 };
 	if (bt_consultations_list(r->db, 0, &cl, &e))
-		return page_error(r, 500, e.msg);
+		return page_engine_error(r, &e);
 	const char *vars[] = { "member", r->s.id.member, NULL };
 	bt_buf title = BT_BUF_INIT;
 	Lplain(r, &title, "member_home", vars);
@@ -181,12 +181,12 @@ int page_member_form(preq *r, const char *circular)
 	bt_err e;
 	/* the rows the page shows must agree with the events that wrote them */
 	if (bt_audit_circular(r->db, c.circular, &e))
-		return page_error(r, 500, e.msg);
+		return page_engine_error(r, &e);
 	bt_draft_list dl = { 0 };
 	bt_history h = { 0 };
 	if (bt_drafts_list(r->db, c.circular, &dl, &e) || bt_history_get(r->db, c.circular, r->s.id.member, &h, &e)) {
 		bt_draft_list_free(&dl);
-		return page_error(r, 500, e.msg);
+		return page_engine_error(r, &e);
 	}
 	int open = is_open(r, &c);
 	const char *tv[] = { "circular", c.circular, NULL };
@@ -314,7 +314,7 @@ int page_member_reply(preq *r, const char *circular)
 	bt_err e;
 	bt_draft_list dl = { 0 };
 	if (bt_drafts_list(r->db, c.circular, &dl, &e))
-		return page_error(r, 500, e.msg);
+		return page_engine_error(r, &e);
 	bt_reply_spec *specs = calloc(dl.n + 1, sizeof *specs);
 	bt_attachment_in *files = calloc(dl.n + 1, sizeof *files);
 	bt_reply_result *res = calloc(dl.n + 1, sizeof *res);
@@ -333,7 +333,7 @@ int page_member_reply(preq *r, const char *circular)
 	portal_actor(r, actor, sizeof actor);
 	int rc = bt_reply_record_many(r->db, specs, n, actor, r->now, res, &e);
 	if (rc) {
-		page_refused(r, rc, &res[0], e.msg);
+		page_refused(r, rc, &res[0], &e);
 		goto out;
 	}
 	page_begin(r, L(r, "receipt_title"));
@@ -406,7 +406,7 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 		bt_err e;
 		bt_time at;
 		if (bt_event_digest(r->db, it->seq, &at, res.sha256, res.event_hash, &e))
-			return page_error(r, 500, e.msg), 1;
+			return page_engine_error(r, &e), 1;
 		res.reply_id = it->reply_id;
 		res.event_seq = it->seq;
 		snprintf(res.member, sizeof res.member, "%s", it->member);

@@ -137,7 +137,7 @@ int page_secretariat_home(preq *r)
 	bt_err e;
 	bt_consultation_list cl = { 0 };
 	if (bt_consultations_list(r->db, 0, &cl, &e))
-		return page_error(r, 500, e.msg);
+		return page_engine_error(r, &e);
 	page_begin(r, L(r, "secretariat_home"));
 	bt_buf *b = &r->out;
 	for (size_t i = 0; i < cl.n; i++) {
@@ -147,7 +147,7 @@ int page_secretariat_home(preq *r)
 		if (bt_tally_compute(r->db, c->circular, r->now, &t, &e)) {
 			bt_tally_free(&t);
 			bt_consultation_list_free(&cl);
-			return page_error(r, 500, e.msg);
+			return page_engine_error(r, &e);
 		}
 		bt_buf_adds(b, "<section class=\"consultation\" id=\"c-");
 		html_text(b, c->circular);
@@ -405,7 +405,7 @@ int page_secretariat_c(preq *r, const char *circular)
 	    bt_pending_get(r->db, c.circular, NULL, r->now, &pl, &e) ||
 	    bt_history_get(r->db, c.circular, NULL, &h, &e) || bt_drafts_list(r->db, c.circular, &dl, &e) ||
 	    bt_electorate_list(r->db, c.circular, &el, &e)) {
-		page_error(r, 500, e.msg);
+		page_engine_error(r, &e);
 		goto out;
 	}
 	const char *cv[] = { "circular", c.circular, NULL };
@@ -472,7 +472,7 @@ static int entry_spec(preq *r, const bt_consultation *c, bt_reply_spec *s, bt_at
 	if (*received) {
 		bt_err e;
 		if (bt_time_parse(received, "received", &s->received, &e))
-			return page_error(r, 400, e.msg), -1;
+			return page_engine_error(r, &e), -1;
 		s->has_received = 1;
 	}
 	int known = 0;
@@ -511,7 +511,7 @@ int page_secretariat_reply(preq *r, const char *circular)
 	bt_err e;
 	int rc = bt_reply_record_many(r->db, &spec, 1, actor, r->now, &res, &e);
 	if (rc)
-		return page_refused(r, rc, &res, e.msg);
+		return page_refused(r, rc, &res, &e);
 	bt_buf *b = &r->out;
 	page_begin(r, L(r, "receipt_title"));
 	html_receipt(r, &res, c.circular, &spec, spec.signatory, spec.title, r->now);
@@ -536,7 +536,7 @@ int page_secretariat_close(preq *r, const char *circular)
 	bt_err e;
 	int rc = bt_consultation_close(r->db, c.circular, actor, r->now, NULL, &e);
 	if (rc)
-		return page_error(r, rc == BT_EINPUT ? 400 : 500, e.msg);
+		return page_engine_error(r, &e);
 	snprintf(path, sizeof path, "/secretariat/c/%s", c.circular);
 	return page_redirect(r, path);
 }
@@ -585,7 +585,7 @@ static int download(preq *r, const char *circular, const char *what)
 		if (report_lang_of(r, &lang))
 			return 0;
 		if (pq && pdf_paper_parse(pq, &paper, &e))
-			return page_error(r, 400, e.msg);
+			return page_engine_error(r, &e);
 		if (!c.drafts)
 			return page_errorf(r, 400, "circular: %s has no drafts yet", c.circular);
 		rc = report_build(r->db, c.circular, r->now, lang, paper, &r->out, &e);
@@ -615,7 +615,7 @@ static int download(preq *r, const char *circular, const char *what)
 	}
 	if (rc) {
 		r->filename[0] = '\0';
-		return page_error(r, rc == BT_EINPUT ? 400 : 500, e.msg);
+		return page_engine_error(r, &e);
 	}
 	return 0;
 }
@@ -669,7 +669,7 @@ int page_chair_home(preq *r)
 	/* group 0 would list every group's drafts: a chair without a group
 	 * sees none */
 	if (g > 0 && bt_status_list_get(r->db, g, r->now, &sl, &e))
-		return page_error(r, 500, e.msg);
+		return page_engine_error(r, &e);
 	char gs[16];
 	snprintf(gs, sizeof gs, "%d", g);
 	const char *gv[] = { "group", gs, NULL };
@@ -700,7 +700,7 @@ int page_chair_home(preq *r)
 				if (bt_tally_compute(r->db, s->circular, r->now, &t, &e)) {
 					bt_tally_free(&t);
 					bt_status_list_free(&sl);
-					return page_error(r, 500, e.msg);
+					return page_engine_error(r, &e);
 				}
 			}
 			d = draft_in(&t, s->rec);

@@ -23,7 +23,7 @@ int portal_receipt_issue(preq *r, int64_t seq, bt_receipt *info)
 	bt_buf_reset(&r->out);
 	int rc = bt_receipt_issue(r->db, seq, r->p->sign_key, &r->out, info, &e);
 	if (rc)
-		return page_error(r, rc == BT_EINPUT ? 404 : 500, e.msg), -1;
+		return page_engine_error(r, &e), -1;
 	r->ctype = "application/json; charset=utf-8";
 	return 0;
 }

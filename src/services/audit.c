@@ -157,12 +157,14 @@ static int check_schema(bt_db *db, bt_audit_report *r, bt_err *e)
 	int rc = BT_OK;
 	if (version < 0 || version > SQL_SCHEMA_VERSION ||
 	    sqlite3_open_v2(":memory:", &m, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK) {
-		rc = bt_fail(e, BT_EFAIL, "checking the schema: cannot open a scratch database");
+		rc = bt_failf(e, BT_R_IO, NULL,
+			      "checking the schema: cannot open a scratch database");
 		goto done;
 	}
 	for (int v = 0; v < version; v++)
 		if (sqlite3_exec(m, SQL_MIGRATIONS[v], NULL, NULL, NULL) != SQLITE_OK) {
-			rc = bt_fail(e, BT_EFAIL, "checking the schema: %s", sqlite3_errmsg(m));
+			rc = bt_failf(e, BT_R_IO, NULL,
+				      "checking the schema: %s", sqlite3_errmsg(m));
 			goto done;
 		}
 	if (schema_text(m, &want) || schema_text(db->h, &got)) {
@@ -372,7 +374,7 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 		bt_buf_addc(&chained, '\n');
 		bt_buf_adds(&chained, body);
 		if (chained.failed) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			break;
 		}
 		sha256_hex(chained.data, chained.len, got);
@@ -388,7 +390,7 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 		bt_buf_reset(&head);
 		event_render(&head, seq, at, actor, kind, circular, cprev, NULL);
 		if (head.failed) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			break;
 		}
 		if (head.len < 1 || strncmp(body, head.data, head.len - 1) != 0) {
@@ -466,7 +468,7 @@ int bt_event_digest(bt_db *db, int64_t seq, bt_time *at, char sha256[65], char h
 	sqlite3_bind_int64(st, 1, seq);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
-		return bt_fail(e, BT_EINPUT, "event: no event %lld", (long long)seq);
+		return bt_failf(e, BT_R_NOT_FOUND, NULL, "event: no event %lld", (long long)seq);
 	if (rc != SQLITE_ROW)
 		return db_fail(db, e, "reading an event");
 	*at = sqlite3_column_int64(st, 0);

@@ -137,13 +137,13 @@ static int temp_beside(const char *path, const char *field, char **out, bt_err *
 	bt_buf t = BT_BUF_INIT;
 	bt_buf_addf(&t, "%s/.%s.XXXXXX", dir, slash ? slash + 1 : path);
 	if (t.failed || !t.data)
-		return bt_fail(e, BT_EFAIL, "%s: out of memory", field);
+		return bt_failf(e, BT_R_NOMEM, field, "out of memory");
 	int fd = mkstemp(t.data);
 	if (fd < 0) {
 		int err = errno;
 		bt_buf_release(&t);
-		return bt_fail(e, err == ENOSPC || err == EIO ? BT_EFAIL : BT_EINPUT,
-			       "%s: cannot write in '%s': %s", field, dir, errtext(err, eb, sizeof eb));
+		return bt_failf(e, err == ENOSPC || err == EIO ? BT_R_IO : BT_R_INPUT, field,
+				"cannot write in '%s': %s", dir, errtext(err, eb, sizeof eb));
 	}
 	close(fd);
 	*out = t.data;
@@ -232,22 +232,24 @@ int bt_backup(bt_db *db, const char *dest, int force, const char *field,
 	char eb[128];
 	memset(r, 0, sizeof *r);
 	if (!*dest)
-		return bt_fail(e, BT_EINPUT, "%s: empty file name", field);
+		return bt_failf(e, BT_R_INPUT, field, "empty file name");
 	if (lstat(dest, &sb) == 0) {
 		if (S_ISDIR(sb.st_mode))
-			return bt_fail(e, BT_EINPUT, "%s: '%s' is a directory", field, dest);
+			return bt_failf(e, BT_R_INPUT, field, "'%s' is a directory", dest);
 		if (same_file(dest, db->path))
-			return bt_fail(e, BT_EINPUT, "%s: '%s' is the database itself", field, dest);
+			return bt_failf(e, BT_R_INPUT, field, "'%s' is the database itself", dest);
 		if (!force)
-			return bt_fail(e, BT_EINPUT, "%s: '%s' exists (--force replaces it)", field, dest);
+			return bt_failf(e, BT_R_CONFLICT, field,
+					"'%s' exists ({force} replaces it)", dest);
 		if (!S_ISREG(sb.st_mode))
-			return bt_fail(e, BT_EINPUT, "%s: '%s' is not a regular file", field, dest);
+			return bt_failf(e, BT_R_INPUT, field, "'%s' is not a regular file", dest);
 		if (has_side_files(dest))
-			return bt_fail(e, BT_EINPUT, "%s: '%s' has a -wal or -journal file beside it"
-				       " (is it in use?)", field, dest);
+			return bt_failf(e, BT_R_INPUT, field,
+					"'%s' has a -wal or -journal file beside it"
+					" (is it in use?)", dest);
 	} else if (errno != ENOENT) {
-		return bt_fail(e, BT_EINPUT, "%s: cannot use '%s': %s", field, dest,
-			       errtext(errno, eb, sizeof eb));
+		return bt_failf(e, BT_R_INPUT, field, "cannot use '%s': %s", dest,
+				errtext(errno, eb, sizeof eb));
 	}
 	char *tmp = NULL;
 	int rc = temp_beside(dest, field, &tmp, e);
@@ -258,17 +260,17 @@ int bt_backup(bt_db *db, const char *dest, int force, const char *field,
 	int src;
 	if (open_raw(tmp, SQLITE_OPEN_READWRITE, &h) != SQLITE_OK ||
 	    sqlite3_exec(h, SQL_SYNCHRONOUS_FULL, NULL, NULL, NULL) != SQLITE_OK) {
-		rc = bt_fail(e, BT_EFAIL, "%s: opening '%s': %s", field, tmp,
-			     h ? sqlite3_errmsg(h) : "out of memory");
+		rc = bt_failf(e, BT_R_IO, field, "opening '%s': %s", tmp,
+			      h ? sqlite3_errmsg(h) : "out of memory");
 		goto out;
 	}
 	if ((src = copy_db(h, db->h)) != SQLITE_OK) {
-		rc = bt_fail(e, BT_EFAIL, "%s: copying the database: %s", field, sqlite3_errstr(src));
+		rc = bt_failf(e, BT_R_IO, field, "copying the database: %s", sqlite3_errstr(src));
 		goto out;
 	}
 	/* The copy carries the source's WAL header: make it one file. */
 	if (sqlite3_exec(h, SQL_JOURNAL_DELETE, NULL, NULL, NULL) != SQLITE_OK) {
-		rc = bt_fail(e, BT_EFAIL, "%s: writing '%s': %s", field, tmp, sqlite3_errmsg(h));
+		rc = bt_failf(e, BT_R_IO, field, "writing '%s': %s", tmp, sqlite3_errmsg(h));
 		goto out;
 	}
 	sqlite3_close(h);
@@ -280,26 +282,28 @@ int bt_backup(bt_db *db, const char *dest, int force, const char *field,
 	if (!bt_check_passed(r)) {
 		char what[400];
 		bt_check_first_problem(r, what, sizeof what);
-		rc = bt_fail(e, BT_EFAIL, "%s: the copy fails %s; the database is damaged (see ballot check)",
-			     field, what);
+		rc = bt_failf(e, BT_R_DAMAGED, field,
+			      "the copy fails %s; the database is damaged (see {cmd:check})", what);
 		goto out;
 	}
 	if (sync_path(tmp, 0) != 0) {
-		rc = bt_fail(e, BT_EFAIL, "%s: writing '%s': %s", field, tmp, errtext(errno, eb, sizeof eb));
+		rc = bt_failf(e, BT_R_IO, field,
+			      "writing '%s': %s", tmp, errtext(errno, eb, sizeof eb));
 		goto out;
 	}
 	/* Without force, link() refuses a dest that appeared meanwhile. */
 	if (force ? rename(tmp, dest) != 0 : link(tmp, dest) != 0) {
 		int err = errno;
-		rc = bt_fail(e, err == EEXIST ? BT_EINPUT : BT_EFAIL, "%s: cannot write '%s': %s", field, dest,
-			     err == EEXIST ? "it exists (--force replaces it)" : errtext(err, eb, sizeof eb));
+		rc = bt_failf(e, err == EEXIST ? BT_R_CONFLICT : BT_R_IO, field,
+			      "cannot write '%s': %s", dest,
+			      err == EEXIST ? "it exists ({force} replaces it)" : errtext(err, eb, sizeof eb));
 		goto out;
 	}
 	if (!force)
 		unlink(tmp);
 	if (sync_dir_of(dest) != 0)
-		rc = bt_fail(e, BT_EFAIL, "%s: syncing the directory of '%s': %s", field, dest,
-			     errtext(errno, eb, sizeof eb));
+		rc = bt_failf(e, BT_R_IO, field, "syncing the directory of '%s': %s", dest,
+			      errtext(errno, eb, sizeof eb));
 	free(tmp);
 	return rc;
 out:
@@ -332,15 +336,16 @@ static int identify(sqlite3 *h, const char *src, const char *field, int *version
 		return BT_OK;
 	}
 	if ((rc & 0xff) == SQLITE_NOTADB)
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is not an SQLite database", field, src);
+		return bt_failf(e, BT_R_INPUT, field, "'%s' is not an SQLite database", src);
 	if (rc != SQLITE_OK)
-		return bt_fail(e, BT_EINPUT, "%s: cannot read '%s': %s", field, src, sqlite3_errmsg(h));
+		return bt_failf(e, BT_R_INPUT, field,
+				"cannot read '%s': %s", src, sqlite3_errmsg(h));
 	if (app != BT_APPLICATION_ID)
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is not a ballot database (application_id %lld)",
-			       field, src, (long long)app);
+		return bt_failf(e, BT_R_INPUT, field,
+				"'%s' is not a ballot database (application_id %lld)", src, (long long)app);
 	if (*version > SQL_SCHEMA_VERSION)
-		return bt_fail(e, BT_EINPUT, "%s: '%s' has schema version %d, newer than this ballot (%d)",
-			       field, src, *version, SQL_SCHEMA_VERSION);
+		return bt_failf(e, BT_R_INPUT, field,
+				"'%s' has schema version %d, newer than this ballot (%d)", src, *version, SQL_SCHEMA_VERSION);
 	return BT_OK;
 }
 
@@ -352,20 +357,20 @@ int bt_db_check_path(const char *path, bt_check_report *r, bt_err *e)
 	char eb[128];
 	memset(r, 0, sizeof *r);
 	if (!path || !*path)
-		return bt_fail(e, BT_EINPUT, "--db: empty path");
+		return bt_failf(e, BT_R_INPUT, "db", "empty path");
 	if (stat(path, &sb) != 0)
 		return errno == ENOENT
-			? bt_fail(e, BT_EINPUT, "--db: no database at '%s'; run ballot init", path)
-			: bt_fail(e, BT_EINPUT, "--db: cannot use '%s': %s", path, errtext(errno, eb, sizeof eb));
+			? bt_failf(e, BT_R_NOT_FOUND, "db", "no database at '%s'; run {cmd:init}", path)
+			: bt_failf(e, BT_R_INPUT, "db", "cannot use '%s': %s", path, errtext(errno, eb, sizeof eb));
 	if (!S_ISREG(sb.st_mode))
-		return bt_fail(e, BT_EINPUT, "--db: '%s' is not a regular file", path);
+		return bt_failf(e, BT_R_INPUT, "db", "'%s' is not a regular file", path);
 	sqlite3 *h = NULL;
 	int version = 0, damaged = 0, rc;
 	if (open_raw(path, SQLITE_OPEN_READONLY, &h) != SQLITE_OK)
-		rc = bt_fail(e, BT_EINPUT, "--db: cannot open '%s': %s", path,
-			     h ? sqlite3_errmsg(h) : "out of memory");
+		rc = bt_failf(e, BT_R_INPUT, "db", "cannot open '%s': %s", path,
+			      h ? sqlite3_errmsg(h) : "out of memory");
 	else
-		rc = identify(h, path, "--db", &version, &damaged, e);
+		rc = identify(h, path, "db", &version, &damaged, e);
 	sqlite3_close(h);
 	if (rc)
 		return rc;
@@ -409,16 +414,16 @@ static int link_into_place(const char *tmp, const char *path, bt_err *e)
 {
 	char eb[128];
 	if (chmod(tmp, 0600) != 0 || sync_path(tmp, 0) != 0)
-		return bt_fail(e, BT_EFAIL, "--db: writing '%s': %s", tmp, errtext(errno, eb, sizeof eb));
+		return bt_failf(e, BT_R_IO, "db", "writing '%s': %s", tmp, errtext(errno, eb, sizeof eb));
 	if (link(tmp, path) != 0) {
 		int err = errno;
-		return bt_fail(e, err == EEXIST ? BT_EINPUT : BT_EFAIL, "--db: cannot create '%s': %s", path,
-			       err == EEXIST ? "a database appeared there meanwhile" : errtext(err, eb, sizeof eb));
+		return bt_failf(e, err == EEXIST ? BT_R_CONFLICT : BT_R_IO, "db", "cannot create '%s': %s", path,
+				err == EEXIST ? "a database appeared there meanwhile" : errtext(err, eb, sizeof eb));
 	}
 	unlink(tmp);
 	if (sync_dir_of(path) != 0)
-		return bt_fail(e, BT_EFAIL, "--db: syncing the directory of '%s': %s", path,
-			       errtext(errno, eb, sizeof eb));
+		return bt_failf(e, BT_R_IO, "db", "syncing the directory of '%s': %s", path,
+				errtext(errno, eb, sizeof eb));
 	return BT_OK;
 }
 
@@ -430,20 +435,21 @@ int bt_restore(const char *path, const char *src, const char *field,
 	memset(r, 0, sizeof *r);
 	memset(info, 0, sizeof *info);
 	if (!*src)
-		return bt_fail(e, BT_EINPUT, "%s: empty file name", field);
+		return bt_failf(e, BT_R_INPUT, field, "empty file name");
 	if (!path || !*path)
-		return bt_fail(e, BT_EINPUT, "--db: empty path");
+		return bt_failf(e, BT_R_INPUT, "db", "empty path");
 	if (stat(src, &sb) != 0)
-		return bt_fail(e, BT_EINPUT, "%s: '%s': %s", field, src, errtext(errno, eb, sizeof eb));
+		return bt_failf(e, BT_R_INPUT, field,
+				"'%s': %s", src, errtext(errno, eb, sizeof eb));
 	if (!S_ISREG(sb.st_mode))
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is not a regular file", field, src);
+		return bt_failf(e, BT_R_INPUT, field, "'%s' is not a regular file", src);
 	int live = stat(path, &sb) == 0;
 	if (!live && errno != ENOENT)
-		return bt_fail(e, BT_EINPUT, "--db: cannot use '%s': %s", path, errtext(errno, eb, sizeof eb));
+		return bt_failf(e, BT_R_INPUT, "db", "cannot use '%s': %s", path, errtext(errno, eb, sizeof eb));
 	if (live && !S_ISREG(sb.st_mode))
-		return bt_fail(e, BT_EINPUT, "--db: '%s' is not a regular file", path);
+		return bt_failf(e, BT_R_INPUT, "db", "'%s' is not a regular file", path);
 	if (live && same_file(src, path))
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is the database itself", field, src);
+		return bt_failf(e, BT_R_INPUT, field, "'%s' is the database itself", src);
 
 	sqlite3 *sh = NULL, *th = NULL;
 	bt_db *copy = NULL, *dst = NULL;
@@ -453,32 +459,33 @@ int bt_restore(const char *path, const char *src, const char *field,
 	/* Read-write when it can be (SQLite falls back to reading only), so that
 	 * a WAL file beside src is merged and removed, not left behind. */
 	if (open_raw(src, SQLITE_OPEN_READWRITE, &sh) != SQLITE_OK) {
-		rc = bt_fail(e, BT_EINPUT, "%s: cannot open '%s': %s", field, src,
-			     sh ? sqlite3_errmsg(sh) : "out of memory");
+		rc = bt_failf(e, BT_R_INPUT, field, "cannot open '%s': %s", src,
+			      sh ? sqlite3_errmsg(sh) : "out of memory");
 		goto out;
 	}
 	if ((rc = identify(sh, src, field, &info->from_version, &damaged, e)))
 		goto out;
 	if (damaged) {
-		rc = bt_fail(e, BT_EINPUT, "%s: '%s' fails integrity_check: " UNREADABLE, field, src);
+		rc = bt_failf(e, BT_R_INPUT, field, "'%s' fails integrity_check: " UNREADABLE, src);
 		goto out;
 	}
 	/* The copy beside the database is what is checked and then restored,
 	 * so src changing meanwhile cannot slip anything past the checks. */
-	if ((rc = temp_beside(path, "--db", &tmp, e)))
+	if ((rc = temp_beside(path, "db", &tmp, e)))
 		goto out;
 	if (open_raw(tmp, SQLITE_OPEN_READWRITE, &th) != SQLITE_OK) {
-		rc = bt_fail(e, BT_EFAIL, "%s: opening '%s': %s", field, tmp,
-			     th ? sqlite3_errmsg(th) : "out of memory");
+		rc = bt_failf(e, BT_R_IO, field, "opening '%s': %s", tmp,
+			      th ? sqlite3_errmsg(th) : "out of memory");
 		goto out;
 	}
 	if ((s = copy_db(th, sh)) != SQLITE_OK) {
 		/* writing the copy failed, not reading the backup */
 		if ((s & 0xff) == SQLITE_FULL || (s & 0xff) == SQLITE_IOERR)
-			rc = bt_fail(e, BT_EFAIL, "--db: cannot write beside '%s': %s", path,
-				     (s & 0xff) == SQLITE_FULL ? "the disk is full" : sqlite3_errstr(s));
+			rc = bt_failf(e, BT_R_IO, "db", "cannot write beside '%s': %s", path,
+				      (s & 0xff) == SQLITE_FULL ? "the disk is full" : sqlite3_errstr(s));
 		else
-			rc = bt_fail(e, BT_EINPUT, "%s: '%s' cannot be read whole: %s", field, src, sqlite3_errstr(s));
+			rc = bt_failf(e, BT_R_INPUT, field,
+				      "'%s' cannot be read whole: %s", src, sqlite3_errstr(s));
 		goto out;
 	}
 	sqlite3_close(th);
@@ -489,12 +496,13 @@ int bt_restore(const char *path, const char *src, const char *field,
 	if (bt_db_open(tmp, 0, &copy, e) != BT_OK) {
 		char why[sizeof e->msg];
 		if (strstr(e->msg, "database or disk is full")) {
-			rc = bt_fail(e, BT_EFAIL, "--db: cannot write beside '%s': the disk is full", path);
+			rc = bt_failf(e, BT_R_IO, "db", "cannot write beside '%s': the disk is full", path);
 			goto out;
 		}
 		snprintf(why, sizeof why, "%s", e->msg);
-		rc = bt_fail(e, BT_EINPUT, "%s: '%s' cannot be opened as a ballot database (%s)", field,
-			     src, why);
+		rc = bt_failf(e, BT_R_INPUT, field,
+			      "'%s' cannot be opened as a ballot database (%s)",
+			      src, why);
 		goto out;
 	}
 	if ((rc = bt_db_check(copy, r, e)))
@@ -502,7 +510,7 @@ int bt_restore(const char *path, const char *src, const char *field,
 	if (!bt_check_passed(r)) {
 		char what[400];
 		bt_check_first_problem(r, what, sizeof what);
-		rc = bt_fail(e, BT_EINPUT, "%s: '%s' fails %s", field, src, what);
+		rc = bt_failf(e, BT_R_INPUT, field, "'%s' fails %s", src, what);
 		goto out;
 	}
 	/* The restored head is what was acknowledged from now on (the witness
@@ -528,8 +536,8 @@ int bt_restore(const char *path, const char *src, const char *field,
 	/* One write transaction on the live database: other connections see
 	 * the old or the restored content, and re-read their schema. */
 	if ((s = copy_db(dst->h, copy->h)) != SQLITE_OK) {
-		rc = bt_fail(e, BT_EFAIL, "restoring into '%s': %s", path,
-			     (s & 0xff) == SQLITE_FULL ? "the disk is full" : sqlite3_errstr(s));
+		rc = bt_failf(e, BT_R_IO, NULL, "restoring into '%s': %s", path,
+			      (s & 0xff) == SQLITE_FULL ? "the disk is full" : sqlite3_errstr(s));
 		goto out;
 	}
 	rc = witness_reset(path, rseq, rhash, e);

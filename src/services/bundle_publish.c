@@ -33,9 +33,9 @@ static int put_file(publisher *p, const char *name, const void *data, size_t len
 	bt_buf_addf(&path, "%s/%s", p->dir, name);
 	if (path.failed || array_reserve(&p->files, &p->cap, p->n + 1, sizeof *p->files)) {
 		bt_buf_release(&path);
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	}
-	int rc = bt_file_write(path.data, "--out", data, len, e);
+	int rc = bt_file_write(path.data, "out", data, len, e);
 	bt_buf_release(&path);
 	if (rc)
 		return rc;
@@ -62,10 +62,10 @@ static int out_dir_ready(const char *dir, bt_err *e)
 			empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
 		closedir(d);
 		if (!empty)
-			return bt_fail(e, BT_EINPUT, "--out: '%s' is not empty (a bundle goes into a new or empty directory)",
-				       dir);
+			return bt_failf(e, BT_R_INPUT, "out", "'%s' is not empty (a bundle goes into a new or empty directory)",
+					dir);
 	}
-	return bt_dir_make(dir, "--out", e);
+	return bt_dir_make(dir, "out", e);
 }
 
 static int write_events(bt_db *db, const bt_consultation *c, publisher *p, bt_bundle_stats *st,
@@ -91,7 +91,7 @@ static int write_events(bt_db *db, const bt_consultation *c, publisher *p, bt_bu
 	if (rc != SQLITE_DONE)
 		rc = db_fail(db, e, "reading the events");
 	else
-		rc = b.failed ? bt_fail(e, BT_EFAIL, "out of memory")
+		rc = b.failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory")
 			      : put_file(p, "events.jsonl", b.data ? b.data : "", b.len, e);
 	bt_buf_release(&b);
 	return rc;
@@ -110,7 +110,8 @@ static int write_attachments(bt_db *db, const bt_consultation *c, publisher *p, 
 		if (st->attachments == 0) {
 			bt_buf d = BT_BUF_INIT;
 			bt_buf_addf(&d, "%s/" BUNDLE_ATT_DIR, p->dir);
-			rc = d.failed ? bt_fail(e, BT_EFAIL, "out of memory") : bt_dir_make(d.data, "--out", e);
+			rc = d.failed ? bt_failf(e, BT_R_NOMEM, NULL,
+						 "out of memory") : bt_dir_make(d.data, "out", e);
 			bt_buf_release(&d);
 			if (rc)
 				break;
@@ -161,8 +162,8 @@ static int write_manifest(const bt_consultation *c, const bt_key *key, publisher
 	if (!rc) {
 		bt_buf path = BT_BUF_INIT;
 		bt_buf_addf(&path, "%s/manifest.json", p->dir);
-		rc = b.failed || path.failed ? bt_fail(e, BT_EFAIL, "out of memory")
-					     : bt_file_write(path.data, "--out", b.data, b.len, e);
+		rc = b.failed || path.failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory")
+					     : bt_file_write(path.data, "out", b.data, b.len, e);
 		bt_buf_release(&path);
 	}
 	bt_buf_release(&b);
@@ -181,7 +182,8 @@ int bt_bundle_publish(bt_db *db, const char *circular, const bt_key *key, const 
 	int rc = consultation_load(db, circular, &c, e);
 	const bt_rule *rule = rc ? NULL : bt_rule_find(c.rule);
 	if (!rc && !rule)
-		rc = bt_fail(e, BT_EFAIL, "consultation '%s' has unknown rule '%s'", c.circular, c.rule);
+		rc = bt_failf(e, BT_R_DAMAGED, NULL,
+			      "consultation '%s' has unknown rule '%s'", c.circular, c.rule);
 	if (!rc) /* before anything is written */
 		rc = bt_audit_circular(db, c.circular, e);
 	if (!rc)
@@ -199,7 +201,8 @@ int bt_bundle_publish(bt_db *db, const char *circular, const bt_key *key, const 
 	if (!rc) {
 		bt_buf_reset(&b);
 		bundle_rule_json(rule, &b);
-		rc = b.failed ? bt_fail(e, BT_EFAIL, "out of memory") : put_file(&p, "rule.json", b.data, b.len, e);
+		rc = b.failed ? bt_failf(e, BT_R_NOMEM, NULL,
+					 "out of memory") : put_file(&p, "rule.json", b.data, b.len, e);
 	}
 	if (!rc) {
 		bt_buf_reset(&b);

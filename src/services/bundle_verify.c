@@ -58,7 +58,8 @@ static int kept(verifier *v, int k, bt_buf **out, bt_err *e)
 {
 	*out = &v->kept[k];
 	return v->have[k] ? BT_OK
-			       : bt_fail(e, BT_EINPUT, "%s: not in the signed manifest: not a whole bundle", kept_names[k]);
+			       : bt_failf(e, BT_R_INPUT, NULL,
+					  "%s: not in the signed manifest: not a whole bundle", kept_names[k]);
 }
 
 static int read_in(const verifier *v, const char *name, size_t max, bt_buf *out, bt_err *e)
@@ -66,7 +67,7 @@ static int read_in(const verifier *v, const char *name, size_t max, bt_buf *out,
 	bt_buf path = BT_BUF_INIT;
 	bt_buf_addf(&path, "%s/%s", v->dir, name);
 	if (path.failed)
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	int rc = bt_file_read(path.data, name, max, out, e);
 	bt_buf_release(&path);
 	return rc;
@@ -76,8 +77,9 @@ static int check_manifest(verifier *v, const bt_pubkey *pub, bt_err *e)
 {
 	bt_buf text = BT_BUF_INIT, signed_part = BT_BUF_INIT;
 	int rc = read_in(v, "manifest.json", BUNDLE_MANIFEST_MAX, &text, e);
-	if (rc == BT_EINPUT && strstr(e->msg, "no such file"))
-		rc = bt_fail(e, BT_EINPUT, "manifest.json: missing: '%s' is not a results bundle", v->dir);
+	if (rc == BT_EINPUT && e->reason == BT_R_NOT_FOUND)
+		rc = bt_failf(e, BT_R_INPUT, NULL,
+			      "manifest.json: missing: '%s' is not a results bundle", v->dir);
 	if (!rc)
 		rc = bt_json_parse(text.data, text.len && text.data[text.len - 1] == '\n' ? text.len - 1 : text.len,
 				   "manifest.json", &v->manifest, e);
@@ -91,15 +93,17 @@ static int check_manifest(verifier *v, const bt_pubkey *pub, bt_err *e)
 	bt_time t;
 	bt_err ignore;
 	if (m->type != BT_JOBJ || !format || strcmp(format, BT_BUNDLE_FORMAT))
-		return bt_fail(e, BT_EINPUT, "manifest.json: format: not %s", BT_BUNDLE_FORMAT);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"manifest.json: format: not %s", BT_BUNDLE_FORMAT);
 	if (!key || strcmp(key, pub->text))
-		return bt_fail(e, BT_EINPUT, "manifest.json: key: the bundle names %.80s, not the key given (%s)",
-			       key && bt_text_clean(key, 0) ? key : "(none)", pub->text);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"manifest.json: key: the bundle names %.80s, not the key given (%s)",
+				key && bt_text_clean(key, 0) ? key : "(none)", pub->text);
 	if (!sig)
-		return bt_fail(e, BT_EINPUT, "manifest.json: signature: missing");
+		return bt_failf(e, BT_R_INPUT, NULL, "manifest.json: signature: missing");
 	if (bundle_manifest_signed(m, &signed_part)) {
 		bt_buf_release(&signed_part);
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	}
 	rc = bt_pubkey_verify(pub, signed_part.data, signed_part.len, sig, "manifest.json: signature", e);
 	bt_buf_release(&signed_part);
@@ -109,7 +113,8 @@ static int check_manifest(verifier *v, const bt_pubkey *pub, bt_err *e)
 	if (!circ || strlen(circ) > BT_ID_MAX || !pubd || bt_time_parse(pubd, "published", &t, &ignore) ||
 	    !head || !bt_jv_int(head, "seq", &v->r->head_seq) || !bt_jv_str(head, "hash") ||
 	    !files || files->type != BT_JARR)
-		return bt_fail(e, BT_EINPUT, "manifest.json: lacks the circular, published, head or files");
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"manifest.json: lacks the circular, published, head or files");
 	snprintf(v->r->circular, sizeof v->r->circular, "%s", circ);
 	snprintf(v->r->published, sizeof v->r->published, "%s", pubd);
 	snprintf(v->r->head, sizeof v->r->head, "%s", bt_jv_str(head, "hash"));
@@ -127,30 +132,36 @@ static int check_files(verifier *v, bt_err *e)
 		const char *name = bt_jv_str(f, "name"), *sha = bt_jv_str(f, "sha256");
 		int64_t size;
 		if (!name || !sha || !bt_jv_int(f, "size", &size) || !bundle_safe_name(name)) {
-			rc = bt_fail(e, BT_EINPUT, "manifest.json: files[%zu] is not a file of a bundle", i);
+			rc = bt_failf(e, BT_R_INPUT, NULL,
+				      "manifest.json: files[%zu] is not a file of a bundle", i);
 			break;
 		}
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(bt_jv_str(&files->items[j], "name"), name) == 0)
-				rc = bt_fail(e, BT_EINPUT, "manifest.json: %s is listed twice", name);
+				rc = bt_failf(e, BT_R_INPUT, NULL,
+					      "manifest.json: %s is listed twice", name);
 		bt_buf_reset(&data);
 		char full[PATH_MAX];
 		struct stat st;
 		snprintf(full, sizeof full, "%s/%s", v->dir, name);
 		if (!rc && lstat(full, &st) == 0 && !S_ISREG(st.st_mode))
-			rc = bt_fail(e, BT_EINPUT, "%s: not a regular file (a link or directory has no place in a bundle)", name);
-		if (!rc && (rc = read_in(v, name, BUNDLE_FILE_MAX, &data, e)) == BT_EINPUT && strstr(e->msg, "no such file"))
-			rc = bt_fail(e, BT_EINPUT, "%s: listed in the signed manifest but missing", name);
+			rc = bt_failf(e, BT_R_INPUT, NULL,
+				      "%s: not a regular file (a link or directory has no place in a bundle)", name);
+		if (!rc && (rc = read_in(v, name, BUNDLE_FILE_MAX, &data, e)) == BT_EINPUT && e->reason == BT_R_NOT_FOUND)
+			rc = bt_failf(e, BT_R_INPUT, NULL,
+				      "%s: listed in the signed manifest but missing", name);
 		if (rc)
 			break;
 		char got[65];
 		sha256_hex(data.data ? data.data : "", data.len, got);
 		if ((int64_t)data.len != size || strcmp(got, sha))
-			rc = bt_fail(e, BT_EINPUT, "%s: its SHA-256 or size differs from the signed manifest (the file was changed)",
-				     name);
+			rc = bt_failf(e, BT_R_INPUT, NULL,
+				      "%s: its SHA-256 or size differs from the signed manifest (the file was changed)",
+				      name);
 		if (!rc && strncmp(name, BUNDLE_ATT_DIR "/", sizeof BUNDLE_ATT_DIR) == 0) {
 			if (strcmp(name + sizeof BUNDLE_ATT_DIR, got))
-				rc = bt_fail(e, BT_EINPUT, "%s: its content does not hash to its name", name);
+				rc = bt_failf(e, BT_R_INPUT, NULL,
+					      "%s: its content does not hash to its name", name);
 			v->r->attachments++;
 		}
 		for (int k = 0; !rc && k < 3; k++)
@@ -182,8 +193,9 @@ static int check_files(verifier *v, bt_err *e)
 			for (size_t i = 0; !listed && i < files->n; i++)
 				listed = strcmp(bt_jv_str(&files->items[i], "name"), name) == 0;
 			if (!listed)
-				rc = bt_fail(e, BT_EINPUT, "%.200s: not in the signed manifest (a file was added)",
-					     bt_text_clean(name, 0) ? name : "(unprintable name)");
+				rc = bt_failf(e, BT_R_INPUT, NULL,
+					      "%.200s: not in the signed manifest (a file was added)",
+					      bt_text_clean(name, 0) ? name : "(unprintable name)");
 		}
 		closedir(d);
 	}
@@ -213,44 +225,49 @@ static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
 	bt_err ignore;
 	if (strcmp(kind, "consultation") == 0) {
 		if (v->have_consultation)
-			return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: a second consultation event", (long long)seq);
+			return bt_failf(e, BT_R_INPUT, NULL,
+					"events.jsonl: event %lld: a second consultation event", (long long)seq);
 		const char *rule = bt_jv_str(body, "rule"), *dl = bt_jv_str(body, "deadline");
 		const bt_jv *el = bt_jv_get(body, "electorate");
 		if (!rule || !dl || bt_time_parse(dl, "deadline", &v->deadline, &ignore) || !el ||
 		    el->type != BT_JARR)
-			return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: a consultation without rule, deadline or electorate",
-				       (long long)seq);
+			return bt_failf(e, BT_R_INPUT, NULL,
+					"events.jsonl: event %lld: a consultation without rule, deadline or electorate",
+					(long long)seq);
 		snprintf(v->rule, sizeof v->rule, "%s", rule);
 		const char *forced = bt_jv_str(body, "deadline_forced");
 		snprintf(v->deadline_forced, sizeof v->deadline_forced, "%s", forced ? forced : "");
 		free(v->electorate);
 		v->electorate = calloc(el->n ? el->n : 1, sizeof *v->electorate);
 		if (!v->electorate)
-			return bt_fail(e, BT_EFAIL, "out of memory");
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		v->n_electorate = 0;
 		for (size_t i = 0; i < el->n; i++) {
 			if (el->items[i].type != BT_JSTR || el->items[i].len != 3)
-				return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: electorate[%zu] is not a code",
-					       (long long)seq, i);
+				return bt_failf(e, BT_R_INPUT, NULL,
+						"events.jsonl: event %lld: electorate[%zu] is not a code",
+						(long long)seq, i);
 			memcpy(v->electorate[v->n_electorate++], el->items[i].str, 4);
 		}
 		v->have_consultation = 1;
 		return BT_OK;
 	}
 	if (!v->have_consultation)
-		return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld comes before the consultation's", (long long)seq);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"events.jsonl: event %lld comes before the consultation's", (long long)seq);
 	if (strcmp(kind, "draft") == 0) {
 		const char *rec = bt_jv_str(body, "rec"), *title = bt_jv_str(body, "title");
 		if (!rec || !title || strlen(rec) > BT_ID_MAX || find_draft(v, rec))
-			return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: a draft without rec or title, or twice",
-				       (long long)seq);
+			return bt_failf(e, BT_R_INPUT, NULL,
+					"events.jsonl: event %lld: a draft without rec or title, or twice",
+					(long long)seq);
 		if (array_reserve(&v->drafts, &v->cap_drafts, v->n_drafts + 1, sizeof *v->drafts))
-			return bt_fail(e, BT_EFAIL, "out of memory");
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		vdraft *d = &v->drafts[v->n_drafts++];
 		memset(d, 0, sizeof *d);
 		snprintf(d->rec, sizeof d->rec, "%s", rec);
 		d->title = strdup(title);
-		return d->title ? BT_OK : bt_fail(e, BT_EFAIL, "out of memory");
+		return d->title ? BT_OK : bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	}
 	if (strcmp(kind, "close") == 0) {
 		v->closed = 1;
@@ -260,8 +277,9 @@ static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
 		/* consultation set-deadline: the deadline in force from here */
 		const char *dl = bt_jv_str(body, "deadline");
 		if (!dl || bt_time_parse(dl, "deadline", &v->deadline, &ignore))
-			return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: a deadline change without a deadline",
-				       (long long)seq);
+			return bt_failf(e, BT_R_INPUT, NULL,
+					"events.jsonl: event %lld: a deadline change without a deadline",
+					(long long)seq);
 		return BT_OK;
 	}
 	if (strcmp(kind, "decision") == 0) {
@@ -269,8 +287,9 @@ static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
 		const char *rec = bt_jv_str(body, "draft"), *what = bt_jv_str(body, "decision");
 		vdraft *d = rec ? find_draft(v, rec) : NULL;
 		if (!d || !what || strlen(what) >= sizeof d->decision)
-			return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: a decision without a known draft or decision",
-				       (long long)seq);
+			return bt_failf(e, BT_R_INPUT, NULL,
+					"events.jsonl: event %lld: a decision without a known draft or decision",
+					(long long)seq);
 		snprintf(d->decision, sizeof d->decision, "%s", what);
 		return BT_OK;
 	}
@@ -287,28 +306,32 @@ static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
 	if (!member || !d || ch == BT_CHOICE_NONE || (ch == BT_WITHDRAW) != (strcmp(kind, "withdrawal") == 0) ||
 	    !received || bt_time_parse(received, "received", &rt, &ignore) || !bt_jv_int(body, "reply", &id) ||
 	    !atts || atts->type != BT_JARR)
-		return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: a %s without member, known draft, choice, received, reply number or attachments",
-			       (long long)seq, kind);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"events.jsonl: event %lld: a %s without member, known draft, choice, received, reply number or attachments",
+				(long long)seq, kind);
 	if (id <= v->last_reply)
-		return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: reply number %lld after %lld (recorded twice or out of order)",
-			       (long long)seq, (long long)id, (long long)v->last_reply);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"events.jsonl: event %lld: reply number %lld after %lld (recorded twice or out of order)",
+				(long long)seq, (long long)id, (long long)v->last_reply);
 	v->last_reply = id;
 	if (!in_electorate(v, member))
-		return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: %.3s is not in the consultation's electorate",
-			       (long long)seq, member);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"events.jsonl: event %lld: %.3s is not in the consultation's electorate",
+				(long long)seq, member);
 	int has_reasons = 0;
 	for (size_t i = 0; i < atts->n; i++) {
 		const char *role = bt_jv_str(&atts->items[i], "role"), *sha = bt_jv_str(&atts->items[i], "sha256");
 		if (!role || !sha || strlen(sha) != 64)
-			return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: attachment %zu has no role or SHA-256",
-				       (long long)seq, i + 1);
+			return bt_failf(e, BT_R_INPUT, NULL,
+					"events.jsonl: event %lld: attachment %zu has no role or SHA-256",
+					(long long)seq, i + 1);
 		has_reasons |= strcmp(role, "form") != 0;
 		if (array_reserve(&v->att, &v->cap_att, v->n_att + 1, sizeof *v->att))
-			return bt_fail(e, BT_EFAIL, "out of memory");
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		memcpy(v->att[v->n_att++], sha, 65);
 	}
 	if (array_reserve(&d->rows, &d->cap, d->n + 1, sizeof *d->rows))
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	count_row *row = &d->rows[d->n++];
 	memset(row, 0, sizeof *row);
 	row->id = id;
@@ -336,7 +359,7 @@ static int check_events(verifier *v, bt_err *e)
 		int64_t seq;
 		snprintf(field, sizeof field, "events.jsonl line %zu", line + 1);
 		if (len > BUNDLE_LINE_MAX)
-			rc = bt_fail(e, BT_EINPUT, "%s: too long", field);
+			rc = bt_failf(e, BT_R_INPUT, field, "too long");
 		else
 			rc = bt_json_parse(text->data + at, len, field, &ev, e);
 		at += len + 1;
@@ -346,15 +369,18 @@ static int check_events(verifier *v, bt_err *e)
 		const bt_jv *b = bt_jv_get(ev, "body");
 		if (!bt_jv_int(ev, "seq", &seq) || !prev || !hash || !b || b->type != BT_JSTR ||
 		    strlen(prev) != 64 || strlen(hash) != 64) {
-			rc = bt_fail(e, BT_EINPUT, "%s: not an event (seq, prev, hash, body)", field);
+			rc = bt_failf(e, BT_R_INPUT, field, "not an event (seq, prev, hash, body)");
 		} else if (seq <= last) {
-			rc = bt_fail(e, BT_EINPUT, "%s: event %lld after event %lld (out of order)", field,
-				     (long long)seq, (long long)last);
+			rc = bt_failf(e, BT_R_INPUT, field,
+				      "event %lld after event %lld (out of order)",
+				      (long long)seq, (long long)last);
 		} else if (seq == last + 1 && last && strcmp(prev, last_hash)) {
-			rc = bt_fail(e, BT_EINPUT, "events.jsonl: event %lld does not chain to event %lld (prev differs)",
-				     (long long)seq, (long long)last);
+			rc = bt_failf(e, BT_R_INPUT, NULL,
+				      "events.jsonl: event %lld does not chain to event %lld (prev differs)",
+				      (long long)seq, (long long)last);
 		} else if (seq == 1 && strspn(prev, "0") != 64) {
-			rc = bt_fail(e, BT_EINPUT, "events.jsonl: event 1 does not start the chain");
+			rc = bt_failf(e, BT_R_INPUT, NULL,
+				      "events.jsonl: event 1 does not start the chain");
 		}
 		if (!rc) {
 			bt_buf_reset(&chained);
@@ -362,12 +388,13 @@ static int check_events(verifier *v, bt_err *e)
 			bt_buf_addc(&chained, '\n');
 			bt_buf_add(&chained, b->str, b->len);
 			if (chained.failed)
-				rc = bt_fail(e, BT_EFAIL, "out of memory");
+				rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			else {
 				sha256_hex(chained.data, chained.len, got);
 				if (strcmp(got, hash))
-					rc = bt_fail(e, BT_EINPUT, "events.jsonl: event %lld: its body does not hash to its hash (the event was changed)",
-						     (long long)seq);
+					rc = bt_failf(e, BT_R_INPUT, NULL,
+						      "events.jsonl: event %lld: its body does not hash to its hash (the event was changed)",
+						      (long long)seq);
 			}
 		}
 		snprintf(field, sizeof field, "events.jsonl: event %lld", (long long)seq);
@@ -377,19 +404,21 @@ static int check_events(verifier *v, bt_err *e)
 		const char *kind = rc ? NULL : bt_jv_str(body, "kind"), *circ = rc ? NULL : bt_jv_str(body, "circular");
 		if (!rc && (!bt_jv_int(body, "seq", &bseq) || bseq != seq || !kind || !circ ||
 			    strcmp(circ, v->r->circular)))
-			rc = bt_fail(e, BT_EINPUT, "%s: its body names another seq or circular", field);
+			rc = bt_failf(e, BT_R_INPUT, field,
+				      "its body names another seq or circular");
 		if (!rc && strcmp(kind, "consultation") && strcmp(kind, "draft") && strcmp(kind, "reply") &&
 		    strcmp(kind, "withdrawal") && strcmp(kind, "decision") && strcmp(kind, "close") &&
 		    strcmp(kind, "codes-issue") && strcmp(kind, "codes-revoke") && strcmp(kind, "deadline") &&
 		    strcmp(kind, "late-entry"))
-			rc = bt_fail(e, BT_EINPUT, "%s: kind '%.20s' has no place in a bundle", field, kind);
+			rc = bt_failf(e, BT_R_INPUT, field,
+				      "kind '%.20s' has no place in a bundle", kind);
 		/* the consultation's own chain: every event names the hash of the
 		 * circular's event before it, so none can be changed, dropped or
 		 * inserted without breaking the next one (and every receipt after) */
 		const char *cprev = rc ? NULL : bt_jv_str(body, "cprev");
 		if (!rc && (!cprev || strcmp(cprev, last_hash[0] ? last_hash : ZERO_HASH)))
-			rc = bt_fail(e, BT_EINPUT, "%s: does not link to the consultation's previous event%s (an event was changed, removed or inserted)",
-				     field, last ? "" : " (it is not the first)");
+			rc = bt_failf(e, BT_R_INPUT, field,
+				      "does not link to the consultation's previous event%s (an event was changed, removed or inserted)", last ? "" : " (it is not the first)");
 		if (!rc)
 			rc = apply_event(v, seq, body, e);
 		if (!rc) {
@@ -398,7 +427,7 @@ static int check_events(verifier *v, bt_err *e)
 			memcpy(last_hash, hash, 65);
 			v->r->events++;
 			if (array_reserve(&v->ev, &v->cap_ev, v->n_ev + 1, sizeof *v->ev))
-				rc = bt_fail(e, BT_EFAIL, "out of memory");
+				rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			else {
 				v->ev[v->n_ev].seq = seq;
 				memcpy(v->ev[v->n_ev++].hash, hash, 65);
@@ -411,13 +440,15 @@ static int check_events(verifier *v, bt_err *e)
 	if (rc)
 		return rc;
 	if (!v->have_consultation)
-		return bt_fail(e, BT_EINPUT, "events.jsonl: no consultation event");
+		return bt_failf(e, BT_R_INPUT, NULL, "events.jsonl: no consultation event");
 	if (last > v->r->head_seq)
-		return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld is past the head %lld the manifest names",
-			       (long long)last, (long long)v->r->head_seq);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"events.jsonl: event %lld is past the head %lld the manifest names",
+				(long long)last, (long long)v->r->head_seq);
 	if (last == v->r->head_seq && strcmp(last_hash, v->r->head))
-		return bt_fail(e, BT_EINPUT, "events.jsonl: event %lld is the head but its hash is not the manifest's",
-			       (long long)last);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"events.jsonl: event %lld is the head but its hash is not the manifest's",
+				(long long)last);
 	v->r->withheld += v->r->head_seq - last;
 	return BT_OK;
 }
@@ -434,7 +465,8 @@ static int check_attachments(verifier *v, bt_err *e)
 		for (size_t j = 0; !named && j < v->n_att; j++)
 			named = strcmp(v->att[j], name + sizeof BUNDLE_ATT_DIR) == 0;
 		if (!named)
-			return bt_fail(e, BT_EINPUT, "%s: no reply in events.jsonl has this attachment", name);
+			return bt_failf(e, BT_R_INPUT, NULL,
+					"%s: no reply in events.jsonl has this attachment", name);
 	}
 	return BT_OK;
 }
@@ -458,14 +490,16 @@ static int check_tally(verifier *v, bt_err *e)
 	bt_buf want = BT_BUF_INIT;
 	bt_err ignore;
 	if (!rule)
-		return bt_fail(e, BT_EINPUT, "events.jsonl: the consultation's rule '%.15s' is not one this ballot knows",
-			       v->rule);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"events.jsonl: the consultation's rule '%.15s' is not one this ballot knows",
+				v->rule);
 	bundle_rule_json(rule, &want);
 	bt_buf *got;
 	int rc = kept(v, K_RULE, &got, e);
 	if (!rc && (want.failed || got->len != want.len || memcmp(got->data, want.data, want.len)))
-		rc = bt_fail(e, BT_EINPUT, "rule.json: not the rule '%s' as this ballot applies it (%s, %s)", rule->name,
-			     rule->clause, rule->edition);
+		rc = bt_failf(e, BT_R_INPUT, NULL,
+			      "rule.json: not the rule '%s' as this ballot applies it (%s, %s)", rule->name,
+			      rule->clause, rule->edition);
 	if (rc)
 		goto out;
 	memset(t, 0, sizeof *t);
@@ -480,7 +514,7 @@ static int check_tally(verifier *v, bt_err *e)
 	t->closed = v->closed;
 	t->electorate = (int)v->n_electorate;
 	if (v->n_drafts && !(t->drafts = calloc(v->n_drafts, sizeof *t->drafts))) {
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < v->n_drafts; i++) {
@@ -501,8 +535,9 @@ static int check_tally(verifier *v, bt_err *e)
 		size_t k = 0;
 		while (k < got->len && k < want.len && got->data[k] == want.data[k])
 			k++;
-		rc = bt_fail(e, BT_EINPUT, "tally.json: differs from the tally recomputed from events.jsonl, from byte %zu: '%.40s' where the events give '%.40s'",
-			     k, k < got->len ? got->data + k : "", k < want.len ? want.data + k : "");
+		rc = bt_failf(e, BT_R_INPUT, NULL,
+			      "tally.json: differs from the tally recomputed from events.jsonl, from byte %zu: '%.40s' where the events give '%.40s'",
+			      k, k < got->len ? got->data + k : "", k < want.len ? want.data + k : "");
 	}
 out:
 	bt_buf_release(&want);
@@ -513,27 +548,24 @@ static int check_receipt(verifier *v, const bt_pubkey *pub, const char *path, bt
 {
 	bt_buf text = BT_BUF_INIT;
 	bt_receipt rc_info;
-	int rc = bt_file_read(path, "--receipt", 1 << 20, &text, e);
+	int rc = bt_file_read(path, "receipt", 1 << 20, &text, e);
 	if (!rc) {
 		rc = bt_receipt_verify(text.data, text.len, pub, &rc_info, e);
-		if (rc) {
-			char msg[sizeof e->msg];
-			snprintf(msg, sizeof msg, "%s", e->msg);
-			bt_fail(e, rc, "--receipt %.200s: %s", path, msg);
-		}
+		if (rc)
+			bt_err_wrap(e, "{receipt} %.200s: ", path);
 	}
 	bt_buf_release(&text);
 	if (rc)
 		return rc;
 	if (strcmp(rc_info.circular, v->r->circular))
-		return bt_fail(e, BT_EINPUT, "--receipt %.200s: the receipt is for circular %s, the bundle for %s", path,
-			       rc_info.circular, v->r->circular);
+		return bt_failf(e, BT_R_INPUT, "receipt", " %.200s: the receipt is for circular %s, the bundle for %s", path,
+				rc_info.circular, v->r->circular);
 	for (size_t i = 0; i < v->n_ev; i++) {
 		if (v->ev[i].seq != rc_info.event)
 			continue;
 		if (strcmp(v->ev[i].hash, rc_info.hash))
-			return bt_fail(e, BT_EINPUT, "--receipt %.200s: event %lld in the bundle is not the one receipted (its chain hash differs): the record was changed after the receipt",
-				       path, (long long)rc_info.event);
+			return bt_failf(e, BT_R_CONFLICT, "receipt", " %.200s: event %lld in the bundle is not the one receipted (its chain hash differs): the record was changed after the receipt",
+					path, (long long)rc_info.event);
 		/* what became of it, by the recomputed count */
 		const char *status = "recorded";
 		vdraft *d = strcmp(rc_info.kind, "decision") ? find_draft(v, rc_info.draft) : NULL;
@@ -551,8 +583,8 @@ static int check_receipt(verifier *v, const bt_pubkey *pub, const char *path, bt
 			 status);
 		return BT_OK;
 	}
-	return bt_fail(e, BT_EINPUT, "--receipt %.200s: event %lld (%s %s %s) is not in the bundle: it was left out", path,
-		       (long long)rc_info.event, rc_info.kind, rc_info.member, rc_info.draft);
+	return bt_failf(e, BT_R_INPUT, "receipt", " %.200s: event %lld (%s %s %s) is not in the bundle: it was left out", path,
+			(long long)rc_info.event, rc_info.kind, rc_info.member, rc_info.draft);
 }
 
 int bt_bundle_verify(const char *dir, const bt_pubkey *pub, const char *const *receipts, size_t n_receipts,
@@ -573,7 +605,7 @@ int bt_bundle_verify(const char *dir, const bt_pubkey *pub, const char *const *r
 	if (!rc)
 		rc = check_tally(&v, e);
 	if (!rc && n_receipts && !(r->receipt_status = calloc(n_receipts, sizeof *r->receipt_status)))
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	for (size_t i = 0; !rc && i < n_receipts; i++)
 		rc = check_receipt(&v, pub, receipts[i], e);
 	for (size_t i = 0; i < v.n_drafts; i++) {

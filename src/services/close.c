@@ -16,14 +16,14 @@ int bt_consultation_close(bt_db *db, const char *circular, const char *actor,
 		goto fail;
 	if (c.closed) {
 		bt_time_format(c.closed_at, t);
-		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' was already closed at %s", circular, t);
+		rc = bt_failf(e, BT_R_CONFLICT, "circular", "consultation '%s' was already closed at %s", circular, t);
 		goto fail;
 	}
 	bt_time_format(c.deadline, t);
 	if (now <= c.deadline) {
-		rc = bt_fail(e, BT_EINPUT,
-			     "--circular: consultation '%s' cannot close before its deadline %s",
-			     circular, t);
+		rc = bt_failf(e, BT_R_CONFLICT, "circular",
+			      "consultation '%s' cannot close before its deadline %s",
+			      circular, t);
 		goto fail;
 	}
 	bt_tally tally;
@@ -31,7 +31,7 @@ int bt_consultation_close(bt_db *db, const char *circular, const char *actor,
 		goto fail;
 	if (tally.n == 0) {
 		bt_tally_free(&tally);
-		rc = bt_fail(e, BT_EINPUT, "--circular: consultation '%s' has no drafts to close", circular);
+		rc = bt_failf(e, BT_R_CONFLICT, "circular", "consultation '%s' has no drafts to close", circular);
 		goto fail;
 	}
 	bt_buf p = BT_BUF_INIT;
@@ -72,7 +72,7 @@ int bt_consultation_close(bt_db *db, const char *circular, const char *actor,
 		}
 	}
 	if (!rc)
-		rc = p.failed ? bt_fail(e, BT_EFAIL, "out of memory")
+		rc = p.failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory")
 			      : event_append(db, EVK_CLOSE, circular, actor, now, bt_buf_str(&p), e);
 	bt_buf_release(&p);
 	if (rc || (rc = db_commit(db, e))) {

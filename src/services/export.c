@@ -11,7 +11,7 @@
 static int done(const bt_buf *out, const char *what, bt_err *e)
 {
 	if (out->failed || !out->data)
-		return bt_fail(e, BT_EFAIL, "out of memory writing %s", what);
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory writing %s", what);
 	return BT_OK;
 }
 

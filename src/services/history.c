@@ -72,7 +72,7 @@ static int judge_all(bt_db *db, const bt_consultation *c, const char *member, bt
 		}
 		for (size_t k = 0; k < n; k++) {
 			if (array_reserve(out, &cap, *nout + 1, sizeof **out)) {
-				rc = bt_fail(e, BT_EFAIL, "out of memory");
+				rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 				break;
 			}
 			(*out)[*nout].id = rows[k].id;
@@ -104,7 +104,7 @@ static int load_attachments(bt_db *db, bt_history_item *it, bt_err *e)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (array_reserve(&it->attachments, &cap, it->n_attachments + 1, sizeof *it->attachments)) {
 			sqlite3_reset(st);
-			return bt_fail(e, BT_EFAIL, "out of memory");
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		}
 		bt_attachment *a = &it->attachments[it->n_attachments++];
 		a->id = sqlite3_column_int64(st, 0);
@@ -141,7 +141,7 @@ static int late_entries(bt_db *db, const char *circular, bt_time as_of, bt_histo
 		for (size_t i = 0; i < h->n; i++)
 			if (h->v[i].reply_id == reply && !h->v[i].late_entry &&
 			    !(h->v[i].late_entry = db_col_strdup(st, 1)))
-				rc = bt_fail(e, BT_EFAIL, "out of memory");
+				rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	}
 	sqlite3_reset(st);
 	if (!rc && step != SQLITE_DONE)
@@ -157,7 +157,7 @@ static int history_get(bt_db *db, const char *circular, const char *member, bt_t
 	bt_consultation c;
 	char code[4];
 	int rc = consultation_load(db, circular, &c, e);
-	if (rc || (member && (rc = bt_member_resolve(db, "--member", member, code, e))))
+	if (rc || (member && (rc = bt_member_resolve(db, "member", member, code, e))))
 		return rc;
 	id_status *judged;
 	size_t nj, cap = 0;
@@ -176,7 +176,7 @@ static int history_get(bt_db *db, const char *circular, const char *member, bt_t
 			continue; /* not on record yet */
 		bt_history_item *it = push(h, &cap);
 		if (!it) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			break;
 		}
 		it->reply_id = sqlite3_column_int64(st, 0);
@@ -217,7 +217,7 @@ static int history_get(bt_db *db, const char *circular, const char *member, bt_t
 					continue; /* recorded later */
 				bt_history_item *it = push(h, &cap);
 				if (!it) {
-					rc = bt_fail(e, BT_EFAIL, "out of memory");
+					rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 					break;
 				}
 				it->seq = sqlite3_column_int64(st, 0);
@@ -242,7 +242,7 @@ static int history_get(bt_db *db, const char *circular, const char *member, bt_t
 					continue; /* recorded later */
 				bt_history_item *it = push(h, &cap);
 				if (!it) {
-					rc = bt_fail(e, BT_EFAIL, "out of memory");
+					rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 					break;
 				}
 				it->seq = sqlite3_column_int64(st, 0);
@@ -278,9 +278,11 @@ int bt_attachment_content(bt_db *db, int64_t id, bt_buf *out, bt_err *e)
 	if (rc == SQLITE_ROW) {
 		const void *p = sqlite3_column_blob(st, 0);
 		int n = sqlite3_column_bytes(st, 0);
-		rc = bt_buf_add(out, p ? p : "", (size_t)n) ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+		rc = bt_buf_add(out, p ? p : "", (size_t)n) ? bt_failf(e, BT_R_NOMEM, NULL,
+								       "out of memory") : BT_OK;
 	} else {
-		rc = rc == SQLITE_DONE ? bt_fail(e, BT_EINPUT, "attachment %lld does not exist", (long long)id)
+		rc = rc == SQLITE_DONE ? bt_failf(e, BT_R_NOT_FOUND, NULL,
+						  "attachment %lld does not exist", (long long)id)
 				       : db_fail(db, e, "reading an attachment");
 	}
 	sqlite3_reset(st);

@@ -15,7 +15,8 @@ static int migrate(bt_db *db, bt_err *e)
 	if (v >= SQL_SCHEMA_VERSION)
 		return BT_OK;
 	if (sqlite3_db_readonly(db->h, "main"))
-		return bt_fail(e, BT_EINPUT, "database %s needs an upgrade but is read-only", db->path);
+		return bt_failf(e, BT_R_FORBIDDEN, NULL,
+				"database %s needs an upgrade but is read-only", db->path);
 	if (db_begin(db, e))
 		return BT_EFAIL;
 	/* The default calendar comes with the migration that adds it, as

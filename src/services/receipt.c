@@ -15,6 +15,16 @@ static const char *const field_names[F_COUNT] = {
 	"recorded", "event", "prev", "hash", "body", "key",
 };
 
+/* A failure about a field of the receipt document ("signature: ...",
+ * "receipt: byte 100: ..."): its name is part of the message, not one of the
+ * engine's input fields (no front end renames it). Returns rc. */
+static int doc_field(int rc, bt_err *e)
+{
+	if (rc && e)
+		e->field[0] = '\0';
+	return rc;
+}
+
 /* What a receipt is made of: the event (its body parsed) and the key. */
 typedef struct receipt_src {
 	const bt_jv *body;     /* the event's JSON */
@@ -28,17 +38,20 @@ static int src_check(const receipt_src *s, bt_err *e)
 	const char *kind = bt_jv_str(s->body, "kind");
 	int64_t seq;
 	if (!event_kind_is(kind, EK_RECEIPT))
-		return bt_fail(e, BT_EINPUT, "kind: a receipt is for a reply, withdrawal or decision, not '%s'",
-			       kind && bt_text_clean(kind, 0) ? kind : "(none)");
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"kind: a receipt is for a reply, withdrawal or decision, not '%s'",
+				kind && bt_text_clean(kind, 0) ? kind : "(none)");
 	int decision = strcmp(kind, EVK_DECISION) == 0;
 	if (!bt_jv_int(s->body, "seq", &seq) || !bt_jv_str(s->body, "circular") ||
 	    !bt_jv_str(s->body, "draft") || !bt_jv_str(s->body, "at") ||
 	    !bt_jv_str(s->body, decision ? "decision" : "choice") ||
 	    (!decision && (!bt_jv_str(s->body, "member") || !bt_jv_str(s->body, "received"))))
-		return bt_fail(e, BT_EINPUT, "body: the event lacks the fields of a %s", kind);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"body: the event lacks the fields of a %s", kind);
 	const bt_jv *a = bt_jv_get(s->body, "attachments");
 	if (a && a->type != BT_JARR)
-		return bt_fail(e, BT_EINPUT, "body: the event's attachments are not a list");
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"body: the event's attachments are not a list");
 	return BT_OK;
 }
 
@@ -92,10 +105,10 @@ int bt_receipt_issue(bt_db *db, int64_t seq, const bt_key *key, bt_buf *out, bt_
 	sqlite3_bind_int64(st, 1, seq);
 	int rc = sqlite3_step(st);
 	const char *kind = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 3) : NULL;
-	if (rc == SQLITE_ROW && !event_kind_is(kind, EK_RECEIPT))
-		rc = bt_fail(e, BT_EINPUT, "--event: event %lld is not a reply, withdrawal or decision", (long long)seq);
+	if (rc == SQLITE_ROW && !event_kind_is(kind, EK_RECEIPT)) /* it has no receipt */
+		rc = bt_failf(e, BT_R_NOT_FOUND, "event", "event %lld is not a reply, withdrawal or decision", (long long)seq);
 	else if (rc == SQLITE_DONE)
-		rc = bt_fail(e, BT_EINPUT, "--event: there is no event %lld", (long long)seq);
+		rc = bt_failf(e, BT_R_NOT_FOUND, "event", "there is no event %lld", (long long)seq);
 	else if (rc != SQLITE_ROW)
 		rc = db_fail(db, e, "reading an event");
 	if (rc != SQLITE_ROW) {
@@ -108,19 +121,19 @@ int bt_receipt_issue(bt_db *db, int64_t seq, const bt_key *key, bt_buf *out, bt_
 	db_col_copy(st, 2, hash, sizeof hash);
 	sqlite3_reset(st);
 	if (!text)
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	bt_jv *body = NULL;
 	receipt_src s = { NULL, text, prev, hash, bt_key_public(key)->text };
 	bt_buf doc = BT_BUF_INIT;
-	if (!(rc = bt_json_parse(text, strlen(text), "event", &body, e))) {
+	if (!(rc = doc_field(bt_json_parse(text, strlen(text), "event", &body, e), e))) {
 		s.body = body;
 		rc = src_check(&s, e);
 	}
 	if (!rc && render_signed(&s, &doc))
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	if (!rc && !(rc = json_sign_close(key, &doc, e))) {
 		if (bt_buf_add(out, doc.data, doc.len))
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		else if (info)
 			fill(&s, info);
 	}
@@ -171,7 +184,8 @@ int bt_receipt_verify(const char *text, size_t len, const bt_pubkey *pub, bt_rec
 	bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT, sig = BT_BUF_INIT;
 	int rc;
 	if (len > RECEIPT_MAX)
-		return bt_fail(e, BT_EINPUT, "receipt: %zu bytes, more than a receipt can be", len);
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"receipt: %zu bytes, more than a receipt can be", len);
 	/* as `ballot reply` prints it: "receipt: " before, a line end after */
 	if (len > 9 && memcmp(text, "receipt: ", 9) == 0) {
 		text += 9;
@@ -179,10 +193,10 @@ int bt_receipt_verify(const char *text, size_t len, const bt_pubkey *pub, bt_rec
 	}
 	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
 		len--;
-	if ((rc = bt_json_parse(text, len, "receipt", &doc, e)))
+	if ((rc = doc_field(bt_json_parse(text, len, "receipt", &doc, e), e)))
 		return rc;
 	if (doc->type != BT_JOBJ) {
-		rc = bt_fail(e, BT_EINPUT, "receipt: not a JSON object");
+		rc = bt_failf(e, BT_R_INPUT, NULL, "receipt: not a JSON object");
 		goto out;
 	}
 	for (size_t i = 0; i < doc->n; i++) {
@@ -190,31 +204,33 @@ int bt_receipt_verify(const char *text, size_t len, const bt_pubkey *pub, bt_rec
 		for (int f = 0; !known && f < F_COUNT; f++)
 			known = strcmp(doc->keys[i], field_names[f]) == 0;
 		if (!known) {
-			rc = bt_fail(e, BT_EINPUT, "receipt: unknown field '%.40s'",
-				     bt_text_clean(doc->keys[i], 0) ? doc->keys[i] : "(unprintable)");
+			rc = bt_failf(e, BT_R_INPUT, NULL, "receipt: unknown field '%.40s'",
+				      bt_text_clean(doc->keys[i], 0) ? doc->keys[i] : "(unprintable)");
 			goto out;
 		}
 	}
 	const char *format = bt_jv_str(doc, "format");
 	if (!format || strcmp(format, BT_RECEIPT_FORMAT)) {
-		rc = bt_fail(e, BT_EINPUT, "format: %s is not %s", shown(bt_jv_get(doc, "format"), &got),
-			     BT_RECEIPT_FORMAT);
+		rc = bt_failf(e, BT_R_INPUT, NULL,
+			      "format: %s is not %s", shown(bt_jv_get(doc, "format"), &got),
+			      BT_RECEIPT_FORMAT);
 		goto out;
 	}
 	receipt_src s = { NULL, NULL, bt_jv_str(doc, "prev"), bt_jv_str(doc, "hash"), bt_jv_str(doc, "key") };
 	const bt_jv *b = bt_jv_get(doc, "body");
 	if (!s.key || strcmp(s.key, pub->text)) {
-		rc = bt_fail(e, BT_EINPUT, "key: the receipt names %s, not the key given (%s)",
-			     shown(bt_jv_get(doc, "key"), &got), pub->text);
+		rc = bt_failf(e, BT_R_INPUT, NULL,
+			      "key: the receipt names %s, not the key given (%s)",
+			      shown(bt_jv_get(doc, "key"), &got), pub->text);
 		goto out;
 	}
 	if (!hex_lower(s.prev, 64) || !hex_lower(s.hash, 64)) {
-		rc = bt_fail(e, BT_EINPUT, "%s: not a chain hash (64 lowercase hex digits)",
-			     hex_lower(s.prev, 64) ? "hash" : "prev");
+		rc = bt_failf(e, BT_R_INPUT, NULL, "%s: not a chain hash (64 lowercase hex digits)",
+			      hex_lower(s.prev, 64) ? "hash" : "prev");
 		goto out;
 	}
 	if (!b || b->type != BT_JSTR) {
-		rc = bt_fail(e, BT_EINPUT, "body: missing or not a string");
+		rc = bt_failf(e, BT_R_INPUT, NULL, "body: missing or not a string");
 		goto out;
 	}
 	s.body_text = b->str;
@@ -223,16 +239,17 @@ int bt_receipt_verify(const char *text, size_t len, const bt_pubkey *pub, bt_rec
 	bt_buf_addc(&got, '\n');
 	bt_buf_add(&got, b->str, b->len);
 	if (got.failed) {
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		goto out;
 	}
 	sha256_hex(got.data, got.len, h);
 	if (strcmp(h, s.hash)) {
-		rc = bt_fail(e, BT_EINPUT, "hash: the event's body does not hash to %.16s... (the body or prev was changed)",
-			     s.hash);
+		rc = bt_failf(e, BT_R_INPUT, NULL,
+			      "hash: the event's body does not hash to %.16s... (the body or prev was changed)",
+			      s.hash);
 		goto out;
 	}
-	if ((rc = bt_json_parse(b->str, b->len, "body", &body, e)))
+	if ((rc = doc_field(bt_json_parse(b->str, b->len, "body", &body, e), e)))
 		goto out;
 	s.body = body;
 	if ((rc = src_check(&s, e)))
@@ -245,26 +262,27 @@ int bt_receipt_verify(const char *text, size_t len, const bt_pubkey *pub, bt_rec
 		if (v)
 			bt_jv_write(&got, v);
 		if (want.failed || got.failed) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			goto out;
 		}
 		if (!v || want.len != got.len || memcmp(want.data, got.data, want.len)) {
-			rc = bt_fail(e, BT_EINPUT, "%s: the receipt says %s but its event says %.80s", field_names[f],
-				     shown(v, &sig), bt_buf_str(&want));
+			rc = bt_failf(e, BT_R_INPUT, NULL,
+				      "%s: the receipt says %s but its event says %.80s", field_names[f],
+				      shown(v, &sig), bt_buf_str(&want));
 			goto out;
 		}
 	}
 	const char *signature = bt_jv_str(doc, "signature");
 	bt_buf_reset(&want);
 	if (render_signed(&s, &want)) {
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		goto out;
 	}
 	if (!signature) {
-		rc = bt_fail(e, BT_EINPUT, "signature: missing");
+		rc = bt_failf(e, BT_R_INPUT, NULL, "signature: missing");
 		goto out;
 	}
-	if ((rc = bt_pubkey_verify(pub, want.data, want.len, signature, "signature", e)))
+	if ((rc = doc_field(bt_pubkey_verify(pub, want.data, want.len, signature, "signature", e), e)))
 		goto out;
 	if (out)
 		fill(&s, out);

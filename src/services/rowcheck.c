@@ -36,7 +36,7 @@ static const char *table_of(const char *want)
  * is whole: an allocation that failed is an error, not a damaged row. */
 static int render_whole(const bt_buf *p, const bt_buf *expect, int oom, bt_err *e)
 {
-	return p->failed || expect->failed || oom ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+	return p->failed || expect->failed || oom ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 }
 
 /* db_col_strdup, noting in *oom a non-NULL column it could not copy. */
@@ -230,7 +230,7 @@ static int check_member_event(bt_db *db, int64_t seq, const char *body, bt_audit
 		bt_buf_addc(&p, '}');
 		size_t bl = strlen(body);
 		if (p.failed)
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		else if (bl < p.len + 1 || body[bl - p.len - 1] != ',' ||
 			 strcmp(body + bl - p.len, p.data) != 0)
 			audit_flag(r, seq, "the stored members or former names differ from what the event recorded");
@@ -344,8 +344,8 @@ int bt_audit_circular(bt_db *db, const char *circular, bt_err *e)
 	char row[48] = "";
 	if (r.row)
 		snprintf(row, sizeof row, " row %lld", (long long)r.row);
-	return bt_fail(e, BT_EFAIL,
-		       "circular %s: the %s%s differs from event %lld that wrote it (%s); the database is damaged: "
-		       "run `ballot check`", circular, r.table[0] ? r.table : "events", row, (long long)r.first_bad,
-		       r.problem);
+	return bt_failf(e, BT_R_DAMAGED, NULL,
+			"circular %s: the %s%s differs from event %lld that wrote it (%s); the database is damaged: "
+			"run `{cmd:check}`", circular, r.table[0] ? r.table : "events", row, (long long)r.first_bad,
+			r.problem);
 }

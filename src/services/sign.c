@@ -39,8 +39,8 @@ static int pub_of(gnutls_privkey_t priv, bt_pubkey *pub, bt_err *e)
 		pub_fill(pub, x.data);
 	gnutls_free(x.data);
 	gnutls_free(y.data);
-	return ok ? BT_OK : bt_fail(e, BT_EFAIL, "reading the public key: %s",
-				    rc ? gnutls_strerror(rc) : "not an Ed25519 key");
+	return ok ? BT_OK : bt_failf(e, BT_R_IO, NULL, "reading the public key: %s",
+				     rc ? gnutls_strerror(rc) : "not an Ed25519 key");
 }
 
 int bt_key_create(const char *path, const char *field, bt_pubkey *pub, bt_err *e)
@@ -51,13 +51,13 @@ int bt_key_create(const char *path, const char *field, bt_pubkey *pub, bt_err *e
 	bt_pubkey scratch;
 	int rc;
 	if (!path || !*path)
-		return bt_fail(e, BT_EINPUT, "%s: no key file named", field);
+		return bt_failf(e, BT_R_INPUT, field, "no key file named");
 	if ((rc = gnutls_privkey_init(&priv)) ||
 	    (rc = gnutls_privkey_generate2(priv, GNUTLS_PK_EDDSA_ED25519,
 					   GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_ED25519), 0, NULL, 0)) ||
 	    (rc = gnutls_privkey_export_x509(priv, &x509)) ||
 	    (rc = gnutls_x509_privkey_export2_pkcs8(x509, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN, &pem))) {
-		rc = bt_fail(e, BT_EFAIL, "creating the key: %s", gnutls_strerror(rc));
+		rc = bt_failf(e, BT_R_IO, NULL, "creating the key: %s", gnutls_strerror(rc));
 		goto out;
 	}
 	if ((rc = pub_of(priv, pub ? pub : &scratch, e)))
@@ -67,15 +67,15 @@ int bt_key_create(const char *path, const char *field, bt_pubkey *pub, bt_err *e
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 8);
 	if (!tmp) {
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		goto out;
 	}
 	memcpy(tmp, path, plen);
 	memcpy(tmp + plen, ".XXXXXX", 8);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		rc = bt_fail(e, errno == ENOSPC || errno == EIO ? BT_EFAIL : BT_EINPUT,
-			     "%s: cannot create '%s': %s", field, path, strerror(errno));
+		rc = bt_failf(e, errno == ENOSPC || errno == EIO ? BT_R_IO : BT_R_INPUT, field,
+			      "cannot create '%s': %s", path, strerror(errno));
 		free(tmp);
 		goto out;
 	}
@@ -94,11 +94,13 @@ int bt_key_create(const char *path, const char *field, bt_pubkey *pub, bt_err *e
 	if (close(fd) && !err)
 		err = errno;
 	if (err)
-		rc = bt_fail(e, BT_EFAIL, "%s: writing '%s': %s", field, path, strerror(err));
+		rc = bt_failf(e, BT_R_IO, field, "writing '%s': %s", path, strerror(err));
 	else if (link(tmp, path) != 0)
-		rc = bt_fail(e, BT_EINPUT,
-			     errno == EEXIST ? "%s: '%s' already exists; a key is never replaced (move it away first)"
-					     : "%s: cannot create '%s': %s", field, path, strerror(errno));
+		rc = errno == EEXIST
+			? bt_failf(e, BT_R_CONFLICT, field,
+				   "'%s' already exists; a key is never replaced (move it away first)", path)
+			: bt_failf(e, BT_R_INPUT, field,
+				   "cannot create '%s': %s", path, strerror(errno));
 	unlink(tmp);
 	if (!rc) {
 		/* the new name is durable before any receipt is signed with it */
@@ -110,8 +112,8 @@ int bt_key_create(const char *path, const char *field, bt_pubkey *pub, bt_err *e
 			dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		}
 		if (dfd < 0 || fsync(dfd) != 0)
-			rc = bt_fail(e, BT_EFAIL, "%s: syncing the directory of '%s': %s", field, path,
-				     strerror(dfd < 0 && !dir ? ENOMEM : errno));
+			rc = bt_failf(e, BT_R_IO, field, "syncing the directory of '%s': %s", path,
+				      strerror(dfd < 0 && !dir ? ENOMEM : errno));
 		if (dfd >= 0)
 			close(dfd);
 		free(dir);
@@ -131,34 +133,36 @@ int bt_key_load(const char *path, const char *field, bt_key **out, bt_err *e)
 {
 	*out = NULL;
 	if (!path || !*path)
-		return bt_fail(e, BT_EINPUT, "%s: no key file named", field);
+		return bt_failf(e, BT_R_INPUT, field, "no key file named");
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		int err = errno;
 		if (err == ENOENT)
-			return bt_fail(e, BT_EINPUT, "%s: no signing key at '%s' (create one with: ballot keys create)",
-				       field, path);
+			return bt_failf(e, BT_R_NOT_FOUND, field,
+					"no signing key at '%s' (create one with: {cmd:keys create})", path);
 		if (err == ELOOP)
-			return bt_fail(e, BT_EINPUT, "%s: '%s' is a symbolic link; name the key file itself", field, path);
-		return bt_fail(e, BT_EINPUT, "%s: cannot open '%s': %s", field, path, strerror(err));
+			return bt_failf(e, BT_R_INPUT, field,
+					"'%s' is a symbolic link; name the key file itself", path);
+		return bt_failf(e, BT_R_INPUT, field, "cannot open '%s': %s", path, strerror(err));
 	}
 	struct stat st;
 	char data[KEY_FILE_MAX];
 	ssize_t n = -1;
 	int rc = BT_OK;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
-		rc = bt_fail(e, BT_EINPUT, "%s: '%s' is not a regular file", field, path);
+		rc = bt_failf(e, BT_R_INPUT, field, "'%s' is not a regular file", path);
 	else if (st.st_mode & 077)
-		rc = bt_fail(e, BT_EINPUT, "%s: '%s' can be read by others (mode %04o); chmod 600 it", field,
-			     path, (unsigned)(st.st_mode & 07777));
+		rc = bt_failf(e, BT_R_INPUT, field,
+			      "'%s' can be read by others (mode %04o); chmod 600 it",
+			      path, (unsigned)(st.st_mode & 07777));
 	else if ((n = read(fd, data, sizeof data)) < 0)
-		rc = bt_fail(e, BT_EFAIL, "%s: reading '%s': %s", field, path, strerror(errno));
+		rc = bt_failf(e, BT_R_IO, field, "reading '%s': %s", path, strerror(errno));
 	else if ((size_t)n == sizeof data)
-		rc = bt_fail(e, BT_EINPUT, "%s: '%s' is not an Ed25519 key (too large)", field, path);
+		rc = bt_failf(e, BT_R_INPUT, field, "'%s' is not an Ed25519 key (too large)", path);
 	close(fd);
 	bt_key *k = NULL;
 	if (!rc && !(k = calloc(1, sizeof *k)))
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	if (!rc)
 		pthread_mutex_init(&k->lock, NULL);
 	if (!rc) {
@@ -167,8 +171,8 @@ int bt_key_load(const char *path, const char *field, bt_key **out, bt_err *e)
 		if ((g = gnutls_privkey_init(&k->priv)) ||
 		    (g = gnutls_privkey_import_x509_raw(k->priv, &d, GNUTLS_X509_FMT_PEM, NULL, 0)) ||
 		    gnutls_privkey_get_pk_algorithm(k->priv, NULL) != GNUTLS_PK_EDDSA_ED25519)
-			rc = bt_fail(e, BT_EINPUT, "%s: '%s' is not an Ed25519 key%s%s", field, path,
-				     g ? ": " : "", g ? gnutls_strerror(g) : "");
+			rc = bt_failf(e, BT_R_INPUT, field, "'%s' is not an Ed25519 key%s%s", path,
+				      g ? ": " : "", g ? gnutls_strerror(g) : "");
 		else
 			rc = pub_of(k->priv, &k->pub, e);
 	}
@@ -198,13 +202,14 @@ int bt_key_sign(const bt_key *k, const void *data, size_t len, char sig[BT_SIG_L
 {
 	gnutls_datum_t d = { (unsigned char *)data, (unsigned)len }, s = { NULL, 0 };
 	if (len > 0x7fffffff)
-		return bt_fail(e, BT_EFAIL, "signing: the document is too large");
+		return bt_failf(e, BT_R_IO, NULL, "signing: the document is too large");
 	pthread_mutex_lock((pthread_mutex_t *)&k->lock);
 	int rc = gnutls_privkey_sign_data2(k->priv, GNUTLS_SIGN_EDDSA_ED25519, 0, &d, &s);
 	pthread_mutex_unlock((pthread_mutex_t *)&k->lock);
 	if (rc || s.size != 64) {
 		gnutls_free(s.data);
-		return bt_fail(e, BT_EFAIL, "signing: %s", rc ? gnutls_strerror(rc) : "unexpected signature size");
+		return bt_failf(e, BT_R_IO, NULL,
+				"signing: %s", rc ? gnutls_strerror(rc) : "unexpected signature size");
 	}
 	hex_encode(s.data, 64, sig);
 	gnutls_free(s.data);
@@ -228,15 +233,15 @@ int bt_pubkey_parse(const char *text, size_t len, const char *field, bt_pubkey *
 			if (end - i == tl + 64)
 				memcpy(digits, text + i + tl, 64);
 			if (!hex_lower(digits, 64) || hex_decode(digits, 64, raw, 32))
-				return bt_fail(e, BT_EINPUT, "%s: '%.*s' is not a key (ed25519: and 64 lowercase hex digits)",
-					       field, (int)(end - i > 100 ? 100 : end - i), text + i);
+				return bt_failf(e, BT_R_INPUT, field,
+						"'%.*s' is not a key (ed25519: and 64 lowercase hex digits)", (int)(end - i > 100 ? 100 : end - i), text + i);
 			pub_fill(out, raw);
 			return BT_OK;
 		}
 		i = eol + 1;
 	}
-	return bt_fail(e, BT_EINPUT, "%s: no line starting 'ed25519:' (give the key as ballot keys show prints it, or a file holding it)",
-		       field);
+	return bt_failf(e, BT_R_INPUT, field,
+			"no line starting 'ed25519:' (give the key as {cmd:keys show} prints it, or a file holding it)");
 }
 
 int bt_pubkey_verify(const bt_pubkey *pub, const void *data, size_t len, const char *sig,
@@ -244,7 +249,8 @@ int bt_pubkey_verify(const bt_pubkey *pub, const void *data, size_t len, const c
 {
 	unsigned char raw[64];
 	if (!hex_lower(sig, 128) || hex_decode(sig, 128, raw, 64))
-		return bt_fail(e, BT_EINPUT, "%s: the signature is not 128 lowercase hex digits", field);
+		return bt_failf(e, BT_R_INPUT, field,
+				"the signature is not 128 lowercase hex digits");
 	gnutls_pubkey_t k = NULL;
 	gnutls_datum_t x = { (unsigned char *)pub->raw, 32 }, d = { (unsigned char *)data, (unsigned)len },
 		       s = { raw, 64 };
@@ -253,14 +259,15 @@ int bt_pubkey_verify(const bt_pubkey *pub, const void *data, size_t len, const c
 		rc = gnutls_pubkey_import_ecc_raw(k, GNUTLS_ECC_CURVE_ED25519, &x, NULL);
 	if (rc) {
 		gnutls_pubkey_deinit(k);
-		return bt_fail(e, BT_EINPUT, "%s: the key cannot be used: %s", field, gnutls_strerror(rc));
+		return bt_failf(e, BT_R_INPUT, field,
+				"the key cannot be used: %s", gnutls_strerror(rc));
 	}
 	rc = len > 0x7fffffff ? GNUTLS_E_PK_SIG_VERIFY_FAILED
 			      : gnutls_pubkey_verify_data2(k, GNUTLS_SIGN_EDDSA_ED25519, 0, &d, &s);
 	gnutls_pubkey_deinit(k);
 	if (rc < 0)
-		return bt_fail(e, BT_EINPUT, "%s: the signature does not match the key %.20s...: the document was changed or signed by another key",
-			       field, pub->text);
+		return bt_failf(e, BT_R_INPUT, field,
+				"the signature does not match the key %.20s...: the document was changed or signed by another key", pub->text);
 	return BT_OK;
 }
 
@@ -280,11 +287,11 @@ int json_sign_close(const bt_key *key, bt_buf *doc, bt_err *e)
 {
 	char sig[BT_SIG_LEN];
 	if (doc->failed || doc->len < 2 || doc->data[doc->len - 1] != '}')
-		return bt_fail(e, BT_EFAIL, "signing: not a whole JSON object");
+		return bt_failf(e, BT_R_IO, NULL, "signing: not a whole JSON object");
 	int rc = bt_key_sign(key, doc->data, doc->len, sig, e);
 	if (rc)
 		return rc;
 	doc->len--; /* reopen the object for the signature */
 	bt_json_kv_str(doc, "signature", sig, 0);
-	return bt_buf_adds(doc, "}\n") ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+	return bt_buf_adds(doc, "}\n") ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 }

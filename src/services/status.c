@@ -32,8 +32,9 @@ static int states_at(bt_db *db, bt_time as_of, bt_status_list *l, bt_err *e)
 			if (strcmp(t.drafts[k].rec, r->rec) == 0)
 				d = &t.drafts[k];
 		if (!d) {
-			rc = bt_fail(e, BT_EFAIL, "draft %s of circular %s is missing from its tally", r->rec,
-				     r->circular);
+			rc = bt_failf(e, BT_R_DAMAGED, NULL,
+				      "draft %s of circular %s is missing from its tally", r->rec,
+				      r->circular);
 			break;
 		}
 		snprintf(r->state, sizeof r->state, "%s", d->state);
@@ -87,7 +88,7 @@ static int status_list_get(bt_db *db, int group, bt_time as_of, bt_status_list *
 oom:
 	sqlite3_reset(st);
 	bt_status_list_free(out);
-	return bt_fail(e, BT_EFAIL, "out of memory");
+	return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 }
 
 int bt_status_list_get(bt_db *db, int group, bt_time as_of, bt_status_list *out, bt_err *e)

@@ -38,7 +38,7 @@ static int decision_as_of(bt_db *db, bt_draft_tally *d, bt_time as_of, bt_err *e
 		d->decided_at = sqlite3_column_int64(st, 2);
 		if (!d->decision_detail) {
 			sqlite3_reset(st);
-			return bt_fail(e, BT_EFAIL, "out of memory");
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		}
 	}
 	int64_t seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 3) : 0;
@@ -60,7 +60,7 @@ static int decision_as_of(bt_db *db, bt_draft_tally *d, bt_time as_of, bt_err *e
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (array_reserve(&d->decision_members, &cap, d->n_decision_members + 1,
 				  sizeof *d->decision_members)) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			break;
 		}
 		bt_decision_member *m = &d->decision_members[d->n_decision_members++];
@@ -85,12 +85,13 @@ static int tally_compute(bt_db *db, const char *circular, bt_time as_of, int str
 		char ts[BT_TIME_LEN], ds[BT_DATE_LEN];
 		bt_time_format(as_of, ts);
 		bt_date_format(c.date, ds);
-		return bt_fail(e, BT_EINPUT, "--as-of: %s is before the date of circular %s (%s): nothing was on record",
-			       ts, c.circular, ds);
+		return bt_failf(e, BT_R_INPUT, "as_of", "%s is before the date of circular %s (%s): nothing was on record",
+				ts, c.circular, ds);
 	}
 	const bt_rule *rule = bt_rule_find(c.rule);
 	if (!rule)
-		return bt_fail(e, BT_EFAIL, "consultation '%s' has unknown rule '%s'", circular, c.rule);
+		return bt_failf(e, BT_R_DAMAGED, NULL,
+				"consultation '%s' has unknown rule '%s'", circular, c.rule);
 	snprintf(t->circular, sizeof t->circular, "%s", c.circular);
 	snprintf(t->rule, sizeof t->rule, "%s", c.rule);
 	t->clause = rule->clause;
@@ -122,7 +123,7 @@ static int tally_compute(bt_db *db, const char *circular, bt_time as_of, int str
 		return rc;
 	if (drafts.n && !(t->drafts = calloc(drafts.n, sizeof *t->drafts))) {
 		bt_draft_list_free(&drafts);
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	}
 	for (size_t i = 0; i < drafts.n; i++) {
 		bt_draft_tally *d = &t->drafts[t->n++];
@@ -178,7 +179,7 @@ static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time
 	if ((rc = bt_electorate_list(db, circular, &el, e)) || (rc = drafts_of(db, &c, &drafts, e)))
 		goto out;
 	if (el.n && !(out->v = calloc(el.n, sizeof *out->v))) {
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		goto out;
 	}
 	for (size_t m = 0; m < el.n; m++) {
@@ -188,7 +189,7 @@ static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time
 		if (drafts.n && (!(out->v[m].recs = calloc(drafts.n, sizeof *out->v[m].recs)) ||
 				 !(out->v[m].why = calloc(drafts.n, sizeof *out->v[m].why)))) {
 			out->n = m + 1;
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			goto out;
 		}
 	}

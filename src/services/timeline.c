@@ -140,7 +140,7 @@ static int timeline_get(bt_db *db, const char *circular, bt_timeline *t, bt_err 
 		oom |= !k;
 	}
 	if (oom)
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 out:
 	bt_draft_list_free(&dl);
 	bt_calendar_free(&cal);

@@ -26,7 +26,7 @@ sqlite3_stmt *db_stmt(bt_db *db, const char *sql, bt_err *e)
 	} else {
 		/* The cache is sized for every statement in sql.c. */
 		sqlite3_finalize(st);
-		bt_fail(e, BT_EFAIL, "statement cache full");
+		bt_failf(e, BT_R_IO, NULL, "statement cache full");
 		return NULL;
 	}
 	return st;
@@ -34,16 +34,16 @@ sqlite3_stmt *db_stmt(bt_db *db, const char *sql, bt_err *e)
 
 int db_fail(bt_db *db, bt_err *e, const char *what)
 {
-	return bt_fail(e, BT_EFAIL, "database error while %s: %s", what,
-		       db && db->h ? sqlite3_errmsg(db->h) : "no connection");
+	return bt_failf(e, BT_R_IO, NULL, "database error while %s: %s", what,
+			db && db->h ? sqlite3_errmsg(db->h) : "no connection");
 }
 
 int db_exec_sql(bt_db *db, const char *sql, const char *what, bt_err *e)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		bt_fail(e, BT_EFAIL, "database error while %s: %s", what,
-			msg ? msg : sqlite3_errmsg(db->h));
+		bt_failf(e, BT_R_IO, NULL, "database error while %s: %s", what,
+			 msg ? msg : sqlite3_errmsg(db->h));
 		sqlite3_free(msg);
 		return BT_EFAIL;
 	}
@@ -126,7 +126,7 @@ int bt_db_readonly(bt_db *db)
 int bt_db_require_writable(bt_db *db, bt_err *e)
 {
 	if (bt_db_readonly(db))
-		return bt_fail(e, BT_EINPUT, "--db: '%s' is read-only", db->path);
+		return bt_failf(e, BT_R_FORBIDDEN, "db", "'%s' is read-only", db->path);
 	return BT_OK;
 }
 
@@ -137,7 +137,7 @@ int db_collect(bt_db *db, sqlite3_stmt *st, void *v, size_t *n, size_t elem,
 	int rc = BT_OK, step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (array_reserve(v, &cap, *n + 1, elem)) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 			break;
 		}
 		char *at = *(char **)v + *n * elem;

@@ -80,7 +80,7 @@ int bt_db_damaged(bt_db *db, char *out, size_t n)
 			line[0] = '\0';
 		fclose(f);
 		line[strcspn(line, "\n")] = '\0';
-		snprintf(out, n, "marked by `ballot check` or `ballot audit verify`: %s", line[0] ? line : "damaged");
+		snprintf(out, n, "marked by `{cmd:check}` or `{cmd:audit verify}`: %s", line[0] ? line : "damaged");
 		return 1;
 	}
 	if (!tail_ok(db, line, sizeof line)) {
@@ -95,7 +95,7 @@ int db_damage_guard(bt_db *db, bt_err *e)
 	char what[600];
 	if (!bt_db_damaged(db, what, sizeof what))
 		return BT_OK;
-	return bt_fail(e, BT_EFAIL,
-		       "the database is damaged (%s); every change is refused until it is restored from a "
-		       "backup (`ballot restore`)", what);
+	return bt_failf(e, BT_R_DAMAGED, NULL,
+			"the database is damaged (%s); every change is refused until it is restored from a "
+			"backup (`{cmd:restore}`)", what);
 }

@@ -85,9 +85,9 @@ int event_clock(bt_db *db, bt_time *now, bt_err *e)
 int event_reserve(bt_db *db, const char *actor, event_slot *slot, bt_err *e)
 {
 	if (actor && bt_text_hidden(actor, 1))
-		return bt_name_check("BALLOT_ACTOR", actor, 200, e);
+		return bt_name_check("actor", actor, 200, e);
 	if (!actor || !*actor || strlen(actor) > 200 || !bt_text_clean(actor, 0))
-		return bt_fail(e, BT_EINPUT, "BALLOT_ACTOR: the actor name is empty, too long, not UTF-8 or has control characters");
+		return bt_failf(e, BT_R_INPUT, "actor", "the actor name is empty, too long, not UTF-8 or has control characters");
 	if (event_last(db, &slot->seq, slot->prev, e))
 		return BT_EFAIL;
 	/* The first event of a transaction: never reuse an acknowledged number. */
@@ -112,7 +112,7 @@ int event_write(bt_db *db, const event_slot *slot, const char *kind, const char 
 	if (body.failed || chained.failed) {
 		bt_buf_release(&body);
 		bt_buf_release(&chained);
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	}
 	sha256_hex(chained.data, chained.len, hash);
 	bt_buf_release(&chained);

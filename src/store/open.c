@@ -47,15 +47,15 @@ int db_open_raw(const char *path, int flags, bt_db **out, bt_err *e)
 	bt_db *db = calloc(1, sizeof *db);
 	if (!db || !(db->path = strdup(path))) {
 		free(db);
-		return bt_fail(e, BT_EFAIL, "out of memory");
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	}
 	db->wit_fd = -1;
 	int oflags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
 		     ((flags & BT_DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		     ((flags & BT_DB_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &db->h, oflags, NULL) != SQLITE_OK) {
-		int rc = bt_fail(e, BT_EINPUT, "--db: cannot open '%s': %s", path,
-				 db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		int rc = bt_failf(e, BT_R_INPUT, "db", "cannot open '%s': %s", path,
+				  db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		bt_db_close(db);
 		return rc;
 	}
@@ -74,11 +74,11 @@ int db_check_ours(bt_db *db, int allow_empty, int *empty, bt_err *e)
 			   " * 1000000 + (SELECT count(*) FROM sqlite_schema)", &app)) {
 		int code = sqlite3_errcode(db->h) & 0xff;
 		if (code == SQLITE_READONLY)
-			return bt_fail(e, BT_EINPUT, "--db: '%s' is read-only", db->path);
+			return bt_failf(e, BT_R_FORBIDDEN, "db", "'%s' is read-only", db->path);
 		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
-			return bt_fail(e, BT_EINPUT, "--db: '%s' is not a ballot database (%s)",
-				       db->path, sqlite3_errmsg(db->h));
-		return bt_fail(e, BT_EFAIL, "--db: cannot read '%s': %s", db->path, sqlite3_errmsg(db->h));
+			return bt_failf(e, BT_R_INPUT, "db", "'%s' is not a ballot database (%s)",
+					db->path, sqlite3_errmsg(db->h));
+		return bt_failf(e, BT_R_IO, "db", "cannot read '%s': %s", db->path, sqlite3_errmsg(db->h));
 	}
 	tables = app % 1000000;
 	app /= 1000000;
@@ -86,11 +86,11 @@ int db_check_ours(bt_db *db, int allow_empty, int *empty, bt_err *e)
 	if (*empty && allow_empty)
 		return BT_OK;
 	if (app != BT_APPLICATION_ID)
-		return bt_fail(e, BT_EINPUT, "--db: '%s' is not a ballot database", db->path);
+		return bt_failf(e, BT_R_INPUT, "db", "'%s' is not a ballot database", db->path);
 	if (bt_db_schema_version(db) > SQL_SCHEMA_VERSION)
-		return bt_fail(e, BT_EINPUT,
-			       "--db: '%s' has schema version %d, newer than this ballot (%d)",
-			       db->path, bt_db_schema_version(db), SQL_SCHEMA_VERSION);
+		return bt_failf(e, BT_R_INPUT, "db",
+				"'%s' has schema version %d, newer than this ballot (%d)",
+				db->path, bt_db_schema_version(db), SQL_SCHEMA_VERSION);
 	return BT_OK;
 }
 
@@ -102,14 +102,14 @@ int db_open(const char *path, int flags, bt_db **out, bt_err *e)
 	struct stat sb;
 	*out = NULL;
 	if (!path || !*path)
-		return bt_fail(e, BT_EINPUT, "--db: empty path");
+		return bt_failf(e, BT_R_INPUT, "db", "empty path");
 	if (stat(path, &sb) != 0) {
 		if (errno == ENOENT && !(flags & BT_DB_CREATE))
-			return bt_fail(e, BT_EINPUT, "--db: no database at '%s'; run ballot init", path);
+			return bt_failf(e, BT_R_NOT_FOUND, "db", "no database at '%s'; run {cmd:init}", path);
 		if (errno != ENOENT)
-			return bt_fail(e, BT_EINPUT, "--db: cannot use '%s': %s", path, strerror(errno));
+			return bt_failf(e, BT_R_INPUT, "db", "cannot use '%s': %s", path, strerror(errno));
 	} else if (!S_ISREG(sb.st_mode)) {
-		return bt_fail(e, BT_EINPUT, "--db: '%s' is not a regular file", path);
+		return bt_failf(e, BT_R_INPUT, "db", "'%s' is not a regular file", path);
 	}
 	bt_db *db;
 	int rc = db_open_raw(path, flags, &db, e), empty = 0;
@@ -162,14 +162,14 @@ int bt_db_require_private(const char *path, bt_err *e)
 		bt_buf f = BT_BUF_INIT;
 		struct stat sb;
 		if (bt_buf_addf(&f, "%s%s", path, side[i]))
-			return bt_fail(e, BT_EFAIL, "out of memory");
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		int rc = BT_OK;
 		if (stat(f.data, &sb) != 0) {
 			if (errno != ENOENT || !i)
-				rc = bt_fail(e, BT_EINPUT, "--db: cannot use '%s': %s", f.data, strerror(errno));
+				rc = bt_failf(e, BT_R_INPUT, "db", "cannot use '%s': %s", f.data, strerror(errno));
 		} else if (sb.st_mode & 077) {
-			rc = bt_fail(e, BT_EINPUT, "--db: '%s' can be read by others (mode %04o); chmod 600 it",
-				     f.data, (unsigned)(sb.st_mode & 07777));
+			rc = bt_failf(e, BT_R_INPUT, "db", "'%s' can be read by others (mode %04o); chmod 600 it",
+				      f.data, (unsigned)(sb.st_mode & 07777));
 		}
 		bt_buf_release(&f);
 		if (rc)
@@ -190,9 +190,9 @@ int db_create_private(const char *path, int *existed, bt_err *e)
 	*existed = fd < 0 && errno == EEXIST;
 	if (fd < 0)
 		return *existed ? BT_OK
-				: bt_fail(e, BT_EINPUT, "--db: cannot create '%s': %s", path, strerror(errno));
+				: bt_failf(e, BT_R_INPUT, "db", "cannot create '%s': %s", path, strerror(errno));
 	/* 0600 whatever the umask */
-	int rc = fchmod(fd, 0600) ? bt_fail(e, BT_EFAIL, "--db: cannot set the mode of '%s': %s", path,
+	int rc = fchmod(fd, 0600) ? bt_failf(e, BT_R_IO, "db", "cannot set the mode of '%s': %s", path,
 					   strerror(errno))
 				  : BT_OK;
 	close(fd);

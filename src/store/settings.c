@@ -63,15 +63,16 @@ int bt_setting_set(bt_db *db, const char *key, const char *value,
 		if (strcmp(key, settings[i].key) == 0)
 			def = &settings[i];
 	if (!def)
-		return bt_fail(e, BT_EINPUT, "setting: unknown key '%s' (known: attachment_max, quota_bytes, "
-			       "replies_per_hour)", bt_text_clean(key, 0) && strlen(key) < 64 ? key : "(unprintable)");
+		return bt_failf(e, BT_R_NOT_FOUND, NULL,
+				"setting: unknown key '%s' (known: attachment_max, quota_bytes, "
+				"replies_per_hour)", bt_text_clean(key, 0) && strlen(key) < 64 ? key : "(unprintable)");
 	char *end;
 	errno = 0;
 	long long v = strtoll(value, &end, 10);
 	if (!(*value >= '0' && *value <= '9') || *end || errno || v < def->min || v > def->max)
-		return bt_fail(e, BT_EINPUT, "%s: '%s' is not %s between %lld and %lld", key,
-			       bt_text_clean(value, 0) && strlen(value) < 64 ? value : "(unprintable)", def->what,
-			       (long long)def->min, (long long)def->max);
+		return bt_failf(e, BT_R_INPUT, key, "'%s' is not %s between %lld and %lld",
+				bt_text_clean(value, 0) && strlen(value) < 64 ? value : "(unprintable)", def->what,
+				(long long)def->min, (long long)def->max);
 	struct setting_change sc = { key, v };
 	db_write w = { .kind = EVK_SETTING, .actor = actor, .now = now, .ctx = &sc };
 	return db_write_run(db, &w, NULL, setting_put, e);

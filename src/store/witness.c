@@ -89,7 +89,8 @@ int witness_read(bt_db *db, int64_t *seq, char hash[65], bt_err *e)
 		if (errno == ENOENT)
 			return BT_OK; /* nothing acknowledged recorded yet (or a database from before) */
 		witness_name(db->path, name, sizeof name);
-		return bt_fail(e, BT_EFAIL, "cannot read the witness '%s': %s", name, strerror(errno));
+		return bt_failf(e, BT_R_IO, NULL,
+				"cannot read the witness '%s': %s", name, strerror(errno));
 	}
 	flock(fd, LOCK_SH);
 	int p = witness_parse(fd, seq, hash);
@@ -97,7 +98,8 @@ int witness_read(bt_db *db, int64_t *seq, char hash[65], bt_err *e)
 	witness_close_tmp(db, fd);
 	if (p < 0) {
 		witness_name(db->path, name, sizeof name);
-		return bt_fail(e, BT_EFAIL, "the witness '%s' is not a witness record", name);
+		return bt_failf(e, BT_R_DAMAGED, NULL,
+				"the witness '%s' is not a witness record", name);
 	}
 	return BT_OK;
 }
@@ -120,16 +122,18 @@ int witness_advance(bt_db *db, int64_t seq, const char hash[65], bt_err *e)
 	int fd = witness_fd(db, 1);
 	witness_name(db->path, name, sizeof name);
 	if (fd < 0)
-		return bt_fail(e, BT_EFAIL, "committed, but the witness '%s' cannot be opened: %s; "
-			       "not acknowledged", name, strerror(errno));
+		return bt_failf(e, BT_R_IO, NULL,
+				"committed, but the witness '%s' cannot be opened: %s; "
+				"not acknowledged", name, strerror(errno));
 	flock(fd, LOCK_EX);
 	int64_t cur;
 	char ch[65];
 	int rc = BT_OK;
 	if (witness_parse(fd, &cur, ch) < 0 || cur < seq) {
 		if (witness_put(fd, seq, hash) != 0)
-			rc = bt_fail(e, BT_EFAIL, "committed, but the witness '%s' cannot be written: %s; "
-				     "not acknowledged", name, strerror(errno));
+			rc = bt_failf(e, BT_R_IO, NULL,
+				      "committed, but the witness '%s' cannot be written: %s; "
+				      "not acknowledged", name, strerror(errno));
 	}
 	flock(fd, LOCK_UN);
 	return rc;
@@ -141,10 +145,12 @@ int witness_reset(const char *db_path, int64_t seq, const char hash[65], bt_err 
 	witness_name(db_path, name, sizeof name);
 	int fd = open(name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return bt_fail(e, BT_EFAIL, "cannot write the witness '%s': %s", name, strerror(errno));
+		return bt_failf(e, BT_R_IO, NULL,
+				"cannot write the witness '%s': %s", name, strerror(errno));
 	flock(fd, LOCK_EX);
 	int rc = witness_put(fd, seq, hash) == 0 ? BT_OK
-		 : bt_fail(e, BT_EFAIL, "cannot write the witness '%s': %s", name, strerror(errno));
+		 : bt_failf(e, BT_R_IO, NULL,
+			    "cannot write the witness '%s': %s", name, strerror(errno));
 	flock(fd, LOCK_UN);
 	close(fd);
 	return rc;
@@ -165,13 +171,15 @@ int witness_guard(bt_db *db, int64_t last, const char last_hash[65], bt_err *e)
 		return BT_EFAIL;
 	witness_name(db->path, name, sizeof name);
 	if (w > last)
-		return bt_fail(e, BT_EFAIL, "events %" PRId64 "..%" PRId64 " were acknowledged but are missing "
-			       "from the database (witness '%s'); nothing written: restore from a backup "
-			       "(ballot check)", last + 1, w, name);
+		return bt_failf(e, BT_R_DAMAGED, NULL,
+				"events %" PRId64 "..%" PRId64 " were acknowledged but are missing "
+				"from the database (witness '%s'); nothing written: restore from a backup "
+				"({cmd:check})", last + 1, w, name);
 	if (w == last && w > 0 && strcmp(wh, last_hash) != 0)
-		return bt_fail(e, BT_EFAIL, "event %" PRId64 " is not the one acknowledged (witness '%s' "
-			       "names another hash); nothing written: restore from a backup (ballot check)",
-			       w, name);
+		return bt_failf(e, BT_R_DAMAGED, NULL,
+				"event %" PRId64 " is not the one acknowledged (witness '%s' "
+				"names another hash); nothing written: restore from a backup ({cmd:check})",
+				w, name);
 	return BT_OK;
 }
 

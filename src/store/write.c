@@ -16,7 +16,7 @@ int db_write_in(bt_db *db, db_write *w, db_write_step *check, db_write_step *ins
 	if (!rc && insert)
 		rc = insert(db, w, e);
 	if (!rc && w->payload.failed)
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	if (!rc)
 		rc = event_write(db, &w->ev, w->kind, w->circular, w->now, bt_buf_str(&w->payload), w->hash,
 				 w->body, e);

@@ -200,7 +200,7 @@ is "$(hdr Content-Disposition)" "attachment; filename=\"receipt-A.1-event-$ev_a1
 # refused input changes nothing
 before=$(db_sum)
 post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=XXX -F draft=Q.5051 -F choice=authorize -F channel=fax
-is "$ST" 400 "an unknown member: 400"
+is "$ST" 404 "an unknown member: 404 (names nothing that exists)"
 like "$BODY" "class=\"error\">.*XXX" "  ... the engine's message names it"
 post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=maybe -F channel=fax
 is "$ST" 400 "a bad choice: 400"
@@ -210,7 +210,7 @@ is "$ST" 400 "an impossible received time: 400"
 post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=authorize -F channel=portal
 is "$ST" 400 "channel portal is not for the secretariat's entries: 400"
 post tsb /secretariat/c/205/close -F "csrf=$tok"
-is "$ST" 400 "closing before the deadline: 400"
+is "$ST" 409 "closing before the deadline: 409 (clashes with the state)"
 like "$BODY" 'class="error">.*2020-02-21T23:59:00Z' "  ... the engine's message gives the deadline"
 post tsb /secretariat/c/205/close -F "csrf=wrong"
 is "$ST" 403 "closing with a wrong CSRF token: 403"
@@ -277,7 +277,7 @@ like "$OUT" "reply authorize of ESP on Q\.5051 in circular 205, received 2020-02
 get tsb /secretariat/c/205
 is "$(attr Q.5051 late)" 1 "  ... and counted as late in the tally block"
 post tsb /secretariat/c/205/close -F "csrf=$tok"
-is "$ST" 400 "closing twice: 400"
+is "$ST" 409 "closing twice: 409 (clashes with the state)"
 get tsb /secretariat/c/205/tally.json
 ballot tally --circular 205 --json >"$T/cli-tally2.json"
 ok "after closing, tally.json is still byte-identical" cmp "$T/.body" "$T/cli-tally2.json"

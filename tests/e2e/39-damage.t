@@ -205,7 +205,7 @@ chn_seq=$(sqlite3 portal.db "SELECT event_seq FROM replies WHERE member = 'CHN'"
 sqlite3 portal.db "DROP TRIGGER replies_append_only_u; UPDATE replies SET choice = 'not-authorize' WHERE member = 'CHN';
 	$(sqlite3 portal.db "SELECT sql FROM sqlite_schema WHERE name = 'replies_append_only_u'")" || fail "damaging the reply"
 get chn /member/c/501
-is "$ST" 500 "a reply row changed: the consultation page refuses (500)"
+is "$ST" 503 "a reply row changed: the consultation page refuses (503: the store is damaged)"
 like "$BODY" "the replies row $chn differs from event $chn_seq that wrote it" "  ... naming the row and its event"
 unlike "$BODY" "not-authorize|Not authorize" "  ... and shows nothing of the changed row"
 serve_stop

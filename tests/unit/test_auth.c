@@ -180,9 +180,9 @@ static void accounts(void **state)
 	assert_int_equal(bt_user_add(f->db, "tsb.anna", BT_ROLE_SECRETARIAT, 0, pw, "t", T(NOW), &f->e), BT_EINPUT);
 	assert_non_null(strstr(f->e.msg, "exists"));
 	assert_int_equal(bt_user_add(f->db, "Anna", BT_ROLE_SECRETARIAT, 0, pw, "t", T(NOW), &f->e), BT_EINPUT);
-	assert_non_null(strstr(f->e.msg, "--name"));
+	assert_non_null(strstr(f->e.msg, "name"));
 	assert_int_equal(bt_user_add(f->db, "c2", BT_ROLE_CHAIR, 0, pw, "t", T(NOW), &f->e), BT_EINPUT);
-	assert_non_null(strstr(f->e.msg, "--group"));
+	assert_non_null(strstr(f->e.msg, "group"));
 	assert_int_equal(bt_user_add(f->db, "s2", BT_ROLE_SECRETARIAT, 3, pw, "t", T(NOW), &f->e), BT_EINPUT);
 	assert_int_equal(bt_user_add(f->db, "s2", BT_ROLE_SECRETARIAT, 0, "short", "t", T(NOW), &f->e), BT_EINPUT);
 	assert_null(strstr(f->e.msg, "short"));
@@ -224,9 +224,9 @@ static void account_changes(void **state)
 	/* refusals change nothing */
 	int events = count_rows(f, "SELECT count(*) FROM events WHERE ?1 IS NOT NULL", "");
 	assert_int_equal(bt_user_disable(f->db, "nobody", "t", T(NOW), &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--name: no account 'nobody'");
+	assert_string_equal(f->e.msg, "name: no account 'nobody'");
 	assert_int_equal(bt_user_enable(f->db, "anna", "t", T(NOW), &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--name: account 'anna' is not disabled");
+	assert_string_equal(f->e.msg, "name: account 'anna' is not disabled");
 	assert_int_equal(bt_user_disable(f->db, "Anna", "t", T(NOW), &f->e), BT_EINPUT);
 	assert_non_null(strstr(f->e.msg, "is not a user name"));
 	assert_int_equal(bt_user_password(f->db, "anna", "short", "t", T(NOW), &f->e), BT_EINPUT);

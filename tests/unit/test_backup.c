@@ -161,7 +161,7 @@ static void backup_refuses_bad_destinations(void **state)
 	fputs("precious\n", fp);
 	fclose(fp);
 	assert_int_equal(bt_backup(f->db, dest, 0, "FILE", &r, &f->e), BT_EINPUT);
-	assert_non_null(strstr(f->e.msg, "exists (--force replaces it)"));
+	assert_non_null(strstr(f->e.msg, "exists ({force} replaces it)"));
 	bt_buf b = BT_BUF_INIT;
 	assert_int_equal(bt_file_read(dest, "x", 1024, &b, &f->e), BT_OK);
 	assert_string_equal(bt_buf_str(&b), "precious\n");
@@ -337,15 +337,15 @@ static void check_path_refuses_what_is_not_a_database(void **state)
 	char p[160];
 	in_dir(f, "missing.db", p, sizeof p);
 	assert_int_equal(bt_db_check_path(p, &r, &f->e), BT_EINPUT);
-	assert_non_null(strstr(f->e.msg, "--db: no database at '"));
+	assert_non_null(strstr(f->e.msg, "db: no database at '"));
 	assert_int_equal(bt_db_check_path("", &r, &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--db: empty path");
+	assert_string_equal(f->e.msg, "db: empty path");
 	assert_int_equal(bt_db_check_path(f->dir, &r, &f->e), BT_EINPUT);
 	assert_non_null(strstr(f->e.msg, "is not a regular file"));
 	in_dir(f, "other.db", p, sizeof p);
 	db_exec(p, "CREATE TABLE t(x)");
 	assert_int_equal(bt_db_check_path(p, &r, &f->e), BT_EINPUT);
-	assert_non_null(strstr(f->e.msg, "--db: '"));
+	assert_non_null(strstr(f->e.msg, "db: '"));
 	assert_non_null(strstr(f->e.msg, "is not a ballot database"));
 
 	/* a truncated ballot database is damage, reported, not refused */

@@ -117,7 +117,7 @@ static void write_then_read(void **state)
 	char p[200];
 	snprintf(p, sizeof p, "%s/out.bin", t->dir);
 	static const char data[] = "line\n\0binary\xff";
-	assert_int_equal(bt_file_write(p, "--out", data, sizeof data, &t->e), BT_OK);
+	assert_int_equal(bt_file_write(p, "out", data, sizeof data, &t->e), BT_OK);
 	struct stat st;
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_size, sizeof data);
@@ -130,12 +130,12 @@ static void write_then_read(void **state)
 	assert_memory_equal(b.data, data, sizeof data);
 	assert_int_equal(b.max, 1024);
 	/* replaced whole */
-	assert_int_equal(bt_file_write(p, "--out", "new", 3, &t->e), BT_OK);
+	assert_int_equal(bt_file_write(p, "out", "new", 3, &t->e), BT_OK);
 	assert_int_equal(bt_file_read(p, "FILE", 3, &b, &t->e), BT_OK); /* exactly at the limit */
 	assert_string_equal(bt_buf_str(&b), "new");
 	assert_int_equal(entries(t->dir), 1); /* no temporary file left */
 	/* an empty file */
-	assert_int_equal(bt_file_write(p, "--out", "", 0, &t->e), BT_OK);
+	assert_int_equal(bt_file_write(p, "out", "", 0, &t->e), BT_OK);
 	assert_int_equal(bt_file_read(p, "FILE", 10, &b, &t->e), BT_OK);
 	assert_int_equal(b.len, 0);
 	bt_buf_release(&b);
@@ -148,29 +148,29 @@ static void read_refusals(void **state)
 	bt_buf b = BT_BUF_INIT;
 	bt_buf_adds(&b, "old");
 	snprintf(p, sizeof p, "%s/missing", t->dir);
-	assert_int_equal(bt_file_read(p, "--attach", 100, &b, &t->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--attach: '%s': no such file", p);
+	assert_int_equal(bt_file_read(p, "attach", 100, &b, &t->e), BT_EINPUT);
+	snprintf(want, sizeof want, "attach: '%s': no such file", p);
 	assert_string_equal(t->e.msg, want);
 	assert_int_equal(b.len, 0); /* the old contents are gone */
 	snprintf(p, sizeof p, "%s/missing/below", t->dir);
-	assert_int_equal(bt_file_read(p, "--attach", 100, &b, &t->e), BT_EINPUT);
+	assert_int_equal(bt_file_read(p, "attach", 100, &b, &t->e), BT_EINPUT);
 	assert_non_null(strstr(t->e.msg, "no such file"));
-	assert_int_equal(bt_file_read(t->dir, "--attach", 100, &b, &t->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--attach: '%s' is not a regular file", t->dir);
+	assert_int_equal(bt_file_read(t->dir, "attach", 100, &b, &t->e), BT_EINPUT);
+	snprintf(want, sizeof want, "attach: '%s' is not a regular file", t->dir);
 	assert_string_equal(t->e.msg, want);
 	/* a FIFO is refused, never opened (the open would block) */
 	snprintf(p, sizeof p, "%s/fifo", t->dir);
 	assert_int_equal(mkfifo(p, 0600), 0);
-	assert_int_equal(bt_file_read(p, "--attach", 100, &b, &t->e), BT_EINPUT);
+	assert_int_equal(bt_file_read(p, "attach", 100, &b, &t->e), BT_EINPUT);
 	assert_non_null(strstr(t->e.msg, "' is not a regular file"));
 	/* over the limit, checked before reading */
 	snprintf(p, sizeof p, "%s/big", t->dir);
 	assert_int_equal(bt_file_write(p, "x", "0123456789", 10, &t->e), BT_OK);
-	assert_int_equal(bt_file_read(p, "--attach", 9, &b, &t->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--attach: '%s' is 10 bytes, over the limit of 9 bytes", p);
+	assert_int_equal(bt_file_read(p, "attach", 9, &b, &t->e), BT_EINPUT);
+	snprintf(want, sizeof want, "attach: '%s' is 10 bytes, over the limit of 9 bytes", p);
 	assert_string_equal(t->e.msg, want);
 	assert_int_equal(b.len, 0);
-	assert_int_equal(bt_file_read(p, "--attach", 0, &b, &t->e), BT_EINPUT);
+	assert_int_equal(bt_file_read(p, "attach", 0, &b, &t->e), BT_EINPUT);
 	bt_buf_release(&b);
 }
 
@@ -179,31 +179,31 @@ static void write_refusals(void **state)
 	tdir *t = *state;
 	char p[200], want[400];
 	snprintf(p, sizeof p, "%s/no/such/out.txt", t->dir);
-	assert_int_equal(bt_file_write(p, "--out", "x", 1, &t->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--out: cannot write in '%s/no/such': no such file", t->dir);
+	assert_int_equal(bt_file_write(p, "out", "x", 1, &t->e), BT_EINPUT);
+	snprintf(want, sizeof want, "out: cannot write in '%s/no/such': no such file", t->dir);
 	assert_string_equal(t->e.msg, want);
 	/* a directory in the way */
 	snprintf(p, sizeof p, "%s/sub", t->dir);
 	assert_int_equal(mkdir(p, 0700), 0);
-	assert_int_equal(bt_file_write(p, "--out", "x", 1, &t->e), BT_EINPUT);
-	assert_non_null(strstr(t->e.msg, "--out: cannot write '"));
+	assert_int_equal(bt_file_write(p, "out", "x", 1, &t->e), BT_EINPUT);
+	assert_non_null(strstr(t->e.msg, "out: cannot write '"));
 	assert_int_equal(entries(p), 0);
 	assert_int_equal(entries(t->dir), 1); /* the temporary file is gone */
 
-	assert_int_equal(bt_file_writable(p, "--out", &t->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--out: '%s' exists and is not a regular file", p);
+	assert_int_equal(bt_file_writable(p, "out", &t->e), BT_EINPUT);
+	snprintf(want, sizeof want, "out: '%s' exists and is not a regular file", p);
 	assert_string_equal(t->e.msg, want);
 	snprintf(p, sizeof p, "%s/new.txt", t->dir);
-	assert_int_equal(bt_file_writable(p, "--out", &t->e), BT_OK);
+	assert_int_equal(bt_file_writable(p, "out", &t->e), BT_OK);
 	assert_int_equal(entries(t->dir), 1); /* writes nothing */
 	snprintf(p, sizeof p, "%s/none/new.txt", t->dir);
-	assert_int_equal(bt_file_writable(p, "--out", &t->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--out: '%s/none' is not a directory", t->dir);
+	assert_int_equal(bt_file_writable(p, "out", &t->e), BT_EINPUT);
+	snprintf(want, sizeof want, "out: '%s/none' is not a directory", t->dir);
 	assert_string_equal(t->e.msg, want);
-	assert_int_equal(bt_file_writable("", "--out", &t->e), BT_EINPUT);
-	assert_string_equal(t->e.msg, "--out: '' is not a file name");
+	assert_int_equal(bt_file_writable("", "out", &t->e), BT_EINPUT);
+	assert_string_equal(t->e.msg, "out: '' is not a file name");
 	snprintf(p, sizeof p, "%s/", t->dir);
-	assert_int_equal(bt_file_writable(p, "--out", &t->e), BT_EINPUT);
+	assert_int_equal(bt_file_writable(p, "out", &t->e), BT_EINPUT);
 	assert_non_null(strstr(t->e.msg, "is not a file name"));
 }
 
@@ -212,16 +212,16 @@ static void names_inside_a_directory(void **state)
 	tdir *t = *state;
 	static const char *good[] = { "205", "Q.5051", "x-y_z", "annex2-205-CHE.pdf" };
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
-		assert_int_equal(bt_file_name_check(good[i], "--circular", &t->e), BT_OK);
+		assert_int_equal(bt_file_name_check(good[i], "circular", &t->e), BT_OK);
 	static const char *bad[] = { "", "a/b", "a\\b", "..", "a..b", ".hidden", "/abs", "a\nb", "a\tb" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		assert_int_equal(bt_file_name_check(bad[i], "--circular", &t->e), BT_EINPUT);
-		assert_int_equal(strncmp(t->e.msg, "--circular: '", 13), 0);
+		assert_int_equal(bt_file_name_check(bad[i], "circular", &t->e), BT_EINPUT);
+		assert_int_equal(strncmp(t->e.msg, "circular: '", 11), 0);
 		assert_non_null(strstr(t->e.msg, "' cannot name a file inside the output directory"));
 	}
-	assert_int_equal(bt_file_name_check("a\nb", "--circular", &t->e), BT_EINPUT);
+	assert_int_equal(bt_file_name_check("a\nb", "circular", &t->e), BT_EINPUT);
 	assert_non_null(strstr(t->e.msg, "'(unprintable)'"));
-	assert_int_equal(bt_file_name_check(NULL, "--rec", &t->e), BT_EINPUT);
+	assert_int_equal(bt_file_name_check(NULL, "rec", &t->e), BT_EINPUT);
 }
 
 static void directories_made_and_undone(void **state)
@@ -229,11 +229,11 @@ static void directories_made_and_undone(void **state)
 	tdir *t = *state;
 	char p[200], q[200], want[400];
 	snprintf(p, sizeof p, "%s/a/b/c", t->dir);
-	assert_int_equal(bt_dir_make(p, "--out", &t->e), BT_OK);
+	assert_int_equal(bt_dir_make(p, "out", &t->e), BT_OK);
 	struct stat st;
 	assert_int_equal(stat(p, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
-	assert_int_equal(bt_dir_make(p, "--out", &t->e), BT_OK); /* already there */
+	assert_int_equal(bt_dir_make(p, "out", &t->e), BT_OK); /* already there */
 	/* a file written in b keeps b (and a) when undone */
 	snprintf(q, sizeof q, "%s/a/b/keep.txt", t->dir);
 	assert_int_equal(bt_file_write(q, "x", "k", 1, &t->e), BT_OK);
@@ -246,15 +246,15 @@ static void directories_made_and_undone(void **state)
 	snprintf(q, sizeof q, "%s/a/b", t->dir);
 	assert_int_equal(stat(q, &st), 0);
 
-	assert_int_equal(bt_dir_make("", "--out", &t->e), BT_EINPUT);
-	assert_string_equal(t->e.msg, "--out: '' is not a directory");
+	assert_int_equal(bt_dir_make("", "out", &t->e), BT_EINPUT);
+	assert_string_equal(t->e.msg, "out: '' is not a directory");
 	/* through a file */
 	snprintf(q, sizeof q, "%s/file", t->dir);
 	assert_int_equal(bt_file_write(q, "x", "f", 1, &t->e), BT_OK);
 	snprintf(p, sizeof p, "%s/file/sub", t->dir);
-	assert_int_equal(bt_dir_make(p, "--out", &t->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--out: '%s/file' is not a directory", t->dir);
-	if (strcmp(t->e.msg, want) && !strstr(t->e.msg, "--out: cannot create '"))
+	assert_int_equal(bt_dir_make(p, "out", &t->e), BT_EINPUT);
+	snprintf(want, sizeof want, "out: '%s/file' is not a directory", t->dir);
+	if (strcmp(t->e.msg, want) && !strstr(t->e.msg, "out: cannot create '"))
 		fail_msg("%s", t->e.msg);
 	assert_non_null(strstr(t->e.msg, "/file"));
 	bt_dir_undo();

@@ -257,7 +257,7 @@ static void another_key_is_refused(void **state)
 	char other[200];
 	bt_pubkey pub2;
 	snprintf(other, sizeof other, "%s/other.key", x->f.dir);
-	assert_int_equal(bt_key_create(other, "--key", &pub2, &x->f.e), BT_OK);
+	assert_int_equal(bt_key_create(other, "key", &pub2, &x->f.e), BT_OK);
 	bt_bundle_report r;
 	assert_int_equal(bt_bundle_verify(x->out, &pub2, NULL, 0, &r, &x->f.e), BT_EINPUT);
 	assert_non_null(strstr(x->f.e.msg, "manifest.json: key: the bundle names"));
@@ -370,7 +370,7 @@ static void receipts_say_what_became_of_the_reply(void **state)
 	write_receipt(x, rr.event_seq, later);
 	const char *both[] = { early, later };
 	char want[300];
-	snprintf(want, sizeof want, "--receipt %s: event %lld (reply CHE Q.5051) is not in the bundle: it was left out",
+	snprintf(want, sizeof want, "receipt %s: event %lld (reply CHE Q.5051) is not in the bundle: it was left out",
 		 later, (long long)rr.event_seq);
 	refused(x, x->out, both, 2, want);
 
@@ -390,7 +390,7 @@ static void receipts_say_what_became_of_the_reply(void **state)
 	snprintf(bad, sizeof bad, "%s/bad.receipt", f->dir);
 	sh("sed 's/\"CHE\"/\"CHF\"/' '%s' > '%s'", early, bad);
 	const char *one[] = { bad };
-	snprintf(want, sizeof want, "--receipt %s: member: ", bad);
+	snprintf(want, sizeof want, "{receipt} %s: member: ", bad);
 	refused(x, again, one, 1, want);
 }
 
@@ -402,14 +402,14 @@ static void publish_refuses_and_writes_nothing(void **state)
 	bt_bundle_stats st;
 	assert_int_equal(bt_bundle_publish(f->db, "999", x->key, x->out, 0, T("2020-02-10T12:00:00Z"), &st, &f->e),
 			 BT_EINPUT);
-	assert_string_equal(f->e.msg, "--circular: no consultation '999'");
+	assert_string_equal(f->e.msg, "circular: no consultation '999'");
 	struct stat sb;
 	assert_int_not_equal(stat(x->out, &sb), 0); /* not even the directory */
 
 	sh("mkdir '%s' && echo keep > '%s/mine.txt'", x->out, x->out);
 	assert_int_equal(bt_bundle_publish(f->db, "205", x->key, x->out, 0, T("2020-02-10T12:00:00Z"), &st, &f->e),
 			 BT_EINPUT);
-	assert_non_null(strstr(f->e.msg, "--out: '"));
+	assert_non_null(strstr(f->e.msg, "out: '"));
 	assert_non_null(strstr(f->e.msg, "' is not empty"));
 	sh("test \"$(ls -A '%s')\" = mine.txt", x->out);
 	/* an empty directory is fine */

@@ -52,7 +52,7 @@ static void create_and_get(void **state)
 	assert_int_equal(g.deadline, c.deadline);
 	assert_int_equal(g.electorate, c.electorate);
 	assert_int_equal(bt_consultation_get(f->db, "206", &g, &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--circular: no consultation '206'");
+	assert_string_equal(f->e.msg, "circular: no consultation '206'");
 
 	int in = -1;
 	assert_int_equal(bt_electorate_has(f->db, "205", "che", &in, &f->e), BT_OK);
@@ -108,17 +108,17 @@ static void explicit_deadlines(void **state)
 	s.has_deadline = 1;
 	s.deadline = T("2020-02-15T23:59:00Z");
 	REFUSED(f, create(f, &s, &c, warn, sizeof warn),
-		"--deadline: 2020-02-15T23:59:00Z falls on a Saturday (--force-deadline --reason TEXT keeps it)");
+		"deadline: 2020-02-15T23:59:00Z falls on a Saturday ({force_deadline} {reason} TEXT keeps it)");
 	s.deadline = T("2020-02-28T23:59:00Z");
 	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "working days before the meeting; WTSA Res. 1 §9.4.1 asks for seven");
 	s.deadline = T("2020-03-04T00:00:00Z");
-	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--deadline: 2020-03-04T00:00:00Z is not before the meeting's first day 2020-03-04");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "deadline: 2020-03-04T00:00:00Z is not before the meeting's first day 2020-03-04");
 	s.deadline = T("2019-12-01T12:00:00Z");
-	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--deadline: 2019-12-01T12:00:00Z is before the circular's date 2019-12-02");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "deadline: 2019-12-01T12:00:00Z is before the circular's date 2019-12-02");
 	/* forced, with a reason */
 	s.deadline = T("2020-02-15T23:59:00Z");
 	s.force_deadline = 1;
-	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--reason: required with --force-deadline");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "reason: required with {force_deadline}");
 	s.reason = "the meeting moved";
 	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
 	fmt(c.deadline, t);
@@ -135,14 +135,14 @@ static void explicit_deadlines(void **state)
 	s.reason = "why not";
 	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "breaks no rule of §9.4.1; nothing to force");
 	s.force_deadline = 0;
-	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--reason: only with --force-deadline");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "reason: only with {force_deadline}");
 	s.reason = NULL;
 	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
 	s.has_deadline = 0;
 	s.force_deadline = 1;
 	s.circular = "207";
 	s.reason = "x";
-	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--force-deadline: only with an explicit --deadline");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "force_deadline: only with an explicit {deadline}");
 }
 
 static void bad_specs_are_refused(void **state)
@@ -158,24 +158,24 @@ static void bad_specs_are_refused(void **state)
 		REFUSED(f, create(f, &s, &c, warn, sizeof warn), "is not a circular ID");
 	}
 	s = spec(NULL);
-	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--circular: '(unprintable)' is not a circular ID");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "circular: '(unprintable)' is not a circular ID");
 	s = spec("205");
 	s.group = 0;
-	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--group: '0' is not a study group number (1-99)");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "group: '0' is not a study group number (1-99)");
 	s.group = 100;
-	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--group: '100' is not a study group number");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "group: '100' is not a study group number");
 	s = spec("205");
 	s.rule = "majority";
-	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--rule: 'majority' is not a rule (tap, question, deletion)");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "rule: 'majority' is not a rule (tap, question, deletion)");
 	s = spec("205");
 	s.meeting_end = D("2020-03-03");
-	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--meeting-end: 2020-03-03 is before --meeting-start 2020-03-04");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "meeting_end: 2020-03-03 is before {meeting_start} 2020-03-04");
 	s = spec("205");
 	s.date = D("2020-03-04");
-	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--date: circular date 2020-03-04 is not before the meeting (2020-03-04)");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "date: circular date 2020-03-04 is not before the meeting (2020-03-04)");
 	s = spec("205");
 	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
-	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "--circular: consultation '205' already exists");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "circular: consultation '205' already exists");
 	/* the longest ID is fine */
 	s = spec("12345678901234567890123456789012");
 	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
@@ -207,12 +207,12 @@ static void electorate_files(void **state)
 	struct {
 		const char *text, *want;
 	} bad[] = {
-		{ "ZAF\nKEN\nZA\n", "--electorate line 3: 'ZA' is ZAF, already on line 1: one line per member" },
-		{ "ZAF KEN\n", "--electorate line 1: one member code per line, found more after 'ZAF'" },
-		{ "ZAF\nXXX\n", "--electorate line 2: " },
-		{ "# nobody\n\n", "--electorate: the file lists no Member State" },
-		{ "PLW\n", "--electorate line 1: PLW became a Member State on 2024-09-19, after the circular's date 2019-12-02" },
-		{ "ZAF\n\xff\n", "--electorate: not valid UTF-8 text" },
+		{ "ZAF\nKEN\nZA\n", "electorate line 3: 'ZA' is ZAF, already on line 1: one line per member" },
+		{ "ZAF KEN\n", "electorate line 1: one member code per line, found more after 'ZAF'" },
+		{ "ZAF\nXXX\n", "electorate line 2: " },
+		{ "# nobody\n\n", "electorate: the file lists no Member State" },
+		{ "PLW\n", "electorate line 1: PLW became a Member State on 2024-09-19, after the circular's date 2019-12-02" },
+		{ "ZAF\n\xff\n", "electorate: not valid UTF-8 text" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		s = spec("206");
@@ -236,17 +236,17 @@ static void moving_the_deadline(void **state)
 	bt_time now = T("2020-02-24T00:00:00Z");
 	int n = -1;
 	REFUSED(f, bt_consultation_set_deadline(f->db, "205", T("2020-02-26T23:59:00Z"), NULL, "t", now, &n, &f->e),
-		"--reason: required (why the deadline moves)");
+		"reason: required (why the deadline moves)");
 	REFUSED(f, bt_consultation_set_deadline(f->db, "205", T("2020-02-26T23:59:00Z"), "a\x01", "t", now, &n, &f->e),
-		"--reason: not 1-500 bytes");
+		"reason: not 1-500 bytes");
 	REFUSED(f, bt_consultation_set_deadline(f->db, "205", T("2020-02-21T23:59:00Z"), "r", "t", now, &n, &f->e),
-		"TIME: 2020-02-21T23:59:00Z is already the deadline");
+		"new_deadline: 2020-02-21T23:59:00Z is already the deadline");
 	REFUSED(f, bt_consultation_set_deadline(f->db, "205", T("2020-02-23T23:59:00Z"), "r", "t", now, &n, &f->e),
-		"TIME: 2020-02-23T23:59:00Z is already past");
+		"new_deadline: 2020-02-23T23:59:00Z is already past");
 	REFUSED(f, bt_consultation_set_deadline(f->db, "205", T("2020-03-04T00:00:00Z"), "r", "t", now, &n, &f->e),
-		"TIME: 2020-03-04T00:00:00Z is not before the meeting's first day 2020-03-04");
+		"new_deadline: 2020-03-04T00:00:00Z is not before the meeting's first day 2020-03-04");
 	REFUSED(f, bt_consultation_set_deadline(f->db, "999", T("2020-02-26T23:59:00Z"), "r", "t", now, &n, &f->e),
-		"--circular: no consultation '999'");
+		"circular: no consultation '999'");
 	assert_int_equal(bt_consultation_set_deadline(f->db, "205", T("2020-02-26T23:59:00Z"), "the server was down", "t",
 						      now, &n, &f->e), BT_OK);
 	assert_int_equal(n, 2);
@@ -280,9 +280,9 @@ static void closing_freezes_the_outcome(void **state)
 	assert_int_equal(fx_reply(f, "205", "CHE", BT_NOT_AUTHORIZE, "2020-02-01T10:00:00Z", 1), BT_OK);
 	assert_int_equal(fx_reply(f, "205", "FRA", BT_AUTHORIZE, "2020-02-01T11:00:00Z", 0), BT_OK);
 	REFUSED(f, bt_consultation_close(f->db, "205", "t", T("2020-02-21T23:59:00Z"), NULL, &f->e),
-		"--circular: consultation '205' cannot close before its deadline 2020-02-21T23:59:00Z");
+		"circular: consultation '205' cannot close before its deadline 2020-02-21T23:59:00Z");
 	REFUSED(f, bt_consultation_close(f->db, "999", "t", T("2020-02-22T00:00:00Z"), NULL, &f->e),
-		"--circular: no consultation '999'");
+		"circular: no consultation '999'");
 	bt_tally frozen;
 	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00:00Z"), &frozen, &f->e), BT_OK);
 	assert_int_equal(frozen.drafts[0].replies, 2);
@@ -299,14 +299,14 @@ static void closing_freezes_the_outcome(void **state)
 	assert_string_equal(d.outcome, "not-proceed");
 	bt_draft_clear(&d);
 	REFUSED(f, bt_consultation_close(f->db, "205", "t", T("2020-02-23T00:00:00Z"), NULL, &f->e),
-		"--circular: consultation '205' was already closed at 2020-02-22T08:00:00Z");
+		"circular: consultation '205' was already closed at 2020-02-22T08:00:00Z");
 
 	/* a consultation without drafts cannot close */
 	bt_consultation_spec s = spec("206");
 	char warn[300];
 	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
 	REFUSED(f, bt_consultation_close(f->db, "206", "t", T("2020-02-22T08:00:00Z"), NULL, &f->e),
-		"--circular: consultation '206' has no drafts to close");
+		"circular: consultation '206' has no drafts to close");
 }
 
 int main(void)

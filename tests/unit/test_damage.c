@@ -15,7 +15,7 @@ static void writes_refused(fx *f, const char *what)
 	char *before = dump_db(f->path);
 	int rc = fx_reply(f, "205", "DEU", BT_AUTHORIZE, "2020-02-05T10:00:00Z", 0);
 	if (rc != BT_EFAIL || !strstr(f->e.msg, "the database is damaged (") || !strstr(f->e.msg, what) ||
-	    !strstr(f->e.msg, "); every change is refused until it is restored from a backup (`ballot restore`)"))
+	    !strstr(f->e.msg, "); every change is refused until it is restored from a backup (`{cmd:restore}`)"))
 		fail_msg("reply gave %d '%s'", rc, f->e.msg);
 	assert_int_equal(bt_setting_set(f->db, "quota_bytes", "1000", "t", T("2020-02-05T10:00:00Z"), &f->e), BT_EFAIL);
 	char *after = dump_db(f->path);
@@ -57,8 +57,8 @@ static void the_mark_refuses_changes_until_cleared(void **state)
 	assert_string_equal(bt_buf_str(&b), "event chain: event 6: its content does not match its hash\n");
 	bt_buf_release(&b);
 	assert_int_equal(bt_db_damaged(f->db, out, sizeof out), 1);
-	assert_string_equal(out, "marked by `ballot check` or `ballot audit verify`: event chain: event 6: its content does not match its hash");
-	writes_refused(f, "marked by `ballot check` or `ballot audit verify`: event chain: event 6");
+	assert_string_equal(out, "marked by `{cmd:check}` or `{cmd:audit verify}`: event chain: event 6: its content does not match its hash");
+	writes_refused(f, "marked by `{cmd:check}` or `{cmd:audit verify}`: event chain: event 6");
 	/* a new note replaces the old one */
 	assert_int_equal(bt_damage_note(f->path, "integrity_check: page 3"), 0);
 	assert_int_equal(bt_db_damaged(f->db, out, sizeof out), 1);
@@ -68,7 +68,7 @@ static void the_mark_refuses_changes_until_cleared(void **state)
 	FILE *fp = fopen(mark, "w");
 	fclose(fp);
 	assert_int_equal(bt_db_damaged(f->db, out, sizeof out), 1);
-	assert_string_equal(out, "marked by `ballot check` or `ballot audit verify`: damaged");
+	assert_string_equal(out, "marked by `{cmd:check}` or `{cmd:audit verify}`: damaged");
 	/* cleared: changes go through again */
 	assert_int_equal(bt_damage_note(f->path, NULL), 0);
 	assert_int_not_equal(stat(mark, &st), 0);

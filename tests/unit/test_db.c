@@ -101,15 +101,15 @@ static void open_refusals(void **state)
 	bt_db *db = (bt_db *)1;
 	char p[200], want[400];
 	assert_int_equal(bt_db_open("", 0, &db, &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--db: empty path");
+	assert_string_equal(f->e.msg, "db: empty path");
 	assert_null(db);
 	in_dir(f, "missing.db", p, sizeof p);
 	assert_int_equal(bt_db_open(p, 0, &db, &f->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--db: no database at '%s'; run ballot init", p);
+	snprintf(want, sizeof want, "db: no database at '%s'; run {cmd:init}", p);
 	assert_string_equal(f->e.msg, want);
 	assert_false(exists(p));
 	assert_int_equal(bt_db_open(f->dir, 0, &db, &f->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--db: '%s' is not a regular file", f->dir);
+	snprintf(want, sizeof want, "db: '%s' is not a regular file", f->dir);
 	assert_string_equal(f->e.msg, want);
 	in_dir(f, "text.db", p, sizeof p);
 	FILE *fp = fopen(p, "w");
@@ -121,7 +121,7 @@ static void open_refusals(void **state)
 	in_dir(f, "other.db", p, sizeof p);
 	db_exec(p, "CREATE TABLE t(x)");
 	assert_int_equal(bt_db_open(p, 0, &db, &f->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--db: '%s' is not a ballot database", p);
+	snprintf(want, sizeof want, "db: '%s' is not a ballot database", p);
 	assert_string_equal(f->e.msg, want);
 	/* a newer schema */
 	bt_check_report r;
@@ -129,7 +129,7 @@ static void open_refusals(void **state)
 	assert_int_equal(bt_backup(f->db, p, 0, "FILE", &r, &f->e), BT_OK);
 	db_exec(p, "PRAGMA user_version = 999");
 	assert_int_equal(bt_db_open(p, 0, &db, &f->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--db: '%s' has schema version 999, newer than this ballot (%d)", p,
+	snprintf(want, sizeof want, "db: '%s' has schema version 999, newer than this ballot (%d)", p,
 		 bt_db_schema_version(f->db));
 	assert_string_equal(f->e.msg, want);
 	bt_db_close(NULL); /* accepted */
@@ -143,7 +143,7 @@ static void read_only_and_private(void **state)
 	assert_int_equal(bt_db_readonly(ro), 1);
 	char want[300];
 	assert_int_equal(bt_db_require_writable(ro, &f->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--db: '%s' is read-only", f->path);
+	snprintf(want, sizeof want, "db: '%s' is read-only", f->path);
 	assert_string_equal(f->e.msg, want);
 	bt_member_list l;
 	assert_int_equal(bt_members_list(ro, BT_DATE_NONE, &l, &f->e), BT_OK); /* reads work */
@@ -153,7 +153,7 @@ static void read_only_and_private(void **state)
 
 	assert_int_equal(chmod(f->path, 0640), 0);
 	assert_int_equal(bt_db_require_private(f->path, &f->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--db: '%s' can be read by others (mode 0640); chmod 600 it", f->path);
+	snprintf(want, sizeof want, "db: '%s' can be read by others (mode 0640); chmod 600 it", f->path);
 	assert_string_equal(f->e.msg, want);
 	assert_int_equal(chmod(f->path, 0600), 0);
 	char wal[200];
@@ -162,14 +162,14 @@ static void read_only_and_private(void **state)
 	fclose(fp);
 	assert_int_equal(chmod(wal, 0604), 0);
 	assert_int_equal(bt_db_require_private(f->path, &f->e), BT_EINPUT);
-	snprintf(want, sizeof want, "--db: '%s' can be read by others (mode 0604); chmod 600 it", wal);
+	snprintf(want, sizeof want, "db: '%s' can be read by others (mode 0604); chmod 600 it", wal);
 	assert_string_equal(f->e.msg, want);
 	assert_int_equal(chmod(wal, 0600), 0);
 	assert_int_equal(bt_db_require_private(f->path, &f->e), BT_OK);
 	char missing[200];
 	in_dir(f, "missing.db", missing, sizeof missing);
 	assert_int_equal(bt_db_require_private(missing, &f->e), BT_EINPUT);
-	assert_non_null(strstr(f->e.msg, "--db: cannot use '"));
+	assert_non_null(strstr(f->e.msg, "db: cannot use '"));
 }
 
 static void settings_and_their_bounds(void **state)

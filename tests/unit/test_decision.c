@@ -84,7 +84,7 @@ static void approved_with_a_reservation(void **state_)
 	bt_decision_list_free(&l);
 	/* approved is final */
 	REFUSED(f, decide(f, BT_DECISION_NOT_APPROVED, codes, NULL, 1, "2020-03-06", "2020-03-06T10:00:00Z", NULL),
-		"--draft: Q.5051 is approved; the not-approved decision needs ready-for-approval or more-time");
+		"draft: Q.5051 is approved; the not-approved decision needs ready-for-approval or more-time");
 }
 
 static void more_time_then_opposition(void **state_)
@@ -105,16 +105,16 @@ static void more_time_then_opposition(void **state_)
 	/* only members that asked may oppose */
 	const char *fra[] = { "FRA" };
 	REFUSED(f, decide(f, BT_DECISION_NOT_APPROVED, fra, NULL, 1, "2020-03-20", "2020-03-20T10:00:00Z", NULL),
-		"--opposed-by: FRA did not ask for more time on Q.5051; only those that did may oppose, until 2020-04-10");
+		"opposed_by: FRA did not ask for more time on Q.5051; only those that did may oppose, until 2020-04-10");
 	/* not before the more-time decision, not after the four weeks */
 	const char *gbr[] = { "GBR" };
 	REFUSED(f, decide(f, BT_DECISION_NOT_APPROVED, gbr, NULL, 1, "2020-03-09", "2020-03-20T10:00:00Z", NULL),
-		"--date: 2020-03-09 is before the more-time decision of 2020-03-10 on Q.5051");
+		"date: 2020-03-09 is before the more-time decision of 2020-03-10 on Q.5051");
 	REFUSED(f, decide(f, BT_DECISION_NOT_APPROVED, gbr, NULL, 1, "2020-04-11", "2020-04-12T10:00:00Z", NULL),
-		"--date: 2020-04-11 is after the four weeks for formal opposition, which ended on 2020-04-10");
+		"date: 2020-04-11 is after the four weeks for formal opposition, which ended on 2020-04-10");
 	/* approval must wait for the four weeks */
 	REFUSED(f, decide(f, BT_DECISION_APPROVED, NULL, NULL, 0, "2020-04-10", "2020-04-10T10:00:00Z", NULL),
-		"--date: 2020-04-10 is not after the four weeks after the meeting, which end on 2020-04-10");
+		"date: 2020-04-10 is not after the four weeks after the meeting, which end on 2020-04-10");
 	/* GBR, which never replied, opposes: allowed, and marked; CHE replied */
 	const char *both[] = { "GBR", "CHE" };
 	assert_int_equal(decide(f, BT_DECISION_NOT_APPROVED, both, NULL, 2, "2020-04-10", "2020-04-10T10:00:00Z", &seq),
@@ -152,7 +152,7 @@ static void more_time_recorded_too_late(void **state_)
 	const char *asked[] = { "CHE" };
 	/* dated at the meeting, but recorded after the four weeks */
 	REFUSED(f, decide(f, BT_DECISION_MORE_TIME, asked, NULL, 1, "2020-03-13", "2020-04-11T10:00:00Z", NULL),
-		"--more-time: the four weeks after the meeting ended on 2020-04-10");
+		"more_time: the four weeks after the meeting ended on 2020-04-10");
 	/* on their last day it is still recorded */
 	assert_int_equal(decide(f, BT_DECISION_MORE_TIME, asked, NULL, 1, "2020-03-13", "2020-04-10T23:00:00Z", NULL),
 			 BT_OK);
@@ -167,34 +167,34 @@ static void refused_decisions(void **state_)
 	const char *note[] = { "x" }, *notes2[] = { "x", "y" }, *empty[] = { "" }, *ctl[] = { "a\x01" };
 	/* not closed yet */
 	REFUSED(f, decide(f, BT_DECISION_APPROVED, NULL, NULL, 0, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
-		"--draft: Q.5051 is in-consultation; the approved decision needs ready-for-approval or more-time");
+		"draft: Q.5051 is in-consultation; the approved decision needs ready-for-approval or more-time");
 	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00:00Z"), NULL, &f->e), BT_OK);
 	REFUSED(f, decide(f, 0, NULL, NULL, 0, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
-		"decision: none given (--approved, --more-time or --not-approved)");
+		"decision: none given ({approved}, {more_time} or {not_approved})");
 	REFUSED(f, decide(f, BT_DECISION_MORE_TIME, NULL, NULL, 0, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
-		"--more-time: name the Member States that asked for more time");
+		"more_time: name the Member States that asked for more time");
 	REFUSED(f, decide(f, BT_DECISION_NOT_APPROVED, NULL, NULL, 0, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
-		"--opposed-by: name the Member States that opposed approval");
+		"opposed_by: name the Member States that opposed approval");
 	REFUSED(f, decide(f, BT_DECISION_APPROVED, NULL, NULL, 0, "2020-03-03", "2020-03-05T10:00:00Z", NULL),
-		"--date: 2020-03-03 is before the study group meeting (2020-03-04 to 2020-03-13)");
+		"date: 2020-03-03 is before the study group meeting (2020-03-04 to 2020-03-13)");
 	REFUSED(f, decide(f, BT_DECISION_APPROVED, NULL, NULL, 0, "2020-03-14", "2020-03-20T10:00:00Z", NULL),
-		"--date: 2020-03-14 is after the study group meeting");
+		"date: 2020-03-14 is after the study group meeting");
 	REFUSED(f, decide(f, BT_DECISION_APPROVED, NULL, NULL, 0, NULL, "2020-03-20T10:00:00Z", NULL),
-		"--date: 2020-03-20 (today) is after the study group meeting");
+		"date: 2020-03-20 (today) is after the study group meeting");
 	REFUSED(f, decide(f, BT_DECISION_APPROVED, NULL, NULL, 0, "2020-03-06", "2020-03-05T10:00:00Z", NULL),
-		"--date: 2020-03-06 is in the future (today is 2020-03-05)");
+		"date: 2020-03-06 is in the future (today is 2020-03-05)");
 	REFUSED(f, decide(f, BT_DECISION_APPROVED, che, NULL, 1, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
-		"--reservation: CHE has no text (CODE:TEXT)");
+		"reservation: CHE has no text (CODE:TEXT)");
 	REFUSED(f, decide(f, BT_DECISION_APPROVED, che, empty, 1, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
-		"--reservation: CHE has no text");
+		"reservation: CHE has no text");
 	REFUSED(f, decide(f, BT_DECISION_APPROVED, che, ctl, 1, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
-		"--reservation: the text for CHE is unclean or too long");
+		"reservation: the text for CHE is unclean or too long");
 	REFUSED(f, decide(f, BT_DECISION_APPROVED, two, notes2, 2, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
-		"--reservation: CHE is named twice");
+		"reservation: CHE is named twice");
 	REFUSED(f, decide(f, BT_DECISION_APPROVED, xxx, note, 1, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
 		"XXX");
 	REFUSED(f, decide(f, BT_DECISION_NOT_APPROVED, plw, NULL, 1, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
-		"--opposed-by: PLW is not a Member State on the decision date");
+		"opposed_by: PLW is not a Member State on the decision date");
 	bt_decision_spec s = { .circular = "999", .kind = BT_DECISION_APPROVED };
 	REFUSED(f, bt_decide(f->db, &s, "chair", T("2020-03-05T10:00:00Z"), NULL, &f->e), "999");
 	assert_string_equal(state(f), BT_STATE_READY);
@@ -208,7 +208,7 @@ static void regional_electorate_limits_who_is_named(void **state_)
 	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00:00Z"), NULL, &f->e), BT_OK);
 	const char *fra[] = { "FRA" }, *zaf[] = { "ZAF" };
 	REFUSED(f, decide(f, BT_DECISION_MORE_TIME, fra, NULL, 1, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
-		"--more-time: FRA is not in the electorate of circular 205 (a regional group");
+		"more_time: FRA is not in the electorate of circular 205 (a regional group");
 	assert_int_equal(decide(f, BT_DECISION_MORE_TIME, zaf, NULL, 1, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
 			 BT_OK);
 }
@@ -221,7 +221,7 @@ static void not_ready_cannot_be_approved(void **state_)
 	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00:00Z"), NULL, &f->e), BT_OK);
 	assert_string_equal(state(f), BT_STATE_NOT_READY);
 	REFUSED(f, decide(f, BT_DECISION_APPROVED, NULL, NULL, 0, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
-		"--draft: Q.5051 is not-ready; the approved decision needs ready-for-approval or more-time");
+		"draft: Q.5051 is not-ready; the approved decision needs ready-for-approval or more-time");
 	const char *che[] = { "CHE" };
 	REFUSED(f, decide(f, BT_DECISION_MORE_TIME, che, NULL, 1, "2020-03-05", "2020-03-05T10:00:00Z", NULL),
 		"the more-time decision needs ready-for-approval");

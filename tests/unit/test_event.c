@@ -129,20 +129,20 @@ static void actors_are_checked_first(void **state)
 	static const char *bad[] = { "", "tab\there", "nl\n", "\xff" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		assert_int_equal(event_reserve(f->db, bad[i], &slot, &f->e), BT_EINPUT);
-		assert_string_equal(f->e.msg, "BALLOT_ACTOR: the actor name is empty, too long, not UTF-8 or has control characters");
+		assert_string_equal(f->e.msg, "actor: the actor name is empty, too long, not UTF-8 or has control characters");
 	}
 	assert_int_equal(event_reserve(f->db, NULL, &slot, &f->e), BT_EINPUT);
 	assert_int_equal(event_reserve(f->db, longname, &slot, &f->e), BT_EINPUT);
 	longname[200] = '\0';
 	assert_int_equal(event_reserve(f->db, longname, &slot, &f->e), BT_OK);
 	assert_int_equal(event_reserve(f->db, "a\xe2\x80\x8b" "b", &slot, &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "BALLOT_ACTOR: has U+200B, an invisible or bidirectional control character that can disguise a name");
+	assert_string_equal(f->e.msg, "actor: has U+200B, an invisible or bidirectional control character that can disguise a name");
 	/* through the public API: refused, nothing written */
 	fx_circular(f, "205", NULL, NULL);
-	REFUSED(f, bt_setting_set(f->db, "quota_bytes", "1000", "", T("2020-01-01T00:00:00Z"), &f->e), "BALLOT_ACTOR: ");
+	REFUSED(f, bt_setting_set(f->db, "quota_bytes", "1000", "", T("2020-01-01T00:00:00Z"), &f->e), "actor: ");
 	bt_reply_spec s = { .circular = "205", .member = "CHE", .choice = BT_AUTHORIZE, .has_received = 1,
 			    .received = T("2020-02-01T00:00:00Z") };
-	REFUSED(f, bt_reply_record(f->db, &s, "x\x01", T("2020-02-01T00:00:00Z"), NULL, &f->e), "BALLOT_ACTOR: ");
+	REFUSED(f, bt_reply_record(f->db, &s, "x\x01", T("2020-02-01T00:00:00Z"), NULL, &f->e), "actor: ");
 }
 
 static void the_clock_never_goes_back(void **state)

@@ -134,7 +134,7 @@ static void json_document(void **state)
 	bt_buf_release(&b);
 }
 
-/* One history item as JSON, byte for byte: the rendering history --json,
+/* One history item as JSON, byte for byte: the rendering history {json},
  * the export and the portal share. */
 static void one_history_item(void **state)
 {
@@ -221,7 +221,7 @@ static void refusals_and_caps(void **state)
 	bt_buf b = BT_BUF_INIT;
 	bt_buf_adds(&b, "kept");
 	assert_int_equal(bt_export_csv(f->db, "999", &b, &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--circular: no consultation '999'");
+	assert_string_equal(f->e.msg, "circular: no consultation '999'");
 	assert_int_equal(bt_export_json(f->db, "999", &b, &f->e), BT_EINPUT);
 	assert_string_equal(bt_buf_str(&b), "kept");
 	bt_buf_release(&b);

@@ -70,18 +70,18 @@ static void refused_references(void **state)
 	assert_int_equal(bt_form_ref_check(f->db, junk, "205", "CHE", &stale, &f->e), BT_EINPUT);
 	assert_non_null(strstr(f->e.msg, "is not a form reference"));
 	assert_int_equal(bt_form_ref_check(f->db, ref, "205", "FRA", &stale, &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--ref: the form was issued for member CHE, not FRA");
+	assert_string_equal(f->e.msg, "ref: the form was issued for member CHE, not FRA");
 	assert_int_equal(bt_form_ref_check(f->db, ref, "205", "XXX", &stale, &f->e), BT_EINPUT);
 	assert_non_null(strstr(f->e.msg, "'XXX' is not an ITU Member State code"));
 	assert_int_equal(bt_form_ref_check(f->db, ref, "999", "CHE", &stale, &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--circular: no consultation '999'");
+	assert_string_equal(f->e.msg, "circular: no consultation '999'");
 	bt_consultation_spec s = { .circular = "206", .group = 11, .date = D("2019-12-02"),
 				   .meeting_start = D("2020-03-04"), .meeting_end = D("2020-03-13") };
 	char warn[200];
 	assert_int_equal(bt_consultation_create(f->db, &s, "t", T("2019-12-02T00:00:00Z"), NULL, warn, sizeof warn,
 						&f->e), BT_OK);
 	assert_int_equal(bt_form_ref_check(f->db, ref, "206", "CHE", &stale, &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--ref: the form was issued for circular 205, not 206");
+	assert_string_equal(f->e.msg, "ref: the form was issued for circular 205, not 206");
 
 	static const char *bad[] = {
 		"",
@@ -99,7 +99,7 @@ static void refused_references(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		assert_int_equal(bt_form_ref_check(f->db, bad[i], "205", "CHE", &stale, &f->e), BT_EINPUT);
 		char want[200];
-		snprintf(want, sizeof want, "--ref: '%s' is not a form reference (ballot:CIRCULAR:CODE:LANG:16 hex digits)",
+		snprintf(want, sizeof want, "ref: '%s' is not a form reference (ballot:CIRCULAR:CODE:LANG:16 hex digits)",
 			 bad[i]);
 		assert_string_equal(f->e.msg, want);
 	}

@@ -144,9 +144,9 @@ static void one_members_history(void **state)
 	assert_int_equal(h.n, 0);
 	bt_history_free(&h);
 	assert_int_equal(bt_history_get(f->db, "205", "XXX", &h, &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--member: 'XXX' is not an ITU Member State code");
+	assert_string_equal(f->e.msg, "member: 'XXX' is not an ITU Member State code");
 	assert_int_equal(bt_history_get(f->db, "999", NULL, &h, &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--circular: no consultation '999'");
+	assert_string_equal(f->e.msg, "circular: no consultation '999'");
 	assert_int_equal(h.n, 0);
 }
 
@@ -170,7 +170,7 @@ static void deadline_moves_and_late_entries(void **state)
 	bt_reply_spec s = { .circular = "205", .member = "FRA", .choice = BT_NOT_AUTHORIZE, .has_received = 1,
 			    .received = T("2020-02-25T10:00:00Z") };
 	bt_reply_result r;
-	REFUSED(f, bt_reply_record(f->db, &s, "clerk", T("2020-02-28T09:00:00Z"), &r, &f->e), "--late-entry-reason");
+	REFUSED(f, bt_reply_record(f->db, &s, "clerk", T("2020-02-28T09:00:00Z"), &r, &f->e), "late_entry_reason: ");
 	s.late_entry_reason = "the form came by post in time";
 	assert_int_equal(bt_reply_record(f->db, &s, "clerk", T("2020-02-28T09:00:00Z"), &r, &f->e), BT_OK);
 	assert_int_equal(r.late_entry, 1);

@@ -152,17 +152,17 @@ static void clean_text_and_names(void **state)
 	assert_int_equal(bt_text_hidden("\xff\xe2\x80\xae", 1), 0);  /* not UTF-8: not judged here */
 
 	bt_err e;
-	assert_int_equal(bt_name_check("--signatory", "A. Signatory", 200, &e), BT_OK);
-	assert_int_equal(bt_name_check("--signatory", "evil\xe2\x80\xae" "gpj.exe", 200, &e), BT_EINPUT);
-	assert_string_equal(e.msg, "--signatory: has U+202E, an invisible or bidirectional control character that can disguise a name");
+	assert_int_equal(bt_name_check("signatory", "A. Signatory", 200, &e), BT_OK);
+	assert_int_equal(bt_name_check("signatory", "evil\xe2\x80\xae" "gpj.exe", 200, &e), BT_EINPUT);
+	assert_string_equal(e.msg, "signatory: has U+202E, an invisible or bidirectional control character that can disguise a name");
 	assert_int_equal(bt_name_check("title", "x\xe2\x80\x8dy", 200, &e), BT_EINPUT);
 	assert_string_equal(e.msg, "title: has U+200D, an invisible or bidirectional control character that can disguise a name");
-	assert_int_equal(bt_name_check("--signatory", "a\nb", 200, &e), BT_EINPUT);
-	assert_string_equal(e.msg, "--signatory: not valid UTF-8 or has control characters");
-	assert_int_equal(bt_name_check("--signatory", "abcd", 3, &e), BT_EINPUT);
-	assert_string_equal(e.msg, "--signatory: longer than 3 bytes");
-	assert_int_equal(bt_name_check("--signatory", "abc", 3, &e), BT_OK);
-	assert_int_equal(bt_name_check("--signatory", "abcd", 0, &e), BT_OK); /* 0: no limit */
+	assert_int_equal(bt_name_check("signatory", "a\nb", 200, &e), BT_EINPUT);
+	assert_string_equal(e.msg, "signatory: not valid UTF-8 or has control characters");
+	assert_int_equal(bt_name_check("signatory", "abcd", 3, &e), BT_EINPUT);
+	assert_string_equal(e.msg, "signatory: longer than 3 bytes");
+	assert_int_equal(bt_name_check("signatory", "abc", 3, &e), BT_OK);
+	assert_int_equal(bt_name_check("signatory", "abcd", 0, &e), BT_OK); /* 0: no limit */
 }
 
 int main(void)

@@ -51,19 +51,19 @@ static void list_and_resolve(void **state)
 	static const char *good[] = { "CHE", "che", "CH", "ch", "cHe" };
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
 		memset(code, 0, sizeof code);
-		assert_int_equal(bt_member_resolve(f->db, "--member", good[i], code, &f->e), BT_OK);
+		assert_int_equal(bt_member_resolve(f->db, "member", good[i], code, &f->e), BT_OK);
 		assert_string_equal(code, "CHE");
 	}
 	static const char *bad[] = { "XX", "XXX", "", "C", "CHEE", "C\x01" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		assert_int_equal(bt_member_resolve(f->db, "--member", bad[i], code, &f->e), BT_EINPUT);
-		assert_int_equal(strncmp(f->e.msg, "--member: '", 11), 0);
+		assert_int_equal(bt_member_resolve(f->db, "member", bad[i], code, &f->e), BT_EINPUT);
+		assert_int_equal(strncmp(f->e.msg, "member: '", 9), 0);
 		assert_non_null(strstr(f->e.msg, "' is not an ITU Member State code"));
 	}
-	assert_int_equal(bt_member_resolve(f->db, "--member", "XXX", code, &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--member: 'XXX' is not an ITU Member State code");
-	assert_int_equal(bt_member_resolve(f->db, "--member", NULL, code, &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--member: '(unprintable)' is not an ITU Member State code");
+	assert_int_equal(bt_member_resolve(f->db, "member", "XXX", code, &f->e), BT_EINPUT);
+	assert_string_equal(f->e.msg, "member: 'XXX' is not an ITU Member State code");
+	assert_int_equal(bt_member_resolve(f->db, "member", NULL, code, &f->e), BT_EINPUT);
+	assert_string_equal(f->e.msg, "member: '(unprintable)' is not an ITU Member State code");
 }
 
 static void import_adds_and_renames(void **state)
@@ -110,22 +110,22 @@ static void recodes_must_be_named(void **state)
 	assert_int_equal(import(f, HEAD "XKX\tXK\tKosovo\t2030-01-01\n", NULL, 0, &st), BT_OK);
 	const char *a2 = HEAD "XKX\tXY\tKosovo\t\n";
 	REFUSED(f, import(f, a2, NULL, 0, &st),
-		"m.tsv line 2: alpha2 of XKX would change from XK to XY; an import never changes a code silently: name the change with --recode XK=XY");
+		"m.tsv line 2: alpha2 of XKX would change from XK to XY; an import never changes a code silently: name the change with {recode} XK=XY");
 	const char *r1[] = { "XK=XY" };
 	assert_int_equal(import(f, a2, r1, 1, &st), BT_OK);
 	assert_int_equal(st.recoded, 1);
 	char code[4];
-	assert_int_equal(bt_member_resolve(f->db, "--member", "XY", code, &f->e), BT_OK);
+	assert_int_equal(bt_member_resolve(f->db, "member", "XY", code, &f->e), BT_OK);
 	assert_string_equal(code, "XKX");
-	assert_int_equal(bt_member_resolve(f->db, "--member", "XK", code, &f->e), BT_EINPUT);
+	assert_int_equal(bt_member_resolve(f->db, "member", "XK", code, &f->e), BT_EINPUT);
 	/* a new alpha-3 for a recorded alpha-2 */
 	const char *a3 = HEAD "KOS\tXY\tKosovo\t\n";
 	REFUSED(f, import(f, a3, NULL, 0, &st), "m.tsv line 2: alpha3 KOS is new but alpha2 'XY' is member XKX's");
-	REFUSED(f, import(f, a3, NULL, 0, &st), "--recode XKX=KOS");
+	REFUSED(f, import(f, a3, NULL, 0, &st), "{recode} XKX=KOS");
 	const char *r2[] = { "XKX=KOS" };
 	assert_int_equal(import(f, a3, r2, 1, &st), BT_OK);
 	assert_int_equal(st.recoded, 1);
-	assert_int_equal(bt_member_resolve(f->db, "--member", "XY", code, &f->e), BT_OK);
+	assert_int_equal(bt_member_resolve(f->db, "member", "XY", code, &f->e), BT_OK);
 	assert_string_equal(code, "KOS");
 	audit_ok(f);
 
@@ -133,19 +133,19 @@ static void recodes_must_be_named(void **state)
 	fx_circular(f, "205", NULL, NULL);
 	const char *che = HEAD "CHX\tCH\tSwitzerland\t\n";
 	const char *r3[] = { "CHE=CHX" };
-	REFUSED(f, import(f, che, r3, 1, &st), "m.tsv line 2: --recode CHE=CHX: CHE is named by ");
+	REFUSED(f, import(f, che, r3, 1, &st), "m.tsv line 2: {recode} CHE=CHX: CHE is named by ");
 	REFUSED(f, import(f, che, r3, 1, &st), "an alpha-3 code in use cannot change");
 	/* a recode no line uses, and malformed ones */
 	const char *unused[] = { "FR=FX" };
-	REFUSED(f, import(f, HEAD "FRA\tFR\tFrance\t\n", unused, 1, &st), "--recode FR=FX: no line of m.tsv makes that change");
+	REFUSED(f, import(f, HEAD "FRA\tFR\tFrance\t\n", unused, 1, &st), "recode FR=FX: no line of m.tsv makes that change");
 	static const char *bad[] = { "FR", "FR=fx", "FR=FRA", "FR=FR", "=", "FRA=FR" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		const char *one[] = { bad[i] };
-		REFUSED(f, import(f, HEAD "FRA\tFR\tFrance\t\n", one, 1, &st), "--recode: '");
+		REFUSED(f, import(f, HEAD "FRA\tFR\tFrance\t\n", one, 1, &st), "recode: '");
 		assert_non_null(strstr(f->e.msg, "is not OLD=NEW"));
 	}
 	const char *twice[] = { "FR=FX", "FR=FY" };
-	REFUSED(f, import(f, HEAD "FRA\tFX\tFrance\t\n", twice, 2, &st), "--recode: 'FR=FY' recodes FR again");
+	REFUSED(f, import(f, HEAD "FRA\tFX\tFrance\t\n", twice, 2, &st), "recode: 'FR=FY' recodes FR again");
 }
 
 static void bad_files_are_refused(void **state)

@@ -194,7 +194,7 @@ static void another_key_is_refused(void **state)
 	char other[160];
 	bt_pubkey pub2;
 	snprintf(other, sizeof other, "%s/other.key", x->f.dir);
-	assert_int_equal(bt_key_create(other, "--key", &pub2, &x->f.e), BT_OK);
+	assert_int_equal(bt_key_create(other, "key", &pub2, &x->f.e), BT_OK);
 	assert_int_equal(bt_receipt_verify(text, strlen(text), &pub2, NULL, &x->f.e), BT_EINPUT);
 	assert_non_null(strstr(x->f.e.msg, "key: the receipt names \"ed25519:"));
 	assert_non_null(strstr(x->f.e.msg, pub2.text));
@@ -262,14 +262,14 @@ static void issue_refuses_events_without_receipts(void **state)
 	bt_buf b = BT_BUF_INIT;
 	bt_buf_adds(&b, "kept");
 	assert_int_equal(bt_receipt_issue(x->f.db, 999, x->key, &b, NULL, &x->f.e), BT_EINPUT);
-	assert_string_equal(x->f.e.msg, "--event: there is no event 999");
+	assert_string_equal(x->f.e.msg, "event: there is no event 999");
 	assert_int_equal(bt_receipt_issue(x->f.db, 0, x->key, &b, NULL, &x->f.e), BT_EINPUT);
-	assert_string_equal(x->f.e.msg, "--event: there is no event 0");
+	assert_string_equal(x->f.e.msg, "event: there is no event 0");
 	/* 1 is init, 4 the consultation */
 	assert_int_equal(bt_receipt_issue(x->f.db, 1, x->key, &b, NULL, &x->f.e), BT_EINPUT);
-	assert_string_equal(x->f.e.msg, "--event: event 1 is not a reply, withdrawal or decision");
+	assert_string_equal(x->f.e.msg, "event: event 1 is not a reply, withdrawal or decision");
 	assert_int_equal(bt_receipt_issue(x->f.db, 4, x->key, &b, NULL, &x->f.e), BT_EINPUT);
-	assert_string_equal(x->f.e.msg, "--event: event 4 is not a reply, withdrawal or decision");
+	assert_string_equal(x->f.e.msg, "event: event 4 is not a reply, withdrawal or decision");
 	assert_string_equal(bt_buf_str(&b), "kept"); /* nothing appended */
 	bt_buf_release(&b);
 }

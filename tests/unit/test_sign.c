@@ -47,7 +47,7 @@ static void create_load_sign_verify_tamper(void **state)
 {
 	kdir *k = *state;
 	bt_pubkey pub;
-	assert_int_equal(bt_key_create(k->key, "--key", &pub, &k->e), BT_OK);
+	assert_int_equal(bt_key_create(k->key, "key", &pub, &k->e), BT_OK);
 	struct stat st;
 	assert_int_equal(stat(k->key, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -55,7 +55,7 @@ static void create_load_sign_verify_tamper(void **state)
 	assert_int_equal(strlen(pub.text), 72);
 
 	bt_key *key = NULL;
-	assert_int_equal(bt_key_load(k->key, "--key", &key, &k->e), BT_OK);
+	assert_int_equal(bt_key_load(k->key, "key", &key, &k->e), BT_OK);
 	/* the loaded key is the one created */
 	assert_string_equal(bt_key_public(key)->text, pub.text);
 	assert_memory_equal(bt_key_public(key)->raw, pub.raw, 32);
@@ -90,7 +90,7 @@ static void create_load_sign_verify_tamper(void **state)
 	char other[160];
 	snprintf(other, sizeof other, "%s/other.key", k->dir);
 	bt_pubkey pub2;
-	assert_int_equal(bt_key_create(other, "--key", &pub2, &k->e), BT_OK);
+	assert_int_equal(bt_key_create(other, "key", &pub2, &k->e), BT_OK);
 	assert_string_not_equal(pub2.text, pub.text);
 	assert_int_equal(bt_pubkey_verify(&pub2, doc, strlen(doc), sig, "manifest.json: signature", &k->e), BT_EINPUT);
 	assert_non_null(strstr(k->e.msg, "manifest.json: signature: "));
@@ -101,7 +101,7 @@ static void signature_syntax_is_refused(void **state)
 {
 	kdir *k = *state;
 	bt_pubkey pub;
-	assert_int_equal(bt_pubkey_parse(rfc_pub, strlen(rfc_pub), "--key", &pub, &k->e), BT_OK);
+	assert_int_equal(bt_pubkey_parse(rfc_pub, strlen(rfc_pub), "key", &pub, &k->e), BT_OK);
 	assert_int_equal(bt_pubkey_verify(&pub, "", 0, rfc_sig, "signature", &k->e), BT_OK);
 	char up[BT_SIG_LEN];
 	memcpy(up, rfc_sig, sizeof up);
@@ -122,7 +122,7 @@ static void rfc8032_vector_and_fingerprint(void **state)
 {
 	kdir *k = *state;
 	bt_pubkey pub;
-	assert_int_equal(bt_pubkey_parse(rfc_pub, strlen(rfc_pub), "--key", &pub, &k->e), BT_OK);
+	assert_int_equal(bt_pubkey_parse(rfc_pub, strlen(rfc_pub), "key", &pub, &k->e), BT_OK);
 	assert_string_equal(pub.text, rfc_pub);
 	assert_int_equal(pub.raw[0], 0xd7);
 	assert_int_equal(pub.raw[31], 0x1a);
@@ -141,15 +141,15 @@ static void pubkey_parse_reads_keys_show_output(void **state)
 	char text[300];
 	/* as `ballot keys show` prints it, with a CRLF and trailing blanks */
 	snprintf(text, sizeof text, "%s \r\nfingerprint: 21fe 31df\n", rfc_pub);
-	assert_int_equal(bt_pubkey_parse(text, strlen(text), "--key", &pub, &k->e), BT_OK);
+	assert_int_equal(bt_pubkey_parse(text, strlen(text), "key", &pub, &k->e), BT_OK);
 	assert_string_equal(pub.text, rfc_pub);
 	/* not the first line */
 	snprintf(text, sizeof text, "# the TSB key\n%s\n", rfc_pub);
 	memset(&pub, 0, sizeof pub);
-	assert_int_equal(bt_pubkey_parse(text, strlen(text), "--key", &pub, &k->e), BT_OK);
+	assert_int_equal(bt_pubkey_parse(text, strlen(text), "key", &pub, &k->e), BT_OK);
 	assert_string_equal(pub.text, rfc_pub);
 	/* len is honoured: the text cut before the key is no key */
-	assert_int_equal(bt_pubkey_parse(text, 14, "--key", &pub, &k->e), BT_EINPUT);
+	assert_int_equal(bt_pubkey_parse(text, 14, "key", &pub, &k->e), BT_EINPUT);
 }
 
 static void pubkey_parse_refuses_bad_keys(void **state)
@@ -166,27 +166,27 @@ static void pubkey_parse_refuses_bad_keys(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		memset(&pub, 0x5a, sizeof pub);
 		bt_pubkey before = pub;
-		assert_int_equal(bt_pubkey_parse(bad[i], strlen(bad[i]), "--key", &pub, &k->e), BT_EINPUT);
-		assert_non_null(strstr(k->e.msg, "--key: 'ed25519:"));
+		assert_int_equal(bt_pubkey_parse(bad[i], strlen(bad[i]), "key", &pub, &k->e), BT_EINPUT);
+		assert_non_null(strstr(k->e.msg, "key: 'ed25519:"));
 		assert_non_null(strstr(k->e.msg, "is not a key"));
 		assert_memory_equal(&pub, &before, sizeof pub); /* nothing filled */
 	}
-	assert_int_equal(bt_pubkey_parse("ssh-ed25519 AAAA", 16, "--key", &pub, &k->e), BT_EINPUT);
-	assert_non_null(strstr(k->e.msg, "--key: no line starting 'ed25519:'"));
-	assert_int_equal(bt_pubkey_parse("", 0, "--key", &pub, &k->e), BT_EINPUT);
-	assert_int_equal(bt_pubkey_parse(NULL, 0, "--key", &pub, &k->e), BT_EINPUT);
+	assert_int_equal(bt_pubkey_parse("ssh-ed25519 AAAA", 16, "key", &pub, &k->e), BT_EINPUT);
+	assert_non_null(strstr(k->e.msg, "key: no line starting 'ed25519:'"));
+	assert_int_equal(bt_pubkey_parse("", 0, "key", &pub, &k->e), BT_EINPUT);
+	assert_int_equal(bt_pubkey_parse(NULL, 0, "key", &pub, &k->e), BT_EINPUT);
 }
 
 static void create_never_replaces_a_key(void **state)
 {
 	kdir *k = *state;
 	bt_pubkey pub, again;
-	assert_int_equal(bt_key_create(k->key, "--key", &pub, &k->e), BT_OK);
-	assert_int_equal(bt_key_create(k->key, "--key", &again, &k->e), BT_EINPUT);
-	assert_non_null(strstr(k->e.msg, "--key: '"));
+	assert_int_equal(bt_key_create(k->key, "key", &pub, &k->e), BT_OK);
+	assert_int_equal(bt_key_create(k->key, "key", &again, &k->e), BT_EINPUT);
+	assert_non_null(strstr(k->e.msg, "key: '"));
 	assert_non_null(strstr(k->e.msg, "already exists; a key is never replaced"));
 	bt_key *key;
-	assert_int_equal(bt_key_load(k->key, "--key", &key, &k->e), BT_OK);
+	assert_int_equal(bt_key_load(k->key, "key", &key, &k->e), BT_OK);
 	assert_string_equal(bt_key_public(key)->text, pub.text);
 	bt_key_free(key);
 	/* no temporary file left beside it */
@@ -194,16 +194,16 @@ static void create_never_replaces_a_key(void **state)
 	snprintf(cmd, sizeof cmd, "test $(ls -A '%s' | wc -l) -eq 1", k->dir);
 	assert_int_equal(system(cmd), 0);
 
-	assert_int_equal(bt_key_create("", "--key", NULL, &k->e), BT_EINPUT);
-	assert_string_equal(k->e.msg, "--key: no key file named");
+	assert_int_equal(bt_key_create("", "key", NULL, &k->e), BT_EINPUT);
+	assert_string_equal(k->e.msg, "key: no key file named");
 	char missing[160];
 	snprintf(missing, sizeof missing, "%s/no/such/dir/k.key", k->dir);
-	assert_int_equal(bt_key_create(missing, "--key", NULL, &k->e), BT_EINPUT);
-	assert_non_null(strstr(k->e.msg, "--key: cannot create"));
+	assert_int_equal(bt_key_create(missing, "key", NULL, &k->e), BT_EINPUT);
+	assert_non_null(strstr(k->e.msg, "key: cannot create"));
 	/* pub may be NULL */
 	char second[160];
 	snprintf(second, sizeof second, "%s/second.key", k->dir);
-	assert_int_equal(bt_key_create(second, "--key", NULL, &k->e), BT_OK);
+	assert_int_equal(bt_key_create(second, "key", NULL, &k->e), BT_OK);
 }
 
 static void load_refuses_bad_files(void **state)
@@ -211,35 +211,35 @@ static void load_refuses_bad_files(void **state)
 	kdir *k = *state;
 	bt_key *key = (bt_key *)0x1;
 	char p[160];
-	assert_int_equal(bt_key_load(k->key, "--key", &key, &k->e), BT_EINPUT);
-	assert_non_null(strstr(k->e.msg, "--key: no signing key at"));
-	assert_non_null(strstr(k->e.msg, "ballot keys create"));
+	assert_int_equal(bt_key_load(k->key, "key", &key, &k->e), BT_EINPUT);
+	assert_non_null(strstr(k->e.msg, "key: no signing key at"));
+	assert_non_null(strstr(k->e.msg, "{cmd:keys create}"));
 	assert_null(key); /* cleared on failure */
-	assert_int_equal(bt_key_load("", "--key", &key, &k->e), BT_EINPUT);
-	assert_string_equal(k->e.msg, "--key: no key file named");
+	assert_int_equal(bt_key_load("", "key", &key, &k->e), BT_EINPUT);
+	assert_string_equal(k->e.msg, "key: no key file named");
 
-	assert_int_equal(bt_key_create(k->key, "--key", NULL, &k->e), BT_OK);
+	assert_int_equal(bt_key_create(k->key, "key", NULL, &k->e), BT_OK);
 	/* readable by the group */
 	assert_int_equal(chmod(k->key, 0640), 0);
-	assert_int_equal(bt_key_load(k->key, "--key", &key, &k->e), BT_EINPUT);
+	assert_int_equal(bt_key_load(k->key, "key", &key, &k->e), BT_EINPUT);
 	assert_non_null(strstr(k->e.msg, "can be read by others (mode 0640)"));
 	assert_int_equal(chmod(k->key, 0600), 0);
 
 	/* a symbolic link to it */
 	snprintf(p, sizeof p, "%s/link.key", k->dir);
 	assert_int_equal(symlink(k->key, p), 0);
-	assert_int_equal(bt_key_load(p, "--sign-key", &key, &k->e), BT_EINPUT);
-	assert_non_null(strstr(k->e.msg, "--sign-key: "));
+	assert_int_equal(bt_key_load(p, "sign_key", &key, &k->e), BT_EINPUT);
+	assert_non_null(strstr(k->e.msg, "sign_key: "));
 	assert_non_null(strstr(k->e.msg, "is a symbolic link"));
 
 	/* a directory */
-	assert_int_equal(bt_key_load(k->dir, "--key", &key, &k->e), BT_EINPUT);
+	assert_int_equal(bt_key_load(k->dir, "key", &key, &k->e), BT_EINPUT);
 	assert_non_null(strstr(k->e.msg, "is not a regular file"));
 
 	/* not a key, and a key of another kind */
 	snprintf(p, sizeof p, "%s/text.key", k->dir);
 	write_file(p, "hello\n", 0600);
-	assert_int_equal(bt_key_load(p, "--key", &key, &k->e), BT_EINPUT);
+	assert_int_equal(bt_key_load(p, "key", &key, &k->e), BT_EINPUT);
 	assert_non_null(strstr(k->e.msg, "is not an Ed25519 key"));
 	snprintf(p, sizeof p, "%s/ec.key", k->dir);
 	write_file(p,
@@ -249,7 +249,7 @@ static void load_refuses_bad_files(void **state)
 		   "Vi3xVcz8mKN8JC9m6ooiOmnC/Yznvs78oOLTNY3ccxoV3qF/1dPBjyK/\n"
 		   "-----END PRIVATE KEY-----\n",
 		   0600);
-	assert_int_equal(bt_key_load(p, "--key", &key, &k->e), BT_EINPUT);
+	assert_int_equal(bt_key_load(p, "key", &key, &k->e), BT_EINPUT);
 	assert_non_null(strstr(k->e.msg, "is not an Ed25519 key"));
 	assert_null(key);
 }

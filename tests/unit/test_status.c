@@ -93,7 +93,7 @@ static void by_study_group(void **state)
 	assert_int_equal(bt_consultation_create(f->db, &s, "t", T("2019-12-02T00:00:00Z"), NULL, warn, sizeof warn,
 						&f->e), BT_OK);
 	bt_draft_spec d = { .circular = "300", .rec = "Q.9/12", .title = "New Question" };
-	REFUSED(f, bt_draft_add(f->db, &d, "t", T("2019-12-03T00:00:00Z"), NULL, &f->e), "--rec: 'Q.9/12'");
+	REFUSED(f, bt_draft_add(f->db, &d, "t", T("2019-12-03T00:00:00Z"), NULL, &f->e), "rec: 'Q.9/12'");
 	d.rec = "Q.9-12";
 	assert_int_equal(bt_draft_add(f->db, &d, "t", T("2019-12-03T00:00:00Z"), NULL, &f->e), BT_OK);
 	bt_status_list l;
@@ -130,7 +130,7 @@ static void a_changed_row_is_refused(void **state)
 	bt_status_list l = { (bt_status_row *)1, 7 };
 	assert_int_equal(bt_status_list_get(f->db, 0, T("2020-02-10T00:00:00Z"), &l, &f->e), BT_EFAIL);
 	assert_non_null(strstr(f->e.msg, "circular 205: the replies row 1 differs from event 6 that wrote it"));
-	assert_non_null(strstr(f->e.msg, "ballot check"));
+	assert_non_null(strstr(f->e.msg, "{cmd:check}"));
 	assert_null(l.v);
 	assert_int_equal(l.n, 0);
 }

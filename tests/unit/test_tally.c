@@ -236,7 +236,7 @@ static void as_of_is_what_was_recorded(void **state)
 	s.member = "FRA";
 	s.choice = BT_NOT_AUTHORIZE;
 	assert_int_equal(bt_reply_record(f->db, &s, "test", T("2020-02-24T11:00Z"), &r, &f->e), BT_EINPUT);
-	assert_non_null(strstr(f->e.msg, "--late-entry-reason"));
+	assert_non_null(strstr(f->e.msg, "late_entry_reason"));
 	s.late_entry_reason = "form received by fax on time, misfiled";
 	assert_int_equal(bt_reply_record(f->db, &s, "test", T("2020-02-24T11:00Z"), &r, &f->e), BT_OK);
 	assert_true(r.late_entry_seq > r.event_seq);
@@ -244,7 +244,7 @@ static void as_of_is_what_was_recorded(void **state)
 	assert_string_equal(d.outcome, "not-proceed");
 	/* before the circular's date: refused */
 	assert_int_equal(bt_tally_as_of(f->db, "205", T("2019-12-01T00:00Z"), &t, &f->e), BT_EINPUT);
-	assert_non_null(strstr(f->e.msg, "--as-of"));
+	assert_non_null(strstr(f->e.msg, "as_of"));
 }
 
 int main(void)

@@ -124,7 +124,7 @@ static void other_rules_and_unknown(void **state)
 	bt_timeline_free(&t);
 	memset(&t, 0x5a, sizeof t);
 	assert_int_equal(bt_timeline_get(f->db, "999", &t, &f->e), BT_EINPUT);
-	assert_string_equal(f->e.msg, "--circular: no consultation '999'");
+	assert_string_equal(f->e.msg, "circular: no consultation '999'");
 	assert_null(t.dates);
 	assert_int_equal(t.ndates, 0);
 }

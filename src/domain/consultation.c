@@ -412,7 +412,15 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 				 "circular date %s is less than three months before the meeting (%s); WTSA Res. 1 §9.3.3 asks for three",
 				 d1, d2);
 		}
-		snprintf(warning, warnlen, "%s%s%s", w1, w1[0] && w2[0] ? "\n" : "", w2);
+		/* an explicit deadline already past was refused above; the
+		 * default one may be past for a consultation recorded late */
+		char w3[200] = "";
+		if (!s->has_deadline && deadline < now)
+			snprintf(w3, sizeof w3,
+				 "deadline %s is already past: every reply recorded from now on is late "
+				 "(a consultation of the past is recorded under its own clock, BALLOT_NOW)", t1);
+		snprintf(warning, warnlen, "%s%s%s%s%s", w1, w1[0] && (w2[0] || w3[0]) ? "\n" : "", w2,
+			 w2[0] && w3[0] ? "\n" : "", w3);
 	}
 	if (tap && calendar_skipped(&cal, deadline, s->meeting_start, &skipped)) {
 		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");

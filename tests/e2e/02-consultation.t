@@ -155,4 +155,16 @@ is "$n" "$(sqlite3 "$BALLOT_DB" 'SELECT count(*) FROM consultations')" "... one 
 expect_exit 0 ballot consultation list --group 3
 unlike "$OUT" '^205 ' "consultation list --group 3 leaves out SG11"
 
+# A default deadline already past (a consultation entered after its time on
+# today's clock) is recorded, with a warning that every reply will be late.
+saved_now=${BALLOT_NOW-}
+unset BALLOT_NOW
+run ballot consultation create --circular 901 --group 11 --meeting-start 2020-03-04 --meeting-end 2020-03-13 --date 2019-12-02
+is "$RC" 0 "a consultation whose default deadline is past is recorded"
+like "$ERR" 'warning: deadline 2020-02-21T23:59:00Z is already past: every reply recorded from now on is late' \
+	"  ... with a warning that every reply will be late"
+[ -n "$saved_now" ] && export BALLOT_NOW=$saved_now
+BALLOT_NOW=2019-12-02T12:00:00Z run ballot consultation create --circular 902 --group 11 --meeting-start 2020-03-04 --meeting-end 2020-03-13 --date 2019-12-02
+unlike "$ERR" 'already past' "on the circular's own clock, no such warning"
+
 done_testing

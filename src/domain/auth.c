@@ -196,6 +196,18 @@ static int auth_digests(bt_db *db, int64_t seq, const char *kind, bt_buf *out, b
 }
 
 /* Writes the reserved event of kind from the rows just written. */
+int auth_write_payload(bt_db *db, db_write *w, char circular[BT_ID_MAX + 1], bt_err *e)
+{
+	bt_time when = w->now;
+	int found = 0;
+	int rc = auth_payload(db, w->ev.seq, w->kind, &w->payload, circular, &when, &found, e);
+	if (!rc)
+		rc = auth_digests(db, w->ev.seq, w->kind, &w->payload, e);
+	if (!rc)
+		w->circular = circular[0] ? circular : NULL;
+	return rc;
+}
+
 int auth_event(bt_db *db, const event_slot *ev, const char *kind, bt_time now,
 		      bt_err *e)
 {

@@ -91,46 +91,51 @@ fail:
 	return rc;
 }
 
-int bt_cert_revoke(bt_db *db, const char *fp, const char *actor, bt_time now, bt_err *e)
+/* The certificate a cert-revoke event revokes. */
+typedef struct cert_change {
+	char fp[65];
+	char circular[BT_ID_MAX + 1];
+} cert_change;
+
+static int cert_in_force(bt_db *db, db_write *w, bt_err *e)
 {
-	char f[65];
-	if (!fp_canon(fp, f))
-		return bt_failf(e, BT_R_INPUT, "fingerprint", "'%s' is not 64 hex digits (SHA-256)",
-				text_shown(fp));
-	int rc = db_begin(db, e);
-	if (rc)
-		return rc;
+	cert_change *c = w->ctx;
 	sqlite3_stmt *st = db_stmt(db, SQL_CERT_GET, e);
-	if (!st) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	db_bind_text(st, 1, f);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, c->fp);
 	int step = sqlite3_step(st);
 	int in_force = step == SQLITE_ROW && sqlite3_column_type(st, 3) == SQLITE_NULL;
 	sqlite3_reset(st);
-	if (!in_force) {
-		rc = bt_failf(e, BT_R_INPUT, "fingerprint", "%s is %s", f,
-			      step == SQLITE_ROW ? "revoked already" : "not registered");
-		goto fail;
-	}
-	event_slot ev;
-	if ((rc = event_reserve(db, actor, &ev, e)))
-		goto fail;
-	if (!(st = db_stmt(db, SQL_CERT_REVOKE, e))) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	db_bind_text(st, 1, f);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, ev.seq);
-	if ((rc = db_exec_stmt(db, st, "revoking a certificate", e)) ||
-	    (rc = auth_event(db, &ev, EVK_CERT_REVOKE, now, e)) || (rc = db_commit(db, e)))
-		goto fail;
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(db, e, "reading a certificate");
+	if (!in_force)
+		return bt_failf(e, BT_R_INPUT, "fingerprint", "%s is %s", c->fp,
+				step == SQLITE_ROW ? "revoked already" : "not registered");
 	return BT_OK;
-fail:
-	db_rollback(db);
-	return rc;
+}
+
+static int cert_revoke_rows(bt_db *db, db_write *w, bt_err *e)
+{
+	cert_change *c = w->ctx;
+	sqlite3_stmt *st = db_stmt(db, SQL_CERT_REVOKE, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, c->fp);
+	sqlite3_bind_int64(st, 2, w->now);
+	sqlite3_bind_int64(st, 3, w->ev.seq);
+	int rc = db_exec_stmt(db, st, "revoking a certificate", e);
+	return rc ? rc : auth_write_payload(db, w, c->circular, e);
+}
+
+int bt_cert_revoke(bt_db *db, const char *fp, const char *actor, bt_time now, bt_err *e)
+{
+	cert_change c;
+	if (!fp_canon(fp, c.fp))
+		return bt_failf(e, BT_R_INPUT, "fingerprint", "'%s' is not 64 hex digits (SHA-256)",
+				text_shown(fp));
+	db_write w = { .kind = EVK_CERT_REVOKE, .actor = actor, .now = now, .ctx = &c };
+	return db_write_run(db, &w, cert_in_force, cert_revoke_rows, e);
 }
 
 int bt_cert_for_clients(const unsigned char *der, size_t len)

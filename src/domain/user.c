@@ -29,6 +29,48 @@ static int name_refused(const char *name, bt_err *e)
 
 static int password_hash(const char *password, char hash[SECRET_HASH_MAX], bt_err *e);
 
+/* An account a user-add event creates. */
+typedef struct user_new {
+	const char *name;
+	bt_role role;
+	int group;
+	const char *hash;   /* NULL: certificate sign-in only */
+	char circular[BT_ID_MAX + 1];
+} user_new;
+
+static int user_absent(bt_db *db, db_write *w, bt_err *e)
+{
+	const user_new *u = w->ctx;
+	sqlite3_stmt *st = db_stmt(db, SQL_USER_GET, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, u->name);
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(db, e, "reading an account");
+	if (step == SQLITE_ROW)
+		return bt_failf(e, BT_R_CONFLICT, "name", "an account '%s' exists already", u->name);
+	return BT_OK;
+}
+
+static int user_insert(bt_db *db, db_write *w, bt_err *e)
+{
+	user_new *u = w->ctx;
+	sqlite3_stmt *st = db_stmt(db, SQL_USER_INSERT, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, u->name);
+	db_bind_text(st, 2, bt_role_name(u->role));
+	if (u->role == BT_ROLE_CHAIR)
+		sqlite3_bind_int(st, 3, u->group);
+	db_bind_text(st, 4, u->hash);
+	sqlite3_bind_int64(st, 5, w->now);
+	sqlite3_bind_int64(st, 6, w->ev.seq);
+	int rc = db_exec_stmt(db, st, "saving an account", e);
+	return rc ? rc : auth_write_payload(db, w, u->circular, e);
+}
+
 int bt_user_add(bt_db *db, const char *name, bt_role role, int group, const char *password,
 		const char *actor, bt_time now, bt_err *e)
 {
@@ -46,42 +88,9 @@ int bt_user_add(bt_db *db, const char *name, bt_role role, int group, const char
 		if (rc)
 			return rc;
 	}
-	int rc = db_begin(db, e);
-	if (rc)
-		return rc;
-	sqlite3_stmt *st = db_stmt(db, SQL_USER_GET, e);
-	if (!st) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	db_bind_text(st, 1, name);
-	int exists = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	if (exists) {
-		rc = bt_failf(e, BT_R_CONFLICT, "name", "an account '%s' exists already", name);
-		goto fail;
-	}
-	event_slot ev;
-	if ((rc = event_reserve(db, actor, &ev, e)))
-		goto fail;
-	if (!(st = db_stmt(db, SQL_USER_INSERT, e))) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	db_bind_text(st, 1, name);
-	db_bind_text(st, 2, bt_role_name(role));
-	if (role == BT_ROLE_CHAIR)
-		sqlite3_bind_int(st, 3, group);
-	db_bind_text(st, 4, password ? hash : NULL);
-	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_int64(st, 6, ev.seq);
-	if ((rc = db_exec_stmt(db, st, "saving an account", e)) ||
-	    (rc = auth_event(db, &ev, EVK_USER_ADD, now, e)) || (rc = db_commit(db, e)))
-		goto fail;
-	return BT_OK;
-fail:
-	db_rollback(db);
-	return rc;
+	user_new u = { name, role, group, password ? hash : NULL, "" };
+	db_write w = { .kind = EVK_USER_ADD, .actor = actor, .now = now, .ctx = &u };
+	return db_write_run(db, &w, user_absent, user_insert, e);
 }
 
 int bt_user_check(bt_db *db, const char *name, const char *password, bt_identity *id,
@@ -126,20 +135,22 @@ int bt_user_check(bt_db *db, const char *name, const char *password, bt_identity
 
 /* Shared by disable, enable and a new password: records change ("disable",
  * "enable", "password") of account name, with hash the new password's. */
-static int account_change(bt_db *db, const char *name, const char *change, const char *hash,
-			  const char *actor, bt_time now, bt_err *e)
+/* What a user-disable, user-enable or user-password event changes. */
+typedef struct account_edit {
+	const char *name;
+	const char *change; /* disable, enable, password */
+	const char *hash;   /* the new password's (password) */
+	char circular[BT_ID_MAX + 1];
+} account_edit;
+
+/* The account exists and the change applies to it. */
+static int account_may_change(bt_db *db, db_write *w, bt_err *e)
 {
-	if (!valid_user_name(name))
-		return name_refused(name, e);
-	int rc = db_begin(db, e);
-	if (rc)
-		return rc;
+	const account_edit *a = w->ctx;
 	sqlite3_stmt *st = db_stmt(db, SQL_USER_GET, e);
-	if (!st) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	db_bind_text(st, 1, name);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, a->name);
 	int step = sqlite3_step(st);
 	int has_password = step == SQLITE_ROW && sqlite3_column_type(st, 2) != SQLITE_NULL;
 	int disabled = step == SQLITE_ROW && sqlite3_column_type(st, 3) != SQLITE_NULL;
@@ -148,53 +159,57 @@ static int account_change(bt_db *db, const char *name, const char *change, const
 	char t[BT_TIME_LEN];
 	bt_time_format(disabled_at, t);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = db_fail(db, e, "reading an account");
-	else if (step != SQLITE_ROW)
-		rc = bt_failf(e, BT_R_NOT_FOUND, "name", "no account '%s'", name);
-	else if (!strcmp(change, "disable") && disabled)
-		rc = bt_failf(e, BT_R_CONFLICT, "name", "account '%s' is disabled already (since %s)", name, t);
-	else if (!strcmp(change, "enable") && !disabled)
-		rc = bt_failf(e, BT_R_CONFLICT, "name", "account '%s' is not disabled", name);
-	else if (!strcmp(change, "password") && !has_password)
-		rc = bt_failf(e, BT_R_CONFLICT, "name", "account '%s' signs in with a client certificate only; "
-			      "it has no password to change", name);
-	if (rc)
-		goto fail;
-	event_slot ev;
-	if ((rc = event_reserve(db, actor, &ev, e)))
-		goto fail;
-	if (!(st = db_stmt(db, SQL_ACCOUNT_CHANGE_INSERT, e))) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	db_bind_text(st, 1, name);
-	db_bind_text(st, 2, change);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, ev.seq);
-	if ((rc = db_exec_stmt(db, st, "recording an account change", e)))
-		goto fail;
+		return db_fail(db, e, "reading an account");
+	if (step != SQLITE_ROW)
+		return bt_failf(e, BT_R_NOT_FOUND, "name", "no account '%s'", a->name);
+	if (!strcmp(a->change, "disable") && disabled)
+		return bt_failf(e, BT_R_CONFLICT, "name", "account '%s' is disabled already (since %s)", a->name, t);
+	if (!strcmp(a->change, "enable") && !disabled)
+		return bt_failf(e, BT_R_CONFLICT, "name", "account '%s' is not disabled", a->name);
+	if (!strcmp(a->change, "password") && !has_password)
+		return bt_failf(e, BT_R_CONFLICT, "name", "account '%s' signs in with a client certificate only; "
+				"it has no password to change", a->name);
+	return BT_OK;
+}
+
+static int account_update(bt_db *db, db_write *w, bt_err *e)
+{
+	account_edit *a = w->ctx;
+	sqlite3_stmt *st = db_stmt(db, SQL_ACCOUNT_CHANGE_INSERT, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, a->name);
+	db_bind_text(st, 2, a->change);
+	sqlite3_bind_int64(st, 3, w->now);
+	sqlite3_bind_int64(st, 4, w->ev.seq);
+	int rc = db_exec_stmt(db, st, "recording an account change", e);
 	/* the row just written is what lets the trigger take this change */
-	int pw = !strcmp(change, "password");
-	if (!(st = db_stmt(db, pw ? SQL_USER_SET_PASSWORD : SQL_USER_SET_DISABLED, e))) {
+	int pw = !strcmp(a->change, "password");
+	if (!rc && !(st = db_stmt(db, pw ? SQL_USER_SET_PASSWORD : SQL_USER_SET_DISABLED, e)))
 		rc = BT_EFAIL;
-		goto fail;
-	}
-	db_bind_text(st, 1, name);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, a->name);
 	if (pw)
-		db_bind_text(st, 2, hash);
-	else if (!strcmp(change, "disable"))
-		sqlite3_bind_int64(st, 2, now);
+		db_bind_text(st, 2, a->hash);
+	else if (!strcmp(a->change, "disable"))
+		sqlite3_bind_int64(st, 2, w->now);
 	else
 		sqlite3_bind_null(st, 2);
+	rc = db_exec_stmt(db, st, "changing an account", e);
+	return rc ? rc : auth_write_payload(db, w, a->circular, e);
+}
+
+static int account_change(bt_db *db, const char *name, const char *change, const char *hash,
+			  const char *actor, bt_time now, bt_err *e)
+{
+	if (!valid_user_name(name))
+		return name_refused(name, e);
 	char kind[32];
 	snprintf(kind, sizeof kind, "user-%s", change);
-	if ((rc = db_exec_stmt(db, st, "changing an account", e)) ||
-	    (rc = auth_event(db, &ev, kind, now, e)) || (rc = db_commit(db, e)))
-		goto fail;
-	return BT_OK;
-fail:
-	db_rollback(db);
-	return rc;
+	account_edit a = { name, change, hash, "" };
+	db_write w = { .kind = kind, .actor = actor, .now = now, .ctx = &a };
+	return db_write_run(db, &w, account_may_change, account_update, e);
 }
 
 int bt_user_disable(bt_db *db, const char *name, const char *actor, bt_time now, bt_err *e)

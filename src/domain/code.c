@@ -221,55 +221,63 @@ int bt_codes_issue(bt_db *db, const char *circular, const char *member, const ch
 				  now, out, e);
 }
 
+/* What a codes-revoke event revokes: the codes in force of one member (or
+ * of all) in a consultation. */
+typedef struct codes_revoke {
+	const char *circular, *member;
+	bt_consultation c;
+	char code[4];
+	bt_code_list in_force;
+	char circ[BT_ID_MAX + 1];
+} codes_revoke;
+
+static int codes_in_force(bt_db *db, db_write *w, bt_err *e)
+{
+	codes_revoke *r = w->ctx;
+	int rc;
+	if ((rc = consultation_load(db, r->circular, &r->c, e)) ||
+	    (r->member && (rc = bt_member_resolve(db, "member", r->member, r->code, e))))
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, SQL_CODES_IN_FORCE_OF, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, r->c.id);
+	db_bind_text(st, 2, r->member ? r->code : NULL);
+	rc = db_collect(db, st, &r->in_force.v, &r->in_force.n, sizeof *r->in_force.v, fill_member,
+			"reading reply codes", e);
+	if (!rc && r->in_force.n == 0)
+		rc = r->member ? bt_failf(e, BT_R_NOT_FOUND, "member", "%s has no reply code in force for circular %s",
+					  r->code, r->c.circular)
+			       : bt_failf(e, BT_R_NOT_FOUND, "circular", "%s has no reply code in force",
+					  r->c.circular);
+	return rc;
+}
+
+static int codes_revoke_rows(bt_db *db, db_write *w, bt_err *e)
+{
+	codes_revoke *r = w->ctx;
+	for (size_t i = 0; i < r->in_force.n; i++) {
+		sqlite3_stmt *st = db_stmt(db, SQL_CODE_REVOKE, e);
+		if (!st)
+			return BT_EFAIL;
+		sqlite3_bind_int64(st, 1, r->c.id);
+		db_bind_text(st, 2, r->in_force.v[i].member);
+		sqlite3_bind_int64(st, 3, w->now);
+		sqlite3_bind_int64(st, 4, w->ev.seq);
+		int rc = db_exec_stmt(db, st, "revoking a reply code", e);
+		if (rc)
+			return rc;
+	}
+	return auth_write_payload(db, w, r->circ, e);
+}
+
 int bt_codes_revoke(bt_db *db, const char *circular, const char *member, const char *actor,
 		    bt_time now, bt_err *e)
 {
-	char code[4] = "";
-	bt_consultation c;
-	bt_code_list in_force = { NULL, 0 };
-	int rc = db_begin(db, e);
-	if (rc)
-		return rc;
-	if ((rc = consultation_load(db, circular, &c, e)) ||
-	    (member && (rc = bt_member_resolve(db, "member", member, code, e))))
-		goto fail;
-	sqlite3_stmt *st = db_stmt(db, SQL_CODES_IN_FORCE_OF, e);
-	if (!st) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, c.id);
-	db_bind_text(st, 2, member ? code : NULL);
-	rc = db_collect(db, st, &in_force.v, &in_force.n, sizeof *in_force.v, fill_member,
-		     "reading reply codes", e);
-	if (!rc && in_force.n == 0)
-		rc = member ? bt_failf(e, BT_R_NOT_FOUND, "member", "%s has no reply code in force for circular %s",
-				       code, c.circular)
-			    : bt_failf(e, BT_R_NOT_FOUND, "circular", "%s has no reply code in force", c.circular);
-	if (rc)
-		goto fail;
-	event_slot ev;
-	if ((rc = event_reserve(db, actor, &ev, e)))
-		goto fail;
-	for (size_t i = 0; i < in_force.n; i++) {
-		if (!(st = db_stmt(db, SQL_CODE_REVOKE, e))) {
-			rc = BT_EFAIL;
-			goto fail;
-		}
-		sqlite3_bind_int64(st, 1, c.id);
-		db_bind_text(st, 2, in_force.v[i].member);
-		sqlite3_bind_int64(st, 3, now);
-		sqlite3_bind_int64(st, 4, ev.seq);
-		if ((rc = db_exec_stmt(db, st, "revoking a reply code", e)))
-			goto fail;
-	}
-	if ((rc = auth_event(db, &ev, EVK_CODES_REVOKE, now, e)) || (rc = db_commit(db, e)))
-		goto fail;
-	free(in_force.v);
-	return BT_OK;
-fail:
-	db_rollback(db);
-	free(in_force.v);
+	codes_revoke r = { .circular = circular, .member = member };
+	db_write w = { .kind = EVK_CODES_REVOKE, .actor = actor, .now = now, .ctx = &r };
+	int rc = db_write_run(db, &w, codes_in_force, codes_revoke_rows, e);
+	free(r.in_force.v);
 	return rc;
 }
 

@@ -528,22 +528,6 @@ int cli_json_str_or_null(bt_buf *b, const char *s)
 	return bt_json_str_or_null(b, s);
 }
 
-void cli_print_error(const char *msg)
-{
-	fputs("ballot: ", stderr);
-	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
-		if (*p == '\n')
-			fputs("\\n", stderr);
-		else if (*p == '\t')
-			fputs("\\t", stderr);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(stderr, "\\x%02x", *p);
-		else
-			fputc(*p, stderr);
-	}
-	fputc('\n', stderr);
-}
-
 void cli_print_recorded(const bt_reply_result *r)
 {
 	char rt[BT_TIME_LEN], dl[BT_TIME_LEN];

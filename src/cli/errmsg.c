@@ -6,6 +6,22 @@
 #include <stdio.h>
 #include <string.h>
 
+void cli_print_error(const char *msg)
+{
+	fputs("ballot: ", stderr);
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", stderr);
+		else if (*p == '\t')
+			fputs("\\t", stderr);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+	fputc('\n', stderr);
+}
+
 /* Engine fields the command line does not spell "--" + name (with '_' as
  * '-'): positional arguments, an environment variable, words shown as they
  * are. */

@@ -211,17 +211,12 @@ int auth_write_payload(bt_db *db, db_write *w, char circular[BT_ID_MAX + 1], bt_
 int auth_event(bt_db *db, const event_slot *ev, const char *kind, bt_time now,
 		      bt_err *e)
 {
-	bt_buf p = BT_BUF_INIT;
 	char circular[BT_ID_MAX + 1];
-	bt_time when = now;
-	int found = 0;
-	int rc = auth_payload(db, ev->seq, kind, &p, circular, &when, &found, e);
+	db_write w = { .kind = kind, .now = now, .ev = *ev, .payload = BT_BUF_INIT };
+	int rc = auth_write_payload(db, &w, circular, e);
 	if (!rc)
-		rc = auth_digests(db, ev->seq, kind, &p, e);
-	if (!rc)
-		rc = event_write(db, ev, kind, circular[0] ? circular : NULL, now, bt_buf_str(&p),
-				 NULL, NULL, e);
-	bt_buf_release(&p);
+		rc = event_write(db, ev, kind, w.circular, now, bt_buf_str(&w.payload), NULL, NULL, e);
+	bt_buf_release(&w.payload);
 	return rc;
 }
 

@@ -24,7 +24,8 @@ is "$OUT$ERR" "" "systemd-analyze verify: nothing to say"
 
 for line in 'User=ballot' 'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' 'NoNewPrivileges=yes' \
 	'ReadWritePaths=/var/lib/ballot' 'CapabilityBoundingSet=' 'SystemCallFilter=@system-service' \
-	'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' 'StateDirectory=ballot'; do
+	'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' 'StateDirectory=ballot' \
+	'ExecReload=/bin/kill -HUP $MAINPID'; do
 	ok "the unit has $line" grep -qxF "$line" "$U"
 done
 exec_start=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$U" | sed 's/^ExecStart=//; s/\\$//' | tr -d '\n\t')

@@ -63,14 +63,6 @@ static int opts_adopt(cli_ctx *ctx, cli_opt *opts, size_t n, bt_err *e)
 	return rc;
 }
 
-const char *cli_strerror(int errnum, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", strerror(errnum));
-	if (buf[0])
-		buf[0] = (char)tolower((unsigned char)buf[0]);
-	return buf;
-}
-
 /* The name of the option getopt reported as val. */
 static const char *opt_name(const cli_opt *opts, size_t n, int val)
 {
@@ -305,29 +297,6 @@ int cli_require(const cli_opt *o, bt_err *e)
 	return BT_OK;
 }
 
-int cli_parse_int(const char *opt, const char *s, long long min, long long max,
-		  long long *out, bt_err *e)
-{
-	char *end = NULL;
-	long long v;
-
-	errno = 0;
-	if (!s || !*s || isspace((unsigned char)*s))
-		goto bad;
-	v = strtoll(s, &end, 10);
-	if (errno || *end)
-		goto bad;
-	if (v < min || v > max)
-		return bt_fail(e, BT_EINPUT,
-			       "%s: '%s' is out of range (%lld to %lld)", opt, s,
-			       min, max);
-	*out = v;
-	return BT_OK;
-bad:
-	return bt_fail(e, BT_EINPUT, "%s: '%s' is not a whole number", opt,
-		       s ? s : "");
-}
-
 int cli_read_file(const char *opt, const char *path, int64_t max,
 		  int allow_empty, bt_buf *out, bt_err *e)
 {
@@ -343,22 +312,6 @@ const char *cli_basename(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	return slash ? slash + 1 : path;
-}
-
-const char *cli_db_path(const cli_ctx *ctx)
-{
-	cli_value v;
-
-	cli_conf_value((cli_ctx *)ctx, CONF_DATABASE, NULL, &v);
-	return v.value;
-}
-
-const char *cli_key_path(cli_ctx *ctx, const cli_opt *o)
-{
-	cli_value v;
-
-	cli_conf_value(ctx, CONF_SIGN_KEY, o, &v);
-	return v.value;
 }
 
 int cli_load_key(cli_ctx *ctx, const cli_opt *o, const bt_key **k, bt_err *e)

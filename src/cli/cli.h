@@ -16,123 +16,15 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "ballot/ballot.h"
+#include "cli/conf.h"
+#include "cli/ctx.h"
+#include "cli/text.h"
 
 /* The embedded default Member State list (src/cli/member_states.S). */
 extern const char bt_member_states_tsv[];
 extern const char bt_member_states_tsv_end[];
 
-/* Option kinds. */
-enum {
-	CLI_FLAG = 0,  /* --json: no value */
-	CLI_ARG = 1,   /* --circular ID: one value, at most once */
-	CLI_MULTI = 2  /* --comments FILE: a value, repeatable, all collected */
-};
 
-/* One option of a command; the parser fills the second half. A table of
- * options ends with an entry whose name is NULL. */
-typedef struct cli_opt {
-	const char *name;   /* long name without the leading "--" */
-	int kind;           /* CLI_FLAG, CLI_ARG or CLI_MULTI */
-	/* filled by cli_parse: */
-	int count;          /* times given */
-	const char *val;    /* the (last) value, NULL for flags */
-	const char **vals;  /* CLI_MULTI: every value, in order (n of them) */
-	size_t n;
-} cli_opt;
-
-/* Table entries: CLI_OPT("circular", CLI_ARG), ..., CLI_OPT_END. */
-#define CLI_OPT(n, k) { .name = (n), .kind = (k) }
-#define CLI_OPT_END { .name = NULL }
-
-typedef struct cli_ctx {
-	const char *db_path;   /* --db, or NULL (then $BALLOT_DB, ./ballot.db) */
-	bt_db *db;             /* opened by cli_open_db, closed by cli_ctx_release */
-	int have_now;
-	bt_time now;
-	char actor[256];
-	char cmd[64];          /* the command being run, for messages */
-	void **allocs;         /* option value arrays, freed by cli_ctx_release */
-	size_t nallocs;
-	char **pos;            /* positional arguments after parsing */
-	int npos;
-	int help;              /* 1 when --help was given (usage already printed) */
-	int posix_order;       /* set before cli_parse: options stop at the first
-				  positional argument (config set KEY -5) */
-	bt_key *key;           /* loaded by cli_load_key, freed by cli_ctx_release */
-	char key_path[4096];
-	int quiet;             /* --quiet: errors only on stderr */
-	const char *config_flag; /* --config FILE, or NULL */
-	struct cli_conf *conf; /* the configuration file, once loaded (cli_conf_load) */
-} cli_ctx;
-
-/* ---- the configuration file (conf.c) ----
- *
- * /etc/ballot/ballot.conf (BALLOT_CONFIG_FILE at build time), or the file
- * named by --config FILE or $BALLOT_CONFIG: "key = value" lines, '#'
- * comment lines. Each value is taken from, in this order: the command's
- * flag, the environment variable (where there is one), the file, the
- * default. */
-enum cli_key {
-	CONF_DATABASE, CONF_SIGN_KEY, CONF_FORMS_DIR, CONF_FONTS_DIR,
-	CONF_LISTEN, CONF_TLS_CERT, CONF_TLS_KEY, CONF_TLS_CLIENT_CA,
-	CONF_THREADS, CONF_PORTAL_URL, CONF_NKEYS
-};
-
-/* An effective value and where it came from. */
-typedef struct cli_value {
-	const char *value;     /* NULL: not set (no default) */
-	char source[4200];     /* "flag --db", "env BALLOT_DB", "FILE:LINE", "default" */
-	const char *kind;      /* "flag", "env", "file", "default", "unset" */
-	char where[4200];      /* "--db", "BALLOT_DB", "FILE:LINE"; "" for a default */
-} cli_value;
-
-/* Reads the configuration file once per run (cli_parse calls it after the
- * options): --config, else $BALLOT_CONFIG (when not empty; each must
- * exist), else the default file when it exists. "/dev/null" is an empty
- * file. A file that others can write (group or other write bit), or owned
- * by neither root nor the user, a line that is not "key = value", an
- * unknown key, a key given twice or a bad value is BT_EINPUT naming the file
- * and the line. forms_dir and fonts_dir from the file are handed to the PDF
- * and portal code through $BALLOT_FORMS / $BALLOT_FONTS when those are not
- * set. */
-int cli_conf_load(cli_ctx *ctx, bt_err *e);
-
-/* Frees what cli_conf_load read (cli_ctx_release calls it). */
-void cli_conf_free(struct cli_conf *c);
-
-/* The name of key k in the file ("database", "sign_key", ...). */
-const char *cli_conf_key_name(int k);
-
-/* The effective value of key k: flag (o given), else the environment, else
- * the file, else the default (NULL when there is none). */
-void cli_conf_value(cli_ctx *ctx, int k, const cli_opt *o, cli_value *out);
-
-/* The configuration file read ("" when none). */
-const char *cli_conf_path(const cli_ctx *ctx);
-
-/* Checks a portal address (an https:// URL of printable ASCII, at most
- * 200 bytes); field names it in the message. */
-int cli_check_url(const char *field, const char *url, bt_err *e);
-
-/* ---- suggestions ---- */
-
-/* The optimal-string-alignment edit distance of a and b (case-folded
- * when fold is set). */
-size_t cli_edit_distance(const char *a, const char *b, int fold);
-
-/* The one candidate close to s (distance at most max), or NULL when none or
- * more than one is. */
-const char *cli_suggest(const char *s, const char *const *cands, size_t n,
-			size_t max, int fold);
-
-/* bt_member_resolve, and when code is not a Member State, the message says
- * which one was meant where one code is close ("did you mean CHE?"). */
-int cli_member_resolve(bt_db *db, const char *field, const char *code,
-		       char out[4], bt_err *e);
-
-/* After a command failed (rc) with a message naming code, a member code
- * that is none: adds "(did you mean CHE?)" where one member is close. */
-void cli_member_hint(bt_db *db, const char *code, int rc, bt_err *e);
 
 /* ---- quiet, progress ---- */
 
@@ -174,9 +66,6 @@ int cli_parse(cli_ctx *ctx, int argc, char **argv, const char *usage,
 /* BT_EINPUT "--NAME is required" unless the option was given. */
 int cli_require(const cli_opt *o, bt_err *e);
 
-/* Parses a decimal integer in [min, max] given to option opt. */
-int cli_parse_int(const char *opt, const char *s, long long min, long long max,
-		  long long *out, bt_err *e);
 
 /* bt_file_read (messages naming opt), refusing an empty file unless
  * allow_empty. */
@@ -186,13 +75,6 @@ int cli_read_file(const char *opt, const char *path, int64_t max,
 /* The base name of path (the part after the last '/'), pointing into path. */
 const char *cli_basename(const char *path);
 
-/* The database path: --db, else $BALLOT_DB (when not empty), else
- * ./ballot.db. */
-const char *cli_db_path(const cli_ctx *ctx);
-
-/* The signing key's file: --key (o, when given), else $BALLOT_KEY (when not
- * empty), else the database path with ".key" appended. */
-const char *cli_key_path(cli_ctx *ctx, const cli_opt *o);
 
 /* Loads the signing key (cli_key_path) once per run; ctx keeps it; messages
  * name the option o (--key, or serve's --sign-key). Commands
@@ -280,12 +162,7 @@ int cli_json_kv_date(bt_buf *b, const char *key, bt_date d, int first);
  * holds (true, false, or null when it cannot be told). */
 int cli_json_timeline(bt_buf *b, const bt_timeline *t, const char *rec);
 
-/* Writes errno text in lowercase into buf ("no such file or directory"). */
-const char *cli_strerror(int errnum, char *buf, size_t len);
 
-/* The longest output path a command takes (--out, --dir): the files it
- * names beneath stay under PATH_MAX. */
-#define CLI_OUT_PATH_MAX 3800
 
 /* Final check of stdout (fflush, ferror): BT_EFAIL when output was lost. */
 int cli_flush_stdout(bt_err *e);

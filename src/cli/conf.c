@@ -2,9 +2,11 @@
  * $BALLOT_CONFIG), the one place that decides where each setting of a run
  * comes from (flag, environment, file, default), and the suggestions given
  * for misspelt names. */
-#include "cli.h"
+#include "cli/conf.h"
+#include "cli/text.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,4 +402,20 @@ void cli_conf_value(cli_ctx *ctx, int k, const cli_opt *o, cli_value *out)
 			break;
 		}
 	}
+}
+
+const char *cli_db_path(const cli_ctx *ctx)
+{
+	cli_value v;
+
+	cli_conf_value((cli_ctx *)ctx, CONF_DATABASE, NULL, &v);
+	return v.value;
+}
+
+const char *cli_key_path(cli_ctx *ctx, const cli_opt *o)
+{
+	cli_value v;
+
+	cli_conf_value(ctx, CONF_SIGN_KEY, o, &v);
+	return v.value;
 }

@@ -165,6 +165,7 @@ like "$ERR" 'warning: deadline 2020-02-21T23:59:00Z is already past: every reply
 	"  ... with a warning that every reply will be late"
 [ -n "$saved_now" ] && export BALLOT_NOW=$saved_now
 BALLOT_NOW=2019-12-02T12:00:00Z run ballot consultation create --circular 902 --group 11 --meeting-start 2020-03-04 --meeting-end 2020-03-13 --date 2019-12-02
+is "$RC" 0 "on the circular's own clock it is recorded"
 unlike "$ERR" 'already past' "on the circular's own clock, no such warning"
 
 done_testing

@@ -1,5 +1,7 @@
-/* consultation.c - registering, reading and closing consultations
- * (include/ballot/consultation.h). */
+/* consultation.c - registering consultations, reading them, moving their
+ * deadline (include/ballot/consultation.h; closing is services/close.c).
+ * Each write goes through the store's skeleton (db_write_run): this file
+ * holds its check and insert steps. */
 #include <stdio.h>
 #include <ctype.h>
 #include <stdlib.h>

@@ -53,16 +53,21 @@ static const char *label_key(const char *field)
 }
 
 /* The sentence of reason in r's language, naming the field's label when a
- * form of the portal asks for it ("err_input" with {field}, else
- * "err_input_any"). */
+ * form of the portal asks for it ("fail_input" with {field}, else
+ * "fail_input_any"). */
 static void reason_sentence(preq *r, const bt_err *e, bt_buf *out)
 {
 	static const char *const keys[] = {
-		[BT_R_NONE] = "err_io",		    [BT_R_INPUT] = "err_input", [BT_R_NOT_FOUND] = "err_not_found",
-		[BT_R_CONFLICT] = "err_conflict",   [BT_R_FORBIDDEN] = "err_forbidden",
-		[BT_R_DAMAGED] = "err_damaged",	    [BT_R_IO] = "err_io",	[BT_R_NOMEM] = "err_nomem",
+		[BT_R_NONE] = "fail_io",
+		[BT_R_INPUT] = "fail_input",
+		[BT_R_NOT_FOUND] = "fail_not_found",
+		[BT_R_CONFLICT] = "fail_conflict",
+		[BT_R_FORBIDDEN] = "fail_forbidden",
+		[BT_R_DAMAGED] = "fail_damaged",
+		[BT_R_IO] = "fail_io",
+		[BT_R_NOMEM] = "fail_nomem",
 	};
-	const char *key = (unsigned)e->reason < sizeof keys / sizeof keys[0] ? keys[e->reason] : "err_io";
+	const char *key = (unsigned)e->reason < sizeof keys / sizeof keys[0] ? keys[e->reason] : "fail_io";
 	int with_field = e->reason >= BT_R_INPUT && e->reason <= BT_R_FORBIDDEN;
 	const char *label = with_field ? label_key(e->field) : NULL;
 	if (!label) {
@@ -95,7 +100,7 @@ void html_engine_error(preq *r, const bt_err *e)
 	bt_err_render(e, form_name_of, buf, msg, sizeof msg);
 	if (msg[0]) {
 		bt_buf_adds(b, "<details class=\"engine\"><summary>");
-		html_text(b, L(r, "err_details"));
+		html_text(b, L(r, "fail_details"));
 		bt_buf_adds(b, "</summary>\n<p lang=\"en\" dir=\"ltr\"><code class=\"engine-line\">");
 		html_text(b, msg);
 		bt_buf_adds(b, "</code></p></details>\n");

@@ -17,7 +17,7 @@ int portal_no_room(preq *r);
 /* The error page of an engine failure: its status from e->reason (input
  * 400, not found 404, conflict 409, forbidden 403, damaged 503, I/O and
  * memory 500); a sentence of that reason in the page's language
- * (forms/portal/<lang>.txt err_*), naming the label of the form field
+ * (forms/portal/<lang>.txt fail_*), naming the label of the form field
  * e->field when a form asks for it, then the engine's English line (in a
  * <details>, for the secretariat). */
 int page_engine_error(preq *r, const bt_err *e);

@@ -49,10 +49,10 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "state_approved", "" }, { "state_not_approved", "" }, { "channel_email", "" },
 	{ "channel_fax", "" }, { "channel_post", "" }, { "channel_other", "" },
 	{ "receipt_download", "" }, { "receipt_signed", "" },
-	{ "err_input", "field" }, { "err_input_any", "" }, { "err_not_found", "field" },
-	{ "err_not_found_any", "" }, { "err_conflict", "field" }, { "err_conflict_any", "" },
-	{ "err_forbidden", "field" }, { "err_forbidden_any", "" }, { "err_damaged", "" },
-	{ "err_io", "" }, { "err_nomem", "" }, { "err_details", "" },
+	{ "fail_input", "field" }, { "fail_input_any", "" }, { "fail_not_found", "field" },
+	{ "fail_not_found_any", "" }, { "fail_conflict", "field" }, { "fail_conflict_any", "" },
+	{ "fail_forbidden", "field" }, { "fail_forbidden_any", "" }, { "fail_damaged", "" },
+	{ "fail_io", "" }, { "fail_nomem", "" }, { "fail_details", "" },
 	{ "late_entry_label", "" }, { "receipt_late_entry", "reason" },
 };
 

@@ -55,7 +55,7 @@ static const char *label_key(const char *field)
 /* The sentence of reason in r's language, naming the field's label when a
  * form of the portal asks for it ("fail_input" with {field}, else
  * "fail_input_any"). */
-static void reason_sentence(preq *r, const bt_err *e, bt_buf *out)
+static const char *reason_key(bt_reason reason)
 {
 	static const char *const keys[] = {
 		[BT_R_NONE] = "fail_io",
@@ -67,7 +67,12 @@ static void reason_sentence(preq *r, const bt_err *e, bt_buf *out)
 		[BT_R_IO] = "fail_io",
 		[BT_R_NOMEM] = "fail_nomem",
 	};
-	const char *key = (unsigned)e->reason < sizeof keys / sizeof keys[0] ? keys[e->reason] : "fail_io";
+	return (unsigned)reason < sizeof keys / sizeof keys[0] ? keys[reason] : "fail_io";
+}
+
+static void reason_sentence(preq *r, const bt_err *e, bt_buf *out)
+{
+	const char *key = reason_key(e->reason);
 	int with_field = e->reason >= BT_R_INPUT && e->reason <= BT_R_FORBIDDEN;
 	const char *label = with_field ? label_key(e->field) : NULL;
 	if (!label) {
@@ -107,13 +112,16 @@ void html_engine_error(preq *r, const bt_err *e)
 	}
 }
 
-/* The error page of e with status: html_engine_error in the page frame. */
+/* The error page of e with status: html_engine_error in the page frame,
+ * titled with its reason's title in the page's language. */
 static int reason_page(preq *r, int status, const bt_err *e)
 {
 	bt_buf_reset(&r->out);
 	r->status = status;
 	r->ctype = "text/html; charset=utf-8";
-	page_begin(r, http_status_text(status));
+	char title[32]; /* "fail_title_" + the reason's */
+	snprintf(title, sizeof title, "fail_title_%s", reason_key(e->reason) + 5);
+	page_begin(r, L(r, title));
 	html_engine_error(r, e);
 	if (status == 401 || status == 403)
 		bt_buf_adds(&r->out, "<p><a href=\"/\">Home</a></p>\n");

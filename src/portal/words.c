@@ -54,6 +54,9 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "fail_forbidden", "field" }, { "fail_forbidden_any", "" }, { "fail_damaged", "" },
 	{ "fail_io", "" }, { "fail_nomem", "" }, { "fail_details", "" },
 	{ "late_entry_label", "" }, { "receipt_late_entry", "reason" },
+	{ "fail_title_input", "" }, { "fail_title_not_found", "" }, { "fail_title_conflict", "" },
+	{ "fail_title_forbidden", "" }, { "fail_title_damaged", "" }, { "fail_title_io", "" },
+	{ "fail_title_nomem", "" },
 };
 
 int portal_words_load(struct portal *p, bt_err *e)

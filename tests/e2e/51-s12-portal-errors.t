@@ -101,6 +101,7 @@ for l in $LANGS; do
 		-F channel=fax -F received=2020-02-20T10:00:00Z
 	is "$ST" 404 "[$l] an unknown Member State: 404 (the reason is not-found)"
 	like "$BODY" "<html lang=\"$l\"" "  ... a page in $l"
+	ok "  ... titled in $l" has "<h1>$(words "$l" fail_title_not_found)</h1>"
 	is "$(said)" "$(sentence "$l" fail_not_found col_member)" \
 		"  ... saying in $l that what the Member State field names does not exist"
 	like "$(engine_line)" "member: .*XXX" "  ... the engine's English line kept for the secretariat"
@@ -202,6 +203,7 @@ for p in $pages_chn; do
 	else
 		damaged "[es] $p"
 		is "$(said)" "$(words es fail_damaged)" "  ... in Spanish"
+		ok "  ... titled in Spanish" has "<h1>$(words es fail_title_damaged)</h1>"
 		is "$(hdr Content-Disposition)" "" "  ... no file to download"
 	fi
 done

@@ -52,9 +52,8 @@ static const char *label_key(const char *field)
 	return NULL;
 }
 
-/* The sentence of reason in r's language, naming the field's label when a
- * form of the portal asks for it ("fail_input" with {field}, else
- * "fail_input_any"). */
+/* The key of reason's sentence ("fail_input"); its title is "fail_title_"
+ * and the rest of it. */
 static const char *reason_key(bt_reason reason)
 {
 	static const char *const keys[] = {
@@ -70,6 +69,9 @@ static const char *reason_key(bt_reason reason)
 	return (unsigned)reason < sizeof keys / sizeof keys[0] ? keys[reason] : "fail_io";
 }
 
+/* Appends the sentence of e's reason in r's language to out, naming the
+ * label of e's field when a form of the portal asks for it ("fail_input"
+ * with {field}), else without one ("fail_input_any"). */
 static void reason_sentence(preq *r, const bt_err *e, bt_buf *out)
 {
 	const char *key = reason_key(e->reason);

@@ -602,7 +602,7 @@ static int download(preq *r, const char *circular, const char *what)
 		if (pq && pdf_paper_parse(pq, &paper, &e))
 			return page_engine_error(r, &e);
 		if (!c.drafts)
-			return page_field_error(r, BT_R_CONFLICT, "circular", "%s has no drafts yet", c.circular);
+			return page_field_error(r, BT_R_INPUT, "circular", "%s has no drafts yet", c.circular);
 		rc = report_build(r->db, c.circular, r->now, lang, paper, &r->out, &e);
 		r->ctype = "application/pdf";
 		char suffix[16];

@@ -3,7 +3,8 @@
 // signs the secretariat in, opens a consultation's page in a language, enters
 // a reply received by post without the reason of its late entry (the page it
 // gets back is read), then again with the reason (the receipt is read), then
-// visits the pages given with --visit. Every page is measured: the width of
+// visits the pages given with --visit; with --member-code, signs an
+// administration in with its reply code and visits --member-visit. Every page is measured: the width of
 // its content (nothing wider than the screen) and a screenshot.
 // Prints one JSON object on stdout:
 //   {"no_reason":{"status":400,"error":"...","field":"late_entry_reason","reason":"input",
@@ -15,7 +16,7 @@
 //
 // node staff-entry.mjs --url https://localhost:PORT --user NAME --password PW --lang fr
 //      --circular 205 --member CHN --draft Q.5051 --received TIME --reason TEXT
-//      [--choice CHOICE] [--visit PATH,PATH] [--shots DIR] [--server-cert server.pem] [--chromium PATH]
+//      [--choice CHOICE] [--visit PATH,PATH] [--member-code MEMBER:CODE --member-visit PATH,PATH] [--shots DIR] [--server-cert server.pem] [--chromium PATH]
 import { chromium } from 'playwright-core';
 import { X509Certificate, createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -149,6 +150,25 @@ try {
 		await errorOf(page, v);
 		await measure(page, v, path.replace(/[^a-z0-9]+/gi, '-'));
 		out.visits.push(v);
+	}
+	// then an administration, signed in with its reply code
+	if (opt['member-code']) {
+		const [m, code] = opt['member-code'].split(':');
+		await context.clearCookies(); // the secretariat's session ends
+		resp = await page.goto(`${opt.url}/signin?lang=${opt.lang}`);
+		if (!resp || resp.status() !== 200) fail(`GET /signin: ${resp && resp.status()}`);
+		const mf = page.locator('form:has(input[name="kind"][value="member"])');
+		await mf.locator('#member').fill(m);
+		await mf.locator('#code').fill(code);
+		await Promise.all([page.waitForURL('**/member'), mf.locator('button[type="submit"]').click()]);
+		for (const path of (opt['member-visit'] || '').split(',').filter(Boolean)) {
+			const v = { path };
+			const r = await page.goto(`${opt.url}${path}`);
+			v.status = r ? r.status() : 0;
+			await errorOf(page, v);
+			await measure(page, v, `member-${path.replace(/[^a-z0-9]+/gi, '-')}`);
+			out.visits.push(v);
+		}
 	}
 	process.stdout.write(JSON.stringify(out) + '\n');
 } catch (err) {

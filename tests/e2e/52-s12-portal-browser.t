@@ -8,7 +8,9 @@
 # its language, naming the field; the engine's English line in a <details>),
 # recorded with it (the receipt gives the reason); then opens the pages of a
 # consultation whose reply row was changed behind ballot's back: refused in
-# the page's language. No page is wider than the screen.
+# the page's language, and so do an administration's (its home page shows the
+# damaged sentence in place of that consultation). No page is wider than the
+# screen.
 # Node and Chromium missing is a failure, never a skip (tests/deps.sh installs
 # them as root). playwright-core is installed with `npm ci` into
 # tests/browser/node_modules when missing; it never downloads a browser.
@@ -58,12 +60,14 @@ expect_exit 0 ballot reply --circular 205 --member AUS --draft Q.5051 --authoriz
 expect_exit 0 ballot reply --circular 205 --member BRA --draft Q.5051 --authorize
 expect_exit 0 ballot reply --circular 205 --member DEU --draft Q.5051 --not-authorize
 expect_exit 0 ballot reply --circular 206 --member DEU --draft Q.6000 --not-authorize
+expect_exit 0 ballot reply --circular 206 --member CHN --draft Q.6000 --authorize
+CODE=$(new_code 206 CHN)
 PW="a secretariat pass phrase"
 printf '%s\n' "$PW" >"$T/pw"
 expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
 dev_certs
 # DEU's reply on 206 changed behind ballot's back
-deu=$(sqlite3 "$BALLOT_DB" "SELECT r.id FROM replies r JOIN drafts d ON d.id = r.draft_id WHERE d.rec = 'Q.6000'")
+deu=$(sqlite3 "$BALLOT_DB" "SELECT r.id FROM replies r JOIN drafts d ON d.id = r.draft_id WHERE d.rec = 'Q.6000' AND r.member = 'DEU'")
 trig=$(sqlite3 "$BALLOT_DB" "SELECT sql FROM sqlite_schema WHERE name = 'replies_append_only_u'")
 sqlite3 "$BALLOT_DB" "DROP TRIGGER replies_append_only_u; UPDATE replies SET choice = 'authorize' WHERE id = $deu; $trig" ||
 	fail "damaging DEU's reply on 206"
@@ -78,6 +82,7 @@ browse() { # browse LANG MEMBER CHOICE REASON: sets B (the script's JSON)
 	run timeout 180 node "$BROWSER_DIR/staff-entry.mjs" --url "$URL" --user tsb --password "$PW" --lang "$1" \
 		--circular 205 --member "$2" --draft Q.5051 --choice "$3" --received 2020-02-20T10:00:00Z \
 		--reason "$4" --visit /secretariat/c/206,/secretariat/c/206/replies.csv \
+		--member-code "CHN:$CODE" --member-visit /member,/member/c/206,/member/history \
 		--shots "$SHOTS/$1" --server-cert "$SRV_CERT" --chromium "$CHROMIUM"
 	is "$RC" 0 "[$1] Chromium (JavaScript off, 390 px) entered $2's late reply twice and visited 206 ($(($(date +%s) - t0)) s)" ||
 		diag "$ERR" "$(tail -n 5 "$T/serve.log")"
@@ -102,14 +107,22 @@ check_lang() { # check_lang LANG REASON
 		is "$(jget ".visits[$i].error" "$B")" "$(words "$l" fail_damaged)" "  ... the damaged sentence in $l"
 		like "$(jget ".visits[$i].engine" "$B")" "the replies row $deu differs" "  ... naming the row"
 	done
+	is "$(jget ".visits[2].status" "$B")" 200 "[$l] CHN's home page (206 damaged): 200"
+	is "$(jget ".visits[2].error" "$B")" "$(words "$l" fail_damaged)" "  ... the damaged sentence in $l in place of 206"
+	for i in 3 4; do
+		is "$(jget ".visits[$i].status" "$B")" 503 "[$l] $(jget ".visits[$i].path" "$B") (206 damaged): 503"
+		is "$(jget ".visits[$i].error" "$B")" "$(words "$l" fail_damaged)" "  ... the damaged sentence in $l"
+	done
 	local w x
 	w=0
-	for x in .width .no_reason.width .with_reason.width '.visits[0].width' '.visits[1].width'; do
+	for x in .width .no_reason.width .with_reason.width '.visits[0].width' '.visits[1].width' '.visits[2].width' \
+		'.visits[3].width' '.visits[4].width'; do
 		x=$(jget "$x" "$B")
 		[[ "$x" =~ ^[0-9]+$ ]] || x=9999
 		[ "$x" -gt "$w" ] && w=$x
 	done
-	ok "[$l] no page is wider than the 390 px screen (widest: $w px)" test "$w" -le 390
+	ok "[$l] no page is wider than the 390 px screen (widest: $w px)" test "$w" -le 390 ||
+		diag "$(jjson '[.width, .no_reason.width, .with_reason.width, .visits]' "$B")"
 	is "$(jget .stylesheet "$B")" 200 "[$l] the stylesheet loaded"
 	is "$(jget .csp_violations "$B")" '[]' "[$l] no Content-Security-Policy violation"
 	is "$(jget .console_errors "$B")" '[]' "[$l] no error in the console"
@@ -121,7 +134,7 @@ check_lang fr "Formulaire arrivé par la poste le 20 février"
 # Arabic: ESP's turns it back (3 of 5)
 browse ar ESP not-authorize "وصلت الاستمارة بالبريد في 20 فبراير"
 check_lang ar "وصلت الاستمارة بالبريد في 20 فبراير"
-ok "screenshots of every page ($SHOTS)" sh -c 'ls "$1"/fr/*.png "$1"/ar/*.png | wc -l | grep -qx 10' - "$SHOTS"
+ok "screenshots of every page ($SHOTS)" sh -c 'ls "$1"/fr/*.png "$1"/ar/*.png | wc -l | grep -qx 16' - "$SHOTS"
 
 run ballot history --circular 205
 like "$OUT" 'entered after the deadline: Formulaire arrivé par la poste le 20 février' "ballot history gives the French reason"

@@ -24,6 +24,8 @@ const char portal_css[] =
 	/* a select is as wide as its longest option (a draft's title): never
 	 * wider than the screen */
 	"select{max-width:100%;box-sizing:border-box}details.engine{margin:.5em 0 1em;color:#444}\n"
+	/* on a narrow screen a wide table scrolls by itself, not the page */
+	"@media (max-width:40em){table{display:block;overflow-x:auto}}\n"
 	".choices label{display:block;margin:.25em 0}.choices label.sub{margin-inline-start:2em}button{padding:.4em 1.2em;font-size:1em}\n"
 	".error{background:#fde8e8;border:1px solid #c00;padding:.6em}.note{background:#fff8e1;border:1px solid #e0b000;"
 	"padding:.6em}.ok{background:#e8f5e9;border:1px solid #2e7d32;padding:.6em}\n"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-s12-portal-errors.t - the portal says what went wrong in the page's
+# 51-portal-errors.t - the portal says what went wrong in the page's
 # language, checks a consultation's rows before it shows them, and takes the
 # reason for a late entry.
 #

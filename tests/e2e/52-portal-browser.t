@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 52-s12-portal-browser.t - the secretariat's late entry and the damage
+# 52-portal-browser.t - the secretariat's late entry and the damage
 # refusal in a real browser with JavaScript off on a 390 px wide screen:
 # headless Chromium (Debian's /usr/bin/chromium, driven by
 # tests/browser/staff-entry.mjs through playwright-core) signs in in French and

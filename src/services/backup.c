@@ -98,12 +98,14 @@ static int check_pragmas(bt_db *db, bt_check_report *r, bt_err *e)
 {
 	int code = SQLITE_OK;
 	bt_progress("integrity_check", 0, 0);
-	int64_t n = pragma_rows(db, SQL_INTEGRITY_CHECK, integrity_row, integrity_fault, r->integrity, sizeof r->integrity, &code);
+	int64_t n = pragma_rows(db, SQL_INTEGRITY_CHECK, integrity_row, integrity_fault, r->integrity,
+				sizeof r->integrity, &code);
 	if (n < 0 && db_is_fault(code))
 		return bt_failf(e, db_reason(code), NULL, "integrity_check %s", r->integrity);
 	r->integrity_ok = n == 1 && strcmp(r->integrity, "ok") == 0;
 	bt_progress("foreign_key_check", 0, 0);
-	n = pragma_rows(db, SQL_FOREIGN_KEY_CHECK, foreign_key_row, NULL, r->foreign_keys, sizeof r->foreign_keys, &code);
+	n = pragma_rows(db, SQL_FOREIGN_KEY_CHECK, foreign_key_row, NULL, r->foreign_keys, sizeof r->foreign_keys,
+			&code);
 	if (n < 0 && db_is_fault(code))
 		return bt_failf(e, db_reason(code), NULL, "foreign_key_check %s", r->foreign_keys);
 	r->foreign_keys_ok = n == 0;

@@ -157,8 +157,9 @@ static int check_schema(bt_db *db, bt_audit_report *r, bt_err *e)
 	int rc = BT_OK;
 	if (version < 0 || version > SQL_SCHEMA_VERSION ||
 	    sqlite3_open_v2(":memory:", &m, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK) {
-		rc = bt_failf(e, BT_R_IO, NULL,
-			      "checking the schema: cannot open a scratch database");
+		int nomem = version >= 0 && version <= SQL_SCHEMA_VERSION && !m;
+		rc = bt_failf(e, nomem ? BT_R_NOMEM : BT_R_IO, NULL,
+			      "checking the schema: cannot open a scratch database%s", nomem ? ": out of memory" : "");
 		goto done;
 	}
 	for (int v = 0; v < version; v++)
@@ -168,7 +169,8 @@ static int check_schema(bt_db *db, bt_audit_report *r, bt_err *e)
 			goto done;
 		}
 	if (schema_text(m, &want) || schema_text(db->h, &got)) {
-		rc = db_fail(db, e, "reading the schema");
+		rc = want.failed || got.failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory")
+					       : db_fail(db, e, "reading the schema");
 		goto done;
 	}
 	if (strcmp(bt_buf_str(&want), bt_buf_str(&got)) != 0) {

@@ -369,8 +369,10 @@ static int backup_place(const char *tmp, const char *dest, int force, const char
 		return bt_failf(e, BT_R_IO, field, "writing '%s': %s", tmp, errtext(errno, eb, sizeof eb));
 	if (force ? rename(tmp, dest) != 0 : link(tmp, dest) != 0) {
 		int err = errno;
-		return bt_failf(e, err == EEXIST ? BT_R_CONFLICT : BT_R_IO, field, "cannot write '%s': %s", dest,
-				err == EEXIST ? "it exists ({force} replaces it)" : errtext(err, eb, sizeof eb));
+		if (err == EEXIST)
+			return bt_failf(e, BT_R_CONFLICT, field, "cannot write '%s': it exists ({force} replaces it)",
+					dest);
+		return bt_failf(e, BT_R_IO, field, "cannot write '%s': %s", dest, errtext(err, eb, sizeof eb));
 	}
 	*placed = 1;
 	if (!force)

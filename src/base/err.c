@@ -53,10 +53,10 @@ static size_t prefix_len(const char *fmt, size_t len, va_list ap)
 	return k > 0 ? (size_t)k : 0;
 }
 
-/* Formats fmt with ap into out (n bytes), doubling every brace that comes
- * from a value ("{x}" in a member's name becomes "{{x}}"), so that only the
- * braces the engine wrote in fmt name a field or a command (bt_err_render
- * reads "{{" and "}}" back as single braces). Returns the length written. */
+/* Formats fmt with ap into out (n bytes), doubling every opening brace that
+ * comes from a value ("{x}" in a member's name becomes "{{x}"), so that only
+ * the braces the engine wrote in fmt name a field or a command
+ * (bt_err_render reads "{{" back as one brace). Returns the length written. */
 static size_t format_escaped(char *out, size_t n, const char *fmt, va_list ap)
 {
 	char full[1024];
@@ -81,7 +81,7 @@ static size_t format_escaped(char *out, size_t n, const char *fmt, va_list ap)
 		while (v < k && i >= to[v])
 			v++;
 		int in_value = v < k && i >= from[v];
-		if (in_value && (full[i] == '{' || full[i] == '}')) {
+		if (in_value && full[i] == '{') {
 			if (at + 2 >= n)
 				break;
 			out[at++] = full[i];
@@ -208,7 +208,7 @@ int bt_err_render(const bt_err *e, const char *(*name_of)(const char *field, voi
 		s += f;
 	}
 	while (*s) {
-		if ((s[0] == '{' || s[0] == '}') && s[1] == s[0]) {
+		if (s[0] == '{' && s[1] == '{') {
 			put(out, n, &at, s, 1); /* a value's brace, doubled by bt_failf */
 			s += 2;
 			continue;

@@ -176,7 +176,7 @@ static void braces_from_values_are_no_references(void **state)
 	bt_err e;
 	/* a title or a circular the user wrote with braces is shown as written */
 	bt_failf(&e, BT_R_CONFLICT, "circular", "'%s' exists ({force} replaces it)", "{force}");
-	assert_string_equal(e.msg, "circular: '{{force}}' exists ({force} replaces it)");
+	assert_string_equal(e.msg, "circular: '{{force}' exists ({force} replaces it)");
 	bt_err_render(&e, opt_name, buf, out, sizeof out);
 	assert_string_equal(out, "--circular: '{force}' exists (--force replaces it)");
 	/* width and precision arguments, %% and numbers around the value */

@@ -179,7 +179,9 @@ int db_apply_migrations(bt_db *db, bt_err *e);
  * committed, then the witness has followed). db_write_in: the same steps
  * inside the caller's open write transaction (batches), without BEGIN and
  * COMMIT. Either step may be NULL. w->payload starts empty (the caller
- * need not set it) and is released either way. */
+ * need not set it) and is released either way. A check that finds nothing
+ * to record sets w->kind to NULL: then no event is reserved or written,
+ * insert does not run, and the status is BT_OK. */
 typedef struct db_write {
 	const char *kind;
 	const char *circular;
@@ -194,5 +196,12 @@ typedef struct db_write {
 typedef int db_write_step(bt_db *db, db_write *w, bt_err *e);
 int db_write_run(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e);
 int db_write_in(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e);
+
+/* A migration's record in the event log, made once per database (migrate.c):
+ * when done_sql (one count) counts no row, the n writes w[0..n-1] in turn,
+ * each with db_write_in and the same two steps, inside the caller's write
+ * transaction; when it counts any, nothing (BT_OK). */
+int db_write_once(bt_db *db, const char *done_sql, db_write *w, size_t n, db_write_step *check,
+		  db_write_step *insert, bt_err *e);
 
 #endif

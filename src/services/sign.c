@@ -143,9 +143,10 @@ int bt_key_create(const char *path, const char *field, bt_pubkey *pub, bt_err *e
 			unlink(tmp);
 		}
 	}
-	/* the new name is durable before any receipt is signed with it */
-	if (!rc)
-		rc = key_sync_dir(path, field, e);
+	/* the new name is durable before any receipt is signed with it; a key
+	 * that cannot be made durable is withdrawn (no half-made key is left) */
+	if (!rc && (rc = key_sync_dir(path, field, e)))
+		unlink(path);
 	free(tmp);
 	if (pem.data) {
 		gnutls_memset(pem.data, 0, pem.size);

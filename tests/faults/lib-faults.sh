@@ -16,7 +16,7 @@
 #      - when it fails, stderr is exactly one line, "ballot: ...";
 #      - the database is not marked damaged (<db>-damaged), and
 #      - `ballot check` passes on the database afterwards (for init: or there is
-#        no database);
+#        no database, and then no file of it and no signing key);
 #      - the events there before are all still there, unchanged, and either
 #        none was added (and then no row of any table changed) or exactly the
 #        clean run's were (and, for a command whose result is the same on every
@@ -246,9 +246,15 @@ fault_cell() {
 		fi
 		if [ -z "$why" ]; then
 			if [ "$name" = init ] && [ ! -s "$W/ballot.db" ]; then
-				# a failed init leaves no database, or the empty file
-				# SQLite made (the next init makes it a database)
-				[ "$rc" = 0 ] && why="exit 0 but no database"
+				# a failed init leaves nothing it created: no database
+				# file (not even an empty one), and no signing key
+				if [ "$rc" = 0 ]; then
+					why="exit 0 but no database"
+				elif [ -e "$W/ballot.db" ]; then
+					why="a failed init left an empty database file (exit $rc)"
+				elif [ -e "$W/ballot.db.key" ]; then
+					why="a failed init left the signing key it created (exit $rc)"
+				fi
 			elif ! (cd "$W" && BALLOT_DB=$W/ballot.db "$BALLOT_BIN" check >"$T/.c.out" 2>&1); then
 				why="check fails afterwards: $(tr '\n' '|' <"$T/.c.out" | head -c 300)"
 			else

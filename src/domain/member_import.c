@@ -73,8 +73,8 @@ typedef struct member_row {
 	bt_date since;
 } member_row;
 
-/* Reads the member whose alpha-3 or alpha-2 code is key. */
-static int member_row_get(bt_db *db, sqlite3_stmt *st, member_row *m, bt_err *e)
+/* Steps st once into m (zeroed first): found, and the member's codes. */
+static int row_step(sqlite3_stmt *st, member_row *m)
 {
 	int step = sqlite3_step(st);
 	memset(m, 0, sizeof *m);
@@ -82,36 +82,29 @@ static int member_row_get(bt_db *db, sqlite3_stmt *st, member_row *m, bt_err *e)
 		m->found = 1;
 		db_col_copy(st, 0, m->code, sizeof m->code);
 		db_col_copy(st, 1, m->alpha2, sizeof m->alpha2);
-		m->name = db_col_strdup(st, 2);
-		m->since = sqlite3_column_type(st, 3) == SQLITE_NULL ? BT_DATE_NONE : sqlite3_column_int(st, 3);
 	}
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return db_fail(db, e, "reading members");
-	if (m->found && !m->name)
-		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-	return BT_OK;
+	return step;
 }
 
+/* The member of sql (SQL_MEMBER_GET: by alpha-3 or alpha-2 code;
+ * SQL_MEMBER_BY_NAME: by name, its codes only) for key, into m. */
 static int member_by(bt_db *db, const char *sql, const char *key, member_row *m, bt_err *e)
 {
 	sqlite3_stmt *st = db_stmt(db, sql, e);
 	if (!st)
 		return BT_EFAIL;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	if (sql == SQL_MEMBER_BY_NAME) {
-		/* by name: code and alpha2 only */
-		int step = sqlite3_step(st);
-		memset(m, 0, sizeof *m);
-		if (step == SQLITE_ROW) {
-			m->found = 1;
-			db_col_copy(st, 0, m->code, sizeof m->code);
-			db_col_copy(st, 1, m->alpha2, sizeof m->alpha2);
-		}
-		sqlite3_reset(st);
-		return step == SQLITE_ROW || step == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading members");
+	int step = row_step(st, m);
+	if (m->found && sql != SQL_MEMBER_BY_NAME) {
+		m->name = db_col_strdup(st, 2);
+		m->since = sqlite3_column_type(st, 3) == SQLITE_NULL ? BT_DATE_NONE : sqlite3_column_int(st, 3);
 	}
-	return member_row_get(db, st, m, e);
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(db, e, "reading members");
+	if (m->found && sql != SQL_MEMBER_BY_NAME && !m->name)
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	return BT_OK;
 }
 
 /* One import: its input, what it has read so far, and the line at hand

@@ -12,7 +12,8 @@ int valid_id(const char *s, const char *extra);
 /* valid_id, and also safe as a file name: no '/', '\\', "..", leading '.' */
 int valid_file_id(const char *s, const char *extra);
 
-/* Members import within an open transaction (see bt_members_import). */
+/* Members import within an open transaction (member_import.c; see
+ * bt_members_import): the rows it writes record event seq. */
 int members_import_txn(bt_db *db, const char *text, size_t len,
 		       const char *source, const char *const *recodes, size_t nrecodes,
 		       int64_t seq, bt_time now, bt_member_import_stats *stats, bt_err *e);

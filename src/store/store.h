@@ -170,9 +170,10 @@ int db_apply_migrations(bt_db *db, bt_err *e);
 /* One change to the store (write.c): a write command fills a db_write with
  * its event's kind, circular (NULL for none), actor, time and its own ctx,
  * and gives two steps. check loads what the command needs and refuses
- * (writes nothing; it may still set kind and circular); insert writes the
- * rows, recording w->ev.seq, and renders the event's payload into
- * w->payload from them. db_write_run: BEGIN IMMEDIATE, check, reserve the
+ * (writes nothing; it may still set kind and circular, and render into
+ * w->payload an event that records no row); insert writes the rows,
+ * recording w->ev.seq, and renders the event's payload into w->payload
+ * from them. db_write_run: BEGIN IMMEDIATE, check, reserve the
  * event for w->actor, insert, write the event (its hash into w->hash, and
  * its canonical body into *w->body when body is not NULL), COMMIT; any
  * failure rolls all of it back and returns its status (BT_OK only when

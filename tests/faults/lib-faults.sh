@@ -16,7 +16,8 @@
 #      - when it fails, stderr is exactly one line, "ballot: ...";
 #      - the database is not marked damaged (<db>-damaged), and
 #      - `ballot check` passes on the database afterwards (for init: or there is
-#        no database, and then no file of it and no signing key);
+#        no database, and then no file of it and no signing key; for migrate:
+#        or the database is as it was, not migrated);
 #      - the events there before are all still there, unchanged, and either
 #        none was added (and then no row of any table changed) or exactly the
 #        clean run's were (and, for a command whose result is the same on every
@@ -88,6 +89,12 @@ make_states() {
 		_mk calendar add 2025-12-23 --name "A closed day"
 		_mk backup bk.db
 	) || exit 1
+	# "schema2": a database of schema 2 (tests/e2e/data), whose first change
+	# migrates it: the default calendar, the members and the hash baselines,
+	# recorded as events of their own
+	mkdir -p "$F/schema2"
+	sqlite3 "$F/schema2/ballot.db" <"$FAULTS_DIR/../e2e/data/schema2-users-75e41aa.sql" || exit 1
+	printf '2025-12-25\tChristmas Day\n' >"$F/schema2/xmas.tsv"
 	cp -a "$d" "$F/closed"
 	(
 		cd "$F/closed" || exit 1
@@ -102,6 +109,7 @@ make_states() {
 write_commands() {
 	cat <<EOF
 init|empty|2019-12-02T12:00:00Z|init
+migrate|schema2|2021-01-04T12:00:00Z|calendar import xmas.tsv
 members-import|open|2020-02-10T12:00:00Z|members import members.tsv
 consultation-create|open|2020-02-10T12:00:00Z|consultation create --circular 206 --group 11 --date 2020-02-10 --meeting-start 2020-06-04 --meeting-end 2020-06-13
 set-deadline|open|2020-02-10T12:00:00Z|consultation set-deadline --circular 205 2020-02-20T23:59:00Z --reason Moved~earlier
@@ -255,6 +263,10 @@ fault_cell() {
 				elif [ -e "$W/ballot.db.key" ]; then
 					why="a failed init left the signing key it created (exit $rc)"
 				fi
+			elif [ "$state" = schema2 ] && [ "$(db_sum "$W/ballot.db")" = "$base_sum" ]; then
+				# not migrated, and unchanged (check, read-only, cannot
+				# open a database that needs an upgrade)
+				[ "$rc" = 0 ] && why="exit 0 but not migrated"
 			elif ! (cd "$W" && BALLOT_DB=$W/ballot.db "$BALLOT_BIN" check >"$T/.c.out" 2>&1); then
 				why="check fails afterwards: $(tr '\n' '|' <"$T/.c.out" | head -c 300)"
 			else

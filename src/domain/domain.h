@@ -12,7 +12,8 @@ int valid_id(const char *s, const char *extra);
 /* valid_id, and also safe as a file name: no '/', '\\', "..", leading '.' */
 int valid_file_id(const char *s, const char *extra);
 
-/* Members import within an open transaction (see bt_members_import). */
+/* Members import within an open transaction (member_import.c; see
+ * bt_members_import): the rows it writes record event seq. */
 int members_import_txn(bt_db *db, const char *text, size_t len,
 		       const char *source, const char *const *recodes, size_t nrecodes,
 		       int64_t seq, bt_time now, bt_member_import_stats *stats, bt_err *e);
@@ -154,14 +155,10 @@ int deadline_payload(bt_db *db, int64_t seq, bt_buf *out, char circular[BT_ID_MA
 #define PASSWORD_ITER 600u
 #endif
 
-/* The writer of the auth events (auth.c): writes the reserved event ev of
- * kind, its payload rendered from the rows it recorded, and the digests of
- * the hashes it stored. */
-int auth_event(bt_db *db, const event_slot *ev, const char *kind, bt_time now, bt_err *e);
-/* The same for a db_write's insert step (auth.c): the payload of w->kind
- * rendered from the rows written for w->ev.seq, and the digests of the
- * hashes they store, into w->payload; w->circular points into circular
- * (NULL when the event belongs to no consultation). */
+/* The payload of the auth events, for a db_write's insert step (auth.c):
+ * the payload of w->kind rendered from the rows written for w->ev.seq, and
+ * the digests of the hashes they store, into w->payload; w->circular points
+ * into circular (NULL when the event belongs to no consultation). */
 int auth_write_payload(bt_db *db, db_write *w, char circular[BT_ID_MAX + 1], bt_err *e);
 
 /* Decisions (decision.c). decision_spec_check: the spec names a kind, and

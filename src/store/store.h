@@ -190,16 +190,19 @@ int db_apply_migrations(bt_db *db, bt_err *e);
 /* One change to the store (write.c): a write command fills a db_write with
  * its event's kind, circular (NULL for none), actor, time and its own ctx,
  * and gives two steps. check loads what the command needs and refuses
- * (writes nothing; it may still set kind and circular); insert writes the
- * rows, recording w->ev.seq, and renders the event's payload into
- * w->payload from them. db_write_run: BEGIN IMMEDIATE, check, reserve the
+ * (writes nothing; it may still set kind and circular, and render into
+ * w->payload an event that records no row); insert writes the rows,
+ * recording w->ev.seq, and renders the event's payload into w->payload
+ * from them. db_write_run: BEGIN IMMEDIATE, check, reserve the
  * event for w->actor, insert, write the event (its hash into w->hash, and
  * its canonical body into *w->body when body is not NULL), COMMIT; any
  * failure rolls all of it back and returns its status (BT_OK only when
  * committed, then the witness has followed). db_write_in: the same steps
  * inside the caller's open write transaction (batches), without BEGIN and
  * COMMIT. Either step may be NULL. w->payload starts empty (the caller
- * need not set it) and is released either way. */
+ * need not set it) and is released either way. A check that finds nothing
+ * to record sets w->kind to NULL: then no event is reserved or written,
+ * insert does not run, and the status is BT_OK. */
 typedef struct db_write {
 	const char *kind;
 	const char *circular;
@@ -214,5 +217,12 @@ typedef struct db_write {
 typedef int db_write_step(bt_db *db, db_write *w, bt_err *e);
 int db_write_run(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e);
 int db_write_in(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e);
+
+/* A migration's record in the event log, made once per database (migrate.c):
+ * when done_sql (one count) counts no row, the n writes w[0..n-1] in turn,
+ * each with db_write_in and the same two steps, inside the caller's write
+ * transaction; when it counts any, nothing (BT_OK). */
+int db_write_once(bt_db *db, const char *done_sql, db_write *w, size_t n, db_write_step *check,
+		  db_write_step *insert, bt_err *e);
 
 #endif

@@ -20,7 +20,8 @@
 #        cause on stderr ("out of memory", "I/O error"), never exit 2 and
 #        never "damaged" on stdout; and
 #      - `ballot check` passes on the database afterwards (for init: or there is
-#        no database);
+#        no database, and then no file of it and no signing key; for migrate:
+#        or the database is as it was, not migrated);
 #      - the events there before are all still there, unchanged, and either
 #        none was added (and then no row of any table changed) or exactly the
 #        clean run's were (and, for a command whose result is the same on every
@@ -93,6 +94,12 @@ make_states() {
 		_mk calendar add 2025-12-23 --name "A closed day"
 		_mk backup bk.db
 	) || exit 1
+	# "schema2": a database of schema 2 (tests/e2e/data), whose first change
+	# migrates it: the default calendar, the members and the hash baselines,
+	# recorded as events of their own
+	mkdir -p "$F/schema2"
+	sqlite3 "$F/schema2/ballot.db" <"$FAULTS_DIR/../e2e/data/schema2-users-75e41aa.sql" || exit 1
+	printf '2025-12-25\tChristmas Day\n' >"$F/schema2/xmas.tsv"
 	cp -a "$d" "$F/closed"
 	(
 		cd "$F/closed" || exit 1
@@ -107,6 +114,7 @@ make_states() {
 write_commands() {
 	cat <<EOF
 init|empty|2019-12-02T12:00:00Z|init
+migrate|schema2|2021-01-04T12:00:00Z|calendar import xmas.tsv
 members-import|open|2020-02-10T12:00:00Z|members import members.tsv
 consultation-create|open|2020-02-10T12:00:00Z|consultation create --circular 206 --group 11 --date 2020-02-10 --meeting-start 2020-06-04 --meeting-end 2020-06-13
 set-deadline|open|2020-02-10T12:00:00Z|consultation set-deadline --circular 205 2020-02-20T23:59:00Z --reason Moved~earlier
@@ -269,9 +277,19 @@ fault_cell() {
 		fi
 		if [ -z "$why" ]; then
 			if [ "$name" = init ] && [ ! -s "$W/ballot.db" ]; then
-				# a failed init leaves no database, or the empty file
-				# SQLite made (the next init makes it a database)
-				[ "$rc" = 0 ] && why="exit 0 but no database"
+				# a failed init leaves nothing it created: no database
+				# file (not even an empty one), and no signing key
+				if [ "$rc" = 0 ]; then
+					why="exit 0 but no database"
+				elif [ -e "$W/ballot.db" ]; then
+					why="a failed init left an empty database file (exit $rc)"
+				elif [ -e "$W/ballot.db.key" ]; then
+					why="a failed init left the signing key it created (exit $rc)"
+				fi
+			elif [ "$state" = schema2 ] && [ "$(db_sum "$W/ballot.db")" = "$base_sum" ]; then
+				# not migrated, and unchanged (check, read-only, cannot
+				# open a database that needs an upgrade)
+				[ "$rc" = 0 ] && why="exit 0 but not migrated"
 			elif ! (cd "$W" && BALLOT_DB=$W/ballot.db "$BALLOT_BIN" check >"$T/.c.out" 2>&1); then
 				why="check fails afterwards: $(tr '\n' '|' <"$T/.c.out" | head -c 300)"
 			else

@@ -769,6 +769,21 @@ const char SQL_CIRCULAR_REPLIES_ASTRAY[] =
 	" AND v.kind IN ('reply', 'withdrawal') AND NOT EXISTS(SELECT 1 FROM replies r WHERE r.event_seq = v.seq))"
 	" ORDER BY 2 LIMIT 1";
 const char SQL_DATA_VERSION[] = "PRAGMA data_version";
+/* rowcheck.c's quick pass: each reply event of a circular (in the order of
+ * the log) beside the reply row that claims it, with whether the row is of
+ * the expected types and of the circular's consultation (rowcheck.c compares
+ * them in C; the exact query above decides whenever one does not agree);
+ * and how many replies the consultation has */
+const char SQL_CIRCULAR_REPLY_EVENTS[] =
+	"SELECT typeof(r.member) = 'text' AND typeof(d.rec) = 'text' AND typeof(r.choice) = 'text'"
+	" AND typeof(r.received) = 'integer' AND typeof(v.body) = 'text' AND d.consultation_id IS c.id,"
+	" r.id, r.member, d.rec, r.choice, r.received, v.body FROM consultations c"
+	" JOIN events v ON v.circular = c.circular AND v.kind IN ('reply', 'withdrawal')"
+	" LEFT JOIN replies r ON r.event_seq = v.seq LEFT JOIN drafts d ON d.id = r.draft_id"
+	" WHERE c.circular = ?1";
+const char SQL_CIRCULAR_REPLY_COUNT[] =
+	"SELECT count(*) FROM consultations c JOIN drafts d ON d.consultation_id = c.id"
+	" JOIN replies r ON r.draft_id = d.id WHERE c.circular = ?1";
 /* damage.c: the last two events, to check the chain's tail */
 const char SQL_EVENTS_TAIL[] =
 	"SELECT seq, prev_hash, hash, body FROM events ORDER BY seq DESC LIMIT 2";

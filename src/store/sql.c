@@ -755,7 +755,8 @@ const char SQL_CIRCULAR_EVENTS[] =
 	" WHERE circular = (SELECT circular FROM consultations WHERE circular = ?1)"
 	" AND kind NOT IN ('reply', 'withdrawal') ORDER BY seq";
 /* the first reply of a circular whose member, draft, choice or time differs
- * from its event's, or which has no event; or a reply event with no row */
+ * from its event's, or which has no event; or a reply event with no row in
+ * the circular's consultation */
 const char SQL_CIRCULAR_REPLIES_ASTRAY[] =
 	"SELECT * FROM (SELECT r.id, r.event_seq FROM replies r JOIN drafts d ON d.id = r.draft_id"
 	" JOIN consultations c ON c.id = d.consultation_id LEFT JOIN events v ON v.seq = r.event_seq"
@@ -766,7 +767,8 @@ const char SQL_CIRCULAR_REPLIES_ASTRAY[] =
 	" OR json_extract(v.body, '$.received') IS NOT strftime('%Y-%m-%dT%H:%M:%SZ', r.received, 'unixepoch'))"
 	" UNION ALL SELECT NULL, v.seq FROM events v"
 	" WHERE v.circular = (SELECT circular FROM consultations WHERE circular = ?1)"
-	" AND v.kind IN ('reply', 'withdrawal') AND NOT EXISTS(SELECT 1 FROM replies r WHERE r.event_seq = v.seq))"
+	" AND v.kind IN ('reply', 'withdrawal') AND NOT EXISTS(SELECT 1 FROM replies r JOIN drafts d ON d.id = r.draft_id"
+	" JOIN consultations c ON c.id = d.consultation_id WHERE r.event_seq = v.seq AND c.circular = ?1))"
 	" ORDER BY 2 LIMIT 1";
 const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 /* rowcheck.c's quick pass: each reply event of a circular (in the order of

@@ -527,16 +527,19 @@ static int replies_check(bt_db *db, const char *circular, bt_audit_report *r, bt
 
 /* The events of circular that wrote rows (its consultation, drafts,
  * decisions, deadline changes), each rendered again from its row; its
- * replies and withdrawals (the bulk) by replies_check. Stops at the first
- * that differs. */
-static int audit_circular(bt_db *db, const char *circular, bt_audit_report *r, bt_err *e)
+ * replies and withdrawals (the bulk) by replies_check, unless replies_sound
+ * (rowcheck_replies_all found all of them sound). Stops at the first that
+ * differs. */
+static int audit_circular(bt_db *db, const char *circular, int replies_sound, bt_audit_report *r, bt_err *e)
 {
 	sqlite3_stmt *ev;
-	int rc = replies_check(db, circular, r, e);
+	int rc = replies_sound ? BT_OK : replies_check(db, circular, r, e);
 	if (rc)
 		return rc;
-	if (sqlite3_prepare_v2(db->h, SQL_CIRCULAR_EVENTS, -1, &ev, NULL) != SQLITE_OK)
-		return db_fail(db, e, "reading the consultation's events");
+	/* (the cached statement: only this function steps it, and never
+	 * twice at once: db->auditing) */
+	if (!(ev = db_stmt(db, SQL_CIRCULAR_EVENTS, e)))
+		return BT_EFAIL;
 	sqlite3_bind_text(ev, 1, circular, -1, SQLITE_TRANSIENT);
 	int step = SQLITE_DONE;
 	while (!r->first_bad && (step = sqlite3_step(ev)) == SQLITE_ROW) {
@@ -561,7 +564,63 @@ static int audit_circular(bt_db *db, const char *circular, bt_audit_report *r, b
 	}
 	if (!rc && !r->first_bad && step != SQLITE_DONE)
 		rc = db_fail(db, e, "reading the consultation's events");
-	sqlite3_finalize(ev);
+	sqlite3_reset(ev);
+	return rc;
+}
+
+/* The database's state: PRAGMA data_version (-1 when it cannot be read)
+ * and this connection's own changes. Equal states: nothing changed. */
+static void db_state(bt_db *db, int64_t *version, int64_t *changes)
+{
+	*version = -1;
+	*changes = sqlite3_total_changes64(db->h);
+	sqlite3_stmt *dv = db_stmt(db, SQL_DATA_VERSION, NULL);
+	if (dv && sqlite3_step(dv) == SQLITE_ROW)
+		*version = sqlite3_column_int64(dv, 0);
+	if (dv)
+		sqlite3_reset(dv);
+}
+
+/* 1 when rowcheck_replies_all found every reply sound in this state. */
+static int replies_all_sound(const bt_db *db, int64_t version, int64_t changes)
+{
+	return db->checked.replies_sound && version >= 0 && version == db->checked.replies_version &&
+	       changes == db->checked.replies_changes;
+}
+
+int rowcheck_replies_all(bt_db *db, bt_err *e)
+{
+	if (db->auditing)
+		return BT_OK;
+	int snap = db_read_begin(db);
+	int64_t version, changes, n = 0;
+	db_state(db, &version, &changes);
+	sqlite3_stmt *st = db_stmt(db, SQL_ALL_REPLY_EVENTS, e);
+	if (!st) {
+		db_read_end(db, snap);
+		return BT_EFAIL;
+	}
+	day_cache days;
+	day_cache_init(&days);
+	int step, agree = 1;
+	while (agree && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		agree = reply_event_agrees(st, &days);
+		n++;
+	}
+	sqlite3_reset(st);
+	int rc = agree && step != SQLITE_DONE ? db_fail(db, e, "reading the replies") : BT_OK;
+	if (!rc && agree && (st = db_stmt(db, SQL_ALL_REPLY_COUNTS, e))) {
+		if ((step = sqlite3_step(st)) == SQLITE_ROW)
+			agree = sqlite3_column_int64(st, 0) == n && sqlite3_column_int64(st, 1) == n;
+		sqlite3_reset(st);
+		rc = step == SQLITE_ROW ? BT_OK : db_fail(db, e, "reading the replies");
+	} else if (!rc && agree) {
+		rc = BT_EFAIL;
+	}
+	db_read_end(db, snap);
+	db->checked.replies_sound = !rc && agree && version >= 0;
+	db->checked.replies_version = version;
+	db->checked.replies_changes = changes;
 	return rc;
 }
 
@@ -574,19 +633,15 @@ int bt_audit_circular(bt_db *db, const char *circular, bt_err *e)
 	int snap = db_read_begin(db);
 	/* one command reads a consultation several times (tally, decisions,
 	 * drafts): nothing changed since it was found sound, nothing to do */
-	int64_t version = -1, changes = sqlite3_total_changes64(db->h);
-	sqlite3_stmt *dv = db_stmt(db, SQL_DATA_VERSION, NULL);
-	if (dv && sqlite3_step(dv) == SQLITE_ROW)
-		version = sqlite3_column_int64(dv, 0);
-	if (dv)
-		sqlite3_reset(dv);
+	int64_t version, changes;
+	db_state(db, &version, &changes);
 	if (version >= 0 && version == db->checked.data_version && changes == db->checked.changes &&
 	    strcmp(db->checked.circular, circular) == 0) {
 		db_read_end(db, snap);
 		return BT_OK;
 	}
 	db->auditing = 1;
-	int rc = audit_circular(db, circular, &r, e);
+	int rc = audit_circular(db, circular, replies_all_sound(db, version, changes), &r, e);
 	db->auditing = 0;
 	db_read_end(db, snap);
 	if (!rc && !r.first_bad && version >= 0 && strlen(circular) < sizeof db->checked.circular) {

@@ -783,6 +783,18 @@ const char SQL_CIRCULAR_REPLY_EVENTS[] =
 	" JOIN events v ON v.circular = c.circular AND v.kind IN ('reply', 'withdrawal')"
 	" LEFT JOIN replies r ON r.event_seq = v.seq LEFT JOIN drafts d ON d.id = r.draft_id"
 	" WHERE c.circular = ?1";
+/* the same for every reply of every consultation at once (in the order of
+ * the replies table), and whether the log has as many reply events */
+const char SQL_ALL_REPLY_EVENTS[] =
+	"SELECT typeof(r.member) = 'text' AND typeof(d.rec) = 'text' AND typeof(r.choice) = 'text'"
+	" AND typeof(r.received) = 'integer' AND typeof(v.body) = 'text'"
+	" AND v.kind IN ('reply', 'withdrawal') AND v.circular IS c.circular,"
+	" r.id, r.member, d.rec, r.choice, r.received, v.body FROM replies r"
+	" JOIN drafts d ON d.id = r.draft_id JOIN consultations c ON c.id = d.consultation_id"
+	" LEFT JOIN events v ON v.seq = r.event_seq";
+const char SQL_ALL_REPLY_COUNTS[] =
+	"SELECT (SELECT count(*) FROM replies),"
+	" (SELECT count(*) FROM events WHERE kind IN ('reply', 'withdrawal'))";
 const char SQL_CIRCULAR_REPLY_COUNT[] =
 	"SELECT count(*) FROM consultations c JOIN drafts d ON d.consultation_id = c.id"
 	" JOIN replies r ON r.draft_id = d.id WHERE c.circular = ?1";

@@ -139,6 +139,45 @@ static void sound_rows_pass(void **state)
 	bt_status_list_free(&l);
 }
 
+/* status checks every consultation's replies in one pass: a change made
+ * after it found them sound is refused on the same connection, by a tally
+ * and by status itself. */
+static void status_after_a_change(void **state)
+{
+	fx *f = *state;
+	replies(f);
+	bt_status_list l;
+	assert_int_equal(bt_status_list_get(f->db, 0, T("2020-03-01T00:00:00Z"), &l, &f->e), BT_OK);
+	bt_status_list_free(&l);
+	int64_t id = reply_id(f, "member = 'DEU' AND draft_id = 3");
+	behind(f, "replies", "UPDATE replies SET choice = 'not-authorize' WHERE member = 'DEU' AND draft_id = 3");
+	refused_row(f, "300", id, event_of(f, id));
+	sound(f, "205");
+	l.v = (bt_status_row *)1;
+	assert_int_equal(bt_status_list_get(f->db, 0, T("2020-03-01T00:00:00Z"), &l, &f->e), BT_EFAIL);
+	char want[160];
+	snprintf(want, sizeof want, "circular 300: the replies row %lld differs from event %lld that wrote it",
+		 (long long)id, (long long)event_of(f, id));
+	if (!strstr(f->e.msg, want))
+		fail_msg("status gave '%s', not '%s'", f->e.msg, want);
+	assert_null(l.v);
+}
+
+/* status refuses a reply event whose row is gone (every row left is sound). */
+static void status_row_gone(void **state)
+{
+	fx *f = *state;
+	replies(f);
+	int64_t seq = event_of(f, reply_id(f, "member = 'GBR'"));
+	behind(f, "replies", "DELETE FROM replies WHERE member = 'GBR'");
+	bt_status_list l;
+	assert_int_equal(bt_status_list_get(f->db, 0, T("2020-03-01T00:00:00Z"), &l, &f->e), BT_EFAIL);
+	char want[160];
+	snprintf(want, sizeof want, "circular 205: the replies differs from event %lld that wrote it", (long long)seq);
+	if (!strstr(f->e.msg, want))
+		fail_msg("status gave '%s', not '%s'", f->e.msg, want);
+}
+
 static void changed_member(void **state)
 {
 	fx *f = *state;
@@ -288,6 +327,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(sound_rows_pass, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(status_after_a_change, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(status_row_gone, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_member, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_time, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(changed_choice, fx_setup, fx_teardown),

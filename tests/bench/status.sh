@@ -7,7 +7,8 @@
 #      runs that first), every consultation checked;
 #   2. `ballot tally` of one of them.
 # Each command runs RUNS times (default 5) after one warm-up run; the median,
-# least and most wall-clock seconds of a whole process are printed. With
+# least and most seconds of a whole process, wall clock and CPU (user +
+# system, as the shell's `times` counts its children), are printed. With
 # BENCH_BEFORE=BINARY (say, main's build/ballot) that binary's runs alternate
 # with these, run by run, and the ratio of the medians is printed too.
 # Usage: status.sh [BALLOT_BINARY] (default build/ballot)
@@ -29,12 +30,20 @@ export BALLOT_DB="$DB" BALLOT_CONFIG=/dev/null
 unset BALLOT_NOW
 
 now() { date +%s.%N; }
+# cpu VAR: the CPU seconds (user + system) of this shell's finished children
+# so far into VAR (the shell's own `times`, run in this shell, not in a
+# subshell: its second line, "0m1.234s 0m0.100s")
+cpu() {
+	times >"$TMP/times"
+	eval "$1=\$(awk 'NR == 2 { split(\$0, f, /[ms ]+/); print f[1] * 60 + f[2] + f[3] * 60 + f[4] }' \"\$TMP/times\")"
+}
 
 # once BIN NAME ARGS...: runs BIN ARGS once, its seconds appended to
 # $TMP/NAME; stops the bench when the command fails.
 once() {
 	bin=$1 name=$2
 	shift 2
+	cpu c0
 	t0=$(now)
 	if ! "$bin" "$@" >"$TMP/out" 2>"$TMP/err"; then
 		echo "status bench: $bin $*: failed:" >&2
@@ -42,13 +51,19 @@ once() {
 		exit 1
 	fi
 	echo "$(now) $t0" | awk '{ printf "%.4f\n", $1 - $2 }' >>"$TMP/$name"
+	cpu c1
+	echo "$c1 $c0" | awk '{ printf "%.4f\n", $1 - $2 }' >>"$TMP/$name.cpu"
 }
 
-# figure LABEL NAME: median, least and most of the runs in $TMP/NAME.
+# figure LABEL NAME: median, least and most of the runs in $TMP/NAME (wall
+# clock) and $TMP/NAME.cpu (CPU).
 figure() {
-	sort -n "$TMP/$2" | awk -v label="$1" '{ v[NR] = $1 } END {
-		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		printf "  %-28s median %7.3f s  (least %.3f, most %.3f; %d runs)\n", label, m, v[1], v[NR], NR }'
+	for f in "$2" "$2.cpu"; do
+		sort -n "$TMP/$f" | awk -v label="$1" -v what="$([ "$f" = "$2" ] && echo wall || echo CPU)" '
+			{ v[NR] = $1 } END {
+			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			printf "  %-28s %-4s median %7.3f s  (least %.3f, most %.3f; %d runs)\n", label, what, m, v[1], v[NR], NR }'
+	done
 }
 
 median() { sort -n "$TMP/$1" | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -57,7 +72,7 @@ median() { sort -n "$TMP/$1" | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 
 bench() {
 	title=$1
 	shift
-	rm -f "$TMP/after" "$TMP/before"
+	rm -f "$TMP/after" "$TMP/before" "$TMP/after.cpu" "$TMP/before.cpu"
 	"$BIN" "$@" >/dev/null 2>&1 || true
 	[ -z "$BEFORE" ] || "$BEFORE" "$@" >/dev/null 2>&1 || true
 	i=0
@@ -70,8 +85,8 @@ bench() {
 	figure "$BIN" after
 	if [ -n "$BEFORE" ]; then
 		figure "$BEFORE" before
-		awk -v a="$(median after)" -v b="$(median before)" \
-			'BEGIN { printf "  medians: %.2f times as fast as before\n", b / a }'
+		awk -v a="$(median after)" -v b="$(median before)" -v ac="$(median after.cpu)" -v bc="$(median before.cpu)" \
+			'BEGIN { printf "  medians: %.2f times as fast as before (wall), %.2f (CPU)\n", b / a, bc / ac }'
 	fi
 }
 

@@ -42,8 +42,22 @@ struct bt_db {
  * with e set. Do not finalize it. */
 sqlite3_stmt *db_stmt(bt_db *db, const char *sql, bt_err *e);
 
-/* BT_EFAIL with SQLite's message and what was being done. */
+/* BT_EFAIL with SQLite's message and what was being done; the reason
+ * follows from SQLite's result code (db_reason). */
 int db_fail(bt_db *db, bt_err *e, const char *what);
+
+/* What an SQLite result code (primary or extended) says went wrong:
+ * BT_R_NOMEM for out of memory; BT_R_DAMAGED for a file or schema that is
+ * not as the engine wrote it (corrupt, not a database, a table or column its
+ * own SQL names missing); BT_R_IO otherwise (an I/O error, a full disk, a
+ * lock, a refused write). */
+bt_reason db_reason(int rc);
+
+/* 1 when an SQLite result code is a failure of this run, not of the file it
+ * read: out of memory, an I/O error, a full disk, a lock held too long, an
+ * interrupt. Such a failure says nothing about the file's content (nor
+ * about the caller's input). */
+int db_is_fault(int rc);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. db_rollback never fails loudly. */
 int db_begin(bt_db *db, bt_err *e);
@@ -95,13 +109,14 @@ int event_clock(bt_db *db, bt_time *now, bt_err *e);
  * missing) or another hash for last; writers call it before appending.
  * witness_check (event.c, which knows the log): compares (w, wh), read from it BEFORE the caller's read
  * snapshot began (it names only events committed before it was written),
- * with the database, into out; 1 when they agree. */
+ * with the database, into out; 1 when they agree, 0 when they do not, -1
+ * (e set, out saying so) when the database could not be read. */
 int witness_read(bt_db *db, int64_t *seq, char hash[65], bt_err *e);
 int witness_advance(bt_db *db, int64_t seq, const char hash[65], bt_err *e);
 int witness_reset(const char *db_path, int64_t seq, const char hash[65], bt_err *e);
 void witness_remove(const char *db_path);
 int witness_guard(bt_db *db, int64_t last, const char last_hash[65], bt_err *e);
-int witness_check(bt_db *db, int64_t w, const char wh[65], char *out, size_t n);
+int witness_check(bt_db *db, int64_t w, const char wh[65], char *out, size_t n, bt_err *e);
 /* The witness file of the database at db_path: "<db_path>.witness". */
 void witness_name(const char *db_path, char *out, size_t n);
 
@@ -159,6 +174,11 @@ int db_check_ours(bt_db *db, int allow_empty, int *empty, bt_err *e);
 int db_configure(bt_db *db, int readonly, bt_err *e);
 int db_wal_on(bt_db *db, bt_err *e);
 int db_create_private(const char *path, int *existed, bt_err *e);
+/* The failure of sqlite3_open_v2(path) that returned rc with the handle h
+ * (NULL when SQLite had no memory for one), naming field: a path SQLite
+ * cannot open (missing, unreadable, a directory) is BT_R_INPUT; out of
+ * memory BT_R_NOMEM; anything else (an I/O error) BT_R_IO. */
+int db_open_fail(sqlite3 *h, int rc, const char *field, const char *path, bt_err *e);
 
 /* The one integer a pragma or a one-row query gives in *out (0 without a
  * row); -1 when it fails. */

@@ -14,7 +14,11 @@
 #      - it exits 0, 1 or 2 (no crash, no sanitizer report: those exit 86);
 #        0 only when the fault was absorbed (then it must have fully happened);
 #      - when it fails, stderr is exactly one line, "ballot: ...";
-#      - the database is not marked damaged (<db>-damaged), and
+#      - the database is not marked damaged (<db>-damaged);
+#      - a command that reports damage (FAULT_REPORTERS: check, audit verify)
+#        tells this run's fault from damage: it fails with exit 1 and the
+#        cause on stderr ("out of memory", "I/O error"), never exit 2 and
+#        never "damaged" on stdout; and
 #      - `ballot check` passes on the database afterwards (for init: or there is
 #        no database);
 #      - the events there before are all still there, unchanged, and either
@@ -34,6 +38,7 @@ unset BALLOT_FAULT_ALLOC BALLOT_FAULT_SQLITE_ALLOC BALLOT_FAULT_IO BALLOT_FAULT_
 FAULT_SAMPLE=${FAULT_SAMPLE:-8}       # Ns per command and allocation kind
 FAULT_SAMPLE_IO=${FAULT_SAMPLE_IO:-6} # Ns per command and I/O kind
 FAULT_FIRST=${FAULT_FIRST:-3}
+FAULT_REPORTERS=" check audit-verify " # the commands that report damage
 FAULTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FAULT_T0=$(date +%s)
 FAULT_TOTAL=0
@@ -162,6 +167,21 @@ known() {
 	return 1
 }
 
+# _cause_wrong KIND RC : what is wrong with how a command that reports damage
+# failed on an injected KIND fault ("" when nothing): it must exit 1 with the
+# cause on stderr, and say nothing of damage.
+_cause_wrong() {
+	local cause='out of memory'
+	case $1 in read | write | sync) cause='I/O error' ;; esac
+	if [ "$2" != 1 ]; then
+		echo "exit $2 on an injected $1 fault (it is not bad input): $(head -c 200 "$T/.f.err" | tr '\n' '|')"
+	elif grep -q 'damaged' "$T/.f.out"; then
+		echo "reports damage on an injected $1 fault: $(grep -m1 'damaged' "$T/.f.out")"
+	elif ! grep -q "^ballot: .*$cause" "$T/.f.err"; then
+		echo "its error does not name the cause ($cause): $(head -c 200 "$T/.f.err" | tr '\n' '|')"
+	fi
+}
+
 # fault_cell NAME STATE NOW KIND ARGS... : every (or the sampled) N of KIND
 # (alloc, sqlite-alloc, read, write, sync) for one command; one TAP test.
 fault_cell() {
@@ -239,6 +259,9 @@ fault_cell() {
 		fi
 		if [ -z "$why" ] && ! grep -q 'injected 1' "$log" 2>/dev/null; then
 			why="the fault was not injected (the path changed: $(cat "$log" 2>/dev/null))"
+		fi
+		if [ -z "$why" ] && [ "$rc" != 0 ] && [[ $FAULT_REPORTERS == *" $name "* ]]; then
+			why=$(_cause_wrong "$kind" "$rc")
 		fi
 		if [ -z "$why" ] && [ -e "$W/ballot.db-damaged" ]; then
 			# (before the check below, which would clear it)

@@ -32,11 +32,12 @@ static void writes_refused(fx *f, const char *what)
 static void sound_database(void **state)
 {
 	fx *f = *state;
-	char out[600] = "untouched";
-	assert_int_equal(bt_db_damaged(f->db, out, sizeof out), 0);
-	assert_string_equal(out, "untouched");
+	bt_err why;
+	snprintf(why.msg, sizeof why.msg, "untouched");
+	assert_int_equal(bt_db_damaged(f->db, &why), 0);
+	assert_string_equal(why.msg, "untouched");
 	fx_circular(f, "205", NULL, NULL);
-	assert_int_equal(bt_db_damaged(f->db, out, sizeof out), 0);
+	assert_int_equal(bt_db_damaged(f->db, &why), 0);
 	/* clearing a mark that is not there is fine */
 	assert_int_equal(bt_damage_note(f->path, NULL), 0);
 }
@@ -47,7 +48,8 @@ static void the_mark_refuses_changes_until_cleared(void **state)
 	fx_circular(f, "205", NULL, NULL);
 	assert_int_equal(fx_reply(f, "205", "CHE", BT_AUTHORIZE, "2020-02-01T10:00:00Z", 0), BT_OK);
 	assert_int_equal(bt_damage_note(f->path, "event chain: event 6: its content does not match its hash"), 0);
-	char mark[200], out[600];
+	char mark[200];
+	bt_err why;
 	mark_path(f, mark, sizeof mark);
 	struct stat st;
 	assert_int_equal(stat(mark, &st), 0);
@@ -56,23 +58,24 @@ static void the_mark_refuses_changes_until_cleared(void **state)
 	assert_int_equal(bt_file_read(mark, "mark", 4096, &b, &f->e), BT_OK);
 	assert_string_equal(bt_buf_str(&b), "event chain: event 6: its content does not match its hash\n");
 	bt_buf_release(&b);
-	assert_int_equal(bt_db_damaged(f->db, out, sizeof out), 1);
-	assert_string_equal(out, "marked by `{cmd:check}` or `{cmd:audit verify}`: event chain: event 6: its content does not match its hash");
+	assert_int_equal(bt_db_damaged(f->db, &why), 1);
+	assert_int_equal(why.reason, BT_R_DAMAGED);
+	assert_string_equal(why.msg, "marked by `{cmd:check}` or `{cmd:audit verify}`: event chain: event 6: its content does not match its hash");
 	writes_refused(f, "marked by `{cmd:check}` or `{cmd:audit verify}`: event chain: event 6");
 	/* a new note replaces the old one */
 	assert_int_equal(bt_damage_note(f->path, "integrity_check: page 3"), 0);
-	assert_int_equal(bt_db_damaged(f->db, out, sizeof out), 1);
-	assert_non_null(strstr(out, ": integrity_check: page 3"));
-	assert_null(strstr(out, "event 6"));
+	assert_int_equal(bt_db_damaged(f->db, &why), 1);
+	assert_non_null(strstr(why.msg, ": integrity_check: page 3"));
+	assert_null(strstr(why.msg, "event 6"));
 	/* an empty mark still says damaged */
 	FILE *fp = fopen(mark, "w");
 	fclose(fp);
-	assert_int_equal(bt_db_damaged(f->db, out, sizeof out), 1);
-	assert_string_equal(out, "marked by `{cmd:check}` or `{cmd:audit verify}`: damaged");
+	assert_int_equal(bt_db_damaged(f->db, &why), 1);
+	assert_string_equal(why.msg, "marked by `{cmd:check}` or `{cmd:audit verify}`: damaged");
 	/* cleared: changes go through again */
 	assert_int_equal(bt_damage_note(f->path, NULL), 0);
 	assert_int_not_equal(stat(mark, &st), 0);
-	assert_int_equal(bt_db_damaged(f->db, out, sizeof out), 0);
+	assert_int_equal(bt_db_damaged(f->db, &why), 0);
 	assert_int_equal(fx_reply(f, "205", "DEU", BT_AUTHORIZE, "2020-02-05T10:00:00Z", 0), BT_OK);
 	/* a mark that cannot be written */
 	assert_int_equal(bt_damage_note("/nonexistent-dir/x.db", "y"), -1);
@@ -85,9 +88,9 @@ static void an_edited_last_event(void **state)
 	assert_int_equal(fx_reply(f, "205", "CHE", BT_AUTHORIZE, "2020-02-01T10:00:00Z", 0), BT_OK);
 	db_exec(f->path, "DROP TRIGGER events_append_only_u;"
 			 "UPDATE events SET body = replace(body, 'CHE', 'FRA') WHERE seq = 6");
-	char out[600];
-	assert_int_equal(bt_db_damaged(f->db, out, sizeof out), 1);
-	assert_string_equal(out, "event 6: its content does not match its hash");
+	bt_err why;
+	assert_int_equal(bt_db_damaged(f->db, &why), 1);
+	assert_string_equal(why.msg, "event 6: its content does not match its hash");
 	writes_refused(f, "event 6: its content does not match its hash");
 }
 
@@ -113,9 +116,9 @@ static void a_relinked_last_event(void **state)
 		 "DROP TRIGGER events_append_only_u;"
 		 "UPDATE events SET prev_hash = '%064d', hash = '%s' WHERE seq = 6", 0, hash);
 	db_exec(f->path, sql);
-	char out[600];
-	assert_int_equal(bt_db_damaged(f->db, out, sizeof out), 1);
-	assert_string_equal(out, "event 6: it does not link to the event before it");
+	bt_err why;
+	assert_int_equal(bt_db_damaged(f->db, &why), 1);
+	assert_string_equal(why.msg, "event 6: it does not link to the event before it");
 	writes_refused(f, "event 6: it does not link to the event before it");
 }
 
@@ -127,9 +130,9 @@ static void a_deleted_last_event(void **state)
 	assert_int_equal(fx_reply(f, "205", "FRA", BT_AUTHORIZE, "2020-02-01T11:00:00Z", 0), BT_OK);
 	/* event 6 gone: 7 no longer follows the one before it */
 	db_exec(f->path, "DROP TRIGGER events_append_only_d; DELETE FROM events WHERE seq = 6");
-	char out[600];
-	assert_int_equal(bt_db_damaged(f->db, out, sizeof out), 1);
-	assert_string_equal(out, "event 7: it does not link to the event before it");
+	bt_err why;
+	assert_int_equal(bt_db_damaged(f->db, &why), 1);
+	assert_string_equal(why.msg, "event 7: it does not link to the event before it");
 }
 
 int main(void)

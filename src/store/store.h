@@ -26,6 +26,10 @@ struct bt_db {
 	struct {            /* the last circular bt_audit_circular found sound, */
 		char circular[64]; /* and the database's state then (audit.c) */
 		int64_t data_version, changes;
+		/* every consultation's replies found sound at once
+		 * (rowcheck_replies_all), and the database's state then */
+		int replies_sound;
+		int64_t replies_version, replies_changes;
 	} checked;
 	struct {
 		const char *sql;

@@ -44,11 +44,19 @@ if missing:
 if len(stmts) < 100:
     print(f"sql-prepare: only {len(stmts)} statements found in {src}: the parser is out of date")
     sys.exit(1)
+# db_stmt caches every statement it prepares (store.h BT_STMT_CACHE) and
+# refuses one more: the cache must hold all of them.
+import os
+hdr = open(os.path.join(os.path.dirname(src), "store.h"), encoding="utf-8").read()
+cache = int(re.search(r"#define BT_STMT_CACHE (\d+)", hdr).group(1))
 bad = 0
+if len(stmts) > cache:
+    bad += 1
+    print(f"sql-prepare: {len(stmts)} statements but BT_STMT_CACHE is {cache}: raise it in store.h")
 for name, sql in sorted(stmts.items()):
     r = subprocess.run(["sqlite3", "-bail", db, "EXPLAIN " + sql], capture_output=True, text=True)
     if r.returncode != 0:
         bad += 1
         print(f"sql-prepare: {name} does not compile: {r.stderr.strip()}")
-print(f"sql-prepare: {len(stmts)} statements, {bad} that do not compile")
+print(f"sql-prepare: {len(stmts)} statements (cache {cache}), {bad} problems")
 sys.exit(1 if bad else 0)

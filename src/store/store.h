@@ -13,7 +13,7 @@
 #include "store/sql.h"
 
 #define BT_APPLICATION_ID 0x42414c54 /* "BALT" */
-#define BT_STMT_CACHE 160
+#define BT_STMT_CACHE 256
 
 struct bt_db {
 	sqlite3 *h;

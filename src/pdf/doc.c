@@ -9,8 +9,11 @@
 #include <sys/stat.h>
 
 #include <fribidi.h>
-#include <hpdf_fontdef.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
 #include <qrencode.h>
+
+#include "pdf/embed.h"
 
 #define MAX_FONTS 16      /* distinct font files in fonts.tsv */
 #define MAX_ENTRIES 64    /* lines of fonts.tsv */
@@ -27,7 +30,7 @@ typedef struct font_entry {
 typedef struct font_file {
 	char *path, *package;
 	int face; /* index in a .ttc collection */
-	HPDF_FontDef def;
+	pdf_face *hb; /* opened on first use */
 } font_file;
 
 struct pdf_fonts {
@@ -35,8 +38,6 @@ struct pdf_fonts {
 	size_t nent;
 	font_file files[MAX_FONTS];
 	size_t nfiles;
-	HPDF_Doc probe; /* a document that only answers glyph questions */
-	HPDF_STATUS probe_err;
 	/* per style, per BMP code point: slot + 1, 0 unknown yet, -1 none;
 	 * and the advance width in 1/1000 em */
 	int8_t cover[2][65536];
@@ -48,7 +49,7 @@ struct pdf_fonts {
 struct pdf_doc {
 	HPDF_Doc h;
 	pdf_fonts *fonts;
-	HPDF_Font font[MAX_FONTS]; /* loaded on first use */
+	pdf_embed *font[MAX_FONTS]; /* the fonts it embeds, on first use */
 	HPDF_Page *pages;
 	int npages;
 	HPDF_Page page;
@@ -66,21 +67,12 @@ static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
 	}
 }
 
-static void on_probe_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
-{
-	(void)detail;
-	pdf_fonts *f = user;
-	if (!f->probe_err)
-		f->probe_err = code;
-}
-
 void pdf_fonts_free(pdf_fonts *f)
 {
 	if (!f)
 		return;
-	if (f->probe)
-		HPDF_Free(f->probe);
 	for (size_t i = 0; i < f->nfiles; i++) {
+		pdf_face_free(f->files[i].hb);
 		free(f->files[i].path);
 		free(f->files[i].package);
 	}
@@ -207,26 +199,12 @@ int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e)
 	bt_buf_release(&b);
 	if (rc == BT_OK && f->nent == 0)
 		rc = bt_fail(e, BT_EINPUT, "%s: no fonts", path);
-	if (rc == BT_OK) {
-		f->probe = HPDF_New(on_probe_error, f);
-		if (!f->probe || HPDF_UseUTFEncodings(f->probe) != HPDF_OK)
-			rc = bt_fail(e, BT_EFAIL, "libharu: cannot start");
-	}
 	if (rc) {
 		pdf_fonts_free(f);
 		return rc;
 	}
 	*out = f;
 	return BT_OK;
-}
-
-static const char *load_font(HPDF_Doc h, const font_file *ff)
-{
-	const char *ext = strrchr(ff->path, '.');
-	if (ext && strcmp(ext, ".ttc") == 0)
-		return HPDF_LoadTTFontFromFile2(h, ff->path,
-						(HPDF_UINT)ff->face, HPDF_TRUE);
-	return HPDF_LoadTTFontFromFile(h, ff->path, HPDF_TRUE);
 }
 
 /* The font slot for code point c in style bold, with its width; -1 when no
@@ -250,30 +228,21 @@ static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
 			if (c < en->first || c > en->last || en->bold != want)
 				continue;
 			font_file *ff = &f->files[en->slot];
-			if (!ff->def) {
-				const char *name = load_font(f->probe, ff);
-				if (name)
-					ff->def = HPDF_GetFontDef(f->probe, name);
-				if (!ff->def) {
-					bt_fail(e, BT_EINPUT, "font %s (Debian "
-						"package %s) cannot be loaded "
-						"by libharu (error %04X)",
-						ff->path, ff->package,
-						(unsigned)f->probe_err);
-					f->probe_err = 0;
-					HPDF_ResetError(f->probe);
-					return -2;
-				}
+			bt_err fe;
+			if (!ff->hb && pdf_face_open(ff->path, ff->face,
+						     &ff->hb, &fe) != BT_OK) {
+				bt_fail(e, fe.code, "%s (Debian package %s)",
+					fe.msg, ff->package);
+				return -2;
 			}
 			/* a range with no glyph: try the next line */
-			if (c == ' ' || HPDF_TTFontDef_GetGlyphid(
-					ff->def, (HPDF_UINT16)c) != 0)
+			if (pdf_face_glyph(ff->hb, c) != 0)
 				found = en->slot;
 		}
 	}
 	*cv = (int8_t)(found < 0 ? -1 : found + 1);
-	f->width[bold][c] = found < 0 ? 0 : HPDF_TTFontDef_GetCharWidth(
-		f->files[found].def, (HPDF_UINT16)c);
+	f->width[bold][c] = found < 0 ? 0 : (int16_t)pdf_face_width(
+		f->files[found].hb, pdf_face_glyph(f->files[found].hb, c));
 	*width = f->width[bold][c];
 	return found;
 }
@@ -296,6 +265,8 @@ void pdf_doc_free(pdf_doc *d)
 		return;
 	if (d->h)
 		HPDF_Free(d->h);
+	for (int i = 0; i < MAX_FONTS; i++)
+		pdf_embed_free(d->font[i]);
 	free(d->pages);
 	free(d);
 }
@@ -666,50 +637,109 @@ static int can_break_before(const para *p, int i)
 	return is_cjk(prev) || is_cjk(c);
 }
 
-static HPDF_Font doc_font(pdf_doc *d, int slot)
+/* The document's font of slot, made on first use, and named /F<slot> in
+ * the current page's resources; NULL when out of memory. */
+static pdf_embed *doc_font(pdf_doc *d, int slot)
 {
-	if (!d->font[slot]) {
-		const char *name = load_font(d->h, &d->fonts->files[slot]);
-		if (name)
-			d->font[slot] = HPDF_GetFont(d->h, name, "UTF-8");
+	if (!d->font[slot])
+		d->font[slot] = pdf_embed_new(d->h, d->fonts->files[slot].hb);
+	if (!d->font[slot])
+		return NULL;
+	char name[8];
+	snprintf(name, sizeof name, "F%d", slot);
+	HPDF_PageAttr attr = d->page->attr;
+	HPDF_Dict res = HPDF_Dict_GetItem(d->page, "Resources",
+					  HPDF_OCLASS_DICT);
+	if (!res)
+		return NULL;
+	if (!attr->fonts) {
+		attr->fonts = HPDF_Dict_New(d->h->mmgr);
+		if (!attr->fonts || HPDF_Dict_Add(res, "Font", attr->fonts) !=
+		    HPDF_OK)
+			return NULL;
 	}
+	if (!HPDF_Dict_GetItem(attr->fonts, name, HPDF_OCLASS_DICT) &&
+	    HPDF_Dict_Add(attr->fonts, name, pdf_embed_dict(d->font[slot])) !=
+	    HPDF_OK)
+		return NULL;
 	return d->font[slot];
 }
 
-/* Draws the visual-order run [a, b) of line characters at physical x. */
+/* v with at most 3 decimals and no trailing zeros, whatever the locale. */
+static void num(float v, char out[24])
+{
+	long m = (long)(v * 1000 + (v < 0 ? -0.5f : 0.5f));
+	const char *sign = m < 0 ? "-" : "";
+	m = labs(m);
+	int n = snprintf(out, 24, "%s%ld.%03ld", sign, m / 1000, m % 1000);
+	while (out[n - 1] == '0')
+		out[--n] = '\0';
+	if (out[n - 1] == '.')
+		out[--n] = '\0';
+}
+
+/* What the glyph of drawn character c reads back as: an Arabic
+ * presentation form (fribidi's shaping) as the logical letter it was
+ * shaped from, a lam-alef ligature as its two letters; anything else as
+ * itself (a bracket mirrored in a right-to-left run reads as drawn).
+ * Arabic is drawn in visual order, which readers (poppler, pdf.js) turn
+ * back by reversing the characters of a right-to-left run, the letters
+ * of a ligature included: so they are given in visual order too, alef
+ * then lam, and read back as lam-alef. */
+static int read_back(uint32_t c, uint32_t raw, uint32_t text[2])
+{
+	static const uint32_t alef[] = { 0x0622, 0x0623, 0x0625, 0x0627 };
+	if (c >= 0xFEF5 && c <= 0xFEFC) {
+		text[0] = alef[(c - 0xFEF5) / 2];
+		text[1] = 0x0644;
+		return 2;
+	}
+	int form = (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
+	text[0] = form ? raw : c;
+	return 1;
+}
+
+/* Draws the visual-order run [a, b) of line characters at physical x:
+ * its CIDs as one hex string, in the content stream of the page. */
 static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
 		    float baseline, const pdf_style *st, bt_err *e)
 {
 	int slot = p->slot[p->map[a]];
-	char buf[MAX_PARA * 4 + 1];
-	size_t len = 0;
+	if (slot < 0)
+		return BT_OK;
+	pdf_embed *m = doc_font(d, slot);
+	if (!m)
+		return hpdf_check(d, "font", e) ? BT_EFAIL :
+			bt_fail(e, BT_EFAIL, "out of memory");
+	static _Thread_local char buf[MAX_PARA * 4 + 128];
+	char g[24], sz[24], px[24], py[24];
+	num(st->gray, g);
+	num(st->size, sz);
+	num(x, px);
+	num(baseline, py);
+	int len = snprintf(buf, sizeof buf, "%s g\nBT\n/F%d %s Tf\n%s %s Td\n<",
+			   g, slot, sz, px, py);
+	int any = 0;
 	for (int j = a; j < b; j++) {
-		uint32_t c = p->u[j];
 		if (p->slot[p->map[j]] < 0)
 			continue;
-		if (c < 0x80)
-			buf[len++] = (char)c;
-		else if (c < 0x800) {
-			buf[len++] = (char)(0xC0 | (c >> 6));
-			buf[len++] = (char)(0x80 | (c & 0x3F));
-		} else {
-			buf[len++] = (char)(0xE0 | (c >> 12));
-			buf[len++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			buf[len++] = (char)(0x80 | (c & 0x3F));
-		}
+		uint32_t text[2];
+		int n = read_back(p->u[j], p->raw[p->map[j]], text);
+		unsigned cid = pdf_embed_cid(m, p->u[j], text, n);
+		if (!cid)
+			return bt_fail(e, BT_EFAIL, "character U+%04X: no "
+				       "glyph in %s, or out of memory",
+				       (unsigned)p->u[j],
+				       d->fonts->files[slot].path);
+		len += snprintf(buf + len, sizeof buf - (size_t)len, "%04X",
+				cid);
+		any = 1;
 	}
-	buf[len] = '\0';
-	if (!len || slot < 0)
+	if (!any)
 		return BT_OK;
-	HPDF_Font f = doc_font(d, slot);
-	if (!f)
-		return hpdf_check(d, "font loading", e) ? BT_EFAIL :
-			bt_fail(e, BT_EFAIL, "libharu: font loading failed");
-	HPDF_Page_BeginText(d->page);
-	HPDF_Page_SetGrayFill(d->page, st->gray);
-	HPDF_Page_SetFontAndSize(d->page, f, st->size);
-	HPDF_Page_TextOut(d->page, x, baseline, buf);
-	HPDF_Page_EndText(d->page);
+	len += snprintf(buf + len, sizeof buf - (size_t)len, "> Tj\nET\n");
+	HPDF_PageAttr attr = d->page->attr;
+	HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)buf, (HPDF_UINT)len);
 	return hpdf_check(d, "drawing text", e);
 }
 
@@ -904,6 +934,13 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 int pdf_doc_bytes(pdf_doc *d, bt_buf *out, bt_err *e)
 {
 	bt_buf_reset(out);
+	for (int i = 0; i < MAX_FONTS; i++) {
+		int rc = d->font[i] ? pdf_embed_finish(d->font[i], e) : BT_OK;
+		if (rc == BT_OK)
+			rc = hpdf_check(d, "embedding a font", e);
+		if (rc)
+			return rc;
+	}
 	if (HPDF_SaveToStream(d->h) != HPDF_OK)
 		return hpdf_check(d, "saving", e) ? BT_EFAIL :
 			bt_fail(e, BT_EFAIL, "libharu: saving failed");

@@ -133,17 +133,15 @@ static int parse_font_line(pdf_fonts *f, char *line, const char *path,
 		return bt_fail(e, BT_EINPUT, "%s:%d: bad face '%s'", path,
 			       lineno, fld[3]);
 	char file[4096];
-	const char *cache = strncmp(fld[4], "{fonts}/", 8) == 0 ?
+	const char *dir = strncmp(fld[4], "{fonts}/", 8) == 0 ?
 		pdf_fonts_dir() : NULL;
-	if ((size_t)snprintf(file, sizeof file, "%s%s", cache ? cache : "",
-			     cache ? fld[4] + 7 : fld[4]) >= sizeof file)
+	if ((size_t)snprintf(file, sizeof file, "%s%s", dir ? dir : "",
+			     dir ? fld[4] + 7 : fld[4]) >= sizeof file)
 		return bt_fail(e, BT_EINPUT, "%s:%d: font path too long", path,
 			       lineno);
 	struct stat st;
 	if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
-		return bt_fail(e, BT_EINPUT, cache ? "font %s is missing: "
-			       "`make` derives it from Debian package %s "
-			       "(%s:%d)" : "font %s is not installed (Debian "
+		return bt_fail(e, BT_EINPUT, "font %s is not installed (Debian "
 			       "package %s; %s:%d)", file, fld[5], path,
 			       lineno);
 	if (f->nent == MAX_ENTRIES)

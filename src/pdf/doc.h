@@ -21,8 +21,8 @@ typedef struct pdf_fonts pdf_fonts;
 int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e);
 void pdf_fonts_free(pdf_fonts *f);
 
-/* The directory of the subset fonts made by `make` ({fonts}/ in
- * fonts.tsv): $BALLOT_FONTS, else the one built in. */
+/* The directory of the font files ({fonts}/ in fonts.tsv): $BALLOT_FONTS,
+ * else /usr/share/fonts. */
 const char *pdf_fonts_dir(void);
 
 typedef enum { PDF_A4, PDF_LETTER } pdf_paper;

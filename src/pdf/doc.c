@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <fribidi.h>
+#include <hpdf_doc.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <qrencode.h>
@@ -313,11 +314,61 @@ float pdf_page_width(const pdf_doc *d) { return d->w; }
 float pdf_page_height(const pdf_doc *d) { return d->hgt; }
 int pdf_page_count(const pdf_doc *d) { return d->npages; }
 
-int pdf_doc_info(pdf_doc *d, const char *title, const char *subject,
-		 bt_err *e)
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *c);
+
+/* text as a PDF text string: UTF-16BE after its byte order mark, written
+ * as a hex string (ISO 32000-1, 7.9.2.2); bytes that are not UTF-8 become
+ * U+FFFD. NULL when out of memory. */
+static HPDF_Binary text_string(pdf_doc *d, const char *text)
 {
-	HPDF_SetInfoAttr(d->h, HPDF_INFO_TITLE, title);
-	HPDF_SetInfoAttr(d->h, HPDF_INFO_SUBJECT, subject);
+	size_t n = strlen(text), len = 2;
+	unsigned char *u = malloc(4 * n + 2);
+	if (!u)
+		return NULL;
+	u[0] = 0xFE;
+	u[1] = 0xFF;
+	for (size_t i = 0; i < n;) {
+		uint32_t c = 0xFFFD;
+		size_t k = utf8_next((const unsigned char *)text + i, n - i, &c);
+		i += k ? k : 1;
+		if (c > 0xFFFF) {
+			uint32_t v = c - 0x10000;
+			u[len++] = (unsigned char)((0xD800 + (v >> 10)) >> 8);
+			u[len++] = (unsigned char)(0xD800 + (v >> 10));
+			c = 0xDC00 + (v & 0x3FF);
+		}
+		u[len++] = (unsigned char)(c >> 8);
+		u[len++] = (unsigned char)c;
+	}
+	HPDF_Binary b = HPDF_Binary_New(d->h->mmgr, u, (HPDF_UINT)len);
+	free(u);
+	return b;
+}
+
+int pdf_doc_info(pdf_doc *d, const char *lang, const char *title,
+		 const char *subject, const char *author, bt_err *e)
+{
+	static const char *const keys[] = { "Title", "Subject", "Author" };
+	const char *vals[] = { title, subject, author };
+	HPDF_MMgr mm = d->h->mmgr;
+	/* (the Info dictionary: made by pdf_doc_new's creator) */
+	for (int i = 0; i < 3 && d->h->info; i++) {
+		HPDF_Binary s = text_string(d, vals[i]);
+		if (!s)
+			return bt_fail(e, BT_EFAIL, "out of memory");
+		HPDF_Dict_Add(d->h->info, keys[i], s);
+	}
+	HPDF_Dict prefs = HPDF_Dict_New(mm);
+	if (!prefs)
+		return hpdf_check(d, "document info", e) ? BT_EFAIL :
+			bt_fail(e, BT_EFAIL, "out of memory");
+	HPDF_Dict_Add(prefs, "DisplayDocTitle", HPDF_Boolean_New(mm, HPDF_TRUE));
+	if (d->rtl)
+		HPDF_Dict_AddName(prefs, "Direction", "R2L");
+	HPDF_Dict_Add(d->h->catalog, "ViewerPreferences", prefs);
+	/* Chinese as the ITU writes it: simplified, as in China */
+	HPDF_Dict_Add(d->h->catalog, "Lang", HPDF_String_New(mm,
+		strcmp(lang, "zh") == 0 ? "zh-CN" : lang, NULL));
 	return hpdf_check(d, "document info", e);
 }
 

@@ -39,9 +39,12 @@ void pdf_doc_free(pdf_doc *d);
 float pdf_page_width(const pdf_doc *d);
 float pdf_page_height(const pdf_doc *d);
 
-/* Sets the document's title and subject (Info dictionary); no dates. */
-int pdf_doc_info(pdf_doc *d, const char *title, const char *subject,
-		 bt_err *e);
+/* Sets the document's language (lang: en fr es ru zh ar; the catalog's
+ * /Lang as a BCP 47 tag), its title, subject and author (Info, UTF-16),
+ * and the viewer preferences DisplayDocTitle (and Direction R2L for a
+ * right-to-left document); no dates. */
+int pdf_doc_info(pdf_doc *d, const char *lang, const char *title,
+		 const char *subject, const char *author, bt_err *e);
 
 /* Starts a new page; pages are numbered from 1. */
 int pdf_page_add(pdf_doc *d, bt_err *e);

@@ -297,8 +297,6 @@ int pdf_doc_new(const pdf_fonts *fonts, pdf_paper paper, int rtl,
 		free(d);
 		return bt_fail(e, BT_EFAIL, "libharu: cannot start");
 	}
-	HPDF_UseUTFEncodings(d->h);
-	HPDF_SetCurrentEncoder(d->h, "UTF-8");
 	HPDF_SetCompressionMode(d->h, HPDF_COMP_ALL);
 	HPDF_SetInfoAttr(d->h, HPDF_INFO_CREATOR, "ballot");
 	int rc = hpdf_check(d, "document setup", e);
@@ -749,7 +747,7 @@ static int read_back(uint32_t c, uint32_t raw, uint32_t text[2])
 }
 
 /* Draws the visual-order run [a, b) of line characters at physical x:
- * its CIDs as one hex string, in the content stream of the page. */
+ * its CIDs as one string, in the content stream of the page. */
 static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
 		    float baseline, const pdf_style *st, bt_err *e)
 {
@@ -760,13 +758,13 @@ static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
 	if (!m)
 		return hpdf_check(d, "font", e) ? BT_EFAIL :
 			bt_fail(e, BT_EFAIL, "out of memory");
-	static _Thread_local char buf[MAX_PARA * 4 + 128];
+	static _Thread_local char buf[MAX_PARA * 8 + 128];
 	char g[24], sz[24], px[24], py[24];
 	num(st->gray, g);
 	num(st->size, sz);
 	num(x, px);
 	num(baseline, py);
-	int len = snprintf(buf, sizeof buf, "%s g\nBT\n/F%d %s Tf\n%s %s Td\n<",
+	int len = snprintf(buf, sizeof buf, "%s g\nBT\n/F%d %s Tf\n%s %s Td\n(",
 			   g, slot, sz, px, py);
 	int any = 0;
 	for (int j = a; j < b; j++) {
@@ -780,13 +778,24 @@ static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
 				       "glyph in %s, or out of memory",
 				       (unsigned)p->u[j],
 				       d->fonts->files[slot].path);
-		len += snprintf(buf + len, sizeof buf - (size_t)len, "%04X",
-				cid);
+		/* a literal string of two bytes a CID: half the bytes of hex
+		 * (only the parentheses, the backslash and line ends need an
+		 * escape) */
+		unsigned char by[2] = { (unsigned char)(cid >> 8),
+					(unsigned char)cid };
+		for (int k = 0; k < 2; k++) {
+			if (by[k] == '(' || by[k] == ')' || by[k] == '\\' ||
+			    by[k] == '\r' || by[k] == '\n')
+				len += snprintf(buf + len, sizeof buf - (size_t)len,
+						"\\%03o", by[k]);
+			else
+				buf[len++] = (char)by[k];
+		}
 		any = 1;
 	}
 	if (!any)
 		return BT_OK;
-	len += snprintf(buf + len, sizeof buf - (size_t)len, "> Tj\nET\n");
+	len += snprintf(buf + len, sizeof buf - (size_t)len, ") Tj\nET\n");
 	HPDF_PageAttr attr = d->page->attr;
 	HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)buf, (HPDF_UINT)len);
 	return hpdf_check(d, "drawing text", e);
@@ -957,6 +966,10 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 	/* never mirrored: the code reads the same in every language */
 	float left = d->rtl ? d->w - x - side : x;
 	float top = d->hgt - y;
+	/* in module units (one module a unit, rows downwards): whole numbers,
+	 * a third of the bytes of page coordinates */
+	HPDF_Page_GSave(d->page);
+	HPDF_Page_Concat(d->page, m, 0, 0, -m, left, top);
 	HPDF_Page_SetGrayFill(d->page, 0);
 	for (int r = 0; r < n; r++) {
 		int c = 0;
@@ -968,12 +981,12 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 			int c0 = c;
 			while (c < n && (q->data[r * n + c] & 1))
 				c++;
-			HPDF_Page_Rectangle(d->page, left + (float)(c0 + quiet) * m,
-					    top - (float)(r + quiet + 1) * m,
-					    (float)(c - c0) * m, m);
+			HPDF_Page_Rectangle(d->page, (float)(c0 + quiet),
+					    (float)(r + quiet), (float)(c - c0), 1);
 		}
 	}
 	HPDF_Page_Fill(d->page);
+	HPDF_Page_GRestore(d->page);
 	QRcode_free(q);
 	return hpdf_check(d, "QR code", e);
 }

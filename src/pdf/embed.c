@@ -332,7 +332,9 @@ static HPDF_Dict cid_font(const pdf_embed *m, const char *name,
 {
 	HPDF_MMgr mm = m->h->mmgr;
 	HPDF_Dict cf = HPDF_Dict_New(mm), si = HPDF_Dict_New(mm);
-	HPDF_Dict map = new_stream(m->h);
+	/* not compressed: two bytes a glyph, in no order deflate gains on,
+	 * and a deflate costs more to start than these bytes cost to keep */
+	HPDF_Dict map = HPDF_DictStream_New(m->h->mmgr, m->h->xref);
 	HPDF_Array w = HPDF_Array_New(mm), ws = HPDF_Array_New(mm);
 	if (!cf || !si || !map || !w || !ws ||
 	    HPDF_Xref_Add(m->h->xref, cf) != HPDF_OK)

@@ -124,6 +124,16 @@ for l in $LANGS; do
 	diag "$l: form $a bytes, with 龘 in the title $b bytes (+$(( (b - a) * 100 / a )) %)"
 done
 
+# --- a font file that is not a TrueType font: refused, nothing written -----
+cp -R "$REPO/forms" "$T/badforms"
+printf 'not a font\n' >"$T/x.ttf"
+sed -i "s#{fonts}/truetype/liberation2/LiberationSans-Regular.ttf#$T/x.ttf#" "$T/badforms/fonts.tsv"
+BALLOT_FORMS=$T/badforms run ballot forms --circular 301 --member CHE --lang en --out "$T/bad" --jobs 1
+is_num "$RC" 2 "fonts.tsv naming a file that is no TrueType font: exit 2"
+like "$ERR" "^ballot: font $T/x\\.ttf \\(face 0\\) has no TrueType outlines \\(glyf table\\) \\(Debian package fonts-liberation2\\)\$" \
+	"  ... naming the file and its package"
+nok "  ... and writing nothing" test -e "$T/bad"
+
 # --- same inputs, same bytes -----------------------------------------------
 expect_exit 0 ballot forms --circular 302 --member CHE --lang all --out "$T/again" --jobs 2
 expect_exit 0 ballot report --circular 301 --lang zh,ar --dir "$T/again"

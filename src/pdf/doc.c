@@ -230,8 +230,11 @@ static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
 			bt_err fe;
 			if (!ff->hb && pdf_face_open(ff->path, ff->face,
 						     &ff->hb, &fe) != BT_OK) {
-				bt_fail(e, fe.code, "%s (Debian package %s)",
-					fe.msg, ff->package);
+				if (fe.code == BT_EFAIL) /* out of memory */
+					bt_fail(e, fe.code, "%s", fe.msg);
+				else
+					bt_fail(e, fe.code, "%s (Debian package "
+						"%s)", fe.msg, ff->package);
 				return -2;
 			}
 			/* a range with no glyph: try the next line */
@@ -493,7 +496,7 @@ static int mark_get(pdf_fonts *f, uint32_t *out, bt_err *e)
 	for (size_t i = 0; !f->mark_known && i < 2; i++) {
 		int ok = printable(f, want[i], e);
 		if (ok == -2)
-			return BT_EINPUT;
+			return e->code; /* a font that cannot be read, or no memory */
 		if (ok) {
 			f->mark = want[i];
 			f->mark_known = 1;
@@ -549,7 +552,7 @@ int pdf_text_check(pdf_fonts *f, const char *text, const char *field,
 				       "%zu)", field, i + 1);
 		int ok = printable(f, c, e);
 		if (ok == -2)
-			return BT_EINPUT;
+			return e->code; /* a font that cannot be read, or no memory */
 		if (!ok)
 			return refuse_char(e, field, c, text, n);
 		i += k;
@@ -572,13 +575,13 @@ int pdf_text_fix(pdf_fonts *f, const char *text, bt_buf *out,
 		size_t k = utf8_next(s + i, n - i, &c);
 		int ok = k ? printable(f, c, e) : 0;
 		if (ok == -2)
-			return BT_EINPUT;
+			return e->code; /* a font that cannot be read, or no memory */
 		if (ok) {
 			bt_buf_add(out, s + i, k);
 		} else {
 			(*replaced)++;
 			if (mark_get(f, &mark, e))
-				return BT_EINPUT;
+				return e->code;
 			/* the mark keeps the direction of a letter it replaces
 			 * (an Ethiopic name stays left to right in Arabic) */
 			FriBidiCharType t = k ? fribidi_get_bidi_type(c) : 0;
@@ -645,7 +648,7 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 			continue;
 		int slot = glyph(d->fonts, p->u[i], bold, &width, e);
 		if (slot == -2)
-			return BT_EINPUT;
+			return e->code; /* a font that cannot be read, or no memory */
 		if (slot >= 0)
 			continue;
 		p->u[i] = p->raw[i];
@@ -665,7 +668,7 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 		int width = 0;
 		int slot = glyph(d->fonts, c, bold, &width, e);
 		if (slot == -2)
-			return BT_EINPUT;
+			return e->code; /* a font that cannot be read, or no memory */
 		if (slot < 0)
 			return refuse_char(e, field, c, s, len);
 		p->slot[i] = (int8_t)slot;

@@ -211,7 +211,8 @@ int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e)
 static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
 {
 	if (c > 0xFFFF)
-		return -1; /* libharu 2.3.0 turns these into spaces */
+		return -1; /* fonts.tsv names BMP ranges only (and a
+			    * document's CIDs are keyed by BMP code point) */
 	int8_t *cv = &f->cover[bold][c];
 	if (*cv) {
 		*width = f->width[bold][c];
@@ -440,8 +441,8 @@ static int refuse_char(bt_err *e, const char *field, uint32_t c,
 {
 	char shown[96];
 	const char *why = c > 0xFFFF ? "is outside the Basic Multilingual "
-		"Plane, which libharu 2.3.0 cannot print" : "is not covered by "
-		"any installed font (forms/fonts.tsv)";
+		"Plane, which the font table (forms/fonts.tsv) cannot name" :
+		"is not covered by any installed font (forms/fonts.tsv)";
 	size_t cut = len > 60 ? 60 : len;
 	while (cut < len && ((unsigned char)s[cut] & 0xC0) == 0x80)
 		cut--; /* never half a character */

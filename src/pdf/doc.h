@@ -1,4 +1,5 @@
-/* doc.h - PDF documents with libharu: fonts by Unicode range, text laid out
+/* doc.h - PDF documents with libharu: fonts by Unicode range (embedded per
+ * document, embed.h), text laid out
  * in lines (Latin by words, Chinese by character, Arabic shaped and ordered
  * right to left with fribidi), boxes, QR codes, and byte-identical output.
  *
@@ -72,8 +73,8 @@ int pdf_text(pdf_doc *d, const char *text, float x, float y, float width,
 	     bt_err *e);
 
 /* Whose text is printed, and what happens to a character no font can
- * print (one no installed font covers, one beyond U+FFFF, which libharu
- * 2.3.0 turns into a space, a control character):
+ * print (one no installed font covers, one beyond U+FFFF, which the font
+ * table cannot name, a control character):
  * - the program's own words (templates, name overrides): pdf_text refuses
  *   it, as above;
  * - text the secretariat enters (a draft's title): pdf_text_check refuses it

@@ -326,41 +326,55 @@ static HPDF_Dict descriptor(const pdf_embed *m, const char *name,
 	return fd;
 }
 
-/* The CIDFont: system info, widths of the CIDs, and CID to new glyph. */
+/* The CIDFont: system info, widths of the CIDs, and CID to new glyph:
+ * /Identity when the subset's glyphs come in the order of the CIDs (a font
+ * of a few characters, used in glyph order), else a stream of two bytes a
+ * CID, not compressed (in no order deflate gains on, and a deflate costs
+ * more to start than these bytes cost to keep). Every object is attached
+ * to the font as soon as it is made: on a failure the document owns it. */
 static HPDF_Dict cid_font(const pdf_embed *m, const char *name,
 			  HPDF_Dict fd, const hb_map_t *old_to_new)
 {
 	HPDF_MMgr mm = m->h->mmgr;
-	HPDF_Dict cf = HPDF_Dict_New(mm), si = HPDF_Dict_New(mm);
-	/* not compressed: two bytes a glyph, in no order deflate gains on,
-	 * and a deflate costs more to start than these bytes cost to keep */
-	HPDF_Dict map = HPDF_DictStream_New(m->h->mmgr, m->h->xref);
-	HPDF_Array w = HPDF_Array_New(mm), ws = HPDF_Array_New(mm);
-	if (!cf || !si || !map || !w || !ws ||
-	    HPDF_Xref_Add(m->h->xref, cf) != HPDF_OK)
+	HPDF_Dict cf = HPDF_Dict_New(mm);
+	if (!cf || HPDF_Xref_Add(m->h->xref, cf) != HPDF_OK)
 		return NULL;
 	HPDF_Dict_AddName(cf, "Type", "Font");
 	HPDF_Dict_AddName(cf, "Subtype", "CIDFontType2");
 	HPDF_Dict_AddName(cf, "BaseFont", name);
+	HPDF_Dict si = HPDF_Dict_New(mm);
+	if (!si || HPDF_Dict_Add(cf, "CIDSystemInfo", si) != HPDF_OK)
+		return NULL;
 	HPDF_Dict_Add(si, "Registry", HPDF_String_New(mm, "Adobe", NULL));
 	HPDF_Dict_Add(si, "Ordering", HPDF_String_New(mm, "Identity", NULL));
 	HPDF_Dict_AddNumber(si, "Supplement", 0);
-	HPDF_Dict_Add(cf, "CIDSystemInfo", si);
 	HPDF_Dict_Add(cf, "FontDescriptor", fd);
-	HPDF_Array_AddNumber(w, 1);
-	HPDF_Array_Add(w, ws);
-	HPDF_BYTE zero[2] = { 0, 0 };
-	HPDF_Stream_Write(map->stream, zero, 2);
+	HPDF_Array w = HPDF_Array_New(mm), ws = HPDF_Array_New(mm);
+	if (!w || HPDF_Dict_Add(cf, "W", w) != HPDF_OK || !ws ||
+	    HPDF_Array_AddNumber(w, 1) != HPDF_OK || HPDF_Array_Add(w, ws) !=
+	    HPDF_OK)
+		return NULL;
+	int identity = 1;
 	for (size_t i = 1; i <= m->n; i++) {
 		unsigned g = hb_map_get(old_to_new, m->ent[i].gid);
 		if (g == HB_MAP_VALUE_INVALID || g > 0xFFFF)
 			return NULL;
-		HPDF_BYTE be[2] = { (HPDF_BYTE)(g >> 8), (HPDF_BYTE)g };
-		HPDF_Stream_Write(map->stream, be, 2);
+		identity &= g == i;
 		HPDF_Array_AddNumber(ws, pdf_face_width(m->face, m->ent[i].gid));
 	}
-	HPDF_Dict_Add(cf, "W", w);
-	HPDF_Dict_Add(cf, "CIDToGIDMap", map);
+	if (identity)
+		return HPDF_Dict_AddName(cf, "CIDToGIDMap", "Identity") ==
+			HPDF_OK ? cf : NULL;
+	HPDF_Dict map = HPDF_DictStream_New(mm, m->h->xref);
+	if (!map || HPDF_Dict_Add(cf, "CIDToGIDMap", map) != HPDF_OK)
+		return NULL;
+	HPDF_BYTE zero[2] = { 0, 0 };
+	HPDF_Stream_Write(map->stream, zero, 2);
+	for (size_t i = 1; i <= m->n; i++) {
+		unsigned g = hb_map_get(old_to_new, m->ent[i].gid);
+		HPDF_BYTE be[2] = { (HPDF_BYTE)(g >> 8), (HPDF_BYTE)g };
+		HPDF_Stream_Write(map->stream, be, 2);
+	}
 	return cf;
 }
 

@@ -49,6 +49,10 @@ static const pdf_tmpl_key schema[] = {
 	{ "portal_address", "url" },
 	{ "reference", "ref" },
 	{ "page", "page pages" },
+	{ "doc_title", "circular" },
+	{ "doc_title_member", "circular member" },
+	{ "doc_subject", "" },
+	{ "doc_author", "" },
 };
 
 void annex2_lang_free(annex2_lang *l)
@@ -419,6 +423,26 @@ static int portal_box(form *f, const annex2_portal *portal)
 	return rc;
 }
 
+/* The document's language, title (with the member's name on its form),
+ * subject and author, in its language. */
+static int form_info(form *f, const annex2_lang *l, const char *circular,
+		     const char *member)
+{
+	const char *vars[] = { "circular", circular, "member", member, NULL };
+	char *title = strdup(word(f, member ? "doc_title_member" : "doc_title",
+				  vars) ? bt_buf_str(&f->tmp) : "");
+	char *subject = strdup(word(f, "doc_subject", NULL) ?
+			       bt_buf_str(&f->tmp) : "");
+	const char *author = word(f, "doc_author", NULL);
+	int rc = title && subject ?
+		pdf_doc_info(f->d, l->code, title, subject, author ? author : "",
+			     f->e) :
+		bt_fail(f->e, BT_EFAIL, "out of memory");
+	free(title);
+	free(subject);
+	return rc;
+}
+
 int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		  const bt_consultation *c, const bt_draft_list *drafts,
 		  const char *digest, const bt_member *m,
@@ -448,10 +472,7 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 	f.w = pdf_page_width(f.d);
 	f.h = pdf_page_height(f.d);
 	f.cw = f.w - 2 * MARGIN;
-	char title[160];
-	snprintf(title, sizeof title, "Annex 2 - TSB Circular %s - %s - %s",
-		 c->circular, m ? m->code : "blank", l->code);
-	rc = pdf_doc_info(f.d, title, "Member State reply form", e);
+	rc = form_info(&f, l, c->circular, name);
 	if (rc == BT_OK)
 		rc = annex2_reference(c, digest, m, l, &ref) < 0 ?
 			bt_fail(e, BT_EFAIL, "reference too long") : BT_OK;

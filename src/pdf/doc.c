@@ -9,8 +9,12 @@
 #include <sys/stat.h>
 
 #include <fribidi.h>
-#include <hpdf_fontdef.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
 #include <qrencode.h>
+
+#include "pdf/embed.h"
 
 #define MAX_FONTS 16      /* distinct font files in fonts.tsv */
 #define MAX_ENTRIES 64    /* lines of fonts.tsv */
@@ -27,7 +31,7 @@ typedef struct font_entry {
 typedef struct font_file {
 	char *path, *package;
 	int face; /* index in a .ttc collection */
-	HPDF_FontDef def;
+	pdf_face *hb; /* opened on first use */
 } font_file;
 
 struct pdf_fonts {
@@ -35,8 +39,6 @@ struct pdf_fonts {
 	size_t nent;
 	font_file files[MAX_FONTS];
 	size_t nfiles;
-	HPDF_Doc probe; /* a document that only answers glyph questions */
-	HPDF_STATUS probe_err;
 	/* per style, per BMP code point: slot + 1, 0 unknown yet, -1 none;
 	 * and the advance width in 1/1000 em */
 	int8_t cover[2][65536];
@@ -48,7 +50,7 @@ struct pdf_fonts {
 struct pdf_doc {
 	HPDF_Doc h;
 	pdf_fonts *fonts;
-	HPDF_Font font[MAX_FONTS]; /* loaded on first use */
+	pdf_embed *font[MAX_FONTS]; /* the fonts it embeds, on first use */
 	HPDF_Page *pages;
 	int npages;
 	HPDF_Page page;
@@ -66,21 +68,12 @@ static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
 	}
 }
 
-static void on_probe_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
-{
-	(void)detail;
-	pdf_fonts *f = user;
-	if (!f->probe_err)
-		f->probe_err = code;
-}
-
 void pdf_fonts_free(pdf_fonts *f)
 {
 	if (!f)
 		return;
-	if (f->probe)
-		HPDF_Free(f->probe);
 	for (size_t i = 0; i < f->nfiles; i++) {
+		pdf_face_free(f->files[i].hb);
 		free(f->files[i].path);
 		free(f->files[i].package);
 	}
@@ -141,17 +134,15 @@ static int parse_font_line(pdf_fonts *f, char *line, const char *path,
 		return bt_fail(e, BT_EINPUT, "%s:%d: bad face '%s'", path,
 			       lineno, fld[3]);
 	char file[4096];
-	const char *cache = strncmp(fld[4], "{fonts}/", 8) == 0 ?
+	const char *dir = strncmp(fld[4], "{fonts}/", 8) == 0 ?
 		pdf_fonts_dir() : NULL;
-	if ((size_t)snprintf(file, sizeof file, "%s%s", cache ? cache : "",
-			     cache ? fld[4] + 7 : fld[4]) >= sizeof file)
+	if ((size_t)snprintf(file, sizeof file, "%s%s", dir ? dir : "",
+			     dir ? fld[4] + 7 : fld[4]) >= sizeof file)
 		return bt_fail(e, BT_EINPUT, "%s:%d: font path too long", path,
 			       lineno);
 	struct stat st;
 	if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
-		return bt_fail(e, BT_EINPUT, cache ? "font %s is missing: "
-			       "`make` derives it from Debian package %s "
-			       "(%s:%d)" : "font %s is not installed (Debian "
+		return bt_fail(e, BT_EINPUT, "font %s is not installed (Debian "
 			       "package %s; %s:%d)", file, fld[5], path,
 			       lineno);
 	if (f->nent == MAX_ENTRIES)
@@ -207,11 +198,6 @@ int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e)
 	bt_buf_release(&b);
 	if (rc == BT_OK && f->nent == 0)
 		rc = bt_fail(e, BT_EINPUT, "%s: no fonts", path);
-	if (rc == BT_OK) {
-		f->probe = HPDF_New(on_probe_error, f);
-		if (!f->probe || HPDF_UseUTFEncodings(f->probe) != HPDF_OK)
-			rc = bt_fail(e, BT_EFAIL, "libharu: cannot start");
-	}
 	if (rc) {
 		pdf_fonts_free(f);
 		return rc;
@@ -220,21 +206,13 @@ int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e)
 	return BT_OK;
 }
 
-static const char *load_font(HPDF_Doc h, const font_file *ff)
-{
-	const char *ext = strrchr(ff->path, '.');
-	if (ext && strcmp(ext, ".ttc") == 0)
-		return HPDF_LoadTTFontFromFile2(h, ff->path,
-						(HPDF_UINT)ff->face, HPDF_TRUE);
-	return HPDF_LoadTTFontFromFile(h, ff->path, HPDF_TRUE);
-}
-
 /* The font slot for code point c in style bold, with its width; -1 when no
  * font has the glyph. */
 static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
 {
 	if (c > 0xFFFF)
-		return -1; /* libharu 2.3.0 turns these into spaces */
+		return -1; /* fonts.tsv names BMP ranges only (and a
+			    * document's CIDs are keyed by BMP code point) */
 	int8_t *cv = &f->cover[bold][c];
 	if (*cv) {
 		*width = f->width[bold][c];
@@ -250,30 +228,24 @@ static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
 			if (c < en->first || c > en->last || en->bold != want)
 				continue;
 			font_file *ff = &f->files[en->slot];
-			if (!ff->def) {
-				const char *name = load_font(f->probe, ff);
-				if (name)
-					ff->def = HPDF_GetFontDef(f->probe, name);
-				if (!ff->def) {
-					bt_fail(e, BT_EINPUT, "font %s (Debian "
-						"package %s) cannot be loaded "
-						"by libharu (error %04X)",
-						ff->path, ff->package,
-						(unsigned)f->probe_err);
-					f->probe_err = 0;
-					HPDF_ResetError(f->probe);
-					return -2;
-				}
+			bt_err fe;
+			if (!ff->hb && pdf_face_open(ff->path, ff->face,
+						     &ff->hb, &fe) != BT_OK) {
+				if (fe.code == BT_EFAIL) /* out of memory */
+					bt_fail(e, fe.code, "%s", fe.msg);
+				else
+					bt_fail(e, fe.code, "%s (Debian package "
+						"%s)", fe.msg, ff->package);
+				return -2;
 			}
 			/* a range with no glyph: try the next line */
-			if (c == ' ' || HPDF_TTFontDef_GetGlyphid(
-					ff->def, (HPDF_UINT16)c) != 0)
+			if (pdf_face_glyph(ff->hb, c) != 0)
 				found = en->slot;
 		}
 	}
 	*cv = (int8_t)(found < 0 ? -1 : found + 1);
-	f->width[bold][c] = found < 0 ? 0 : HPDF_TTFontDef_GetCharWidth(
-		f->files[found].def, (HPDF_UINT16)c);
+	f->width[bold][c] = found < 0 ? 0 : (int16_t)pdf_face_width(
+		f->files[found].hb, pdf_face_glyph(f->files[found].hb, c));
 	*width = f->width[bold][c];
 	return found;
 }
@@ -296,6 +268,8 @@ void pdf_doc_free(pdf_doc *d)
 		return;
 	if (d->h)
 		HPDF_Free(d->h);
+	for (int i = 0; i < MAX_FONTS; i++)
+		pdf_embed_free(d->font[i]);
 	free(d->pages);
 	free(d);
 }
@@ -327,8 +301,6 @@ int pdf_doc_new(const pdf_fonts *fonts, pdf_paper paper, int rtl,
 		free(d);
 		return bt_fail(e, BT_EFAIL, "libharu: cannot start");
 	}
-	HPDF_UseUTFEncodings(d->h);
-	HPDF_SetCurrentEncoder(d->h, "UTF-8");
 	HPDF_SetCompressionMode(d->h, HPDF_COMP_ALL);
 	HPDF_SetInfoAttr(d->h, HPDF_INFO_CREATOR, "ballot");
 	int rc = hpdf_check(d, "document setup", e);
@@ -344,11 +316,61 @@ float pdf_page_width(const pdf_doc *d) { return d->w; }
 float pdf_page_height(const pdf_doc *d) { return d->hgt; }
 int pdf_page_count(const pdf_doc *d) { return d->npages; }
 
-int pdf_doc_info(pdf_doc *d, const char *title, const char *subject,
-		 bt_err *e)
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *c);
+
+/* text as a PDF text string: UTF-16BE after its byte order mark, written
+ * as a hex string (ISO 32000-1, 7.9.2.2); bytes that are not UTF-8 become
+ * U+FFFD. NULL when out of memory. */
+static HPDF_Binary text_string(pdf_doc *d, const char *text)
 {
-	HPDF_SetInfoAttr(d->h, HPDF_INFO_TITLE, title);
-	HPDF_SetInfoAttr(d->h, HPDF_INFO_SUBJECT, subject);
+	size_t n = strlen(text), len = 2;
+	unsigned char *u = malloc(4 * n + 2);
+	if (!u)
+		return NULL;
+	u[0] = 0xFE;
+	u[1] = 0xFF;
+	for (size_t i = 0; i < n;) {
+		uint32_t c = 0xFFFD;
+		size_t k = utf8_next((const unsigned char *)text + i, n - i, &c);
+		i += k ? k : 1;
+		if (c > 0xFFFF) {
+			uint32_t v = c - 0x10000;
+			u[len++] = (unsigned char)((0xD800 + (v >> 10)) >> 8);
+			u[len++] = (unsigned char)(0xD800 + (v >> 10));
+			c = 0xDC00 + (v & 0x3FF);
+		}
+		u[len++] = (unsigned char)(c >> 8);
+		u[len++] = (unsigned char)c;
+	}
+	HPDF_Binary b = HPDF_Binary_New(d->h->mmgr, u, (HPDF_UINT)len);
+	free(u);
+	return b;
+}
+
+int pdf_doc_info(pdf_doc *d, const char *lang, const char *title,
+		 const char *subject, const char *author, bt_err *e)
+{
+	static const char *const keys[] = { "Title", "Subject", "Author" };
+	const char *vals[] = { title, subject, author };
+	HPDF_MMgr mm = d->h->mmgr;
+	/* (the Info dictionary: made by pdf_doc_new's creator) */
+	for (int i = 0; i < 3 && d->h->info; i++) {
+		HPDF_Binary s = text_string(d, vals[i]);
+		if (!s)
+			return bt_fail(e, BT_EFAIL, "out of memory");
+		HPDF_Dict_Add(d->h->info, keys[i], s);
+	}
+	HPDF_Dict prefs = HPDF_Dict_New(mm);
+	if (!prefs)
+		return hpdf_check(d, "document info", e) ? BT_EFAIL :
+			bt_fail(e, BT_EFAIL, "out of memory");
+	HPDF_Dict_Add(prefs, "DisplayDocTitle", HPDF_Boolean_New(mm, HPDF_TRUE));
+	if (d->rtl)
+		HPDF_Dict_AddName(prefs, "Direction", "R2L");
+	HPDF_Dict_Add(d->h->catalog, "ViewerPreferences", prefs);
+	/* Chinese as the ITU writes it: simplified, as in China */
+	HPDF_Dict_Add(d->h->catalog, "Lang", HPDF_String_New(mm,
+		strcmp(lang, "zh") == 0 ? "zh-CN" : lang, NULL));
 	return hpdf_check(d, "document info", e);
 }
 
@@ -419,8 +441,8 @@ static int refuse_char(bt_err *e, const char *field, uint32_t c,
 {
 	char shown[96];
 	const char *why = c > 0xFFFF ? "is outside the Basic Multilingual "
-		"Plane, which libharu 2.3.0 cannot print" : "is not covered by "
-		"any installed font (forms/fonts.tsv)";
+		"Plane, which the font table (forms/fonts.tsv) cannot name" :
+		"is not covered by any installed font (forms/fonts.tsv)";
 	size_t cut = len > 60 ? 60 : len;
 	while (cut < len && ((unsigned char)s[cut] & 0xC0) == 0x80)
 		cut--; /* never half a character */
@@ -475,7 +497,7 @@ static int mark_get(pdf_fonts *f, uint32_t *out, bt_err *e)
 	for (size_t i = 0; !f->mark_known && i < 2; i++) {
 		int ok = printable(f, want[i], e);
 		if (ok == -2)
-			return BT_EINPUT;
+			return e->code; /* a font that cannot be read, or no memory */
 		if (ok) {
 			f->mark = want[i];
 			f->mark_known = 1;
@@ -531,7 +553,7 @@ int pdf_text_check(pdf_fonts *f, const char *text, const char *field,
 				       "%zu)", field, i + 1);
 		int ok = printable(f, c, e);
 		if (ok == -2)
-			return BT_EINPUT;
+			return e->code; /* a font that cannot be read, or no memory */
 		if (!ok)
 			return refuse_char(e, field, c, text, n);
 		i += k;
@@ -554,13 +576,13 @@ int pdf_text_fix(pdf_fonts *f, const char *text, bt_buf *out,
 		size_t k = utf8_next(s + i, n - i, &c);
 		int ok = k ? printable(f, c, e) : 0;
 		if (ok == -2)
-			return BT_EINPUT;
+			return e->code; /* a font that cannot be read, or no memory */
 		if (ok) {
 			bt_buf_add(out, s + i, k);
 		} else {
 			(*replaced)++;
 			if (mark_get(f, &mark, e))
-				return BT_EINPUT;
+				return e->code;
 			/* the mark keeps the direction of a letter it replaces
 			 * (an Ethiopic name stays left to right in Arabic) */
 			FriBidiCharType t = k ? fribidi_get_bidi_type(c) : 0;
@@ -627,7 +649,7 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 			continue;
 		int slot = glyph(d->fonts, p->u[i], bold, &width, e);
 		if (slot == -2)
-			return BT_EINPUT;
+			return e->code; /* a font that cannot be read, or no memory */
 		if (slot >= 0)
 			continue;
 		p->u[i] = p->raw[i];
@@ -647,7 +669,7 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 		int width = 0;
 		int slot = glyph(d->fonts, c, bold, &width, e);
 		if (slot == -2)
-			return BT_EINPUT;
+			return e->code; /* a font that cannot be read, or no memory */
 		if (slot < 0)
 			return refuse_char(e, field, c, s, len);
 		p->slot[i] = (int8_t)slot;
@@ -666,50 +688,120 @@ static int can_break_before(const para *p, int i)
 	return is_cjk(prev) || is_cjk(c);
 }
 
-static HPDF_Font doc_font(pdf_doc *d, int slot)
+/* The document's font of slot, made on first use, and named /F<slot> in
+ * the current page's resources; NULL when out of memory. */
+static pdf_embed *doc_font(pdf_doc *d, int slot)
 {
-	if (!d->font[slot]) {
-		const char *name = load_font(d->h, &d->fonts->files[slot]);
-		if (name)
-			d->font[slot] = HPDF_GetFont(d->h, name, "UTF-8");
+	if (!d->font[slot])
+		d->font[slot] = pdf_embed_new(d->h, d->fonts->files[slot].hb);
+	if (!d->font[slot])
+		return NULL;
+	char name[8];
+	snprintf(name, sizeof name, "F%d", slot);
+	HPDF_PageAttr attr = d->page->attr;
+	HPDF_Dict res = HPDF_Dict_GetItem(d->page, "Resources",
+					  HPDF_OCLASS_DICT);
+	if (!res)
+		return NULL;
+	if (!attr->fonts) {
+		attr->fonts = HPDF_Dict_New(d->h->mmgr);
+		if (!attr->fonts || HPDF_Dict_Add(res, "Font", attr->fonts) !=
+		    HPDF_OK)
+			return NULL;
 	}
+	if (!HPDF_Dict_GetItem(attr->fonts, name, HPDF_OCLASS_DICT) &&
+	    HPDF_Dict_Add(attr->fonts, name, pdf_embed_dict(d->font[slot])) !=
+	    HPDF_OK)
+		return NULL;
 	return d->font[slot];
 }
 
-/* Draws the visual-order run [a, b) of line characters at physical x. */
+/* v with at most 3 decimals and no trailing zeros, whatever the locale. */
+static void num(float v, char out[24])
+{
+	long m = (long)(v * 1000 + (v < 0 ? -0.5f : 0.5f));
+	const char *sign = m < 0 ? "-" : "";
+	m = labs(m);
+	int n = snprintf(out, 24, "%s%ld.%03ld", sign, m / 1000, m % 1000);
+	while (out[n - 1] == '0')
+		out[--n] = '\0';
+	if (out[n - 1] == '.')
+		out[--n] = '\0';
+}
+
+/* What the glyph of drawn character c reads back as: an Arabic
+ * presentation form (fribidi's shaping) as the logical letter it was
+ * shaped from, a lam-alef ligature as its two letters; anything else as
+ * itself (a bracket mirrored in a right-to-left run reads as drawn).
+ * Arabic is drawn in visual order, which readers (poppler, pdf.js) turn
+ * back by reversing the characters of a right-to-left run, the letters
+ * of a ligature included: so they are given in visual order too, alef
+ * then lam, and read back as lam-alef. */
+static int read_back(uint32_t c, uint32_t raw, uint32_t text[2])
+{
+	static const uint32_t alef[] = { 0x0622, 0x0623, 0x0625, 0x0627 };
+	if (c >= 0xFEF5 && c <= 0xFEFC) {
+		text[0] = alef[(c - 0xFEF5) / 2];
+		text[1] = 0x0644;
+		return 2;
+	}
+	int form = (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
+	text[0] = form ? raw : c;
+	return 1;
+}
+
+/* Draws the visual-order run [a, b) of line characters at physical x:
+ * its CIDs as one string, in the content stream of the page. */
 static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
 		    float baseline, const pdf_style *st, bt_err *e)
 {
 	int slot = p->slot[p->map[a]];
-	char buf[MAX_PARA * 4 + 1];
-	size_t len = 0;
+	if (slot < 0)
+		return BT_OK;
+	pdf_embed *m = doc_font(d, slot);
+	if (!m)
+		return hpdf_check(d, "font", e) ? BT_EFAIL :
+			bt_fail(e, BT_EFAIL, "out of memory");
+	static _Thread_local char buf[MAX_PARA * 8 + 128];
+	char g[24], sz[24], px[24], py[24];
+	num(st->gray, g);
+	num(st->size, sz);
+	num(x, px);
+	num(baseline, py);
+	int len = snprintf(buf, sizeof buf, "%s g\nBT\n/F%d %s Tf\n%s %s Td\n(",
+			   g, slot, sz, px, py);
+	int any = 0;
 	for (int j = a; j < b; j++) {
-		uint32_t c = p->u[j];
 		if (p->slot[p->map[j]] < 0)
 			continue;
-		if (c < 0x80)
-			buf[len++] = (char)c;
-		else if (c < 0x800) {
-			buf[len++] = (char)(0xC0 | (c >> 6));
-			buf[len++] = (char)(0x80 | (c & 0x3F));
-		} else {
-			buf[len++] = (char)(0xE0 | (c >> 12));
-			buf[len++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			buf[len++] = (char)(0x80 | (c & 0x3F));
+		uint32_t text[2];
+		int n = read_back(p->u[j], p->raw[p->map[j]], text);
+		unsigned cid = pdf_embed_cid(m, p->u[j], text, n);
+		if (!cid)
+			return bt_fail(e, BT_EFAIL, "character U+%04X: no "
+				       "glyph in %s, or out of memory",
+				       (unsigned)p->u[j],
+				       d->fonts->files[slot].path);
+		/* a literal string of two bytes a CID: half the bytes of hex
+		 * (only the parentheses, the backslash and line ends need an
+		 * escape) */
+		unsigned char by[2] = { (unsigned char)(cid >> 8),
+					(unsigned char)cid };
+		for (int k = 0; k < 2; k++) {
+			if (by[k] == '(' || by[k] == ')' || by[k] == '\\' ||
+			    by[k] == '\r' || by[k] == '\n')
+				len += snprintf(buf + len, sizeof buf - (size_t)len,
+						"\\%03o", by[k]);
+			else
+				buf[len++] = (char)by[k];
 		}
+		any = 1;
 	}
-	buf[len] = '\0';
-	if (!len || slot < 0)
+	if (!any)
 		return BT_OK;
-	HPDF_Font f = doc_font(d, slot);
-	if (!f)
-		return hpdf_check(d, "font loading", e) ? BT_EFAIL :
-			bt_fail(e, BT_EFAIL, "libharu: font loading failed");
-	HPDF_Page_BeginText(d->page);
-	HPDF_Page_SetGrayFill(d->page, st->gray);
-	HPDF_Page_SetFontAndSize(d->page, f, st->size);
-	HPDF_Page_TextOut(d->page, x, baseline, buf);
-	HPDF_Page_EndText(d->page);
+	len += snprintf(buf + len, sizeof buf - (size_t)len, ") Tj\nET\n");
+	HPDF_PageAttr attr = d->page->attr;
+	HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)buf, (HPDF_UINT)len);
 	return hpdf_check(d, "drawing text", e);
 }
 
@@ -878,6 +970,10 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 	/* never mirrored: the code reads the same in every language */
 	float left = d->rtl ? d->w - x - side : x;
 	float top = d->hgt - y;
+	/* in module units (one module a unit, rows downwards): whole numbers,
+	 * a third of the bytes of page coordinates */
+	HPDF_Page_GSave(d->page);
+	HPDF_Page_Concat(d->page, m, 0, 0, -m, left, top);
 	HPDF_Page_SetGrayFill(d->page, 0);
 	for (int r = 0; r < n; r++) {
 		int c = 0;
@@ -889,12 +985,12 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 			int c0 = c;
 			while (c < n && (q->data[r * n + c] & 1))
 				c++;
-			HPDF_Page_Rectangle(d->page, left + (float)(c0 + quiet) * m,
-					    top - (float)(r + quiet + 1) * m,
-					    (float)(c - c0) * m, m);
+			HPDF_Page_Rectangle(d->page, (float)(c0 + quiet),
+					    (float)(r + quiet), (float)(c - c0), 1);
 		}
 	}
 	HPDF_Page_Fill(d->page);
+	HPDF_Page_GRestore(d->page);
 	QRcode_free(q);
 	return hpdf_check(d, "QR code", e);
 }
@@ -904,6 +1000,13 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 int pdf_doc_bytes(pdf_doc *d, bt_buf *out, bt_err *e)
 {
 	bt_buf_reset(out);
+	for (int i = 0; i < MAX_FONTS; i++) {
+		int rc = d->font[i] ? pdf_embed_finish(d->font[i], e) : BT_OK;
+		if (rc == BT_OK)
+			rc = hpdf_check(d, "embedding a font", e);
+		if (rc)
+			return rc;
+	}
 	if (HPDF_SaveToStream(d->h) != HPDF_OK)
 		return hpdf_check(d, "saving", e) ? BT_EFAIL :
 			bt_fail(e, BT_EFAIL, "libharu: saving failed");

@@ -1,4 +1,5 @@
-/* doc.h - PDF documents with libharu: fonts by Unicode range, text laid out
+/* doc.h - PDF documents with libharu: fonts by Unicode range (embedded per
+ * document, embed.h), text laid out
  * in lines (Latin by words, Chinese by character, Arabic shaped and ordered
  * right to left with fribidi), boxes, QR codes, and byte-identical output.
  *
@@ -21,8 +22,8 @@ typedef struct pdf_fonts pdf_fonts;
 int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e);
 void pdf_fonts_free(pdf_fonts *f);
 
-/* The directory of the subset fonts made by `make` ({fonts}/ in
- * fonts.tsv): $BALLOT_FONTS, else the one built in. */
+/* The directory of the font files ({fonts}/ in fonts.tsv): $BALLOT_FONTS,
+ * else /usr/share/fonts. */
 const char *pdf_fonts_dir(void);
 
 typedef enum { PDF_A4, PDF_LETTER } pdf_paper;
@@ -39,9 +40,12 @@ void pdf_doc_free(pdf_doc *d);
 float pdf_page_width(const pdf_doc *d);
 float pdf_page_height(const pdf_doc *d);
 
-/* Sets the document's title and subject (Info dictionary); no dates. */
-int pdf_doc_info(pdf_doc *d, const char *title, const char *subject,
-		 bt_err *e);
+/* Sets the document's language (lang: en fr es ru zh ar; the catalog's
+ * /Lang as a BCP 47 tag), its title, subject and author (Info, UTF-16),
+ * and the viewer preferences DisplayDocTitle (and Direction R2L for a
+ * right-to-left document); no dates. */
+int pdf_doc_info(pdf_doc *d, const char *lang, const char *title,
+		 const char *subject, const char *author, bt_err *e);
 
 /* Starts a new page; pages are numbered from 1. */
 int pdf_page_add(pdf_doc *d, bt_err *e);
@@ -69,8 +73,8 @@ int pdf_text(pdf_doc *d, const char *text, float x, float y, float width,
 	     bt_err *e);
 
 /* Whose text is printed, and what happens to a character no font can
- * print (one no installed font covers, one beyond U+FFFF, which libharu
- * 2.3.0 turns into a space, a control character):
+ * print (one no installed font covers, one beyond U+FFFF, which the font
+ * table cannot name, a control character):
  * - the program's own words (templates, name overrides): pdf_text refuses
  *   it, as above;
  * - text the secretariat enters (a draft's title): pdf_text_check refuses it

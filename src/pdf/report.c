@@ -80,6 +80,8 @@ static const pdf_tmpl_key schema[] = {
 	{ "decision_no_reply", "member" },
 	{ "generated", "version" },
 	{ "page", "page pages" },
+	{ "doc_subject", "" },
+	{ "doc_author", "" },
 };
 
 void report_lang_free(report_lang *l)
@@ -743,6 +745,21 @@ static int header(rep *p)
 	return rc;
 }
 
+/* The document's language, title, subject and author, in its language. */
+static int report_info(rep *p)
+{
+	const char *vars[] = { "circular", p->circular, NULL };
+	char *title = strdup(word(p, "title", vars));
+	char *subject = strdup(word(p, "doc_subject", NULL));
+	int rc = title && subject ?
+		pdf_doc_info(p->d, p->lang->code, title, subject,
+			     word(p, "doc_author", NULL), p->e) :
+		bt_fail(p->e, BT_EFAIL, "out of memory");
+	free(title);
+	free(subject);
+	return rc;
+}
+
 int report_render(pdf_fonts *fonts, const report_lang *l,
 		  const report_data *r, pdf_paper paper, bt_buf *out,
 		  bt_err *e)
@@ -762,10 +779,7 @@ int report_render(pdf_fonts *fonts, const report_lang *l,
 	p.w = pdf_page_width(p.d);
 	p.h = pdf_page_height(p.d);
 	p.cw = p.w - 2 * MARGIN;
-	char title[160];
-	snprintf(title, sizeof title, "Tally report - TSB Circular %s",
-		 p.circular);
-	rc = pdf_doc_info(p.d, title, "Member State consultation", e);
+	rc = report_info(&p);
 	if (rc == BT_OK)
 		rc = new_page(&p);
 	if (rc == BT_OK)

@@ -78,7 +78,7 @@ like "$(c dpkg-query -W -f='${Depends}' ballot)" "libmicrohttpd12" "Depends: the
 ok "user ballot created" c getent passwd ballot
 is "$(c stat -c '%U:%G %a' /var/lib/ballot)" "ballot:ballot 750" "/var/lib/ballot: ballot's, 750"
 is "$(c stat -c '%U:%G %a' /etc/ballot/tls)" "root:ballot 750" "/etc/ballot/tls: root:ballot, 750"
-for f in /usr/bin/ballot /usr/share/ballot/forms/fonts.tsv /usr/share/ballot/fonts/cjk.ttf \
+for f in /usr/bin/ballot /usr/share/ballot/forms/fonts.tsv \
 	/usr/share/man/man1/ballot.1.gz /usr/share/bash-completion/completions/ballot \
 	/lib/systemd/system/ballot.service /usr/share/doc/ballot/copyright; do
 	ok "installed: $f" test -e "$R$f"

@@ -30,8 +30,8 @@ BALLOT_FORMS=$T/forms-nohead expect_exit 0 ballot forms --circular 300 --member 
 ok "the same form without the header line" cmp "$T/h1/300/en/CHN.pdf" "$T/h2/300/en/CHN.pdf"
 
 # A title no font can print is refused when it is entered, before anything
-# is stored: beyond the Basic Multilingual Plane (libharu 2.3.0 prints
-# spaces there) or in a script no installed font covers.
+# is stored: beyond the Basic Multilingual Plane (fonts.tsv names no range
+# there) or in a script no installed font covers.
 refused_like '^ballot: --title: character U\+1D518 .*outside the Basic Multilingual Plane' \
 	ballot draft add --summary "A summary of the draft." --circular 300 --rec X.2 --title 'Fraktur 𝔘'
 refused_like "^ballot: --title: character U\\+1200 in 'Amharic ሀሁሂ' is not covered by any installed font" \

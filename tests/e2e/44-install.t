@@ -5,8 +5,10 @@
 # there with no BALLOT_FORMS / BALLOT_FONTS: init, a consultation, a draft, a
 # reply, forms and a report, in six languages. That it reads the installed data
 # and not the checkout's: the checkout's path appears nowhere in the binary,
-# and with the installed forms (or fonts) moved away it fails naming the
-# installed path, until BALLOT_FORMS (BALLOT_FONTS) points at them. Then
+# and with the installed forms moved away it fails naming the installed path,
+# until BALLOT_FORMS points at them. No font is installed: the Debian fonts
+# are read where fonts.tsv names them ({fonts}/: BALLOT_FONTS, else
+# /usr/share/fonts) and subset per document. Then
 # `make uninstall` leaves no file behind, and only what it installed is gone.
 # The installed binary is always the plain build (BALLOT_BIN is not used).
 . "$(dirname "$0")/lib.sh"
@@ -26,22 +28,21 @@ diag "$(wc -l <"$T/installed") files installed"
 for f in bin/ballot share/ballot/forms/fonts.tsv share/ballot/forms/member-states.tsv \
 	share/ballot/forms/annex2/zh.txt share/ballot/forms/report/ar.txt share/ballot/forms/portal/en.txt \
 	share/ballot/forms/names/ru.tsv share/ballot/forms/calendar/itu-closed-days.tsv \
-	share/ballot/fonts/latin-regular.ttf share/ballot/fonts/cjk.ttf share/ballot/fonts/arabic.ttf \
 	share/doc/ballot/examples/demo.sh share/doc/ballot/examples/demo/replies.tsv \
 	share/man/man1/ballot.1 share/bash-completion/completions/ballot; do
 	ok "installed: $f" grep -qxF "./$f" "$T/installed"
 done
 is "$(stat -c %a "$STAGE$P/bin/ballot")" 755 "the binary is mode 755"
 is "$(grep -c '^./share/ballot/forms/demo' "$T/installed")" 0 "the demo's samples are examples, not data"
+is "$(grep -c '\.tt[fc]$' "$T/installed")" 0 "no font file installed (Debian's are used)"
 # every installed data file has the bytes of its source
 bad=0
 while read -r f; do
 	case $f in
 	./share/ballot/forms/*) cmp -s "$STAGE$P/$f" "$REPO/forms/${f#./share/ballot/forms/}" || bad=$((bad + 1)) ;;
-	./share/ballot/fonts/*) cmp -s "$STAGE$P/$f" "$REPO/build/fonts/${f#./share/ballot/fonts/}" || bad=$((bad + 1)) ;;
 	esac
 done <"$T/installed"
-is_num "$bad" 0 "the installed forms and fonts are the checkout's, byte for byte"
+is_num "$bad" 0 "the installed forms are the checkout's, byte for byte"
 # (its debug information names the build directory, as any -g build does)
 objcopy --strip-debug "$STAGE$P/bin/ballot" "$T/stripped"
 ok "the man page is the one make renders" cmp -s "$STAGE$P/share/man/man1/ballot.1" "$REPO/build/ballot.1"
@@ -68,8 +69,10 @@ like "$(pdftotext "$T/forms/205/fr/CHE.pdf" - 2>/dev/null)" "Suisse" "the French
 ok "installed: report" "$B" report --circular 205 --lang en,zh --dir "$T/reports"
 like "$(pdftotext "$T/reports/205-en.pdf" - 2>/dev/null)" "Q\.5051" "the report names the draft"
 
-# Not the checkout's data: without the installed forms or fonts it fails,
-# naming the installed path; BALLOT_FORMS / BALLOT_FONTS bring them back.
+# Not the checkout's data: without the installed forms it fails, naming the
+# installed path; BALLOT_FORMS brings them back. BALLOT_FONTS moves the
+# fonts directory: an empty one fails naming the font and its package, a
+# copy of Debian's fonts works.
 mv "$P/share/ballot/forms" "$T/forms-moved"
 run "$B" forms --circular 205 --member CHE --lang en --out "$T/f2" --jobs 1
 isnt "$RC" 0 "forms moved away: forms fails (no fallback to the checkout)"
@@ -77,13 +80,15 @@ like "$ERR" "$P/share/ballot/forms" "the error names the installed forms directo
 ok "BALLOT_FORMS=the moved forms: forms works" env BALLOT_FORMS="$T/forms-moved" \
 	"$B" forms --circular 205 --member CHE --lang en --out "$T/f2" --jobs 1
 mv "$T/forms-moved" "$P/share/ballot/forms"
-mv "$P/share/ballot/fonts" "$T/fonts-moved"
-run "$B" forms --circular 205 --member CHE --lang en --out "$T/f3" --jobs 1
-isnt "$RC" 0 "fonts moved away: forms fails"
-like "$ERR" "$P/share/ballot/fonts" "the error names the installed fonts directory"
-ok "BALLOT_FONTS=the moved fonts: forms works" env BALLOT_FONTS="$T/fonts-moved" \
-	"$B" forms --circular 205 --member CHE --lang en --out "$T/f3" --jobs 1
-mv "$T/fonts-moved" "$P/share/ballot/fonts"
+mkdir -p "$T/nofonts" "$T/fonts-copy/truetype"
+BALLOT_FONTS=$T/nofonts run "$B" forms --circular 205 --member CHE --lang en --out "$T/f3" --jobs 1
+isnt "$RC" 0 "BALLOT_FONTS=an empty directory: forms fails"
+like "$ERR" "font $T/nofonts/truetype/liberation2/LiberationSans-Regular\\.ttf is not installed \\(Debian package fonts-liberation2" \
+	"the error names the font and its package"
+cp -R /usr/share/fonts/truetype/liberation2 /usr/share/fonts/truetype/kacst /usr/share/fonts/truetype/arphic \
+	"$T/fonts-copy/truetype/"
+ok "BALLOT_FONTS=a copy of the fonts: forms works" env BALLOT_FONTS="$T/fonts-copy" \
+	"$B" forms --circular 205 --member CHE --lang en,zh,ar --out "$T/f3" --jobs 1
 
 # make uninstall: nothing of ballot left; a file of someone else's stays.
 mkdir -p "$STAGE$(dirname "$P")" && mv "$P" "$STAGE$P"

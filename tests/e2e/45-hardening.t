@@ -36,7 +36,6 @@ done
 S=$T/src
 mkdir -p "$S/build"
 cp -R "$REPO/GNUmakefile" "$REPO/src" "$REPO/include" "$REPO/forms" "$S/"
-cp -Rp "$REPO/build/fonts" "$S/build/fonts"
 M=(make -s --no-print-directory -C "$S")
 
 flags() { # flags ARGS... : the command that compiles src/cli/main.o

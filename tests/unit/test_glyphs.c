@@ -180,7 +180,8 @@ static void entered_text_is_checked(void **state)
 	pdf_fonts_free(f);
 }
 
-#define LATIN "0000\t052F\tregular\t0\t{fonts}/latin-regular.ttf\tfonts-liberation2\n"
+#define LATIN "0000\t052F\tregular\t0\t{fonts}/truetype/liberation2/LiberationSans-Regular.ttf\t" \
+	"fonts-liberation2\n"
 
 static void the_mark_falls_back_to_a_question_mark(void **state)
 {
@@ -204,7 +205,7 @@ static void arabic_without_joined_forms_prints(void **state)
 {
 	(void)state;
 	char dir[64];
-	pdf_fonts *f = table(LATIN "0600\t06FF\tregular\t0\t{fonts}/arabic.ttf\tfonts-kacst\n",
+	pdf_fonts *f = table(LATIN "0600\t06FF\tregular\t0\t{fonts}/truetype/kacst/KacstBook.ttf\tfonts-kacst\n",
 			     dir);
 	pdf_doc *d = NULL;
 	bt_err e;

@@ -1,0 +1,417 @@
+/* embed.c - fonts read by HarfBuzz, subset per document by hb-subset and
+ * embedded as Type0 / CIDFontType2 fonts with a valid ToUnicode CMap. */
+#include "pdf/embed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hb.h>
+#include <hb-ot.h>
+#include <hb-subset.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+
+#define MAX_TAGS 64
+#define MAX_CIDS 65535 /* CIDs are two bytes (Identity-H); 0 is .notdef */
+
+struct pdf_face {
+	hb_face_t *face;
+	hb_font_t *font;
+	unsigned upem;
+	char name[64];      /* PostScript name, letters digits and '-' only */
+	int bbox[4];        /* head: xMin yMin xMax yMax, 1/1000 em */
+	int ascent, descent, cap, stemv;
+	hb_tag_t drop[MAX_TAGS]; /* the tables a PDF font does not need */
+	unsigned ndrop;
+};
+
+/* The tables a TrueType font embedded in a PDF needs (ISO 32000-1, 9.9;
+ * cvt, fpgm and prep go with the hinting, which hb-subset drops: the
+ * documents are read on screens and printed at 600 dpi and more). */
+static const char *const keep_tables[] = { "glyf", "loca", "head", "hhea",
+					   "hmtx", "maxp" };
+
+static int keep_table(hb_tag_t t)
+{
+	for (size_t i = 0; i < sizeof keep_tables / sizeof *keep_tables; i++)
+		if (t == hb_tag_from_string(keep_tables[i], 4))
+			return 1;
+	return 0;
+}
+
+static int per_mille(const pdf_face *f, int v)
+{
+	return (int)((long)v * 1000 / (long)f->upem);
+}
+
+/* Name, bounding box, ascent, descent, cap height, stem of face f. */
+static void face_metrics(pdf_face *f)
+{
+	char name[64];
+	unsigned len = sizeof name;
+	size_t n = 0;
+	if (hb_ot_name_get_utf8(f->face, HB_OT_NAME_ID_POSTSCRIPT_NAME,
+				HB_LANGUAGE_INVALID, &len, name) == 0)
+		name[0] = '\0';
+	for (const char *p = name; *p && n < sizeof f->name - 1; p++)
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-')
+			f->name[n++] = *p;
+	if (!n)
+		n = (size_t)snprintf(f->name, sizeof f->name, "Font");
+	f->name[n] = '\0';
+	hb_blob_t *head = hb_face_reference_table(f->face, HB_TAG('h', 'e',
+								  'a', 'd'));
+	unsigned hl = 0;
+	const unsigned char *h = (const unsigned char *)hb_blob_get_data(head,
+									 &hl);
+	for (int i = 0; i < 4 && hl >= 44; i++)
+		f->bbox[i] = per_mille(f, (int16_t)(h[36 + 2 * i] << 8 |
+						    h[37 + 2 * i]));
+	hb_blob_destroy(head);
+	hb_font_extents_t ext = { 0 };
+	hb_font_get_h_extents(f->font, &ext);
+	f->ascent = per_mille(f, ext.ascender);
+	f->descent = per_mille(f, ext.descender);
+	hb_position_t cap = 0;
+	f->cap = hb_ot_metrics_get_position(f->font,
+					    HB_OT_METRICS_TAG_CAP_HEIGHT, &cap) ?
+		per_mille(f, cap) : f->ascent;
+	f->stemv = hb_style_get_value(f->font, HB_STYLE_TAG_WEIGHT) >= 600 ?
+		140 : 80;
+}
+
+int pdf_face_open(const char *path, int index, pdf_face **out, bt_err *e)
+{
+	*out = NULL;
+	pdf_face *f = calloc(1, sizeof *f);
+	if (!f)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+	if (!blob) {
+		free(f);
+		return bt_fail(e, BT_EINPUT, "font %s cannot be read", path);
+	}
+	f->face = hb_face_create(blob, (unsigned)index);
+	hb_blob_destroy(blob);
+	hb_blob_t *glyf = hb_face_reference_table(f->face, HB_TAG('g', 'l',
+								  'y', 'f'));
+	int outlines = hb_blob_get_length(glyf) > 0;
+	hb_blob_destroy(glyf);
+	if (!outlines || hb_face_get_glyph_count(f->face) == 0) {
+		pdf_face_free(f);
+		return bt_fail(e, BT_EINPUT, "font %s (face %d) has no "
+			       "TrueType outlines (glyf table)", path, index);
+	}
+	f->font = hb_font_create(f->face);
+	f->upem = hb_face_get_upem(f->face);
+	hb_tag_t tags[MAX_TAGS];
+	unsigned nt = MAX_TAGS;
+	hb_face_get_table_tags(f->face, 0, &nt, tags);
+	for (unsigned i = 0; i < nt; i++)
+		if (!keep_table(tags[i]))
+			f->drop[f->ndrop++] = tags[i];
+	face_metrics(f);
+	*out = f;
+	return BT_OK;
+}
+
+void pdf_face_free(pdf_face *f)
+{
+	if (!f)
+		return;
+	hb_font_destroy(f->font);
+	hb_face_destroy(f->face);
+	free(f);
+}
+
+unsigned pdf_face_glyph(const pdf_face *f, uint32_t c)
+{
+	hb_codepoint_t g = 0;
+	return hb_font_get_nominal_glyph(f->font, c, &g) ? g : 0;
+}
+
+int pdf_face_width(const pdf_face *f, unsigned gid)
+{
+	/* truncated, as libharu did: the same widths, the same lines */
+	return per_mille(f, hb_font_get_glyph_h_advance(f->font, gid));
+}
+
+/* ---- one face in one document ---- */
+
+typedef struct cid_ent {
+	uint32_t c;       /* the code point drawn */
+	unsigned gid;     /* its glyph in the whole face */
+	uint32_t text[2]; /* what it reads back as */
+	int n;
+} cid_ent;
+
+struct pdf_embed {
+	const pdf_face *face;
+	HPDF_Doc h;
+	HPDF_Dict type0;
+	uint16_t *cid;    /* per BMP code point: its CID, 0: none yet */
+	cid_ent *ent;     /* ent[cid]; ent[0] unused */
+	size_t n, cap;
+	int done;
+};
+
+pdf_embed *pdf_embed_new(HPDF_Doc h, const pdf_face *face)
+{
+	pdf_embed *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->face = face;
+	m->h = h;
+	m->type0 = HPDF_Dict_New(h->mmgr);
+	if (!m->type0 || HPDF_Xref_Add(h->xref, m->type0) != HPDF_OK ||
+	    HPDF_Dict_AddName(m->type0, "Type", "Font") != HPDF_OK) {
+		free(m); /* the dictionary belongs to the document's xref */
+		return NULL;
+	}
+	return m;
+}
+
+void pdf_embed_free(pdf_embed *m)
+{
+	if (!m)
+		return;
+	free(m->cid);
+	free(m->ent);
+	free(m);
+}
+
+HPDF_Dict pdf_embed_dict(const pdf_embed *m)
+{
+	return m->type0;
+}
+
+unsigned pdf_embed_cid(pdf_embed *m, uint32_t c, const uint32_t *text,
+		       int n)
+{
+	if (c > 0xFFFF || n < 1 || n > 2 || m->done)
+		return 0;
+	if (!m->cid && !(m->cid = calloc(65536, sizeof *m->cid)))
+		return 0;
+	if (m->cid[c])
+		return m->cid[c];
+	unsigned gid = pdf_face_glyph(m->face, c);
+	if (!gid || m->n + 1 > MAX_CIDS)
+		return 0;
+	if (m->n + 1 >= m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 128;
+		cid_ent *ent = realloc(m->ent, cap * sizeof *ent);
+		if (!ent)
+			return 0;
+		m->ent = ent;
+		m->cap = cap;
+	}
+	cid_ent *en = &m->ent[++m->n];
+	*en = (cid_ent){ c, gid, { text[0], n > 1 ? text[1] : 0 }, n };
+	m->cid[c] = (uint16_t)m->n;
+	return (unsigned)m->n;
+}
+
+/* The six capital letters of the subset's tag (ISO 32000-1, 9.6.4): from
+ * the glyphs it holds, so the same subset always has the same name. */
+static void subset_tag(const pdf_embed *m, char tag[8])
+{
+	uint32_t hash = 2166136261u;
+	for (size_t i = 1; i <= m->n; i++) {
+		hash = (hash ^ m->ent[i].gid) * 16777619u;
+		hash = (hash ^ m->ent[i].c) * 16777619u;
+	}
+	for (int i = 0; i < 6; i++) {
+		tag[i] = (char)('A' + hash % 26);
+		hash /= 26;
+	}
+	tag[6] = '+';
+	tag[7] = '\0';
+}
+
+/* hb-subset: exactly the glyphs of the code points used (through the
+ * face's cmap, the fast path of hb-subset; composite glyphs bring their
+ * components), no hinting, only the tables a PDF font needs. */
+static hb_subset_plan_t *subset_plan(const pdf_embed *m)
+{
+	hb_subset_input_t *in = hb_subset_input_create_or_fail();
+	if (!in)
+		return NULL;
+	hb_set_t *u = hb_subset_input_unicode_set(in);
+	for (size_t i = 1; i <= m->n; i++)
+		hb_set_add(u, m->ent[i].c);
+	hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+	hb_set_clear(drop);
+	for (unsigned i = 0; i < m->face->ndrop; i++)
+		hb_set_add(drop, m->face->drop[i]);
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+	hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(m->face->face,
+							       in);
+	hb_subset_input_destroy(in);
+	return plan;
+}
+
+static HPDF_Dict new_stream(HPDF_Doc h)
+{
+	HPDF_Dict s = HPDF_DictStream_New(h->mmgr, h->xref);
+	if (s)
+		s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	return s;
+}
+
+/* The ToUnicode CMap: every CID to the text it stands for, in blocks of at
+ * most 100 (the PostScript limit of a begin/endbfchar block). */
+static HPDF_Dict to_unicode(const pdf_embed *m)
+{
+	HPDF_Dict s = new_stream(m->h);
+	if (!s)
+		return NULL;
+	HPDF_Stream w = s->stream;
+	HPDF_Stream_WriteStr(w, "/CIDInit /ProcSet findresource begin\n"
+		"12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry "
+		"(Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName "
+		"/Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n"
+		"<0000> <FFFF>\nendcodespacerange\n");
+	for (size_t i = 1; i <= m->n; i += 100) {
+		size_t end = i + 99 > m->n ? m->n : i + 99;
+		char line[64];
+		snprintf(line, sizeof line, "%zu beginbfchar\n", end - i + 1);
+		HPDF_Stream_WriteStr(w, line);
+		for (size_t k = i; k <= end; k++) {
+			int len = snprintf(line, sizeof line, "<%04zX> <", k);
+			for (int t = 0; t < m->ent[k].n; t++) {
+				uint32_t c = m->ent[k].text[t];
+				len += c > 0xFFFF ?
+					snprintf(line + len, sizeof line - (size_t)len,
+						 "%04X%04X", 0xD800 + ((c - 0x10000) >> 10),
+						 0xDC00 + ((c - 0x10000) & 0x3FF)) :
+					snprintf(line + len, sizeof line - (size_t)len,
+						 "%04X", (unsigned)c);
+			}
+			snprintf(line + len, sizeof line - (size_t)len, ">\n");
+			HPDF_Stream_WriteStr(w, line);
+		}
+		HPDF_Stream_WriteStr(w, "endbfchar\n");
+	}
+	HPDF_Stream_WriteStr(w, "endcmap\nCMapName currentdict /CMap "
+			     "defineresource pop\nend\nend\n");
+	return s;
+}
+
+/* The font descriptor, with the subset font file. */
+static HPDF_Dict descriptor(const pdf_embed *m, const char *name,
+			    const char *data, unsigned len)
+{
+	HPDF_MMgr mm = m->h->mmgr;
+	const pdf_face *f = m->face;
+	HPDF_Dict file = new_stream(m->h), fd = HPDF_Dict_New(mm);
+	HPDF_Array bbox = HPDF_Array_New(mm);
+	if (!file || !fd || !bbox || HPDF_Xref_Add(m->h->xref, fd) != HPDF_OK)
+		return NULL;
+	HPDF_Stream_Write(file->stream, (const HPDF_BYTE *)data, len);
+	HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len);
+	HPDF_Dict_AddName(fd, "Type", "FontDescriptor");
+	HPDF_Dict_AddName(fd, "FontName", name);
+	HPDF_Dict_AddNumber(fd, "Flags", 4); /* symbolic: beyond Latin */
+	for (int i = 0; i < 4; i++)
+		HPDF_Array_AddNumber(bbox, f->bbox[i]);
+	HPDF_Dict_Add(fd, "FontBBox", bbox);
+	HPDF_Dict_AddNumber(fd, "ItalicAngle", 0);
+	HPDF_Dict_AddNumber(fd, "Ascent", f->ascent);
+	HPDF_Dict_AddNumber(fd, "Descent", f->descent);
+	HPDF_Dict_AddNumber(fd, "CapHeight", f->cap);
+	HPDF_Dict_AddNumber(fd, "StemV", f->stemv);
+	HPDF_Dict_Add(fd, "FontFile2", file);
+	return fd;
+}
+
+/* The CIDFont: system info, widths of the CIDs, and CID to new glyph:
+ * /Identity when the subset's glyphs come in the order of the CIDs (a font
+ * of a few characters, used in glyph order), else a stream of two bytes a
+ * CID, not compressed (in no order deflate gains on, and a deflate costs
+ * more to start than these bytes cost to keep). Every object is attached
+ * to the font as soon as it is made: on a failure the document owns it. */
+static HPDF_Dict cid_font(const pdf_embed *m, const char *name,
+			  HPDF_Dict fd, const hb_map_t *old_to_new)
+{
+	HPDF_MMgr mm = m->h->mmgr;
+	HPDF_Dict cf = HPDF_Dict_New(mm);
+	if (!cf || HPDF_Xref_Add(m->h->xref, cf) != HPDF_OK)
+		return NULL;
+	HPDF_Dict_AddName(cf, "Type", "Font");
+	HPDF_Dict_AddName(cf, "Subtype", "CIDFontType2");
+	HPDF_Dict_AddName(cf, "BaseFont", name);
+	HPDF_Dict si = HPDF_Dict_New(mm);
+	if (!si || HPDF_Dict_Add(cf, "CIDSystemInfo", si) != HPDF_OK)
+		return NULL;
+	HPDF_Dict_Add(si, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+	HPDF_Dict_Add(si, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+	HPDF_Dict_AddNumber(si, "Supplement", 0);
+	HPDF_Dict_Add(cf, "FontDescriptor", fd);
+	HPDF_Array w = HPDF_Array_New(mm), ws = HPDF_Array_New(mm);
+	if (!w || HPDF_Dict_Add(cf, "W", w) != HPDF_OK || !ws ||
+	    HPDF_Array_AddNumber(w, 1) != HPDF_OK || HPDF_Array_Add(w, ws) !=
+	    HPDF_OK)
+		return NULL;
+	int identity = 1;
+	for (size_t i = 1; i <= m->n; i++) {
+		unsigned g = hb_map_get(old_to_new, m->ent[i].gid);
+		if (g == HB_MAP_VALUE_INVALID || g > 0xFFFF)
+			return NULL;
+		identity &= g == i;
+		HPDF_Array_AddNumber(ws, pdf_face_width(m->face, m->ent[i].gid));
+	}
+	if (identity)
+		return HPDF_Dict_AddName(cf, "CIDToGIDMap", "Identity") ==
+			HPDF_OK ? cf : NULL;
+	HPDF_Dict map = HPDF_DictStream_New(mm, m->h->xref);
+	if (!map || HPDF_Dict_Add(cf, "CIDToGIDMap", map) != HPDF_OK)
+		return NULL;
+	HPDF_BYTE zero[2] = { 0, 0 };
+	HPDF_Stream_Write(map->stream, zero, 2);
+	for (size_t i = 1; i <= m->n; i++) {
+		unsigned g = hb_map_get(old_to_new, m->ent[i].gid);
+		HPDF_BYTE be[2] = { (HPDF_BYTE)(g >> 8), (HPDF_BYTE)g };
+		HPDF_Stream_Write(map->stream, be, 2);
+	}
+	return cf;
+}
+
+int pdf_embed_finish(pdf_embed *m, bt_err *e)
+{
+	if (m->done || m->n == 0) {
+		m->done = 1;
+		return BT_OK;
+	}
+	m->done = 1;
+	char name[80], tag[8];
+	subset_tag(m, tag);
+	snprintf(name, sizeof name, "%s%s", tag, m->face->name);
+	hb_subset_plan_t *plan = subset_plan(m);
+	hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+	hb_blob_t *blob = sub ? hb_face_reference_blob(sub) : NULL;
+	unsigned len = 0;
+	const char *data = blob ? hb_blob_get_data(blob, &len) : NULL;
+	HPDF_Dict fd = len ? descriptor(m, name, data, len) : NULL;
+	HPDF_Dict cf = fd ? cid_font(m, name, fd,
+				     hb_subset_plan_old_to_new_glyph_mapping(
+					     plan)) : NULL;
+	HPDF_Dict tu = cf ? to_unicode(m) : NULL;
+	HPDF_Array desc = tu ? HPDF_Array_New(m->h->mmgr) : NULL;
+	if (desc) {
+		HPDF_Array_Add(desc, cf);
+		HPDF_Dict_AddName(m->type0, "Subtype", "Type0");
+		HPDF_Dict_AddName(m->type0, "BaseFont", name);
+		HPDF_Dict_AddName(m->type0, "Encoding", "Identity-H");
+		HPDF_Dict_Add(m->type0, "DescendantFonts", desc);
+		HPDF_Dict_Add(m->type0, "ToUnicode", tu);
+	}
+	hb_blob_destroy(blob);
+	hb_face_destroy(sub);
+	hb_subset_plan_destroy(plan);
+	if (!desc)
+		return bt_fail(e, BT_EFAIL, "font subset of %s (%zu glyphs) "
+			       "failed", m->face->name, m->n);
+	return BT_OK;
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-s12-fonts-pdf.t - the fonts, text layer and properties of the PDF
+# 54-fonts-pdf.t - the fonts, text layer and properties of the PDF
 # documents (issue 16). Every font is subset per document (hb-subset) and
 # carries a valid ToUnicode CMap: pdffonts and pdftotext say nothing about
 # any form or report, in any language (poppler's "Syntax Warning: Invalid

@@ -200,6 +200,18 @@ out:
 	return rc;
 }
 
+/* Whether event seq has a receipt: a reply's event, not the late-entry
+ * event that follows a reply given a reason (no event, or one of another
+ * kind, is refused as not found). */
+static int has_receipt(bt_db *db, const bt_key *key, int64_t seq)
+{
+	bt_buf r = BT_BUF_INIT;
+	bt_err e;
+	int rc = bt_receipt_issue(db, seq, key, &r, NULL, &e);
+	bt_buf_release(&r);
+	return rc == BT_OK || e.reason != BT_R_NOT_FOUND;
+}
+
 static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_RECEIPTS, O_KEY, O_FORCE, O_FROM };
@@ -248,6 +260,8 @@ static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (stats.supersedes)
 		cli_warn("%zu of them supersede an earlier reply of the same member", stats.supersedes);
 	for (int64_t seq = stats.first_event; opts[O_RECEIPTS].count && seq && seq <= stats.last_event && !rc; seq++) {
+		if (stats.late_entries && !has_receipt(db, key, seq))
+			continue; /* a late-entry event, after its reply's */
 		char path[CLI_OUT_PATH_MAX + 64];
 		snprintf(path, sizeof path, "%s/receipt-%lld.json", opts[O_RECEIPTS].val, (long long)seq);
 		rc = cli_receipt(ctx, key, seq, path, 0, e);

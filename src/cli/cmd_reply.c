@@ -53,7 +53,9 @@ static const char USAGE_IMPORT[] =
 	"DIR instead, with the same rule. --receipts DIR writes each reply's signed receipt to\n"
 	"DIR/receipt-<event>.json (DIR is created) and says so; without it,\n"
 	"`ballot receipt show --event N` issues any of them. The members' quotas\n"
-	"(quota_bytes, replies_per_hour) apply to each line unless --force.\n";
+	"(quota_bytes, replies_per_hour) apply to each line unless --force. An\n"
+	"optional last column late_entry_reason gives a line's reason for a late\n"
+	"entry, as --late-entry-reason does for `ballot reply` (empty: none).\n";
 
 /* Reads the attachments given to option opt into bufs/atts from index *n. */
 static int read_attachments(const cli_opt *o, const char *role, int64_t cap,

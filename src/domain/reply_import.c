@@ -89,6 +89,7 @@ static int attachment_path(const char *root, const char *root_real, const char *
 	return rc;
 }
 
+/* Releases what import_open and the lines read into src. */
 static void import_close(import_src *src)
 {
 	free(src->dir_real);

@@ -55,7 +55,7 @@ static const char USAGE_IMPORT[] =
 	"`ballot receipt show --event N` issues any of them. The members' quotas\n"
 	"(quota_bytes, replies_per_hour) apply to each line unless --force. An\n"
 	"optional last column late_entry_reason gives a line's reason for a late\n"
-	"entry, as --late-entry-reason does for `ballot reply` (empty: none).\n";
+	"entry, as `ballot reply` takes one (empty: none).\n";
 
 /* Reads the attachments given to option opt into bufs/atts from index *n. */
 static int read_attachments(const cli_opt *o, const char *role, int64_t cap,

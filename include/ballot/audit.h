@@ -35,9 +35,9 @@ int bt_audit_circular(bt_db *db, const char *circular, bt_err *e);
 
 /* What is known of damage to db without a full audit: a damage mark left by
  * `audit verify` or `check` (bt_damage_note), or a last event that does not
- * hash or link. Returns 1 and a one-line description in out when damaged;
- * it names commands as err.h's messages do ({cmd:check}). */
-int bt_db_damaged(bt_db *db, char *out, size_t n);
+ * hash or link. Returns 1 and sets why (when not NULL; reason damaged,
+ * naming commands as {cmd:check}) when damaged, else 0. */
+int bt_db_damaged(bt_db *db, bt_err *why);
 
 /* Leaves (what != NULL: the one-line problem found) or clears (what ==
  * NULL: the database was found intact) the damage mark of the database at

@@ -30,17 +30,22 @@ typedef struct bt_check_report {
 	char witness[320];      /* "ok (...)", "none yet (...)" or "events N..M acknowledged but missing ..." */
 } bt_check_report;
 
-/* Runs the checks on db (integrity, foreign keys, chain, witness) in one read transaction and fills r. Damage
- * (a corrupt page, a dangling reference, a broken chain, and SQLite errors
- * while reading, which damage causes) is reported in r, not as an error:
- * returns BT_OK when r is filled, BT_EFAIL only when out of memory. */
+/* Runs the checks on db (integrity, foreign keys, chain, witness) in one
+ * read transaction and fills r. Damage (a corrupt page, a dangling
+ * reference, a broken chain, a schema that lacks what the engine's SQL
+ * names) is reported in r, not as an error: returns BT_OK when r is filled.
+ * A check that could not run for want of memory or because of an I/O error
+ * (a page or the witness that cannot be read) says nothing about the file:
+ * BT_EFAIL with reason BT_R_NOMEM or BT_R_IO, naming the check, and r is
+ * not a verdict. */
 int bt_db_check(bt_db *db, bt_check_report *r, bt_err *e);
 
 /* bt_db_check of the database file at path, opened read-only. A file
  * SQLite recognises but whose schema it cannot read (truncated, overwritten)
- * is reported in r as failing integrity_check (BT_OK); a missing file, one
- * that is not SQLite, not a ballot database or newer is BT_EINPUT naming
- * the field "db" and the path. */
+ * is reported in r as failing integrity_check (BT_OK); a missing or
+ * unreadable file, one that is not SQLite, not a ballot database or newer
+ * is BT_EINPUT naming the field "db" and the path; out of memory and I/O
+ * errors are BT_EFAIL (BT_R_NOMEM, BT_R_IO), as in bt_db_check. */
 int bt_db_check_path(const char *path, bt_check_report *r, bt_err *e);
 
 /* 1 when every check in r passed. */
@@ -80,8 +85,9 @@ typedef struct bt_restore_info {
  * is linked into place). A src that is missing, not a regular file, not
  * SQLite, not ours, newer, damaged (r says which) or the database itself is
  * BT_EINPUT naming field and src; a database at path that is not ours or is
- * read-only is BT_EINPUT as in bt_db_open. Nothing at path is changed unless
- * everything passed. */
+ * read-only is BT_EINPUT as in bt_db_open. This run's own failures (out of
+ * memory, a full disk, an I/O error) are BT_EFAIL, never blamed on src.
+ * Nothing at path is changed unless everything passed. */
 int bt_restore(const char *path, const char *src, const char *field,
 	       bt_check_report *r, bt_restore_info *info, bt_err *e);
 

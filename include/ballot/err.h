@@ -21,6 +21,9 @@
  *   field ("'%s' exists ({force} replaces it)") or, as {cmd:X}, a command
  *   ("make one with {cmd:init}"); bt_err_render gives a front end's names
  *   for both. No engine message spells a front end's option or command.
+ *   Only the braces written in the format are references: a brace that comes
+ *   from a value (a title "{force}") is doubled in msg ("{{force}") by
+ *   bt_failf and bt_err_wrap, and bt_err_render prints it back single.
  * - The engine reports every failure with bt_failf, whose code follows the
  *   reason: BT_R_DAMAGED, BT_R_IO and BT_R_NOMEM are BT_EFAIL, the others
  *   BT_EINPUT. bt_fail (code, no field) is for the front ends' own messages.

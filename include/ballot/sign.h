@@ -26,7 +26,8 @@ typedef struct bt_pubkey {
 
 /* Creates a new key and writes it to path (created, never replaced: an
  * existing file is BT_EINPUT naming field (the engine's name of the input, as err.h says) and the path), mode 0600, synced.
- * pub (may be NULL) receives its public half. */
+ * pub (may be NULL) receives its public half. On any failure no new file is
+ * left at path. */
 int bt_key_create(const char *path, const char *field, bt_pubkey *pub, bt_err *e);
 
 /* Loads the private key at path. BT_EINPUT naming field when the file is

@@ -26,6 +26,72 @@ const char *bt_reason_name(bt_reason r)
 	return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "unknown";
 }
 
+/* The end of the conversion that starts at fmt[i] == '%' (one past its
+ * conversion letter), or i + 2 for "%%". */
+static size_t directive_end(const char *fmt, size_t i)
+{
+	size_t j = i + 1;
+	if (fmt[j] == '%')
+		return j + 1;
+	while (fmt[j] && !strchr("diouxXeEfFgGaAcspn", fmt[j]))
+		j++;
+	return fmt[j] ? j + 1 : j;
+}
+
+/* The length fmt cut to its first len bytes formats to with ap. */
+static size_t prefix_len(const char *fmt, size_t len, va_list ap)
+{
+	char cut[512];
+	if (len >= sizeof cut)
+		return 0;
+	memcpy(cut, fmt, len);
+	cut[len] = '\0';
+	va_list aq;
+	va_copy(aq, ap);
+	int k = vsnprintf(NULL, 0, cut, aq);
+	va_end(aq);
+	return k > 0 ? (size_t)k : 0;
+}
+
+/* Formats fmt with ap into out (n bytes), doubling every opening brace that
+ * comes from a value ("{x}" in a member's name becomes "{{x}"), so that only
+ * the braces the engine wrote in fmt name a field or a command
+ * (bt_err_render reads "{{" back as one brace). Returns the length written. */
+static size_t format_escaped(char *out, size_t n, const char *fmt, va_list ap)
+{
+	char full[1024];
+	va_list aq;
+	va_copy(aq, ap);
+	vsnprintf(full, sizeof full, fmt, aq);
+	va_end(aq);
+	size_t from[16], to[16], k = 0;
+	for (size_t i = 0; fmt[i] && k < 16; i++) {
+		if (fmt[i] != '%')
+			continue;
+		size_t j = directive_end(fmt, i);
+		if (j != i + 2 || fmt[i + 1] != '%') {
+			from[k] = prefix_len(fmt, i, ap);
+			to[k] = prefix_len(fmt, j, ap);
+			k++;
+		}
+		i = j - 1;
+	}
+	size_t at = 0, v = 0;
+	for (size_t i = 0; full[i] && at + 1 < n; i++) {
+		while (v < k && i >= to[v])
+			v++;
+		int in_value = v < k && i >= from[v];
+		if (in_value && full[i] == '{') {
+			if (at + 2 >= n)
+				break;
+			out[at++] = full[i];
+		}
+		out[at++] = full[i];
+	}
+	out[at] = '\0';
+	return at;
+}
+
 int bt_failf(bt_err *e, bt_reason reason, const char *field, const char *fmt, ...)
 {
 	int code = bt_reason_code(reason);
@@ -47,7 +113,7 @@ int bt_failf(bt_err *e, bt_reason reason, const char *field, const char *fmt, ..
 	}
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->msg + at, sizeof e->msg - at, fmt, ap);
+	format_escaped(e->msg + at, sizeof e->msg - at, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -88,9 +154,8 @@ int bt_err_wrap(bt_err *e, const char *fmt, ...)
 	memcpy(old, e->msg, sizeof old);
 	va_list ap;
 	va_start(ap, fmt);
-	int k = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	size_t at = format_escaped(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
-	size_t at = k > 0 && (size_t)k < sizeof e->msg ? (size_t)k : sizeof e->msg - 1;
 	size_t f = strlen(e->field);
 	const char *rest = old;
 	if (f && !strncmp(old, e->field, f) && (old[f] == ':' || old[f] == ' ')) {
@@ -143,6 +208,11 @@ int bt_err_render(const bt_err *e, const char *(*name_of)(const char *field, voi
 		s += f;
 	}
 	while (*s) {
+		if (s[0] == '{' && s[1] == '{') {
+			put(out, n, &at, s, 1); /* a value's brace, doubled by bt_failf */
+			s += 2;
+			continue;
+		}
 		size_t r = *s == '{' ? ref_len(s) : 0;
 		if (r) {
 			char ref[64];

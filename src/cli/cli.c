@@ -388,12 +388,9 @@ int cli_open_db(cli_ctx *ctx, int write, bt_db **db, bt_err *e)
 			ctx->db = NULL;
 			return rc;
 		}
-		char what[600];
-		if (!write && strcmp(ctx->cmd, "audit") != 0 && !cli_quiet() &&
-		    bt_db_damaged(ctx->db, what, sizeof what)) {
-			bt_err w;
+		bt_err w;
+		if (!write && strcmp(ctx->cmd, "audit") != 0 && !cli_quiet() && bt_db_damaged(ctx->db, &w)) {
 			char shown[sizeof w.msg + 256];
-			bt_failf(&w, BT_R_DAMAGED, NULL, "%s", what);
 			cli_err_render(&w, shown, sizeof shown);
 			fprintf(stderr, "ballot: warning: the database is damaged (%s): what it says cannot be "
 				"trusted; restore it from a backup (`ballot restore`)\n", shown);

@@ -17,23 +17,50 @@ static const char USAGE[] =
 	"key (--key, $BALLOT_KEY, else the database path + .key) unless it exists;\n"
 	"see ballot keys.\n";
 
-/* Creates the signing key unless its file exists (then checks it loads). */
-static int ensure_key(cli_ctx *ctx, const cli_opt *o, bt_err *e)
+/* Creates the signing key unless its file exists (then checks it loads);
+ * *made when this run created it, its public half in *pub (the line that
+ * says so waits for the database: a failed init removes the key). */
+static int ensure_key(cli_ctx *ctx, const cli_opt *o, int *made, bt_pubkey *pub, bt_err *e)
 {
 	const char *path = cli_key_path(ctx, o);
 	const bt_key *k;
-	bt_pubkey pub;
+	*made = 0;
 	if (access(path, F_OK) == 0) {
 		int rc = cli_load_key(ctx, o, &k, e);
 		if (rc == BT_OK)
 			printf("signing key %s kept (%s)\n", path, bt_key_public(k)->text);
 		return rc;
 	}
-	int rc = bt_key_create(path, "key", &pub, e);
+	int rc = bt_key_create(path, "key", pub, e);
 	if (rc == BT_OK)
-		printf("signing key %s created (%s; publish it with: ballot keys show)\n", path, pub.text);
+		*made = 1;
 	else if (rc == BT_EINPUT && access(path, F_OK) == 0 && cli_load_key(ctx, o, &k, e) == BT_OK)
 		rc = BT_OK; /* another init made it meanwhile: use that one */
+	return rc;
+}
+
+/* The signing key, then the database: a refused key leaves no database
+ * behind, and a database that cannot be made leaves no key (bt_db_init
+ * removes what it made, this the key it made). */
+static int init_key_and_db(cli_ctx *ctx, cli_opt *opts, const char *text, size_t len, bt_time now,
+			   int *created, bt_err *e)
+{
+	const char *path = cli_db_path(ctx);
+	int made;
+	bt_pubkey pub;
+	int rc = ensure_key(ctx, &opts[1], &made, &pub, e);
+	if (rc != BT_OK)
+		return rc;
+	/* a damage mark left by a database that is gone is not this one's */
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		bt_damage_note(path, NULL);
+	rc = bt_db_init(path, text, len, opts[0].count ? opts[0].val : "default list",
+			cli_actor(ctx), now, created, e);
+	if (rc != BT_OK && made)
+		unlink(cli_key_path(ctx, &opts[1]));
+	else if (made)
+		printf("signing key %s created (%s; publish it with: ballot keys show)\n",
+		       cli_key_path(ctx, &opts[1]), pub.text);
 	return rc;
 }
 
@@ -66,14 +93,7 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		text = file.data;
 		len = file.len;
 	}
-	/* the key first: a refused --key leaves no database behind */
-	if ((rc = ensure_key(ctx, &opts[1], e)) != BT_OK)
-		goto out;
-	/* a damage mark left by a database that is gone is not this one's */
-	if (access(path, F_OK) != 0 && errno == ENOENT)
-		bt_damage_note(path, NULL);
-	rc = bt_db_init(path, text, len, opts[0].count ? opts[0].val : "default list",
-			cli_actor(ctx), now, &created, e);
+	rc = init_key_and_db(ctx, opts, text, len, now, &created, e);
 	if (rc != BT_OK)
 		goto out;
 	if (!created) {

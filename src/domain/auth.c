@@ -1,7 +1,7 @@
 /* auth.c - the events of reply codes, staff accounts and client
  * certificates: role names, the payload of each auth event rendered from the
- * rows it wrote (so the audit can render it again), the event writer the
- * three share, and the hash baseline (include/ballot/auth.h; domain floor;
+ * rows it wrote (so the audit can render it again), the payload writer
+ * the three share, and the hash baseline (include/ballot/auth.h; domain floor;
  * the commands are in code.c, user.c and cert.c). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,64 +208,50 @@ int auth_write_payload(bt_db *db, db_write *w, char circular[BT_ID_MAX + 1], bt_
 	return rc;
 }
 
-int auth_event(bt_db *db, const event_slot *ev, const char *kind, bt_time now,
-		      bt_err *e)
+/* Appends "users":{name:digest...} (pass 0) or "codes":{id:digest...}
+ * (pass 1), the digest of each stored hash; *n counts them. */
+static int hash_digests(bt_db *db, int pass, bt_buf *p, int *n, bt_err *e)
 {
-	char circular[BT_ID_MAX + 1];
-	db_write w = { .kind = kind, .now = now, .ev = *ev, .payload = BT_BUF_INIT };
-	int rc = auth_write_payload(db, &w, circular, e);
+	sqlite3_stmt *st = db_stmt(db, pass ? SQL_CODE_HASHES_ALL : SQL_USER_HASHES_ALL, e);
+	if (!st)
+		return BT_EFAIL;
+	bt_json_key(p, pass ? "codes" : "users", pass == 0);
+	bt_buf_addc(p, '{');
+	int step, k = 0;
+	char d[65];
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *h = (const char *)sqlite3_column_text(st, 1);
+		char key[32];
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		if (pass) {
+			snprintf(key, sizeof key, "%lld", (long long)sqlite3_column_int64(st, 0));
+			name = key;
+		}
+		sha256_hex(h ? h : "", h ? strlen(h) : 0, d);
+		bt_json_kv_str(p, name, d, k++ == 0);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	bt_buf_addc(p, '}');
+	return step == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading stored hashes");
+}
+
+/* The check of the hash baseline: its payload, rendered from the hashes
+ * stored; nothing to record when there is none. */
+static int hashes_to_pin(bt_db *db, db_write *w, bt_err *e)
+{
+	int n = 0;
+	int rc = hash_digests(db, 0, &w->payload, &n, e);
 	if (!rc)
-		rc = event_write(db, ev, kind, w.circular, now, bt_buf_str(&w.payload), NULL, NULL, e);
-	bt_buf_release(&w.payload);
+		rc = hash_digests(db, 1, &w->payload, &n, e);
+	if (!rc && n == 0)
+		w->kind = NULL;
 	return rc;
 }
 
 int hashes_install_baseline(bt_db *db, const char *actor, bt_time now, bt_err *e)
 {
 	/* Only once, and only when there is a hash to pin. */
-	sqlite3_stmt *st = db_stmt(db, SQL_HASH_BASELINE_COUNT, e);
-	if (!st)
-		return BT_EFAIL;
-	int step = sqlite3_step(st);
-	int64_t count = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_reset(st);
-	if (count < 0)
-		return db_fail(db, e, "reading the event log");
-	if (count > 0)
-		return BT_OK;
-	bt_buf p = BT_BUF_INIT;
-	int rc = BT_OK, n = 0;
-	char d[65];
-	for (int pass = 0; pass < 2 && !rc; pass++) {
-		if (!(st = db_stmt(db, pass ? SQL_CODE_HASHES_ALL : SQL_USER_HASHES_ALL, e))) {
-			rc = BT_EFAIL;
-			break;
-		}
-		bt_json_key(&p, pass ? "codes" : "users", pass == 0);
-		bt_buf_addc(&p, '{');
-		int k = 0;
-		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *h = (const char *)sqlite3_column_text(st, 1);
-			char key[32];
-			const char *name = (const char *)sqlite3_column_text(st, 0);
-			if (pass) {
-				snprintf(key, sizeof key, "%lld", (long long)sqlite3_column_int64(st, 0));
-				name = key;
-			}
-			sha256_hex(h ? h : "", h ? strlen(h) : 0, d);
-			bt_json_kv_str(&p, name, d, k++ == 0);
-			n++;
-		}
-		sqlite3_reset(st);
-		bt_buf_addc(&p, '}');
-		if (step != SQLITE_DONE)
-			rc = db_fail(db, e, "reading stored hashes");
-	}
-	if (!rc && p.failed)
-		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-	event_slot slot;
-	if (!rc && n > 0 && !(rc = event_reserve(db, actor, &slot, e)))
-		rc = event_write(db, &slot, EVK_HASH_BASELINE, NULL, now, bt_buf_str(&p), NULL, NULL, e);
-	bt_buf_release(&p);
-	return rc;
+	db_write w = { .kind = EVK_HASH_BASELINE, .actor = actor, .now = now };
+	return db_write_once(db, SQL_HASH_BASELINE_COUNT, &w, 1, hashes_to_pin, NULL, e);
 }

@@ -190,20 +190,6 @@ int calendar_payload(bt_db *db, int64_t seq, const char *kind, bt_buf *out, bt_t
 	return failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 }
 
-/* Writes the reserved event of kind from the rows just written. */
-static int calendar_event(bt_db *db, const event_slot *ev, const char *kind, bt_time now,
-			  bt_err *e)
-{
-	bt_buf p = BT_BUF_INIT;
-	bt_time when = now;
-	int found = 0;
-	int rc = calendar_payload(db, ev->seq, kind, &p, &when, &found, e);
-	if (!rc)
-		rc = event_write(db, ev, kind, NULL, now, bt_buf_str(&p), NULL, NULL, e);
-	bt_buf_release(&p);
-	return rc;
-}
-
 /* The row in force on day: *id 0 when none. */
 static int closed_day_get(bt_db *db, bt_date day, int64_t *id, char name[BT_CLOSED_NAME_MAX + 1],
 			  bt_err *e)
@@ -352,78 +338,106 @@ static int by_day(const void *a, const void *b)
 	return x->day != y->day ? (x->day < y->day ? -1 : 1) : x->line - y->line;
 }
 
-/* The import inside the caller's transaction. field names the input in
- * messages ("calendar_file"). */
-static int import_txn(bt_db *db, const char *text, size_t len, const char *field,
-		      const char *source, const char *actor, bt_time now, int *added,
-		      int *skipped, bt_err *e)
+/* A calendar import (its db_write's ctx): the file, named field in
+ * messages ("calendar_file") and source in its rows; its days, sorted, and
+ * once checked only those not closed already. */
+typedef struct day_import {
+	const char *text;
+	size_t len;
+	const char *field, *source;
+	char *copy;
+	import_day *v;
+	size_t n;
+	int added, skipped;
+} day_import;
+
+static void day_import_free(day_import *im)
 {
-	*added = *skipped = 0;
-	if (!bt_utf8_valid(text, len) || memchr(text, '\0', len))
-		return bt_failf(e, BT_R_INPUT, field, "not valid UTF-8 text");
-	char *copy = malloc(len + 1);
-	if (!copy)
+	free(im->v);
+	free(im->copy);
+}
+
+/* Reads the file's lines (date<TAB>name) into im->v, each checked. */
+static int import_read(day_import *im, bt_err *e)
+{
+	if (!bt_utf8_valid(im->text, im->len) || memchr(im->text, '\0', im->len))
+		return bt_failf(e, BT_R_INPUT, im->field, "not valid UTF-8 text");
+	if (!(im->copy = malloc(im->len + 1)))
 		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-	memcpy(copy, text, len);
-	copy[len] = '\0';
+	memcpy(im->copy, im->text, im->len);
+	im->copy[im->len] = '\0';
 	tsv_reader t;
-	tsv_init(&t, copy, len);
-	import_day *v = NULL;
-	size_t n = 0, cap = 0;
+	tsv_init(&t, im->copy, im->len);
+	size_t cap = 0;
 	int rc = BT_OK, nf;
 	char *f[3], where[96];
-	while ((nf = tsv_next(&t, f, 3)) > 0) {
-		snprintf(where, sizeof where, "%s line %d", field, t.line);
-		if (nf != 2) {
-			rc = bt_failf(e, BT_R_INPUT, where,
-				      "%d fields, want 2 (date<TAB>name)", nf);
-			break;
-		}
-		if (array_reserve(&v, &cap, n + 1, sizeof *v)) {
-			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-			break;
-		}
-		import_day *d = &v[n];
+	while (!rc && (nf = tsv_next(&t, f, 3)) > 0) {
+		snprintf(where, sizeof where, "%s line %d", im->field, t.line);
+		if (nf != 2)
+			return bt_failf(e, BT_R_INPUT, where, "%d fields, want 2 (date<TAB>name)", nf);
+		if (array_reserve(&im->v, &cap, im->n + 1, sizeof *im->v))
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+		import_day *d = &im->v[im->n];
 		if ((rc = bt_date_parse(f[0], where, &d->day, e)) || (rc = check_name(where, f[1], e)) ||
 		    (rc = check_year(where, d->day, e)))
 			break;
 		d->name = f[1];
 		d->line = t.line;
-		n++;
+		im->n++;
 	}
-	if (!rc && n == 0)
-		rc = bt_failf(e, BT_R_INPUT, field, "no closed day in the file");
-	if (!rc) {
-		qsort(v, n, sizeof *v, by_day);
-		for (size_t i = 1; i < n; i++)
-			if (v[i].day == v[i - 1].day) {
-				char ds[BT_DATE_LEN];
-				bt_date_format(v[i].day, ds);
-				rc = bt_failf(e, BT_R_INPUT, field,
-					      " lines %d and %d: %s is given twice",
-					      v[i - 1].line, v[i].line, ds);
-				break;
-			}
-	}
-	event_slot ev;
-	if (!rc)
-		rc = event_reserve(db, actor, &ev, e);
-	for (size_t i = 0; !rc && i < n; i++) {
-		int64_t id;
-		if ((rc = closed_day_get(db, v[i].day, &id, NULL, e)))
-			break;
-		if (id) {
-			(*skipped)++;
-			continue;
-		}
-		if (!(rc = closed_day_insert(db, v[i].day, v[i].name, source, now, ev.seq, e)))
-			(*added)++;
-	}
-	if (!rc && *added)
-		rc = calendar_event(db, &ev, EVK_CALENDAR_IMPORT, now, e);
-	free(v);
-	free(copy);
+	if (!rc && im->n == 0)
+		rc = bt_failf(e, BT_R_INPUT, im->field, "no closed day in the file");
 	return rc;
+}
+
+/* Sorts the days; refuses a day given twice. */
+static int import_sort(day_import *im, bt_err *e)
+{
+	qsort(im->v, im->n, sizeof *im->v, by_day);
+	for (size_t i = 1; i < im->n; i++)
+		if (im->v[i].day == im->v[i - 1].day) {
+			char ds[BT_DATE_LEN];
+			bt_date_format(im->v[i].day, ds);
+			return bt_failf(e, BT_R_INPUT, im->field, " lines %d and %d: %s is given twice",
+					im->v[i - 1].line, im->v[i].line, ds);
+		}
+	return BT_OK;
+}
+
+/* The check of an import: the file read, and the days closed already left
+ * out (skipped); nothing to record when no day is new. */
+static int import_check(bt_db *db, db_write *w, bt_err *e)
+{
+	day_import *im = w->ctx;
+	int rc;
+	if ((rc = import_read(im, e)) || (rc = import_sort(im, e)))
+		return rc;
+	size_t n = 0;
+	for (size_t i = 0; i < im->n; i++) {
+		int64_t id;
+		if ((rc = closed_day_get(db, im->v[i].day, &id, NULL, e)))
+			return rc;
+		if (id)
+			im->skipped++;
+		else
+			im->v[n++] = im->v[i];
+	}
+	im->n = n;
+	if (n == 0)
+		w->kind = NULL;
+	return BT_OK;
+}
+
+static int import_insert(bt_db *db, db_write *w, bt_err *e)
+{
+	day_import *im = w->ctx;
+	for (size_t i = 0; i < im->n; i++) {
+		int rc = closed_day_insert(db, im->v[i].day, im->v[i].name, im->source, w->now, w->ev.seq, e);
+		if (rc)
+			return rc;
+		im->added++;
+	}
+	return day_payload(db, w, e);
 }
 
 int bt_calendar_import(bt_db *db, const char *text, size_t len, const char *source,
@@ -433,49 +447,52 @@ int bt_calendar_import(bt_db *db, const char *text, size_t len, const char *sour
 	snprintf(src, sizeof src, "%s", source && *source ? source : "import");
 	if (!bt_text_clean(src, 0) || strchr(src, '\t'))
 		snprintf(src, sizeof src, "import");
-	int rc = db_begin(db, e);
-	if (rc)
-		return rc;
-	if ((rc = import_txn(db, text, len, "calendar_file", src, actor, now, added, skipped, e)) ||
-	    (rc = db_commit(db, e))) {
-		db_rollback(db);
-		return rc;
-	}
-	return BT_OK;
+	day_import im = { .text = text, .len = len, .field = "calendar_file", .source = src };
+	db_write w = { .kind = EVK_CALENDAR_IMPORT, .actor = actor, .now = now, .ctx = &im };
+	int rc = db_write_run(db, &w, import_check, import_insert, e);
+	*added = im.added;
+	*skipped = im.skipped;
+	day_import_free(&im);
+	return rc;
 }
 
-int calendar_install_default(bt_db *db, const char *actor, bt_time now, bt_err *e)
+/* The rule-based closed days of the calendar's years as an import file. */
+static int rule_days_tsv(bt_buf *tsv, bt_err *e)
 {
-	/* Only once: a database that has ever had a calendar event keeps what
-	 * its secretariat made of it. */
-	sqlite3_stmt *st = db_stmt(db, SQL_CALENDAR_EVENTS_COUNT, e);
-	if (!st)
-		return BT_EFAIL;
-	int step = sqlite3_step(st);
-	int64_t count = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_reset(st);
-	if (count < 0)
-		return db_fail(db, e, "reading the event log");
-	if (count > 0)
-		return BT_OK;
-	bt_buf tsv = BT_BUF_INIT;
-	bt_buf_adds(&tsv, "# the rule-based closed days of ITU headquarters\n");
+	bt_buf_adds(tsv, "# the rule-based closed days of ITU headquarters\n");
 	for (int y = BT_CALENDAR_FIRST_YEAR; y <= BT_CALENDAR_LAST_YEAR; y++) {
 		bt_closed_day days[7];
 		bt_calendar_rule_days(y, days);
 		for (int i = 0; i < 7; i++) {
 			char ds[BT_DATE_LEN];
 			bt_date_format(days[i].day, ds);
-			bt_buf_addf(&tsv, "%s\t%s\n", ds, days[i].name);
+			bt_buf_addf(tsv, "%s\t%s\n", ds, days[i].name);
 		}
 	}
-	int added, skipped, rc;
-	if (tsv.failed)
-		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-	else if (!(rc = import_txn(db, tsv.data, tsv.len, "rules", "rules", actor, now, &added, &skipped, e)))
-		rc = import_txn(db, bt_calendar_days_tsv,
-				(size_t)(bt_calendar_days_tsv_end - bt_calendar_days_tsv), DEFAULT_FILE,
-				DEFAULT_FILE, actor, now, &added, &skipped, e);
+	return tsv->failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
+}
+
+int calendar_install_default(bt_db *db, const char *actor, bt_time now, bt_err *e)
+{
+	bt_buf tsv = BT_BUF_INIT;
+	day_import im[2] = {
+		{ .field = "rules", .source = "rules" },
+		{ .text = bt_calendar_days_tsv, .len = (size_t)(bt_calendar_days_tsv_end - bt_calendar_days_tsv),
+		  .field = DEFAULT_FILE, .source = DEFAULT_FILE },
+	};
+	db_write w[2] = {
+		{ .kind = EVK_CALENDAR_IMPORT, .actor = actor, .now = now, .ctx = &im[0] },
+		{ .kind = EVK_CALENDAR_IMPORT, .actor = actor, .now = now, .ctx = &im[1] },
+	};
+	int rc = rule_days_tsv(&tsv, e);
+	im[0].text = tsv.data;
+	im[0].len = tsv.len;
+	/* Only once: a database that has ever had a calendar event keeps what
+	 * its secretariat made of it. */
+	if (!rc)
+		rc = db_write_once(db, SQL_CALENDAR_EVENTS_COUNT, w, 2, import_check, import_insert, e);
+	day_import_free(&im[0]);
+	day_import_free(&im[1]);
 	bt_buf_release(&tsv);
 	return rc;
 }

@@ -24,71 +24,84 @@ static int fp_canon(const char *fp, char out[65])
 	return 1;
 }
 
+/* A cert-register (its db_write's ctx). */
+typedef struct cert_new {
+	char fp[65], code[4];
+	const char *member, *user;
+	bt_time not_after;
+	char circular[BT_ID_MAX + 1];
+} cert_new;
+
+/* The certificate's own fields: a fingerprint, a member or a user, and a
+ * time to come. */
+static int cert_fields(cert_new *c, const char *fp, bt_time now, bt_err *e)
+{
+	if (!fp_canon(fp, c->fp))
+		return bt_failf(e, BT_R_INPUT, "fingerprint", "'%s' is not 64 hex digits (SHA-256)",
+				text_shown(fp));
+	if (!c->member == !c->user)
+		return bt_failf(e, BT_R_INPUT, NULL, "certificate: give a member or a user, not %s",
+				c->member ? "both" : "neither");
+	if (c->not_after <= now) {
+		char t[BT_TIME_LEN];
+		bt_time_format(c->not_after, t);
+		return bt_failf(e, BT_R_INPUT, NULL, "certificate: it expired on %s", t);
+	}
+	return BT_OK;
+}
+
+/* The member or account exists, and the certificate is new. */
+static int cert_unknown(bt_db *db, db_write *w, bt_err *e)
+{
+	cert_new *c = w->ctx;
+	int rc;
+	sqlite3_stmt *st;
+	if (c->member && (rc = bt_member_resolve(db, "member", c->member, c->code, e)))
+		return rc;
+	if (c->user) {
+		if (!(st = db_stmt(db, SQL_USER_GET, e)))
+			return BT_EFAIL;
+		db_bind_text(st, 1, c->user);
+		int exists = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (!exists)
+			return bt_failf(e, BT_R_NOT_FOUND, "user", "no account '%s'", text_shown(c->user));
+	}
+	if (!(st = db_stmt(db, SQL_CERT_GET, e)))
+		return BT_EFAIL;
+	db_bind_text(st, 1, c->fp);
+	int known = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (known)
+		return bt_failf(e, BT_R_CONFLICT, NULL, "certificate: %s is registered already", c->fp);
+	return BT_OK;
+}
+
+static int cert_insert(bt_db *db, db_write *w, bt_err *e)
+{
+	cert_new *c = w->ctx;
+	sqlite3_stmt *st = db_stmt(db, SQL_CERT_INSERT, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, c->fp);
+	db_bind_text(st, 2, c->member ? c->code : NULL);
+	db_bind_text(st, 3, c->user);
+	sqlite3_bind_int64(st, 4, c->not_after);
+	sqlite3_bind_int64(st, 5, w->now);
+	sqlite3_bind_int64(st, 6, w->ev.seq);
+	int rc = db_exec_stmt(db, st, "registering a certificate", e);
+	return rc ? rc : auth_write_payload(db, w, c->circular, e);
+}
+
 int bt_cert_register(bt_db *db, const char *fp, const char *member, const char *user,
 		     bt_time not_after, const char *actor, bt_time now, bt_err *e)
 {
-	char f[65], code[4] = "";
-	if (!fp_canon(fp, f))
-		return bt_failf(e, BT_R_INPUT, "fingerprint", "'%s' is not 64 hex digits (SHA-256)",
-				text_shown(fp));
-	if (!member == !user)
-		return bt_failf(e, BT_R_INPUT, NULL, "certificate: give a member or a user, not %s",
-				member ? "both" : "neither");
-	if (not_after <= now) {
-		char t[BT_TIME_LEN];
-		bt_time_format(not_after, t);
-		return bt_failf(e, BT_R_INPUT, NULL, "certificate: it expired on %s", t);
-	}
-	int rc = db_begin(db, e);
+	cert_new c = { .member = member, .user = user, .not_after = not_after };
+	int rc = cert_fields(&c, fp, now, e);
 	if (rc)
 		return rc;
-	if (member && (rc = bt_member_resolve(db, "member", member, code, e)))
-		goto fail;
-	sqlite3_stmt *st;
-	if (user) {
-		if (!(st = db_stmt(db, SQL_USER_GET, e))) {
-			rc = BT_EFAIL;
-			goto fail;
-		}
-		db_bind_text(st, 1, user);
-		int exists = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_reset(st);
-		if (!exists) {
-			rc = bt_failf(e, BT_R_NOT_FOUND, "user", "no account '%s'", text_shown(user));
-			goto fail;
-		}
-	}
-	if (!(st = db_stmt(db, SQL_CERT_GET, e))) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	db_bind_text(st, 1, f);
-	int known = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	if (known) {
-		rc = bt_failf(e, BT_R_CONFLICT, NULL, "certificate: %s is registered already", f);
-		goto fail;
-	}
-	event_slot ev;
-	if ((rc = event_reserve(db, actor, &ev, e)))
-		goto fail;
-	if (!(st = db_stmt(db, SQL_CERT_INSERT, e))) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	db_bind_text(st, 1, f);
-	db_bind_text(st, 2, member ? code : NULL);
-	db_bind_text(st, 3, user);
-	sqlite3_bind_int64(st, 4, not_after);
-	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_int64(st, 6, ev.seq);
-	if ((rc = db_exec_stmt(db, st, "registering a certificate", e)) ||
-	    (rc = auth_event(db, &ev, EVK_CERT_REGISTER, now, e)) || (rc = db_commit(db, e)))
-		goto fail;
-	return BT_OK;
-fail:
-	db_rollback(db);
-	return rc;
+	db_write w = { .kind = EVK_CERT_REGISTER, .actor = actor, .now = now, .ctx = &c };
+	return db_write_run(db, &w, cert_unknown, cert_insert, e);
 }
 
 /* The certificate a cert-revoke event revokes. */

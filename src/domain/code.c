@@ -136,79 +136,94 @@ static int by_member(const void *a, const void *b)
 	return strcmp(((const bt_code_issued *)a)->member, ((const bt_code_issued *)b)->member);
 }
 
-int bt_codes_issue_for(bt_db *db, const char *circular, const char *const *members, size_t n,
-		       const char *actor, bt_time now, bt_code_list *out, bt_err *e)
-{
-	out->v = NULL;
-	out->n = 0;
+/* A codes-issue (its db_write's ctx): the codes made for the members, and
+ * their hashes. */
+typedef struct codes_issue {
+	const char *circular;
 	bt_consultation c;
-	char **hash = NULL;
-	int rc = consultation_load(db, circular, &c, e);
-	if (!rc && c.closed)
-		rc = refuse_closed(&c, e);
+	bt_code_list *out;
+	char **hash;
+	char circ[BT_ID_MAX + 1];
+} codes_issue;
+
+/* The members and their fresh codes, hashed: the slow part, before the
+ * write lock is taken. */
+static int codes_make(bt_db *db, codes_issue *is, const char *const *members, size_t n, bt_err *e)
+{
+	bt_code_list *out = is->out;
+	int rc = consultation_load(db, is->circular, &is->c, e);
+	if (!rc && is->c.closed)
+		rc = refuse_closed(&is->c, e);
 	if (!rc)
-		rc = codes_members(db, &c, members, n, out, e);
-	if (!rc) {
-		qsort(out->v, out->n, sizeof *out->v, by_member);
-		hash = calloc(out->n, sizeof *hash);
-		if (!hash)
-			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-	}
-	/* the slow part, before the write lock is taken */
+		rc = codes_members(db, &is->c, members, n, out, e);
+	if (rc)
+		return rc;
+	qsort(out->v, out->n, sizeof *out->v, by_member);
+	if (!(is->hash = calloc(out->n, sizeof *is->hash)))
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	for (size_t i = 0; !rc && i < out->n; i++) {
 		char digits[CODE_CHARS + 1];
-		if (!(hash[i] = malloc(SECRET_HASH_MAX)))
+		if (!(is->hash[i] = malloc(SECRET_HASH_MAX)))
 			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		if (!rc)
 			rc = code_make(out->v[i].code, e);
 		code_digits(out->v[i].code, digits);
 		if (!rc)
-			rc = secret_hash(digits, CODE_CHARS, CODE_ITER, hash[i], e);
+			rc = secret_hash(digits, CODE_CHARS, CODE_ITER, is->hash[i], e);
 		gnutls_memset(digits, 0, sizeof digits);
 	}
-	if (!rc)
-		rc = db_begin(db, e);
-	if (rc)
-		goto out;
-	/* closed since we looked? */
-	if ((rc = consultation_load(db, circular, &c, e)) || (c.closed && (rc = refuse_closed(&c, e))))
-		goto fail;
-	event_slot ev;
-	if ((rc = event_reserve(db, actor, &ev, e)))
-		goto fail;
-	for (size_t i = 0; i < out->n; i++) {
+	return rc;
+}
+
+/* Closed since we looked? */
+static int codes_still_open(bt_db *db, db_write *w, bt_err *e)
+{
+	codes_issue *is = w->ctx;
+	int rc = consultation_load(db, is->circular, &is->c, e);
+	return rc ? rc : is->c.closed ? refuse_closed(&is->c, e) : BT_OK;
+}
+
+/* Each member's code in force is revoked, and the new one saved. */
+static int codes_issue_rows(bt_db *db, db_write *w, bt_err *e)
+{
+	codes_issue *is = w->ctx;
+	for (size_t i = 0; i < is->out->n; i++) {
 		sqlite3_stmt *st = db_stmt(db, SQL_CODE_REVOKE, e);
-		if (!st) {
-			rc = BT_EFAIL;
-			goto fail;
-		}
-		sqlite3_bind_int64(st, 1, c.id);
-		db_bind_text(st, 2, out->v[i].member);
-		sqlite3_bind_int64(st, 3, now);
-		sqlite3_bind_int64(st, 4, ev.seq);
+		int rc;
+		if (!st)
+			return BT_EFAIL;
+		sqlite3_bind_int64(st, 1, is->c.id);
+		db_bind_text(st, 2, is->out->v[i].member);
+		sqlite3_bind_int64(st, 3, w->now);
+		sqlite3_bind_int64(st, 4, w->ev.seq);
 		if ((rc = db_exec_stmt(db, st, "revoking a reply code", e)))
-			goto fail;
-		if (!(st = db_stmt(db, SQL_CODE_INSERT, e))) {
-			rc = BT_EFAIL;
-			goto fail;
-		}
-		sqlite3_bind_int64(st, 1, c.id);
-		db_bind_text(st, 2, out->v[i].member);
-		db_bind_text(st, 3, hash[i]);
-		sqlite3_bind_int64(st, 4, now);
-		sqlite3_bind_int64(st, 5, ev.seq);
+			return rc;
+		if (!(st = db_stmt(db, SQL_CODE_INSERT, e)))
+			return BT_EFAIL;
+		sqlite3_bind_int64(st, 1, is->c.id);
+		db_bind_text(st, 2, is->out->v[i].member);
+		db_bind_text(st, 3, is->hash[i]);
+		sqlite3_bind_int64(st, 4, w->now);
+		sqlite3_bind_int64(st, 5, w->ev.seq);
 		if ((rc = db_exec_stmt(db, st, "saving a reply code", e)))
-			goto fail;
+			return rc;
 	}
-	if ((rc = auth_event(db, &ev, EVK_CODES_ISSUE, now, e)) || (rc = db_commit(db, e)))
-		goto fail;
-	goto out;
-fail:
-	db_rollback(db);
-out:
-	for (size_t i = 0; hash && i < out->n; i++)
-		free(hash[i]);
-	free(hash);
+	return auth_write_payload(db, w, is->circ, e);
+}
+
+int bt_codes_issue_for(bt_db *db, const char *circular, const char *const *members, size_t n,
+		       const char *actor, bt_time now, bt_code_list *out, bt_err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	codes_issue is = { .circular = circular, .out = out };
+	db_write w = { .kind = EVK_CODES_ISSUE, .actor = actor, .now = now, .ctx = &is };
+	int rc = codes_make(db, &is, members, n, e);
+	if (!rc)
+		rc = db_write_run(db, &w, codes_still_open, codes_issue_rows, e);
+	for (size_t i = 0; is.hash && i < out->n; i++)
+		free(is.hash[i]);
+	free(is.hash);
 	if (rc)
 		bt_code_list_free(out);
 	return rc;

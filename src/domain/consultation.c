@@ -1,5 +1,7 @@
-/* consultation.c - registering, reading and closing consultations
- * (include/ballot/consultation.h). */
+/* consultation.c - registering consultations, reading them, moving their
+ * deadline (include/ballot/consultation.h; closing is services/close.c).
+ * Each write goes through the store's skeleton (db_write_run): this file
+ * holds its check and insert steps. */
 #include <stdio.h>
 #include <ctype.h>
 #include <stdlib.h>
@@ -138,9 +140,75 @@ int bt_electorate_has(bt_db *db, const char *circular, const char *member, int *
 	return BT_OK;
 }
 
+/* What an electorate file's lines named so far: one line per member (ZAF
+ * and ZA are one member). */
+typedef struct electorate_seen {
+	struct {
+		char code[4];
+		int line;
+	} *v;
+	size_t n, cap;
+} electorate_seen;
+
+/* Cuts line p down to its one member code (a '#' starts a comment; the
+ * blanks around the code go): returns the code ("" for none) and sets
+ * *rest to what follows it on the line. */
+static char *electorate_token(char *p, char **rest)
+{
+	char *hash = strchr(p, '#');
+	if (hash)
+		*hash = '\0';
+	while (isspace((unsigned char)*p))
+		p++;
+	size_t n = strcspn(p, " \t\r");
+	char *r = p + n;
+	while (*r == ' ' || *r == '\t' || *r == '\r')
+		r++;
+	p[n] = '\0';
+	*rest = r;
+	return p;
+}
+
+/* Resolves token, on line `line` (field names it), to a member on the
+ * circular's date that no earlier line named: its code into code. */
+static int electorate_member(bt_db *db, bt_date date, const char *field, const char *token, int line,
+			     electorate_seen *seen, char code[4], bt_err *e)
+{
+	bt_date since;
+	int rc = member_lookup(db, field, token, code, &since, e);
+	if (rc)
+		return rc;
+	if (since != BT_DATE_NONE && since > date) {
+		char d1[BT_DATE_LEN], d2[BT_DATE_LEN];
+		bt_date_format(since, d1);
+		bt_date_format(date, d2);
+		return bt_failf(e, BT_R_INPUT, field,
+				"%s became a Member State on %s, after the circular's date %s", code, d1, d2);
+	}
+	for (size_t i = 0; i < seen->n; i++)
+		if (!strcmp(seen->v[i].code, code))
+			return bt_failf(e, BT_R_INPUT, field, "'%s' is %s, already on line %d: one line per member",
+					token, code, seen->v[i].line);
+	if (array_reserve(&seen->v, &seen->cap, seen->n + 1, sizeof *seen->v))
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	memcpy(seen->v[seen->n].code, code, sizeof seen->v[seen->n].code);
+	seen->v[seen->n++].line = line;
+	return BT_OK;
+}
+
+/* Adds member code to consultation id's electorate. */
+static int electorate_insert(bt_db *db, int64_t id, const char *code, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_ADD, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+	return db_exec_stmt(db, st, "saving the electorate", e);
+}
+
 /* Adds the members listed in an electorate file to consultation id. */
-static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text, size_t len,
-			  int *count, bt_err *e)
+static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text, size_t len, bt_err *e)
 {
 	if (!bt_utf8_valid(text, len) || memchr(text, '\0', len))
 		return bt_failf(e, BT_R_INPUT, "electorate", "not valid UTF-8 text");
@@ -149,82 +217,31 @@ static int add_electorate(bt_db *db, int64_t id, bt_date date, const char *text,
 		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	memcpy(copy, text, len);
 	copy[len] = '\0';
-	int rc = BT_OK, line = 0;
-	struct {
-		char code[4];
-		int line;
-	} *seen = NULL;
-	size_t nseen = 0, capseen = 0;
-	*count = 0;
+	electorate_seen seen = { NULL, 0, 0 };
+	int rc = BT_OK, line = 0, count = 0;
 	char *start = copy;
 	if (len >= 3 && memcmp(copy, "\xef\xbb\xbf", 3) == 0)
 		start += 3; /* a UTF-8 byte order mark */
-	for (char *p = start, *next; p && *p; p = next) {
-		char *nl = strchr(p, '\n');
+	for (char *p = start, *next; !rc && p && *p; p = next) {
+		char *nl = strchr(p, '\n'), *rest, code[4], field[48];
 		next = nl ? nl + 1 : NULL;
 		if (nl)
 			*nl = '\0';
 		line++;
-		char *hash = strchr(p, '#');
-		if (hash)
-			*hash = '\0';
-		while (isspace((unsigned char)*p))
-			p++;
-		size_t n = strcspn(p, " \t\r");
-		char *rest = p + n;
-		while (*rest == ' ' || *rest == '\t' || *rest == '\r')
-			rest++;
-		p[n] = '\0';
-		if (!*p)
+		char *token = electorate_token(p, &rest);
+		if (!*token)
 			continue;
-		char code[4], field[48];
 		snprintf(field, sizeof field, "electorate line %d", line);
-		if (*rest) {
-			rc = bt_failf(e, BT_R_INPUT, field,
-				      "one member code per line, found more after '%s'", bt_text_clean(p, 0) ? p : "?");
-			break;
-		}
-		bt_date since;
-		if ((rc = member_lookup(db, field, p, code, &since, e)))
-			break;
-		if (since != BT_DATE_NONE && since > date) {
-			char d1[BT_DATE_LEN], d2[BT_DATE_LEN];
-			bt_date_format(since, d1);
-			bt_date_format(date, d2);
-			rc = bt_failf(e, BT_R_INPUT, field,
-				      "%s became a Member State on %s, after the circular's date %s", code, d1, d2);
-			break;
-		}
-		/* one line per member: ZAF and ZA are one member */
-		int dup = 0;
-		for (size_t i = 0; i < nseen && !dup; i++)
-			if (!strcmp(seen[i].code, code))
-				dup = seen[i].line;
-		if (dup) {
-			rc = bt_failf(e, BT_R_INPUT, field,
-				      "'%s' is %s, already on line %d: one line per member", p, code, dup);
-			break;
-		}
-		if (array_reserve(&seen, &capseen, nseen + 1, sizeof *seen)) {
-			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-			break;
-		}
-		memcpy(seen[nseen].code, code, sizeof code);
-		seen[nseen++].line = line;
-		sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_ADD, e);
-		if (!st) {
-			rc = BT_EFAIL;
-			break;
-		}
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
-		if ((rc = db_exec_stmt(db, st, "saving the electorate", e)))
-			break;
-		(*count)++;
+		if (*rest)
+			rc = bt_failf(e, BT_R_INPUT, field, "one member code per line, found more after '%s'",
+				      bt_text_clean(token, 0) ? token : "?");
+		else if (!(rc = electorate_member(db, date, field, token, line, &seen, code, e)) &&
+			 !(rc = electorate_insert(db, id, code, e)))
+			count++;
 	}
-	free(seen);
+	free(seen.v);
 	free(copy);
-	if (!rc && *count == 0)
+	if (!rc && count == 0)
 		rc = bt_failf(e, BT_R_INPUT, "electorate", "the file lists no Member State");
 	return rc;
 }
@@ -305,13 +322,24 @@ int consultation_payload(bt_db *db, int64_t id, bt_buf *b, bt_err *e)
 	return b->failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 }
 
-int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char *actor,
-			   bt_time now, bt_consultation *out, char *warning,
-			   size_t warnlen, bt_err *e)
+/* A consultation's creation, carried from its check to its insert. */
+typedef struct create_ctx {
+	const bt_consultation_spec *s;
+	const bt_rule *rule;
+	int tap;             /* the rule ties the deadline to the meeting (§9.4.1) */
+	bt_calendar cal;     /* the calendar in force */
+	bt_time deadline;    /* the one the consultation gets */
+	bt_buf skipped;      /* the closed days a TAP deadline skipped */
+	char *warning;       /* may be NULL */
+	size_t warnlen;
+	bt_consultation *out; /* may be NULL */
+} create_ctx;
+
+/* The spec's own checks, before the database: circular, group, rule (into
+ * *rule), the dates' order, a forced deadline's reason. */
+static int create_spec_check(const bt_consultation_spec *s, const bt_rule **rule, bt_err *e)
 {
-	char d1[BT_DATE_LEN], d2[BT_DATE_LEN], t1[BT_TIME_LEN];
-	if (warning && warnlen)
-		warning[0] = '\0';
+	char d1[BT_DATE_LEN], d2[BT_DATE_LEN];
 	if (!s->circular || !valid_file_id(s->circular, "._-"))
 		return bt_failf(e, BT_R_INPUT, "circular",
 				"'%s' is not a circular ID (1-32 letters, digits, '.', '_', '-'; no '..',"
@@ -319,8 +347,7 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 				s->circular && bt_text_clean(s->circular, 0) ? s->circular : "(unprintable)");
 	if (s->group < 1 || s->group > 99)
 		return bt_failf(e, BT_R_INPUT, "group", "'%d' is not a study group number (1-99)", s->group);
-	const bt_rule *rule = bt_rule_find(s->rule ? s->rule : "tap");
-	if (!rule)
+	if (!(*rule = bt_rule_find(s->rule ? s->rule : "tap")))
 		return bt_failf(e, BT_R_INPUT, "rule", "'%s' is not a rule (tap, question, deletion)",
 				bt_text_clean(s->rule, 0) ? s->rule : "(unprintable)");
 	if (s->meeting_end < s->meeting_start) {
@@ -341,148 +368,196 @@ int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char 
 		return bt_failf(e, BT_R_INPUT, "reason", "only with {force_deadline}");
 	if (s->reason && (strlen(s->reason) > 500 || !bt_text_clean(s->reason, 0)))
 		return bt_failf(e, BT_R_INPUT, "reason", "not 1-500 bytes of UTF-8 text without control characters");
+	return BT_OK;
+}
 
-	int rc = db_begin(db, e);
-	if (rc)
-		return rc;
-	bt_calendar cal = { NULL, 0 };
-	bt_buf skipped = BT_BUF_INIT;
-	bt_consultation c;
-	bt_err tmp;
-	if (consultation_load(db, s->circular, &c, &tmp) == BT_OK) {
-		rc = bt_failf(e, BT_R_CONFLICT, "circular", "consultation '%s' already exists", s->circular);
-		goto fail;
-	}
-	if ((rc = bt_calendar_list(db, 0, &cal, e)))
-		goto fail;
-	int tap = rule->period_months == 0;
-	bt_time deadline = s->has_deadline ? s->deadline
-		: !tap ? bt_date_time(bt_date_add_months(s->date, rule->period_months)) + 23 * 3600 + 59 * 60
-		       : bt_default_deadline(&cal, s->meeting_start);
-	bt_time_format(deadline, t1);
-	if (deadline < bt_date_time(s->date)) {
+/* The deadline the consultation gets: the explicit one, else the end of
+ * the rule's period from the circular's date, else (TAP) the calendar's
+ * default before the meeting. */
+static bt_time create_deadline(const create_ctx *x)
+{
+	const bt_consultation_spec *s = x->s;
+	if (s->has_deadline)
+		return s->deadline;
+	if (!x->tap)
+		return bt_date_time(bt_date_add_months(s->date, x->rule->period_months)) + 23 * 3600 + 59 * 60;
+	return bt_default_deadline(&x->cal, s->meeting_start);
+}
+
+/* Why an explicit deadline is not one the secretariat can keep (§9.4.1),
+ * into why (n bytes): "" when it is. */
+static void deadline_fault(const create_ctx *x, bt_time now, char *why, size_t n)
+{
+	static const char *const wd[] = { "Monday", "Tuesday", "Wednesday", "Thursday",
+					  "Friday", "Saturday", "Sunday" };
+	bt_date day = bt_time_date(x->deadline);
+	const bt_closed_day *closed = bt_calendar_find(&x->cal, day);
+	int left = bt_working_days_left(&x->cal, x->deadline, x->s->meeting_start);
+	why[0] = '\0';
+	if (bt_date_weekday(day) >= 5)
+		snprintf(why, n, "falls on a %s", wd[bt_date_weekday(day)]);
+	else if (closed)
+		snprintf(why, n, "falls on a day ITU is closed (%s)", closed->name);
+	else if (x->tap && left < 7)
+		snprintf(why, n, "leaves %d working day%s before the meeting; WTSA Res. 1 §9.4.1 asks for seven",
+			 left, left == 1 ? "" : "s");
+	else if (x->deadline < now)
+		snprintf(why, n, "is already past");
+}
+
+/* Refuses a deadline before the circular's date or (TAP) not before the
+ * meeting, an explicit one the secretariat cannot keep unless forced, and
+ * a forced one that breaks no rule. */
+static int create_deadline_check(const create_ctx *x, bt_time now, bt_err *e)
+{
+	const bt_consultation_spec *s = x->s;
+	char d1[BT_DATE_LEN], t1[BT_TIME_LEN], why[256];
+	bt_time_format(x->deadline, t1);
+	if (x->deadline < bt_date_time(s->date)) {
 		bt_date_format(s->date, d1);
-		rc = bt_failf(e, BT_R_INPUT, "deadline", "%s is before the circular's date %s", t1, d1);
-		goto fail;
+		return bt_failf(e, BT_R_INPUT, "deadline", "%s is before the circular's date %s", t1, d1);
 	}
 	/* Only TAP ties the deadline to the meeting (§9.4.1); the other
 	 * consultations run for a fixed period. */
-	if (tap && deadline >= bt_date_time(s->meeting_start)) {
+	if (x->tap && x->deadline >= bt_date_time(s->meeting_start)) {
 		bt_date_format(s->meeting_start, d1);
-		rc = bt_failf(e, BT_R_INPUT, "deadline", "%s is not before the meeting's first day %s", t1, d1);
-		goto fail;
+		return bt_failf(e, BT_R_INPUT, "deadline", "%s is not before the meeting's first day %s", t1, d1);
 	}
-	int left = bt_working_days_left(&cal, deadline, s->meeting_start);
-	if (s->has_deadline) {
-		/* An explicit deadline must be one the secretariat can keep. */
-		static const char *const wd[] = { "Monday", "Tuesday", "Wednesday", "Thursday",
-						  "Friday", "Saturday", "Sunday" };
-		bt_date day = bt_time_date(deadline);
-		const bt_closed_day *closed = bt_calendar_find(&cal, day);
-		char why[256] = "";
-		if (bt_date_weekday(day) >= 5)
-			snprintf(why, sizeof why, "falls on a %s", wd[bt_date_weekday(day)]);
-		else if (closed)
-			snprintf(why, sizeof why, "falls on a day ITU is closed (%s)", closed->name);
-		else if (tap && left < 7)
-			snprintf(why, sizeof why,
-				 "leaves %d working day%s before the meeting; WTSA Res. 1 §9.4.1 asks for seven",
-				 left, left == 1 ? "" : "s");
-		else if (deadline < now)
-			snprintf(why, sizeof why, "is already past");
-		if (why[0] && !s->force_deadline) {
-			rc = bt_failf(e, BT_R_INPUT, "deadline", "%s %s ({force_deadline} {reason} TEXT keeps it)",
-				      t1, why);
-			goto fail;
-		}
-		if (!why[0] && s->force_deadline) {
-			rc = bt_failf(e, BT_R_INPUT, "force_deadline", "deadline %s breaks no rule of §9.4.1; nothing to force",
-				      t1);
-			goto fail;
-		}
+	if (!s->has_deadline)
+		return BT_OK;
+	deadline_fault(x, now, why, sizeof why);
+	if (why[0] && !s->force_deadline)
+		return bt_failf(e, BT_R_INPUT, "deadline", "%s %s ({force_deadline} {reason} TEXT keeps it)", t1, why);
+	if (!why[0] && s->force_deadline)
+		return bt_failf(e, BT_R_INPUT, "force_deadline", "deadline %s breaks no rule of §9.4.1; nothing to force",
+				t1);
+	return BT_OK;
+}
+
+/* What is said of a consultation registered all the same, one warning a
+ * line, into x->warning. */
+static void create_warnings(const create_ctx *x, bt_time now)
+{
+	const bt_consultation_spec *s = x->s;
+	char w1[200] = "", w2[200] = "", w3[200] = "", d1[BT_DATE_LEN], d2[BT_DATE_LEN], t1[BT_TIME_LEN];
+	bt_time_format(x->deadline, t1);
+	if (!x->tap && x->deadline >= bt_date_time(s->meeting_start))
+		snprintf(w1, sizeof w1, "deadline %s falls on or after the meeting's first day", t1);
+	if (x->tap && s->date > bt_date_add_months(s->meeting_start, -3)) {
+		bt_date_format(s->date, d1);
+		bt_date_format(s->meeting_start, d2);
+		snprintf(w2, sizeof w2,
+			 "circular date %s is less than three months before the meeting (%s); WTSA Res. 1 §9.3.3 asks for three",
+			 d1, d2);
 	}
-	if (warning) {
-		char w1[200] = "", w2[200] = "";
-		if (!tap && deadline >= bt_date_time(s->meeting_start))
-			snprintf(w1, sizeof w1, "deadline %s falls on or after the meeting's first day", t1);
-		if (tap && s->date > bt_date_add_months(s->meeting_start, -3)) {
-			bt_date_format(s->date, d1);
-			bt_date_format(s->meeting_start, d2);
-			snprintf(w2, sizeof w2,
-				 "circular date %s is less than three months before the meeting (%s); WTSA Res. 1 §9.3.3 asks for three",
-				 d1, d2);
-		}
-		/* an explicit deadline already past was refused above; the
-		 * default one may be past for a consultation recorded late */
-		char w3[200] = "";
-		if (!s->has_deadline && deadline < now)
-			snprintf(w3, sizeof w3,
-				 "deadline %s is already past: every reply recorded from now on is late "
-				 "(a consultation of the past is recorded under its own clock, BALLOT_NOW)", t1);
-		snprintf(warning, warnlen, "%s%s%s%s%s", w1, w1[0] && (w2[0] || w3[0]) ? "\n" : "", w2,
-			 w2[0] && w3[0] ? "\n" : "", w3);
-	}
-	if (tap && calendar_skipped(&cal, deadline, s->meeting_start, &skipped)) {
-		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-		goto fail;
-	}
-	event_slot ev;
-	if ((rc = event_reserve(db, actor, &ev, e)))
-		goto fail;
+	/* an explicit deadline already past was refused; the default one may
+	 * be past for a consultation recorded late */
+	if (!s->has_deadline && x->deadline < now)
+		snprintf(w3, sizeof w3,
+			 "deadline %s is already past: every reply recorded from now on is late "
+			 "(a consultation of the past is recorded under its own clock, BALLOT_NOW)", t1);
+	snprintf(x->warning, x->warnlen, "%s%s%s%s%s", w1, w1[0] && (w2[0] || w3[0]) ? "\n" : "", w2,
+		 w2[0] && w3[0] ? "\n" : "", w3);
+}
+
+/* The check step of a creation: the circular is new; the deadline, from
+ * the calendar in force, is one to keep; the warnings and skipped days. */
+static int consultation_new(bt_db *db, db_write *w, bt_err *e)
+{
+	create_ctx *x = w->ctx;
+	bt_consultation c;
+	bt_err tmp;
+	int rc;
+	if (consultation_load(db, x->s->circular, &c, &tmp) == BT_OK)
+		return bt_failf(e, BT_R_CONFLICT, "circular", "consultation '%s' already exists", x->s->circular);
+	if ((rc = bt_calendar_list(db, 0, &x->cal, e)))
+		return rc;
+	x->deadline = create_deadline(x);
+	if ((rc = create_deadline_check(x, w->now, e)))
+		return rc;
+	if (x->warning)
+		create_warnings(x, w->now);
+	if (x->tap && calendar_skipped(&x->cal, x->deadline, x->s->meeting_start, &x->skipped))
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	return BT_OK;
+}
+
+/* The consultation's row, recording event w->ev: its id into *id. */
+static int consultation_insert(bt_db *db, const db_write *w, const create_ctx *x, int64_t *id, bt_err *e)
+{
+	const bt_consultation_spec *s = x->s;
 	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATION_INSERT, e);
-	if (!st) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
+	if (!st)
+		return BT_EFAIL;
 	db_bind_text(st, 1, s->circular);
 	sqlite3_bind_int(st, 2, s->group);
-	db_bind_text(st, 3, rule->name);
-	db_bind_text(st, 4, rule->edition);
+	db_bind_text(st, 3, x->rule->name);
+	db_bind_text(st, 4, x->rule->edition);
 	sqlite3_bind_int(st, 5, s->date);
 	sqlite3_bind_int(st, 6, s->meeting_start);
 	sqlite3_bind_int(st, 7, s->meeting_end);
-	sqlite3_bind_int64(st, 8, deadline);
+	sqlite3_bind_int64(st, 8, x->deadline);
 	sqlite3_bind_int(st, 9, s->electorate != NULL);
-	sqlite3_bind_int64(st, 10, now);
-	sqlite3_bind_int64(st, 11, ev.seq);
-	sqlite3_bind_text(st, 12, bt_buf_str(&skipped), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 10, w->now);
+	sqlite3_bind_int64(st, 11, w->ev.seq);
+	sqlite3_bind_text(st, 12, bt_buf_str(&x->skipped), -1, SQLITE_TRANSIENT);
 	db_bind_text(st, 13, s->force_deadline ? s->reason : NULL);
-	if (tap)
-		sqlite3_bind_int64(st, 14, bt_default_deadline(&cal, s->meeting_start));
-	if ((rc = db_exec_stmt(db, st, "saving the consultation", e)))
-		goto fail;
-	int64_t id = sqlite3_last_insert_rowid(db->h);
-	int count = 0;
-	if (s->electorate) {
-		rc = add_electorate(db, id, s->date, s->electorate, s->electorate_len, &count, e);
-	} else if (!(st = db_stmt(db, SQL_ELECTORATE_DEFAULT, e))) {
-		rc = BT_EFAIL;
-	} else {
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int(st, 2, s->date);
-		if (!(rc = db_exec_stmt(db, st, "saving the electorate", e)) &&
-		    (count = sqlite3_changes(db->h)) == 0)
-			rc = bt_failf(e, BT_R_INPUT, "date", "no Member State was a member on that date");
-	}
+	if (x->tap)
+		sqlite3_bind_int64(st, 14, bt_default_deadline(&x->cal, s->meeting_start));
+	int rc = db_exec_stmt(db, st, "saving the consultation", e);
+	if (!rc)
+		*id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+/* Consultation id's electorate: the file's members, else every Member
+ * State on the circular's date. */
+static int electorate_save(bt_db *db, const bt_consultation_spec *s, int64_t id, bt_err *e)
+{
+	if (s->electorate)
+		return add_electorate(db, id, s->date, s->electorate, s->electorate_len, e);
+	sqlite3_stmt *st = db_stmt(db, SQL_ELECTORATE_DEFAULT, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, s->date);
+	int rc = db_exec_stmt(db, st, "saving the electorate", e);
+	if (!rc && sqlite3_changes(db->h) == 0)
+		rc = bt_failf(e, BT_R_INPUT, "date", "no Member State was a member on that date");
+	return rc;
+}
+
+/* The insert step of a creation: the row, the electorate, the payload
+ * rendered from them, and the stored consultation into x->out. */
+static int consultation_rows(bt_db *db, db_write *w, bt_err *e)
+{
+	create_ctx *x = w->ctx;
+	int64_t id = 0;
+	int rc = consultation_insert(db, w, x, &id, e);
+	if (!rc)
+		rc = electorate_save(db, x->s, id, e);
+	if (!rc)
+		rc = consultation_payload(db, id, &w->payload, e);
+	if (!rc && x->out)
+		rc = consultation_load(db, x->s->circular, x->out, e);
+	return rc;
+}
+
+int bt_consultation_create(bt_db *db, const bt_consultation_spec *s, const char *actor,
+			   bt_time now, bt_consultation *out, char *warning,
+			   size_t warnlen, bt_err *e)
+{
+	if (warning && warnlen)
+		warning[0] = '\0';
+	create_ctx x = { .s = s, .skipped = BT_BUF_INIT, .warning = warning, .warnlen = warnlen, .out = out };
+	int rc = create_spec_check(s, &x.rule, e);
 	if (rc)
-		goto fail;
-	bt_buf p = BT_BUF_INIT;
-	if (!(rc = consultation_payload(db, id, &p, e)))
-		rc = event_write(db, &ev, EVK_CONSULTATION, s->circular, now, bt_buf_str(&p), NULL, NULL, e);
-	bt_buf_release(&p);
-	if (rc)
-		goto fail;
-	if (out && (rc = consultation_load(db, s->circular, out, e)))
-		goto fail;
-	if ((rc = db_commit(db, e)))
-		goto fail;
-	bt_calendar_free(&cal);
-	bt_buf_release(&skipped);
-	return BT_OK;
-fail:
-	db_rollback(db);
-	bt_calendar_free(&cal);
-	bt_buf_release(&skipped);
+		return rc;
+	x.tap = x.rule->period_months == 0;
+	db_write w = { .kind = EVK_CONSULTATION, .circular = s->circular, .actor = actor, .now = now, .ctx = &x };
+	rc = db_write_run(db, &w, consultation_new, consultation_rows, e);
+	bt_calendar_free(&x.cal);
+	bt_buf_release(&x.skipped);
 	return rc;
 }
 
@@ -528,85 +603,101 @@ static int replies_between(bt_db *db, int64_t id, bt_time lo, bt_time hi, int *n
 	return step == SQLITE_ROW ? BT_OK : db_fail(db, e, "counting replies");
 }
 
+/* A deadline's move, carried from its check to its insert. */
+typedef struct deadline_move {
+	const char *circular;
+	bt_time deadline;
+	const char *reason;
+	bt_consultation c;  /* loaded by the check */
+	int recounted;      /* replies between the old and the new deadline */
+} deadline_move;
+
+/* Refuses moving consultation c's deadline to deadline at now: closed,
+ * unchanged, past, before the circular's date, or (TAP) not before the
+ * meeting. */
+static int deadline_move_check(const bt_consultation *c, bt_time deadline, bt_time now, bt_err *e)
+{
+	char t1[BT_TIME_LEN], t2[BT_TIME_LEN], d1[BT_DATE_LEN];
+	bt_time_format(deadline, t1);
+	const bt_rule *rule = bt_rule_find(c->rule);
+	if (c->closed) {
+		bt_time_format(c->closed_at, t2);
+		return bt_failf(e, BT_R_CONFLICT, "circular", "consultation '%s' was closed at %s; its deadline can no longer move",
+				c->circular, t2);
+	}
+	if (deadline == c->deadline)
+		return bt_failf(e, BT_R_CONFLICT, "new_deadline", "%s is already the deadline", t1);
+	if (deadline < now)
+		return bt_failf(e, BT_R_CONFLICT, "new_deadline", "%s is already past; a deadline moved into the past would turn replies recorded since late",
+				t1);
+	if (deadline < bt_date_time(c->date)) {
+		bt_date_format(c->date, d1);
+		return bt_failf(e, BT_R_CONFLICT, "new_deadline", "%s is before the circular's date %s", t1, d1);
+	}
+	if ((!rule || rule->period_months == 0) && deadline >= bt_date_time(c->meeting_start)) {
+		bt_date_format(c->meeting_start, d1);
+		return bt_failf(e, BT_R_CONFLICT, "new_deadline", "%s is not before the meeting's first day %s", t1, d1);
+	}
+	return BT_OK;
+}
+
+/* The check step of a deadline's move: the consultation, the move allowed,
+ * the replies whose count it changes. */
+static int deadline_movable(bt_db *db, db_write *w, bt_err *e)
+{
+	deadline_move *m = w->ctx;
+	int rc = consultation_load(db, m->circular, &m->c, e);
+	if (rc || (rc = deadline_move_check(&m->c, m->deadline, w->now, e)))
+		return rc;
+	w->circular = m->c.circular;
+	bt_time lo = m->deadline < m->c.deadline ? m->deadline : m->c.deadline;
+	bt_time hi = m->deadline < m->c.deadline ? m->c.deadline : m->deadline;
+	return replies_between(db, m->c.id, lo, hi, &m->recounted, e);
+}
+
+/* The insert step of a deadline's move: the change's row, the deadline in
+ * force, the payload rendered from the row. */
+static int deadline_move_rows(bt_db *db, db_write *w, bt_err *e)
+{
+	deadline_move *m = w->ctx;
+	sqlite3_stmt *st = db_stmt(db, SQL_DEADLINE_CHANGE_INSERT, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, m->c.id);
+	sqlite3_bind_int64(st, 2, m->c.deadline);
+	sqlite3_bind_int64(st, 3, m->deadline);
+	db_bind_text(st, 4, m->reason);
+	sqlite3_bind_int64(st, 5, w->now);
+	db_bind_text(st, 6, w->actor);
+	sqlite3_bind_int64(st, 7, w->ev.seq);
+	int rc = db_exec_stmt(db, st, "recording the deadline change", e);
+	if (rc)
+		return rc;
+	if (!(st = db_stmt(db, SQL_DEADLINE_SET, e)))
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, m->c.id);
+	sqlite3_bind_int64(st, 2, m->deadline);
+	if ((rc = db_exec_stmt(db, st, "moving the deadline", e)))
+		return rc;
+	char circ[BT_ID_MAX + 1], by[201];
+	bt_time when;
+	int found;
+	return deadline_payload(db, w->ev.seq, &w->payload, circ, &when, by, sizeof by, &found, e);
+}
+
 int bt_consultation_set_deadline(bt_db *db, const char *circular, bt_time deadline,
 				 const char *reason, const char *actor, bt_time now,
 				 int *recounted, bt_err *e)
 {
-	char t1[BT_TIME_LEN], t2[BT_TIME_LEN], d1[BT_DATE_LEN];
 	if (!reason || !*reason)
 		return bt_failf(e, BT_R_INPUT, "reason", "required (why the deadline moves)");
 	if (strlen(reason) > 500 || !bt_text_clean(reason, 0))
 		return bt_failf(e, BT_R_INPUT, "reason", "not 1-500 bytes of UTF-8 text without control characters");
-	int rc = db_begin(db, e);
-	if (rc)
-		return rc;
-	bt_consultation c;
-	if ((rc = consultation_load(db, circular, &c, e)))
-		goto fail;
-	bt_time_format(deadline, t1);
-	bt_time_format(c.deadline, t2);
-	const bt_rule *rule = bt_rule_find(c.rule);
-	if (c.closed) {
-		bt_time_format(c.closed_at, t2);
-		rc = bt_failf(e, BT_R_CONFLICT, "circular", "consultation '%s' was closed at %s; its deadline can no longer move",
-			      c.circular, t2);
-	} else if (deadline == c.deadline) {
-		rc = bt_failf(e, BT_R_CONFLICT, "new_deadline", "%s is already the deadline", t1);
-	} else if (deadline < now) {
-		rc = bt_failf(e, BT_R_CONFLICT, "new_deadline", "%s is already past; a deadline moved into the past would turn replies recorded since late",
-			      t1);
-	} else if (deadline < bt_date_time(c.date)) {
-		bt_date_format(c.date, d1);
-		rc = bt_failf(e, BT_R_CONFLICT, "new_deadline", "%s is before the circular's date %s", t1, d1);
-	} else if ((!rule || rule->period_months == 0) && deadline >= bt_date_time(c.meeting_start)) {
-		bt_date_format(c.meeting_start, d1);
-		rc = bt_failf(e, BT_R_CONFLICT, "new_deadline", "%s is not before the meeting's first day %s", t1, d1);
-	}
-	if (rc)
-		goto fail;
-	int n = 0;
-	if ((rc = replies_between(db, c.id, deadline < c.deadline ? deadline : c.deadline,
-				  deadline < c.deadline ? c.deadline : deadline, &n, e)))
-		goto fail;
-	event_slot ev;
-	if ((rc = event_reserve(db, actor, &ev, e)))
-		goto fail;
-	sqlite3_stmt *st = db_stmt(db, SQL_DEADLINE_CHANGE_INSERT, e);
-	if (!st) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, c.id);
-	sqlite3_bind_int64(st, 2, c.deadline);
-	sqlite3_bind_int64(st, 3, deadline);
-	db_bind_text(st, 4, reason);
-	sqlite3_bind_int64(st, 5, now);
-	db_bind_text(st, 6, actor);
-	sqlite3_bind_int64(st, 7, ev.seq);
-	if ((rc = db_exec_stmt(db, st, "recording the deadline change", e)))
-		goto fail;
-	if (!(st = db_stmt(db, SQL_DEADLINE_SET, e))) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, c.id);
-	sqlite3_bind_int64(st, 2, deadline);
-	if ((rc = db_exec_stmt(db, st, "moving the deadline", e)))
-		goto fail;
-	bt_buf p = BT_BUF_INIT;
-	char circ[BT_ID_MAX + 1], by[201];
-	bt_time when;
-	int found;
-	if (!(rc = deadline_payload(db, ev.seq, &p, circ, &when, by, sizeof by, &found, e)))
-		rc = event_write(db, &ev, EVK_DEADLINE, c.circular, now, bt_buf_str(&p), NULL, NULL, e);
-	bt_buf_release(&p);
-	if (rc || (rc = db_commit(db, e)))
-		goto fail;
-	if (recounted)
-		*recounted = n;
-	return BT_OK;
-fail:
-	db_rollback(db);
+	deadline_move m = { .circular = circular, .deadline = deadline, .reason = reason };
+	db_write w = { .kind = EVK_DEADLINE, .actor = actor, .now = now, .ctx = &m };
+	int rc = db_write_run(db, &w, deadline_movable, deadline_move_rows, e);
+	if (!rc && recounted)
+		*recounted = m.recounted;
 	return rc;
 }
 
@@ -617,57 +708,59 @@ void bt_deadline_info_free(bt_deadline_info *info)
 	memset(info, 0, sizeof *info);
 }
 
-int bt_deadline_info_get(bt_db *db, const char *circular, bt_deadline_info *info, bt_err *e)
+/* Appends the "date\tname\n" lines of a skipped column to info->skipped. */
+static int skipped_parse(const char *lines, bt_deadline_info *info, bt_err *e)
 {
-	memset(info, 0, sizeof *info);
-	bt_consultation c;
-	int snap = db_read_begin(db);
-	int rc = consultation_load(db, circular, &c, e);
-	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
-	if (rc)
-		goto out;
-	if (!(st = db_stmt(db, SQL_CONSULTATION_ROW, e))) {
-		rc = BT_EFAIL;
-		goto out;
+	for (const char *p = lines ? lines : ""; *p;) {
+		const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
+		if (!tab || !nl || tab > nl)
+			break;
+		if (array_reserve(&info->skipped, &cap, info->nskipped + 1, sizeof *info->skipped))
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+		bt_closed_day *d = &info->skipped[info->nskipped++];
+		memset(d, 0, sizeof *d);
+		char ds[BT_DATE_LEN];
+		snprintf(ds, sizeof ds, "%.*s", (int)(tab - p), p);
+		bt_err ignore;
+		if (bt_date_parse(ds, "skipped", &d->day, &ignore))
+			d->day = 0;
+		snprintf(d->name, sizeof d->name, "%.*s", (int)(nl - tab - 1), tab + 1);
+		p = nl + 1;
 	}
-	sqlite3_bind_int64(st, 1, c.id);
+	return BT_OK;
+}
+
+/* From consultation id's row: its first and default deadlines, the reason
+ * it was forced, the closed days it skipped. */
+static int deadline_row_read(bt_db *db, int64_t id, bt_deadline_info *info, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATION_ROW, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = BT_OK;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		info->first_deadline = sqlite3_column_int64(st, 7);
 		info->with_calendar = sqlite3_column_type(st, 11) != SQLITE_NULL;
 		info->default_deadline = sqlite3_column_type(st, 13) != SQLITE_NULL
 			? sqlite3_column_int64(st, 13) : info->first_deadline;
 		db_col_copy(st, 12, info->forced_reason, sizeof info->forced_reason);
-		const char *lines = (const char *)sqlite3_column_text(st, 11);
-		for (const char *p = lines ? lines : ""; *p && !rc;) {
-			const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
-			if (!tab || !nl || tab > nl)
-				break;
-			if (array_reserve(&info->skipped, &cap, info->nskipped + 1, sizeof *info->skipped)) {
-				rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-				break;
-			}
-			bt_closed_day *d = &info->skipped[info->nskipped++];
-			memset(d, 0, sizeof *d);
-			char ds[BT_DATE_LEN];
-			snprintf(ds, sizeof ds, "%.*s", (int)(tab - p), p);
-			bt_err ignore;
-			if (bt_date_parse(ds, "skipped", &d->day, &ignore))
-				d->day = 0;
-			snprintf(d->name, sizeof d->name, "%.*s", (int)(nl - tab - 1), tab + 1);
-			p = nl + 1;
-		}
+		rc = skipped_parse((const char *)sqlite3_column_text(st, 11), info, e);
 	}
 	sqlite3_reset(st);
-	if (rc)
-		goto out;
-	if (!(st = db_stmt(db, SQL_DEADLINE_CHANGES_OF, e))) {
-		rc = BT_EFAIL;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, c.id);
-	cap = 0;
-	int step;
+	return rc;
+}
+
+/* Consultation id's deadline changes, oldest first, into info->changes. */
+static int deadline_changes_read(bt_db *db, int64_t id, bt_deadline_info *info, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_DEADLINE_CHANGES_OF, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, id);
+	size_t cap = 0;
+	int rc = BT_OK, step;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (array_reserve(&info->changes, &cap, info->nchanges + 1, sizeof *info->changes)) {
 			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
@@ -684,16 +777,37 @@ int bt_deadline_info_get(bt_db *db, const char *circular, bt_deadline_info *info
 	sqlite3_reset(st);
 	if (!rc && step != SQLITE_DONE)
 		rc = db_fail(db, e, "reading deadline changes");
-	const bt_rule *rule = bt_rule_find(c.rule);
-	if (!rc && rule && rule->period_months == 0) {
-		bt_calendar cal;
-		if (!(rc = bt_calendar_list(db, 0, &cal, e))) {
-			info->has_today = 1;
-			info->today_deadline = bt_default_deadline(&cal, c.meeting_start);
-			bt_calendar_free(&cal);
-		}
+	return rc;
+}
+
+/* Under TAP: the default deadline the calendar in force gives today. */
+static int deadline_today(bt_db *db, const bt_consultation *c, bt_deadline_info *info, bt_err *e)
+{
+	const bt_rule *rule = bt_rule_find(c->rule);
+	if (!rule || rule->period_months != 0)
+		return BT_OK;
+	bt_calendar cal;
+	int rc = bt_calendar_list(db, 0, &cal, e);
+	if (!rc) {
+		info->has_today = 1;
+		info->today_deadline = bt_default_deadline(&cal, c->meeting_start);
+		bt_calendar_free(&cal);
 	}
-out:
+	return rc;
+}
+
+int bt_deadline_info_get(bt_db *db, const char *circular, bt_deadline_info *info, bt_err *e)
+{
+	memset(info, 0, sizeof *info);
+	bt_consultation c;
+	int snap = db_read_begin(db);
+	int rc = consultation_load(db, circular, &c, e);
+	if (!rc)
+		rc = deadline_row_read(db, c.id, info, e);
+	if (!rc)
+		rc = deadline_changes_read(db, c.id, info, e);
+	if (!rc)
+		rc = deadline_today(db, &c, info, e);
 	db_read_end(db, snap);
 	if (rc)
 		bt_deadline_info_free(info);

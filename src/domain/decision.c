@@ -202,150 +202,188 @@ int decision_spec_check(const bt_decision_spec *s, bt_err *e)
 	return BT_OK;
 }
 
+/* A decision, carried from its check to its insert. */
+typedef struct decision_new {
+	const bt_decision_spec *s;
+	const char *kind;           /* s->kind's name */
+	bt_consultation c;          /* loaded by the check */
+	bt_draft d;
+	const sequence_step *sp;    /* the step of §9.5 the decision takes */
+	bt_date day;                /* its effective date */
+	char ds[BT_DATE_LEN];       /* day, printed */
+	char until[BT_DATE_LEN];    /* the end of the four weeks after the meeting */
+	bt_buf detail;              /* its row's detail, which is its event's payload */
+} decision_new;
+
+/* The decision's effective date (given, else today) into x->day: not in
+ * the future and inside its step's window. */
+static int decision_when(bt_db *db, decision_new *x, bt_time now, bt_err *e)
+{
+	const bt_decision_spec *s = x->s;
+	bt_date today = bt_time_date(now), prev = BT_DATE_NONE;
+	x->day = s->has_date ? s->date : today;
+	bt_date_format(x->day, x->ds);
+	bt_date_format(bt_more_time_until(x->c.meeting_end), x->until);
+	if (x->day > today) {
+		char ts[BT_DATE_LEN];
+		bt_date_format(today, ts);
+		return bt_failf(e, BT_R_CONFLICT, "date", "%s is in the future (today is %s)", x->ds, ts);
+	}
+	int rc = BT_OK;
+	if (x->sp->when == IN_FOUR_WEEKS)
+		rc = last_decision_date(db, x->d.id, &prev, e);
+	return rc ? rc : check_window(x->sp, &x->c, &x->d, x->day, s->has_date, today, prev, e);
+}
+
+/* May code be named by the decision: in a regional group's electorate,
+ * and, where only they may oppose, one that asked for more time? */
+static int decision_member_may(bt_db *db, const decision_new *x, const char *field, const char *code,
+			       bt_err *e)
+{
+	/* §9.2.1: a regional group's consultation is its members' alone, at
+	 * the meeting as in the replies. */
+	if (x->c.custom_electorate) {
+		int in = electorate_has(db, x->c.id, code, e);
+		if (in < 0)
+			return BT_EFAIL;
+		if (!in)
+			return bt_failf(e, BT_R_INPUT, field,
+					"%s is not in the electorate of circular %s (a regional group, " RES1 "§9.2.1); only its members may ask for more time, oppose or enter a reservation", code, x->c.circular);
+	}
+	if (x->sp->askers_only && !more_time_asked(db, x->d.id, code))
+		return bt_failf(e, BT_R_INPUT, field,
+				"%s did not ask for more time on %s; only those that did may oppose, until %s (" RES1 "§9.5.5)", code, x->d.rec, x->until);
+	return BT_OK;
+}
+
+/* Checks the i-th member the decision names, resolved into code: a Member
+ * State on the decision's date, named once, allowed, with its text where
+ * one is needed (a reservation's) and a clean one. */
+static int decision_member_check(bt_db *db, const decision_new *x, size_t i, char code[4], bt_err *e)
+{
+	const bt_decision_spec *s = x->s;
+	const char *field = s->kind == BT_DECISION_APPROVED ? "reservation"
+		: s->kind == BT_DECISION_MORE_TIME ? "more_time" : "opposed_by";
+	bt_date since;
+	int rc = member_lookup(db, field, s->codes[i], code, &since, e);
+	if (rc)
+		return rc;
+	if (since != BT_DATE_NONE && since > x->day)
+		return bt_failf(e, BT_R_INPUT, field, "%s is not a Member State on the decision date", code);
+	for (size_t j = 0; j < i; j++) {
+		char other[4];
+		bt_err ignore;
+		if (bt_member_resolve(db, field, s->codes[j], other, &ignore) == BT_OK && strcmp(other, code) == 0)
+			return bt_failf(e, BT_R_INPUT, field, "%s is named twice", code);
+	}
+	if ((rc = decision_member_may(db, x, field, code, e)))
+		return rc;
+	const char *note = s->notes ? s->notes[i] : NULL;
+	if (s->kind == BT_DECISION_APPROVED && (!note || !*note))
+		return bt_failf(e, BT_R_INPUT, "reservation", "%s has no text (CODE:TEXT)", code);
+	if (note && (!bt_text_clean(note, 0) || strlen(note) > 2000))
+		return bt_failf(e, BT_R_INPUT, field, "the text for %s is unclean or too long", code);
+	return BT_OK;
+}
+
+/* The members the decision names, checked, as a JSON list into x->detail. */
+static int decision_members(bt_db *db, decision_new *x, bt_err *e)
+{
+	const bt_decision_spec *s = x->s;
+	bt_buf *p = &x->detail;
+	bt_buf_addc(p, '[');
+	for (size_t i = 0; i < s->n_codes; i++) {
+		char code[4];
+		int rc, none = 0;
+		if ((rc = decision_member_check(db, x, i, code, e)))
+			return rc;
+		if (s->kind == BT_DECISION_NOT_APPROVED && (rc = no_reply(db, &x->c, x->d.id, code, &none, e)))
+			return rc;
+		const char *note = s->notes ? s->notes[i] : NULL;
+		bt_buf_adds(p, i ? ",{" : "{");
+		bt_json_kv_str(p, "member", code, 1);
+		if (note)
+			bt_json_kv_str(p, "note", note, 0);
+		/* allowed (it may oppose at the meeting), but said */
+		if (none)
+			bt_json_kv_bool(p, "no_reply", 1, 0);
+		bt_buf_addc(p, '}');
+	}
+	bt_buf_addc(p, ']');
+	return BT_OK;
+}
+
+/* The check step of a decision: the draft, the step of §9.5 its state
+ * allows, the date, and the members named, rendered into x->detail. */
+static int decision_allowed(bt_db *db, db_write *w, bt_err *e)
+{
+	decision_new *x = w->ctx;
+	const bt_decision_spec *s = x->s;
+	int rc;
+	if ((rc = consultation_load(db, s->circular, &x->c, e)) ||
+	    (rc = draft_find_in(db, &x->c, s->rec, &x->d, e)))
+		return rc;
+	w->circular = x->c.circular;
+	if (!(x->sp = step_find(x->d.state, s->kind)))
+		return bt_failf(e, BT_R_CONFLICT, "draft", "%s is %s; the %s decision needs %s", x->d.rec, x->d.state,
+				x->kind, s->kind == BT_DECISION_MORE_TIME ? "ready-for-approval"
+									 : "ready-for-approval or more-time");
+	if ((rc = decision_when(db, x, w->now, e)))
+		return rc;
+	bt_buf *p = &x->detail;
+	bt_json_kv_str(p, "draft", x->d.rec, 1);
+	bt_json_kv_str(p, "decision", x->kind, 0);
+	bt_json_kv_str(p, "date", x->ds, 0);
+	bt_json_kv_str(p, "from", x->d.state, 0);
+	bt_json_key(p, s->kind == BT_DECISION_APPROVED ? "reservations"
+		       : s->kind == BT_DECISION_MORE_TIME ? "more_time" : "opposed_by", 0);
+	if ((rc = decision_members(db, x, e)))
+		return rc;
+	if (s->kind == BT_DECISION_MORE_TIME)
+		bt_json_kv_str(p, "oppose_by", x->until, 0);
+	return p->failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
+}
+
+/* The insert step of a decision: its row, the draft's new state, and its
+ * detail as the event's payload. */
+static int decision_insert(bt_db *db, db_write *w, bt_err *e)
+{
+	decision_new *x = w->ctx;
+	sqlite3_stmt *st = db_stmt(db, SQL_DECISION_INSERT, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, x->d.id);
+	db_bind_text(st, 2, x->kind);
+	db_bind_text(st, 3, bt_buf_str(&x->detail));
+	sqlite3_bind_int64(st, 4, w->now);
+	db_bind_text(st, 5, w->actor);
+	sqlite3_bind_int64(st, 6, w->ev.seq);
+	int rc = db_exec_stmt(db, st, "saving the decision", e);
+	if (rc)
+		return rc;
+	if (!(st = db_stmt(db, SQL_DRAFT_SET_STATE, e)))
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, x->d.id);
+	db_bind_text(st, 2, x->kind);
+	if ((rc = db_exec_stmt(db, st, "updating the draft", e)))
+		return rc;
+	bt_buf_add(&w->payload, x->detail.data, x->detail.len);
+	return BT_OK;
+}
+
 int decision_record(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time now,
 		    int64_t *event_seq, bt_err *e)
 {
-	const char *kind = bt_decision_kind_name(s->kind);
 	int rc = decision_spec_check(s, e);
-	if (rc || (rc = db_begin(db, e)))
+	if (rc)
 		return rc;
-	bt_consultation c;
-	bt_draft d;
-	memset(&d, 0, sizeof d);
-	bt_buf p = BT_BUF_INIT;
-	if ((rc = consultation_load(db, s->circular, &c, e)) || (rc = draft_find_in(db, &c, s->rec, &d, e)))
-		goto fail;
-	const sequence_step *sp = step_find(d.state, s->kind);
-	if (!sp) {
-		rc = bt_failf(e, BT_R_CONFLICT, "draft", "%s is %s; the %s decision needs %s", d.rec, d.state, kind,
-			      s->kind == BT_DECISION_MORE_TIME ? "ready-for-approval"
-							      : "ready-for-approval or more-time");
-		goto fail;
-	}
-	bt_date today = bt_time_date(now), day = s->has_date ? s->date : today, prev = BT_DATE_NONE;
-	char ds[BT_DATE_LEN], until[BT_DATE_LEN];
-	bt_date_format(day, ds);
-	bt_date_format(bt_more_time_until(c.meeting_end), until);
-	if (day > today) {
-		char ts[BT_DATE_LEN];
-		bt_date_format(today, ts);
-		rc = bt_failf(e, BT_R_CONFLICT, "date", "%s is in the future (today is %s)", ds, ts);
-		goto fail;
-	}
-	if ((sp->when == IN_FOUR_WEEKS && (rc = last_decision_date(db, d.id, &prev, e))) ||
-	    (rc = check_window(sp, &c, &d, day, s->has_date, today, prev, e)))
-		goto fail;
-	bt_json_kv_str(&p, "draft", d.rec, 1);
-	bt_json_kv_str(&p, "decision", kind, 0);
-	bt_json_kv_str(&p, "date", ds, 0);
-	bt_json_kv_str(&p, "from", d.state, 0);
-	bt_json_key(&p, s->kind == BT_DECISION_APPROVED ? "reservations"
-			: s->kind == BT_DECISION_MORE_TIME ? "more_time" : "opposed_by", 0);
-	bt_buf_addc(&p, '[');
-	for (size_t i = 0; i < s->n_codes; i++) {
-		char code[4];
-		const char *field = s->kind == BT_DECISION_APPROVED ? "reservation"
-			: s->kind == BT_DECISION_MORE_TIME ? "more_time" : "opposed_by";
-		bt_date since;
-		if ((rc = member_lookup(db, field, s->codes[i], code, &since, e)))
-			goto fail;
-		if (since != BT_DATE_NONE && since > day) {
-			rc = bt_failf(e, BT_R_INPUT, field,
-				      "%s is not a Member State on the decision date", code);
-			goto fail;
-		}
-		for (size_t j = 0; j < i; j++) {
-			char other[4];
-			bt_err ignore;
-			if (bt_member_resolve(db, field, s->codes[j], other, &ignore) == BT_OK &&
-			    strcmp(other, code) == 0) {
-				rc = bt_failf(e, BT_R_INPUT, field, "%s is named twice", code);
-				goto fail;
-			}
-		}
-		/* §9.2.1: a regional group's consultation is its members' alone,
-		 * at the meeting as in the replies. */
-		if (c.custom_electorate) {
-			int in = electorate_has(db, c.id, code, e);
-			if (in < 0) {
-				rc = BT_EFAIL;
-				goto fail;
-			}
-			if (!in) {
-				rc = bt_failf(e, BT_R_INPUT, field,
-					      "%s is not in the electorate of circular %s (a regional group, " RES1 "§9.2.1); only its members may ask for more time, oppose or enter a reservation", code, c.circular);
-				goto fail;
-			}
-		}
-		if (sp->askers_only && !more_time_asked(db, d.id, code)) {
-			rc = bt_failf(e, BT_R_INPUT, field,
-				      "%s did not ask for more time on %s; only those that did may oppose, until %s (" RES1 "§9.5.5)", code, d.rec, until);
-			goto fail;
-		}
-		const char *note = s->notes ? s->notes[i] : NULL;
-		if (s->kind == BT_DECISION_APPROVED && (!note || !*note)) {
-			rc = bt_failf(e, BT_R_INPUT, "reservation", "%s has no text (CODE:TEXT)", code);
-			goto fail;
-		}
-		if (note && (!bt_text_clean(note, 0) || strlen(note) > 2000)) {
-			rc = bt_failf(e, BT_R_INPUT, field,
-				      "the text for %s is unclean or too long", code);
-			goto fail;
-		}
-		int none = 0;
-		if (s->kind == BT_DECISION_NOT_APPROVED && (rc = no_reply(db, &c, d.id, code, &none, e)))
-			goto fail;
-		bt_buf_adds(&p, i ? ",{" : "{");
-		bt_json_kv_str(&p, "member", code, 1);
-		if (note)
-			bt_json_kv_str(&p, "note", note, 0);
-		/* allowed (it may oppose at the meeting), but said */
-		if (none)
-			bt_json_kv_bool(&p, "no_reply", 1, 0);
-		bt_buf_addc(&p, '}');
-	}
-	bt_buf_addc(&p, ']');
-	if (s->kind == BT_DECISION_MORE_TIME)
-		bt_json_kv_str(&p, "oppose_by", until, 0);
-	if (p.failed) {
-		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-		goto fail;
-	}
-	event_slot ev;
-	if ((rc = event_reserve(db, actor, &ev, e)))
-		goto fail;
-	sqlite3_stmt *st = db_stmt(db, SQL_DECISION_INSERT, e);
-	if (!st) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, d.id);
-	db_bind_text(st, 2, kind);
-	db_bind_text(st, 3, bt_buf_str(&p));
-	sqlite3_bind_int64(st, 4, now);
-	db_bind_text(st, 5, actor);
-	sqlite3_bind_int64(st, 6, ev.seq);
-	if ((rc = db_exec_stmt(db, st, "saving the decision", e)))
-		goto fail;
-	if (!(st = db_stmt(db, SQL_DRAFT_SET_STATE, e))) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, d.id);
-	db_bind_text(st, 2, kind);
-	if ((rc = db_exec_stmt(db, st, "updating the draft", e)) ||
-	    (rc = event_write(db, &ev, EVK_DECISION, c.circular, now, bt_buf_str(&p), NULL, NULL, e)) ||
-	    (rc = db_commit(db, e)))
-		goto fail;
-	if (event_seq)
-		*event_seq = ev.seq;
-	bt_buf_release(&p);
-	bt_draft_clear(&d);
-	return BT_OK;
-fail:
-	db_rollback(db);
-	bt_buf_release(&p);
-	bt_draft_clear(&d);
+	decision_new x = { .s = s, .kind = bt_decision_kind_name(s->kind), .detail = BT_BUF_INIT };
+	db_write w = { .kind = EVK_DECISION, .actor = actor, .now = now, .ctx = &x };
+	rc = db_write_run(db, &w, decision_allowed, decision_insert, e);
+	if (!rc && event_seq)
+		*event_seq = w.ev.seq;
+	bt_buf_release(&x.detail);
+	bt_draft_clear(&x.d);
 	return rc;
 }
 

@@ -12,7 +12,8 @@ int valid_id(const char *s, const char *extra);
 /* valid_id, and also safe as a file name: no '/', '\\', "..", leading '.' */
 int valid_file_id(const char *s, const char *extra);
 
-/* Members import within an open transaction (see bt_members_import). */
+/* Members import within an open transaction (member_import.c; see
+ * bt_members_import): the rows it writes record event seq. */
 int members_import_txn(bt_db *db, const char *text, size_t len,
 		       const char *source, const char *const *recodes, size_t nrecodes,
 		       int64_t seq, bt_time now, bt_member_import_stats *stats, bt_err *e);
@@ -154,14 +155,10 @@ int deadline_payload(bt_db *db, int64_t seq, bt_buf *out, char circular[BT_ID_MA
 #define PASSWORD_ITER 600u
 #endif
 
-/* The writer of the auth events (auth.c): writes the reserved event ev of
- * kind, its payload rendered from the rows it recorded, and the digests of
- * the hashes it stored. */
-int auth_event(bt_db *db, const event_slot *ev, const char *kind, bt_time now, bt_err *e);
-/* The same for a db_write's insert step (auth.c): the payload of w->kind
- * rendered from the rows written for w->ev.seq, and the digests of the
- * hashes they store, into w->payload; w->circular points into circular
- * (NULL when the event belongs to no consultation). */
+/* The payload of the auth events, for a db_write's insert step (auth.c):
+ * the payload of w->kind rendered from the rows written for w->ev.seq, and
+ * the digests of the hashes they store, into w->payload; w->circular points
+ * into circular (NULL when the event belongs to no consultation). */
 int auth_write_payload(bt_db *db, db_write *w, char circular[BT_ID_MAX + 1], bt_err *e);
 
 /* Decisions (decision.c). decision_spec_check: the spec names a kind, and
@@ -181,7 +178,9 @@ int decisions_read(bt_db *db, const char *circular, bt_time as_of, bt_decision_l
  * belongs to a consultation's own chain (bundles); EK_RECEIPT, a receipt can
  * be issued for it; EK_REPLY, a reply or withdrawal (counted as such by
  * bundles and exports); EK_DECIDES, a row what a tally or decision reads
- * (checked before each). */
+ * (checked before each); parse: the parser of its payload, for the kinds
+ * whose payload a reader of events from outside (a bundle's verifier) takes
+ * in, NULL for the others. */
 #define EVK_INIT "init"
 #define EVK_MEMBERS_IMPORT "members-import"
 #define EVK_MEMBERS_BASELINE "members-baseline"
@@ -214,11 +213,34 @@ typedef enum {
 	EK_ROWS_DEADLINE  /* a deadline change */
 } event_rows;
 enum { EK_CIRCULAR = 1, EK_RECEIPT = 2, EK_REPLY = 4, EK_DECIDES = 8 };
+/* What an event's payload says, as its kind's parser read it from the
+ * event's body (a JSON object); strings and arrays point into the body. */
+typedef struct event_payload {
+	const char *rule;            /* consultation: the rule's name */
+	bt_time deadline;            /* consultation; deadline: the one in force from it */
+	const char *deadline_forced; /* consultation: the reason, or NULL */
+	const bt_jv *electorate;     /* consultation: an array of three-letter codes */
+	const char *rec;             /* draft */
+	const char *title;           /* draft */
+	const char *draft;           /* decision, reply, withdrawal: the draft's rec */
+	const char *decision;        /* decision: what was decided (fits bt_draft_tally's) */
+	const char *member;          /* reply, withdrawal */
+	bt_choice choice;            /* reply (never BT_WITHDRAW), withdrawal (BT_WITHDRAW) */
+	bt_time received;            /* reply, withdrawal */
+	int64_t reply;               /* reply, withdrawal: the reply's number */
+	const bt_jv *attachments;    /* reply, withdrawal: objects with a role and a sha256 */
+	int has_reasons;             /* reply, withdrawal: an attachment that is not the form */
+} event_payload;
+/* Fills p (zeroed first) from body; BT_EINPUT with no field and a message
+ * that names what is missing or malformed ("a draft without rec or title")
+ * when body is not such an event. */
+typedef int event_parse(const bt_jv *body, event_payload *p, bt_err *e);
 typedef struct event_kind {
 	const char *name;
 	event_rows rows;
 	const char *table;
 	unsigned flags;
+	event_parse *parse;
 } event_kind;
 /* The kind called name, or NULL for a kind this ballot never writes. */
 const event_kind *event_kind_find(const char *name);

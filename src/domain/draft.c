@@ -165,8 +165,17 @@ static int check_text(const char *field, const char *s, size_t max, int newlines
 	return BT_OK;
 }
 
-int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time now,
-		 bt_draft *out, bt_err *e)
+/* A draft's addition, carried from its check to its insert. */
+typedef struct draft_new {
+	const bt_draft_spec *s;
+	char sha[65];        /* the text's hash, "" without a text */
+	bt_consultation c;   /* loaded by the check */
+	bt_draft *out;       /* may be NULL */
+	int loaded;          /* out holds the stored draft */
+} draft_new;
+
+/* The spec's own checks, before the database; the text's hash into sha. */
+static int draft_spec_check(const bt_draft_spec *s, char sha[65], bt_err *e)
 {
 	int rc;
 	if (!s->rec || !valid_file_id(s->rec, "._()-"))
@@ -182,82 +191,92 @@ int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time n
 	if (s->former && !valid_id(s->former, "./_()-"))
 		return bt_failf(e, BT_R_INPUT, "former", "'%s' is not a draft name (like Q.FW_CSM)",
 				bt_text_clean(s->former, 0) ? s->former : "(unprintable)");
-	char sha[65] = "";
+	sha[0] = '\0';
 	if (s->text) {
 		if (s->text_len == 0)
 			return bt_failf(e, BT_R_INPUT, "text", "the draft text is empty");
 		sha256_hex(s->text, s->text_len, sha);
 	}
-	if ((rc = db_begin(db, e)))
-		return rc;
-	bt_consultation c;
+	return BT_OK;
+}
+
+/* The check step of a draft's addition: the consultation is open, a
+ * summary under the tap rule (§9.3.4), the texts before the meeting, a rec
+ * the consultation does not have yet. */
+static int draft_joinable(bt_db *db, db_write *w, bt_err *e)
+{
+	draft_new *x = w->ctx;
+	const bt_draft_spec *s = x->s;
+	bt_consultation *c = &x->c;
 	bt_draft d;
 	bt_err tmp;
-	if ((rc = consultation_load(db, s->circular, &c, e)))
-		goto fail;
-	if (c.closed || now > c.deadline) {
+	int rc = consultation_load(db, s->circular, c, e);
+	if (rc)
+		return rc;
+	w->circular = c->circular;
+	if (c->closed || w->now > c->deadline) {
 		char t[BT_TIME_LEN];
-		bt_time_format(c.deadline, t);
-		rc = bt_failf(e, BT_R_CONFLICT, "circular", "consultation '%s' %s (deadline %s); a draft cannot join it now",
-			      c.circular, c.closed ? "is closed" : "is past its deadline", t);
-		goto fail;
+		bt_time_format(c->deadline, t);
+		return bt_failf(e, BT_R_CONFLICT, "circular", "consultation '%s' %s (deadline %s); a draft cannot join it now",
+				c->circular, c->closed ? "is closed" : "is past its deadline", t);
 	}
-	const bt_rule *rule = bt_rule_find(c.rule);
-	if (rule && rule->period_months == 0 && (!s->summary || !*s->summary)) {
-		rc = bt_failf(e, BT_R_INPUT, "summary",
-			      "required under the tap rule (WTSA Res. 1 §9.3.4: the draft is announced with a summary)");
-		goto fail;
-	}
-	if (s->has_texts_available && s->texts_available >= c.meeting_start) {
+	const bt_rule *rule = bt_rule_find(c->rule);
+	if (rule && rule->period_months == 0 && (!s->summary || !*s->summary))
+		return bt_failf(e, BT_R_INPUT, "summary",
+				"required under the tap rule (WTSA Res. 1 §9.3.4: the draft is announced with a summary)");
+	if (s->has_texts_available && s->texts_available >= c->meeting_start) {
 		char d1[BT_DATE_LEN], d2[BT_DATE_LEN];
 		bt_date_format(s->texts_available, d1);
-		bt_date_format(c.meeting_start, d2);
-		rc = bt_failf(e, BT_R_CONFLICT, "texts_available", "%s is not before the meeting (%s)", d1, d2);
-		goto fail;
+		bt_date_format(c->meeting_start, d2);
+		return bt_failf(e, BT_R_CONFLICT, "texts_available", "%s is not before the meeting (%s)", d1, d2);
 	}
-	if (draft_find_in(db, &c, s->rec, &d, &tmp) == BT_OK) {
+	if (draft_find_in(db, c, s->rec, &d, &tmp) == BT_OK) {
 		bt_draft_clear(&d);
-		rc = bt_failf(e, BT_R_CONFLICT, "rec", "consultation '%s' already has draft '%s'", c.circular, s->rec);
-		goto fail;
+		return bt_failf(e, BT_R_CONFLICT, "rec", "consultation '%s' already has draft '%s'", c->circular, s->rec);
 	}
-	event_slot ev;
-	if ((rc = event_reserve(db, actor, &ev, e)))
-		goto fail;
+	return BT_OK;
+}
+
+/* The insert step of a draft's addition: its row, the payload rendered
+ * from it, and the stored draft into x->out. */
+static int draft_insert(bt_db *db, db_write *w, bt_err *e)
+{
+	draft_new *x = w->ctx;
+	const bt_draft_spec *s = x->s;
 	sqlite3_stmt *st = db_stmt(db, SQL_DRAFT_INSERT, e);
-	if (!st) {
-		rc = BT_EFAIL;
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, c.id);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, x->c.id);
 	db_bind_text(st, 2, s->rec);
 	db_bind_text(st, 3, s->title);
 	db_bind_text(st, 4, s->former);
 	db_bind_text(st, 5, s->summary);
 	db_bind_text(st, 6, s->source);
 	sqlite3_bind_int(st, 7, s->revised != 0);
-	db_bind_text(st, 8, s->text ? sha : NULL);
+	db_bind_text(st, 8, s->text ? x->sha : NULL);
 	db_bind_text(st, 9, BT_STATE_IN_CONSULTATION);
-	sqlite3_bind_int64(st, 10, ev.seq);
+	sqlite3_bind_int64(st, 10, w->ev.seq);
 	if (s->has_texts_available)
 		sqlite3_bind_int(st, 11, s->texts_available);
-	if ((rc = db_exec_stmt(db, st, "saving the draft", e)))
-		goto fail;
-	bt_buf p = BT_BUF_INIT;
-	if (!(rc = draft_payload(db, sqlite3_last_insert_rowid(db->h), &p, e)))
-		rc = event_write(db, &ev, EVK_DRAFT, c.circular, now, bt_buf_str(&p), NULL, NULL, e);
-	bt_buf_release(&p);
+	int rc = db_exec_stmt(db, st, "saving the draft", e);
+	if (!rc)
+		rc = draft_payload(db, sqlite3_last_insert_rowid(db->h), &w->payload, e);
+	if (!rc && x->out && !(rc = draft_find_in(db, &x->c, s->rec, x->out, e)))
+		x->loaded = 1;
+	return rc;
+}
+
+int bt_draft_add(bt_db *db, const bt_draft_spec *s, const char *actor, bt_time now,
+		 bt_draft *out, bt_err *e)
+{
+	draft_new x = { .s = s, .out = out };
+	int rc = draft_spec_check(s, x.sha, e);
 	if (rc)
-		goto fail;
-	if (out && (rc = draft_find_in(db, &c, s->rec, out, e)))
-		goto fail;
-	if ((rc = db_commit(db, e))) {
-		if (out)
-			bt_draft_clear(out);
-		goto fail;
-	}
-	return BT_OK;
-fail:
-	db_rollback(db);
+		return rc;
+	db_write w = { .kind = EVK_DRAFT, .actor = actor, .now = now, .ctx = &x };
+	rc = db_write_run(db, &w, draft_joinable, draft_insert, e);
+	if (rc && x.loaded) /* stored, then rolled back */
+		bt_draft_clear(out);
 	return rc;
 }
 

@@ -1,5 +1,6 @@
 /* circular.c - the consultation a page is about (circular.h). */
 #include <string.h>
+#include "ballot/audit.h"
 #include "portal/circular.h"
 #include "portal/error.h"
 #include "portal/html.h"
@@ -11,6 +12,14 @@ int portal_consultation(preq *r, const char *circular, bt_consultation *c)
 	if (rc == BT_EINPUT)
 		return page_error(r, 404, L(r, "err_not_found")), -1;
 	if (rc)
+		return page_engine_error(r, &e), -1;
+	return 0;
+}
+
+int portal_rows_check(preq *r, const char *circular)
+{
+	bt_err e;
+	if (bt_audit_circular(r->db, circular, &e))
 		return page_engine_error(r, &e), -1;
 	return 0;
 }

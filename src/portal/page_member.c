@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
+#include "ballot/audit.h"
 #include "pdf/annex2.h"
 #include "pdf/tmpl.h"
 #include "portal/answer.h"
@@ -91,6 +92,51 @@ static void reply_cell(preq *r, const bt_history_item *it)
 		    (long long)it->reply_id);
 }
 
+/* The section of consultation c on the administration's home page: its
+ * drafts and the reply on record for each; in their place the banner when
+ * its rows disagree with their events or cannot be read. */
+static void home_section(preq *r, const bt_consultation *c)
+{
+	bt_buf *b = &r->out;
+	bt_err e;
+	bt_draft_list dl = { 0 };
+	bt_history h = { 0 };
+	bt_buf_addf(b, "<section class=\"consultation\" id=\"c-");
+	html_text(b, c->circular);
+	bt_buf_adds(b, "\">\n<h2>");
+	Lspan(r, b, "circular_name", "circular", c->circular, "circular");
+	bt_buf_addf(b, " — SG%d</h2>\n", c->group);
+	if (bt_audit_circular(r->db, c->circular, &e) || bt_drafts_list(r->db, c->circular, &dl, &e) ||
+	    bt_history_get(r->db, c->circular, r->s.id.member, &h, &e)) {
+		html_engine_error(r, &e);
+		bt_buf_adds(b, "</section>\n");
+		bt_draft_list_free(&dl);
+		return;
+	}
+	html_consultation_line(r, c);
+	bt_buf_adds(b, "<table>\n<tr><th>");
+	html_text(b, L(r, "col_draft"));
+	bt_buf_adds(b, "</th><th>");
+	html_text(b, L(r, "col_reply"));
+	bt_buf_adds(b, "</th></tr>\n");
+	for (size_t d = 0; d < dl.n; d++) {
+		bt_buf_adds(b, "<tr><td>");
+		Lspan(r, b, "rec_name", "rec", dl.v[d].rec, "draft");
+		bt_buf_adds(b, " — ");
+		html_text(b, dl.v[d].title);
+		bt_buf_adds(b, "</td><td>");
+		reply_cell(r, on_record(&h, dl.v[d].rec));
+		bt_buf_adds(b, "</td></tr>\n");
+	}
+	bt_buf_adds(b, "</table>\n<p><a class=\"action\" href=\"/member/c/");
+	html_text(b, c->circular);
+	bt_buf_adds(b, "\">");
+	html_text(b, L(r, is_open(r, c) ? "reply_link" : "view_link"));
+	bt_buf_adds(b, "</a></p>\n</section>\n");
+	bt_draft_list_free(&dl);
+	bt_history_free(&h);
+}
+
 int page_member_home(preq *r)
 {
 	bt_err e;
@@ -104,47 +150,11 @@ int page_member_home(preq *r)
 	bt_buf_release(&title);
 	bt_buf *b = &r->out;
 	int shown = 0;
-	for (size_t i = 0; i < cl.n; i++) {
-		bt_consultation c;
-		const bt_identity *id = &r->s.id;
-		if (!may_see(r, cl.v[i].circular))
-			continue;
-		c = cl.v[i];
-		bt_draft_list dl = { 0 };
-		bt_history h = { 0 };
-		if (bt_drafts_list(r->db, c.circular, &dl, &e) || bt_history_get(r->db, c.circular, id->member, &h, &e)) {
-			bt_draft_list_free(&dl);
-			continue;
+	for (size_t i = 0; i < cl.n; i++)
+		if (may_see(r, cl.v[i].circular)) {
+			home_section(r, &cl.v[i]);
+			shown++;
 		}
-		shown++;
-		bt_buf_addf(b, "<section class=\"consultation\" id=\"c-");
-		html_text(b, c.circular);
-		bt_buf_adds(b, "\">\n<h2>");
-		Lspan(r, b, "circular_name", "circular", c.circular, "circular");
-		bt_buf_addf(b, " — SG%d</h2>\n", c.group);
-		html_consultation_line(r, &c);
-		bt_buf_adds(b, "<table>\n<tr><th>");
-		html_text(b, L(r, "col_draft"));
-		bt_buf_adds(b, "</th><th>");
-		html_text(b, L(r, "col_reply"));
-		bt_buf_adds(b, "</th></tr>\n");
-		for (size_t d = 0; d < dl.n; d++) {
-			bt_buf_adds(b, "<tr><td>");
-			Lspan(r, b, "rec_name", "rec", dl.v[d].rec, "draft");
-			bt_buf_adds(b, " — ");
-			html_text(b, dl.v[d].title);
-			bt_buf_adds(b, "</td><td>");
-			reply_cell(r, on_record(&h, dl.v[d].rec));
-			bt_buf_adds(b, "</td></tr>\n");
-		}
-		bt_buf_adds(b, "</table>\n<p><a class=\"action\" href=\"/member/c/");
-		html_text(b, c.circular);
-		bt_buf_adds(b, "\">");
-		html_text(b, L(r, is_open(r, &c) ? "reply_link" : "view_link"));
-		bt_buf_adds(b, "</a></p>\n</section>\n");
-		bt_draft_list_free(&dl);
-		bt_history_free(&h);
-	}
 	bt_consultation_list_free(&cl);
 	if (!shown) {
 		bt_buf_adds(b, "<p>");
@@ -178,10 +188,10 @@ int page_member_form(preq *r, const char *circular)
 	bt_consultation c;
 	if (load_own(r, circular, &c))
 		return 0;
-	bt_err e;
 	/* the rows the page shows must agree with the events that wrote them */
-	if (bt_audit_circular(r->db, c.circular, &e))
-		return page_engine_error(r, &e);
+	if (portal_rows_check(r, c.circular))
+		return 0;
+	bt_err e;
 	bt_draft_list dl = { 0 };
 	bt_history h = { 0 };
 	if (bt_drafts_list(r->db, c.circular, &dl, &e) || bt_history_get(r->db, c.circular, r->s.id.member, &h, &e)) {
@@ -275,14 +285,14 @@ static int collect(preq *r, const bt_consultation *c, const bt_draft_list *dl, b
 		const pfield *f = pform_file(&r->form, key);
 		if (!*v) {
 			if (f)
-				return page_errorf(r, 400, "%s: a file was attached but no choice made for %s", key,
-						   dl->v[d].rec), -1;
+				return page_field_error(r, BT_R_INPUT, "choice", "none made for %s (%s), but a file "
+							"was attached", dl->v[d].rec, key), -1;
 			continue;
 		}
 		bt_choice ch = bt_choice_parse(v);
 		if (ch == BT_CHOICE_NONE)
-			return page_errorf(r, 400, "choice-%zu: '%.40s' is not authorize, authorize-with-comments, "
-					   "not-authorize or withdraw", d + 1, v), -1;
+			return page_field_error(r, BT_R_INPUT, "choice", "'%.40s' (choice-%zu) is not authorize, "
+						"authorize-with-comments, not-authorize or withdraw", v, d + 1), -1;
 		bt_reply_spec *s = &specs[*n];
 		memset(s, 0, sizeof *s);
 		s->circular = c->circular;
@@ -311,6 +321,8 @@ int page_member_reply(preq *r, const char *circular)
 		return 0;
 	if (!is_open(r, &c))
 		return page_error(r, 403, L(r, "err_closed"));
+	if (portal_rows_check(r, c.circular))
+		return 0;
 	bt_err e;
 	bt_draft_list dl = { 0 };
 	if (bt_drafts_list(r->db, c.circular, &dl, &e))
@@ -320,7 +332,7 @@ int page_member_reply(preq *r, const char *circular)
 	bt_reply_result *res = calloc(dl.n + 1, sizeof *res);
 	size_t n = 0;
 	if (!specs || !files || !res) {
-		page_error(r, 500, "out of memory");
+		page_field_error(r, BT_R_NOMEM, NULL, "out of memory");
 		goto out;
 	}
 	if (collect(r, &c, &dl, specs, files, &n))
@@ -359,13 +371,13 @@ out:
 }
 
 /* Calls fn for each consultation the administration may see, with its
- * history; stops when fn returns non-zero. */
-static int each_own(preq *r, int (*fn)(preq *r, const bt_consultation *c, const bt_history *h, void *arg),
-		    void *arg)
+ * history; stops when fn returns non-zero. -1 with e when the
+ * consultations or a history cannot be read, or fn failed (-1, e). */
+typedef int each_fn(preq *r, const bt_consultation *c, const bt_history *h, void *arg, bt_err *e);
+static int each_own(preq *r, each_fn *fn, void *arg, bt_err *e)
 {
-	bt_err e;
 	bt_consultation_list cl = { 0 };
-	if (bt_consultations_list(r->db, 0, &cl, &e))
+	if (bt_consultations_list(r->db, 0, &cl, e))
 		return -1;
 	int stop = 0;
 	for (size_t i = 0; i < cl.n && !stop; i++) {
@@ -373,9 +385,10 @@ static int each_own(preq *r, int (*fn)(preq *r, const bt_consultation *c, const 
 		if (id->circular[0] && strcasecmp(id->circular, cl.v[i].circular))
 			continue;
 		bt_history h = { 0 };
-		if (bt_history_get(r->db, cl.v[i].circular, id->member, &h, &e))
-			continue;
-		stop = fn(r, &cl.v[i], &h, arg);
+		if (bt_history_get(r->db, cl.v[i].circular, id->member, &h, e))
+			stop = -1;
+		else
+			stop = fn(r, &cl.v[i], &h, arg, e);
 		bt_history_free(&h);
 	}
 	bt_consultation_list_free(&cl);
@@ -388,7 +401,7 @@ typedef struct find_arg {
 	int json;  /* the signed receipt, not the page */
 } find_arg;
 
-static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, void *arg)
+static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, void *arg, bt_err *e)
 {
 	find_arg *fa = arg;
 	for (size_t i = 0; i < h->n; i++) {
@@ -396,6 +409,9 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 		if (it->reply_id != fa->id)
 			continue;
 		fa->found = 1;
+		/* the rows it shows must agree with the events that wrote them */
+		if (bt_audit_circular(r->db, c->circular, e))
+			return -1;
 		if (fa->json) {
 			if (!portal_receipt_issue(r, it->seq, NULL))
 				portal_receipt_name(r->filename, sizeof r->filename, c->circular, it->reply_id, 0);
@@ -403,10 +419,9 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 		}
 		bt_reply_result res;
 		memset(&res, 0, sizeof res);
-		bt_err e;
 		bt_time at;
-		if (bt_event_digest(r->db, it->seq, &at, res.sha256, res.event_hash, &e))
-			return page_engine_error(r, &e), 1;
+		if (bt_event_digest(r->db, it->seq, &at, res.sha256, res.event_hash, e))
+			return -1;
 		res.reply_id = it->reply_id;
 		res.event_seq = it->seq;
 		snprintf(res.member, sizeof res.member, "%s", it->member);
@@ -440,10 +455,11 @@ static int receipt_of(preq *r, const char *id, int json)
 	char *end;
 	long long v = strtoll(id, &end, 10);
 	if (*end || v <= 0)
-		return page_errorf(r, 404, "receipt: '%.40s' is not a reply number", id);
+		return page_field_error(r, BT_R_NOT_FOUND, "receipt", "'%.40s' is not a reply number", id);
 	find_arg fa = { v, 0, json };
-	if (each_own(r, show_receipt, &fa) < 0)
-		return page_error(r, 500, "the replies cannot be read now");
+	bt_err e;
+	if (each_own(r, show_receipt, &fa, &e) < 0)
+		return page_engine_error(r, &e);
 	if (!fa.found)
 		return page_error(r, 403, L(r, "err_scope"));
 	return 0;
@@ -459,10 +475,14 @@ int page_member_receipt_json(preq *r, const char *id)
 	return receipt_of(r, id, 1);
 }
 
-static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, void *arg)
+static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, void *arg, bt_err *e)
 {
 	(void)arg;
 	bt_buf *b = &r->out;
+	/* the administration's replies there: their rows must agree with
+	 * their events */
+	if (h->n && bt_audit_circular(r->db, c->circular, e))
+		return -1;
 	for (size_t i = 0; i < h->n; i++) {
 		const bt_history_item *it = &h->v[i];
 		if (strcmp(it->kind, "reply") && strcmp(it->kind, "withdrawal"))
@@ -498,8 +518,9 @@ int page_member_history(preq *r)
 		bt_buf_adds(b, "</th>");
 	}
 	bt_buf_adds(b, "</tr>\n");
-	if (each_own(r, history_rows, NULL) < 0)
-		return page_error(r, 500, "the replies cannot be read now");
+	bt_err e;
+	if (each_own(r, history_rows, NULL, &e) < 0)
+		return page_engine_error(r, &e);
 	bt_buf_adds(b, "</table>\n");
 	page_end(r);
 	return 0;

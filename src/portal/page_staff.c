@@ -305,6 +305,18 @@ static void word_options(preq *r, const word_key *t)
 	}
 }
 
+/* After the deadline (until the close), a paper form that arrived on
+ * time and changes an outcome shown since then needs the reason for its
+ * late entry (history and the report say it). */
+static void late_entry_field(preq *r, const bt_consultation *c)
+{
+	if (r->now <= c->deadline || c->closed)
+		return;
+	label_for(r, "late_entry_reason", "late_entry_label");
+	bt_buf_adds(&r->out, "<textarea id=\"late_entry_reason\" name=\"late_entry_reason\" rows=\"2\" "
+			     "maxlength=\"2000\"></textarea>\n");
+}
+
 /* The entry form for a reply received by e-mail, fax or post. */
 static void entry_form(preq *r, const bt_consultation *c, const bt_draft_list *dl, const bt_member_list *el)
 {
@@ -345,6 +357,7 @@ static void entry_form(preq *r, const bt_consultation *c, const bt_draft_list *d
 	bt_buf_adds(b, "<select id=\"channel\" name=\"channel\">\n");
 	word_options(r, portal_channel_words);
 	bt_buf_adds(b, "</select>\n");
+	late_entry_field(r, c);
 	label_for(r, "signatory", "signatory_label");
 	bt_buf_adds(b, "<input type=\"text\" id=\"signatory\" name=\"signatory\" maxlength=\"200\">\n");
 	label_for(r, "title", "official_title_label");
@@ -459,16 +472,17 @@ static int entry_spec(preq *r, const bt_consultation *c, bt_reply_spec *s, bt_at
 	const char *choice = pform_get(f, "choice"), *received = pform_get(f, "received");
 	const char *channel = pform_get(f, "channel");
 	const char *signatory = pform_get(f, "signatory"), *title = pform_get(f, "title");
+	const char *late_reason = pform_get(f, "late_entry_reason");
 	memset(s, 0, sizeof *s);
 	s->circular = c->circular;
 	if (!*member)
-		return page_error(r, 400, "member: no Member State chosen"), -1;
+		return page_field_error(r, BT_R_INPUT, "member", "no Member State chosen"), -1;
 	s->member = member;
 	s->rec = *rec ? rec : NULL;
 	s->choice = bt_choice_parse(choice);
 	if (s->choice == BT_CHOICE_NONE)
-		return page_errorf(r, 400, "choice: '%.40s' is not authorize, authorize-with-comments, "
-				   "not-authorize or withdraw", choice), -1;
+		return page_field_error(r, BT_R_INPUT, "choice", "'%.40s' is not authorize, authorize-with-comments, "
+					"not-authorize or withdraw", choice), -1;
 	if (*received) {
 		bt_err e;
 		if (bt_time_parse(received, "received", &s->received, &e))
@@ -479,10 +493,11 @@ static int entry_spec(preq *r, const bt_consultation *c, bt_reply_spec *s, bt_at
 	for (const word_key *k = portal_channel_words; k->word; k++)
 		known |= !strcmp(k->word, channel);
 	if (!known)
-		return page_errorf(r, 400, "channel: '%.40s' is not email, fax, post or other", channel), -1;
+		return page_field_error(r, BT_R_INPUT, "channel", "'%.40s' is not email, fax, post or other", channel), -1;
 	s->channel = channel;
 	s->signatory = *signatory ? signatory : NULL;
 	s->title = *title ? title : NULL;
+	s->late_entry_reason = *late_reason ? late_reason : NULL;
 	const pfield *a = pform_file(f, "attachment"), *sc = pform_file(f, "scan");
 	if (a) {
 		*att = (bt_attachment_in){ a->filename, a->value.data, a->value.len };
@@ -499,7 +514,7 @@ static int entry_spec(preq *r, const bt_consultation *c, bt_reply_spec *s, bt_at
 int page_secretariat_reply(preq *r, const char *circular)
 {
 	bt_consultation c;
-	if (portal_consultation(r, circular, &c))
+	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
 		return 0;
 	bt_reply_spec spec;
 	bt_attachment_in att, scan;
@@ -572,9 +587,9 @@ static int report_lang_of(preq *r, const char **out)
 static int download(preq *r, const char *circular, const char *what)
 {
 	bt_consultation c;
-	if (portal_consultation(r, circular, &c))
-		return 0;
 	keep_page_lang(r);
+	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
+		return 0;
 	bt_err e;
 	int rc;
 	bt_buf_reset(&r->out);
@@ -587,7 +602,7 @@ static int download(preq *r, const char *circular, const char *what)
 		if (pq && pdf_paper_parse(pq, &paper, &e))
 			return page_engine_error(r, &e);
 		if (!c.drafts)
-			return page_errorf(r, 400, "circular: %s has no drafts yet", c.circular);
+			return page_field_error(r, BT_R_INPUT, "circular", "%s has no drafts yet", c.circular);
 		rc = report_build(r->db, c.circular, r->now, lang, paper, &r->out, &e);
 		r->ctype = "application/pdf";
 		char suffix[16];
@@ -645,10 +660,14 @@ int page_secretariat_receipt(preq *r, const char *seq)
 	char *end;
 	long long v = strtoll(seq, &end, 10);
 	if (*end || v <= 0)
-		return page_errorf(r, 404, "receipt: '%.40s' is not an event number", seq);
+		return page_field_error(r, BT_R_NOT_FOUND, "event", "'%.40s' is not an event number", seq);
 	bt_receipt info;
-	if (!portal_receipt_issue(r, v, &info)) /* named after its circular */
-		portal_receipt_name(r->filename, sizeof r->filename, info.circular, v, 1);
+	if (portal_receipt_issue(r, v, &info))
+		return 0;
+	/* the rows of its consultation must agree with their events */
+	if (portal_rows_check(r, info.circular))
+		return 0;
+	portal_receipt_name(r->filename, sizeof r->filename, info.circular, v, 1); /* named after its circular */
 	return 0;
 }
 

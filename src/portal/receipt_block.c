@@ -28,6 +28,28 @@ int portal_receipt_issue(preq *r, int64_t seq, bt_receipt *info)
 	return 0;
 }
 
+/* The notes under a receipt: late, replaces an earlier one, no reasons
+ * attached, an on-time form entered late and why. */
+static void receipt_notes(preq *r, const bt_reply_result *res, const bt_reply_spec *spec)
+{
+	bt_buf *b = &r->out;
+	const char *notes[] = { res->late ? "receipt_late" : NULL, res->supersedes ? "receipt_supersedes" : NULL,
+				res->without_reasons && !res->outdated ? "receipt_no_reasons" : NULL };
+	for (size_t i = 0; i < 3; i++)
+		if (notes[i]) {
+			bt_buf_adds(b, "<p class=\"note\">");
+			html_text(b, L(r, notes[i]));
+			bt_buf_adds(b, "</p>\n");
+		}
+	/* an on-time paper form entered after the deadline, and why */
+	if (res->late_entry_seq && spec && spec->late_entry_reason) {
+		const char *lv[] = { "reason", spec->late_entry_reason, NULL };
+		bt_buf_addf(b, "<p class=\"note late-entry\" data-event=\"%lld\">", (long long)res->late_entry_seq);
+		Lf(r, b, "receipt_late_entry", lv);
+		bt_buf_adds(b, "</p>\n");
+	}
+}
+
 void html_receipt(preq *r, const bt_reply_result *res, const char *circular, const bt_reply_spec *spec,
 		  const char *signatory, const char *title, bt_time recorded_at)
 {
@@ -90,14 +112,7 @@ void html_receipt(preq *r, const bt_reply_result *res, const char *circular, con
 		bt_buf_adds(b, "</ul></dd>\n");
 	}
 	bt_buf_adds(b, "</dl>\n");
-	const char *notes[] = { res->late ? "receipt_late" : NULL, res->supersedes ? "receipt_supersedes" : NULL,
-				res->without_reasons && !res->outdated ? "receipt_no_reasons" : NULL };
-	for (size_t i = 0; i < 3; i++)
-		if (notes[i]) {
-			bt_buf_adds(b, "<p class=\"note\">");
-			html_text(b, L(r, notes[i]));
-			bt_buf_adds(b, "</p>\n");
-		}
+	receipt_notes(r, res, spec);
 	/* its signed receipt: an administration asks by reply number, the
 	 * secretariat by event */
 	char file[sizeof r->filename];

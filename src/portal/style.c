@@ -18,8 +18,14 @@ const char portal_css[] =
 	"main{max-width:72em;margin:0 auto;padding:1em}footer{color:#666;font-size:.85em;padding:1em;text-align:center}\n"
 	"table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}th,td{border:1px solid #ccc;padding:.35em .5em;"
 	"text-align:start;vertical-align:top}th{background:#e8eef5}\n"
-	"fieldset{border:1px solid #ccc;margin:0 0 1em;background:#fff}legend{font-weight:bold}\n"
-	"label{display:block;margin:.3em 0}input[type=text],input[type=password]{width:100%;max-width:30em;padding:.3em}\n"
+	"fieldset{border:1px solid #ccc;margin:0 0 1em;background:#fff;min-width:0}legend{font-weight:bold}\n"
+	"label{display:block;margin:.3em 0}input[type=text],input[type=password],textarea{width:100%;max-width:30em;"
+	"padding:.3em;box-sizing:border-box}\n"
+	/* a select is as wide as its longest option (a draft's title): never
+	 * wider than the screen */
+	"select{max-width:100%;box-sizing:border-box}details.engine{margin:.5em 0 1em;color:#444}\n"
+	/* on a narrow screen a wide table scrolls by itself, not the page */
+	"@media (max-width:40em){table{display:block;overflow-x:auto}}\n"
 	".choices label{display:block;margin:.25em 0}.choices label.sub{margin-inline-start:2em}button{padding:.4em 1.2em;font-size:1em}\n"
 	".error{background:#fde8e8;border:1px solid #c00;padding:.6em}.note{background:#fff8e1;border:1px solid #e0b000;"
 	"padding:.6em}.ok{background:#e8f5e9;border:1px solid #2e7d32;padding:.6em}\n"

@@ -49,6 +49,14 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "state_approved", "" }, { "state_not_approved", "" }, { "channel_email", "" },
 	{ "channel_fax", "" }, { "channel_post", "" }, { "channel_other", "" },
 	{ "receipt_download", "" }, { "receipt_signed", "" },
+	{ "fail_input", "field" }, { "fail_input_any", "" }, { "fail_not_found", "field" },
+	{ "fail_not_found_any", "" }, { "fail_conflict", "field" }, { "fail_conflict_any", "" },
+	{ "fail_forbidden", "field" }, { "fail_forbidden_any", "" }, { "fail_damaged", "" },
+	{ "fail_io", "" }, { "fail_nomem", "" }, { "fail_details", "" },
+	{ "late_entry_label", "" }, { "receipt_late_entry", "reason" },
+	{ "fail_title_input", "" }, { "fail_title_not_found", "" }, { "fail_title_conflict", "" },
+	{ "fail_title_forbidden", "" }, { "fail_title_damaged", "" }, { "fail_title_io", "" },
+	{ "fail_title_nomem", "" },
 };
 
 int portal_words_load(struct portal *p, bt_err *e)
@@ -175,5 +183,29 @@ const word_key portal_channel_words[] = {
 	{ "fax", "channel_fax" },
 	{ "post", "channel_post" },
 	{ "other", "channel_other" },
+	{ NULL, NULL },
+};
+
+/* The engine's fields (bt_err.field) that the portal's forms ask for, and
+ * the keys of their labels there. */
+const word_key portal_field_words[] = {
+	{ "circular", "col_circular" },
+	{ "member", "col_member" },
+	{ "draft", "col_draft" },
+	{ "rec", "col_draft" },
+	{ "choice", "receipt_choice" },
+	{ "received", "received_label" },
+	{ "channel", "channel_label" },
+	{ "signatory", "signatory_label" },
+	{ "title", "official_title_label" },
+	{ "attachment", "file_label" },
+	{ "scan", "scan_label" },
+	{ "late_entry_reason", "late_entry_label" },
+	{ "code", "code_label" },
+	{ "user", "user_label" },
+	{ "password", "password_label" },
+	{ "deadline", "col_deadline" },
+	{ "receipt", "receipt_reply" },
+	{ "event", "receipt_event" },
 	{ NULL, NULL },
 };

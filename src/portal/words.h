@@ -37,5 +37,8 @@ typedef struct word_key {
 } word_key;
 extern const word_key portal_choice_words[], portal_status_words[], portal_state_words[],
 	portal_outcome_words[], portal_channel_words[];
+/* The engine's field names ("late_entry_reason") and the keys of the
+ * labels of the form fields that carry them ("late_entry_label"). */
+extern const word_key portal_field_words[];
 
 #endif

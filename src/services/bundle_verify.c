@@ -121,84 +121,91 @@ static int check_manifest(verifier *v, const bt_pubkey *pub, bt_err *e)
 	return BT_OK;
 }
 
+/* File i of the manifest's list is there, a regular file with its size and
+ * SHA-256 (an attachment's content also hashing to its name); the files the
+ * verifier reads later are kept. data is the caller's scratch buffer. */
+static int check_listed(verifier *v, const bt_jv *files, size_t i, bt_buf *data, bt_err *e)
+{
+	const bt_jv *f = &files->items[i];
+	const char *name = bt_jv_str(f, "name"), *sha = bt_jv_str(f, "sha256");
+	int64_t size;
+	if (!name || !sha || !bt_jv_int(f, "size", &size) || !bundle_safe_name(name))
+		return bt_failf(e, BT_R_INPUT, NULL, "manifest.json: files[%zu] is not a file of a bundle", i);
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(bt_jv_str(&files->items[j], "name"), name) == 0)
+			return bt_failf(e, BT_R_INPUT, NULL, "manifest.json: %s is listed twice", name);
+	char full[PATH_MAX], got[65];
+	struct stat st;
+	snprintf(full, sizeof full, "%s/%s", v->dir, name);
+	if (lstat(full, &st) == 0 && !S_ISREG(st.st_mode))
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"%s: not a regular file (a link or directory has no place in a bundle)", name);
+	bt_buf_reset(data);
+	int rc = read_in(v, name, BUNDLE_FILE_MAX, data, e);
+	if (rc == BT_EINPUT && e->reason == BT_R_NOT_FOUND)
+		return bt_failf(e, BT_R_INPUT, NULL, "%s: listed in the signed manifest but missing", name);
+	if (rc)
+		return rc;
+	sha256_hex(data->data ? data->data : "", data->len, got);
+	if ((int64_t)data->len != size || strcmp(got, sha))
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"%s: its SHA-256 or size differs from the signed manifest (the file was changed)", name);
+	if (strncmp(name, BUNDLE_ATT_DIR "/", sizeof BUNDLE_ATT_DIR) == 0) {
+		if (strcmp(name + sizeof BUNDLE_ATT_DIR, got))
+			return bt_failf(e, BT_R_INPUT, NULL, "%s: its content does not hash to its name", name);
+		v->r->attachments++;
+	}
+	for (int k = 0; k < 3; k++)
+		if (strcmp(name, kept_names[k]) == 0) {
+			v->have[k] = 1;
+			v->kept[k] = *data; /* moved, not copied */
+			bt_buf_init(data, 0);
+		}
+	v->r->files++;
+	return BT_OK;
+}
+
+/* Nothing in the bundle's directory (pass 0) or its attachments directory
+ * (pass 1) that the manifest does not list. */
+static int check_unlisted(verifier *v, const bt_jv *files, int pass, bt_err *e)
+{
+	bt_buf dpath = BT_BUF_INIT;
+	bt_buf_addf(&dpath, pass ? "%s/" BUNDLE_ATT_DIR : "%s", v->dir);
+	DIR *d = dpath.failed ? NULL : opendir(dpath.data);
+	bt_buf_release(&dpath);
+	if (!d)
+		return BT_OK; /* no attachments directory */
+	struct dirent *de;
+	int rc = BT_OK;
+	while (!rc && (de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    (!pass && strcmp(de->d_name, "manifest.json") == 0) ||
+		    (!pass && strcmp(de->d_name, BUNDLE_ATT_DIR) == 0 && de->d_type == DT_DIR && v->r->attachments))
+			continue;
+		char name[300];
+		snprintf(name, sizeof name, pass ? BUNDLE_ATT_DIR "/%s" : "%s", de->d_name);
+		int listed = 0;
+		for (size_t i = 0; !listed && i < files->n; i++)
+			listed = strcmp(bt_jv_str(&files->items[i], "name"), name) == 0;
+		if (!listed)
+			rc = bt_failf(e, BT_R_INPUT, NULL, "%.200s: not in the signed manifest (a file was added)",
+				      bt_text_clean(name, 0) ? name : "(unprintable name)");
+	}
+	closedir(d);
+	return rc;
+}
+
 /* Every file listed is there with its size and SHA-256; no other file. */
 static int check_files(verifier *v, bt_err *e)
 {
 	const bt_jv *files = bt_jv_get(v->manifest, "files");
 	bt_buf data = BT_BUF_INIT;
 	int rc = BT_OK;
-	for (size_t i = 0; !rc && i < files->n; i++) {
-		const bt_jv *f = &files->items[i];
-		const char *name = bt_jv_str(f, "name"), *sha = bt_jv_str(f, "sha256");
-		int64_t size;
-		if (!name || !sha || !bt_jv_int(f, "size", &size) || !bundle_safe_name(name)) {
-			rc = bt_failf(e, BT_R_INPUT, NULL,
-				      "manifest.json: files[%zu] is not a file of a bundle", i);
-			break;
-		}
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(bt_jv_str(&files->items[j], "name"), name) == 0)
-				rc = bt_failf(e, BT_R_INPUT, NULL,
-					      "manifest.json: %s is listed twice", name);
-		bt_buf_reset(&data);
-		char full[PATH_MAX];
-		struct stat st;
-		snprintf(full, sizeof full, "%s/%s", v->dir, name);
-		if (!rc && lstat(full, &st) == 0 && !S_ISREG(st.st_mode))
-			rc = bt_failf(e, BT_R_INPUT, NULL,
-				      "%s: not a regular file (a link or directory has no place in a bundle)", name);
-		if (!rc && (rc = read_in(v, name, BUNDLE_FILE_MAX, &data, e)) == BT_EINPUT && e->reason == BT_R_NOT_FOUND)
-			rc = bt_failf(e, BT_R_INPUT, NULL,
-				      "%s: listed in the signed manifest but missing", name);
-		if (rc)
-			break;
-		char got[65];
-		sha256_hex(data.data ? data.data : "", data.len, got);
-		if ((int64_t)data.len != size || strcmp(got, sha))
-			rc = bt_failf(e, BT_R_INPUT, NULL,
-				      "%s: its SHA-256 or size differs from the signed manifest (the file was changed)",
-				      name);
-		if (!rc && strncmp(name, BUNDLE_ATT_DIR "/", sizeof BUNDLE_ATT_DIR) == 0) {
-			if (strcmp(name + sizeof BUNDLE_ATT_DIR, got))
-				rc = bt_failf(e, BT_R_INPUT, NULL,
-					      "%s: its content does not hash to its name", name);
-			v->r->attachments++;
-		}
-		for (int k = 0; !rc && k < 3; k++)
-			if (strcmp(name, kept_names[k]) == 0) {
-				v->have[k] = 1;
-				v->kept[k] = data; /* moved, not copied */
-				bt_buf_init(&data, 0);
-			}
-		v->r->files++;
-	}
+	for (size_t i = 0; !rc && i < files->n; i++)
+		rc = check_listed(v, files, i, &data, e);
 	bt_buf_release(&data);
-	/* nothing in the directory that the manifest does not list */
-	for (int pass = 0; !rc && pass < 2; pass++) {
-		bt_buf dpath = BT_BUF_INIT;
-		bt_buf_addf(&dpath, pass ? "%s/" BUNDLE_ATT_DIR : "%s", v->dir);
-		DIR *d = dpath.failed ? NULL : opendir(dpath.data);
-		bt_buf_release(&dpath);
-		if (!d)
-			continue; /* no attachments directory */
-		struct dirent *de;
-		while (!rc && (de = readdir(d))) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-			    (!pass && strcmp(de->d_name, "manifest.json") == 0) ||
-			    (!pass && strcmp(de->d_name, BUNDLE_ATT_DIR) == 0 && de->d_type == DT_DIR && v->r->attachments))
-				continue;
-			char name[300];
-			snprintf(name, sizeof name, pass ? BUNDLE_ATT_DIR "/%s" : "%s", de->d_name);
-			int listed = 0;
-			for (size_t i = 0; !listed && i < files->n; i++)
-				listed = strcmp(bt_jv_str(&files->items[i], "name"), name) == 0;
-			if (!listed)
-				rc = bt_failf(e, BT_R_INPUT, NULL,
-					      "%.200s: not in the signed manifest (a file was added)",
-					      bt_text_clean(name, 0) ? name : "(unprintable name)");
-		}
-		closedir(d);
-	}
+	for (int pass = 0; !rc && pass < 2; pass++)
+		rc = check_unlisted(v, files, pass, e);
 	return rc;
 }
 
@@ -218,239 +225,270 @@ static int in_electorate(const verifier *v, const char *m)
 	return 0;
 }
 
-/* Takes in what one event says. */
-static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
+/* What the verifier takes in from each kind's payload (parsed by the kind's
+ * parser, domain/kinds.c), after the checks that need what came before. */
+typedef int take_fn(verifier *v, int64_t seq, const event_payload *p, bt_err *e);
+
+static int take_consultation(verifier *v, int64_t seq, const event_payload *p, bt_err *e)
 {
-	const char *kind = bt_jv_str(body, "kind");
-	bt_err ignore;
-	if (strcmp(kind, "consultation") == 0) {
-		if (v->have_consultation)
-			return bt_failf(e, BT_R_INPUT, NULL,
-					"events.jsonl: event %lld: a second consultation event", (long long)seq);
-		const char *rule = bt_jv_str(body, "rule"), *dl = bt_jv_str(body, "deadline");
-		const bt_jv *el = bt_jv_get(body, "electorate");
-		if (!rule || !dl || bt_time_parse(dl, "deadline", &v->deadline, &ignore) || !el ||
-		    el->type != BT_JARR)
-			return bt_failf(e, BT_R_INPUT, NULL,
-					"events.jsonl: event %lld: a consultation without rule, deadline or electorate",
-					(long long)seq);
-		snprintf(v->rule, sizeof v->rule, "%s", rule);
-		const char *forced = bt_jv_str(body, "deadline_forced");
-		snprintf(v->deadline_forced, sizeof v->deadline_forced, "%s", forced ? forced : "");
-		free(v->electorate);
-		v->electorate = calloc(el->n ? el->n : 1, sizeof *v->electorate);
-		if (!v->electorate)
-			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-		v->n_electorate = 0;
-		for (size_t i = 0; i < el->n; i++) {
-			if (el->items[i].type != BT_JSTR || el->items[i].len != 3)
-				return bt_failf(e, BT_R_INPUT, NULL,
-						"events.jsonl: event %lld: electorate[%zu] is not a code",
-						(long long)seq, i);
-			memcpy(v->electorate[v->n_electorate++], el->items[i].str, 4);
-		}
-		v->have_consultation = 1;
-		return BT_OK;
-	}
-	if (!v->have_consultation)
+	(void)seq;
+	const bt_jv *el = p->electorate;
+	snprintf(v->rule, sizeof v->rule, "%s", p->rule);
+	v->deadline = p->deadline;
+	snprintf(v->deadline_forced, sizeof v->deadline_forced, "%s", p->deadline_forced ? p->deadline_forced : "");
+	free(v->electorate);
+	v->electorate = calloc(el->n ? el->n : 1, sizeof *v->electorate);
+	if (!v->electorate)
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	for (v->n_electorate = 0; v->n_electorate < el->n; v->n_electorate++)
+		memcpy(v->electorate[v->n_electorate], el->items[v->n_electorate].str, 4);
+	v->have_consultation = 1;
+	return BT_OK;
+}
+
+static int take_draft(verifier *v, int64_t seq, const event_payload *p, bt_err *e)
+{
+	if (find_draft(v, p->rec))
+		return bt_failf(e, BT_R_INPUT, NULL, "events.jsonl: event %lld: a second draft %s", (long long)seq,
+				p->rec);
+	if (array_reserve(&v->drafts, &v->cap_drafts, v->n_drafts + 1, sizeof *v->drafts))
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	vdraft *d = &v->drafts[v->n_drafts++];
+	memset(d, 0, sizeof *d);
+	snprintf(d->rec, sizeof d->rec, "%s", p->rec);
+	d->title = strdup(p->title);
+	return d->title ? BT_OK : bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+}
+
+static int take_deadline(verifier *v, int64_t seq, const event_payload *p, bt_err *e)
+{
+	(void)seq, (void)e;
+	v->deadline = p->deadline;
+	return BT_OK;
+}
+
+/* the latest decision on a draft makes its state (tally.json) */
+static int take_decision(verifier *v, int64_t seq, const event_payload *p, bt_err *e)
+{
+	vdraft *d = find_draft(v, p->draft);
+	if (!d)
 		return bt_failf(e, BT_R_INPUT, NULL,
-				"events.jsonl: event %lld comes before the consultation's", (long long)seq);
-	if (strcmp(kind, "draft") == 0) {
-		const char *rec = bt_jv_str(body, "rec"), *title = bt_jv_str(body, "title");
-		if (!rec || !title || strlen(rec) > BT_ID_MAX || find_draft(v, rec))
-			return bt_failf(e, BT_R_INPUT, NULL,
-					"events.jsonl: event %lld: a draft without rec or title, or twice",
-					(long long)seq);
-		if (array_reserve(&v->drafts, &v->cap_drafts, v->n_drafts + 1, sizeof *v->drafts))
-			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-		vdraft *d = &v->drafts[v->n_drafts++];
-		memset(d, 0, sizeof *d);
-		snprintf(d->rec, sizeof d->rec, "%s", rec);
-		d->title = strdup(title);
-		return d->title ? BT_OK : bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-	}
-	if (strcmp(kind, "close") == 0) {
-		v->closed = 1;
-		return BT_OK;
-	}
-	if (strcmp(kind, "deadline") == 0) {
-		/* consultation set-deadline: the deadline in force from here */
-		const char *dl = bt_jv_str(body, "deadline");
-		if (!dl || bt_time_parse(dl, "deadline", &v->deadline, &ignore))
-			return bt_failf(e, BT_R_INPUT, NULL,
-					"events.jsonl: event %lld: a deadline change without a deadline",
-					(long long)seq);
-		return BT_OK;
-	}
-	if (strcmp(kind, "decision") == 0) {
-		/* the latest decision on a draft makes its state (tally.json) */
-		const char *rec = bt_jv_str(body, "draft"), *what = bt_jv_str(body, "decision");
-		vdraft *d = rec ? find_draft(v, rec) : NULL;
-		if (!d || !what || strlen(what) >= sizeof d->decision)
-			return bt_failf(e, BT_R_INPUT, NULL,
-					"events.jsonl: event %lld: a decision without a known draft or decision",
-					(long long)seq);
-		snprintf(d->decision, sizeof d->decision, "%s", what);
-		return BT_OK;
-	}
-	if (strncmp(kind, "codes-", 6) == 0 || strcmp(kind, "late-entry") == 0)
-		return BT_OK;
-	/* a reply or a withdrawal */
-	const char *member = bt_jv_str(body, "member"), *rec = bt_jv_str(body, "draft"),
-		   *choice = bt_jv_str(body, "choice"), *received = bt_jv_str(body, "received");
-	const bt_jv *atts = bt_jv_get(body, "attachments");
-	int64_t id;
-	bt_time rt;
-	vdraft *d = rec ? find_draft(v, rec) : NULL;
-	bt_choice ch = bt_choice_parse(choice);
-	if (!member || !d || ch == BT_CHOICE_NONE || (ch == BT_WITHDRAW) != (strcmp(kind, "withdrawal") == 0) ||
-	    !received || bt_time_parse(received, "received", &rt, &ignore) || !bt_jv_int(body, "reply", &id) ||
-	    !atts || atts->type != BT_JARR)
+				"events.jsonl: event %lld: a decision without a known draft or decision",
+				(long long)seq);
+	snprintf(d->decision, sizeof d->decision, "%s", p->decision);
+	return BT_OK;
+}
+
+static int take_close(verifier *v, int64_t seq, const event_payload *p, bt_err *e)
+{
+	(void)seq, (void)p, (void)e;
+	v->closed = 1;
+	return BT_OK;
+}
+
+/* A reply or a withdrawal: a row of its draft's count, and its attachments. */
+static int take_reply(verifier *v, int64_t seq, const event_payload *p, bt_err *e)
+{
+	vdraft *d = find_draft(v, p->draft);
+	if (!d)
 		return bt_failf(e, BT_R_INPUT, NULL,
 				"events.jsonl: event %lld: a %s without member, known draft, choice, received, reply number or attachments",
-				(long long)seq, kind);
-	if (id <= v->last_reply)
+				(long long)seq, p->choice == BT_WITHDRAW ? EVK_WITHDRAWAL : EVK_REPLY);
+	if (p->reply <= v->last_reply)
 		return bt_failf(e, BT_R_INPUT, NULL,
 				"events.jsonl: event %lld: reply number %lld after %lld (recorded twice or out of order)",
-				(long long)seq, (long long)id, (long long)v->last_reply);
-	v->last_reply = id;
-	if (!in_electorate(v, member))
+				(long long)seq, (long long)p->reply, (long long)v->last_reply);
+	v->last_reply = p->reply;
+	if (!in_electorate(v, p->member))
 		return bt_failf(e, BT_R_INPUT, NULL,
 				"events.jsonl: event %lld: %.3s is not in the consultation's electorate",
-				(long long)seq, member);
-	int has_reasons = 0;
-	for (size_t i = 0; i < atts->n; i++) {
-		const char *role = bt_jv_str(&atts->items[i], "role"), *sha = bt_jv_str(&atts->items[i], "sha256");
-		if (!role || !sha || strlen(sha) != 64)
-			return bt_failf(e, BT_R_INPUT, NULL,
-					"events.jsonl: event %lld: attachment %zu has no role or SHA-256",
-					(long long)seq, i + 1);
-		has_reasons |= strcmp(role, "form") != 0;
+				(long long)seq, p->member);
+	for (size_t i = 0; i < p->attachments->n; i++) {
 		if (array_reserve(&v->att, &v->cap_att, v->n_att + 1, sizeof *v->att))
 			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-		memcpy(v->att[v->n_att++], sha, 65);
+		memcpy(v->att[v->n_att++], bt_jv_str(&p->attachments->items[i], "sha256"), 65);
 	}
 	if (array_reserve(&d->rows, &d->cap, d->n + 1, sizeof *d->rows))
 		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	count_row *row = &d->rows[d->n++];
 	memset(row, 0, sizeof *row);
-	row->id = id;
+	row->id = p->reply;
 	row->seq = seq;
-	snprintf(row->member, sizeof row->member, "%s", member);
-	row->choice = ch;
-	row->received = rt;
-	row->has_attachment = has_reasons;
+	snprintf(row->member, sizeof row->member, "%s", p->member);
+	row->choice = p->choice;
+	row->received = p->received;
+	row->has_attachment = p->has_reasons;
 	v->r->replies++;
+	return BT_OK;
+}
+
+/* The kinds whose payload changes what the verifier recomputes; the other
+ * kinds of a bundle (codes, late entries) only chain. */
+static const struct {
+	const char *kind;
+	take_fn *take;
+} takers[] = {
+	{ EVK_CONSULTATION, take_consultation }, { EVK_DRAFT, take_draft },
+	{ EVK_DEADLINE, take_deadline },         { EVK_DECISION, take_decision },
+	{ EVK_CLOSE, take_close },               { EVK_REPLY, take_reply },
+	{ EVK_WITHDRAWAL, take_reply },
+};
+
+/* Takes in what one event of a kind that belongs in a bundle says: its
+ * payload read by its kind's parser, then taken in. */
+static int apply_event(verifier *v, int64_t seq, const bt_jv *body, bt_err *e)
+{
+	const char *kind = bt_jv_str(body, "kind");
+	const event_kind *k = event_kind_find(kind);
+	int first = strcmp(kind, EVK_CONSULTATION) == 0;
+	if (first && v->have_consultation)
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"events.jsonl: event %lld: a second consultation event", (long long)seq);
+	if (!first && !v->have_consultation)
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"events.jsonl: event %lld comes before the consultation's", (long long)seq);
+	event_payload p;
+	memset(&p, 0, sizeof p);
+	if (k && k->parse && k->parse(body, &p, e))
+		return bt_err_wrap(e, "events.jsonl: event %lld: ", (long long)seq);
+	for (size_t i = 0; i < sizeof takers / sizeof takers[0]; i++)
+		if (strcmp(kind, takers[i].kind) == 0)
+			return takers[i].take(v, seq, &p, e);
+	return BT_OK;
+}
+
+/* Where the chain of events.jsonl stands: the last event read and its hash
+ * ("" before the first). */
+typedef struct chain_pos {
+	int64_t last;
+	char last_hash[65];
+} chain_pos;
+
+/* One line of events.jsonl (line, 0-based, at *at; *at moves past it) as
+ * *ev: an event (seq, prev, hash, body) that follows c, whose body hashes to
+ * its hash. *seq and *b are its number and body. */
+static int read_event(const bt_buf *text, size_t *at, size_t line, const chain_pos *c, bt_jv **ev,
+		      int64_t *seq, const bt_jv **b, bt_err *e)
+{
+	char field[64];
+	const char *start = text->data + *at, *nl = memchr(start, '\n', text->len - *at);
+	size_t len = nl ? (size_t)(nl - start) : text->len - *at;
+	snprintf(field, sizeof field, "events.jsonl line %zu", line + 1);
+	*at += len + 1;
+	if (len > BUNDLE_LINE_MAX)
+		return bt_failf(e, BT_R_INPUT, field, "too long");
+	int rc = bt_json_parse(start, len, field, ev, e);
+	if (rc)
+		return rc;
+	const char *prev = bt_jv_str(*ev, "prev"), *hash = bt_jv_str(*ev, "hash");
+	*b = bt_jv_get(*ev, "body");
+	if (!bt_jv_int(*ev, "seq", seq) || !prev || !hash || !*b || (*b)->type != BT_JSTR || strlen(prev) != 64 ||
+	    strlen(hash) != 64)
+		return bt_failf(e, BT_R_INPUT, field, "not an event (seq, prev, hash, body)");
+	if (*seq <= c->last)
+		return bt_failf(e, BT_R_INPUT, field, "event %lld after event %lld (out of order)", (long long)*seq,
+				(long long)c->last);
+	if (*seq == c->last + 1 && c->last && strcmp(prev, c->last_hash))
+		return bt_failf(e, BT_R_INPUT, NULL, "events.jsonl: event %lld does not chain to event %lld (prev differs)",
+				(long long)*seq, (long long)c->last);
+	if (*seq == 1 && strspn(prev, "0") != 64)
+		return bt_failf(e, BT_R_INPUT, NULL, "events.jsonl: event 1 does not start the chain");
+	bt_buf chained = BT_BUF_INIT;
+	char got[65];
+	bt_buf_adds(&chained, prev);
+	bt_buf_addc(&chained, '\n');
+	bt_buf_add(&chained, (*b)->str, (*b)->len);
+	if (!chained.failed)
+		sha256_hex(chained.data, chained.len, got);
+	if (chained.failed)
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	else if (strcmp(got, hash))
+		rc = bt_failf(e, BT_R_INPUT, NULL,
+			      "events.jsonl: event %lld: its body does not hash to its hash (the event was changed)",
+			      (long long)*seq);
+	bt_buf_release(&chained);
+	return rc;
+}
+
+/* The body b of event seq as *body: the same seq, this bundle's circular, a
+ * kind of a consultation's own chain (EK_CIRCULAR), linked to the event of
+ * the circular before it. */
+static int read_body(const verifier *v, int64_t seq, const bt_jv *b, const chain_pos *c, bt_jv **body,
+		     bt_err *e)
+{
+	char field[64];
+	int64_t bseq;
+	snprintf(field, sizeof field, "events.jsonl: event %lld", (long long)seq);
+	int rc = bt_json_parse(b->str, b->len, field, body, e);
+	if (rc)
+		return rc;
+	const char *kind = bt_jv_str(*body, "kind"), *circ = bt_jv_str(*body, "circular");
+	if (!bt_jv_int(*body, "seq", &bseq) || bseq != seq || !kind || !circ || strcmp(circ, v->r->circular))
+		return bt_failf(e, BT_R_INPUT, field, "its body names another seq or circular");
+	if (!event_kind_is(kind, EK_CIRCULAR))
+		return bt_failf(e, BT_R_INPUT, field, "kind '%.20s' has no place in a bundle", kind);
+	/* the consultation's own chain: every event names the hash of the
+	 * circular's event before it, so none can be changed, dropped or
+	 * inserted without breaking the next one (and every receipt after) */
+	const char *cprev = bt_jv_str(*body, "cprev");
+	if (!cprev || strcmp(cprev, c->last_hash[0] ? c->last_hash : ZERO_HASH))
+		return bt_failf(e, BT_R_INPUT, field,
+				"does not link to the consultation's previous event%s (an event was changed, removed or inserted)",
+				c->last ? "" : " (it is not the first)");
+	return BT_OK;
+}
+
+/* Event seq with hash, taken in: the chain moves on, receipts can find it. */
+static int chain_on(verifier *v, chain_pos *c, int64_t seq, const char *hash, bt_err *e)
+{
+	v->r->withheld += seq - c->last - 1;
+	c->last = seq;
+	memcpy(c->last_hash, hash, 65);
+	v->r->events++;
+	if (array_reserve(&v->ev, &v->cap_ev, v->n_ev + 1, sizeof *v->ev))
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	v->ev[v->n_ev].seq = seq;
+	memcpy(v->ev[v->n_ev++].hash, hash, 65);
+	return BT_OK;
+}
+
+/* The chain read ends where the manifest's head says, or before it (the
+ * events after it withheld). */
+static int check_head(verifier *v, const chain_pos *c, bt_err *e)
+{
+	if (!v->have_consultation)
+		return bt_failf(e, BT_R_INPUT, NULL, "events.jsonl: no consultation event");
+	if (c->last > v->r->head_seq)
+		return bt_failf(e, BT_R_INPUT, NULL, "events.jsonl: event %lld is past the head %lld the manifest names",
+				(long long)c->last, (long long)v->r->head_seq);
+	if (c->last == v->r->head_seq && strcmp(c->last_hash, v->r->head))
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"events.jsonl: event %lld is the head but its hash is not the manifest's",
+				(long long)c->last);
+	v->r->withheld += v->r->head_seq - c->last;
 	return BT_OK;
 }
 
 static int check_events(verifier *v, bt_err *e)
 {
-	bt_buf *text, chained = BT_BUF_INIT;
+	bt_buf *text;
 	int rc = kept(v, K_EVENTS, &text, e);
-	int64_t last = 0;
-	char last_hash[65] = "";
-	size_t line = 0;
-	for (size_t at = 0; !rc && at < text->len; line++) {
-		const char *nl = memchr(text->data + at, '\n', text->len - at);
-		size_t len = nl ? (size_t)(nl - (text->data + at)) : text->len - at;
+	chain_pos c = { 0, "" };
+	for (size_t at = 0, line = 0; !rc && at < text->len; line++) {
 		bt_jv *ev = NULL, *body = NULL;
-		char field[64], got[65];
-		int64_t seq;
-		snprintf(field, sizeof field, "events.jsonl line %zu", line + 1);
-		if (len > BUNDLE_LINE_MAX)
-			rc = bt_failf(e, BT_R_INPUT, field, "too long");
-		else
-			rc = bt_json_parse(text->data + at, len, field, &ev, e);
-		at += len + 1;
-		if (rc)
-			break;
-		const char *prev = bt_jv_str(ev, "prev"), *hash = bt_jv_str(ev, "hash");
-		const bt_jv *b = bt_jv_get(ev, "body");
-		if (!bt_jv_int(ev, "seq", &seq) || !prev || !hash || !b || b->type != BT_JSTR ||
-		    strlen(prev) != 64 || strlen(hash) != 64) {
-			rc = bt_failf(e, BT_R_INPUT, field, "not an event (seq, prev, hash, body)");
-		} else if (seq <= last) {
-			rc = bt_failf(e, BT_R_INPUT, field,
-				      "event %lld after event %lld (out of order)",
-				      (long long)seq, (long long)last);
-		} else if (seq == last + 1 && last && strcmp(prev, last_hash)) {
-			rc = bt_failf(e, BT_R_INPUT, NULL,
-				      "events.jsonl: event %lld does not chain to event %lld (prev differs)",
-				      (long long)seq, (long long)last);
-		} else if (seq == 1 && strspn(prev, "0") != 64) {
-			rc = bt_failf(e, BT_R_INPUT, NULL,
-				      "events.jsonl: event 1 does not start the chain");
-		}
-		if (!rc) {
-			bt_buf_reset(&chained);
-			bt_buf_adds(&chained, prev);
-			bt_buf_addc(&chained, '\n');
-			bt_buf_add(&chained, b->str, b->len);
-			if (chained.failed)
-				rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-			else {
-				sha256_hex(chained.data, chained.len, got);
-				if (strcmp(got, hash))
-					rc = bt_failf(e, BT_R_INPUT, NULL,
-						      "events.jsonl: event %lld: its body does not hash to its hash (the event was changed)",
-						      (long long)seq);
-			}
-		}
-		snprintf(field, sizeof field, "events.jsonl: event %lld", (long long)seq);
+		const bt_jv *b = NULL;
+		int64_t seq = 0;
+		rc = read_event(text, &at, line, &c, &ev, &seq, &b, e);
 		if (!rc)
-			rc = bt_json_parse(b->str, b->len, field, &body, e);
-		int64_t bseq;
-		const char *kind = rc ? NULL : bt_jv_str(body, "kind"), *circ = rc ? NULL : bt_jv_str(body, "circular");
-		if (!rc && (!bt_jv_int(body, "seq", &bseq) || bseq != seq || !kind || !circ ||
-			    strcmp(circ, v->r->circular)))
-			rc = bt_failf(e, BT_R_INPUT, field,
-				      "its body names another seq or circular");
-		if (!rc && strcmp(kind, "consultation") && strcmp(kind, "draft") && strcmp(kind, "reply") &&
-		    strcmp(kind, "withdrawal") && strcmp(kind, "decision") && strcmp(kind, "close") &&
-		    strcmp(kind, "codes-issue") && strcmp(kind, "codes-revoke") && strcmp(kind, "deadline") &&
-		    strcmp(kind, "late-entry"))
-			rc = bt_failf(e, BT_R_INPUT, field,
-				      "kind '%.20s' has no place in a bundle", kind);
-		/* the consultation's own chain: every event names the hash of the
-		 * circular's event before it, so none can be changed, dropped or
-		 * inserted without breaking the next one (and every receipt after) */
-		const char *cprev = rc ? NULL : bt_jv_str(body, "cprev");
-		if (!rc && (!cprev || strcmp(cprev, last_hash[0] ? last_hash : ZERO_HASH)))
-			rc = bt_failf(e, BT_R_INPUT, field,
-				      "does not link to the consultation's previous event%s (an event was changed, removed or inserted)", last ? "" : " (it is not the first)");
+			rc = read_body(v, seq, b, &c, &body, e);
 		if (!rc)
 			rc = apply_event(v, seq, body, e);
-		if (!rc) {
-			v->r->withheld += seq - last - 1;
-			last = seq;
-			memcpy(last_hash, hash, 65);
-			v->r->events++;
-			if (array_reserve(&v->ev, &v->cap_ev, v->n_ev + 1, sizeof *v->ev))
-				rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-			else {
-				v->ev[v->n_ev].seq = seq;
-				memcpy(v->ev[v->n_ev++].hash, hash, 65);
-			}
-		}
+		if (!rc)
+			rc = chain_on(v, &c, seq, bt_jv_str(ev, "hash"), e);
 		bt_jv_free(body);
 		bt_jv_free(ev);
 	}
-	bt_buf_release(&chained);
-	if (rc)
-		return rc;
-	if (!v->have_consultation)
-		return bt_failf(e, BT_R_INPUT, NULL, "events.jsonl: no consultation event");
-	if (last > v->r->head_seq)
-		return bt_failf(e, BT_R_INPUT, NULL,
-				"events.jsonl: event %lld is past the head %lld the manifest names",
-				(long long)last, (long long)v->r->head_seq);
-	if (last == v->r->head_seq && strcmp(last_hash, v->r->head))
-		return bt_failf(e, BT_R_INPUT, NULL,
-				"events.jsonl: event %lld is the head but its hash is not the manifest's",
-				(long long)last);
-	v->r->withheld += v->r->head_seq - last;
-	return BT_OK;
+	return rc ? rc : check_head(v, &c, e);
 }
 
 /* Every attachment file is one an event names. */

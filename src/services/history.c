@@ -149,6 +149,140 @@ static int late_entries(bt_db *db, const char *circular, bt_time as_of, bt_histo
 	return rc;
 }
 
+/* Fills it from a row of SQL_HISTORY_REPLIES(_OF_MEMBER), with its status
+ * as judged (judged: nj items sorted by id). */
+static void reply_item(sqlite3_stmt *st, bt_history_item *it, const id_status *judged, size_t nj)
+{
+	it->reply_id = sqlite3_column_int64(st, 0);
+	it->seq = sqlite3_column_int64(st, 1);
+	db_col_copy(st, 2, it->member, sizeof it->member);
+	db_col_copy(st, 3, it->rec, sizeof it->rec);
+	db_col_copy(st, 4, it->what, sizeof it->what);
+	snprintf(it->kind, sizeof it->kind, "%s", strcmp(it->what, "withdraw") == 0 ? "withdrawal" : "reply");
+	it->received = sqlite3_column_int64(st, 5);
+	db_col_copy(st, 6, it->channel, sizeof it->channel);
+	it->signatory = db_col_strdup(st, 7);
+	it->title = db_col_strdup(st, 8);
+	it->recorded_by = db_col_strdup(st, 9);
+	it->recorded_at = sqlite3_column_int64(st, 10);
+	id_status key = { it->reply_id, NULL, 0 };
+	const id_status *j = nj ? bsearch(&key, judged, nj, sizeof *judged, by_id) : NULL;
+	snprintf(it->status, sizeof it->status, "%s", j ? j->status : "");
+	it->without_reasons = j ? j->without_reasons : 0;
+}
+
+/* Fills it from a row of SQL_HISTORY_DECISIONS. */
+static int decision_item(sqlite3_stmt *st, bt_history_item *it, bt_err *e)
+{
+	it->seq = sqlite3_column_int64(st, 0);
+	snprintf(it->kind, sizeof it->kind, "decision");
+	db_col_copy(st, 1, it->rec, sizeof it->rec);
+	db_col_copy(st, 2, it->what, sizeof it->what);
+	const char *frag = (const char *)sqlite3_column_text(st, 3);
+	bt_buf obj = BT_BUF_INIT;
+	bt_buf_addf(&obj, "{%s}", frag ? frag : "");
+	if (!(it->detail = bt_buf_detach(&obj, NULL)))
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	it->received = it->recorded_at = sqlite3_column_int64(st, 4);
+	it->recorded_by = db_col_strdup(st, 5);
+	return BT_OK;
+}
+
+/* Fills it from a row of SQL_HISTORY_CLOSES: closes, deadline moves
+ * (set-deadline) and late entries. */
+static int event_item(sqlite3_stmt *st, bt_history_item *it, bt_err *e)
+{
+	(void)e;
+	it->seq = sqlite3_column_int64(st, 0);
+	db_col_copy(st, 4, it->kind, sizeof it->kind);
+	snprintf(it->what, sizeof it->what, "%s", it->kind);
+	it->received = it->recorded_at = sqlite3_column_int64(st, 1);
+	it->recorded_by = db_col_strdup(st, 2);
+	it->detail = db_col_strdup(st, 3);
+	db_col_copy(st, 5, it->member, sizeof it->member);
+	db_col_copy(st, 6, it->rec, sizeof it->rec);
+	return BT_OK;
+}
+
+/* What history_get reads rows into. */
+typedef struct hist_read {
+	bt_history *h;
+	size_t cap;
+	bt_time as_of;
+	const id_status *judged;
+	size_t nj;
+} hist_read;
+
+/* Appends an item per row of st (bound by the caller) recorded by
+ * hr->as_of (column at_col), filled by fill (or as a reply when fill is
+ * NULL); resets st. what names the rows in a read error. */
+static int read_items(bt_db *db, sqlite3_stmt *st, int at_col, hist_read *hr,
+		      int (*fill)(sqlite3_stmt *, bt_history_item *, bt_err *), const char *what, bt_err *e)
+{
+	int step, rc = BT_OK;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, at_col) > hr->as_of)
+			continue; /* not on record yet */
+		bt_history_item *it = push(hr->h, &hr->cap);
+		if (!it)
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+		else if (fill)
+			rc = fill(st, it, e);
+		else
+			reply_item(st, it, hr->judged, hr->nj);
+	}
+	sqlite3_reset(st);
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, e, what);
+	return rc;
+}
+
+/* The replies and withdrawals (of member, when not NULL: its code), with
+ * their status, attachments and late-entry reasons. */
+static int reply_items(bt_db *db, const bt_consultation *c, const char *member, hist_read *hr, bt_err *e)
+{
+	id_status *judged;
+	size_t nj;
+	int rc = judge_all(db, c, member, hr->as_of, &judged, &nj, e);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, member ? SQL_HISTORY_REPLIES_OF_MEMBER : SQL_HISTORY_REPLIES, e);
+	if (!st)
+		rc = BT_EFAIL;
+	else {
+		sqlite3_bind_int64(st, 1, c->id);
+		db_bind_text(st, 2, member);
+		hr->judged = judged;
+		hr->nj = nj;
+		rc = read_items(db, st, 10, hr, NULL, "reading the history", e);
+		hr->judged = NULL;
+	}
+	free(judged);
+	for (size_t i = 0; i < hr->h->n && !rc; i++)
+		rc = load_attachments(db, &hr->h->v[i], e);
+	return rc ? rc : late_entries(db, c->circular, hr->as_of, hr->h, e);
+}
+
+/* The decisions and the consultation's own events (closes, deadline
+ * moves, late entries). */
+static int other_items(bt_db *db, const bt_consultation *c, hist_read *hr, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_HISTORY_DECISIONS, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, c->id);
+	int rc = read_items(db, st, 6, hr, decision_item, "reading the decisions", e);
+	if (rc)
+		return rc;
+	if (!(st = db_stmt(db, SQL_HISTORY_CLOSES, e)))
+		return BT_EFAIL;
+	db_bind_text(st, 1, c->circular);
+	return read_items(db, st, 1, hr, event_item, "reading the consultation's events", e);
+}
+
+/* The history of circular (of member only, when not NULL) as recorded by
+ * as_of, in event order. Decisions and the consultation's own events come
+ * only without a member filter. */
 static int history_get(bt_db *db, const char *circular, const char *member, bt_time as_of, bt_history *h,
 		       bt_err *e)
 {
@@ -159,105 +293,10 @@ static int history_get(bt_db *db, const char *circular, const char *member, bt_t
 	int rc = consultation_load(db, circular, &c, e);
 	if (rc || (member && (rc = bt_member_resolve(db, "member", member, code, e))))
 		return rc;
-	id_status *judged;
-	size_t nj, cap = 0;
-	if ((rc = judge_all(db, &c, member ? code : NULL, as_of, &judged, &nj, e)))
-		return rc;
-	sqlite3_stmt *st = db_stmt(db, member ? SQL_HISTORY_REPLIES_OF_MEMBER : SQL_HISTORY_REPLIES, e);
-	if (!st) {
-		free(judged);
-		return BT_EFAIL;
-	}
-	sqlite3_bind_int64(st, 1, c.id);
-	db_bind_text(st, 2, member ? code : NULL);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_int64(st, 10) > as_of)
-			continue; /* not on record yet */
-		bt_history_item *it = push(h, &cap);
-		if (!it) {
-			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-			break;
-		}
-		it->reply_id = sqlite3_column_int64(st, 0);
-		it->seq = sqlite3_column_int64(st, 1);
-		db_col_copy(st, 2, it->member, sizeof it->member);
-		db_col_copy(st, 3, it->rec, sizeof it->rec);
-		db_col_copy(st, 4, it->what, sizeof it->what);
-		snprintf(it->kind, sizeof it->kind, "%s",
-			 strcmp(it->what, "withdraw") == 0 ? "withdrawal" : "reply");
-		it->received = sqlite3_column_int64(st, 5);
-		db_col_copy(st, 6, it->channel, sizeof it->channel);
-		it->signatory = db_col_strdup(st, 7);
-		it->title = db_col_strdup(st, 8);
-		it->recorded_by = db_col_strdup(st, 9);
-		it->recorded_at = sqlite3_column_int64(st, 10);
-		id_status key = { it->reply_id, NULL, 0 };
-		id_status *j = nj ? bsearch(&key, judged, nj, sizeof *judged, by_id) : NULL;
-		snprintf(it->status, sizeof it->status, "%s", j ? j->status : "");
-		it->without_reasons = j ? j->without_reasons : 0;
-	}
-	sqlite3_reset(st);
-	free(judged);
-	if (!rc && step != SQLITE_DONE)
-		rc = db_fail(db, e, "reading the history");
-	for (size_t i = 0; i < h->n && !rc; i++)
-		rc = load_attachments(db, &h->v[i], e);
-	if (!rc)
-		rc = late_entries(db, c.circular, as_of, h, e);
-	/* Decisions (those about this member's reservations etc. included only
-	 * when no member filter is given) and closures. */
-	if (!rc && !member) {
-		if (!(st = db_stmt(db, SQL_HISTORY_DECISIONS, e)))
-			rc = BT_EFAIL;
-		else {
-			sqlite3_bind_int64(st, 1, c.id);
-			while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-				if (sqlite3_column_int64(st, 6) > as_of)
-					continue; /* recorded later */
-				bt_history_item *it = push(h, &cap);
-				if (!it) {
-					rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-					break;
-				}
-				it->seq = sqlite3_column_int64(st, 0);
-				snprintf(it->kind, sizeof it->kind, "decision");
-				db_col_copy(st, 1, it->rec, sizeof it->rec);
-				db_col_copy(st, 2, it->what, sizeof it->what);
-				const char *frag = (const char *)sqlite3_column_text(st, 3);
-				bt_buf obj = BT_BUF_INIT;
-				bt_buf_addf(&obj, "{%s}", frag ? frag : "");
-				it->detail = bt_buf_detach(&obj, NULL);
-				it->received = it->recorded_at = sqlite3_column_int64(st, 4);
-				it->recorded_by = db_col_strdup(st, 5);
-			}
-			sqlite3_reset(st);
-		}
-		if (!rc && !(st = db_stmt(db, SQL_HISTORY_CLOSES, e)))
-			rc = BT_EFAIL;
-		else if (!rc) {
-			db_bind_text(st, 1, c.circular);
-			while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-				if (sqlite3_column_int64(st, 1) > as_of)
-					continue; /* recorded later */
-				bt_history_item *it = push(h, &cap);
-				if (!it) {
-					rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-					break;
-				}
-				it->seq = sqlite3_column_int64(st, 0);
-				/* closes, deadline moves (set-deadline), late entries */
-				db_col_copy(st, 4, it->kind, sizeof it->kind);
-				snprintf(it->what, sizeof it->what, "%s", it->kind);
-				it->received = it->recorded_at = sqlite3_column_int64(st, 1);
-				it->recorded_by = db_col_strdup(st, 2);
-				it->detail = db_col_strdup(st, 3);
-				db_col_copy(st, 5, it->member, sizeof it->member);
-				db_col_copy(st, 6, it->rec, sizeof it->rec);
-			}
-			sqlite3_reset(st);
-		}
-	}
+	hist_read hr = { .h = h, .as_of = as_of };
+	rc = reply_items(db, &c, member ? code : NULL, &hr, e);
+	if (!rc && !member)
+		rc = other_items(db, &c, &hr, e);
 	if (rc) {
 		bt_history_free(h);
 		return rc;

@@ -178,10 +178,88 @@ static const char *shown(const bt_jv *v, bt_buf *tmp)
 	return bt_buf_str(tmp);
 }
 
+/* Checks the receipt document's outside: only known fields, its format,
+ * the key given, two chain hashes and a body string; fills s's prev, hash
+ * and key, and *b. got is scratch for messages. */
+static int doc_check(const bt_jv *doc, const bt_pubkey *pub, receipt_src *s, const bt_jv **b, bt_buf *got,
+		     bt_err *e)
+{
+	if (doc->type != BT_JOBJ)
+		return bt_failf(e, BT_R_INPUT, NULL, "receipt: not a JSON object");
+	for (size_t i = 0; i < doc->n; i++) {
+		int known = strcmp(doc->keys[i], "signature") == 0;
+		for (int f = 0; !known && f < F_COUNT; f++)
+			known = strcmp(doc->keys[i], field_names[f]) == 0;
+		if (!known)
+			return bt_failf(e, BT_R_INPUT, NULL, "receipt: unknown field '%.40s'",
+					bt_text_clean(doc->keys[i], 0) ? doc->keys[i] : "(unprintable)");
+	}
+	const char *format = bt_jv_str(doc, "format");
+	if (!format || strcmp(format, BT_RECEIPT_FORMAT))
+		return bt_failf(e, BT_R_INPUT, NULL, "format: %s is not %s", shown(bt_jv_get(doc, "format"), got),
+				BT_RECEIPT_FORMAT);
+	*s = (receipt_src){ NULL, NULL, bt_jv_str(doc, "prev"), bt_jv_str(doc, "hash"), bt_jv_str(doc, "key") };
+	if (!s->key || strcmp(s->key, pub->text))
+		return bt_failf(e, BT_R_INPUT, NULL, "key: the receipt names %s, not the key given (%s)",
+				shown(bt_jv_get(doc, "key"), got), pub->text);
+	if (!hex_lower(s->prev, 64) || !hex_lower(s->hash, 64))
+		return bt_failf(e, BT_R_INPUT, NULL, "%s: not a chain hash (64 lowercase hex digits)",
+				hex_lower(s->prev, 64) ? "hash" : "prev");
+	*b = bt_jv_get(doc, "body");
+	if (!*b || (*b)->type != BT_JSTR)
+		return bt_failf(e, BT_R_INPUT, NULL, "body: missing or not a string");
+	s->body_text = (*b)->str;
+	return BT_OK;
+}
+
+/* Checks that prev + "\n" + body hashes to s->hash. */
+static int hash_check(const receipt_src *s, const bt_jv *b, bt_buf *got, bt_err *e)
+{
+	char h[65];
+	bt_buf_reset(got);
+	bt_buf_adds(got, s->prev);
+	bt_buf_addc(got, '\n');
+	bt_buf_add(got, b->str, b->len);
+	if (got->failed)
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	sha256_hex(got->data, got->len, h);
+	if (strcmp(h, s->hash))
+		return bt_failf(e, BT_R_INPUT, NULL,
+				"hash: the event's body does not hash to %.16s... (the body or prev was changed)", s->hash);
+	return BT_OK;
+}
+
+/* Checks that each field of doc says what the event (s->body) says, then
+ * the signature over them. want, got and tmp are scratch. */
+static int fields_check(const bt_jv *doc, const receipt_src *s, const bt_pubkey *pub, bt_buf *want, bt_buf *got,
+			bt_buf *tmp, bt_err *e)
+{
+	for (int f = 0; f < F_COUNT; f++) {
+		bt_buf_reset(want);
+		field_value(s, f, want);
+		const bt_jv *v = bt_jv_get(doc, field_names[f]);
+		bt_buf_reset(got);
+		if (v)
+			bt_jv_write(got, v);
+		if (want->failed || got->failed)
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+		if (!v || want->len != got->len || memcmp(want->data, got->data, want->len))
+			return bt_failf(e, BT_R_INPUT, NULL, "%s: the receipt says %s but its event says %.80s",
+					field_names[f], shown(v, tmp), bt_buf_str(want));
+	}
+	const char *signature = bt_jv_str(doc, "signature");
+	bt_buf_reset(want);
+	if (render_signed(s, want))
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	if (!signature)
+		return bt_failf(e, BT_R_INPUT, NULL, "signature: missing");
+	return doc_field(bt_pubkey_verify(pub, want->data, want->len, signature, "signature", e), e);
+}
+
 int bt_receipt_verify(const char *text, size_t len, const bt_pubkey *pub, bt_receipt *out, bt_err *e)
 {
 	bt_jv *doc = NULL, *body = NULL;
-	bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT, sig = BT_BUF_INIT;
+	bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT, tmp = BT_BUF_INIT;
 	int rc;
 	if (len > RECEIPT_MAX)
 		return bt_failf(e, BT_R_INPUT, NULL,
@@ -195,101 +273,17 @@ int bt_receipt_verify(const char *text, size_t len, const bt_pubkey *pub, bt_rec
 		len--;
 	if ((rc = doc_field(bt_json_parse(text, len, "receipt", &doc, e), e)))
 		return rc;
-	if (doc->type != BT_JOBJ) {
-		rc = bt_failf(e, BT_R_INPUT, NULL, "receipt: not a JSON object");
-		goto out;
+	receipt_src s;
+	const bt_jv *b = NULL;
+	if (!(rc = doc_check(doc, pub, &s, &b, &got, e)) && !(rc = hash_check(&s, b, &got, e)) &&
+	    !(rc = doc_field(bt_json_parse(b->str, b->len, "body", &body, e), e))) {
+		s.body = body;
+		if (!(rc = src_check(&s, e)) && !(rc = fields_check(doc, &s, pub, &want, &got, &tmp, e)) && out)
+			fill(&s, out);
 	}
-	for (size_t i = 0; i < doc->n; i++) {
-		int known = strcmp(doc->keys[i], "signature") == 0;
-		for (int f = 0; !known && f < F_COUNT; f++)
-			known = strcmp(doc->keys[i], field_names[f]) == 0;
-		if (!known) {
-			rc = bt_failf(e, BT_R_INPUT, NULL, "receipt: unknown field '%.40s'",
-				      bt_text_clean(doc->keys[i], 0) ? doc->keys[i] : "(unprintable)");
-			goto out;
-		}
-	}
-	const char *format = bt_jv_str(doc, "format");
-	if (!format || strcmp(format, BT_RECEIPT_FORMAT)) {
-		rc = bt_failf(e, BT_R_INPUT, NULL,
-			      "format: %s is not %s", shown(bt_jv_get(doc, "format"), &got),
-			      BT_RECEIPT_FORMAT);
-		goto out;
-	}
-	receipt_src s = { NULL, NULL, bt_jv_str(doc, "prev"), bt_jv_str(doc, "hash"), bt_jv_str(doc, "key") };
-	const bt_jv *b = bt_jv_get(doc, "body");
-	if (!s.key || strcmp(s.key, pub->text)) {
-		rc = bt_failf(e, BT_R_INPUT, NULL,
-			      "key: the receipt names %s, not the key given (%s)",
-			      shown(bt_jv_get(doc, "key"), &got), pub->text);
-		goto out;
-	}
-	if (!hex_lower(s.prev, 64) || !hex_lower(s.hash, 64)) {
-		rc = bt_failf(e, BT_R_INPUT, NULL, "%s: not a chain hash (64 lowercase hex digits)",
-			      hex_lower(s.prev, 64) ? "hash" : "prev");
-		goto out;
-	}
-	if (!b || b->type != BT_JSTR) {
-		rc = bt_failf(e, BT_R_INPUT, NULL, "body: missing or not a string");
-		goto out;
-	}
-	s.body_text = b->str;
-	char h[65];
-	bt_buf_adds(&got, s.prev);
-	bt_buf_addc(&got, '\n');
-	bt_buf_add(&got, b->str, b->len);
-	if (got.failed) {
-		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-		goto out;
-	}
-	sha256_hex(got.data, got.len, h);
-	if (strcmp(h, s.hash)) {
-		rc = bt_failf(e, BT_R_INPUT, NULL,
-			      "hash: the event's body does not hash to %.16s... (the body or prev was changed)",
-			      s.hash);
-		goto out;
-	}
-	if ((rc = doc_field(bt_json_parse(b->str, b->len, "body", &body, e), e)))
-		goto out;
-	s.body = body;
-	if ((rc = src_check(&s, e)))
-		goto out;
-	for (int f = 0; f < F_COUNT; f++) {
-		bt_buf_reset(&want);
-		field_value(&s, f, &want);
-		const bt_jv *v = bt_jv_get(doc, field_names[f]);
-		bt_buf_reset(&got);
-		if (v)
-			bt_jv_write(&got, v);
-		if (want.failed || got.failed) {
-			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-			goto out;
-		}
-		if (!v || want.len != got.len || memcmp(want.data, got.data, want.len)) {
-			rc = bt_failf(e, BT_R_INPUT, NULL,
-				      "%s: the receipt says %s but its event says %.80s", field_names[f],
-				      shown(v, &sig), bt_buf_str(&want));
-			goto out;
-		}
-	}
-	const char *signature = bt_jv_str(doc, "signature");
-	bt_buf_reset(&want);
-	if (render_signed(&s, &want)) {
-		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-		goto out;
-	}
-	if (!signature) {
-		rc = bt_failf(e, BT_R_INPUT, NULL, "signature: missing");
-		goto out;
-	}
-	if ((rc = doc_field(bt_pubkey_verify(pub, want.data, want.len, signature, "signature", e), e)))
-		goto out;
-	if (out)
-		fill(&s, out);
-out:
 	bt_buf_release(&want);
 	bt_buf_release(&got);
-	bt_buf_release(&sig);
+	bt_buf_release(&tmp);
 	bt_jv_free(body);
 	bt_jv_free(doc);
 	return rc;

@@ -24,6 +24,14 @@ void audit_flag_row(bt_audit_report *r, int64_t seq, const char *what, const cha
 int event_rows_check(bt_db *db, int64_t seq, bt_time at, const char *actor, const char *kind,
 		     const char *cprev, const char *body, bt_audit_report *r, bt_err *e);
 
+/* Checks the replies of every consultation at once, in one pass over the
+ * replies table (rowcheck.c), for a read that checks most consultations
+ * (status): when every one is vouched for by its event, bt_audit_circular
+ * checks only the other rows of each consultation until the database
+ * changes. Otherwise nothing is noted, and each consultation's own check
+ * finds and names what differs. BT_EFAIL only when it cannot read. */
+int rowcheck_replies_all(bt_db *db, bt_err *e);
+
 /* The results bundle's format (bundle.c). The limits and the attachments'
  * directory; bundle_rule_json: rule.json, the rule as this ballot applies
  * it; bundle_event_line: one line of events.jsonl; bundle_manifest_signed:

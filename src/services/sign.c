@@ -43,89 +43,115 @@ static int pub_of(gnutls_privkey_t priv, bt_pubkey *pub, bt_err *e)
 				     rc ? gnutls_strerror(rc) : "not an Ed25519 key");
 }
 
-int bt_key_create(const char *path, const char *field, bt_pubkey *pub, bt_err *e)
+/* A fresh Ed25519 key: its PKCS#8 PEM in *pem (gnutls_free it) and its
+ * public half in pub. */
+static int key_generate(gnutls_datum_t *pem, bt_pubkey *pub, bt_err *e)
 {
 	gnutls_privkey_t priv = NULL;
 	gnutls_x509_privkey_t x509 = NULL;
-	gnutls_datum_t pem = { NULL, 0 };
-	bt_pubkey scratch;
 	int rc;
-	if (!path || !*path)
-		return bt_failf(e, BT_R_INPUT, field, "no key file named");
 	if ((rc = gnutls_privkey_init(&priv)) ||
 	    (rc = gnutls_privkey_generate2(priv, GNUTLS_PK_EDDSA_ED25519,
 					   GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_ED25519), 0, NULL, 0)) ||
 	    (rc = gnutls_privkey_export_x509(priv, &x509)) ||
-	    (rc = gnutls_x509_privkey_export2_pkcs8(x509, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN, &pem))) {
+	    (rc = gnutls_x509_privkey_export2_pkcs8(x509, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN, pem)))
 		rc = bt_failf(e, BT_R_IO, NULL, "creating the key: %s", gnutls_strerror(rc));
-		goto out;
-	}
-	if ((rc = pub_of(priv, pub ? pub : &scratch, e)))
-		goto out;
-	/* written whole beside it, then linked in: the key appears complete or
-	 * not at all, and link() refuses an existing name atomically */
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 8);
-	if (!tmp) {
-		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-		goto out;
-	}
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".XXXXXX", 8);
+	else
+		rc = pub_of(priv, pub, e);
+	gnutls_x509_privkey_deinit(x509);
+	gnutls_privkey_deinit(priv);
+	return rc;
+}
+
+/* Writes pem whole into the new file tmp (a mkstemp template), mode 0600,
+ * synced; removes the file when that fails. */
+static int key_write_tmp(char *tmp, const char *path, const char *field, const gnutls_datum_t *pem,
+			 bt_err *e)
+{
 	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = bt_failf(e, errno == ENOSPC || errno == EIO ? BT_R_IO : BT_R_INPUT, field,
-			      "cannot create '%s': %s", path, strerror(errno));
-		free(tmp);
-		goto out;
-	}
+	if (fd < 0)
+		return bt_failf(e, errno == ENOSPC || errno == EIO ? BT_R_IO : BT_R_INPUT, field,
+				"cannot create '%s': %s", path, strerror(errno));
 	size_t done = 0;
-	while (done < pem.size) {
-		ssize_t w = write(fd, pem.data + done, pem.size - done);
+	while (done < pem->size) {
+		ssize_t w = write(fd, pem->data + done, pem->size - done);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
 			break;
 		done += (size_t)w;
 	}
-	int err = done < pem.size ? (errno ? errno : EIO) : 0;
+	int err = done < pem->size ? (errno ? errno : EIO) : 0;
 	if (!err && (fchmod(fd, 0600) || fsync(fd)))
 		err = errno;
 	if (close(fd) && !err)
 		err = errno;
-	if (err)
-		rc = bt_failf(e, BT_R_IO, field, "writing '%s': %s", path, strerror(err));
-	else if (link(tmp, path) != 0)
-		rc = errno == EEXIST
-			? bt_failf(e, BT_R_CONFLICT, field,
-				   "'%s' already exists; a key is never replaced (move it away first)", path)
-			: bt_failf(e, BT_R_INPUT, field,
-				   "cannot create '%s': %s", path, strerror(errno));
+	if (!err)
+		return BT_OK;
 	unlink(tmp);
-	if (!rc) {
-		/* the new name is durable before any receipt is signed with it */
-		char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
-		int dfd = -1;
-		if (dir) {
-			if (slash)
-				slash[slash == dir] = '\0';
-			dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		}
-		if (dfd < 0 || fsync(dfd) != 0)
-			rc = bt_failf(e, BT_R_IO, field, "syncing the directory of '%s': %s", path,
-				      strerror(dfd < 0 && !dir ? ENOMEM : errno));
-		if (dfd >= 0)
-			close(dfd);
-		free(dir);
+	return bt_failf(e, BT_R_IO, field, "writing '%s': %s", path, strerror(err));
+}
+
+/* Links tmp in as path: link() refuses an existing name atomically. */
+static int key_link(const char *tmp, const char *path, const char *field, bt_err *e)
+{
+	if (link(tmp, path) == 0)
+		return BT_OK;
+	return errno == EEXIST
+		? bt_failf(e, BT_R_CONFLICT, field,
+			   "'%s' already exists; a key is never replaced (move it away first)", path)
+		: bt_failf(e, BT_R_INPUT, field, "cannot create '%s': %s", path, strerror(errno));
+}
+
+/* Syncs the directory of path, so that its new name is durable. */
+static int key_sync_dir(const char *path, const char *field, bt_err *e)
+{
+	char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
+	int dfd = -1, rc = BT_OK;
+	if (dir) {
+		if (slash)
+			slash[slash == dir] = '\0';
+		dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
+	if (dfd < 0 || fsync(dfd) != 0)
+		rc = bt_failf(e, BT_R_IO, field, "syncing the directory of '%s': %s", path,
+			      strerror(dfd < 0 && !dir ? ENOMEM : errno));
+	if (dfd >= 0)
+		close(dfd);
+	free(dir);
+	return rc;
+}
+
+int bt_key_create(const char *path, const char *field, bt_pubkey *pub, bt_err *e)
+{
+	gnutls_datum_t pem = { NULL, 0 };
+	bt_pubkey scratch;
+	if (!path || !*path)
+		return bt_failf(e, BT_R_INPUT, field, "no key file named");
+	int rc = key_generate(&pem, pub ? pub : &scratch, e);
+	/* written whole beside it, then linked in: the key appears complete or
+	 * not at all */
+	size_t plen = strlen(path);
+	char *tmp = rc ? NULL : malloc(plen + 8);
+	if (!rc && !tmp)
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	if (!rc) {
+		memcpy(tmp, path, plen);
+		memcpy(tmp + plen, ".XXXXXX", 8);
+		if (!(rc = key_write_tmp(tmp, path, field, &pem, e))) {
+			rc = key_link(tmp, path, field, e);
+			unlink(tmp);
+		}
+	}
+	/* the new name is durable before any receipt is signed with it; a key
+	 * that cannot be made durable is withdrawn (no half-made key is left) */
+	if (!rc && (rc = key_sync_dir(path, field, e)))
+		unlink(path);
 	free(tmp);
-out:
 	if (pem.data) {
 		gnutls_memset(pem.data, 0, pem.size);
 		gnutls_free(pem.data);
 	}
-	gnutls_x509_privkey_deinit(x509);
-	gnutls_privkey_deinit(priv);
 	return rc;
 }
 

@@ -82,7 +82,8 @@ static int status_list_get(bt_db *db, int group, bt_time as_of, bt_status_list *
 		bt_status_list_free(out);
 		return db_fail(db, e, "reading the status");
 	}
-	if ((rc = states_at(db, as_of, out, e)))
+	/* every consultation: their replies checked in one pass, not one each */
+	if ((!group && (rc = rowcheck_replies_all(db, e))) || (rc = states_at(db, as_of, out, e)))
 		bt_status_list_free(out);
 	return rc;
 oom:

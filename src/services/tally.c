@@ -73,53 +73,59 @@ static int decision_as_of(bt_db *db, bt_draft_tally *d, bt_time as_of, bt_err *e
 	return rc;
 }
 
-static int tally_compute(bt_db *db, const char *circular, bt_time as_of, int strict, bt_tally *t,
-			 bt_err *e)
+/* Bad input when as_of is before the date of circular c: nothing was on
+ * record then. */
+static int as_of_on_record(const bt_consultation *c, bt_time as_of, bt_err *e)
 {
-	memset(t, 0, sizeof *t);
-	bt_consultation c;
-	int rc = consultation_load(db, circular, &c, e);
-	if (rc)
-		return rc;
-	if (strict && as_of < bt_date_time(c.date)) {
-		char ts[BT_TIME_LEN], ds[BT_DATE_LEN];
-		bt_time_format(as_of, ts);
-		bt_date_format(c.date, ds);
-		return bt_failf(e, BT_R_INPUT, "as_of", "%s is before the date of circular %s (%s): nothing was on record",
-				ts, c.circular, ds);
-	}
-	const bt_rule *rule = bt_rule_find(c.rule);
-	if (!rule)
-		return bt_failf(e, BT_R_DAMAGED, NULL,
-				"consultation '%s' has unknown rule '%s'", circular, c.rule);
-	snprintf(t->circular, sizeof t->circular, "%s", c.circular);
-	snprintf(t->rule, sizeof t->rule, "%s", c.rule);
+	if (as_of >= bt_date_time(c->date))
+		return BT_OK;
+	char ts[BT_TIME_LEN], ds[BT_DATE_LEN];
+	bt_time_format(as_of, ts);
+	bt_date_format(c->date, ds);
+	return bt_failf(e, BT_R_INPUT, "as_of", "%s is before the date of circular %s (%s): nothing was on record",
+			ts, c->circular, ds);
+}
+
+/* The consultation's part of t (circular, rule, deadline as of as_of,
+ * state) from its row c, counted under rule. */
+static int tally_head(bt_db *db, bt_consultation *c, const bt_rule *rule, bt_time as_of, bt_tally *t,
+		      bt_err *e)
+{
+	snprintf(t->circular, sizeof t->circular, "%s", c->circular);
+	snprintf(t->rule, sizeof t->rule, "%s", c->rule);
 	t->clause = rule->clause;
 	t->rule_edition = rule->edition;
 	/* as of a time before the deadline was moved, the deadline then */
 	sqlite3_stmt *x = db_stmt(db, SQL_DEADLINE_AS_OF, e);
 	if (!x)
 		return BT_EFAIL;
-	sqlite3_bind_int64(x, 1, c.id);
+	sqlite3_bind_int64(x, 1, c->id);
 	sqlite3_bind_int64(x, 2, as_of);
 	if (sqlite3_step(x) == SQLITE_ROW)
-		c.deadline = sqlite3_column_int64(x, 0);
+		c->deadline = sqlite3_column_int64(x, 0);
 	sqlite3_reset(x);
-	t->deadline = c.deadline;
-	x = db_stmt(db, SQL_CONSULTATION_EXTRA, e);
-	if (!x)
+	t->deadline = c->deadline;
+	if (!(x = db_stmt(db, SQL_CONSULTATION_EXTRA, e)))
 		return BT_EFAIL;
-	sqlite3_bind_int64(x, 1, c.id);
+	sqlite3_bind_int64(x, 1, c->id);
 	if (sqlite3_step(x) == SQLITE_ROW)
 		db_col_copy(x, 1, t->deadline_forced, sizeof t->deadline_forced);
 	sqlite3_reset(x);
 	t->as_of = as_of;
-	t->final = as_of > c.deadline;
-	t->closed = c.closed && c.closed_at <= as_of;
-	t->closed_at = t->closed ? c.closed_at : 0;
-	t->electorate = c.electorate;
+	t->final = as_of > c->deadline;
+	t->closed = c->closed && c->closed_at <= as_of;
+	t->closed_at = t->closed ? c->closed_at : 0;
+	t->electorate = c->electorate;
+	return BT_OK;
+}
+
+/* Each draft of c counted under rule as of as_of into t->drafts. */
+static int tally_drafts(bt_db *db, const bt_consultation *c, const bt_rule *rule, bt_time as_of, bt_tally *t,
+			bt_err *e)
+{
 	bt_draft_list drafts;
-	if ((rc = drafts_of(db, &c, &drafts, e)))
+	int rc = drafts_of(db, c, &drafts, e);
+	if (rc)
 		return rc;
 	if (drafts.n && !(t->drafts = calloc(drafts.n, sizeof *t->drafts))) {
 		bt_draft_list_free(&drafts);
@@ -138,11 +144,27 @@ static int tally_compute(bt_db *db, const char *circular, bt_time as_of, int str
 			break;
 		tally_rows(rule, rows, n, t, d);
 		if (strcmp(d->state, BT_STATE_MORE_TIME) == 0)
-			d->more_time_until = bt_more_time_until(c.meeting_end);
+			d->more_time_until = bt_more_time_until(c->meeting_end);
 		free(rows);
 	}
 	bt_draft_list_free(&drafts);
-	if (rc)
+	return rc;
+}
+
+static int tally_compute(bt_db *db, const char *circular, bt_time as_of, int strict, bt_tally *t,
+			 bt_err *e)
+{
+	memset(t, 0, sizeof *t);
+	bt_consultation c;
+	const bt_rule *rule = NULL;
+	int rc = consultation_load(db, circular, &c, e);
+	if (!rc && strict)
+		rc = as_of_on_record(&c, as_of, e);
+	if (!rc && !(rule = bt_rule_find(c.rule)))
+		rc = bt_failf(e, BT_R_DAMAGED, NULL, "consultation '%s' has unknown rule '%s'", circular, c.rule);
+	if (!rc)
+		rc = tally_head(db, &c, rule, as_of, t, e);
+	if (!rc && (rc = tally_drafts(db, &c, rule, as_of, t, e)))
 		bt_tally_free(t);
 	return rc;
 }
@@ -157,6 +179,73 @@ void bt_pending_list_free(bt_pending_list *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
+}
+
+/* One item per electorate member in out (names taken from el), each with
+ * room for ndrafts drafts. */
+static int pending_items(bt_member_list *el, size_t ndrafts, bt_pending_list *out, bt_err *e)
+{
+	if (el->n && !(out->v = calloc(el->n, sizeof *out->v)))
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	for (size_t m = 0; m < el->n; m++) {
+		memcpy(out->v[m].code, el->v[m].code, 4);
+		out->v[m].name = el->v[m].name;
+		el->v[m].name = NULL;
+		if (ndrafts && (!(out->v[m].recs = calloc(ndrafts, sizeof *out->v[m].recs)) ||
+				!(out->v[m].why = calloc(ndrafts, sizeof *out->v[m].why)))) {
+			out->n = m + 1;
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+		}
+	}
+	out->n = el->n;
+	return BT_OK;
+}
+
+/* Adds draft d to each member of out with no counted reply on it as of
+ * as_of (deadline: c's), with the list it is in. Members are sorted by code
+ * in both lists, so one merge. */
+static int pending_draft(bt_db *db, const bt_consultation *c, const bt_draft *d, bt_time as_of,
+			 bt_pending_list *out, bt_err *e)
+{
+	count_row *rows;
+	size_t n, r = 0;
+	int rc = count_load(db, d->id, &rows, &n, e);
+	if (rc)
+		return rc;
+	for (size_t m = 0; m < out->n; m++) {
+		while (r < n && strcmp(rows[r].member, out->v[m].code) < 0)
+			r++;
+		size_t s = r;
+		while (r < n && strcmp(rows[r].member, out->v[m].code) == 0)
+			r++;
+		/* no rows at all: rows is NULL, and NULL + 0 is undefined */
+		int withdrawn = 0, late = 0;
+		if (count_resolve(rows ? rows + s : NULL, r - s, c->deadline, as_of, &withdrawn) >= 0)
+			continue;
+		for (size_t k = s; k < r; k++)
+			late |= rows[k].status && strcmp(rows[k].status, "late") == 0 && rows[k].choice != BT_WITHDRAW;
+		/* the same lists as tally_rows: late wins over withdrawn */
+		out->v[m].why[out->v[m].n_recs] = late ? "late" : withdrawn ? "withdrawn" : "none";
+		memcpy(out->v[m].recs[out->v[m].n_recs++], d->rec, BT_ID_MAX + 1);
+	}
+	free(rows);
+	return BT_OK;
+}
+
+/* Keeps only the members of out that lack a reply somewhere. */
+static void pending_keep_lacking(bt_pending_list *out)
+{
+	size_t k = 0;
+	for (size_t m = 0; m < out->n; m++) {
+		if (out->v[m].n_recs) {
+			out->v[k++] = out->v[m];
+		} else {
+			free(out->v[m].name);
+			free(out->v[m].recs);
+			free(out->v[m].why);
+		}
+	}
+	out->n = k;
 }
 
 static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time as_of,
@@ -176,64 +265,13 @@ static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time
 			return rc;
 		bt_draft_clear(&d);
 	}
-	if ((rc = bt_electorate_list(db, circular, &el, e)) || (rc = drafts_of(db, &c, &drafts, e)))
-		goto out;
-	if (el.n && !(out->v = calloc(el.n, sizeof *out->v))) {
-		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-		goto out;
-	}
-	for (size_t m = 0; m < el.n; m++) {
-		memcpy(out->v[m].code, el.v[m].code, 4);
-		out->v[m].name = el.v[m].name;
-		el.v[m].name = NULL;
-		if (drafts.n && (!(out->v[m].recs = calloc(drafts.n, sizeof *out->v[m].recs)) ||
-				 !(out->v[m].why = calloc(drafts.n, sizeof *out->v[m].why)))) {
-			out->n = m + 1;
-			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-			goto out;
-		}
-	}
-	out->n = el.n;
-	/* Members are sorted by code in both lists, so one merge per draft. */
-	for (size_t i = 0; i < drafts.n && !rc; i++) {
-		if (rec && strcmp(rec, drafts.v[i].rec) != 0)
-			continue;
-		count_row *rows;
-		size_t n, r = 0;
-		if ((rc = count_load(db, drafts.v[i].id, &rows, &n, e)))
-			break;
-		for (size_t m = 0; m < out->n; m++) {
-			while (r < n && strcmp(rows[r].member, out->v[m].code) < 0)
-				r++;
-			size_t s = r;
-			while (r < n && strcmp(rows[r].member, out->v[m].code) == 0)
-				r++;
-			/* no rows at all: rows is NULL, and NULL + 0 is undefined */
-			int withdrawn = 0, late = 0;
-			if (count_resolve(rows ? rows + s : NULL, r - s, c.deadline, as_of, &withdrawn) >= 0)
-				continue;
-			for (size_t k = s; k < r; k++)
-				late |= rows[k].status && strcmp(rows[k].status, "late") == 0 &&
-					rows[k].choice != BT_WITHDRAW;
-			/* the same lists as tally_rows: late wins over withdrawn */
-			out->v[m].why[out->v[m].n_recs] = late ? "late" : withdrawn ? "withdrawn" : "none";
-			memcpy(out->v[m].recs[out->v[m].n_recs++], drafts.v[i].rec, BT_ID_MAX + 1);
-		}
-		free(rows);
-	}
-	/* Keep only the members that lack a reply somewhere. */
-	size_t k = 0;
-	for (size_t m = 0; m < out->n; m++) {
-		if (out->v[m].n_recs) {
-			out->v[k++] = out->v[m];
-		} else {
-			free(out->v[m].name);
-			free(out->v[m].recs);
-			free(out->v[m].why);
-		}
-	}
-	out->n = k;
-out:
+	if (!(rc = bt_electorate_list(db, circular, &el, e)) && !(rc = drafts_of(db, &c, &drafts, e)))
+		rc = pending_items(&el, drafts.n, out, e);
+	for (size_t i = 0; i < drafts.n && !rc; i++)
+		if (!rec || strcmp(rec, drafts.v[i].rec) == 0)
+			rc = pending_draft(db, &c, &drafts.v[i], as_of, out, e);
+	if (!rc)
+		pending_keep_lacking(out);
 	bt_member_list_free(&el);
 	bt_draft_list_free(&drafts);
 	if (rc)

@@ -32,17 +32,52 @@ sqlite3_stmt *db_stmt(bt_db *db, const char *sql, bt_err *e)
 	return st;
 }
 
+bt_reason db_reason(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_NOMEM:
+		return BT_R_NOMEM;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_ERROR:    /* the engine's own SQL: the schema lacks what it names */
+	case SQLITE_SCHEMA:
+	case SQLITE_MISMATCH:
+	case SQLITE_FORMAT:
+		return BT_R_DAMAGED;
+	default:              /* I/O, a full disk, a lock, a refused write */
+		return BT_R_IO;
+	}
+}
+
+int db_is_fault(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_NOMEM:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_NOLFS:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_INTERRUPT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int db_fail(bt_db *db, bt_err *e, const char *what)
 {
-	return bt_failf(e, BT_R_IO, NULL, "database error while %s: %s", what,
+	return bt_failf(e, db && db->h ? db_reason(sqlite3_errcode(db->h)) : BT_R_IO, NULL,
+			"database error while %s: %s", what,
 			db && db->h ? sqlite3_errmsg(db->h) : "no connection");
 }
 
 int db_exec_sql(bt_db *db, const char *sql, const char *what, bt_err *e)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		bt_failf(e, BT_R_IO, NULL, "database error while %s: %s", what,
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		bt_failf(e, db_reason(rc), NULL, "database error while %s: %s", what,
 			 msg ? msg : sqlite3_errmsg(db->h));
 		sqlite3_free(msg);
 		return BT_EFAIL;

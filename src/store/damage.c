@@ -48,7 +48,9 @@ static int tail_ok(bt_db *db, char *out, size_t n)
 		bt_buf_addc(&b, '\n');
 		bt_buf_adds(&b, body ? body : "");
 		sha256_hex(b.data ? b.data : "", b.len, got);
-		int hashed = !b.failed && prev && hash && body && strcmp(got, hash) == 0;
+		/* out of memory: cannot tell, which is not damage (the full audit
+		 * will tell) */
+		int hashed = b.failed || (prev && hash && body && strcmp(got, hash) == 0);
 		bt_buf_release(&b);
 		char have_prev[65] = "";
 		if (prev)
@@ -70,7 +72,7 @@ static int tail_ok(bt_db *db, char *out, size_t n)
 	return ok;
 }
 
-int bt_db_damaged(bt_db *db, char *out, size_t n)
+int bt_db_damaged(bt_db *db, bt_err *why)
 {
 	char mark[4200], line[512] = "";
 	mark_path(db->path, mark, sizeof mark);
@@ -80,11 +82,12 @@ int bt_db_damaged(bt_db *db, char *out, size_t n)
 			line[0] = '\0';
 		fclose(f);
 		line[strcspn(line, "\n")] = '\0';
-		snprintf(out, n, "marked by `{cmd:check}` or `{cmd:audit verify}`: %s", line[0] ? line : "damaged");
+		bt_failf(why, BT_R_DAMAGED, NULL, "marked by `{cmd:check}` or `{cmd:audit verify}`: %s",
+			 line[0] ? line : "damaged");
 		return 1;
 	}
 	if (!tail_ok(db, line, sizeof line)) {
-		snprintf(out, n, "%s", line);
+		bt_failf(why, BT_R_DAMAGED, NULL, "%s", line);
 		return 1;
 	}
 	return 0;
@@ -92,10 +95,16 @@ int bt_db_damaged(bt_db *db, char *out, size_t n)
 
 int db_damage_guard(bt_db *db, bt_err *e)
 {
-	char what[600];
-	if (!bt_db_damaged(db, what, sizeof what))
+	bt_err why;
+	if (!bt_db_damaged(db, &why))
 		return BT_OK;
-	return bt_failf(e, BT_R_DAMAGED, NULL,
-			"the database is damaged (%s); every change is refused until it is restored from a "
-			"backup (`{cmd:restore}`)", what);
+	if (e) {
+		*e = why;
+		bt_err_wrap(e, "the database is damaged (");
+		/* the rest is the engine's own words, its reference kept */
+		size_t n = strlen(e->msg);
+		snprintf(e->msg + n, sizeof e->msg - n, "%s",
+			 "); every change is refused until it is restored from a backup (`{cmd:restore}`)");
+	}
+	return BT_EFAIL;
 }

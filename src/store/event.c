@@ -153,34 +153,39 @@ int event_append(bt_db *db, const char *kind, const char *circular,
 	return rc ? rc : event_write(db, &slot, kind, circular, at, payload, NULL, NULL, e);
 }
 
-int witness_check(bt_db *db, int64_t w, const char wh[65], char *out, size_t n)
+int witness_check(bt_db *db, int64_t w, const char wh[65], char *out, size_t n, bt_err *e)
 {
 	int64_t last = 0;
 	char name[4200];
-	bt_err e = { 0 };
 	witness_name(db->path, name, sizeof name);
 	if (w == 0) {
 		snprintf(out, n, "none yet (no '%s')", name);
 		return 1;
 	}
 	char h[65];
-	if (event_last(db, &last, h, &e)) {
-		snprintf(out, n, "could not be compared: %s", e.msg);
-		return 0;
+	if (event_last(db, &last, h, e)) {
+		snprintf(out, n, "could not be compared: %s", e->msg);
+		return -1;
 	}
 	if (w > last) {
 		snprintf(out, n, "events %" PRId64 "..%" PRId64 " acknowledged but missing (the database ends at "
 			 "event %" PRId64 ")", last + 1, w, last);
 		return 0;
 	}
-	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_HASH_AT, &e);
+	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_HASH_AT, e);
 	if (!st) {
-		snprintf(out, n, "could not be compared: %s", e.msg);
-		return 0;
+		snprintf(out, n, "could not be compared: %s", e->msg);
+		return -1;
 	}
 	sqlite3_bind_int64(st, 1, w);
 	int rc = sqlite3_step(st);
 	int same = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), wh) == 0;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(db, e, "reading the acknowledged event");
+		sqlite3_reset(st);
+		snprintf(out, n, "could not be compared: %s", e->msg);
+		return -1;
+	}
 	sqlite3_reset(st);
 	if (!same) {
 		snprintf(out, n, "event %" PRId64 " is not the one acknowledged (its hash differs from the witness)", w);
@@ -202,7 +207,7 @@ int bt_db_witness(bt_db *db, char *out, size_t n)
 		return 0;
 	}
 	int snap = db_read_begin(db);
-	int ok = witness_check(db, w, wh, out, n);
+	int ok = witness_check(db, w, wh, out, n, &e);
 	db_read_end(db, snap);
-	return ok;
+	return ok == 1;
 }

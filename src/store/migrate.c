@@ -1,5 +1,6 @@
-/* migrate.c - bringing the schema to SQL_SCHEMA_VERSION (store floor; what
- * a migration records in the event log is done above, in services/init.c). */
+/* migrate.c - bringing the schema to SQL_SCHEMA_VERSION, and the one path by
+ * which a migration records a baseline in the event log once (store floor;
+ * what each baseline holds is the domain's, and services/init.c runs them). */
 #include <stdio.h>
 #include "store/store.h"
 
@@ -20,4 +21,16 @@ int db_apply_migrations(bt_db *db, bt_err *e)
 		return BT_EFAIL;
 	snprintf(sql, sizeof sql, "PRAGMA application_id=%d", BT_APPLICATION_ID);
 	return db_exec_sql(db, sql, "migrating the schema", e);
+}
+
+int db_write_once(bt_db *db, const char *done_sql, db_write *w, size_t n, db_write_step *check,
+		  db_write_step *insert, bt_err *e)
+{
+	int64_t done = 0;
+	if (db_pragma_int64(db, done_sql, &done))
+		return db_fail(db, e, "reading the event log");
+	int rc = BT_OK;
+	for (size_t i = 0; !done && !rc && i < n; i++)
+		rc = db_write_in(db, &w[i], check, insert, e);
+	return rc;
 }

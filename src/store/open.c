@@ -42,6 +42,21 @@ int db_configure(bt_db *db, int readonly, bt_err *e)
 	return db_exec_sql(db, "PRAGMA synchronous=FULL", "configuring", e);
 }
 
+int db_open_fail(sqlite3 *h, int rc, const char *field, const char *path, bt_err *e)
+{
+	if (!h || (rc & 0xff) == SQLITE_NOMEM)
+		return bt_failf(e, BT_R_NOMEM, field, "cannot open '%s': out of memory", path);
+	bt_reason why = BT_R_IO; /* an I/O error: not the caller's doing */
+	switch (rc & 0xff) {
+	case SQLITE_CANTOPEN: /* missing, unreadable, a directory */
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+	case SQLITE_NOTADB:
+		why = BT_R_INPUT;
+	}
+	return bt_failf(e, why, field, "cannot open '%s': %s", path, sqlite3_errmsg(h));
+}
+
 int db_open_raw(const char *path, int flags, bt_db **out, bt_err *e)
 {
 	bt_db *db = calloc(1, sizeof *db);
@@ -53,9 +68,9 @@ int db_open_raw(const char *path, int flags, bt_db **out, bt_err *e)
 	int oflags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
 		     ((flags & BT_DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		     ((flags & BT_DB_CREATE) ? SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(path, &db->h, oflags, NULL) != SQLITE_OK) {
-		int rc = bt_failf(e, BT_R_INPUT, "db", "cannot open '%s': %s", path,
-				  db->h ? sqlite3_errmsg(db->h) : "out of memory");
+	int orc = sqlite3_open_v2(path, &db->h, oflags, NULL);
+	if (orc != SQLITE_OK) {
+		int rc = db_open_fail(db->h, orc, "db", path, e);
 		bt_db_close(db);
 		return rc;
 	}
@@ -78,7 +93,8 @@ int db_check_ours(bt_db *db, int allow_empty, int *empty, bt_err *e)
 		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
 			return bt_failf(e, BT_R_INPUT, "db", "'%s' is not a ballot database (%s)",
 					db->path, sqlite3_errmsg(db->h));
-		return bt_failf(e, BT_R_IO, "db", "cannot read '%s': %s", db->path, sqlite3_errmsg(db->h));
+		return bt_failf(e, code == SQLITE_NOMEM ? BT_R_NOMEM : BT_R_IO, "db", "cannot read '%s': %s",
+				db->path, sqlite3_errmsg(db->h));
 	}
 	tables = app % 1000000;
 	app /= 1000000;
@@ -107,7 +123,8 @@ int db_open(const char *path, int flags, bt_db **out, bt_err *e)
 		if (errno == ENOENT && !(flags & BT_DB_CREATE))
 			return bt_failf(e, BT_R_NOT_FOUND, "db", "no database at '%s'; run {cmd:init}", path);
 		if (errno != ENOENT)
-			return bt_failf(e, BT_R_INPUT, "db", "cannot use '%s': %s", path, strerror(errno));
+			return bt_failf(e, errno == ENOMEM ? BT_R_NOMEM : errno == EIO ? BT_R_IO : BT_R_INPUT, "db",
+					"cannot use '%s': %s", path, strerror(errno));
 	} else if (!S_ISREG(sb.st_mode)) {
 		return bt_failf(e, BT_R_INPUT, "db", "'%s' is not a regular file", path);
 	}

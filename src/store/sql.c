@@ -755,7 +755,8 @@ const char SQL_CIRCULAR_EVENTS[] =
 	" WHERE circular = (SELECT circular FROM consultations WHERE circular = ?1)"
 	" AND kind NOT IN ('reply', 'withdrawal') ORDER BY seq";
 /* the first reply of a circular whose member, draft, choice or time differs
- * from its event's, or which has no event; or a reply event with no row */
+ * from its event's, or which has no event; or a reply event with no row in
+ * the circular's consultation */
 const char SQL_CIRCULAR_REPLIES_ASTRAY[] =
 	"SELECT * FROM (SELECT r.id, r.event_seq FROM replies r JOIN drafts d ON d.id = r.draft_id"
 	" JOIN consultations c ON c.id = d.consultation_id LEFT JOIN events v ON v.seq = r.event_seq"
@@ -766,9 +767,37 @@ const char SQL_CIRCULAR_REPLIES_ASTRAY[] =
 	" OR json_extract(v.body, '$.received') IS NOT strftime('%Y-%m-%dT%H:%M:%SZ', r.received, 'unixepoch'))"
 	" UNION ALL SELECT NULL, v.seq FROM events v"
 	" WHERE v.circular = (SELECT circular FROM consultations WHERE circular = ?1)"
-	" AND v.kind IN ('reply', 'withdrawal') AND NOT EXISTS(SELECT 1 FROM replies r WHERE r.event_seq = v.seq))"
+	" AND v.kind IN ('reply', 'withdrawal') AND NOT EXISTS(SELECT 1 FROM replies r JOIN drafts d ON d.id = r.draft_id"
+	" JOIN consultations c ON c.id = d.consultation_id WHERE r.event_seq = v.seq AND c.circular = ?1))"
 	" ORDER BY 2 LIMIT 1";
 const char SQL_DATA_VERSION[] = "PRAGMA data_version";
+/* rowcheck.c's quick pass: each reply event of a circular (in the order of
+ * the log) beside the reply row that claims it, with whether the row is of
+ * the expected types and of the circular's consultation (rowcheck.c compares
+ * them in C; the exact query above decides whenever one does not agree);
+ * and how many replies the consultation has */
+const char SQL_CIRCULAR_REPLY_EVENTS[] =
+	"SELECT typeof(r.member) = 'text' AND typeof(d.rec) = 'text' AND typeof(r.choice) = 'text'"
+	" AND typeof(r.received) = 'integer' AND typeof(v.body) = 'text' AND d.consultation_id IS c.id,"
+	" r.id, r.member, d.rec, r.choice, r.received, v.body FROM consultations c"
+	" JOIN events v ON v.circular = c.circular AND v.kind IN ('reply', 'withdrawal')"
+	" LEFT JOIN replies r ON r.event_seq = v.seq LEFT JOIN drafts d ON d.id = r.draft_id"
+	" WHERE c.circular = ?1";
+/* the same for every reply of every consultation at once (in the order of
+ * the replies table), and whether the log has as many reply events */
+const char SQL_ALL_REPLY_EVENTS[] =
+	"SELECT typeof(r.member) = 'text' AND typeof(d.rec) = 'text' AND typeof(r.choice) = 'text'"
+	" AND typeof(r.received) = 'integer' AND typeof(v.body) = 'text'"
+	" AND v.kind IN ('reply', 'withdrawal') AND v.circular IS c.circular,"
+	" r.id, r.member, d.rec, r.choice, r.received, v.body FROM replies r"
+	" JOIN drafts d ON d.id = r.draft_id JOIN consultations c ON c.id = d.consultation_id"
+	" LEFT JOIN events v ON v.seq = r.event_seq";
+const char SQL_ALL_REPLY_COUNTS[] =
+	"SELECT (SELECT count(*) FROM replies),"
+	" (SELECT count(*) FROM events WHERE kind IN ('reply', 'withdrawal'))";
+const char SQL_CIRCULAR_REPLY_COUNT[] =
+	"SELECT count(*) FROM consultations c JOIN drafts d ON d.consultation_id = c.id"
+	" JOIN replies r ON r.draft_id = d.id WHERE c.circular = ?1";
 /* damage.c: the last two events, to check the chain's tail */
 const char SQL_EVENTS_TAIL[] =
 	"SELECT seq, prev_hash, hash, body FROM events ORDER BY seq DESC LIMIT 2";

@@ -13,7 +13,7 @@
 #include "store/sql.h"
 
 #define BT_APPLICATION_ID 0x42414c54 /* "BALT" */
-#define BT_STMT_CACHE 160
+#define BT_STMT_CACHE 256
 
 struct bt_db {
 	sqlite3 *h;
@@ -26,6 +26,10 @@ struct bt_db {
 	struct {            /* the last circular bt_audit_circular found sound, */
 		char circular[64]; /* and the database's state then (audit.c) */
 		int64_t data_version, changes;
+		/* every consultation's replies found sound at once
+		 * (rowcheck_replies_all), and the database's state then */
+		int replies_sound;
+		int64_t replies_version, replies_changes;
 	} checked;
 	struct {
 		const char *sql;
@@ -38,8 +42,22 @@ struct bt_db {
  * with e set. Do not finalize it. */
 sqlite3_stmt *db_stmt(bt_db *db, const char *sql, bt_err *e);
 
-/* BT_EFAIL with SQLite's message and what was being done. */
+/* BT_EFAIL with SQLite's message and what was being done; the reason
+ * follows from SQLite's result code (db_reason). */
 int db_fail(bt_db *db, bt_err *e, const char *what);
+
+/* What an SQLite result code (primary or extended) says went wrong:
+ * BT_R_NOMEM for out of memory; BT_R_DAMAGED for a file or schema that is
+ * not as the engine wrote it (corrupt, not a database, a table or column its
+ * own SQL names missing); BT_R_IO otherwise (an I/O error, a full disk, a
+ * lock, a refused write). */
+bt_reason db_reason(int rc);
+
+/* 1 when an SQLite result code is a failure of this run, not of the file it
+ * read: out of memory, an I/O error, a full disk, a lock held too long, an
+ * interrupt. Such a failure says nothing about the file's content (nor
+ * about the caller's input). */
+int db_is_fault(int rc);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. db_rollback never fails loudly. */
 int db_begin(bt_db *db, bt_err *e);
@@ -91,13 +109,14 @@ int event_clock(bt_db *db, bt_time *now, bt_err *e);
  * missing) or another hash for last; writers call it before appending.
  * witness_check (event.c, which knows the log): compares (w, wh), read from it BEFORE the caller's read
  * snapshot began (it names only events committed before it was written),
- * with the database, into out; 1 when they agree. */
+ * with the database, into out; 1 when they agree, 0 when they do not, -1
+ * (e set, out saying so) when the database could not be read. */
 int witness_read(bt_db *db, int64_t *seq, char hash[65], bt_err *e);
 int witness_advance(bt_db *db, int64_t seq, const char hash[65], bt_err *e);
 int witness_reset(const char *db_path, int64_t seq, const char hash[65], bt_err *e);
 void witness_remove(const char *db_path);
 int witness_guard(bt_db *db, int64_t last, const char last_hash[65], bt_err *e);
-int witness_check(bt_db *db, int64_t w, const char wh[65], char *out, size_t n);
+int witness_check(bt_db *db, int64_t w, const char wh[65], char *out, size_t n, bt_err *e);
 /* The witness file of the database at db_path: "<db_path>.witness". */
 void witness_name(const char *db_path, char *out, size_t n);
 
@@ -155,6 +174,11 @@ int db_check_ours(bt_db *db, int allow_empty, int *empty, bt_err *e);
 int db_configure(bt_db *db, int readonly, bt_err *e);
 int db_wal_on(bt_db *db, bt_err *e);
 int db_create_private(const char *path, int *existed, bt_err *e);
+/* The failure of sqlite3_open_v2(path) that returned rc with the handle h
+ * (NULL when SQLite had no memory for one), naming field: a path SQLite
+ * cannot open (missing, unreadable, a directory) is BT_R_INPUT; out of
+ * memory BT_R_NOMEM; anything else (an I/O error) BT_R_IO. */
+int db_open_fail(sqlite3 *h, int rc, const char *field, const char *path, bt_err *e);
 
 /* The one integer a pragma or a one-row query gives in *out (0 without a
  * row); -1 when it fails. */
@@ -170,16 +194,19 @@ int db_apply_migrations(bt_db *db, bt_err *e);
 /* One change to the store (write.c): a write command fills a db_write with
  * its event's kind, circular (NULL for none), actor, time and its own ctx,
  * and gives two steps. check loads what the command needs and refuses
- * (writes nothing; it may still set kind and circular); insert writes the
- * rows, recording w->ev.seq, and renders the event's payload into
- * w->payload from them. db_write_run: BEGIN IMMEDIATE, check, reserve the
+ * (writes nothing; it may still set kind and circular, and render into
+ * w->payload an event that records no row); insert writes the rows,
+ * recording w->ev.seq, and renders the event's payload into w->payload
+ * from them. db_write_run: BEGIN IMMEDIATE, check, reserve the
  * event for w->actor, insert, write the event (its hash into w->hash, and
  * its canonical body into *w->body when body is not NULL), COMMIT; any
  * failure rolls all of it back and returns its status (BT_OK only when
  * committed, then the witness has followed). db_write_in: the same steps
  * inside the caller's open write transaction (batches), without BEGIN and
  * COMMIT. Either step may be NULL. w->payload starts empty (the caller
- * need not set it) and is released either way. */
+ * need not set it) and is released either way. A check that finds nothing
+ * to record sets w->kind to NULL: then no event is reserved or written,
+ * insert does not run, and the status is BT_OK. */
 typedef struct db_write {
 	const char *kind;
 	const char *circular;
@@ -194,5 +221,12 @@ typedef struct db_write {
 typedef int db_write_step(bt_db *db, db_write *w, bt_err *e);
 int db_write_run(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e);
 int db_write_in(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e);
+
+/* A migration's record in the event log, made once per database (migrate.c):
+ * when done_sql (one count) counts no row, the n writes w[0..n-1] in turn,
+ * each with db_write_in and the same two steps, inside the caller's write
+ * transaction; when it counts any, nothing (BT_OK). */
+int db_write_once(bt_db *db, const char *done_sql, db_write *w, size_t n, db_write_step *check,
+		  db_write_step *insert, bt_err *e);
 
 #endif

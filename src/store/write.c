@@ -11,6 +11,8 @@ int db_write_in(bt_db *db, db_write *w, db_write_step *check, db_write_step *ins
 {
 	w->payload = (bt_buf)BT_BUF_INIT;
 	int rc = check ? check(db, w, e) : BT_OK;
+	if (!rc && !w->kind)
+		goto out; /* the check found nothing to record */
 	if (!rc)
 		rc = event_reserve(db, w->actor, &w->ev, e);
 	if (!rc && insert)
@@ -20,6 +22,7 @@ int db_write_in(bt_db *db, db_write *w, db_write_step *check, db_write_step *ins
 	if (!rc)
 		rc = event_write(db, &w->ev, w->kind, w->circular, w->now, bt_buf_str(&w->payload), w->hash,
 				 w->body, e);
+out:
 	bt_buf_release(&w->payload);
 	return rc;
 }

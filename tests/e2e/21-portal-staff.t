@@ -169,7 +169,8 @@ is "$ST" 200 "the receipt of a reply recorded by the command line (event $aus) t
 receipt_ok "$T/aus.json" "$aus" "$T/pub.txt"
 get tsb /secretariat/receipt/1.json
 is "$ST" 404 "event 1 (not a reply, withdrawal or decision): 404"
-like "$BODY" 'class="error">event: event 1 is not a reply, withdrawal or decision' "  ... saying so"
+like "$BODY" 'class="error" role="alert" data-reason="not-found" data-field="event">Not found: what “Event in the log” names' "  ... saying so, naming the field by its label"
+like "$BODY" 'class="engine-line">event: event 1 is not a reply, withdrawal or decision' "  ... the engine's line kept for the secretariat"
 get tsb /secretariat/receipt/99999.json
 is "$ST" 404 "an event that does not exist: 404"
 get tsb /secretariat/receipt/x1.json
@@ -201,7 +202,8 @@ is "$(hdr Content-Disposition)" "attachment; filename=\"receipt-A.1-event-$ev_a1
 before=$(db_sum)
 post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=XXX -F draft=Q.5051 -F choice=authorize -F channel=fax
 is "$ST" 404 "an unknown member: 404 (names nothing that exists)"
-like "$BODY" "class=\"error\">.*XXX" "  ... the engine's message names it"
+like "$BODY" 'data-reason="not-found" data-field="member">Not found: what “Member State” names' "  ... saying so, naming the field by its label"
+like "$BODY" "class=\"engine-line\">.*XXX" "  ... the engine's message names the value"
 post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=maybe -F channel=fax
 is "$ST" 400 "a bad choice: 400"
 post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=authorize \
@@ -211,7 +213,8 @@ post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -
 is "$ST" 400 "channel portal is not for the secretariat's entries: 400"
 post tsb /secretariat/c/205/close -F "csrf=$tok"
 is "$ST" 409 "closing before the deadline: 409 (clashes with the state)"
-like "$BODY" 'class="error">.*2020-02-21T23:59:00Z' "  ... the engine's message gives the deadline"
+like "$BODY" 'data-reason="conflict"[^>]*>Not possible now' "  ... saying why in the page's language"
+like "$BODY" 'class="engine-line">.*2020-02-21T23:59:00Z' "  ... the engine's message gives the deadline"
 post tsb /secretariat/c/205/close -F "csrf=wrong"
 is "$ST" 403 "closing with a wrong CSRF token: 403"
 is "$(db_sum)" "$before" "  ... nothing of that changed the database"

@@ -17,6 +17,10 @@ at 2019-12-04T09:00:00Z
 expect_exit 0 ballot init
 create=(consultation create --group 11 --date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13)
 
+# a value written with braces is shown as written, never read as an option's name
+refused_like "^ballot: --circular: no consultation '\\{force\\}'\$" ballot tally --circular '{force}'
+refused_like "^ballot: --circular: no consultation '\\{cmd:init\\}'\$" ballot tally --circular '{cmd:init}'
+
 # --- abbreviations are refused, never guessed -------------------------------------
 refused_like "^ballot: consultation create: unknown option '--circ' \\(options are not abbreviated: did you mean --circular\\?\\)\$" \
 	ballot "${create[@]}" --circ 205

@@ -14,9 +14,14 @@
 #      - it exits 0, 1 or 2 (no crash, no sanitizer report: those exit 86);
 #        0 only when the fault was absorbed (then it must have fully happened);
 #      - when it fails, stderr is exactly one line, "ballot: ...";
-#      - the database is not marked damaged (<db>-damaged), and
+#      - the database is not marked damaged (<db>-damaged);
+#      - a command that reports damage (FAULT_REPORTERS: check, audit verify)
+#        tells this run's fault from damage: it fails with exit 1 and the
+#        cause on stderr ("out of memory", "I/O error"), never exit 2 and
+#        never "damaged" on stdout; and
 #      - `ballot check` passes on the database afterwards (for init: or there is
-#        no database);
+#        no database, and then no file of it and no signing key; for migrate:
+#        or the database is as it was, not migrated);
 #      - the events there before are all still there, unchanged, and either
 #        none was added (and then no row of any table changed) or exactly the
 #        clean run's were (and, for a command whose result is the same on every
@@ -34,6 +39,7 @@ unset BALLOT_FAULT_ALLOC BALLOT_FAULT_SQLITE_ALLOC BALLOT_FAULT_IO BALLOT_FAULT_
 FAULT_SAMPLE=${FAULT_SAMPLE:-8}       # Ns per command and allocation kind
 FAULT_SAMPLE_IO=${FAULT_SAMPLE_IO:-6} # Ns per command and I/O kind
 FAULT_FIRST=${FAULT_FIRST:-3}
+FAULT_REPORTERS=" check audit-verify " # the commands that report damage
 FAULTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FAULT_T0=$(date +%s)
 FAULT_TOTAL=0
@@ -88,6 +94,12 @@ make_states() {
 		_mk calendar add 2025-12-23 --name "A closed day"
 		_mk backup bk.db
 	) || exit 1
+	# "schema2": a database of schema 2 (tests/e2e/data), whose first change
+	# migrates it: the default calendar, the members and the hash baselines,
+	# recorded as events of their own
+	mkdir -p "$F/schema2"
+	sqlite3 "$F/schema2/ballot.db" <"$FAULTS_DIR/../e2e/data/schema2-users-75e41aa.sql" || exit 1
+	printf '2025-12-25\tChristmas Day\n' >"$F/schema2/xmas.tsv"
 	cp -a "$d" "$F/closed"
 	(
 		cd "$F/closed" || exit 1
@@ -102,6 +114,7 @@ make_states() {
 write_commands() {
 	cat <<EOF
 init|empty|2019-12-02T12:00:00Z|init
+migrate|schema2|2021-01-04T12:00:00Z|calendar import xmas.tsv
 members-import|open|2020-02-10T12:00:00Z|members import members.tsv
 consultation-create|open|2020-02-10T12:00:00Z|consultation create --circular 206 --group 11 --date 2020-02-10 --meeting-start 2020-06-04 --meeting-end 2020-06-13
 set-deadline|open|2020-02-10T12:00:00Z|consultation set-deadline --circular 205 2020-02-20T23:59:00Z --reason Moved~earlier
@@ -160,6 +173,21 @@ known() {
 		fi
 	done <"$FAULTS_DIR/known.txt"
 	return 1
+}
+
+# _cause_wrong KIND RC : what is wrong with how a command that reports damage
+# failed on an injected KIND fault ("" when nothing): it must exit 1 with the
+# cause on stderr, and say nothing of damage.
+_cause_wrong() {
+	local cause='out of memory'
+	case $1 in read | write | sync) cause='I/O error' ;; esac
+	if [ "$2" != 1 ]; then
+		echo "exit $2 on an injected $1 fault (it is not bad input): $(head -c 200 "$T/.f.err" | tr '\n' '|')"
+	elif grep -q 'damaged' "$T/.f.out"; then
+		echo "reports damage on an injected $1 fault: $(grep -m1 'damaged' "$T/.f.out")"
+	elif ! grep -q "^ballot: .*$cause" "$T/.f.err"; then
+		echo "its error does not name the cause ($cause): $(head -c 200 "$T/.f.err" | tr '\n' '|')"
+	fi
 }
 
 # fault_cell NAME STATE NOW KIND ARGS... : every (or the sampled) N of KIND
@@ -240,15 +268,28 @@ fault_cell() {
 		if [ -z "$why" ] && ! grep -q 'injected 1' "$log" 2>/dev/null; then
 			why="the fault was not injected (the path changed: $(cat "$log" 2>/dev/null))"
 		fi
+		if [ -z "$why" ] && [ "$rc" != 0 ] && [[ $FAULT_REPORTERS == *" $name "* ]]; then
+			why=$(_cause_wrong "$kind" "$rc")
+		fi
 		if [ -z "$why" ] && [ -e "$W/ballot.db-damaged" ]; then
 			# (before the check below, which would clear it)
 			why="marked the database damaged: $(head -c 200 "$W/ballot.db-damaged" | tr '\n' '|')"
 		fi
 		if [ -z "$why" ]; then
 			if [ "$name" = init ] && [ ! -s "$W/ballot.db" ]; then
-				# a failed init leaves no database, or the empty file
-				# SQLite made (the next init makes it a database)
-				[ "$rc" = 0 ] && why="exit 0 but no database"
+				# a failed init leaves nothing it created: no database
+				# file (not even an empty one), and no signing key
+				if [ "$rc" = 0 ]; then
+					why="exit 0 but no database"
+				elif [ -e "$W/ballot.db" ]; then
+					why="a failed init left an empty database file (exit $rc)"
+				elif [ -e "$W/ballot.db.key" ]; then
+					why="a failed init left the signing key it created (exit $rc)"
+				fi
+			elif [ "$state" = schema2 ] && [ "$(db_sum "$W/ballot.db")" = "$base_sum" ]; then
+				# not migrated, and unchanged (check, read-only, cannot
+				# open a database that needs an upgrade)
+				[ "$rc" = 0 ] && why="exit 0 but not migrated"
 			elif ! (cd "$W" && BALLOT_DB=$W/ballot.db "$BALLOT_BIN" check >"$T/.c.out" 2>&1); then
 				why="check fails afterwards: $(tr '\n' '|' <"$T/.c.out" | head -c 300)"
 			else

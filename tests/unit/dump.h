@@ -69,6 +69,33 @@ static inline void db_exec(const char *path, const char *sql)
 	sqlite3_close(h);
 }
 
+/* The first column of the first row sql gives on the file at path, read
+ * behind the engine's back, into a new heap string ("" for no row or NULL). */
+static inline char *db_text(const char *path, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		fail_msg("db_text: cannot open %s", path);
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("db_text: %s: %s", sql, sqlite3_errmsg(h));
+	const char *v = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+	char *out = strdup(v ? v : "");
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	if (!out)
+		fail_msg("db_text: out of memory");
+	return out;
+}
+
+/* The last event of the file at path: "KIND CIRCULAR BODY" ("-" for no
+ * circular), into a new heap string. */
+static inline char *last_event(const char *path)
+{
+	return db_text(path, "SELECT kind || ' ' || ifnull(circular, '-') || ' ' || body FROM events"
+			     " ORDER BY seq DESC LIMIT 1");
+}
+
 /* Runs call, which must refuse with BT_EINPUT and a message holding want,
  * and change nothing in the database file of fixture f. */
 #define REFUSED(f, call, want)                                                                   \

@@ -175,6 +175,52 @@ static void default_calendar_in_a_database(void **state)
 	assert_int_equal(r.first_bad, 0);
 }
 
+static int64_t events_now(fx *f)
+{
+	bt_audit_report r;
+	assert_int_equal(bt_audit_verify(f->db, &r, &f->e), BT_OK);
+	assert_int_equal(r.first_bad, 0);
+	return r.events;
+}
+
+/* An import records one event for the days it adds, none when every day is
+ * closed already; a file refused records nothing. */
+static void import_records_only_new_days(void **state)
+{
+	fx *f = *state;
+	const char *eid = "2026-03-20\tEid al-Fitr\n2026-05-27\tEid al-Adha\n";
+	const char *more = "2026-05-27\tEid al-Adha\n2026-06-01\tA closed Monday\n";
+	const char *twice = "2026-07-01\tOne\n2026-07-01\tTwo\n";
+	int added = -1, skipped = -1;
+	int64_t n = events_now(f);
+	assert_int_equal(bt_calendar_import(f->db, eid, strlen(eid), "eid", "test", T("2025-01-10T09:00:00Z"), &added,
+					    &skipped, &f->e), BT_OK);
+	assert_int_equal(added, 2);
+	assert_int_equal(skipped, 0);
+	assert_int_equal(events_now(f), n + 1);
+	assert_int_equal(bt_calendar_import(f->db, eid, strlen(eid), "eid", "test", T("2025-01-10T09:00:00Z"), &added,
+					    &skipped, &f->e), BT_OK);
+	assert_int_equal(added, 0);
+	assert_int_equal(skipped, 2);
+	assert_int_equal(events_now(f), n + 1);
+	assert_int_equal(bt_calendar_import(f->db, more, strlen(more), "more", "test", T("2025-01-10T09:00:00Z"), &added,
+					    &skipped, &f->e), BT_OK);
+	assert_int_equal(added, 1);
+	assert_int_equal(skipped, 1);
+	assert_int_equal(events_now(f), n + 2);
+	assert_int_equal(bt_calendar_import(f->db, twice, strlen(twice), "twice", "test", T("2025-01-10T09:00:00Z"),
+					    &added, &skipped, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "is given twice"));
+	assert_int_equal(events_now(f), n + 2);
+	bt_calendar cal;
+	assert_int_equal(bt_calendar_list(f->db, 2026, &cal, &f->e), BT_OK);
+	const bt_closed_day *d = bt_calendar_find(&cal, D("2026-06-01"));
+	assert_non_null(d);
+	assert_string_equal(d->source, "more");
+	assert_null(bt_calendar_find(&cal, D("2026-07-01")));
+	bt_calendar_free(&cal);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +229,7 @@ int main(void)
 		cmocka_unit_test(rule_days_of_2024_and_2025),
 		cmocka_unit_test(deadline_skips_closed_days),
 		cmocka_unit_test_setup_teardown(default_calendar_in_a_database, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(import_records_only_new_days, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -309,6 +309,219 @@ static void closing_freezes_the_outcome(void **state)
 		"circular: consultation '206' has no drafts to close");
 }
 
+/* The warnings of a consultation registered all the same, one a line. */
+static void warnings_one_a_line(void **state)
+{
+	fx *f = *state;
+	bt_consultation_spec s = spec("Q1");
+	bt_consultation c;
+	char warn[600];
+	/* a question's two months end after the meeting began, and before now */
+	s.rule = "question";
+	s.meeting_start = D("2020-01-15");
+	s.meeting_end = D("2020-01-20");
+	assert_int_equal(bt_consultation_create(f->db, &s, "test", T("2020-03-01T00:00:00Z"), &c, warn, sizeof warn,
+						&f->e), BT_OK);
+	assert_string_equal(warn, "deadline 2020-02-02T23:59:00Z falls on or after the meeting's first day\n"
+			    "deadline 2020-02-02T23:59:00Z is already past: every reply recorded from now on is late "
+			    "(a consultation of the past is recorded under its own clock, BALLOT_NOW)");
+	/* TAP: a short notice, and a default deadline already past */
+	s = spec("205");
+	s.date = D("2020-01-10");
+	assert_int_equal(bt_consultation_create(f->db, &s, "test", T("2020-03-01T00:00:00Z"), &c, warn, sizeof warn,
+						&f->e), BT_OK);
+	assert_string_equal(warn, "circular date 2020-01-10 is less than three months before the meeting (2020-03-04); "
+			    "WTSA Res. 1 §9.3.3 asks for three\n"
+			    "deadline 2020-02-21T23:59:00Z is already past: every reply recorded from now on is late "
+			    "(a consultation of the past is recorded under its own clock, BALLOT_NOW)");
+	/* no room for warnings: none asked for */
+	s = spec("206");
+	s.date = D("2020-01-10");
+	assert_int_equal(bt_consultation_create(f->db, &s, "test", T("2020-01-10T00:00:00Z"), NULL, NULL, 0, &f->e),
+			 BT_OK);
+}
+
+/* An explicit deadline on a day ITU is closed, or already past, is kept
+ * only when forced. */
+static void explicit_deadline_closed_or_past(void **state)
+{
+	fx *f = *state;
+	bt_consultation_spec s = spec("205");
+	bt_consultation c;
+	char warn[300];
+	assert_int_equal(bt_calendar_add(f->db, D("2020-02-14"), "A test closure", "test", T("2019-12-01T00:00:00Z"),
+					 &f->e), BT_OK);
+	s.has_deadline = 1;
+	s.deadline = T("2020-02-14T23:59:00Z");
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn),
+		"deadline: 2020-02-14T23:59:00Z falls on a day ITU is closed (A test closure)");
+	s.deadline = T("2020-02-13T23:59:00Z");
+	REFUSED(f, bt_consultation_create(f->db, &s, "test", T("2020-02-14T00:00:00Z"), &c, warn, sizeof warn, &f->e),
+		"deadline: 2020-02-13T23:59:00Z is already past ({force_deadline} {reason} TEXT keeps it)");
+	s.force_deadline = 1;
+	s.reason = "recorded late";
+	assert_int_equal(bt_consultation_create(f->db, &s, "test", T("2020-02-14T00:00:00Z"), &c, warn, sizeof warn,
+						&f->e), BT_OK);
+	assert_int_equal(c.deadline, T("2020-02-13T23:59:00Z"));
+	assert_string_equal(warn, ""); /* an explicit past deadline is the refusal's, not a warning */
+	char *ev = last_event(f->path);
+	assert_non_null(strstr(ev, "\"deadline_forced\":\"recorded late\""));
+	free(ev);
+}
+
+/* A closed day before the meeting moves the default deadline a working day
+ * earlier, is recorded with it (row and event), and the deadline the
+ * calendar would give today follows the calendar. */
+static void closed_days_skipped_are_recorded(void **state)
+{
+	fx *f = *state;
+	bt_consultation_spec s = spec("205");
+	bt_consultation c;
+	char warn[300];
+	assert_int_equal(bt_calendar_add(f->db, D("2020-02-27"), "A test closure", "test", T("2019-12-01T00:00:00Z"),
+					 &f->e), BT_OK);
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	assert_int_equal(c.deadline, T("2020-02-20T23:59:00Z"));
+	char *ev = last_event(f->path);
+	assert_non_null(strstr(ev, "consultation 205 {"));
+	assert_non_null(strstr(ev, "\"deadline\":\"2020-02-20T23:59:00Z\""));
+	assert_non_null(strstr(ev, "\"skipped_closed_days\":[{\"date\":\"2020-02-27\",\"name\":\"A test closure\"}]"));
+	assert_non_null(strstr(ev, "\"electorate\":[\"AFG\","));
+	free(ev);
+	bt_deadline_info di;
+	assert_int_equal(bt_deadline_info_get(f->db, "205", &di, &f->e), BT_OK);
+	assert_int_equal(di.with_calendar, 1);
+	assert_int_equal(di.nskipped, 1);
+	assert_int_equal(di.skipped[0].day, D("2020-02-27"));
+	assert_string_equal(di.skipped[0].name, "A test closure");
+	assert_int_equal(di.first_deadline, T("2020-02-20T23:59:00Z"));
+	assert_int_equal(di.default_deadline, T("2020-02-20T23:59:00Z"));
+	assert_int_equal(di.has_today, 1);
+	assert_int_equal(di.today_deadline, T("2020-02-20T23:59:00Z"));
+	assert_int_equal(di.nchanges, 0);
+	bt_deadline_info_free(&di);
+	assert_int_equal(bt_calendar_remove(f->db, D("2020-02-27"), "test", T("2019-12-03T00:00:00Z"), &f->e), BT_OK);
+	assert_int_equal(bt_deadline_info_get(f->db, "205", &di, &f->e), BT_OK);
+	assert_int_equal(di.today_deadline, T("2020-02-21T23:59:00Z"));
+	assert_int_equal(di.first_deadline, T("2020-02-20T23:59:00Z"));
+	bt_deadline_info_free(&di);
+	/* a question's deadline is its period's: no closed day skipped, none today */
+	s = spec("Q1");
+	s.rule = "question";
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	assert_int_equal(bt_deadline_info_get(f->db, "Q1", &di, &f->e), BT_OK);
+	assert_int_equal(di.with_calendar, 1);
+	assert_int_equal(di.nskipped, 0);
+	assert_int_equal(di.has_today, 0);
+	bt_deadline_info_free(&di);
+	assert_int_equal(bt_deadline_info_get(f->db, "999", &di, &f->e), BT_EINPUT);
+}
+
+/* An electorate file may open with a byte order mark; an unprintable
+ * second code is not echoed. */
+static void electorate_file_edges(void **state)
+{
+	fx *f = *state;
+	bt_consultation_spec s = spec("205");
+	bt_consultation c;
+	char warn[300];
+	const char *bom = "\xef\xbb\xbf" "ZAF\nKEN # Kenya\n";
+	s.electorate = bom;
+	s.electorate_len = strlen(bom);
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	assert_int_equal(c.electorate, 2);
+	char *ev = last_event(f->path);
+	assert_non_null(strstr(ev, "\"custom_electorate\":true,\"electorate\":[\"KEN\",\"ZAF\"]"));
+	free(ev);
+	const char *two = "ZAF\nKEN NGA\n";
+	s = spec("206");
+	s.electorate = two;
+	s.electorate_len = strlen(two);
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn),
+		"electorate line 2: one member code per line, found more after 'KEN'");
+	const char *nul = "ZAF\0KEN\n";
+	s.electorate = nul;
+	s.electorate_len = 8;
+	REFUSED(f, create(f, &s, &c, warn, sizeof warn), "electorate: not valid UTF-8 text");
+}
+
+/* Each write's event is reserved after its check: an unusable actor is
+ * refused there and nothing is written (the tally a close computed is
+ * released: the ASan run of this test shows no leak). */
+static void a_bad_actor_writes_nothing(void **state)
+{
+	fx *f = *state;
+	bt_consultation_spec s = spec("205");
+	char warn[300];
+	REFUSED(f, bt_consultation_create(f->db, &s, "", T("2019-12-02T09:00:00Z"), NULL, warn, sizeof warn, &f->e),
+		"actor: ");
+	fx_circular(f, "205", NULL, NULL);
+	int n = -1;
+	REFUSED(f, bt_consultation_set_deadline(f->db, "205", T("2020-02-26T23:59:00Z"), "r", "bad\nactor",
+						T("2020-02-01T00:00:00Z"), &n, &f->e),
+		"actor: ");
+	assert_int_equal(n, -1);
+	bt_tally t;
+	REFUSED(f, bt_consultation_close(f->db, "205", "", T("2020-02-22T08:00:00Z"), &t, &f->e), "actor: ");
+}
+
+/* Moving a question's deadline past the meeting's start is allowed (only
+ * TAP ties it to the meeting); the event records the move. */
+static void moving_a_question_deadline(void **state)
+{
+	fx *f = *state;
+	bt_consultation_spec s = spec("Q1");
+	bt_consultation c;
+	char warn[300];
+	s.rule = "question";
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	int n = -1;
+	assert_int_equal(bt_consultation_set_deadline(f->db, "Q1", T("2020-03-10T23:59:00Z"), "more time", "t",
+						      T("2020-01-10T00:00:00Z"), &n, &f->e), BT_OK);
+	assert_int_equal(n, 0);
+	char *ev = last_event(f->path);
+	assert_non_null(strstr(ev, "deadline Q1 {"));
+	assert_non_null(strstr(ev, "\"old_deadline\":\"2020-02-02T23:59:00Z\",\"deadline\":\"2020-03-10T23:59:00Z\","
+				   "\"reason\":\"more time\""));
+	free(ev);
+	REFUSED(f, bt_consultation_set_deadline(f->db, "Q1", T("2019-12-01T23:59:00Z"), "r", "t",
+						T("2019-12-01T00:00:00Z"), &n, &f->e),
+		"new_deadline: 2019-12-01T23:59:00Z is before the circular's date 2019-12-02");
+}
+
+/* Closing two drafts freezes each its own outcome; the close event lists
+ * both with their counts. */
+static void closing_two_drafts(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	bt_draft_spec d = { .circular = "205", .rec = "Q.5052", .title = "Second", .summary = "Another." };
+	assert_int_equal(bt_draft_add(f->db, &d, "test", T("2019-12-03T00:00:00Z"), NULL, &f->e), BT_OK);
+	bt_attachment_in a = { "reasons.txt", "some text", 9 };
+	bt_reply_spec r = { .circular = "205", .member = "CHE", .rec = "Q.5052", .choice = BT_NOT_AUTHORIZE,
+			    .channel = "email", .attachments = &a, .n_attachments = 1 };
+	bt_reply_result rr;
+	assert_int_equal(bt_reply_record(f->db, &r, "test", T("2020-02-01T10:00:00Z"), &rr, &f->e), BT_OK);
+	assert_int_equal(bt_consultation_close(f->db, "205", "t", T("2020-02-22T08:00:00Z"), NULL, &f->e), BT_OK);
+	char *ev = last_event(f->path);
+	assert_non_null(strstr(ev, "close 205 {"));
+	assert_non_null(strstr(ev, "\"deadline\":\"2020-02-21T23:59:00Z\",\"rule\":\"tap\",\"drafts\":["
+				   "{\"rec\":\"Q.5051\",\"outcome\":\"proceed\",\"replies\":0,\"support\":0,"
+				   "\"not_authorize\":0,\"late\":0},"
+				   "{\"rec\":\"Q.5052\",\"outcome\":\"not-proceed\",\"replies\":1,\"support\":0,"
+				   "\"not_authorize\":1,\"late\":0}]}"));
+	free(ev);
+	bt_draft x;
+	assert_int_equal(bt_draft_find(f->db, "205", "Q.5051", &x, &f->e), BT_OK);
+	assert_string_equal(x.state, BT_STATE_READY);
+	assert_string_equal(x.outcome, "proceed");
+	bt_draft_clear(&x);
+	assert_int_equal(bt_draft_find(f->db, "205", "Q.5052", &x, &f->e), BT_OK);
+	assert_string_equal(x.state, BT_STATE_NOT_READY);
+	assert_string_equal(x.outcome, "not-proceed");
+	bt_draft_clear(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +532,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(electorate_files, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(moving_the_deadline, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(closing_freezes_the_outcome, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(warnings_one_a_line, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(explicit_deadline_closed_or_past, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(closed_days_skipped_are_recorded, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(electorate_file_edges, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(a_bad_actor_writes_nothing, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(moving_a_question_deadline, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(closing_two_drafts, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -227,6 +227,48 @@ static void not_ready_cannot_be_approved(void **state_)
 		"the more-time decision needs ready-for-approval");
 }
 
+/* A decision's event carries its detail as recorded in its row, and its
+ * number is the one handed back; an unusable actor is refused after every
+ * check passed, and nothing is written. */
+static void decision_event_is_its_detail(void **state_)
+{
+	fx *f = *state_;
+	ready(f);
+	const char *asked[] = { "GBR", "CHE" };
+	bt_decision_spec s = { .circular = "205", .kind = BT_DECISION_MORE_TIME, .codes = asked, .n_codes = 2,
+			       .has_date = 1, .date = D("2020-03-10") };
+	int64_t seq = -1;
+	REFUSED(f, bt_decide(f->db, &s, "", T("2020-03-10T10:00:00Z"), &seq, &f->e), "actor: ");
+	assert_int_equal(seq, -1);
+	assert_string_equal(state(f), BT_STATE_READY);
+	assert_int_equal(bt_decide(f->db, &s, "chair", T("2020-03-10T10:00:00Z"), &seq, &f->e), BT_OK);
+	const char *detail = "\"draft\":\"Q.5051\",\"decision\":\"more-time\",\"date\":\"2020-03-10\","
+			     "\"from\":\"ready-for-approval\",\"more_time\":[{\"member\":\"GBR\"},{\"member\":\"CHE\"}],"
+			     "\"oppose_by\":\"2020-04-10\"";
+	char *row = db_text(f->path, "SELECT detail FROM decisions ORDER BY id DESC LIMIT 1");
+	assert_string_equal(row, detail);
+	free(row);
+	char *ev = last_event(f->path), want[400];
+	snprintf(want, sizeof want, ",%s}", detail);
+	assert_non_null(strstr(ev, "decision 205 {"));
+	assert_non_null(strstr(ev, "\"actor\":\"chair\""));
+	assert_string_equal(ev + strlen(ev) - strlen(want), want);
+	free(ev);
+	char *last = db_text(f->path, "SELECT max(seq) FROM events");
+	char *rowseq = db_text(f->path, "SELECT event_seq FROM decisions ORDER BY id DESC LIMIT 1");
+	assert_int_equal(atoll(last), seq);
+	assert_int_equal(atoll(rowseq), seq);
+	free(last);
+	free(rowseq);
+	/* an opposition by a member that never replied is said in the event */
+	const char *gbr[] = { "GBR" };
+	assert_int_equal(decide(f, BT_DECISION_NOT_APPROVED, gbr, NULL, 1, "2020-03-20", "2020-03-20T10:00:00Z", NULL),
+			 BT_OK);
+	ev = last_event(f->path);
+	assert_non_null(strstr(ev, "\"from\":\"more-time\",\"opposed_by\":[{\"member\":\"GBR\",\"no_reply\":true}]}"));
+	free(ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +280,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refused_decisions, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(regional_electorate_limits_who_is_named, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(not_ready_cannot_be_approved, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(decision_event_is_its_detail, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

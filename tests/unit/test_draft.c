@@ -187,6 +187,33 @@ static void late_drafts_are_refused(void **state)
 	assert_int_equal(add(f, &s, NULL), BT_OK);
 }
 
+/* The draft's event carries the stored row; an unusable actor is refused
+ * after the checks (the event is reserved then) and writes nothing. */
+static void draft_event_and_actor(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	bt_draft_spec s = spec("Q.5052");
+	s.text = "the exact text";
+	s.text_len = 14;
+	bt_draft d = { 0 };
+	REFUSED(f, bt_draft_add(f->db, &s, "", T("2019-12-03T09:00:00Z"), &d, &f->e), "actor: ");
+	assert_null(d.title); /* nothing handed out */
+	REFUSED(f, bt_draft_add(f->db, &s, "two\nlines", T("2019-12-03T09:00:00Z"), NULL, &f->e), "actor: ");
+	assert_int_equal(add(f, &s, &d), BT_OK);
+	char sha[65], want[120];
+	bt_sha256_hex("the exact text", 14, sha);
+	snprintf(want, sizeof want, "\"revised\":false,\"text_sha256\":\"%s\"}", sha);
+	char *ev = last_event(f->path);
+	assert_non_null(strstr(ev, "draft 205 {"));
+	assert_non_null(strstr(ev, "\"actor\":\"test\""));
+	assert_non_null(strstr(ev, "\"rec\":\"Q.5052\",\"title\":\"A title\",\"former\":null,\"summary\":\"A summary.\""));
+	assert_non_null(strstr(ev, want));
+	free(ev);
+	assert_string_equal(d.text_sha256, sha);
+	bt_draft_clear(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +221,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(digest_follows_the_list, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(bad_drafts_are_refused, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(late_drafts_are_refused, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(draft_event_and_actor, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

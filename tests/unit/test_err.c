@@ -169,6 +169,27 @@ static void unknown_references_stay_readable(void **state)
 	assert_string_equal(out, "{} {Upper} {a b} {unclosed '{x'");
 }
 
+static void braces_from_values_are_no_references(void **state)
+{
+	(void)state;
+	char buf[64], out[512];
+	bt_err e;
+	/* a title or a circular the user wrote with braces is shown as written */
+	bt_failf(&e, BT_R_CONFLICT, "circular", "'%s' exists ({force} replaces it)", "{force}");
+	assert_string_equal(e.msg, "circular: '{{force}' exists ({force} replaces it)");
+	bt_err_render(&e, opt_name, buf, out, sizeof out);
+	assert_string_equal(out, "--circular: '{force}' exists (--force replaces it)");
+	/* width and precision arguments, %% and numbers around the value */
+	bt_failf(&e, BT_R_INPUT, "title", "%d%% of %.*s: {cmd:init} %s}", 70, 3, "{a}bc", "{{");
+	bt_err_render(&e, opt_name, buf, out, sizeof out);
+	assert_string_equal(out, "--title: 70% of {a}: tool init {{}");
+	/* wrap's own values too, and a value's braces survive a wrap */
+	bt_failf(&e, BT_R_NOT_FOUND, "member", "%s is not in the electorate", "{x}");
+	bt_err_wrap(&e, "%s: ", "{member}");
+	bt_err_render(&e, opt_name, buf, out, sizeof out);
+	assert_string_equal(out, "{member}: --member: {x} is not in the electorate");
+}
+
 static void wrap_keeps_reason_and_field(void **state)
 {
 	(void)state;
@@ -197,6 +218,7 @@ int main(void)
 		cmocka_unit_test(render_maps_the_field_and_its_references),
 		cmocka_unit_test(unknown_references_stay_readable),
 		cmocka_unit_test(wrap_keeps_reason_and_field),
+		cmocka_unit_test(braces_from_values_are_no_references),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* test_write.c - the one write skeleton (src/store/write.c): a refused
  * check writes nothing, a failed insert leaves nothing, a success is one
  * event with the payload the insert rendered, a batch commits or rolls back
- * as one. */
+ * as one, a check that finds nothing to record records nothing, and a
+ * migration's baseline (db_write_once) is written once. */
 #include "fixture.h"
 #include "store/store.h"
 
@@ -121,6 +122,68 @@ static void batch_commits_or_rolls_back_as_one(void **state)
 	assert_int_equal(events(f), before + 3);
 }
 
+static int check_nothing(bt_db *db, db_write *w, bt_err *e)
+{
+	(void)db;
+	(void)e;
+	w->kind = NULL;
+	return BT_OK;
+}
+
+static int insert_must_not_run(bt_db *db, db_write *w, bt_err *e)
+{
+	(void)db;
+	(void)w;
+	fail_msg("insert ran after a check that found nothing to record");
+	return bt_fail(e, BT_EFAIL, "test: insert ran");
+}
+
+static void nothing_to_record_is_no_event(void **state)
+{
+	fx *f = *state;
+	int64_t before = events(f);
+	db_write w = { .kind = "test", .actor = "", .now = T("2020-01-01T00:00:00Z") };
+	/* no event reserved: not even the actor is looked at */
+	assert_int_equal(db_write_run(f->db, &w, check_nothing, insert_must_not_run, &f->e), BT_OK);
+	assert_int_equal(events(f), before);
+	assert_int_equal(w.payload.data == NULL, 1);
+	/* and the store takes the next write */
+	w = (db_write){ .kind = "test", .actor = "tester", .now = T("2020-01-01T00:00:00Z"), .ctx = "after" };
+	assert_int_equal(db_write_run(f->db, &w, NULL, insert_payload, &f->e), BT_OK);
+	assert_int_equal(events(f), before + 1);
+}
+
+static void once_writes_all_or_nothing_again(void **state)
+{
+	fx *f = *state;
+	const char *done = "SELECT count(*) FROM events WHERE kind = 'test-once'";
+	int64_t before = events(f);
+	db_write w[3];
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 3; i++)
+			w[i] = (db_write){ .kind = "test-once", .actor = "tester", .now = T("2020-01-01T00:00:00Z"),
+					   .ctx = "once" };
+		assert_int_equal(db_begin(f->db, &f->e), 0);
+		if (db_write_once(f->db, done, w, 3, NULL, insert_payload, &f->e))
+			fail_msg("%s", f->e.msg);
+		assert_int_equal(db_commit(f->db, &f->e), 0);
+		/* the three the first time (in turn), none the second */
+		assert_int_equal(events(f), before + 3);
+		if (round == 0)
+			for (int i = 0; i < 3; i++)
+				assert_int_equal(w[i].ev.seq, before + 1 + i);
+	}
+	/* a write that fails fails them all, and the caller rolls back */
+	int64_t n = -1;
+	w[0] = (db_write){ .kind = "test-twice", .actor = "tester", .now = T("2020-01-01T00:00:00Z"), .ctx = "a" };
+	w[1] = (db_write){ .kind = "test-twice", .actor = "", .now = T("2020-01-01T00:00:00Z"), .ctx = "b" };
+	assert_int_equal(db_begin(f->db, &f->e), 0);
+	assert_int_equal(db_write_once(f->db, "SELECT 0", w, 2, NULL, insert_payload, &f->e), BT_EINPUT);
+	db_rollback(f->db);
+	assert_int_equal(db_pragma_int64(f->db, "SELECT count(*) FROM events WHERE kind = 'test-twice'", &n), 0);
+	assert_int_equal(n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +192,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(success_is_one_event_with_the_payload, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(empty_actor_is_refused_before_anything, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(batch_commits_or_rolls_back_as_one, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(nothing_to_record_is_no_event, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(once_writes_all_or_nothing_again, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

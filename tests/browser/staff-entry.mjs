@@ -1,0 +1,182 @@
+// staff-entry.mjs - a real browser, JavaScript off, on a 390 px wide screen:
+// headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
+// signs the secretariat in, opens a consultation's page in a language, enters
+// a reply received by post without the reason of its late entry (the page it
+// gets back is read), then again with the reason (the receipt is read), then
+// visits the pages given with --visit; with --member-code, signs an
+// administration in with its reply code and visits --member-visit. Every page is measured: the width of
+// its content (nothing wider than the screen) and a screenshot.
+// Prints one JSON object on stdout:
+//   {"no_reason":{"status":400,"error":"...","field":"late_entry_reason","reason":"input",
+//    "details":"...","engine":"...","width":390},
+//    "with_reason":{"status":200,"late_entry":"...","width":390},
+//    "visits":[{"path":"...","status":503,"error":"...","reason":"damaged","width":390}],
+//    "label":"...","pages":[...],"csp_violations":[],"console_errors":[],"viewport":390}
+// Exit status 0 when every step ran, 1 otherwise (the reason on stderr).
+//
+// node staff-entry.mjs --url https://localhost:PORT --user NAME --password PW --lang fr
+//      --circular 205 --member CHN --draft Q.5051 --received TIME --reason TEXT
+//      [--choice CHOICE] [--visit PATH,PATH] [--member-code MEMBER:CODE --member-visit PATH,PATH] [--shots DIR] [--server-cert server.pem] [--chromium PATH]
+import { chromium } from 'playwright-core';
+import { X509Certificate, createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const WIDTH = 390;
+
+function die(msg) {
+	process.stderr.write(`staff-entry.mjs: ${msg}\n`);
+	process.exit(1);
+}
+function fail(msg) {
+	throw new Error(msg);
+}
+
+const opt = {};
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i += 2) {
+	if (!argv[i].startsWith('--') || argv[i + 1] === undefined) die(`bad argument '${argv[i]}'`);
+	opt[argv[i].slice(2)] = argv[i + 1];
+}
+for (const k of ['url', 'user', 'password', 'lang', 'circular', 'member', 'draft', 'received', 'reason'])
+	if (!opt[k]) die(`--${k} is required`);
+const exe = opt.chromium || '/usr/bin/chromium';
+if (!existsSync(exe)) die(`no Chromium at ${exe} (Debian package chromium; tests/deps.sh installs it)`);
+
+const args = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+	'--disable-sync', '--no-first-run', '--disable-quic'];
+let ignoreHTTPSErrors = true;
+if (opt['server-cert']) {
+	const cert = new X509Certificate(readFileSync(opt['server-cert']));
+	const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
+	args.push(`--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`);
+	ignoreHTTPSErrors = false;
+}
+
+const profile = mkdtempSync(join(tmpdir(), 'ballot-chromium-'));
+const out = { csp_violations: [], console_errors: [], pages: [], visits: [], viewport: WIDTH };
+let context, page, shot = 0;
+
+// The error paragraph of the page, its reason and field, the <details>.
+async function errorOf(page, o) {
+	const p = page.locator('p.error').first();
+	if (await p.count()) {
+		o.error = (await p.textContent()).trim();
+		o.reason = await p.getAttribute('data-reason');
+		o.field = await p.getAttribute('data-field');
+	}
+	const d = page.locator('details.engine').first();
+	if (await d.count()) {
+		o.details = (await d.locator('summary').textContent()).trim();
+		o.details_open = await d.evaluate((el) => el.open).catch(() => null);
+		o.engine = (await d.locator('code.engine-line').textContent()).trim();
+	}
+}
+
+// The widest thing on the page, in CSS pixels (the page scrolls sideways
+// when it is wider than the screen), and a screenshot.
+async function measure(page, o, name) {
+	o.width = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
+	if (opt.shots) await page.screenshot({ path: join(opt.shots, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+async function enter(page, withReason) {
+	const form = page.locator(`form[action="/secretariat/c/${opt.circular}/reply"]`);
+	await form.locator('#member').selectOption(opt.member);
+	await form.locator('#draft').selectOption(opt.draft);
+	await form.locator('#choice').selectOption(opt.choice || 'authorize');
+	await form.locator('#channel').selectOption('post');
+	await form.locator('#received').fill(opt.received);
+	if (withReason) await form.locator('#late_entry_reason').fill(opt.reason);
+	const [answer] = await Promise.all([
+		page.waitForResponse((r) => r.url().endsWith(`/secretariat/c/${opt.circular}/reply`) &&
+			r.request().method() === 'POST'),
+		form.locator('button[type="submit"]').click(),
+	]);
+	await page.waitForLoadState('load');
+	return answer.status();
+}
+
+try {
+	context = await chromium.launchPersistentContext(profile, {
+		executablePath: exe, headless: true, args, ignoreHTTPSErrors, javaScriptEnabled: false,
+		acceptDownloads: false, viewport: { width: WIDTH, height: 844 }, isMobile: true, hasTouch: true,
+		deviceScaleFactor: 1, locale: 'en-GB', timeout: 60000,
+	});
+	page = context.pages()[0] || await context.newPage();
+	page.setDefaultTimeout(30000);
+	page.on('console', (m) => {
+		if (m.type() !== 'error') return;
+		if (/\/favicon\.ico$/.test(m.location().url || '')) return;
+		const t = m.text();
+		// a page answered 400 or 503 on purpose: its status is in out.pages
+		if (/^Failed to load resource: the server responded with a status of (400|503)\b/.test(t)) return;
+		(/Content Security Policy/i.test(t) ? out.csp_violations : out.console_errors).push(t);
+	});
+	page.on('response', (r) => {
+		const u = new URL(r.url());
+		if (u.pathname === '/static/style.css') out.stylesheet = r.status();
+		if (r.request().resourceType() === 'document') out.pages.push(`${r.request().method()} ${u.pathname} ${r.status()}`);
+	});
+
+	let resp = await page.goto(`${opt.url}/signin?lang=${opt.lang}`);
+	if (!resp || resp.status() !== 200) fail(`GET /signin: ${resp && resp.status()}`);
+	const form = page.locator('form:has(input[name="kind"][value="user"])');
+	await form.locator('#user').fill(opt.user);
+	await form.locator('#password').fill(opt.password);
+	await Promise.all([page.waitForURL('**/secretariat'), form.locator('button[type="submit"]').click()]);
+
+	const cpage = `${opt.url}/secretariat/c/${opt.circular}`;
+	resp = await page.goto(cpage);
+	if (!resp || resp.status() !== 200) fail(`GET ${cpage}: ${resp && resp.status()}`);
+	out.label = (await page.locator('label[for="late_entry_reason"]').textContent()).trim();
+	await measure(page, out, 'consultation');
+
+	out.no_reason = { status: await enter(page, false) };
+	await errorOf(page, out.no_reason);
+	await measure(page, out.no_reason, 'no-reason');
+
+	await page.goto(cpage);
+	out.with_reason = { status: await enter(page, true) };
+	const note = page.locator('p.late-entry');
+	if (await note.count()) out.with_reason.late_entry = (await note.textContent()).trim();
+	await measure(page, out.with_reason, 'with-reason');
+
+	for (const path of (opt.visit || '').split(',').filter(Boolean)) {
+		const v = { path };
+		const r = await page.goto(`${opt.url}${path}`);
+		v.status = r ? r.status() : 0;
+		await errorOf(page, v);
+		await measure(page, v, path.replace(/[^a-z0-9]+/gi, '-'));
+		out.visits.push(v);
+	}
+	// then an administration, signed in with its reply code
+	if (opt['member-code']) {
+		const [m, code] = opt['member-code'].split(':');
+		await context.clearCookies(); // the secretariat's session ends
+		resp = await page.goto(`${opt.url}/signin?lang=${opt.lang}`);
+		if (!resp || resp.status() !== 200) fail(`GET /signin: ${resp && resp.status()}`);
+		const mf = page.locator('form:has(input[name="kind"][value="member"])');
+		await mf.locator('#member').fill(m);
+		await mf.locator('#code').fill(code);
+		await Promise.all([page.waitForURL('**/member'), mf.locator('button[type="submit"]').click()]);
+		for (const path of (opt['member-visit'] || '').split(',').filter(Boolean)) {
+			const v = { path };
+			const r = await page.goto(`${opt.url}${path}`);
+			v.status = r ? r.status() : 0;
+			await errorOf(page, v);
+			await measure(page, v, `member-${path.replace(/[^a-z0-9]+/gi, '-')}`);
+			out.visits.push(v);
+		}
+	}
+	process.stdout.write(JSON.stringify(out) + '\n');
+} catch (err) {
+	process.stderr.write(`staff-entry.mjs: ${err && err.message ? err.message.split('\n')[0] : String(err)}` +
+		` (at ${page ? page.url() : '-'}; pages: ${out.pages.join(', ')})\n`);
+	if (page && opt.shots) await page.screenshot({ path: join(opt.shots, 'failed.png'), fullPage: true }).catch(() => {});
+	process.exitCode = 1;
+} finally {
+	if (context) await context.close().catch(() => {});
+	rmSync(profile, { recursive: true, force: true });
+}

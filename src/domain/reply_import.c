@@ -22,7 +22,7 @@ typedef struct import_src {
 	char *dircopy;     /* the path, for dirname */
 	const char *dir;   /* the attachments' root */
 	char *dir_real;    /* its real path */
-	char what[64];     /* the root as a message names it */
+	int from;          /* the root is {attachments_from} */
 	int64_t max;       /* the setting attachment_max */
 	int ncols;         /* the header's columns (0: no header read yet) */
 	bt_buf att;        /* the attachment of the current line */
@@ -33,35 +33,47 @@ typedef struct import_src {
  * e->field becomes "import" and the message "import line N: " + the
  * message as it was, whose leading field ("received: ...") is then the
  * TSV's column of that name (the columns are named as the engine's
- * fields). The code and reason stay. Returns rc. */
+ * fields). The code and reason stay, and so does the rest of the message
+ * as bt_failf wrote it (its {references}, its values' braces doubled: not
+ * formatted again). Returns rc. */
 static int at_line(bt_err *e, int rc, int line)
 {
 	if (e) {
 		char msg[sizeof e->msg];
-		memcpy(msg, e->msg, sizeof msg);
-		int code = e->code;
-		bt_failf(e, e->reason, "import", " line %d: %s", line, msg);
-		e->code = code;
+		int k = snprintf(msg, sizeof msg, "import line %d: ", line);
+		size_t at = k > 0 && (size_t)k < sizeof msg ? (size_t)k : 0;
+		size_t n = strlen(e->msg);
+		if (n > sizeof msg - 1 - at)
+			n = sizeof msg - 1 - at;
+		memcpy(msg + at, e->msg, n);
+		msg[at + n] = '\0';
+		memcpy(e->msg, msg, sizeof msg);
+		snprintf(e->field, sizeof e->field, "import");
 	}
 	return rc;
 }
 
+/* A refusal of an attachment path naming its root in the format itself
+ * (a reference to a field is never a value: bt_failf would escape it). */
+#define ROOT_REFUSED(e, from, before, after, ...)                                              \
+	((from) ? bt_failf(e, BT_R_INPUT, NULL, before "{attachments_from}" after, __VA_ARGS__) \
+		: bt_failf(e, BT_R_INPUT, NULL, before "the TSV's directory" after, __VA_ARGS__))
+
 /* Sets full to the file an import line's attachment rel names under root
- * (root_real: its real path, symbolic links resolved): rel must be relative,
- * have no ".." component, and not lead out of root by a symbolic link. */
-static int attachment_path(const char *root, const char *root_real, const char *what,
-			   const char *rel, bt_buf *full, bt_err *e)
+ * (root_real: its real path, symbolic links resolved; from: the root is
+ * {attachments_from}, not the TSV's directory): rel must be relative, have
+ * no ".." component, and not lead out of root by a symbolic link. */
+static int attachment_path(const char *root, const char *root_real, int from, const char *rel,
+			   bt_buf *full, bt_err *e)
 {
 	const char *shown = bt_text_clean(rel, 0) ? rel : "(unprintable)";
 	if (rel[0] == '/')
-		return bt_failf(e, BT_R_INPUT, NULL,
-				"attachment: '%.200s' is an absolute path; attachment paths are"
-				" relative to %s", shown, what);
+		return ROOT_REFUSED(e, from, "attachment: '%.200s' is an absolute path; attachment paths are relative to ",
+				    "", shown);
 	for (const char *p = rel; *p;) {
 		size_t n = strcspn(p, "/");
 		if (n == 2 && p[0] == '.' && p[1] == '.')
-			return bt_failf(e, BT_R_INPUT, NULL,
-					"attachment: '%.200s' leaves %s ('..')", shown, what);
+			return ROOT_REFUSED(e, from, "attachment: '%.200s' leaves ", " ('..')", shown);
 		p += n;
 		p += *p == '/';
 	}
@@ -76,9 +88,7 @@ static int attachment_path(const char *root, const char *root_real, const char *
 	int inside = strncmp(real, root_real, rl) == 0 && (real[rl] == '/' || (rl == 1 && root_real[0] == '/'));
 	int rc = BT_OK;
 	if (!inside)
-		rc = bt_failf(e, BT_R_INPUT, NULL,
-			      "attachment: '%.200s' leads out of %s through a symbolic link", shown,
-			      what);
+		rc = ROOT_REFUSED(e, from, "attachment: '%.200s' leads out of ", " through a symbolic link", shown);
 	else {
 		bt_buf_reset(full);
 		if (bt_buf_adds(full, real) < 0)
@@ -113,7 +123,7 @@ static int import_open(bt_db *db, import_src *src, const char *path, const char 
 	if (!(src->dircopy = strdup(path)))
 		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	src->dir = from ? from : dirname(src->dircopy);
-	snprintf(src->what, sizeof src->what, "%s", from ? "{attachments_from}" : "the TSV's directory");
+	src->from = from != NULL;
 	src->dir_real = realpath(src->dir, NULL);
 	struct stat dst;
 	if (!src->dir_real || stat(src->dir_real, &dst) != 0 || !S_ISDIR(dst.st_mode))
@@ -142,7 +152,7 @@ static int import_attachment(import_src *src, const char *rel, bt_reply_spec *s,
 {
 	bt_buf full;
 	bt_buf_init(&full, 4096);
-	int rc = attachment_path(src->dir, src->dir_real, src->what, rel, &full, e);
+	int rc = attachment_path(src->dir, src->dir_real, src->from, rel, &full, e);
 	if (!rc)
 		rc = bt_file_read(full.data, "attachment", (size_t)src->max, &src->att, e);
 	bt_buf_release(&full);

@@ -72,5 +72,10 @@ refused_like "^ballot: import line 3: member: 'XYZ' is not an ITU Member State c
 	ballot reply import --circular 205 "$T/member.tsv"
 printf '%s\n' "$H6" "$(printf 'ESP\tQ.5051\tauthorize\t2020-02-30T10:05:00Z\temail\t')" >"$T/received.tsv"
 refused_like "^ballot: import line 2: received: '2020-02-30T10:05:00Z'" ballot reply import --circular 205 "$T/received.tsv"
+# ... and a reference to another field in the message still shows the option
+printf '%s\n' "$H6" "$(printf 'ESP\tQ.5051\tnot-authorize\t2020-02-10T10:05:00Z\temail\t../x.txt')" >"$T/up.tsv"
+mkdir -p "$T/other"
+refused_like "^ballot: import line 2: attachment: '../x.txt' leaves --attachments-from \('..'\)$" \
+	ballot reply import --circular 205 "$T/up.tsv" --attachments-from "$T/other"
 
 done_testing

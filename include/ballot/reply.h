@@ -150,14 +150,22 @@ typedef struct bt_import_stats {
 	size_t without_reasons; /* not-authorize with no reasons attached */
 	size_t supersedes;      /* replacing an earlier on-time reply */
 	int64_t first_event;    /* the events recorded: first_event .. last_event, */
-	int64_t last_event;     /* one per reply, in file order (0 when none) */
+	int64_t last_event;     /* one per reply, in file order, each followed by
+				   its late-entry event when the line gave a
+				   reason (0 when none) */
 	int quota;              /* on a refusal by a quota: which (BT_QUOTA_BYTES
 				   or BT_QUOTA_RATE), else BT_QUOTA_NONE */
+	size_t late_entries;    /* late-entry events among the events recorded */
 } bt_import_stats;
 
 /* Imports replies from a TSV file at path (header: member, draft, choice,
- * received, channel, attachment; attachment paths relative to the file).
- * All or nothing in one transaction; BT_EINPUT names line, field and value.
+ * received, channel, attachment and, optionally, late_entry_reason: a
+ * line's reason for a late entry, as spec->late_entry_reason of
+ * bt_reply_record, empty for none; attachment paths relative to the file).
+ * All or nothing in one transaction; a refusal of a line has the field
+ * "import" and the message "import line N: " + the column and the value
+ * ("import line 3: received: ..."); a late entry without its reason names
+ * the line of the draft's first late entry.
  * stats receives what was recorded (all zero on failure, but for quota).
  * The quotas of
  * bt_reply_record apply to each line (with the lines before it), unless

@@ -53,7 +53,9 @@ static const char USAGE_IMPORT[] =
 	"DIR instead, with the same rule. --receipts DIR writes each reply's signed receipt to\n"
 	"DIR/receipt-<event>.json (DIR is created) and says so; without it,\n"
 	"`ballot receipt show --event N` issues any of them. The members' quotas\n"
-	"(quota_bytes, replies_per_hour) apply to each line unless --force.\n";
+	"(quota_bytes, replies_per_hour) apply to each line unless --force. An\n"
+	"optional last column late_entry_reason gives a line's reason for a late\n"
+	"entry, as `ballot reply` takes one (empty: none).\n";
 
 /* Reads the attachments given to option opt into bufs/atts from index *n. */
 static int read_attachments(const cli_opt *o, const char *role, int64_t cap,
@@ -200,6 +202,18 @@ out:
 	return rc;
 }
 
+/* Whether event seq has a receipt: a reply's event, not the late-entry
+ * event that follows a reply given a reason (no event, or one of another
+ * kind, is refused as not found). */
+static int has_receipt(bt_db *db, const bt_key *key, int64_t seq)
+{
+	bt_buf r = BT_BUF_INIT;
+	bt_err e;
+	int rc = bt_receipt_issue(db, seq, key, &r, NULL, &e);
+	bt_buf_release(&r);
+	return rc == BT_OK || e.reason != BT_R_NOT_FOUND;
+}
+
 static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_RECEIPTS, O_KEY, O_FORCE, O_FROM };
@@ -248,6 +262,8 @@ static int reply_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (stats.supersedes)
 		cli_warn("%zu of them supersede an earlier reply of the same member", stats.supersedes);
 	for (int64_t seq = stats.first_event; opts[O_RECEIPTS].count && seq && seq <= stats.last_event && !rc; seq++) {
+		if (stats.late_entries && !has_receipt(db, key, seq))
+			continue; /* a late-entry event, after its reply's */
 		char path[CLI_OUT_PATH_MAX + 64];
 		snprintf(path, sizeof path, "%s/receipt-%lld.json", opts[O_RECEIPTS].val, (long long)seq);
 		rc = cli_receipt(ctx, key, seq, path, 0, e);

@@ -1,11 +1,9 @@
-/* reply.c - recording replies and withdrawals (include/ballot/reply.h). */
+/* reply.c - recording replies and withdrawals (include/ballot/reply.h); the
+ * import of a TSV of replies is reply_import.c. */
 #include <stdio.h>
-#include <libgen.h>
-#include <limits.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
-#include "domain/domain.h"
+#include "domain/reply_txn.h"
 
 int reply_payload(bt_db *db, int64_t reply_id, bt_buf *b, bt_err *e)
 {
@@ -151,33 +149,7 @@ static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 	return BT_OK;
 }
 
-/* What one transaction has recorded so far per member and consultation
- * (its rows are not committed: a refusal names what was held before it),
- * and which quota refused a reply, for the caller (bt_reply_result.quota). */
-typedef struct quota_txn {
-	struct quota_sum {
-		int64_t cid;
-		char member[4];
-		int64_t bytes, rows;
-	} *v;
-	size_t n, cap;
-	int quota;
-	int retry_after;
-	/* drafts given on-time replies after their deadline in this
-	 * transaction (late entries), with the outcome before the first */
-	struct late_draft {
-		int64_t draft_id;
-		bt_consultation c;
-		const char *before;
-		int reasoned;
-		char member[4], rec[BT_ID_MAX + 1], received[BT_TIME_LEN];
-	} *late;
-	size_t n_late, cap_late;
-} quota_txn;
-
-#define QUOTA_TXN_INIT { NULL, 0, 0, 0, 0, NULL, 0, 0 }
-
-static void quota_txn_release(quota_txn *t)
+void reply_txn_release(reply_txn *t)
 {
 	free(t->late);
 	t->late = NULL;
@@ -187,7 +159,7 @@ static void quota_txn_release(quota_txn *t)
 }
 
 /* The running sum of member in consultation cid (NULL: out of memory). */
-static struct quota_sum *quota_sum_of(quota_txn *t, int64_t cid, const char *member)
+static struct quota_sum *quota_sum_of(reply_txn *t, int64_t cid, const char *member)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].cid == cid && !strcmp(t->v[i].member, member))
@@ -222,36 +194,43 @@ static int quota_query(bt_db *db, const char *sql, int64_t cid, const char *memb
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading a member's quota");
 }
 
-/* The member's quotas in consultation c (bt_reply_record), for spec s about
- * to be recorded at now, after what t's transaction recorded already
- * (sum); inside the write transaction, so what it counts cannot change
- * before the reply is written. */
-static int quota_check(bt_db *db, const bt_consultation *c, const char *member,
-		       const bt_reply_spec *s, bt_time now, const struct quota_sum *sum,
-		       quota_txn *t, bt_err *e)
+/* The bytes of attachments spec s brings. */
+static int64_t spec_bytes(const bt_reply_spec *s)
 {
-	int64_t adds = 0, held = 0, n = 0, oldest = 0;
-	int found, rc;
-	if (s->force)
-		return BT_OK;
+	int64_t adds = 0;
 	for (size_t i = 0; i < s->n_attachments; i++)
 		adds += (int64_t)s->attachments[i].len;
 	if (s->scan && s->choice != BT_WITHDRAW)
 		adds += (int64_t)s->scan->len;
-	/* a member over the cap (lowered since) may still reply without files */
-	if (adds > 0) {
-		int64_t cap = bt_setting_int(db, "quota_bytes", BT_QUOTA_BYTES_DEFAULT);
-		if ((rc = quota_query(db, SQL_QUOTA_BYTES, c->id, member, 2, 0, 0, &held, &found, e)))
-			return rc;
-		if (held + adds > cap) {
-			t->quota = BT_QUOTA_BYTES;
-			return bt_failf(e, BT_R_FORBIDDEN, NULL,
-					"quota_bytes: %s's replies in consultation %s hold %lld bytes of attachments; "
-					"%lld more would pass the cap of %lld bytes",
-					member, c->circular, (long long)(held - sum->bytes),
-					(long long)(sum->bytes + adds), (long long)cap);
-		}
-	}
+	return adds;
+}
+
+/* The member's quota of bytes in consultation c for adds more bytes, after
+ * what the transaction recorded already (sum). */
+static int quota_bytes_check(bt_db *db, const bt_consultation *c, const char *member, int64_t adds,
+			     const struct quota_sum *sum, reply_txn *t, bt_err *e)
+{
+	int64_t held = 0;
+	int found;
+	int64_t cap = bt_setting_int(db, "quota_bytes", BT_QUOTA_BYTES_DEFAULT);
+	int rc = quota_query(db, SQL_QUOTA_BYTES, c->id, member, 2, 0, 0, &held, &found, e);
+	if (rc || held + adds <= cap)
+		return rc;
+	t->quota = BT_QUOTA_BYTES;
+	return bt_failf(e, BT_R_FORBIDDEN, NULL,
+			"quota_bytes: %s's replies in consultation %s hold %lld bytes of attachments; "
+			"%lld more would pass the cap of %lld bytes",
+			member, c->circular, (long long)(held - sum->bytes),
+			(long long)(sum->bytes + adds), (long long)cap);
+}
+
+/* The member's quota of replies per hour in consultation c, for one more
+ * at now after what the transaction recorded already (sum). */
+static int quota_rate_check(bt_db *db, const bt_consultation *c, const char *member, bt_time now,
+			    const struct quota_sum *sum, reply_txn *t, bt_err *e)
+{
+	int64_t n = 0, oldest = 0;
+	int found, rc;
 	int64_t cap = bt_setting_int(db, "replies_per_hour", BT_REPLIES_PER_HOUR_DEFAULT);
 	if (cap < c->drafts)
 		cap = c->drafts; /* one reply to every draft always fits */
@@ -272,7 +251,6 @@ static int quota_check(bt_db *db, const bt_consultation *c, const char *member,
 			(long long)cap, t->retry_after);
 }
 
-/* Records one reply inside the caller's transaction. */
 /* The outcome of draft_id counted at now (after the deadline):
  * "proceed" or "not-proceed", from the rows recorded so far. */
 static int outcome_now(bt_db *db, const bt_consultation *c, int64_t draft_id, bt_time now,
@@ -303,7 +281,7 @@ static int outcome_now(bt_db *db, const bt_consultation *c, int64_t draft_id, bt
 
 /* Notes a late entry on draft_id in the transaction (its outcome before
  * the transaction's first one). */
-static int late_note(bt_db *db, quota_txn *t, const bt_consultation *c, int64_t draft_id,
+static int late_note(bt_db *db, reply_txn *t, const bt_consultation *c, int64_t draft_id,
 		     const char *rec, const char *member, const char *received, int reasoned,
 		     bt_time now, bt_err *e)
 {
@@ -319,6 +297,7 @@ static int late_note(bt_db *db, quota_txn *t, const bt_consultation *c, int64_t 
 	l->draft_id = draft_id;
 	l->c = *c;
 	l->reasoned = reasoned;
+	l->line = t->line;
 	snprintf(l->member, sizeof l->member, "%s", member);
 	snprintf(l->rec, sizeof l->rec, "%s", rec);
 	snprintf(l->received, sizeof l->received, "%s", received);
@@ -330,7 +309,7 @@ static int late_note(bt_db *db, quota_txn *t, const bt_consultation *c, int64_t 
 
 /* Before the commit: a late entry that changed a draft's outcome (as the
  * whole transaction leaves it) needs its reason. */
-static int late_check(bt_db *db, const quota_txn *t, bt_time now, bt_err *e)
+static int late_check(bt_db *db, reply_txn *t, bt_time now, bt_err *e)
 {
 	for (size_t i = 0; i < t->n_late; i++) {
 		const struct late_draft *l = &t->late[i];
@@ -341,6 +320,7 @@ static int late_check(bt_db *db, const quota_txn *t, bt_time now, bt_err *e)
 		if (strcmp(after, l->before) != 0 && !l->reasoned) {
 			char dl[BT_TIME_LEN];
 			bt_time_format(l->c.deadline, dl);
+			t->late_line = l->line;
 			return bt_failf(e, BT_R_INPUT, "late_entry_reason",
 					"%s's reply on %s, received %s (on time), is entered after the deadline %s and changes the outcome shown since then from %s to %s; say why",
 					l->member, l->rec, l->received, dl, l->before, after);
@@ -349,208 +329,312 @@ static int late_check(bt_db *db, const quota_txn *t, bt_time now, bt_err *e)
 	return BT_OK;
 }
 
-static int record_txn(bt_db *db, const bt_reply_spec *s, const char *actor, bt_time now,
-		      bt_reply_result *out, quota_txn *t, bt_err *e)
+/* One reply being recorded: the ctx of its db_write, filled by its check
+ * step and used by its insert step, its late-entry event and its result. */
+typedef struct reply_write {
+	const bt_reply_spec *s;
+	reply_txn *t;
+	bt_consultation c;
+	int64_t draft_id, reply_id, reply_seq;
+	char member[4], rec[BT_ID_MAX + 1], received_s[BT_TIME_LEN];
+	bt_time received;
+	int late, late_entry;
+	const char *before; /* with a late-entry reason: the outcome before it */
+	count_place place;
+} reply_write;
+
+/* Check, first step: the spec itself, the consultation, the member (in its
+ * electorate) and the draft. */
+static int reply_target(bt_db *db, reply_write *r, bt_err *e)
 {
 	int64_t max = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
-	int rc = check_spec(s, max, e);
-	if (rc)
-		return rc;
-	bt_consultation c;
+	const bt_reply_spec *s = r->s;
+	int rc;
 	bt_draft d;
-	char member[4], t1[BT_TIME_LEN], t2[BT_TIME_LEN];
-	if ((rc = consultation_load(db, s->circular, &c, e)) ||
-	    (rc = bt_member_resolve(db, "member", s->member, member, e)))
+	if ((rc = check_spec(s, max, e)) || (rc = consultation_load(db, s->circular, &r->c, e)) ||
+	    (rc = bt_member_resolve(db, "member", s->member, r->member, e)))
 		return rc;
-	int in = electorate_has(db, c.id, member, e);
+	int in = electorate_has(db, r->c.id, r->member, e);
 	if (in < 0)
 		return BT_EFAIL;
 	if (!in)
 		return bt_failf(e, BT_R_INPUT, "member", "%s is not in the electorate of consultation '%s'",
-				member, c.circular);
-	if ((rc = draft_find_in(db, &c, s->rec, &d, e)))
+				r->member, r->c.circular);
+	if ((rc = draft_find_in(db, &r->c, s->rec, &d, e)))
 		return rc;
-	int64_t draft_id = d.id;
-	char rec[BT_ID_MAX + 1];
-	snprintf(rec, sizeof rec, "%s", d.rec);
+	r->draft_id = d.id;
+	snprintf(r->rec, sizeof r->rec, "%s", d.rec);
 	bt_draft_clear(&d);
+	return BT_OK;
+}
 
-	bt_time received = s->has_received ? s->received : now;
-	bt_time_format(received, t1);
-	if (received > now) {
+/* Check: when it was received (now when not given), against now, the
+ * circular's date, the deadline and the close. */
+static int reply_when(reply_write *r, bt_time now, bt_err *e)
+{
+	char t2[BT_TIME_LEN];
+	r->received = r->s->has_received ? r->s->received : now;
+	bt_time_format(r->received, r->received_s);
+	if (r->received > now) {
 		bt_time_format(now, t2);
-		return bt_failf(e, BT_R_CONFLICT, "received", "%s is in the future (now %s)", t1, t2);
+		return bt_failf(e, BT_R_CONFLICT, "received", "%s is in the future (now %s)", r->received_s, t2);
 	}
-	if (received < bt_date_time(c.date)) {
-		bt_date_format(c.date, t2);
-		return bt_failf(e, BT_R_CONFLICT, "received", "%s is before the circular's date %s", t1, t2);
+	if (r->received < bt_date_time(r->c.date)) {
+		bt_date_format(r->c.date, t2);
+		return bt_failf(e, BT_R_CONFLICT, "received", "%s is before the circular's date %s",
+				r->received_s, t2);
 	}
-	int late = received > c.deadline;
-	if (c.closed && !late) {
-		bt_time_format(c.closed_at, t2);
+	r->late = r->received > r->c.deadline;
+	if (r->c.closed && !r->late) {
+		bt_time_format(r->c.closed_at, t2);
 		return bt_failf(e, BT_R_CONFLICT, "received",
 				"%s is on time but consultation '%s' was closed at %s; its outcome is frozen",
-				t1, c.circular, t2);
+				r->received_s, r->c.circular, t2);
 	}
 	/* a paper form that arrived on time, entered after the deadline */
-	int late_entry = !late && now > c.deadline;
-	const char *reason = s->late_entry_reason;
-	const char *before = NULL;
-	if (reason && !late_entry) {
-		bt_time_format(c.deadline, t2);
+	r->late_entry = !r->late && now > r->c.deadline;
+	return BT_OK;
+}
+
+/* Check: a late entry's reason (only for one), noted in the transaction;
+ * with a reason, the outcome before it. */
+static int reply_reason(bt_db *db, reply_write *r, bt_time now, bt_err *e)
+{
+	const char *reason = r->s->late_entry_reason;
+	int rc;
+	if (reason && !r->late_entry) {
+		char dl[BT_TIME_LEN];
+		bt_time_format(r->c.deadline, dl);
 		return bt_failf(e, BT_R_INPUT, "late_entry_reason",
-				"only for an on-time reply recorded after the deadline (%s)", t2);
+				"only for an on-time reply recorded after the deadline (%s)", dl);
 	}
 	if (reason && (!*reason || strlen(reason) > 2000 || !bt_text_clean(reason, 0)))
 		return bt_failf(e, BT_R_INPUT, "late_entry_reason", "empty, unclean or longer than 2000 bytes");
-	if (late_entry && (rc = late_note(db, t, &c, draft_id, rec, member, t1, reason != NULL, now, e)))
+	if (r->late_entry && (rc = late_note(db, r->t, &r->c, r->draft_id, r->rec, r->member, r->received_s,
+					     reason != NULL, now, e)))
 		return rc;
-	if (reason && (rc = outcome_now(db, &c, draft_id, now, &before, e)))
-		return rc;
+	return reason ? outcome_now(db, &r->c, r->draft_id, now, &r->before, e) : BT_OK;
+}
 
-	/* Where the new row stands among the member's rows on the draft. */
+/* Check: where the new row stands among the member's rows on the draft (a
+ * withdrawal needs a reply in force), and the member's quotas, which then
+ * count it. */
+static int reply_place(bt_db *db, reply_write *r, bt_time now, bt_err *e)
+{
 	count_row *rows;
 	size_t n;
-	if ((rc = count_load_member(db, draft_id, member, &rows, &n, e)))
+	int rc = count_load_member(db, r->draft_id, r->member, &rows, &n, e);
+	if (rc)
 		return rc;
-	count_place place;
-	count_place_new(rows, n, received, c.deadline, late, &place);
+	count_place_new(rows, n, r->received, r->c.deadline, r->late, &r->place);
 	free(rows);
-	int in_force = place.in_force, outdated = place.outdated, ontime_in_force = place.ontime_in_force;
-	if (s->choice == BT_WITHDRAW && in_force < 0)
+	if (r->s->choice == BT_WITHDRAW && r->place.in_force < 0)
 		return bt_failf(e, BT_R_NOT_FOUND, "member", "%s has no reply on draft %s to withdraw as of %s",
-				member, rec, t1);
-	struct quota_sum *sum = quota_sum_of(t, c.id, member);
+				r->member, r->rec, r->received_s);
+	struct quota_sum *sum = quota_sum_of(r->t, r->c.id, r->member);
 	if (!sum)
 		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-	if ((rc = quota_check(db, &c, member, s, now, sum, t, e)))
+	int64_t adds = spec_bytes(r->s);
+	/* a member over the cap (lowered since) may still reply without files */
+	if (!r->s->force && ((adds > 0 && (rc = quota_bytes_check(db, &r->c, r->member, adds, sum, r->t, e))) ||
+			     (rc = quota_rate_check(db, &r->c, r->member, now, sum, r->t, e))))
 		return rc;
-	for (size_t i = 0; i < s->n_attachments; i++)
-		sum->bytes += (int64_t)s->attachments[i].len;
-	if (s->scan)
-		sum->bytes += (int64_t)s->scan->len;
+	for (size_t i = 0; i < r->s->n_attachments; i++)
+		sum->bytes += (int64_t)r->s->attachments[i].len;
+	if (r->s->scan)
+		sum->bytes += (int64_t)r->s->scan->len;
 	sum->rows++;
+	return BT_OK;
+}
 
-	event_slot ev;
-	if ((rc = event_reserve(db, actor, &ev, e)))
+/* The check step of a reply's db_write: loads and refuses, writes nothing. */
+static int reply_check(bt_db *db, db_write *w, bt_err *e)
+{
+	reply_write *r = w->ctx;
+	int rc;
+	if ((rc = reply_target(db, r, e)) || (rc = reply_when(r, w->now, e)) ||
+	    (rc = reply_reason(db, r, w->now, e)) || (rc = reply_place(db, r, w->now, e)))
 		return rc;
+	w->circular = r->c.circular;
+	return BT_OK;
+}
+
+/* Insert: the reply's row, recording the reserved event. */
+static int reply_row_insert(bt_db *db, const db_write *w, reply_write *r, bt_err *e)
+{
+	const bt_reply_spec *s = r->s;
 	sqlite3_stmt *st = db_stmt(db, SQL_REPLY_INSERT, e);
 	if (!st)
 		return BT_EFAIL;
-	sqlite3_bind_int64(st, 1, draft_id);
-	sqlite3_bind_text(st, 2, member, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 1, r->draft_id);
+	sqlite3_bind_text(st, 2, r->member, -1, SQLITE_TRANSIENT);
 	db_bind_text(st, 3, bt_choice_name(s->choice));
-	sqlite3_bind_int64(st, 4, received);
+	sqlite3_bind_int64(st, 4, r->received);
 	db_bind_text(st, 5, s->channel ? s->channel : "other");
 	db_bind_text(st, 6, s->signatory && *s->signatory ? s->signatory : NULL);
 	db_bind_text(st, 7, s->title && *s->title ? s->title : NULL);
-	sqlite3_bind_int64(st, 8, now);
-	db_bind_text(st, 9, actor);
-	sqlite3_bind_int64(st, 10, ev.seq);
-	if ((rc = db_exec_stmt(db, st, "saving the reply", e)))
-		return rc;
-	int64_t reply_id = sqlite3_last_insert_rowid(db->h);
-	for (size_t i = 0; i <= s->n_attachments; i++) {
-		const bt_attachment_in *a = i < s->n_attachments ? &s->attachments[i] : s->scan;
-		if (!a)
-			break;
-		const char *role = i == s->n_attachments ? "form"
-				   : s->choice == BT_NOT_AUTHORIZE ? "reasons" : "comments";
-		char sha[65];
-		sha256_hex(a->data, a->len, sha);
-		if (!(st = db_stmt(db, SQL_ATTACHMENT_INSERT, e)))
-			return BT_EFAIL;
-		sqlite3_bind_int64(st, 1, reply_id);
-		db_bind_text(st, 2, role);
-		db_bind_text(st, 3, a->name);
-		db_bind_text(st, 4, sha);
-		sqlite3_bind_int64(st, 5, (int64_t)a->len);
-		if (sqlite3_bind_blob64(st, 6, a->data, a->len, SQLITE_STATIC) != SQLITE_OK)
-			rc = bt_failf(e, BT_R_INPUT, NULL,
-				      "attachment: '%s' (%zu bytes) is too large to store", a->name, a->len);
-		else
-			rc = db_exec_stmt(db, st, "saving an attachment", e);
-		sqlite3_clear_bindings(st);
-		if (rc)
-			return rc;
-	}
+	sqlite3_bind_int64(st, 8, w->now);
+	db_bind_text(st, 9, w->actor);
+	sqlite3_bind_int64(st, 10, w->ev.seq);
+	int rc = db_exec_stmt(db, st, "saving the reply", e);
+	if (!rc)
+		r->reply_id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+/* Insert: one attachment of the reply in role. */
+static int attachment_insert(bt_db *db, int64_t reply_id, const char *role, const bt_attachment_in *a,
+			     bt_err *e)
+{
+	char sha[65];
+	sha256_hex(a->data, a->len, sha);
+	sqlite3_stmt *st = db_stmt(db, SQL_ATTACHMENT_INSERT, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, reply_id);
+	db_bind_text(st, 2, role);
+	db_bind_text(st, 3, a->name);
+	db_bind_text(st, 4, sha);
+	sqlite3_bind_int64(st, 5, (int64_t)a->len);
+	int rc;
+	if (sqlite3_bind_blob64(st, 6, a->data, a->len, SQLITE_STATIC) != SQLITE_OK)
+		rc = bt_failf(e, BT_R_INPUT, NULL,
+			      "attachment: '%s' (%zu bytes) is too large to store", a->name, a->len);
+	else
+		rc = db_exec_stmt(db, st, "saving an attachment", e);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+/* The insert step of a reply's db_write: its row, its attachments (the
+ * scanned form last) and the event's payload rendered from them. */
+static int reply_insert(bt_db *db, db_write *w, bt_err *e)
+{
+	reply_write *r = w->ctx;
+	const bt_reply_spec *s = r->s;
+	int rc = reply_row_insert(db, w, r, e);
+	for (size_t i = 0; !rc && i < s->n_attachments; i++)
+		rc = attachment_insert(db, r->reply_id, s->choice == BT_NOT_AUTHORIZE ? "reasons" : "comments",
+				       &s->attachments[i], e);
+	if (!rc && s->scan)
+		rc = attachment_insert(db, r->reply_id, "form", s->scan, e);
+	return rc ? rc : reply_payload(db, r->reply_id, &w->payload, e);
+}
+
+/* The insert step of a late-entry event (no row): its payload, the reason
+ * and the outcome before and after the reply it is about. */
+static int late_entry_payload(bt_db *db, db_write *w, bt_err *e)
+{
+	reply_write *r = w->ctx;
 	const char *after = NULL;
-	if (before && (rc = outcome_now(db, &c, draft_id, now, &after, e)))
+	int rc = outcome_now(db, &r->c, r->draft_id, w->now, &after, e);
+	if (rc)
 		return rc;
-	bt_buf p = BT_BUF_INIT;
-	if ((rc = reply_payload(db, reply_id, &p, e))) {
-		bt_buf_release(&p);
-		return rc;
-	}
-	char hash[65];
+	bt_buf *p = &w->payload;
+	bt_json_kv_int(p, "reply", r->reply_id, 1);
+	bt_json_kv_int(p, "reply_event", r->reply_seq, 0);
+	bt_json_kv_str(p, "member", r->member, 0);
+	bt_json_kv_str(p, "draft", r->rec, 0);
+	bt_json_kv_str(p, "received", r->received_s, 0);
+	bt_json_kv_str(p, "outcome_before", r->before, 0);
+	bt_json_kv_str(p, "outcome_after", after, 0);
+	bt_json_kv_str(p, "reason", r->s->late_entry_reason, 0);
+	return BT_OK;
+}
+
+/* What was recorded, for the caller's acknowledgement. */
+static void reply_result_fill(const reply_write *r, const db_write *w, const bt_buf *body,
+			      int64_t late_seq, bt_reply_result *out)
+{
+	const bt_reply_spec *s = r->s;
+	memset(out, 0, sizeof *out);
+	out->reply_id = r->reply_id;
+	out->event_seq = w->ev.seq;
+	memcpy(out->event_hash, w->hash, 65);
+	memcpy(out->member, r->member, 4);
+	snprintf(out->rec, sizeof out->rec, "%s", r->rec);
+	out->choice = s->choice;
+	out->received = r->received;
+	out->late = r->late;
+	out->supersedes = !r->late && !r->place.outdated && s->choice != BT_WITHDRAW &&
+			  r->place.ontime_in_force >= 0;
+	out->without_reasons = s->choice == BT_NOT_AUTHORIZE && s->n_attachments == 0;
+	out->outdated = r->place.outdated;
+	out->late_entry = r->late_entry;
+	out->late_entry_seq = late_seq;
+	out->deadline = r->c.deadline;
+	sha256_hex(bt_buf_str(body), body->len, out->sha256);
+}
+
+int reply_txn_record(bt_db *db, const bt_reply_spec *s, const char *actor, bt_time now,
+		     bt_reply_result *out, reply_txn *t, bt_err *e)
+{
+	reply_write r = { .s = s, .t = t };
 	bt_buf body = BT_BUF_INIT;
-	rc = event_write(db, &ev, s->choice == BT_WITHDRAW ? EVK_WITHDRAWAL : EVK_REPLY, c.circular,
-			 now, bt_buf_str(&p), hash, &body, e);
+	db_write w = { .kind = s->choice == BT_WITHDRAW ? EVK_WITHDRAWAL : EVK_REPLY, .actor = actor,
+		       .now = now, .ctx = &r, .body = &body };
+	int rc = db_write_in(db, &w, reply_check, reply_insert, e);
 	int64_t late_seq = 0;
-	if (!rc && reason) {
+	if (!rc && s->late_entry_reason) {
 		/* the reason, in the chain, right after the reply it is about */
-		bt_buf lp = BT_BUF_INIT;
-		char rt[BT_TIME_LEN];
-		bt_time_format(received, rt);
-		bt_json_kv_int(&lp, "reply", reply_id, 1);
-		bt_json_kv_int(&lp, "reply_event", ev.seq, 0);
-		bt_json_kv_str(&lp, "member", member, 0);
-		bt_json_kv_str(&lp, "draft", rec, 0);
-		bt_json_kv_str(&lp, "received", rt, 0);
-		if (before) {
-			bt_json_kv_str(&lp, "outcome_before", before, 0);
-			bt_json_kv_str(&lp, "outcome_after", after, 0);
-		}
-		bt_json_kv_str(&lp, "reason", reason, 0);
-		event_slot lev;
-		if (lp.failed)
-			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-		else if (!(rc = event_reserve(db, actor, &lev, e)))
-			rc = event_write(db, &lev, EVK_LATE_ENTRY, c.circular, now, bt_buf_str(&lp), NULL, NULL, e);
-		late_seq = rc ? 0 : lev.seq;
-		bt_buf_release(&lp);
+		db_write lw = { .kind = EVK_LATE_ENTRY, .circular = r.c.circular, .actor = actor,
+				.now = now, .ctx = &r };
+		r.reply_seq = w.ev.seq;
+		rc = db_write_in(db, &lw, NULL, late_entry_payload, e);
+		late_seq = lw.ev.seq;
 	}
-	if (!rc && out) {
-		memset(out, 0, sizeof *out);
-		out->reply_id = reply_id;
-		out->event_seq = ev.seq;
-		memcpy(out->event_hash, hash, 65);
-		memcpy(out->member, member, 4);
-		snprintf(out->rec, sizeof out->rec, "%s", rec);
-		out->choice = s->choice;
-		out->received = received;
-		out->late = late;
-		out->supersedes = !late && !outdated && s->choice != BT_WITHDRAW && ontime_in_force >= 0;
-		out->without_reasons = s->choice == BT_NOT_AUTHORIZE && s->n_attachments == 0;
-		out->outdated = outdated;
-		out->late_entry = late_entry;
-		out->late_entry_seq = late_seq;
-		out->deadline = c.deadline;
-		sha256_hex(bt_buf_str(&body), body.len, out->sha256);
-	}
+	if (!rc && out)
+		reply_result_fill(&r, &w, &body, late_seq, out);
 	bt_buf_release(&body);
-	bt_buf_release(&p);
+	return rc;
+}
+
+int reply_txn_begin(bt_db *db, bt_time *now, bt_err *e)
+{
+	int rc = db_begin(db, e);
+	if (!rc && (rc = event_clock(db, now, e)))
+		db_rollback(db);
+	return rc;
+}
+
+int reply_txn_end(bt_db *db, reply_txn *t, bt_time now, int rc, bt_err *e)
+{
+	if (rc || (rc = late_check(db, t, now, e)) || (rc = db_commit(db, e)))
+		db_rollback(db);
 	return rc;
 }
 
 int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor, bt_time now,
 		    bt_reply_result *out, bt_err *e)
 {
-	quota_txn q = QUOTA_TXN_INIT;
-	int rc = db_begin(db, e);
+	reply_txn q = REPLY_TXN_INIT;
+	int rc = reply_txn_begin(db, &now, e);
 	if (rc)
 		return rc;
-	/* the clock went back: the reply is not dated before the last event */
-	if ((rc = event_clock(db, &now, e)) || (rc = record_txn(db, spec, actor, now, out, &q, e)) || (rc = late_check(db, &q, now, e)) ||
-	    (rc = db_commit(db, e))) {
-		db_rollback(db);
-		if (out) {
-			out->quota = q.quota;
-			out->retry_after = q.retry_after;
-		}
+	rc = reply_txn_end(db, &q, now, reply_txn_record(db, spec, actor, now, out, &q, e), e);
+	if (rc && out) {
+		out->quota = q.quota;
+		out->retry_after = q.retry_after;
 	}
-	quota_txn_release(&q);
+	reply_txn_release(&q);
 	return rc;
+}
+
+/* bt_reply_record_many's replies, inside its transaction. */
+static int record_each(bt_db *db, const bt_reply_spec *specs, size_t n, const char *actor,
+		       bt_time now, bt_reply_result *out, reply_txn *q, bt_err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = reply_txn_record(db, &specs[i], actor, now, &out[i], q, e);
+		if (rc) {
+			bt_err_wrap(e, "%s: ", specs[i].rec ? specs[i].rec : "draft");
+			return rc;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(out[j].rec, out[i].rec) && !strcmp(out[j].member, out[i].member))
+				return bt_failf(e, BT_R_INPUT, NULL, "draft: '%s' given twice", out[i].rec);
+	}
+	return BT_OK;
 }
 
 int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const char *actor,
@@ -558,229 +642,15 @@ int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const 
 {
 	if (n == 0)
 		return bt_failf(e, BT_R_INPUT, NULL, "choice: none given for any draft");
-	quota_txn q = QUOTA_TXN_INIT;
-	int rc = db_begin(db, e);
+	reply_txn q = REPLY_TXN_INIT;
+	int rc = reply_txn_begin(db, &now, e);
 	if (rc)
 		return rc;
-	rc = event_clock(db, &now, e);
-	for (size_t i = 0; i < n && !rc; i++) {
-		if ((rc = record_txn(db, &specs[i], actor, now, &out[i], &q, e))) {
-			bt_err_wrap(e, "%s: ", specs[i].rec ? specs[i].rec : "draft");
-			break;
-		}
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(out[j].rec, out[i].rec) && !strcmp(out[j].member, out[i].member)) {
-				rc = bt_failf(e, BT_R_INPUT, NULL,
-					      "draft: '%s' given twice", out[i].rec);
-				break;
-			}
-	}
-	if (rc || (rc = late_check(db, &q, now, e)) || (rc = db_commit(db, e))) {
-		db_rollback(db);
+	rc = reply_txn_end(db, &q, now, record_each(db, specs, n, actor, now, out, &q, e), e);
+	if (rc) {
 		out[0].quota = q.quota;
 		out[0].retry_after = q.retry_after;
 	}
-	quota_txn_release(&q);
-	return rc;
-}
-
-/* Prefixes e's message with "FILE line N: ", as it is: a field in it is the
- * TSV's column ("received: ..."), not one of the engine's fields. */
-static int at_line(bt_err *e, int rc, const char *path, int line)
-{
-	if (e) {
-		char msg[sizeof e->msg + 4200];
-		snprintf(msg, sizeof msg, "%s line %d: %s", path, line, e->msg);
-		size_t n = strlen(msg);
-		if (n >= sizeof e->msg)
-			n = sizeof e->msg - 1;
-		memcpy(e->msg, msg, n);
-		e->msg[n] = '\0';
-	}
-	return rc;
-}
-
-/* Sets full to the file an import line's attachment rel names under root
- * (root_real: its real path, symbolic links resolved): rel must be relative,
- * have no ".." component, and not lead out of root by a symbolic link. */
-static int attachment_path(const char *root, const char *root_real, const char *what,
-			   const char *rel, bt_buf *full, bt_err *e)
-{
-	const char *shown = bt_text_clean(rel, 0) ? rel : "(unprintable)";
-	if (rel[0] == '/')
-		return bt_failf(e, BT_R_INPUT, NULL,
-				"attachment: '%.200s' is an absolute path; attachment paths are"
-				" relative to %s", shown, what);
-	for (const char *p = rel; *p;) {
-		size_t n = strcspn(p, "/");
-		if (n == 2 && p[0] == '.' && p[1] == '.')
-			return bt_failf(e, BT_R_INPUT, NULL,
-					"attachment: '%.200s' leaves %s ('..')", shown, what);
-		p += n;
-		p += *p == '/';
-	}
-	bt_buf_reset(full);
-	if (bt_buf_addf(full, "%s/%s", root, rel) < 0)
-		return bt_failf(e, BT_R_INPUT, NULL,
-				"attachment: the path '%.100s...' is too long", shown);
-	char *real = realpath(full->data, NULL);
-	if (!real)
-		return BT_OK; /* missing: bt_file_read says so */
-	size_t rl = strlen(root_real);
-	int inside = strncmp(real, root_real, rl) == 0 && (real[rl] == '/' || (rl == 1 && root_real[0] == '/'));
-	int rc = BT_OK;
-	if (!inside)
-		rc = bt_failf(e, BT_R_INPUT, NULL,
-			      "attachment: '%.200s' leads out of %s through a symbolic link", shown,
-			      what);
-	else {
-		bt_buf_reset(full);
-		if (bt_buf_adds(full, real) < 0)
-			rc = bt_failf(e, BT_R_INPUT, NULL,
-				      "attachment: the path '%.100s...' is too long", shown);
-	}
-	free(real);
-	return rc;
-}
-
-int bt_reply_import(bt_db *db, const char *circular, const char *path, const char *actor,
-		    bt_time now, int force, bt_import_stats *stats, bt_err *e)
-{
-	return bt_reply_import_from(db, circular, path, NULL, actor, now, force, stats, e);
-}
-
-int bt_reply_import_from(bt_db *db, const char *circular, const char *path, const char *from,
-			 const char *actor, bt_time now, int force, bt_import_stats *stats, bt_err *e)
-{
-	static const char *const cols[] = { "member", "draft", "choice", "received", "channel", "attachment" };
-	bt_buf text = BT_BUF_INIT, att = BT_BUF_INIT;
-	int64_t max = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
-	int rc = bt_file_read(path, "import", 64 * 1024 * 1024, &text, e);
-	memset(stats, 0, sizeof *stats);
-	if (rc)
-		return rc;
-	if (!bt_utf8_valid(text.data ? text.data : "", text.len) ||
-	    (text.len && memchr(text.data, '\0', text.len))) {
-		bt_buf_release(&text);
-		return bt_failf(e, BT_R_INPUT, NULL, "import: '%s' is not valid UTF-8 text", path);
-	}
-	char *dircopy = strdup(path);
-	if (!dircopy) {
-		bt_buf_release(&text);
-		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-	}
-	const char *dir = from ? from : dirname(dircopy);
-	char what[64];
-	snprintf(what, sizeof what, "%s", from ? "{attachments_from}" : "the TSV's directory");
-	char *dir_real = realpath(dir, NULL);
-	struct stat dst;
-	if (!dir_real || stat(dir_real, &dst) != 0 || !S_ISDIR(dst.st_mode)) {
-		free(dir_real);
-		free(dircopy);
-		bt_buf_release(&text);
-		return bt_failf(e, from ? BT_R_NOT_FOUND : BT_R_INPUT, from ? "attachments_from" : "import",
-				"'%s' is not a directory", bt_text_clean(dir, 0) ? dir : "(unprintable)");
-	}
-	tsv_reader t;
-	tsv_init(&t, text.data ? text.data : (char *)"", text.len);
-	char *f[8];
-	int n, header = 0;
-	quota_txn q = QUOTA_TXN_INIT;
-	if ((rc = db_begin(db, e)) || (rc = event_clock(db, &now, e)))
-		goto out;
-	uint64_t lines = 0; /* for progress only: the lines after the header */
-	for (size_t i = 0; i < text.len; i++)
-		lines += text.data[i] == '\n';
-	lines = lines ? lines - 1 : 0;
-	while ((n = tsv_next(&t, f, 8)) > 0) {
-		if (lines >= 256 && stats->recorded % 128 == 0)
-			bt_progress("replies", (uint64_t)stats->recorded, lines);
-		if (!header) {
-			for (int i = 0; i < 6; i++)
-				if (n != 6 || strcmp(f[i], cols[i]) != 0) {
-					rc = at_line(e, bt_failf(e, BT_R_INPUT, NULL,
-						"header must be member, draft, choice, received, channel, attachment (tab-separated)"),
-						path, t.line);
-					goto fail;
-				}
-			header = 1;
-			continue;
-		}
-		if (n != 6) {
-			rc = at_line(e, bt_failf(e, BT_R_INPUT, NULL,
-						 "%d columns, want 6 (member, draft, choice, received, channel, attachment)", n),
-				     path, t.line);
-			goto fail;
-		}
-		bt_reply_spec s;
-		memset(&s, 0, sizeof s);
-		s.circular = circular;
-		s.member = f[0];
-		s.rec = *f[1] ? f[1] : NULL;
-		s.choice = bt_choice_parse(f[2]);
-		if (s.choice == BT_CHOICE_NONE || s.choice == BT_WITHDRAW) {
-			rc = at_line(e, bt_failf(e, BT_R_INPUT, NULL,
-				"choice: '%s' is not authorize, authorize-with-comments or not-authorize",
-				bt_text_clean(f[2], 0) ? f[2] : "(unprintable)"), path, t.line);
-			goto fail;
-		}
-		if (*f[3]) {
-			if ((rc = bt_time_parse(f[3], "received", &s.received, e)))
-				goto fail_line;
-			s.has_received = 1;
-		}
-		s.channel = *f[4] ? f[4] : NULL;
-		s.force = force;
-		bt_attachment_in a;
-		if (*f[5]) {
-			bt_buf full;
-			bt_buf_init(&full, 4096);
-			rc = attachment_path(dir, dir_real, what, f[5], &full, e);
-			if (!rc)
-				rc = bt_file_read(full.data, "attachment", (size_t)max, &att, e);
-			bt_buf_release(&full);
-			if (rc)
-				goto fail_line;
-			const char *base = strrchr(f[5], '/');
-			a.name = base ? base + 1 : f[5];
-			a.data = att.data ? att.data : "";
-			a.len = att.len;
-			s.attachments = &a;
-			s.n_attachments = 1;
-		}
-		bt_reply_result res;
-		rc = record_txn(db, &s, actor, now, &res, &q, e);
-		if (rc) {
-			/* the reply's own fields, as the engine names them ({member}) */
-			bt_err_wrap(e, "%s line %d: ", path, t.line);
-			goto fail;
-		}
-		stats->recorded++;
-		if (!stats->first_event)
-			stats->first_event = res.event_seq;
-		stats->last_event = res.event_seq;
-		stats->late += res.late;
-		stats->without_reasons += res.without_reasons;
-		stats->supersedes += res.supersedes;
-	}
-	if (!header) {
-		rc = bt_failf(e, BT_R_INPUT, NULL, "import: '%s' has no header line", path);
-		goto fail;
-	}
-	if ((rc = late_check(db, &q, now, e)) || (rc = db_commit(db, e)))
-		goto fail;
-	goto out;
-fail_line:
-	at_line(e, rc, path, t.line);
-fail:
-	db_rollback(db);
-	memset(stats, 0, sizeof *stats);
-	stats->quota = q.quota;
-out:
-	quota_txn_release(&q);
-	free(dir_real);
-	free(dircopy);
-	bt_buf_release(&text);
-	bt_buf_release(&att);
+	reply_txn_release(&q);
 	return rc;
 }

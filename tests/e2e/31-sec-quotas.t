@@ -67,7 +67,7 @@ is "$(rows 205 DEU)" 4 "DEU: 4 replies and withdrawals in the hour (replies_per_
 refused_like "^ballot: replies_per_hour: DEU recorded 4 replies in consultation 205 in the last hour; 1 more would pass the cap of 4 \(in 3600 s they fit\) \(.*--force\)$" \
 	ballot reply --circular 205 --member DEU --authorize
 printf 'member\tdraft\tchoice\treceived\tchannel\tattachment\nFRA\tQ.5051\tauthorize\t\temail\t\nDEU\tQ.5051\tauthorize\t\temail\t\n' >"$T/import.tsv"
-refused_like "^ballot: $T/import.tsv line 3: replies_per_hour: DEU recorded 4 replies" \
+refused_like "^ballot: import line 3: replies_per_hour: DEU recorded 4 replies" \
 	ballot reply import --circular 205 "$T/import.tsv"
 is "$(rows 205 FRA)" 1 "  ... all or nothing: FRA's line is not recorded either"
 expect_exit 0 ballot reply import --circular 205 "$T/import.tsv" --force

@@ -1,4 +1,5 @@
-/* test_count.c - which reply counts (count.c: count_resolve) and the
+/* test_count.c - which reply counts (count.c: count_resolve), where a new
+ * reply stands before it is recorded (count_place_new) and the
  * figures of one draft from its rows (tally.c: tally_rows), the code the
  * tally and the bundle verifier share. Both are engine-internal: includes
  * domain/domain.h. */
@@ -103,6 +104,83 @@ static void as_of_an_earlier_time(void **state)
 	resolve(r, 2, DEADLINE + 10, 0, 0, "counted,late");
 }
 
+static void place(const count_row *rows, size_t n, bt_time received, int want_in_force, int want_ontime,
+		  int want_outdated)
+{
+	count_place p = { 7, 7, 7 };
+	int late = received > DEADLINE;
+	count_place_new(rows, n, received, DEADLINE, late, &p);
+	if (p.in_force != want_in_force || p.ontime_in_force != want_ontime || p.outdated != want_outdated)
+		fail_msg("received %lld: got in_force %d, ontime_in_force %d, outdated %d; want %d %d %d",
+			 (long long)received, p.in_force, p.ontime_in_force, p.outdated, want_in_force,
+			 want_ontime, want_outdated);
+}
+
+/* count_place_new: what a new row would supersede, and whether a row
+ * received later already stands over it. */
+static void placing_a_new_reply(void **state)
+{
+	(void)state;
+	count_row r[3];
+	memset(r, 0, sizeof r);
+	place(r, 0, 100, -1, -1, 0); /* the first reply: nothing before, nothing over it */
+	r[0] = row("CHE", BT_AUTHORIZE, 100, 0, 0);
+	r[1] = row("CHE", BT_NOT_AUTHORIZE, 300, 0, 1);
+	place(r, 2, 50, -1, -1, 1);  /* received before both: outdated by them */
+	place(r, 2, 200, 0, 0, 1);   /* between: would supersede the first, outdated by the second */
+	place(r, 2, 300, 1, 1, 0);   /* at the same time as the second: after it (a higher id) */
+	place(r, 2, 400, 1, 1, 0);   /* the latest: supersedes the second */
+	/* a late one supersedes nothing on time and is outdated by any later row */
+	place(r, 2, DEADLINE + 5, 1, 1, 0);
+	r[2] = row("CHE", BT_AUTHORIZE, DEADLINE + 10, 0, 0);
+	place(r, 3, DEADLINE + 5, 1, 1, 1);
+	place(r, 3, DEADLINE + 20, 2, 1, 0); /* in force at received: the late row; on time: the second */
+	/* a later late row does not stand over an on-time one */
+	place(r, 3, 500, 1, 1, 0);
+	/* a withdrawal in force: nothing to supersede */
+	r[1] = row("CHE", BT_WITHDRAW, 300, 0, 0);
+	place(r, 2, 400, -1, -1, 0);
+	place(r, 2, 200, 0, 0, 1);   /* before the withdrawal: the first is in force, the withdrawal over it */
+}
+
+/* count_place_new agrees with count_resolve: a new on-time reply counts
+ * once recorded exactly when it is not outdated, and then the row it
+ * supersedes (ontime_in_force) is the one counted before it. */
+static void placing_agrees_with_counting(void **state)
+{
+	(void)state;
+	const bt_time times[] = { 50, 100, 150, 300, 500, DEADLINE, DEADLINE + 1, DEADLINE + 20, DEADLINE + 50 };
+	const count_row base[] = { row("CHE", BT_AUTHORIZE, 100, 0, 0), row("CHE", BT_WITHDRAW, 300, 0, 0),
+				   row("CHE", BT_NOT_AUTHORIZE, 500, 0, 1),
+				   row("CHE", BT_AUTHORIZE, DEADLINE + 20, 0, 0) };
+	size_t nb = sizeof base / sizeof *base, checked = 0;
+	for (size_t k = 0; k <= nb; k++) /* the first k rows of base */
+		for (size_t t = 0; t < sizeof times / sizeof *times; t++) {
+			count_row r[8];
+			memcpy(r, base, k * sizeof *r);
+			count_place p;
+			int late = times[t] > DEADLINE;
+			count_place_new(r, k, times[t], DEADLINE, late, &p);
+			int before = count_resolve(r, k, DEADLINE, INF, NULL);
+			/* the new row, after the rows received at or before it */
+			size_t at = 0;
+			while (at < k && r[at].received <= times[t])
+				at++;
+			memmove(r + at + 1, r + at, (k - at) * sizeof *r);
+			r[at] = row("CHE", BT_NOT_AUTHORIZE, times[t], 0, 1);
+			int now = count_resolve(r, k + 1, DEADLINE, INF, NULL);
+			int counts = now == (int)at;
+			if (counts != (!late && !p.outdated))
+				fail_msg("k %zu, received %lld: counts %d, late %d, outdated %d", k,
+					 (long long)times[t], counts, late, p.outdated);
+			if (counts && p.ontime_in_force != before)
+				fail_msg("k %zu, received %lld: supersedes %d, counted before %d", k,
+					 (long long)times[t], p.ontime_in_force, before);
+			checked++;
+		}
+	assert_int_equal(checked, 45);
+}
+
 static void one_drafts_figures(void **state)
 {
 	(void)state;
@@ -187,6 +265,8 @@ int main(void)
 		cmocka_unit_test(the_latest_on_time_reply_counts),
 		cmocka_unit_test(withdrawals),
 		cmocka_unit_test(as_of_an_earlier_time),
+		cmocka_unit_test(placing_a_new_reply),
+		cmocka_unit_test(placing_agrees_with_counting),
 		cmocka_unit_test(one_drafts_figures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-s12-reply-import-late-entry.t - `reply import` takes a late entry's
+# 55-reply-import-late-entry.t - `reply import` takes a late entry's
 # reason per line (issue 11: the optional column late_entry_reason): a paper
 # form received on time, imported after the deadline, that changes a result
 # already shown is refused without the reason and accepted with it; history

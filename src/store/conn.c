@@ -107,12 +107,22 @@ int db_exec_stmt(bt_db *db, sqlite3_stmt *st, const char *what, bt_err *e)
 	return BT_OK;
 }
 
-void db_bind_text(sqlite3_stmt *st, int i, const char *s)
+int db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
+	if (!s)
+		return sqlite3_bind_null(st, i);
+	int rc = sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	/* The copy failed and SQLite bound NULL: bind an empty blob instead
+	 * (no allocation), which every STRICT table's TEXT column refuses, so
+	 * an insert fails rather than storing a NULL nobody wrote. */
+	if (rc != SQLITE_OK)
+		sqlite3_bind_zeroblob(st, i, 0);
+	return rc;
+}
+
+int db_bind_kept(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
 }
 
 char *db_col_strdup(sqlite3_stmt *st, int i)

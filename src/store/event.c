@@ -31,8 +31,10 @@ int event_cprev(bt_db *db, const char *circular, int64_t seq, char out[65], bt_e
 	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_CIRCULAR_PREV, e);
 	if (!st)
 		return BT_EFAIL;
-	db_bind_text(st, 1, circular);
-	sqlite3_bind_int64(st, 2, seq);
+	/* bound without a copy: a failed copy would look up no circular and
+	 * link the event to nothing (found by the SQLite-allocation faults) */
+	if (db_bind_kept(st, 1, circular) != SQLITE_OK || sqlite3_bind_int64(st, 2, seq) != SQLITE_OK)
+		return db_fail(db, e, "reading the event log");
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		db_col_copy(st, 0, out, 65);
@@ -119,15 +121,16 @@ int event_write(bt_db *db, const event_slot *slot, const char *kind, const char 
 	int rc = BT_EFAIL;
 	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_INSERT, e);
 	if (st) {
-		sqlite3_bind_int64(st, 1, slot->seq);
-		sqlite3_bind_int64(st, 2, at);
-		db_bind_text(st, 3, slot->actor);
-		db_bind_text(st, 4, kind);
-		db_bind_text(st, 5, circular);
-		sqlite3_bind_text(st, 6, body.data, (int)body.len, SQLITE_STATIC);
-		db_bind_text(st, 7, slot->prev);
-		db_bind_text(st, 8, hash);
-		rc = db_exec_stmt(db, st, "appending an event", e);
+		/* every value lives until the statement has run: bound without a
+		 * copy, so no allocation can leave a NULL in a column of the
+		 * chain (a NULL circular once went in under a SQLite fault) */
+		int b = sqlite3_bind_int64(st, 1, slot->seq) | sqlite3_bind_int64(st, 2, at) |
+			db_bind_kept(st, 3, slot->actor) | db_bind_kept(st, 4, kind) |
+			db_bind_kept(st, 5, circular) |
+			sqlite3_bind_text(st, 6, body.data, (int)body.len, SQLITE_STATIC) |
+			db_bind_kept(st, 7, slot->prev) | db_bind_kept(st, 8, hash);
+		rc = b != SQLITE_OK ? db_fail(db, e, "appending an event")
+				    : db_exec_stmt(db, st, "appending an event", e);
 		sqlite3_clear_bindings(st);
 	}
 	if (!rc) {

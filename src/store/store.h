@@ -73,8 +73,16 @@ void db_read_end(bt_db *db, int started);
 /* Runs a statement with no result rows (after binding); BT_OK or BT_EFAIL. */
 int db_exec_stmt(bt_db *db, sqlite3_stmt *st, const char *what, bt_err *e);
 
-/* Binds text or NULL. */
-void db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Binds a copy of text s, or NULL when s is NULL; returns SQLite's result.
+ * When the copy cannot be made (SQLITE_NOMEM) an empty blob is bound, which
+ * a STRICT table's TEXT column refuses: an insert then fails instead of
+ * storing NULL, and a look-up finds nothing. */
+int db_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* Binds text s without copying it (s must stay valid until the statement
+ * is reset), or NULL when s is NULL; no allocation, so it cannot fail for
+ * lack of memory. Returns SQLite's result. */
+int db_bind_kept(sqlite3_stmt *st, int i, const char *s);
 /* Column text or NULL, duplicated on the heap (NULL stays NULL). */
 char *db_col_strdup(sqlite3_stmt *st, int i);
 /* Copies column text into out (size n), "" for NULL. */

@@ -228,7 +228,9 @@ fault_cell() {
 
 	local ns sample=$FAULT_SAMPLE
 	case $kind in read | write | sync) sample=$FAULT_SAMPLE_IO ;; esac
-	if [ "${BALLOT_FAULTS:-sample}" = all ] || [ "$count" -le "$sample" ]; then
+	if [ -n "${FAULT_NS:-}" ]; then
+		ns=$FAULT_NS # FAULT_NS="3664 3670": exactly those (to replay a finding)
+	elif [ "${BALLOT_FAULTS:-sample}" = all ] || [ "$count" -le "$sample" ]; then
 		ns=$(seq 1 "$count")
 	else
 		ns=$({

@@ -99,11 +99,17 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (!created) {
 		printf("%s is already a ballot database; nothing changed\n", path);
 	} else {
-		rc = cli_open_db(ctx, 0, &db, e);
-		if (rc == BT_OK)
-			rc = bt_members_list(db, BT_DATE_NONE, &members, e);
-		if (rc == BT_OK)
+		/* the database is made: a failure to count its members for this
+		 * line does not undo that, and is said as a warning */
+		bt_err ce;
+		if (cli_open_db(ctx, 0, &db, &ce) == BT_OK && bt_members_list(db, BT_DATE_NONE, &members, &ce) == BT_OK) {
 			printf("created %s with %zu Member States\n", path, members.n);
+		} else {
+			printf("created %s\n", path);
+			char shown[sizeof ce.msg + 64];
+			cli_err_render(&ce, shown, sizeof shown);
+			fprintf(stderr, "warning: could not count its Member States: %s\n", shown);
+		}
 	}
 out:
 	bt_member_list_free(&members);

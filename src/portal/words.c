@@ -207,5 +207,11 @@ const word_key portal_field_words[] = {
 	{ "deadline", "col_deadline" },
 	{ "receipt", "receipt_reply" },
 	{ "event", "receipt_event" },
+	/* s12-staff: the decision form */
+	{ "kind", "decide_kind_label" },
+	{ "more_time", "decide_members_label" },
+	{ "opposed_by", "decide_members_label" },
+	{ "reservation", "decide_reservations_label" },
+	{ "date", "decide_date_label" },
 	{ NULL, NULL },
 };

@@ -57,6 +57,19 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "fail_title_input", "" }, { "fail_title_not_found", "" }, { "fail_title_conflict", "" },
 	{ "fail_title_forbidden", "" }, { "fail_title_damaged", "" }, { "fail_title_io", "" },
 	{ "fail_title_nomem", "" },
+	/* s12-staff */
+	{ "replies_title", "" }, { "col_attachments", "" }, { "close_warning", "" },
+	{ "close_confirm_title", "circular" }, { "close_confirm_what", "" }, { "close_confirm_button", "circular" },
+	{ "cancel_back", "" }, { "codes_title", "" }, { "codes_issued", "" }, { "codes_in_force", "" },
+	{ "codes_revoked", "" }, { "codes_revoke", "" }, { "codes_issue", "" }, { "codes_issue_help", "" },
+	{ "codes_new_title", "circular" }, { "codes_once", "" }, { "codes_revoke_title", "member" },
+	{ "codes_revoke_what", "member circular" }, { "codes_revoke_button", "member" }, { "decide_title", "" },
+	{ "decide_link", "" }, { "decide_page_title", "circular" }, { "decide_kind_label", "" },
+	{ "decide_approved", "" }, { "decide_more_time", "" }, { "decide_not_approved", "" },
+	{ "decide_reservations_label", "" }, { "decide_members_label", "" }, { "decide_date_label", "" },
+	{ "decide_next", "" }, { "decide_confirm_what", "" }, { "decide_confirm_button", "rec" },
+	{ "decide_text_approved", "rec" }, { "decide_text_reservations", "rec members" },
+	{ "decide_text_more_time", "rec members" }, { "decide_text_not_approved", "rec members" },
 };
 
 int portal_words_load(struct portal *p, bt_err *e)

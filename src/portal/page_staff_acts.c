@@ -220,6 +220,33 @@ void staff_codes_section(preq *r, const bt_consultation *c, const bt_member_list
 	bt_buf_adds(b, "</button>\n</form>\n</section>\n");
 }
 
+/* One recorded decision in words, with its date and signed receipt. */
+static void decision_item(preq *r, const bt_decision *x)
+{
+	bt_buf *b = &r->out;
+	bt_buf who = BT_BUF_INIT;
+	for (size_t i = 0; i < x->n; i++) {
+		bt_buf_addf(&who, "%s%s", i ? ", " : "", x->members[i].code);
+		if (x->kind == BT_DECISION_APPROVED && x->members[i].note)
+			bt_buf_addf(&who, " (%s)", x->members[i].note);
+	}
+	const char *key = x->kind == BT_DECISION_MORE_TIME	 ? "decide_text_more_time"
+			  : x->kind == BT_DECISION_NOT_APPROVED ? "decide_text_not_approved"
+			  : x->n			       ? "decide_text_reservations"
+							       : "decide_text_approved";
+	const char *vars[] = { "rec", x->rec, "members", bt_buf_str(&who), NULL };
+	char day[BT_DATE_LEN];
+	bt_date_format(x->date, day);
+	bt_buf_addf(b, "<li data-seq=\"%lld\" data-rec=\"", (long long)x->seq);
+	html_text(b, x->rec);
+	bt_buf_addf(b, "\" data-kind=\"%s\">", bt_decision_kind_name(x->kind));
+	Lf(r, b, key, vars);
+	bt_buf_addf(b, " — <time dir=\"ltr\" datetime=\"%s\">%s</time> · <a class=\"receipt-json\" "
+		       "type=\"application/json\" href=\"/secretariat/receipt/%lld.json\">JSON</a></li>\n",
+		    day, day, (long long)x->seq);
+	bt_buf_release(&who);
+}
+
 void staff_decide_link(preq *r, const bt_consultation *c, const bt_tally *t)
 {
 	bt_buf *b = &r->out;
@@ -227,7 +254,19 @@ void staff_decide_link(preq *r, const bt_consultation *c, const bt_tally *t)
 		return;
 	bt_buf_adds(b, "<section id=\"decision\">\n<h2>");
 	html_text(b, L(r, "decide_title"));
-	bt_buf_adds(b, "</h2>\n<p><a class=\"decide\" href=\"/secretariat/c/");
+	bt_buf_adds(b, "</h2>\n");
+	bt_decision_list dl = { 0 };
+	bt_err e;
+	if (bt_decisions_get(r->db, c->circular, r->now, &dl, &e))
+		html_engine_error(r, &e);
+	else if (dl.n) {
+		bt_buf_adds(b, "<ul class=\"decisions\">\n");
+		for (size_t i = 0; i < dl.n; i++)
+			decision_item(r, &dl.v[i]);
+		bt_buf_adds(b, "</ul>\n");
+	}
+	bt_decision_list_free(&dl);
+	bt_buf_adds(b, "<p><a class=\"decide\" href=\"/secretariat/c/");
 	html_text(b, c->circular);
 	bt_buf_adds(b, "/decide\">");
 	html_text(b, L(r, "decide_link"));

@@ -248,6 +248,11 @@ run ballot history --circular 205 --json
 is "$(jwhere . kind decision what)" approved "the decision is recorded: approved"
 is "$(jwhere . kind decision recorded_by)" portal:tsb "  ... by portal:tsb"
 like "$(jwhere . kind decision detail)" 'Switzerland reserves its position' "  ... with CHE's reservation"
+get tsb /secretariat/c/205
+dseq=$(jwhere . kind decision seq)
+like "$BODY" "<li data-seq=\"$dseq\" data-rec=\"Q\\.5051\" data-kind=\"approved\">ITU-T Q\\.5051: approved, with reservations by CHE \\(Switzerland reserves its position\\)\\. — <time dir=\"ltr\" datetime=\"2020-03-05\">" \
+	"the consultation's page lists the decision in words"
+like "$BODY" "href=\"/secretariat/receipt/$dseq\.json\">JSON</a></li>" "  ... with its signed receipt"
 run ballot status --group 11 --json
 like "$OUT" '"rec": *"Q.5051"[^}]*"state": *"approved"' "status: Q.5051 approved"
 post tsb /secretariat/c/205/decide -F "csrf=$tok" -F draft=Q.5051 -F kind=approved -F date=2020-03-05

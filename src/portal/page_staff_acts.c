@@ -6,11 +6,12 @@
  * changes anything, through the engine calls the command line uses
  * (bt_decide as `ballot decide`, bt_codes_issue / bt_codes_revoke as
  * `ballot codes`), with the actor "portal:<user>", and answers 303 to the
- * consultation's page. A new reply code is the exception: it is shown once,
- * on the answer to its POST (never stored, never cached), as `ballot codes
- * issue` prints it once.
+ * consultation's page. A new reply code is shown once, as `ballot codes
+ * issue` prints it once: its POST keeps it in memory (never in the
+ * database) for the session that asked, under a random token, and answers
+ * 303 to the page that shows it and forgets it.
  */
-#include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -581,6 +582,79 @@ int page_secretariat_decide_post(preq *r, const char *circular)
 
 /* ---- reply codes ---- */
 
+/* New codes waiting to be shown once: for the session that issued them,
+ * for NEW_TTL seconds; the oldest slot is reused when all are taken. */
+#define NEW_SLOTS 32
+#define NEW_TTL 600
+static struct new_code {
+	char token[33];                 /* "" when free */
+	char session[65];               /* the session that issued it */
+	char circular[BT_ID_MAX + 1];
+	char member[4];
+	char code[BT_CODE_LEN + 1];
+	bt_time at;
+} new_codes[NEW_SLOTS];
+static pthread_mutex_t new_codes_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void slot_clear(struct new_code *n)
+{
+	explicit_bzero(n, sizeof *n);
+}
+
+/* Keeps code for r's session; token receives the slot's token. */
+static int new_code_keep(preq *r, const char *circular, const bt_code_issued *c, char token[33], bt_err *e)
+{
+	unsigned char raw[16];
+	if (bt_random(raw, sizeof raw, e))
+		return -1;
+	for (size_t i = 0; i < sizeof raw; i++)
+		snprintf(token + 2 * i, 3, "%02x", raw[i]);
+	pthread_mutex_lock(&new_codes_lock);
+	struct new_code *n = &new_codes[0];
+	for (size_t i = 0; i < NEW_SLOTS; i++) {
+		if (new_codes[i].token[0] && new_codes[i].at + NEW_TTL < r->now)
+			slot_clear(&new_codes[i]);
+		if (!new_codes[i].token[0] || new_codes[i].at < n->at)
+			n = &new_codes[i];
+		if (!n->token[0])
+			break;
+	}
+	slot_clear(n);
+	snprintf(n->token, sizeof n->token, "%s", token);
+	snprintf(n->session, sizeof n->session, "%s", r->session_token);
+	snprintf(n->circular, sizeof n->circular, "%s", circular);
+	snprintf(n->member, sizeof n->member, "%s", c->member);
+	snprintf(n->code, sizeof n->code, "%s", c->code);
+	n->at = r->now;
+	pthread_mutex_unlock(&new_codes_lock);
+	return 0;
+}
+
+/* Takes (and forgets) the code kept under token for r's session and
+ * circular: 0, or -1 when there is none (shown already, expired, another
+ * session's). */
+static int new_code_take(preq *r, const char *circular, const char *token, bt_code_issued *out)
+{
+	int rc = -1;
+	if (strlen(token) != 32)
+		return -1;
+	pthread_mutex_lock(&new_codes_lock);
+	for (size_t i = 0; i < NEW_SLOTS; i++) {
+		struct new_code *n = &new_codes[i];
+		if (!n->token[0] || strcmp(n->token, token))
+			continue;
+		if (!strcmp(n->session, r->session_token) && !strcmp(n->circular, circular) &&
+		    n->at + NEW_TTL >= r->now) {
+			snprintf(out->member, sizeof out->member, "%s", n->member);
+			snprintf(out->code, sizeof out->code, "%s", n->code);
+			rc = 0;
+		}
+		slot_clear(n);
+	}
+	pthread_mutex_unlock(&new_codes_lock);
+	return rc;
+}
+
 int page_secretariat_codes_issue(preq *r, const char *circular)
 {
 	bt_consultation c;
@@ -589,14 +663,32 @@ int page_secretariat_codes_issue(preq *r, const char *circular)
 	const char *member = pform_get(&r->form, "member");
 	if (!member || !*member)
 		return page_field_error(r, BT_R_INPUT, "member", "no Member State chosen");
-	char actor[96];
+	char actor[96], token[33], path[200];
 	portal_actor(r, actor, sizeof actor);
 	bt_code_list l = { 0 };
 	bt_err e;
-	if (bt_codes_issue(r->db, c.circular, member, actor, r->now, &l, &e)) {
-		bt_code_list_free(&l);
+	int rc = bt_codes_issue(r->db, c.circular, member, actor, r->now, &l, &e);
+	if (!rc && l.n != 1)
+		rc = bt_failf(&e, BT_R_IO, "member", "%zu codes issued for one member", l.n);
+	if (!rc)
+		rc = new_code_keep(r, c.circular, &l.v[0], token, &e);
+	if (l.n)
+		explicit_bzero(l.v, l.n * sizeof *l.v);
+	bt_code_list_free(&l);
+	if (rc)
 		return page_engine_error(r, &e);
-	}
+	snprintf(path, sizeof path, "/secretariat/c/%s/codes/new?t=%s", c.circular, token);
+	return page_redirect(r, path);
+}
+
+int page_secretariat_codes_new(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (portal_consultation(r, circular, &c))
+		return 0;
+	bt_code_issued nc;
+	if (new_code_take(r, c.circular, arg(r, 0, "t"), &nc))
+		return page_error(r, 404, L(r, "codes_gone"));
 	const char *cv[] = { "circular", c.circular, NULL };
 	bt_buf title = BT_BUF_INIT;
 	Lplain(r, &title, "codes_new_title", cv);
@@ -605,21 +697,17 @@ int page_secretariat_codes_issue(preq *r, const char *circular)
 	bt_buf *b = &r->out;
 	bt_buf_adds(b, "<p class=\"note\">");
 	html_text(b, L(r, "codes_once"));
-	bt_buf_adds(b, "</p>\n<dl class=\"receipt\">\n");
-	for (size_t i = 0; i < l.n; i++) {
-		bt_buf_adds(b, "<dt>");
-		html_text(b, l.v[i].member);
-		bt_buf_adds(b, "</dt><dd><code class=\"reply-code\" dir=\"ltr\">");
-		html_text(b, l.v[i].code);
-		bt_buf_adds(b, "</code></dd>\n");
-	}
-	bt_buf_adds(b, "</dl>\n<p><a href=\"/secretariat/c/");
+	bt_buf_adds(b, "</p>\n<dl class=\"receipt\">\n<dt>");
+	html_text(b, nc.member);
+	bt_buf_adds(b, "</dt><dd><code class=\"reply-code\" dir=\"ltr\">");
+	html_text(b, nc.code);
+	bt_buf_adds(b, "</code></dd>\n</dl>\n<p><a href=\"/secretariat/c/");
+	explicit_bzero(&nc, sizeof nc);
 	html_text(b, c.circular);
 	bt_buf_adds(b, "#codes\">");
 	Lspan(r, b, "circular_name", "circular", c.circular, "circular");
 	bt_buf_adds(b, "</a></p>\n");
 	page_end(r);
-	bt_code_list_free(&l);
 	return 0;
 }
 

@@ -28,8 +28,11 @@ int page_secretariat_decide(preq *r, const char *circular);
  * 303 to the consultation's page. */
 int page_secretariat_decide_post(preq *r, const char *circular);
 /* POST /secretariat/c/CIRCULAR/codes/issue: issues (or reissues) member's
- * code and shows it this once (not stored, not cached). */
+ * code, keeps it in memory for this session (never in the database) and
+ * answers 303 to .../codes/new?t=TOKEN, which shows it once and forgets it
+ * (404 afterwards, after ten minutes, or for another session). */
 int page_secretariat_codes_issue(preq *r, const char *circular);
+int page_secretariat_codes_new(preq *r, const char *circular);
 /* GET /secretariat/c/CIRCULAR/codes/revoke?member=M: the confirmation page;
  * POST: revokes member's code, 303 to the consultation's page. */
 int page_secretariat_codes_revoke_confirm(preq *r, const char *circular);

@@ -68,6 +68,7 @@ static const proute routes[] = {
 	SEGMENT(PR_GET, "/secretariat/c/", "/decide", PR_SECRETARIAT, page_secretariat_decide),
 	SEGMENT(PR_POST, "/secretariat/c/", "/decide", PR_SECRETARIAT, page_secretariat_decide_post),
 	SEGMENT(PR_POST, "/secretariat/c/", "/codes/issue", PR_SECRETARIAT, page_secretariat_codes_issue),
+	SEGMENT(PR_GET, "/secretariat/c/", "/codes/new", PR_SECRETARIAT, page_secretariat_codes_new),
 	SEGMENT(PR_GET, "/secretariat/c/", "/codes/revoke", PR_SECRETARIAT, page_secretariat_codes_revoke_confirm),
 	SEGMENT(PR_POST, "/secretariat/c/", "/codes/revoke", PR_SECRETARIAT, page_secretariat_codes_revoke),
 	SEGMENT(PR_GET, "/secretariat/attachment/", "", PR_SECRETARIAT, page_secretariat_attachment),

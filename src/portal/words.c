@@ -70,6 +70,7 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "decide_next", "" }, { "decide_confirm_what", "" }, { "decide_confirm_button", "rec" },
 	{ "decide_text_approved", "rec" }, { "decide_text_reservations", "rec members" },
 	{ "decide_text_more_time", "rec members" }, { "decide_text_not_approved", "rec members" },
+	{ "codes_gone", "" },
 };
 
 int portal_words_load(struct portal *p, bt_err *e)

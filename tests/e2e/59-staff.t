@@ -106,10 +106,20 @@ unlike "$(cat "$T/.body")" 'reply-code' "  ... no code shown"
 tok=$(csrf_of)
 before=$(db_sum)
 post tsb /secretariat/c/205/codes/issue -F "csrf=$tok" -F member=FRA
-is "$ST" 200 "a code issued for FRA"
+is "$ST" 303 "a code issued for FRA: 303"
+shown=$(hdr Location)
+like "$shown" '^/secretariat/c/205/codes/new\?t=[0-9a-f]{32}$' "  ... to the page that shows it"
+unlike "$(cat "$T/.body")" 'reply-code' "  ... the POST's answer has no code"
+get tsb "$shown"
+is "$ST" 200 "GET $shown"
 code1=$(sed -n 's/.*<code class="reply-code" dir="ltr">\([^<]*\)<.*/\1/p' "$T/.body")
-like "$code1" '^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$' "  ... shown once ($code1)"
+like "$code1" '^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$' "  ... shows the new code ($code1)"
 like "$(hdr Cache-Control)" no-store "  ... never cached"
+get tsb "$shown"
+is "$ST" 404 "  ... once: a reload finds it gone"
+like "$BODY" 'shown once already' "  ... saying so"
+unlike "$BODY" "$code1" "  ... without the code"
+is "$(sqlite3 "$BALLOT_DB" .dump | grep -c "$code1")" 0 "  ... which the database does not hold"
 run ballot history --circular 205 --json
 signin fra FRA "$code1"
 is "$ST" 303 "FRA signs in with it"
@@ -118,6 +128,15 @@ get tsb /secretariat/c/205
 unlike "$(cat "$T/.body")" "$code1" "the code is not on the consultation page"
 like "$(cat "$T/.body")" '<tr data-member="FRA" data-revoked="0">' "  ... FRA's code is listed in force"
 post tsb /secretariat/c/205/codes/issue -F "csrf=$tok" -F member=FRA
+shown2=$(hdr Location)
+signin_user tsb2 tsb "$PW"
+get tsb2 "$shown2"
+is "$ST" 404 "another session of the same account cannot see the new code"
+unlike "$BODY" 'reply-code' "  ... no code in the answer"
+get tsb "$shown2"
+is "$ST" 404 "  ... and that look used it up"
+post tsb /secretariat/c/205/codes/issue -F "csrf=$tok" -F member=FRA
+get tsb "$(hdr Location)"
 code2=$(sed -n 's/.*<code class="reply-code" dir="ltr">\([^<]*\)<.*/\1/p' "$T/.body")
 isnt "$code2" "$code1" "reissued: a new code"
 signin fra2 FRA "$code1"

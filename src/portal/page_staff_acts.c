@@ -25,6 +25,11 @@
 #include "portal/page_staff_acts.h"
 
 #define DEC_MAX 64 /* members named by one decision from the portal */
+/* Each member named in a decision's text (code and reservation, in any
+ * script) is a bidirectional isolate: on a right-to-left page its
+ * parentheses stay with it. */
+#define FSI "\xe2\x81\xa8"
+#define PDI "\xe2\x81\xa9"
 
 /* A form or query value: POST fields for a POST, else the query; "" when
  * absent. */
@@ -227,9 +232,10 @@ static void decision_item(preq *r, const bt_decision *x)
 	bt_buf *b = &r->out;
 	bt_buf who = BT_BUF_INIT;
 	for (size_t i = 0; i < x->n; i++) {
-		bt_buf_addf(&who, "%s%s", i ? ", " : "", x->members[i].code);
+		bt_buf_addf(&who, "%s" FSI "%s", i ? ", " : "", x->members[i].code);
 		if (x->kind == BT_DECISION_APPROVED && x->members[i].note)
 			bt_buf_addf(&who, " (%s)", x->members[i].note);
+		bt_buf_adds(&who, PDI);
 	}
 	const char *key = x->kind == BT_DECISION_MORE_TIME	 ? "decide_text_more_time"
 			  : x->kind == BT_DECISION_NOT_APPROVED ? "decide_text_not_approved"
@@ -397,9 +403,10 @@ static void dec_text(preq *r, bt_buf *b, const dec_in *d)
 {
 	bt_buf who = BT_BUF_INIT;
 	for (size_t i = 0; i < d->n; i++) {
-		bt_buf_addf(&who, "%s%s", i ? ", " : "", d->codes[i]);
+		bt_buf_addf(&who, "%s" FSI "%s", i ? ", " : "", d->codes[i]);
 		if (d->s.kind == BT_DECISION_APPROVED && d->notes[i])
 			bt_buf_addf(&who, " (%s)", d->notes[i]);
+		bt_buf_adds(&who, PDI);
 	}
 	const char *key = d->s.kind == BT_DECISION_MORE_TIME	 ? "decide_text_more_time"
 			  : d->s.kind == BT_DECISION_NOT_APPROVED ? "decide_text_not_approved"

@@ -215,6 +215,7 @@ int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_codes(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_users(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_tokens(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_certs(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_tls(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "ballot/ballot.h"
+#include "ballot/export.h"
 #include "cli/conf.h"
 #include "cli/ctx.h"
 #include "cli/text.h"
@@ -155,12 +156,6 @@ void cli_quota_hint(int rc, int quota, bt_err *e);
  * naming the option otherwise. */
 int cli_opt_time(const cli_opt *o, int *has, bt_time *t, bt_err *e);
 int cli_json_kv_date(bt_buf *b, const char *key, bt_date d, int first);
-
-/* Appends the §9.3/§9.4.1 checks of t as a JSON object (null when they do
- * not apply): announcement, texts_available, summary (per draft, only rec's
- * when rec is not NULL) and deadline, each with its clause, dates and
- * holds (true, false, or null when it cannot be told). */
-int cli_json_timeline(bt_buf *b, const bt_timeline *t, const char *rec);
 
 
 

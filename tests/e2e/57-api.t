@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # 57-api.t - API tokens (`ballot tokens create|list|revoke`): a token is
 # printed once and only its SHA-256 kept, creating and revoking are events
-# the audit renders again from the rows; an older database migrates.
+# the audit renders again from the rows; an older database migrates. Then
+# the portal's /api/v1 with curl: the bearer token (401 without one, with a
+# wrong, revoked or expired one, or one of a disabled account), the same
+# bytes as `ballot status|tally|history|pending --json`, a chair's token
+# reads its study group only, errors as JSON with the right status.
 . "$(dirname "$0")/lib.sh"
+. "$E2E/portal-lib.sh"
+need_tools curl perl cmp sqlite3 sha256sum
+trap 'serve_stop; _cleanup' EXIT
 
 at 2026-01-10T10:00:00Z
 ballot init >/dev/null
@@ -79,4 +86,115 @@ ok "it has the token table" sqlite3 "$BALLOT_DB" 'SELECT count(*) FROM api_token
 run ballot audit verify
 is "$RC" 0 "audit verify after the migration"
 
+# --- the API -----------------------------------------------------------------------
+export BALLOT_DB=$T/api.db
+expect_exit 0 ballot init
+setup_205
+at 2019-12-02T12:00:00Z
+expect_exit 0 ballot draft add --summary "A summary." --circular 205 --rec Q.5052 --title "Second draft"
+expect_exit 0 ballot consultation create --circular 300 --group 12 --date 2019-12-02 \
+	--meeting-start 2020-03-04 --meeting-end 2020-03-13
+expect_exit 0 ballot draft add --summary "A summary." --circular 300 --rec G.1000 --title "Other group"
+at 2020-02-10T12:00:00Z
+printf 'Comments of Brazil.\n' >"$T/brazil.txt"
+expect_exit 0 ballot reply --circular 205 --member AUS --draft Q.5051 --authorize --received 2020-01-15T09:00:00Z
+expect_exit 0 ballot reply --circular 205 --member BRA --draft Q.5051 --authorize --comments "$T/brazil.txt"
+expect_exit 0 ballot reply --circular 205 --member DEU --draft Q.5051 --not-authorize
+expect_exit 0 ballot reply --circular 205 --member DEU --draft Q.5052 --authorize
+ballot users add --name tsb --role secretariat --password-file "$T/pw" >/dev/null
+ballot users add --name chair11 --role chair --group 11 --password-file "$T/pw" >/dev/null
+ballot users add --name gone --role secretariat --password-file "$T/pw" >/dev/null
+READ=$(ballot tokens create --user tsb 2>/dev/null)
+CHAIR=$(ballot tokens create --user chair11 2>/dev/null)
+GONE=$(ballot tokens create --user gone 2>/dev/null)
+REVOKED=$(ballot tokens create --user tsb 2>/dev/null)
+at 2020-02-10T11:00:00Z
+EXPIRING=$(ballot tokens create --user tsb --expires 2020-02-10T12:00:00Z 2>/dev/null)
+at 2020-02-10T12:00:00Z
+expect_exit 0 ballot tokens revoke 4
+dev_certs
+serve_start "$T/serve.log" || { fail "the portal starts"; done_testing; exit; }
+api() { # api TOKEN PATH [CURL-ARGS...]: a request with the bearer token ("-": none)
+	local tok=$1 path=$2
+	shift 2
+	if [ "$tok" = - ]; then get - "$path" "$@"; else get - "$path" -H "Authorization: Bearer $tok" "$@"; fi
+}
+api_err() { # api_err STATUS REASON FIELD DESC: the last answer is that JSON error
+	is "$ST" "$1" "$4: $1"
+	is "$(hdr content-type)" application/json "$4: a JSON error"
+	is "$(jget .error.reason "$BODY"):$(jget .error.field "$BODY")" "$2:$3" "$4: reason $2, field $3"
+	like "$(jget .error.message "$BODY")" . "$4: a message"
+}
+
+# the same bytes as the command line
+for q in "status|status --json" "consultations/205/tally|tally --circular 205 --json" \
+	"consultations/205/history|history --circular 205 --json" \
+	"consultations/205/pending|pending --circular 205 --json" \
+	"consultations/205/tally?as_of=2020-01-20T00:00:00Z|tally --circular 205 --as-of 2020-01-20T00:00:00Z --json" \
+	"consultations/205/history?member=DEU|history --circular 205 --member DEU --json" \
+	"consultations/205/pending?draft=Q.5052|pending --circular 205 --draft Q.5052 --json"; do
+	path=${q%%|*} cli=${q#*|}
+	# shellcheck disable=SC2086
+	ballot $cli >"$T/cli.json"
+	api "$READ" "/api/v1/$path"
+	is "$ST" 200 "GET /api/v1/$path: 200"
+	is "$(hdr content-type)" application/json "GET /api/v1/$path: application/json"
+	ok "GET /api/v1/$path: the bytes of ballot $cli" cmp "$T/.body" "$T/cli.json"
+done
+api "$READ" /api/v1/consultations/205/history
+is "$(jlen . "$BODY")" 4 "history: the four replies"
+api "$READ" /api/v1/status --head
+is "$ST" 200 "HEAD /api/v1/status: 200"
+
+# the token
+api - /api/v1/status
+api_err 401 unauthorized token "no token"
+is "$(hdr www-authenticate)" 'Bearer realm="ballot"' "401 says WWW-Authenticate: Bearer"
+api - /api/v1/status -H "Authorization: Basic dHNiOnB3"
+api_err 401 unauthorized token "Basic instead of Bearer"
+api "${READ%?}0" /api/v1/status
+api_err 401 unauthorized token "a wrong token"
+api "$REVOKED" /api/v1/consultations/205/tally
+api_err 401 unauthorized token "a revoked token"
+api "$EXPIRING" /api/v1/status
+api_err 401 unauthorized token "an expired token (the clock is at its expiry)"
+ballot users disable --name gone >/dev/null
+api "$GONE" /api/v1/status
+api_err 401 unauthorized token "the token of a disabled account"
+ballot users enable --name gone >/dev/null
+api "$GONE" /api/v1/status
+is "$ST" 200 "it works again once the account is enabled"
+api - /api/v1/nothing
+is "$ST" 401 "an unknown path without a token: 401 (nothing is told)"
+
+# a chair reads its study group only
+ballot status --group 11 --json >"$T/cli.json"
+api "$CHAIR" /api/v1/status
+ok "a chair's status: its study group's (ballot status --group 11 --json)" cmp "$T/.body" "$T/cli.json"
+api "$READ" /api/v1/status
+like "$BODY" '"circular":"300"' "the secretariat's status has group 12's consultation"
+api "$CHAIR" /api/v1/consultations/300/tally
+api_err 403 forbidden circular "a chair on another group's consultation"
+api "$CHAIR" /api/v1/consultations/205/pending
+is "$ST" 200 "a chair on its own group's consultation"
+
+# errors
+api "$READ" /api/v1/consultations/999/tally
+api_err 404 not-found circular "an unknown circular"
+like "$(jget .error.message "$BODY")" "999" "the message names it"
+api "$READ" "/api/v1/consultations/205/tally?as_of=yesterday"
+api_err 400 input as_of "a malformed as_of"
+api "$READ" "/api/v1/consultations/205/history?member=XXX"
+is "$(jget .error.field "$BODY")" member "an unknown member: the field member ($ST)"
+api "$READ" "/api/v1/consultations/205/pending?draft=Q.9"
+api_err 404 not-found draft "an unknown draft"
+api "$READ" /api/v1/nothing
+api_err 404 not-found path "an unknown path"
+api "$READ" /api/v1/status -X POST --data x=1
+api_err 405 method method "POST where only GET is taken"
+is "$(hdr allow)" "GET, HEAD" "405 says Allow"
+api "$READ" /api/v1/status -X DELETE
+is "$ST" 405 "DELETE: 405"
+
+serve_stop
 done_testing

@@ -196,5 +196,35 @@ is "$(hdr allow)" "GET, HEAD" "405 says Allow"
 api "$READ" /api/v1/status -X DELETE
 is "$ST" 405 "DELETE: 405"
 
+# --- doc/openapi.json: the routes the server really has --------------------------
+# the operations the description lists, and those of routes.c's table under
+# /api/ (a segment is the {circular}; the area's catch-all answers 404)
+perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or die; my $d = decode_json(<$f>);
+	die "not OpenAPI 3\n" unless ($d->{openapi} // "") =~ /^3\./;
+	for my $p (sort keys %{$d->{paths}}) { print uc($_), " $p\n" for sort keys %{$d->{paths}{$p}} }' \
+	"$REPO/doc/openapi.json" >"$T/doc.ops"
+perl -ne 'next unless /^\s*(EXACT|SEGMENT)\((PR_GET|PR_POST|PR_GET \| PR_POST), "(\/api\/[^"]*)"(?:, "([^"]*)")?/;
+	my ($m, $p) = ($2, $1 eq "SEGMENT" ? "$3\{circular\}$4" : $3);
+	print "GET $p\n" if $m =~ /GET/; print "POST $p\n" if $m =~ /POST/' \
+	"$REPO/src/portal/routes.c" | sort >"$T/route.ops"
+is "$(grep -c '' "$T/route.ops")" 4 "routes.c has the four API routes"
+ok "doc/openapi.json lists exactly the API routes of routes.c" diff "$T/doc.ops" "$T/route.ops"
+# and the server answers each as described: 200 with the required keys
+while read -r method path; do
+	real=${path//\{circular\}/205}
+	api "$READ" "$real" -X "$method"
+	is "$ST" 200 "$method $path (documented): 200"
+	missing=$(DOC=$REPO/doc/openapi.json P=$path perl -MJSON::PP -e 'local $/;
+		open my $f, "<", $ENV{DOC} or die; my $d = decode_json(<$f>);
+		my $s = $d->{paths}{$ENV{P}}{get}{responses}{200}{content}{"application/json"}{schema};
+		($s) = $s->{"\$ref"} =~ m{([^/]+)$}; $s = $d->{components}{schemas}{$s};
+		my $b = decode_json(<STDIN>);
+		if ($s->{type} eq "array") { $b = $b->[0]; $s = $s->{items} }
+		print join(" ", grep { !exists $b->{$_} } @{$s->{required}}), "\n"' <"$T/.body")
+	is "$missing" "" "$method $path: the keys the description requires"
+	api - "$real" -X "$method"
+	is "$ST:$(jget .error.reason "$BODY")" 401:unauthorized "$method $path: documented 401 without a token"
+done <"$T/doc.ops"
+
 serve_stop
 done_testing

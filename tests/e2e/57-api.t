@@ -73,7 +73,8 @@ sqlite3 "$T/tampered.db" "DROP TRIGGER api_tokens_revoke_only; UPDATE api_tokens
 run ballot --db "$T/tampered.db" audit verify
 is "$RC" 1 "audit verify: a token's scope changed behind the log is found"
 seq=$(sqlite3 "$BALLOT_DB" 'SELECT event_seq FROM api_tokens WHERE id = 2')
-like "$OUT$ERR" "broken at event $seq:" "at the event that created it ($seq)"
+like "$OUT$ERR" "broken at event $seq: the stored API token differs from what the event recorded" \
+	"at the event that created it ($seq), naming the API token"
 
 # --- an older database migrates ------------------------------------------------------
 export BALLOT_DB=$T/old.db

@@ -187,8 +187,8 @@ static void audited(void **state)
 			fail_msg("no edit, yet: %s", r.problem);
 		if (edits[i] && r.first_bad == 0)
 			fail_msg("edit %zu not found: %s", i, edits[i]);
-		if (edits[i])
-			print_message("# %s: %s\n", edits[i], r.problem);
+		if (edits[i] && !strstr(r.problem, "API token") && !strstr(r.problem, "token-create"))
+			fail_msg("edit %zu: %s", i, r.problem);
 		assert_int_equal(fx_teardown(&s), 0);
 	}
 }

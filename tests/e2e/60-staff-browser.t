@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 60-s12-staff-browser.t - the secretariat's irreversible acts driven in
+# 60-staff-browser.t - the secretariat's irreversible acts driven in
 # headless Chromium (tests/browser/staff-acts.mjs through playwright-core) on
 # a 390 px wide screen, in en, ar and zh with JavaScript off and in en with it
 # on: on its own consultation each time, revoke a reply code (confirmed),

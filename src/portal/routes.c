@@ -11,6 +11,7 @@
 #include "portal/error.h"
 #include "portal/identity.h"
 #include "portal/page_member.h"
+#include "portal/page_chair.h"
 #include "portal/page_signin.h"
 #include "portal/page_staff.h"
 #include "portal/routes.h"

@@ -7,5 +7,12 @@
 
 /* /chair: the consultations of the chair's study group. */
 int page_chair_home(preq *r);
+/* /chair/c/CIRCULAR: one consultation of the chair's group: each draft's
+ * state and figures, the decisions, the timeline, the report PDF links.
+ * 404 for an unknown circular, 403 for another group's. */
+int page_chair_c(preq *r, const char *circular);
+/* /chair/c/CIRCULAR/report.pdf: the tally report (as the secretariat's,
+ * ?lang= and ?paper=), for a consultation of the chair's group. */
+int page_chair_report_pdf(preq *r, const char *circular);
 
 #endif

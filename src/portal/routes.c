@@ -67,6 +67,9 @@ static const proute routes[] = {
 	AREA(PR_GET, "/secretariat", PR_SECRETARIAT, page_not_found),
 
 	EXACT(PR_GET, "/chair", PR_CHAIR, page_chair_home),
+	SEGMENT(PR_GET, "/chair/c/", "/report.pdf", PR_CHAIR, page_chair_report_pdf),
+	SEGMENT(PR_GET, "/chair/c/", "", PR_CHAIR, page_chair_c),
+	AREA(PR_GET, "/chair", PR_CHAIR, page_not_found),
 
 	AREA(PR_GET, "", PR_ANYONE, page_not_found),
 };

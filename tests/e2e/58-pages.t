@@ -10,12 +10,66 @@
 # consultation of its study group with a link to its page: each draft's
 # state and figures, the decisions (§9.5), the timeline and the report PDF
 # (byte-identical to `ballot report`); another group's consultation is 403.
+# Headless Chromium (tests/browser/pages.mjs through playwright-core) opens
+# every page of both at 390 px in en, ar and zh, JavaScript off and (en) on:
+# document.documentElement.scrollWidth is never over 390, the tables are
+# stacked rows; screenshots in $BALLOT_SCREENSHOTS (default: the temp dir).
+# Node and Chromium missing is a failure, never a skip (tests/deps.sh).
 # The server runs on a fixed clock (BALLOT_NOW in its environment).
 . "$(dirname "$0")/lib.sh"
 . "$E2E/portal-lib.sh"
 need_tools curl perl cmp sha256sum
 
+BROWSER_DIR=$REPO/tests/browser
+CHROMIUM=${BALLOT_CHROMIUM:-/usr/bin/chromium}
+missing=""
+command -v node >/dev/null 2>&1 || missing="$missing node (package nodejs)"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+[ -x "$CHROMIUM" ] || missing="$missing $CHROMIUM (package chromium)"
+if [ -n "$missing" ]; then
+	fail "browser test prerequisites:$missing are missing; as root run sh tests/deps.sh"
+	done_testing
+fi
+if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ]; then
+	if ! PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$BROWSER_DIR" --ignore-scripts --no-audit \
+		--no-fund >"$T/npm.log" 2>&1; then
+		fail "npm ci --prefix tests/browser failed (is the npm registry reachable?)"
+		diag "$(tail -n 20 "$T/npm.log")"
+		done_testing
+	fi
+fi
+SHOTS=${BALLOT_SCREENSHOTS:-$T/shots}
 trap 'serve_stop; _cleanup' EXIT
+
+# browse WHO LANG JS PATHS CREDENTIALS...: Chromium at 390 px visits PATHS;
+# every page answers 200, is no wider than the screen, shows its stacked
+# tables' rows as blocks and their headers hidden
+browse() {
+	local who=$1 l=$2 js=$3 paths=$4 t0 i n w
+	shift 4
+	t0=$(date +%s)
+	run timeout 180 node "$BROWSER_DIR/pages.mjs" --url "$URL" --lang "$l" --js "$js" --visit "$paths" \
+		--shots "$SHOTS/$who-$l-js-$js" --server-cert "$SRV_CERT" --chromium "$CHROMIUM" "$@"
+	is "$RC" 0 "[$l] Chromium (390 px, JavaScript $js) visits the $who's pages ($(($(date +%s) - t0)) s)" ||
+		diag "$ERR" "$(tail -n 5 "$T/serve.log")"
+	B=$OUT
+	jvalid "$B" || B='{"visits":[]}'
+	n=$(printf '%s\n' "$paths" | tr ',' '\n' | wc -l)
+	for ((i = 0; i < n; i++)); do
+		local p
+		p=$(jget ".visits[$i].path" "$B")
+		is "$(jget ".visits[$i].status" "$B")" 200 "[$l js $js] $p: 200"
+		w=$(jget ".visits[$i].width" "$B")
+		[[ "$w" =~ ^[0-9]+$ ]] || w=9999
+		ok "[$l js $js] $p: scrollWidth $w <= 390" test "$w" -le 390
+		is "$(jget ".visits[$i].stacked" "$B")" "$(jget ".visits[$i].rows" "$B")" \
+			"[$l js $js] $p: each of the stacked tables' $(jget ".visits[$i].rows" "$B") rows shown as a block"
+		is "$(jget ".visits[$i].th_shown" "$B")" 0 "[$l js $js] $p: the stacked tables' headers hidden"
+	done
+	is "$(jget .stylesheet "$B")" 200 "[$l js $js] the stylesheet loaded"
+	is "$(jget .csp_violations "$B")" '[]' "[$l js $js] no Content-Security-Policy violation"
+	is "$(jget .console_errors "$B")" '[]' "[$l js $js] no error in the console"
+}
 FORMS=$REPO/forms/portal
 words() { sed -n "s/^$2 = //p" "$FORMS/$1.txt"; }
 re() { printf '%s' "$1" | sed 's/[][().*+?^$|\\{}]/\\&/g'; } # a literal in a regular expression
@@ -96,6 +150,15 @@ for l in en ar zh; do
 	like "$BODY" "<td data-label=\"$(words $l col_draft)\">Q.5051</td>" "[$l] ... each cell labelled in $l"
 done
 
+for l in en ar zh; do
+	browse member $l off /member,/member/c/205,/member/history --member "CHN:$CODE"
+	is "$(jget '.visits[0].dir' "$B")" "$([ $l = ar ] && echo rtl || echo ltr)" "[$l] the page's direction"
+	is "$(jget '.visits[0].time_left' "$B")" \
+		"$(fill "$(words $l time_left)" days $((LEFT / 86400)) hours $((LEFT % 86400 / 3600)))" \
+		"[$l] Chromium reads the time left in $l"
+done
+browse member en on /member,/member/c/205,/member/history --member "CHN:$CODE"
+
 # a member's consultations: those whose electorate holds it, one query
 get fra /member "${FRA[@]}"
 is "$ST" 200 "FRA's certificate: GET /member"
@@ -153,6 +216,11 @@ for l in en ar zh; do
 	like "$BODY" "$(re "$(words $l tl_meeting_start)")" "[$l] ... named in $l"
 	like "$BODY" 'href="/chair/c/205/report.pdf\?lang=ar" hreflang="ar"' "[$l] the report PDF in Arabic"
 done
+for l in en ar zh; do
+	browse chair $l off /chair,/chair/c/205 --user chair11 --password "$PW"
+done
+browse chair en on /chair,/chair/c/205 --user chair11 --password "$PW"
+
 run ballot timeline --circular 205 --json
 ndates=$(printf '%s\n' "$OUT" | grep -o '"what": *"' | wc -l)
 is "$(grep -c '<tr data-step=' "$T/chair-en.html")" "$ndates" "the timeline has as many steps as ballot timeline ($ndates)"

@@ -54,6 +54,48 @@ static const bt_draft_tally *draft_in(const bt_tally *t, const char *rec)
 	return NULL;
 }
 
+/* One draft's row on the chair's home page: its circular (a link to the
+ * consultation's page), the draft, its state, the deadline, and its live
+ * figures (d, in t) or its outcome. */
+static void status_row(preq *r, const bt_status_row *s, const bt_tally *t, const bt_draft_tally *d)
+{
+	bt_buf *b = &r->out;
+	char dt[BT_TIME_LEN];
+	bt_time_format(s->deadline, dt);
+	bt_buf_adds(b, "<tr class=\"draft\" data-rec=\"");
+	html_text(b, s->rec);
+	bt_buf_adds(b, "\" data-state=\"");
+	html_text(b, s->state);
+	bt_buf_adds(b, "\">");
+	td(r, "col_circular");
+	bt_buf_adds(b, "<a href=\"/chair/c/");
+	html_text(b, s->circular);
+	bt_buf_adds(b, "\">");
+	html_text(b, s->circular);
+	bt_buf_adds(b, "</a></td>");
+	td(r, "col_draft");
+	Lspan(r, b, "rec_name", "rec", s->rec, "draft");
+	bt_buf_adds(b, " — ");
+	html_text(b, s->title ? s->title : "");
+	bt_buf_adds(b, "</td>");
+	td(r, "col_state");
+	html_word(r, portal_state_words, s->state);
+	if (s->more_time_until != BT_DATE_NONE) {
+		char mt[BT_DATE_LEN];
+		bt_date_format(s->more_time_until, mt);
+		bt_buf_addf(b, " (<time dir=\"ltr\" datetime=\"%s\">%s</time>)", mt, mt);
+	}
+	bt_buf_adds(b, "</td>");
+	td(r, "col_deadline");
+	bt_buf_addf(b, "<time dir=\"ltr\" datetime=\"%s\">%s</time></td>", dt, dt);
+	td(r, "col_outcome");
+	if (d)
+		tally_block(r, t, d, 0);
+	else if (s->outcome[0])
+		html_word(r, portal_outcome_words, s->outcome);
+	bt_buf_adds(b, "</td></tr>\n");
+}
+
 int page_chair_home(preq *r)
 {
 	int g = r->s.id.group;
@@ -98,40 +140,7 @@ int page_chair_home(preq *r)
 			}
 			d = draft_in(&t, s->rec);
 		}
-		char dt[BT_TIME_LEN];
-		bt_time_format(s->deadline, dt);
-		bt_buf_adds(b, "<tr class=\"draft\" data-rec=\"");
-		html_text(b, s->rec);
-		bt_buf_adds(b, "\" data-state=\"");
-		html_text(b, s->state);
-		bt_buf_adds(b, "\">");
-		td(r, "col_circular");
-		bt_buf_adds(b, "<a href=\"/chair/c/");
-		html_text(b, s->circular);
-		bt_buf_adds(b, "\">");
-		html_text(b, s->circular);
-		bt_buf_adds(b, "</a></td>");
-		td(r, "col_draft");
-		Lspan(r, b, "rec_name", "rec", s->rec, "draft");
-		bt_buf_adds(b, " — ");
-		html_text(b, s->title ? s->title : "");
-		bt_buf_adds(b, "</td>");
-		td(r, "col_state");
-		html_word(r, portal_state_words, s->state);
-		if (s->more_time_until != BT_DATE_NONE) {
-			char mt[BT_DATE_LEN];
-			bt_date_format(s->more_time_until, mt);
-			bt_buf_addf(b, " (<time dir=\"ltr\" datetime=\"%s\">%s</time>)", mt, mt);
-		}
-		bt_buf_adds(b, "</td>");
-		td(r, "col_deadline");
-		bt_buf_addf(b, "<time dir=\"ltr\" datetime=\"%s\">%s</time></td>", dt, dt);
-		td(r, "col_outcome");
-		if (d)
-			tally_block(r, &t, d, 0);
-		else if (s->outcome[0])
-			html_word(r, portal_outcome_words, s->outcome);
-		bt_buf_adds(b, "</td></tr>\n");
+		status_row(r, s, &t, d);
 	}
 	bt_tally_free(&t);
 	bt_buf_adds(b, "</table>\n");
@@ -161,7 +170,7 @@ static void report_links(preq *r, const char *circular)
 	for (size_t i = 0; i < PDF_NLANGS; i++) {
 		bt_buf_adds(b, "<li><a href=\"/chair/c/");
 		html_text(b, circular);
-		bt_buf_addf(b, "/report.pdf?lang=%s\" hreflang=\"%s\" type=\"application/pdf\">", pdf_langs[i],
+		bt_buf_addf(b, "/report.pdf?lang=%s\" hreflang=\"%s\" dir=\"ltr\" type=\"application/pdf\">", pdf_langs[i],
 			    pdf_langs[i]);
 		html_text(b, circular);
 		bt_buf_addf(b, "-%s.pdf</a></li>\n", pdf_langs[i]);

@@ -235,6 +235,65 @@ static void radio(preq *r, size_t n, const char *value, int checked, int disable
 	bt_buf_adds(b, "</label>\n");
 }
 
+/* Links to the administration's consultations and its history. */
+static void member_links(preq *r)
+{
+	bt_buf_adds(&r->out, "<p><a href=\"/member\">");
+	html_text(&r->out, L(r, "consultations"));
+	bt_buf_adds(&r->out, "</a> · <a href=\"/member/history\">");
+	html_text(&r->out, L(r, "history_link"));
+	bt_buf_adds(&r->out, "</a></p>\n");
+}
+
+/* The signatory's name and official title (disabled unless open). */
+static void signatory_fieldset(preq *r, int open)
+{
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<fieldset><label for=\"signatory\">");
+	html_text(b, L(r, "signatory_label"));
+	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"signatory\" name=\"signatory\" maxlength=\"200\"%s>\n"
+		    "<label for=\"title\">", open ? "" : " disabled");
+	html_text(b, L(r, "official_title_label"));
+	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"title\" name=\"title\" maxlength=\"200\"%s>\n"
+		    "</fieldset>\n", open ? "" : " disabled");
+}
+
+/* The fieldset of draft number d (from 0) on the reply form: its title,
+ * summary and text hash, the reply on record (cur), the choices (disabled
+ * unless open), a file. */
+static void draft_fieldset(preq *r, size_t d, const bt_draft *dr, const bt_history_item *cur, int open,
+			   const char *const *sgv)
+{
+	bt_buf *b = &r->out;
+	int in_force = cur && strcmp(cur->what, "withdraw") && strcmp(cur->kind, "withdrawal");
+	const char *rv[] = { "rec", dr->rec, NULL };
+	bt_buf_addf(b, "<fieldset class=\"draft\" id=\"draft-%zu\"><legend>", d + 1);
+	A(r, b, dr->revised ? "row_revised" : "row_new", rv);
+	bt_buf_adds(b, "</legend>\n<p class=\"title\">");
+	html_text(b, dr->title);
+	bt_buf_adds(b, "</p>\n");
+	draft_facts(r, dr);
+	bt_buf_adds(b, "<p class=\"current\">");
+	html_text(b, L(r, "col_reply"));
+	bt_buf_adds(b, ": ");
+	reply_cell(r, cur);
+	bt_buf_adds(b, "</p>\n<div class=\"choices\">\n");
+	radio(r, d + 1, "", 1, !open, "choice_keep", NULL, 0);
+	bt_buf_adds(b, "<p>");
+	A(r, b, "authorizes", sgv);
+	bt_buf_adds(b, "</p>\n");
+	radio(r, d + 1, "authorize", 0, !open, "no_comments", NULL, 1);
+	radio(r, d + 1, "authorize-with-comments", 0, !open, "comments", NULL, 1);
+	radio(r, d + 1, "not-authorize", 0, !open, "not_authorize", sgv, 1);
+	if (in_force)
+		radio(r, d + 1, "withdraw", 0, !open, "choice_withdraw", NULL, 0);
+	bt_buf_addf(b, "</div>\n<label for=\"file-%zu\">", d + 1);
+	html_text(b, L(r, "file_label"));
+	bt_buf_addf(b, "</label>\n<input type=\"file\" id=\"file-%zu\" name=\"file-%zu\"%s "
+		    "accept=\"" PORTAL_UPLOAD_ACCEPT "\">\n</fieldset>\n",
+		    d + 1, d + 1, open ? "" : " disabled");
+}
+
 int page_member_form(preq *r, const char *circular)
 {
 	bt_consultation c;
@@ -272,44 +331,10 @@ int page_member_form(preq *r, const char *circular)
 	bt_buf_adds(b, "/reply\">\n");
 	html_csrf(r, r->s.csrf);
 	const char *sgv[] = { "sg", sg, NULL };
-	for (size_t d = 0; d < dl.n; d++) {
-		const bt_draft *dr = &dl.v[d];
-		const bt_history_item *cur = on_record(&h, dr->rec);
-		int in_force = cur && strcmp(cur->what, "withdraw") && strcmp(cur->kind, "withdrawal");
-		const char *rv[] = { "rec", dr->rec, NULL };
-		bt_buf_addf(b, "<fieldset class=\"draft\" id=\"draft-%zu\"><legend>", d + 1);
-		A(r, b, dr->revised ? "row_revised" : "row_new", rv);
-		bt_buf_adds(b, "</legend>\n<p class=\"title\">");
-		html_text(b, dr->title);
-		bt_buf_adds(b, "</p>\n");
-		draft_facts(r, dr);
-		bt_buf_adds(b, "<p class=\"current\">");
-		html_text(b, L(r, "col_reply"));
-		bt_buf_adds(b, ": ");
-		reply_cell(r, cur);
-		bt_buf_adds(b, "</p>\n<div class=\"choices\">\n");
-		radio(r, d + 1, "", 1, !open, "choice_keep", NULL, 0);
-		bt_buf_adds(b, "<p>");
-		A(r, b, "authorizes", sgv);
-		bt_buf_adds(b, "</p>\n");
-		radio(r, d + 1, "authorize", 0, !open, "no_comments", NULL, 1);
-		radio(r, d + 1, "authorize-with-comments", 0, !open, "comments", NULL, 1);
-		radio(r, d + 1, "not-authorize", 0, !open, "not_authorize", sgv, 1);
-		if (in_force)
-			radio(r, d + 1, "withdraw", 0, !open, "choice_withdraw", NULL, 0);
-		bt_buf_addf(b, "</div>\n<label for=\"file-%zu\">", d + 1);
-		html_text(b, L(r, "file_label"));
-		bt_buf_addf(b, "</label>\n<input type=\"file\" id=\"file-%zu\" name=\"file-%zu\"%s "
-			    "accept=\"" PORTAL_UPLOAD_ACCEPT "\">\n</fieldset>\n",
-			    d + 1, d + 1, open ? "" : " disabled");
-	}
-	bt_buf_adds(b, "<fieldset><label for=\"signatory\">");
-	html_text(b, L(r, "signatory_label"));
-	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"signatory\" name=\"signatory\" maxlength=\"200\"%s>\n"
-		    "<label for=\"title\">", open ? "" : " disabled");
-	html_text(b, L(r, "official_title_label"));
-	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"title\" name=\"title\" maxlength=\"200\"%s>\n"
-		    "</fieldset>\n<p><small>", open ? "" : " disabled");
+	for (size_t d = 0; d < dl.n; d++)
+		draft_fieldset(r, d, &dl.v[d], on_record(&h, dl.v[d].rec), open, sgv);
+	signatory_fieldset(r, open);
+	bt_buf_adds(b, "<p><small>");
 	const char *mv[] = { "max", max, NULL };
 	Lf(r, b, "upload_help", mv);
 	bt_buf_adds(b, "</small></p>\n");
@@ -318,11 +343,8 @@ int page_member_form(preq *r, const char *circular)
 		html_text(b, L(r, "submit"));
 		bt_buf_adds(b, "</button>\n");
 	}
-	bt_buf_adds(b, "</form>\n<p><a href=\"/member\">");
-	html_text(b, L(r, "consultations"));
-	bt_buf_adds(b, "</a> · <a href=\"/member/history\">");
-	html_text(b, L(r, "history_link"));
-	bt_buf_adds(b, "</a></p>\n");
+	bt_buf_adds(b, "</form>\n");
+	member_links(r);
 	bt_draft_list_free(&dl);
 	bt_history_free(&h);
 	page_end(r);

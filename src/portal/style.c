@@ -32,7 +32,7 @@ const char portal_css[] =
 	"overflow:visible}table.stack th{display:none}table.stack tr{border:1px solid #ccc;margin:0 0 .6em;"
 	"background:#fff}table.stack td{border:0;border-bottom:1px solid #eee;overflow-wrap:anywhere}"
 	"table.stack td[data-label]::before{content:attr(data-label);display:block;font-weight:bold;"
-	"font-size:.85em;color:#444}}\n"
+	"font-size:.85em;color:#444}table.stack td:empty{display:none}}\n"
 	".facts .time-left{white-space:nowrap}.summary{margin:.3em 0}.text-hash{margin:.3em 0;font-size:.9em}\n"
 	".choices label{display:block;margin:.25em 0}.choices label.sub{margin-inline-start:2em}button{padding:.4em 1.2em;font-size:1em}\n"
 	".error{background:#fde8e8;border:1px solid #c00;padding:.6em}.note{background:#fff8e1;border:1px solid #e0b000;"

@@ -101,6 +101,10 @@ expect_exit 0 ballot draft add --summary "Other group." --circular 300 --rec G.1
 expect_exit 0 ballot consultation create --circular 301 --group 11 --date 2019-12-04 \
 	--meeting-start 2020-03-04 --meeting-end 2020-03-13 --electorate "$T/el300"
 expect_exit 0 ballot draft add --summary "Not for China." --circular 301 --rec Q.3010 --title "FRA and DEU only"
+printf 'DEU\n' >"$T/el302"
+expect_exit 0 ballot consultation create --circular 302 --group 11 --date 2019-12-04 \
+	--meeting-start 2020-03-04 --meeting-end 2020-03-13 --electorate "$T/el302"
+expect_exit 0 ballot draft add --summary "Germany only." --circular 302 --rec Q.3020 --title "DEU only"
 NOW=2020-02-10T12:00:00Z
 at $NOW
 expect_exit 0 ballot reply --circular 205 --member CHN --draft Q.5051 --authorize
@@ -127,7 +131,7 @@ for l in en ar zh; do
 	is "$ST" 200 "[$l] GET /member"
 	cp "$T/.body" "$T/home-$l.html"
 	like "$BODY" 'id="c-205"' "[$l] the home page shows 205"
-	unlike "$BODY" 'id="c-30[01]"' "[$l] ... and no other consultation (a code's scope)"
+	unlike "$BODY" 'id="c-30[012]"' "[$l] ... and no other consultation (a code's scope)"
 	like "$BODY" "class=\"time-left\" data-seconds=\"$LEFT\"" "[$l] time left: $LEFT s, computed by the server"
 	is "$(text_of time-left)" "$(fill "$(words $l time_left)" days $((LEFT / 86400)) hours $((LEFT % 86400 / 3600)))" \
 		"[$l] ... said in $l: $(text_of time-left)"
@@ -165,6 +169,8 @@ is "$ST" 200 "FRA's certificate: GET /member"
 like "$BODY" 'id="c-205"' "FRA's home shows 205 (its electorate: every member)"
 like "$BODY" 'id="c-300"' "  ... 300 (FRA is in its electorate)"
 like "$BODY" 'id="c-301"' "  ... and 301"
+unlike "$BODY" 'id="c-302"' "  ... not 302 (FRA is not in its electorate)"
+is "$(grep -c '<section class="consultation"' "$T/.body")" 3 "  ... three consultations"
 get fra /member/c/301 "${FRA[@]}"
 is "$ST" 200 "FRA opens 301's form"
 get fra /member/c/205 "${FRA[@]}"

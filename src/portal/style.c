@@ -29,7 +29,7 @@ const char portal_css[] =
 	/* s12-pages: tables of class "stack" become stacked rows on a narrow
 	 * screen, each cell headed by its column's name (data-label) */
 	"@media (max-width:40em){table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;"
-	"overflow:visible}table.stack th{display:none}table.stack tr{border:1px solid #ccc;margin:0 0 .6em;"
+	"overflow:visible}table.stack th,table.stack tr:has(th){display:none}table.stack tr{border:1px solid #ccc;margin:0 0 .6em;"
 	"background:#fff}table.stack td{border:0;border-bottom:1px solid #eee;overflow-wrap:anywhere}"
 	"table.stack td[data-label]::before{content:attr(data-label);display:block;font-weight:bold;"
 	"font-size:.85em;color:#444}table.stack td:empty{display:none}}\n"

@@ -62,10 +62,11 @@ async function measure(page, o, name) {
 		const tl = document.querySelector('.time-left');
 		let stacked = 0, thShown = 0, rows = 0;
 		for (const tr of document.querySelectorAll('table.stack tr')) {
+			if (!tr.querySelector('td')) continue; // the header row: hidden
 			rows++;
 			if (getComputedStyle(tr).display === 'block') stacked++;
 		}
-		for (const th of document.querySelectorAll('table.stack th'))
+		for (const th of document.querySelectorAll('table.stack th, table.stack tr:has(th)'))
 			if (getComputedStyle(th).display !== 'none') thShown++;
 		return {
 			width: document.documentElement.scrollWidth,

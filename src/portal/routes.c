@@ -12,6 +12,7 @@
 #include "portal/error.h"
 #include "portal/identity.h"
 #include "portal/page_member.h"
+#include "portal/page_chair.h"
 #include "portal/page_signin.h"
 #include "portal/page_staff.h"
 #include "portal/page_staff_acts.h"
@@ -77,6 +78,9 @@ static const proute routes[] = {
 	AREA(PR_GET, "/secretariat", PR_SECRETARIAT, page_not_found),
 
 	EXACT(PR_GET, "/chair", PR_CHAIR, page_chair_home),
+	SEGMENT(PR_GET, "/chair/c/", "/report.pdf", PR_CHAIR, page_chair_report_pdf),
+	SEGMENT(PR_GET, "/chair/c/", "", PR_CHAIR, page_chair_c),
+	AREA(PR_GET, "/chair", PR_CHAIR, page_not_found),
 
 	/* s12-api: the JSON API (api.c; each page checks the bearer token) */
 	EXACT(PR_GET, "/api/v1/status", PR_ANYONE, api_status),

@@ -26,6 +26,14 @@ const char portal_css[] =
 	"select{max-width:100%;box-sizing:border-box}details.engine{margin:.5em 0 1em;color:#444}\n"
 	/* on a narrow screen a wide table scrolls by itself, not the page */
 	"@media (max-width:40em){table{display:block;overflow-x:auto}}\n"
+	/* s12-pages: tables of class "stack" become stacked rows on a narrow
+	 * screen, each cell headed by its column's name (data-label) */
+	"@media (max-width:40em){table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;"
+	"overflow:visible}table.stack th,table.stack tr:has(th){display:none}table.stack tr{border:1px solid #ccc;margin:0 0 .6em;"
+	"background:#fff}table.stack td{border:0;border-bottom:1px solid #eee;overflow-wrap:anywhere}"
+	"table.stack td[data-label]::before{content:attr(data-label);display:block;font-weight:bold;"
+	"font-size:.85em;color:#444}table.stack td:empty{display:none}}\n"
+	".facts .time-left{white-space:nowrap}.summary{margin:.3em 0}.text-hash{margin:.3em 0;font-size:.9em}\n"
 	".choices label{display:block;margin:.25em 0}.choices label.sub{margin-inline-start:2em}button{padding:.4em 1.2em;font-size:1em}\n"
 	".error{background:#fde8e8;border:1px solid #c00;padding:.6em}.note{background:#fff8e1;border:1px solid #e0b000;"
 	"padding:.6em}.ok{background:#e8f5e9;border:1px solid #2e7d32;padding:.6em}\n"

@@ -34,6 +34,13 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "history_title", "" }, { "col_event", "" }, { "col_status", "" }, { "col_by", "" },
 	{ "choice_authorize", "" }, { "choice_authorize_with_comments", "" },
 	{ "choice_not_authorize", "" }, { "choice_withdrawal", "" },
+	/* s12-pages */
+	{ "circular_date", "date" }, { "time_left", "days hours" },
+	{ "time_left_short", "hours minutes" }, { "summary_label", "" }, { "text_sha256_label", "" },
+	{ "chair_open", "" }, { "decisions_title", "" }, { "timeline_title", "" }, { "col_date", "" },
+	{ "col_step", "" }, { "reports_title", "" }, { "tl_circular", "" }, { "tl_texts_available", "" },
+	{ "tl_deadline", "" }, { "tl_meeting_start", "" }, { "tl_meeting_end", "" },
+	{ "tl_more_time_ends", "" }, { "tl_decision", "" },
 	{ "secretariat_home", "" }, { "chair_home", "group" }, { "tally_support", "n pct" },
 	{ "tally_replies", "n electorate" }, { "tally_threshold", "pct" },
 	{ "outcome_pending", "" }, { "outcome_proceed", "" }, { "outcome_not_proceed", "" },

@@ -119,6 +119,12 @@ int event_write(bt_db *db, const event_slot *slot, const char *kind, const char 
 	sha256_hex(chained.data, chained.len, hash);
 	bt_buf_release(&chained);
 	int rc = BT_EFAIL;
+	/* an event is only ever written inside its write's transaction */
+	if (sqlite3_get_autocommit(db->h)) {
+		bt_buf_release(&body);
+		return bt_failf(e, BT_R_IO, NULL, "the write's transaction was rolled back by SQLite (out of memory "
+				"or an I/O error); nothing was recorded");
+	}
 	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_INSERT, e);
 	if (st) {
 		/* every value lives until the statement has run: bound without a

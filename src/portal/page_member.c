@@ -16,6 +16,7 @@
 #include "portal/form.h"
 #include "portal/html.h"
 #include "portal/identity.h"
+#include "portal/once.h"
 #include "portal/page_member.h"
 #include "portal/receipt_block.h"
 
@@ -53,6 +54,12 @@ static int load_own(preq *r, const char *circular, bt_consultation *c)
 	if (rc)
 		return page_engine_error(r, &e), -1;
 	return 0;
+}
+
+/* The form name of c's reply form (its single-use tokens, once.h). */
+static void reply_form_name(const bt_consultation *c, char out[PORTAL_ONCE_FORM])
+{
+	snprintf(out, PORTAL_ONCE_FORM, "m:%s", c->circular);
 }
 
 static int is_open(const preq *r, const bt_consultation *c)
@@ -218,6 +225,11 @@ int page_member_form(preq *r, const char *circular)
 	html_text(b, c.circular);
 	bt_buf_adds(b, "/reply\">\n");
 	html_csrf(r, r->s.csrf);
+	if (open) {
+		char form[PORTAL_ONCE_FORM];
+		reply_form_name(&c, form);
+		once_field(r, form);
+	}
 	const char *sgv[] = { "sg", sg, NULL };
 	for (size_t d = 0; d < dl.n; d++) {
 		const bt_draft *dr = &dl.v[d];
@@ -314,60 +326,60 @@ static int collect(preq *r, const bt_consultation *c, const bt_draft_list *dl, b
 	return 0;
 }
 
+/* Records the replies of the form posted for c: 0 with the receipt page's
+ * path in loc ("/member/sent/<id>,<id>..."), else -1 and the error page. */
+static int reply_record(preq *r, const bt_consultation *c, char *loc, size_t locn)
+{
+	if (!is_open(r, c))
+		return page_error(r, 403, L(r, "err_closed")), -1;
+	if (portal_rows_check(r, c->circular))
+		return -1;
+	bt_err e;
+	bt_draft_list dl = { 0 };
+	if (bt_drafts_list(r->db, c->circular, &dl, &e))
+		return page_engine_error(r, &e), -1;
+	bt_reply_spec *specs = calloc(dl.n + 1, sizeof *specs);
+	bt_attachment_in *files = calloc(dl.n + 1, sizeof *files);
+	bt_reply_result *res = calloc(dl.n + 1, sizeof *res);
+	size_t n = 0;
+	int rc = -1;
+	if (!specs || !files || !res)
+		page_field_error(r, BT_R_NOMEM, NULL, "out of memory");
+	else if (collect(r, c, &dl, specs, files, &n))
+		; /* the error page is made */
+	else if (n == 0)
+		page_error(r, 400, L(r, "err_nothing"));
+	else {
+		char actor[96];
+		portal_actor(r, actor, sizeof actor);
+		if ((rc = bt_reply_record_many(r->db, specs, n, actor, r->now, res, &e)))
+			page_refused(r, rc, &res[0], &e), rc = -1;
+	}
+	if (!rc) {
+		size_t at = (size_t)snprintf(loc, locn, "/member/sent/");
+		for (size_t i = 0; i < n && at < locn; i++)
+			at += (size_t)snprintf(loc + at, locn - at, "%s%lld", i ? "," : "",
+					       (long long)res[i].reply_id);
+	}
+	free(specs);
+	free(files);
+	free(res);
+	bt_draft_list_free(&dl);
+	return rc;
+}
+
 int page_member_reply(preq *r, const char *circular)
 {
 	bt_consultation c;
 	if (load_own(r, circular, &c))
 		return 0;
-	if (!is_open(r, &c))
-		return page_error(r, 403, L(r, "err_closed"));
-	if (portal_rows_check(r, c.circular))
+	/* exactly once: a token already spent answers the first sending's
+	 * receipt page (Post/Redirect/Get) */
+	char form[PORTAL_ONCE_FORM], loc[PORTAL_ONCE_LOC];
+	reply_form_name(&c, form);
+	if (!once_begin(r, form))
 		return 0;
-	bt_err e;
-	bt_draft_list dl = { 0 };
-	if (bt_drafts_list(r->db, c.circular, &dl, &e))
-		return page_engine_error(r, &e);
-	bt_reply_spec *specs = calloc(dl.n + 1, sizeof *specs);
-	bt_attachment_in *files = calloc(dl.n + 1, sizeof *files);
-	bt_reply_result *res = calloc(dl.n + 1, sizeof *res);
-	size_t n = 0;
-	if (!specs || !files || !res) {
-		page_field_error(r, BT_R_NOMEM, NULL, "out of memory");
-		goto out;
-	}
-	if (collect(r, &c, &dl, specs, files, &n))
-		goto out;
-	if (n == 0) {
-		page_error(r, 400, L(r, "err_nothing"));
-		goto out;
-	}
-	char actor[96];
-	portal_actor(r, actor, sizeof actor);
-	int rc = bt_reply_record_many(r->db, specs, n, actor, r->now, res, &e);
-	if (rc) {
-		page_refused(r, rc, &res[0], &e);
-		goto out;
-	}
-	page_begin(r, L(r, "receipt_title"));
-	bt_buf_adds(&r->out, "<p class=\"ok\" role=\"status\">");
-	html_text(&r->out, L(r, "receipt_intro"));
-	bt_buf_adds(&r->out, "</p>\n");
-	for (size_t i = 0; i < n; i++)
-		html_receipt(r, &res[i], c.circular, &specs[i], specs[i].signatory, specs[i].title, r->now);
-	bt_buf_adds(&r->out, "<p>");
-	html_text(&r->out, L(r, "receipt_keep"));
-	bt_buf_adds(&r->out, "</p>\n<p><a href=\"/member\">");
-	html_text(&r->out, L(r, "consultations"));
-	bt_buf_adds(&r->out, "</a> · <a href=\"/member/history\">");
-	html_text(&r->out, L(r, "history_link"));
-	bt_buf_adds(&r->out, "</a></p>\n");
-	page_end(r);
-out:
-	free(specs);
-	free(files);
-	free(res);
-	bt_draft_list_free(&dl);
-	return 0;
+	return once_done(r, reply_record(r, &c, loc, sizeof loc) ? NULL : loc);
 }
 
 /* Calls fn for each consultation the administration may see, with its
@@ -399,6 +411,7 @@ typedef struct find_arg {
 	int64_t id;
 	int found;
 	int json;  /* the signed receipt, not the page */
+	int bare;  /* the receipt's section only, not a page (page_member_sent) */
 } find_arg;
 
 static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, void *arg, bt_err *e)
@@ -429,7 +442,8 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 		res.choice = !strcmp(it->kind, "withdrawal") ? BT_WITHDRAW : bt_choice_parse(it->what);
 		res.received = it->received;
 		res.late = !strcmp(it->status, "late");
-		page_begin(r, L(r, "receipt_title"));
+		if (!fa->bare)
+			page_begin(r, L(r, "receipt_title"));
 		html_receipt(r, &res, c->circular, NULL, it->signatory, it->title, it->recorded_at);
 		if (it->n_attachments) {
 			bt_buf_adds(&r->out, "<h2>");
@@ -444,7 +458,8 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 			}
 			bt_buf_adds(&r->out, "</ul>\n");
 		}
-		page_end(r);
+		if (!fa->bare)
+			page_end(r);
 		return 1;
 	}
 	return 0;
@@ -456,7 +471,7 @@ static int receipt_of(preq *r, const char *id, int json)
 	long long v = strtoll(id, &end, 10);
 	if (*end || v <= 0)
 		return page_field_error(r, BT_R_NOT_FOUND, "receipt", "'%.40s' is not a reply number", id);
-	find_arg fa = { v, 0, json };
+	find_arg fa = { v, 0, json, 0 };
 	bt_err e;
 	if (each_own(r, show_receipt, &fa, &e) < 0)
 		return page_engine_error(r, &e);
@@ -473,6 +488,40 @@ int page_member_receipt(preq *r, const char *id)
 int page_member_receipt_json(preq *r, const char *id)
 {
 	return receipt_of(r, id, 1);
+}
+
+int page_member_sent(preq *r, const char *ids)
+{
+	/* where a reply POST sends the browser (Post/Redirect/Get): the
+	 * receipts of one sending, "<id>,<id>...", a page that a reload or
+	 * Back only shows again */
+	page_begin(r, L(r, "receipt_title"));
+	bt_buf_adds(&r->out, "<p class=\"ok\" role=\"status\">");
+	html_text(&r->out, L(r, "receipt_intro"));
+	bt_buf_adds(&r->out, "</p>\n");
+	for (const char *p = ids; *p;) {
+		char *end;
+		long long v = strtoll(p, &end, 10);
+		if (end == p || v <= 0 || (*end && *end != ',') || (*end == ',' && !end[1]))
+			return page_field_error(r, BT_R_NOT_FOUND, "receipt", "'%.40s' is not a list of reply "
+						"numbers", ids);
+		find_arg fa = { v, 0, 0, 1 };
+		bt_err e;
+		if (each_own(r, show_receipt, &fa, &e) < 0)
+			return page_engine_error(r, &e);
+		if (!fa.found)
+			return page_error(r, 403, L(r, "err_scope"));
+		p = *end ? end + 1 : end;
+	}
+	bt_buf_adds(&r->out, "<p>");
+	html_text(&r->out, L(r, "receipt_keep"));
+	bt_buf_adds(&r->out, "</p>\n<p><a href=\"/member\">");
+	html_text(&r->out, L(r, "consultations"));
+	bt_buf_adds(&r->out, "</a> · <a href=\"/member/history\">");
+	html_text(&r->out, L(r, "history_link"));
+	bt_buf_adds(&r->out, "</a></p>\n");
+	page_end(r);
+	return 0;
 }
 
 static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, void *arg, bt_err *e)

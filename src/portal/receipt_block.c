@@ -1,6 +1,8 @@
 /* receipt_block.c - the receipt block of a recorded reply and its signed receipt
  * (receipt_block.h). */
 #include <stdio.h>
+#include <string.h>
+#include "ballot/audit.h"
 #include "ballot/sign.h"
 #include "portal/answer.h"
 #include "portal/error.h"
@@ -129,4 +131,22 @@ void html_receipt(preq *r, const bt_reply_result *res, const char *circular, con
 	bt_buf_adds(b, " --key ");
 	html_text(b, bt_key_public(r->p->sign_key)->text);
 	bt_buf_adds(b, "</code></p>\n</section>\n");
+}
+
+int html_receipt_item(preq *r, const char *circular, const bt_history_item *it, bt_err *e)
+{
+	bt_reply_result res;
+	memset(&res, 0, sizeof res);
+	bt_time at;
+	if (bt_event_digest(r->db, it->seq, &at, res.sha256, res.event_hash, e))
+		return -1;
+	res.reply_id = it->reply_id;
+	res.event_seq = it->seq;
+	snprintf(res.member, sizeof res.member, "%s", it->member);
+	snprintf(res.rec, sizeof res.rec, "%s", it->rec);
+	res.choice = !strcmp(it->kind, "withdrawal") ? BT_WITHDRAW : bt_choice_parse(it->what);
+	res.received = it->received;
+	res.late = !strcmp(it->status, "late");
+	html_receipt(r, &res, circular, NULL, it->signatory, it->title, it->recorded_at);
+	return 0;
 }

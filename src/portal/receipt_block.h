@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "ballot/history.h"
 #include "ballot/receipt.h"
 #include "ballot/reply.h"
 #include "portal/request.h"
@@ -23,5 +24,10 @@ void portal_receipt_name(char *out, size_t n, const char *circular, int64_t id, 
 void html_receipt(preq *r, const bt_reply_result *res, const char *circular,
 		  const bt_reply_spec *spec, const char *signatory, const char *title,
 		  bt_time recorded_at);
+
+/* The receipt section of history item it (a reply or withdrawal of
+ * circular), as html_receipt shows it: -1 with e when its event cannot be
+ * read. */
+int html_receipt_item(preq *r, const char *circular, const bt_history_item *it, bt_err *e);
 
 #endif

@@ -41,6 +41,16 @@ int once_begin(preq *r, const char *form)
 	}
 }
 
+int once_spent(preq *r, const char *form)
+{
+	char loc[PORTAL_ONCE_LOC];
+	if (!session_once_spent(r->p->sessions, r->session_token, form, pform_get(&r->form, "once"),
+				portal_mono_ms(), loc, sizeof loc))
+		return 0;
+	page_redirect(r, loc);
+	return 1;
+}
+
 int once_done(preq *r, const char *location)
 {
 	const char *once = pform_get(&r->form, "once");

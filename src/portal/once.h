@@ -17,6 +17,11 @@ void once_field(preq *r, const char *form);
  * replaced, or the session or server ended) or another sending of it is
  * still running (err_once_busy). */
 int once_begin(preq *r, const char *form);
+/* 1 when the token the POST brought for form was spent: the answer is
+ * then a 303 to the first sending's outcome. Else 0 and nothing is made
+ * (for a page that refuses anything new, such as a closed consultation's
+ * reply, but still answers a resent form as the first time). */
+int once_spent(preq *r, const char *form);
 /* Ends the claim: location (a GET path) is the outcome; the answer is a
  * 303 to it, and every later sending of the token gets the same. With
  * location NULL (the page answered an error; nothing was recorded) the

@@ -332,8 +332,6 @@ static int reply_record(preq *r, const bt_consultation *c, char *loc, size_t loc
 {
 	if (!is_open(r, c))
 		return page_error(r, 403, L(r, "err_closed")), -1;
-	if (portal_rows_check(r, c->circular))
-		return -1;
 	bt_err e;
 	bt_draft_list dl = { 0 };
 	if (bt_drafts_list(r->db, c->circular, &dl, &e))
@@ -377,7 +375,9 @@ int page_member_reply(preq *r, const char *circular)
 	 * receipt page (Post/Redirect/Get) */
 	char form[PORTAL_ONCE_FORM], loc[PORTAL_ONCE_LOC];
 	reply_form_name(&c, form);
-	if (!once_begin(r, form))
+	if (!is_open(r, &c))
+		return once_spent(r, form) ? 0 : page_error(r, 403, L(r, "err_closed"));
+	if (portal_rows_check(r, c.circular) || !once_begin(r, form))
 		return 0;
 	return once_done(r, reply_record(r, &c, loc, sizeof loc) ? NULL : loc);
 }
@@ -411,7 +411,6 @@ typedef struct find_arg {
 	int64_t id;
 	int found;
 	int json;  /* the signed receipt, not the page */
-	int bare;  /* the receipt's section only, not a page (page_member_sent) */
 } find_arg;
 
 static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, void *arg, bt_err *e)
@@ -442,8 +441,7 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 		res.choice = !strcmp(it->kind, "withdrawal") ? BT_WITHDRAW : bt_choice_parse(it->what);
 		res.received = it->received;
 		res.late = !strcmp(it->status, "late");
-		if (!fa->bare)
-			page_begin(r, L(r, "receipt_title"));
+		page_begin(r, L(r, "receipt_title"));
 		html_receipt(r, &res, c->circular, NULL, it->signatory, it->title, it->recorded_at);
 		if (it->n_attachments) {
 			bt_buf_adds(&r->out, "<h2>");
@@ -458,8 +456,7 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 			}
 			bt_buf_adds(&r->out, "</ul>\n");
 		}
-		if (!fa->bare)
-			page_end(r);
+		page_end(r);
 		return 1;
 	}
 	return 0;
@@ -471,7 +468,7 @@ static int receipt_of(preq *r, const char *id, int json)
 	long long v = strtoll(id, &end, 10);
 	if (*end || v <= 0)
 		return page_field_error(r, BT_R_NOT_FOUND, "receipt", "'%.40s' is not a reply number", id);
-	find_arg fa = { v, 0, json, 0 };
+	find_arg fa = { v, 0, json };
 	bt_err e;
 	if (each_own(r, show_receipt, &fa, &e) < 0)
 		return page_engine_error(r, &e);
@@ -490,6 +487,21 @@ int page_member_receipt_json(preq *r, const char *id)
 	return receipt_of(r, id, 1);
 }
 
+/* each_own: the receipt section of reply fa->id, when in h. */
+static int sent_one(preq *r, const bt_consultation *c, const bt_history *h, void *arg, bt_err *e)
+{
+	find_arg *fa = arg;
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i].reply_id == fa->id &&
+		    (!strcmp(h->v[i].kind, "reply") || !strcmp(h->v[i].kind, "withdrawal"))) {
+			fa->found = 1;
+			if (bt_audit_circular(r->db, c->circular, e) || html_receipt_item(r, c->circular, h, i, e))
+				return -1;
+			return 1;
+		}
+	return 0;
+}
+
 int page_member_sent(preq *r, const char *ids)
 {
 	/* where a reply POST sends the browser (Post/Redirect/Get): the
@@ -505,9 +517,9 @@ int page_member_sent(preq *r, const char *ids)
 		if (end == p || v <= 0 || (*end && *end != ',') || (*end == ',' && !end[1]))
 			return page_field_error(r, BT_R_NOT_FOUND, "receipt", "'%.40s' is not a list of reply "
 						"numbers", ids);
-		find_arg fa = { v, 0, 0, 1 };
+		find_arg fa = { v, 0, 0 };
 		bt_err e;
-		if (each_own(r, show_receipt, &fa, &e) < 0)
+		if (each_own(r, sent_one, &fa, &e) < 0)
 			return page_engine_error(r, &e);
 		if (!fa.found)
 			return page_error(r, 403, L(r, "err_scope"));

@@ -526,8 +526,6 @@ static int entry_spec(preq *r, const bt_consultation *c, bt_reply_spec *s, bt_at
  * the error page. */
 static int entry_record(preq *r, const bt_consultation *c, char *loc, size_t n)
 {
-	if (portal_rows_check(r, c->circular))
-		return -1;
 	bt_reply_spec spec;
 	bt_attachment_in att, scan;
 	if (entry_spec(r, c, &spec, &att, &scan))
@@ -546,7 +544,7 @@ static int entry_record(preq *r, const bt_consultation *c, char *loc, size_t n)
 int page_secretariat_reply(preq *r, const char *circular)
 {
 	bt_consultation c;
-	if (portal_consultation(r, circular, &c))
+	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
 		return 0;
 	/* exactly once: a token already spent answers the first sending's
 	 * receipt page (Post/Redirect/Get) */
@@ -563,7 +561,7 @@ static int sent_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 {
 	for (size_t i = 0; i < h->n; i++)
 		if (h->v[i].reply_id == id && (!strcmp(h->v[i].kind, "reply") || !strcmp(h->v[i].kind, "withdrawal")))
-			return html_receipt_item(r, c->circular, &h->v[i], e) ? -1 : 1;
+			return html_receipt_item(r, c->circular, h, i, e) ? -1 : 1;
 	return 0;
 }
 

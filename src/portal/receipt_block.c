@@ -133,8 +133,34 @@ void html_receipt(preq *r, const bt_reply_result *res, const char *circular, con
 	bt_buf_adds(b, "</code></p>\n</section>\n");
 }
 
-int html_receipt_item(preq *r, const char *circular, const bt_history_item *it, bt_err *e)
+/* 1 when item i of h replaces an earlier on-time reply or withdrawal of
+ * its member on its draft. */
+static int replaces(const bt_history *h, size_t i)
 {
+	const bt_history_item *it = &h->v[i];
+	for (size_t k = 0; k < i; k++) {
+		const bt_history_item *o = &h->v[k];
+		if ((!strcmp(o->kind, "reply") || !strcmp(o->kind, "withdrawal")) && strcmp(o->status, "late") &&
+		    !strcmp(o->member, it->member) && !strcmp(o->rec, it->rec))
+			return 1;
+	}
+	return 0;
+}
+
+/* The late-entry event that gives item i's reason, or 0. */
+static int64_t late_entry_of(const bt_history *h, size_t i)
+{
+	const bt_history_item *it = &h->v[i];
+	for (size_t k = i + 1; it->late_entry && k < h->n; k++)
+		if (!strcmp(h->v[k].kind, "late-entry") && !strcmp(h->v[k].member, it->member) &&
+		    !strcmp(h->v[k].rec, it->rec))
+			return h->v[k].seq;
+	return 0;
+}
+
+int html_receipt_item(preq *r, const char *circular, const bt_history *h, size_t i, bt_err *e)
+{
+	const bt_history_item *it = &h->v[i];
 	bt_reply_result res;
 	memset(&res, 0, sizeof res);
 	bt_time at;
@@ -147,6 +173,25 @@ int html_receipt_item(preq *r, const char *circular, const bt_history_item *it, 
 	res.choice = !strcmp(it->kind, "withdrawal") ? BT_WITHDRAW : bt_choice_parse(it->what);
 	res.received = it->received;
 	res.late = !strcmp(it->status, "late");
-	html_receipt(r, &res, circular, NULL, it->signatory, it->title, it->recorded_at);
+	res.supersedes = !res.late && replaces(h, i);
+	res.without_reasons = it->without_reasons;
+	res.late_entry_seq = late_entry_of(h, i);
+	bt_reply_spec spec;
+	memset(&spec, 0, sizeof spec);
+	spec.late_entry_reason = it->late_entry;
+	html_receipt(r, &res, circular, &spec, it->signatory, it->title, it->recorded_at);
+	if (!it->n_attachments)
+		return 0;
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<h2>");
+	html_text(b, L(r, "receipt_files"));
+	bt_buf_adds(b, "</h2>\n<ul class=\"files\">\n");
+	for (size_t k = 0; k < it->n_attachments; k++) {
+		bt_buf_adds(b, "<li>");
+		html_text(b, it->attachments[k].name);
+		bt_buf_addf(b, " (%lld bytes) <code class=\"file-sha256\">%s</code></li>\n",
+			    (long long)it->attachments[k].size, it->attachments[k].sha256);
+	}
+	bt_buf_adds(b, "</ul>\n");
 	return 0;
 }

@@ -25,9 +25,11 @@ void html_receipt(preq *r, const bt_reply_result *res, const char *circular,
 		  const bt_reply_spec *spec, const char *signatory, const char *title,
 		  bt_time recorded_at);
 
-/* The receipt section of history item it (a reply or withdrawal of
- * circular), as html_receipt shows it: -1 with e when its event cannot be
- * read. */
-int html_receipt_item(preq *r, const char *circular, const bt_history_item *it, bt_err *e);
+/* The receipt section of item i of h (a reply or withdrawal of circular;
+ * h: the history of circular, of its member or everyone's), as
+ * html_receipt shows it after the POST that recorded it (the notes: late,
+ * replaces an earlier reply, no reasons, the late entry's reason), then its
+ * files: -1 with e when its event cannot be read. */
+int html_receipt_item(preq *r, const char *circular, const bt_history *h, size_t i, bt_err *e);
 
 #endif

@@ -387,6 +387,19 @@ once_state session_once_claim(psessions *s, const char *token, const char *form,
 	return st;
 }
 
+int session_once_spent(psessions *s, const char *token, const char *form, const char *once, int64_t now,
+		       char *loc, size_t n)
+{
+	pthread_mutex_lock(&s->lock);
+	int32_t i = find(s, token, now);
+	once_slot *o = i >= 0 ? once_find(&s->v[i], once) : NULL;
+	int spent = o && o->state == 3 && !strcmp(o->form, form);
+	if (spent)
+		snprintf(loc, n, "%s", o->loc);
+	pthread_mutex_unlock(&s->lock);
+	return spent;
+}
+
 void session_once_finish(psessions *s, const char *token, const char *once, const char *loc)
 {
 	pthread_mutex_lock(&s->lock);

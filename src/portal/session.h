@@ -72,6 +72,10 @@ int session_once_issue(psessions *s, const char *token, const char *form, int64_
  * answers as after it. */
 once_state session_once_claim(psessions *s, const char *token, const char *form, const char *once,
 			      int64_t now, char *loc, size_t n);
+/* 1 when once (of form, in the session of token) was spent, with its
+ * outcome in loc; else 0. Claims nothing. */
+int session_once_spent(psessions *s, const char *token, const char *form, const char *once, int64_t now,
+		       char *loc, size_t n);
 /* Ends a claim: with loc (the outcome's path), the token is spent and every
  * later claim gets loc; with loc NULL (nothing was recorded), it can be
  * claimed again. Nothing when the session has ended meanwhile. */

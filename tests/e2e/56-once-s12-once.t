@@ -28,7 +28,6 @@ err_text() {
 	perl -CSD -0777 -ne 'if (/<p class="error"[^>]*>(.*?)<\/p>/s) { my $t = $1; $t =~ s/&#39;/\x27/g;
 		$t =~ s/&quot;/"/g; $t =~ s/&lt;/</g; $t =~ s/&gt;/>/g; $t =~ s/&amp;/&/g; print "$t\n" }' "$T/.body"
 }
-once_of() { sed -n 's/.*name="once" value="\([^"]*\)".*/\1/p' "${1:-$T/.body}" | head -n 1; }
 replies_of() { # replies_of CIRC MEMBER: its replies and withdrawals in `ballot history`
 	run ballot history --circular "$1" --member "$2" --json
 	jcol . kind | grep -cE '^(reply|withdrawal)$'

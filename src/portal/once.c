@@ -54,7 +54,7 @@ int once_spent(preq *r, const char *form)
 int once_done(preq *r, const char *location)
 {
 	const char *once = pform_get(&r->form, "once");
-	session_once_finish(r->p->sessions, r->session_token, once, location);
+	session_once_finish(r->p->sessions, r->session_token, once, location, portal_mono_ms());
 	if (location)
 		page_redirect(r, location);
 	return 0;

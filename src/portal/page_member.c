@@ -67,6 +67,15 @@ static int is_open(const preq *r, const bt_consultation *c)
 	return !c->closed && r->now <= c->deadline;
 }
 
+/* The single-use token field of c's reply form, when open (once.h). */
+static void reply_once_field(preq *r, const bt_consultation *c, int open)
+{
+	char form[PORTAL_ONCE_FORM];
+	reply_form_name(c, form);
+	if (open)
+		once_field(r, form);
+}
+
 /* The member's last reply or withdrawal on rec in h, or NULL. */
 static const bt_history_item *on_record(const bt_history *h, const char *rec)
 {
@@ -225,11 +234,7 @@ int page_member_form(preq *r, const char *circular)
 	html_text(b, c.circular);
 	bt_buf_adds(b, "/reply\">\n");
 	html_csrf(r, r->s.csrf);
-	if (open) {
-		char form[PORTAL_ONCE_FORM];
-		reply_form_name(&c, form);
-		once_field(r, form);
-	}
+	reply_once_field(r, &c, open);
 	const char *sgv[] = { "sg", sg, NULL };
 	for (size_t d = 0; d < dl.n; d++) {
 		const bt_draft *dr = &dl.v[d];

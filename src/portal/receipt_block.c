@@ -52,8 +52,64 @@ static void receipt_notes(preq *r, const bt_reply_result *res, const bt_reply_sp
 	}
 }
 
-void html_receipt(preq *r, const bt_reply_result *res, const char *circular, const bt_reply_spec *spec,
-		  const char *signatory, const char *title, bt_time recorded_at)
+/* The files of a receipt: those of spec (as sent), else those of it (as
+ * stored), name, size and SHA-256. */
+static void receipt_files(preq *r, const bt_reply_spec *spec, const bt_history_item *it)
+{
+	bt_buf *b = &r->out;
+	size_t n = spec && (spec->n_attachments || spec->scan) ? spec->n_attachments + !!spec->scan
+								 : it ? it->n_attachments : 0;
+	if (!n)
+		return;
+	bt_buf_adds(b, "<dt>");
+	html_text(b, L(r, "receipt_files"));
+	bt_buf_adds(b, "</dt><dd><ul>\n");
+	for (size_t i = 0; i < n; i++) {
+		char hex[65];
+		const char *name;
+		long long len;
+		if (spec && (spec->n_attachments || spec->scan)) {
+			const bt_attachment_in *a = i < spec->n_attachments ? &spec->attachments[i] : spec->scan;
+			bt_sha256_hex(a->data, a->len, hex);
+			name = a->name;
+			len = (long long)a->len;
+		} else {
+			snprintf(hex, sizeof hex, "%s", it->attachments[i].sha256);
+			name = it->attachments[i].name;
+			len = (long long)it->attachments[i].size;
+		}
+		bt_buf_adds(b, "<li>");
+		html_text(b, name);
+		bt_buf_addf(b, " (%lld bytes) <code class=\"file-sha256\">%s</code></li>\n", len, hex);
+	}
+	bt_buf_adds(b, "</ul></dd>\n");
+}
+
+/* The link to a receipt's signed file and the command that checks it: an
+ * administration asks by reply number, the secretariat by event. */
+static void receipt_link(preq *r, const bt_reply_result *res, const char *circular)
+{
+	bt_buf *b = &r->out;
+	char file[sizeof r->filename];
+	int member = r->s.id.role == BT_ROLE_MEMBER;
+	portal_receipt_name(file, sizeof file, circular, member ? res->reply_id : res->event_seq, !member);
+	bt_buf_addf(b, "<p class=\"receipt-file\"><a class=\"receipt-json\" type=\"application/json\" "
+		    "href=\"/%s/receipt/%lld.json\">", member ? "member" : "secretariat",
+		    (long long)(member ? res->reply_id : res->event_seq));
+	html_text(b, L(r, "receipt_download"));
+	bt_buf_adds(b, "</a><br>\n<small>");
+	html_text(b, L(r, "receipt_signed"));
+	bt_buf_adds(b, "</small><br>\n<code class=\"verify\" dir=\"ltr\">ballot receipt verify ");
+	html_text(b, file);
+	bt_buf_adds(b, " --key ");
+	html_text(b, bt_key_public(r->p->sign_key)->text);
+	bt_buf_adds(b, "</code></p>\n");
+}
+
+
+/* html_receipt, with the files of it when spec has none. */
+static void receipt_section(preq *r, const bt_reply_result *res, const char *circular, const bt_reply_spec *spec,
+			    const bt_history_item *it, const char *signatory, const char *title, bt_time recorded_at)
 {
 	bt_buf *b = &r->out;
 	char t[BT_TIME_LEN], rt[BT_TIME_LEN];
@@ -97,40 +153,17 @@ void html_receipt(preq *r, const bt_reply_result *res, const char *circular, con
 	html_text(b, L(r, "receipt_event"));
 	bt_buf_addf(b, "</dt><dd><span class=\"event\">%lld</span> <code class=\"chain\">%s</code></dd>\n",
 		    (long long)res->event_seq, res->event_hash);
-	if (spec && (spec->n_attachments || spec->scan)) {
-		bt_buf_adds(b, "<dt>");
-		html_text(b, L(r, "receipt_files"));
-		bt_buf_adds(b, "</dt><dd><ul>\n");
-		for (size_t i = 0; i <= spec->n_attachments; i++) {
-			const bt_attachment_in *a = i < spec->n_attachments ? &spec->attachments[i] : spec->scan;
-			if (!a)
-				break;
-			char hex[65];
-			bt_sha256_hex(a->data, a->len, hex);
-			bt_buf_adds(b, "<li>");
-			html_text(b, a->name);
-			bt_buf_addf(b, " (%zu bytes) <code class=\"file-sha256\">%s</code></li>\n", a->len, hex);
-		}
-		bt_buf_adds(b, "</ul></dd>\n");
-	}
+	receipt_files(r, spec, it);
 	bt_buf_adds(b, "</dl>\n");
 	receipt_notes(r, res, spec);
-	/* its signed receipt: an administration asks by reply number, the
-	 * secretariat by event */
-	char file[sizeof r->filename];
-	int member = r->s.id.role == BT_ROLE_MEMBER;
-	portal_receipt_name(file, sizeof file, circular, member ? res->reply_id : res->event_seq, !member);
-	bt_buf_addf(b, "<p class=\"receipt-file\"><a class=\"receipt-json\" type=\"application/json\" "
-		    "href=\"/%s/receipt/%lld.json\">", member ? "member" : "secretariat",
-		    (long long)(member ? res->reply_id : res->event_seq));
-	html_text(b, L(r, "receipt_download"));
-	bt_buf_adds(b, "</a><br>\n<small>");
-	html_text(b, L(r, "receipt_signed"));
-	bt_buf_adds(b, "</small><br>\n<code class=\"verify\" dir=\"ltr\">ballot receipt verify ");
-	html_text(b, file);
-	bt_buf_adds(b, " --key ");
-	html_text(b, bt_key_public(r->p->sign_key)->text);
-	bt_buf_adds(b, "</code></p>\n</section>\n");
+	receipt_link(r, res, circular);
+	bt_buf_adds(b, "</section>\n");
+}
+
+void html_receipt(preq *r, const bt_reply_result *res, const char *circular, const bt_reply_spec *spec,
+		  const char *signatory, const char *title, bt_time recorded_at)
+{
+	receipt_section(r, res, circular, spec, NULL, signatory, title, recorded_at);
 }
 
 /* 1 when item i of h replaces an earlier on-time reply or withdrawal of
@@ -179,19 +212,6 @@ int html_receipt_item(preq *r, const char *circular, const bt_history *h, size_t
 	bt_reply_spec spec;
 	memset(&spec, 0, sizeof spec);
 	spec.late_entry_reason = it->late_entry;
-	html_receipt(r, &res, circular, &spec, it->signatory, it->title, it->recorded_at);
-	if (!it->n_attachments)
-		return 0;
-	bt_buf *b = &r->out;
-	bt_buf_adds(b, "<h2>");
-	html_text(b, L(r, "receipt_files"));
-	bt_buf_adds(b, "</h2>\n<ul class=\"files\">\n");
-	for (size_t k = 0; k < it->n_attachments; k++) {
-		bt_buf_adds(b, "<li>");
-		html_text(b, it->attachments[k].name);
-		bt_buf_addf(b, " (%lld bytes) <code class=\"file-sha256\">%s</code></li>\n",
-			    (long long)it->attachments[k].size, it->attachments[k].sha256);
-	}
-	bt_buf_adds(b, "</ul>\n");
+	receipt_section(r, &res, circular, &spec, it, it->signatory, it->title, it->recorded_at);
 	return 0;
 }

@@ -227,8 +227,7 @@ int session_create(psessions *s, const bt_identity *id, const char *cert_fp, int
 	int32_t i = s->free_head;
 	sess_slot *sl = &s->v[i];
 	s->free_head = sl->next_tok;
-	free(sl->once);
-	memset(sl, 0, sizeof *sl);
+	memset(sl, 0, sizeof *sl); /* its form tokens were freed by release */
 	sl->used = 1;
 	token_key(token, sl->key);
 	memcpy(sl->ident, ident, sizeof sl->ident);
@@ -400,16 +399,16 @@ int session_once_spent(psessions *s, const char *token, const char *form, const 
 	return spent;
 }
 
-void session_once_finish(psessions *s, const char *token, const char *once, const char *loc)
+void session_once_finish(psessions *s, const char *token, const char *once, const char *loc, int64_t now)
 {
 	pthread_mutex_lock(&s->lock);
-	int32_t i = find(s, token, portal_mono_ms());
+	int32_t i = find(s, token, now);
 	once_slot *o = i >= 0 ? once_find(&s->v[i], once) : NULL;
 	if (o && o->state == 2) {
 		o->state = loc ? 3 : 1;
 		if (loc)
 			snprintf(o->loc, sizeof o->loc, "%s", loc);
-		o->at = portal_mono_ms();
+		o->at = now;
 	}
 	pthread_cond_broadcast(&s->once_cv);
 	pthread_mutex_unlock(&s->lock);

@@ -79,7 +79,7 @@ int session_once_spent(psessions *s, const char *token, const char *form, const 
 /* Ends a claim: with loc (the outcome's path), the token is spent and every
  * later claim gets loc; with loc NULL (nothing was recorded), it can be
  * claimed again. Nothing when the session has ended meanwhile. */
-void session_once_finish(psessions *s, const char *token, const char *once, const char *loc);
+void session_once_finish(psessions *s, const char *token, const char *once, const char *loc, int64_t now);
 
 /* A fresh random token as 64 hex digits. */
 void portal_token(char out[65]);

@@ -21,7 +21,7 @@ _ballot()
 	if [ $n = 0 ]; then
 		case $cur in
 		-*) COMPREPLY=($(compgen -W "--config --db --help --quiet --version" -- "$cur")) ;;
-		*) COMPREPLY=($(compgen -W "init members consultation timeline calendar draft reply withdraw tally close decide status pending history export comments forms report audit config codes users certs tls serve backup restore check keys receipt publish verify-bundle" -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -W "init members consultation timeline calendar draft reply withdraw tally close decide status pending history export comments forms report audit config codes users tokens certs tls serve backup restore check keys receipt publish verify-bundle" -- "$cur")) ;;
 		esac
 		return
 	fi
@@ -52,6 +52,7 @@ _ballot_subs()
 	audit) echo "verify" ;;
 	codes) echo "issue revoke list" ;;
 	users) echo "add list" ;;
+	tokens) echo "create list revoke" ;;
 	certs) echo "issue revoke list" ;;
 	tls) echo "dev-certs" ;;
 	keys) echo "create show" ;;
@@ -106,6 +107,9 @@ _ballot_opts()
 	"codes list") echo "--circular --json" ;;
 	"users add") echo "--cert --group --name --password-file --role" ;;
 	"users list") echo "--json" ;;
+	"tokens create") echo "--expires --scope --user" ;;
+	"tokens list") echo "--json" ;;
+	"tokens revoke") echo "" ;;
 	"certs issue") echo "--ca --member --out --user" ;;
 	"certs revoke") echo "--fingerprint" ;;
 	"certs list") echo "--json" ;;

@@ -22,6 +22,7 @@
 #include "ballot/audit.h"
 #include "ballot/formref.h"
 #include "ballot/auth.h"
+#include "ballot/token.h"
 #include "ballot/backup.h"
 #include "ballot/sign.h"
 #include "ballot/receipt.h"

@@ -12,6 +12,8 @@
 #include "ballot/buf.h"
 #include "ballot/history.h"
 #include "ballot/tally.h"
+#include "ballot/status.h"
+#include "ballot/timeline.h"
 
 /* The tally as JSON (the shape README.md documents for `ballot tally
  * --json`). */
@@ -39,5 +41,20 @@ int bt_json_attachments(bt_buf *b, const bt_history_item *it);
  * (only when there is one), signatory, title, detail (an object, or a
  * string when the stored detail is not one). Returns b's status. */
 int bt_history_item_json(bt_buf *b, const bt_history_item *it, const char *name);
+
+/* The documents of `ballot status --json` (every row of l, each with its
+ * consultation's timeline checks, read from db), `ballot history --json`
+ * (every item of h, as bt_history_item_json renders it) and `ballot
+ * pending --json` (a list of {code, name, drafts}); the command line prints
+ * them and the portal's /api/v1 serves them. */
+int bt_status_json(bt_db *db, const bt_status_list *l, bt_buf *out, bt_err *e);
+int bt_history_json(const bt_history *h, bt_buf *out, bt_err *e);
+int bt_pending_json(const bt_pending_list *p, bt_buf *out, bt_err *e);
+
+/* Appends the §9.3/§9.4.1 checks of t as a JSON object (null when they do
+ * not apply): announcement, texts_available, summary (per draft, only rec's
+ * when rec is not NULL) and deadline, each with its clause, dates and
+ * holds (true, false, or null when it cannot be told). Returns b's status. */
+int bt_timeline_json(bt_buf *b, const bt_timeline *t, const char *rec);
 
 #endif

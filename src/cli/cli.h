@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "ballot/ballot.h"
+#include "ballot/export.h"
 #include "cli/conf.h"
 #include "cli/ctx.h"
 #include "cli/text.h"
@@ -156,12 +157,6 @@ void cli_quota_hint(int rc, int quota, bt_err *e);
 int cli_opt_time(const cli_opt *o, int *has, bt_time *t, bt_err *e);
 int cli_json_kv_date(bt_buf *b, const char *key, bt_date d, int first);
 
-/* Appends the §9.3/§9.4.1 checks of t as a JSON object (null when they do
- * not apply): announcement, texts_available, summary (per draft, only rec's
- * when rec is not NULL) and deadline, each with its clause, dates and
- * holds (true, false, or null when it cannot be told). */
-int cli_json_timeline(bt_buf *b, const bt_timeline *t, const char *rec);
-
 
 
 /* Final check of stdout (fflush, ferror): BT_EFAIL when output was lost. */
@@ -215,6 +210,7 @@ int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_codes(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_users(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_tokens(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_certs(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_tls(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e);

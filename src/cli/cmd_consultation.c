@@ -152,7 +152,7 @@ static int show_json(bt_db *db, const bt_consultation *c, const bt_draft_list *d
 	}
 	bt_buf_addc(&b, ']');
 	bt_json_key(&b, "checks", 0);
-	cli_json_timeline(&b, &t, NULL);
+	bt_timeline_json(&b, &t, NULL);
 	bt_buf_addc(&b, '}');
 	rc = cli_print_json(&b, e);
 	bt_buf_release(&b);

@@ -18,17 +18,9 @@ static const char USAGE[] =
 static int history_json(const bt_history *h, bt_err *e)
 {
 	bt_buf b = BT_BUF_INIT;
-	int rc;
-
-	bt_buf_addc(&b, '[');
-	for (size_t i = 0; i < h->n; i++) {
-		const bt_history_item *it = &h->v[i];
-		if (i)
-			bt_buf_addc(&b, ',');
-		bt_history_item_json(&b, it, NULL);
-	}
-	bt_buf_addc(&b, ']');
-	rc = cli_print_json(&b, e);
+	int rc = bt_history_json(h, &b, e);
+	if (!rc)
+		fwrite(b.data, 1, b.len, stdout);
 	bt_buf_release(&b);
 	return rc;
 }

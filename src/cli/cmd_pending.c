@@ -17,27 +17,9 @@ static const char USAGE[] =
 static int pending_json(const bt_pending_list *p, bt_err *e)
 {
 	bt_buf b = BT_BUF_INIT;
-	int rc;
-
-	bt_buf_addc(&b, '[');
-	for (size_t i = 0; i < p->n; i++) {
-		const bt_pending_item *it = &p->v[i];
-		if (i)
-			bt_buf_addc(&b, ',');
-		bt_buf_addc(&b, '{');
-		bt_json_kv_str(&b, "code", it->code, 1);
-		bt_json_kv_str(&b, "name", it->name, 0);
-		bt_json_key(&b, "drafts", 0);
-		bt_buf_addc(&b, '[');
-		for (size_t d = 0; d < it->n_recs; d++) {
-			if (d)
-				bt_buf_addc(&b, ',');
-			bt_json_str(&b, it->recs[d]);
-		}
-		bt_buf_adds(&b, "]}");
-	}
-	bt_buf_addc(&b, ']');
-	rc = cli_print_json(&b, e);
+	int rc = bt_pending_json(p, &b, e);
+	if (!rc)
+		fwrite(b.data, 1, b.len, stdout);
 	bt_buf_release(&b);
 	return rc;
 }

@@ -17,43 +17,9 @@ static const char USAGE[] =
 static int status_json(bt_db *db, const bt_status_list *l, bt_err *e)
 {
 	bt_buf b = BT_BUF_INIT;
-	bt_timeline t = { 0 };
-	int rc = BT_OK;
-
-	bt_buf_addc(&b, '[');
-	for (size_t i = 0; i < l->n; i++) {
-		const bt_status_row *r = &l->v[i];
-		if (i)
-			bt_buf_addc(&b, ',');
-		bt_buf_addc(&b, '{');
-		bt_json_kv_str(&b, "circular", r->circular, 1);
-		bt_json_kv_int(&b, "group", r->group, 0);
-		bt_json_kv_str(&b, "rec", r->rec, 0);
-		bt_json_kv_str(&b, "title", r->title, 0);
-		bt_json_kv_str(&b, "state", r->state, 0);
-		cli_json_kv_time(&b, "deadline", r->deadline, 0);
-		bt_json_kv_str(&b, "outcome", r->outcome, 0);
-		bt_json_kv_str(&b, "rule", r->rule, 0);
-		cli_json_kv_date(&b, "meeting_start", r->meeting_start, 0);
-		cli_json_kv_date(&b, "meeting_end", r->meeting_end, 0);
-		if (r->more_time_until != BT_DATE_NONE)
-			cli_json_kv_date(&b, "more_time_until",
-					 r->more_time_until, 0);
-		bt_json_kv_bool(&b, "summary_missing", r->summary_missing, 0);
-		/* the rows come by circular: one timeline per consultation */
-		if (strcmp(t.circular, r->circular) != 0) {
-			bt_timeline_free(&t);
-			if ((rc = bt_timeline_get(db, r->circular, &t, e)))
-				break;
-		}
-		bt_json_key(&b, "timeline", 0);
-		cli_json_timeline(&b, &t, r->rec);
-		bt_buf_addc(&b, '}');
-	}
-	bt_buf_addc(&b, ']');
-	bt_timeline_free(&t);
+	int rc = bt_status_json(db, l, &b, e);
 	if (!rc)
-		rc = cli_print_json(&b, e);
+		fwrite(b.data, 1, b.len, stdout);
 	bt_buf_release(&b);
 	return rc;
 }

@@ -53,7 +53,7 @@ static int timeline_json(const bt_timeline *t, const char *rule, bt_err *e)
 	}
 	bt_buf_addc(&b, ']');
 	bt_json_key(&b, "timeline", 0);
-	cli_json_timeline(&b, t, NULL);
+	bt_timeline_json(&b, t, NULL);
 	bt_buf_addc(&b, '}');
 	int rc = cli_print_json(&b, e);
 	bt_buf_release(&b);

@@ -121,6 +121,11 @@ int auth_payload(bt_db *db, int64_t seq, const char *kind, bt_buf *out,
 		 char circular[BT_ID_MAX + 1], bt_time *when, int *found,
 		 bt_err *e);
 
+/* The payload of a token-create or token-revoke event seq (token.c),
+ * rendered from its row (the way auth_payload renders the others). */
+int token_payload(bt_db *db, int64_t seq, int revoke, bt_buf *out, bt_time *when, int *found,
+		  bt_err *e);
+
 /* The calendar (calendar.c). calendar_install_default loads the rule-based
  * days 2000-2100 and forms/calendar/itu-closed-days.tsv as two
  * calendar-import events, inside the caller's transaction, unless the
@@ -203,6 +208,8 @@ int decisions_read(bt_db *db, const char *circular, bt_time as_of, bt_decision_l
 #define EVK_USER_PASSWORD "user-password"
 #define EVK_CERT_REGISTER "cert-register"
 #define EVK_CERT_REVOKE "cert-revoke"
+#define EVK_TOKEN_CREATE "token-create"
+#define EVK_TOKEN_REVOKE "token-revoke"
 #define EVK_HASH_BASELINE "hash-baseline"
 typedef enum {
 	EK_ROWS_NONE,     /* writes no row of its own */

@@ -118,6 +118,8 @@ static const event_kind kinds[] = {
 	{ EVK_CERT_REGISTER, EK_ROWS_AUTH, "certificates", 0, NULL },
 	{ EVK_CERT_REVOKE, EK_ROWS_AUTH, "certificates", 0, NULL },
 	{ EVK_HASH_BASELINE, EK_ROWS_NONE, NULL, 0, NULL },
+	{ EVK_TOKEN_CREATE, EK_ROWS_AUTH, "api_tokens", 0, NULL },
+	{ EVK_TOKEN_REVOKE, EK_ROWS_AUTH, "api_tokens", 0, NULL },
 };
 
 const event_kind *event_kind_find(const char *name)

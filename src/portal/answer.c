@@ -91,6 +91,8 @@ enum MHD_Result answer_send(preq *r)
 		MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
 	if (r->allow)
 		MHD_add_response_header(resp, "Allow", r->allow);
+	if (r->www_authenticate && r->status == 401)
+		MHD_add_response_header(resp, "WWW-Authenticate", r->www_authenticate);
 	if (r->retry_after > 0) {
 		char s[16];
 		snprintf(s, sizeof s, "%d", r->retry_after);

@@ -73,6 +73,7 @@ typedef struct preq {
 	int retry_after;
 	char filename[128];    /* Content-Disposition attachment; "" inline */
 	const char *allow;     /* the Allow header of a 405 */
+	const char *www_authenticate; /* the WWW-Authenticate header of a 401 */
 } preq;
 
 /* A request and what the body reader needs (server.c, body.c). */

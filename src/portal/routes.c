@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "portal/answer.h"
+#include "portal/api.h"
 #include "portal/error.h"
 #include "portal/identity.h"
 #include "portal/page_member.h"
@@ -68,6 +69,13 @@ static const proute routes[] = {
 	AREA(PR_GET, "/secretariat", PR_SECRETARIAT, page_not_found),
 
 	EXACT(PR_GET, "/chair", PR_CHAIR, page_chair_home),
+
+	/* s12-api: the JSON API (api.c; each page checks the bearer token) */
+	EXACT(PR_GET, "/api/v1/status", PR_ANYONE, api_status),
+	SEGMENT(PR_GET, "/api/v1/consultations/", "/tally", PR_ANYONE, api_tally),
+	SEGMENT(PR_GET, "/api/v1/consultations/", "/history", PR_ANYONE, api_history),
+	SEGMENT(PR_GET, "/api/v1/consultations/", "/pending", PR_ANYONE, api_pending),
+	AREA(PR_GET, "/api/", PR_ANYONE, api_not_found),
 
 	AREA(PR_GET, "", PR_ANYONE, page_not_found),
 };

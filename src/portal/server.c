@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "portal/answer.h"
+#include "portal/api.h"
 #include "portal/body.h"
 #include "portal/conn.h"
 #include "portal/error.h"
@@ -72,6 +73,8 @@ static int route(preq *r)
 	const proute *rt = route_find(r->url, r->method, seg, &allow);
 	if (!rt) {
 		r->allow = allow;
+		if (api_path(r->url))
+			return api_method_error(r);
 		return page_errorf(r, 405, "method: %s is not allowed here (%s only)", r->method, allow);
 	}
 	if (!strcmp(r->method, "POST") && !(rt->who == PR_SIGNIN_FORM && !r->signed_in)) {
@@ -226,6 +229,11 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 			char seg[128];
 			const char *allow;
 			const proute *rt = route_find(url, method, seg, &allow);
+			if (!rt && api_path(url)) {
+				x->r.allow = allow;
+				api_method_error(&x->r);
+				return answer_send(&x->r);
+			}
 			if (!x->r.signed_in && !(rt && rt->who == PR_SIGNIN_FORM)) {
 				page_error(&x->r, 403, L(&x->r, "err_signed_out"));
 				return answer_send(&x->r);

@@ -224,8 +224,10 @@ static int check_auth(bt_db *db, int64_t seq, const char *actor, const char *kin
 	 * schema 6); check_hashes compares them with the rows */
 	const char *dig = strstr(body, strcmp(kind, "codes-issue") == 0 ? ",\"hash_digests\":{"
 							      : ",\"password_digest\":\"");
+	int token = strncmp(kind, "token-", 6) == 0;
 	if (!rc && !found) {
-		audit_flag(r, seq, "the reply codes, account or certificate this event recorded are missing");
+		audit_flag(r, seq, token ? "the API token this event recorded is missing"
+					 : "the reply codes, account or certificate this event recorded are missing");
 	} else if (!rc) {
 		event_render(&expect, seq, when, actor, kind, circular[0] ? circular : NULL, cprev,
 			     bt_buf_str(&p));
@@ -234,7 +236,8 @@ static int check_auth(bt_db *db, int64_t seq, const char *actor, const char *kin
 		rc = render_whole(&p, &expect, 0, e);
 		if (!rc && (dig ? xl < 1 || (size_t)(dig - body) != xl - 1 || strncmp(x, body, xl - 1) != 0
 			    : strcmp(x, body) != 0))
-			audit_flag(r, seq, "the stored reply codes, account or certificate differ from what the event recorded");
+			audit_flag(r, seq, token ? "the stored API token differs from what the event recorded"
+						 : "the stored reply codes, account or certificate differ from what the event recorded");
 	}
 	bt_buf_release(&p);
 	bt_buf_release(&expect);

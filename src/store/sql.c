@@ -278,6 +278,25 @@ const char *const SQL_MIGRATIONS[] = {
 	 * stored it; for the hashes stored before, db.c records one
 	 * hash-baseline event (once, when there is any). The index finds it. */
 	"CREATE INDEX events_by_kind ON events(kind, seq);",
+	/* 6 -> 7: API tokens of staff accounts (token.c): only the SHA-256
+	 * of the token is kept; a token changes only by being revoked once.
+	 * Self-contained (renumber freely). */
+	"CREATE TABLE api_tokens(id INTEGER PRIMARY KEY,"
+	" user_name TEXT NOT NULL REFERENCES users(name),"
+	" scope TEXT NOT NULL CHECK(scope IN ('read', 'write')),"
+	" hash TEXT NOT NULL UNIQUE CHECK(length(hash) = 64),"
+	" created_at INTEGER NOT NULL, expires_at INTEGER, event_seq INTEGER NOT NULL UNIQUE,"
+	" revoked_at INTEGER, revoked_seq INTEGER,"
+	" CHECK((revoked_at IS NULL) = (revoked_seq IS NULL))) STRICT;"
+	"CREATE INDEX api_tokens_by_revocation ON api_tokens(revoked_seq);"
+	"CREATE TRIGGER api_tokens_revoke_only BEFORE UPDATE ON api_tokens"
+	" WHEN OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL"
+	" OR NEW.user_name IS NOT OLD.user_name OR NEW.scope IS NOT OLD.scope OR NEW.hash IS NOT OLD.hash"
+	" OR NEW.created_at IS NOT OLD.created_at OR NEW.expires_at IS NOT OLD.expires_at"
+	" OR NEW.event_seq IS NOT OLD.event_seq"
+	" BEGIN SELECT RAISE(ABORT, 'an API token changes only by being revoked'); END;"
+	"CREATE TRIGGER api_tokens_append_only_d BEFORE DELETE ON api_tokens"
+	" BEGIN SELECT RAISE(ABORT, 'API tokens are append-only'); END;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -677,6 +696,9 @@ const char SQL_AUTH_ROWS_WITH_EVENTS[] =
 	" UNION ALL SELECT 'user-' || change, event_seq FROM account_changes"
 	" UNION ALL SELECT 'cert-register', event_seq FROM client_certs"
 	" UNION ALL SELECT 'cert-revoke', revoked_seq FROM client_certs"
+	" WHERE revoked_seq IS NOT NULL"
+	" UNION ALL SELECT 'token-create', event_seq FROM api_tokens"
+	" UNION ALL SELECT 'token-revoke', revoked_seq FROM api_tokens"
 	" WHERE revoked_seq IS NOT NULL";
 /* backup.c: the checks of bt_db_check, and what a file to restore is */
 const char SQL_INTEGRITY_CHECK[] = "PRAGMA integrity_check";
@@ -801,3 +823,25 @@ const char SQL_CIRCULAR_REPLY_COUNT[] =
 /* damage.c: the last two events, to check the chain's tail */
 const char SQL_EVENTS_TAIL[] =
 	"SELECT seq, prev_hash, hash, body FROM events ORDER BY seq DESC LIMIT 2";
+
+/* API tokens (token.c): a token is found by the SHA-256 of what was given */
+const char SQL_TOKEN_INSERT[] =
+	"INSERT INTO api_tokens(user_name, scope, hash, created_at, expires_at, event_seq)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+const char SQL_TOKEN_USER[] = "SELECT disabled_at FROM users WHERE name = ?1";
+const char SQL_TOKEN_GET[] = "SELECT id, revoked_at FROM api_tokens WHERE id = ?1";
+const char SQL_TOKEN_REVOKE[] =
+	"UPDATE api_tokens SET revoked_at = ?2, revoked_seq = ?3 WHERE id = ?1 AND revoked_at IS NULL";
+/* the token of hash ?1 with its account, usable when neither is revoked,
+ * disabled nor (?2: now) expired */
+const char SQL_TOKEN_CHECK[] =
+	"SELECT t.id, t.scope, t.user_name, u.role, u.grp, t.revoked_at IS NULL AND u.disabled_at IS NULL"
+	" AND (t.expires_at IS NULL OR t.expires_at > ?2) FROM api_tokens t JOIN users u ON u.name = t.user_name"
+	" WHERE t.hash = ?1";
+const char SQL_TOKENS_LIST[] =
+	"SELECT id, user_name, scope, created_at, expires_at, revoked_at FROM api_tokens ORDER BY id";
+/* the rows behind token-create and token-revoke events */
+const char SQL_TOKEN_BY_EVENT[] =
+	"SELECT id, user_name, scope, hash, expires_at, created_at FROM api_tokens WHERE event_seq = ?1";
+const char SQL_TOKEN_BY_REVOCATION[] =
+	"SELECT id, user_name, revoked_at FROM api_tokens WHERE revoked_seq = ?1";

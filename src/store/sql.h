@@ -126,4 +126,13 @@ extern const char SQL_CLOSED_DAYS_IN_FORCE[], SQL_CLOSED_DAY_GET[], SQL_CLOSED_D
 	SQL_CIRCULAR_REPLIES_ASTRAY[], SQL_DATA_VERSION[], SQL_CIRCULAR_REPLY_EVENTS[],
 	SQL_CIRCULAR_REPLY_COUNT[], SQL_ALL_REPLY_EVENTS[], SQL_ALL_REPLY_COUNTS[];
 
+extern const char SQL_TOKEN_INSERT[];
+extern const char SQL_TOKEN_USER[];
+extern const char SQL_TOKEN_GET[];
+extern const char SQL_TOKEN_REVOKE[];
+extern const char SQL_TOKEN_CHECK[];
+extern const char SQL_TOKENS_LIST[];
+extern const char SQL_TOKEN_BY_EVENT[];
+extern const char SQL_TOKEN_BY_REVOCATION[];
+
 #endif

@@ -188,7 +188,7 @@ CS=$(perl -ne 'if (/name="csrf" value="([0-9a-f]{64})"/) { print $1; exit }' pag
 ONCE=$(perl -ne 'if (/name="once" value="([0-9a-f]{64})"/) { print $1; exit }' page.html)
 printf '%%PDF-1.4 comments\n' >c.pdf
 st=$("${C[@]}" -F "csrf=$CS" -F "once=$ONCE" -F choice-1=authorize-with-comments -F file-1=@c.pdf -F signatory=E.S. \
-	-w ' %{redirect_url}' "$U/member/c/205/reply")
+	-w '%{http_code} %{redirect_url}' "$U/member/c/205/reply")
 like "$st" '^303 https://[^ ]*/member/sent/[0-9]+$' "  ... a reply with a file: 303 to its receipt page"
 st=$("${C[@]}" "${st#303 }")
 is "$st" 200 "  ... the receipt page"

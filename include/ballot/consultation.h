@@ -69,6 +69,12 @@ typedef struct bt_consultation_list {
 int bt_consultations_list(bt_db *db, int group, bt_consultation_list *out, bt_err *e);
 void bt_consultation_list_free(bt_consultation_list *l);
 
+/* Lists the consultations whose electorate holds member (alpha-3 or
+ * alpha-2), by deadline and circular, in one query. BT_EINPUT for an
+ * unknown member. Free with bt_consultation_list_free (also after a
+ * failure). */
+int bt_consultations_of_member(bt_db *db, const char *member, bt_consultation_list *out, bt_err *e);
+
 /* Lists the consultation's electorate, by code. */
 /* Sets *in to 1 when member (alpha-3 or alpha-2) is in the electorate of
  * circular, else 0. BT_EINPUT for an unknown circular or member. One indexed

@@ -73,14 +73,10 @@ void bt_consultation_list_free(bt_consultation_list *l)
 	l->n = 0;
 }
 
-int bt_consultations_list(bt_db *db, int group, bt_consultation_list *out, bt_err *e)
+/* Collects the rows of st (bound; the columns of SQL_CONSULTATIONS_LIST)
+ * into out. */
+static int consultations_collect(bt_db *db, sqlite3_stmt *st, bt_consultation_list *out, bt_err *e)
 {
-	out->v = NULL;
-	out->n = 0;
-	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATIONS_LIST, e);
-	if (!st)
-		return BT_EFAIL;
-	sqlite3_bind_int(st, 1, group);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -97,6 +93,32 @@ int bt_consultations_list(bt_db *db, int group, bt_consultation_list *out, bt_er
 		return db_fail(db, e, "listing consultations");
 	}
 	return BT_OK;
+}
+
+int bt_consultations_list(bt_db *db, int group, bt_consultation_list *out, bt_err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATIONS_LIST, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int(st, 1, group);
+	return consultations_collect(db, st, out, e);
+}
+
+int bt_consultations_of_member(bt_db *db, const char *member, bt_consultation_list *out, bt_err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	char code[4];
+	int rc = bt_member_resolve(db, "member", member, code, e);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, SQL_CONSULTATIONS_OF_MEMBER, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_text(st, 1, code);
+	return consultations_collect(db, st, out, e);
 }
 
 int bt_electorate_list(bt_db *db, const char *circular, bt_member_list *out, bt_err *e)

@@ -76,6 +76,50 @@ static void reply_once_field(preq *r, const bt_consultation *c, int open)
 		once_field(r, form);
 }
 
+/* The circular's date and, while open, the time left to the deadline
+ * ("3 d 4 h left"), computed here: the page needs no script. */
+static void facts(preq *r, const bt_consultation *c)
+{
+	bt_buf *b = &r->out;
+	char cd[BT_DATE_LEN];
+	bt_date_format(c->date, cd);
+	bt_buf_adds(b, "<p class=\"facts\"><span class=\"circular-date\">");
+	Lspan(r, b, "circular_date", "date", cd, "date");
+	bt_buf_adds(b, "</span>");
+	if (is_open(r, c)) {
+		long long left = (long long)(c->deadline - r->now);
+		char d[24], h[24], m[24];
+		snprintf(d, sizeof d, "%lld", left / 86400);
+		snprintf(h, sizeof h, "%lld", left % 86400 / 3600);
+		snprintf(m, sizeof m, "%lld", left % 3600 / 60);
+		const char *lv[] = { "days", d, "hours", h, NULL }, *sv[] = { "hours", h, "minutes", m, NULL };
+		bt_buf_addf(b, " · <strong class=\"time-left\" data-seconds=\"%lld\">", left);
+		Lf(r, b, left >= 86400 ? "time_left" : "time_left_short", left >= 86400 ? lv : sv);
+		bt_buf_adds(b, "</strong>");
+	}
+	bt_buf_adds(b, "</p>\n");
+}
+
+/* A draft's summary and the SHA-256 of its text as the engine stored it
+ * (draft add --text). The draft's title and summary are those registered
+ * (in one language: the engine keeps no translations yet). */
+static void draft_facts(preq *r, const bt_draft *dr)
+{
+	bt_buf *b = &r->out;
+	if (dr->summary && *dr->summary) {
+		bt_buf_adds(b, "<p class=\"summary\"><strong>");
+		html_text(b, L(r, "summary_label"));
+		bt_buf_adds(b, "</strong> ");
+		html_text(b, dr->summary);
+		bt_buf_adds(b, "</p>\n");
+	}
+	if (dr->text_sha256[0]) {
+		bt_buf_adds(b, "<p class=\"text-hash\">");
+		html_text(b, L(r, "text_sha256_label"));
+		bt_buf_addf(b, " <code class=\"text-sha256\" dir=\"ltr\">%s</code></p>\n", dr->text_sha256);
+	}
+}
+
 /* The member's last reply or withdrawal on rec in h, or NULL. */
 static const bt_history_item *on_record(const bt_history *h, const char *rec)
 {
@@ -130,17 +174,23 @@ static void home_section(preq *r, const bt_consultation *c)
 		return;
 	}
 	html_consultation_line(r, c);
-	bt_buf_adds(b, "<table>\n<tr><th>");
+	facts(r, c);
+	bt_buf_adds(b, "<table class=\"stack\">\n<tr><th>");
 	html_text(b, L(r, "col_draft"));
 	bt_buf_adds(b, "</th><th>");
 	html_text(b, L(r, "col_reply"));
 	bt_buf_adds(b, "</th></tr>\n");
 	for (size_t d = 0; d < dl.n; d++) {
-		bt_buf_adds(b, "<tr><td>");
+		bt_buf_adds(b, "<tr><td data-label=\"");
+		html_text(b, L(r, "col_draft"));
+		bt_buf_adds(b, "\">");
 		Lspan(r, b, "rec_name", "rec", dl.v[d].rec, "draft");
 		bt_buf_adds(b, " — ");
 		html_text(b, dl.v[d].title);
-		bt_buf_adds(b, "</td><td>");
+		draft_facts(r, &dl.v[d]);
+		bt_buf_adds(b, "</td><td data-label=\"");
+		html_text(b, L(r, "col_reply"));
+		bt_buf_adds(b, "\">");
 		reply_cell(r, on_record(&h, dl.v[d].rec));
 		bt_buf_adds(b, "</td></tr>\n");
 	}
@@ -157,7 +207,8 @@ int page_member_home(preq *r)
 {
 	bt_err e;
 	bt_consultation_list cl = { 0 };
-	if (bt_consultations_list(r->db, 0, &cl, &e))
+	/* one query for the member's consultations, whatever the others */
+	if (bt_consultations_of_member(r->db, r->s.id.member, &cl, &e))
 		return page_engine_error(r, &e);
 	const char *vars[] = { "member", r->s.id.member, NULL };
 	bt_buf title = BT_BUF_INIT;
@@ -166,8 +217,9 @@ int page_member_home(preq *r)
 	bt_buf_release(&title);
 	bt_buf *b = &r->out;
 	int shown = 0;
+	const char *scope = r->s.id.circular;
 	for (size_t i = 0; i < cl.n; i++)
-		if (may_see(r, cl.v[i].circular)) {
+		if (!scope[0] || !strcasecmp(scope, cl.v[i].circular)) {
 			home_section(r, &cl.v[i]);
 			shown++;
 		}
@@ -197,6 +249,65 @@ static void radio(preq *r, size_t n, const char *value, int checked, int disable
 	else
 		html_text(b, L(r, key));
 	bt_buf_adds(b, "</label>\n");
+}
+
+/* Links to the administration's consultations and its history. */
+static void member_links(preq *r)
+{
+	bt_buf_adds(&r->out, "<p><a href=\"/member\">");
+	html_text(&r->out, L(r, "consultations"));
+	bt_buf_adds(&r->out, "</a> · <a href=\"/member/history\">");
+	html_text(&r->out, L(r, "history_link"));
+	bt_buf_adds(&r->out, "</a></p>\n");
+}
+
+/* The signatory's name and official title (disabled unless open). */
+static void signatory_fieldset(preq *r, int open)
+{
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<fieldset><label for=\"signatory\">");
+	html_text(b, L(r, "signatory_label"));
+	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"signatory\" name=\"signatory\" maxlength=\"200\"%s>\n"
+		    "<label for=\"title\">", open ? "" : " disabled");
+	html_text(b, L(r, "official_title_label"));
+	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"title\" name=\"title\" maxlength=\"200\"%s>\n"
+		    "</fieldset>\n", open ? "" : " disabled");
+}
+
+/* The fieldset of draft number d (from 0) on the reply form: its title,
+ * summary and text hash, the reply on record (cur), the choices (disabled
+ * unless open), a file. */
+static void draft_fieldset(preq *r, size_t d, const bt_draft *dr, const bt_history_item *cur, int open,
+			   const char *const *sgv)
+{
+	bt_buf *b = &r->out;
+	int in_force = cur && strcmp(cur->what, "withdraw") && strcmp(cur->kind, "withdrawal");
+	const char *rv[] = { "rec", dr->rec, NULL };
+	bt_buf_addf(b, "<fieldset class=\"draft\" id=\"draft-%zu\"><legend>", d + 1);
+	A(r, b, dr->revised ? "row_revised" : "row_new", rv);
+	bt_buf_adds(b, "</legend>\n<p class=\"title\">");
+	html_text(b, dr->title);
+	bt_buf_adds(b, "</p>\n");
+	draft_facts(r, dr);
+	bt_buf_adds(b, "<p class=\"current\">");
+	html_text(b, L(r, "col_reply"));
+	bt_buf_adds(b, ": ");
+	reply_cell(r, cur);
+	bt_buf_adds(b, "</p>\n<div class=\"choices\">\n");
+	radio(r, d + 1, "", 1, !open, "choice_keep", NULL, 0);
+	bt_buf_adds(b, "<p>");
+	A(r, b, "authorizes", sgv);
+	bt_buf_adds(b, "</p>\n");
+	radio(r, d + 1, "authorize", 0, !open, "no_comments", NULL, 1);
+	radio(r, d + 1, "authorize-with-comments", 0, !open, "comments", NULL, 1);
+	radio(r, d + 1, "not-authorize", 0, !open, "not_authorize", sgv, 1);
+	if (in_force)
+		radio(r, d + 1, "withdraw", 0, !open, "choice_withdraw", NULL, 0);
+	bt_buf_addf(b, "</div>\n<label for=\"file-%zu\">", d + 1);
+	html_text(b, L(r, "file_label"));
+	bt_buf_addf(b, "</label>\n<input type=\"file\" id=\"file-%zu\" name=\"file-%zu\"%s "
+		    "accept=\"" PORTAL_UPLOAD_ACCEPT "\">\n</fieldset>\n",
+		    d + 1, d + 1, open ? "" : " disabled");
 }
 
 int page_member_form(preq *r, const char *circular)
@@ -229,6 +340,7 @@ int page_member_form(preq *r, const char *circular)
 	bt_buf_adds(b, open ? "<p>" : "<p class=\"note\" role=\"status\">");
 	Lf(r, b, open ? "form_intro" : "read_only", dv);
 	bt_buf_adds(b, "</p>\n");
+	facts(r, &c);
 	/* the Annex 2 subject line */
 	bt_buf_adds(b, "<form method=\"post\" enctype=\"multipart/form-data\" action=\"/member/c/");
 	html_text(b, c.circular);
@@ -236,42 +348,10 @@ int page_member_form(preq *r, const char *circular)
 	html_csrf(r, r->s.csrf);
 	reply_once_field(r, &c, open);
 	const char *sgv[] = { "sg", sg, NULL };
-	for (size_t d = 0; d < dl.n; d++) {
-		const bt_draft *dr = &dl.v[d];
-		const bt_history_item *cur = on_record(&h, dr->rec);
-		int in_force = cur && strcmp(cur->what, "withdraw") && strcmp(cur->kind, "withdrawal");
-		const char *rv[] = { "rec", dr->rec, NULL };
-		bt_buf_addf(b, "<fieldset class=\"draft\" id=\"draft-%zu\"><legend>", d + 1);
-		A(r, b, dr->revised ? "row_revised" : "row_new", rv);
-		bt_buf_adds(b, "</legend>\n<p class=\"title\">");
-		html_text(b, dr->title);
-		bt_buf_adds(b, "</p>\n<p class=\"current\">");
-		html_text(b, L(r, "col_reply"));
-		bt_buf_adds(b, ": ");
-		reply_cell(r, cur);
-		bt_buf_adds(b, "</p>\n<div class=\"choices\">\n");
-		radio(r, d + 1, "", 1, !open, "choice_keep", NULL, 0);
-		bt_buf_adds(b, "<p>");
-		A(r, b, "authorizes", sgv);
-		bt_buf_adds(b, "</p>\n");
-		radio(r, d + 1, "authorize", 0, !open, "no_comments", NULL, 1);
-		radio(r, d + 1, "authorize-with-comments", 0, !open, "comments", NULL, 1);
-		radio(r, d + 1, "not-authorize", 0, !open, "not_authorize", sgv, 1);
-		if (in_force)
-			radio(r, d + 1, "withdraw", 0, !open, "choice_withdraw", NULL, 0);
-		bt_buf_addf(b, "</div>\n<label for=\"file-%zu\">", d + 1);
-		html_text(b, L(r, "file_label"));
-		bt_buf_addf(b, "</label>\n<input type=\"file\" id=\"file-%zu\" name=\"file-%zu\"%s "
-			    "accept=\"" PORTAL_UPLOAD_ACCEPT "\">\n</fieldset>\n",
-			    d + 1, d + 1, open ? "" : " disabled");
-	}
-	bt_buf_adds(b, "<fieldset><label for=\"signatory\">");
-	html_text(b, L(r, "signatory_label"));
-	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"signatory\" name=\"signatory\" maxlength=\"200\"%s>\n"
-		    "<label for=\"title\">", open ? "" : " disabled");
-	html_text(b, L(r, "official_title_label"));
-	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"title\" name=\"title\" maxlength=\"200\"%s>\n"
-		    "</fieldset>\n<p><small>", open ? "" : " disabled");
+	for (size_t d = 0; d < dl.n; d++)
+		draft_fieldset(r, d, &dl.v[d], on_record(&h, dl.v[d].rec), open, sgv);
+	signatory_fieldset(r, open);
+	bt_buf_adds(b, "<p><small>");
 	const char *mv[] = { "max", max, NULL };
 	Lf(r, b, "upload_help", mv);
 	bt_buf_adds(b, "</small></p>\n");
@@ -281,6 +361,7 @@ int page_member_form(preq *r, const char *circular)
 		bt_buf_adds(b, "</button>\n");
 	}
 	bt_buf_adds(b, "</form>\n");
+	member_links(r);
 	bt_draft_list_free(&dl);
 	bt_history_free(&h);
 	page_end(r);
@@ -541,6 +622,14 @@ int page_member_sent(preq *r, const char *ids)
 	return 0;
 }
 
+/* <td data-label="LABEL">: a stacked row's cell shows its column's name. */
+static void td(preq *r, const char *key)
+{
+	bt_buf_adds(&r->out, "<td data-label=\"");
+	html_text(&r->out, L(r, key));
+	bt_buf_adds(&r->out, "\">");
+}
+
 static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, void *arg, bt_err *e)
 {
 	(void)arg;
@@ -555,17 +644,28 @@ static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, 
 			continue;
 		char t[BT_TIME_LEN];
 		bt_time_format(it->received, t);
-		bt_buf_addf(b, "<tr><td>%lld</td><td>", (long long)it->seq);
+		bt_buf_adds(b, "<tr>");
+		td(r, "col_event");
+		bt_buf_addf(b, "%lld</td>", (long long)it->seq);
+		td(r, "col_circular");
 		html_text(b, c->circular);
-		bt_buf_adds(b, "</td><td>");
+		bt_buf_adds(b, "</td>");
+		td(r, "col_draft");
 		html_text(b, it->rec);
-		bt_buf_adds(b, "</td><td>");
+		bt_buf_adds(b, "</td>");
+		td(r, "col_reply");
 		html_word(r, portal_choice_words, it->what);
-		bt_buf_addf(b, "</td><td><time dir=\"ltr\" datetime=\"%s\">%s</time></td><td>", t, t);
+		bt_buf_adds(b, "</td>");
+		td(r, "col_received");
+		bt_buf_addf(b, "<time dir=\"ltr\" datetime=\"%s\">%s</time></td>", t, t);
+		td(r, "col_status");
 		html_word(r, portal_status_words, it->status);
-		bt_buf_adds(b, "</td><td>");
+		bt_buf_adds(b, "</td>");
+		td(r, "col_by");
 		html_text(b, it->recorded_by ? it->recorded_by : "");
-		bt_buf_addf(b, "</td><td><a href=\"/member/receipt/%lld\">#%lld</a></td></tr>\n",
+		bt_buf_adds(b, "</td>");
+		td(r, "receipt_title");
+		bt_buf_addf(b, "<a href=\"/member/receipt/%lld\">#%lld</a></td></tr>\n",
 			    (long long)it->reply_id, (long long)it->reply_id);
 	}
 	return 0;
@@ -575,7 +675,7 @@ int page_member_history(preq *r)
 {
 	page_begin(r, L(r, "history_title"));
 	bt_buf *b = &r->out;
-	bt_buf_adds(b, "<table class=\"history\">\n<tr>");
+	bt_buf_adds(b, "<table class=\"history stack\">\n<tr>");
 	static const char *const cols[] = { "col_event", "col_circular", "col_draft", "col_reply",
 					    "col_received", "col_status", "col_by", "receipt_title" };
 	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {

@@ -1,13 +1,12 @@
-/* page_staff.c - the pages of the TSB secretariat and of study group chairs
- * (page_staff.h).
+/* page_staff.c - the pages of the TSB secretariat (page_staff.h).
  *
  * The secretariat sees every consultation's live tally, and per
  * consultation who has not replied, the late replies, the entry form for a
  * reply received by e-mail, fax or post, the close button and the downloads
  * (the same bytes as the command line: the renderers are shared). It changes
  * things only through the engine (bt_reply_record_many,
- * bt_consultation_close) with the actor "portal:<user>". A chair reads where
- * its study group's drafts stand and changes nothing.
+ * bt_consultation_close) with the actor "portal:<user>". The chair's pages
+ * are in page_chair.c.
  *
  * The figures are also in data- attributes of each tally block, so that
  * tests and scripts need not read the words of a language.
@@ -28,6 +27,7 @@
 #include "portal/identity.h"
 #include "portal/once.h"
 #include "portal/page_staff.h"
+#include "portal/page_staff_acts.h"
 #include "portal/receipt_block.h"
 
 /* The support share as text: "83.3", or "" with no counted reply. */
@@ -63,7 +63,7 @@ static void tally_bar(preq *r, const bt_tally *t, const bt_draft_tally *d, const
  * the bar against the threshold, the outcome (and, before the deadline,
  * what it would be if closed now), the late replies. heading: the level of
  * the draft's heading (0: none). */
-static void tally_block(preq *r, const bt_tally *t, const bt_draft_tally *d, int heading)
+void tally_block(preq *r, const bt_tally *t, const bt_draft_tally *d, int heading)
 {
 	bt_buf *b = &r->out;
 	char pct[16], n[16], el[16], thr[16], late[16];
@@ -181,15 +181,23 @@ static const char *name_in(const bt_member_list *l, const char *code)
 	return "";
 }
 
+/* <td data-label="LABEL">: the label a stacked row shows (style.c). */
+static void td_l(preq *r, const char *key)
+{
+	bt_buf_adds(&r->out, "<td data-label=\"");
+	html_text(&r->out, L(r, key));
+	bt_buf_adds(&r->out, "\">");
+}
+
 static void th_row(preq *r, const char *const *keys, size_t n)
 {
-	bt_buf_adds(&r->out, "<tr>");
+	bt_buf_adds(&r->out, "<thead><tr>");
 	for (size_t i = 0; i < n; i++) {
 		bt_buf_adds(&r->out, "<th>");
 		html_text(&r->out, L(r, keys[i]));
 		bt_buf_adds(&r->out, "</th>");
 	}
-	bt_buf_adds(&r->out, "</tr>\n");
+	bt_buf_adds(&r->out, "</tr></thead>\n");
 }
 
 /* Who has not replied: member, name, the drafts it has no counted reply
@@ -208,11 +216,13 @@ static void pending_section(preq *r, const bt_pending_list *pl)
 	static const char *const cols[] = { "col_member", "col_draft" };
 	bt_buf_adds(b, "<details><summary>");
 	html_text(b, L(r, "pending_title"));
-	bt_buf_adds(b, "</summary>\n<table class=\"pending\">\n");
+	bt_buf_adds(b, "</summary>\n<table class=\"pending stack\">\n");
 	th_row(r, cols, 2);
 	for (size_t i = 0; i < pl->n; i++) {
 		const bt_pending_item *it = &pl->v[i];
-		bt_buf_adds(b, "<tr><td><span class=\"member\">");
+		bt_buf_adds(b, "<tr>");
+		td_l(r, "col_member");
+		bt_buf_adds(b, "<span class=\"member\">");
 		html_text(b, it->code);
 		bt_buf_adds(b, "</span> ");
 		html_text(b, it->name ? it->name : "");
@@ -249,22 +259,29 @@ static void late_section(preq *r, const bt_history *h, const bt_member_list *el)
 			static const char *const cols[] = { "col_member", "col_draft", "receipt_choice",
 							    "col_received", "channel_label", "col_by",
 							    "receipt_title" };
-			bt_buf_adds(b, "<table class=\"late\">\n");
+			bt_buf_adds(b, "<table class=\"late stack\">\n");
 			th_row(r, cols, sizeof cols / sizeof cols[0]);
 		}
 		char t[BT_TIME_LEN];
 		bt_time_format(it->received, t);
-		bt_buf_adds(b, "<tr><td><span class=\"member\">");
+		bt_buf_adds(b, "<tr>");
+		td_l(r, "col_member");
+		bt_buf_adds(b, "<span class=\"member\">");
 		html_text(b, it->member);
 		bt_buf_adds(b, "</span> ");
 		html_text(b, name_in(el, it->member));
 		bt_buf_adds(b, "</td><td class=\"draft\">");
 		html_text(b, it->rec);
-		bt_buf_adds(b, "</td><td>");
+		bt_buf_adds(b, "</td>");
+		td_l(r, "receipt_choice");
 		html_word(r, portal_choice_words, it->what);
-		bt_buf_addf(b, "</td><td><time dir=\"ltr\" datetime=\"%s\">%s</time></td><td>", t, t);
+		bt_buf_adds(b, "</td>");
+		td_l(r, "col_received");
+		bt_buf_addf(b, "<time dir=\"ltr\" datetime=\"%s\">%s</time></td>", t, t);
+		td_l(r, "channel_label");
 		html_word(r, portal_channel_words, it->channel);
-		bt_buf_adds(b, "</td><td>");
+		bt_buf_adds(b, "</td>");
+		td_l(r, "col_by");
 		html_text(b, it->recorded_by ? it->recorded_by : "");
 		bt_buf_addf(b, "</td><td><a class=\"receipt-json\" type=\"application/json\" "
 			    "href=\"/secretariat/receipt/%lld.json\">JSON</a></td></tr>\n", (long long)it->seq);
@@ -384,6 +401,25 @@ static void entry_form(preq *r, const bt_consultation *c, const bt_draft_list *d
 	bt_buf_adds(b, "</button>\n</form>\n</section>\n");
 }
 
+/* After the deadline, until closed: a link (a GET form) to the
+ * confirmation page, styled as dangerous, after every other section so that
+ * it is far from the entry form's button. */
+static void close_section(preq *r, const bt_consultation *c)
+{
+	bt_buf *b = &r->out;
+	if (c->closed || r->now <= c->deadline)
+		return;
+	bt_buf_adds(b, "<section id=\"close\" class=\"danger-zone\">\n<h2>");
+	html_text(b, L(r, "close_title"));
+	bt_buf_adds(b, "</h2>\n<p>");
+	html_text(b, L(r, "close_warning"));
+	bt_buf_adds(b, "</p>\n<form method=\"get\" action=\"/secretariat/c/");
+	html_text(b, c->circular);
+	bt_buf_adds(b, "/close\">\n<button type=\"submit\" class=\"danger\">");
+	html_text(b, L(r, "close_button"));
+	bt_buf_adds(b, "</button>\n</form>\n</section>\n");
+}
+
 static void downloads(preq *r, const bt_consultation *c)
 {
 	bt_buf *b = &r->out;
@@ -443,22 +479,15 @@ int page_secretariat_c(preq *r, const char *circular)
 		tally_block(r, &t, &t.drafts[d], 2);
 	if (!t.n)
 		none_para(r);
+	staff_replies_section(r, &h, &el);
 	pending_section(r, &pl);
 	late_section(r, &h, &el);
 	if (dl.n)
 		entry_form(r, &c, &dl, &el);
-	if (!c.closed && r->now > c.deadline) {
-		bt_buf_adds(b, "<section id=\"close\">\n<h2>");
-		html_text(b, L(r, "close_title"));
-		bt_buf_adds(b, "</h2>\n<form method=\"post\" action=\"/secretariat/c/");
-		html_text(b, c.circular);
-		bt_buf_adds(b, "/close\">\n");
-		html_csrf(r, r->s.csrf);
-		bt_buf_adds(b, "<button type=\"submit\">");
-		html_text(b, L(r, "close_button"));
-		bt_buf_adds(b, "</button>\n</form>\n</section>\n");
-	}
+	staff_codes_section(r, &c, &el);
+	staff_decide_link(r, &c, &t);
 	downloads(r, &c);
+	close_section(r, &c);
 	bt_buf_adds(b, "<p><a href=\"/secretariat\">");
 	html_text(b, L(r, "consultations"));
 	bt_buf_adds(b, "</a></p>\n");
@@ -620,6 +649,53 @@ int page_secretariat_close(preq *r, const char *circular)
 	return page_redirect(r, path);
 }
 
+/* GET /secretariat/c/CIRCULAR/close: what closing will do (the tally of
+ * each draft that will be frozen) and a button that names the act, whose
+ * POST closes. */
+int page_secretariat_close_confirm(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
+		return 0;
+	if (c.closed)
+		return page_field_error(r, BT_R_CONFLICT, "circular", "%s is closed already", c.circular);
+	bt_err e;
+	bt_tally t;
+	memset(&t, 0, sizeof t);
+	if (bt_tally_compute(r->db, c.circular, r->now, &t, &e)) {
+		bt_tally_free(&t);
+		return page_engine_error(r, &e);
+	}
+	const char *cv[] = { "circular", c.circular, NULL };
+	bt_buf title = BT_BUF_INIT;
+	Lplain(r, &title, "close_confirm_title", cv);
+	page_begin(r, bt_buf_str(&title));
+	bt_buf_release(&title);
+	bt_buf *b = &r->out;
+	html_consultation_line(r, &c);
+	bt_buf_adds(b, "<p class=\"note\" id=\"what\">");
+	html_text(b, L(r, "close_confirm_what"));
+	bt_buf_adds(b, "</p>\n<div class=\"frozen\">\n");
+	for (size_t d = 0; d < t.n; d++)
+		tally_block(r, &t, &t.drafts[d], 2);
+	if (!t.n)
+		none_para(r);
+	bt_buf_adds(b, "</div>\n<form method=\"post\" action=\"/secretariat/c/");
+	html_text(b, c.circular);
+	bt_buf_adds(b, "/close\">\n");
+	html_csrf(r, r->s.csrf);
+	bt_buf_adds(b, "<button type=\"submit\" class=\"danger\" id=\"confirm\">");
+	Lf(r, b, "close_confirm_button", cv);
+	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"/secretariat/c/");
+	html_text(b, c.circular);
+	bt_buf_adds(b, "\">");
+	html_text(b, L(r, "cancel_back"));
+	bt_buf_adds(b, "</a></p>\n");
+	page_end(r);
+	bt_tally_free(&t);
+	return 0;
+}
+
 /* A download does not change the language of the pages: drops the "lang"
  * cookie that ?lang= (here the report's language) set. */
 static void keep_page_lang(preq *r)
@@ -732,91 +808,5 @@ int page_secretariat_receipt(preq *r, const char *seq)
 	if (portal_rows_check(r, info.circular))
 		return 0;
 	portal_receipt_name(r->filename, sizeof r->filename, info.circular, v, 1); /* named after its circular */
-	return 0;
-}
-
-/* The live figures of a draft in consultation, in t (by rec), or NULL. */
-static const bt_draft_tally *draft_in(const bt_tally *t, const char *rec)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (!strcmp(t->drafts[i].rec, rec))
-			return &t->drafts[i];
-	return NULL;
-}
-
-int page_chair_home(preq *r)
-{
-	int g = r->s.id.group;
-	bt_err e;
-	bt_status_list sl = { 0 };
-	/* group 0 would list every group's drafts: a chair without a group
-	 * sees none */
-	if (g > 0 && bt_status_list_get(r->db, g, r->now, &sl, &e))
-		return page_engine_error(r, &e);
-	char gs[16];
-	snprintf(gs, sizeof gs, "%d", g);
-	const char *gv[] = { "group", gs, NULL };
-	bt_buf title = BT_BUF_INIT;
-	Lplain(r, &title, "chair_home", gv);
-	page_begin(r, bt_buf_str(&title));
-	bt_buf_release(&title);
-	bt_buf *b = &r->out;
-	if (!sl.n) {
-		none_para(r);
-		page_end(r);
-		return 0;
-	}
-	static const char *const cols[] = { "col_circular", "col_draft", "col_state", "col_deadline",
-					    "col_outcome" };
-	bt_buf_adds(b, "<table class=\"status\">\n");
-	th_row(r, cols, sizeof cols / sizeof cols[0]);
-	bt_tally t;
-	memset(&t, 0, sizeof t);
-	for (size_t i = 0; i < sl.n; i++) {
-		const bt_status_row *s = &sl.v[i];
-		const bt_draft_tally *d = NULL;
-		if (!strcmp(s->state, BT_STATE_IN_CONSULTATION)) {
-			/* one tally per circular (the rows come by circular) */
-			if (strcmp(t.circular, s->circular)) {
-				bt_tally_free(&t);
-				memset(&t, 0, sizeof t);
-				if (bt_tally_compute(r->db, s->circular, r->now, &t, &e)) {
-					bt_tally_free(&t);
-					bt_status_list_free(&sl);
-					return page_engine_error(r, &e);
-				}
-			}
-			d = draft_in(&t, s->rec);
-		}
-		char dt[BT_TIME_LEN];
-		bt_time_format(s->deadline, dt);
-		bt_buf_adds(b, "<tr class=\"draft\" data-rec=\"");
-		html_text(b, s->rec);
-		bt_buf_adds(b, "\" data-state=\"");
-		html_text(b, s->state);
-		bt_buf_adds(b, "\"><td>");
-		html_text(b, s->circular);
-		bt_buf_adds(b, "</td><td>");
-		Lspan(r, b, "rec_name", "rec", s->rec, "draft");
-		bt_buf_adds(b, " — ");
-		html_text(b, s->title ? s->title : "");
-		bt_buf_adds(b, "</td><td class=\"state\">");
-		html_word(r, portal_state_words, s->state);
-		if (s->more_time_until != BT_DATE_NONE) {
-			char mt[BT_DATE_LEN];
-			bt_date_format(s->more_time_until, mt);
-			bt_buf_addf(b, " (<time dir=\"ltr\" datetime=\"%s\">%s</time>)", mt, mt);
-		}
-		bt_buf_addf(b, "</td><td><time dir=\"ltr\" datetime=\"%s\">%s</time></td><td>", dt, dt);
-		if (d)
-			tally_block(r, &t, d, 0);
-		else if (s->outcome[0])
-			html_word(r, portal_outcome_words, s->outcome);
-		bt_buf_adds(b, "</td></tr>\n");
-	}
-	bt_tally_free(&t);
-	bt_buf_adds(b, "</table>\n");
-	bt_status_list_free(&sl);
-	page_end(r);
 	return 0;
 }

@@ -27,7 +27,10 @@ int page_secretariat_tally_json(preq *r, const char *circular);
 /* /secretariat/receipt/SEQ.json: the signed receipt of event seq (a reply,
  * withdrawal or decision). */
 int page_secretariat_receipt(preq *r, const char *seq);
-/* /chair: the consultations of the chair's study group. */
-int page_chair_home(preq *r);
+/* One draft's live figures (support, replies, the bar against the
+ * threshold, the outcome, the late replies) as a block with data-
+ * attributes; heading: the level of the draft's heading (0: none). Shared
+ * with the chair's pages (page_chair.c). */
+void tally_block(preq *r, const bt_tally *t, const bt_draft_tally *d, int heading);
 
 #endif

@@ -12,8 +12,10 @@
 #include "portal/error.h"
 #include "portal/identity.h"
 #include "portal/page_member.h"
+#include "portal/page_chair.h"
 #include "portal/page_signin.h"
 #include "portal/page_staff.h"
+#include "portal/page_staff_acts.h"
 #include "portal/routes.h"
 #include "portal/style.h"
 
@@ -65,10 +67,22 @@ static const proute routes[] = {
 	SEGMENT(PR_GET, "/secretariat/c/", "/replies.csv", PR_SECRETARIAT, page_secretariat_replies_csv),
 	SEGMENT(PR_GET, "/secretariat/c/", "/replies.json", PR_SECRETARIAT, page_secretariat_replies_json),
 	SEGMENT(PR_GET, "/secretariat/c/", "/tally.json", PR_SECRETARIAT, page_secretariat_tally_json),
+	/* s12-staff: confirmations (GET) and the acts (POST) */
+	SEGMENT(PR_GET, "/secretariat/c/", "/close", PR_SECRETARIAT, page_secretariat_close_confirm),
+	SEGMENT(PR_GET, "/secretariat/c/", "/decide", PR_SECRETARIAT, page_secretariat_decide),
+	SEGMENT(PR_POST, "/secretariat/c/", "/decide", PR_SECRETARIAT, page_secretariat_decide_post),
+	SEGMENT(PR_POST, "/secretariat/c/", "/codes/issue", PR_SECRETARIAT, page_secretariat_codes_issue),
+	SEGMENT(PR_GET, "/secretariat/c/", "/codes/new", PR_SECRETARIAT, page_secretariat_codes_new),
+	SEGMENT(PR_GET, "/secretariat/c/", "/codes/revoke", PR_SECRETARIAT, page_secretariat_codes_revoke_confirm),
+	SEGMENT(PR_POST, "/secretariat/c/", "/codes/revoke", PR_SECRETARIAT, page_secretariat_codes_revoke),
+	SEGMENT(PR_GET, "/secretariat/attachment/", "", PR_SECRETARIAT, page_secretariat_attachment),
 	SEGMENT(PR_GET, "/secretariat/c/", "", PR_SECRETARIAT, page_secretariat_c),
 	AREA(PR_GET, "/secretariat", PR_SECRETARIAT, page_not_found),
 
 	EXACT(PR_GET, "/chair", PR_CHAIR, page_chair_home),
+	SEGMENT(PR_GET, "/chair/c/", "/report.pdf", PR_CHAIR, page_chair_report_pdf),
+	SEGMENT(PR_GET, "/chair/c/", "", PR_CHAIR, page_chair_c),
+	AREA(PR_GET, "/chair", PR_CHAIR, page_not_found),
 
 	/* s12-api: the JSON API (api.c; each page checks the bearer token) */
 	EXACT(PR_GET, "/api/v1/status", PR_ANYONE, api_status),

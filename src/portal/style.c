@@ -26,6 +26,14 @@ const char portal_css[] =
 	"select{max-width:100%;box-sizing:border-box}details.engine{margin:.5em 0 1em;color:#444}\n"
 	/* on a narrow screen a wide table scrolls by itself, not the page */
 	"@media (max-width:40em){table{display:block;overflow-x:auto}}\n"
+	/* s12-pages: tables of class "stack" become stacked rows on a narrow
+	 * screen, each cell headed by its column's name (data-label) */
+	"@media (max-width:40em){table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;"
+	"overflow:visible}table.stack th,table.stack tr:has(th){display:none}table.stack tr{border:1px solid #ccc;margin:0 0 .6em;"
+	"background:#fff}table.stack td{border:0;border-bottom:1px solid #eee;overflow-wrap:anywhere}"
+	"table.stack td[data-label]::before{content:attr(data-label);display:block;font-weight:bold;"
+	"font-size:.85em;color:#444}table.stack td:empty{display:none}}\n"
+	".facts .time-left{white-space:nowrap}.summary{margin:.3em 0}.text-hash{margin:.3em 0;font-size:.9em}\n"
 	".choices label{display:block;margin:.25em 0}.choices label.sub{margin-inline-start:2em}button{padding:.4em 1.2em;font-size:1em}\n"
 	".error{background:#fde8e8;border:1px solid #c00;padding:.6em}.note{background:#fff8e1;border:1px solid #e0b000;"
 	"padding:.6em}.ok{background:#e8f5e9;border:1px solid #2e7d32;padding:.6em}\n"
@@ -35,4 +43,16 @@ const char portal_css[] =
 	".fill{height:100%;background:#2e7d32}.fill.low{background:#c62828}"
 	".line{position:absolute;top:-.2em;bottom:-.2em;border-inline-start:2px solid #000}\n"
 	W10() W10(1) W10(2) W10(3) W10(4) W10(5) W10(6) W10(7) W10(8) W10(9) ".w100{width:100%}\n"
+	/* s12-staff: dangerous acts; tables that become stacked rows (each cell
+	 * labelled by its data-label) on a narrow screen */
+	"button.danger{background:#b3261e;color:#fff;border:2px solid #7f1d1d;border-radius:3px}"
+	".danger-zone{border:2px solid #b3261e;padding:0 1em 1em;margin:3em 0 1em;background:#fff}"
+	".decision-text{background:#fff;border-inline-start:4px solid #003366;padding:.6em 1em;margin:1em 0}"
+	".status.superseded,.status.withdrawn{text-decoration:line-through}.status.late{color:#b3261e}"
+	".reply-code{font-size:1.4em}\n"
+	"@media (max-width:40em){table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;"
+	"width:auto}table.stack thead{display:none}table.stack tr{border:1px solid #ccc;margin:0 0 .6em}"
+	"table.stack td{border:0;border-bottom:1px solid #eee;overflow-wrap:anywhere}"
+	"table.stack td[data-label]::before{content:attr(data-label);display:block;font-weight:bold;"
+	"font-size:.85em;color:#444}}\n"
 	T10() T10(1) T10(2) T10(3) T10(4) T10(5) T10(6) T10(7) T10(8) T10(9) ".t100{inset-inline-start:100%}\n";

@@ -36,6 +36,13 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "history_title", "" }, { "col_event", "" }, { "col_status", "" }, { "col_by", "" },
 	{ "choice_authorize", "" }, { "choice_authorize_with_comments", "" },
 	{ "choice_not_authorize", "" }, { "choice_withdrawal", "" },
+	/* s12-pages */
+	{ "circular_date", "date" }, { "time_left", "days hours" },
+	{ "time_left_short", "hours minutes" }, { "summary_label", "" }, { "text_sha256_label", "" },
+	{ "chair_open", "" }, { "decisions_title", "" }, { "timeline_title", "" }, { "col_date", "" },
+	{ "col_step", "" }, { "reports_title", "" }, { "tl_circular", "" }, { "tl_texts_available", "" },
+	{ "tl_deadline", "" }, { "tl_meeting_start", "" }, { "tl_meeting_end", "" },
+	{ "tl_more_time_ends", "" }, { "tl_decision", "" },
 	{ "secretariat_home", "" }, { "chair_home", "group" }, { "tally_support", "n pct" },
 	{ "tally_replies", "n electorate" }, { "tally_threshold", "pct" },
 	{ "outcome_pending", "" }, { "outcome_proceed", "" }, { "outcome_not_proceed", "" },
@@ -59,6 +66,20 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "fail_title_input", "" }, { "fail_title_not_found", "" }, { "fail_title_conflict", "" },
 	{ "fail_title_forbidden", "" }, { "fail_title_damaged", "" }, { "fail_title_io", "" },
 	{ "fail_title_nomem", "" },
+	/* s12-staff */
+	{ "replies_title", "" }, { "col_attachments", "" }, { "close_warning", "" },
+	{ "close_confirm_title", "circular" }, { "close_confirm_what", "" }, { "close_confirm_button", "circular" },
+	{ "cancel_back", "" }, { "codes_title", "" }, { "codes_issued", "" }, { "codes_in_force", "" },
+	{ "codes_revoked", "" }, { "codes_revoke", "" }, { "codes_issue", "" }, { "codes_issue_help", "" },
+	{ "codes_new_title", "circular" }, { "codes_once", "" }, { "codes_revoke_title", "member" },
+	{ "codes_revoke_what", "member circular" }, { "codes_revoke_button", "member" }, { "decide_title", "" },
+	{ "decide_link", "" }, { "decide_page_title", "circular" }, { "decide_kind_label", "" },
+	{ "decide_approved", "" }, { "decide_more_time", "" }, { "decide_not_approved", "" },
+	{ "decide_reservations_label", "" }, { "decide_members_label", "" }, { "decide_date_label", "" },
+	{ "decide_next", "" }, { "decide_confirm_what", "" }, { "decide_confirm_button", "rec" },
+	{ "decide_text_approved", "rec" }, { "decide_text_reservations", "rec members" },
+	{ "decide_text_more_time", "rec members" }, { "decide_text_not_approved", "rec members" },
+	{ "codes_gone", "" },
 };
 
 int portal_words_load(struct portal *p, bt_err *e)
@@ -209,5 +230,11 @@ const word_key portal_field_words[] = {
 	{ "deadline", "col_deadline" },
 	{ "receipt", "receipt_reply" },
 	{ "event", "receipt_event" },
+	/* s12-staff: the decision form */
+	{ "kind", "decide_kind_label" },
+	{ "more_time", "decide_members_label" },
+	{ "opposed_by", "decide_members_label" },
+	{ "reservation", "decide_reservations_label" },
+	{ "date", "decide_date_label" },
 	{ NULL, NULL },
 };

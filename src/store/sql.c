@@ -386,6 +386,15 @@ const char SQL_CONSULTATIONS_LIST[] =
 	" (SELECT count(*) FROM electorate e WHERE e.consultation_id = c.id),"
 	" (SELECT count(*) FROM drafts d WHERE d.consultation_id = c.id)"
 	" FROM consultations c WHERE ?1 = 0 OR c.grp = ?1 ORDER BY c.deadline, c.circular";
+/* a member's consultations: one pass over consultations, each checked by
+ * the electorate's primary key (consultation_id, member) */
+const char SQL_CONSULTATIONS_OF_MEMBER[] =
+	"SELECT c.id, c.circular, c.grp, c.rule, c.date, c.meeting_start,"
+	" c.meeting_end, c.deadline, c.closed_at, c.custom_electorate,"
+	" (SELECT count(*) FROM electorate e WHERE e.consultation_id = c.id),"
+	" (SELECT count(*) FROM drafts d WHERE d.consultation_id = c.id)"
+	" FROM consultations c WHERE EXISTS (SELECT 1 FROM electorate m"
+	" WHERE m.consultation_id = c.id AND m.member = ?1) ORDER BY c.deadline, c.circular";
 const char SQL_ELECTORATE_ADD[] =
 	"INSERT OR IGNORE INTO electorate(consultation_id, member) VALUES(?1, ?2)";
 const char SQL_ELECTORATE_DEFAULT[] =

@@ -29,6 +29,7 @@ extern const char SQL_CONSULTATION_GET[];
 extern const char SQL_CONSULTATION_INSERT[];
 extern const char SQL_CONSULTATION_CLOSE[];
 extern const char SQL_CONSULTATIONS_LIST[];
+extern const char SQL_CONSULTATIONS_OF_MEMBER[];
 extern const char SQL_ELECTORATE_ADD[];
 extern const char SQL_ELECTORATE_DEFAULT[];
 extern const char SQL_ELECTORATE_LIST[];

@@ -153,7 +153,9 @@ api_err 401 unauthorized token "no token"
 is "$(hdr www-authenticate)" 'Bearer realm="ballot"' "401 says WWW-Authenticate: Bearer"
 api - /api/v1/status -H "Authorization: Basic dHNiOnB3"
 api_err 401 unauthorized token "Basic instead of Bearer"
-api "${READ%?}0" /api/v1/status
+# the read token with its last digit changed (never the same token: a 0 becomes 1)
+wrong=${READ%?}$([ "${READ: -1}" = 0 ] && echo 1 || echo 0)
+api "$wrong" /api/v1/status
 api_err 401 unauthorized token "a wrong token"
 api "$REVOKED" /api/v1/consultations/205/tally
 api_err 401 unauthorized token "a revoked token"

@@ -99,6 +99,36 @@ static void rules_give_their_deadlines(void **state)
 	bt_consultation_list_free(&l);
 }
 
+/* A member's consultations: those whose electorate holds it (any spelling
+ * of its code), by deadline; an unknown member is refused. */
+static void consultations_of_a_member(void **state)
+{
+	fx *f = *state;
+	bt_consultation c;
+	char warn[300];
+	bt_consultation_spec s = spec("205");
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	s = spec("206");
+	s.electorate = "ZAF\nKEN\n";
+	s.electorate_len = strlen(s.electorate);
+	assert_int_equal(create(f, &s, &c, warn, sizeof warn), BT_OK);
+	bt_consultation_list l;
+	assert_int_equal(bt_consultations_of_member(f->db, "ken", &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].circular, "205");
+	assert_string_equal(l.v[1].circular, "206");
+	assert_int_equal(l.v[1].electorate, 2);
+	assert_int_equal(l.v[1].custom_electorate, 1);
+	bt_consultation_list_free(&l);
+	assert_int_equal(bt_consultations_of_member(f->db, "FR", &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].circular, "205");
+	bt_consultation_list_free(&l);
+	assert_int_equal(bt_consultations_of_member(f->db, "XXX", &l, &f->e), BT_EINPUT);
+	assert_int_equal(l.n, 0);
+	assert_string_equal(f->e.field, "member");
+}
+
 static void explicit_deadlines(void **state)
 {
 	fx *f = *state;
@@ -539,6 +569,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_bad_actor_writes_nothing, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(moving_a_question_deadline, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(closing_two_drafts, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(consultations_of_a_member, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,786 @@
+/* page_staff_acts.c - the secretariat's list of replies, the plenary's
+ * decision (§9.5) and the reply codes (page_staff_acts.h).
+ *
+ * Every irreversible act has a confirmation page (a GET, changing nothing)
+ * that says what will happen, with a button naming the act; only its POST
+ * changes anything, through the engine calls the command line uses
+ * (bt_decide as `ballot decide`, bt_codes_issue / bt_codes_revoke as
+ * `ballot codes`), with the actor "portal:<user>", and answers 303 to the
+ * consultation's page. A new reply code is shown once, as `ballot codes
+ * issue` prints it once: its POST keeps it in memory (never in the
+ * database) for the session that asked, under a random token, and answers
+ * 303 to the page that shows it and forgets it.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <microhttpd.h>
+#include "portal/answer.h"
+#include "portal/circular.h"
+#include "portal/error.h"
+#include "portal/form.h"
+#include "portal/html.h"
+#include "portal/identity.h"
+#include "portal/page_staff_acts.h"
+
+#define DEC_MAX 64 /* members named by one decision from the portal */
+/* Each member named in a decision's text (code and reservation, in any
+ * script) is a bidirectional isolate: on a right-to-left page its
+ * parentheses stay with it. */
+#define FSI "\xe2\x81\xa8"
+#define PDI "\xe2\x81\xa9"
+
+/* A form or query value: POST fields for a POST, else the query; "" when
+ * absent. */
+static const char *arg(preq *r, int post, const char *name)
+{
+	const char *v = post ? pform_get(&r->form, name)
+			     : MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	return v ? v : "";
+}
+
+/* <td data-label="LABEL"> (the label shows when the table is stacked). */
+static void td_open(preq *r, const char *key)
+{
+	bt_buf_adds(&r->out, "<td data-label=\"");
+	html_text(&r->out, L(r, key));
+	bt_buf_adds(&r->out, "\">");
+}
+
+static void heads(preq *r, const char *const *keys, size_t n)
+{
+	bt_buf_adds(&r->out, "<thead><tr>");
+	for (size_t i = 0; i < n; i++) {
+		bt_buf_adds(&r->out, "<th scope=\"col\">");
+		html_text(&r->out, L(r, keys[i]));
+		bt_buf_adds(&r->out, "</th>");
+	}
+	bt_buf_adds(&r->out, "</tr></thead>\n<tbody>\n");
+}
+
+static const char *member_name(const bt_member_list *l, const char *code)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].code, code))
+			return l->v[i].name ? l->v[i].name : "";
+	return "";
+}
+
+/* The attachments of a reply, each a download link with its size. */
+static void attachment_links(preq *r, const bt_history_item *it)
+{
+	bt_buf *b = &r->out;
+	for (size_t k = 0; k < it->n_attachments; k++) {
+		const bt_attachment *a = &it->attachments[k];
+		bt_buf_addf(b, "%s<a class=\"attachment\" data-role=\"%s\" href=\"/secretariat/attachment/%lld\" "
+			    "download=\"", k ? "<br>" : "", a->role, (long long)a->id);
+		html_text(b, a->name ? a->name : "");
+		bt_buf_adds(b, "\">");
+		html_text(b, a->name ? a->name : "");
+		bt_buf_addf(b, "</a> <small dir=\"ltr\">(%lld B)</small>", (long long)a->size);
+	}
+}
+
+/* One row of the replies table. */
+static void reply_row(preq *r, const bt_history_item *it, const bt_member_list *el)
+{
+	bt_buf *b = &r->out;
+	char t[BT_TIME_LEN];
+	bt_time_format(it->received, t);
+	bt_buf_addf(b, "<tr class=\"reply status-%s\" data-seq=\"%lld\" data-member=\"%s\" data-status=\"%s\">",
+		    it->status, (long long)it->seq, it->member, it->status);
+	td_open(r, "col_member");
+	bt_buf_adds(b, "<span class=\"member\">");
+	html_text(b, it->member);
+	bt_buf_adds(b, "</span> ");
+	html_text(b, member_name(el, it->member));
+	bt_buf_adds(b, "</td>");
+	td_open(r, "col_draft");
+	html_text(b, it->rec);
+	bt_buf_adds(b, "</td>");
+	td_open(r, "receipt_choice");
+	html_word(r, portal_choice_words, it->what);
+	bt_buf_adds(b, "</td>");
+	td_open(r, "col_received");
+	bt_buf_addf(b, "<time dir=\"ltr\" datetime=\"%s\">%s</time></td>", t, t);
+	td_open(r, "channel_label");
+	html_word(r, portal_channel_words, it->channel);
+	bt_buf_adds(b, "</td>");
+	td_open(r, "col_status");
+	bt_buf_addf(b, "<span class=\"status %s\">", it->status);
+	html_word(r, portal_status_words, it->status);
+	bt_buf_adds(b, "</span>");
+	if (it->late_entry) {
+		bt_buf_adds(b, " <small class=\"late-entry\">");
+		html_text(b, it->late_entry);
+		bt_buf_adds(b, "</small>");
+	}
+	bt_buf_adds(b, "</td>");
+	td_open(r, "col_attachments");
+	attachment_links(r, it);
+	bt_buf_adds(b, "</td>");
+	td_open(r, "receipt_title");
+	bt_buf_addf(b, "<a class=\"receipt-json\" type=\"application/json\" href=\"/secretariat/receipt/%lld.json\">"
+		       "JSON</a></td></tr>\n", (long long)it->seq);
+}
+
+void staff_replies_section(preq *r, const bt_history *h, const bt_member_list *el)
+{
+	bt_buf *b = &r->out;
+	size_t n = 0;
+	for (size_t i = 0; i < h->n; i++)
+		n += !strcmp(h->v[i].kind, "reply") || !strcmp(h->v[i].kind, "withdrawal");
+	bt_buf_adds(b, "<section id=\"replies\">\n<h2>");
+	html_text(b, L(r, "replies_title"));
+	bt_buf_addf(b, " (<span class=\"count\">%zu</span>)</h2>\n", n);
+	if (!n) {
+		bt_buf_adds(b, "<p>");
+		html_text(b, L(r, "none"));
+		bt_buf_adds(b, "</p>\n</section>\n");
+		return;
+	}
+	static const char *const cols[] = { "col_member",    "col_draft",  "receipt_choice",	"col_received",
+					    "channel_label", "col_status", "col_attachments", "receipt_title" };
+	bt_buf_adds(b, "<table class=\"replies stack\">\n");
+	heads(r, cols, sizeof cols / sizeof cols[0]);
+	for (size_t i = 0; i < h->n; i++)
+		if (!strcmp(h->v[i].kind, "reply") || !strcmp(h->v[i].kind, "withdrawal"))
+			reply_row(r, &h->v[i], el);
+	bt_buf_adds(b, "</tbody>\n</table>\n</section>\n");
+}
+
+/* The codes table: per member, when its last code was issued, revoked. */
+static void codes_table(preq *r, const char *circular, const bt_code_info_list *cl, const bt_member_list *el)
+{
+	bt_buf *b = &r->out;
+	static const char *const cols[] = { "col_member", "codes_issued", "col_status" };
+	bt_buf_adds(b, "<table class=\"codes stack\">\n");
+	heads(r, cols, 3);
+	for (size_t i = 0; i < cl->n; i++) {
+		const bt_code_info *ci = &cl->v[i];
+		if (i + 1 < cl->n && !strcmp(cl->v[i + 1].member, ci->member))
+			continue; /* the member's last code only */
+		char t[BT_TIME_LEN];
+		bt_time_format(ci->issued_at, t);
+		bt_buf_addf(b, "<tr data-member=\"%s\" data-revoked=\"%d\">", ci->member, ci->revoked);
+		td_open(r, "col_member");
+		bt_buf_adds(b, "<span class=\"member\">");
+		html_text(b, ci->member);
+		bt_buf_adds(b, "</span> ");
+		html_text(b, member_name(el, ci->member));
+		bt_buf_adds(b, "</td>");
+		td_open(r, "codes_issued");
+		bt_buf_addf(b, "<time dir=\"ltr\" datetime=\"%s\">%s</time></td>", t, t);
+		td_open(r, "col_status");
+		html_text(b, L(r, ci->revoked ? "codes_revoked" : "codes_in_force"));
+		if (!ci->revoked) {
+			bt_buf_adds(b, " · <a class=\"revoke\" href=\"/secretariat/c/");
+			html_text(b, circular);
+			bt_buf_addf(b, "/codes/revoke?member=%s\">", ci->member);
+			html_text(b, L(r, "codes_revoke"));
+			bt_buf_adds(b, "</a>");
+		}
+		bt_buf_adds(b, "</td></tr>\n");
+	}
+	bt_buf_adds(b, "</tbody>\n</table>\n");
+}
+
+void staff_codes_section(preq *r, const bt_consultation *c, const bt_member_list *el)
+{
+	bt_buf *b = &r->out;
+	bt_code_info_list cl = { 0 };
+	bt_err e;
+	bt_buf_adds(b, "<section id=\"codes\">\n<h2>");
+	html_text(b, L(r, "codes_title"));
+	bt_buf_adds(b, "</h2>\n");
+	if (bt_codes_list(r->db, c->circular, &cl, &e))
+		html_engine_error(r, &e);
+	else if (cl.n)
+		codes_table(r, c->circular, &cl, el);
+	bt_code_info_list_free(&cl);
+	if (c->closed || !el->n) {
+		bt_buf_adds(b, "</section>\n");
+		return;
+	}
+	bt_buf_adds(b, "<form method=\"post\" class=\"issue\" action=\"/secretariat/c/");
+	html_text(b, c->circular);
+	bt_buf_adds(b, "/codes/issue\">\n");
+	html_csrf(r, r->s.csrf);
+	bt_buf_adds(b, "<label for=\"code-member\">");
+	html_text(b, L(r, "col_member"));
+	bt_buf_adds(b, "</label>\n<select id=\"code-member\" name=\"member\" required>\n<option value=\"\"></option>\n");
+	for (size_t i = 0; i < el->n; i++) {
+		bt_buf_adds(b, "<option value=\"");
+		html_text(b, el->v[i].code);
+		bt_buf_adds(b, "\">");
+		html_text(b, el->v[i].code);
+		bt_buf_adds(b, " — ");
+		html_text(b, el->v[i].name ? el->v[i].name : "");
+		bt_buf_adds(b, "</option>\n");
+	}
+	bt_buf_adds(b, "</select>\n<p><small>");
+	html_text(b, L(r, "codes_issue_help"));
+	bt_buf_adds(b, "</small></p>\n<button type=\"submit\">");
+	html_text(b, L(r, "codes_issue"));
+	bt_buf_adds(b, "</button>\n</form>\n</section>\n");
+}
+
+/* One recorded decision in words, with its date and signed receipt. */
+static void decision_item(preq *r, const bt_decision *x)
+{
+	bt_buf *b = &r->out;
+	bt_buf who = BT_BUF_INIT;
+	for (size_t i = 0; i < x->n; i++) {
+		bt_buf_addf(&who, "%s" FSI "%s", i ? ", " : "", x->members[i].code);
+		if (x->kind == BT_DECISION_APPROVED && x->members[i].note)
+			bt_buf_addf(&who, " (%s)", x->members[i].note);
+		bt_buf_adds(&who, PDI);
+	}
+	const char *key = x->kind == BT_DECISION_MORE_TIME	 ? "decide_text_more_time"
+			  : x->kind == BT_DECISION_NOT_APPROVED ? "decide_text_not_approved"
+			  : x->n			       ? "decide_text_reservations"
+							       : "decide_text_approved";
+	const char *vars[] = { "rec", x->rec, "members", bt_buf_str(&who), NULL };
+	char day[BT_DATE_LEN];
+	bt_date_format(x->date, day);
+	bt_buf_addf(b, "<li data-seq=\"%lld\" data-rec=\"", (long long)x->seq);
+	html_text(b, x->rec);
+	bt_buf_addf(b, "\" data-kind=\"%s\">", bt_decision_kind_name(x->kind));
+	Lf(r, b, key, vars);
+	bt_buf_addf(b, " — <time dir=\"ltr\" datetime=\"%s\">%s</time> · <a class=\"receipt-json\" "
+		       "type=\"application/json\" href=\"/secretariat/receipt/%lld.json\">JSON</a></li>\n",
+		    day, day, (long long)x->seq);
+	bt_buf_release(&who);
+}
+
+void staff_decide_link(preq *r, const bt_consultation *c, const bt_tally *t)
+{
+	bt_buf *b = &r->out;
+	if (!c->closed || !t->n)
+		return;
+	bt_buf_adds(b, "<section id=\"decision\">\n<h2>");
+	html_text(b, L(r, "decide_title"));
+	bt_buf_adds(b, "</h2>\n");
+	bt_decision_list dl = { 0 };
+	bt_err e;
+	if (bt_decisions_get(r->db, c->circular, r->now, &dl, &e))
+		html_engine_error(r, &e);
+	else if (dl.n) {
+		bt_buf_adds(b, "<ul class=\"decisions\">\n");
+		for (size_t i = 0; i < dl.n; i++)
+			decision_item(r, &dl.v[i]);
+		bt_buf_adds(b, "</ul>\n");
+	}
+	bt_decision_list_free(&dl);
+	bt_buf_adds(b, "<p><a class=\"decide\" href=\"/secretariat/c/");
+	html_text(b, c->circular);
+	bt_buf_adds(b, "/decide\">");
+	html_text(b, L(r, "decide_link"));
+	bt_buf_adds(b, "</a></p>\n</section>\n");
+}
+
+/* ---- the decision (§9.5) ---- */
+
+/* A decision read from a form: the spec and the storage it points into. */
+typedef struct dec_in {
+	bt_decision_spec s;
+	char codes[DEC_MAX][4];
+	const char *cp[DEC_MAX];
+	char *notes[DEC_MAX];
+	const char *np[DEC_MAX];
+	size_t n;
+} dec_in;
+
+static void dec_free(dec_in *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->notes[i]);
+	d->n = 0;
+}
+
+/* Adds member code (alpha-3 or alpha-2, resolved by the engine) with its
+ * note (may be NULL; copied). */
+static int dec_add(preq *r, dec_in *d, const char *field, const char *code, size_t len, const char *note,
+		   bt_err *e)
+{
+	char raw[8];
+	if (d->n == DEC_MAX)
+		return bt_failf(e, BT_R_INPUT, field, "more than %d members", DEC_MAX);
+	if (!len || len >= sizeof raw)
+		return bt_failf(e, BT_R_INPUT, field, "'%.*s' is not a member code", (int)(len > 20 ? 20 : len), code);
+	memcpy(raw, code, len);
+	raw[len] = '\0';
+	int rc = bt_member_resolve(r->db, field, raw, d->codes[d->n], e);
+	if (rc)
+		return rc;
+	d->notes[d->n] = note ? strdup(note) : NULL;
+	if (note && !d->notes[d->n])
+		return bt_failf(e, BT_R_NOMEM, field, "out of memory");
+	d->cp[d->n] = d->codes[d->n];
+	d->np[d->n] = d->notes[d->n] ? d->notes[d->n] : "";
+	d->n++;
+	return 0;
+}
+
+/* "CHE FRA, DEU": each code. */
+static int dec_codes(preq *r, dec_in *d, const char *field, const char *v, bt_err *e)
+{
+	while (*v) {
+		size_t sp = strspn(v, " ,;\t\r\n");
+		v += sp;
+		size_t n = strcspn(v, " ,;\t\r\n");
+		if (n && dec_add(r, d, field, v, n, NULL, e))
+			return -1;
+		v += n;
+	}
+	return 0;
+}
+
+/* One "CODE: text" per line. */
+static int dec_reservations(preq *r, dec_in *d, const char *v, bt_err *e)
+{
+	char line[2100];
+	while (*v) {
+		size_t n = strcspn(v, "\r\n");
+		if (n >= sizeof line)
+			return bt_failf(e, BT_R_INPUT, "reservation", "a line over %zu bytes", sizeof line - 1);
+		memcpy(line, v, n);
+		line[n] = '\0';
+		v += n + strspn(v + n, "\r\n");
+		char *s = line + strspn(line, " \t");
+		if (!*s)
+			continue;
+		char *colon = strchr(s, ':');
+		const char *text = colon ? colon + 1 + strspn(colon + 1, " \t") : "";
+		if (!colon || colon == s || !*text)
+			return bt_failf(e, BT_R_INPUT, "reservation", "'%.40s' is not CODE: text", s);
+		size_t cl = (size_t)(colon - s);
+		while (cl && s[cl - 1] == ' ')
+			cl--;
+		if (dec_add(r, d, "reservation", s, cl, text, e))
+			return -1;
+	}
+	return 0;
+}
+
+/* Reads the decision fields (draft, kind, members, reservations, date) of
+ * the query (post 0) or the POST form into d, for circular. */
+static int dec_read(preq *r, int post, const char *circular, dec_in *d, bt_err *e)
+{
+	memset(d, 0, sizeof *d);
+	const char *rec = arg(r, post, "draft"), *kind = arg(r, post, "kind"), *date = arg(r, post, "date");
+	d->s.circular = circular;
+	d->s.rec = *rec ? rec : NULL;
+	if (!strcmp(kind, "approved"))
+		d->s.kind = BT_DECISION_APPROVED;
+	else if (!strcmp(kind, "more-time"))
+		d->s.kind = BT_DECISION_MORE_TIME;
+	else if (!strcmp(kind, "not-approved"))
+		d->s.kind = BT_DECISION_NOT_APPROVED;
+	else
+		return bt_failf(e, BT_R_INPUT, "kind", "'%.40s' is not approved, more-time or not-approved", kind);
+	if (*date) {
+		if (bt_date_parse(date, "date", &d->s.date, e))
+			return -1;
+		d->s.has_date = 1;
+	}
+	int rc = d->s.kind == BT_DECISION_APPROVED
+			 ? dec_reservations(r, d, arg(r, post, "reservations"), e)
+			 : dec_codes(r, d, d->s.kind == BT_DECISION_MORE_TIME ? "more_time" : "opposed_by",
+				     arg(r, post, "members"), e);
+	if (rc)
+		return -1;
+	d->s.codes = d->cp;
+	d->s.notes = d->s.kind == BT_DECISION_APPROVED ? d->np : NULL;
+	d->s.n_codes = d->n;
+	return 0;
+}
+
+/* The decision's text in r's language: "Q.5051: approved, with
+ * reservations by CHE (text)" and so on. */
+static void dec_text(preq *r, bt_buf *b, const dec_in *d)
+{
+	bt_buf who = BT_BUF_INIT;
+	for (size_t i = 0; i < d->n; i++) {
+		bt_buf_addf(&who, "%s" FSI "%s", i ? ", " : "", d->codes[i]);
+		if (d->s.kind == BT_DECISION_APPROVED && d->notes[i])
+			bt_buf_addf(&who, " (%s)", d->notes[i]);
+		bt_buf_adds(&who, PDI);
+	}
+	const char *key = d->s.kind == BT_DECISION_MORE_TIME	 ? "decide_text_more_time"
+			  : d->s.kind == BT_DECISION_NOT_APPROVED ? "decide_text_not_approved"
+			  : d->n				 ? "decide_text_reservations"
+								 : "decide_text_approved";
+	const char *vars[] = { "rec", d->s.rec ? d->s.rec : "", "members", bt_buf_str(&who), NULL };
+	Lf(r, b, key, vars);
+	bt_buf_release(&who);
+}
+
+static void radio(preq *r, const char *id, const char *value, const char *key, int checked)
+{
+	bt_buf_addf(&r->out, "<label for=\"%s\"><input type=\"radio\" id=\"%s\" name=\"kind\" value=\"%s\"%s> ", id, id,
+		    value, checked ? " checked" : "");
+	html_text(&r->out, L(r, key));
+	bt_buf_adds(&r->out, "</label>\n");
+}
+
+/* The form of one draft's decision: a GET to the confirmation page. */
+static void dec_form(preq *r, const char *circular, const bt_draft *d, size_t i)
+{
+	bt_buf *b = &r->out;
+	char id[48];
+	bt_buf_adds(b, "<form method=\"get\" class=\"decide\" data-rec=\"");
+	html_text(b, d->rec);
+	bt_buf_adds(b, "\" action=\"/secretariat/c/");
+	html_text(b, circular);
+	bt_buf_adds(b, "/decide\">\n<input type=\"hidden\" name=\"draft\" value=\"");
+	html_text(b, d->rec);
+	bt_buf_adds(b, "\">\n<fieldset class=\"choices\">\n<legend>");
+	html_text(b, L(r, "decide_kind_label"));
+	bt_buf_adds(b, "</legend>\n");
+	static const char *const kinds[][2] = { { "approved", "decide_approved" },
+						{ "more-time", "decide_more_time" },
+						{ "not-approved", "decide_not_approved" } };
+	for (size_t k = 0; k < 3; k++) {
+		snprintf(id, sizeof id, "kind-%zu-%zu", i, k);
+		radio(r, id, kinds[k][0], kinds[k][1], k == 0);
+	}
+	bt_buf_addf(b, "</fieldset>\n<label for=\"res-%zu\">", i);
+	html_text(b, L(r, "decide_reservations_label"));
+	bt_buf_addf(b, "</label>\n<textarea id=\"res-%zu\" name=\"reservations\" rows=\"2\" maxlength=\"4000\" "
+		       "placeholder=\"CHE: …\"></textarea>\n<label for=\"mem-%zu\">", i, i);
+	html_text(b, L(r, "decide_members_label"));
+	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"mem-%zu\" name=\"members\" maxlength=\"400\" "
+		       "placeholder=\"CHE, FRA\">\n<label for=\"date-%zu\">", i, i);
+	html_text(b, L(r, "decide_date_label"));
+	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"date-%zu\" name=\"date\" maxlength=\"10\" "
+		       "placeholder=\"YYYY-MM-DD\" dir=\"ltr\">\n<p><button type=\"submit\">", i);
+	html_text(b, L(r, "decide_next"));
+	bt_buf_adds(b, "</button></p>\n</form>\n");
+}
+
+/* GET .../decide without a kind: a form per draft awaiting its decision. */
+static int dec_forms_page(preq *r, const bt_consultation *c)
+{
+	bt_err e;
+	bt_draft_list dl = { 0 };
+	if (bt_drafts_list(r->db, c->circular, &dl, &e)) {
+		bt_draft_list_free(&dl);
+		return page_engine_error(r, &e);
+	}
+	const char *cv[] = { "circular", c->circular, NULL };
+	bt_buf title = BT_BUF_INIT;
+	Lplain(r, &title, "decide_page_title", cv);
+	page_begin(r, bt_buf_str(&title));
+	bt_buf_release(&title);
+	bt_buf *b = &r->out;
+	for (size_t i = 0; i < dl.n; i++) {
+		const bt_draft *d = &dl.v[i];
+		bt_buf_addf(b, "<section class=\"draft\" data-rec=\"%s\" data-state=\"%s\">\n<h2>", d->rec, d->state);
+		Lspan(r, b, "rec_name", "rec", d->rec, "draft");
+		bt_buf_adds(b, " — ");
+		html_text(b, d->title ? d->title : "");
+		bt_buf_adds(b, "</h2>\n<p>");
+		html_text(b, L(r, "col_state"));
+		bt_buf_adds(b, ": <strong class=\"state\">");
+		html_word(r, portal_state_words, d->state);
+		bt_buf_adds(b, "</strong></p>\n");
+		if (!strcmp(d->state, BT_STATE_READY) || !strcmp(d->state, BT_STATE_MORE_TIME))
+			dec_form(r, c->circular, d, i);
+		bt_buf_adds(b, "</section>\n");
+	}
+	bt_buf_adds(b, "<p><a href=\"/secretariat/c/");
+	html_text(b, c->circular);
+	bt_buf_adds(b, "\">");
+	html_text(b, L(r, "cancel_back"));
+	bt_buf_adds(b, "</a></p>\n");
+	page_end(r);
+	bt_draft_list_free(&dl);
+	return 0;
+}
+
+/* A hidden field name=value. */
+static void hidden(preq *r, const char *name, const char *value)
+{
+	bt_buf_addf(&r->out, "<input type=\"hidden\" name=\"%s\" value=\"", name);
+	html_text(&r->out, value);
+	bt_buf_adds(&r->out, "\">\n");
+}
+
+/* The confirmation: the decision's text, the fields again (hidden), the
+ * button naming the act. */
+static int dec_confirm_page(preq *r, const bt_consultation *c, const dec_in *d)
+{
+	const char *cv[] = { "circular", c->circular, "rec", d->s.rec ? d->s.rec : "", NULL };
+	bt_buf title = BT_BUF_INIT;
+	Lplain(r, &title, "decide_page_title", cv);
+	page_begin(r, bt_buf_str(&title));
+	bt_buf_release(&title);
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<p class=\"note\">");
+	html_text(b, L(r, "decide_confirm_what"));
+	bt_buf_adds(b, "</p>\n<blockquote class=\"decision-text\">");
+	dec_text(r, b, d);
+	if (d->s.has_date) {
+		char day[BT_DATE_LEN];
+		bt_date_format(d->s.date, day);
+		bt_buf_addf(b, " — <time dir=\"ltr\" datetime=\"%s\">%s</time>", day, day);
+	}
+	bt_buf_adds(b, "</blockquote>\n<form method=\"post\" action=\"/secretariat/c/");
+	html_text(b, c->circular);
+	bt_buf_adds(b, "/decide\">\n");
+	html_csrf(r, r->s.csrf);
+	static const char *const names[] = { "draft", "kind", "members", "reservations", "date" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		hidden(r, names[i], arg(r, 0, names[i]));
+	bt_buf_adds(b, "<button type=\"submit\" class=\"danger\" id=\"confirm\">");
+	Lf(r, b, "decide_confirm_button", cv);
+	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"/secretariat/c/");
+	html_text(b, c->circular);
+	bt_buf_adds(b, "/decide\">");
+	html_text(b, L(r, "cancel_back"));
+	bt_buf_adds(b, "</a></p>\n");
+	page_end(r);
+	return 0;
+}
+
+int page_secretariat_decide(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
+		return 0;
+	if (!*arg(r, 0, "kind"))
+		return dec_forms_page(r, &c);
+	dec_in d;
+	bt_err e;
+	int rc = dec_read(r, 0, c.circular, &d, &e);
+	if (!rc && !d.s.rec)
+		rc = bt_failf(&e, BT_R_INPUT, "draft", "no draft chosen");
+	if (rc)
+		page_engine_error(r, &e);
+	else
+		dec_confirm_page(r, &c, &d);
+	dec_free(&d);
+	return 0;
+}
+
+int page_secretariat_decide_post(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
+		return 0;
+	dec_in d;
+	bt_err e;
+	char actor[96], path[160];
+	int rc = dec_read(r, 1, c.circular, &d, &e);
+	if (!rc && !d.s.rec)
+		rc = bt_failf(&e, BT_R_INPUT, "draft", "no draft chosen");
+	if (!rc) {
+		portal_actor(r, actor, sizeof actor);
+		rc = bt_decide(r->db, &d.s, actor, r->now, NULL, &e);
+	}
+	dec_free(&d);
+	if (rc)
+		return page_engine_error(r, &e);
+	snprintf(path, sizeof path, "/secretariat/c/%s#decision", c.circular);
+	return page_redirect(r, path);
+}
+
+/* ---- reply codes ---- */
+
+/* New codes waiting to be shown once: for the session that issued them,
+ * for NEW_TTL seconds; the oldest slot is reused when all are taken. */
+#define NEW_SLOTS 32
+#define NEW_TTL 600
+static struct new_code {
+	char token[33];                 /* "" when free */
+	char session[65];               /* the session that issued it */
+	char circular[BT_ID_MAX + 1];
+	char member[4];
+	char code[BT_CODE_LEN + 1];
+	bt_time at;
+} new_codes[NEW_SLOTS];
+static pthread_mutex_t new_codes_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void slot_clear(struct new_code *n)
+{
+	explicit_bzero(n, sizeof *n);
+}
+
+/* Keeps code for r's session; token receives the slot's token. */
+static int new_code_keep(preq *r, const char *circular, const bt_code_issued *c, char token[33], bt_err *e)
+{
+	unsigned char raw[16];
+	if (bt_random(raw, sizeof raw, e))
+		return -1;
+	for (size_t i = 0; i < sizeof raw; i++)
+		snprintf(token + 2 * i, 3, "%02x", raw[i]);
+	pthread_mutex_lock(&new_codes_lock);
+	struct new_code *n = &new_codes[0];
+	for (size_t i = 0; i < NEW_SLOTS; i++) {
+		if (new_codes[i].token[0] && new_codes[i].at + NEW_TTL < r->now)
+			slot_clear(&new_codes[i]);
+		if (!new_codes[i].token[0] || new_codes[i].at < n->at)
+			n = &new_codes[i];
+		if (!n->token[0])
+			break;
+	}
+	slot_clear(n);
+	snprintf(n->token, sizeof n->token, "%s", token);
+	snprintf(n->session, sizeof n->session, "%s", r->session_token);
+	snprintf(n->circular, sizeof n->circular, "%s", circular);
+	snprintf(n->member, sizeof n->member, "%s", c->member);
+	snprintf(n->code, sizeof n->code, "%s", c->code);
+	n->at = r->now;
+	pthread_mutex_unlock(&new_codes_lock);
+	return 0;
+}
+
+/* Takes (and forgets) the code kept under token for r's session and
+ * circular: 0, or -1 when there is none (shown already, expired, another
+ * session's). */
+static int new_code_take(preq *r, const char *circular, const char *token, bt_code_issued *out)
+{
+	int rc = -1;
+	if (strlen(token) != 32)
+		return -1;
+	pthread_mutex_lock(&new_codes_lock);
+	for (size_t i = 0; i < NEW_SLOTS; i++) {
+		struct new_code *n = &new_codes[i];
+		if (!n->token[0] || strcmp(n->token, token))
+			continue;
+		if (!strcmp(n->session, r->session_token) && !strcmp(n->circular, circular) &&
+		    n->at + NEW_TTL >= r->now) {
+			snprintf(out->member, sizeof out->member, "%s", n->member);
+			snprintf(out->code, sizeof out->code, "%s", n->code);
+			rc = 0;
+		}
+		slot_clear(n);
+	}
+	pthread_mutex_unlock(&new_codes_lock);
+	return rc;
+}
+
+int page_secretariat_codes_issue(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
+		return 0;
+	const char *member = pform_get(&r->form, "member");
+	if (!member || !*member)
+		return page_field_error(r, BT_R_INPUT, "member", "no Member State chosen");
+	char actor[96], token[33], path[200];
+	portal_actor(r, actor, sizeof actor);
+	bt_code_list l = { 0 };
+	bt_err e;
+	int rc = bt_codes_issue(r->db, c.circular, member, actor, r->now, &l, &e);
+	if (!rc && l.n != 1)
+		rc = bt_failf(&e, BT_R_IO, "member", "%zu codes issued for one member", l.n);
+	if (!rc)
+		rc = new_code_keep(r, c.circular, &l.v[0], token, &e);
+	if (l.n)
+		explicit_bzero(l.v, l.n * sizeof *l.v);
+	bt_code_list_free(&l);
+	if (rc)
+		return page_engine_error(r, &e);
+	snprintf(path, sizeof path, "/secretariat/c/%s/codes/new?t=%s", c.circular, token);
+	return page_redirect(r, path);
+}
+
+int page_secretariat_codes_new(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (portal_consultation(r, circular, &c))
+		return 0;
+	bt_code_issued nc;
+	if (new_code_take(r, c.circular, arg(r, 0, "t"), &nc))
+		return page_error(r, 404, L(r, "codes_gone"));
+	const char *cv[] = { "circular", c.circular, NULL };
+	bt_buf title = BT_BUF_INIT;
+	Lplain(r, &title, "codes_new_title", cv);
+	page_begin(r, bt_buf_str(&title));
+	bt_buf_release(&title);
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<p class=\"note\">");
+	html_text(b, L(r, "codes_once"));
+	bt_buf_adds(b, "</p>\n<dl class=\"receipt\">\n<dt>");
+	html_text(b, nc.member);
+	bt_buf_adds(b, "</dt><dd><code class=\"reply-code\" dir=\"ltr\">");
+	html_text(b, nc.code);
+	bt_buf_adds(b, "</code></dd>\n</dl>\n<p><a href=\"/secretariat/c/");
+	explicit_bzero(&nc, sizeof nc);
+	html_text(b, c.circular);
+	bt_buf_adds(b, "#codes\">");
+	Lspan(r, b, "circular_name", "circular", c.circular, "circular");
+	bt_buf_adds(b, "</a></p>\n");
+	page_end(r);
+	return 0;
+}
+
+int page_secretariat_codes_revoke_confirm(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
+		return 0;
+	char code[4];
+	bt_err e;
+	if (bt_member_resolve(r->db, "member", arg(r, 0, "member"), code, &e))
+		return page_engine_error(r, &e);
+	const char *cv[] = { "circular", c.circular, "member", code, NULL };
+	bt_buf title = BT_BUF_INIT;
+	Lplain(r, &title, "codes_revoke_title", cv);
+	page_begin(r, bt_buf_str(&title));
+	bt_buf_release(&title);
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<p class=\"note\">");
+	Lf(r, b, "codes_revoke_what", cv);
+	bt_buf_adds(b, "</p>\n<form method=\"post\" action=\"/secretariat/c/");
+	html_text(b, c.circular);
+	bt_buf_adds(b, "/codes/revoke\">\n");
+	html_csrf(r, r->s.csrf);
+	hidden(r, "member", code);
+	bt_buf_adds(b, "<button type=\"submit\" class=\"danger\" id=\"confirm\">");
+	Lf(r, b, "codes_revoke_button", cv);
+	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"/secretariat/c/");
+	html_text(b, c.circular);
+	bt_buf_adds(b, "#codes\">");
+	html_text(b, L(r, "cancel_back"));
+	bt_buf_adds(b, "</a></p>\n");
+	page_end(r);
+	return 0;
+}
+
+int page_secretariat_codes_revoke(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
+		return 0;
+	const char *member = pform_get(&r->form, "member");
+	if (!member || !*member)
+		return page_field_error(r, BT_R_INPUT, "member", "no Member State chosen");
+	char actor[96], path[160];
+	portal_actor(r, actor, sizeof actor);
+	bt_err e;
+	if (bt_codes_revoke(r->db, c.circular, member, actor, r->now, &e))
+		return page_engine_error(r, &e);
+	snprintf(path, sizeof path, "/secretariat/c/%s#codes", c.circular);
+	return page_redirect(r, path);
+}
+
+int page_secretariat_attachment(preq *r, const char *id)
+{
+	char *end;
+	long long v = strtoll(id, &end, 10);
+	if (*end || v <= 0)
+		return page_field_error(r, BT_R_NOT_FOUND, "attachment", "'%.40s' is not an attachment number", id);
+	bt_err e;
+	bt_buf_reset(&r->out);
+	if (bt_attachment_content(r->db, v, &r->out, &e)) {
+		bt_buf_reset(&r->out);
+		return page_engine_error(r, &e);
+	}
+	r->ctype = "application/octet-stream";
+	snprintf(r->filename, sizeof r->filename, "attachment-%lld", v);
+	return 0;
+}

@@ -16,6 +16,7 @@
 #include "portal/form.h"
 #include "portal/html.h"
 #include "portal/identity.h"
+#include "portal/once.h"
 #include "portal/page_member.h"
 #include "portal/receipt_block.h"
 
@@ -55,9 +56,24 @@ static int load_own(preq *r, const char *circular, bt_consultation *c)
 	return 0;
 }
 
+/* The form name of c's reply form (its single-use tokens, once.h). */
+static void reply_form_name(const bt_consultation *c, char out[PORTAL_ONCE_FORM])
+{
+	snprintf(out, PORTAL_ONCE_FORM, "m:%s", c->circular);
+}
+
 static int is_open(const preq *r, const bt_consultation *c)
 {
 	return !c->closed && r->now <= c->deadline;
+}
+
+/* The single-use token field of c's reply form, when open (once.h). */
+static void reply_once_field(preq *r, const bt_consultation *c, int open)
+{
+	char form[PORTAL_ONCE_FORM];
+	reply_form_name(c, form);
+	if (open)
+		once_field(r, form);
 }
 
 /* The circular's date and, while open, the time left to the deadline
@@ -330,6 +346,7 @@ int page_member_form(preq *r, const char *circular)
 	html_text(b, c.circular);
 	bt_buf_adds(b, "/reply\">\n");
 	html_csrf(r, r->s.csrf);
+	reply_once_field(r, &c, open);
 	const char *sgv[] = { "sg", sg, NULL };
 	for (size_t d = 0; d < dl.n; d++)
 		draft_fieldset(r, d, &dl.v[d], on_record(&h, dl.v[d].rec), open, sgv);
@@ -395,60 +412,60 @@ static int collect(preq *r, const bt_consultation *c, const bt_draft_list *dl, b
 	return 0;
 }
 
+/* Records the replies of the form posted for c: 0 with the receipt page's
+ * path in loc ("/member/sent/<id>,<id>..."), else -1 and the error page. */
+static int reply_record(preq *r, const bt_consultation *c, char *loc, size_t locn)
+{
+	if (!is_open(r, c))
+		return page_error(r, 403, L(r, "err_closed")), -1;
+	bt_err e;
+	bt_draft_list dl = { 0 };
+	if (bt_drafts_list(r->db, c->circular, &dl, &e))
+		return page_engine_error(r, &e), -1;
+	bt_reply_spec *specs = calloc(dl.n + 1, sizeof *specs);
+	bt_attachment_in *files = calloc(dl.n + 1, sizeof *files);
+	bt_reply_result *res = calloc(dl.n + 1, sizeof *res);
+	size_t n = 0;
+	int rc = -1;
+	if (!specs || !files || !res)
+		page_field_error(r, BT_R_NOMEM, NULL, "out of memory");
+	else if (collect(r, c, &dl, specs, files, &n))
+		; /* the error page is made */
+	else if (n == 0)
+		page_error(r, 400, L(r, "err_nothing"));
+	else {
+		char actor[96];
+		portal_actor(r, actor, sizeof actor);
+		if ((rc = bt_reply_record_many(r->db, specs, n, actor, r->now, res, &e)))
+			page_refused(r, rc, &res[0], &e), rc = -1;
+	}
+	if (!rc) {
+		size_t at = (size_t)snprintf(loc, locn, "/member/sent/");
+		for (size_t i = 0; i < n && at < locn; i++)
+			at += (size_t)snprintf(loc + at, locn - at, "%s%lld", i ? "," : "",
+					       (long long)res[i].reply_id);
+	}
+	free(specs);
+	free(files);
+	free(res);
+	bt_draft_list_free(&dl);
+	return rc;
+}
+
 int page_member_reply(preq *r, const char *circular)
 {
 	bt_consultation c;
 	if (load_own(r, circular, &c))
 		return 0;
+	/* exactly once: a token already spent answers the first sending's
+	 * receipt page (Post/Redirect/Get) */
+	char form[PORTAL_ONCE_FORM], loc[PORTAL_ONCE_LOC];
+	reply_form_name(&c, form);
 	if (!is_open(r, &c))
-		return page_error(r, 403, L(r, "err_closed"));
-	if (portal_rows_check(r, c.circular))
+		return once_spent(r, form) ? 0 : page_error(r, 403, L(r, "err_closed"));
+	if (portal_rows_check(r, c.circular) || !once_begin(r, form))
 		return 0;
-	bt_err e;
-	bt_draft_list dl = { 0 };
-	if (bt_drafts_list(r->db, c.circular, &dl, &e))
-		return page_engine_error(r, &e);
-	bt_reply_spec *specs = calloc(dl.n + 1, sizeof *specs);
-	bt_attachment_in *files = calloc(dl.n + 1, sizeof *files);
-	bt_reply_result *res = calloc(dl.n + 1, sizeof *res);
-	size_t n = 0;
-	if (!specs || !files || !res) {
-		page_field_error(r, BT_R_NOMEM, NULL, "out of memory");
-		goto out;
-	}
-	if (collect(r, &c, &dl, specs, files, &n))
-		goto out;
-	if (n == 0) {
-		page_error(r, 400, L(r, "err_nothing"));
-		goto out;
-	}
-	char actor[96];
-	portal_actor(r, actor, sizeof actor);
-	int rc = bt_reply_record_many(r->db, specs, n, actor, r->now, res, &e);
-	if (rc) {
-		page_refused(r, rc, &res[0], &e);
-		goto out;
-	}
-	page_begin(r, L(r, "receipt_title"));
-	bt_buf_adds(&r->out, "<p class=\"ok\" role=\"status\">");
-	html_text(&r->out, L(r, "receipt_intro"));
-	bt_buf_adds(&r->out, "</p>\n");
-	for (size_t i = 0; i < n; i++)
-		html_receipt(r, &res[i], c.circular, &specs[i], specs[i].signatory, specs[i].title, r->now);
-	bt_buf_adds(&r->out, "<p>");
-	html_text(&r->out, L(r, "receipt_keep"));
-	bt_buf_adds(&r->out, "</p>\n<p><a href=\"/member\">");
-	html_text(&r->out, L(r, "consultations"));
-	bt_buf_adds(&r->out, "</a> · <a href=\"/member/history\">");
-	html_text(&r->out, L(r, "history_link"));
-	bt_buf_adds(&r->out, "</a></p>\n");
-	page_end(r);
-out:
-	free(specs);
-	free(files);
-	free(res);
-	bt_draft_list_free(&dl);
-	return 0;
+	return once_done(r, reply_record(r, &c, loc, sizeof loc) ? NULL : loc);
 }
 
 /* Calls fn for each consultation the administration may see, with its
@@ -554,6 +571,55 @@ int page_member_receipt(preq *r, const char *id)
 int page_member_receipt_json(preq *r, const char *id)
 {
 	return receipt_of(r, id, 1);
+}
+
+/* each_own: the receipt section of reply fa->id, when in h. */
+static int sent_one(preq *r, const bt_consultation *c, const bt_history *h, void *arg, bt_err *e)
+{
+	find_arg *fa = arg;
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i].reply_id == fa->id &&
+		    (!strcmp(h->v[i].kind, "reply") || !strcmp(h->v[i].kind, "withdrawal"))) {
+			fa->found = 1;
+			if (bt_audit_circular(r->db, c->circular, e) || html_receipt_item(r, c->circular, h, i, e))
+				return -1;
+			return 1;
+		}
+	return 0;
+}
+
+int page_member_sent(preq *r, const char *ids)
+{
+	/* where a reply POST sends the browser (Post/Redirect/Get): the
+	 * receipts of one sending, "<id>,<id>...", a page that a reload or
+	 * Back only shows again */
+	page_begin(r, L(r, "receipt_title"));
+	bt_buf_adds(&r->out, "<p class=\"ok\" role=\"status\">");
+	html_text(&r->out, L(r, "receipt_intro"));
+	bt_buf_adds(&r->out, "</p>\n");
+	for (const char *p = ids; *p;) {
+		char *end;
+		long long v = strtoll(p, &end, 10);
+		if (end == p || v <= 0 || (*end && *end != ',') || (*end == ',' && !end[1]))
+			return page_field_error(r, BT_R_NOT_FOUND, "receipt", "'%.40s' is not a list of reply "
+						"numbers", ids);
+		find_arg fa = { v, 0, 0 };
+		bt_err e;
+		if (each_own(r, sent_one, &fa, &e) < 0)
+			return page_engine_error(r, &e);
+		if (!fa.found)
+			return page_error(r, 403, L(r, "err_scope"));
+		p = *end ? end + 1 : end;
+	}
+	bt_buf_adds(&r->out, "<p>");
+	html_text(&r->out, L(r, "receipt_keep"));
+	bt_buf_adds(&r->out, "</p>\n<p><a href=\"/member\">");
+	html_text(&r->out, L(r, "consultations"));
+	bt_buf_adds(&r->out, "</a> · <a href=\"/member/history\">");
+	html_text(&r->out, L(r, "history_link"));
+	bt_buf_adds(&r->out, "</a></p>\n");
+	page_end(r);
+	return 0;
 }
 
 /* <td data-label="LABEL">: a stacked row's cell shows its column's name. */

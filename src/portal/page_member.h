@@ -11,8 +11,12 @@
 int page_member_home(preq *r);
 /* /member/c/CIRCULAR: the reply form (read-only once closed or late). */
 int page_member_form(preq *r, const char *circular);
-/* POST /member/c/CIRCULAR/reply: records the replies, shows the receipts. */
+/* POST /member/c/CIRCULAR/reply: records the replies once per form token
+ * (once.h), then 303 to /member/sent/ID,ID... (a spent token: to the first
+ * sending's). */
 int page_member_reply(preq *r, const char *circular);
+/* /member/sent/ID,ID...: the receipts of one sending of the reply form. */
+int page_member_sent(preq *r, const char *ids);
 /* /member/receipt/ID: the receipt of its reply number id. */
 int page_member_receipt(preq *r, const char *id);
 /* The signed receipt (ballot/receipt.h) of the administration's reply id, as a

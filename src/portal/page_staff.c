@@ -25,6 +25,7 @@
 #include "portal/form.h"
 #include "portal/html.h"
 #include "portal/identity.h"
+#include "portal/once.h"
 #include "portal/page_staff.h"
 #include "portal/page_staff_acts.h"
 #include "portal/receipt_block.h"
@@ -334,6 +335,12 @@ static void late_entry_field(preq *r, const bt_consultation *c)
 			     "maxlength=\"2000\"></textarea>\n");
 }
 
+/* The form name of the entry form of c (its single-use tokens, once.h). */
+static void entry_form_name(const bt_consultation *c, char out[PORTAL_ONCE_FORM])
+{
+	snprintf(out, PORTAL_ONCE_FORM, "s:%s", c->circular);
+}
+
 /* The entry form for a reply received by e-mail, fax or post. */
 static void entry_form(preq *r, const bt_consultation *c, const bt_draft_list *dl, const bt_member_list *el)
 {
@@ -347,6 +354,9 @@ static void entry_form(preq *r, const bt_consultation *c, const bt_draft_list *d
 	html_text(b, c->circular);
 	bt_buf_adds(b, "/reply\">\n");
 	html_csrf(r, r->s.csrf);
+	char form[PORTAL_ONCE_FORM];
+	entry_form_name(c, form);
+	once_field(r, form);
 	bt_buf_adds(b, "<fieldset>\n");
 	label_for(r, "member", "col_member");
 	bt_buf_adds(b, "<select id=\"member\" name=\"member\" required>\n<option value=\"\"></option>\n");
@@ -540,25 +550,79 @@ static int entry_spec(preq *r, const bt_consultation *c, bt_reply_spec *s, bt_at
 	return 0;
 }
 
-int page_secretariat_reply(preq *r, const char *circular)
+/* Records the reply of the entry form posted for c: 0 with the receipt
+ * page's path in loc ("/secretariat/sent/<circular>/<id>"), else -1 and
+ * the error page. */
+static int entry_record(preq *r, const bt_consultation *c, char *loc, size_t n)
 {
-	bt_consultation c;
-	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
-		return 0;
 	bt_reply_spec spec;
 	bt_attachment_in att, scan;
-	if (entry_spec(r, &c, &spec, &att, &scan))
-		return 0;
+	if (entry_spec(r, c, &spec, &att, &scan))
+		return -1;
 	char actor[96];
 	portal_actor(r, actor, sizeof actor);
 	bt_reply_result res;
 	bt_err e;
 	int rc = bt_reply_record_many(r->db, &spec, 1, actor, r->now, &res, &e);
 	if (rc)
-		return page_refused(r, rc, &res, &e);
-	bt_buf *b = &r->out;
+		return page_refused(r, rc, &res, &e), -1;
+	snprintf(loc, n, "/secretariat/sent/%s/%lld", c->circular, (long long)res.reply_id);
+	return 0;
+}
+
+int page_secretariat_reply(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
+		return 0;
+	/* exactly once: a token already spent answers the first sending's
+	 * receipt page (Post/Redirect/Get) */
+	char form[PORTAL_ONCE_FORM], loc[PORTAL_ONCE_LOC];
+	entry_form_name(&c, form);
+	if (!once_begin(r, form))
+		return 0;
+	return once_done(r, entry_record(r, &c, loc, sizeof loc) ? NULL : loc);
+}
+
+/* The receipt of reply id of circular c, found in h: 1 when shown, 0 when
+ * h has no such reply, -1 with e. */
+static int sent_receipt(preq *r, const bt_consultation *c, const bt_history *h, int64_t id, bt_err *e)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i].reply_id == id && (!strcmp(h->v[i].kind, "reply") || !strcmp(h->v[i].kind, "withdrawal")))
+			return html_receipt_item(r, c->circular, h, i, e) ? -1 : 1;
+	return 0;
+}
+
+int page_secretariat_sent(preq *r, const char *seg)
+{
+	/* "<circular>/<reply id>": a circular may hold '/' */
+	const char *slash = strrchr(seg, '/');
+	char *end = NULL;
+	long long id = slash ? strtoll(slash + 1, &end, 10) : 0;
+	if (!slash || !end || *end || id <= 0 || end == slash + 1)
+		return page_field_error(r, BT_R_NOT_FOUND, "receipt", "'%.60s' is not a circular and a reply number",
+					seg);
+	char circular[128];
+	snprintf(circular, sizeof circular, "%.*s", (int)(slash - seg), seg);
+	bt_consultation c;
+	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
+		return 0;
+	bt_err e;
+	bt_history h = { 0 };
+	if (bt_history_get(r->db, c.circular, NULL, &h, &e))
+		return page_engine_error(r, &e);
 	page_begin(r, L(r, "receipt_title"));
-	html_receipt(r, &res, c.circular, &spec, spec.signatory, spec.title, r->now);
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<p class=\"ok\" role=\"status\">");
+	html_text(b, L(r, "receipt_intro"));
+	bt_buf_adds(b, "</p>\n");
+	int rc = sent_receipt(r, &c, &h, id, &e);
+	bt_history_free(&h);
+	if (rc < 0)
+		return page_engine_error(r, &e);
+	if (rc == 0)
+		return page_field_error(r, BT_R_NOT_FOUND, "receipt", "no reply %lld in circular %s", id, c.circular);
 	bt_buf_adds(b, "<p><a href=\"/secretariat/c/");
 	html_text(b, c.circular);
 	bt_buf_adds(b, "\">");

@@ -12,6 +12,9 @@ int page_secretariat_home(preq *r);
 int page_secretariat_c(preq *r, const char *circular);
 /* POST /secretariat/c/CIRCULAR/reply: records a reply received otherwise. */
 int page_secretariat_reply(preq *r, const char *circular);
+/* /secretariat/sent/CIRCULAR/ID: the receipt of reply id that the entry
+ * form recorded (where its POST sends the browser: Post/Redirect/Get). */
+int page_secretariat_sent(preq *r, const char *seg);
 /* POST /secretariat/c/CIRCULAR/close: closes the consultation. */
 int page_secretariat_close(preq *r, const char *circular);
 /* The downloads of /secretariat/c/CIRCULAR/: the tally report (PDF, in

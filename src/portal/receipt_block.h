@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "ballot/history.h"
 #include "ballot/receipt.h"
 #include "ballot/reply.h"
 #include "portal/request.h"
@@ -23,5 +24,12 @@ void portal_receipt_name(char *out, size_t n, const char *circular, int64_t id, 
 void html_receipt(preq *r, const bt_reply_result *res, const char *circular,
 		  const bt_reply_spec *spec, const char *signatory, const char *title,
 		  bt_time recorded_at);
+
+/* The receipt section of item i of h (a reply or withdrawal of circular;
+ * h: the history of circular, of its member or everyone's), as
+ * html_receipt shows it after the POST that recorded it (the notes: late,
+ * replaces an earlier reply, no reasons, the late entry's reason), then its
+ * files: -1 with e when its event cannot be read. */
+int html_receipt_item(preq *r, const char *circular, const bt_history *h, size_t i, bt_err *e);
 
 #endif

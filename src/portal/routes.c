@@ -55,10 +55,12 @@ static const proute routes[] = {
 	SEGMENT(PR_GET, "/member/c/", "", PR_MEMBER, page_member_form),
 	SEGMENT(PR_GET, "/member/receipt/", ".json", PR_MEMBER, page_member_receipt_json),
 	SEGMENT(PR_GET, "/member/receipt/", "", PR_MEMBER, page_member_receipt),
+	SEGMENT(PR_GET, "/member/sent/", "", PR_MEMBER, page_member_sent),
 	AREA(PR_GET, "/member", PR_MEMBER, page_not_found),
 
 	EXACT(PR_GET, "/secretariat", PR_SECRETARIAT, page_secretariat_home),
 	SEGMENT(PR_GET, "/secretariat/receipt/", ".json", PR_SECRETARIAT, page_secretariat_receipt),
+	SEGMENT(PR_GET, "/secretariat/sent/", "", PR_SECRETARIAT, page_secretariat_sent),
 	SEGMENT(PR_POST, "/secretariat/c/", "/reply", PR_SECRETARIAT, page_secretariat_reply),
 	SEGMENT(PR_POST, "/secretariat/c/", "/close", PR_SECRETARIAT, page_secretariat_close),
 	SEGMENT(PR_GET, "/secretariat/c/", "/report.pdf", PR_SECRETARIAT, page_secretariat_report_pdf),

@@ -29,6 +29,15 @@
 
 #define NBUCKET 16384   /* chains of each kind; a power of two */
 
+/* A form token of a session (session_once_*). */
+typedef struct once_slot {
+	int state;                 /* 0 free, 1 issued, 2 in use, 3 spent */
+	char tok[65];
+	char form[PORTAL_ONCE_FORM];
+	char loc[PORTAL_ONCE_LOC]; /* spent: the first outcome */
+	int64_t at;                /* issued or spent, ms */
+} once_slot;
+
 typedef struct sess_slot {
 	int32_t next_tok, next_id; /* the chains; -1 ends them */
 	int used;
@@ -37,10 +46,12 @@ typedef struct sess_slot {
 	uint32_t idb;              /* its identity chain */
 	psession s;
 	int64_t born, seen;        /* ms, monotonic */
+	once_slot *once;           /* PORTAL_ONCE_PER_SESSION, made on first use */
 } sess_slot;
 
 struct psessions {
 	pthread_mutex_t lock;
+	pthread_cond_t once_cv;    /* a form token left use */
 	unsigned char hkey[16];
 	sess_slot *v;              /* PORTAL_SESSIONS_MAX */
 	int32_t *tok, *ids;        /* NBUCKET chain heads each */
@@ -67,6 +78,7 @@ int sessions_new(psessions **out, bt_err *e)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	}
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->once_cv, NULL);
 	if (bt_random(s->hkey, sizeof s->hkey, e)) {
 		sessions_free(s);
 		return BT_EFAIL;
@@ -85,6 +97,9 @@ void sessions_free(psessions *s)
 	if (!s)
 		return;
 	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->once_cv);
+	for (int32_t i = 0; s->v && i < PORTAL_SESSIONS_MAX; i++)
+		free(s->v[i].once);
 	free(s->v);
 	free(s->tok);
 	free(s->ids);
@@ -151,6 +166,7 @@ static void release(psessions *s, int32_t i)
 	sess_slot *sl = &s->v[i];
 	unchain(s, &s->tok[tok_bucket(sl->key)], i, 1);
 	unchain(s, &s->ids[sl->idb], i, 0);
+	free(sl->once);
 	memset(sl, 0, sizeof *sl);
 	sl->next_id = -1;
 	sl->next_tok = s->free_head;
@@ -211,7 +227,7 @@ int session_create(psessions *s, const bt_identity *id, const char *cert_fp, int
 	int32_t i = s->free_head;
 	sess_slot *sl = &s->v[i];
 	s->free_head = sl->next_tok;
-	memset(sl, 0, sizeof *sl);
+	memset(sl, 0, sizeof *sl); /* its form tokens were freed by release */
 	sl->used = 1;
 	token_key(token, sl->key);
 	memcpy(sl->ident, ident, sizeof sl->ident);
@@ -273,4 +289,127 @@ size_t sessions_live(psessions *s, int64_t now)
 		n += live(&s->v[i], now);
 	pthread_mutex_unlock(&s->lock);
 	return n;
+}
+
+/* The form token once of session slot i, or NULL; the caller holds the
+ * lock. */
+static once_slot *once_find(sess_slot *sl, const char *once)
+{
+	if (!sl->once || strlen(once) != 64)
+		return NULL;
+	for (int k = 0; k < PORTAL_ONCE_PER_SESSION; k++)
+		if (sl->once[k].state && bt_secret_equal(sl->once[k].tok, once, 64))
+			return &sl->once[k];
+	return NULL;
+}
+
+int session_once_issue(psessions *s, const char *token, const char *form, int64_t now, char out[65])
+{
+	portal_token(out);
+	pthread_mutex_lock(&s->lock);
+	int32_t i = find(s, token, now);
+	sess_slot *sl = i >= 0 ? &s->v[i] : NULL;
+	if (sl && !sl->once)
+		sl->once = calloc(PORTAL_ONCE_PER_SESSION, sizeof *sl->once);
+	if (!sl || !sl->once) {
+		pthread_mutex_unlock(&s->lock);
+		return -1;
+	}
+	/* a free entry, else the oldest issued one, else the oldest spent
+	 * one; one in use is never replaced */
+	once_slot *pick = NULL;
+	for (int k = 0; k < PORTAL_ONCE_PER_SESSION; k++) {
+		once_slot *o = &sl->once[k];
+		if (!o->state) {
+			pick = o;
+			break;
+		}
+		if (o->state == 2)
+			continue;
+		if (!pick || (o->state == 1) > (pick->state == 1) ||
+		    ((o->state == 1) == (pick->state == 1) && o->at < pick->at))
+			pick = o;
+	}
+	if (pick) {
+		memset(pick, 0, sizeof *pick);
+		pick->state = 1;
+		memcpy(pick->tok, out, 65);
+		snprintf(pick->form, sizeof pick->form, "%s", form);
+		pick->at = now;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return pick ? 0 : -1;
+}
+
+/* Adds ms to an absolute CLOCK_REALTIME time. */
+static struct timespec deadline_in(int64_t ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
+}
+
+once_state session_once_claim(psessions *s, const char *token, const char *form, const char *once,
+			      int64_t now, char *loc, size_t n)
+{
+	struct timespec until = deadline_in(PORTAL_ONCE_WAIT_MS);
+	once_state st = ONCE_UNKNOWN;
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		/* found again after each wait: the session may have ended */
+		int32_t i = find(s, token, now);
+		once_slot *o = i >= 0 ? once_find(&s->v[i], once) : NULL;
+		if (!o || strcmp(o->form, form))
+			break;
+		if (o->state == 1) {
+			o->state = 2;
+			st = ONCE_NEW;
+			break;
+		}
+		if (o->state == 3) {
+			snprintf(loc, n, "%s", o->loc);
+			st = ONCE_DONE;
+			break;
+		}
+		if (pthread_cond_timedwait(&s->once_cv, &s->lock, &until)) {
+			st = ONCE_BUSY;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return st;
+}
+
+int session_once_spent(psessions *s, const char *token, const char *form, const char *once, int64_t now,
+		       char *loc, size_t n)
+{
+	pthread_mutex_lock(&s->lock);
+	int32_t i = find(s, token, now);
+	once_slot *o = i >= 0 ? once_find(&s->v[i], once) : NULL;
+	int spent = o && o->state == 3 && !strcmp(o->form, form);
+	if (spent)
+		snprintf(loc, n, "%s", o->loc);
+	pthread_mutex_unlock(&s->lock);
+	return spent;
+}
+
+void session_once_finish(psessions *s, const char *token, const char *once, const char *loc, int64_t now)
+{
+	pthread_mutex_lock(&s->lock);
+	int32_t i = find(s, token, now);
+	once_slot *o = i >= 0 ? once_find(&s->v[i], once) : NULL;
+	if (o && o->state == 2) {
+		o->state = loc ? 3 : 1;
+		if (loc)
+			snprintf(o->loc, sizeof o->loc, "%s", loc);
+		o->at = now;
+	}
+	pthread_cond_broadcast(&s->once_cv);
+	pthread_mutex_unlock(&s->lock);
 }

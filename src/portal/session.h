@@ -45,6 +45,42 @@ void session_drop(psessions *s, const char *token, int64_t now);
 /* The number of live sessions (for tests). */
 size_t sessions_live(psessions *s, int64_t now);
 
+/* Single-use form tokens ("once" tokens): each form that changes state
+ * carries one, bound to its session and to the form (a short name such as
+ * "m:<circular>"); they live in the session's entry (at most
+ * PORTAL_ONCE_PER_SESSION; a new one past that replaces the oldest not in
+ * use) and end with it. */
+#define PORTAL_ONCE_PER_SESSION 32
+#define PORTAL_ONCE_FORM 160  /* bytes of a form name, with its NUL */
+#define PORTAL_ONCE_LOC 256   /* bytes of an outcome (a path), with its NUL */
+#define PORTAL_ONCE_WAIT_MS 15000 /* how long a second sending waits for the first */
+
+typedef enum once_state {
+	ONCE_NEW,     /* claimed: the caller does the work, then session_once_finish */
+	ONCE_DONE,    /* already done: loc holds the first sending's outcome */
+	ONCE_BUSY,    /* another sending still runs after PORTAL_ONCE_WAIT_MS */
+	ONCE_UNKNOWN, /* no such token for this session and form (never issued,
+			 replaced, or the session or the server ended) */
+} once_state;
+
+/* A new token (64 hex) for form in the live session of token; -1 when there
+ * is no such session (or no memory), else 0. */
+int session_once_issue(psessions *s, const char *token, const char *form, int64_t now, char out[65]);
+/* Claims once (of form, in the session of token): ONCE_NEW marks it in use;
+ * ONCE_DONE copies the first outcome to loc (n bytes); while another
+ * request holds it, waits for that one (up to PORTAL_ONCE_WAIT_MS), then
+ * answers as after it. */
+once_state session_once_claim(psessions *s, const char *token, const char *form, const char *once,
+			      int64_t now, char *loc, size_t n);
+/* 1 when once (of form, in the session of token) was spent, with its
+ * outcome in loc; else 0. Claims nothing. */
+int session_once_spent(psessions *s, const char *token, const char *form, const char *once, int64_t now,
+		       char *loc, size_t n);
+/* Ends a claim: with loc (the outcome's path), the token is spent and every
+ * later claim gets loc; with loc NULL (nothing was recorded), it can be
+ * claimed again. Nothing when the session has ended meanwhile. */
+void session_once_finish(psessions *s, const char *token, const char *once, const char *loc, int64_t now);
+
 /* A fresh random token as 64 hex digits. */
 void portal_token(char out[65]);
 

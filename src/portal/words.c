@@ -19,6 +19,8 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "err_signin", "" }, { "err_throttled", "seconds" }, { "err_csrf", "" },
 	{ "err_signed_out", "" }, { "err_role", "" }, { "err_not_found", "" }, { "err_scope", "" },
 	{ "err_closed", "" }, { "err_nothing", "" },
+	/* s12-once */
+	{ "err_once_unknown", "" }, { "err_once_busy", "" },
 	{ "member_home", "member" }, { "consultations", "" }, { "col_circular", "" },
 	{ "col_group", "" }, { "col_deadline", "" }, { "col_state", "" }, { "col_draft", "" },
 	{ "col_reply", "" }, { "col_received", "" }, { "state_open", "" }, { "state_past", "" },

@@ -5,9 +5,10 @@
  *      POST /signin with member and code, GET /member/c/ID for the session's
  *      CSRF token): PBKDF2 is slow on purpose, so this is not timed;
  *   1. status pages: each client GETs a page over one keep-alive connection;
- *   2. submissions: each client POSTs its reply to /member/c/ID/reply over a
+ *   2. submissions: each client GETs the reply form (its single-use token)
+ *      and POSTs its reply to /member/c/ID/reply over a
  *      new TLS connection each time (full handshake, no resumption) and
- *      keeps the reply numbers of every 200 receipt.
+ *      keeps the reply numbers of every 303 (in the receipt page's path).
  * Each phase runs first as fast as it goes (throughput), then paced at the
  * goal's rate (latency at that load). Last, the status page once more, now
  * that the consultation holds thousands of replies (not judged).
@@ -458,46 +459,62 @@ static void *submit_thread(void *arg)
 		double t0 = next_start(c, k);
 		if (t0 >= deadline)
 			break;
-		int bl = snprintf(body, sizeof body, "csrf=%s", c->csrf);
-		for (int d = 1; d <= opt.drafts; d++)
-			bl += snprintf(body + bl, sizeof body - (size_t)bl, "&choice-%d=%s", d,
-				       (i + (unsigned)d) % 2 ? "authorize" : "not-authorize");
-		int rl = snprintf(req, sizeof req,
-				  "POST /member/c/%s/reply HTTP/1.1\r\nHost: localhost\r\n"
-				  "Cookie: __Host-session=%s\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-				  "Content-Length: %d\r\nConnection: close\r\n\r\n%s",
-				  opt.circular, c->session, bl, body);
 		conn cn;
 		resp r;
 		if (conn_open(&cn, err, sizeof err)) {
 			client_error(c, err);
 			continue;
 		}
+		/* as a browser: the form (its single-use token), then the POST
+		 * on the same connection, answered 303 to the receipt page */
+		char once[65];
+		int rl = snprintf(req, sizeof req, "GET /member/c/%s HTTP/1.1\r\nHost: localhost\r\n"
+				  "Cookie: __Host-session=%s\r\n\r\n", opt.circular, c->session);
 		int rc = exchange(&cn, req, (size_t)rl, &c->b, &r, err, sizeof err);
+		const char *f = !rc && r.status == 200 ? strstr(r.body, "name=\"once\" value=\"") : NULL;
+		if (rc || !f || strspn(f + 19, "0123456789abcdef") != 64) {
+			conn_close(&cn);
+			if (!rc)
+				snprintf(err, sizeof err, "GET form: status %d, no once field", r.status);
+			client_error(c, err);
+			continue;
+		}
+		snprintf(once, sizeof once, "%.64s", f + 19);
+		int bl = snprintf(body, sizeof body, "csrf=%s&once=%s", c->csrf, once);
+		for (int d = 1; d <= opt.drafts; d++)
+			bl += snprintf(body + bl, sizeof body - (size_t)bl, "&choice-%d=%s", d,
+				       (i + (unsigned)d) % 2 ? "authorize" : "not-authorize");
+		rl = snprintf(req, sizeof req,
+			      "POST /member/c/%s/reply HTTP/1.1\r\nHost: localhost\r\n"
+			      "Cookie: __Host-session=%s\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+			      "Content-Length: %d\r\nConnection: close\r\n\r\n%s",
+			      opt.circular, c->session, bl, body);
+		rc = exchange(&cn, req, (size_t)rl, &c->b, &r, err, sizeof err);
 		conn_close(&cn);
 		double t1 = now_s();
 		if (rc) {
 			client_error(c, err);
 			continue;
 		}
-		if (r.status != 200) {
+		const char *loc = r.status == 303 ? strstr(c->b.d, "\r\nLocation: /member/sent/") : NULL;
+		if (!loc) {
 			const char *m = strstr(r.body, "<p class=\"error\">");
 			snprintf(err, sizeof err, "status %d: %.120s", r.status, m ? m + 17 : "");
 			client_error(c, err);
 			continue;
 		}
-		/* every receipt's number */
+		/* every reply's number, in the receipt page's path */
 		int got = 0;
-		for (const char *p = strstr(r.body, "<span class=\"reply-id\">"); p;
-		     p = strstr(p + 1, "<span class=\"reply-id\">")) {
-			long long id = strtoll(p + 23, NULL, 10);
+		const char *p = loc + strlen("\r\nLocation: /member/sent/");
+		for (; *p >= '0' && *p <= '9'; p += strspn(p, "0123456789"), p += *p == ',') {
+			long long id = strtoll(p, NULL, 10);
 			if (id > 0) {
 				ivec_add(&c->ids, id);
 				got++;
 			}
 		}
 		if (got != opt.drafts) {
-			snprintf(err, sizeof err, "status 200 with %d reply numbers, not %d", got, opt.drafts);
+			snprintf(err, sizeof err, "status 303 with %d reply numbers, not %d", got, opt.drafts);
 			client_error(c, err);
 			continue;
 		}

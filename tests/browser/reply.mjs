@@ -95,7 +95,8 @@ try {
 	]);
 	await page.waitForLoadState('load');
 	out.status = answer.status();
-	if (out.status !== 200) fail(`POST reply: ${out.status}: ${(await page.locator('p.error').allTextContents()).join(' ')}`);
+	// Post/Redirect/Get: 303 to the receipt page
+	if (out.status !== 303) fail(`POST reply: ${out.status}: ${(await page.locator('p.error').allTextContents()).join(' ')}`);
 
 	// the receipt
 	const rc = page.locator('section.receipt').first();

@@ -185,9 +185,13 @@ st=$("${C[@]}" --data-urlencode kind=member --data-urlencode member=ES --data-ur
 is "$st" 303 "portal under valgrind: sign-in with a reply code"
 "${C[@]}" "$U/member/c/205" >/dev/null
 CS=$(perl -ne 'if (/name="csrf" value="([0-9a-f]{64})"/) { print $1; exit }' page.html)
+ONCE=$(perl -ne 'if (/name="once" value="([0-9a-f]{64})"/) { print $1; exit }' page.html)
 printf '%%PDF-1.4 comments\n' >c.pdf
-st=$("${C[@]}" -F "csrf=$CS" -F choice-1=authorize-with-comments -F file-1=@c.pdf -F signatory=E.S. "$U/member/c/205/reply")
-is "$st" 200 "  ... a reply with a file: receipt"
+st=$("${C[@]}" -F "csrf=$CS" -F "once=$ONCE" -F choice-1=authorize-with-comments -F file-1=@c.pdf -F signatory=E.S. \
+	-w '%{http_code} %{redirect_url}' "$U/member/c/205/reply")
+like "$st" '^303 https://[^ ]*/member/sent/[0-9]+$' "  ... a reply with a file: 303 to its receipt page"
+st=$("${C[@]}" "${st#303 }")
+is "$st" 200 "  ... the receipt page"
 st=$("${C[@]}" -F choice-1=authorize "$U/member/c/205/reply")
 is "$st" 403 "  ... no CSRF token: 403"
 { printf '%%PDF-1.4\n'; head -c 300000 /dev/zero; } >big.pdf

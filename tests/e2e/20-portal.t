@@ -113,7 +113,7 @@ cp "$T/.body" "$T/form205.html"
 
 SIG='A. Person <script>alert(1)</script>'
 t0=$(now_real)
-post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize-with-comments \
+reply_post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize-with-comments \
 	-F "file-1=@$T/comments.pdf;type=application/pdf" -F "signatory=$SIG" -F "title=Director & <b>Head</b>"
 t1=$(now_real)
 is "$ST" 200 "POST reply (authorize-with-comments, comments.pdf): 200"
@@ -195,7 +195,7 @@ run ballot receipt verify "$T/r1-forged.json" --key "$T/pub.txt"
 is "$RC" 2 "a downloaded receipt with its choice changed does not verify"
 
 # HTML escaping: the signatory, the title and a file name with markup
-post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=not-authorize \
+reply_post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=not-authorize \
 	-F "file-2=@$T/reasons.pdf;filename=\"<img src=x>.pdf\"" -F "signatory=$SIG"
 is "$ST" 200 "POST reply with a file named <img src=x>.pdf: 200"
 like "$BODY" '&lt;img src=x&gt;\.pdf' "  ... the file name escaped on the receipt"
@@ -216,13 +216,13 @@ get fra /member/c/205 "${FRA[@]}"
 is "$ST" 200 "FRA's certificate, no sign-in: GET /member/c/205: 200"
 like "$BODY" 'Signed in: FRA' "  ... signed in as FRA"
 FRA_CSRF=$(csrf_of)
-post fra /member/c/205/reply "${FRA[@]}" -F "csrf=$FRA_CSRF" -F choice-1=authorize -F "signatory=M. Dupont"
+reply_post fra /member/c/205/reply "${FRA[@]}" -F "csrf=$FRA_CSRF" -F choice-1=authorize -F "signatory=M. Dupont"
 is "$ST" 200 "FRA replies authorize with its certificate: 200"
 RF=$(classes reply-id)
 is "$(classes choice)" authorize "  ... receipt: authorize"
 get fra /member/c/205 "${FRA[@]}"
 like "$BODY" 'name="choice-1" value="withdraw"' "  ... the form now offers to withdraw"
-post fra /member/c/205/reply "${FRA[@]}" -F "csrf=$(csrf_of)" -F choice-1=withdraw
+reply_post fra /member/c/205/reply "${FRA[@]}" -F "csrf=$(csrf_of)" -F choice-1=withdraw
 is "$ST" 200 "FRA withdraws: 200"
 is "$(classes choice)" withdraw "  ... receipt: withdraw"
 run ballot history --circular 205 --member FRA --json
@@ -273,7 +273,7 @@ is "$ST" 303 "  ... without signing in: to /signin (303)"
 get chn /member/c/300
 is "$ST" 403 "CHN's code for 205 on /member/c/300: 403"
 sum=$(db_sum)
-post chn /member/c/300/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize
+reply_post chn /member/c/300/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize
 is "$ST" 403 "  ... POST /member/c/300/reply: 403"
 is "$(db_sum)" "$sum" "  ... nothing recorded"
 signin c300 CHN "$C300"
@@ -284,7 +284,7 @@ get c300 "/member/receipt/$R1.json"
 is "$ST" 403 "  ... and on CHN's signed receipt of 205: 403"
 get c300 /member/c/300
 C300_CSRF=$(csrf_of)
-post c300 /member/c/205/reply -F "csrf=$C300_CSRF" -F choice-1=authorize
+reply_post c300 /member/c/205/reply -F "csrf=$C300_CSRF" -F choice-1=authorize
 is "$ST" 403 "  ... POST /member/c/205/reply: 403"
 is "$(db_sum)" "$sum" "  ... nothing recorded"
 
@@ -296,9 +296,9 @@ is "$(grep -c 'type="radio"' "$T/.body")" "$(grep -c 'type="radio"[^>]* disabled
 is "$(perl -0777 -ne 'print /<form[^>]*multipart.*?<\/form>/s ? ($& =~ /type="submit"/ ? "a submit button" : "none") : "no form"' "$T/.body")" \
 	none "  ... its form has no submit button"
 H300=$(ballot history --circular 300 --json)
-post c300 /member/c/300/reply -F "csrf=$C300_CSRF" -F choice-1=authorize
+reply_post c300 /member/c/300/reply -F "csrf=$C300_CSRF" -F choice-1=authorize
 is "$ST" 403 "  ... POST a reply anyway: 403"
-post fra /member/c/300/reply "${FRA[@]}" -F "csrf=$FRA_CSRF" -F choice-1=authorize
+reply_post fra /member/c/300/reply "${FRA[@]}" -F "csrf=$FRA_CSRF" -F choice-1=authorize
 is "$ST" 403 "  ... FRA's certificate: 403 too"
 is "$(ballot history --circular 300 --json)" "$H300" "  ... history of 300 unchanged"
 is "$(db_sum)" "$sum" "  ... database unchanged"
@@ -306,47 +306,47 @@ is "$(db_sum)" "$sum" "  ... database unchanged"
 # --- size caps: 413 ----------------------------------------------------------------
 pdf_of 1024 >"$T/f1024.pdf"
 pdf_of 1025 >"$T/f1025.pdf"
-post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments -F "file-2=@$T/f1025.pdf"
+reply_post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments -F "file-2=@$T/f1025.pdf"
 is "$ST" 413 "a file of 1025 bytes (attachment_max 1024): 413"
 is "$(hdr Strict-Transport-Security)" "max-age=31536000" "  ... with the security headers"
 is "$(db_sum)" "$sum" "  ... nothing recorded"
-post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments -F "file-2=@$T/f1024.pdf"
+reply_post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments -F "file-2=@$T/f1024.pdf"
 is "$ST" 200 "a file of 1024 bytes: 200"
 is "$(classes file-sha256)" "$(sha256_of "$T/f1024.pdf")" "  ... recorded whole"
 sum=$(db_sum)
-post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments -F "file-2=@$T/big.pdf"
+reply_post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments -F "file-2=@$T/big.pdf"
 is "$ST" 413 "a 10 KiB file: 413"
-post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments -F "file-2=@$T/huge.pdf"
+reply_post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments -F "file-2=@$T/huge.pdf"
 is "$ST" 413 "a 2 MiB body (Content-Length over the cap): 413"
-post chn /member/c/205/reply -H 'Transfer-Encoding: chunked' -F "csrf=$CHN_CSRF" \
+reply_post chn /member/c/205/reply -H 'Transfer-Encoding: chunked' -F "csrf=$CHN_CSRF" \
 	-F choice-2=authorize-with-comments -F "file-2=@$T/huge.pdf"
 is "$ST" 413 "a 2 MiB chunked body (no Content-Length): 413"
 files=()
 for i in $(seq 1 21); do files+=(-F "file-$i=@$T/reasons.pdf"); done
-post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-1=not-authorize "${files[@]}"
+reply_post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-1=not-authorize "${files[@]}"
 is "$ST" 413 "21 files in one request (at most 20): 413"
 is "$(db_sum)" "$sum" "  ... nothing recorded"
-post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments \
+reply_post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments \
 	-F "file-2=@$T/comments.pdf" -F "file-2=@$T/reasons.pdf"
 like "$ST" '^4[0-9][0-9]$' "two files in one file field (at most one): refused, not one of them dropped (got $ST)"
 is "$(db_sum)" "$sum" "  ... nothing recorded"
 sum=$(db_sum) # (so that a failure here does not spill into the checks below)
 
 # --- upload types: 415 -----------------------------------------------------------
-post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments -F "file-2=@$T/tool.exe"
+reply_post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments -F "file-2=@$T/tool.exe"
 is "$ST" 415 "an .exe file: 415"
-post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments -F "file-2=@$T/fake.pdf"
+reply_post chn /member/c/205/reply -F "csrf=$CHN_CSRF" -F choice-2=authorize-with-comments -F "file-2=@$T/fake.pdf"
 is "$ST" 415 "a .pdf that does not start with %PDF-: 415"
 is "$(db_sum)" "$sum" "  ... nothing recorded"
 
 # --- CSRF: 403 ----------------------------------------------------------------------
-post chn /member/c/205/reply -F choice-2=authorize
+reply_post chn /member/c/205/reply -F choice-2=authorize
 is "$ST" 403 "reply without a csrf field: 403"
-post chn /member/c/205/reply -F "csrf=$(printf '%064d' 7)" -F choice-2=authorize
+reply_post chn /member/c/205/reply -F "csrf=$(printf '%064d' 7)" -F choice-2=authorize
 is "$ST" 403 "reply with a wrong csrf: 403"
-post chn /member/c/205/reply -F "csrf=$FRA_CSRF" -F choice-2=authorize
+reply_post chn /member/c/205/reply -F "csrf=$FRA_CSRF" -F choice-2=authorize
 is "$ST" 403 "reply with another session's csrf: 403"
-post chn /member/c/205/reply --data-urlencode "csrf=${CHN_CSRF:0:63}" --data-urlencode choice-2=authorize
+reply_post chn /member/c/205/reply --data-urlencode "csrf=${CHN_CSRF:0:63}" --data-urlencode choice-2=authorize
 is "$ST" 403 "reply with a truncated csrf (urlencoded): 403"
 is "$(db_sum)" "$sum" "  ... nothing recorded"
 get pre /signin
@@ -413,7 +413,7 @@ rogue() { # rogue NAME CERT KEY
 		sts="$sts $ST"
 		[ "$ST" = 403 ] || diag "$name: GET $p: $ST"
 	done
-	post chn /member/c/205/reply "${c[@]}" -F "csrf=$CHN_CSRF" -F choice-2=authorize
+	reply_post chn /member/c/205/reply "${c[@]}" -F "csrf=$CHN_CSRF" -F choice-2=authorize
 	sts="$sts $ST"
 	is "$sts" " 403 403 403 403 403 403 403 403" "$name certificate + CHN's valid session: 403 on every page and POST"
 	like "$BODY" 'client certificate' "  ... the page says why"
@@ -505,7 +505,7 @@ is "$(cookies_set __Host-session)" "" "  ... and no session"
 serve_stop
 is "$SRV_RC" 0 "the server stops on SIGTERM with status 0"
 LOG=$(cat "$T/serve.log")
-like "$LOG" "POST /member/c/205/reply 200" "the access log records the replies"
+like "$LOG" "POST /member/c/205/reply 303" "the access log records the replies (303 to their receipt page)"
 unlike "$LOG" "AddressSanitizer|LeakSanitizer|runtime error" "no sanitizer report"
 secrets_in_log() {
 	local s found=""

@@ -126,7 +126,7 @@ is "$ST" 404 "an unknown consultation: 404"
 # a reply received by fax, with the scanned form
 get tsb /secretariat/c/205
 tok=$(csrf_of)
-post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=FR -F draft=Q.5051 -F choice=not-authorize \
+reply_post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=FR -F draft=Q.5051 -F choice=not-authorize \
 	-F received=2020-02-05T10:00:00+01:00 -F channel=fax -F "signatory=J. Dupont" -F "title=Directeur" \
 	-F "attachment=@$T/reasons.txt" -F "scan=@$T/scan.pdf"
 is "$ST" 200 "a faxed reply is entered with its scan"
@@ -192,7 +192,7 @@ get tsb /secretariat/c/A.1/tally.json
 is "$ST" 200 "  ... and its downloads"
 like "$BODY" '"circular":"A.1"' "  ... of that consultation"
 get tsb /secretariat/c/A.1
-post tsb /secretariat/c/A.1/reply -F "csrf=$(csrf_of)" -F member=CHN -F draft=Q.7000 -F choice=authorize -F channel=email
+reply_post tsb /secretariat/c/A.1/reply -F "csrf=$(csrf_of)" -F member=CHN -F draft=Q.7000 -F choice=authorize -F channel=email
 is "$ST" 200 "a reply on A.1 is entered"
 ev_a1=$(classes event)
 get tsb "/secretariat/receipt/$ev_a1.json"
@@ -200,16 +200,16 @@ is "$(hdr Content-Disposition)" "attachment; filename=\"receipt-A.1-event-$ev_a1
 
 # refused input changes nothing
 before=$(db_sum)
-post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=XXX -F draft=Q.5051 -F choice=authorize -F channel=fax
+reply_post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=XXX -F draft=Q.5051 -F choice=authorize -F channel=fax
 is "$ST" 404 "an unknown member: 404 (names nothing that exists)"
 like "$BODY" 'data-reason="not-found" data-field="member">Not found: what “Member State” names' "  ... saying so, naming the field by its label"
 like "$BODY" "class=\"engine-line\">.*XXX" "  ... the engine's message names the value"
-post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=maybe -F channel=fax
+reply_post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=maybe -F channel=fax
 is "$ST" 400 "a bad choice: 400"
-post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=authorize \
+reply_post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=authorize \
 	-F channel=fax -F received=2020-02-30T10:00Z
 is "$ST" 400 "an impossible received time: 400"
-post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=authorize -F channel=portal
+reply_post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=authorize -F channel=portal
 is "$ST" 400 "channel portal is not for the secretariat's entries: 400"
 post tsb /secretariat/c/205/close -F "csrf=$tok"
 is "$ST" 409 "closing before the deadline: 409 (clashes with the state)"
@@ -234,7 +234,7 @@ is "$(grep -c '<form' "$T/.body")" 1 "no form but sign-out"
 ctok=$(csrf_of)
 post chair /secretariat/c/205/close -F "csrf=$ctok"
 is "$ST" 403 "a chair closing: 403"
-post chair /secretariat/c/205/reply -F "csrf=$ctok" -F member=CHN -F draft=Q.5051 -F choice=authorize -F channel=fax
+reply_post chair /secretariat/c/205/reply -F "csrf=$ctok" -F member=CHN -F draft=Q.5051 -F choice=authorize -F channel=fax
 is "$ST" 403 "a chair entering a reply: 403"
 get chair /secretariat/c/205/tally.json
 is "$ST" 403 "a chair downloading the secretariat's files: 403"
@@ -255,7 +255,7 @@ signin_user tsb tsb "$PW"
 get tsb /secretariat/c/205
 like "$BODY" 'action="/secretariat/c/205/close"' "after the deadline the close button is offered"
 tok=$(csrf_of)
-post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=ESP -F draft=Q.5051 -F choice=authorize \
+reply_post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=ESP -F draft=Q.5051 -F choice=authorize \
 	-F channel=post -F received=2020-02-22T08:00:00Z
 is "$ST" 200 "a late reply by post is entered"
 like "$BODY" 'class="note">Received after the deadline' "  ... the receipt says it is late"

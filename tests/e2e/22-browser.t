@@ -71,8 +71,8 @@ like "$(jget .sha256 "$B")" '^[0-9a-f]{64}$' "receipt: SHA-256"
 is "$(jget .choice "$B")" authorize-with-comments "receipt: authorize-with-comments"
 is "$(jget .draft "$B")" Q.5051 "receipt: the first draft, Q.5051"
 like "$(jget .files "$B")" "chn-comments\.pdf.*$(sha256_of "$T/chn-comments.pdf")" "receipt: the file and its SHA-256"
-is "$(jget .pages "$B")" '["GET /signin 200","POST /signin 303","GET /member 200","GET /member/c/205 200","POST /member/c/205/reply 200"]' \
-	"the pages the browser went through"
+like "$(jget .pages "$B")" '^\["GET /signin 200","POST /signin 303","GET /member 200","GET /member/c/205 200","POST /member/c/205/reply 303","GET /member/sent/[0-9]+ 200"\]$' \
+	"the pages the browser went through (the reply POST: 303 to its receipt page)"
 is "$(jget .stylesheet "$B")" 200 "the stylesheet loaded"
 is "$(jget .csp_violations "$B")" '[]' "no Content-Security-Policy violation"
 is "$(jget .console_errors "$B")" '[]' "no error in the console"

@@ -99,7 +99,7 @@ expect_exit 0 ballot codes revoke --circular 205 --member CHN
 get chn /member/c/205
 is "$ST" 303 "the code revoked: the form redirects to sign-in"
 is "$(hdr Location)" /signin "... to /signin"
-post chn /member/c/205/reply -F "csrf=$tok" -F choice-1=authorize
+reply_post chn /member/c/205/reply -F "csrf=$tok" -F choice-1=authorize
 is "$ST" 403 "the code revoked: a reply is refused (403)"
 signin chn CHN "$C205"
 is "$ST" 401 "the revoked code does not sign in again"

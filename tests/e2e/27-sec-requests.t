@@ -113,7 +113,7 @@ printf 'II*\000\010\000\000\000 little-endian TIFF\n' >"$T/scan.tif"
 printf 'MM\000*\000\000\000\010 big-endian TIFF\n' >"$T/scan.tiff"
 printf 'GIF89a not a TIFF\n' >"$T/gif.tif"
 upload() { # upload FILE: a reply with FILE as the comments
-	post chn /member/c/205/reply -F "csrf=$CSRF" -F choice-1=authorize-with-comments -F "file-1=@$1" -F signatory=A.
+	reply_post chn /member/c/205/reply -F "csrf=$CSRF" -F choice-1=authorize-with-comments -F "file-1=@$1" -F signatory=A.
 }
 for f in elf.doc elf.rtf gif.tif; do
 	sum=$(db_sum)
@@ -184,7 +184,7 @@ is "$ST" 403 "FRA (certificate) asks for a circular that does not exist: 403 too
 norm_page >"$T/scope-none"
 ok "  ... the same page for both" diff "$T/scope-400" "$T/scope-none"
 get fra /member "${FRA[@]}"
-post fra /member/c/NO-SUCH-9/reply "${FRA[@]}" -F "csrf=$(csrf_of)" -F choice-1=authorize
+reply_post fra /member/c/NO-SUCH-9/reply "${FRA[@]}" -F "csrf=$(csrf_of)" -F choice-1=authorize
 is "$ST" 403 "  ... and a reply to it: 403"
 
 # --- 9d: TLS 1.2 with AEAD ciphers only ----------------------------------------------

@@ -117,7 +117,7 @@ signin jpn JPN "$C_JPN"
 get jpn /member/c/206
 JPN_CSRF=$(csrf_of)
 big_reply() {
-	post jpn /member/c/206/reply -F "csrf=$JPN_CSRF" -F choice-1=authorize-with-comments \
+	reply_post jpn /member/c/206/reply -F "csrf=$JPN_CSRF" -F choice-1=authorize-with-comments \
 		-F "file-1=@$T/19m-a.pdf;type=application/pdf" -F choice-2=not-authorize \
 		-F "file-2=@$T/19m-b.pdf;type=application/pdf"
 }
@@ -138,7 +138,7 @@ is "$(db_sum)" "$before" "  ... nothing written: the database is unchanged"
 is "$(rows 206 JPN)" 4 "  ... 4 replies recorded, not 8"
 diag "JPN: 4 uploads of 38 MiB in $(perl -e 'printf "%.1f", $ARGV[1] - $ARGV[0]' "$t0" "$(date +%s.%N)") s; the database $(stat -c %s "$BALLOT_DB") bytes (was $size0 before the refused ones)"
 get jpn /member/c/206
-post jpn /member/c/206/reply -F "csrf=$(csrf_of)" -F choice-1=authorize
+reply_post jpn /member/c/206/reply -F "csrf=$(csrf_of)" -F choice-1=authorize
 is "$ST" 200 "  ... a reply without files still goes through"
 rm -f "$T/19m-a.pdf" "$T/19m-b.pdf"
 
@@ -151,20 +151,20 @@ mkpdf "$T/60k.pdf" 60000
 signin chn CHN "$C_CHN"
 get chn /member/c/206
 CHN_CSRF=$(csrf_of)
-post chn /member/c/206/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize-with-comments \
+reply_post chn /member/c/206/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize-with-comments \
 	-F "file-1=@$T/40k.pdf;type=application/pdf" -F choice-2=not-authorize -F "file-2=@$T/40k.pdf;type=application/pdf"
 is "$ST" 200 "CHN: two 40000-byte files under a 100000-byte cap: 200"
 before=$(db_sum)
-post chn /member/c/206/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize-with-comments \
+reply_post chn /member/c/206/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize-with-comments \
 	-F "file-1=@$T/30k.pdf;type=application/pdf"
 is "$ST" 413 "  ... 30000 more: 413"
 like "$BODY" "CHN&#39;s replies in consultation 206 hold 80000 bytes of attachments; 30000 more would pass the cap of 100000 bytes" \
 	"  ... naming CHN, 206, 80000 held and the cap"
 is "$(db_sum)" "$before" "  ... the database unchanged"
-post chn /member/c/206/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize -F choice-2=authorize
+reply_post chn /member/c/206/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize -F choice-2=authorize
 is "$ST" 200 "  ... two replies without files: 200 (4 in the hour)"
 before=$(db_sum)
-post chn /member/c/206/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize
+reply_post chn /member/c/206/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize
 is "$ST" 429 "  ... a fifth in the hour (replies_per_hour 4): 429"
 is "$(hdr Retry-After)" 3600 "  ... Retry-After: 3600 (the server's clock is fixed)"
 like "$BODY" "replies_per_hour: CHN recorded 4 replies in consultation 206 in the last hour; 1 more would pass the cap of 4 \(in 3600 s they fit\)" \
@@ -175,7 +175,7 @@ is "$(rows 206 CHN)" 4 "  ... CHN: 4 replies recorded"
 # the secretariat's entry form meets the same caps; the command line's --force does not
 signin_user tsb tsb "$PW"
 get tsb /secretariat/c/206
-post tsb /secretariat/c/206/reply -F "csrf=$(csrf_of)" -F member=CHN -F draft=Q.6001 -F choice=authorize \
+reply_post tsb /secretariat/c/206/reply -F "csrf=$(csrf_of)" -F member=CHN -F draft=Q.6001 -F choice=authorize \
 	-F channel=fax
 is "$ST" 429 "the secretariat entering a fifth reply of CHN in the portal: 429"
 is "$(db_sum)" "$before" "  ... the database unchanged"
@@ -183,17 +183,23 @@ expect_exit 0 ballot reply --circular 206 --member CHN --draft Q.6001 --authoriz
 
 # configurable while the server runs
 expect_exit 0 ballot config set replies_per_hour 10
-post chn /member/c/206/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize
+reply_post chn /member/c/206/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize
 is "$ST" 200 "replies_per_hour raised to 10: CHN's next reply is taken"
 expect_exit 0 ballot config set replies_per_hour 4
 
 # concurrent requests: exactly what fits is taken
-par_post() { # par_post JAR N CURL-ARGS... : N requests at once; prints their statuses, sorted
+par_post() { # par_post JAR N CURL-ARGS... : N requests at once, each of its own opening of the form
+	# (its own once token); prints their statuses, sorted
 	local jar=$1 n=$2 i
 	shift 2
+	local once=()
+	for i in $(seq 1 "$n"); do
+		get "$jar" /member/c/206
+		once[i]=$(once_of)
+	done
 	for i in $(seq 1 "$n"); do
 		curl -sS --max-time 60 --cacert "$CA_PEM" --resolve "localhost:$PORT:127.0.0.1" \
-			-b "$T/$jar.jar" -o /dev/null -w '%{http_code}\n' "$@" "$URL/member/c/206/reply" \
+			-b "$T/$jar.jar" -o /dev/null -w '%{http_code}\n' "$@" -F "once=${once[i]}" "$URL/member/c/206/reply" \
 			>"$T/par-$i.st" 2>/dev/null &
 	done
 	wait
@@ -203,12 +209,12 @@ par_post() { # par_post JAR N CURL-ARGS... : N requests at once; prints their st
 signin usa USA "$C_USA"
 get usa /member/c/206
 got=$(par_post usa 6 -F "csrf=$(csrf_of)" -F choice-1=authorize-with-comments -F "file-1=@$T/60k.pdf;type=application/pdf")
-is "$got" "200 413 413 413 413 413 " "6 concurrent replies of 60000 bytes under a 100000-byte cap: one 200, five 413"
+is "$got" "303 413 413 413 413 413 " "6 concurrent replies of 60000 bytes under a 100000-byte cap: one 303, five 413"
 is "$(held 206 USA)" 60000 "  ... USA holds 60000 bytes"
 signin bra BRA "$C_BRA"
 get bra /member/c/206
 got=$(par_post bra 7 -F "csrf=$(csrf_of)" -F choice-2=authorize)
-is "$got" "200 200 200 200 429 429 429 " "7 concurrent replies under replies_per_hour 4: four 200, three 429"
+is "$got" "303 303 303 303 429 429 429 " "7 concurrent replies under replies_per_hour 4: four 303, three 429"
 is "$(rows 206 BRA)" 4 "  ... BRA: 4 recorded"
 
 serve_stop

@@ -143,7 +143,7 @@ signin eri ERI "$ERI_CODE"
 is "$ST" 303 "Eritrea signs in with its code"
 get eri /member/c/205
 tok=$(csrf_of)
-post eri /member/c/205/reply -F "csrf=$tok" -F choice-1=authorize-with-comments \
+reply_post eri /member/c/205/reply -F "csrf=$tok" -F choice-1=authorize-with-comments \
 	-F "file-1=@$T/in/$ETH_NAME;filename=ሰነድ.pdf;type=application/pdf" -F "signatory=ሀሁሂ 😀"
 is "$ST" 200 "a reply with an attachment named ሰነድ.pdf is accepted"
 

@@ -211,19 +211,19 @@ is "$ST" 303 "CHN signs in"
 get chn /member/c/400
 TOK=$(csrf_of)
 sum=$(db_sum)
-post chn /member/c/400/reply -F "csrf=$TOK" -F choice-1=authorize -F $'signatory=A. Person\u202e'
+reply_post chn /member/c/400/reply -F "csrf=$TOK" -F choice-1=authorize -F $'signatory=A. Person\u202e'
 is "$ST" 400 "portal: a signatory with U+202E: 400"
 like "$BODY" 'signatory: has U\+202E' "  ... naming the field"
-post chn /member/c/400/reply -F "csrf=$TOK" -F choice-1=authorize -F $'title=Min\u200bister'
+reply_post chn /member/c/400/reply -F "csrf=$TOK" -F choice-1=authorize -F $'title=Min\u200bister'
 is "$ST" 400 "portal: a title with U+200B: 400"
 like "$BODY" 'title: has U\+200B' "  ... naming the field"
 cp "$T/c.pdf" "$T/"$'c\u202efdp.pdf'
-post chn /member/c/400/reply -F "csrf=$TOK" -F choice-1=authorize-with-comments \
+reply_post chn /member/c/400/reply -F "csrf=$TOK" -F choice-1=authorize-with-comments \
 	-F "file-1=@$T/"$'c\u202efdp.pdf'";type=application/pdf"
 is "$ST" 400 "portal: a file name with U+202E: 400"
 like "$BODY" 'file-1: has U\+202E' "  ... naming the field"
 is "$(db_sum)" "$sum" "  ... nothing recorded"
-post chn /member/c/400/reply -F "csrf=$TOK" -F choice-1=authorize -F 'signatory=محمد عبد الله' -F 'title=وزير'
+reply_post chn /member/c/400/reply -F "csrf=$TOK" -F choice-1=authorize -F 'signatory=محمد عبد الله' -F 'title=وزير'
 is "$ST" 200 "portal: an Arabic signatory and title are accepted"
 get chn '/member/c/400?lang=ar'
 is "$ST" 200 "  ... and the portal's Arabic page loads"

@@ -103,7 +103,7 @@ BALLOT_NOW=2020-01-12T10:00:00Z serve_start "$T/serve.log" || { echo "Bail out! 
 signin chn CHN "$C_CHN"
 is "$ST" 303 "portal, clock two hours back: CHN signs in"
 get chn /member/c/205
-post chn /member/c/205/reply -F "csrf=$(csrf_of)" -F choice-1=not-authorize
+reply_post chn /member/c/205/reply -F "csrf=$(csrf_of)" -F choice-1=not-authorize
 is "$ST" 200 "  ... and replies not-authorize (200)"
 like "$BODY" 'replaces your earlier one' "  ... the receipt says it replaces the earlier reply"
 serve_stop

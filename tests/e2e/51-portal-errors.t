@@ -97,7 +97,7 @@ for l in $LANGS; do
 	get "s$l" "/secretariat/c/205?lang=$l"
 	is "$ST" 200 "[$l] the consultation page of the secretariat"
 	tok=$(csrf_of)
-	post "s$l" /secretariat/c/205/reply -F "csrf=$tok" -F member=XXX -F draft=Q.5051 -F choice=authorize \
+	reply_post "s$l" /secretariat/c/205/reply -F "csrf=$tok" -F member=XXX -F draft=Q.5051 -F choice=authorize \
 		-F channel=fax -F received=2020-02-20T10:00:00Z
 	is "$ST" 404 "[$l] an unknown Member State: 404 (the reason is not-found)"
 	like "$BODY" "<html lang=\"$l\"" "  ... a page in $l"
@@ -106,13 +106,13 @@ for l in $LANGS; do
 		"  ... saying in $l that what the Member State field names does not exist"
 	like "$(engine_line)" "member: .*XXX" "  ... the engine's English line kept for the secretariat"
 	like "$BODY" '<details class="engine"><summary>'"$(words "$l" err_details)" "  ... in a <details>"
-	post "s$l" /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=authorize \
+	reply_post "s$l" /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=authorize \
 		-F channel=fax -F received=2020-02-25T10:00:00Z
 	is "$ST" 409 "[$l] received in the future: 409 (conflict)"
 	is "$(said)" "$(sentence "$l" fail_conflict received_label)" "  ... saying so in $l, naming the field"
 done
 like "$(cat "$T/.body")" '<html lang="ar" dir="rtl"' "the Arabic page is right to left"
-post sar /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=maybe -F channel=fax
+reply_post sar /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=maybe -F channel=fax
 is "$ST" 400 "[ar] a bad choice (the portal's own check): 400"
 is "$(said)" "$(sentence ar fail_input receipt_choice)" "  ... in Arabic, naming the choice field"
 get sfr /secretariat/c/205/report.pdf?paper=A9
@@ -135,14 +135,14 @@ tok=$(csrf_of "$T/.body")
 get sfr /secretariat/c/205
 tok=$(csrf_of)
 before=$(db_sum)
-post sfr /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=authorize \
+reply_post sfr /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=authorize \
 	-F channel=post -F received=2020-02-20T10:00:00Z
 is "$ST" 400 "[fr] an on-time paper reply entered late that turns the outcome, no reason: 400"
 is "$(said)" "$(sentence fr fail_input late_entry_label)" "  ... saying in French to check the late entry's reason"
 like "$(engine_line)" '^late_entry_reason: .*changes the outcome shown since then from not-proceed to proceed' \
 	"  ... the engine's line says which outcome it would turn"
 is "$(db_sum)" "$before" "  ... and nothing was recorded"
-post sfr /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=authorize \
+reply_post sfr /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=authorize \
 	-F channel=post -F received=2020-02-20T10:00:00Z -F "late_entry_reason=Posted form found in the mail room"
 is "$ST" 200 "  ... with a reason: recorded"
 like "$(decoded)" "class=\"note late-entry\" data-event=\"[0-9]+\">$(words fr receipt_late_entry | sed 's/{reason}//')Posted form found in the mail room" \
@@ -153,7 +153,7 @@ run ballot tally --circular 205 --json
 is "$(jget '.drafts[0].outcome')" proceed "  ... the outcome it turned"
 get sfr /secretariat/c/206
 tok=$(csrf_of)
-post sfr /secretariat/c/206/reply -F "csrf=$tok" -F member=BRA -F draft=Q.6000 -F choice=authorize \
+reply_post sfr /secretariat/c/206/reply -F "csrf=$tok" -F member=BRA -F draft=Q.6000 -F choice=authorize \
 	-F channel=post -F "late_entry_reason=not late"
 is "$ST" 400 "[fr] a reason on a reply that is not a late entry: 400"
 is "$(said)" "$(sentence fr fail_input late_entry_label)" "  ... naming the field"
@@ -208,7 +208,7 @@ for p in $pages_chn; do
 	fi
 done
 get chn /member
-post chn /member/c/206/reply -F "csrf=$(csrf_of)" -F choice-1=not-authorize
+reply_post chn /member/c/206/reply -F "csrf=$(csrf_of)" -F choice-1=not-authorize
 damaged "CHN's reply on 206"
 is "$(db_sum)" "$before" "  ... nothing was recorded"
 for p in $pages_tsb; do
@@ -220,7 +220,7 @@ get chair /chair
 damaged "/chair"
 get sen /secretariat/c/205
 tok=$(csrf_of)
-post sen /secretariat/c/206/reply -F "csrf=$tok" -F member=BRA -F draft=Q.6000 -F choice=authorize -F channel=post
+reply_post sen /secretariat/c/206/reply -F "csrf=$tok" -F member=BRA -F draft=Q.6000 -F choice=authorize -F channel=post
 damaged "the secretariat's entry on 206"
 is "$(db_sum)" "$before" "  ... nothing was recorded"
 get sen /secretariat/c/205

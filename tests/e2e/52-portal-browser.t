@@ -100,7 +100,7 @@ check_lang() { # check_lang LANG REASON
 	is "$(jget .no_reason.details_open "$B")" false "  ... closed until asked for"
 	like "$(jget .no_reason.engine "$B")" '^late_entry_reason: .* changes the outcome shown since then' \
 		"  ... which says what the entry would change"
-	is "$(jget .with_reason.status "$B")" 200 "[$l] with a reason: recorded"
+	is "$(jget .with_reason.status "$B")" 303 "[$l] with a reason: recorded (303 to its receipt page)"
 	like "$(jget .with_reason.late_entry "$B")" "$2" "  ... the receipt gives the reason"
 	for i in 0 1; do
 		is "$(jget ".visits[$i].status" "$B")" 503 "[$l] $(jget ".visits[$i].path" "$B") (206 damaged): 503"

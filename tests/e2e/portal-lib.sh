@@ -14,6 +14,11 @@
 #   hdr NAME                    the value of response header NAME (first one)
 #   cookies_set NAME            every Set-Cookie line for cookie NAME
 #   csrf_of [FILE]              the first csrf field of a page ($T/.body)
+#   once_of [FILE]              the first once field (single-use form token)
+#   reply_post JAR PATH ARGS... a reply POST as a browser sends it: GET its form
+#                               (PATH without /reply) for a fresh once token, the
+#                               POST with it (status POST_ST, Location POST_LOC),
+#                               then a 303's page (ST, BODY, HDRS are its)
 #   jar_value JAR NAME          a cookie's value in JAR
 #   signin JAR MEMBER CODE      GET /signin then POST kind=member; ST is the POST's
 #   signin_user JAR USER PASSWORD
@@ -138,6 +143,32 @@ csrf_of() {
 	sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "${1:-$T/.body}" | head -n 1
 }
 
+once_of() {
+	sed -n 's/.*name="once" value="\([^"]*\)".*/\1/p' "${1:-$T/.body}" | head -n 1
+}
+
+reply_post() { # reply_post JAR PATH CURL-ARGS...
+	local jar=$1 path=$2 a once form=-F
+	shift 2
+	local opts=() prev=""
+	for a in "$@"; do # the options that are not form data also go with the GET
+		case $prev in
+		-F | --form | -d | --data | --data-urlencode | --data-binary) ;;
+		*) case $a in -F | --form | -d | --data | --data-urlencode | --data-binary) ;; *) opts+=("$a") ;; esac ;;
+		esac
+		case $a in -d | --data | --data-urlencode | --data-binary) form=--data-urlencode ;; esac
+		prev=$a
+	done
+	get "$jar" "${path%/reply}" "${opts[@]}"
+	once=$(once_of)
+	post "$jar" "$path" "$@" "$form" "once=$once"
+	POST_ST=$ST
+	POST_LOC=$(hdr Location)
+	if [ "$ST" = 303 ] && [ -n "$POST_LOC" ]; then
+		get "$jar" "$POST_LOC" "${opts[@]}"
+	fi
+}
+
 jar_value() { # jar_value JAR NAME
 	[ -f "$T/$1.jar" ] || return 0
 	awk -F'\t' -v n="$2" '$6 == n { v = $7 } END { print v }' "$T/$1.jar"
@@ -162,7 +193,8 @@ signin_user() { # signin_user JAR USER PASSWORD
 norm_page() {
 	sed -e 's/<time [^>]*>[^<]*<\/time> UTC<\/footer>/<time>TIME<\/time> UTC<\/footer>/' \
 		-e 's/\(<input id="member"[^>]*\) value="[^"]*"/\1/' \
-		-e 's/name="csrf" value="[^"]*"/name="csrf" value="TOKEN"/' "${1:-$T/.body}"
+		-e 's/name="csrf" value="[^"]*"/name="csrf" value="TOKEN"/' \
+		-e 's/name="once" value="[^"]*"/name="once" value="TOKEN"/' "${1:-$T/.body}"
 }
 
 receipt_ok() { # receipt_ok FILE SEQ PUBKEY

@@ -399,6 +399,7 @@ class Step(Exception):
 def cmd_reply(a):
     ctx = ssl.create_default_context(cafile=a.ca)
     cookies = {}
+    req_loc = [None]  # the Location of the last answer
     t0 = time.monotonic()
 
     def req(step, method, path, form=None):
@@ -422,6 +423,7 @@ def cmd_reply(a):
             raise Step("%s: %s" % (step, e or type(e).__name__))
         finally:
             conn.close()
+        req_loc[0] = r.getheader("Location")
         for k, v in r.getheaders():
             if k.lower() == "set-cookie":
                 name, _, rest = v.partition("=")
@@ -446,11 +448,19 @@ def cmd_reply(a):
         st, page = req("GET form", "GET", path)
         if st != 200:
             raise Step("GET %s: %d" % (path, st))
+        m = re.search(r'name="once" value="([0-9a-f]+)"', page)
+        if not m:
+            raise Step("GET form: no once field")
         st, page = req("POST reply", "POST", path + "/reply",
-                       {"csrf": csrf(page, "GET form"), "choice-1": "authorize", "signatory": "A. Person"})
+                       {"csrf": csrf(page, "GET form"), "once": m.group(1), "choice-1": "authorize",
+                        "signatory": "A. Person"})
+        if st != 303 or not req_loc[0]:
+            raise Step("POST reply: %d" % st)
+        # Post/Redirect/Get: the receipt page
+        st, page = req("GET receipt", "GET", req_loc[0])
         m = re.search(r'class="reply-id">(\d+)<', page)
         if st != 200 or not m:
-            raise Step("POST reply: %d" % st)
+            raise Step("GET receipt: %d" % st)
     except Step as e:
         print("failed %.3f %s" % (time.monotonic() - t0, e))
         return 1

@@ -17,7 +17,10 @@ const char *http_status_text(int s)
 	case 405: return "Method Not Allowed";
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";
+	case 409: return "Conflict";
 	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
 	default: return "Error";
 	}
 }

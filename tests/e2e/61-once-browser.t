@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 57-once-browser-s12-once.t - exactly-once submission in a real browser:
+# 61-once-browser.t - exactly-once submission in a real browser:
 # headless Chromium (tests/browser/once.mjs through playwright-core), with
 # JavaScript on and off, double-clicks "Send" on the reply form, reloads the
 # receipt page, goes Back and Forward: one reply in `ballot history` each

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 56-once-s12-once.t - exactly-once submission of the portal's reply forms
+# 56-once.t - exactly-once submission of the portal's reply forms
 # and Post/Redirect/Get, driven with curl:
 #
 # - the administration's reply form and the secretariat's paper-reply entry

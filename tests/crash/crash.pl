@@ -169,12 +169,13 @@ sub curl {
 	unlink $bodyf;
 	open(my $fh, '-|', 'curl', '-sS', '--max-time', '30', '--cacert', "$T/ca/ca.pem",
 		'--resolve', "localhost:$p:127.0.0.1", '-c', $jar, '-b', $jar, '-o', $bodyf,
-		'-w', '%{http_code}', @args, "https://localhost:$p$path") or return ('000', '', -1);
-	my $st = <$fh> // '';
+		'-w', '%{http_code} %{redirect_url}', @args, "https://localhost:$p$path") or return ('000', '', -1, '');
+	my $w = <$fh> // '';
 	close $fh;
 	my $rc = $? >> 8;
-	$st = '000' unless $st =~ /^\d{3}$/;
-	return ($st, slurp($bodyf), $rc);
+	my ($st, $loc) = $w =~ /^(\d{3}) ?(\S*)/ ? ($1, $2) : ('000', '');
+	$loc =~ s{^https://[^/]+}{};
+	return ($st, slurp($bodyf), $rc, $loc);
 }
 
 sub receipts {
@@ -234,8 +235,27 @@ sub client {
 			@f = (csrf => $csrf, 'choice-1' => $c1, 'choice-2' => $c2, signatory => $sig);
 			@want = ([ 'CHN', 'Q.6001', $c1, undef, $sig ], [ 'CHN', 'Q.6002', $c2, undef, $sig ]);
 		}
+		# as a browser: the form's single-use token, the POST, then the
+		# receipt page its 303 names (an acknowledgement is that page)
+		my ($fst, $fpage, $frc) = curl($jar, $bodyf, $form);
+		if ($fst ne '200' || $frc != 0) {
+			$c{ $fst eq '000' || $frc != 0 ? 'cut' : 'signed_out' }++;
+			$signed = 0;
+			next;
+		}
+		my ($once) = $fpage =~ /name="once" value="([^"]*)"/;
+		push @f, once => $once // '';
 		syswrite $tried, join('', map { "$_->[4]\t$_->[1]\t$role\n" } @want);
-		my ($st, $page, $rc) = curl($jar, $bodyf, "$form/reply", map { ('-F', "$f[2 * $_]=$f[2 * $_ + 1]") } 0 .. $#f / 2);
+		my ($st, $page, $rc, $loc) = curl($jar, $bodyf, "$form/reply", map { ('-F', "$f[2 * $_]=$f[2 * $_ + 1]") } 0 .. $#f / 2);
+		if ($st eq '303' && $rc == 0 && $loc =~ m{^/(member|secretariat)/sent/}) {
+			($st, $page, $rc) = curl($jar, $bodyf, $loc);
+			if ($st ne '200' || $rc != 0) {
+				# recorded, but the receipt page was not seen: not acknowledged
+				$c{ $st eq '000' || $rc != 0 ? 'cut' : 'signed_out' }++;
+				$signed = 0;
+				next;
+			}
+		}
 		if ($st eq '200' && $rc == 0 && $page =~ m{</html>\s*\z}) {
 			my @r = receipts($page);
 			my @bad = grep {

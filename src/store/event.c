@@ -120,10 +120,9 @@ int event_write(bt_db *db, const event_slot *slot, const char *kind, const char 
 	bt_buf_release(&chained);
 	int rc = BT_EFAIL;
 	/* an event is only ever written inside its write's transaction */
-	if (sqlite3_get_autocommit(db->h)) {
+	if ((rc = db_in_transaction(db, e))) {
 		bt_buf_release(&body);
-		return bt_failf(e, BT_R_IO, NULL, "the write's transaction was rolled back by SQLite (out of memory "
-				"or an I/O error); nothing was recorded");
+		return rc;
 	}
 	sqlite3_stmt *st = db_stmt(db, SQL_EVENT_INSERT, e);
 	if (st) {

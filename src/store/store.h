@@ -63,6 +63,12 @@ int db_is_fault(int rc);
 int db_begin(bt_db *db, bt_err *e);
 int db_commit(bt_db *db, bt_err *e);
 void db_rollback(bt_db *db);
+/* BT_OK inside a transaction; else BT_EFAIL (reason io): SQLite rolls a
+ * transaction back by itself on some failures (out of memory, I/O), and a
+ * read that tolerated its failure would let a write go on statement by
+ * statement, each committing alone. Run before a write's rows and its
+ * event. */
+int db_in_transaction(bt_db *db, bt_err *e);
 
 /* Starts a read transaction when none is open, so that a multi-statement
  * read sees one snapshot; returns 1 when it started one (pass that to

@@ -56,3 +56,11 @@ void db_rollback(bt_db *db)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	write_unlock(db);
 }
+
+int db_in_transaction(bt_db *db, bt_err *e)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		return BT_OK;
+	return bt_failf(e, BT_R_IO, NULL, "the write's transaction was rolled back by SQLite (out of memory or an "
+			"I/O error); nothing was recorded");
+}

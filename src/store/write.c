@@ -7,17 +7,6 @@
 #include <string.h>
 #include "store/store.h"
 
-/* SQLite rolls a transaction back by itself on some failures (out of memory,
- * I/O); a read that tolerated its failure can leave the write going on with
- * no transaction, each statement then committing alone. Refuses that. */
-static int in_transaction(bt_db *db, bt_err *e)
-{
-	if (!sqlite3_get_autocommit(db->h))
-		return BT_OK;
-	return bt_failf(e, BT_R_IO, NULL, "the write's transaction was rolled back by SQLite (out of memory or an "
-			"I/O error); nothing was recorded");
-}
-
 int db_write_in(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e)
 {
 	w->payload = (bt_buf)BT_BUF_INIT;
@@ -25,7 +14,7 @@ int db_write_in(bt_db *db, db_write *w, db_write_step *check, db_write_step *ins
 	if (!rc && !w->kind)
 		goto out; /* the check found nothing to record */
 	if (!rc)
-		rc = in_transaction(db, e);
+		rc = db_in_transaction(db, e);
 	if (!rc)
 		rc = event_reserve(db, w->actor, &w->ev, e);
 	if (!rc && insert)

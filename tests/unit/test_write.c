@@ -184,6 +184,44 @@ static void once_writes_all_or_nothing_again(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* A check step that ends the transaction, as SQLite does by itself on
+ * some failures (out of memory, I/O) that a tolerant read then ignores. */
+static int check_loses_the_transaction(bt_db *db, db_write *w, bt_err *e)
+{
+	(void)w;
+	return db_exec_sql(db, "ROLLBACK", "test rollback", e);
+}
+
+static int insert_a_setting(bt_db *db, db_write *w, bt_err *e)
+{
+	bt_json_kv_str(&w->payload, "note", "x", 1);
+	return db_exec_sql(db, "INSERT INTO settings(key, value) VALUES ('test_autocommit', 'v')", "test", e);
+}
+
+static void lost_transaction_writes_nothing(void **state)
+{
+	fx *f = *state;
+	int64_t before = events(f);
+	db_write w = { .kind = "test", .actor = "tester", .now = T("2020-01-01T00:00:00Z") };
+	bt_err_clear(&f->e);
+	assert_int_equal(db_write_run(f->db, &w, check_loses_the_transaction, insert_a_setting, &f->e), BT_EFAIL);
+	assert_int_equal(f->e.reason, BT_R_IO);
+	assert_non_null(strstr(f->e.msg, "rolled back"));
+	/* neither the row (it would have committed alone) nor an event */
+	int64_t n = -1;
+	assert_int_equal(db_pragma_int64(f->db, "SELECT count(*) FROM settings WHERE key = 'test_autocommit'", &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(events(f), before);
+	/* the event writer refuses on its own too, outside any transaction */
+	assert_int_equal(event_append(f->db, "test", NULL, "tester", T("2020-01-01T00:00:00Z"), NULL, &f->e),
+			 BT_EFAIL);
+	assert_int_equal(events(f), before);
+	/* and the next write goes through */
+	w = (db_write){ .kind = "test", .actor = "tester", .now = T("2020-01-01T00:00:00Z"), .ctx = "ok" };
+	assert_int_equal(db_write_run(f->db, &w, NULL, insert_payload, &f->e), BT_OK);
+	assert_int_equal(events(f), before + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +232,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(batch_commits_or_rolls_back_as_one, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(nothing_to_record_is_no_event, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(once_writes_all_or_nothing_again, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(lost_transaction_writes_nothing, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

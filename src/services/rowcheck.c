@@ -654,7 +654,7 @@ int bt_audit_circular(bt_db *db, const char *circular, bt_err *e)
 	}
 	if (rc || !r.first_bad)
 		return rc;
-	char row[48] = "";
+	char row[48] = " table";
 	if (r.row)
 		snprintf(row, sizeof row, " row %lld", (long long)r.row);
 	return bt_failf(e, BT_R_DAMAGED, NULL,

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "ballot/buf.h"
 #include "ballot/consultation.h"
 
 /* Draft states. */
@@ -87,5 +88,10 @@ void bt_drafts_digest(const bt_draft_list *l, char out[65]);
  * stored bytes do not hash to the draft's SHA-256. */
 int bt_draft_text_get(bt_db *db, const char *circular, const char *rec, bt_buf *out,
 		      char sha[65], bt_err *e);
+
+/* *size receives the size in bytes of the text stored with draft d (as
+ * bt_drafts_list or bt_draft_find gave it), -1 when it has none; nothing is
+ * checked (bt_draft_text_get checks). BT_EFAIL when it cannot be read. */
+int bt_draft_text_size(bt_db *db, const bt_draft *d, int64_t *size, bt_err *e);
 
 #endif

@@ -68,3 +68,17 @@ int bt_draft_text_get(bt_db *db, const char *circular, const char *rec, bt_buf *
 	bt_draft_clear(&d);
 	return rc;
 }
+
+int bt_draft_text_size(bt_db *db, const bt_draft *d, int64_t *size, bt_err *e)
+{
+	*size = -1;
+	sqlite3_stmt *st = db_stmt(db, SQL_DRAFT_TEXT_SIZE, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, d->id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*size = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading a draft text");
+}

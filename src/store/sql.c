@@ -587,6 +587,7 @@ const char SQL_EVENT_FOR_RECEIPT[] = "SELECT body, prev_hash, hash, kind FROM ev
 /* draft texts (s13-docs) */
 const char SQL_DRAFT_TEXT_INSERT[] = "INSERT INTO draft_texts(draft_id, content) VALUES(?1, ?2)";
 const char SQL_DRAFT_TEXT_GET[] = "SELECT content FROM draft_texts WHERE draft_id = ?1";
+const char SQL_DRAFT_TEXT_SIZE[] = "SELECT length(content) FROM draft_texts WHERE draft_id = ?1";
 const char SQL_DRAFT_TEXTS_ALL[] =
 	"SELECT d.event_seq, d.text_sha256, t.content FROM draft_texts t"
 	" JOIN drafts d ON d.id = t.draft_id ORDER BY t.draft_id";

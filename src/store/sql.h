@@ -40,6 +40,7 @@ extern const char SQL_DRAFT_BY_REC[];
 extern const char SQL_DRAFT_SET_STATE[];
 extern const char SQL_DRAFT_TEXT_INSERT[];
 extern const char SQL_DRAFT_TEXT_GET[];
+extern const char SQL_DRAFT_TEXT_SIZE[];
 extern const char SQL_DRAFT_TEXTS_ALL[];
 extern const char SQL_REPLY_INSERT[];
 extern const char SQL_ATTACHMENT_INSERT[];

@@ -28,3 +28,15 @@ void html_draft_text_link(preq *r, const char *area, const char *circular, const
 	Lf(r, &r->out, "text_download", sv);
 	bt_buf_adds(&r->out, "</a></p>\n");
 }
+
+void html_staff_import_publish_links(preq *r, const char *circular)
+{
+	static const char *const acts[][2] = { { "import", "import_title" }, { "publish", "publish_title" } };
+	for (size_t i = 0; i < 2; i++) {
+		bt_buf_addf(&r->out, "<li><a class=\"%s\" href=\"/secretariat/c/", acts[i][0]);
+		html_text(&r->out, circular);
+		bt_buf_addf(&r->out, "/%s\">", acts[i][0]);
+		html_text(&r->out, L(r, acts[i][1]));
+		bt_buf_adds(&r->out, "</a></li>\n");
+	}
+}

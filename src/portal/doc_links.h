@@ -18,4 +18,8 @@ void html_receipt_pdf_link(preq *r, const char *prefix, int64_t id);
  * alone (no text, or added before texts were kept). */
 void html_draft_text_link(preq *r, const char *area, const char *circular, const bt_draft *dr);
 
+/* Appends the list items of the secretariat's import (TSV) and publish
+ * pages of circular. */
+void html_staff_import_publish_links(preq *r, const char *circular);
+
 #endif

@@ -17,6 +17,7 @@
 #include "portal/page_signin.h"
 #include "portal/page_staff.h"
 #include "portal/page_staff_acts.h"
+#include "portal/page_staff_import.h"
 #include "portal/routes.h"
 #include "portal/style.h"
 
@@ -67,6 +68,13 @@ static const proute routes[] = {
 	/* s13-docs: a receipt as PDF, a draft's text */
 	SEGMENT(PR_GET, "/secretariat/receipt/", ".pdf", PR_SECRETARIAT, page_secretariat_receipt_pdf),
 	SEGMENT(PR_GET, "/secretariat/c/", "/text", PR_SECRETARIAT, page_secretariat_draft_text),
+	/* s13-docs: a reply TSV imported (checked, then confirmed), the bundle published */
+	SEGMENT(PR_POST, "/secretariat/c/", "/import/check", PR_SECRETARIAT, page_secretariat_import_check),
+	SEGMENT(PR_GET, "/secretariat/c/", "/import", PR_SECRETARIAT, page_secretariat_import),
+	SEGMENT(PR_POST, "/secretariat/c/", "/import", PR_SECRETARIAT, page_secretariat_import_post),
+	SEGMENT(PR_GET, "/secretariat/c/", "/publish", PR_SECRETARIAT, page_secretariat_publish),
+	SEGMENT(PR_POST, "/secretariat/c/", "/publish", PR_SECRETARIAT, page_secretariat_publish_post),
+	SEGMENT(PR_GET, "/secretariat/bundle/", "", PR_SECRETARIAT, page_secretariat_bundle),
 	SEGMENT(PR_GET, "/secretariat/sent/", "", PR_SECRETARIAT, page_secretariat_sent),
 	SEGMENT(PR_POST, "/secretariat/c/", "/reply", PR_SECRETARIAT, page_secretariat_reply),
 	SEGMENT(PR_POST, "/secretariat/c/", "/close", PR_SECRETARIAT, page_secretariat_close),

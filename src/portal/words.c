@@ -86,8 +86,8 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "import_preview_button", "" }, { "import_preview_title", "circular" }, { "import_nothing_yet", "" },
 	{ "import_confirm_button", "n" }, { "import_counts", "n late without_reasons supersedes" },
 	{ "import_stale", "" }, { "publish_title", "" }, { "publish_what", "" },
-	{ "publish_attachments_label", "" }, { "publish_button", "circular" }, { "publish_done_title", "circular" },
-	{ "publish_download", "" }, { "publish_sha", "" }, { "publish_counts", "events replies attachments" },
+	{ "publish_attachments_label", "" }, { "publish_button", "circular" }, { "publish_done_title", "" },
+	{ "publish_download", "" }, { "publish_sha", "" },
 };
 
 int portal_words_load(struct portal *p, bt_err *e)

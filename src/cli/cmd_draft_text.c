@@ -7,10 +7,11 @@
 static const char USAGE_TEXT[] =
 	"usage: ballot draft text --circular ID --draft REC [--out FILE]\n"
 	"\n"
-	"Gives back the text `draft add --text` stored with the draft, byte for\n"
-	"byte, after checking it against the draft's SHA-256: on standard output,\n"
-	"or into FILE with --out. A draft added without --text, or before ballot\n"
-	"kept the texts (its SHA-256 alone), has none: exit 2.\n";
+	"Gives back the text `ballot draft add` stored with the draft (from its\n"
+	"text FILE), byte for byte, after checking it against the draft's SHA-256:\n"
+	"on standard output, or into FILE with --out. A draft added without a\n"
+	"text, or before ballot kept the texts (its SHA-256 alone), has none:\n"
+	"exit 2.\n";
 
 /* `ballot draft text ...`. */
 int cmd_draft_text(cli_ctx *ctx, int argc, char **argv, bt_err *e)

@@ -261,7 +261,7 @@ int page_secretariat_bundle(preq *r, const char *seg)
 		bt_buf_release(&r->out);
 		r->out = t;
 		r->ctype = "application/x-tar";
-		snprintf(r->filename, sizeof r->filename, "%s.tar", name);
+		snprintf(r->filename, sizeof r->filename, "%.120s.tar", name);
 		return 0;
 	}
 	bt_sha256_hex(t.data ? t.data : "", t.len, sha);

@@ -158,6 +158,7 @@ get tsb /secretariat/c/205/draft/Q.5052/text
 is "$ST" 200 "the secretariat gets it as well"
 ok "  ... the same bytes" cmp "$T/.body" "$T/q5052.txt"
 serve_stop
+is "$SRV_RC" 0 "the server stops cleanly (exit 0)"
 
 # --- check, backup, restore ------------------------------------------------------
 expect_exit 0 ballot backup "$T/copy.db"
@@ -194,5 +195,6 @@ unlike "$BODY" 'class="draft-text"' "  ... no link"
 get che2 /member/c/205/draft/Q.5052/text
 is "$ST" 404 "  ... and the text: 404"
 serve_stop
+is "$SRV_RC" 0 "the server stops cleanly (exit 0)"
 
 done_testing

@@ -146,4 +146,5 @@ for p in /secretariat/c/205/import /secretariat/c/205/publish "$LOC" "$LOC.tar";
 	is "$ST" 403 "a chair on $p: 403"
 done
 serve_stop
+is "$SRV_RC" 0 "the server stops cleanly (exit 0)"
 done_testing

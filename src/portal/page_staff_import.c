@@ -182,7 +182,7 @@ static void tsv_table(preq *r, const char *path)
 	const char *s = bt_buf_str(&text);
 	for (int line = 1; *s && line <= PREVIEW_LINES; line++) {
 		size_t len = strcspn(s, "\n");
-		bt_buf_addf(b, "<tr><td class=\"line\">%d</td>", line);
+		bt_buf_addf(b, "<tr><td class=\"lineno\">%d</td>", line);
 		for (const char *c = s; c <= s + len;) {
 			size_t cl = strcspn(c, "\t\n");
 			if (c + cl > s + len)

@@ -266,13 +266,13 @@ int page_secretariat_bundle(preq *r, const char *seg)
 	}
 	bt_sha256_hex(t.data ? t.data : "", t.len, sha);
 	bt_buf_release(&t);
-	page_begin(r, name);
+	page_begin(r, L(r, "publish_title"));
 	bt_buf *b = &r->out;
 	bt_buf_adds(b, "<p class=\"ok\" role=\"status\">");
 	html_text(b, L(r, "publish_done_title"));
 	bt_buf_addf(b, "</p>\n<p><a class=\"bundle\" href=\"/secretariat/bundle/%s.tar\" download>", name);
 	html_text(b, L(r, "publish_download"));
-	bt_buf_addf(b, "</a> (%s.tar)</p>\n<p>", name);
+	bt_buf_addf(b, "</a> <code class=\"bundle-name\" dir=\"ltr\">%s.tar</code></p>\n<p>", name);
 	html_text(b, L(r, "publish_sha"));
 	bt_buf_addf(b, " <code class=\"bundle-sha256\" dir=\"ltr\">%s</code></p>\n", sha);
 	bt_buf_adds(b, "<p><a href=\"/secretariat\">");

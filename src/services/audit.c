@@ -466,7 +466,7 @@ static int check_attachments(bt_db *db, bt_audit_report *r, bt_err *e)
 	return rc;
 }
 
-/* Every stored draft text must hash to its draft's SHA-256 (s13-docs). */
+/* Every stored draft text must hash to its draft's SHA-256. */
 static int check_draft_texts(bt_db *db, bt_audit_report *r, bt_err *e)
 {
 	sqlite3_stmt *ts;

@@ -297,7 +297,7 @@ const char *const SQL_MIGRATIONS[] = {
 	" BEGIN SELECT RAISE(ABORT, 'an API token changes only by being revoked'); END;"
 	"CREATE TRIGGER api_tokens_append_only_d BEFORE DELETE ON api_tokens"
 	" BEGIN SELECT RAISE(ABORT, 'API tokens are append-only'); END;",
-	/* s13-docs: the draft's text itself (draft add --text), beside the
+	/* the draft's text itself (draft add --text), beside the
 	 * SHA-256 the draft row keeps: one row per draft, never changed; read
 	 * back only after its hash matches. Self-contained (renumber freely). */
 	"CREATE TABLE draft_texts(draft_id INTEGER PRIMARY KEY REFERENCES drafts(id),"
@@ -584,7 +584,7 @@ const char SQL_BUNDLE_ATTACHMENTS[] =
 const char SQL_EVENT_CIRCULAR_PREV[] =
 	"SELECT hash FROM events WHERE circular = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT 1";
 const char SQL_EVENT_FOR_RECEIPT[] = "SELECT body, prev_hash, hash, kind FROM events WHERE seq = ?1";
-/* draft texts (s13-docs) */
+/* draft texts */
 const char SQL_DRAFT_TEXT_INSERT[] = "INSERT INTO draft_texts(draft_id, content) VALUES(?1, ?2)";
 const char SQL_DRAFT_TEXT_GET[] = "SELECT content FROM draft_texts WHERE draft_id = ?1";
 const char SQL_DRAFT_TEXT_SIZE[] = "SELECT length(content) FROM draft_texts WHERE draft_id = ?1";

@@ -1,5 +1,5 @@
 // staff-import.mjs - the secretariat's reply import in a real browser
-// (s13-docs): headless Chromium at 390 px signs in as --user NAME
+// headless Chromium at 390 px signs in as --user NAME
 // --password PW in --lang, opens /secretariat/c/CIRC/import, chooses the
 // TSV (--tsv FILE) and the files its lines name (--files F1,F2), sends the
 // check, measures the preview (the page no wider than the screen), then

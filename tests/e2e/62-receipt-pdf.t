@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# 62-s13-docs-receipt.t - receipts as PDF and the draft's text (issue 15,
-# s13-docs). `ballot receipt show --pdf FILE --lang L` writes the signed
+# 62-receipt-pdf.t - receipts as PDF and the draft's text (issue 15).
+# `ballot receipt show --pdf FILE --lang L` writes the signed
 # receipt as a PDF in L (circular, member, draft and choice, received and
 # recorded in ISO 8601 UTC, channel, attachments with SHA-256, event, chain
 # hash, key, signature, how to verify it, a QR code of its verification

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# 63-s13-docs-staff.t - the secretariat imports a reply TSV and publishes the
-# results bundle in the portal (issue 15, s13-docs). The import is the
+# 63-staff-import.t - the secretariat imports a reply TSV and publishes the
+# results bundle in the portal (issue 15). The import is the
 # engine call of `ballot reply import` on the same format: a check (its dry
 # run) shows what would be recorded and records nothing; its confirmation,
 # whose button names the count, records it once per single-use token (a

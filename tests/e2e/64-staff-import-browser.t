@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 64-s13-docs-browser.t - the pages of s13-docs in headless Chromium at 390 px
+# 64-staff-import-browser.t - the staff import and publish pages, and the member pages that changed, in headless Chromium at 390 px
 # (issue 15): an administration's receipt (with its "Receipt (PDF)" link),
 # history and consultation page (the draft's text link), and the
 # secretariat's import and publish pages and a published bundle's page, in

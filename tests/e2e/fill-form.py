@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+"""fill-form.py IN OUT NAME=VALUE... : fills an Annex 2 form's fields with
+pypdf (Debian's python3-pypdf), an independent tool, as an administration's
+PDF viewer would. A radio field's VALUE is the state's name (authorize,
+authorize-with-comments, not-authorize); NAME=+VALUE ticks that button as
+well, without clearing the others (a form with two choices).
+fill-form.py --list IN : prints each field's full name, type and tooltip."""
+import sys
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
+
+
+def fullname(obj):
+    parts = []
+    while obj is not None:
+        if "/T" in obj:
+            parts.append(str(obj["/T"]))
+        obj = obj.get("/Parent")
+        obj = obj.get_object() if obj is not None else None
+    return ".".join(reversed(parts))
+
+
+def main():
+    if sys.argv[1] == "--list":
+        r = PdfReader(sys.argv[2])
+        for name, f in r.get_fields().items():
+            print("%s\t%s\t%s" % (name, f.get("/FT"), f.get("/TU", "")))
+        return
+    r = PdfReader(sys.argv[1])
+    w = PdfWriter()
+    w.clone_document_from_reader(r)
+    want = dict(a.split("=", 1) for a in sys.argv[3:])
+    seen = set()
+    for page in w.pages:
+        for ref in page.get("/Annots", []):
+            a = ref.get_object()
+            field = a if "/T" in a else a["/Parent"].get_object()
+            name = fullname(field)
+            if name not in want:
+                continue
+            seen.add(name)
+            v = want[name]
+            if field.get("/FT") == "/Btn":
+                add = v.startswith("+")
+                v = v.lstrip("+")
+                states = [k for k in a["/AP"]["/N"].keys() if k != "/Off"]
+                if "/" + v in states:
+                    a[NameObject("/AS")] = NameObject("/" + v)
+                    field[NameObject("/V")] = NameObject("/" + v)
+                elif not add:
+                    a[NameObject("/AS")] = NameObject("/Off")
+            else:
+                field[NameObject("/V")] = TextStringObject(v)
+    missing = set(want) - seen
+    if missing:
+        sys.exit("fill-form.py: no field " + ", ".join(sorted(missing)))
+    # the text fields' looks: left to the viewer, as pypdf does
+    w.set_need_appearances_writer()
+    with open(sys.argv[2], "wb") as f:
+        w.write(f)
+
+
+main()

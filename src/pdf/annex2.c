@@ -524,6 +524,17 @@ static int form_info(form *f, const annex2_lang *l, const char *circular,
 	return rc;
 }
 
+/* The finished PDF, with its fields, into out. */
+static int form_bytes(form *f, bt_buf *out)
+{
+	int rc = f->rc; /* a field that could not be recorded */
+	if (rc == BT_OK)
+		rc = pdf_doc_bytes(f->d, out, f->e);
+	if (rc == BT_OK)
+		rc = pdf_fields_apply(f->fields, out, f->e);
+	return rc;
+}
+
 int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		  const bt_consultation *c, const bt_draft_list *drafts,
 		  const char *digest, const bt_member *m,
@@ -625,11 +636,7 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		free(left);
 	}
 	if (rc == BT_OK)
-		rc = f.rc;
-	if (rc == BT_OK)
-		rc = pdf_doc_bytes(f.d, out, e);
-	if (rc == BT_OK)
-		rc = pdf_fields_apply(f.fields, out, e);
+		rc = form_bytes(&f, out);
 	pdf_fields_free(f.fields);
 	pdf_doc_free(f.d);
 	bt_buf_release(&f.tmp);

@@ -195,6 +195,9 @@ int cmd_calendar(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_timeline(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_draft(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_reply(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+/* `ballot reply --from-pdf FILE ...` (cmd_reply_pdf.c): a returned form's
+ * replies, read from its fields. */
+int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_withdraw(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_tally(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_close(cli_ctx *ctx, int argc, char **argv, bt_err *e);

@@ -14,7 +14,7 @@
 
 typedef struct widget {
 	pdf_field_kind kind;
-	char *name, *on, *tip, *rec;
+	char *name, *on, *tip, *rec; /* PDF_FIELD_HIDDEN: on is the value */
 	int mark, page;
 	float r[4]; /* page coordinates: x1 y1 x2 y2 */
 } widget;
@@ -133,6 +133,16 @@ int pdf_fields_add(pdf_fields *f, pdf_field_kind kind, const char *name,
 	w->r[3] = f->h - y;
 	f->n++;
 	return failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+}
+
+int pdf_fields_add_hidden(pdf_fields *f, const char *name, const char *value,
+			  bt_err *e)
+{
+	int rc = pdf_fields_add(f, PDF_FIELD_HIDDEN, name, value, 0, NULL,
+				NULL, 1, 0, 0, 0, 0, e);
+	if (rc == BT_OK) /* no box at all */
+		memset(f->v[f->n - 1].r, 0, sizeof f->v[f->n - 1].r);
+	return rc;
 }
 
 /* ---- building the form with libqpdf ---- */
@@ -269,10 +279,11 @@ static int field_keys(build *b, qpdf_oh fd, const widget *w, bt_err *e)
 	qpdf_data q = b->q;
 	const char *vars[] = { "rec", w->rec ? w->rec : "", NULL };
 	bt_buf_reset(&b->tmp);
-	if (pdf_tmpl_expand(b->words->t, w->tip, vars, &b->tmp) < 0)
+	if (w->tip && pdf_tmpl_expand(b->words->t, w->tip, vars, &b->tmp) < 0)
 		return bt_fail(e, BT_EFAIL, "form fields: tooltip too long");
-	qpdf_oh_replace_key(q, fd, "/TU", qpdf_oh_new_unicode_string(
-				    q, bt_buf_str(&b->tmp)));
+	if (w->tip)
+		qpdf_oh_replace_key(q, fd, "/TU", qpdf_oh_new_unicode_string(
+					    q, bt_buf_str(&b->tmp)));
 	switch (w->kind) {
 	case PDF_FIELD_RADIO:
 		qpdf_oh_replace_key(q, fd, "/FT", qpdf_oh_new_name(q, "/Btn"));
@@ -291,6 +302,17 @@ static int field_keys(build *b, qpdf_oh fd, const widget *w, bt_err *e)
 					    q, "<< /BG [ 1 ] >>"));
 		own_look(b, fd, w);
 		widget_keys(b, fd, w);
+		break;
+	case PDF_FIELD_HIDDEN:
+		qpdf_oh_replace_key(q, fd, "/FT", qpdf_oh_new_name(q, "/Tx"));
+		qpdf_oh_replace_key(q, fd, "/Ff", qpdf_oh_new_integer(q, 1));
+		qpdf_oh_replace_key(q, fd, "/V", qpdf_oh_new_unicode_string(
+					    q, w->on));
+		qpdf_oh_replace_key(q, fd, "/DA", qpdf_oh_new_string(
+					    q, "/Helv 9 Tf 0 g"));
+		own_look(b, fd, w);
+		widget_keys(b, fd, w);
+		qpdf_oh_replace_key(q, fd, "/F", qpdf_oh_new_integer(q, 2));
 		break;
 	case PDF_FIELD_SIG:
 		qpdf_oh_replace_key(q, fd, "/FT", qpdf_oh_new_name(q, "/Sig"));

@@ -21,7 +21,8 @@
 typedef enum pdf_field_kind {
 	PDF_FIELD_TEXT,  /* a one-line text field */
 	PDF_FIELD_RADIO, /* one button of a radio group (same name) */
-	PDF_FIELD_SIG    /* an unsigned signature field */
+	PDF_FIELD_SIG,   /* an unsigned signature field */
+	PDF_FIELD_HIDDEN /* a hidden, read-only text field with a value */
 } pdf_field_kind;
 
 /* The look of a radio button's "on" state. */
@@ -46,6 +47,12 @@ void pdf_fields_free(pdf_fields *f);
 int pdf_fields_add(pdf_fields *f, pdf_field_kind kind, const char *name,
 		   const char *on, int mark, const char *tip, const char *rec,
 		   int page, float x, float y, float bw, float bh, bt_err *e);
+
+/* Records the hidden, read-only text field name holding value (on page 1,
+ * no box: the form's reference for the tool that reads it back; pdfread.h).
+ * BT_EFAIL when out of memory. */
+int pdf_fields_add_hidden(pdf_fields *f, const char *name, const char *value,
+			  bt_err *e);
 
 /* Adds the recorded fields to the PDF in pdf (libharu's output), replacing
  * its contents with the result. BT_EINPUT naming the template when the

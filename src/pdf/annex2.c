@@ -10,6 +10,7 @@
 #include "pdf/acroform.h"
 #include "pdf/footer.h"
 #include "pdf/lang.h"
+#include "pdf/pdfread.h"
 
 static const pdf_tmpl_key schema[] = {
 	PDF_LANG_KEYS,
@@ -572,6 +573,9 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 			bt_fail(e, BT_EFAIL, "reference too long") : BT_OK;
 	if (rc == BT_OK)
 		rc = new_page(&f);
+	if (rc == BT_OK)
+		rc = pdf_fields_add_hidden(f.fields, PDF_FIELD_REFERENCE,
+					   bt_buf_str(&ref), e);
 	if (rc == BT_OK) {
 		pdf_style h = { 12, 1, PDF_CENTER, 0 };
 		rc = para(&f, "annex", NULL, &h, 10);

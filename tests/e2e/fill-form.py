@@ -2,8 +2,8 @@
 """fill-form.py IN OUT NAME=VALUE... : fills an Annex 2 form's fields with
 pypdf (Debian's python3-pypdf), an independent tool, as an administration's
 PDF viewer would. A radio field's VALUE is the state's name (authorize,
-authorize-with-comments, not-authorize); NAME=+VALUE ticks that button as
-well, without clearing the others (a form with two choices).
+authorize-with-comments, not-authorize); NAME=A+B ticks the buttons of both
+states (a form with two choices; the field's value is A).
 fill-form.py --list IN : prints each field's full name, type and tooltip."""
 import sys
 from pypdf import PdfReader, PdfWriter
@@ -41,14 +41,11 @@ def main():
             seen.add(name)
             v = want[name]
             if field.get("/FT") == "/Btn":
-                add = v.startswith("+")
-                v = v.lstrip("+")
+                ticked = v.split("+")
                 states = [k for k in a["/AP"]["/N"].keys() if k != "/Off"]
-                if "/" + v in states:
-                    a[NameObject("/AS")] = NameObject("/" + v)
-                    field[NameObject("/V")] = NameObject("/" + v)
-                elif not add:
-                    a[NameObject("/AS")] = NameObject("/Off")
+                on = [k for k in states if k[1:] in ticked]
+                a[NameObject("/AS")] = NameObject(on[0] if on else "/Off")
+                field[NameObject("/V")] = NameObject("/" + ticked[0])
             else:
                 field[NameObject("/V")] = TextStringObject(v)
     missing = set(want) - seen

@@ -43,6 +43,7 @@ static const pdf_tmpl_key schema[] = {
 	{ "tip_signatory_name", "" },
 	{ "tip_signatory_title", "" },
 	{ "tip_signature", "" },
+	{ "tip_reference", "" },
 };
 
 static pthread_mutex_t words_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -138,8 +139,8 @@ int pdf_fields_add(pdf_fields *f, pdf_field_kind kind, const char *name,
 int pdf_fields_add_hidden(pdf_fields *f, const char *name, const char *value,
 			  bt_err *e)
 {
-	int rc = pdf_fields_add(f, PDF_FIELD_HIDDEN, name, value, 0, NULL,
-				NULL, 1, 0, 0, 0, 0, e);
+	int rc = pdf_fields_add(f, PDF_FIELD_HIDDEN, name, value, 0,
+				"tip_reference", NULL, 1, 0, 0, 0, 0, e);
 	if (rc == BT_OK) /* no box at all */
 		memset(f->v[f->n - 1].r, 0, sizeof f->v[f->n - 1].r);
 	return rc;

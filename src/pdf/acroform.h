@@ -49,7 +49,8 @@ int pdf_fields_add(pdf_fields *f, pdf_field_kind kind, const char *name,
 		   int page, float x, float y, float bw, float bh, bt_err *e);
 
 /* Records the hidden, read-only text field name holding value (on page 1,
- * no box: the form's reference for the tool that reads it back; pdfread.h).
+ * no box: the form's reference for the tool that reads it back; pdfread.h;
+ * tooltip tip_reference).
  * BT_EFAIL when out of memory. */
 int pdf_fields_add_hidden(pdf_fields *f, const char *name, const char *value,
 			  bt_err *e);

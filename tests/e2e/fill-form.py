@@ -4,7 +4,13 @@ pypdf (Debian's python3-pypdf), an independent tool, as an administration's
 PDF viewer would. A radio field's VALUE is the state's name (authorize,
 authorize-with-comments, not-authorize); NAME=A+B ticks the buttons of both
 states (a form with two choices; the field's value is A).
-fill-form.py --list IN : prints each field's full name, type and tooltip."""
+fill-form.py --list IN : prints each terminal field's full name, type and
+tooltip, tab-separated.
+fill-form.py --widgets IN : prints each widget: page, full name, its states
+("-" for a text field), whether it has a normal appearance stream for each
+state (ap / no-ap), its rectangle.
+fill-form.py --strip IN OUT : the document without its form (no /AcroForm,
+no widgets)."""
 import sys
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
@@ -24,7 +30,39 @@ def main():
     if sys.argv[1] == "--list":
         r = PdfReader(sys.argv[2])
         for name, f in r.get_fields().items():
-            print("%s\t%s\t%s" % (name, f.get("/FT"), f.get("/TU", "")))
+            if f.get("/FT") is not None:
+                print("%s\t%s\t%s" % (name, f.get("/FT"), f.get("/TU", "")))
+        return
+    if sys.argv[1] == "--widgets":
+        r = PdfReader(sys.argv[2])
+        for n, page in enumerate(r.pages, 1):
+            for ref in page.get("/Annots", []):
+                a = ref.get_object()
+                if a.get("/Subtype") != "/Widget":
+                    continue
+                ap = a.get("/AP", {}).get("/N")
+                ap = ap.get_object() if ap is not None else None
+                if ap is not None and "/Subtype" not in ap:  # states
+                    states = ",".join(sorted(k[1:] for k in ap.keys()))
+                    has = all(ap[k].get_object().get("/Subtype") == "/Form"
+                              for k in ap.keys())
+                else:
+                    states = "-"
+                    has = ap is not None and ap.get_object().get("/Subtype") == "/Form"
+                rect = " ".join("%.2f" % float(x) for x in a["/Rect"])
+                print("%d\t%s\t%s\t%s\t%s" % (n, fullname(a), states,
+                                              "ap" if has else "no-ap", rect))
+        return
+    if sys.argv[1] == "--strip":
+        r = PdfReader(sys.argv[2])
+        w = PdfWriter()
+        w.clone_document_from_reader(r)
+        del w._root_object["/AcroForm"]
+        for page in w.pages:
+            if "/Annots" in page:
+                del page["/Annots"]
+        with open(sys.argv[3], "wb") as f:
+            w.write(f)
         return
     r = PdfReader(sys.argv[1])
     w = PdfWriter()

@@ -398,6 +398,7 @@ static int write_out(qpdf_data q, bt_buf *out, bt_err *e)
 	qpdf_set_deterministic_ID(q, QPDF_TRUE);
 	qpdf_set_decode_level(q, qpdf_dl_none); /* libharu's streams as they are */
 	qpdf_set_object_stream_mode(q, qpdf_o_generate);
+	qpdf_set_compress_streams(q, QPDF_FALSE);
 	if (qpdf_write(q) & QPDF_ERRORS)
 		return qpdf_failed(q, "writing", e);
 	size_t n = qpdf_get_buffer_length(q);

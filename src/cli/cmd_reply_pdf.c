@@ -10,6 +10,7 @@
 
 #include "ballot/formref.h"
 #include "pdf/pdfread.h"
+#include "pdf/pdfsig.h"
 
 static const char USAGE[] =
 	"usage: ballot reply --from-pdf FILE --circular ID [--member CODE]\n"
@@ -48,6 +49,7 @@ typedef struct plan {
 	bt_attachment_in *atts;  /* per spec, in draft order */
 	size_t natt;
 	bt_attachment_in scan;
+	pdf_sig_verdict sig;     /* when v.signature */
 } plan;
 
 static void plan_release(plan *p)
@@ -252,25 +254,44 @@ static int attachments(bt_db *db, plan *p, const cli_opt *com,
 	return rc;
 }
 
+/* The signature line of the acknowledgement and of the dry run. */
+static void print_signature(const plan *p)
+{
+	if (!p->v.signature) {
+		printf("  signature: none (unsigned form)\n");
+		return;
+	}
+	printf("  signature: signed by %s (certificate SHA-256 %s): valid, %s; "
+	       "the signer is not verified against registered certificates\n",
+	       p->sig.subject, p->sig.cert_sha256, p->sig.whole ?
+	       "covering the whole file" : "later updates change no field");
+}
+
 /* What the form's replies would record, as text or JSON (events: the
  * results once recorded, else NULL). */
+static void print_plan_text(const plan *p, const bt_reply_spec *s,
+			    const bt_reply_result *res)
+{
+	printf("form %s: reference %s, member %s%s\n", p->file, p->ref,
+	       p->member, p->stale ? " (issued before the drafts changed)" : "");
+	for (size_t i = 0; i < p->v.n_drafts; i++) {
+		printf("  %s: %s", s[i].rec, bt_choice_name(s[i].choice));
+		for (size_t k = 0; k < s[i].n_attachments; k++)
+			printf("%s%s", k ? ", " : ", attached: ", s[i].attachments[k].name);
+		printf("\n");
+	}
+	printf("  signatory: %s%s%s%s\n", s[0].signatory ? s[0].signatory : "(none)",
+	       s[0].title ? " (" : "", s[0].title ? s[0].title : "", s[0].title ? ")" : "");
+	print_signature(p);
+	if (!res)
+		printf("nothing recorded (--dry-run)\n");
+}
+
 static int print_plan(const plan *p, const bt_reply_spec *s, int json,
 		      const bt_reply_result *res, bt_err *e)
 {
 	if (!json) {
-		printf("form %s: reference %s, member %s%s\n", p->file, p->ref,
-		       p->member, p->stale ? " (issued before the drafts changed)" : "");
-		for (size_t i = 0; i < p->v.n_drafts; i++) {
-			printf("  %s: %s", s[i].rec, bt_choice_name(s[i].choice));
-			for (size_t k = 0; k < s[i].n_attachments; k++)
-				printf("%s%s", k ? ", " : ", attached: ", s[i].attachments[k].name);
-			printf("\n");
-		}
-		printf("  signatory: %s%s%s%s\n", s[0].signatory ? s[0].signatory : "(none)",
-		       s[0].title ? " (" : "", s[0].title ? s[0].title : "", s[0].title ? ")" : "");
-		printf("  signature: %s\n", p->v.signature ? "present, not verified" : "none (unsigned form)");
-		if (!res)
-			printf("nothing recorded (--dry-run)\n");
+		print_plan_text(p, s, res);
 		return BT_OK;
 	}
 	bt_buf b = BT_BUF_INIT;
@@ -286,6 +307,16 @@ static int print_plan(const plan *p, const bt_reply_spec *s, int json,
 	bt_json_key(&b, "title", 0);
 	bt_json_str_or_null(&b, s[0].title);
 	bt_json_kv_bool(&b, "signed", p->v.signature, 0);
+	if (p->v.signature) {
+		bt_json_key(&b, "signature", 0);
+		bt_buf_adds(&b, "{");
+		bt_json_kv_bool(&b, "valid", p->sig.valid, 1);
+		bt_json_kv_bool(&b, "whole_file", p->sig.whole, 0);
+		bt_json_kv_str(&b, "subject", p->sig.subject, 0);
+		bt_json_kv_str(&b, "cert_sha256", p->sig.cert_sha256, 0);
+		bt_json_kv_bool(&b, "signer_verified", 0, 0);
+		bt_buf_adds(&b, "}");
+	}
 	bt_json_key(&b, "replies", 0);
 	bt_buf_adds(&b, "[");
 	for (size_t i = 0; i < p->v.n_drafts; i++) {
@@ -343,6 +374,22 @@ static int make_specs(plan *p, const cli_opt *o, bt_err *e)
 	return BT_OK;
 }
 
+/* A signed form: its signature must verify and nothing added after it may
+ * change the form; who signed is not checked against registered
+ * certificates (none are registered yet). */
+static int check_signature(plan *p, bt_err *e)
+{
+	int rc = pdf_sig_check(p->pdf.data, p->pdf.len, &p->v, &p->sig, e);
+	if (rc == BT_OK && !p->sig.valid)
+		rc = bt_fail(e, BT_EINPUT, "%s: field signature: %s; the form "
+			     "was changed after it was signed, or the signature "
+			     "is damaged", p->what, p->sig.why);
+	if (rc == BT_OK && p->sig.form_changed)
+		rc = bt_fail(e, BT_EINPUT, "%s: field signature: an update added "
+			     "after signing changes the form's fields", p->what);
+	return rc;
+}
+
 /* Reads and checks the form into p: everything up to recording. */
 static int plan_make(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p, bt_err *e)
 {
@@ -355,6 +402,8 @@ static int plan_make(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p, bt_err *e)
 	if (rc == BT_OK && !(p->ref = pdf_form_value(&p->v, PDF_FIELD_REFERENCE)))
 		rc = bt_fail(e, BT_EINPUT, "%s: field %s is missing or empty",
 			     p->what, PDF_FIELD_REFERENCE);
+	if (rc == BT_OK && p->v.signature)
+		rc = check_signature(p, e);
 	if (rc == BT_OK)
 		rc = form_member(p, &o[O_MEMBER], e);
 	if (rc == BT_OK && pdf_form_value(&p->v, "sender.administration") &&
@@ -436,10 +485,10 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = print_plan(&p, p.specs, 1, res, e);
 	for (size_t i = 0; rc == BT_OK && !o[O_JSON].count && i < p.v.n_drafts; i++)
 		cli_print_recorded(&res[i]);
-	if (rc == BT_OK && !o[O_JSON].count)
-		printf("form %s attached; %s\n", cli_basename(p.file),
-		       p.v.signature ? "it carries a signature, not verified" :
-		       "unsigned");
+	if (rc == BT_OK && !o[O_JSON].count) {
+		printf("form %s attached\n", cli_basename(p.file));
+		print_signature(&p);
+	}
 	for (size_t i = 0; rc == BT_OK && !o[O_JSON].count && i < p.v.n_drafts; i++)
 		rc = cli_receipt(ctx, key, res[i].event_seq, NULL,
 				 o[O_PRINT].count > 0, e);

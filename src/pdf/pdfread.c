@@ -28,6 +28,7 @@ void pdf_form_values_free(pdf_form_values *v)
 	}
 	free(v->texts);
 	free(v->drafts);
+	free(v->sig_der);
 	memset(v, 0, sizeof *v);
 }
 
@@ -111,6 +112,31 @@ static int add_choice(reader *r, qpdf_oh fd, const char *name)
 	return rc;
 }
 
+/* The first signature's /ByteRange and /Contents. */
+static int signature(reader *r, qpdf_oh sig)
+{
+	qpdf_data q = r->q;
+	pdf_form_values *v = r->out;
+	v->signature = 1;
+	qpdf_oh br = qpdf_oh_get_key(q, sig, "/ByteRange");
+	if (qpdf_oh_is_array(q, br) && qpdf_oh_get_array_n_items(q, br) == 4)
+		for (int i = 0; i < 4; i++) {
+			qpdf_oh n = qpdf_oh_get_array_item(q, br, i);
+			v->sig_range[i] = qpdf_oh_is_integer(q, n) ?
+				qpdf_oh_get_int_value(q, n) : -1;
+		}
+	qpdf_oh c = qpdf_oh_get_key(q, sig, "/Contents");
+	if (!qpdf_oh_is_string(q, c))
+		return BT_OK;
+	size_t len = 0;
+	const char *der = qpdf_oh_get_binary_string_value(q, c, &len);
+	if (!(v->sig_der = malloc(len + 1)))
+		return bt_fail(r->e, BT_EFAIL, "out of memory");
+	memcpy(v->sig_der, der, len);
+	v->sig_der_len = len;
+	return BT_OK;
+}
+
 static int is_choice_name(const char *name)
 {
 	size_t n = strlen(name);
@@ -129,7 +155,8 @@ static int terminal(reader *r, qpdf_oh fd, const char *name, const char *ft)
 		return add_choice(r, fd, name);
 	qpdf_oh val = qpdf_oh_get_key(q, fd, "/V");
 	if (ft && !strcmp(ft, "/Sig")) {
-		r->out->signature |= qpdf_oh_is_dictionary(q, val);
+		if (qpdf_oh_is_dictionary(q, val) && !r->out->signature)
+			return signature(r, val);
 		return BT_OK;
 	}
 	if (ft && !strcmp(ft, "/Tx") && qpdf_oh_is_string(q, val))

@@ -34,6 +34,10 @@ typedef struct pdf_form_values {
 	pdf_form_text *texts;    /* every text field with a value */
 	size_t n_texts;
 	int signature;           /* 1: the signature field holds a signature */
+	long long sig_range[4];  /* its /ByteRange: offset, length, offset,
+				    length (all 0 when absent or malformed) */
+	unsigned char *sig_der;  /* its /Contents (the PKCS#7 DER, padded) */
+	size_t sig_der_len;
 } pdf_form_values;
 
 /* Reads the fields of the PDF in data. BT_EINPUT naming field (the caller's

@@ -10,7 +10,12 @@ fill-form.py --widgets IN : prints each widget: page, full name, its states
 ("-" for a text field), whether it has a normal appearance stream for each
 state (ap / no-ap), its rectangle.
 fill-form.py --strip IN OUT : the document without its form (no /AcroForm,
-no widgets)."""
+no widgets).
+fill-form.py --update IN OUT NAME=VALUE : IN with an incremental update
+appended (IN's bytes kept as they are, as after a signature) that sets a
+field's value (a radio state: its field and widgets' states), or, with
+NAME "info", only rewrites the document's Info dictionary (an update that
+changes no field)."""
 import sys
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
@@ -24,6 +29,60 @@ def fullname(obj):
         obj = obj.get("/Parent")
         obj = obj.get_object() if obj is not None else None
     return ".".join(reversed(parts))
+
+
+def serialize(obj):
+    import io
+    b = io.BytesIO()
+    obj.write_to_stream(b, None)
+    return b.getvalue()
+
+
+def update(src, dst, arg):
+    """Appends a classic xref section with the changed objects."""
+    from pypdf.generic import IndirectObject
+    data = open(src, "rb").read()
+    r = PdfReader(src)
+    name, value = arg.split("=", 1)
+    changed = {}
+    if name == "info":
+        ref = r.trailer.raw_get("/Info")
+        info = ref.get_object()
+        info[NameObject("/Producer")] = TextStringObject("an update")
+        changed[ref.idnum] = info
+    else:
+        for page in r.pages:
+            for ref in page.get("/Annots", []):
+                a = ref.get_object()
+                field_ref = ref if "/T" in a else a.raw_get("/Parent")
+                field = field_ref.get_object()
+                if fullname(field) != name:
+                    continue
+                if field.get("/FT") == "/Btn":
+                    on = [k for k in a["/AP"]["/N"].keys() if k != "/Off"]
+                    a[NameObject("/AS")] = NameObject(on[0] if on[0] == "/" + value else "/Off")
+                    field[NameObject("/V")] = NameObject("/" + value)
+                    changed[ref.idnum] = a
+                else:
+                    field[NameObject("/V")] = TextStringObject(value)
+                changed[field_ref.idnum] = field
+    out = bytearray(data)
+    if not out.endswith(b"\n"):
+        out += b"\n"
+    offsets = {}
+    for num, obj in sorted(changed.items()):
+        offsets[num] = len(out)
+        out += b"%d 0 obj\n" % num + serialize(obj) + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n"
+    for num in sorted(offsets):
+        out += b"%d 1\n%010d 00000 n \n" % (num, offsets[num])
+    prev = int(data[data.rindex(b"startxref") + 9:].split()[0])
+    out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /Prev %d /ID %s >>\n" % (
+        int(r.trailer["/Size"]), r.trailer.raw_get("/Root").idnum,
+        r.trailer.raw_get("/Info").idnum, prev, serialize(r.trailer["/ID"]))
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    open(dst, "wb").write(bytes(out))
 
 
 def main():
@@ -52,6 +111,9 @@ def main():
                 rect = " ".join("%.2f" % float(x) for x in a["/Rect"])
                 print("%d\t%s\t%s\t%s\t%s" % (n, fullname(a), states,
                                               "ap" if has else "no-ap", rect))
+        return
+    if sys.argv[1] == "--update":
+        update(sys.argv[2], sys.argv[3], sys.argv[4])
         return
     if sys.argv[1] == "--strip":
         r = PdfReader(sys.argv[2])

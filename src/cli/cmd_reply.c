@@ -15,7 +15,6 @@ static const char USAGE[] =
 	"              [--force] [--late-entry-reason TEXT]\n"
 	"              [--receipt FILE | --print-receipt] [--key FILE]\n"
 	"       ballot reply import --circular ID FILE [--receipts DIR] [--force]\n"
-	"       ballot reply --from-pdf FILE --circular ID ... (--from-pdf --help)\n"
 	"\n"
 	"Records a Member State's reply (Annex 2 form) on one draft:\n"
 	"  --authorize                 authorizes, no comments or proposed changes\n"

@@ -199,8 +199,16 @@ refused_like "field sender\.administration '.*' does not name --member FRA" \
 $FILL "$BLANK" "$T/blank-noadmin.pdf" draft.Q.5051.choice=authorize draft.Q.5052.choice=authorize
 refused_like 'field sender\.administration is empty' \
 	ballot reply --from-pdf "$T/blank-noadmin.pdf" --circular 205 --member CHE
-expect_exit 0 ballot reply --from-pdf "$T/blank-filled.pdf" --circular 205 --member CH --channel fax
-like "$OUT" '^recorded reply [0-9]+: CHE Q\.5052 authorize' "a blank form recorded for the member it names"
+expect_exit 0 ballot reply --from-pdf "$T/blank-filled.pdf" --circular 205 --member CH --channel fax \
+	--received 2020-01-09T16:00:00Z --json
+is "$(jget .dry_run)" false "--json when recording: not a dry run"
+is "$(jget .member)" CHE "a blank form recorded for the member it names"
+seq=$(jget '.replies[1].event')
+like "$seq" '^[0-9]+$' "--json gives each reply's event"
+expect_exit 0 ballot history --circular 205 --member CHE --json
+is "$(printf '%s' "$OUT" | $PY -c 'import json,sys
+print([(i["channel"], i["received"], i["signatory"]) for i in json.load(sys.stdin) if i["seq"] == '"$seq"'][0])')" \
+	"('fax', '2020-01-09T16:00:00Z', 'Jean Dupont')" "its event: --channel, --received and the form's signatory"
 
 # drafts changed since the form was issued: warned, as --ref warns
 at 2019-12-03T12:00:00Z

@@ -525,10 +525,14 @@ static int form_info(form *f, const annex2_lang *l, const char *circular,
 	return rc;
 }
 
-/* The finished PDF, with its fields, into out. */
-static int form_bytes(form *f, bt_buf *out)
+/* The finished PDF, with its fields and the hidden one of its reference
+ * (pdfread.h), into out. */
+static int form_bytes(form *f, const char *ref, bt_buf *out)
 {
 	int rc = f->rc; /* a field that could not be recorded */
+	if (rc == BT_OK)
+		rc = pdf_fields_add_hidden(f->fields, PDF_FIELD_REFERENCE, ref,
+					   f->e);
 	if (rc == BT_OK)
 		rc = pdf_doc_bytes(f->d, out, f->e);
 	if (rc == BT_OK)
@@ -573,9 +577,6 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 			bt_fail(e, BT_EFAIL, "reference too long") : BT_OK;
 	if (rc == BT_OK)
 		rc = new_page(&f);
-	if (rc == BT_OK)
-		rc = pdf_fields_add_hidden(f.fields, PDF_FIELD_REFERENCE,
-					   bt_buf_str(&ref), e);
 	if (rc == BT_OK) {
 		pdf_style h = { 12, 1, PDF_CENTER, 0 };
 		rc = para(&f, "annex", NULL, &h, 10);
@@ -640,7 +641,7 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		free(left);
 	}
 	if (rc == BT_OK)
-		rc = form_bytes(&f, out);
+		rc = form_bytes(&f, bt_buf_str(&ref), out);
 	pdf_fields_free(f.fields);
 	pdf_doc_free(f.d);
 	bt_buf_release(&f.tmp);

@@ -150,6 +150,7 @@ int pdf_fields_add_hidden(pdf_fields *f, const char *name, const char *value,
 
 typedef struct build {
 	qpdf_data q;
+	int rtl;                 /* typed text aligned right (/Q 2) */
 	const pdf_words *words;
 	qpdf_oh fields;          /* the AcroForm's /Fields */
 	qpdf_oh empty, dot, cross; /* the appearance streams */
@@ -301,6 +302,8 @@ static int field_keys(build *b, qpdf_oh fd, const widget *w, bt_err *e)
 					    q, "/Helv 9 Tf 0 g"));
 		qpdf_oh_replace_key(q, fd, "/MK", qpdf_oh_parse(
 					    q, "<< /BG [ 1 ] >>"));
+		if (b->rtl)
+			qpdf_oh_replace_key(q, fd, "/Q", qpdf_oh_new_integer(q, 2));
 		own_look(b, fd, w);
 		widget_keys(b, fd, w);
 		break;
@@ -416,6 +419,7 @@ int pdf_fields_apply(const pdf_fields *f, bt_buf *pdf, bt_err *e)
 	if (rc)
 		return rc;
 	bt_buf_init(&b.tmp, 0);
+	b.rtl = f->rtl;
 	b.q = qpdf_init();
 	if (!b.q)
 		return bt_fail(e, BT_EFAIL, "libqpdf: cannot start");

@@ -68,6 +68,12 @@ like "$(printf '%s' "$qj" | $PY -c 'import json,sys; d=json.load(sys.stdin)["acr
 print([f["alternativename"] for f in d["fields"] if f["fullname"] == "sender.email"][0])')" \
 	"^$(tip fr tip_email)\$" "qpdf reads the French tooltip"
 
+# typed text runs from the right in Arabic (/Q 2), from the left elsewhere
+q_of() { qpdf --json --json-key=acroform "$1" | $PY -c 'import json,sys
+print(sorted({f["quadding"] for f in json.load(sys.stdin)["acroform"]["fields"] if f["fieldtype"] == "/Tx" and f["fullname"] != "form.reference"}))'; }
+is "$(q_of "$T/a4/205/ar/CHE.pdf")" "[2]" "Arabic: the text fields are right-aligned"
+is "$(q_of "$T/a4/205/ru/CHE.pdf")" "[0]" "Russian: left-aligned"
+
 # appearance streams on every widget: each state of a radio button, each text field
 w=$($FILL --widgets "$T/a4/205/ar/blank.pdf")
 is "$(printf '%s\n' "$w" | awk -F'\t' '$4 != "ap"' | wc -l)" 0 "every widget has its appearance streams"

@@ -197,6 +197,9 @@ int cmd_draft(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 /* `ballot draft text` (cmd_draft_text.c), a subcommand of cmd_draft. */
 int cmd_draft_text(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_reply(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+/* `ballot reply --from-pdf FILE ...` (cmd_reply_pdf.c): a returned form's
+ * replies, read from its fields. */
+int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_withdraw(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_tally(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_close(cli_ctx *ctx, int argc, char **argv, bt_err *e);

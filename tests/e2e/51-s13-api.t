@@ -29,6 +29,8 @@ expect_exit 0 ballot tokens revoke 4
 at 2020-02-10T11:00:00Z
 EXPIRED=$(ballot tokens create --user tsb --scope write --expires 2020-02-10T12:00:00Z 2>/dev/null)
 at 2020-02-10T12:00:00Z
+# small files, so that the caps are quick to reach
+expect_exit 0 ballot config set attachment_max 4096
 dev_certs
 serve_start "$T/serve.log" || { fail "the portal starts"; done_testing; exit; }
 
@@ -146,6 +148,14 @@ CT=text/plain apipost "$WRITE" $R "$AUS"
 api_err 415 media-type Content-Type "a text/plain body"
 post - $R -H "Authorization: Bearer $WRITE" -F member=AUS -F choice=authorize
 api_err 415 media-type Content-Type "a multipart form"
+# the caps: a body over the request's limit, a file over attachment_max
+head -c 200000 /dev/zero | tr '\0' ' ' >"$T/big.pad"
+apipost "$WRITE" $R "{\"member\":\"AUS\",\"choice\":\"authorize\",\"title\":\"$(cat "$T/big.pad")\"}"
+api_err 413 too-large body "a body over the limit"
+BIG=$(head -c 5000 /dev/zero | tr '\0' 'a' | base64 -w0)
+bad_input 413 too-large 'attachments[0].content_base64' \
+	'{"member":"AUS","draft":"Q.5051","choice":"authorize-with-comments","attachments":[{"name":"a.txt","content_base64":"'"$BIG"'"}]}' \
+	"a file over attachment_max"
 apipost "$WRITE" /api/v1/consultations/999/replies "$AUS"
 api_err 404 not-found circular "an unknown circular"
 is "$(replies):$(events)" "1:$n_ev" "none of the refusals recorded anything"

@@ -190,4 +190,6 @@ run ballot audit verify
 is "$RC" 0 "audit verify: intact"
 
 serve_stop
+is "$SRV_RC" 0 "the server stops cleanly"
+unlike "$(cat "$T/serve.log" "$T/serve2.log")" 'AddressSanitizer|runtime error|LeakSanitizer' "no sanitizer report"
 done_testing

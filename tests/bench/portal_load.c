@@ -10,8 +10,11 @@
  *      new TLS connection each time (full handshake, no resumption) and
  *      keeps the reply numbers of every 303 (in the receipt page's path).
  * Each phase runs first as fast as it goes (throughput), then paced at the
- * goal's rate (latency at that load). Last, the status page once more, now
- * that the consultation holds thousands of replies (not judged).
+ * goal's rate (latency at that load). Then the status page once more, now
+ * that the consultation holds thousands of replies (not judged); last, with
+ * --token (a write token), the JSON API over keep-alive connections: GET
+ * /api/v1/status, GET .../tally, POST .../replies with a new
+ * Idempotency-Key each (the receipts' events to --api-ids).
  *
  * Prints requests, requests/s, latency p50/p99/max and errors per phase and
  * whether the goals are met; writes the acknowledged reply numbers to

@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 #include "ballot/idem.h"
 #include "portal/api.h"
+#include "portal/conn.h"
 
 /* At most this many attachments in one reply. */
 #define API_MAX_FILES 16
@@ -64,6 +65,9 @@ int api_post_begin(preqx *x)
 	bt_identity id;
 	if (api_auth_scope(r, BT_SCOPE_WRITE, &id))
 		return 1;
+	/* a valid write token is trusted as a session is: its body is read
+	 * without the connection's deadline (conn.c) */
+	conns_request_begin(x->p->conns, r->conn, 1);
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
 	if (!json_type(ct)) {
 		char msg[200];

@@ -99,6 +99,22 @@ apipost "$WRITE" $R '{"member":"AUS","draft":"Q.5051","choice":"authorize"}' -H 
 api_err 400 input Idempotency-Key "a key with a space"
 is "$(replies)" 1 "... nothing recorded"
 
+# eight clients at once with one key and body: one reply, the same receipt
+CHE='{"member":"CHE","draft":"Q.5051","choice":"authorize","channel":"post"}'
+printf '%s' "$CHE" >"$T/che.json"
+pids=()
+for i in 1 2 3 4 5 6 7 8; do
+	curl -sS --max-time 30 --cacert "$CA_PEM" --resolve "localhost:$PORT:127.0.0.1" -o "$T/che.$i" \
+		-w '%{http_code}\n' -H "Authorization: Bearer $WRITE" -H 'Content-Type: application/json' \
+		-H 'Idempotency-Key: che-at-once' --data-binary @"$T/che.json" "$URL$R" >"$T/che.st.$i" &
+	pids+=($!)
+done
+wait "${pids[@]}"
+is "$(cat "$T"/che.st.* | sort | uniq -c | awk '{ printf "%s×%s ", $1, $2 }')" "7×200 1×201 " \
+	"eight sendings at once: one 201, seven 200"
+is "$(cat "$T"/che.[1-8] | sort -u | wc -l)" 1 "... all with the same receipt"
+is "$(sqlite3 "$BALLOT_DB" "SELECT count(*) FROM replies WHERE member = 'CHE'")" 1 "... one reply recorded"
+
 # --- tokens and scopes ------------------------------------------------------------------
 AUS='{"member":"AUS","draft":"Q.5051","choice":"authorize"}'
 apipost "$READ" $R "$AUS"
@@ -111,7 +127,7 @@ apipost - $R "$AUS"
 api_err 401 unauthorized token "no token"
 apipost "$CHAIRW" $R "$AUS"
 api_err 403 forbidden token "a chair's write token"
-is "$(replies)" 1 "none of them recorded anything"
+is "$(replies)" 2 "none of them recorded anything"
 
 # --- bad input: named, nothing recorded ---------------------------------------------------
 n_ev=$(events)
@@ -158,7 +174,7 @@ bad_input 413 too-large 'attachments[0].content_base64' \
 	"a file over attachment_max"
 apipost "$WRITE" /api/v1/consultations/999/replies "$AUS"
 api_err 404 not-found circular "an unknown circular"
-is "$(replies):$(events)" "1:$n_ev" "none of the refusals recorded anything"
+is "$(replies):$(events)" "2:$n_ev" "none of the refusals recorded anything"
 # a conflict: an on-time reply once the consultation is closed
 at 2019-10-01T12:00:00Z
 expect_exit 0 ballot consultation create --circular 206 --group 11 --date 2019-10-01 \
@@ -169,7 +185,7 @@ expect_exit 0 ballot close --circular 206
 n_ev=$(events)
 apipost "$WRITE" /api/v1/consultations/206/replies '{"member":"AUS","choice":"authorize","received":"2019-12-02T00:00:00Z"}'
 api_err 409 conflict received "an on-time reply in a closed consultation"
-is "$(replies):$(events)" "1:$n_ev" "nothing recorded in a closed consultation"
+is "$(replies):$(events)" "2:$n_ev" "nothing recorded in a closed consultation"
 
 # --- kill -9 right after the 201, then the same key after a restart ----------------------
 DEU='{"member":"DEU","draft":"Q.5052","choice":"not-authorize","channel":"fax"}'
@@ -185,7 +201,7 @@ is "$ST" 200 "after kill -9 and a restart, the same key: 200"
 ok "... the same receipt" cmp "$T/.body" "$T/deu.json"
 run ballot history --circular 205 --member DEU --json
 is "$(jlen .)" 1 "ballot history: DEU's reply once"
-is "$(sqlite3 "$BALLOT_DB" 'SELECT count(*) FROM api_idempotency')" 2 "two keys kept"
+is "$(sqlite3 "$BALLOT_DB" 'SELECT count(*) FROM api_idempotency')" 3 "three keys kept"
 run ballot audit verify
 is "$RC" 0 "audit verify: intact"
 

@@ -306,6 +306,21 @@ const char *const SQL_MIGRATIONS[] = {
 	" BEGIN SELECT RAISE(ABORT, 'draft texts are append-only'); END;"
 	"CREATE TRIGGER draft_texts_append_only_d BEFORE DELETE ON draft_texts"
 	" BEGIN SELECT RAISE(ABORT, 'draft texts are append-only'); END;",
+	/* s13-api: the Idempotency-Key of an API request that recorded a
+	 * reply (reply_once.c), written in the reply's own transaction: the
+	 * SHA-256 of the key, the token that sent it, the SHA-256 of the
+	 * request's body and the reply's event. Self-contained (renumber
+	 * freely). */
+	"CREATE TABLE api_idempotency(id INTEGER PRIMARY KEY,"
+	" token_id INTEGER NOT NULL REFERENCES api_tokens(id),"
+	" key_hash TEXT NOT NULL CHECK(length(key_hash) = 64),"
+	" body_sha256 TEXT NOT NULL CHECK(length(body_sha256) = 64),"
+	" event_seq INTEGER NOT NULL UNIQUE, created_at INTEGER NOT NULL,"
+	" UNIQUE(token_id, key_hash)) STRICT;"
+	"CREATE TRIGGER api_idempotency_append_only_u BEFORE UPDATE ON api_idempotency"
+	" BEGIN SELECT RAISE(ABORT, 'idempotency keys are append-only'); END;"
+	"CREATE TRIGGER api_idempotency_append_only_d BEFORE DELETE ON api_idempotency"
+	" BEGIN SELECT RAISE(ABORT, 'idempotency keys are append-only'); END;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -870,3 +885,12 @@ const char SQL_TOKEN_BY_EVENT[] =
 	"SELECT id, user_name, scope, hash, expires_at, created_at FROM api_tokens WHERE event_seq = ?1";
 const char SQL_TOKEN_BY_REVOCATION[] =
 	"SELECT id, user_name, revoked_at FROM api_tokens WHERE revoked_seq = ?1";
+
+/* s13-api: idempotency keys of API requests (reply_once.c) */
+const char SQL_IDEM_TOKEN[] = "SELECT id FROM api_tokens WHERE hash = ?1";
+const char SQL_IDEM_FIND[] =
+	"SELECT i.body_sha256, i.event_seq, (SELECT r.id FROM replies r WHERE r.event_seq = i.event_seq)"
+	" FROM api_idempotency i WHERE i.token_id = ?1 AND i.key_hash = ?2";
+const char SQL_IDEM_INSERT[] =
+	"INSERT INTO api_idempotency(token_id, key_hash, body_sha256, event_seq, created_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5)";

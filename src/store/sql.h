@@ -140,4 +140,7 @@ extern const char SQL_TOKENS_LIST[];
 extern const char SQL_TOKEN_BY_EVENT[];
 extern const char SQL_TOKEN_BY_REVOCATION[];
 
+/* s13-api */
+extern const char SQL_IDEM_TOKEN[], SQL_IDEM_FIND[], SQL_IDEM_INSERT[];
+
 #endif

@@ -226,7 +226,7 @@ static int build_one(mail_run *x, const send_conf *sc, const bt_member *m, const
 		     const char *code, int64_t reply_seq, char *msgid, bt_buf *out, bt_err *e)
 {
 	mail_content ct;
-	int rc = mail_message_id(x->what, m->code, sc->from, msgid, BT_OUTBOX_MSGID_MAX + 1, e);
+	int rc = mail_message_id(x->c.circular, x->what, m->code, sc->from, msgid, BT_OUTBOX_MSGID_MAX + 1, e);
 	if (rc)
 		return rc;
 	rc = mail_content_make(x, m, &cl->v[0], code, reply_seq, &ct, e);

@@ -37,10 +37,10 @@ typedef struct mail_msg {
  * base64; headers UTF-8 encoded per RFC 2047; CRLF line ends) into out. */
 int mail_build(const mail_msg *m, bt_buf *out, bt_err *e);
 
-/* A fresh Message-ID "<ballot.WHAT.MEMBER.RANDOM@DOMAIN>", domain from the
- * sender's address. */
-int mail_message_id(const char *what, const char *member, const char *from, char *out, size_t n,
-		    bt_err *e);
+/* A fresh Message-ID "<ballot.CIRCULAR.WHAT.MEMBER.RANDOM@DOMAIN>", domain
+ * from the sender's address. */
+int mail_message_id(const char *circular, const char *what, const char *member, const char *from, char *out,
+		    size_t n, bt_err *e);
 
 /* The relay, as configured (cmd_mail.c reads it: flags, environment, file). */
 typedef struct mail_relay {

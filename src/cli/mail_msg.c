@@ -15,8 +15,8 @@ static void gmime_once(void)
 	}
 }
 
-int mail_message_id(const char *what, const char *member, const char *from, char *out, size_t n,
-		    bt_err *e)
+int mail_message_id(const char *circular, const char *what, const char *member, const char *from, char *out,
+		    size_t n, bt_err *e)
 {
 	unsigned char r[12];
 	char hex[25];
@@ -25,7 +25,7 @@ int mail_message_id(const char *what, const char *member, const char *from, char
 		return bt_fail(e, BT_EFAIL, "no random bytes for a Message-ID");
 	for (size_t i = 0; i < sizeof r; i++)
 		snprintf(hex + 2 * i, 3, "%02x", r[i]);
-	int w = snprintf(out, n, "<ballot.%s.%s.%s@%s>", what, member, hex, at ? at + 1 : "localhost");
+	int w = snprintf(out, n, "<ballot.%s.%s.%s.%s@%s>", circular, what, member, hex, at ? at + 1 : "localhost");
 	if (w < 0 || (size_t)w >= n)
 		return bt_fail(e, BT_EINPUT, "mail_from: the domain of '%s' makes a Message-ID too long", from);
 	return BT_OK;

@@ -13,6 +13,7 @@ struct mail_smtp {
 	CURL *h;
 	const mail_relay *r;
 	char last[300];  /* the relay's last reply line */
+	char err[300];   /* its first refusal (4xx, 5xx) of the transfer */
 	const unsigned char *msg;
 	size_t len, off;
 };
@@ -43,6 +44,8 @@ static int debug_cb(CURL *h, curl_infotype t, char *data, size_t n, void *arg)
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s->last[i] < 0x20 || (unsigned char)s->last[i] == 0x7f)
 			s->last[i] = ' ';
+	if (!s->err[0] && (s->last[0] == '4' || s->last[0] == '5'))
+		memcpy(s->err, s->last, sizeof s->err);
 	return 0;
 }
 
@@ -140,7 +143,7 @@ mail_result mail_smtp_send(mail_smtp *s, const char *sender, const char *recipie
 	s->msg = msg;
 	s->len = len;
 	s->off = 0;
-	s->last[0] = '\0';
+	s->last[0] = s->err[0] = '\0';
 	curl_easy_setopt(s->h, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(s->h, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(s->h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
@@ -150,16 +153,17 @@ mail_result mail_smtp_send(mail_smtp *s, const char *sender, const char *recipie
 	curl_easy_setopt(s->h, CURLOPT_MAIL_RCPT, NULL);
 	curl_slist_free_all(rcpt);
 	mail_result r = classify(c, code);
-	if (r == MAIL_SENT || (s->last[0] && r != MAIL_NO_RELAY))
-		snprintf(answer, n, "%s", s->last[0] ? s->last : "accepted");
+	const char *said = s->err[0] ? s->err : s->last;
+	if (r == MAIL_SENT || (said[0] && r != MAIL_NO_RELAY))
+		snprintf(answer, n, "%s", r == MAIL_SENT ? (s->last[0] ? s->last : "accepted") : said);
 	else
-		snprintf(answer, n, "%s%s%s", curl_easy_strerror(c), s->last[0] ? ": " : "", s->last);
+		snprintf(answer, n, "%s%s%s", curl_easy_strerror(c), said[0] ? ": " : "", said);
 	return r;
 }
 
 mail_result mail_smtp_probe(mail_smtp *s, char *answer, size_t n)
 {
-	s->last[0] = '\0';
+	s->last[0] = s->err[0] = '\0';
 	curl_easy_setopt(s->h, CURLOPT_UPLOAD, 0L);
 	curl_easy_setopt(s->h, CURLOPT_CUSTOMREQUEST, "NOOP");
 	curl_easy_setopt(s->h, CURLOPT_NOBODY, 1L);

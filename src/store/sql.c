@@ -910,8 +910,8 @@ const char SQL_CONTACTS_BY_EVENT[] =
 const char SQL_CONTACTS_BY_REMOVAL[] =
 	"SELECT member, address, removed_at FROM contacts WHERE removed_seq = ?1 ORDER BY id";
 const char SQL_CONTACT_ROWS_WITH_EVENTS[] =
-	"SELECT 'contacts-import contact-set', event_seq FROM contacts"
-	" UNION ALL SELECT 'contacts-import contact-set contact-remove', removed_seq FROM contacts"
+	"SELECT 'contact contacts-import contact-set', event_seq FROM contacts"
+	" UNION ALL SELECT 'contact contacts-import contact-set contact-remove', removed_seq FROM contacts"
 	" WHERE removed_seq IS NOT NULL";
 /* the members of a consultation's electorate with no contact in force */
 const char SQL_ELECTORATE_WITHOUT_CONTACT[] =

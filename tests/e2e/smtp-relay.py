@@ -39,7 +39,7 @@ class Handler:
 def authenticator(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and auth_data.login == user.encode() \
         and auth_data.password == password.encode()
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False)
 
 ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
 ctx.load_cert_chain(cert, key)

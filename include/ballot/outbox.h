@@ -47,6 +47,7 @@ typedef struct bt_outbox_list {
 	size_t n;
 } bt_outbox_list;
 
+/* Frees the list's messages (their recipients and bytes) and the list. */
 void bt_outbox_list_free(bt_outbox_list *l);
 
 /* *id: the outbox row of (circular, what, member, round), 0 when none. */

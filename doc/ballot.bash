@@ -58,7 +58,7 @@ _ballot_subs()
 	keys) echo "create show" ;;
 	receipt) echo "show verify" ;;
 	contacts) echo "import list set remove" ;;
-	mail) echo "send outbox" ;;
+	mail) echo "send outbox schedule run" ;;
 	esac
 }
 
@@ -132,6 +132,8 @@ _ballot_opts()
 	"contacts remove") echo "--address --member" ;;
 	"mail send") echo "--circular --dry-run --key --mail-ca --mail-from --mail-password-file --mail-rate --mail-relay --mail-user --member --portal --what" ;;
 	"mail outbox") echo "--circular --json" ;;
+	"mail schedule") echo "--circular --reminders" ;;
+	"mail run") echo "--circular --dry-run --key --mail-ca --mail-from --mail-password-file --mail-rate --mail-relay --mail-user --portal" ;;
 	esac
 }
 complete -o filenames -F _ballot ballot

@@ -87,4 +87,38 @@ int bt_outbox_failed(bt_db *db, int64_t id, const char *answer, bt_err *e);
  * at most an hour. */
 bt_time bt_outbox_backoff(int attempts);
 
+/* ---- the reminders' schedule (`mail schedule`, `mail run`) ---- */
+
+#define BT_SCHEDULE_MAX 16 /* days in one schedule */
+
+/* Sets circular's reminders to the n days (0-365, each once) before its
+ * deadline; n 0 clears it. Working state like the outbox, not an event.
+ * BT_EINPUT for an unknown or closed consultation or a bad day. */
+int bt_mail_schedule_set(bt_db *db, const char *circular, const int *days, size_t n, bt_time now,
+			 bt_err *e);
+
+/* circular's reminder days, largest first, into days[0..*n) (at most
+ * BT_SCHEDULE_MAX). */
+int bt_mail_schedule_get(bt_db *db, const char *circular, int days[BT_SCHEDULE_MAX], size_t *n, bt_err *e);
+
+/* What `mail run` sends: (circular, what) pairs; days_before, for a
+ * scheduled reminder, the point of the schedule reached. */
+typedef struct bt_mail_due {
+	char circular[BT_ID_MAX + 1];
+	char what[10];
+	int days_before; /* -1: messages queued, to resume */
+} bt_mail_due;
+
+typedef struct bt_mail_due_list {
+	bt_mail_due *v;
+	size_t n;
+} bt_mail_due_list;
+
+/* At now: for each open consultation before its deadline whose schedule
+ * has a point reached, its reminder (the latest point reached: the same
+ * round until the next point, so a run repeated sends nothing again), then
+ * every (circular, kind) with messages queued and due. */
+int bt_mail_due_at(bt_db *db, bt_time now, bt_mail_due_list *out, bt_err *e);
+void bt_mail_due_list_free(bt_mail_due_list *l);
+
 #endif

@@ -20,6 +20,8 @@ static const char USAGE[] =
 	"usage: ballot mail send --circular ID --what circular|codes|reminder|receipt\n"
 	"                        [--member CODE...] [--dry-run] [relay options]\n"
 	"       ballot mail outbox [--circular ID] [--json]\n"
+	"       ballot mail schedule --circular ID [--reminders DAYS|none]\n"
+	"       ballot mail run [relay options]\n"
 	"\n"
 	"The mailroom: messages to the members' contacts (ballot contacts), built\n"
 	"from forms/mail/<lang>/<what>.txt, recorded in the outbox, then sent.\n";
@@ -48,6 +50,24 @@ static const char USAGE_SEND[] =
 	"configuration file; likewise mail_user, mail_password_file (mode 0600 or\n"
 	"0400, yours), mail_from, mail_ca and mail_rate (messages per minute).\n"
 	"Exit 1 when the relay cannot be reached: the messages stay queued.\n";
+
+static const char USAGE_SCHEDULE[] =
+	"usage: ballot mail schedule --circular ID [--reminders DAYS|none]\n"
+	"\n"
+	"Sets (or shows) the days before the consultation's deadline on which\n"
+	"`ballot mail run` sends the reminders: DAYS a comma-separated list of\n"
+	"0-365 (14,7,2); none clears it.\n";
+
+static const char USAGE_RUN[] =
+	"usage: ballot mail run [--circular ID] [--dry-run] [--portal URL] [--key FILE]\n"
+	"                       [--mail-relay URL] [--mail-user U] [--mail-password-file F]\n"
+	"                       [--mail-from A] [--mail-ca F] [--mail-rate N]\n"
+	"\n"
+	"Sends what is due, idempotently (for a timer or cron): each open\n"
+	"consultation's reminder once the latest day of its schedule is reached\n"
+	"(once per scheduled day: a run repeated sends nothing again), then every\n"
+	"message queued and due (an earlier run's, after a crash or an outage).\n"
+	"The relay options are mail send's. --circular: only that consultation's.\n";
 
 static const char USAGE_OUTBOX[] =
 	"usage: ballot mail outbox [--circular ID] [--json]\n"
@@ -188,7 +208,7 @@ static int round_of(mail_run *x, const bt_member *m, char round[32], int64_t *re
 	if (strcmp(x->what, "reminder") == 0) {
 		char ts[BT_TIME_LEN];
 		bt_time_format(x->now, ts);
-		snprintf(round, 32, "%.10s", ts);
+		snprintf(round, 32, "%.10s", x->round ? x->round : ts);
 		*skip = !mail_pending_of(x, m->code);
 	} else if (strcmp(x->what, "receipt") == 0) {
 		bt_history h = { 0 };
@@ -397,14 +417,14 @@ static int deliver(cli_ctx *ctx, mail_run *x, const send_conf *sc, mail_smtp *s,
 }
 
 /* Loads what every message of the run shares. */
-static int run_load(cli_ctx *ctx, const cli_opt *o, mail_run *x, bt_err *e)
+static int run_load(cli_ctx *ctx, const cli_opt *o, const char *circular, mail_run *x, bt_err *e)
 {
 	cli_value v;
 	int rc = cli_open_db(ctx, 1, &x->db, e);
 	if (!rc)
 		rc = cli_now(ctx, &x->now, e);
 	if (!rc)
-		rc = bt_consultation_get(x->db, o[O_CIRCULAR].val, &x->c, e);
+		rc = bt_consultation_get(x->db, circular, &x->c, e);
 	if (!rc)
 		rc = bt_drafts_list(x->db, x->c.circular, &x->drafts, e);
 	if (!rc && x->drafts.n == 0)
@@ -474,55 +494,156 @@ static int relay_open(const send_conf *sc, mail_smtp **s, int *reachable, bt_err
 	return BT_OK;
 }
 
-static int mail_send(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+/* One kind of message of one circular: the members' messages recorded
+ * (queue_new: each member of --member, else of the electorate, not sent it
+ * yet), then what is queued sent (unless dry or the relay is gone). *failed
+ * counts the messages refused for good. */
+static int send_kind(cli_ctx *ctx, const cli_opt *o, const send_conf *sc, mail_smtp *s, int reachable,
+		     const char *circular, const char *what, const char *round, int queue_new, int *failed,
+		     bt_err *e)
 {
-	cli_opt o[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT("what", CLI_ARG), CLI_OPT("member", CLI_MULTI),
-			CLI_OPT("dry-run", CLI_FLAG), CLI_OPT("portal", CLI_ARG), CLI_OPT("key", CLI_ARG),
-			CLI_OPT("mail-relay", CLI_ARG), CLI_OPT("mail-user", CLI_ARG),
-			CLI_OPT("mail-password-file", CLI_ARG), CLI_OPT("mail-from", CLI_ARG),
-			CLI_OPT("mail-ca", CLI_ARG), CLI_OPT("mail-rate", CLI_ARG), CLI_OPT_END };
 	mail_run x;
-	send_conf sc;
 	tally t = { .missing = BT_BUF_INIT };
 	const bt_member **who = NULL;
 	size_t n = 0;
-	mail_smtp *s = NULL;
-	int reachable = 1, dry;
+	int dry = o[O_DRY].count > 0;
 	memset(&x, 0, sizeof x);
-	memset(&sc, 0, sizeof sc);
 	for (int i = 0; i < PDF_NLANGS; i++)
 		bt_buf_init(&x.blank[i], 0);
+	x.what = what;
+	x.round = round;
+	int rc = run_load(ctx, o, circular, &x, e);
+	if (!rc && queue_new)
+		rc = pick(&x, &o[O_MEMBER], &who, &n, e);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = queue_one(&x, sc, who[i], dry, &t, e);
+	if (!rc && !dry && reachable)
+		rc = deliver(ctx, &x, sc, s, &t, e);
+	if (!rc || t.sent || t.queued)
+		summary(&x, &t, dry);
+	*failed += t.failed;
+	free(who);
+	bt_buf_release(&t.missing);
+	mail_run_release(&x);
+	return rc;
+}
+
+/* The run's end: the relay gone, or messages refused for good. */
+static int run_end(int rc, const send_conf *sc, int reachable, int failed, bt_err *e)
+{
+	if (!rc && !reachable)
+		rc = bt_fail(e, BT_EFAIL, "--mail-relay: %s cannot be reached; the messages stay queued: run mail send "
+			     "again", sc->r.url);
+	if (!rc && failed)
+		rc = bt_fail(e, BT_EFAIL, "%d message%s refused by the relay (ballot mail outbox)", failed,
+			     failed == 1 ? "" : "s");
+	return rc;
+}
+
+#define MAIL_OPTS                                                                                             \
+	CLI_OPT("circular", CLI_ARG), CLI_OPT("what", CLI_ARG), CLI_OPT("member", CLI_MULTI),                 \
+		CLI_OPT("dry-run", CLI_FLAG), CLI_OPT("portal", CLI_ARG), CLI_OPT("key", CLI_ARG),             \
+		CLI_OPT("mail-relay", CLI_ARG), CLI_OPT("mail-user", CLI_ARG),                                  \
+		CLI_OPT("mail-password-file", CLI_ARG), CLI_OPT("mail-from", CLI_ARG), CLI_OPT("mail-ca", CLI_ARG), \
+		CLI_OPT("mail-rate", CLI_ARG), CLI_OPT_END
+
+static int mail_send(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt o[] = { MAIL_OPTS };
+	send_conf sc;
+	mail_smtp *s = NULL;
+	int reachable = 1, failed = 0, dry;
+	memset(&sc, 0, sizeof sc);
 	int rc = cli_parse(ctx, argc, argv, USAGE_SEND, o, 0, e);
 	if (rc != BT_OK || ctx->help)
 		return rc;
 	dry = o[O_DRY].count > 0;
 	if (!(rc = cli_require(&o[O_CIRCULAR], e)) && !(rc = cli_require(&o[O_WHAT], e)) &&
-	    !(rc = what_check(o[O_WHAT].val, e)) && !(rc = relay_load(ctx, o, dry, &sc, e))) {
-		x.what = o[O_WHAT].val;
-		rc = run_load(ctx, o, &x, e);
-	}
-	if (!rc)
-		rc = pick(&x, &o[O_MEMBER], &who, &n, e);
-	if (!rc && !dry)
+	    !(rc = what_check(o[O_WHAT].val, e)) && !(rc = relay_load(ctx, o, dry, &sc, e)) && !dry)
 		rc = relay_open(&sc, &s, &reachable, e);
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = queue_one(&x, &sc, who[i], dry, &t, e);
-	if (!rc && !dry && reachable)
-		rc = deliver(ctx, &x, &sc, s, &t, e);
-	if (!rc || t.sent || t.queued)
-		summary(&x, &t, dry);
-	if (!rc && !reachable)
-		rc = bt_fail(e, BT_EFAIL, "--mail-relay: %s cannot be reached; the messages stay queued: run mail send "
-			     "again", sc.r.url);
-	if (!rc && t.failed)
-		rc = bt_fail(e, BT_EFAIL, "%d message%s refused by the relay (ballot mail outbox)", t.failed,
-			     t.failed == 1 ? "" : "s");
+	if (!rc)
+		rc = send_kind(ctx, o, &sc, s, reachable, o[O_CIRCULAR].val, o[O_WHAT].val, NULL, 1, &failed, e);
+	rc = run_end(rc, &sc, reachable, failed, e);
 	mail_smtp_close(s);
 	relay_release(&sc);
-	free(who);
-	bt_buf_release(&t.missing);
-	mail_run_release(&x);
 	return rc;
+}
+
+/* `mail run`: the scheduled reminders due, then whatever is queued. */
+static int mail_run_cmd(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt o[] = { MAIL_OPTS };
+	send_conf sc;
+	mail_smtp *s = NULL;
+	bt_mail_due_list due = { NULL, 0 };
+	bt_db *db;
+	bt_time now;
+	int reachable = 1, failed = 0;
+	memset(&sc, 0, sizeof sc);
+	int rc = cli_parse(ctx, argc, argv, USAGE_RUN, o, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if (o[O_WHAT].count || o[O_MEMBER].count)
+		return bt_fail(e, BT_EINPUT, "--%s: not an option of mail run (mail send takes it)",
+			       o[O_WHAT].count ? "what" : "member");
+	if (!(rc = relay_load(ctx, o, o[O_DRY].count > 0, &sc, e)) && !(rc = cli_open_db(ctx, 1, &db, e)) &&
+	    !(rc = cli_now(ctx, &now, e)) && !(rc = bt_mail_due_at(db, now, &due, e)) && !o[O_DRY].count && due.n)
+		rc = relay_open(&sc, &s, &reachable, e);
+	for (size_t i = 0; !rc && i < due.n; i++) {
+		const bt_mail_due *d = &due.v[i];
+		char round[32];
+		snprintf(round, sizeof round, "T-%d", d->days_before);
+		if (o[O_CIRCULAR].count && strcasecmp(o[O_CIRCULAR].val, d->circular) != 0)
+			continue;
+		rc = send_kind(ctx, o, &sc, s, reachable, d->circular, d->what, d->days_before < 0 ? NULL : round,
+			       d->days_before >= 0, &failed, e);
+	}
+	if (!rc && due.n == 0)
+		printf("nothing due\n");
+	rc = run_end(rc, &sc, reachable, failed, e);
+	bt_mail_due_list_free(&due);
+	mail_smtp_close(s);
+	relay_release(&sc);
+	return rc;
+}
+
+/* `mail schedule --circular ID [--reminders LIST|none]`. */
+static int mail_schedule(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt o[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT("reminders", CLI_ARG), CLI_OPT_END };
+	int days[BT_SCHEDULE_MAX];
+	size_t n = 0;
+	bt_db *db;
+	bt_time now;
+	int rc = cli_parse(ctx, argc, argv, USAGE_SCHEDULE, o, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&o[0], e)) || (rc = cli_open_db(ctx, o[1].count > 0, &db, e)) || (rc = cli_now(ctx, &now, e)))
+		return rc;
+	if (o[1].count && strcmp(o[1].val, "none") != 0) {
+		char *list = strdup(o[1].val), *save = NULL;
+		if (!list)
+			return bt_fail(e, BT_EFAIL, "out of memory");
+		for (char *t = strtok_r(list, ",", &save); !rc && t; t = strtok_r(NULL, ",", &save)) {
+			long long d;
+			if (n == BT_SCHEDULE_MAX)
+				rc = bt_fail(e, BT_EINPUT, "--reminders: more than %d days", BT_SCHEDULE_MAX);
+			else if (!(rc = cli_parse_int("--reminders", t, 0, 365, &d, e)))
+				days[n++] = (int)d;
+		}
+		free(list);
+	}
+	if (!rc && o[1].count)
+		rc = bt_mail_schedule_set(db, o[0].val, days, n, now, e);
+	if (!rc)
+		rc = bt_mail_schedule_get(db, o[0].val, days, &n, e);
+	if (rc)
+		return rc;
+	printf("reminders of %s:", o[0].val);
+	for (size_t i = 0; i < n; i++)
+		printf(" %d", days[i]);
+	printf("%s\n", n ? " days before the deadline (ballot mail run sends them)" : " none");
+	return BT_OK;
 }
 
 static void outbox_json(const bt_outbox_list *l, bt_buf *b)
@@ -599,6 +720,8 @@ static int mail_outbox(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 /* `ballot mail send|outbox ...`. */
 int cmd_mail(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	static const cli_sub subs[] = { { "send", mail_send }, { "outbox", mail_outbox }, { NULL, NULL } };
+	static const cli_sub subs[] = { { "send", mail_send },	       { "outbox", mail_outbox },
+					{ "schedule", mail_schedule }, { "run", mail_run_cmd },
+					{ NULL, NULL } };
 	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, NULL, e);
 }

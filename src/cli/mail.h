@@ -79,6 +79,7 @@ mail_result mail_smtp_send(mail_smtp *s, const char *sender, const char *recipie
 typedef struct mail_run {
 	bt_db *db;
 	const char *what;          /* circular, codes, reminder, receipt */
+	const char *round;         /* a scheduled reminder's round ("T-7"); NULL: the day */
 	bt_consultation c;
 	bt_draft_list drafts;
 	char digest[65];

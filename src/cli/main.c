@@ -75,6 +75,8 @@ static const command commands[] = {
 	{ "contacts remove", "remove a contact address", NULL },
 	{ "mail send", "send the circular, codes, reminders or receipts by e-mail", cmd_mail },
 	{ "mail outbox", "list the messages queued, sent and failed", NULL },
+	{ "mail schedule", "set the days before the deadline when reminders go out", NULL },
+	{ "mail run", "send the scheduled reminders due and the queued messages", NULL },
 	{ NULL, NULL, NULL }
 };
 

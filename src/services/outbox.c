@@ -218,3 +218,112 @@ bt_time bt_outbox_backoff(int attempts)
 		d *= 2;
 	return d > 3600 ? 3600 : d;
 }
+
+/* ---- the reminders' schedule ---- */
+
+int bt_mail_schedule_set(bt_db *db, const char *circular, const int *days, size_t n, bt_time now,
+			 bt_err *e)
+{
+	bt_consultation c;
+	int rc = bt_consultation_get(db, circular, &c, e);
+	if (rc)
+		return rc;
+	if (c.closed)
+		return bt_failf(e, BT_R_CONFLICT, "circular", "%s is closed: nothing to remind of", c.circular);
+	if (n > BT_SCHEDULE_MAX)
+		return bt_failf(e, BT_R_INPUT, "reminders", "more than %d days", BT_SCHEDULE_MAX);
+	for (size_t i = 0; i < n; i++) {
+		if (days[i] < 0 || days[i] > 365)
+			return bt_failf(e, BT_R_INPUT, "reminders", "%d is not a number of days 0-365", days[i]);
+		for (size_t k = 0; k < i; k++)
+			if (days[k] == days[i])
+				return bt_failf(e, BT_R_INPUT, "reminders", "%d is given twice", days[i]);
+	}
+	if ((rc = db_begin(db, e)))
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, SQL_SCHEDULE_CLEAR, e);
+	if (st) {
+		db_bind_kept(st, 1, c.circular);
+		rc = db_exec_stmt(db, st, "changing the schedule", e);
+	} else {
+		rc = BT_EFAIL;
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (!(st = db_stmt(db, SQL_SCHEDULE_ADD, e))) {
+			rc = BT_EFAIL;
+			break;
+		}
+		db_bind_kept(st, 1, c.circular);
+		sqlite3_bind_int(st, 2, days[i]);
+		sqlite3_bind_int64(st, 3, now);
+		rc = db_exec_stmt(db, st, "changing the schedule", e);
+	}
+	if (!rc)
+		rc = db_commit(db, e);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
+int bt_mail_schedule_get(bt_db *db, const char *circular, int days[BT_SCHEDULE_MAX], size_t *n, bt_err *e)
+{
+	bt_consultation c;
+	*n = 0;
+	int rc = bt_consultation_get(db, circular, &c, e);
+	sqlite3_stmt *st = rc ? NULL : db_stmt(db, SQL_SCHEDULE_OF, e);
+	if (!st)
+		return rc ? rc : BT_EFAIL;
+	db_bind_kept(st, 1, c.circular);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (*n < BT_SCHEDULE_MAX)
+			days[(*n)++] = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return step == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading the schedule");
+}
+
+void bt_mail_due_list_free(bt_mail_due_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void fill_scheduled(sqlite3_stmt *st, void *elem)
+{
+	bt_mail_due *d = elem;
+	db_col_copy(st, 0, d->circular, sizeof d->circular);
+	snprintf(d->what, sizeof d->what, "reminder");
+	d->days_before = sqlite3_column_int(st, 1);
+}
+
+static void fill_queued(sqlite3_stmt *st, void *elem)
+{
+	bt_mail_due *d = elem;
+	db_col_copy(st, 0, d->circular, sizeof d->circular);
+	db_col_copy(st, 1, d->what, sizeof d->what);
+	d->days_before = -1;
+}
+
+int bt_mail_due_at(bt_db *db, bt_time now, bt_mail_due_list *out, bt_err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	int snap = db_read_begin(db);
+	sqlite3_stmt *st = db_stmt(db, SQL_SCHEDULE_DUE, e);
+	int rc = st ? BT_OK : BT_EFAIL;
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, now);
+		rc = db_collect(db, st, &out->v, &out->n, sizeof *out->v, fill_scheduled, "reading the schedule", e);
+	}
+	if (!rc && !(st = db_stmt(db, SQL_OUTBOX_QUEUED_KINDS, e)))
+		rc = BT_EFAIL;
+	if (!rc) {
+		sqlite3_bind_int64(st, 1, now);
+		rc = db_collect(db, st, &out->v, &out->n, sizeof *out->v, fill_queued, "reading the outbox", e);
+	}
+	db_read_end(db, snap);
+	if (rc)
+		bt_mail_due_list_free(out);
+	return rc;
+}

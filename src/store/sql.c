@@ -334,7 +334,12 @@ const char *const SQL_MIGRATIONS[] = {
 	" attempts INTEGER NOT NULL, next_at INTEGER NOT NULL, answer TEXT,"
 	" queued_at INTEGER NOT NULL, sent_at INTEGER,"
 	" UNIQUE(circular, what, member, round)) STRICT;"
-	"CREATE INDEX outbox_due ON outbox(state, next_at, id);",
+	"CREATE INDEX outbox_due ON outbox(state, next_at, id);"
+	/* mail schedule: the days before a consultation's deadline on which
+	 * `mail run` sends its reminders */
+	"CREATE TABLE mail_schedule(circular TEXT NOT NULL, days_before INTEGER NOT NULL"
+	" CHECK(days_before BETWEEN 0 AND 365), set_at INTEGER NOT NULL,"
+	" PRIMARY KEY(circular, days_before)) STRICT;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -942,3 +947,16 @@ const char SQL_OUTBOX_RETRY[] =
 	"UPDATE outbox SET attempts = attempts + 1, next_at = ?2, answer = ?3 WHERE id = ?1 AND state = 'queued'";
 const char SQL_OUTBOX_FAILED[] =
 	"UPDATE outbox SET state = 'failed', attempts = attempts + 1, answer = ?2 WHERE id = ?1 AND state = 'queued'";
+/* the reminders' schedule (outbox.c) */
+const char SQL_SCHEDULE_CLEAR[] = "DELETE FROM mail_schedule WHERE circular = ?1";
+const char SQL_SCHEDULE_ADD[] = "INSERT INTO mail_schedule(circular, days_before, set_at) VALUES(?1, ?2, ?3)";
+const char SQL_SCHEDULE_OF[] =
+	"SELECT days_before FROM mail_schedule WHERE circular = ?1 ORDER BY days_before DESC";
+/* per open consultation before its deadline (?1: now), the latest point of
+ * its schedule reached */
+const char SQL_SCHEDULE_DUE[] =
+	"SELECT c.circular, min(s.days_before) FROM mail_schedule s JOIN consultations c ON c.circular = s.circular"
+	" WHERE c.closed_at IS NULL AND ?1 < c.deadline AND ?1 >= c.deadline - s.days_before * 86400"
+	" GROUP BY c.circular ORDER BY c.circular";
+const char SQL_OUTBOX_QUEUED_KINDS[] =
+	"SELECT DISTINCT circular, what FROM outbox WHERE state = 'queued' AND next_at <= ?1 ORDER BY circular, what";

@@ -23,11 +23,14 @@
 # - a recipient the relay refuses for good: failed, with its answer;
 # - codes: a fresh code per member in the message, never kept in the outbox;
 # - reminder: only members with no counted reply, with the time left;
-# - receipt: the signed receipt of the member's last reply, byte for byte.
+# - receipt: the signed receipt of the member's last reply, byte for byte;
+# - mail schedule and mail run: the reminder of the schedule's point reached,
+#   once however often run; nothing after the deadline; the package's
+#   ballot-mail.service and .timer pass systemd-analyze verify.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
-for tool in certtool sqlite3; do
+for tool in certtool sqlite3 systemd-analyze scdoc; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "Bail out! $tool is not installed (make deps)"; exit 1; }
 done
 $PY -c 'import aiosmtpd' 2>/dev/null || { echo "Bail out! python3-aiosmtpd is not installed (make deps)"; exit 1; }
@@ -253,6 +256,40 @@ ok "  ... its attachment is the receipt, byte for byte as receipt show issues it
 at 2020-02-13T12:00:00Z
 expect_exit 0 send --circular 205 --what reminder
 like "$OUT" "$((NK - 1)) messages queued" "the next reminder goes to the $((NK - 1)) members that did not reply"
+
+# --- the schedule: mail run sends what is due, once -----------------------------------------
+at 2020-02-13T12:00:00Z
+refused "'400'" ballot mail schedule --circular 206 --reminders 14,400
+expect_exit 0 ballot mail schedule --circular 206 --reminders 2,14,7
+is "$OUT" "reminders of 206: 14 7 2 days before the deadline (ballot mail run sends them)" "mail schedule sets and shows the days"
+expect_exit 0 ballot --config mail.conf mail run --dry-run
+like "$OUT" "^206 reminder: $NK messages would be queued" "mail run --dry-run: 206's reminder is due (14 days before)"
+n0=$(arrived)
+expect_exit 0 ballot --config mail.conf mail run
+like "$OUT" "^206 reminder: $NK messages queued, $NK sent" "mail run sends the reminder of the point reached (T-14)"
+is "$(sqlite3 "$BALLOT_DB" "SELECT count(*) FROM outbox WHERE circular = '206' AND round = 'T-14' AND state = 'sent'")" "$NK" \
+	"  ... recorded as round T-14"
+expect_exit 0 ballot --config mail.conf mail run
+like "$OUT" "0 messages queued, 0 sent.*\($NK already in the outbox\)" "  ... a second run sends nothing again"
+is "$(arrived)" "$((n0 + NK))" "  ... $NK messages arrived in all"
+at 2020-02-15T00:00:00Z
+expect_exit 0 ballot --config mail.conf mail run
+like "$OUT" "^206 reminder: $NK messages queued, $NK sent" "seven days before the deadline: the T-7 reminder"
+at 2020-02-22T01:00:00Z
+expect_exit 0 ballot --config mail.conf mail run
+is "$OUT" "nothing due" "after the deadline: nothing due"
+expect_exit 0 ballot mail schedule --circular 206 --reminders none
+is "$OUT" "reminders of 206: none" "--reminders none clears the schedule"
+
+# --- the package's timer -----------------------------------------------------------------------
+mkdir -p "$T/man/man1" "$T/unit"
+scdoc <"$REPO/doc/ballot.1.scd" >"$T/man/man1/ballot.1"
+for u in ballot-mail.service ballot-mail.timer; do
+	sed "s|/usr/bin/ballot|$BALLOT_BIN|g" "$REPO/debian/ballot.$u" >"$T/unit/$u"
+done
+run env MANPATH="$T/man" systemd-analyze verify "$T/unit/ballot-mail.service" "$T/unit/ballot-mail.timer"
+is "$RC $OUT$ERR" "0 " "systemd-analyze verify ballot-mail.service and .timer: nothing to say"
+like "$(grep '^ExecStart=' "$REPO/debian/ballot.ballot-mail.service")" ' mail run$' "the service runs mail run"
 
 expect_exit 0 ballot check
 relay_stop

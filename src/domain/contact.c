@@ -266,7 +266,9 @@ static int change_plan(bt_db *db, contact_change *ch, const char *field, int add
 static int change_apply(bt_db *db, const contact_change *ch, bt_time now, int64_t seq, bt_err *e)
 {
 	char role[3] = "to", lang[3] = "", name[BT_CONTACT_NAME_MAX + 1] = "";
+	char address[BT_CONTACT_ADDRESS_MAX + 1];
 	sqlite3_stmt *st;
+	snprintf(address, sizeof address, "%s", ch->address);
 	int rc;
 	if (ch->id) {
 		if (!(st = db_stmt(db, SQL_CONTACT_GET, e)))
@@ -278,6 +280,7 @@ static int change_apply(bt_db *db, const contact_change *ch, bt_time now, int64_
 			db_col_copy(st, 1, role, sizeof role);
 			db_col_copy(st, 2, lang, sizeof lang);
 			db_col_copy(st, 3, name, sizeof name);
+			db_col_copy(st, 4, address, sizeof address); /* kept as first given */
 		}
 		sqlite3_reset(st);
 		if (step != SQLITE_ROW)
@@ -294,7 +297,7 @@ static int change_apply(bt_db *db, const contact_change *ch, bt_time now, int64_
 		return BT_EFAIL;
 	db_bind_text(st, 1, ch->member);
 	db_bind_text(st, 2, ch->role ? ch->role : role);
-	db_bind_text(st, 3, ch->address);
+	db_bind_text(st, 3, address);
 	db_bind_text(st, 4, ch->lang ? ch->lang : lang);
 	db_bind_text(st, 5, ch->name ? ch->name : name);
 	sqlite3_bind_int64(st, 6, now);

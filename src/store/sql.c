@@ -903,7 +903,7 @@ const char SQL_CONTACTS_IN_FORCE[] =
 	"SELECT member, role, address, lang, name, event_seq FROM contacts WHERE removed_seq IS NULL"
 	" AND (?1 IS NULL OR member = ?1) ORDER BY member, role DESC, id";
 const char SQL_CONTACT_GET[] =
-	"SELECT id, role, lang, name FROM contacts WHERE member = ?1 AND address = ?2 COLLATE NOCASE"
+	"SELECT id, role, lang, name, address FROM contacts WHERE member = ?1 AND address = ?2 COLLATE NOCASE"
 	" AND removed_seq IS NULL";
 const char SQL_CONTACT_INSERT[] =
 	"INSERT INTO contacts(member, role, address, lang, name, added_at, event_seq)"

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ typedef struct font_entry {
 typedef struct font_file {
 	char *path, *package;
 	int face; /* index in a .ttc collection */
+	int bold; /* named on a bold line: a bold face, no faux bold */
+	float scale; /* the size column: its text drawn at scale x the size */
 	pdf_face *hb; /* opened on first use */
 } font_file;
 
@@ -81,7 +84,7 @@ void pdf_fonts_free(pdf_fonts *f)
 }
 
 static int font_slot(pdf_fonts *f, const char *path, int face,
-		     const char *package)
+		     const char *package, int bold, float scale)
 {
 	for (size_t i = 0; i < f->nfiles; i++)
 		if (f->files[i].face == face &&
@@ -93,6 +96,8 @@ static int font_slot(pdf_fonts *f, const char *path, int face,
 	ff->path = strdup(path);
 	ff->package = strdup(package);
 	ff->face = face;
+	ff->bold = bold;
+	ff->scale = scale;
 	if (!ff->path || !ff->package) {
 		/* the slot is not counted: pdf_fonts_free would not see it */
 		free(ff->path);
@@ -103,27 +108,45 @@ static int font_slot(pdf_fonts *f, const char *path, int face,
 	return (int)f->nfiles++;
 }
 
+/* The optional seventh column of fonts.tsv: the size of the font's text
+ * in percent of the style's size (50-200; an Arabic or Chinese font whose
+ * letters look smaller or larger than Latin ones at the same size). */
+static int parse_scale(const char *s, float *scale, const char *path,
+		       int lineno, bt_err *e)
+{
+	char *end;
+	long v = s ? strtol(s, &end, 10) : 100;
+	if (s && (*end || end == s || v < 50 || v > 200))
+		return bt_fail(e, BT_EINPUT, "%s:%d: bad size '%s' (a percentage, "
+			       "50 to 200)", path, lineno, s);
+	*scale = (float)v / 100.0f;
+	return BT_OK;
+}
+
 /* Parses one data line of fonts.tsv into an entry. */
 static int parse_font_line(pdf_fonts *f, char *line, const char *path,
 			   int lineno, bt_err *e)
 {
-	char *fld[6];
+	char *fld[7];
 	int n = 0;
 	char *save = NULL;
-	for (char *t = strtok_r(line, "\t", &save); t && n < 6;
+	for (char *t = strtok_r(line, "\t", &save); t && n < 7;
 	     t = strtok_r(NULL, "\t", &save))
 		fld[n++] = t;
-	if (n != 6 || strtok_r(NULL, "\t", &save))
-		return bt_fail(e, BT_EINPUT, "%s:%d: expected 6 tab-separated "
+	if (n < 6 || strtok_r(NULL, "\t", &save))
+		return bt_fail(e, BT_EINPUT, "%s:%d: expected 6 or 7 tab-separated "
 			       "fields", path, lineno);
 	char *end1, *end2;
 	unsigned long first = strtoul(fld[0], &end1, 16);
 	unsigned long last = strtoul(fld[1], &end2, 16);
 	if (*end1 || *end2 || end1 == fld[0] || end2 == fld[1] ||
-	    first > last || last > 0xFFFF)
+	    first > last || last > 0x10FFFF)
 		return bt_fail(e, BT_EINPUT, "%s:%d: bad range '%s'-'%s' (hex "
-			       "code points up to FFFF)", path, lineno,
+			       "code points up to 10FFFF)", path, lineno,
 			       fld[0], fld[1]);
+	float scale = 1;
+	if (parse_scale(n == 7 ? fld[6] : NULL, &scale, path, lineno, e))
+		return e->code;
 	int bold = strcmp(fld[2], "bold") == 0;
 	if (!bold && strcmp(fld[2], "regular") != 0)
 		return bt_fail(e, BT_EINPUT, "%s:%d: style '%s' is not regular "
@@ -148,7 +171,7 @@ static int parse_font_line(pdf_fonts *f, char *line, const char *path,
 	if (f->nent == MAX_ENTRIES)
 		return bt_fail(e, BT_EINPUT, "%s: more than %d font lines",
 			       path, MAX_ENTRIES);
-	int slot = font_slot(f, file, (int)face, fld[5]);
+	int slot = font_slot(f, file, (int)face, fld[5], bold, scale);
 	if (slot < 0)
 		return bt_fail(e, slot == -1 ? BT_EINPUT : BT_EFAIL,
 			       slot == -1 ? "%s: more than 16 font files" :
@@ -206,18 +229,10 @@ int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e)
 	return BT_OK;
 }
 
-/* The font slot for code point c in style bold, with its width; -1 when no
- * font has the glyph. */
-static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
+/* The first font slot of the table for code point c in style bold; -1 when
+ * no font has the glyph, -2 when a font cannot be read (e set). */
+static int glyph_find(pdf_fonts *f, uint32_t c, int bold, bt_err *e)
 {
-	if (c > 0xFFFF)
-		return -1; /* fonts.tsv names BMP ranges only (and a
-			    * document's CIDs are keyed by BMP code point) */
-	int8_t *cv = &f->cover[bold][c];
-	if (*cv) {
-		*width = f->width[bold][c];
-		return *cv < 0 ? -1 : *cv - 1;
-	}
 	int found = -1;
 	for (int pass = 0; pass < 2 && found < 0; pass++) {
 		int want = pass == 0 ? bold : 0;
@@ -243,6 +258,29 @@ static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
 				found = en->slot;
 		}
 	}
+	return found;
+}
+
+/* The font slot for code point c in style bold, with its width (1/1000 em
+ * of the font, before its size column); -1 when no font has the glyph.
+ * Cached for the BMP; beyond it (a fonts.tsv line may name such a range;
+ * CIDs are keyed by glyph) looked up each time. */
+static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
+{
+	if (c > 0xFFFF) {
+		int found = glyph_find(f, c, bold, e);
+		*width = found < 0 ? 0 : pdf_face_width(f->files[found].hb,
+			pdf_face_glyph(f->files[found].hb, c));
+		return found;
+	}
+	int8_t *cv = &f->cover[bold][c];
+	if (*cv) {
+		*width = f->width[bold][c];
+		return *cv < 0 ? -1 : *cv - 1;
+	}
+	int found = glyph_find(f, c, bold, e);
+	if (found == -2)
+		return -2;
 	*cv = (int8_t)(found < 0 ? -1 : found + 1);
 	f->width[bold][c] = found < 0 ? 0 : (int16_t)pdf_face_width(
 		f->files[found].hb, pdf_face_glyph(f->files[found].hb, c));
@@ -441,7 +479,7 @@ static int refuse_char(bt_err *e, const char *field, uint32_t c,
 {
 	char shown[96];
 	const char *why = c > 0xFFFF ? "is outside the Basic Multilingual "
-		"Plane, which the font table (forms/fonts.tsv) cannot name" :
+		"Plane and not covered by any installed font (forms/fonts.tsv)" :
 		"is not covered by any installed font (forms/fonts.tsv)";
 	size_t cut = len > 60 ? 60 : len;
 	while (cut < len && ((unsigned char)s[cut] & 0xC0) == 0x80)
@@ -608,13 +646,73 @@ typedef struct para {
 	FriBidiCharType types[MAX_PARA];
 	FriBidiBracketType brackets[MAX_PARA];
 	FriBidiLevel levels[MAX_PARA];
-	FriBidiArabicProp ar[MAX_PARA];
 	FriBidiStrIndex map[MAX_PARA];
 	int8_t slot[MAX_PARA];
 	float w[MAX_PARA];
+	/* shaped text (pdf_face_shape): a character that starts a cluster
+	 * owns glyphs g[gfirst, gfirst + gcount) and the cluster's width;
+	 * cont: one of the cluster's other characters (no glyph, no width, no
+	 * line break before it) */
+	uint8_t shaped[MAX_PARA], cont[MAX_PARA];
+	int gfirst[MAX_PARA];
+	int16_t gcount[MAX_PARA];
+	pdf_glyph g[2 * MAX_PARA];
+	int ng;
 	int n;
 	FriBidiParType base;
 } para;
+
+/* Shapes the run [a, b) of paragraph p (one font, one bidi level) with
+ * HarfBuzz: each cluster's glyphs and width go to its first character. */
+static int run_hb(pdf_doc *d, para *p, int a, int b, const pdf_style *st,
+		  const char *field, bt_err *e)
+{
+	const font_file *ff = &d->fonts->files[p->slot[a]];
+	int k = pdf_face_shape(ff->hb, p->raw, p->n, a, b - a,
+			       p->levels[a] & 1, p->g + p->ng,
+			       2 * MAX_PARA - p->ng);
+	if (k < 0)
+		return bt_fail(e, BT_EINPUT, "%s: paragraph too long to shape",
+			       field);
+	for (int i = a; i < b; i++) {
+		p->shaped[i] = p->cont[i] = 1;
+		p->gcount[i] = 0;
+		p->w[i] = 0;
+	}
+	for (int j = p->ng; j < p->ng + k; j++) {
+		int cl = p->g[j].cluster;
+		if (cl < a || cl >= b)
+			return bt_fail(e, BT_EFAIL, "%s: shaping failed", field);
+		if (!p->gcount[cl])
+			p->gfirst[cl] = j;
+		p->gcount[cl]++;
+		p->cont[cl] = 0;
+		p->w[cl] += p->g[j].adv * st->size * ff->scale / 1000.0f;
+	}
+	p->ng += k;
+	return BT_OK;
+}
+
+/* Shapes every run of a complex script (pdf_complex) in p: a run is one
+ * font and one bidi level; the rest is drawn character by character. */
+static int para_hb(pdf_doc *d, para *p, const pdf_style *st,
+		   const char *field, bt_err *e)
+{
+	p->ng = 0;
+	for (int a = 0, b; a < p->n; a = b) {
+		b = a + 1;
+		if (p->slot[a] < 0)
+			continue;
+		int complex = pdf_complex(p->raw[a]);
+		while (b < p->n && p->slot[b] == p->slot[a] &&
+		       p->levels[b] == p->levels[a])
+			complex |= pdf_complex(p->raw[b++]);
+		int rc = complex ? run_hb(d, p, a, b, st, field, e) : BT_OK;
+		if (rc)
+			return rc;
+	}
+	return BT_OK;
+}
 
 /* One paragraph at a time per thread (the portal renders reports on several
  * request threads at once). */
@@ -636,31 +734,14 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 	if (!fribidi_get_par_embedding_levels_ex(p->types, p->brackets, p->n,
 						 &p->base, p->levels))
 		return bt_fail(e, BT_EFAIL, "%s: bidi analysis failed", field);
-	fribidi_get_joining_types(p->u, p->n, p->ar);
-	fribidi_join_arabic(p->types, p->n, p->levels, p->ar);
-	fribidi_shape(FRIBIDI_FLAGS_DEFAULT | FRIBIDI_FLAGS_ARABIC, p->levels,
-		      p->n, p->ar, p->u);
+	/* mirrored brackets only: Arabic and other complex scripts are shaped
+	 * by HarfBuzz (para_hb), from the characters as typed */
+	fribidi_shape(FRIBIDI_FLAGS_DEFAULT, p->levels, p->n, NULL, p->u);
 	int bold = st->bold ? 1 : 0;
-	/* A shaped form (or ligature) the fonts lack: the letters as they
-	 * are, unjoined, rather than refusing a text they can print. */
-	for (int i = 0; i < p->n; i++) {
-		int width;
-		if (p->u[i] == p->raw[i] || p->u[i] == 0xFEFF)
-			continue;
-		int slot = glyph(d->fonts, p->u[i], bold, &width, e);
-		if (slot == -2)
-			return e->code; /* a font that cannot be read, or no memory */
-		if (slot >= 0)
-			continue;
-		p->u[i] = p->raw[i];
-		for (int j = i - 1; j <= i + 1; j += 2) /* a ligature's filler */
-			if (j >= 0 && j < p->n && p->u[j] == 0xFEFF &&
-			    p->raw[j] != 0xFEFF)
-				p->u[j] = p->raw[j];
-	}
 	for (int i = 0; i < p->n; i++) {
 		uint32_t c = p->u[i];
 		p->map[i] = i;
+		p->shaped[i] = p->cont[i] = 0;
 		if (invisible(c) || c == '\t') {
 			p->slot[i] = -1;
 			p->w[i] = 0;
@@ -673,14 +754,17 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 		if (slot < 0)
 			return refuse_char(e, field, c, s, len);
 		p->slot[i] = (int8_t)slot;
-		p->w[i] = (float)width * st->size / 1000.0f;
+		p->w[i] = (float)width * st->size *
+			d->fonts->files[slot].scale / 1000.0f;
 	}
-	return BT_OK;
+	return para_hb(d, p, st, field, e);
 }
 
 static int can_break_before(const para *p, int i)
 {
 	uint32_t prev = p->u[i - 1], c = p->u[i];
+	if (p->cont[i])
+		return 0;
 	if (prev == ' ')
 		return c != ' ';
 	if (no_break_before(c) || no_break_after(prev))
@@ -750,26 +834,147 @@ static int read_back(uint32_t c, uint32_t raw, uint32_t text[2])
 	return 1;
 }
 
-/* Draws the visual-order run [a, b) of line characters at physical x:
- * its CIDs as one string, in the content stream of the page. */
-static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
-		    float baseline, const pdf_style *st, bt_err *e)
+/* Text operators being written into the page's content stream, through a
+ * buffer flushed when nearly full. */
+typedef struct ops {
+	pdf_doc *d;
+	char buf[16384];
+	int len;
+	int str;     /* a literal string is open */
+	float adj;   /* a TJ displacement not yet written, 1/1000 em */
+	float rise;  /* the text rise (Ts) in force, points */
+} ops;
+
+static void ops_flush(ops *o)
 {
-	int slot = p->slot[p->map[a]];
-	if (slot < 0)
-		return BT_OK;
-	pdf_embed *m = doc_font(d, slot);
-	if (!m)
-		return hpdf_check(d, "font", e) ? BT_EFAIL :
-			bt_fail(e, BT_EFAIL, "out of memory");
-	static _Thread_local char buf[MAX_PARA * 8 + 128];
-	char g[24], sz[24], px[24], py[24];
-	num(st->gray, g);
-	num(st->size, sz);
-	num(x, px);
-	num(baseline, py);
-	int len = snprintf(buf, sizeof buf, "%s g\nBT\n/F%d %s Tf\n%s %s Td\n(",
-			   g, slot, sz, px, py);
+	HPDF_PageAttr attr = o->d->page->attr;
+	HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)o->buf,
+			  (HPDF_UINT)o->len);
+	o->len = 0;
+}
+
+static void ops_printf(ops *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void ops_printf(ops *o, const char *fmt, ...)
+{
+	if (o->len > (int)sizeof o->buf - 256)
+		ops_flush(o);
+	va_list ap;
+	va_start(ap, fmt);
+	o->len += vsnprintf(o->buf + o->len, sizeof o->buf - (size_t)o->len,
+			    fmt, ap);
+	va_end(ap);
+}
+
+/* A CID into the open literal string: two bytes, half the bytes of hex
+ * (only the parentheses, the backslash and line ends need an escape). */
+static void ops_cid(ops *o, unsigned cid)
+{
+	if (o->len > (int)sizeof o->buf - 16)
+		ops_flush(o);
+	unsigned char by[2] = { (unsigned char)(cid >> 8), (unsigned char)cid };
+	for (int k = 0; k < 2; k++) {
+		if (by[k] == '(' || by[k] == ')' || by[k] == '\\' ||
+		    by[k] == '\r' || by[k] == '\n')
+			o->len += snprintf(o->buf + o->len, sizeof o->buf -
+					   (size_t)o->len, "\\%03o", by[k]);
+		else
+			o->buf[o->len++] = (char)by[k];
+	}
+}
+
+/* One glyph of a TJ array: moved right by pre and up by rise before it,
+ * right by post after it (1/1000 em; rise in points). */
+static void ops_glyph(ops *o, unsigned cid, float pre, float rise,
+		      float post)
+{
+	char n[24];
+	if (fabsf(rise - o->rise) > 0.001f) {
+		ops_printf(o, "%s] TJ\n", o->str ? ")" : "");
+		num(rise, n);
+		ops_printf(o, "%s Ts\n[", n);
+		o->rise = rise;
+		o->str = 0;
+	}
+	o->adj -= pre;
+	if (fabsf(o->adj) >= 0.05f) {
+		num(o->adj, n);
+		ops_printf(o, "%s%s", o->str ? ")" : "", n);
+		o->str = 0;
+		o->adj = 0;
+	}
+	if (!o->str)
+		ops_printf(o, "(");
+	o->str = 1;
+	ops_cid(o, cid);
+	o->adj -= post;
+}
+
+/* The text the first glyph of the cluster at i reads back as: the
+ * cluster's characters as typed, in visual order in a right-to-left run
+ * (readers such as poppler and pdf.js reverse the characters of a
+ * right-to-left run, those of a ligature included). */
+static int cluster_text(const para *p, int i, uint32_t text[PDF_TEXT_MAX])
+{
+	int n = 0, rtl = p->levels[i] & 1;
+	for (int k = i; k < p->n && n < PDF_TEXT_MAX && (k == i ||
+	     (p->shaped[k] && p->cont[k])); k++)
+		text[n++] = p->raw[k];
+	for (int k = 0; rtl && k < n / 2; k++) {
+		uint32_t t = text[k];
+		text[k] = text[n - 1 - k];
+		text[n - 1 - k] = t;
+	}
+	return n;
+}
+
+/* The glyphs of visual-order characters [a, b), with the positions
+ * HarfBuzz gave them, as one TJ array. */
+static int draw_shaped(pdf_doc *d, ops *o, pdf_embed *m, const para *p,
+		       int a, int b, float size, bt_err *e)
+{
+	const pdf_face *face = d->fonts->files[p->slot[p->map[a]]].hb;
+	ops_printf(o, "[");
+	for (int j = a; j < b; j++) {
+		int i = p->map[j];
+		if (p->slot[i] < 0 || (p->shaped[i] && p->cont[i]))
+			continue;
+		uint32_t text[PDF_TEXT_MAX];
+		if (!p->shaped[i]) {
+			int n = read_back(p->u[j], p->raw[i], text);
+			unsigned cid = pdf_embed_cid(m, p->u[j], text, n);
+			if (!cid)
+				return bt_fail(e, BT_EFAIL, "character U+%04X: "
+					       "no glyph, or out of memory",
+					       (unsigned)p->u[j]);
+			ops_glyph(o, cid, 0, 0, 0);
+			continue;
+		}
+		int n = cluster_text(p, i, text);
+		for (int k = p->gfirst[i]; k < p->gfirst[i] + p->gcount[i];
+		     k++) {
+			const pdf_glyph *g = &p->g[k];
+			unsigned cid = pdf_embed_glyph(m, g->gid, text,
+						       k == p->gfirst[i] ? n : 0);
+			if (!cid)
+				return bt_fail(e, BT_EFAIL, "glyph %u: out of "
+					       "memory, or too many", g->gid);
+			float w = (float)pdf_face_width(face, g->gid);
+			ops_glyph(o, cid, g->xo, g->yo * size / 1000.0f,
+				  g->adv - g->xo - w);
+		}
+	}
+	ops_printf(o, "%s] TJ\n", o->str ? ")" : "");
+	o->str = 0;
+	if (o->rise != 0)
+		ops_printf(o, "0 Ts\n");
+	return BT_OK;
+}
+
+/* The characters of visual-order run [a, b) as one string of CIDs. */
+static int draw_chars(pdf_doc *d, ops *o, pdf_embed *m, const para *p,
+		      int a, int b, int slot, bt_err *e)
+{
 	int any = 0;
 	for (int j = a; j < b; j++) {
 		if (p->slot[p->map[j]] < 0)
@@ -782,26 +987,58 @@ static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
 				       "glyph in %s, or out of memory",
 				       (unsigned)p->u[j],
 				       d->fonts->files[slot].path);
-		/* a literal string of two bytes a CID: half the bytes of hex
-		 * (only the parentheses, the backslash and line ends need an
-		 * escape) */
-		unsigned char by[2] = { (unsigned char)(cid >> 8),
-					(unsigned char)cid };
-		for (int k = 0; k < 2; k++) {
-			if (by[k] == '(' || by[k] == ')' || by[k] == '\\' ||
-			    by[k] == '\r' || by[k] == '\n')
-				len += snprintf(buf + len, sizeof buf - (size_t)len,
-						"\\%03o", by[k]);
-			else
-				buf[len++] = (char)by[k];
-		}
+		if (!any)
+			ops_printf(o, "(");
+		ops_cid(o, cid);
 		any = 1;
 	}
-	if (!any)
+	if (any)
+		ops_printf(o, ") Tj\n");
+	return BT_OK;
+}
+
+/* Draws the visual-order run [a, b) of line characters (one font) at
+ * physical x, in the content stream of the page: shaped text as HarfBuzz
+ * placed its glyphs, the rest as one string. Bold text in a font that has
+ * no bold face (fonts.tsv names none) is stroked as well as filled, a
+ * stroke of 3 % of the size (faux bold). */
+static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
+		    float baseline, const pdf_style *st, bt_err *e)
+{
+	int slot = p->slot[p->map[a]];
+	int shaped = 0, any = 0;
+	for (int j = a; j < b; j++) {
+		shaped |= p->shaped[p->map[j]];
+		any |= p->slot[p->map[j]] >= 0;
+	}
+	if (slot < 0 || !any)
 		return BT_OK;
-	len += snprintf(buf + len, sizeof buf - (size_t)len, ") Tj\nET\n");
-	HPDF_PageAttr attr = d->page->attr;
-	HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)buf, (HPDF_UINT)len);
+	pdf_embed *m = doc_font(d, slot);
+	if (!m)
+		return hpdf_check(d, "font", e) ? BT_EFAIL :
+			bt_fail(e, BT_EFAIL, "out of memory");
+	const font_file *ff = &d->fonts->files[slot];
+	float size = st->size * ff->scale;
+	int faux = st->bold && !ff->bold;
+	static _Thread_local ops o;
+	o = (ops){ .d = d };
+	char g[24], sz[24], px[24], py[24];
+	num(st->gray, g);
+	num(size, sz);
+	num(x, px);
+	num(baseline, py);
+	if (faux) {
+		char lw[24];
+		num(size * 0.03f, lw);
+		ops_printf(&o, "q\n2 Tr\n%s w\n%s G\n", lw, g);
+	}
+	ops_printf(&o, "%s g\nBT\n/F%d %s Tf\n%s %s Td\n", g, slot, sz, px, py);
+	int rc = shaped ? draw_shaped(d, &o, m, p, a, b, size, e) :
+		draw_chars(d, &o, m, p, a, b, slot, e);
+	if (rc)
+		return rc;
+	ops_printf(&o, "ET\n%s", faux ? "Q\n" : "");
+	ops_flush(&o);
 	return hpdf_check(d, "drawing text", e);
 }
 
@@ -824,7 +1061,7 @@ static int para_lines(pdf_doc *d, para *p, float x, float *y, float width,
 				brk_w = lw;
 			}
 			if (lw + p->w[i] > width && i > start &&
-			    p->u[i] != ' ')
+			    p->u[i] != ' ' && !p->cont[i])
 				break;
 			lw += p->w[i];
 		}

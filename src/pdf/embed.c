@@ -138,12 +138,52 @@ int pdf_face_width(const pdf_face *f, unsigned gid)
 	return per_mille(f, hb_font_get_glyph_h_advance(f->font, gid));
 }
 
+/* ---- shaping ---- */
+
+int pdf_complex(uint32_t c)
+{
+	if (c < 0x0590)
+		return 0; /* Latin, Greek, Cyrillic, Armenian: the fast path */
+	switch (hb_unicode_script(hb_unicode_funcs_get_default(), c)) {
+	case HB_SCRIPT_COMMON: case HB_SCRIPT_INHERITED: case HB_SCRIPT_UNKNOWN:
+	case HB_SCRIPT_LATIN: case HB_SCRIPT_GREEK: case HB_SCRIPT_CYRILLIC:
+	case HB_SCRIPT_HAN: case HB_SCRIPT_HIRAGANA: case HB_SCRIPT_KATAKANA:
+	case HB_SCRIPT_BOPOMOFO: case HB_SCRIPT_HANGUL:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int pdf_face_shape(const pdf_face *f, const uint32_t *text, int len,
+		   int start, int n, int rtl, pdf_glyph *out, int max)
+{
+	hb_buffer_t *b = hb_buffer_create();
+	hb_buffer_add_codepoints(b, text, len, (unsigned)start, n);
+	hb_buffer_set_direction(b, rtl ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+	hb_buffer_guess_segment_properties(b);
+	hb_shape(f->font, b, NULL, 0);
+	unsigned count = 0;
+	const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(b, &count);
+	const hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(b,
+								     NULL);
+	int ok = hb_buffer_allocation_successful(b) && count <= (unsigned)max;
+	float k = 1000.0f / (float)f->upem;
+	for (unsigned i = 0; ok && i < count; i++)
+		out[i] = (pdf_glyph){ gi[i].codepoint, (int)gi[i].cluster,
+				      (float)gp[i].x_advance * k,
+				      (float)gp[i].x_offset * k,
+				      (float)gp[i].y_offset * k };
+	hb_buffer_destroy(b);
+	return ok ? (int)count : -1;
+}
+
 /* ---- one face in one document ---- */
 
 typedef struct cid_ent {
-	uint32_t c;       /* the code point drawn */
+	uint32_t c;       /* the code point drawn (its first, when shaped) */
 	unsigned gid;     /* its glyph in the whole face */
-	uint32_t text[2]; /* what it reads back as */
+	uint32_t text[PDF_TEXT_MAX]; /* what it reads back as */
 	int n;
 } cid_ent;
 
@@ -154,6 +194,8 @@ struct pdf_embed {
 	uint16_t *cid;    /* per BMP code point: its CID, 0: none yet */
 	cid_ent *ent;     /* ent[cid]; ent[0] unused */
 	size_t n, cap;
+	uint16_t *slot;   /* hash of (glyph, text): CIDs, 0 free */
+	size_t nslot;     /* a power of two, at least twice n */
 	int done;
 };
 
@@ -179,6 +221,7 @@ void pdf_embed_free(pdf_embed *m)
 		return;
 	free(m->cid);
 	free(m->ent);
+	free(m->slot);
 	free(m);
 }
 
@@ -187,30 +230,100 @@ HPDF_Dict pdf_embed_dict(const pdf_embed *m)
 	return m->type0;
 }
 
-unsigned pdf_embed_cid(pdf_embed *m, uint32_t c, const uint32_t *text,
-		       int n)
+static size_t key_hash(unsigned gid, const uint32_t *text, int n)
 {
-	if (c > 0xFFFF || n < 1 || n > 2 || m->done)
-		return 0;
-	if (!m->cid && !(m->cid = calloc(65536, sizeof *m->cid)))
-		return 0;
-	if (m->cid[c])
-		return m->cid[c];
-	unsigned gid = pdf_face_glyph(m->face, c);
-	if (!gid || m->n + 1 > MAX_CIDS)
-		return 0;
+	uint32_t h = (2166136261u ^ gid) * 16777619u;
+	for (int i = 0; i < n; i++)
+		h = (h ^ text[i]) * 16777619u;
+	return h;
+}
+
+/* The hash slot of (gid, text): its CID's, or the free one it goes in. */
+static uint16_t *key_slot(const pdf_embed *m, unsigned gid,
+			  const uint32_t *text, int n)
+{
+	size_t i = key_hash(gid, text, n) & (m->nslot - 1);
+	for (;; i = (i + 1) & (m->nslot - 1)) {
+		const cid_ent *en = &m->ent[m->slot[i]];
+		if (!m->slot[i] || (en->gid == gid && en->n == n &&
+				    memcmp(en->text, text, (size_t)n *
+					   sizeof *text) == 0))
+			return &m->slot[i];
+	}
+}
+
+/* Room for one more CID: the entries and the hash, grown by doubling. */
+static int grow(pdf_embed *m)
+{
 	if (m->n + 1 >= m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 128;
 		cid_ent *ent = realloc(m->ent, cap * sizeof *ent);
 		if (!ent)
-			return 0;
+			return -1;
 		m->ent = ent;
 		m->cap = cap;
 	}
+	if (2 * (m->n + 1) < m->nslot)
+		return 0;
+	size_t ns = m->nslot ? m->nslot * 2 : 256;
+	uint16_t *old = m->slot;
+	size_t on = m->nslot;
+	if (!(m->slot = calloc(ns, sizeof *m->slot))) {
+		m->slot = old;
+		return -1;
+	}
+	m->nslot = ns;
+	for (size_t i = 0; i < on; i++)
+		if (old[i]) {
+			const cid_ent *en = &m->ent[old[i]];
+			*key_slot(m, en->gid, en->text, en->n) = old[i];
+		}
+	free(old);
+	return 0;
+}
+
+static unsigned glyph_cid(pdf_embed *m, uint32_t c, unsigned gid,
+			  const uint32_t *text, int n)
+{
+	if (n < 0 || n > PDF_TEXT_MAX || m->done || !gid ||
+	    gid >= hb_face_get_glyph_count(m->face->face))
+		return 0;
+	if (m->nslot) {
+		uint16_t *s = key_slot(m, gid, text, n);
+		if (*s)
+			return *s;
+	}
+	if (m->n + 1 > MAX_CIDS || grow(m) < 0)
+		return 0;
 	cid_ent *en = &m->ent[++m->n];
-	*en = (cid_ent){ c, gid, { text[0], n > 1 ? text[1] : 0 }, n };
-	m->cid[c] = (uint16_t)m->n;
+	en->c = c;
+	en->gid = gid;
+	en->n = n;
+	memcpy(en->text, text, (size_t)n * sizeof *text);
+	*key_slot(m, gid, text, n) = (uint16_t)m->n;
 	return (unsigned)m->n;
+}
+
+unsigned pdf_embed_glyph(pdf_embed *m, unsigned gid, const uint32_t *text,
+			 int n)
+{
+	return glyph_cid(m, n > 0 ? text[0] : 0, gid, text, n);
+}
+
+unsigned pdf_embed_cid(pdf_embed *m, uint32_t c, const uint32_t *text,
+		       int n)
+{
+	if (n < 1)
+		return 0;
+	if (c > 0xFFFF)
+		return glyph_cid(m, c, pdf_face_glyph(m->face, c), text, n);
+	if (!m->cid && !(m->cid = calloc(65536, sizeof *m->cid)))
+		return 0;
+	if (!m->cid[c])
+		m->cid[c] = (uint16_t)glyph_cid(m, c, pdf_face_glyph(m->face,
+								     c),
+						text, n);
+	return m->cid[c];
 }
 
 /* The six capital letters of the subset's tag (ISO 32000-1, 9.6.4): from
@@ -230,17 +343,16 @@ static void subset_tag(const pdf_embed *m, char tag[8])
 	tag[7] = '\0';
 }
 
-/* hb-subset: exactly the glyphs of the code points used (through the
- * face's cmap, the fast path of hb-subset; composite glyphs bring their
+/* hb-subset: exactly the glyphs used (composite glyphs bring their
  * components), no hinting, only the tables a PDF font needs. */
 static hb_subset_plan_t *subset_plan(const pdf_embed *m)
 {
 	hb_subset_input_t *in = hb_subset_input_create_or_fail();
 	if (!in)
 		return NULL;
-	hb_set_t *u = hb_subset_input_unicode_set(in);
+	hb_set_t *g = hb_subset_input_glyph_set(in);
 	for (size_t i = 1; i <= m->n; i++)
-		hb_set_add(u, m->ent[i].c);
+		hb_set_add(g, m->ent[i].gid);
 	hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
 	hb_set_clear(drop);
 	for (unsigned i = 0; i < m->face->ndrop; i++)
@@ -275,7 +387,7 @@ static HPDF_Dict to_unicode(const pdf_embed *m)
 		"<0000> <FFFF>\nendcodespacerange\n");
 	for (size_t i = 1; i <= m->n; i += 100) {
 		size_t end = i + 99 > m->n ? m->n : i + 99;
-		char line[64];
+		char line[64 + 8 * PDF_TEXT_MAX];
 		snprintf(line, sizeof line, "%zu beginbfchar\n", end - i + 1);
 		HPDF_Stream_WriteStr(w, line);
 		for (size_t k = i; k <= end; k++) {

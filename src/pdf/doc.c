@@ -910,65 +910,101 @@ static void ops_glyph(ops *o, unsigned cid, float pre, float rise,
 	o->adj -= post;
 }
 
-/* The text the first glyph of the cluster at i reads back as: the
- * cluster's characters as typed, in visual order in a right-to-left run
- * (readers such as poppler and pdf.js reverse the characters of a
- * right-to-left run, those of a ligature included). */
-static int cluster_text(const para *p, int i, uint32_t text[PDF_TEXT_MAX])
+/* One glyph of a shaped run, placed: x from the run's start (1/1000 em),
+ * rise in points; it reads back as raw[t0, t0 + tn) (reversed when rtl),
+ * or as t1 when tn is -1 (a character drawn unshaped). */
+typedef struct placed {
+	unsigned gid;
+	float x, rise;
+	int t0, tn, rtl;
+	uint32_t t1;
+} placed;
+
+/* The glyphs of the cluster at i, placed from *cum on (advanced past it).
+ * The cluster's characters go to its first glyph with an advance (a mark
+ * has none), or to its first glyph: a ligature reads as its letters, a
+ * letter with its shadda as both. */
+static int place_cluster(const para *p, int i, float size, float *cum,
+			 placed *out)
 {
-	int n = 0, rtl = p->levels[i] & 1;
-	for (int k = i; k < p->n && n < PDF_TEXT_MAX && (k == i ||
-	     (p->shaped[k] && p->cont[k])); k++)
-		text[n++] = p->raw[k];
-	for (int k = 0; rtl && k < n / 2; k++) {
-		uint32_t t = text[k];
-		text[k] = text[n - 1 - k];
-		text[n - 1 - k] = t;
+	int ng = p->gcount[i], owner = -1, nc = 1;
+	while (i + nc < p->n && nc < PDF_TEXT_MAX && p->shaped[i + nc] &&
+	       p->cont[i + nc])
+		nc++;
+	for (int j = 0; j < ng; j++) {
+		const pdf_glyph *g = &p->g[p->gfirst[i] + j];
+		int mark = g->adv < 0.001f && g->adv > -0.001f;
+		out[j] = (placed){ g->gid, *cum + g->xo, g->yo * size / 1000.0f,
+				   i, 0, p->levels[i] & 1, 0 };
+		if (owner < 0 && !mark)
+			owner = j;
+		*cum += g->adv;
 	}
-	return n;
+	out[owner < 0 ? 0 : owner].tn = nc;
+	return ng;
 }
 
 /* The glyphs of visual-order characters [a, b), with the positions
- * HarfBuzz gave them, as one TJ array. */
+ * HarfBuzz gave them, as one TJ array. Each glyph that reads as text is
+ * given a width (its CID's W) that reaches to the next such glyph's
+ * origin, so a reader sees the letters of a word touch (poppler takes a gap
+ * of a tenth of an em for a space); the other glyphs of a cluster (a mark,
+ * the second piece of a letter) have none and read as nothing: the
+ * cluster's first glyph with an advance reads as all its characters. */
 static int draw_shaped(pdf_doc *d, ops *o, pdf_embed *m, const para *p,
 		       int a, int b, float size, bt_err *e)
 {
 	const pdf_face *face = d->fonts->files[p->slot[p->map[a]]].hb;
-	ops_printf(o, "[");
+	int cap = 0, np = 0;
+	for (int j = a; j < b; j++)
+		cap += p->shaped[p->map[j]] ? p->gcount[p->map[j]] : 1;
+	placed *pl = malloc((size_t)(cap ? cap : 1) * sizeof *pl);
+	if (!pl)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	float cum = 0, pen = 0;
 	for (int j = a; j < b; j++) {
 		int i = p->map[j];
 		if (p->slot[i] < 0 || (p->shaped[i] && p->cont[i]))
 			continue;
-		uint32_t text[PDF_TEXT_MAX];
-		if (!p->shaped[i]) {
-			int n = read_back(p->u[j], p->raw[i], text);
-			unsigned cid = pdf_embed_cid(m, p->u[j], text, n);
-			if (!cid)
-				return bt_fail(e, BT_EFAIL, "character U+%04X: "
-					       "no glyph, or out of memory",
-					       (unsigned)p->u[j]);
-			ops_glyph(o, cid, 0, 0, 0);
+		if (p->shaped[i]) {
+			np += place_cluster(p, i, size, &cum, pl + np);
 			continue;
 		}
-		int n = cluster_text(p, i, text);
-		for (int k = p->gfirst[i]; k < p->gfirst[i] + p->gcount[i];
-		     k++) {
-			const pdf_glyph *g = &p->g[k];
-			unsigned cid = pdf_embed_glyph(m, g->gid, text,
-						       k == p->gfirst[i] ? n : 0);
-			if (!cid)
-				return bt_fail(e, BT_EFAIL, "glyph %u: out of "
-					       "memory, or too many", g->gid);
-			float w = (float)pdf_face_width(face, g->gid);
-			ops_glyph(o, cid, g->xo, g->yo * size / 1000.0f,
-				  g->adv - g->xo - w);
-		}
+		uint32_t text[2];
+		read_back(p->u[j], p->raw[i], text);
+		unsigned gid = pdf_face_glyph(face, p->u[j]);
+		pl[np++] = (placed){ gid, cum, 0, i, -1, 0, text[0] };
+		cum += (float)pdf_face_width(face, gid);
 	}
+	int rc = BT_OK;
+	ops_printf(o, "[");
+	for (int k = 0; k < np && rc == BT_OK; k++) {
+		const placed *g = &pl[k];
+		int next = k + 1;
+		while (next < np && !pl[next].tn)
+			next++;
+		float w = !g->tn ? 0 : (next < np ? pl[next].x : cum) - g->x;
+		int wi = g->tn < 0 ? -1 : (int)(w + (w < 0 ? -0.5f : 0.5f));
+		uint32_t text[PDF_TEXT_MAX];
+		int n = g->tn < 0 ? 1 : g->tn;
+		for (int t = 0; t < n; t++)
+			text[t] = g->tn < 0 ? g->t1 :
+				p->raw[g->t0 + (g->rtl ? n - 1 - t : t)];
+		unsigned cid = pdf_embed_glyph(m, g->gid, wi, text, n);
+		if (!cid)
+			rc = bt_fail(e, BT_EFAIL, "glyph %u: out of memory, or "
+				     "too many", g->gid);
+		else
+			ops_glyph(o, cid, g->x - pen, g->rise, 0);
+		pen = g->x + (wi < 0 ? (float)pdf_face_width(face, g->gid) :
+			      (float)wi);
+	}
+	free(pl);
 	ops_printf(o, "%s] TJ\n", o->str ? ")" : "");
 	o->str = 0;
 	if (o->rise != 0)
 		ops_printf(o, "0 Ts\n");
-	return BT_OK;
+	return rc;
 }
 
 /* The characters of visual-order run [a, b) as one string of CIDs. */

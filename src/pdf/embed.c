@@ -155,6 +155,12 @@ int pdf_complex(uint32_t c)
 	}
 }
 
+int pdf_mark(uint32_t c)
+{
+	return hb_unicode_general_category(hb_unicode_funcs_get_default(), c) ==
+		HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK;
+}
+
 int pdf_face_shape(const pdf_face *f, const uint32_t *text, int len,
 		   int start, int n, int rtl, pdf_glyph *out, int max)
 {
@@ -183,6 +189,7 @@ int pdf_face_shape(const pdf_face *f, const uint32_t *text, int len,
 typedef struct cid_ent {
 	uint32_t c;       /* the code point drawn (its first, when shaped) */
 	unsigned gid;     /* its glyph in the whole face */
+	int width;        /* its advance (W), 1/1000 em */
 	uint32_t text[PDF_TEXT_MAX]; /* what it reads back as */
 	int n;
 } cid_ent;
@@ -230,22 +237,26 @@ HPDF_Dict pdf_embed_dict(const pdf_embed *m)
 	return m->type0;
 }
 
-static size_t key_hash(unsigned gid, const uint32_t *text, int n)
+static size_t key_hash(unsigned gid, int width, const uint32_t *text,
+		       int n)
 {
 	uint32_t h = (2166136261u ^ gid) * 16777619u;
+	h = (h ^ (uint32_t)width) * 16777619u;
 	for (int i = 0; i < n; i++)
 		h = (h ^ text[i]) * 16777619u;
 	return h;
 }
 
-/* The hash slot of (gid, text): its CID's, or the free one it goes in. */
-static uint16_t *key_slot(const pdf_embed *m, unsigned gid,
+/* The hash slot of (gid, width, text): its CID's, or the free one it goes
+ * in. */
+static uint16_t *key_slot(const pdf_embed *m, unsigned gid, int width,
 			  const uint32_t *text, int n)
 {
-	size_t i = key_hash(gid, text, n) & (m->nslot - 1);
+	size_t i = key_hash(gid, width, text, n) & (m->nslot - 1);
 	for (;; i = (i + 1) & (m->nslot - 1)) {
 		const cid_ent *en = &m->ent[m->slot[i]];
 		if (!m->slot[i] || (en->gid == gid && en->n == n &&
+				    en->width == width &&
 				    memcmp(en->text, text, (size_t)n *
 					   sizeof *text) == 0))
 			return &m->slot[i];
@@ -276,20 +287,23 @@ static int grow(pdf_embed *m)
 	for (size_t i = 0; i < on; i++)
 		if (old[i]) {
 			const cid_ent *en = &m->ent[old[i]];
-			*key_slot(m, en->gid, en->text, en->n) = old[i];
+			*key_slot(m, en->gid, en->width, en->text, en->n) =
+				old[i];
 		}
 	free(old);
 	return 0;
 }
 
 static unsigned glyph_cid(pdf_embed *m, uint32_t c, unsigned gid,
-			  const uint32_t *text, int n)
+			  int width, const uint32_t *text, int n)
 {
 	if (n < 0 || n > PDF_TEXT_MAX || m->done || !gid ||
 	    gid >= hb_face_get_glyph_count(m->face->face))
 		return 0;
+	if (width < 0)
+		width = pdf_face_width(m->face, gid);
 	if (m->nslot) {
-		uint16_t *s = key_slot(m, gid, text, n);
+		uint16_t *s = key_slot(m, gid, width, text, n);
 		if (*s)
 			return *s;
 	}
@@ -298,16 +312,17 @@ static unsigned glyph_cid(pdf_embed *m, uint32_t c, unsigned gid,
 	cid_ent *en = &m->ent[++m->n];
 	en->c = c;
 	en->gid = gid;
+	en->width = width;
 	en->n = n;
 	memcpy(en->text, text, (size_t)n * sizeof *text);
-	*key_slot(m, gid, text, n) = (uint16_t)m->n;
+	*key_slot(m, gid, width, text, n) = (uint16_t)m->n;
 	return (unsigned)m->n;
 }
 
-unsigned pdf_embed_glyph(pdf_embed *m, unsigned gid, const uint32_t *text,
-			 int n)
+unsigned pdf_embed_glyph(pdf_embed *m, unsigned gid, int width,
+			 const uint32_t *text, int n)
 {
-	return glyph_cid(m, n > 0 ? text[0] : 0, gid, text, n);
+	return glyph_cid(m, n > 0 ? text[0] : 0, gid, width, text, n);
 }
 
 unsigned pdf_embed_cid(pdf_embed *m, uint32_t c, const uint32_t *text,
@@ -316,12 +331,12 @@ unsigned pdf_embed_cid(pdf_embed *m, uint32_t c, const uint32_t *text,
 	if (n < 1)
 		return 0;
 	if (c > 0xFFFF)
-		return glyph_cid(m, c, pdf_face_glyph(m->face, c), text, n);
+		return glyph_cid(m, c, pdf_face_glyph(m->face, c), -1, text, n);
 	if (!m->cid && !(m->cid = calloc(65536, sizeof *m->cid)))
 		return 0;
 	if (!m->cid[c])
 		m->cid[c] = (uint16_t)glyph_cid(m, c, pdf_face_glyph(m->face,
-								     c),
+								     c), -1,
 						text, n);
 	return m->cid[c];
 }
@@ -472,7 +487,7 @@ static HPDF_Dict cid_font(const pdf_embed *m, const char *name,
 		if (g == HB_MAP_VALUE_INVALID || g > 0xFFFF)
 			return NULL;
 		identity &= g == i;
-		HPDF_Array_AddNumber(ws, pdf_face_width(m->face, m->ent[i].gid));
+		HPDF_Array_AddNumber(ws, m->ent[i].width);
 	}
 	if (identity)
 		return HPDF_Dict_AddName(cf, "CIDToGIDMap", "Identity") ==

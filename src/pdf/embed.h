@@ -38,6 +38,10 @@ int pdf_face_width(const pdf_face *f, unsigned gid);
  * rather than drawn character by character. */
 int pdf_complex(uint32_t c);
 
+/* 1 when c is a non-spacing mark (Unicode category Mn: Arabic vowel
+ * signs, the shadda, ...). */
+int pdf_mark(uint32_t c);
+
 /* One glyph of shaped text: its glyph id in the face, the index (in the
  * text given to pdf_face_shape) of the first character of its cluster, its
  * advance and its offsets from the pen, in 1/1000 em. */
@@ -77,15 +81,19 @@ unsigned pdf_embed_cid(pdf_embed *m, uint32_t c, const uint32_t *text,
 /* The most code points one CID reads back as (a ligature and its marks). */
 #define PDF_TEXT_MAX 16
 
-/* The CID (1..65535) that draws glyph gid of the face and reads back as
+/* The CID (1..65535) that draws glyph gid of the face with advance width
+ * (1/1000 em, the font's W; -1: the glyph's own, pdf_face_width) and reads
+ * back as
  * text (n code points, 0..PDF_TEXT_MAX; 0: reads as nothing, a mark whose
  * character another glyph of its cluster gives), given on first use of
- * that glyph with that text: CIDs are keyed by glyph, so shaped glyphs
+ * that glyph with that width and text: CIDs are keyed by glyph (a shaped
+ * glyph's width is the advance HarfBuzz gave it, so a reader's text boxes
+ * match what is drawn), so shaped glyphs
  * (contextual forms, ligatures, marks) and characters beyond U+FFFF have
  * theirs. 0 when gid is not a glyph of the face, n is out of range, or the
  * document has used 65535 of them. */
-unsigned pdf_embed_glyph(pdf_embed *m, unsigned gid, const uint32_t *text,
-			 int n);
+unsigned pdf_embed_glyph(pdf_embed *m, unsigned gid, int width,
+			 const uint32_t *text, int n);
 
 /* Subsets the face to the glyphs used and writes the font's objects into
  * the document (once; nothing when no CID was given). Same CIDs, same

@@ -97,12 +97,21 @@ int pdf_face_open(const char *path, int index, pdf_face **out, bt_err *e)
 	hb_blob_destroy(blob);
 	hb_blob_t *glyf = hb_face_reference_table(f->face, HB_TAG('g', 'l',
 								  'y', 'f'));
+	hb_blob_t *cff = hb_face_reference_table(f->face, HB_TAG('C', 'F',
+								 'F', ' '));
 	int outlines = hb_blob_get_length(glyf) > 0;
+	int is_cff = hb_blob_get_length(cff) > 0;
 	hb_blob_destroy(glyf);
+	hb_blob_destroy(cff);
 	if (!outlines || hb_face_get_glyph_count(f->face) == 0) {
 		pdf_face_free(f);
-		return bt_fail(e, BT_EINPUT, "font %s (face %d) has no "
-			       "TrueType outlines (glyf table)", path, index);
+		/* CFF outlines (OpenType/CFF, e.g. Noto CJK) would need a
+		 * CIDFontType0 with FontFile3: not written yet */
+		return bt_fail(e, BT_EINPUT, is_cff ? "font %s (face %d) has "
+			       "CFF outlines (OpenType/CFF), which ballot does "
+			       "not embed: name a TrueType font (glyf table) in "
+			       "fonts.tsv" : "font %s (face %d) has no TrueType "
+			       "outlines (glyf table)", path, index);
 	}
 	f->font = hb_font_create(f->face);
 	f->upem = hb_face_get_upem(f->face);

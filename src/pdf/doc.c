@@ -1056,8 +1056,10 @@ static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
 	const font_file *ff = &d->fonts->files[slot];
 	float size = st->size * ff->scale;
 	int faux = st->bold && !ff->bold;
-	static _Thread_local ops o;
-	o = (ops){ .d = d };
+	static _Thread_local ops o; /* its buffer is not cleared: written first */
+	o.d = d;
+	o.len = o.str = 0;
+	o.adj = o.rise = 0;
 	char g[24], sz[24], px[24], py[24];
 	num(st->gray, g);
 	num(size, sz);

@@ -2,6 +2,8 @@
  * embedded as Type0 / CIDFontType2 fonts with a valid ToUnicode CMap. */
 #include "pdf/embed.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #define MAX_CIDS 65535 /* CIDs are two bytes (Identity-H); 0 is .notdef */
 
 struct pdf_face {
+	unsigned long id;   /* distinct for every face opened (the shape cache) */
 	hb_face_t *face;
 	hb_font_t *font;
 	unsigned upem;
@@ -113,6 +116,8 @@ int pdf_face_open(const char *path, int index, pdf_face **out, bt_err *e)
 			       "fonts.tsv" : "font %s (face %d) has no TrueType "
 			       "outlines (glyf table)", path, index);
 	}
+	static atomic_ulong next_id = 1;
+	f->id = atomic_fetch_add(&next_id, 1);
 	f->font = hb_font_create(f->face);
 	f->upem = hb_face_get_upem(f->face);
 	hb_tag_t tags[MAX_TAGS];
@@ -170,8 +175,84 @@ int pdf_mark(uint32_t c)
 		HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK;
 }
 
-int pdf_face_shape(const pdf_face *f, const uint32_t *text, int len,
-		   int start, int n, int rtl, pdf_glyph *out, int max)
+/* Shaped runs, per thread: a document's words come back again and again
+ * (each text is measured and then drawn, and 193 forms share their words),
+ * and shaping a word in Amiri costs some 100 000 instructions. Keyed by the
+ * face, the direction, the run and the character on each side of it (the
+ * context HarfBuzz joins with); at most SHAPE_MAX runs of up to SHAPE_LEN
+ * characters, the table emptied when full. */
+#define SHAPE_SLOTS 8192 /* a power of two, twice SHAPE_MAX */
+#define SHAPE_MAX 4096
+#define SHAPE_LEN 64
+
+typedef struct shaped {
+	unsigned long face;
+	uint32_t hash, before, after;
+	int rtl, n, ng;
+	uint32_t *text;   /* n code points, then ng glyphs follow */
+	pdf_glyph *g;
+} shaped;
+
+typedef struct shape_cache {
+	shaped *slot[SHAPE_SLOTS];
+	int count;
+} shape_cache;
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static _Thread_local shape_cache *tls_cache;
+
+static void cache_clear(shape_cache *c)
+{
+	for (size_t i = 0; i < SHAPE_SLOTS; i++) {
+		free(c->slot[i]);
+		c->slot[i] = NULL;
+	}
+	c->count = 0;
+}
+
+static void cache_free(void *p)
+{
+	if (p) {
+		cache_clear(p);
+		free(p);
+	}
+}
+
+static void cache_init(void)
+{
+	pthread_key_create(&cache_key, cache_free);
+}
+
+/* This thread's cache; NULL when out of memory. */
+static shape_cache *cache_get(void)
+{
+	if (tls_cache)
+		return tls_cache;
+	pthread_once(&cache_once, cache_init);
+	tls_cache = calloc(1, sizeof *tls_cache);
+	if (tls_cache)
+		pthread_setspecific(cache_key, tls_cache); /* freed at thread exit */
+	return tls_cache;
+}
+
+/* The cache's slot of a run: its entry, or the free slot it goes in. */
+static shaped **cache_slot(shape_cache *c, const shaped *k)
+{
+	for (size_t i = k->hash & (SHAPE_SLOTS - 1);;
+	     i = (i + 1) & (SHAPE_SLOTS - 1)) {
+		const shaped *e = c->slot[i];
+		if (!e || (e->hash == k->hash && e->face == k->face &&
+			   e->rtl == k->rtl && e->n == k->n &&
+			   e->before == k->before && e->after == k->after &&
+			   memcmp(e->text, k->text, (size_t)k->n *
+				  sizeof *k->text) == 0))
+			return &c->slot[i];
+	}
+}
+
+static int shape_hb(const pdf_face *f, const uint32_t *text, int len,
+		    int start, int n, int rtl, pdf_glyph *out, int max)
 {
 	hb_buffer_t *b = hb_buffer_create();
 	hb_buffer_add_codepoints(b, text, len, (unsigned)start, n);
@@ -191,6 +272,56 @@ int pdf_face_shape(const pdf_face *f, const uint32_t *text, int len,
 				      (float)gp[i].y_offset * k };
 	hb_buffer_destroy(b);
 	return ok ? (int)count : -1;
+}
+
+int pdf_face_shape(const pdf_face *f, const uint32_t *text, int len,
+		   int start, int n, int rtl, pdf_glyph *out, int max)
+{
+	shape_cache *c = n <= SHAPE_LEN ? cache_get() : NULL;
+	if (!c)
+		return shape_hb(f, text, len, start, n, rtl, out, max);
+	shaped k = { f->id, 0, start > 0 ? text[start - 1] : 0,
+		     start + n < len ? text[start + n] : 0, rtl, n, 0,
+		     (uint32_t *)text + start, NULL };
+	uint32_t h = (2166136261u ^ (uint32_t)f->id) * 16777619u;
+	h = (h ^ k.before ^ (uint32_t)rtl << 31) * 16777619u;
+	h = (h ^ k.after) * 16777619u;
+	for (int i = 0; i < n; i++)
+		h = (h ^ k.text[i]) * 16777619u;
+	k.hash = h;
+	shaped **s = cache_slot(c, &k);
+	if (*s) {
+		if ((*s)->ng > max)
+			return -1;
+		for (int i = 0; i < (*s)->ng; i++) {
+			out[i] = (*s)->g[i];
+			out[i].cluster += start;
+		}
+		return (*s)->ng;
+	}
+	int ng = shape_hb(f, text, len, start, n, rtl, out, max);
+	if (ng < 0)
+		return ng;
+	if (c->count >= SHAPE_MAX) {
+		cache_clear(c);
+		s = cache_slot(c, &k);
+	}
+	shaped *e = malloc(sizeof *e + (size_t)n * sizeof *e->text +
+			   (size_t)ng * sizeof *e->g);
+	if (!e)
+		return ng; /* shaped all the same, not kept */
+	*e = k;
+	e->ng = ng;
+	e->g = (pdf_glyph *)(e + 1);
+	e->text = (uint32_t *)(e->g + ng);
+	memcpy(e->text, text + start, (size_t)n * sizeof *text);
+	for (int i = 0; i < ng; i++) {
+		e->g[i] = out[i];
+		e->g[i].cluster -= start;
+	}
+	*s = e;
+	c->count++;
+	return ng;
 }
 
 /* ---- one face in one document ---- */

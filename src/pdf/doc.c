@@ -896,15 +896,33 @@ static void ops_glyph(ops *o, unsigned cid, float pre, float rise,
 		o->rise = rise;
 		o->str = 0;
 	}
+	/* a whole number of 1/1000 em, the rest carried to the next glyph:
+	 * no glyph is ever more than half a unit (0.005 pt at 10 pt) off */
 	o->adj -= pre;
-	if (fabsf(o->adj) >= 0.05f) {
-		num(o->adj, n);
-		ops_printf(o, "%s%s", o->str ? ")" : "", n);
+	if (o->adj >= 0.5f || o->adj <= -0.5f) {
+		long v = (long)(o->adj + (o->adj < 0 ? -0.5f : 0.5f));
+		o->adj -= (float)v;
+		if (o->len > (int)sizeof o->buf - 32)
+			ops_flush(o);
+		if (o->str)
+			o->buf[o->len++] = ')';
+		char digits[24];
+		int nd = 0;
+		unsigned long u = (unsigned long)(v < 0 ? -v : v);
+		do
+			digits[nd++] = (char)('0' + u % 10);
+		while ((u /= 10) > 0);
+		if (v < 0)
+			o->buf[o->len++] = '-';
+		while (nd > 0)
+			o->buf[o->len++] = digits[--nd];
 		o->str = 0;
-		o->adj = 0;
 	}
-	if (!o->str)
-		ops_printf(o, "(");
+	if (!o->str) {
+		if (o->len > (int)sizeof o->buf - 16)
+			ops_flush(o);
+		o->buf[o->len++] = '(';
+	}
 	o->str = 1;
 	ops_cid(o, cid);
 	o->adj -= post;

@@ -1098,6 +1098,43 @@ static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
 	return hpdf_check(d, "drawing text", e);
 }
 
+/* Draws line [start, vis_end) of paragraph p (lw points wide), laid out
+ * in the box at x, y of the given width: reordered (fribidi), then drawn
+ * run by run of one font. */
+static int draw_line(pdf_doc *d, para *p, int start, int vis_end, float x,
+		     float y, float width, float lw, const pdf_style *st,
+		     bt_err *e)
+{
+	if (!fribidi_reorder_line(FRIBIDI_FLAGS_DEFAULT, p->types,
+				  vis_end - start, start, p->base, p->levels,
+				  p->u, p->map))
+		return bt_fail(e, BT_EFAIL, "bidi reordering failed");
+	float lx = x;
+	if (st->align == PDF_CENTER)
+		lx = x + (width - lw) / 2;
+	else if (st->align == PDF_END)
+		lx = x + width - lw;
+	float px = d->rtl ? d->w - lx - lw : lx;
+	float baseline = d->hgt - y - st->size * 0.92f;
+	int a = start;
+	for (int j = start; j <= vis_end; j++) {
+		if (j < vis_end && p->slot[p->map[j]] < 0)
+			continue;
+		if (j < vis_end && (j == a ||
+		    p->slot[p->map[j]] == p->slot[p->map[a]]))
+			continue;
+		float rw = 0;
+		for (int k = a; k < j; k++)
+			rw += p->w[p->map[k]];
+		int rc = draw_run(d, p, a, j, px, baseline, st, e);
+		if (rc)
+			return rc;
+		px += rw;
+		a = j;
+	}
+	return BT_OK;
+}
+
 /* Lays out (and draws) one shaped paragraph; advances *y. */
 static int para_lines(pdf_doc *d, para *p, float x, float *y, float width,
 		      const pdf_style *st, int draw, float *maxw, bt_err *e)
@@ -1134,36 +1171,10 @@ static int para_lines(pdf_doc *d, para *p, float x, float *y, float width,
 		if (lw > *maxw)
 			*maxw = lw;
 		if (draw && vis_end > start) {
-			if (!fribidi_reorder_line(FRIBIDI_FLAGS_DEFAULT,
-						  p->types, vis_end - start,
-						  start, p->base, p->levels,
-						  p->u, p->map))
-				return bt_fail(e, BT_EFAIL, "bidi reordering "
-					       "failed");
-			float lx = x;
-			if (st->align == PDF_CENTER)
-				lx = x + (width - lw) / 2;
-			else if (st->align == PDF_END)
-				lx = x + width - lw;
-			float px = d->rtl ? d->w - lx - lw : lx;
-			float baseline = d->hgt - *y - st->size * 0.92f;
-			int a = start;
-			for (int j = start; j <= vis_end; j++) {
-				if (j < vis_end && p->slot[p->map[j]] < 0)
-					continue;
-				if (j < vis_end && (j == a ||
-				    p->slot[p->map[j]] == p->slot[p->map[a]]))
-					continue;
-				float rw = 0;
-				for (int k = a; k < j; k++)
-					rw += p->w[p->map[k]];
-				int rc = draw_run(d, p, a, j, px, baseline, st,
-						  e);
-				if (rc)
-					return rc;
-				px += rw;
-				a = j;
-			}
+			int rc = draw_line(d, p, start, vis_end, x, *y, width,
+					   lw, st, e);
+			if (rc)
+				return rc;
 		}
 		*y += lh;
 		start = end;

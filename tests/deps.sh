@@ -4,7 +4,7 @@
 PKGS="gcc make pkg-config libsqlite3-dev libgnutls28-dev libcmocka-dev perl sqlite3 valgrind
       libhpdf-dev libfribidi-dev libharfbuzz-dev libqrencode-dev libmicrohttpd-dev iso-codes
       fonts-liberation2 fonts-arphic-uming fonts-hosny-amiri fonts-kacst fonts-dejavu-extra fonts-urw-base35 poppler-utils qpdf zbar-tools gnutls-bin
-      curl chromium nodejs devscripts scdoc
+      curl chromium nodejs devscripts scdoc python3-pypdf
       debhelper dpkg-dev fakeroot lintian mmdebstrap systemd"
 # The portal's browser test runs npm: Debian's package, unless the nodejs installed
 # (NodeSource's) brings its own npm, which conflicts with Debian's.

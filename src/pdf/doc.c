@@ -57,9 +57,17 @@ struct pdf_doc {
 	HPDF_Page *pages;
 	int npages;
 	HPDF_Page page;
+	int pageno; /* the current page's index */
 	float w, hgt;
 	int rtl;
 	HPDF_STATUS err, detail;
+	/* the structure tree (tagged PDF): the Document element, its
+	 * children's array, per page the elements of its MCIDs (the parent
+	 * tree's arrays), the element of the pdf_text being drawn */
+	HPDF_Dict tag_doc;
+	HPDF_Array tag_kids, *tag_page;
+	HPDF_Dict tag_cur;
+	const char *tag_type, *tag_next;
 };
 
 static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
@@ -309,6 +317,7 @@ void pdf_doc_free(pdf_doc *d)
 	for (int i = 0; i < MAX_FONTS; i++)
 		pdf_embed_free(d->font[i]);
 	free(d->pages);
+	free(d->tag_page);
 	free(d);
 }
 
@@ -418,12 +427,19 @@ int pdf_page_add(pdf_doc *d, bt_err *e)
 	if (!pg)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	d->pages = pg;
+	HPDF_Array *tp = realloc(d->tag_page, (size_t)(d->npages + 1) *
+				 sizeof *tp);
+	if (!tp)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	d->tag_page = tp;
+	tp[d->npages] = NULL;
 	HPDF_Page p = HPDF_AddPage(d->h);
 	if (!p)
 		return hpdf_check(d, "new page", e) ? BT_EFAIL :
 			bt_fail(e, BT_EFAIL, "libharu: new page failed");
 	HPDF_Page_SetWidth(p, d->w);
 	HPDF_Page_SetHeight(p, d->hgt);
+	d->pageno = d->npages;
 	d->pages[d->npages++] = p;
 	d->page = p;
 	return hpdf_check(d, "new page", e);
@@ -434,6 +450,7 @@ int pdf_page_select(pdf_doc *d, int n, bt_err *e)
 	if (n < 1 || n > d->npages)
 		return bt_fail(e, BT_EFAIL, "no page %d", n);
 	d->page = d->pages[n - 1];
+	d->pageno = n - 1;
 	return BT_OK;
 }
 
@@ -1051,6 +1068,127 @@ static int draw_chars(pdf_doc *d, ops *o, pdf_embed *m, const para *p,
 	return BT_OK;
 }
 
+/* ---- structure (tagged PDF) ---- */
+
+/* The structure type of text in style st (without pdf_tag_next): a
+ * heading by its look (bold and 14 pt or more: H1; bold and 11.5 pt or
+ * more: H2), gray text (the page's footer: its reference and page number)
+ * an artifact (NULL), anything else a paragraph. */
+static const char *tag_of(const pdf_style *st)
+{
+	if (st->gray > 0)
+		return NULL;
+	if (st->bold && st->size >= 14)
+		return "H1";
+	if (st->bold && st->size >= 11.5f)
+		return "H2";
+	return "P";
+}
+
+/* A new structure element of type s, child of parent (kids: the parent's
+ * /K array); NULL when out of memory. */
+static HPDF_Dict tag_elem(pdf_doc *d, const char *s, HPDF_Dict parent,
+			  HPDF_Array kids)
+{
+	HPDF_MMgr mm = d->h->mmgr;
+	HPDF_Dict el = HPDF_Dict_New(mm);
+	if (!el || HPDF_Xref_Add(d->h->xref, el) != HPDF_OK)
+		return NULL;
+	HPDF_Dict_AddName(el, "S", s); /* (/Type /StructElem: optional) */
+	if (parent)
+		HPDF_Dict_Add(el, "P", parent);
+	if (kids && HPDF_Array_Add(kids, el) != HPDF_OK)
+		return NULL;
+	return el;
+}
+
+/* Opens the marked content of a run of text: a new MCID of the current
+ * page in the element of the text being drawn (made on its first run, a
+ * child of the Document element), or an artifact. */
+static int tag_open(pdf_doc *d, ops *o, bt_err *e)
+{
+	if (!d->tag_type) {
+		ops_printf(o, "/Artifact BMC\n");
+		return BT_OK;
+	}
+	HPDF_MMgr mm = d->h->mmgr;
+	if (!d->tag_doc) {
+		d->tag_doc = tag_elem(d, "Document", NULL, NULL);
+		d->tag_kids = HPDF_Array_New(mm);
+		if (!d->tag_doc || !d->tag_kids ||
+		    HPDF_Dict_Add(d->tag_doc, "K", d->tag_kids) != HPDF_OK)
+			return bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	HPDF_Array k = NULL;
+	if (!d->tag_cur) {
+		d->tag_cur = tag_elem(d, d->tag_type, d->tag_doc, d->tag_kids);
+		k = HPDF_Array_New(mm);
+		if (!d->tag_cur || !k ||
+		    HPDF_Dict_Add(d->tag_cur, "Pg", d->page) != HPDF_OK ||
+		    HPDF_Dict_Add(d->tag_cur, "K", k) != HPDF_OK)
+			return bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	k = HPDF_Dict_GetItem(d->tag_cur, "K", HPDF_OCLASS_ARRAY);
+	HPDF_Array *pa = &d->tag_page[d->pageno];
+	if (!*pa)
+		*pa = HPDF_Array_New(mm);
+	int mcid = *pa ? (int)HPDF_Array_Items(*pa) : 0;
+	if (!*pa || !k || HPDF_Array_Add(*pa, d->tag_cur) != HPDF_OK ||
+	    HPDF_Array_AddNumber(k, mcid) != HPDF_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	ops_printf(o, "/%s <</MCID %d>> BDC\n", d->tag_type, mcid);
+	return BT_OK;
+}
+
+/* The structure tree, when the document has one: its root, the parent
+ * tree (page i's MCIDs to their elements, the page's /StructParents i),
+ * and the catalog's /MarkInfo and /StructTreeRoot (pdfinfo: "Tagged:
+ * yes"). */
+static int tag_finish(pdf_doc *d, bt_err *e)
+{
+	if (!d->tag_doc || HPDF_Dict_GetItem(d->h->catalog, "StructTreeRoot",
+					     HPDF_OCLASS_DICT))
+		return BT_OK;
+	HPDF_MMgr mm = d->h->mmgr;
+	HPDF_Dict root = HPDF_Dict_New(mm), pt = HPDF_Dict_New(mm),
+		mark = HPDF_Dict_New(mm);
+	HPDF_Array nums = HPDF_Array_New(mm);
+	if (!root || !pt || !mark || !nums ||
+	    HPDF_Xref_Add(d->h->xref, root) != HPDF_OK ||
+	    HPDF_Dict_Add(root, "ParentTree", pt) != HPDF_OK ||
+	    HPDF_Dict_Add(pt, "Nums", nums) != HPDF_OK ||
+	    HPDF_Dict_Add(d->h->catalog, "MarkInfo", mark) != HPDF_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
+	HPDF_Dict_Add(root, "K", d->tag_doc);
+	HPDF_Dict_Add(d->tag_doc, "P", root);
+	for (int i = 0; i < d->npages; i++) {
+		if (!d->tag_page[i])
+			continue;
+		HPDF_Array_AddNumber(nums, i);
+		HPDF_Array_Add(nums, d->tag_page[i]);
+		HPDF_Dict_AddNumber(d->pages[i], "StructParents", i);
+	}
+	HPDF_Dict_AddNumber(root, "ParentTreeNextKey", d->npages);
+	HPDF_Dict_Add(mark, "Marked", HPDF_Boolean_New(mm, HPDF_TRUE));
+	HPDF_Dict_Add(d->h->catalog, "StructTreeRoot", root);
+	return hpdf_check(d, "the structure tree", e);
+}
+
+void pdf_tag_next(pdf_doc *d, const char *type)
+{
+	d->tag_next = type;
+}
+
+/* Graphics (boxes, lines, the QR code) are artifacts in a tagged page. */
+static void artifact(pdf_doc *d, int open)
+{
+	const char *s = open ? "/Artifact BMC\n" : "EMC\n";
+	HPDF_PageAttr attr = d->page->attr;
+	HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)s,
+			  (HPDF_UINT)strlen(s));
+}
+
 /* Draws the visual-order run [a, b) of line characters (one font) at
  * physical x, in the content stream of the page: shaped text as HarfBuzz
  * placed its glyphs, the rest as one string. Bold text in a font that has
@@ -1083,17 +1221,20 @@ static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
 	num(size, sz);
 	num(x, px);
 	num(baseline, py);
+	int rc = tag_open(d, &o, e);
+	if (rc)
+		return rc;
 	if (faux) {
 		char lw[24];
 		num(size * 0.03f, lw);
 		ops_printf(&o, "q\n2 Tr\n%s w\n%s G\n", lw, g);
 	}
 	ops_printf(&o, "%s g\nBT\n/F%d %s Tf\n%s %s Td\n", g, slot, sz, px, py);
-	int rc = shaped ? draw_shaped(d, &o, m, p, a, b, size, e) :
+	rc = shaped ? draw_shaped(d, &o, m, p, a, b, size, e) :
 		draw_chars(d, &o, m, p, a, b, slot, e);
 	if (rc)
 		return rc;
-	ops_printf(&o, "ET\n%s", faux ? "Q\n" : "");
+	ops_printf(&o, "ET\n%sEMC\n", faux ? "Q\n" : "");
 	ops_flush(&o);
 	return hpdf_check(d, "drawing text", e);
 }
@@ -1212,7 +1353,13 @@ int pdf_text(pdf_doc *d, const char *text, float x, float y, float width,
 	     bt_err *e)
 {
 	float maxw;
-	return layout(d, text, x, y, width, st, draw, field, height, &maxw, e);
+	d->tag_type = d->tag_next ? d->tag_next : tag_of(st);
+	d->tag_cur = NULL; /* one element per text, made when first drawn */
+	int rc = layout(d, text, x, y, width, st, draw, field, height, &maxw,
+			e);
+	d->tag_cur = NULL;
+	d->tag_next = NULL;
+	return rc;
 }
 
 int pdf_text_width(pdf_doc *d, const char *text, const pdf_style *st,
@@ -1228,6 +1375,7 @@ void pdf_rect(pdf_doc *d, float x, float y, float w, float h, float line,
 	      float fill)
 {
 	float px = d->rtl ? d->w - x - w : x;
+	artifact(d, 1);
 	HPDF_Page_SetLineWidth(d->page, line > 0 ? line : 0.1f);
 	HPDF_Page_SetGrayStroke(d->page, 0);
 	if (fill >= 0)
@@ -1241,15 +1389,18 @@ void pdf_rect(pdf_doc *d, float x, float y, float w, float h, float line,
 	} else {
 		HPDF_Page_Stroke(d->page);
 	}
+	artifact(d, 0);
 }
 
 void pdf_circle(pdf_doc *d, float cx, float cy, float r, float line)
 {
 	float px = d->rtl ? d->w - cx : cx;
+	artifact(d, 1);
 	HPDF_Page_SetLineWidth(d->page, line);
 	HPDF_Page_SetGrayStroke(d->page, 0);
 	HPDF_Page_Circle(d->page, px, d->hgt - cy, r);
 	HPDF_Page_Stroke(d->page);
+	artifact(d, 0);
 }
 
 void pdf_line(pdf_doc *d, float x1, float y1, float x2, float y2, float line)
@@ -1257,9 +1408,11 @@ void pdf_line(pdf_doc *d, float x1, float y1, float x2, float y2, float line)
 	float p1 = d->rtl ? d->w - x1 : x1, p2 = d->rtl ? d->w - x2 : x2;
 	HPDF_Page_SetLineWidth(d->page, line);
 	HPDF_Page_SetGrayStroke(d->page, 0);
+	artifact(d, 1);
 	HPDF_Page_MoveTo(d->page, p1, d->hgt - y1);
 	HPDF_Page_LineTo(d->page, p2, d->hgt - y2);
 	HPDF_Page_Stroke(d->page);
+	artifact(d, 0);
 }
 
 int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
@@ -1276,6 +1429,7 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 	float top = d->hgt - y;
 	/* in module units (one module a unit, rows downwards): whole numbers,
 	 * a third of the bytes of page coordinates */
+	artifact(d, 1);
 	HPDF_Page_GSave(d->page);
 	HPDF_Page_Concat(d->page, m, 0, 0, -m, left, top);
 	HPDF_Page_SetGrayFill(d->page, 0);
@@ -1295,6 +1449,7 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 	}
 	HPDF_Page_Fill(d->page);
 	HPDF_Page_GRestore(d->page);
+	artifact(d, 0);
 	QRcode_free(q);
 	return hpdf_check(d, "QR code", e);
 }
@@ -1304,6 +1459,9 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 int pdf_doc_bytes(pdf_doc *d, bt_buf *out, bt_err *e)
 {
 	bt_buf_reset(out);
+	int trc = tag_finish(d, e);
+	if (trc)
+		return trc;
 	for (int i = 0; i < MAX_FONTS; i++) {
 		int rc = d->font[i] ? pdf_embed_finish(d->font[i], e) : BT_OK;
 		if (rc == BT_OK)

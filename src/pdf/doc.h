@@ -61,8 +61,17 @@ typedef struct pdf_style {
 	float gray;  /* 0 black .. 1 white */
 } pdf_style;
 
+/* The structure type (tagged PDF: "H1", "P", "TH", "TD", ...; a static
+ * string) of the text the next pdf_text draws; without it, the type
+ * follows the style: bold 14 pt and more H1, bold 11.5 pt and more H2, gray
+ * text (the footer) an artifact, anything else P. */
+void pdf_tag_next(pdf_doc *d, const char *type);
+
 /* Lays out text (paragraphs separated by \n) in the box of the given width
- * whose top-left (logical) corner is x, y, and draws it when draw is 1.
+ * whose top-left (logical) corner is x, y, and draws it when draw is 1:
+ * drawn text is one structure element of the document's tagged structure
+ * (its type: pdf_tag_next, else by the style), each run a marked-content
+ * sequence of it.
  * *height receives the height used. BT_EINPUT when a character has no font
  * or no glyph in its font: the message names field, the text and the code
  * point (field may be e.g. "member name 'XYZ'"); stored text goes through

@@ -8,10 +8,14 @@
 # subsets; bold Chinese is stroked (faux bold: AR PL UMing has no bold
 # face); poppler says nothing; same inputs, same bytes. fonts.tsv may name
 # a range beyond U+FFFF (a title with 𝐀 prints through DejaVu Math), and a
-# font with CFF outlines is refused in one line naming it.
+# font with CFF outlines is refused in one line naming it. Every document is
+# tagged: pdfinfo says "Tagged: yes"; its structure tree (pdf-tags.py, with
+# pypdf) is a Document of headings and paragraphs whose MCIDs match each
+# page's marked content and parent tree, with no text outside marked
+# content.
 . "$(dirname "$0")/lib.sh"
 
-for tool in pdftotext pdffonts qpdf perl python3; do
+for tool in pdftotext pdffonts pdfinfo qpdf perl python3 /usr/bin/python3; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		{ echo "Bail out! $tool is not installed (make deps)"; exit 1; }
 done
@@ -97,6 +101,15 @@ qpdf --qdf --object-streams=disable "$T/f/301/en/CHN.pdf" "$T/en.qdf"
 zh_tr=$(grep -ac '^2 Tr$' "$T/zh.qdf")
 ok "zh form: bold Chinese text is drawn with render mode 2 (fill and stroke) ($zh_tr times)" test "$zh_tr" -gt 0
 is "$(grep -ac '^2 Tr$' "$T/en.qdf")" 0 "en form: Liberation Sans Bold, no faux bold"
+
+# --- tagged PDF ---------------------------------------------------------------
+for pdf in "$T/f/301/ar/SAU.pdf" "$T/f/301/zh/CHN.pdf" "$T/f/301/en/CHN.pdf" "$T/r/301-ar.pdf" "$T/r/301-zh.pdf"; do
+	what=${pdf#"$T/"}
+	like "$(pdfinfo "$pdf" 2>/dev/null)" '^Tagged: +yes$' "$what: pdfinfo says Tagged: yes"
+	tags=$(/usr/bin/python3 "$E2E/pdf-tags.py" "$pdf" 2>&1)
+	like "$tags" '^Document=1 .*H[12]=1 .*P=[0-9]+' "$what: a Document of headings and paragraphs ($(head -1 <<<"$tags"))"
+	is "$(tail -1 <<<"$tags")" ok "$what: MCIDs match the parent tree; all text in marked content"
+done
 
 # --- same inputs, same bytes -------------------------------------------------
 expect_exit 0 ballot forms --circular 301 --member SAU,EGY,CHN --lang ar,zh,en --out "$T/again" --jobs 2

@@ -64,8 +64,9 @@ struct pdf_doc {
 	/* the structure tree (tagged PDF): the Document element, its
 	 * children's array, per page the elements of its MCIDs (the parent
 	 * tree's arrays), the element of the pdf_text being drawn */
-	HPDF_Dict tag_doc;
-	HPDF_Array tag_kids, *tag_page;
+	HPDF_Dict tag_doc, tag_root;
+	HPDF_Array tag_kids, tag_nums, *tag_page;
+	int tag_npage; /* pages with a parent-tree array (the first ones) */
 	HPDF_Dict tag_cur;
 	const char *tag_type, *tag_next;
 };
@@ -1102,6 +1103,30 @@ static HPDF_Dict tag_elem(pdf_doc *d, const char *s, HPDF_Dict parent,
 	return el;
 }
 
+/* The structure tree's root (its parent tree) and the Document element,
+ * made with the first tagged text; every object is owned by the document
+ * (its xref) from the moment it is made. */
+static int tag_start(pdf_doc *d)
+{
+	HPDF_MMgr mm = d->h->mmgr;
+	HPDF_Dict root = HPDF_Dict_New(mm), pt = HPDF_Dict_New(mm);
+	if (!root || HPDF_Xref_Add(d->h->xref, root) != HPDF_OK || !pt ||
+	    HPDF_Dict_Add(root, "ParentTree", pt) != HPDF_OK)
+		return BT_EFAIL;
+	d->tag_root = root;
+	d->tag_nums = HPDF_Array_New(mm);
+	if (!d->tag_nums || HPDF_Dict_Add(pt, "Nums", d->tag_nums) != HPDF_OK)
+		return BT_EFAIL;
+	HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
+	d->tag_doc = tag_elem(d, "Document", root, NULL);
+	d->tag_kids = HPDF_Array_New(mm);
+	if (!d->tag_doc || HPDF_Dict_Add(root, "K", d->tag_doc) != HPDF_OK ||
+	    !d->tag_kids || HPDF_Dict_Add(d->tag_doc, "K", d->tag_kids) !=
+	    HPDF_OK)
+		return BT_EFAIL;
+	return BT_OK;
+}
+
 /* Opens the marked content of a run of text: a new MCID of the current
  * page in the element of the text being drawn (made on its first run, a
  * child of the Document element), or an artifact. */
@@ -1112,13 +1137,8 @@ static int tag_open(pdf_doc *d, ops *o, bt_err *e)
 		return BT_OK;
 	}
 	HPDF_MMgr mm = d->h->mmgr;
-	if (!d->tag_doc) {
-		d->tag_doc = tag_elem(d, "Document", NULL, NULL);
-		d->tag_kids = HPDF_Array_New(mm);
-		if (!d->tag_doc || !d->tag_kids ||
-		    HPDF_Dict_Add(d->tag_doc, "K", d->tag_kids) != HPDF_OK)
-			return bt_fail(e, BT_EFAIL, "out of memory");
-	}
+	if (!d->tag_doc && tag_start(d) != BT_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
 	HPDF_Array k = NULL;
 	if (!d->tag_cur) {
 		d->tag_cur = tag_elem(d, d->tag_type, d->tag_doc, d->tag_kids);
@@ -1129,11 +1149,18 @@ static int tag_open(pdf_doc *d, ops *o, bt_err *e)
 			return bt_fail(e, BT_EFAIL, "out of memory");
 	}
 	k = HPDF_Dict_GetItem(d->tag_cur, "K", HPDF_OCLASS_ARRAY);
-	HPDF_Array *pa = &d->tag_page[d->pageno];
-	if (!*pa)
-		*pa = HPDF_Array_New(mm);
-	int mcid = *pa ? (int)HPDF_Array_Items(*pa) : 0;
-	if (!*pa || !k || HPDF_Array_Add(*pa, d->tag_cur) != HPDF_OK ||
+	/* the parent tree's arrays: one per page up to this one, in the
+	 * order of the pages (its keys ascending), owned by the tree at once */
+	while (d->tag_npage <= d->pageno) {
+		HPDF_Array a = HPDF_Array_New(mm);
+		if (!a || HPDF_Array_AddNumber(d->tag_nums, d->tag_npage) !=
+		    HPDF_OK || HPDF_Array_Add(d->tag_nums, a) != HPDF_OK)
+			return bt_fail(e, BT_EFAIL, "out of memory");
+		d->tag_page[d->tag_npage++] = a;
+	}
+	HPDF_Array pa = d->tag_page[d->pageno];
+	int mcid = (int)HPDF_Array_Items(pa);
+	if (!k || HPDF_Array_Add(pa, d->tag_cur) != HPDF_OK ||
 	    HPDF_Array_AddNumber(k, mcid) != HPDF_OK)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	ops_printf(o, "/%s <</MCID %d>> BDC\n", d->tag_type, mcid);
@@ -1150,28 +1177,14 @@ static int tag_finish(pdf_doc *d, bt_err *e)
 					     HPDF_OCLASS_DICT))
 		return BT_OK;
 	HPDF_MMgr mm = d->h->mmgr;
-	HPDF_Dict root = HPDF_Dict_New(mm), pt = HPDF_Dict_New(mm),
-		mark = HPDF_Dict_New(mm);
-	HPDF_Array nums = HPDF_Array_New(mm);
-	if (!root || !pt || !mark || !nums ||
-	    HPDF_Xref_Add(d->h->xref, root) != HPDF_OK ||
-	    HPDF_Dict_Add(root, "ParentTree", pt) != HPDF_OK ||
-	    HPDF_Dict_Add(pt, "Nums", nums) != HPDF_OK ||
-	    HPDF_Dict_Add(d->h->catalog, "MarkInfo", mark) != HPDF_OK)
+	HPDF_Dict mark = HPDF_Dict_New(mm);
+	if (!mark || HPDF_Dict_Add(d->h->catalog, "MarkInfo", mark) != HPDF_OK)
 		return bt_fail(e, BT_EFAIL, "out of memory");
-	HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
-	HPDF_Dict_Add(root, "K", d->tag_doc);
-	HPDF_Dict_Add(d->tag_doc, "P", root);
-	for (int i = 0; i < d->npages; i++) {
-		if (!d->tag_page[i])
-			continue;
-		HPDF_Array_AddNumber(nums, i);
-		HPDF_Array_Add(nums, d->tag_page[i]);
-		HPDF_Dict_AddNumber(d->pages[i], "StructParents", i);
-	}
-	HPDF_Dict_AddNumber(root, "ParentTreeNextKey", d->npages);
 	HPDF_Dict_Add(mark, "Marked", HPDF_Boolean_New(mm, HPDF_TRUE));
-	HPDF_Dict_Add(d->h->catalog, "StructTreeRoot", root);
+	for (int i = 0; i < d->tag_npage; i++)
+		HPDF_Dict_AddNumber(d->pages[i], "StructParents", i);
+	HPDF_Dict_AddNumber(d->tag_root, "ParentTreeNextKey", d->tag_npage);
+	HPDF_Dict_Add(d->h->catalog, "StructTreeRoot", d->tag_root);
 	return hpdf_check(d, "the structure tree", e);
 }
 

@@ -69,6 +69,7 @@ struct pdf_doc {
 	int tag_npage; /* pages with a parent-tree array (the first ones) */
 	HPDF_Dict tag_cur;
 	const char *tag_type, *tag_next;
+	int tag_marked; /* the text being drawn has opened its marked content */
 };
 
 static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
@@ -1127,9 +1128,10 @@ static int tag_start(pdf_doc *d)
 	return BT_OK;
 }
 
-/* Opens the marked content of a run of text: a new MCID of the current
- * page in the element of the text being drawn (made on its first run, a
- * child of the Document element), or an artifact. */
+/* Opens the marked content of the text being drawn, before its first run
+ * (pdf_text closes it after its last: one sequence, one MCID a text): a
+ * new MCID of the current page in the text's element (a child of the
+ * Document element), or an artifact. */
 static int tag_open(pdf_doc *d, ops *o, bt_err *e)
 {
 	if (!d->tag_type) {
@@ -1234,9 +1236,10 @@ static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
 	num(size, sz);
 	num(x, px);
 	num(baseline, py);
-	int rc = tag_open(d, &o, e);
+	int rc = d->tag_marked ? BT_OK : tag_open(d, &o, e);
 	if (rc)
 		return rc;
+	d->tag_marked = 1; /* closed by pdf_text, after its last run */
 	if (faux) {
 		char lw[24];
 		num(size * 0.03f, lw);
@@ -1247,7 +1250,7 @@ static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
 		draw_chars(d, &o, m, p, a, b, slot, e);
 	if (rc)
 		return rc;
-	ops_printf(&o, "ET\n%sEMC\n", faux ? "Q\n" : "");
+	ops_printf(&o, "ET\n%s", faux ? "Q\n" : "");
 	ops_flush(&o);
 	return hpdf_check(d, "drawing text", e);
 }
@@ -1368,10 +1371,14 @@ int pdf_text(pdf_doc *d, const char *text, float x, float y, float width,
 	float maxw;
 	d->tag_type = d->tag_next ? d->tag_next : tag_of(st);
 	d->tag_cur = NULL; /* one element per text, made when first drawn */
+	d->tag_marked = 0;
 	int rc = layout(d, text, x, y, width, st, draw, field, height, &maxw,
 			e);
+	if (d->tag_marked)
+		artifact(d, 0); /* EMC: one marked-content sequence a text */
 	d->tag_cur = NULL;
 	d->tag_next = NULL;
+	d->tag_marked = 0;
 	return rc;
 }
 

@@ -505,9 +505,19 @@ static hb_subset_plan_t *subset_plan(const pdf_embed *m)
 	hb_subset_input_t *in = hb_subset_input_create_or_fail();
 	if (!in)
 		return NULL;
+	/* the characters drawn through the cmap as characters (HarfBuzz's fast
+	 * path: with glyphs alone, hb-subset 6.0 walks the whole cmap, 22
+	 * million instructions a form for AR PL UMing), the shaped glyphs as
+	 * glyphs */
+	hb_set_t *u = hb_subset_input_unicode_set(in);
 	hb_set_t *g = hb_subset_input_glyph_set(in);
-	for (size_t i = 1; i <= m->n; i++)
-		hb_set_add(g, m->ent[i].gid);
+	for (size_t i = 1; i <= m->n; i++) {
+		const cid_ent *en = &m->ent[i];
+		if (en->c && pdf_face_glyph(m->face, en->c) == en->gid)
+			hb_set_add(u, en->c);
+		else
+			hb_set_add(g, en->gid);
+	}
 	hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
 	hb_set_clear(drop);
 	for (unsigned i = 0; i < m->face->ndrop; i++)

@@ -127,6 +127,7 @@ int pdf_face_open(const char *path, int index, pdf_face **out, bt_err *e)
 		if (!keep_table(tags[i]))
 			f->drop[f->ndrop++] = tags[i];
 	face_metrics(f);
+	hb_font_make_immutable(f->font); /* shaped from several threads */
 	*out = f;
 	return BT_OK;
 }

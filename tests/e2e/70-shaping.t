@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-s13-shape.t - Arabic shaped with HarfBuzz in Amiri (issue 16): the
+# 70-shaping.t - Arabic shaped with HarfBuzz in Amiri (issue 16): the
 # Arabic form and report read back, through pdftotext, as the words of their
 # templates and the Member State names of Debian's iso-codes catalogue, in
 # logical order, with each shadda after its own letter (السّعوديّة, which

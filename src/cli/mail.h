@@ -10,6 +10,7 @@
 #include "ballot/ballot.h"
 #include "pdf/annex2.h"
 #include "pdf/lang.h"
+#include "cli/ctx.h"
 
 /* One attachment: a file name, a MIME type ("application/pdf") and bytes. */
 typedef struct mail_part {
@@ -113,5 +114,9 @@ void mail_run_release(mail_run *x);
 
 /* 1 when member code has no counted reply on some draft (reminder). */
 const bt_pending_item *mail_pending_of(const mail_run *x, const char *code);
+
+/* `ballot mail fetch` (mail_fetch.c): the new messages of the mailbox
+ * (mail_mailbox) into the inbox (ballot/inbox.h). */
+int mail_fetch_cmd(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 
 #endif

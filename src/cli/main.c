@@ -78,6 +78,8 @@ static const command commands[] = {
 	{ "mail outbox", "list the messages queued, sent and failed", NULL },
 	{ "mail schedule", "set the days before the deadline when reminders go out", NULL },
 	{ "mail run", "send the scheduled reminders due and the queued messages", NULL },
+	{ "mail fetch", "take the new messages of the mailbox into the inbox", NULL },
+	{ "inbox", "list, show, accept or reject the messages received", cmd_inbox },
 	{ NULL, NULL, NULL }
 };
 

@@ -24,9 +24,10 @@
 #include "pdf/pdfread.h"
 
 static const char USAGE_FETCH[] =
-	"usage: ballot mail fetch [--mailbox maildir:PATH] [--json]\n"
+	"usage: ballot mail fetch [--mailbox maildir:PATH|imaps://HOST[:PORT]/BOX]\n"
 	"\n"
-	"Takes the new messages of the mailbox (mail_mailbox, $BALLOT_MAIL_MAILBOX)\n"
+	"Takes the new messages of the mailbox (mail_mailbox, $BALLOT_MAIL_MAILBOX;\n"
+	"over IMAP: TLS checked with mail_ca, login mail_user, mail_password_file)\n"
 	"into the inbox: each attached PDF is read as a returned Annex 2 form; a\n"
 	"message is matched (a form's reference names a circular and a member, and\n"
 	"the sender is one of the member's contacts), unmatched (no reference\n"
@@ -335,6 +336,41 @@ typedef struct fetch_run {
 	bt_buf out;
 } fetch_run;
 
+/* Stores the message m (its source, SHA-256, size and receipt time set)
+ * of bytes b (cut at the cap when over): skipped when taken already. */
+static int take(fetch_run *r, fetch_msg *m, bt_buf *b, int over, bt_err *e)
+{
+	int64_t have = 0, dup = 0, id = 0;
+	int rc = bt_inbox_seen(r->db, m->en.sha256, NULL, &have, &dup, e);
+	if (!rc && have) {
+		r->skipped++;
+		printf("%s: taken already (entry %lld)\n", m->en.source, (long long)have);
+		return BT_OK;
+	}
+	if (!rc && over)
+		set_state(m, "refused", "field size: %lld bytes, over mail_max_message %lld", (long long)m->en.size,
+			  (long long)r->cap);
+	else if (!rc)
+		rc = parse_message(m, (const char *)b->data, b->len, e);
+	if (!rc && m->en.message_id[0] && !(rc = bt_inbox_seen(r->db, "", m->en.message_id, &have, &dup, e)) && dup)
+		set_state(m, "refused", "field Message-ID '%s': taken already as entry %lld", m->en.message_id,
+			  (long long)dup);
+	m->en.message = (const unsigned char *)b->data;
+	m->en.message_len = b->len;
+	m->en.kept = !over;
+	m->en.parts = m->parts;
+	m->en.nparts = over ? 0 : m->nparts;
+	if (!rc)
+		rc = bt_inbox_add(r->db, &m->en, r->now, &id, e);
+	if (!rc) {
+		int matched = strcmp(m->en.state, "matched") == 0;
+		r->taken++;
+		printf("entry %lld: %s%s%s%s%s\n", (long long)id, m->en.state, matched ? " " : "",
+		       matched ? m->en.circular : "", m->en.reason[0] ? ": " : "", m->en.reason);
+	}
+	return rc;
+}
+
 /* Stores the message of Maildir file dir/new/name; moves it to cur/. */
 static int fetch_file(fetch_run *r, const char *dir, const char *name, bt_err *e)
 {
@@ -354,46 +390,84 @@ static int fetch_file(fetch_run *r, const char *dir, const char *name, bt_err *e
 	m.db = r->db;
 	bt_buf b = BT_BUF_INIT;
 	int over = 0;
-	int64_t have = 0, dup = 0;
 	int rc = read_message(fd, r->cap, &b, m.en.sha256, &m.en.size, &over, e);
 	close(fd);
 	snprintf(m.en.source, sizeof m.en.source, "maildir %s", name);
 	m.en.received_at = (bt_time)st.st_mtime;
 	snprintf(m.en.received_by, sizeof m.en.received_by, "file");
 	if (!rc)
-		rc = bt_inbox_seen(r->db, m.en.sha256, NULL, &have, &dup, e);
-	if (!rc && have) {
-		r->skipped++;
-		printf("%s: taken already (entry %lld)\n", name, (long long)have);
-	} else if (!rc) {
-		if (over)
-			set_state(&m, "refused", "field size: %lld bytes, over mail_max_message %lld", (long long)m.en.size,
-				  (long long)r->cap);
-		else
-			rc = parse_message(&m, (const char *)b.data, b.len, e);
-		if (!rc && m.en.message_id[0] && !(rc = bt_inbox_seen(r->db, "", m.en.message_id, &have, &dup, e)) && dup)
-			set_state(&m, "refused", "field Message-ID '%s': taken already as entry %lld", m.en.message_id,
-				  (long long)dup);
-		m.en.message = (const unsigned char *)b.data;
-		m.en.message_len = b.len;
-		m.en.kept = !over;
-		m.en.parts = m.parts;
-		m.en.nparts = m.en.state[0] && strcmp(m.en.state, "refused") == 0 && over ? 0 : m.nparts;
-		int64_t id = 0;
-		if (!rc)
-			rc = bt_inbox_add(r->db, &m.en, r->now, &id, e);
-		if (!rc) {
-			r->taken++;
-			printf("entry %lld: %s%s%s%s%s\n", (long long)id, m.en.state,
-			       m.en.circular[0] && strcmp(m.en.state, "matched") == 0 ? " " : "",
-			       strcmp(m.en.state, "matched") == 0 ? m.en.circular : "",
-			       m.en.reason[0] ? ": " : "", m.en.reason);
-		}
-	}
+		rc = take(r, &m, &b, over, e);
 	if (!rc && rename(path, cur) != 0)
 		rc = bt_failf(e, BT_R_IO, "mail_mailbox", "moving '%s' to cur/: %s", path, strerror(errno));
 	bt_buf_release(&b);
 	fetch_msg_release(&m);
+	return rc;
+}
+
+/* One IMAP message: stored, then marked taken on the server. The receipt
+ * time is the server's INTERNALDATE (a Received header is not read). */
+static int fetch_uid(fetch_run *r, mail_imap *im, unsigned long uid, bt_err *e)
+{
+	fetch_msg m;
+	memset(&m, 0, sizeof m);
+	m.db = r->db;
+	bt_buf b = BT_BUF_INIT;
+	int over = 0;
+	int rc = mail_imap_received(im, uid, &m.en.received_at, e);
+	if (!rc)
+		rc = mail_imap_fetch(im, uid, r->cap, FETCH_KEEP_OVERSIZED, &b, m.en.sha256, &m.en.size, &over, e);
+	snprintf(m.en.source, sizeof m.en.source, "imap UID %lu", uid);
+	snprintf(m.en.received_by, sizeof m.en.received_by, "internaldate");
+	if (!rc)
+		rc = take(r, &m, &b, over, e);
+	/* the date of the Received header must not override INTERNALDATE */
+	if (!rc)
+		rc = mail_imap_mark(im, uid, e);
+	bt_buf_release(&b);
+	fetch_msg_release(&m);
+	return rc;
+}
+
+/* The password of mail_password_file: its first line; the file must not
+ * be readable by group or others. */
+static int read_secret(const char *path, char *out, size_t n, bt_err *e)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || (st.st_mode & 077)) {
+		if (fd >= 0)
+			close(fd);
+		return bt_fail(e, BT_EINPUT, "mail_password_file: '%s': %s", path,
+			       fd < 0 ? strerror(errno) : "not a regular file of mode 0600 or 0400");
+	}
+	ssize_t k = read(fd, out, n - 1);
+	close(fd);
+	out[k > 0 ? k : 0] = '\0';
+	out[strcspn(out, "\r\n")] = '\0';
+	return BT_OK;
+}
+
+/* The new messages of the IMAP mailbox url, in UID order. */
+static int fetch_imap(cli_ctx *ctx, fetch_run *r, const char *url, bt_err *e)
+{
+	cli_value user, pwf, ca;
+	char pw[256] = "";
+	mail_imap *im = NULL;
+	unsigned long *uids = NULL;
+	size_t n = 0;
+	cli_conf_value(ctx, CONF_MAIL_USER, NULL, &user);
+	cli_conf_value(ctx, CONF_MAIL_PASSWORD_FILE, NULL, &pwf);
+	cli_conf_value(ctx, CONF_MAIL_CA, NULL, &ca);
+	int rc = pwf.value ? read_secret(pwf.value, pw, sizeof pw, e) : BT_OK;
+	if (!rc)
+		rc = mail_imap_open(url, user.value, pw, ca.value, &im, e);
+	if (!rc)
+		rc = mail_imap_new(im, &uids, &n, e);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = fetch_uid(r, im, uids[i], e);
+	explicit_bzero(pw, sizeof pw);
+	free(uids);
+	mail_imap_close(im);
 	return rc;
 }
 
@@ -467,12 +541,13 @@ int mail_fetch_cmd(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (!v.value)
 		return bt_fail(e, BT_EINPUT, "mail_mailbox: not set (maildir:/path, in the configuration file or "
 			       "$BALLOT_MAIL_MAILBOX)");
-	if (strncmp(v.value, "maildir:", 8) != 0 || !v.value[8])
-		return bt_fail(e, BT_EINPUT, "mail_mailbox: '%s' is not maildir:/path", v.value);
+	int imap = !strncmp(v.value, "imaps://", 8) || !strncmp(v.value, "imap://", 7);
+	if ((!imap && strncmp(v.value, "maildir:", 8) != 0) || strlen(v.value) < 9 || strlen(v.value) > 400)
+		return bt_fail(e, BT_EINPUT, "mail_mailbox: '%s' is not maildir:/path or imaps://host/BOX", v.value);
 	if ((rc = max_message(ctx, &r.cap, e)) || (rc = cli_open_db(ctx, 1, &r.db, e)) || (rc = cli_now(ctx, &r.now, e)))
 		return rc;
 	gmime_once();
-	rc = fetch_maildir(&r, v.value + 8, e);
+	rc = imap ? fetch_imap(ctx, &r, v.value, e) : fetch_maildir(&r, v.value + 8, e);
 	if (!rc)
 		printf("fetched %d new message%s (%d taken already)\n", r.taken, r.taken == 1 ? "" : "s", r.skipped);
 	bt_buf_release(&r.out);

@@ -286,7 +286,9 @@ static int parse_message(fetch_msg *m, const char *data, size_t len, bt_err *e)
 		clean_copy(m->en.sender, sizeof m->en.sender,
 			   internet_address_mailbox_get_addr((InternetAddressMailbox *)a));
 	clean_copy(m->en.subject, sizeof m->en.subject, g_mime_message_get_subject(msg));
-	if (received_header(msg, &m->en.received_at))
+	/* a Maildir's message: the top Received header (the secretariat's MX)
+	 * before the file's time; an IMAP message keeps its INTERNALDATE */
+	if (!strcmp(m->en.received_by, "file") && received_header(msg, &m->en.received_at))
 		snprintf(m->en.received_by, sizeof m->en.received_by, "received");
 	g_mime_message_foreach(msg, each_part, m);
 	g_object_unref(msg);
@@ -420,7 +422,6 @@ static int fetch_uid(fetch_run *r, mail_imap *im, unsigned long uid, bt_err *e)
 	snprintf(m.en.received_by, sizeof m.en.received_by, "internaldate");
 	if (!rc)
 		rc = take(r, &m, &b, over, e);
-	/* the date of the Received header must not override INTERNALDATE */
 	if (!rc)
 		rc = mail_imap_mark(im, uid, e);
 	bt_buf_release(&b);

@@ -11,17 +11,36 @@
 #include "pdf/pdfread.h"
 
 static const char USAGE[] =
-	"usage: ballot inbox list [--json]\n"
-	"       ballot inbox show N\n"
-	"       ballot inbox accept N [--received TIME] [--force] [--late-entry-reason TEXT]\n"
-	"       ballot inbox reject N --reason TEXT\n"
+	"usage: ballot inbox list|show|accept|reject ...\n"
 	"\n"
 	"The messages `ballot mail fetch` took: matched (a returned form naming a\n"
-	"circular and a member, from the member's contact), unmatched, refused.\n"
-	"accept records a matched entry's replies (as reply --from-pdf), received\n"
-	"at the secretariat's server's receipt time unless --received is given,\n"
-	"with the form attached; reject sets an entry aside with a reason. Each is\n"
-	"an event.\n";
+	"circular and a member, from the member's contact), unmatched, refused.\n";
+
+static const char USAGE_LIST[] =
+	"usage: ballot inbox list [--json]\n"
+	"\n"
+	"Lists the inbox: each entry's number, state, received time, sender,\n"
+	"circular, member, and its reason or proposed choices.\n";
+
+static const char USAGE_SHOW[] =
+	"usage: ballot inbox show N\n"
+	"\n"
+	"Shows entry N: sender, subject, Message-ID, received time and how it was\n"
+	"found, size and SHA-256, the form and its choices, each attachment.\n";
+
+static const char USAGE_ACCEPT[] =
+	"usage: ballot inbox accept N [--received TIME] [--force]\n"
+	"                          [--late-entry-reason TEXT]\n"
+	"\n"
+	"Records a matched entry's replies as `ballot reply` records a returned\n"
+	"form, channel email, received at the secretariat's server's receipt\n"
+	"time unless --received is given, with the form attached; one\n"
+	"inbox-accept event with them.\n";
+
+static const char USAGE_REJECT[] =
+	"usage: ballot inbox reject N --reason TEXT\n"
+	"\n"
+	"Sets entry N aside with a reason: an inbox-reject event.\n";
 
 /* N: an entry number. */
 static int entry_arg(cli_ctx *ctx, int64_t *id, bt_err *e)
@@ -63,7 +82,7 @@ static int inbox_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	cli_opt o[] = { CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
 	bt_inbox_list l = { NULL, 0 };
 	bt_db *db;
-	int rc = cli_parse(ctx, argc, argv, USAGE, o, 0, e);
+	int rc = cli_parse(ctx, argc, argv, USAGE_LIST, o, 0, e);
 	if (rc || ctx->help || (rc = cli_open_db(ctx, 0, &db, e)) || (rc = bt_inbox_list_all(db, &l, e)))
 		return rc;
 	bt_buf b = BT_BUF_INIT;
@@ -98,7 +117,7 @@ static int inbox_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	bt_inbox_entry x;
 	int64_t id;
 	bt_db *db;
-	int rc = cli_parse(ctx, argc, argv, USAGE, o, 1, e);
+	int rc = cli_parse(ctx, argc, argv, USAGE_SHOW, o, 1, e);
 	if (rc || ctx->help || (rc = entry_arg(ctx, &id, e)) || (rc = cli_open_db(ctx, 0, &db, e)) ||
 	    (rc = bt_inbox_get(db, id, &x, e)))
 		return rc;
@@ -126,7 +145,7 @@ static int inbox_reject(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	int64_t id;
 	bt_time now;
 	bt_db *db;
-	int rc = cli_parse(ctx, argc, argv, USAGE, o, 1, e);
+	int rc = cli_parse(ctx, argc, argv, USAGE_REJECT, o, 1, e);
 	if (rc || ctx->help || (rc = entry_arg(ctx, &id, e)) || (rc = cli_require(&o[0], e)) ||
 	    (rc = cli_open_db(ctx, 1, &db, e)) || (rc = cli_now(ctx, &now, e)) ||
 	    (rc = bt_inbox_reject(db, id, o[0].val, cli_actor(ctx), now, e)))
@@ -198,7 +217,7 @@ static int inbox_accept(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	int64_t id;
 	bt_time now;
 	bt_db *db;
-	int rc = cli_parse(ctx, argc, argv, USAGE, o, 1, e);
+	int rc = cli_parse(ctx, argc, argv, USAGE_ACCEPT, o, 1, e);
 	if (rc || ctx->help || (rc = entry_arg(ctx, &id, e)) || (rc = cli_open_db(ctx, 1, &db, e)) ||
 	    (rc = cli_now(ctx, &now, e)) || (rc = bt_inbox_get(db, id, &x, e)))
 		return rc;

@@ -154,9 +154,24 @@ static int inbox_reject(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	return BT_OK;
 }
 
-/* The replies of the entry's form, received at its receipt time. */
+/* The message's other attachments of a document type (bt_attachment_kind)
+ * into atts: a draft's comments or reasons when its choice takes them. */
+static size_t other_documents(const bt_inbox_entry *x, const bt_inbox_part *form, bt_attachment_in *atts)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < x->nparts; i++) {
+		const bt_inbox_part *p = &x->parts[i];
+		if (p != form && p->len && bt_attachment_kind(p->name, p->data, p->len) == BT_FILE_OK)
+			atts[n++] = (bt_attachment_in){ p->name, p->data, p->len };
+	}
+	return n;
+}
+
+/* The replies of the entry's form, received at its receipt time; a draft
+ * authorized with comments or not authorized carries the message's other
+ * documents. */
 static int accept_specs(const bt_inbox_entry *x, const pdf_form_values *v, const bt_attachment_in *scan,
-			const cli_opt *o, bt_reply_spec *s, bt_err *e)
+			const bt_attachment_in *docs, size_t ndocs, const cli_opt *o, bt_reply_spec *s, bt_err *e)
 {
 	const char *sig = pdf_form_value(v, "signatory.name"), *title = pdf_form_value(v, "signatory.title");
 	for (size_t i = 0; i < v->n_drafts; i++) {
@@ -168,6 +183,10 @@ static int accept_specs(const bt_inbox_entry *x, const pdf_form_values *v, const
 					.channel = "email", .signatory = sig ? sig : pdf_form_value(v, "sender.name"),
 					.title = title ? title : pdf_form_value(v, "sender.title"), .scan = scan,
 					.force = o[1].count > 0, .late_entry_reason = o[2].val };
+		if (s[i].choice == BT_AUTHORIZE_WITH_COMMENTS || s[i].choice == BT_NOT_AUTHORIZE) {
+			s[i].attachments = ndocs ? docs : NULL;
+			s[i].n_attachments = ndocs;
+		}
 		if (o[0].count) {
 			int rc = cli_opt_time(&o[0], &s[i].has_received, &s[i].received, e);
 			if (rc)
@@ -191,10 +210,12 @@ static int accept_entry(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const 
 	int rc = pdf_form_read(form->data, form->len, form->name, &v, e);
 	bt_reply_spec *s = rc ? NULL : calloc(v.n_drafts + 1, sizeof *s);
 	bt_reply_result *res = rc ? NULL : calloc(v.n_drafts + 1, sizeof *res);
-	if (!rc && (!s || !res))
+	bt_attachment_in *docs = calloc(x->nparts + 1, sizeof *docs);
+	if (!rc && (!s || !res || !docs))
 		rc = bt_fail(e, BT_EFAIL, "out of memory");
+	size_t ndocs = rc ? 0 : other_documents(x, form, docs);
 	if (!rc)
-		rc = accept_specs(x, &v, &scan, o, s, e);
+		rc = accept_specs(x, &v, &scan, docs, ndocs, o, s, e);
 	if (!rc)
 		rc = bt_inbox_accept(db, x->id, s, v.n_drafts, cli_actor(ctx), now, res, e);
 	if (res)
@@ -205,6 +226,7 @@ static int accept_entry(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const 
 		printf("entry %" PRId64 " accepted: form %s attached\n", x->id, form->name);
 	free(s);
 	free(res);
+	free(docs);
 	pdf_form_values_free(&v);
 	return rc;
 }

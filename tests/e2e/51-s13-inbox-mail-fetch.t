@@ -134,6 +134,26 @@ is "$(q "SELECT kind FROM events ORDER BY seq DESC LIMIT 2" | tr '\n' ' ')" "inb
 	"one reply event and the inbox-accept event"
 expect_exit 2 ballot inbox accept 1
 like "$ERR" "entry 1 is accepted" "accepted once"
+# a form authorized with comments: the message's other document goes with it
+expect_exit 0 ballot forms --circular 205 --member EGY --lang en --out "$T/f" --jobs 1
+$FILL "$T/f/205/en/EGY.pdf" "$T/egy.pdf" draft.Q.5051.choice=authorize-with-comments signatory.name="A. Said"
+printf 'Our comments on Q.5051.\n' >"$T/comments.txt"
+$PY - "$MD" "$T/egy.pdf" "$T/comments.txt" <<'PY'
+import sys, email.message, os
+m = email.message.EmailMessage()
+m["Received"] = "from mail.ntra.gov.eg by mx.itu.int; Thu, 16 Jan 2020 11:00:00 +0000"
+m["From"], m["Message-ID"], m["Subject"] = "ntra@ntra.gov.eg", "<e1@ntra.gov.eg>", "Reply"
+m.set_content("Reply and comments attached.\n")
+m.add_attachment(open(sys.argv[2], "rb").read(), maintype="application", subtype="pdf", filename="EGY.pdf")
+m.add_attachment(open(sys.argv[3], "rb").read(), maintype="text", subtype="plain", filename="comments.txt")
+open(os.path.join(sys.argv[1], "new", "09-egy"), "wb").write(bytes(m))
+PY
+expect_exit 0 ballot mail fetch
+like "$OUT" "^entry 9: matched 205$" "EGY's form with comments: matched"
+expect_exit 0 ballot inbox accept 9
+is "$(q "SELECT a.role || ' ' || a.name FROM attachments a JOIN replies r ON r.id = a.reply_id WHERE r.member = 'EGY' ORDER BY a.role" | tr '\n' ',')" \
+	"comments comments.txt,form EGY.pdf," "the comments attached with the form"
+
 expect_exit 0 ballot inbox reject 2 --reason "form for a circular we do not run"
 is "$(q "SELECT state, done_reason FROM inbox WHERE id = 2")" "rejected|form for a circular we do not run" "rejected"
 is "$(q "SELECT kind FROM events ORDER BY seq DESC LIMIT 1")" "inbox-reject" "an inbox-reject event"

@@ -231,6 +231,19 @@ static void strs_free(char **v, size_t n)
 }
 
 /* Every stored text the report prints, made printable and counted. */
+
+/* The title of the tally's draft d in lang: the one recorded in lang,
+ * else the English one (the report's note on stderr is forms' to give). */
+static const char *title_in(const report_data *r, size_t d, const char *lang)
+{
+	const char *rec = r->tally->drafts[d].rec;
+	for (size_t i = 0; r->drafts && i < r->drafts->n; i++)
+		if (strcmp(r->drafts->v[i].rec, rec) == 0) {
+			const char *t = bt_draft_title_in(&r->drafts->v[i], lang);
+			return t ? t : r->tally->drafts[d].title;
+		}
+	return r->tally->drafts[d].title;
+}
 static int fix_texts(rep *p)
 {
 	const report_data *r = p->r;
@@ -286,7 +299,7 @@ static int fix_texts(rep *p)
 	for (size_t d = 0; d < r->tally->n && rc == BT_OK; d++) {
 		rc = fix_dup(p, r->tally->drafts[d].rec, FIX_OTHER, &p->recs[d]);
 		if (rc == BT_OK)
-			rc = fix_dup(p, r->tally->drafts[d].title, FIX_TITLES,
+			rc = fix_dup(p, title_in(r, d, p->lang->code), FIX_TITLES,
 				     &p->titles[d]);
 	}
 	return rc;
@@ -821,6 +834,7 @@ void report_source_free(report_source *s)
 	bt_history_free(&s->h);
 	bt_member_list_free(&s->electorate);
 	bt_decision_list_free(&s->decisions);
+	bt_draft_list_free(&s->drafts);
 }
 
 int report_gather(bt_db *db, const char *circular, bt_time as_of,
@@ -847,8 +861,10 @@ int report_gather(bt_db *db, const char *circular, bt_time as_of,
 	for (size_t i = 0; rc == BT_OK && i < s->t.n; i++)
 		rc = bt_pending_get(db, s->c.circular, s->t.drafts[i].rec, as_of,
 				    &s->pending[i], e);
+	if (rc == BT_OK)
+		rc = bt_drafts_list(db, s->c.circular, &s->drafts, e);
 	s->data = (report_data){ &s->c, &s->t, &s->h, s->pending, &s->electorate,
-				 &s->decisions, 0 };
+				 &s->decisions, 0, &s->drafts };
 	return rc;
 }
 

@@ -100,9 +100,29 @@ static void facts(preq *r, const bt_consultation *c)
 	bt_buf_adds(b, "</p>\n");
 }
 
+/* A draft's title or summary (text, the one in the page's language: in)
+ * as the reader's language has it; the English one, marked as English for
+ * screen readers, where none was recorded in that language. */
+static void text_in(bt_buf *b, const char *in, const char *english)
+{
+	if (in) {
+		html_text(b, in);
+		return;
+	}
+	bt_buf_adds(b, "<span lang=\"en\" dir=\"ltr\">");
+	html_text(b, english);
+	bt_buf_adds(b, "</span>");
+}
+
+/* The draft's title in the page's language. */
+static void draft_title(preq *r, const bt_draft *dr)
+{
+	text_in(&r->out, bt_draft_title_in(dr, r->lang->code), dr->title);
+}
+
 /* A draft's summary and the SHA-256 of its text as the engine stored it
- * (draft add --text). The draft's title and summary are those registered
- * (in one language: the engine keeps no translations yet). */
+ * (draft add --text). The title and summary are the page language's
+ * (draft add --title-fr, draft set), else the English ones. */
 static void draft_facts(preq *r, const bt_draft *dr)
 {
 	bt_buf *b = &r->out;
@@ -110,7 +130,7 @@ static void draft_facts(preq *r, const bt_draft *dr)
 		bt_buf_adds(b, "<p class=\"summary\"><strong>");
 		html_text(b, L(r, "summary_label"));
 		bt_buf_adds(b, "</strong> ");
-		html_text(b, dr->summary);
+		text_in(b, bt_draft_summary_in(dr, r->lang->code), dr->summary);
 		bt_buf_adds(b, "</p>\n");
 	}
 	if (dr->text_sha256[0]) {
@@ -186,7 +206,7 @@ static void home_section(preq *r, const bt_consultation *c)
 		bt_buf_adds(b, "\">");
 		Lspan(r, b, "rec_name", "rec", dl.v[d].rec, "draft");
 		bt_buf_adds(b, " — ");
-		html_text(b, dl.v[d].title);
+		draft_title(r, &dl.v[d]);
 		draft_facts(r, &dl.v[d]);
 		bt_buf_adds(b, "</td><td data-label=\"");
 		html_text(b, L(r, "col_reply"));
@@ -286,7 +306,7 @@ static void draft_fieldset(preq *r, size_t d, const bt_draft *dr, const bt_histo
 	bt_buf_addf(b, "<fieldset class=\"draft\" id=\"draft-%zu\"><legend>", d + 1);
 	A(r, b, dr->revised ? "row_revised" : "row_new", rv);
 	bt_buf_adds(b, "</legend>\n<p class=\"title\">");
-	html_text(b, dr->title);
+	draft_title(r, dr);
 	bt_buf_adds(b, "</p>\n");
 	draft_facts(r, dr);
 	bt_buf_adds(b, "<p class=\"current\">");

@@ -228,6 +228,18 @@ static void missing_langs(const bt_draft *d, char *out, size_t n)
 			len += (size_t)snprintf(out + len, n - len, "%s%s", len ? ", " : "", bt_draft_langs[i]);
 }
 
+/* A warning per draft of l with no title in some language. */
+static void missing_warnings(const bt_draft_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char miss[64];
+		missing_langs(&l->v[i], miss, sizeof miss);
+		if (miss[0])
+			cli_warn("draft %s has no title in %s: the forms and reports in %s use the English one",
+				 l->v[i].rec, miss, strchr(miss, ',') ? "those languages" : "it");
+	}
+}
+
 static int draft_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
@@ -296,13 +308,8 @@ static int draft_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	}
 	rc = cli_table_print(&t, "llllll", stdout, e);
 	cli_table_release(&t);
-	for (size_t i = 0; rc == BT_OK && i < dl.n; i++) {
-		char miss[64];
-		missing_langs(&dl.v[i], miss, sizeof miss);
-		if (miss[0])
-			cli_warn("draft %s has no title in %s: the forms and reports in %s use the English one",
-				 dl.v[i].rec, miss, strchr(miss, ',') ? "those languages" : "it");
-	}
+	if (rc == BT_OK)
+		missing_warnings(&dl);
 out:
 	bt_draft_list_free(&dl);
 	return rc;

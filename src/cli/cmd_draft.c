@@ -12,17 +12,26 @@ static const char USAGE[] =
 	"usage: ballot draft add --circular ID --rec REC --title TEXT\n"
 	"              [--former NAME] [--revised] [--summary TEXT] [--text FILE]\n"
 	"              [--source DOC] [--texts-available DATE]\n"
-	"              [--title-LL TEXT] [--summary-LL TEXT]...\n"
+	"              [--title-fr TEXT] [--title-es TEXT] [--title-ru TEXT]\n"
+	"              [--title-zh TEXT] [--title-ar TEXT] [--summary-fr TEXT]\n"
+	"              [--summary-es TEXT] [--summary-ru TEXT] [--summary-zh TEXT]\n"
+	"              [--summary-ar TEXT]\n"
 	"       ballot draft set --circular ID --draft REC\n"
-	"              [--title-LL TEXT] [--summary-LL TEXT]...\n"
+	"              [--title-fr TEXT] [--title-es TEXT] [--title-ru TEXT]\n"
+	"              [--title-zh TEXT] [--title-ar TEXT] [--summary-fr TEXT]\n"
+	"              [--summary-es TEXT] [--summary-ru TEXT] [--summary-zh TEXT]\n"
+	"              [--summary-ar TEXT]\n"
 	"       ballot draft list --circular ID [--json]\n"
-	"  LL: fr, es, ru, zh or ar\n";
+	;
 
 static const char USAGE_ADD[] =
 	"usage: ballot draft add --circular ID --rec REC --title TEXT\n"
 	"              [--former NAME] [--revised] [--summary TEXT] [--text FILE]\n"
 	"              [--source DOC] [--texts-available DATE]\n"
-	"              [--title-LL TEXT] [--summary-LL TEXT]...\n"
+	"              [--title-fr TEXT] [--title-es TEXT] [--title-ru TEXT]\n"
+	"              [--title-zh TEXT] [--title-ar TEXT] [--summary-fr TEXT]\n"
+	"              [--summary-es TEXT] [--summary-ru TEXT] [--summary-zh TEXT]\n"
+	"              [--summary-ar TEXT]\n"
 	"\n"
 	"Adds a draft Recommendation (e.g. --rec Q.5051 --former Q.FW_CSM) to an\n"
 	"open consultation. --revised marks a draft revised Recommendation; --source\n"
@@ -33,24 +42,27 @@ static const char USAGE_ADD[] =
 	"month before the meeting; a later date is accepted with a warning). A\n"
 	"title with a character no installed font can print (forms/fonts.tsv) is\n"
 	"refused: it goes on every form and report. --title-fr, --title-es,\n"
-	"--title-ru, --title-zh, --title-ar and the same --summary-LL give the title\n"
-	"and summary in the other official languages, as the circular gives them:\n"
+	"--title-ru, --title-zh, --title-ar and --summary-fr, --summary-es,\n"
+	"--summary-ru, --summary-zh, --summary-ar give the title and summary in\n"
+	"the other official languages, as the circular gives them:\n"
 	"the forms, reports and portal pages in that language show them (English\n"
 	"where none is given, with a warning from ballot forms).\n";
 
 static const char USAGE_SET[] =
 	"usage: ballot draft set --circular ID --draft REC\n"
-	"              [--title-LL TEXT] [--summary-LL TEXT]...\n"
-	"  LL: fr, es, ru, zh or ar\n"
+	"              [--title-fr TEXT] [--title-es TEXT] [--title-ru TEXT]\n"
+	"              [--title-zh TEXT] [--title-ar TEXT] [--summary-fr TEXT]\n"
+	"              [--summary-es TEXT] [--summary-ru TEXT] [--summary-zh TEXT]\n"
+	"              [--summary-ar TEXT]\n"
 	"\n"
 	"Adds or corrects a draft's title and summary in the other official\n"
-	"languages (a draft-titles event; the English title and summary never\n"
-	"change). Until the deadline any may be added or corrected; after it, and\n"
+	"languages: French, Spanish, Russian, Chinese and Arabic (a draft-titles\n"
+	"event; the English title and summary never change). Until the deadline any may be added or corrected; after it, and\n"
 	"once closed, a language's title or summary can still be added where none\n"
 	"was recorded (for the report), but no longer changed: the members replied\n"
 	"to what they were sent. A text equal to the one in force is not recorded.\n";
 
-/* The options --title-LL and --summary-LL, LL in bt_draft_langs' order: a
+/* The options --title-fr... and --summary-fr..., in bt_draft_langs' order: a
  * title's index i, its summary's BT_DRAFT_LANGS + i. */
 #define LANG_OPTS                                                                      \
 	CLI_OPT("title-fr", CLI_ARG), CLI_OPT("title-es", CLI_ARG),                   \

@@ -95,6 +95,7 @@ static const pdf_tmpl_key schema[] = {
 	{ "continued", "heading" },
 	{ "nonreply_see", "" },
 	{ "nonreply_note", "" },
+	{ "nonreply_drafts", "member drafts" },
 	{ "clause", "section" },
 	{ "edition", "" },
 	{ "separator", "" },
@@ -759,12 +760,19 @@ static int nonreply_list(rep *p)
 			missed += strcmp(member_list(p, d, el->v[i].code), "none") == 0;
 		if (!missed)
 			continue;
-		bt_buf_addf(&s, "%s%s", k++ ? sep : "", p->members[i]);
-		for (size_t d = 0, m = 0; missed < t->n && d < t->n; d++)
+		bt_buf_adds(&s, k++ ? sep : "");
+		if (missed == t->n) {
+			bt_buf_adds(&s, p->members[i]);
+			continue;
+		}
+		bt_buf recs = BT_BUF_INIT;
+		for (size_t d = 0; d < t->n; d++)
 			if (strcmp(member_list(p, d, el->v[i].code), "none") == 0)
-				bt_buf_addf(&s, "%s%s", m++ ? ", " : " (", p->recs[d]);
-		if (missed < t->n)
-			bt_buf_addc(&s, ')');
+				bt_buf_addf(&recs, "%s%s", recs.len ? ", " : "", p->recs[d]);
+		char *list = bt_buf_detach(&recs, NULL);
+		const char *v[] = { "member", p->members[i], "drafts", list ? list : "", NULL };
+		bt_buf_adds(&s, word(p, "nonreply_drafts", v));
+		free(list);
 	}
 	char ns[16];
 	snprintf(ns, sizeof ns, "%zu", k);

@@ -74,6 +74,18 @@ expect_exit 0 ballot audit verify
 like "$OUT" 'intact' "audit verify: the titles agree with their events"
 expect_exit 0 ballot check
 
+# --- status --json: the titles per language, added last (no key renamed) ---------
+expect_exit 0 ballot status --json
+is "$(jkeys '.[0]' | tr '\n' ' ')" \
+	"circular group rec title state deadline outcome rule meeting_start meeting_end summary_missing timeline titles " \
+	"status --json: titles added after the keys it had"
+is "$(jget '.[0].titles.fr')" "$TITLE_FR" "status --json: the French title"
+is "$(jget '.[0].titles.en')" "$TITLE_EN" "  ... the English one"
+is "$(jtype '.[0].titles.ru')" null "  ... null where none was recorded"
+is "$(jget '.[1].titles.en')" "Revised draft" "  ... Q.3960 in English"
+expect_exit 0 ballot tally --circular 205 --json
+unlike "$OUT" '"titles"' "tally --json unchanged (a bundle's tally.json keeps its bytes)"
+
 # --- forms: each language's title; the fallback warned once per language ----
 expect_exit 0 ballot forms --circular 205 --blank --lang all --out f --jobs 1
 like "$ERR" '^warning: no Russian title for Q\.5051; the English one is used$' "forms: the Russian fallback warned"

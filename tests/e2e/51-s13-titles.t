@@ -100,6 +100,11 @@ has_text f/205/ar/blank.pdf "$TITLE_AR" "ar form: the Arabic title"
 has_text f/205/ru/blank.pdf "$TITLE_EN" "ru form: the English title (no Russian one)"
 has_text f/205/en/blank.pdf "$TITLE_EN" "en form: the English title"
 if pdf_words f/205/zh/blank.pdf | grep -qF "$TITLE_EN"; then fail "zh form: not the English title"; else pass "zh form: not the English title"; fi
+# no line ends inside a unit (src/pdf/glue.c): "ITU-T Q.5051", "23:59 UTC"
+for l in en es fr; do
+	unlike "$(pdftotext -layout f/205/$l/blank.pdf -)" '(ITU-T|UIT-T|23:59)( {2,}|$)' \
+		"$l form: no line break after ITU-T or 23:59"
+done
 # a consultation with no title in any other language: no warning at all
 expect_exit 0 ballot consultation create --circular 206 --group 11 \
 	--meeting-start 2020-03-04 --meeting-end 2020-03-13 --date 2019-12-02
@@ -114,6 +119,16 @@ has_text r/205-fr.pdf "$TITLE_FR" "fr report: the French title"
 has_text r/205-zh.pdf "$TITLE_ZH" "zh report: the Chinese title"
 has_text r/205-ar.pdf "$TITLE_AR" "ar report: the Arabic title"
 has_text r/205-ru.pdf "$TITLE_EN" "ru report: the English title"
+# the report: a summary first, the no-reply list once (two drafts), no code
+# split from its name
+rep=$(pdftotext -layout r/205-fr.pdf -)
+like "$(printf '%s\n' "$rep" | head -20)" '^Récapitulatif' "fr report: the summary on page 1"
+is "$(printf '%s\n' "$rep" | grep -c "Etats Membres n'ayant pas répondu")" 3 \
+	"fr report: each draft gives its count, the list comes once"
+like "$rep" "La liste est donnée une seule fois" "  ... and each draft says where it is"
+like "$rep" "Rés\. 1 de l'AMNT, §9\.4\.5" "fr report: the clause in French"
+unlike "$rep" '(^|; )[A-Z]{3}$' "fr report: no Member State code at the end of a line"
+unlike "$(pdftotext -layout r/205-ar.pdf -)" 'WTSA Res\. 1' "ar report: no English clause"
 
 # --- after the deadline: add where none was, never change ---------------------
 refused_like '--title-fr: .*past its deadline.*no longer changed' \

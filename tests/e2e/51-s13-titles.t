@@ -142,6 +142,11 @@ expect_exit 0 ballot draft list --circular 205
 unlike "$ERR" 'Q\.5051 has no title' "draft list: Q.5051 has every language now"
 expect_exit 0 ballot audit verify
 expect_exit 0 ballot check
+# a results bundle carries the draft-titles events and verifies
+expect_exit 0 ballot publish --circular 205 --out pub
+is "$(grep -c 'draft-titles' pub/events.jsonl)" 3 "the bundle holds the three draft-titles events"
+PUB=$(ballot keys show | head -n 1)
+expect_exit 0 ballot verify-bundle pub --key "$PUB"
 
 # --- a title changed behind the engine's back is found ------------------------
 cp "$BALLOT_DB" t.db

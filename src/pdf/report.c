@@ -375,7 +375,7 @@ static int fix_texts(rep *p)
 
 #define NCOLS 5
 static const float col_share[NCOLS] = { 0.27f, 0.22f, 0.19f, 0.19f, 0.13f };
-static const float sum_share[NCOLS] = { 0.34f, 0.22f, 0.16f, 0.14f, 0.14f };
+static const float sum_share[NCOLS] = { 0.32f, 0.19f, 0.23f, 0.13f, 0.13f };
 
 static int row_draw(rep *p, const char *const cells[NCOLS],
 		    const pdf_style *st, float fill, int draw, float *rowh)

@@ -46,7 +46,7 @@ _ballot_subs()
 	members) echo "import" ;;
 	consultation) echo "create list show set-deadline" ;;
 	calendar) echo "list add remove import" ;;
-	draft) echo "add set list" ;;
+	draft) echo "add set list text" ;;
 	reply) echo "import" ;;
 	config) echo "show" ;;
 	audit) echo "verify" ;;
@@ -87,6 +87,7 @@ _ballot_opts()
 	"draft add") echo "--circular --former --rec --revised --source --summary --summary-ar --summary-es --summary-fr --summary-ru --summary-zh --text --texts-available --title --title-ar --title-es --title-fr --title-ru --title-zh" ;;
 	"draft set") echo "--circular --draft --summary-ar --summary-es --summary-fr --summary-ru --summary-zh --title-ar --title-es --title-fr --title-ru --title-zh" ;;
 	"draft list") echo "--circular --json" ;;
+	"draft text") echo "--circular --draft --out" ;;
 	"reply") echo "--authorize --channel --circular --comments --draft --event --force --key --late-entry-reason --member --not-authorize --print-receipt --reasons --receipt --receipts --received --ref --signatory --title" ;;
 	"reply import") echo "--attachments-from --circular --event --force --key --receipts" ;;
 	"withdraw") echo "--channel --circular --draft --force --key --member --print-receipt --receipt --received" ;;
@@ -121,8 +122,8 @@ _ballot_opts()
 	"check") echo "--json" ;;
 	"keys create") echo "--key" ;;
 	"keys show") echo "--key" ;;
-	"receipt show") echo "--event --key --receipt" ;;
-	"receipt verify") echo "--event --key --receipt" ;;
+	"receipt show") echo "--event --key --lang --pdf --receipt" ;;
+	"receipt verify") echo "--event --key --lang --pdf --receipt" ;;
 	"publish") echo "--attachments --circular --key --out" ;;
 	"verify-bundle") echo "--key --receipt" ;;
 	esac

@@ -32,6 +32,7 @@ static const command commands[] = {
 	{ "draft add", "add a draft Recommendation to a consultation", cmd_draft },
 	{ "draft set", "add or correct a draft's title and summary in another language", NULL },
 	{ "draft list", "list the drafts of a consultation", NULL },
+	{ "draft text", "give back the text kept with a draft", NULL },
 	{ "reply", "record a Member State's reply on a draft", cmd_reply },
 	{ "reply import", "record many replies from a TSV file, all or nothing", NULL },
 	{ "withdraw", "withdraw a Member State's reply", cmd_withdraw },

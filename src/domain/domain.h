@@ -80,6 +80,9 @@ int draft_titles_payload(bt_db *db, int64_t seq, bt_buf *out, char rec[BT_ID_MAX
  * draft_titles_payload renders them (nothing when *found is 0). */
 int draft_titles_event_payload(bt_db *db, int64_t seq, bt_buf *out, char circular[BT_ID_MAX + 1], int *found,
 			       bt_err *e);
+/* Stores text[0..len) as the text of draft draft_id, in the caller's write
+ * transaction (draft_text.c). */
+int draft_text_insert(bt_db *db, int64_t draft_id, const void *text, size_t len, bt_err *e);
 
 /* A reply row as the counting code sees it. */
 typedef struct count_row {

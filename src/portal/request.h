@@ -63,6 +63,8 @@ typedef struct preq {
 	bt_identity cert_id;
 	char cert_fp[65];
 	pform form;
+	bt_buf body;           /* s13-api: a POST under /api/: its bytes as they came */
+	int raw_body;          /* s13-api: the body is read into body (never into form) */
 	/* the answer */
 	int status;
 	bt_buf out;

@@ -22,9 +22,9 @@ done
 # The commands not run, exactly as the README writes them (continuations
 # joined, the trailing comment left out), and why.
 cat >"$T/notrun.tsv" <<'EOF'
-ballot reply --from-pdf CHE-returned.pdf --circular 205 --comments Q.5051=CHE-comments.pdf --dry-run	needs a form filled in on screen; 51-s13-fill.t fills forms with pypdf and runs reply --from-pdf on them
-ballot reply --from-pdf CHE-returned.pdf --circular 205 --comments Q.5051=CHE-comments.pdf	needs a form filled in on screen; 51-s13-fill.t records such forms
-ballot reply --from-pdf blank-returned.pdf --circular 205 --member CHE	needs a blank form filled in on screen; 51-s13-fill.t records one
+ballot reply --from-pdf CHE-returned.pdf --circular 205 --comments Q.5051=CHE-comments.pdf --dry-run	needs a form filled in on screen; 68-form-fields.t fills forms with pypdf and runs reply --from-pdf on them
+ballot reply --from-pdf CHE-returned.pdf --circular 205 --comments Q.5051=CHE-comments.pdf	needs a form filled in on screen; 68-form-fields.t records such forms
+ballot reply --from-pdf blank-returned.pdf --circular 205 --member CHE	needs a blank form filled in on screen; 68-form-fields.t records one
 make demo	builds in the checkout and rewrites output/demo.db there; 14-demo.t runs the demo script
 make check	runs every test, this one included, for minutes
 make	builds in the checkout (the test runs the ballot it is given)

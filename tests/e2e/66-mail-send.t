@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 66-s13-mail-send.t - `ballot mail send` and `mail outbox` (issue 18) against
+# 66-mail-send.t - `ballot mail send` and `mail outbox` (issue 18) against
 # a real SMTP relay on loopback (tests/e2e/smtp-relay.py: Debian's aiosmtpd,
 # STARTTLS required, AUTH required, a test CA made here with certtool), every
 # message that arrives read with Python's email parser:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 65-s13-mail-contacts.t - `ballot contacts`: Member States' contact addresses
+# 65-contacts.t - `ballot contacts`: Member States' contact addresses
 # (issue 18). Import (TSV member role address lang [name]) as one transaction
 # and one event; list (text, --json, --member); set (add, change, unchanged);
 # remove; every refusal one line naming the field and value, exit 2, the

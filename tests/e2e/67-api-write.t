@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-s13-api.t - the write API: POST /api/v1/consultations/{circular}/replies
+# 67-api-write.t - the write API: POST /api/v1/consultations/{circular}/replies
 # with a write token records a reply as the secretariat's entry form does
 # (the token's account the actor), answers 201 with the signed receipt (the
 # bytes of `ballot receipt show`) and its Location; the Idempotency-Key

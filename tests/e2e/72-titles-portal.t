@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 52-s13-titles-portal.t - the portal's member pages show each draft's title
+# 72-titles-portal.t - the portal's member pages show each draft's title
 # and summary in the reader's language (draft add --title-fr, draft set),
 # and the English ones, marked lang="en", where none was recorded.
 # The server runs on a fixed clock (BALLOT_NOW in its environment).

@@ -63,6 +63,7 @@ typedef struct preq {
 	bt_identity cert_id;
 	char cert_fp[65];
 	pform form;
+	struct prefusal *refusal; /* a refused form shown again (error.h), or NULL */
 	/* the answer */
 	int status;
 	bt_buf out;

@@ -691,14 +691,16 @@ int page_secretariat_close(preq *r, const char *circular)
 	bt_consultation c;
 	if (portal_consultation(r, circular, &c))
 		return 0;
-	char actor[96], path[128];
+	char actor[96], path[128], form[PORTAL_ONCE_FORM];
+	staff_once_name(form, "close", c.circular);
+	if (!once_begin(r, form))
+		return 0;
 	portal_actor(r, actor, sizeof actor);
 	bt_err e;
 	int rc = bt_consultation_close(r->db, c.circular, actor, r->now, NULL, &e);
-	if (rc)
-		return page_engine_error(r, &e);
 	snprintf(path, sizeof path, "/secretariat/c/%s", c.circular);
-	return page_redirect(r, path);
+	once_done(r, rc ? NULL : path);
+	return rc ? page_engine_error(r, &e) : 0;
 }
 
 /* GET /secretariat/c/CIRCULAR/close: what closing will do (the tally of
@@ -732,17 +734,12 @@ int page_secretariat_close_confirm(preq *r, const char *circular)
 		tally_block(r, &t, &t.drafts[d], 2);
 	if (!t.n)
 		none_para(r);
-	bt_buf_adds(b, "</div>\n<form method=\"post\" action=\"/secretariat/c/");
-	html_text(b, c.circular);
-	bt_buf_adds(b, "/close\">\n");
-	html_csrf(r, r->s.csrf);
-	bt_buf_adds(b, "<button type=\"submit\" class=\"danger\" id=\"confirm\">");
-	Lf(r, b, "close_confirm_button", cv);
-	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"/secretariat/c/");
-	html_text(b, c.circular);
-	bt_buf_adds(b, "\">");
-	html_text(b, L(r, "cancel_back"));
-	bt_buf_adds(b, "</a></p>\n");
+	bt_buf_adds(b, "</div>\n");
+	char action[160], back[160], form[PORTAL_ONCE_FORM];
+	snprintf(action, sizeof action, "/secretariat/c/%s/close", c.circular);
+	snprintf(back, sizeof back, "/secretariat/c/%s", c.circular);
+	staff_once_name(form, "close", c.circular);
+	staff_confirm_form(r, action, form, NULL, "close_confirm_button", cv, back);
 	page_end(r);
 	bt_tally_free(&t);
 	return 0;

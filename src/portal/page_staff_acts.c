@@ -6,12 +6,12 @@
  * changes anything, through the engine calls the command line uses
  * (bt_decide as `ballot decide`, bt_codes_issue / bt_codes_revoke as
  * `ballot codes`), with the actor "portal:<user>", and answers 303 to the
- * consultation's page. A new reply code is shown once, as `ballot codes
- * issue` prints it once: its POST keeps it in memory (never in the
- * database) for the session that asked, under a random token, and answers
- * 303 to the page that shows it and forgets it.
+ * consultation's page; its single-use token (once.h) makes the same POST
+ * sent twice act once and answer the first outcome. A new reply code is
+ * shown once, as `ballot codes issue` prints it once: its POST keeps it in
+ * the session (session_keep: never in the database) under a random handle,
+ * and answers 303 to the page that shows it and forgets it.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +22,7 @@
 #include "portal/form.h"
 #include "portal/html.h"
 #include "portal/identity.h"
+#include "portal/once.h"
 #include "portal/page_staff_acts.h"
 
 #define DEC_MAX 64 /* members named by one decision from the portal */
@@ -207,6 +208,9 @@ void staff_codes_section(preq *r, const bt_consultation *c, const bt_member_list
 	html_text(b, c->circular);
 	bt_buf_adds(b, "/codes/issue\">\n");
 	html_csrf(r, r->s.csrf);
+	char form[PORTAL_ONCE_FORM];
+	staff_once_name(form, "code", c->circular);
+	once_field(r, form);
 	bt_buf_adds(b, "<label for=\"code-member\">");
 	html_text(b, L(r, "col_member"));
 	bt_buf_adds(b, "</label>\n<select id=\"code-member\" name=\"member\" required>\n<option value=\"\"></option>\n");
@@ -508,6 +512,31 @@ static void hidden(preq *r, const char *name, const char *value)
 	bt_buf_adds(&r->out, "\">\n");
 }
 
+void staff_once_name(char out[PORTAL_ONCE_FORM], const char *act, const char *circular)
+{
+	snprintf(out, PORTAL_ONCE_FORM, "%s:%s", act, circular);
+}
+
+void staff_confirm_form(preq *r, const char *action, const char *once_form, const char *const *hidden_fields,
+			const char *key, const char *const *vars, const char *back)
+{
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<form method=\"post\" action=\"");
+	html_text(b, action);
+	bt_buf_adds(b, "\">\n");
+	html_csrf(r, r->s.csrf);
+	once_field(r, once_form);
+	for (size_t i = 0; hidden_fields && hidden_fields[i]; i += 2)
+		hidden(r, hidden_fields[i], hidden_fields[i + 1]);
+	bt_buf_adds(b, "<button type=\"submit\" class=\"danger\" id=\"confirm\">");
+	Lf(r, b, key, vars);
+	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"");
+	html_text(b, back);
+	bt_buf_adds(b, "\">");
+	html_text(b, L(r, "cancel_back"));
+	bt_buf_adds(b, "</a></p>\n");
+}
+
 /* The confirmation: the decision's text, the fields again (hidden), the
  * button naming the act. */
 static int dec_confirm_page(preq *r, const bt_consultation *c, const dec_in *d)
@@ -527,20 +556,18 @@ static int dec_confirm_page(preq *r, const bt_consultation *c, const dec_in *d)
 		bt_date_format(d->s.date, day);
 		bt_buf_addf(b, " — <time dir=\"ltr\" datetime=\"%s\">%s</time>", day, day);
 	}
-	bt_buf_adds(b, "</blockquote>\n<form method=\"post\" action=\"/secretariat/c/");
-	html_text(b, c->circular);
-	bt_buf_adds(b, "/decide\">\n");
-	html_csrf(r, r->s.csrf);
+	bt_buf_adds(b, "</blockquote>\n");
 	static const char *const names[] = { "draft", "kind", "members", "reservations", "date" };
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		hidden(r, names[i], arg(r, 0, names[i]));
-	bt_buf_adds(b, "<button type=\"submit\" class=\"danger\" id=\"confirm\">");
-	Lf(r, b, "decide_confirm_button", cv);
-	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"/secretariat/c/");
-	html_text(b, c->circular);
-	bt_buf_adds(b, "/decide\">");
-	html_text(b, L(r, "cancel_back"));
-	bt_buf_adds(b, "</a></p>\n");
+	const char *fields[11];
+	for (size_t i = 0; i < 5; i++) {
+		fields[2 * i] = names[i];
+		fields[2 * i + 1] = arg(r, 0, names[i]);
+	}
+	fields[10] = NULL;
+	char action[200], form[PORTAL_ONCE_FORM];
+	snprintf(action, sizeof action, "/secretariat/c/%s/decide", c->circular);
+	staff_once_name(form, "decide", c->circular);
+	staff_confirm_form(r, action, form, fields, "decide_confirm_button", cv, action);
 	page_end(r);
 	return 0;
 }
@@ -570,9 +597,12 @@ int page_secretariat_decide_post(preq *r, const char *circular)
 	bt_consultation c;
 	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
 		return 0;
+	char actor[96], path[160], form[PORTAL_ONCE_FORM];
+	staff_once_name(form, "decide", c.circular);
+	if (!once_begin(r, form))
+		return 0;
 	dec_in d;
 	bt_err e;
-	char actor[96], path[160];
 	int rc = dec_read(r, 1, c.circular, &d, &e);
 	if (!rc && !d.s.rec)
 		rc = bt_failf(&e, BT_R_INPUT, "draft", "no draft chosen");
@@ -581,84 +611,40 @@ int page_secretariat_decide_post(preq *r, const char *circular)
 		rc = bt_decide(r->db, &d.s, actor, r->now, NULL, &e);
 	}
 	dec_free(&d);
-	if (rc)
-		return page_engine_error(r, &e);
 	snprintf(path, sizeof path, "/secretariat/c/%s#decision", c.circular);
-	return page_redirect(r, path);
+	once_done(r, rc ? NULL : path);
+	return rc ? page_engine_error(r, &e) : 0;
 }
 
 /* ---- reply codes ---- */
 
-/* New codes waiting to be shown once: for the session that issued them,
- * for NEW_TTL seconds; the oldest slot is reused when all are taken. */
-#define NEW_SLOTS 32
-#define NEW_TTL 600
-static struct new_code {
-	char token[33];                 /* "" when free */
-	char session[65];               /* the session that issued it */
-	char circular[BT_ID_MAX + 1];
-	char member[4];
-	char code[BT_CODE_LEN + 1];
-	bt_time at;
-} new_codes[NEW_SLOTS];
-static pthread_mutex_t new_codes_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void slot_clear(struct new_code *n)
+/* Keeps new code c of circular for r's session (session_keep), its
+ * handle in handle. */
+static int new_code_keep(preq *r, const char *circular, const bt_code_issued *c, char handle[33], bt_err *e)
 {
-	explicit_bzero(n, sizeof *n);
+	char v[PORTAL_KEPT_VALUE];
+	snprintf(v, sizeof v, "%s\n%s\n%s", circular, c->member, c->code);
+	int rc = session_keep(r->p->sessions, r->session_token, v, portal_mono_ms(), handle);
+	explicit_bzero(v, sizeof v);
+	return rc ? bt_failf(e, BT_R_NOMEM, NULL, "no room to keep the new code for this session") : 0;
 }
 
-/* Keeps code for r's session; token receives the slot's token. */
-static int new_code_keep(preq *r, const char *circular, const bt_code_issued *c, char token[33], bt_err *e)
-{
-	unsigned char raw[16];
-	if (bt_random(raw, sizeof raw, e))
-		return -1;
-	for (size_t i = 0; i < sizeof raw; i++)
-		snprintf(token + 2 * i, 3, "%02x", raw[i]);
-	pthread_mutex_lock(&new_codes_lock);
-	struct new_code *n = &new_codes[0];
-	for (size_t i = 0; i < NEW_SLOTS; i++) {
-		if (new_codes[i].token[0] && new_codes[i].at + NEW_TTL < r->now)
-			slot_clear(&new_codes[i]);
-		if (!new_codes[i].token[0] || new_codes[i].at < n->at)
-			n = &new_codes[i];
-		if (!n->token[0])
-			break;
-	}
-	slot_clear(n);
-	snprintf(n->token, sizeof n->token, "%s", token);
-	snprintf(n->session, sizeof n->session, "%s", r->session_token);
-	snprintf(n->circular, sizeof n->circular, "%s", circular);
-	snprintf(n->member, sizeof n->member, "%s", c->member);
-	snprintf(n->code, sizeof n->code, "%s", c->code);
-	n->at = r->now;
-	pthread_mutex_unlock(&new_codes_lock);
-	return 0;
-}
-
-/* Takes (and forgets) the code kept under token for r's session and
+/* Takes (and forgets) the code kept under handle for r's session and
  * circular: 0, or -1 when there is none (shown already, expired, another
- * session's). */
-static int new_code_take(preq *r, const char *circular, const char *token, bt_code_issued *out)
+ * session's or circular's). */
+static int new_code_take(preq *r, const char *circular, const char *handle, bt_code_issued *out)
 {
-	int rc = -1;
-	if (strlen(token) != 32)
+	char v[PORTAL_KEPT_VALUE];
+	if (session_take(r->p->sessions, r->session_token, handle, portal_mono_ms(), v, sizeof v))
 		return -1;
-	pthread_mutex_lock(&new_codes_lock);
-	for (size_t i = 0; i < NEW_SLOTS; i++) {
-		struct new_code *n = &new_codes[i];
-		if (!n->token[0] || strcmp(n->token, token))
-			continue;
-		if (!strcmp(n->session, r->session_token) && !strcmp(n->circular, circular) &&
-		    n->at + NEW_TTL >= r->now) {
-			snprintf(out->member, sizeof out->member, "%s", n->member);
-			snprintf(out->code, sizeof out->code, "%s", n->code);
-			rc = 0;
-		}
-		slot_clear(n);
+	char *m = strchr(v, '\n'), *k = m ? strchr(m + 1, '\n') : NULL;
+	int rc = -1;
+	if (k && (size_t)(m - v) == strlen(circular) && !strncmp(v, circular, (size_t)(m - v))) {
+		snprintf(out->member, sizeof out->member, "%.*s", (int)(k - m - 1), m + 1);
+		snprintf(out->code, sizeof out->code, "%s", k + 1);
+		rc = 0;
 	}
-	pthread_mutex_unlock(&new_codes_lock);
+	explicit_bzero(v, sizeof v);
 	return rc;
 }
 
@@ -667,14 +653,16 @@ int page_secretariat_codes_issue(preq *r, const char *circular)
 	bt_consultation c;
 	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
 		return 0;
+	char actor[96], token[33], path[200], form[PORTAL_ONCE_FORM];
+	staff_once_name(form, "code", c.circular);
+	if (!once_begin(r, form))
+		return 0;
 	const char *member = pform_get(&r->form, "member");
-	if (!member || !*member)
-		return page_field_error(r, BT_R_INPUT, "member", "no Member State chosen");
-	char actor[96], token[33], path[200];
 	portal_actor(r, actor, sizeof actor);
 	bt_code_list l = { 0 };
 	bt_err e;
-	int rc = bt_codes_issue(r->db, c.circular, member, actor, r->now, &l, &e);
+	int rc = *member ? bt_codes_issue(r->db, c.circular, member, actor, r->now, &l, &e)
+			 : bt_failf(&e, BT_R_INPUT, "member", "no Member State chosen");
 	if (!rc && l.n != 1)
 		rc = bt_failf(&e, BT_R_IO, "member", "%zu codes issued for one member", l.n);
 	if (!rc)
@@ -682,10 +670,9 @@ int page_secretariat_codes_issue(preq *r, const char *circular)
 	if (l.n)
 		explicit_bzero(l.v, l.n * sizeof *l.v);
 	bt_code_list_free(&l);
-	if (rc)
-		return page_engine_error(r, &e);
 	snprintf(path, sizeof path, "/secretariat/c/%s/codes/new?t=%s", c.circular, token);
-	return page_redirect(r, path);
+	once_done(r, rc ? NULL : path);
+	return rc ? page_engine_error(r, &e) : 0;
 }
 
 int page_secretariat_codes_new(preq *r, const char *circular)
@@ -735,18 +722,13 @@ int page_secretariat_codes_revoke_confirm(preq *r, const char *circular)
 	bt_buf *b = &r->out;
 	bt_buf_adds(b, "<p class=\"note\">");
 	Lf(r, b, "codes_revoke_what", cv);
-	bt_buf_adds(b, "</p>\n<form method=\"post\" action=\"/secretariat/c/");
-	html_text(b, c.circular);
-	bt_buf_adds(b, "/codes/revoke\">\n");
-	html_csrf(r, r->s.csrf);
-	hidden(r, "member", code);
-	bt_buf_adds(b, "<button type=\"submit\" class=\"danger\" id=\"confirm\">");
-	Lf(r, b, "codes_revoke_button", cv);
-	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"/secretariat/c/");
-	html_text(b, c.circular);
-	bt_buf_adds(b, "#codes\">");
-	html_text(b, L(r, "cancel_back"));
-	bt_buf_adds(b, "</a></p>\n");
+	bt_buf_adds(b, "</p>\n");
+	char action[200], back[200], form[PORTAL_ONCE_FORM];
+	snprintf(action, sizeof action, "/secretariat/c/%s/codes/revoke", c.circular);
+	snprintf(back, sizeof back, "/secretariat/c/%s#codes", c.circular);
+	staff_once_name(form, "revoke", c.circular);
+	const char *fields[] = { "member", code, NULL };
+	staff_confirm_form(r, action, form, fields, "codes_revoke_button", cv, back);
 	page_end(r);
 	return 0;
 }
@@ -756,16 +738,18 @@ int page_secretariat_codes_revoke(preq *r, const char *circular)
 	bt_consultation c;
 	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
 		return 0;
+	char actor[96], path[160], form[PORTAL_ONCE_FORM];
+	staff_once_name(form, "revoke", c.circular);
+	if (!once_begin(r, form))
+		return 0;
 	const char *member = pform_get(&r->form, "member");
-	if (!member || !*member)
-		return page_field_error(r, BT_R_INPUT, "member", "no Member State chosen");
-	char actor[96], path[160];
 	portal_actor(r, actor, sizeof actor);
 	bt_err e;
-	if (bt_codes_revoke(r->db, c.circular, member, actor, r->now, &e))
-		return page_engine_error(r, &e);
+	int rc = *member ? bt_codes_revoke(r->db, c.circular, member, actor, r->now, &e)
+			 : bt_failf(&e, BT_R_INPUT, "member", "no Member State chosen");
 	snprintf(path, sizeof path, "/secretariat/c/%s#codes", c.circular);
-	return page_redirect(r, path);
+	once_done(r, rc ? NULL : path);
+	return rc ? page_engine_error(r, &e) : 0;
 }
 
 int page_secretariat_attachment(preq *r, const char *id)

@@ -15,6 +15,10 @@
 #   cookies_set NAME            every Set-Cookie line for cookie NAME
 #   csrf_of [FILE]              the first csrf field of a page ($T/.body)
 #   once_of [FILE]              the first once field (single-use form token)
+#   once_in ACTION [FILE]       the once field of the form that POSTs to ACTION
+#   act_post JAR PAGE ACTION ARGS...  a form's POST as a browser sends it: GET PAGE,
+#                               the once token of its form POSTing to ACTION (ACT_ONCE),
+#                               the POST with it (ST, BODY, HDRS are the POST's)
 #   reply_post JAR PATH ARGS... a reply POST as a browser sends it: GET its form
 #                               (PATH without /reply) for a fresh once token, the
 #                               POST with it (status POST_ST, Location POST_LOC),
@@ -145,6 +149,20 @@ csrf_of() {
 
 once_of() {
 	sed -n 's/.*name="once" value="\([^"]*\)".*/\1/p' "${1:-$T/.body}" | head -n 1
+}
+
+once_in() { # once_in ACTION [FILE]
+	ACT=$1 perl -0777 -ne 'my $a = $ENV{ACT};
+		while (m{<form [^>]*action="\Q$a\E"[^>]*>(.*?)</form>}gs) {
+			my $f = $1; if ($f =~ /name="once" value="([^"]*)"/) { print "$1\n"; last } }' "${2:-$T/.body}"
+}
+
+act_post() { # act_post JAR PAGE ACTION CURL-ARGS...
+	local jar=$1 page=$2 action=$3
+	shift 3
+	get "$jar" "$page"
+	ACT_ONCE=$(once_in "$action")
+	post "$jar" "$action" "$@" -F "once=$ACT_ONCE"
 }
 
 reply_post() { # reply_post JAR PATH CURL-ARGS...

@@ -148,7 +148,7 @@ static void reply_cell(preq *r, const bt_history_item *it)
 		bt_buf_adds(b, ", ");
 		html_word(r, portal_status_words, it->status);
 	}
-	bt_buf_addf(b, ", <a href=\"/member/receipt/%lld\">#%lld</a>)</small>", (long long)it->reply_id,
+	bt_buf_addf(b, ", <a href=\"/member/receipt/%lld\" dir=\"ltr\">#%lld</a>)</small>", (long long)it->reply_id,
 		    (long long)it->reply_id);
 }
 
@@ -595,9 +595,10 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 			html_text(&r->out, L(r, "receipt_files"));
 			bt_buf_adds(&r->out, "</h2>\n<ul>\n");
 			for (size_t k = 0; k < it->n_attachments; k++) {
-				bt_buf_adds(&r->out, "<li>");
+				bt_buf_adds(&r->out, "<li><bdi>");
 				html_text(&r->out, it->attachments[k].name);
-				bt_buf_addf(&r->out, " (%s, %lld bytes) <code class=\"file-sha256\">%s</code></li>\n",
+				bt_buf_addf(&r->out, "</bdi> <bdi dir=\"ltr\">(%s, %lld bytes)</bdi> "
+					    "<code class=\"file-sha256\" dir=\"ltr\">%s</code></li>\n",
 					    it->attachments[k].role, (long long)it->attachments[k].size,
 					    it->attachments[k].sha256);
 			}

@@ -465,19 +465,19 @@ static void downloads(preq *r, const bt_consultation *c)
 			bt_buf_adds(b, " · ");
 		bt_buf_adds(b, "<a href=\"/secretariat/c/");
 		html_text(b, c->circular);
-		bt_buf_addf(b, "/report.pdf?lang=%s\" hreflang=\"%s\" type=\"application/pdf\">", pdf_langs[i],
-			    pdf_langs[i]);
+		bt_buf_addf(b, "/report.pdf?lang=%s\" hreflang=\"%s\" type=\"application/pdf\"><bdi dir=\"ltr\">",
+			    pdf_langs[i], pdf_langs[i]);
 		html_text(b, c->circular);
-		bt_buf_addf(b, "-%s.pdf</a>", pdf_langs[i]);
+		bt_buf_addf(b, "-%s.pdf</bdi></a>", pdf_langs[i]);
 	}
 	bt_buf_adds(b, "</li>\n");
 	static const char *const files[] = { "replies.csv", "replies.json", "tally.json" };
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		bt_buf_adds(b, "<li><a href=\"/secretariat/c/");
 		html_text(b, c->circular);
-		bt_buf_addf(b, "/%s\">", files[i]);
+		bt_buf_addf(b, "/%s\"><bdi dir=\"ltr\">", files[i]);
 		html_text(b, c->circular);
-		bt_buf_addf(b, "-%s</a></li>\n", files[i]);
+		bt_buf_addf(b, "-%s</bdi></a></li>\n", files[i]);
 	}
 	bt_buf_adds(b, "</ul>\n</section>\n");
 }

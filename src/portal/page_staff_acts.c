@@ -78,8 +78,9 @@ static void attachment_links(preq *r, const bt_history_item *it)
 			    "download=\"", k ? "<br>" : "", a->role, (long long)a->id);
 		html_text(b, a->name ? a->name : "");
 		bt_buf_adds(b, "\">");
+		bt_buf_adds(b, "<bdi>");
 		html_text(b, a->name ? a->name : "");
-		bt_buf_addf(b, "</a> <small dir=\"ltr\">(%lld B)</small>", (long long)a->size);
+		bt_buf_addf(b, "</bdi></a> <small dir=\"ltr\">(%lld B)</small>", (long long)a->size);
 	}
 }
 
@@ -251,7 +252,10 @@ static void decision_item(preq *r, const bt_decision *x)
 	bt_buf_addf(b, "<li data-seq=\"%lld\" data-rec=\"", (long long)x->seq);
 	html_text(b, x->rec);
 	bt_buf_addf(b, "\" data-kind=\"%s\">", bt_decision_kind_name(x->kind));
-	Lf(r, b, key, vars);
+	bt_buf text = BT_BUF_INIT;
+	Lplain(r, &text, key, vars);
+	html_text_refs(b, bt_buf_str(&text));
+	bt_buf_release(&text);
 	bt_buf_addf(b, " — <time dir=\"ltr\" datetime=\"%s\">%s</time> · <a class=\"receipt-json\" "
 		       "type=\"application/json\" href=\"/secretariat/receipt/%lld.json\">JSON</a></li>\n",
 		    day, day, (long long)x->seq);
@@ -264,7 +268,7 @@ void staff_decide_link(preq *r, const bt_consultation *c, const bt_tally *t)
 	if (!c->closed || !t->n)
 		return;
 	bt_buf_adds(b, "<section id=\"decision\">\n<h2>");
-	html_text(b, L(r, "decide_title"));
+	html_text_refs(b, L(r, "decide_title"));
 	bt_buf_adds(b, "</h2>\n");
 	bt_decision_list dl = { 0 };
 	bt_err e;
@@ -417,16 +421,62 @@ static void dec_text(preq *r, bt_buf *b, const dec_in *d)
 			  : d->n				 ? "decide_text_reservations"
 								 : "decide_text_approved";
 	const char *vars[] = { "rec", d->s.rec ? d->s.rec : "", "members", bt_buf_str(&who), NULL };
-	Lf(r, b, key, vars);
+	bt_buf text = BT_BUF_INIT;
+	Lplain(r, &text, key, vars);
+	html_text_refs(b, bt_buf_str(&text));
+	bt_buf_release(&text);
 	bt_buf_release(&who);
 }
 
-static void radio(preq *r, const char *id, const char *value, const char *key, int checked)
+static void radio(preq *r, const char *id, const char *value, const char *key, int checked, const char *rec)
 {
-	bt_buf_addf(&r->out, "<label for=\"%s\"><input type=\"radio\" id=\"%s\" name=\"kind\" value=\"%s\"%s> ", id, id,
+	bt_buf_addf(&r->out, "<label for=\"%s\"><input type=\"radio\" id=\"%s\" name=\"kind\" value=\"%s\"%s", id, id,
 		    value, checked ? " checked" : "");
+	html_field_invalid(r, "kind", rec, id);
+	bt_buf_adds(&r->out, "> ");
 	html_text(&r->out, L(r, key));
 	bt_buf_adds(&r->out, "</label>\n");
+}
+
+/* The value of name the refused decision form of draft rec was sent with
+ * (the query of the confirmation page, or the POST), else "". */
+static const char *dec_echo(preq *r, const char *rec, const char *name)
+{
+	int post = !strcmp(r->method, "POST");
+	if (!r->refusal || strcmp(arg(r, post, "draft"), rec))
+		return "";
+	return arg(r, post, name);
+}
+
+/* A labelled field of the decision form of draft d: its sentence when
+ * the refusal shown concerns field (or field2), what was typed. */
+static void dec_field(preq *r, const bt_draft *d, const char *id, const char *key, const char *field,
+		      const char *field2)
+{
+	bt_buf *b = &r->out;
+	bt_buf_addf(b, "<label for=\"%s\">", id);
+	html_text(b, L(r, key));
+	bt_buf_adds(b, "</label>\n");
+	html_field_error(r, field, d->rec, id);
+	if (field2)
+		html_field_error(r, field2, d->rec, id);
+	int area = !strcmp(field, "reservation");
+	const char *name = area ? "reservations" : field2 ? "members" : field;
+	bt_buf_addf(b, area ? "<textarea id=\"%s\" name=\"%s\" rows=\"2\" maxlength=\"4000\" placeholder=\"CHE: …\""
+			    : "<input type=\"text\" id=\"%s\" name=\"%s\"", id, name);
+	html_field_invalid(r, field, d->rec, id);
+	if (field2)
+		html_field_invalid(r, field2, d->rec, id);
+	if (area) {
+		bt_buf_adds(b, ">");
+		html_text(b, dec_echo(r, d->rec, name));
+		bt_buf_adds(b, "</textarea>\n");
+		return;
+	}
+	bt_buf_addf(b, " maxlength=\"%d\" placeholder=\"%s\" dir=\"ltr\" value=\"", field2 ? 400 : 10,
+		    field2 ? "CHE, FRA" : "YYYY-MM-DD");
+	html_text(b, dec_echo(r, d->rec, name));
+	bt_buf_adds(b, "\">\n");
 }
 
 /* The form of one draft's decision: a GET to the confirmation page. */
@@ -443,25 +493,50 @@ static void dec_form(preq *r, const char *circular, const bt_draft *d, size_t i)
 	bt_buf_adds(b, "\">\n<fieldset class=\"choices\">\n<legend>");
 	html_text(b, L(r, "decide_kind_label"));
 	bt_buf_adds(b, "</legend>\n");
+	snprintf(id, sizeof id, "kind-%zu-0", i);
+	html_field_error(r, "kind", d->rec, id);
 	static const char *const kinds[][2] = { { "approved", "decide_approved" },
 						{ "more-time", "decide_more_time" },
 						{ "not-approved", "decide_not_approved" } };
+	const char *was = dec_echo(r, d->rec, "kind");
 	for (size_t k = 0; k < 3; k++) {
 		snprintf(id, sizeof id, "kind-%zu-%zu", i, k);
-		radio(r, id, kinds[k][0], kinds[k][1], k == 0);
+		radio(r, id, kinds[k][0], kinds[k][1], *was ? !strcmp(was, kinds[k][0]) : k == 0, d->rec);
 	}
-	bt_buf_addf(b, "</fieldset>\n<label for=\"res-%zu\">", i);
-	html_text(b, L(r, "decide_reservations_label"));
-	bt_buf_addf(b, "</label>\n<textarea id=\"res-%zu\" name=\"reservations\" rows=\"2\" maxlength=\"4000\" "
-		       "placeholder=\"CHE: …\"></textarea>\n<label for=\"mem-%zu\">", i, i);
-	html_text(b, L(r, "decide_members_label"));
-	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"mem-%zu\" name=\"members\" maxlength=\"400\" "
-		       "placeholder=\"CHE, FRA\">\n<label for=\"date-%zu\">", i, i);
-	html_text(b, L(r, "decide_date_label"));
-	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"date-%zu\" name=\"date\" maxlength=\"10\" "
-		       "placeholder=\"YYYY-MM-DD\" dir=\"ltr\">\n<p><button type=\"submit\">", i);
+	bt_buf_adds(b, "</fieldset>\n");
+	snprintf(id, sizeof id, "res-%zu", i);
+	dec_field(r, d, id, "decide_reservations_label", "reservation", NULL);
+	snprintf(id, sizeof id, "mem-%zu", i);
+	dec_field(r, d, id, "decide_members_label", "opposed_by", "more_time");
+	snprintf(id, sizeof id, "date-%zu", i);
+	dec_field(r, d, id, "decide_date_label", "date", NULL);
+	bt_buf_adds(b, "<p><button type=\"submit\">");
 	html_text(b, L(r, "decide_next"));
 	bt_buf_adds(b, "</button></p>\n</form>\n");
+}
+
+/* Where the refusal shown goes on the decision forms: the form of the
+ * draft it was sent for (draft index i), the field it names. */
+static void dec_place(preq *r, const bt_draft_list *dl)
+{
+	prefusal *x = r->refusal;
+	if (!x)
+		return;
+	const char *rec = arg(r, !strcmp(r->method, "POST"), "draft");
+	snprintf(x->rec, sizeof x->rec, "%s", rec);
+	for (size_t i = 0; i < dl->n; i++) {
+		if (strcmp(dl->v[i].rec, rec))
+			continue;
+		const char *f = x->field;
+		if (!strcmp(f, "kind"))
+			snprintf(x->anchor, sizeof x->anchor, "kind-%zu-0", i);
+		else if (!strcmp(f, "reservation"))
+			snprintf(x->anchor, sizeof x->anchor, "res-%zu", i);
+		else if (!strcmp(f, "opposed_by") || !strcmp(f, "more_time"))
+			snprintf(x->anchor, sizeof x->anchor, "mem-%zu", i);
+		else if (!strcmp(f, "date"))
+			snprintf(x->anchor, sizeof x->anchor, "date-%zu", i);
+	}
 }
 
 /* GET .../decide without a kind: a form per draft awaiting its decision. */
@@ -473,12 +548,14 @@ static int dec_forms_page(preq *r, const bt_consultation *c)
 		bt_draft_list_free(&dl);
 		return page_engine_error(r, &e);
 	}
+	dec_place(r, &dl);
 	const char *cv[] = { "circular", c->circular, NULL };
 	bt_buf title = BT_BUF_INIT;
 	Lplain(r, &title, "decide_page_title", cv);
 	page_begin(r, bt_buf_str(&title));
 	bt_buf_release(&title);
 	bt_buf *b = &r->out;
+	html_refusal_summary(r);
 	for (size_t i = 0; i < dl.n; i++) {
 		const bt_draft *d = &dl.v[i];
 		bt_buf_addf(b, "<section class=\"draft\" data-rec=\"%s\" data-state=\"%s\">\n<h2>", d->rec, d->state);
@@ -572,6 +649,19 @@ static int dec_confirm_page(preq *r, const bt_consultation *c, const dec_in *d)
 	return 0;
 }
 
+/* A refused decision: the decision forms again, what was sent kept in
+ * the draft's form, the sentence next to the field; else the error page. */
+static int dec_refused(preq *r, const bt_consultation *c, const bt_err *e)
+{
+	if (!form_refused(e))
+		return page_engine_error(r, e);
+	prefusal x;
+	form_refusal(r, &x, 0, e);
+	dec_forms_page(r, c);
+	r->refusal = NULL;
+	return 0;
+}
+
 int page_secretariat_decide(preq *r, const char *circular)
 {
 	bt_consultation c;
@@ -585,7 +675,7 @@ int page_secretariat_decide(preq *r, const char *circular)
 	if (!rc && !d.s.rec)
 		rc = bt_failf(&e, BT_R_INPUT, "draft", "no draft chosen");
 	if (rc)
-		page_engine_error(r, &e);
+		dec_refused(r, &c, &e);
 	else
 		dec_confirm_page(r, &c, &d);
 	dec_free(&d);
@@ -613,7 +703,7 @@ int page_secretariat_decide_post(preq *r, const char *circular)
 	dec_free(&d);
 	snprintf(path, sizeof path, "/secretariat/c/%s#decision", c.circular);
 	once_done(r, rc ? NULL : path);
-	return rc ? page_engine_error(r, &e) : 0;
+	return rc ? dec_refused(r, &c, &e) : 0;
 }
 
 /* ---- reply codes ---- */

@@ -14,7 +14,7 @@ static const char *status_title(preq *r, int status)
 	char key[16];
 	snprintf(key, sizeof key, "status_%d", status);
 	const char *t = L(r, key);
-	return t ? http_status_text(status) : "";
+	return t && *t ? t : L(r, status >= 500 ? "status_500" : "status_400");
 }
 
 /* The link to the home page (of the signed-in, else the sign-in page). */
@@ -300,7 +300,7 @@ void form_refusal_at(preq *r, prefusal *x, int status, bt_reason reason, const c
 
 const char *form_echo(preq *r, const char *name)
 {
-	return r->refusal && !name ? "" : "";
+	return r->refusal ? pform_get(&r->form, name) : "";
 }
 
 /* 1 when the refusal shown concerns field (of draft rec: NULL any). */

@@ -693,6 +693,8 @@ int page_secretariat_close(preq *r, const char *circular)
 		return 0;
 	char actor[96], path[128], form[PORTAL_ONCE_FORM];
 	staff_once_name(form, "close", c.circular);
+	if (!once_begin(r, form))
+		return 0;
 	portal_actor(r, actor, sizeof actor);
 	bt_err e;
 	int rc = bt_consultation_close(r->db, c.circular, actor, r->now, NULL, &e);

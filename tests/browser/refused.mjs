@@ -79,6 +79,9 @@ async function oneRun(lang, js, w) {
 	await page.locator('#title').fill(TITLE);
 	o.status = await sendForm(page);
 	o.path = new URL(page.url()).pathname;
+	// autofocus is applied once the page has settled: wait for it (2 s at most)
+	for (let i = 0; i < 20 && !(await page.evaluate(() => document.activeElement && document.activeElement.id)); i++)
+		await page.waitForTimeout(100);
 	Object.assign(o, await refusedState(page));
 	o.width = await width(page);
 	await shot(page, opt, `refused-${lang}-js${js}-${w}`);

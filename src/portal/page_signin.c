@@ -123,6 +123,41 @@ int page_signin(preq *r)
 	return signin_page(r, 200, NULL);
 }
 
+/* Logs an attempt the throttle had no room to record: only when its
+ * table is full of throttling records (throttle.c); said at the 1st, 2nd,
+ * 4th, 8th ... time. */
+static void log_unrecorded(preq *r, const throttle_ticket *tk)
+{
+	if ((tk->held[0] && tk->held[1] && tk->held[2]) || !r->p->log)
+		return;
+	uint64_t n = throttle_unrecorded(r->p->throttle);
+	if (!(n & (n - 1))) {
+		char line[160];
+		snprintf(line, sizeof line, "sign-in throttling: no room to record an attempt (%llu so far)",
+			 (unsigned long long)n);
+		r->p->log(line);
+	}
+}
+
+/* The session of id after its sign-in: its cookie, the pre-session
+ * cookie dropped, 303 to its home page (503 when no room). */
+static int start_session(preq *r, const bt_identity *id)
+{
+	/* id.code_id names the code the session stands on: revoking or
+	 * replacing it ends the session (server.c) */
+	if (session_create(r->p->sessions, id, NULL, portal_mono_ms(), r->session_token, &r->s)) {
+		memset(&r->s, 0, sizeof r->s);
+		return portal_no_room(r);
+	}
+	r->signed_in = 1;
+	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
+		 PORTAL_COOKIE "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%d", r->session_token,
+		 PORTAL_SESSION_LIFE);
+	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
+		 PORTAL_PRE_COOKIE "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
+	return page_redirect(r, portal_home(id));
+}
+
 int page_signin_post(preq *r)
 {
 	const char *tok = pre_token(r);
@@ -153,17 +188,8 @@ int page_signin_post(preq *r)
 	 * attempts cannot pass the count together */
 	throttle_ticket tk;
 	int wait = throttle_begin(r->p->throttle, r->ip, kwho, portal_mono_ms(), &tk);
-	if (!wait && !(tk.held[0] && tk.held[1] && tk.held[2]) && r->p->log) {
-		/* only when the table is full of throttling records (throttle.c);
-		 * said at the 1st, 2nd, 4th, 8th ... time */
-		uint64_t n = throttle_unrecorded(r->p->throttle);
-		if (!(n & (n - 1))) {
-			char line[160];
-			snprintf(line, sizeof line, "sign-in throttling: no room to record an attempt (%llu so far)",
-				 (unsigned long long)n);
-			r->p->log(line);
-		}
-	}
+	if (!wait)
+		log_unrecorded(r, &tk);
 	if (wait > 0) {
 		char s[16];
 		snprintf(s, sizeof s, "%d", wait);
@@ -185,19 +211,7 @@ int page_signin_post(preq *r)
 	if (rc)
 		/* the same page whatever was wrong (only the name echoed back) */
 		return signin_refused(r, 401, "err_signin", sk, NULL);
-	/* id.code_id names the code the session stands on: revoking or
-	 * replacing it ends the session (server.c) */
-	if (session_create(r->p->sessions, &id, NULL, portal_mono_ms(), r->session_token, &r->s)) {
-		memset(&r->s, 0, sizeof r->s);
-		return portal_no_room(r);
-	}
-	r->signed_in = 1;
-	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
-		 PORTAL_COOKIE "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%d", r->session_token,
-		 PORTAL_SESSION_LIFE);
-	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
-		 PORTAL_PRE_COOKIE "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
-	return page_redirect(r, portal_home(&id));
+	return start_session(r, &id);
 }
 
 int page_signout(preq *r)

@@ -140,7 +140,7 @@ int electorate_has(bt_db *db, int64_t id, const char *member, bt_err *e)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, member, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 2, member);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -225,7 +225,7 @@ static int electorate_insert(bt_db *db, int64_t id, const char *code, bt_err *e)
 	if (!st)
 		return BT_EFAIL;
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 2, code);
 	return db_exec_stmt(db, st, "saving the electorate", e);
 }
 
@@ -522,7 +522,7 @@ static int consultation_insert(bt_db *db, const db_write *w, const create_ctx *x
 	sqlite3_bind_int(st, 9, s->electorate != NULL);
 	sqlite3_bind_int64(st, 10, w->now);
 	sqlite3_bind_int64(st, 11, w->ev.seq);
-	sqlite3_bind_text(st, 12, bt_buf_str(&x->skipped), -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 12, bt_buf_str(&x->skipped));
 	db_bind_text(st, 13, s->force_deadline ? s->reason : NULL);
 	if (x->tap)
 		sqlite3_bind_int64(st, 14, bt_default_deadline(&x->cal, s->meeting_start));

@@ -89,7 +89,7 @@ int count_load_member(bt_db *db, int64_t draft_id, const char *member,
 	if (!st)
 		return BT_EFAIL;
 	sqlite3_bind_int64(st, 1, draft_id);
-	sqlite3_bind_text(st, 2, member, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 2, member);
 	return load_rows(db, st, rows, n, e);
 }
 

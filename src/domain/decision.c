@@ -121,7 +121,7 @@ static int more_time_asked(bt_db *db, int64_t draft_id, const char *member)
 	char needle[64];
 	snprintf(needle, sizeof needle, "%%{\"member\":\"%s\"%%", member);
 	sqlite3_bind_int64(st, 1, draft_id);
-	sqlite3_bind_text(st, 2, needle, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 2, needle);
 	int yes = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
 	return yes;

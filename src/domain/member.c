@@ -72,7 +72,7 @@ int member_lookup(bt_db *db, const char *field, const char *code, char out[4],
 	sqlite3_stmt *st = db_stmt(db, SQL_MEMBER_GET, e);
 	if (!st)
 		return BT_EFAIL;
-	sqlite3_bind_text(st, 1, up, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, up);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		db_col_copy(st, 0, out, 4);

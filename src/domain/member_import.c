@@ -93,7 +93,7 @@ static int member_by(bt_db *db, const char *sql, const char *key, member_row *m,
 	sqlite3_stmt *st = db_stmt(db, sql, e);
 	if (!st)
 		return BT_EFAIL;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, key);
 	int step = row_step(st, m);
 	if (m->found && sql != SQL_MEMBER_BY_NAME) {
 		m->name = db_col_strdup(st, 2);
@@ -274,7 +274,7 @@ static int line_recode_unused(import *im, bt_err *e)
 	sqlite3_stmt *q = db_stmt(im->db, SQL_MEMBER_REFERENCED, e);
 	if (!q)
 		return BT_EFAIL;
-	sqlite3_bind_text(q, 1, old->code, -1, SQLITE_TRANSIENT);
+	db_bind_text(q, 1, old->code);
 	int64_t refs = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
 	sqlite3_reset(q);
 	if (refs < 0)
@@ -295,10 +295,10 @@ static int line_keep_name(import *im, bt_err *e)
 	sqlite3_stmt *k = db_stmt(im->db, SQL_MEMBER_NAME_KEEP, e);
 	if (!k)
 		return BT_EFAIL;
-	sqlite3_bind_text(k, 1, im->f[0], -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(k, 2, im->old.name, -1, SQLITE_TRANSIENT);
+	db_bind_text(k, 1, im->f[0]);
+	db_bind_text(k, 2, im->old.name);
 	sqlite3_bind_int64(k, 3, im->now);
-	sqlite3_bind_text(k, 4, im->source, -1, SQLITE_TRANSIENT);
+	db_bind_text(k, 4, im->source);
 	sqlite3_bind_int64(k, 5, im->seq);
 	return db_exec_stmt(im->db, k, "keeping a member's former name", e);
 }
@@ -336,10 +336,10 @@ static int line_save(import *im, int recoded, int renamed, bt_err *e)
 		return BT_EFAIL;
 	int i = 1, rc;
 	if (recoded)
-		sqlite3_bind_text(st, i++, im->old.code, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, i++, im->f[0], -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, i++, im->f[1], -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, i++, im->f[2], -1, SQLITE_TRANSIENT);
+		db_bind_text(st, i++, im->old.code);
+	db_bind_text(st, i++, im->f[0]);
+	db_bind_text(st, i++, im->f[1]);
+	db_bind_text(st, i++, im->f[2]);
 	if (im->since != BT_DATE_NONE)
 		sqlite3_bind_int(st, i, im->since);
 	if ((rc = db_exec_stmt(im->db, st, "saving a member", e)))

@@ -467,7 +467,7 @@ static int reply_row_insert(bt_db *db, const db_write *w, reply_write *r, bt_err
 	if (!st)
 		return BT_EFAIL;
 	sqlite3_bind_int64(st, 1, r->draft_id);
-	sqlite3_bind_text(st, 2, r->member, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 2, r->member);
 	db_bind_text(st, 3, bt_choice_name(s->choice));
 	sqlite3_bind_int64(st, 4, r->received);
 	db_bind_text(st, 5, s->channel ? s->channel : "other");

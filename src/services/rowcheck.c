@@ -514,7 +514,7 @@ static int replies_check(bt_db *db, const char *circular, bt_audit_report *r, bt
 	sqlite3_stmt *ev = db_stmt(db, SQL_CIRCULAR_REPLIES_ASTRAY, e);
 	if (!ev)
 		return BT_EFAIL;
-	sqlite3_bind_text(ev, 1, circular, -1, SQLITE_TRANSIENT);
+	db_bind_text(ev, 1, circular);
 	int step = sqlite3_step(ev);
 	if (step == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(ev, 0);
@@ -543,7 +543,7 @@ static int audit_circular(bt_db *db, const char *circular, int replies_sound, bt
 	 * twice at once: db->auditing) */
 	if (!(ev = db_stmt(db, SQL_CIRCULAR_EVENTS, e)))
 		return BT_EFAIL;
-	sqlite3_bind_text(ev, 1, circular, -1, SQLITE_TRANSIENT);
+	db_bind_text(ev, 1, circular);
 	int step = SQLITE_DONE;
 	while (!r->first_bad && (step = sqlite3_step(ev)) == SQLITE_ROW) {
 		int64_t seq = sqlite3_column_int64(ev, 0);
@@ -654,7 +654,7 @@ int bt_audit_circular(bt_db *db, const char *circular, bt_err *e)
 	}
 	if (rc || !r.first_bad)
 		return rc;
-	char row[48] = "";
+	char row[48] = " table";
 	if (r.row)
 		snprintf(row, sizeof row, " row %lld", (long long)r.row);
 	return bt_failf(e, BT_R_DAMAGED, NULL,

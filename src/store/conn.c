@@ -112,11 +112,12 @@ int db_bind_text(sqlite3_stmt *st, int i, const char *s)
 	if (!s)
 		return sqlite3_bind_null(st, i);
 	int rc = sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	/* The copy failed and SQLite bound NULL: bind an empty blob instead
-	 * (no allocation), which every STRICT table's TEXT column refuses, so
-	 * an insert fails rather than storing a NULL nobody wrote. */
-	if (rc != SQLITE_OK)
-		sqlite3_bind_zeroblob(st, i, 0);
+	/* The copy failed (SQLite had no memory for it) and SQLite bound NULL:
+	 * bind s itself, which allocates nothing, so that a look-up still
+	 * finds its row and an insert stores what the caller wrote rather than
+	 * a NULL. s outlives the step (the contract in store.h). */
+	if (rc == SQLITE_NOMEM)
+		rc = sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 	return rc;
 }
 

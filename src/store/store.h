@@ -80,9 +80,10 @@ void db_read_end(bt_db *db, int started);
 int db_exec_stmt(bt_db *db, sqlite3_stmt *st, const char *what, bt_err *e);
 
 /* Binds a copy of text s, or NULL when s is NULL; returns SQLite's result.
- * When the copy cannot be made (SQLITE_NOMEM) an empty blob is bound, which
- * a STRICT table's TEXT column refuses: an insert then fails instead of
- * storing NULL, and a look-up finds nothing. */
+ * s must stay valid until the statement has been stepped: when SQLite has
+ * no memory for the copy, s itself is bound (no allocation), so a look-up
+ * under an allocation failure still finds its row, and an insert stores
+ * what was bound, never a NULL nobody wrote. */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 
 /* Binds text s without copying it (s must stay valid until the statement

@@ -296,7 +296,7 @@ perl -e '
 	system("sqlite3", $db, "INSERT INTO events(seq, at, actor, kind, circular, body, prev_hash, hash) VALUES($seq, 0, \x27x\x27, \x27consultation\x27, \x27205\x27, \x27$body\x27, \x27$hash\x27, \x27$h\x27)") == 0 or die;' f5.db
 run ballot --db f5.db publish --circular 205 --out f5
 is "$RC" 1 "a second consultation event: publish refuses the database"
-like "$ERR" "^ballot: circular 205: the consultations differs from event [0-9]+ that wrote it \(the consultation this event recorded is missing\)" "  ... naming the event"
+like "$ERR" "^ballot: circular 205: the consultations table differs from event [0-9]+ that wrote it \(the consultation this event recorded is missing\)" "  ... naming the event"
 # a signed bundle whose tally does not follow from its events (the reply
 # rows changed, the events not): the recomputed tally catches it
 forge forged4

@@ -327,6 +327,9 @@ void html_refusal_summary(preq *r)
 			    bt_reason_name(x->e.reason), x->field);
 		html_text(b, L(r, x->key));
 		bt_buf_adds(b, "</p>\n");
+		char buf[64], msg[sizeof x->e.msg + 128];
+		bt_err_render(&x->e, form_name_of, buf, msg, sizeof msg);
+		details(r, msg);
 	} else {
 		html_engine_error(r, &x->e);
 	}

@@ -344,6 +344,14 @@ static void refusal_place(preq *r, const bt_draft_list *dl)
 	prefusal *x = r->refusal;
 	if (!x || !dl->n)
 		return;
+	/* a field of the form's own ("file-2", "choice-1"): its draft's row */
+	size_t n = 0;
+	char kind[8];
+	if (sscanf(x->field, "%7[a-z]-%zu", kind, &n) == 2 && n >= 1 && n <= dl->n &&
+	    (!strcmp(kind, "file") || !strcmp(kind, "choice"))) {
+		snprintf(x->field, sizeof x->field, "%s", kind[0] == 'f' ? "attachment" : "choice");
+		snprintf(x->rec, sizeof x->rec, "%s", dl->v[n - 1].rec);
+	}
 	int row = !strcmp(x->field, "choice") || !strcmp(x->field, "attachment");
 	size_t d = 0;
 	while (row && d < dl->n && x->rec[0] && strcmp(dl->v[d].rec, x->rec))
@@ -520,7 +528,9 @@ int page_member_reply(preq *r, const char *circular)
 		return 0;
 	/* refused: the same form again, with what was typed and a new token */
 	prefusal x;
-	int rc = reply_record(r, &c, &x, loc, sizeof loc);
+	/* refused by the server's checks of the form (a file of a type not
+	 * accepted, a control character): nothing to record */
+	int rc = r->refusal ? 1 : reply_record(r, &c, &x, loc, sizeof loc);
 	once_done(r, rc ? NULL : loc);
 	if (rc > 0) {
 		page_member_form(r, c.circular);

@@ -620,16 +620,19 @@ int page_secretariat_reply(preq *r, const char *circular)
 		return 0;
 	/* refused: the consultation's page again, the entry form with what
 	 * was typed, the sentence next to its field and a new token */
-	prefusal x;
-	int rc = entry_record(r, &c, &x, loc, sizeof loc);
+	prefusal x, *xp = &x;
+	/* refused by the server's checks of the form (a file of a type not
+	 * accepted, a control character): nothing to record */
+	int rc = r->refusal ? 1 : entry_record(r, &c, &x, loc, sizeof loc);
 	once_done(r, rc ? NULL : loc);
 	if (rc > 0) {
+		xp = r->refusal;
 		/* the entry form's fields have the engine's names as ids */
 		static const char *const ids[] = { "member", "draft", "choice", "received", "channel",
 						   "late_entry_reason", "signatory", "title", "attachment", "scan" };
 		for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-			if (!strcmp(x.field, ids[i]))
-				snprintf(x.anchor, sizeof x.anchor, "%s", ids[i]);
+			if (!strcmp(xp->field, ids[i]))
+				snprintf(xp->anchor, sizeof xp->anchor, "%s", ids[i]);
 		page_secretariat_c(r, c.circular);
 		r->refusal = NULL;
 	}

@@ -89,6 +89,7 @@ typedef struct preqx {
 	int nameless;                  /* a multipart part without a name */
 	int refused;                   /* a client certificate was not accepted */
 	int no_room;                   /* no session could be made for it: 503 */
+	struct prefusal *bad;          /* the form's own checks refused it, for the page to show again */
 	char refusal[300];
 } preqx;
 

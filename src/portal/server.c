@@ -15,6 +15,8 @@
 #include "portal/conn.h"
 #include "portal/error.h"
 #include "portal/form.h"
+#include "portal/page_member.h"
+#include "portal/page_staff.h"
 #include "portal/request.h"
 #include "portal/routes.h"
 #include "portal/server.h"
@@ -168,6 +170,27 @@ static int start_request(preqx *x, bt_err *e)
 	return BT_OK;
 }
 
+/* A form the checks refused (form_check: status, why "field: ...") that
+ * its page shows again (the reply form, the entry form): 1 with x->bad
+ * made r's refusal, for the page to take (it records nothing); else 0,
+ * and the status page is the answer. */
+static int refused_to_page(preqx *x, int status, const char *why)
+{
+	char seg[128];
+	const char *allow;
+	const proute *rt = route_find(x->r.url, x->r.method, seg, &allow);
+	if (!rt || (rt->page_of != page_member_reply && rt->page_of != page_secretariat_reply) ||
+	    !(x->bad = calloc(1, sizeof *x->bad)))
+		return 0;
+	size_t n = strcspn(why, ":");
+	char field[64];
+	snprintf(field, sizeof field, "%.*s", (int)(n < 63 ? n : 63), why);
+	form_refusal_at(&x->r, x->bad, status, BT_R_INPUT, field, "", "%s", why[n] ? why + n + 1 + (why[n + 1] == ' ')
+									     : why);
+	x->bad->key = status == 415 ? "err_file_type" : "err_bad_text";
+	return 1;
+}
+
 void portal_finish(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct portal *p = cls;
@@ -181,6 +204,7 @@ void portal_finish(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD
 		MHD_destroy_post_processor(x->pp);
 	pform_release(&x->r.form);
 	bt_buf_release(&x->r.out);
+	free(x->bad);
 	free(x);
 	*req_cls = NULL;
 }
@@ -285,7 +309,7 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 	}
 	char why[400];
 	int status = form_check(&r->form, why, sizeof why);
-	if (status)
+	if (status && !refused_to_page(x, status, why))
 		return page_status(r, status, status == 415 ? "err_file_type" : "err_bad_text", "%s", why),
 		       answer_send(&x->r);
 	/* HEAD: the whole answer, whose body libmicrohttpd leaves out while

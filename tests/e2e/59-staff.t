@@ -86,7 +86,7 @@ like "$(row "$bra1")" '<time dir="ltr" datetime="2020-02-10T12:00:00Z">' "  ... 
 like "$(row "$bra1")" 'data-label="Received by">e-mail|data-label="Received by">[^<]*' "  ... its channel"
 att=$(row "$bra1" | sed -n 's/.*href="\/secretariat\/attachment\/\([0-9]*\)".*/\1/p')
 like "$att" '^[0-9]+$' "  ... its attachment is linked (id $att)"
-like "$(row "$bra1")" 'download="brazil.txt">brazil.txt</a>' "  ... by its name"
+like "$(row "$bra1")" 'download="brazil.txt"><bdi>brazil.txt</bdi></a>' "  ... by its name"
 get tsb "/secretariat/attachment/$att"
 is "$ST" 200 "GET /secretariat/attachment/$att"
 ok "  ... the bytes the member sent" cmp "$T/.body" "$T/brazil.txt"

@@ -70,11 +70,35 @@ for l in $LANGS; do
 	head -c 20000 /dev/zero | tr '\0' 'a' >"$T/big"
 	post - "/signin?lang=$l" --data-binary "@$T/big"
 	status_page 413 err_too_large "$l" "a sign-in form of 20 KB"
-	post tsb "/secretariat/c/205/reply?lang=$l" -F "csrf=$TOK" -F "signatory=$(printf 'A\001B')" -F member=CHN
+	post tsb "/signout?lang=$l" -F "csrf=$TOK" -F "signatory=$(printf 'A\001B')"
 	status_page 400 err_bad_text "$l" "a control character in a field"
 	like "$(classes engine-line)" '^signatory: not valid UTF-8 or has control characters$' "  ... the field named in the English line"
-	post tsb "/secretariat/c/205/reply?lang=$l" -F "csrf=$TOK" -F "attachment=@$T/big;filename=virus.exe"
+	post tsb "/signout?lang=$l" -F "csrf=$TOK" -F "attachment=@$T/big;filename=virus.exe"
 	status_page 415 err_file_type "$l" "a file of a type not accepted"
+done
+
+# --- a form the server's own checks refuse is shown again, as the engine's refusals
+for l in en ar zh; do
+	act_post tsb "/secretariat/c/205?lang=$l" /secretariat/c/205/reply -F "csrf=$TOK" -F member=CHN -F choice=not-authorize \
+		-F "signatory=$(printf 'A\001B')" -F "title=Head of delegation"
+	is "$ST" 400 "[$l] the entry form with a control character in the signatory: 400"
+	like "$BODY" '<div class="error-summary" id="error-summary"' "  ... the consultation's page again, a summary on top"
+	ok "  ... saying why in $l" has "data-field=\"signatory\">$(words "$l" err_bad_text)</p>"
+	like "$BODY" '<input type="text" id="signatory" name="signatory" maxlength="200" aria-invalid="true" aria-describedby="err-signatory" autofocus value="' \
+		"  ... the field marked, with the focus"
+	ok "  ... the sentence next to it" has "<p class=\"field-error\" id=\"err-signatory\">$(words "$l" err_bad_text)</p>"
+	like "$BODY" '<option value="CHN" selected>' "  ... the member kept"
+	like "$BODY" '<option value="not-authorize" selected>' "  ... the choice kept"
+	like "$BODY" 'name="title" maxlength="200" value="Head of delegation">' "  ... the title kept"
+	like "$(classes engine-line)" '^signatory: not valid UTF-8 or has control characters$' "  ... the English line for the secretariat"
+	act_post tsb "/secretariat/c/205?lang=$l" /secretariat/c/205/reply -F "csrf=$TOK" -F member=CHN \
+		-F "attachment=@$T/big;filename=virus.exe"
+	is "$ST" 415 "[$l] the entry form with an .exe: 415"
+	ok "  ... the form again, saying why in $l next to the file" \
+		has "<p class=\"field-error\" id=\"err-attachment\">$(words "$l" err_file_type)</p>"
+	ok "  ... and that files must be chosen again" has "<p class=\"files-again\">$(words "$l" err_files_again)</p>"
+	like "$(once_in /secretariat/c/205/reply)" '^[0-9a-f]{64}$' "  ... with a new single-use token"
+	isnt "$(once_in /secretariat/c/205/reply)" "$ACT_ONCE" "  ... not the one sent"
 done
 # the language of the cookie
 get - "/signin?lang=ru" -c "$T/ru.jar"

@@ -7,12 +7,14 @@
 // on top, the sentence next to the file field, aria-invalid, the focus, the
 // "choose files again" sentence, the width), takes a screenshot, then
 // attaches the comments and sends again (the new single-use token: 303 to
-// the receipt). One run per --runs entry LANG:JS:WIDTH (e.g. en:on:1280).
+// the receipt). With --exe, before that, it attaches that file (a type the
+// server refuses: 415) and records the form shown again. One run per --runs
+// entry LANG:JS:WIDTH (e.g. en:on:1280).
 // Prints one JSON object on stdout: {"runs":[{...}],"console_errors":[],...}
 // Exit status 0 when every step ran, 1 otherwise (the reason on stderr).
 //
 // node refused.mjs --url https://localhost:PORT --member CHN --code CODE --circular 205
-//      --file comments.pdf --runs en:on:1280,ar:off:390 [--shots DIR] [--server-cert server.pem]
+//      --file comments.pdf --runs en:on:1280,ar:off:390 [--exe tool.exe] [--shots DIR] [--server-cert server.pem]
 //      [--chromium PATH]
 import { options, open, signIn, width, shot, run, fail } from './lib.mjs';
 
@@ -65,7 +67,7 @@ async function sendForm(page) {
 
 async function oneRun(lang, js, w) {
 	Object.assign(state, await open(opt, out, { js: js === 'on', width: Number(w), height: 900,
-		ignore: /^Failed to load resource: the server responded with a status of 400\b/ }));
+		ignore: /^Failed to load resource: the server responded with a status of (400|415)\b/ }));
 	const page = state.page;
 	const o = { lang, js, viewport: Number(w) };
 	await signIn(page, opt, { member: opt.member, code: opt.code }, lang);
@@ -85,6 +87,12 @@ async function oneRun(lang, js, w) {
 	Object.assign(o, await refusedState(page));
 	o.width = await width(page);
 	await shot(page, opt, `refused-${lang}-js${js}-${w}`);
+	// then a file of a type not accepted (the server's own check): the same form again
+	if (opt.exe) {
+		await page.locator('#file-1').setInputFiles(opt.exe);
+		o.exe_status = await sendForm(page);
+		o.exe = await refusedState(page);
+	}
 	// mended: the comments attached, sent again with the new token
 	await page.locator('#file-1').setInputFiles(opt.file);
 	await page.locator('#file-2').setInputFiles(opt.file);

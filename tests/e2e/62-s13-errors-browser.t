@@ -5,7 +5,9 @@
 # summary on top linking to the field, the sentence next to the file field
 # it names (aria-invalid, aria-describedby, the focus), a plain sentence that
 # files must be chosen again, a new single-use token, and nothing wider than
-# the screen; attaching the comments and sending again records the reply.
+# the screen; an .exe as the comments (refused by the server's own check,
+# 415) gets the same form again; attaching the comments and sending again
+# records the reply.
 # In en, ar and zh, JavaScript on (1280 px) and off (390 px); the
 # screenshots are in $BALLOT_SHOTS (default: the test's temporary dir).
 # Node and Chromium missing is a failure, never a skip (tests/deps.sh).
@@ -24,13 +26,14 @@ CODE=$(new_code 205 CHN)
 like "$CODE" '^[0-9A-Z-]{29}$' "a reply code for CHN"
 dev_certs
 printf '%%PDF-1.4\n%% comments of China\n%%%%EOF\n' >"$T/comments.pdf"
+printf 'MZ\220\000 not a document\n' >"$T/tool.exe"
 serve_start "$T/serve.log" || { echo "Bail out! ballot serve did not start"; exit 1; }
 
 RUNS="en:on:1280,en:off:390,ar:on:1280,ar:off:390,zh:on:1280,zh:off:390"
 SHOTS=${BALLOT_SHOTS:-$T/shots}
 mkdir -p "$SHOTS"
 run timeout 300 node "$BROWSER_DIR/refused.mjs" --url "$URL" --member CHN --code "$CODE" --circular 205 \
-	--file "$T/comments.pdf" --runs "$RUNS" --server-cert "$SRV_CERT" --shots "$SHOTS" --chromium "$CHROMIUM"
+	--file "$T/comments.pdf" --exe "$T/tool.exe" --runs "$RUNS" --server-cert "$SRV_CERT" --shots "$SHOTS" --chromium "$CHROMIUM"
 is "$RC" 0 "Chromium ran every step" || diag "$ERR" "$(tail -n 5 "$T/serve.log")"
 B=$OUT
 jvalid "$B" || B='{}'
@@ -58,6 +61,11 @@ for r in ${RUNS//,/ }; do
 	is "$(g dir)" "$([ "$l" = ar ] && echo rtl || echo ltr)" "$t ... the page's direction"
 	w_got=$(g width)
 	ok "$t ... fits $w px ($w_got)" test "${w_got:-9999}" -le "$w"
+	is "$(g exe_status)" 415 "$t then an .exe as the comments: 415"
+	is "$(g exe.checked1) $(g exe.checked2) $(g exe.signatory)" "authorize-with-comments not-authorize $(jget .signatory "$B")" \
+		"$t ... the same form again, choices and texts kept"
+	is "$(g exe.note | plain)" "$(words "$l" err_file_type)" "$t ... saying in $l next to the file that its type is not accepted"
+	is "$(g exe.focus)" file-1 "$t ... the file field focused"
 	is "$(g again)" 303 "$t the comments attached and sent again: 303"
 	like "$(g again_path)" '^/member/sent/[0-9]+,[0-9]+$' "$t ... to the receipts of both drafts"
 	i=$((i + 1))

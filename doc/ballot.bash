@@ -46,7 +46,7 @@ _ballot_subs()
 	members) echo "import" ;;
 	consultation) echo "create list show set-deadline" ;;
 	calendar) echo "list add remove import" ;;
-	draft) echo "add list" ;;
+	draft) echo "add list text" ;;
 	reply) echo "import" ;;
 	config) echo "show" ;;
 	audit) echo "verify" ;;
@@ -86,6 +86,7 @@ _ballot_opts()
 	"calendar import") echo "" ;;
 	"draft add") echo "--circular --former --rec --revised --source --summary --text --texts-available --title" ;;
 	"draft list") echo "--circular --json" ;;
+	"draft text") echo "--circular --draft --out" ;;
 	"reply") echo "--authorize --channel --circular --comments --draft --event --force --key --late-entry-reason --member --not-authorize --print-receipt --reasons --receipt --receipts --received --ref --signatory --title" ;;
 	"reply import") echo "--attachments-from --circular --event --force --key --receipts" ;;
 	"withdraw") echo "--channel --circular --draft --force --key --member --print-receipt --receipt --received" ;;
@@ -120,8 +121,8 @@ _ballot_opts()
 	"check") echo "--json" ;;
 	"keys create") echo "--key" ;;
 	"keys show") echo "--key" ;;
-	"receipt show") echo "--event --key --receipt" ;;
-	"receipt verify") echo "--event --key --receipt" ;;
+	"receipt show") echo "--event --key --lang --pdf --receipt" ;;
+	"receipt verify") echo "--event --key --lang --pdf --receipt" ;;
 	"publish") echo "--attachments --circular --key --out" ;;
 	"verify-bundle") echo "--key --receipt" ;;
 	esac

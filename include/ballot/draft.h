@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "ballot/buf.h"
 #include "ballot/consultation.h"
 
 /* Draft states. */
@@ -74,5 +75,23 @@ int bt_draft_find(bt_db *db, const char *circular, const char *rec,
  * added or its wording changes, so a form that carries it can be matched to
  * the list it was issued for. */
 void bt_drafts_digest(const bt_draft_list *l, char out[65]);
+
+/* The most bytes a draft's text may have (bt_draft_add refuses more, naming
+ * field "text" and the size). */
+#define BT_DRAFT_TEXT_MAX ((size_t)16 * 1024 * 1024)
+
+/* Appends the text stored with draft rec of circular (bt_draft_spec.text)
+ * to out, after checking it against the draft's SHA-256; sha (may be NULL)
+ * receives that hash. BT_EINPUT (not found) for an unknown circular or draft,
+ * or a draft with no text stored (none given, or added before texts were
+ * kept: the draft then has its hash alone); BT_EFAIL (damaged) when the
+ * stored bytes do not hash to the draft's SHA-256. */
+int bt_draft_text_get(bt_db *db, const char *circular, const char *rec, bt_buf *out,
+		      char sha[65], bt_err *e);
+
+/* *size receives the size in bytes of the text stored with draft d (as
+ * bt_drafts_list or bt_draft_find gave it), -1 when it has none; nothing is
+ * checked (bt_draft_text_get checks). BT_EFAIL when it cannot be read. */
+int bt_draft_text_size(bt_db *db, const bt_draft *d, int64_t *size, bt_err *e);
 
 #endif

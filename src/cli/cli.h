@@ -194,6 +194,8 @@ int cmd_consultation(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_calendar(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_timeline(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_draft(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+/* `ballot draft text` (cmd_draft_text.c), a subcommand of cmd_draft. */
+int cmd_draft_text(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_reply(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_withdraw(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_tally(cli_ctx *ctx, int argc, char **argv, bt_err *e);

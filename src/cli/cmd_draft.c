@@ -12,7 +12,8 @@ static const char USAGE[] =
 	"usage: ballot draft add --circular ID --rec REC --title TEXT\n"
 	"              [--former NAME] [--revised] [--summary TEXT] [--text FILE]\n"
 	"              [--source DOC] [--texts-available DATE]\n"
-	"       ballot draft list --circular ID [--json]\n";
+	"       ballot draft list --circular ID [--json]\n"
+	"       ballot draft text --circular ID --draft REC [--out FILE]\n";
 
 static const char USAGE_ADD[] =
 	"usage: ballot draft add --circular ID --rec REC --title TEXT\n"
@@ -22,7 +23,8 @@ static const char USAGE_ADD[] =
 	"Adds a draft Recommendation (e.g. --rec Q.5051 --former Q.FW_CSM) to an\n"
 	"open consultation. --revised marks a draft revised Recommendation; --source\n"
 	"names the document it comes from (e.g. SG11-R25). With --text, the SHA-256\n"
-	"of the exact draft text in FILE is stored and shown. Under the tap rule\n"
+	"of the exact draft text in FILE is stored and shown, and the text itself\n"
+	"is kept (at most 16 MiB; `ballot draft text` gives it back). Under the tap rule\n"
 	"--summary is required (WTSA Res. 1 §9.3.4). --texts-available records the\n"
 	"date the text was out in the official languages (§9.3.5: at least one\n"
 	"month before the meeting; a later date is accepted with a warning). A\n"
@@ -210,6 +212,7 @@ int cmd_draft(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	static const cli_sub subs[] = { { "add", draft_add },
 					{ "list", draft_list },
+					{ "text", cmd_draft_text },
 					{ NULL, NULL } };
 	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, NULL, e);
 }

@@ -3,25 +3,47 @@
 
 #include <inttypes.h>
 
+#include "pdf/receipt_pdf.h"
+
 #define RECEIPT_FILE_MAX (1 << 20)
 
 static const char USAGE[] =
 	"usage: ballot receipt show --event N [--receipt FILE] [--key FILE]\n"
+	"                           [--pdf FILE [--lang L]]\n"
 	"       ballot receipt verify FILE --key PUBKEY\n"
 	"\n"
 	"show issues again the signed receipt of a reply, withdrawal or decision\n"
 	"(event N, as the acknowledgement and `ballot history` name it): the same\n"
-	"bytes as the first time. verify checks a receipt without any database:\n"
+	"bytes as the first time. With --pdf, the same receipt as a PDF in language\n"
+	"L (en, fr, es, ru, zh, ar; default en) is written to FILE (the JSON only\n"
+	"with --receipt): the same receipt and language give the same bytes. verify checks a receipt without any database:\n"
 	"PUBKEY is the line `ballot keys show` prints (ed25519:...) or a file\n"
 	"holding it. It checks the signature, the chain hash of the event the\n"
 	"receipt carries and that every field says what that event says; exits 0\n"
 	"and prints what the receipt proves, or 2 naming what is wrong.\n";
 
+/* --pdf FILE [--lang L]: the receipt of event seq as a PDF. */
+static int receipt_pdf(bt_db *db, int64_t seq, const bt_key *k, const cli_opt *o_pdf, const cli_opt *o_lang,
+		       const cli_opt *o_receipt, bt_err *e)
+{
+	bt_buf pdf = BT_BUF_INIT;
+	const char *lang = o_lang->count ? o_lang->val : "en";
+	char json_name[64];
+	snprintf(json_name, sizeof json_name, "receipt-event-%" PRId64 ".json", seq);
+	int rc = receipt_pdf_build(db, seq, k, lang, o_receipt->count ? cli_basename(o_receipt->val) : json_name,
+				   &pdf, e);
+	if (rc == BT_OK && (rc = bt_file_write(o_pdf->val, "pdf", pdf.data, pdf.len, e)) == BT_OK)
+		printf("receipt PDF (%s) saved to %s\n", lang, o_pdf->val);
+	bt_buf_release(&pdf);
+	return rc;
+}
+
 static int receipt_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	enum { O_EVENT, O_RECEIPT, O_KEY };
+	enum { O_EVENT, O_RECEIPT, O_KEY, O_PDF, O_LANG };
 	cli_opt opts[] = { CLI_OPT("event", CLI_ARG), CLI_OPT("receipt", CLI_ARG),
-			   CLI_OPT("key", CLI_ARG), CLI_OPT_END };
+			   CLI_OPT("key", CLI_ARG), CLI_OPT("pdf", CLI_ARG), CLI_OPT("lang", CLI_ARG),
+			   CLI_OPT_END };
 	const bt_key *k;
 	long long seq;
 	bt_db *db;
@@ -33,6 +55,18 @@ static int receipt_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	    (rc = cli_open_db(ctx, 0, &db, e)) ||
 	    (rc = cli_receipt_prepare(ctx, &opts[O_KEY], &opts[O_RECEIPT], &k, e)))
 		return rc;
+	if (opts[O_LANG].count && !opts[O_PDF].count)
+		return bt_fail(e, BT_EINPUT, "--lang: only with --pdf");
+	if (opts[O_PDF].count) {
+		pdf_words *w = NULL; /* a bad --lang is refused before anything is written */
+		if ((rc = bt_file_writable(opts[O_PDF].val, "pdf", e)) ||
+		    (rc = receipt_pdf_lang_load(pdf_forms_dir(), opts[O_LANG].count ? opts[O_LANG].val : "en", &w, e)))
+			return rc;
+		pdf_words_free(w);
+		if ((rc = receipt_pdf(db, seq, k, &opts[O_PDF], &opts[O_LANG], &opts[O_RECEIPT], e)) ||
+		    !opts[O_RECEIPT].count)
+			return rc;
+	}
 	bt_buf r = BT_BUF_INIT;
 	rc = bt_receipt_issue(db, seq, k, &r, NULL, e);
 	if (rc == BT_OK && opts[O_RECEIPT].count) {

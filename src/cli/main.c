@@ -31,6 +31,7 @@ static const command commands[] = {
 	{ "calendar import", "add closed days from a TSV file", NULL },
 	{ "draft add", "add a draft Recommendation to a consultation", cmd_draft },
 	{ "draft list", "list the drafts of a consultation", NULL },
+	{ "draft text", "give back the text kept with a draft", NULL },
 	{ "reply", "record a Member State's reply on a draft", cmd_reply },
 	{ "reply import", "record many replies from a TSV file, all or nothing", NULL },
 	{ "withdraw", "withdraw a Member State's reply", cmd_withdraw },

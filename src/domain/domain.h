@@ -56,6 +56,10 @@ int drafts_of(bt_db *db, const bt_consultation *c, bt_draft_list *out, bt_err *e
 int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec,
 		  bt_draft *out, bt_err *e);
 
+/* Stores text[0..len) as the text of draft draft_id, in the caller's write
+ * transaction (draft_text.c). */
+int draft_text_insert(bt_db *db, int64_t draft_id, const void *text, size_t len, bt_err *e);
+
 /* A reply row as the counting code sees it. */
 typedef struct count_row {
 	int64_t id;

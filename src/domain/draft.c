@@ -195,6 +195,9 @@ static int draft_spec_check(const bt_draft_spec *s, char sha[65], bt_err *e)
 	if (s->text) {
 		if (s->text_len == 0)
 			return bt_failf(e, BT_R_INPUT, "text", "the draft text is empty");
+		if (s->text_len > BT_DRAFT_TEXT_MAX)
+			return bt_failf(e, BT_R_INPUT, "text", "%zu bytes, more than the %zu a draft text may have",
+					s->text_len, BT_DRAFT_TEXT_MAX);
 		sha256_hex(s->text, s->text_len, sha);
 	}
 	return BT_OK;
@@ -259,8 +262,11 @@ static int draft_insert(bt_db *db, db_write *w, bt_err *e)
 	if (s->has_texts_available)
 		sqlite3_bind_int(st, 11, s->texts_available);
 	int rc = db_exec_stmt(db, st, "saving the draft", e);
+	int64_t id = sqlite3_last_insert_rowid(db->h);
+	if (!rc && s->text) /* the text itself, beside its hash */
+		rc = draft_text_insert(db, id, s->text, s->text_len, e);
 	if (!rc)
-		rc = draft_payload(db, sqlite3_last_insert_rowid(db->h), &w->payload, e);
+		rc = draft_payload(db, id, &w->payload, e);
 	if (!rc && x->out && !(rc = draft_find_in(db, &x->c, s->rec, x->out, e)))
 		x->loaded = 1;
 	return rc;

@@ -604,6 +604,14 @@ int reply_txn_end(bt_db *db, reply_txn *t, bt_time now, int rc, bt_err *e)
 	return rc;
 }
 
+int reply_txn_end_dry(bt_db *db, reply_txn *t, bt_time now, int rc, bt_err *e)
+{
+	if (!rc)
+		rc = late_check(db, t, now, e);
+	db_rollback(db);
+	return rc;
+}
+
 int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor, bt_time now,
 		    bt_reply_result *out, bt_err *e)
 {

@@ -245,8 +245,10 @@ int bt_reply_import(bt_db *db, const char *circular, const char *path, const cha
 	return bt_reply_import_from(db, circular, path, NULL, actor, now, force, stats, e);
 }
 
-int bt_reply_import_from(bt_db *db, const char *circular, const char *path, const char *from,
-			 const char *actor, bt_time now, int force, bt_import_stats *stats, bt_err *e)
+/* The import, or with dry its dry run (every line checked and recorded in
+ * the transaction, which is then rolled back). */
+static int import_run(bt_db *db, const char *circular, const char *path, const char *from, const char *actor,
+		      bt_time now, int force, int dry, bt_import_stats *stats, bt_err *e)
 {
 	import_src src = { .text = BT_BUF_INIT, .att = BT_BUF_INIT };
 	reply_txn q = REPLY_TXN_INIT;
@@ -254,8 +256,8 @@ int bt_reply_import_from(bt_db *db, const char *circular, const char *path, cons
 	int rc = import_open(db, &src, path, from, e);
 	if (!rc && !(rc = reply_txn_begin(db, &now, e))) {
 		rc = import_lines(db, &src, circular, actor, now, force, &q, stats, e);
-		if ((rc = reply_txn_end(db, &q, now, rc, e)) && q.late_line && e &&
-		    !strcmp(e->field, "late_entry_reason"))
+		rc = dry ? reply_txn_end_dry(db, &q, now, rc, e) : reply_txn_end(db, &q, now, rc, e);
+		if (rc && q.late_line && e && !strcmp(e->field, "late_entry_reason"))
 			at_line(e, rc, q.late_line);
 		if (rc) {
 			memset(stats, 0, sizeof *stats);
@@ -265,4 +267,16 @@ int bt_reply_import_from(bt_db *db, const char *circular, const char *path, cons
 	reply_txn_release(&q);
 	import_close(&src);
 	return rc;
+}
+
+int bt_reply_import_from(bt_db *db, const char *circular, const char *path, const char *from,
+			 const char *actor, bt_time now, int force, bt_import_stats *stats, bt_err *e)
+{
+	return import_run(db, circular, path, from, actor, now, force, 0, stats, e);
+}
+
+int bt_reply_import_check(bt_db *db, const char *circular, const char *path, const char *from,
+			  const char *actor, bt_time now, int force, bt_import_stats *stats, bt_err *e)
+{
+	return import_run(db, circular, path, from, actor, now, force, 1, stats, e);
 }

@@ -56,4 +56,9 @@ int reply_txn_record(bt_db *db, const bt_reply_spec *s, const char *actor, bt_ti
  * its reason, and commits; rolls back on any failure. Returns the status. */
 int reply_txn_end(bt_db *db, reply_txn *t, bt_time now, int rc, bt_err *e);
 
+/* Ends the transaction of a dry run: the late-entry check of
+ * reply_txn_end when rc is BT_OK, then always a rollback: nothing is
+ * stored. Returns the status. */
+int reply_txn_end_dry(bt_db *db, reply_txn *t, bt_time now, int rc, bt_err *e);
+
 #endif

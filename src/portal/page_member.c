@@ -17,6 +17,7 @@
 #include "portal/html.h"
 #include "portal/identity.h"
 #include "portal/once.h"
+#include "portal/doc_links.h"
 #include "portal/page_member.h"
 #include "portal/receipt_block.h"
 
@@ -103,7 +104,7 @@ static void facts(preq *r, const bt_consultation *c)
 /* A draft's summary and the SHA-256 of its text as the engine stored it
  * (draft add --text). The draft's title and summary are those registered
  * (in one language: the engine keeps no translations yet). */
-static void draft_facts(preq *r, const bt_draft *dr)
+static void draft_facts(preq *r, const char *circular, const bt_draft *dr)
 {
 	bt_buf *b = &r->out;
 	if (dr->summary && *dr->summary) {
@@ -117,6 +118,7 @@ static void draft_facts(preq *r, const bt_draft *dr)
 		bt_buf_adds(b, "<p class=\"text-hash\">");
 		html_text(b, L(r, "text_sha256_label"));
 		bt_buf_addf(b, " <code class=\"text-sha256\" dir=\"ltr\">%s</code></p>\n", dr->text_sha256);
+		html_draft_text_link(r, "/member", circular, dr); /* s13-docs: when the text is kept */
 	}
 }
 
@@ -187,7 +189,7 @@ static void home_section(preq *r, const bt_consultation *c)
 		Lspan(r, b, "rec_name", "rec", dl.v[d].rec, "draft");
 		bt_buf_adds(b, " — ");
 		html_text(b, dl.v[d].title);
-		draft_facts(r, &dl.v[d]);
+		draft_facts(r, c->circular, &dl.v[d]);
 		bt_buf_adds(b, "</td><td data-label=\"");
 		html_text(b, L(r, "col_reply"));
 		bt_buf_adds(b, "\">");
@@ -297,7 +299,7 @@ static void signatory_fieldset(preq *r, int open)
  * summary and text hash, the reply on record (cur), the choices (disabled
  * unless open), a file. */
 static void draft_fieldset(preq *r, size_t d, const bt_draft *dr, const bt_history_item *cur, int open,
-			   const char *const *sgv)
+			   const char *const *sgv, const char *circular)
 {
 	bt_buf *b = &r->out;
 	int in_force = cur && strcmp(cur->what, "withdraw") && strcmp(cur->kind, "withdrawal");
@@ -307,7 +309,7 @@ static void draft_fieldset(preq *r, size_t d, const bt_draft *dr, const bt_histo
 	bt_buf_adds(b, "</legend>\n<p class=\"title\">");
 	html_text(b, dr->title);
 	bt_buf_adds(b, "</p>\n");
-	draft_facts(r, dr);
+	draft_facts(r, circular, dr);
 	bt_buf_adds(b, "<p class=\"current\">");
 	html_text(b, L(r, "col_reply"));
 	bt_buf_adds(b, ": ");
@@ -406,7 +408,7 @@ int page_member_form(preq *r, const char *circular)
 	reply_once_field(r, &c, open);
 	const char *sgv[] = { "sg", sg, NULL };
 	for (size_t d = 0; d < dl.n; d++)
-		draft_fieldset(r, d, &dl.v[d], on_record(&h, dl.v[d].rec), open, sgv);
+		draft_fieldset(r, d, &dl.v[d], on_record(&h, dl.v[d].rec), open, sgv, c.circular);
 	signatory_fieldset(r, open);
 	bt_buf_adds(b, "<p><small>");
 	const char *mv[] = { "max", max, NULL };
@@ -737,8 +739,10 @@ static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, 
 		html_text(b, it->recorded_by ? it->recorded_by : "");
 		bt_buf_adds(b, "</td>");
 		td(r, "receipt_title");
-		bt_buf_addf(b, "<a href=\"/member/receipt/%lld\">#%lld</a></td></tr>\n",
-			    (long long)it->reply_id, (long long)it->reply_id);
+		bt_buf_addf(b, "<a href=\"/member/receipt/%lld\">#%lld</a>", (long long)it->reply_id,
+			    (long long)it->reply_id);
+		html_receipt_pdf_link(r, "/member/receipt/", it->reply_id); /* s13-docs */
+		bt_buf_adds(b, "</td></tr>\n");
 	}
 	return 0;
 }

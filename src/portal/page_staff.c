@@ -21,6 +21,7 @@
 #include "pdf/tmpl.h"
 #include "portal/answer.h"
 #include "portal/circular.h"
+#include "portal/doc_links.h"
 #include "portal/error.h"
 #include "portal/form.h"
 #include "portal/html.h"
@@ -479,6 +480,7 @@ static void downloads(preq *r, const bt_consultation *c)
 		html_text(b, c->circular);
 		bt_buf_addf(b, "-%s</bdi></a></li>\n", files[i]);
 	}
+	html_staff_import_publish_links(r, c->circular); /* s13-docs */
 	bt_buf_adds(b, "</ul>\n</section>\n");
 }
 

@@ -5,6 +5,7 @@
 #include "ballot/audit.h"
 #include "ballot/sign.h"
 #include "portal/answer.h"
+#include "portal/doc_links.h"
 #include "portal/error.h"
 #include "portal/html.h"
 #include "portal/receipt_block.h"
@@ -97,7 +98,10 @@ static void receipt_link(preq *r, const bt_reply_result *res, const char *circul
 		    "href=\"/%s/receipt/%lld.json\">", member ? "member" : "secretariat",
 		    (long long)(member ? res->reply_id : res->event_seq));
 	html_text(b, L(r, "receipt_download"));
-	bt_buf_adds(b, "</a><br>\n<small>");
+	bt_buf_adds(b, "</a>");
+	html_receipt_pdf_link(r, member ? "/member/receipt/" : "/secretariat/receipt/",
+			      member ? res->reply_id : res->event_seq); /* s13-docs */
+	bt_buf_adds(b, "<br>\n<small>");
 	html_text(b, L(r, "receipt_signed"));
 	bt_buf_adds(b, "</small><br>\n<code class=\"verify\" dir=\"ltr\">ballot receipt verify ");
 	html_text(b, file);

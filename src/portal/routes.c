@@ -13,9 +13,11 @@
 #include "portal/identity.h"
 #include "portal/page_member.h"
 #include "portal/page_chair.h"
+#include "portal/page_docs.h"
 #include "portal/page_signin.h"
 #include "portal/page_staff.h"
 #include "portal/page_staff_acts.h"
+#include "portal/page_staff_import.h"
 #include "portal/routes.h"
 #include "portal/style.h"
 
@@ -52,6 +54,9 @@ static const proute routes[] = {
 	EXACT(PR_GET, "/member", PR_MEMBER, page_member_home),
 	EXACT(PR_GET, "/member/history", PR_MEMBER, page_member_history),
 	SEGMENT(PR_POST, "/member/c/", "/reply", PR_MEMBER, page_member_reply),
+	/* s13-docs: a draft's text, a receipt as PDF */
+	SEGMENT(PR_GET, "/member/c/", "/text", PR_MEMBER, page_member_draft_text),
+	SEGMENT(PR_GET, "/member/receipt/", ".pdf", PR_MEMBER, page_member_receipt_pdf),
 	SEGMENT(PR_GET, "/member/c/", "", PR_MEMBER, page_member_form),
 	SEGMENT(PR_GET, "/member/receipt/", ".json", PR_MEMBER, page_member_receipt_json),
 	SEGMENT(PR_GET, "/member/receipt/", "", PR_MEMBER, page_member_receipt),
@@ -60,6 +65,16 @@ static const proute routes[] = {
 
 	EXACT(PR_GET, "/secretariat", PR_SECRETARIAT, page_secretariat_home),
 	SEGMENT(PR_GET, "/secretariat/receipt/", ".json", PR_SECRETARIAT, page_secretariat_receipt),
+	/* s13-docs: a receipt as PDF, a draft's text */
+	SEGMENT(PR_GET, "/secretariat/receipt/", ".pdf", PR_SECRETARIAT, page_secretariat_receipt_pdf),
+	SEGMENT(PR_GET, "/secretariat/c/", "/text", PR_SECRETARIAT, page_secretariat_draft_text),
+	/* s13-docs: a reply TSV imported (checked, then confirmed), the bundle published */
+	SEGMENT(PR_POST, "/secretariat/c/", "/import/check", PR_SECRETARIAT, page_secretariat_import_check),
+	SEGMENT(PR_GET, "/secretariat/c/", "/import", PR_SECRETARIAT, page_secretariat_import),
+	SEGMENT(PR_POST, "/secretariat/c/", "/import", PR_SECRETARIAT, page_secretariat_import_post),
+	SEGMENT(PR_GET, "/secretariat/c/", "/publish", PR_SECRETARIAT, page_secretariat_publish),
+	SEGMENT(PR_POST, "/secretariat/c/", "/publish", PR_SECRETARIAT, page_secretariat_publish_post),
+	SEGMENT(PR_GET, "/secretariat/bundle/", "", PR_SECRETARIAT, page_secretariat_bundle),
 	SEGMENT(PR_GET, "/secretariat/sent/", "", PR_SECRETARIAT, page_secretariat_sent),
 	SEGMENT(PR_POST, "/secretariat/c/", "/reply", PR_SECRETARIAT, page_secretariat_reply),
 	SEGMENT(PR_POST, "/secretariat/c/", "/close", PR_SECRETARIAT, page_secretariat_close),

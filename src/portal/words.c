@@ -106,6 +106,14 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "err_cert", "" },
 	{ "err_go_field", "" },
 	{ "err_files_again", "" },
+	/* s13-docs */
+	{ "receipt_pdf", "" }, { "text_download", "size" },
+	{ "import_title", "" }, { "import_help", "" }, { "import_file_label", "" }, { "import_files_label", "" },
+	{ "import_preview_button", "" }, { "import_preview_title", "circular" }, { "import_nothing_yet", "" },
+	{ "import_confirm_button", "n" }, { "import_counts", "n late without_reasons supersedes" },
+	{ "import_stale", "" }, { "publish_title", "" }, { "publish_what", "" },
+	{ "publish_attachments_label", "" }, { "publish_button", "circular" }, { "publish_done_title", "" },
+	{ "publish_download", "" }, { "publish_sha", "" },
 };
 
 int portal_words_load(struct portal *p, bt_err *e)

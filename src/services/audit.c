@@ -466,6 +466,27 @@ static int check_attachments(bt_db *db, bt_audit_report *r, bt_err *e)
 	return rc;
 }
 
+/* Every stored draft text must hash to its draft's SHA-256. */
+static int check_draft_texts(bt_db *db, bt_audit_report *r, bt_err *e)
+{
+	sqlite3_stmt *ts;
+	if (sqlite3_prepare_v2(db->h, SQL_DRAFT_TEXTS_ALL, -1, &ts, NULL) != SQLITE_OK)
+		return db_fail(db, e, "reading draft texts");
+	int step, rc = BT_OK;
+	while ((step = sqlite3_step(ts)) == SQLITE_ROW) {
+		const char *sha = (const char *)sqlite3_column_text(ts, 1);
+		const void *blob = sqlite3_column_blob(ts, 2);
+		char got[65];
+		sha256_hex(blob ? blob : "", (size_t)sqlite3_column_bytes(ts, 2), got);
+		if (!sha || strcmp(got, sha) != 0)
+			audit_flag(r, sqlite3_column_int64(ts, 0), "a draft's text differs from its recorded SHA-256");
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(db, e, "reading draft texts");
+	sqlite3_finalize(ts);
+	return rc;
+}
+
 static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 {
 	memset(r, 0, sizeof *r);
@@ -481,7 +502,7 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	    (rc = check_deadlines(db, r, e)) ||
 	    (rc = check_rows_have_events(db, SQL_MEMBER_ROWS_WITH_EVENTS, r, e)) ||
 	    (rc = check_members(db, r, e)) || (rc = check_draft_states(db, r, e)) ||
-	    (rc = check_attachments(db, r, e)))
+	    (rc = check_attachments(db, r, e)) || (rc = check_draft_texts(db, r, e)))
 		return rc;
 	/* last, and only when nothing else was found: a row changed behind a
 	 * dropped trigger is named rather than the trigger */

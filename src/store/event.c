@@ -84,12 +84,20 @@ int event_clock(bt_db *db, bt_time *now, bt_err *e)
 	return BT_OK;
 }
 
-int event_reserve(bt_db *db, const char *actor, event_slot *slot, bt_err *e)
+int event_actor_check(const char *actor, bt_err *e)
 {
 	if (actor && bt_text_hidden(actor, 1))
 		return bt_name_check("actor", actor, 200, e);
 	if (!actor || !*actor || strlen(actor) > 200 || !bt_text_clean(actor, 0))
 		return bt_failf(e, BT_R_INPUT, "actor", "the actor name is empty, too long, not UTF-8 or has control characters");
+	return BT_OK;
+}
+
+int event_reserve(bt_db *db, const char *actor, event_slot *slot, bt_err *e)
+{
+	int rc = event_actor_check(actor, e);
+	if (rc)
+		return rc;
 	if (event_last(db, &slot->seq, slot->prev, e))
 		return BT_EFAIL;
 	/* The first event of a transaction: never reuse an acknowledged number. */

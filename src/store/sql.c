@@ -297,6 +297,15 @@ const char *const SQL_MIGRATIONS[] = {
 	" BEGIN SELECT RAISE(ABORT, 'an API token changes only by being revoked'); END;"
 	"CREATE TRIGGER api_tokens_append_only_d BEFORE DELETE ON api_tokens"
 	" BEGIN SELECT RAISE(ABORT, 'API tokens are append-only'); END;",
+	/* the draft's text itself (draft add --text), beside the
+	 * SHA-256 the draft row keeps: one row per draft, never changed; read
+	 * back only after its hash matches. Self-contained (renumber freely). */
+	"CREATE TABLE draft_texts(draft_id INTEGER PRIMARY KEY REFERENCES drafts(id),"
+	" content BLOB NOT NULL) STRICT;"
+	"CREATE TRIGGER draft_texts_append_only_u BEFORE UPDATE ON draft_texts"
+	" BEGIN SELECT RAISE(ABORT, 'draft texts are append-only'); END;"
+	"CREATE TRIGGER draft_texts_append_only_d BEFORE DELETE ON draft_texts"
+	" BEGIN SELECT RAISE(ABORT, 'draft texts are append-only'); END;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -575,6 +584,13 @@ const char SQL_BUNDLE_ATTACHMENTS[] =
 const char SQL_EVENT_CIRCULAR_PREV[] =
 	"SELECT hash FROM events WHERE circular = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT 1";
 const char SQL_EVENT_FOR_RECEIPT[] = "SELECT body, prev_hash, hash, kind FROM events WHERE seq = ?1";
+/* draft texts */
+const char SQL_DRAFT_TEXT_INSERT[] = "INSERT INTO draft_texts(draft_id, content) VALUES(?1, ?2)";
+const char SQL_DRAFT_TEXT_GET[] = "SELECT content FROM draft_texts WHERE draft_id = ?1";
+const char SQL_DRAFT_TEXT_SIZE[] = "SELECT length(content) FROM draft_texts WHERE draft_id = ?1";
+const char SQL_DRAFT_TEXTS_ALL[] =
+	"SELECT d.event_seq, d.text_sha256, t.content FROM draft_texts t"
+	" JOIN drafts d ON d.id = t.draft_id ORDER BY t.draft_id";
 const char SQL_ATTACHMENTS_ALL[] =
 	"SELECT a.id, a.reply_id, r.event_seq, a.sha256, a.size, a.content"
 	" FROM attachments a JOIN replies r ON r.id = a.reply_id ORDER BY a.id";

@@ -139,6 +139,10 @@ void witness_name(const char *db_path, char *out, size_t n);
  * the floors above are in domain.h's table. */
 #define EVK_SETTING "setting"
 
+/* BT_EINPUT (field actor) when the actor name is empty, too long, unclean
+ * or hides characters; else BT_OK. */
+int event_actor_check(const char *actor, bt_err *e);
+
 /* Reserves the next event for actor; BT_EINPUT when the actor name is
  * empty, too long or unclean (before anything is written). */
 int event_reserve(bt_db *db, const char *actor, event_slot *slot, bt_err *e);

@@ -10,7 +10,11 @@
 int db_write_in(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e)
 {
 	w->payload = (bt_buf)BT_BUF_INIT;
-	int rc = check ? check(db, w, e) : BT_OK;
+	/* the actor first: a write whose check finds nothing to record refuses
+	 * a bad actor all the same */
+	int rc = event_actor_check(w->actor, e);
+	if (!rc && check)
+		rc = check(db, w, e);
 	if (!rc && !w->kind)
 		goto out; /* the check found nothing to record */
 	if (!rc)

@@ -142,11 +142,17 @@ static void nothing_to_record_is_no_event(void **state)
 {
 	fx *f = *state;
 	int64_t before = events(f);
-	db_write w = { .kind = "test", .actor = "", .now = T("2020-01-01T00:00:00Z") };
-	/* no event reserved: not even the actor is looked at */
+	db_write w = { .kind = "test", .actor = "tester", .now = T("2020-01-01T00:00:00Z") };
+	/* no event reserved */
 	assert_int_equal(db_write_run(f->db, &w, check_nothing, insert_must_not_run, &f->e), BT_OK);
 	assert_int_equal(events(f), before);
 	assert_int_equal(w.payload.data == NULL, 1);
+	/* but a bad actor is refused all the same, before the check runs (a
+	 * calendar import with nothing new took any actor name) */
+	w = (db_write){ .kind = "test", .actor = "", .now = T("2020-01-01T00:00:00Z") };
+	assert_int_equal(db_write_run(f->db, &w, insert_must_not_run, insert_must_not_run, &f->e), BT_EINPUT);
+	assert_string_equal(f->e.field, "actor");
+	assert_int_equal(events(f), before);
 	/* and the store takes the next write */
 	w = (db_write){ .kind = "test", .actor = "tester", .now = T("2020-01-01T00:00:00Z"), .ctx = "after" };
 	assert_int_equal(db_write_run(f->db, &w, NULL, insert_payload, &f->e), BT_OK);

@@ -21,7 +21,7 @@ _ballot()
 	if [ $n = 0 ]; then
 		case $cur in
 		-*) COMPREPLY=($(compgen -W "--config --db --help --quiet --version" -- "$cur")) ;;
-		*) COMPREPLY=($(compgen -W "init members consultation timeline calendar draft reply withdraw tally close decide status pending history export comments forms report audit config codes users tokens certs tls serve backup restore check keys receipt publish verify-bundle" -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -W "init members consultation timeline calendar draft reply withdraw tally close decide status pending history export comments forms report audit config codes users tokens certs tls serve backup restore check keys receipt publish verify-bundle contacts mail" -- "$cur")) ;;
 		esac
 		return
 	fi
@@ -57,6 +57,8 @@ _ballot_subs()
 	tls) echo "dev-certs" ;;
 	keys) echo "create show" ;;
 	receipt) echo "show verify" ;;
+	contacts) echo "import list set remove" ;;
+	mail) echo "send outbox schedule run" ;;
 	esac
 }
 
@@ -125,6 +127,14 @@ _ballot_opts()
 	"receipt verify") echo "--event --key --lang --pdf --receipt" ;;
 	"publish") echo "--attachments --circular --key --out" ;;
 	"verify-bundle") echo "--key --receipt" ;;
+	"contacts import") echo "" ;;
+	"contacts list") echo "--json --member" ;;
+	"contacts set") echo "--address --lang --member --name --role" ;;
+	"contacts remove") echo "--address --member" ;;
+	"mail send") echo "--circular --dry-run --key --mail-ca --mail-from --mail-password-file --mail-rate --mail-relay --mail-user --member --portal --what" ;;
+	"mail outbox") echo "--circular --json" ;;
+	"mail schedule") echo "--circular --reminders" ;;
+	"mail run") echo "--circular --dry-run --key --mail-ca --mail-from --mail-password-file --mail-rate --mail-relay --mail-user --portal" ;;
 	esac
 }
 complete -o filenames -F _ballot ballot

@@ -3,9 +3,11 @@
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 PKGS="gcc make pkg-config libsqlite3-dev libgnutls28-dev libcmocka-dev perl sqlite3 valgrind
       libhpdf-dev libfribidi-dev libharfbuzz-dev libqrencode-dev libmicrohttpd-dev iso-codes
-      fonts-liberation2 fonts-arphic-uming fonts-kacst poppler-utils qpdf zbar-tools gnutls-bin
+      fonts-liberation2 fonts-arphic-uming fonts-hosny-amiri fonts-kacst fonts-dejavu-extra fonts-urw-base35
+      poppler-utils qpdf libqpdf-dev mupdf-tools python3-pypdf imagemagick libnss3-tools zbar-tools gnutls-bin
       curl chromium nodejs devscripts scdoc
-      debhelper dpkg-dev fakeroot lintian mmdebstrap systemd"
+      debhelper dpkg-dev fakeroot lintian mmdebstrap systemd
+      libgmime-3.0-dev libcurl4-gnutls-dev libidn2-dev python3-aiosmtpd"
 # The portal's browser test runs npm: Debian's package, unless the nodejs installed
 # (NodeSource's) brings its own npm, which conflicts with Debian's.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"

@@ -28,6 +28,8 @@
 #include "ballot/receipt.h"
 #include "ballot/bundle.h"
 #include "ballot/progress.h"
+#include "ballot/contact.h"
+#include "ballot/outbox.h"
 
 #define BALLOT_VERSION "0.1.0"
 

@@ -197,6 +197,9 @@ int cmd_draft(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 /* `ballot draft text` (cmd_draft_text.c), a subcommand of cmd_draft. */
 int cmd_draft_text(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_reply(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+/* `ballot reply --from-pdf FILE ...` (cmd_reply_pdf.c): a returned form's
+ * replies, read from its fields. */
+int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_withdraw(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_tally(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_close(cli_ctx *ctx, int argc, char **argv, bt_err *e);
@@ -223,6 +226,8 @@ int cmd_keys(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_receipt(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_publish(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_verify_bundle(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_contacts(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_mail(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 
 /* Dispatches to a subcommand: subs is a NULL-name terminated table; argv[0]
  * is the parent command, argv[1] the subcommand, which gets argv + 1 (so its

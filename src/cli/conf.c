@@ -22,7 +22,7 @@
 
 #define CONF_MAX_BYTES (64 * 1024)
 
-enum { V_PATH, V_LISTEN, V_THREADS, V_URL };
+enum { V_PATH, V_LISTEN, V_THREADS, V_URL, V_SMTP, V_TEXT, V_ADDR, V_RATE };
 
 /* The keys, in the order `config show` lists them. */
 static const struct {
@@ -40,6 +40,12 @@ static const struct {
 	[CONF_TLS_CLIENT_CA] = { "tls_client_ca", NULL, V_PATH },
 	[CONF_THREADS] = { "threads", NULL, V_THREADS },
 	[CONF_PORTAL_URL] = { "portal_url", NULL, V_URL },
+	[CONF_MAIL_RELAY] = { "mail_relay", "BALLOT_MAIL_RELAY", V_SMTP },
+	[CONF_MAIL_USER] = { "mail_user", NULL, V_TEXT },
+	[CONF_MAIL_PASSWORD_FILE] = { "mail_password_file", NULL, V_PATH },
+	[CONF_MAIL_FROM] = { "mail_from", NULL, V_ADDR },
+	[CONF_MAIL_CA] = { "mail_ca", NULL, V_PATH },
+	[CONF_MAIL_RATE] = { "mail_rate", NULL, V_RATE },
 };
 
 typedef struct cli_conf {
@@ -169,6 +175,18 @@ static int check_listen(const char *field, const char *v, bt_err *e)
 	return BT_OK;
 }
 
+int cli_check_smtp_url(const char *field, const char *url, bt_err *e)
+{
+	size_t n = strlen(url);
+	int ok = n <= 200 && ((n > 7 && strncmp(url, "smtp://", 7) == 0) || (n > 8 && strncmp(url, "smtps://", 8) == 0));
+	for (size_t i = 0; ok && i < n; i++)
+		ok = url[i] > 0x20 && url[i] < 0x7f;
+	if (!ok)
+		return bt_fail(e, BT_EINPUT, "%s: '%s' is not smtp://host[:port] or smtps://host[:port] (printable ASCII, "
+			       "at most 200 bytes)", field, url);
+	return BT_OK;
+}
+
 /* A value of key k, field "FILE:LINE: key". */
 static int check_value(int k, const char *field, const char *v, bt_err *e)
 {
@@ -180,6 +198,17 @@ static int check_value(int k, const char *field, const char *v, bt_err *e)
 		return cli_parse_int(field, v, 1, 64, &n, e);
 	case V_URL:
 		return cli_check_url(field, v, e);
+	case V_SMTP:
+		return cli_check_smtp_url(field, v, e);
+	case V_RATE:
+		return cli_parse_int(field, v, 1, 100000, &n, e);
+	case V_ADDR:
+		return bt_contact_address_check(field, v, e) ? bt_fail(e, BT_EINPUT, "%s: '%s' is not an address", field, v)
+							     : BT_OK;
+	case V_TEXT:
+		if (strlen(v) > 200)
+			return bt_fail(e, BT_EINPUT, "%s: longer than 200 bytes", field);
+		return BT_OK;
 	default:
 		if (strlen(v) > CLI_OUT_PATH_MAX)
 			return bt_fail(e, BT_EINPUT, "%s: the path is longer than %d bytes", field, CLI_OUT_PATH_MAX);

@@ -44,6 +44,10 @@ const char *cli_conf_path(const cli_ctx *ctx);
  * 200 bytes); field names it in the message. */
 int cli_check_url(const char *field, const char *url, bt_err *e);
 
+/* Checks a relay's address (smtp:// or smtps://, printable ASCII, at most
+ * 200 bytes); field names it in the message. */
+int cli_check_smtp_url(const char *field, const char *url, bt_err *e);
+
 /* ---- suggestions ---- */
 
 /* The optimal-string-alignment edit distance of a and b (case-folded

@@ -43,6 +43,7 @@ static const struct {
 	{ "attachment_max", "attachment_max" }, /* config set KEY: the settings */
 	{ "quota_bytes", "quota_bytes" },
 	{ "replies_per_hour", "replies_per_hour" },
+	{ "contacts_file", "FILE" }, /* contacts import FILE */
 };
 
 /* name_of for bt_err_render: buf is a char[64]. A field that is not an

@@ -70,6 +70,14 @@ static const command commands[] = {
 	{ "receipt verify", "check a receipt offline against the public key", NULL },
 	{ "publish", "write a consultation's signed results bundle", cmd_publish },
 	{ "verify-bundle", "check a results bundle without any database", cmd_verify_bundle },
+	{ "contacts import", "set Member States' contact addresses from a TSV file", cmd_contacts },
+	{ "contacts list", "list the contact addresses", NULL },
+	{ "contacts set", "add or change a contact address", NULL },
+	{ "contacts remove", "remove a contact address", NULL },
+	{ "mail send", "send the circular, codes, reminders or receipts by e-mail", cmd_mail },
+	{ "mail outbox", "list the messages queued, sent and failed", NULL },
+	{ "mail schedule", "set the days before the deadline when reminders go out", NULL },
+	{ "mail run", "send the scheduled reminders due and the queued messages", NULL },
 	{ NULL, NULL, NULL }
 };
 

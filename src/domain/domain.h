@@ -146,6 +146,10 @@ int calendar_skipped(const bt_calendar *cal, bt_time deadline, bt_date meeting_s
 /* The canonical payload of a deadline event from its row (consultation.c). */
 int deadline_payload(bt_db *db, int64_t seq, bt_buf *out, char circular[BT_ID_MAX + 1],
 		     bt_time *when, char *by, size_t bylen, int *found, bt_err *e);
+/* The canonical payload of a contact event (contacts-import, contact-set,
+ * contact-remove) from the rows it added and removed (contact.c); *when
+ * their time (-1 when they disagree), *found how many. */
+int contact_payload(bt_db *db, int64_t seq, bt_buf *out, bt_time *when, int *found, bt_err *e);
 
 
 /* The work of the salted hashes (code.c, user.c, auth.c). Reply codes carry
@@ -215,13 +219,17 @@ int decisions_read(bt_db *db, const char *circular, bt_time as_of, bt_decision_l
 #define EVK_TOKEN_CREATE "token-create"
 #define EVK_TOKEN_REVOKE "token-revoke"
 #define EVK_HASH_BASELINE "hash-baseline"
+#define EVK_CONTACTS_IMPORT "contacts-import"
+#define EVK_CONTACT_SET "contact-set"
+#define EVK_CONTACT_REMOVE "contact-remove"
 typedef enum {
 	EK_ROWS_NONE,     /* writes no row of its own */
 	EK_ROWS_ROW,      /* one row (consultation, draft, reply, decision) */
 	EK_ROWS_AUTH,     /* reply codes, an account or a certificate */
 	EK_ROWS_MEMBER,   /* members, former names, member changes */
 	EK_ROWS_CALENDAR, /* closed days */
-	EK_ROWS_DEADLINE  /* a deadline change */
+	EK_ROWS_DEADLINE, /* a deadline change */
+	EK_ROWS_CONTACT   /* contacts added and removed */
 } event_rows;
 enum { EK_CIRCULAR = 1, EK_RECEIPT = 2, EK_REPLY = 4, EK_DECIDES = 8 };
 /* What an event's payload says, as its kind's parser read it from the

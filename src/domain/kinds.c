@@ -120,6 +120,9 @@ static const event_kind kinds[] = {
 	{ EVK_HASH_BASELINE, EK_ROWS_NONE, NULL, 0, NULL },
 	{ EVK_TOKEN_CREATE, EK_ROWS_AUTH, "api_tokens", 0, NULL },
 	{ EVK_TOKEN_REVOKE, EK_ROWS_AUTH, "api_tokens", 0, NULL },
+	{ EVK_CONTACTS_IMPORT, EK_ROWS_CONTACT, "contacts", 0, NULL },
+	{ EVK_CONTACT_SET, EK_ROWS_CONTACT, "contacts", 0, NULL },
+	{ EVK_CONTACT_REMOVE, EK_ROWS_CONTACT, "contacts", 0, NULL },
 };
 
 const event_kind *event_kind_find(const char *name)

@@ -6,8 +6,11 @@
 #include <string.h>
 
 #include "ballot/formref.h"
+#include "ballot/reply.h"
+#include "pdf/acroform.h"
 #include "pdf/footer.h"
 #include "pdf/lang.h"
+#include "pdf/pdfread.h"
 
 static const pdf_tmpl_key schema[] = {
 	PDF_LANG_KEYS,
@@ -95,12 +98,77 @@ typedef struct form {
 	float y;         /* next free line */
 	bt_buf tmp;
 	bt_err *e;
+	pdf_fields *fields; /* where the boxes to fill in are (acroform.h) */
+	int rc;             /* the first failure to record one */
 } form;
 
 static const pdf_style body = { 10, 0, PDF_START, 0 };
 static const pdf_style bold = { 10, 1, PDF_START, 0 };
 static const pdf_style small = { 9, 0, PDF_START, 0 };
 static const pdf_style small_bold = { 9, 1, PDF_START, 0 };
+
+/* Records a field's box (logical coordinates) on the current page. */
+static void field(form *f, pdf_field_kind kind, const char *name,
+		  const char *on, int mark, const char *tip, const char *rec,
+		  float x, float y, float w, float h)
+{
+	if (f->rc == BT_OK)
+		f->rc = pdf_fields_add(f->fields, kind, name, on, mark, tip,
+				       rec, pdf_page_count(f->d), x, y, w, h,
+				       f->e);
+}
+
+/* A text field over each of the last n lines of a block of text at x, y
+ * of height h: names[i] and tips[i], from the first of them. */
+static void line_fields(form *f, float x, float y, float w, float h,
+			int n, const char *const *names,
+			const char *const *tips)
+{
+	float lh = body.size * 1.32f; /* doc.c's line height */
+	for (int i = 0; i < n; i++)
+		field(f, PDF_FIELD_TEXT, names[i], NULL, 0, tips[i], NULL, x,
+		      y + h - (float)(n - i) * lh, w, lh);
+}
+
+/* The sender's fields over the From block's last lines ([Address] [Name]
+ * [Official title]) at x, y, of height h. */
+static void sender_fields(form *f, float x, float y, float w, float h)
+{
+	static const char *const names[] = { "sender.address", "sender.name",
+		"sender.title" };
+	static const char *const tips[] = { "tip_address", "tip_name",
+		"tip_title" };
+	line_fields(f, x, y, w, h, 3, names, tips);
+}
+
+/* The date and place fields over "[Date], [Place]", a half each. */
+static void date_fields(form *f, float x, float y, float w, float h)
+{
+	field(f, PDF_FIELD_TEXT, "sender.date", NULL, 0, "tip_date", NULL, x,
+	      y, w / 2, h);
+	field(f, PDF_FIELD_TEXT, "sender.place", NULL, 0, "tip_place", NULL,
+	      x + w / 2, y, w / 2, h);
+}
+
+/* A choice's mark of draft dr at x, y (a circle, or the box of "does not
+ * authorize"), drawn when draw is 1 and recorded as the button of the field
+ * draft.<REC>.choice that sets choice. */
+static void choice_mark(form *f, int draw, const bt_draft *dr, bt_choice c,
+			float x, float y)
+{
+	if (!draw)
+		return;
+	char name[BT_ID_MAX + 32];
+	snprintf(name, sizeof name, "draft.%s.%s", dr->rec, PDF_FIELD_CHOICE);
+	if (c == BT_NOT_AUTHORIZE)
+		pdf_rect(f->d, x, y, BOX, BOX, 0.9f, -1);
+	else
+		pdf_circle(f->d, x + 4.5f, y + 4.5f, 4.2f, 0.8f);
+	float o = c == BT_NOT_AUTHORIZE ? 0 : 0.5f; /* the circle's box */
+	field(f, PDF_FIELD_RADIO, name, bt_choice_name(c), c ==
+	      BT_NOT_AUTHORIZE ? PDF_MARK_CROSS : PDF_MARK_DOT, "tip_choice",
+	      dr->rec, x - o, y - o, BOX, BOX);
+}
 
 /* Expands key into f->tmp (replacing it); NULL on overflow. */
 static const char *word(form *f, const char *key, const char *const *vars)
@@ -210,6 +278,7 @@ static int addresses(form *f, const bt_member *m, const char *member_name)
 	if (rc == BT_OK)
 		rc = labelled(f, xr, yr, lw, vw, pdf_tmpl_raw(f->t,
 			      "from_label"), from, &body, &h);
+	sender_fields(f, xr + lw, yr, vw, h);
 	yr += h + 6;
 	free(from);
 	/* fax and e-mail: TSB's numbers, the sender's lines to fill in */
@@ -227,6 +296,8 @@ static int addresses(form *f, const bt_member *m, const char *member_name)
 		if (rc == BT_OK)
 			rc = labelled(f, xr, row, lw, vw, pdf_tmpl_raw(f->t,
 				      fe[i][0]), " ", &body, &h);
+		field(f, PDF_FIELD_TEXT, i ? "sender.email" : "sender.fax", NULL, 0,
+		      i ? "tip_email" : "tip_fax", NULL, xr + lw, row, colw - lw, h - 2);
 		pdf_line(f->d, xr + lw, row + h - 1, xr + colw, row + h - 1,
 			 0.4f);
 		row += h + 3;
@@ -236,6 +307,7 @@ static int addresses(form *f, const bt_member *m, const char *member_name)
 		rc = labelled(f, xr, row, lw, vw, pdf_tmpl_raw(f->t,
 			      "date_label"), pdf_tmpl_raw(f->t, "date_place"),
 			      &body, &h);
+	date_fields(f, xr + lw, row, vw, h);
 	f->y = row + h + 12;
 	return rc;
 }
@@ -307,8 +379,8 @@ static int table_row(form *f, const table *tb, const bt_draft *dr,
 	static const char *const opts[] = { "no_comments", "comments" };
 	for (int i = 0; i < 2 && rc == BT_OK; i++) {
 		float ox = cx + ind;
-		if (draw)
-			pdf_circle(f->d, ox + 4.5f, y + hr + 5.5f, 4.2f, 0.8f);
+		choice_mark(f, draw, dr, i ? BT_AUTHORIZE_WITH_COMMENTS :
+			    BT_AUTHORIZE, ox, y + hr + 1);
 		rc = text(f, pdf_tmpl_raw(f->t, opts[i]), ox + 14, y + hr,
 			  cw - ind - 14, &small, draw, &h);
 		hr += h + 2;
@@ -317,8 +389,7 @@ static int table_row(form *f, const table *tb, const bt_draft *dr,
 	float rule = y + hr;
 	hr += PAD + 2;
 	if (rc == BT_OK) {
-		if (draw)
-			pdf_rect(f->d, cx, y + hr + 1, BOX, BOX, 0.9f, -1);
+		choice_mark(f, draw, dr, BT_NOT_AUTHORIZE, cx, y + hr + 1);
 		rc = text(f, word(f, "not_authorize", vars), cx + ind, y + hr,
 			  cw - ind, &small, draw, &h);
 		hr += h;
@@ -392,6 +463,17 @@ static int signature(form *f, const bt_member *m, const char *member_name)
 	if (rc == BT_OK) {
 		pdf_line(f->d, x, f->y, MARGIN + f->cw, f->y, 0.5f);
 		rc = text(f, s, x, f->y + 4, f->cw / 2, &body, 1, &h2);
+		/* the signature above the line; below it, on a blank form
+		 * "[Member State] Administration", then [Official title] and
+		 * [Name] */
+		static const char *const names[] = { "sender.administration",
+			"signatory.title", "signatory.name" };
+		static const char *const tips[] = { "tip_administration",
+			"tip_signatory_title", "tip_signatory_name" };
+		field(f, PDF_FIELD_SIG, "signature", NULL, 0, "tip_signature",
+		      NULL, x, f->y - 28, f->cw / 2, 27);
+		line_fields(f, x, f->y + 4, f->cw / 2, h2, m ? 2 : 3,
+			    m ? names + 1 : names, m ? tips + 1 : tips);
 		f->y += h2 + 8;
 	}
 	free(s);
@@ -443,6 +525,21 @@ static int form_info(form *f, const annex2_lang *l, const char *circular,
 	return rc;
 }
 
+/* The finished PDF, with its fields and the hidden one of its reference
+ * (pdfread.h), into out. */
+static int form_bytes(form *f, const char *ref, bt_buf *out)
+{
+	int rc = f->rc; /* a field that could not be recorded */
+	if (rc == BT_OK)
+		rc = pdf_fields_add_hidden(f->fields, PDF_FIELD_REFERENCE, ref,
+					   f->e);
+	if (rc == BT_OK)
+		rc = pdf_doc_bytes(f->d, out, f->e);
+	if (rc == BT_OK)
+		rc = pdf_fields_apply(f->fields, out, f->e);
+	return rc;
+}
+
 int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		  const bt_consultation *c, const bt_draft_list *drafts,
 		  const char *digest, const bt_member *m,
@@ -472,7 +569,9 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 	f.w = pdf_page_width(f.d);
 	f.h = pdf_page_height(f.d);
 	f.cw = f.w - 2 * MARGIN;
-	rc = form_info(&f, l, c->circular, name);
+	rc = pdf_fields_new(l->code, l->l.rtl, f.w, f.h, &f.fields, e);
+	if (rc == BT_OK)
+		rc = form_info(&f, l, c->circular, name);
 	if (rc == BT_OK)
 		rc = annex2_reference(c, digest, m, l, &ref) < 0 ?
 			bt_fail(e, BT_EFAIL, "reference too long") : BT_OK;
@@ -542,7 +641,8 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		free(left);
 	}
 	if (rc == BT_OK)
-		rc = pdf_doc_bytes(f.d, out, e);
+		rc = form_bytes(&f, bt_buf_str(&ref), out);
+	pdf_fields_free(f.fields);
 	pdf_doc_free(f.d);
 	bt_buf_release(&f.tmp);
 	bt_buf_release(&subj);

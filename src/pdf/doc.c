@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ typedef struct font_entry {
 typedef struct font_file {
 	char *path, *package;
 	int face; /* index in a .ttc collection */
+	int bold; /* named on a bold line: a bold face, no faux bold */
+	float scale; /* the size column: its text drawn at scale x the size */
 	pdf_face *hb; /* opened on first use */
 } font_file;
 
@@ -54,9 +57,19 @@ struct pdf_doc {
 	HPDF_Page *pages;
 	int npages;
 	HPDF_Page page;
+	int pageno; /* the current page's index */
 	float w, hgt;
 	int rtl;
 	HPDF_STATUS err, detail;
+	/* the structure tree (tagged PDF): the Document element, its
+	 * children's array, per page the elements of its MCIDs (the parent
+	 * tree's arrays), the element of the pdf_text being drawn */
+	HPDF_Dict tag_doc, tag_root;
+	HPDF_Array tag_kids, tag_nums, *tag_page;
+	int tag_npage; /* pages with a parent-tree array (the first ones) */
+	HPDF_Dict tag_cur;
+	const char *tag_type, *tag_next;
+	int tag_marked; /* the text being drawn has opened its marked content */
 };
 
 static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
@@ -81,7 +94,7 @@ void pdf_fonts_free(pdf_fonts *f)
 }
 
 static int font_slot(pdf_fonts *f, const char *path, int face,
-		     const char *package)
+		     const char *package, int bold, float scale)
 {
 	for (size_t i = 0; i < f->nfiles; i++)
 		if (f->files[i].face == face &&
@@ -93,6 +106,8 @@ static int font_slot(pdf_fonts *f, const char *path, int face,
 	ff->path = strdup(path);
 	ff->package = strdup(package);
 	ff->face = face;
+	ff->bold = bold;
+	ff->scale = scale;
 	if (!ff->path || !ff->package) {
 		/* the slot is not counted: pdf_fonts_free would not see it */
 		free(ff->path);
@@ -103,27 +118,45 @@ static int font_slot(pdf_fonts *f, const char *path, int face,
 	return (int)f->nfiles++;
 }
 
+/* The optional seventh column of fonts.tsv: the size of the font's text
+ * in percent of the style's size (50-200; an Arabic or Chinese font whose
+ * letters look smaller or larger than Latin ones at the same size). */
+static int parse_scale(const char *s, float *scale, const char *path,
+		       int lineno, bt_err *e)
+{
+	char *end;
+	long v = s ? strtol(s, &end, 10) : 100;
+	if (s && (*end || end == s || v < 50 || v > 200))
+		return bt_fail(e, BT_EINPUT, "%s:%d: bad size '%s' (a percentage, "
+			       "50 to 200)", path, lineno, s);
+	*scale = (float)v / 100.0f;
+	return BT_OK;
+}
+
 /* Parses one data line of fonts.tsv into an entry. */
 static int parse_font_line(pdf_fonts *f, char *line, const char *path,
 			   int lineno, bt_err *e)
 {
-	char *fld[6];
+	char *fld[7];
 	int n = 0;
 	char *save = NULL;
-	for (char *t = strtok_r(line, "\t", &save); t && n < 6;
+	for (char *t = strtok_r(line, "\t", &save); t && n < 7;
 	     t = strtok_r(NULL, "\t", &save))
 		fld[n++] = t;
-	if (n != 6 || strtok_r(NULL, "\t", &save))
-		return bt_fail(e, BT_EINPUT, "%s:%d: expected 6 tab-separated "
+	if (n < 6 || strtok_r(NULL, "\t", &save))
+		return bt_fail(e, BT_EINPUT, "%s:%d: expected 6 or 7 tab-separated "
 			       "fields", path, lineno);
 	char *end1, *end2;
 	unsigned long first = strtoul(fld[0], &end1, 16);
 	unsigned long last = strtoul(fld[1], &end2, 16);
 	if (*end1 || *end2 || end1 == fld[0] || end2 == fld[1] ||
-	    first > last || last > 0xFFFF)
+	    first > last || last > 0x10FFFF)
 		return bt_fail(e, BT_EINPUT, "%s:%d: bad range '%s'-'%s' (hex "
-			       "code points up to FFFF)", path, lineno,
+			       "code points up to 10FFFF)", path, lineno,
 			       fld[0], fld[1]);
+	float scale = 1;
+	if (parse_scale(n == 7 ? fld[6] : NULL, &scale, path, lineno, e))
+		return e->code;
 	int bold = strcmp(fld[2], "bold") == 0;
 	if (!bold && strcmp(fld[2], "regular") != 0)
 		return bt_fail(e, BT_EINPUT, "%s:%d: style '%s' is not regular "
@@ -148,7 +181,7 @@ static int parse_font_line(pdf_fonts *f, char *line, const char *path,
 	if (f->nent == MAX_ENTRIES)
 		return bt_fail(e, BT_EINPUT, "%s: more than %d font lines",
 			       path, MAX_ENTRIES);
-	int slot = font_slot(f, file, (int)face, fld[5]);
+	int slot = font_slot(f, file, (int)face, fld[5], bold, scale);
 	if (slot < 0)
 		return bt_fail(e, slot == -1 ? BT_EINPUT : BT_EFAIL,
 			       slot == -1 ? "%s: more than 16 font files" :
@@ -206,18 +239,10 @@ int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e)
 	return BT_OK;
 }
 
-/* The font slot for code point c in style bold, with its width; -1 when no
- * font has the glyph. */
-static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
+/* The first font slot of the table for code point c in style bold; -1 when
+ * no font has the glyph, -2 when a font cannot be read (e set). */
+static int glyph_find(pdf_fonts *f, uint32_t c, int bold, bt_err *e)
 {
-	if (c > 0xFFFF)
-		return -1; /* fonts.tsv names BMP ranges only (and a
-			    * document's CIDs are keyed by BMP code point) */
-	int8_t *cv = &f->cover[bold][c];
-	if (*cv) {
-		*width = f->width[bold][c];
-		return *cv < 0 ? -1 : *cv - 1;
-	}
 	int found = -1;
 	for (int pass = 0; pass < 2 && found < 0; pass++) {
 		int want = pass == 0 ? bold : 0;
@@ -243,6 +268,29 @@ static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
 				found = en->slot;
 		}
 	}
+	return found;
+}
+
+/* The font slot for code point c in style bold, with its width (1/1000 em
+ * of the font, before its size column); -1 when no font has the glyph.
+ * Cached for the BMP; beyond it (a fonts.tsv line may name such a range;
+ * CIDs are keyed by glyph) looked up each time. */
+static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
+{
+	if (c > 0xFFFF) {
+		int found = glyph_find(f, c, bold, e);
+		*width = found < 0 ? 0 : pdf_face_width(f->files[found].hb,
+			pdf_face_glyph(f->files[found].hb, c));
+		return found;
+	}
+	int8_t *cv = &f->cover[bold][c];
+	if (*cv) {
+		*width = f->width[bold][c];
+		return *cv < 0 ? -1 : *cv - 1;
+	}
+	int found = glyph_find(f, c, bold, e);
+	if (found == -2)
+		return -2;
 	*cv = (int8_t)(found < 0 ? -1 : found + 1);
 	f->width[bold][c] = found < 0 ? 0 : (int16_t)pdf_face_width(
 		f->files[found].hb, pdf_face_glyph(f->files[found].hb, c));
@@ -271,6 +319,7 @@ void pdf_doc_free(pdf_doc *d)
 	for (int i = 0; i < MAX_FONTS; i++)
 		pdf_embed_free(d->font[i]);
 	free(d->pages);
+	free(d->tag_page);
 	free(d);
 }
 
@@ -380,12 +429,19 @@ int pdf_page_add(pdf_doc *d, bt_err *e)
 	if (!pg)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	d->pages = pg;
+	HPDF_Array *tp = realloc(d->tag_page, (size_t)(d->npages + 1) *
+				 sizeof *tp);
+	if (!tp)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	d->tag_page = tp;
+	tp[d->npages] = NULL;
 	HPDF_Page p = HPDF_AddPage(d->h);
 	if (!p)
 		return hpdf_check(d, "new page", e) ? BT_EFAIL :
 			bt_fail(e, BT_EFAIL, "libharu: new page failed");
 	HPDF_Page_SetWidth(p, d->w);
 	HPDF_Page_SetHeight(p, d->hgt);
+	d->pageno = d->npages;
 	d->pages[d->npages++] = p;
 	d->page = p;
 	return hpdf_check(d, "new page", e);
@@ -396,6 +452,7 @@ int pdf_page_select(pdf_doc *d, int n, bt_err *e)
 	if (n < 1 || n > d->npages)
 		return bt_fail(e, BT_EFAIL, "no page %d", n);
 	d->page = d->pages[n - 1];
+	d->pageno = n - 1;
 	return BT_OK;
 }
 
@@ -441,7 +498,7 @@ static int refuse_char(bt_err *e, const char *field, uint32_t c,
 {
 	char shown[96];
 	const char *why = c > 0xFFFF ? "is outside the Basic Multilingual "
-		"Plane, which the font table (forms/fonts.tsv) cannot name" :
+		"Plane and not covered by any installed font (forms/fonts.tsv)" :
 		"is not covered by any installed font (forms/fonts.tsv)";
 	size_t cut = len > 60 ? 60 : len;
 	while (cut < len && ((unsigned char)s[cut] & 0xC0) == 0x80)
@@ -608,13 +665,73 @@ typedef struct para {
 	FriBidiCharType types[MAX_PARA];
 	FriBidiBracketType brackets[MAX_PARA];
 	FriBidiLevel levels[MAX_PARA];
-	FriBidiArabicProp ar[MAX_PARA];
 	FriBidiStrIndex map[MAX_PARA];
 	int8_t slot[MAX_PARA];
 	float w[MAX_PARA];
+	/* shaped text (pdf_face_shape): a character that starts a cluster
+	 * owns glyphs g[gfirst, gfirst + gcount) and the cluster's width;
+	 * cont: one of the cluster's other characters (no glyph, no width, no
+	 * line break before it) */
+	uint8_t shaped[MAX_PARA], cont[MAX_PARA];
+	int gfirst[MAX_PARA];
+	int16_t gcount[MAX_PARA];
+	pdf_glyph g[2 * MAX_PARA];
+	int ng;
 	int n;
 	FriBidiParType base;
 } para;
+
+/* Shapes the run [a, b) of paragraph p (one font, one bidi level) with
+ * HarfBuzz: each cluster's glyphs and width go to its first character. */
+static int run_hb(pdf_doc *d, para *p, int a, int b, const pdf_style *st,
+		  const char *field, bt_err *e)
+{
+	const font_file *ff = &d->fonts->files[p->slot[a]];
+	int k = pdf_face_shape(ff->hb, p->raw, p->n, a, b - a,
+			       p->levels[a] & 1, p->g + p->ng,
+			       2 * MAX_PARA - p->ng);
+	if (k < 0)
+		return bt_fail(e, BT_EINPUT, "%s: paragraph too long to shape",
+			       field);
+	for (int i = a; i < b; i++) {
+		p->shaped[i] = p->cont[i] = 1;
+		p->gcount[i] = 0;
+		p->w[i] = 0;
+	}
+	for (int j = p->ng; j < p->ng + k; j++) {
+		int cl = p->g[j].cluster;
+		if (cl < a || cl >= b)
+			return bt_fail(e, BT_EFAIL, "%s: shaping failed", field);
+		if (!p->gcount[cl])
+			p->gfirst[cl] = j;
+		p->gcount[cl]++;
+		p->cont[cl] = 0;
+		p->w[cl] += p->g[j].adv * st->size * ff->scale / 1000.0f;
+	}
+	p->ng += k;
+	return BT_OK;
+}
+
+/* Shapes every run of a complex script (pdf_complex) in p: a run is one
+ * font and one bidi level; the rest is drawn character by character. */
+static int para_hb(pdf_doc *d, para *p, const pdf_style *st,
+		   const char *field, bt_err *e)
+{
+	p->ng = 0;
+	for (int a = 0, b; a < p->n; a = b) {
+		b = a + 1;
+		if (p->slot[a] < 0)
+			continue;
+		int complex = pdf_complex(p->raw[a]);
+		while (b < p->n && p->slot[b] == p->slot[a] &&
+		       p->levels[b] == p->levels[a])
+			complex |= pdf_complex(p->raw[b++]);
+		int rc = complex ? run_hb(d, p, a, b, st, field, e) : BT_OK;
+		if (rc)
+			return rc;
+	}
+	return BT_OK;
+}
 
 /* One paragraph at a time per thread (the portal renders reports on several
  * request threads at once). */
@@ -636,31 +753,14 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 	if (!fribidi_get_par_embedding_levels_ex(p->types, p->brackets, p->n,
 						 &p->base, p->levels))
 		return bt_fail(e, BT_EFAIL, "%s: bidi analysis failed", field);
-	fribidi_get_joining_types(p->u, p->n, p->ar);
-	fribidi_join_arabic(p->types, p->n, p->levels, p->ar);
-	fribidi_shape(FRIBIDI_FLAGS_DEFAULT | FRIBIDI_FLAGS_ARABIC, p->levels,
-		      p->n, p->ar, p->u);
+	/* mirrored brackets only: Arabic and other complex scripts are shaped
+	 * by HarfBuzz (para_hb), from the characters as typed */
+	fribidi_shape(FRIBIDI_FLAGS_DEFAULT, p->levels, p->n, NULL, p->u);
 	int bold = st->bold ? 1 : 0;
-	/* A shaped form (or ligature) the fonts lack: the letters as they
-	 * are, unjoined, rather than refusing a text they can print. */
-	for (int i = 0; i < p->n; i++) {
-		int width;
-		if (p->u[i] == p->raw[i] || p->u[i] == 0xFEFF)
-			continue;
-		int slot = glyph(d->fonts, p->u[i], bold, &width, e);
-		if (slot == -2)
-			return e->code; /* a font that cannot be read, or no memory */
-		if (slot >= 0)
-			continue;
-		p->u[i] = p->raw[i];
-		for (int j = i - 1; j <= i + 1; j += 2) /* a ligature's filler */
-			if (j >= 0 && j < p->n && p->u[j] == 0xFEFF &&
-			    p->raw[j] != 0xFEFF)
-				p->u[j] = p->raw[j];
-	}
 	for (int i = 0; i < p->n; i++) {
 		uint32_t c = p->u[i];
 		p->map[i] = i;
+		p->shaped[i] = p->cont[i] = 0;
 		if (invisible(c) || c == '\t') {
 			p->slot[i] = -1;
 			p->w[i] = 0;
@@ -673,14 +773,17 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 		if (slot < 0)
 			return refuse_char(e, field, c, s, len);
 		p->slot[i] = (int8_t)slot;
-		p->w[i] = (float)width * st->size / 1000.0f;
+		p->w[i] = (float)width * st->size *
+			d->fonts->files[slot].scale / 1000.0f;
 	}
-	return BT_OK;
+	return para_hb(d, p, st, field, e);
 }
 
 static int can_break_before(const para *p, int i)
 {
 	uint32_t prev = p->u[i - 1], c = p->u[i];
+	if (p->cont[i])
+		return 0;
 	if (prev == ' ')
 		return c != ' ';
 	if (no_break_before(c) || no_break_after(prev))
@@ -716,17 +819,30 @@ static pdf_embed *doc_font(pdf_doc *d, int slot)
 	return d->font[slot];
 }
 
-/* v with at most 3 decimals and no trailing zeros, whatever the locale. */
+/* v with at most 3 decimals and no trailing zeros, whatever the locale
+ * (digits by hand: snprintf, four times a run of text, was 7 % of a
+ * form's instructions). */
 static void num(float v, char out[24])
 {
 	long m = (long)(v * 1000 + (v < 0 ? -0.5f : 0.5f));
-	const char *sign = m < 0 ? "-" : "";
-	m = labs(m);
-	int n = snprintf(out, 24, "%s%ld.%03ld", sign, m / 1000, m % 1000);
-	while (out[n - 1] == '0')
-		out[--n] = '\0';
-	if (out[n - 1] == '.')
-		out[--n] = '\0';
+	unsigned long a = (unsigned long)labs(m), ip = a / 1000, fp = a % 1000;
+	char digits[24];
+	int n = 0, nd = 0;
+	if (m < 0)
+		out[n++] = '-';
+	do
+		digits[nd++] = (char)('0' + ip % 10);
+	while ((ip /= 10) > 0);
+	while (nd > 0)
+		out[n++] = digits[--nd];
+	if (fp) {
+		out[n++] = '.';
+		for (unsigned long div = 100; fp && div; div /= 10) {
+			out[n++] = (char)('0' + fp / div);
+			fp %= div;
+		}
+	}
+	out[n] = '\0';
 }
 
 /* What the glyph of drawn character c reads back as: an Arabic
@@ -750,26 +866,201 @@ static int read_back(uint32_t c, uint32_t raw, uint32_t text[2])
 	return 1;
 }
 
-/* Draws the visual-order run [a, b) of line characters at physical x:
- * its CIDs as one string, in the content stream of the page. */
-static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
-		    float baseline, const pdf_style *st, bt_err *e)
+/* Text operators being written into the page's content stream, through a
+ * buffer flushed when nearly full. */
+typedef struct ops {
+	pdf_doc *d;
+	char buf[16384];
+	int len;
+	int str;     /* a literal string is open */
+	float adj;   /* a TJ displacement not yet written, 1/1000 em */
+	float rise;  /* the text rise (Ts) in force, points */
+} ops;
+
+static void ops_flush(ops *o)
 {
-	int slot = p->slot[p->map[a]];
-	if (slot < 0)
-		return BT_OK;
-	pdf_embed *m = doc_font(d, slot);
-	if (!m)
-		return hpdf_check(d, "font", e) ? BT_EFAIL :
-			bt_fail(e, BT_EFAIL, "out of memory");
-	static _Thread_local char buf[MAX_PARA * 8 + 128];
-	char g[24], sz[24], px[24], py[24];
-	num(st->gray, g);
-	num(st->size, sz);
-	num(x, px);
-	num(baseline, py);
-	int len = snprintf(buf, sizeof buf, "%s g\nBT\n/F%d %s Tf\n%s %s Td\n(",
-			   g, slot, sz, px, py);
+	HPDF_PageAttr attr = o->d->page->attr;
+	HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)o->buf,
+			  (HPDF_UINT)o->len);
+	o->len = 0;
+}
+
+static void ops_printf(ops *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void ops_printf(ops *o, const char *fmt, ...)
+{
+	if (o->len > (int)sizeof o->buf - 256)
+		ops_flush(o);
+	va_list ap;
+	va_start(ap, fmt);
+	o->len += vsnprintf(o->buf + o->len, sizeof o->buf - (size_t)o->len,
+			    fmt, ap);
+	va_end(ap);
+}
+
+/* A CID into the open literal string: two bytes, half the bytes of hex
+ * (only the parentheses, the backslash and line ends need an escape). */
+static void ops_cid(ops *o, unsigned cid)
+{
+	if (o->len > (int)sizeof o->buf - 16)
+		ops_flush(o);
+	unsigned char by[2] = { (unsigned char)(cid >> 8), (unsigned char)cid };
+	for (int k = 0; k < 2; k++) {
+		if (by[k] == '(' || by[k] == ')' || by[k] == '\\' ||
+		    by[k] == '\r' || by[k] == '\n')
+			o->len += snprintf(o->buf + o->len, sizeof o->buf -
+					   (size_t)o->len, "\\%03o", by[k]);
+		else
+			o->buf[o->len++] = (char)by[k];
+	}
+}
+
+/* One glyph of a TJ array: moved right by pre and up by rise before it,
+ * right by post after it (1/1000 em; rise in points). */
+static void ops_glyph(ops *o, unsigned cid, float pre, float rise,
+		      float post)
+{
+	char n[24];
+	if (fabsf(rise - o->rise) > 0.001f) {
+		ops_printf(o, "%s] TJ\n", o->str ? ")" : "");
+		num(rise, n);
+		ops_printf(o, "%s Ts\n[", n);
+		o->rise = rise;
+		o->str = 0;
+	}
+	/* a whole number of 1/1000 em, the rest carried to the next glyph:
+	 * no glyph is ever more than half a unit (0.005 pt at 10 pt) off */
+	o->adj -= pre;
+	if (o->adj >= 0.5f || o->adj <= -0.5f) {
+		long v = (long)(o->adj + (o->adj < 0 ? -0.5f : 0.5f));
+		o->adj -= (float)v;
+		if (o->len > (int)sizeof o->buf - 32)
+			ops_flush(o);
+		if (o->str)
+			o->buf[o->len++] = ')';
+		char digits[24];
+		int nd = 0;
+		unsigned long u = (unsigned long)(v < 0 ? -v : v);
+		do
+			digits[nd++] = (char)('0' + u % 10);
+		while ((u /= 10) > 0);
+		if (v < 0)
+			o->buf[o->len++] = '-';
+		while (nd > 0)
+			o->buf[o->len++] = digits[--nd];
+		o->str = 0;
+	}
+	if (!o->str) {
+		if (o->len > (int)sizeof o->buf - 16)
+			ops_flush(o);
+		o->buf[o->len++] = '(';
+	}
+	o->str = 1;
+	ops_cid(o, cid);
+	o->adj -= post;
+}
+
+/* One glyph of a shaped run, placed: x from the run's start (1/1000 em),
+ * rise in points; it reads back as raw[t0, t0 + tn) (reversed when rtl),
+ * or as t1 when tn is -1 (a character drawn unshaped). */
+typedef struct placed {
+	unsigned gid;
+	float x, rise;
+	int t0, tn, rtl;
+	uint32_t t1;
+} placed;
+
+/* The glyphs of the cluster at i, placed from *cum on (advanced past it).
+ * The cluster's characters go to its first glyph with an advance (a mark
+ * has none), or to its first glyph: a ligature reads as its letters, a
+ * letter with its shadda as both. */
+static int place_cluster(const para *p, int i, float size, float *cum,
+			 placed *out)
+{
+	int ng = p->gcount[i], owner = -1, nc = 1;
+	while (i + nc < p->n && nc < PDF_TEXT_MAX && p->shaped[i + nc] &&
+	       p->cont[i + nc])
+		nc++;
+	for (int j = 0; j < ng; j++) {
+		const pdf_glyph *g = &p->g[p->gfirst[i] + j];
+		int mark = g->adv < 0.001f && g->adv > -0.001f;
+		out[j] = (placed){ g->gid, *cum + g->xo, g->yo * size / 1000.0f,
+				   i, 0, p->levels[i] & 1, 0 };
+		if (owner < 0 && !mark)
+			owner = j;
+		*cum += g->adv;
+	}
+	out[owner < 0 ? 0 : owner].tn = nc;
+	return ng;
+}
+
+/* The glyphs of visual-order characters [a, b), with the positions
+ * HarfBuzz gave them, as one TJ array. Each glyph that reads as text is
+ * given a width (its CID's W) that reaches to the next such glyph's
+ * origin, so a reader sees the letters of a word touch (poppler takes a gap
+ * of a tenth of an em for a space); the other glyphs of a cluster (a mark,
+ * the second piece of a letter) have none and read as nothing: the
+ * cluster's first glyph with an advance reads as all its characters. */
+static int draw_shaped(pdf_doc *d, ops *o, pdf_embed *m, const para *p,
+		       int a, int b, float size, bt_err *e)
+{
+	const pdf_face *face = d->fonts->files[p->slot[p->map[a]]].hb;
+	int cap = 0, np = 0;
+	for (int j = a; j < b; j++)
+		cap += p->shaped[p->map[j]] ? p->gcount[p->map[j]] : 1;
+	placed *pl = malloc((size_t)(cap ? cap : 1) * sizeof *pl);
+	if (!pl)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	float cum = 0, pen = 0;
+	for (int j = a; j < b; j++) {
+		int i = p->map[j];
+		if (p->slot[i] < 0 || (p->shaped[i] && p->cont[i]))
+			continue;
+		if (p->shaped[i]) {
+			np += place_cluster(p, i, size, &cum, pl + np);
+			continue;
+		}
+		uint32_t text[2];
+		read_back(p->u[j], p->raw[i], text);
+		unsigned gid = pdf_face_glyph(face, p->u[j]);
+		pl[np++] = (placed){ gid, cum, 0, i, -1, 0, text[0] };
+		cum += (float)pdf_face_width(face, gid);
+	}
+	int rc = BT_OK;
+	ops_printf(o, "[");
+	for (int k = 0; k < np && rc == BT_OK; k++) {
+		const placed *g = &pl[k];
+		int next = k + 1;
+		while (next < np && !pl[next].tn)
+			next++;
+		float w = !g->tn ? 0 : (next < np ? pl[next].x : cum) - g->x;
+		int wi = g->tn < 0 ? -1 : (int)(w + (w < 0 ? -0.5f : 0.5f));
+		uint32_t text[PDF_TEXT_MAX];
+		int n = g->tn < 0 ? 1 : g->tn;
+		for (int t = 0; t < n; t++)
+			text[t] = g->tn < 0 ? g->t1 :
+				p->raw[g->t0 + (g->rtl ? n - 1 - t : t)];
+		unsigned cid = pdf_embed_glyph(m, g->gid, wi, text, n);
+		if (!cid)
+			rc = bt_fail(e, BT_EFAIL, "glyph %u: out of memory, or "
+				     "too many", g->gid);
+		else
+			ops_glyph(o, cid, g->x - pen, g->rise, 0);
+		pen = g->x + (wi < 0 ? (float)pdf_face_width(face, g->gid) :
+			      (float)wi);
+	}
+	free(pl);
+	ops_printf(o, "%s] TJ\n", o->str ? ")" : "");
+	o->str = 0;
+	if (o->rise != 0)
+		ops_printf(o, "0 Ts\n");
+	return rc;
+}
+
+/* The characters of visual-order run [a, b) as one string of CIDs. */
+static int draw_chars(pdf_doc *d, ops *o, pdf_embed *m, const para *p,
+		      int a, int b, int slot, bt_err *e)
+{
 	int any = 0;
 	for (int j = a; j < b; j++) {
 		if (p->slot[p->map[j]] < 0)
@@ -782,27 +1073,236 @@ static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
 				       "glyph in %s, or out of memory",
 				       (unsigned)p->u[j],
 				       d->fonts->files[slot].path);
-		/* a literal string of two bytes a CID: half the bytes of hex
-		 * (only the parentheses, the backslash and line ends need an
-		 * escape) */
-		unsigned char by[2] = { (unsigned char)(cid >> 8),
-					(unsigned char)cid };
-		for (int k = 0; k < 2; k++) {
-			if (by[k] == '(' || by[k] == ')' || by[k] == '\\' ||
-			    by[k] == '\r' || by[k] == '\n')
-				len += snprintf(buf + len, sizeof buf - (size_t)len,
-						"\\%03o", by[k]);
-			else
-				buf[len++] = (char)by[k];
-		}
+		if (!any)
+			ops_printf(o, "(");
+		ops_cid(o, cid);
 		any = 1;
 	}
-	if (!any)
+	if (any)
+		ops_printf(o, ") Tj\n");
+	return BT_OK;
+}
+
+/* ---- structure (tagged PDF) ---- */
+
+/* The structure type of text in style st (without pdf_tag_next): a
+ * heading by its look (bold and 14 pt or more: H1; bold and 11.5 pt or
+ * more: H2), gray text (the page's footer: its reference and page number)
+ * an artifact (NULL), anything else a paragraph. */
+static const char *tag_of(const pdf_style *st)
+{
+	if (st->gray > 0)
+		return NULL;
+	if (st->bold && st->size >= 14)
+		return "H1";
+	if (st->bold && st->size >= 11.5f)
+		return "H2";
+	return "P";
+}
+
+/* A new structure element of type s, child of parent (kids: the parent's
+ * /K array); NULL when out of memory. */
+static HPDF_Dict tag_elem(pdf_doc *d, const char *s, HPDF_Dict parent,
+			  HPDF_Array kids)
+{
+	HPDF_MMgr mm = d->h->mmgr;
+	HPDF_Dict el = HPDF_Dict_New(mm);
+	if (!el || HPDF_Xref_Add(d->h->xref, el) != HPDF_OK)
+		return NULL;
+	HPDF_Dict_AddName(el, "S", s); /* (/Type /StructElem: optional) */
+	if (parent)
+		HPDF_Dict_Add(el, "P", parent);
+	if (kids && HPDF_Array_Add(kids, el) != HPDF_OK)
+		return NULL;
+	return el;
+}
+
+/* The structure tree's root (its parent tree) and the Document element,
+ * made with the first tagged text; every object is owned by the document
+ * (its xref) from the moment it is made. */
+static int tag_start(pdf_doc *d)
+{
+	HPDF_MMgr mm = d->h->mmgr;
+	HPDF_Dict root = HPDF_Dict_New(mm), pt = HPDF_Dict_New(mm);
+	if (!root || HPDF_Xref_Add(d->h->xref, root) != HPDF_OK || !pt ||
+	    HPDF_Dict_Add(root, "ParentTree", pt) != HPDF_OK)
+		return BT_EFAIL;
+	d->tag_root = root;
+	d->tag_nums = HPDF_Array_New(mm);
+	if (!d->tag_nums || HPDF_Dict_Add(pt, "Nums", d->tag_nums) != HPDF_OK)
+		return BT_EFAIL;
+	HPDF_Dict_AddName(root, "Type", "StructTreeRoot");
+	d->tag_doc = tag_elem(d, "Document", root, NULL);
+	d->tag_kids = HPDF_Array_New(mm);
+	if (!d->tag_doc || HPDF_Dict_Add(root, "K", d->tag_doc) != HPDF_OK ||
+	    !d->tag_kids || HPDF_Dict_Add(d->tag_doc, "K", d->tag_kids) !=
+	    HPDF_OK)
+		return BT_EFAIL;
+	return BT_OK;
+}
+
+/* Opens the marked content of the text being drawn, before its first run
+ * (pdf_text closes it after its last: one sequence, one MCID a text): a
+ * new MCID of the current page in the text's element (a child of the
+ * Document element), or an artifact. */
+static int tag_open(pdf_doc *d, ops *o, bt_err *e)
+{
+	if (!d->tag_type) {
+		ops_printf(o, "/Artifact BMC\n");
 		return BT_OK;
-	len += snprintf(buf + len, sizeof buf - (size_t)len, ") Tj\nET\n");
+	}
+	HPDF_MMgr mm = d->h->mmgr;
+	if (!d->tag_doc && tag_start(d) != BT_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	HPDF_Array k = NULL;
+	if (!d->tag_cur) {
+		d->tag_cur = tag_elem(d, d->tag_type, d->tag_doc, d->tag_kids);
+		k = HPDF_Array_New(mm);
+		if (!d->tag_cur || !k ||
+		    HPDF_Dict_Add(d->tag_cur, "Pg", d->page) != HPDF_OK ||
+		    HPDF_Dict_Add(d->tag_cur, "K", k) != HPDF_OK)
+			return bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	k = HPDF_Dict_GetItem(d->tag_cur, "K", HPDF_OCLASS_ARRAY);
+	/* the parent tree's arrays: one per page up to this one, in the
+	 * order of the pages (its keys ascending), owned by the tree at once */
+	while (d->tag_npage <= d->pageno) {
+		HPDF_Array a = HPDF_Array_New(mm);
+		if (!a || HPDF_Array_AddNumber(d->tag_nums, d->tag_npage) !=
+		    HPDF_OK || HPDF_Array_Add(d->tag_nums, a) != HPDF_OK)
+			return bt_fail(e, BT_EFAIL, "out of memory");
+		d->tag_page[d->tag_npage++] = a;
+	}
+	HPDF_Array pa = d->tag_page[d->pageno];
+	int mcid = (int)HPDF_Array_Items(pa);
+	if (!k || HPDF_Array_Add(pa, d->tag_cur) != HPDF_OK ||
+	    HPDF_Array_AddNumber(k, mcid) != HPDF_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	ops_printf(o, "/%s <</MCID %d>> BDC\n", d->tag_type, mcid);
+	return BT_OK;
+}
+
+/* The structure tree, when the document has one: its root, the parent
+ * tree (page i's MCIDs to their elements, the page's /StructParents i),
+ * and the catalog's /MarkInfo and /StructTreeRoot (pdfinfo: "Tagged:
+ * yes"). */
+static int tag_finish(pdf_doc *d, bt_err *e)
+{
+	if (!d->tag_doc || HPDF_Dict_GetItem(d->h->catalog, "StructTreeRoot",
+					     HPDF_OCLASS_DICT))
+		return BT_OK;
+	HPDF_MMgr mm = d->h->mmgr;
+	HPDF_Dict mark = HPDF_Dict_New(mm);
+	if (!mark || HPDF_Dict_Add(d->h->catalog, "MarkInfo", mark) != HPDF_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	HPDF_Dict_Add(mark, "Marked", HPDF_Boolean_New(mm, HPDF_TRUE));
+	for (int i = 0; i < d->tag_npage; i++)
+		HPDF_Dict_AddNumber(d->pages[i], "StructParents", i);
+	HPDF_Dict_AddNumber(d->tag_root, "ParentTreeNextKey", d->tag_npage);
+	HPDF_Dict_Add(d->h->catalog, "StructTreeRoot", d->tag_root);
+	return hpdf_check(d, "the structure tree", e);
+}
+
+void pdf_tag_next(pdf_doc *d, const char *type)
+{
+	d->tag_next = type;
+}
+
+/* Graphics (boxes, lines, the QR code) are artifacts in a tagged page. */
+static void artifact(pdf_doc *d, int open)
+{
+	const char *s = open ? "/Artifact BMC\n" : "EMC\n";
 	HPDF_PageAttr attr = d->page->attr;
-	HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)buf, (HPDF_UINT)len);
+	HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)s,
+			  (HPDF_UINT)strlen(s));
+}
+
+/* Draws the visual-order run [a, b) of line characters (one font) at
+ * physical x, in the content stream of the page: shaped text as HarfBuzz
+ * placed its glyphs, the rest as one string. Bold text in a font that has
+ * no bold face (fonts.tsv names none) is stroked as well as filled, a
+ * stroke of 3 % of the size (faux bold). */
+static int draw_run(pdf_doc *d, const para *p, int a, int b, float x,
+		    float baseline, const pdf_style *st, bt_err *e)
+{
+	int slot = p->slot[p->map[a]];
+	int shaped = 0, any = 0;
+	for (int j = a; j < b; j++) {
+		shaped |= p->shaped[p->map[j]];
+		any |= p->slot[p->map[j]] >= 0;
+	}
+	if (slot < 0 || !any)
+		return BT_OK;
+	pdf_embed *m = doc_font(d, slot);
+	if (!m)
+		return hpdf_check(d, "font", e) ? BT_EFAIL :
+			bt_fail(e, BT_EFAIL, "out of memory");
+	const font_file *ff = &d->fonts->files[slot];
+	float size = st->size * ff->scale;
+	int faux = st->bold && !ff->bold;
+	static _Thread_local ops o; /* its buffer is not cleared: written first */
+	o.d = d;
+	o.len = o.str = 0;
+	o.adj = o.rise = 0;
+	char g[24], sz[24], px[24], py[24];
+	num(st->gray, g);
+	num(size, sz);
+	num(x, px);
+	num(baseline, py);
+	int rc = d->tag_marked ? BT_OK : tag_open(d, &o, e);
+	if (rc)
+		return rc;
+	d->tag_marked = 1; /* closed by pdf_text, after its last run */
+	if (faux) {
+		char lw[24];
+		num(size * 0.03f, lw);
+		ops_printf(&o, "q\n2 Tr\n%s w\n%s G\n", lw, g);
+	}
+	ops_printf(&o, "%s g\nBT\n/F%d %s Tf\n%s %s Td\n", g, slot, sz, px, py);
+	rc = shaped ? draw_shaped(d, &o, m, p, a, b, size, e) :
+		draw_chars(d, &o, m, p, a, b, slot, e);
+	if (rc)
+		return rc;
+	ops_printf(&o, "ET\n%s", faux ? "Q\n" : "");
+	ops_flush(&o);
 	return hpdf_check(d, "drawing text", e);
+}
+
+/* Draws line [start, vis_end) of paragraph p (lw points wide), laid out
+ * in the box at x, y of the given width: reordered (fribidi), then drawn
+ * run by run of one font. */
+static int draw_line(pdf_doc *d, para *p, int start, int vis_end, float x,
+		     float y, float width, float lw, const pdf_style *st,
+		     bt_err *e)
+{
+	if (!fribidi_reorder_line(FRIBIDI_FLAGS_DEFAULT, p->types,
+				  vis_end - start, start, p->base, p->levels,
+				  p->u, p->map))
+		return bt_fail(e, BT_EFAIL, "bidi reordering failed");
+	float lx = x;
+	if (st->align == PDF_CENTER)
+		lx = x + (width - lw) / 2;
+	else if (st->align == PDF_END)
+		lx = x + width - lw;
+	float px = d->rtl ? d->w - lx - lw : lx;
+	float baseline = d->hgt - y - st->size * 0.92f;
+	int a = start;
+	for (int j = start; j <= vis_end; j++) {
+		if (j < vis_end && p->slot[p->map[j]] < 0)
+			continue;
+		if (j < vis_end && (j == a ||
+		    p->slot[p->map[j]] == p->slot[p->map[a]]))
+			continue;
+		float rw = 0;
+		for (int k = a; k < j; k++)
+			rw += p->w[p->map[k]];
+		int rc = draw_run(d, p, a, j, px, baseline, st, e);
+		if (rc)
+			return rc;
+		px += rw;
+		a = j;
+	}
+	return BT_OK;
 }
 
 /* Lays out (and draws) one shaped paragraph; advances *y. */
@@ -824,7 +1324,7 @@ static int para_lines(pdf_doc *d, para *p, float x, float *y, float width,
 				brk_w = lw;
 			}
 			if (lw + p->w[i] > width && i > start &&
-			    p->u[i] != ' ')
+			    p->u[i] != ' ' && !p->cont[i])
 				break;
 			lw += p->w[i];
 		}
@@ -841,36 +1341,10 @@ static int para_lines(pdf_doc *d, para *p, float x, float *y, float width,
 		if (lw > *maxw)
 			*maxw = lw;
 		if (draw && vis_end > start) {
-			if (!fribidi_reorder_line(FRIBIDI_FLAGS_DEFAULT,
-						  p->types, vis_end - start,
-						  start, p->base, p->levels,
-						  p->u, p->map))
-				return bt_fail(e, BT_EFAIL, "bidi reordering "
-					       "failed");
-			float lx = x;
-			if (st->align == PDF_CENTER)
-				lx = x + (width - lw) / 2;
-			else if (st->align == PDF_END)
-				lx = x + width - lw;
-			float px = d->rtl ? d->w - lx - lw : lx;
-			float baseline = d->hgt - *y - st->size * 0.92f;
-			int a = start;
-			for (int j = start; j <= vis_end; j++) {
-				if (j < vis_end && p->slot[p->map[j]] < 0)
-					continue;
-				if (j < vis_end && (j == a ||
-				    p->slot[p->map[j]] == p->slot[p->map[a]]))
-					continue;
-				float rw = 0;
-				for (int k = a; k < j; k++)
-					rw += p->w[p->map[k]];
-				int rc = draw_run(d, p, a, j, px, baseline, st,
-						  e);
-				if (rc)
-					return rc;
-				px += rw;
-				a = j;
-			}
+			int rc = draw_line(d, p, start, vis_end, x, *y, width,
+					   lw, st, e);
+			if (rc)
+				return rc;
 		}
 		*y += lh;
 		start = end;
@@ -908,7 +1382,17 @@ int pdf_text(pdf_doc *d, const char *text, float x, float y, float width,
 	     bt_err *e)
 {
 	float maxw;
-	return layout(d, text, x, y, width, st, draw, field, height, &maxw, e);
+	d->tag_type = d->tag_next ? d->tag_next : tag_of(st);
+	d->tag_cur = NULL; /* one element per text, made when first drawn */
+	d->tag_marked = 0;
+	int rc = layout(d, text, x, y, width, st, draw, field, height, &maxw,
+			e);
+	if (d->tag_marked)
+		artifact(d, 0); /* EMC: one marked-content sequence a text */
+	d->tag_cur = NULL;
+	d->tag_next = NULL;
+	d->tag_marked = 0;
+	return rc;
 }
 
 int pdf_text_width(pdf_doc *d, const char *text, const pdf_style *st,
@@ -924,6 +1408,7 @@ void pdf_rect(pdf_doc *d, float x, float y, float w, float h, float line,
 	      float fill)
 {
 	float px = d->rtl ? d->w - x - w : x;
+	artifact(d, 1);
 	HPDF_Page_SetLineWidth(d->page, line > 0 ? line : 0.1f);
 	HPDF_Page_SetGrayStroke(d->page, 0);
 	if (fill >= 0)
@@ -937,15 +1422,18 @@ void pdf_rect(pdf_doc *d, float x, float y, float w, float h, float line,
 	} else {
 		HPDF_Page_Stroke(d->page);
 	}
+	artifact(d, 0);
 }
 
 void pdf_circle(pdf_doc *d, float cx, float cy, float r, float line)
 {
 	float px = d->rtl ? d->w - cx : cx;
+	artifact(d, 1);
 	HPDF_Page_SetLineWidth(d->page, line);
 	HPDF_Page_SetGrayStroke(d->page, 0);
 	HPDF_Page_Circle(d->page, px, d->hgt - cy, r);
 	HPDF_Page_Stroke(d->page);
+	artifact(d, 0);
 }
 
 void pdf_line(pdf_doc *d, float x1, float y1, float x2, float y2, float line)
@@ -953,9 +1441,11 @@ void pdf_line(pdf_doc *d, float x1, float y1, float x2, float y2, float line)
 	float p1 = d->rtl ? d->w - x1 : x1, p2 = d->rtl ? d->w - x2 : x2;
 	HPDF_Page_SetLineWidth(d->page, line);
 	HPDF_Page_SetGrayStroke(d->page, 0);
+	artifact(d, 1);
 	HPDF_Page_MoveTo(d->page, p1, d->hgt - y1);
 	HPDF_Page_LineTo(d->page, p2, d->hgt - y2);
 	HPDF_Page_Stroke(d->page);
+	artifact(d, 0);
 }
 
 int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
@@ -972,6 +1462,7 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 	float top = d->hgt - y;
 	/* in module units (one module a unit, rows downwards): whole numbers,
 	 * a third of the bytes of page coordinates */
+	artifact(d, 1);
 	HPDF_Page_GSave(d->page);
 	HPDF_Page_Concat(d->page, m, 0, 0, -m, left, top);
 	HPDF_Page_SetGrayFill(d->page, 0);
@@ -991,6 +1482,7 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 	}
 	HPDF_Page_Fill(d->page);
 	HPDF_Page_GRestore(d->page);
+	artifact(d, 0);
 	QRcode_free(q);
 	return hpdf_check(d, "QR code", e);
 }
@@ -1000,6 +1492,9 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 int pdf_doc_bytes(pdf_doc *d, bt_buf *out, bt_err *e)
 {
 	bt_buf_reset(out);
+	int trc = tag_finish(d, e);
+	if (trc)
+		return trc;
 	for (int i = 0; i < MAX_FONTS; i++) {
 		int rc = d->font[i] ? pdf_embed_finish(d->font[i], e) : BT_OK;
 		if (rc == BT_OK)

@@ -1,7 +1,9 @@
 /* doc.h - PDF documents with libharu: fonts by Unicode range (embedded per
  * document, embed.h), text laid out
- * in lines (Latin by words, Chinese by character, Arabic shaped and ordered
- * right to left with fribidi), boxes, QR codes, and byte-identical output.
+ * in lines (Latin by words, Chinese by character, Arabic shaped with
+ * HarfBuzz and ordered right to left with fribidi), boxes, QR codes, a
+ * tagged structure (headings, paragraphs; graphics as artifacts), and
+ * byte-identical output.
  *
  * Coordinates are in points from the top-left corner of the page, in the
  * logical direction of the document: in a right-to-left document x runs from
@@ -61,8 +63,17 @@ typedef struct pdf_style {
 	float gray;  /* 0 black .. 1 white */
 } pdf_style;
 
+/* The structure type (tagged PDF: "H1", "P", "TH", "TD", ...; a static
+ * string) of the text the next pdf_text draws; without it, the type
+ * follows the style: bold 14 pt and more H1, bold 11.5 pt and more H2, gray
+ * text (the footer) an artifact, anything else P. */
+void pdf_tag_next(pdf_doc *d, const char *type);
+
 /* Lays out text (paragraphs separated by \n) in the box of the given width
- * whose top-left (logical) corner is x, y, and draws it when draw is 1.
+ * whose top-left (logical) corner is x, y, and draws it when draw is 1:
+ * drawn text is one structure element of the document's tagged structure
+ * (its type: pdf_tag_next, else by the style) with one marked-content
+ * sequence.
  * *height receives the height used. BT_EINPUT when a character has no font
  * or no glyph in its font: the message names field, the text and the code
  * point (field may be e.g. "member name 'XYZ'"); stored text goes through

@@ -2,6 +2,8 @@
  * embedded as Type0 / CIDFontType2 fonts with a valid ToUnicode CMap. */
 #include "pdf/embed.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #define MAX_CIDS 65535 /* CIDs are two bytes (Identity-H); 0 is .notdef */
 
 struct pdf_face {
+	unsigned long id;   /* distinct for every face opened (the shape cache) */
 	hb_face_t *face;
 	hb_font_t *font;
 	unsigned upem;
@@ -97,13 +100,24 @@ int pdf_face_open(const char *path, int index, pdf_face **out, bt_err *e)
 	hb_blob_destroy(blob);
 	hb_blob_t *glyf = hb_face_reference_table(f->face, HB_TAG('g', 'l',
 								  'y', 'f'));
+	hb_blob_t *cff = hb_face_reference_table(f->face, HB_TAG('C', 'F',
+								 'F', ' '));
 	int outlines = hb_blob_get_length(glyf) > 0;
+	int is_cff = hb_blob_get_length(cff) > 0;
 	hb_blob_destroy(glyf);
+	hb_blob_destroy(cff);
 	if (!outlines || hb_face_get_glyph_count(f->face) == 0) {
 		pdf_face_free(f);
-		return bt_fail(e, BT_EINPUT, "font %s (face %d) has no "
-			       "TrueType outlines (glyf table)", path, index);
+		/* CFF outlines (OpenType/CFF, e.g. Noto CJK) would need a
+		 * CIDFontType0 with FontFile3: not written yet */
+		return bt_fail(e, BT_EINPUT, is_cff ? "font %s (face %d) has "
+			       "CFF outlines (OpenType/CFF), which ballot does "
+			       "not embed: name a TrueType font (glyf table) in "
+			       "fonts.tsv" : "font %s (face %d) has no TrueType "
+			       "outlines (glyf table)", path, index);
 	}
+	static atomic_ulong next_id = 1;
+	f->id = atomic_fetch_add(&next_id, 1);
 	f->font = hb_font_create(f->face);
 	f->upem = hb_face_get_upem(f->face);
 	hb_tag_t tags[MAX_TAGS];
@@ -113,6 +127,7 @@ int pdf_face_open(const char *path, int index, pdf_face **out, bt_err *e)
 		if (!keep_table(tags[i]))
 			f->drop[f->ndrop++] = tags[i];
 	face_metrics(f);
+	hb_font_make_immutable(f->font); /* shaped from several threads */
 	*out = f;
 	return BT_OK;
 }
@@ -138,12 +153,185 @@ int pdf_face_width(const pdf_face *f, unsigned gid)
 	return per_mille(f, hb_font_get_glyph_h_advance(f->font, gid));
 }
 
+/* ---- shaping ---- */
+
+int pdf_complex(uint32_t c)
+{
+	if (c < 0x0590)
+		return 0; /* Latin, Greek, Cyrillic, Armenian: the fast path */
+	switch (hb_unicode_script(hb_unicode_funcs_get_default(), c)) {
+	case HB_SCRIPT_COMMON: case HB_SCRIPT_INHERITED: case HB_SCRIPT_UNKNOWN:
+	case HB_SCRIPT_LATIN: case HB_SCRIPT_GREEK: case HB_SCRIPT_CYRILLIC:
+	case HB_SCRIPT_HAN: case HB_SCRIPT_HIRAGANA: case HB_SCRIPT_KATAKANA:
+	case HB_SCRIPT_BOPOMOFO: case HB_SCRIPT_HANGUL:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int pdf_mark(uint32_t c)
+{
+	return hb_unicode_general_category(hb_unicode_funcs_get_default(), c) ==
+		HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK;
+}
+
+/* Shaped runs, per thread: a document's words come back again and again
+ * (each text is measured and then drawn, and 193 forms share their words),
+ * and shaping a word in Amiri costs some 100 000 instructions. Keyed by the
+ * face, the direction, the run and the character on each side of it (the
+ * context HarfBuzz joins with); at most SHAPE_MAX runs of up to SHAPE_LEN
+ * characters, the table emptied when full. */
+#define SHAPE_SLOTS 8192 /* a power of two, twice SHAPE_MAX */
+#define SHAPE_MAX 4096
+#define SHAPE_LEN 64
+
+typedef struct shaped {
+	unsigned long face;
+	uint32_t hash, before, after;
+	int rtl, n, ng;
+	uint32_t *text;   /* n code points, then ng glyphs follow */
+	pdf_glyph *g;
+} shaped;
+
+typedef struct shape_cache {
+	shaped *slot[SHAPE_SLOTS];
+	int count;
+} shape_cache;
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static _Thread_local shape_cache *tls_cache;
+
+static void cache_clear(shape_cache *c)
+{
+	for (size_t i = 0; i < SHAPE_SLOTS; i++) {
+		free(c->slot[i]);
+		c->slot[i] = NULL;
+	}
+	c->count = 0;
+}
+
+static void cache_free(void *p)
+{
+	if (p) {
+		cache_clear(p);
+		free(p);
+	}
+}
+
+static void cache_init(void)
+{
+	pthread_key_create(&cache_key, cache_free);
+}
+
+/* This thread's cache; NULL when out of memory. */
+static shape_cache *cache_get(void)
+{
+	if (tls_cache)
+		return tls_cache;
+	pthread_once(&cache_once, cache_init);
+	tls_cache = calloc(1, sizeof *tls_cache);
+	if (tls_cache)
+		pthread_setspecific(cache_key, tls_cache); /* freed at thread exit */
+	return tls_cache;
+}
+
+/* The cache's slot of a run: its entry, or the free slot it goes in. */
+static shaped **cache_slot(shape_cache *c, const shaped *k)
+{
+	for (size_t i = k->hash & (SHAPE_SLOTS - 1);;
+	     i = (i + 1) & (SHAPE_SLOTS - 1)) {
+		const shaped *e = c->slot[i];
+		if (!e || (e->hash == k->hash && e->face == k->face &&
+			   e->rtl == k->rtl && e->n == k->n &&
+			   e->before == k->before && e->after == k->after &&
+			   memcmp(e->text, k->text, (size_t)k->n *
+				  sizeof *k->text) == 0))
+			return &c->slot[i];
+	}
+}
+
+static int shape_hb(const pdf_face *f, const uint32_t *text, int len,
+		    int start, int n, int rtl, pdf_glyph *out, int max)
+{
+	hb_buffer_t *b = hb_buffer_create();
+	hb_buffer_add_codepoints(b, text, len, (unsigned)start, n);
+	hb_buffer_set_direction(b, rtl ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+	hb_buffer_guess_segment_properties(b);
+	hb_shape(f->font, b, NULL, 0);
+	unsigned count = 0;
+	const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(b, &count);
+	const hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(b,
+								     NULL);
+	int ok = hb_buffer_allocation_successful(b) && count <= (unsigned)max;
+	float k = 1000.0f / (float)f->upem;
+	for (unsigned i = 0; ok && i < count; i++)
+		out[i] = (pdf_glyph){ gi[i].codepoint, (int)gi[i].cluster,
+				      (float)gp[i].x_advance * k,
+				      (float)gp[i].x_offset * k,
+				      (float)gp[i].y_offset * k };
+	hb_buffer_destroy(b);
+	return ok ? (int)count : -1;
+}
+
+int pdf_face_shape(const pdf_face *f, const uint32_t *text, int len,
+		   int start, int n, int rtl, pdf_glyph *out, int max)
+{
+	shape_cache *c = n <= SHAPE_LEN ? cache_get() : NULL;
+	if (!c)
+		return shape_hb(f, text, len, start, n, rtl, out, max);
+	shaped k = { f->id, 0, start > 0 ? text[start - 1] : 0,
+		     start + n < len ? text[start + n] : 0, rtl, n, 0,
+		     (uint32_t *)text + start, NULL };
+	uint32_t h = (2166136261u ^ (uint32_t)f->id) * 16777619u;
+	h = (h ^ k.before ^ (uint32_t)rtl << 31) * 16777619u;
+	h = (h ^ k.after) * 16777619u;
+	for (int i = 0; i < n; i++)
+		h = (h ^ k.text[i]) * 16777619u;
+	k.hash = h;
+	shaped **s = cache_slot(c, &k);
+	if (*s) {
+		if ((*s)->ng > max)
+			return -1;
+		for (int i = 0; i < (*s)->ng; i++) {
+			out[i] = (*s)->g[i];
+			out[i].cluster += start;
+		}
+		return (*s)->ng;
+	}
+	int ng = shape_hb(f, text, len, start, n, rtl, out, max);
+	if (ng < 0)
+		return ng;
+	if (c->count >= SHAPE_MAX) {
+		cache_clear(c);
+		s = cache_slot(c, &k);
+	}
+	shaped *e = malloc(sizeof *e + (size_t)n * sizeof *e->text +
+			   (size_t)ng * sizeof *e->g);
+	if (!e)
+		return ng; /* shaped all the same, not kept */
+	*e = k;
+	e->ng = ng;
+	e->g = (pdf_glyph *)(e + 1);
+	e->text = (uint32_t *)(e->g + ng);
+	memcpy(e->text, text + start, (size_t)n * sizeof *text);
+	for (int i = 0; i < ng; i++) {
+		e->g[i] = out[i];
+		e->g[i].cluster -= start;
+	}
+	*s = e;
+	c->count++;
+	return ng;
+}
+
 /* ---- one face in one document ---- */
 
 typedef struct cid_ent {
-	uint32_t c;       /* the code point drawn */
+	uint32_t c;       /* the code point drawn (its first, when shaped) */
 	unsigned gid;     /* its glyph in the whole face */
-	uint32_t text[2]; /* what it reads back as */
+	int width;        /* its advance (W), 1/1000 em */
+	uint32_t text[PDF_TEXT_MAX]; /* what it reads back as */
 	int n;
 } cid_ent;
 
@@ -154,6 +342,8 @@ struct pdf_embed {
 	uint16_t *cid;    /* per BMP code point: its CID, 0: none yet */
 	cid_ent *ent;     /* ent[cid]; ent[0] unused */
 	size_t n, cap;
+	uint16_t *slot;   /* hash of (glyph, text): CIDs, 0 free */
+	size_t nslot;     /* a power of two, at least twice n */
 	int done;
 };
 
@@ -179,6 +369,7 @@ void pdf_embed_free(pdf_embed *m)
 		return;
 	free(m->cid);
 	free(m->ent);
+	free(m->slot);
 	free(m);
 }
 
@@ -187,30 +378,108 @@ HPDF_Dict pdf_embed_dict(const pdf_embed *m)
 	return m->type0;
 }
 
-unsigned pdf_embed_cid(pdf_embed *m, uint32_t c, const uint32_t *text,
+static size_t key_hash(unsigned gid, int width, const uint32_t *text,
 		       int n)
 {
-	if (c > 0xFFFF || n < 1 || n > 2 || m->done)
-		return 0;
-	if (!m->cid && !(m->cid = calloc(65536, sizeof *m->cid)))
-		return 0;
-	if (m->cid[c])
-		return m->cid[c];
-	unsigned gid = pdf_face_glyph(m->face, c);
-	if (!gid || m->n + 1 > MAX_CIDS)
-		return 0;
+	uint32_t h = (2166136261u ^ gid) * 16777619u;
+	h = (h ^ (uint32_t)width) * 16777619u;
+	for (int i = 0; i < n; i++)
+		h = (h ^ text[i]) * 16777619u;
+	return h;
+}
+
+/* The hash slot of (gid, width, text): its CID's, or the free one it goes
+ * in. */
+static uint16_t *key_slot(const pdf_embed *m, unsigned gid, int width,
+			  const uint32_t *text, int n)
+{
+	size_t i = key_hash(gid, width, text, n) & (m->nslot - 1);
+	for (;; i = (i + 1) & (m->nslot - 1)) {
+		const cid_ent *en = &m->ent[m->slot[i]];
+		if (!m->slot[i] || (en->gid == gid && en->n == n &&
+				    en->width == width &&
+				    memcmp(en->text, text, (size_t)n *
+					   sizeof *text) == 0))
+			return &m->slot[i];
+	}
+}
+
+/* Room for one more CID: the entries and the hash, grown by doubling. */
+static int grow(pdf_embed *m)
+{
 	if (m->n + 1 >= m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 128;
 		cid_ent *ent = realloc(m->ent, cap * sizeof *ent);
 		if (!ent)
-			return 0;
+			return -1;
 		m->ent = ent;
 		m->cap = cap;
 	}
+	if (2 * (m->n + 1) < m->nslot)
+		return 0;
+	size_t ns = m->nslot ? m->nslot * 2 : 256;
+	uint16_t *old = m->slot;
+	size_t on = m->nslot;
+	if (!(m->slot = calloc(ns, sizeof *m->slot))) {
+		m->slot = old;
+		return -1;
+	}
+	m->nslot = ns;
+	for (size_t i = 0; i < on; i++)
+		if (old[i]) {
+			const cid_ent *en = &m->ent[old[i]];
+			*key_slot(m, en->gid, en->width, en->text, en->n) =
+				old[i];
+		}
+	free(old);
+	return 0;
+}
+
+static unsigned glyph_cid(pdf_embed *m, uint32_t c, unsigned gid,
+			  int width, const uint32_t *text, int n)
+{
+	if (n < 0 || n > PDF_TEXT_MAX || m->done || !gid ||
+	    gid >= hb_face_get_glyph_count(m->face->face))
+		return 0;
+	if (width < 0)
+		width = pdf_face_width(m->face, gid);
+	if (m->nslot) {
+		uint16_t *s = key_slot(m, gid, width, text, n);
+		if (*s)
+			return *s;
+	}
+	if (m->n + 1 > MAX_CIDS || grow(m) < 0)
+		return 0;
 	cid_ent *en = &m->ent[++m->n];
-	*en = (cid_ent){ c, gid, { text[0], n > 1 ? text[1] : 0 }, n };
-	m->cid[c] = (uint16_t)m->n;
+	en->c = c;
+	en->gid = gid;
+	en->width = width;
+	en->n = n;
+	memcpy(en->text, text, (size_t)n * sizeof *text);
+	*key_slot(m, gid, width, text, n) = (uint16_t)m->n;
 	return (unsigned)m->n;
+}
+
+unsigned pdf_embed_glyph(pdf_embed *m, unsigned gid, int width,
+			 const uint32_t *text, int n)
+{
+	return glyph_cid(m, n > 0 ? text[0] : 0, gid, width, text, n);
+}
+
+unsigned pdf_embed_cid(pdf_embed *m, uint32_t c, const uint32_t *text,
+		       int n)
+{
+	if (n < 1)
+		return 0;
+	if (c > 0xFFFF)
+		return glyph_cid(m, c, pdf_face_glyph(m->face, c), -1, text, n);
+	if (!m->cid && !(m->cid = calloc(65536, sizeof *m->cid)))
+		return 0;
+	if (!m->cid[c])
+		m->cid[c] = (uint16_t)glyph_cid(m, c, pdf_face_glyph(m->face,
+								     c), -1,
+						text, n);
+	return m->cid[c];
 }
 
 /* The six capital letters of the subset's tag (ISO 32000-1, 9.6.4): from
@@ -230,17 +499,26 @@ static void subset_tag(const pdf_embed *m, char tag[8])
 	tag[7] = '\0';
 }
 
-/* hb-subset: exactly the glyphs of the code points used (through the
- * face's cmap, the fast path of hb-subset; composite glyphs bring their
+/* hb-subset: exactly the glyphs used (composite glyphs bring their
  * components), no hinting, only the tables a PDF font needs. */
 static hb_subset_plan_t *subset_plan(const pdf_embed *m)
 {
 	hb_subset_input_t *in = hb_subset_input_create_or_fail();
 	if (!in)
 		return NULL;
+	/* the characters drawn through the cmap as characters (HarfBuzz's fast
+	 * path: with glyphs alone, hb-subset 6.0 walks the whole cmap, 22
+	 * million instructions a form for AR PL UMing), the shaped glyphs as
+	 * glyphs */
 	hb_set_t *u = hb_subset_input_unicode_set(in);
-	for (size_t i = 1; i <= m->n; i++)
-		hb_set_add(u, m->ent[i].c);
+	hb_set_t *g = hb_subset_input_glyph_set(in);
+	for (size_t i = 1; i <= m->n; i++) {
+		const cid_ent *en = &m->ent[i];
+		if (en->c && pdf_face_glyph(m->face, en->c) == en->gid)
+			hb_set_add(u, en->c);
+		else
+			hb_set_add(g, en->gid);
+	}
 	hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
 	hb_set_clear(drop);
 	for (unsigned i = 0; i < m->face->ndrop; i++)
@@ -275,7 +553,7 @@ static HPDF_Dict to_unicode(const pdf_embed *m)
 		"<0000> <FFFF>\nendcodespacerange\n");
 	for (size_t i = 1; i <= m->n; i += 100) {
 		size_t end = i + 99 > m->n ? m->n : i + 99;
-		char line[64];
+		char line[64 + 8 * PDF_TEXT_MAX];
 		snprintf(line, sizeof line, "%zu beginbfchar\n", end - i + 1);
 		HPDF_Stream_WriteStr(w, line);
 		for (size_t k = i; k <= end; k++) {
@@ -360,7 +638,7 @@ static HPDF_Dict cid_font(const pdf_embed *m, const char *name,
 		if (g == HB_MAP_VALUE_INVALID || g > 0xFFFF)
 			return NULL;
 		identity &= g == i;
-		HPDF_Array_AddNumber(ws, pdf_face_width(m->face, m->ent[i].gid));
+		HPDF_Array_AddNumber(ws, m->ent[i].width);
 	}
 	if (identity)
 		return HPDF_Dict_AddName(cf, "CIDToGIDMap", "Identity") ==

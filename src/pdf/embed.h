@@ -32,6 +32,33 @@ unsigned pdf_face_glyph(const pdf_face *f, uint32_t c);
  * array and of the layout). */
 int pdf_face_width(const pdf_face *f, unsigned gid);
 
+/* 1 when code point c belongs to a script whose letters change shape
+ * with their neighbours (Arabic, Syriac, Hebrew marks, the Indic scripts,
+ * ...): text in such a script is shaped with HarfBuzz (pdf_face_shape)
+ * rather than drawn character by character. */
+int pdf_complex(uint32_t c);
+
+/* 1 when c is a non-spacing mark (Unicode category Mn: Arabic vowel
+ * signs, the shadda, ...). */
+int pdf_mark(uint32_t c);
+
+/* One glyph of shaped text: its glyph id in the face, the index (in the
+ * text given to pdf_face_shape) of the first character of its cluster, its
+ * advance and its offsets from the pen, in 1/1000 em. */
+typedef struct pdf_glyph {
+	unsigned gid;
+	int cluster;
+	float adv, xo, yo;
+} pdf_glyph;
+
+/* Shapes text[start, start + n) with HarfBuzz (hb_shape: the font's GSUB
+ * and GPOS; the rest of text[0, len) is context for joining), right to left
+ * when rtl. Writes the glyphs in visual order (left to right) to out and
+ * returns their number; -1 when there are more than max, or out of memory.
+ * Safe from several threads at once. */
+int pdf_face_shape(const pdf_face *f, const uint32_t *text, int len,
+		   int start, int n, int rtl, pdf_glyph *out, int max);
+
 /* One face used by one document. */
 typedef struct pdf_embed pdf_embed;
 
@@ -43,12 +70,30 @@ void pdf_embed_free(pdf_embed *m);
 /* The Type0 font dictionary, for a page's /Font resources. */
 HPDF_Dict pdf_embed_dict(const pdf_embed *m);
 
-/* The CID (1..65535) that draws code point c, given a CID on first use;
- * text (n code points, 1 or 2: a ligature of two letters) is what the CID
- * reads back as (the ToUnicode CMap). 0 when c has no glyph in the face or
- * the document has used 65535 distinct characters of it. */
+/* The CID (1..65535) that draws code point c (through the face's cmap),
+ * given a CID on first use; text (n code points, 1..PDF_TEXT_MAX) is what
+ * the CID reads back as (the ToUnicode CMap). 0 when c has no glyph in the
+ * face or the document has used 65535 CIDs of it. The same CID as
+ * pdf_embed_glyph for the same glyph and text. */
 unsigned pdf_embed_cid(pdf_embed *m, uint32_t c, const uint32_t *text,
 		       int n);
+
+/* The most code points one CID reads back as (a ligature and its marks). */
+#define PDF_TEXT_MAX 16
+
+/* The CID (1..65535) that draws glyph gid of the face with advance width
+ * (1/1000 em, the font's W; -1: the glyph's own, pdf_face_width) and reads
+ * back as
+ * text (n code points, 0..PDF_TEXT_MAX; 0: reads as nothing, a mark whose
+ * character another glyph of its cluster gives), given on first use of
+ * that glyph with that width and text: CIDs are keyed by glyph (a shaped
+ * glyph's width is the advance HarfBuzz gave it, so a reader's text boxes
+ * match what is drawn), so shaped glyphs
+ * (contextual forms, ligatures, marks) and characters beyond U+FFFF have
+ * theirs. 0 when gid is not a glyph of the face, n is out of range, or the
+ * document has used 65535 of them. */
+unsigned pdf_embed_glyph(pdf_embed *m, unsigned gid, int width,
+			 const uint32_t *text, int n);
 
 /* Subsets the face to the glyphs used and writes the font's objects into
  * the document (once; nothing when no CID was given). Same CIDs, same

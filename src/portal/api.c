@@ -44,27 +44,45 @@ int api_engine_error(preq *r, const bt_err *e)
 	return api_error(r, status[why], why == BT_R_NONE ? "io" : bt_reason_name(why), e->field, msg);
 }
 
-/* The identity of the request's bearer token, into id; else the 401 and
- * -1. Only the Authorization header counts (never a session cookie). */
-static int api_auth(preq *r, bt_identity *id)
+const char *api_bearer(preq *r)
 {
 	const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	bt_token_scope scope;
-	bt_err e;
-	r->www_authenticate = "Bearer realm=\"ballot\"";
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
-		return api_error(r, 401, "unauthorized", "token",
-				 "token: the request needs the header Authorization: Bearer TOKEN"), -1;
+		return NULL;
 	h += 7;
 	while (*h == ' ')
 		h++;
+	return h;
+}
+
+int api_auth_scope(preq *r, bt_token_scope need, bt_identity *id)
+{
+	const char *h = api_bearer(r);
+	bt_token_scope scope;
+	bt_err e;
+	r->www_authenticate = "Bearer realm=\"ballot\"";
+	if (!h)
+		return api_error(r, 401, "unauthorized", "token",
+				 "token: the request needs the header Authorization: Bearer TOKEN"), -1;
 	int rc = bt_token_check(r->db, h, r->now, id, &scope, &e);
 	if (rc && e.reason == BT_R_FORBIDDEN)
 		return api_error(r, 401, "unauthorized", "token", e.msg), -1;
 	if (rc)
 		return api_engine_error(r, &e), -1;
 	r->www_authenticate = NULL;
+	if (scope < need) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "token: a %s token cannot do this (it needs scope %s)",
+			 bt_token_scope_name(scope), bt_token_scope_name(need));
+		return api_error(r, 403, "forbidden", "token", msg), -1;
+	}
 	return 0;
+}
+
+/* The identity of the request's bearer token (any scope: a read). */
+static int api_auth(preq *r, bt_identity *id)
+{
+	return api_auth_scope(r, BT_SCOPE_READ, id);
 }
 
 /* A query parameter, or NULL. */
@@ -73,9 +91,7 @@ static const char *arg(preq *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
-/* The consultation circular, readable by id and its rows in agreement
- * with the log, into c; else the error and -1. */
-static int api_consultation(preq *r, const bt_identity *id, const char *circular, bt_consultation *c)
+int api_consultation(preq *r, const bt_identity *id, const char *circular, bt_consultation *c)
 {
 	bt_err e;
 	if (bt_consultation_get(r->db, circular, c, &e))
@@ -180,7 +196,7 @@ int api_not_found(preq *r)
 	if (api_auth(r, &id))
 		return 0;
 	char msg[300];
-	snprintf(msg, sizeof msg, "path: %.200s is not part of the API (see doc/openapi.yaml)", r->url);
+	snprintf(msg, sizeof msg, "path: %.200s is not part of the API (see doc/openapi.json)", r->url);
 	return api_error(r, 404, "not-found", "path", msg);
 }
 

@@ -2,11 +2,12 @@
  * bearer tokens (ballot tokens create), the same documents the command
  * line prints with --json, errors as {"error": {"reason", "field",
  * "message"}}. The routes are in routes.c's table, described by
- * doc/openapi.yaml. */
+ * doc/openapi.json. */
 #ifndef BALLOT_PORTAL_API_H
 #define BALLOT_PORTAL_API_H
 
 #include "ballot/err.h"
+#include "ballot/token.h"
 #include "portal/request.h"
 
 /* 1 when url is under /api/ (its errors are JSON, never a page). */
@@ -19,6 +20,19 @@ int api_error(preq *r, int status, const char *reason, const char *field, const 
  * not found 404, conflict 409, forbidden 403, damaged 503, I/O and memory
  * 500); returns 0. */
 int api_engine_error(preq *r, const bt_err *e);
+
+/* The bearer token of r's Authorization header, or NULL. */
+const char *api_bearer(preq *r);
+/* 0 when r's bearer token is valid (into id) and of scope need at least
+ * (write includes read); else -1 and the answer: 401 for no token or one
+ * not valid (malformed, unknown, revoked, expired, account disabled), 403
+ * for a read token where write is needed. */
+int api_auth_scope(preq *r, bt_token_scope need, bt_identity *id);
+
+/* The consultation circular, readable by id (a chair: its study group's
+ * only) and its rows in agreement with the log, into c; else the error and
+ * -1. */
+int api_consultation(preq *r, const bt_identity *id, const char *circular, bt_consultation *c);
 
 /* 405 for a method a path under /api/ does not take (r->allow set by the
  * caller); returns 0. */
@@ -33,6 +47,21 @@ int api_status(preq *r);
 int api_tally(preq *r, const char *circular);
 int api_history(preq *r, const char *circular);
 int api_pending(preq *r, const char *circular);
+/* s13-api: POST /api/v1/consultations/{circular}/replies (api_reply.c):
+ * records a reply, as the secretariat's entry form does, for a write
+ * token's secretariat account; 201 with the signed receipt and Location
+ * /api/v1/receipts/{event}; an Idempotency-Key sent again with the same
+ * body answers the first receipt with 200 and records nothing. */
+int api_reply(preq *r, const char *circular);
+/* GET /api/v1/receipts/{event}: the signed receipt of a reply event (a
+ * chair's token: its study group's only). */
+int api_receipt(preq *r, const char *event);
+/* The head of a POST under /api/ is in (x->r's route found): checks the
+ * token (write scope), the Content-Type (JSON, else 415) and the
+ * Content-Length (else 413), and sets x up to read the body as it is into
+ * x->r.body. 1 when the answer is made (send it), 0 to read the body. */
+int api_post_begin(preqx *x);
+
 /* Any other path under /api/v1: 404 (after the token is checked). */
 int api_not_found(preq *r);
 

@@ -104,6 +104,9 @@ static const proute routes[] = {
 	SEGMENT(PR_GET, "/api/v1/consultations/", "/tally", PR_ANYONE, api_tally),
 	SEGMENT(PR_GET, "/api/v1/consultations/", "/history", PR_ANYONE, api_history),
 	SEGMENT(PR_GET, "/api/v1/consultations/", "/pending", PR_ANYONE, api_pending),
+	/* s13-api: the write API and the receipts it gives */
+	SEGMENT(PR_POST, "/api/v1/consultations/", "/replies", PR_ANYONE, api_reply),
+	SEGMENT(PR_GET, "/api/v1/receipts/", "", PR_ANYONE, api_receipt),
 	AREA(PR_GET, "/api/", PR_ANYONE, api_not_found),
 
 	AREA(PR_GET, "", PR_ANYONE, page_not_found),

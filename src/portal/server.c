@@ -79,7 +79,8 @@ static int route(preq *r)
 			return api_method_error(r);
 		return page_status(r, 405, "err_method", "method: %s is not allowed here (%s only)", r->method, allow);
 	}
-	if (!strcmp(r->method, "POST") && !(rt->who == PR_SIGNIN_FORM && !r->signed_in)) {
+	/* s13-api: a POST under /api/ brings a bearer token, no session */
+	if (!strcmp(r->method, "POST") && !api_path(r->url) && !(rt->who == PR_SIGNIN_FORM && !r->signed_in)) {
 		if (!r->signed_in)
 			return page_error(r, 403, L(r, "err_signed_out"));
 		if (!csrf_ok(&r->form, r->s.csrf))
@@ -205,6 +206,7 @@ void portal_finish(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD
 	pform_release(&x->r.form);
 	bt_buf_release(&x->r.out);
 	free(x->bad);
+	bt_buf_release(&x->r.body);
 	free(x);
 	*req_cls = NULL;
 }
@@ -256,6 +258,8 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 				api_method_error(&x->r);
 				return answer_send(&x->r);
 			}
+			if (rt && api_path(url)) /* s13-api: a bearer token and a JSON body */
+				return api_post_begin(x) ? answer_send(&x->r) : MHD_YES;
 			if (!x->r.signed_in && !(rt && rt->who == PR_SIGNIN_FORM)) {
 				page_error(&x->r, 403, L(&x->r, "err_signed_out"));
 				return answer_send(&x->r);
@@ -282,6 +286,8 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 			x->too_big = 1;
 			if (x->body_len > x->body_max + 16 * 1024 * 1024)
 				return MHD_NO; /* a client that will not stop: hang up */
+		} else if (x->r.raw_body) {
+			bt_buf_add(&x->r.body, upload, *upload_size);
 		} else if (x->pp && MHD_post_process(x->pp, upload, *upload_size) != MHD_YES) {
 			x->bad_body = 1;
 		}
@@ -292,6 +298,10 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 		return MHD_YES;
 	x->answered = 1;
 	preq *r = &x->r;
+	if (x->too_big && x->r.raw_body) {
+		api_error(r, 413, "too-large", "body", "body: over the limit of the request's bytes");
+		return answer_send(&x->r);
+	}
 	if (x->too_big) {
 		page_status(r, 413, "err_too_large", "request: over the limit of %llu bytes (a file may be at most %lld "
 			    "bytes)", (unsigned long long)x->body_max, (long long)p->attachment_max);

@@ -502,7 +502,8 @@ static int audit_verify(bt_db *db, bt_audit_report *r, bt_err *e)
 	    (rc = check_deadlines(db, r, e)) ||
 	    (rc = check_rows_have_events(db, SQL_MEMBER_ROWS_WITH_EVENTS, r, e)) ||
 	    (rc = check_members(db, r, e)) || (rc = check_draft_states(db, r, e)) ||
-	    (rc = check_attachments(db, r, e)) || (rc = check_draft_texts(db, r, e)))
+	    (rc = check_attachments(db, r, e)) || (rc = check_draft_texts(db, r, e)) ||
+	    (rc = check_rows_have_events(db, SQL_CONTACT_ROWS_WITH_EVENTS, r, e)))
 		return rc;
 	/* last, and only when nothing else was found: a row changed behind a
 	 * dropped trigger is named rather than the trigger */

@@ -301,6 +301,27 @@ static int check_member_event(bt_db *db, int64_t seq, const char *body, bt_audit
 	return rc;
 }
 
+/* A contact event rendered again from the contacts it added and removed. */
+static int check_contact(bt_db *db, int64_t seq, const char *actor, const char *kind, const char *cprev,
+			 const char *body, bt_audit_report *r, bt_err *e)
+{
+	bt_buf p = BT_BUF_INIT, expect = BT_BUF_INIT;
+	bt_time when = 0;
+	int found = 0;
+	int rc = contact_payload(db, seq, &p, &when, &found, e);
+	if (!rc && !found) {
+		audit_flag_row(r, seq, "the contacts this event recorded are missing", "contacts", 0);
+	} else if (!rc) {
+		event_render(&expect, seq, when, actor, kind, NULL, cprev, bt_buf_str(&p));
+		rc = render_whole(&p, &expect, 0, e);
+		if (!rc && strcmp(bt_buf_str(&expect), body) != 0)
+			audit_flag_row(r, seq, "the stored contacts differ from what the event recorded", "contacts", 0);
+	}
+	bt_buf_release(&p);
+	bt_buf_release(&expect);
+	return rc;
+}
+
 int event_rows_check(bt_db *db, int64_t seq, bt_time at, const char *actor, const char *kind,
 		     const char *cprev, const char *body, bt_audit_report *r, bt_err *e)
 {
@@ -315,6 +336,8 @@ int event_rows_check(bt_db *db, int64_t seq, bt_time at, const char *actor, cons
 	case EK_ROWS_CALENDAR:
 	case EK_ROWS_DEADLINE:
 		return check_calendar(db, seq, actor, kind, cprev, body, r, e);
+	case EK_ROWS_CONTACT:
+		return check_contact(db, seq, actor, kind, cprev, body, r, e);
 	case EK_ROWS_NONE:
 		break;
 	}

@@ -306,6 +306,64 @@ const char *const SQL_MIGRATIONS[] = {
 	" BEGIN SELECT RAISE(ABORT, 'draft texts are append-only'); END;"
 	"CREATE TRIGGER draft_texts_append_only_d BEFORE DELETE ON draft_texts"
 	" BEGIN SELECT RAISE(ABORT, 'draft texts are append-only'); END;",
+	/* s13-api: the Idempotency-Key of an API request that recorded a
+	 * reply (reply_once.c), written in the reply's own transaction: the
+	 * SHA-256 of the key, the token that sent it, the SHA-256 of the
+	 * request's body and the reply's event. Self-contained (renumber
+	 * freely). */
+	"CREATE TABLE api_idempotency(id INTEGER PRIMARY KEY,"
+	" token_id INTEGER NOT NULL REFERENCES api_tokens(id),"
+	" key_hash TEXT NOT NULL CHECK(length(key_hash) = 64),"
+	" body_sha256 TEXT NOT NULL CHECK(length(body_sha256) = 64),"
+	" event_seq INTEGER NOT NULL UNIQUE, created_at INTEGER NOT NULL,"
+	" UNIQUE(token_id, key_hash)) STRICT;"
+	"CREATE TRIGGER api_idempotency_append_only_u BEFORE UPDATE ON api_idempotency"
+	" BEGIN SELECT RAISE(ABORT, 'idempotency keys are append-only'); END;"
+	"CREATE TRIGGER api_idempotency_append_only_d BEFORE DELETE ON api_idempotency"
+	" BEGIN SELECT RAISE(ABORT, 'idempotency keys are append-only'); END;",
+	/* N -> N+1: the mailroom (issue 18). contacts: each Member State's
+	 * addresses for ITU-T consultations, added and removed by events
+	 * (contact.c); a contact changes only by being removed once (a change
+	 * of role, language or name removes the row and adds a new one in
+	 * the same event). outbox: every message recorded before it is sent
+	 * (outbox.c); operational state, not part of the record (no event).
+	 * Self-contained (renumber freely). */
+	"CREATE TABLE contacts(id INTEGER PRIMARY KEY,"
+	" member TEXT NOT NULL REFERENCES members(code),"
+	" role TEXT NOT NULL CHECK(role IN ('to', 'cc')),"
+	" address TEXT NOT NULL CHECK(address <> ''),"
+	" lang TEXT NOT NULL CHECK(lang IN ('ar', 'zh', 'en', 'fr', 'ru', 'es')),"
+	" name TEXT NOT NULL, added_at INTEGER NOT NULL, event_seq INTEGER NOT NULL,"
+	" removed_at INTEGER, removed_seq INTEGER,"
+	" CHECK((removed_at IS NULL) = (removed_seq IS NULL))) STRICT;"
+	"CREATE UNIQUE INDEX contacts_in_force ON contacts(member, address COLLATE NOCASE)"
+	" WHERE removed_seq IS NULL;"
+	"CREATE INDEX contacts_by_event ON contacts(event_seq);"
+	"CREATE INDEX contacts_by_removal ON contacts(removed_seq);"
+	"CREATE TRIGGER contacts_remove_only BEFORE UPDATE ON contacts"
+	" WHEN OLD.removed_at IS NOT NULL OR NEW.removed_at IS NULL"
+	" OR NEW.member IS NOT OLD.member OR NEW.role IS NOT OLD.role OR NEW.address IS NOT OLD.address"
+	" OR NEW.lang IS NOT OLD.lang OR NEW.name IS NOT OLD.name"
+	" OR NEW.added_at IS NOT OLD.added_at OR NEW.event_seq IS NOT OLD.event_seq"
+	" BEGIN SELECT RAISE(ABORT, 'a contact changes only by being removed'); END;"
+	"CREATE TRIGGER contacts_append_only_d BEFORE DELETE ON contacts"
+	" BEGIN SELECT RAISE(ABORT, 'contacts are append-only'); END;"
+	"CREATE TABLE outbox(id INTEGER PRIMARY KEY, circular TEXT NOT NULL,"
+	" member TEXT NOT NULL REFERENCES members(code),"
+	" what TEXT NOT NULL CHECK(what IN ('circular', 'codes', 'reminder', 'receipt')),"
+	" round TEXT NOT NULL, message_id TEXT NOT NULL UNIQUE,"
+	" sha256 TEXT NOT NULL CHECK(length(sha256) = 64), size INTEGER NOT NULL,"
+	" message BLOB, sender TEXT NOT NULL, recipients TEXT NOT NULL,"
+	" state TEXT NOT NULL CHECK(state IN ('queued', 'sent', 'failed')),"
+	" attempts INTEGER NOT NULL, next_at INTEGER NOT NULL, answer TEXT,"
+	" queued_at INTEGER NOT NULL, sent_at INTEGER,"
+	" UNIQUE(circular, what, member, round)) STRICT;"
+	"CREATE INDEX outbox_due ON outbox(state, next_at, id);"
+	/* mail schedule: the days before a consultation's deadline on which
+	 * `mail run` sends its reminders */
+	"CREATE TABLE mail_schedule(circular TEXT NOT NULL, days_before INTEGER NOT NULL"
+	" CHECK(days_before BETWEEN 0 AND 365), set_at INTEGER NOT NULL,"
+	" PRIMARY KEY(circular, days_before)) STRICT;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -870,3 +928,74 @@ const char SQL_TOKEN_BY_EVENT[] =
 	"SELECT id, user_name, scope, hash, expires_at, created_at FROM api_tokens WHERE event_seq = ?1";
 const char SQL_TOKEN_BY_REVOCATION[] =
 	"SELECT id, user_name, revoked_at FROM api_tokens WHERE revoked_seq = ?1";
+
+/* s13-api: idempotency keys of API requests (reply_once.c) */
+const char SQL_IDEM_TOKEN[] = "SELECT id FROM api_tokens WHERE hash = ?1";
+const char SQL_IDEM_FIND[] =
+	"SELECT i.body_sha256, i.event_seq, (SELECT r.id FROM replies r WHERE r.event_seq = i.event_seq)"
+	" FROM api_idempotency i WHERE i.token_id = ?1 AND i.key_hash = ?2";
+const char SQL_IDEM_INSERT[] =
+	"INSERT INTO api_idempotency(token_id, key_hash, body_sha256, event_seq, created_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5)";
+/* contacts (contact.c) */
+const char SQL_CONTACTS_IN_FORCE[] =
+	"SELECT member, role, address, lang, name, event_seq FROM contacts WHERE removed_seq IS NULL"
+	" AND (?1 IS NULL OR member = ?1) ORDER BY member, role DESC, id";
+const char SQL_CONTACT_GET[] =
+	"SELECT id, role, lang, name, address FROM contacts WHERE member = ?1 AND address = ?2 COLLATE NOCASE"
+	" AND removed_seq IS NULL";
+const char SQL_CONTACT_INSERT[] =
+	"INSERT INTO contacts(member, role, address, lang, name, added_at, event_seq)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+const char SQL_CONTACT_REMOVE[] =
+	"UPDATE contacts SET removed_at = ?2, removed_seq = ?3 WHERE id = ?1";
+const char SQL_CONTACTS_BY_EVENT[] =
+	"SELECT member, role, address, lang, name, added_at FROM contacts WHERE event_seq = ?1 ORDER BY id";
+const char SQL_CONTACTS_BY_REMOVAL[] =
+	"SELECT member, address, removed_at FROM contacts WHERE removed_seq = ?1 ORDER BY id";
+const char SQL_CONTACT_ROWS_WITH_EVENTS[] =
+	"SELECT 'contact contacts-import contact-set', event_seq FROM contacts"
+	" UNION ALL SELECT 'contact contacts-import contact-set contact-remove', removed_seq FROM contacts"
+	" WHERE removed_seq IS NOT NULL";
+/* the members of a consultation's electorate with no contact in force */
+const char SQL_ELECTORATE_WITHOUT_CONTACT[] =
+	"SELECT e.member FROM electorate e JOIN consultations c ON c.id = e.consultation_id"
+	" WHERE c.circular = ?1 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.member = e.member"
+	" AND x.removed_seq IS NULL) ORDER BY e.member";
+
+/* the outbox (outbox.c) */
+const char SQL_OUTBOX_INSERT[] =
+	"INSERT INTO outbox(circular, member, what, round, message_id, sha256, size, message, sender,"
+	" recipients, state, attempts, next_at, queued_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	" ?10, 'queued', 0, ?11, ?11)";
+const char SQL_OUTBOX_HAS[] =
+	"SELECT id FROM outbox WHERE circular = ?1 AND what = ?2 AND member = ?3 AND round = ?4";
+const char SQL_OUTBOX_DUE[] =
+	"SELECT id, circular, member, what, round, message_id, sha256, size, message, sender, recipients,"
+	" attempts, next_at FROM outbox WHERE state = 'queued' AND (?1 IS NULL OR circular = ?1) AND next_at <= ?2"
+	" ORDER BY next_at, id";
+const char SQL_OUTBOX_ALL[] =
+	"SELECT id, circular, member, what, round, message_id, sha256, size, state, attempts, next_at,"
+	" answer, queued_at, sent_at FROM outbox WHERE (?1 IS NULL OR circular = ?1) ORDER BY id";
+const char SQL_OUTBOX_REBUILT[] =
+	"UPDATE outbox SET message_id = ?2, sha256 = ?3, size = ?4 WHERE id = ?1 AND state = 'queued'";
+const char SQL_OUTBOX_SENT[] =
+	"UPDATE outbox SET state = 'sent', sent_at = ?2, answer = ?3, attempts = attempts + 1"
+	" WHERE id = ?1 AND state = 'queued'";
+const char SQL_OUTBOX_RETRY[] =
+	"UPDATE outbox SET attempts = attempts + 1, next_at = ?2, answer = ?3 WHERE id = ?1 AND state = 'queued'";
+const char SQL_OUTBOX_FAILED[] =
+	"UPDATE outbox SET state = 'failed', attempts = attempts + 1, answer = ?2 WHERE id = ?1 AND state = 'queued'";
+/* the reminders' schedule (outbox.c) */
+const char SQL_SCHEDULE_CLEAR[] = "DELETE FROM mail_schedule WHERE circular = ?1";
+const char SQL_SCHEDULE_ADD[] = "INSERT INTO mail_schedule(circular, days_before, set_at) VALUES(?1, ?2, ?3)";
+const char SQL_SCHEDULE_OF[] =
+	"SELECT days_before FROM mail_schedule WHERE circular = ?1 ORDER BY days_before DESC";
+/* per open consultation before its deadline (?1: now), the latest point of
+ * its schedule reached */
+const char SQL_SCHEDULE_DUE[] =
+	"SELECT c.circular, min(s.days_before) FROM mail_schedule s JOIN consultations c ON c.circular = s.circular"
+	" WHERE c.closed_at IS NULL AND ?1 < c.deadline AND ?1 >= c.deadline - s.days_before * 86400"
+	" GROUP BY c.circular ORDER BY c.circular";
+const char SQL_OUTBOX_QUEUED_KINDS[] =
+	"SELECT DISTINCT circular, what FROM outbox WHERE state = 'queued' AND next_at <= ?1 ORDER BY circular, what";

@@ -4,10 +4,13 @@
 #   1. 64 administrations load their status page (/member) over keep-alive
 #      connections, in a consultation where all 194 members have replied;
 #   2. the same 64 submit replies, a new TLS connection (full handshake)
-#      per submission.
+#      per submission;
+#   3. the API with a write token, keep-alive: GET /api/v1/status, GET
+#      .../tally, POST .../replies (each with a new Idempotency-Key).
 # Each phase runs as fast as it goes, then paced at the goal's rate.
-# Goals: 2 000 status pages/s, 300 submissions/s, p99 < 100 ms at those
-# rates. A missed goal prints "goal missed"; the exit status is non-zero only
+# Goals (issue 15): 5 000 status pages/s, 1 000 submissions/s; p99 < 100 ms
+# paced at 2 000 status pages/s and 300 submissions/s. PORTAL_BENCH_REPLIES=N
+# (make bench: 100 000, status pages and the API only) seeds N replies first. A missed goal prints "goal missed"; the exit status is non-zero only
 # when the test cannot run or when a reply the portal acknowledged (a 200
 # receipt) is not in the database afterwards.
 # Usage: portal.sh [BALLOT_BINARY [LOAD_BINARY]]
@@ -32,18 +35,42 @@ bench_begin portal
 bench_open "$CIRC" Q.9901 "Load test draft"
 b codes issue --circular "$CIRC" >"$TMP/codes.tsv" 2>/dev/null
 # Every member of the electorate has replied once (by e-mail, entered by the
-# secretariat).
-now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-awk -F'\t' -v now="$now" '
-	NR == 1 { print "member\tdraft\tchoice\treceived\tchannel\tattachment"; next }
-	{ print $1 "\tQ.9901\t" (NR % 2 ? "authorize" : "not-authorize") "\t" now "\temail\t" }
-	' "$TMP/codes.tsv" >"$TMP/seed.tsv"
-b reply import --circular "$CIRC" "$TMP/seed.tsv" >"$TMP/import.out" 2>&1 ||
+# secretariat). With PORTAL_BENCH_REPLIES=N the consultation holds N replies:
+# the members that are not among the load's clients have replied many times
+# before (each later reply superseding the earlier, a second apart), so that
+# a client's pages face what others have done.
+REPLIES=${PORTAL_BENCH_REPLIES:-0}
+nowsec=$(date -u +%s)
+[ $((nowsec % 86400)) -gt $((REPLIES / 100 + 60)) ] ||
+	fail "too close to midnight UTC for $REPLIES replies dated today: try again in a few minutes"
+awk -F'\t' -v now="$nowsec" -v want="$REPLIES" -v clients="$CLIENTS" '
+	function line(member, i, t) {
+		printf "%s\tQ.9901\t%s\t%s\temail\t\n", member, (i % 2 ? "authorize" : "not-authorize"),
+			strftime("%Y-%m-%dT%H:%M:%SZ", t, 1)
+	}
+	NR == 1 { next }
+	{ m[n++] = $1 }
+	END {
+		print "member\tdraft\tchoice\treceived\tchannel\tattachment"
+		others = n - clients
+		extra = want - n
+		for (i = 0; i < extra && others > 0; i++)
+			line(m[clients + i % others], i, now - 1 - int((extra - 1 - i) / others))
+		for (i = 0; i < n; i++)
+			line(m[i], i + 1, now)
+	}' "$TMP/codes.tsv" >"$TMP/seed.tsv"
+t0=$(date +%s)
+b reply import --force --circular "$CIRC" "$TMP/seed.tsv" >"$TMP/import.out" 2>&1 ||
 	fail "reply import: $(tail -n 3 "$TMP/import.out")"
+[ "$REPLIES" -eq 0 ] || echo "portal: $REPLIES replies imported in $(($(date +%s) - t0)) s"
 b tls dev-certs --out "$TMP/tls" >/dev/null
 # each client replies as fast as it can: far above the members' default
 # replies_per_hour (30), which would answer 429 after the first seconds
 b config set replies_per_hour 1000000 >/dev/null
+# the API's client: a write token of a secretariat account
+echo 'correct horse battery staple' >"$TMP/pw"
+b users add --name bench-api --role secretariat --password-file "$TMP/pw" >/dev/null 2>&1
+TOKEN=$(b tokens create --user bench-api --scope write 2>/dev/null) || fail "tokens create failed"
 
 # The server on a free port (another one may be taken by anyone).
 bench_serve $$ --quiet ${THREADS:+--threads "$THREADS"}
@@ -56,7 +83,8 @@ echo "portal: ballot serve on 127.0.0.1:$port, --threads ${THREADS:-default (2 p
 {
 	rc=0
 	"$LOAD" --port "$port" --ca "$TMP/tls/ca.pem" --codes "$TMP/codes.tsv" --circular "$CIRC" \
-		--clients "$CLIENTS" --ids "$TMP/acked" --server-pid "$PID" ${PORTAL_BENCH_ARGS:-} || rc=$?
+		--clients "$CLIENTS" --ids "$TMP/acked" --server-pid "$PID" --status-goal 5000 --submit-goal 1000 \
+		--token "$TOKEN" --api-ids "$TMP/api-acked" ${PORTAL_BENCH_ARGS:-} || rc=$?
 	echo $rc >"$TMP/load.rc"
 } | tee "$TMP/load.out"
 [ "$(cat "$TMP/load.rc")" = 0 ] || fail "the load generator failed (exit status $(cat "$TMP/load.rc"))"
@@ -95,6 +123,17 @@ if [ "$extra" -gt "$errors" ]; then
 	echo "portal: FAIL $extra replies stored but not acknowledged, with only $errors failed submissions"
 	exit 1
 fi
+# Every reply the API acknowledged (a 201 receipt) is in the database, once.
+touch "$TMP/api-acked"
+sqlite3 -readonly "$BALLOT_DB" "SELECT event_seq FROM replies WHERE recorded_by = 'api:bench-api' ORDER BY 1" \
+	>"$TMP/api-stored" || fail "cannot read the database"
+sort -n "$TMP/api-acked" >"$TMP/api-acked.s"
+if ! cmp -s "$TMP/api-acked.s" "$TMP/api-stored"; then
+	echo "portal: FAIL the API acknowledged $(wc -l <"$TMP/api-acked.s") replies," \
+		"the database holds $(wc -l <"$TMP/api-stored") of api:bench-api"
+	exit 1
+fi
+echo "portal: the API's $(wc -l <"$TMP/api-stored") acknowledged replies are in the database, once each"
 if [ "$extra" -ne 0 ]; then
 	echo "portal: note: $extra replies stored without a receipt ($errors failed submissions)"
 fi

@@ -10,8 +10,11 @@
  *      new TLS connection each time (full handshake, no resumption) and
  *      keeps the reply numbers of every 303 (in the receipt page's path).
  * Each phase runs first as fast as it goes (throughput), then paced at the
- * goal's rate (latency at that load). Last, the status page once more, now
- * that the consultation holds thousands of replies (not judged).
+ * goal's rate (latency at that load). Then the status page once more, now
+ * that the consultation holds thousands of replies (not judged); last, with
+ * --token (a write token), the JSON API over keep-alive connections: GET
+ * /api/v1/status, GET .../tally, POST .../replies with a new
+ * Idempotency-Key each (the receipts' events to --api-ids).
  *
  * Prints requests, requests/s, latency p50/p99/max and errors per phase and
  * whether the goals are met; writes the acknowledged reply numbers to
@@ -54,7 +57,10 @@ static struct {
 	double status_s, status_paced_s, status_rate;
 	double after_s; /* the status page again, after the submissions */
 	long server_pid;
-} opt = { .clients = 64, .drafts = 1, .verify = 1, .submit_s = 10, .submit_paced_s = 15, .submit_rate = 300,
+	double status_goal, submit_goal; /* throughput goals (default: the paced rates) */
+	const char *token, *api_ids; /* the API phases: a write token; the events acknowledged */
+	double api_s;
+} opt = { .api_s = 5, .clients = 64, .drafts = 1, .verify = 1, .submit_s = 10, .submit_paced_s = 15, .submit_rate = 300,
 	  .status_s = 8, .status_paced_s = 10, .status_rate = 2000, .after_s = 5,
 	  .status_path = "/member" };
 
@@ -348,6 +354,8 @@ typedef struct client {
 	/* results */
 	dvec lat;
 	ivec ids;
+	ivec api_events;    /* the events of the receipts the API gave */
+	unsigned long api_n;/* the API requests made (a new Idempotency-Key each) */
 	long long ok, errors, reconnects, notsent;
 	char first_error[200];
 	double signin_s;
@@ -556,6 +564,62 @@ static void *status_thread(void *arg)
 	return NULL;
 }
 
+/* The API phases (--token): GETs of status or tally, or POSTs of
+ * replies each with a new Idempotency-Key, over one kept-alive connection
+ * per client. */
+static enum { API_STATUS, API_TALLY, API_POST } api_mode;
+
+static int api_request(client *c, unsigned long n, char *req, size_t len)
+{
+	if (api_mode == API_STATUS)
+		return snprintf(req, len, "GET /api/v1/status HTTP/1.1\r\nHost: localhost\r\n"
+			       "Authorization: Bearer %s\r\n\r\n", opt.token);
+	if (api_mode == API_TALLY)
+		return snprintf(req, len, "GET /api/v1/consultations/%s/tally HTTP/1.1\r\nHost: localhost\r\n"
+			       "Authorization: Bearer %s\r\n\r\n", opt.circular, opt.token);
+	char body[256];
+	int bl = snprintf(body, sizeof body, "{\"member\":\"%s\",\"choice\":\"%s\",\"channel\":\"email\"}",
+			  c->member, n % 2 ? "authorize" : "not-authorize");
+	return snprintf(req, len, "POST /api/v1/consultations/%s/replies HTTP/1.1\r\nHost: localhost\r\n"
+			"Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+			"Idempotency-Key: bench-%ld-%s-%lu\r\nContent-Length: %d\r\n\r\n%s",
+			opt.circular, opt.token, (long)getpid(), c->member, n, bl, body);
+}
+
+static void *api_thread(void *arg)
+{
+	client *c = arg;
+	char req[1024], err[200];
+	conn k = { 0 };
+	for (unsigned long n = 0;; n++) {
+		resp r;
+		double t0 = next_start(c, n);
+		if (t0 >= deadline)
+			break;
+		if (!k.open)
+			c->reconnects++;
+		api_request(c, c->api_n++, req, sizeof req);
+		if (request_ka(&k, c, req, &r, err, sizeof err)) {
+			client_error(c, err);
+			continue;
+		}
+		double t1 = now_s();
+		const char *ev = api_mode == API_POST && r.status == 201 ? strstr(r.body, "\"event\":") : NULL;
+		if (r.status != (api_mode == API_POST ? 201 : 200) || (api_mode == API_POST && !ev)) {
+			snprintf(err, sizeof err, "API %s: status %d: %.120s", api_mode == API_POST ? "POST" : "GET",
+				 r.status, r.body);
+			client_error(c, err);
+			continue;
+		}
+		if (ev)
+			ivec_add(&c->api_events, strtoll(ev + 8, NULL, 10));
+		c->ok++;
+		dvec_add(&c->lat, t1 - t0);
+	}
+	conn_close(&k);
+	return NULL;
+}
+
 static double next_start(client *c, unsigned long k)
 {
 	double t = now_s();
@@ -727,12 +791,17 @@ static void usage(void)
 	      "                   [--status-seconds S] [--status-paced-seconds S] [--status-rate R]\n"
 	      "                   [--submit-seconds S] [--submit-paced-seconds S] [--submit-rate R]\n"
 	      "                   [--status-after-seconds S] [--status-path PATH] [--ids FILE]\n"
-	      "                   [--server-pid PID] [--no-verify]\n"
+	      "                   [--server-pid PID] [--no-verify] [--status-goal R] [--submit-goal R]\n"
+	      "                   [--token TOKEN [--api-seconds S] [--api-ids FILE]]\n"
 	      "  Each phase runs as fast as it goes for --*-seconds, then paced at --*-rate for\n"
 	      "  --*-paced-seconds (defaults 8 + 10 s at 2000/s, 10 + 15 s at 300/s); then the status\n"
 	      "  page again for --status-after-seconds (5). 0 s skips a phase.\n"
 	      "  --codes: `ballot codes issue` output (member<TAB>code); the first N members are the clients.\n"
-	      "  --ids: the acknowledged reply numbers, one a line.\n",
+	      "  --ids: the acknowledged reply numbers, one a line.\n"
+	      "  --*-goal: the throughput goals (default the paced rates).\n"
+	      "  --token: a write token of a secretariat account: then the API for --api-seconds (5) each,\n"
+	      "  keep-alive: GET /api/v1/status, GET .../tally, POST .../replies (a new Idempotency-Key\n"
+	      "  each; --api-ids: the events of the receipts, one a line).\n",
 	      stderr);
 	exit(1);
 }
@@ -782,6 +851,16 @@ int main(int argc, char **argv)
 			opt.ids = v;
 		else if (!strcmp(a, "--server-pid"))
 			opt.server_pid = atol(v);
+		else if (!strcmp(a, "--status-goal"))
+			opt.status_goal = atof(v);
+		else if (!strcmp(a, "--submit-goal"))
+			opt.submit_goal = atof(v);
+		else if (!strcmp(a, "--token"))
+			opt.token = v;
+		else if (!strcmp(a, "--api-ids"))
+			opt.api_ids = v;
+		else if (!strcmp(a, "--api-seconds"))
+			opt.api_s = atof(v);
 		else
 			usage();
 	}
@@ -791,6 +870,12 @@ int main(int argc, char **argv)
 	    strspn(opt.circular, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_.") !=
 		    strlen(opt.circular) || opt.status_path[0] != '/' || strpbrk(opt.status_path, " \r\n"))
 		usage();
+	if (opt.token && strspn(opt.token, "bt_0123456789abcdef") != strlen(opt.token))
+		usage();
+	if (opt.status_goal <= 0)
+		opt.status_goal = opt.status_rate;
+	if (opt.submit_goal <= 0)
+		opt.submit_goal = opt.submit_rate;
 	/* the clients: member<TAB>code lines after the header */
 	FILE *f = fopen(opt.codes, "r");
 	if (!f)
@@ -853,7 +938,16 @@ int main(int argc, char **argv)
 	figures sub = run_phase(name, submit_thread, opt.submit_s, 0);
 	figures subp = run_phase(paced, submit_thread, opt.submit_paced_s, opt.submit_rate);
 	snprintf(name, sizeof name, "GET %.20s, after the replies", opt.status_path);
-	run_phase(name, status_thread, opt.after_s, 0);
+	figures after = run_phase(name, status_thread, opt.after_s, 0);
+	/* 3. the API (--token), keep-alive, as fast as it goes */
+	figures api[3] = { 0 };
+	static const char *const api_names[] = { "API GET /api/v1/status", "API GET .../tally",
+						 "API POST .../replies" };
+	for (int m = 0; opt.token && m < 3; m++) {
+		api_mode = m;
+		snprintf(name, sizeof name, "%s, keep-alive", api_names[m]);
+		api[m] = run_phase(name, api_thread, opt.api_s, 0);
+	}
 	printf("  TLS: %s%s\n", tls_desc[0] ? tls_desc : "(none)", opt.verify ? "" : " (certificate not verified)");
 	ivec ids = { 0 };
 	for (int i = 0; i < opt.clients; i++)
@@ -879,19 +973,36 @@ int main(int argc, char **argv)
 	printf("portal: goals (%ld CPUs, %d clients, load generator on the same machine)\n",
 	       sysconf(_SC_NPROCESSORS_ONLN), opt.clients);
 	if (st.ok)
-		goal(st.rate >= opt.status_rate, "status pages with keep-alive >= %.0f/s (%.1f/s)", opt.status_rate,
+		goal(st.rate >= opt.status_goal, "status pages with keep-alive >= %.0f/s (%.1f/s)", opt.status_goal,
 		     st.rate);
+	if (after.ok)
+		printf("  %-11s status pages with keep-alive after the replies: %.1f/s, p99 %.1f ms\n", "(figure)",
+		       after.rate, after.p99);
 	if (stp.ok)
 		goal(stp.p99 < 100 && stp.rate >= 0.95 * opt.status_rate,
 		     "status page p99 < 100 ms at %.0f/s (%.1f ms at %.1f/s)", opt.status_rate, stp.p99, stp.rate);
 	if (sub.ok)
-		goal(sub.rate >= opt.submit_rate, "submissions with a new TLS session each >= %.0f/s (%.1f/s)",
-		     opt.submit_rate, sub.rate);
+		goal(sub.rate >= opt.submit_goal, "submissions with a new TLS session each >= %.0f/s (%.1f/s)",
+		     opt.submit_goal, sub.rate);
+	for (int m = 0; m < 3; m++)
+		if (api[m].ok || api[m].errors)
+			printf("  %-11s %s: %.1f/s, p99 %.1f ms, %lld errors\n", "(figure)", api_names[m], api[m].rate,
+			       api[m].p99, api[m].errors);
 	if (subp.ok)
 		goal(subp.p99 < 100 && subp.rate >= 0.95 * opt.submit_rate,
 		     "submission p99 < 100 ms at %.0f/s (%.1f ms at %.1f/s)", opt.submit_rate, subp.p99, subp.rate);
 	printf("portal: %zu replies acknowledged in %lld receipts, %lld failed submissions\n", ids.n,
 	       sub.ok + subp.ok, sub.errors + subp.errors);
+	if (opt.api_ids) {
+		FILE *o = fopen(opt.api_ids, "w");
+		if (!o)
+			die("--api-ids: cannot write '%s': %s", opt.api_ids, strerror(errno));
+		for (int i = 0; i < opt.clients; i++)
+			for (size_t k = 0; k < cl[i].api_events.n; k++)
+				fprintf(o, "%lld\n", cl[i].api_events.v[k]);
+		if (fclose(o))
+			die("--api-ids: cannot write '%s'", opt.api_ids);
+	}
 	if (dups) {
 		printf("portal: FAIL %zu reply numbers acknowledged twice\n", dups);
 		return 2;
@@ -899,6 +1010,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < opt.clients; i++) {
 		free(cl[i].lat.v);
 		free(cl[i].ids.v);
+		free(cl[i].api_events.v);
 		free(cl[i].b.d);
 	}
 	free(ids.v);

@@ -22,6 +22,9 @@ done
 # The commands not run, exactly as the README writes them (continuations
 # joined, the trailing comment left out), and why.
 cat >"$T/notrun.tsv" <<'EOF'
+ballot reply --from-pdf CHE-returned.pdf --circular 205 --comments Q.5051=CHE-comments.pdf --dry-run	needs a form filled in on screen; 68-form-fields.t fills forms with pypdf and runs reply --from-pdf on them
+ballot reply --from-pdf CHE-returned.pdf --circular 205 --comments Q.5051=CHE-comments.pdf	needs a form filled in on screen; 68-form-fields.t records such forms
+ballot reply --from-pdf blank-returned.pdf --circular 205 --member CHE	needs a blank form filled in on screen; 68-form-fields.t records one
 make demo	builds in the checkout and rewrites output/demo.db there; 14-demo.t runs the demo script
 make check	runs every test, this one included, for minutes
 make	builds in the checkout (the test runs the ballot it is given)
@@ -33,6 +36,11 @@ make check-deb	installs the package in a chroot as root, with the network (tests
 setpriv --reuid=ballot --regid=ballot --init-groups ballot --db /var/lib/ballot/ballot.db init	needs the package's user and /var/lib/ballot (root); check-deb.t runs it
 install -m 640 -g ballot server.pem server-key.pem /etc/ballot/tls/	writes to /etc as root, with certificates from a CA; check-deb.t installs dev certificates there
 systemctl enable --now ballot	needs systemd running as init and root; 47-service.t verifies the unit, check-deb.t runs its command line
+ballot mail send --circular 205 --what circular	needs an SMTP relay: the mail-send test runs it against one (aiosmtpd on loopback)
+ballot mail send --circular 205 --what codes --portal https://ballot.example.int/	needs an SMTP relay: the mail-send test runs it against one
+ballot mail send --circular 205 --what reminder	needs an SMTP relay: the mail-send test runs it against one
+ballot mail send --circular 205 --what receipt	needs an SMTP relay: the mail-send test runs it against one
+ballot mail schedule --circular 205 --reminders 14,7,2	205 is closed at this point of the tour (a schedule is refused): the mail-send test sets one on an open consultation
 setpriv --reuid=ballot --regid=ballot --init-groups ballot --db /var/lib/ballot/ballot.db backup /var/lib/ballot/before-upgrade.db	needs the package's user and /var/lib/ballot (root); 24-backup.t tests backup
 apt-get remove ballot	removes a package system-wide as root
 apt-get purge ballot	purges a package system-wide as root; check-deb.t purges it in a clean root

@@ -80,13 +80,14 @@ like "$ERR" "$P/share/ballot/forms" "the error names the installed forms directo
 ok "BALLOT_FORMS=the moved forms: forms works" env BALLOT_FORMS="$T/forms-moved" \
 	"$B" forms --circular 205 --member CHE --lang en --out "$T/f2" --jobs 1
 mv "$T/forms-moved" "$P/share/ballot/forms"
-mkdir -p "$T/nofonts" "$T/fonts-copy/truetype"
+mkdir -p "$T/nofonts" "$T/fonts-copy/truetype" "$T/fonts-copy/opentype"
 BALLOT_FONTS=$T/nofonts run "$B" forms --circular 205 --member CHE --lang en --out "$T/f3" --jobs 1
 isnt "$RC" 0 "BALLOT_FONTS=an empty directory: forms fails"
 like "$ERR" "font $T/nofonts/truetype/liberation2/LiberationSans-Regular\\.ttf is not installed \\(Debian package fonts-liberation2" \
 	"the error names the font and its package"
-cp -R /usr/share/fonts/truetype/liberation2 /usr/share/fonts/truetype/kacst /usr/share/fonts/truetype/arphic \
+cp -R /usr/share/fonts/truetype/liberation2 /usr/share/fonts/truetype/arphic \
 	"$T/fonts-copy/truetype/"
+cp -R /usr/share/fonts/opentype/fonts-hosny-amiri "$T/fonts-copy/opentype/"
 ok "BALLOT_FONTS=a copy of the fonts: forms works" env BALLOT_FONTS="$T/fonts-copy" \
 	"$B" forms --circular 205 --member CHE --lang en,zh,ar --out "$T/f3" --jobs 1
 

@@ -205,16 +205,31 @@ is "$ST" 405 "DELETE: 405"
 perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or die; my $d = decode_json(<$f>);
 	die "not OpenAPI 3\n" unless ($d->{openapi} // "") =~ /^3\./;
 	for my $p (sort keys %{$d->{paths}}) { print uc($_), " $p\n" for sort keys %{$d->{paths}{$p}} }' \
-	"$REPO/doc/openapi.json" >"$T/doc.ops"
+	"$REPO/doc/openapi.json" | LC_ALL=C sort >"$T/doc.ops"
 perl -ne 'next unless /^\s*(EXACT|SEGMENT)\((PR_GET|PR_POST|PR_GET \| PR_POST), "(\/api\/[^"]*)"(?:, "([^"]*)")?/;
-	my ($m, $p) = ($2, $1 eq "SEGMENT" ? "$3\{circular\}$4" : $3);
+	my ($kind, $m, $path, $rest) = ($1, $2, $3, $4 // "");
+	my $seg = $path =~ m{/receipts/$} ? "{event}" : "{circular}";
+	my $p = $kind eq "SEGMENT" ? "$path$seg$rest" : $path;
 	print "GET $p\n" if $m =~ /GET/; print "POST $p\n" if $m =~ /POST/' \
-	"$REPO/src/portal/routes.c" | sort >"$T/route.ops"
-is "$(grep -c '' "$T/route.ops")" 4 "routes.c has the four API routes"
+	"$REPO/src/portal/routes.c" | LC_ALL=C sort >"$T/route.ops"
+is "$(grep -c '' "$T/route.ops")" 6 "routes.c has the six API routes"
 ok "doc/openapi.json lists exactly the API routes of routes.c" diff "$T/doc.ops" "$T/route.ops"
 # and the server answers each as described: 200 with the required keys
+EVENT=$(sqlite3 "$BALLOT_DB" "SELECT min(seq) FROM events WHERE kind = 'reply'")
+# the keys a documented response's schema requires that the last answer lacks
+missing_keys() { # missing_keys METHOD PATH STATUS
+	DOC=$REPO/doc/openapi.json M=$1 P=$2 S=$3 perl -MJSON::PP -e 'local $/;
+		open my $f, "<", $ENV{DOC} or die; my $d = decode_json(<$f>);
+		my $s = $d->{paths}{$ENV{P}}{$ENV{M}}{responses}{$ENV{S}}{content}{"application/json"}{schema};
+		($s) = $s->{"\$ref"} =~ m{([^/]+)$}; $s = $d->{components}{schemas}{$s};
+		my $b = decode_json(<STDIN>);
+		if ($s->{type} eq "array") { $b = $b->[0]; $s = $s->{items} }
+		print join(" ", grep { !exists $b->{$_} } @{$s->{required}}), "\n"' <"$T/.body"
+}
 while read -r method path; do
+	[ "$method" = GET ] || continue
 	real=${path//\{circular\}/205}
+	real=${real//\{event\}/$EVENT}
 	api "$READ" "$real" -X "$method"
 	is "$ST" 200 "$method $path (documented): 200"
 	missing=$(DOC=$REPO/doc/openapi.json P=$path perl -MJSON::PP -e 'local $/;
@@ -228,6 +243,59 @@ while read -r method path; do
 	api - "$real" -X "$method"
 	is "$ST:$(jget .error.reason "$BODY")" 401:unauthorized "$method $path: documented 401 without a token"
 done <"$T/doc.ops"
+
+# the POST: each response the description documents (but 500 and 503), as
+# the server gives it, and the reasons the Error schema allows
+P='/api/v1/consultations/{circular}/replies'
+documented=$(DOC=$REPO/doc/openapi.json P=$P perl -MJSON::PP -e 'local $/; open my $f, "<", $ENV{DOC} or die;
+	my $d = decode_json(<$f>); print join(" ", sort keys %{$d->{paths}{$ENV{P}}{post}{responses}})')
+is "$documented" "200 201 400 401 403 404 409 413 415 422 429 500 503" "POST $P: the responses documented"
+reasons=$(perl -MJSON::PP -e 'local $/; my $d = decode_json(<STDIN>);
+	print join("|", @{$d->{components}{schemas}{Error}{properties}{error}{properties}{reason}{enum}})' \
+	<"$REPO/doc/openapi.json")
+WRITE=$(ballot tokens create --user tsb --scope write 2>/dev/null)
+CHAIRW=$(ballot tokens create --user chair11 --scope write 2>/dev/null)
+jpost() { # jpost TOKEN CIRCULAR BODY [CURL-ARGS...]
+	local tok=$1 circ=$2 body=$3
+	shift 3
+	printf '%s' "$body" >"$T/req.json"
+	api "$tok" "/api/v1/consultations/$circ/replies" -H "Content-Type: ${CT:-application/json}" \
+		--data-binary @"$T/req.json" "$@"
+}
+documented_error() { # documented_error STATUS DESC: the last answer is a documented error
+	is "$ST" "$1" "POST $P, $2: $1 (documented)"
+	like "$(jget .error.reason "$BODY")" "^($reasons)\$" "POST $P, $2: a documented reason"
+}
+jpost "$WRITE" 205 '{"member":"CHE","draft":"Q.5051","choice":"authorize"}' -H 'Idempotency-Key: doc-1'
+is "$ST" 201 "POST $P (documented): 201"
+is "$(missing_keys post "$P" 201)" "" "POST $P: 201 has the keys the description requires"
+like "$(hdr location)" '^/api/v1/receipts/[0-9]+$' "POST $P: 201 has the documented Location"
+jpost "$WRITE" 205 '{"member":"CHE","draft":"Q.5051","choice":"authorize"}' -H 'Idempotency-Key: doc-1'
+is "$ST" 200 "POST $P (documented): 200 for the same Idempotency-Key and body"
+is "$(missing_keys post "$P" 200)" "" "POST $P: 200 has the keys the description requires"
+jpost "$WRITE" 205 '{"member":"CHE","draft":"Q.5051","choice":"maybe"}'
+documented_error 400 "a bad choice"
+jpost - 205 '{"member":"CHE","draft":"Q.5051","choice":"authorize"}'
+documented_error 401 "no token"
+jpost "$READ" 205 '{"member":"CHE","draft":"Q.5051","choice":"authorize"}'
+documented_error 403 "a read token"
+jpost "$CHAIRW" 205 '{"member":"CHE","draft":"Q.5051","choice":"authorize"}'
+documented_error 403 "a chair's write token"
+jpost "$WRITE" 999 '{"member":"CHE","choice":"authorize"}'
+documented_error 404 "an unknown circular"
+jpost "$WRITE" 205 '{"member":"CHE","draft":"Q.5051","choice":"authorize","received":"2021-01-01T00:00:00Z"}'
+documented_error 409 "received in the future"
+expect_exit 0 ballot config set quota_bytes 10
+jpost "$WRITE" 205 '{"member":"FRA","draft":"Q.5051","choice":"authorize-with-comments","attachments":[{"name":"c.txt","content_base64":"Q29tbWVudHMgb2YgRnJhbmNlLgo="}]}'
+documented_error 413 "over quota_bytes"
+CT=text/plain jpost "$WRITE" 205 '{"member":"CHE","draft":"Q.5051","choice":"authorize"}'
+documented_error 415 "text/plain"
+jpost "$WRITE" 205 '{"member":"CHE","draft":"Q.5051","choice":"not-authorize"}' -H 'Idempotency-Key: doc-1'
+documented_error 422 "the key again with another body"
+expect_exit 0 ballot config set replies_per_hour 2
+jpost "$WRITE" 205 '{"member":"DEU","draft":"Q.5051","choice":"authorize"}'
+documented_error 429 "over replies_per_hour"
+like "$(hdr retry-after)" '^[0-9]+$' "POST $P: 429 says Retry-After"
 
 serve_stop
 done_testing

@@ -1,0 +1,498 @@
+/* cmd_reply_pdf.c - `ballot reply --from-pdf FILE`: the replies of a
+ * returned Annex 2 form filled in on screen (its fields: src/pdf/pdfread.h),
+ * recorded with the file attached, as `ballot reply` records them. */
+#include "cli.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ballot/formref.h"
+#include "pdf/pdfread.h"
+#include "pdf/pdfsig.h"
+
+static const char USAGE[] =
+	"usage: ballot reply --from-pdf FILE --circular ID [--member CODE]\n"
+	"              [--comments [REC=]FILE]... [--reasons [REC=]FILE]...\n"
+	"              [--received TIME] [--channel email|fax|post|portal|other]\n"
+	"              [--force] [--late-entry-reason TEXT]\n"
+	"              [--print-receipt] [--key FILE] [--dry-run] [--json]\n"
+	"\n"
+	"Records the replies of a returned Annex 2 form filled in on screen: its\n"
+	"reference (field form.reference, the one the footer prints and the QR\n"
+	"code encodes), the choice ticked per draft (draft.<REC>.choice), the\n"
+	"signatory and title (signatory.name, signatory.title; else sender.name,\n"
+	"sender.title), with FILE attached to each reply as the form received.\n"
+	"All of the form's replies are recorded, or none. A blank form names its\n"
+	"administration in sender.administration: give it as --member. A form\n"
+	"issued for another circular or member, a draft with no choice or two,\n"
+	"\"comments attached\" without --comments are refused; a form issued\n"
+	"before the drafts changed is warned about (as --ref). --comments and\n"
+	"--reasons take REC=FILE (REC may be left out on a form of one draft).\n"
+	"--channel defaults to email. --dry-run prints what would be recorded\n"
+	"(--json: as JSON) and records nothing.\n";
+
+enum { O_FROM, O_CIRCULAR, O_MEMBER, O_COMMENTS, O_REASONS, O_RECEIVED,
+       O_CHANNEL, O_FORCE, O_LATE, O_PRINT, O_KEY, O_DRY, O_JSON, O_N };
+
+/* What the form says and what will be recorded. */
+typedef struct plan {
+	const char *file, *ref;
+	char what[128];          /* "--from-pdf FILE", for messages */
+	char member[8];
+	int stale;
+	bt_buf pdf;
+	pdf_form_values v;
+	bt_reply_spec *specs;
+	bt_buf *bufs;            /* attachments' bytes */
+	bt_attachment_in *atts;  /* per spec, in draft order */
+	size_t natt;
+	bt_attachment_in scan;
+	pdf_sig_verdict sig;     /* when v.signature */
+} plan;
+
+static void plan_release(plan *p)
+{
+	for (size_t i = 0; i < p->natt; i++)
+		bt_buf_release(&p->bufs[i]);
+	free(p->bufs);
+	free(p->atts);
+	free(p->specs);
+	bt_buf_release(&p->pdf);
+	pdf_form_values_free(&p->v);
+}
+
+/* The member: the personalized form's own (or --member, which must agree:
+ * bt_form_ref_check); on a blank form --member, confirmed by the
+ * administration the form names. */
+static int form_member(plan *p, const cli_opt *o_member, bt_err *e)
+{
+	char code[8] = "";
+	const char *c = strchr(p->ref, ':');
+	c = c ? strchr(c + 1, ':') : NULL;
+	if (c && strchr(c + 1, ':') && (size_t)(strchr(c + 1, ':') - c) <= sizeof code)
+		memcpy(code, c + 1, (size_t)(strchr(c + 1, ':') - c - 1));
+	if (strcmp(code, "-") != 0) {
+		snprintf(p->member, sizeof p->member, "%s",
+			 o_member->count ? o_member->val : code);
+		return BT_OK;
+	}
+	const char *admin = pdf_form_value(&p->v, "sender.administration");
+	if (!o_member->count)
+		return bt_fail(e, BT_EINPUT, "%s: a blank form: give its "
+			       "administration as --member CODE (field "
+			       "sender.administration says '%s')", p->what,
+			       admin ? admin : "");
+	if (!admin)
+		return bt_fail(e, BT_EINPUT, "%s: a blank form whose field "
+			       "sender.administration is empty: --member %s is "
+			       "not confirmed by the form", p->what, o_member->val);
+	snprintf(p->member, sizeof p->member, "%s", o_member->val);
+	return BT_OK;
+}
+
+/* 1 when hay holds needle, in any case (ASCII). */
+static int contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; n && *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return 1;
+	return 0;
+}
+
+/* The blank form's administration names member (its code, either ISO code,
+ * or its English name, in any case). */
+static int admin_confirms(bt_db *db, plan *p, bt_err *e)
+{
+	const char *admin = pdf_form_value(&p->v, "sender.administration");
+	bt_member_list ml = { NULL, 0 };
+	char canon[4];
+	int rc = bt_member_resolve(db, "member", p->member, canon, e);
+	if (rc == BT_OK)
+		rc = bt_members_list(db, BT_DATE_NONE, &ml, e);
+	int ok = 0;
+	for (size_t i = 0; rc == BT_OK && i < ml.n && !ok; i++)
+		if (!strcmp(ml.v[i].code, canon))
+			ok = contains(admin, ml.v[i].name) ||
+				!strcasecmp(admin, ml.v[i].code) ||
+				!strcasecmp(admin, ml.v[i].alpha2);
+	bt_member_list_free(&ml);
+	if (rc == BT_OK && !ok)
+		rc = bt_fail(e, BT_EINPUT, "%s: field sender.administration '%s' "
+			     "does not name --member %s", p->what, admin, canon);
+	if (rc == BT_OK)
+		snprintf(p->member, sizeof p->member, "%s", canon);
+	return rc;
+}
+
+/* Checks the reference against the circular and member (as --ref). */
+static int check_ref(bt_db *db, plan *p, const char *circular, bt_err *e)
+{
+	int rc = bt_form_ref_check(db, p->ref, circular, p->member, &p->stale, e);
+	if (rc != BT_OK && !strcmp(e->field, "ref")) {
+		char msg[sizeof e->msg];
+		snprintf(msg, sizeof msg, "%s", e->msg + (strncmp(e->msg, "ref: ", 5) ? 0 : 5));
+		rc = bt_fail(e, rc, "%s: field %s '%s': %s", p->what,
+			     PDF_FIELD_REFERENCE, p->ref, msg);
+	}
+	if (rc == BT_OK && p->stale)
+		cli_warn("%s: the drafts of circular %s changed after this form "
+			 "was issued; check that the reply covers the draft meant",
+			 p->what, circular);
+	return rc;
+}
+
+/* The form's choice per draft: each a draft of the circular, one ticked. */
+static int check_choices(bt_db *db, const plan *p, const char *circular,
+			 bt_err *e)
+{
+	if (!p->v.n_drafts)
+		return bt_fail(e, BT_EINPUT, "%s: the form has no draft.<REC>.choice "
+			       "field", p->what);
+	for (size_t i = 0; i < p->v.n_drafts; i++) {
+		const pdf_form_choice *c = &p->v.drafts[i];
+		bt_draft d;
+		memset(&d, 0, sizeof d);
+		int rc = bt_draft_find(db, circular, c->rec, &d, e);
+		bt_draft_clear(&d);
+		if (rc != BT_OK)
+			return bt_fail(e, rc, "%s: field draft.%s.choice: %s",
+				       p->what, c->rec, e->msg);
+		if (c->ticked == 0)
+			return bt_fail(e, BT_EINPUT, "%s: field draft.%s.choice: "
+				       "no choice ticked", p->what, c->rec);
+		if (c->ticked > 1)
+			return bt_fail(e, BT_EINPUT, "%s: field draft.%s.choice: "
+				       "%d choices ticked (%s); one is needed",
+				       p->what, c->rec, c->ticked, c->states);
+	}
+	return BT_OK;
+}
+
+/* The draft an attachment argument "REC=FILE" (or "FILE" on a form of one
+ * draft) is for: its index, *path the file. */
+static int attachment_draft(const plan *p, const char *opt, const char *arg,
+			    size_t *idx, const char **path, bt_err *e)
+{
+	const char *eq = strchr(arg, '=');
+	for (size_t i = 0; eq && i < p->v.n_drafts; i++) {
+		const char *rec = p->v.drafts[i].rec;
+		if (strlen(rec) == (size_t)(eq - arg) && !strncmp(arg, rec, strlen(rec))) {
+			*idx = i;
+			*path = eq + 1;
+			return BT_OK;
+		}
+	}
+	if (p->v.n_drafts == 1) {
+		*idx = 0;
+		*path = arg;
+		return BT_OK;
+	}
+	return bt_fail(e, BT_EINPUT, "%s: '%s' names no draft of the form: "
+		       "give REC=FILE", opt, arg);
+}
+
+/* Reads one --comments or --reasons argument k (REC=FILE) into
+ * p->bufs[k], checking the draft's choice takes it; *d: its draft. */
+static int attachment_read(bt_db *db, plan *p, const char *opt,
+			   const char *arg, bt_choice need, size_t k, size_t *d,
+			   const char **path, bt_err *e)
+{
+	int64_t cap = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
+	int rc = attachment_draft(p, opt, arg, d, path, e);
+	const pdf_form_choice *c = rc == BT_OK ? &p->v.drafts[*d] : NULL;
+	if (c && c->choice != need)
+		rc = bt_fail(e, BT_EINPUT, "%s %s: field draft.%s.choice is %s; "
+			     "%s go with %s", opt, arg, c->rec,
+			     bt_choice_name(c->choice), opt + 2, bt_choice_name(need));
+	if (rc == BT_OK)
+		rc = cli_read_file(opt, *path, cap, 0, &p->bufs[k], e);
+	p->natt = k + 1;
+	return rc;
+}
+
+/* Reads the --comments and --reasons files into p->atts, grouped by
+ * draft, and checks each draft's choice has the attachments it needs. */
+static int attachments(bt_db *db, plan *p, const cli_opt *com,
+		       const cli_opt *rea, bt_err *e)
+{
+	size_t want = com->n + rea->n, nd = p->v.n_drafts, n = 0;
+	size_t *of = calloc(want + 1, sizeof *of);
+	const char **path = calloc(want + 1, sizeof *path);
+	p->bufs = calloc(want + 1, sizeof *p->bufs);
+	p->atts = calloc(want + 1, sizeof *p->atts);
+	int rc = of && path && p->bufs && p->atts ? BT_OK :
+		bt_fail(e, BT_EFAIL, "out of memory");
+	for (size_t k = 0; k < want && rc == BT_OK; k++)
+		rc = k < com->n ?
+			attachment_read(db, p, "--comments", com->vals[k],
+					BT_AUTHORIZE_WITH_COMMENTS, k, &of[k], &path[k], e) :
+			attachment_read(db, p, "--reasons", rea->vals[k - com->n],
+					BT_NOT_AUTHORIZE, k, &of[k], &path[k], e);
+	/* in draft order, so each spec's attachments are adjacent */
+	for (size_t d = 0; d < nd && rc == BT_OK; d++) {
+		size_t first = n;
+		for (size_t k = 0; k < want; k++) {
+			if (of[k] != d)
+				continue;
+			p->atts[n].name = cli_basename(path[k]);
+			p->atts[n].data = p->bufs[k].data;
+			p->atts[n++].len = p->bufs[k].len;
+		}
+		p->specs[d].attachments = n > first ? &p->atts[first] : NULL;
+		p->specs[d].n_attachments = n - first;
+		if (p->v.drafts[d].choice == BT_AUTHORIZE_WITH_COMMENTS && n == first)
+			rc = bt_fail(e, BT_EINPUT, "%s: field draft.%s.choice is "
+				     "authorize-with-comments but no comments are "
+				     "attached (--comments %s=FILE)", p->what,
+				     p->v.drafts[d].rec, p->v.drafts[d].rec);
+	}
+	free(of);
+	free(path);
+	return rc;
+}
+
+/* The signature line of the acknowledgement and of the dry run. */
+static void print_signature(const plan *p)
+{
+	if (!p->v.signature) {
+		printf("  signature: none (unsigned form)\n");
+		return;
+	}
+	printf("  signature: signed by %s (certificate SHA-256 %s): valid, %s; "
+	       "the signer is not verified against registered certificates\n",
+	       p->sig.subject, p->sig.cert_sha256, p->sig.whole ?
+	       "covering the whole file" : "later updates change no field");
+}
+
+/* What the form's replies would record, as text or JSON (events: the
+ * results once recorded, else NULL). */
+static void print_plan_text(const plan *p, const bt_reply_spec *s,
+			    const bt_reply_result *res)
+{
+	printf("form %s: reference %s, member %s%s\n", p->file, p->ref,
+	       p->member, p->stale ? " (issued before the drafts changed)" : "");
+	for (size_t i = 0; i < p->v.n_drafts; i++) {
+		printf("  %s: %s", s[i].rec, bt_choice_name(s[i].choice));
+		for (size_t k = 0; k < s[i].n_attachments; k++)
+			printf("%s%s", k ? ", " : ", attached: ", s[i].attachments[k].name);
+		printf("\n");
+	}
+	printf("  signatory: %s%s%s%s\n", s[0].signatory ? s[0].signatory : "(none)",
+	       s[0].title ? " (" : "", s[0].title ? s[0].title : "", s[0].title ? ")" : "");
+	print_signature(p);
+	if (!res)
+		printf("nothing recorded (--dry-run)\n");
+}
+
+static int print_plan(const plan *p, const bt_reply_spec *s, int json,
+		      const bt_reply_result *res, bt_err *e)
+{
+	if (!json) {
+		print_plan_text(p, s, res);
+		return BT_OK;
+	}
+	bt_buf b = BT_BUF_INIT;
+	bt_buf_adds(&b, "{");
+	bt_json_kv_bool(&b, "dry_run", res == NULL, 1);
+	bt_json_kv_str(&b, "file", p->file, 0);
+	bt_json_kv_str(&b, "reference", p->ref, 0);
+	bt_json_kv_str(&b, "circular", s[0].circular, 0);
+	bt_json_kv_str(&b, "member", p->member, 0);
+	bt_json_kv_bool(&b, "stale", p->stale, 0);
+	bt_json_key(&b, "signatory", 0);
+	bt_json_str_or_null(&b, s[0].signatory);
+	bt_json_key(&b, "title", 0);
+	bt_json_str_or_null(&b, s[0].title);
+	bt_json_kv_bool(&b, "signed", p->v.signature, 0);
+	if (p->v.signature) {
+		bt_json_key(&b, "signature", 0);
+		bt_buf_adds(&b, "{");
+		bt_json_kv_bool(&b, "valid", p->sig.valid, 1);
+		bt_json_kv_bool(&b, "whole_file", p->sig.whole, 0);
+		bt_json_kv_str(&b, "subject", p->sig.subject, 0);
+		bt_json_kv_str(&b, "cert_sha256", p->sig.cert_sha256, 0);
+		bt_json_kv_bool(&b, "signer_verified", 0, 0);
+		bt_buf_adds(&b, "}");
+	}
+	bt_json_key(&b, "replies", 0);
+	bt_buf_adds(&b, "[");
+	for (size_t i = 0; i < p->v.n_drafts; i++) {
+		bt_buf_adds(&b, i ? ",{" : "{");
+		bt_json_kv_str(&b, "draft", s[i].rec, 1);
+		bt_json_kv_str(&b, "choice", bt_choice_name(s[i].choice), 0);
+		bt_json_key(&b, "attachments", 0);
+		bt_buf_adds(&b, "[");
+		for (size_t k = 0; k < s[i].n_attachments; k++) {
+			bt_buf_adds(&b, k ? "," : "");
+			bt_json_str(&b, s[i].attachments[k].name);
+		}
+		bt_buf_adds(&b, "]");
+		if (res)
+			bt_json_kv_int(&b, "event", res[i].event_seq, 0);
+		bt_buf_adds(&b, "}");
+	}
+	bt_buf_adds(&b, "]}");
+	int rc = cli_print_json(&b, e);
+	bt_buf_release(&b);
+	return rc;
+}
+
+/* The specs of the form's replies (attachments come after). */
+static int make_specs(plan *p, const cli_opt *o, bt_err *e)
+{
+	const char *sig = pdf_form_value(&p->v, "signatory.name");
+	const char *title = pdf_form_value(&p->v, "signatory.title");
+	if (!sig)
+		sig = pdf_form_value(&p->v, "sender.name");
+	if (!title)
+		title = pdf_form_value(&p->v, "sender.title");
+	p->specs = calloc(p->v.n_drafts, sizeof *p->specs);
+	if (!p->specs)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	p->scan.name = cli_basename(p->file);
+	p->scan.data = p->pdf.data;
+	p->scan.len = p->pdf.len;
+	for (size_t i = 0; i < p->v.n_drafts; i++) {
+		bt_reply_spec *s = &p->specs[i];
+		s->circular = o[O_CIRCULAR].val;
+		s->member = p->member;
+		s->rec = p->v.drafts[i].rec;
+		s->choice = p->v.drafts[i].choice;
+		int rc = cli_opt_time(&o[O_RECEIVED], &s->has_received, &s->received, e);
+		if (rc != BT_OK)
+			return rc;
+		s->channel = o[O_CHANNEL].count ? o[O_CHANNEL].val : "email";
+		s->signatory = sig;
+		s->title = title;
+		s->scan = &p->scan;
+		s->force = o[O_FORCE].count > 0;
+		s->late_entry_reason = o[O_LATE].val;
+	}
+	return BT_OK;
+}
+
+/* A signed form: its signature must verify and nothing added after it may
+ * change the form; who signed is not checked against registered
+ * certificates (none are registered yet). */
+static int check_signature(plan *p, bt_err *e)
+{
+	int rc = pdf_sig_check(p->pdf.data, p->pdf.len, &p->v, &p->sig, e);
+	if (rc == BT_OK && !p->sig.valid)
+		rc = bt_fail(e, BT_EINPUT, "%s: field signature: %s; the form "
+			     "was changed after it was signed, or the signature "
+			     "is damaged", p->what, p->sig.why);
+	if (rc == BT_OK && p->sig.form_changed)
+		rc = bt_fail(e, BT_EINPUT, "%s: field signature: an update added "
+			     "after signing changes the form's fields", p->what);
+	return rc;
+}
+
+/* Reads and checks the form into p: everything up to recording. */
+static int plan_make(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p, bt_err *e)
+{
+	p->file = o[O_FROM].val;
+	snprintf(p->what, sizeof p->what, "--from-pdf %s", cli_basename(p->file));
+	int64_t cap = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
+	int rc = cli_read_file("--from-pdf", p->file, cap, 0, &p->pdf, e);
+	if (rc == BT_OK)
+		rc = pdf_form_read(p->pdf.data, p->pdf.len, p->what, &p->v, e);
+	if (rc == BT_OK && !(p->ref = pdf_form_value(&p->v, PDF_FIELD_REFERENCE)))
+		rc = bt_fail(e, BT_EINPUT, "%s: field %s is missing or empty",
+			     p->what, PDF_FIELD_REFERENCE);
+	if (rc == BT_OK && p->v.signature)
+		rc = check_signature(p, e);
+	if (rc == BT_OK)
+		rc = form_member(p, &o[O_MEMBER], e);
+	if (rc == BT_OK && pdf_form_value(&p->v, "sender.administration") &&
+	    strstr(p->ref, ":-:"))
+		rc = admin_confirms(db, p, e);
+	if (rc == BT_OK)
+		rc = check_ref(db, p, o[O_CIRCULAR].val, e);
+	if (rc == BT_OK)
+		rc = check_choices(db, p, o[O_CIRCULAR].val, e);
+	if (rc == BT_OK)
+		rc = make_specs(p, o, e);
+	if (rc == BT_OK)
+		rc = attachments(db, p, &o[O_COMMENTS], &o[O_REASONS], e);
+	(void)ctx;
+	return rc;
+}
+
+/* An engine refusal about the text the form gave names the form's field. */
+static void blame_field(const plan *p, int rc, bt_err *e)
+{
+	static const char *const map[][2] = { { "signatory", "signatory.name" },
+					      { "title", "signatory.title" } };
+	for (size_t i = 0; rc == BT_EINPUT && i < 2; i++) {
+		if (strcmp(e->field, map[i][0]) != 0)
+			continue;
+		char msg[sizeof e->msg];
+		size_t n = strlen(map[i][0]) + 2;
+		snprintf(msg, sizeof msg, "%s", strlen(e->msg) > n ? e->msg + n : e->msg);
+		bt_fail(e, rc, "%s: field %s: %s", p->what, map[i][1], msg);
+	}
+}
+
+int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt o[] = {
+		CLI_OPT("from-pdf", CLI_ARG), CLI_OPT("circular", CLI_ARG),
+		CLI_OPT("member", CLI_ARG), CLI_OPT("comments", CLI_MULTI),
+		CLI_OPT("reasons", CLI_MULTI), CLI_OPT("received", CLI_ARG),
+		CLI_OPT("channel", CLI_ARG), CLI_OPT("force", CLI_FLAG),
+		CLI_OPT("late-entry-reason", CLI_ARG),
+		CLI_OPT("print-receipt", CLI_FLAG), CLI_OPT("key", CLI_ARG),
+		CLI_OPT("dry-run", CLI_FLAG), CLI_OPT("json", CLI_FLAG), CLI_OPT_END
+	};
+	plan p;
+	memset(&p, 0, sizeof p);
+	bt_buf_init(&p.pdf, 0);
+	const bt_key *key = NULL;
+	bt_time now;
+	bt_db *db;
+	int dry = 0, rc = cli_parse(ctx, argc, argv, USAGE, o, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	dry = o[O_DRY].count > 0;
+	if ((rc = cli_require(&o[O_FROM], e)) != BT_OK ||
+	    (rc = cli_require(&o[O_CIRCULAR], e)) != BT_OK)
+		return rc;
+	rc = cli_open_db(ctx, !dry, &db, e);
+	if (rc == BT_OK)
+		rc = cli_now(ctx, &now, e);
+	if (rc == BT_OK && !dry)
+		rc = cli_receipt_prepare(ctx, &o[O_KEY], NULL, &key, e);
+	if (rc == BT_OK)
+		rc = plan_make(ctx, db, o, &p, e);
+	if (rc == BT_OK && dry)
+		rc = print_plan(&p, p.specs, o[O_JSON].count > 0, NULL, e);
+	if (rc != BT_OK || dry) {
+		plan_release(&p);
+		return rc;
+	}
+	bt_reply_result *res = calloc(p.v.n_drafts, sizeof *res);
+	rc = res ? bt_reply_record_many(db, p.specs, p.v.n_drafts, cli_actor(ctx),
+					now, res, e) :
+		bt_fail(e, BT_EFAIL, "out of memory");
+	if (res)
+		cli_quota_hint(rc, res[0].quota, e);
+	blame_field(&p, rc, e);
+	cli_member_hint(db, p.member, rc, e);
+	if (rc == BT_OK && o[O_JSON].count)
+		rc = print_plan(&p, p.specs, 1, res, e);
+	for (size_t i = 0; rc == BT_OK && !o[O_JSON].count && i < p.v.n_drafts; i++)
+		cli_print_recorded(&res[i]);
+	if (rc == BT_OK && !o[O_JSON].count) {
+		printf("form %s attached\n", cli_basename(p.file));
+		print_signature(&p);
+	}
+	for (size_t i = 0; rc == BT_OK && !o[O_JSON].count && i < p.v.n_drafts; i++)
+		rc = cli_receipt(ctx, key, res[i].event_seq, NULL,
+				 o[O_PRINT].count > 0, e);
+	free(res);
+	plan_release(&p);
+	return rc;
+}

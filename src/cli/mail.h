@@ -1,0 +1,117 @@
+/* mail.h - the mailroom's front-end side (issue 18): messages built with
+ * GMime (mail_msg.c), submitted over SMTP with libcurl (mail_smtp.c), the
+ * templates and attachments of each kind of message (mail_content.c), and
+ * the commands (cmd_mail.c). The engine's outbox (ballot/outbox.h) records
+ * every message before it is sent. No GMime or libcurl type appears here. */
+#ifndef BALLOT_CLI_MAIL_H
+#define BALLOT_CLI_MAIL_H
+
+#include <stddef.h>
+#include "ballot/ballot.h"
+#include "pdf/annex2.h"
+#include "pdf/lang.h"
+
+/* One attachment: a file name, a MIME type ("application/pdf") and bytes. */
+typedef struct mail_part {
+	char name[96];
+	char type[48];
+	bt_buf data;
+} mail_part;
+
+/* A message to build: From (an ASCII address and a display name), the
+ * contacts of one member (To and Cc by role, ASCII addresses with display
+ * names), a UTF-8 subject and text body, the attachments, a Message-ID
+ * ("<...>") and a Date. */
+typedef struct mail_msg {
+	const char *from, *from_name;
+	const bt_contact *to;  /* addresses already in ASCII form */
+	size_t nto;
+	const char *subject, *body;
+	const mail_part *parts;
+	size_t nparts;
+	const char *message_id;
+	bt_time date;
+} mail_msg;
+
+/* The message as MIME (multipart/mixed: the text, then each attachment in
+ * base64; headers UTF-8 encoded per RFC 2047; CRLF line ends) into out. */
+int mail_build(const mail_msg *m, bt_buf *out, bt_err *e);
+
+/* A fresh Message-ID "<ballot.CIRCULAR.WHAT.MEMBER.RANDOM@DOMAIN>", domain
+ * from the sender's address. */
+int mail_message_id(const char *circular, const char *what, const char *member, const char *from, char *out,
+		    size_t n, bt_err *e);
+
+/* The relay, as configured (cmd_mail.c reads it: flags, environment, file). */
+typedef struct mail_relay {
+	const char *url;      /* smtp://host:port (STARTTLS required) or smtps:// */
+	const char *user;     /* NULL: no AUTH */
+	char *password;       /* from mail_password_file (heap; wiped on release) */
+	const char *ca;       /* NULL: the system's CAs */
+	long rate;            /* messages per minute, 0: no limit */
+} mail_relay;
+
+/* What an SMTP submission came to. */
+typedef enum {
+	MAIL_SENT,      /* the relay accepted the message */
+	MAIL_TRANSIENT, /* refused for now (4xx): try again later */
+	MAIL_PERMANENT, /* refused for good (5xx) for this message */
+	MAIL_NO_RELAY,  /* no relay to talk to (connection, TLS): stop the run */
+	MAIL_AUTH       /* the relay refused the credentials: stop the run */
+} mail_result;
+
+typedef struct mail_smtp mail_smtp;
+
+/* A session with the relay (libcurl's SMTP client, one connection reused). */
+int mail_smtp_open(const mail_relay *r, mail_smtp **out, bt_err *e);
+void mail_smtp_close(mail_smtp *s);
+
+/* Connects, authenticates and says NOOP: whether the relay takes us, before
+ * anything is recorded. */
+mail_result mail_smtp_probe(mail_smtp *s, char *answer, size_t n);
+
+/* Submits msg[0..len) from sender to the comma-separated recipients;
+ * answer: the relay's last reply line (or libcurl's error). */
+mail_result mail_smtp_send(mail_smtp *s, const char *sender, const char *recipients, const void *msg,
+			   size_t len, char *answer, size_t n);
+
+/* What every message of one `mail send` shares (mail_content.c). */
+typedef struct mail_run {
+	bt_db *db;
+	const char *what;          /* circular, codes, reminder, receipt */
+	const char *round;         /* a scheduled reminder's round ("T-7"); NULL: the day */
+	bt_consultation c;
+	bt_draft_list drafts;
+	char digest[65];
+	bt_member_list electorate;
+	bt_pending_list pending;   /* reminder: who lacks a counted reply */
+	const char *portal_url;    /* codes */
+	const bt_key *key;         /* receipt: the signing key */
+	bt_time now;
+	pdf_fonts *fonts;          /* circular: loaded once */
+	annex2_lang *lang[PDF_NLANGS];
+	bt_buf blank[PDF_NLANGS];  /* circular: the blank form per language */
+	char *tmpl[PDF_NLANGS];    /* the template of what, per language */
+} mail_run;
+
+/* One member's message: subject and body from the template of its
+ * language, and its attachments. code: the reply code to print (codes; NULL
+ * or "" for a message built only to be recorded). reply_seq: receipt. */
+typedef struct mail_content {
+	bt_buf subject, body;
+	mail_part parts[2];
+	size_t nparts;
+} mail_content;
+
+/* Fills out for member m (its contacts' first "to" names the language and
+ * the salutation); BT_EINPUT naming the template file and line for a
+ * template that is wrong. */
+int mail_content_make(mail_run *x, const bt_member *m, const bt_contact *first, const char *code,
+		      int64_t reply_seq, mail_content *out, bt_err *e);
+void mail_content_release(mail_content *c);
+void mail_run_release(mail_run *x);
+
+/* 1 when member code has no counted reply on some draft (reminder). */
+const bt_pending_item *mail_pending_of(const mail_run *x, const char *code);
+
+#endif

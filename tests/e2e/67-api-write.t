@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# 67-api-write.t - the write API: POST /api/v1/consultations/{circular}/replies
+# with a write token records a reply as the secretariat's entry form does
+# (the token's account the actor), answers 201 with the signed receipt (the
+# bytes of `ballot receipt show`) and its Location; the Idempotency-Key
+# answers a resent request with the first receipt (also after a kill -9 of
+# the server and a restart) and refuses the key with another body (422);
+# a read token gets 403, a revoked or expired one 401; bad JSON, UTF-8,
+# fields and media types are refused naming the field, nothing recorded.
+. "$(dirname "$0")/lib.sh"
+. "$E2E/portal-lib.sh"
+need_tools curl perl cmp sqlite3 base64
+trap 'serve_stop; _cleanup' EXIT
+
+at 2020-02-10T12:00:00Z
+expect_exit 0 ballot init
+setup_205
+at 2019-12-02T12:00:00Z
+expect_exit 0 ballot draft add --summary "A summary." --circular 205 --rec Q.5052 --title "Second draft"
+at 2020-02-10T12:00:00Z
+echo 'correct horse battery' >"$T/pw"
+ballot users add --name tsb --role secretariat --password-file "$T/pw" >/dev/null
+ballot users add --name chair11 --role chair --group 11 --password-file "$T/pw" >/dev/null
+WRITE=$(ballot tokens create --user tsb --scope write 2>/dev/null)
+READ=$(ballot tokens create --user tsb --scope read 2>/dev/null)
+CHAIRW=$(ballot tokens create --user chair11 --scope write 2>/dev/null)
+REVOKED=$(ballot tokens create --user tsb --scope write 2>/dev/null)
+expect_exit 0 ballot tokens revoke 4
+at 2020-02-10T11:00:00Z
+EXPIRED=$(ballot tokens create --user tsb --scope write --expires 2020-02-10T12:00:00Z 2>/dev/null)
+at 2020-02-10T12:00:00Z
+# small files, so that the caps are quick to reach
+expect_exit 0 ballot config set attachment_max 4096
+dev_certs
+serve_start "$T/serve.log" || { fail "the portal starts"; done_testing; exit; }
+
+apipost() { # apipost TOKEN PATH BODY [CURL-ARGS...]: a JSON POST ("-": no token)
+	local tok=$1 path=$2 body=$3
+	shift 3
+	printf '%s' "$body" >"$T/req.json"
+	local auth=()
+	[ "$tok" = - ] || auth=(-H "Authorization: Bearer $tok")
+	post - "$path" "${auth[@]}" -H "Content-Type: ${CT:-application/json}" --data-binary @"$T/req.json" "$@"
+}
+api_err() { # api_err STATUS REASON FIELD DESC: the last answer is that JSON error
+	is "$ST" "$1" "$4: $1"
+	is "$(hdr content-type)" application/json "$4: a JSON error"
+	is "$(jget .error.reason "$BODY"):$(jget .error.field "$BODY")" "$2:$3" "$4: reason $2, field $3"
+	like "$(jget .error.message "$BODY")" . "$4: a message"
+}
+replies() { sqlite3 "$BALLOT_DB" 'SELECT count(*) FROM replies'; }
+events() { sqlite3 "$BALLOT_DB" 'SELECT count(*) FROM events'; }
+R=/api/v1/consultations/205/replies
+
+# --- a reply recorded through the API ------------------------------------------------
+printf 'Comments of Brazil.\n' >"$T/brazil.txt"
+B64=$(base64 -w0 "$T/brazil.txt")
+BODY1='{"member":"BRA","draft":"Q.5051","choice":"authorize-with-comments","received":"2020-01-15T09:00:00Z",'\
+'"channel":"email","signatory":"A. Silva","title":"Director",'\
+'"attachments":[{"name":"brazil.txt","content_base64":"'$B64'"}]}'
+apipost "$WRITE" $R "$BODY1" -H 'Idempotency-Key: bra-0001'
+is "$ST" 201 "POST .../replies with a write token: 201"
+is "$(hdr content-type)" application/json "the receipt is JSON"
+SEQ=$(jget .event "$BODY")
+like "$SEQ" '^[0-9]+$' "the receipt names its event ($SEQ)"
+is "$(hdr location)" "/api/v1/receipts/$SEQ" "Location: the receipt's URL"
+cp "$T/.body" "$T/first.json"
+ballot receipt show --event "$SEQ" >"$T/cli-receipt.json"
+ok "the receipt is the bytes of ballot receipt show --event $SEQ" cmp "$T/first.json" "$T/cli-receipt.json"
+run ballot history --circular 205 --json
+is "$(jlen .)" 1 "ballot history: one reply"
+is "$(jget '.[0].member'):$(jget '.[0].what'):$(jget '.[0].channel'):$(jget '.[0].recorded_by')" "BRA:authorize-with-comments:email:api:tsb" \
+	"history: its member, choice, channel and who recorded it"
+is "$(jget '.[0].received')" 2020-01-15T09:00:00Z "history: its received time"
+is "$(sqlite3 "$BALLOT_DB" "SELECT actor FROM events WHERE seq = $SEQ")" "api:tsb" \
+	"the event's actor is the token's account"
+is "$(sqlite3 "$BALLOT_DB" "SELECT signatory || '|' || title FROM replies")" "A. Silva|Director" \
+	"signatory and title recorded"
+is "$(sqlite3 "$BALLOT_DB" "SELECT name || ':' || length(content) FROM attachments")" "brazil.txt:20" \
+	"the attachment, decoded from base64"
+get - "/api/v1/receipts/$SEQ" -H "Authorization: Bearer $READ"
+is "$ST" 200 "GET the Location with a read token: 200"
+ok "GET the Location: the same receipt" cmp "$T/.body" "$T/first.json"
+
+# --- Idempotency-Key ---------------------------------------------------------------------
+apipost "$WRITE" $R "$BODY1" -H 'Idempotency-Key: bra-0001'
+is "$ST" 200 "the same key and body again: 200 (the first outcome)"
+ok "... the same receipt" cmp "$T/.body" "$T/first.json"
+is "$(hdr location)" "/api/v1/receipts/$SEQ" "... the same Location"
+is "$(replies)" 1 "... and nothing recorded twice"
+n_ev=$(events)
+apipost "$WRITE" $R "${BODY1/A. Silva/B. Silva}" -H 'Idempotency-Key: bra-0001'
+api_err 422 idempotency-key-reused Idempotency-Key "the same key with another body"
+is "$(replies):$(events)" "1:$n_ev" "... nothing recorded"
+apipost "$WRITE" $R '{"member":"AUS","draft":"Q.5051","choice":"authorize"}' \
+	-H "Idempotency-Key: $(printf 'k%.0s' $(seq 1 129))"
+api_err 400 input Idempotency-Key "a key of 129 characters"
+apipost "$WRITE" $R '{"member":"AUS","draft":"Q.5051","choice":"authorize"}' -H 'Idempotency-Key: a key'
+api_err 400 input Idempotency-Key "a key with a space"
+is "$(replies)" 1 "... nothing recorded"
+
+# eight clients at once with one key and body: one reply, the same receipt
+CHE='{"member":"CHE","draft":"Q.5051","choice":"authorize","channel":"post"}'
+printf '%s' "$CHE" >"$T/che.json"
+pids=()
+for i in 1 2 3 4 5 6 7 8; do
+	curl -sS --max-time 30 --cacert "$CA_PEM" --resolve "localhost:$PORT:127.0.0.1" -o "$T/che.$i" \
+		-w '%{http_code}\n' -H "Authorization: Bearer $WRITE" -H 'Content-Type: application/json' \
+		-H 'Idempotency-Key: che-at-once' --data-binary @"$T/che.json" "$URL$R" >"$T/che.st.$i" &
+	pids+=($!)
+done
+wait "${pids[@]}"
+is "$(cat "$T"/che.st.* | sort | uniq -c | awk '{ printf "%s×%s ", $1, $2 }')" "7×200 1×201 " \
+	"eight sendings at once: one 201, seven 200"
+is "$(cat "$T"/che.[1-8] | sort -u | wc -l)" 1 "... all with the same receipt"
+is "$(sqlite3 "$BALLOT_DB" "SELECT count(*) FROM replies WHERE member = 'CHE'")" 1 "... one reply recorded"
+
+# --- tokens and scopes ------------------------------------------------------------------
+AUS='{"member":"AUS","draft":"Q.5051","choice":"authorize"}'
+apipost "$READ" $R "$AUS"
+api_err 403 forbidden token "a read token"
+apipost "$REVOKED" $R "$AUS"
+api_err 401 unauthorized token "a revoked token"
+apipost "$EXPIRED" $R "$AUS"
+api_err 401 unauthorized token "an expired token"
+apipost - $R "$AUS"
+api_err 401 unauthorized token "no token"
+apipost "$CHAIRW" $R "$AUS"
+api_err 403 forbidden token "a chair's write token"
+is "$(replies)" 2 "none of them recorded anything"
+
+# --- bad input: named, nothing recorded ---------------------------------------------------
+n_ev=$(events)
+bad_input() { # bad_input STATUS REASON FIELD BODY DESC
+	apipost "$WRITE" $R "$4"
+	api_err "$1" "$2" "$3" "$5"
+}
+bad_input 400 input body '{"member":"AUS",' "truncated JSON"
+like "$(jget .error.message "$BODY")" 'byte [0-9]+' "... the message says where"
+bad_input 400 input body "$(printf '{"member":"A\xffS","choice":"authorize"}')" "invalid UTF-8"
+bad_input 400 input body '["AUS"]' "an array, not an object"
+bad_input 400 input member '{"draft":"Q.5051","choice":"authorize"}' "no member"
+bad_input 400 input member '{"member":7,"draft":"Q.5051","choice":"authorize"}' "a member that is a number"
+bad_input 400 input member '{"member":"XXX","draft":"Q.5051","choice":"authorize"}' "an unknown member"
+bad_input 400 input choice '{"member":"AUS","draft":"Q.5051","choice":"maybe"}' "an unknown choice"
+bad_input 400 input received '{"member":"AUS","draft":"Q.5051","choice":"authorize","received":"yesterday"}' \
+	"a malformed received time"
+bad_input 400 input channel '{"member":"AUS","draft":"Q.5051","choice":"authorize","channel":"pigeon"}' \
+	"an unknown channel"
+bad_input 400 input colour '{"member":"AUS","draft":"Q.5051","choice":"authorize","colour":"red"}' \
+	"a field a reply does not have"
+bad_input 400 input force '{"member":"AUS","draft":"Q.5051","choice":"authorize","force":"yes"}' \
+	"force that is not a boolean"
+bad_input 400 input signatory "$(printf '{"member":"AUS","draft":"Q.5051","choice":"authorize","signatory":"A\xe2\x80\xaeB"}')" \
+	"a signatory with a bidi control"
+bad_input 400 input 'attachments[0].content_base64' \
+	'{"member":"AUS","draft":"Q.5051","choice":"authorize-with-comments","attachments":[{"name":"a.txt","content_base64":"!!"}]}' \
+	"an attachment that is not base64"
+bad_input 400 input 'attachments[0].name' \
+	'{"member":"AUS","draft":"Q.5051","choice":"authorize-with-comments","attachments":[{"content_base64":"aGk="}]}' \
+	"an attachment without a name"
+bad_input 400 input draft '{"member":"AUS","draft":"Q.9","choice":"authorize"}' "an unknown draft"
+CT=text/plain apipost "$WRITE" $R "$AUS"
+api_err 415 media-type Content-Type "a text/plain body"
+post - $R -H "Authorization: Bearer $WRITE" -F member=AUS -F choice=authorize
+api_err 415 media-type Content-Type "a multipart form"
+# the caps: a body over the request's limit, a file over attachment_max
+head -c 200000 /dev/zero | tr '\0' ' ' >"$T/big.pad"
+apipost "$WRITE" $R "{\"member\":\"AUS\",\"choice\":\"authorize\",\"title\":\"$(cat "$T/big.pad")\"}"
+api_err 413 too-large body "a body over the limit"
+BIG=$(head -c 5000 /dev/zero | tr '\0' 'a' | base64 -w0)
+bad_input 413 too-large 'attachments[0].content_base64' \
+	'{"member":"AUS","draft":"Q.5051","choice":"authorize-with-comments","attachments":[{"name":"a.txt","content_base64":"'"$BIG"'"}]}' \
+	"a file over attachment_max"
+apipost "$WRITE" /api/v1/consultations/999/replies "$AUS"
+api_err 404 not-found circular "an unknown circular"
+is "$(replies):$(events)" "2:$n_ev" "none of the refusals recorded anything"
+# a conflict: an on-time reply once the consultation is closed
+at 2019-10-01T12:00:00Z
+expect_exit 0 ballot consultation create --circular 206 --group 11 --date 2019-10-01 \
+	--meeting-start 2020-01-20 --meeting-end 2020-01-24
+expect_exit 0 ballot draft add --summary "S." --circular 206 --rec Q.6 --title "T"
+at 2020-02-10T12:00:00Z
+expect_exit 0 ballot close --circular 206
+n_ev=$(events)
+apipost "$WRITE" /api/v1/consultations/206/replies '{"member":"AUS","choice":"authorize","received":"2019-12-02T00:00:00Z"}'
+api_err 409 conflict received "an on-time reply in a closed consultation"
+is "$(replies):$(events)" "2:$n_ev" "nothing recorded in a closed consultation"
+
+# --- kill -9 right after the 201, then the same key after a restart ----------------------
+DEU='{"member":"DEU","draft":"Q.5052","choice":"not-authorize","channel":"fax"}'
+apipost "$WRITE" $R "$DEU" -H 'Idempotency-Key: 9f1c2d3e-0000-4000-8000-000000000001'
+is "$ST" 201 "DEU's reply: 201"
+cp "$T/.body" "$T/deu.json"
+kill -9 "$SRV_PID"
+wait "$SRV_PID" 2>/dev/null
+SRV_PID=
+serve_start "$T/serve2.log" || { fail "the portal starts again"; done_testing; exit; }
+apipost "$WRITE" $R "$DEU" -H 'Idempotency-Key: 9f1c2d3e-0000-4000-8000-000000000001'
+is "$ST" 200 "after kill -9 and a restart, the same key: 200"
+ok "... the same receipt" cmp "$T/.body" "$T/deu.json"
+run ballot history --circular 205 --member DEU --json
+is "$(jlen .)" 1 "ballot history: DEU's reply once"
+is "$(sqlite3 "$BALLOT_DB" 'SELECT count(*) FROM api_idempotency')" 3 "three keys kept"
+run ballot audit verify
+is "$RC" 0 "audit verify: intact"
+
+serve_stop
+is "$SRV_RC" 0 "the server stops cleanly"
+unlike "$(cat "$T/serve.log" "$T/serve2.log")" 'AddressSanitizer|runtime error|LeakSanitizer' "no sanitizer report"
+done_testing

@@ -743,7 +743,7 @@ int page_secretariat_codes_issue(preq *r, const char *circular)
 	bt_consultation c;
 	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
 		return 0;
-	char actor[96], token[33], path[200], form[PORTAL_ONCE_FORM];
+	char actor[96], token[33] = "", path[200], form[PORTAL_ONCE_FORM];
 	staff_once_name(form, "code", c.circular);
 	if (!once_begin(r, form))
 		return 0;

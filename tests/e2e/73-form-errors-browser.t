@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 62-s13-errors-browser.t - a refused reply in a real browser (headless
+# 73-form-errors-browser.t - a refused reply in a real browser (headless
 # Chromium, tests/browser/refused.mjs): the portal answers the same form
 # again (400), in the page's language, with every choice and text kept, a
 # summary on top linking to the field, the sentence next to the file field

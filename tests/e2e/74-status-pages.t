@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 63-s13-errors-status.t - the portal's status pages and the secretariat's
+# 74-status-pages.t - the portal's status pages and the secretariat's
 # single-use tokens, with curl:
 # - every HTTP-level answer (400, 403, 404, 405, 413, 415, 429) is a page in
 #   the reader's language (?lang=, the lang cookie or Accept-Language, as

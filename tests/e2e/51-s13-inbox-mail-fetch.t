@@ -180,6 +180,35 @@ like "$OUT" "^fetched 80 new messages" "80 damaged messages: each taken, none cr
 is "$(q "SELECT count(*) FROM inbox WHERE state NOT IN ('matched', 'unmatched', 'refused', 'accepted', 'rejected')")" 0 \
 	"  ... each in a state of the queue"
 
+# killed in the middle (kill -9 at random points), a fetch loses nothing and
+# takes nothing twice: each of 60 messages ends in the inbox exactly once
+mkdir -p "$T/M3/new" "$T/M3/cur" "$T/M3/tmp"
+$PY - "$T/M3/new" <<'PY'
+import sys, email.message, os, random
+rnd = random.Random(7)
+for i in range(60):
+    m = email.message.EmailMessage()
+    m["From"], m["Message-ID"], m["Subject"] = "ntra@ntra.gov.eg", "<k%d@ntra.gov.eg>" % i, "k %d" % i
+    m.set_content("message %d\n" % i)
+    m.add_attachment(rnd.randbytes(40000), maintype="application", subtype="octet-stream", filename="k.bin")
+    open(os.path.join(sys.argv[1], "k%03d" % i), "wb").write(bytes(m))
+PY
+before=$(q "SELECT count(*) FROM inbox")
+kills=0
+for i in $(seq 12); do
+	"$BALLOT_BIN" mail fetch --mailbox "maildir:$T/M3" >/dev/null 2>&1 &
+	pid=$!
+	sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
+	kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
+	wait "$pid" 2>/dev/null
+done
+diag "mail fetch killed $kills times of 12 before it ended; $(($(q "SELECT count(*) FROM inbox") - before)) of 60 taken by then"
+expect_exit 0 ballot mail fetch --mailbox "maildir:$T/M3"
+is "$(q "SELECT count(*), count(DISTINCT message_id), count(DISTINCT sha256) FROM inbox WHERE message_id LIKE '<k%'")" "60|60|60" \
+	"after the kills: 60 entries, one per message"
+is "$(q "SELECT count(*) FROM inbox WHERE message_id LIKE '<k%' AND state <> 'unmatched'")" 0 "  ... each unmatched, none refused"
+is "$(ls "$T/M3/new" | wc -l)" 0 "  ... and none left in new/"
+
 expect_exit 0 ballot check
 expect_exit 0 ballot audit verify
 done_testing

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 52-s13-inbox-imap.t - `ballot mail fetch` over IMAP with TLS from a real
+# 76-mail-imap.t - `ballot mail fetch` over IMAP with TLS from a real
 # Dovecot on loopback (started here as the dovecot users, with a
 # configuration and a certificate the test writes): the messages APPENDed
 # by the test with their INTERNALDATE, the received time the server's,

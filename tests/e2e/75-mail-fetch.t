@@ -1,5 +1,5 @@
 #!/bin/bash
-# 51-s13-inbox-mail-fetch.t - `ballot mail fetch` from a Maildir filled by
+# 75-mail-fetch.t - `ballot mail fetch` from a Maildir filled by
 # the test (messages built with Python's email module), and `ballot inbox`:
 # matched, unmatched and refused entries, never lost, never taken twice;
 # accept records the form's replies at the secretariat's receipt time (the

@@ -999,3 +999,14 @@ const char SQL_SCHEDULE_DUE[] =
 	" GROUP BY c.circular ORDER BY c.circular";
 const char SQL_OUTBOX_QUEUED_KINDS[] =
 	"SELECT DISTINCT circular, what FROM outbox WHERE state = 'queued' AND next_at <= ?1 ORDER BY circular, what";
+/* One member's reply in force per draft of a consultation (history.c
+ * bt_history_in_force): per draft, its latest row by received, then id (as
+ * count_resolve orders them), by the replies_by_member index; the columns
+ * of SQL_HISTORY_REPLIES, then whether it has a file other than the form. */
+const char SQL_HISTORY_IN_FORCE[] =
+	"SELECT r.id, r.event_seq, r.member, d.rec, r.choice, r.received,"
+	" r.channel, r.signatory, r.title, r.recorded_by, r.recorded_at, d.id,"
+	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id AND a.role <> 'form')"
+	" FROM drafts d JOIN replies r ON r.id = (SELECT x.id FROM replies x"
+	" WHERE x.draft_id = d.id AND x.member = ?2 ORDER BY x.received DESC, x.id DESC LIMIT 1)"
+	" WHERE d.consultation_id = ?1 ORDER BY d.id";

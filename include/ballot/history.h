@@ -59,6 +59,14 @@ int bt_history_get(bt_db *db, const char *circular, const char *member,
  * bt_history_get is this at the end of time. */
 int bt_history_as_of(bt_db *db, const char *circular, const char *member,
 		     bt_time as_of, bt_history *out, bt_err *e);
+/* The reply or withdrawal of member (its code or a former name) in force on
+ * each draft of circular that it answered: its latest by time received,
+ * then as recorded, one item per draft in draft order, with the status
+ * bt_history_get gives it ("counted", "withdrawal" or "late"). Without
+ * attachments or late-entry reasons (none loaded). One query, whatever the
+ * number of replies: what the member's pages show of each draft. */
+int bt_history_in_force(bt_db *db, const char *circular, const char *member,
+			bt_history *out, bt_err *e);
 void bt_history_free(bt_history *h);
 
 /* Reads the content of attachment id into out (replacing its contents). */

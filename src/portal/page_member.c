@@ -142,7 +142,8 @@ static void draft_facts(preq *r, const char *circular, const bt_draft *dr)
 	}
 }
 
-/* The member's last reply or withdrawal on rec in h, or NULL. */
+/* The member's last reply or withdrawal on rec in h (its whole history, or
+ * bt_history_in_force's one per draft), or NULL. */
 static const bt_history_item *on_record(const bt_history *h, const char *rec)
 {
 	const bt_history_item *last = NULL;
@@ -189,7 +190,7 @@ static void home_section(preq *r, const bt_consultation *c)
 	Lspan(r, b, "circular_name", "circular", c->circular, "circular");
 	bt_buf_addf(b, " — SG%d</h2>\n", c->group);
 	if (bt_audit_circular(r->db, c->circular, &e) || bt_drafts_list(r->db, c->circular, &dl, &e) ||
-	    bt_history_get(r->db, c->circular, r->s.id.member, &h, &e)) {
+	    bt_history_in_force(r->db, c->circular, r->s.id.member, &h, &e)) {
 		html_engine_error(r, &e);
 		bt_buf_adds(b, "</section>\n");
 		bt_draft_list_free(&dl);
@@ -399,7 +400,7 @@ int page_member_form(preq *r, const char *circular)
 	bt_err e;
 	bt_draft_list dl = { 0 };
 	bt_history h = { 0 };
-	if (bt_drafts_list(r->db, c.circular, &dl, &e) || bt_history_get(r->db, c.circular, r->s.id.member, &h, &e)) {
+	if (bt_drafts_list(r->db, c.circular, &dl, &e) || bt_history_in_force(r->db, c.circular, r->s.id.member, &h, &e)) {
 		bt_draft_list_free(&dl);
 		return page_engine_error(r, &e);
 	}

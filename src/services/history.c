@@ -341,3 +341,55 @@ int bt_history_as_of(bt_db *db, const char *circular, const char *member, bt_tim
 	db_read_end(db, snap);
 	return rc;
 }
+
+/* Fills it from a row of SQL_HISTORY_IN_FORCE: the member's latest row on
+ * its draft, so nothing stands over it and its status follows from the row
+ * alone, as count_resolve judges it at the end of time. */
+static int in_force_item(sqlite3_stmt *st, bt_history_item *it, const bt_consultation *c, bt_err *e)
+{
+	reply_item(st, it, NULL, 0);
+	int withdrawal = strcmp(it->kind, "withdrawal") == 0;
+	snprintf(it->status, sizeof it->status, "%s",
+		 it->received > c->deadline ? "late" : withdrawal ? "withdrawal" : "counted");
+	it->without_reasons = strcmp(it->what, "not-authorize") == 0 && !sqlite3_column_int(st, 12);
+	return (sqlite3_column_type(st, 7) != SQLITE_NULL && !it->signatory) ||
+			       (sqlite3_column_type(st, 8) != SQLITE_NULL && !it->title) || !it->recorded_by
+		       ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory")
+		       : BT_OK;
+}
+
+static int in_force_get(bt_db *db, const char *circular, const char *member, bt_history *h, bt_err *e)
+{
+	bt_consultation c;
+	char code[4];
+	int rc = consultation_load(db, circular, &c, e);
+	if (rc || (rc = bt_member_resolve(db, "member", member, code, e)))
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, SQL_HISTORY_IN_FORCE, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, c.id);
+	db_bind_text(st, 2, code);
+	size_t cap = 0;
+	int step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		bt_history_item *it = push(h, &cap);
+		rc = it ? in_force_item(st, it, &c, e) : bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	}
+	sqlite3_reset(st);
+	return rc || step == SQLITE_DONE ? rc : db_fail(db, e, "reading the replies in force");
+}
+
+int bt_history_in_force(bt_db *db, const char *circular, const char *member, bt_history *h, bt_err *e)
+{
+	h->v = NULL;
+	h->n = 0;
+	if (!member)
+		return bt_failf(e, BT_R_INPUT, "member", "no member given");
+	int snap = db_read_begin(db);
+	int rc = in_force_get(db, circular, member, h, e);
+	db_read_end(db, snap);
+	if (rc)
+		bt_history_free(h);
+	return rc;
+}

@@ -521,14 +521,18 @@ static int reply_event_agrees(sqlite3_stmt *st, day_cache *days)
  * consultation has as many replies as there are such events: a reply names
  * one event and an event is named by one reply (event_seq is unique), so
  * then every reply is vouched for by its own event and no reply event lacks
- * its row. */
-static int replies_vouched(bt_db *db, const char *circular, int *sound, bt_err *e)
+ * its row. With since (a mark of a sound check of circular that holds:
+ * every row and event up to it is one found sound, each old reply event
+ * claimed by an old reply), the same of the events and replies after it
+ * only: a new reply cannot claim an old event, already claimed. */
+static int replies_vouched(bt_db *db, const char *circular, const db_mark *since, int *sound, bt_err *e)
 {
 	*sound = 0;
 	sqlite3_stmt *st = db_stmt(db, SQL_CIRCULAR_REPLY_EVENTS, e);
 	if (!st)
 		return BT_EFAIL;
 	db_bind_text(st, 1, circular);
+	sqlite3_bind_int64(st, 2, since ? since->hi_event : INT64_MIN);
 	day_cache days;
 	day_cache_init(&days);
 	int64_t n = 0;
@@ -540,9 +544,11 @@ static int replies_vouched(bt_db *db, const char *circular, int *sound, bt_err *
 	sqlite3_reset(st);
 	if (!agree)
 		return BT_OK;
-	if (step != SQLITE_DONE || !(st = db_stmt(db, SQL_CIRCULAR_REPLY_COUNT, e)))
+	if (step != SQLITE_DONE || !(st = db_stmt(db, since ? SQL_CIRCULAR_REPLY_COUNT_SINCE : SQL_CIRCULAR_REPLY_COUNT, e)))
 		return step != SQLITE_DONE ? db_fail(db, e, "reading the consultation's replies") : BT_EFAIL;
 	db_bind_text(st, 1, circular);
+	if (since)
+		sqlite3_bind_int64(st, 2, since->hi_reply);
 	if ((step = sqlite3_step(st)) == SQLITE_ROW)
 		*sound = sqlite3_column_int64(st, 0) == n;
 	sqlite3_reset(st);
@@ -555,7 +561,7 @@ static int replies_vouched(bt_db *db, const char *circular, int *sound, bt_err *
 static int replies_check(bt_db *db, const char *circular, bt_audit_report *r, bt_err *e)
 {
 	int sound = 0;
-	int rc = replies_vouched(db, circular, &sound, e);
+	int rc = replies_vouched(db, circular, NULL, &sound, e);
 	if (rc || sound)
 		return rc;
 	sqlite3_stmt *ev = db_stmt(db, SQL_CIRCULAR_REPLIES_ASTRAY, e);
@@ -578,12 +584,21 @@ static int replies_check(bt_db *db, const char *circular, bt_audit_report *r, bt
 /* The events of circular that wrote rows (its consultation, drafts,
  * decisions, deadline changes), each rendered again from its row; its
  * replies and withdrawals (the bulk) by replies_check, unless replies_sound
- * (rowcheck_replies_all found all of them sound). Stops at the first that
- * differs. */
-static int audit_circular(bt_db *db, const char *circular, int replies_sound, bt_audit_report *r, bt_err *e)
+ * (rowcheck_replies_all found all of them sound). With since (a mark of a
+ * sound check of circular that still holds), only the events and replies
+ * after it, unless the new replies cannot be vouched for: then all. Stops
+ * at the first that differs. */
+static int audit_circular(bt_db *db, const char *circular, int replies_sound, const db_mark *since,
+			  bt_audit_report *r, bt_err *e)
 {
 	sqlite3_stmt *ev;
-	int rc = replies_sound ? BT_OK : replies_check(db, circular, r, e);
+	int rc = BT_OK, sound = replies_sound;
+	if (!sound && since && (rc = replies_vouched(db, circular, since, &sound, e)))
+		return rc;
+	if (!sound) {
+		since = NULL;
+		rc = replies_check(db, circular, r, e);
+	}
 	if (rc)
 		return rc;
 	/* (the cached statement: only this function steps it, and never
@@ -591,6 +606,7 @@ static int audit_circular(bt_db *db, const char *circular, int replies_sound, bt
 	if (!(ev = db_stmt(db, SQL_CIRCULAR_EVENTS, e)))
 		return BT_EFAIL;
 	db_bind_text(ev, 1, circular);
+	sqlite3_bind_int64(ev, 2, since ? since->hi_event : INT64_MIN);
 	int step = SQLITE_DONE;
 	while (!r->first_bad && (step = sqlite3_step(ev)) == SQLITE_ROW) {
 		int64_t seq = sqlite3_column_int64(ev, 0);
@@ -638,39 +654,108 @@ static int replies_all_sound(const bt_db *db, int64_t version, int64_t changes)
 	       changes == db->checked.replies_changes;
 }
 
+/* FNV-1a of s (NULL: of nothing). */
+static uint64_t digest(const char *s)
+{
+	uint64_t h = 14695981039346656037u;
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The mark of the database now, in the caller's read (SQL_ROWCHECK_MARK).
+ * Without prev, now->ok when the replies and events have no gap between
+ * their lowest and highest number (nothing can be added among them) and
+ * their append-only triggers are as created. With prev (a mark of a sound
+ * check), now->ok when prev still holds: the same schema cookie and
+ * triggers (no row up to prev was changed or removed: the triggers forbid
+ * it, and dropping one changes the cookie), the same lowest numbers, and
+ * every number above prev's highest taken (nothing added below them):
+ * the rows up to prev are the rows the check found sound. */
+static int mark_take(bt_db *db, const db_mark *prev, db_mark *now, bt_err *e)
+{
+	memset(now, 0, sizeof *now);
+	sqlite3_stmt *st = db_stmt(db, SQL_ROWCHECK_MARK, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, prev ? prev->hi_reply : INT64_MIN);
+	sqlite3_bind_int64(st, 2, prev ? prev->hi_event : INT64_MIN);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		now->schema = sqlite3_column_int64(st, 0);
+		now->min_reply = sqlite3_column_int64(st, 1);
+		now->hi_reply = sqlite3_column_int64(st, 2);
+		now->min_event = sqlite3_column_int64(st, 4);
+		now->hi_event = sqlite3_column_int64(st, 5);
+		now->triggers = digest((const char *)sqlite3_column_text(st, 8));
+		int64_t new_replies = sqlite3_column_int64(st, 3), new_events = sqlite3_column_int64(st, 6);
+		int64_t r0 = prev ? prev->hi_reply : now->min_reply - 1, e0 = prev ? prev->hi_event : now->min_event - 1;
+		now->ok = sqlite3_column_int64(st, 7) == 4 && now->hi_reply - r0 == new_replies &&
+			  now->hi_event - e0 == new_events && now->min_reply >= 1 && now->min_event >= 1 &&
+			  (!prev || (prev->ok && now->schema == prev->schema && now->triggers == prev->triggers &&
+				     now->min_reply == prev->min_reply && now->min_event == prev->min_event));
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? BT_OK : db_fail(db, e, "reading the database's state");
+}
+
+/* The quick pass over every reply (after since only, a mark of a sound
+ * pass that holds): *agree when each is vouched for by its event and there
+ * are as many reply events. */
+static int replies_all_pass(bt_db *db, const db_mark *since, int *agree, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ALL_REPLY_EVENTS, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, since ? since->hi_reply : INT64_MIN);
+	day_cache days;
+	day_cache_init(&days);
+	int64_t n = 0;
+	int step;
+	*agree = 1;
+	while (*agree && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		*agree = reply_event_agrees(st, &days);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (!*agree)
+		return BT_OK;
+	if (step != SQLITE_DONE)
+		return db_fail(db, e, "reading the replies");
+	if (!(st = db_stmt(db, SQL_ALL_REPLY_COUNTS, e)))
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, since ? since->hi_reply : INT64_MIN);
+	sqlite3_bind_int64(st, 2, since ? since->hi_event : INT64_MIN);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW)
+		*agree = sqlite3_column_int64(st, 0) == n && sqlite3_column_int64(st, 1) == n;
+	sqlite3_reset(st);
+	return step == SQLITE_ROW ? BT_OK : db_fail(db, e, "reading the replies");
+}
+
 int rowcheck_replies_all(bt_db *db, bt_err *e)
 {
 	if (db->auditing)
 		return BT_OK;
 	int snap = db_read_begin(db);
-	int64_t version, changes, n = 0;
+	int64_t version, changes;
 	db_state(db, &version, &changes);
-	sqlite3_stmt *st = db_stmt(db, SQL_ALL_REPLY_EVENTS, e);
-	if (!st) {
+	if (replies_all_sound(db, version, changes)) {
 		db_read_end(db, snap);
-		return BT_EFAIL;
+		return BT_OK;
 	}
-	day_cache days;
-	day_cache_init(&days);
-	int step, agree = 1;
-	while (agree && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		agree = reply_event_agrees(st, &days);
-		n++;
-	}
-	sqlite3_reset(st);
-	int rc = agree && step != SQLITE_DONE ? db_fail(db, e, "reading the replies") : BT_OK;
-	if (!rc && agree && (st = db_stmt(db, SQL_ALL_REPLY_COUNTS, e))) {
-		if ((step = sqlite3_step(st)) == SQLITE_ROW)
-			agree = sqlite3_column_int64(st, 0) == n && sqlite3_column_int64(st, 1) == n;
-		sqlite3_reset(st);
-		rc = step == SQLITE_ROW ? BT_OK : db_fail(db, e, "reading the replies");
-	} else if (!rc && agree) {
-		rc = BT_EFAIL;
-	}
+	/* after a sound pass whose mark holds, only the replies since */
+	db_mark now;
+	int agree = 0, had = db->checked.replies_sound && db->checked.replies_mark.ok;
+	int rc = mark_take(db, had ? &db->checked.replies_mark : NULL, &now, e);
+	if (!rc)
+		rc = replies_all_pass(db, now.ok && had ? &db->checked.replies_mark : NULL, &agree, e);
+	if (!rc && agree && had && !now.ok)
+		rc = mark_take(db, NULL, &now, e); /* a whole pass: its own mark */
 	db_read_end(db, snap);
 	db->checked.replies_sound = !rc && agree && version >= 0;
 	db->checked.replies_version = version;
 	db->checked.replies_changes = changes;
+	db->checked.replies_mark = now;
 	return rc;
 }
 
@@ -685,19 +770,28 @@ int bt_audit_circular(bt_db *db, const char *circular, bt_err *e)
 	 * drafts): nothing changed since it was found sound, nothing to do */
 	int64_t version, changes;
 	db_state(db, &version, &changes);
-	if (version >= 0 && version == db->checked.data_version && changes == db->checked.changes &&
-	    strcmp(db->checked.circular, circular) == 0) {
+	int same = version >= 0 && strcmp(db->checked.circular, circular) == 0;
+	if (same && version == db->checked.data_version && changes == db->checked.changes) {
 		db_read_end(db, snap);
 		return BT_OK;
 	}
+	/* since it was found sound, only rows added: only those are read */
+	db_mark now;
+	int had = same && db->checked.mark.ok;
 	db->auditing = 1;
-	int rc = audit_circular(db, circular, replies_all_sound(db, version, changes), &r, e);
+	int rc = mark_take(db, had ? &db->checked.mark : NULL, &now, e);
+	if (!rc)
+		rc = audit_circular(db, circular, replies_all_sound(db, version, changes),
+				    had && now.ok ? &db->checked.mark : NULL, &r, e);
+	if (!rc && !r.first_bad && had && !now.ok)
+		rc = mark_take(db, NULL, &now, e); /* checked in full: its own mark */
 	db->auditing = 0;
 	db_read_end(db, snap);
 	if (!rc && !r.first_bad && version >= 0 && strlen(circular) < sizeof db->checked.circular) {
 		snprintf(db->checked.circular, sizeof db->checked.circular, "%s", circular);
 		db->checked.data_version = version;
 		db->checked.changes = changes;
+		db->checked.mark = now;
 	}
 	if (rc || !r.first_bad)
 		return rc;

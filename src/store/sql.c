@@ -909,7 +909,7 @@ const char SQL_SETTINGS_ASTRAY[] =
 const char SQL_CIRCULAR_EVENTS[] =
 	"SELECT seq, at, actor, kind, body, circular FROM events"
 	" WHERE circular = (SELECT circular FROM consultations WHERE circular = ?1)"
-	" AND kind NOT IN ('reply', 'withdrawal') ORDER BY seq";
+	" AND kind NOT IN ('reply', 'withdrawal') AND seq > ?2 ORDER BY seq";
 /* the first reply of a circular whose member, draft, choice or time differs
  * from its event's, or which has no event; or a reply event with no row in
  * the circular's consultation */
@@ -938,7 +938,7 @@ const char SQL_CIRCULAR_REPLY_EVENTS[] =
 	" r.id, r.member, d.rec, r.choice, r.received, v.body FROM consultations c"
 	" JOIN events v ON v.circular = c.circular AND v.kind IN ('reply', 'withdrawal')"
 	" LEFT JOIN replies r ON r.event_seq = v.seq LEFT JOIN drafts d ON d.id = r.draft_id"
-	" WHERE c.circular = ?1";
+	" WHERE c.circular = ?1 AND v.seq > ?2";
 /* the same for every reply of every consultation at once (in the order of
  * the replies table), and whether the log has as many reply events */
 const char SQL_ALL_REPLY_EVENTS[] =
@@ -947,13 +947,17 @@ const char SQL_ALL_REPLY_EVENTS[] =
 	" AND v.kind IN ('reply', 'withdrawal') AND v.circular IS c.circular,"
 	" r.id, r.member, d.rec, r.choice, r.received, v.body FROM replies r"
 	" JOIN drafts d ON d.id = r.draft_id JOIN consultations c ON c.id = d.consultation_id"
-	" LEFT JOIN events v ON v.seq = r.event_seq";
+	" LEFT JOIN events v ON v.seq = r.event_seq WHERE r.id > ?1";
 const char SQL_ALL_REPLY_COUNTS[] =
-	"SELECT (SELECT count(*) FROM replies),"
-	" (SELECT count(*) FROM events WHERE kind IN ('reply', 'withdrawal'))";
+	"SELECT (SELECT count(*) FROM replies WHERE id > ?1),"
+	" (SELECT count(*) FROM events WHERE seq > ?2 AND kind IN ('reply', 'withdrawal'))";
 const char SQL_CIRCULAR_REPLY_COUNT[] =
 	"SELECT count(*) FROM consultations c JOIN drafts d ON d.consultation_id = c.id"
 	" JOIN replies r ON r.draft_id = d.id WHERE c.circular = ?1";
+/* the same among the replies above id ?2 (by the table's own order: few) */
+const char SQL_CIRCULAR_REPLY_COUNT_SINCE[] =
+	"SELECT count(*) FROM replies r CROSS JOIN drafts d ON d.id = r.draft_id"
+	" CROSS JOIN consultations c ON c.id = d.consultation_id WHERE r.id > ?2 AND c.circular = ?1";
 /* damage.c: the last two events, to check the chain's tail */
 const char SQL_EVENTS_TAIL[] =
 	"SELECT seq, prev_hash, hash, body FROM events ORDER BY seq DESC LIMIT 2";
@@ -1070,3 +1074,38 @@ const char SQL_INBOX_DONE[] =
 	"UPDATE inbox SET state = ?2, done_seq = ?3, done_at = ?4, done_reason = ?5"
 	" WHERE id = ?1 AND state IN ('matched', 'unmatched', 'refused')";
 const char SQL_INBOX_STATE[] = "SELECT state, sha256, circular, member FROM inbox WHERE id = ?1";
+/* One member's reply in force per draft of a consultation (history.c
+ * bt_history_in_force): per draft, its latest row by received, then id (as
+ * count_resolve orders them), by the replies_by_member index; the columns
+ * of SQL_HISTORY_REPLIES, then whether it has a file other than the form. */
+const char SQL_HISTORY_IN_FORCE[] =
+	"SELECT r.id, r.event_seq, r.member, d.rec, r.choice, r.received,"
+	" r.channel, r.signatory, r.title, r.recorded_by, r.recorded_at, d.id,"
+	" EXISTS(SELECT 1 FROM attachments a WHERE a.reply_id = r.id AND a.role <> 'form')"
+	" FROM drafts d JOIN replies r ON r.id = (SELECT x.id FROM replies x"
+	" WHERE x.draft_id = d.id AND x.member = ?2 ORDER BY x.received DESC, x.id DESC LIMIT 1)"
+	" WHERE d.consultation_id = ?1 ORDER BY d.id";
+/* rowcheck.c's mark: what says that the rows a check found sound are still
+ * those, and which rows came since. The schema cookie; the lowest and
+ * highest reply id and the number above ?1; the same for events (above
+ * ?2); how many of the four append-only triggers of replies and events are
+ * exactly as created; and the text of every trigger of the tables the
+ * check reads. */
+const char SQL_ROWCHECK_MARK[] =
+	"SELECT (SELECT schema_version FROM pragma_schema_version),"
+	" coalesce((SELECT min(id) FROM replies), 1), coalesce((SELECT max(id) FROM replies), 0),"
+	" (SELECT count(*) FROM replies WHERE id > ?1),"
+	" coalesce((SELECT min(seq) FROM events), 1), coalesce((SELECT max(seq) FROM events), 0),"
+	" (SELECT count(*) FROM events WHERE seq > ?2),"
+	" (SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND sql IN ("
+	"'CREATE TRIGGER replies_append_only_u BEFORE UPDATE ON replies"
+	" BEGIN SELECT RAISE(ABORT, ''replies are append-only''); END',"
+	" 'CREATE TRIGGER replies_append_only_d BEFORE DELETE ON replies"
+	" BEGIN SELECT RAISE(ABORT, ''replies are append-only''); END',"
+	" 'CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events"
+	" BEGIN SELECT RAISE(ABORT, ''events are append-only''); END',"
+	" 'CREATE TRIGGER events_append_only_d BEFORE DELETE ON events"
+	" BEGIN SELECT RAISE(ABORT, ''events are append-only''); END')),"
+	" (SELECT group_concat(name || ':' || sql, ';') FROM (SELECT name, sql FROM sqlite_schema"
+	" WHERE type = 'trigger' AND tbl_name IN ('replies', 'events', 'drafts', 'consultations',"
+	" 'deadline_changes', 'decisions') ORDER BY name))";

@@ -15,6 +15,17 @@
 #define BT_APPLICATION_ID 0x42414c54 /* "BALT" */
 #define BT_STMT_CACHE 256
 
+/* What a row check found sound (rowcheck.c, SQL_ROWCHECK_MARK): ok when
+ * the replies and events had no gap between their lowest and highest
+ * number and their append-only triggers were as created; then the schema
+ * cookie, those numbers and a digest of the checked tables' triggers. While
+ * all hold, a row at or below the highest numbers is one the check saw. */
+typedef struct db_mark {
+	int ok;
+	int64_t schema, min_reply, hi_reply, min_event, hi_event;
+	uint64_t triggers;
+} db_mark;
+
 struct bt_db {
 	sqlite3 *h;
 	char *path;
@@ -30,6 +41,8 @@ struct bt_db {
 		 * (rowcheck_replies_all), and the database's state then */
 		int replies_sound;
 		int64_t replies_version, replies_changes;
+		/* what each found sound, to check only the rows after it */
+		db_mark mark, replies_mark;
 	} checked;
 	struct {
 		const char *sql;

@@ -189,6 +189,107 @@ static void deadline_moves_and_late_entries(void **state)
 	bt_history_free(&h);
 }
 
+/* A reply of member on draft rec of 205 (with a file of reasons when
+ * attach), recorded at received. */
+static void reply_rec(fx *f, const char *member, const char *rec, bt_choice c, const char *received, int attach)
+{
+	bt_attachment_in a = { "reasons.txt", "our reasons", 11 };
+	bt_reply_spec s = { .circular = "205", .member = member, .rec = rec, .choice = c, .has_received = 1,
+			    .received = T(received), .channel = "email", .signatory = "A. Signatory" };
+	if (attach) {
+		s.attachments = &a;
+		s.n_attachments = 1;
+	}
+	assert_int_equal(bt_reply_record(f->db, &s, "clerk", T(received), NULL, &f->e), BT_OK);
+}
+
+/* The member's latest reply on rec in its whole history (by received,
+ * then as recorded), as the pages read it before bt_history_in_force. */
+static const bt_history_item *latest(const bt_history *h, const char *rec)
+{
+	const bt_history_item *last = NULL;
+	for (size_t i = 0; i < h->n; i++)
+		if (!strcmp(h->v[i].rec, rec) && (!last || h->v[i].received >= last->received))
+			last = &h->v[i];
+	return last;
+}
+
+/* An unknown member or consultation: refused, nothing given. */
+static void in_force_refused(fx *f)
+{
+	bt_history h;
+	assert_int_equal(bt_history_in_force(f->db, "205", "XXX", &h, &f->e), BT_EINPUT);
+	assert_string_equal(f->e.msg, "member: 'XXX' is not an ITU Member State code");
+	assert_int_equal(bt_history_in_force(f->db, "999", "CHE", &h, &f->e), BT_EINPUT);
+	assert_string_equal(f->e.msg, "circular: no consultation '999'");
+	assert_int_equal(h.n, 0);
+}
+
+/* bt_history_in_force gives, per draft, the item of the member's whole
+ * history that stands last, with the same status: superseded, withdrawn,
+ * late after an on-time reply, two replies received the same second, a
+ * not-authorize without reasons, a draft not answered. */
+static void in_force_per_draft(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	bt_draft_spec d = { .circular = "205", .rec = "Q.2", .title = "Another", .summary = "s" };
+	assert_int_equal(bt_draft_add(f->db, &d, "t", T("2020-01-03T00:00:00Z"), NULL, &f->e), BT_OK);
+	reply_rec(f, "CHE", "Q.5051", BT_NOT_AUTHORIZE, "2020-02-01T10:00:00Z", 1);
+	reply_rec(f, "CHE", "Q.5051", BT_AUTHORIZE, "2020-02-04T10:00:00Z", 0);
+	reply_rec(f, "CHE", "Q.2", BT_NOT_AUTHORIZE, "2020-02-02T10:00:00Z", 0);
+	reply_rec(f, "CHE", "Q.2", BT_NOT_AUTHORIZE, "2020-02-22T10:00:00Z", 1); /* late */
+	reply_rec(f, "DEU", "Q.5051", BT_AUTHORIZE, "2020-02-03T10:00:00Z", 0);
+	reply_rec(f, "DEU", "Q.5051", BT_WITHDRAW, "2020-02-05T10:00:00Z", 0);
+	reply_rec(f, "DEU", "Q.2", BT_AUTHORIZE, "2020-02-06T10:00:00Z", 0);
+	reply_rec(f, "DEU", "Q.2", BT_NOT_AUTHORIZE, "2020-02-06T10:00:00Z", 0); /* same second: stands */
+	reply_rec(f, "FRA", "Q.2", BT_NOT_AUTHORIZE, "2020-02-07T10:00:00Z", 0);
+	static const struct {
+		const char *member, *rec, *what, *status;
+		int without_reasons;
+	} want[] = {
+		{ "CHE", "Q.5051", "authorize", "counted", 0 },
+		{ "CHE", "Q.2", "not-authorize", "late", 0 },
+		{ "DEU", "Q.5051", "withdraw", "withdrawal", 0 },
+		{ "DEU", "Q.2", "not-authorize", "counted", 1 },
+		{ "FRA", "Q.2", "not-authorize", "counted", 1 },
+	};
+	const char *members[] = { "CHE", "DEU", "FRA", "ITA" };
+	size_t w = 0;
+	for (size_t m = 0; m < 4; m++) {
+		bt_history all, in;
+		assert_int_equal(bt_history_get(f->db, "205", members[m], &all, &f->e), BT_OK);
+		assert_int_equal(bt_history_in_force(f->db, "205", members[m], &in, &f->e), BT_OK);
+		size_t k = 0;
+		for (const char *rec = "Q.5051"; rec; rec = strcmp(rec, "Q.5051") ? NULL : "Q.2") {
+			const bt_history_item *x = latest(&all, rec);
+			if (!x)
+				continue;
+			assert_true(k < in.n);
+			const bt_history_item *y = &in.v[k++];
+			assert_string_equal(y->member, want[w].member);
+			assert_string_equal(y->rec, want[w].rec);
+			assert_string_equal(y->what, want[w].what);
+			assert_string_equal(y->status, want[w].status);
+			assert_int_equal(y->without_reasons, want[w++].without_reasons);
+			assert_int_equal(y->reply_id, x->reply_id);
+			assert_int_equal(y->seq, x->seq);
+			assert_int_equal(y->received, x->received);
+			assert_string_equal(y->kind, x->kind);
+			assert_string_equal(y->status, x->status);
+			assert_int_equal(y->without_reasons, x->without_reasons);
+			assert_string_equal(y->signatory, x->signatory);
+			assert_string_equal(y->recorded_by, x->recorded_by);
+			assert_int_equal(y->n_attachments, 0);
+		}
+		assert_int_equal(in.n, k);
+		bt_history_free(&all);
+		bt_history_free(&in);
+	}
+	assert_int_equal(w, sizeof want / sizeof *want);
+	in_force_refused(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +297,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(as_it_stood, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(one_members_history, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(deadline_moves_and_late_entries, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(in_force_per_draft, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

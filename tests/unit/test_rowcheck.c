@@ -302,6 +302,106 @@ static void row_added(void **state)
 	refused_row(f, "205", id, 999999);
 }
 
+/* The status list of every consultation: BT_OK, or refused naming want. */
+static void status_is(fx *f, const char *want)
+{
+	bt_status_list l;
+	int rc = bt_status_list_get(f->db, 0, T("2020-03-01T00:00:00Z"), &l, &f->e);
+	if (!want) {
+		if (rc != BT_OK)
+			fail_msg("status: %s", f->e.msg);
+		bt_status_list_free(&l);
+	} else if (rc != BT_EFAIL || !strstr(f->e.msg, want)) {
+		fail_msg("status gave %d '%s', not '%s'", rc, f->e.msg, want);
+	}
+}
+
+/* A reply row added behind the engine's back with no trigger touched (no
+ * schema change: the connection's checks are incremental, reading only the
+ * rows after the ones they found sound): id, member, the event it claims. */
+static void row_appended(fx *f, const char *id, const char *member, int64_t seq)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO replies(id, draft_id, member, choice, received, channel, recorded_at, recorded_by, event_seq)"
+		 " VALUES (%s, 1, '%s', 'authorize', 1580551200, 'fax', 1580551200, 't', %lld)", id, member,
+		 (long long)seq);
+	db_exec(f->path, sql);
+}
+
+/* After a sound check, the same connection checks only what was added:
+ * replies the engine records are found sound (by the tally and by status),
+ * and a row appended behind its back that its event does not vouch for is
+ * refused, by the tally and by status. */
+static void appended_rows_checked(void **state)
+{
+	fx *f = *state;
+	replies(f);
+	sound(f, "205");
+	status_is(f, NULL);
+	reply_on(f, "205", "Q.2", "ITA", BT_AUTHORIZE, "2020-02-10T10:00:00Z", 0);
+	reply_on(f, "205", "Q.2", "ITA", BT_WITHDRAW, "2020-02-10T10:00:01Z", 0);
+	sound(f, "205");
+	status_is(f, NULL);
+	sound(f, "300");
+	reply_on(f, "300", "Q.5051", "ITA", BT_NOT_AUTHORIZE, "2020-02-11T10:00:00Z", 1);
+	sound(f, "300");
+	sound(f, "205");
+	/* a row that claims no event, and one that claims the event of another
+	 * consultation's reply */
+	row_appended(f, "NULL", "ESP", 999999);
+	int64_t id = reply_id(f, "member = 'ESP'");
+	refused_row(f, "205", id, 999999);
+	char want[160];
+	snprintf(want, sizeof want, "circular 205: the replies row %lld differs from event 999999", (long long)id);
+	status_is(f, want);
+}
+
+/* The same for a reply row given a number below the lowest (none can be
+ * given between: the numbers have no gap) and for a reply event appended
+ * with no row; and an old row changed (its trigger dropped, then put back:
+ * the schema changed) is found by a check in full. */
+static void appended_elsewhere(void **state)
+{
+	fx *f = *state;
+	replies(f);
+	sound(f, "205");
+	row_appended(f, "-1", "ESP", 999999);
+	refused_row(f, "205", -1, 999999);
+	fx_teardown(state);
+	assert_int_equal(fx_setup(state), 0);
+	f = *state;
+	replies(f);
+	sound(f, "205");
+	status_is(f, NULL);
+	int64_t seq = q1(f->path, "SELECT max(seq) + 1 FROM events");
+	char sql[512];
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO events(seq, at, actor, kind, circular, body, prev_hash, hash) SELECT %lld, at, actor, kind,"
+		 " circular, replace(body, '\"seq\":' || seq, '\"seq\":%lld'), hash, hash FROM events"
+		 " WHERE kind = 'reply' AND circular = '205' ORDER BY seq DESC LIMIT 1", (long long)seq, (long long)seq);
+	db_exec(f->path, sql);
+	char want[160];
+	snprintf(want, sizeof want, "the replies table differs from event %lld that wrote it (the reply this event recorded is missing)",
+		 (long long)seq);
+	refused(f, "205", want);
+	status_is(f, want);
+	/* an old row changed with its trigger dropped and put back (the schema
+	 * changed): checked in full again, on the same connection */
+	fx_teardown(state);
+	assert_int_equal(fx_setup(state), 0);
+	f = *state;
+	replies(f);
+	sound(f, "205");
+	status_is(f, NULL);
+	int64_t id = reply_id(f, "member = 'GBR'");
+	behind(f, "replies", "UPDATE replies SET choice = 'authorize' WHERE member = 'GBR'");
+	refused_row(f, "205", id, event_of(f, id));
+	snprintf(want, sizeof want, "circular 205: the replies row %lld differs from event %lld", (long long)id,
+		 (long long)event_of(f, id));
+	status_is(f, want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +414,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(events_swapped, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(row_gone, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(row_added, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(appended_rows_checked, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(appended_elsewhere, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,12 +10,12 @@
 #include "ballot/err.h"
 #include "ballot/timeutil.h"
 
-/* Registers the X.509 certificate der (len bytes, DER; a CA's or an
- * end-entity's) as one that member signs forms with. BT_EINPUT (field
- * "certificate") when der is no certificate, "member" for an unknown member;
- * BT_R_CONFLICT when it is registered already. out_sha256 (may be NULL)
- * receives the certificate's SHA-256, hex. */
-int bt_signing_cert_add(bt_db *db, const char *member, const unsigned char *der,
+/* Registers the X.509 certificate in data (len bytes, PEM or DER; a CA's
+ * or an end-entity's) as one that member signs forms with, kept as DER.
+ * BT_EINPUT (field "certificate") when data is no certificate, "member" for
+ * an unknown member; BT_R_CONFLICT when it is registered already.
+ * out_sha256 (may be NULL) receives the SHA-256 of its DER, hex. */
+int bt_signing_cert_add(bt_db *db, const char *member, const void *data,
 			size_t len, const char *actor, bt_time now,
 			char out_sha256[65], bt_err *e);
 

@@ -101,26 +101,49 @@ static int signing_insert(bt_db *db, db_write *w, bt_err *e)
 	return rc ? rc : auth_write_payload(db, w, c->circular, e);
 }
 
-int bt_signing_cert_add(bt_db *db, const char *member, const unsigned char *der,
-			size_t len, const char *actor, bt_time now,
-			char out_sha256[65], bt_err *e)
+/* The certificate data (PEM or DER) as DER into *der (gnutls_free it) and
+ * its fields into c; 0 when it is no X.509 certificate. */
+static int cert_read(const unsigned char *data, size_t len, gnutls_datum_t *der, signing_new *c)
 {
-	signing_new c = { .member = member, .der = der, .len = len };
 	gnutls_x509_crt_t crt;
-	if (!crt_import(der, len, &crt))
-		return bt_failf(e, BT_R_INPUT, "certificate", "not an X.509 certificate (PEM or DER)");
-	crt_subject(crt, c.subject, sizeof c.subject);
-	c.is_ca = gnutls_x509_crt_get_ca_status(crt, NULL) > 0;
-	c.not_before = (bt_time)gnutls_x509_crt_get_activation_time(crt);
-	c.not_after = (bt_time)gnutls_x509_crt_get_expiration_time(crt);
+	gnutls_datum_t d = { (unsigned char *)data, (unsigned)len };
+	der->data = NULL;
+	if (!len || len > 0x7fffffff || gnutls_x509_crt_init(&crt) < 0)
+		return 0;
+	int ok = (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) == 0 ||
+		  gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM) == 0) &&
+		 gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, der) == 0;
+	if (ok) {
+		crt_subject(crt, c->subject, sizeof c->subject);
+		c->is_ca = gnutls_x509_crt_get_ca_status(crt, NULL) > 0;
+		c->not_before = (bt_time)gnutls_x509_crt_get_activation_time(crt);
+		c->not_after = (bt_time)gnutls_x509_crt_get_expiration_time(crt);
+	}
 	gnutls_x509_crt_deinit(crt);
-	sha256_hex(der, len, c.sha);
+	return ok;
+}
+
+int bt_signing_cert_add(bt_db *db, const char *member, const void *data, size_t len,
+			const char *actor, bt_time now, char out_sha256[65], bt_err *e)
+{
+	signing_new c = { .member = member };
+	gnutls_datum_t der;
+	if (!cert_read(data, len, &der, &c)) {
+		gnutls_free(der.data);
+		return bt_failf(e, BT_R_INPUT, "certificate", "not an X.509 certificate (PEM or DER)");
+	}
+	c.der = der.data;
+	c.len = der.size;
+	sha256_hex(c.der, c.len, c.sha);
+	int rc = BT_OK;
 	if (!c.subject[0])
-		return bt_failf(e, BT_R_INPUT, "certificate", "the certificate has no subject");
+		rc = bt_failf(e, BT_R_INPUT, "certificate", "the certificate has no subject");
 	db_write w = { .kind = EVK_SIGNING_ADD, .actor = actor, .now = now, .ctx = &c };
-	int rc = db_write_run(db, &w, signing_unknown, signing_insert, e);
+	if (!rc)
+		rc = db_write_run(db, &w, signing_unknown, signing_insert, e);
 	if (!rc && out_sha256)
 		memcpy(out_sha256, c.sha, 65);
+	gnutls_free(der.data);
 	return rc;
 }
 

@@ -586,14 +586,16 @@ const char SQL_STATUS[] =
 /* history */
 const char SQL_HISTORY_REPLIES[] =
 	"SELECT r.id, r.event_seq, r.member, d.rec, r.choice, r.received,"
-	" r.channel, r.signatory, r.title, r.recorded_by, r.recorded_at, d.id"
+	" r.channel, r.signatory, r.title, r.recorded_by, r.recorded_at, d.id,"
+	" r.signer_subject, r.signer_sha256, r.signer_verified"
 	" FROM replies r JOIN drafts d ON d.id = r.draft_id"
 	" WHERE d.consultation_id = ?1 AND (?2 IS NULL OR r.member = ?2)"
 	" ORDER BY r.event_seq";
 /* One member's: the same rows, by the replies_by_member index. */
 const char SQL_HISTORY_REPLIES_OF_MEMBER[] =
 	"SELECT r.id, r.event_seq, r.member, d.rec, r.choice, r.received,"
-	" r.channel, r.signatory, r.title, r.recorded_by, r.recorded_at, d.id"
+	" r.channel, r.signatory, r.title, r.recorded_by, r.recorded_at, d.id,"
+	" r.signer_subject, r.signer_sha256, r.signer_verified"
 	" FROM drafts d JOIN replies r ON r.draft_id = d.id AND r.member = ?2"
 	" WHERE d.consultation_id = ?1 ORDER BY r.event_seq";
 const char SQL_HISTORY_DECISIONS[] =

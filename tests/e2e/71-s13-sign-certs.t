@@ -89,7 +89,10 @@ pub=$OUT
 expect_exit 0 ballot receipt verify "$T/r.json" --key "$pub"
 like "$OUT" '^form signed by CN=Jane Doe,O=OFCOM,C=CH \(verified\)$' "receipt verify: signed by ... (verified)"
 expect_exit 0 ballot history --circular 205 --member CHE --json
-is "$(jlen .)" 1 "one reply in the history"
+is "$(jget '.[0].signer.subject')/$(jget '.[0].signer.verified')/$(jget '.[0].signer.cert_sha256')" \
+	"CN=Jane Doe,O=OFCOM,C=CH/true/$(sha jane)" "history --json: the verified signer"
+expect_exit 0 ballot history --circular 205 --member CHE
+like "$OUT" 'form signed by CN=Jane Doe,O=OFCOM,C=CH \(verified\)' "history: form signed by ... (verified)"
 
 # ---- the CA registered (DER): the clerk it issued is verified ----
 expect_exit 0 ballot reply --from-pdf "$T/by-clerk.pdf" --circular 205 --dry-run --json
@@ -129,6 +132,13 @@ is "$(sqlite3 "$BALLOT_DB" "SELECT group_concat(coalesce(signer_verified, '-'), 
 	"100" "the replies keep: verified (Jane), not (the stranger), not (Jane revoked)"
 
 # ---- our validity verdict vs pdfsig's on each file; a changed file refused ----
+for n in jane clerk stranger; do
+	expect_exit 0 ballot reply --from-pdf "$T/by-$n.pdf" --circular 205 --dry-run --json
+	is "$(jget .signature.valid)/$(jget .signature.cert_sha256)" "true/$(sha $n)" \
+		"$n: valid, as pdfsig says, signed with $n's certificate"
+done
+expect_exit 0 ballot history --circular 205 --member CHE
+like "$OUT" 'form signed by CN=Stranger,O=Elsewhere,C=XX \(not verified\)' "history: the stranger, not verified"
 sed 's/(Max Muster)/(Max Mustex)/' "$T/by-clerk.pdf" >"$T/tampered.pdf"
 nok "the tampered file differs" cmp -s "$T/by-clerk.pdf" "$T/tampered.pdf"
 like "$(pdfsig -nssdir "sql:$T/nss" "$T/tampered.pdf" 2>/dev/null)" 'Digest Mismatch' "pdfsig: tampered"

@@ -485,7 +485,6 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	memset(&p, 0, sizeof p);
 	bt_buf_init(&p.pdf, 0);
 	const bt_key *key = NULL;
-	bt_time now;
 	bt_db *db;
 	int dry = 0, rc = cli_parse(ctx, argc, argv, USAGE, o, 0, e);
 	if (rc != BT_OK || ctx->help)
@@ -496,10 +495,9 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	rc = cli_open_db(ctx, !dry, &db, e);
 	if (rc == BT_OK)
-		rc = cli_now(ctx, &now, e);
+		rc = cli_now(ctx, &p.now, e);
 	if (rc == BT_OK && !dry)
 		rc = cli_receipt_prepare(ctx, &o[O_KEY], NULL, &key, e);
-	p.now = now;
 	if (rc == BT_OK)
 		rc = plan_make(ctx, db, o, &p, e);
 	if (rc == BT_OK && dry)
@@ -510,7 +508,7 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	}
 	bt_reply_result *res = calloc(p.v.n_drafts, sizeof *res);
 	rc = res ? bt_reply_record_many(db, p.specs, p.v.n_drafts, cli_actor(ctx),
-					now, res, e) :
+					p.now, res, e) :
 		bt_fail(e, BT_EFAIL, "out of memory");
 	if (res)
 		cli_quota_hint(rc, res[0].quota, e);

@@ -163,9 +163,68 @@ static void refusals(void **state)
 	drop(&ca);
 }
 
+/* A reply keeps its signer: in the row, the event's payload (so the
+ * receipt), the history; the audit renders it again; a bad SHA-256 is
+ * refused. Replies without one are as before. */
+static void reply_keeps_signer(void **state)
+{
+	fx *f = *state;
+	const char *sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	fx_circular(f, "205", NULL, NULL);
+	bt_reply_spec s = { .circular = "205", .member = "CHE", .choice = BT_AUTHORIZE, .channel = "email",
+			    .signer_subject = "CN=Jane Doe,O=OFCOM,C=CH", .signer_sha256 = sha,
+			    .signer_verified = 1 };
+	bt_reply_result r;
+	assert_int_equal(bt_reply_record(f->db, &s, "test", T(NOW), &r, &f->e), BT_OK);
+	int64_t first = r.event_seq;
+	s.member = "FRA";
+	s.signer_verified = 0;
+	assert_int_equal(bt_reply_record(f->db, &s, "test", T(NOW), &r, &f->e), BT_OK);
+	s.member = "DEU";
+	s.signer_subject = s.signer_sha256 = NULL;
+	assert_int_equal(bt_reply_record(f->db, &s, "test", T(NOW), &r, &f->e), BT_OK);
+	s.signer_sha256 = "ABC";
+	assert_int_equal(bt_reply_record(f->db, &s, "test", T(NOW), &r, &f->e), BT_EINPUT);
+	assert_string_equal(f->e.field, "signer");
+
+	bt_history h;
+	assert_int_equal(bt_history_get(f->db, "205", NULL, &h, &f->e), BT_OK);
+	assert_int_equal(h.n, 3);
+	assert_string_equal(h.v[0].signer, "CN=Jane Doe,O=OFCOM,C=CH");
+	assert_string_equal(h.v[0].signer_sha256, sha);
+	assert_int_equal(h.v[0].signer_verified, 1);
+	assert_int_equal(h.v[1].signer_verified, 0);
+	assert_null(h.v[2].signer);
+	bt_history_free(&h);
+
+	/* the receipt signs the signer, and says it when verified */
+	char path[160];
+	bt_key *key;
+	bt_buf b = BT_BUF_INIT;
+	bt_receipt info;
+	snprintf(path, sizeof path, "%s/t.key", f->dir);
+	assert_int_equal(bt_key_create(path, "--key", NULL, &f->e), BT_OK);
+	assert_int_equal(bt_key_load(path, "--key", &key, &f->e), BT_OK);
+	assert_int_equal(bt_receipt_issue(f->db, first, key, &b, NULL, &f->e), BT_OK);
+	assert_non_null(strstr(bt_buf_str(&b), "\\\"signer\\\":{\\\"subject\\\":\\\"CN=Jane Doe,O=OFCOM,C=CH\\\""));
+	assert_int_equal(bt_receipt_verify(b.data, b.len, bt_key_public(key), &info, &f->e), BT_OK);
+	assert_string_equal(info.signer, "CN=Jane Doe,O=OFCOM,C=CH");
+	assert_int_equal(info.signer_verified, 1);
+	bt_buf_reset(&b);
+	assert_int_equal(bt_receipt_issue(f->db, first + 2, key, &b, NULL, &f->e), BT_OK);
+	assert_int_equal(bt_receipt_verify(b.data, b.len, bt_key_public(key), &info, &f->e), BT_OK);
+	assert_string_equal(info.signer, "");
+	bt_buf_release(&b);
+	bt_key_free(key);
+	bt_audit_report a;
+	assert_int_equal(bt_audit_verify(f->db, &a, &f->e), BT_OK);
+	assert_int_equal(a.first_bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(reply_keeps_signer, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(verified_or_not, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(refusals, fx_setup, fx_teardown),
 	};

@@ -88,6 +88,12 @@ expect_exit 0 ballot keys show
 pub=$OUT
 expect_exit 0 ballot receipt verify "$T/r.json" --key "$pub"
 like "$OUT" '^form signed by CN=Jane Doe,O=OFCOM,C=CH \(verified\)$' "receipt verify: signed by ... (verified)"
+expect_exit 0 ballot receipt show --event "$ev" --pdf "$T/r.pdf"
+like "$(pdftotext -layout "$T/r.pdf" - | tr -s ' ')" 'Form signed by CN=Jane Doe,O=OFCOM,C=CH \(verified\)' \
+	"the receipt PDF: form signed by ... (verified)"
+expect_exit 0 ballot receipt show --event "$ev" --pdf "$T/r-fr.pdf" --lang fr
+like "$(pdftotext -layout "$T/r-fr.pdf" - | tr -s ' ')" 'Formulaire signé par CN=Jane Doe,O=OFCOM,C=CH \(vérifié\)' \
+	"  ... in French too"
 expect_exit 0 ballot history --circular 205 --member CHE --json
 is "$(jget '.[0].signer.subject')/$(jget '.[0].signer.verified')/$(jget '.[0].signer.cert_sha256')" \
 	"CN=Jane Doe,O=OFCOM,C=CH/true/$(sha jane)" "history --json: the verified signer"
@@ -117,6 +123,9 @@ expect_exit 0 ballot receipt show --event "$(sqlite3 "$BALLOT_DB" "SELECT max(ev
 printf '%s' "$OUT" >"$T/r2.json"
 expect_exit 0 ballot receipt verify "$T/r2.json" --key "$pub"
 like "$OUT" '^form signed by CN=Stranger,O=Elsewhere,C=XX \(not verified\)$' "receipt verify: not verified"
+expect_exit 0 ballot receipt show --event "$(sqlite3 "$BALLOT_DB" "SELECT max(event_seq) FROM replies")" --pdf "$T/r2.pdf"
+like "$(pdftotext -layout "$T/r2.pdf" - | tr -s ' ')" 'Form signed by CN=Stranger,O=Elsewhere,C=XX \(not verified\)' \
+	"the receipt PDF: not verified"
 
 # ---- Jane's registration revoked: her form is flagged from then on ----
 expect_exit 0 ballot certs revoke --fingerprint "$(sha jane)"

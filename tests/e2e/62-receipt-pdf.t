@@ -183,7 +183,8 @@ V=$(sqlite3 "$T/old.db" 'PRAGMA user_version')
 # migration dropped (a new migration's tables go on this list)
 sqlite3 "$T/old.db" "DROP TRIGGER draft_texts_append_only_u; DROP TRIGGER draft_texts_append_only_d;
 	DROP TABLE draft_texts; DROP TABLE IF EXISTS api_idempotency; DROP TABLE IF EXISTS contacts;
-	DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS mail_schedule; DROP TABLE IF EXISTS signing_certs;
+	DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS mail_schedule;
+	DROP TABLE IF EXISTS draft_titles; DROP TABLE IF EXISTS signing_certs;
 	ALTER TABLE replies DROP COLUMN signer_subject; ALTER TABLE replies DROP COLUMN signer_sha256;
 	ALTER TABLE replies DROP COLUMN signer_verified; PRAGMA user_version = 7;"
 export BALLOT_DB=$T/old.db

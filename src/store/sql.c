@@ -364,7 +364,22 @@ const char *const SQL_MIGRATIONS[] = {
 	"CREATE TABLE mail_schedule(circular TEXT NOT NULL, days_before INTEGER NOT NULL"
 	" CHECK(days_before BETWEEN 0 AND 365), set_at INTEGER NOT NULL,"
 	" PRIMARY KEY(circular, days_before)) STRICT;",
-<<<<<<< HEAD
+	/* a draft's title and summary in the other official languages
+	 * (draft_titles.c): a row per language an event gave, at `draft add`
+	 * (the draft's own event) or later (a draft-titles event); a NULL
+	 * field is one the event left as it was. The latest value stands.
+	 * Self-contained (renumber freely). */
+	"CREATE TABLE draft_titles(id INTEGER PRIMARY KEY,"
+	" draft_id INTEGER NOT NULL REFERENCES drafts(id),"
+	" lang TEXT NOT NULL CHECK(lang IN ('fr','es','ru','zh','ar')),"
+	" title TEXT, summary TEXT, event_seq INTEGER NOT NULL,"
+	" CHECK(title IS NOT NULL OR summary IS NOT NULL),"
+	" UNIQUE(draft_id, lang, event_seq)) STRICT;"
+	"CREATE INDEX draft_titles_by_event ON draft_titles(event_seq, lang);"
+	"CREATE TRIGGER draft_titles_append_only_u BEFORE UPDATE ON draft_titles"
+	" BEGIN SELECT RAISE(ABORT, 'draft titles are append-only'); END;"
+	"CREATE TRIGGER draft_titles_append_only_d BEFORE DELETE ON draft_titles"
+	" BEGIN SELECT RAISE(ABORT, 'draft titles are append-only'); END;",
 	/* s13-sign: the certificates an administration signs its returned
 	 * forms with (certs add --signing; signcert.c), CA or end-entity, kept
 	 * whole (DER) as trust anchors; they change only by being revoked.
@@ -391,24 +406,6 @@ const char *const SQL_MIGRATIONS[] = {
 	"ALTER TABLE replies ADD COLUMN signer_subject TEXT;"
 	"ALTER TABLE replies ADD COLUMN signer_sha256 TEXT;"
 	"ALTER TABLE replies ADD COLUMN signer_verified INTEGER;",
-=======
-	/* a draft's title and summary in the other official languages
-	 * (draft_titles.c): a row per language an event gave, at `draft add`
-	 * (the draft's own event) or later (a draft-titles event); a NULL
-	 * field is one the event left as it was. The latest value stands.
-	 * Self-contained (renumber freely). */
-	"CREATE TABLE draft_titles(id INTEGER PRIMARY KEY,"
-	" draft_id INTEGER NOT NULL REFERENCES drafts(id),"
-	" lang TEXT NOT NULL CHECK(lang IN ('fr','es','ru','zh','ar')),"
-	" title TEXT, summary TEXT, event_seq INTEGER NOT NULL,"
-	" CHECK(title IS NOT NULL OR summary IS NOT NULL),"
-	" UNIQUE(draft_id, lang, event_seq)) STRICT;"
-	"CREATE INDEX draft_titles_by_event ON draft_titles(event_seq, lang);"
-	"CREATE TRIGGER draft_titles_append_only_u BEFORE UPDATE ON draft_titles"
-	" BEGIN SELECT RAISE(ABORT, 'draft titles are append-only'); END;"
-	"CREATE TRIGGER draft_titles_append_only_d BEFORE DELETE ON draft_titles"
-	" BEGIN SELECT RAISE(ABORT, 'draft titles are append-only'); END;",
->>>>>>> main
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 

@@ -24,9 +24,10 @@ static const char USAGE_ADD[] =
 	"\n"
 	"Registers the X.509 certificate in FILE (PEM or DER; a CA's or the\n"
 	"signer's own) as one the administration CODE signs its returned forms\n"
-	"with: `reply --from-pdf` verifies a signed form's signer against the\n"
-	"member's registered signing certificates (its chain, at the time the\n"
-	"reply was received). Prints the certificate's SHA-256, for certs revoke.\n";
+	"with: a reply read from a signed PDF form has its signer verified\n"
+	"against the member's registered signing certificates (its chain, at the\n"
+	"time the reply was received). Prints the certificate's SHA-256, for\n"
+	"certs revoke.\n";
 
 static const char USAGE_ISSUE[] =
 	"usage: ballot certs issue (--member CODE | --user NAME) --ca DIR [--out DIR]\n"

@@ -53,7 +53,7 @@ _ballot_subs()
 	codes) echo "issue revoke list" ;;
 	users) echo "add list" ;;
 	tokens) echo "create list revoke" ;;
-	certs) echo "issue revoke list" ;;
+	certs) echo "issue add revoke list" ;;
 	tls) echo "dev-certs" ;;
 	keys) echo "create show" ;;
 	receipt) echo "show verify" ;;
@@ -116,6 +116,7 @@ _ballot_opts()
 	"tokens list") echo "--json" ;;
 	"tokens revoke") echo "" ;;
 	"certs issue") echo "--ca --member --out --user" ;;
+	"certs add") echo "--member --signing" ;;
 	"certs revoke") echo "--fingerprint" ;;
 	"certs list") echo "--json" ;;
 	"tls dev-certs") echo "--cert --client --out" ;;

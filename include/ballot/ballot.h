@@ -31,6 +31,7 @@
 #include "ballot/contact.h"
 #include "ballot/outbox.h"
 #include "ballot/inbox.h"
+#include "ballot/signcert.h"
 
 #define BALLOT_VERSION "0.1.0"
 

@@ -41,6 +41,11 @@ typedef struct bt_history_item {
 				   reason; else NULL */
 	bt_attachment *attachments;
 	size_t n_attachments;
+	char *signer;           /* a reply from a signed PDF form: the signer's
+				   subject; else NULL */
+	char signer_sha256[65]; /* ... its certificate's SHA-256 */
+	int signer_verified;    /* ... 1: it chained to a certificate the
+				   member registered for signing */
 } bt_history_item;
 
 typedef struct bt_history {

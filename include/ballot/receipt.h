@@ -33,6 +33,10 @@ typedef struct bt_receipt {
 	int64_t event;
 	char hash[65];
 	int attachments;      /* how many */
+	char signer[256];     /* a reply from a signed PDF form: the signer's
+				 subject; else "" */
+	int signer_verified;  /* 1: the signer chained to a certificate the
+				 member registered for signing */
 } bt_receipt;
 
 /* Appends the signed receipt of event seq and a newline to out; info (may

@@ -75,6 +75,11 @@ typedef struct bt_reply_spec {
 	const char *late_entry_reason; /* why an on-time reply is entered only
 				     after the deadline, or NULL (see
 				     bt_reply_record) */
+	const char *signer_subject; /* a signed form's signer (DN), or NULL */
+	const char *signer_sha256;  /* its certificate's SHA-256, hex; NULL
+				       when not signed */
+	int signer_verified;        /* 1: it chained to a certificate the
+				       member registered for signing */
 } bt_reply_spec;
 
 /* Which of a member's quotas refused a reply (bt_reply_result.quota). */

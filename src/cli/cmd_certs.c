@@ -1,19 +1,33 @@
-/* cmd_certs.c - `ballot certs issue|revoke|list`: client certificates that
- * sign in to the portal, registered by their SHA-256 fingerprint. */
+/* cmd_certs.c - `ballot certs issue|add|revoke|list`: client certificates
+ * that sign in to the portal, registered by their SHA-256 fingerprint, and
+ * the certificates administrations sign their returned forms with. */
 #include "cli.h"
 
 #include <string.h>
 #include <unistd.h>
 
 #include "x509.h"
+#include "ballot/signcert.h"
 
 static const char USAGE[] =
 	"usage: ballot certs issue (--member CODE | --user NAME) --ca DIR [--out DIR]\n"
+	"       ballot certs add --member CODE --signing FILE\n"
 	"       ballot certs revoke --fingerprint HEX\n"
 	"       ballot certs list [--json]\n"
 	"\n"
 	"Client certificates sign in to the portal: a member's for every\n"
-	"consultation of that member, an account's as that account.\n";
+	"consultation of that member, an account's as that account. Signing\n"
+	"certificates (certs add --signing) verify who signed a returned PDF form.\n";
+
+static const char USAGE_ADD[] =
+	"usage: ballot certs add --member CODE --signing FILE\n"
+	"\n"
+	"Registers the X.509 certificate in FILE (PEM or DER; a CA's or the\n"
+	"signer's own) as one the administration CODE signs its returned forms\n"
+	"with: a reply read from a signed PDF form has its signer verified\n"
+	"against the member's registered signing certificates (its chain, at the\n"
+	"time the reply was received). Prints the certificate's SHA-256, for\n"
+	"certs revoke.\n";
 
 static const char USAGE_ISSUE[] =
 	"usage: ballot certs issue (--member CODE | --user NAME) --ca DIR [--out DIR]\n"
@@ -28,15 +42,18 @@ static const char USAGE_REVOKE[] =
 	"usage: ballot certs revoke --fingerprint HEX\n"
 	"\n"
 	"Revokes a registered client certificate (64 hex digits, as certs list\n"
-	"shows); it no longer signs in.\n";
+	"shows); it no longer signs in. A signing certificate revoked no longer\n"
+	"verifies the signers of forms recorded from then on.\n";
 
 static const char USAGE_LIST[] =
 	"usage: ballot certs list [--json]\n"
 	"\n"
-	"Lists the registered client certificates: fingerprint, who, valid until,\n"
-	"registered, revoked. --json: an array of {\"fingerprint\", \"member\",\n"
-	"\"user\" (one of them null), \"not_after\", \"registered\", \"revoked\" (when,\n"
-	"or null)}.\n";
+	"Lists the registered certificates: fingerprint, who, valid until,\n"
+	"registered, revoked, purpose (client: signs in to the portal; signing:\n"
+	"verifies signed forms, with its subject). --json: an array of\n"
+	"{\"fingerprint\", \"member\", \"user\" (one of them null), \"not_after\",\n"
+	"\"registered\", \"revoked\" (when, or null), \"purpose\"}, signing ones\n"
+	"also with \"subject\" and \"ca\".\n";
 
 /* 1 when name is an account of db. */
 static int user_exists(bt_db *db, const char *name, int *yes, bt_err *e)
@@ -114,6 +131,35 @@ done:
 	return rc;
 }
 
+static int certs_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	enum { O_MEMBER, O_SIGNING };
+	cli_opt opts[] = { CLI_OPT("member", CLI_ARG), CLI_OPT("signing", CLI_ARG), CLI_OPT_END };
+	char code[4], sha[65];
+	bt_buf der = BT_BUF_INIT;
+	bt_time now;
+	bt_db *db;
+	int rc = cli_parse(ctx, argc, argv, USAGE_ADD, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[O_MEMBER], e)) || (rc = cli_require(&opts[O_SIGNING], e)) ||
+	    (rc = cli_open_db(ctx, 1, &db, e)) || (rc = cli_now(ctx, &now, e)) ||
+	    (rc = cli_member_resolve(db, "member", opts[O_MEMBER].val, code, e)) ||
+	    (rc = cli_read_file("--signing", opts[O_SIGNING].val, 1 << 20, 0, &der, e)))
+		goto done;
+	rc = bt_signing_cert_add(db, code, der.data, der.len, cli_actor(ctx), now, sha, e);
+	if (rc == BT_EINPUT && !strcmp(e->field, "certificate")) {
+		char msg[sizeof e->msg];
+		snprintf(msg, sizeof msg, "%s", e->msg + strlen("certificate: "));
+		rc = bt_fail(e, rc, "--signing %s: %s", opts[O_SIGNING].val, msg);
+	}
+	if (rc == BT_OK)
+		printf("registered signing certificate %s for %s\n", sha, code);
+done:
+	bt_buf_release(&der);
+	return rc;
+}
+
 static int certs_revoke(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	cli_opt opts[] = { CLI_OPT("fingerprint", CLI_ARG), CLI_OPT_END };
@@ -123,74 +169,111 @@ static int certs_revoke(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc != BT_OK || ctx->help)
 		return rc;
 	if ((rc = cli_require(&opts[0], e)) || (rc = cli_open_db(ctx, 1, &db, e)) ||
-	    (rc = cli_now(ctx, &now, e)) ||
-	    (rc = bt_cert_revoke(db, opts[0].val, cli_actor(ctx), now, e)))
+	    (rc = cli_now(ctx, &now, e)))
 		return rc;
-	printf("revoked client certificate %s\n", opts[0].val);
-	return BT_OK;
+	int signing = bt_signing_cert_known(db, opts[0].val);
+	rc = signing ? bt_signing_cert_revoke(db, opts[0].val, cli_actor(ctx), now, e) :
+		bt_cert_revoke(db, opts[0].val, cli_actor(ctx), now, e);
+	if (rc == BT_OK)
+		printf("revoked %s certificate %s\n", signing ? "signing" : "client", opts[0].val);
+	return rc;
+}
+
+/* The certificates as JSON: the client ones as before, then the signing
+ * ones with their purpose, subject and whether a CA's. */
+static int certs_json(const bt_cert_list *l, const bt_signing_cert_list *sl, bt_err *e)
+{
+	bt_buf b = BT_BUF_INIT;
+	bt_buf_addc(&b, '[');
+	for (size_t i = 0; i < l->n + sl->n; i++) {
+		const bt_cert_info *c = i < l->n ? &l->v[i] : NULL;
+		const bt_signing_cert_info *g = c ? NULL : &sl->v[i - l->n];
+		bt_buf_adds(&b, i ? ",{" : "{");
+		bt_json_kv_str(&b, "fingerprint", c ? c->fp : g->sha256, 1);
+		bt_json_key(&b, "member", 0);
+		cli_json_str_or_null(&b, c ? c->member : g->member);
+		bt_json_key(&b, "user", 0);
+		cli_json_str_or_null(&b, c ? c->user : "");
+		cli_json_kv_time(&b, "not_after", c ? c->not_after : g->not_after, 0);
+		cli_json_kv_time(&b, "registered", c ? c->registered_at : g->registered_at, 0);
+		if (c ? c->revoked : g->revoked)
+			cli_json_kv_time(&b, "revoked", c ? c->revoked_at : g->revoked_at, 0);
+		else
+			bt_json_kv_null(&b, "revoked", 0);
+		if (g) {
+			bt_json_kv_str(&b, "purpose", "signing", 0);
+			bt_json_kv_str(&b, "subject", g->subject, 0);
+			bt_json_kv_bool(&b, "ca", g->is_ca, 0);
+		}
+		bt_buf_addc(&b, '}');
+	}
+	bt_buf_addc(&b, ']');
+	int rc = cli_print_json(&b, e);
+	bt_buf_release(&b);
+	return rc;
+}
+
+/* Adds one row: fingerprint, who, not after, registered, purpose, subject,
+ * revoked. */
+static void certs_row(cli_table *t, const char *fp, const char *who, bt_time not_after,
+		      bt_time registered, const char *purpose, const char *subject, int revoked,
+		      bt_time revoked_at)
+{
+	char na[BT_TIME_LEN], rg[BT_TIME_LEN], rv[BT_TIME_LEN];
+	bt_time_format(not_after, na);
+	bt_time_format(registered, rg);
+	bt_time_format(revoked_at, rv);
+	cli_table_add(t, (const char *const[]){ fp, who, na, rg, purpose, subject,
+		      revoked ? rv : NULL });
 }
 
 static int certs_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	cli_opt opts[] = { CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
 	bt_cert_list l = { NULL, 0 };
+	bt_signing_cert_list sl = { NULL, 0 };
 	cli_table t;
 	bt_db *db;
 	int rc = cli_parse(ctx, argc, argv, USAGE_LIST, opts, 0, e);
 	if (rc != BT_OK || ctx->help)
 		return rc;
-	if ((rc = cli_open_db(ctx, 0, &db, e)) || (rc = bt_certs_list(db, &l, e)))
-		return rc;
-	if (opts[0].count) {
-		bt_buf b = BT_BUF_INIT;
-		bt_buf_addc(&b, '[');
-		for (size_t i = 0; i < l.n; i++) {
-			const bt_cert_info *c = &l.v[i];
-			bt_buf_adds(&b, i ? ",{" : "{");
-			bt_json_kv_str(&b, "fingerprint", c->fp, 1);
-			bt_json_key(&b, "member", 0);
-			cli_json_str_or_null(&b, c->member);
-			bt_json_key(&b, "user", 0);
-			cli_json_str_or_null(&b, c->user);
-			cli_json_kv_time(&b, "not_after", c->not_after, 0);
-			cli_json_kv_time(&b, "registered", c->registered_at, 0);
-			if (c->revoked)
-				cli_json_kv_time(&b, "revoked", c->revoked_at, 0);
-			else
-				bt_json_kv_null(&b, "revoked", 0);
-			bt_buf_addc(&b, '}');
-		}
-		bt_buf_addc(&b, ']');
-		rc = cli_print_json(&b, e);
-		bt_buf_release(&b);
-		bt_cert_list_free(&l);
-		return rc;
+	if ((rc = cli_open_db(ctx, 0, &db, e)) || (rc = bt_certs_list(db, &l, e)) ||
+	    (rc = bt_signing_certs_list(db, &sl, e)) || opts[0].count) {
+		rc = rc ? rc : certs_json(&l, &sl, e);
+		goto done;
 	}
-	cli_table_init(&t, 5);
+	cli_table_init(&t, 7);
 	cli_table_add(&t, (const char *const[]){ "FINGERPRINT", "FOR", "NOT-AFTER", "REGISTERED",
-						 "REVOKED" });
+						 "PURPOSE", "SUBJECT", "REVOKED" });
 	for (size_t i = 0; i < l.n; i++) {
-		char na[BT_TIME_LEN], rg[BT_TIME_LEN], rv[BT_TIME_LEN], who[BT_USER_MAX + 8];
-		bt_time_format(l.v[i].not_after, na);
-		bt_time_format(l.v[i].registered_at, rg);
-		bt_time_format(l.v[i].revoked_at, rv);
+		char who[BT_USER_MAX + 8];
 		if (l.v[i].member[0])
 			snprintf(who, sizeof who, "member:%s", l.v[i].member);
 		else
 			snprintf(who, sizeof who, "user:%s", l.v[i].user);
-		cli_table_add(&t, (const char *const[]){ l.v[i].fp, who, na, rg,
-			      l.v[i].revoked ? rv : NULL });
+		certs_row(&t, l.v[i].fp, who, l.v[i].not_after, l.v[i].registered_at, "client", NULL,
+			  l.v[i].revoked, l.v[i].revoked_at);
 	}
-	rc = cli_table_print(&t, "lllll", stdout, e);
+	for (size_t i = 0; i < sl.n; i++) {
+		char who[16];
+		snprintf(who, sizeof who, "member:%s", sl.v[i].member);
+		certs_row(&t, sl.v[i].sha256, who, sl.v[i].not_after, sl.v[i].registered_at,
+			  sl.v[i].is_ca ? "signing-ca" : "signing", sl.v[i].subject, sl.v[i].revoked,
+			  sl.v[i].revoked_at);
+	}
+	rc = cli_table_print(&t, "lllllll", stdout, e);
 	cli_table_release(&t);
+done:
 	bt_cert_list_free(&l);
+	bt_signing_cert_list_free(&sl);
 	return rc;
 }
 
-/* `ballot certs issue|revoke|list`. */
+/* `ballot certs issue|add|revoke|list`. */
 int cmd_certs(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	static const cli_sub subs[] = { { "issue", certs_issue }, { "revoke", certs_revoke },
+	static const cli_sub subs[] = { { "issue", certs_issue }, { "add", certs_add },
+					{ "revoke", certs_revoke },
 					{ "list", certs_list }, { NULL, NULL } };
 	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, NULL, e);
 }

@@ -66,6 +66,9 @@ static void item_note(const bt_history_item *it, bt_buf *note)
 		bt_buf_addf(note, "%ssigned by %s%s%s", note->len ? "; " : "",
 			    it->signatory, it->title ? ", " : "",
 			    it->title ? it->title : "");
+	if (it->signer)
+		bt_buf_addf(note, "%sform signed by %s (%s)", note->len ? "; " : "", it->signer,
+			    it->signer_verified ? "verified" : "not verified");
 	if (it->detail)
 		bt_buf_addf(note, "%s%s", note->len ? "; " : "", it->detail);
 	if (strcmp(it->kind, "decision") == 0)

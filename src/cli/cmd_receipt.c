@@ -106,6 +106,8 @@ static int receipt_verify(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (r.attachments)
 		printf("with %d attachment%s identified by SHA-256 (listed in the receipt)\n",
 		       r.attachments, r.attachments == 1 ? "" : "s");
+	if (r.signer[0])
+		printf("form signed by %s (%s)\n", r.signer, r.signer_verified ? "verified" : "not verified");
 out:
 	bt_buf_release(&text);
 	return rc;

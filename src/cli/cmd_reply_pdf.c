@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "ballot/formref.h"
+#include "ballot/signcert.h"
 #include "pdf/pdfread.h"
 #include "pdf/pdfsig.h"
 
@@ -50,6 +51,9 @@ typedef struct plan {
 	size_t natt;
 	bt_attachment_in scan;
 	pdf_sig_verdict sig;     /* when v.signature */
+	bt_signer signer;        /* when v.signature: checked against the
+				    member's signing certificates */
+	bt_time now;
 } plan;
 
 static void plan_release(plan *p)
@@ -61,6 +65,7 @@ static void plan_release(plan *p)
 	free(p->specs);
 	bt_buf_release(&p->pdf);
 	pdf_form_values_free(&p->v);
+	pdf_sig_verdict_free(&p->sig);
 }
 
 /* The member: the personalized form's own (or --member, which must agree:
@@ -261,10 +266,15 @@ static void print_signature(const plan *p)
 		printf("  signature: none (unsigned form)\n");
 		return;
 	}
-	printf("  signature: signed by %s (certificate SHA-256 %s): valid, %s; "
-	       "the signer is not verified against registered certificates\n",
-	       p->sig.subject, p->sig.cert_sha256, p->sig.whole ?
-	       "covering the whole file" : "later updates change no field");
+	const char *covers = p->sig.whole ? "covering the whole file" :
+		"later updates change no field";
+	if (p->signer.verified)
+		printf("  signature: signed by %s (verified; certificate SHA-256 %s): "
+		       "valid, %s\n", p->sig.subject, p->sig.cert_sha256, covers);
+	else
+		printf("  signature: signed by %s (certificate SHA-256 %s): valid, %s; "
+		       "the signer is not verified: %s\n", p->sig.subject,
+		       p->sig.cert_sha256, covers, p->signer.why);
 }
 
 /* What the form's replies would record, as text or JSON (events: the
@@ -314,7 +324,9 @@ static int print_plan(const plan *p, const bt_reply_spec *s, int json,
 		bt_json_kv_bool(&b, "whole_file", p->sig.whole, 0);
 		bt_json_kv_str(&b, "subject", p->sig.subject, 0);
 		bt_json_kv_str(&b, "cert_sha256", p->sig.cert_sha256, 0);
-		bt_json_kv_bool(&b, "signer_verified", 0, 0);
+		bt_json_kv_bool(&b, "signer_verified", p->signer.verified, 0);
+		bt_json_key(&b, "signer_not_verified", 0);
+		bt_json_str_or_null(&b, p->signer.verified ? NULL : p->signer.why);
 		bt_buf_adds(&b, "}");
 	}
 	bt_json_key(&b, "replies", 0);
@@ -375,8 +387,7 @@ static int make_specs(plan *p, const cli_opt *o, bt_err *e)
 }
 
 /* A signed form: its signature must verify and nothing added after it may
- * change the form; who signed is not checked against registered
- * certificates (none are registered yet). */
+ * change the form (who signed: check_signer). */
 static int check_signature(plan *p, bt_err *e)
 {
 	int rc = pdf_sig_check(p->pdf.data, p->pdf.len, &p->v, &p->sig, e);
@@ -388,6 +399,27 @@ static int check_signature(plan *p, bt_err *e)
 		rc = bt_fail(e, BT_EINPUT, "%s: field signature: an update added "
 			     "after signing changes the form's fields", p->what);
 	return rc;
+}
+
+/* A signed form's signer, checked against the member's signing
+ * certificates at the time received: verified, or recorded as not verified
+ * with a warning. Each reply keeps it. */
+static int check_signer(bt_db *db, plan *p, bt_err *e)
+{
+	const bt_reply_spec *s = &p->specs[0];
+	int rc = bt_signer_check(db, p->member, s->has_received ? s->received : p->now,
+				 (const unsigned char *const *)p->sig.certs, p->sig.cert_len,
+				 p->sig.n_certs, &p->signer, e);
+	if (rc != BT_OK)
+		return bt_fail(e, rc, "%s: field signature: %s", p->what, e->msg);
+	if (!p->signer.verified)
+		cli_warn("%s: signature not verified: %s", p->what, p->signer.why);
+	for (size_t i = 0; i < p->v.n_drafts; i++) {
+		p->specs[i].signer_subject = p->signer.subject;
+		p->specs[i].signer_sha256 = p->signer.sha256;
+		p->specs[i].signer_verified = p->signer.verified;
+	}
+	return BT_OK;
 }
 
 /* Reads and checks the form into p: everything up to recording. */
@@ -415,6 +447,8 @@ static int plan_make(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p, bt_err *e)
 		rc = check_choices(db, p, o[O_CIRCULAR].val, e);
 	if (rc == BT_OK)
 		rc = make_specs(p, o, e);
+	if (rc == BT_OK && p->v.signature)
+		rc = check_signer(db, p, e);
 	if (rc == BT_OK)
 		rc = attachments(db, p, &o[O_COMMENTS], &o[O_REASONS], e);
 	(void)ctx;
@@ -451,7 +485,6 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	memset(&p, 0, sizeof p);
 	bt_buf_init(&p.pdf, 0);
 	const bt_key *key = NULL;
-	bt_time now;
 	bt_db *db;
 	int dry = 0, rc = cli_parse(ctx, argc, argv, USAGE, o, 0, e);
 	if (rc != BT_OK || ctx->help)
@@ -462,7 +495,7 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	rc = cli_open_db(ctx, !dry, &db, e);
 	if (rc == BT_OK)
-		rc = cli_now(ctx, &now, e);
+		rc = cli_now(ctx, &p.now, e);
 	if (rc == BT_OK && !dry)
 		rc = cli_receipt_prepare(ctx, &o[O_KEY], NULL, &key, e);
 	if (rc == BT_OK)
@@ -475,7 +508,7 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	}
 	bt_reply_result *res = calloc(p.v.n_drafts, sizeof *res);
 	rc = res ? bt_reply_record_many(db, p.specs, p.v.n_drafts, cli_actor(ctx),
-					now, res, e) :
+					p.now, res, e) :
 		bt_fail(e, BT_EFAIL, "out of memory");
 	if (res)
 		cli_quota_hint(rc, res[0].quota, e);

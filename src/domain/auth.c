@@ -152,6 +152,9 @@ int auth_payload(bt_db *db, int64_t seq, const char *kind, bt_buf *out,
 		rc = account_change_payload(db, seq, kind, out, when, found, e);
 	} else if (strncmp(kind, "token-", 6) == 0) {
 		rc = token_payload(db, seq, strcmp(kind, EVK_TOKEN_REVOKE) == 0, out, when, found, e);
+	} else if (strncmp(kind, "signing-cert-", 13) == 0) {
+		rc = signing_cert_payload(db, seq, strcmp(kind, EVK_SIGNING_REVOKE) == 0, out, when,
+					  found, e);
 	} else {
 		rc = cert_payload(db, seq, strcmp(kind, "cert-revoke") == 0, out, when, found, e);
 	}

@@ -154,6 +154,11 @@ int auth_payload(bt_db *db, int64_t seq, const char *kind, bt_buf *out,
 int token_payload(bt_db *db, int64_t seq, int revoke, bt_buf *out, bt_time *when, int *found,
 		  bt_err *e);
 
+/* The payload of the signing-cert-add (revoke 0) or signing-cert-revoke
+ * event seq, rendered from its row (signcert.c). */
+int signing_cert_payload(bt_db *db, int64_t seq, int revoke, bt_buf *out, bt_time *when,
+			 int *found, bt_err *e);
+
 /* The calendar (calendar.c). calendar_install_default loads the rule-based
  * days 2000-2100 and forms/calendar/itu-closed-days.tsv as two
  * calendar-import events, inside the caller's transaction, unless the
@@ -241,6 +246,8 @@ int decisions_read(bt_db *db, const char *circular, bt_time as_of, bt_decision_l
 #define EVK_USER_PASSWORD "user-password"
 #define EVK_CERT_REGISTER "cert-register"
 #define EVK_CERT_REVOKE "cert-revoke"
+#define EVK_SIGNING_ADD "signing-cert-add"
+#define EVK_SIGNING_REVOKE "signing-cert-revoke"
 #define EVK_TOKEN_CREATE "token-create"
 #define EVK_TOKEN_REVOKE "token-revoke"
 #define EVK_HASH_BASELINE "hash-baseline"
@@ -278,6 +285,9 @@ typedef struct event_payload {
 	int64_t reply;               /* reply, withdrawal: the reply's number */
 	const bt_jv *attachments;    /* reply, withdrawal: objects with a role and a sha256 */
 	int has_reasons;             /* reply, withdrawal: an attachment that is not the form */
+	const char *signer;          /* reply from a signed form: the signer's subject, or NULL */
+	const char *signer_sha256;   /* ... and its certificate's SHA-256 */
+	int signer_verified;         /* ... 1 when it chained to a registered certificate */
 } event_payload;
 /* Fills p (zeroed first) from body; BT_EINPUT with no field and a message
  * that names what is missing or malformed ("a draft without rec or title")

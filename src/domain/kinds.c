@@ -100,9 +100,21 @@ static int parse_reply_kind(const bt_jv *body, int withdrawal, event_payload *p,
 	return BT_OK;
 }
 
+/* A reply from a signed form names its signer: subject, certificate
+ * SHA-256, verified or not (replies of unsigned forms have no "signer"). */
 static int parse_reply(const bt_jv *body, event_payload *p, bt_err *e)
 {
-	return parse_reply_kind(body, 0, p, e);
+	int rc = parse_reply_kind(body, 0, p, e);
+	const bt_jv *s = bt_jv_get(body, "signer"), *v = s ? bt_jv_get(s, "verified") : NULL;
+	if (rc || !s)
+		return rc;
+	p->signer = bt_jv_str(s, "subject");
+	p->signer_sha256 = bt_jv_str(s, "cert_sha256");
+	if (s->type != BT_JOBJ || !p->signer || !p->signer_sha256 || strlen(p->signer_sha256) != 64 ||
+	    !v || v->type != BT_JBOOL)
+		return bt_failf(e, BT_R_INPUT, NULL, "a reply whose signer has no subject, SHA-256 or verdict");
+	p->signer_verified = v->boolean;
+	return BT_OK;
 }
 
 static int parse_withdrawal(const bt_jv *body, event_payload *p, bt_err *e)
@@ -135,6 +147,8 @@ static const event_kind kinds[] = {
 	{ EVK_USER_PASSWORD, EK_ROWS_AUTH, "users", 0, NULL },
 	{ EVK_CERT_REGISTER, EK_ROWS_AUTH, "certificates", 0, NULL },
 	{ EVK_CERT_REVOKE, EK_ROWS_AUTH, "certificates", 0, NULL },
+	{ EVK_SIGNING_ADD, EK_ROWS_AUTH, "signing_certs", 0, NULL },
+	{ EVK_SIGNING_REVOKE, EK_ROWS_AUTH, "signing_certs", 0, NULL },
 	{ EVK_HASH_BASELINE, EK_ROWS_NONE, NULL, 0, NULL },
 	{ EVK_TOKEN_CREATE, EK_ROWS_AUTH, "api_tokens", 0, NULL },
 	{ EVK_TOKEN_REVOKE, EK_ROWS_AUTH, "api_tokens", 0, NULL },

@@ -28,6 +28,14 @@ int reply_payload(bt_db *db, int64_t reply_id, bt_buf *b, bt_err *e)
 	bt_json_kv_str(b, "channel", (const char *)sqlite3_column_text(st, 5), 0);
 	bt_json_kv_str(b, "signatory", (const char *)sqlite3_column_text(st, 6), 0);
 	bt_json_kv_str(b, "title", (const char *)sqlite3_column_text(st, 7), 0);
+	if (sqlite3_column_type(st, 13) != SQLITE_NULL) { /* a signed form's signer */
+		bt_json_key(b, "signer", 0);
+		bt_buf_addc(b, '{');
+		bt_json_kv_str(b, "subject", (const char *)sqlite3_column_text(st, 12), 1);
+		bt_json_kv_str(b, "cert_sha256", (const char *)sqlite3_column_text(st, 13), 0);
+		bt_json_kv_bool(b, "verified", sqlite3_column_int(st, 14), 0);
+		bt_buf_addc(b, '}');
+	}
 	sqlite3_reset(st);
 	bt_json_key(b, "attachments", 0);
 	bt_buf_addc(b, '[');
@@ -111,6 +119,11 @@ static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 		return rc;
 	if (s->title && (rc = bt_name_check("title", s->title, 200, e)))
 		return rc;
+	if (s->signer_sha256 && (strlen(s->signer_sha256) != 64 ||
+				 strspn(s->signer_sha256, "0123456789abcdef") != 64))
+		return bt_failf(e, BT_R_INPUT, "signer", "the certificate's SHA-256 is not 64 hex digits");
+	if (s->signer_subject && (strlen(s->signer_subject) > 255 || !bt_text_clean(s->signer_subject, 0)))
+		return bt_failf(e, BT_R_INPUT, "signer", "the subject is longer than 255 bytes or unprintable");
 	if (s->n_attachments && (s->choice == BT_AUTHORIZE || s->choice == BT_WITHDRAW))
 		return bt_failf(e, BT_R_INPUT, NULL,
 				"attachment: a '%s' takes no attachment", bt_choice_name(s->choice));
@@ -476,6 +489,14 @@ static int reply_row_insert(bt_db *db, const db_write *w, reply_write *r, bt_err
 	sqlite3_bind_int64(st, 8, w->now);
 	db_bind_text(st, 9, w->actor);
 	sqlite3_bind_int64(st, 10, w->ev.seq);
+	if (s->signer_sha256) {
+		db_bind_text(st, 11, s->signer_subject ? s->signer_subject : "");
+		db_bind_text(st, 12, s->signer_sha256);
+		sqlite3_bind_int(st, 13, s->signer_verified != 0);
+	} else {
+		for (int i = 11; i <= 13; i++)
+			sqlite3_bind_null(st, i);
+	}
 	int rc = db_exec_stmt(db, st, "saving the reply", e);
 	if (!rc)
 		r->reply_id = sqlite3_last_insert_rowid(db->h);

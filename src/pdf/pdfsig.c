@@ -3,6 +3,7 @@
 #include "pdf/pdfsig.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
@@ -70,12 +71,44 @@ static int ranges_ok(const unsigned char *pdf, size_t len,
 	return 1;
 }
 
+/* Keeps a copy of certificate i of p7 in out's certificates. */
+static void keep_cert(gnutls_pkcs7_t p7, int i, pdf_sig_verdict *out)
+{
+	gnutls_datum_t raw = { NULL, 0 };
+	if (out->n_certs >= PDF_SIG_CERTS_MAX || gnutls_pkcs7_get_crt_raw2(p7, (unsigned)i, &raw) < 0)
+		return;
+	unsigned char *c = malloc(raw.size ? raw.size : 1);
+	if (c) {
+		memcpy(c, raw.data, raw.size);
+		out->certs[out->n_certs] = c;
+		out->cert_len[out->n_certs++] = raw.size;
+	}
+	gnutls_free(raw.data);
+}
+
+void pdf_sig_verdict_free(pdf_sig_verdict *v)
+{
+	for (size_t i = 0; i < v->n_certs; i++)
+		free(v->certs[i]);
+	v->n_certs = 0;
+}
+
+/* The certificates of p7 into out, the signer's (index signer) first. */
+static void keep_certs(gnutls_pkcs7_t p7, int signer, pdf_sig_verdict *out)
+{
+	int n = gnutls_pkcs7_get_crt_count(p7);
+	keep_cert(p7, signer, out);
+	for (int i = 0; i < n; i++)
+		if (i != signer)
+			keep_cert(p7, i, out);
+}
+
 /* Verifies p7 over data against each certificate it carries; fills the
- * signer's subject and SHA-256 on success. */
+ * signer's subject and SHA-256 and keeps the certificates on success. */
 static void verify(gnutls_pkcs7_t p7, const gnutls_datum_t *data,
 		   pdf_sig_verdict *out)
 {
-	int n = gnutls_pkcs7_get_crt_count(p7), last = GNUTLS_E_NO_CERTIFICATE_FOUND;
+	int n = gnutls_pkcs7_get_crt_count(p7), last = GNUTLS_E_NO_CERTIFICATE_FOUND, signer = -1;
 	for (int i = 0; i < n && !out->valid; i++) {
 		gnutls_datum_t raw = { NULL, 0 };
 		gnutls_x509_crt_t crt = NULL;
@@ -96,6 +129,7 @@ static void verify(gnutls_pkcs7_t p7, const gnutls_datum_t *data,
 				gnutls_hash_fast(GNUTLS_DIG_SHA256, raw.data, raw.size, h);
 				for (int k = 0; k < 32; k++)
 					snprintf(out->cert_sha256 + 2 * k, 3, "%02x", h[k]);
+				signer = i;
 			}
 		}
 		gnutls_x509_crt_deinit(crt);
@@ -104,6 +138,8 @@ static void verify(gnutls_pkcs7_t p7, const gnutls_datum_t *data,
 	if (!out->valid)
 		snprintf(out->why, sizeof out->why, "the signature does not verify "
 			 "over the signed bytes (%s)", gnutls_strerror(last));
+	else
+		keep_certs(p7, signer, out);
 }
 
 /* 1 when a and b hold the same fields' values. */

@@ -1,13 +1,16 @@
 /* pdfsig.h - the signature of a returned Annex 2 form (a CMS/PKCS#7
  * detached signature over its /ByteRange, as Acrobat and poppler's pdfsig
- * make), checked with GnuTLS. Which certificates an administration signs
- * with is not registered yet: the verdict says whether the signature is
- * valid, what it covers and who signed, not whether the signer is trusted. */
+ * make), checked with GnuTLS. The verdict says whether the signature is
+ * valid, what it covers and who signed, with the certificates to check the
+ * signer against those registered (bt_signer_check), not whether the signer
+ * is trusted. */
 #ifndef BALLOT_PDF_PDFSIG_H
 #define BALLOT_PDF_PDFSIG_H
 #include <stddef.h>
 #include "ballot/err.h"
 #include "pdf/pdfread.h"
+
+#define PDF_SIG_CERTS_MAX 8
 
 typedef struct pdf_sig_verdict {
 	int valid;            /* the signature verifies over its byte ranges */
@@ -17,7 +20,13 @@ typedef struct pdf_sig_verdict {
 	char subject[256];    /* the signer certificate's DN ("" unknown) */
 	char cert_sha256[65]; /* SHA-256 of its DER, hex ("" unknown) */
 	char why[160];        /* when not valid: what failed */
+	size_t n_certs;       /* when valid: the signer's certificate first, */
+	unsigned char *certs[PDF_SIG_CERTS_MAX]; /* then the others the */
+	size_t cert_len[PDF_SIG_CERTS_MAX];      /* signature carries (DER) */
 } pdf_sig_verdict;
+
+/* Frees the certificates a verdict holds. */
+void pdf_sig_verdict_free(pdf_sig_verdict *v);
 
 /* Checks the signature v holds (v->signature set; v read from pdf, len
  * bytes) into out: the byte ranges (the first from 0, the hole exactly the
@@ -26,7 +35,7 @@ typedef struct pdf_sig_verdict {
  * updates after the signed revision: their fields compared with the signed
  * revision's (pdf_form_read of the first bytes). A signature that does not
  * verify is a verdict (out->valid 0, out->why), not a failure; BT_EFAIL only
- * when out of memory. */
+ * when out of memory. Free out with pdf_sig_verdict_free. */
 int pdf_sig_check(const void *pdf, size_t len, const pdf_form_values *v,
 		  pdf_sig_verdict *out, bt_err *e);
 

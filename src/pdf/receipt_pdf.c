@@ -23,6 +23,9 @@ static const pdf_tmpl_key schema[] = {
 	{ "label_recorded", "" },
 	{ "label_channel", "" },
 	{ "label_signatory", "" },
+	{ "label_form_signed", "" },
+	{ "signer_verified", "" },
+	{ "signer_not_verified", "" },
 	{ "label_attachments", "" },
 	{ "label_event", "" },
 	{ "label_key", "" },
@@ -209,6 +212,21 @@ static int who_what(rcp *p, const char *member_name)
 	return rc ? rc : row(p, "label_signatory");
 }
 
+/* A reply from a signed PDF form: its signer's subject, verified or not. */
+static int signer_row(rcp *p)
+{
+	const bt_jv *g = bt_jv_get(p->body, "signer"), *v = g ? bt_jv_get(g, "verified") : NULL;
+	const char *subject = g ? bt_jv_str(g, "subject") : NULL;
+	if (!subject)
+		return BT_OK;
+	int rc = fixed(p, subject, &p->val);
+	bt_buf_adds(&p->val, " (");
+	bt_buf_adds(&p->val, pdf_tmpl_raw(p->w->t, v && v->type == BT_JBOOL && v->boolean ?
+					  "signer_verified" : "signer_not_verified"));
+	bt_buf_adds(&p->val, ")");
+	return rc ? rc : row(p, "label_form_signed");
+}
+
 /* The attachments: role, name, size, and the SHA-256 under each. */
 static int attachments(rcp *p)
 {
@@ -329,6 +347,8 @@ static int body(rcp *p, const receipt_pdf_in *in)
 		rc = para(p, pdf_tmpl_raw(p->w->t, hk), &head_st, MARGIN, p->cw, 14);
 	if (rc == BT_OK)
 		rc = who_what(p, in->member_name);
+	if (rc == BT_OK)
+		rc = signer_row(p);
 	if (rc == BT_OK)
 		rc = attachments(p);
 	if (rc == BT_OK)

@@ -130,6 +130,14 @@ int bt_history_item_json(bt_buf *b, const bt_history_item *it, const char *name)
 	if (it->late_entry)
 		bt_json_kv_str(b, "late_entry_reason", it->late_entry, 0);
 	bt_json_kv_str(b, "signatory", it->signatory, 0);
+	if (it->signer) {
+		bt_json_key(b, "signer", 0);
+		bt_buf_addc(b, '{');
+		bt_json_kv_str(b, "subject", it->signer, 1);
+		bt_json_kv_str(b, "cert_sha256", it->signer_sha256, 0);
+		bt_json_kv_bool(b, "verified", it->signer_verified, 0);
+		bt_buf_addc(b, '}');
+	}
 	bt_json_kv_str(b, "title", it->title, 0);
 	/* detail is a JSON object (history.h): embedded as one */
 	bt_json_key(b, "detail", 0);

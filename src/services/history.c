@@ -8,6 +8,7 @@
 static void item_clear(bt_history_item *it)
 {
 	free(it->signatory);
+	free(it->signer);
 	free(it->title);
 	free(it->detail);
 	free(it->recorded_by);
@@ -165,6 +166,9 @@ static void reply_item(sqlite3_stmt *st, bt_history_item *it, const id_status *j
 	it->title = db_col_strdup(st, 8);
 	it->recorded_by = db_col_strdup(st, 9);
 	it->recorded_at = sqlite3_column_int64(st, 10);
+	it->signer = db_col_strdup(st, 12);
+	db_col_copy(st, 13, it->signer_sha256, sizeof it->signer_sha256);
+	it->signer_verified = sqlite3_column_int(st, 14);
 	id_status key = { it->reply_id, NULL, 0 };
 	const id_status *j = nj ? bsearch(&key, judged, nj, sizeof *judged, by_id) : NULL;
 	snprintf(it->status, sizeof it->status, "%s", j ? j->status : "");

@@ -162,6 +162,12 @@ static void fill(const receipt_src *s, bt_receipt *out)
 	bt_jv_int(s->body, "seq", &out->event);
 	snprintf(out->hash, sizeof out->hash, "%s", s->hash);
 	out->attachments = a ? (int)a->n : 0;
+	const bt_jv *g = bt_jv_get(s->body, "signer"), *v = g ? bt_jv_get(g, "verified") : NULL;
+	const char *subject = g ? bt_jv_str(g, "subject") : NULL;
+	if (subject) {
+		snprintf(out->signer, sizeof out->signer, "%s", subject);
+		out->signer_verified = v && v->type == BT_JBOOL && v->boolean;
+	}
 }
 
 /* A value of the receipt for a message: its JSON, cut short. */

@@ -403,6 +403,32 @@ const char *const SQL_MIGRATIONS[] = {
 	" BEGIN SELECT RAISE(ABORT, 'inbox attachments are append-only'); END;"
 	"CREATE TRIGGER inbox_keep BEFORE DELETE ON inbox"
 	" BEGIN SELECT RAISE(ABORT, 'inbox entries are never deleted'); END;",
+	/* s13-sign: the certificates an administration signs its returned
+	 * forms with (certs add --signing; signcert.c), CA or end-entity, kept
+	 * whole (DER) as trust anchors; they change only by being revoked.
+	 * Each reply read from a signed PDF keeps its signer: the subject, the
+	 * SHA-256 of the certificate and whether it chained to one of these.
+	 * Self-contained (renumber freely). */
+	"CREATE TABLE signing_certs(id INTEGER PRIMARY KEY,"
+	" sha256 TEXT NOT NULL UNIQUE CHECK(length(sha256) = 64),"
+	" member TEXT NOT NULL REFERENCES members(code), subject TEXT NOT NULL,"
+	" is_ca INTEGER NOT NULL CHECK(is_ca IN (0, 1)), not_before INTEGER NOT NULL,"
+	" not_after INTEGER NOT NULL, der BLOB NOT NULL, registered_at INTEGER NOT NULL,"
+	" event_seq INTEGER NOT NULL, revoked_at INTEGER, revoked_seq INTEGER,"
+	" CHECK((revoked_at IS NULL) = (revoked_seq IS NULL))) STRICT;"
+	"CREATE TRIGGER signing_certs_revoke_only BEFORE UPDATE ON signing_certs"
+	" WHEN OLD.revoked_at IS NOT NULL OR NEW.revoked_at IS NULL"
+	" OR NEW.sha256 IS NOT OLD.sha256 OR NEW.member IS NOT OLD.member"
+	" OR NEW.subject IS NOT OLD.subject OR NEW.is_ca IS NOT OLD.is_ca"
+	" OR NEW.not_before IS NOT OLD.not_before OR NEW.not_after IS NOT OLD.not_after"
+	" OR NEW.der IS NOT OLD.der OR NEW.registered_at IS NOT OLD.registered_at"
+	" OR NEW.event_seq IS NOT OLD.event_seq"
+	" BEGIN SELECT RAISE(ABORT, 'a signing certificate changes only by being revoked'); END;"
+	"CREATE TRIGGER signing_certs_append_only_d BEFORE DELETE ON signing_certs"
+	" BEGIN SELECT RAISE(ABORT, 'signing certificates are append-only'); END;"
+	"ALTER TABLE replies ADD COLUMN signer_subject TEXT;"
+	"ALTER TABLE replies ADD COLUMN signer_sha256 TEXT;"
+	"ALTER TABLE replies ADD COLUMN signer_verified INTEGER;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -539,8 +565,9 @@ const char SQL_DRAFT_SET_STATE[] =
 /* replies */
 const char SQL_REPLY_INSERT[] =
 	"INSERT INTO replies(draft_id, member, choice, received, channel,"
-	" signatory, title, recorded_at, recorded_by, event_seq)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	" signatory, title, recorded_at, recorded_by, event_seq,"
+	" signer_subject, signer_sha256, signer_verified)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 const char SQL_ATTACHMENT_INSERT[] =
 	"INSERT INTO attachments(reply_id, role, name, sha256, size, content)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
@@ -554,7 +581,8 @@ const char SQL_REPLIES_OF_DRAFT[] =
 	" recorded_at FROM replies r WHERE draft_id = ?1 ORDER BY member, received, id";
 const char SQL_REPLY_ROW[] =
 	"SELECT r.id, r.member, d.rec, r.choice, r.received, r.channel,"
-	" r.signatory, r.title, r.event_seq, r.recorded_at, r.recorded_by, c.circular"
+	" r.signatory, r.title, r.event_seq, r.recorded_at, r.recorded_by, c.circular,"
+	" r.signer_subject, r.signer_sha256, r.signer_verified"
 	" FROM replies r JOIN drafts d ON d.id = r.draft_id"
 	" JOIN consultations c ON c.id = d.consultation_id WHERE r.id = ?1";
 const char SQL_ATTACHMENTS_OF[] =
@@ -607,14 +635,16 @@ const char SQL_STATUS[] =
 /* history */
 const char SQL_HISTORY_REPLIES[] =
 	"SELECT r.id, r.event_seq, r.member, d.rec, r.choice, r.received,"
-	" r.channel, r.signatory, r.title, r.recorded_by, r.recorded_at, d.id"
+	" r.channel, r.signatory, r.title, r.recorded_by, r.recorded_at, d.id,"
+	" r.signer_subject, r.signer_sha256, r.signer_verified"
 	" FROM replies r JOIN drafts d ON d.id = r.draft_id"
 	" WHERE d.consultation_id = ?1 AND (?2 IS NULL OR r.member = ?2)"
 	" ORDER BY r.event_seq";
 /* One member's: the same rows, by the replies_by_member index. */
 const char SQL_HISTORY_REPLIES_OF_MEMBER[] =
 	"SELECT r.id, r.event_seq, r.member, d.rec, r.choice, r.received,"
-	" r.channel, r.signatory, r.title, r.recorded_by, r.recorded_at, d.id"
+	" r.channel, r.signatory, r.title, r.recorded_by, r.recorded_at, d.id,"
+	" r.signer_subject, r.signer_sha256, r.signer_verified"
 	" FROM drafts d JOIN replies r ON r.draft_id = d.id AND r.member = ?2"
 	" WHERE d.consultation_id = ?1 ORDER BY r.event_seq";
 const char SQL_HISTORY_DECISIONS[] =
@@ -770,6 +800,25 @@ const char SQL_CERT_GET[] =
 const char SQL_CERTS_LIST[] =
 	"SELECT fingerprint, member, user_name, not_after, registered_at, revoked_at"
 	" FROM client_certs ORDER BY id";
+/* signing certificates (signcert.c) */
+const char SQL_SIGNING_INSERT[] =
+	"INSERT INTO signing_certs(sha256, member, subject, is_ca, not_before, not_after, der,"
+	" registered_at, event_seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+const char SQL_SIGNING_GET[] =
+	"SELECT member, revoked_at FROM signing_certs WHERE sha256 = ?1";
+const char SQL_SIGNING_REVOKE[] =
+	"UPDATE signing_certs SET revoked_at = ?2, revoked_seq = ?3"
+	" WHERE sha256 = ?1 AND revoked_at IS NULL";
+const char SQL_SIGNING_LIST[] =
+	"SELECT sha256, member, subject, is_ca, not_after, registered_at, revoked_at"
+	" FROM signing_certs ORDER BY id";
+const char SQL_SIGNING_ANCHORS[] =
+	"SELECT sha256, der FROM signing_certs WHERE member = ?1 AND revoked_at IS NULL ORDER BY id";
+const char SQL_SIGNING_BY_EVENT[] =
+	"SELECT sha256, member, subject, is_ca, not_before, not_after, registered_at"
+	" FROM signing_certs WHERE event_seq = ?1";
+const char SQL_SIGNING_BY_REVOCATION[] =
+	"SELECT sha256, revoked_at FROM signing_certs WHERE revoked_seq = ?1";
 /* the rows behind the auth events, for their payloads and the audit */
 const char SQL_CODES_BY_EVENT[] =
 	"SELECT r.member, r.issued_at, c.circular FROM reply_codes r JOIN consultations c"

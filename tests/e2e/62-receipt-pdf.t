@@ -188,6 +188,10 @@ for t in $(sqlite3 "$T/old.db" "SELECT name FROM sqlite_master WHERE type = 'tab
 	case " $(echo $SCHEMA7) " in *" $t "*) ;; *) drop="$drop DROP TABLE $t;" ;; esac
 done
 sqlite3 "$T/old.db" "PRAGMA foreign_keys = OFF; $drop PRAGMA user_version = 7;"
+# ... and the columns later migrations added to schema 7's tables
+for c in signer_subject signer_sha256 signer_verified; do
+	sqlite3 "$T/old.db" "ALTER TABLE replies DROP COLUMN $c"
+done
 is "$(sqlite3 "$T/old.db" "SELECT count(*) FROM sqlite_master WHERE name = 'draft_texts'")" 0 "a schema-7 database, without draft texts"
 export BALLOT_DB=$T/old.db
 expect_exit 0 ballot config set quota_bytes 1000000 # a write: the upgrade

@@ -235,9 +235,40 @@ static void parsers_refuse_what_is_missing_or_spoilt(void **state)
 	parse(NULL, NULL, NULL, NULL);
 }
 
+/* A reply from a signed form names its signer; one without "signer" has
+ * none; a signer without its subject, SHA-256 or verdict is refused. */
+static void reply_signer(void **state)
+{
+	(void)state;
+	char body[700];
+	event_payload p;
+	bt_err e;
+	const char *sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	assert_int_equal(parse(EVK_REPLY, reply_body(body, sizeof body, "authorize", ""), &p, &e), BT_OK);
+	assert_null(p.signer);
+	snprintf(body, sizeof body, "{\"reply\":7,\"member\":\"CHE\",\"draft\":\"Q.5051\",\"choice\":\"authorize\","
+		 "\"received\":\"2020-02-01T10:00:00Z\",\"attachments\":[],\"signer\":{\"subject\":\"CN=J\","
+		 "\"cert_sha256\":\"%s\",\"verified\":true}}", sha);
+	assert_int_equal(parse(EVK_REPLY, body, &p, &e), BT_OK);
+	assert_string_equal(p.signer, "CN=J");
+	assert_string_equal(p.signer_sha256, sha);
+	assert_int_equal(p.signer_verified, 1);
+	const char *bad = "a reply whose signer has no subject, SHA-256 or verdict";
+	snprintf(body, sizeof body, "{\"reply\":7,\"member\":\"CHE\",\"draft\":\"Q.5051\",\"choice\":\"authorize\","
+		 "\"received\":\"2020-02-01T10:00:00Z\",\"attachments\":[],\"signer\":{\"subject\":\"CN=J\","
+		 "\"cert_sha256\":\"%s\"}}", sha);
+	refused(EVK_REPLY, body, bad);
+	snprintf(body, sizeof body, "{\"reply\":7,\"member\":\"CHE\",\"draft\":\"Q.5051\",\"choice\":\"authorize\","
+		 "\"received\":\"2020-02-01T10:00:00Z\",\"attachments\":[],\"signer\":{\"subject\":\"CN=J\","
+		 "\"cert_sha256\":\"abc\",\"verified\":false}}");
+	refused(EVK_REPLY, body, bad);
+	parse(NULL, NULL, NULL, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(reply_signer),
 		cmocka_unit_test_setup_teardown(every_kind_written_is_in_the_table, fx_setup, fx_teardown),
 		cmocka_unit_test(parsers_are_where_payloads_are_read),
 		cmocka_unit_test_setup_teardown(parsers_read_back_what_was_recorded, fx_setup, fx_teardown),

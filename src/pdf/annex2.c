@@ -86,15 +86,22 @@ int annex2_reference(const bt_consultation *c, const char *digest,
 /* ---- layout ---- */
 
 #define MARGIN 50.0f
-#define FOOT 64.0f   /* footer band: QR code and reference */
+#define FOOT 64.0f   /* footer band without a QR code */
 #define PAD 5.0f
-#define BOX 10.0f
+/* Marks that survive a fax (issue 17 §3): tick boxes of 5 mm or more, and
+ * a filled square in each corner of every page, where a scan is located
+ * from (annex2_layout, src/scan/). */
+#define BOX 15.0f
+#define REG_SIDE ANNEX2_REG_SIDE
+#define REG_INSET ANNEX2_REG_INSET
+#define QR_BOTTOM 24.0f /* the QR code's bottom from the page's bottom */
 
 typedef struct form {
 	pdf_doc *d;
 	pdf_fonts *fonts;
 	const pdf_tmpl *t;
 	float w, h, cw;  /* page width, height, content width */
+	float foot;      /* the footer band: FOOT, or more for the QR code */
 	float y;         /* next free line */
 	bt_buf tmp;
 	bt_err *e;
@@ -163,11 +170,11 @@ static void choice_mark(form *f, int draw, const bt_draft *dr, bt_choice c,
 	if (c == BT_NOT_AUTHORIZE)
 		pdf_rect(f->d, x, y, BOX, BOX, 0.9f, -1);
 	else
-		pdf_circle(f->d, x + 4.5f, y + 4.5f, 4.2f, 0.8f);
-	float o = c == BT_NOT_AUTHORIZE ? 0 : 0.5f; /* the circle's box */
+		pdf_circle(f->d, x + BOX / 2, y + BOX / 2, BOX / 2 - 0.3f,
+			   0.8f);
 	field(f, PDF_FIELD_RADIO, name, bt_choice_name(c), c ==
 	      BT_NOT_AUTHORIZE ? PDF_MARK_CROSS : PDF_MARK_DOT, "tip_choice",
-	      dr->rec, x - o, y - o, BOX, BOX);
+	      dr->rec, x, y, BOX, BOX);
 }
 
 /* Expands key into f->tmp (replacing it); NULL on overflow. */
@@ -370,29 +377,28 @@ static int table_row(form *f, const table *tb, const bt_draft *dr,
 	/* the choices: box + text, two options, a rule, box + text */
 	float cx = tb->x2 + PAD, cw = tb->w2 - 2 * PAD, ind = BOX + 8;
 	if (rc == BT_OK) {
-		if (draw)
-			pdf_rect(f->d, cx, y + 1, BOX, BOX, 0.9f, -1);
-		rc = text(f, word(f, "authorizes", vars), cx + ind, y, cw - ind,
-			  &small, draw, &h);
-		hr += h + 3;
+		rc = text(f, word(f, "authorizes", vars), cx, y, cw, &small,
+			  draw, &h);
+		hr += h + 4;
 	}
 	static const char *const opts[] = { "no_comments", "comments" };
 	for (int i = 0; i < 2 && rc == BT_OK; i++) {
-		float ox = cx + ind;
+		float ox = cx + ind, ty = y + hr + (BOX - small.size) / 2 - 1;
 		choice_mark(f, draw, dr, i ? BT_AUTHORIZE_WITH_COMMENTS :
-			    BT_AUTHORIZE, ox, y + hr + 1);
-		rc = text(f, pdf_tmpl_raw(f->t, opts[i]), ox + 14, y + hr,
-			  cw - ind - 14, &small, draw, &h);
-		hr += h + 2;
+			    BT_AUTHORIZE, ox, y + hr);
+		rc = text(f, pdf_tmpl_raw(f->t, opts[i]), ox + ind, ty,
+			  cw - 2 * ind, &small, draw, &h);
+		hr += (ty - y - hr) + h > BOX ? (ty - y - hr) + h + 3 : BOX + 3;
 	}
 	hr += PAD;
 	float rule = y + hr;
 	hr += PAD + 2;
 	if (rc == BT_OK) {
-		choice_mark(f, draw, dr, BT_NOT_AUTHORIZE, cx, y + hr + 1);
-		rc = text(f, word(f, "not_authorize", vars), cx + ind, y + hr,
+		float ty = y + hr + (BOX - small.size) / 2 - 1;
+		choice_mark(f, draw, dr, BT_NOT_AUTHORIZE, cx, y + hr);
+		rc = text(f, word(f, "not_authorize", vars), cx + ind, ty,
 			  cw - ind, &small, draw, &h);
-		hr += h;
+		hr += (ty - y - hr) + h > BOX ? (ty - y - hr) + h : BOX;
 	}
 	float inner = hl > hr ? hl : hr;
 	*rowh = inner + 2 * PAD;
@@ -421,7 +427,7 @@ static int drafts_table(form *f, const bt_consultation *c,
 	tb.w2 = f->cw - tb.w1;
 	char sg[16];
 	snprintf(sg, sizeof sg, "%d", c->group);
-	float bottom = f->h - MARGIN - FOOT;
+	float bottom = f->h - MARGIN - f->foot;
 	int rc = table_header(f, &tb);
 	for (size_t i = 0; i < dl->n && rc == BT_OK; i++) {
 		float h;
@@ -455,7 +461,7 @@ static int signature(form *f, const bt_member *m, const char *member_name)
 	if (rc == BT_OK)
 		rc = text(f, s, 0, 0, f->cw / 2, &body, 0, &h2);
 	float need = h1 + 40 + h2;
-	if (rc == BT_OK && f->y + need > f->h - MARGIN - FOOT)
+	if (rc == BT_OK && f->y + need > f->h - MARGIN - f->foot)
 		rc = new_page(f);
 	if (rc == BT_OK)
 		rc = para(f, "closing", NULL, &body, 30);
@@ -525,6 +531,23 @@ static int form_info(form *f, const annex2_lang *l, const char *circular,
 	return rc;
 }
 
+/* A filled square in each corner of every page. */
+static int registration_marks(form *f)
+{
+	int n = pdf_page_count(f->d), rc = BT_OK;
+	float x2 = f->w - REG_INSET - REG_SIDE, y2 = f->h - REG_INSET - REG_SIDE;
+	for (int i = 1; i <= n && rc == BT_OK; i++) {
+		rc = pdf_page_select(f->d, i, f->e);
+		if (rc)
+			break;
+		pdf_rect(f->d, REG_INSET, REG_INSET, REG_SIDE, REG_SIDE, 0, 0);
+		pdf_rect(f->d, x2, REG_INSET, REG_SIDE, REG_SIDE, 0, 0);
+		pdf_rect(f->d, REG_INSET, y2, REG_SIDE, REG_SIDE, 0, 0);
+		pdf_rect(f->d, x2, y2, REG_SIDE, REG_SIDE, 0, 0);
+	}
+	return rc;
+}
+
 /* The finished PDF, with its fields and the hidden one of its reference
  * (pdfread.h), into out. */
 static int form_bytes(form *f, const char *ref, bt_buf *out)
@@ -575,6 +598,11 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 	if (rc == BT_OK)
 		rc = annex2_reference(c, digest, m, l, &ref) < 0 ?
 			bt_fail(e, BT_EFAIL, "reference too long") : BT_OK;
+	/* the footer band holds the QR code (member forms) above QR_BOTTOM */
+	f.foot = m ? pdf_qr_side(bt_buf_str(&ref)) + QR_BOTTOM - MARGIN + 14 :
+		FOOT;
+	if (f.foot < FOOT)
+		f.foot = FOOT;
 	if (rc == BT_OK)
 		rc = new_page(&f);
 	if (rc == BT_OK) {
@@ -635,11 +663,13 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		const char *rv[] = { "ref", bt_buf_str(&ref), NULL };
 		const char *w = word(&f, "reference", rv);
 		char *left = w ? strdup(w) : NULL;
-		rc = left ? pdf_footers(f.d, l, MARGIN, f.h - MARGIN - FOOT + 14,
+		rc = left ? pdf_footers(f.d, l, MARGIN, f.h - MARGIN - f.foot + 14,
 					f.cw, left, m ? bt_buf_str(&ref) : NULL, e)
 			  : bt_fail(e, BT_EFAIL, "out of memory");
 		free(left);
 	}
+	if (rc == BT_OK)
+		rc = registration_marks(&f);
 	if (rc == BT_OK)
 		rc = form_bytes(&f, bt_buf_str(&ref), out);
 	pdf_fields_free(f.fields);

@@ -11,6 +11,11 @@
 
 typedef pdf_words annex2_lang;
 
+/* The registration marks in the corners of every page: filled squares of
+ * ANNEX2_REG_SIDE points, ANNEX2_REG_INSET points from both edges. */
+#define ANNEX2_REG_SIDE 15.0f
+#define ANNEX2_REG_INSET 20.0f
+
 /* Loads the words (forms_dir/annex2/<lang>.txt) and the Member State names
  * of a language; BT_EINPUT with the template's file, line and key when the
  * template is wrong. */

@@ -16,6 +16,18 @@ void bt_form_ref_make(const char *circular, const char *member,
 		      const char *lang, const char *digest,
 		      char out[BT_FORM_REF_MAX]);
 
+/* A reference's parts. */
+typedef struct bt_form_ref {
+	char circular[BT_ID_MAX + 1];
+	char member[8]; /* "-" on a blank form */
+	char lang[8];
+	char digest[17]; /* 16 hex digits */
+} bt_form_ref;
+
+/* Splits ref into its parts: BT_EINPUT naming the field "ref" when it is
+ * malformed. */
+int bt_form_ref_parse(const char *ref, bt_form_ref *out, bt_err *e);
+
 /* Checks a form reference read back from a returned form against the reply
  * being recorded: BT_EINPUT naming the field "ref" when it is malformed, or issued for
  * another circular or another member (member: any spelling bt_member_resolve

@@ -212,6 +212,8 @@ int cmd_comments(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_audit(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_config(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+/* `ballot scan FILE...` (cmd_scan.c): returned forms read from scans. */
+int cmd_scan(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_codes(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_users(cli_ctx *ctx, int argc, char **argv, bt_err *e);

@@ -94,7 +94,7 @@ int annex2_reference(const bt_consultation *c, const char *digest,
 #define BOX 15.0f
 #define REG_SIDE ANNEX2_REG_SIDE
 #define REG_INSET ANNEX2_REG_INSET
-#define QR_BOTTOM 24.0f /* the QR code's bottom from the page's bottom */
+#define QR_BOTTOM 10.0f /* the QR code's bottom from the page's bottom */
 
 typedef struct form {
 	pdf_doc *d;
@@ -106,6 +106,7 @@ typedef struct form {
 	bt_buf tmp;
 	bt_err *e;
 	pdf_fields *fields; /* where the boxes to fill in are (acroform.h) */
+	annex2_layout *lay; /* annex2_layout_get: the boxes, no PDF */
 	int rc;             /* the first failure to record one */
 } form;
 
@@ -379,7 +380,7 @@ static int table_row(form *f, const table *tb, const bt_draft *dr,
 	if (rc == BT_OK) {
 		rc = text(f, word(f, "authorizes", vars), cx, y, cw, &small,
 			  draw, &h);
-		hr += h + 4;
+		hr += h + 2;
 	}
 	static const char *const opts[] = { "no_comments", "comments" };
 	for (int i = 0; i < 2 && rc == BT_OK; i++) {
@@ -388,7 +389,7 @@ static int table_row(form *f, const table *tb, const bt_draft *dr,
 			    BT_AUTHORIZE, ox, y + hr);
 		rc = text(f, pdf_tmpl_raw(f->t, opts[i]), ox + ind, ty,
 			  cw - 2 * ind, &small, draw, &h);
-		hr += (ty - y - hr) + h > BOX ? (ty - y - hr) + h + 3 : BOX + 3;
+		hr += (ty - y - hr) + h > BOX ? (ty - y - hr) + h + 2 : BOX + 2;
 	}
 	hr += PAD;
 	float rule = y + hr;
@@ -548,11 +549,56 @@ static int registration_marks(form *f)
 	return rc;
 }
 
+/* The radio buttons recorded, into f->lay. */
+static int layout_of(form *f)
+{
+	size_t n = 0, k = 0;
+	const char *name, *on;
+	int page;
+	float b[4];
+	pdf_fields_radio(f->fields, 0, &n, &name, &on, &page, b);
+	annex2_layout *lay = f->lay;
+	lay->w = f->w;
+	lay->h = f->h;
+	lay->pages = pdf_page_count(f->d);
+	lay->v = calloc(n ? n : 1, sizeof *lay->v);
+	if (!lay->v)
+		return bt_fail(f->e, BT_EFAIL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (!pdf_fields_radio(f->fields, i, &n, &name, &on, &page, b))
+			continue;
+		annex2_box *x = &lay->v[k++];
+		/* draft.<REC>.choice */
+		const char *r = name + strlen("draft."), *end = strrchr(name, '.');
+		size_t len = end > r ? (size_t)(end - r) : 0;
+		if (len > BT_ID_MAX)
+			len = BT_ID_MAX;
+		memcpy(x->rec, r, len);
+		x->rec[len] = 0;
+		x->choice = bt_choice_parse(on);
+		x->page = page;
+		x->x = b[0];
+		x->y = b[1];
+		x->side = b[2];
+	}
+	lay->n = k;
+	return BT_OK;
+}
+
+void annex2_layout_free(annex2_layout *lay)
+{
+	free(lay->v);
+	lay->v = NULL;
+	lay->n = 0;
+}
+
 /* The finished PDF, with its fields and the hidden one of its reference
  * (pdfread.h), into out. */
 static int form_bytes(form *f, const char *ref, bt_buf *out)
 {
 	int rc = f->rc; /* a field that could not be recorded */
+	if (f->lay)
+		return rc == BT_OK ? layout_of(f) : rc;
 	if (rc == BT_OK)
 		rc = pdf_fields_add_hidden(f->fields, PDF_FIELD_REFERENCE, ref,
 					   f->e);
@@ -563,13 +609,14 @@ static int form_bytes(form *f, const char *ref, bt_buf *out)
 	return rc;
 }
 
-int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
+static int render(pdf_fonts *fonts, const annex2_lang *l,
 		  const bt_consultation *c, const bt_draft_list *drafts,
 		  const char *digest, const bt_member *m,
 		  const annex2_portal *portal, pdf_paper paper, bt_buf *out,
-		  bt_err *e)
+		  annex2_layout *lay, bt_err *e)
 {
 	form f = { 0 };
+	f.lay = lay;
 	f.t = l->t;
 	f.e = e;
 	bt_buf_init(&f.tmp, 0);
@@ -681,4 +728,25 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 	bt_buf_release(&dl);
 	bt_buf_release(&fixed);
 	return rc;
+}
+
+int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
+		  const bt_consultation *c, const bt_draft_list *drafts,
+		  const char *digest, const bt_member *m,
+		  const annex2_portal *portal, pdf_paper paper, bt_buf *out,
+		  bt_err *e)
+{
+	return render(fonts, l, c, drafts, digest, m, portal, paper, out, NULL,
+		      e);
+}
+
+int annex2_layout_get(pdf_fonts *fonts, const annex2_lang *l,
+		      const bt_consultation *c, const bt_draft_list *drafts,
+		      const char *digest, const bt_member *m,
+		      const annex2_portal *portal, pdf_paper paper,
+		      annex2_layout *out, bt_err *e)
+{
+	memset(out, 0, sizeof *out);
+	return render(fonts, l, c, drafts, digest, m, portal, paper, NULL, out,
+		      e);
 }

@@ -12,7 +12,29 @@
 #define MARKED 0.10       /* a box with this share of ink inside is ticked */
 #define CLEAN 0.04        /* ... and one with less is empty */
 
-int scan_qr(const scan_image *im, bt_buf *text)
+static int dark(const scan_image *im, long x, long y)
+{
+	return x >= 0 && y >= 0 && x < im->w && y < im->h &&
+		im->px[(size_t)y * (size_t)im->w + (size_t)x] < DARK;
+}
+
+/* A copy of im in black and white with its speckle gone: each pixel the
+ * majority of its 3x3 neighbourhood. NULL px when out of memory. */
+static scan_image despeckled(const scan_image *im)
+{
+	scan_image o = { im->w, im->h, malloc((size_t)im->w * (size_t)im->h) };
+	for (long y = 0; o.px && y < im->h; y++)
+		for (long x = 0; x < im->w; x++) {
+			int n = 0;
+			for (long dy = -1; dy <= 1; dy++)
+				for (long dx = -1; dx <= 1; dx++)
+					n += dark(im, x + dx, y + dy);
+			o.px[y * im->w + x] = n >= 5 ? 0 : 255;
+		}
+	return o;
+}
+
+static int qr_once(const scan_image *im, bt_buf *text)
 {
 	zbar_image_scanner_t *sc = zbar_image_scanner_create();
 	zbar_image_t *z = zbar_image_create();
@@ -43,10 +65,16 @@ int scan_qr(const scan_image *im, bt_buf *text)
 	return found;
 }
 
-static int dark(const scan_image *im, long x, long y)
+
+int scan_qr(const scan_image *im, bt_buf *text)
 {
-	return x >= 0 && y >= 0 && x < im->w && y < im->h &&
-		im->px[(size_t)y * (size_t)im->w + (size_t)x] < DARK;
+	int found = qr_once(im, text);
+	if (found == 0) { /* a fax's speckle can hide it */
+		scan_image d = despeckled(im);
+		found = d.px ? qr_once(&d, text) : -1;
+		free(d.px);
+	}
+	return found;
 }
 
 /* A filled square of about sw x sh pixels in the window x0..x1, y0..y1

@@ -194,6 +194,7 @@ static int load_pdf(const char *path, scan_pages *out)
 int scan_load(const char *path, scan_pages *out, bt_err *e)
 {
 	unsigned char m[8] = { 0 };
+	memset(out, 0, sizeof *out);
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return bt_failf(e, BT_R_INPUT, "file", "cannot open '%s'", path);

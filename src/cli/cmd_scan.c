@@ -48,6 +48,7 @@ typedef struct job {
 	size_t nforms;
 	bt_buf out;          /* the report, text or JSON */
 	bt_buf unread;       /* JSON: the pages not read */
+	const char *portal_url; /* printed on forms with a reply code */
 	int json, nunread;
 } job;
 
@@ -122,7 +123,9 @@ static void read_boxes(form *f, const scan_image *im, const scan_place *pl,
 }
 
 /* The layout, place and page of the form that fit the image best, over
- * both papers: 1 when found, 0 when its boxes are not, -1 on failure. */
+ * both papers, without and with the portal's reply-code box (its height
+ * only matters: a code of the same length): 1 when found, 0 when its boxes
+ * are not, -1 on failure. */
 static int best_fit(job *j, const annex2_lang *l, const bt_consultation *c,
 		    const bt_draft_list *dl, const char *digest,
 		    const bt_member *m, const scan_image *im, annex2_layout *lay,
@@ -132,11 +135,12 @@ static int best_fit(job *j, const annex2_lang *l, const bt_consultation *c,
 	int bp = -1;
 	static const pdf_paper papers[] = { PDF_A4, PDF_LETTER };
 	static const char *const names[] = { "A4", "letter" };
-	for (int p = 0; p < 2; p++) {
+	annex2_portal box = { "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX", j->portal_url };
+	for (int p = 0; p < (j->portal_url ? 4 : 2); p++) {
 		annex2_layout t;
 		scan_place sp;
-		if (annex2_layout_get(j->fonts, l, c, dl, digest, m, NULL,
-				      papers[p], &t, e))
+		if (annex2_layout_get(j->fonts, l, c, dl, digest, m, p > 1 ?
+				      &box : NULL, papers[p % 2], &t, e))
 			return -1;
 		int located = scan_locate(im, t.w, t.h, &sp);
 		for (int k = 1; located && k <= t.pages; k++) {
@@ -152,9 +156,9 @@ static int best_fit(job *j, const annex2_lang *l, const bt_consultation *c,
 	}
 	if (bp < 0 || best < 0.6)
 		return 0;
-	*paper = names[bp];
-	return annex2_layout_get(j->fonts, l, c, dl, digest, m, NULL,
-				 papers[bp], lay, e) ? -1 : 1;
+	*paper = names[bp % 2];
+	return annex2_layout_get(j->fonts, l, c, dl, digest, m, bp > 1 ? &box :
+				 NULL, papers[bp % 2], lay, e) ? -1 : 1;
 }
 
 /* The member of code (the database's). */
@@ -209,8 +213,8 @@ static int read_page(job *j, const char *file, size_t pn,
 	if (found < 0)
 		rc = found;
 	else if (found == 0 && !stale)
-		unread(j, file, pn, "its registration marks or tick boxes were "
-		       "not found");
+		unread(j, file, pn, "no tick boxes found (a page without "
+		       "drafts, or its registration marks not found)");
 	if (found > 0) {
 		f->paper = paper;
 		read_boxes(f, im, &pl, &lay, page);
@@ -317,6 +321,9 @@ int cmd_scan(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	j.json = opts[0].count > 0;
 	bt_buf_init(&j.out, 0);
 	bt_buf_init(&j.unread, 0);
+	cli_value url;
+	cli_conf_value(ctx, CONF_PORTAL_URL, NULL, &url);
+	j.portal_url = url.value;
 	rc = cli_open_db(ctx, 0, &j.db, e);
 	if (rc == BT_OK)
 		rc = pdf_fonts_load(pdf_forms_dir(), &j.fonts, e);

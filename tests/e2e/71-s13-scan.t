@@ -84,6 +84,20 @@ is "$(printf '%s' "$J" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.s
 print(d["member"], d["lang"], d["paper"], *[(r["rec"], r["choice"], r["uncertain"]) for r in d["drafts"][:2]])')" \
 	"FRA en A4 ('Q.5051', None, 'several boxes ticked') ('Q.5052', None, 'no box ticked')" "--json: the same proposal"
 
+# a form with the portal's reply-code box: read with the portal's address
+# configured (the box's height moves the table), not read (never misread)
+# without it
+printf 'portal_url = https://portal.example.org\n' >"$T/conf"
+chmod 600 "$T/conf"
+expect_exit 0 ballot --config "$T/conf" forms --circular 205 --member CHE --lang en --with-codes --out "$T/pc" --jobs 1
+ok "a form with a reply code, ticked" tick "$T/pc/205/en/CHE.pdf" 1 150 "$T/pc.png" 1 0 Q.5051=not-authorize:cross Q.5052=authorize:check
+expect_exit 0 ballot --config "$T/conf" scan "$T/pc.png"
+like "$(proposal Q.5051)" ': not-authorize \(' "the reply-code form: a cross"
+like "$(proposal Q.5052)" ': authorize \(' "the reply-code form: a check mark"
+expect_exit 0 ballot scan "$T/pc.png"
+like "$OUT" 'pc.png page 1: not read: no tick boxes found' "without the portal's address its boxes are not read"
+unlike "$OUT" 'Q.505[12]: (not-)?authorize' "... and nothing is proposed"
+
 # the PDF itself (poppler renders its pages): nothing ticked
 expect_exit 0 ballot scan "$EN"
 is "$(printf '%s\n' "$OUT" | grep -c 'uncertain (no box ticked)')" 3 "a PDF's pages are read: three unticked rows"

@@ -7,6 +7,7 @@
  */
 #ifndef BALLOT_FORMREF_H
 #define BALLOT_FORMREF_H
+#include "ballot/consultation.h"
 #include "ballot/db.h"
 
 #define BT_FORM_REF_MAX 96

@@ -592,6 +592,20 @@ void annex2_layout_free(annex2_layout *lay)
 	lay->n = 0;
 }
 
+/* Every page's footer (the QR code on a member's form) and registration
+ * marks. */
+static int footers(form *f, const annex2_lang *l, const char *ref, int qr)
+{
+	const char *rv[] = { "ref", ref, NULL };
+	const char *w = word(f, "reference", rv);
+	char *left = w ? strdup(w) : NULL;
+	int rc = left ? pdf_footers(f->d, l, MARGIN, f->h - MARGIN - f->foot +
+				    14, f->cw, left, qr ? ref : NULL, f->e)
+		: bt_fail(f->e, BT_EFAIL, "out of memory");
+	free(left);
+	return rc == BT_OK ? registration_marks(f) : rc;
+}
+
 /* The finished PDF, with its fields and the hidden one of its reference
  * (pdfread.h), into out. */
 static int form_bytes(form *f, const char *ref, bt_buf *out)
@@ -706,17 +720,8 @@ static int render(pdf_fonts *fonts, const annex2_lang *l,
 		rc = drafts_table(&f, c, drafts);
 	if (rc == BT_OK)
 		rc = signature(&f, m, name);
-	if (rc == BT_OK) {
-		const char *rv[] = { "ref", bt_buf_str(&ref), NULL };
-		const char *w = word(&f, "reference", rv);
-		char *left = w ? strdup(w) : NULL;
-		rc = left ? pdf_footers(f.d, l, MARGIN, f.h - MARGIN - f.foot + 14,
-					f.cw, left, m ? bt_buf_str(&ref) : NULL, e)
-			  : bt_fail(e, BT_EFAIL, "out of memory");
-		free(left);
-	}
 	if (rc == BT_OK)
-		rc = registration_marks(&f);
+		rc = footers(&f, l, bt_buf_str(&ref), m != NULL);
 	if (rc == BT_OK)
 		rc = form_bytes(&f, bt_buf_str(&ref), out);
 	pdf_fields_free(f.fields);

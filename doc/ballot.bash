@@ -46,7 +46,7 @@ _ballot_subs()
 	members) echo "import" ;;
 	consultation) echo "create list show set-deadline" ;;
 	calendar) echo "list add remove import" ;;
-	draft) echo "add list text" ;;
+	draft) echo "add set list text" ;;
 	reply) echo "import" ;;
 	config) echo "show" ;;
 	audit) echo "verify" ;;
@@ -86,7 +86,8 @@ _ballot_opts()
 	"calendar add") echo "--name" ;;
 	"calendar remove") echo "" ;;
 	"calendar import") echo "" ;;
-	"draft add") echo "--circular --former --rec --revised --source --summary --text --texts-available --title" ;;
+	"draft add") echo "--circular --former --rec --revised --source --summary --summary-ar --summary-es --summary-fr --summary-ru --summary-zh --text --texts-available --title --title-ar --title-es --title-fr --title-ru --title-zh" ;;
+	"draft set") echo "--circular --draft --summary-ar --summary-es --summary-fr --summary-ru --summary-zh --title-ar --title-es --title-fr --title-ru --title-zh" ;;
 	"draft list") echo "--circular --json" ;;
 	"draft text") echo "--circular --draft --out" ;;
 	"reply") echo "--authorize --channel --circular --comments --draft --event --force --key --late-entry-reason --member --not-authorize --print-receipt --reasons --receipt --receipts --received --ref --signatory --title" ;;

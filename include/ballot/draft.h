@@ -17,6 +17,15 @@
 #define BT_STATE_APPROVED "approved"
 #define BT_STATE_NOT_APPROVED "not-approved"
 
+/* The official languages a draft's title and summary are given in besides
+ * English (the draft's own --title and --summary), in the order documents
+ * are produced (ITU Constitution Art. 29). */
+#define BT_DRAFT_LANGS 5
+extern const char *const bt_draft_langs[BT_DRAFT_LANGS]; /* fr es ru zh ar */
+
+/* The index of lang ("fr") in bt_draft_langs, or -1 (English, unknown). */
+int bt_draft_lang_index(const char *lang);
+
 typedef struct bt_draft_spec {
 	const char *circular;
 	const char *rec;      /* e.g. "Q.5051": 1-32 of [A-Za-z0-9./_()-] */
@@ -30,6 +39,10 @@ typedef struct bt_draft_spec {
 	int has_texts_available; /* §9.3.5: the date the text was out in the
 				    official languages (before the meeting) */
 	bt_date texts_available;
+	/* the title and summary in the other languages, by bt_draft_langs'
+	 * index; NULL where not given (the same limits as title, summary) */
+	const char *titles[BT_DRAFT_LANGS];
+	const char *summaries[BT_DRAFT_LANGS];
 } bt_draft_spec;
 
 typedef struct bt_draft {
@@ -41,6 +54,9 @@ typedef struct bt_draft {
 	char state[24];
 	char outcome[16];     /* "" until closed, then "proceed"/"not-proceed" */
 	bt_date texts_available; /* §9.3.5, or BT_DATE_NONE */
+	/* the latest title and summary recorded in each other language (by
+	 * bt_draft_langs' index), NULL where none was */
+	char *titles[BT_DRAFT_LANGS], *summaries[BT_DRAFT_LANGS];
 } bt_draft;
 
 typedef struct bt_draft_list {
@@ -75,6 +91,35 @@ int bt_draft_find(bt_db *db, const char *circular, const char *rec,
  * added or its wording changes, so a form that carries it can be matched to
  * the list it was issued for. */
 void bt_drafts_digest(const bt_draft_list *l, char out[65]);
+
+/* The draft's title in lang ("en", "fr", ...): its own for English, the
+ * one recorded in lang, or NULL when lang has none (the caller falls back
+ * to d->title and says so). */
+const char *bt_draft_title_in(const bt_draft *d, const char *lang);
+/* The same for the summary; NULL also for an English summary not given. */
+const char *bt_draft_summary_in(const bt_draft *d, const char *lang);
+
+/* What `draft set` changes: a draft's titles and summaries in the other
+ * languages (NULL: left as it is). */
+typedef struct bt_draft_titles_spec {
+	const char *circular;
+	const char *rec;
+	const char *titles[BT_DRAFT_LANGS];
+	const char *summaries[BT_DRAFT_LANGS];
+} bt_draft_titles_spec;
+
+/* Records the titles and summaries s gives that differ from the ones in
+ * force, as one draft-titles event. Until the deadline any may be added or
+ * corrected; after it (and once closed) a language's title or summary may
+ * still be added where none was recorded (the report is made then), but no
+ * longer changed: the members replied to what they were sent.
+ * BT_EINPUT for an empty, unclean or over-long text (the field named:
+ * "title_fr", "summary_ar"), none given, an unknown circular or draft
+ * (reason BT_R_NOT_FOUND) or a change after the deadline (BT_R_CONFLICT).
+ * *changed (may be NULL): how many fields were recorded (0: all as they
+ * were; no event then). */
+int bt_draft_set_titles(bt_db *db, const bt_draft_titles_spec *s, const char *actor,
+			bt_time now, int *changed, bt_err *e);
 
 /* The most bytes a draft's text may have (bt_draft_add refuses more, naming
  * field "text" and the size). */

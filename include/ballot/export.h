@@ -10,6 +10,7 @@
 #define BALLOT_EXPORT_H
 
 #include "ballot/buf.h"
+#include "ballot/draft.h"
 #include "ballot/history.h"
 #include "ballot/tally.h"
 #include "ballot/status.h"
@@ -18,6 +19,10 @@
 /* The tally as JSON (the shape README.md documents for `ballot tally
  * --json`). */
 int bt_tally_json(const bt_tally *t, bt_buf *out, bt_err *e);
+/* Appends a draft's title in each language as a JSON object, keys en, fr,
+ * es, ru, zh, ar; null where none was recorded (never for en). d NULL:
+ * null. Returns b's status. */
+int bt_json_titles(bt_buf *b, const bt_draft *d);
 
 /* Every reply and withdrawal of circular in the order recorded, with its
  * status against the deadline, as CSV (RFC 4180, a header line; a cell that

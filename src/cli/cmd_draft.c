@@ -1,4 +1,4 @@
-/* cmd_draft.c - `ballot draft add|list`: the draft Recommendations of a
+/* cmd_draft.c - `ballot draft add|set|list`: the draft Recommendations of a
  * consultation. */
 #include "cli.h"
 
@@ -12,6 +12,15 @@ static const char USAGE[] =
 	"usage: ballot draft add --circular ID --rec REC --title TEXT\n"
 	"              [--former NAME] [--revised] [--summary TEXT] [--text FILE]\n"
 	"              [--source DOC] [--texts-available DATE]\n"
+	"              [--title-fr TEXT] [--title-es TEXT] [--title-ru TEXT]\n"
+	"              [--title-zh TEXT] [--title-ar TEXT] [--summary-fr TEXT]\n"
+	"              [--summary-es TEXT] [--summary-ru TEXT] [--summary-zh TEXT]\n"
+	"              [--summary-ar TEXT]\n"
+	"       ballot draft set --circular ID --draft REC\n"
+	"              [--title-fr TEXT] [--title-es TEXT] [--title-ru TEXT]\n"
+	"              [--title-zh TEXT] [--title-ar TEXT] [--summary-fr TEXT]\n"
+	"              [--summary-es TEXT] [--summary-ru TEXT] [--summary-zh TEXT]\n"
+	"              [--summary-ar TEXT]\n"
 	"       ballot draft list --circular ID [--json]\n"
 	"       ballot draft text --circular ID --draft REC [--out FILE]\n";
 
@@ -19,6 +28,10 @@ static const char USAGE_ADD[] =
 	"usage: ballot draft add --circular ID --rec REC --title TEXT\n"
 	"              [--former NAME] [--revised] [--summary TEXT] [--text FILE]\n"
 	"              [--source DOC] [--texts-available DATE]\n"
+	"              [--title-fr TEXT] [--title-es TEXT] [--title-ru TEXT]\n"
+	"              [--title-zh TEXT] [--title-ar TEXT] [--summary-fr TEXT]\n"
+	"              [--summary-es TEXT] [--summary-ru TEXT] [--summary-zh TEXT]\n"
+	"              [--summary-ar TEXT]\n"
 	"\n"
 	"Adds a draft Recommendation (e.g. --rec Q.5051 --former Q.FW_CSM) to an\n"
 	"open consultation. --revised marks a draft revised Recommendation; --source\n"
@@ -29,7 +42,35 @@ static const char USAGE_ADD[] =
 	"date the text was out in the official languages (§9.3.5: at least one\n"
 	"month before the meeting; a later date is accepted with a warning). A\n"
 	"title with a character no installed font can print (forms/fonts.tsv) is\n"
-	"refused: it goes on every form and report.\n";
+	"refused: it goes on every form and report. --title-fr, --title-es,\n"
+	"--title-ru, --title-zh, --title-ar and --summary-fr, --summary-es,\n"
+	"--summary-ru, --summary-zh, --summary-ar give the title and summary in\n"
+	"the other official languages, as the circular gives them:\n"
+	"the forms, reports and portal pages in that language show them (English\n"
+	"where none is given, with a warning from ballot forms).\n";
+
+static const char USAGE_SET[] =
+	"usage: ballot draft set --circular ID --draft REC\n"
+	"              [--title-fr TEXT] [--title-es TEXT] [--title-ru TEXT]\n"
+	"              [--title-zh TEXT] [--title-ar TEXT] [--summary-fr TEXT]\n"
+	"              [--summary-es TEXT] [--summary-ru TEXT] [--summary-zh TEXT]\n"
+	"              [--summary-ar TEXT]\n"
+	"\n"
+	"Adds or corrects a draft's title and summary in the other official\n"
+	"languages: French, Spanish, Russian, Chinese and Arabic (a draft-titles\n"
+	"event; the English title and summary never change). Until the deadline any may be added or corrected; after it, and\n"
+	"once closed, a language's title or summary can still be added where none\n"
+	"was recorded (for the report), but no longer changed: the members replied\n"
+	"to what they were sent. A text equal to the one in force is not recorded.\n";
+
+/* The options --title-fr... and --summary-fr..., in bt_draft_langs' order: a
+ * title's index i, its summary's BT_DRAFT_LANGS + i. */
+#define LANG_OPTS                                                                      \
+	CLI_OPT("title-fr", CLI_ARG), CLI_OPT("title-es", CLI_ARG),                   \
+	CLI_OPT("title-ru", CLI_ARG), CLI_OPT("title-zh", CLI_ARG),                   \
+	CLI_OPT("title-ar", CLI_ARG), CLI_OPT("summary-fr", CLI_ARG),                 \
+	CLI_OPT("summary-es", CLI_ARG), CLI_OPT("summary-ru", CLI_ARG),               \
+	CLI_OPT("summary-zh", CLI_ARG), CLI_OPT("summary-ar", CLI_ARG)
 
 static const char USAGE_LIST[] =
 	"usage: ballot draft list --circular ID [--json]\n"
@@ -52,16 +93,40 @@ static int title_printable(const char *title, bt_err *e)
 	return rc;
 }
 
+/* The titles given in other languages (o: the LANG_OPTS entries), each
+ * printable as title_printable asks; the clean ones only (the engine says
+ * what is wrong with the others). */
+static int lang_titles(const cli_opt *o, const char *titles[BT_DRAFT_LANGS],
+		       const char *summaries[BT_DRAFT_LANGS], bt_err *e)
+{
+	pdf_fonts *fonts = NULL;
+	int rc = BT_OK;
+	for (int i = 0; i < BT_DRAFT_LANGS; i++) {
+		titles[i] = o[i].count ? o[i].val : NULL;
+		summaries[i] = o[BT_DRAFT_LANGS + i].count ? o[BT_DRAFT_LANGS + i].val : NULL;
+		if (rc == BT_OK && titles[i] && bt_text_clean(titles[i], 0)) {
+			char opt[16];
+			snprintf(opt, sizeof opt, "--title-%s", bt_draft_langs[i]);
+			if (!fonts)
+				rc = pdf_fonts_load(pdf_forms_dir(), &fonts, e);
+			if (rc == BT_OK)
+				rc = pdf_text_check(fonts, titles[i], opt, e);
+		}
+	}
+	pdf_fonts_free(fonts);
+	return rc;
+}
+
 static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_CIRCULAR, O_REC, O_TITLE, O_FORMER, O_REVISED, O_SUMMARY,
-	       O_TEXT, O_SOURCE, O_TEXTS_AVAILABLE };
+	       O_TEXT, O_SOURCE, O_TEXTS_AVAILABLE, O_LANGS };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("rec", CLI_ARG),
 		CLI_OPT("title", CLI_ARG), CLI_OPT("former", CLI_ARG),
 		CLI_OPT("revised", CLI_FLAG), CLI_OPT("summary", CLI_ARG),
 		CLI_OPT("text", CLI_ARG), CLI_OPT("source", CLI_ARG),
-		CLI_OPT("texts-available", CLI_ARG),
+		CLI_OPT("texts-available", CLI_ARG), LANG_OPTS,
 		CLI_OPT_END
 	};
 	bt_draft_spec spec;
@@ -107,6 +172,8 @@ static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK && bt_text_clean(spec.title, 0))
 		rc = title_printable(spec.title, e);
 	if (rc == BT_OK)
+		rc = lang_titles(&opts[O_LANGS], spec.titles, spec.summaries, e);
+	if (rc == BT_OK)
 		rc = bt_draft_add(db, &spec, cli_actor(ctx), now, &d, e);
 	if (rc == BT_OK) {
 		printf("added draft %s to circular %s: %s\n", d.rec,
@@ -132,6 +199,58 @@ static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	bt_draft_clear(&d);
 	bt_buf_release(&text);
 	return rc;
+}
+
+static int draft_set(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG), CLI_OPT("draft", CLI_ARG), LANG_OPTS, CLI_OPT_END };
+	bt_draft_titles_spec spec;
+	bt_time now;
+	bt_db *db;
+	int changed = 0, rc = cli_parse(ctx, argc, argv, USAGE_SET, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = cli_require(&opts[0], e)) || (rc = cli_require(&opts[1], e)))
+		return rc;
+	memset(&spec, 0, sizeof spec);
+	spec.circular = opts[0].val;
+	spec.rec = opts[1].val;
+	if ((rc = lang_titles(&opts[2], spec.titles, spec.summaries, e)))
+		return rc;
+	rc = cli_open_db(ctx, 1, &db, e);
+	if (rc == BT_OK)
+		rc = cli_now(ctx, &now, e);
+	if (rc == BT_OK)
+		rc = bt_draft_set_titles(db, &spec, cli_actor(ctx), now, &changed, e);
+	if (rc == BT_OK && changed)
+		printf("draft %s of circular %s: %d title%s or summar%s recorded\n", spec.rec, spec.circular,
+		       changed, changed == 1 ? "" : "s", changed == 1 ? "y" : "ies");
+	else if (rc == BT_OK)
+		printf("draft %s of circular %s: unchanged (the texts given are the ones in force)\n", spec.rec,
+		       spec.circular);
+	return rc;
+}
+
+/* The languages draft d has no title in, as "fr, zh" into out (cap n). */
+static void missing_langs(const bt_draft *d, char *out, size_t n)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int i = 0; i < BT_DRAFT_LANGS && len + 5 < n; i++)
+		if (!d->titles[i])
+			len += (size_t)snprintf(out + len, n - len, "%s%s", len ? ", " : "", bt_draft_langs[i]);
+}
+
+/* A warning per draft of l with no title in some language. */
+static void missing_warnings(const bt_draft_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char miss[64];
+		missing_langs(&l->v[i], miss, sizeof miss);
+		if (miss[0])
+			cli_warn("draft %s has no title in %s: the forms and reports in %s use the English one",
+				 l->v[i].rec, miss, strchr(miss, ',') ? "those languages" : "it");
+	}
 }
 
 static int draft_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
@@ -202,15 +321,18 @@ static int draft_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	}
 	rc = cli_table_print(&t, "llllll", stdout, e);
 	cli_table_release(&t);
+	if (rc == BT_OK)
+		missing_warnings(&dl);
 out:
 	bt_draft_list_free(&dl);
 	return rc;
 }
 
-/* `ballot draft add|list ...`. */
+/* `ballot draft add|set|list ...`. */
 int cmd_draft(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	static const cli_sub subs[] = { { "add", draft_add },
+					{ "set", draft_set },
 					{ "list", draft_list },
 					{ "text", cmd_draft_text },
 					{ NULL, NULL } };

@@ -53,6 +53,26 @@ typedef struct job {
 	const char *portal_url;
 } job;
 
+/* One warning per language of the forms and draft with no title in that
+ * language: the form shows the English one. Only once the consultation
+ * has a title in any other language: one with none is recorded in English
+ * alone (made before titles per language, or by choice; draft list says
+ * which languages are missing), and its forms are not to warn at every run. */
+static void title_warnings(const job *j)
+{
+	static const char *const names[BT_DRAFT_LANGS] = { "French", "Spanish", "Russian", "Chinese", "Arabic" };
+	int any = 0;
+	for (size_t d = 0; d < j->drafts.n; d++)
+		for (int k = 0; k < BT_DRAFT_LANGS; k++)
+			any |= j->drafts.v[d].titles[k] != NULL;
+	for (int i = 0; any && i < j->nlangs; i++) {
+		int k = bt_draft_lang_index(j->langs[i]);
+		for (size_t d = 0; k >= 0 && d < j->drafts.n; d++)
+			if (!j->drafts.v[d].titles[k])
+				cli_warn("no %s title for %s; the English one is used", names[k], j->drafts.v[d].rec);
+	}
+}
+
 static const bt_member *electorate_find(const job *j, const char *code)
 {
 	for (size_t i = 0; i < j->electorate.n; i++)
@@ -533,6 +553,8 @@ int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = preflight(&j, e);
 	if (rc == BT_OK && with_codes)
 		rc = issue_codes(ctx, db, &j, e);
+	if (rc == BT_OK)
+		title_warnings(&j);
 	if (rc == BT_OK)
 		rc = run(&j, (size_t)jobs, e);
 	if (rc == BT_OK && with_codes)

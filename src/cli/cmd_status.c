@@ -12,7 +12,8 @@ static const char USAGE[] =
 	"deadline and outcome (pending until the deadline, then the final proceed\n"
 	"or not-proceed). The state is the tally's (ballot tally). --json prints a list of objects with circular, group, rec,\n"
 	"title, state, deadline, outcome, rule, meeting_start, meeting_end and,\n"
-	"for more-time drafts, more_time_until.\n";
+	"for more-time drafts, more_time_until, then the timeline checks and the\n"
+	"titles in each language (null where none was recorded).\n";
 
 static int status_json(bt_db *db, const bt_status_list *l, bt_err *e)
 {

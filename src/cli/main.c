@@ -30,6 +30,7 @@ static const command commands[] = {
 	{ "calendar remove", "remove a closed day", NULL },
 	{ "calendar import", "add closed days from a TSV file", NULL },
 	{ "draft add", "add a draft Recommendation to a consultation", cmd_draft },
+	{ "draft set", "add or correct a draft's title and summary in another language", NULL },
 	{ "draft list", "list the drafts of a consultation", NULL },
 	{ "draft text", "give back the text kept with a draft", NULL },
 	{ "reply", "record a Member State's reply on a draft", cmd_reply },

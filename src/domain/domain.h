@@ -56,6 +56,30 @@ int drafts_of(bt_db *db, const bt_consultation *c, bt_draft_list *out, bt_err *e
 int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec,
 		  bt_draft *out, bt_err *e);
 
+/* Titles and summaries in the other languages (draft_titles.c). */
+/* Frees d's titles and summaries in the other languages. */
+void draft_titles_clear(bt_draft *d);
+/* Loads into d (its id set) the latest title and summary recorded in each
+ * other language. */
+int draft_titles_load(bt_db *db, bt_draft *d, bt_err *e);
+/* BT_EINPUT naming the field ("title_fr") of an empty, unclean or
+ * over-long title (1000 bytes, a name's rules) or summary (20000 bytes,
+ * newlines allowed); NULL entries are not given. */
+int draft_titles_check(const char *const titles[BT_DRAFT_LANGS], const char *const summaries[BT_DRAFT_LANGS],
+		       bt_err *e);
+/* Inserts a row per language given (in bt_draft_langs' order) for event
+ * seq. */
+int draft_titles_insert(bt_db *db, int64_t draft_id, const char *const titles[BT_DRAFT_LANGS],
+			const char *const summaries[BT_DRAFT_LANGS], int64_t seq, bt_err *e);
+/* Appends "titles":{"fr":{"title":..,"summary":..},...} rendered from the
+ * rows event seq wrote, with their draft's rec and circular; *found counts
+ * the rows (0: nothing appended). */
+int draft_titles_payload(bt_db *db, int64_t seq, bt_buf *out, char rec[BT_ID_MAX + 1],
+			 char circular[BT_ID_MAX + 1], int *found, bt_err *e);
+/* The payload of a draft-titles event: "draft":REC, then the titles as
+ * draft_titles_payload renders them (nothing when *found is 0). */
+int draft_titles_event_payload(bt_db *db, int64_t seq, bt_buf *out, char circular[BT_ID_MAX + 1], int *found,
+			       bt_err *e);
 /* Stores text[0..len) as the text of draft draft_id, in the caller's write
  * transaction (draft_text.c). */
 int draft_text_insert(bt_db *db, int64_t draft_id, const void *text, size_t len, bt_err *e);
@@ -202,6 +226,7 @@ int decisions_read(bt_db *db, const char *circular, bt_time as_of, bt_decision_l
 #define EVK_CALENDAR_REMOVE "calendar-remove"
 #define EVK_CONSULTATION "consultation"
 #define EVK_DRAFT "draft"
+#define EVK_DRAFT_TITLES "draft-titles"
 #define EVK_DEADLINE "deadline"
 #define EVK_REPLY "reply"
 #define EVK_WITHDRAWAL "withdrawal"
@@ -229,6 +254,7 @@ typedef enum {
 	EK_ROWS_MEMBER,   /* members, former names, member changes */
 	EK_ROWS_CALENDAR, /* closed days */
 	EK_ROWS_DEADLINE, /* a deadline change */
+	EK_ROWS_TITLES,   /* a draft's titles in other languages */
 	EK_ROWS_CONTACT   /* contacts added and removed */
 } event_rows;
 enum { EK_CIRCULAR = 1, EK_RECEIPT = 2, EK_REPLY = 4, EK_DECIDES = 8 };
@@ -241,6 +267,7 @@ typedef struct event_payload {
 	const bt_jv *electorate;     /* consultation: an array of three-letter codes */
 	const char *rec;             /* draft */
 	const char *title;           /* draft */
+	const bt_jv *titles;         /* draft-titles: an object by language */
 	const char *draft;           /* decision, reply, withdrawal: the draft's rec */
 	const char *decision;        /* decision: what was decided (fits bt_draft_tally's) */
 	const char *member;          /* reply, withdrawal */

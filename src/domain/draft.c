@@ -9,6 +9,7 @@ void bt_draft_clear(bt_draft *d)
 	free(d->former);
 	free(d->summary);
 	free(d->source);
+	draft_titles_clear(d);
 	memset(d, 0, sizeof *d);
 }
 
@@ -76,6 +77,11 @@ int drafts_of(bt_db *db, const bt_consultation *c, bt_draft_list *out, bt_err *e
 		bt_draft_list_free(out);
 		return db_fail(db, e, "reading drafts");
 	}
+	for (size_t i = 0; i < out->n; i++)
+		if ((rc = draft_titles_load(db, &out->v[i], e))) {
+			bt_draft_list_free(out);
+			return rc;
+		}
 	return BT_OK;
 oom:
 	sqlite3_reset(st);
@@ -109,8 +115,14 @@ int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec, bt_draft
 	rc = sqlite3_step(st);
 	int bad = rc == SQLITE_ROW ? load_draft(st, out) : 0;
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return bad ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
+	if (rc == SQLITE_ROW) {
+		if (bad)
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+		int trc = draft_titles_load(db, out, e);
+		if (trc)
+			bt_draft_clear(out);
+		return trc;
+	}
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading a draft");
 	return bt_failf(e, BT_R_NOT_FOUND, "draft", "consultation '%s' has no draft '%s'", c->circular,
@@ -149,7 +161,20 @@ int draft_payload(bt_db *db, int64_t draft_id, bt_buf *b, bt_err *e)
 		bt_date_format(sqlite3_column_int(st, 9), d);
 		bt_json_kv_str(b, "texts_available", d, 0);
 	}
+	int64_t seq = sqlite3_column_int64(st, 8);
 	sqlite3_reset(st);
+	/* the titles in other languages given with the draft (schema 8) */
+	bt_buf t = BT_BUF_INIT;
+	char rec[BT_ID_MAX + 1], circular[BT_ID_MAX + 1];
+	int found = 0;
+	rc = draft_titles_payload(db, seq, &t, rec, circular, &found, e);
+	if (!rc && found) {
+		bt_buf_addc(b, ',');
+		bt_buf_add(b, t.data, t.len);
+	}
+	bt_buf_release(&t);
+	if (rc)
+		return rc;
 	return b->failed ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 }
 
@@ -187,6 +212,8 @@ static int draft_spec_check(const bt_draft_spec *s, char sha[65], bt_err *e)
 	if ((rc = bt_name_check("title", s->title, 1000, e)) ||
 	    (rc = check_text("summary", s->summary, 20000, 1, e)) ||
 	    (rc = check_text("source", s->source, 200, 0, e)))
+		return rc;
+	if ((rc = draft_titles_check(s->titles, s->summaries, e)))
 		return rc;
 	if (s->former && !valid_id(s->former, "./_()-"))
 		return bt_failf(e, BT_R_INPUT, "former", "'%s' is not a draft name (like Q.FW_CSM)",
@@ -265,6 +292,8 @@ static int draft_insert(bt_db *db, db_write *w, bt_err *e)
 	int64_t id = sqlite3_last_insert_rowid(db->h);
 	if (!rc && s->text) /* the text itself, beside its hash */
 		rc = draft_text_insert(db, id, s->text, s->text_len, e);
+	if (!rc)
+		rc = draft_titles_insert(db, id, s->titles, s->summaries, w->ev.seq, e);
 	if (!rc)
 		rc = draft_payload(db, id, &w->payload, e);
 	if (!rc && x->out && !(rc = draft_find_in(db, &x->c, s->rec, x->out, e)))

@@ -35,6 +35,23 @@ static int parse_draft(const bt_jv *body, event_payload *p, bt_err *e)
 	return BT_OK;
 }
 
+/* draft set: a draft's titles in other languages, an object by language
+ * of objects with a title, a summary or both */
+static int parse_draft_titles(const bt_jv *body, event_payload *p, bt_err *e)
+{
+	memset(p, 0, sizeof *p);
+	p->draft = bt_jv_str(body, "draft");
+	p->titles = bt_jv_get(body, "titles");
+	if (!p->draft || !p->titles || p->titles->type != BT_JOBJ || p->titles->n == 0)
+		return bt_failf(e, BT_R_INPUT, NULL, "a draft-titles event without draft or titles");
+	for (size_t i = 0; i < p->titles->n; i++) {
+		const bt_jv *t = &p->titles->items[i];
+		if (t->type != BT_JOBJ || (!bt_jv_str(t, "title") && !bt_jv_str(t, "summary")))
+			return bt_failf(e, BT_R_INPUT, NULL, "titles[%zu] has neither title nor summary", i);
+	}
+	return BT_OK;
+}
+
 /* consultation set-deadline: the deadline in force from this event */
 static int parse_deadline(const bt_jv *body, event_payload *p, bt_err *e)
 {
@@ -103,6 +120,7 @@ static const event_kind kinds[] = {
 	{ EVK_CALENDAR_REMOVE, EK_ROWS_CALENDAR, "closed_days", 0, NULL },
 	{ EVK_CONSULTATION, EK_ROWS_ROW, "consultations", EK_CIRCULAR | EK_DECIDES, parse_consultation },
 	{ EVK_DRAFT, EK_ROWS_ROW, "drafts", EK_CIRCULAR | EK_DECIDES, parse_draft },
+	{ EVK_DRAFT_TITLES, EK_ROWS_TITLES, "draft_titles", EK_CIRCULAR, parse_draft_titles },
 	{ EVK_DEADLINE, EK_ROWS_DEADLINE, "deadline_changes", EK_CIRCULAR | EK_DECIDES, parse_deadline },
 	{ EVK_REPLY, EK_ROWS_ROW, "replies", EK_CIRCULAR | EK_RECEIPT | EK_REPLY, parse_reply },
 	{ EVK_WITHDRAWAL, EK_ROWS_ROW, "replies", EK_CIRCULAR | EK_RECEIPT | EK_REPLY, parse_withdrawal },

@@ -105,6 +105,7 @@ typedef struct form {
 	float y;         /* next free line */
 	bt_buf tmp;
 	bt_err *e;
+	const char *lang; /* the form's language: the drafts' titles in it */
 	pdf_fields *fields; /* where the boxes to fill in are (acroform.h) */
 	annex2_layout *lay; /* annex2_layout_get: the boxes, no PDF */
 	int rc;             /* the first failure to record one */
@@ -368,7 +369,8 @@ static int table_row(form *f, const table *tb, const bt_draft *dr,
 		 * fonts of its day) */
 		bt_buf title = BT_BUF_INIT;
 		size_t bad;
-		rc = pdf_text_fix(f->fonts, dr->title, &title, &bad, f->e);
+		const char *in_lang = bt_draft_title_in(dr, f->lang);
+		rc = pdf_text_fix(f->fonts, in_lang ? in_lang : dr->title, &title, &bad, f->e);
 		if (rc == BT_OK)
 			rc = pdf_text(f->d, bt_buf_str(&title), lx, y + hl + 4,
 				      lw, &small, draw, "draft title", &h, f->e);
@@ -632,6 +634,7 @@ static int render(pdf_fonts *fonts, const annex2_lang *l,
 	form f = { 0 };
 	f.lay = lay;
 	f.t = l->t;
+	f.lang = l->code;
 	f.e = e;
 	bt_buf_init(&f.tmp, 0);
 	bt_buf subj = BT_BUF_INIT, ref = BT_BUF_INIT, list = BT_BUF_INIT,

@@ -16,6 +16,7 @@
 #include <qrencode.h>
 
 #include "pdf/embed.h"
+#include "pdf/glue.h"
 
 #define MAX_FONTS 16      /* distinct font files in fonts.tsv */
 #define MAX_ENTRIES 64    /* lines of fonts.tsv */
@@ -784,8 +785,8 @@ static int can_break_before(const para *p, int i)
 	uint32_t prev = p->u[i - 1], c = p->u[i];
 	if (p->cont[i])
 		return 0;
-	if (prev == ' ')
-		return c != ' ';
+	if (prev == ' ') /* glue.c: never inside "ITU-T Q.5051", "23:59 UTC" */
+		return c != ' ' && !pdf_glued_space(p->raw, p->n, i - 1);
 	if (no_break_before(c) || no_break_after(prev))
 		return 0;
 	return is_cjk(prev) || is_cjk(c);

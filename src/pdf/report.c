@@ -82,6 +82,23 @@ static const pdf_tmpl_key schema[] = {
 	{ "page", "page pages" },
 	{ "doc_subject", "" },
 	{ "doc_author", "" },
+	/* the summary on page 1, a table named again on its next page, the
+	 * members with no reply listed once, the clauses in the language */
+	{ "summary_heading", "" },
+	{ "sum_col_draft", "" },
+	{ "sum_col_figures", "" },
+	{ "sum_col_outcome", "" },
+	{ "sum_col_state", "" },
+	{ "sum_col_clause", "" },
+	{ "sum_figures", "n support pct" },
+	{ "sum_figures_none", "" },
+	{ "continued", "heading" },
+	{ "nonreply_see", "" },
+	{ "nonreply_note", "" },
+	{ "nonreply_drafts", "member drafts" },
+	{ "clause", "section" },
+	{ "edition", "" },
+	{ "separator", "" },
 };
 
 void report_lang_free(report_lang *l)
@@ -106,7 +123,8 @@ enum { FIX_ATTACHMENTS, FIX_MEMBERS, FIX_TITLES, FIX_OTHER, FIX_KINDS };
 static const char *const fix_key[FIX_KINDS] = { "unprintable_attachments",
 	"unprintable_members", "unprintable_titles", "unprintable_other" };
 
-typedef struct rep {
+typedef struct rep rep;
+struct rep {
 	pdf_doc *d;
 	pdf_fonts *fonts;
 	const report_lang *lang;
@@ -122,7 +140,10 @@ typedef struct rep {
 	char **recs, **titles; /* per draft */
 	char ***notes;  /* per decision, per member: its reservation text or NULL */
 	size_t fixed[FIX_KINDS]; /* texts with characters shown as the mark */
-} rep;
+	const float *shares; /* the columns of the table being drawn */
+	int (*head)(rep *p); /* its header row */
+	char cont[2048];     /* its heading, said again on its next page */
+};
 
 static const pdf_style body = { 9.5f, 0, PDF_START, 0 };
 static const pdf_style cell = { 8, 0, PDF_START, 0 };
@@ -163,6 +184,51 @@ static int para(rep *p, const char *s, const pdf_style *st, float after)
 			      "report text", &h, p->e);
 	p->y += h + after;
 	return rc;
+}
+
+/* Keep-with-next: a new page unless heading s and need points after it
+ * fit on this one (a heading never stands alone at the foot of a page). */
+static int keep(rep *p, const char *s, const pdf_style *st, float need)
+{
+	float h;
+	int rc = pdf_text(p->d, s, MARGIN, p->y, p->cw, st, 0, "report text",
+			  &h, p->e);
+	if (rc == BT_OK && p->y + h + need > bottom(p) && p->y > MARGIN)
+		rc = new_page(p);
+	return rc;
+}
+
+/* The height of s drawn over the content width; 0 when it cannot be
+ * measured (para then reports why). */
+static float text_height(rep *p, const char *s, const pdf_style *st)
+{
+	float h = 0;
+	bt_err ignore;
+	if (pdf_text(p->d, s, MARGIN, p->y, p->cw, st, 0, "report text", &h, &ignore))
+		return 0;
+	return h;
+}
+
+/* What keep asks to follow a heading: the block under it, or as much of a
+ * page as a block taller than a page can have. */
+static float keep_need(rep *p, float block)
+{
+	float page = bottom(p) - MARGIN - 60;
+	return block < page ? block : page;
+}
+
+/* A clause of the rules ("WTSA Res. 1 §9.4.5", the engine's English) in
+ * the report's language; any other text as it is. */
+static const char *clause_text(rep *p, const char *clause)
+{
+	static const char res1[] = "WTSA Res. 1 §";
+	static const char edition[] = "WTSA Res. 1 (Rev. Hammamet, 2016)";
+	if (strcmp(clause, edition) == 0)
+		return pdf_tmpl_raw(p->t, "edition");
+	if (strncmp(clause, res1, sizeof res1 - 1) != 0)
+		return clause;
+	const char *v[] = { "section", clause + sizeof res1 - 1, NULL };
+	return word(p, "clause", v);
 }
 
 static int num_word(rep *p, const char *key, int n, const pdf_style *st,
@@ -231,6 +297,19 @@ static void strs_free(char **v, size_t n)
 }
 
 /* Every stored text the report prints, made printable and counted. */
+
+/* The title of the tally's draft d in lang: the one recorded in lang,
+ * else the English one (the report's note on stderr is forms' to give). */
+static const char *title_in(const report_data *r, size_t d, const char *lang)
+{
+	const char *rec = r->tally->drafts[d].rec;
+	for (size_t i = 0; r->drafts && i < r->drafts->n; i++)
+		if (strcmp(r->drafts->v[i].rec, rec) == 0) {
+			const char *t = bt_draft_title_in(&r->drafts->v[i], lang);
+			return t ? t : r->tally->drafts[d].title;
+		}
+	return r->tally->drafts[d].title;
+}
 static int fix_texts(rep *p)
 {
 	const report_data *r = p->r;
@@ -286,7 +365,7 @@ static int fix_texts(rep *p)
 	for (size_t d = 0; d < r->tally->n && rc == BT_OK; d++) {
 		rc = fix_dup(p, r->tally->drafts[d].rec, FIX_OTHER, &p->recs[d]);
 		if (rc == BT_OK)
-			rc = fix_dup(p, r->tally->drafts[d].title, FIX_TITLES,
+			rc = fix_dup(p, title_in(r, d, p->lang->code), FIX_TITLES,
 				     &p->titles[d]);
 	}
 	return rc;
@@ -296,13 +375,14 @@ static int fix_texts(rep *p)
 
 #define NCOLS 5
 static const float col_share[NCOLS] = { 0.27f, 0.22f, 0.19f, 0.19f, 0.13f };
+static const float sum_share[NCOLS] = { 0.32f, 0.19f, 0.23f, 0.13f, 0.13f };
 
 static int row_draw(rep *p, const char *const cells[NCOLS],
 		    const pdf_style *st, float fill, int draw, float *rowh)
 {
 	float x = MARGIN, hmax = 0;
 	for (int c = 0; c < NCOLS; c++) {
-		float w = p->cw * col_share[c], h;
+		float w = p->cw * p->shares[c], h;
 		int rc = pdf_text(p->d, cells[c] ? cells[c] : "", x + PAD,
 				  p->y + PAD, w - 2 * PAD, st, 0, "report text",
 				  &h, p->e);
@@ -321,7 +401,7 @@ static int row_draw(rep *p, const char *const cells[NCOLS],
 		 0.3f);
 	x = MARGIN;
 	for (int c = 0; c < NCOLS; c++) {
-		float w = p->cw * col_share[c], h;
+		float w = p->cw * p->shares[c], h;
 		int rc = pdf_text(p->d, cells[c] ? cells[c] : "", x + PAD,
 				  p->y + PAD, w - 2 * PAD, st, 1, "report text",
 				  &h, p->e);
@@ -352,8 +432,11 @@ static int table_row(rep *p, const char *const cells[NCOLS])
 	int rc = row_draw(p, cells, &cell, -1, 0, &h);
 	if (rc == BT_OK && p->y + h > bottom(p)) {
 		rc = new_page(p);
+		const char *v[] = { "heading", p->cont, NULL };
+		if (rc == BT_OK && p->cont[0])
+			rc = para(p, word(p, "continued", v), &subheading, 3);
 		if (rc == BT_OK)
-			rc = table_header(p);
+			rc = p->head(p);
 	}
 	if (rc == BT_OK)
 		rc = row_draw(p, cells, &cell, -1, 1, &h);
@@ -434,17 +517,25 @@ static int reply_table(rep *p, size_t d, const char *rec, const char *list, int 
 	char ns[16];
 	snprintf(ns, sizeof ns, "%d", members);
 	const char *hv[] = { "n", ns, NULL };
-	int rc = para(p, word(p, title_key, hv), &subheading, 3);
+	int rc = keep(p, word(p, title_key, hv), &subheading, n ? 40 : 14);
+	if (rc == BT_OK)
+		rc = para(p, word(p, title_key, hv), &subheading, 3);
 	if (rc == BT_OK && n == 0)
 		return para(p, pdf_tmpl_raw(p->t, "none"), &body, 8);
 	if (rc == BT_OK && p->y + 40 > bottom(p))
 		rc = new_page(p);
+	/* said again, with the draft, at the top of the table's next page */
+	char *table = strdup(word(p, title_key, hv));
+	const char *cv[] = { "rec", p->recs[d], "title", table ? table : "", NULL };
+	snprintf(p->cont, sizeof p->cont, "%s", word(p, "draft_heading", cv));
+	free(table);
 	if (rc == BT_OK)
 		rc = table_header(p);
 	for (size_t i = 0; i < hi->n && rc == BT_OK; i++)
 		if (hi->v[i].reply_id && strcmp(hi->v[i].rec, rec) == 0 && hi->v[i].status[0] &&
 		    strcmp(member_list(p, d, hi->v[i].member), list) == 0)
 			rc = reply_row(p, i);
+	p->cont[0] = '\0';
 	p->y += 8;
 	return rc;
 }
@@ -541,8 +632,10 @@ static int outcome(rep *p, const bt_draft_tally *dt)
 		char rk[32];
 		snprintf(rk, sizeof rk, "rule_%s", r->name);
 		bt_buf s = BT_BUF_INIT;
+		char *clause = strdup(clause_text(p, r->clause));
 		bt_buf_addf(&s, "%s (%s; %s)", pdf_tmpl_raw(p->t, rk),
-			    r->clause, r->edition);
+			    clause ? clause : r->clause, clause_text(p, r->edition));
+		free(clause);
 		rc = para(p, bt_buf_str(&s), &body, 8);
 		bt_buf_release(&s);
 	}
@@ -555,22 +648,27 @@ static int pending_list(rep *p, size_t d)
 {
 	const bt_pending_list *pl = &p->r->pending[d];
 	const bt_draft_tally *dt = &p->r->tally->drafts[d];
+	int once = p->r->tally->n > 1; /* nonreply_list, at the end */
+	bt_buf s = BT_BUF_INIT;
+	size_t k = 0;
+	const char *sep = pdf_tmpl_raw(p->t, "separator");
+	for (size_t i = 0; !once && i < pl->n; i++)
+		if (strcmp(member_list(p, d, pl->v[i].code), "none") == 0)
+			bt_buf_addf(&s, "%s%s", k++ ? sep : "",
+				    member_label(p, pl->v[i].code));
+	pdf_style st = cell;
 	char ns[16];
 	snprintf(ns, sizeof ns, "%d", dt->did_not_reply);
 	const char *vars[] = { "n", ns, NULL };
-	int rc = para(p, word(p, "pending_heading", vars), &subheading, 3);
-	if (rc == BT_OK && dt->did_not_reply == 0)
-		return para(p, pdf_tmpl_raw(p->t, "none"), &body, 10);
-	bt_buf s = BT_BUF_INIT;
-	size_t k = 0;
-	for (size_t i = 0; i < pl->n; i++)
-		if (strcmp(member_list(p, d, pl->v[i].code), "none") == 0)
-			bt_buf_addf(&s, "%s%s", k++ ? "; " : "",
-				    member_label(p, pl->v[i].code));
-	if (s.failed)
-		rc = bt_fail(p->e, BT_EFAIL, "pending list too long");
-	pdf_style st = cell;
+	int rc = s.failed ? bt_fail(p->e, BT_EFAIL, "pending list too long") : BT_OK;
 	if (rc == BT_OK)
+		rc = keep(p, word(p, "pending_heading", vars), &subheading,
+			  keep_need(p, k ? text_height(p, bt_buf_str(&s), &st) : 20));
+	if (rc == BT_OK)
+		rc = para(p, word(p, "pending_heading", vars), &subheading, 3);
+	if (rc == BT_OK && (dt->did_not_reply == 0 || once))
+		rc = para(p, pdf_tmpl_raw(p->t, once && dt->did_not_reply ? "nonreply_see" : "none"), &body, 10);
+	else if (rc == BT_OK)
 		rc = para(p, bt_buf_str(&s), &st, 12);
 	bt_buf_release(&s);
 	return rc;
@@ -645,6 +743,128 @@ static int partition(rep *p, const bt_draft_tally *dt)
 	return para(p, word(p, "partition", v), &body, 8);
 }
 
+/* The members with no reply to some draft (none in force: not late, not
+ * withdrawn), listed once for the whole consultation, each with the drafts
+ * it did not answer when it answered others. Only with several drafts
+ * (pending_list gives the list of a lone draft). */
+static int nonreply_list(rep *p)
+{
+	const bt_tally *t = p->r->tally;
+	const bt_member_list *el = p->r->electorate;
+	const char *sep = pdf_tmpl_raw(p->t, "separator");
+	bt_buf s = BT_BUF_INIT;
+	size_t k = 0;
+	for (size_t i = 0; i < el->n; i++) {
+		size_t missed = 0;
+		for (size_t d = 0; d < t->n; d++)
+			missed += strcmp(member_list(p, d, el->v[i].code), "none") == 0;
+		if (!missed)
+			continue;
+		bt_buf_adds(&s, k++ ? sep : "");
+		if (missed == t->n) {
+			bt_buf_adds(&s, p->members[i]);
+			continue;
+		}
+		bt_buf recs = BT_BUF_INIT;
+		for (size_t d = 0; d < t->n; d++)
+			if (strcmp(member_list(p, d, el->v[i].code), "none") == 0)
+				bt_buf_addf(&recs, "%s%s", recs.len ? ", " : "", p->recs[d]);
+		char *list = bt_buf_detach(&recs, NULL);
+		const char *v[] = { "member", p->members[i], "drafts", list ? list : "", NULL };
+		bt_buf_adds(&s, word(p, "nonreply_drafts", v));
+		free(list);
+	}
+	char ns[16];
+	snprintf(ns, sizeof ns, "%zu", k);
+	const char *vars[] = { "n", ns, NULL };
+	int rc = s.failed ? bt_fail(p->e, BT_EFAIL, "no-reply list too long") : BT_OK;
+	pdf_style st = cell;
+	if (rc == BT_OK)
+		rc = keep(p, word(p, "pending_heading", vars), &subheading,
+			  keep_need(p, 30 + text_height(p, bt_buf_str(&s), &st)));
+	if (rc == BT_OK)
+		rc = para(p, word(p, "pending_heading", vars), &subheading, 3);
+	if (rc == BT_OK)
+		rc = para(p, k ? pdf_tmpl_raw(p->t, "nonreply_note") : pdf_tmpl_raw(p->t, "none"), &body, 4);
+	if (rc == BT_OK && k)
+		rc = para(p, bt_buf_str(&s), &st, 12);
+	bt_buf_release(&s);
+	return rc;
+}
+
+/* The summary row's header. */
+static int summary_header(rep *p)
+{
+	const char *cells[NCOLS] = {
+		pdf_tmpl_raw(p->t, "sum_col_draft"), pdf_tmpl_raw(p->t, "sum_col_figures"),
+		pdf_tmpl_raw(p->t, "sum_col_outcome"), pdf_tmpl_raw(p->t, "sum_col_state"),
+		pdf_tmpl_raw(p->t, "sum_col_clause") };
+	float h;
+	int rc = row_draw(p, cells, &cell_bold, 0.88f, 1, &h);
+	p->y += h;
+	return rc;
+}
+
+/* Draft d's row of the summary: the draft, its figures, outcome, state and
+ * the clause of its rule. */
+static int summary_row(rep *p, size_t d)
+{
+	const bt_draft_tally *dt = &p->r->tally->drafts[d];
+	const bt_rule *r = bt_rule_find(p->r->tally->rule);
+	char n[16], sup[16], pct[16], sk[40];
+	snprintf(n, sizeof n, "%d", dt->replies);
+	snprintf(sup, sizeof sup, "%d", dt->support);
+	snprintf(pct, sizeof pct, "%d.%d", dt->support_pct10 / 10, dt->support_pct10 % 10);
+	snprintf(sk, sizeof sk, "state_%s", dt->state);
+	for (char *c = sk; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	const char *hv[] = { "rec", p->recs[d], "title", p->titles[d], NULL };
+	const char *fv[] = { "n", n, "support", sup, "pct", pct, NULL };
+	char *cells[NCOLS] = {
+		strdup(word(p, "draft_heading", hv)),
+		strdup(dt->support_pct10 < 0 ? pdf_tmpl_raw(p->t, "sum_figures_none")
+					      : word(p, "sum_figures", fv)),
+		strdup(pdf_tmpl_raw(p->t, strcmp(dt->outcome, "proceed") == 0 ? "outcome_proceed"
+				    : strcmp(dt->outcome, "not-proceed") == 0 ? "outcome_not_proceed"
+				    : "outcome_pending")),
+		strdup(pdf_tmpl_raw(p->t, sk)),
+		strdup(r ? clause_text(p, r->clause) : "") };
+	int rc = BT_OK;
+	for (int c = 0; c < NCOLS; c++)
+		if (!cells[c])
+			rc = bt_fail(p->e, BT_EFAIL, "out of memory");
+	if (rc == BT_OK)
+		rc = table_row(p, (const char *const *)cells);
+	for (int c = 0; c < NCOLS; c++)
+		free(cells[c]);
+	return rc;
+}
+
+/* Page 1's summary: a row per draft; the drafts follow from page 2 when
+ * there are several. */
+static int summary(rep *p)
+{
+	const char *h = pdf_tmpl_raw(p->t, "summary_heading");
+	int rc = keep(p, h, &subheading, 40);
+	if (rc == BT_OK)
+		rc = para(p, h, &subheading, 3);
+	p->shares = sum_share;
+	p->head = summary_header;
+	snprintf(p->cont, sizeof p->cont, "%s", h);
+	if (rc == BT_OK)
+		rc = summary_header(p);
+	for (size_t d = 0; d < p->r->tally->n && rc == BT_OK; d++)
+		rc = summary_row(p, d);
+	p->shares = col_share;
+	p->head = table_header;
+	p->cont[0] = '\0';
+	p->y += 14;
+	if (rc == BT_OK && p->r->tally->n > 1)
+		rc = new_page(p);
+	return rc;
+}
+
 static int draft_section(rep *p, size_t d)
 {
 	const bt_draft_tally *dt = &p->r->tally->drafts[d];
@@ -692,11 +912,13 @@ static int header(rep *p)
 	const char *tv[] = { "circular", p->circular, NULL };
 	pdf_style title = { 15, 1, PDF_START, 0 };
 	int rc = para(p, word(p, "title", tv), &title, 4);
+	char *clause = strdup(r ? clause_text(p, r->clause) : "");
 	const char *sv[] = { "group", group, "rule",
 			     pdf_tmpl_raw(p->t, rk), "clause",
-			     r ? r->clause : "", NULL };
+			     clause ? clause : "", NULL };
 	if (rc == BT_OK)
 		rc = para(p, word(p, "subtitle", sv), &body, 8);
+	free(clause);
 	if (rc == BT_OK) {
 		/* closed as of the report's time only (t->closed) */
 		if (t->closed) {
@@ -782,10 +1004,16 @@ int report_render(pdf_fonts *fonts, const report_lang *l,
 	rc = report_info(&p);
 	if (rc == BT_OK)
 		rc = new_page(&p);
+	p.shares = col_share;
+	p.head = table_header;
 	if (rc == BT_OK)
 		rc = header(&p);
+	if (rc == BT_OK)
+		rc = summary(&p);
 	for (size_t d = 0; d < r->tally->n && rc == BT_OK; d++)
 		rc = draft_section(&p, d);
+	if (rc == BT_OK && r->tally->n > 1)
+		rc = nonreply_list(&p);
 	if (rc == BT_OK) {
 		const char *gv[] = { "version", BALLOT_VERSION, NULL };
 		char *left = strdup(word(&p, "generated", gv));
@@ -821,6 +1049,7 @@ void report_source_free(report_source *s)
 	bt_history_free(&s->h);
 	bt_member_list_free(&s->electorate);
 	bt_decision_list_free(&s->decisions);
+	bt_draft_list_free(&s->drafts);
 }
 
 int report_gather(bt_db *db, const char *circular, bt_time as_of,
@@ -847,8 +1076,10 @@ int report_gather(bt_db *db, const char *circular, bt_time as_of,
 	for (size_t i = 0; rc == BT_OK && i < s->t.n; i++)
 		rc = bt_pending_get(db, s->c.circular, s->t.drafts[i].rec, as_of,
 				    &s->pending[i], e);
+	if (rc == BT_OK)
+		rc = bt_drafts_list(db, s->c.circular, &s->drafts, e);
 	s->data = (report_data){ &s->c, &s->t, &s->h, s->pending, &s->electorate,
-				 &s->decisions, 0 };
+				 &s->decisions, 0, &s->drafts };
 	return rc;
 }
 

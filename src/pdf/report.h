@@ -24,6 +24,8 @@ typedef struct report_data {
 	const bt_decision_list *decisions; /* recorded by the report's time */
 	int cut_off;                /* 1: print the time the figures are as of
 				       (--as-of given), even after the deadline */
+	const bt_draft_list *drafts; /* the drafts with their titles in the other
+					languages (NULL: the English titles) */
 } report_data;
 
 /* Renders the report into out (PDF bytes): per draft the figures, a bar of
@@ -43,13 +45,16 @@ typedef struct report_source {
 	bt_pending_list *pending; /* one list per draft */
 	bt_member_list electorate;
 	bt_decision_list decisions;
+	bt_draft_list drafts;     /* for their titles in the report's language */
 	report_data data;         /* points at the fields above */
 } report_source;
 
 /* Reads circular's figures as of as_of, its replies recorded by then, its
  * electorate and, per draft, the members with no counted reply: the decisions recorded by
  * then: all as the engine says the record stood at as_of (bt_tally_compute,
- * bt_history_as_of, bt_pending_get, bt_decisions_get). BT_EINPUT for an unknown
+ * bt_history_as_of, bt_pending_get, bt_decisions_get), and the drafts with
+ * their titles in the other languages as they stand now (bt_drafts_list).
+ * BT_EINPUT for an unknown
  * circular or one with no drafts. Free with report_source_free (also after
  * a failure). */
 int report_gather(bt_db *db, const char *circular, bt_time as_of,

@@ -188,7 +188,7 @@ static int decisions_section(preq *r, const char *circular, bt_err *e)
 		return -1;
 	}
 	bt_buf_adds(b, "<section id=\"decisions\">\n<h2>");
-	html_text(b, L(r, "decisions_title"));
+	html_text_refs(b, L(r, "decisions_title"));
 	bt_buf_adds(b, "</h2>\n");
 	if (!dl.n)
 		none_para(r);

@@ -101,9 +101,29 @@ static void facts(preq *r, const bt_consultation *c)
 	bt_buf_adds(b, "</p>\n");
 }
 
+/* A draft's title or summary (text, the one in the page's language: in)
+ * as the reader's language has it; the English one, marked as English for
+ * screen readers, where none was recorded in that language. */
+static void text_in(bt_buf *b, const char *in, const char *english)
+{
+	if (in) {
+		html_text(b, in);
+		return;
+	}
+	bt_buf_adds(b, "<span lang=\"en\" dir=\"ltr\">");
+	html_text(b, english);
+	bt_buf_adds(b, "</span>");
+}
+
+/* The draft's title in the page's language. */
+static void draft_title(preq *r, const bt_draft *dr)
+{
+	text_in(&r->out, bt_draft_title_in(dr, r->lang->code), dr->title);
+}
+
 /* A draft's summary and the SHA-256 of its text as the engine stored it
- * (draft add --text). The draft's title and summary are those registered
- * (in one language: the engine keeps no translations yet). */
+ * (draft add --text). The title and summary are the page language's
+ * (draft add --title-fr, draft set), else the English ones. */
 static void draft_facts(preq *r, const char *circular, const bt_draft *dr)
 {
 	bt_buf *b = &r->out;
@@ -111,7 +131,7 @@ static void draft_facts(preq *r, const char *circular, const bt_draft *dr)
 		bt_buf_adds(b, "<p class=\"summary\"><strong>");
 		html_text(b, L(r, "summary_label"));
 		bt_buf_adds(b, "</strong> ");
-		html_text(b, dr->summary);
+		text_in(b, bt_draft_summary_in(dr, r->lang->code), dr->summary);
 		bt_buf_adds(b, "</p>\n");
 	}
 	if (dr->text_sha256[0]) {
@@ -150,7 +170,7 @@ static void reply_cell(preq *r, const bt_history_item *it)
 		bt_buf_adds(b, ", ");
 		html_word(r, portal_status_words, it->status);
 	}
-	bt_buf_addf(b, ", <a href=\"/member/receipt/%lld\">#%lld</a>)</small>", (long long)it->reply_id,
+	bt_buf_addf(b, ", <a href=\"/member/receipt/%lld\" dir=\"ltr\">#%lld</a>)</small>", (long long)it->reply_id,
 		    (long long)it->reply_id);
 }
 
@@ -188,7 +208,7 @@ static void home_section(preq *r, const bt_consultation *c)
 		bt_buf_adds(b, "\">");
 		Lspan(r, b, "rec_name", "rec", dl.v[d].rec, "draft");
 		bt_buf_adds(b, " — ");
-		html_text(b, dl.v[d].title);
+		draft_title(r, &dl.v[d]);
 		draft_facts(r, c->circular, &dl.v[d]);
 		bt_buf_adds(b, "</td><td data-label=\"");
 		html_text(b, L(r, "col_reply"));
@@ -238,14 +258,21 @@ int page_member_home(preq *r)
 	return 0;
 }
 
-static void radio(preq *r, size_t n, const char *value, int checked, int disabled, const char *key,
+/* One choice of draft row n (of draft rec): checked when it is the one
+ * posted (a refused form shown again), else the first ("keep"). */
+static void radio(preq *r, size_t n, const char *rec, const char *value, int disabled, const char *key,
 		  const char *const *vars, int annex)
 {
 	bt_buf *b = &r->out;
+	char name[32], id[48];
+	snprintf(name, sizeof name, "choice-%zu", n);
+	snprintf(id, sizeof id, "choices-%zu", n);
 	/* the two options of "authorizes" sit under it, as on the form */
 	int sub = !strncmp(value, "authorize", 9);
-	bt_buf_addf(b, "<label%s><input type=\"radio\" name=\"choice-%zu\" value=\"%s\"%s%s> ",
-		    sub ? " class=\"sub\"" : "", n, value, checked ? " checked" : "", disabled ? " disabled" : "");
+	bt_buf_addf(b, "<label%s><input type=\"radio\" name=\"%s\" value=\"%s\"%s%s", sub ? " class=\"sub\"" : "",
+		    name, value, !strcmp(form_echo(r, name), value) ? " checked" : "", disabled ? " disabled" : "");
+	html_field_invalid(r, "choice", rec, id);
+	bt_buf_adds(b, "> ");
 	if (annex)
 		A(r, b, key, vars);
 	else
@@ -263,17 +290,29 @@ static void member_links(preq *r)
 	bt_buf_adds(&r->out, "</a></p>\n");
 }
 
+/* A text field of the reply form (disabled unless open), with what was
+ * typed when a refused form is shown again. */
+static void text_field(preq *r, const char *name, const char *label_key, int open)
+{
+	bt_buf *b = &r->out;
+	bt_buf_addf(b, "<label for=\"%s\">", name);
+	html_text(b, L(r, label_key));
+	bt_buf_addf(b, "</label>\n");
+	html_field_error(r, name, NULL, name);
+	bt_buf_addf(b, "<input type=\"text\" id=\"%s\" name=\"%s\" maxlength=\"200\" value=\"", name, name);
+	html_text(b, form_echo(r, name));
+	bt_buf_addf(b, "\"%s", open ? "" : " disabled");
+	html_field_invalid(r, name, NULL, name);
+	bt_buf_adds(b, ">\n");
+}
+
 /* The signatory's name and official title (disabled unless open). */
 static void signatory_fieldset(preq *r, int open)
 {
-	bt_buf *b = &r->out;
-	bt_buf_adds(b, "<fieldset><label for=\"signatory\">");
-	html_text(b, L(r, "signatory_label"));
-	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"signatory\" name=\"signatory\" maxlength=\"200\"%s>\n"
-		    "<label for=\"title\">", open ? "" : " disabled");
-	html_text(b, L(r, "official_title_label"));
-	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"title\" name=\"title\" maxlength=\"200\"%s>\n"
-		    "</fieldset>\n", open ? "" : " disabled");
+	bt_buf_adds(&r->out, "<fieldset>");
+	text_field(r, "signatory", "signatory_label", open);
+	text_field(r, "title", "official_title_label", open);
+	bt_buf_adds(&r->out, "</fieldset>\n");
 }
 
 /* The fieldset of draft number d (from 0) on the reply form: its title,
@@ -288,28 +327,65 @@ static void draft_fieldset(preq *r, size_t d, const bt_draft *dr, const bt_histo
 	bt_buf_addf(b, "<fieldset class=\"draft\" id=\"draft-%zu\"><legend>", d + 1);
 	A(r, b, dr->revised ? "row_revised" : "row_new", rv);
 	bt_buf_adds(b, "</legend>\n<p class=\"title\">");
-	html_text(b, dr->title);
+	draft_title(r, dr);
 	bt_buf_adds(b, "</p>\n");
 	draft_facts(r, circular, dr);
 	bt_buf_adds(b, "<p class=\"current\">");
 	html_text(b, L(r, "col_reply"));
 	bt_buf_adds(b, ": ");
 	reply_cell(r, cur);
-	bt_buf_adds(b, "</p>\n<div class=\"choices\">\n");
-	radio(r, d + 1, "", 1, !open, "choice_keep", NULL, 0);
+	bt_buf_addf(b, "</p>\n<div class=\"choices\" id=\"choices-%zu\">\n", d + 1);
+	char id[32];
+	snprintf(id, sizeof id, "choices-%zu", d + 1);
+	html_field_error(r, "choice", dr->rec, id);
+	radio(r, d + 1, dr->rec, "", !open, "choice_keep", NULL, 0);
 	bt_buf_adds(b, "<p>");
 	A(r, b, "authorizes", sgv);
 	bt_buf_adds(b, "</p>\n");
-	radio(r, d + 1, "authorize", 0, !open, "no_comments", NULL, 1);
-	radio(r, d + 1, "authorize-with-comments", 0, !open, "comments", NULL, 1);
-	radio(r, d + 1, "not-authorize", 0, !open, "not_authorize", sgv, 1);
+	radio(r, d + 1, dr->rec, "authorize", !open, "no_comments", NULL, 1);
+	radio(r, d + 1, dr->rec, "authorize-with-comments", !open, "comments", NULL, 1);
+	radio(r, d + 1, dr->rec, "not-authorize", !open, "not_authorize", sgv, 1);
 	if (in_force)
-		radio(r, d + 1, "withdraw", 0, !open, "choice_withdraw", NULL, 0);
+		radio(r, d + 1, dr->rec, "withdraw", !open, "choice_withdraw", NULL, 0);
 	bt_buf_addf(b, "</div>\n<label for=\"file-%zu\">", d + 1);
 	html_text(b, L(r, "file_label"));
-	bt_buf_addf(b, "</label>\n<input type=\"file\" id=\"file-%zu\" name=\"file-%zu\"%s "
-		    "accept=\"" PORTAL_UPLOAD_ACCEPT "\">\n</fieldset>\n",
-		    d + 1, d + 1, open ? "" : " disabled");
+	bt_buf_adds(b, "</label>\n");
+	snprintf(id, sizeof id, "file-%zu", d + 1);
+	html_field_error(r, "attachment", dr->rec, id);
+	bt_buf_addf(b, "<input type=\"file\" id=\"%s\" name=\"%s\"%s accept=\"" PORTAL_UPLOAD_ACCEPT "\"", id, id,
+		    open ? "" : " disabled");
+	html_field_invalid(r, "attachment", dr->rec, id);
+	bt_buf_adds(b, ">\n</fieldset>\n");
+}
+
+/* Where on the reply form the refusal shown goes: a choice or a file
+ * names its draft's row (the first when the engine named none), anything
+ * else its own field; the summary's link points there. */
+static void refusal_place(preq *r, const bt_draft_list *dl)
+{
+	prefusal *x = r->refusal;
+	if (!x || !dl->n)
+		return;
+	/* a field of the form's own ("file-2", "choice-1"): its draft's row */
+	size_t n = 0;
+	char kind[8];
+	if (sscanf(x->field, "%7[a-z]-%zu", kind, &n) == 2 && n >= 1 && n <= dl->n &&
+	    (!strcmp(kind, "file") || !strcmp(kind, "choice"))) {
+		snprintf(x->field, sizeof x->field, "%s", kind[0] == 'f' ? "attachment" : "choice");
+		snprintf(x->rec, sizeof x->rec, "%s", dl->v[n - 1].rec);
+	}
+	int row = !strcmp(x->field, "choice") || !strcmp(x->field, "attachment");
+	size_t d = 0;
+	while (row && d < dl->n && x->rec[0] && strcmp(dl->v[d].rec, x->rec))
+		d++;
+	if (d == dl->n)
+		d = 0;
+	if (row) {
+		snprintf(x->rec, sizeof x->rec, "%s", dl->v[d].rec);
+		snprintf(x->anchor, sizeof x->anchor, "%s-%zu", x->field[0] == 'c' ? "choices" : "file", d + 1);
+	} else if (!strcmp(x->field, "signatory") || !strcmp(x->field, "title")) {
+		snprintf(x->anchor, sizeof x->anchor, "%s", x->field);
+	}
 }
 
 int page_member_form(preq *r, const char *circular)
@@ -328,6 +404,7 @@ int page_member_form(preq *r, const char *circular)
 		return page_engine_error(r, &e);
 	}
 	int open = is_open(r, &c);
+	refusal_place(r, &dl);
 	const char *tv[] = { "circular", c.circular, NULL };
 	bt_buf title = BT_BUF_INIT;
 	Lplain(r, &title, "form_title", tv);
@@ -342,8 +419,8 @@ int page_member_form(preq *r, const char *circular)
 	bt_buf_adds(b, open ? "<p>" : "<p class=\"note\" role=\"status\">");
 	Lf(r, b, open ? "form_intro" : "read_only", dv);
 	bt_buf_adds(b, "</p>\n");
+	html_refusal_summary(r);
 	facts(r, &c);
-	/* the Annex 2 subject line */
 	bt_buf_adds(b, "<form method=\"post\" enctype=\"multipart/form-data\" action=\"/member/c/");
 	html_text(b, c.circular);
 	bt_buf_adds(b, "/reply\">\n");
@@ -370,8 +447,9 @@ int page_member_form(preq *r, const char *circular)
 	return 0;
 }
 
-/* Collects the rows the administration chose: 400 on a bad choice. */
-static int collect(preq *r, const bt_consultation *c, const bt_draft_list *dl, bt_reply_spec *specs,
+/* Collects the rows the administration chose: -1 with the refusal x (400)
+ * on a bad choice. */
+static int collect(preq *r, prefusal *x, const bt_consultation *c, const bt_draft_list *dl, bt_reply_spec *specs,
 		   bt_attachment_in *files, size_t *n)
 {
 	const char *signatory = pform_get(&r->form, "signatory");
@@ -385,14 +463,15 @@ static int collect(preq *r, const bt_consultation *c, const bt_draft_list *dl, b
 		const pfield *f = pform_file(&r->form, key);
 		if (!*v) {
 			if (f)
-				return page_field_error(r, BT_R_INPUT, "choice", "none made for %s (%s), but a file "
-							"was attached", dl->v[d].rec, key), -1;
+				return form_refusal_at(r, x, 400, BT_R_INPUT, "choice", dl->v[d].rec, "none made for %s "
+						       "(%s), but a file was attached", dl->v[d].rec, key), -1;
 			continue;
 		}
 		bt_choice ch = bt_choice_parse(v);
 		if (ch == BT_CHOICE_NONE)
-			return page_field_error(r, BT_R_INPUT, "choice", "'%.40s' (choice-%zu) is not authorize, "
-						"authorize-with-comments, not-authorize or withdraw", v, d + 1), -1;
+			return form_refusal_at(r, x, 400, BT_R_INPUT, "choice", dl->v[d].rec, "'%.40s' (choice-%zu) is "
+					       "not authorize, authorize-with-comments, not-authorize or withdraw", v,
+					       d + 1), -1;
 		bt_reply_spec *s = &specs[*n];
 		memset(s, 0, sizeof *s);
 		s->circular = c->circular;
@@ -415,11 +494,10 @@ static int collect(preq *r, const bt_consultation *c, const bt_draft_list *dl, b
 }
 
 /* Records the replies of the form posted for c: 0 with the receipt page's
- * path in loc ("/member/sent/<id>,<id>..."), else -1 and the error page. */
-static int reply_record(preq *r, const bt_consultation *c, char *loc, size_t locn)
+ * path in loc ("/member/sent/<id>,<id>..."); 1 when refused, x made r's
+ * refusal (the form is to be shown again); else -1 and the error page. */
+static int reply_record(preq *r, const bt_consultation *c, prefusal *x, char *loc, size_t locn)
 {
-	if (!is_open(r, c))
-		return page_error(r, 403, L(r, "err_closed")), -1;
 	bt_err e;
 	bt_draft_list dl = { 0 };
 	if (bt_drafts_list(r->db, c->circular, &dl, &e))
@@ -428,18 +506,21 @@ static int reply_record(preq *r, const bt_consultation *c, char *loc, size_t loc
 	bt_attachment_in *files = calloc(dl.n + 1, sizeof *files);
 	bt_reply_result *res = calloc(dl.n + 1, sizeof *res);
 	size_t n = 0;
-	int rc = -1;
-	if (!specs || !files || !res)
+	int rc = 1;
+	if (!specs || !files || !res) {
 		page_field_error(r, BT_R_NOMEM, NULL, "out of memory");
-	else if (collect(r, c, &dl, specs, files, &n))
-		; /* the error page is made */
-	else if (n == 0)
-		page_error(r, 400, L(r, "err_nothing"));
-	else {
+		rc = -1;
+	} else if (collect(r, x, c, &dl, specs, files, &n)) {
+		; /* refused */
+	} else if (n == 0) {
+		form_refusal_at(r, x, 400, BT_R_INPUT, "choice", NULL, "choice: none made for any draft");
+		x->key = "err_nothing";
+	} else {
 		char actor[96];
 		portal_actor(r, actor, sizeof actor);
-		if ((rc = bt_reply_record_many(r->db, specs, n, actor, r->now, res, &e)))
-			page_refused(r, rc, &res[0], &e), rc = -1;
+		rc = bt_reply_record_many(r->db, specs, n, actor, r->now, res, &e);
+		if (rc)
+			rc = form_refused_reply(r, x, rc, &res[0], &e);
 	}
 	if (!rc) {
 		size_t at = (size_t)snprintf(loc, locn, "/member/sent/");
@@ -467,7 +548,17 @@ int page_member_reply(preq *r, const char *circular)
 		return once_spent(r, form) ? 0 : page_error(r, 403, L(r, "err_closed"));
 	if (portal_rows_check(r, c.circular) || !once_begin(r, form))
 		return 0;
-	return once_done(r, reply_record(r, &c, loc, sizeof loc) ? NULL : loc);
+	/* refused: the same form again, with what was typed and a new token */
+	prefusal x;
+	/* refused by the server's checks of the form (a file of a type not
+	 * accepted, a control character): nothing to record */
+	int rc = r->refusal ? 1 : reply_record(r, &c, &x, loc, sizeof loc);
+	once_done(r, rc ? NULL : loc);
+	if (rc > 0) {
+		page_member_form(r, c.circular);
+		r->refusal = NULL;
+	}
+	return 0;
 }
 
 /* Calls fn for each consultation the administration may see, with its
@@ -536,9 +627,10 @@ static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, 
 			html_text(&r->out, L(r, "receipt_files"));
 			bt_buf_adds(&r->out, "</h2>\n<ul>\n");
 			for (size_t k = 0; k < it->n_attachments; k++) {
-				bt_buf_adds(&r->out, "<li>");
+				bt_buf_adds(&r->out, "<li><bdi>");
 				html_text(&r->out, it->attachments[k].name);
-				bt_buf_addf(&r->out, " (%s, %lld bytes) <code class=\"file-sha256\">%s</code></li>\n",
+				bt_buf_addf(&r->out, "</bdi> <bdi dir=\"ltr\">(%s, %lld bytes)</bdi> "
+					    "<code class=\"file-sha256\" dir=\"ltr\">%s</code></li>\n",
 					    it->attachments[k].role, (long long)it->attachments[k].size,
 					    it->attachments[k].sha256);
 			}

@@ -28,14 +28,26 @@ static const char *pre_token(preq *r)
 	return t;
 }
 
+/* A field of a sign-in form; a name (not a secret) keeps what was typed
+ * when a refused form is shown again. */
 static void field(preq *r, const char *name, const char *label_key, const char *type,
 		  const char *autocomplete)
 {
 	bt_buf *b = &r->out;
+	int secret = !strcmp(type, "password");
 	bt_buf_addf(b, "<label for=\"%s\">", name);
 	html_text(b, L(r, label_key));
-	bt_buf_addf(b, "</label>\n<input id=\"%s\" name=\"%s\" type=\"%s\" autocomplete=\"%s\" required>\n",
-		    name, name, type, autocomplete);
+	bt_buf_adds(b, "</label>\n");
+	html_field_error(r, name, NULL, name);
+	bt_buf_addf(b, "<input id=\"%s\" name=\"%s\" type=\"%s\" autocomplete=\"%s\" required", name, name, type,
+		    autocomplete);
+	if (!secret && *form_echo(r, name)) {
+		bt_buf_adds(b, " value=\"");
+		html_text(b, form_echo(r, name));
+		bt_buf_adds(b, "\"");
+	}
+	html_field_invalid(r, name, NULL, name);
+	bt_buf_adds(b, ">\n");
 }
 
 /* One sign-in form: kind "member" (member + code) or "user" (user +
@@ -45,7 +57,7 @@ static void signin_form(preq *r, const char *tok, const char *kind, const char *
 {
 	bt_buf *b = &r->out;
 	char key[32];
-	bt_buf_adds(b, "<form method=\"post\" action=\"/signin\">\n<fieldset><legend>");
+	bt_buf_addf(b, "<form method=\"post\" action=\"/signin\" id=\"signin-%s\">\n<fieldset><legend>", kind);
 	html_text(b, L(r, legend_key));
 	bt_buf_adds(b, "</legend>\n");
 	if (help_key) {
@@ -65,7 +77,9 @@ static void signin_form(preq *r, const char *tok, const char *kind, const char *
 }
 
 /* The sign-in page with both forms; msg (may be NULL) is shown on top.
- * Nothing the user typed is echoed: every refusal looks the same. */
+ * Refused (r->refusal), the form sent is shown again with its name kept
+ * (never its secret) and the sentence next to its secret: every refusal
+ * of the secret looks the same. */
 static int signin_page(preq *r, int status, const char *msg)
 {
 	char fresh[65];
@@ -90,6 +104,18 @@ static int signin_page(preq *r, int status, const char *msg)
 	return 0;
 }
 
+/* The sign-in page again after a refusal of a form:
+ * status, the sentence of key (or msg) on top and key next to field. */
+static int signin_refused(preq *r, int status, const char *key, const char *field, const char *msg)
+{
+	prefusal x;
+	form_refusal_at(r, &x, status, BT_R_INPUT, field, NULL, "sign-in refused");
+	x.key = key;
+	signin_page(r, status, msg ? msg : L(r, key));
+	r->refusal = NULL;
+	return 0;
+}
+
 int page_signin(preq *r)
 {
 	if (r->signed_in)
@@ -97,19 +123,57 @@ int page_signin(preq *r)
 	return signin_page(r, 200, NULL);
 }
 
+/* Logs an attempt the throttle had no room to record: only when its
+ * table is full of throttling records (throttle.c); said at the 1st, 2nd,
+ * 4th, 8th ... time. */
+static void log_unrecorded(preq *r, const throttle_ticket *tk)
+{
+	if ((tk->held[0] && tk->held[1] && tk->held[2]) || !r->p->log)
+		return;
+	uint64_t n = throttle_unrecorded(r->p->throttle);
+	if (!(n & (n - 1))) {
+		char line[160];
+		snprintf(line, sizeof line, "sign-in throttling: no room to record an attempt (%llu so far)",
+			 (unsigned long long)n);
+		r->p->log(line);
+	}
+}
+
+/* The session of id after its sign-in: its cookie, the pre-session
+ * cookie dropped, 303 to its home page (503 when no room). */
+static int start_session(preq *r, const bt_identity *id)
+{
+	/* id.code_id names the code the session stands on: revoking or
+	 * replacing it ends the session (server.c) */
+	if (session_create(r->p->sessions, id, NULL, portal_mono_ms(), r->session_token, &r->s)) {
+		memset(&r->s, 0, sizeof r->s);
+		return portal_no_room(r);
+	}
+	r->signed_in = 1;
+	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
+		 PORTAL_COOKIE "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%d", r->session_token,
+		 PORTAL_SESSION_LIFE);
+	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
+		 PORTAL_PRE_COOKIE "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
+	return page_redirect(r, portal_home(id));
+}
+
 int page_signin_post(preq *r)
 {
 	const char *tok = pre_token(r);
-	if (!tok || !csrf_ok(&r->form, tok))
-		return page_error(r, 403, L(r, "err_csrf"));
 	const char *kind = pform_get(&r->form, "kind");
 	int member = !strcmp(kind, "member");
 	if (!member && strcmp(kind, "user"))
-		return page_errorf(r, 400, "kind: '%.40s' is not member or user", kind);
-	const char *who = pform_get(&r->form, member ? "member" : "user");
-	const char *secret = pform_get(&r->form, member ? "code" : "password");
+		return page_status(r, 400, "err_bad_form", "kind: '%.40s' is not member or user", kind);
+	const char *wk = member ? "member" : "user", *sk = member ? "code" : "password";
+	/* a form older than the pre-session cookie: the page again, with a
+	 * new one */
+	if (!tok || !csrf_ok(&r->form, tok))
+		return signin_refused(r, 403, "err_csrf", sk, NULL);
+	const char *who = pform_get(&r->form, wk);
+	const char *secret = pform_get(&r->form, sk);
 	if (strlen(who) > 64)
-		return page_error(r, 400, member ? "member: longer than 64 bytes" : "user: longer than 64 bytes");
+		return signin_refused(r, 400, "err_signin", wk, NULL);
 	char kwho[96];
 	/* one key per member however it is spelt (CN, chn, CHN) */
 	char canon[4];
@@ -124,17 +188,8 @@ int page_signin_post(preq *r)
 	 * attempts cannot pass the count together */
 	throttle_ticket tk;
 	int wait = throttle_begin(r->p->throttle, r->ip, kwho, portal_mono_ms(), &tk);
-	if (!wait && !(tk.held[0] && tk.held[1] && tk.held[2]) && r->p->log) {
-		/* only when the table is full of throttling records (throttle.c);
-		 * said at the 1st, 2nd, 4th, 8th ... time */
-		uint64_t n = throttle_unrecorded(r->p->throttle);
-		if (!(n & (n - 1))) {
-			char line[160];
-			snprintf(line, sizeof line, "sign-in throttling: no room to record an attempt (%llu so far)",
-				 (unsigned long long)n);
-			r->p->log(line);
-		}
-	}
+	if (!wait)
+		log_unrecorded(r, &tk);
 	if (wait > 0) {
 		char s[16];
 		snprintf(s, sizeof s, "%d", wait);
@@ -142,7 +197,7 @@ int page_signin_post(preq *r)
 		bt_buf msg = BT_BUF_INIT;
 		Lplain(r, &msg, "err_throttled", vars);
 		r->retry_after = wait;
-		signin_page(r, 429, bt_buf_str(&msg));
+		signin_refused(r, 429, "err_signin_wait", sk, bt_buf_str(&msg));
 		bt_buf_release(&msg);
 		return 0;
 	}
@@ -152,23 +207,11 @@ int page_signin_post(preq *r)
 	/* not checked (BT_EFAIL): the attempt is given back */
 	throttle_end(r->p->throttle, &tk, rc == BT_OK ? 1 : rc == BT_EINPUT ? 0 : -1, portal_mono_ms());
 	if (rc == BT_EFAIL)
-		return page_error(r, 500, "the sign-in could not be checked now");
+		return page_status(r, 500, "err_signin_unchecked", "%s", e.msg);
 	if (rc)
-		/* the same page whatever was wrong (nothing echoed back) */
-		return signin_page(r, 401, L(r, "err_signin"));
-	/* id.code_id names the code the session stands on: revoking or
-	 * replacing it ends the session (server.c) */
-	if (session_create(r->p->sessions, &id, NULL, portal_mono_ms(), r->session_token, &r->s)) {
-		memset(&r->s, 0, sizeof r->s);
-		return portal_no_room(r);
-	}
-	r->signed_in = 1;
-	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
-		 PORTAL_COOKIE "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%d", r->session_token,
-		 PORTAL_SESSION_LIFE);
-	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
-		 PORTAL_PRE_COOKIE "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
-	return page_redirect(r, portal_home(&id));
+		/* the same page whatever was wrong (only the name echoed back) */
+		return signin_refused(r, 401, "err_signin", sk, NULL);
+	return start_session(r, &id);
 }
 
 int page_signout(preq *r)

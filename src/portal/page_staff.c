@@ -294,20 +294,32 @@ static void late_section(preq *r, const bt_history *h, const bt_member_list *el)
 	bt_buf_adds(b, "</section>\n");
 }
 
+/* The label of field id, and the sentence of the refusal shown when it
+ * concerns that field (the entry form's ids are the engine's field names). */
 static void label_for(preq *r, const char *id, const char *key)
 {
 	bt_buf_addf(&r->out, "<label for=\"%s\">", id);
 	html_text(&r->out, L(r, key));
 	bt_buf_adds(&r->out, "</label>\n");
+	html_field_error(r, id, NULL, id);
 }
 
-/* <option value="VALUE">NAME — TEXT</option> */
-static void option(preq *r, const char *value, const char *name, const char *text)
+/* Opens the tag of field id ("<select", "<input type=...") with its name,
+ * and what makes it invalid when the refusal shown concerns it. */
+static void field_open(preq *r, const char *tag, const char *id, const char *more)
+{
+	bt_buf_addf(&r->out, "%s id=\"%s\" name=\"%s\"%s", tag, id, id, more);
+	html_field_invalid(r, id, NULL, id);
+}
+
+/* <option value="VALUE">NAME — TEXT</option>, selected when it is what
+ * was posted for field (a refused form shown again). */
+static void option(preq *r, const char *field, const char *value, const char *name, const char *text)
 {
 	bt_buf *b = &r->out;
 	bt_buf_adds(b, "<option value=\"");
 	html_text(b, value);
-	bt_buf_adds(b, "\">");
+	bt_buf_addf(b, "\"%s>", !strcmp(form_echo(r, field), value) ? " selected" : "");
 	html_text(b, name);
 	bt_buf_adds(b, " — ");
 	html_text(b, text ? text : "");
@@ -315,13 +327,24 @@ static void option(preq *r, const char *value, const char *name, const char *tex
 }
 
 /* One option per word of t, labelled in r's language. */
-static void word_options(preq *r, const word_key *t)
+static void word_options(preq *r, const char *field, const word_key *t)
 {
 	for (; t->word; t++) {
-		bt_buf_addf(&r->out, "<option value=\"%s\">", t->word);
+		bt_buf_addf(&r->out, "<option value=\"%s\"%s>", t->word,
+			    !strcmp(form_echo(r, field), t->word) ? " selected" : "");
 		html_text(&r->out, L(r, t->key));
 		bt_buf_adds(&r->out, "</option>\n");
 	}
+}
+
+/* A text input of the entry form, with what was typed. */
+static void text_input(preq *r, const char *id, const char *key, const char *more)
+{
+	label_for(r, id, key);
+	field_open(r, "<input type=\"text\"", id, more);
+	bt_buf_adds(&r->out, " value=\"");
+	html_text(&r->out, form_echo(r, id));
+	bt_buf_adds(&r->out, "\">\n");
 }
 
 /* After the deadline (until the close), a paper form that arrived on
@@ -332,8 +355,10 @@ static void late_entry_field(preq *r, const bt_consultation *c)
 	if (r->now <= c->deadline || c->closed)
 		return;
 	label_for(r, "late_entry_reason", "late_entry_label");
-	bt_buf_adds(&r->out, "<textarea id=\"late_entry_reason\" name=\"late_entry_reason\" rows=\"2\" "
-			     "maxlength=\"2000\"></textarea>\n");
+	field_open(r, "<textarea", "late_entry_reason", " rows=\"2\" maxlength=\"2000\"");
+	bt_buf_adds(&r->out, ">");
+	html_text(&r->out, form_echo(r, "late_entry_reason"));
+	bt_buf_adds(&r->out, "</textarea>\n");
 }
 
 /* The form name of the entry form of c (its single-use tokens, once.h). */
@@ -342,11 +367,39 @@ static void entry_form_name(const bt_consultation *c, char out[PORTAL_ONCE_FORM]
 	snprintf(out, PORTAL_ONCE_FORM, "s:%s", c->circular);
 }
 
+/* The entry form's member, draft and choice. */
+static void entry_fields(preq *r, const bt_draft_list *dl, const bt_member_list *el)
+{
+	bt_buf *b = &r->out;
+	label_for(r, "member", "col_member");
+	field_open(r, "<select", "member", " required");
+	bt_buf_adds(b, ">\n<option value=\"\"></option>\n");
+	for (size_t i = 0; i < el->n; i++)
+		option(r, "member", el->v[i].code, el->v[i].code, el->v[i].name);
+	bt_buf_adds(b, "</select>\n");
+	label_for(r, "draft", "col_draft");
+	field_open(r, "<select", "draft", "");
+	bt_buf_adds(b, ">\n");
+	for (size_t i = 0; i < dl->n; i++) {
+		const char *rv[] = { "rec", dl->v[i].rec, NULL };
+		bt_buf name = BT_BUF_INIT;
+		Lplain(r, &name, "rec_name", rv);
+		option(r, "draft", dl->v[i].rec, bt_buf_str(&name), dl->v[i].title);
+		bt_buf_release(&name);
+	}
+	bt_buf_adds(b, "</select>\n");
+	label_for(r, "choice", "receipt_choice");
+	field_open(r, "<select", "choice", " required");
+	bt_buf_adds(b, ">\n");
+	word_options(r, "choice", portal_choice_words);
+	bt_buf_adds(b, "</select>\n");
+}
+
 /* The entry form for a reply received by e-mail, fax or post. */
 static void entry_form(preq *r, const bt_consultation *c, const bt_draft_list *dl, const bt_member_list *el)
 {
 	bt_buf *b = &r->out;
-	char now[BT_TIME_LEN], max[32];
+	char now[BT_TIME_LEN], max[32], more[96];
 	bt_time_format(r->now, now);
 	snprintf(max, sizeof max, "%lld", (long long)r->p->attachment_max);
 	bt_buf_adds(b, "<section id=\"enter\">\n<h2>");
@@ -359,42 +412,23 @@ static void entry_form(preq *r, const bt_consultation *c, const bt_draft_list *d
 	entry_form_name(c, form);
 	once_field(r, form);
 	bt_buf_adds(b, "<fieldset>\n");
-	label_for(r, "member", "col_member");
-	bt_buf_adds(b, "<select id=\"member\" name=\"member\" required>\n<option value=\"\"></option>\n");
-	for (size_t i = 0; i < el->n; i++)
-		option(r, el->v[i].code, el->v[i].code, el->v[i].name);
-	bt_buf_adds(b, "</select>\n");
-	label_for(r, "draft", "col_draft");
-	bt_buf_adds(b, "<select id=\"draft\" name=\"draft\">\n");
-	for (size_t i = 0; i < dl->n; i++) {
-		const char *rv[] = { "rec", dl->v[i].rec, NULL };
-		bt_buf name = BT_BUF_INIT;
-		Lplain(r, &name, "rec_name", rv);
-		option(r, dl->v[i].rec, bt_buf_str(&name), dl->v[i].title);
-		bt_buf_release(&name);
-	}
-	bt_buf_adds(b, "</select>\n");
-	label_for(r, "choice", "receipt_choice");
-	bt_buf_adds(b, "<select id=\"choice\" name=\"choice\" required>\n");
-	word_options(r, portal_choice_words);
-	bt_buf_adds(b, "</select>\n");
-	label_for(r, "received", "received_label");
-	bt_buf_addf(b, "<input type=\"text\" id=\"received\" name=\"received\" placeholder=\"%s\" "
-		    "maxlength=\"40\">\n", now);
+	entry_fields(r, dl, el);
+	snprintf(more, sizeof more, " placeholder=\"%s\" maxlength=\"40\" dir=\"ltr\"", now);
+	text_input(r, "received", "received_label", more);
 	label_for(r, "channel", "channel_label");
-	bt_buf_adds(b, "<select id=\"channel\" name=\"channel\">\n");
-	word_options(r, portal_channel_words);
+	field_open(r, "<select", "channel", "");
+	bt_buf_adds(b, ">\n");
+	word_options(r, "channel", portal_channel_words);
 	bt_buf_adds(b, "</select>\n");
 	late_entry_field(r, c);
-	label_for(r, "signatory", "signatory_label");
-	bt_buf_adds(b, "<input type=\"text\" id=\"signatory\" name=\"signatory\" maxlength=\"200\">\n");
-	label_for(r, "title", "official_title_label");
-	bt_buf_adds(b, "<input type=\"text\" id=\"title\" name=\"title\" maxlength=\"200\">\n");
+	text_input(r, "signatory", "signatory_label", " maxlength=\"200\"");
+	text_input(r, "title", "official_title_label", " maxlength=\"200\"");
 	label_for(r, "attachment", "file_label");
-	bt_buf_adds(b, "<input type=\"file\" id=\"attachment\" name=\"attachment\" accept=\"" PORTAL_UPLOAD_ACCEPT "\">\n");
+	field_open(r, "<input type=\"file\"", "attachment", " accept=\"" PORTAL_UPLOAD_ACCEPT "\"");
+	bt_buf_adds(b, ">\n");
 	label_for(r, "scan", "scan_label");
-	bt_buf_adds(b, "<input type=\"file\" id=\"scan\" name=\"scan\" accept=\"" PORTAL_UPLOAD_ACCEPT "\">\n"
-		       "</fieldset>\n<p><small>");
+	field_open(r, "<input type=\"file\"", "scan", " accept=\"" PORTAL_UPLOAD_ACCEPT "\"");
+	bt_buf_adds(b, ">\n</fieldset>\n<p><small>");
 	const char *mv[] = { "max", max, NULL };
 	Lf(r, b, "upload_help", mv);
 	bt_buf_adds(b, "</small></p>\n<button type=\"submit\">");
@@ -432,19 +466,19 @@ static void downloads(preq *r, const bt_consultation *c)
 			bt_buf_adds(b, " · ");
 		bt_buf_adds(b, "<a href=\"/secretariat/c/");
 		html_text(b, c->circular);
-		bt_buf_addf(b, "/report.pdf?lang=%s\" hreflang=\"%s\" type=\"application/pdf\">", pdf_langs[i],
-			    pdf_langs[i]);
+		bt_buf_addf(b, "/report.pdf?lang=%s\" hreflang=\"%s\" type=\"application/pdf\"><bdi dir=\"ltr\">",
+			    pdf_langs[i], pdf_langs[i]);
 		html_text(b, c->circular);
-		bt_buf_addf(b, "-%s.pdf</a>", pdf_langs[i]);
+		bt_buf_addf(b, "-%s.pdf</bdi></a>", pdf_langs[i]);
 	}
 	bt_buf_adds(b, "</li>\n");
 	static const char *const files[] = { "replies.csv", "replies.json", "tally.json" };
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		bt_buf_adds(b, "<li><a href=\"/secretariat/c/");
 		html_text(b, c->circular);
-		bt_buf_addf(b, "/%s\">", files[i]);
+		bt_buf_addf(b, "/%s\"><bdi dir=\"ltr\">", files[i]);
 		html_text(b, c->circular);
-		bt_buf_addf(b, "-%s</a></li>\n", files[i]);
+		bt_buf_addf(b, "-%s</bdi></a></li>\n", files[i]);
 	}
 	html_staff_import_publish_links(r, c->circular); /* s13-docs */
 	bt_buf_adds(b, "</ul>\n</section>\n");
@@ -476,6 +510,7 @@ int page_secretariat_c(preq *r, const char *circular)
 	page_begin(r, bt_buf_str(&title));
 	bt_buf_release(&title);
 	bt_buf *b = &r->out;
+	html_refusal_summary(r);
 	html_consultation_line(r, &c);
 	for (size_t d = 0; d < t.n; d++)
 		tally_block(r, &t, &t.drafts[d], 2);
@@ -503,9 +538,9 @@ out:
 	return 0;
 }
 
-/* Reads the entry form into spec: 400 on a field the engine would not
- * name as well (choice, received, channel). */
-static int entry_spec(preq *r, const bt_consultation *c, bt_reply_spec *s, bt_attachment_in *att,
+/* Reads the entry form into spec: -1 with the refusal x (400) on a field
+ * the engine would not name as well (member, choice, received, channel). */
+static int entry_spec(preq *r, prefusal *x, const bt_consultation *c, bt_reply_spec *s, bt_attachment_in *att,
 		      bt_attachment_in *scan)
 {
 	const pform *f = &r->form;
@@ -517,24 +552,25 @@ static int entry_spec(preq *r, const bt_consultation *c, bt_reply_spec *s, bt_at
 	memset(s, 0, sizeof *s);
 	s->circular = c->circular;
 	if (!*member)
-		return page_field_error(r, BT_R_INPUT, "member", "no Member State chosen"), -1;
+		return form_refusal_at(r, x, 400, BT_R_INPUT, "member", "", "no Member State chosen"), -1;
 	s->member = member;
 	s->rec = *rec ? rec : NULL;
 	s->choice = bt_choice_parse(choice);
 	if (s->choice == BT_CHOICE_NONE)
-		return page_field_error(r, BT_R_INPUT, "choice", "'%.40s' is not authorize, authorize-with-comments, "
-					"not-authorize or withdraw", choice), -1;
+		return form_refusal_at(r, x, 400, BT_R_INPUT, "choice", "", "'%.40s' is not authorize, "
+				       "authorize-with-comments, not-authorize or withdraw", choice), -1;
 	if (*received) {
 		bt_err e;
 		if (bt_time_parse(received, "received", &s->received, &e))
-			return page_engine_error(r, &e), -1;
+			return form_refusal(r, x, 0, &e), -1;
 		s->has_received = 1;
 	}
 	int known = 0;
 	for (const word_key *k = portal_channel_words; k->word; k++)
 		known |= !strcmp(k->word, channel);
 	if (!known)
-		return page_field_error(r, BT_R_INPUT, "channel", "'%.40s' is not email, fax, post or other", channel), -1;
+		return form_refusal_at(r, x, 400, BT_R_INPUT, "channel", "", "'%.40s' is not email, fax, post or other",
+				       channel), -1;
 	s->channel = channel;
 	s->signatory = *signatory ? signatory : NULL;
 	s->title = *title ? title : NULL;
@@ -553,21 +589,22 @@ static int entry_spec(preq *r, const bt_consultation *c, bt_reply_spec *s, bt_at
 }
 
 /* Records the reply of the entry form posted for c: 0 with the receipt
- * page's path in loc ("/secretariat/sent/<circular>/<id>"), else -1 and
+ * page's path in loc ("/secretariat/sent/<circular>/<id>"); 1 when
+ * refused, x made r's refusal (the form is to be shown again); else -1 and
  * the error page. */
-static int entry_record(preq *r, const bt_consultation *c, char *loc, size_t n)
+static int entry_record(preq *r, const bt_consultation *c, prefusal *x, char *loc, size_t n)
 {
 	bt_reply_spec spec;
 	bt_attachment_in att, scan;
-	if (entry_spec(r, c, &spec, &att, &scan))
-		return -1;
+	if (entry_spec(r, x, c, &spec, &att, &scan))
+		return 1;
 	char actor[96];
 	portal_actor(r, actor, sizeof actor);
 	bt_reply_result res;
 	bt_err e;
 	int rc = bt_reply_record_many(r->db, &spec, 1, actor, r->now, &res, &e);
 	if (rc)
-		return page_refused(r, rc, &res, &e), -1;
+		return form_refused_reply(r, x, rc, &res, &e);
 	snprintf(loc, n, "/secretariat/sent/%s/%lld", c->circular, (long long)res.reply_id);
 	return 0;
 }
@@ -583,7 +620,25 @@ int page_secretariat_reply(preq *r, const char *circular)
 	entry_form_name(&c, form);
 	if (!once_begin(r, form))
 		return 0;
-	return once_done(r, entry_record(r, &c, loc, sizeof loc) ? NULL : loc);
+	/* refused: the consultation's page again, the entry form with what
+	 * was typed, the sentence next to its field and a new token */
+	prefusal x, *xp = &x;
+	/* refused by the server's checks of the form (a file of a type not
+	 * accepted, a control character): nothing to record */
+	int rc = r->refusal ? 1 : entry_record(r, &c, &x, loc, sizeof loc);
+	once_done(r, rc ? NULL : loc);
+	if (rc > 0) {
+		xp = r->refusal;
+		/* the entry form's fields have the engine's names as ids */
+		static const char *const ids[] = { "member", "draft", "choice", "received", "channel",
+						   "late_entry_reason", "signatory", "title", "attachment", "scan" };
+		for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+			if (!strcmp(xp->field, ids[i]))
+				snprintf(xp->anchor, sizeof xp->anchor, "%s", ids[i]);
+		page_secretariat_c(r, c.circular);
+		r->refusal = NULL;
+	}
+	return 0;
 }
 
 /* The receipt of reply id of circular c, found in h: 1 when shown, 0 when
@@ -641,14 +696,16 @@ int page_secretariat_close(preq *r, const char *circular)
 	bt_consultation c;
 	if (portal_consultation(r, circular, &c))
 		return 0;
-	char actor[96], path[128];
+	char actor[96], path[128], form[PORTAL_ONCE_FORM];
+	staff_once_name(form, "close", c.circular);
+	if (!once_begin(r, form))
+		return 0;
 	portal_actor(r, actor, sizeof actor);
 	bt_err e;
 	int rc = bt_consultation_close(r->db, c.circular, actor, r->now, NULL, &e);
-	if (rc)
-		return page_engine_error(r, &e);
 	snprintf(path, sizeof path, "/secretariat/c/%s", c.circular);
-	return page_redirect(r, path);
+	once_done(r, rc ? NULL : path);
+	return rc ? page_engine_error(r, &e) : 0;
 }
 
 /* GET /secretariat/c/CIRCULAR/close: what closing will do (the tally of
@@ -682,17 +739,12 @@ int page_secretariat_close_confirm(preq *r, const char *circular)
 		tally_block(r, &t, &t.drafts[d], 2);
 	if (!t.n)
 		none_para(r);
-	bt_buf_adds(b, "</div>\n<form method=\"post\" action=\"/secretariat/c/");
-	html_text(b, c.circular);
-	bt_buf_adds(b, "/close\">\n");
-	html_csrf(r, r->s.csrf);
-	bt_buf_adds(b, "<button type=\"submit\" class=\"danger\" id=\"confirm\">");
-	Lf(r, b, "close_confirm_button", cv);
-	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"/secretariat/c/");
-	html_text(b, c.circular);
-	bt_buf_adds(b, "\">");
-	html_text(b, L(r, "cancel_back"));
-	bt_buf_adds(b, "</a></p>\n");
+	bt_buf_adds(b, "</div>\n");
+	char action[160], back[160], form[PORTAL_ONCE_FORM];
+	snprintf(action, sizeof action, "/secretariat/c/%s/close", c.circular);
+	snprintf(back, sizeof back, "/secretariat/c/%s", c.circular);
+	staff_once_name(form, "close", c.circular);
+	staff_confirm_form(r, action, form, NULL, "close_confirm_button", cv, back);
 	page_end(r);
 	bt_tally_free(&t);
 	return 0;
@@ -722,7 +774,7 @@ static int report_lang_of(preq *r, const char **out)
 			*out = pdf_langs[i];
 			return 0;
 		}
-	page_errorf(r, 400, "lang: '%.20s' is not en, fr, es, ru, zh or ar", q);
+	page_field_error(r, BT_R_INPUT, "lang", "'%.20s' is not en, fr, es, ru, zh or ar", q);
 	return -1;
 }
 

@@ -6,12 +6,12 @@
  * changes anything, through the engine calls the command line uses
  * (bt_decide as `ballot decide`, bt_codes_issue / bt_codes_revoke as
  * `ballot codes`), with the actor "portal:<user>", and answers 303 to the
- * consultation's page. A new reply code is shown once, as `ballot codes
- * issue` prints it once: its POST keeps it in memory (never in the
- * database) for the session that asked, under a random token, and answers
- * 303 to the page that shows it and forgets it.
+ * consultation's page; its single-use token (once.h) makes the same POST
+ * sent twice act once and answer the first outcome. A new reply code is
+ * shown once, as `ballot codes issue` prints it once: its POST keeps it in
+ * the session (session_keep: never in the database) under a random handle,
+ * and answers 303 to the page that shows it and forgets it.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +22,7 @@
 #include "portal/form.h"
 #include "portal/html.h"
 #include "portal/identity.h"
+#include "portal/once.h"
 #include "portal/page_staff_acts.h"
 
 #define DEC_MAX 64 /* members named by one decision from the portal */
@@ -77,8 +78,9 @@ static void attachment_links(preq *r, const bt_history_item *it)
 			    "download=\"", k ? "<br>" : "", a->role, (long long)a->id);
 		html_text(b, a->name ? a->name : "");
 		bt_buf_adds(b, "\">");
+		bt_buf_adds(b, "<bdi>");
 		html_text(b, a->name ? a->name : "");
-		bt_buf_addf(b, "</a> <small dir=\"ltr\">(%lld B)</small>", (long long)a->size);
+		bt_buf_addf(b, "</bdi></a> <small dir=\"ltr\">(%lld B)</small>", (long long)a->size);
 	}
 }
 
@@ -207,6 +209,9 @@ void staff_codes_section(preq *r, const bt_consultation *c, const bt_member_list
 	html_text(b, c->circular);
 	bt_buf_adds(b, "/codes/issue\">\n");
 	html_csrf(r, r->s.csrf);
+	char form[PORTAL_ONCE_FORM];
+	staff_once_name(form, "code", c->circular);
+	once_field(r, form);
 	bt_buf_adds(b, "<label for=\"code-member\">");
 	html_text(b, L(r, "col_member"));
 	bt_buf_adds(b, "</label>\n<select id=\"code-member\" name=\"member\" required>\n<option value=\"\"></option>\n");
@@ -247,7 +252,10 @@ static void decision_item(preq *r, const bt_decision *x)
 	bt_buf_addf(b, "<li data-seq=\"%lld\" data-rec=\"", (long long)x->seq);
 	html_text(b, x->rec);
 	bt_buf_addf(b, "\" data-kind=\"%s\">", bt_decision_kind_name(x->kind));
-	Lf(r, b, key, vars);
+	bt_buf text = BT_BUF_INIT;
+	Lplain(r, &text, key, vars);
+	html_text_refs(b, bt_buf_str(&text));
+	bt_buf_release(&text);
 	bt_buf_addf(b, " — <time dir=\"ltr\" datetime=\"%s\">%s</time> · <a class=\"receipt-json\" "
 		       "type=\"application/json\" href=\"/secretariat/receipt/%lld.json\">JSON</a></li>\n",
 		    day, day, (long long)x->seq);
@@ -260,7 +268,7 @@ void staff_decide_link(preq *r, const bt_consultation *c, const bt_tally *t)
 	if (!c->closed || !t->n)
 		return;
 	bt_buf_adds(b, "<section id=\"decision\">\n<h2>");
-	html_text(b, L(r, "decide_title"));
+	html_text_refs(b, L(r, "decide_title"));
 	bt_buf_adds(b, "</h2>\n");
 	bt_decision_list dl = { 0 };
 	bt_err e;
@@ -413,16 +421,62 @@ static void dec_text(preq *r, bt_buf *b, const dec_in *d)
 			  : d->n				 ? "decide_text_reservations"
 								 : "decide_text_approved";
 	const char *vars[] = { "rec", d->s.rec ? d->s.rec : "", "members", bt_buf_str(&who), NULL };
-	Lf(r, b, key, vars);
+	bt_buf text = BT_BUF_INIT;
+	Lplain(r, &text, key, vars);
+	html_text_refs(b, bt_buf_str(&text));
+	bt_buf_release(&text);
 	bt_buf_release(&who);
 }
 
-static void radio(preq *r, const char *id, const char *value, const char *key, int checked)
+static void radio(preq *r, const char *id, const char *value, const char *key, int checked, const char *rec)
 {
-	bt_buf_addf(&r->out, "<label for=\"%s\"><input type=\"radio\" id=\"%s\" name=\"kind\" value=\"%s\"%s> ", id, id,
+	bt_buf_addf(&r->out, "<label for=\"%s\"><input type=\"radio\" id=\"%s\" name=\"kind\" value=\"%s\"%s", id, id,
 		    value, checked ? " checked" : "");
+	html_field_invalid(r, "kind", rec, id);
+	bt_buf_adds(&r->out, "> ");
 	html_text(&r->out, L(r, key));
 	bt_buf_adds(&r->out, "</label>\n");
+}
+
+/* The value of name the refused decision form of draft rec was sent with
+ * (the query of the confirmation page, or the POST), else "". */
+static const char *dec_echo(preq *r, const char *rec, const char *name)
+{
+	int post = !strcmp(r->method, "POST");
+	if (!r->refusal || strcmp(arg(r, post, "draft"), rec))
+		return "";
+	return arg(r, post, name);
+}
+
+/* A labelled field of the decision form of draft d: its sentence when
+ * the refusal shown concerns field (or field2), what was typed. */
+static void dec_field(preq *r, const bt_draft *d, const char *id, const char *key, const char *field,
+		      const char *field2)
+{
+	bt_buf *b = &r->out;
+	bt_buf_addf(b, "<label for=\"%s\">", id);
+	html_text(b, L(r, key));
+	bt_buf_adds(b, "</label>\n");
+	html_field_error(r, field, d->rec, id);
+	if (field2)
+		html_field_error(r, field2, d->rec, id);
+	int area = !strcmp(field, "reservation");
+	const char *name = area ? "reservations" : field2 ? "members" : field;
+	bt_buf_addf(b, area ? "<textarea id=\"%s\" name=\"%s\" rows=\"2\" maxlength=\"4000\" placeholder=\"CHE: …\""
+			    : "<input type=\"text\" id=\"%s\" name=\"%s\"", id, name);
+	html_field_invalid(r, field, d->rec, id);
+	if (field2)
+		html_field_invalid(r, field2, d->rec, id);
+	if (area) {
+		bt_buf_adds(b, ">");
+		html_text(b, dec_echo(r, d->rec, name));
+		bt_buf_adds(b, "</textarea>\n");
+		return;
+	}
+	bt_buf_addf(b, " maxlength=\"%d\" placeholder=\"%s\" dir=\"ltr\" value=\"", field2 ? 400 : 10,
+		    field2 ? "CHE, FRA" : "YYYY-MM-DD");
+	html_text(b, dec_echo(r, d->rec, name));
+	bt_buf_adds(b, "\">\n");
 }
 
 /* The form of one draft's decision: a GET to the confirmation page. */
@@ -439,25 +493,50 @@ static void dec_form(preq *r, const char *circular, const bt_draft *d, size_t i)
 	bt_buf_adds(b, "\">\n<fieldset class=\"choices\">\n<legend>");
 	html_text(b, L(r, "decide_kind_label"));
 	bt_buf_adds(b, "</legend>\n");
+	snprintf(id, sizeof id, "kind-%zu-0", i);
+	html_field_error(r, "kind", d->rec, id);
 	static const char *const kinds[][2] = { { "approved", "decide_approved" },
 						{ "more-time", "decide_more_time" },
 						{ "not-approved", "decide_not_approved" } };
+	const char *was = dec_echo(r, d->rec, "kind");
 	for (size_t k = 0; k < 3; k++) {
 		snprintf(id, sizeof id, "kind-%zu-%zu", i, k);
-		radio(r, id, kinds[k][0], kinds[k][1], k == 0);
+		radio(r, id, kinds[k][0], kinds[k][1], *was ? !strcmp(was, kinds[k][0]) : k == 0, d->rec);
 	}
-	bt_buf_addf(b, "</fieldset>\n<label for=\"res-%zu\">", i);
-	html_text(b, L(r, "decide_reservations_label"));
-	bt_buf_addf(b, "</label>\n<textarea id=\"res-%zu\" name=\"reservations\" rows=\"2\" maxlength=\"4000\" "
-		       "placeholder=\"CHE: …\"></textarea>\n<label for=\"mem-%zu\">", i, i);
-	html_text(b, L(r, "decide_members_label"));
-	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"mem-%zu\" name=\"members\" maxlength=\"400\" "
-		       "placeholder=\"CHE, FRA\">\n<label for=\"date-%zu\">", i, i);
-	html_text(b, L(r, "decide_date_label"));
-	bt_buf_addf(b, "</label>\n<input type=\"text\" id=\"date-%zu\" name=\"date\" maxlength=\"10\" "
-		       "placeholder=\"YYYY-MM-DD\" dir=\"ltr\">\n<p><button type=\"submit\">", i);
+	bt_buf_adds(b, "</fieldset>\n");
+	snprintf(id, sizeof id, "res-%zu", i);
+	dec_field(r, d, id, "decide_reservations_label", "reservation", NULL);
+	snprintf(id, sizeof id, "mem-%zu", i);
+	dec_field(r, d, id, "decide_members_label", "opposed_by", "more_time");
+	snprintf(id, sizeof id, "date-%zu", i);
+	dec_field(r, d, id, "decide_date_label", "date", NULL);
+	bt_buf_adds(b, "<p><button type=\"submit\">");
 	html_text(b, L(r, "decide_next"));
 	bt_buf_adds(b, "</button></p>\n</form>\n");
+}
+
+/* Where the refusal shown goes on the decision forms: the form of the
+ * draft it was sent for (draft index i), the field it names. */
+static void dec_place(preq *r, const bt_draft_list *dl)
+{
+	prefusal *x = r->refusal;
+	if (!x)
+		return;
+	const char *rec = arg(r, !strcmp(r->method, "POST"), "draft");
+	snprintf(x->rec, sizeof x->rec, "%s", rec);
+	for (size_t i = 0; i < dl->n; i++) {
+		if (strcmp(dl->v[i].rec, rec))
+			continue;
+		const char *f = x->field;
+		if (!strcmp(f, "kind"))
+			snprintf(x->anchor, sizeof x->anchor, "kind-%zu-0", i);
+		else if (!strcmp(f, "reservation"))
+			snprintf(x->anchor, sizeof x->anchor, "res-%zu", i);
+		else if (!strcmp(f, "opposed_by") || !strcmp(f, "more_time"))
+			snprintf(x->anchor, sizeof x->anchor, "mem-%zu", i);
+		else if (!strcmp(f, "date"))
+			snprintf(x->anchor, sizeof x->anchor, "date-%zu", i);
+	}
 }
 
 /* GET .../decide without a kind: a form per draft awaiting its decision. */
@@ -469,12 +548,14 @@ static int dec_forms_page(preq *r, const bt_consultation *c)
 		bt_draft_list_free(&dl);
 		return page_engine_error(r, &e);
 	}
+	dec_place(r, &dl);
 	const char *cv[] = { "circular", c->circular, NULL };
 	bt_buf title = BT_BUF_INIT;
 	Lplain(r, &title, "decide_page_title", cv);
 	page_begin(r, bt_buf_str(&title));
 	bt_buf_release(&title);
 	bt_buf *b = &r->out;
+	html_refusal_summary(r);
 	for (size_t i = 0; i < dl.n; i++) {
 		const bt_draft *d = &dl.v[i];
 		bt_buf_addf(b, "<section class=\"draft\" data-rec=\"%s\" data-state=\"%s\">\n<h2>", d->rec, d->state);
@@ -508,6 +589,31 @@ static void hidden(preq *r, const char *name, const char *value)
 	bt_buf_adds(&r->out, "\">\n");
 }
 
+void staff_once_name(char out[PORTAL_ONCE_FORM], const char *act, const char *circular)
+{
+	snprintf(out, PORTAL_ONCE_FORM, "%s:%s", act, circular);
+}
+
+void staff_confirm_form(preq *r, const char *action, const char *once_form, const char *const *hidden_fields,
+			const char *key, const char *const *vars, const char *back)
+{
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<form method=\"post\" action=\"");
+	html_text(b, action);
+	bt_buf_adds(b, "\">\n");
+	html_csrf(r, r->s.csrf);
+	once_field(r, once_form);
+	for (size_t i = 0; hidden_fields && hidden_fields[i]; i += 2)
+		hidden(r, hidden_fields[i], hidden_fields[i + 1]);
+	bt_buf_adds(b, "<button type=\"submit\" class=\"danger\" id=\"confirm\">");
+	Lf(r, b, key, vars);
+	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"");
+	html_text(b, back);
+	bt_buf_adds(b, "\">");
+	html_text(b, L(r, "cancel_back"));
+	bt_buf_adds(b, "</a></p>\n");
+}
+
 /* The confirmation: the decision's text, the fields again (hidden), the
  * button naming the act. */
 static int dec_confirm_page(preq *r, const bt_consultation *c, const dec_in *d)
@@ -527,21 +633,32 @@ static int dec_confirm_page(preq *r, const bt_consultation *c, const dec_in *d)
 		bt_date_format(d->s.date, day);
 		bt_buf_addf(b, " — <time dir=\"ltr\" datetime=\"%s\">%s</time>", day, day);
 	}
-	bt_buf_adds(b, "</blockquote>\n<form method=\"post\" action=\"/secretariat/c/");
-	html_text(b, c->circular);
-	bt_buf_adds(b, "/decide\">\n");
-	html_csrf(r, r->s.csrf);
+	bt_buf_adds(b, "</blockquote>\n");
 	static const char *const names[] = { "draft", "kind", "members", "reservations", "date" };
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		hidden(r, names[i], arg(r, 0, names[i]));
-	bt_buf_adds(b, "<button type=\"submit\" class=\"danger\" id=\"confirm\">");
-	Lf(r, b, "decide_confirm_button", cv);
-	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"/secretariat/c/");
-	html_text(b, c->circular);
-	bt_buf_adds(b, "/decide\">");
-	html_text(b, L(r, "cancel_back"));
-	bt_buf_adds(b, "</a></p>\n");
+	const char *fields[11];
+	for (size_t i = 0; i < 5; i++) {
+		fields[2 * i] = names[i];
+		fields[2 * i + 1] = arg(r, 0, names[i]);
+	}
+	fields[10] = NULL;
+	char action[200], form[PORTAL_ONCE_FORM];
+	snprintf(action, sizeof action, "/secretariat/c/%s/decide", c->circular);
+	staff_once_name(form, "decide", c->circular);
+	staff_confirm_form(r, action, form, fields, "decide_confirm_button", cv, action);
 	page_end(r);
+	return 0;
+}
+
+/* A refused decision: the decision forms again, what was sent kept in
+ * the draft's form, the sentence next to the field; else the error page. */
+static int dec_refused(preq *r, const bt_consultation *c, const bt_err *e)
+{
+	if (!form_refused(e))
+		return page_engine_error(r, e);
+	prefusal x;
+	form_refusal(r, &x, 0, e);
+	dec_forms_page(r, c);
+	r->refusal = NULL;
 	return 0;
 }
 
@@ -558,7 +675,7 @@ int page_secretariat_decide(preq *r, const char *circular)
 	if (!rc && !d.s.rec)
 		rc = bt_failf(&e, BT_R_INPUT, "draft", "no draft chosen");
 	if (rc)
-		page_engine_error(r, &e);
+		dec_refused(r, &c, &e);
 	else
 		dec_confirm_page(r, &c, &d);
 	dec_free(&d);
@@ -570,9 +687,12 @@ int page_secretariat_decide_post(preq *r, const char *circular)
 	bt_consultation c;
 	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
 		return 0;
+	char actor[96], path[160], form[PORTAL_ONCE_FORM];
+	staff_once_name(form, "decide", c.circular);
+	if (!once_begin(r, form))
+		return 0;
 	dec_in d;
 	bt_err e;
-	char actor[96], path[160];
 	int rc = dec_read(r, 1, c.circular, &d, &e);
 	if (!rc && !d.s.rec)
 		rc = bt_failf(&e, BT_R_INPUT, "draft", "no draft chosen");
@@ -581,84 +701,40 @@ int page_secretariat_decide_post(preq *r, const char *circular)
 		rc = bt_decide(r->db, &d.s, actor, r->now, NULL, &e);
 	}
 	dec_free(&d);
-	if (rc)
-		return page_engine_error(r, &e);
 	snprintf(path, sizeof path, "/secretariat/c/%s#decision", c.circular);
-	return page_redirect(r, path);
+	once_done(r, rc ? NULL : path);
+	return rc ? dec_refused(r, &c, &e) : 0;
 }
 
 /* ---- reply codes ---- */
 
-/* New codes waiting to be shown once: for the session that issued them,
- * for NEW_TTL seconds; the oldest slot is reused when all are taken. */
-#define NEW_SLOTS 32
-#define NEW_TTL 600
-static struct new_code {
-	char token[33];                 /* "" when free */
-	char session[65];               /* the session that issued it */
-	char circular[BT_ID_MAX + 1];
-	char member[4];
-	char code[BT_CODE_LEN + 1];
-	bt_time at;
-} new_codes[NEW_SLOTS];
-static pthread_mutex_t new_codes_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void slot_clear(struct new_code *n)
+/* Keeps new code c of circular for r's session (session_keep), its
+ * handle in handle. */
+static int new_code_keep(preq *r, const char *circular, const bt_code_issued *c, char handle[33], bt_err *e)
 {
-	explicit_bzero(n, sizeof *n);
+	char v[PORTAL_KEPT_VALUE];
+	snprintf(v, sizeof v, "%s\n%s\n%s", circular, c->member, c->code);
+	int rc = session_keep(r->p->sessions, r->session_token, v, portal_mono_ms(), handle);
+	explicit_bzero(v, sizeof v);
+	return rc ? bt_failf(e, BT_R_NOMEM, NULL, "no room to keep the new code for this session") : 0;
 }
 
-/* Keeps code for r's session; token receives the slot's token. */
-static int new_code_keep(preq *r, const char *circular, const bt_code_issued *c, char token[33], bt_err *e)
-{
-	unsigned char raw[16];
-	if (bt_random(raw, sizeof raw, e))
-		return -1;
-	for (size_t i = 0; i < sizeof raw; i++)
-		snprintf(token + 2 * i, 3, "%02x", raw[i]);
-	pthread_mutex_lock(&new_codes_lock);
-	struct new_code *n = &new_codes[0];
-	for (size_t i = 0; i < NEW_SLOTS; i++) {
-		if (new_codes[i].token[0] && new_codes[i].at + NEW_TTL < r->now)
-			slot_clear(&new_codes[i]);
-		if (!new_codes[i].token[0] || new_codes[i].at < n->at)
-			n = &new_codes[i];
-		if (!n->token[0])
-			break;
-	}
-	slot_clear(n);
-	snprintf(n->token, sizeof n->token, "%s", token);
-	snprintf(n->session, sizeof n->session, "%s", r->session_token);
-	snprintf(n->circular, sizeof n->circular, "%s", circular);
-	snprintf(n->member, sizeof n->member, "%s", c->member);
-	snprintf(n->code, sizeof n->code, "%s", c->code);
-	n->at = r->now;
-	pthread_mutex_unlock(&new_codes_lock);
-	return 0;
-}
-
-/* Takes (and forgets) the code kept under token for r's session and
+/* Takes (and forgets) the code kept under handle for r's session and
  * circular: 0, or -1 when there is none (shown already, expired, another
- * session's). */
-static int new_code_take(preq *r, const char *circular, const char *token, bt_code_issued *out)
+ * session's or circular's). */
+static int new_code_take(preq *r, const char *circular, const char *handle, bt_code_issued *out)
 {
-	int rc = -1;
-	if (strlen(token) != 32)
+	char v[PORTAL_KEPT_VALUE];
+	if (session_take(r->p->sessions, r->session_token, handle, portal_mono_ms(), v, sizeof v))
 		return -1;
-	pthread_mutex_lock(&new_codes_lock);
-	for (size_t i = 0; i < NEW_SLOTS; i++) {
-		struct new_code *n = &new_codes[i];
-		if (!n->token[0] || strcmp(n->token, token))
-			continue;
-		if (!strcmp(n->session, r->session_token) && !strcmp(n->circular, circular) &&
-		    n->at + NEW_TTL >= r->now) {
-			snprintf(out->member, sizeof out->member, "%s", n->member);
-			snprintf(out->code, sizeof out->code, "%s", n->code);
-			rc = 0;
-		}
-		slot_clear(n);
+	char *m = strchr(v, '\n'), *k = m ? strchr(m + 1, '\n') : NULL;
+	int rc = -1;
+	if (k && (size_t)(m - v) == strlen(circular) && !strncmp(v, circular, (size_t)(m - v))) {
+		snprintf(out->member, sizeof out->member, "%.*s", (int)(k - m - 1), m + 1);
+		snprintf(out->code, sizeof out->code, "%s", k + 1);
+		rc = 0;
 	}
-	pthread_mutex_unlock(&new_codes_lock);
+	explicit_bzero(v, sizeof v);
 	return rc;
 }
 
@@ -667,14 +743,16 @@ int page_secretariat_codes_issue(preq *r, const char *circular)
 	bt_consultation c;
 	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
 		return 0;
+	char actor[96], token[33] = "", path[200], form[PORTAL_ONCE_FORM];
+	staff_once_name(form, "code", c.circular);
+	if (!once_begin(r, form))
+		return 0;
 	const char *member = pform_get(&r->form, "member");
-	if (!member || !*member)
-		return page_field_error(r, BT_R_INPUT, "member", "no Member State chosen");
-	char actor[96], token[33], path[200];
 	portal_actor(r, actor, sizeof actor);
 	bt_code_list l = { 0 };
 	bt_err e;
-	int rc = bt_codes_issue(r->db, c.circular, member, actor, r->now, &l, &e);
+	int rc = *member ? bt_codes_issue(r->db, c.circular, member, actor, r->now, &l, &e)
+			 : bt_failf(&e, BT_R_INPUT, "member", "no Member State chosen");
 	if (!rc && l.n != 1)
 		rc = bt_failf(&e, BT_R_IO, "member", "%zu codes issued for one member", l.n);
 	if (!rc)
@@ -682,10 +760,9 @@ int page_secretariat_codes_issue(preq *r, const char *circular)
 	if (l.n)
 		explicit_bzero(l.v, l.n * sizeof *l.v);
 	bt_code_list_free(&l);
-	if (rc)
-		return page_engine_error(r, &e);
 	snprintf(path, sizeof path, "/secretariat/c/%s/codes/new?t=%s", c.circular, token);
-	return page_redirect(r, path);
+	once_done(r, rc ? NULL : path);
+	return rc ? page_engine_error(r, &e) : 0;
 }
 
 int page_secretariat_codes_new(preq *r, const char *circular)
@@ -735,18 +812,13 @@ int page_secretariat_codes_revoke_confirm(preq *r, const char *circular)
 	bt_buf *b = &r->out;
 	bt_buf_adds(b, "<p class=\"note\">");
 	Lf(r, b, "codes_revoke_what", cv);
-	bt_buf_adds(b, "</p>\n<form method=\"post\" action=\"/secretariat/c/");
-	html_text(b, c.circular);
-	bt_buf_adds(b, "/codes/revoke\">\n");
-	html_csrf(r, r->s.csrf);
-	hidden(r, "member", code);
-	bt_buf_adds(b, "<button type=\"submit\" class=\"danger\" id=\"confirm\">");
-	Lf(r, b, "codes_revoke_button", cv);
-	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"/secretariat/c/");
-	html_text(b, c.circular);
-	bt_buf_adds(b, "#codes\">");
-	html_text(b, L(r, "cancel_back"));
-	bt_buf_adds(b, "</a></p>\n");
+	bt_buf_adds(b, "</p>\n");
+	char action[200], back[200], form[PORTAL_ONCE_FORM];
+	snprintf(action, sizeof action, "/secretariat/c/%s/codes/revoke", c.circular);
+	snprintf(back, sizeof back, "/secretariat/c/%s#codes", c.circular);
+	staff_once_name(form, "revoke", c.circular);
+	const char *fields[] = { "member", code, NULL };
+	staff_confirm_form(r, action, form, fields, "codes_revoke_button", cv, back);
 	page_end(r);
 	return 0;
 }
@@ -756,16 +828,18 @@ int page_secretariat_codes_revoke(preq *r, const char *circular)
 	bt_consultation c;
 	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
 		return 0;
+	char actor[96], path[160], form[PORTAL_ONCE_FORM];
+	staff_once_name(form, "revoke", c.circular);
+	if (!once_begin(r, form))
+		return 0;
 	const char *member = pform_get(&r->form, "member");
-	if (!member || !*member)
-		return page_field_error(r, BT_R_INPUT, "member", "no Member State chosen");
-	char actor[96], path[160];
 	portal_actor(r, actor, sizeof actor);
 	bt_err e;
-	if (bt_codes_revoke(r->db, c.circular, member, actor, r->now, &e))
-		return page_engine_error(r, &e);
+	int rc = *member ? bt_codes_revoke(r->db, c.circular, member, actor, r->now, &e)
+			 : bt_failf(&e, BT_R_INPUT, "member", "no Member State chosen");
 	snprintf(path, sizeof path, "/secretariat/c/%s#codes", c.circular);
-	return page_redirect(r, path);
+	once_done(r, rc ? NULL : path);
+	return rc ? page_engine_error(r, &e) : 0;
 }
 
 int page_secretariat_attachment(preq *r, const char *id)

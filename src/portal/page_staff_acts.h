@@ -18,6 +18,16 @@ void staff_codes_section(preq *r, const bt_consultation *c, const bt_member_list
 /* Appends, once c is closed, the link to the decision form. */
 void staff_decide_link(preq *r, const bt_consultation *c, const bt_tally *t);
 
+/* The single-use token form name (once.h) of act ("close", "decide",
+ * "code", "revoke") on circular. */
+void staff_once_name(char out[PORTAL_ONCE_FORM], const char *act, const char *circular);
+/* The end of a confirmation page: the form that POSTs to action (its CSRF
+ * field, a single-use token for once_form, the hidden fields of hidden:
+ * name, value pairs ending with NULL), its button naming the act (key with
+ * vars, styled as dangerous, id "confirm") and the link back to back. */
+void staff_confirm_form(preq *r, const char *action, const char *once_form, const char *const *hidden,
+			const char *key, const char *const *vars, const char *back);
+
 /* GET /secretariat/c/CIRCULAR/close: the confirmation page of closing
  * (page_staff.c). */
 int page_secretariat_close_confirm(preq *r, const char *circular);
@@ -25,7 +35,9 @@ int page_secretariat_close_confirm(preq *r, const char *circular);
  * with it, the confirmation page showing the decision's text. */
 int page_secretariat_decide(preq *r, const char *circular);
 /* POST /secretariat/c/CIRCULAR/decide: records the decision (bt_decide);
- * 303 to the consultation's page. */
+ * 303 to the consultation's page. Each act's POST (close, decide, codes
+ * issue and revoke) carries a single-use token: sent again, it acts never
+ * twice and answers with the first outcome (once.h). */
 int page_secretariat_decide_post(preq *r, const char *circular);
 /* POST /secretariat/c/CIRCULAR/codes/issue: issues (or reissues) member's
  * code, keeps it in memory for this session (never in the database) and

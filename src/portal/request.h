@@ -63,6 +63,7 @@ typedef struct preq {
 	bt_identity cert_id;
 	char cert_fp[65];
 	pform form;
+	struct prefusal *refusal; /* a refused form shown again (error.h), or NULL */
 	bt_buf body;           /* s13-api: a POST under /api/: its bytes as they came */
 	int raw_body;          /* s13-api: the body is read into body (never into form) */
 	/* the answer */
@@ -90,6 +91,7 @@ typedef struct preqx {
 	int nameless;                  /* a multipart part without a name */
 	int refused;                   /* a client certificate was not accepted */
 	int no_room;                   /* no session could be made for it: 503 */
+	struct prefusal *bad;          /* the form's own checks refused it, for the page to show again */
 	char refusal[300];
 } preqx;
 

@@ -36,7 +36,7 @@ static int page_css(preq *r)
 
 static int page_no_favicon(preq *r)
 {
-	return page_error(r, 404, "no such page");
+	return page_not_found(r);
 }
 
 #define EXACT(m, path, who, page) { m, PR_EXACT, path, NULL, who, page, NULL }

@@ -15,6 +15,8 @@
 #include "portal/conn.h"
 #include "portal/error.h"
 #include "portal/form.h"
+#include "portal/page_member.h"
+#include "portal/page_staff.h"
 #include "portal/request.h"
 #include "portal/routes.h"
 #include "portal/server.h"
@@ -75,7 +77,7 @@ static int route(preq *r)
 		r->allow = allow;
 		if (api_path(r->url))
 			return api_method_error(r);
-		return page_errorf(r, 405, "method: %s is not allowed here (%s only)", r->method, allow);
+		return page_status(r, 405, "err_method", "method: %s is not allowed here (%s only)", r->method, allow);
 	}
 	/* s13-api: a POST under /api/ brings a bearer token, no session */
 	if (!strcmp(r->method, "POST") && !api_path(r->url) && !(rt->who == PR_SIGNIN_FORM && !r->signed_in)) {
@@ -112,6 +114,7 @@ static int start_request(preqx *x, bt_err *e)
 	r->status = 200;
 	bt_buf_init(&r->out, 0);
 	client_ip(r);
+	r->lang = portal_request_lang(r);
 	if (x->p->fixed_now)
 		r->now = x->p->now;
 	else if (bt_now(&r->now, e))
@@ -119,7 +122,6 @@ static int start_request(preqx *x, bt_err *e)
 	int rc = thread_db_get(x->p, &r->db, e);
 	if (rc)
 		return rc;
-	r->lang = portal_request_lang(r);
 	char why[300];
 	if (tls_client_cert(r, why, sizeof why)) {
 		x->refused = 1;
@@ -169,6 +171,27 @@ static int start_request(preqx *x, bt_err *e)
 	return BT_OK;
 }
 
+/* A form the checks refused (form_check: status, why "field: ...") that
+ * its page shows again (the reply form, the entry form): 1 with x->bad
+ * made r's refusal, for the page to take (it records nothing); else 0,
+ * and the status page is the answer. */
+static int refused_to_page(preqx *x, int status, const char *why)
+{
+	char seg[128];
+	const char *allow;
+	const proute *rt = route_find(x->r.url, x->r.method, seg, &allow);
+	if (!rt || (rt->page_of != page_member_reply && rt->page_of != page_secretariat_reply) ||
+	    !(x->bad = calloc(1, sizeof *x->bad)))
+		return 0;
+	size_t n = strcspn(why, ":");
+	char field[64];
+	snprintf(field, sizeof field, "%.*s", (int)(n < 63 ? n : 63), why);
+	form_refusal_at(&x->r, x->bad, status, BT_R_INPUT, field, "", "%s", why[n] ? why + n + 1 + (why[n + 1] == ' ')
+									     : why);
+	x->bad->key = status == 415 ? "err_file_type" : "err_bad_text";
+	return 1;
+}
+
 void portal_finish(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct portal *p = cls;
@@ -182,6 +205,7 @@ void portal_finish(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD
 		MHD_destroy_post_processor(x->pp);
 	pform_release(&x->r.form);
 	bt_buf_release(&x->r.out);
+	free(x->bad);
 	bt_buf_release(&x->r.body);
 	free(x);
 	*req_cls = NULL;
@@ -205,10 +229,8 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 		x->r.method = method;
 		bt_err e;
 		if (start_request(x, &e)) {
-			x->r.status = 500;
-			bt_buf_init(&x->r.out, 0);
-			x->r.ctype = "text/plain; charset=utf-8";
-			bt_buf_adds(&x->r.out, "the server cannot answer now\n");
+			/* the page in the reader's language, which needs no database */
+			page_status(&x->r, 500, "err_server", NULL);
 			if (p->log) {
 				char line[600];
 				snprintf(line, sizeof line, "error: %s", e.msg);
@@ -217,7 +239,7 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 			return answer_send(&x->r);
 		}
 		if (x->refused)
-			return page_error(&x->r, 403, x->refusal), answer_send(&x->r);
+			return page_status(&x->r, 403, "err_cert", "%s", x->refusal), answer_send(&x->r);
 		if (x->no_room)
 			return portal_no_room(&x->r), answer_send(&x->r);
 		/* the head is in: a signed-in request is answered without the
@@ -244,15 +266,15 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 			}
 			const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 			if (cl && strtoull(cl, NULL, 10) > x->body_max) {
-				page_errorf(&x->r, 413, "request: %s bytes, over the limit of %llu", cl,
+				page_status(&x->r, 413, "err_too_large", "request: %s bytes, over the limit of %llu", cl,
 					    (unsigned long long)x->body_max);
 				return answer_send(&x->r);
 			}
 			x->pp = MHD_create_post_processor(c, 64 * 1024, body_field, x);
 			if (!x->pp) {
 				const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-				page_errorf(&x->r, 415, "Content-Type: '%s' is not a form (urlencoded or multipart)",
-					    ct ? ct : "");
+				page_status(&x->r, 415, "err_bad_form", "Content-Type: '%s' is not a form (urlencoded or "
+					    "multipart)", ct ? ct : "");
 				return answer_send(&x->r);
 			}
 		}
@@ -281,24 +303,25 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 		return answer_send(&x->r);
 	}
 	if (x->too_big) {
-		page_errorf(r, 413, "request: over the limit of %llu bytes (a file may be at most %lld bytes)",
-			    (unsigned long long)x->body_max, (long long)p->attachment_max);
+		page_status(r, 413, "err_too_large", "request: over the limit of %llu bytes (a file may be at most %lld "
+			    "bytes)", (unsigned long long)x->body_max, (long long)p->attachment_max);
 		return answer_send(&x->r);
 	}
 	if (x->nameless)
-		return page_error(r, 400, "request: a form part has no name (Content-Disposition: form-data; name=...)"),
-		       answer_send(&x->r);
+		return page_status(r, 400, "err_bad_form", "request: a form part has no name (Content-Disposition: "
+				   "form-data; name=...)"), answer_send(&x->r);
 	if (x->bad_body)
-		return page_error(r, 400, "request: the form data cannot be parsed"), answer_send(&x->r);
+		return page_status(r, 400, "err_bad_form", "request: the form data cannot be parsed"), answer_send(&x->r);
 	if (r->form.overflow) {
-		page_errorf(r, 413, "request: more than %d fields or %d files", PORTAL_MAX_FIELDS,
+		page_status(r, 413, "err_too_large", "request: more than %d fields or %d files", PORTAL_MAX_FIELDS,
 			    PORTAL_MAX_FILES);
 		return answer_send(&x->r);
 	}
 	char why[400];
 	int status = form_check(&r->form, why, sizeof why);
-	if (status)
-		return page_error(r, status, why), answer_send(&x->r);
+	if (status && !refused_to_page(x, status, why))
+		return page_status(r, status, status == 415 ? "err_file_type" : "err_bad_text", "%s", why),
+		       answer_send(&x->r);
 	/* HEAD: the whole answer, whose body libmicrohttpd leaves out while
 	 * its Content-Length stays that of the GET */
 	route(r);

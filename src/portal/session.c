@@ -38,6 +38,13 @@ typedef struct once_slot {
 	int64_t at;                /* issued or spent, ms */
 } once_slot;
 
+/* A secret shown once (session_keep). */
+typedef struct kept_slot {
+	char handle[33];           /* "" when free */
+	char value[PORTAL_KEPT_VALUE];
+	int64_t at;                /* kept, ms */
+} kept_slot;
+
 typedef struct sess_slot {
 	int32_t next_tok, next_id; /* the chains; -1 ends them */
 	int used;
@@ -47,6 +54,7 @@ typedef struct sess_slot {
 	psession s;
 	int64_t born, seen;        /* ms, monotonic */
 	once_slot *once;           /* PORTAL_ONCE_PER_SESSION, made on first use */
+	kept_slot *kept;           /* PORTAL_KEPT_PER_SESSION, made on first use */
 } sess_slot;
 
 struct psessions {
@@ -98,8 +106,12 @@ void sessions_free(psessions *s)
 		return;
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->once_cv);
-	for (int32_t i = 0; s->v && i < PORTAL_SESSIONS_MAX; i++)
+	for (int32_t i = 0; s->v && i < PORTAL_SESSIONS_MAX; i++) {
 		free(s->v[i].once);
+		if (s->v[i].kept)
+			explicit_bzero(s->v[i].kept, PORTAL_KEPT_PER_SESSION * sizeof *s->v[i].kept);
+		free(s->v[i].kept);
+	}
 	free(s->v);
 	free(s->tok);
 	free(s->ids);
@@ -167,6 +179,9 @@ static void release(psessions *s, int32_t i)
 	unchain(s, &s->tok[tok_bucket(sl->key)], i, 1);
 	unchain(s, &s->ids[sl->idb], i, 0);
 	free(sl->once);
+	if (sl->kept)
+		explicit_bzero(sl->kept, PORTAL_KEPT_PER_SESSION * sizeof *sl->kept);
+	free(sl->kept);
 	memset(sl, 0, sizeof *sl);
 	sl->next_id = -1;
 	sl->next_tok = s->free_head;
@@ -412,4 +427,60 @@ void session_once_finish(psessions *s, const char *token, const char *once, cons
 	}
 	pthread_cond_broadcast(&s->once_cv);
 	pthread_mutex_unlock(&s->lock);
+}
+
+int session_keep(psessions *s, const char *token, const char *value, int64_t now, char handle[33])
+{
+	char t[65];
+	portal_token(t);
+	snprintf(handle, 33, "%.32s", t);
+	explicit_bzero(t, sizeof t);
+	pthread_mutex_lock(&s->lock);
+	int32_t i = find(s, token, now);
+	sess_slot *sl = i >= 0 ? &s->v[i] : NULL;
+	if (sl && !sl->kept)
+		sl->kept = calloc(PORTAL_KEPT_PER_SESSION, sizeof *sl->kept);
+	if (!sl || !sl->kept || strlen(value) >= PORTAL_KEPT_VALUE) {
+		pthread_mutex_unlock(&s->lock);
+		return -1;
+	}
+	/* a free or expired entry, else the oldest */
+	kept_slot *pick = &sl->kept[0];
+	for (int k = 0; k < PORTAL_KEPT_PER_SESSION; k++) {
+		kept_slot *o = &sl->kept[k];
+		if (!o->handle[0] || now - o->at > PORTAL_KEPT_MS) {
+			pick = o;
+			break;
+		}
+		if (o->at < pick->at)
+			pick = o;
+	}
+	explicit_bzero(pick, sizeof *pick);
+	memcpy(pick->handle, handle, 33);
+	snprintf(pick->value, sizeof pick->value, "%s", value);
+	pick->at = now;
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+int session_take(psessions *s, const char *token, const char *handle, int64_t now, char *out, size_t n)
+{
+	int rc = -1;
+	if (strlen(handle) != 32)
+		return -1;
+	pthread_mutex_lock(&s->lock);
+	int32_t i = find(s, token, now);
+	sess_slot *sl = i >= 0 ? &s->v[i] : NULL;
+	for (int k = 0; sl && sl->kept && k < PORTAL_KEPT_PER_SESSION; k++) {
+		kept_slot *o = &sl->kept[k];
+		if (!o->handle[0] || !bt_secret_equal(o->handle, handle, 32))
+			continue;
+		if (now - o->at <= PORTAL_KEPT_MS) {
+			snprintf(out, n, "%s", o->value);
+			rc = 0;
+		}
+		explicit_bzero(o, sizeof *o);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }

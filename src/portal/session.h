@@ -81,6 +81,24 @@ int session_once_spent(psessions *s, const char *token, const char *form, const 
  * claimed again. Nothing when the session has ended meanwhile. */
 void session_once_finish(psessions *s, const char *token, const char *once, const char *loc, int64_t now);
 
+/* Secrets shown once (a new reply code, as `ballot codes issue` prints it
+ * once): kept in the session's entry, beside its form tokens and under the
+ * same lock, never in the database, until taken or for PORTAL_KEPT_MS; at
+ * most PORTAL_KEPT_PER_SESSION (a new one past that replaces the oldest);
+ * wiped when taken, replaced or when the session ends. */
+#define PORTAL_KEPT_PER_SESSION 8
+#define PORTAL_KEPT_VALUE 192    /* bytes of a value, with its NUL */
+#define PORTAL_KEPT_MS (600 * 1000)
+
+/* Keeps value (shorter than PORTAL_KEPT_VALUE) for the live session of
+ * token under a new random handle (32 hex); -1 when there is no such
+ * session (or no memory), else 0. */
+int session_keep(psessions *s, const char *token, const char *value, int64_t now, char handle[33]);
+/* Takes what was kept under handle for the session of token: copies it to
+ * out (n bytes) and forgets it; 0, or -1 when there is none (taken
+ * already, expired, another session's). */
+int session_take(psessions *s, const char *token, const char *handle, int64_t now, char *out, size_t n);
+
 /* A fresh random token as 64 hex digits. */
 void portal_token(char out[65]);
 

@@ -7,6 +7,7 @@
 #include "pdf/annex2.h"
 #include "pdf/lang.h"
 #include "pdf/tmpl.h"
+#include "portal/html.h"
 #include "portal/words.h"
 
 /* Every key of forms/portal/<lang>.txt and its placeholders. */
@@ -80,6 +81,31 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "decide_text_approved", "rec" }, { "decide_text_reservations", "rec members" },
 	{ "decide_text_more_time", "rec members" }, { "decide_text_not_approved", "rec members" },
 	{ "codes_gone", "" },
+	/* s13-errors: status pages, refused forms */
+	{ "home_link", "" },
+	{ "status_400", "" },
+	{ "status_401", "" },
+	{ "status_403", "" },
+	{ "status_404", "" },
+	{ "status_405", "" },
+	{ "status_409", "" },
+	{ "status_413", "" },
+	{ "status_415", "" },
+	{ "status_429", "" },
+	{ "status_500", "" },
+	{ "status_503", "" },
+	{ "err_method", "" },
+	{ "err_too_large", "" },
+	{ "err_bad_form", "" },
+	{ "err_file_type", "" },
+	{ "err_bad_text", "" },
+	{ "err_no_room", "" },
+	{ "err_server", "" },
+	{ "err_signin_unchecked", "" },
+	{ "err_signin_wait", "" },
+	{ "err_cert", "" },
+	{ "err_go_field", "" },
+	{ "err_files_again", "" },
 	/* s13-docs */
 	{ "receipt_pdf", "" }, { "text_download", "size" },
 	{ "import_title", "" }, { "import_help", "" }, { "import_file_label", "" }, { "import_files_label", "" },
@@ -160,6 +186,27 @@ const plang *portal_request_lang(preq *r)
 		two[1] = al[1];
 	}
 	return portal_lang(p, two);
+}
+
+void html_text_refs(bt_buf *out, const char *text)
+{
+	const char *p = text, *ref;
+	while ((ref = strstr(p, "(\xc2\xa7")) != NULL) { /* "(§" */
+		const char *end = strchr(ref, ')');
+		if (!end)
+			break;
+		bt_buf run = BT_BUF_INIT;
+		bt_buf_add(&run, p, (size_t)(ref - p));
+		html_text(out, bt_buf_str(&run));
+		bt_buf_reset(&run);
+		bt_buf_add(&run, ref, (size_t)(end + 1 - ref));
+		bt_buf_adds(out, "<bdi dir=\"ltr\">");
+		html_text(out, bt_buf_str(&run));
+		bt_buf_adds(out, "</bdi>");
+		bt_buf_release(&run);
+		p = end + 1;
+	}
+	html_text(out, p);
 }
 
 const char *L(preq *r, const char *key)

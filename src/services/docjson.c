@@ -96,6 +96,7 @@ int bt_timeline_json(bt_buf *b, const bt_timeline *t, const char *rec)
 int bt_status_json(bt_db *db, const bt_status_list *l, bt_buf *out, bt_err *e)
 {
 	bt_timeline t = { 0 };
+	bt_draft_list dl = { NULL, 0 };
 	int rc = BT_OK;
 	bt_buf_addc(out, '[');
 	for (size_t i = 0; i < l->n; i++) {
@@ -117,15 +118,24 @@ int bt_status_json(bt_db *db, const bt_status_list *l, bt_buf *out, bt_err *e)
 		/* the rows come by circular: one timeline per consultation */
 		if (strcmp(t.circular, r->circular) != 0) {
 			bt_timeline_free(&t);
-			if ((rc = bt_timeline_get(db, r->circular, &t, e)))
+			bt_draft_list_free(&dl);
+			if ((rc = bt_timeline_get(db, r->circular, &t, e)) ||
+			    (rc = bt_drafts_list(db, r->circular, &dl, e)))
 				break;
 		}
 		bt_json_key(out, "timeline", 0);
 		bt_timeline_json(out, &t, r->rec);
+		const bt_draft *d = NULL; /* the titles per language, last */
+		for (size_t k = 0; k < dl.n && !d; k++)
+			if (strcmp(dl.v[k].rec, r->rec) == 0)
+				d = &dl.v[k];
+		bt_json_key(out, "titles", 0);
+		bt_json_titles(out, d);
 		bt_buf_addc(out, '}');
 	}
 	bt_buf_addc(out, ']');
 	bt_timeline_free(&t);
+	bt_draft_list_free(&dl);
 	return rc ? rc : doc_done(out, "the status", e);
 }
 

@@ -15,6 +15,19 @@ static int done(const bt_buf *out, const char *what, bt_err *e)
 	return BT_OK;
 }
 
+int bt_json_titles(bt_buf *b, const bt_draft *d)
+{
+	if (!d)
+		return bt_buf_adds(b, "null");
+	bt_buf_addc(b, '{');
+	bt_json_kv_str(b, "en", d->title, 1);
+	for (int i = 0; i < BT_DRAFT_LANGS; i++) {
+		bt_json_key(b, bt_draft_langs[i], 0);
+		bt_json_str_or_null(b, d->titles[i]);
+	}
+	return bt_buf_addc(b, '}');
+}
+
 int bt_tally_json(const bt_tally *t, bt_buf *b, bt_err *e)
 {
 	bt_buf_addc(b, '{');

@@ -272,6 +272,28 @@ static int check_calendar(bt_db *db, int64_t seq, const char *actor, const char 
 	return rc;
 }
 
+/* A draft-titles event rendered again from the rows it recorded. */
+static int check_titles(bt_db *db, int64_t seq, bt_time at, const char *actor, const char *kind,
+			const char *cprev, const char *body, bt_audit_report *r, bt_err *e)
+{
+	bt_buf p = BT_BUF_INIT, expect = BT_BUF_INIT;
+	char circular[BT_ID_MAX + 1] = "";
+	int found = 0;
+	int rc = draft_titles_event_payload(db, seq, &p, circular, &found, e);
+	if (!rc && !found) {
+		audit_flag_row(r, seq, "the draft titles this event recorded are missing", "draft_titles", 0);
+	} else if (!rc) {
+		event_render(&expect, seq, at, actor, kind, circular, cprev, bt_buf_str(&p));
+		rc = render_whole(&p, &expect, 0, e);
+		if (!rc && strcmp(bt_buf_str(&expect), body) != 0)
+			audit_flag_row(r, seq, "the stored draft titles differ from what the event recorded",
+				       "draft_titles", 0);
+	}
+	bt_buf_release(&p);
+	bt_buf_release(&expect);
+	return rc;
+}
+
 /* A member event (init, members-import, members-baseline) must end with the
  * former names and member changes it wrote, rendered again from their rows.
  * Events written before members were recorded (schema 5) list none and own
@@ -336,6 +358,8 @@ int event_rows_check(bt_db *db, int64_t seq, bt_time at, const char *actor, cons
 	case EK_ROWS_CALENDAR:
 	case EK_ROWS_DEADLINE:
 		return check_calendar(db, seq, actor, kind, cprev, body, r, e);
+	case EK_ROWS_TITLES:
+		return check_titles(db, seq, at, actor, kind, cprev, body, r, e);
 	case EK_ROWS_CONTACT:
 		return check_contact(db, seq, actor, kind, cprev, body, r, e);
 	case EK_ROWS_NONE:

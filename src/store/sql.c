@@ -364,6 +364,22 @@ const char *const SQL_MIGRATIONS[] = {
 	"CREATE TABLE mail_schedule(circular TEXT NOT NULL, days_before INTEGER NOT NULL"
 	" CHECK(days_before BETWEEN 0 AND 365), set_at INTEGER NOT NULL,"
 	" PRIMARY KEY(circular, days_before)) STRICT;",
+	/* a draft's title and summary in the other official languages
+	 * (draft_titles.c): a row per language an event gave, at `draft add`
+	 * (the draft's own event) or later (a draft-titles event); a NULL
+	 * field is one the event left as it was. The latest value stands.
+	 * Self-contained (renumber freely). */
+	"CREATE TABLE draft_titles(id INTEGER PRIMARY KEY,"
+	" draft_id INTEGER NOT NULL REFERENCES drafts(id),"
+	" lang TEXT NOT NULL CHECK(lang IN ('fr','es','ru','zh','ar')),"
+	" title TEXT, summary TEXT, event_seq INTEGER NOT NULL,"
+	" CHECK(title IS NOT NULL OR summary IS NOT NULL),"
+	" UNIQUE(draft_id, lang, event_seq)) STRICT;"
+	"CREATE INDEX draft_titles_by_event ON draft_titles(event_seq, lang);"
+	"CREATE TRIGGER draft_titles_append_only_u BEFORE UPDATE ON draft_titles"
+	" BEGIN SELECT RAISE(ABORT, 'draft titles are append-only'); END;"
+	"CREATE TRIGGER draft_titles_append_only_d BEFORE DELETE ON draft_titles"
+	" BEGIN SELECT RAISE(ABORT, 'draft titles are append-only'); END;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -484,6 +500,16 @@ const char SQL_DRAFTS_OF[] =
 	"SELECT " DRAFT_COLS " FROM drafts WHERE consultation_id = ?1 ORDER BY id";
 const char SQL_DRAFT_BY_REC[] =
 	"SELECT " DRAFT_COLS " FROM drafts WHERE consultation_id = ?1 AND rec = ?2";
+/* draft titles (draft_titles.c): a draft's rows in the order recorded;
+ * an event's rows with their draft's rec and circular */
+const char SQL_DRAFT_TITLES_OF[] =
+	"SELECT lang, title, summary FROM draft_titles WHERE draft_id = ?1 ORDER BY event_seq, id";
+const char SQL_DRAFT_TITLES_BY_EVENT[] =
+	"SELECT t.lang, t.title, t.summary, d.rec, c.circular, t.draft_id FROM draft_titles t"
+	" JOIN drafts d ON d.id = t.draft_id JOIN consultations c ON c.id = d.consultation_id"
+	" WHERE t.event_seq = ?1 ORDER BY t.id";
+const char SQL_DRAFT_TITLE_INSERT[] =
+	"INSERT INTO draft_titles(draft_id, lang, title, summary, event_seq) VALUES (?1, ?2, ?3, ?4, ?5)";
 const char SQL_DRAFT_SET_STATE[] =
 	"UPDATE drafts SET state = ?2, outcome = coalesce(?3, outcome) WHERE id = ?1";
 
@@ -576,9 +602,10 @@ const char SQL_HISTORY_DECISIONS[] =
 const char SQL_HISTORY_CLOSES[] =
 	"SELECT seq, at, actor, body, kind,"
 	" CASE kind WHEN 'late-entry' THEN json_extract(body, '$.member') END,"
-	" CASE kind WHEN 'late-entry' THEN json_extract(body, '$.draft') END"
+	" CASE kind WHEN 'late-entry' THEN json_extract(body, '$.draft')"
+	" WHEN 'draft-titles' THEN json_extract(body, '$.draft') END"
 	" FROM events WHERE circular = ?1"
-	" AND kind IN ('close', 'deadline', 'late-entry') ORDER BY seq";
+	" AND kind IN ('close', 'deadline', 'late-entry', 'draft-titles') ORDER BY seq";
 /* the reasons of on-time replies entered after the deadline (reply.c),
  * recorded by ?2 */
 const char SQL_LATE_ENTRIES[] =
@@ -606,7 +633,8 @@ const char SQL_ROWS_WITH_EVENTS[] =
 	"SELECT 'consultation', event_seq FROM consultations"
 	" UNION ALL SELECT 'draft', event_seq FROM drafts"
 	" UNION ALL SELECT 'decision', event_seq FROM decisions"
-	" UNION ALL SELECT 'reply', event_seq FROM replies";
+	" UNION ALL SELECT 'reply', event_seq FROM replies"
+	" UNION ALL SELECT 'draft draft-titles', event_seq FROM draft_titles";
 const char SQL_DECISION_ROW[] =
 	"SELECT x.detail, x.decided_at, x.recorded_by, c.circular,"
 	" x.kind IS json_extract('{' || x.detail || '}', '$.decision') FROM decisions x"

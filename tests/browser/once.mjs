@@ -13,66 +13,25 @@
 // node once.mjs --url https://localhost:PORT --member CHN --code CODE --circular 205
 //               [--code2 CODE] [--server-cert server.pem] [--shots DIR] [--chromium PATH]
 // --code2: the code the JavaScript-off run signs in with (default: --code).
-import { chromium } from 'playwright-core';
-import { X509Certificate, createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { options, open, signIn, width, run, fail } from './lib.mjs';
 import { join } from 'node:path';
 
-function die(msg) {
-	process.stderr.write(`once.mjs: ${msg}\n`);
-	process.exit(1);
-}
-function fail(msg) {
-	throw new Error(msg);
-}
-
-const opt = {};
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) {
-	if (!argv[i].startsWith('--') || argv[i + 1] === undefined) die(`bad argument '${argv[i]}'`);
-	opt[argv[i].slice(2)] = argv[i + 1];
-}
-for (const k of ['url', 'member', 'code', 'circular'])
-	if (!opt[k]) die(`--${k} is required`);
-const exe = opt.chromium || '/usr/bin/chromium';
-if (!existsSync(exe)) die(`no Chromium at ${exe} (Debian package chromium; tests/deps.sh installs it)`);
-
-const args = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-	'--disable-sync', '--no-first-run', '--disable-quic'];
-let ignoreHTTPSErrors = true;
-if (opt['server-cert']) {
-	const cert = new X509Certificate(readFileSync(opt['server-cert']));
-	const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
-	args.push(`--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`);
-	ignoreHTTPSErrors = false;
-}
-
-const out = { console_errors: [] };
+const opt = options('once.mjs', ['url', 'member', 'code', 'circular']);
+const out = { console_errors: [], csp_violations: [], pages: [] };
 const path = (u) => new URL(u).pathname;
+const state = {};
 
 // one run: sign in, open the form, double-click Send, reload, Back, Forward
-async function run(browser, js, code, tag) {
-	const context = await browser.newContext({ ignoreHTTPSErrors, javaScriptEnabled: js, locale: 'en-GB',
-		viewport: { width: 1000, height: 900 } });
-	const page = await context.newPage();
-	page.setDefaultTimeout(30000);
-	page.on('console', (m) => {
-		if (m.type() === 'error' && !/\/favicon\.ico$/.test(m.location().url || '')) out.console_errors.push(m.text());
-	});
-	const o = { posts: [], docs: [] };
+async function run1(js, code, tag) {
+	Object.assign(state, await open(opt, out, { js, width: 1000, height: 900 }));
+	const page = state.page;
+	const o = { posts: [] };
 	page.on('response', (r) => {
 		if (r.request().resourceType() !== 'document') return;
-		o.docs.push(`${r.request().method()} ${path(r.url())} ${r.status()}`);
 		if (r.request().method() === 'POST' && path(r.url()).endsWith('/reply')) o.posts.push(r.status());
 	});
-	let resp = await page.goto(`${opt.url}/signin`);
-	if (!resp || resp.status() !== 200) fail(`GET /signin: ${resp && resp.status()}`);
-	const form = page.locator('form:has(input[name="kind"][value="member"])');
-	await form.locator('#member').fill(opt.member);
-	await form.locator('#code').fill(code);
-	await Promise.all([page.waitForURL('**/member'), form.locator('button[type="submit"]').click()]);
-	resp = await page.goto(`${opt.url}/member/c/${opt.circular}`);
+	await signIn(page, opt, { member: opt.member, code });
+	let resp = await page.goto(`${opt.url}/member/c/${opt.circular}`);
 	if (!resp || resp.status() !== 200) fail(`GET form: ${resp && resp.status()}`);
 	await page.locator('input[name="choice-1"][value="authorize"]').check();
 	// the double click: two submissions of the same form, as fast as the browser sends them
@@ -93,40 +52,32 @@ async function run(browser, js, code, tag) {
 	resp = await page.goForward();
 	o.forward = path(page.url());
 	o.forward_method = resp ? resp.request().method() : 'cache';
-	await context.close();
+	await state.close();
+	state.close = null;
 	return o;
 }
 
 // the receipt page at 390 px in lang: its width
-async function width(browser, lang, code) {
-	const context = await browser.newContext({ ignoreHTTPSErrors, viewport: { width: 390, height: 800 } });
-	const page = await context.newPage();
-	await page.goto(`${opt.url}/signin`);
-	const form = page.locator('form:has(input[name="kind"][value="member"])');
-	await form.locator('#member').fill(opt.member);
-	await form.locator('#code').fill(code);
-	await Promise.all([page.waitForURL('**/member'), form.locator('button[type="submit"]').click()]);
+async function width390(lang, code) {
+	Object.assign(state, await open(opt, out, { js: true }));
+	const page = state.page;
+	await signIn(page, opt, { member: opt.member, code });
 	const resp = await page.goto(`${opt.url}${out.js.url}?lang=${lang}`);
 	if (!resp || resp.status() !== 200) fail(`GET ${out.js.url}?lang=${lang}: ${resp && resp.status()}`);
-	const w = await page.evaluate(() => document.documentElement.scrollWidth);
+	const w = await width(page);
 	if (opt.shots) await page.screenshot({ path: join(opt.shots, `receipt-390-${lang}.png`), fullPage: true });
-	await context.close();
+	await state.close();
+	state.close = null;
 	return w;
 }
 
-const profile = mkdtempSync(join(tmpdir(), 'ballot-chromium-'));
-let browser;
-try {
-	browser = await chromium.launch({ executablePath: exe, headless: true, args, timeout: 60000 });
-	out.js = await run(browser, true, opt.code, 'js');
-	out.nojs = await run(browser, false, opt.code2 || opt.code, 'nojs');
+await run(opt, out, state, async () => {
+	out.js = await run1(true, opt.code, 'js');
+	out.nojs = await run1(false, opt.code2 || opt.code, 'nojs');
 	out.widths = {};
-	for (const l of ['en', 'ar', 'zh']) out.widths[l] = await width(browser, l, opt.code);
-	process.stdout.write(JSON.stringify(out) + '\n');
-} catch (err) {
-	process.stderr.write(`once.mjs: ${err && err.message ? err.message.split('\n')[0] : String(err)}\n`);
-	process.exitCode = 1;
-} finally {
-	if (browser) await browser.close().catch(() => {});
-	rmSync(profile, { recursive: true, force: true });
-}
+	for (const l of ['en', 'ar', 'zh']) out.widths[l] = await width390(l, opt.code);
+	// the console's errors in one list, as before
+	out.console_errors.push(...out.csp_violations);
+	delete out.csp_violations;
+	delete out.pages;
+});

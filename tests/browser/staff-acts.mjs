@@ -16,51 +16,21 @@
 // node staff-acts.mjs --url https://localhost:PORT --user NAME --password PW --lang ar
 //      --circular 206 --draft Q.5051 --revoke CHE [--reservation "CHE: text"] [--js on|off]
 //      [--shots DIR] [--server-cert server.pem] [--chromium PATH]
-import { chromium } from 'playwright-core';
-import { X509Certificate, createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { WIDTH, options, open, signIn, width, shot, run, fail } from './lib.mjs';
 
-const WIDTH = 390;
-function die(msg) {
-	process.stderr.write(`staff-acts.mjs: ${msg}\n`);
-	process.exit(1);
-}
-function fail(msg) {
-	throw new Error(msg);
-}
-const opt = {};
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) {
-	if (!argv[i].startsWith('--') || argv[i + 1] === undefined) die(`bad argument '${argv[i]}'`);
-	opt[argv[i].slice(2)] = argv[i + 1];
-}
-for (const k of ['url', 'user', 'password', 'lang', 'circular', 'draft', 'revoke'])
-	if (!opt[k]) die(`--${k} is required`);
-const exe = opt.chromium || '/usr/bin/chromium';
-if (!existsSync(exe)) die(`no Chromium at ${exe} (Debian package chromium; tests/deps.sh installs it)`);
-const args = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-	'--disable-sync', '--no-first-run', '--disable-quic'];
-let ignoreHTTPSErrors = true;
-if (opt['server-cert']) {
-	const cert = new X509Certificate(readFileSync(opt['server-cert']));
-	const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
-	args.push(`--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`);
-	ignoreHTTPSErrors = false;
-}
-const profile = mkdtempSync(join(tmpdir(), 'ballot-chromium-'));
+const opt = options('staff-acts.mjs', ['url', 'user', 'password', 'lang', 'circular', 'draft', 'revoke']);
 const out = { steps: [], confirm_buttons: [], csp_violations: [], console_errors: [], pages: [], viewport: WIDTH };
-let context, page, shot = 0;
+const state = {};
+let page;
 
 // The page now: its status, path, width (scrollWidth) and a screenshot.
 async function step(name, status) {
 	const s = { name, status, path: new URL(page.url()).pathname };
-	s.width = await page.evaluate(() => document.documentElement.scrollWidth);
+	s.width = await width(page);
 	s.dir = await page.evaluate(() => document.documentElement.getAttribute('dir'));
 	const e = page.locator('p.error').first();
 	if (await e.count()) s.error = (await e.textContent()).trim();
-	if (opt.shots) await page.screenshot({ path: join(opt.shots, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+	await shot(page, opt, name);
 	out.steps.push(s);
 	return s;
 }
@@ -85,30 +55,11 @@ async function confirmButton() {
 	return b;
 }
 
-try {
-	context = await chromium.launchPersistentContext(profile, {
-		executablePath: exe, headless: true, args, ignoreHTTPSErrors, javaScriptEnabled: opt.js === 'on',
-		acceptDownloads: false, viewport: { width: WIDTH, height: 844 }, isMobile: true, hasTouch: true,
-		deviceScaleFactor: 1, locale: 'en-GB', timeout: 60000,
-	});
-	page = context.pages()[0] || await context.newPage();
-	page.setDefaultTimeout(30000);
-	page.on('console', (m) => {
-		if (m.type() !== 'error') return;
-		if (/\/favicon\.ico$/.test(m.location().url || '')) return;
-		const t = m.text();
-		(/Content Security Policy/i.test(t) ? out.csp_violations : out.console_errors).push(t);
-	});
-	page.on('response', (r) => {
-		const u = new URL(r.url());
-		if (r.request().resourceType() === 'document') out.pages.push(`${r.request().method()} ${u.pathname} ${r.status()}`);
-	});
-	let resp = await page.goto(`${opt.url}/signin?lang=${opt.lang}`);
-	if (!resp || resp.status() !== 200) fail(`GET /signin: ${resp && resp.status()}`);
-	const form = page.locator('form:has(input[name="kind"][value="user"])');
-	await form.locator('#user').fill(opt.user);
-	await form.locator('#password').fill(opt.password);
-	await Promise.all([page.waitForURL('**/secretariat'), form.locator('button[type="submit"]').click()]);
+await run(opt, out, state, async () => {
+	Object.assign(state, await open(opt, out, { js: opt.js === 'on' }));
+	page = state.page;
+	await signIn(page, opt, { user: opt.user, password: opt.password }, opt.lang);
+	let resp;
 
 	const cpage = `${opt.url}/secretariat/c/${opt.circular}`;
 	resp = await page.goto(cpage);
@@ -139,13 +90,4 @@ try {
 	await step('decide-confirm', await click(df.locator('button[type="submit"]')));
 	out.decision_text = (await page.locator('blockquote.decision-text').textContent()).trim();
 	await step('decided', await click(await confirmButton()));
-	process.stdout.write(JSON.stringify(out) + '\n');
-} catch (err) {
-	process.stderr.write(`staff-acts.mjs: ${err && err.message ? err.message.split('\n')[0] : String(err)}` +
-		` (at ${page ? page.url() : '-'}; pages: ${out.pages.join(', ')})\n`);
-	if (page && opt.shots) await page.screenshot({ path: join(opt.shots, 'failed.png'), fullPage: true }).catch(() => {});
-	process.exitCode = 1;
-} finally {
-	if (context) await context.close().catch(() => {});
-	rmSync(profile, { recursive: true, force: true });
-}
+});

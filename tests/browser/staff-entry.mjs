@@ -17,46 +17,12 @@
 // node staff-entry.mjs --url https://localhost:PORT --user NAME --password PW --lang fr
 //      --circular 205 --member CHN --draft Q.5051 --received TIME --reason TEXT
 //      [--choice CHOICE] [--visit PATH,PATH] [--member-code MEMBER:CODE --member-visit PATH,PATH] [--shots DIR] [--server-cert server.pem] [--chromium PATH]
-import { chromium } from 'playwright-core';
-import { X509Certificate, createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { WIDTH, options, open, signIn, shot, run, fail } from './lib.mjs';
 
-const WIDTH = 390;
-
-function die(msg) {
-	process.stderr.write(`staff-entry.mjs: ${msg}\n`);
-	process.exit(1);
-}
-function fail(msg) {
-	throw new Error(msg);
-}
-
-const opt = {};
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) {
-	if (!argv[i].startsWith('--') || argv[i + 1] === undefined) die(`bad argument '${argv[i]}'`);
-	opt[argv[i].slice(2)] = argv[i + 1];
-}
-for (const k of ['url', 'user', 'password', 'lang', 'circular', 'member', 'draft', 'received', 'reason'])
-	if (!opt[k]) die(`--${k} is required`);
-const exe = opt.chromium || '/usr/bin/chromium';
-if (!existsSync(exe)) die(`no Chromium at ${exe} (Debian package chromium; tests/deps.sh installs it)`);
-
-const args = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-	'--disable-sync', '--no-first-run', '--disable-quic'];
-let ignoreHTTPSErrors = true;
-if (opt['server-cert']) {
-	const cert = new X509Certificate(readFileSync(opt['server-cert']));
-	const spki = cert.publicKey.export({ type: 'spki', format: 'der' });
-	args.push(`--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`);
-	ignoreHTTPSErrors = false;
-}
-
-const profile = mkdtempSync(join(tmpdir(), 'ballot-chromium-'));
+const opt = options('staff-entry.mjs', ['url', 'user', 'password', 'lang', 'circular', 'member', 'draft', 'received',
+	'reason']);
 const out = { csp_violations: [], console_errors: [], pages: [], visits: [], viewport: WIDTH };
-let context, page, shot = 0;
+const state = {};
 
 // The error paragraph of the page, its reason and field, the <details>.
 async function errorOf(page, o) {
@@ -78,7 +44,7 @@ async function errorOf(page, o) {
 // when it is wider than the screen), and a screenshot.
 async function measure(page, o, name) {
 	o.width = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
-	if (opt.shots) await page.screenshot({ path: join(opt.shots, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+	await shot(page, opt, name);
 }
 
 async function enter(page, withReason) {
@@ -98,34 +64,13 @@ async function enter(page, withReason) {
 	return answer.status();
 }
 
-try {
-	context = await chromium.launchPersistentContext(profile, {
-		executablePath: exe, headless: true, args, ignoreHTTPSErrors, javaScriptEnabled: false,
-		acceptDownloads: false, viewport: { width: WIDTH, height: 844 }, isMobile: true, hasTouch: true,
-		deviceScaleFactor: 1, locale: 'en-GB', timeout: 60000,
-	});
-	page = context.pages()[0] || await context.newPage();
-	page.setDefaultTimeout(30000);
-	page.on('console', (m) => {
-		if (m.type() !== 'error') return;
-		if (/\/favicon\.ico$/.test(m.location().url || '')) return;
-		const t = m.text();
-		// a page answered 400 or 503 on purpose: its status is in out.pages
-		if (/^Failed to load resource: the server responded with a status of (400|503)\b/.test(t)) return;
-		(/Content Security Policy/i.test(t) ? out.csp_violations : out.console_errors).push(t);
-	});
-	page.on('response', (r) => {
-		const u = new URL(r.url());
-		if (u.pathname === '/static/style.css') out.stylesheet = r.status();
-		if (r.request().resourceType() === 'document') out.pages.push(`${r.request().method()} ${u.pathname} ${r.status()}`);
-	});
-
-	let resp = await page.goto(`${opt.url}/signin?lang=${opt.lang}`);
-	if (!resp || resp.status() !== 200) fail(`GET /signin: ${resp && resp.status()}`);
-	const form = page.locator('form:has(input[name="kind"][value="user"])');
-	await form.locator('#user').fill(opt.user);
-	await form.locator('#password').fill(opt.password);
-	await Promise.all([page.waitForURL('**/secretariat'), form.locator('button[type="submit"]').click()]);
+await run(opt, out, state, async () => {
+	// a page answered 400 or 503 on purpose: its status is in out.pages
+	Object.assign(state, await open(opt, out, {
+		ignore: /^Failed to load resource: the server responded with a status of (400|503)\b/ }));
+	const page = state.page;
+	await signIn(page, opt, { user: opt.user, password: opt.password }, opt.lang);
+	let resp;
 
 	const cpage = `${opt.url}/secretariat/c/${opt.circular}`;
 	resp = await page.goto(cpage);
@@ -154,13 +99,8 @@ try {
 	// then an administration, signed in with its reply code
 	if (opt['member-code']) {
 		const [m, code] = opt['member-code'].split(':');
-		await context.clearCookies(); // the secretariat's session ends
-		resp = await page.goto(`${opt.url}/signin?lang=${opt.lang}`);
-		if (!resp || resp.status() !== 200) fail(`GET /signin: ${resp && resp.status()}`);
-		const mf = page.locator('form:has(input[name="kind"][value="member"])');
-		await mf.locator('#member').fill(m);
-		await mf.locator('#code').fill(code);
-		await Promise.all([page.waitForURL('**/member'), mf.locator('button[type="submit"]').click()]);
+		await state.context.clearCookies(); // the secretariat's session ends
+		await signIn(page, opt, { member: m, code }, opt.lang);
 		for (const path of (opt['member-visit'] || '').split(',').filter(Boolean)) {
 			const v = { path };
 			const r = await page.goto(`${opt.url}${path}`);
@@ -170,13 +110,4 @@ try {
 			out.visits.push(v);
 		}
 	}
-	process.stdout.write(JSON.stringify(out) + '\n');
-} catch (err) {
-	process.stderr.write(`staff-entry.mjs: ${err && err.message ? err.message.split('\n')[0] : String(err)}` +
-		` (at ${page ? page.url() : '-'}; pages: ${out.pages.join(', ')})\n`);
-	if (page && opt.shots) await page.screenshot({ path: join(opt.shots, 'failed.png'), fullPage: true }).catch(() => {});
-	process.exitCode = 1;
-} finally {
-	if (context) await context.close().catch(() => {});
-	rmSync(profile, { recursive: true, force: true });
-}
+});

@@ -211,7 +211,7 @@ reply_post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.
 is "$ST" 400 "an impossible received time: 400"
 reply_post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=CHN -F draft=Q.5051 -F choice=authorize -F channel=portal
 is "$ST" 400 "channel portal is not for the secretariat's entries: 400"
-post tsb /secretariat/c/205/close -F "csrf=$tok"
+act_post tsb /secretariat/c/205/close /secretariat/c/205/close -F "csrf=$tok"
 is "$ST" 409 "closing before the deadline: 409 (clashes with the state)"
 like "$BODY" 'data-reason="conflict"[^>]*>Not possible now' "  ... saying why in the page's language"
 like "$BODY" 'class="engine-line">.*2020-02-21T23:59:00Z' "  ... the engine's message gives the deadline"
@@ -259,7 +259,8 @@ reply_post tsb /secretariat/c/205/reply -F "csrf=$tok" -F member=ESP -F draft=Q.
 	-F channel=post -F received=2020-02-22T08:00:00Z
 is "$ST" 200 "a late reply by post is entered"
 like "$BODY" 'class="note">Received after the deadline' "  ... the receipt says it is late"
-post tsb /secretariat/c/205/close -F "csrf=$tok"
+act_post tsb /secretariat/c/205/close /secretariat/c/205/close -F "csrf=$tok"
+close_once=$ACT_ONCE
 is "$ST" 303 "closing after the deadline: 303"
 is "$(hdr Location)" /secretariat/c/205 "  ... back to the consultation"
 run ballot tally --circular 205 --json
@@ -279,8 +280,12 @@ receipt_ok "$T/esp.json" "$esp" "$T/pub.txt"
 like "$OUT" "reply authorize of ESP on Q\.5051 in circular 205, received 2020-02-22T08:00:00Z" "  ... ESP's late reply"
 get tsb /secretariat/c/205
 is "$(attr Q.5051 late)" 1 "  ... and counted as late in the tally block"
-post tsb /secretariat/c/205/close -F "csrf=$tok"
-is "$ST" 409 "closing twice: 409 (clashes with the state)"
+post tsb /secretariat/c/205/close -F "csrf=$tok" -F "once=$close_once"
+is "$ST $(hdr Location)" "303 /secretariat/c/205" "the close form sent twice: the first outcome again (303)"
+run ballot history --circular 205 --json
+is "$(printf '%s' "$OUT" | grep -c '"kind": *"close"')" 1 "  ... closed once"
+act_post tsb /secretariat/c/205 /secretariat/c/205/close -F "csrf=$tok"
+is "$ST" 409 "closing twice (no close form on the page any more): 409"
 get tsb /secretariat/c/205/tally.json
 ballot tally --circular 205 --json >"$T/cli-tally2.json"
 ok "after closing, tally.json is still byte-identical" cmp "$T/.body" "$T/cli-tally2.json"

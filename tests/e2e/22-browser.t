@@ -11,16 +11,7 @@
 . "$E2E/portal-lib.sh"
 need_tools curl sqlite3 perl
 
-BROWSER_DIR=$REPO/tests/browser
-CHROMIUM=${BALLOT_CHROMIUM:-/usr/bin/chromium}
-missing=""
-command -v node >/dev/null 2>&1 || missing="$missing node (package nodejs)"
-command -v npm >/dev/null 2>&1 || missing="$missing npm"
-[ -x "$CHROMIUM" ] || missing="$missing $CHROMIUM (package chromium)"
-if [ -n "$missing" ]; then
-	fail "browser test prerequisites:$missing are missing; as root run sh tests/deps.sh"
-	done_testing
-fi
+browser_ready
 if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ]; then
 	# the exact versions of package-lock.json; no install scripts, no browser download
 	if ! PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$BROWSER_DIR" --ignore-scripts --no-audit \
@@ -38,14 +29,12 @@ trap 'serve_stop; _cleanup' EXIT
 # --- set-up: circular 205 open by the real clock, a code for CHN, the dev CA ------
 unset BALLOT_NOW
 ballot init >/dev/null
-expect_exit 0 ballot consultation create --circular 205 --group 11 --date "$(date -u +%F)" \
-	--meeting-start "$(date -u -d '+90 days' +%F)" --meeting-end "$(date -u -d '+99 days' +%F)"
+open_now 205
 expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5051 --title "Framework for combating the use of stolen mobile devices"
 expect_exit 0 ballot draft add --summary "A summary of the draft." --circular 205 --rec Q.5052 --title "Second draft"
-CODE=$(ballot codes issue --circular 205 --member CHN 2>/dev/null | awk -F'\t' 'NR == 2 { print $2 }')
+CODE=$(new_code 205 CHN)
 like "$CODE" '^[0-9A-Z-]{29}$' "a reply code for CHN"
-expect_exit 0 ballot tls dev-certs --out "$T/ca"
-CA_PEM=$T/ca/ca.pem SRV_CERT=$T/ca/server.pem SRV_KEY=$T/ca/server-key.pem
+dev_certs
 printf '%%PDF-1.4\n%% comments of China on Q.5051\n%%%%EOF\n' >"$T/chn-comments.pdf"
 run ballot tally --circular 205 --json
 support0=$(jget '.drafts[0].support')

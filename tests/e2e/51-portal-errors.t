@@ -101,7 +101,10 @@ for l in $LANGS; do
 		-F channel=fax -F received=2020-02-20T10:00:00Z
 	is "$ST" 404 "[$l] an unknown Member State: 404 (the reason is not-found)"
 	like "$BODY" "<html lang=\"$l\"" "  ... a page in $l"
-	ok "  ... titled in $l" has "<h1>$(words "$l" fail_title_not_found)</h1>"
+	ok "  ... the entry form shown again, its summary titled in $l" \
+		has "<h2 id=\"error-summary-title\">$(words "$l" fail_title_not_found)</h2>"
+	like "$BODY" '<select id="member" name="member" required aria-invalid="true" aria-describedby="err-member" autofocus>' \
+		"  ... the Member State field marked invalid, with the focus"
 	is "$(said)" "$(sentence "$l" fail_not_found col_member)" \
 		"  ... saying in $l that what the Member State field names does not exist"
 	like "$(engine_line)" "member: .*XXX" "  ... the engine's English line kept for the secretariat"

@@ -18,16 +18,7 @@
 . "$E2E/portal-lib.sh"
 need_tools curl sqlite3 perl
 
-BROWSER_DIR=$REPO/tests/browser
-CHROMIUM=${BALLOT_CHROMIUM:-/usr/bin/chromium}
-missing=""
-command -v node >/dev/null 2>&1 || missing="$missing node (package nodejs)"
-command -v npm >/dev/null 2>&1 || missing="$missing npm"
-[ -x "$CHROMIUM" ] || missing="$missing $CHROMIUM (package chromium)"
-if [ -n "$missing" ]; then
-	fail "browser test prerequisites:$missing are missing; as root run sh tests/deps.sh"
-	done_testing
-fi
+browser_ready
 if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ]; then
 	if ! PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$BROWSER_DIR" --ignore-scripts --no-audit \
 		--no-fund >"$T/npm.log" 2>&1; then
@@ -38,15 +29,7 @@ if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ]; then
 fi
 trap 'serve_stop; _cleanup' EXIT
 FORMS=$REPO/forms/portal
-words() { sed -n "s/^$2 = //p" "$FORMS/$1.txt"; }
-sentence() { # sentence LANG KEY LABEL-KEY
-	local t l
-	t=$(words "$1" "$2")
-	l=$(words "$1" "$3")
-	printf '%s\n' "${t//\{field\}/$l}"
-}
 # without the embeddings of a placeholder's value in right-to-left text
-plain() { perl -CSD -pe 's/[\x{202A}-\x{202E}\x{2066}-\x{2069}]//g'; }
 
 # --- set-up: 205 past its deadline (Q.5051 may not proceed: 2 of 3), 206 open --------
 expect_exit 0 ballot init

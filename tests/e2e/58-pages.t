@@ -214,7 +214,10 @@ for l in en ar zh; do
 	like "$BODY" 'data-rec="Q.5051" data-replies="2" data-support="1" data-pct="50.0"' "[$l] Q.5051's figures"
 	like "$BODY" '<tr class="decision" data-kind="approved">' "[$l] the decision on Q.5052"
 	like "$BODY" "<td data-label=\"$(words $l col_date)\"><time dir=\"ltr\" datetime=\"2020-03-05\">" "[$l] ... its date"
-	like "$BODY" "<h2>$(re "$(words $l decisions_title)")</h2>" "[$l] the decisions under their heading in $l"
+	like "$(printf '%s' "$BODY" | sed 's#</\{0,1\}bdi[^>]*>##g')" "<h2>$(re "$(words $l decisions_title)")</h2>" \
+		"[$l] the decisions under their heading in $l"
+	[ "$l" = zh ] || # zh writes （§9.5） in full-width brackets
+		like "$BODY" '<h2>[^<]*<bdi dir="ltr">\(§9\.5\)</bdi></h2>' "[$l] ... its (§9.5) isolated left to right"
 	like "$BODY" "<h2>$(re "$(words $l timeline_title)")</h2>" "[$l] the timeline under its heading in $l"
 	for s in circular deadline meeting-start meeting-end decision; do
 		like "$BODY" "<tr data-step=\"$s\">" "[$l] ... its step $s"

@@ -86,7 +86,7 @@ like "$(row "$bra1")" '<time dir="ltr" datetime="2020-02-10T12:00:00Z">' "  ... 
 like "$(row "$bra1")" 'data-label="Received by">e-mail|data-label="Received by">[^<]*' "  ... its channel"
 att=$(row "$bra1" | sed -n 's/.*href="\/secretariat\/attachment\/\([0-9]*\)".*/\1/p')
 like "$att" '^[0-9]+$' "  ... its attachment is linked (id $att)"
-like "$(row "$bra1")" 'download="brazil.txt">brazil.txt</a>' "  ... by its name"
+like "$(row "$bra1")" 'download="brazil.txt"><bdi>brazil.txt</bdi></a>' "  ... by its name"
 get tsb "/secretariat/attachment/$att"
 is "$ST" 200 "GET /secretariat/attachment/$att"
 ok "  ... the bytes the member sent" cmp "$T/.body" "$T/brazil.txt"
@@ -107,7 +107,7 @@ like "$(cat "$T/.body")" '<tr data-member="CHE" data-revoked="0">' "CHE's code i
 unlike "$(cat "$T/.body")" 'reply-code' "  ... no code shown"
 tok=$(csrf_of)
 before=$(db_sum)
-post tsb /secretariat/c/205/codes/issue -F "csrf=$tok" -F member=FRA
+act_post tsb /secretariat/c/205 /secretariat/c/205/codes/issue -F "csrf=$tok" -F member=FRA
 is "$ST" 303 "a code issued for FRA: 303"
 shown=$(hdr Location)
 like "$shown" '^/secretariat/c/205/codes/new\?t=[0-9a-f]{32}$' "  ... to the page that shows it"
@@ -129,21 +129,24 @@ is "$(hdr Location)" /member "  ... to its home page"
 get tsb /secretariat/c/205
 unlike "$(cat "$T/.body")" "$code1" "the code is not on the consultation page"
 like "$(cat "$T/.body")" '<tr data-member="FRA" data-revoked="0">' "  ... FRA's code is listed in force"
-post tsb /secretariat/c/205/codes/issue -F "csrf=$tok" -F member=FRA
+act_post tsb /secretariat/c/205 /secretariat/c/205/codes/issue -F "csrf=$tok" -F member=FRA
 shown2=$(hdr Location)
 signin_user tsb2 tsb "$PW"
 get tsb2 "$shown2"
 is "$ST" 404 "another session of the same account cannot see the new code"
 unlike "$BODY" 'reply-code' "  ... no code in the answer"
 get tsb "$shown2"
-is "$ST" 404 "  ... and that look used it up"
-post tsb /secretariat/c/205/codes/issue -F "csrf=$tok" -F member=FRA
+is "$ST" 200 "  ... it is kept in the session that issued it (session.c), which sees it once"
+like "$BODY" 'class="reply-code"' "  ... with the code"
+get tsb "$shown2"
+is "$ST" 404 "  ... and then no more"
+act_post tsb /secretariat/c/205 /secretariat/c/205/codes/issue -F "csrf=$tok" -F member=FRA
 get tsb "$(hdr Location)"
 code2=$(sed -n 's/.*<code class="reply-code" dir="ltr">\([^<]*\)<.*/\1/p' "$T/.body")
 isnt "$code2" "$code1" "reissued: a new code"
 signin fra2 FRA "$code1"
 isnt "$ST" 303 "  ... the old one no longer signs in"
-post tsb /secretariat/c/205/codes/issue -F "csrf=$tok" -F member=XXX
+act_post tsb /secretariat/c/205 /secretariat/c/205/codes/issue -F "csrf=$tok" -F member=XXX
 is "$ST" 404 "issuing for an unknown member: 404"
 like "$BODY" 'data-field="member">Not found' "  ... naming the field"
 before=$(db_sum)
@@ -154,7 +157,7 @@ like "$BODY" 'stops working at once' "  ... saying what will happen"
 is "$(db_sum)" "$before" "  ... and changes nothing"
 post tsb /secretariat/c/205/codes/revoke -F "csrf=wrong" -F member=FRA
 is "$ST" 403 "revoking with a wrong CSRF token: 403"
-post tsb /secretariat/c/205/codes/revoke -F "csrf=$tok" -F member=FRA
+act_post tsb "/secretariat/c/205/codes/revoke?member=FRA" /secretariat/c/205/codes/revoke -F "csrf=$tok" -F member=FRA
 is "$ST" 303 "the confirmed revocation: 303"
 is "$(hdr Location)" "/secretariat/c/205#codes" "  ... back to the consultation's codes"
 signin fra3 FRA "$code2"
@@ -163,7 +166,7 @@ run ballot codes list --circular 205 --json
 like "$OUT" '"FRA"' "  ... codes list knows FRA"
 get tsb /secretariat/c/205
 like "$(cat "$T/.body")" '<tr data-member="FRA" data-revoked="1">' "  ... the page lists it revoked"
-post tsb /secretariat/c/205/codes/revoke -F "csrf=$tok" -F member=FRA
+act_post tsb "/secretariat/c/205/codes/revoke?member=FRA" /secretariat/c/205/codes/revoke -F "csrf=$tok" -F member=FRA
 is "$ST" 404 "revoking again: refused (none in force: 404)"
 
 # closing: not before the deadline
@@ -214,7 +217,7 @@ like "$BODY" 'إغلاق المشاورة 205 وتجميد هذه الحصيلة
 like "$BODY" '<html lang="ar" dir="rtl">' "  ... right to left"
 get tsb "/secretariat/c/205/close?lang=en"
 tok=$(csrf_of)
-post tsb /secretariat/c/205/close -F "csrf=$tok"
+act_post tsb "/secretariat/c/205/close?lang=en" /secretariat/c/205/close -F "csrf=$tok"
 is "$ST" 303 "the confirmed close: 303"
 is "$(hdr Location)" /secretariat/c/205 "  ... to the consultation's page"
 run ballot tally --circular 205 --json
@@ -255,13 +258,14 @@ get tsb "/secretariat/c/205/decide?draft=Q.5051&kind=maybe&lang=zh"
 is "$ST" 400 "an unknown kind: 400"
 like "$BODY" 'data-field="kind">请' "  ... in the page's language (zh)"
 get tsb "/secretariat/c/205/decide?lang=en"
-post tsb /secretariat/c/205/decide -F "csrf=$tok" -F draft=Q.5051 -F kind=approved -F date=2020-03-20
+act_post tsb "/secretariat/c/205/decide?draft=Q.5051&kind=approved&date=2020-03-20" /secretariat/c/205/decide -F "csrf=$tok" -F draft=Q.5051 -F kind=approved -F date=2020-03-20
 is "$ST" 409 "a decision dated after the meeting: refused by bt_decide (409)"
 like "$BODY" 'data-field="date"' "  ... naming the date"
 post tsb /secretariat/c/205/decide -F "csrf=wrong" -F draft=Q.5051 -F kind=approved
 is "$ST" 403 "a decision with a wrong CSRF token: 403"
 is "$(db_sum)" "$before" "  ... nothing of that changed the database"
-post tsb /secretariat/c/205/decide -F "csrf=$tok" -F draft=Q.5051 -F kind=approved -F date=2020-03-05 \
+act_post tsb "/secretariat/c/205/decide?draft=Q.5051&kind=approved&date=2020-03-05" /secretariat/c/205/decide \
+	-F "csrf=$tok" -F draft=Q.5051 -F kind=approved -F date=2020-03-05 \
 	-F "reservations=CHE: Switzerland reserves its position"
 is "$ST" 303 "the confirmed decision: 303"
 is "$(hdr Location)" "/secretariat/c/205#decision" "  ... back to the consultation"
@@ -276,7 +280,8 @@ like "$(printf '%s' "$BODY" | plain)" "<li data-seq=\"$dseq\" data-rec=\"Q\\.505
 like "$BODY" "href=\"/secretariat/receipt/$dseq\.json\">JSON</a></li>" "  ... with its signed receipt"
 run ballot status --group 11 --json
 like "$OUT" '"rec": *"Q.5051"[^}]*"state": *"approved"' "status: Q.5051 approved"
-post tsb /secretariat/c/205/decide -F "csrf=$tok" -F draft=Q.5051 -F kind=approved -F date=2020-03-05
+act_post tsb "/secretariat/c/205/decide?draft=Q.5051&kind=approved&date=2020-03-05" /secretariat/c/205/decide \
+	-F "csrf=$tok" -F draft=Q.5051 -F kind=approved -F date=2020-03-05
 is "$ST" 409 "deciding twice: refused (409)"
 like "$BODY" 'data-reason="conflict" data-field="draft">Not possible now' "  ... with the sentence of its reason"
 like "$BODY" 'class="engine-line">draft: Q\.5051 is approved' "  ... and the engine's line"

@@ -13,16 +13,7 @@
 . "$E2E/portal-lib.sh"
 need_tools curl sqlite3 perl
 
-BROWSER_DIR=$REPO/tests/browser
-CHROMIUM=${BALLOT_CHROMIUM:-/usr/bin/chromium}
-missing=""
-command -v node >/dev/null 2>&1 || missing="$missing node (package nodejs)"
-command -v npm >/dev/null 2>&1 || missing="$missing npm"
-[ -x "$CHROMIUM" ] || missing="$missing $CHROMIUM (package chromium)"
-if [ -n "$missing" ]; then
-	fail "browser test prerequisites:$missing are missing; as root run sh tests/deps.sh"
-	done_testing
-fi
+browser_ready
 if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ]; then
 	if ! PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$BROWSER_DIR" --ignore-scripts --no-audit \
 		--no-fund >"$T/npm.log" 2>&1; then
@@ -33,7 +24,6 @@ if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ]; then
 fi
 trap 'serve_stop; _cleanup' EXIT
 FORMS=$REPO/forms/portal
-words() { sed -n "s/^$2 = //p" "$FORMS/$1.txt"; }
 fill() { # fill TEXT NAME VALUE...: placeholders expanded
 	local t=$1
 	shift
@@ -43,7 +33,6 @@ fill() { # fill TEXT NAME VALUE...: placeholders expanded
 	done
 	printf '%s\n' "$t"
 }
-plain() { perl -CSD -pe 's/[\x{202A}-\x{202E}\x{2066}-\x{2069}]//g'; }
 
 # --- set-up: one consultation per run, each past its deadline ----------------
 expect_exit 0 ballot init

@@ -183,7 +183,8 @@ V=$(sqlite3 "$T/old.db" 'PRAGMA user_version')
 # migration dropped (a new migration's tables go on this list)
 sqlite3 "$T/old.db" "DROP TRIGGER draft_texts_append_only_u; DROP TRIGGER draft_texts_append_only_d;
 	DROP TABLE draft_texts; DROP TABLE IF EXISTS api_idempotency; DROP TABLE IF EXISTS contacts;
-	DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS mail_schedule; PRAGMA user_version = 7;"
+	DROP TABLE IF EXISTS outbox; DROP TABLE IF EXISTS mail_schedule;
+	DROP TABLE IF EXISTS draft_titles; PRAGMA user_version = 7;"
 export BALLOT_DB=$T/old.db
 expect_exit 0 ballot config set quota_bytes 1000000 # a write: the upgrade
 is "$(sqlite3 "$T/old.db" 'PRAGMA user_version')" "$V" "the old database is upgraded"

@@ -15,6 +15,10 @@
 #   cookies_set NAME            every Set-Cookie line for cookie NAME
 #   csrf_of [FILE]              the first csrf field of a page ($T/.body)
 #   once_of [FILE]              the first once field (single-use form token)
+#   once_in ACTION [FILE]       the once field of the form that POSTs to ACTION
+#   act_post JAR PAGE ACTION ARGS...  a form's POST as a browser sends it: GET PAGE,
+#                               the once token of its form POSTing to ACTION (ACT_ONCE),
+#                               the POST with it (ST, BODY, HDRS are the POST's)
 #   reply_post JAR PATH ARGS... a reply POST as a browser sends it: GET its form
 #                               (PATH without /reply) for a fresh once token, the
 #                               POST with it (status POST_ST, Location POST_LOC),
@@ -32,7 +36,50 @@
 #   new_code CIRC MEMBER        prints a new reply code of MEMBER for CIRC
 #   dev_certs [ARGS...]         `ballot tls dev-certs --out $T/ca ARGS` (a test); sets
 #                               CA_PEM, SRV_CERT, SRV_KEY
+#   browser_ready               the browser tests' prerequisites: node, npm, Chromium
+#                               ($BALLOT_CHROMIUM, else /usr/bin/chromium) and playwright-core
+#                               (npm ci of tests/browser/package-lock.json); sets BROWSER_DIR,
+#                               CHROMIUM; one passing test naming their versions, or a
+#                               failure (never a skip) and the script ends
+#   words LANG KEY              the text of KEY in forms/portal/LANG.txt
+#   sentence LANG KEY LABEL-KEY KEY's text with {field} the text of LABEL-KEY
+#   plain                       stdin without bidi embeddings and isolates (U+202A-E, U+2066-9)
 # Certificates: $SRV_CERT, $SRV_KEY and $CA_PEM (trusted by curl) must be set.
+
+browser_ready() {
+	BROWSER_DIR=$REPO/tests/browser
+	CHROMIUM=${BALLOT_CHROMIUM:-/usr/bin/chromium}
+	local missing=""
+	command -v node >/dev/null 2>&1 || missing="$missing node (package nodejs)"
+	command -v npm >/dev/null 2>&1 || missing="$missing npm"
+	[ -x "$CHROMIUM" ] || missing="$missing $CHROMIUM (package chromium)"
+	if [ -n "$missing" ]; then
+		fail "browser test prerequisites:$missing are missing; as root run sh tests/deps.sh"
+		done_testing
+	fi
+	if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ]; then
+		# the exact versions of package-lock.json; no install scripts, no browser download
+		if ! PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$BROWSER_DIR" --ignore-scripts --no-audit \
+			--no-fund >"$T/npm.log" 2>&1; then
+			fail "npm ci --prefix tests/browser failed (is the npm registry reachable?)"
+			diag "$(tail -n 20 "$T/npm.log")"
+			done_testing
+		fi
+	fi
+	pass "node $(node --version), playwright-core $(node -p 'require(process.argv[1]).version' \
+		"$BROWSER_DIR/node_modules/playwright-core/package.json"), $("$CHROMIUM" --version 2>/dev/null | head -n 1)"
+}
+
+words() { sed -n "s/^$2 = //p" "$REPO/forms/portal/$1.txt"; }
+
+sentence() { # sentence LANG KEY LABEL-KEY
+	local t l
+	t=$(words "$1" "$2")
+	l=$(words "$1" "$3")
+	printf '%s\n' "${t//\{field\}/$l}"
+}
+
+plain() { perl -CSD -pe 's/[\x{202A}-\x{202E}\x{2066}-\x{2069}]//g'; }
 
 need_tools() {
 	local t miss=""
@@ -145,6 +192,20 @@ csrf_of() {
 
 once_of() {
 	sed -n 's/.*name="once" value="\([^"]*\)".*/\1/p' "${1:-$T/.body}" | head -n 1
+}
+
+once_in() { # once_in ACTION [FILE]
+	ACT=$1 perl -0777 -ne 'my $a = $ENV{ACT};
+		while (m{<form [^>]*action="\Q$a\E"[^>]*>(.*?)</form>}gs) {
+			my $f = $1; if ($f =~ /name="once" value="([^"]*)"/) { print "$1\n"; last } }' "${2:-$T/.body}"
+}
+
+act_post() { # act_post JAR PAGE ACTION CURL-ARGS...
+	local jar=$1 page=$2 action=$3
+	shift 3
+	get "$jar" "$page"
+	ACT_ONCE=$(once_in "$action")
+	post "$jar" "$action" "$@" -F "once=$ACT_ONCE"
 }
 
 reply_post() { # reply_post JAR PATH CURL-ARGS...

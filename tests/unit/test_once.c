@@ -2,7 +2,9 @@
  * session_once_*), on a clock the test moves: issue, claim, spend, the first
  * outcome for every later claim, a refused sending leaving the token usable,
  * the binding to session and form, the bound per session, the end with the
- * session, and a second claim waiting for the first (two threads). */
+ * session, and a second claim waiting for the first (two threads); a
+ * secret shown once (session_keep/take: a new reply code) taken once, only
+ * by its session, only within PORTAL_KEPT_MS, gone with the session. */
 #include <setjmp.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -123,12 +125,56 @@ static void once_second_waits(void **state)
 	sessions_free(s);
 }
 
+static void kept_taken_once(void **state)
+{
+	(void)state;
+	psessions *s = sess();
+	bt_identity tsb;
+	memset(&tsb, 0, sizeof tsb);
+	tsb.role = BT_ROLE_SECRETARIAT;
+	snprintf(tsb.user, sizeof tsb.user, "tsb");
+	char tok[65], other[65], h[33], h2[33], v[PORTAL_KEPT_VALUE];
+	psession p;
+	assert_int_equal(session_create(s, &tsb, NULL, 1000, tok, &p), 0);
+	assert_int_equal(session_create(s, &tsb, NULL, 1000, other, &p), 0);
+	assert_int_equal(session_keep(s, tok, "205\nFRA\nCODE-1", 1000, h), 0);
+	assert_int_equal(strlen(h), 32);
+	/* another session of the same account: not found, and not used up */
+	assert_int_equal(session_take(s, other, h, 1000, v, sizeof v), -1);
+	assert_int_equal(session_take(s, tok, "", 1000, v, sizeof v), -1);
+	assert_int_equal(session_take(s, tok, h, 1000, v, sizeof v), 0);
+	assert_string_equal(v, "205\nFRA\nCODE-1");
+	/* once */
+	assert_int_equal(session_take(s, tok, h, 1000, v, sizeof v), -1);
+	/* expired after PORTAL_KEPT_MS (and a value too long is refused) */
+	assert_int_equal(session_keep(s, tok, "205\nDEU\nCODE-2", 2000, h2), 0);
+	assert_int_equal(session_take(s, tok, h2, 2000 + PORTAL_KEPT_MS + 1, v, sizeof v), -1);
+	char big[PORTAL_KEPT_VALUE + 1];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(session_keep(s, tok, big, 3000, h2), -1);
+	/* gone with the session; none for a session that does not exist */
+	assert_int_equal(session_keep(s, tok, "205\nCHE\nCODE-3", 3000, h2), 0);
+	session_drop(s, tok, 3000);
+	assert_int_equal(session_take(s, tok, h2, 3000, v, sizeof v), -1);
+	assert_int_equal(session_keep(s, tok, "x", 3000, h2), -1);
+	/* more than PORTAL_KEPT_PER_SESSION: the oldest makes room */
+	char hs[PORTAL_KEPT_PER_SESSION + 1][33];
+	for (int i = 0; i <= PORTAL_KEPT_PER_SESSION; i++)
+		assert_int_equal(session_keep(s, other, "v", 4000 + i, hs[i]), 0);
+	assert_int_equal(session_take(s, other, hs[0], 5000, v, sizeof v), -1);
+	for (int i = 1; i <= PORTAL_KEPT_PER_SESSION; i++)
+		assert_int_equal(session_take(s, other, hs[i], 5000, v, sizeof v), 0);
+	sessions_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(once_spent_once),
 		cmocka_unit_test(once_bounded),
 		cmocka_unit_test(once_second_waits),
+		cmocka_unit_test(kept_taken_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

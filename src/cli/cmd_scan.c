@@ -10,6 +10,7 @@
 #include "ballot/formref.h"
 #include "ballot/json.h"
 #include "pdf/annex2.h"
+#include "pdf/pdfread.h"
 #include "pdf/scan.h"
 
 static const char USAGE[] =
@@ -245,6 +246,66 @@ static int read_file(job *j, const char *file, bt_err *e)
 	}
 	bt_buf_release(&ref);
 	scan_pages_free(&pages);
+	return rc;
+}
+
+/* The one form of the scan file into v (its drafts: the choice proposed,
+ * ticked 1; an uncertain row ticked 0 or, several boxes ticked, 2 with why
+ * in states) and ref. */
+static int scan_values(job *j, const char *what, pdf_form_values *v,
+		       char ref[BT_FORM_REF_MAX], bt_err *e)
+{
+	if (j->nforms != 1)
+		return bt_fail(e, BT_EINPUT, "%s: %zu forms found (%s); one is "
+			       "needed", what, j->nforms, j->nunread ?
+			       "pages not read: ballot scan says why" :
+			       "one form a scan");
+	const form *f = &j->forms[0];
+	if (!f->paper && !f->stale)
+		return bt_fail(e, BT_EINPUT, "%s: the tick boxes of form %s were "
+			       "not found", what, f->ref);
+	v->drafts = calloc(f->n ? f->n : 1, sizeof *v->drafts);
+	if (!v->drafts)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	v->n_drafts = f->n;
+	for (size_t i = 0; i < f->n; i++) {
+		pdf_form_choice *c = &v->drafts[i];
+		const reading *r = &f->v[i];
+		snprintf(c->rec, sizeof c->rec, "%s", r->rec);
+		c->choice = r->found ? r->choice : BT_CHOICE_NONE;
+		c->ticked = c->choice != BT_CHOICE_NONE ? 1 :
+			r->why && !strcmp(r->why, "several boxes ticked") ? 2 : 0;
+		snprintf(c->states, sizeof c->states, "%s", c->choice ?
+			 bt_choice_name(c->choice) : "uncertain: " );
+		if (!c->choice && r->why)
+			snprintf(c->states, sizeof c->states, "uncertain: %s",
+				 r->why);
+	}
+	snprintf(ref, BT_FORM_REF_MAX, "%s", f->ref);
+	return BT_OK;
+}
+
+int cli_scan_form(cli_ctx *ctx, bt_db *db, const char *file,
+		  const char *what, pdf_form_values *v,
+		  char ref[BT_FORM_REF_MAX], bt_err *e)
+{
+	job j;
+	memset(&j, 0, sizeof j);
+	j.db = db;
+	bt_buf_init(&j.unread, 0);
+	cli_value url;
+	cli_conf_value(ctx, CONF_PORTAL_URL, NULL, &url);
+	j.portal_url = url.value;
+	int rc = pdf_fonts_load(pdf_forms_dir(), &j.fonts, e);
+	if (rc == BT_OK)
+		rc = read_file(&j, file, e);
+	if (rc == BT_OK)
+		rc = scan_values(&j, what, v, ref, e);
+	for (size_t i = 0; i < j.nforms; i++)
+		free(j.forms[i].v);
+	free(j.forms);
+	pdf_fonts_free(j.fonts);
+	bt_buf_release(&j.unread);
 	return rc;
 }
 

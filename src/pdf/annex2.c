@@ -90,7 +90,7 @@ int annex2_reference(const bt_consultation *c, const char *digest,
 #define PAD 5.0f
 /* Marks that survive a fax (issue 17 §3): tick boxes of 5 mm or more, and
  * a filled square in each corner of every page, where a scan is located
- * from (annex2_layout, src/scan/). */
+ * from (annex2_layout_get, src/pdf/scan.c). */
 #define BOX 15.0f
 #define REG_SIDE ANNEX2_REG_SIDE
 #define REG_INSET ANNEX2_REG_INSET

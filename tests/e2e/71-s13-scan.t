@@ -107,6 +107,33 @@ convert -size 850x1100 xc:white -fill black -draw "rectangle 100,100 300,300" "$
 expect_exit 0 ballot scan "$T/en1.png" "$T/noqr.png"
 like "$OUT" "noqr.png page 1: not read: no QR code found" "a page without a QR code is named"
 
+# reply --from-scan: the confirmed proposal, recorded with the scan attached,
+# through --from-pdf's path; an uncertain row refused unless --choice reads it
+refused_like "field draft.Q.5051.choice: 2 choices ticked \(uncertain: several boxes ticked\)" \
+	ballot reply --from-scan "$T/unsure.png" --circular 205
+refused_like "field draft.Q.5052.choice: no choice ticked" \
+	ballot reply --from-scan "$T/unsure.png" --circular 205 --choice Q.5051=authorize
+refused_like "--choice: 'Q.9999=authorize': the form has no draft Q.9999" \
+	ballot reply --from-scan "$T/unsure.png" --circular 205 --choice Q.9999=authorize
+refused_like "--choice: 'Q.5051=maybe' is not" \
+	ballot reply --from-scan "$T/unsure.png" --circular 205 --choice Q.5051=maybe
+refused_like "--choice: only with --from-scan" ballot reply --from-pdf "$EN" --circular 205 --choice Q.5051=authorize
+refused_like "issued for member FRA, not DEU" ballot reply --from-scan "$T/en1.png" --circular 205 --member DEU \
+	--choice Q.5053=authorize
+refused_like "no QR code|0 forms found" ballot reply --from-scan "$T/noqr.png" --circular 205
+expect_exit 0 ballot reply --from-scan "$T/unsure.png" --circular 205 --choice Q.5051=authorize \
+	--choice Q.5052=not-authorize --choice Q.5053=authorize --dry-run
+like "$OUT" '^  Q\.5051: authorize$' "dry run: --choice reads the doubly ticked row"
+like "$OUT" 'nothing recorded' "... and records nothing"
+echo "the comments" >"$T/comments.txt"
+expect_exit 0 ballot reply --from-scan "$T/fax.tif" --circular 205 --channel fax --choice Q.5053=not-authorize \
+	--comments Q.5051="$T/comments.txt"
+like "$OUT" 'Q\.5051' "the faxed form is recorded"
+expect_exit 0 ballot history --circular 205 --member FRA
+like "$OUT" 'Q\.5051.*authorize-with-comments' "its proposal is the reply recorded (Q.5051)"
+like "$OUT" 'Q\.5053.*not-authorize' "... and the --choice given (Q.5053)"
+like "$(sqlite3 "$BALLOT_DB" "SELECT name FROM attachments" 2>/dev/null)" '^fax\.tif$' "the scan is attached"
+
 # bad input: exit 2, one line naming the file, nothing changed
 echo "not an image" >"$T/text.png"
 refused_like "text.png' is not a PNG, TIFF, JPEG or PDF file" ballot scan "$T/text.png"

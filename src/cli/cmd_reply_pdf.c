@@ -483,6 +483,18 @@ static void blame_field(const plan *p, int rc, bt_err *e)
 	}
 }
 
+/* One source (--from-pdf or --from-scan), --choice only with a scan, and
+ * --circular. */
+static int check_options(cli_opt *o, bt_err *e)
+{
+	if (o[O_FROM].count + o[O_SCAN].count != 1)
+		return bt_fail(e, BT_EINPUT, "--from-pdf or --from-scan: give "
+			       "one of them");
+	if (o[O_CHOICE].count && !o[O_SCAN].count)
+		return bt_fail(e, BT_EINPUT, "--choice: only with --from-scan");
+	return cli_require(&o[O_CIRCULAR], e);
+}
+
 int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	cli_opt o[] = {
@@ -493,8 +505,7 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		CLI_OPT("late-entry-reason", CLI_ARG),
 		CLI_OPT("print-receipt", CLI_FLAG), CLI_OPT("key", CLI_ARG),
 		CLI_OPT("dry-run", CLI_FLAG), CLI_OPT("json", CLI_FLAG),
-		CLI_OPT("from-scan", CLI_ARG), CLI_OPT("choice", CLI_MULTI),
-		CLI_OPT_END
+		CLI_OPT("from-scan", CLI_ARG), CLI_OPT("choice", CLI_MULTI), CLI_OPT_END
 	};
 	plan p;
 	memset(&p, 0, sizeof p);
@@ -506,12 +517,7 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc != BT_OK || ctx->help)
 		return rc;
 	dry = o[O_DRY].count > 0;
-	if (o[O_FROM].count + o[O_SCAN].count != 1)
-		return bt_fail(e, BT_EINPUT, "--from-pdf or --from-scan: give "
-			       "one of them");
-	if (o[O_CHOICE].count && !o[O_SCAN].count)
-		return bt_fail(e, BT_EINPUT, "--choice: only with --from-scan");
-	if ((rc = cli_require(&o[O_CIRCULAR], e)) != BT_OK)
+	if ((rc = check_options(o, e)) != BT_OK)
 		return rc;
 	rc = cli_open_db(ctx, !dry, &db, e);
 	if (rc == BT_OK)

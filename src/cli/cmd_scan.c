@@ -105,19 +105,20 @@ static void read_boxes(form *f, const scan_image *im, const scan_place *pl,
 		       const annex2_layout *lay, int pg)
 {
 	for (size_t k = 0; k < f->n; k++) {
-		double ink[4];
+		double ink[4], ring[4];
 		bt_choice ch[4];
 		size_t n = 0;
 		for (size_t i = 0; i < lay->n && n < 4; i++)
 			if (lay->v[i].page == pg && !strcmp(lay->v[i].rec, f->v[k].rec)) {
 				ink[n] = scan_box_ink(im, pl, &lay->v[i]);
+				ring[n] = scan_box_ring(im, pl, &lay->v[i]);
 				ch[n++] = lay->v[i].choice;
 			}
 		if (n == 0 || f->stale)
 			continue;
 		double conf;
 		reading *r = &f->v[k];
-		r->choice = scan_decide(ink, ch, n, &conf, &r->why);
+		r->choice = scan_decide(ink, ring, ch, n, &conf, &r->why);
 		r->confidence = (int)(conf * 100 + 0.5);
 		r->found = 1;
 	}

@@ -11,6 +11,8 @@
 #define WINDOW 0.15       /* the corner searched for a mark: share of a side */
 #define MARKED 0.10       /* a box with this share of ink inside is ticked */
 #define CLEAN 0.04        /* ... and one with less is empty */
+#define RING_ANGLES 48    /* directions looked along around a box */
+#define CIRCLED 0.8       /* a box with ink around it in this share of them */
 
 static int dark(const scan_image *im, long x, long y)
 {
@@ -246,9 +248,55 @@ double scan_box_ink(const scan_image *im, const scan_place *pl,
 	return all ? (double)hit / (double)all : 0;
 }
 
-bt_choice scan_decide(const double *ink, const bt_choice *choices, size_t n,
-		      double *confidence, const char **why)
+double scan_box_ring(const scan_image *im, const scan_place *pl,
+		     const annex2_box *b)
 {
+	double s = b->side, cx = b->x + s / 2, cy = b->y + s / 2;
+	int hit = 0;
+	for (int k = 0; k < RING_ANGLES; k++) {
+		double t = 2 * M_PI * k / RING_ANGLES;
+		int found = 0;
+		for (double r = s / 2 + 2; r <= s / 2 + 6 && !found; r += 0.5) {
+			long x, y;
+			to_px(pl, cx + r * cos(t), cy + r * sin(t), &x, &y);
+			found = dark(im, x, y);
+		}
+		hit += found;
+	}
+	return (double)hit / RING_ANGLES;
+}
+
+/* A box circled (ring[i] >= CIRCLED): its choice when it is the only one
+ * and no other box is clearly ticked (a circle's line crosses into its
+ * neighbours' insides a little), else uncertain. */
+static bt_choice circled(const double *ink, const double *ring,
+			 const bt_choice *choices, size_t n,
+			 double *confidence, const char **why)
+{
+	size_t k = n, count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (ring[i] >= CIRCLED)
+			k = i, count++;
+	for (size_t i = 0; count == 1 && i < n; i++)
+		if (i != k && ink[i] >= 0.5)
+			count = 2;
+	if (count != 1) {
+		*why = "several boxes circled or ticked";
+		return BT_CHOICE_NONE;
+	}
+	*confidence = ring[k];
+	*why = NULL;
+	return choices[k];
+}
+
+bt_choice scan_decide(const double *ink, const double *ring,
+		      const bt_choice *choices, size_t n, double *confidence,
+		      const char **why)
+{
+	*confidence = 0;
+	for (size_t i = 0; i < n; i++)
+		if (ring[i] >= CIRCLED)
+			return circled(ink, ring, choices, n, confidence, why);
 	size_t top = 0;
 	double second = 0;
 	for (size_t i = 1; i < n; i++)
@@ -257,7 +305,6 @@ bt_choice scan_decide(const double *ink, const bt_choice *choices, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (i != top && ink[i] > second)
 			second = ink[i];
-	*confidence = 0;
 	if (n == 0 || ink[top] < MARKED) {
 		*why = "no box ticked";
 		return BT_CHOICE_NONE;

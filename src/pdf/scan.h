@@ -50,10 +50,17 @@ double scan_fit(const scan_image *im, const scan_place *pl,
 double scan_box_ink(const scan_image *im, const scan_place *pl,
 		    const annex2_box *b);
 
-/* A draft's reading from the inks of its boxes (ink[i] for choice
- * choices[i], n boxes): the choice ticked and a confidence (0 to 1), or
- * BT_CHOICE_NONE with why (no box ticked, several) when it cannot tell. */
-bt_choice scan_decide(const double *ink, const bt_choice *choices, size_t n,
-		      double *confidence, const char **why);
+/* The share (0 to 1) of the directions around box b in which a line is
+ * drawn 2 to 6 points out of it: a box circled is near 1. */
+double scan_box_ring(const scan_image *im, const scan_place *pl,
+		     const annex2_box *b);
+
+/* A draft's reading from the inks of its boxes (ink[i] inside and ring[i]
+ * around the box of choice choices[i], n boxes): the choice ticked or
+ * circled and a confidence (0 to 1), or BT_CHOICE_NONE with why (no box
+ * ticked, several, another box has marks) when it cannot tell. */
+bt_choice scan_decide(const double *ink, const double *ring,
+		      const bt_choice *choices, size_t n, double *confidence,
+		      const char **why);
 
 #endif

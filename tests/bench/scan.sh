@@ -5,9 +5,9 @@
 # rendered by pdftoppm at 100-300 dpi, both draft rows ticked with
 # ImageMagick (a random choice each, a cross, a check mark or a filled box),
 # rotated by -3..3 degrees, one page in four made a 204x98-dpi one-bit fax
-# with speckle. Each row read is counted correct, uncertain or wrong.
+# with speckle; one row in twenty circled instead. Each row read is counted correct, uncertain or wrong.
 # Goals (issue 17 §3): 0 wrong, at most 2 % uncertain; a miss prints MISS.
-# Circled boxes are counted apart (not read yet: uncertain by design).
+# Circled boxes (one row in twenty) are counted apart.
 # Usage: scan.sh [BALLOT_BINARY] (default build/ballot)
 set -eu
 REPO=$(cd "$(dirname "$0")/../.." && pwd)

@@ -66,6 +66,13 @@ expect_exit 0 ballot scan "$T/zh600.tif"
 like "$OUT" 'member FRA, language zh, A4$' "zh at 600 dpi (TIFF): located"
 is "$(printf '%s\n' "$OUT" | grep -c 'uncertain (no box ticked)')" 3 "... its three rows read, none ticked"
 
+# a box circled rather than ticked; two circled are uncertain
+ok "Q.5051 circled, Q.5052 two circled" tick "$EN" 1 150 "$T/circled.png" -1 0 Q.5051=authorize:circled \
+	Q.5052=authorize:circled Q.5052=not-authorize:circled
+expect_exit 0 ballot scan "$T/circled.png"
+like "$(proposal Q.5051)" ': authorize \(' "a circled box is read"
+like "$(proposal Q.5052)" ': uncertain \(several boxes circled or ticked\)$' "two circled boxes are uncertain"
+
 # a fax: 204x98 dpi, one bit, speckle, rotated
 ok "a fax of page 1" tick "$EN" 1 200 "$T/fax.tif" -2 1 Q.5051=authorize-with-comments:filled Q.5052=authorize:check
 expect_exit 0 ballot scan "$T/fax.tif"

@@ -21,7 +21,7 @@ _ballot()
 	if [ $n = 0 ]; then
 		case $cur in
 		-*) COMPREPLY=($(compgen -W "--config --db --help --quiet --version" -- "$cur")) ;;
-		*) COMPREPLY=($(compgen -W "init members consultation timeline calendar draft reply withdraw tally close decide status pending history export comments forms report audit config codes users tokens certs tls serve backup restore check keys receipt publish verify-bundle contacts mail" -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -W "init members consultation timeline calendar draft reply withdraw tally close decide status pending history export comments forms report audit config codes users tokens certs tls serve backup restore check keys receipt publish verify-bundle contacts mail inbox" -- "$cur")) ;;
 		esac
 		return
 	fi
@@ -58,7 +58,8 @@ _ballot_subs()
 	keys) echo "create show" ;;
 	receipt) echo "show verify" ;;
 	contacts) echo "import list set remove" ;;
-	mail) echo "send outbox schedule run" ;;
+	mail) echo "send outbox schedule run fetch" ;;
+	inbox) echo "list show accept reject" ;;
 	esac
 }
 
@@ -136,6 +137,11 @@ _ballot_opts()
 	"mail outbox") echo "--circular --json" ;;
 	"mail schedule") echo "--circular --reminders" ;;
 	"mail run") echo "--circular --dry-run --key --mail-ca --mail-from --mail-password-file --mail-rate --mail-relay --mail-user --portal" ;;
+	"mail fetch") echo "--mailbox" ;;
+	"inbox list") echo "--json" ;;
+	"inbox show") echo "" ;;
+	"inbox accept") echo "--force --late-entry-reason --received" ;;
+	"inbox reject") echo "--reason" ;;
 	esac
 }
 complete -o filenames -F _ballot ballot

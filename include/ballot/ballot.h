@@ -30,6 +30,7 @@
 #include "ballot/progress.h"
 #include "ballot/contact.h"
 #include "ballot/outbox.h"
+#include "ballot/inbox.h"
 
 #define BALLOT_VERSION "0.1.0"
 

@@ -239,6 +239,7 @@ int cmd_publish(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_verify_bundle(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_contacts(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_mail(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+int cmd_inbox(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 
 /* Dispatches to a subcommand: subs is a NULL-name terminated table; argv[0]
  * is the parent command, argv[1] the subcommand, which gets argv + 1 (so its

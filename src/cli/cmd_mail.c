@@ -722,6 +722,7 @@ int cmd_mail(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	static const cli_sub subs[] = { { "send", mail_send },	       { "outbox", mail_outbox },
 					{ "schedule", mail_schedule }, { "run", mail_run_cmd },
+					{ "fetch", mail_fetch_cmd },
 					{ NULL, NULL } };
 	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, NULL, e);
 }

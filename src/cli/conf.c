@@ -46,6 +46,8 @@ static const struct {
 	[CONF_MAIL_FROM] = { "mail_from", NULL, V_ADDR },
 	[CONF_MAIL_CA] = { "mail_ca", NULL, V_PATH },
 	[CONF_MAIL_RATE] = { "mail_rate", NULL, V_RATE },
+	[CONF_MAIL_MAILBOX] = { "mail_mailbox", "BALLOT_MAIL_MAILBOX", V_PATH },
+	[CONF_MAIL_MAX_MESSAGE] = { "mail_max_message", NULL, V_TEXT },
 };
 
 typedef struct cli_conf {

@@ -10,6 +10,7 @@
 #include "ballot/ballot.h"
 #include "pdf/annex2.h"
 #include "pdf/lang.h"
+#include "cli/ctx.h"
 
 /* One attachment: a file name, a MIME type ("application/pdf") and bytes. */
 typedef struct mail_part {
@@ -113,5 +114,31 @@ void mail_run_release(mail_run *x);
 
 /* 1 when member code has no counted reply on some draft (reminder). */
 const bt_pending_item *mail_pending_of(const mail_run *x, const char *code);
+
+/* The mailbox over IMAP with TLS (mail_imap.c): url imaps://host[:port]/BOX
+ * (or imap:// with STARTTLS required), the server checked against ca (NULL:
+ * the system's CAs). Failures name the field mail_mailbox. */
+typedef struct mail_imap mail_imap;
+int mail_imap_open(const char *url, const char *user, const char *password, const char *ca, mail_imap **out,
+		   bt_err *e);
+void mail_imap_close(mail_imap *m);
+
+/* The UIDs of the messages not yet marked taken, ascending (heap). */
+int mail_imap_new(mail_imap *m, unsigned long **uids, size_t *n, bt_err *e);
+
+/* The server's receipt time of message uid (its INTERNALDATE). */
+int mail_imap_received(mail_imap *m, unsigned long uid, bt_time *t, bt_err *e);
+
+/* Message uid: its SHA-256 and size, its bytes into out up to cap (over:
+ * *over set and only the first keep_over bytes left). */
+int mail_imap_fetch(mail_imap *m, unsigned long uid, int64_t cap, size_t keep_over, bt_buf *out, char sha[65],
+		    int64_t *size, int *over, bt_err *e);
+
+/* Marks message uid taken (after the inbox stored it). */
+int mail_imap_mark(mail_imap *m, unsigned long uid, bt_err *e);
+
+/* `ballot mail fetch` (mail_fetch.c): the new messages of the mailbox
+ * (mail_mailbox) into the inbox (ballot/inbox.h). */
+int mail_fetch_cmd(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 
 #endif

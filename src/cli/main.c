@@ -80,6 +80,11 @@ static const command commands[] = {
 	{ "mail outbox", "list the messages queued, sent and failed", NULL },
 	{ "mail schedule", "set the days before the deadline when reminders go out", NULL },
 	{ "mail run", "send the scheduled reminders due and the queued messages", NULL },
+	{ "mail fetch", "take the new messages of the mailbox into the inbox", NULL },
+	{ "inbox list", "list the messages received (mail fetch)", cmd_inbox },
+	{ "inbox show", "show a message received and its attachments", NULL },
+	{ "inbox accept", "record the replies of a matched message", NULL },
+	{ "inbox reject", "set a message received aside, with a reason", NULL },
 	{ NULL, NULL, NULL }
 };
 

@@ -247,6 +247,8 @@ int decisions_read(bt_db *db, const char *circular, bt_time as_of, bt_decision_l
 #define EVK_CONTACTS_IMPORT "contacts-import"
 #define EVK_CONTACT_SET "contact-set"
 #define EVK_CONTACT_REMOVE "contact-remove"
+#define EVK_INBOX_ACCEPT "inbox-accept"
+#define EVK_INBOX_REJECT "inbox-reject"
 typedef enum {
 	EK_ROWS_NONE,     /* writes no row of its own */
 	EK_ROWS_ROW,      /* one row (consultation, draft, reply, decision) */

@@ -141,6 +141,8 @@ static const event_kind kinds[] = {
 	{ EVK_CONTACTS_IMPORT, EK_ROWS_CONTACT, "contacts", 0, NULL },
 	{ EVK_CONTACT_SET, EK_ROWS_CONTACT, "contacts", 0, NULL },
 	{ EVK_CONTACT_REMOVE, EK_ROWS_CONTACT, "contacts", 0, NULL },
+	{ EVK_INBOX_ACCEPT, EK_ROWS_NONE, NULL, 0, NULL },
+	{ EVK_INBOX_REJECT, EK_ROWS_NONE, NULL, 0, NULL },
 };
 
 const event_kind *event_kind_find(const char *name)

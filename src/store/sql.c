@@ -380,6 +380,29 @@ const char *const SQL_MIGRATIONS[] = {
 	" BEGIN SELECT RAISE(ABORT, 'draft titles are append-only'); END;"
 	"CREATE TRIGGER draft_titles_append_only_d BEFORE DELETE ON draft_titles"
 	" BEGIN SELECT RAISE(ABORT, 'draft titles are append-only'); END;",
+	/* the mailroom's inbox (issue 18, receiving): each message fetched
+	 * (`mail fetch`), with its bytes (up to the size cap) and its
+	 * attachments, and what became of it. Self-contained (renumber
+	 * freely). */
+	"CREATE TABLE inbox(id INTEGER PRIMARY KEY, message_id TEXT NOT NULL,"
+	" sha256 TEXT NOT NULL UNIQUE CHECK(length(sha256) = 64), size INTEGER NOT NULL,"
+	" source TEXT NOT NULL, received_at INTEGER NOT NULL, received_by TEXT NOT NULL,"
+	" sender TEXT NOT NULL, subject TEXT NOT NULL,"
+	" state TEXT NOT NULL CHECK(state IN ('matched', 'unmatched', 'refused', 'accepted', 'rejected')),"
+	" reason TEXT NOT NULL, circular TEXT NOT NULL, member TEXT NOT NULL, reference TEXT NOT NULL,"
+	" choices TEXT NOT NULL, form TEXT NOT NULL, message BLOB NOT NULL, kept INTEGER NOT NULL,"
+	" fetched_at INTEGER NOT NULL, done_seq INTEGER, done_at INTEGER, done_reason TEXT) STRICT;"
+	"CREATE INDEX inbox_by_message_id ON inbox(message_id);"
+	"CREATE TABLE inbox_parts(id INTEGER PRIMARY KEY, inbox_id INTEGER NOT NULL REFERENCES inbox(id),"
+	" name TEXT NOT NULL, type TEXT NOT NULL, sha256 TEXT NOT NULL CHECK(length(sha256) = 64),"
+	" size INTEGER NOT NULL, content BLOB NOT NULL) STRICT;"
+	"CREATE INDEX inbox_parts_by_entry ON inbox_parts(inbox_id);"
+	"CREATE TRIGGER inbox_parts_append_only_u BEFORE UPDATE ON inbox_parts"
+	" BEGIN SELECT RAISE(ABORT, 'inbox attachments are append-only'); END;"
+	"CREATE TRIGGER inbox_parts_append_only_d BEFORE DELETE ON inbox_parts"
+	" BEGIN SELECT RAISE(ABORT, 'inbox attachments are append-only'); END;"
+	"CREATE TRIGGER inbox_keep BEFORE DELETE ON inbox"
+	" BEGIN SELECT RAISE(ABORT, 'inbox entries are never deleted'); END;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -1027,3 +1050,23 @@ const char SQL_SCHEDULE_DUE[] =
 	" GROUP BY c.circular ORDER BY c.circular";
 const char SQL_OUTBOX_QUEUED_KINDS[] =
 	"SELECT DISTINCT circular, what FROM outbox WHERE state = 'queued' AND next_at <= ?1 ORDER BY circular, what";
+
+/* the inbox (services/inbox.c, domain/inbox_accept.c) */
+const char SQL_INBOX_BY_SHA[] = "SELECT id FROM inbox WHERE sha256 = ?1";
+const char SQL_INBOX_BY_MSGID[] = "SELECT min(id) FROM inbox WHERE message_id = ?1 AND message_id <> ''";
+const char SQL_INBOX_INSERT[] =
+	"INSERT INTO inbox(message_id, sha256, size, source, received_at, received_by, sender, subject, state,"
+	" reason, circular, member, reference, choices, form, message, kept, fetched_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+const char SQL_INBOX_PART_INSERT[] =
+	"INSERT INTO inbox_parts(inbox_id, name, type, sha256, size, content) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+#define INBOX_COLS "id, message_id, sha256, size, source, received_at, received_by, sender, subject, state," \
+	" reason, circular, member, reference, choices, form, kept, fetched_at, done_seq, done_at, done_reason"
+const char SQL_INBOX_ALL[] = "SELECT " INBOX_COLS " FROM inbox ORDER BY id";
+const char SQL_INBOX_GET[] = "SELECT " INBOX_COLS ", message FROM inbox WHERE id = ?1";
+const char SQL_INBOX_PARTS[] =
+	"SELECT name, type, sha256, size, content FROM inbox_parts WHERE inbox_id = ?1 ORDER BY id";
+const char SQL_INBOX_DONE[] =
+	"UPDATE inbox SET state = ?2, done_seq = ?3, done_at = ?4, done_reason = ?5"
+	" WHERE id = ?1 AND state IN ('matched', 'unmatched', 'refused')";
+const char SQL_INBOX_STATE[] = "SELECT state, sha256, circular, member FROM inbox WHERE id = ?1";

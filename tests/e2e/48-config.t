@@ -38,7 +38,7 @@ expect_exit 0 ballot config show --json
 is "$(jkeys . | tr '\n' ' ')" "file values database database_settings " "config show --json: its keys, in order"
 is "$(jkeys '.values[0]' | tr '\n' ' ')" "key value source where " "  ... each value: key, value, source, where"
 is "$(jcol .values key | tr '\n' ' ')" \
-	"database sign_key forms_dir fonts_dir listen tls_cert tls_key tls_client_ca threads portal_url mail_relay mail_user mail_password_file mail_from mail_ca mail_rate " \
+	"database sign_key forms_dir fonts_dir listen tls_cert tls_key tls_client_ca threads portal_url mail_relay mail_user mail_password_file mail_from mail_ca mail_rate mail_mailbox mail_max_message " \
 	"  ... every key of the file, in a fixed order"
 is "$(jget '.values[0].source')/$(jget '.values[0].where')" "env/BALLOT_DB" "  ... the database: env BALLOT_DB"
 is "$(jget '.values[9].value')/$(jget '.values[9].source')" "null/unset" "  ... portal_url: null, unset"

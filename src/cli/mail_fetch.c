@@ -1,0 +1,556 @@
+/* mail_fetch.c - `ballot mail fetch`: the new messages of the secretariat's
+ * mailbox (mail_mailbox = maildir:/path) parsed with GMime, each attached
+ * PDF tried as a returned Annex 2 form (src/pdf/pdfread.h), and each
+ * message stored in the inbox (ballot/inbox.h): matched, unmatched or
+ * refused. A message is taken once (its SHA-256), then moved from new/ to
+ * cur/. Received time: the top Received header (added by the secretariat's
+ * own server when it delivered into this mailbox), else the file's
+ * delivery time; never the sender's Date (§9.4.5 "received by the due
+ * date" is the secretariat's receipt). */
+#include "cli.h"
+#include "cli/mail.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gmime/gmime.h>
+#include <gnutls/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pdf/pdfread.h"
+
+static const char USAGE_FETCH[] =
+	"usage: ballot mail fetch [--mailbox maildir:PATH|imaps://HOST[:PORT]/BOX]\n"
+	"\n"
+	"Takes the new messages of the mailbox (mail_mailbox, $BALLOT_MAIL_MAILBOX;\n"
+	"over IMAP: TLS checked with mail_ca, login mail_user, mail_password_file)\n"
+	"into the inbox: each attached PDF is read as a returned Annex 2 form; a\n"
+	"message is matched (a form's reference names a circular and a member, and\n"
+	"the sender is one of the member's contacts), unmatched (no reference\n"
+	"found) or refused (a form for a circular unknown here, a sender who is\n"
+	"not a contact, over mail_max_message bytes (default 25 MiB), a MIME\n"
+	"bomb, a Message-ID taken already). A message already taken is skipped.\n"
+	"Then see `ballot inbox list`.\n";
+
+#define FETCH_MAX_MULTIPARTS 32   /* nested or sibling multiparts: a bomb beyond */
+#define FETCH_MAX_PARTS 500       /* parts in all */
+#define FETCH_KEEP_OVERSIZED 65536 /* bytes kept of a message over the cap */
+
+static void gmime_once(void)
+{
+	static int done;
+	if (!done) {
+		g_mime_init();
+		done = 1;
+	}
+}
+
+/* One message being classified. */
+typedef struct fetch_msg {
+	bt_db *db;
+	bt_inbox_entry en;
+	bt_inbox_part *parts;
+	size_t nparts, cap;
+	int count, bomb;
+} fetch_msg;
+
+static void fetch_msg_release(fetch_msg *m)
+{
+	for (size_t i = 0; i < m->nparts; i++)
+		free(m->parts[i].data);
+	free(m->parts);
+	memset(m, 0, sizeof *m);
+}
+
+/* Text into out, as valid UTF-8 of one line ('?' for what is not). */
+static void clean_copy(char *out, size_t n, const char *s)
+{
+	snprintf(out, n, "%s", s ? s : "");
+	if (!bt_utf8_valid(out, strlen(out)))
+		for (char *p = out; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+	for (char *p = out; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+}
+
+static void set_state(fetch_msg *m, const char *state, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_state(fetch_msg *m, const char *state, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	snprintf(m->en.state, sizeof m->en.state, "%s", state);
+	vsnprintf(m->en.reason, sizeof m->en.reason, fmt, ap);
+	va_end(ap);
+}
+
+/* Keeps a leaf part's decoded bytes (an attachment, not the text body). */
+static void each_part(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	fetch_msg *m = data;
+	(void)parent;
+	if (++m->count > FETCH_MAX_PARTS || !GMIME_IS_PART(part) || m->bomb)
+		return;
+	GMimePart *p = (GMimePart *)part;
+	const char *name = g_mime_part_get_filename(p);
+	if (!name && !g_mime_part_is_attachment(p))
+		return;
+	if (m->nparts == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 4;
+		bt_inbox_part *v = realloc(m->parts, cap * sizeof *v);
+		if (!v)
+			return;
+		m->parts = v;
+		m->cap = cap;
+	}
+	bt_inbox_part *out = &m->parts[m->nparts];
+	memset(out, 0, sizeof *out);
+	clean_copy(out->name, sizeof out->name, name ? name : "attachment");
+	GMimeContentType *ct = g_mime_object_get_content_type(part);
+	char *mt = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
+	clean_copy(out->type, sizeof out->type, mt ? mt : "application/octet-stream");
+	g_free(mt);
+	GMimeDataWrapper *w = g_mime_part_get_content(p);
+	GMimeStream *mem = g_mime_stream_mem_new();
+	if (w)
+		g_mime_data_wrapper_write_to_stream(w, mem);
+	GByteArray *ba = g_mime_stream_mem_get_byte_array((GMimeStreamMem *)mem);
+	out->len = ba ? ba->len : 0;
+	out->data = malloc(out->len ? out->len : 1);
+	if (out->data) {
+		if (out->len)
+			memcpy(out->data, ba->data, out->len);
+		out->size = (int64_t)out->len;
+		m->nparts++;
+	}
+	g_object_unref(mem);
+}
+
+/* The secretariat's receipt time: the top Received header's date. */
+static int received_header(GMimeMessage *msg, bt_time *t)
+{
+	const char *r = g_mime_object_get_header((GMimeObject *)msg, "Received");
+	const char *semi = r ? strrchr(r, ';') : NULL;
+	GDateTime *d = semi ? g_mime_utils_header_decode_date(semi + 1) : NULL;
+	if (!d)
+		return 0;
+	*t = (bt_time)g_date_time_to_unix(d);
+	g_date_time_unref(d);
+	return 1;
+}
+
+/* "ballot:<circular>:<CODE>:..." into circular and code. */
+static int ref_split(const char *ref, char *circ, size_t nc, char *code, size_t nm)
+{
+	const char *a = strchr(ref, ':'), *b = a ? strchr(a + 1, ':') : NULL;
+	const char *c = b ? strchr(b + 1, ':') : NULL;
+	if (!c || (size_t)(b - a - 1) >= nc || (size_t)(c - b - 1) >= nm)
+		return 0;
+	snprintf(circ, nc, "%.*s", (int)(b - a - 1), a + 1);
+	snprintf(code, nm, "%.*s", (int)(c - b - 1), b + 1);
+	return 1;
+}
+
+/* The member whose contact address is the sender, into code ("" none);
+ * want: the member the form names ("-": any). */
+static int sender_member(bt_db *db, const char *sender, const char *want, char code[4], bt_err *e)
+{
+	bt_contact_list l = { NULL, 0 };
+	code[0] = '\0';
+	int rc = bt_contacts_list(db, strcmp(want, "-") ? want : NULL, &l, e);
+	for (size_t i = 0; !rc && i < l.n && !code[0]; i++)
+		if (!strcasecmp(l.v[i].address, sender))
+			snprintf(code, 4, "%s", l.v[i].member);
+	bt_contact_list_free(&l);
+	return rc;
+}
+
+/* The proposed choices of v, "REC=choice, ...". */
+static void choices_of(const pdf_form_values *v, char *out, size_t n)
+{
+	size_t k = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < v->n_drafts && k < n; i++) {
+		const pdf_form_choice *c = &v->drafts[i];
+		int w = snprintf(out + k, n - k, "%s%s=%s", i ? ", " : "", c->rec,
+				 c->ticked == 1 ? bt_choice_name(c->choice) : c->ticked ? "two-choices" : "none");
+		k += w > 0 ? (size_t)w : 0;
+	}
+}
+
+/* A form read from part p: matched, or refused with the field and value. */
+static int classify_form(fetch_msg *m, const bt_inbox_part *p, const pdf_form_values *v, const char *ref,
+			 bt_err *e)
+{
+	char circ[BT_ID_MAX + 1], code[8], who[4];
+	bt_consultation c;
+	bt_err e2;
+	snprintf(m->en.reference, sizeof m->en.reference, "%s", ref);
+	snprintf(m->en.form, sizeof m->en.form, "%s", p->name);
+	choices_of(v, m->en.choices, sizeof m->en.choices);
+	if (!ref_split(ref, circ, sizeof circ, code, sizeof code)) {
+		set_state(m, "refused", "field form.reference '%s': not a form reference", ref);
+		return BT_OK;
+	}
+	snprintf(m->en.circular, sizeof m->en.circular, "%s", circ);
+	if (bt_consultation_get(m->db, circ, &c, &e2)) {
+		set_state(m, "refused", "field form.reference '%s': a form for circular %s, not a consultation here",
+			  ref, circ);
+		return BT_OK;
+	}
+	int rc = sender_member(m->db, m->en.sender, code, who, e);
+	if (rc)
+		return rc;
+	snprintf(m->en.member, sizeof m->en.member, "%.3s", strcmp(code, "-") ? code : who);
+	if (!who[0]) {
+		set_state(m, "refused", "field From '%s': not a contact of %s", m->en.sender,
+			  strcmp(code, "-") ? code : "any member");
+		return BT_OK;
+	}
+	int stale = 0;
+	if (bt_form_ref_check(m->db, ref, circ, m->en.member, &stale, &e2)) {
+		set_state(m, "refused", "field form.reference '%s': %s", ref, e2.msg);
+		return BT_OK;
+	}
+	set_state(m, "matched", "%s", stale ? "the drafts changed after this form was issued" : "");
+	return BT_OK;
+}
+
+/* The first attached PDF that is a returned form decides the entry. */
+static int classify(fetch_msg *m, bt_err *e)
+{
+	int pdfs = 0;
+	for (size_t i = 0; i < m->nparts; i++) {
+		bt_inbox_part *p = &m->parts[i];
+		size_t nl = strlen(p->name);
+		if (strcasecmp(p->type, "application/pdf") && (nl < 4 || strcasecmp(p->name + nl - 4, ".pdf")))
+			continue;
+		pdfs++;
+		pdf_form_values v;
+		memset(&v, 0, sizeof v);
+		bt_err e2;
+		const char *ref = NULL;
+		if (!pdf_form_read(p->data, p->len, p->name, &v, &e2))
+			ref = pdf_form_value(&v, PDF_FIELD_REFERENCE);
+		int rc = ref ? classify_form(m, p, &v, ref, e) : BT_OK;
+		pdf_form_values_free(&v);
+		if (rc || ref)
+			return rc;
+	}
+	set_state(m, "unmatched", "no returned form (field form.reference) in %zu attachment%s (%d PDF)",
+		  m->nparts, m->nparts == 1 ? "" : "s", pdfs);
+	return BT_OK;
+}
+
+/* 1 when the bytes hold more multipart headers than FETCH_MAX_MULTIPARTS. */
+static int mime_bomb(const char *s, size_t n)
+{
+	int k = 0;
+	for (size_t i = 0; i + 10 <= n; i++)
+		if ((s[i] == 'm' || s[i] == 'M') && !strncasecmp(s + i, "multipart/", 10) && ++k > FETCH_MAX_MULTIPARTS)
+			return 1;
+	return 0;
+}
+
+/* Parses the message's bytes into m (sender, subject, Message-ID,
+ * received time, attachments, state). */
+static int parse_message(fetch_msg *m, const char *data, size_t len, bt_err *e)
+{
+	if (mime_bomb(data, len)) {
+		set_state(m, "refused", "field Content-Type: more than %d multipart parts (a MIME bomb)",
+			  FETCH_MAX_MULTIPARTS);
+		return BT_OK;
+	}
+	GMimeStream *s = g_mime_stream_mem_new_with_buffer(data, len);
+	GMimeParser *p = g_mime_parser_new_with_stream(s);
+	GMimeMessage *msg = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	g_object_unref(s);
+	if (!msg) {
+		set_state(m, "refused", "field message: not a MIME message (%zu bytes)", len);
+		return BT_OK;
+	}
+	const char *id = g_mime_message_get_message_id(msg);
+	if (id)
+		snprintf(m->en.message_id, sizeof m->en.message_id, "<%.*s>", (int)sizeof m->en.message_id - 3, id);
+	InternetAddressList *from = g_mime_message_get_from(msg);
+	InternetAddress *a = from && internet_address_list_length(from) ? internet_address_list_get_address(from, 0)
+									 : NULL;
+	if (a && INTERNET_ADDRESS_IS_MAILBOX(a))
+		clean_copy(m->en.sender, sizeof m->en.sender,
+			   internet_address_mailbox_get_addr((InternetAddressMailbox *)a));
+	clean_copy(m->en.subject, sizeof m->en.subject, g_mime_message_get_subject(msg));
+	/* a Maildir's message: the top Received header (the secretariat's MX)
+	 * before the file's time; an IMAP message keeps its INTERNALDATE */
+	if (!strcmp(m->en.received_by, "file") && received_header(msg, &m->en.received_at))
+		snprintf(m->en.received_by, sizeof m->en.received_by, "received");
+	g_mime_message_foreach(msg, each_part, m);
+	g_object_unref(msg);
+	if (m->count > FETCH_MAX_PARTS) {
+		set_state(m, "refused", "field Content-Type: %d parts or more, over %d (a MIME bomb)", m->count,
+			  FETCH_MAX_PARTS);
+		return BT_OK;
+	}
+	return classify(m, e);
+}
+
+/* Reads file fd: its SHA-256 and size, and its bytes up to cap (beyond:
+ * only the first FETCH_KEEP_OVERSIZED are kept, *over set). */
+static int read_message(int fd, int64_t cap, bt_buf *out, char sha[65], int64_t *size, int *over, bt_err *e)
+{
+	gnutls_hash_hd_t h;
+	unsigned char dig[32], chunk[65536];
+	ssize_t n;
+	*size = 0;
+	*over = 0;
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0)
+		return bt_fail(e, BT_EFAIL, "no SHA-256");
+	while ((n = read(fd, chunk, sizeof chunk)) > 0) {
+		gnutls_hash(h, chunk, (size_t)n);
+		*size += n;
+		if (*size > cap)
+			*over = 1;
+		size_t room = *over ? (out->len < FETCH_KEEP_OVERSIZED ? FETCH_KEEP_OVERSIZED - out->len : 0) : (size_t)n;
+		bt_buf_add(out, chunk, room < (size_t)n ? room : (size_t)n);
+	}
+	gnutls_hash_deinit(h, dig);
+	for (int i = 0; i < 32; i++)
+		snprintf(sha + 2 * i, 3, "%02x", dig[i]);
+	if (n < 0)
+		return bt_fail(e, BT_EINPUT, "mail_mailbox: reading a message: %s", strerror(errno));
+	if (*over && out->len > FETCH_KEEP_OVERSIZED)
+		out->len = FETCH_KEEP_OVERSIZED;
+	return BT_OK;
+}
+
+/* What one fetch run counts. */
+typedef struct fetch_run {
+	bt_db *db;
+	int64_t cap;
+	bt_time now;
+	int json, taken, skipped;
+	bt_buf out;
+} fetch_run;
+
+/* Stores the message m (its source, SHA-256, size and receipt time set)
+ * of bytes b (cut at the cap when over): skipped when taken already. */
+static int take(fetch_run *r, fetch_msg *m, bt_buf *b, int over, bt_err *e)
+{
+	int64_t have = 0, dup = 0, id = 0;
+	int rc = bt_inbox_seen(r->db, m->en.sha256, NULL, &have, &dup, e);
+	if (!rc && have) {
+		r->skipped++;
+		printf("%s: taken already (entry %lld)\n", m->en.source, (long long)have);
+		return BT_OK;
+	}
+	if (!rc && over)
+		set_state(m, "refused", "field size: %lld bytes, over mail_max_message %lld", (long long)m->en.size,
+			  (long long)r->cap);
+	else if (!rc)
+		rc = parse_message(m, (const char *)b->data, b->len, e);
+	if (!rc && m->en.message_id[0] && !(rc = bt_inbox_seen(r->db, "", m->en.message_id, &have, &dup, e)) && dup)
+		set_state(m, "refused", "field Message-ID '%s': taken already as entry %lld", m->en.message_id,
+			  (long long)dup);
+	m->en.message = (const unsigned char *)b->data;
+	m->en.message_len = b->len;
+	m->en.kept = !over;
+	m->en.parts = m->parts;
+	m->en.nparts = over ? 0 : m->nparts;
+	if (!rc)
+		rc = bt_inbox_add(r->db, &m->en, r->now, &id, e);
+	if (!rc) {
+		int matched = strcmp(m->en.state, "matched") == 0;
+		r->taken++;
+		printf("entry %lld: %s%s%s%s%s\n", (long long)id, m->en.state, matched ? " " : "",
+		       matched ? m->en.circular : "", m->en.reason[0] ? ": " : "", m->en.reason);
+	}
+	return rc;
+}
+
+/* Stores the message of Maildir file dir/new/name; moves it to cur/. */
+static int fetch_file(fetch_run *r, const char *dir, const char *name, bt_err *e)
+{
+	char path[4200], cur[4300];
+	snprintf(path, sizeof path, "%s/new/%s", dir, name);
+	snprintf(cur, sizeof cur, "%s/cur/%s%s", dir, name, strchr(name, ':') ? "" : ":2,S");
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return fd < 0 && errno == ENOENT ? BT_OK : bt_fail(e, BT_EINPUT, "mail_mailbox: '%s': not a readable file",
+									  path);
+	}
+	fetch_msg m;
+	memset(&m, 0, sizeof m);
+	m.db = r->db;
+	bt_buf b = BT_BUF_INIT;
+	int over = 0;
+	int rc = read_message(fd, r->cap, &b, m.en.sha256, &m.en.size, &over, e);
+	close(fd);
+	snprintf(m.en.source, sizeof m.en.source, "maildir %s", name);
+	m.en.received_at = (bt_time)st.st_mtime;
+	snprintf(m.en.received_by, sizeof m.en.received_by, "file");
+	if (!rc)
+		rc = take(r, &m, &b, over, e);
+	if (!rc && rename(path, cur) != 0)
+		rc = bt_failf(e, BT_R_IO, "mail_mailbox", "moving '%s' to cur/: %s", path, strerror(errno));
+	bt_buf_release(&b);
+	fetch_msg_release(&m);
+	return rc;
+}
+
+/* One IMAP message: stored, then marked taken on the server. The receipt
+ * time is the server's INTERNALDATE (a Received header is not read). */
+static int fetch_uid(fetch_run *r, mail_imap *im, unsigned long uid, bt_err *e)
+{
+	fetch_msg m;
+	memset(&m, 0, sizeof m);
+	m.db = r->db;
+	bt_buf b = BT_BUF_INIT;
+	int over = 0;
+	int rc = mail_imap_received(im, uid, &m.en.received_at, e);
+	if (!rc)
+		rc = mail_imap_fetch(im, uid, r->cap, FETCH_KEEP_OVERSIZED, &b, m.en.sha256, &m.en.size, &over, e);
+	snprintf(m.en.source, sizeof m.en.source, "imap UID %lu", uid);
+	snprintf(m.en.received_by, sizeof m.en.received_by, "internaldate");
+	if (!rc)
+		rc = take(r, &m, &b, over, e);
+	if (!rc)
+		rc = mail_imap_mark(im, uid, e);
+	bt_buf_release(&b);
+	fetch_msg_release(&m);
+	return rc;
+}
+
+/* The password of mail_password_file: its first line; the file must not
+ * be readable by group or others. */
+static int read_secret(const char *path, char *out, size_t n, bt_err *e)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || (st.st_mode & 077)) {
+		if (fd >= 0)
+			close(fd);
+		return bt_fail(e, BT_EINPUT, "mail_password_file: '%s': %s", path,
+			       fd < 0 ? strerror(errno) : "not a regular file of mode 0600 or 0400");
+	}
+	ssize_t k = read(fd, out, n - 1);
+	close(fd);
+	out[k > 0 ? k : 0] = '\0';
+	out[strcspn(out, "\r\n")] = '\0';
+	return BT_OK;
+}
+
+/* The new messages of the IMAP mailbox url, in UID order. */
+static int fetch_imap(cli_ctx *ctx, fetch_run *r, const char *url, bt_err *e)
+{
+	cli_value user, pwf, ca;
+	char pw[256] = "";
+	mail_imap *im = NULL;
+	unsigned long *uids = NULL;
+	size_t n = 0;
+	cli_conf_value(ctx, CONF_MAIL_USER, NULL, &user);
+	cli_conf_value(ctx, CONF_MAIL_PASSWORD_FILE, NULL, &pwf);
+	cli_conf_value(ctx, CONF_MAIL_CA, NULL, &ca);
+	int rc = pwf.value ? read_secret(pwf.value, pw, sizeof pw, e) : BT_OK;
+	if (!rc)
+		rc = mail_imap_open(url, user.value, pw, ca.value, &im, e);
+	if (!rc)
+		rc = mail_imap_new(im, &uids, &n, e);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = fetch_uid(r, im, uids[i], e);
+	explicit_bzero(pw, sizeof pw);
+	free(uids);
+	mail_imap_close(im);
+	return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The new messages of Maildir dir, in name order. */
+static int fetch_maildir(fetch_run *r, const char *dir, bt_err *e)
+{
+	char nd[4200];
+	snprintf(nd, sizeof nd, "%s/new", dir);
+	DIR *d = opendir(nd);
+	if (!d)
+		return bt_fail(e, BT_EINPUT, "mail_mailbox: 'maildir:%s': no new/ directory (%s)", dir, strerror(errno));
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	int rc = BT_OK;
+	while (!rc && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			char **v = realloc(names, (cap = cap ? 2 * cap : 64) * sizeof *v);
+			if (!v)
+				rc = bt_fail(e, BT_EFAIL, "out of memory");
+			else
+				names = v;
+		}
+		if (!rc && !(names[n++] = strdup(de->d_name)))
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	closedir(d);
+	if (!rc && n)
+		qsort(names, n, sizeof *names, by_name);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = fetch_file(r, dir, names[i], e);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* mail_max_message: a size in bytes (1 KiB .. 1 GiB). */
+static int max_message(cli_ctx *ctx, int64_t *cap, bt_err *e)
+{
+	cli_value v;
+	cli_conf_value(ctx, CONF_MAIL_MAX_MESSAGE, NULL, &v);
+	*cap = BT_INBOX_MAX_DEFAULT;
+	if (!v.value)
+		return BT_OK;
+	char *end;
+	errno = 0;
+	long long n = strtoll(v.value, &end, 10);
+	if (errno || end == v.value || *end || n < 1024 || n > 1073741824LL)
+		return bt_fail(e, BT_EINPUT, "mail_max_message: '%s' is not a size in bytes (1024-1073741824)", v.value);
+	*cap = n;
+	return BT_OK;
+}
+
+int mail_fetch_cmd(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt o[] = { CLI_OPT("mailbox", CLI_ARG), CLI_OPT_END };
+	fetch_run r = { .out = BT_BUF_INIT };
+	cli_value v;
+	int rc = cli_parse(ctx, argc, argv, USAGE_FETCH, o, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	cli_conf_value(ctx, CONF_MAIL_MAILBOX, &o[0], &v);
+	if (!v.value)
+		return bt_fail(e, BT_EINPUT, "mail_mailbox: not set (maildir:/path, in the configuration file or "
+			       "$BALLOT_MAIL_MAILBOX)");
+	int imap = !strncmp(v.value, "imaps://", 8) || !strncmp(v.value, "imap://", 7);
+	if ((!imap && strncmp(v.value, "maildir:", 8) != 0) || strlen(v.value) < 9 || strlen(v.value) > 400)
+		return bt_fail(e, BT_EINPUT, "mail_mailbox: '%s' is not maildir:/path or imaps://host/BOX", v.value);
+	if ((rc = max_message(ctx, &r.cap, e)) || (rc = cli_open_db(ctx, 1, &r.db, e)) || (rc = cli_now(ctx, &r.now, e)))
+		return rc;
+	gmime_once();
+	rc = imap ? fetch_imap(ctx, &r, v.value, e) : fetch_maildir(&r, v.value + 8, e);
+	if (!rc)
+		printf("fetched %d new message%s (%d taken already)\n", r.taken, r.taken == 1 ? "" : "s", r.skipped);
+	bt_buf_release(&r.out);
+	return rc;
+}

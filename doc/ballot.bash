@@ -21,7 +21,7 @@ _ballot()
 	if [ $n = 0 ]; then
 		case $cur in
 		-*) COMPREPLY=($(compgen -W "--config --db --help --quiet --version" -- "$cur")) ;;
-		*) COMPREPLY=($(compgen -W "init members consultation timeline calendar draft reply withdraw tally close decide status pending history export comments forms report audit config codes users tokens certs tls serve backup restore check keys receipt publish verify-bundle contacts mail inbox" -- "$cur")) ;;
+		*) COMPREPLY=($(compgen -W "init members consultation timeline calendar draft reply withdraw tally close decide status pending history export comments forms scan report audit config codes users tokens certs tls serve backup restore check keys receipt publish verify-bundle contacts mail inbox" -- "$cur")) ;;
 		esac
 		return
 	fi
@@ -102,6 +102,7 @@ _ballot_opts()
 	"history") echo "--circular --json --member" ;;
 	"export") echo "--circular --format" ;;
 	"comments") echo "--circular --out" ;;
+	"scan") echo "--json" ;;
 	"forms") echo "--all --blank --circular --jobs --lang --member --out --paper --portal --with-codes" ;;
 	"report") echo "--as-of --circular --dir --lang --out --paper" ;;
 	"audit verify") echo "--json" ;;

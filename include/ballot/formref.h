@@ -7,6 +7,7 @@
  */
 #ifndef BALLOT_FORMREF_H
 #define BALLOT_FORMREF_H
+#include "ballot/consultation.h"
 #include "ballot/db.h"
 
 #define BT_FORM_REF_MAX 96
@@ -15,6 +16,18 @@
 void bt_form_ref_make(const char *circular, const char *member,
 		      const char *lang, const char *digest,
 		      char out[BT_FORM_REF_MAX]);
+
+/* A reference's parts. */
+typedef struct bt_form_ref {
+	char circular[BT_ID_MAX + 1];
+	char member[8]; /* "-" on a blank form */
+	char lang[8];
+	char digest[17]; /* 16 hex digits */
+} bt_form_ref;
+
+/* Splits ref into its parts: BT_EINPUT naming the field "ref" when it is
+ * malformed. */
+int bt_form_ref_parse(const char *ref, bt_form_ref *out, bt_err *e);
 
 /* Checks a form reference read back from a returned form against the reply
  * being recorded: BT_EINPUT naming the field "ref" when it is malformed, or issued for

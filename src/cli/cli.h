@@ -212,6 +212,17 @@ int cmd_comments(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_audit(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_config(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+/* `ballot scan FILE...` (cmd_scan.c): returned forms read from scans. */
+int cmd_scan(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+struct pdf_form_values;
+/* The one form in the scan file (cmd_scan.c), as the fields of a filled
+ * PDF form (pdf/pdfread.h: an uncertain draft has no choice, or two when
+ * several boxes are ticked) and its reference: `reply --from-scan`.
+ * BT_EINPUT naming what when the file holds no form or several, or the
+ * form's boxes were not found. */
+int cli_scan_form(cli_ctx *ctx, bt_db *db, const char *file,
+		  const char *what, struct pdf_form_values *v,
+		  char ref[96], bt_err *e);
 int cmd_report(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_codes(cli_ctx *ctx, int argc, char **argv, bt_err *e);
 int cmd_users(cli_ctx *ctx, int argc, char **argv, bt_err *e);

@@ -277,7 +277,8 @@ int cmd_reply(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	static const cli_sub subs[] = { { "import", reply_import },
 					{ NULL, NULL } };
 	for (int i = 1; i < argc; i++) /* a returned form's fields */
-		if (!strcmp(argv[i], "--from-pdf") || !strncmp(argv[i], "--from-pdf=", 11))
+		if (!strcmp(argv[i], "--from-pdf") || !strncmp(argv[i], "--from-pdf=", 11) ||
+		    !strcmp(argv[i], "--from-scan") || !strncmp(argv[i], "--from-scan=", 12))
 			return cmd_reply_from_pdf(ctx, argc, argv, e);
 	return cli_dispatch_sub(ctx, argc, argv, USAGE, subs, reply_record, e);
 }

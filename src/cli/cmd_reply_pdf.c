@@ -15,6 +15,7 @@
 
 static const char USAGE[] =
 	"usage: ballot reply --from-pdf FILE --circular ID [--member CODE]\n"
+	"       ballot reply --from-scan FILE --circular ID [--choice REC=CHOICE]...\n"
 	"              [--comments [REC=]FILE]... [--reasons [REC=]FILE]...\n"
 	"              [--received TIME] [--channel email|fax|post|portal|other]\n"
 	"              [--force] [--late-entry-reason TEXT]\n"
@@ -32,10 +33,14 @@ static const char USAGE[] =
 	"before the drafts changed is warned about (as --ref). --comments and\n"
 	"--reasons take REC=FILE (REC may be left out on a form of one draft).\n"
 	"--channel defaults to email. --dry-run prints what would be recorded\n"
-	"(--json: as JSON) and records nothing.\n";
+	"(--json: as JSON) and records nothing.\n"
+	"--from-scan FILE records the proposal of a scanned or faxed form (ballot\n"
+	"scan: its QR code and tick boxes) with FILE attached; an uncertain draft\n"
+	"is refused unless --choice REC=CHOICE gives the secretariat's reading.\n";
 
 enum { O_FROM, O_CIRCULAR, O_MEMBER, O_COMMENTS, O_REASONS, O_RECEIVED,
-       O_CHANNEL, O_FORCE, O_LATE, O_PRINT, O_KEY, O_DRY, O_JSON, O_N };
+       O_CHANNEL, O_FORCE, O_LATE, O_PRINT, O_KEY, O_DRY, O_JSON, O_SCAN,
+       O_CHOICE, O_N };
 
 /* What the form says and what will be recorded. */
 typedef struct plan {
@@ -54,6 +59,7 @@ typedef struct plan {
 	bt_signer signer;        /* when v.signature: checked against the
 				    member's signing certificates */
 	bt_time now;
+	char scanref[BT_FORM_REF_MAX]; /* --from-scan: the QR code's */
 } plan;
 
 static void plan_release(plan *p)
@@ -423,15 +429,57 @@ static int check_signer(bt_db *db, plan *p, bt_err *e)
 }
 
 /* Reads and checks the form into p: everything up to recording. */
+/* --choice REC=CHOICE...: the secretariat's reading of a scanned form's
+ * drafts, over the proposal (an uncertain row's choice). */
+static int choice_overrides(plan *p, const cli_opt *o, bt_err *e)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		const char *v = o->vals[i], *eq = strchr(v, '=');
+		bt_choice c = eq ? bt_choice_parse(eq + 1) : BT_CHOICE_NONE;
+		if (!eq || c == BT_CHOICE_NONE || c == BT_WITHDRAW)
+			return bt_fail(e, BT_EINPUT, "--choice: '%s' is not "
+				       "REC=authorize|authorize-with-comments|"
+				       "not-authorize", v);
+		size_t k = 0;
+		while (k < p->v.n_drafts && (strlen(p->v.drafts[k].rec) !=
+		       (size_t)(eq - v) || strncmp(p->v.drafts[k].rec, v,
+						   (size_t)(eq - v))))
+			k++;
+		if (k == p->v.n_drafts)
+			return bt_fail(e, BT_EINPUT, "--choice: '%s': the form has "
+				       "no draft %.*s", v, (int)(eq - v), v);
+		p->v.drafts[k].choice = c;
+		p->v.drafts[k].ticked = 1;
+		snprintf(p->v.drafts[k].states, sizeof p->v.drafts[k].states,
+			 "%s", bt_choice_name(c));
+	}
+	return BT_OK;
+}
+
+/* The form's values: a filled PDF's fields, or a scan's proposal. */
+static int form_values(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p,
+		       bt_err *e)
+{
+	int scan = o[O_SCAN].count > 0;
+	const char *opt = scan ? "--from-scan" : "--from-pdf";
+	p->file = scan ? o[O_SCAN].val : o[O_FROM].val;
+	snprintf(p->what, sizeof p->what, "%s %s", opt, cli_basename(p->file));
+	int64_t cap = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
+	int rc = cli_read_file(opt, p->file, cap, 0, &p->pdf, e);
+	if (rc == BT_OK && !scan)
+		return pdf_form_read(p->pdf.data, p->pdf.len, p->what, &p->v, e);
+	if (rc == BT_OK)
+		rc = cli_scan_form(ctx, db, p->file, p->what, &p->v, p->scanref, e);
+	if (rc == BT_OK)
+		rc = choice_overrides(p, &o[O_CHOICE], e);
+	p->ref = p->scanref;
+	return rc;
+}
+
 static int plan_make(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p, bt_err *e)
 {
-	p->file = o[O_FROM].val;
-	snprintf(p->what, sizeof p->what, "--from-pdf %s", cli_basename(p->file));
-	int64_t cap = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
-	int rc = cli_read_file("--from-pdf", p->file, cap, 0, &p->pdf, e);
-	if (rc == BT_OK)
-		rc = pdf_form_read(p->pdf.data, p->pdf.len, p->what, &p->v, e);
-	if (rc == BT_OK && !(p->ref = pdf_form_value(&p->v, PDF_FIELD_REFERENCE)))
+	int rc = form_values(ctx, db, o, p, e);
+	if (rc == BT_OK && !p->ref && !(p->ref = pdf_form_value(&p->v, PDF_FIELD_REFERENCE)))
 		rc = bt_fail(e, BT_EINPUT, "%s: field %s is missing or empty",
 			     p->what, PDF_FIELD_REFERENCE);
 	if (rc == BT_OK && p->v.signature)
@@ -451,7 +499,6 @@ static int plan_make(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p, bt_err *e)
 		rc = check_signer(db, p, e);
 	if (rc == BT_OK)
 		rc = attachments(db, p, &o[O_COMMENTS], &o[O_REASONS], e);
-	(void)ctx;
 	return rc;
 }
 
@@ -470,6 +517,18 @@ static void blame_field(const plan *p, int rc, bt_err *e)
 	}
 }
 
+/* One source (--from-pdf or --from-scan), --choice only with a scan, and
+ * --circular. */
+static int check_options(cli_opt *o, bt_err *e)
+{
+	if (o[O_FROM].count + o[O_SCAN].count != 1)
+		return bt_fail(e, BT_EINPUT, "--from-pdf or --from-scan: give "
+			       "one of them");
+	if (o[O_CHOICE].count && !o[O_SCAN].count)
+		return bt_fail(e, BT_EINPUT, "--choice: only with --from-scan");
+	return cli_require(&o[O_CIRCULAR], e);
+}
+
 int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	cli_opt o[] = {
@@ -479,7 +538,8 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		CLI_OPT("channel", CLI_ARG), CLI_OPT("force", CLI_FLAG),
 		CLI_OPT("late-entry-reason", CLI_ARG),
 		CLI_OPT("print-receipt", CLI_FLAG), CLI_OPT("key", CLI_ARG),
-		CLI_OPT("dry-run", CLI_FLAG), CLI_OPT("json", CLI_FLAG), CLI_OPT_END
+		CLI_OPT("dry-run", CLI_FLAG), CLI_OPT("json", CLI_FLAG),
+		CLI_OPT("from-scan", CLI_ARG), CLI_OPT("choice", CLI_MULTI), CLI_OPT_END
 	};
 	plan p;
 	memset(&p, 0, sizeof p);
@@ -490,8 +550,7 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc != BT_OK || ctx->help)
 		return rc;
 	dry = o[O_DRY].count > 0;
-	if ((rc = cli_require(&o[O_FROM], e)) != BT_OK ||
-	    (rc = cli_require(&o[O_CIRCULAR], e)) != BT_OK)
+	if ((rc = check_options(o, e)) != BT_OK)
 		return rc;
 	rc = cli_open_db(ctx, !dry, &db, e);
 	if (rc == BT_OK)

@@ -45,6 +45,7 @@ static const command commands[] = {
 	{ "export", "export a consultation's replies as CSV or JSON", cmd_export },
 	{ "comments", "write the comments received, with a manifest (§9.4.7)", cmd_comments },
 	{ "forms", "write the Annex 2 reply forms as PDF (six languages)", cmd_forms },
+	{ "scan", "read returned forms from scans and faxes (a proposal)", cmd_scan },
 	{ "report", "write the tally report as PDF (six languages)", cmd_report },
 	{ "audit verify", "check the hash chain of the event log", cmd_audit },
 	{ "config", "show the settings; config set KEY VALUE changes one", cmd_config },

@@ -14,21 +14,33 @@ void bt_form_ref_make(const char *circular, const char *member,
 		 member ? member : "-", lang, digest);
 }
 
+int bt_form_ref_parse(const char *ref, bt_form_ref *out, bt_err *e)
+{
+	char hex[24];
+	int used = -1;
+	if (strlen(ref) >= BT_FORM_REF_MAX ||
+	    sscanf(ref, "ballot:%32[^:]:%7[^:]:%7[^:]:%23s%n", out->circular,
+		   out->member, out->lang, hex, &used) != 4 || used < 0 ||
+	    (size_t)used != strlen(ref) || strlen(hex) != 16 ||
+	    strspn(hex, "0123456789abcdef") != 16 || strlen(out->lang) != 2)
+		return bt_failf(e, BT_R_INPUT, "ref", "'%s' is not a form reference "
+				"(ballot:CIRCULAR:CODE:LANG:16 hex digits)", ref);
+	memcpy(out->digest, hex, 17);
+	return BT_OK;
+}
+
 int bt_form_ref_check(bt_db *db, const char *ref, const char *circular,
 		      const char *member, int *stale, bt_err *e)
 {
-	char circ[BT_ID_MAX + 1], code[8], lang[8], hex[24];
+	bt_form_ref r;
 	char canon[4];
-	int used = -1;
+	const char *circ = r.circular, *code = r.member, *hex = r.digest;
 	*stale = 0;
-	if (strlen(ref) >= BT_FORM_REF_MAX ||
-	    sscanf(ref, "ballot:%32[^:]:%7[^:]:%7[^:]:%23s%n", circ, code, lang,
-		   hex, &used) != 4 || used < 0 || (size_t)used != strlen(ref) || strlen(hex) != 16 ||
-	    strspn(hex, "0123456789abcdef") != 16 || strlen(lang) != 2)
-		return bt_failf(e, BT_R_INPUT, "ref", "'%s' is not a form reference "
-				"(ballot:CIRCULAR:CODE:LANG:16 hex digits)", ref);
+	int rc = bt_form_ref_parse(ref, &r, e);
+	if (rc)
+		return rc;
 	bt_consultation c;
-	int rc = bt_consultation_get(db, circular, &c, e);
+	rc = bt_consultation_get(db, circular, &c, e);
 	if (rc)
 		return rc;
 	if (strcasecmp(circ, c.circular) != 0)

@@ -136,6 +136,23 @@ int pdf_fields_add(pdf_fields *f, pdf_field_kind kind, const char *name,
 	return failed ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
 }
 
+int pdf_fields_radio(const pdf_fields *f, size_t i, size_t *n,
+		     const char **name, const char **on, int *page, float box[4])
+{
+	*n = f->n;
+	if (i >= f->n || f->v[i].kind != PDF_FIELD_RADIO)
+		return 0;
+	const widget *w = &f->v[i];
+	*name = w->name;
+	*on = w->on;
+	*page = w->page;
+	box[0] = w->r[0];
+	box[1] = f->h - w->r[3];
+	box[2] = w->r[2] - w->r[0];
+	box[3] = w->r[3] - w->r[1];
+	return 1;
+}
+
 int pdf_fields_add_hidden(pdf_fields *f, const char *name, const char *value,
 			  bt_err *e)
 {

@@ -61,6 +61,13 @@ int pdf_fields_add_hidden(pdf_fields *f, const char *name, const char *value,
  * BT_EFAIL when libqpdf fails. */
 int pdf_fields_apply(const pdf_fields *f, bt_buf *pdf, bt_err *e);
 
+/* Field i (from 0, in the order recorded; count: *n) when it is a radio
+ * button: 1 with its name, "on" state, page and box (x, y of its top-left
+ * corner and size, in points from the page's top-left, not mirrored: where
+ * it is on paper); 0 for another kind of field or i out of range. */
+int pdf_fields_radio(const pdf_fields *f, size_t i, size_t *n,
+		     const char **name, const char **on, int *page, float box[4]);
+
 /* The state names of a draft's choice field (its radio buttons' "on"
  * states): the engine's choice names (bt_choice_name). */
 #define PDF_FIELD_CHOICE "choice"

@@ -86,20 +86,28 @@ int annex2_reference(const bt_consultation *c, const char *digest,
 /* ---- layout ---- */
 
 #define MARGIN 50.0f
-#define FOOT 64.0f   /* footer band: QR code and reference */
+#define FOOT 64.0f   /* footer band without a QR code */
 #define PAD 5.0f
-#define BOX 10.0f
+/* Marks that survive a fax (issue 17 §3): tick boxes of 5 mm or more, and
+ * a filled square in each corner of every page, where a scan is located
+ * from (annex2_layout_get, src/pdf/scan.c). */
+#define BOX 15.0f
+#define REG_SIDE ANNEX2_REG_SIDE
+#define REG_INSET ANNEX2_REG_INSET
+#define QR_BOTTOM 10.0f /* the QR code's bottom from the page's bottom */
 
 typedef struct form {
 	pdf_doc *d;
 	pdf_fonts *fonts;
 	const pdf_tmpl *t;
 	float w, h, cw;  /* page width, height, content width */
+	float foot;      /* the footer band: FOOT, or more for the QR code */
 	float y;         /* next free line */
 	bt_buf tmp;
 	bt_err *e;
 	const char *lang; /* the form's language: the drafts' titles in it */
 	pdf_fields *fields; /* where the boxes to fill in are (acroform.h) */
+	annex2_layout *lay; /* annex2_layout_get: the boxes, no PDF */
 	int rc;             /* the first failure to record one */
 } form;
 
@@ -164,11 +172,11 @@ static void choice_mark(form *f, int draw, const bt_draft *dr, bt_choice c,
 	if (c == BT_NOT_AUTHORIZE)
 		pdf_rect(f->d, x, y, BOX, BOX, 0.9f, -1);
 	else
-		pdf_circle(f->d, x + 4.5f, y + 4.5f, 4.2f, 0.8f);
-	float o = c == BT_NOT_AUTHORIZE ? 0 : 0.5f; /* the circle's box */
+		pdf_circle(f->d, x + BOX / 2, y + BOX / 2, BOX / 2 - 0.3f,
+			   0.8f);
 	field(f, PDF_FIELD_RADIO, name, bt_choice_name(c), c ==
 	      BT_NOT_AUTHORIZE ? PDF_MARK_CROSS : PDF_MARK_DOT, "tip_choice",
-	      dr->rec, x - o, y - o, BOX, BOX);
+	      dr->rec, x, y, BOX, BOX);
 }
 
 /* Expands key into f->tmp (replacing it); NULL on overflow. */
@@ -372,29 +380,28 @@ static int table_row(form *f, const table *tb, const bt_draft *dr,
 	/* the choices: box + text, two options, a rule, box + text */
 	float cx = tb->x2 + PAD, cw = tb->w2 - 2 * PAD, ind = BOX + 8;
 	if (rc == BT_OK) {
-		if (draw)
-			pdf_rect(f->d, cx, y + 1, BOX, BOX, 0.9f, -1);
-		rc = text(f, word(f, "authorizes", vars), cx + ind, y, cw - ind,
-			  &small, draw, &h);
-		hr += h + 3;
+		rc = text(f, word(f, "authorizes", vars), cx, y, cw, &small,
+			  draw, &h);
+		hr += h + 2;
 	}
 	static const char *const opts[] = { "no_comments", "comments" };
 	for (int i = 0; i < 2 && rc == BT_OK; i++) {
-		float ox = cx + ind;
+		float ox = cx + ind, ty = y + hr + (BOX - small.size) / 2 - 1;
 		choice_mark(f, draw, dr, i ? BT_AUTHORIZE_WITH_COMMENTS :
-			    BT_AUTHORIZE, ox, y + hr + 1);
-		rc = text(f, pdf_tmpl_raw(f->t, opts[i]), ox + 14, y + hr,
-			  cw - ind - 14, &small, draw, &h);
-		hr += h + 2;
+			    BT_AUTHORIZE, ox, y + hr);
+		rc = text(f, pdf_tmpl_raw(f->t, opts[i]), ox + ind, ty,
+			  cw - 2 * ind, &small, draw, &h);
+		hr += (ty - y - hr) + h > BOX ? (ty - y - hr) + h + 2 : BOX + 2;
 	}
 	hr += PAD;
 	float rule = y + hr;
 	hr += PAD + 2;
 	if (rc == BT_OK) {
-		choice_mark(f, draw, dr, BT_NOT_AUTHORIZE, cx, y + hr + 1);
-		rc = text(f, word(f, "not_authorize", vars), cx + ind, y + hr,
+		float ty = y + hr + (BOX - small.size) / 2 - 1;
+		choice_mark(f, draw, dr, BT_NOT_AUTHORIZE, cx, y + hr);
+		rc = text(f, word(f, "not_authorize", vars), cx + ind, ty,
 			  cw - ind, &small, draw, &h);
-		hr += h;
+		hr += (ty - y - hr) + h > BOX ? (ty - y - hr) + h : BOX;
 	}
 	float inner = hl > hr ? hl : hr;
 	*rowh = inner + 2 * PAD;
@@ -423,7 +430,7 @@ static int drafts_table(form *f, const bt_consultation *c,
 	tb.w2 = f->cw - tb.w1;
 	char sg[16];
 	snprintf(sg, sizeof sg, "%d", c->group);
-	float bottom = f->h - MARGIN - FOOT;
+	float bottom = f->h - MARGIN - f->foot;
 	int rc = table_header(f, &tb);
 	for (size_t i = 0; i < dl->n && rc == BT_OK; i++) {
 		float h;
@@ -457,7 +464,7 @@ static int signature(form *f, const bt_member *m, const char *member_name)
 	if (rc == BT_OK)
 		rc = text(f, s, 0, 0, f->cw / 2, &body, 0, &h2);
 	float need = h1 + 40 + h2;
-	if (rc == BT_OK && f->y + need > f->h - MARGIN - FOOT)
+	if (rc == BT_OK && f->y + need > f->h - MARGIN - f->foot)
 		rc = new_page(f);
 	if (rc == BT_OK)
 		rc = para(f, "closing", NULL, &body, 30);
@@ -527,11 +534,87 @@ static int form_info(form *f, const annex2_lang *l, const char *circular,
 	return rc;
 }
 
+/* A filled square in each corner of every page. */
+static int registration_marks(form *f)
+{
+	int n = pdf_page_count(f->d), rc = BT_OK;
+	float x2 = f->w - REG_INSET - REG_SIDE, y2 = f->h - REG_INSET - REG_SIDE;
+	for (int i = 1; i <= n && rc == BT_OK; i++) {
+		rc = pdf_page_select(f->d, i, f->e);
+		if (rc)
+			break;
+		pdf_rect(f->d, REG_INSET, REG_INSET, REG_SIDE, REG_SIDE, 0, 0);
+		pdf_rect(f->d, x2, REG_INSET, REG_SIDE, REG_SIDE, 0, 0);
+		pdf_rect(f->d, REG_INSET, y2, REG_SIDE, REG_SIDE, 0, 0);
+		pdf_rect(f->d, x2, y2, REG_SIDE, REG_SIDE, 0, 0);
+	}
+	return rc;
+}
+
+/* The radio buttons recorded, into f->lay. */
+static int layout_of(form *f)
+{
+	size_t n = 0, k = 0;
+	const char *name, *on;
+	int page;
+	float b[4];
+	pdf_fields_radio(f->fields, 0, &n, &name, &on, &page, b);
+	annex2_layout *lay = f->lay;
+	lay->w = f->w;
+	lay->h = f->h;
+	lay->pages = pdf_page_count(f->d);
+	lay->v = calloc(n ? n : 1, sizeof *lay->v);
+	if (!lay->v)
+		return bt_fail(f->e, BT_EFAIL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (!pdf_fields_radio(f->fields, i, &n, &name, &on, &page, b))
+			continue;
+		annex2_box *x = &lay->v[k++];
+		/* draft.<REC>.choice */
+		const char *r = name + strlen("draft."), *end = strrchr(name, '.');
+		size_t len = end > r ? (size_t)(end - r) : 0;
+		if (len > BT_ID_MAX)
+			len = BT_ID_MAX;
+		memcpy(x->rec, r, len);
+		x->rec[len] = 0;
+		x->choice = bt_choice_parse(on);
+		x->page = page;
+		x->x = b[0];
+		x->y = b[1];
+		x->side = b[2];
+	}
+	lay->n = k;
+	return BT_OK;
+}
+
+void annex2_layout_free(annex2_layout *lay)
+{
+	free(lay->v);
+	lay->v = NULL;
+	lay->n = 0;
+}
+
+/* Every page's footer (the QR code on a member's form) and registration
+ * marks. */
+static int footers(form *f, const annex2_lang *l, const char *ref, int qr)
+{
+	const char *rv[] = { "ref", ref, NULL };
+	const char *w = word(f, "reference", rv);
+	char *left = w ? strdup(w) : NULL;
+	int rc = left ? pdf_footers(f->d, l, MARGIN, f->h - MARGIN - f->foot +
+				    14, f->cw, left, qr ? ref : NULL, f->e)
+		: bt_fail(f->e, BT_EFAIL, "out of memory");
+	free(left);
+	return rc == BT_OK ? registration_marks(f) : rc;
+}
+
 /* The finished PDF, with its fields and the hidden one of its reference
  * (pdfread.h), into out. */
 static int form_bytes(form *f, const char *ref, bt_buf *out)
 {
 	int rc = f->rc; /* a field that could not be recorded */
+	if (f->lay)
+		return rc == BT_OK ? layout_of(f) : rc;
 	if (rc == BT_OK)
 		rc = pdf_fields_add_hidden(f->fields, PDF_FIELD_REFERENCE, ref,
 					   f->e);
@@ -542,13 +625,14 @@ static int form_bytes(form *f, const char *ref, bt_buf *out)
 	return rc;
 }
 
-int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
+static int render(pdf_fonts *fonts, const annex2_lang *l,
 		  const bt_consultation *c, const bt_draft_list *drafts,
 		  const char *digest, const bt_member *m,
 		  const annex2_portal *portal, pdf_paper paper, bt_buf *out,
-		  bt_err *e)
+		  annex2_layout *lay, bt_err *e)
 {
 	form f = { 0 };
+	f.lay = lay;
 	f.t = l->t;
 	f.lang = l->code;
 	f.e = e;
@@ -578,6 +662,11 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 	if (rc == BT_OK)
 		rc = annex2_reference(c, digest, m, l, &ref) < 0 ?
 			bt_fail(e, BT_EFAIL, "reference too long") : BT_OK;
+	/* the footer band holds the QR code (member forms) above QR_BOTTOM */
+	f.foot = m ? pdf_qr_side(bt_buf_str(&ref)) + QR_BOTTOM - MARGIN + 14 :
+		FOOT;
+	if (f.foot < FOOT)
+		f.foot = FOOT;
 	if (rc == BT_OK)
 		rc = new_page(&f);
 	if (rc == BT_OK) {
@@ -634,15 +723,8 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		rc = drafts_table(&f, c, drafts);
 	if (rc == BT_OK)
 		rc = signature(&f, m, name);
-	if (rc == BT_OK) {
-		const char *rv[] = { "ref", bt_buf_str(&ref), NULL };
-		const char *w = word(&f, "reference", rv);
-		char *left = w ? strdup(w) : NULL;
-		rc = left ? pdf_footers(f.d, l, MARGIN, f.h - MARGIN - FOOT + 14,
-					f.cw, left, m ? bt_buf_str(&ref) : NULL, e)
-			  : bt_fail(e, BT_EFAIL, "out of memory");
-		free(left);
-	}
+	if (rc == BT_OK)
+		rc = footers(&f, l, bt_buf_str(&ref), m != NULL);
 	if (rc == BT_OK)
 		rc = form_bytes(&f, bt_buf_str(&ref), out);
 	pdf_fields_free(f.fields);
@@ -654,4 +736,25 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 	bt_buf_release(&dl);
 	bt_buf_release(&fixed);
 	return rc;
+}
+
+int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
+		  const bt_consultation *c, const bt_draft_list *drafts,
+		  const char *digest, const bt_member *m,
+		  const annex2_portal *portal, pdf_paper paper, bt_buf *out,
+		  bt_err *e)
+{
+	return render(fonts, l, c, drafts, digest, m, portal, paper, out, NULL,
+		      e);
+}
+
+int annex2_layout_get(pdf_fonts *fonts, const annex2_lang *l,
+		      const bt_consultation *c, const bt_draft_list *drafts,
+		      const char *digest, const bt_member *m,
+		      const annex2_portal *portal, pdf_paper paper,
+		      annex2_layout *out, bt_err *e)
+{
+	memset(out, 0, sizeof *out);
+	return render(fonts, l, c, drafts, digest, m, portal, paper, NULL, out,
+		      e);
 }

@@ -6,10 +6,16 @@
 #include "ballot/draft.h"
 #include "ballot/err.h"
 #include "ballot/member.h"
+#include "ballot/reply.h"
 #include "pdf/doc.h"
 #include "pdf/lang.h"
 
 typedef pdf_words annex2_lang;
+
+/* The registration marks in the corners of every page: filled squares of
+ * ANNEX2_REG_SIDE points, ANNEX2_REG_INSET points from both edges. */
+#define ANNEX2_REG_SIDE 15.0f
+#define ANNEX2_REG_INSET 20.0f
 
 /* Loads the words (forms_dir/annex2/<lang>.txt) and the Member State names
  * of a language; BT_EINPUT with the template's file, line and key when the
@@ -45,5 +51,31 @@ int annex2_render(pdf_fonts *fonts, const annex2_lang *l,
 		  const char *digest, const bt_member *m,
 		  const annex2_portal *portal, pdf_paper paper, bt_buf *out,
 		  bt_err *e);
+
+/* Where the tick boxes of a member's form are on paper: per box its page
+ * (from 1), draft, choice and square (x, y of the top-left corner, side),
+ * in points from the page's top-left corner, as the form draws them. */
+typedef struct annex2_box {
+	int page;
+	char rec[BT_ID_MAX + 1];
+	bt_choice choice;
+	float x, y, side;
+} annex2_box;
+
+typedef struct annex2_layout {
+	float w, h; /* the page's size, points */
+	int pages;
+	annex2_box *v;
+	size_t n;
+} annex2_layout;
+
+/* The layout of the form annex2_render draws with the same arguments (the
+ * positions it records for the form's fields, acroform.h). */
+int annex2_layout_get(pdf_fonts *fonts, const annex2_lang *l,
+		      const bt_consultation *c, const bt_draft_list *drafts,
+		      const char *digest, const bt_member *m,
+		      const annex2_portal *portal, pdf_paper paper,
+		      annex2_layout *out, bt_err *e);
+void annex2_layout_free(annex2_layout *lay);
 
 #endif

@@ -1,20 +1,35 @@
 /* footer.c - page footers: rule, reference or note, QR code, page numbers. */
 #include "pdf/footer.h"
 
+#include <qrencode.h>
 #include <stdio.h>
 
-#define QR_SIDE 52.0f
+/* QR modules of at least 1 mm (2.835 pt), so the code survives a fax at
+ * 204x98 dpi and a render at 100 dpi (issue 17 §3); a printed reference
+ * in 9 pt for the same reason. */
+#define QR_MODULE 2.9f
+#define QR_QUIET 4
 #define PAGENO_WIDTH 110.0f
+
+float pdf_qr_side(const char *qr)
+{
+	QRcode *q = QRcode_encodeString(qr, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	int n = q ? q->width : 29; /* version 3: the usual reference */
+	QRcode_free(q);
+	return (float)(n + 2 * QR_QUIET) * QR_MODULE;
+}
 
 int pdf_footers(pdf_doc *d, const pdf_words *w, float x, float top,
 		float width, const char *left, const char *qr, bt_err *e)
 {
-	static const pdf_style foot = { 7.5f, 0, PDF_START, 0.25f };
+	static const pdf_style note = { 7.5f, 0, PDF_START, 0.25f };
+	static const pdf_style ref = { 9, 0, PDF_START, 0.25f };
+	const pdf_style *foot = qr ? &ref : &note;
 	static const pdf_style end = { 7.5f, 0, PDF_END, 0.25f };
 	int n = pdf_page_count(d), rc = BT_OK;
 	char page[16], pages[16];
 	bt_buf num = BT_BUF_INIT;
-	float qs = qr ? QR_SIDE : 0, tx = x + (qr ? QR_SIDE + 6 : 0), h;
+	float qs = qr ? pdf_qr_side(qr) : 0, tx = x + (qr ? qs + 6 : 0), h;
 	snprintf(pages, sizeof pages, "%d", n);
 	for (int i = 1; i <= n && rc == BT_OK; i++) {
 		rc = pdf_page_select(d, i, e);
@@ -25,7 +40,7 @@ int pdf_footers(pdf_doc *d, const pdf_words *w, float x, float top,
 			rc = pdf_qr(d, qr, x, top, qs, e);
 		if (rc == BT_OK)
 			rc = pdf_text(d, left, tx, top + 4,
-				      width - (tx - x) - PAGENO_WIDTH - 10, &foot,
+				      width - (tx - x) - PAGENO_WIDTH - 10, foot,
 				      1, "footer", &h, e);
 		snprintf(page, sizeof page, "%d", i);
 		const char *pv[] = { "page", page, "pages", pages, NULL };

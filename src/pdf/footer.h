@@ -11,4 +11,8 @@
 int pdf_footers(pdf_doc *d, const pdf_words *w, float x, float top,
 		float width, const char *left, const char *qr, bt_err *e);
 
+/* The side (points) of the QR code pdf_footers draws for qr: modules of
+ * 1 mm or more, with doc.c's quiet zone of 4 modules. */
+float pdf_qr_side(const char *qr);
+
 #endif

@@ -1,0 +1,66 @@
+/* scan.h - reading a returned Annex 2 form from a scan or a fax: its pages
+ * as grey images (PNG, TIFF, JPEG; PDF pages rendered with poppler), the QR
+ * code of each (libzbar), the registration marks in its corners, and the
+ * tick boxes at the positions the form was drawn with (annex2_layout_get).
+ * Nothing here prints: the CLI (src/cli/cmd_scan.c) does. */
+#ifndef BALLOT_PDF_SCAN_H
+#define BALLOT_PDF_SCAN_H
+#include "ballot/buf.h"
+#include "ballot/err.h"
+#include "pdf/annex2.h"
+
+/* One page: 8-bit grey, 0 black, row-major, w x h pixels. */
+typedef struct scan_image {
+	int w, h;
+	unsigned char *px;
+} scan_image;
+
+typedef struct scan_pages {
+	scan_image *v;
+	size_t n;
+} scan_pages;
+
+/* Loads every page of the file at path (PNG, TIFF with all its pages,
+ * JPEG, PDF with all its pages rendered at 200 dpi), told apart by their
+ * first bytes. BT_EINPUT naming field "file" when it is none of them or
+ * cannot be read; BT_EFAIL when out of memory. */
+int scan_load(const char *path, scan_pages *out, bt_err *e);
+void scan_pages_free(scan_pages *p);
+
+/* The text of the page's QR code into text: 1 when one was found, 0 when
+ * none (text untouched), -1 when out of memory. */
+int scan_qr(const scan_image *im, bt_buf *text);
+
+/* Where a page of a form is in an image: the affine map from the page's
+ * points (from its top-left corner) to the image's pixels. */
+typedef struct scan_place {
+	double a, b, c, d, tx, ty; /* x = a u + b v + tx, y = c u + d v + ty */
+} scan_place;
+
+/* Locates a page of w x h points in the image from its registration
+ * marks (annex2.h: ANNEX2_REG_*), three corners at least: 1 when found. */
+int scan_locate(const scan_image *im, float w, float h, scan_place *out);
+
+/* How well the layout's boxes of page `page` line up with the image (the
+ * share of their outlines found dark, 0 to 1; 0 when the page has none). */
+double scan_fit(const scan_image *im, const scan_place *pl,
+		const annex2_layout *lay, int page);
+
+/* The share (0 to 1) of box b's inside that is marked. */
+double scan_box_ink(const scan_image *im, const scan_place *pl,
+		    const annex2_box *b);
+
+/* The share (0 to 1) of the directions around box b in which a line is
+ * drawn 2 to 6 points out of it: a box circled is near 1. */
+double scan_box_ring(const scan_image *im, const scan_place *pl,
+		     const annex2_box *b);
+
+/* A draft's reading from the inks of its boxes (ink[i] inside and ring[i]
+ * around the box of choice choices[i], n boxes): the choice ticked or
+ * circled and a confidence (0 to 1), or BT_CHOICE_NONE with why (no box
+ * ticked, several, another box has marks) when it cannot tell. */
+bt_choice scan_decide(const double *ink, const double *ring,
+		      const bt_choice *choices, size_t n, double *confidence,
+		      const char **why);
+
+#endif

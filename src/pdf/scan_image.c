@@ -1,0 +1,225 @@
+/* scan_image.c - a scan's pages as grey images: PNG (libpng), JPEG
+ * (libjpeg), TIFF (libtiff, every page: one-bit fax G3/G4 too), PDF
+ * (poppler-glib over cairo, every page at 200 dpi). scan.h. */
+#include "pdf/scan.h"
+
+#include <stdio.h> /* before jpeglib.h, which needs FILE */
+#include <jpeglib.h>
+#include <png.h>
+#include <poppler.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tiffio.h>
+
+#define PDF_DPI 200.0
+#define MAX_PIXELS (12000L * 12000L) /* 600 dpi A3 and then some */
+
+void scan_pages_free(scan_pages *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i].px);
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+/* A new page of w x h pixels at the end of p: NULL when out of memory or
+ * too large. */
+static scan_image *page_add(scan_pages *p, long w, long h)
+{
+	if (w <= 0 || h <= 0 || w * h > MAX_PIXELS)
+		return NULL;
+	scan_image *v = realloc(p->v, (p->n + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	p->v = v;
+	scan_image *im = &v[p->n];
+	im->px = malloc((size_t)(w * h));
+	if (!im->px)
+		return NULL;
+	im->w = (int)w;
+	im->h = (int)h;
+	p->n++;
+	return im;
+}
+
+static int load_png(const char *path, scan_pages *out)
+{
+	png_image pi;
+	memset(&pi, 0, sizeof pi);
+	pi.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_file(&pi, path))
+		return -1;
+	pi.format = PNG_FORMAT_GRAY;
+	scan_image *im = page_add(out, pi.width, pi.height);
+	if (!im || !png_image_finish_read(&pi, NULL, im->px, 0, NULL)) {
+		png_image_free(&pi);
+		return -1;
+	}
+	return 0;
+}
+
+struct jerr {
+	struct jpeg_error_mgr mgr;
+	jmp_buf jb;
+};
+
+static void jpeg_fail(j_common_ptr c)
+{
+	longjmp(((struct jerr *)c->err)->jb, 1);
+}
+
+static int load_jpeg(const char *path, scan_pages *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	struct jpeg_decompress_struct c;
+	struct jerr je;
+	c.err = jpeg_std_error(&je.mgr);
+	je.mgr.error_exit = jpeg_fail;
+	if (setjmp(je.jb)) {
+		jpeg_destroy_decompress(&c);
+		fclose(f);
+		return -1;
+	}
+	jpeg_create_decompress(&c);
+	jpeg_stdio_src(&c, f);
+	jpeg_read_header(&c, TRUE);
+	c.out_color_space = JCS_GRAYSCALE;
+	jpeg_start_decompress(&c);
+	scan_image *im = page_add(out, c.output_width, c.output_height);
+	if (!im)
+		longjmp(je.jb, 1);
+	while (c.output_scanline < c.output_height) {
+		JSAMPROW row = im->px + (size_t)c.output_scanline * (size_t)im->w;
+		jpeg_read_scanlines(&c, &row, 1);
+	}
+	jpeg_finish_decompress(&c);
+	jpeg_destroy_decompress(&c);
+	fclose(f);
+	return 0;
+}
+
+static void tiff_quiet(const char *m, const char *fmt, va_list ap)
+{
+	(void)m, (void)fmt, (void)ap;
+}
+
+static int load_tiff(const char *path, scan_pages *out)
+{
+	TIFFSetWarningHandler(tiff_quiet);
+	TIFFSetErrorHandler(tiff_quiet);
+	TIFF *t = TIFFOpen(path, "r");
+	if (!t)
+		return -1;
+	int rc = 0;
+	do {
+		uint32_t w = 0, h = 0;
+		TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &w);
+		TIFFGetField(t, TIFFTAG_IMAGELENGTH, &h);
+		uint32_t *rgba = (long)w * h > 0 && (long)w * h <= MAX_PIXELS ?
+			malloc((size_t)w * h * 4) : NULL;
+		scan_image *im = rgba ? page_add(out, w, h) : NULL;
+		if (!im || !TIFFReadRGBAImageOriented(t, w, h, rgba,
+						      ORIENTATION_TOPLEFT, 0))
+			rc = -1;
+		for (size_t i = 0; rc == 0 && i < (size_t)w * h; i++)
+			im->px[i] = (unsigned char)((TIFFGetR(rgba[i]) * 30 +
+				TIFFGetG(rgba[i]) * 59 + TIFFGetB(rgba[i]) * 11) / 100);
+		free(rgba);
+	} while (rc == 0 && TIFFReadDirectory(t));
+	TIFFClose(t);
+	return rc;
+}
+
+/* One PDF page rendered on white at PDF_DPI. */
+static int pdf_page(PopplerPage *pg, scan_pages *out)
+{
+	double pw, ph, k = PDF_DPI / 72.0;
+	poppler_page_get_size(pg, &pw, &ph);
+	int w = (int)(pw * k + 0.5), h = (int)(ph * k + 0.5);
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
+		return -1;
+	cairo_t *cr = cairo_create(s);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_scale(cr, k, k);
+	poppler_page_render_for_printing(pg, cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+	scan_image *im = page_add(out, w, h);
+	const unsigned char *d = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	for (int y = 0; im && y < h; y++)
+		for (int x = 0; x < w; x++) {
+			const unsigned char *p = d + (size_t)y * (size_t)stride + (size_t)x * 4;
+			im->px[(size_t)y * (size_t)w + (size_t)x] =
+				(unsigned char)((p[2] * 30 + p[1] * 59 + p[0] * 11) / 100);
+		}
+	cairo_surface_destroy(s);
+	return im ? 0 : -1;
+}
+
+static int load_pdf(const char *path, scan_pages *out)
+{
+	char *uri = g_filename_to_uri(path, NULL, NULL);
+	char *abs = NULL;
+	if (!uri && path[0] != '/') { /* relative: make it absolute */
+		char *cwd = g_get_current_dir();
+		abs = g_build_filename(cwd, path, NULL);
+		g_free(cwd);
+		uri = g_filename_to_uri(abs, NULL, NULL);
+	}
+	g_free(abs);
+	if (!uri)
+		return -1;
+	PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, NULL);
+	g_free(uri);
+	if (!doc)
+		return -1;
+	int rc = 0, n = poppler_document_get_n_pages(doc);
+	for (int i = 0; i < n && rc == 0; i++) {
+		PopplerPage *pg = poppler_document_get_page(doc, i);
+		rc = pg ? pdf_page(pg, out) : -1;
+		if (pg)
+			g_object_unref(pg);
+	}
+	g_object_unref(doc);
+	return rc;
+}
+
+int scan_load(const char *path, scan_pages *out, bt_err *e)
+{
+	unsigned char m[8] = { 0 };
+	memset(out, 0, sizeof *out);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return bt_failf(e, BT_R_INPUT, "file", "cannot open '%s'", path);
+	size_t n = fread(m, 1, sizeof m, f);
+	fclose(f);
+	memset(out, 0, sizeof *out);
+	int rc;
+	const char *kind;
+	if (n >= 8 && !memcmp(m, "\x89PNG", 4))
+		kind = "PNG", rc = load_png(path, out);
+	else if (n >= 3 && m[0] == 0xFF && m[1] == 0xD8 && m[2] == 0xFF)
+		kind = "JPEG", rc = load_jpeg(path, out);
+	else if (n >= 4 && (!memcmp(m, "II*\0", 4) || !memcmp(m, "MM\0*", 4)))
+		kind = "TIFF", rc = load_tiff(path, out);
+	else if (n >= 5 && !memcmp(m, "%PDF-", 5))
+		kind = "PDF", rc = load_pdf(path, out);
+	else
+		return bt_failf(e, BT_R_INPUT, "file", "'%s' is not a PNG, TIFF, "
+				"JPEG or PDF file", path);
+	if (rc == 0 && out->n == 0)
+		rc = -1;
+	if (rc) {
+		scan_pages_free(out);
+		return bt_failf(e, BT_R_INPUT, "file", "'%s': a damaged or "
+				"unreadable %s file", path, kind);
+	}
+	return BT_OK;
+}

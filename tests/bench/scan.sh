@@ -1,0 +1,79 @@
+#!/bin/bash
+# scan.sh - `make bench`: how well `ballot scan` reads a corpus of returned
+# forms, printed, never asserted. SCAN_BENCH_PAGES pages (default 500),
+# each the first page of a member's form (en, ar or zh; A4 or letter)
+# rendered by pdftoppm at 100-300 dpi, both draft rows ticked with
+# ImageMagick (a random choice each, a cross, a check mark or a filled box),
+# rotated by -3..3 degrees, one page in four made a 204x98-dpi one-bit fax
+# with speckle; one row in twenty circled instead. Each row read is counted correct, uncertain or wrong.
+# Goals (issue 17 §3): 0 wrong, at most 2 % uncertain; a miss prints MISS.
+# Circled boxes (one row in twenty) are counted apart.
+# Usage: scan.sh [BALLOT_BINARY] (default build/ballot)
+set -eu
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=${1:-$REPO/build/ballot}
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+N=${SCAN_BENCH_PAGES:-500}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ballot-bench-scan.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+HERE=$REPO/tests/e2e
+. "$HERE/scan-tick.sh"
+export BALLOT_DB=$TMP/db.sqlite BALLOT_NOW=2019-12-02T12:00:00Z MAGICK_THREAD_LIMIT=1
+b() { "$BIN" "$@" >/dev/null; }
+b init
+b consultation create --circular 205 --group 11 --meeting-start 2020-03-04 --meeting-end 2020-03-13 --date 2019-12-02
+b draft add --summary S --circular 205 --rec Q.5051 --title "Framework for combating the use of stolen mobile devices"
+b draft add --summary S --circular 205 --rec Q.5052 --title "A second draft"
+export BALLOT_NOW=2020-01-10T09:00:00Z
+for l in en ar zh; do
+	b forms --circular 205 --member FRA --lang $l --out "$TMP/a4" --jobs 1 2>/dev/null
+	b forms --circular 205 --member FRA --lang $l --paper letter --out "$TMP/letter" --jobs 1 2>/dev/null
+done
+RANDOM=17
+choices=(authorize authorize-with-comments not-authorize)
+styles=(cross check filled)
+dpis=(100 150 200 300)
+langs=(en ar zh)
+: >"$TMP/expect"
+t0=$(date +%s)
+for i in $(seq 1 "$N"); do
+	paper=$([ $((RANDOM % 2)) = 0 ] && echo a4 || echo letter)
+	pdf=$TMP/$paper/205/${langs[RANDOM % 3]}/FRA.pdf
+	c1=${choices[RANDOM % 3]} c2=${choices[RANDOM % 3]}
+	s1=${styles[RANDOM % 3]} s2=${styles[RANDOM % 3]}
+	[ $((RANDOM % 20)) = 0 ] && s2=circled
+	angle=$(awk -v r=$RANDOM 'BEGIN { printf "%.1f", (r % 61 - 30) / 10 }')
+	fax=$([ $((RANDOM % 4)) = 0 ] && echo 1 || echo 0)
+	out=$TMP/p$i.$([ "$fax" = 1 ] && echo tif || echo png)
+	tick "$pdf" 1 "${dpis[RANDOM % 4]}" "$out" "$angle" "$fax" Q.5051="$c1:$s1" Q.5052="$c2:$s2" 2>/dev/null
+	printf '%s\tQ.5051\t%s\t%s\n%s\tQ.5052\t%s\t%s\n' "$out" "$c1" "$s1" "$out" "$c2" "$s2" >>"$TMP/expect"
+	rm -f "$out".base*
+done
+t1=$(date +%s)
+for i in $(seq 1 "$N"); do ls "$TMP"/p$i.*; done >"$TMP/list"
+t2=$(date +%s.%N)
+: >"$TMP/got"
+while read -r f; do
+	"$BIN" scan --json "$f" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for f in d["forms"]:
+    for r in f["drafts"]:
+        print(sys.argv[1], r["rec"], r["choice"] or "uncertain", sep="\t")
+if not d["forms"]:
+    print(sys.argv[1], "Q.5051", "uncertain", sep="\t"); print(sys.argv[1], "Q.5052", "uncertain", sep="\t")
+' "$f" >>"$TMP/got"
+done <"$TMP/list"
+t3=$(date +%s.%N)
+awk -F'\t' -v pages="$N" -v gen=$((t1 - t0)) -v rd="$(echo "$t3 - $t2" | bc)" '
+NR == FNR { want[$1 "\t" $2] = $3; sty[$1 "\t" $2] = $4; next }
+{ k = $1 "\t" $2; s = sty[k] == "circled" ? "circled" : "ticked"
+  n[s]++; if ($3 == "uncertain") u[s]++; else if ($3 == want[k]) c[s]++; else w[s]++ }
+END {
+  printf "scan: %d pages (%d s to make), read in %.1f s (%.0f ms a page)\n", pages, gen, rd, 1000 * rd / pages
+  t = n["ticked"]; pu = t ? 100 * u["ticked"] / t : 0
+  printf "scan: %d rows ticked (cross, check, filled): %d correct, %d uncertain (%.1f %%), %d wrong%s\n",
+	t, c["ticked"], u["ticked"], pu, w["ticked"], (w["ticked"] > 0 || pu > 2) ? "  MISS (goal: 0 wrong, <= 2 % uncertain)" : ""
+  printf "scan: %d rows circled: %d correct, %d uncertain, %d wrong\n", n["circled"], c["circled"], u["circled"], w["circled"]
+}' "$TMP/expect" "$TMP/got"

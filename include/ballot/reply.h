@@ -187,7 +187,7 @@ int bt_reply_import_from(bt_db *db, const char *circular, const char *path,
 			 const char *from, const char *actor, bt_time now, int force,
 			 bt_import_stats *stats, bt_err *e);
 
-/* The dry run of bt_reply_import_from (s13-docs): every line is read,
+/* The dry run of bt_reply_import_from: every line is read,
  * checked and recorded inside the transaction exactly as the import would,
  * then the transaction is rolled back, so stats say what the import would
  * record now (its event numbers are those it would take) and nothing is

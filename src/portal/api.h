@@ -47,7 +47,7 @@ int api_status(preq *r);
 int api_tally(preq *r, const char *circular);
 int api_history(preq *r, const char *circular);
 int api_pending(preq *r, const char *circular);
-/* s13-api: POST /api/v1/consultations/{circular}/replies (api_reply.c):
+/* POST /api/v1/consultations/{circular}/replies (api_reply.c):
  * records a reply, as the secretariat's entry form does, for a write
  * token's secretariat account; 201 with the signed receipt and Location
  * /api/v1/receipts/{event}; an Idempotency-Key sent again with the same

@@ -57,7 +57,7 @@ int form_check(const pform *f, char *msg, size_t n)
 		bt_file_kind kind = fl->filename && fl->value.len
 					    ? bt_attachment_kind(fl->filename, fl->value.data, fl->value.len)
 					    : BT_FILE_OK;
-		/* s13-docs: the secretariat's reply TSV (field "tsv", a .tsv or
+		/* the secretariat's reply TSV (field "tsv", a .tsv or
 		 * .txt name): its lines are the engine's to check */
 		const char *dot = fl->filename ? strrchr(fl->filename, '.') : NULL;
 		if (dot && !strcmp(fl->name, "tsv") && (!strcmp(dot, ".tsv") || !strcmp(dot, ".txt")))

@@ -138,7 +138,7 @@ static void draft_facts(preq *r, const char *circular, const bt_draft *dr)
 		bt_buf_adds(b, "<p class=\"text-hash\">");
 		html_text(b, L(r, "text_sha256_label"));
 		bt_buf_addf(b, " <code class=\"text-sha256\" dir=\"ltr\">%s</code></p>\n", dr->text_sha256);
-		html_draft_text_link(r, "/member", circular, dr); /* s13-docs: when the text is kept */
+		html_draft_text_link(r, "/member", circular, dr); /* when the text is kept */
 	}
 }
 
@@ -762,7 +762,7 @@ static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, 
 		td(r, "receipt_title");
 		bt_buf_addf(b, "<a href=\"/member/receipt/%lld\">#%lld</a>", (long long)it->reply_id,
 			    (long long)it->reply_id);
-		html_receipt_pdf_link(r, "/member/receipt/", it->reply_id); /* s13-docs */
+		html_receipt_pdf_link(r, "/member/receipt/", it->reply_id);
 		bt_buf_adds(b, "</td></tr>\n");
 	}
 	return 0;

@@ -480,7 +480,7 @@ static void downloads(preq *r, const bt_consultation *c)
 		html_text(b, c->circular);
 		bt_buf_addf(b, "-%s</bdi></a></li>\n", files[i]);
 	}
-	html_staff_import_publish_links(r, c->circular); /* s13-docs */
+	html_staff_import_publish_links(r, c->circular);
 	bt_buf_adds(b, "</ul>\n</section>\n");
 }
 

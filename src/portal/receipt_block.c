@@ -100,7 +100,7 @@ static void receipt_link(preq *r, const bt_reply_result *res, const char *circul
 	html_text(b, L(r, "receipt_download"));
 	bt_buf_adds(b, "</a>");
 	html_receipt_pdf_link(r, member ? "/member/receipt/" : "/secretariat/receipt/",
-			      member ? res->reply_id : res->event_seq); /* s13-docs */
+			      member ? res->reply_id : res->event_seq);
 	bt_buf_adds(b, "<br>\n<small>");
 	html_text(b, L(r, "receipt_signed"));
 	bt_buf_adds(b, "</small><br>\n<code class=\"verify\" dir=\"ltr\">ballot receipt verify ");

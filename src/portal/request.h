@@ -64,8 +64,8 @@ typedef struct preq {
 	char cert_fp[65];
 	pform form;
 	struct prefusal *refusal; /* a refused form shown again (error.h), or NULL */
-	bt_buf body;           /* s13-api: a POST under /api/: its bytes as they came */
-	int raw_body;          /* s13-api: the body is read into body (never into form) */
+	bt_buf body;           /* a POST under /api/: its bytes as they came */
+	int raw_body;          /* the body is read into body (never into form) */
 	/* the answer */
 	int status;
 	bt_buf out;

@@ -54,7 +54,7 @@ static const proute routes[] = {
 	EXACT(PR_GET, "/member", PR_MEMBER, page_member_home),
 	EXACT(PR_GET, "/member/history", PR_MEMBER, page_member_history),
 	SEGMENT(PR_POST, "/member/c/", "/reply", PR_MEMBER, page_member_reply),
-	/* s13-docs: a draft's text, a receipt as PDF */
+	/* a draft's text, a receipt as PDF */
 	SEGMENT(PR_GET, "/member/c/", "/text", PR_MEMBER, page_member_draft_text),
 	SEGMENT(PR_GET, "/member/receipt/", ".pdf", PR_MEMBER, page_member_receipt_pdf),
 	SEGMENT(PR_GET, "/member/c/", "", PR_MEMBER, page_member_form),
@@ -65,10 +65,10 @@ static const proute routes[] = {
 
 	EXACT(PR_GET, "/secretariat", PR_SECRETARIAT, page_secretariat_home),
 	SEGMENT(PR_GET, "/secretariat/receipt/", ".json", PR_SECRETARIAT, page_secretariat_receipt),
-	/* s13-docs: a receipt as PDF, a draft's text */
+	/* a receipt as PDF, a draft's text */
 	SEGMENT(PR_GET, "/secretariat/receipt/", ".pdf", PR_SECRETARIAT, page_secretariat_receipt_pdf),
 	SEGMENT(PR_GET, "/secretariat/c/", "/text", PR_SECRETARIAT, page_secretariat_draft_text),
-	/* s13-docs: a reply TSV imported (checked, then confirmed), the bundle published */
+	/* a reply TSV imported (checked, then confirmed), the bundle published */
 	SEGMENT(PR_POST, "/secretariat/c/", "/import/check", PR_SECRETARIAT, page_secretariat_import_check),
 	SEGMENT(PR_GET, "/secretariat/c/", "/import", PR_SECRETARIAT, page_secretariat_import),
 	SEGMENT(PR_POST, "/secretariat/c/", "/import", PR_SECRETARIAT, page_secretariat_import_post),
@@ -104,7 +104,7 @@ static const proute routes[] = {
 	SEGMENT(PR_GET, "/api/v1/consultations/", "/tally", PR_ANYONE, api_tally),
 	SEGMENT(PR_GET, "/api/v1/consultations/", "/history", PR_ANYONE, api_history),
 	SEGMENT(PR_GET, "/api/v1/consultations/", "/pending", PR_ANYONE, api_pending),
-	/* s13-api: the write API and the receipts it gives */
+	/* the write API and the receipts it gives */
 	SEGMENT(PR_POST, "/api/v1/consultations/", "/replies", PR_ANYONE, api_reply),
 	SEGMENT(PR_GET, "/api/v1/receipts/", "", PR_ANYONE, api_receipt),
 	AREA(PR_GET, "/api/", PR_ANYONE, api_not_found),

@@ -79,7 +79,7 @@ static int route(preq *r)
 			return api_method_error(r);
 		return page_status(r, 405, "err_method", "method: %s is not allowed here (%s only)", r->method, allow);
 	}
-	/* s13-api: a POST under /api/ brings a bearer token, no session */
+	/* a POST under /api/ brings a bearer token, no session */
 	if (!strcmp(r->method, "POST") && !api_path(r->url) && !(rt->who == PR_SIGNIN_FORM && !r->signed_in)) {
 		if (!r->signed_in)
 			return page_error(r, 403, L(r, "err_signed_out"));
@@ -258,7 +258,7 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 				api_method_error(&x->r);
 				return answer_send(&x->r);
 			}
-			if (rt && api_path(url)) /* s13-api: a bearer token and a JSON body */
+			if (rt && api_path(url)) /* a bearer token and a JSON body */
 				return api_post_begin(x) ? answer_send(&x->r) : MHD_YES;
 			if (!x->r.signed_in && !(rt && rt->who == PR_SIGNIN_FORM)) {
 				page_error(&x->r, 403, L(&x->r, "err_signed_out"));

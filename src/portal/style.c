@@ -56,7 +56,7 @@ const char portal_css[] =
 	"table.stack td[data-label]::before{content:attr(data-label);display:block;font-weight:bold;"
 	"font-size:.85em;color:#444}}\n"
 	T10() T10(1) T10(2) T10(3) T10(4) T10(5) T10(6) T10(7) T10(8) T10(9) ".t100{inset-inline-start:100%}\n"
-	/* s13-errors: a refused form shown again: the summary on top, the
+	/* a refused form shown again: the summary on top, the
 	 * sentence next to its field, the field marked */
 	".error-summary{border:3px solid #c00;padding:0 1em;margin:1em 0;background:#fff}"
 	".error-summary h2{color:#b3261e}.error-summary:focus{outline:3px solid #003366}"

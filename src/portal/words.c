@@ -81,7 +81,7 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "decide_text_approved", "rec" }, { "decide_text_reservations", "rec members" },
 	{ "decide_text_more_time", "rec members" }, { "decide_text_not_approved", "rec members" },
 	{ "codes_gone", "" },
-	/* s13-errors: status pages, refused forms */
+	/* status pages, refused forms */
 	{ "home_link", "" },
 	{ "status_400", "" },
 	{ "status_401", "" },
@@ -106,7 +106,6 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "err_cert", "" },
 	{ "err_go_field", "" },
 	{ "err_files_again", "" },
-	/* s13-docs */
 	{ "receipt_pdf", "" }, { "text_download", "size" },
 	{ "import_title", "" }, { "import_help", "" }, { "import_file_label", "" }, { "import_files_label", "" },
 	{ "import_preview_button", "" }, { "import_preview_title", "circular" }, { "import_nothing_yet", "" },

@@ -306,7 +306,7 @@ const char *const SQL_MIGRATIONS[] = {
 	" BEGIN SELECT RAISE(ABORT, 'draft texts are append-only'); END;"
 	"CREATE TRIGGER draft_texts_append_only_d BEFORE DELETE ON draft_texts"
 	" BEGIN SELECT RAISE(ABORT, 'draft texts are append-only'); END;",
-	/* s13-api: the Idempotency-Key of an API request that recorded a
+	/* the Idempotency-Key of an API request that recorded a
 	 * reply (reply_once.c), written in the reply's own transaction: the
 	 * SHA-256 of the key, the token that sent it, the SHA-256 of the
 	 * request's body and the reply's event. Self-contained (renumber
@@ -403,7 +403,7 @@ const char *const SQL_MIGRATIONS[] = {
 	" BEGIN SELECT RAISE(ABORT, 'inbox attachments are append-only'); END;"
 	"CREATE TRIGGER inbox_keep BEFORE DELETE ON inbox"
 	" BEGIN SELECT RAISE(ABORT, 'inbox entries are never deleted'); END;",
-	/* s13-sign: the certificates an administration signs its returned
+	/* the certificates an administration signs its returned
 	 * forms with (certs add --signing; signcert.c), CA or end-entity, kept
 	 * whole (DER) as trust anchors; they change only by being revoked.
 	 * Each reply read from a signed PDF keeps its signer: the subject, the
@@ -1033,7 +1033,7 @@ const char SQL_TOKEN_BY_EVENT[] =
 const char SQL_TOKEN_BY_REVOCATION[] =
 	"SELECT id, user_name, revoked_at FROM api_tokens WHERE revoked_seq = ?1";
 
-/* s13-api: idempotency keys of API requests (reply_once.c) */
+/* idempotency keys of API requests (reply_once.c) */
 const char SQL_IDEM_TOKEN[] = "SELECT id FROM api_tokens WHERE hash = ?1";
 const char SQL_IDEM_FIND[] =
 	"SELECT i.body_sha256, i.event_seq, (SELECT r.id FROM replies r WHERE r.event_seq = i.event_seq)"

@@ -151,8 +151,6 @@ extern const char SQL_TOKEN_CHECK[];
 extern const char SQL_TOKENS_LIST[];
 extern const char SQL_TOKEN_BY_EVENT[];
 extern const char SQL_TOKEN_BY_REVOCATION[];
-
-/* s13-api */
 extern const char SQL_IDEM_TOKEN[], SQL_IDEM_FIND[], SQL_IDEM_INSERT[];
 extern const char SQL_CONTACTS_IN_FORCE[], SQL_CONTACT_GET[], SQL_CONTACT_INSERT[], SQL_CONTACT_REMOVE[],
 	SQL_CONTACTS_BY_EVENT[], SQL_CONTACTS_BY_REMOVAL[], SQL_CONTACT_ROWS_WITH_EVENTS[],

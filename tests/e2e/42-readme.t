@@ -25,6 +25,8 @@ cat >"$T/notrun.tsv" <<'EOF'
 ballot reply --from-pdf CHE-returned.pdf --circular 205 --comments Q.5051=CHE-comments.pdf --dry-run	needs a form filled in on screen; 68-form-fields.t fills forms with pypdf and runs reply --from-pdf on them
 ballot reply --from-pdf CHE-returned.pdf --circular 205 --comments Q.5051=CHE-comments.pdf	needs a form filled in on screen; 68-form-fields.t records such forms
 ballot reply --from-pdf blank-returned.pdf --circular 205 --member CHE	needs a blank form filled in on screen; 68-form-fields.t records one
+ballot scan CHE-fax.tif	needs a returned form scanned or faxed; 78-scan.t draws, ticks and scans forms and runs ballot scan on them
+ballot reply --from-scan CHE-fax.tif --circular 205 --channel fax --choice Q.5052=not-authorize --comments Q.5051=CHE-comments.pdf	needs a scanned form; 78-scan.t records one with reply --from-scan
 make demo	builds in the checkout and rewrites output/demo.db there; 14-demo.t runs the demo script
 make check	runs every test, this one included, for minutes
 make	builds in the checkout (the test runs the ballot it is given)

@@ -267,6 +267,10 @@ static int parse_message(fetch_msg *m, const char *data, size_t len, bt_err *e)
 			  FETCH_MAX_MULTIPARTS);
 		return BT_OK;
 	}
+	if (len == 0) {
+		set_state(m, "refused", "field message: empty (0 bytes)");
+		return BT_OK;
+	}
 	GMimeStream *s = g_mime_stream_mem_new_with_buffer(data, len);
 	GMimeParser *p = g_mime_parser_new_with_stream(s);
 	GMimeMessage *msg = g_mime_parser_construct_message(p, NULL);
@@ -384,8 +388,12 @@ static int fetch_file(fetch_run *r, const char *dir, const char *name, bt_err *e
 	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)
 			close(fd);
-		return fd < 0 && errno == ENOENT ? BT_OK : bt_fail(e, BT_EINPUT, "mail_mailbox: '%s': not a readable file",
-									  path);
+		if (fd < 0 && errno == ENOENT)
+			return BT_OK;
+		/* a link, a directory, a device or an unreadable file is not
+		 * a delivered message: left where it is, and the rest fetched */
+		cli_warn("mail fetch: '%s' left in new/: not a readable regular file", path);
+		return BT_OK;
 	}
 	fetch_msg m;
 	memset(&m, 0, sizeof m);

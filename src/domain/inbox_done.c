@@ -86,6 +86,11 @@ int bt_inbox_reject(bt_db *db, int64_t id, const char *reason, const char *actor
 	if (n == 0 || n > BT_INBOX_REASON_MAX || !bt_utf8_valid(reason, n) || strpbrk(reason, "\r\n"))
 		return bt_failf(e, BT_R_INPUT, "reason", "'%.60s' is not 1-%d bytes of text on one line",
 				reason ? reason : "", BT_INBOX_REASON_MAX);
+	/* no control, bidirectional or invisible character: a reason is read
+	 * back by people, as a name is */
+	int rc = bt_name_check("reason", reason, BT_INBOX_REASON_MAX, e);
+	if (rc)
+		return rc;
 	inbox_done d = { .id = id, .state = "rejected", .reason = reason };
 	db_write w = { .kind = EVK_INBOX_REJECT, .actor = actor, .now = now, .ctx = &d };
 	return db_write_run(db, &w, done_check, done_insert, e);

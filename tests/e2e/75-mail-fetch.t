@@ -154,6 +154,9 @@ expect_exit 0 ballot inbox accept 9
 is "$(q "SELECT a.role || ' ' || a.name FROM attachments a JOIN replies r ON r.id = a.reply_id WHERE r.member = 'EGY' ORDER BY a.role" | tr '\n' ',')" \
 	"comments comments.txt,form EGY.pdf," "the comments attached with the form"
 
+# a reason is read back by people: no control, bidirectional or invisible character
+refused_like "reason: not valid UTF-8 or has control characters" ballot inbox reject 2 --reason "$(printf 'a\001')"
+refused_like "reason: .*U\+202E" ballot inbox reject 2 --reason "$(printf 'x\342\200\256evil')"
 expect_exit 0 ballot inbox reject 2 --reason "form for a circular we do not run"
 is "$(q "SELECT state, done_reason FROM inbox WHERE id = 2")" "rejected|form for a circular we do not run" "rejected"
 is "$(q "SELECT kind FROM events ORDER BY seq DESC LIMIT 1")" "inbox-reject" "an inbox-reject event"
@@ -208,6 +211,21 @@ is "$(q "SELECT count(*), count(DISTINCT message_id), count(DISTINCT sha256) FRO
 	"after the kills: 60 entries, one per message"
 is "$(q "SELECT count(*) FROM inbox WHERE message_id LIKE '<k%' AND state <> 'unmatched'")" 0 "  ... each unmatched, none refused"
 is "$(ls "$T/M3/new" | wc -l)" 0 "  ... and none left in new/"
+
+# what is no delivered message is left in new/ with a warning, and the rest is
+# fetched: a link, a directory; an empty file is an entry, refused
+mkdir -p "$T/M4/new" "$T/M4/cur" "$T/M4/tmp" "$T/M4/new/adir"
+ln -s /etc/passwd "$T/M4/new/link"
+: > "$T/M4/new/empty"
+cp "$MD/cur/01-filled:2,S" "$T/M4/new/zz-copy"
+sed -i 's/^Message-ID: <[^>]*>/Message-ID: <m4-copy@test>/I' "$T/M4/new/zz-copy"
+expect_exit 0 ballot mail fetch --mailbox "maildir:$T/M4"
+like "$ERR" "'$T/M4/new/link' left in new/: not a readable regular file" "a link in new/: left there, with a warning"
+like "$ERR" "'$T/M4/new/adir' left in new/" "  ... a directory too"
+unlike "$ERR" "CRITICAL" "  ... and an empty file raises no GMime assertion"
+is "$(q "SELECT state || ' ' || reason FROM inbox WHERE size = 0")" "refused field message: empty (0 bytes)" \
+	"an empty file: an entry, refused, naming why"
+is "$(ls "$T/M4/new" | sort | tr '\n' ' ')" "adir link " "  ... the link and the directory left in new/, the rest taken"
 
 expect_exit 0 ballot check
 expect_exit 0 ballot audit verify

@@ -25,6 +25,13 @@ const SIGNATORY = 'Li Wei — 李伟';
 const TITLE = 'Director, MIIT';
 
 // What the refused form holds now.
+// autofocus is applied once the page has settled: wait for it (5 s at most;
+// a loaded machine running the ASan build is slow)
+async function settled(page) {
+	for (let i = 0; i < 50 && !(await page.evaluate(() => document.activeElement && document.activeElement.id)); i++)
+		await page.waitForTimeout(100);
+}
+
 async function refusedState(page) {
 	return page.evaluate(() => {
 		const q = (s) => document.querySelector(s);
@@ -81,9 +88,7 @@ async function oneRun(lang, js, w) {
 	await page.locator('#title').fill(TITLE);
 	o.status = await sendForm(page);
 	o.path = new URL(page.url()).pathname;
-	// autofocus is applied once the page has settled: wait for it (2 s at most)
-	for (let i = 0; i < 20 && !(await page.evaluate(() => document.activeElement && document.activeElement.id)); i++)
-		await page.waitForTimeout(100);
+	await settled(page);
 	Object.assign(o, await refusedState(page));
 	o.width = await width(page);
 	await shot(page, opt, `refused-${lang}-js${js}-${w}`);
@@ -91,6 +96,7 @@ async function oneRun(lang, js, w) {
 	if (opt.exe) {
 		await page.locator('#file-1').setInputFiles(opt.exe);
 		o.exe_status = await sendForm(page);
+		await settled(page);
 		o.exe = await refusedState(page);
 	}
 	// mended: the comments attached, sent again with the new token

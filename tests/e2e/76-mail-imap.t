@@ -24,72 +24,13 @@ $PY "$HERE/fill-form.py" "$T/f/205/en/CHE.pdf" "$T/filled.pdf" draft.Q.5051.choi
 
 # --- a Dovecot of our own ----------------------------------------------------
 D="$T/dv"
-mkdir -p "$D/run" "$D/Maildir/new" "$D/Maildir/cur" "$D/Maildir/tmp" "$D/home"
 chmod o+x "$T"   # the dovecot user reaches its mailbox under $T
-printf 'cn = test CA\nca\ncert_signing_key\nexpiration_days = 30\n' >"$D/ca.tmpl"
-printf 'cn = localhost\ndns_name = localhost\nip_address = 127.0.0.1\ntls_www_server\nencryption_key\nsigning_key\nexpiration_days = 30\n' >"$D/srv.tmpl"
-certtool --generate-privkey --key-type ecdsa --outfile "$D/ca.key" 2>/dev/null
-certtool --generate-self-signed --load-privkey "$D/ca.key" --template "$D/ca.tmpl" --outfile "$D/ca.pem" 2>/dev/null
-certtool --generate-privkey --key-type ecdsa --outfile "$D/srv.key" 2>/dev/null
-certtool --generate-certificate --load-privkey "$D/srv.key" --load-ca-certificate "$D/ca.pem" \
-	--load-ca-privkey "$D/ca.key" --template "$D/srv.tmpl" --outfile "$D/srv.pem" 2>/dev/null
+. "$HERE/dovecot-lib.sh"
+PORT=$(free_port)
+trap 'dovecot_stop; _cleanup' EXIT
+dovecot_start "$D" "$PORT" || { fail "dovecot started on 127.0.0.1:$PORT"; cat "$D/log" 2>/dev/null; done_testing; exit; }
 certtool --generate-privkey --key-type ecdsa --outfile "$D/other.key" 2>/dev/null
 certtool --generate-self-signed --load-privkey "$D/other.key" --template "$D/ca.tmpl" --outfile "$D/other.pem" 2>/dev/null
-echo 'sec:{PLAIN}s3cret::::::' >"$D/passwd"
-PORT=$(free_port)
-if [ "$(id -u)" = 0 ]; then  # Dovecot runs neither logins nor mail as root
-	mailuser=dovecot
-	users="default_internal_user = dovecot
-default_login_user = dovenull"
-else
-	mailuser=$(id -un)
-	users="default_internal_user = $mailuser
-default_login_user = $mailuser"
-fi
-cat >"$D/dovecot.conf" <<CONF
-base_dir = $D/run
-state_dir = $D/run
-log_path = $D/log
-protocols = imap
-listen = 127.0.0.1
-ssl = required
-ssl_cert = <$D/srv.pem
-ssl_key = <$D/srv.key
-$users
-first_valid_uid = 1
-auth_mechanisms = plain
-passdb {
-  driver = passwd-file
-  args = $D/passwd
-}
-userdb {
-  driver = static
-  args = uid=$mailuser gid=$mailuser home=$D/home
-}
-mail_location = maildir:$D/Maildir
-service imap-login {
-  inet_listener imap {
-    port = 0
-  }
-  inet_listener imaps {
-    port = $PORT
-    ssl = yes
-  }
-  chroot =
-}
-service anvil {
-  chroot =
-}
-CONF
-chown -R "$mailuser" "$D/Maildir" "$D/home"
-dovecot -F -c "$D/dovecot.conf" &
-DOVECOT=$!
-stop_dovecot() { kill "$DOVECOT" 2>/dev/null; wait "$DOVECOT" 2>/dev/null; }
-trap 'stop_dovecot; _cleanup' EXIT
-for i in $(seq 50); do
-	$PY -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 0.2)" 2>/dev/null && break
-	sleep 0.1
-done
 
 # --- the messages, APPENDed with the server's receipt time -------------------
 cat >"$T/append.py" <<'PY'
@@ -164,7 +105,7 @@ expect_exit 0 ballot inbox accept 1
 is "$(sqlite3 "$BALLOT_DB" "SELECT choice, received FROM replies")" "not-authorize|1579341600" \
 	"accepted: the reply received at the server's receipt time"
 
-stop_dovecot
+dovecot_stop
 expect_exit 1 ballot mail fetch
 like "$ERR" "^ballot: --mail-mailbox: 'imaps://localhost:$PORT/INBOX': .*connect" "the mailbox gone: one line naming it (exit 1, as mail send's relay)"
 done_testing

@@ -65,7 +65,9 @@ int bt_db_schema_version(bt_db *db);
  * file, default 20 MiB); "quota_bytes" (bytes a member's replies in one
  * consultation may hold in attachments, default 100 MiB) and
  * "replies_per_hour" (replies a member may record in one consultation in
- * an hour, default 30): see bt_reply_record. bt_setting_set validates the
+ * an hour, default 30): see bt_reply_record; "mail_receipts" (1: each reply
+ * or withdrawal of a member with a contact queues its receipt in the
+ * outbox, in the reply's transaction; default 0). bt_setting_set validates the
  * key and value (BT_EINPUT) and records the change as an event. */
 int64_t bt_setting_int(bt_db *db, const char *key, int64_t dflt);
 int bt_setting_set(bt_db *db, const char *key, const char *value,

@@ -76,6 +76,13 @@ int bt_outbox_all(bt_db *db, const char *circular, bt_outbox_list *out, bt_err *
 int bt_outbox_rebuilt(bt_db *db, int64_t id, const char *message_id, const void *msg, size_t len,
 		      bt_err *e);
 
+/* A receipt queued by the reply's transaction (setting mail_receipts; no
+ * bytes yet) built at last: its Message-ID, bytes (kept from now on, so a
+ * later attempt sends the same bytes), SHA-256, size, sender and
+ * recipients recorded before they are sent. BT_EINPUT (conflict) when the
+ * row is not a queued one without bytes. */
+int bt_outbox_built(bt_db *db, const bt_outbox_msg *m, const void *msg, size_t len, bt_err *e);
+
 /* After an attempt: sent (the relay accepted it; answer: its reply), retry
  * (a transient refusal or no relay: due again at next_at), failed (a
  * permanent refusal: never sent again). Each changes only a queued row. */

@@ -20,6 +20,10 @@ static const char USAGE[] =
 	"  replies_per_hour replies (and withdrawals) one member may record in\n"
 	"                   one consultation in an hour, never fewer than it has\n"
 	"                   drafts (default 30)\n"
+	"  mail_receipts    1: each reply or withdrawal of a member with a\n"
+	"                   contact queues its signed receipt in the outbox, in\n"
+	"                   the reply's transaction; `ballot mail run` sends it\n"
+	"                   (default 0: off)\n"
 	"Over a quota the portal answers 413 or 429 and `ballot reply` exits 2;\n"
 	"the secretariat records such a reply with `ballot reply --force`.\n";
 
@@ -28,7 +32,7 @@ static const char USAGE_SET[] =
 	"\n"
 	"Changes a setting (an event in the log), e.g. ballot config set\n"
 	"attachment_max 1048576; keys: attachment_max, quota_bytes,\n"
-	"replies_per_hour (see ballot config --help).\n";
+	"replies_per_hour, mail_receipts (see ballot config --help).\n";
 
 static const char USAGE_SHOW[] =
 	"usage: ballot config show [--json]\n"
@@ -53,6 +57,7 @@ static const struct {
 	{ "attachment_max", BT_ATTACHMENT_MAX_DEFAULT },
 	{ "quota_bytes", BT_QUOTA_BYTES_DEFAULT },
 	{ "replies_per_hour", BT_REPLIES_PER_HOUR_DEFAULT },
+	{ "mail_receipts", 0 },
 };
 #define NDB_SETTINGS (sizeof db_settings / sizeof db_settings[0])
 
@@ -164,6 +169,7 @@ static int config_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	printf("quota_bytes %" PRId64 "\n", bt_setting_int(db, "quota_bytes", BT_QUOTA_BYTES_DEFAULT));
 	printf("replies_per_hour %" PRId64 "\n",
 	       bt_setting_int(db, "replies_per_hour", BT_REPLIES_PER_HOUR_DEFAULT));
+	printf("mail_receipts %" PRId64 "\n", bt_setting_int(db, "mail_receipts", 0));
 	return BT_OK;
 }
 

@@ -307,6 +307,46 @@ done:
 	return rc;
 }
 
+/* The member of the electorate of code, NULL when it is not in it. */
+static const bt_member *member_of(const mail_run *x, const char *code)
+{
+	for (size_t i = 0; i < x->electorate.n; i++)
+		if (strcmp(x->electorate.v[i].code, code) == 0)
+			return &x->electorate.v[i];
+	return NULL;
+}
+
+/* A receipt queued by the reply's own transaction (setting mail_receipts)
+ * has no bytes yet: built now, to the member's contacts of now, and kept
+ * (a later attempt sends the same bytes). *gone: the member has no contact
+ * any more (the row is then marked failed by the caller). */
+static int build_receipt(mail_run *x, const send_conf *sc, bt_outbox_msg *om, bt_buf *msg, int *gone, bt_err *e)
+{
+	bt_contact_list cl = { NULL, 0 };
+	bt_buf rcpt = BT_BUF_INIT;
+	const bt_member *m = member_of(x, om->member);
+	char *end;
+	long long seq = strtoll(om->round, &end, 10);
+	*gone = 0;
+	int rc = m && *end == '\0' && seq > 0 ? contacts_ascii(x->db, om->member, &cl, &rcpt, e)
+					       : bt_fail(e, BT_EFAIL, "outbox: message %lld is not a receipt of %s's",
+							 (long long)om->id, x->c.circular);
+	if (!rc && cl.n == 0)
+		*gone = 1;
+	if (!rc && cl.n)
+		rc = build_one(x, sc, m, &cl, "", seq, om->message_id, msg, e);
+	if (!rc && cl.n) {
+		char *r = strdup(bt_buf_str(&rcpt));
+		free(om->recipients);
+		om->recipients = r;
+		snprintf(om->sender, sizeof om->sender, "%s", sc->from);
+		rc = r ? bt_outbox_built(x->db, om, msg->data, msg->len, e) : bt_fail(e, BT_EFAIL, "out of memory");
+	}
+	bt_contact_list_free(&cl);
+	bt_buf_release(&rcpt);
+	return rc;
+}
+
 /* A `codes` message is never kept: built again with a fresh code (the one
  * it had revoked) and recorded just before each attempt. */
 static int rebuild_codes(cli_ctx *ctx, mail_run *x, const send_conf *sc, bt_outbox_msg *om, bt_buf *msg,
@@ -315,10 +355,7 @@ static int rebuild_codes(cli_ctx *ctx, mail_run *x, const send_conf *sc, bt_outb
 	bt_code_list codes = { NULL, 0 };
 	bt_contact_list cl = { NULL, 0 };
 	bt_buf rcpt = BT_BUF_INIT;
-	const bt_member *m = NULL;
-	for (size_t i = 0; i < x->electorate.n; i++)
-		if (strcmp(x->electorate.v[i].code, om->member) == 0)
-			m = &x->electorate.v[i];
+	const bt_member *m = member_of(x, om->member);
 	int rc = m ? contacts_ascii(x->db, om->member, &cl, &rcpt, e)
 		   : bt_fail(e, BT_EINPUT, "outbox: %s is not in the electorate any more", om->member);
 	if (!rc && cl.n == 0)
@@ -401,11 +438,19 @@ static int deliver(cli_ctx *ctx, mail_run *x, const send_conf *sc, mail_smtp *s,
 		char answer[BT_OUTBOX_ANSWER_MAX + 1];
 		const void *msg = om->message;
 		size_t len = om->message_len;
-		if (!msg && (rc = rebuild_codes(ctx, x, sc, om, &built, e)) == BT_OK) {
+		int gone = 0;
+		if (!msg && strcmp(om->what, "receipt") == 0)
+			rc = build_receipt(x, sc, om, &built, &gone, e);
+		else if (!msg)
+			rc = rebuild_codes(ctx, x, sc, om, &built, e);
+		if (!msg && !rc) {
 			msg = built.data;
 			len = built.len;
 		}
-		if (!rc) {
+		if (!rc && gone) { /* said by summary(), not a refusal of the relay */
+			bt_buf_addf(&t->missing, "%s%s", t->no_contact++ ? ", " : "", om->member);
+			rc = bt_outbox_failed(x->db, om->id, "no contact address any more", e);
+		} else if (!rc) {
 			rate_wait(sc->r.rate, &last);
 			mail_result r = mail_smtp_send(s, om->sender, om->recipients, msg, len, answer, sizeof answer);
 			rc = record_result(x, sc, om, r, answer, t, e);

@@ -5,6 +5,7 @@
  * member's last reply (receipt). */
 #include "cli/mail.h"
 #include "cli/cli.h"
+#include "pdf/receipt_pdf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -150,7 +151,7 @@ static void drafts_text(const mail_run *x, const bt_pending_item *pend, bt_buf *
 }
 
 /* The attachments of the message (circular: the member's form and the
- * blank one; receipt: the signed receipt). */
+ * blank one; receipt: the signed receipt, JSON and PDF). */
 static int attach(mail_run *x, int li, const bt_member *m, int64_t reply_seq, mail_content *out,
 		  bt_err *e)
 {
@@ -167,12 +168,19 @@ static int attach(mail_run *x, int li, const bt_member *m, int64_t reply_seq, ma
 		if (!rc && bt_buf_add(&b->data, x->blank[li].data, x->blank[li].len))
 			rc = bt_fail(e, BT_EFAIL, "out of memory");
 	} else if (strcmp(x->what, "receipt") == 0) {
-		mail_part *p = &out->parts[0];
+		mail_part *p = &out->parts[0], *pdf = &out->parts[1];
 		snprintf(p->name, sizeof p->name, "receipt-%s-%s-%lld.json", x->c.circular, m->code,
 			 (long long)reply_seq);
 		snprintf(p->type, sizeof p->type, "application/json");
-		out->nparts = 1;
+		snprintf(pdf->name, sizeof pdf->name, "receipt-%s-%s-%lld-%s.pdf", x->c.circular, m->code,
+			 (long long)reply_seq, pdf_langs[li]);
+		snprintf(pdf->type, sizeof pdf->type, "application/pdf");
+		out->nparts = 2;
 		rc = bt_receipt_issue(x->db, reply_seq, x->key, &p->data, NULL, e);
+		/* the same receipt as a PDF in the member's language, as
+		 * `ballot receipt show --pdf F --lang L` writes it */
+		if (!rc)
+			rc = receipt_pdf_build(x->db, reply_seq, x->key, pdf_langs[li], p->name, &pdf->data, e);
 	}
 	return rc;
 }

@@ -596,6 +596,8 @@ int reply_txn_record(bt_db *db, const bt_reply_spec *s, const char *actor, bt_ti
 		       .now = now, .ctx = &r, .body = &body };
 	int rc = db_write_in(db, &w, reply_check, reply_insert, e);
 	int64_t late_seq = 0;
+	if (!rc)
+		rc = receipt_queue(db, r.c.circular, r.member, w.ev.seq, now, e);
 	if (!rc && s->late_entry_reason) {
 		/* the reason, in the chain, right after the reply it is about */
 		db_write lw = { .kind = EVK_LATE_ENTRY, .circular = r.c.circular, .actor = actor,

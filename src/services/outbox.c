@@ -171,6 +171,23 @@ int bt_outbox_rebuilt(bt_db *db, int64_t id, const char *message_id, const void 
 	return update_one(db, st, id, e);
 }
 
+int bt_outbox_built(bt_db *db, const bt_outbox_msg *m, const void *msg, size_t len, bt_err *e)
+{
+	char sha[65];
+	sqlite3_stmt *st = db_stmt(db, SQL_OUTBOX_BUILT, e);
+	if (!st)
+		return BT_EFAIL;
+	sha256_hex(msg, len, sha);
+	sqlite3_bind_int64(st, 1, m->id);
+	db_bind_kept(st, 2, m->message_id);
+	db_bind_kept(st, 3, sha);
+	sqlite3_bind_int64(st, 4, (int64_t)len);
+	sqlite3_bind_blob64(st, 5, msg, len, SQLITE_STATIC);
+	db_bind_kept(st, 6, m->sender);
+	db_bind_kept(st, 7, m->recipients ? m->recipients : "");
+	return update_one(db, st, m->id, e);
+}
+
 /* The relay's answer as kept: at most BT_OUTBOX_ANSWER_MAX bytes. */
 static void bind_answer(sqlite3_stmt *st, int i, const char *answer)
 {

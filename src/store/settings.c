@@ -31,6 +31,7 @@ static const struct setting_def {
 	{ "attachment_max", "a size in bytes", 1, BT_ATTACHMENT_MAX_LIMIT },
 	{ "quota_bytes", "a size in bytes", 1, BT_QUOTA_BYTES_LIMIT },
 	{ "replies_per_hour", "a number of replies", 1, BT_REPLIES_PER_HOUR_LIMIT },
+	{ "mail_receipts", "0 (off) or 1 (on)", 0, 1 },
 };
 
 /* The setting a setting event changes. */
@@ -65,7 +66,7 @@ int bt_setting_set(bt_db *db, const char *key, const char *value,
 	if (!def)
 		return bt_failf(e, BT_R_NOT_FOUND, NULL,
 				"setting: unknown key '%s' (known: attachment_max, quota_bytes, "
-				"replies_per_hour)", bt_text_clean(key, 0) && strlen(key) < 64 ? key : "(unprintable)");
+				"replies_per_hour, mail_receipts)", bt_text_clean(key, 0) && strlen(key) < 64 ? key : "(unprintable)");
 	char *end;
 	errno = 0;
 	long long v = strtoll(value, &end, 10);

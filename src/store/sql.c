@@ -1088,6 +1088,19 @@ const char SQL_OUTBOX_SENT[] =
 	" WHERE id = ?1 AND state = 'queued'";
 const char SQL_OUTBOX_RETRY[] =
 	"UPDATE outbox SET attempts = attempts + 1, next_at = ?2, answer = ?3 WHERE id = ?1 AND state = 'queued'";
+/* a reply's receipt queued in the reply's transaction (mail_receipts): not
+ * built yet (no bytes, a placeholder Message-ID and hash), for a member
+ * with a contact; ?1 circular, ?2 member, ?3 round (the event), ?4 now */
+const char SQL_OUTBOX_RECEIPT_QUEUE[] =
+	"INSERT INTO outbox(circular, member, what, round, message_id, sha256, size, message, sender,"
+	" recipients, state, attempts, next_at, queued_at) SELECT ?1, ?2, 'receipt', ?3,"
+	" '<unbuilt.receipt.' || ?1 || '.' || ?2 || '.' || ?3 || '>', substr(hex(zeroblob(32)), 1, 64), 0, NULL,"
+	" '', '', 'queued', 0, ?4, ?4 WHERE EXISTS (SELECT 1 FROM contacts x WHERE x.member = ?2"
+	" AND x.removed_seq IS NULL) ON CONFLICT DO NOTHING";
+/* a queued message without bytes built at last: kept from now on */
+const char SQL_OUTBOX_BUILT[] =
+	"UPDATE outbox SET message_id = ?2, sha256 = ?3, size = ?4, message = ?5, sender = ?6, recipients = ?7"
+	" WHERE id = ?1 AND state = 'queued' AND message IS NULL";
 const char SQL_OUTBOX_FAILED[] =
 	"UPDATE outbox SET state = 'failed', attempts = attempts + 1, answer = ?2 WHERE id = ?1 AND state = 'queued'";
 /* the reminders' schedule (outbox.c) */

@@ -27,9 +27,9 @@ $PY -c 'import aiosmtpd, pypdf' || { echo "mail bench: python3-aiosmtpd and pyth
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ballot-bench-mail.XXXXXX")
 chmod o+x "$TMP"   # the dovecot user reaches its mailbox under $TMP
 . "$E2E/dovecot-lib.sh"
-RELAY=
+. "$E2E/relay-lib.sh"
 cleanup() {
-	[ -n "$RELAY" ] && kill "$RELAY" 2>/dev/null && wait "$RELAY" 2>/dev/null
+	relay_stop || true
 	dovecot_stop || true
 	rm -rf "$TMP"
 }
@@ -76,31 +76,17 @@ members=$(wc -l <contacts.tsv)
 b contacts import contacts.tsv >/dev/null
 
 # --- 1. mail send: the circular to every member ------------------------------
-printf 'cn = "bench CA"\nca\ncert_signing_key\nexpiration_days = 2\n' >ca.tmpl
-printf 'cn = "127.0.0.1"\nip_address = "127.0.0.1"\ntls_www_server\nexpiration_days = 2\n' >srv.tmpl
-certtool --generate-privkey --key-type=ecdsa --outfile ca.key 2>/dev/null
-certtool --generate-self-signed --load-privkey ca.key --template ca.tmpl --outfile ca.pem 2>/dev/null
-certtool --generate-privkey --key-type=ecdsa --outfile srv.key 2>/dev/null
-certtool --generate-certificate --load-privkey srv.key --load-ca-certificate ca.pem --load-ca-privkey ca.key \
-	--template srv.tmpl --outfile srv.pem 2>/dev/null
 SMTP_PORT=$(free_port)
-$PY "$E2E/smtp-relay.py" "$SMTP_PORT" srv.pem srv.key tsb 's3cret pass' "$TMP/mbox" 2>relay.log &
-RELAY=$!
-for i in $(seq 100); do [ -e "$TMP/mbox/ready" ] && break; sleep 0.1; done
-[ -e "$TMP/mbox/ready" ] || { echo "mail bench: the relay did not start" >&2; cat relay.log >&2; exit 1; }
-printf 's3cret pass\n' >pw
-chmod 600 pw
-printf 'mail_relay = smtp://127.0.0.1:%s\nmail_user = tsb\nmail_password_file = %s/pw\nmail_from = tsb-consultations@itu.int\nmail_ca = %s/ca.pem\n' \
-	"$SMTP_PORT" "$TMP" "$TMP" >ballot.conf
-chmod 600 ballot.conf
+relay_start "$TMP/relay" "$SMTP_PORT" || { echo "mail bench: the relay did not start" >&2; cat "$TMP/relay/relay.log" >&2; exit 1; }
+relay_conf "$TMP/relay" "$SMTP_PORT" ballot.conf
 echo "mail bench: load average $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 timed "mail send circular (2 PDFs each)" "$members" "$BIN" mail send --circular 205 --what circular
-arrived=$(ls mbox | grep -c '\.eml$' || true)
+arrived=$(ls relay/mbox | grep -c '\.eml$' || true)
 [ "$arrived" = "$members" ] || { echo "mail bench: $arrived of $members messages arrived" >&2; exit 1; }
-size=$(du -sk mbox | cut -f1)
+size=$(du -sk relay/mbox | cut -f1)
 echo "  $members messages arrived, $((size / members)) KB each on average"
 timed "mail send reminder (no attachment)" "$members" "$BIN" mail send --circular 205 --what reminder
-kill "$RELAY"; wait "$RELAY" 2>/dev/null || true; RELAY=
+relay_stop
 
 # --- 2. mail fetch: N replies from a Maildir, then over IMAPS ----------------
 b forms --circular 205 --member CHE --lang fr --out "$TMP/f" --jobs 1 >/dev/null 2>&1

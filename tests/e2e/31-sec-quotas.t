@@ -42,7 +42,7 @@ refused_like "^ballot: quota_bytes: '12x'" ballot config set quota_bytes 12x
 refused_like "^ballot: replies_per_hour: '0' is not a number of replies between 1 and 1000000" \
 	ballot config set replies_per_hour 0
 refused_like "^ballot: replies_per_hour: '1000001'" ballot config set replies_per_hour 1000001
-refused_like "^ballot: setting: unknown key 'quota' \(known: attachment_max, quota_bytes, replies_per_hour\)" \
+refused_like "^ballot: setting: unknown key 'quota' \(known: attachment_max, quota_bytes, replies_per_hour, mail_receipts\)" \
 	ballot config set quota 5
 
 # --- the command line ---------------------------------------------------------

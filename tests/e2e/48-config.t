@@ -46,7 +46,7 @@ is "$(jwhere .database_settings key replies_per_hour . )" '{"key":"replies_per_h
 	"  ... a setting changed by config set: its value, source database"
 is "$(jwhere .database_settings key quota_bytes source)" default "  ... one never set: default"
 expect_exit 0 ballot config
-is "$OUT" "$(printf 'attachment_max 20971520\nquota_bytes 104857600\nreplies_per_hour 12')" \
+is "$OUT" "$(printf 'attachment_max 20971520\nquota_bytes 104857600\nreplies_per_hour 12\nmail_receipts 0')" \
 	"config alone still prints the database's settings as before"
 
 # --- what the file sets, and what beats it ----------------------------------------

@@ -201,7 +201,7 @@ static void settings_and_their_bounds(void **state)
 	sqlite3_close(h);
 
 	REFUSED(f, bt_setting_set(f->db, "colour", "1", "admin", now, &f->e),
-		"setting: unknown key 'colour' (known: attachment_max, quota_bytes, replies_per_hour)");
+		"setting: unknown key 'colour' (known: attachment_max, quota_bytes, replies_per_hour, mail_receipts)");
 	REFUSED(f, bt_setting_set(f->db, "quota_bytes", "0", "admin", now, &f->e),
 		"quota_bytes: '0' is not a size in bytes between 1 and 1099511627776");
 	REFUSED(f, bt_setting_set(f->db, "replies_per_hour", "12x", "admin", now, &f->e),

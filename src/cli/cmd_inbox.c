@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pdf/pdfread.h"
+#include "cli/form_sig.h"
 
 static const char USAGE[] =
 	"usage: ballot inbox list|show|accept|reject ...\n"
@@ -196,6 +197,28 @@ static int accept_specs(const bt_inbox_entry *x, const pdf_form_values *v, const
 	return BT_OK;
 }
 
+/* A signed form: checked as `reply --from-pdf` checks it (the signature
+ * verifies, nothing added after it changes the form, the signer against
+ * the member's signing certificates at the received time); each reply
+ * keeps the signer. An unsigned form passes. */
+static int accept_signature(bt_db *db, const bt_inbox_entry *x, const bt_inbox_part *form, const pdf_form_values *v,
+			    bt_reply_spec *s, pdf_sig_verdict *sig, bt_signer *signer, bt_err *e)
+{
+	char what[160];
+	if (!v->signature)
+		return BT_OK;
+	snprintf(what, sizeof what, "inbox: entry %" PRId64 ", form %s", x->id, form->name);
+	int rc = cli_form_sig_check(what, form->data, form->len, v, sig, e);
+	if (!rc)
+		rc = cli_form_signer(db, what, x->member, s[0].received, sig, signer, e);
+	for (size_t i = 0; !rc && i < v->n_drafts; i++) {
+		s[i].signer_subject = signer->subject;
+		s[i].signer_sha256 = signer->sha256;
+		s[i].signer_verified = signer->verified;
+	}
+	return rc;
+}
+
 static int accept_entry(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const cli_opt *o, bt_time now, bt_err *e)
 {
 	const bt_inbox_part *form = NULL;
@@ -205,7 +228,11 @@ static int accept_entry(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const 
 	if (!form)
 		return bt_fail(e, BT_EINPUT, "inbox: entry %" PRId64 " is %s, with no form to record", x->id, x->state);
 	pdf_form_values v;
+	pdf_sig_verdict sig;
+	bt_signer signer;
 	memset(&v, 0, sizeof v);
+	memset(&sig, 0, sizeof sig);
+	memset(&signer, 0, sizeof signer);
 	bt_attachment_in scan = { form->name, form->data, form->len };
 	int rc = pdf_form_read(form->data, form->len, form->name, &v, e);
 	bt_reply_spec *s = rc ? NULL : calloc(v.n_drafts + 1, sizeof *s);
@@ -216,6 +243,8 @@ static int accept_entry(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const 
 	size_t ndocs = rc ? 0 : other_documents(x, form, docs);
 	if (!rc)
 		rc = accept_specs(x, &v, &scan, docs, ndocs, o, s, e);
+	if (!rc)
+		rc = accept_signature(db, x, form, &v, s, &sig, &signer, e);
 	if (!rc)
 		rc = bt_inbox_accept(db, x->id, s, v.n_drafts, cli_actor(ctx), now, res, e);
 	if (res)
@@ -228,6 +257,7 @@ static int accept_entry(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const 
 	free(res);
 	free(docs);
 	pdf_form_values_free(&v);
+	pdf_sig_verdict_free(&sig);
 	return rc;
 }
 

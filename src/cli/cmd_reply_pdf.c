@@ -12,6 +12,7 @@
 #include "ballot/signcert.h"
 #include "pdf/pdfread.h"
 #include "pdf/pdfsig.h"
+#include "cli/form_sig.h"
 
 static const char USAGE[] =
 	"usage: ballot reply --from-pdf FILE --circular ID [--member CODE]\n"
@@ -396,15 +397,7 @@ static int make_specs(plan *p, const cli_opt *o, bt_err *e)
  * change the form (who signed: check_signer). */
 static int check_signature(plan *p, bt_err *e)
 {
-	int rc = pdf_sig_check(p->pdf.data, p->pdf.len, &p->v, &p->sig, e);
-	if (rc == BT_OK && !p->sig.valid)
-		rc = bt_fail(e, BT_EINPUT, "%s: field signature: %s; the form "
-			     "was changed after it was signed, or the signature "
-			     "is damaged", p->what, p->sig.why);
-	if (rc == BT_OK && p->sig.form_changed)
-		rc = bt_fail(e, BT_EINPUT, "%s: field signature: an update added "
-			     "after signing changes the form's fields", p->what);
-	return rc;
+	return cli_form_sig_check(p->what, p->pdf.data, p->pdf.len, &p->v, &p->sig, e);
 }
 
 /* A signed form's signer, checked against the member's signing
@@ -413,13 +406,10 @@ static int check_signature(plan *p, bt_err *e)
 static int check_signer(bt_db *db, plan *p, bt_err *e)
 {
 	const bt_reply_spec *s = &p->specs[0];
-	int rc = bt_signer_check(db, p->member, s->has_received ? s->received : p->now,
-				 (const unsigned char *const *)p->sig.certs, p->sig.cert_len,
-				 p->sig.n_certs, &p->signer, e);
+	int rc = cli_form_signer(db, p->what, p->member, s->has_received ? s->received : p->now, &p->sig,
+				 &p->signer, e);
 	if (rc != BT_OK)
-		return bt_fail(e, rc, "%s: field signature: %s", p->what, e->msg);
-	if (!p->signer.verified)
-		cli_warn("%s: signature not verified: %s", p->what, p->signer.why);
+		return rc;
 	for (size_t i = 0; i < p->v.n_drafts; i++) {
 		p->specs[i].signer_subject = p->signer.subject;
 		p->specs[i].signer_sha256 = p->signer.sha256;

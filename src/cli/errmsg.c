@@ -38,6 +38,7 @@ static const struct {
 	{ "import", "import" },      /* reply import's TSV */
 	{ "backup", "backup" },      /* backup FILE */
 	{ "restore", "restore" },    /* restore FILE */
+	{ "inbox", "inbox" },        /* inbox accept/reject N */
 	{ "token_id", "ID" },        /* tokens revoke ID */
 	{ "detail", "detail" },
 	{ "attachment_max", "attachment_max" }, /* config set KEY: the settings */

@@ -218,6 +218,11 @@ static int classify_form(fetch_msg *m, const bt_inbox_part *p, const pdf_form_va
 		set_state(m, "refused", "field form.reference '%s': %s", ref, e2.msg);
 		return BT_OK;
 	}
+	for (size_t i = 0; i < v->n_drafts; i++)
+		if (v->drafts[i].ticked > 1) {
+			set_state(m, "refused", "field draft.%s.choice: two choices ticked", v->drafts[i].rec);
+			return BT_OK;
+		}
 	set_state(m, "matched", "%s", stale ? "the drafts changed after this form was issued" : "");
 	return BT_OK;
 }

@@ -14,8 +14,27 @@ typedef struct inbox_done {
 	int accepting;
 	const bt_reply_result *res; /* accepted: the replies recorded */
 	size_t n;
-	char sha256[65], circular[BT_ID_MAX + 1], member[4];
+	char sha256[65], circular[BT_ID_MAX + 1], member[4], sender[BT_CONTACT_ADDRESS_MAX + 1];
 } inbox_done;
+
+/* An entry is accepted only while its sender is one of the member's
+ * contacts: one removed after the message was fetched is refused. */
+static int sender_check(bt_db *db, const inbox_done *d, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_INBOX_SENDER_CONTACT, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_kept(st, 1, d->member);
+	db_bind_kept(st, 2, d->sender);
+	int step = sqlite3_step(st);
+	int64_t n = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW)
+		return db_fail(db, e, "reading the contacts");
+	return n ? BT_OK
+		 : bt_failf(e, BT_R_CONFLICT, "inbox", "entry %lld: its sender '%s' is not a contact of %s any more",
+			    (long long)d->id, d->sender, d->member);
+}
 
 /* The entry is there and not decided (an accepted one must be matched). */
 static int done_check(bt_db *db, db_write *w, bt_err *e)
@@ -32,6 +51,7 @@ static int done_check(bt_db *db, db_write *w, bt_err *e)
 		db_col_copy(st, 1, d->sha256, sizeof d->sha256);
 		db_col_copy(st, 2, d->circular, sizeof d->circular);
 		db_col_copy(st, 3, d->member, sizeof d->member);
+		db_col_copy(st, 4, d->sender, sizeof d->sender);
 	}
 	sqlite3_reset(st);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
@@ -43,7 +63,7 @@ static int done_check(bt_db *db, db_write *w, bt_err *e)
 	if (d->accepting && strcmp(state, "matched") != 0)
 		return bt_failf(e, BT_R_CONFLICT, "inbox", "entry %lld is %s: only a matched entry is accepted",
 				(long long)d->id, state);
-	return BT_OK;
+	return d->accepting ? sender_check(db, d, e) : BT_OK;
 }
 
 static int done_insert(bt_db *db, db_write *w, bt_err *e)

@@ -1135,7 +1135,10 @@ const char SQL_INBOX_PARTS[] =
 const char SQL_INBOX_DONE[] =
 	"UPDATE inbox SET state = ?2, done_seq = ?3, done_at = ?4, done_reason = ?5"
 	" WHERE id = ?1 AND state IN ('matched', 'unmatched', 'refused')";
-const char SQL_INBOX_STATE[] = "SELECT state, sha256, circular, member FROM inbox WHERE id = ?1";
+const char SQL_INBOX_STATE[] = "SELECT state, sha256, circular, member, sender FROM inbox WHERE id = ?1";
+/* whether an entry's sender is (still) one of the member's contacts */
+const char SQL_INBOX_SENDER_CONTACT[] =
+	"SELECT count(*) FROM contacts WHERE member = ?1 AND address = ?2 COLLATE NOCASE AND removed_seq IS NULL";
 /* One member's reply in force per draft of a consultation (history.c
  * bt_history_in_force): per draft, its latest row by received, then id (as
  * count_resolve orders them), by the replies_by_member index; the columns

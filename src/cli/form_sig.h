@@ -1,0 +1,21 @@
+/* form_sig.h - the checks of a signed returned form that `reply --from-pdf`
+ * (cmd_reply_pdf.c) and `inbox accept` (cmd_inbox.c) share (form_sig.c). */
+#ifndef BALLOT_CLI_FORM_SIG_H
+#define BALLOT_CLI_FORM_SIG_H
+#include "ballot/ballot.h"
+#include "pdf/pdfsig.h"
+
+/* The form's signature (v->signature set; v read from pdf[0..len)) into
+ * sig: it must verify, and no update added after signing may change the
+ * form's fields; BT_EINPUT "WHAT: field signature: ..." otherwise. Free sig
+ * with pdf_sig_verdict_free. */
+int cli_form_sig_check(const char *what, const void *pdf, size_t len, const pdf_form_values *v,
+		       pdf_sig_verdict *sig, bt_err *e);
+
+/* The signer of sig checked against member's signing certificates at time
+ * at into signer: verified, or not verified with a warning on standard
+ * error (the reply keeps the verdict); an error names WHAT's signature. */
+int cli_form_signer(bt_db *db, const char *what, const char *member, bt_time at, const pdf_sig_verdict *sig,
+		    bt_signer *signer, bt_err *e);
+
+#endif

@@ -1,0 +1,77 @@
+#!/bin/bash
+# 52-s14-mail-inbox.t - `mail fetch` and `inbox accept` checks (issue 18):
+# a mailed form with two choices ticked is refused at fetch naming the
+# field (not listed matched); a signed form is checked at accept as `reply
+# --from-pdf` checks it (pdfsig signs it with an NSS database made by
+# certutil; a byte changed after signing refused, naming the entry and the
+# field; the valid one recorded with its signer); accept re-checks that the
+# sender is still one of the member's contacts (removed after the fetch:
+# refused, one line naming the sender, nothing recorded).
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+PY=/usr/bin/python3
+FILL="$PY $HERE/fill-form.py"
+for tool in pdfsig certutil sqlite3; do
+	command -v "$tool" >/dev/null || { echo "Bail out! $tool is not installed (tests/deps.sh)"; exit 1; }
+done
+$PY -c 'import pypdf' 2>/dev/null || { echo "Bail out! python3-pypdf is not installed (tests/deps.sh)"; exit 1; }
+q() { sqlite3 "$BALLOT_DB" "$1"; }
+
+expect_exit 0 ballot init
+setup_205
+at 2020-01-10T09:00:00Z
+printf 'CHE\tto\tsecretariat@ofcom.admin.ch\tfr\tOFCOM\nGBR\tto\tconsult@ofcom.org.uk\ten\n' >c.tsv
+expect_exit 0 ballot contacts import c.tsv
+expect_exit 0 ballot forms --circular 205 --member CHE,GBR --lang en --out "$T/f" --jobs 1
+$FILL "$T/f/205/en/CHE.pdf" filled.pdf draft.Q.5051.choice=authorize signatory.name="Jane Doe"
+$FILL "$T/f/205/en/CHE.pdf" two.pdf draft.Q.5051.choice=authorize+not-authorize
+$FILL "$T/f/205/en/GBR.pdf" gbr.pdf draft.Q.5051.choice=not-authorize
+mkdir nss
+certutil -N -d "sql:$T/nss" --empty-password
+head -c 64 /dev/urandom >noise
+certutil -S -x -n signer -s "CN=Jane Doe,O=OFCOM,C=CH" -t "CT,C,C" -k rsa -g 2048 -Z SHA256 -v 120 \
+	-d "sql:$T/nss" -z noise >/dev/null 2>&1
+ok "pdfsig signs the form" pdfsig -nssdir "sql:$T/nss" -nick signer -sign signature filled.pdf signed.pdf
+sed 's/(Jane Doe)/(Jane Dog)/' signed.pdf >tampered.pdf
+nok "the tampered copy differs" cmp -s signed.pdf tampered.pdf
+
+mkdir -p md/new md/cur md/tmp
+$PY - md <<'PY'
+import sys, email.message
+def put(n, frm, pdf):
+    m = email.message.EmailMessage()
+    m["From"], m["To"], m["Subject"], m["Message-ID"] = frm, "tsbsg@itu.int", "Reply", "<%s@example.org>" % n
+    m["Received"] = "from mx by mx.itu.int; Thu, 09 Jan 2020 10:00:00 +0000"
+    m.set_content("Our reply.\n")
+    m.add_attachment(open(pdf, "rb").read(), maintype="application", subtype="pdf", filename=pdf)
+    open("%s/new/%s" % (sys.argv[1], n), "wb").write(bytes(m))
+put("1", "secretariat@ofcom.admin.ch", "two.pdf")
+put("2", "secretariat@ofcom.admin.ch", "tampered.pdf")
+put("3", "secretariat@ofcom.admin.ch", "signed.pdf")
+put("4", "consult@ofcom.org.uk", "gbr.pdf")
+PY
+expect_exit 0 ballot mail fetch --mailbox "maildir:$T/md"
+like "$OUT" '^entry 1: refused: field draft\.Q\.5051\.choice: two choices ticked$' \
+	"two choices ticked: refused at fetch, naming the field"
+like "$OUT" '^entry 2: matched 205$' "the tampered signed form: matched (checked at accept)"
+like "$OUT" '^entry 4: matched 205$' "GBR's form from its contact: matched"
+
+# --- the signature, checked as reply --from-pdf checks it ---------------------------------------
+refused_like '^ballot: inbox: entry 2, form tampered\.pdf: field signature: the signature does not verify' \
+	ballot inbox accept 2
+expect_exit 0 ballot inbox accept 3
+like "$ERR" 'inbox: entry 3, form signed\.pdf: signature not verified' \
+	"a valid signature by a signer not registered: recorded, with the warning reply --from-pdf gives"
+is "$(q "SELECT json_extract(body, '\$.signer.subject') FROM events WHERE kind = 'reply' ORDER BY seq DESC LIMIT 1")" \
+	"CN=Jane Doe,O=OFCOM,C=CH" "  ... the reply keeps its signer"
+
+# --- the sender must still be a contact ------------------------------------------------------
+expect_exit 0 ballot contacts remove --member GBR --address consult@ofcom.org.uk
+refused "'consult@ofcom.org.uk'" ballot inbox accept 4
+like "$ERR" "^ballot: inbox: entry 4: its sender 'consult@ofcom.org.uk' is not a contact of GBR any more$" \
+	"  ... one line naming the sender and the member"
+expect_exit 0 ballot contacts set --member GBR --address consult@ofcom.org.uk --lang en
+expect_exit 0 ballot inbox accept 4
+like "$OUT" "entry 4 accepted" "a contact again: accepted"
+expect_exit 0 ballot check
+done_testing

@@ -50,7 +50,7 @@ int bt_history_item_json(bt_buf *b, const bt_history_item *it, const char *name)
 /* The documents of `ballot status --json` (every row of l, each with its
  * consultation's timeline checks, read from db), `ballot history --json`
  * (every item of h, as bt_history_item_json renders it) and `ballot
- * pending --json` (a list of {code, name, drafts}); the command line prints
+ * pending --json` (a list of {code, name, drafts, contacts}); the command line prints
  * them and the portal's /api/v1 serves them. */
 int bt_status_json(bt_db *db, const bt_status_list *l, bt_buf *out, bt_err *e);
 int bt_history_json(const bt_history *h, bt_buf *out, bt_err *e);

@@ -84,6 +84,8 @@ typedef struct bt_pending_item {
 					"late" (a late reply; wins over a
 					withdrawal), "withdrawn", or "none" */
 	size_t n_recs;
+	int contacts;                /* its contact addresses in force (ballot
+					contacts): 0, no message reaches it */
 } bt_pending_item;
 
 typedef struct bt_pending_list {

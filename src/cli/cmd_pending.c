@@ -12,13 +12,14 @@ static const char USAGE[] =
 	"(no reply received by min(now, deadline), or one they withdrew): whom to\n"
 	"remind. Without --draft, a member is listed when it lacks a counted reply\n"
 	"on any draft, with the drafts it lacks. --json prints a list of\n"
-	"{code, name, drafts}. Members of the electorate with no contact address\n"
-	"(ballot contacts) are named after the list (on stderr with --json), once\n"
-	"any contact is recorded.\n";
+	"{code, name, drafts, contacts} (contacts: its contact addresses, 0 when\n"
+	"no e-mail reaches it). Members of the electorate with no contact address\n"
+	"(ballot contacts) are named after the list, once any contact is\n"
+	"recorded.\n";
 
-/* The electorate members no message can reach: named after the list (a
- * warning with --json, whose output stays as it was). */
-static int no_contact_note(bt_db *db, const char *circular, int json, bt_err *e)
+/* The electorate members no message can reach: named after the list
+ * (--json gives each pending member's "contacts" instead). */
+static int no_contact_note(bt_db *db, const char *circular, bt_err *e)
 {
 	bt_member_codes m = { NULL, 0 };
 	bt_contact_list all = { NULL, 0 };
@@ -32,11 +33,7 @@ static int no_contact_note(bt_db *db, const char *circular, int json, bt_err *e)
 	bt_buf b = BT_BUF_INIT;
 	for (size_t i = 0; i < m.n; i++)
 		bt_buf_addf(&b, "%s%s", i ? ", " : "", m.v[i]);
-	if (json)
-		cli_warn("%zu member%s of the electorate %s no contact address: %s", m.n, m.n == 1 ? "" : "s",
-			 m.n == 1 ? "has" : "have", bt_buf_str(&b));
-	else
-		printf("no contact address (ballot contacts): %s\n", bt_buf_str(&b));
+	printf("no contact address (ballot contacts): %s\n", bt_buf_str(&b));
 	bt_buf_release(&b);
 	bt_member_codes_free(&m);
 	return BT_OK;
@@ -133,8 +130,8 @@ int cmd_pending(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK)
 		rc = opts[O_JSON].count ? pending_json(&p, e)
 					: pending_text(&c, now, &p, rec, (size_t)c.drafts, e);
-	if (rc == BT_OK)
-		rc = no_contact_note(db, c.circular, opts[O_JSON].count > 0, e);
+	if (rc == BT_OK && !opts[O_JSON].count)
+		rc = no_contact_note(db, c.circular, e);
 	bt_pending_list_free(&p);
 	bt_draft_clear(&d);
 	return rc;

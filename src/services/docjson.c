@@ -166,7 +166,9 @@ int bt_pending_json(const bt_pending_list *p, bt_buf *out, bt_err *e)
 				bt_buf_addc(out, ',');
 			bt_json_str(out, it->recs[d]);
 		}
-		bt_buf_adds(out, "]}");
+		bt_buf_addc(out, ']');
+		bt_json_kv_int(out, "contacts", it->contacts, 0);
+		bt_buf_addc(out, '}');
 	}
 	bt_buf_addc(out, ']');
 	return doc_done(out, "the pending members", e);

@@ -248,6 +248,18 @@ static void pending_keep_lacking(bt_pending_list *out)
 	out->n = k;
 }
 
+/* Each pending member's number of contact addresses in force. */
+static int pending_contacts(bt_db *db, bt_pending_list *out, bt_err *e)
+{
+	bt_contact_list l = { NULL, 0 };
+	int rc = bt_contacts_list(db, NULL, &l, e);
+	for (size_t i = 0; !rc && i < out->n; i++)
+		for (size_t k = 0; k < l.n; k++)
+			out->v[i].contacts += strcmp(l.v[k].member, out->v[i].code) == 0;
+	bt_contact_list_free(&l);
+	return rc;
+}
+
 static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time as_of,
 		       bt_pending_list *out, bt_err *e)
 {
@@ -272,6 +284,8 @@ static int pending_get(bt_db *db, const char *circular, const char *rec, bt_time
 			rc = pending_draft(db, &c, &drafts.v[i], as_of, out, e);
 	if (!rc)
 		pending_keep_lacking(out);
+	if (!rc)
+		rc = pending_contacts(db, out, e);
 	bt_member_list_free(&el);
 	bt_draft_list_free(&drafts);
 	if (rc)

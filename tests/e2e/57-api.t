@@ -102,6 +102,9 @@ expect_exit 0 ballot reply --circular 205 --member AUS --draft Q.5051 --authoriz
 expect_exit 0 ballot reply --circular 205 --member BRA --draft Q.5051 --authorize --comments "$T/brazil.txt"
 expect_exit 0 ballot reply --circular 205 --member DEU --draft Q.5051 --not-authorize
 expect_exit 0 ballot reply --circular 205 --member DEU --draft Q.5052 --authorize
+# contacts: pending's "contacts" count of each member (0: no e-mail reaches it)
+printf 'AUS\tto\tacma@acma.gov.au\ten\nAUS\tcc\tcopy@acma.gov.au\ten\nBRA\tto\tanatel@anatel.gov.br\tes\n' >"$T/c.tsv"
+expect_exit 0 ballot contacts import "$T/c.tsv"
 ballot users add --name tsb --role secretariat --password-file "$T/pw" >/dev/null
 ballot users add --name chair11 --role chair --group 11 --password-file "$T/pw" >/dev/null
 ballot users add --name gone --role secretariat --password-file "$T/pw" >/dev/null
@@ -142,6 +145,11 @@ for q in "status|status --json" "consultations/205/tally|tally --circular 205 --
 	is "$(hdr content-type)" application/json "GET /api/v1/$path: application/json"
 	ok "GET /api/v1/$path: the bytes of ballot $cli" cmp "$T/.body" "$T/cli.json"
 done
+api "$READ" /api/v1/consultations/205/pending
+is "$(jwhere . code AUS contacts "$BODY") $(jwhere . code BRA contacts "$BODY") $(jwhere . code AFG contacts "$BODY")" \
+	"2 1 0" "pending: each member's contacts in force (AUS 2, BRA 1, AFG none)"
+is "$(jcol . contacts "$BODY" | grep -c '^0$')" "$(($(jlen . "$BODY") - 2))" \
+	"  ... 0 for every other pending member: the list of members no e-mail reaches"
 api "$READ" /api/v1/consultations/205/history
 is "$(jlen . "$BODY")" 4 "history: the four replies"
 api "$READ" /api/v1/status --head

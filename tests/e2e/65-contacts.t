@@ -99,6 +99,8 @@ like "$OUT" '^no contact address \(ballot contacts\): AFG, AGO' "pending: member
 unlike "$(printf '%s\n' "$OUT" | grep '^no contact')" 'CHE|CHN|EGY' "  ... not those with one"
 expect_exit 0 ballot pending --circular 205 --json
 is "$(jtype .)" array "pending --json: its output stays a list"
-like "$ERR" 'no contact address: AFG' "  ... the members with no contact named on stderr"
+is "$(jwhere . code AFG contacts)" 0 "  ... each member's contacts in it: AFG none"
+is "$(jwhere . code CHE contacts)" "$(ballot contacts list --member CHE --json | perl -MJSON::PP -e 'local $/; print scalar @{decode_json(<STDIN>)}')" \
+	"  ... CHE as many as contacts list gives it"
 
 done_testing

@@ -266,8 +266,8 @@ static int line_since_kept(import *im, bt_err *e)
 }
 
 /* A new alpha-3 rewrites no recorded row: one that names the old code
- * (electorates, replies, codes, certificates) stays, so only a member no
- * row names can take one. */
+ * (electorates, replies, codes, certificates, contacts, the outbox and
+ * inbox) stays, so only a member no row names can take one. */
 static int line_recode_unused(import *im, bt_err *e)
 {
 	const member_row *old = &im->old;
@@ -282,7 +282,8 @@ static int line_recode_unused(import *im, bt_err *e)
 	if (refs > 0)
 		return bt_failf(e, BT_R_CONFLICT, NULL,
 				"%s line %d: {recode} %s=%s: %s is named by %lld recorded rows"
-				" (electorates, replies, codes, certificates, former names), which keep"
+				" (electorates, replies, codes, certificates, former names, contacts,"
+				" mail), which keep"
 				" their code; an alpha-3 code in use cannot change", im->source, im->line,
 				old->code, im->f[0], old->code, (long long)refs);
 	return BT_OK;

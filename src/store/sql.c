@@ -457,7 +457,11 @@ const char SQL_MEMBER_REFERENCED[] =
 	" + (SELECT count(*) FROM replies WHERE member = ?1)"
 	" + (SELECT count(*) FROM reply_codes WHERE member = ?1)"
 	" + (SELECT count(*) FROM client_certs WHERE member = ?1)"
-	" + (SELECT count(*) FROM member_names WHERE code = ?1)";
+	" + (SELECT count(*) FROM member_names WHERE code = ?1)"
+	" + (SELECT count(*) FROM signing_certs WHERE member = ?1)"
+	" + (SELECT count(*) FROM contacts WHERE member = ?1)"
+	" + (SELECT count(*) FROM outbox WHERE member = ?1)"
+	" + (SELECT count(*) FROM inbox WHERE member = ?1)";
 const char SQL_MEMBER_CHANGE_INSERT[] =
 	"INSERT INTO member_changes(change, code, alpha2, name, since, was_code, was_alpha2, was_name,"
 	" at, source, event_seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";

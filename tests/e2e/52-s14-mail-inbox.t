@@ -6,7 +6,9 @@
 # certutil; a byte changed after signing refused, naming the entry and the
 # field; the valid one recorded with its signer); accept re-checks that the
 # sender is still one of the member's contacts (removed after the fetch:
-# refused, one line naming the sender, nothing recorded).
+# refused, one line naming the sender, nothing recorded); a member named by
+# its contacts cannot be recoded (refused in one line, not a foreign-key
+# failure of the database).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 PY=/usr/bin/python3
@@ -74,4 +76,12 @@ expect_exit 0 ballot contacts set --member GBR --address consult@ofcom.org.uk --
 expect_exit 0 ballot inbox accept 4
 like "$OUT" "entry 4 accepted" "a contact again: accepted"
 expect_exit 0 ballot check
+
+# --- a member's code named by its contacts cannot change (no foreign-key failure) ----------------
+export BALLOT_DB=$T/recode.db
+expect_exit 0 ballot init
+expect_exit 0 ballot contacts set --member CHE --address secretariat@ofcom.admin.ch --lang fr
+printf 'alpha3\talpha2\tname\tmember_since\nCHX\tCH\tSwitzerland\t\n' >m.tsv
+refused_like '^ballot: m\.tsv line 2: --recode CHE=CHX: CHE is named by 1 recorded rows .*contacts' \
+	ballot members import m.tsv --recode CHE=CHX
 done_testing

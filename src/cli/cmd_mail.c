@@ -90,9 +90,7 @@ static int conf_get(cli_ctx *ctx, int k, const cli_opt *o, cli_value *v)
 	return v->value != NULL;
 }
 
-/* mail_password_file: a regular file of the user's, mode 0600 or 0400; its
- * first line is the password. */
-static int read_password(const char *where, const char *path, char **out, bt_err *e)
+int mail_password_read(const char *where, const char *path, char **out, bt_err *e)
 {
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
@@ -156,7 +154,7 @@ static int relay_load(cli_ctx *ctx, const cli_opt *o, int dry, send_conf *sc, bt
 				  : BT_OK;
 	if (!sc->r.user)
 		return bt_fail(e, BT_EINPUT, "%s: a password file without mail_user", v.where);
-	return read_password(v.where, v.value, &sc->r.password, e);
+	return mail_password_read(v.where, v.value, &sc->r.password, e);
 }
 
 static void relay_release(send_conf *sc)

@@ -52,6 +52,12 @@ typedef struct mail_relay {
 	long rate;            /* messages per minute, 0: no limit */
 } mail_relay;
 
+/* mail_password_file (sending and fetching): a regular file of the user's,
+ * mode 0600 or 0400, not a link; its first line, not empty, is the
+ * password, into *out (heap: wipe and free it). where: the setting's name as
+ * given (--mail-password-file, the configuration file's line). */
+int mail_password_read(const char *where, const char *path, char **out, bt_err *e);
+
 /* What an SMTP submission came to. */
 typedef enum {
 	MAIL_SENT,      /* the relay accepted the message */

@@ -442,44 +442,28 @@ static int fetch_uid(fetch_run *r, mail_imap *im, unsigned long uid, bt_err *e)
 	return rc;
 }
 
-/* The password of mail_password_file: its first line; the file must not
- * be readable by group or others. */
-static int read_secret(const char *path, char *out, size_t n, bt_err *e)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || (st.st_mode & 077)) {
-		if (fd >= 0)
-			close(fd);
-		return bt_fail(e, BT_EINPUT, "mail_password_file: '%s': %s", path,
-			       fd < 0 ? strerror(errno) : "not a regular file of mode 0600 or 0400");
-	}
-	ssize_t k = read(fd, out, n - 1);
-	close(fd);
-	out[k > 0 ? k : 0] = '\0';
-	out[strcspn(out, "\r\n")] = '\0';
-	return BT_OK;
-}
-
 /* The new messages of the IMAP mailbox url, in UID order. */
 static int fetch_imap(cli_ctx *ctx, fetch_run *r, const char *url, bt_err *e)
 {
 	cli_value user, pwf, ca;
-	char pw[256] = "";
+	char *pw = NULL;
 	mail_imap *im = NULL;
 	unsigned long *uids = NULL;
 	size_t n = 0;
 	cli_conf_value(ctx, CONF_MAIL_USER, NULL, &user);
 	cli_conf_value(ctx, CONF_MAIL_PASSWORD_FILE, NULL, &pwf);
 	cli_conf_value(ctx, CONF_MAIL_CA, NULL, &ca);
-	int rc = pwf.value ? read_secret(pwf.value, pw, sizeof pw, e) : BT_OK;
+	int rc = pwf.value ? mail_password_read(pwf.where, pwf.value, &pw, e) : BT_OK;
 	if (!rc)
-		rc = mail_imap_open(url, user.value, pw, ca.value, &im, e);
+		rc = mail_imap_open(url, user.value, pw ? pw : "", ca.value, &im, e);
 	if (!rc)
 		rc = mail_imap_new(im, &uids, &n, e);
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = fetch_uid(r, im, uids[i], e);
-	explicit_bzero(pw, sizeof pw);
+	if (pw) {
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+	}
 	free(uids);
 	mail_imap_close(im);
 	return rc;

@@ -165,20 +165,6 @@ int bt_inbox_list_all(bt_db *db, bt_inbox_list *out, bt_err *e)
 	return rc;
 }
 
-/* A heap copy of column i's bytes into *out, *len; 0 or BT_EFAIL. */
-static int blob_copy(sqlite3_stmt *st, int i, unsigned char **out, size_t *len)
-{
-	size_t n = (size_t)sqlite3_column_bytes(st, i);
-	const void *b = sqlite3_column_blob(st, i);
-	*out = malloc(n ? n : 1);
-	*len = n;
-	if (!*out)
-		return BT_EFAIL;
-	if (n)
-		memcpy(*out, b, n);
-	return BT_OK;
-}
-
 static void fill_part(sqlite3_stmt *st, void *elem)
 {
 	bt_inbox_part *p = elem;
@@ -186,14 +172,14 @@ static void fill_part(sqlite3_stmt *st, void *elem)
 	db_col_copy(st, 1, p->type, sizeof p->type);
 	db_col_copy(st, 2, p->sha256, sizeof p->sha256);
 	p->size = sqlite3_column_int64(st, 3);
-	if (blob_copy(st, 4, &p->data, &p->len))
+	if (db_col_blobdup(st, 4, &p->data, &p->len) || !p->data)
 		p->size = -1; /* out of memory: told below */
 }
 
 /* The message's bytes and parts of entry out->id. */
 static int get_bytes(bt_db *db, sqlite3_stmt *st, bt_inbox_entry *out, bt_err *e)
 {
-	if (blob_copy(st, 21, &out->owned, &out->message_len))
+	if (db_col_blobdup(st, 21, &out->owned, &out->message_len) || !out->owned)
 		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	out->message = out->owned;
 	sqlite3_stmt *ps = db_stmt(db, SQL_INBOX_PARTS, e);

@@ -65,55 +65,10 @@ int bt_outbox_queue(bt_db *db, const bt_outbox_msg *m, const void *msg, size_t l
 	return rc;
 }
 
-static void fill_due(sqlite3_stmt *st, void *elem)
-{
-	bt_outbox_msg *m = elem;
-	m->id = sqlite3_column_int64(st, 0);
-	db_col_copy(st, 1, m->circular, sizeof m->circular);
-	db_col_copy(st, 2, m->member, sizeof m->member);
-	db_col_copy(st, 3, m->what, sizeof m->what);
-	db_col_copy(st, 4, m->round, sizeof m->round);
-	db_col_copy(st, 5, m->message_id, sizeof m->message_id);
-	db_col_copy(st, 6, m->sha256, sizeof m->sha256);
-	m->size = sqlite3_column_int64(st, 7);
-	int n = sqlite3_column_bytes(st, 8);
-	const void *b = sqlite3_column_blob(st, 8);
-	if (b && (m->message = malloc((size_t)n ? (size_t)n : 1))) {
-		memcpy(m->message, b, (size_t)n);
-		m->message_len = (size_t)n;
-	} else if (b) {
-		m->message_len = (size_t)-1; /* kept, but not copied */
-	}
-	db_col_copy(st, 9, m->sender, sizeof m->sender);
-	m->recipients = db_col_strdup(st, 10);
-	m->attempts = sqlite3_column_int(st, 11);
-	m->next_at = sqlite3_column_int64(st, 12);
-	snprintf(m->state, sizeof m->state, "queued");
-}
-
-int bt_outbox_due(bt_db *db, const char *circular, bt_time now, bt_outbox_list *out, bt_err *e)
-{
-	out->v = NULL;
-	out->n = 0;
-	sqlite3_stmt *st = db_stmt(db, SQL_OUTBOX_DUE, e);
-	if (!st)
-		return BT_EFAIL;
-	db_bind_kept(st, 1, circular);
-	sqlite3_bind_int64(st, 2, now);
-	int rc = db_collect(db, st, &out->v, &out->n, sizeof *out->v, fill_due, "reading the outbox", e);
-	for (size_t i = 0; !rc && i < out->n; i++)
-		if (!out->v[i].recipients || out->v[i].message_len == (size_t)-1)
-			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-	if (rc) {
-		for (size_t i = 0; i < out->n; i++)
-			if (out->v[i].message_len == (size_t)-1)
-				out->v[i].message = NULL;
-		bt_outbox_list_free(out);
-	}
-	return rc;
-}
-
-static void fill_all(sqlite3_stmt *st, void *elem)
+/* One outbox row (SQL_OUTBOX_DUE and SQL_OUTBOX_ALL share their columns;
+ * ALL gives no bytes); a message kept but not copied (out of memory) has
+ * message_len (size_t)-1, found by outbox_read. */
+static void fill_msg(sqlite3_stmt *st, void *elem)
 {
 	bt_outbox_msg *m = elem;
 	m->id = sqlite3_column_int64(st, 0);
@@ -130,6 +85,34 @@ static void fill_all(sqlite3_stmt *st, void *elem)
 	db_col_copy(st, 11, m->answer, sizeof m->answer);
 	m->queued_at = sqlite3_column_int64(st, 12);
 	m->sent_at = sqlite3_column_int64(st, 13);
+	db_col_copy(st, 14, m->sender, sizeof m->sender);
+	m->recipients = db_col_strdup(st, 15);
+	if (db_col_blobdup(st, 16, &m->message, &m->message_len))
+		m->message_len = (size_t)-1;
+}
+
+/* The rows of st (its ?1 and ?2 bound) into out. */
+static int outbox_read(bt_db *db, sqlite3_stmt *st, bt_outbox_list *out, bt_err *e)
+{
+	int rc = db_collect(db, st, &out->v, &out->n, sizeof *out->v, fill_msg, "reading the outbox", e);
+	for (size_t i = 0; !rc && i < out->n; i++)
+		if (!out->v[i].recipients || out->v[i].message_len == (size_t)-1)
+			rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	if (rc)
+		bt_outbox_list_free(out);
+	return rc;
+}
+
+int bt_outbox_due(bt_db *db, const char *circular, bt_time now, bt_outbox_list *out, bt_err *e)
+{
+	out->v = NULL;
+	out->n = 0;
+	sqlite3_stmt *st = db_stmt(db, SQL_OUTBOX_DUE, e);
+	if (!st)
+		return BT_EFAIL;
+	db_bind_kept(st, 1, circular);
+	sqlite3_bind_int64(st, 2, now);
+	return outbox_read(db, st, out, e);
 }
 
 int bt_outbox_all(bt_db *db, const char *circular, bt_outbox_list *out, bt_err *e)
@@ -140,10 +123,7 @@ int bt_outbox_all(bt_db *db, const char *circular, bt_outbox_list *out, bt_err *
 	if (!st)
 		return BT_EFAIL;
 	db_bind_kept(st, 1, circular);
-	int rc = db_collect(db, st, &out->v, &out->n, sizeof *out->v, fill_all, "reading the outbox", e);
-	if (rc)
-		bt_outbox_list_free(out);
-	return rc;
+	return outbox_read(db, st, out, e);
 }
 
 /* Runs an update of one queued row; BT_EINPUT (conflict) when it changed

@@ -138,6 +138,22 @@ void db_col_copy(sqlite3_stmt *st, int i, char *out, size_t n)
 	snprintf(out, n, "%s", s ? (const char *)s : "");
 }
 
+int db_col_blobdup(sqlite3_stmt *st, int i, unsigned char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return BT_OK;
+	const void *b = sqlite3_column_blob(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	if (!(*out = malloc(n ? n : 1)))
+		return BT_EFAIL;
+	if (n)
+		memcpy(*out, b, n);
+	*len = n;
+	return BT_OK;
+}
+
 int db_pragma_int64(bt_db *db, const char *sql, int64_t *out)
 {
 	sqlite3_stmt *st;

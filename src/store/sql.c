@@ -1078,13 +1078,16 @@ const char SQL_OUTBOX_INSERT[] =
 	" ?10, 'queued', 0, ?11, ?11)";
 const char SQL_OUTBOX_HAS[] =
 	"SELECT id FROM outbox WHERE circular = ?1 AND what = ?2 AND member = ?3 AND round = ?4";
+/* SQL_OUTBOX_DUE and SQL_OUTBOX_ALL: the same columns (outbox.c reads
+ * both with one filler); ALL without the bytes */
 const char SQL_OUTBOX_DUE[] =
-	"SELECT id, circular, member, what, round, message_id, sha256, size, message, sender, recipients,"
-	" attempts, next_at FROM outbox WHERE state = 'queued' AND (?1 IS NULL OR circular = ?1) AND next_at <= ?2"
-	" ORDER BY next_at, id";
+	"SELECT id, circular, member, what, round, message_id, sha256, size, state, attempts, next_at,"
+	" coalesce(answer, ''), queued_at, coalesce(sent_at, 0), sender, recipients, message FROM outbox"
+	" WHERE state = 'queued' AND (?1 IS NULL OR circular = ?1) AND next_at <= ?2 ORDER BY next_at, id";
 const char SQL_OUTBOX_ALL[] =
 	"SELECT id, circular, member, what, round, message_id, sha256, size, state, attempts, next_at,"
-	" answer, queued_at, sent_at FROM outbox WHERE (?1 IS NULL OR circular = ?1) ORDER BY id";
+	" coalesce(answer, ''), queued_at, coalesce(sent_at, 0), sender, recipients, NULL FROM outbox"
+	" WHERE (?1 IS NULL OR circular = ?1) ORDER BY id";
 const char SQL_OUTBOX_REBUILT[] =
 	"UPDATE outbox SET message_id = ?2, sha256 = ?3, size = ?4 WHERE id = ?1 AND state = 'queued'";
 const char SQL_OUTBOX_SENT[] =

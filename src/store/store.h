@@ -107,6 +107,10 @@ int db_bind_kept(sqlite3_stmt *st, int i, const char *s);
 char *db_col_strdup(sqlite3_stmt *st, int i);
 /* Copies column text into out (size n), "" for NULL. */
 void db_col_copy(sqlite3_stmt *st, int i, char *out, size_t n);
+/* Column bytes duplicated on the heap into *out, *len (an empty value: a
+ * 1-byte allocation, *len 0); SQL NULL: *out NULL. BT_EFAIL when out of
+ * memory (*out NULL). */
+int db_col_blobdup(sqlite3_stmt *st, int i, unsigned char **out, size_t *len);
 
 /* Fills one element from the current row of a statement. */
 typedef void db_row_fill(sqlite3_stmt *st, void *elem);

@@ -238,6 +238,10 @@ code=$($READ body "$T/mbox/$(grep -P '\t<ballot\.205\.codes\.CHE\.' c.list | cut
 ok "  ... the message holds a reply code ($code)" test -n "$code"
 like "$($READ body "$T/mbox/$(grep -P '\t<ballot\.205\.codes\.CHE\.' c.list | cut -f1)")" 'https://replies.itu.int' "  ... and the portal's address"
 is "$(sqlite3 "$BALLOT_DB" "SELECT count(*) FROM outbox WHERE what = 'codes' AND message IS NOT NULL")" 0 "  ... no codes message is kept"
+row=$(sqlite3 "$BALLOT_DB" "SELECT coalesce(CAST(message AS TEXT), 'NULL') || '|' || message_id || '|' || sha256 || '|' || size || '|' || recipients || '|' || coalesce(answer, '') FROM outbox WHERE what = 'codes' AND member = 'CHE'")
+unlike "$row" "$code" "  ... CHE's outbox row holds no code in any column (its bytes: $(printf '%s' "$row" | cut -d'|' -f1 | cut -c1-20))"
+is "$(printf '%s' "$row" | cut -d'|' -f2,3)" "$(grep -P '\t<ballot\.205\.codes\.CHE\.' c.list | cut -f2,3 | tr '\t' '|')" \
+	"  ... only the Message-ID and SHA-256 of the message that left, with its code"
 nok "  ... the clear code is nowhere in the database file" grep -qF "$code" "$BALLOT_DB" "$BALLOT_DB-wal"
 expect_exit 0 ballot codes list --circular 205
 like "$OUT" 'CHE' "  ... the code was issued (codes list)"

@@ -31,12 +31,15 @@ static const char USAGE_SHOW[] =
 
 static const char USAGE_ACCEPT[] =
 	"usage: ballot inbox accept N [--received TIME] [--force]\n"
-	"                          [--late-entry-reason TEXT]\n"
+	"                          [--late-entry-reason TEXT] [--choice REC=CHOICE]...\n"
 	"\n"
 	"Records a matched entry's replies as `ballot reply` records a returned\n"
 	"form, channel email, received at the secretariat's server's receipt\n"
 	"time unless --received is given, with the form attached; one\n"
-	"inbox-accept event with them.\n";
+	"inbox-accept event with them. A signed form's signature is checked as\n"
+	"reply --from-pdf checks it; the sender must still be one of the\n"
+	"member's contacts. A form read from a scan: --choice gives a draft's\n"
+	"choice the scan could not read (as reply --from-scan).\n";
 
 static const char USAGE_REJECT[] =
 	"usage: ballot inbox reject N --reason TEXT\n"
@@ -219,6 +222,23 @@ static int accept_signature(bt_db *db, const bt_inbox_entry *x, const bt_inbox_p
 	return rc;
 }
 
+/* The entry's form read again: a filled PDF's fields, else (a scan) the
+ * scan reader's proposal with the --choice overrides. */
+static int entry_form(cli_ctx *ctx, bt_db *db, const bt_inbox_part *form, const cli_opt *choice,
+		      pdf_form_values *v, bt_err *e)
+{
+	bt_err e2;
+	char ref[BT_FORM_REF_MAX];
+	if (!pdf_form_read(form->data, form->len, form->name, v, &e2) && pdf_form_value(v, PDF_FIELD_REFERENCE))
+		return choice->count ? bt_fail(e, BT_EINPUT, "--choice: only for a form read from a scan; %s is a "
+					       "filled PDF form", form->name)
+				     : BT_OK;
+	pdf_form_values_free(v);
+	memset(v, 0, sizeof *v);
+	int rc = cli_scan_bytes(ctx, db, form->name, form->data, form->len, v, ref, e);
+	return rc ? rc : cli_form_choices(v, choice, e);
+}
+
 static int accept_entry(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const cli_opt *o, bt_time now, bt_err *e)
 {
 	const bt_inbox_part *form = NULL;
@@ -234,7 +254,7 @@ static int accept_entry(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const 
 	memset(&sig, 0, sizeof sig);
 	memset(&signer, 0, sizeof signer);
 	bt_attachment_in scan = { form->name, form->data, form->len };
-	int rc = pdf_form_read(form->data, form->len, form->name, &v, e);
+	int rc = entry_form(ctx, db, form, &o[3], &v, e);
 	bt_reply_spec *s = rc ? NULL : calloc(v.n_drafts + 1, sizeof *s);
 	bt_reply_result *res = rc ? NULL : calloc(v.n_drafts + 1, sizeof *res);
 	bt_attachment_in *docs = calloc(x->nparts + 1, sizeof *docs);
@@ -264,7 +284,7 @@ static int accept_entry(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const 
 static int inbox_accept(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	cli_opt o[] = { CLI_OPT("received", CLI_ARG), CLI_OPT("force", CLI_FLAG),
-			CLI_OPT("late-entry-reason", CLI_ARG), CLI_OPT_END };
+			CLI_OPT("late-entry-reason", CLI_ARG), CLI_OPT("choice", CLI_MULTI), CLI_OPT_END };
 	bt_inbox_entry x;
 	int64_t id;
 	bt_time now;

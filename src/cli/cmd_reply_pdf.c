@@ -423,27 +423,7 @@ static int check_signer(bt_db *db, plan *p, bt_err *e)
  * drafts, over the proposal (an uncertain row's choice). */
 static int choice_overrides(plan *p, const cli_opt *o, bt_err *e)
 {
-	for (size_t i = 0; i < o->n; i++) {
-		const char *v = o->vals[i], *eq = strchr(v, '=');
-		bt_choice c = eq ? bt_choice_parse(eq + 1) : BT_CHOICE_NONE;
-		if (!eq || c == BT_CHOICE_NONE || c == BT_WITHDRAW)
-			return bt_fail(e, BT_EINPUT, "--choice: '%s' is not "
-				       "REC=authorize|authorize-with-comments|"
-				       "not-authorize", v);
-		size_t k = 0;
-		while (k < p->v.n_drafts && (strlen(p->v.drafts[k].rec) !=
-		       (size_t)(eq - v) || strncmp(p->v.drafts[k].rec, v,
-						   (size_t)(eq - v))))
-			k++;
-		if (k == p->v.n_drafts)
-			return bt_fail(e, BT_EINPUT, "--choice: '%s': the form has "
-				       "no draft %.*s", v, (int)(eq - v), v);
-		p->v.drafts[k].choice = c;
-		p->v.drafts[k].ticked = 1;
-		snprintf(p->v.drafts[k].states, sizeof p->v.drafts[k].states,
-			 "%s", bt_choice_name(c));
-	}
-	return BT_OK;
+	return cli_form_choices(&p->v, o, e);
 }
 
 /* The form's values: a filled PDF's fields, or a scan's proposal. */

@@ -1,7 +1,12 @@
-/* form_sig.c - a signed returned form's checks, shared by `reply
- * --from-pdf` and `inbox accept` (form_sig.h). */
+/* form_sig.c - a returned form's checks and readings shared by `reply
+ * --from-pdf/--from-scan`, `inbox accept` and `mail fetch` (form_sig.h). */
 #include "cli.h"
 #include "cli/form_sig.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 int cli_form_sig_check(const char *what, const void *pdf, size_t len, const pdf_form_values *v,
 		       pdf_sig_verdict *sig, bt_err *e)
@@ -26,5 +31,51 @@ int cli_form_signer(bt_db *db, const char *what, const char *member, bt_time at,
 		return bt_fail(e, rc, "%s: field signature: %s", what, e->msg);
 	if (!signer->verified)
 		cli_warn("%s: signature not verified: %s", what, signer->why);
+	return BT_OK;
+}
+
+int cli_scan_bytes(cli_ctx *ctx, bt_db *db, const char *name, const void *data, size_t len, pdf_form_values *v,
+		   char ref[96], bt_err *e)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4200];
+	snprintf(path, sizeof path, "%s/ballot-scan.XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return bt_fail(e, BT_EFAIL, "%s: a temporary file to read it as a scan: %s", name, strerror(errno));
+	size_t done = 0;
+	while (done < len) {
+		ssize_t w = write(fd, (const char *)data + done, len - done);
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	int rc = close(fd) == 0 && done == len ? cli_scan_form(ctx, db, path, name, v, ref, e)
+					       : bt_fail(e, BT_EFAIL, "%s: writing a temporary file to read it as a "
+							 "scan", name);
+	unlink(path);
+	return rc;
+}
+
+int cli_form_choices(pdf_form_values *v, const cli_opt *o, bt_err *e)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		const char *val = o->vals[i], *eq = strchr(val, '=');
+		bt_choice c = eq ? bt_choice_parse(eq + 1) : BT_CHOICE_NONE;
+		if (!eq || c == BT_CHOICE_NONE || c == BT_WITHDRAW)
+			return bt_fail(e, BT_EINPUT, "--choice: '%s' is not "
+				       "REC=authorize|authorize-with-comments|"
+				       "not-authorize", val);
+		size_t k = 0;
+		while (k < v->n_drafts && (strlen(v->drafts[k].rec) != (size_t)(eq - val) ||
+					   strncmp(v->drafts[k].rec, val, (size_t)(eq - val))))
+			k++;
+		if (k == v->n_drafts)
+			return bt_fail(e, BT_EINPUT, "--choice: '%s': the form has "
+				       "no draft %.*s", val, (int)(eq - val), val);
+		v->drafts[k].choice = c;
+		v->drafts[k].ticked = 1;
+		snprintf(v->drafts[k].states, sizeof v->drafts[k].states, "%s", bt_choice_name(c));
+	}
 	return BT_OK;
 }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "pdf/pdfread.h"
+#include "cli/form_sig.h"
 
 static const char USAGE_FETCH[] =
 	"usage: ballot mail fetch [--mailbox maildir:PATH|imaps://HOST[:PORT]/BOX]\n"
@@ -51,6 +52,7 @@ static void gmime_once(void)
 
 /* One message being classified. */
 typedef struct fetch_msg {
+	cli_ctx *ctx;
 	bt_db *db;
 	bt_inbox_entry en;
 	bt_inbox_part *parts;
@@ -227,7 +229,48 @@ static int classify_form(fetch_msg *m, const bt_inbox_part *p, const pdf_form_va
 	return BT_OK;
 }
 
-/* The first attached PDF that is a returned form decides the entry. */
+/* A part a scan may be: a PDF (without form fields), PNG, JPEG or TIFF,
+ * by its first bytes (as scan_load tells them apart). */
+static int scan_kind(const bt_inbox_part *p)
+{
+	static const struct {
+		const char *magic;
+		size_t n;
+	} kinds[] = { { "%PDF", 4 }, { "\x89PNG", 4 }, { "\xff\xd8\xff", 3 }, { "II*\0", 4 }, { "MM\0*", 4 } };
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (p->len >= kinds[i].n && !memcmp(p->data, kinds[i].magic, kinds[i].n))
+			return 1;
+	return 0;
+}
+
+/* Reads part p as a scanned form into v and ref: 1 when a form was read,
+ * 0 when none (not a scan of one form), -1 on failure (e set). */
+static int scan_part(fetch_msg *m, const bt_inbox_part *p, pdf_form_values *v, char ref[BT_FORM_REF_MAX],
+		     bt_err *e)
+{
+	bt_err e2 = { 0 };
+	int rc = cli_scan_bytes(m->ctx, m->db, p->name, p->data, p->len, v, ref, &e2);
+	if (rc == BT_EFAIL)
+		bt_fail(e, BT_EFAIL, "mail fetch: %s", e2.msg);
+	return rc == BT_EFAIL ? -1 : rc == BT_OK;
+}
+
+/* A scan's rows it could not read: the entry is matched but uncertain
+ * (the reason names the field; accept it with --choice). */
+static void scan_uncertain(fetch_msg *m, const pdf_form_values *v)
+{
+	for (size_t i = 0; i < v->n_drafts && !strcmp(m->en.state, "matched"); i++)
+		if (v->drafts[i].ticked == 0) {
+			set_state(m, "matched", "uncertain: field draft.%s.choice: %s (read from a scan: accept with "
+				  "--choice %s=...)", v->drafts[i].rec, v->drafts[i].states, v->drafts[i].rec);
+			return;
+		}
+	if (!strcmp(m->en.state, "matched") && !m->en.reason[0])
+		set_state(m, "matched", "read from a scan");
+}
+
+/* The first attached PDF that is a returned form decides the entry; else
+ * the first attachment read as a scanned form (its QR code and boxes). */
 static int classify(fetch_msg *m, bt_err *e)
 {
 	int pdfs = 0;
@@ -248,8 +291,24 @@ static int classify(fetch_msg *m, bt_err *e)
 		if (rc || ref)
 			return rc;
 	}
-	set_state(m, "unmatched", "no returned form (field form.reference) in %zu attachment%s (%d PDF)",
-		  m->nparts, m->nparts == 1 ? "" : "s", pdfs);
+	int scans = 0;
+	for (size_t i = 0; i < m->nparts; i++) {
+		if (!scan_kind(&m->parts[i]))
+			continue;
+		pdf_form_values v;
+		char ref[BT_FORM_REF_MAX];
+		memset(&v, 0, sizeof v);
+		scans++;
+		int got = scan_part(m, &m->parts[i], &v, ref, e);
+		int rc = got > 0 ? classify_form(m, &m->parts[i], &v, ref, e) : got < 0 ? BT_EFAIL : BT_OK;
+		if (!rc && got > 0)
+			scan_uncertain(m, &v);
+		pdf_form_values_free(&v);
+		if (rc || got > 0)
+			return rc;
+	}
+	set_state(m, "unmatched", "no returned form (field form.reference, or a scan's QR code) in %zu attachment%s "
+		  "(%d PDF, %d tried as scans)", m->nparts, m->nparts == 1 ? "" : "s", pdfs, scans);
 	return BT_OK;
 }
 
@@ -340,6 +399,7 @@ static int read_message(int fd, int64_t cap, bt_buf *out, char sha[65], int64_t 
 
 /* What one fetch run counts. */
 typedef struct fetch_run {
+	cli_ctx *ctx;
 	bt_db *db;
 	int64_t cap;
 	bt_time now;
@@ -403,6 +463,7 @@ static int fetch_file(fetch_run *r, const char *dir, const char *name, bt_err *e
 	fetch_msg m;
 	memset(&m, 0, sizeof m);
 	m.db = r->db;
+	m.ctx = r->ctx;
 	bt_buf b = BT_BUF_INIT;
 	int over = 0;
 	int rc = read_message(fd, r->cap, &b, m.en.sha256, &m.en.size, &over, e);
@@ -426,6 +487,7 @@ static int fetch_uid(fetch_run *r, mail_imap *im, unsigned long uid, bt_err *e)
 	fetch_msg m;
 	memset(&m, 0, sizeof m);
 	m.db = r->db;
+	m.ctx = r->ctx;
 	bt_buf b = BT_BUF_INIT;
 	int over = 0;
 	int rc = mail_imap_received(im, uid, &m.en.received_at, e);
@@ -530,7 +592,7 @@ static int max_message(cli_ctx *ctx, int64_t *cap, bt_err *e)
 int mail_fetch_cmd(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	cli_opt o[] = { CLI_OPT("mailbox", CLI_ARG), CLI_OPT_END };
-	fetch_run r = { .out = BT_BUF_INIT };
+	fetch_run r = { .ctx = ctx, .out = BT_BUF_INIT };
 	cli_value v;
 	int rc = cli_parse(ctx, argc, argv, USAGE_FETCH, o, 0, e);
 	if (rc != BT_OK || ctx->help)

@@ -1,0 +1,77 @@
+#!/bin/bash
+# 53-s14-mail-scan.t - `mail fetch` tries scans (issue 18): an attached
+# image or a PDF without form fields is read with `ballot scan`'s reader
+# (its QR code and tick boxes) and classified as a filled form is: matched
+# (every draft read), matched but uncertain (a draft the scan could not
+# read, named in the reason: accepted only with --choice, as reply
+# --from-scan), refused (two boxes ticked, a sender who is not the member's
+# contact), unmatched (no QR code). The scans are made here: the member's
+# form rendered by pdftoppm, boxes ticked with ImageMagick (scan-tick.sh).
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+. "$HERE/scan-tick.sh"
+PY=/usr/bin/python3
+for tool in pdftoppm pdfinfo convert mutool sqlite3; do
+	command -v "$tool" >/dev/null || { echo "Bail out! $tool is not installed (tests/deps.sh)"; exit 1; }
+done
+export MAGICK_THREAD_LIMIT=1
+q() { sqlite3 "$BALLOT_DB" "$1"; }
+
+expect_exit 0 ballot init
+setup_205
+at 2020-01-10T09:00:00Z
+printf 'FRA\tto\tconsultations@arcep.fr\tfr\nDEU\tto\tbnetza@bnetza.de\ten\n' >c.tsv
+expect_exit 0 ballot contacts import c.tsv
+expect_exit 0 ballot forms --circular 205 --member FRA,DEU --lang en --out "$T/f" --jobs 1
+ok "FRA's form ticked (150 dpi PNG)" tick "$T/f/205/en/FRA.pdf" 1 150 fra.png 0 0 Q.5051=not-authorize:cross
+ok "DEU's form, nothing ticked (JPEG)" tick "$T/f/205/en/DEU.pdf" 1 150 deu.jpg 0 0
+ok "DEU's form, two boxes ticked" tick "$T/f/205/en/DEU.pdf" 1 150 deu2.png 0 0 Q.5051=authorize:cross Q.5051=not-authorize:cross
+convert -size 850x1100 xc:white -fill black -draw "rectangle 100,100 300,300" noqr.png
+# a scan sent as a PDF (an image in a PDF: no form fields), and a filled PDF form
+mutool convert -o fra-scan.pdf fra.png
+$PY "$HERE/fill-form.py" "$T/f/205/en/DEU.pdf" deu-filled.pdf draft.Q.5051.choice=authorize
+
+mkdir -p md/new md/cur md/tmp
+$PY - md <<'PY'
+import sys, email.message
+def put(n, frm, f, typ):
+    m = email.message.EmailMessage()
+    m["From"], m["To"], m["Subject"], m["Message-ID"] = frm, "tsbsg@itu.int", "Reply", "<s%s@example.org>" % n
+    m["Received"] = "from mx by mx.itu.int; Thu, 09 Jan 2020 10:00:00 +0000"
+    m.set_content("Our reply, scanned.\n")
+    main, sub = typ.split("/")
+    m.add_attachment(open(f, "rb").read(), maintype=main, subtype=sub, filename=f)
+    open("%s/new/%s" % (sys.argv[1], n), "wb").write(bytes(m))
+put("1", "consultations@arcep.fr", "fra.png", "image/png")
+put("2", "bnetza@bnetza.de", "deu.jpg", "image/jpeg")
+put("3", "bnetza@bnetza.de", "deu2.png", "image/png")
+put("4", "someone@example.org", "fra.png", "image/png")
+put("5", "consultations@arcep.fr", "noqr.png", "image/png")
+put("6", "consultations@arcep.fr", "fra-scan.pdf", "application/pdf")
+put("7", "bnetza@bnetza.de", "deu-filled.pdf", "application/pdf")
+PY
+expect_exit 0 ballot mail fetch --mailbox "maildir:$T/md"
+like "$OUT" '^entry 1: matched 205: read from a scan$' "a scanned form, every draft read: matched"
+is "$(q "SELECT member || ' ' || choices || ' ' || form FROM inbox WHERE id = 1")" "FRA Q.5051=not-authorize fra.png" \
+	"  ... its member, the choice read, the image as the form"
+like "$OUT" '^entry 2: matched 205: uncertain: field draft\.Q\.5051\.choice: uncertain: no box ticked' \
+	"nothing ticked: matched but uncertain, naming the field"
+like "$OUT" '^entry 3: refused: field draft\.Q\.5051\.choice: two choices ticked$' "two boxes ticked: refused, naming the field"
+like "$OUT" "^entry 4: refused: field From 'someone@example.org': not a contact of FRA$" "a scan from a stranger: refused"
+like "$OUT" '^entry 5: unmatched: no returned form .*1 tried as scans' "an image without a QR code: unmatched"
+like "$OUT" '^entry 6: matched 205: read from a scan$' "a scan sent as a PDF (no form fields): read as a scan"
+
+like "$OUT" '^entry 7: matched 205$' "a filled PDF form: read from its fields, as before"
+refused_like 'field draft\.Q\.5051\.choice: no choice ticked' ballot inbox accept 2
+refused_like "^ballot: --choice: only for a form read from a scan; deu-filled\.pdf is a filled PDF form" \
+	ballot inbox accept 7 --choice Q.5051=not-authorize
+expect_exit 0 ballot inbox accept 1
+is "$(q "SELECT member || ' ' || choice || ' ' || channel FROM replies ORDER BY id DESC LIMIT 1")" "FRA not-authorize email" \
+	"the scanned form accepted: the choice read"
+expect_exit 0 ballot inbox accept 2 --choice Q.5051=authorize
+is "$(q "SELECT member || ' ' || choice FROM replies ORDER BY id DESC LIMIT 1")" "DEU authorize" \
+	"the uncertain one accepted with --choice"
+is "$(q "SELECT a.sha256 FROM attachments a JOIN replies r ON r.id = a.reply_id WHERE r.member = 'DEU' AND a.role = 'form'")" \
+	"$(sha256sum <deu.jpg | cut -d' ' -f1)" "  ... the scan attached as the form"
+expect_exit 0 ballot check
+done_testing

@@ -384,52 +384,37 @@ static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	return rc;
 }
 
-static int consultation_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+/* `consultation list --json`. */
+static int consultations_json(const bt_consultation_list *cl, bt_err *e)
 {
-	cli_opt opts[] = { CLI_OPT("group", CLI_ARG), CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
-	bt_consultation_list cl = { NULL, 0 };
-	cli_table t;
-	long long group = 0;
-	bt_db *db;
+	bt_buf b = BT_BUF_INIT;
 	int rc;
 
-	rc = cli_parse(ctx, argc, argv, USAGE_LIST, opts, 0, e);
-	if (rc != BT_OK || ctx->help)
-		return rc;
-	if (opts[0].count) {
-		rc = cli_parse_int("--group", opts[0].val, 1, 99, &group, e);
-		if (rc != BT_OK)
-			return rc;
+	bt_buf_addc(&b, '[');
+	for (size_t i = 0; i < cl->n; i++) {
+		bt_buf_adds(&b, i ? ",{" : "{");
+		consultation_json(&b, &cl->v[i]);
+		bt_json_kv_int(&b, "drafts", cl->v[i].drafts, 0);
+		bt_buf_addc(&b, '}');
 	}
-	rc = cli_open_db(ctx, 0, &db, e);
-	if (rc == BT_OK)
-		rc = bt_consultations_list(db, (int)group, &cl, e);
-	if (rc != BT_OK)
-		return rc;
-	if (opts[1].count) {
-		bt_buf b = BT_BUF_INIT;
-		bt_buf_addc(&b, '[');
-		for (size_t i = 0; i < cl.n; i++) {
-			bt_buf_adds(&b, i ? ",{" : "{");
-			consultation_json(&b, &cl.v[i]);
-			bt_json_kv_int(&b, "drafts", cl.v[i].drafts, 0);
-			bt_buf_addc(&b, '}');
-		}
-		bt_buf_addc(&b, ']');
-		rc = cli_print_json(&b, e);
-		bt_buf_release(&b);
-		goto out;
-	}
-	if (cl.n == 0) {
-		printf("no consultations\n");
-		goto out;
-	}
+	bt_buf_addc(&b, ']');
+	rc = cli_print_json(&b, e);
+	bt_buf_release(&b);
+	return rc;
+}
+
+/* `consultation list`: a table, a consultation a row. */
+static int consultations_table(const bt_consultation_list *cl, bt_err *e)
+{
+	cli_table t;
+	int rc;
+
 	cli_table_init(&t, 9);
 	cli_table_add(&t, (const char *const[]){ "CIRCULAR", "SG", "RULE", "DATE",
 						 "DEADLINE", "MEETING", "STATE",
 						 "ELECTORATE", "DRAFTS" });
-	for (size_t i = 0; i < cl.n; i++) {
-		const bt_consultation *c = &cl.v[i];
+	for (size_t i = 0; i < cl->n; i++) {
+		const bt_consultation *c = &cl->v[i];
 		char sg[16], date[BT_DATE_LEN], dls[BT_TIME_LEN], el[16];
 		char ms[BT_DATE_LEN], me[BT_DATE_LEN], meeting[32], nd[24];
 
@@ -447,7 +432,36 @@ static int consultation_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	}
 	rc = cli_table_print(&t, "lrlllllrr", stdout, e);
 	cli_table_release(&t);
-out:
+	return rc;
+}
+
+static int consultation_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT("group", CLI_ARG), CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
+	bt_consultation_list cl = { NULL, 0 };
+	long long group = 0;
+	bt_db *db;
+	int rc;
+
+	rc = cli_parse(ctx, argc, argv, USAGE_LIST, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if (opts[0].count) {
+		rc = cli_parse_int("--group", opts[0].val, 1, 99, &group, e);
+		if (rc != BT_OK)
+			return rc;
+	}
+	rc = cli_open_db(ctx, 0, &db, e);
+	if (rc == BT_OK)
+		rc = bt_consultations_list(db, (int)group, &cl, e);
+	if (rc != BT_OK)
+		return rc;
+	if (opts[1].count)
+		rc = consultations_json(&cl, e);
+	else if (cl.n == 0)
+		printf("no consultations\n");
+	else
+		rc = consultations_table(&cl, e);
 	bt_consultation_list_free(&cl);
 	return rc;
 }

@@ -1148,7 +1148,7 @@ const char SQL_INBOX_SENDER_CONTACT[] =
 	"SELECT count(*) FROM contacts WHERE member = ?1 AND address = ?2 COLLATE NOCASE AND removed_seq IS NULL";
 /* One member's reply in force per draft of a consultation (history.c
  * bt_history_in_force): per draft, its latest row by received, then id (as
- * count_resolve orders them), by the replies_by_member index; the columns
+ * the domain's count orders them), by the replies_by_member index; the columns
  * of SQL_HISTORY_REPLIES, then whether it has a file other than the form. */
 const char SQL_HISTORY_IN_FORCE[] =
 	"SELECT r.id, r.event_seq, r.member, d.rec, r.choice, r.received,"

@@ -1,7 +1,7 @@
 /* test_inbox.c - the mailroom's inbox (include/ballot/inbox.h): entries
  * stored once by SHA-256, read back byte for byte, decided once (accept
- * with its replies in one transaction, reject with a reason), each
- * decision an event. */
+ * with its replies in one transaction while the sender is one of the
+ * member's contacts, reject with a reason), each decision an event. */
 #include "fixture.h"
 
 static bt_inbox_entry entry(const char *body, const char *state)
@@ -81,6 +81,12 @@ static void decide_once(void **state)
 	assert_int_equal(bt_inbox_get(f->db, ib, &got, &f->e), BT_OK);
 	assert_string_equal(got.state, "matched"); /* the refused reply left the entry as it was */
 	bt_inbox_entry_free(&got);
+	/* the sender must be one of the member's contacts when it is accepted */
+	assert_int_equal(bt_inbox_accept(f->db, ib, &s, 1, "test", T("2020-01-16T00:00:00Z"), r, &f->e), BT_EINPUT);
+	assert_non_null(strstr(f->e.msg, "its sender 'a@b.ch' is not a contact of CHE any more"));
+	int changed;
+	assert_int_equal(bt_contact_set(f->db, "CHE", "A@b.ch", "to", "fr", "", "test", T("2020-01-15T12:00:00Z"),
+					&changed, &f->e), BT_OK);
 	assert_int_equal(bt_inbox_accept(f->db, ib, &s, 1, "test", T("2020-01-16T00:00:00Z"), r, &f->e), BT_OK);
 	assert_int_equal(r[0].received, T("2020-01-14T10:00:00Z"));
 	assert_int_equal(bt_inbox_get(f->db, ib, &got, &f->e), BT_OK);

@@ -142,7 +142,7 @@ _ballot_opts()
 	"mail fetch") echo "--mailbox" ;;
 	"inbox list") echo "--json" ;;
 	"inbox show") echo "" ;;
-	"inbox accept") echo "--force --late-entry-reason --received" ;;
+	"inbox accept") echo "--choice --force --late-entry-reason --received" ;;
 	"inbox reject") echo "--reason" ;;
 	esac
 }

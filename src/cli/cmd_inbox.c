@@ -37,9 +37,9 @@ static const char USAGE_ACCEPT[] =
 	"form, channel email, received at the secretariat's server's receipt\n"
 	"time unless --received is given, with the form attached; one\n"
 	"inbox-accept event with them. A signed form's signature is checked as\n"
-	"reply --from-pdf checks it; the sender must still be one of the\n"
-	"member's contacts. A form read from a scan: --choice gives a draft's\n"
-	"choice the scan could not read (as reply --from-scan).\n";
+	"`ballot reply` checks a returned PDF's; the sender must still be one of\n"
+	"the member's contacts. A form read from a scan: --choice gives a\n"
+	"draft's choice the scan could not read.\n";
 
 static const char USAGE_REJECT[] =
 	"usage: ballot inbox reject N --reason TEXT\n"

@@ -40,6 +40,8 @@ static const char USAGE_FETCH[] =
 #define FETCH_MAX_MULTIPARTS 32   /* nested or sibling multiparts: a bomb beyond */
 #define FETCH_MAX_PARTS 500       /* parts in all */
 #define FETCH_KEEP_OVERSIZED 65536 /* bytes kept of a message over the cap */
+#define FETCH_SCAN_PAGES 8        /* a PDF of more pages is not tried as a scan */
+#define FETCH_SCAN_MAX (16 << 20) /* nor an attachment of more bytes */
 
 static void gmime_once(void)
 {
@@ -229,14 +231,26 @@ static int classify_form(fetch_msg *m, const bt_inbox_part *p, const pdf_form_va
 	return BT_OK;
 }
 
-/* A part a scan may be: a PDF (without form fields), PNG, JPEG or TIFF,
- * by its first bytes (as scan_load tells them apart). */
+/* A part a scan may be: a PDF (without form fields, of at most
+ * FETCH_SCAN_PAGES pages: a letter or a report is not rendered page by
+ * page), PNG, JPEG or TIFF, by its first bytes (as scan_load tells them
+ * apart), of at most FETCH_SCAN_MAX bytes. */
 static int scan_kind(const bt_inbox_part *p)
 {
+	if (p->len > FETCH_SCAN_MAX)
+		return 0;
+	if (p->len >= 4 && !memcmp(p->data, "%PDF", 4)) {
+		pdf_form_values v;
+		bt_err e2;
+		pdf_form_read(p->data, p->len, p->name, &v, &e2);
+		int pages = v.n_pages;
+		pdf_form_values_free(&v);
+		return pages >= 1 && pages <= FETCH_SCAN_PAGES;
+	}
 	static const struct {
 		const char *magic;
 		size_t n;
-	} kinds[] = { { "%PDF", 4 }, { "\x89PNG", 4 }, { "\xff\xd8\xff", 3 }, { "II*\0", 4 }, { "MM\0*", 4 } };
+	} kinds[] = { { "\x89PNG", 4 }, { "\xff\xd8\xff", 3 }, { "II*\0", 4 }, { "MM\0*", 4 } };
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 		if (p->len >= kinds[i].n && !memcmp(p->data, kinds[i].magic, kinds[i].n))
 			return 1;

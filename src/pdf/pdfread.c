@@ -243,6 +243,7 @@ int pdf_form_read(const void *data, size_t len, const char *field,
 			     field, err ? qpdf_get_error_message_detail(r.q, err)
 				       : "libqpdf failed");
 	} else {
+		out->n_pages = qpdf_get_num_pages(r.q);
 		rc = read_fields(&r);
 		if (rc == BT_OK && qpdf_has_error(r.q)) {
 			qpdf_error err = qpdf_get_error(r.q);

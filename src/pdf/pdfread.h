@@ -38,6 +38,8 @@ typedef struct pdf_form_values {
 				    length (all 0 when absent or malformed) */
 	unsigned char *sig_der;  /* its /Contents (the PKCS#7 DER, padded) */
 	size_t sig_der_len;
+	int n_pages;             /* the document's pages, set once libqpdf
+				    read it (also when it has no fields) */
 } pdf_form_values;
 
 /* Reads the fields of the PDF in data. BT_EINPUT naming field (the caller's

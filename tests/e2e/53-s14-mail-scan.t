@@ -5,7 +5,7 @@
 # (every draft read), matched but uncertain (a draft the scan could not
 # read, named in the reason: accepted only with --choice, as reply
 # --from-scan), refused (two boxes ticked, a sender who is not the member's
-# contact), unmatched (no QR code). The scans are made here: the member's
+# contact), unmatched (no QR code; a PDF of more than 8 pages is not tried). The scans are made here: the member's
 # form rendered by pdftoppm, boxes ticked with ImageMagick (scan-tick.sh).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -29,6 +29,9 @@ ok "DEU's form, two boxes ticked" tick "$T/f/205/en/DEU.pdf" 1 150 deu2.png 0 0 
 convert -size 850x1100 xc:white -fill black -draw "rectangle 100,100 300,300" noqr.png
 # a scan sent as a PDF (an image in a PDF: no form fields), and a filled PDF form
 mutool convert -o fra-scan.pdf fra.png
+# nine pages: a document, not a returned form: not rendered page by page
+convert fra.png -resize 10% small.png
+mutool convert -o nine.pdf small.png small.png small.png small.png small.png small.png small.png small.png small.png
 $PY "$HERE/fill-form.py" "$T/f/205/en/DEU.pdf" deu-filled.pdf draft.Q.5051.choice=authorize
 
 mkdir -p md/new md/cur md/tmp
@@ -49,6 +52,7 @@ put("4", "someone@example.org", "fra.png", "image/png")
 put("5", "consultations@arcep.fr", "noqr.png", "image/png")
 put("6", "consultations@arcep.fr", "fra-scan.pdf", "application/pdf")
 put("7", "bnetza@bnetza.de", "deu-filled.pdf", "application/pdf")
+put("8", "consultations@arcep.fr", "nine.pdf", "application/pdf")
 PY
 expect_exit 0 ballot mail fetch --mailbox "maildir:$T/md"
 like "$OUT" '^entry 1: matched 205: read from a scan$' "a scanned form, every draft read: matched"
@@ -61,6 +65,8 @@ like "$OUT" "^entry 4: refused: field From 'someone@example.org': not a contact 
 like "$OUT" '^entry 5: unmatched: no returned form .*1 tried as scans' "an image without a QR code: unmatched"
 like "$OUT" '^entry 6: matched 205: read from a scan$' "a scan sent as a PDF (no form fields): read as a scan"
 
+like "$OUT" '^entry 8: unmatched: no returned form .*\(1 PDF, 0 tried as scans\)' \
+	"a PDF of nine pages: not tried as a scan (8 pages at most)"
 like "$OUT" '^entry 7: matched 205$' "a filled PDF form: read from its fields, as before"
 refused_like 'field draft\.Q\.5051\.choice: no choice ticked' ballot inbox accept 2
 refused_like "^ballot: --choice: only for a form read from a scan; deu-filled\.pdf is a filled PDF form" \

@@ -251,6 +251,15 @@ static int attachments(bt_db *db, plan *p, const cli_opt *com,
 					BT_AUTHORIZE_WITH_COMMENTS, k, &of[k], &path[k], e) :
 			attachment_read(db, p, "--reasons", rea->vals[k - com->n],
 					BT_NOT_AUTHORIZE, k, &of[k], &path[k], e);
+	/* a draft given the same file (by name) twice */
+	for (size_t k = 0; k < want && rc == BT_OK; k++)
+		for (size_t j = 0; j < k && rc == BT_OK; j++)
+			if (of[j] == of[k] && !strcmp(cli_basename(path[j]), cli_basename(path[k])))
+				rc = bt_fail(e, BT_EINPUT, "%s %s: draft %s is given a "
+					     "file named '%s' twice", k < com->n ?
+					     "--comments" : "--reasons", k < com->n ?
+					     com->vals[k] : rea->vals[k - com->n],
+					     p->v.drafts[of[k]].rec, cli_basename(path[k]));
 	/* in draft order, so each spec's attachments are adjacent */
 	for (size_t d = 0; d < nd && rc == BT_OK; d++) {
 		size_t first = n;
@@ -466,6 +475,11 @@ static int choice_overrides(plan *p, const cli_opt *o, bt_err *e)
 		if (k == p->v.n_drafts)
 			return bt_fail(e, BT_EINPUT, "--choice: '%s': the form has "
 				       "no draft %.*s", v, (int)(eq - v), v);
+		for (size_t j = 0; j < i; j++)
+			if (!strncmp(o->vals[j], v, (size_t)(eq - v) + 1))
+				return bt_fail(e, BT_EINPUT, "--choice: draft %s given "
+					       "twice ('%s', then '%s'): give one",
+					       p->v.drafts[k].rec, o->vals[j], v);
 		p->v.drafts[k].choice = c;
 		p->v.drafts[k].ticked = 1;
 		snprintf(p->v.drafts[k].states, sizeof p->v.drafts[k].states,

@@ -203,6 +203,25 @@ int contact_payload(bt_db *db, int64_t seq, bt_buf *out, bt_time *when, int *fou
  * into circular (NULL when the event belongs to no consultation). */
 int auth_write_payload(bt_db *db, db_write *w, char circular[BT_ID_MAX + 1], bt_err *e);
 
+/* A certificate table's revocation (cert.c), for cert_revoke_run: the
+ * statement that reads a row by its SHA-256 (?1) and the column of its
+ * revocation time there, the statement that revokes it (?1 the SHA-256,
+ * ?2 the time, ?3 the event), the event kind and the words of messages
+ * ("a certificate"). */
+typedef struct cert_revoke_kind {
+	const char *get_sql, *revoke_sql, *event_kind, *what;
+	int revoked_col;
+} cert_revoke_kind;
+
+/* Revokes the certificate fp (64 hex digits, any case) of table k through
+ * the write skeleton: refused (BT_EINPUT naming "fingerprint") when fp is
+ * malformed, not registered or revoked already. */
+int cert_revoke_run(bt_db *db, const cert_revoke_kind *k, const char *fp, const char *actor,
+		    bt_time now, bt_err *e);
+
+/* 64 hex digits, any case, into out in lowercase: 1, else 0 (cert.c). */
+int cert_fp_canon(const char *fp, char out[65]);
+
 /* Decisions (decision.c). decision_spec_check: the spec names a kind, and
  * the Member States the kind needs. decision_record: bt_decide without the
  * check of the consultation's rows (services/decide.c runs it first).

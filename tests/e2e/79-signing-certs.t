@@ -58,6 +58,9 @@ refused_like '^ballot: --signing .*junk\.pem: not an X\.509 certificate \(PEM or
 refused_like 'member.*ZZZ' ballot certs add --member ZZZ --signing "$T/jane.pem"
 refused_like 'signing' ballot certs add --member CHE --signing "$T/absent.pem"
 refused_like 'signing' ballot certs add --member CHE
+cat "$T/jane.pem" "$T/ofcomca.pem" >"$T/two.pem"
+refused_like '^ballot: --signing .*two\.pem: the file holds 2 certificates \(PEM\); register each from a file of its own$' \
+	ballot certs add --member CHE --signing "$T/two.pem"
 is "$(db_sum)" "$s0" "the refusals changed nothing"
 
 # ---- an unregistered signer: recorded, flagged ----
@@ -68,7 +71,9 @@ is "$(jget .signature.signer_not_verified)" "the signer's certificate is not reg
 # ---- Jane's own certificate registered (PEM): verified ----
 expect_exit 0 ballot certs add --member che --signing "$T/jane.pem"
 like "$OUT" "^registered signing certificate $(sha jane) for CHE$" "certs add --signing: registered, its SHA-256"
-refused_like 'registered already' ballot certs add --member CHE --signing "$T/jane.der"
+refused_like "^ballot: --signing .*jane\.der: $(sha jane) is registered already, for CHE$" \
+	ballot certs add --member CHE --signing "$T/jane.der"
+refused_like "registered already, for CHE$" ballot certs add --member DEU --signing "$T/jane.pem"
 expect_exit 0 ballot certs list
 like "$OUT" "^$(sha jane) +member:CHE +[0-9T:-]+Z +[0-9T:-]+Z +signing +CN=Jane Doe,O=OFCOM,C=CH +-$" \
 	"certs list: the signing certificate, its purpose and subject"
@@ -111,9 +116,11 @@ expect_exit 0 ballot reply --from-pdf "$T/by-clerk.pdf" --circular 205 --dry-run
 is "$(jget .signature.signer_verified)" true "the clerk chains to the registered CA: verified"
 is "$(jget .signature.subject)" "CN=Max Muster,O=OFCOM,C=CH" "  ... the clerk's subject"
 # received before the clerk's certificate existed: not verified at that time
-expect_exit 0 ballot reply --from-pdf "$T/by-clerk.pdf" --circular 205 --dry-run --json --received 2019-03-01T10:00:00Z
-is "$(jget .signature.signer_verified)" false "verified at the time received: the certificate was not valid yet"
-like "$(jget .signature.signer_not_verified)" 'not valid at 2019-03-01T10:00:00Z' "  ... and why"
+# (a time before the circular's date: the dry run refuses it as the real run does, after the verdict)
+expect_exit 2 ballot reply --from-pdf "$T/by-clerk.pdf" --circular 205 --dry-run --json --received 2019-03-01T10:00:00Z
+like "$ERR" "signature not verified: the signer's certificate was not valid at 2019-03-01T10:00:00Z" \
+	"verified at the time received: the certificate was not valid yet, and why"
+like "$ERR" "received: 2019-03-01T10:00:00Z is before the circular's date" "  ... and the dry run refuses that time"
 
 # ---- a stranger: recorded, flagged on stderr and in the record ----
 expect_exit 0 ballot reply --from-pdf "$T/by-stranger.pdf" --circular 205

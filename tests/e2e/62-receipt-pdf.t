@@ -86,6 +86,11 @@ done
 like "$(pdfinfo "$T/r-ar.pdf" 2>/dev/null)" "" "ar: pdfinfo"
 ballot receipt show --event "$SEQ" --pdf "$T/again.pdf" --lang ar --receipt "$T/receipt-205-1.json" >/dev/null
 ok "byte-reproducible: the same receipt and language give the same bytes" cmp "$T/again.pdf" "$T/r-ar.pdf"
+# --pdf -: the PDF alone on stdout (no file named "-")
+(cd "$T" && ballot receipt show --event "$SEQ" --pdf - --lang ar --receipt "$T/receipt-205-1.json" >"$T/stdout.pdf")
+is "$?" 0 "--pdf -: exit 0"
+ok "--pdf -: stdout holds the PDF, the same bytes as --pdf FILE" cmp "$T/stdout.pdf" "$T/r-ar.pdf"
+ok "  ... and no file named '-' was written" test ! -e "$T/-"
 refused_like "--lang: unknown language 'xx'" ballot receipt show --event "$SEQ" --pdf "$T/x.pdf" --lang xx
 ok "  ... and no file was written" test ! -e "$T/x.pdf"
 refused_like "--lang: only with --pdf" ballot receipt show --event "$SEQ" --lang en

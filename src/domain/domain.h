@@ -49,14 +49,15 @@ int consultation_load(bt_db *db, const char *circular, bt_consultation *out,
 int electorate_has(bt_db *db, int64_t id, const char *member, bt_err *e);
 
 /* The drafts of consultation c, in the order added (bt_drafts_list without
- * looking the consultation up again). */
+ * looking the consultation up again; draft_find.c, as draft_find_in). */
 int drafts_of(bt_db *db, const bt_consultation *c, bt_draft_list *out, bt_err *e);
 
 /* Finds a draft of consultation c (rec NULL: the only one). */
 int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec,
 		  bt_draft *out, bt_err *e);
 
-/* Titles and summaries in the other languages (draft_titles.c). */
+/* Titles and summaries in the other languages (draft_titles.c; reading them,
+ * draft_titles_clear and draft_titles_load, in draft_find.c). */
 /* Frees d's titles and summaries in the other languages. */
 void draft_titles_clear(bt_draft *d);
 /* Loads into d (its id set) the latest title and summary recorded in each

@@ -10,12 +10,11 @@
 # pdfsig's trust verdict where it knows the anchor.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/sign-lib.sh"
 
 PY=/usr/bin/python3
 FILL="$PY $HERE/fill-form.py"
-for tool in pdfsig certutil; do
-	command -v "$tool" >/dev/null || { fail "$tool is installed (tests/deps.sh)"; done_testing; exit; }
-done
+signers_need
 
 expect_exit 0 ballot init
 setup_205
@@ -25,26 +24,19 @@ $FILL "$T/f/205/en/CHE.pdf" "$T/filled.pdf" draft.Q.5051.choice=authorize signat
 
 # The signers' NSS database: Jane's self-signed certificate, OFCOM's CA and
 # a clerk's certificate it issued, and a stranger's self-signed one.
-mkdir "$T/nss"
-certutil -N -d "sql:$T/nss" --empty-password
-head -c 64 /dev/urandom >"$T/noise"
-# valid from June 2019 (-w: months from the real clock) for ten years, so
-# that the replies of January 2020 (BALLOT_NOW) fall inside
-W=$(( ($(date -u +%Y) - 2019) * 12 + $(date -u +%-m) - 6 ))
-mk() { certutil -S "$@" -k rsa -g 2048 -Z SHA256 -w "-$W" -v $((W + 120)) -d "sql:$T/nss" -z "$T/noise" >/dev/null 2>&1; }
-mk -x -n jane -s "CN=Jane Doe,O=OFCOM,C=CH" -t "u,u,u"
-printf 'y\n\ny\n' | mk -x -n ofcomca -s "CN=OFCOM Signing CA,O=OFCOM,C=CH" -t "CT,C,C" -2
-mk -n clerk -c ofcomca -s "CN=Max Muster,O=OFCOM,C=CH" -t "u,u,u" -m 2
-mk -x -n stranger -s "CN=Stranger,O=Elsewhere,C=XX" -t "u,u,u"
+nss_init
+nss_cert jane "CN=Jane Doe,O=OFCOM,C=CH" "u,u,u" -x
+printf 'y\n\ny\n' | nss_cert ofcomca "CN=OFCOM Signing CA,O=OFCOM,C=CH" "CT,C,C" -x -2
+nss_cert clerk "CN=Max Muster,O=OFCOM,C=CH" "u,u,u" -c ofcomca -m 2
+nss_cert stranger "CN=Stranger,O=Elsewhere,C=XX" "u,u,u" -x
 for n in jane ofcomca clerk stranger; do
-	certutil -L -d "sql:$T/nss" -n "$n" -a >"$T/$n.pem"
-	certutil -L -d "sql:$T/nss" -n "$n" -r >"$T/$n.der"
+	nss_export "$n"
 done
-sha() { sha256sum "$T/$1.der" | cut -d' ' -f1; }
+sha() { cert_sha "$1"; }
 like "$(cat "$T/ofcomca.pem")" '^-----BEGIN CERTIFICATE-----' "the CA certificate exported (PEM)"
 for n in jane clerk stranger; do
-	ok "pdfsig signs as $n" pdfsig -nssdir "sql:$T/nss" -nick "$n" -sign signature "$T/filled.pdf" "$T/by-$n.pdf"
-	like "$(pdfsig -nssdir "sql:$T/nss" "$T/by-$n.pdf" 2>/dev/null)" 'Signature Validation: Signature is Valid' \
+	ok "pdfsig signs as $n" pdf_sign "$n" "$T/filled.pdf" "$T/by-$n.pdf"
+	like "$(pdfsig_of "$T/by-$n.pdf")" 'Signature Validation: Signature is Valid' \
 		"pdfsig: $n's signature is valid"
 done
 
@@ -157,7 +149,7 @@ expect_exit 0 ballot history --circular 205 --member CHE
 like "$OUT" 'form signed by CN=Stranger,O=Elsewhere,C=XX \(not verified\)' "history: the stranger, not verified"
 sed 's/(Max Muster)/(Max Mustex)/' "$T/by-clerk.pdf" >"$T/tampered.pdf"
 nok "the tampered file differs" cmp -s "$T/by-clerk.pdf" "$T/tampered.pdf"
-like "$(pdfsig -nssdir "sql:$T/nss" "$T/tampered.pdf" 2>/dev/null)" 'Digest Mismatch' "pdfsig: tampered"
+like "$(pdfsig_of "$T/tampered.pdf")" 'Digest Mismatch' "pdfsig: tampered"
 refused_like 'field signature: the signature does not verify' ballot reply --from-pdf "$T/tampered.pdf" --circular 205
 $FILL --update "$T/by-clerk.pdf" "$T/upd.pdf" draft.Q.5051.choice=not-authorize
 refused_like 'an update added after signing changes the form' ballot reply --from-pdf "$T/upd.pdf" --circular 205

@@ -33,7 +33,7 @@ static const char USAGE[] =
 	"before the drafts changed is warned about (as --ref). --comments and\n"
 	"--reasons take REC=FILE (REC may be left out on a form of one draft).\n"
 	"--channel defaults to email. --dry-run prints what would be recorded\n"
-	"(--json: as JSON) and records nothing.\n"
+	"(--json: as JSON) and records nothing, after the checks of the real run.\n"
 	"--from-scan FILE records the proposal of a scanned or faxed form (ballot\n"
 	"scan: its QR code and tick boxes) with FILE attached; an uncertain draft\n"
 	"is refused unless --choice REC=CHOICE gives the secretariat's reading.\n";

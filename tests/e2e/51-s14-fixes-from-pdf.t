@@ -74,6 +74,8 @@ expect_exit 0 ballot reply --from-pdf "$T/ok.pdf" --circular 205 --dry-run --for
 is "$(jget .dry_run)" true "--json: a dry run"
 is "$(jget '.replies[1].choice')" not-authorize "--json: the choices"
 is "$(db_sum)" "$before" "the dry runs stored nothing"
+expect_exit 0 ballot check   # the witness and the log agree after the rolled-back transactions
+expect_exit 0 ballot audit verify
 expect_exit 0 ballot config set replies_per_hour 30
 
 # --- a reference that names no member: form.reference, not --member

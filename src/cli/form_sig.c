@@ -73,6 +73,11 @@ int cli_form_choices(pdf_form_values *v, const cli_opt *o, bt_err *e)
 		if (k == v->n_drafts)
 			return bt_fail(e, BT_EINPUT, "--choice: '%s': the form has "
 				       "no draft %.*s", val, (int)(eq - val), val);
+		for (size_t j = 0; j < i; j++)
+			if (!strncmp(o->vals[j], val, (size_t)(eq - val) + 1))
+				return bt_fail(e, BT_EINPUT, "--choice: draft %s given "
+					       "twice ('%s', then '%s'): give one",
+					       v->drafts[k].rec, o->vals[j], val);
 		v->drafts[k].choice = c;
 		v->drafts[k].ticked = 1;
 		snprintf(v->drafts[k].states, sizeof v->drafts[k].states, "%s", bt_choice_name(c));

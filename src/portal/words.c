@@ -7,7 +7,6 @@
 #include "pdf/annex2.h"
 #include "pdf/lang.h"
 #include "pdf/tmpl.h"
-#include "portal/html.h"
 #include "portal/words.h"
 
 /* Every key of forms/portal/<lang>.txt and its placeholders. */
@@ -185,27 +184,6 @@ const plang *portal_request_lang(preq *r)
 		two[1] = al[1];
 	}
 	return portal_lang(p, two);
-}
-
-void html_text_refs(bt_buf *out, const char *text)
-{
-	const char *p = text, *ref;
-	while ((ref = strstr(p, "(\xc2\xa7")) != NULL) { /* "(§" */
-		const char *end = strchr(ref, ')');
-		if (!end)
-			break;
-		bt_buf run = BT_BUF_INIT;
-		bt_buf_add(&run, p, (size_t)(ref - p));
-		html_text(out, bt_buf_str(&run));
-		bt_buf_reset(&run);
-		bt_buf_add(&run, ref, (size_t)(end + 1 - ref));
-		bt_buf_adds(out, "<bdi dir=\"ltr\">");
-		html_text(out, bt_buf_str(&run));
-		bt_buf_adds(out, "</bdi>");
-		bt_buf_release(&run);
-		p = end + 1;
-	}
-	html_text(out, p);
 }
 
 const char *L(preq *r, const char *key)

@@ -12,6 +12,7 @@
 #include "portal/error.h"
 #include "portal/identity.h"
 #include "portal/page_member.h"
+#include "portal/page_member_pdf.h"
 #include "portal/page_chair.h"
 #include "portal/page_docs.h"
 #include "portal/page_signin.h"
@@ -54,6 +55,9 @@ static const proute routes[] = {
 	EXACT(PR_GET, "/member", PR_MEMBER, page_member_home),
 	EXACT(PR_GET, "/member/history", PR_MEMBER, page_member_history),
 	SEGMENT(PR_POST, "/member/c/", "/reply", PR_MEMBER, page_member_reply),
+	/* s14-portal: a returned Annex 2 form uploaded, the reply form it fills in */
+	SEGMENT(PR_POST, "/member/c/", "/from-pdf", PR_MEMBER, page_member_pdf_upload),
+	SEGMENT(PR_GET, "/member/c/", "/from-pdf", PR_MEMBER, page_member_pdf_form),
 	/* a draft's text, a receipt as PDF */
 	SEGMENT(PR_GET, "/member/c/", "/text", PR_MEMBER, page_member_draft_text),
 	SEGMENT(PR_GET, "/member/receipt/", ".pdf", PR_MEMBER, page_member_receipt_pdf),
@@ -100,14 +104,14 @@ static const proute routes[] = {
 	AREA(PR_GET, "/chair", PR_CHAIR, page_not_found),
 
 	/* s12-api: the JSON API (api.c; each page checks the bearer token) */
-	EXACT(PR_GET, "/api/v1/status", PR_ANYONE, api_status),
-	SEGMENT(PR_GET, "/api/v1/consultations/", "/tally", PR_ANYONE, api_tally),
-	SEGMENT(PR_GET, "/api/v1/consultations/", "/history", PR_ANYONE, api_history),
-	SEGMENT(PR_GET, "/api/v1/consultations/", "/pending", PR_ANYONE, api_pending),
+	EXACT(PR_GET, "/api/v1/status", PR_BEARER, api_status),
+	SEGMENT(PR_GET, "/api/v1/consultations/", "/tally", PR_BEARER, api_tally),
+	SEGMENT(PR_GET, "/api/v1/consultations/", "/history", PR_BEARER, api_history),
+	SEGMENT(PR_GET, "/api/v1/consultations/", "/pending", PR_BEARER, api_pending),
 	/* the write API and the receipts it gives */
-	SEGMENT(PR_POST, "/api/v1/consultations/", "/replies", PR_ANYONE, api_reply),
-	SEGMENT(PR_GET, "/api/v1/receipts/", "", PR_ANYONE, api_receipt),
-	AREA(PR_GET, "/api/", PR_ANYONE, api_not_found),
+	SEGMENT(PR_POST, "/api/v1/consultations/", "/replies", PR_BEARER, api_reply),
+	SEGMENT(PR_GET, "/api/v1/receipts/", "", PR_BEARER, api_receipt),
+	AREA(PR_GET, "/api/", PR_BEARER, api_not_found),
 
 	AREA(PR_GET, "", PR_ANYONE, page_not_found),
 };

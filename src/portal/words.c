@@ -112,6 +112,23 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "import_stale", "" }, { "publish_title", "" }, { "publish_what", "" },
 	{ "publish_attachments_label", "" }, { "publish_button", "circular" }, { "publish_done_title", "" },
 	{ "publish_download", "" }, { "publish_sha", "" },
+	/* s14-portal: a returned form uploaded to pre-fill the reply; the mail inbox */
+	{ "pdf_title", "" }, { "pdf_help", "" }, { "pdf_label", "" }, { "pdf_button", "" },
+	{ "pdf_err_none", "" }, { "pdf_err_read", "" }, { "pdf_err_member", "" }, { "pdf_err_stale", "" },
+	{ "pdf_err_choice", "" }, { "pdf_err_two", "" }, { "pdf_err_signature", "" }, { "pdf_gone", "" },
+	{ "prefill_intro", "" }, { "prefill_kept", "name" }, { "prefill_signed", "subject" },
+	{ "prefill_signed_unverified", "subject" },
+	{ "prefill_size", "size" },
+	{ "inbox_link", "" }, { "inbox_title", "" }, { "inbox_help", "" }, { "inbox_empty", "" },
+	{ "inbox_col_entry", "" }, { "inbox_col_from", "" }, { "inbox_col_detail", "" },
+	{ "inbox_state_matched", "" }, { "inbox_state_unmatched", "" }, { "inbox_state_refused", "" },
+	{ "inbox_state_accepted", "" }, { "inbox_state_rejected", "" }, { "inbox_entry_title", "n" },
+	{ "inbox_subject", "" }, { "inbox_message_id", "" }, { "inbox_size", "" }, { "inbox_received_by", "" },
+	{ "inbox_reference", "" }, { "inbox_form", "" }, { "inbox_cut", "" }, { "inbox_decided", "event" },
+	{ "inbox_accept_title", "n" }, { "inbox_accept_what", "" }, { "inbox_accept_next", "" },
+	{ "inbox_accept_button", "n" }, { "inbox_reject_title", "n" }, { "inbox_reject_what", "" },
+	{ "inbox_reason_label", "" }, { "inbox_reject_next", "" }, { "inbox_reject_button", "n" },
+	{ "inbox_reason_missing", "" },
 };
 
 int portal_words_load(struct portal *p, bt_err *e)
@@ -268,5 +285,7 @@ const word_key portal_field_words[] = {
 	{ "opposed_by", "decide_members_label" },
 	{ "reservation", "decide_reservations_label" },
 	{ "date", "decide_date_label" },
+	/* s14-portal: the returned form uploaded */
+	{ "pdf", "pdf_label" },
 	{ NULL, NULL },
 };

@@ -142,6 +142,9 @@ int page_secretariat_home(preq *r)
 		return page_engine_error(r, &e);
 	page_begin(r, L(r, "secretariat_home"));
 	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<p><a href=\"/secretariat/inbox\" id=\"inbox-link\">");
+	html_text(b, L(r, "inbox_link"));
+	bt_buf_adds(b, "</a></p>\n");
 	for (size_t i = 0; i < cl.n; i++) {
 		const bt_consultation *c = &cl.v[i];
 		bt_tally t;

@@ -19,6 +19,7 @@
 #include "portal/page_staff.h"
 #include "portal/page_staff_acts.h"
 #include "portal/page_staff_import.h"
+#include "portal/page_staff_inbox.h"
 #include "portal/routes.h"
 #include "portal/style.h"
 
@@ -96,6 +97,13 @@ static const proute routes[] = {
 	SEGMENT(PR_POST, "/secretariat/c/", "/codes/revoke", PR_SECRETARIAT, page_secretariat_codes_revoke),
 	SEGMENT(PR_GET, "/secretariat/attachment/", "", PR_SECRETARIAT, page_secretariat_attachment),
 	SEGMENT(PR_GET, "/secretariat/c/", "", PR_SECRETARIAT, page_secretariat_c),
+	/* s14-portal: the mail inbox (accept and reject confirmed) */
+	EXACT(PR_GET, "/secretariat/inbox", PR_SECRETARIAT, page_secretariat_inbox),
+	SEGMENT(PR_GET, "/secretariat/inbox/", "/accept", PR_SECRETARIAT, page_secretariat_inbox_accept_confirm),
+	SEGMENT(PR_POST, "/secretariat/inbox/", "/accept", PR_SECRETARIAT, page_secretariat_inbox_accept),
+	SEGMENT(PR_GET, "/secretariat/inbox/", "/reject", PR_SECRETARIAT, page_secretariat_inbox_reject_confirm),
+	SEGMENT(PR_POST, "/secretariat/inbox/", "/reject", PR_SECRETARIAT, page_secretariat_inbox_reject),
+	SEGMENT(PR_GET, "/secretariat/inbox/", "", PR_SECRETARIAT, page_secretariat_inbox_entry),
 	AREA(PR_GET, "/secretariat", PR_SECRETARIAT, page_not_found),
 
 	EXACT(PR_GET, "/chair", PR_CHAIR, page_chair_home),

@@ -612,6 +612,19 @@ static int entry_record(preq *r, const bt_consultation *c, prefusal *x, char *lo
 	return 0;
 }
 
+int page_secretariat_codes_issue(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
+		return 0;
+	prefusal x;
+	if (staff_codes_issue(r, &c, &x) == 1) {
+		page_secretariat_c(r, c.circular);
+		r->refusal = NULL;
+	}
+	return 0;
+}
+
 int page_secretariat_reply(preq *r, const char *circular)
 {
 	bt_consultation c;

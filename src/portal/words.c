@@ -287,5 +287,6 @@ const word_key portal_field_words[] = {
 	{ "date", "decide_date_label" },
 	/* s14-portal: the returned form uploaded */
 	{ "pdf", "pdf_label" },
+	{ "code-member", "col_member" },
 	{ NULL, NULL },
 };

@@ -205,10 +205,9 @@ static void entry_acts(preq *r, const bt_inbox_entry *x)
 		return;
 	}
 	if (!strcmp(x->state, "matched")) {
-		bt_buf_addf(b, "<form method=\"get\" action=\"/secretariat/inbox/%lld/accept\">"
-			    "<button type=\"submit\" id=\"accept\">", (long long)x->id);
+		bt_buf_addf(b, "<p><a id=\"accept\" href=\"/secretariat/inbox/%lld/accept\">", (long long)x->id);
 		html_text(b, L(r, "inbox_accept_next"));
-		bt_buf_adds(b, "</button></form>\n");
+		bt_buf_adds(b, "</a></p>\n");
 	}
 	bt_buf_addf(b, "<form method=\"get\" action=\"/secretariat/inbox/%lld/reject\" class=\"danger-zone\">\n"
 		    "<label for=\"reason\">", (long long)x->id);

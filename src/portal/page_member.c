@@ -836,7 +836,7 @@ static void td(preq *r, const char *key)
 
 static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, void *arg, bt_err *e)
 {
-	(void)arg;
+	size_t *rows = arg;
 	bt_buf *b = &r->out;
 	/* the administration's replies there: their rows must agree with
 	 * their events */
@@ -848,6 +848,7 @@ static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, 
 			continue;
 		char t[BT_TIME_LEN];
 		bt_time_format(it->received, t);
+		(*rows)++;
 		bt_buf_adds(b, "<tr>");
 		td(r, "col_event");
 		bt_buf_addf(b, "%lld</td>", (long long)it->seq);
@@ -891,9 +892,18 @@ int page_member_history(preq *r)
 	}
 	bt_buf_adds(b, "</tr>\n");
 	bt_err e;
-	if (each_own(r, history_rows, NULL, &e) < 0)
+	size_t rows = 0;
+	if (each_own(r, history_rows, &rows, &e) < 0)
 		return page_engine_error(r, &e);
 	bt_buf_adds(b, "</table>\n");
+	/* s14-portal: no reply yet is said, not an empty table (a blank page
+	 * at 390 px, where the header row is hidden) */
+	if (!rows) {
+		bt_buf_adds(b, "<p class=\"none\" id=\"history-none\">");
+		html_text(b, L(r, "none"));
+		bt_buf_adds(b, "</p>\n");
+	}
+	member_links(r);
 	page_end(r);
 	return 0;
 }

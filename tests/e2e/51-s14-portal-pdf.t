@@ -78,6 +78,11 @@ serve_start "$T/serve.log" || { echo "Bail out! the server did not start"; exit 
 signin che CHE "$CODE"
 is "$ST" 303 "CHE signs in with its code"
 
+# the history before any reply says so (at 390 px an empty table was a blank page)
+get che /member/history
+like "$BODY" "<p class=\"none\" id=\"history-none\">$(words en none)</p>" "the history with no reply yet says so"
+like "$BODY" '<a href="/member">' "  ... and links back to the consultations"
+
 # --- the upload field on the consultation's page ------------------------------
 get che /member/c/205
 is "$ST" 200 "GET /member/c/205: 200"
@@ -165,6 +170,8 @@ is "$ST $(hdr Location)" "303 $LOC" "the same POST again (reload, Back, double c
 is "$(replies_of 205 CHE)" 2 "  ... still two replies"
 get che /member/c/205/from-pdf
 is "$ST" 404 "once recorded, the form is no longer kept: 404"
+get che /member/history
+unlike "$BODY" 'id="history-none"' "the history with replies: no \"none\""
 
 # a kept form that has gone by the time the reply is sent: refused, the upload asked again
 upload "$T/filled.pdf"

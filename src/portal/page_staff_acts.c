@@ -200,8 +200,15 @@ void staff_codes_section(preq *r, const bt_consultation *c, const bt_member_list
 		html_engine_error(r, &e);
 	else if (cl.n)
 		codes_table(r, c->circular, &cl, el);
+	int none = !cl.n;
 	bt_code_info_list_free(&cl);
 	if (c->closed || !el->n) {
+		/* s14-portal: a heading with nothing under it said "none" */
+		if (none) {
+			bt_buf_adds(b, "<p class=\"none\">");
+			html_text(b, L(r, "none"));
+			bt_buf_adds(b, "</p>\n");
+		}
 		bt_buf_adds(b, "</section>\n");
 		return;
 	}

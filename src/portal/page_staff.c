@@ -22,6 +22,7 @@
 #include "portal/answer.h"
 #include "portal/circular.h"
 #include "portal/doc_links.h"
+#include "portal/confirm.h"
 #include "portal/error.h"
 #include "portal/form.h"
 #include "portal/html.h"

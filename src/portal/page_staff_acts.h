@@ -19,21 +19,6 @@ void staff_codes_section(preq *r, const bt_consultation *c, const bt_member_list
 /* Appends, once c is closed, the link to the decision form. */
 void staff_decide_link(preq *r, const bt_consultation *c, const bt_tally *t);
 
-/* The single-use token form name (once.h) of act ("close", "decide",
- * "code", "revoke") on circular. */
-void staff_once_name(char out[PORTAL_ONCE_FORM], const char *act, const char *circular);
-/* The end of a confirmation page: the form that POSTs to action (its CSRF
- * field, a single-use token for once_form, the hidden fields of hidden:
- * name, value pairs ending with NULL), its button naming the act (key with
- * vars, styled as dangerous, id "confirm") and the link back to back. */
-void staff_confirm_form(preq *r, const char *action, const char *once_form, const char *const *hidden,
-			const char *key, const char *const *vars, const char *back);
-/* The same in two halves, for a confirmation with fields of its own
- * between them (a choice the act takes): the form's start (its CSRF field,
- * token and hidden fields), then its button and the link back. */
-void staff_confirm_open(preq *r, const char *action, const char *once_form, const char *const *hidden);
-void staff_confirm_close(preq *r, const char *key, const char *const *vars, const char *back);
-
 /* GET /secretariat/c/CIRCULAR/close: the confirmation page of closing
  * (page_staff.c). */
 int page_secretariat_close_confirm(preq *r, const char *circular);

@@ -14,7 +14,7 @@
 #include "portal/answer.h"
 #include "portal/circular.h"
 #include "portal/error.h"
-#include "portal/page_staff_acts.h"
+#include "portal/confirm.h"
 #include "portal/html.h"
 #include "portal/identity.h"
 #include "portal/once.h"

@@ -11,7 +11,7 @@
 #include "portal/html.h"
 #include "portal/identity.h"
 #include "portal/once.h"
-#include "portal/page_staff_acts.h"
+#include "portal/confirm.h"
 #include "portal/page_staff_inbox.h"
 
 /* Entry number n: 0 with *id, else -1 and the 404 page. */

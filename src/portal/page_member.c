@@ -16,7 +16,7 @@
 #include "portal/form.h"
 #include "portal/html.h"
 #include "portal/identity.h"
-#include "portal/kept.h"
+#include "portal/returned.h"
 #include "portal/once.h"
 #include "portal/doc_links.h"
 #include "portal/page_member.h"
@@ -420,7 +420,7 @@ static void upload_section(preq *r, const bt_consultation *c)
 static void kept_block(preq *r, const bt_consultation *c)
 {
 	const char *id = form_echo(r, "kept");
-	pkept *k = *id ? kept_get(r->p->kept, r->session_token, c->circular, id, portal_mono_ms()) : NULL;
+	preturned *k = *id ? returned_get(r->p->returned, r->session_token, c->circular, id, portal_mono_ms()) : NULL;
 	if (!k)
 		return;
 	bt_buf *b = &r->out;
@@ -443,7 +443,7 @@ static void kept_block(preq *r, const bt_consultation *c)
 	bt_buf_adds(b, "<input type=\"hidden\" name=\"kept\" value=\"");
 	html_text(b, k->id);
 	bt_buf_adds(b, "\">\n</div>\n");
-	kept_release(k);
+	returned_release(k);
 }
 
 /* The end of the reply form: the upload note and, while open, the button. */
@@ -568,10 +568,10 @@ static int collect(preq *r, prefusal *x, const bt_consultation *c, const bt_draf
  * received, with its signer: 0, *k NULL when there is none; -1 with the
  * refusal x when it is no longer kept (upload it again). */
 static int kept_attach(preq *r, prefusal *x, const bt_consultation *c, bt_reply_spec *specs, size_t n,
-		       bt_attachment_in *scan, pkept **k)
+		       bt_attachment_in *scan, preturned **k)
 {
 	const char *id = pform_get(&r->form, "kept");
-	*k = *id ? kept_get(r->p->kept, r->session_token, c->circular, id, portal_mono_ms()) : NULL;
+	*k = *id ? returned_get(r->p->returned, r->session_token, c->circular, id, portal_mono_ms()) : NULL;
 	if (*id && !*k) {
 		form_refusal_at(r, x, 409, BT_R_CONFLICT, "pdf", "", "pdf: the returned form is no longer kept "
 				"(30 minutes): upload it again");
@@ -610,7 +610,7 @@ static int reply_record(preq *r, const bt_consultation *c, prefusal *x, char *lo
 	bt_reply_result *res = calloc(dl.n + 1, sizeof *res);
 	size_t n = 0;
 	int rc = 1;
-	pkept *k = NULL;
+	preturned *k = NULL;
 	bt_attachment_in scan;
 	if (!specs || !files || !res) {
 		page_field_error(r, BT_R_NOMEM, NULL, "out of memory");
@@ -630,8 +630,8 @@ static int reply_record(preq *r, const bt_consultation *c, prefusal *x, char *lo
 			rc = form_refused_reply(r, x, rc, &res[0], &e);
 	}
 	if (!rc && k) /* recorded: the file is the replies' now */
-		kept_drop(r->p->kept, r->session_token, c->circular, k->id);
-	kept_release(k);
+		returned_drop(r->p->returned, r->session_token, c->circular, k->id);
+	returned_release(k);
 	if (!rc) {
 		size_t at = (size_t)snprintf(loc, locn, "/member/sent/");
 		for (size_t i = 0; i < n && at < locn; i++)

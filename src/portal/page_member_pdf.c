@@ -17,7 +17,7 @@
 #include "portal/answer.h"
 #include "portal/error.h"
 #include "portal/html.h"
-#include "portal/kept.h"
+#include "portal/returned.h"
 #include "portal/page_member.h"
 #include "portal/page_member_pdf.h"
 
@@ -94,7 +94,7 @@ static int check_ref(upload *u, const bt_consultation *c, const char **ref)
 /* One choice ticked per draft, each a draft of the circular. */
 static int check_choices(upload *u, const bt_consultation *c)
 {
-	if (!u->v.n_drafts || u->v.n_drafts > PORTAL_KEPT_DRAFTS)
+	if (!u->v.n_drafts || u->v.n_drafts > PORTAL_RETURNED_DRAFTS)
 		return refuse(u, "pdf_err_read", "%s", "the form has no draft.<REC>.choice field");
 	for (size_t i = 0; i < u->v.n_drafts; i++) {
 		const pdf_form_choice *ch = &u->v.drafts[i];
@@ -116,7 +116,7 @@ static int check_choices(upload *u, const bt_consultation *c)
 /* A signed form: valid, nothing changed after signing; its signer checked
  * against the administration's signing certificates (kept with the
  * reply, verified or not, as the CLI keeps it). */
-static int check_signature(upload *u, const bt_consultation *c, const pfield *f, pkept *k)
+static int check_signature(upload *u, const bt_consultation *c, const pfield *f, preturned *k)
 {
 	if (!u->v.signature)
 		return 0;
@@ -136,7 +136,7 @@ static int check_signature(upload *u, const bt_consultation *c, const pfield *f,
 }
 
 /* What the form says, into k. */
-static void fill(upload *u, pkept *k, const pfield *f, const bt_consultation *c)
+static void fill(upload *u, preturned *k, const pfield *f, const bt_consultation *c)
 {
 	snprintf(k->session, sizeof k->session, "%s", u->r->session_token);
 	snprintf(k->circular, sizeof k->circular, "%s", c->circular);
@@ -158,7 +158,7 @@ static void fill(upload *u, pkept *k, const pfield *f, const bt_consultation *c)
 
 /* Reads and checks the upload into k: 0, else -1 with u->x made r's
  * refusal. */
-static int read_upload(upload *u, const bt_consultation *c, pkept *k)
+static int read_upload(upload *u, const bt_consultation *c, preturned *k)
 {
 	const pfield *f = pform_file(&u->r->form, "pdf");
 	const char *ref;
@@ -185,12 +185,12 @@ int page_member_pdf_upload(preq *r, const char *circular)
 	upload u;
 	memset(&u, 0, sizeof u);
 	u.r = r;
-	pkept *k = r->refusal ? NULL : calloc(1, sizeof *k);
+	preturned *k = r->refusal ? NULL : calloc(1, sizeof *k);
 	int rc = r->refusal ? -1 : !k ? refuse(&u, "pdf_err_read", "%s", "out of memory") : read_upload(&u, &c, k);
 	pdf_form_values_free(&u.v);
 	pdf_sig_verdict_free(&u.sig);
 	if (rc) {
-		kept_release(k);
+		returned_release(k);
 		/* refused: the consultation's page again, the sentence next
 		 * to the upload field */
 		page_member_form(r, c.circular);
@@ -198,7 +198,7 @@ int page_member_pdf_upload(preq *r, const char *circular)
 		return 0;
 	}
 	bt_err e;
-	if (kept_put(r->p->kept, k, portal_mono_ms(), &e))
+	if (returned_put(r->p->returned, k, portal_mono_ms(), &e))
 		return page_engine_error(r, &e);
 	char loc[256];
 	snprintf(loc, sizeof loc, "/member/c/%s/from-pdf", c.circular);
@@ -207,7 +207,7 @@ int page_member_pdf_upload(preq *r, const char *circular)
 
 /* The reply form's values from k: a choice per draft row, the signatory,
  * the title, the kept file's id. */
-static void prefill(pform *f, const pkept *k, const bt_draft_list *dl)
+static void prefill(pform *f, const preturned *k, const bt_draft_list *dl)
 {
 	char name[32];
 	for (size_t d = 0; d < dl->n && f->n < PORTAL_MAX_FIELDS - 3; d++)
@@ -231,7 +231,7 @@ int page_member_pdf_form(preq *r, const char *circular)
 	bt_consultation c;
 	if (member_load_own(r, circular, &c))
 		return 0;
-	pkept *k = kept_get(r->p->kept, r->session_token, c.circular, NULL, portal_mono_ms());
+	preturned *k = returned_get(r->p->returned, r->session_token, c.circular, NULL, portal_mono_ms());
 	if (!k || !member_is_open(r, &c)) {
 		upload u;
 		memset(&u, 0, sizeof u);
@@ -242,13 +242,13 @@ int page_member_pdf_form(preq *r, const char *circular)
 		r->status = 404;
 		page_member_form(r, c.circular);
 		r->refusal = NULL;
-		kept_release(k);
+		returned_release(k);
 		return 0;
 	}
 	bt_err e;
 	bt_draft_list dl = { 0 };
 	if (bt_drafts_list(r->db, c.circular, &dl, &e)) {
-		kept_release(k);
+		returned_release(k);
 		return page_engine_error(r, &e);
 	}
 	pform *f = calloc(1, sizeof *f);
@@ -263,6 +263,6 @@ int page_member_pdf_form(preq *r, const char *circular)
 		free(f);
 	}
 	bt_draft_list_free(&dl);
-	kept_release(k);
+	returned_release(k);
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* page_member_pdf.h - an administration's returned Annex 2 form (PDF)
  * uploaded to pre-fill its reply form (page_member_pdf.c): read and
  * checked as `ballot reply --from-pdf` reads and checks it, kept
- * server-side (kept.h), and shown as the reply form filled in, which the
+ * server-side (returned.h), and shown as the reply form filled in, which the
  * administration confirms with the form's own button (once.h). */
 #ifndef BALLOT_PORTAL_PAGE_MEMBER_PDF_H
 #define BALLOT_PORTAL_PAGE_MEMBER_PDF_H

@@ -43,7 +43,7 @@ struct portal {
 	psessions *sessions;
 	struct pthrottle *throttle;     /* throttle.h */
 	struct pconns *conns;          /* conn.h */
-	struct pkeeper *kept;          /* kept.h: returned forms uploaded */
+	struct preturns *returned;     /* returned.h: returned forms uploaded */
 	plang langs[PORTAL_NLANGS];
 	size_t nlangs;
 };
@@ -66,7 +66,7 @@ typedef struct preq {
 	pform form;
 	struct prefusal *refusal; /* a refused form shown again (error.h), or NULL */
 	const pform *prefill;  /* values a form is shown with (a returned form
-				  read, kept.h), when no refusal; or NULL */
+				  read, returned.h), when no refusal; or NULL */
 	bt_buf body;           /* a POST under /api/: its bytes as they came */
 	int raw_body;          /* the body is read into body (never into form) */
 	/* the answer */

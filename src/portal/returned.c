@@ -1,4 +1,4 @@
-/* kept.c - returned forms kept for the reply they pre-fill (kept.h): a
+/* returned.c - returned forms kept for the reply they pre-fill (returned.h): a
  * short array under one mutex; a form is looked up by its session, its
  * circular and its id, and copied out so that no lock is held while a page
  * uses it. */
@@ -6,26 +6,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ballot/auth.h"
-#include "portal/kept.h"
+#include "portal/returned.h"
 
-struct pkeeper {
+struct preturns {
 	pthread_mutex_t lock;
-	pkept *v[PORTAL_KEPT_MAX];
+	preturned *v[PORTAL_RETURNED_MAX];
 	size_t n;
-	long long bytes;
+	long long bytes, max_bytes;
 };
 
-int kept_new(pkeeper **out, bt_err *e)
+int returned_new(preturns **out, long long max_bytes, bt_err *e)
 {
-	pkeeper *k = calloc(1, sizeof *k);
+	preturns *k = calloc(1, sizeof *k);
 	if (!k)
 		return bt_fail(e, BT_EFAIL, "out of memory");
+	k->max_bytes = max_bytes;
 	pthread_mutex_init(&k->lock, NULL);
 	*out = k;
 	return BT_OK;
 }
 
-void kept_release(pkept *x)
+void returned_release(preturned *x)
 {
 	if (!x)
 		return;
@@ -33,37 +34,37 @@ void kept_release(pkept *x)
 	free(x);
 }
 
-void kept_free(pkeeper *k)
+void returned_free(preturns *k)
 {
 	if (!k)
 		return;
 	for (size_t i = 0; i < k->n; i++)
-		kept_release(k->v[i]);
+		returned_release(k->v[i]);
 	pthread_mutex_destroy(&k->lock);
 	free(k);
 }
 
 /* Forgets entry i (the lock held). */
-static void forget(pkeeper *k, size_t i)
+static void forget(preturns *k, size_t i)
 {
 	k->bytes -= (long long)k->v[i]->pdf.len;
-	kept_release(k->v[i]);
+	returned_release(k->v[i]);
 	k->v[i] = k->v[--k->n];
 }
 
-static int same(const pkept *x, const char *session, const char *circular)
+static int same(const preturned *x, const char *session, const char *circular)
 {
 	return !strcmp(x->session, session) && !strcmp(x->circular, circular);
 }
 
 /* Room for one more form of len bytes (the lock held): the expired ones
  * go, then the one that expires first, until it fits. */
-static void make_room(pkeeper *k, size_t len, int64_t mono)
+static void make_room(preturns *k, size_t len, int64_t mono)
 {
 	for (size_t i = k->n; i-- > 0;)
 		if (k->v[i]->expires <= mono)
 			forget(k, i);
-	while (k->n && (k->n == PORTAL_KEPT_MAX || k->bytes + (long long)len > PORTAL_KEPT_BYTES_MAX)) {
+	while (k->n && (k->n == PORTAL_RETURNED_MAX || k->bytes + (long long)len > k->max_bytes)) {
 		size_t old = 0;
 		for (size_t i = 1; i < k->n; i++)
 			if (k->v[i]->expires < k->v[old]->expires)
@@ -72,11 +73,11 @@ static void make_room(pkeeper *k, size_t len, int64_t mono)
 	}
 }
 
-int kept_put(pkeeper *k, pkept *x, int64_t mono, bt_err *e)
+int returned_put(preturns *k, preturned *x, int64_t mono, bt_err *e)
 {
 	unsigned char rnd[16];
 	if (bt_random(rnd, sizeof rnd, e)) {
-		kept_release(x);
+		returned_release(x);
 		return BT_EFAIL;
 	}
 	for (size_t i = 0; i < sizeof rnd; i++) {
@@ -84,7 +85,7 @@ int kept_put(pkeeper *k, pkept *x, int64_t mono, bt_err *e)
 		x->id[2 * i + 1] = "0123456789abcdef"[rnd[i] & 15];
 	}
 	x->id[32] = '\0';
-	x->expires = mono + PORTAL_KEPT_LIFE_MS;
+	x->expires = mono + PORTAL_RETURNED_LIFE_MS;
 	pthread_mutex_lock(&k->lock);
 	for (size_t i = k->n; i-- > 0;)
 		if (same(k->v[i], x->session, x->circular))
@@ -96,12 +97,12 @@ int kept_put(pkeeper *k, pkept *x, int64_t mono, bt_err *e)
 	return BT_OK;
 }
 
-pkept *kept_get(pkeeper *k, const char *session, const char *circular, const char *id, int64_t mono)
+preturned *returned_get(preturns *k, const char *session, const char *circular, const char *id, int64_t mono)
 {
-	pkept *copy = NULL;
+	preturned *copy = NULL;
 	pthread_mutex_lock(&k->lock);
 	for (size_t i = 0; i < k->n; i++) {
-		const pkept *x = k->v[i];
+		const preturned *x = k->v[i];
 		if (!same(x, session, circular) || x->expires <= mono || (id && *id && strcmp(x->id, id)))
 			continue;
 		copy = malloc(sizeof *copy);
@@ -109,7 +110,7 @@ pkept *kept_get(pkeeper *k, const char *session, const char *circular, const cha
 			*copy = *x;
 			bt_buf_init(&copy->pdf, x->pdf.len + 1);
 			if (bt_buf_add(&copy->pdf, x->pdf.data, x->pdf.len)) { /* out of memory */
-				kept_release(copy);
+				returned_release(copy);
 				copy = NULL;
 			}
 		}
@@ -119,7 +120,7 @@ pkept *kept_get(pkeeper *k, const char *session, const char *circular, const cha
 	return copy;
 }
 
-void kept_drop(pkeeper *k, const char *session, const char *circular, const char *id)
+void returned_drop(preturns *k, const char *session, const char *circular, const char *id)
 {
 	pthread_mutex_lock(&k->lock);
 	for (size_t i = k->n; i-- > 0;)

@@ -896,7 +896,7 @@ int page_member_history(preq *r)
 	if (each_own(r, history_rows, &rows, &e) < 0)
 		return page_engine_error(r, &e);
 	bt_buf_adds(b, "</table>\n");
-	/* s14-portal: no reply yet is said, not an empty table (a blank page
+	/* no reply yet is said, not an empty table (a blank page
 	 * at 390 px, where the header row is hidden) */
 	if (!rows) {
 		bt_buf_adds(b, "<p class=\"none\" id=\"history-none\">");

@@ -204,7 +204,7 @@ void staff_codes_section(preq *r, const bt_consultation *c, const bt_member_list
 	int none = !cl.n;
 	bt_code_info_list_free(&cl);
 	if (c->closed || !el->n) {
-		/* s14-portal: a heading with nothing under it said "none" */
+		/* a heading with nothing under it said "none" */
 		if (none) {
 			bt_buf_adds(b, "<p class=\"none\">");
 			html_text(b, L(r, "none"));

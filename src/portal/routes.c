@@ -56,7 +56,7 @@ static const proute routes[] = {
 	EXACT(PR_GET, "/member", PR_MEMBER, page_member_home),
 	EXACT(PR_GET, "/member/history", PR_MEMBER, page_member_history),
 	SEGMENT(PR_POST, "/member/c/", "/reply", PR_MEMBER, page_member_reply),
-	/* s14-portal: a returned Annex 2 form uploaded, the reply form it fills in */
+	/* a returned Annex 2 form uploaded, the reply form it fills in */
 	SEGMENT(PR_POST, "/member/c/", "/from-pdf", PR_MEMBER, page_member_pdf_upload),
 	SEGMENT(PR_GET, "/member/c/", "/from-pdf", PR_MEMBER, page_member_pdf_form),
 	/* a draft's text, a receipt as PDF */
@@ -97,7 +97,7 @@ static const proute routes[] = {
 	SEGMENT(PR_POST, "/secretariat/c/", "/codes/revoke", PR_SECRETARIAT, page_secretariat_codes_revoke),
 	SEGMENT(PR_GET, "/secretariat/attachment/", "", PR_SECRETARIAT, page_secretariat_attachment),
 	SEGMENT(PR_GET, "/secretariat/c/", "", PR_SECRETARIAT, page_secretariat_c),
-	/* s14-portal: the mail inbox (accept and reject confirmed) */
+	/* the mail inbox (accept and reject confirmed) */
 	EXACT(PR_GET, "/secretariat/inbox", PR_SECRETARIAT, page_secretariat_inbox),
 	SEGMENT(PR_GET, "/secretariat/inbox/", "/accept", PR_SECRETARIAT, page_secretariat_inbox_accept_confirm),
 	SEGMENT(PR_POST, "/secretariat/inbox/", "/accept", PR_SECRETARIAT, page_secretariat_inbox_accept),

@@ -62,7 +62,7 @@ const char portal_css[] =
 	".error-summary h2{color:#b3261e}.error-summary:focus{outline:3px solid #003366}"
 	".field-error{color:#b3261e;font-weight:bold;margin:.4em 0}"
 	"[aria-invalid=true]{outline:3px solid #c00;outline-offset:2px}\n"
-	/* s14-portal: the upload of a returned form beside the reply form, what
+	/* the upload of a returned form beside the reply form, what
 	 * it filled in; the mail inbox's entries */
 	".upload{border:1px dashed #003366;padding:0 1em 1em;margin:1em 0;background:#fff}"
 	".upload h2{font-size:1.1em}input[type=file]{max-width:100%}"

@@ -112,7 +112,7 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "import_stale", "" }, { "publish_title", "" }, { "publish_what", "" },
 	{ "publish_attachments_label", "" }, { "publish_button", "circular" }, { "publish_done_title", "" },
 	{ "publish_download", "" }, { "publish_sha", "" },
-	/* s14-portal: a returned form uploaded to pre-fill the reply; the mail inbox */
+	/* a returned form uploaded to pre-fill the reply; the mail inbox */
 	{ "pdf_title", "" }, { "pdf_help", "" }, { "pdf_label", "" }, { "pdf_button", "" },
 	{ "pdf_err_none", "" }, { "pdf_err_read", "" }, { "pdf_err_member", "" }, { "pdf_err_stale", "" },
 	{ "pdf_err_choice", "" }, { "pdf_err_two", "" }, { "pdf_err_signature", "" }, { "pdf_gone", "" },
@@ -285,7 +285,7 @@ const word_key portal_field_words[] = {
 	{ "opposed_by", "decide_members_label" },
 	{ "reservation", "decide_reservations_label" },
 	{ "date", "decide_date_label" },
-	/* s14-portal: the returned form uploaded */
+	/* the returned form uploaded */
 	{ "pdf", "pdf_label" },
 	{ "code-member", "col_member" },
 	{ NULL, NULL },

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 53-s14-portal-browser.t - the returned form's upload and the mail inbox in
+# 83-portal-returned-browser.t - the returned form's upload and the mail inbox in
 # headless Chromium at 390 px (issues 15, 17, 18), in en (JavaScript on), ar
 # and zh (off):
 # - an administration uploads a file that is no returned form (refused: the

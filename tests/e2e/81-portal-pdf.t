@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-s14-portal-pdf.t - an administration uploads its returned Annex 2 form
+# 81-portal-pdf.t - an administration uploads its returned Annex 2 form
 # (the PDF filled in on screen, here by pypdf; signed by pdfsig) in the portal
 # (issues 15 and 17): the server reads it as `ballot reply --from-pdf` does,
 # keeps it for the session, and answers 303 to the reply form filled in

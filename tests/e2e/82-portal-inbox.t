@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 52-s14-portal-inbox.t - the mail inbox in the secretariat's pages (issue 18:
+# 82-portal-inbox.t - the mail inbox in the secretariat's pages (issue 18:
 # "the portal's secretariat pages show the same queue"), driven with curl:
 # the list (matched, unmatched, refused) and one entry as `ballot inbox list`
 # and `show` give them; accepting a matched entry and rejecting one with a

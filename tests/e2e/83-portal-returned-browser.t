@@ -82,7 +82,7 @@ for l in en ar zh; do
 	js=off
 	[ "$l" = en ] && js=on
 	tag="[$l js $js]"
-	run timeout 180 node "$BROWSER_DIR/s14-upload.mjs" --url "$URL" --lang "$l" --js "$js" --member "$m" \
+	run timeout 180 node "$BROWSER_DIR/upload.mjs" --url "$URL" --lang "$l" --js "$js" --member "$m" \
 		--code "${CODE[$m]}" --circular 205 --pdf "$T/$m-filled.pdf" --bad "$T/notes.txt" \
 		--shots "$SHOTS/upload" --server-cert "$SRV_CERT" --chromium "$CHROMIUM"
 	is "$RC" 0 "$tag Chromium: $m uploads its returned form and confirms the reply" || diag "$ERR"
@@ -118,7 +118,7 @@ for l in en ar zh; do
 	na=$(events_of inbox-accept)
 	nr=$(events_of inbox-reject)
 	reason="Duplicate $l"
-	run timeout 180 node "$BROWSER_DIR/s14-inbox.mjs" --url "$URL" --lang "$l" --js "$js" --user tsb \
+	run timeout 180 node "$BROWSER_DIR/inbox.mjs" --url "$URL" --lang "$l" --js "$js" --user tsb \
 		--password "$PW" --accept "${ACC[$l]}" --reject "${REJ[$l]}" --reason "$reason" \
 		--shots "$SHOTS/inbox" --server-cert "$SRV_CERT" --chromium "$CHROMIUM"
 	is "$RC" 0 "$tag Chromium: the secretariat accepts entry ${ACC[$l]} and rejects entry ${REJ[$l]}" || diag "$ERR"

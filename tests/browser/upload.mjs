@@ -1,4 +1,4 @@
-// s14-upload.mjs - an administration replies with its returned Annex 2 form
+// upload.mjs - an administration replies with its returned Annex 2 form
 // in a real browser: headless Chromium (playwright-core, Debian's chromium)
 // signs in with a reply code in --lang, opens the consultation's page,
 // uploads --bad (refused: the sentence next to the upload field, which has
@@ -13,11 +13,11 @@
 //    "back_status":404,"forward":"/member/sent/1,2","console_errors":[],"csp_violations":[]}
 // Exit status 0 when every step ran, 1 otherwise (the reason on stderr).
 //
-// node s14-upload.mjs --url URL --lang L --member M --code C --circular ID --pdf FILE --bad FILE
+// node upload.mjs --url URL --lang L --member M --code C --circular ID --pdf FILE --bad FILE
 //      [--js on|off] [--width N] [--shots DIR] [--server-cert PEM] [--chromium PATH]
 import { options, open, signIn, shot, run, fail } from './lib.mjs';
 
-const opt = options('s14-upload.mjs', ['url', 'lang', 'member', 'code', 'circular', 'pdf', 'bad']);
+const opt = options('upload.mjs', ['url', 'lang', 'member', 'code', 'circular', 'pdf', 'bad']);
 const js = (opt.js || 'off') === 'on';
 const out = { js, visits: [], posts: [], console_errors: [], csp_violations: [], pages: [] };
 const state = {};

@@ -1,4 +1,4 @@
-// s14-inbox.mjs - the secretariat's mail inbox in a real browser: headless
+// inbox.mjs - the secretariat's mail inbox in a real browser: headless
 // Chromium (playwright-core, Debian's chromium) signs in as --user in --lang,
 // opens /secretariat/inbox and entry --accept, goes to its confirmation and
 // double-clicks the button (one inbox-accept: the single-use token), reloads
@@ -11,11 +11,11 @@
 //    "reject_posts":[303,303],"quoted":"REASON","console_errors":[],"csp_violations":[]}
 // Exit status 0 when every step ran, 1 otherwise (the reason on stderr).
 //
-// node s14-inbox.mjs --url URL --lang L --user NAME --password PW --accept N --reject N --reason TEXT
+// node inbox.mjs --url URL --lang L --user NAME --password PW --accept N --reject N --reason TEXT
 //      [--js on|off] [--width N] [--shots DIR] [--server-cert PEM] [--chromium PATH]
 import { options, open, signIn, shot, run, fail } from './lib.mjs';
 
-const opt = options('s14-inbox.mjs', ['url', 'lang', 'user', 'password', 'accept', 'reject', 'reason']);
+const opt = options('inbox.mjs', ['url', 'lang', 'user', 'password', 'accept', 'reject', 'reason']);
 const js = (opt.js || 'off') === 'on';
 const out = { js, visits: [], accept_posts: [], reject_posts: [], console_errors: [], csp_violations: [], pages: [] };
 const state = {};

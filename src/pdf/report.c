@@ -99,6 +99,7 @@ static const pdf_tmpl_key schema[] = {
 	{ "clause", "section" },
 	{ "edition", "" },
 	{ "separator", "" },
+	{ "joiner", "" },
 };
 
 void report_lang_free(report_lang *l)
@@ -752,6 +753,7 @@ static int nonreply_list(rep *p)
 	const bt_tally *t = p->r->tally;
 	const bt_member_list *el = p->r->electorate;
 	const char *sep = pdf_tmpl_raw(p->t, "separator");
+	const char *join = pdf_tmpl_raw(p->t, "joiner");
 	bt_buf s = BT_BUF_INIT;
 	size_t k = 0;
 	for (size_t i = 0; i < el->n; i++) {
@@ -768,7 +770,7 @@ static int nonreply_list(rep *p)
 		bt_buf recs = BT_BUF_INIT;
 		for (size_t d = 0; d < t->n; d++)
 			if (strcmp(member_list(p, d, el->v[i].code), "none") == 0)
-				bt_buf_addf(&recs, "%s%s", recs.len ? ", " : "", p->recs[d]);
+				bt_buf_addf(&recs, "%s%s", recs.len ? join : "", p->recs[d]);
 		char *list = bt_buf_detach(&recs, NULL);
 		const char *v[] = { "member", p->members[i], "drafts", list ? list : "", NULL };
 		bt_buf_adds(&s, word(p, "nonreply_drafts", v));

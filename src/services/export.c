@@ -15,17 +15,20 @@ static int done(const bt_buf *out, const char *what, bt_err *e)
 	return BT_OK;
 }
 
-int bt_json_titles(bt_buf *b, const bt_draft *d)
+int bt_json_titles_of(bt_buf *b, const char *en, char *const titles[BT_DRAFT_LANGS])
 {
-	if (!d)
-		return bt_buf_adds(b, "null");
 	bt_buf_addc(b, '{');
-	bt_json_kv_str(b, "en", d->title, 1);
+	bt_json_kv_str(b, "en", en, 1);
 	for (int i = 0; i < BT_DRAFT_LANGS; i++) {
 		bt_json_key(b, bt_draft_langs[i], 0);
-		bt_json_str_or_null(b, d->titles[i]);
+		bt_json_str_or_null(b, titles[i]);
 	}
 	return bt_buf_addc(b, '}');
+}
+
+int bt_json_titles(bt_buf *b, const bt_draft *d)
+{
+	return d ? bt_json_titles_of(b, d->title, d->titles) : bt_buf_adds(b, "null");
 }
 
 int bt_tally_json(const bt_tally *t, bt_buf *b, bt_err *e)
@@ -78,6 +81,10 @@ int bt_tally_json(const bt_tally *t, bt_buf *b, bt_err *e)
 			bt_json_kv_int(b, "opposition_to_block", d->opposition_to_block, 0);
 		bt_json_kv_str(b, "state", d->state, 0);
 		bt_json_kv_str(b, "title", d->title, 0);
+		if (!t->without_titles) {
+			bt_json_key(b, "titles", 0);
+			bt_json_titles_of(b, d->title, d->titles);
+		}
 		bt_buf_addc(b, '}');
 	}
 	bt_buf_addc(b, ']');

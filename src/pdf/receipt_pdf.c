@@ -320,7 +320,8 @@ static int verify_block(rcp *p, const char *json_name)
 		    bt_jv_str(p->doc, "hash"), bt_jv_str(p->doc, "key"), bt_jv_str(p->doc, "signature"));
 	if (rc == BT_OK)
 		rc = s.failed ? bt_failf(p->e, BT_R_NOMEM, NULL, "out of memory")
-			      : pdf_qr(p->d, bt_buf_str(&s), MARGIN, p->y, QR_SIDE, p->e);
+			      : pdf_qr(p->d, bt_buf_str(&s), MARGIN, p->y, QR_SIDE,
+				       pdf_tmpl_raw(p->w->t, "qr_note"), p->e);
 	float y0 = p->y;
 	if (rc == BT_OK)
 		rc = para(p, pdf_tmpl_raw(p->w->t, "qr_note"), &body_st, MARGIN + QR_SIDE + 14,

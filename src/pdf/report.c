@@ -144,6 +144,7 @@ struct rep {
 	const float *shares; /* the columns of the table being drawn */
 	int (*head)(rep *p); /* its header row */
 	char cont[2048];     /* its heading, said again on its next page */
+	int repeat;          /* drawing them again there: artifacts (pagination) */
 };
 
 static const pdf_style body = { 9.5f, 0, PDF_START, 0 };
@@ -400,17 +401,22 @@ static int row_draw(rep *p, const char *const cells[NCOLS],
 		pdf_rect(p->d, MARGIN, p->y, p->cw, *rowh, 0, fill);
 	pdf_line(p->d, MARGIN, p->y + *rowh, MARGIN + p->cw, p->y + *rowh,
 		 0.3f);
+	/* a TR of TH (the header, in bold) or TD; a header drawn again on a
+	 * later page is an artifact */
+	int rc = p->repeat ? BT_OK : pdf_tag_begin(p->d, "TR", p->e);
 	x = MARGIN;
-	for (int c = 0; c < NCOLS; c++) {
+	for (int c = 0; c < NCOLS && rc == BT_OK; c++) {
 		float w = p->cw * p->shares[c], h;
-		int rc = pdf_text(p->d, cells[c] ? cells[c] : "", x + PAD,
-				  p->y + PAD, w - 2 * PAD, st, 1, "report text",
-				  &h, p->e);
-		if (rc)
-			return rc;
+		pdf_tag_next(p->d, p->repeat ? PDF_TAG_ARTIFACT :
+			     st->bold ? "TH" : "TD");
+		rc = pdf_text(p->d, cells[c] ? cells[c] : "", x + PAD,
+			      p->y + PAD, w - 2 * PAD, st, 1, "report text",
+			      &h, p->e);
 		x += w;
 	}
-	return BT_OK;
+	if (!p->repeat)
+		pdf_tag_end(p->d);
+	return rc;
 }
 
 static int table_header(rep *p)
@@ -434,10 +440,13 @@ static int table_row(rep *p, const char *const cells[NCOLS])
 	if (rc == BT_OK && p->y + h > bottom(p)) {
 		rc = new_page(p);
 		const char *v[] = { "heading", p->cont, NULL };
+		p->repeat = 1;
+		pdf_tag_next(p->d, PDF_TAG_ARTIFACT);
 		if (rc == BT_OK && p->cont[0])
 			rc = para(p, word(p, "continued", v), &subheading, 3);
 		if (rc == BT_OK)
 			rc = p->head(p);
+		p->repeat = 0;
 	}
 	if (rc == BT_OK)
 		rc = row_draw(p, cells, &cell, -1, 1, &h);
@@ -531,11 +540,14 @@ static int reply_table(rep *p, size_t d, const char *rec, const char *list, int 
 	snprintf(p->cont, sizeof p->cont, "%s", word(p, "draft_heading", cv));
 	free(table);
 	if (rc == BT_OK)
+		rc = pdf_tag_begin(p->d, "Table", p->e);
+	if (rc == BT_OK)
 		rc = table_header(p);
 	for (size_t i = 0; i < hi->n && rc == BT_OK; i++)
 		if (hi->v[i].reply_id && strcmp(hi->v[i].rec, rec) == 0 && hi->v[i].status[0] &&
 		    strcmp(member_list(p, d, hi->v[i].member), list) == 0)
 			rc = reply_row(p, i);
+	pdf_tag_end(p->d);
 	p->cont[0] = '\0';
 	p->y += 8;
 	return rc;
@@ -855,9 +867,12 @@ static int summary(rep *p)
 	p->head = summary_header;
 	snprintf(p->cont, sizeof p->cont, "%s", h);
 	if (rc == BT_OK)
+		rc = pdf_tag_begin(p->d, "Table", p->e);
+	if (rc == BT_OK)
 		rc = summary_header(p);
 	for (size_t d = 0; d < p->r->tally->n && rc == BT_OK; d++)
 		rc = summary_row(p, d);
+	pdf_tag_end(p->d);
 	p->shares = col_share;
 	p->head = table_header;
 	p->cont[0] = '\0';

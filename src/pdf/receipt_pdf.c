@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pdf/footer.h"
+#include "pdf/pack.h"
 
 static const pdf_tmpl_key schema[] = {
 	PDF_LANG_KEYS,
@@ -427,6 +428,8 @@ int receipt_pdf_render(pdf_fonts *fonts, const pdf_words *w, const receipt_pdf_i
 	}
 	if (rc == BT_OK)
 		rc = pdf_doc_bytes(p.d, out, e);
+	if (rc == BT_OK)
+		rc = pdf_pack(out, e); /* object streams */
 	pdf_doc_free(p.d);
 	bt_jv_free(doc);
 	bt_jv_free(bodyv);

@@ -9,6 +9,7 @@
 #include "pdf/footer.h"
 #include "pdf/lang.h"
 #include "pdf/names.h"
+#include "pdf/pack.h"
 
 static const pdf_tmpl_key schema[] = {
 	PDF_LANG_KEYS,
@@ -1041,6 +1042,8 @@ int report_render(pdf_fonts *fonts, const report_lang *l,
 	}
 	if (rc == BT_OK)
 		rc = pdf_doc_bytes(p.d, out, e);
+	if (rc == BT_OK)
+		rc = pdf_pack(out, e); /* object streams */
 	pdf_doc_free(p.d);
 out:
 	bt_buf_release(&p.tmp);

@@ -373,12 +373,61 @@ int pdf_page_count(const pdf_doc *d) { return d->npages; }
 
 static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *c);
 
-/* text as a PDF text string: UTF-16BE after its byte order mark, written
- * as a hex string (ISO 32000-1, 7.9.2.2); bytes that are not UTF-8 become
- * U+FFFD. NULL when out of memory. */
-static HPDF_Binary text_string(pdf_doc *d, const char *text)
+/* The PDFDocEncoding byte of c (ISO 32000-1, D.2), 0 when it has none
+ * (or a control character). Latin-1 above 0xA0 is the same (bar the soft
+ * hyphen); 0x80-0xA0 hold punctuation such as the dashes and quotes. */
+static unsigned char pdfdoc_byte(uint32_t c)
+{
+	static const uint16_t high[] = { /* 0x80 .. 0xA0 */
+		0x2022, 0x2020, 0x2021, 0x2026, 0x2014, 0x2013, 0x0192, 0x2044,
+		0x2039, 0x203A, 0x2212, 0x2030, 0x201E, 0x201C, 0x201D, 0x2018,
+		0x2019, 0x201A, 0x2122, 0xFB01, 0xFB02, 0x0141, 0x0152, 0x0160,
+		0x0178, 0x017D, 0x0131, 0x0142, 0x0153, 0x0161, 0x017E, 0,
+		0x20AC };
+	if ((c >= 0x20 && c < 0x7F) || (c >= 0xA1 && c <= 0xFF && c != 0xAD))
+		return (unsigned char)c;
+	for (unsigned i = 0; c && i < sizeof high / sizeof *high; i++)
+		if (high[i] == c)
+			return (unsigned char)(0x80 + i);
+	return 0;
+}
+
+/* text in PDFDocEncoding as a literal string, or NULL when a character
+ * has no byte there (or out of memory). */
+static HPDF_String pdfdoc_string(pdf_doc *d, const char *text, size_t n)
+{
+	char *b = malloc(n + 1);
+	size_t len = 0;
+	for (size_t i = 0; b && i < n;) {
+		uint32_t c = 0;
+		size_t k = utf8_next((const unsigned char *)text + i, n - i, &c);
+		unsigned char ch = k ? pdfdoc_byte(c) : 0;
+		if (!ch) {
+			free(b);
+			return NULL;
+		}
+		b[len++] = (char)ch;
+		i += k;
+	}
+	if (!b)
+		return NULL;
+	b[len] = '\0';
+	HPDF_String s = HPDF_String_New(d->h->mmgr, b, NULL);
+	free(b);
+	return s;
+}
+
+/* text as a PDF text string (ISO 32000-1, 7.9.2.2): a literal string in
+ * PDFDocEncoding when every character has a byte there (ASCII, Latin-1,
+ * the dashes: a quarter of the bytes), else UTF-16BE after its byte order
+ * mark, written as a hex string; bytes that are not UTF-8 become U+FFFD.
+ * NULL when out of memory. */
+static void *text_string(pdf_doc *d, const char *text)
 {
 	size_t n = strlen(text), len = 2;
+	HPDF_String lit = pdfdoc_string(d, text, n);
+	if (lit)
+		return lit;
 	unsigned char *u = malloc(4 * n + 2);
 	if (!u)
 		return NULL;
@@ -410,7 +459,7 @@ int pdf_doc_info(pdf_doc *d, const char *lang, const char *title,
 	HPDF_MMgr mm = d->h->mmgr;
 	/* (the Info dictionary: made by pdf_doc_new's creator) */
 	for (int i = 0; i < 3 && d->h->info; i++) {
-		HPDF_Binary s = text_string(d, vals[i]);
+		void *s = text_string(d, vals[i]);
 		if (!s)
 			return bt_fail(e, BT_EFAIL, "out of memory");
 		HPDF_Dict_Add(d->h->info, keys[i], s);
@@ -1513,7 +1562,7 @@ static int figure_open(pdf_doc *d, const char *alt, bt_err *e)
 	HPDF_MMgr mm = d->h->mmgr;
 	HPDF_Dict fig = tag_new(d, "Figure");
 	HPDF_Array k = HPDF_Array_New(mm);
-	HPDF_Binary s = text_string(d, alt);
+	void *s = text_string(d, alt);
 	if (!fig || !k || !s || HPDF_Dict_Add(fig, "Pg", d->page) != HPDF_OK ||
 	    HPDF_Dict_Add(fig, "K", k) != HPDF_OK ||
 	    HPDF_Dict_Add(fig, "Alt", s) != HPDF_OK)

@@ -101,6 +101,8 @@ static const pdf_tmpl_key schema[] = {
 	{ "edition", "" },
 	{ "separator", "" },
 	{ "joiner", "" },
+	{ "datetime", "date time" },
+	{ "datetime_cell", "date time" },
 };
 
 void report_lang_free(report_lang *l)
@@ -160,6 +162,30 @@ static const char *word(rep *p, const char *key, const char *const *vars)
 	if (pdf_tmpl_expand(p->t, key, vars, &p->tmp) < 0)
 		return "";
 	return bt_buf_str(&p->tmp);
+}
+
+/* Time t in the report's words (key "datetime": "21 February 2020, 23:59
+ * UTC", "2020年2月21日 23:59（协调世界时）"; "datetime_cell" in the table,
+ * whose column header says UTC) into out (replacing it). */
+static const char *when(rep *p, bt_time t, const char *key, bt_buf *out)
+{
+	char hhmm[6];
+	bt_buf date = BT_BUF_INIT;
+	pdf_time_hhmm(t, hhmm);
+	pdf_date_text(p->t, &p->lang->l, t, &date);
+	const char *v[] = { "date", bt_buf_str(&date), "time", hhmm, NULL };
+	bt_buf_reset(out);
+	pdf_tmpl_expand(p->t, key, v, out);
+	bt_buf_release(&date);
+	return bt_buf_str(out);
+}
+
+/* Date d in the report's words ("21 February 2020") into out. */
+static const char *day_text(rep *p, bt_date d, bt_buf *out)
+{
+	bt_buf_reset(out);
+	pdf_date_text(p->t, &p->lang->l, bt_date_time(d), out);
+	return bt_buf_str(out);
 }
 
 static float bottom(const rep *p)
@@ -469,9 +495,8 @@ static const char *choice_key(const bt_history_item *it)
 static int reply_row(rep *p, size_t item)
 {
 	const bt_history_item *it = &p->r->history->v[item];
-	bt_buf note = BT_BUF_INIT;
-	char when[BT_TIME_LEN];
-	bt_time_format(it->received, when);
+	bt_buf note = BT_BUF_INIT, at = BT_BUF_INIT;
+	when(p, it->received, "datetime_cell", &at);
 	if (strcmp(it->status, "superseded") == 0)
 		bt_buf_adds(&note, pdf_tmpl_raw(p->t, "note_superseded"));
 	if (strcmp(it->status, "late") == 0)
@@ -487,6 +512,7 @@ static int reply_row(rep *p, size_t item)
 		bt_buf_release(&fixed);
 		if (frc) {
 			bt_buf_release(&note);
+			bt_buf_release(&at);
 			return frc;
 		}
 	}
@@ -494,12 +520,14 @@ static int reply_row(rep *p, size_t item)
 		bt_buf_addf(&note, "%s%s", note.len ? "\n" : "",
 			    pdf_tmpl_raw(p->t, "note_no_reasons"));
 	char *choice = strdup(pdf_tmpl_raw(p->t, choice_key(it)));
-	const char *cells[NCOLS] = { member_label(p, it->member), choice, when,
-				     p->atts[item], bt_buf_str(&note) };
+	const char *cells[NCOLS] = { member_label(p, it->member), choice,
+				     bt_buf_str(&at), p->atts[item],
+				     bt_buf_str(&note) };
 	int rc = choice ? table_row(p, cells) :
 		bt_fail(p->e, BT_EFAIL, "out of memory");
 	free(choice);
 	bt_buf_release(&note);
+	bt_buf_release(&at);
 	return rc;
 }
 
@@ -694,6 +722,7 @@ static int decisions(rep *p, const char *rec)
 {
 	const bt_decision_list *dl = p->r->decisions;
 	int rc = BT_OK, any = 0;
+	bt_buf date = BT_BUF_INIT, until = BT_BUF_INIT;
 	for (size_t i = 0; i < dl->n && rc == BT_OK; i++) {
 		const bt_decision *x = &dl->v[i];
 		if (strcmp(x->rec, rec) != 0)
@@ -701,13 +730,12 @@ static int decisions(rep *p, const char *rec)
 		if (!any++)
 			rc = para(p, pdf_tmpl_raw(p->t, "decisions_heading"),
 				  &subheading, 3);
-		char date[BT_DATE_LEN], until[BT_DATE_LEN];
-		bt_date_format(x->date, date);
-		bt_date_format(x->oppose_by != BT_DATE_NONE ? x->oppose_by
-			       : bt_more_time_until(p->r->c->meeting_end), until);
+		day_text(p, x->date, &date);
+		day_text(p, x->oppose_by != BT_DATE_NONE ? x->oppose_by
+			 : bt_more_time_until(p->r->c->meeting_end), &until);
 		bt_buf names = BT_BUF_INIT;
 		for (size_t m = 0; m < x->n; m++)
-			bt_buf_addf(&names, "%s%s", m ? ", " : "",
+			bt_buf_addf(&names, "%s%s", m ? pdf_tmpl_raw(p->t, "joiner") : "",
 				    member_or_code(p, x->members[m].code));
 		char *members = bt_buf_detach(&names, NULL);
 		if (!members) {
@@ -717,8 +745,8 @@ static int decisions(rep *p, const char *rec)
 		const char *key = x->kind == BT_DECISION_MORE_TIME ? "decision_more_time"
 			: x->kind == BT_DECISION_NOT_APPROVED ? "decision_not_approved"
 			: x->n ? "decision_approved_reservations" : "decision_approved";
-		const char *vars[] = { "date", date, "members", members,
-				       "until", until, NULL };
+		const char *vars[] = { "date", bt_buf_str(&date), "members",
+				       members, "until", bt_buf_str(&until), NULL };
 		if (rc == BT_OK)
 			rc = para(p, word(p, key, vars), &body, 2);
 		free(members);
@@ -741,6 +769,8 @@ static int decisions(rep *p, const char *rec)
 	}
 	if (any)
 		p->y += 8;
+	bt_buf_release(&date);
+	bt_buf_release(&until);
 	return rc;
 }
 
@@ -922,11 +952,12 @@ static int header(rep *p)
 	const bt_consultation *c = p->r->c;
 	const bt_tally *t = p->r->tally;
 	const bt_rule *r = bt_rule_find(t->rule);
-	char group[16], rk[32], ts[BT_TIME_LEN], dl[BT_TIME_LEN], n[16];
+	char group[16], rk[32], n[16];
 	snprintf(group, sizeof group, "%d", c->group);
 	snprintf(rk, sizeof rk, "rule_%s", r ? r->name : "tap");
 	snprintf(n, sizeof n, "%d", t->electorate);
-	bt_time_format(c->deadline, dl);
+	bt_buf dlb = BT_BUF_INIT, tsb = BT_BUF_INIT;
+	const char *dl = when(p, c->deadline, "datetime", &dlb), *ts;
 	const char *tv[] = { "circular", p->circular, NULL };
 	pdf_style title = { 15, 1, PDF_START, 0 };
 	int rc = para(p, word(p, "title", tv), &title, 4);
@@ -940,7 +971,7 @@ static int header(rep *p)
 	if (rc == BT_OK) {
 		/* closed as of the report's time only (t->closed) */
 		if (t->closed) {
-			bt_time_format(t->closed_at, ts);
+			ts = when(p, t->closed_at, "datetime", &tsb);
 			const char *v[] = { "time", ts, NULL };
 			rc = para(p, word(p, "status_closed", v), &subheading, 2);
 		} else if (t->final) {
@@ -952,7 +983,7 @@ static int header(rep *p)
 				  2);
 		}
 		/* the cut-off: what was recorded later is not in the report */
-		bt_time_format(t->as_of, ts);
+		ts = when(p, t->as_of, "datetime", &tsb);
 		const char *a[] = { "time", ts, NULL };
 		if (rc == BT_OK && (!t->final || p->r->cut_off))
 			rc = para(p, word(p, "as_of", a), &body, 2);
@@ -982,6 +1013,8 @@ static int header(rep *p)
 		gap = 12;
 	}
 	p->y += gap;
+	bt_buf_release(&dlb);
+	bt_buf_release(&tsb);
 	return rc;
 }
 

@@ -368,26 +368,22 @@ static int row_tag(form *f, int draw, int begin, const char *type)
 	return BT_OK;
 }
 
-/* One draft's row (a TR of two TD, each of paragraphs); draw 0 only
- * measures it into *h. */
-static int table_row(form *f, const table *tb, const bt_draft *dr,
-		     const char *sg, int draw, float *rowh)
+/* The draft's cell (a TD: its kind, former name and title) at y;
+ * *hl receives its height. */
+static int draft_cell(form *f, const table *tb, const bt_draft *dr,
+		      const char *const *vars, float y, int draw, float *hl)
 {
-	float y = f->y + PAD, h, hl = 0, hr = 0;
-	const char *vars[] = { "rec", dr->rec, "former",
-			       dr->former ? dr->former : "", "sg", sg, NULL };
-	float lx = tb->x1 + PAD, lw = tb->w1 - 2 * PAD;
-	int rc = row_tag(f, draw, 1, "TR");
-	if (rc == BT_OK)
-		rc = row_tag(f, draw, 1, "TD");
+	float lx = tb->x1 + PAD, lw = tb->w1 - 2 * PAD, h = 0;
+	*hl = 0;
+	int rc = row_tag(f, draw, 1, "TD");
 	if (rc == BT_OK)
 		rc = text(f, word(f, dr->revised ? "row_revised" : "row_new",
 				  vars), lx, y, lw, &small_bold, draw, &h);
-	hl += h;
+	*hl += h;
 	if (rc == BT_OK && dr->former) {
-		rc = text(f, word(f, "row_former", vars), lx, y + hl, lw,
+		rc = text(f, word(f, "row_former", vars), lx, y + *hl, lw,
 			  &small, draw, &h);
-		hl += h;
+		*hl += h;
 	}
 	if (rc == BT_OK) {
 		/* stored: never refused (draft add checked it against the
@@ -397,14 +393,28 @@ static int table_row(form *f, const table *tb, const bt_draft *dr,
 		const char *in_lang = bt_draft_title_in(dr, f->lang);
 		rc = pdf_text_fix(f->fonts, in_lang ? in_lang : dr->title, &title, &bad, f->e);
 		if (rc == BT_OK)
-			rc = pdf_text(f->d, bt_buf_str(&title), lx, y + hl + 4,
+			rc = pdf_text(f->d, bt_buf_str(&title), lx, y + *hl + 4,
 				      lw, &small, draw, "draft title", &h, f->e);
 		bt_buf_release(&title);
-		hl += h + 4;
+		*hl += h + 4;
 	}
+	row_tag(f, draw, 0, "TD");
+	return rc;
+}
+
+/* One draft's row (a TR of two TD, each of paragraphs); draw 0 only
+ * measures it into *h. */
+static int table_row(form *f, const table *tb, const bt_draft *dr,
+		     const char *sg, int draw, float *rowh)
+{
+	float y = f->y + PAD, h, hl = 0, hr = 0;
+	const char *vars[] = { "rec", dr->rec, "former",
+			       dr->former ? dr->former : "", "sg", sg, NULL };
+	int rc = row_tag(f, draw, 1, "TR");
+	if (rc == BT_OK)
+		rc = draft_cell(f, tb, dr, vars, y, draw, &hl);
 	/* the choices: box + text, two options, a rule, box + text */
 	float cx = tb->x2 + PAD, cw = tb->w2 - 2 * PAD, ind = BOX + 8;
-	row_tag(f, draw, 0, "TD");
 	if (rc == BT_OK)
 		rc = row_tag(f, draw, 1, "TD");
 	if (rc == BT_OK) {

@@ -947,6 +947,34 @@ static int draft_section(rep *p, size_t d)
 	return rc;
 }
 
+/* Where the consultation stands (closed, final or provisional, with the
+ * deadline dl in words) and the cut-off of its figures. */
+static int status_lines(rep *p, const char *dl)
+{
+	const bt_tally *t = p->r->tally;
+	bt_buf tsb = BT_BUF_INIT;
+	const char *ts;
+	int rc;
+	/* closed as of the report's time only (t->closed) */
+	if (t->closed) {
+		ts = when(p, t->closed_at, "datetime", &tsb);
+		const char *v[] = { "time", ts, NULL };
+		rc = para(p, word(p, "status_closed", v), &subheading, 2);
+	} else if (t->final) {
+		rc = para(p, pdf_tmpl_raw(p->t, "status_final"), &subheading, 2);
+	} else {
+		const char *v[] = { "deadline", dl, NULL };
+		rc = para(p, word(p, "status_pending", v), &subheading, 2);
+	}
+	/* the cut-off: what was recorded later is not in the report */
+	ts = when(p, t->as_of, "datetime", &tsb);
+	const char *a[] = { "time", ts, NULL };
+	if (rc == BT_OK && (!t->final || p->r->cut_off))
+		rc = para(p, word(p, "as_of", a), &body, 2);
+	bt_buf_release(&tsb);
+	return rc;
+}
+
 static int header(rep *p)
 {
 	const bt_consultation *c = p->r->c;
@@ -956,8 +984,8 @@ static int header(rep *p)
 	snprintf(group, sizeof group, "%d", c->group);
 	snprintf(rk, sizeof rk, "rule_%s", r ? r->name : "tap");
 	snprintf(n, sizeof n, "%d", t->electorate);
-	bt_buf dlb = BT_BUF_INIT, tsb = BT_BUF_INIT;
-	const char *dl = when(p, c->deadline, "datetime", &dlb), *ts;
+	bt_buf dlb = BT_BUF_INIT;
+	const char *dl = when(p, c->deadline, "datetime", &dlb);
 	const char *tv[] = { "circular", p->circular, NULL };
 	pdf_style title = { 15, 1, PDF_START, 0 };
 	int rc = para(p, word(p, "title", tv), &title, 4);
@@ -968,26 +996,8 @@ static int header(rep *p)
 	if (rc == BT_OK)
 		rc = para(p, word(p, "subtitle", sv), &body, 8);
 	free(clause);
-	if (rc == BT_OK) {
-		/* closed as of the report's time only (t->closed) */
-		if (t->closed) {
-			ts = when(p, t->closed_at, "datetime", &tsb);
-			const char *v[] = { "time", ts, NULL };
-			rc = para(p, word(p, "status_closed", v), &subheading, 2);
-		} else if (t->final) {
-			rc = para(p, pdf_tmpl_raw(p->t, "status_final"),
-				  &subheading, 2);
-		} else {
-			const char *v[] = { "deadline", dl, NULL };
-			rc = para(p, word(p, "status_pending", v), &subheading,
-				  2);
-		}
-		/* the cut-off: what was recorded later is not in the report */
-		ts = when(p, t->as_of, "datetime", &tsb);
-		const char *a[] = { "time", ts, NULL };
-		if (rc == BT_OK && (!t->final || p->r->cut_off))
-			rc = para(p, word(p, "as_of", a), &body, 2);
-	}
+	if (rc == BT_OK)
+		rc = status_lines(p, dl);
 	const char *dv[] = { "time", dl, NULL };
 	if (rc == BT_OK)
 		rc = para(p, word(p, "deadline", dv), &body, 2);
@@ -1014,7 +1024,6 @@ static int header(rep *p)
 	}
 	p->y += gap;
 	bt_buf_release(&dlb);
-	bt_buf_release(&tsb);
 	return rc;
 }
 

@@ -558,12 +558,29 @@ static int by_member(const void *a, const void *b)
 }
 
 /* Recomputes the tally from the events and compares it with tally.json. */
+/* The tally's own fields (t zeroed first), as the events give them. */
+static void tally_head(const verifier *v, const bt_rule *rule, bt_tally *t)
+{
+	bt_err ignore;
+	memset(t, 0, sizeof *t);
+	snprintf(t->circular, sizeof t->circular, "%s", v->r->circular);
+	snprintf(t->rule, sizeof t->rule, "%s", rule->name);
+	t->clause = rule->clause;
+	t->rule_edition = rule->edition;
+	t->deadline = v->deadline;
+	snprintf(t->deadline_forced, sizeof t->deadline_forced, "%s", v->deadline_forced);
+	bt_time_parse(v->r->published, "published", &t->as_of, &ignore);
+	t->final = t->as_of > t->deadline;
+	t->closed = v->closed;
+	t->electorate = (int)v->n_electorate;
+	t->without_titles = v->format1;
+}
+
 static int check_tally(verifier *v, bt_err *e)
 {
 	bt_tally *t = &v->r->tally;
 	const bt_rule *rule = bt_rule_find(v->rule);
 	bt_buf want = BT_BUF_INIT;
-	bt_err ignore;
 	if (!rule)
 		return bt_failf(e, BT_R_INPUT, NULL,
 				"events.jsonl: the consultation's rule '%.15s' is not one this ballot knows",
@@ -577,18 +594,7 @@ static int check_tally(verifier *v, bt_err *e)
 			      rule->clause, rule->edition);
 	if (rc)
 		goto out;
-	memset(t, 0, sizeof *t);
-	snprintf(t->circular, sizeof t->circular, "%s", v->r->circular);
-	snprintf(t->rule, sizeof t->rule, "%s", rule->name);
-	t->clause = rule->clause;
-	t->rule_edition = rule->edition;
-	t->deadline = v->deadline;
-	snprintf(t->deadline_forced, sizeof t->deadline_forced, "%s", v->deadline_forced);
-	bt_time_parse(v->r->published, "published", &t->as_of, &ignore);
-	t->final = t->as_of > t->deadline;
-	t->closed = v->closed;
-	t->electorate = (int)v->n_electorate;
-	t->without_titles = v->format1;
+	tally_head(v, rule, t);
 	if (v->n_drafts && !(t->drafts = calloc(v->n_drafts, sizeof *t->drafts))) {
 		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		goto out;

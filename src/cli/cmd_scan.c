@@ -3,6 +3,7 @@
  * (src/pdf/scan.h), to be confirmed before anything is recorded. */
 #include "cli.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,15 +127,16 @@ static void read_boxes(form *f, const scan_image *im, const scan_place *pl,
 
 /* The layout, place and page of the form that fit the image best, over
  * both papers, without and with the portal's reply-code box (its height
- * only matters: a code of the same length): 1 when found, 0 when its boxes
- * are not, -1 on failure. */
+ * only matters: a code of the same length), only page *page when it is not
+ * 0 (the QR code's): 1 when found, 0 when its boxes are not, -1 on
+ * failure. */
 static int best_fit(job *j, const annex2_lang *l, const bt_consultation *c,
 		    const bt_draft_list *dl, const char *digest,
 		    const bt_member *m, const scan_image *im, annex2_layout *lay,
 		    scan_place *pl, int *page, const char **paper, bt_err *e)
 {
 	double best = 0;
-	int bp = -1;
+	int bp = -1, want = *page;
 	static const pdf_paper papers[] = { PDF_A4, PDF_LETTER };
 	static const char *const names[] = { "A4", "letter" };
 	annex2_portal box = { "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX", j->portal_url };
@@ -146,6 +148,8 @@ static int best_fit(job *j, const annex2_lang *l, const bt_consultation *c,
 			return -1;
 		int located = scan_locate(im, t.w, t.h, &sp);
 		for (int k = 1; located && k <= t.pages; k++) {
+			if (want && k != want)
+				continue;
 			double fit = scan_fit(im, &sp, &t, k);
 			if (fit > best) {
 				best = fit;
@@ -175,10 +179,35 @@ static int member_of(job *j, const char *code, bt_member_list *ml,
 	return rc;
 }
 
-/* One page with the QR code ref: its form's boxes read. */
-static int read_page(job *j, const char *file, size_t pn,
-		     const scan_image *im, const char *ref, bt_err *e)
+/* Why a located page's boxes were not found: its turn (scan_qr) named
+ * when it is more than the registration marks are found at. */
+static void not_found(job *j, const char *file, size_t pn, double turn)
 {
+	double rest = fabs(turn - 90.0 * lround(turn / 90));
+	char why[160];
+	if (rest > SCAN_SKEW_READ)
+		snprintf(why, sizeof why, "no tick boxes found: the page is "
+			 "skewed by %.1f degrees (up to %d are read)", rest,
+			 SCAN_SKEW_READ);
+	else
+		snprintf(why, sizeof why, "no tick boxes found (a page without "
+			 "drafts, or its registration marks not found)");
+	unread(j, file, pn, why);
+}
+
+/* One page with the QR code text qr (a form's reference, then ":p" and
+ * the page's number on forms since 0.14; without it the page is found by
+ * best fit): its form's boxes read. */
+static int read_page(job *j, const char *file, size_t pn,
+		     const scan_image *im, const char *qr, double turn,
+		     bt_err *e)
+{
+	char ref[BT_FORM_REF_MAX];
+	size_t len = strlen(qr);
+	ref[0] = 0; /* too long: no reference */
+	if (len < sizeof ref)
+		memcpy(ref, qr, len + 1);
+	int want = scan_qr_page(ref);
 	bt_form_ref r;
 	bt_consultation c;
 	bt_draft_list dl = { NULL, 0 };
@@ -210,13 +239,13 @@ static int read_page(job *j, const char *file, size_t pn,
 		rc = bt_fail(e, BT_EFAIL, "out of memory");
 		goto done;
 	}
+	page = want;
 	int found = stale ? 0 : best_fit(j, l, &c, &dl, digest, m, im, &lay,
 					 &pl, &page, &paper, e);
 	if (found < 0)
 		rc = found;
 	else if (found == 0 && !stale)
-		unread(j, file, pn, "no tick boxes found (a page without "
-		       "drafts, or its registration marks not found)");
+		not_found(j, file, pn, turn);
 	if (found > 0) {
 		f->paper = paper;
 		read_boxes(f, im, &pl, &lay, page);
@@ -236,14 +265,17 @@ static int read_file(job *j, const char *file, bt_err *e)
 	bt_buf ref = BT_BUF_INIT;
 	int rc = scan_load(file, &pages, e);
 	for (size_t i = 0; rc == BT_OK && i < pages.n; i++) {
-		int q = scan_qr(&pages.v[i], &ref);
+		double turn;
+		int q = scan_qr(&pages.v[i], &ref, &turn);
+		if (q > 0 && scan_upright(&pages.v[i], turn) < 0)
+			q = -1;
 		if (q < 0)
 			rc = bt_fail(e, BT_EFAIL, "out of memory");
 		else if (q == 0)
 			unread(j, file, i + 1, "no QR code found");
 		else
 			rc = read_page(j, file, i + 1, &pages.v[i],
-				       bt_buf_str(&ref), e);
+				       bt_buf_str(&ref), turn, e);
 	}
 	bt_buf_release(&ref);
 	scan_pages_free(&pages);

@@ -18,6 +18,7 @@ static const char USAGE[] =
 	"       ballot reply --from-scan FILE --circular ID [--choice REC=CHOICE]...\n"
 	"              [--comments [REC=]FILE]... [--reasons [REC=]FILE]...\n"
 	"              [--received TIME] [--channel email|fax|post|portal|other]\n"
+	"              [--signatory NAME] [--title TEXT]\n"
 	"              [--force] [--late-entry-reason TEXT]\n"
 	"              [--print-receipt] [--key FILE] [--dry-run] [--json]\n"
 	"\n"
@@ -36,11 +37,16 @@ static const char USAGE[] =
 	"(--json: as JSON) and records nothing.\n"
 	"--from-scan FILE records the proposal of a scanned or faxed form (ballot\n"
 	"scan: its QR code and tick boxes) with FILE attached; an uncertain draft\n"
-	"is refused unless --choice REC=CHOICE gives the secretariat's reading.\n";
+	"is refused unless --choice REC=CHOICE gives the secretariat's reading.\n"
+	"--signatory and --title give who signed (a scan's handwriting, or a PDF\n"
+	"whose signatory fields are empty; one that differs is refused).\n"
+	"--draft, --authorize, --not-authorize, --ref and --receipt do not combine\n"
+	"with --from-pdf or --from-scan (the form answers them).\n";
 
 enum { O_FROM, O_CIRCULAR, O_MEMBER, O_COMMENTS, O_REASONS, O_RECEIVED,
        O_CHANNEL, O_FORCE, O_LATE, O_PRINT, O_KEY, O_DRY, O_JSON, O_SCAN,
-       O_CHOICE, O_N };
+       O_CHOICE, O_SIGNATORY, O_TITLE, O_DRAFT, O_AUTH, O_NOT_AUTH, O_REF,
+       O_RECEIPT, O_N };
 
 /* What the form says and what will be recorded. */
 typedef struct plan {
@@ -367,6 +373,18 @@ static int make_specs(plan *p, const cli_opt *o, bt_err *e)
 		sig = pdf_form_value(&p->v, "sender.name");
 	if (!title)
 		title = pdf_form_value(&p->v, "sender.title");
+	const char *const given[2] = { o[O_SIGNATORY].val, o[O_TITLE].val };
+	const char **form[2] = { &sig, &title };
+	static const char *const opt[2] = { "signatory", "title" };
+	for (int k = 0; k < 2; k++) { /* a scan's, or a PDF's left empty */
+		if (given[k] && *form[k] && strcmp(*form[k], given[k]) != 0)
+			return bt_fail(e, BT_EINPUT, "--%s: '%s' differs from the "
+				       "form's '%s' (field %s)", opt[k], given[k],
+				       *form[k], k ? "signatory.title" :
+				       "signatory.name");
+		if (given[k])
+			*form[k] = given[k];
+	}
 	p->specs = calloc(p->v.n_drafts, sizeof *p->specs);
 	if (!p->specs)
 		return bt_fail(e, BT_EFAIL, "out of memory");
@@ -517,16 +535,59 @@ static void blame_field(const plan *p, int rc, bt_err *e)
 	}
 }
 
-/* One source (--from-pdf or --from-scan), --choice only with a scan, and
- * --circular. */
+/* One source (--from-pdf or --from-scan), --choice only with a scan, none
+ * of ballot reply's options that the form answers itself, and --circular. */
 static int check_options(cli_opt *o, bt_err *e)
 {
+	static const struct { int o; const char *name, *why; } not_here[] = {
+		{ O_DRAFT, "draft", "the form gives its drafts; --choice "
+		  "REC=CHOICE reads a scan's row" },
+		{ O_AUTH, "authorize", "the form gives the choices; --choice "
+		  "REC=CHOICE reads a scan's row" },
+		{ O_NOT_AUTH, "not-authorize", "the form gives the choices; "
+		  "--choice REC=CHOICE reads a scan's row" },
+		{ O_REF, "ref", "the form's own reference is read" },
+		{ O_RECEIPT, "receipt", "a form records one reply per draft: "
+		  "--print-receipt, or ballot receipt show --event N" },
+	};
+	const char *src = o[O_SCAN].count ? "--from-scan" : "--from-pdf";
+	for (size_t i = 0; i < sizeof not_here / sizeof *not_here; i++)
+		if (o[not_here[i].o].count)
+			return bt_fail(e, BT_EINPUT, "--%s: not with %s (%s)",
+				       not_here[i].name, src, not_here[i].why);
 	if (o[O_FROM].count + o[O_SCAN].count != 1)
 		return bt_fail(e, BT_EINPUT, "--from-pdf or --from-scan: give "
 			       "one of them");
 	if (o[O_CHOICE].count && !o[O_SCAN].count)
 		return bt_fail(e, BT_EINPUT, "--choice: only with --from-scan");
 	return cli_require(&o[O_CIRCULAR], e);
+}
+
+/* Records the plan's replies, prints them and their receipts. */
+static int record(cli_ctx *ctx, bt_db *db, plan *p, const cli_opt *o,
+		  const bt_key *key, bt_err *e)
+{
+	bt_reply_result *res = calloc(p->v.n_drafts, sizeof *res);
+	int rc = res ? bt_reply_record_many(db, p->specs, p->v.n_drafts,
+					    cli_actor(ctx), p->now, res, e) :
+		bt_fail(e, BT_EFAIL, "out of memory");
+	if (res)
+		cli_quota_hint(rc, res[0].quota, e);
+	blame_field(p, rc, e);
+	cli_member_hint(db, p->member, rc, e);
+	if (rc == BT_OK && o[O_JSON].count)
+		rc = print_plan(p, p->specs, 1, res, e);
+	for (size_t i = 0; rc == BT_OK && !o[O_JSON].count && i < p->v.n_drafts; i++)
+		cli_print_recorded(&res[i]);
+	if (rc == BT_OK && !o[O_JSON].count) {
+		printf("form %s attached\n", cli_basename(p->file));
+		print_signature(p);
+	}
+	for (size_t i = 0; rc == BT_OK && !o[O_JSON].count && i < p->v.n_drafts; i++)
+		rc = cli_receipt(ctx, key, res[i].event_seq, NULL,
+				 o[O_PRINT].count > 0, e);
+	free(res);
+	return rc;
 }
 
 int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
@@ -539,7 +600,12 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		CLI_OPT("late-entry-reason", CLI_ARG),
 		CLI_OPT("print-receipt", CLI_FLAG), CLI_OPT("key", CLI_ARG),
 		CLI_OPT("dry-run", CLI_FLAG), CLI_OPT("json", CLI_FLAG),
-		CLI_OPT("from-scan", CLI_ARG), CLI_OPT("choice", CLI_MULTI), CLI_OPT_END
+		CLI_OPT("from-scan", CLI_ARG), CLI_OPT("choice", CLI_MULTI),
+		CLI_OPT("signatory", CLI_ARG), CLI_OPT("title", CLI_ARG),
+		/* ballot reply's, refused here by name (check_options) */
+		CLI_OPT("draft", CLI_ARG), CLI_OPT("authorize", CLI_FLAG),
+		CLI_OPT("not-authorize", CLI_FLAG), CLI_OPT("ref", CLI_ARG),
+		CLI_OPT("receipt", CLI_ARG), CLI_OPT_END
 	};
 	plan p;
 	memset(&p, 0, sizeof p);
@@ -565,26 +631,7 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		plan_release(&p);
 		return rc;
 	}
-	bt_reply_result *res = calloc(p.v.n_drafts, sizeof *res);
-	rc = res ? bt_reply_record_many(db, p.specs, p.v.n_drafts, cli_actor(ctx),
-					p.now, res, e) :
-		bt_fail(e, BT_EFAIL, "out of memory");
-	if (res)
-		cli_quota_hint(rc, res[0].quota, e);
-	blame_field(&p, rc, e);
-	cli_member_hint(db, p.member, rc, e);
-	if (rc == BT_OK && o[O_JSON].count)
-		rc = print_plan(&p, p.specs, 1, res, e);
-	for (size_t i = 0; rc == BT_OK && !o[O_JSON].count && i < p.v.n_drafts; i++)
-		cli_print_recorded(&res[i]);
-	if (rc == BT_OK && !o[O_JSON].count) {
-		printf("form %s attached\n", cli_basename(p.file));
-		print_signature(&p);
-	}
-	for (size_t i = 0; rc == BT_OK && !o[O_JSON].count && i < p.v.n_drafts; i++)
-		rc = cli_receipt(ctx, key, res[i].event_seq, NULL,
-				 o[O_PRINT].count > 0, e);
-	free(res);
+	rc = record(ctx, db, &p, o, key, e);
 	plan_release(&p);
 	return rc;
 }

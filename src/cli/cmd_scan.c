@@ -38,7 +38,9 @@ typedef struct form {
 	char ref[BT_FORM_REF_MAX];
 	bt_form_ref r;
 	const char *paper;
-	int stale;
+	int stale;            /* issued for another draft list ... */
+	int as_issued;        /* ... found: read with it (drafts added) */
+	char added[160];      /* the drafts added since, when as_issued */
 	reading *v;
 	size_t n;
 } form;
@@ -57,7 +59,7 @@ typedef struct job {
 /* The form of reference ref, added when new (its drafts from the
  * database): NULL when out of memory. */
 static form *form_of(job *j, const char *ref, const bt_form_ref *r,
-		     const bt_draft_list *dl, int stale)
+		     const bt_draft_list *dl, int stale, int as_issued)
 {
 	for (size_t i = 0; i < j->nforms; i++)
 		if (!strcmp(j->forms[i].ref, ref))
@@ -71,13 +73,15 @@ static form *form_of(job *j, const char *ref, const bt_form_ref *r,
 	snprintf(f->ref, sizeof f->ref, "%s", ref);
 	f->r = *r;
 	f->stale = stale;
+	f->as_issued = as_issued;
 	f->v = calloc(dl->n ? dl->n : 1, sizeof *f->v);
 	if (!f->v)
 		return NULL;
 	for (size_t i = 0; i < dl->n; i++) {
 		snprintf(f->v[i].rec, sizeof f->v[i].rec, "%s", dl->v[i].rec);
-		f->v[i].why = stale ? "the form was issued for another draft "
-			"list" : "its boxes are on no page read";
+		f->v[i].why = stale && !as_issued ? "the form was issued "
+			"before the drafts' wording changed" :
+			"its boxes are on no page read";
 	}
 	f->n = dl->n;
 	j->nforms++;
@@ -115,7 +119,7 @@ static void read_boxes(form *f, const scan_image *im, const scan_place *pl,
 				ring[n] = scan_box_ring(im, pl, &lay->v[i]);
 				ch[n++] = lay->v[i].choice;
 			}
-		if (n == 0 || f->stale)
+		if (n == 0 || (f->stale && !f->as_issued))
 			continue;
 		double conf;
 		reading *r = &f->v[k];
@@ -167,6 +171,43 @@ static int best_fit(job *j, const annex2_lang *l, const bt_consultation *c,
 				 NULL, papers[bp % 2], lay, e) ? -1 : 1;
 }
 
+/* A form issued before drafts were added: the list it was issued for,
+ * dl's drafts in dl's order whose digest starts with hex16, into sub (its
+ * drafts dl's own: free sub->v only), its digest into digest and the
+ * drafts added since into added ("Q.5053, Q.5054"). sub->n 0 when none is
+ * (a draft's wording changed), or dl has more than 12 drafts; -1 when out
+ * of memory. */
+static int as_issued(const bt_draft_list *dl, const char *hex16,
+		     bt_draft_list *sub, char digest[65], char *added,
+		     size_t size)
+{
+	if (dl->n < 2 || dl->n > 12)
+		return 0;
+	sub->v = malloc(dl->n * sizeof *sub->v);
+	if (!sub->v)
+		return -1;
+	for (unsigned long mask = (1UL << dl->n) - 2; mask; mask--) {
+		sub->n = 0;
+		for (size_t i = 0; i < dl->n; i++)
+			if (mask >> i & 1)
+				sub->v[sub->n++] = dl->v[i];
+		char d[65];
+		bt_drafts_digest(sub, d);
+		if (strncmp(d, hex16, 16) != 0)
+			continue;
+		memcpy(digest, d, 65);
+		size_t used = 0;
+		for (size_t i = 0; i < dl->n; i++)
+			if (!(mask >> i & 1) && used < size)
+				used += (size_t)snprintf(added + used, size - used,
+							 "%s%s", used ? ", " : "",
+							 dl->v[i].rec);
+		return 0;
+	}
+	sub->n = 0;
+	return 0;
+}
+
 /* The member of code (the database's). */
 static int member_of(job *j, const char *code, bt_member_list *ml,
 		     const bt_member **m, bt_err *e)
@@ -195,63 +236,85 @@ static void not_found(job *j, const char *file, size_t pn, double turn)
 	unread(j, file, pn, why);
 }
 
+/* A page with a form's QR code: where it is and how it lies. */
+typedef struct page_in {
+	const char *file;
+	size_t pn;           /* its number in the file */
+	const scan_image *im;
+	int want;            /* the form's page its QR code names, or 0 */
+	double turn;         /* scan_qr's */
+} page_in;
+
+/* The boxes of form ref (r; the consultation's drafts dl) on the page
+ * read into its form, against the draft list it was issued for. */
+static int form_page(job *j, const page_in *pg, const char *ref,
+		     const bt_form_ref *r, const bt_consultation *c,
+		     const bt_draft_list *dl, const bt_member *m,
+		     const annex2_lang *l, bt_err *e)
+{
+	annex2_layout lay = { 0 };
+	scan_place pl;
+	char digest[65], added[160] = "";
+	const char *paper = NULL;
+	int page = pg->want;
+	bt_drafts_digest(dl, digest);
+	int stale = strncmp(digest, r->digest, 16) != 0;
+	bt_draft_list sub = { NULL, 0 };
+	if (stale && as_issued(dl, r->digest, &sub, digest, added,
+			       sizeof added) < 0)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	const bt_draft_list *use = stale ? &sub : dl;
+	int issued = !stale || sub.n > 0;
+	form *f = form_of(j, ref, r, use, stale, issued);
+	int found = !f ? -1 : !issued ? 0 : best_fit(j, l, c, use, digest, m,
+						     pg->im, &lay, &pl, &page,
+						     &paper, e);
+	free(sub.v); /* its drafts are dl's */
+	if (!f)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	snprintf(f->added, sizeof f->added, "%s", added);
+	if (found == 0 && issued)
+		not_found(j, pg->file, pg->pn, pg->turn);
+	if (found > 0) {
+		f->paper = paper;
+		read_boxes(f, pg->im, &pl, &lay, page);
+	}
+	annex2_layout_free(&lay);
+	return found < 0 ? e->code : BT_OK;
+}
+
 /* One page with the QR code text qr (a form's reference, then ":p" and
  * the page's number on forms since 0.14; without it the page is found by
  * best fit): its form's boxes read. */
-static int read_page(job *j, const char *file, size_t pn,
-		     const scan_image *im, const char *qr, double turn,
-		     bt_err *e)
+static int read_page(job *j, page_in *pg, const char *qr, bt_err *e)
 {
 	char ref[BT_FORM_REF_MAX];
 	size_t len = strlen(qr);
 	ref[0] = 0; /* too long: no reference */
 	if (len < sizeof ref)
 		memcpy(ref, qr, len + 1);
-	int want = scan_qr_page(ref);
+	pg->want = scan_qr_page(ref);
 	bt_form_ref r;
 	bt_consultation c;
 	bt_draft_list dl = { NULL, 0 };
 	bt_member_list ml = { NULL, 0 };
 	const bt_member *m = NULL;
 	annex2_lang *l = NULL;
-	annex2_layout lay = { 0 };
-	scan_place pl;
-	char digest[65];
 	bt_err ignore = { 0 };
-	int page = 0, rc = BT_OK;
-	const char *paper = NULL;
+	int rc = BT_OK;
 	if (bt_form_ref_parse(ref, &r, &ignore) || !strcmp(r.member, "-")) {
-		unread(j, file, pn, "its QR code is not a member's form reference");
+		unread(j, pg->file, pg->pn, "its QR code is not a member's form "
+		       "reference");
 		return BT_OK;
 	}
 	if (bt_consultation_get(j->db, r.circular, &c, &ignore) ||
 	    bt_drafts_list(j->db, c.circular, &dl, &ignore) ||
 	    member_of(j, r.member, &ml, &m, &ignore) || !m ||
-	    annex2_lang_load(pdf_forms_dir(), r.lang, &l, &ignore)) {
-		unread(j, file, pn, "its QR code names a circular, member or "
-		       "language this database does not have");
-		goto done;
-	}
-	bt_drafts_digest(&dl, digest);
-	int stale = strncmp(digest, r.digest, 16) != 0;
-	form *f = form_of(j, ref, &r, &dl, stale);
-	if (!f) {
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
-		goto done;
-	}
-	page = want;
-	int found = stale ? 0 : best_fit(j, l, &c, &dl, digest, m, im, &lay,
-					 &pl, &page, &paper, e);
-	if (found < 0)
-		rc = found;
-	else if (found == 0 && !stale)
-		not_found(j, file, pn, turn);
-	if (found > 0) {
-		f->paper = paper;
-		read_boxes(f, im, &pl, &lay, page);
-	}
-done:
-	annex2_layout_free(&lay);
+	    annex2_lang_load(pdf_forms_dir(), r.lang, &l, &ignore))
+		unread(j, pg->file, pg->pn, "its QR code names a circular, "
+		       "member or language this database does not have");
+	else
+		rc = form_page(j, pg, ref, &r, &c, &dl, m, l, e);
 	annex2_lang_free(l);
 	bt_member_list_free(&ml);
 	bt_draft_list_free(&dl);
@@ -274,8 +337,10 @@ static int read_file(job *j, const char *file, bt_err *e)
 		else if (q == 0)
 			unread(j, file, i + 1, "no QR code found");
 		else
-			rc = read_page(j, file, i + 1, &pages.v[i],
-				       bt_buf_str(&ref), turn, e);
+		{
+			page_in pg = { file, i + 1, &pages.v[i], 0, turn };
+			rc = read_page(j, &pg, bt_buf_str(&ref), e);
+		}
 	}
 	bt_buf_release(&ref);
 	scan_pages_free(&pages);
@@ -294,7 +359,12 @@ static int scan_values(job *j, const char *what, pdf_form_values *v,
 			       "pages not read: ballot scan says why" :
 			       "one form a scan");
 	const form *f = &j->forms[0];
-	if (!f->paper && !f->stale)
+	if (f->stale && !f->as_issued)
+		return bt_fail(e, BT_EINPUT, "%s: form %s was issued before the "
+			       "wording of circular %s's drafts changed: its boxes "
+			       "are not read (record it with ballot reply --ref)",
+			       what, f->ref, f->r.circular);
+	if (!f->paper)
 		return bt_fail(e, BT_EINPUT, "%s: the tick boxes of form %s were "
 			       "not found", what, f->ref);
 	v->drafts = calloc(f->n ? f->n : 1, sizeof *v->drafts);
@@ -350,9 +420,12 @@ static void print_text(job *j)
 		bt_buf_addf(o, "form %s: circular %s, member %s, language %s%s%s\n",
 			    f->ref, f->r.circular, f->r.member, f->r.lang,
 			    f->paper ? ", " : "", f->paper ? f->paper : "");
-		if (f->stale)
-			bt_buf_adds(o, "  issued before the drafts changed: its "
-				    "boxes are not read\n");
+		if (f->stale && f->as_issued)
+			bt_buf_addf(o, "  issued before %s %s added: read as issued\n",
+				    f->added, strchr(f->added, ',') ? "were" : "was");
+		else if (f->stale)
+			bt_buf_adds(o, "  issued before the drafts' wording changed: "
+				    "its boxes are not read\n");
 		for (size_t k = 0; k < f->n; k++) {
 			const reading *r = &f->v[k];
 			if (r->found && r->choice != BT_CHOICE_NONE)
@@ -380,6 +453,8 @@ static void print_json(job *j)
 		bt_json_key(o, "paper", 0);
 		bt_json_str_or_null(o, f->paper);
 		bt_json_kv_bool(o, "stale", f->stale, 0);
+		bt_json_key(o, "added_since", 0);
+		bt_json_str_or_null(o, f->as_issued ? f->added : NULL);
 		bt_json_key(o, "drafts", 0);
 		bt_buf_adds(o, "[");
 		for (size_t k = 0; k < f->n; k++) {

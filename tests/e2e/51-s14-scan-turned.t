@@ -65,4 +65,30 @@ expect_exit 0 ballot scan "$T/p2-qr1.png"
 like "$OUT" 'p2-qr1.png page 1: not read: no tick boxes found' "page 2 under page 1's code: its boxes are not looked for elsewhere"
 unlike "$OUT" 'Q.5053: authorize' "... and Q.5053 is not proposed"
 
+# a form issued before a draft was added is read against the drafts it was
+# issued for (its reference's digest names them); reply --from-scan records
+# those, warned as --ref warns, and never asks about the draft added since
+at 2020-01-11T09:00:00Z
+expect_exit 0 ballot draft add --summary "S." --circular 205 --rec Q.5054 --title "Added later"
+expect_exit 0 ballot scan "$T/p1.png" "$T/p2.png"
+like "$OUT" '^  issued before Q\.5054 was added: read as issued$' "the stale form: what changed, read as issued"
+like "$(proposal Q.5051)" ': authorize \(' "... Q.5051 read"
+like "$(proposal Q.5053)" ': authorize-with-comments \(' "... Q.5053 (page 2) read"
+unlike "$OUT" 'Q\.5054:' "... and the draft added since is not on it"
+expect_exit 0 ballot scan --json "$T/p1.png"
+is "$(jget ".forms[0].stale"):$(jget ".forms[0].added_since")" "true:Q.5054" "--json: stale, the draft added since"
+echo "the comments" >"$T/c.txt"
+expect_exit 0 ballot reply --from-scan "$T/p1.png" --circular 205 --choice Q.5053=authorize --dry-run \
+	--signatory "A. Martin" --title "Director"
+like "$ERR" 'the drafts of circular 205 changed after this form was issued' "reply --from-scan: warned as --ref"
+like "$OUT" '^  Q\.5051: authorize$' "... Q.5051 as read"
+unlike "$OUT" 'Q\.5054' "... Q.5054 not listed"
+like "$OUT" 'signatory: A\. Martin' "--signatory gives the scan's signatory"
+like "$OUT" 'Director' "... and --title its title"
+for o in "--draft Q.5051" "--authorize" "--not-authorize" "--ref x" "--receipt $T/r.json"; do
+	# shellcheck disable=SC2086
+	refused_like "^ballot: ${o%% *}: not with --from-scan \(" ballot reply --from-scan "$T/p1.png" --circular 205 $o
+done
+refused_like "^ballot: --draft: not with --from-pdf \(" ballot reply --from-pdf "$EN" --circular 205 --draft Q.5051
+
 done_testing

@@ -79,9 +79,8 @@ static form *form_of(job *j, const char *ref, const bt_form_ref *r,
 		return NULL;
 	for (size_t i = 0; i < dl->n; i++) {
 		snprintf(f->v[i].rec, sizeof f->v[i].rec, "%s", dl->v[i].rec);
-		f->v[i].why = stale && !as_issued ? "the form was issued "
-			"before the drafts' wording changed" :
-			"its boxes are on no page read";
+		f->v[i].why = stale && !as_issued ? "the form was issued for "
+			"another draft list" : "its boxes are on no page read";
 	}
 	f->n = dl->n;
 	j->nforms++;
@@ -171,22 +170,35 @@ static int best_fit(job *j, const annex2_lang *l, const bt_consultation *c,
 				 NULL, papers[bp % 2], lay, e) ? -1 : 1;
 }
 
+/* The next set of dl's drafts (bits of *mask) a form may have been
+ * issued for, from the largest: any subset of up to 12 drafts, else the
+ * first k (drafts are only ever added: a draft's wording never changes).
+ * 0 when there is none left. */
+static int next_subset(size_t n, unsigned long long *mask)
+{
+	if (n > 12)
+		*mask >>= 1; /* 0..k-1 set: the first k */
+	else
+		(*mask)--;
+	return *mask != 0;
+}
+
 /* A form issued before drafts were added: the list it was issued for,
  * dl's drafts in dl's order whose digest starts with hex16, into sub (its
  * drafts dl's own: free sub->v only), its digest into digest and the
  * drafts added since into added ("Q.5053, Q.5054"). sub->n 0 when none is
- * (a draft's wording changed), or dl has more than 12 drafts; -1 when out
- * of memory. */
+ * (a form of another database); -1 when out of memory. */
 static int as_issued(const bt_draft_list *dl, const char *hex16,
 		     bt_draft_list *sub, char digest[65], char *added,
 		     size_t size)
 {
-	if (dl->n < 2 || dl->n > 12)
+	if (dl->n < 2 || dl->n > 63)
 		return 0;
 	sub->v = malloc(dl->n * sizeof *sub->v);
 	if (!sub->v)
 		return -1;
-	for (unsigned long mask = (1UL << dl->n) - 2; mask; mask--) {
+	unsigned long long mask = (1ULL << dl->n) - 1;
+	while (next_subset(dl->n, &mask)) {
 		sub->n = 0;
 		for (size_t i = 0; i < dl->n; i++)
 			if (mask >> i & 1)
@@ -263,7 +275,7 @@ static int form_page(job *j, const page_in *pg, const char *ref,
 	if (stale && as_issued(dl, r->digest, &sub, digest, added,
 			       sizeof added) < 0)
 		return bt_fail(e, BT_EFAIL, "out of memory");
-	const bt_draft_list *use = stale ? &sub : dl;
+	const bt_draft_list *use = stale && sub.n ? &sub : dl;
 	int issued = !stale || sub.n > 0;
 	form *f = form_of(j, ref, r, use, stale, issued);
 	int found = !f ? -1 : !issued ? 0 : best_fit(j, l, c, use, digest, m,
@@ -360,9 +372,9 @@ static int scan_values(job *j, const char *what, pdf_form_values *v,
 			       "one form a scan");
 	const form *f = &j->forms[0];
 	if (f->stale && !f->as_issued)
-		return bt_fail(e, BT_EINPUT, "%s: form %s was issued before the "
-			       "wording of circular %s's drafts changed: its boxes "
-			       "are not read (record it with ballot reply --ref)",
+		return bt_fail(e, BT_EINPUT, "%s: form %s was issued for drafts "
+			       "circular %s never had together (another "
+			       "database's form?): its boxes are not read",
 			       what, f->ref, f->r.circular);
 	if (!f->paper)
 		return bt_fail(e, BT_EINPUT, "%s: the tick boxes of form %s were "
@@ -424,8 +436,8 @@ static void print_text(job *j)
 			bt_buf_addf(o, "  issued before %s %s added: read as issued\n",
 				    f->added, strchr(f->added, ',') ? "were" : "was");
 		else if (f->stale)
-			bt_buf_adds(o, "  issued before the drafts' wording changed: "
-				    "its boxes are not read\n");
+			bt_buf_adds(o, "  issued for drafts this circular never had "
+				    "together: its boxes are not read\n");
 		for (size_t k = 0; k < f->n; k++) {
 			const reading *r = &f->v[k];
 			if (r->found && r->choice != BT_CHOICE_NONE)

@@ -91,4 +91,22 @@ for o in "--draft Q.5051" "--authorize" "--not-authorize" "--ref x" "--receipt $
 done
 refused_like "^ballot: --draft: not with --from-pdf \(" ballot reply --from-pdf "$EN" --circular 205 --draft Q.5051
 
+# a form of another database (circular 205 with other drafts): its digest
+# matches no set of this circular's drafts: named, not read, refused
+MAIN_DB=$BALLOT_DB
+export BALLOT_DB=$T/other.sqlite
+expect_exit 0 ballot init
+setup_205
+at 2019-12-03T12:00:00Z
+expect_exit 0 ballot draft add --summary "S." --circular 205 --rec Q.5099 --title "Elsewhere"
+at 2020-01-10T09:00:00Z
+expect_exit 0 ballot forms --circular 205 --member FRA --lang en --out "$T/other" --jobs 1
+export BALLOT_DB=$MAIN_DB
+ok "the other database's form ticked" tick "$T/other/205/en/FRA.pdf" 1 150 "$T/other.png" 0 0 Q.5051=authorize:cross
+expect_exit 0 ballot scan "$T/other.png"
+like "$OUT" '^  issued for drafts this circular never had together: its boxes are not read$' "another database's form: named, not read"
+like "$(proposal Q.5051)" ': uncertain \(the form was issued for another draft list\)$' "... no row proposed"
+refused_like "^ballot: --from-scan other\.png: form ballot:205:FRA:en:[0-9a-f]{16} was issued for drafts circular 205 never had together" \
+	ballot reply --from-scan "$T/other.png" --circular 205 --choice Q.5051=authorize
+
 done_testing

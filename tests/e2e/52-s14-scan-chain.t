@@ -39,6 +39,7 @@ ok "pdfsig signs as John (a current intermediate)" pdfsig -nssdir "sql:$T/nss" -
 ok "pdfsig signs as Jane (an intermediate expired)" pdfsig -nssdir "sql:$T/nss" -nick jane -sign signature \
 	"$T/filled.pdf" "$T/jane.pdf"
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+at "$now" # the certificates were made today
 expect_exit 0 ballot reply --from-pdf "$T/john.pdf" --circular 205 --received "$now" --dry-run --json
 is "$(jget .signature.signer_verified)" true "John's chain through a current intermediate: verified"
 expect_exit 0 ballot reply --from-pdf "$T/jane.pdf" --circular 205 --received "$now" --dry-run --json

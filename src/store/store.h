@@ -254,6 +254,20 @@ typedef int db_write_step(bt_db *db, db_write *w, bt_err *e);
 int db_write_run(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e);
 int db_write_in(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e);
 
+/* Group commit (group.c): runs step(db, ctx, e) inside a write transaction
+ * that may be shared with the changes other threads of this process ask for
+ * at the same time on the same database, each inside its own SAVEPOINT: a
+ * step that fails has its changes (and its events) rolled back alone, as if
+ * it had been its own transaction; the steps run one after another, each
+ * seeing those before it. The step may run on another thread's connection
+ * (db's is not used then), so it must touch no state of db's but the
+ * database. Returns only once the COMMIT that holds the change (and the
+ * witness after it) is done: BT_OK then; else the step's own failure, or
+ * the failure of the begin or commit of the shared transaction (set in *e).
+ * Not inside an open transaction. */
+typedef int db_group_step(bt_db *db, void *ctx, bt_err *e);
+int db_write_group(bt_db *db, db_group_step *step, void *ctx, bt_err *e);
+
 /* A migration's record in the event log, made once per database (migrate.c):
  * when done_sql (one count) counts no row, the n writes w[0..n-1] in turn,
  * each with db_write_in and the same two steps, inside the caller's write

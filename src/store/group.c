@@ -146,3 +146,13 @@ int db_write_group(bt_db *db, db_group_step *step, void *ctx, bt_err *e)
 	pthread_mutex_unlock(&group_lock);
 	return me.rc;
 }
+
+size_t db_group_queued(void)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&group_lock);
+	for (const group_item *it = queue_head; it; it = it->next)
+		n++;
+	pthread_mutex_unlock(&group_lock);
+	return n;
+}

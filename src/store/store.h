@@ -267,6 +267,8 @@ int db_write_in(bt_db *db, db_write *w, db_write_step *check, db_write_step *ins
  * Not inside an open transaction. */
 typedef int db_group_step(bt_db *db, void *ctx, bt_err *e);
 int db_write_group(bt_db *db, db_group_step *step, void *ctx, bt_err *e);
+/* How many changes wait in the queue, a batch running aside (tests). */
+size_t db_group_queued(void);
 
 /* A migration's record in the event log, made once per database (migrate.c):
  * when done_sql (one count) counts no row, the n writes w[0..n-1] in turn,

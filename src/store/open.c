@@ -37,6 +37,13 @@ int db_configure(bt_db *db, int readonly, bt_err *e)
 	sqlite3_busy_timeout(db->h, 10000);
 	if (db_exec_sql(db, "PRAGMA foreign_keys=ON", "configuring", e))
 		return BT_EFAIL;
+	/* reads of a large database from the operating system's page cache,
+	 * mapped, without a copy per page, shared by the portal's connections
+	 * (make bench: a tally of 100 000 replies spent 40 % of its time in
+	 * pread copying pages; a larger cache_size of SQLite's own, per
+	 * connection, gained no more than this) */
+	if (db_exec_sql(db, "PRAGMA mmap_size=" BT_MMAP_SIZE, "configuring", e))
+		return BT_EFAIL;
 	if (!readonly && !sqlite3_db_readonly(db->h, "main") && db_wal_on(db, e))
 		return BT_EFAIL;
 	return db_exec_sql(db, "PRAGMA synchronous=FULL", "configuring", e);

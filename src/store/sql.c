@@ -429,6 +429,13 @@ const char *const SQL_MIGRATIONS[] = {
 	"ALTER TABLE replies ADD COLUMN signer_subject TEXT;"
 	"ALTER TABLE replies ADD COLUMN signer_sha256 TEXT;"
 	"ALTER TABLE replies ADD COLUMN signer_verified INTEGER;",
+	/* a draft's replies as counted (SQL_REPLIES_OF_DRAFT: tally, status)
+	 * read from the index alone: the choice and recorded time join its
+	 * columns, so no reply row is looked up (100 000 replies: a tally
+	 * 120 -> 29 ms). The same name and leading columns as before.
+	 * Self-contained (renumber freely). */
+	"DROP INDEX replies_by_member;"
+	"CREATE INDEX replies_by_member ON replies(draft_id, member, received, id, choice, recorded_at);",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 

@@ -14,6 +14,8 @@
 
 #define BT_APPLICATION_ID 0x42414c54 /* "BALT" */
 #define BT_STMT_CACHE 256
+/* Per connection (db_configure): up to 256 MiB of the file read mapped. */
+#define BT_MMAP_SIZE "268435456"
 
 /* What a row check found sound (rowcheck.c, SQL_ROWCHECK_MARK): ok when
  * the replies and events had no gap between their lowest and highest

@@ -77,12 +77,9 @@ int drafts_of(bt_db *db, const bt_consultation *c, bt_draft_list *out, bt_err *e
 		bt_draft_list_free(out);
 		return db_fail(db, e, "reading drafts");
 	}
-	for (size_t i = 0; i < out->n; i++)
-		if ((rc = draft_titles_load(db, &out->v[i], e))) {
-			bt_draft_list_free(out);
-			return rc;
-		}
-	return BT_OK;
+	if ((rc = draft_titles_load_all(db, c, out, e)))
+		bt_draft_list_free(out);
+	return rc;
 oom:
 	sqlite3_reset(st);
 	bt_draft_list_free(out);

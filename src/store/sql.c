@@ -560,6 +560,9 @@ const char SQL_DRAFT_BY_REC[] =
  * an event's rows with their draft's rec and circular */
 const char SQL_DRAFT_TITLES_OF[] =
 	"SELECT lang, title, summary FROM draft_titles WHERE draft_id = ?1 ORDER BY event_seq, id";
+const char SQL_DRAFT_TITLES_OF_CONSULTATION[] =
+	"SELECT t.draft_id, t.lang, t.title, t.summary FROM drafts d JOIN draft_titles t ON t.draft_id = d.id"
+	" WHERE d.consultation_id = ?1 ORDER BY t.event_seq, t.id";
 const char SQL_DRAFT_TITLES_BY_EVENT[] =
 	"SELECT t.lang, t.title, t.summary, d.rec, c.circular, t.draft_id FROM draft_titles t"
 	" JOIN drafts d ON d.id = t.draft_id JOIN consultations c ON c.id = d.consultation_id"

@@ -39,6 +39,7 @@ extern const char SQL_DRAFTS_OF[];
 extern const char SQL_DRAFT_BY_REC[];
 extern const char SQL_DRAFT_SET_STATE[];
 extern const char SQL_DRAFT_TITLES_OF[];
+extern const char SQL_DRAFT_TITLES_OF_CONSULTATION[];
 extern const char SQL_DRAFT_TITLES_BY_EVENT[];
 extern const char SQL_DRAFT_TITLE_INSERT[];
 extern const char SQL_DRAFT_TEXT_INSERT[];

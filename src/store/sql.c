@@ -657,6 +657,10 @@ const char SQL_HISTORY_REPLIES_OF_MEMBER[] =
 	" r.signer_subject, r.signer_sha256, r.signer_verified"
 	" FROM drafts d JOIN replies r ON r.draft_id = d.id AND r.member = ?2"
 	" WHERE d.consultation_id = ?1 ORDER BY r.event_seq";
+/* A reply's consultation and event, when ?2 recorded it. */
+const char SQL_HISTORY_LOCATE[] =
+	"SELECT c.circular, r.event_seq FROM replies r JOIN drafts d ON d.id = r.draft_id"
+	" JOIN consultations c ON c.id = d.consultation_id WHERE r.id = ?1 AND r.member = ?2";
 const char SQL_HISTORY_DECISIONS[] =
 	"SELECT x.event_seq, d.rec, x.kind, x.detail, x.decided_at, x.recorded_by,"
 	" (SELECT v.at FROM events v WHERE v.seq = x.event_seq)"

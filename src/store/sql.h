@@ -66,6 +66,7 @@ extern const char SQL_DECISION_MEMBERS[];
 extern const char SQL_HISTORY_REPLIES[];
 extern const char SQL_HISTORY_REPLIES_OF_MEMBER[];
 extern const char SQL_HISTORY_IN_FORCE[];
+extern const char SQL_HISTORY_LOCATE[];
 extern const char SQL_HISTORY_DECISIONS[];
 extern const char SQL_HISTORY_CLOSES[];
 extern const char SQL_CONSULTATION_ROW[];

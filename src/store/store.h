@@ -50,12 +50,28 @@ struct bt_db {
 		const char *sql;
 		sqlite3_stmt *st;
 	} cache[BT_STMT_CACHE];
+	struct {            /* one document kept while nothing changes (doc.c) */
+		char key[64];
+		int64_t data_version, changes;
+		bt_buf doc;
+	} doc;
 };
 
 /* Returns a reset, cleared prepared statement for sql (one of the SQL_*
  * constants of sql.h; statements are cached by address). NULL on failure
  * with e set. Do not finalize it. */
 sqlite3_stmt *db_stmt(bt_db *db, const char *sql, bt_err *e);
+
+/* A document the floors above keep on the connection while the database
+ * does not change (doc.c). db_doc_get: 1 with the document kept under key
+ * copied into out (replacing its content) when nothing was committed to the
+ * database since it was kept, by this connection or any other; 0 otherwise
+ * (out untouched; also without memory for the copy). db_doc_put: keeps doc
+ * under key (replacing the one kept), with the database's state read now:
+ * call it inside the read transaction that made doc, so that a commit
+ * between the reads and the keeping cannot be missed. */
+int db_doc_get(bt_db *db, const char *key, bt_buf *out);
+void db_doc_put(bt_db *db, const char *key, const bt_buf *doc);
 
 /* BT_EFAIL with SQLite's message and what was being done; the reason
  * follows from SQLite's result code (db_reason). */

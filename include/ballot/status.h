@@ -3,6 +3,7 @@
 #define BALLOT_STATUS_H
 
 #include <stddef.h>
+#include "ballot/buf.h"
 #include "ballot/consultation.h"
 
 typedef struct bt_status_row {

@@ -177,12 +177,84 @@ static int check_long_names(cli_ctx *ctx, int argc, char **argv, const cli_opt *
 	return rc;
 }
 
+/* getopt_long's table: the command's options, then the common ones (--db,
+ * --help, --quiet, --config). NULL when out of memory. */
+static struct option *long_options(const cli_opt *opts, size_t n)
+{
+	struct option *lo = calloc(n + 5, sizeof *lo);
+
+	if (!lo)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		lo[i].name = opts[i].name;
+		lo[i].has_arg = opts[i].kind == CLI_FLAG ? no_argument
+							 : required_argument;
+		lo[i].val = OPT_BASE + (int)i;
+	}
+	lo[n] = (struct option){ "db", required_argument, NULL, OPT_DB };
+	lo[n + 1] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[n + 2] = (struct option){ "quiet", no_argument, NULL, OPT_QUIET };
+	lo[n + 3] = (struct option){ "config", required_argument, NULL, OPT_CONFIG };
+	return lo;
+}
+
+/* The one-line message for what getopt_long refused (c is ':' or '?'). */
+static int getopt_refusal(const cli_ctx *ctx, char **argv, const cli_opt *opts,
+			  size_t n, int c, bt_err *e)
+{
+	const char *name = opt_name(opts, n, optopt);
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		return bt_fail(e, BT_EINPUT, "--%s: missing value",
+			       name ? name : "?");
+	if (name)
+		return bt_fail(e, BT_EINPUT, "--%s takes no value", name);
+	if (optopt > 0)
+		return bt_fail(e, BT_EINPUT, "%s: unknown option '-%c'", ctx->cmd,
+			       optopt);
+	/* show the option without any "=value" */
+	return bt_fail(e, BT_EINPUT, "%s: unknown option '%.*s'", ctx->cmd,
+		       (int)strcspn(arg, "="), arg);
+}
+
+/* Runs getopt_long over argv, storing each option; stops at the first
+ * refusal. */
+static int getopt_all(cli_ctx *ctx, int argc, char **argv, cli_opt *opts,
+		      size_t n, bt_err *e)
+{
+	struct option *lo = long_options(opts, n);
+	int rc = BT_OK;
+
+	if (!lo)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	optind = 0; /* glibc: full reinitialization */
+	opterr = 0;
+	while (rc == BT_OK) {
+		int c = getopt_long(argc, argv, ctx->posix_order ? "+:h" : ":h",
+				    lo, NULL);
+		if (c == -1)
+			break;
+		if (c == OPT_DB)
+			ctx->db_path = optarg;
+		else if (c == OPT_QUIET)
+			ctx->quiet = 1;
+		else if (c == OPT_CONFIG)
+			ctx->config_flag = optarg;
+		else if (c >= OPT_BASE && (size_t)(c - OPT_BASE) < n)
+			rc = opt_store(&opts[c - OPT_BASE], optarg, e);
+		else
+			rc = getopt_refusal(ctx, argv, opts, n, c, e);
+	}
+	free(lo);
+	return rc;
+}
+
 int cli_parse(cli_ctx *ctx, int argc, char **argv, const char *usage,
 	      cli_opt *opts, int max_pos, bt_err *e)
 {
 	size_t n = 0;
-	struct option *lo = NULL;
-	int rc = BT_OK;
+	int rc;
 
 	for (n = 0; opts[n].name; n++) {
 		opts[n].count = 0;
@@ -208,69 +280,7 @@ int cli_parse(cli_ctx *ctx, int argc, char **argv, const char *usage,
 
 	if ((rc = check_long_names(ctx, argc, argv, opts, n, e)) != BT_OK)
 		return rc;
-	lo = calloc(n + 5, sizeof *lo);
-	if (!lo)
-		return bt_fail(e, BT_EFAIL, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		lo[i].name = opts[i].name;
-		lo[i].has_arg = opts[i].kind == CLI_FLAG ? no_argument
-							 : required_argument;
-		lo[i].val = OPT_BASE + (int)i;
-	}
-	lo[n].name = "db";
-	lo[n].has_arg = required_argument;
-	lo[n].val = OPT_DB;
-	lo[n + 1].name = "help";
-	lo[n + 1].has_arg = no_argument;
-	lo[n + 1].val = 'h';
-	lo[n + 2].name = "quiet";
-	lo[n + 2].has_arg = no_argument;
-	lo[n + 2].val = OPT_QUIET;
-	lo[n + 3].name = "config";
-	lo[n + 3].has_arg = required_argument;
-	lo[n + 3].val = OPT_CONFIG;
-
-	optind = 0; /* glibc: full reinitialization */
-	opterr = 0;
-	for (;;) {
-		int c = getopt_long(argc, argv, ctx->posix_order ? "+:h" : ":h",
-				    lo, NULL);
-		if (c == -1)
-			break;
-		if (c == OPT_DB) {
-			ctx->db_path = optarg;
-		} else if (c == OPT_QUIET) {
-			ctx->quiet = 1;
-		} else if (c == OPT_CONFIG) {
-			ctx->config_flag = optarg;
-		} else if (c >= OPT_BASE && (size_t)(c - OPT_BASE) < n) {
-			rc = opt_store(&opts[c - OPT_BASE], optarg, e);
-		} else if (c == ':') {
-			const char *name = opt_name(opts, n, optopt);
-			rc = bt_fail(e, BT_EINPUT, "--%s: missing value",
-				     name ? name : "?");
-		} else { /* '?' */
-			const char *name = opt_name(opts, n, optopt);
-			const char *arg = argv[optind - 1];
-			if (name)
-				rc = bt_fail(e, BT_EINPUT, "--%s takes no value",
-					     name);
-			else if (optopt > 0)
-				rc = bt_fail(e, BT_EINPUT,
-					     "%s: unknown option '-%c'", ctx->cmd,
-					     optopt);
-			else {
-				/* show the option without any "=value" */
-				int len = (int)strcspn(arg, "=");
-				rc = bt_fail(e, BT_EINPUT,
-					     "%s: unknown option '%.*s'",
-					     ctx->cmd, len, arg);
-			}
-		}
-		if (rc != BT_OK)
-			break;
-	}
-	free(lo);
+	rc = getopt_all(ctx, argc, argv, opts, n, e);
 	if (opts_adopt(ctx, opts, n, e) != BT_OK && rc == BT_OK)
 		rc = BT_EFAIL;
 	if (rc != BT_OK)

@@ -139,6 +139,74 @@ static void add_readme(bt_buf *b, const bt_consultation *c, size_t nfiles)
 		    c->circular, c->group, c->circular, dl, c->group, nfiles);
 }
 
+/* The files written so far, so that two attachments never share a name. */
+typedef struct {
+	char **v;
+	size_t n;
+} names_list;
+
+/* Writes one attachment under a name not used yet, and its manifest line. */
+static int write_one(bt_db *db, const char *dir, const bt_history_item *it,
+		     const bt_attachment *at, names_list *used, bt_buf *fname,
+		     bt_buf *content, bt_buf *manifest, bt_err *e)
+{
+	char prefix[48], rt[BT_TIME_LEN];
+	int rc;
+
+	bt_time_format(it->received, rt);
+	snprintf(prefix, sizeof prefix, "%" PRId64, it->seq);
+	/* two attachments with one name in one reply: number them */
+	for (int k = 1;; k++) {
+		build_name(fname, prefix, it, at, k);
+		if (fname->failed || !fname->data ||
+		    !name_used(used->v, used->n, fname->data))
+			break;
+	}
+	if (fname->failed || !fname->data ||
+	    !(used->v[used->n] = strdup(fname->data)))
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	used->n++;
+	rc = bt_attachment_content(db, at->id, content, e);
+	if (rc == BT_OK)
+		rc = write_atomic(dir, fname->data, bt_buf_str(content), content->len, e);
+	bt_buf_addf(manifest, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%" PRId64 "\n",
+		    fname->data, it->member, at->name, it->rec, it->what, it->status,
+		    rt, at->sha256, at->size);
+	return rc;
+}
+
+/* Writes every attachment of the history into dir, one manifest line each;
+ * *replies counts the replies that had any. */
+static int write_attachments(bt_db *db, const char *dir, const bt_history *h,
+			     names_list *used, bt_buf *manifest, size_t *replies,
+			     bt_err *e)
+{
+	bt_buf content = BT_BUF_INIT, fname = BT_BUF_INIT;
+	size_t total = 0;
+	int rc = BT_OK;
+
+	for (size_t i = 0; i < h->n; i++)
+		total += h->v[i].n_attachments;
+	used->v = calloc(total + 1, sizeof *used->v);
+	if (!used->v)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	bt_buf_init(&content, (size_t)INT64_C(4) * 1024 * 1024 * 1024);
+	bt_buf_adds(manifest, "file\tmember\tname\trec\tchoice\tstatus\t"
+			      "received\tsha256\tsize\n");
+	for (size_t i = 0; i < h->n && rc == BT_OK; i++) {
+		const bt_history_item *it = &h->v[i];
+
+		if (it->n_attachments)
+			(*replies)++;
+		for (size_t a = 0; a < it->n_attachments && rc == BT_OK; a++)
+			rc = write_one(db, dir, it, &it->attachments[a], used, &fname,
+				       &content, manifest, e);
+	}
+	bt_buf_release(&content);
+	bt_buf_release(&fname);
+	return rc;
+}
+
 /* `ballot comments --circular ID --out DIR`. */
 int cmd_comments(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
@@ -148,9 +216,8 @@ int cmd_comments(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	bt_history h = { NULL, 0 };
 	bt_consultation c;
 	bt_buf manifest = BT_BUF_INIT, readme = BT_BUF_INIT;
-	bt_buf content = BT_BUF_INIT, fname = BT_BUF_INIT;
-	char **used = NULL;
-	size_t nused = 0, total = 0, replies = 0;
+	names_list used = { NULL, 0 };
+	size_t replies = 0;
 	const char *dir;
 	bt_db *db;
 	int rc;
@@ -169,80 +236,28 @@ int cmd_comments(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		rc = bt_history_get(db, c.circular, NULL, &h, e);
 	if (rc == BT_OK)
 		rc = bt_dir_make(dir, "out", e);
-	if (rc != BT_OK)
-		goto out;
-	for (size_t i = 0; i < h.n; i++)
-		total += h.v[i].n_attachments;
-	used = calloc(total + 1, sizeof *used);
-	if (!used) {
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
-		goto out;
+	if (rc == BT_OK)
+		rc = write_attachments(db, dir, &h, &used, &manifest, &replies, e);
+	if (rc == BT_OK) {
+		add_readme(&readme, &c, used.n);
+		if (manifest.failed || !manifest.data || readme.failed || !readme.data)
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
 	}
-	bt_buf_init(&content, (size_t)INT64_C(4) * 1024 * 1024 * 1024);
-	bt_buf_adds(&manifest, "file\tmember\tname\trec\tchoice\tstatus\t"
-			       "received\tsha256\tsize\n");
-	for (size_t i = 0; i < h.n && rc == BT_OK; i++) {
-		const bt_history_item *it = &h.v[i];
-		char rt[BT_TIME_LEN];
-
-		if (it->n_attachments)
-			replies++;
-		bt_time_format(it->received, rt);
-		for (size_t a = 0; a < it->n_attachments && rc == BT_OK; a++) {
-			const bt_attachment *at = &it->attachments[a];
-			char prefix[48];
-
-			snprintf(prefix, sizeof prefix, "%" PRId64, it->seq);
-			/* two attachments with one name in one reply: number them */
-			for (int k = 1;; k++) {
-				build_name(&fname, prefix, it, at, k);
-				if (fname.failed || !fname.data ||
-				    !name_used(used, nused, fname.data))
-					break;
-			}
-			if (fname.failed || !fname.data ||
-			    !(used[nused] = strdup(fname.data))) {
-				rc = bt_fail(e, BT_EFAIL, "out of memory");
-				break;
-			}
-			nused++;
-			rc = bt_attachment_content(db, at->id, &content, e);
-			if (rc == BT_OK)
-				rc = write_atomic(dir, fname.data,
-						  bt_buf_str(&content), content.len,
-						  e);
-			bt_buf_addf(&manifest,
-				    "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%" PRId64 "\n",
-				    fname.data, it->member, at->name, it->rec,
-				    it->what, it->status, rt, at->sha256,
-				    at->size);
-		}
-	}
-	if (rc != BT_OK)
-		goto out;
-	add_readme(&readme, &c, nused);
-	if (manifest.failed || !manifest.data || readme.failed || !readme.data) {
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
-		goto out;
-	}
-	rc = write_atomic(dir, "manifest.tsv", manifest.data, manifest.len, e);
+	if (rc == BT_OK)
+		rc = write_atomic(dir, "manifest.tsv", manifest.data, manifest.len, e);
 	if (rc == BT_OK)
 		rc = write_atomic(dir, "README.txt", readme.data, readme.len, e);
-	if (rc != BT_OK)
-		goto out;
-	sync_dir(dir);
-	printf("wrote %zu %s from %zu %s of circular %s to %s (with manifest.tsv and README.txt)\n",
-	       nused, nused == 1 ? "attachment" : "attachments", replies,
-	       replies == 1 ? "reply" : "replies", c.circular, dir);
-out:
-	if (used)
-		for (size_t i = 0; i < nused; i++)
-			free(used[i]);
-	free(used);
+	if (rc == BT_OK) {
+		sync_dir(dir);
+		printf("wrote %zu %s from %zu %s of circular %s to %s (with manifest.tsv and README.txt)\n",
+		       used.n, used.n == 1 ? "attachment" : "attachments", replies,
+		       replies == 1 ? "reply" : "replies", c.circular, dir);
+	}
+	for (size_t i = 0; i < used.n; i++)
+		free(used.v[i]);
+	free(used.v);
 	bt_buf_release(&manifest);
 	bt_buf_release(&readme);
-	bt_buf_release(&content);
-	bt_buf_release(&fname);
 	bt_history_free(&h);
 	return rc;
 }

@@ -57,94 +57,103 @@ static const struct {
 #define NDB_SETTINGS (sizeof db_settings / sizeof db_settings[0])
 
 /* `ballot config show [--json]`: the run's settings and the database's. */
-static int config_show_all(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+/* `config show --json`: the file, each key's value and source, the database
+ * and its settings (null without a database). */
+static int config_show_json(cli_ctx *ctx, bt_db *db, const char *dbp, bt_err *e)
 {
-	cli_opt opts[] = { CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
-	int rc = cli_parse(ctx, argc, argv, USAGE_SHOW, opts, 0, e);
-	if (rc != BT_OK || ctx->help)
-		return rc;
-	int json = opts[0].count > 0;
-	const char *dbp = cli_db_path(ctx);
-	struct stat st;
-	bt_db *db = NULL;
-	if (stat(dbp, &st) == 0 && (rc = cli_open_db(ctx, 0, &db, e)))
-		return rc;
-	const char *file = cli_conf_path(ctx);
 	bt_buf b = BT_BUF_INIT;
-	cli_table t;
-	cli_table_init(&t, 3);
-	if (json) {
-		bt_buf_addc(&b, '{');
-		bt_json_key(&b, "file", 1);
-		cli_json_str_or_null(&b, file);
-		bt_json_key(&b, "values", 0);
-		bt_buf_addc(&b, '[');
-	} else if (*file) {
-		printf("configuration file: %s\n", file);
-	} else {
-		printf("configuration file: none\n");
-	}
+	int rc;
+
+	bt_buf_addc(&b, '{');
+	bt_json_key(&b, "file", 1);
+	cli_json_str_or_null(&b, cli_conf_path(ctx));
+	bt_json_key(&b, "values", 0);
+	bt_buf_addc(&b, '[');
 	for (int k = 0; k < CONF_NKEYS; k++) {
 		cli_value v;
 		cli_conf_value(ctx, k, NULL, &v);
-		if (json) {
-			bt_buf_adds(&b, k ? ",{" : "{");
-			bt_json_kv_str(&b, "key", cli_conf_key_name(k), 1);
-			bt_json_key(&b, "value", 0);
-			cli_json_str_or_null(&b, v.value);
-			bt_json_kv_str(&b, "source", v.kind, 0);
-			bt_json_key(&b, "where", 0);
-			cli_json_str_or_null(&b, v.where);
-			bt_buf_addc(&b, '}');
-		} else {
-			cli_table_add(&t, (const char *const[]){ cli_conf_key_name(k), v.value, v.source });
-		}
+		bt_buf_adds(&b, k ? ",{" : "{");
+		bt_json_kv_str(&b, "key", cli_conf_key_name(k), 1);
+		bt_json_key(&b, "value", 0);
+		cli_json_str_or_null(&b, v.value);
+		bt_json_kv_str(&b, "source", v.kind, 0);
+		bt_json_key(&b, "where", 0);
+		cli_json_str_or_null(&b, v.where);
+		bt_buf_addc(&b, '}');
 	}
-	if (json) {
+	bt_buf_addc(&b, ']');
+	bt_json_kv_str(&b, "database", dbp, 0);
+	bt_json_key(&b, "database_settings", 0);
+	bt_buf_adds(&b, db ? "[" : "null");
+	for (size_t i = 0; db && i < NDB_SETTINGS; i++) {
+		int set = bt_setting_int(db, db_settings[i].key, -1) != -1;
+		bt_buf_adds(&b, i ? ",{" : "{");
+		bt_json_kv_str(&b, "key", db_settings[i].key, 1);
+		bt_json_kv_int(&b, "value",
+			       bt_setting_int(db, db_settings[i].key, db_settings[i].dflt), 0);
+		bt_json_kv_str(&b, "source", set ? "database" : "default", 0);
+		bt_buf_addc(&b, '}');
+	}
+	if (db)
 		bt_buf_addc(&b, ']');
-		bt_json_kv_str(&b, "database", dbp, 0);
-		bt_json_key(&b, "database_settings", 0);
-		if (!db)
-			bt_buf_adds(&b, "null");
-		else
-			bt_buf_addc(&b, '[');
-	} else {
-		rc = cli_table_print(&t, "lll", stdout, e);
-		cli_table_release(&t);
-		cli_table_init(&t, 3);
-		if (!db)
-			printf("\nsettings kept in the database: none, there is no database at %s yet\n", dbp);
-		else
-			printf("\nsettings kept in the database %s (ballot config set; they belong to the data):\n", dbp);
+	bt_buf_addc(&b, '}');
+	rc = cli_print_json(&b, e);
+	bt_buf_release(&b);
+	return rc;
+}
+
+/* `config show`: the file, a table of the keys, then the database's
+ * settings. */
+static int config_show_text(cli_ctx *ctx, bt_db *db, const char *dbp, bt_err *e)
+{
+	const char *file = cli_conf_path(ctx);
+	cli_table t;
+	int rc;
+
+	printf("configuration file: %s\n", *file ? file : "none");
+	cli_table_init(&t, 3);
+	for (int k = 0; k < CONF_NKEYS; k++) {
+		cli_value v;
+		cli_conf_value(ctx, k, NULL, &v);
+		cli_table_add(&t, (const char *const[]){ cli_conf_key_name(k), v.value, v.source });
 	}
+	rc = cli_table_print(&t, "lll", stdout, e);
+	cli_table_release(&t);
+	if (!db)
+		printf("\nsettings kept in the database: none, there is no database at %s yet\n", dbp);
+	else
+		printf("\nsettings kept in the database %s (ballot config set; they belong to the data):\n", dbp);
+	cli_table_init(&t, 3);
 	for (size_t i = 0; db && i < NDB_SETTINGS; i++) {
 		int set = bt_setting_int(db, db_settings[i].key, -1) != -1;
 		int64_t v = bt_setting_int(db, db_settings[i].key, db_settings[i].dflt);
 		char num[32];
 		snprintf(num, sizeof num, "%" PRId64, v);
-		if (json) {
-			bt_buf_adds(&b, i ? ",{" : "{");
-			bt_json_kv_str(&b, "key", db_settings[i].key, 1);
-			bt_json_kv_int(&b, "value", v, 0);
-			bt_json_kv_str(&b, "source", set ? "database" : "default", 0);
-			bt_buf_addc(&b, '}');
-		} else {
-			cli_table_add(&t, (const char *const[]){ db_settings[i].key, num,
-				      set ? "database" : "default" });
-		}
+		cli_table_add(&t, (const char *const[]){ db_settings[i].key, num,
+			      set ? "database" : "default" });
 	}
-	if (json) {
-		if (db)
-			bt_buf_addc(&b, ']');
-		bt_buf_addc(&b, '}');
-		if (rc == BT_OK)
-			rc = cli_print_json(&b, e);
-	} else if (db && rc == BT_OK) {
+	if (db && rc == BT_OK)
 		rc = cli_table_print(&t, "lrl", stdout, e);
-	}
 	cli_table_release(&t);
-	bt_buf_release(&b);
 	return rc;
+}
+
+static int config_show_all(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
+	int rc = cli_parse(ctx, argc, argv, USAGE_SHOW, opts, 0, e);
+	const char *dbp;
+	struct stat st;
+	bt_db *db = NULL;
+
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	dbp = cli_db_path(ctx);
+	if (stat(dbp, &st) == 0 && (rc = cli_open_db(ctx, 0, &db, e)))
+		return rc;
+	if (opts[0].count > 0)
+		return config_show_json(ctx, db, dbp, e);
+	return config_show_text(ctx, db, dbp, e);
 }
 
 static int config_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)

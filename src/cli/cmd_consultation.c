@@ -80,6 +80,43 @@ static void consultation_json(bt_buf *b, const bt_consultation *c)
 	bt_json_kv_bool(b, "custom_electorate", c->custom_electorate, 0);
 }
 
+/* The deadline's story in `consultation show --json`: the closed days
+ * skipped (null without a calendar), why it was forced, and its changes. */
+static void deadline_json(bt_buf *bp, const bt_deadline_info *ip)
+{
+	bt_json_key(bp, "closed_days_skipped", 0);
+	if (!ip->with_calendar) {
+		bt_buf_adds(bp, "null");
+	} else {
+		bt_buf_addc(bp, '[');
+		for (size_t i = 0; i < ip->nskipped; i++) {
+			bt_buf_adds(bp, i ? ",{" : "{");
+			cli_json_kv_date(bp, "date", ip->skipped[i].day, 1);
+			bt_json_kv_str(bp, "name", ip->skipped[i].name, 0);
+			bt_buf_addc(bp, '}');
+		}
+		bt_buf_addc(bp, ']');
+	}
+	if (ip->forced_reason[0])
+		bt_json_kv_str(bp, "forced_reason", ip->forced_reason, 0);
+	else
+		bt_json_kv_null(bp, "forced_reason", 0);
+	bt_json_key(bp, "deadline_changes", 0);
+	bt_buf_addc(bp, '[');
+	for (size_t i = 0; i < ip->nchanges; i++) {
+		const bt_deadline_change *x = &ip->changes[i];
+		bt_buf_adds(bp, i ? ",{" : "{");
+		cli_json_kv_time(bp, "old_deadline", x->old_deadline, 1);
+		cli_json_kv_time(bp, "deadline", x->deadline, 0);
+		cli_json_kv_time(bp, "at", x->at, 0);
+		bt_json_kv_str(bp, "by", x->by, 0);
+		bt_json_kv_int(bp, "event", x->seq, 0);
+		bt_json_kv_str(bp, "reason", x->reason, 0);
+		bt_buf_addc(bp, '}');
+	}
+	bt_buf_addc(bp, ']');
+}
+
 /* consultation show --json. */
 static int show_json(bt_db *db, const bt_consultation *c, const bt_draft_list *dl, bt_err *e)
 {
@@ -120,37 +157,7 @@ static int show_json(bt_db *db, const bt_consultation *c, const bt_draft_list *d
 		bt_json_kv_null(&b, "clause", 0);
 	bt_json_kv_int(&b, "working_days_before_meeting",
 		       bt_working_days_left(&cal, c->deadline, c->meeting_start), 0);
-	bt_json_key(&b, "closed_days_skipped", 0);
-	if (!info.with_calendar) {
-		bt_buf_adds(&b, "null");
-	} else {
-		bt_buf_addc(&b, '[');
-		for (size_t i = 0; i < info.nskipped; i++) {
-			bt_buf_adds(&b, i ? ",{" : "{");
-			cli_json_kv_date(&b, "date", info.skipped[i].day, 1);
-			bt_json_kv_str(&b, "name", info.skipped[i].name, 0);
-			bt_buf_addc(&b, '}');
-		}
-		bt_buf_addc(&b, ']');
-	}
-	if (info.forced_reason[0])
-		bt_json_kv_str(&b, "forced_reason", info.forced_reason, 0);
-	else
-		bt_json_kv_null(&b, "forced_reason", 0);
-	bt_json_key(&b, "deadline_changes", 0);
-	bt_buf_addc(&b, '[');
-	for (size_t i = 0; i < info.nchanges; i++) {
-		const bt_deadline_change *x = &info.changes[i];
-		bt_buf_adds(&b, i ? ",{" : "{");
-		cli_json_kv_time(&b, "old_deadline", x->old_deadline, 1);
-		cli_json_kv_time(&b, "deadline", x->deadline, 0);
-		cli_json_kv_time(&b, "at", x->at, 0);
-		bt_json_kv_str(&b, "by", x->by, 0);
-		bt_json_kv_int(&b, "event", x->seq, 0);
-		bt_json_kv_str(&b, "reason", x->reason, 0);
-		bt_buf_addc(&b, '}');
-	}
-	bt_buf_addc(&b, ']');
+	deadline_json(&b, &info);
 	bt_json_key(&b, "checks", 0);
 	bt_timeline_json(&b, &t, NULL);
 	bt_buf_addc(&b, '}');
@@ -280,10 +287,55 @@ static int show_consultation(bt_db *db, const bt_consultation *c, bt_err *e)
 	return BT_OK;
 }
 
+/* The options of `consultation create`, in their table's order. */
+enum { CO_CIRCULAR, CO_GROUP, CO_MSTART, CO_MEND, CO_DATE, CO_DEADLINE,
+       CO_RULE, CO_ELECTORATE, CO_FORCE, CO_REASON };
+
+/* The consultation as the options give it (spec's strings point into
+ * opts); *now is the time of the act. */
+static int create_spec(cli_ctx *ctx, const cli_opt *opts, bt_consultation_spec *sp,
+		       bt_time *now, bt_err *e)
+{
+	long long group = 0;
+	int rc;
+
+	for (int i = CO_CIRCULAR; i <= CO_MEND; i++)
+		if ((rc = cli_require(&opts[i], e)) != BT_OK)
+			return rc;
+	sp->circular = opts[CO_CIRCULAR].val;
+	rc = cli_parse_int("--group", opts[CO_GROUP].val, 1, 99, &group, e);
+	if (rc != BT_OK)
+		return rc;
+	sp->group = (int)group;
+	rc = bt_date_parse(opts[CO_MSTART].val, "meeting_start",
+			   &sp->meeting_start, e);
+	if (rc == BT_OK)
+		rc = bt_date_parse(opts[CO_MEND].val, "meeting_end",
+				   &sp->meeting_end, e);
+	if (rc == BT_OK && opts[CO_DEADLINE].count) {
+		sp->has_deadline = 1;
+		rc = bt_time_parse(opts[CO_DEADLINE].val, "deadline",
+				   &sp->deadline, e);
+	}
+	if (rc != BT_OK)
+		return rc;
+	sp->rule = opts[CO_RULE].val;
+	sp->force_deadline = opts[CO_FORCE].count > 0;
+	sp->reason = opts[CO_REASON].val;
+	rc = cli_now(ctx, now, e);
+	if (rc != BT_OK)
+		return rc;
+	if (opts[CO_DATE].count)
+		rc = bt_date_parse(opts[CO_DATE].val, "date", &sp->date, e);
+	else
+		sp->date = bt_time_date(*now);
+	if (rc != BT_OK)
+		return rc;
+	return BT_OK;
+}
+
 static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	enum { O_CIRCULAR, O_GROUP, O_MSTART, O_MEND, O_DATE, O_DEADLINE,
-	       O_RULE, O_ELECTORATE, O_FORCE, O_REASON };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("group", CLI_ARG),
 		CLI_OPT("meeting-start", CLI_ARG), CLI_OPT("meeting-end", CLI_ARG),
@@ -296,7 +348,6 @@ static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	bt_consultation c;
 	bt_buf elec = BT_BUF_INIT;
 	char warning[512] = "";
-	long long group = 0;
 	bt_time now;
 	bt_db *db;
 	int rc;
@@ -306,41 +357,12 @@ static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	memset(&spec, 0, sizeof spec);
 	memset(&c, 0, sizeof c);
-	for (int i = O_CIRCULAR; i <= O_MEND; i++)
-		if ((rc = cli_require(&opts[i], e)) != BT_OK)
-			return rc;
-	spec.circular = opts[O_CIRCULAR].val;
-	rc = cli_parse_int("--group", opts[O_GROUP].val, 1, 99, &group, e);
-	if (rc != BT_OK)
-		return rc;
-	spec.group = (int)group;
-	rc = bt_date_parse(opts[O_MSTART].val, "meeting_start",
-			   &spec.meeting_start, e);
-	if (rc == BT_OK)
-		rc = bt_date_parse(opts[O_MEND].val, "meeting_end",
-				   &spec.meeting_end, e);
-	if (rc == BT_OK && opts[O_DEADLINE].count) {
-		spec.has_deadline = 1;
-		rc = bt_time_parse(opts[O_DEADLINE].val, "deadline",
-				   &spec.deadline, e);
-	}
-	if (rc != BT_OK)
-		return rc;
-	spec.rule = opts[O_RULE].val;
-	spec.force_deadline = opts[O_FORCE].count > 0;
-	spec.reason = opts[O_REASON].val;
-	rc = cli_now(ctx, &now, e);
-	if (rc != BT_OK)
-		return rc;
-	if (opts[O_DATE].count)
-		rc = bt_date_parse(opts[O_DATE].val, "date", &spec.date, e);
-	else
-		spec.date = bt_time_date(now);
+	rc = create_spec(ctx, opts, &spec, &now, e);
 	if (rc != BT_OK)
 		return rc;
 	rc = cli_open_db(ctx, 1, &db, e);
-	if (rc == BT_OK && opts[O_ELECTORATE].count) {
-		rc = cli_read_file("--electorate", opts[O_ELECTORATE].val,
+	if (rc == BT_OK && opts[CO_ELECTORATE].count) {
+		rc = cli_read_file("--electorate", opts[CO_ELECTORATE].val,
 				   ELECTORATE_FILE_MAX, 0, &elec, e);
 		spec.electorate = elec.data;
 		spec.electorate_len = elec.len;
@@ -362,52 +384,37 @@ static int consultation_create(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	return rc;
 }
 
-static int consultation_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+/* `consultation list --json`. */
+static int consultations_json(const bt_consultation_list *cl, bt_err *e)
 {
-	cli_opt opts[] = { CLI_OPT("group", CLI_ARG), CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
-	bt_consultation_list cl = { NULL, 0 };
-	cli_table t;
-	long long group = 0;
-	bt_db *db;
+	bt_buf b = BT_BUF_INIT;
 	int rc;
 
-	rc = cli_parse(ctx, argc, argv, USAGE_LIST, opts, 0, e);
-	if (rc != BT_OK || ctx->help)
-		return rc;
-	if (opts[0].count) {
-		rc = cli_parse_int("--group", opts[0].val, 1, 99, &group, e);
-		if (rc != BT_OK)
-			return rc;
+	bt_buf_addc(&b, '[');
+	for (size_t i = 0; i < cl->n; i++) {
+		bt_buf_adds(&b, i ? ",{" : "{");
+		consultation_json(&b, &cl->v[i]);
+		bt_json_kv_int(&b, "drafts", cl->v[i].drafts, 0);
+		bt_buf_addc(&b, '}');
 	}
-	rc = cli_open_db(ctx, 0, &db, e);
-	if (rc == BT_OK)
-		rc = bt_consultations_list(db, (int)group, &cl, e);
-	if (rc != BT_OK)
-		return rc;
-	if (opts[1].count) {
-		bt_buf b = BT_BUF_INIT;
-		bt_buf_addc(&b, '[');
-		for (size_t i = 0; i < cl.n; i++) {
-			bt_buf_adds(&b, i ? ",{" : "{");
-			consultation_json(&b, &cl.v[i]);
-			bt_json_kv_int(&b, "drafts", cl.v[i].drafts, 0);
-			bt_buf_addc(&b, '}');
-		}
-		bt_buf_addc(&b, ']');
-		rc = cli_print_json(&b, e);
-		bt_buf_release(&b);
-		goto out;
-	}
-	if (cl.n == 0) {
-		printf("no consultations\n");
-		goto out;
-	}
+	bt_buf_addc(&b, ']');
+	rc = cli_print_json(&b, e);
+	bt_buf_release(&b);
+	return rc;
+}
+
+/* `consultation list`: a table, a consultation a row. */
+static int consultations_table(const bt_consultation_list *cl, bt_err *e)
+{
+	cli_table t;
+	int rc;
+
 	cli_table_init(&t, 9);
 	cli_table_add(&t, (const char *const[]){ "CIRCULAR", "SG", "RULE", "DATE",
 						 "DEADLINE", "MEETING", "STATE",
 						 "ELECTORATE", "DRAFTS" });
-	for (size_t i = 0; i < cl.n; i++) {
-		const bt_consultation *c = &cl.v[i];
+	for (size_t i = 0; i < cl->n; i++) {
+		const bt_consultation *c = &cl->v[i];
 		char sg[16], date[BT_DATE_LEN], dls[BT_TIME_LEN], el[16];
 		char ms[BT_DATE_LEN], me[BT_DATE_LEN], meeting[32], nd[24];
 
@@ -425,7 +432,36 @@ static int consultation_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	}
 	rc = cli_table_print(&t, "lrlllllrr", stdout, e);
 	cli_table_release(&t);
-out:
+	return rc;
+}
+
+static int consultation_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = { CLI_OPT("group", CLI_ARG), CLI_OPT("json", CLI_FLAG), CLI_OPT_END };
+	bt_consultation_list cl = { NULL, 0 };
+	long long group = 0;
+	bt_db *db;
+	int rc;
+
+	rc = cli_parse(ctx, argc, argv, USAGE_LIST, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if (opts[0].count) {
+		rc = cli_parse_int("--group", opts[0].val, 1, 99, &group, e);
+		if (rc != BT_OK)
+			return rc;
+	}
+	rc = cli_open_db(ctx, 0, &db, e);
+	if (rc == BT_OK)
+		rc = bt_consultations_list(db, (int)group, &cl, e);
+	if (rc != BT_OK)
+		return rc;
+	if (opts[1].count)
+		rc = consultations_json(&cl, e);
+	else if (cl.n == 0)
+		printf("no consultations\n");
+	else
+		rc = consultations_table(&cl, e);
 	bt_consultation_list_free(&cl);
 	return rc;
 }

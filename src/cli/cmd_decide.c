@@ -38,44 +38,41 @@ static const char USAGE[] =
 	"The signed receipt is saved to --receipt FILE or printed with --print-receipt\n"
 	"(see reply).\n";
 
-/* `ballot decide ...`. */
-int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
-{
-	enum { O_CIRCULAR, O_DRAFT, O_APPROVED, O_RESERVATION, O_MORE_TIME,
-	       O_NOT_APPROVED, O_OPPOSED_BY, O_KEY, O_RECEIPT, O_DATE, O_PRINT_RECEIPT };
-	cli_opt opts[] = {
-		CLI_OPT("circular", CLI_ARG), CLI_OPT("draft", CLI_ARG),
-		CLI_OPT("approved", CLI_FLAG), CLI_OPT("reservation", CLI_MULTI),
-		CLI_OPT("more-time", CLI_MULTI), CLI_OPT("not-approved", CLI_FLAG),
-		CLI_OPT("opposed-by", CLI_MULTI), CLI_OPT("key", CLI_ARG),
-		CLI_OPT("receipt", CLI_ARG), CLI_OPT("date", CLI_ARG),
-		CLI_OPT("print-receipt", CLI_FLAG), CLI_OPT_END
-	};
-	const bt_key *key;
-	int64_t seq = 0;
-	bt_decision_spec spec;
-	bt_decision_list dl = { NULL, 0 };
-	bt_consultation c;
-	bt_draft d;
-	const char **raw = NULL;        /* codes as given */
-	const char **opt_of = NULL;     /* the option each came with */
-	char (*codes)[4] = NULL;        /* resolved alpha-3 codes */
-	const char **code_ptrs = NULL;
-	char **notes = NULL;
-	size_t n = 0, i;
-	int kinds;
-	bt_time now;
-	bt_db *db;
-	int rc;
+enum { O_CIRCULAR, O_DRAFT, O_APPROVED, O_RESERVATION, O_MORE_TIME,
+       O_NOT_APPROVED, O_OPPOSED_BY, O_KEY, O_RECEIPT, O_DATE, O_PRINT_RECEIPT };
 
-	memset(&d, 0, sizeof d);
-	rc = cli_parse(ctx, argc, argv, USAGE, opts, -1, e);
-	if (rc != BT_OK || ctx->help)
+/* The Member States a decision names: as given, the option each came with,
+ * the resolved alpha-3 code, and (for reservations) the note. */
+typedef struct {
+	size_t n;
+	const char **raw;
+	const char **opt_of;
+	char (*codes)[4];
+	const char **code_ptrs;
+	char **notes;
+} decide_codes;
+
+static void codes_free(decide_codes *k)
+{
+	if (k->notes)
+		for (size_t i = 0; i < k->n; i++)
+			free(k->notes[i]);
+	free(k->notes);
+	free(k->code_ptrs);
+	free(k->codes);
+	free(k->opt_of);
+	free(k->raw);
+}
+
+/* The options that go together, checked before anything is opened. */
+static int decide_check_options(const cli_ctx *ctx, const cli_opt *opts, bt_err *e)
+{
+	int kinds = (opts[O_APPROVED].count > 0) + (opts[O_MORE_TIME].count > 0) +
+		    (opts[O_NOT_APPROVED].count > 0);
+	int rc = cli_require(&opts[O_CIRCULAR], e);
+
+	if (rc != BT_OK)
 		return rc;
-	if ((rc = cli_require(&opts[O_CIRCULAR], e)) != BT_OK)
-		return rc;
-	kinds = (opts[O_APPROVED].count > 0) + (opts[O_MORE_TIME].count > 0) +
-		(opts[O_NOT_APPROVED].count > 0);
 	if (kinds == 0)
 		return bt_fail(e, BT_EINPUT,
 			       "one of --approved, --more-time or --not-approved is required");
@@ -92,7 +89,186 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (opts[O_NOT_APPROVED].count && !opts[O_OPPOSED_BY].count)
 		return bt_fail(e, BT_EINPUT,
 			       "--not-approved needs --opposed-by CODE (the opposing Member States)");
+	return BT_OK;
+}
 
+/* Appends one code as given with the option it came with. */
+static void codes_add(decide_codes *k, const char *raw, const char *opt)
+{
+	k->raw[k->n] = raw;
+	k->opt_of[k->n++] = opt;
+}
+
+/* The kind of decision and the codes as given; for reservations the code
+ * part of CODE:TEXT (the text is taken once the code resolved). */
+static int decide_collect(const cli_ctx *ctx, const cli_opt *opts,
+			  bt_decision_spec *spec, decide_codes *k, bt_err *e)
+{
+	size_t max = opts[O_RESERVATION].n + opts[O_MORE_TIME].n + opts[O_OPPOSED_BY].n +
+		     (size_t)ctx->npos;
+	const cli_opt *list = &opts[O_OPPOSED_BY];
+	const char *opt = "opposed_by";
+
+	k->raw = calloc(max + 1, sizeof *k->raw);
+	k->opt_of = calloc(max + 1, sizeof *k->opt_of);
+	k->codes = calloc(max + 1, sizeof *k->codes);
+	k->code_ptrs = calloc(max + 1, sizeof *k->code_ptrs);
+	k->notes = calloc(max + 1, sizeof *k->notes);
+	if (!k->raw || !k->opt_of || !k->codes || !k->code_ptrs || !k->notes)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	if (opts[O_APPROVED].count) {
+		spec->kind = BT_DECISION_APPROVED;
+		for (size_t i = 0; i < opts[O_RESERVATION].n; i++) {
+			const char *r = opts[O_RESERVATION].vals[i];
+			const char *colon = strchr(r, ':');
+			if (!colon || colon == r || !colon[strspn(colon + 1, " ") + 1])
+				return bt_fail(e, BT_EINPUT,
+					       "--reservation: '%s' is not CODE:TEXT", r);
+			k->notes[k->n] = strndup(r, (size_t)(colon - r));
+			if (!k->notes[k->n])
+				return bt_fail(e, BT_EFAIL, "out of memory");
+			codes_add(k, k->notes[k->n], "reservation");
+		}
+		return BT_OK;
+	}
+	spec->kind = BT_DECISION_NOT_APPROVED;
+	if (opts[O_MORE_TIME].count) {
+		spec->kind = BT_DECISION_MORE_TIME;
+		list = &opts[O_MORE_TIME];
+		opt = "more_time";
+	}
+	for (size_t i = 0; i < list->n; i++)
+		codes_add(k, list->vals[i], opt);
+	for (int p = 0; p < ctx->npos; p++)
+		codes_add(k, ctx->pos[p], opt);
+	return BT_OK;
+}
+
+/* Resolves every code; for reservations the note becomes the text after
+ * CODE:. */
+static int decide_resolve(bt_db *db, const cli_opt *opts, bt_decision_spec *spec,
+			  decide_codes *k, bt_err *e)
+{
+	int rc = BT_OK;
+
+	for (size_t i = 0; rc == BT_OK && i < k->n; i++) {
+		rc = cli_member_resolve(db, k->opt_of[i], k->raw[i], k->codes[i], e);
+		k->code_ptrs[i] = k->codes[i];
+	}
+	if (rc != BT_OK)
+		return rc;
+	if (spec->kind == BT_DECISION_APPROVED) {
+		for (size_t i = 0; i < k->n; i++) {
+			const char *text = strchr(opts[O_RESERVATION].vals[i], ':') + 1;
+			free(k->notes[i]);
+			k->notes[i] = strdup(text + strspn(text, " "));
+			if (!k->notes[i])
+				return bt_fail(e, BT_EFAIL, "out of memory");
+		}
+		spec->notes = (const char *const *)k->notes;
+	}
+	spec->codes = k->code_ptrs;
+	spec->n_codes = k->n;
+	return BT_OK;
+}
+
+/* Prints the decision as recorded: its date, the codes, the draft's state
+ * and who did not reply. */
+static void decide_print(const bt_consultation *c, const bt_draft *d,
+			 const bt_decision_spec *spec, const decide_codes *k,
+			 const bt_decision *x)
+{
+	char day[BT_DATE_LEN];
+
+	bt_date_format(x->date, day);
+	printf("decided circular %s %s on %s: ", c->circular, d->rec, day);
+	if (spec->kind == BT_DECISION_APPROVED)
+		printf("approved%s", k->n ? " with reservations by " : "");
+	else if (spec->kind == BT_DECISION_MORE_TIME)
+		printf("more time asked by ");
+	else
+		printf("not approved, opposed by ");
+	for (size_t i = 0; i < k->n; i++)
+		printf("%s%s", i ? ", " : "", k->codes[i]);
+	printf("; state now %s", d->state);
+	if (spec->kind == BT_DECISION_MORE_TIME) {
+		char until[BT_DATE_LEN];
+		bt_date_format(bt_more_time_until(c->meeting_end), until);
+		printf(" (formal opposition possible until %s, §9.5.5)", until);
+	}
+	printf("\n");
+	if (spec->kind == BT_DECISION_APPROVED)
+		for (size_t i = 0; i < k->n; i++)
+			printf("  reservation %s: %s\n", k->codes[i], k->notes[i]);
+	for (size_t i = 0; i < x->n; i++)
+		if (x->members[i].no_reply)
+			printf("  %s did not reply to the consultation (no reply counted by the deadline)\n",
+			       x->members[i].code);
+}
+
+/* Records the decision and prints it as read back. */
+static int decide_record(cli_ctx *ctx, const cli_opt *opts, bt_decision_spec *spec,
+			 decide_codes *k, int64_t *seq, const bt_key **key, bt_err *e)
+{
+	bt_decision_list dl = { NULL, 0 };
+	const bt_decision *x = NULL;
+	bt_consultation c;
+	bt_draft d;
+	bt_time now;
+	bt_db *db;
+	int rc;
+
+	memset(&d, 0, sizeof d);
+	rc = cli_open_db(ctx, 1, &db, e);
+	if (rc == BT_OK)
+		rc = cli_now(ctx, &now, e);
+	if (rc == BT_OK)
+		rc = cli_receipt_prepare(ctx, &opts[O_KEY], &opts[O_RECEIPT], key, e);
+	if (rc == BT_OK)
+		rc = bt_consultation_get(db, spec->circular, &c, e);
+	if (rc == BT_OK)
+		rc = decide_resolve(db, opts, spec, k, e);
+	if (rc == BT_OK)
+		rc = bt_decide(db, spec, cli_actor(ctx), now, seq, e);
+	if (rc == BT_OK)
+		rc = bt_draft_find(db, spec->circular, spec->rec, &d, e);
+	if (rc == BT_OK)
+		rc = bt_decisions_get(db, spec->circular, INT64_MAX, &dl, e);
+	for (size_t i = 0; rc == BT_OK && i < dl.n; i++)
+		if (dl.v[i].seq == *seq)
+			x = &dl.v[i];
+	if (rc == BT_OK && !x)
+		rc = bt_fail(e, BT_EFAIL, "the decision just recorded cannot be read back");
+	if (rc == BT_OK)
+		decide_print(&c, &d, spec, k, x);
+	bt_decision_list_free(&dl);
+	bt_draft_clear(&d);
+	return rc;
+}
+
+/* `ballot decide ...`. */
+int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	cli_opt opts[] = {
+		CLI_OPT("circular", CLI_ARG), CLI_OPT("draft", CLI_ARG),
+		CLI_OPT("approved", CLI_FLAG), CLI_OPT("reservation", CLI_MULTI),
+		CLI_OPT("more-time", CLI_MULTI), CLI_OPT("not-approved", CLI_FLAG),
+		CLI_OPT("opposed-by", CLI_MULTI), CLI_OPT("key", CLI_ARG),
+		CLI_OPT("receipt", CLI_ARG), CLI_OPT("date", CLI_ARG),
+		CLI_OPT("print-receipt", CLI_FLAG), CLI_OPT_END
+	};
+	const bt_key *key = NULL;
+	int64_t seq = 0;
+	bt_decision_spec spec;
+	decide_codes k;
+	int rc;
+
+	memset(&k, 0, sizeof k);
+	rc = cli_parse(ctx, argc, argv, USAGE, opts, -1, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if ((rc = decide_check_options(ctx, opts, e)) != BT_OK)
+		return rc;
 	memset(&spec, 0, sizeof spec);
 	spec.circular = opts[O_CIRCULAR].val;
 	spec.rec = opts[O_DRAFT].val;
@@ -101,143 +277,12 @@ int cmd_decide(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			return rc;
 		spec.has_date = 1;
 	}
-	n = opts[O_RESERVATION].n + opts[O_MORE_TIME].n + opts[O_OPPOSED_BY].n +
-	    (size_t)ctx->npos;
-	raw = calloc(n + 1, sizeof *raw);
-	opt_of = calloc(n + 1, sizeof *opt_of);
-	codes = calloc(n + 1, sizeof *codes);
-	code_ptrs = calloc(n + 1, sizeof *code_ptrs);
-	notes = calloc(n + 1, sizeof *notes);
-	if (!raw || !opt_of || !codes || !code_ptrs || !notes) {
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
-		goto out;
-	}
-	n = 0;
-	if (opts[O_APPROVED].count) {
-		spec.kind = BT_DECISION_APPROVED;
-		for (i = 0; i < opts[O_RESERVATION].n; i++) {
-			const char *r = opts[O_RESERVATION].vals[i];
-			const char *colon = strchr(r, ':');
-			if (!colon || colon == r ||
-			    !colon[strspn(colon + 1, " ") + 1]) {
-				rc = bt_fail(e, BT_EINPUT,
-					     "--reservation: '%s' is not CODE:TEXT",
-					     r);
-				goto out;
-			}
-			notes[n] = strndup(r, (size_t)(colon - r));
-			if (!notes[n]) {
-				rc = bt_fail(e, BT_EFAIL, "out of memory");
-				goto out;
-			}
-			raw[n] = notes[n]; /* the code part; text follows below */
-			opt_of[n++] = "reservation";
-		}
-	} else if (opts[O_MORE_TIME].count) {
-		spec.kind = BT_DECISION_MORE_TIME;
-		for (i = 0; i < opts[O_MORE_TIME].n; i++) {
-			raw[n] = opts[O_MORE_TIME].vals[i];
-			opt_of[n++] = "more_time";
-		}
-		for (int p = 0; p < ctx->npos; p++) {
-			raw[n] = ctx->pos[p];
-			opt_of[n++] = "more_time";
-		}
-	} else {
-		spec.kind = BT_DECISION_NOT_APPROVED;
-		for (i = 0; i < opts[O_OPPOSED_BY].n; i++) {
-			raw[n] = opts[O_OPPOSED_BY].vals[i];
-			opt_of[n++] = "opposed_by";
-		}
-		for (int p = 0; p < ctx->npos; p++) {
-			raw[n] = ctx->pos[p];
-			opt_of[n++] = "opposed_by";
-		}
-	}
-
-	rc = cli_open_db(ctx, 1, &db, e);
+	rc = decide_collect(ctx, opts, &spec, &k, e);
 	if (rc == BT_OK)
-		rc = cli_now(ctx, &now, e);
+		rc = decide_record(ctx, opts, &spec, &k, &seq, &key, e);
 	if (rc == BT_OK)
-		rc = cli_receipt_prepare(ctx, &opts[O_KEY], &opts[O_RECEIPT], &key, e);
-	if (rc == BT_OK)
-		rc = bt_consultation_get(db, spec.circular, &c, e);
-	for (i = 0; rc == BT_OK && i < n; i++) {
-		rc = cli_member_resolve(db, opt_of[i], raw[i], codes[i], e);
-		code_ptrs[i] = codes[i];
-	}
-	if (rc != BT_OK)
-		goto out;
-	/* notes[i] held the code part of each reservation; now the text */
-	if (spec.kind == BT_DECISION_APPROVED) {
-		for (i = 0; i < n; i++) {
-			const char *r = opts[O_RESERVATION].vals[i];
-			const char *text = strchr(r, ':') + 1;
-			free(notes[i]);
-			notes[i] = strdup(text + strspn(text, " "));
-			if (!notes[i]) {
-				rc = bt_fail(e, BT_EFAIL, "out of memory");
-				goto out;
-			}
-		}
-		spec.notes = (const char *const *)notes;
-	}
-	spec.codes = code_ptrs;
-	spec.n_codes = n;
-	rc = bt_decide(db, &spec, cli_actor(ctx), now, &seq, e);
-	if (rc == BT_OK)
-		rc = bt_draft_find(db, spec.circular, spec.rec, &d, e);
-	if (rc != BT_OK)
-		goto out;
-
-	/* the decision as recorded: its date and who did not reply */
-	rc = bt_decisions_get(db, spec.circular, INT64_MAX, &dl, e);
-	if (rc != BT_OK)
-		goto out;
-	const bt_decision *x = NULL;
-	for (i = 0; i < dl.n; i++)
-		if (dl.v[i].seq == seq)
-			x = &dl.v[i];
-	if (!x) {
-		rc = bt_fail(e, BT_EFAIL, "the decision just recorded cannot be read back");
-		goto out;
-	}
-	char day[BT_DATE_LEN];
-	bt_date_format(x->date, day);
-	printf("decided circular %s %s on %s: ", c.circular, d.rec, day);
-	if (spec.kind == BT_DECISION_APPROVED)
-		printf("approved%s", n ? " with reservations by " : "");
-	else if (spec.kind == BT_DECISION_MORE_TIME)
-		printf("more time asked by ");
-	else
-		printf("not approved, opposed by ");
-	for (i = 0; i < n; i++)
-		printf("%s%s", i ? ", " : "", codes[i]);
-	printf("; state now %s", d.state);
-	if (spec.kind == BT_DECISION_MORE_TIME) {
-		char until[BT_DATE_LEN];
-		bt_date_format(bt_more_time_until(c.meeting_end), until);
-		printf(" (formal opposition possible until %s, §9.5.5)", until);
-	}
-	printf("\n");
-	if (spec.kind == BT_DECISION_APPROVED)
-		for (i = 0; i < n; i++)
-			printf("  reservation %s: %s\n", codes[i], notes[i]);
-	for (i = 0; i < x->n; i++)
-		if (x->members[i].no_reply)
-			printf("  %s did not reply to the consultation (no reply counted by the deadline)\n",
-			       x->members[i].code);
-	rc = cli_receipt(ctx, key, seq, opts[O_RECEIPT].val, opts[O_PRINT_RECEIPT].count > 0, e);
-out:
-	bt_decision_list_free(&dl);
-	if (notes)
-		for (i = 0; i < n; i++)
-			free(notes[i]);
-	free(notes);
-	free(code_ptrs);
-	free(codes);
-	free(opt_of);
-	free(raw);
-	bt_draft_clear(&d);
+		rc = cli_receipt(ctx, key, seq, opts[O_RECEIPT].val,
+				 opts[O_PRINT_RECEIPT].count > 0, e);
+	codes_free(&k);
 	return rc;
 }

@@ -117,10 +117,92 @@ static int lang_titles(const cli_opt *o, const char *titles[BT_DRAFT_LANGS],
 	return rc;
 }
 
+/* Warns when the texts of a draft became available later than §9.3.5
+ * asks (one month before the meeting), as the timeline checks it. */
+static void texts_late_warning(bt_db *db, const char *circular, const char *rec,
+			       const char *given, bt_err *e)
+{
+	bt_timeline t;
+
+	if (bt_timeline_get(db, circular, &t, e) != BT_OK)
+		return;
+	for (size_t i = 0; i < t.nchecks; i++)
+		if (!strcmp(t.checks[i].name, "texts_available") &&
+		    !strcmp(t.checks[i].rec, rec) && t.checks[i].holds == 0) {
+			char due[BT_DATE_LEN];
+			bt_date_format(t.checks[i].due, due);
+			cli_warn("texts available on %s, after %s: WTSA Res. 1 §9.3.5 asks for "
+				 "one month before the meeting", given, due);
+		}
+	bt_timeline_free(&t);
+}
+
+/* `draft list --json`: every draft with its state and texts. */
+static int drafts_json(const bt_draft_list *dl, bt_err *e)
+{
+	bt_buf b = BT_BUF_INIT;
+	int rc;
+
+	bt_buf_addc(&b, '[');
+	for (size_t i = 0; i < dl->n; i++) {
+		const bt_draft *d = &dl->v[i];
+		bt_buf_adds(&b, i ? ",{" : "{");
+		bt_json_kv_str(&b, "rec", d->rec, 1);
+		bt_json_key(&b, "former", 0);
+		cli_json_str_or_null(&b, d->former);
+		bt_json_kv_bool(&b, "revised", d->revised, 0);
+		bt_json_kv_str(&b, "state", d->state, 0);
+		bt_json_kv_str(&b, "outcome", d->outcome[0] ? d->outcome : "pending", 0);
+		bt_json_key(&b, "text_sha256", 0);
+		cli_json_str_or_null(&b, d->text_sha256);
+		cli_json_kv_date(&b, "texts_available", d->texts_available, 0);
+		bt_json_key(&b, "source", 0);
+		cli_json_str_or_null(&b, d->source);
+		bt_json_key(&b, "title", 0);
+		cli_json_str_or_null(&b, d->title);
+		bt_json_key(&b, "summary", 0);
+		cli_json_str_or_null(&b, d->summary);
+		bt_buf_addc(&b, '}');
+	}
+	bt_buf_addc(&b, ']');
+	rc = cli_print_json(&b, e);
+	bt_buf_release(&b);
+	return rc;
+}
+
+/* The options of `draft add`, in their table's order. */
+enum { A_CIRCULAR, A_REC, A_TITLE, A_FORMER, A_REVISED, A_SUMMARY,
+       A_TEXT, A_SOURCE, A_TEXTS_AVAILABLE, A_LANGS };
+
+/* The draft as the options give it (its strings point into opts). */
+static int add_spec(const cli_opt *opts, bt_draft_spec *sp, bt_err *e)
+{
+	int rc;
+
+	for (int i = A_CIRCULAR; i <= A_TITLE; i++)
+		if ((rc = cli_require(&opts[i], e)) != BT_OK)
+			return rc;
+	memset(sp, 0, sizeof *sp);
+	sp->circular = opts[A_CIRCULAR].val;
+	sp->rec = opts[A_REC].val;
+	sp->title = opts[A_TITLE].val;
+	sp->former = opts[A_FORMER].val;
+	sp->summary = opts[A_SUMMARY].val;
+	sp->source = opts[A_SOURCE].val;
+	sp->revised = opts[A_REVISED].count > 0;
+	if (opts[A_TEXTS_AVAILABLE].count) {
+		sp->has_texts_available = 1;
+		rc = bt_date_parse(opts[A_TEXTS_AVAILABLE].val, "texts_available",
+				   &sp->texts_available, e);
+		if (rc != BT_OK)
+			return rc;
+	}
+
+	return BT_OK;
+}
+
 static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	enum { O_CIRCULAR, O_REC, O_TITLE, O_FORMER, O_REVISED, O_SUMMARY,
-	       O_TEXT, O_SOURCE, O_TEXTS_AVAILABLE, O_LANGS };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("rec", CLI_ARG),
 		CLI_OPT("title", CLI_ARG), CLI_OPT("former", CLI_ARG),
@@ -140,30 +222,13 @@ static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	rc = cli_parse(ctx, argc, argv, USAGE_ADD, opts, 0, e);
 	if (rc != BT_OK || ctx->help)
 		return rc;
-	for (int i = O_CIRCULAR; i <= O_TITLE; i++)
-		if ((rc = cli_require(&opts[i], e)) != BT_OK)
-			return rc;
-	memset(&spec, 0, sizeof spec);
-	spec.circular = opts[O_CIRCULAR].val;
-	spec.rec = opts[O_REC].val;
-	spec.title = opts[O_TITLE].val;
-	spec.former = opts[O_FORMER].val;
-	spec.summary = opts[O_SUMMARY].val;
-	spec.source = opts[O_SOURCE].val;
-	spec.revised = opts[O_REVISED].count > 0;
-	if (opts[O_TEXTS_AVAILABLE].count) {
-		spec.has_texts_available = 1;
-		rc = bt_date_parse(opts[O_TEXTS_AVAILABLE].val, "texts_available",
-				   &spec.texts_available, e);
-		if (rc != BT_OK)
-			return rc;
-	}
-
+	if ((rc = add_spec(opts, &spec, e)) != BT_OK)
+		return rc;
 	rc = cli_open_db(ctx, 1, &db, e);
 	if (rc == BT_OK)
 		rc = cli_now(ctx, &now, e);
-	if (rc == BT_OK && opts[O_TEXT].count) {
-		rc = cli_read_file("--text", opts[O_TEXT].val,
+	if (rc == BT_OK && opts[A_TEXT].count) {
+		rc = cli_read_file("--text", opts[A_TEXT].val,
 				   (int64_t)BT_BUF_DEFAULT_MAX, 0, &text, e);
 		spec.text = text.data;
 		spec.text_len = text.len;
@@ -172,7 +237,7 @@ static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc == BT_OK && bt_text_clean(spec.title, 0))
 		rc = title_printable(spec.title, e);
 	if (rc == BT_OK)
-		rc = lang_titles(&opts[O_LANGS], spec.titles, spec.summaries, e);
+		rc = lang_titles(&opts[A_LANGS], spec.titles, spec.summaries, e);
 	if (rc == BT_OK)
 		rc = bt_draft_add(db, &spec, cli_actor(ctx), now, &d, e);
 	if (rc == BT_OK) {
@@ -180,21 +245,10 @@ static int draft_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		       spec.circular, d.title ? d.title : spec.title);
 		if (d.text_sha256[0])
 			printf("text sha256 %s (%zu bytes, %s)\n", d.text_sha256,
-			       text.len, cli_basename(opts[O_TEXT].val));
-		bt_timeline t;
-		if (spec.has_texts_available &&
-		    bt_timeline_get(db, spec.circular, &t, e) == BT_OK) {
-			for (size_t i = 0; i < t.nchecks; i++)
-				if (!strcmp(t.checks[i].name, "texts_available") &&
-				    !strcmp(t.checks[i].rec, d.rec) && t.checks[i].holds == 0) {
-					char due[BT_DATE_LEN];
-					bt_date_format(t.checks[i].due, due);
-					cli_warn("texts available on %s, after %s: WTSA Res. 1 §9.3.5 asks for "
-						 "one month before the meeting",
-						 opts[O_TEXTS_AVAILABLE].val, due);
-				}
-			bt_timeline_free(&t);
-		}
+			       text.len, cli_basename(opts[A_TEXT].val));
+		if (spec.has_texts_available)
+			texts_late_warning(db, spec.circular, d.rec,
+					   opts[A_TEXTS_AVAILABLE].val, e);
 	}
 	bt_draft_clear(&d);
 	bt_buf_release(&text);
@@ -274,31 +328,7 @@ static int draft_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc != BT_OK)
 		goto out;
 	if (opts[1].count) {
-		bt_buf b = BT_BUF_INIT;
-		bt_buf_addc(&b, '[');
-		for (size_t i = 0; i < dl.n; i++) {
-			const bt_draft *d = &dl.v[i];
-			bt_buf_adds(&b, i ? ",{" : "{");
-			bt_json_kv_str(&b, "rec", d->rec, 1);
-			bt_json_key(&b, "former", 0);
-			cli_json_str_or_null(&b, d->former);
-			bt_json_kv_bool(&b, "revised", d->revised, 0);
-			bt_json_kv_str(&b, "state", d->state, 0);
-			bt_json_kv_str(&b, "outcome", d->outcome[0] ? d->outcome : "pending", 0);
-			bt_json_key(&b, "text_sha256", 0);
-			cli_json_str_or_null(&b, d->text_sha256);
-			cli_json_kv_date(&b, "texts_available", d->texts_available, 0);
-			bt_json_key(&b, "source", 0);
-			cli_json_str_or_null(&b, d->source);
-			bt_json_key(&b, "title", 0);
-			cli_json_str_or_null(&b, d->title);
-			bt_json_key(&b, "summary", 0);
-			cli_json_str_or_null(&b, d->summary);
-			bt_buf_addc(&b, '}');
-		}
-		bt_buf_addc(&b, ']');
-		rc = cli_print_json(&b, e);
-		bt_buf_release(&b);
+		rc = drafts_json(&dl, e);
 		goto out;
 	}
 	if (dl.n == 0) {

@@ -48,9 +48,62 @@ static void ready_public(const char *url)
 	fflush(stderr);
 }
 
+/* The options of `serve`, in their table's order. */
+enum { O_LISTEN, O_CERT, O_KEY, O_CLIENT_CA, O_THREADS, O_SIGN_KEY, O_PORTAL };
+
+/* The portal's configuration from the options and the configuration file;
+ * the database opened (and private) and the signing key loaded first. */
+static int serve_config(cli_ctx *ctx, cli_opt *opts, portal_config *cfg, bt_err *e)
+{
+	cli_value listen, cert, key, ca, thr, url;
+	int rc;
+
+	cli_conf_value(ctx, CONF_LISTEN, &opts[O_LISTEN], &listen);
+	cli_conf_value(ctx, CONF_TLS_CERT, &opts[O_CERT], &cert);
+	cli_conf_value(ctx, CONF_TLS_KEY, &opts[O_KEY], &key);
+	cli_conf_value(ctx, CONF_TLS_CLIENT_CA, &opts[O_CLIENT_CA], &ca);
+	cli_conf_value(ctx, CONF_THREADS, &opts[O_THREADS], &thr);
+	cli_conf_value(ctx, CONF_PORTAL_URL, &opts[O_PORTAL], &url);
+	if (!cert.value)
+		return bt_fail(e, BT_EINPUT, "--cert is required (or tls_cert in the configuration file)");
+	if (!key.value)
+		return bt_fail(e, BT_EINPUT, "--key is required (or tls_key in the configuration file)");
+	if (url.value && opts[O_PORTAL].count && (rc = cli_check_url("--portal", url.value, e)))
+		return rc;
+	public_url = url.value;
+	memset(cfg, 0, sizeof *cfg);
+	long long threads = 0;
+	if (thr.value && (rc = cli_parse_int("--threads", thr.value, 1, 64, &threads, e)))
+		return rc;
+	/* the database must exist and be writable before the port opens */
+	bt_db *db;
+	if ((rc = cli_open_db(ctx, 1, &db, e)))
+		return rc;
+	/* it holds password hashes and every attachment: never serve one that
+	 * others on this machine can read (as for the signing key) */
+	if ((rc = bt_db_require_private(cli_db_path(ctx), e)))
+		return rc;
+	/* and so must the signing key: every receipt the portal offers is
+	 * signed (--key is the TLS key here, so the option is --sign-key) */
+	if ((rc = cli_load_key(ctx, &opts[O_SIGN_KEY], &cfg->sign_key, e)))
+		return rc;
+	cfg->db_path = cli_db_path(ctx);
+	cfg->listen = listen.value;
+	cfg->cert_path = cert.value;
+	cfg->key_path = key.value;
+	cfg->client_ca = ca.value;
+	cfg->threads = (unsigned)threads;
+	const char *fixed = getenv("BALLOT_NOW");
+	if (fixed && *fixed) {
+		cfg->fixed_now = 1;
+		if ((rc = cli_now(ctx, &cfg->now, e)))
+			return rc;
+	}
+	return BT_OK;
+}
+
 int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	enum { O_LISTEN, O_CERT, O_KEY, O_CLIENT_CA, O_THREADS, O_SIGN_KEY, O_PORTAL };
 	cli_opt opts[] = { CLI_OPT("listen", CLI_ARG), CLI_OPT("cert", CLI_ARG), CLI_OPT("key", CLI_ARG),
 			   CLI_OPT("client-ca", CLI_ARG), CLI_OPT("threads", CLI_ARG),
 			   CLI_OPT("sign-key", CLI_ARG), CLI_OPT("portal", CLI_ARG), CLI_OPT_END };
@@ -69,49 +122,9 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			   opts, 0, e);
 	if (rc || ctx->help)
 		return rc;
-	cli_value listen, cert, key, ca, thr, url;
-	cli_conf_value(ctx, CONF_LISTEN, &opts[O_LISTEN], &listen);
-	cli_conf_value(ctx, CONF_TLS_CERT, &opts[O_CERT], &cert);
-	cli_conf_value(ctx, CONF_TLS_KEY, &opts[O_KEY], &key);
-	cli_conf_value(ctx, CONF_TLS_CLIENT_CA, &opts[O_CLIENT_CA], &ca);
-	cli_conf_value(ctx, CONF_THREADS, &opts[O_THREADS], &thr);
-	cli_conf_value(ctx, CONF_PORTAL_URL, &opts[O_PORTAL], &url);
-	if (!cert.value)
-		return bt_fail(e, BT_EINPUT, "--cert is required (or tls_cert in the configuration file)");
-	if (!key.value)
-		return bt_fail(e, BT_EINPUT, "--key is required (or tls_key in the configuration file)");
-	if (url.value && opts[O_PORTAL].count && (rc = cli_check_url("--portal", url.value, e)))
-		return rc;
-	public_url = url.value;
 	portal_config cfg;
-	memset(&cfg, 0, sizeof cfg);
-	long long threads = 0;
-	if (thr.value && (rc = cli_parse_int("--threads", thr.value, 1, 64, &threads, e)))
+	if ((rc = serve_config(ctx, opts, &cfg, e)))
 		return rc;
-	/* the database must exist and be writable before the port opens */
-	bt_db *db;
-	if ((rc = cli_open_db(ctx, 1, &db, e)))
-		return rc;
-	/* it holds password hashes and every attachment: never serve one that
-	 * others on this machine can read (as for the signing key) */
-	if ((rc = bt_db_require_private(cli_db_path(ctx), e)))
-		return rc;
-	/* and so must the signing key: every receipt the portal offers is
-	 * signed (--key is the TLS key here, so the option is --sign-key) */
-	if ((rc = cli_load_key(ctx, &opts[O_SIGN_KEY], &cfg.sign_key, e)))
-		return rc;
-	cfg.db_path = cli_db_path(ctx);
-	cfg.listen = listen.value;
-	cfg.cert_path = cert.value;
-	cfg.key_path = key.value;
-	cfg.client_ca = ca.value;
-	cfg.threads = (unsigned)threads;
-	const char *fixed = getenv("BALLOT_NOW");
-	if (fixed && *fixed) {
-		cfg.fixed_now = 1;
-		if ((rc = cli_now(ctx, &cfg.now, e)))
-			return rc;
-	}
 	cfg.stop = &stop_flag;
 	cfg.reload = &reload_flag;
 	cfg.ready = ready_public;

@@ -119,58 +119,97 @@ static void usage(FILE *f)
 	      "Exit status: 0 ok, 1 failure, 2 bad input or refused by the rules.\n", f);
 }
 
+/* "--NAME V" or "--NAME=V" at argv[*i]: the value in *slot and *i moved past
+ * it (1), not this option (0), or the value missing (-1, e set). */
+static int value_option(const char *name, int argc, char **argv, int *i,
+			const char **slot, bt_err *e)
+{
+	const char *a = argv[*i];
+	size_t len = strlen(name);
+
+	if (strncmp(a, "--", 2) || strncmp(a + 2, name, len))
+		return 0;
+	if (a[2 + len] == '=') {
+		*slot = a + 3 + len;
+		(*i)++;
+		return 1;
+	}
+	if (a[2 + len] != '\0')
+		return 0;
+	if (*i + 1 >= argc) {
+		bt_fail(e, BT_EINPUT, "--%s: missing value", name);
+		return -1;
+	}
+	*slot = argv[*i + 1];
+	*i += 2;
+	return 1;
+}
+
+/* One global option before the command at argv[*i] (--db, --config,
+ * --quiet): taken and *i moved past it (0); --help or --version printed
+ * (1); refused (-1, e set). */
+static int global_option(cli_ctx *ctx, int argc, char **argv, int *i, bt_err *e)
+{
+	static const char *const globals[] = { "db", "config", "quiet", "help", "version" };
+	const char *a = argv[*i];
+	const char *near;
+	int r;
+
+	if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		usage(stdout);
+		return 1;
+	}
+	if (!strcmp(a, "--version")) {
+		printf("ballot %s\n", BALLOT_VERSION);
+		return 1;
+	}
+	if (!strcmp(a, "--quiet")) {
+		ctx->quiet = 1;
+		(*i)++;
+		return 0;
+	}
+	if ((r = value_option("db", argc, argv, i, &ctx->db_path, e)) != 0 ||
+	    (r = value_option("config", argc, argv, i, &ctx->config_flag, e)) != 0)
+		return r < 0 ? -1 : 0;
+	near = a[1] == '-' ? cli_suggest(a + 2, globals, 5, 2, 0) : NULL;
+	bt_fail(e, BT_EINPUT, "unknown option '%.*s'%s%s%s", (int)strcspn(a, "="), a,
+		near ? " (did you mean --" : "", near ? near : "", near ? "?)" : "");
+	return -1;
+}
+
+/* The refusal of a word that is no command, with the nearest one. */
+static int unknown_command(const char *word, bt_err *e)
+{
+	static char words[64][32];
+	const char *names[64];
+	const char *near;
+	size_t n = 0;
+
+	for (const command *c = commands; c->name && n < 64; c++)
+		if (c->fn) {
+			snprintf(words[n], sizeof words[n], "%.*s", (int)strcspn(c->name, " "), c->name);
+			names[n] = words[n];
+			n++;
+		}
+	near = cli_suggest(word, names, n, 2, 0);
+	if (near)
+		return bt_fail(e, BT_EINPUT, "unknown command '%s' (did you mean %s?)", word, near);
+	return bt_fail(e, BT_EINPUT, "unknown command '%s' (ballot --help lists them)", word);
+}
+
 static int run(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	int i = 1;
 
 	while (i < argc && argv[i][0] == '-') {
-		const char *a = argv[i];
-		if (!strcmp(a, "--")) {
+		int r;
+		if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
 		}
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			return BT_OK;
-		}
-		if (!strcmp(a, "--version")) {
-			printf("ballot %s\n", BALLOT_VERSION);
-			return BT_OK;
-		}
-		if (!strcmp(a, "--db")) {
-			if (i + 1 >= argc)
-				return bt_fail(e, BT_EINPUT, "--db: missing value");
-			ctx->db_path = argv[i + 1];
-			i += 2;
-			continue;
-		}
-		if (!strncmp(a, "--db=", 5)) {
-			ctx->db_path = a + 5;
-			i++;
-			continue;
-		}
-		if (!strcmp(a, "--config")) {
-			if (i + 1 >= argc)
-				return bt_fail(e, BT_EINPUT, "--config: missing value");
-			ctx->config_flag = argv[i + 1];
-			i += 2;
-			continue;
-		}
-		if (!strncmp(a, "--config=", 9)) {
-			ctx->config_flag = a + 9;
-			i++;
-			continue;
-		}
-		if (!strcmp(a, "--quiet")) {
-			ctx->quiet = 1;
-			i++;
-			continue;
-		}
-		static const char *const globals[] = { "db", "config", "quiet", "help", "version" };
-		const char *near = a[1] == '-' ? cli_suggest(a + 2, globals, 5, 2, 0) : NULL;
-		return bt_fail(e, BT_EINPUT, "unknown option '%.*s'%s%s%s",
-			       (int)strcspn(a, "="), a, near ? " (did you mean --" : "",
-			       near ? near : "", near ? "?)" : "");
+		r = global_option(ctx, argc, argv, &i, e);
+		if (r)
+			return r > 0 ? BT_OK : e->code;
 	}
 	if (i >= argc)
 		return bt_fail(e, BT_EINPUT,
@@ -182,20 +221,7 @@ static int run(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			return c->fn(ctx, argc - i, argv + i, e);
 		}
 	}
-	static char words[64][32];
-	const char *names[64];
-	size_t n = 0;
-	for (const command *c = commands; c->name && n < 64; c++)
-		if (c->fn) {
-			snprintf(words[n], sizeof words[n], "%.*s", (int)strcspn(c->name, " "), c->name);
-			names[n] = words[n];
-			n++;
-		}
-	const char *near = cli_suggest(argv[i], names, n, 2, 0);
-	if (near)
-		return bt_fail(e, BT_EINPUT, "unknown command '%s' (did you mean %s?)", argv[i], near);
-	return bt_fail(e, BT_EINPUT,
-		       "unknown command '%s' (ballot --help lists them)", argv[i]);
+	return unknown_command(argv[i], e);
 }
 
 int main(int argc, char **argv)

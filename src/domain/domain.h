@@ -207,10 +207,10 @@ int contact_payload(bt_db *db, int64_t seq, bt_buf *out, bt_time *when, int *fou
 int auth_write_payload(bt_db *db, db_write *w, char circular[BT_ID_MAX + 1], bt_err *e);
 
 /* Decisions (decision.c). decision_spec_check: the spec names a kind, and
- * the Member States the kind needs. decision_record: bt_decide without the
- * check of the consultation's rows (services/decide.c runs it first).
- * decisions_read: bt_decisions_get inside the caller's read snapshot,
- * likewise unchecked. */
+ * the Member States the kind needs. decision_record: the decision's rows
+ * and event, without the check of the consultation's rows (the services
+ * floor runs it first). decisions_read: the consultation's decisions inside
+ * the caller's read snapshot, likewise unchecked. */
 int decision_spec_check(const bt_decision_spec *s, bt_err *e);
 int decision_record(bt_db *db, const bt_decision_spec *s, const char *actor, bt_time now,
 		    int64_t *event_seq, bt_err *e);

@@ -3,7 +3,7 @@
  * A front end like the command line: every change goes through the engine
  * (bt_reply_record_many, bt_consultation_close, ...) with the signed-in
  * actor ("portal:CHN", "portal:<user>") and the same transaction rules.
- * This header is all the command line sees (cmd_serve.c); the portal's
+ * This header is all the command line sees (its serve command); the portal's
  * inside is drawn in floors in README.md, "Layout", one header per file.
  */
 #ifndef BALLOT_PORTAL_H

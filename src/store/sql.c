@@ -1139,7 +1139,7 @@ const char SQL_INBOX_DONE[] =
 const char SQL_INBOX_STATE[] = "SELECT state, sha256, circular, member FROM inbox WHERE id = ?1";
 /* One member's reply in force per draft of a consultation (history.c
  * bt_history_in_force): per draft, its latest row by received, then id (as
- * count_resolve orders them), by the replies_by_member index; the columns
+ * the domain's count orders them), by the replies_by_member index; the columns
  * of SQL_HISTORY_REPLIES, then whether it has a file other than the form. */
 const char SQL_HISTORY_IN_FORCE[] =
 	"SELECT r.id, r.event_seq, r.member, d.rec, r.choice, r.received,"

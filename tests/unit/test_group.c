@@ -189,12 +189,29 @@ static void alone_and_refused_commits_nothing(void **state)
 	db_rollback(f->db);
 }
 
+/* Inside the caller's own transaction (which the contract rules out): a
+ * refusal at once, nothing queued (no wait for the write lock this thread
+ * holds), nothing written. */
+static void inside_a_transaction_refused_at_once(void **state)
+{
+	fx *f = *state;
+	change c = { .f = f, .db = f->db };
+	int64_t events = count(f->db, "SELECT count(*) FROM events");
+	assert_int_equal(db_begin(f->db, &f->e), BT_OK);
+	assert_int_not_equal(db_write_group(f->db, step, &c, &c.e), BT_OK);
+	assert_null(c.ran_on);
+	assert_int_equal(db_group_queued(), 0);
+	db_rollback(f->db);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM events"), events);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(changes_together_share_one_commit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(a_refusal_is_rolled_back_alone, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(alone_and_refused_commits_nothing, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(inside_a_transaction_refused_at_once, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -514,7 +514,7 @@ static int reply_record(preq *r, const bt_consultation *c, prefusal *x, char *lo
 	} else if (collect(r, x, c, &dl, specs, files, &n)) {
 		; /* refused */
 	} else if (n == 0) {
-		form_refusal_at(r, x, 400, BT_R_INPUT, "choice", NULL, "choice: none made for any draft");
+		form_refusal_at(r, x, 400, BT_R_INPUT, "choice", NULL, "none made for any draft");
 		x->key = "err_nothing";
 	} else {
 		char actor[96];

@@ -77,6 +77,7 @@ typedef struct preq {
 	char filename[128];    /* Content-Disposition attachment; "" inline */
 	const char *allow;     /* the Allow header of a 405 */
 	const char *www_authenticate; /* the WWW-Authenticate header of a 401 */
+	char warnings[1024];   /* the Ballot-Warnings header (a JSON array), or "" */
 } preq;
 
 /* A request and what the body reader needs (server.c, body.c). */

@@ -299,7 +299,7 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 	x->answered = 1;
 	preq *r = &x->r;
 	if (x->too_big && x->r.raw_body) {
-		api_error(r, 413, "too-large", "body", "body: over the limit of the request's bytes");
+		api_body_too_large(r, NULL, x->body_max);
 		return answer_send(&x->r);
 	}
 	if (x->too_big) {

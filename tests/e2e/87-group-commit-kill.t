@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-s14-perf-group-kill.t - group commit keeps every acknowledged reply: the
+# 87-group-commit-kill.t - group commit keeps every acknowledged reply: the
 # portal's replies that arrive together share one transaction and one fsync
 # (src/store/group.c), and none is acknowledged before the COMMIT that holds
 # it. Members replying through the reply form (tests/bench/portal_load.c:

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 52-s14-mail-inbox.t - `mail fetch` and `inbox accept` checks (issue 18):
+# 89-inbox-checks.t - `mail fetch` and `inbox accept` checks (issue 18):
 # a mailed form with two choices ticked is refused at fetch naming the
 # field (not listed matched); a signed form is checked at accept as `reply
 # --from-pdf` checks it (pdfsig signs it with an NSS database made by

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 53-s14-mail-scan.t - `mail fetch` tries scans (issue 18): an attached
+# 90-mail-scan.t - `mail fetch` tries scans (issue 18): an attached
 # image or a PDF without form fields is read with `ballot scan`'s reader
 # (its QR code and tick boxes) and classified as a filled form is: matched
 # (every draft read), matched but uncertain (a draft the scan could not

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 51-s14-mail-receipts.t - receipts sent automatically by e-mail (issue 18):
+# 88-mail-receipts.t - receipts sent automatically by e-mail (issue 18):
 # with the setting mail_receipts 1 (`ballot config set`, an event), each
 # reply or withdrawal of a member with a contact queues its receipt in the
 # outbox in the reply's own transaction - from `ballot reply`, `reply

@@ -12,7 +12,7 @@
 # same binary without valgrind (plain build), or the plain build/ballot
 # (ASan build: the sanitized and the -O2 code must agree).
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/vg-lib.sh"
+. "$E2E/vg-lib.sh"
 
 printf 'comments\n' >c.txt
 printf 'member\tdraft\tchoice\treceived\tchannel\tattachment\nFRA\tQ.5051\tauthorize-with-comments\t2020-02-01T10:00Z\temail\tc.txt\n' >r.tsv

@@ -101,7 +101,6 @@ vr 2 receipt show --event 1 --pdf x.pdf
 sed 's/"CHE"/"PRT"/' r.json >bad.json
 vr 0 receipt verify r.json --key pub.txt
 vr 2 receipt verify bad.json --key pub.txt
-vr 0 keys show
 vr 2 keys show --key nosuch.key
 
 # --- mail send, outbox, schedule, run (a real relay on loopback) ------------------

@@ -28,6 +28,7 @@ BALLOT_NOW=2019-12-04T09:00:00Z b consultation create --circular 205 --group 11 
 	--date 2019-12-04 --meeting-start 2020-03-04 --meeting-end 2020-03-13
 BALLOT_NOW=2019-12-04T09:05:00Z b draft add --circular 205 --rec Q.5051 --former Q.FW_CSM \
 	--title "Framework for combating the use of stolen mobile devices" \
+	--title-zh "打击使用失窃移动设备的框架" \
 	--source SG11-R25 --text "$DEMO/Q.5051-summary.txt" \
 	--summary "A framework of requirements and recommended measures to combat the theft of mobile devices and the reuse of stolen devices (our translation of the seed's summary)."
 

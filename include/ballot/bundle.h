@@ -1,6 +1,7 @@
 /* bundle.h - a consultation's results bundle: publish it, verify it.
  *
- * A bundle is a directory (format "ballot-bundle/1"):
+ * A bundle is a directory (format "ballot-bundle/2"; the verifier also
+ * takes "ballot-bundle/1", whose tally.json has no "titles"):
  *   events.jsonl   the events that make the result, one per line, in order:
  *                  {"seq","prev","hash","body"} for the consultation, its
  *                  drafts (with the SHA-256 of their texts), every reply and
@@ -25,7 +26,8 @@
 #include "ballot/sign.h"
 #include "ballot/tally.h"
 
-#define BT_BUNDLE_FORMAT "ballot-bundle/1"
+#define BT_BUNDLE_FORMAT "ballot-bundle/2"
+#define BT_BUNDLE_FORMAT_1 "ballot-bundle/1" /* before tally.json's titles */
 
 typedef struct bt_bundle_stats {
 	int64_t events;       /* events disclosed */

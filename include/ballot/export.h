@@ -23,6 +23,9 @@ int bt_tally_json(const bt_tally *t, bt_buf *out, bt_err *e);
  * es, ru, zh, ar; null where none was recorded (never for en). d NULL:
  * null. Returns b's status. */
 int bt_json_titles(bt_buf *b, const bt_draft *d);
+/* The same object from an English title and the others in the order of
+ * bt_draft_langs (NULL: null). Returns b's status. */
+int bt_json_titles_of(bt_buf *b, const char *en, char *const titles[BT_DRAFT_LANGS]);
 
 /* Every reply and withdrawal of circular in the order recorded, with its
  * status against the deadline, as CSV (RFC 4180, a header line; a cell that

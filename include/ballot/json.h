@@ -32,6 +32,10 @@ int bt_json_str_or_null(bt_buf *b, const char *s);
 /* 1 when s[0..n) is valid UTF-8 (no overlongs, no surrogates), else 0. */
 int bt_utf8_valid(const char *s, size_t n);
 
+/* 1 when s is valid UTF-8 made of spaces only (U+0020, tab, and the Unicode
+ * space separators: no-break, em, ideographic, ...), or empty; else 0. */
+int bt_text_blank(const char *s);
+
 /* 1 when s is valid UTF-8 with no control characters (C0, DEL, C1) and no
  * bidirectional embedding, override or isolate (U+202A-U+202E,
  * U+2066-U+2069); allow_newlines lets \n and \t through (for free text).

@@ -82,6 +82,13 @@ typedef struct bt_reply_spec {
 				       member registered for signing */
 } bt_reply_spec;
 
+/* Checks a reply's signatory or title s as bt_reply_record does: clean
+ * UTF-8 without control or hidden characters (bt_name_check), at most 200
+ * bytes, and not only spaces ("" is none, and passes). A refusal names
+ * field as given (a front end may pass its own name for the input, such as
+ * a form's field "signatory.name"). */
+int bt_reply_name_check(const char *field, const char *s, bt_err *e);
+
 /* Which of a member's quotas refused a reply (bt_reply_result.quota). */
 enum { BT_QUOTA_NONE = 0, BT_QUOTA_BYTES = 1, BT_QUOTA_RATE = 2 };
 
@@ -147,6 +154,16 @@ int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor,
 int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n,
 			 const char *actor, bt_time now, bt_reply_result *out,
 			 bt_err *e);
+
+/* The dry run of bt_reply_record_many: the n specs are checked and recorded
+ * inside the transaction exactly as bt_reply_record_many would (the spec
+ * checks, the electorate, dates, quotas, late entries), then the
+ * transaction is rolled back: nothing is stored. out receives what would
+ * be recorded now (event numbers those it would take); refusals as
+ * bt_reply_record_many's. Needs a database open for writing. */
+int bt_reply_record_many_check(bt_db *db, const bt_reply_spec *specs, size_t n,
+			       const char *actor, bt_time now, bt_reply_result *out,
+			       bt_err *e);
 
 /* What an import recorded. */
 typedef struct bt_import_stats {

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "ballot/consultation.h"
 #include "ballot/decision.h"
+#include "ballot/draft.h"
 
 /* bt_decision_member: a Member State named by a decision (decision.h). */
 
@@ -23,6 +24,9 @@ typedef struct bt_draft_tally {
 	int64_t draft_id;
 	char rec[BT_ID_MAX + 1];
 	char *title;                 /* the draft's title (owned; bt_tally_free frees it) */
+	char *titles[BT_DRAFT_LANGS]; /* its title in fr es ru zh ar (bt_draft_langs)
+					as it stands now, NULL where none was
+					recorded (owned) */
 	int replies;                 /* counted replies */
 	int support;                 /* authorize + authorize_with_comments */
 	int authorize, authorize_with_comments, not_authorize;
@@ -73,6 +77,9 @@ typedef struct bt_tally {
 	int electorate;
 	bt_draft_tally *drafts;
 	size_t n;
+	int without_titles;          /* bt_tally_json leaves out each draft's
+					"titles" (a bundle of format
+					ballot-bundle/1 had none) */
 } bt_tally;
 
 /* A member of the electorate with no counted reply on some drafts. */

@@ -98,6 +98,23 @@ uint32_t bt_text_hidden(const char *s, int names)
 	return 0;
 }
 
+int bt_text_blank(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	if (!bt_utf8_valid(s, n))
+		return 0;
+	for (size_t i = 0; i < n;) {
+		int len;
+		uint32_t c = utf8_at(p + i, &len);
+		if (c != ' ' && c != '\t' && c != 0xa0 && c != 0x1680 && !(c >= 0x2000 && c <= 0x200a) &&
+		    c != 0x202f && c != 0x205f && c != 0x3000)
+			return 0;
+		i += (size_t)len;
+	}
+	return 1;
+}
+
 int bt_text_clean(const char *s, int allow_newlines)
 {
 	size_t n = strlen(s);

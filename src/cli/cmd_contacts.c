@@ -59,6 +59,12 @@ static int contacts_import(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	    !(rc = cli_open_db(ctx, 1, &db, e)) && !(rc = cli_now(ctx, &now, e)))
 		rc = bt_contacts_import(db, text.data, text.len, cli_actor(ctx), now, &changed, &unchanged, e);
 	bt_buf_release(&text);
+	if (rc && !strcmp(e->field, "contacts_file")) { /* "FILE line 2": the file's own name */
+		char line[sizeof e->msg + 256];
+		cli_err_render(e, line, sizeof line);
+		if (!strncmp(line, "FILE", 4))
+			rc = bt_fail(e, rc, "%s%s", ctx->pos[0], line + 4);
+	}
 	if (rc)
 		return rc;
 	printf("imported %d contact%s from %s", changed, changed == 1 ? "" : "s", cli_basename(ctx->pos[0]));

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 #include "pdf/receipt_pdf.h"
 
@@ -15,8 +16,9 @@ static const char USAGE[] =
 	"show issues again the signed receipt of a reply, withdrawal or decision\n"
 	"(event N, as the acknowledgement and `ballot history` name it): the same\n"
 	"bytes as the first time. With --pdf, the same receipt as a PDF in language\n"
-	"L (en, fr, es, ru, zh, ar; default en) is written to FILE (the JSON only\n"
-	"with --receipt): the same receipt and language give the same bytes. verify checks a receipt without any database:\n"
+	"L (en, fr, es, ru, zh, ar; default en) is written to FILE (-: to stdout,\n"
+	"alone; the JSON only with --receipt): the same receipt and language give\n"
+	"the same bytes. verify checks a receipt without any database:\n"
 	"PUBKEY is the line `ballot keys show` prints (ed25519:...) or a file\n"
 	"holding it. It checks the signature, the chain hash of the event the\n"
 	"receipt carries and that every field says what that event says; exits 0\n"
@@ -32,8 +34,12 @@ static int receipt_pdf(bt_db *db, int64_t seq, const bt_key *k, const cli_opt *o
 	snprintf(json_name, sizeof json_name, "receipt-event-%" PRId64 ".json", seq);
 	int rc = receipt_pdf_build(db, seq, k, lang, o_receipt->count ? cli_basename(o_receipt->val) : json_name,
 				   &pdf, e);
-	if (rc == BT_OK && (rc = bt_file_write(o_pdf->val, "pdf", pdf.data, pdf.len, e)) == BT_OK)
+	if (rc == BT_OK && !strcmp(o_pdf->val, "-")) { /* the PDF alone on stdout */
+		if (fwrite(pdf.data, 1, pdf.len, stdout) != pdf.len || fflush(stdout))
+			rc = bt_fail(e, BT_EFAIL, "--pdf -: cannot write the PDF to stdout");
+	} else if (rc == BT_OK && (rc = bt_file_write(o_pdf->val, "pdf", pdf.data, pdf.len, e)) == BT_OK) {
 		printf("receipt PDF (%s) saved to %s\n", lang, o_pdf->val);
+	}
 	bt_buf_release(&pdf);
 	return rc;
 }
@@ -59,7 +65,7 @@ static int receipt_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return bt_fail(e, BT_EINPUT, "--lang: only with --pdf");
 	if (opts[O_PDF].count) {
 		pdf_words *w = NULL; /* a bad --lang is refused before anything is written */
-		if ((rc = bt_file_writable(opts[O_PDF].val, "pdf", e)) ||
+		if ((strcmp(opts[O_PDF].val, "-") && (rc = bt_file_writable(opts[O_PDF].val, "pdf", e))) ||
 		    (rc = receipt_pdf_lang_load(pdf_forms_dir(), opts[O_LANG].count ? opts[O_LANG].val : "en", &w, e)))
 			return rc;
 		pdf_words_free(w);
@@ -70,7 +76,8 @@ static int receipt_show(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	bt_buf r = BT_BUF_INIT;
 	rc = bt_receipt_issue(db, seq, k, &r, NULL, e);
 	if (rc == BT_OK && opts[O_RECEIPT].count) {
-		if ((rc = bt_file_write(opts[O_RECEIPT].val, "receipt", r.data, r.len, e)) == BT_OK)
+		if ((rc = bt_file_write(opts[O_RECEIPT].val, "receipt", r.data, r.len, e)) == BT_OK &&
+		    !(opts[O_PDF].count && !strcmp(opts[O_PDF].val, "-"))) /* stdout has the PDF */
 			printf("receipt saved to %s\n", opts[O_RECEIPT].val);
 	} else if (rc == BT_OK) {
 		fwrite(r.data, 1, r.len, stdout);

@@ -33,7 +33,7 @@ static const char USAGE[] =
 	"before the drafts changed is warned about (as --ref). --comments and\n"
 	"--reasons take REC=FILE (REC may be left out on a form of one draft).\n"
 	"--channel defaults to email. --dry-run prints what would be recorded\n"
-	"(--json: as JSON) and records nothing.\n"
+	"(--json: as JSON) and records nothing, after the checks of the real run.\n"
 	"--from-scan FILE records the proposal of a scanned or faxed form (ballot\n"
 	"scan: its QR code and tick boxes) with FILE attached; an uncertain draft\n"
 	"is refused unless --choice REC=CHOICE gives the secretariat's reading.\n";
@@ -77,13 +77,22 @@ static void plan_release(plan *p)
 /* The member: the personalized form's own (or --member, which must agree:
  * bt_form_ref_check); on a blank form --member, confirmed by the
  * administration the form names. */
-static int form_member(plan *p, const cli_opt *o_member, bt_err *e)
+static int form_member(bt_db *db, plan *p, const cli_opt *o_member, bt_err *e)
 {
-	char code[8] = "";
+	char code[8] = "", canon[4];
 	const char *c = strchr(p->ref, ':');
 	c = c ? strchr(c + 1, ':') : NULL;
 	if (c && strchr(c + 1, ':') && (size_t)(strchr(c + 1, ':') - c) <= sizeof code)
 		memcpy(code, c + 1, (size_t)(strchr(c + 1, ':') - c - 1));
+	/* a member the reference names: refused as the reference's */
+	int rc = !o_member->count && *code && strcmp(code, "-") != 0 ?
+		bt_member_resolve(db, PDF_FIELD_REFERENCE, code, canon, e) : BT_OK;
+	if (rc == BT_EINPUT)
+		return bt_fail(e, rc, "%s: field %s '%s': member '%s' is not an "
+			       "ITU Member State code", p->what, PDF_FIELD_REFERENCE,
+			       p->ref, code);
+	if (rc != BT_OK)
+		return rc;
 	if (strcmp(code, "-") != 0) {
 		snprintf(p->member, sizeof p->member, "%s",
 			 o_member->count ? o_member->val : code);
@@ -242,6 +251,15 @@ static int attachments(bt_db *db, plan *p, const cli_opt *com,
 					BT_AUTHORIZE_WITH_COMMENTS, k, &of[k], &path[k], e) :
 			attachment_read(db, p, "--reasons", rea->vals[k - com->n],
 					BT_NOT_AUTHORIZE, k, &of[k], &path[k], e);
+	/* a draft given the same file (by name) twice */
+	for (size_t k = 0; k < want && rc == BT_OK; k++)
+		for (size_t j = 0; j < k && rc == BT_OK; j++)
+			if (of[j] == of[k] && !strcmp(cli_basename(path[j]), cli_basename(path[k])))
+				rc = bt_fail(e, BT_EINPUT, "%s %s: draft %s is given a "
+					     "file named '%s' twice", k < com->n ?
+					     "--comments" : "--reasons", k < com->n ?
+					     com->vals[k] : rea->vals[k - com->n],
+					     p->v.drafts[of[k]].rec, cli_basename(path[k]));
 	/* in draft order, so each spec's attachments are adjacent */
 	for (size_t d = 0; d < nd && rc == BT_OK; d++) {
 		size_t first = n;
@@ -361,12 +379,21 @@ static int print_plan(const plan *p, const bt_reply_spec *s, int json,
 /* The specs of the form's replies (attachments come after). */
 static int make_specs(plan *p, const cli_opt *o, bt_err *e)
 {
-	const char *sig = pdf_form_value(&p->v, "signatory.name");
-	const char *title = pdf_form_value(&p->v, "signatory.title");
+	const char *sig_field = "signatory.name", *title_field = "signatory.title";
+	const char *sig = pdf_form_value(&p->v, sig_field);
+	const char *title = pdf_form_value(&p->v, title_field);
 	if (!sig)
-		sig = pdf_form_value(&p->v, "sender.name");
+		sig = pdf_form_value(&p->v, sig_field = "sender.name");
 	if (!title)
-		title = pdf_form_value(&p->v, "sender.title");
+		title = pdf_form_value(&p->v, title_field = "sender.title");
+	/* the engine's check, naming the form's field the text came from */
+	int rc = BT_OK;
+	if ((sig && (rc = bt_reply_name_check(sig_field, sig, e))) ||
+	    (title && (rc = bt_reply_name_check(title_field, title, e)))) {
+		char msg[sizeof e->msg];
+		snprintf(msg, sizeof msg, "%s", e->msg);
+		return bt_fail(e, rc, "%s: field %s", p->what, msg);
+	}
 	p->specs = calloc(p->v.n_drafts, sizeof *p->specs);
 	if (!p->specs)
 		return bt_fail(e, BT_EFAIL, "out of memory");
@@ -379,7 +406,7 @@ static int make_specs(plan *p, const cli_opt *o, bt_err *e)
 		s->member = p->member;
 		s->rec = p->v.drafts[i].rec;
 		s->choice = p->v.drafts[i].choice;
-		int rc = cli_opt_time(&o[O_RECEIVED], &s->has_received, &s->received, e);
+		rc = cli_opt_time(&o[O_RECEIVED], &s->has_received, &s->received, e);
 		if (rc != BT_OK)
 			return rc;
 		s->channel = o[O_CHANNEL].count ? o[O_CHANNEL].val : "email";
@@ -448,6 +475,11 @@ static int choice_overrides(plan *p, const cli_opt *o, bt_err *e)
 		if (k == p->v.n_drafts)
 			return bt_fail(e, BT_EINPUT, "--choice: '%s': the form has "
 				       "no draft %.*s", v, (int)(eq - v), v);
+		for (size_t j = 0; j < i; j++)
+			if (!strncmp(o->vals[j], v, (size_t)(eq - v) + 1))
+				return bt_fail(e, BT_EINPUT, "--choice: draft %s given "
+					       "twice ('%s', then '%s'): give one",
+					       p->v.drafts[k].rec, o->vals[j], v);
 		p->v.drafts[k].choice = c;
 		p->v.drafts[k].ticked = 1;
 		snprintf(p->v.drafts[k].states, sizeof p->v.drafts[k].states,
@@ -485,7 +517,7 @@ static int plan_make(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p, bt_err *e)
 	if (rc == BT_OK && p->v.signature)
 		rc = check_signature(p, e);
 	if (rc == BT_OK)
-		rc = form_member(p, &o[O_MEMBER], e);
+		rc = form_member(db, p, &o[O_MEMBER], e);
 	if (rc == BT_OK && pdf_form_value(&p->v, "sender.administration") &&
 	    strstr(p->ref, ":-:"))
 		rc = admin_confirms(db, p, e);
@@ -502,21 +534,6 @@ static int plan_make(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p, bt_err *e)
 	return rc;
 }
 
-/* An engine refusal about the text the form gave names the form's field. */
-static void blame_field(const plan *p, int rc, bt_err *e)
-{
-	static const char *const map[][2] = { { "signatory", "signatory.name" },
-					      { "title", "signatory.title" } };
-	for (size_t i = 0; rc == BT_EINPUT && i < 2; i++) {
-		if (strcmp(e->field, map[i][0]) != 0)
-			continue;
-		char msg[sizeof e->msg];
-		size_t n = strlen(map[i][0]) + 2;
-		snprintf(msg, sizeof msg, "%s", strlen(e->msg) > n ? e->msg + n : e->msg);
-		bt_fail(e, rc, "%s: field %s: %s", p->what, map[i][1], msg);
-	}
-}
-
 /* One source (--from-pdf or --from-scan), --choice only with a scan, and
  * --circular. */
 static int check_options(cli_opt *o, bt_err *e)
@@ -527,6 +544,34 @@ static int check_options(cli_opt *o, bt_err *e)
 	if (o[O_CHOICE].count && !o[O_SCAN].count)
 		return bt_fail(e, BT_EINPUT, "--choice: only with --from-scan");
 	return cli_require(&o[O_CIRCULAR], e);
+}
+
+/* Records the form's replies (dry: checks them as the engine records them,
+ * in a transaction rolled back) and prints the acknowledgement or plan. */
+static int record(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p, const bt_key *key,
+		  int dry, bt_err *e)
+{
+	int json = o[O_JSON].count > 0;
+	bt_reply_result *res = calloc(p->v.n_drafts, sizeof *res);
+	if (!res)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	int rc = (dry ? bt_reply_record_many_check : bt_reply_record_many)(
+		db, p->specs, p->v.n_drafts, cli_actor(ctx), p->now, res, e);
+	cli_quota_hint(rc, res[0].quota, e);
+	cli_member_hint(db, p->member, rc, e);
+	if (rc == BT_OK && (dry || json))
+		rc = print_plan(p, p->specs, json, dry ? NULL : res, e);
+	for (size_t i = 0; rc == BT_OK && !dry && !json && i < p->v.n_drafts; i++)
+		cli_print_recorded(&res[i]);
+	if (rc == BT_OK && !dry && !json) {
+		printf("form %s attached\n", cli_basename(p->file));
+		print_signature(p);
+	}
+	for (size_t i = 0; rc == BT_OK && !dry && !json && i < p->v.n_drafts; i++)
+		rc = cli_receipt(ctx, key, res[i].event_seq, NULL,
+				 o[O_PRINT].count > 0, e);
+	free(res);
+	return rc;
 }
 
 int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
@@ -546,45 +591,22 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	bt_buf_init(&p.pdf, 0);
 	const bt_key *key = NULL;
 	bt_db *db;
-	int dry = 0, rc = cli_parse(ctx, argc, argv, USAGE, o, 0, e);
+	int rc = cli_parse(ctx, argc, argv, USAGE, o, 0, e);
 	if (rc != BT_OK || ctx->help)
 		return rc;
-	dry = o[O_DRY].count > 0;
+	int dry = o[O_DRY].count > 0;
 	if ((rc = check_options(o, e)) != BT_OK)
 		return rc;
-	rc = cli_open_db(ctx, !dry, &db, e);
+	/* the dry run too: the engine checks inside a transaction it rolls back */
+	rc = cli_open_db(ctx, 1, &db, e);
 	if (rc == BT_OK)
 		rc = cli_now(ctx, &p.now, e);
 	if (rc == BT_OK && !dry)
 		rc = cli_receipt_prepare(ctx, &o[O_KEY], NULL, &key, e);
 	if (rc == BT_OK)
 		rc = plan_make(ctx, db, o, &p, e);
-	if (rc == BT_OK && dry)
-		rc = print_plan(&p, p.specs, o[O_JSON].count > 0, NULL, e);
-	if (rc != BT_OK || dry) {
-		plan_release(&p);
-		return rc;
-	}
-	bt_reply_result *res = calloc(p.v.n_drafts, sizeof *res);
-	rc = res ? bt_reply_record_many(db, p.specs, p.v.n_drafts, cli_actor(ctx),
-					p.now, res, e) :
-		bt_fail(e, BT_EFAIL, "out of memory");
-	if (res)
-		cli_quota_hint(rc, res[0].quota, e);
-	blame_field(&p, rc, e);
-	cli_member_hint(db, p.member, rc, e);
-	if (rc == BT_OK && o[O_JSON].count)
-		rc = print_plan(&p, p.specs, 1, res, e);
-	for (size_t i = 0; rc == BT_OK && !o[O_JSON].count && i < p.v.n_drafts; i++)
-		cli_print_recorded(&res[i]);
-	if (rc == BT_OK && !o[O_JSON].count) {
-		printf("form %s attached\n", cli_basename(p.file));
-		print_signature(&p);
-	}
-	for (size_t i = 0; rc == BT_OK && !o[O_JSON].count && i < p.v.n_drafts; i++)
-		rc = cli_receipt(ctx, key, res[i].event_seq, NULL,
-				 o[O_PRINT].count > 0, e);
-	free(res);
+	if (rc == BT_OK)
+		rc = record(ctx, db, o, &p, key, dry, e);
 	plan_release(&p);
 	return rc;
 }

@@ -258,6 +258,46 @@ static int mime_bomb(const char *s, size_t n)
 	return 0;
 }
 
+/* The headers of msg into m: sender, subject, Message-ID, received time. */
+static void message_headers(fetch_msg *m, GMimeMessage *msg)
+{
+	const char *id = g_mime_message_get_message_id(msg);
+	if (id)
+		snprintf(m->en.message_id, sizeof m->en.message_id, "<%.*s>", (int)sizeof m->en.message_id - 3, id);
+	InternetAddressList *from = g_mime_message_get_from(msg);
+	InternetAddress *a = from && internet_address_list_length(from) ? internet_address_list_get_address(from, 0)
+									 : NULL;
+	if (a && INTERNET_ADDRESS_IS_MAILBOX(a))
+		clean_copy(m->en.sender, sizeof m->en.sender,
+			   internet_address_mailbox_get_addr((InternetAddressMailbox *)a));
+	clean_copy(m->en.subject, sizeof m->en.subject, g_mime_message_get_subject(msg));
+	/* a Maildir's message: the top Received header (the secretariat's MX)
+	 * before the file's time; an IMAP message keeps its INTERNALDATE */
+	if (!strcmp(m->en.received_by, "file") && received_header(msg, &m->en.received_at))
+		snprintf(m->en.received_by, sizeof m->en.received_by, "received");
+}
+
+/* The headers of a message over the cap, from the bytes kept of it (b's
+ * first FETCH_KEEP_OVERSIZED): read when they end within them. */
+static void oversized_headers(fetch_msg *m, const char *data, size_t len)
+{
+	size_t end = 0;
+	for (size_t i = 0; i + 1 < len && !end; i++)
+		if (data[i] == '\n' && (data[i + 1] == '\n' || (data[i + 1] == '\r' && i + 2 < len && data[i + 2] == '\n')))
+			end = i + 1;
+	if (!end)
+		return;
+	GMimeStream *s = g_mime_stream_mem_new_with_buffer(data, end);
+	GMimeParser *p = g_mime_parser_new_with_stream(s);
+	GMimeMessage *msg = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	g_object_unref(s);
+	if (msg) {
+		message_headers(m, msg);
+		g_object_unref(msg);
+	}
+}
+
 /* Parses the message's bytes into m (sender, subject, Message-ID,
  * received time, attachments, state). */
 static int parse_message(fetch_msg *m, const char *data, size_t len, bt_err *e)
@@ -280,20 +320,7 @@ static int parse_message(fetch_msg *m, const char *data, size_t len, bt_err *e)
 		set_state(m, "refused", "field message: not a MIME message (%zu bytes)", len);
 		return BT_OK;
 	}
-	const char *id = g_mime_message_get_message_id(msg);
-	if (id)
-		snprintf(m->en.message_id, sizeof m->en.message_id, "<%.*s>", (int)sizeof m->en.message_id - 3, id);
-	InternetAddressList *from = g_mime_message_get_from(msg);
-	InternetAddress *a = from && internet_address_list_length(from) ? internet_address_list_get_address(from, 0)
-									 : NULL;
-	if (a && INTERNET_ADDRESS_IS_MAILBOX(a))
-		clean_copy(m->en.sender, sizeof m->en.sender,
-			   internet_address_mailbox_get_addr((InternetAddressMailbox *)a));
-	clean_copy(m->en.subject, sizeof m->en.subject, g_mime_message_get_subject(msg));
-	/* a Maildir's message: the top Received header (the secretariat's MX)
-	 * before the file's time; an IMAP message keeps its INTERNALDATE */
-	if (!strcmp(m->en.received_by, "file") && received_header(msg, &m->en.received_at))
-		snprintf(m->en.received_by, sizeof m->en.received_by, "received");
+	message_headers(m, msg);
 	g_mime_message_foreach(msg, each_part, m);
 	g_object_unref(msg);
 	if (m->count > FETCH_MAX_PARTS) {
@@ -353,9 +380,11 @@ static int take(fetch_run *r, fetch_msg *m, bt_buf *b, int over, bt_err *e)
 		printf("%s: taken already (entry %lld)\n", m->en.source, (long long)have);
 		return BT_OK;
 	}
-	if (!rc && over)
+	if (!rc && over) {
+		oversized_headers(m, (const char *)b->data, b->len);
 		set_state(m, "refused", "field size: %lld bytes, over mail_max_message %lld", (long long)m->en.size,
 			  (long long)r->cap);
+	}
 	else if (!rc)
 		rc = parse_message(m, (const char *)b->data, b->len, e);
 	if (!rc && m->en.message_id[0] && !(rc = bt_inbox_seen(r->db, "", m->en.message_id, &have, &dup, e)) && dup)

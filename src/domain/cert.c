@@ -10,8 +10,7 @@
 
 /* ---- client certificates ---- */
 
-/* 64 hex digits, any case, to lowercase; 0 when fp is anything else. */
-static int fp_canon(const char *fp, char out[65])
+int cert_fp_canon(const char *fp, char out[65])
 {
 	if (!fp || strlen(fp) != 64)
 		return 0;
@@ -36,7 +35,7 @@ typedef struct cert_new {
  * time to come. */
 static int cert_fields(cert_new *c, const char *fp, bt_time now, bt_err *e)
 {
-	if (!fp_canon(fp, c->fp))
+	if (!cert_fp_canon(fp, c->fp))
 		return bt_failf(e, BT_R_INPUT, "fingerprint", "'%s' is not 64 hex digits (SHA-256)",
 				text_shown(fp));
 	if (!c->member == !c->user)
@@ -70,10 +69,18 @@ static int cert_unknown(bt_db *db, db_write *w, bt_err *e)
 	if (!(st = db_stmt(db, SQL_CERT_GET, e)))
 		return BT_EFAIL;
 	db_bind_text(st, 1, c->fp);
-	int known = sqlite3_step(st) == SQLITE_ROW;
+	char whom[80] = "";
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		snprintf(whom, sizeof whom, "member %s", (const char *)sqlite3_column_text(st, 0));
+	else if (step == SQLITE_ROW)
+		snprintf(whom, sizeof whom, "account '%.64s'", (const char *)sqlite3_column_text(st, 1));
 	sqlite3_reset(st);
-	if (known)
-		return bt_failf(e, BT_R_CONFLICT, NULL, "certificate: %s is registered already", c->fp);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(db, e, "reading a certificate");
+	if (step == SQLITE_ROW)
+		return bt_failf(e, BT_R_CONFLICT, NULL, "certificate: %s is registered already, for %s",
+				c->fp, whom);
 	return BT_OK;
 }
 
@@ -104,21 +111,23 @@ int bt_cert_register(bt_db *db, const char *fp, const char *member, const char *
 	return db_write_run(db, &w, cert_unknown, cert_insert, e);
 }
 
-/* The certificate a cert-revoke event revokes. */
+/* A revocation (its db_write's ctx). */
 typedef struct cert_change {
+	const cert_revoke_kind *k;
 	char fp[65];
 	char circular[BT_ID_MAX + 1];
 } cert_change;
 
+/* Check: the certificate is registered and not revoked. */
 static int cert_in_force(bt_db *db, db_write *w, bt_err *e)
 {
 	cert_change *c = w->ctx;
-	sqlite3_stmt *st = db_stmt(db, SQL_CERT_GET, e);
+	sqlite3_stmt *st = db_stmt(db, c->k->get_sql, e);
 	if (!st)
 		return BT_EFAIL;
 	db_bind_text(st, 1, c->fp);
 	int step = sqlite3_step(st);
-	int in_force = step == SQLITE_ROW && sqlite3_column_type(st, 3) == SQLITE_NULL;
+	int in_force = step == SQLITE_ROW && sqlite3_column_type(st, c->k->revoked_col) == SQLITE_NULL;
 	sqlite3_reset(st);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return db_fail(db, e, "reading a certificate");
@@ -128,27 +137,38 @@ static int cert_in_force(bt_db *db, db_write *w, bt_err *e)
 	return BT_OK;
 }
 
+/* Insert: the row's revocation, and the event's payload. */
 static int cert_revoke_rows(bt_db *db, db_write *w, bt_err *e)
 {
 	cert_change *c = w->ctx;
-	sqlite3_stmt *st = db_stmt(db, SQL_CERT_REVOKE, e);
+	sqlite3_stmt *st = db_stmt(db, c->k->revoke_sql, e);
 	if (!st)
 		return BT_EFAIL;
 	db_bind_text(st, 1, c->fp);
 	sqlite3_bind_int64(st, 2, w->now);
 	sqlite3_bind_int64(st, 3, w->ev.seq);
-	int rc = db_exec_stmt(db, st, "revoking a certificate", e);
+	char doing[64];
+	snprintf(doing, sizeof doing, "revoking %s", c->k->what);
+	int rc = db_exec_stmt(db, st, doing, e);
 	return rc ? rc : auth_write_payload(db, w, c->circular, e);
+}
+
+int cert_revoke_run(bt_db *db, const cert_revoke_kind *k, const char *fp, const char *actor,
+		    bt_time now, bt_err *e)
+{
+	cert_change c = { .k = k };
+	if (!cert_fp_canon(fp, c.fp))
+		return bt_failf(e, BT_R_INPUT, "fingerprint", "'%s' is not 64 hex digits (SHA-256)",
+				text_shown(fp));
+	db_write w = { .kind = k->event_kind, .actor = actor, .now = now, .ctx = &c };
+	return db_write_run(db, &w, cert_in_force, cert_revoke_rows, e);
 }
 
 int bt_cert_revoke(bt_db *db, const char *fp, const char *actor, bt_time now, bt_err *e)
 {
-	cert_change c;
-	if (!fp_canon(fp, c.fp))
-		return bt_failf(e, BT_R_INPUT, "fingerprint", "'%s' is not 64 hex digits (SHA-256)",
-				text_shown(fp));
-	db_write w = { .kind = EVK_CERT_REVOKE, .actor = actor, .now = now, .ctx = &c };
-	return db_write_run(db, &w, cert_in_force, cert_revoke_rows, e);
+	static const cert_revoke_kind client = { SQL_CERT_GET, SQL_CERT_REVOKE, EVK_CERT_REVOKE,
+						 "a certificate", 3 };
+	return cert_revoke_run(db, &client, fp, actor, now, e);
 }
 
 int bt_cert_for_clients(const unsigned char *der, size_t len)
@@ -178,7 +198,7 @@ int bt_cert_identity(bt_db *db, const char *fp, bt_time now, bt_identity *id, bt
 	int ok = 0;
 	bt_identity got;
 	memset(&got, 0, sizeof got);
-	if (fp_canon(fp, f)) {
+	if (cert_fp_canon(fp, f)) {
 		sqlite3_stmt *st = db_stmt(db, SQL_CERT_GET, e);
 		if (!st)
 			return BT_EFAIL;

@@ -94,7 +94,10 @@ int bt_contact_address_check(const char *field, const char *addr, bt_err *e)
 	if (!at || strchr(at + 1, '@'))
 		return bt_failf(e, BT_R_INPUT, field, "'%s' is not an address (local-part@domain)", addr);
 	size_t local = (size_t)(at - addr), dom = n - local - 1;
-	if (local == 0 || local > 64 || !dot_atom(addr, local, 0))
+	if (local > 64)
+		return bt_failf(e, BT_R_INPUT, field, "'%s': the local part is %zu bytes, over the 64 of RFC 5321",
+				addr, local);
+	if (local == 0 || !dot_atom(addr, local, 0))
 		return bt_failf(e, BT_R_INPUT, field,
 				"'%s': the local part is not a dot-atom of ASCII letters, digits and !#$%%&'*+-/=?^_`{|}~",
 				addr);

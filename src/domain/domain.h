@@ -49,14 +49,15 @@ int consultation_load(bt_db *db, const char *circular, bt_consultation *out,
 int electorate_has(bt_db *db, int64_t id, const char *member, bt_err *e);
 
 /* The drafts of consultation c, in the order added (bt_drafts_list without
- * looking the consultation up again). */
+ * looking the consultation up again; draft_find.c, as draft_find_in). */
 int drafts_of(bt_db *db, const bt_consultation *c, bt_draft_list *out, bt_err *e);
 
 /* Finds a draft of consultation c (rec NULL: the only one). */
 int draft_find_in(bt_db *db, const bt_consultation *c, const char *rec,
 		  bt_draft *out, bt_err *e);
 
-/* Titles and summaries in the other languages (draft_titles.c). */
+/* Titles and summaries in the other languages (draft_titles.c; reading them,
+ * draft_titles_clear and draft_titles_load, in draft_find.c). */
 /* Frees d's titles and summaries in the other languages. */
 void draft_titles_clear(bt_draft *d);
 /* Loads into d (its id set) the latest title and summary recorded in each
@@ -202,6 +203,25 @@ int contact_payload(bt_db *db, int64_t seq, bt_buf *out, bt_time *when, int *fou
  * the digests of the hashes they store, into w->payload; w->circular points
  * into circular (NULL when the event belongs to no consultation). */
 int auth_write_payload(bt_db *db, db_write *w, char circular[BT_ID_MAX + 1], bt_err *e);
+
+/* A certificate table's revocation (cert.c), for cert_revoke_run: the
+ * statement that reads a row by its SHA-256 (?1) and the column of its
+ * revocation time there, the statement that revokes it (?1 the SHA-256,
+ * ?2 the time, ?3 the event), the event kind and the words of messages
+ * ("a certificate"). */
+typedef struct cert_revoke_kind {
+	const char *get_sql, *revoke_sql, *event_kind, *what;
+	int revoked_col;
+} cert_revoke_kind;
+
+/* Revokes the certificate fp (64 hex digits, any case) of table k through
+ * the write skeleton: refused (BT_EINPUT naming "fingerprint") when fp is
+ * malformed, not registered or revoked already. */
+int cert_revoke_run(bt_db *db, const cert_revoke_kind *k, const char *fp, const char *actor,
+		    bt_time now, bt_err *e);
+
+/* 64 hex digits, any case, into out in lowercase: 1, else 0 (cert.c). */
+int cert_fp_canon(const char *fp, char out[65]);
 
 /* Decisions (decision.c). decision_spec_check: the spec names a kind, and
  * the Member States the kind needs. decision_record: the decision's rows

@@ -1,74 +1,12 @@
 /* draft_titles.c - a draft's title and summary in the other official
  * languages (include/ballot/draft.h): given at `draft add` (rows of the
  * draft's own event) or later by `draft set` (a draft-titles event); each
- * change a row per language, append-only, the latest value standing. */
+ * change a row per language, append-only, the latest value standing.
+ * Reading them with the draft (draft_titles_load) is draft_find.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "domain/domain.h"
-
-const char *const bt_draft_langs[BT_DRAFT_LANGS] = { "fr", "es", "ru", "zh", "ar" };
-
-int bt_draft_lang_index(const char *lang)
-{
-	for (int i = 0; lang && i < BT_DRAFT_LANGS; i++)
-		if (strcmp(lang, bt_draft_langs[i]) == 0)
-			return i;
-	return -1;
-}
-
-const char *bt_draft_title_in(const bt_draft *d, const char *lang)
-{
-	int i = bt_draft_lang_index(lang);
-	return i >= 0 ? d->titles[i] : lang && strcmp(lang, "en") == 0 ? d->title : NULL;
-}
-
-const char *bt_draft_summary_in(const bt_draft *d, const char *lang)
-{
-	int i = bt_draft_lang_index(lang);
-	return i >= 0 ? d->summaries[i] : lang && strcmp(lang, "en") == 0 ? d->summary : NULL;
-}
-
-void draft_titles_clear(bt_draft *d)
-{
-	for (int i = 0; i < BT_DRAFT_LANGS; i++) {
-		free(d->titles[i]);
-		free(d->summaries[i]);
-		d->titles[i] = d->summaries[i] = NULL;
-	}
-}
-
-/* *slot replaced by column i of st when it is not NULL; -1 when it could
- * not be copied. */
-static int take_col(sqlite3_stmt *st, int i, char **slot)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return 0;
-	char *s = db_col_strdup(st, i);
-	if (!s)
-		return -1;
-	free(*slot);
-	*slot = s;
-	return 0;
-}
-
-int draft_titles_load(bt_db *db, bt_draft *d, bt_err *e)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_DRAFT_TITLES_OF, e);
-	if (!st)
-		return BT_EFAIL;
-	sqlite3_bind_int64(st, 1, d->id);
-	int step, oom = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int i = bt_draft_lang_index((const char *)sqlite3_column_text(st, 0));
-		if (i >= 0 && (take_col(st, 1, &d->titles[i]) || take_col(st, 2, &d->summaries[i])))
-			oom = 1;
-	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE)
-		return db_fail(db, e, "reading a draft's titles");
-	return oom ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
-}
 
 int draft_titles_check(const char *const titles[BT_DRAFT_LANGS], const char *const summaries[BT_DRAFT_LANGS],
 		       bt_err *e)

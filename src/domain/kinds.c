@@ -30,6 +30,7 @@ static int parse_draft(const bt_jv *body, event_payload *p, bt_err *e)
 	memset(p, 0, sizeof *p);
 	p->rec = bt_jv_str(body, "rec");
 	p->title = bt_jv_str(body, "title");
+	p->titles = bt_jv_get(body, "titles"); /* in other languages, if any */
 	if (!p->rec || !p->title || strlen(p->rec) > BT_ID_MAX)
 		return bt_failf(e, BT_R_INPUT, NULL, "a draft without rec or title");
 	return BT_OK;

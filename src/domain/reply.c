@@ -104,6 +104,14 @@ bt_file_kind bt_attachment_kind(const char *name, const void *data, size_t len)
 	return ok ? BT_FILE_OK : BT_FILE_MISMATCH;
 }
 
+int bt_reply_name_check(const char *field, const char *s, bt_err *e)
+{
+	int rc = bt_name_check(field, s, 200, e);
+	if (!rc && *s && bt_text_blank(s))
+		rc = bt_failf(e, BT_R_INPUT, field, "only spaces; give the name, or none");
+	return rc;
+}
+
 /* Checks everything about spec that needs no database. */
 static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 {
@@ -115,9 +123,9 @@ static int check_spec(const bt_reply_spec *s, int64_t max, bt_err *e)
 		return bt_failf(e, BT_R_INPUT, "channel", "'%s' is not a channel (email, fax, post, portal, other)",
 				bt_text_clean(channel, 0) ? channel : "(unprintable)");
 	int rc;
-	if (s->signatory && (rc = bt_name_check("signatory", s->signatory, 200, e)))
+	if (s->signatory && (rc = bt_reply_name_check("signatory", s->signatory, e)))
 		return rc;
-	if (s->title && (rc = bt_name_check("title", s->title, 200, e)))
+	if (s->title && (rc = bt_reply_name_check("title", s->title, e)))
 		return rc;
 	if (s->signer_sha256 && (strlen(s->signer_sha256) != 64 ||
 				 strspn(s->signer_sha256, "0123456789abcdef") != 64))
@@ -666,8 +674,10 @@ static int record_each(bt_db *db, const bt_reply_spec *specs, size_t n, const ch
 	return BT_OK;
 }
 
-int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const char *actor,
-			 bt_time now, bt_reply_result *out, bt_err *e)
+/* bt_reply_record_many, or its dry run (dry: rolled back whatever the
+ * checks say). */
+static int record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const char *actor,
+		       bt_time now, bt_reply_result *out, int dry, bt_err *e)
 {
 	if (n == 0)
 		return bt_failf(e, BT_R_INPUT, NULL, "choice: none given for any draft");
@@ -675,11 +685,24 @@ int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const 
 	int rc = reply_txn_begin(db, &now, e);
 	if (rc)
 		return rc;
-	rc = reply_txn_end(db, &q, now, record_each(db, specs, n, actor, now, out, &q, e), e);
+	rc = record_each(db, specs, n, actor, now, out, &q, e);
+	rc = dry ? reply_txn_end_dry(db, &q, now, rc, e) : reply_txn_end(db, &q, now, rc, e);
 	if (rc) {
 		out[0].quota = q.quota;
 		out[0].retry_after = q.retry_after;
 	}
 	reply_txn_release(&q);
 	return rc;
+}
+
+int bt_reply_record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const char *actor,
+			 bt_time now, bt_reply_result *out, bt_err *e)
+{
+	return record_many(db, specs, n, actor, now, out, 0, e);
+}
+
+int bt_reply_record_many_check(bt_db *db, const bt_reply_spec *specs, size_t n, const char *actor,
+			       bt_time now, bt_reply_result *out, bt_err *e)
+{
+	return record_many(db, specs, n, actor, now, out, 1, e);
 }

@@ -10,20 +10,6 @@
 #include "ballot/signcert.h"
 #include "domain/domain.h"
 
-/* 64 hex digits, any case, to lowercase; 0 when fp is anything else. */
-static int hex64(const char *fp, char out[65])
-{
-	if (!fp || strlen(fp) != 64)
-		return 0;
-	for (int i = 0; i < 64; i++) {
-		if (!isxdigit((unsigned char)fp[i]))
-			return 0;
-		out[i] = (char)tolower((unsigned char)fp[i]);
-	}
-	out[64] = '\0';
-	return 1;
-}
-
 /* A signing-cert-add (its db_write's ctx). */
 typedef struct signing_new {
 	const char *member;
@@ -73,11 +59,17 @@ static int signing_unknown(bt_db *db, db_write *w, bt_err *e)
 		return BT_EFAIL;
 	db_bind_text(st, 1, c->sha);
 	int step = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		sqlite3_reset(st);
 		return db_fail(db, e, "reading signing certificates");
+	}
+	char whom[4] = "";
 	if (step == SQLITE_ROW)
-		return bt_failf(e, BT_R_CONFLICT, "certificate", "%s is registered already", c->sha);
+		db_col_copy(st, 0, whom, sizeof whom);
+	sqlite3_reset(st);
+	if (step == SQLITE_ROW)
+		return bt_failf(e, BT_R_CONFLICT, "certificate", "%s is registered already, for %s", c->sha,
+				whom);
 	return BT_OK;
 }
 
@@ -123,11 +115,30 @@ static int cert_read(const unsigned char *data, size_t len, gnutls_datum_t *der,
 	return ok;
 }
 
+/* How many PEM certificates data holds (0 when it is no PEM). */
+static unsigned pem_count(const void *data, size_t len)
+{
+	gnutls_x509_crt_t *list = NULL;
+	unsigned n = 0;
+	gnutls_datum_t d = { (unsigned char *)data, (unsigned)len };
+	if (!len || len > 0x7fffffff ||
+	    gnutls_x509_crt_list_import2(&list, &n, &d, GNUTLS_X509_FMT_PEM, 0) < 0)
+		return 0;
+	for (unsigned i = 0; i < n; i++)
+		gnutls_x509_crt_deinit(list[i]);
+	gnutls_free(list);
+	return n;
+}
+
 int bt_signing_cert_add(bt_db *db, const char *member, const void *data, size_t len,
 			const char *actor, bt_time now, char out_sha256[65], bt_err *e)
 {
 	signing_new c = { .member = member };
 	gnutls_datum_t der;
+	unsigned n = pem_count(data, len);
+	if (n > 1)
+		return bt_failf(e, BT_R_INPUT, "certificate", "the file holds %u certificates (PEM); "
+				"register each from a file of its own", n);
 	if (!cert_read(data, len, &der, &c)) {
 		gnutls_free(der.data);
 		return bt_failf(e, BT_R_INPUT, "certificate", "not an X.509 certificate (PEM or DER)");
@@ -151,7 +162,7 @@ int bt_signing_cert_known(bt_db *db, const char *fp)
 {
 	char f[65];
 	bt_err ignore;
-	sqlite3_stmt *st = hex64(fp, f) ? db_stmt(db, SQL_SIGNING_GET, &ignore) : NULL;
+	sqlite3_stmt *st = cert_fp_canon(fp, f) ? db_stmt(db, SQL_SIGNING_GET, &ignore) : NULL;
 	if (!st)
 		return 0;
 	db_bind_text(st, 1, f);
@@ -160,51 +171,11 @@ int bt_signing_cert_known(bt_db *db, const char *fp)
 	return known;
 }
 
-/* The signing certificate a signing-cert-revoke revokes. */
-typedef struct signing_change {
-	char sha[65];
-	char circular[BT_ID_MAX + 1];
-} signing_change;
-
-static int signing_in_force(bt_db *db, db_write *w, bt_err *e)
-{
-	signing_change *c = w->ctx;
-	sqlite3_stmt *st = db_stmt(db, SQL_SIGNING_GET, e);
-	if (!st)
-		return BT_EFAIL;
-	db_bind_text(st, 1, c->sha);
-	int step = sqlite3_step(st);
-	int in_force = step == SQLITE_ROW && sqlite3_column_type(st, 1) == SQLITE_NULL;
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return db_fail(db, e, "reading a signing certificate");
-	if (!in_force)
-		return bt_failf(e, BT_R_INPUT, "fingerprint", "%s is %s", c->sha,
-				step == SQLITE_ROW ? "revoked already" : "not registered");
-	return BT_OK;
-}
-
-static int signing_revoke_rows(bt_db *db, db_write *w, bt_err *e)
-{
-	signing_change *c = w->ctx;
-	sqlite3_stmt *st = db_stmt(db, SQL_SIGNING_REVOKE, e);
-	if (!st)
-		return BT_EFAIL;
-	db_bind_text(st, 1, c->sha);
-	sqlite3_bind_int64(st, 2, w->now);
-	sqlite3_bind_int64(st, 3, w->ev.seq);
-	int rc = db_exec_stmt(db, st, "revoking a signing certificate", e);
-	return rc ? rc : auth_write_payload(db, w, c->circular, e);
-}
-
 int bt_signing_cert_revoke(bt_db *db, const char *fp, const char *actor, bt_time now, bt_err *e)
 {
-	signing_change c;
-	if (!hex64(fp, c.sha))
-		return bt_failf(e, BT_R_INPUT, "fingerprint", "'%s' is not 64 hex digits (SHA-256)",
-				text_shown(fp));
-	db_write w = { .kind = EVK_SIGNING_REVOKE, .actor = actor, .now = now, .ctx = &c };
-	return db_write_run(db, &w, signing_in_force, signing_revoke_rows, e);
+	static const cert_revoke_kind signing = { SQL_SIGNING_GET, SQL_SIGNING_REVOKE, EVK_SIGNING_REVOKE,
+						  "a signing certificate", 1 };
+	return cert_revoke_run(db, &signing, fp, actor, now, e);
 }
 
 int signing_cert_payload(bt_db *db, int64_t seq, int revoke, bt_buf *out, bt_time *when,

@@ -196,7 +196,9 @@ static qpdf_oh rect(build *b, const float r[4])
 	return qpdf_oh_parse(b->q, s);
 }
 
-/* A form XObject of size w x h drawing content. */
+/* A form XObject of size w x h drawing content (no /Type and no
+ * /Resources: both optional, and content uses none; 30 bytes a stream that
+ * object streams cannot hold). */
 static qpdf_oh appearance(build *b, int w, int h, const char *content)
 {
 	char bbox[64];
@@ -206,10 +208,8 @@ static qpdf_oh appearance(build *b, int w, int h, const char *content)
 				    qpdf_oh_new_null(b->q));
 	qpdf_oh d = qpdf_oh_get_dict(b->q, s);
 	snprintf(bbox, sizeof bbox, "[0 0 %d %d]", w, h);
-	qpdf_oh_replace_key(b->q, d, "/Type", qpdf_oh_new_name(b->q, "/XObject"));
 	qpdf_oh_replace_key(b->q, d, "/Subtype", qpdf_oh_new_name(b->q, "/Form"));
 	qpdf_oh_replace_key(b->q, d, "/BBox", qpdf_oh_parse(b->q, bbox));
-	qpdf_oh_replace_key(b->q, d, "/Resources", qpdf_oh_new_dictionary(b->q));
 	return s;
 }
 

@@ -326,7 +326,9 @@ typedef struct table {
 	float x1, w1, x2, w2; /* the draft column and the choice column */
 } table;
 
-static int table_header(form *f, const table *tb)
+/* The header row: a TR of two TH in the structure; repeat 1 (the header
+ * again on a later page): an artifact. */
+static int table_header(form *f, const table *tb, int repeat)
 {
 	float h1, h2;
 	int rc = text(f, pdf_tmpl_raw(f->t, "col_draft"), 0, 0, tb->w1 - 2 * PAD,
@@ -339,30 +341,49 @@ static int table_header(form *f, const table *tb)
 	float h = (h1 > h2 ? h1 : h2) + 2 * PAD;
 	pdf_rect(f->d, tb->x1, f->y, tb->w1 + tb->w2, h, 0.8f, 0.88f);
 	pdf_line(f->d, tb->x2, f->y, tb->x2, f->y + h, 0.8f);
-	rc = text(f, pdf_tmpl_raw(f->t, "col_draft"), tb->x1 + PAD, f->y + PAD,
-		  tb->w1 - 2 * PAD, &small_bold, 1, &h1);
+	const char *th = repeat ? PDF_TAG_ARTIFACT : "TH";
+	rc = repeat ? BT_OK : pdf_tag_begin(f->d, "TR", f->e);
+	pdf_tag_next(f->d, th);
+	if (rc == BT_OK)
+		rc = text(f, pdf_tmpl_raw(f->t, "col_draft"), tb->x1 + PAD,
+			  f->y + PAD, tb->w1 - 2 * PAD, &small_bold, 1, &h1);
+	pdf_tag_next(f->d, th);
 	if (rc == BT_OK)
 		rc = text(f, pdf_tmpl_raw(f->t, "col_choice"), tb->x2 + PAD,
 			  f->y + PAD, tb->w2 - 2 * PAD, &small_bold, 1, &h2);
+	if (!repeat)
+		pdf_tag_end(f->d);
 	f->y += h;
 	return rc;
 }
 
-/* One draft's row; draw 0 only measures it into *h. */
-static int table_row(form *f, const table *tb, const bt_draft *dr,
-		     const char *sg, int draw, float *rowh)
+/* Opens (begin 1) or closes a structure element when the row is drawn. */
+static int row_tag(form *f, int draw, int begin, const char *type)
 {
-	float y = f->y + PAD, h, hl = 0, hr = 0;
-	const char *vars[] = { "rec", dr->rec, "former",
-			       dr->former ? dr->former : "", "sg", sg, NULL };
-	float lx = tb->x1 + PAD, lw = tb->w1 - 2 * PAD;
-	int rc = text(f, word(f, dr->revised ? "row_revised" : "row_new", vars),
-		      lx, y, lw, &small_bold, draw, &h);
-	hl += h;
+	if (!draw)
+		return BT_OK;
+	if (begin)
+		return pdf_tag_begin(f->d, type, f->e);
+	pdf_tag_end(f->d);
+	return BT_OK;
+}
+
+/* The draft's cell (a TD: its kind, former name and title) at y;
+ * *hl receives its height. */
+static int draft_cell(form *f, const table *tb, const bt_draft *dr,
+		      const char *const *vars, float y, int draw, float *hl)
+{
+	float lx = tb->x1 + PAD, lw = tb->w1 - 2 * PAD, h = 0;
+	*hl = 0;
+	int rc = row_tag(f, draw, 1, "TD");
+	if (rc == BT_OK)
+		rc = text(f, word(f, dr->revised ? "row_revised" : "row_new",
+				  vars), lx, y, lw, &small_bold, draw, &h);
+	*hl += h;
 	if (rc == BT_OK && dr->former) {
-		rc = text(f, word(f, "row_former", vars), lx, y + hl, lw,
+		rc = text(f, word(f, "row_former", vars), lx, y + *hl, lw,
 			  &small, draw, &h);
-		hl += h;
+		*hl += h;
 	}
 	if (rc == BT_OK) {
 		/* stored: never refused (draft add checked it against the
@@ -372,13 +393,30 @@ static int table_row(form *f, const table *tb, const bt_draft *dr,
 		const char *in_lang = bt_draft_title_in(dr, f->lang);
 		rc = pdf_text_fix(f->fonts, in_lang ? in_lang : dr->title, &title, &bad, f->e);
 		if (rc == BT_OK)
-			rc = pdf_text(f->d, bt_buf_str(&title), lx, y + hl + 4,
+			rc = pdf_text(f->d, bt_buf_str(&title), lx, y + *hl + 4,
 				      lw, &small, draw, "draft title", &h, f->e);
 		bt_buf_release(&title);
-		hl += h + 4;
+		*hl += h + 4;
 	}
+	row_tag(f, draw, 0, "TD");
+	return rc;
+}
+
+/* One draft's row (a TR of two TD, each of paragraphs); draw 0 only
+ * measures it into *h. */
+static int table_row(form *f, const table *tb, const bt_draft *dr,
+		     const char *sg, int draw, float *rowh)
+{
+	float y = f->y + PAD, h, hl = 0, hr = 0;
+	const char *vars[] = { "rec", dr->rec, "former",
+			       dr->former ? dr->former : "", "sg", sg, NULL };
+	int rc = row_tag(f, draw, 1, "TR");
+	if (rc == BT_OK)
+		rc = draft_cell(f, tb, dr, vars, y, draw, &hl);
 	/* the choices: box + text, two options, a rule, box + text */
 	float cx = tb->x2 + PAD, cw = tb->w2 - 2 * PAD, ind = BOX + 8;
+	if (rc == BT_OK)
+		rc = row_tag(f, draw, 1, "TD");
 	if (rc == BT_OK) {
 		rc = text(f, word(f, "authorizes", vars), cx, y, cw, &small,
 			  draw, &h);
@@ -403,6 +441,8 @@ static int table_row(form *f, const table *tb, const bt_draft *dr,
 			  cw - ind, &small, draw, &h);
 		hr += (ty - y - hr) + h > BOX ? (ty - y - hr) + h : BOX;
 	}
+	row_tag(f, draw, 0, "TD");
+	row_tag(f, draw, 0, "TR");
 	float inner = hl > hr ? hl : hr;
 	*rowh = inner + 2 * PAD;
 	if (draw && rc == BT_OK) {
@@ -431,21 +471,25 @@ static int drafts_table(form *f, const bt_consultation *c,
 	char sg[16];
 	snprintf(sg, sizeof sg, "%d", c->group);
 	float bottom = f->h - MARGIN - f->foot;
-	int rc = table_header(f, &tb);
+	int rc = pdf_tag_begin(f->d, "Table", f->e);
+	if (rc == BT_OK)
+		rc = table_header(f, &tb, 0);
 	for (size_t i = 0; i < dl->n && rc == BT_OK; i++) {
 		float h;
 		rc = table_row(f, &tb, &dl->v[i], sg, 0, &h);
 		if (rc == BT_OK && f->y + h > bottom) {
 			rc = new_page(f);
+			pdf_tag_next(f->d, PDF_TAG_ARTIFACT); /* pagination */
 			if (rc == BT_OK)
 				rc = para(f, "continued", NULL, &small, 4);
 			if (rc == BT_OK)
-				rc = table_header(f, &tb);
+				rc = table_header(f, &tb, 1);
 		}
 		if (rc == BT_OK)
 			rc = table_row(f, &tb, &dl->v[i], sg, 1, &h);
 		f->y += h;
 	}
+	pdf_tag_end(f->d);
 	f->y += 14;
 	return rc;
 }

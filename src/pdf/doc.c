@@ -69,6 +69,11 @@ struct pdf_doc {
 	HPDF_Array tag_kids, tag_nums, *tag_page;
 	int tag_npage; /* pages with a parent-tree array (the first ones) */
 	HPDF_Dict tag_cur;
+	/* the open groups (pdf_tag_begin: Table, TR, TD, ...), innermost
+	 * last: new elements are children of the innermost, else of the
+	 * Document element */
+	struct { HPDF_Dict el; HPDF_Array kids; } tag_group[PDF_TAG_DEPTH];
+	int tag_depth;
 	const char *tag_type, *tag_next;
 	int tag_marked; /* the text being drawn has opened its marked content */
 };
@@ -368,12 +373,61 @@ int pdf_page_count(const pdf_doc *d) { return d->npages; }
 
 static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *c);
 
-/* text as a PDF text string: UTF-16BE after its byte order mark, written
- * as a hex string (ISO 32000-1, 7.9.2.2); bytes that are not UTF-8 become
- * U+FFFD. NULL when out of memory. */
-static HPDF_Binary text_string(pdf_doc *d, const char *text)
+/* The PDFDocEncoding byte of c (ISO 32000-1, D.2), 0 when it has none
+ * (or a control character). Latin-1 above 0xA0 is the same (bar the soft
+ * hyphen); 0x80-0xA0 hold punctuation such as the dashes and quotes. */
+static unsigned char pdfdoc_byte(uint32_t c)
+{
+	static const uint16_t high[] = { /* 0x80 .. 0xA0 */
+		0x2022, 0x2020, 0x2021, 0x2026, 0x2014, 0x2013, 0x0192, 0x2044,
+		0x2039, 0x203A, 0x2212, 0x2030, 0x201E, 0x201C, 0x201D, 0x2018,
+		0x2019, 0x201A, 0x2122, 0xFB01, 0xFB02, 0x0141, 0x0152, 0x0160,
+		0x0178, 0x017D, 0x0131, 0x0142, 0x0153, 0x0161, 0x017E, 0,
+		0x20AC };
+	if ((c >= 0x20 && c < 0x7F) || (c >= 0xA1 && c <= 0xFF && c != 0xAD))
+		return (unsigned char)c;
+	for (unsigned i = 0; c && i < sizeof high / sizeof *high; i++)
+		if (high[i] == c)
+			return (unsigned char)(0x80 + i);
+	return 0;
+}
+
+/* text in PDFDocEncoding as a literal string, or NULL when a character
+ * has no byte there (or out of memory). */
+static HPDF_String pdfdoc_string(pdf_doc *d, const char *text, size_t n)
+{
+	char *b = malloc(n + 1);
+	size_t len = 0;
+	for (size_t i = 0; b && i < n;) {
+		uint32_t c = 0;
+		size_t k = utf8_next((const unsigned char *)text + i, n - i, &c);
+		unsigned char ch = k ? pdfdoc_byte(c) : 0;
+		if (!ch) {
+			free(b);
+			return NULL;
+		}
+		b[len++] = (char)ch;
+		i += k;
+	}
+	if (!b)
+		return NULL;
+	b[len] = '\0';
+	HPDF_String s = HPDF_String_New(d->h->mmgr, b, NULL);
+	free(b);
+	return s;
+}
+
+/* text as a PDF text string (ISO 32000-1, 7.9.2.2): a literal string in
+ * PDFDocEncoding when every character has a byte there (ASCII, Latin-1,
+ * the dashes: a quarter of the bytes), else UTF-16BE after its byte order
+ * mark, written as a hex string; bytes that are not UTF-8 become U+FFFD.
+ * NULL when out of memory. */
+static void *text_string(pdf_doc *d, const char *text)
 {
 	size_t n = strlen(text), len = 2;
+	HPDF_String lit = pdfdoc_string(d, text, n);
+	if (lit)
+		return lit;
 	unsigned char *u = malloc(4 * n + 2);
 	if (!u)
 		return NULL;
@@ -405,7 +459,7 @@ int pdf_doc_info(pdf_doc *d, const char *lang, const char *title,
 	HPDF_MMgr mm = d->h->mmgr;
 	/* (the Info dictionary: made by pdf_doc_new's creator) */
 	for (int i = 0; i < 3 && d->h->info; i++) {
-		HPDF_Binary s = text_string(d, vals[i]);
+		void *s = text_string(d, vals[i]);
 		if (!s)
 			return bt_fail(e, BT_EFAIL, "out of memory");
 		HPDF_Dict_Add(d->h->info, keys[i], s);
@@ -1142,6 +1196,60 @@ static int tag_start(pdf_doc *d)
 	return BT_OK;
 }
 
+/* A new MCID of the current page (*mcid) for element el, whose /K array
+ * is k: added to k and to the page's parent-tree array. The parent tree's
+ * arrays: one per page up to this one, in the order of the pages (its keys
+ * ascending), owned by the tree at once. BT_EFAIL when out of memory. */
+static int tag_mcid(pdf_doc *d, HPDF_Dict el, HPDF_Array k, int *mcid)
+{
+	while (d->tag_npage <= d->pageno) {
+		HPDF_Array a = HPDF_Array_New(d->h->mmgr);
+		if (!a || HPDF_Array_AddNumber(d->tag_nums, d->tag_npage) !=
+		    HPDF_OK || HPDF_Array_Add(d->tag_nums, a) != HPDF_OK)
+			return BT_EFAIL;
+		d->tag_page[d->tag_npage++] = a;
+	}
+	HPDF_Array pa = d->tag_page[d->pageno];
+	*mcid = (int)HPDF_Array_Items(pa);
+	if (HPDF_Array_Add(pa, el) != HPDF_OK ||
+	    HPDF_Array_AddNumber(k, *mcid) != HPDF_OK)
+		return BT_EFAIL;
+	return BT_OK;
+}
+
+/* A new element of type s in the innermost open group (else in the
+ * Document element); NULL when out of memory. */
+static HPDF_Dict tag_new(pdf_doc *d, const char *s)
+{
+	if (d->tag_depth)
+		return tag_elem(d, s, d->tag_group[d->tag_depth - 1].el,
+				d->tag_group[d->tag_depth - 1].kids);
+	return tag_elem(d, s, d->tag_doc, d->tag_kids);
+}
+
+int pdf_tag_begin(pdf_doc *d, const char *type, bt_err *e)
+{
+	if (d->tag_depth == PDF_TAG_DEPTH)
+		return bt_fail(e, BT_EFAIL, "structure nested deeper than %d",
+			       PDF_TAG_DEPTH);
+	if (!d->tag_doc && tag_start(d) != BT_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	HPDF_Dict el = tag_new(d, type);
+	HPDF_Array kids = HPDF_Array_New(d->h->mmgr);
+	if (!el || !kids || HPDF_Dict_Add(el, "K", kids) != HPDF_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	d->tag_group[d->tag_depth].el = el;
+	d->tag_group[d->tag_depth].kids = kids;
+	d->tag_depth++;
+	return BT_OK;
+}
+
+void pdf_tag_end(pdf_doc *d)
+{
+	if (d->tag_depth)
+		d->tag_depth--;
+}
+
 /* Opens the marked content of the text being drawn, before its first run
  * (pdf_text closes it after its last: one sequence, one MCID a text): a
  * new MCID of the current page in the text's element (a child of the
@@ -1157,7 +1265,7 @@ static int tag_open(pdf_doc *d, ops *o, bt_err *e)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	HPDF_Array k = NULL;
 	if (!d->tag_cur) {
-		d->tag_cur = tag_elem(d, d->tag_type, d->tag_doc, d->tag_kids);
+		d->tag_cur = tag_new(d, d->tag_type);
 		k = HPDF_Array_New(mm);
 		if (!d->tag_cur || !k ||
 		    HPDF_Dict_Add(d->tag_cur, "Pg", d->page) != HPDF_OK ||
@@ -1165,19 +1273,8 @@ static int tag_open(pdf_doc *d, ops *o, bt_err *e)
 			return bt_fail(e, BT_EFAIL, "out of memory");
 	}
 	k = HPDF_Dict_GetItem(d->tag_cur, "K", HPDF_OCLASS_ARRAY);
-	/* the parent tree's arrays: one per page up to this one, in the
-	 * order of the pages (its keys ascending), owned by the tree at once */
-	while (d->tag_npage <= d->pageno) {
-		HPDF_Array a = HPDF_Array_New(mm);
-		if (!a || HPDF_Array_AddNumber(d->tag_nums, d->tag_npage) !=
-		    HPDF_OK || HPDF_Array_Add(d->tag_nums, a) != HPDF_OK)
-			return bt_fail(e, BT_EFAIL, "out of memory");
-		d->tag_page[d->tag_npage++] = a;
-	}
-	HPDF_Array pa = d->tag_page[d->pageno];
-	int mcid = (int)HPDF_Array_Items(pa);
-	if (!k || HPDF_Array_Add(pa, d->tag_cur) != HPDF_OK ||
-	    HPDF_Array_AddNumber(k, mcid) != HPDF_OK)
+	int mcid;
+	if (!k || tag_mcid(d, d->tag_cur, k, &mcid) != BT_OK)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	ops_printf(o, "/%s <</MCID %d>> BDC\n", d->tag_type, mcid);
 	return BT_OK;
@@ -1384,6 +1481,8 @@ int pdf_text(pdf_doc *d, const char *text, float x, float y, float width,
 {
 	float maxw;
 	d->tag_type = d->tag_next ? d->tag_next : tag_of(st);
+	if (d->tag_type && !*d->tag_type)
+		d->tag_type = NULL; /* PDF_TAG_ARTIFACT */
 	d->tag_cur = NULL; /* one element per text, made when first drawn */
 	d->tag_marked = 0;
 	int rc = layout(d, text, x, y, width, st, draw, field, height, &maxw,
@@ -1391,7 +1490,8 @@ int pdf_text(pdf_doc *d, const char *text, float x, float y, float width,
 	if (d->tag_marked)
 		artifact(d, 0); /* EMC: one marked-content sequence a text */
 	d->tag_cur = NULL;
-	d->tag_next = NULL;
+	if (draw) /* a measure first leaves it to the drawing */
+		d->tag_next = NULL;
 	d->tag_marked = 0;
 	return rc;
 }
@@ -1449,8 +1549,37 @@ void pdf_line(pdf_doc *d, float x1, float y1, float x2, float y2, float line)
 	artifact(d, 0);
 }
 
+/* Opens the marked content of a figure with alternate text alt, one
+ * element of the structure (else, alt NULL, an artifact). */
+static int figure_open(pdf_doc *d, const char *alt, bt_err *e)
+{
+	if (!alt) {
+		artifact(d, 1);
+		return BT_OK;
+	}
+	if (!d->tag_doc && tag_start(d) != BT_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	HPDF_MMgr mm = d->h->mmgr;
+	HPDF_Dict fig = tag_new(d, "Figure");
+	HPDF_Array k = HPDF_Array_New(mm);
+	void *s = text_string(d, alt);
+	if (!fig || !k || !s || HPDF_Dict_Add(fig, "Pg", d->page) != HPDF_OK ||
+	    HPDF_Dict_Add(fig, "K", k) != HPDF_OK ||
+	    HPDF_Dict_Add(fig, "Alt", s) != HPDF_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	int mcid;
+	if (tag_mcid(d, fig, k, &mcid) != BT_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	char op[48];
+	snprintf(op, sizeof op, "/Figure <</MCID %d>> BDC\n", mcid);
+	HPDF_PageAttr attr = d->page->attr;
+	HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)op,
+			  (HPDF_UINT)strlen(op));
+	return BT_OK;
+}
+
 int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
-	   bt_err *e)
+	   const char *alt, bt_err *e)
 {
 	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (!q)
@@ -1463,7 +1592,11 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 	float top = d->hgt - y;
 	/* in module units (one module a unit, rows downwards): whole numbers,
 	 * a third of the bytes of page coordinates */
-	artifact(d, 1);
+	int rc = figure_open(d, alt, e);
+	if (rc) {
+		QRcode_free(q);
+		return rc;
+	}
 	HPDF_Page_GSave(d->page);
 	HPDF_Page_Concat(d->page, m, 0, 0, -m, left, top);
 	HPDF_Page_SetGrayFill(d->page, 0);

@@ -64,10 +64,24 @@ typedef struct pdf_style {
 } pdf_style;
 
 /* The structure type (tagged PDF: "H1", "P", "TH", "TD", ...; a static
- * string) of the text the next pdf_text draws; without it, the type
+ * string) of the text the next pdf_text draws (calls that only measure
+ * leave it); without it, the type
  * follows the style: bold 14 pt and more H1, bold 11.5 pt and more H2, gray
  * text (the footer) an artifact, anything else P. */
 void pdf_tag_next(pdf_doc *d, const char *type);
+/* pdf_tag_next's type for text that is an artifact (a repeated table
+ * header, a "continued" line: pagination). */
+#define PDF_TAG_ARTIFACT ""
+
+/* Opens a structure element of type (a static string: "Table", "TR",
+ * "TD", ...) as a child of the innermost open one (else of the Document
+ * element): the elements made until the matching pdf_tag_end are its
+ * children. At most PDF_TAG_DEPTH open at once (BT_EFAIL beyond, or when
+ * out of memory). */
+#define PDF_TAG_DEPTH 8
+int pdf_tag_begin(pdf_doc *d, const char *type, bt_err *e);
+/* Closes the innermost element pdf_tag_begin opened. */
+void pdf_tag_end(pdf_doc *d);
 
 /* Lays out text (paragraphs separated by \n) in the box of the given width
  * whose top-left (logical) corner is x, y, and draws it when draw is 1:
@@ -129,9 +143,10 @@ void pdf_circle(pdf_doc *d, float cx, float cy, float r, float line);
 void pdf_line(pdf_doc *d, float x1, float y1, float x2, float y2, float line);
 
 /* Draws text as a QR code (libqrencode, level M) of side `side` points with
- * its top-left (logical) corner at x, y. */
+ * its top-left (logical) corner at x, y: a Figure of the structure whose
+ * alternate text (/Alt) is alt, or, alt NULL, an artifact. */
 int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
-	   bt_err *e);
+	   const char *alt, bt_err *e);
 
 /* The finished PDF bytes (replacing out's contents). */
 int pdf_doc_bytes(pdf_doc *d, bt_buf *out, bt_err *e);

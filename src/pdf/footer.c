@@ -37,7 +37,7 @@ int pdf_footers(pdf_doc *d, const pdf_words *w, float x, float top,
 			break;
 		pdf_line(d, x, top - 6, x + width, top - 6, 0.4f);
 		if (qr)
-			rc = pdf_qr(d, qr, x, top, qs, e);
+			rc = pdf_qr(d, qr, x, top, qs, NULL, e); /* pagination */
 		if (rc == BT_OK)
 			rc = pdf_text(d, left, tx, top + 4,
 				      width - (tx - x) - PAGENO_WIDTH - 10, foot,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pdf/footer.h"
+#include "pdf/pack.h"
 
 static const pdf_tmpl_key schema[] = {
 	PDF_LANG_KEYS,
@@ -320,7 +321,8 @@ static int verify_block(rcp *p, const char *json_name)
 		    bt_jv_str(p->doc, "hash"), bt_jv_str(p->doc, "key"), bt_jv_str(p->doc, "signature"));
 	if (rc == BT_OK)
 		rc = s.failed ? bt_failf(p->e, BT_R_NOMEM, NULL, "out of memory")
-			      : pdf_qr(p->d, bt_buf_str(&s), MARGIN, p->y, QR_SIDE, p->e);
+			      : pdf_qr(p->d, bt_buf_str(&s), MARGIN, p->y, QR_SIDE,
+				       pdf_tmpl_raw(p->w->t, "qr_note"), p->e);
 	float y0 = p->y;
 	if (rc == BT_OK)
 		rc = para(p, pdf_tmpl_raw(p->w->t, "qr_note"), &body_st, MARGIN + QR_SIDE + 14,
@@ -426,6 +428,8 @@ int receipt_pdf_render(pdf_fonts *fonts, const pdf_words *w, const receipt_pdf_i
 	}
 	if (rc == BT_OK)
 		rc = pdf_doc_bytes(p.d, out, e);
+	if (rc == BT_OK)
+		rc = pdf_pack(out, e); /* object streams */
 	pdf_doc_free(p.d);
 	bt_jv_free(doc);
 	bt_jv_free(bodyv);

@@ -9,6 +9,7 @@
 #include "pdf/footer.h"
 #include "pdf/lang.h"
 #include "pdf/names.h"
+#include "pdf/pack.h"
 
 static const pdf_tmpl_key schema[] = {
 	PDF_LANG_KEYS,
@@ -99,6 +100,9 @@ static const pdf_tmpl_key schema[] = {
 	{ "clause", "section" },
 	{ "edition", "" },
 	{ "separator", "" },
+	{ "joiner", "" },
+	{ "datetime", "date time" },
+	{ "datetime_cell", "date time" },
 };
 
 void report_lang_free(report_lang *l)
@@ -143,6 +147,7 @@ struct rep {
 	const float *shares; /* the columns of the table being drawn */
 	int (*head)(rep *p); /* its header row */
 	char cont[2048];     /* its heading, said again on its next page */
+	int repeat;          /* drawing them again there: artifacts (pagination) */
 };
 
 static const pdf_style body = { 9.5f, 0, PDF_START, 0 };
@@ -157,6 +162,30 @@ static const char *word(rep *p, const char *key, const char *const *vars)
 	if (pdf_tmpl_expand(p->t, key, vars, &p->tmp) < 0)
 		return "";
 	return bt_buf_str(&p->tmp);
+}
+
+/* Time t in the report's words (key "datetime": "21 February 2020, 23:59
+ * UTC", "2020年2月21日 23:59（协调世界时）"; "datetime_cell" in the table,
+ * whose column header says UTC) into out (replacing it). */
+static const char *when(rep *p, bt_time t, const char *key, bt_buf *out)
+{
+	char hhmm[6];
+	bt_buf date = BT_BUF_INIT;
+	pdf_time_hhmm(t, hhmm);
+	pdf_date_text(p->t, &p->lang->l, t, &date);
+	const char *v[] = { "date", bt_buf_str(&date), "time", hhmm, NULL };
+	bt_buf_reset(out);
+	pdf_tmpl_expand(p->t, key, v, out);
+	bt_buf_release(&date);
+	return bt_buf_str(out);
+}
+
+/* Date d in the report's words ("21 February 2020") into out. */
+static const char *day_text(rep *p, bt_date d, bt_buf *out)
+{
+	bt_buf_reset(out);
+	pdf_date_text(p->t, &p->lang->l, bt_date_time(d), out);
+	return bt_buf_str(out);
 }
 
 static float bottom(const rep *p)
@@ -399,17 +428,22 @@ static int row_draw(rep *p, const char *const cells[NCOLS],
 		pdf_rect(p->d, MARGIN, p->y, p->cw, *rowh, 0, fill);
 	pdf_line(p->d, MARGIN, p->y + *rowh, MARGIN + p->cw, p->y + *rowh,
 		 0.3f);
+	/* a TR of TH (the header, in bold) or TD; a header drawn again on a
+	 * later page is an artifact */
+	int rc = p->repeat ? BT_OK : pdf_tag_begin(p->d, "TR", p->e);
 	x = MARGIN;
-	for (int c = 0; c < NCOLS; c++) {
+	for (int c = 0; c < NCOLS && rc == BT_OK; c++) {
 		float w = p->cw * p->shares[c], h;
-		int rc = pdf_text(p->d, cells[c] ? cells[c] : "", x + PAD,
-				  p->y + PAD, w - 2 * PAD, st, 1, "report text",
-				  &h, p->e);
-		if (rc)
-			return rc;
+		pdf_tag_next(p->d, p->repeat ? PDF_TAG_ARTIFACT :
+			     st->bold ? "TH" : "TD");
+		rc = pdf_text(p->d, cells[c] ? cells[c] : "", x + PAD,
+			      p->y + PAD, w - 2 * PAD, st, 1, "report text",
+			      &h, p->e);
 		x += w;
 	}
-	return BT_OK;
+	if (!p->repeat)
+		pdf_tag_end(p->d);
+	return rc;
 }
 
 static int table_header(rep *p)
@@ -433,10 +467,13 @@ static int table_row(rep *p, const char *const cells[NCOLS])
 	if (rc == BT_OK && p->y + h > bottom(p)) {
 		rc = new_page(p);
 		const char *v[] = { "heading", p->cont, NULL };
+		p->repeat = 1;
+		pdf_tag_next(p->d, PDF_TAG_ARTIFACT);
 		if (rc == BT_OK && p->cont[0])
 			rc = para(p, word(p, "continued", v), &subheading, 3);
 		if (rc == BT_OK)
 			rc = p->head(p);
+		p->repeat = 0;
 	}
 	if (rc == BT_OK)
 		rc = row_draw(p, cells, &cell, -1, 1, &h);
@@ -458,9 +495,8 @@ static const char *choice_key(const bt_history_item *it)
 static int reply_row(rep *p, size_t item)
 {
 	const bt_history_item *it = &p->r->history->v[item];
-	bt_buf note = BT_BUF_INIT;
-	char when[BT_TIME_LEN];
-	bt_time_format(it->received, when);
+	bt_buf note = BT_BUF_INIT, at = BT_BUF_INIT;
+	when(p, it->received, "datetime_cell", &at);
 	if (strcmp(it->status, "superseded") == 0)
 		bt_buf_adds(&note, pdf_tmpl_raw(p->t, "note_superseded"));
 	if (strcmp(it->status, "late") == 0)
@@ -476,6 +512,7 @@ static int reply_row(rep *p, size_t item)
 		bt_buf_release(&fixed);
 		if (frc) {
 			bt_buf_release(&note);
+			bt_buf_release(&at);
 			return frc;
 		}
 	}
@@ -483,12 +520,14 @@ static int reply_row(rep *p, size_t item)
 		bt_buf_addf(&note, "%s%s", note.len ? "\n" : "",
 			    pdf_tmpl_raw(p->t, "note_no_reasons"));
 	char *choice = strdup(pdf_tmpl_raw(p->t, choice_key(it)));
-	const char *cells[NCOLS] = { member_label(p, it->member), choice, when,
-				     p->atts[item], bt_buf_str(&note) };
+	const char *cells[NCOLS] = { member_label(p, it->member), choice,
+				     bt_buf_str(&at), p->atts[item],
+				     bt_buf_str(&note) };
 	int rc = choice ? table_row(p, cells) :
 		bt_fail(p->e, BT_EFAIL, "out of memory");
 	free(choice);
 	bt_buf_release(&note);
+	bt_buf_release(&at);
 	return rc;
 }
 
@@ -530,11 +569,14 @@ static int reply_table(rep *p, size_t d, const char *rec, const char *list, int 
 	snprintf(p->cont, sizeof p->cont, "%s", word(p, "draft_heading", cv));
 	free(table);
 	if (rc == BT_OK)
+		rc = pdf_tag_begin(p->d, "Table", p->e);
+	if (rc == BT_OK)
 		rc = table_header(p);
 	for (size_t i = 0; i < hi->n && rc == BT_OK; i++)
 		if (hi->v[i].reply_id && strcmp(hi->v[i].rec, rec) == 0 && hi->v[i].status[0] &&
 		    strcmp(member_list(p, d, hi->v[i].member), list) == 0)
 			rc = reply_row(p, i);
+	pdf_tag_end(p->d);
 	p->cont[0] = '\0';
 	p->y += 8;
 	return rc;
@@ -680,6 +722,7 @@ static int decisions(rep *p, const char *rec)
 {
 	const bt_decision_list *dl = p->r->decisions;
 	int rc = BT_OK, any = 0;
+	bt_buf date = BT_BUF_INIT, until = BT_BUF_INIT;
 	for (size_t i = 0; i < dl->n && rc == BT_OK; i++) {
 		const bt_decision *x = &dl->v[i];
 		if (strcmp(x->rec, rec) != 0)
@@ -687,13 +730,12 @@ static int decisions(rep *p, const char *rec)
 		if (!any++)
 			rc = para(p, pdf_tmpl_raw(p->t, "decisions_heading"),
 				  &subheading, 3);
-		char date[BT_DATE_LEN], until[BT_DATE_LEN];
-		bt_date_format(x->date, date);
-		bt_date_format(x->oppose_by != BT_DATE_NONE ? x->oppose_by
-			       : bt_more_time_until(p->r->c->meeting_end), until);
+		day_text(p, x->date, &date);
+		day_text(p, x->oppose_by != BT_DATE_NONE ? x->oppose_by
+			 : bt_more_time_until(p->r->c->meeting_end), &until);
 		bt_buf names = BT_BUF_INIT;
 		for (size_t m = 0; m < x->n; m++)
-			bt_buf_addf(&names, "%s%s", m ? ", " : "",
+			bt_buf_addf(&names, "%s%s", m ? pdf_tmpl_raw(p->t, "joiner") : "",
 				    member_or_code(p, x->members[m].code));
 		char *members = bt_buf_detach(&names, NULL);
 		if (!members) {
@@ -703,8 +745,8 @@ static int decisions(rep *p, const char *rec)
 		const char *key = x->kind == BT_DECISION_MORE_TIME ? "decision_more_time"
 			: x->kind == BT_DECISION_NOT_APPROVED ? "decision_not_approved"
 			: x->n ? "decision_approved_reservations" : "decision_approved";
-		const char *vars[] = { "date", date, "members", members,
-				       "until", until, NULL };
+		const char *vars[] = { "date", bt_buf_str(&date), "members",
+				       members, "until", bt_buf_str(&until), NULL };
 		if (rc == BT_OK)
 			rc = para(p, word(p, key, vars), &body, 2);
 		free(members);
@@ -727,6 +769,8 @@ static int decisions(rep *p, const char *rec)
 	}
 	if (any)
 		p->y += 8;
+	bt_buf_release(&date);
+	bt_buf_release(&until);
 	return rc;
 }
 
@@ -752,6 +796,7 @@ static int nonreply_list(rep *p)
 	const bt_tally *t = p->r->tally;
 	const bt_member_list *el = p->r->electorate;
 	const char *sep = pdf_tmpl_raw(p->t, "separator");
+	const char *join = pdf_tmpl_raw(p->t, "joiner");
 	bt_buf s = BT_BUF_INIT;
 	size_t k = 0;
 	for (size_t i = 0; i < el->n; i++) {
@@ -768,7 +813,7 @@ static int nonreply_list(rep *p)
 		bt_buf recs = BT_BUF_INIT;
 		for (size_t d = 0; d < t->n; d++)
 			if (strcmp(member_list(p, d, el->v[i].code), "none") == 0)
-				bt_buf_addf(&recs, "%s%s", recs.len ? ", " : "", p->recs[d]);
+				bt_buf_addf(&recs, "%s%s", recs.len ? join : "", p->recs[d]);
 		char *list = bt_buf_detach(&recs, NULL);
 		const char *v[] = { "member", p->members[i], "drafts", list ? list : "", NULL };
 		bt_buf_adds(&s, word(p, "nonreply_drafts", v));
@@ -853,9 +898,12 @@ static int summary(rep *p)
 	p->head = summary_header;
 	snprintf(p->cont, sizeof p->cont, "%s", h);
 	if (rc == BT_OK)
+		rc = pdf_tag_begin(p->d, "Table", p->e);
+	if (rc == BT_OK)
 		rc = summary_header(p);
 	for (size_t d = 0; d < p->r->tally->n && rc == BT_OK; d++)
 		rc = summary_row(p, d);
+	pdf_tag_end(p->d);
 	p->shares = col_share;
 	p->head = table_header;
 	p->cont[0] = '\0';
@@ -899,16 +947,45 @@ static int draft_section(rep *p, size_t d)
 	return rc;
 }
 
+/* Where the consultation stands (closed, final or provisional, with the
+ * deadline dl in words) and the cut-off of its figures. */
+static int status_lines(rep *p, const char *dl)
+{
+	const bt_tally *t = p->r->tally;
+	bt_buf tsb = BT_BUF_INIT;
+	const char *ts;
+	int rc;
+	/* closed as of the report's time only (t->closed) */
+	if (t->closed) {
+		ts = when(p, t->closed_at, "datetime", &tsb);
+		const char *v[] = { "time", ts, NULL };
+		rc = para(p, word(p, "status_closed", v), &subheading, 2);
+	} else if (t->final) {
+		rc = para(p, pdf_tmpl_raw(p->t, "status_final"), &subheading, 2);
+	} else {
+		const char *v[] = { "deadline", dl, NULL };
+		rc = para(p, word(p, "status_pending", v), &subheading, 2);
+	}
+	/* the cut-off: what was recorded later is not in the report */
+	ts = when(p, t->as_of, "datetime", &tsb);
+	const char *a[] = { "time", ts, NULL };
+	if (rc == BT_OK && (!t->final || p->r->cut_off))
+		rc = para(p, word(p, "as_of", a), &body, 2);
+	bt_buf_release(&tsb);
+	return rc;
+}
+
 static int header(rep *p)
 {
 	const bt_consultation *c = p->r->c;
 	const bt_tally *t = p->r->tally;
 	const bt_rule *r = bt_rule_find(t->rule);
-	char group[16], rk[32], ts[BT_TIME_LEN], dl[BT_TIME_LEN], n[16];
+	char group[16], rk[32], n[16];
 	snprintf(group, sizeof group, "%d", c->group);
 	snprintf(rk, sizeof rk, "rule_%s", r ? r->name : "tap");
 	snprintf(n, sizeof n, "%d", t->electorate);
-	bt_time_format(c->deadline, dl);
+	bt_buf dlb = BT_BUF_INIT;
+	const char *dl = when(p, c->deadline, "datetime", &dlb);
 	const char *tv[] = { "circular", p->circular, NULL };
 	pdf_style title = { 15, 1, PDF_START, 0 };
 	int rc = para(p, word(p, "title", tv), &title, 4);
@@ -919,26 +996,8 @@ static int header(rep *p)
 	if (rc == BT_OK)
 		rc = para(p, word(p, "subtitle", sv), &body, 8);
 	free(clause);
-	if (rc == BT_OK) {
-		/* closed as of the report's time only (t->closed) */
-		if (t->closed) {
-			bt_time_format(t->closed_at, ts);
-			const char *v[] = { "time", ts, NULL };
-			rc = para(p, word(p, "status_closed", v), &subheading, 2);
-		} else if (t->final) {
-			rc = para(p, pdf_tmpl_raw(p->t, "status_final"),
-				  &subheading, 2);
-		} else {
-			const char *v[] = { "deadline", dl, NULL };
-			rc = para(p, word(p, "status_pending", v), &subheading,
-				  2);
-		}
-		/* the cut-off: what was recorded later is not in the report */
-		bt_time_format(t->as_of, ts);
-		const char *a[] = { "time", ts, NULL };
-		if (rc == BT_OK && (!t->final || p->r->cut_off))
-			rc = para(p, word(p, "as_of", a), &body, 2);
-	}
+	if (rc == BT_OK)
+		rc = status_lines(p, dl);
 	const char *dv[] = { "time", dl, NULL };
 	if (rc == BT_OK)
 		rc = para(p, word(p, "deadline", dv), &body, 2);
@@ -964,6 +1023,7 @@ static int header(rep *p)
 		gap = 12;
 	}
 	p->y += gap;
+	bt_buf_release(&dlb);
 	return rc;
 }
 
@@ -1024,6 +1084,8 @@ int report_render(pdf_fonts *fonts, const report_lang *l,
 	}
 	if (rc == BT_OK)
 		rc = pdf_doc_bytes(p.d, out, e);
+	if (rc == BT_OK)
+		rc = pdf_pack(out, e); /* object streams */
 	pdf_doc_free(p.d);
 out:
 	bt_buf_release(&p.tmp);

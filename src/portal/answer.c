@@ -94,6 +94,8 @@ enum MHD_Result answer_send(preq *r)
 		MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
 	if (r->allow)
 		MHD_add_response_header(resp, "Allow", r->allow);
+	if (r->warnings[0])
+		MHD_add_response_header(resp, "Ballot-Warnings", r->warnings);
 	if (r->www_authenticate && r->status == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate", r->www_authenticate);
 	if (r->retry_after > 0) {

@@ -62,6 +62,11 @@ int api_receipt(preq *r, const char *event);
  * x->r.body. 1 when the answer is made (send it), 0 to read the body. */
 int api_post_begin(preqx *x);
 
+/* The 413 of a POST body over max bytes, the API's limit (len: its
+ * Content-Length, or NULL when it came chunked), naming the limit. Returns
+ * 0 (the answer is set). */
+int api_body_too_large(preq *r, const char *len, uint64_t max);
+
 /* Any other path under /api/v1: 404 (after the token is checked). */
 int api_not_found(preq *r);
 

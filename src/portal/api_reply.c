@@ -35,10 +35,25 @@ static void api_body_free(api_body *b)
 }
 
 /* The bytes of a request under /api/ a body may hold: the portal's cap of a
- * form with its files, plus base64's third. */
+ * form with its files, plus base64's third, and never more than the JSON
+ * reader takes (BT_JSON_MAX, 16 MiB: a body it would refuse is too large,
+ * not malformed). */
 static uint64_t api_body_max(const struct portal *p)
 {
-	return p->body_max + p->body_max / 3 + 4096;
+	uint64_t n = p->body_max + p->body_max / 3 + 4096;
+	return n < BT_JSON_MAX ? n : BT_JSON_MAX;
+}
+
+int api_body_too_large(preq *r, const char *len, uint64_t max)
+{
+	char msg[200];
+	const char *mib = max == BT_JSON_MAX ? " (16 MiB)" : "";
+	if (len)
+		snprintf(msg, sizeof msg, "body: %.24s bytes, over the limit of %llu bytes%s", len,
+			 (unsigned long long)max, mib);
+	else
+		snprintf(msg, sizeof msg, "body: over the limit of %llu bytes%s", (unsigned long long)max, mib);
+	return api_error(r, 413, "too-large", "body", msg);
 }
 
 /* 1 when the Content-Type header is JSON (application/json, with at most
@@ -76,12 +91,8 @@ int api_post_begin(preqx *x)
 	}
 	x->body_max = api_body_max(x->p);
 	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
-	if (cl && strtoull(cl, NULL, 10) > x->body_max) {
-		char msg[200];
-		snprintf(msg, sizeof msg, "body: %.24s bytes, over the limit of %llu", cl,
-			 (unsigned long long)x->body_max);
-		return api_error(r, 413, "too-large", "body", msg), 1;
-	}
+	if (cl && strtoull(cl, NULL, 10) > x->body_max)
+		return api_body_too_large(r, cl, x->body_max), 1;
 	bt_buf_init(&r->body, x->body_max);
 	r->raw_body = 1;
 	return 0;
@@ -173,6 +184,8 @@ static int file_of(preq *r, api_body *b, const bt_jv *f, const char *field, bt_a
 		return -1;
 	if (!name || !*name)
 		return bad(r, sub, "a file name is required");
+	if (strlen(name) > 255 || strchr(name, '/'))
+		return bad(r, sub, "'%.80s' is longer than 255 bytes or has a '/'", name);
 	snprintf(sub, sizeof sub, "%s.content_base64", field);
 	if (text_of(r, f, "content_base64", sub, 0, &data))
 		return -1;
@@ -189,6 +202,8 @@ static int file_of(preq *r, api_body *b, const bt_jv *f, const char *field, bt_a
 		}
 		return bad(r, sub, "not base64 (A-Z a-z 0-9 + / and = padding, no white space)");
 	}
+	if (!buf->len)
+		return bad(r, sub, "the file is empty");
 	*a = (bt_attachment_in){ name, buf->data ? buf->data : "", buf->len };
 	if (bt_attachment_kind(name, a->data, a->len) != BT_FILE_OK)
 		return bad(r, field, "'%.80s' is not an accepted file of its type (" BT_FILE_TYPES ")", name);
@@ -270,7 +285,7 @@ static int body_of(preq *r, const bt_consultation *c, api_body *b)
 {
 	bt_err e;
 	if (r->body.failed)
-		return api_error(r, 413, "too-large", "body", "body: over the limit of the request's bytes"), -1;
+		return api_body_too_large(r, NULL, api_body_max(r->p)), -1;
 	if (bt_json_parse(r->body.data ? r->body.data : "", r->body.len, "body", &b->doc, &e))
 		return api_engine_error(r, &e), -1;
 	if (b->doc->type != BT_JOBJ)
@@ -309,7 +324,50 @@ static int refused(preq *r, int rc, const bt_reply_result *res, const bt_err *e)
 		return api_error(r, 401, "unauthorized", "token", e->msg);
 	if (e->reason == BT_R_NOT_FOUND) /* a member or draft the body names: bad input */
 		return api_error(r, 400, "input", e->field, e->msg);
+	/* the engine's refusals of the files as a whole name the body's member */
+	if (!e->field[0] && (!strncmp(e->msg, "attachment: ", 12) || !strncmp(e->msg, "scan: ", 6))) {
+		bt_err named = *e;
+		snprintf(named.field, sizeof named.field, "%s", e->msg[0] == 'a' ? "attachments" : "scan");
+		return api_engine_error(r, &named);
+	}
 	return api_engine_error(r, e);
+}
+
+/* The warnings the command line prints after recording res (and about a
+ * stale form reference) into r's Ballot-Warnings header: a JSON array of
+ * strings, none when there is nothing to say. Only ASCII goes in a header:
+ * the codes, draft numbers and times in them are. */
+static void warnings_of(preq *r, const bt_reply_result *res, int stale, const char *circular)
+{
+	bt_buf b = BT_BUF_INIT;
+	char rt[BT_TIME_LEN], dl[BT_TIME_LEN], said[5][300];
+	size_t n = 0;
+	bt_time_format(res->received, rt);
+	bt_time_format(res->deadline, dl);
+	r->warnings[0] = '\0';
+	if (stale)
+		snprintf(said[n++], sizeof said[0], "ref: the drafts of circular %s changed after this form "
+			 "was issued; check that the reply covers the draft meant", circular);
+	if (res->late)
+		snprintf(said[n++], sizeof said[0], "late: received %s, after the deadline %s; recorded, "
+			 "not counted", rt, dl);
+	if (res->without_reasons)
+		snprintf(said[n++], sizeof said[0], "%s does not authorize %s without reasons attached; "
+			 "recorded and flagged", res->member, res->rec);
+	if (res->supersedes)
+		snprintf(said[n++], sizeof said[0], "supersedes the earlier reply of %s on %s", res->member,
+			 res->rec);
+	if (res->outdated)
+		snprintf(said[n++], sizeof said[0], "%s already has a later-dated reply or withdrawal on %s; "
+			 "this one is recorded but the later one stands", res->member, res->rec);
+	for (size_t i = 0; i < n; i++) {
+		bt_buf_adds(&b, i ? "," : "[");
+		bt_json_str(&b, said[i]);
+	}
+	bt_buf_adds(&b, "]");
+	if (n && !b.failed && b.len < sizeof r->warnings && bt_text_clean(bt_buf_str(&b), 0))
+		memcpy(r->warnings, bt_buf_str(&b), b.len + 1);
+	bt_buf_release(&b);
 }
 
 /* The signed receipt of event seq with status (201 new, 200 replayed) and
@@ -372,7 +430,10 @@ int api_reply(preq *r, const char *circular)
 	api_body_free(&b);
 	if (rc)
 		return refused(r, rc, &res, &e);
-	return receipt_answer(r, res.event_seq, replayed ? 200 : 201);
+	rc = receipt_answer(r, res.event_seq, replayed ? 200 : 201);
+	if (r->status == 201 || r->status == 200)
+		warnings_of(r, &res, stale, c.circular);
+	return rc;
 }
 
 int api_receipt(preq *r, const char *event)

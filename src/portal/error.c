@@ -300,7 +300,7 @@ void form_refusal_at(preq *r, prefusal *x, int status, bt_reason reason, const c
 
 const char *form_echo(preq *r, const char *name)
 {
-	return r->refusal ? pform_get(&r->form, name) : "";
+	return r->refusal ? pform_get(&r->form, name) : r->prefill ? pform_get(r->prefill, name) : "";
 }
 
 /* 1 when the refusal shown concerns field (of draft rec: NULL any). */

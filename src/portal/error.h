@@ -65,7 +65,7 @@ void form_refusal(preq *r, prefusal *x, int status, const bt_err *e);
 void form_refusal_at(preq *r, prefusal *x, int status, bt_reason reason, const char *field, const char *rec,
 		     const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* The value of field name as posted, while a refused form is shown again;
- * else "". */
+ * else its value in r->prefill (a returned form read); else "". */
 const char *form_echo(preq *r, const char *name);
 /* The summary on top of a refused form: the reason's title, its sentence
  * (data-reason, data-field), a link to the field, "choose files again"

@@ -56,6 +56,27 @@ void Lspan(preq *r, bt_buf *out, const char *key, const char *name, const char *
 	bt_buf_release(&t);
 }
 
+void html_text_refs(bt_buf *out, const char *text)
+{
+	const char *p = text, *ref;
+	while ((ref = strstr(p, "(\xc2\xa7")) != NULL) { /* "(§" */
+		const char *end = strchr(ref, ')');
+		if (!end)
+			break;
+		bt_buf run = BT_BUF_INIT;
+		bt_buf_add(&run, p, (size_t)(ref - p));
+		html_text(out, bt_buf_str(&run));
+		bt_buf_reset(&run);
+		bt_buf_add(&run, ref, (size_t)(end + 1 - ref));
+		bt_buf_adds(out, "<bdi dir=\"ltr\">");
+		html_text(out, bt_buf_str(&run));
+		bt_buf_adds(out, "</bdi>");
+		bt_buf_release(&run);
+		p = end + 1;
+	}
+	html_text(out, p);
+}
+
 void html_text(bt_buf *b, const char *s)
 {
 	const char *run = s;

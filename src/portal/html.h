@@ -10,6 +10,10 @@
 
 /* Appends s with & < > " ' escaped. */
 void html_text(bt_buf *b, const char *s);
+/* Appends text escaped (html_text), each section reference in it
+ * ("(§9.5)") isolated left to right (<bdi dir="ltr">), so that it reads
+ * the same on a right-to-left page. */
+void html_text_refs(bt_buf *out, const char *text);
 /* Appends printf output, escaped (cut at 2 KiB). */
 void html_textf(bt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Opens a page (doctype, head, header with the user and the language menu)

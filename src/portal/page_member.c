@@ -16,6 +16,7 @@
 #include "portal/form.h"
 #include "portal/html.h"
 #include "portal/identity.h"
+#include "portal/returned.h"
 #include "portal/once.h"
 #include "portal/doc_links.h"
 #include "portal/page_member.h"
@@ -43,7 +44,7 @@ static int may_see(preq *r, const char *circular)
  * One answer, 403, for a circular that does not exist and for one outside
  * its scope or electorate, so that no administration learns which
  * circulars exist (a code's scope is checked before any look-up). */
-static int load_own(preq *r, const char *circular, bt_consultation *c)
+int member_load_own(preq *r, const char *circular, bt_consultation *c)
 {
 	const bt_identity *id = &r->s.id;
 	bt_err e;
@@ -63,7 +64,7 @@ static void reply_form_name(const bt_consultation *c, char out[PORTAL_ONCE_FORM]
 	snprintf(out, PORTAL_ONCE_FORM, "m:%s", c->circular);
 }
 
-static int is_open(const preq *r, const bt_consultation *c)
+int member_is_open(const preq *r, const bt_consultation *c)
 {
 	return !c->closed && r->now <= c->deadline;
 }
@@ -87,7 +88,7 @@ static void facts(preq *r, const bt_consultation *c)
 	bt_buf_adds(b, "<p class=\"facts\"><span class=\"circular-date\">");
 	Lspan(r, b, "circular_date", "date", cd, "date");
 	bt_buf_adds(b, "</span>");
-	if (is_open(r, c)) {
+	if (member_is_open(r, c)) {
 		long long left = (long long)(c->deadline - r->now);
 		char d[24], h[24], m[24];
 		snprintf(d, sizeof d, "%lld", left / 86400);
@@ -220,7 +221,7 @@ static void home_section(preq *r, const bt_consultation *c)
 	bt_buf_adds(b, "</table>\n<p><a class=\"action\" href=\"/member/c/");
 	html_text(b, c->circular);
 	bt_buf_adds(b, "\">");
-	html_text(b, L(r, is_open(r, c) ? "reply_link" : "view_link"));
+	html_text(b, L(r, member_is_open(r, c) ? "reply_link" : "view_link"));
 	bt_buf_adds(b, "</a></p>\n</section>\n");
 	bt_draft_list_free(&dl);
 	bt_history_free(&h);
@@ -384,15 +385,89 @@ static void refusal_place(preq *r, const bt_draft_list *dl)
 	if (row) {
 		snprintf(x->rec, sizeof x->rec, "%s", dl->v[d].rec);
 		snprintf(x->anchor, sizeof x->anchor, "%s-%zu", x->field[0] == 'c' ? "choices" : "file", d + 1);
-	} else if (!strcmp(x->field, "signatory") || !strcmp(x->field, "title")) {
+	} else if (!strcmp(x->field, "signatory") || !strcmp(x->field, "title") || !strcmp(x->field, "pdf")) {
 		snprintf(x->anchor, sizeof x->anchor, "%s", x->field);
 	}
+}
+
+/* The upload of a returned Annex 2 form (PDF), which pre-fills the reply
+ * form (page_member_pdf.c): its own small form, beside the reply form. */
+static void upload_section(preq *r, const bt_consultation *c)
+{
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<section class=\"upload\" aria-labelledby=\"upload-title\">\n<h2 id=\"upload-title\">");
+	html_text(b, L(r, "pdf_title"));
+	bt_buf_adds(b, "</h2>\n<p>");
+	html_text(b, L(r, "pdf_help"));
+	bt_buf_adds(b, "</p>\n<form method=\"post\" enctype=\"multipart/form-data\" action=\"/member/c/");
+	html_text(b, c->circular);
+	bt_buf_adds(b, "/from-pdf\">\n");
+	html_csrf(r, r->s.csrf);
+	bt_buf_adds(b, "<label for=\"pdf\">");
+	html_text(b, L(r, "pdf_label"));
+	bt_buf_adds(b, "</label>\n");
+	html_field_error(r, "pdf", NULL, "pdf");
+	bt_buf_adds(b, "<input type=\"file\" id=\"pdf\" name=\"pdf\" accept=\".pdf,application/pdf\"");
+	html_field_invalid(r, "pdf", NULL, "pdf");
+	bt_buf_adds(b, ">\n<button type=\"submit\" class=\"secondary\">");
+	html_text(b, L(r, "pdf_button"));
+	bt_buf_adds(b, "</button>\n</form>\n</section>\n");
+}
+
+/* On a reply form filled in from a returned form: what was read, the file
+ * each reply will keep (its name, bytes, signer) and its hidden id; nothing
+ * when the form named (field "kept") is no longer kept. */
+static void kept_block(preq *r, const bt_consultation *c)
+{
+	const char *id = form_echo(r, "kept");
+	preturned *k = *id ? returned_get(r->p->returned, r->session_token, c->circular, id, portal_mono_ms()) : NULL;
+	if (!k)
+		return;
+	bt_buf *b = &r->out;
+	char size[32];
+	snprintf(size, sizeof size, "%zu", k->pdf.len);
+	bt_buf_adds(b, "<div class=\"kept\" id=\"kept\" role=\"status\">\n<p>");
+	html_text(b, L(r, "prefill_intro"));
+	bt_buf_adds(b, "</p>\n<p>");
+	Lspan(r, b, "prefill_kept", "name", k->name, "kept-name");
+	bt_buf_adds(b, " <span class=\"kept-size\" dir=\"ltr\">");
+	const char *sv[] = { "size", size, NULL };
+	Lf(r, b, "prefill_size", sv);
+	bt_buf_adds(b, "</span></p>\n");
+	if (k->is_signed) {
+		bt_buf_addf(b, "<p class=\"kept-signer\" data-verified=\"%d\">", k->signer.verified);
+		Lspan(r, b, k->signer.verified ? "prefill_signed" : "prefill_signed_unverified", "subject",
+		      k->signer.subject, "signer");
+		bt_buf_adds(b, "</p>\n");
+	}
+	bt_buf_adds(b, "<input type=\"hidden\" name=\"kept\" value=\"");
+	html_text(b, k->id);
+	bt_buf_adds(b, "\">\n</div>\n");
+	returned_release(k);
+}
+
+/* The end of the reply form: the upload note and, while open, the button. */
+static void form_end(preq *r, int open)
+{
+	bt_buf *b = &r->out;
+	char max[32];
+	snprintf(max, sizeof max, "%lld", (long long)r->p->attachment_max);
+	bt_buf_adds(b, "<p><small>");
+	const char *mv[] = { "max", max, NULL };
+	Lf(r, b, "upload_help", mv);
+	bt_buf_adds(b, "</small></p>\n");
+	if (open) {
+		bt_buf_adds(b, "<button type=\"submit\">");
+		html_text(b, L(r, "submit"));
+		bt_buf_adds(b, "</button>\n");
+	}
+	bt_buf_adds(b, "</form>\n");
 }
 
 int page_member_form(preq *r, const char *circular)
 {
 	bt_consultation c;
-	if (load_own(r, circular, &c))
+	if (member_load_own(r, circular, &c))
 		return 0;
 	/* the rows the page shows must agree with the events that wrote them */
 	if (portal_rows_check(r, c.circular))
@@ -404,7 +479,7 @@ int page_member_form(preq *r, const char *circular)
 		bt_draft_list_free(&dl);
 		return page_engine_error(r, &e);
 	}
-	int open = is_open(r, &c);
+	int open = member_is_open(r, &c);
 	refusal_place(r, &dl);
 	const char *tv[] = { "circular", c.circular, NULL };
 	bt_buf title = BT_BUF_INIT;
@@ -412,35 +487,29 @@ int page_member_form(preq *r, const char *circular)
 	page_begin(r, bt_buf_str(&title));
 	bt_buf_release(&title);
 	bt_buf *b = &r->out;
-	char dt[BT_TIME_LEN], sg[8], max[32];
+	char dt[BT_TIME_LEN], sg[8];
 	bt_time_format(c.deadline, dt);
 	snprintf(sg, sizeof sg, "%d", c.group);
-	snprintf(max, sizeof max, "%lld", (long long)r->p->attachment_max);
 	const char *dv[] = { "deadline", dt, NULL };
 	bt_buf_adds(b, open ? "<p>" : "<p class=\"note\" role=\"status\">");
 	Lf(r, b, open ? "form_intro" : "read_only", dv);
 	bt_buf_adds(b, "</p>\n");
 	html_refusal_summary(r);
 	facts(r, &c);
+	if (open)
+		upload_section(r, &c);
 	bt_buf_adds(b, "<form method=\"post\" enctype=\"multipart/form-data\" action=\"/member/c/");
 	html_text(b, c.circular);
 	bt_buf_adds(b, "/reply\">\n");
 	html_csrf(r, r->s.csrf);
 	reply_once_field(r, &c, open);
+	if (open)
+		kept_block(r, &c);
 	const char *sgv[] = { "sg", sg, NULL };
 	for (size_t d = 0; d < dl.n; d++)
 		draft_fieldset(r, d, &dl.v[d], on_record(&h, dl.v[d].rec), open, sgv, c.circular);
 	signatory_fieldset(r, open);
-	bt_buf_adds(b, "<p><small>");
-	const char *mv[] = { "max", max, NULL };
-	Lf(r, b, "upload_help", mv);
-	bt_buf_adds(b, "</small></p>\n");
-	if (open) {
-		bt_buf_adds(b, "<button type=\"submit\">");
-		html_text(b, L(r, "submit"));
-		bt_buf_adds(b, "</button>\n");
-	}
-	bt_buf_adds(b, "</form>\n");
+	form_end(r, open);
 	member_links(r);
 	bt_draft_list_free(&dl);
 	bt_history_free(&h);
@@ -494,6 +563,39 @@ static int collect(preq *r, prefusal *x, const bt_consultation *c, const bt_draf
 	return 0;
 }
 
+/* The returned form the posted reply form was filled in from (field
+ * "kept"), attached to each of its replies (but a withdrawal) as the form
+ * received, with its signer: 0, *k NULL when there is none; -1 with the
+ * refusal x when it is no longer kept (upload it again). */
+static int kept_attach(preq *r, prefusal *x, const bt_consultation *c, bt_reply_spec *specs, size_t n,
+		       bt_attachment_in *scan, preturned **k)
+{
+	const char *id = pform_get(&r->form, "kept");
+	*k = *id ? returned_get(r->p->returned, r->session_token, c->circular, id, portal_mono_ms()) : NULL;
+	if (*id && !*k) {
+		form_refusal_at(r, x, 409, BT_R_CONFLICT, "pdf", "", "pdf: the returned form is no longer kept "
+				"(30 minutes): upload it again");
+		x->key = "pdf_gone";
+		return -1;
+	}
+	if (!*k)
+		return 0;
+	scan->name = (*k)->name;
+	scan->data = (*k)->pdf.data;
+	scan->len = (*k)->pdf.len;
+	for (size_t i = 0; i < n; i++) {
+		if (specs[i].choice == BT_WITHDRAW)
+			continue;
+		specs[i].scan = scan;
+		if ((*k)->is_signed) {
+			specs[i].signer_subject = (*k)->signer.subject;
+			specs[i].signer_sha256 = (*k)->signer.sha256;
+			specs[i].signer_verified = (*k)->signer.verified;
+		}
+	}
+	return 0;
+}
+
 /* Records the replies of the form posted for c: 0 with the receipt page's
  * path in loc ("/member/sent/<id>,<id>..."); 1 when refused, x made r's
  * refusal (the form is to be shown again); else -1 and the error page. */
@@ -508,14 +610,18 @@ static int reply_record(preq *r, const bt_consultation *c, prefusal *x, char *lo
 	bt_reply_result *res = calloc(dl.n + 1, sizeof *res);
 	size_t n = 0;
 	int rc = 1;
+	preturned *k = NULL;
+	bt_attachment_in scan;
 	if (!specs || !files || !res) {
 		page_field_error(r, BT_R_NOMEM, NULL, "out of memory");
 		rc = -1;
 	} else if (collect(r, x, c, &dl, specs, files, &n)) {
 		; /* refused */
 	} else if (n == 0) {
-		form_refusal_at(r, x, 400, BT_R_INPUT, "choice", NULL, "choice: none made for any draft");
+		form_refusal_at(r, x, 400, BT_R_INPUT, "choice", NULL, "none made for any draft");
 		x->key = "err_nothing";
+	} else if (kept_attach(r, x, c, specs, n, &scan, &k)) {
+		; /* refused */
 	} else {
 		char actor[96];
 		portal_actor(r, actor, sizeof actor);
@@ -523,6 +629,9 @@ static int reply_record(preq *r, const bt_consultation *c, prefusal *x, char *lo
 		if (rc)
 			rc = form_refused_reply(r, x, rc, &res[0], &e);
 	}
+	if (!rc && k) /* recorded: the file is the replies' now */
+		returned_drop(r->p->returned, r->session_token, c->circular, k->id);
+	returned_release(k);
 	if (!rc) {
 		size_t at = (size_t)snprintf(loc, locn, "/member/sent/");
 		for (size_t i = 0; i < n && at < locn; i++)
@@ -539,13 +648,13 @@ static int reply_record(preq *r, const bt_consultation *c, prefusal *x, char *lo
 int page_member_reply(preq *r, const char *circular)
 {
 	bt_consultation c;
-	if (load_own(r, circular, &c))
+	if (member_load_own(r, circular, &c))
 		return 0;
 	/* exactly once: a token already spent answers the first sending's
 	 * receipt page (Post/Redirect/Get) */
 	char form[PORTAL_ONCE_FORM], loc[PORTAL_ONCE_LOC];
 	reply_form_name(&c, form);
-	if (!is_open(r, &c))
+	if (!member_is_open(r, &c))
 		return once_spent(r, form) ? 0 : page_error(r, 403, L(r, "err_closed"));
 	if (portal_rows_check(r, c.circular) || !once_begin(r, form))
 		return 0;
@@ -727,7 +836,7 @@ static void td(preq *r, const char *key)
 
 static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, void *arg, bt_err *e)
 {
-	(void)arg;
+	size_t *rows = arg;
 	bt_buf *b = &r->out;
 	/* the administration's replies there: their rows must agree with
 	 * their events */
@@ -739,6 +848,7 @@ static int history_rows(preq *r, const bt_consultation *c, const bt_history *h, 
 			continue;
 		char t[BT_TIME_LEN];
 		bt_time_format(it->received, t);
+		(*rows)++;
 		bt_buf_adds(b, "<tr>");
 		td(r, "col_event");
 		bt_buf_addf(b, "%lld</td>", (long long)it->seq);
@@ -782,9 +892,18 @@ int page_member_history(preq *r)
 	}
 	bt_buf_adds(b, "</tr>\n");
 	bt_err e;
-	if (each_own(r, history_rows, NULL, &e) < 0)
+	size_t rows = 0;
+	if (each_own(r, history_rows, &rows, &e) < 0)
 		return page_engine_error(r, &e);
 	bt_buf_adds(b, "</table>\n");
+	/* no reply yet is said, not an empty table (a blank page
+	 * at 390 px, where the header row is hidden) */
+	if (!rows) {
+		bt_buf_adds(b, "<p class=\"none\" id=\"history-none\">");
+		html_text(b, L(r, "none"));
+		bt_buf_adds(b, "</p>\n");
+	}
+	member_links(r);
 	page_end(r);
 	return 0;
 }

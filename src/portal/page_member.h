@@ -7,6 +7,13 @@
 
 #include "portal/request.h"
 
+/* Loads circular for the signed-in administration into c: 0 when it may
+ * see it; else -1 and the answer made (403, the same for a circular that
+ * does not exist, or an engine error page). */
+int member_load_own(preq *r, const char *circular, bt_consultation *c);
+/* 1 while c takes replies (not closed, the deadline not passed). */
+int member_is_open(const preq *r, const bt_consultation *c);
+
 /* /member: its consultations and replies. */
 int page_member_home(preq *r);
 /* /member/c/CIRCULAR: the reply form (read-only once closed or late). */

@@ -22,6 +22,7 @@
 #include "portal/answer.h"
 #include "portal/circular.h"
 #include "portal/doc_links.h"
+#include "portal/confirm.h"
 #include "portal/error.h"
 #include "portal/form.h"
 #include "portal/html.h"
@@ -142,6 +143,9 @@ int page_secretariat_home(preq *r)
 		return page_engine_error(r, &e);
 	page_begin(r, L(r, "secretariat_home"));
 	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<p><a href=\"/secretariat/inbox\" id=\"inbox-link\">");
+	html_text(b, L(r, "inbox_link"));
+	bt_buf_adds(b, "</a></p>\n");
 	for (size_t i = 0; i < cl.n; i++) {
 		const bt_consultation *c = &cl.v[i];
 		bt_tally t;
@@ -606,6 +610,19 @@ static int entry_record(preq *r, const bt_consultation *c, prefusal *x, char *lo
 	if (rc)
 		return form_refused_reply(r, x, rc, &res, &e);
 	snprintf(loc, n, "/secretariat/sent/%s/%lld", c->circular, (long long)res.reply_id);
+	return 0;
+}
+
+int page_secretariat_codes_issue(preq *r, const char *circular)
+{
+	bt_consultation c;
+	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
+		return 0;
+	prefusal x;
+	if (staff_codes_issue(r, &c, &x) == 1) {
+		page_secretariat_c(r, c.circular);
+		r->refusal = NULL;
+	}
 	return 0;
 }
 

@@ -12,6 +12,10 @@ int page_secretariat_home(preq *r);
 int page_secretariat_c(preq *r, const char *circular);
 /* POST /secretariat/c/CIRCULAR/reply: records a reply received otherwise. */
 int page_secretariat_reply(preq *r, const char *circular);
+/* POST /secretariat/c/CIRCULAR/codes/issue: staff_codes_issue
+ * (page_staff_acts.h); refused, the consultation's page again with the
+ * sentence next to the codes form's member field. */
+int page_secretariat_codes_issue(preq *r, const char *circular);
 /* /secretariat/sent/CIRCULAR/ID: the receipt of reply id that the entry
  * form recorded (where its POST sends the browser: Post/Redirect/Get). */
 int page_secretariat_sent(preq *r, const char *seg);

@@ -23,6 +23,7 @@
 #include "portal/html.h"
 #include "portal/identity.h"
 #include "portal/once.h"
+#include "portal/confirm.h"
 #include "portal/page_staff_acts.h"
 
 #define DEC_MAX 64 /* members named by one decision from the portal */
@@ -200,8 +201,15 @@ void staff_codes_section(preq *r, const bt_consultation *c, const bt_member_list
 		html_engine_error(r, &e);
 	else if (cl.n)
 		codes_table(r, c->circular, &cl, el);
+	int none = !cl.n;
 	bt_code_info_list_free(&cl);
 	if (c->closed || !el->n) {
+		/* a heading with nothing under it said "none" */
+		if (none) {
+			bt_buf_adds(b, "<p class=\"none\">");
+			html_text(b, L(r, "none"));
+			bt_buf_adds(b, "</p>\n");
+		}
 		bt_buf_adds(b, "</section>\n");
 		return;
 	}
@@ -214,11 +222,16 @@ void staff_codes_section(preq *r, const bt_consultation *c, const bt_member_list
 	once_field(r, form);
 	bt_buf_adds(b, "<label for=\"code-member\">");
 	html_text(b, L(r, "col_member"));
-	bt_buf_adds(b, "</label>\n<select id=\"code-member\" name=\"member\" required>\n<option value=\"\"></option>\n");
+	bt_buf_adds(b, "</label>\n");
+	html_field_error(r, "code-member", NULL, "code-member");
+	bt_buf_adds(b, "<select id=\"code-member\" name=\"member\" required");
+	html_field_invalid(r, "code-member", NULL, "code-member");
+	bt_buf_adds(b, ">\n<option value=\"\"></option>\n");
+	int refused = r->refusal && !strcmp(r->refusal->field, "code-member");
 	for (size_t i = 0; i < el->n; i++) {
 		bt_buf_adds(b, "<option value=\"");
 		html_text(b, el->v[i].code);
-		bt_buf_adds(b, "\">");
+		bt_buf_addf(b, "\"%s>", refused && !strcmp(form_echo(r, "member"), el->v[i].code) ? " selected" : "");
 		html_text(b, el->v[i].code);
 		bt_buf_adds(b, " — ");
 		html_text(b, el->v[i].name ? el->v[i].name : "");
@@ -581,39 +594,6 @@ static int dec_forms_page(preq *r, const bt_consultation *c)
 	return 0;
 }
 
-/* A hidden field name=value. */
-static void hidden(preq *r, const char *name, const char *value)
-{
-	bt_buf_addf(&r->out, "<input type=\"hidden\" name=\"%s\" value=\"", name);
-	html_text(&r->out, value);
-	bt_buf_adds(&r->out, "\">\n");
-}
-
-void staff_once_name(char out[PORTAL_ONCE_FORM], const char *act, const char *circular)
-{
-	snprintf(out, PORTAL_ONCE_FORM, "%s:%s", act, circular);
-}
-
-void staff_confirm_form(preq *r, const char *action, const char *once_form, const char *const *hidden_fields,
-			const char *key, const char *const *vars, const char *back)
-{
-	bt_buf *b = &r->out;
-	bt_buf_adds(b, "<form method=\"post\" action=\"");
-	html_text(b, action);
-	bt_buf_adds(b, "\">\n");
-	html_csrf(r, r->s.csrf);
-	once_field(r, once_form);
-	for (size_t i = 0; hidden_fields && hidden_fields[i]; i += 2)
-		hidden(r, hidden_fields[i], hidden_fields[i + 1]);
-	bt_buf_adds(b, "<button type=\"submit\" class=\"danger\" id=\"confirm\">");
-	Lf(r, b, key, vars);
-	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"");
-	html_text(b, back);
-	bt_buf_adds(b, "\">");
-	html_text(b, L(r, "cancel_back"));
-	bt_buf_adds(b, "</a></p>\n");
-}
-
 /* The confirmation: the decision's text, the fields again (hidden), the
  * button naming the act. */
 static int dec_confirm_page(preq *r, const bt_consultation *c, const dec_in *d)
@@ -738,11 +718,9 @@ static int new_code_take(preq *r, const char *circular, const char *handle, bt_c
 	return rc;
 }
 
-int page_secretariat_codes_issue(preq *r, const char *circular)
+int staff_codes_issue(preq *r, const bt_consultation *cp, prefusal *x)
 {
-	bt_consultation c;
-	if (portal_consultation(r, circular, &c) || portal_rows_check(r, c.circular))
-		return 0;
+	bt_consultation c = *cp;
 	char actor[96], token[33] = "", path[200], form[PORTAL_ONCE_FORM];
 	staff_once_name(form, "code", c.circular);
 	if (!once_begin(r, form))
@@ -762,6 +740,13 @@ int page_secretariat_codes_issue(preq *r, const char *circular)
 	bt_code_list_free(&l);
 	snprintf(path, sizeof path, "/secretariat/c/%s/codes/new?t=%s", c.circular, token);
 	once_done(r, rc ? NULL : path);
+	if (rc && form_refused(&e)) {
+		/* the codes form's own field: not the entry form's "member" */
+		form_refusal(r, x, 0, &e);
+		snprintf(x->field, sizeof x->field, "code-member");
+		snprintf(x->anchor, sizeof x->anchor, "code-member");
+		return 1;
+	}
 	return rc ? page_engine_error(r, &e) : 0;
 }
 

@@ -6,6 +6,7 @@
 #define BALLOT_PORTAL_PAGE_STAFF_ACTS_H
 
 #include "ballot/ballot.h"
+#include "portal/error.h"
 #include "portal/request.h"
 
 /* Appends the section "who replied what": every reply and withdrawal of h
@@ -18,16 +19,6 @@ void staff_codes_section(preq *r, const bt_consultation *c, const bt_member_list
 /* Appends, once c is closed, the link to the decision form. */
 void staff_decide_link(preq *r, const bt_consultation *c, const bt_tally *t);
 
-/* The single-use token form name (once.h) of act ("close", "decide",
- * "code", "revoke") on circular. */
-void staff_once_name(char out[PORTAL_ONCE_FORM], const char *act, const char *circular);
-/* The end of a confirmation page: the form that POSTs to action (its CSRF
- * field, a single-use token for once_form, the hidden fields of hidden:
- * name, value pairs ending with NULL), its button naming the act (key with
- * vars, styled as dangerous, id "confirm") and the link back to back. */
-void staff_confirm_form(preq *r, const char *action, const char *once_form, const char *const *hidden,
-			const char *key, const char *const *vars, const char *back);
-
 /* GET /secretariat/c/CIRCULAR/close: the confirmation page of closing
  * (page_staff.c). */
 int page_secretariat_close_confirm(preq *r, const char *circular);
@@ -39,11 +30,14 @@ int page_secretariat_decide(preq *r, const char *circular);
  * issue and revoke) carries a single-use token: sent again, it acts never
  * twice and answers with the first outcome (once.h). */
 int page_secretariat_decide_post(preq *r, const char *circular);
-/* POST /secretariat/c/CIRCULAR/codes/issue: issues (or reissues) member's
- * code, keeps it in memory for this session (never in the database) and
- * answers 303 to .../codes/new?t=TOKEN, which shows it once and forgets it
- * (404 afterwards, after ten minutes, or for another session). */
-int page_secretariat_codes_issue(preq *r, const char *circular);
+/* The POST of /secretariat/c/CIRCULAR/codes/issue (page_staff.c's
+ * page_secretariat_codes_issue) for c: issues (or reissues) member's code,
+ * keeps it in memory for this session (never in the database) and answers
+ * 303 to .../codes/new?t=TOKEN, which shows it once and forgets it (404
+ * afterwards, after ten minutes, or for another session): 0. Refused (the
+ * reader's to mend): 1, x made r's refusal, on field "code-member" (the
+ * codes form's), for the consultation's page to show again. */
+int staff_codes_issue(preq *r, const bt_consultation *c, prefusal *x);
 int page_secretariat_codes_new(preq *r, const char *circular);
 /* GET /secretariat/c/CIRCULAR/codes/revoke?member=M: the confirmation page;
  * POST: revokes member's code, 303 to the consultation's page. */

@@ -14,6 +14,7 @@
 #include "portal/answer.h"
 #include "portal/circular.h"
 #include "portal/error.h"
+#include "portal/confirm.h"
 #include "portal/html.h"
 #include "portal/identity.h"
 #include "portal/once.h"
@@ -222,20 +223,13 @@ static void preview(preq *r, const bt_consultation *c, const char *id, const cha
 	bt_buf_adds(b, "</p>\n");
 	snprintf(path, sizeof path, "%s/%s", dir, STAGE_TSV);
 	tsv_table(r, path);
-	bt_buf_adds(b, "<form method=\"post\" action=\"/secretariat/c/");
-	html_text(b, c->circular);
-	bt_buf_adds(b, "/import\">\n");
-	html_csrf(r, r->s.csrf);
+	char action[200], back[200];
+	snprintf(action, sizeof action, "/secretariat/c/%s/import", c->circular);
+	snprintf(back, sizeof back, "/secretariat/c/%s/import", c->circular);
 	import_form(c->circular, id, form);
-	once_field(r, form);
-	bt_buf_addf(b, "<input type=\"hidden\" name=\"stage\" value=\"%s\">\n", id);
-	bt_buf_adds(b, "<button type=\"submit\" id=\"confirm\">");
-	Lf(r, b, "import_confirm_button", (const char *const[]){ "n", n, NULL });
-	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"/secretariat/c/");
-	html_text(b, c->circular);
-	bt_buf_adds(b, "/import\">");
-	html_text(b, L(r, "cancel_back"));
-	bt_buf_adds(b, "</a></p>\n");
+	const char *const hidden[] = { "stage", id, NULL };
+	staff_confirm_form(r, action, form, hidden, "import_confirm_button", (const char *const[]){ "n", n, NULL },
+			   back);
 	page_end(r);
 }
 

@@ -13,6 +13,7 @@
 #include "portal/answer.h"
 #include "portal/circular.h"
 #include "portal/error.h"
+#include "portal/confirm.h"
 #include "portal/html.h"
 #include "portal/once.h"
 #include "portal/page_staff_import.h"
@@ -46,21 +47,16 @@ int page_secretariat_publish(preq *r, const char *circular)
 	html_consultation_line(r, &c);
 	bt_buf_adds(b, "<p class=\"note\" id=\"what\">");
 	html_text(b, L(r, "publish_what"));
-	bt_buf_adds(b, "</p>\n<form method=\"post\" action=\"/secretariat/c/");
-	html_text(b, c.circular);
-	bt_buf_adds(b, "/publish\">\n");
-	html_csrf(r, r->s.csrf);
+	bt_buf_adds(b, "</p>\n");
+	char action[200], back[200];
+	snprintf(action, sizeof action, "/secretariat/c/%s/publish", c.circular);
+	snprintf(back, sizeof back, "/secretariat/c/%s", c.circular);
 	publish_form_name(c.circular, form);
-	once_field(r, form);
+	staff_confirm_open(r, action, form, NULL);
 	bt_buf_adds(b, "<p><label><input type=\"checkbox\" name=\"attachments\" value=\"1\"> ");
 	html_text(b, L(r, "publish_attachments_label"));
-	bt_buf_adds(b, "</label></p>\n<button type=\"submit\" id=\"confirm\">");
-	Lf(r, b, "publish_button", cv);
-	bt_buf_adds(b, "</button>\n</form>\n<p><a href=\"/secretariat/c/");
-	html_text(b, c.circular);
-	bt_buf_adds(b, "\">");
-	html_text(b, L(r, "cancel_back"));
-	bt_buf_adds(b, "</a></p>\n");
+	bt_buf_adds(b, "</label></p>\n");
+	staff_confirm_close(r, "publish_button", cv, back);
 	page_end(r);
 	return 0;
 }

@@ -43,6 +43,7 @@ struct portal {
 	psessions *sessions;
 	struct pthrottle *throttle;     /* throttle.h */
 	struct pconns *conns;          /* conn.h */
+	struct preturns *returned;     /* returned.h: returned forms uploaded */
 	plang langs[PORTAL_NLANGS];
 	size_t nlangs;
 };
@@ -64,6 +65,8 @@ typedef struct preq {
 	char cert_fp[65];
 	pform form;
 	struct prefusal *refusal; /* a refused form shown again (error.h), or NULL */
+	const pform *prefill;  /* values a form is shown with (a returned form
+				  read, returned.h), when no refusal; or NULL */
 	bt_buf body;           /* a POST under /api/: its bytes as they came */
 	int raw_body;          /* the body is read into body (never into form) */
 	/* the answer */
@@ -77,6 +80,7 @@ typedef struct preq {
 	char filename[128];    /* Content-Disposition attachment; "" inline */
 	const char *allow;     /* the Allow header of a 405 */
 	const char *www_authenticate; /* the WWW-Authenticate header of a 401 */
+	char warnings[1024];   /* the Ballot-Warnings header (a JSON array), or "" */
 } preq;
 
 /* A request and what the body reader needs (server.c, body.c). */

@@ -12,12 +12,14 @@
 #include "portal/error.h"
 #include "portal/identity.h"
 #include "portal/page_member.h"
+#include "portal/page_member_pdf.h"
 #include "portal/page_chair.h"
 #include "portal/page_docs.h"
 #include "portal/page_signin.h"
 #include "portal/page_staff.h"
 #include "portal/page_staff_acts.h"
 #include "portal/page_staff_import.h"
+#include "portal/page_staff_inbox.h"
 #include "portal/routes.h"
 #include "portal/style.h"
 
@@ -54,6 +56,9 @@ static const proute routes[] = {
 	EXACT(PR_GET, "/member", PR_MEMBER, page_member_home),
 	EXACT(PR_GET, "/member/history", PR_MEMBER, page_member_history),
 	SEGMENT(PR_POST, "/member/c/", "/reply", PR_MEMBER, page_member_reply),
+	/* a returned Annex 2 form uploaded, the reply form it fills in */
+	SEGMENT(PR_POST, "/member/c/", "/from-pdf", PR_MEMBER, page_member_pdf_upload),
+	SEGMENT(PR_GET, "/member/c/", "/from-pdf", PR_MEMBER, page_member_pdf_form),
 	/* a draft's text, a receipt as PDF */
 	SEGMENT(PR_GET, "/member/c/", "/text", PR_MEMBER, page_member_draft_text),
 	SEGMENT(PR_GET, "/member/receipt/", ".pdf", PR_MEMBER, page_member_receipt_pdf),
@@ -92,6 +97,13 @@ static const proute routes[] = {
 	SEGMENT(PR_POST, "/secretariat/c/", "/codes/revoke", PR_SECRETARIAT, page_secretariat_codes_revoke),
 	SEGMENT(PR_GET, "/secretariat/attachment/", "", PR_SECRETARIAT, page_secretariat_attachment),
 	SEGMENT(PR_GET, "/secretariat/c/", "", PR_SECRETARIAT, page_secretariat_c),
+	/* the mail inbox (accept and reject confirmed) */
+	EXACT(PR_GET, "/secretariat/inbox", PR_SECRETARIAT, page_secretariat_inbox),
+	SEGMENT(PR_GET, "/secretariat/inbox/", "/accept", PR_SECRETARIAT, page_secretariat_inbox_accept_confirm),
+	SEGMENT(PR_POST, "/secretariat/inbox/", "/accept", PR_SECRETARIAT, page_secretariat_inbox_accept),
+	SEGMENT(PR_GET, "/secretariat/inbox/", "/reject", PR_SECRETARIAT, page_secretariat_inbox_reject_confirm),
+	SEGMENT(PR_POST, "/secretariat/inbox/", "/reject", PR_SECRETARIAT, page_secretariat_inbox_reject),
+	SEGMENT(PR_GET, "/secretariat/inbox/", "", PR_SECRETARIAT, page_secretariat_inbox_entry),
 	AREA(PR_GET, "/secretariat", PR_SECRETARIAT, page_not_found),
 
 	EXACT(PR_GET, "/chair", PR_CHAIR, page_chair_home),
@@ -100,14 +112,14 @@ static const proute routes[] = {
 	AREA(PR_GET, "/chair", PR_CHAIR, page_not_found),
 
 	/* s12-api: the JSON API (api.c; each page checks the bearer token) */
-	EXACT(PR_GET, "/api/v1/status", PR_ANYONE, api_status),
-	SEGMENT(PR_GET, "/api/v1/consultations/", "/tally", PR_ANYONE, api_tally),
-	SEGMENT(PR_GET, "/api/v1/consultations/", "/history", PR_ANYONE, api_history),
-	SEGMENT(PR_GET, "/api/v1/consultations/", "/pending", PR_ANYONE, api_pending),
+	EXACT(PR_GET, "/api/v1/status", PR_BEARER, api_status),
+	SEGMENT(PR_GET, "/api/v1/consultations/", "/tally", PR_BEARER, api_tally),
+	SEGMENT(PR_GET, "/api/v1/consultations/", "/history", PR_BEARER, api_history),
+	SEGMENT(PR_GET, "/api/v1/consultations/", "/pending", PR_BEARER, api_pending),
 	/* the write API and the receipts it gives */
-	SEGMENT(PR_POST, "/api/v1/consultations/", "/replies", PR_ANYONE, api_reply),
-	SEGMENT(PR_GET, "/api/v1/receipts/", "", PR_ANYONE, api_receipt),
-	AREA(PR_GET, "/api/", PR_ANYONE, api_not_found),
+	SEGMENT(PR_POST, "/api/v1/consultations/", "/replies", PR_BEARER, api_reply),
+	SEGMENT(PR_GET, "/api/v1/receipts/", "", PR_BEARER, api_receipt),
+	AREA(PR_GET, "/api/", PR_BEARER, api_not_found),
 
 	AREA(PR_GET, "", PR_ANYONE, page_not_found),
 };

@@ -21,11 +21,14 @@ typedef enum proute_match {
 } proute_match;
 
 /* Who may ask: anyone, anyone with the sign-in form's own CSRF token while
- * signed out (then the page checks it), or a signed-in identity of one
- * role (else a redirect to /signin, or 403). */
+ * signed out (then the page checks it), a program with a bearer token (the
+ * API: no session, no CSRF field; the page checks the token and reads a
+ * POST's body raw), or a signed-in identity of one role (else a redirect to
+ * /signin, or 403). */
 typedef enum proute_who {
 	PR_ANYONE,
 	PR_SIGNIN_FORM,
+	PR_BEARER,
 	PR_MEMBER,
 	PR_SECRETARIAT,
 	PR_CHAIR,

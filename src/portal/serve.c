@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "portal/conn.h"
+#include "portal/returned.h"
 #include "portal/portal.h"
 #include "portal/request.h"
 #include "portal/server.h"
@@ -112,6 +113,7 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 	bt_db_close(db);
 	p->body_max = 2 * (uint64_t)p->attachment_max + 64 * 1024;
 	if ((rc = portal_words_load(p, e)) || (rc = sessions_new(&p->sessions, e)) ||
+	    (rc = returned_new(&p->returned, PORTAL_RETURNED_BYTES_MAX, e)) ||
 	    (rc = throttle_new(&p->throttle, NULL, e)))
 		goto out;
 	unsigned threads = cfg->threads;
@@ -192,6 +194,7 @@ out:
 		bt_db_close(p->dbs[i]);
 	portal_words_free(p);
 	sessions_free(p->sessions);
+	returned_free(p->returned);
 	throttle_free(p->throttle);
 	bt_buf_release(&cert);
 	bt_buf_release(&key);

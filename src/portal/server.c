@@ -16,6 +16,7 @@
 #include "portal/error.h"
 #include "portal/form.h"
 #include "portal/page_member.h"
+#include "portal/page_member_pdf.h"
 #include "portal/page_staff.h"
 #include "portal/request.h"
 #include "portal/routes.h"
@@ -67,7 +68,8 @@ static int need_role(preq *r, bt_role role)
  * RFC 9110 requires for a method the path does not take, before anything
  * else is looked at; then every change (POST) needs the session's CSRF
  * token, except the sign-in form's before sign-in (the page checks the
- * pre-session cookie's); then the role; then the page. */
+ * pre-session cookie's) and the API's (PR_BEARER: the page checks the
+ * bearer token); then the role; then the page. */
 static int route(preq *r)
 {
 	char seg[128];
@@ -79,8 +81,8 @@ static int route(preq *r)
 			return api_method_error(r);
 		return page_status(r, 405, "err_method", "method: %s is not allowed here (%s only)", r->method, allow);
 	}
-	/* a POST under /api/ brings a bearer token, no session */
-	if (!strcmp(r->method, "POST") && !api_path(r->url) && !(rt->who == PR_SIGNIN_FORM && !r->signed_in)) {
+	/* a POST of the API brings a bearer token, no session */
+	if (!strcmp(r->method, "POST") && rt->who != PR_BEARER && !(rt->who == PR_SIGNIN_FORM && !r->signed_in)) {
 		if (!r->signed_in)
 			return page_error(r, 403, L(r, "err_signed_out"));
 		if (!csrf_ok(&r->form, r->s.csrf))
@@ -180,7 +182,8 @@ static int refused_to_page(preqx *x, int status, const char *why)
 	char seg[128];
 	const char *allow;
 	const proute *rt = route_find(x->r.url, x->r.method, seg, &allow);
-	if (!rt || (rt->page_of != page_member_reply && rt->page_of != page_secretariat_reply) ||
+	if (!rt || (rt->page_of != page_member_reply && rt->page_of != page_secretariat_reply &&
+		    rt->page_of != page_member_pdf_upload) ||
 	    !(x->bad = calloc(1, sizeof *x->bad)))
 		return 0;
 	size_t n = strcspn(why, ":");
@@ -258,7 +261,7 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 				api_method_error(&x->r);
 				return answer_send(&x->r);
 			}
-			if (rt && api_path(url)) /* a bearer token and a JSON body */
+			if (rt && rt->who == PR_BEARER) /* a bearer token and a JSON body */
 				return api_post_begin(x) ? answer_send(&x->r) : MHD_YES;
 			if (!x->r.signed_in && !(rt && rt->who == PR_SIGNIN_FORM)) {
 				page_error(&x->r, 403, L(&x->r, "err_signed_out"));
@@ -299,7 +302,7 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 	x->answered = 1;
 	preq *r = &x->r;
 	if (x->too_big && x->r.raw_body) {
-		api_error(r, 413, "too-large", "body", "body: over the limit of the request's bytes");
+		api_body_too_large(r, NULL, x->body_max);
 		return answer_send(&x->r);
 	}
 	if (x->too_big) {

@@ -61,4 +61,13 @@ const char portal_css[] =
 	".error-summary{border:3px solid #c00;padding:0 1em;margin:1em 0;background:#fff}"
 	".error-summary h2{color:#b3261e}.error-summary:focus{outline:3px solid #003366}"
 	".field-error{color:#b3261e;font-weight:bold;margin:.4em 0}"
-	"[aria-invalid=true]{outline:3px solid #c00;outline-offset:2px}\n";
+	"[aria-invalid=true]{outline:3px solid #c00;outline-offset:2px}\n"
+	/* the upload of a returned form beside the reply form, what
+	 * it filled in; the mail inbox's entries */
+	".upload{border:1px dashed #003366;padding:0 1em 1em;margin:1em 0;background:#fff}"
+	".upload h2{font-size:1.1em}input[type=file]{max-width:100%}"
+	"button.secondary{background:#fff;color:#003366;border:2px solid #003366;border-radius:3px}"
+	".kept{background:#e8eef5;border:2px solid #003366;padding:0 1em;margin:0 0 1em}"
+	".kept-name,.signer{overflow-wrap:anywhere}.kept-size{white-space:nowrap}"
+	".inbox-entry dd{overflow-wrap:anywhere}.inbox-state.refused{color:#b3261e}.inbox-state.matched{color:#2e7d32}pre.mail{white-space:pre-wrap;"
+	"overflow-wrap:anywhere;background:#fff;border:1px solid #ccc;padding:.6em}\n";

@@ -7,7 +7,6 @@
 #include "pdf/annex2.h"
 #include "pdf/lang.h"
 #include "pdf/tmpl.h"
-#include "portal/html.h"
 #include "portal/words.h"
 
 /* Every key of forms/portal/<lang>.txt and its placeholders. */
@@ -113,6 +112,23 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "import_stale", "" }, { "publish_title", "" }, { "publish_what", "" },
 	{ "publish_attachments_label", "" }, { "publish_button", "circular" }, { "publish_done_title", "" },
 	{ "publish_download", "" }, { "publish_sha", "" },
+	/* a returned form uploaded to pre-fill the reply; the mail inbox */
+	{ "pdf_title", "" }, { "pdf_help", "" }, { "pdf_label", "" }, { "pdf_button", "" },
+	{ "pdf_err_none", "" }, { "pdf_err_read", "" }, { "pdf_err_member", "" }, { "pdf_err_stale", "" },
+	{ "pdf_err_choice", "" }, { "pdf_err_two", "" }, { "pdf_err_signature", "" }, { "pdf_gone", "" },
+	{ "prefill_intro", "" }, { "prefill_kept", "name" }, { "prefill_signed", "subject" },
+	{ "prefill_signed_unverified", "subject" },
+	{ "prefill_size", "size" },
+	{ "inbox_link", "" }, { "inbox_title", "" }, { "inbox_help", "" }, { "inbox_empty", "" },
+	{ "inbox_col_entry", "" }, { "inbox_col_from", "" }, { "inbox_col_detail", "" },
+	{ "inbox_state_matched", "" }, { "inbox_state_unmatched", "" }, { "inbox_state_refused", "" },
+	{ "inbox_state_accepted", "" }, { "inbox_state_rejected", "" }, { "inbox_entry_title", "n" },
+	{ "inbox_subject", "" }, { "inbox_message_id", "" }, { "inbox_size", "" }, { "inbox_received_by", "" },
+	{ "inbox_reference", "" }, { "inbox_form", "" }, { "inbox_cut", "" }, { "inbox_decided", "event" },
+	{ "inbox_accept_title", "n" }, { "inbox_accept_what", "" }, { "inbox_accept_next", "" },
+	{ "inbox_accept_button", "n" }, { "inbox_reject_title", "n" }, { "inbox_reject_what", "" },
+	{ "inbox_reason_label", "" }, { "inbox_reject_next", "" }, { "inbox_reject_button", "n" },
+	{ "inbox_reason_missing", "" },
 };
 
 int portal_words_load(struct portal *p, bt_err *e)
@@ -185,27 +201,6 @@ const plang *portal_request_lang(preq *r)
 		two[1] = al[1];
 	}
 	return portal_lang(p, two);
-}
-
-void html_text_refs(bt_buf *out, const char *text)
-{
-	const char *p = text, *ref;
-	while ((ref = strstr(p, "(\xc2\xa7")) != NULL) { /* "(§" */
-		const char *end = strchr(ref, ')');
-		if (!end)
-			break;
-		bt_buf run = BT_BUF_INIT;
-		bt_buf_add(&run, p, (size_t)(ref - p));
-		html_text(out, bt_buf_str(&run));
-		bt_buf_reset(&run);
-		bt_buf_add(&run, ref, (size_t)(end + 1 - ref));
-		bt_buf_adds(out, "<bdi dir=\"ltr\">");
-		html_text(out, bt_buf_str(&run));
-		bt_buf_adds(out, "</bdi>");
-		bt_buf_release(&run);
-		p = end + 1;
-	}
-	html_text(out, p);
 }
 
 const char *L(preq *r, const char *key)
@@ -290,5 +285,8 @@ const word_key portal_field_words[] = {
 	{ "opposed_by", "decide_members_label" },
 	{ "reservation", "decide_reservations_label" },
 	{ "date", "decide_date_label" },
+	/* the returned form uploaded */
+	{ "pdf", "pdf_label" },
+	{ "code-member", "col_member" },
 	{ NULL, NULL },
 };

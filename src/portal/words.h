@@ -29,10 +29,6 @@ const plang *portal_request_lang(preq *r);
  * html_text will escape). */
 const char *L(preq *r, const char *key);
 void Lplain(preq *r, bt_buf *out, const char *key, const char *const *vars);
-/* Appends text escaped (html_text), each section reference in it
- * ("(§9.5)") isolated left to right (<bdi dir="ltr">), so that it reads
- * the same on a right-to-left page. */
-void html_text_refs(bt_buf *out, const char *text);
 
 /* Engine words ("authorize", "late", "ready-for-approval") and the keys of
  * forms/portal/<lang>.txt that name them; tables end with a NULL word. */

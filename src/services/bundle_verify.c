@@ -20,6 +20,7 @@
 typedef struct vdraft {
 	char rec[BT_ID_MAX + 1];
 	char *title;
+	char *titles[BT_DRAFT_LANGS]; /* the latest in each other language, or NULL */
 	char decision[16];   /* the latest decision event's, or "" */
 	count_row *rows;
 	size_t n, cap;
@@ -46,6 +47,7 @@ typedef struct verifier {
 	size_t n_ev, cap_ev;
 	bt_buf kept[3];       /* the bytes of kept_names as hashed: parsed from these */
 	int have[3];          /* which of them the manifest listed */
+	int format1;          /* a ballot-bundle/1: tally.json without titles */
 
 } verifier;
 
@@ -92,9 +94,11 @@ static int check_manifest(verifier *v, const bt_pubkey *pub, bt_err *e)
 	const bt_jv *head = bt_jv_get(m, "head"), *files = bt_jv_get(m, "files");
 	bt_time t;
 	bt_err ignore;
-	if (m->type != BT_JOBJ || !format || strcmp(format, BT_BUNDLE_FORMAT))
+	if (m->type != BT_JOBJ || !format ||
+	    (strcmp(format, BT_BUNDLE_FORMAT) && strcmp(format, BT_BUNDLE_FORMAT_1)))
 		return bt_failf(e, BT_R_INPUT, NULL,
 				"manifest.json: format: not %s", BT_BUNDLE_FORMAT);
+	v->format1 = strcmp(format, BT_BUNDLE_FORMAT_1) == 0;
 	if (!key || strcmp(key, pub->text))
 		return bt_failf(e, BT_R_INPUT, NULL,
 				"manifest.json: key: the bundle names %.80s, not the key given (%s)",
@@ -246,6 +250,27 @@ static int take_consultation(verifier *v, int64_t seq, const event_payload *p, b
 	return BT_OK;
 }
 
+/* The titles of a draft or draft-titles event (an object by language of
+ * objects with a title, a summary or both) into d, each replacing the one
+ * before. */
+static int take_titles_of(vdraft *d, const bt_jv *titles, bt_err *e)
+{
+	if (titles->type != BT_JOBJ)
+		return bt_failf(e, BT_R_INPUT, NULL, "events.jsonl: titles of %s: not an object", d->rec);
+	for (size_t i = 0; i < titles->n; i++) {
+		int k = bt_draft_lang_index(titles->keys[i]);
+		const char *t = bt_jv_str(&titles->items[i], "title");
+		if (k < 0 || !t)
+			continue;
+		char *s = strdup(t);
+		if (!s)
+			return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+		free(d->titles[k]);
+		d->titles[k] = s;
+	}
+	return BT_OK;
+}
+
 static int take_draft(verifier *v, int64_t seq, const event_payload *p, bt_err *e)
 {
 	if (find_draft(v, p->rec))
@@ -257,7 +282,19 @@ static int take_draft(verifier *v, int64_t seq, const event_payload *p, bt_err *
 	memset(d, 0, sizeof *d);
 	snprintf(d->rec, sizeof d->rec, "%s", p->rec);
 	d->title = strdup(p->title);
-	return d->title ? BT_OK : bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	if (!d->title)
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	return p->titles ? take_titles_of(d, p->titles, e) : BT_OK;
+}
+
+/* draft set: the titles it gives replace the ones before */
+static int take_titles(verifier *v, int64_t seq, const event_payload *p, bt_err *e)
+{
+	vdraft *d = find_draft(v, p->draft);
+	if (!d)
+		return bt_failf(e, BT_R_INPUT, NULL, "events.jsonl: event %lld: titles of an unknown draft %.40s",
+				(long long)seq, p->draft);
+	return take_titles_of(d, p->titles, e);
 }
 
 static int take_deadline(verifier *v, int64_t seq, const event_payload *p, bt_err *e)
@@ -331,7 +368,7 @@ static const struct {
 	{ EVK_CONSULTATION, take_consultation }, { EVK_DRAFT, take_draft },
 	{ EVK_DEADLINE, take_deadline },         { EVK_DECISION, take_decision },
 	{ EVK_CLOSE, take_close },               { EVK_REPLY, take_reply },
-	{ EVK_WITHDRAWAL, take_reply },
+	{ EVK_WITHDRAWAL, take_reply },         { EVK_DRAFT_TITLES, take_titles },
 };
 
 /* Takes in what one event of a kind that belongs in a bundle says: its
@@ -521,12 +558,29 @@ static int by_member(const void *a, const void *b)
 }
 
 /* Recomputes the tally from the events and compares it with tally.json. */
+/* The tally's own fields (t zeroed first), as the events give them. */
+static void tally_head(const verifier *v, const bt_rule *rule, bt_tally *t)
+{
+	bt_err ignore;
+	memset(t, 0, sizeof *t);
+	snprintf(t->circular, sizeof t->circular, "%s", v->r->circular);
+	snprintf(t->rule, sizeof t->rule, "%s", rule->name);
+	t->clause = rule->clause;
+	t->rule_edition = rule->edition;
+	t->deadline = v->deadline;
+	snprintf(t->deadline_forced, sizeof t->deadline_forced, "%s", v->deadline_forced);
+	bt_time_parse(v->r->published, "published", &t->as_of, &ignore);
+	t->final = t->as_of > t->deadline;
+	t->closed = v->closed;
+	t->electorate = (int)v->n_electorate;
+	t->without_titles = v->format1;
+}
+
 static int check_tally(verifier *v, bt_err *e)
 {
 	bt_tally *t = &v->r->tally;
 	const bt_rule *rule = bt_rule_find(v->rule);
 	bt_buf want = BT_BUF_INIT;
-	bt_err ignore;
 	if (!rule)
 		return bt_failf(e, BT_R_INPUT, NULL,
 				"events.jsonl: the consultation's rule '%.15s' is not one this ballot knows",
@@ -540,17 +594,7 @@ static int check_tally(verifier *v, bt_err *e)
 			      rule->clause, rule->edition);
 	if (rc)
 		goto out;
-	memset(t, 0, sizeof *t);
-	snprintf(t->circular, sizeof t->circular, "%s", v->r->circular);
-	snprintf(t->rule, sizeof t->rule, "%s", rule->name);
-	t->clause = rule->clause;
-	t->rule_edition = rule->edition;
-	t->deadline = v->deadline;
-	snprintf(t->deadline_forced, sizeof t->deadline_forced, "%s", v->deadline_forced);
-	bt_time_parse(v->r->published, "published", &t->as_of, &ignore);
-	t->final = t->as_of > t->deadline;
-	t->closed = v->closed;
-	t->electorate = (int)v->n_electorate;
+	tally_head(v, rule, t);
 	if (v->n_drafts && !(t->drafts = calloc(v->n_drafts, sizeof *t->drafts))) {
 		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 		goto out;
@@ -561,6 +605,8 @@ static int check_tally(verifier *v, bt_err *e)
 		snprintf(dt->rec, sizeof dt->rec, "%s", d->rec);
 		dt->title = d->title;
 		d->title = NULL;
+		memcpy(dt->titles, d->titles, sizeof dt->titles);
+		memset(d->titles, 0, sizeof d->titles);
 		snprintf(dt->decision, sizeof dt->decision, "%s", d->decision);
 		if (d->n)
 			qsort(d->rows, d->n, sizeof *d->rows, by_member);
@@ -648,6 +694,8 @@ int bt_bundle_verify(const char *dir, const bt_pubkey *pub, const char *const *r
 		rc = check_receipt(&v, pub, receipts[i], e);
 	for (size_t i = 0; i < v.n_drafts; i++) {
 		free(v.drafts[i].title);
+		for (int k = 0; k < BT_DRAFT_LANGS; k++)
+			free(v.drafts[i].titles[k]);
 		free(v.drafts[i].rows);
 	}
 	free(v.drafts);

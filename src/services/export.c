@@ -15,17 +15,63 @@ static int done(const bt_buf *out, const char *what, bt_err *e)
 	return BT_OK;
 }
 
-int bt_json_titles(bt_buf *b, const bt_draft *d)
+int bt_json_titles_of(bt_buf *b, const char *en, char *const titles[BT_DRAFT_LANGS])
 {
-	if (!d)
-		return bt_buf_adds(b, "null");
 	bt_buf_addc(b, '{');
-	bt_json_kv_str(b, "en", d->title, 1);
+	bt_json_kv_str(b, "en", en, 1);
 	for (int i = 0; i < BT_DRAFT_LANGS; i++) {
 		bt_json_key(b, bt_draft_langs[i], 0);
-		bt_json_str_or_null(b, d->titles[i]);
+		bt_json_str_or_null(b, titles[i]);
 	}
 	return bt_buf_addc(b, '}');
+}
+
+int bt_json_titles(bt_buf *b, const bt_draft *d)
+{
+	return d ? bt_json_titles_of(b, d->title, d->titles) : bt_buf_adds(b, "null");
+}
+
+/* One draft's object of the tally's "drafts". */
+static void tally_draft_json(bt_buf *b, const bt_tally *t, const bt_draft_tally *d)
+{
+	bt_buf_addc(b, '{');
+	bt_json_kv_str(b, "rec", d->rec, 1);
+	bt_json_kv_int(b, "replies", d->replies, 0);
+	bt_json_kv_int(b, "support", d->support, 0);
+	bt_json_kv_int(b, "authorize", d->authorize, 0);
+	bt_json_kv_int(b, "authorize_with_comments", d->authorize_with_comments, 0);
+	bt_json_kv_int(b, "not_authorize", d->not_authorize, 0);
+	bt_json_kv_int(b, "not_authorize_without_reasons", d->not_authorize_without_reasons, 0);
+	bt_json_kv_int(b, "late", d->late, 0);
+	bt_json_kv_int(b, "withdrawn", d->withdrawn, 0);
+	bt_json_kv_int(b, "outstanding", d->outstanding, 0);
+	bt_json_kv_int(b, "outstanding_late", d->outstanding_late, 0);
+	bt_json_kv_int(b, "outstanding_withdrawn", d->outstanding_withdrawn, 0);
+	bt_json_kv_int(b, "did_not_reply", d->did_not_reply, 0);
+	if (d->support_pct10 < 0) {
+		bt_json_kv_null(b, "support_pct", 0);
+	} else {
+		bt_json_key(b, "support_pct", 0);
+		bt_buf_addf(b, "%d.%d", d->support_pct10 / 10, d->support_pct10 % 10);
+	}
+	bt_json_kv_int(b, "threshold_pct", d->threshold_pct, 0);
+	bt_json_kv_str(b, "outcome", d->outcome, 0);
+	bt_json_kv_str(b, "if_closed_now", d->if_closed_now, 0);
+	if (d->support_needed < 0)
+		bt_json_kv_null(b, "support_needed", 0);
+	else
+		bt_json_kv_int(b, "support_needed", d->support_needed, 0);
+	if (d->opposition_to_block < 0)
+		bt_json_kv_null(b, "opposition_to_block", 0);
+	else
+		bt_json_kv_int(b, "opposition_to_block", d->opposition_to_block, 0);
+	bt_json_kv_str(b, "state", d->state, 0);
+	bt_json_kv_str(b, "title", d->title, 0);
+	if (!t->without_titles) {
+		bt_json_key(b, "titles", 0);
+		bt_json_titles_of(b, d->title, d->titles);
+	}
+	bt_buf_addc(b, '}');
 }
 
 int bt_tally_json(const bt_tally *t, bt_buf *b, bt_err *e)
@@ -42,43 +88,9 @@ int bt_tally_json(const bt_tally *t, bt_buf *b, bt_err *e)
 	bt_json_key(b, "drafts", 0);
 	bt_buf_addc(b, '[');
 	for (size_t i = 0; i < t->n; i++) {
-		const bt_draft_tally *d = &t->drafts[i];
 		if (i)
 			bt_buf_addc(b, ',');
-		bt_buf_addc(b, '{');
-		bt_json_kv_str(b, "rec", d->rec, 1);
-		bt_json_kv_int(b, "replies", d->replies, 0);
-		bt_json_kv_int(b, "support", d->support, 0);
-		bt_json_kv_int(b, "authorize", d->authorize, 0);
-		bt_json_kv_int(b, "authorize_with_comments", d->authorize_with_comments, 0);
-		bt_json_kv_int(b, "not_authorize", d->not_authorize, 0);
-		bt_json_kv_int(b, "not_authorize_without_reasons", d->not_authorize_without_reasons, 0);
-		bt_json_kv_int(b, "late", d->late, 0);
-		bt_json_kv_int(b, "withdrawn", d->withdrawn, 0);
-		bt_json_kv_int(b, "outstanding", d->outstanding, 0);
-		bt_json_kv_int(b, "outstanding_late", d->outstanding_late, 0);
-		bt_json_kv_int(b, "outstanding_withdrawn", d->outstanding_withdrawn, 0);
-		bt_json_kv_int(b, "did_not_reply", d->did_not_reply, 0);
-		if (d->support_pct10 < 0) {
-			bt_json_kv_null(b, "support_pct", 0);
-		} else {
-			bt_json_key(b, "support_pct", 0);
-			bt_buf_addf(b, "%d.%d", d->support_pct10 / 10, d->support_pct10 % 10);
-		}
-		bt_json_kv_int(b, "threshold_pct", d->threshold_pct, 0);
-		bt_json_kv_str(b, "outcome", d->outcome, 0);
-		bt_json_kv_str(b, "if_closed_now", d->if_closed_now, 0);
-		if (d->support_needed < 0)
-			bt_json_kv_null(b, "support_needed", 0);
-		else
-			bt_json_kv_int(b, "support_needed", d->support_needed, 0);
-		if (d->opposition_to_block < 0)
-			bt_json_kv_null(b, "opposition_to_block", 0);
-		else
-			bt_json_kv_int(b, "opposition_to_block", d->opposition_to_block, 0);
-		bt_json_kv_str(b, "state", d->state, 0);
-		bt_json_kv_str(b, "title", d->title, 0);
-		bt_buf_addc(b, '}');
+		tally_draft_json(b, t, &t->drafts[i]);
 	}
 	bt_buf_addc(b, ']');
 	bt_json_kv_str(b, "clause", t->clause, 0);

@@ -8,6 +8,8 @@ void bt_tally_free(bt_tally *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		free(t->drafts[i].title);
+		for (int k = 0; k < BT_DRAFT_LANGS; k++)
+			free(t->drafts[i].titles[k]);
 		free(t->drafts[i].decision_detail);
 		for (size_t k = 0; k < t->drafts[i].n_decision_members; k++)
 			free(t->drafts[i].decision_members[k].note);
@@ -137,6 +139,10 @@ static int tally_drafts(bt_db *db, const bt_consultation *c, const bt_rule *rule
 		snprintf(d->rec, sizeof d->rec, "%s", drafts.v[i].rec);
 		d->title = drafts.v[i].title;
 		drafts.v[i].title = NULL;
+		for (int k = 0; k < BT_DRAFT_LANGS; k++) {
+			d->titles[k] = drafts.v[i].titles[k];
+			drafts.v[i].titles[k] = NULL;
+		}
 		d->more_time_until = BT_DATE_NONE;
 		count_row *rows;
 		size_t n;

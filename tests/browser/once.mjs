@@ -36,7 +36,7 @@ async function run1(js, code, tag) {
 	await page.locator('input[name="choice-1"][value="authorize"]').check();
 	// the double click: two submissions of the same form, as fast as the browser sends them
 	await Promise.all([page.waitForURL('**/member/sent/**'),
-		page.locator('form[enctype="multipart/form-data"] button[type="submit"]').dblclick()]);
+		page.locator('form[action$="/reply"] button[type="submit"]').dblclick()]);
 	await page.waitForLoadState('load');
 	o.url = path(page.url());
 	o.reply_ids = (await page.locator('section.receipt .reply-id').allTextContents()).map((s) => s.trim());

@@ -12,7 +12,7 @@
 // Exit status 0 when every step ran, 1 otherwise (the reason on stderr).
 //
 // node pages.mjs --url https://localhost:PORT --lang ar (--member CHN:CODE | --user NAME --password PW)
-//      --visit PATH,PATH [--js on|off] [--shots DIR] [--server-cert server.pem] [--chromium PATH]
+//      --visit PATH,PATH [--js on|off] [--width PX (390)] [--shots DIR] [--server-cert server.pem] [--chromium PATH]
 import { WIDTH, options, open, signIn, shot, run } from './lib.mjs';
 
 const opt = options('pages.mjs', ['url', 'lang', 'visit']);
@@ -21,7 +21,7 @@ if (!opt.member && !(opt.user && opt.password)) {
 	process.exit(1);
 }
 const js = (opt.js || 'off') === 'on';
-const out = { csp_violations: [], console_errors: [], pages: [], visits: [], viewport: WIDTH, js };
+const out = { csp_violations: [], console_errors: [], pages: [], visits: [], viewport: Number(opt.width || WIDTH), js };
 const state = {};
 
 async function measure(page, o, name) {
@@ -47,7 +47,7 @@ async function measure(page, o, name) {
 }
 
 await run(opt, out, state, async () => {
-	Object.assign(state, await open(opt, out, { js }));
+	Object.assign(state, await open(opt, out, { js, width: Number(opt.width || WIDTH) }));
 	const page = state.page;
 	if (opt.member) {
 		const [member, code] = opt.member.split(':');

@@ -66,7 +66,7 @@ async function refusedState(page) {
 async function sendForm(page) {
 	const [answer] = await Promise.all([
 		page.waitForResponse((r) => r.url().endsWith(`/member/c/${opt.circular}/reply`) && r.request().method() === 'POST'),
-		page.locator('form[enctype="multipart/form-data"] button[type="submit"]').click(),
+		page.locator('form[action$="/reply"] button[type="submit"]').click(),
 	]);
 	await page.waitForLoadState('load');
 	return answer.status();

@@ -35,7 +35,7 @@ await run(opt, out, state, async () => {
 	if (opt.title) await page.locator('#title').fill(opt.title);
 	const [answer] = await Promise.all([
 		page.waitForResponse((r) => r.url().endsWith(`/member/c/${opt.circular}/reply`) && r.request().method() === 'POST'),
-		page.locator('form[enctype="multipart/form-data"] button[type="submit"]').click(),
+		page.locator('form[action$="/reply"] button[type="submit"]').click(),
 	]);
 	await page.waitForLoadState('load');
 	out.status = answer.status();

@@ -12,17 +12,6 @@
 need_tools curl sqlite3 perl
 
 browser_ready
-if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ]; then
-	# the exact versions of package-lock.json; no install scripts, no browser download
-	if ! PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$BROWSER_DIR" --ignore-scripts --no-audit \
-		--no-fund >"$T/npm.log" 2>&1; then
-		fail "npm ci --prefix tests/browser failed (is the npm registry reachable?)"
-		diag "$(tail -n 20 "$T/npm.log")"
-		done_testing
-	fi
-fi
-pass "node $(node --version), playwright-core $(node -p 'require(process.argv[1]).version' \
-	"$BROWSER_DIR/node_modules/playwright-core/package.json"), $("$CHROMIUM" --version 2>/dev/null | head -n 1)"
 
 trap 'serve_stop; _cleanup' EXIT
 

@@ -98,9 +98,9 @@ done
 en=$(pdftotext -layout "$T/r1/205-en.pdf" - 2>/dev/null)
 like "$en" "^ *Attachment names with characters that no installed font can print \\(shown as $MARK\\): 4\$" \
 	"en: the note, word for word"
-like "$en" "ETH Ethiopia +Authorizes, comments +2020-01-15T09:00:00Z +$MARK$MARK$MARK\\.pdf" \
+like "$en" "ETH Ethiopia +Authorizes, comments +15 January 2020 09:00 +$MARK$MARK$MARK\\.pdf" \
 	"en: Ethiopia's attachment reads $MARK$MARK$MARK.pdf"
-like "$en" "FRA France +Authorizes, comments +2020-01-19T09:00:00Z +commentaires\\.txt" "en: France's row is intact"
+like "$en" "FRA France +Authorizes, comments +19 January 2020 09:00 +commentaires\\.txt" "en: France's row is intact"
 
 # the same database gives the same bytes
 expect_exit 0 ballot report --circular 205 --lang all --dir "$T/r2"
@@ -174,9 +174,9 @@ for l in $LANGS; do
 	has "$(pdf_flat "$T/r3/205-$l.pdf")" "$(note_of "$l" unprintable_attachments 5)" "$l: the note still counts 5"
 done
 en=$(pdftotext -layout "$T/r3/205-en.pdf" - 2>/dev/null)
-like "$en" "ETH Ethiopia +Authorizes, comments +2020-01-15T09:00:00Z +$MARK$MARK$MARK\\.pdf +superseded" \
+like "$en" "ETH Ethiopia +Authorizes, comments +15 January 2020 09:00 +$MARK$MARK$MARK\\.pdf +superseded" \
 	"en: Ethiopia's superseded reply, its attachment as $MARK$MARK$MARK.pdf"
-like "$en" "USA United States.* +Withdrawn +2020-02-02T09:00:00Z" "en: the United States' withdrawal is listed"
+like "$en" "USA United States.* +Withdrawn +2 February 2020 09:00" "en: the United States' withdrawal is listed"
 serve_stop
 
 # --- a Member State name stored in the database that no font covers ----------

@@ -207,7 +207,7 @@ at 2020-05-04T09:00:00Z
 expect_exit 0 ballot report --circular 407 --out "$T/407.pdf"
 txt=$(pdftotext "$T/407.pdf" - 2>/dev/null | tr -s ' \n' '  ')
 like "$txt" 'Decisions of the study group \(WTSA Res\. 1 §9\.5\)' "report: the decisions' heading"
-like "$txt" '2020-03-06: not approved, opposed by DEU Germany, ITA Italy, USA United States, FRA France' "report: not approved, naming the opposition"
+like "$txt" '6 March 2020: not approved, opposed by DEU Germany, ITA Italy, USA United States, FRA France' "report: not approved, naming the opposition"
 like "$txt" 'ITA Italy did not reply to the consultation \(no reply counted by the deadline\); its opposition is recorded all the same\.' \
 	"report: ITA did not reply"
 like "$txt" 'USA United States did not reply' "report: nor USA (late)"
@@ -215,13 +215,13 @@ like "$txt" 'FRA France did not reply' "report: nor FRA (withdrawn)"
 unlike "$txt" 'DEU Germany did not reply' "report: DEU replied"
 expect_exit 0 ballot report --circular 403 --out "$T/403.pdf"
 txt=$(pdftotext "$T/403.pdf" - 2>/dev/null | tr -s ' \n' '  ')
-like "$txt" '2020-03-10: more time asked by CHE Switzerland; a Member State that asked may formally oppose until 2020-04-10 \(§9\.5\.5\)' \
+like "$txt" '10 March 2020: more time asked by CHE Switzerland; a Member State that asked may formally oppose until 10 April 2020 \(§9\.5\.5\)' \
 	"report: more time, until the end of the four weeks"
-like "$txt" '2020-04-11: approved \(§9\.5\.3\)' "report: then approved"
+like "$txt" '11 April 2020: approved \(§9\.5\.3\)' "report: then approved"
 unlike "$txt" 'did not reply to the consultation' "report 403: no note (nobody opposed)"
 expect_exit 0 ballot report --circular 3-1 --out "$T/3-1.pdf"
 txt=$(pdftotext "$T/3-1.pdf" - 2>/dev/null | tr -s ' \n' '  ')
-like "$txt" '2020-03-10: approved with reservations by GBR United Kingdom' "report: approved with a reservation"
+like "$txt" '10 March 2020: approved with reservations by GBR United Kingdom' "report: approved with a reservation"
 like "$txt" 'Reservation of GBR [^:]*: regional tariffs only' "  ... and its text"
 like "$txt" 'FRA France did not reply to the consultation' "report 3-1: FRA did not reply"
 # a report as of a time before a decision was recorded does not show it

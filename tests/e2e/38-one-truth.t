@@ -182,7 +182,7 @@ at 2020-02-25T10:00:00Z
 expect_exit 0 ballot close --circular 205
 agree 2020-02-26T09:00:00Z Q.5051 ready-for-approval
 agree 2020-02-26T09:00:00Z Q.5052 not-ready
-like "$(pdftotext -layout "$T/now.pdf" - 2>/dev/null)" 'Closed on 2020-02-25T10:00:00Z' "after close the report says when it closed"
+like "$(pdftotext -layout "$T/now.pdf" - 2>/dev/null)" 'Closed on 25 February 2020, 10:00 UTC' "after close the report says when it closed"
 
 at 2020-03-05T10:00:00Z
 expect_exit 0 ballot decide --circular 205 --draft Q.5051 --approved --reservation 'GBR:editorial concerns on clause 7'
@@ -192,7 +192,7 @@ agree 2020-03-06T09:00:00Z Q.5053 more-time
 flat=$(pdftotext -layout "$T/now.pdf" - 2>/dev/null | tr -s ' \n' '  ')
 like "$flat" 'approved with reservations by GBR United Kingdom[^:]*: editorial concerns on clause 7' \
 	"the report names the reservation"
-like "$flat" 'more time asked by DEU Germany; a Member State that asked may formally oppose until 2020-04-10' "the report names who asked for more time, and until when"
+like "$flat" 'more time asked by DEU Germany; a Member State that asked may formally oppose until 10 April 2020' "the report names who asked for more time, and until when"
 at 2020-03-20T10:00:00Z
 expect_exit 0 ballot decide --circular 205 --draft Q.5053 --not-approved --opposed-by DEU
 agree 2020-03-21T09:00:00Z Q.5053 not-approved
@@ -204,7 +204,7 @@ at 2020-03-21T09:00:00Z
 expect_exit 0 ballot report --circular 205 --out "$T/a1.pdf" --as-of 2020-02-24T09:00:00Z
 a1=$(pdftotext -layout "$T/a1.pdf" - 2>/dev/null)
 f1=$(printf '%s' "$a1" | tr -s ' \n' '  ')
-like "$a1" 'Figures as of 2020-02-24T09:00:00Z' "--as-of after the deadline: the banner gives the cut-off"
+like "$a1" 'Figures as of 24 February 2020, 09:00 UTC' "--as-of after the deadline: the banner gives the cut-off"
 unlike "$a1" 'Closed on|frozen' "  ... closed later, so it says neither closed nor frozen"
 like "$f1" 'ITU-T Q\.5051 — .*State: deadline passed, awaiting closing' "  ... the state then: awaiting closing"
 unlike "$f1" 'IND India Authorizes|HUN Hungary Does not|Decisions of the study group' "  ... without the replies entered and decisions recorded later"
@@ -214,7 +214,7 @@ is "$(jpick '.drafts[0]' state replies)" '{"state":"awaiting-close","replies":5}
 
 expect_exit 0 ballot report --circular 205 --out "$T/a0.pdf" --as-of 2020-02-10T12:00:00Z
 f0=$(pdftotext -layout "$T/a0.pdf" - 2>/dev/null | tr -s ' \n' '  ')
-like "$f0" 'Figures as of 2020-02-10T12:00:00Z' "--as-of before the deadline: the cut-off"
+like "$f0" 'Figures as of 10 February 2020, 12:00 UTC' "--as-of before the deadline: the cut-off"
 like "$f0" 'Provisional' "  ... provisional"
 unlike "$f0" 'Closed on|frozen|ESP Spain Does not|Decisions of the study group' "  ... nothing late, closed or decided yet"
 like "$f0" 'Electorate 193 = 5 counted \+ 0 late \+ 2 withdrawn \+ 186 did not reply' \
@@ -222,7 +222,7 @@ like "$f0" 'Electorate 193 = 5 counted \+ 0 late \+ 2 withdrawn \+ 186 did not r
 
 expect_exit 0 ballot report --circular 205 --out "$T/a2.pdf" --as-of 2020-03-05T09:59:00Z
 f2=$(pdftotext -layout "$T/a2.pdf" - 2>/dev/null | tr -s ' \n' '  ')
-like "$f2" 'Closed on 2020-02-25T10:00:00Z' "--as-of after close: closed"
+like "$f2" 'Closed on 25 February 2020, 10:00 UTC' "--as-of after close: closed"
 unlike "$f2" 'Decisions of the study group' "  ... a minute before the decisions: none shown"
 expect_exit 0 ballot report --circular 205 --out "$T/a3.pdf" --as-of 2020-03-06T00:00:00Z
 f3=$(pdftotext -layout "$T/a3.pdf" - 2>/dev/null | tr -s ' \n' '  ')

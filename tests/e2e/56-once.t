@@ -115,6 +115,8 @@ get chn /member/c/205
 O=$(once_of)
 send chn 205 "$O"
 is "$ST" 400 "POST with nothing chosen: 400"
+like "$(cat "$T/.body")" '<code class="engine-line">choice: none made for any draft</code>' "  ... the engine's line names the field once"
+unlike "$(cat "$T/.body")" 'choice: choice:' "  ... not twice"
 send chn 205 "$O" -F choice-2=authorize
 is "$ST" 303 "  ... the same token then sent with a choice: 303"
 is "$(replies_of 205 CHN)" 6 "  ... recorded once"

@@ -20,24 +20,7 @@
 . "$E2E/portal-lib.sh"
 need_tools curl perl cmp sha256sum
 
-BROWSER_DIR=$REPO/tests/browser
-CHROMIUM=${BALLOT_CHROMIUM:-/usr/bin/chromium}
-missing=""
-command -v node >/dev/null 2>&1 || missing="$missing node (package nodejs)"
-command -v npm >/dev/null 2>&1 || missing="$missing npm"
-[ -x "$CHROMIUM" ] || missing="$missing $CHROMIUM (package chromium)"
-if [ -n "$missing" ]; then
-	fail "browser test prerequisites:$missing are missing; as root run sh tests/deps.sh"
-	done_testing
-fi
-if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ]; then
-	if ! PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$BROWSER_DIR" --ignore-scripts --no-audit \
-		--no-fund >"$T/npm.log" 2>&1; then
-		fail "npm ci --prefix tests/browser failed (is the npm registry reachable?)"
-		diag "$(tail -n 20 "$T/npm.log")"
-		done_testing
-	fi
-fi
+browser_ready
 SHOTS=${BALLOT_SCREENSHOTS:-$T/shots}
 trap 'serve_stop; _cleanup' EXIT
 

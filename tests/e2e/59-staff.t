@@ -148,7 +148,13 @@ signin fra2 FRA "$code1"
 isnt "$ST" 303 "  ... the old one no longer signs in"
 act_post tsb /secretariat/c/205 /secretariat/c/205/codes/issue -F "csrf=$tok" -F member=XXX
 is "$ST" 404 "issuing for an unknown member: 404"
-like "$BODY" 'data-field="member">Not found' "  ... naming the field"
+like "$BODY" 'data-field="code-member">Not found' "  ... naming the field (the codes form's)"
+like "$BODY" '<p class="field-error" id="err-code-member">Not found: what “Member State” names does not exist.</p>' \
+	"  ... the consultation's page again, the sentence next to the codes form's field"
+like "$BODY" '<select id="code-member" name="member" required aria-invalid="true" aria-describedby="err-code-member" autofocus>' \
+	"  ... the field marked and focused"
+unlike "$BODY" 'id="err-member"' "  ... not next to the entry form's member field"
+like "$BODY" "name=\"once\" value=\"[0-9a-f]{64}\"" "  ... with new single-use tokens"
 before=$(db_sum)
 get tsb "/secretariat/c/205/codes/revoke?member=FRA"
 is "$ST" 200 "revoking FRA's code asks first"

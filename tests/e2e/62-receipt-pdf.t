@@ -86,6 +86,11 @@ done
 like "$(pdfinfo "$T/r-ar.pdf" 2>/dev/null)" "" "ar: pdfinfo"
 ballot receipt show --event "$SEQ" --pdf "$T/again.pdf" --lang ar --receipt "$T/receipt-205-1.json" >/dev/null
 ok "byte-reproducible: the same receipt and language give the same bytes" cmp "$T/again.pdf" "$T/r-ar.pdf"
+# --pdf -: the PDF alone on stdout (no file named "-")
+(cd "$T" && ballot receipt show --event "$SEQ" --pdf - --lang ar --receipt "$T/receipt-205-1.json" >"$T/stdout.pdf")
+is "$?" 0 "--pdf -: exit 0"
+ok "--pdf -: stdout holds the PDF, the same bytes as --pdf FILE" cmp "$T/stdout.pdf" "$T/r-ar.pdf"
+ok "  ... and no file named '-' was written" test ! -e "$T/-"
 refused_like "--lang: unknown language 'xx'" ballot receipt show --event "$SEQ" --pdf "$T/x.pdf" --lang xx
 ok "  ... and no file was written" test ! -e "$T/x.pdf"
 refused_like "--lang: only with --pdf" ballot receipt show --event "$SEQ" --lang en
@@ -177,22 +182,20 @@ is "$RC" 1 "  ... and draft text refuses to give it out (exit 1)"
 like "$ERR" "does not hash to its SHA-256" "  ... saying why"
 
 # --- an old database: the hash alone ------------------------------------------------
-for x in "" .key .witness; do cp "$BALLOT_DB$x" "$T/old.db$x"; done
-V=$(sqlite3 "$T/old.db" 'PRAGMA user_version')
-# made a schema-7 database (before the draft texts): every table schema 7 did
-# not have is dropped, whatever later migrations added
-SCHEMA7="account_changes api_tokens attachments client_certs closed_days consultations deadline_changes decisions
-	drafts electorate events member_changes member_names members replies reply_codes settings users"
-drop=""
-for t in $(sqlite3 "$T/old.db" "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"); do
-	case " $(echo $SCHEMA7) " in *" $t "*) ;; *) drop="$drop DROP TABLE $t;" ;; esac
-done
-sqlite3 "$T/old.db" "PRAGMA foreign_keys = OFF; $drop PRAGMA user_version = 7;"
-# ... and the columns later migrations added to schema 7's tables
-for c in signer_subject signer_sha256 signer_verified; do
-	sqlite3 "$T/old.db" "ALTER TABLE replies DROP COLUMN $c"
-done
-is "$(sqlite3 "$T/old.db" "SELECT count(*) FROM sqlite_master WHERE name = 'draft_texts'")" 0 "a schema-7 database, without draft texts"
+V=$(sqlite3 "$BALLOT_DB" 'PRAGMA user_version')
+# a schema-7 database (before the draft texts) holding this one's records:
+# made from SQL_MIGRATIONS[0..7) by the test tool old_schema
+OLD_SCHEMA=$(dirname "$BALLOT_BIN")/tests/old_schema
+[ -x "$OLD_SCHEMA" ] || fail "the test tool $OLD_SCHEMA is built (make all / make asan)"
+"$OLD_SCHEMA" 7 "$T/old.db" "$BALLOT_DB"
+is "$?" 0 "old_schema 7: a schema-7 copy of the database"
+for x in .key .witness; do cp "$BALLOT_DB$x" "$T/old.db$x"; done
+is "$(sqlite3 "$T/old.db" 'PRAGMA user_version')" 7 "  ... its version is 7"
+is "$(sqlite3 "$T/old.db" "SELECT count(*) FROM sqlite_master WHERE name = 'draft_texts'")" 0 "  ... without draft texts"
+is "$(sqlite3 "$T/old.db" "SELECT count(*) FROM pragma_table_info('replies') WHERE name LIKE 'signer%'")" 0 \
+	"  ... nor the columns later migrations added (the signer's)"
+is "$(sqlite3 "$T/old.db" 'SELECT count(*) FROM events')" "$(sqlite3 "$BALLOT_DB" 'SELECT count(*) FROM events')" \
+	"  ... with every event"
 export BALLOT_DB=$T/old.db
 expect_exit 0 ballot config set quota_bytes 1000000 # a write: the upgrade
 is "$(sqlite3 "$T/old.db" 'PRAGMA user_version')" "$V" "the old database is upgraded"

@@ -71,7 +71,7 @@ is "$ST" 200 "check of a good TSV with the file it names: 200"
 like "$BODY" 'Nothing has been recorded yet' "  ... says nothing is recorded yet"
 like "$BODY" '<p class="import-counts" data-n="2">2 replies would be recorded: 0 late' "  ... what would be"
 like "$BODY" '<td>BRA-comments.txt</td>' "  ... and shows its lines"
-like "$BODY" '<button type="submit" id="confirm">Record 2 replies</button>' "  ... the button names the count"
+like "$BODY" '<button type="submit" class="danger" id="confirm">Record 2 replies</button>' "  ... the button names the count"
 is "$(db_sum)" "$SUM" "  ... nothing recorded by the check"
 ONCE=$(once_of)
 STAGE=$(sed -n 's/.*name="stage" value="\([^"]*\)".*/\1/p' "$T/.body")
@@ -107,7 +107,7 @@ is "$(pick "$T/h.json")" "$(pick "$T/h-cli.json")" "the same replies as ballot r
 # --- publish -----------------------------------------------------------------------------
 get tsb /secretariat/c/205/publish
 is "$ST" 200 "GET the publish page: 200"
-like "$BODY" '<button type="submit" id="confirm">Publish the bundle of circular 205</button>' "  ... its button names the act"
+like "$BODY" '<button type="submit" class="danger" id="confirm">Publish the bundle of circular 205</button>' "  ... its button names the act"
 SUM=$(db_sum)
 ONCE=$(once_of)
 post tsb /secretariat/c/205/publish --data-urlencode "csrf=$CSRF" --data-urlencode "once=$ONCE" \

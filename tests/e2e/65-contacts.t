@@ -37,13 +37,15 @@ is "$(sqlite3 "$BALLOT_DB" "SELECT count(*) FROM events WHERE seq > $events0")" 
 bad() { # bad LINE VALUE DESC: a file whose 2nd contact line is LINE
 	printf 'FRA\tto\tanfr@anfr.fr\tfr\tANFR\n%b\n' "$1" >bad.tsv
 	refused "$2" ballot contacts import bad.tsv
-	err_names "line 2" "  ... $3: names the line"
+	err_names "bad.tsv line 2" "  ... $3: names the file and the line"
 }
 bad 'DEU\tto\tbad..dots@bnetza.de\ten' "bad..dots@bnetza.de" "a local part with two dots"
 bad 'DEU\tto\tno-at-sign.de\ten' "no-at-sign.de" "no @"
 bad 'DEU\tto\ta@b@bnetza.de\ten' "a@b@bnetza.de" "two @"
 bad 'DEU\tto\tx@localhost\ten' "x@localhost" "a one-label domain"
 bad 'DEU\tto\tx@-bad-.de\ten' "x@-bad-.de" "a label starting with a hyphen"
+bad "DEU\\tto\\t$(printf 'a%.0s' $(seq 65))@bnetza.de\\ten" "the local part is 65 bytes, over the 64 of RFC 5321" \
+	"a local part over 64 bytes"
 bad 'DEU\tto\t"quoted"@bnetza.de\ten' '"quoted"@bnetza.de' "a quoted local part"
 bad 'DEU\tto\tmüller@bnetza.de\ten' "müller@bnetza.de" "a non-ASCII local part"
 bad 'DEU\tto\tx@bnetza.de\tde' "'de'" "a language not among the six"

@@ -9,7 +9,7 @@
 # fields and media types are refused naming the field, nothing recorded.
 . "$(dirname "$0")/lib.sh"
 . "$E2E/portal-lib.sh"
-need_tools curl perl cmp sqlite3 base64
+need_tools curl perl cmp sqlite3 base64 pdftotext
 trap 'serve_stop; _cleanup' EXIT
 
 at 2020-02-10T12:00:00Z
@@ -168,10 +168,28 @@ api_err 415 media-type Content-Type "a multipart form"
 head -c 200000 /dev/zero | tr '\0' ' ' >"$T/big.pad"
 apipost "$WRITE" $R "{\"member\":\"AUS\",\"choice\":\"authorize\",\"title\":\"$(cat "$T/big.pad")\"}"
 api_err 413 too-large body "a body over the limit"
+like "$(jget .error.message "$BODY")" 'over the limit of 102400 bytes' \
+	"... the limit said is the request's: (2 x attachment_max + 64 KiB) x 4/3 + 4 KiB"
 BIG=$(head -c 5000 /dev/zero | tr '\0' 'a' | base64 -w0)
 bad_input 413 too-large 'attachments[0].content_base64' \
 	'{"member":"AUS","draft":"Q.5051","choice":"authorize-with-comments","attachments":[{"name":"a.txt","content_base64":"'"$BIG"'"}]}' \
 	"a file over attachment_max"
+bad_input 400 input 'attachments[0].name' \
+	'{"member":"AUS","draft":"Q.5051","choice":"authorize-with-comments","attachments":[{"name":"a/b.txt","content_base64":"aGk="}]}' \
+	"a file name with a /"
+bad_input 400 input 'attachments[0].content_base64' \
+	'{"member":"AUS","draft":"Q.5051","choice":"authorize-with-comments","attachments":[{"name":"a.txt","content_base64":""}]}' \
+	"an empty file"
+like "$(jget .error.message "$BODY")" 'the file is empty' "... said so"
+bad_input 400 input attachments \
+	'{"member":"AUS","draft":"Q.5051","choice":"authorize","attachments":[{"name":"a.txt","content_base64":"aGk="}]}' \
+	"a file with authorize (the engine's refusal)"
+bad_input 400 input attachments '{"member":"AUS","draft":"Q.5051","choice":"authorize-with-comments"}' \
+	"authorize-with-comments without its file (the engine's refusal)"
+bad_input 400 input signatory '{"member":"AUS","draft":"Q.5051","choice":"authorize","signatory":"   "}' \
+	"a signatory of spaces only"
+bad_input 400 input title "$(printf '{"member":"AUS","draft":"Q.5051","choice":"authorize","title":"\xe3\x80\x80"}')" \
+	"a title of an ideographic space only"
 apipost "$WRITE" /api/v1/consultations/999/replies "$AUS"
 api_err 404 not-found circular "an unknown circular"
 is "$(replies):$(events)" "2:$n_ev" "none of the refusals recorded anything"
@@ -187,6 +205,31 @@ apipost "$WRITE" /api/v1/consultations/206/replies '{"member":"AUS","choice":"au
 api_err 409 conflict received "an on-time reply in a closed consultation"
 is "$(replies):$(events)" "2:$n_ev" "nothing recorded in a closed consultation"
 
+# --- the command line's warnings, in the Ballot-Warnings header (a JSON array) ---------------
+apipost "$WRITE" $R '{"member":"ARG","draft":"Q.5051","choice":"not-authorize","channel":"fax"}'
+is "$ST" 201 "a not-authorize without reasons: 201"
+is "$(jget '.[0]' "$(hdr ballot-warnings)")" "ARG does not authorize Q.5051 without reasons attached; recorded and flagged" \
+	"... Ballot-Warnings says it is without reasons"
+is "$(jlen . "$(hdr ballot-warnings)")" 1 "... and nothing else"
+apipost "$WRITE" $R '{"member":"ARG","draft":"Q.5051","choice":"authorize"}'
+is "$(jget '.[0]' "$(hdr ballot-warnings)")" "supersedes the earlier reply of ARG on Q.5051" "... a reply that supersedes"
+apipost "$WRITE" $R '{"member":"AUT","draft":"Q.5051","choice":"authorize"}'
+is "$ST:$(hdr ballot-warnings)" "201:" "a reply with nothing to say: no Ballot-Warnings"
+# a form reference: checked as --ref checks it; a made-up digest is a form issued before the drafts changed
+apipost "$WRITE" $R '{"member":"BEL","draft":"Q.5051","choice":"authorize","ref":"ballot:205:BEL:en:0123456789abcdef"}'
+is "$ST" 201 "a reference whose digest is not the drafts': recorded (as --ref)"
+like "$(jget '.[0]' "$(hdr ballot-warnings)")" '^ref: the drafts of circular 205 changed after this form was issued' \
+	"... with the warning --ref gives"
+BEL=$(sqlite3 "$BALLOT_DB" "SELECT count(*) FROM replies WHERE member = 'BEL'")
+ballot forms --circular 205 --member BEL --lang en --out "$T/forms" --jobs 1 >/dev/null
+REF=$(pdftotext "$T/forms/205/en/BEL.pdf" - 2>/dev/null | grep -o 'ballot:205:BEL:en:[0-9a-f]\{16\}' | head -1)
+apipost "$WRITE" $R '{"member":"BEL","draft":"Q.5052","choice":"authorize","ref":"'"$REF"'"}'
+is "$ST:$(hdr ballot-warnings)" "201:" "the form's own reference ($REF): no warning"
+apipost "$WRITE" $R '{"member":"BEL","draft":"Q.5052","choice":"authorize","ref":"ballot:205:CHE:en:0123456789abcdef"}'
+api_err 400 input ref "a reference issued for another member"
+apipost "$WRITE" $R '{"member":"BEL","draft":"Q.5052","choice":"authorize","ref":"ballot:205:BEL:en:0123"}'
+api_err 400 input ref "a malformed reference"
+
 # --- kill -9 right after the 201, then the same key after a restart ----------------------
 DEU='{"member":"DEU","draft":"Q.5052","choice":"not-authorize","channel":"fax"}'
 apipost "$WRITE" $R "$DEU" -H 'Idempotency-Key: 9f1c2d3e-0000-4000-8000-000000000001'
@@ -195,10 +238,24 @@ cp "$T/.body" "$T/deu.json"
 kill -9 "$SRV_PID"
 wait "$SRV_PID" 2>/dev/null
 SRV_PID=
+# the default attachment_max (20 MiB): the request's limit is then the JSON reader's, 16 MiB
+expect_exit 0 ballot config set attachment_max 20971520
 serve_start "$T/serve2.log" || { fail "the portal starts again"; done_testing; exit; }
 apipost "$WRITE" $R "$DEU" -H 'Idempotency-Key: 9f1c2d3e-0000-4000-8000-000000000001'
 is "$ST" 200 "after kill -9 and a restart, the same key: 200"
 ok "... the same receipt" cmp "$T/.body" "$T/deu.json"
+# a body over 16 MiB: 413 naming the limit, with its length given or chunked
+n_ev=$(events)
+{ printf '{"member":"AUS","choice":"authorize","title":"'; head -c 17000000 /dev/zero | tr '\0' ' '; printf '"}'; } >"$T/huge.json"
+post - $R -H "Authorization: Bearer $WRITE" -H "Content-Type: application/json" --data-binary @"$T/huge.json"
+api_err 413 too-large body "a body of 17 MB (Content-Length)"
+is "$(jget .error.message "$BODY")" "body: $(stat -c %s "$T/huge.json") bytes, over the limit of 16777216 bytes (16 MiB)" \
+	"... the limit said is 16 MiB"
+post - $R -H "Authorization: Bearer $WRITE" -H "Content-Type: application/json" -H "Transfer-Encoding: chunked" \
+	--data-binary @"$T/huge.json"
+api_err 413 too-large body "a body of 17 MB sent chunked"
+is "$(jget .error.message "$BODY")" "body: over the limit of 16777216 bytes (16 MiB)" "... the same limit"
+is "$(events)" "$n_ev" "... nothing recorded"
 run ballot history --circular 205 --member DEU --json
 is "$(jlen .)" 1 "ballot history: DEU's reply once"
 is "$(sqlite3 "$BALLOT_DB" 'SELECT count(*) FROM api_idempotency')" 3 "three keys kept"

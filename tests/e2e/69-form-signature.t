@@ -7,12 +7,11 @@
 # the form refused, one that changes no field accepted.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/sign-lib.sh"
 
 PY=/usr/bin/python3
 FILL="$PY $HERE/fill-form.py"
-for tool in pdfsig certutil; do
-	command -v "$tool" >/dev/null || { fail "$tool is installed (tests/deps.sh)"; done_testing; exit; }
-done
+signers_need
 
 expect_exit 0 ballot init
 setup_205
@@ -21,17 +20,12 @@ expect_exit 0 ballot forms --circular 205 --member CHE --lang en --out "$T/f" --
 $FILL "$T/f/205/en/CHE.pdf" "$T/filled.pdf" draft.Q.5051.choice=authorize signatory.name="Jane Doe" signatory.title=Director
 
 # the signer's NSS database: a self-signed certificate
-mkdir "$T/nss"
-certutil -N -d "sql:$T/nss" --empty-password
-head -c 64 /dev/urandom >"$T/noise"
-certutil -S -x -n signer -s "CN=Jane Doe,O=OFCOM,C=CH" -t "CT,C,C" -k rsa -g 2048 -Z SHA256 -v 120 \
-	-d "sql:$T/nss" -z "$T/noise" >/dev/null 2>&1
-CERT_SHA=$(certutil -L -d "sql:$T/nss" -n signer -r | sha256sum | cut -d' ' -f1)
-pdfsig_of() { pdfsig -nssdir "sql:$T/nss" "$1" 2>/dev/null; }
+nss_init
+nss_cert signer "CN=Jane Doe,O=OFCOM,C=CH" "CT,C,C" -x
+CERT_SHA=$(cert_sha signer)
 
 # signed in the form's own signature field
-ok "pdfsig signs the form's signature field" pdfsig -nssdir "sql:$T/nss" -nick signer -sign signature \
-	"$T/filled.pdf" "$T/signed.pdf"
+ok "pdfsig signs the form's signature field" pdf_sign signer "$T/filled.pdf" "$T/signed.pdf"
 v=$(pdfsig_of "$T/signed.pdf")
 like "$v" 'Signature Field Name: signature' "pdfsig: the signature is in field 'signature'"
 like "$v" 'Signature Validation: Signature is Valid' "pdfsig: valid"

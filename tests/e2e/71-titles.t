@@ -84,7 +84,12 @@ is "$(jget '.[0].titles.en')" "$TITLE_EN" "  ... the English one"
 is "$(jtype '.[0].titles.ru')" null "  ... null where none was recorded"
 is "$(jget '.[1].titles.en')" "Revised draft" "  ... Q.3960 in English"
 expect_exit 0 ballot tally --circular 205 --json
-unlike "$OUT" '"titles"' "tally --json unchanged (a bundle's tally.json keeps its bytes)"
+is "$(jkeys '.drafts[0]' | tail -n 2 | tr '\n' ' ')" "title titles " \
+	"tally --json: each draft's titles per language after its title"
+is "$(jget '.drafts[0].titles.fr')" "$TITLE_FR" "tally --json: the French title"
+is "$(jget '.drafts[0].titles.zh')" "$TITLE_ZH" "  ... the Chinese one"
+is "$(jtype '.drafts[0].titles.ru')" null "  ... null where none was recorded"
+is "$(jget '.drafts[1].titles.en')" "Revised draft" "  ... Q.3960 in English"
 
 # --- forms: each language's title; the fallback warned once per language ----
 expect_exit 0 ballot forms --circular 205 --blank --lang all --out f --jobs 1
@@ -146,7 +151,13 @@ expect_exit 0 ballot check
 expect_exit 0 ballot publish --circular 205 --out pub
 is "$(grep -c 'draft-titles' pub/events.jsonl)" 3 "the bundle holds the three draft-titles events"
 PUB=$(ballot keys show | head -n 1)
+# (verify-bundle rebuilds tally.json from the events: the titles of the
+# draft events and of the draft-titles events after them)
 expect_exit 0 ballot verify-bundle pub --key "$PUB"
+grep -q '"titles":{"en":"Framework[^}]*"ru":"Основы' pub/tally.json &&
+	pass "tally.json carries the titles in force at publication (the Russian one from draft set)" ||
+	fail "tally.json carries the titles in force at publication (the Russian one from draft set)"
+like "$(cat pub/manifest.json)" '"format":"ballot-bundle/2"' "the bundle's format is ballot-bundle/2"
 
 # --- a title changed behind the engine's back is found ------------------------
 cp "$BALLOT_DB" t.db

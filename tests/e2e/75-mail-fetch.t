@@ -91,6 +91,9 @@ q() { sqlite3 "$BALLOT_DB" "$1"; }
 is "$(q "SELECT length(message) <= 65536, kept, size > 200000 FROM inbox WHERE id = 8")" "1|0|1" \
 	"the oversized message: not stored beyond its first 64 KiB"
 is "$(q "SELECT count(*) FROM inbox_parts WHERE inbox_id = 8")" 0 "nor its attachment"
+is "$(q "SELECT sender || '|' || subject || '|' || message_id FROM inbox WHERE id = 8")" \
+	"secretariat@ofcom.admin.ch|big|<m8@ofcom.admin.ch>" \
+	"  ... its From, Subject and Message-ID, read from the headers within the 64 KiB kept"
 is "$(q "SELECT sha256 FROM inbox_parts WHERE inbox_id = 1")" "$(sha256sum <"$T/filled.pdf" | cut -d' ' -f1)" \
 	"the form kept byte for byte, hashed"
 is "$(q "SELECT count(*) FROM inbox WHERE sha256 = '$(sha256sum <"$MD/cur/01-filled:2,S" | cut -d' ' -f1)'")" 1 \

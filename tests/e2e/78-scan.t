@@ -124,6 +124,9 @@ refused_like "--choice: 'Q.9999=authorize': the form has no draft Q.9999" \
 	ballot reply --from-scan "$T/unsure.png" --circular 205 --choice Q.9999=authorize
 refused_like "--choice: 'Q.5051=maybe' is not" \
 	ballot reply --from-scan "$T/unsure.png" --circular 205 --choice Q.5051=maybe
+refused_like "--choice: draft Q.5051 given twice \('Q.5051=authorize', then 'Q.5051=not-authorize'\)" \
+	ballot reply --from-scan "$T/unsure.png" --circular 205 --choice Q.5051=authorize --choice Q.5051=not-authorize \
+	--choice Q.5052=not-authorize --choice Q.5053=authorize --dry-run
 refused_like "--choice: only with --from-scan" ballot reply --from-pdf "$EN" --circular 205 --choice Q.5051=authorize
 refused_like "issued for member FRA, not DEU" ballot reply --from-scan "$T/en1.png" --circular 205 --member DEU \
 	--choice Q.5053=authorize

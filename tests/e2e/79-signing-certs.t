@@ -10,12 +10,11 @@
 # pdfsig's trust verdict where it knows the anchor.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/sign-lib.sh"
 
 PY=/usr/bin/python3
 FILL="$PY $HERE/fill-form.py"
-for tool in pdfsig certutil; do
-	command -v "$tool" >/dev/null || { fail "$tool is installed (tests/deps.sh)"; done_testing; exit; }
-done
+signers_need
 
 expect_exit 0 ballot init
 setup_205
@@ -25,26 +24,19 @@ $FILL "$T/f/205/en/CHE.pdf" "$T/filled.pdf" draft.Q.5051.choice=authorize signat
 
 # The signers' NSS database: Jane's self-signed certificate, OFCOM's CA and
 # a clerk's certificate it issued, and a stranger's self-signed one.
-mkdir "$T/nss"
-certutil -N -d "sql:$T/nss" --empty-password
-head -c 64 /dev/urandom >"$T/noise"
-# valid from June 2019 (-w: months from the real clock) for ten years, so
-# that the replies of January 2020 (BALLOT_NOW) fall inside
-W=$(( ($(date -u +%Y) - 2019) * 12 + $(date -u +%-m) - 6 ))
-mk() { certutil -S "$@" -k rsa -g 2048 -Z SHA256 -w "-$W" -v $((W + 120)) -d "sql:$T/nss" -z "$T/noise" >/dev/null 2>&1; }
-mk -x -n jane -s "CN=Jane Doe,O=OFCOM,C=CH" -t "u,u,u"
-printf 'y\n\ny\n' | mk -x -n ofcomca -s "CN=OFCOM Signing CA,O=OFCOM,C=CH" -t "CT,C,C" -2
-mk -n clerk -c ofcomca -s "CN=Max Muster,O=OFCOM,C=CH" -t "u,u,u" -m 2
-mk -x -n stranger -s "CN=Stranger,O=Elsewhere,C=XX" -t "u,u,u"
+nss_init
+nss_cert jane "CN=Jane Doe,O=OFCOM,C=CH" "u,u,u" -x
+printf 'y\n\ny\n' | nss_cert ofcomca "CN=OFCOM Signing CA,O=OFCOM,C=CH" "CT,C,C" -x -2
+nss_cert clerk "CN=Max Muster,O=OFCOM,C=CH" "u,u,u" -c ofcomca -m 2
+nss_cert stranger "CN=Stranger,O=Elsewhere,C=XX" "u,u,u" -x
 for n in jane ofcomca clerk stranger; do
-	certutil -L -d "sql:$T/nss" -n "$n" -a >"$T/$n.pem"
-	certutil -L -d "sql:$T/nss" -n "$n" -r >"$T/$n.der"
+	nss_export "$n"
 done
-sha() { sha256sum "$T/$1.der" | cut -d' ' -f1; }
+sha() { cert_sha "$1"; }
 like "$(cat "$T/ofcomca.pem")" '^-----BEGIN CERTIFICATE-----' "the CA certificate exported (PEM)"
 for n in jane clerk stranger; do
-	ok "pdfsig signs as $n" pdfsig -nssdir "sql:$T/nss" -nick "$n" -sign signature "$T/filled.pdf" "$T/by-$n.pdf"
-	like "$(pdfsig -nssdir "sql:$T/nss" "$T/by-$n.pdf" 2>/dev/null)" 'Signature Validation: Signature is Valid' \
+	ok "pdfsig signs as $n" pdf_sign "$n" "$T/filled.pdf" "$T/by-$n.pdf"
+	like "$(pdfsig_of "$T/by-$n.pdf")" 'Signature Validation: Signature is Valid' \
 		"pdfsig: $n's signature is valid"
 done
 
@@ -58,6 +50,9 @@ refused_like '^ballot: --signing .*junk\.pem: not an X\.509 certificate \(PEM or
 refused_like 'member.*ZZZ' ballot certs add --member ZZZ --signing "$T/jane.pem"
 refused_like 'signing' ballot certs add --member CHE --signing "$T/absent.pem"
 refused_like 'signing' ballot certs add --member CHE
+cat "$T/jane.pem" "$T/ofcomca.pem" >"$T/two.pem"
+refused_like '^ballot: --signing .*two\.pem: the file holds 2 certificates \(PEM\); register each from a file of its own$' \
+	ballot certs add --member CHE --signing "$T/two.pem"
 is "$(db_sum)" "$s0" "the refusals changed nothing"
 
 # ---- an unregistered signer: recorded, flagged ----
@@ -68,7 +63,9 @@ is "$(jget .signature.signer_not_verified)" "the signer's certificate is not reg
 # ---- Jane's own certificate registered (PEM): verified ----
 expect_exit 0 ballot certs add --member che --signing "$T/jane.pem"
 like "$OUT" "^registered signing certificate $(sha jane) for CHE$" "certs add --signing: registered, its SHA-256"
-refused_like 'registered already' ballot certs add --member CHE --signing "$T/jane.der"
+refused_like "^ballot: --signing .*jane\.der: $(sha jane) is registered already, for CHE$" \
+	ballot certs add --member CHE --signing "$T/jane.der"
+refused_like "registered already, for CHE$" ballot certs add --member DEU --signing "$T/jane.pem"
 expect_exit 0 ballot certs list
 like "$OUT" "^$(sha jane) +member:CHE +[0-9T:-]+Z +[0-9T:-]+Z +signing +CN=Jane Doe,O=OFCOM,C=CH +-$" \
 	"certs list: the signing certificate, its purpose and subject"
@@ -111,9 +108,11 @@ expect_exit 0 ballot reply --from-pdf "$T/by-clerk.pdf" --circular 205 --dry-run
 is "$(jget .signature.signer_verified)" true "the clerk chains to the registered CA: verified"
 is "$(jget .signature.subject)" "CN=Max Muster,O=OFCOM,C=CH" "  ... the clerk's subject"
 # received before the clerk's certificate existed: not verified at that time
-expect_exit 0 ballot reply --from-pdf "$T/by-clerk.pdf" --circular 205 --dry-run --json --received 2019-03-01T10:00:00Z
-is "$(jget .signature.signer_verified)" false "verified at the time received: the certificate was not valid yet"
-like "$(jget .signature.signer_not_verified)" 'not valid at 2019-03-01T10:00:00Z' "  ... and why"
+# (a time before the circular's date: the dry run refuses it as the real run does, after the verdict)
+expect_exit 2 ballot reply --from-pdf "$T/by-clerk.pdf" --circular 205 --dry-run --json --received 2019-03-01T10:00:00Z
+like "$ERR" "signature not verified: the signer's certificate was not valid at 2019-03-01T10:00:00Z" \
+	"verified at the time received: the certificate was not valid yet, and why"
+like "$ERR" "received: 2019-03-01T10:00:00Z is before the circular's date" "  ... and the dry run refuses that time"
 
 # ---- a stranger: recorded, flagged on stderr and in the record ----
 expect_exit 0 ballot reply --from-pdf "$T/by-stranger.pdf" --circular 205
@@ -150,7 +149,7 @@ expect_exit 0 ballot history --circular 205 --member CHE
 like "$OUT" 'form signed by CN=Stranger,O=Elsewhere,C=XX \(not verified\)' "history: the stranger, not verified"
 sed 's/(Max Muster)/(Max Mustex)/' "$T/by-clerk.pdf" >"$T/tampered.pdf"
 nok "the tampered file differs" cmp -s "$T/by-clerk.pdf" "$T/tampered.pdf"
-like "$(pdfsig -nssdir "sql:$T/nss" "$T/tampered.pdf" 2>/dev/null)" 'Digest Mismatch' "pdfsig: tampered"
+like "$(pdfsig_of "$T/tampered.pdf")" 'Digest Mismatch' "pdfsig: tampered"
 refused_like 'field signature: the signature does not verify' ballot reply --from-pdf "$T/tampered.pdf" --circular 205
 $FILL --update "$T/by-clerk.pdf" "$T/upd.pdf" draft.Q.5051.choice=not-authorize
 refused_like 'an update added after signing changes the form' ballot reply --from-pdf "$T/upd.pdf" --circular 205

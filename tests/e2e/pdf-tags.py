@@ -5,7 +5,8 @@
 # an element whose /P is not its parent, a catalog not /Marked, a page whose
 # MCIDs (in its content stream) do not match its parent-tree array, an MCID
 # missing from its element's /K, text (BT) outside marked content, marked
-# content unbalanced or nested.
+# content unbalanced or nested, a table that is not rows of header and
+# data cells (Table > TR > TH|TD), a Figure without alternate text (/Alt).
 import re
 import sys
 from collections import Counter
@@ -18,14 +19,27 @@ st = root['/StructTreeRoot']
 types, bad = Counter(), []
 
 
+# what each table element may hold (elements only; TH and TD hold
+# marked content or paragraphs)
+ALLOWED = {'Table': {'TR'}, 'TR': {'TH', 'TD'}, 'TH': {'P'}, 'TD': {'P'}}
+
+
 def walk(e):
     e = e.get_object()
-    types[str(e['/S'])[1:]] += 1
+    s = str(e['/S'])[1:]
+    types[s] += 1
+    if s == 'Figure' and not str(e.get('/Alt', '')).strip():
+        bad.append('a Figure without /Alt')
     for c in e.get('/K', []):
         c = c.get_object()
         if isinstance(c, pypdf.generic.DictionaryObject):
             if c['/P'].get_object() != e:
                 bad.append('a child whose /P is not its parent')
+            cs = str(c['/S'])[1:]
+            if s in ALLOWED and cs not in ALLOWED[s]:
+                bad.append(f'{cs} inside {s}')
+            if cs in ('TR', 'TH', 'TD') and s not in ('Table', 'TR'):
+                bad.append(f'{cs} outside a table row')
             walk(c)
 
 

@@ -15,23 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "portal/session.h"
-
-static psessions *sess(void)
-{
-	psessions *s = NULL;
-	bt_err e;
-	assert_int_equal(sessions_new(&s, &e), 0);
-	return s;
-}
-
-static bt_identity member(const char *m)
-{
-	bt_identity id;
-	memset(&id, 0, sizeof id);
-	id.role = BT_ROLE_MEMBER;
-	snprintf(id.member, sizeof id.member, "%s", m);
-	return id;
-}
+#include "portal_fixture.h"
 
 static void once_spent_once(void **state)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "portal/session.h"
+#include "portal_fixture.h"
 #include "portal/siphash.h"
 #include "portal/addr.h"
 #include "portal/throttle.h"
@@ -366,32 +367,6 @@ static void throttle_full_window(void **state)
 }
 
 /* ---- sessions ---- */
-
-static psessions *sess(void)
-{
-	psessions *s;
-	bt_err e;
-	assert_int_equal(sessions_new(&s, &e), BT_OK);
-	return s;
-}
-
-static bt_identity member(const char *m)
-{
-	bt_identity id;
-	memset(&id, 0, sizeof id);
-	id.role = BT_ROLE_MEMBER;
-	snprintf(id.member, sizeof id.member, "%s", m);
-	return id;
-}
-
-static bt_identity user(const char *u)
-{
-	bt_identity id;
-	memset(&id, 0, sizeof id);
-	id.role = BT_ROLE_SECRETARIAT;
-	snprintf(id.user, sizeof id.user, "%s", u);
-	return id;
-}
 
 static void sessions_basic(void **state)
 {

@@ -149,6 +149,52 @@ static void many_all_or_nothing(void **state)
 	bt_tally_free(&t);
 }
 
+/* bt_reply_record_many_check: the real run's checks and results, nothing
+ * stored; a signatory of spaces refused (bt_reply_name_check, naming the
+ * field it is given). */
+static void many_check_stores_nothing(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	bt_audit_report before, after;
+	head(f, &before);
+	bt_reply_spec s = { 0 };
+	bt_reply_result res;
+	s.circular = "205";
+	s.member = "CHE";
+	s.choice = BT_NOT_AUTHORIZE;
+	s.signatory = "A. Person";
+	assert_int_equal(bt_reply_record_many_check(f->db, &s, 1, "t", T("2020-02-10T00:00Z"), &res, &f->e), BT_OK);
+	assert_int_equal(res.without_reasons, 1);
+	assert_int_equal(res.event_seq, before.events + 1); /* the event it would take */
+	head(f, &after);
+	assert_int_equal(after.events, before.events);
+	bt_history h = { 0 };
+	assert_int_equal(bt_history_get(f->db, "205", "CHE", &h, &f->e), BT_OK);
+	assert_int_equal(h.n, 0);
+	bt_history_free(&h);
+	/* refused as the real run refuses: the engine's checks, not the front end's */
+	s.has_received = 1;
+	s.received = T("2019-01-01T00:00Z");
+	assert_int_equal(bt_reply_record_many_check(f->db, &s, 1, "t", T("2020-02-10T00:00Z"), &res, &f->e), BT_EINPUT);
+	assert_string_equal(f->e.field, "received");
+	s.has_received = 0;
+	s.signatory = " \u3000 ";
+	assert_int_equal(bt_reply_record_many_check(f->db, &s, 1, "t", T("2020-02-10T00:00Z"), &res, &f->e), BT_EINPUT);
+	assert_string_equal(f->e.field, "signatory");
+	assert_non_null(strstr(f->e.msg, "only spaces"));
+	assert_int_equal(bt_reply_record_many(f->db, &s, 1, "t", T("2020-02-10T00:00Z"), &res, &f->e), BT_EINPUT);
+	assert_int_equal(bt_reply_name_check("signatory.name", "A\u200bB", &f->e), BT_EINPUT);
+	assert_string_equal(f->e.field, "signatory.name");
+	assert_int_equal(strncmp(f->e.msg, "signatory.name: has U+200B", 26), 0);
+	assert_int_equal(bt_reply_name_check("title", "", &f->e), BT_OK); /* none */
+	assert_int_equal(bt_reply_name_check("title", "Director", &f->e), BT_OK);
+	assert_int_equal(bt_text_blank(" \xc2\xa0"), 1);
+	assert_int_equal(bt_text_blank(" a "), 0);
+	head(f, &after);
+	assert_int_equal(after.events, before.events);
+}
+
 /* The member's quotas: checked in the transaction, refused with the kind
  * and nothing written, lifted by force. */
 static void quotas(void **state)
@@ -528,6 +574,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(bad_replies_change_nothing, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(many_all_or_nothing, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(many_check_stores_nothing, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(quotas, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(close_and_decide, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(consultation_refusals, fx_setup, fx_teardown),

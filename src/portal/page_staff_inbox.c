@@ -1,0 +1,435 @@
+/* page_staff_inbox.c - the mail inbox in the secretariat's pages
+ * (page_staff_inbox.h). The list and the entry show what `ballot inbox
+ * list/show` print; accepting builds the replies of the entry's form as
+ * `ballot inbox accept` builds them (src/cli/cmd_inbox.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pdf/pdfread.h"
+#include "portal/answer.h"
+#include "portal/error.h"
+#include "portal/html.h"
+#include "portal/identity.h"
+#include "portal/once.h"
+#include "portal/confirm.h"
+#include "portal/page_staff_inbox.h"
+
+/* Entry number n: 0 with *id, else -1 and the 404 page. */
+static int entry_id(preq *r, const char *n, int64_t *id)
+{
+	char *end;
+	long long v = strtoll(n, &end, 10);
+	if (*end || end == n || v < 1)
+		return page_field_error(r, BT_R_NOT_FOUND, "inbox", "'%.40s' is not an entry number", n), -1;
+	*id = v;
+	return 0;
+}
+
+/* Entry n with its bytes and parts into x: 0, else -1 and the error page. */
+static int entry_load(preq *r, const char *n, bt_inbox_entry *x)
+{
+	int64_t id;
+	bt_err e;
+	memset(x, 0, sizeof *x);
+	if (entry_id(r, n, &id))
+		return -1;
+	if (bt_inbox_get(r->db, id, x, &e))
+		return page_engine_error(r, &e), -1;
+	return 0;
+}
+
+/* The state of an entry in the page's language, in a span of its class. */
+static void state_span(preq *r, const char *state)
+{
+	char key[40];
+	snprintf(key, sizeof key, "inbox_state_%s", state);
+	bt_buf_addf(&r->out, "<span class=\"inbox-state %s\">", strcmp(state, "matched") && strcmp(state, "refused")
+										 ? "other" : state);
+	html_text(&r->out, *L(r, key) ? L(r, key) : state);
+	bt_buf_adds(&r->out, "</span>");
+}
+
+/* <td data-label="LABEL">text</td>, text escaped ("-" when empty). */
+static void cell(preq *r, const char *key, const char *text, const char *dir)
+{
+	bt_buf_adds(&r->out, "<td data-label=\"");
+	html_text(&r->out, L(r, key));
+	bt_buf_addf(&r->out, "\"%s%s%s>", dir ? " dir=\"" : "", dir ? dir : "", dir ? "\"" : "");
+	html_text(&r->out, *text ? text : "-");
+	bt_buf_adds(&r->out, "</td>");
+}
+
+static void list_row(preq *r, const bt_inbox_entry *x)
+{
+	bt_buf *b = &r->out;
+	char t[BT_TIME_LEN];
+	bt_time_format(x->received_at, t);
+	bt_buf_addf(b, "<tr id=\"entry-%lld\"><td data-label=\"", (long long)x->id);
+	html_text(b, L(r, "inbox_col_entry"));
+	bt_buf_addf(b, "\"><a href=\"/secretariat/inbox/%lld\">%lld</a></td><td data-label=\"", (long long)x->id,
+		    (long long)x->id);
+	html_text(b, L(r, "col_state"));
+	bt_buf_adds(b, "\">");
+	state_span(r, x->state);
+	bt_buf_adds(b, "</td>");
+	cell(r, "col_received", t, "ltr");
+	cell(r, "inbox_col_from", x->sender, "ltr");
+	cell(r, "col_circular", x->circular, "ltr");
+	cell(r, "col_member", x->member, NULL);
+	cell(r, "inbox_col_detail", x->reason[0] ? x->reason : x->choices, NULL);
+	bt_buf_adds(b, "</tr>\n");
+}
+
+int page_secretariat_inbox(preq *r)
+{
+	bt_inbox_list l = { NULL, 0 };
+	bt_err e;
+	if (bt_inbox_list_all(r->db, &l, &e))
+		return page_engine_error(r, &e);
+	page_begin(r, L(r, "inbox_title"));
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<p>");
+	html_text(b, L(r, "inbox_help"));
+	bt_buf_adds(b, "</p>\n");
+	if (!l.n) {
+		bt_buf_adds(b, "<p class=\"note\" id=\"inbox-empty\">");
+		html_text(b, L(r, "inbox_empty"));
+		bt_buf_adds(b, "</p>\n");
+	} else {
+		static const char *const cols[] = { "inbox_col_entry", "col_state", "col_received", "inbox_col_from",
+						    "col_circular", "col_member", "inbox_col_detail" };
+		bt_buf_adds(b, "<table class=\"stack inbox\"><thead><tr>");
+		for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+			bt_buf_adds(b, "<th>");
+			html_text(b, L(r, cols[i]));
+			bt_buf_adds(b, "</th>");
+		}
+		bt_buf_adds(b, "</tr></thead>\n<tbody>\n");
+		for (size_t i = 0; i < l.n; i++)
+			list_row(r, &l.v[i]);
+		bt_buf_adds(b, "</tbody></table>\n");
+	}
+	bt_buf_adds(b, "<p><a href=\"/secretariat\">");
+	html_text(b, L(r, "secretariat_home"));
+	bt_buf_adds(b, "</a></p>\n");
+	bt_inbox_list_free(&l);
+	page_end(r);
+	return 0;
+}
+
+/* <dt>label</dt><dd>value</dd>, value escaped (left to right when dir). */
+static void item(preq *r, const char *key, const char *value, int ltr)
+{
+	if (!*value)
+		return;
+	bt_buf_adds(&r->out, "<dt>");
+	html_text(&r->out, L(r, key));
+	bt_buf_addf(&r->out, "</dt><dd%s>", ltr ? " dir=\"ltr\"" : "");
+	html_text(&r->out, value);
+	bt_buf_adds(&r->out, "</dd>\n");
+}
+
+/* The facts of entry x, as `ballot inbox show` prints them. */
+static void entry_facts(preq *r, const bt_inbox_entry *x)
+{
+	bt_buf *b = &r->out;
+	char t[BT_TIME_LEN], size[32];
+	bt_time_format(x->received_at, t);
+	snprintf(size, sizeof size, "%lld", (long long)x->size);
+	bt_buf_adds(b, "<p>");
+	state_span(r, x->state);
+	if (x->reason[0]) {
+		bt_buf_adds(b, ": <span class=\"inbox-reason\">");
+		html_text(b, x->reason);
+		bt_buf_adds(b, "</span>");
+	}
+	bt_buf_adds(b, "</p>\n<dl class=\"receipt inbox-entry\">\n");
+	item(r, "inbox_col_from", x->sender, 1);
+	item(r, "inbox_subject", x->subject, 0);
+	item(r, "inbox_message_id", x->message_id, 1);
+	item(r, "col_received", t, 1);
+	item(r, "inbox_received_by", x->received_by, 1);
+	item(r, "inbox_size", size, 1);
+	item(r, "receipt_sha", x->sha256, 1);
+	item(r, "inbox_form", x->form, 1);
+	item(r, "inbox_reference", x->reference, 1);
+	item(r, "col_circular", x->circular, 1);
+	item(r, "col_member", x->member, 0);
+	item(r, "inbox_col_detail", x->choices, 1);
+	bt_buf_adds(b, "</dl>\n");
+	if (!x->kept) {
+		bt_buf_adds(b, "<p class=\"note\">");
+		html_text(b, L(r, "inbox_cut"));
+		bt_buf_adds(b, "</p>\n");
+	}
+}
+
+static void entry_parts(preq *r, const bt_inbox_entry *x)
+{
+	bt_buf *b = &r->out;
+	if (!x->nparts)
+		return;
+	bt_buf_adds(b, "<h2>");
+	html_text(b, L(r, "col_attachments"));
+	bt_buf_adds(b, "</h2>\n<ul class=\"inbox-parts\">\n");
+	for (size_t i = 0; i < x->nparts; i++) {
+		const bt_inbox_part *p = &x->parts[i];
+		bt_buf_adds(b, "<li><span class=\"part-name\">");
+		html_text(b, p->name);
+		bt_buf_adds(b, "</span> <span dir=\"ltr\">(");
+		html_text(b, p->type);
+		bt_buf_addf(b, ", %lld) <code>", (long long)p->size);
+		html_text(b, p->sha256);
+		bt_buf_adds(b, "</code></span></li>\n");
+	}
+	bt_buf_adds(b, "</ul>\n");
+}
+
+/* While undecided: "Accept..." (a matched entry) and the reason to reject
+ * with, each leading to its confirmation page (GET forms: nothing changes
+ * before the confirmation's POST). */
+static void entry_acts(preq *r, const bt_inbox_entry *x)
+{
+	bt_buf *b = &r->out;
+	if (x->done_seq) {
+		char ev[32];
+		snprintf(ev, sizeof ev, "%lld", (long long)x->done_seq);
+		const char *v[] = { "event", ev, NULL };
+		bt_buf_adds(b, "<p class=\"ok\" id=\"decided\">");
+		Lf(r, b, "inbox_decided", v);
+		if (x->done_reason[0]) {
+			bt_buf_adds(b, " ");
+			html_text(b, x->done_reason);
+		}
+		bt_buf_adds(b, "</p>\n");
+		return;
+	}
+	if (!strcmp(x->state, "matched")) {
+		bt_buf_addf(b, "<p><a id=\"accept\" href=\"/secretariat/inbox/%lld/accept\">", (long long)x->id);
+		html_text(b, L(r, "inbox_accept_next"));
+		bt_buf_adds(b, "</a></p>\n");
+	}
+	bt_buf_addf(b, "<form method=\"get\" action=\"/secretariat/inbox/%lld/reject\" class=\"danger-zone\">\n"
+		    "<label for=\"reason\">", (long long)x->id);
+	html_text(b, L(r, "inbox_reason_label"));
+	bt_buf_adds(b, "</label>\n");
+	html_field_error(r, "reason", NULL, "reason");
+	bt_buf_adds(b, "<input type=\"text\" id=\"reason\" name=\"reason\" maxlength=\"300\"");
+	html_field_invalid(r, "reason", NULL, "reason");
+	bt_buf_adds(b, ">\n<p><button type=\"submit\" class=\"danger\" id=\"reject\">");
+	html_text(b, L(r, "inbox_reject_next"));
+	bt_buf_adds(b, "</button></p></form>\n");
+}
+
+static void inbox_links(preq *r)
+{
+	bt_buf_adds(&r->out, "<p><a href=\"/secretariat/inbox\">");
+	html_text(&r->out, L(r, "inbox_title"));
+	bt_buf_adds(&r->out, "</a> · <a href=\"/secretariat\">");
+	html_text(&r->out, L(r, "secretariat_home"));
+	bt_buf_adds(&r->out, "</a></p>\n");
+}
+
+/* The page of entry x (titled key: the entry's, or a confirmation's). */
+static void entry_begin(preq *r, const bt_inbox_entry *x, const char *key)
+{
+	char n[32];
+	snprintf(n, sizeof n, "%lld", (long long)x->id);
+	const char *v[] = { "n", n, NULL };
+	bt_buf title = BT_BUF_INIT;
+	Lplain(r, &title, key, v);
+	page_begin(r, bt_buf_str(&title));
+	bt_buf_release(&title);
+}
+
+static int entry_page(preq *r, const bt_inbox_entry *x)
+{
+	entry_begin(r, x, "inbox_entry_title");
+	html_refusal_summary(r);
+	entry_facts(r, x);
+	entry_parts(r, x);
+	entry_acts(r, x);
+	inbox_links(r);
+	page_end(r);
+	return 0;
+}
+
+int page_secretariat_inbox_entry(preq *r, const char *n)
+{
+	bt_inbox_entry x;
+	if (entry_load(r, n, &x))
+		return 0;
+	entry_page(r, &x);
+	bt_inbox_entry_free(&x);
+	return 0;
+}
+
+/* The confirmation page of act ("accept", "reject") on entry x: what will
+ * happen (a reason given: quoted), the form whose button names the act
+ * (hidden: its fields, name and value pairs; the reason's value first). */
+static void confirm_page(preq *r, const bt_inbox_entry *x, const char *act, const char *const *hidden)
+{
+	char n[32], key[40], action[80], back[80], form[PORTAL_ONCE_FORM];
+	snprintf(n, sizeof n, "%lld", (long long)x->id);
+	const char *v[] = { "n", n, NULL };
+	snprintf(key, sizeof key, "inbox_%s_title", act);
+	entry_begin(r, x, key);
+	bt_buf_adds(&r->out, "<p class=\"note\">");
+	snprintf(key, sizeof key, "inbox_%s_what", act);
+	html_text(&r->out, L(r, key));
+	bt_buf_adds(&r->out, "</p>\n");
+	if (hidden) {
+		bt_buf_adds(&r->out, "<p class=\"decision-text\" id=\"reason-quoted\">");
+		html_text(&r->out, hidden[1]);
+		bt_buf_adds(&r->out, "</p>\n");
+	}
+	entry_facts(r, x);
+	snprintf(action, sizeof action, "/secretariat/inbox/%s/%s", n, act);
+	snprintf(back, sizeof back, "/secretariat/inbox/%s", n);
+	snprintf(key, sizeof key, "inbox-%s", act);
+	staff_once_name(form, key, n);
+	snprintf(key, sizeof key, "inbox_%s_button", act);
+	staff_confirm_form(r, action, form, hidden, key, v, back);
+	page_end(r);
+}
+
+int page_secretariat_inbox_accept_confirm(preq *r, const char *n)
+{
+	bt_inbox_entry x;
+	if (entry_load(r, n, &x))
+		return 0;
+	if (x.done_seq || strcmp(x.state, "matched"))
+		page_field_error(r, BT_R_CONFLICT, "inbox", "entry %lld is %s: only a matched entry is accepted",
+				 (long long)x.id, x.state);
+	else
+		confirm_page(r, &x, "accept", NULL);
+	bt_inbox_entry_free(&x);
+	return 0;
+}
+
+int page_secretariat_inbox_reject_confirm(preq *r, const char *n)
+{
+	bt_inbox_entry x;
+	if (entry_load(r, n, &x))
+		return 0;
+	const char *reason = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "reason");
+	if (!reason || !*reason) {
+		/* no reason: the entry's page again, said so next to the field */
+		prefusal pr;
+		form_refusal_at(r, &pr, 400, BT_R_INPUT, "reason", NULL, "reason: give the reason for rejecting");
+		pr.key = "inbox_reason_missing";
+		entry_page(r, &x);
+		r->refusal = NULL;
+	} else {
+		const char *hidden[] = { "reason", reason, NULL };
+		confirm_page(r, &x, "reject", hidden);
+	}
+	bt_inbox_entry_free(&x);
+	return 0;
+}
+
+/* The message's other attachments of a document type (bt_attachment_kind)
+ * into atts: a draft's comments or reasons when its choice takes them. */
+static size_t other_documents(const bt_inbox_entry *x, const bt_inbox_part *form, bt_attachment_in *atts)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < x->nparts; i++) {
+		const bt_inbox_part *p = &x->parts[i];
+		if (p != form && p->len && bt_attachment_kind(p->name, p->data, p->len) == BT_FILE_OK)
+			atts[n++] = (bt_attachment_in){ p->name, p->data, p->len };
+	}
+	return n;
+}
+
+/* The replies of entry x's form v, received at its receipt time, channel
+ * email, the form attached (scan). */
+static int accept_specs(const bt_inbox_entry *x, const pdf_form_values *v, const bt_attachment_in *scan,
+			const bt_attachment_in *docs, size_t ndocs, bt_reply_spec *s, bt_err *e)
+{
+	const char *sig = pdf_form_value(v, "signatory.name"), *title = pdf_form_value(v, "signatory.title");
+	for (size_t i = 0; i < v->n_drafts; i++) {
+		if (v->drafts[i].ticked != 1)
+			return bt_failf(e, BT_R_INPUT, "choice", "entry %lld: field draft.%s.choice: %s", (long long)x->id,
+					v->drafts[i].rec, v->drafts[i].ticked ? "two choices ticked" : "no choice ticked");
+		s[i] = (bt_reply_spec){ .circular = x->circular, .member = x->member, .rec = v->drafts[i].rec,
+					.choice = v->drafts[i].choice, .has_received = 1, .received = x->received_at,
+					.channel = "email", .signatory = sig ? sig : pdf_form_value(v, "sender.name"),
+					.title = title ? title : pdf_form_value(v, "sender.title"), .scan = scan };
+		if (s[i].choice == BT_AUTHORIZE_WITH_COMMENTS || s[i].choice == BT_NOT_AUTHORIZE) {
+			s[i].attachments = ndocs ? docs : NULL;
+			s[i].n_attachments = ndocs;
+		}
+	}
+	return BT_OK;
+}
+
+/* Records matched entry x's replies and the inbox-accept event. */
+static int accept_entry(preq *r, const bt_inbox_entry *x, bt_err *e)
+{
+	const bt_inbox_part *form = NULL;
+	for (size_t i = 0; i < x->nparts && !form; i++)
+		if (!strcmp(x->parts[i].name, x->form))
+			form = &x->parts[i];
+	if (!form || strcmp(x->state, "matched") || x->done_seq)
+		return bt_failf(e, BT_R_CONFLICT, "inbox", "entry %lld is %s: only a matched entry is accepted",
+				(long long)x->id, x->done_seq ? "decided already" : x->state);
+	pdf_form_values v;
+	memset(&v, 0, sizeof v);
+	bt_attachment_in scan = { form->name, form->data, form->len };
+	int rc = pdf_form_read(form->data, form->len, form->name, &v, e);
+	bt_reply_spec *s = rc ? NULL : calloc(v.n_drafts + 1, sizeof *s);
+	bt_reply_result *res = rc ? NULL : calloc(v.n_drafts + 1, sizeof *res);
+	bt_attachment_in *docs = calloc(x->nparts + 1, sizeof *docs);
+	if (!rc && (!s || !res || !docs))
+		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	size_t ndocs = rc ? 0 : other_documents(x, form, docs);
+	if (!rc)
+		rc = accept_specs(x, &v, &scan, docs, ndocs, s, e);
+	char actor[96];
+	portal_actor(r, actor, sizeof actor);
+	if (!rc)
+		rc = bt_inbox_accept(r->db, x->id, s, v.n_drafts, actor, r->now, res, e);
+	free(s);
+	free(res);
+	free(docs);
+	pdf_form_values_free(&v);
+	return rc;
+}
+
+/* The POST of act on entry n: once (a resent form gets the first outcome),
+ * then 303 to the entry's page; refused: the error page. */
+static int act_post(preq *r, const char *n, const char *act)
+{
+	bt_inbox_entry x;
+	char form[PORTAL_ONCE_FORM], key[40], loc[80];
+	int64_t id;
+	if (entry_id(r, n, &id))
+		return 0;
+	snprintf(key, sizeof key, "inbox-%s", act);
+	staff_once_name(form, key, n);
+	if (!once_begin(r, form))
+		return 0;
+	bt_err e;
+	memset(&x, 0, sizeof x);
+	int rc = bt_inbox_get(r->db, id, &x, &e);
+	if (!rc && act[0] == 'a')
+		rc = accept_entry(r, &x, &e);
+	char actor[96];
+	portal_actor(r, actor, sizeof actor);
+	if (!rc && act[0] != 'a')
+		rc = bt_inbox_reject(r->db, id, pform_get(&r->form, "reason"), actor, r->now, &e);
+	bt_inbox_entry_free(&x);
+	snprintf(loc, sizeof loc, "/secretariat/inbox/%lld", (long long)id);
+	once_done(r, rc ? NULL : loc);
+	return rc ? page_engine_error(r, &e) : 0;
+}
+
+int page_secretariat_inbox_accept(preq *r, const char *n)
+{
+	return act_post(r, n, "accept");
+}
+
+int page_secretariat_inbox_reject(preq *r, const char *n)
+{
+	return act_post(r, n, "reject");
+}

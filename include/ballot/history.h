@@ -72,6 +72,13 @@ int bt_history_as_of(bt_db *db, const char *circular, const char *member,
  * number of replies: what the member's pages show of each draft. */
 int bt_history_in_force(bt_db *db, const char *circular, const char *member,
 			bt_history *out, bt_err *e);
+/* Where reply (or withdrawal) reply_id of member (alpha-3 or alpha-2)
+ * stands: 1 with its consultation in circular and its event in *seq; 0 when
+ * member has no such reply (another member's, or none at all); -1 with e
+ * when it cannot be read. One query, whatever the number of consultations
+ * and replies (the receipt pages' look-up). */
+int bt_history_locate(bt_db *db, int64_t reply_id, const char *member, char circular[BT_ID_MAX + 1],
+		      int64_t *seq, bt_err *e);
 void bt_history_free(bt_history *h);
 
 /* Reads the content of attachment id into out (replacing its contents). */

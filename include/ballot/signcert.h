@@ -62,7 +62,9 @@ typedef struct bt_signer {
  * certs[1..n) the other certificates the signature carries (intermediates),
  * against the unrevoked signing certificates of member as trust anchors
  * (GnuTLS trust list; an end-entity certificate registered itself is
- * trusted as it is), at time at. An untrusted signer is a verdict
+ * trusted as it is), at time at: the signer's, the intermediates' on the
+ * path and the anchor's validity dates all around at. An untrusted signer
+ * is a verdict
  * (out->verified 0, out->why), not a failure; BT_EINPUT (field
  * "certificate") when certs[0] is no certificate. */
 int bt_signer_check(bt_db *db, const char *member, bt_time at,

@@ -3,6 +3,7 @@
 #define BALLOT_STATUS_H
 
 #include <stddef.h>
+#include "ballot/buf.h"
 #include "ballot/consultation.h"
 
 typedef struct bt_status_row {
@@ -33,5 +34,13 @@ typedef struct bt_status_list {
  * bt_tally_compute gives them (one tally per consultation). */
 int bt_status_list_get(bt_db *db, int group, bt_time as_of, bt_status_list *out, bt_err *e);
 void bt_status_list_free(bt_status_list *l);
+
+/* The document of `ballot status --json` (bt_status_list_get, then
+ * bt_status_json) into out, replacing its content: made once and kept on
+ * db's connection, then given again as long as group and as_of are the same
+ * and nothing was committed to the database since (by any connection): the
+ * API's GET /api/v1/status, asked many times a second, reads every reply
+ * once a second per connection at most. */
+int bt_status_doc(bt_db *db, int group, bt_time as_of, bt_buf *out, bt_err *e);
 
 #endif

@@ -18,6 +18,7 @@ static const char USAGE[] =
 	"       ballot reply --from-scan FILE --circular ID [--choice REC=CHOICE]...\n"
 	"              [--comments [REC=]FILE]... [--reasons [REC=]FILE]...\n"
 	"              [--received TIME] [--channel email|fax|post|portal|other]\n"
+	"              [--signatory NAME] [--title TEXT]\n"
 	"              [--force] [--late-entry-reason TEXT]\n"
 	"              [--print-receipt] [--key FILE] [--dry-run] [--json]\n"
 	"\n"
@@ -36,11 +37,16 @@ static const char USAGE[] =
 	"(--json: as JSON) and records nothing, after the checks of the real run.\n"
 	"--from-scan FILE records the proposal of a scanned or faxed form (ballot\n"
 	"scan: its QR code and tick boxes) with FILE attached; an uncertain draft\n"
-	"is refused unless --choice REC=CHOICE gives the secretariat's reading.\n";
+	"is refused unless --choice REC=CHOICE gives the secretariat's reading.\n"
+	"--signatory and --title give who signed (a scan's handwriting, or a PDF\n"
+	"whose signatory fields are empty; one that differs is refused).\n"
+	"--draft, --authorize, --not-authorize, --ref and --receipt do not combine\n"
+	"with --from-pdf or --from-scan (the form answers them).\n";
 
 enum { O_FROM, O_CIRCULAR, O_MEMBER, O_COMMENTS, O_REASONS, O_RECEIVED,
        O_CHANNEL, O_FORCE, O_LATE, O_PRINT, O_KEY, O_DRY, O_JSON, O_SCAN,
-       O_CHOICE, O_N };
+       O_CHOICE, O_SIGNATORY, O_TITLE, O_DRAFT, O_AUTH, O_NOT_AUTH, O_REF,
+       O_RECEIPT, O_N };
 
 /* What the form says and what will be recorded. */
 typedef struct plan {
@@ -376,6 +382,25 @@ static int print_plan(const plan *p, const bt_reply_spec *s, int json,
 	return rc;
 }
 
+/* --signatory and --title (ballot reply's options): who signed a scan, or
+ * a PDF whose fields leave it empty; one that differs from the form's is
+ * refused. Into *sig and *title. */
+static int given_signatory(const cli_opt *o, const char **sig,
+			   const char **title, bt_err *e)
+{
+	const char *const given[2] = { o[O_SIGNATORY].val, o[O_TITLE].val };
+	const char **form[2] = { sig, title };
+	static const char *const opt[2] = { "signatory", "title" };
+	for (int k = 0; k < 2; k++) {
+		if (given[k] && *form[k] && strcmp(*form[k], given[k]) != 0)
+			return bt_fail(e, BT_EINPUT, "--%s: '%s' differs from the "
+				       "form's '%s'", opt[k], given[k], *form[k]);
+		if (given[k])
+			*form[k] = given[k];
+	}
+	return BT_OK;
+}
+
 /* The specs of the form's replies (attachments come after). */
 static int make_specs(plan *p, const cli_opt *o, bt_err *e)
 {
@@ -394,6 +419,8 @@ static int make_specs(plan *p, const cli_opt *o, bt_err *e)
 		snprintf(msg, sizeof msg, "%s", e->msg);
 		return bt_fail(e, rc, "%s: field %s", p->what, msg);
 	}
+	if ((rc = given_signatory(o, &sig, &title, e)) != BT_OK)
+		return rc;
 	p->specs = calloc(p->v.n_drafts, sizeof *p->specs);
 	if (!p->specs)
 		return bt_fail(e, BT_EFAIL, "out of memory");
@@ -534,10 +561,26 @@ static int plan_make(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p, bt_err *e)
 	return rc;
 }
 
-/* One source (--from-pdf or --from-scan), --choice only with a scan, and
- * --circular. */
+/* One source (--from-pdf or --from-scan), --choice only with a scan, none
+ * of ballot reply's options that the form answers itself, and --circular. */
 static int check_options(cli_opt *o, bt_err *e)
 {
+	static const struct { int o; const char *name, *why; } not_here[] = {
+		{ O_DRAFT, "draft", "the form gives its drafts; --choice "
+		  "REC=CHOICE reads a scan's row" },
+		{ O_AUTH, "authorize", "the form gives the choices; --choice "
+		  "REC=CHOICE reads a scan's row" },
+		{ O_NOT_AUTH, "not-authorize", "the form gives the choices; "
+		  "--choice REC=CHOICE reads a scan's row" },
+		{ O_REF, "ref", "the form's own reference is read" },
+		{ O_RECEIPT, "receipt", "a form records one reply per draft: "
+		  "--print-receipt, or ballot receipt show --event N" },
+	};
+	const char *src = o[O_SCAN].count ? "--from-scan" : "--from-pdf";
+	for (size_t i = 0; i < sizeof not_here / sizeof *not_here; i++)
+		if (o[not_here[i].o].count)
+			return bt_fail(e, BT_EINPUT, "--%s: not with %s (%s)",
+				       not_here[i].name, src, not_here[i].why);
 	if (o[O_FROM].count + o[O_SCAN].count != 1)
 		return bt_fail(e, BT_EINPUT, "--from-pdf or --from-scan: give "
 			       "one of them");
@@ -584,7 +627,12 @@ int cmd_reply_from_pdf(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		CLI_OPT("late-entry-reason", CLI_ARG),
 		CLI_OPT("print-receipt", CLI_FLAG), CLI_OPT("key", CLI_ARG),
 		CLI_OPT("dry-run", CLI_FLAG), CLI_OPT("json", CLI_FLAG),
-		CLI_OPT("from-scan", CLI_ARG), CLI_OPT("choice", CLI_MULTI), CLI_OPT_END
+		CLI_OPT("from-scan", CLI_ARG), CLI_OPT("choice", CLI_MULTI),
+		CLI_OPT("signatory", CLI_ARG), CLI_OPT("title", CLI_ARG),
+		/* ballot reply's, refused here by name (check_options) */
+		CLI_OPT("draft", CLI_ARG), CLI_OPT("authorize", CLI_FLAG),
+		CLI_OPT("not-authorize", CLI_FLAG), CLI_OPT("ref", CLI_ARG),
+		CLI_OPT("receipt", CLI_ARG), CLI_OPT_END
 	};
 	plan p;
 	memset(&p, 0, sizeof p);

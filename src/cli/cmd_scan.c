@@ -3,6 +3,7 @@
  * (src/pdf/scan.h), to be confirmed before anything is recorded. */
 #include "cli.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,9 @@ typedef struct form {
 	char ref[BT_FORM_REF_MAX];
 	bt_form_ref r;
 	const char *paper;
-	int stale;
+	int stale;            /* issued for another draft list ... */
+	int as_issued;        /* ... found: read with it (drafts added) */
+	char added[160];      /* the drafts added since, when as_issued */
 	reading *v;
 	size_t n;
 } form;
@@ -56,7 +59,7 @@ typedef struct job {
 /* The form of reference ref, added when new (its drafts from the
  * database): NULL when out of memory. */
 static form *form_of(job *j, const char *ref, const bt_form_ref *r,
-		     const bt_draft_list *dl, int stale)
+		     const bt_draft_list *dl, int stale, int as_issued)
 {
 	for (size_t i = 0; i < j->nforms; i++)
 		if (!strcmp(j->forms[i].ref, ref))
@@ -70,13 +73,14 @@ static form *form_of(job *j, const char *ref, const bt_form_ref *r,
 	snprintf(f->ref, sizeof f->ref, "%s", ref);
 	f->r = *r;
 	f->stale = stale;
+	f->as_issued = as_issued;
 	f->v = calloc(dl->n ? dl->n : 1, sizeof *f->v);
 	if (!f->v)
 		return NULL;
 	for (size_t i = 0; i < dl->n; i++) {
 		snprintf(f->v[i].rec, sizeof f->v[i].rec, "%s", dl->v[i].rec);
-		f->v[i].why = stale ? "the form was issued for another draft "
-			"list" : "its boxes are on no page read";
+		f->v[i].why = stale && !as_issued ? "the form was issued for "
+			"another draft list" : "its boxes are on no page read";
 	}
 	f->n = dl->n;
 	j->nforms++;
@@ -114,7 +118,7 @@ static void read_boxes(form *f, const scan_image *im, const scan_place *pl,
 				ring[n] = scan_box_ring(im, pl, &lay->v[i]);
 				ch[n++] = lay->v[i].choice;
 			}
-		if (n == 0 || f->stale)
+		if (n == 0 || (f->stale && !f->as_issued))
 			continue;
 		double conf;
 		reading *r = &f->v[k];
@@ -126,15 +130,16 @@ static void read_boxes(form *f, const scan_image *im, const scan_place *pl,
 
 /* The layout, place and page of the form that fit the image best, over
  * both papers, without and with the portal's reply-code box (its height
- * only matters: a code of the same length): 1 when found, 0 when its boxes
- * are not, -1 on failure. */
+ * only matters: a code of the same length), only page *page when it is not
+ * 0 (the QR code's): 1 when found, 0 when its boxes are not, -1 on
+ * failure. */
 static int best_fit(job *j, const annex2_lang *l, const bt_consultation *c,
 		    const bt_draft_list *dl, const char *digest,
 		    const bt_member *m, const scan_image *im, annex2_layout *lay,
 		    scan_place *pl, int *page, const char **paper, bt_err *e)
 {
 	double best = 0;
-	int bp = -1;
+	int bp = -1, want = *page;
 	static const pdf_paper papers[] = { PDF_A4, PDF_LETTER };
 	static const char *const names[] = { "A4", "letter" };
 	annex2_portal box = { "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX", j->portal_url };
@@ -146,6 +151,8 @@ static int best_fit(job *j, const annex2_lang *l, const bt_consultation *c,
 			return -1;
 		int located = scan_locate(im, t.w, t.h, &sp);
 		for (int k = 1; located && k <= t.pages; k++) {
+			if (want && k != want)
+				continue;
 			double fit = scan_fit(im, &sp, &t, k);
 			if (fit > best) {
 				best = fit;
@@ -163,6 +170,56 @@ static int best_fit(job *j, const annex2_lang *l, const bt_consultation *c,
 				 NULL, papers[bp % 2], lay, e) ? -1 : 1;
 }
 
+/* The next set of dl's drafts (bits of *mask) a form may have been
+ * issued for, from the largest: any subset of up to 12 drafts, else the
+ * first k (drafts are only ever added: a draft's wording never changes).
+ * 0 when there is none left. */
+static int next_subset(size_t n, unsigned long long *mask)
+{
+	if (n > 12)
+		*mask >>= 1; /* 0..k-1 set: the first k */
+	else
+		(*mask)--;
+	return *mask != 0;
+}
+
+/* A form issued before drafts were added: the list it was issued for,
+ * dl's drafts in dl's order whose digest starts with hex16, into sub (its
+ * drafts dl's own: free sub->v only), its digest into digest and the
+ * drafts added since into added ("Q.5053, Q.5054"). sub->n 0 when none is
+ * (a form of another database); -1 when out of memory. */
+static int as_issued(const bt_draft_list *dl, const char *hex16,
+		     bt_draft_list *sub, char digest[65], char *added,
+		     size_t size)
+{
+	if (dl->n < 2 || dl->n > 63)
+		return 0;
+	sub->v = malloc(dl->n * sizeof *sub->v);
+	if (!sub->v)
+		return -1;
+	unsigned long long mask = (1ULL << dl->n) - 1;
+	while (next_subset(dl->n, &mask)) {
+		sub->n = 0;
+		for (size_t i = 0; i < dl->n; i++)
+			if (mask >> i & 1)
+				sub->v[sub->n++] = dl->v[i];
+		char d[65];
+		bt_drafts_digest(sub, d);
+		if (strncmp(d, hex16, 16) != 0)
+			continue;
+		memcpy(digest, d, 65);
+		size_t used = 0;
+		for (size_t i = 0; i < dl->n; i++)
+			if (!(mask >> i & 1) && used < size)
+				used += (size_t)snprintf(added + used, size - used,
+							 "%s%s", used ? ", " : "",
+							 dl->v[i].rec);
+		return 0;
+	}
+	sub->n = 0;
+	return 0;
+}
+
 /* The member of code (the database's). */
 static int member_of(job *j, const char *code, bt_member_list *ml,
 		     const bt_member **m, bt_err *e)
@@ -175,54 +232,101 @@ static int member_of(job *j, const char *code, bt_member_list *ml,
 	return rc;
 }
 
-/* One page with the QR code ref: its form's boxes read. */
-static int read_page(job *j, const char *file, size_t pn,
-		     const scan_image *im, const char *ref, bt_err *e)
+/* Why a located page's boxes were not found: its turn (scan_qr) named
+ * when it is more than the registration marks are found at. */
+static void not_found(job *j, const char *file, size_t pn, double turn)
 {
+	double rest = fabs(turn - 90.0 * lround(turn / 90));
+	char why[160];
+	if (rest > SCAN_SKEW_READ)
+		snprintf(why, sizeof why, "no tick boxes found: the page is "
+			 "skewed by %.1f degrees (up to %d are read)", rest,
+			 SCAN_SKEW_READ);
+	else
+		snprintf(why, sizeof why, "no tick boxes found (a page without "
+			 "drafts, or its registration marks not found)");
+	unread(j, file, pn, why);
+}
+
+/* A page with a form's QR code: where it is and how it lies. */
+typedef struct page_in {
+	const char *file;
+	size_t pn;           /* its number in the file */
+	const scan_image *im;
+	int want;            /* the form's page its QR code names, or 0 */
+	double turn;         /* scan_qr's */
+} page_in;
+
+/* The boxes of form ref (r; the consultation's drafts dl) on the page
+ * read into its form, against the draft list it was issued for. */
+static int form_page(job *j, const page_in *pg, const char *ref,
+		     const bt_form_ref *r, const bt_consultation *c,
+		     const bt_draft_list *dl, const bt_member *m,
+		     const annex2_lang *l, bt_err *e)
+{
+	annex2_layout lay = { 0 };
+	scan_place pl;
+	char digest[65], added[160] = "";
+	const char *paper = NULL;
+	int page = pg->want;
+	bt_drafts_digest(dl, digest);
+	int stale = strncmp(digest, r->digest, 16) != 0;
+	bt_draft_list sub = { NULL, 0 };
+	if (stale && as_issued(dl, r->digest, &sub, digest, added,
+			       sizeof added) < 0)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	const bt_draft_list *use = stale && sub.n ? &sub : dl;
+	int issued = !stale || sub.n > 0;
+	form *f = form_of(j, ref, r, use, stale, issued);
+	int found = !f ? -1 : !issued ? 0 : best_fit(j, l, c, use, digest, m,
+						     pg->im, &lay, &pl, &page,
+						     &paper, e);
+	free(sub.v); /* its drafts are dl's */
+	if (!f)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	snprintf(f->added, sizeof f->added, "%s", added);
+	if (found == 0 && issued)
+		not_found(j, pg->file, pg->pn, pg->turn);
+	if (found > 0) {
+		f->paper = paper;
+		read_boxes(f, pg->im, &pl, &lay, page);
+	}
+	annex2_layout_free(&lay);
+	return found < 0 ? e->code : BT_OK;
+}
+
+/* One page with the QR code text qr (a form's reference, then ":p" and
+ * the page's number on forms since 0.14; without it the page is found by
+ * best fit): its form's boxes read. */
+static int read_page(job *j, page_in *pg, const char *qr, bt_err *e)
+{
+	char ref[BT_FORM_REF_MAX];
+	size_t len = strlen(qr);
+	ref[0] = 0; /* too long: no reference */
+	if (len < sizeof ref)
+		memcpy(ref, qr, len + 1);
+	pg->want = scan_qr_page(ref);
 	bt_form_ref r;
 	bt_consultation c;
 	bt_draft_list dl = { NULL, 0 };
 	bt_member_list ml = { NULL, 0 };
 	const bt_member *m = NULL;
 	annex2_lang *l = NULL;
-	annex2_layout lay = { 0 };
-	scan_place pl;
-	char digest[65];
 	bt_err ignore = { 0 };
-	int page = 0, rc = BT_OK;
-	const char *paper = NULL;
+	int rc = BT_OK;
 	if (bt_form_ref_parse(ref, &r, &ignore) || !strcmp(r.member, "-")) {
-		unread(j, file, pn, "its QR code is not a member's form reference");
+		unread(j, pg->file, pg->pn, "its QR code is not a member's form "
+		       "reference");
 		return BT_OK;
 	}
 	if (bt_consultation_get(j->db, r.circular, &c, &ignore) ||
 	    bt_drafts_list(j->db, c.circular, &dl, &ignore) ||
 	    member_of(j, r.member, &ml, &m, &ignore) || !m ||
-	    annex2_lang_load(pdf_forms_dir(), r.lang, &l, &ignore)) {
-		unread(j, file, pn, "its QR code names a circular, member or "
-		       "language this database does not have");
-		goto done;
-	}
-	bt_drafts_digest(&dl, digest);
-	int stale = strncmp(digest, r.digest, 16) != 0;
-	form *f = form_of(j, ref, &r, &dl, stale);
-	if (!f) {
-		rc = bt_fail(e, BT_EFAIL, "out of memory");
-		goto done;
-	}
-	int found = stale ? 0 : best_fit(j, l, &c, &dl, digest, m, im, &lay,
-					 &pl, &page, &paper, e);
-	if (found < 0)
-		rc = found;
-	else if (found == 0 && !stale)
-		unread(j, file, pn, "no tick boxes found (a page without "
-		       "drafts, or its registration marks not found)");
-	if (found > 0) {
-		f->paper = paper;
-		read_boxes(f, im, &pl, &lay, page);
-	}
-done:
-	annex2_layout_free(&lay);
+	    annex2_lang_load(pdf_forms_dir(), r.lang, &l, &ignore))
+		unread(j, pg->file, pg->pn, "its QR code names a circular, "
+		       "member or language this database does not have");
+	else
+		rc = form_page(j, pg, ref, &r, &c, &dl, m, l, e);
 	annex2_lang_free(l);
 	bt_member_list_free(&ml);
 	bt_draft_list_free(&dl);
@@ -236,14 +340,19 @@ static int read_file(job *j, const char *file, bt_err *e)
 	bt_buf ref = BT_BUF_INIT;
 	int rc = scan_load(file, &pages, e);
 	for (size_t i = 0; rc == BT_OK && i < pages.n; i++) {
-		int q = scan_qr(&pages.v[i], &ref);
+		double turn;
+		int q = scan_qr(&pages.v[i], &ref, &turn);
+		if (q > 0 && scan_upright(&pages.v[i], turn) < 0)
+			q = -1;
 		if (q < 0)
 			rc = bt_fail(e, BT_EFAIL, "out of memory");
 		else if (q == 0)
 			unread(j, file, i + 1, "no QR code found");
 		else
-			rc = read_page(j, file, i + 1, &pages.v[i],
-				       bt_buf_str(&ref), e);
+		{
+			page_in pg = { file, i + 1, &pages.v[i], 0, turn };
+			rc = read_page(j, &pg, bt_buf_str(&ref), e);
+		}
 	}
 	bt_buf_release(&ref);
 	scan_pages_free(&pages);
@@ -262,7 +371,12 @@ static int scan_values(job *j, const char *what, pdf_form_values *v,
 			       "pages not read: ballot scan says why" :
 			       "one form a scan");
 	const form *f = &j->forms[0];
-	if (!f->paper && !f->stale)
+	if (f->stale && !f->as_issued)
+		return bt_fail(e, BT_EINPUT, "%s: form %s was issued for drafts "
+			       "circular %s never had together (another "
+			       "database's form?): its boxes are not read",
+			       what, f->ref, f->r.circular);
+	if (!f->paper)
 		return bt_fail(e, BT_EINPUT, "%s: the tick boxes of form %s were "
 			       "not found", what, f->ref);
 	v->drafts = calloc(f->n ? f->n : 1, sizeof *v->drafts);
@@ -318,9 +432,12 @@ static void print_text(job *j)
 		bt_buf_addf(o, "form %s: circular %s, member %s, language %s%s%s\n",
 			    f->ref, f->r.circular, f->r.member, f->r.lang,
 			    f->paper ? ", " : "", f->paper ? f->paper : "");
-		if (f->stale)
-			bt_buf_adds(o, "  issued before the drafts changed: its "
-				    "boxes are not read\n");
+		if (f->stale && f->as_issued)
+			bt_buf_addf(o, "  issued before %s %s added: read as issued\n",
+				    f->added, strchr(f->added, ',') ? "were" : "was");
+		else if (f->stale)
+			bt_buf_adds(o, "  issued for drafts this circular never had "
+				    "together: its boxes are not read\n");
 		for (size_t k = 0; k < f->n; k++) {
 			const reading *r = &f->v[k];
 			if (r->found && r->choice != BT_CHOICE_NONE)
@@ -348,6 +465,8 @@ static void print_json(job *j)
 		bt_json_key(o, "paper", 0);
 		bt_json_str_or_null(o, f->paper);
 		bt_json_kv_bool(o, "stale", f->stale, 0);
+		bt_json_key(o, "added_since", 0);
+		bt_json_str_or_null(o, f->as_issued ? f->added : NULL);
 		bt_json_key(o, "drafts", 0);
 		bt_buf_adds(o, "[");
 		for (size_t k = 0; k < f->n; k++) {

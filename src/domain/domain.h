@@ -63,6 +63,9 @@ void draft_titles_clear(bt_draft *d);
 /* Loads into d (its id set) the latest title and summary recorded in each
  * other language. */
 int draft_titles_load(bt_db *db, bt_draft *d, bt_err *e);
+/* The same for every draft of l (the drafts of consultation c, their ids
+ * set), in one query. */
+int draft_titles_load_all(bt_db *db, const bt_consultation *c, bt_draft_list *l, bt_err *e);
 /* BT_EINPUT naming the field ("title_fr") of an empty, unclean or
  * over-long title (1000 bytes, a name's rules) or summary (20000 bytes,
  * newlines allowed); NULL entries are not given. */

@@ -70,6 +70,30 @@ int draft_titles_load(bt_db *db, bt_draft *d, bt_err *e)
 	return oom ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
 }
 
+int draft_titles_load_all(bt_db *db, const bt_consultation *c, bt_draft_list *l, bt_err *e)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_DRAFT_TITLES_OF_CONSULTATION, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, c->id);
+	int step, oom = 0;
+	size_t k = 0; /* the draft of the last row: rows of one draft often follow each other */
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		if (k >= l->n || l->v[k].id != id)
+			for (k = 0; k < l->n && l->v[k].id != id; k++)
+				;
+		int i = bt_draft_lang_index((const char *)sqlite3_column_text(st, 1));
+		if (k < l->n && i >= 0 &&
+		    (take_col(st, 2, &l->v[k].titles[i]) || take_col(st, 3, &l->v[k].summaries[i])))
+			oom = 1;
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return db_fail(db, e, "reading the drafts' titles");
+	return oom ? bt_failf(e, BT_R_NOMEM, NULL, "out of memory") : BT_OK;
+}
+
 void bt_draft_clear(bt_draft *d)
 {
 	free(d->title);
@@ -144,12 +168,9 @@ int drafts_of(bt_db *db, const bt_consultation *c, bt_draft_list *out, bt_err *e
 		bt_draft_list_free(out);
 		return db_fail(db, e, "reading drafts");
 	}
-	for (size_t i = 0; i < out->n; i++)
-		if ((rc = draft_titles_load(db, &out->v[i], e))) {
-			bt_draft_list_free(out);
-			return rc;
-		}
-	return BT_OK;
+	if ((rc = draft_titles_load_all(db, c, out, e)))
+		bt_draft_list_free(out);
+	return rc;
 oom:
 	sqlite3_reset(st);
 	bt_draft_list_free(out);

@@ -641,21 +641,38 @@ int reply_txn_end_dry(bt_db *db, reply_txn *t, bt_time now, int rc, bt_err *e)
 	return rc;
 }
 
-int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor, bt_time now,
-		    bt_reply_result *out, bt_err *e)
+/* reply_txn_grouped's change: its body, then the late-entry check. */
+typedef struct reply_group {
+	bt_time now;
+	reply_txn_body *body;
+	void *ctx;
+	reply_txn *t;
+} reply_group;
+
+static int reply_group_step(bt_db *db, void *ctx, bt_err *e)
 {
-	reply_txn q = REPLY_TXN_INIT;
-	int rc = reply_txn_begin(db, &now, e);
-	if (rc)
-		return rc;
-	rc = reply_txn_end(db, &q, now, reply_txn_record(db, spec, actor, now, out, &q, e), e);
-	if (rc && out) {
-		out->quota = q.quota;
-		out->retry_after = q.retry_after;
-	}
-	reply_txn_release(&q);
-	return rc;
+	reply_group *g = ctx;
+	bt_time now = g->now;
+	int rc = event_clock(db, &now, e);
+	if (!rc)
+		rc = g->body(db, now, g->ctx, g->t, e);
+	return rc ? rc : late_check(db, g->t, now, e);
 }
+
+int reply_txn_grouped(bt_db *db, bt_time now, reply_txn_body *body, void *ctx, reply_txn *t, bt_err *e)
+{
+	reply_group g = { .now = now, .body = body, .ctx = ctx, .t = t };
+	return db_write_group(db, reply_group_step, &g, e);
+}
+
+/* What bt_reply_record and bt_reply_record_many record. */
+typedef struct reply_args {
+	const bt_reply_spec *specs;
+	size_t n;
+	int many;
+	const char *actor;
+	bt_reply_result *out;
+} reply_args;
 
 /* bt_reply_record_many's replies, inside its transaction. */
 static int record_each(bt_db *db, const bt_reply_spec *specs, size_t n, const char *actor,
@@ -674,19 +691,45 @@ static int record_each(bt_db *db, const bt_reply_spec *specs, size_t n, const ch
 	return BT_OK;
 }
 
-/* bt_reply_record_many, or its dry run (dry: rolled back whatever the
- * checks say). */
+static int record_body(bt_db *db, bt_time now, void *ctx, reply_txn *q, bt_err *e)
+{
+	reply_args *a = ctx;
+	if (!a->many)
+		return reply_txn_record(db, a->specs, a->actor, now, a->out, q, e);
+	return record_each(db, a->specs, a->n, a->actor, now, a->out, q, e);
+}
+
+int bt_reply_record(bt_db *db, const bt_reply_spec *spec, const char *actor, bt_time now,
+		    bt_reply_result *out, bt_err *e)
+{
+	reply_txn q = REPLY_TXN_INIT;
+	reply_args a = { .specs = spec, .n = 1, .actor = actor, .out = out };
+	int rc = reply_txn_grouped(db, now, record_body, &a, &q, e);
+	if (rc && out) {
+		out->quota = q.quota;
+		out->retry_after = q.retry_after;
+	}
+	reply_txn_release(&q);
+	return rc;
+}
+
+/* bt_reply_record_many (a change of a group commit), or its dry run (dry:
+ * its own transaction, rolled back whatever the checks say). */
 static int record_many(bt_db *db, const bt_reply_spec *specs, size_t n, const char *actor,
 		       bt_time now, bt_reply_result *out, int dry, bt_err *e)
 {
 	if (n == 0)
 		return bt_failf(e, BT_R_INPUT, NULL, "choice: none given for any draft");
 	reply_txn q = REPLY_TXN_INIT;
-	int rc = reply_txn_begin(db, &now, e);
-	if (rc)
-		return rc;
-	rc = record_each(db, specs, n, actor, now, out, &q, e);
-	rc = dry ? reply_txn_end_dry(db, &q, now, rc, e) : reply_txn_end(db, &q, now, rc, e);
+	int rc;
+	if (dry) {
+		if ((rc = reply_txn_begin(db, &now, e)))
+			return rc;
+		rc = reply_txn_end_dry(db, &q, now, record_each(db, specs, n, actor, now, out, &q, e), e);
+	} else {
+		reply_args a = { .specs = specs, .n = n, .many = 1, .actor = actor, .out = out };
+		rc = reply_txn_grouped(db, now, record_body, &a, &q, e);
+	}
 	if (rc) {
 		out[0].quota = q.quota;
 		out[0].retry_after = q.retry_after;

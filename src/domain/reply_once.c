@@ -111,6 +111,21 @@ static int record_in(bt_db *db, const bt_reply_spec *spec, const char *actor, bt
 	return rc ? rc : idem_insert(db, token_id, kh, bh, out->event_seq, now, e);
 }
 
+/* bt_reply_record_once's change (a reply_txn_grouped body). */
+typedef struct once_args {
+	const bt_reply_spec *spec;
+	const char *actor;
+	const bt_idem *k;
+	bt_reply_result *out;
+	int *replayed;
+} once_args;
+
+static int once_body(bt_db *db, bt_time now, void *ctx, reply_txn *q, bt_err *e)
+{
+	once_args *a = ctx;
+	return record_in(db, a->spec, a->actor, now, a->k, a->out, a->replayed, q, e);
+}
+
 int bt_reply_record_once(bt_db *db, const bt_reply_spec *spec, const char *actor, bt_time now,
 			 const bt_idem *k, bt_reply_result *out, int *replayed, bt_err *e)
 {
@@ -122,17 +137,13 @@ int bt_reply_record_once(bt_db *db, const bt_reply_spec *spec, const char *actor
 	if (rc)
 		return rc;
 	reply_txn q = REPLY_TXN_INIT;
-	if ((rc = reply_txn_begin(db, &now, e)))
-		return rc;
-	rc = record_in(db, spec, actor, now, k, out, replayed, &q, e);
-	if (*replayed) {
-		db_rollback(db); /* nothing was written */
-	} else {
-		rc = reply_txn_end(db, &q, now, rc, e);
-		if (rc) {
-			out->quota = q.quota;
-			out->retry_after = q.retry_after;
-		}
+	/* a replayed key writes nothing; it is answered once the transaction
+	 * that may hold its first reply (the same group) has committed */
+	once_args a = { .spec = spec, .actor = actor, .k = k, .out = out, .replayed = replayed };
+	rc = reply_txn_grouped(db, now, once_body, &a, &q, e);
+	if (rc && !*replayed) {
+		out->quota = q.quota;
+		out->retry_after = q.retry_after;
 	}
 	reply_txn_release(&q);
 	return rc;

@@ -61,4 +61,15 @@ int reply_txn_end(bt_db *db, reply_txn *t, bt_time now, int rc, bt_err *e);
  * stored. Returns the status. */
 int reply_txn_end_dry(bt_db *db, reply_txn *t, bt_time now, int rc, bt_err *e);
 
+/* What one caller records inside the transaction (a reply_txn_grouped
+ * body): its replies, at now (already raised to the last event's time). */
+typedef int reply_txn_body(bt_db *db, bt_time now, void *ctx, reply_txn *t, bt_err *e);
+
+/* Records body's replies as one change of a group commit (store.h
+ * db_write_group): raises now to the last event's time, runs body, then the
+ * late-entry check of reply_txn_end; the transaction (shared with the
+ * replies other threads record at the same time) commits before this
+ * returns BT_OK. On a failure nothing of body's is stored. */
+int reply_txn_grouped(bt_db *db, bt_time now, reply_txn_body *body, void *ctx, reply_txn *t, bt_err *e);
+
 #endif

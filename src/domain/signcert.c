@@ -276,15 +276,39 @@ static int load_anchors(bt_db *db, const char *code, bt_time at, const char *sha
 	return step == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading signing certificates");
 }
 
-/* Verifies chain[0..k) against tl, times left to the caller. */
-static int chains_to(gnutls_x509_trust_list_t tl, gnutls_x509_crt_t *chain, unsigned k)
+/* The time each certificate of a path being verified must be valid at,
+ * and whether one was not (GnuTLS's trust list takes no time of its own:
+ * its callback sees each link of the path it verifies; per thread, as the
+ * portal verifies on several). */
+static _Thread_local bt_time path_at;
+static _Thread_local int path_expired;
+
+static int path_link(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer,
+		     gnutls_x509_crl_t crl, unsigned output)
+{
+	(void)crl;
+	(void)output;
+	if ((cert && !crt_valid_at(cert, path_at)) ||
+	    (issuer && !crt_valid_at(issuer, path_at)))
+		path_expired = 1;
+	return 0;
+}
+
+/* Verifies chain[0..k) against tl, every certificate of the path (the
+ * intermediates and the anchor too) valid at time at: 1 when it chains,
+ * *expired 1 when it chains only outside their validity. */
+static int chains_to(gnutls_x509_trust_list_t tl, gnutls_x509_crt_t *chain,
+		     unsigned k, bt_time at, int *expired)
 {
 	unsigned status = 0;
+	path_at = at;
+	path_expired = 0;
 	int rc = gnutls_x509_trust_list_verify_crt2(tl, chain, k, NULL, 0,
 						    GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
 						    GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
-						    &status, NULL);
-	return rc == 0 && status == 0;
+						    &status, path_link);
+	*expired = rc == 0 && status == 0 && path_expired;
+	return rc == 0 && status == 0 && !path_expired;
 }
 
 /* The verdict on a signer whose certificate chain[0] (k in all) is valid at
@@ -293,14 +317,20 @@ static int signer_trust(bt_db *db, const char *code, bt_time at, gnutls_x509_crt
 			unsigned k, bt_signer *out, bt_err *e)
 {
 	gnutls_x509_trust_list_t tl;
-	int direct = 0;
+	int direct = 0, expired = 0;
 	if (gnutls_x509_trust_list_init(&tl, 0) < 0)
 		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	int rc = load_anchors(db, code, at, out->sha256, tl, &direct, e);
 	if (!rc)
-		out->verified = direct || chains_to(tl, chain, k);
+		out->verified = direct || chains_to(tl, chain, k, at, &expired);
 	gnutls_x509_trust_list_deinit(tl, 1);
-	if (!rc && !out->verified)
+	char t[BT_TIME_LEN];
+	bt_time_format(at, t);
+	if (!rc && !out->verified && expired)
+		snprintf(out->why, sizeof out->why, "a certificate between the "
+			 "signer's and the one registered for %s was not valid "
+			 "at %s", code, t);
+	else if (!rc && !out->verified)
 		snprintf(out->why, sizeof out->why,
 			 "the signer's certificate is not registered for %s", code);
 	return rc;

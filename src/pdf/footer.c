@@ -13,7 +13,9 @@
 
 float pdf_qr_side(const char *qr)
 {
-	QRcode *q = QRcode_encodeString(qr, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	char text[256];
+	snprintf(text, sizeof text, "%s" PDF_QR_PAGE, qr, 99);
+	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	int n = q ? q->width : 29; /* version 3: the usual reference */
 	QRcode_free(q);
 	return (float)(n + 2 * QR_QUIET) * QR_MODULE;
@@ -27,7 +29,7 @@ int pdf_footers(pdf_doc *d, const pdf_words *w, float x, float top,
 	const pdf_style *foot = qr ? &ref : &note;
 	static const pdf_style end = { 7.5f, 0, PDF_END, 0.25f };
 	int n = pdf_page_count(d), rc = BT_OK;
-	char page[16], pages[16];
+	char page[16], pages[16], code[256];
 	bt_buf num = BT_BUF_INIT;
 	float qs = qr ? pdf_qr_side(qr) : 0, tx = x + (qr ? qs + 6 : 0), h;
 	snprintf(pages, sizeof pages, "%d", n);
@@ -36,8 +38,10 @@ int pdf_footers(pdf_doc *d, const pdf_words *w, float x, float top,
 		if (rc)
 			break;
 		pdf_line(d, x, top - 6, x + width, top - 6, 0.4f);
-		if (qr)
-			rc = pdf_qr(d, qr, x, top, qs, NULL, e); /* pagination */
+		if (qr) {
+			snprintf(code, sizeof code, "%s" PDF_QR_PAGE, qr, i);
+			rc = pdf_qr(d, code, x, top, qs, NULL, e); /* pagination */
+		}
 		if (rc == BT_OK)
 			rc = pdf_text(d, left, tx, top + 4,
 				      width - (tx - x) - PAGENO_WIDTH - 10, foot,

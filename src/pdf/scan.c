@@ -36,7 +36,22 @@ static scan_image despeckled(const scan_image *im)
 	return o;
 }
 
-static int qr_once(const scan_image *im, bt_buf *text)
+/* The clockwise turn of a QR code from its corners (zbar gives them in
+ * the code's own order: top-left, bottom-left, bottom-right, top-right). */
+static double qr_turn(const zbar_symbol_t *s)
+{
+	if (zbar_symbol_get_loc_size(s) < 4)
+		return 0;
+	double dx = 0, dy = 0;
+	for (int k = 0; k < 2; k++) { /* its top and bottom edges */
+		unsigned a = k ? 1 : 0, b = k ? 2 : 3;
+		dx += zbar_symbol_get_loc_x(s, b) - zbar_symbol_get_loc_x(s, a);
+		dy += zbar_symbol_get_loc_y(s, b) - zbar_symbol_get_loc_y(s, a);
+	}
+	return atan2(dy, dx) * 180 / M_PI;
+}
+
+static int qr_once(const scan_image *im, bt_buf *text, double *turn)
 {
 	zbar_image_scanner_t *sc = zbar_image_scanner_create();
 	zbar_image_t *z = zbar_image_create();
@@ -55,6 +70,7 @@ static int qr_once(const scan_image *im, bt_buf *text)
 			for (; s && !found; s = zbar_symbol_next(s))
 				if (zbar_symbol_get_type(s) == ZBAR_QRCODE) {
 					bt_buf_reset(text);
+					*turn = qr_turn(s);
 					found = bt_buf_adds(text,
 						zbar_symbol_get_data(s)) < 0 ? -1 : 1;
 				}
@@ -68,15 +84,87 @@ static int qr_once(const scan_image *im, bt_buf *text)
 }
 
 
-int scan_qr(const scan_image *im, bt_buf *text)
+int scan_qr(const scan_image *im, bt_buf *text, double *turn)
 {
-	int found = qr_once(im, text);
+	*turn = 0;
+	int found = qr_once(im, text, turn);
 	if (found == 0) { /* a fax's speckle can hide it */
 		scan_image d = despeckled(im);
-		found = d.px ? qr_once(&d, text) : -1;
+		found = d.px ? qr_once(&d, text, turn) : -1;
 		free(d.px);
 	}
 	return found;
+}
+
+int scan_qr_page(char *text)
+{
+	char *p = strrchr(text, ':');
+	if (!p || p[1] != 'p' || !p[2] || strspn(p + 2, "0123456789") !=
+	    strlen(p + 2) || strlen(p + 2) > 4 || p[2] == '0')
+		return 0;
+	int n = atoi(p + 2);
+	*p = 0;
+	return n;
+}
+
+/* im turned by a quarter turns clockwise (1, 2 or 3), exactly. */
+static int quarter(scan_image *im, int q)
+{
+	long w = im->w, h = im->h, ow = q == 2 ? w : h, oh = q == 2 ? h : w;
+	unsigned char *o = malloc((size_t)(w * h));
+	if (!o)
+		return -1;
+	for (long y = 0; y < h; y++)
+		for (long x = 0; x < w; x++) {
+			long nx = q == 1 ? h - 1 - y : q == 2 ? w - 1 - x : y;
+			long ny = q == 1 ? x : q == 2 ? h - 1 - y : w - 1 - x;
+			o[ny * ow + nx] = im->px[y * w + x];
+		}
+	free(im->px);
+	im->px = o;
+	im->w = (int)ow;
+	im->h = (int)oh;
+	return 0;
+}
+
+/* im turned by deg degrees clockwise about its centre, bilinear, white
+ * outside. */
+static int skew(scan_image *im, double deg)
+{
+	long w = im->w, h = im->h;
+	unsigned char *o = malloc((size_t)(w * h));
+	if (!o)
+		return -1;
+	double t = -deg * M_PI / 180, c = cos(t), s = sin(t);
+	double cx = (double)(w - 1) / 2, cy = (double)(h - 1) / 2;
+	for (long y = 0; y < h; y++)
+		for (long x = 0; x < w; x++) { /* where (x, y) comes from */
+			double u = c * ((double)x - cx) - s * ((double)y - cy) + cx;
+			double v = s * ((double)x - cx) + c * ((double)y - cy) + cy;
+			long x0 = (long)floor(u), y0 = (long)floor(v);
+			double fx = u - (double)x0, fy = v - (double)y0, p[4];
+			for (int k = 0; k < 4; k++) {
+				long px = x0 + (k & 1), py = y0 + (k >> 1);
+				p[k] = px < 0 || py < 0 || px >= w || py >= h ? 255 :
+					im->px[py * w + px];
+			}
+			o[y * w + x] = (unsigned char)lround(
+				(p[0] * (1 - fx) + p[1] * fx) * (1 - fy) +
+				(p[2] * (1 - fx) + p[3] * fx) * fy);
+		}
+	free(im->px);
+	im->px = o;
+	return 0;
+}
+
+int scan_upright(scan_image *im, double turn)
+{
+	int q = (int)lround(turn / 90); /* -2 .. 2 */
+	double rest = turn - 90.0 * q;
+	q = (q % 4 + 4) % 4; /* the quarter turns back: clockwise */
+	if (q && quarter(im, 4 - q) < 0)
+		return -1;
+	return fabs(rest) < SCAN_SKEW_KEPT ? 0 : skew(im, -rest);
 }
 
 /* A filled square of about sw x sh pixels in the window x0..x1, y0..y1

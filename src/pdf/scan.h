@@ -28,8 +28,27 @@ int scan_load(const char *path, scan_pages *out, bt_err *e);
 void scan_pages_free(scan_pages *p);
 
 /* The text of the page's QR code into text: 1 when one was found, 0 when
- * none (text untouched), -1 when out of memory. */
-int scan_qr(const scan_image *im, bt_buf *text);
+ * none (text untouched), -1 when out of memory. *turn: how far the page is
+ * turned clockwise, in degrees (-180 to 180: 90 on its side, 180 upside
+ * down), measured along the code's top edge; 0 when none was found. */
+int scan_qr(const scan_image *im, bt_buf *text, double *turn);
+
+/* Turns im by -turn degrees about its centre so the page stands upright:
+ * quarter turns exactly (width and height swapped), the rest resampled
+ * within the same bounds, white outside; a turn under SCAN_SKEW_KEPT
+ * degrees is left as it is (scan_locate reads up to 3 degrees). 0, or -1
+ * when out of memory (im unchanged). */
+#define SCAN_SKEW_KEPT 1.5
+int scan_upright(scan_image *im, double turn);
+
+/* The skew (degrees off a quarter turn) up to which a page turned upright
+ * is read (tests/e2e: 10 degrees read). */
+#define SCAN_SKEW_READ 10
+
+/* The page number a form's QR code text ends with (pdf/footer.h: ":p" and
+ * the number), cut off text; 0 when it has none (a form made before 0.14:
+ * text unchanged). */
+int scan_qr_page(char *text);
 
 /* Where a page of a form is in an image: the affine map from the page's
  * points (from its top-left corner) to the image's pixels. */

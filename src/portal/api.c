@@ -118,15 +118,11 @@ static int api_answer(preq *r, int rc, const bt_err *e)
 int api_status(preq *r)
 {
 	bt_identity id;
-	bt_status_list l = { NULL, 0 };
 	bt_err e;
 	if (api_auth(r, &id))
 		return 0;
 	bt_buf_reset(&r->out);
-	int rc = bt_status_list_get(r->db, id.role == BT_ROLE_CHAIR ? id.group : 0, r->now, &l, &e);
-	if (!rc)
-		rc = bt_status_json(r->db, &l, &r->out, &e);
-	bt_status_list_free(&l);
+	int rc = bt_status_doc(r->db, id.role == BT_ROLE_CHAIR ? id.group : 0, r->now, &r->out, &e);
 	return api_answer(r, rc, &e);
 }
 

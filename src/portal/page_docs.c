@@ -17,26 +17,13 @@
  * see), -1 with e when they cannot be read. */
 static int own_reply(preq *r, int64_t id, int64_t *seq, char circular[64], bt_err *e)
 {
-	bt_consultation_list cl = { 0 };
 	const bt_identity *who = &r->s.id;
-	int found = 0;
-	if (bt_consultations_list(r->db, 0, &cl, e))
-		return -1;
-	for (size_t i = 0; i < cl.n && !found; i++) {
-		if (who->circular[0] && strcasecmp(who->circular, cl.v[i].circular))
-			continue;
-		bt_history h = { 0 };
-		if (bt_history_get(r->db, cl.v[i].circular, who->member, &h, e))
-			found = -1;
-		for (size_t k = 0; found == 0 && k < h.n; k++)
-			if (h.v[k].reply_id == id && (!strcmp(h.v[k].kind, "reply") || !strcmp(h.v[k].kind, "withdrawal"))) {
-				*seq = h.v[k].seq;
-				snprintf(circular, 64, "%s", cl.v[i].circular);
-				found = 1;
-			}
-		bt_history_free(&h);
-	}
-	bt_consultation_list_free(&cl);
+	char circ[BT_ID_MAX + 1];
+	int found = bt_history_locate(r->db, id, who->member, circ, seq, e);
+	if (found == 1 && who->circular[0] && strcasecmp(who->circular, circ))
+		found = 0; /* out of its code's consultation */
+	if (found == 1)
+		snprintf(circular, 64, "%s", circ);
 	return found;
 }
 

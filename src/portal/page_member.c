@@ -696,6 +696,26 @@ static int each_own(preq *r, each_fn *fn, void *arg, bt_err *e)
 	return stop;
 }
 
+/* each_own for the one consultation that holds reply id of the
+ * administration (found by its number, not by reading every history):
+ * 0 when it has no such reply in the consultations it may see. */
+static int each_own_reply(preq *r, int64_t id, each_fn *fn, void *arg, bt_err *e)
+{
+	const bt_identity *who = &r->s.id;
+	char circ[BT_ID_MAX + 1];
+	int64_t seq;
+	int found = bt_history_locate(r->db, id, who->member, circ, &seq, e);
+	if (found != 1 || (who->circular[0] && strcasecmp(who->circular, circ)))
+		return found < 0 ? -1 : 0;
+	bt_consultation c;
+	bt_history h = { 0 };
+	if (bt_consultation_get(r->db, circ, &c, e) || bt_history_get(r->db, circ, who->member, &h, e))
+		return -1;
+	int stop = fn(r, &c, &h, arg, e);
+	bt_history_free(&h);
+	return stop;
+}
+
 typedef struct find_arg {
 	int64_t id;
 	int found;
@@ -760,7 +780,7 @@ static int receipt_of(preq *r, const char *id, int json)
 		return page_field_error(r, BT_R_NOT_FOUND, "receipt", "'%.40s' is not a reply number", id);
 	find_arg fa = { v, 0, json };
 	bt_err e;
-	if (each_own(r, show_receipt, &fa, &e) < 0)
+	if (each_own_reply(r, v, show_receipt, &fa, &e) < 0)
 		return page_engine_error(r, &e);
 	if (!fa.found)
 		return page_error(r, 403, L(r, "err_scope"));
@@ -809,7 +829,7 @@ int page_member_sent(preq *r, const char *ids)
 						"numbers", ids);
 		find_arg fa = { v, 0, 0 };
 		bt_err e;
-		if (each_own(r, sent_one, &fa, &e) < 0)
+		if (each_own_reply(r, v, sent_one, &fa, &e) < 0)
 			return page_engine_error(r, &e);
 		if (!fa.found)
 			return page_error(r, 403, L(r, "err_scope"));

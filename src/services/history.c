@@ -332,6 +332,34 @@ int bt_attachment_content(bt_db *db, int64_t id, bt_buf *out, bt_err *e)
 	return rc;
 }
 
+int bt_history_locate(bt_db *db, int64_t reply_id, const char *member, char circular[BT_ID_MAX + 1],
+		      int64_t *seq, bt_err *e)
+{
+	char code[4];
+	bt_err why;
+	if (bt_member_resolve(db, "member", member, code, &why)) {
+		if (why.reason == BT_R_INPUT || why.reason == BT_R_NOT_FOUND)
+			return 0; /* no such member: none of its replies */
+		if (e)
+			*e = why;
+		return -1;
+	}
+	sqlite3_stmt *st = db_stmt(db, SQL_HISTORY_LOCATE, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, reply_id);
+	db_bind_text(st, 2, code);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		db_col_copy(st, 0, circular, BT_ID_MAX + 1);
+		*seq = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(db, e, "reading a reply"), -1;
+	return step == SQLITE_ROW;
+}
+
 int bt_history_get(bt_db *db, const char *circular, const char *member, bt_history *h, bt_err *e)
 {
 	return bt_history_as_of(db, circular, member, BT_INF_TIME, h, e);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ballot/export.h"
 #include "services/services.h"
 
 void bt_status_list_free(bt_status_list *l)
@@ -97,5 +98,24 @@ int bt_status_list_get(bt_db *db, int group, bt_time as_of, bt_status_list *out,
 	int snap = db_read_begin(db);
 	int rc = status_list_get(db, group, as_of, out, e);
 	db_read_end(db, snap);
+	return rc;
+}
+
+int bt_status_doc(bt_db *db, int group, bt_time as_of, bt_buf *out, bt_err *e)
+{
+	char key[64];
+	snprintf(key, sizeof key, "status %d %lld", group, (long long)as_of);
+	if (db_doc_get(db, key, out))
+		return BT_OK;
+	bt_buf_reset(out);
+	bt_status_list l = { NULL, 0 };
+	int snap = db_read_begin(db); /* the document and the state it is kept under: one snapshot */
+	int rc = status_list_get(db, group, as_of, &l, e);
+	if (!rc)
+		rc = bt_status_json(db, &l, out, e);
+	if (!rc)
+		db_doc_put(db, key, out);
+	db_read_end(db, snap);
+	bt_status_list_free(&l);
 	return rc;
 }

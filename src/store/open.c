@@ -37,6 +37,13 @@ int db_configure(bt_db *db, int readonly, bt_err *e)
 	sqlite3_busy_timeout(db->h, 10000);
 	if (db_exec_sql(db, "PRAGMA foreign_keys=ON", "configuring", e))
 		return BT_EFAIL;
+	/* reads of a large database from the operating system's page cache,
+	 * mapped, without a copy per page, shared by the portal's connections
+	 * (make bench: a tally of 100 000 replies spent 40 % of its time in
+	 * pread copying pages; a larger cache_size of SQLite's own, per
+	 * connection, gained no more than this) */
+	if (db_exec_sql(db, "PRAGMA mmap_size=" BT_MMAP_SIZE, "configuring", e))
+		return BT_EFAIL;
 	if (!readonly && !sqlite3_db_readonly(db->h, "main") && db_wal_on(db, e))
 		return BT_EFAIL;
 	return db_exec_sql(db, "PRAGMA synchronous=FULL", "configuring", e);
@@ -65,6 +72,7 @@ int db_open_raw(const char *path, int flags, bt_db **out, bt_err *e)
 		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	}
 	db->wit_fd = -1;
+	bt_buf_init(&db->doc.doc, 0);
 	int oflags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
 		     ((flags & BT_DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		     ((flags & BT_DB_CREATE) ? SQLITE_OPEN_CREATE : 0);
@@ -168,6 +176,7 @@ void bt_db_close(bt_db *db)
 	sqlite3_close(db->h);
 	if (db->wit_fd >= 0)
 		close(db->wit_fd);
+	bt_buf_release(&db->doc.doc);
 	free(db->path);
 	free(db);
 }

@@ -14,6 +14,8 @@
 
 #define BT_APPLICATION_ID 0x42414c54 /* "BALT" */
 #define BT_STMT_CACHE 256
+/* Per connection (db_configure): up to 256 MiB of the file read mapped. */
+#define BT_MMAP_SIZE "268435456"
 
 /* What a row check found sound (rowcheck.c, SQL_ROWCHECK_MARK): ok when
  * the replies and events had no gap between their lowest and highest
@@ -48,12 +50,28 @@ struct bt_db {
 		const char *sql;
 		sqlite3_stmt *st;
 	} cache[BT_STMT_CACHE];
+	struct {            /* one document kept while nothing changes (doc.c) */
+		char key[64];
+		int64_t data_version, changes;
+		bt_buf doc;
+	} doc;
 };
 
 /* Returns a reset, cleared prepared statement for sql (one of the SQL_*
  * constants of sql.h; statements are cached by address). NULL on failure
  * with e set. Do not finalize it. */
 sqlite3_stmt *db_stmt(bt_db *db, const char *sql, bt_err *e);
+
+/* A document the floors above keep on the connection while the database
+ * does not change (doc.c). db_doc_get: 1 with the document kept under key
+ * copied into out (replacing its content) when nothing was committed to the
+ * database since it was kept, by this connection or any other; 0 otherwise
+ * (out untouched; also without memory for the copy). db_doc_put: keeps doc
+ * under key (replacing the one kept), with the database's state read now:
+ * call it inside the read transaction that made doc, so that a commit
+ * between the reads and the keeping cannot be missed. */
+int db_doc_get(bt_db *db, const char *key, bt_buf *out);
+void db_doc_put(bt_db *db, const char *key, const bt_buf *doc);
 
 /* BT_EFAIL with SQLite's message and what was being done; the reason
  * follows from SQLite's result code (db_reason). */
@@ -253,6 +271,22 @@ typedef struct db_write {
 typedef int db_write_step(bt_db *db, db_write *w, bt_err *e);
 int db_write_run(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e);
 int db_write_in(bt_db *db, db_write *w, db_write_step *check, db_write_step *insert, bt_err *e);
+
+/* Group commit (group.c): runs step(db, ctx, e) inside a write transaction
+ * that may be shared with the changes other threads of this process ask for
+ * at the same time on the same database, each inside its own SAVEPOINT: a
+ * step that fails has its changes (and its events) rolled back alone, as if
+ * it had been its own transaction; the steps run one after another, each
+ * seeing those before it. The step may run on another thread's connection
+ * (db's is not used then), so it must touch no state of db's but the
+ * database. Returns only once the COMMIT that holds the change (and the
+ * witness after it) is done: BT_OK then; else the step's own failure, or
+ * the failure of the begin or commit of the shared transaction (set in *e).
+ * Not inside an open transaction. */
+typedef int db_group_step(bt_db *db, void *ctx, bt_err *e);
+int db_write_group(bt_db *db, db_group_step *step, void *ctx, bt_err *e);
+/* How many changes wait in the queue, a batch running aside (tests). */
+size_t db_group_queued(void);
 
 /* A migration's record in the event log, made once per database (migrate.c):
  * when done_sql (one count) counts no row, the n writes w[0..n-1] in turn,

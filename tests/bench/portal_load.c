@@ -60,11 +60,13 @@ static struct {
 	double status_goal, submit_goal; /* throughput goals (default: the paced rates) */
 	const char *token, *api_ids; /* the API phases: a write token; the events acknowledged */
 	double api_s;
+	int until_refused; /* a refused connection (the server is gone) ends every phase */
 } opt = { .api_s = 5, .clients = 64, .drafts = 1, .verify = 1, .submit_s = 10, .submit_paced_s = 15, .submit_rate = 300,
 	  .status_s = 8, .status_paced_s = 10, .status_rate = 2000, .after_s = 5,
 	  .status_path = "/member" };
 
 static gnutls_certificate_credentials_t cred;
+static _Atomic int refused; /* --until-refused, and a connection was refused */
 static struct sockaddr_in server;
 static char tls_desc[128]; /* the protocol and cipher suite, from one connection */
 static pthread_mutex_t desc_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -178,6 +180,8 @@ static int conn_open(conn *c, char *err, size_t errlen)
 	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 	if (connect(c->fd, (struct sockaddr *)&server, sizeof server)) {
+		if (errno == ECONNREFUSED && opt.until_refused)
+			refused = 1; /* the server is gone: every phase ends */
 		snprintf(err, errlen, "connect: %s", strerror(errno));
 		close(c->fd);
 		return -1;
@@ -465,7 +469,7 @@ static void *submit_thread(void *arg)
 	char req[2048], body[1024], err[200];
 	for (unsigned long k = 0, i = (unsigned long)(c - cl);; k++, i++) {
 		double t0 = next_start(c, k);
-		if (t0 >= deadline)
+		if (t0 >= deadline || refused)
 			break;
 		conn cn;
 		resp r;
@@ -543,7 +547,7 @@ static void *status_thread(void *arg)
 	for (unsigned long n = 0;; n++) {
 		resp r;
 		double t0 = next_start(c, n);
-		if (t0 >= deadline)
+		if (t0 >= deadline || refused)
 			break;
 		if (!k.open)
 			c->reconnects++;
@@ -594,7 +598,7 @@ static void *api_thread(void *arg)
 	for (unsigned long n = 0;; n++) {
 		resp r;
 		double t0 = next_start(c, n);
-		if (t0 >= deadline)
+		if (t0 >= deadline || refused)
 			break;
 		if (!k.open)
 			c->reconnects++;
@@ -792,10 +796,11 @@ static void usage(void)
 	      "                   [--submit-seconds S] [--submit-paced-seconds S] [--submit-rate R]\n"
 	      "                   [--status-after-seconds S] [--status-path PATH] [--ids FILE]\n"
 	      "                   [--server-pid PID] [--no-verify] [--status-goal R] [--submit-goal R]\n"
-	      "                   [--token TOKEN [--api-seconds S] [--api-ids FILE]]\n"
+	      "                   [--token TOKEN [--api-seconds S] [--api-ids FILE]] [--until-refused]\n"
 	      "  Each phase runs as fast as it goes for --*-seconds, then paced at --*-rate for\n"
 	      "  --*-paced-seconds (defaults 8 + 10 s at 2000/s, 10 + 15 s at 300/s); then the status\n"
-	      "  page again for --status-after-seconds (5). 0 s skips a phase.\n"
+	      "  page again for --status-after-seconds (5). 0 s skips a phase. --until-refused: once\n"
+	      "  the server refuses a connection (it was killed), every phase ends.\n"
 	      "  --codes: `ballot codes issue` output (member<TAB>code); the first N members are the clients.\n"
 	      "  --ids: the acknowledged reply numbers, one a line.\n"
 	      "  --*-goal: the throughput goals (default the paced rates).\n"
@@ -814,6 +819,10 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--no-verify")) {
 			opt.verify = 0;
+			continue;
+		}
+		if (!strcmp(a, "--until-refused")) {
+			opt.until_refused = 1;
 			continue;
 		}
 		if (i + 1 >= argc)

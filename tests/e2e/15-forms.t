@@ -214,7 +214,7 @@ sleep 1 # a clock in the bytes would show
 expect_exit 0 ballot forms --circular 205 --member CHN --lang en --out "$T/one-again"
 is "$(ref_of "$T/one-again/205/en/CHN.pdf")" "$ref1" "a second run prints the same reference"
 ok "a second run writes the same bytes" cmp "$T/one/205/en/CHN.pdf" "$T/one-again/205/en/CHN.pdf"
-is "$(qr_of "$T/one/205/en/CHN.pdf")" "$ref1" "the QR code holds the reference"
+is "$(qr_of "$T/one/205/en/CHN.pdf")" "$ref1:p1" "the QR code holds the reference and the page number"
 
 # A second, revised draft changes the digest.
 at 2019-12-03T10:00:00Z
@@ -255,12 +255,12 @@ for l in $LANGS; do
 				"$(tmpl "$l" reference ref "$ref")"
 		fi
 	done
-	is "$(qr_of "$T/f1/205/$l/CHN.pdf")" "ballot:205:CHN:$l:$hex" "$l/CHN.pdf: the QR code is the footer's reference"
+	is "$(qr_of "$T/f1/205/$l/CHN.pdf")" "ballot:205:CHN:$l:$hex:p1" "$l/CHN.pdf: the QR code is the footer's reference and :p1"
 	is "$(ref_of "$T/f1/205/$l/blank.pdf")" "ballot:205:-:$l:$hex" "$l/blank.pdf: reference with member '-'"
 	text_of "$T/f1/205/$l/blank.pdf"
 	contains "$l" "$l/blank.pdf: circular, drafts and deadline" "$subject" "$row_new" "$row_rev" "$deadline"
 done
-is "$(qr_of "$T/f1/205/en/FRA.pdf")" "ballot:205:FRA:en:$hex" "en/FRA.pdf: its own QR code"
+is "$(qr_of "$T/f1/205/en/FRA.pdf")" "ballot:205:FRA:en:$hex:p1" "en/FRA.pdf: its own QR code"
 mapfile -t f1_files < <(find "$T/f1" "$T/one" -name '*.pdf' | LC_ALL=C sort)
 qpdf_ok "qpdf --check passes on every form" "${f1_files[@]}"
 paper_is 595.276 841.89 "every page is A4 by default" "${f1_files[@]}"
@@ -302,7 +302,7 @@ for l in $LANGS; do
 	contains "$l" "$l: page 2 repeats the table header and says it continues" \
 		"$(tmpl "$l" col_draft)" "$(tmpl "$l" col_choice)" "$(tmpl "$l" continued)"
 done
-is "$(qr_of "$T/f4/206/en/FRA.pdf" 2)" "$(ref_of "$T/f4/206/en/FRA.pdf" 2)" "page 2 has the QR code and the reference too"
+is "$(qr_of "$T/f4/206/en/FRA.pdf" 2)" "$(ref_of "$T/f4/206/en/FRA.pdf" 2):p2" "page 2 has the QR code (with :p2) and the reference too"
 like "$(ref_of "$T/f4/206/en/FRA.pdf" 2)" '^ballot:206:FRA:en:[0-9a-f]{16}$' "  ... of circular 206"
 
 # --- the whole electorate -----------------------------------------------------

@@ -27,10 +27,10 @@ EN=$T/a4/205/en/FRA.pdf
 # the marks survive a fax: the QR code decodes at 100 dpi and from a
 # 204x98-dpi one-bit image
 pdftoppm -r 100 -gray -png -f 1 -l 1 -singlefile "$EN" "$T/q100"
-is "$(zbarimg -q --raw "$T/q100.png" 2>/dev/null)" "$(pdftotext "$EN" - | grep -o 'ballot:205:FRA:en:[0-9a-f]*' | head -n 1)" \
+is "$(zbarimg -q --raw "$T/q100.png" 2>/dev/null)" "$(pdftotext "$EN" - | grep -o 'ballot:205:FRA:en:[0-9a-f]*' | head -n 1):p1" \
 	"the QR code decodes from a render at 100 dpi"
 convert -density 100 "$T/q100.png" -resample 204x98 -threshold 50% -type bilevel "$T/qfax.png"
-like "$(zbarimg -q --raw "$T/qfax.png" 2>/dev/null)" '^ballot:205:FRA:en:[0-9a-f]{16}$' \
+like "$(zbarimg -q --raw "$T/qfax.png" 2>/dev/null)" '^ballot:205:FRA:en:[0-9a-f]{16}:p1$' \
 	"... and from a 204x98-dpi one-bit fax of it"
 
 proposal() { # proposal REC TEXT : the line of REC in $OUT

@@ -12,7 +12,9 @@
 # file, a signature that does not verify.
 . "$(dirname "$0")/lib.sh"
 . "$E2E/portal-lib.sh"
-need_tools curl perl pdfsig certutil
+. "$E2E/sign-lib.sh"
+need_tools curl perl
+signers_need
 PY=/usr/bin/python3
 FILL="$PY $E2E/fill-form.py"
 $PY -c 'import pypdf' 2>/dev/null || { echo "Bail out! python3-pypdf is missing (tests/deps.sh)"; exit 1; }
@@ -59,13 +61,9 @@ $FILL "$T/f/206/en/CHE.pdf" "$T/206.pdf" draft.Q.6000.choice=authorize
 $FILL "$F/CHE.pdf" "$T/two.pdf" draft.Q.5051.choice=authorize+not-authorize draft.Q.5052.choice=authorize
 $FILL "$F/CHE.pdf" "$T/none.pdf" draft.Q.5051.choice=authorize
 # a signed form (an NSS database made by certutil, signed by poppler's pdfsig), and a byte changed in it
-mkdir "$T/nss"
-certutil -N -d "sql:$T/nss" --empty-password
-head -c 64 /dev/urandom >"$T/noise"
-certutil -S -x -n signer -s "CN=Jane Doe,O=OFCOM,C=CH" -t "CT,C,C" -k rsa -g 2048 -Z SHA256 -v 120 \
-	-d "sql:$T/nss" -z "$T/noise" >/dev/null 2>&1
-ok "pdfsig signs the filled form" pdfsig -nssdir "sql:$T/nss" -nick signer -sign signature "$T/filled.pdf" \
-	"$T/signed.pdf"
+nss_init
+nss_cert signer "CN=Jane Doe,O=OFCOM,C=CH" "CT,C,C" -x
+ok "pdfsig signs the filled form" pdf_sign signer "$T/filled.pdf" "$T/signed.pdf"
 sed 's/(Jane Doe)/(Jane Dog)/' "$T/signed.pdf" >"$T/tampered.pdf"
 nok "the tampered copy differs" cmp -s "$T/signed.pdf" "$T/tampered.pdf"
 printf 'not a form\n' >"$T/notes.txt"

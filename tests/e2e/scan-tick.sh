@@ -2,44 +2,51 @@
 # ticks boxes (MARK: REC=CHOICE:STYLE, style cross|check|filled|circled),
 # rotates by ANGLE degrees, and when FAX is 1 makes it a 204x98-dpi one-bit
 # fax with speckle: OUT (PNG, or TIFF by its name).
+# tick_cmd does the same from a page already rendered: it prints the one
+# ImageMagick command (one argument a line) for it, so a corpus renders each
+# form once per resolution and runs its commands in parallel (tests/bench).
 tick() {
 	local pdf=$1 page=$2 dpi=$3 out=$4 angle=$5 fax=$6; shift 6
-	local base=$out.base
-	pdftoppm -r "$dpi" -gray -png -f "$page" -l "$page" -singlefile "$pdf" "$base" || return 1
-	ph=$(pdfinfo "$pdf" | awk '/^Page size/ { print $5 }')
+	pdftoppm -r "$dpi" -gray -png -f "$page" -l "$page" -singlefile "$pdf" "$out.base" || return 1
+	tick_widgets "$pdf" >"$out.widgets" || return 1
+	local cmd=()
+	mapfile -t cmd < <(tick_cmd "$out.widgets" "$out.base.png" "$page" "$dpi" "$out" "$angle" "$fax" "$@")
+	[ ${#cmd[@]} -gt 1 ] || return 1
+	"${cmd[@]}"
+}
+
+# tick_widgets PDF : the widgets of PDF (fill-form.py --widgets, an
+# independent reader) with the page height in points as a last line.
+tick_widgets() {
+	/usr/bin/python3 "$HERE/fill-form.py" --widgets "$1" || return 1
+	printf 'height\t%s\n' "$(pdfinfo "$1" | awk '/^Page size/ { print $5 }')"
+}
+
+# tick_cmd WIDGETS PNG PAGE DPI OUT ANGLE FAX MARK... : the command, one
+# argument a line; nothing (and a message) when a box is not on the page.
+tick_cmd() {
+	local widgets=$1 png=$2 page=$3 dpi=$4 out=$5 angle=$6 fax=$7; shift 7
+	local ph m rec ch st r
+	ph=$(awk -F'\t' '$1 == "height" { print $2 }' "$widgets")
 	local draw=()
-	local m rec ch st
 	for m in "$@"; do
 		rec=${m%%=*}; ch=${m#*=}; st=${ch#*:}; ch=${ch%%:*}
-		local r
-		r=$(/usr/bin/python3 "$HERE/fill-form.py" --widgets "$pdf" |
-			awk -F'\t' -v p="$page" -v n="draft.$rec.choice" -v c="Off,$ch" '$1 == p && $2 == n && $3 == c { print $5 }')
+		r=$(awk -F'\t' -v p="$page" -v n="draft.$rec.choice" -v c="Off,$ch" \
+			'$1 == p && $2 == n && $3 == c { print $5 }' "$widgets")
 		[ -n "$r" ] || { echo "no box $rec=$ch on page $page" >&2; return 1; }
-		draw+=($(awk -v r="$r" -v s="$dpi" -v h="$ph" -v st="$st" 'BEGIN {
+		mapfile -t -O ${#draw[@]} draw < <(awk -v r="$r" -v s="$dpi" -v h="$ph" -v st="$st" 'BEGIN {
 			split(r, a, " "); k = s / 72
 			x1 = a[1] * k; x2 = a[3] * k; y1 = (h - a[4]) * k; y2 = (h - a[2]) * k
 			w = 2.2 * k; cx = (x1 + x2) / 2; cy = (y1 + y2) / 2; d = x2 - x1
-			if (st == "cross") printf "-strokewidth %f -draw line_%f,%f_%f,%f -draw line_%f,%f_%f,%f\n", w, x1+1, y1+1, x2-1, y2-1, x1+1, y2-1, x2-1, y1+1
-			else if (st == "check") printf "-strokewidth %f -draw polyline_%f,%f_%f,%f_%f,%f\n", w, x1+0.15*d, cy, cx-0.1*d, y2-0.15*d, x2+0.3*d, y1-0.4*d
-			else if (st == "filled") printf "-strokewidth 1 -draw rectangle_%f,%f_%f,%f\n", x1+1.5*k, y1+1.5*k, x2-1.5*k, y2-1.5*k
-			else printf "-strokewidth %f -fill_none -draw circle_%f,%f_%f,%f\n", w, cx, cy, cx + 0.85 * d, cy }' | tr '_' ' '))
+			if (st == "cross") printf "-strokewidth\n%f\n-draw\nline %f,%f %f,%f\n-draw\nline %f,%f %f,%f\n", w, x1+1, y1+1, x2-1, y2-1, x1+1, y2-1, x2-1, y1+1
+			else if (st == "check") printf "-strokewidth\n%f\n-draw\npolyline %f,%f %f,%f %f,%f\n", w, x1+0.15*d, cy, cx-0.1*d, y2-0.15*d, x2+0.3*d, y1-0.4*d
+			else if (st == "filled") printf "-strokewidth\n1\n-draw\nrectangle %f,%f %f,%f\n", x1+1.5*k, y1+1.5*k, x2-1.5*k, y2-1.5*k
+			else printf "-strokewidth\n%f\n-fill\nnone\n-draw\ncircle %f,%f %f,%f\n-fill\nblack\n", w, cx, cy, cx + 0.85 * d, cy }')
 	done
-	# the words of each -draw are joined again: awk gave them with _
-	local args=() a
-	set -- "${draw[@]}"
-	while [ $# -gt 0 ]; do
-		case $1 in
-		-draw) args+=(-draw "$2 $3 $4"); shift 4;
-			case ${args[-1]} in polyline*) args[-1]="${args[-1]} $1"; shift;; esac ;;
-		*) args+=("$1"); shift ;;
-		esac
-	done
-
-	convert "$base.png" -stroke black -fill black "${args[@]}" "$base-t.png" || return 1
+	printf '%s\n' convert -density "$dpi" "$png" -stroke black -fill black "${draw[@]}" \
+		-background white -rotate "$angle" +repage
 	if [ "$fax" = 1 ]; then
-		convert -density "$dpi" "$base-t.png" -background white -rotate "$angle" +repage -resample 204x98 \
-			-attenuate 0.3 +noise Impulse -threshold 50% -type bilevel "$out"
-	else
-		convert "$base-t.png" -background white -rotate "$angle" +repage "$out"
+		printf '%s\n' -resample 204x98 -attenuate 0.3 +noise Impulse -threshold 50% -type bilevel
 	fi
+	printf '%s\n' "$out"
 }

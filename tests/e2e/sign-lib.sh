@@ -1,5 +1,6 @@
 # sign-lib.sh - the signers of returned forms, for the signature tests
-# (69-form-signature.t, 79-signing-certs.t), sourced after lib.sh: an NSS
+# (69-form-signature.t, 79-signing-certs.t, 81-portal-pdf.t, 86-signing-chain.t),
+# sourced after lib.sh: an NSS
 # database made by certutil (libnss3-tools) whose keys poppler's pdfsig
 # signs and checks forms with, independent of our code.
 #   signers_need            the tools, or a failure and the end of the script
@@ -9,7 +10,9 @@
 #                           valid from June 2019 for ten years (the tests'
 #                           replies of 2020, BALLOT_NOW, fall inside); -x
 #                           self-signed, -c CA issued by CA, -2 (a CA, its
-#                           answers on stdin), -m SERIAL
+#                           answers on stdin), -m SERIAL; with NSS_VALID="W V"
+#                           valid from W months from now (negative: ago)
+#                           for V months instead
 #   nss_export NICK         its certificate as $T/NICK.pem and $T/NICK.der
 #   cert_sha NICK           the SHA-256 of its certificate (DER)
 #   pdf_sign NICK IN OUT    pdfsig signs IN's signature field as NICK
@@ -34,7 +37,9 @@ nss_cert() {
 	shift 3
 	# -w: months from the real clock to June 2019
 	local w=$(( ($(date -u +%Y) - 2019) * 12 + $(date -u +%-m) - 6 ))
-	certutil -S -n "$nick" -s "$subject" -t "$trust" "$@" -k rsa -g 2048 -Z SHA256 -w "-$w" -v $((w + 120)) \
+	local valid=(-w "-$w" -v $((w + 120)))
+	[ -n "${NSS_VALID:-}" ] && valid=(-w "${NSS_VALID% *}" -v "${NSS_VALID#* }")
+	certutil -S -n "$nick" -s "$subject" -t "$trust" "$@" -k rsa -g 2048 -Z SHA256 "${valid[@]}" \
 		-d "$NSS" -z "$T/noise" >/dev/null 2>&1
 }
 

@@ -290,6 +290,34 @@ static void in_force_per_draft(void **state)
 	in_force_refused(f);
 }
 
+/* A reply found by its number: its consultation and event, for its own
+ * member only (alpha-2 too), and for no other member or number. */
+static void locate_by_reply_number(void **state)
+{
+	fx *f = *state;
+	story(f);
+	fx_circular(f, "206", NULL, NULL);
+	bt_history h;
+	assert_int_equal(bt_history_get(f->db, "205", "DEU", &h, &f->e), BT_OK);
+	assert_int_equal(h.n, 2); /* its reply, then its withdrawal */
+	char circ[BT_ID_MAX + 1] = "";
+	int64_t seq = 0;
+	for (size_t i = 0; i < h.n; i++) {
+		assert_int_equal(bt_history_locate(f->db, h.v[i].reply_id, "DEU", circ, &seq, &f->e), 1);
+		assert_string_equal(circ, "205");
+		assert_int_equal(seq, h.v[i].seq);
+		seq = 0;
+		assert_int_equal(bt_history_locate(f->db, h.v[i].reply_id, "de", circ, &seq, &f->e), 1);
+		assert_int_equal(seq, h.v[i].seq);
+		/* another member's: not found, whoever asks */
+		assert_int_equal(bt_history_locate(f->db, h.v[i].reply_id, "FRA", circ, &seq, &f->e), 0);
+	}
+	int64_t last = h.v[h.n - 1].reply_id;
+	bt_history_free(&h);
+	assert_int_equal(bt_history_locate(f->db, last + 100, "DEU", circ, &seq, &f->e), 0);
+	assert_int_equal(bt_history_locate(f->db, last, "XYZ", circ, &seq, &f->e), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +326,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(one_members_history, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(deadline_moves_and_late_entries, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(in_force_per_draft, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(locate_by_reply_number, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

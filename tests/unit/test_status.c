@@ -2,6 +2,8 @@
  * outcome at a time, as the tally gives them, filtered by study group; a
  * consultation whose rows differ from their events is refused. */
 #include "dump.h"
+#include "ballot/export.h"
+#include "store/store.h"
 
 static const bt_status_row *row(const bt_status_list *l, const char *circular, const char *rec)
 {
@@ -135,12 +137,62 @@ static void a_changed_row_is_refused(void **state)
 	assert_int_equal(l.n, 0);
 }
 
+/* The status document as `status --json` makes it. */
+static void status_json(fx *f, int group, bt_time as_of, bt_buf *out)
+{
+	bt_status_list l;
+	assert_int_equal(bt_status_list_get(f->db, group, as_of, &l, &f->e), BT_OK);
+	bt_buf_reset(out);
+	assert_int_equal(bt_status_json(f->db, &l, out, &f->e), BT_OK);
+	bt_status_list_free(&l);
+}
+
+/* bt_status_doc: the bytes of status --json; kept while nothing changes
+ * (the same time and group), made again after a commit on another
+ * connection, at another time or for another group. */
+static void the_document_kept_until_a_change(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	bt_time at = T("2020-02-01T10:00:00Z");
+	bt_buf doc = BT_BUF_INIT, want = BT_BUF_INIT;
+	assert_int_equal(bt_status_doc(f->db, 0, at, &doc, &f->e), BT_OK);
+	status_json(f, 0, at, &want);
+	assert_string_equal(bt_buf_str(&doc), bt_buf_str(&want));
+	/* kept under its group and time */
+	assert_int_equal(db_doc_get(f->db, "status 0 1580551200", &doc), 1);
+	assert_int_equal(db_doc_get(f->db, "status 11 1580551200", &doc), 0);
+	assert_int_equal(db_doc_get(f->db, "status 0 1580551201", &doc), 0);
+	/* another connection adds a draft: the next document has it */
+	bt_db *other;
+	assert_int_equal(bt_db_open(f->path, 0, &other, &f->e), BT_OK);
+	bt_draft_spec d = { .circular = "205", .rec = "Q.2", .title = "Another", .summary = "s" };
+	assert_int_equal(bt_draft_add(other, &d, "t", T("2019-12-03T00:00:00Z"), NULL, &f->e), BT_OK);
+	bt_db_close(other);
+	assert_int_equal(db_doc_get(f->db, "status 0 1580551200", &doc), 0);
+	assert_int_equal(bt_status_doc(f->db, 0, at, &doc, &f->e), BT_OK);
+	assert_non_null(strstr(bt_buf_str(&doc), "\"rec\":\"Q.2\""));
+	status_json(f, 0, at, &want);
+	assert_string_equal(bt_buf_str(&doc), bt_buf_str(&want));
+	/* this connection's own change too */
+	d.rec = "Q.3";
+	assert_int_equal(bt_draft_add(f->db, &d, "t", T("2019-12-03T00:00:00Z"), NULL, &f->e), BT_OK);
+	assert_int_equal(bt_status_doc(f->db, 0, at, &doc, &f->e), BT_OK);
+	assert_non_null(strstr(bt_buf_str(&doc), "\"rec\":\"Q.3\""));
+	/* another time, another group: their own documents */
+	assert_int_equal(bt_status_doc(f->db, 12, at, &doc, &f->e), BT_OK);
+	assert_string_equal(bt_buf_str(&doc), "[]\n");
+	bt_buf_release(&doc);
+	bt_buf_release(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(states_through_the_sequence, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(by_study_group, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(a_changed_row_is_refused, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(the_document_kept_until_a_change, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

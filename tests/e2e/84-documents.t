@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-s14-docs.t - documents a screen reader and an archive can use (issue 16):
+# 84-documents.t - documents a screen reader and an archive can use (issue 16):
 # the Annex 2's drafts table and the report's tables tagged as Table > TR >
 # TH|TD (a header repeated on a later page is a pagination artifact), the
 # receipt's QR code a Figure with alternate text in the receipt's language;

@@ -12,58 +12,7 @@
 # same binary without valgrind (plain build), or the plain build/ballot
 # (ASan build: the sanitized and the -O2 code must agree).
 . "$(dirname "$0")/lib.sh"
-
-if [[ $BALLOT_BIN == */build-asan/* ]]; then
-	VG=()
-	REF_BIN=$(dirname "$(dirname "$BALLOT_BIN")")/build/ballot
-	[ -x "$REF_BIN" ] || { echo "Bail out! no plain build at $REF_BIN to compare with (make all)"; exit 1; }
-	export ASAN_OPTIONS=detect_leaks=1:exitcode=86:abort_on_error=0
-	export UBSAN_OPTIONS=exitcode=86:print_stacktrace=1:halt_on_error=1
-	CHECKER="ASan+UBSan"
-else
-	command -v valgrind >/dev/null || { echo "Bail out! valgrind is not installed (make deps)"; exit 1; }
-	VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
-	REF_BIN=$BALLOT_BIN
-	CHECKER="valgrind"
-fi
-REPORT='^==[0-9]+==|runtime error|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer'
-
-vg() { # vg EXIT CMD... : exits EXIT, with no checker report (and a refusal in one line)
-	local want=$1
-	shift
-	"${VG[@]}" "$BALLOT_BIN" "$@" >"$T/.vg.out" 2>"$T/.vg.err"
-	local rc=$? why=""
-	if [[ $rc != "$want" ]]; then
-		why="got exit $rc"
-	elif grep -Eq "$REPORT" "$T/.vg.err"; then
-		why="$CHECKER report"
-	elif [[ $want == 2 ]] && { [[ $(grep -c '' "$T/.vg.err") != 1 ]] || ! grep -q '^ballot: ' "$T/.vg.err"; }; then
-		why="refused, but stderr is not one 'ballot: ' line"
-	fi
-	if [[ -z $why ]]; then
-		pass "$CHECKER-clean, exit $want: ballot $*"
-	else
-		fail "$CHECKER-clean, exit $want: ballot $* ($why)"
-		diag "$(head -c 3000 "$T/.vg.err")"
-	fi
-}
-
-vr() { # vr EXIT CMD... : as vg, for a command that changes nothing; then the
-	# reference binary prints the same bytes on stdout and stderr, same exit
-	local want=$1
-	vg "$@"
-	shift
-	cp "$T/.vg.out" "$T/.vr.out"
-	grep -Ev "$REPORT" "$T/.vg.err" >"$T/.vr.err"
-	"$REF_BIN" "$@" >"$T/.ref.out" 2>"$T/.ref.err"
-	local rc=$?
-	if [[ $rc == "$want" ]] && cmp -s "$T/.vr.out" "$T/.ref.out" && cmp -s "$T/.vr.err" "$T/.ref.err"; then
-		pass "  ... the same output as without $CHECKER"
-	else
-		fail "  ... the same output as without $CHECKER (exit $rc)"
-		diag "$(diff "$T/.vr.out" "$T/.ref.out" | head -20)" "$(diff "$T/.vr.err" "$T/.ref.err" | head -5)"
-	fi
-}
+. "$E2E/vg-lib.sh"
 
 printf 'comments\n' >c.txt
 printf 'member\tdraft\tchoice\treceived\tchannel\tattachment\nFRA\tQ.5051\tauthorize-with-comments\t2020-02-01T10:00Z\temail\tc.txt\n' >r.tsv

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # vg-lib.sh - the memory checker of the valgrind scripts (13-valgrind.t,
-# 51-valgrind-s14.t), sourced after lib.sh:
+# 91-valgrind-mail-forms.t), sourced after lib.sh:
 # - plain build: each command under valgrind (memcheck): no invalid read or
 #   write, no use of uninitialised memory, no definite or indirect leak
 #   (valgrind's own exit 99); libraries' still-reachable memory is not a report;

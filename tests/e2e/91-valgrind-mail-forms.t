@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-valgrind-s14.t - the commands of sessions 12 and 13 are memory-clean and
+# 91-valgrind-mail-forms.t - the commands of sessions 12 and 13 are memory-clean and
 # say what they should, as 13-valgrind.t checks the older ones (the same
 # checker, tests/e2e/vg-lib.sh: valgrind's memcheck with leak check over the
 # plain build, ASan + UBSan over build-asan/): draft set and text, reply
@@ -16,6 +16,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/vg-lib.sh"
 . "$HERE/portal-lib.sh"
 . "$HERE/scan-tick.sh"
+. "$HERE/sign-lib.sh"
 
 PY=/usr/bin/python3
 need_tools certtool dovecot pdftoppm pdfinfo convert sqlite3 "$PY"
@@ -57,15 +58,9 @@ vg 0 tokens revoke 1
 vr 2 tokens revoke 1
 
 # --- signing certificates -------------------------------------------------------
-# Jane's self-signed certificate in an NSS database (pdfsig signs with it),
-# valid from June 2019 (-w: months from the real clock) for ten years
-mkdir nss
-certutil -N -d sql:nss --empty-password
-head -c 64 /dev/urandom >noise
-W=$(( ($(date -u +%Y) - 2019) * 12 + $(date -u +%-m) - 6 ))
-certutil -S -x -n jane -s "CN=Jane Doe,O=OFCOM,C=CH" -t "u,u,u" -k rsa -g 2048 -Z SHA256 -w "-$W" -v $((W + 120)) \
-	-d sql:nss -z noise >/dev/null 2>&1 && certutil -L -d sql:nss -n jane -a >jane.pem ||
-	{ echo "Bail out! certutil failed"; exit 1; }
+# Jane's self-signed certificate in an NSS database (pdfsig signs with it)
+nss_init
+nss_cert jane "CN=Jane Doe,O=OFCOM,C=CH" "u,u,u" -x && nss_export jane || { echo "Bail out! certutil failed"; exit 1; }
 printf 'not a certificate\n' >junk.pem
 vg 0 certs add --member CHE --signing jane.pem
 vr 2 certs add --member CHE --signing junk.pem
@@ -74,7 +69,7 @@ vr 2 certs add --member CHE --signing junk.pem
 expect_exit 0 ballot forms --circular 205 --member CHE,FRA --lang en --out f --jobs 1
 $FILL f/205/en/CHE.pdf filled.pdf draft.Q.5051.choice=authorize draft.Q.5052.choice=not-authorize \
 	signatory.name="Jane Doe" signatory.title=Director || fail "the CHE form is filled"
-pdfsig -nssdir sql:nss -nick jane -sign signature filled.pdf signed.pdf >/dev/null 2>&1 || fail "pdfsig signs the form"
+pdf_sign jane filled.pdf signed.pdf >/dev/null 2>&1 || fail "pdfsig signs the form"
 printf 'not a pdf\n' >junk.pdf
 vr 0 reply --from-pdf filled.pdf --circular 205 --dry-run
 vr 0 reply --from-pdf signed.pdf --circular 205 --dry-run --json

@@ -170,6 +170,7 @@ typedef struct cli_table {
 	int failed;     /* out of memory while adding: printing fails */
 } cli_table;
 
+/* An empty table of ncols columns; release it with cli_table_release. */
 void cli_table_init(cli_table *t, size_t ncols);
 
 /* Adds a row of ncols cells (NULL is printed as "-"). */
@@ -179,6 +180,7 @@ int cli_table_add(cli_table *t, const char *const *cells);
  * separated by two spaces; the last one is not padded. */
 int cli_table_print(const cli_table *t, const char *align, FILE *f, bt_err *e);
 
+/* Frees the table's cells; t can be initialized again. */
 void cli_table_release(cli_table *t);
 
 /* Display width of UTF-8 text (code points; good enough for names). */

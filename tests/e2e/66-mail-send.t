@@ -193,7 +193,12 @@ expect_exit 0 ballot check
 at 2020-02-11T12:00:00Z
 "$BALLOT_BIN" --config mail.conf mail send --circular 205 --what reminder --mail-rate 600 >out.log 2>err.log &
 pid=$!
-sleep 1
+# the relay stops once the first reminder has been sent (not after a fixed
+# second: under a slow build the run had not connected yet, or had ended)
+for i in $(seq 300); do
+	[ "$(sqlite3 "$BALLOT_DB" "SELECT count(*) FROM outbox WHERE circular = '205' AND what = 'reminder' AND state = 'sent'")" -ge 1 ] && break
+	sleep 0.05
+done
 relay_stop
 wait "$pid"
 rc=$?

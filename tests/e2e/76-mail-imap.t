@@ -3,13 +3,16 @@
 # Dovecot on loopback (started here as the dovecot users, with a
 # configuration and a certificate the test writes): the messages APPENDed
 # by the test with their INTERNALDATE, the received time the server's,
-# a 30 MB message refused at the default cap, each taken once.
+# a 30 MB message refused at the default cap, a scan (a PNG of a form
+# ticked by hand) read by its QR code and boxes, each taken once.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/portal-lib.sh"
+. "$HERE/scan-tick.sh"
+export MAGICK_THREAD_LIMIT=1
 
 PY=/usr/bin/python3
-for tool in dovecot certtool; do
+for tool in dovecot certtool pdftoppm convert; do
 	command -v "$tool" >/dev/null || { fail "$tool is installed (tests/deps.sh)"; done_testing; exit; }
 done
 $PY -c 'import pypdf' 2>/dev/null || { fail "python3-pypdf is installed (tests/deps.sh)"; done_testing; exit; }
@@ -21,6 +24,8 @@ printf 'CHE\tto\tsecretariat@ofcom.admin.ch\tfr\tOFCOM\n' >"$T/c.tsv"
 expect_exit 0 ballot contacts import "$T/c.tsv"
 expect_exit 0 ballot forms --circular 205 --member CHE --lang en --out "$T/f" --jobs 1
 $PY "$HERE/fill-form.py" "$T/f/205/en/CHE.pdf" "$T/filled.pdf" draft.Q.5051.choice=not-authorize
+ok "CHE's form printed, ticked by hand and scanned (150 dpi PNG)" \
+	tick "$T/f/205/en/CHE.pdf" 1 150 "$T/scan.png" 0 0 Q.5051=authorize:cross
 
 # --- a Dovecot of our own ----------------------------------------------------
 D="$T/dv"
@@ -46,8 +51,9 @@ def put(frm, mid, when, att=None, name=None, received=None):
     m["Date"] = "Wed, 01 Jan 2020 08:00:00 +0000"
     m.set_content("Our reply.\n")
     if att is not None:
-        m.add_attachment(att, maintype="application", subtype="pdf" if name.endswith(".pdf") else "octet-stream",
-                         filename=name)
+        kind = ("image", "png") if name.endswith(".png") else \
+            ("application", "pdf" if name.endswith(".pdf") else "octet-stream")
+        m.add_attachment(att, maintype=kind[0], subtype=kind[1], filename=name)
     typ, _ = M.append("INBOX", None, imaplib.Time2Internaldate(when), bytes(m))
     assert typ == "OK"
 which = sys.argv[4]
@@ -58,6 +64,7 @@ if which == "first":
     put("secretariat@ofcom.admin.ch", "<i2@ofcom.admin.ch>", 1579345200, os.urandom(30 * 1024 * 1024), "scan.bin")
 else:
     put("secretariat@ofcom.admin.ch", "<i3@ofcom.admin.ch>", 1579431600)
+    put("secretariat@ofcom.admin.ch", "<i4@ofcom.admin.ch>", 1579435200, open(sys.argv[5], "rb").read(), "scan.png")
 M.logout()
 PY
 ok "two messages appended over IMAPS" $PY "$T/append.py" "$PORT" "$D/ca.pem" "$T/filled.pdf" first
@@ -96,9 +103,12 @@ is "$(sqlite3 "$BALLOT_DB" "SELECT length(message) <= 65536, size > 30000000, (S
 
 expect_exit 0 ballot mail fetch
 like "$OUT" "^fetched 0 new messages" "fetched again: nothing taken twice"
-ok "a third message appended" $PY "$T/append.py" "$PORT" "$D/ca.pem" "$T/filled.pdf" second
+ok "two more messages appended, one with a scan" $PY "$T/append.py" "$PORT" "$D/ca.pem" "$T/filled.pdf" second "$T/scan.png"
 expect_exit 0 ballot mail fetch
-like "$OUT" "^entry 3: unmatched" "only the new one is taken"
+like "$OUT" "^entry 3: unmatched" "only the new ones are taken: no attachment, unmatched"
+like "$OUT" "^entry 4: matched 205: read from a scan$" "  ... the scan: matched by its QR code"
+expect_exit 0 ballot inbox show 4
+like "$OUT" "member CHE: Q\.5051=authorize$" "  ... the box ticked on paper read: CHE authorizes Q.5051"
 
 at 2020-01-25T09:00:00Z
 expect_exit 0 ballot inbox accept 1

@@ -78,11 +78,104 @@ static int read_attachments(const cli_opt *o, const char *role, int64_t cap,
 	return BT_OK;
 }
 
+/* The options of `reply`, in their table's order. */
+enum { R_CIRCULAR, R_MEMBER, R_DRAFT, R_AUTH, R_NOT_AUTH, R_COMMENTS,
+       R_REASONS, R_RECEIVED, R_CHANNEL, R_SIGNATORY, R_TITLE, R_REF,
+       R_KEY, R_RECEIPT, R_FORCE, R_LATE_ENTRY, R_PRINT_RECEIPT };
+
+/* The files attached with --comments and --reasons, read with their cap. */
+typedef struct {
+	bt_buf *bufs;
+	bt_attachment_in *atts;
+	size_t n, want;
+} reply_files;
+
+static void files_free(reply_files *f)
+{
+	if (f->bufs)
+		for (size_t i = 0; i < f->want; i++)
+			bt_buf_release(&f->bufs[i]);
+	free(f->bufs);
+	free(f->atts);
+}
+
+/* Reads every --comments and --reasons file, at most attachment_max bytes
+ * each. */
+static int files_read(bt_db *db, const cli_opt *opts, reply_files *f, bt_err *e)
+{
+	int64_t cap = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
+	int rc;
+
+	f->want = opts[R_COMMENTS].n + opts[R_REASONS].n;
+	if (!f->want)
+		return BT_OK;
+	f->bufs = calloc(f->want, sizeof *f->bufs);
+	f->atts = calloc(f->want, sizeof *f->atts);
+	if (!f->bufs || !f->atts)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	for (size_t i = 0; i < f->want; i++)
+		bt_buf_init(&f->bufs[i], 0);
+	rc = read_attachments(&opts[R_COMMENTS], "comments", cap, f->bufs, f->atts, &f->n, e);
+	if (rc == BT_OK)
+		rc = read_attachments(&opts[R_REASONS], "reasons", cap, f->bufs, f->atts, &f->n, e);
+	return rc;
+}
+
+/* The reply as the options give it (its strings point into opts), the
+ * options that go together checked first. */
+static int record_spec(const cli_opt *opts, bt_reply_spec *spec, bt_err *e)
+{
+	int rc;
+
+	if ((rc = cli_require(&opts[R_CIRCULAR], e)) != BT_OK ||
+	    (rc = cli_require(&opts[R_MEMBER], e)) != BT_OK)
+		return rc;
+	if (opts[R_AUTH].count && opts[R_NOT_AUTH].count)
+		return bt_fail(e, BT_EINPUT,
+			       "--authorize and --not-authorize: give only one");
+	if (!opts[R_AUTH].count && !opts[R_NOT_AUTH].count)
+		return bt_fail(e, BT_EINPUT,
+			       "one of --authorize or --not-authorize is required");
+	if (opts[R_NOT_AUTH].count && opts[R_COMMENTS].count)
+		return bt_fail(e, BT_EINPUT,
+			       "--comments goes with --authorize; with --not-authorize attach --reasons");
+	if (opts[R_AUTH].count && opts[R_REASONS].count)
+		return bt_fail(e, BT_EINPUT,
+			       "--reasons goes with --not-authorize; with --authorize attach --comments");
+	memset(spec, 0, sizeof *spec);
+	spec->circular = opts[R_CIRCULAR].val;
+	spec->member = opts[R_MEMBER].val;
+	spec->rec = opts[R_DRAFT].val;
+	spec->choice = opts[R_NOT_AUTH].count ? BT_NOT_AUTHORIZE
+		       : opts[R_COMMENTS].count ? BT_AUTHORIZE_WITH_COMMENTS
+						: BT_AUTHORIZE;
+	rc = cli_opt_time(&opts[R_RECEIVED], &spec->has_received, &spec->received, e);
+	spec->channel = opts[R_CHANNEL].val;
+	spec->signatory = opts[R_SIGNATORY].val;
+	spec->title = opts[R_TITLE].val;
+	spec->force = opts[R_FORCE].count > 0;
+	spec->late_entry_reason = opts[R_LATE_ENTRY].val;
+	return rc;
+}
+
+/* --ref: the form's reference names this circular and member; a warning
+ * when the drafts changed after it was issued. */
+static int ref_check(bt_db *db, const cli_opt *ref, const bt_reply_spec *spec, bt_err *e)
+{
+	int stale, rc;
+
+	if (!ref->count)
+		return BT_OK;
+	rc = bt_form_ref_check(db, ref->val, spec->circular, spec->member, &stale, e);
+	if (rc == BT_OK && stale)
+		cli_warn("--ref: the drafts of circular %s changed after "
+			 "this form was issued; check that the reply "
+			 "covers the draft meant", spec->circular);
+	return rc;
+}
+
 static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	enum { O_CIRCULAR, O_MEMBER, O_DRAFT, O_AUTH, O_NOT_AUTH, O_COMMENTS,
-	       O_REASONS, O_RECEIVED, O_CHANNEL, O_SIGNATORY, O_TITLE, O_REF,
-	       O_KEY, O_RECEIPT, O_FORCE, O_LATE_ENTRY, O_PRINT_RECEIPT };
 	cli_opt opts[] = {
 		CLI_OPT("circular", CLI_ARG), CLI_OPT("member", CLI_ARG),
 		CLI_OPT("draft", CLI_ARG), CLI_OPT("authorize", CLI_FLAG),
@@ -97,9 +190,7 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	const bt_key *key;
 	bt_reply_spec spec;
 	bt_reply_result res;
-	bt_buf *bufs = NULL;
-	bt_attachment_in *atts = NULL;
-	size_t natt = 0, want;
+	reply_files files = { NULL, NULL, 0, 0 };
 	bt_time now;
 	bt_db *db;
 	int rc;
@@ -107,81 +198,24 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	rc = cli_parse(ctx, argc, argv, USAGE, opts, 0, e);
 	if (rc != BT_OK || ctx->help)
 		return rc;
-	if ((rc = cli_require(&opts[O_CIRCULAR], e)) != BT_OK ||
-	    (rc = cli_require(&opts[O_MEMBER], e)) != BT_OK)
+	if ((rc = record_spec(opts, &spec, e)) != BT_OK)
 		return rc;
-	if (opts[O_AUTH].count && opts[O_NOT_AUTH].count)
-		return bt_fail(e, BT_EINPUT,
-			       "--authorize and --not-authorize: give only one");
-	if (!opts[O_AUTH].count && !opts[O_NOT_AUTH].count)
-		return bt_fail(e, BT_EINPUT,
-			       "one of --authorize or --not-authorize is required");
-	if (opts[O_NOT_AUTH].count && opts[O_COMMENTS].count)
-		return bt_fail(e, BT_EINPUT,
-			       "--comments goes with --authorize; with --not-authorize attach --reasons");
-	if (opts[O_AUTH].count && opts[O_REASONS].count)
-		return bt_fail(e, BT_EINPUT,
-			       "--reasons goes with --not-authorize; with --authorize attach --comments");
-	memset(&spec, 0, sizeof spec);
 	memset(&res, 0, sizeof res);
-	spec.circular = opts[O_CIRCULAR].val;
-	spec.member = opts[O_MEMBER].val;
-	spec.rec = opts[O_DRAFT].val;
-	spec.choice = opts[O_NOT_AUTH].count ? BT_NOT_AUTHORIZE
-			: opts[O_COMMENTS].count ? BT_AUTHORIZE_WITH_COMMENTS
-						 : BT_AUTHORIZE;
-	rc = cli_opt_time(&opts[O_RECEIVED], &spec.has_received, &spec.received, e);
-	if (rc != BT_OK)
-		return rc;
-	spec.channel = opts[O_CHANNEL].val;
-	spec.signatory = opts[O_SIGNATORY].val;
-	spec.title = opts[O_TITLE].val;
-	spec.force = opts[O_FORCE].count > 0;
-	spec.late_entry_reason = opts[O_LATE_ENTRY].val;
-
 	rc = cli_open_db(ctx, 1, &db, e);
 	if (rc == BT_OK)
 		rc = cli_now(ctx, &now, e);
 	if (rc == BT_OK)
-		rc = cli_receipt_prepare(ctx, &opts[O_KEY], &opts[O_RECEIPT], &key, e);
-	if (rc != BT_OK)
+		rc = cli_receipt_prepare(ctx, &opts[R_KEY], &opts[R_RECEIPT], &key, e);
+	if (rc == BT_OK)
+		rc = ref_check(db, &opts[R_REF], &spec, e);
+	if (rc == BT_OK)
+		rc = files_read(db, opts, &files, e);
+	if (rc != BT_OK) {
+		files_free(&files);
 		return rc;
-
-	if (opts[O_REF].count) {
-		int stale;
-		rc = bt_form_ref_check(db, opts[O_REF].val, spec.circular,
-				       spec.member, &stale, e);
-		if (rc != BT_OK)
-			return rc;
-		if (stale)
-			cli_warn("--ref: the drafts of circular %s changed after "
-				 "this form was issued; check that the reply "
-				 "covers the draft meant", spec.circular);
 	}
-
-	want = opts[O_COMMENTS].n + opts[O_REASONS].n;
-	if (want) {
-		int64_t cap = bt_setting_int(db, "attachment_max",
-					     BT_ATTACHMENT_MAX_DEFAULT);
-		bufs = calloc(want, sizeof *bufs);
-		atts = calloc(want, sizeof *atts);
-		if (!bufs || !atts) {
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
-			goto out;
-		}
-		for (size_t i = 0; i < want; i++)
-			bt_buf_init(&bufs[i], 0);
-		rc = read_attachments(&opts[O_COMMENTS], "comments", cap, bufs,
-				      atts, &natt, e);
-		if (rc == BT_OK)
-			rc = read_attachments(&opts[O_REASONS], "reasons", cap,
-					      bufs, atts, &natt, e);
-		if (rc != BT_OK)
-			goto out;
-	}
-	spec.attachments = atts;
-	spec.n_attachments = natt;
-
+	spec.attachments = files.atts;
+	spec.n_attachments = files.n;
 	rc = bt_reply_record(db, &spec, cli_actor(ctx), now, &res, e);
 	cli_quota_hint(rc, res.quota, e);
 	cli_member_hint(ctx->db, spec.member, rc, e);
@@ -190,15 +224,10 @@ static int reply_record(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		if (res.late_entry_seq)
 			printf("late entry: received on time, entered after the deadline; the reason is event %lld\n",
 			       (long long)res.late_entry_seq);
-		rc = cli_receipt(ctx, key, res.event_seq, opts[O_RECEIPT].val,
-				 opts[O_PRINT_RECEIPT].count > 0, e);
+		rc = cli_receipt(ctx, key, res.event_seq, opts[R_RECEIPT].val,
+				 opts[R_PRINT_RECEIPT].count > 0, e);
 	}
-out:
-	if (bufs)
-		for (size_t i = 0; i < want; i++)
-			bt_buf_release(&bufs[i]);
-	free(bufs);
-	free(atts);
+	files_free(&files);
 	return rc;
 }
 

@@ -77,27 +77,29 @@ static void reload_certificates(const portal_config *cfg)
 	bt_buf_release(&key);
 }
 
-int portal_serve(const portal_config *cfg, bt_err *e)
+/* The files the portal serves with: the listen address, the TLS
+ * certificate and key, the client CA (checked), the signing key, the
+ * database's caps, the words, and the session, returned-form and throttle
+ * tables. */
+static int portal_prepare(struct portal *p, const portal_config *cfg, struct sockaddr_storage *ss,
+			  int *v6, bt_buf *ca, bt_err *e)
 {
-	struct portal *p = calloc(1, sizeof *p);
-	if (!p)
-		return bt_fail(e, BT_EFAIL, "out of memory");
-	bt_buf cert = BT_BUF_INIT, key = BT_BUF_INIT, ca = BT_BUF_INIT;
-	struct MHD_Daemon *d = NULL;
-	struct sockaddr_storage ss;
-	int v6 = 0, rc;
+	bt_buf cert = BT_BUF_INIT, key = BT_BUF_INIT;
+	const char *listen = cfg->listen ? cfg->listen : "127.0.0.1:8443";
+	bt_db *db = NULL;
+	int rc;
+
 	pthread_mutex_init(&p->lock, NULL);
 	p->db_path = cfg->db_path;
 	p->fixed_now = cfg->fixed_now;
 	p->now = cfg->now;
 	p->log = cfg->log;
-	const char *listen = cfg->listen ? cfg->listen : "127.0.0.1:8443";
-	if ((rc = parse_listen(listen, &ss, &v6, e)) ||
+	if ((rc = parse_listen(listen, ss, v6, e)) ||
 	    (rc = bt_file_read(cfg->cert_path, "--cert", 1024 * 1024, &cert, e)) ||
 	    (rc = bt_file_read(cfg->key_path, "--key", 1024 * 1024, &key, e)) ||
-	    (cfg->client_ca && (rc = bt_file_read(cfg->client_ca, "--client-ca", 4 * 1024 * 1024, &ca, e))) ||
+	    (cfg->client_ca && (rc = bt_file_read(cfg->client_ca, "--client-ca", 4 * 1024 * 1024, ca, e))) ||
 	    (rc = tls_server_load(&cert, &key, cfg->cert_path, cfg->key_path, e)) ||
-	    (cfg->client_ca && (rc = tls_check_ca(&ca, cfg->client_ca, e))))
+	    (cfg->client_ca && (rc = tls_check_ca(ca, cfg->client_ca, e))))
 		goto out;
 	p->client_ca = cfg->client_ca != NULL;
 	if (!cfg->sign_key) {
@@ -106,7 +108,6 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 	}
 	p->sign_key = cfg->sign_key;
 	/* the database must open now, not at the first request */
-	bt_db *db = NULL;
 	if ((rc = bt_db_open(p->db_path, 0, &db, e)))
 		goto out;
 	p->attachment_max = bt_setting_int(db, "attachment_max", BT_ATTACHMENT_MAX_DEFAULT);
@@ -116,7 +117,81 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 	    (rc = returned_new(&p->returned, PORTAL_RETURNED_BYTES_MAX, e)) ||
 	    (rc = throttle_new(&p->throttle, NULL, e)))
 		goto out;
+out:
+	bt_buf_release(&cert);
+	bt_buf_release(&key);
+	return rc;
+}
+
+/* libmicrohttpd's daemon over GnuTLS on ss with the portal's handler, the
+ * connection guard's limits and, when client certificates are taken, the
+ * client CA; NULL when it cannot listen. */
+static struct MHD_Daemon *portal_daemon(struct portal *p, const portal_config *cfg,
+					struct sockaddr_storage *ss, int v6,
+					const bt_buf *ca, unsigned threads,
+					const pconn_limits *lim)
+{
+	unsigned flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	/* TLS 1.2 and 1.3 only; no plaintext port. AEAD ciphers only (no CBC
+	 * with its SHA-1 MAC, which NORMAL still offers in TLS 1.2), and only
+	 * key exchanges with forward secrecy (no static RSA). */
+	const char *prio = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
+			   "-CIPHER-ALL:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:"
+			   "-MAC-ALL:+AEAD:-RSA:%SERVER_PRECEDENCE";
+	/* a client CA only when client certificates are taken */
+	struct MHD_OptionItem trust[] = { { MHD_OPTION_HTTPS_MEM_TRUST, 0, ca->data },
+					  { MHD_OPTION_END, 0, NULL } };
+	if (!cfg->client_ca)
+		trust[0].option = MHD_OPTION_END;
+	return MHD_start_daemon(flags, 0, NULL, NULL, portal_handler, p,
+				MHD_OPTION_EXTERNAL_LOGGER, conns_log_mhd, p->conns,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
+				/* the certificate from tls.c, so that SIGHUP can
+				   replace it (reload_certificates) */
+				MHD_OPTION_HTTPS_CERT_CALLBACK, tls_server_retrieve,
+				MHD_OPTION_HTTPS_PRIORITIES, prio,
+				MHD_OPTION_THREAD_POOL_SIZE, threads,
+				/* above the guard's soft limit, so that a new
+				   connection gets in and the guard makes room */
+				MHD_OPTION_CONNECTION_LIMIT, lim->hard,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->per_addr,
+				/* idle: a signed-in request's body or answer */
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+				MHD_OPTION_NOTIFY_COMPLETED, portal_finish, p,
+				MHD_OPTION_NOTIFY_CONNECTION, conns_notify, p->conns,
+				MHD_OPTION_ARRAY, trust, MHD_OPTION_END);
+}
+
+/* Serves until *cfg->stop, reloading the certificates on *cfg->reload. */
+static void portal_wait(const portal_config *cfg)
+{
+	while (!*cfg->stop) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		if (cfg->reload && *cfg->reload) {
+			*cfg->reload = 0;
+			reload_certificates(cfg);
+		}
+	}
+}
+
+int portal_serve(const portal_config *cfg, bt_err *e)
+{
+	struct portal *p = calloc(1, sizeof *p);
+	const char *listen = cfg->listen ? cfg->listen : "127.0.0.1:8443";
+	bt_buf ca = BT_BUF_INIT;
+	struct MHD_Daemon *d = NULL;
+	struct sockaddr_storage ss;
 	unsigned threads = cfg->threads;
+	int v6 = 0, rc;
+
+	if (!p)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	if ((rc = portal_prepare(p, cfg, &ss, &v6, &ca, e)))
+		goto out;
 	if (!threads) {
 		long nc = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = nc > 0 ? (unsigned)(2 * nc) : 2;
@@ -131,38 +206,7 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 		p->log(note);
 	if ((rc = conns_new(&p->conns, &lim, p->log, e)))
 		goto out;
-	unsigned flags = MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
-	if (v6)
-		flags |= MHD_USE_IPv6;
-	/* TLS 1.2 and 1.3 only; no plaintext port. AEAD ciphers only (no CBC
-	 * with its SHA-1 MAC, which NORMAL still offers in TLS 1.2), and only
-	 * key exchanges with forward secrecy (no static RSA). */
-	const char *prio = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
-			   "-CIPHER-ALL:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:"
-			   "-MAC-ALL:+AEAD:-RSA:%SERVER_PRECEDENCE";
-	/* a client CA only when client certificates are taken */
-	struct MHD_OptionItem trust[] = { { MHD_OPTION_HTTPS_MEM_TRUST, 0, ca.data },
-					  { MHD_OPTION_END, 0, NULL } };
-	if (!cfg->client_ca)
-		trust[0].option = MHD_OPTION_END;
-	d = MHD_start_daemon(flags, 0, NULL, NULL, portal_handler, p,
-			     MHD_OPTION_EXTERNAL_LOGGER, conns_log_mhd, p->conns,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-			     /* the certificate from tls.c, so that SIGHUP can
-				replace it (reload_certificates) */
-			     MHD_OPTION_HTTPS_CERT_CALLBACK, tls_server_retrieve,
-			     MHD_OPTION_HTTPS_PRIORITIES, prio,
-			     MHD_OPTION_THREAD_POOL_SIZE, threads,
-			     /* above the guard's soft limit, so that a new
-				connection gets in and the guard makes room */
-			     MHD_OPTION_CONNECTION_LIMIT, lim.hard,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.per_addr,
-			     /* idle: a signed-in request's body or answer */
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
-			     MHD_OPTION_NOTIFY_COMPLETED, portal_finish, p,
-			     MHD_OPTION_NOTIFY_CONNECTION, conns_notify, p->conns,
-			     MHD_OPTION_ARRAY, trust, MHD_OPTION_END);
+	d = portal_daemon(p, cfg, &ss, v6, &ca, threads, &lim);
 	if (!d) {
 		rc = bt_fail(e, BT_EFAIL, "--listen: cannot listen on %s (in use, or not an address of this machine)",
 			     listen);
@@ -175,14 +219,7 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 		snprintf(url, sizeof url, "https://%s/", listen);
 		cfg->ready(url);
 	}
-	while (!*cfg->stop) {
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-		if (cfg->reload && *cfg->reload) {
-			*cfg->reload = 0;
-			reload_certificates(cfg);
-		}
-	}
+	portal_wait(cfg);
 	rc = BT_OK;
 out:
 	conns_stop(p->conns);
@@ -196,8 +233,6 @@ out:
 	sessions_free(p->sessions);
 	returned_free(p->returned);
 	throttle_free(p->throttle);
-	bt_buf_release(&cert);
-	bt_buf_release(&key);
 	bt_buf_release(&ca);
 	pthread_mutex_destroy(&p->lock);
 	free(p);

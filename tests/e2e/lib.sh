@@ -295,3 +295,16 @@ setup_205() {
 		--title "Framework for combating the use of stolen mobile devices"
 	at "$now"
 }
+
+# need_tools TOOL...: each on the PATH, else the script bails out naming the
+# missing ones (tests/deps.sh installs them)
+need_tools() {
+	local t miss=""
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 || miss="$miss $t"
+	done
+	if [ -n "$miss" ]; then
+		echo "Bail out! missing:$miss (tests/deps.sh installs them as root)"
+		exit 1
+	fi
+}

@@ -3,7 +3,6 @@
 # lib.sh): a `ballot serve` on a free loopback port, HTTPS requests with curl
 # keeping the __Host-pre and __Host-session cookies, sign-in, CSRF fields.
 #
-#   need_tools TOOL...          a missing tool is a failure (Bail out), never a skip
 #   free_port                   prints a TCP port free on 127.0.0.1
 #   serve_start LOG ARGS...     starts `ballot serve --listen 127.0.0.1:$PORT
 #                               --cert ... --key ... ARGS` (stderr to LOG), waits
@@ -80,17 +79,6 @@ sentence() { # sentence LANG KEY LABEL-KEY
 }
 
 plain() { perl -CSD -pe 's/[\x{202A}-\x{202E}\x{2066}-\x{2069}]//g'; }
-
-need_tools() {
-	local t miss=""
-	for t in "$@"; do
-		command -v "$t" >/dev/null 2>&1 || miss="$miss $t"
-	done
-	if [ -n "$miss" ]; then
-		echo "Bail out! missing:$miss (tests/deps.sh installs them as root)"
-		exit 1
-	fi
-}
 
 free_port() {
 	perl -MIO::Socket::INET -e '

@@ -306,6 +306,11 @@ like "$(jget .error.message "$BODY")" '^reply: byte [0-9]+' "... the message say
 mpost -F "reply=<$T/ita.json" -F "attachments=@$T/ita.txt" -F "attachments=@$T/big.txt"
 api_err 413 too-large 'attachments[1]' "multipart: a file over attachment_max"
 like "$(jget .error.message "$BODY")" 'over the limit of 4096 bytes' "... the limit said is attachment_max"
+head -c 80000 /dev/zero | tr '\0' 'a' >"$T/huge.txt"
+mpost -F "reply=<$T/ita.json" -F "attachments=@$T/huge.txt"
+api_err 413 too-large body "multipart: a body over the limit"
+like "$(jget .error.message "$BODY")" 'over the limit of 73728 bytes' \
+	"... the limit said is the portal forms': 2 x attachment_max + 64 KiB (no base64)"
 mpost -F "reply=<$T/ita.json" -F "attachments=<$T/ita.txt"
 api_err 400 input 'attachments[0].name' "multipart: a file part without a filename"
 mpost -F "reply=<$T/ita.json" -F "reply=<$T/ita.json" -F "attachments=@$T/ita.txt"

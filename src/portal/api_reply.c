@@ -423,7 +423,7 @@ static int parts_of(preq *r, api_body *b, const pfield **reply)
 
 /* Reads r's multipart body through the forms' post processor (body.h)
  * into r->form, then into b: 0, else -1 and the answer. */
-static int multipart_of_body(preq *r, api_body *b)
+static int multipart_body(preq *r, api_body *b)
 {
 	preqx *x = (preqx *)r; /* every request is the first member of its preqx (server.c) */
 	struct MHD_PostProcessor *pp = MHD_create_post_processor(r->conn, 64 * 1024, body_field, x);
@@ -459,7 +459,7 @@ static int body_of(preq *r, const bt_consultation *c, api_body *b)
 		return api_body_too_large(r, NULL, body_max_of(r)), -1;
 	b->spec.circular = c->circular;
 	if (multipart_of(r))
-		return multipart_of_body(r, b);
+		return multipart_body(r, b);
 	if (doc_of(r, r->body.data, r->body.len, "body", 1, b))
 		return -1;
 	return scalars_of(r, b) || files_of(r, b) ? -1 : 0;

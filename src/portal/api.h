@@ -49,7 +49,10 @@ int api_history(preq *r, const char *circular);
 int api_pending(preq *r, const char *circular);
 /* POST /api/v1/consultations/{circular}/replies (api_reply.c):
  * records a reply, as the secretariat's entry form does, for a write
- * token's secretariat account; 201 with the signed receipt and Location
+ * token's secretariat account, from a JSON body (files in base64) or a
+ * multipart/form-data one (a part "reply" with that JSON, files raw in
+ * parts "attachments" and "scan"; r must be the first member of its
+ * preqx, as the server makes every request); 201 with the signed receipt and Location
  * /api/v1/receipts/{event}; an Idempotency-Key sent again with the same
  * body answers the first receipt with 200 and records nothing. */
 int api_reply(preq *r, const char *circular);
@@ -57,9 +60,10 @@ int api_reply(preq *r, const char *circular);
  * chair's token: its study group's only). */
 int api_receipt(preq *r, const char *event);
 /* The head of a POST under /api/ is in (x->r's route found): checks the
- * token (write scope), the Content-Type (JSON, else 415) and the
- * Content-Length (else 413), and sets x up to read the body as it is into
- * x->r.body. 1 when the answer is made (send it), 0 to read the body. */
+ * token (write scope), the Content-Type (JSON or multipart/form-data,
+ * else 415) and the Content-Length (else 413: multipart within the
+ * portal's body_max, JSON within its base64 allowance), and sets x up to
+ * read the body as it is into x->r.body. 1 when the answer is made (send it), 0 to read the body. */
 int api_post_begin(preqx *x);
 
 /* The 413 of a POST body over max bytes, the API's limit (len: its

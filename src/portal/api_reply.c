@@ -1,6 +1,9 @@
 /* api_reply.c - the write API (api.h): POST
  * /api/v1/consultations/{circular}/replies records one reply, as the
- * secretariat's entry form does, from a JSON body (attachments in base64),
+ * secretariat's entry form does, from a JSON body (attachments in base64)
+ * or a multipart/form-data body (a part "reply" with that JSON object, and
+ * its files raw in parts "attachments" and "scan", read by the forms' post
+ * processor: body.h),
  * once per Idempotency-Key (bt_reply_record_once: the key is kept in the
  * database with the reply), and answers the signed receipt; GET
  * /api/v1/receipts/{event} gives it again. */
@@ -12,6 +15,7 @@
 #include <microhttpd.h>
 #include "ballot/idem.h"
 #include "portal/api.h"
+#include "portal/body.h"
 #include "portal/conn.h"
 
 /* At most this many attachments in one reply. */
@@ -56,6 +60,26 @@ int api_body_too_large(preq *r, const char *len, uint64_t max)
 	return api_error(r, 413, "too-large", "body", msg);
 }
 
+/* 1 when the Content-Type header is multipart/form-data (its boundary
+ * is the post processor's to read). */
+static int multipart_type(const char *ct)
+{
+	return ct && !strncasecmp(ct, "multipart/form-data", 19) && (!ct[19] || ct[19] == ';' || ct[19] == ' ');
+}
+
+/* 1 when r's body is multipart (api_post_begin let only that or JSON in). */
+static int multipart_of(preq *r)
+{
+	return multipart_type(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type"));
+}
+
+/* The bytes a body of r may hold: a multipart body carries its files raw,
+ * within the portal's cap of a form with its files; JSON: api_body_max. */
+static uint64_t body_max_of(preq *r)
+{
+	return multipart_of(r) ? r->p->body_max : api_body_max(r->p);
+}
+
 /* 1 when the Content-Type header is JSON (application/json, with at most
  * a charset parameter of UTF-8). */
 static int json_type(const char *ct)
@@ -84,12 +108,13 @@ int api_post_begin(preqx *x)
 	 * without the connection's deadline (conn.c) */
 	conns_request_begin(x->p->conns, r->conn, 1);
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
-	if (!json_type(ct)) {
+	if (!json_type(ct) && !multipart_type(ct)) {
 		char msg[200];
-		snprintf(msg, sizeof msg, "Content-Type: '%.80s' is not application/json", ct ? ct : "");
+		snprintf(msg, sizeof msg, "Content-Type: '%.80s' is not application/json or multipart/form-data",
+			 ct ? ct : "");
 		return api_error(r, 415, "media-type", "Content-Type", msg), 1;
 	}
-	x->body_max = api_body_max(x->p);
+	x->body_max = body_max_of(r);
 	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
 	if (cl && strtoull(cl, NULL, 10) > x->body_max)
 		return api_body_too_large(r, cl, x->body_max), 1;
@@ -166,6 +191,31 @@ static int text_of(preq *r, const bt_jv *o, const char *key, const char *field, 
 	return 0;
 }
 
+/* The file name of field (sub: "field.name") checked as the forms check a
+ * file's name: 0, else -1 and the 400. */
+static int name_ok(preq *r, const char *sub, const char *name)
+{
+	if (!name || !*name)
+		return bad(r, sub, "a file name is required");
+	uint32_t hidden = bt_text_hidden(name, 1);
+	if (hidden)
+		return bad(r, sub, "has U+%04X, an invisible or bidirectional control character", (unsigned)hidden);
+	if (!bt_text_clean(name, 0))
+		return bad(r, sub, "has control characters");
+	if (strlen(name) > 255 || strchr(name, '/'))
+		return bad(r, sub, "'%.80s' is longer than 255 bytes or has a '/'", name);
+	return 0;
+}
+
+/* a: the file of field whose bytes are read; 0 when they are of the type
+ * its name says, else -1 and the 400. */
+static int kind_ok(preq *r, const char *field, const bt_attachment_in *a)
+{
+	if (bt_attachment_kind(a->name, a->data, a->len) != BT_FILE_OK)
+		return bad(r, field, "'%.80s' is not an accepted file of its type (" BT_FILE_TYPES ")", a->name);
+	return 0;
+}
+
 /* File f ({"name", "content_base64"}) of field (such as "attachments[0]")
  * into a and b->files: 0, else -1 and the answer. */
 static int file_of(preq *r, api_body *b, const bt_jv *f, const char *field, bt_attachment_in *a)
@@ -180,12 +230,8 @@ static int file_of(preq *r, api_body *b, const bt_jv *f, const char *field, bt_a
 		}
 	const char *name, *data;
 	snprintf(sub, sizeof sub, "%s.name", field);
-	if (text_of(r, f, "name", sub, 1, &name))
+	if (text_of(r, f, "name", sub, 1, &name) || name_ok(r, sub, name))
 		return -1;
-	if (!name || !*name)
-		return bad(r, sub, "a file name is required");
-	if (strlen(name) > 255 || strchr(name, '/'))
-		return bad(r, sub, "'%.80s' is longer than 255 bytes or has a '/'", name);
 	snprintf(sub, sizeof sub, "%s.content_base64", field);
 	if (text_of(r, f, "content_base64", sub, 0, &data))
 		return -1;
@@ -205,9 +251,7 @@ static int file_of(preq *r, api_body *b, const bt_jv *f, const char *field, bt_a
 	if (!buf->len)
 		return bad(r, sub, "the file is empty");
 	*a = (bt_attachment_in){ name, buf->data ? buf->data : "", buf->len };
-	if (bt_attachment_kind(name, a->data, a->len) != BT_FILE_OK)
-		return bad(r, field, "'%.80s' is not an accepted file of its type (" BT_FILE_TYPES ")", name);
-	return 0;
+	return kind_ok(r, field, a);
 }
 
 /* The member "attachments" (an array of files) and "scan" (a file). */
@@ -280,29 +324,144 @@ static int scalars_of(preq *r, api_body *b)
 	return 0;
 }
 
+/* name (a JSON member's or a part's) cut and made printable into field,
+ * else "body". */
+static void field_name(char field[64], const char *name)
+{
+	snprintf(field, 64, "%.60s", name);
+	if (!bt_text_clean(field, 0))
+		snprintf(field, 64, "body");
+}
+
+/* The JSON reply object in text (of field: "body", or the multipart part
+ * "reply") into b->doc, its members known: 0, else -1 and the answer.
+ * files: the files may be members (JSON), else they are parts. */
+static int doc_of(preq *r, const char *text, size_t len, const char *field, int files, api_body *b)
+{
+	bt_err e;
+	if (bt_json_parse(text ? text : "", len, field, &b->doc, &e))
+		return api_engine_error(r, &e), -1;
+	if (b->doc->type != BT_JOBJ)
+		return bad(r, field, "a JSON object is expected");
+	for (size_t i = 0; i < b->doc->n; i++) {
+		const char *key = b->doc->keys[i];
+		size_t k = 0;
+		while (FIELDS[k] && strcmp(FIELDS[k], key))
+			k++;
+		char name[64];
+		field_name(name, key);
+		if (!FIELDS[k])
+			return bad(r, name, "is not a field of a reply");
+		if (!files && (!strcmp(key, "attachments") || !strcmp(key, "scan")))
+			return bad(r, name, "in a multipart body the files are parts named attachments and scan, "
+				   "not members of reply");
+	}
+	return 0;
+}
+
+/* Part fl (the n-th file of its name; field: "attachments[n]" or "scan")
+ * into a: 0, else -1 and the answer. The bytes stay in r's form. */
+static int part_file(preq *r, const pfield *fl, const char *field, bt_attachment_in *a)
+{
+	char sub[64];
+	snprintf(sub, sizeof sub, "%s.name", field);
+	if (!fl->filename || !fl->filename[0])
+		return bad(r, sub, "a file name is required (filename= in the part's Content-Disposition)");
+	if (name_ok(r, sub, fl->filename))
+		return -1;
+	if (fl->too_big) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "%s: the file is over the limit of %lld bytes", field,
+			 (long long)r->p->attachment_max);
+		return api_error(r, 413, "too-large", field, msg), -1;
+	}
+	if (!fl->value.len)
+		return bad(r, field, "the file is empty");
+	*a = (bt_attachment_in){ fl->filename, fl->value.data, fl->value.len };
+	return kind_ok(r, field, a);
+}
+
+/* The parts of r's form into b: the one "reply", the files of
+ * "attachments" (at most API_MAX_FILES) and at most one "scan"; *reply:
+ * the reply part. 0, else -1 and the answer. */
+static int parts_of(preq *r, api_body *b, const pfield **reply)
+{
+	const pform *f = &r->form;
+	const pfield *scan = NULL;
+	char field[64];
+	size_t n = 0;
+	*reply = NULL;
+	for (size_t i = 0; i < f->n; i++) {
+		const pfield *fl = &f->v[i];
+		if (!strcmp(fl->name, "reply") || !strcmp(fl->name, "scan")) {
+			const pfield **one = fl->name[0] == 'r' ? reply : &scan;
+			if (*one)
+				return bad(r, fl->name, "given more than once (one part of that name)");
+			*one = fl;
+		} else if (!strcmp(fl->name, "attachments")) {
+			if (n == API_MAX_FILES) {
+				snprintf(field, sizeof field, "attachments: more than %d files", API_MAX_FILES);
+				return api_error(r, 413, "too-large", "attachments", field), -1;
+			}
+			snprintf(field, sizeof field, "attachments[%zu]", n);
+			if (part_file(r, fl, field, &b->atts[n++]))
+				return -1;
+		} else {
+			field_name(field, fl->name);
+			return bad(r, field, "is not a part of a reply (reply, attachments, scan)");
+		}
+	}
+	if (!*reply)
+		return bad(r, "reply", "a part named reply holding the reply's JSON object is required");
+	if (scan && part_file(r, scan, "scan", &b->scan))
+		return -1;
+	b->spec.attachments = n ? b->atts : NULL;
+	b->spec.n_attachments = n;
+	b->spec.scan = scan ? &b->scan : NULL;
+	return 0;
+}
+
+/* Reads r's multipart body through the forms' post processor (body.h)
+ * into r->form, then into b: 0, else -1 and the answer. */
+static int multipart_body(preq *r, api_body *b)
+{
+	preqx *x = (preqx *)r; /* every request is the first member of its preqx (server.c) */
+	struct MHD_PostProcessor *pp = MHD_create_post_processor(r->conn, 64 * 1024, body_field, x);
+	if (!pp)
+		return bad(r, "body", "a multipart body without its boundary"), -1;
+	enum MHD_Result ok = MHD_post_process(pp, r->body.data ? r->body.data : "", r->body.len);
+	if (MHD_destroy_post_processor(pp) != MHD_YES)
+		ok = MHD_NO; /* it ended before the closing boundary */
+	if (x->nameless)
+		return bad(r, "body", "a part has no name (Content-Disposition: form-data; name=...)");
+	if (ok != MHD_YES || x->bad_body)
+		return bad(r, "body", "the multipart body cannot be read");
+	if (r->form.overflow) {
+		char msg[120];
+		snprintf(msg, sizeof msg, "body: more than %d parts or %d files", PORTAL_MAX_FIELDS, PORTAL_MAX_FILES);
+		return api_error(r, 413, "too-large", "body", msg), -1;
+	}
+	const pfield *reply;
+	if (parts_of(r, b, &reply))
+		return -1;
+	if (reply->too_big) {
+		char msg[120];
+		snprintf(msg, sizeof msg, "reply: over the limit of %d bytes", 64 * 1024);
+		return api_error(r, 413, "too-large", "reply", msg), -1;
+	}
+	return doc_of(r, reply->value.data, reply->value.len, "reply", 0, b) || scalars_of(r, b) ? -1 : 0;
+}
+
 /* Reads r's body into b (for consultation c): 0, else -1 and the answer. */
 static int body_of(preq *r, const bt_consultation *c, api_body *b)
 {
-	bt_err e;
 	if (r->body.failed)
-		return api_body_too_large(r, NULL, api_body_max(r->p)), -1;
-	if (bt_json_parse(r->body.data ? r->body.data : "", r->body.len, "body", &b->doc, &e))
-		return api_engine_error(r, &e), -1;
-	if (b->doc->type != BT_JOBJ)
-		return bad(r, "body", "a JSON object is expected");
-	for (size_t i = 0; i < b->doc->n; i++) {
-		size_t k = 0;
-		while (FIELDS[k] && strcmp(FIELDS[k], b->doc->keys[i]))
-			k++;
-		if (!FIELDS[k]) {
-			char field[64];
-			snprintf(field, sizeof field, "%.60s", b->doc->keys[i]);
-			if (!bt_text_clean(field, 0))
-				snprintf(field, sizeof field, "body");
-			return bad(r, field, "is not a field of a reply");
-		}
-	}
+		return api_body_too_large(r, NULL, body_max_of(r)), -1;
 	b->spec.circular = c->circular;
+	if (multipart_of(r))
+		return multipart_body(r, b);
+	if (doc_of(r, r->body.data, r->body.len, "body", 1, b))
+		return -1;
 	return scalars_of(r, b) || files_of(r, b) ? -1 : 0;
 }
 

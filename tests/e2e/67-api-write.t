@@ -7,6 +7,9 @@
 # the server and a restart) and refuses the key with another body (422);
 # a read token gets 403, a revoked or expired one 401; bad JSON, UTF-8,
 # fields and media types are refused naming the field, nothing recorded.
+# A multipart/form-data body (curl -F) carries the same JSON in a part
+# "reply" and the files raw in parts "attachments": recorded byte for byte,
+# replayed by its key, refused as JSON is.
 . "$(dirname "$0")/lib.sh"
 . "$E2E/portal-lib.sh"
 need_tools curl perl cmp sqlite3 base64 pdftotext
@@ -163,7 +166,9 @@ bad_input 400 input draft '{"member":"AUS","draft":"Q.9","choice":"authorize"}' 
 CT=text/plain apipost "$WRITE" $R "$AUS"
 api_err 415 media-type Content-Type "a text/plain body"
 post - $R -H "Authorization: Bearer $WRITE" -F member=AUS -F choice=authorize
-api_err 415 media-type Content-Type "a multipart form"
+api_err 400 input member "a multipart form of the reply's fields (not a part named reply)"
+post - $R -H "Authorization: Bearer $WRITE" --data-urlencode member=AUS
+api_err 415 media-type Content-Type "an urlencoded form"
 # the caps: a body over the request's limit, a file over attachment_max
 head -c 200000 /dev/zero | tr '\0' ' ' >"$T/big.pad"
 apipost "$WRITE" $R "{\"member\":\"AUS\",\"choice\":\"authorize\",\"title\":\"$(cat "$T/big.pad")\"}"
@@ -230,6 +235,99 @@ api_err 400 input ref "a reference issued for another member"
 apipost "$WRITE" $R '{"member":"BEL","draft":"Q.5052","choice":"authorize","ref":"ballot:205:BEL:en:0123"}'
 api_err 400 input ref "a malformed reference"
 
+# --- multipart/form-data: the JSON in a part "reply", the files raw in parts "attachments" ---
+mpost() { post - $R -H "Authorization: Bearer $WRITE" "$@"; }
+printf 'Comments of France.\r\n--------------------------x\r\n' >"$T/fra.txt"
+{ printf '\x89PNG\r\n\x1a\n'; head -c 1500 /dev/urandom; printf '\r\n--'; } >"$T/fra.png"
+printf '%s' '{"member":"FRA","draft":"Q.5051","choice":"authorize-with-comments","channel":"email","signatory":"J. Dupont"}' \
+	>"$T/fra.json"
+mpost -F "reply=<$T/fra.json;type=application/json" -F "attachments=@$T/fra.txt" -F "attachments=@$T/fra.png"
+is "$ST" 201 "a multipart POST (curl -F): 201"
+SEQ=$(jget .event "$BODY")
+is "$(hdr location)" "/api/v1/receipts/$SEQ" "... Location: its receipt"
+ballot receipt show --event "$SEQ" >"$T/cli-receipt.json"
+ok "... the receipt is the bytes of ballot receipt show" cmp "$T/.body" "$T/cli-receipt.json"
+hex() { od -An -tx1 -v "$1" | tr -d ' \n' | tr a-f A-F; }
+is "$(sqlite3 "$BALLOT_DB" "SELECT hex(content) FROM attachments WHERE name = 'fra.png'")" "$(hex "$T/fra.png")" \
+	"... fra.png stored byte for byte"
+is "$(sqlite3 "$BALLOT_DB" "SELECT hex(content) FROM attachments WHERE name = 'fra.txt'")" "$(hex "$T/fra.txt")" \
+	"... fra.txt stored byte for byte"
+run ballot history --circular 205 --member FRA --json
+is "$(jlen .):$(jget '.[0].what'):$(jget '.[0].channel'):$(jget '.[0].recorded_by')" \
+	"1:authorize-with-comments:email:api:tsb" "history: FRA's reply, recorded by the token's account"
+is "$(jget '.[0].attachments[0].name'):$(jget '.[0].attachments[0].sha256')" "fra.txt:$(sha256_of "$T/fra.txt")" \
+	"history: its first file, with its SHA-256"
+is "$(jget '.[0].attachments[1].name'):$(jget '.[0].attachments[1].sha256')" "fra.png:$(sha256_of "$T/fra.png")" \
+	"history: its second file, with its SHA-256"
+# a body built once (curl -F draws a new boundary each time), sent twice with one key
+mp_body() { # mp_body OUT JSON FILE...: a multipart body of boundary b0undary
+	{
+		printf -- '--b0undary\r\nContent-Disposition: form-data; name="reply"\r\n'
+		printf 'Content-Type: application/json\r\n\r\n%s\r\n' "$2"
+		local f
+		for f in "${@:3}"; do
+			printf -- '--b0undary\r\nContent-Disposition: form-data; name="attachments"; filename="%s"\r\n' "${f##*/}"
+			printf 'Content-Type: application/octet-stream\r\n\r\n'
+			cat "$f"
+			printf '\r\n'
+		done
+		printf -- '--b0undary--\r\n'
+	} >"$1"
+}
+GBR='{"member":"GBR","draft":"Q.5051","choice":"authorize-with-comments"}'
+printf 'Comments of the United Kingdom.\n' >"$T/gbr.txt"
+mp_body "$T/gbr.mp" "$GBR" "$T/gbr.txt"
+mkey() { mpost -H "Content-Type: multipart/form-data; boundary=b0undary" -H 'Idempotency-Key: gbr-mp-1' \
+	--data-binary @"$1"; }
+mkey "$T/gbr.mp"
+is "$ST" 201 "a multipart body with an Idempotency-Key: 201"
+cp "$T/.body" "$T/gbr.json"
+mkey "$T/gbr.mp"
+is "$ST" 200 "... the same key and bytes again: 200"
+ok "... the same receipt" cmp "$T/.body" "$T/gbr.json"
+is "$(sqlite3 "$BALLOT_DB" "SELECT count(*) FROM replies WHERE member = 'GBR'")" 1 "... one reply recorded"
+printf 'Other comments of the United Kingdom.\n' >"$T/gbr.txt"
+mp_body "$T/gbr2.mp" "$GBR" "$T/gbr.txt"
+n_ev=$(events)
+mkey "$T/gbr2.mp"
+api_err 422 idempotency-key-reused Idempotency-Key "the same key and reply part with another file"
+is "$(events)" "$n_ev" "... nothing recorded"
+# the refusals: named, as JSON's are; nothing recorded
+ITA='{"member":"ITA","draft":"Q.5051","choice":"authorize-with-comments"}'
+printf '%s' "$ITA" >"$T/ita.json"
+printf 'Comments of Italy.\n' >"$T/ita.txt"
+head -c 5000 /dev/zero | tr '\0' 'a' >"$T/big.txt"
+printf '{"member":"ITA",' >"$T/bad.json"
+mpost -F "attachments=@$T/ita.txt"
+api_err 400 input reply "multipart: no part named reply"
+mpost -F "reply=<$T/bad.json" -F "attachments=@$T/ita.txt"
+api_err 400 input reply "multipart: bad JSON in reply"
+like "$(jget .error.message "$BODY")" '^reply: byte [0-9]+' "... the message says where"
+mpost -F "reply=<$T/ita.json" -F "attachments=@$T/ita.txt" -F "attachments=@$T/big.txt"
+api_err 413 too-large 'attachments[1]' "multipart: a file over attachment_max"
+like "$(jget .error.message "$BODY")" 'over the limit of 4096 bytes' "... the limit said is attachment_max"
+head -c 80000 /dev/zero | tr '\0' 'a' >"$T/huge.txt"
+mpost -F "reply=<$T/ita.json" -F "attachments=@$T/huge.txt"
+api_err 413 too-large body "multipart: a body over the limit"
+like "$(jget .error.message "$BODY")" 'over the limit of 73728 bytes' \
+	"... the limit said is the portal forms': 2 x attachment_max + 64 KiB (no base64)"
+mpost -F "reply=<$T/ita.json" -F "attachments=<$T/ita.txt"
+api_err 400 input 'attachments[0].name' "multipart: a file part without a filename"
+mpost -F "reply=<$T/ita.json" -F "reply=<$T/ita.json" -F "attachments=@$T/ita.txt"
+api_err 400 input reply "multipart: two reply parts"
+mpost -F "reply=<$T/ita.json" -F "attachments=@$T/ita.txt;filename=ita.png"
+api_err 400 input 'attachments[0]' "multipart: a file whose bytes are not of its type"
+printf '%s' '{"member":"ITA","draft":"Q.5051","choice":"authorize-with-comments","attachments":[]}' >"$T/ita2.json"
+mpost -F "reply=<$T/ita2.json" -F "attachments=@$T/ita.txt"
+api_err 400 input attachments "multipart: files inside the reply part"
+mpost -F "reply=<$T/ita.json" -F "comments=@$T/ita.txt"
+api_err 400 input comments "multipart: a part a reply does not have"
+mpost -F "reply=<$T/ita.json"
+api_err 400 input attachments "multipart: authorize-with-comments without its file (the engine's refusal)"
+is "$(events)" "$n_ev" "none of the multipart refusals recorded anything"
+mpost -F "reply=<$T/ita.json" -F "attachments=@$T/ita.txt"
+is "$ST" 201 "... and the same reply with its file: 201"
+
 # --- kill -9 right after the 201, then the same key after a restart ----------------------
 DEU='{"member":"DEU","draft":"Q.5052","choice":"not-authorize","channel":"fax"}'
 apipost "$WRITE" $R "$DEU" -H 'Idempotency-Key: 9f1c2d3e-0000-4000-8000-000000000001'
@@ -258,7 +356,7 @@ is "$(jget .error.message "$BODY")" "body: over the limit of 16777216 bytes (16 
 is "$(events)" "$n_ev" "... nothing recorded"
 run ballot history --circular 205 --member DEU --json
 is "$(jlen .)" 1 "ballot history: DEU's reply once"
-is "$(sqlite3 "$BALLOT_DB" 'SELECT count(*) FROM api_idempotency')" 3 "three keys kept"
+is "$(sqlite3 "$BALLOT_DB" 'SELECT count(*) FROM api_idempotency')" 4 "four keys kept"
 run ballot audit verify
 is "$RC" 0 "audit verify: intact"
 

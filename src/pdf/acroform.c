@@ -168,6 +168,8 @@ int pdf_fields_add_hidden(pdf_fields *f, const char *name, const char *value,
 typedef struct build {
 	qpdf_data q;
 	int rtl;                 /* typed text aligned right (/Q 2) */
+	const char *lang;
+	const char *da;          /* a text field's /DA (uni_font) */
 	const pdf_words *words;
 	qpdf_oh fields;          /* the AcroForm's /Fields */
 	qpdf_oh empty, dot, cross; /* the appearance streams */
@@ -315,8 +317,7 @@ static int field_keys(build *b, qpdf_oh fd, const widget *w, bt_err *e)
 		break;
 	case PDF_FIELD_TEXT:
 		qpdf_oh_replace_key(q, fd, "/FT", qpdf_oh_new_name(q, "/Tx"));
-		qpdf_oh_replace_key(q, fd, "/DA", qpdf_oh_new_string(
-					    q, "/Helv 9 Tf 0 g"));
+		qpdf_oh_replace_key(q, fd, "/DA", qpdf_oh_new_string(q, b->da));
 		qpdf_oh_replace_key(q, fd, "/MK", qpdf_oh_parse(
 					    q, "<< /BG [ 1 ] >>"));
 		if (b->rtl)
@@ -367,9 +368,60 @@ static void radio_button(build *b, qpdf_oh fd, const widget *w)
 	qpdf_oh_append_item(q, qpdf_oh_get_key(q, fd, "/Kids"), kid);
 }
 
+/* The font a text field's typed value is drawn in, named in its /DA and in
+ * the form's /DR. Helvetica (WinAnsi) has no Cyrillic, Arabic or Chinese
+ * letters: a viewer that draws a typed "Иван Петров" with /Helv shows
+ * nothing. The ru, ar and zh forms name instead a font not embedded (a
+ * Type0, Identity-H: the code is the Unicode value, as poppler writes it),
+ * which viewers replace with a system font that has the letters: poppler by
+ * its name through fontconfig, MuPDF by its own fallbacks. The en, fr and es
+ * forms keep /Helv (not a byte more). */
+static const char *uni_font(const char *lang)
+{
+	static const char dejavu[] = "/Uni << /Type /Font /Subtype /Type0 "
+		"/BaseFont /DejaVuSans /Encoding /Identity-H /DescendantFonts [ "
+		"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /DejaVuSans "
+		"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
+		"/Supplement 0 >> /DW 600 "
+		/* DejaVu Sans' widths of ASCII and Russian letters (poppler
+		 * places the glyphs by them) */
+		"/W [ 32 [ 318 401 460 838 636 950 780 275 390 390 500 838 "
+		"318 361 318 337 636 636 636 636 636 636 636 636 636 636 337 "
+		"337 838 838 838 531 1000 684 686 698 770 632 575 775 752 295 "
+		"295 656 557 863 748 787 603 787 695 635 611 732 684 989 685 "
+		"611 685 390 337 390 838 500 500 613 635 550 635 615 352 635 "
+		"634 278 278 579 278 974 634 612 635 635 411 521 392 634 592 "
+		"818 592 592 525 636 337 636 838 ] 1025 [ 632 ] 1040 [ 684 "
+		"686 686 610 781 632 1077 641 748 748 710 752 863 752 787 752 "
+		"603 698 611 609 861 685 776 686 1069 1094 833 882 686 698 "
+		"1080 695 613 617 589 525 691 615 901 532 650 650 604 639 754 "
+		"654 612 654 635 550 583 592 855 592 681 591 915 942 707 790 "
+		"589 549 842 602 615 615 ] ] "
+		"/FontDescriptor << /Type /FontDescriptor "
+		"/FontName /DejaVuSans /Flags 32 "
+		"/FontBBox [ -1021 -463 1793 1232 ] "
+		"/ItalicAngle 0 /Ascent 928 /Descent -236 /CapHeight 729 "
+		"/StemV 80 >> >> ] >> ";
+	static const char song[] = "/Uni << /Type /Font /Subtype /Type0 "
+		"/BaseFont /STSong-Light /Encoding /Identity-H /DescendantFonts [ "
+		"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+		"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 "
+		">> /DW 1000 /W [ 1 95 500 ] /FontDescriptor << /Type "
+		"/FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [ -25 "
+		"-254 1000 880 ] /ItalicAngle 0 /Ascent 880 /Descent -120 "
+		"/CapHeight 880 /StemV 93 >> >> ] >> ";
+	if (strcmp(lang, "ru") == 0 || strcmp(lang, "ar") == 0)
+		return dejavu;
+	if (strcmp(lang, "zh") == 0)
+		return song;
+	return "";
+}
+
 static int add_fields(build *b, const pdf_fields *f, bt_err *e)
 {
 	qpdf_data q = b->q;
+	const char *uni = uni_font(b->lang);
+	b->da = *uni ? "/Uni 9 Tf 0 g" : "/Helv 9 Tf 0 g";
 	/* the marks: a dot in a 10 pt circle, a cross in a 10 pt box */
 	/* a radio button's "Off" (never empty: an empty stream compressed
 	 * upsets MuPDF) */
@@ -391,12 +443,14 @@ static int add_fields(build *b, const pdf_fields *f, bt_err *e)
 		if (w->kind == PDF_FIELD_RADIO)
 			radio_button(b, fd, w);
 	}
-	qpdf_oh form = qpdf_oh_parse(q,
-		"<< /DA (/Helv 0 Tf 0 g) /DR << /Font << "
+	bt_buf_reset(&b->tmp);
+	if (bt_buf_addf(&b->tmp, "<< /DA (/Helv 0 Tf 0 g) /DR << /Font << "
 		"/Helv << /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
-		"/Encoding /WinAnsiEncoding >> "
+		"/Encoding /WinAnsiEncoding >> %s"
 		"/ZaDb << /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >> "
-		">> >> >>");
+		">> >> >>", uni) < 0)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	qpdf_oh form = qpdf_oh_parse(q, bt_buf_str(&b->tmp));
 	qpdf_oh_replace_key(q, form, "/Fields", b->fields);
 	qpdf_oh_replace_key(q, qpdf_get_root(q), "/AcroForm",
 			    qpdf_make_indirect_object(q, form));
@@ -437,6 +491,7 @@ int pdf_fields_apply(const pdf_fields *f, bt_buf *pdf, bt_err *e)
 		return rc;
 	bt_buf_init(&b.tmp, 0);
 	b.rtl = f->rtl;
+	b.lang = f->lang;
 	b.q = qpdf_init();
 	if (!b.q)
 		return bt_fail(e, BT_EFAIL, "libqpdf: cannot start");

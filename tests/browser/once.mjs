@@ -26,9 +26,12 @@ async function run1(js, code, tag) {
 	Object.assign(state, await open(opt, out, { js, width: 1000, height: 900 }));
 	const page = state.page;
 	const o = { posts: [] };
+	let sent = 0;
+	const isReplyPost = (q) => q.resourceType() === 'document' && q.method() === 'POST' &&
+		path(q.url()).endsWith('/reply');
+	page.on('request', (q) => { if (isReplyPost(q)) sent++; });
 	page.on('response', (r) => {
-		if (r.request().resourceType() !== 'document') return;
-		if (r.request().method() === 'POST' && path(r.url()).endsWith('/reply')) o.posts.push(r.status());
+		if (isReplyPost(r.request())) o.posts.push(r.status());
 	});
 	await signIn(page, opt, { member: opt.member, code });
 	let resp = await page.goto(`${opt.url}/member/c/${opt.circular}`);
@@ -37,6 +40,12 @@ async function run1(js, code, tag) {
 	// the double click: two submissions of the same form, as fast as the browser sends them
 	await Promise.all([page.waitForURL('**/member/sent/**'),
 		page.locator('form[action$="/reply"] button[type="submit"]').dblclick()]);
+	// the second sending may be answered after the first page has loaded:
+	// read the page once every POST sent has its answer and the last
+	// navigation it started has landed (a failed sending has no response:
+	// it is given up after 10 s)
+	for (let i = 0; i < 100 && o.posts.length < sent; i++) await page.waitForTimeout(100);
+	await page.waitForURL('**/member/sent/**');
 	await page.waitForLoadState('load');
 	o.url = path(page.url());
 	o.reply_ids = (await page.locator('section.receipt .reply-id').allTextContents()).map((s) => s.trim());

@@ -39,6 +39,7 @@ is "$RC" 0 "Chromium ran every step" || diag "$ERR" "$(tail -n 5 "$T/serve.log")
 B=$OUT
 jvalid "$B" || B='{}'
 diag "$(jjson . "$B")"
+printf '# the browser saw: %s\n' "$(jjson . "$B" | tr -d '\n')" >&2 # in make check's log too
 for m in js nojs; do
 	like "$(jget .$m.posts "$B")" '^\[303(,303)?\]$' "[$m] the double click: every POST answered 303"
 	like "$(jget .$m.url "$B")" '^/member/sent/[0-9]+$' "[$m] the browser is on the receipt page"

@@ -11,13 +11,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/scan-tick.sh"
 need_tools pdftoppm pdfinfo convert zbarimg /usr/bin/python3
 
-expect_exit 0 ballot init
-setup_205
-at 2019-12-03T12:00:00Z
-expect_exit 0 ballot draft add --summary "S." --circular 205 --rec Q.5052 \
-	--title "A second draft with a rather longer title that wraps onto a second line of the table"
-expect_exit 0 ballot draft add --summary "S." --circular 205 --rec Q.5053 --title "Third"
-at 2020-01-10T09:00:00Z
+scan_circular
 for l in en ar zh; do
 	expect_exit 0 ballot forms --circular 205 --member FRA --lang "$l" --out "$T/a4" --jobs 1
 	expect_exit 0 ballot forms --circular 205 --member DEU --lang "$l" --paper letter --out "$T/lt" --jobs 1

@@ -10,13 +10,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/scan-tick.sh"
 need_tools pdftoppm pdfinfo convert zbarimg /usr/bin/python3
 
-expect_exit 0 ballot init
-setup_205
-at 2019-12-03T12:00:00Z
-expect_exit 0 ballot draft add --summary "S." --circular 205 --rec Q.5052 \
-	--title "A second draft with a rather longer title that wraps onto a second line of the table"
-expect_exit 0 ballot draft add --summary "S." --circular 205 --rec Q.5053 --title "Third"
-at 2020-01-10T09:00:00Z
+scan_circular
 expect_exit 0 ballot forms --circular 205 --member FRA --lang en --out "$T/a4" --jobs 1
 EN=$T/a4/205/en/FRA.pdf
 REF=$(pdftotext "$EN" - | grep -o 'ballot:205:FRA:en:[0-9a-f]*' | head -n 1)

@@ -163,61 +163,12 @@ vg 0 inbox reject 2 --reason "not a reply"
 
 # --- mail fetch over IMAPS from a Dovecot of our own ----------------------------------
 D="$T/dv"
-mkdir -p "$D/run" "$D/Maildir/new" "$D/Maildir/cur" "$D/Maildir/tmp" "$D/home"
 chmod o+x "$T" # the dovecot user reaches its mailbox under $T
-echo 'sec:{PLAIN}s3cret::::::' >"$D/passwd"
+. "$HERE/dovecot-lib.sh"
 IMAP_PORT=$(free_port)
-if [ "$(id -u)" = 0 ]; then # Dovecot runs neither logins nor mail as root
-	mailuser=dovecot
-	users=$'default_internal_user = dovecot\ndefault_login_user = dovenull'
-else
-	mailuser=$(id -un)
-	users="default_internal_user = $mailuser"$'\n'"default_login_user = $mailuser"
-fi
-cat >"$D/dovecot.conf" <<CONF
-base_dir = $D/run
-state_dir = $D/run
-log_path = $D/log
-protocols = imap
-listen = 127.0.0.1
-ssl = required
-ssl_cert = <$T/srv.pem
-ssl_key = <$T/srv.key
-$users
-first_valid_uid = 1
-auth_mechanisms = plain
-passdb {
-  driver = passwd-file
-  args = $D/passwd
-}
-userdb {
-  driver = static
-  args = uid=$mailuser gid=$mailuser home=$D/home
-}
-mail_location = maildir:$D/Maildir
-service imap-login {
-  inet_listener imap {
-    port = 0
-  }
-  inet_listener imaps {
-    port = $IMAP_PORT
-    ssl = yes
-  }
-  chroot =
-}
-service anvil {
-  chroot =
-}
-CONF
-chown -R "$mailuser" "$D/Maildir" "$D/home"
-dovecot -F -c "$D/dovecot.conf" &
-DOVECOT=$!
-trap 'kill "$DOVECOT" 2>/dev/null; wait "$DOVECOT" 2>/dev/null; _cleanup' EXIT
-for i in $(seq 50); do
-	$PY -c "import socket; socket.create_connection(('127.0.0.1', $IMAP_PORT), 0.2)" 2>/dev/null && break
-	sleep 0.1
-done
-ok "a message appended over IMAPS" $PY - "$IMAP_PORT" "$T/ca.pem" <<'PY'
+trap 'dovecot_stop; _cleanup' EXIT
+dovecot_start "$D" "$IMAP_PORT" || fail "dovecot started on 127.0.0.1:$IMAP_PORT"
+ok "a message appended over IMAPS" $PY - "$IMAP_PORT" "$D/ca.pem" <<'PY'
 import sys, imaplib, ssl, email.message
 M = imaplib.IMAP4_SSL("localhost", int(sys.argv[1]), ssl_context=ssl.create_default_context(cafile=sys.argv[2]))
 M.login("sec", "s3cret")
@@ -232,7 +183,7 @@ echo wrong >imap-badpw
 chmod 600 imap-pw imap-badpw
 imap_conf() { # imap_conf FILE PASSWORD-FILE
 	printf 'mail_mailbox = imaps://localhost:%s/INBOX\nmail_user = sec\nmail_password_file = %s\nmail_ca = %s\n' \
-		"$IMAP_PORT" "$T/$2" "$T/ca.pem" >"$1"
+		"$IMAP_PORT" "$T/$2" "$D/ca.pem" >"$1"
 	chmod 600 "$1"
 }
 imap_conf imap.conf imap-pw
@@ -241,8 +192,7 @@ vg 2 --config imap-bad.conf mail fetch
 like "$(cat "$T/.vg.err")" 'Login denied' "  ... a wrong password: the server's refusal"
 vg 0 --config imap.conf mail fetch
 like "$(cat "$T/.vg.out")" '^entry 3: unmatched' "  ... the message taken"
-kill "$DOVECOT" 2>/dev/null
-wait "$DOVECOT" 2>/dev/null
+dovecot_stop
 
 # --- the reading commands -----------------------------------------------------------
 vr 0 members

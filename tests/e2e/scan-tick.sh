@@ -50,3 +50,16 @@ tick_cmd() {
 	fi
 	printf '%s\n' "$out"
 }
+
+# scan_circular: circular 205 with three drafts (the second's title wraps onto
+# two lines of the form's table), open on 2020-01-10 (BALLOT_NOW): the forms
+# the scan tests print, tick and read back.
+scan_circular() {
+	expect_exit 0 ballot init
+	setup_205
+	at 2019-12-03T12:00:00Z
+	expect_exit 0 ballot draft add --summary "S." --circular 205 --rec Q.5052 \
+		--title "A second draft with a rather longer title that wraps onto a second line of the table"
+	expect_exit 0 ballot draft add --summary "S." --circular 205 --rec Q.5053 --title "Third"
+	at 2020-01-10T09:00:00Z
+}

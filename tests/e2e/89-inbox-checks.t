@@ -11,6 +11,7 @@
 # failure of the database).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/sign-lib.sh"
 PY=/usr/bin/python3
 FILL="$PY $HERE/fill-form.py"
 for tool in pdfsig certutil sqlite3; do
@@ -28,12 +29,9 @@ expect_exit 0 ballot forms --circular 205 --member CHE,GBR --lang en --out "$T/f
 $FILL "$T/f/205/en/CHE.pdf" filled.pdf draft.Q.5051.choice=authorize signatory.name="Jane Doe"
 $FILL "$T/f/205/en/CHE.pdf" two.pdf draft.Q.5051.choice=authorize+not-authorize
 $FILL "$T/f/205/en/GBR.pdf" gbr.pdf draft.Q.5051.choice=not-authorize
-mkdir nss
-certutil -N -d "sql:$T/nss" --empty-password
-head -c 64 /dev/urandom >noise
-certutil -S -x -n signer -s "CN=Jane Doe,O=OFCOM,C=CH" -t "CT,C,C" -k rsa -g 2048 -Z SHA256 -v 120 \
-	-d "sql:$T/nss" -z noise >/dev/null 2>&1
-ok "pdfsig signs the form" pdfsig -nssdir "sql:$T/nss" -nick signer -sign signature filled.pdf signed.pdf
+nss_init
+nss_cert signer "CN=Jane Doe,O=OFCOM,C=CH" "CT,C,C" -x
+ok "pdfsig signs the form" pdf_sign signer filled.pdf signed.pdf
 sed 's/(Jane Doe)/(Jane Dog)/' signed.pdf >tampered.pdf
 nok "the tampered copy differs" cmp -s signed.pdf tampered.pdf
 

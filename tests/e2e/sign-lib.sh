@@ -1,6 +1,6 @@
 # sign-lib.sh - the signers of returned forms, for the signature tests
 # (69-form-signature.t, 79-signing-certs.t, 81-portal-pdf.t, 86-signing-chain.t,
-# 91-valgrind-mail-forms.t),
+# 89-inbox-checks.t, 91-valgrind-mail-forms.t),
 # sourced after lib.sh: an NSS
 # database made by certutil (libnss3-tools) whose keys poppler's pdfsig
 # signs and checks forms with, independent of our code.

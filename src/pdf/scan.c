@@ -10,7 +10,8 @@
 #define DARK 128          /* a pixel darker than this is ink */
 #define WINDOW 0.15       /* the corner searched for a mark: share of a side */
 #define MARKED 0.10       /* a box with this share of ink inside is ticked */
-#define CLEAN 0.04        /* ... and one with less is empty */
+#define CLEAN 0.04        /* ... and one with less (over the noise) is empty */
+#define NOISE 0.02        /* the most ink an empty box is taken to show */
 #define RING_ANGLES 48    /* directions looked along around a box */
 #define CIRCLED 0.8       /* a box with ink around it in this share of them */
 
@@ -401,7 +402,16 @@ bt_choice scan_decide(const double *ink, const double *ring,
 		*why = "several boxes ticked";
 		return BT_CHOICE_NONE;
 	}
-	if (second > CLEAN) {
+	/* the noise floor: the cleanest box's ink (a fax's speckle and a box's
+	 * edge seen through a slight skew reach every box alike), counted up to
+	 * NOISE at most, so that two boxes with faint marks stay uncertain */
+	double floor = 1;
+	for (size_t i = 0; i < n; i++)
+		if (i != top && ink[i] < floor)
+			floor = ink[i];
+	if (n < 3 || floor > NOISE)
+		floor = n < 3 ? 0 : NOISE;
+	if (second > CLEAN + floor) {
 		*why = "another box has marks";
 		return BT_CHOICE_NONE;
 	}

@@ -61,7 +61,7 @@ for i in $(seq 1 "$N"); do
 	fax=$([ $((RANDOM % 4)) = 0 ] && echo 1 || echo 0)
 	out=$TMP/p$i.$([ "$fax" = 1 ] && echo tif || echo png)
 	dpi=${dpis[RANDOM % 4]}
-	tick_cmd "$TMP/w-$paper-$l" "$TMP/r-$paper-$l-$dpi.png" 1 "$dpi" "$out" "$angle" "$fax" \
+	TICK_SEED=$i tick_cmd "$TMP/w-$paper-$l" "$TMP/r-$paper-$l-$dpi.png" 1 "$dpi" "$out" "$angle" "$fax" \
 		Q.5051="$c1:$s1" Q.5052="$c2:$s2" >"$TMP/jobs/$i"
 	printf '%s\tQ.5051\t%s\t%s\n%s\tQ.5052\t%s\t%s\n' "$out" "$c1" "$s1" "$out" "$c2" "$s2" >>"$TMP/expect"
 done

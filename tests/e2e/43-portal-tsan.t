@@ -58,6 +58,14 @@ SERVE_PID=$SRV_PID
 	--status-seconds 3 --status-paced-seconds 0 --submit-seconds 4 --submit-paced-seconds 0 \
 	--status-after-seconds 1 --ids "$T/acked" --server-pid "$SERVE_PID" >"$T/load.out" 2>&1 &
 LOAD_PID=$!
+# the curl clients start once the load's members have signed in: an
+# address's attempts in flight count with its failures (throttle.c), so
+# twelve sign-ins at once beside six failures would be made to wait
+for _ in $(seq 1 1200); do
+	grep -q 'clients signed in' "$T/load.out" 2>/dev/null && break
+	kill -0 "$LOAD_PID" 2>/dev/null || break
+	sleep 0.1
+done
 
 # Meanwhile, curl clients of their own (each its own cookie jar and files).
 staff() { # staff N: a secretariat and a chair session, their pages, sign-out
@@ -87,8 +95,9 @@ staff() { # staff N: a secretariat and a chair session, their pages, sign-out
 		echo "303 $ST GET /secretariat (signed out)" >>"$T/got"
 	done
 }
-# (three failures each, six from the address in all: under the 10 after
-# which the throttle would make the staff's sign-ins from it wait too)
+# (three failures each, six from the address in all, with the two staff
+# sign-ins in flight eight: under the 10 after which the throttle would make
+# the staff's sign-ins from it wait too)
 wrong() { # wrong N: failed sign-ins (counted by the throttle), 401 or 429
 	local T=$T/wrong$1
 	mkdir -p "$T"
@@ -115,7 +124,8 @@ done
 
 wait "$LOAD_PID"
 is "$?" 0 "the load generator ran (exit 0)"
-like "$(cat "$T/load.out")" '^portal: .* receipts, 0 failed submissions$' "  ... every submission got its receipt"
+like "$(cat "$T/load.out")" '^portal: .* receipts, 0 failed submissions$' "  ... every submission got its receipt" ||
+	printf '# load: %s\n' "$(tail -n 20 "$T/load.out")" >&2
 grep -E '^portal: ' "$T/load.out" | while IFS= read -r line; do diag "$line"; done
 acked=$(wc -l <"$T/acked")
 ok "  ... some replies were acknowledged ($acked)" test "$acked" -gt 0

@@ -1,7 +1,8 @@
 # tick PDF PAGE DPI OUT ANGLE FAX MARK... : renders page PAGE of PDF at DPI,
 # ticks boxes (MARK: REC=CHOICE:STYLE, style cross|check|filled|circled),
 # rotates by ANGLE degrees, and when FAX is 1 makes it a 204x98-dpi one-bit
-# fax with speckle: OUT (PNG, or TIFF by its name).
+# fax with speckle (the same each time: its seed TICK_SEED, default 1): OUT
+# (PNG, or TIFF by its name).
 # tick_cmd does the same from a page already rendered: it prints the one
 # ImageMagick command (one argument a line) for it, so a corpus renders each
 # form once per resolution and runs its commands in parallel (tests/bench).
@@ -46,7 +47,7 @@ tick_cmd() {
 	printf '%s\n' convert -density "$dpi" "$png" -stroke black -fill black "${draw[@]}" \
 		-background white -rotate "$angle" +repage
 	if [ "$fax" = 1 ]; then
-		printf '%s\n' -resample 204x98 -attenuate 0.3 +noise Impulse -threshold 50% -type bilevel
+		printf '%s\n' -resample 204x98 -seed "${TICK_SEED:-1}" -attenuate 0.3 +noise Impulse -threshold 50% -type bilevel
 	fi
 	printf '%s\n' "$out"
 }

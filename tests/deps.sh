@@ -8,7 +8,7 @@ PKGS="gcc make pkg-config libsqlite3-dev libgnutls28-dev libcmocka-dev perl sqli
       curl chromium nodejs devscripts scdoc
       debhelper dpkg-dev fakeroot lintian mmdebstrap systemd
       libgmime-3.0-dev libcurl4-gnutls-dev libidn2-dev python3-aiosmtpd dovecot-imapd
-      libzbar-dev libpoppler-glib-dev libpng-dev libtiff-dev libjpeg-dev"
+      libzbar-dev libpoppler-glib-dev libpng-dev libtiff-dev libjpeg-dev zlib1g-dev"
 # The portal's browser test runs npm: Debian's package, unless the nodejs installed
 # (NodeSource's) brings its own npm, which conflicts with Debian's.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"

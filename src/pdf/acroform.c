@@ -1,15 +1,16 @@
-/* acroform.c - the Annex 2 form's fields, added with libqpdf's C API
- * (acroform.h). libqpdf's C API builds every object the form needs
- * (dictionaries, arrays, strings, streams, indirect objects), so no C++ is
- * needed. */
+/* acroform.c - the Annex 2 form's fields, made of libharu's own objects
+ * (acroform.h) while the document is made, as doc.c builds the structure
+ * tree: dictionaries, arrays, strings, streams, indirect objects. */
 #include "pdf/acroform.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <qpdf/qpdf-c.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
 
+#include "pdf/doc.h"
 #include "pdf/lang.h"
 
 typedef struct widget {
@@ -163,23 +164,82 @@ int pdf_fields_add_hidden(pdf_fields *f, const char *name, const char *value,
 	return rc;
 }
 
-/* ---- building the form with libqpdf ---- */
+/* ---- building the form with libharu's objects ---- */
 
 typedef struct build {
-	qpdf_data q;
+	pdf_doc *d;
+	HPDF_Doc h;
+	HPDF_MMgr mm;
 	int rtl;                 /* typed text aligned right (/Q 2) */
 	const char *lang;
 	const char *da;          /* a text field's /DA (uni_font) */
 	const pdf_words *words;
-	qpdf_oh fields;          /* the AcroForm's /Fields */
-	qpdf_oh empty, dot, cross; /* the appearance streams */
+	HPDF_Array fields;       /* the AcroForm's /Fields */
+	HPDF_Dict empty, dot, cross; /* the appearance streams */
 	struct node {
 		char *name;      /* a full name, or a prefix of one */
-		qpdf_oh oh;
+		HPDF_Dict oh;
 	} *nodes;
 	size_t n, cap;
 	bt_buf tmp;
 } build;
+
+/* The object written in PDF syntax at *s (dictionaries, arrays, names,
+ * numbers, literal strings without escapes: the constant parts of the
+ * form), *s moved past it; NULL when out of memory (or not one). */
+static void *parse(build *b, const char **s)
+{
+	const char *p = *s + strspn(*s, " \n");
+	void *o = NULL;
+	if (p[0] == '<' && p[1] == '<') {
+		HPDF_Dict d = HPDF_Dict_New(b->mm);
+		p += 2;
+		for (;;) {
+			p += strspn(p, " \n");
+			if (!d || *p != '/')
+				break;
+			char key[128];
+			size_t n = strcspn(p + 1, " \n/<>[]()");
+			snprintf(key, sizeof key, "%.*s", (int)n, p + 1);
+			p += 1 + n;
+			void *v = parse(b, &p);
+			if (!v || HPDF_Dict_Add(d, key, v) != HPDF_OK)
+				d = NULL;
+		}
+		if (d && p[0] == '>' && p[1] == '>')
+			o = d, p += 2;
+	} else if (*p == '[') {
+		HPDF_Array a = HPDF_Array_New(b->mm);
+		for (p++; a && *(p += strspn(p, " \n")) && *p != ']';) {
+			void *v = parse(b, &p);
+			if (!v || HPDF_Array_Add(a, v) != HPDF_OK)
+				a = NULL;
+		}
+		if (a && *p == ']')
+			o = a, p++;
+	} else if (*p == '/' || *p == '(') {
+		char v[128];
+		size_t n = strcspn(p + 1, *p == '(' ? ")" : " \n/<>[]()");
+		snprintf(v, sizeof v, "%.*s", (int)n, p + 1);
+		o = *p == '/' ? (void *)HPDF_Name_New(b->mm, v) :
+			(void *)HPDF_String_New(b->mm, v, NULL);
+		p += 1 + n + (*p == '(');
+	} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+		char *end;
+		size_t n = strspn(p, "-.0123456789");
+		o = memchr(p, '.', n) ? (void *)HPDF_Real_New(b->mm,
+			(HPDF_REAL)strtod(p, &end)) : (void *)HPDF_Number_New(
+			b->mm, (HPDF_INT32)strtol(p, &end, 10));
+		p += n;
+	}
+	*s = p;
+	return o;
+}
+
+static void *parse_str(build *b, const char *s)
+{
+	return parse(b, &s);
+}
 
 /* A number as PDF writes it, whatever the locale: two decimals. */
 static void num(char *out, size_t len, float v)
@@ -189,34 +249,42 @@ static void num(char *out, size_t len, float v)
 		 labs(c) % 100);
 }
 
-static qpdf_oh rect(build *b, const float r[4])
+static void *rect(build *b, const float r[4])
 {
 	char s[128], n[4][24];
 	for (int i = 0; i < 4; i++)
 		num(n[i], sizeof n[i], r[i]);
 	snprintf(s, sizeof s, "[%s %s %s %s]", n[0], n[1], n[2], n[3]);
-	return qpdf_oh_parse(b->q, s);
+	return parse_str(b, s);
 }
 
 /* A form XObject of size w x h drawing content (no /Type and no
- * /Resources: both optional, and content uses none; 30 bytes a stream that
- * object streams cannot hold). */
-static qpdf_oh appearance(build *b, int w, int h, const char *content)
+ * /Resources: both optional, and content uses none; not compressed). */
+static HPDF_Dict appearance(build *b, int w, int h, const char *content)
 {
 	char bbox[64];
-	qpdf_oh s = qpdf_oh_new_stream(b->q);
-	qpdf_oh_replace_stream_data(b->q, s, (const unsigned char *)content,
-				    strlen(content), qpdf_oh_new_null(b->q),
-				    qpdf_oh_new_null(b->q));
-	qpdf_oh d = qpdf_oh_get_dict(b->q, s);
+	HPDF_Dict s = HPDF_DictStream_New(b->mm, b->h->xref);
+	if (!s)
+		return NULL;
 	snprintf(bbox, sizeof bbox, "[0 0 %d %d]", w, h);
-	qpdf_oh_replace_key(b->q, d, "/Subtype", qpdf_oh_new_name(b->q, "/Form"));
-	qpdf_oh_replace_key(b->q, d, "/BBox", qpdf_oh_parse(b->q, bbox));
+	HPDF_Dict_AddName(s, "Subtype", "Form");
+	HPDF_Dict_Add(s, "BBox", parse_str(b, bbox));
+	HPDF_Stream_WriteStr(s->stream, content);
 	return s;
 }
 
+/* The array under key in d, added when missing (NULL: out of memory). */
+static HPDF_Array array_of(build *b, HPDF_Dict d, const char *key)
+{
+	HPDF_Array a = HPDF_Dict_GetItem(d, key, HPDF_OCLASS_ARRAY);
+	if (a)
+		return a;
+	a = HPDF_Array_New(b->mm);
+	return a && HPDF_Dict_Add(d, key, a) == HPDF_OK ? a : NULL;
+}
+
 /* The field node of full name (created with its parents when new). */
-static qpdf_oh node(build *b, const char *full, int *created)
+static HPDF_Dict node(build *b, const char *full, int *created)
 {
 	*created = 0;
 	for (size_t i = 0; i < b->n; i++)
@@ -226,38 +294,31 @@ static qpdf_oh node(build *b, const char *full, int *created)
 		size_t cap = b->cap ? 2 * b->cap : 32;
 		struct node *v = realloc(b->nodes, cap * sizeof *v);
 		if (!v)
-			return 0;
+			return NULL;
 		b->nodes = v;
 		b->cap = cap;
 	}
 	char *name = strdup(full);
 	if (!name)
-		return 0;
+		return NULL;
 	const char *dot = strrchr(full, '.');
-	qpdf_oh parent = 0;
+	HPDF_Dict parent = NULL;
 	if (dot) {
 		int c;
 		name[dot - full] = '\0';
 		parent = node(b, name, &c);
 		name[dot - full] = '.';
-		if (!parent) {
-			free(name);
-			return 0;
-		}
 	}
-	qpdf_oh oh = qpdf_make_indirect_object(b->q,
-					       qpdf_oh_new_dictionary(b->q));
-	qpdf_oh_replace_key(b->q, oh, "/T", qpdf_oh_new_unicode_string(
-				    b->q, dot ? dot + 1 : full));
-	if (parent) {
-		qpdf_oh_replace_key(b->q, oh, "/Parent", parent);
-		if (!qpdf_oh_has_key(b->q, parent, "/Kids"))
-			qpdf_oh_replace_key(b->q, parent, "/Kids",
-					    qpdf_oh_new_array(b->q));
-		qpdf_oh_append_item(b->q, qpdf_oh_get_key(b->q, parent,
-							  "/Kids"), oh);
-	} else {
-		qpdf_oh_append_item(b->q, b->fields, oh);
+	HPDF_Dict oh = HPDF_Dict_New(b->mm);
+	void *t = pdf_text_string(b->d, dot ? dot + 1 : full);
+	HPDF_Array kids = parent ? array_of(b, parent, "Kids") : b->fields;
+	if ((dot && !parent) || !oh || !t || !kids ||
+	    HPDF_Xref_Add(b->h->xref, oh) != HPDF_OK ||
+	    HPDF_Dict_Add(oh, "T", t) != HPDF_OK ||
+	    (parent && HPDF_Dict_Add(oh, "Parent", parent) != HPDF_OK) ||
+	    HPDF_Array_Add(kids, oh) != HPDF_OK) {
+		free(name);
+		return NULL;
 	}
 	b->nodes[b->n].name = name;
 	b->nodes[b->n].oh = oh;
@@ -267,77 +328,75 @@ static qpdf_oh node(build *b, const char *full, int *created)
 }
 
 /* Makes d a widget annotation of w on its page. */
-static void widget_keys(build *b, qpdf_oh d, const widget *w)
+static void widget_keys(build *b, HPDF_Dict d, const widget *w)
 {
-	qpdf_data q = b->q;
-	qpdf_oh page = qpdf_get_page_n(q, (size_t)(w->page - 1));
-	qpdf_oh_replace_key(q, d, "/Type", qpdf_oh_new_name(q, "/Annot"));
-	qpdf_oh_replace_key(q, d, "/Subtype", qpdf_oh_new_name(q, "/Widget"));
-	qpdf_oh_replace_key(q, d, "/Rect", rect(b, w->r));
-	qpdf_oh_replace_key(q, d, "/F", qpdf_oh_new_integer(q, 4)); /* print */
-	qpdf_oh_replace_key(q, d, "/P", page);
-	if (!qpdf_oh_has_key(q, page, "/Annots"))
-		qpdf_oh_replace_key(q, page, "/Annots", qpdf_oh_new_array(q));
-	qpdf_oh_append_item(q, qpdf_oh_get_key(q, page, "/Annots"), d);
+	HPDF_Page page = HPDF_GetPageByIndex(b->h, (HPDF_UINT)(w->page - 1));
+	HPDF_Dict_AddName(d, "Type", "Annot");
+	HPDF_Dict_AddName(d, "Subtype", "Widget");
+	HPDF_Dict_Add(d, "Rect", rect(b, w->r));
+	HPDF_Dict_AddNumber(d, "F", 4); /* print */
+	if (!page)
+		return;
+	HPDF_Dict_Add(d, "P", page);
+	HPDF_Array annots = array_of(b, page, "Annots");
+	if (annots)
+		HPDF_Array_Add(annots, d);
 }
 
 /* A text or signature field's look: its own empty stream of its size (a
  * viewer, or qpdf --generate-appearances, rewrites it in place when the
  * field is filled: one shared with other fields would show on them all). */
-static void own_look(build *b, qpdf_oh fd, const widget *w)
+static void own_look(build *b, HPDF_Dict fd, const widget *w)
 {
-	qpdf_data q = b->q;
 	int bw = (int)(w->r[2] - w->r[0] + 0.5f);
 	int bh = (int)(w->r[3] - w->r[1] + 0.5f);
-	qpdf_oh ap = qpdf_oh_new_dictionary(q);
-	qpdf_oh_replace_key(q, ap, "/N", appearance(b, bw, bh, "q Q\n"));
-	qpdf_oh_replace_key(q, fd, "/AP", ap);
+	HPDF_Dict ap = HPDF_Dict_New(b->mm);
+	if (ap && HPDF_Dict_Add(fd, "AP", ap) == HPDF_OK)
+		HPDF_Dict_Add(ap, "N", appearance(b, bw, bh, "q Q\n"));
 }
 
 /* The terminal field's own keys, set when the field is first made. */
-static int field_keys(build *b, qpdf_oh fd, const widget *w, bt_err *e)
+static int field_keys(build *b, HPDF_Dict fd, const widget *w, bt_err *e)
 {
-	qpdf_data q = b->q;
+	HPDF_MMgr mm = b->mm;
 	const char *vars[] = { "rec", w->rec ? w->rec : "", NULL };
 	bt_buf_reset(&b->tmp);
 	if (w->tip && pdf_tmpl_expand(b->words->t, w->tip, vars, &b->tmp) < 0)
 		return bt_fail(e, BT_EFAIL, "form fields: tooltip too long");
 	if (w->tip)
-		qpdf_oh_replace_key(q, fd, "/TU", qpdf_oh_new_unicode_string(
-					    q, bt_buf_str(&b->tmp)));
+		HPDF_Dict_Add(fd, "TU", pdf_text_string(b->d,
+							bt_buf_str(&b->tmp)));
 	switch (w->kind) {
 	case PDF_FIELD_RADIO:
-		qpdf_oh_replace_key(q, fd, "/FT", qpdf_oh_new_name(q, "/Btn"));
+		HPDF_Dict_AddName(fd, "FT", "Btn");
 		/* Radio (bit 16) and NoToggleToOff (bit 15) */
-		qpdf_oh_replace_key(q, fd, "/Ff", qpdf_oh_new_integer(q, 49152));
-		qpdf_oh_replace_key(q, fd, "/V", qpdf_oh_new_name(q, "/Off"));
-		qpdf_oh_replace_key(q, fd, "/DA", qpdf_oh_new_string(
-					    q, "/ZaDb 0 Tf 0 g"));
-		qpdf_oh_replace_key(q, fd, "/Kids", qpdf_oh_new_array(q));
+		HPDF_Dict_AddNumber(fd, "Ff", 49152);
+		HPDF_Dict_AddName(fd, "V", "Off");
+		HPDF_Dict_Add(fd, "DA", HPDF_String_New(mm, "/ZaDb 0 Tf 0 g",
+							NULL));
+		array_of(b, fd, "Kids");
 		break;
 	case PDF_FIELD_TEXT:
-		qpdf_oh_replace_key(q, fd, "/FT", qpdf_oh_new_name(q, "/Tx"));
-		qpdf_oh_replace_key(q, fd, "/DA", qpdf_oh_new_string(q, b->da));
-		qpdf_oh_replace_key(q, fd, "/MK", qpdf_oh_parse(
-					    q, "<< /BG [ 1 ] >>"));
+		HPDF_Dict_AddName(fd, "FT", "Tx");
+		HPDF_Dict_Add(fd, "DA", HPDF_String_New(mm, b->da, NULL));
+		HPDF_Dict_Add(fd, "MK", parse_str(b, "<< /BG [ 1 ] >>"));
 		if (b->rtl)
-			qpdf_oh_replace_key(q, fd, "/Q", qpdf_oh_new_integer(q, 2));
+			HPDF_Dict_AddNumber(fd, "Q", 2);
 		own_look(b, fd, w);
 		widget_keys(b, fd, w);
 		break;
 	case PDF_FIELD_HIDDEN:
-		qpdf_oh_replace_key(q, fd, "/FT", qpdf_oh_new_name(q, "/Tx"));
-		qpdf_oh_replace_key(q, fd, "/Ff", qpdf_oh_new_integer(q, 1));
-		qpdf_oh_replace_key(q, fd, "/V", qpdf_oh_new_unicode_string(
-					    q, w->on));
-		qpdf_oh_replace_key(q, fd, "/DA", qpdf_oh_new_string(
-					    q, "/Helv 9 Tf 0 g"));
+		HPDF_Dict_AddName(fd, "FT", "Tx");
+		HPDF_Dict_AddNumber(fd, "Ff", 1);
+		HPDF_Dict_Add(fd, "V", pdf_text_string(b->d, w->on));
+		HPDF_Dict_Add(fd, "DA", HPDF_String_New(mm, "/Helv 9 Tf 0 g",
+							NULL));
 		own_look(b, fd, w);
 		widget_keys(b, fd, w);
-		qpdf_oh_replace_key(q, fd, "/F", qpdf_oh_new_integer(q, 2));
+		HPDF_Dict_AddNumber(fd, "F", 2);
 		break;
 	case PDF_FIELD_SIG:
-		qpdf_oh_replace_key(q, fd, "/FT", qpdf_oh_new_name(q, "/Sig"));
+		HPDF_Dict_AddName(fd, "FT", "Sig");
 		own_look(b, fd, w);
 		widget_keys(b, fd, w);
 		break;
@@ -346,26 +405,25 @@ static int field_keys(build *b, qpdf_oh fd, const widget *w, bt_err *e)
 }
 
 /* One radio button of field fd: a widget with its "on" and "Off" looks. */
-static void radio_button(build *b, qpdf_oh fd, const widget *w)
+static void radio_button(build *b, HPDF_Dict fd, const widget *w)
 {
-	qpdf_data q = b->q;
-	char on[96];
-	snprintf(on, sizeof on, "/%s", w->on);
-	qpdf_oh kid = qpdf_make_indirect_object(q, qpdf_oh_new_dictionary(q));
-	qpdf_oh_replace_key(q, kid, "/Parent", fd);
+	HPDF_Dict kid = HPDF_Dict_New(b->mm), n = HPDF_Dict_New(b->mm),
+		ap = HPDF_Dict_New(b->mm);
+	HPDF_Array kids = array_of(b, fd, "Kids");
+	if (!kid || !n || !ap || !kids ||
+	    HPDF_Xref_Add(b->h->xref, kid) != HPDF_OK)
+		return; /* (libharu's error, seen by the caller) */
+	HPDF_Dict_Add(kid, "Parent", fd);
 	widget_keys(b, kid, w);
-	qpdf_oh n = qpdf_oh_new_dictionary(q);
-	qpdf_oh_replace_key(q, n, on, w->mark == PDF_MARK_CROSS ? b->cross :
-			    b->dot);
-	qpdf_oh_replace_key(q, n, "/Off", b->empty);
-	qpdf_oh ap = qpdf_oh_new_dictionary(q);
-	qpdf_oh_replace_key(q, ap, "/N", n);
-	qpdf_oh_replace_key(q, kid, "/AP", ap);
-	qpdf_oh_replace_key(q, kid, "/AS", qpdf_oh_new_name(q, "/Off"));
+	HPDF_Dict_Add(n, w->on, w->mark == PDF_MARK_CROSS ? b->cross : b->dot);
+	HPDF_Dict_Add(n, "Off", b->empty);
+	HPDF_Dict_Add(ap, "N", n);
+	HPDF_Dict_Add(kid, "AP", ap);
+	HPDF_Dict_AddName(kid, "AS", "Off");
 	/* for a viewer that draws its own: ZapfDingbats' dot and cross */
-	qpdf_oh_replace_key(q, kid, "/MK", qpdf_oh_parse(q,
-		w->mark == PDF_MARK_CROSS ? "<< /CA (8) >>" : "<< /CA (l) >>"));
-	qpdf_oh_append_item(q, qpdf_oh_get_key(q, fd, "/Kids"), kid);
+	HPDF_Dict_Add(kid, "MK", parse_str(b, w->mark == PDF_MARK_CROSS ?
+					   "<< /CA (8) >>" : "<< /CA (l) >>"));
+	HPDF_Array_Add(kids, kid);
 }
 
 /* The font a text field's typed value is drawn in, named in its /DA and in
@@ -419,7 +477,6 @@ static const char *uni_font(const char *lang)
 
 static int add_fields(build *b, const pdf_fields *f, bt_err *e)
 {
-	qpdf_data q = b->q;
 	const char *uni = uni_font(b->lang);
 	b->da = *uni ? "/Uni 9 Tf 0 g" : "/Helv 9 Tf 0 g";
 	/* the marks: a dot in a 10 pt circle, a cross in a 10 pt box */
@@ -434,7 +491,7 @@ static int add_fields(build *b, const pdf_fields *f, bt_err *e)
 	for (size_t i = 0; i < f->n; i++) {
 		const widget *w = &f->v[i];
 		int created;
-		qpdf_oh fd = node(b, w->name, &created);
+		HPDF_Dict fd = node(b, w->name, &created);
 		if (!fd)
 			return bt_fail(e, BT_EFAIL, "out of memory");
 		int rc = created ? field_keys(b, fd, w, e) : BT_OK;
@@ -450,68 +507,35 @@ static int add_fields(build *b, const pdf_fields *f, bt_err *e)
 		"/ZaDb << /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >> "
 		">> >> >>", uni) < 0)
 		return bt_fail(e, BT_EFAIL, "out of memory");
-	qpdf_oh form = qpdf_oh_parse(q, bt_buf_str(&b->tmp));
-	qpdf_oh_replace_key(q, form, "/Fields", b->fields);
-	qpdf_oh_replace_key(q, qpdf_get_root(q), "/AcroForm",
-			    qpdf_make_indirect_object(q, form));
+	HPDF_Dict form = parse_str(b, bt_buf_str(&b->tmp));
+	if (!form || HPDF_Xref_Add(b->h->xref, form) != HPDF_OK ||
+	    HPDF_Dict_Add(form, "Fields", b->fields) != HPDF_OK ||
+	    HPDF_Dict_Add(b->h->catalog, "AcroForm", form) != HPDF_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
 	return BT_OK;
 }
 
-static int qpdf_failed(qpdf_data q, const char *what, bt_err *e)
-{
-	qpdf_error err = qpdf_get_error(q);
-	return bt_fail(e, BT_EFAIL, "libqpdf: %s: %s", what,
-		       err ? qpdf_get_error_full_text(q, err) : "failed");
-}
-
-/* Writes the document deterministically into out. */
-static int write_out(qpdf_data q, bt_buf *out, bt_err *e)
-{
-	if (qpdf_init_write_memory(q) & QPDF_ERRORS)
-		return qpdf_failed(q, "writing", e);
-	qpdf_set_deterministic_ID(q, QPDF_TRUE);
-	qpdf_set_decode_level(q, qpdf_dl_none); /* libharu's streams as they are */
-	qpdf_set_object_stream_mode(q, qpdf_o_generate);
-	qpdf_set_compress_streams(q, QPDF_FALSE);
-	if (qpdf_write(q) & QPDF_ERRORS)
-		return qpdf_failed(q, "writing", e);
-	size_t n = qpdf_get_buffer_length(q);
-	bt_buf_reset(out);
-	if (bt_buf_add(out, qpdf_get_buffer(q), n) < 0)
-		return bt_fail(e, BT_EFAIL, "PDF larger than %zu bytes",
-			       out->max);
-	return BT_OK;
-}
-
-int pdf_fields_apply(const pdf_fields *f, bt_buf *pdf, bt_err *e)
+int pdf_fields_apply(const pdf_fields *f, pdf_doc *d, bt_err *e)
 {
 	build b = { 0 };
 	int rc = words_get(f->lang, &b.words, e);
 	if (rc)
 		return rc;
 	bt_buf_init(&b.tmp, 0);
+	b.d = d;
+	b.h = pdf_doc_haru(d);
+	b.mm = b.h->mmgr;
 	b.rtl = f->rtl;
 	b.lang = f->lang;
-	b.q = qpdf_init();
-	if (!b.q)
-		return bt_fail(e, BT_EFAIL, "libqpdf: cannot start");
-	qpdf_silence_errors(b.q);
-	qpdf_set_suppress_warnings(b.q, QPDF_TRUE);
-	if (qpdf_read_memory(b.q, "form", (const char *)pdf->data, pdf->len,
-			     NULL) & QPDF_ERRORS) {
-		rc = qpdf_failed(b.q, "reading libharu's document", e);
-	} else {
-		b.fields = qpdf_oh_new_array(b.q);
-		rc = add_fields(&b, f, e);
-		if (rc == BT_OK && qpdf_has_error(b.q))
-			rc = qpdf_failed(b.q, "adding the form fields", e);
-		if (rc == BT_OK)
-			rc = write_out(b.q, pdf, e);
-	}
+	b.fields = HPDF_Array_New(b.mm);
+	rc = b.fields ? add_fields(&b, f, e) :
+		bt_fail(e, BT_EFAIL, "out of memory");
+	if (rc == BT_OK && HPDF_GetError(b.h) != HPDF_OK)
+		rc = bt_fail(e, BT_EFAIL, "libharu: adding the form fields "
+			     "failed (error %04X)", (unsigned)HPDF_GetError(b.h));
 	for (size_t i = 0; i < b.n; i++)
 		free(b.nodes[i].name);
 	free(b.nodes);
 	bt_buf_release(&b.tmp);
-	qpdf_cleanup(&b.q);
 	return rc;
 }

@@ -2,12 +2,13 @@
  *
  * libharu 2.3 has no widget API, so the renderer records where it draws each
  * box and line to fill in (pdf_fields_add, in the renderer's own logical
- * coordinates), and pdf_fields_apply adds the fields to the finished PDF with
- * libqpdf's C API: radio buttons, text fields and an unsigned signature field,
+ * coordinates), and pdf_fields_apply adds the fields to the document before
+ * its bytes are taken, made of libharu's own objects (no second pass over
+ * the PDF): radio buttons, text fields and an unsigned signature field,
  * each with its tooltip (/TU) in the form's language (forms/fields/<lang>.txt)
  * and appearance streams (a choice's "on" mark; empty "off" and text
  * appearances, so the printed page is the one libharu drew). The output is
- * byte-reproducible: qpdf's deterministic /ID, no dates.
+ * byte-reproducible: no dates, an /ID from the bytes (pack.h).
  *
  * Field names are fully qualified names (ISO 32000-1, 12.7.3.2): a name with
  * periods becomes a hierarchy of fields ("draft.Q.5051.choice": draft, Q,
@@ -17,6 +18,7 @@
 #define BALLOT_PDF_ACROFORM_H
 #include "ballot/buf.h"
 #include "ballot/err.h"
+#include "pdf/doc.h"
 
 typedef enum pdf_field_kind {
 	PDF_FIELD_TEXT,  /* a one-line text field */
@@ -55,11 +57,12 @@ int pdf_fields_add(pdf_fields *f, pdf_field_kind kind, const char *name,
 int pdf_fields_add_hidden(pdf_fields *f, const char *name, const char *value,
 			  bt_err *e);
 
-/* Adds the recorded fields to the PDF in pdf (libharu's output), replacing
- * its contents with the result. BT_EINPUT naming the template when the
+/* Adds the recorded fields (with the form's /AcroForm, its /DR fonts and
+ * the widgets' appearance streams) to document d, whose pages are all
+ * drawn, before pdf_doc_bytes. BT_EINPUT naming the template when the
  * tooltips' words cannot be loaded (read once per language and process),
- * BT_EFAIL when libqpdf fails. */
-int pdf_fields_apply(const pdf_fields *f, bt_buf *pdf, bt_err *e);
+ * BT_EFAIL when libharu fails or memory runs out. */
+int pdf_fields_apply(const pdf_fields *f, pdf_doc *d, bt_err *e);
 
 /* Field i (from 0, in the order recorded; count: *n) when it is a radio
  * button: 1 with its name, "on" state, page and box (x, y of its top-left

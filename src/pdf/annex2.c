@@ -8,6 +8,7 @@
 #include "ballot/formref.h"
 #include "ballot/reply.h"
 #include "pdf/acroform.h"
+#include "pdf/pack.h"
 #include "pdf/footer.h"
 #include "pdf/lang.h"
 #include "pdf/pdfread.h"
@@ -663,9 +664,11 @@ static int form_bytes(form *f, const char *ref, bt_buf *out)
 		rc = pdf_fields_add_hidden(f->fields, PDF_FIELD_REFERENCE, ref,
 					   f->e);
 	if (rc == BT_OK)
+		rc = pdf_fields_apply(f->fields, f->d, f->e);
+	if (rc == BT_OK)
 		rc = pdf_doc_bytes(f->d, out, f->e);
 	if (rc == BT_OK)
-		rc = pdf_fields_apply(f->fields, out, f->e);
+		rc = pdf_pack(out, f->e); /* object streams */
 	return rc;
 }
 

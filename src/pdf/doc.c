@@ -422,7 +422,7 @@ static HPDF_String pdfdoc_string(pdf_doc *d, const char *text, size_t n)
  * the dashes: a quarter of the bytes), else UTF-16BE after its byte order
  * mark, written as a hex string; bytes that are not UTF-8 become U+FFFD.
  * NULL when out of memory. */
-static void *text_string(pdf_doc *d, const char *text)
+void *pdf_text_string(pdf_doc *d, const char *text)
 {
 	size_t n = strlen(text), len = 2;
 	HPDF_String lit = pdfdoc_string(d, text, n);
@@ -459,7 +459,7 @@ int pdf_doc_info(pdf_doc *d, const char *lang, const char *title,
 	HPDF_MMgr mm = d->h->mmgr;
 	/* (the Info dictionary: made by pdf_doc_new's creator) */
 	for (int i = 0; i < 3 && d->h->info; i++) {
-		void *s = text_string(d, vals[i]);
+		void *s = pdf_text_string(d, vals[i]);
 		if (!s)
 			return bt_fail(e, BT_EFAIL, "out of memory");
 		HPDF_Dict_Add(d->h->info, keys[i], s);
@@ -1562,7 +1562,7 @@ static int figure_open(pdf_doc *d, const char *alt, bt_err *e)
 	HPDF_MMgr mm = d->h->mmgr;
 	HPDF_Dict fig = tag_new(d, "Figure");
 	HPDF_Array k = HPDF_Array_New(mm);
-	void *s = text_string(d, alt);
+	void *s = pdf_text_string(d, alt);
 	if (!fig || !k || !s || HPDF_Dict_Add(fig, "Pg", d->page) != HPDF_OK ||
 	    HPDF_Dict_Add(fig, "K", k) != HPDF_OK ||
 	    HPDF_Dict_Add(fig, "Alt", s) != HPDF_OK)
@@ -1622,6 +1622,8 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 }
 
 /* ---- output ---- */
+
+HPDF_Doc pdf_doc_haru(pdf_doc *d) { return d->h; }
 
 int pdf_doc_bytes(pdf_doc *d, bt_buf *out, bt_err *e)
 {

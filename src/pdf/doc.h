@@ -151,4 +151,14 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 /* The finished PDF bytes (replacing out's contents). */
 int pdf_doc_bytes(pdf_doc *d, bt_buf *out, bt_err *e);
 
+/* d's libharu document, for objects doc.c does not make (the form's fields,
+ * acroform.h); its errors reach d's error handler. */
+HPDF_Doc pdf_doc_haru(pdf_doc *d);
+
+/* text as a PDF text string object of d's (ISO 32000-1, 7.9.2.2): a literal
+ * string in PDFDocEncoding when every character has a byte there, else
+ * UTF-16BE after its byte order mark as a hex string. NULL when out of
+ * memory. */
+void *pdf_text_string(pdf_doc *d, const char *text);
+
 #endif

@@ -3,6 +3,7 @@
 
 #include <qrencode.h>
 #include <stdio.h>
+#include <string.h>
 
 /* QR modules of at least 1 mm (2.835 pt), so the code survives a fax at
  * 204x98 dpi and a render at 100 dpi (issue 17 §3); a printed reference
@@ -13,12 +14,20 @@
 
 float pdf_qr_side(const char *qr)
 {
+	/* the last reference's side, per thread: a form asks twice (its
+	 * layout, then its footers), and the encoding is the cost */
+	static _Thread_local char last[256];
+	static _Thread_local float side;
 	char text[256];
 	snprintf(text, sizeof text, "%s" PDF_QR_PAGE, qr, 99);
+	if (side > 0 && strcmp(text, last) == 0)
+		return side;
 	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	int n = q ? q->width : 29; /* version 3: the usual reference */
 	QRcode_free(q);
-	return (float)(n + 2 * QR_QUIET) * QR_MODULE;
+	snprintf(last, sizeof last, "%s", text);
+	side = (float)(n + 2 * QR_QUIET) * QR_MODULE;
+	return side;
 }
 
 int pdf_footers(pdf_doc *d, const pdf_words *w, float x, float top,

@@ -130,6 +130,46 @@ static long tok_long(const tok *t)
 	return strtol(b, NULL, 10);
 }
 
+/* The literal string s[0..n) (with its parentheses) written again with
+ * the fewest escapes: libharu writes \ooo for every byte outside printable
+ * ASCII and for / [ ] < > and more; a literal string needs a backslash
+ * only before \ ( ) (and a carriage return kept as \r). */
+static int literal(bt_buf *out, const char *s, size_t n)
+{
+	if (bt_buf_add(out, "(", 1) < 0)
+		return -1;
+	for (size_t i = 1; i + 1 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\\' && i + 2 < n) {
+			c = (unsigned char)s[++i];
+			if (c >= '0' && c <= '7') {
+				unsigned v = 0;
+				for (int k = 0; k < 3 && i + 1 < n && s[i] >= '0' &&
+				     s[i] <= '7'; k++)
+					v = v * 8 + (unsigned)(s[i++] - '0');
+				i--;
+				c = (unsigned char)v;
+			} else {
+				switch (c) {
+				case '\n': continue; /* a line continued */
+				case 'n': c = '\n'; break;
+				case 'r': c = '\r'; break;
+				case 't': c = '\t'; break;
+				case 'b': c = '\b'; break;
+				case 'f': c = '\f'; break;
+				default: break; /* \\ \( \) and the rest: itself */
+				}
+			}
+		}
+		if ((c == '\\' || c == '(' || c == ')' || c == '\r') &&
+		    bt_buf_add(out, "\\", 1) < 0)
+			return -1;
+		if (bt_buf_addc(out, c == '\r' ? 'r' : (char)c) < 0)
+			return -1;
+	}
+	return bt_buf_add(out, ")", 1) < 0 ? -1 : 0;
+}
+
 /* Appends token s of kind after the one of kind *prev, with a space only
  * where the two would run together. 0 or -1 (buffer). */
 static int put(bt_buf *out, char *prev, const char *s, size_t n, char kind)
@@ -138,6 +178,8 @@ static int put(bt_buf *out, char *prev, const char *s, size_t n, char kind)
 	    bt_buf_add(out, " ", 1) < 0)
 		return -1;
 	*prev = kind;
+	if (kind == 's' && s[0] == '(')
+		return literal(out, s, n);
 	return bt_buf_add(out, s, n);
 }
 

@@ -14,11 +14,14 @@
 # rare character within 10 % of the form without it.
 # A missed goal prints MISS; the exit status is non-zero only when the
 # command itself fails.
-# Usage: forms.sh [BALLOT_BINARY] (default build/ballot)
+# Usage: forms.sh [BALLOT_BINARY [OLD_BINARY]] (default build/ballot); with
+# OLD_BINARY, the CPU per English form of both (the same database).
 set -eu
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${1:-$REPO/build/ballot}
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+OLD=${2:-}
+case $OLD in /* | '') ;; *) OLD=$(pwd)/$OLD ;; esac
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ballot-bench-forms.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
@@ -86,6 +89,11 @@ echo "forms: each form carries its AcroForm (issue 17): $nfields widgets on the 
 en_cpu=$(cpu_of "$BIN" forms --circular 205 --all --lang en --jobs 1 --out "$TMP/en1")
 en_ms=$(awk -v c="$en_cpu" 'BEGIN { printf "%.2f", c * 1000 / 193 }')
 echo "forms: CPU per English form: $en_ms ms (--jobs 1, 193 forms in $en_cpu s of user + system time)"
+if [ -n "$OLD" ]; then
+	old_cpu=$(cpu_of "$OLD" forms --circular 205 --all --lang en --jobs 1 --out "$TMP/en0")
+	old_ms=$(awk -v c="$old_cpu" 'BEGIN { printf "%.2f", c * 1000 / 193 }')
+	echo "forms: CPU per English form with $OLD: $old_ms ms (ratio new/old $(awk -v a="$en_cpu" -v b="$old_cpu" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }'))"
+fi
 
 # A rare Chinese character in a draft title (its own small database).
 export BALLOT_DB="$TMP/rare.db" BALLOT_NOW=2019-12-04T09:00:00Z

@@ -356,7 +356,7 @@ int pdf_doc_new(const pdf_fonts *fonts, pdf_paper paper, int rtl,
 		free(d);
 		return bt_fail(e, BT_EFAIL, "libharu: cannot start");
 	}
-	HPDF_SetCompressionMode(d->h, HPDF_COMP_ALL);
+	HPDF_SetCompressionMode(d->h, HPDF_COMP_NONE); /* pdf_pack compresses */
 	HPDF_SetInfoAttr(d->h, HPDF_INFO_CREATOR, "ballot");
 	int rc = hpdf_check(d, "document setup", e);
 	if (rc) {

@@ -530,12 +530,11 @@ static hb_subset_plan_t *subset_plan(const pdf_embed *m)
 	return plan;
 }
 
+/* A stream libharu writes as it is: pdf_pack compresses it (a window the
+ * size of the data, not libharu's 32 KB one). */
 static HPDF_Dict new_stream(HPDF_Doc h)
 {
-	HPDF_Dict s = HPDF_DictStream_New(h->mmgr, h->xref);
-	if (s)
-		s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-	return s;
+	return HPDF_DictStream_New(h->mmgr, h->xref);
 }
 
 /* The ToUnicode CMap: every CID to the text it stands for, in blocks of at

@@ -14,6 +14,7 @@
  * stream's data but the one into the output. */
 #include "pdf/pack.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,8 @@ typedef struct obj {
 	size_t off, end;   /* the object's bytes in the input */
 	size_t body, blen; /* its value (a stream: its dictionary) */
 	size_t data, dlen; /* a stream's data */
-	int stream, gone, present;
+	size_t zoff, zlen; /* its data compressed here (flate) */
+	int stream, gone, present, flate;
 } obj;
 
 typedef struct pack {
@@ -303,6 +305,40 @@ static int layout(pack *p)
 	return objects(p);
 }
 
+#ifndef LEVEL_STREAM
+#define LEVEL_STREAM 6 /* page contents: zlib's default, as libharu's */
+#endif
+
+/* in compressed with zlib at level appended to out, with a window no
+ * larger than the input (most of a small deflate's time is setting up and
+ * clearing its tables). */
+static int deflate_into(bt_buf *out, const void *in, size_t n, int level)
+{
+	int w = 9;
+	while (w < 15 && ((size_t)1 << w) < n + 262)
+		w++;
+	z_stream z = { 0 };
+	if (deflateInit2(&z, level, Z_DEFLATED, w, w - 7 > 1 ?
+			 w - 7 : 1, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	uLong cap = deflateBound(&z, (uLong)n);
+	unsigned char *dst = malloc(cap);
+	int rc;
+	if (dst) {
+		z.next_in = (Bytef *)(uintptr_t)in;
+		z.avail_in = (uInt)n;
+		z.next_out = dst;
+		z.avail_out = (uInt)cap;
+		rc = deflate(&z, Z_FINISH) == Z_STREAM_END &&
+			bt_buf_add(out, dst, cap - z.avail_out) == 0 ? 0 : -1;
+	} else {
+		rc = -1;
+	}
+	deflateEnd(&z);
+	free(dst);
+	return rc;
+}
+
 /* ---- writing ---- */
 
 /* A stream's dictionary, tightened, its /Length the data's (libharu's
@@ -329,7 +365,8 @@ static int stream_dict(pack *p, obj *o, bt_buf *out)
 				i += 2;
 			}
 			i++;
-			snprintf(len, sizeof len, "%zu", o->dlen);
+			snprintf(len, sizeof len, "%zu", o->flate ? o->zlen :
+				 o->dlen);
 			if (put(out, &prev, "/Length", 7, 'n') < 0 ||
 			    put(out, &prev, len, strlen(len), 'r') < 0)
 				return -1;
@@ -344,9 +381,84 @@ static int stream_dict(pack *p, obj *o, bt_buf *out)
 			i += 3;
 			continue;
 		}
+		if (depth == 0 && o->flate && (put(out, &prev, "/Filter", 7,
+						   'n') < 0 ||
+		    put(out, &prev, "/FlateDecode", 12, 'n') < 0))
+			return -1;
 		if (put(out, &prev, t->s, t->n, t->kind) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* The last streams of 1 KB or more compressed, for every document of the
+ * process: the forms of a circular embed the same font subsets, mostly
+ * (the same glyphs), and compressing them is most of a form's time.
+ * Entries are kept until the process ends (reachable). */
+#define CACHE_N 32
+#define CACHE_MIN 1024
+static struct cached {
+	unsigned char *raw, *z;
+	size_t n, zn;
+} cache[CACHE_N];
+static unsigned cache_next;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* 1 when data's compressed bytes were cached (added to z), 0 if not. */
+static int cache_get(const unsigned char *data, size_t n, bt_buf *z)
+{
+	int hit = 0;
+	pthread_mutex_lock(&cache_lock);
+	for (int i = 0; i < CACHE_N && !hit; i++)
+		if (cache[i].n == n && memcmp(cache[i].raw, data, n) == 0)
+			hit = bt_buf_add(z, cache[i].z, cache[i].zn) == 0 ? 1 : -1;
+	pthread_mutex_unlock(&cache_lock);
+	return hit;
+}
+
+static void cache_put(const unsigned char *data, size_t n,
+		      const unsigned char *zd, size_t zn)
+{
+	unsigned char *raw = malloc(n), *z = malloc(zn);
+	if (!raw || !z) {
+		free(raw);
+		free(z);
+		return;
+	}
+	memcpy(raw, data, n);
+	memcpy(z, zd, zn);
+	pthread_mutex_lock(&cache_lock);
+	struct cached *c = &cache[cache_next++ % CACHE_N];
+	free(c->raw);
+	free(c->z);
+	*c = (struct cached){ raw, z, n, zn };
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* A stream libharu left as it is (no /Filter: the page contents, the
+ * fonts, small tables) compressed into z, when that saves more than the
+ * filter's name costs. */
+static int squeeze(pack *p, obj *o, bt_buf *z)
+{
+	if (o->dlen < 48 || find(p->in + o->body, o->blen, "/Filter"))
+		return 0;
+	size_t at = z->len;
+	const unsigned char *data = p->in + o->data;
+	int hit = o->dlen >= CACHE_MIN ? cache_get(data, o->dlen, z) : 0;
+	if (hit < 0)
+		return -1;
+	if (!hit && deflate_into(z, data, o->dlen, LEVEL_STREAM) < 0)
+		return -1;
+	if (!hit && o->dlen >= CACHE_MIN)
+		cache_put(data, o->dlen, (const unsigned char *)z->data + at,
+			  z->len - at);
+	if (z->len - at + 20 >= o->dlen) {
+		z->len = at; /* not worth it */
+		return 0;
+	}
+	o->flate = 1;
+	o->zoff = at;
+	o->zlen = z->len - at;
 	return 0;
 }
 
@@ -376,17 +488,6 @@ static int obj_stream(pack *p, bt_buf *head, bt_buf *body, size_t *count)
 	return 0;
 }
 
-/* in compressed with zlib (best) appended to out. */
-static int deflate_into(bt_buf *out, const void *in, size_t n)
-{
-	uLongf cap = compressBound((uLong)n);
-	unsigned char *z = malloc(cap);
-	int rc = z && compress2(z, &cap, in, (uLong)n, Z_BEST_COMPRESSION) ==
-		Z_OK ? bt_buf_add(out, z, cap) : -1;
-	free(z);
-	return rc < 0 ? -1 : 0;
-}
-
 static int bytes_for(size_t v)
 {
 	int b = 1;
@@ -397,7 +498,8 @@ static int bytes_for(size_t v)
 
 /* The cross-reference stream (object n + 1; the object stream is n) with
  * PNG Up rows, the trailer's keys and the /ID, then startxref. */
-static int xref_stream(pack *p, size_t *off, size_t ostm, bt_buf *out)
+static int xref_stream(pack *p, size_t *off, size_t ostm, const char *hex,
+		       bt_buf *out)
 {
 	size_t size = p->n + 2, xoff = out->len, big = xoff, idx = 1;
 	for (size_t i = 0; i < p->n; i++)
@@ -407,7 +509,6 @@ static int xref_stream(pack *p, size_t *off, size_t ostm, bt_buf *out)
 	int w2 = bytes_for(big), w3 = bytes_for(idx), cols = 1 + w2 + w3;
 	unsigned char *rows = calloc(size, (size_t)cols + 1),
 		*prev = calloc(1, (size_t)cols), *cur = malloc((size_t)cols);
-	unsigned char id[32];
 	int rc = rows && prev && cur ? 0 : -1;
 	for (size_t i = 0; i < size && rc == 0; i++) {
 		size_t type = 0, f2 = 0, f3 = 0;
@@ -431,16 +532,10 @@ static int xref_stream(pack *p, size_t *off, size_t ostm, bt_buf *out)
 			r[1 + b] = (unsigned char)(cur[b] - prev[b]);
 		memcpy(prev, cur, (size_t)cols);
 	}
-	if (rc == 0 && gnutls_hash_fast(GNUTLS_DIG_SHA256, out->data, out->len,
-					id) < 0)
-		rc = -1;
-	char hex[33];
-	for (int i = 0; i < 16; i++)
-		snprintf(hex + 2 * i, 3, "%02x", id[i]);
 	bt_buf z = BT_BUF_INIT;
 	z.max = (size_t)-1;
 	if (rc == 0)
-		rc = deflate_into(&z, rows, size * ((size_t)cols + 1));
+		rc = deflate_into(&z, rows, size * ((size_t)cols + 1), Z_BEST_COMPRESSION);
 	if (rc == 0 && (bt_buf_addf(out, "%zu 0 obj\n<</Type/XRef/Size %zu"
 		"/W[1 %d %d]/Root %ld 0 R", p->n + 1, size, w2, w3, p->root) < 0 ||
 	    (p->info > 0 && bt_buf_addf(out, "/Info %ld 0 R", p->info) < 0) ||
@@ -459,8 +554,9 @@ static int xref_stream(pack *p, size_t *off, size_t ostm, bt_buf *out)
 }
 
 /* The packed document into out (offsets of streams in off[]). */
-static int write_all(pack *p, bt_buf *out, size_t *off)
+static int write_all(pack *p, bt_buf *out, size_t *off, bt_buf *zs)
 {
+	char id[33];
 	bt_buf head = BT_BUF_INIT, body = BT_BUF_INIT, z = BT_BUF_INIT;
 	head.max = body.max = z.max = (size_t)-1;
 	size_t count = 0, ostm = p->n;
@@ -474,16 +570,32 @@ static int write_all(pack *p, bt_buf *out, size_t *off)
 		rc = -1;
 	for (size_t i = 1; i < p->n && rc == 0; i++)
 		if (p->o[i].present && p->o[i].stream) {
-			rc = stream_dict(p, &p->o[i], &dicts);
+			rc = squeeze(p, &p->o[i], zs);
+			if (rc == 0)
+				rc = stream_dict(p, &p->o[i], &dicts);
 			dend[i] = dicts.len;
 		}
 	if (rc == 0)
 		rc = obj_stream(p, &head, &body, &count);
-	if (rc == 0 && count) {
-		size_t first = head.len + 1;
+	size_t first = head.len + 1;
+	if (rc == 0)
 		rc = bt_buf_add(&head, "\n", 1) < 0 ||
-			bt_buf_add(&head, body.data, body.len) < 0 ||
-			deflate_into(&z, head.data, head.len) < 0 ? -1 : 0;
+			bt_buf_add(&head, body.data, body.len) < 0 ? -1 : 0;
+	/* the /ID: of every object but the streams' data (the objects and
+	 * the streams' dictionaries with their lengths) */
+	gnutls_hash_hd_t hd;
+	if (rc == 0 && gnutls_hash_init(&hd, GNUTLS_DIG_SHA256) == 0) {
+		unsigned char dg[32];
+		gnutls_hash(hd, dicts.data, dicts.len);
+		gnutls_hash(hd, head.data, head.len);
+		gnutls_hash_deinit(hd, dg);
+		for (int i = 0; i < 16; i++)
+			snprintf(id + 2 * i, 3, "%02x", dg[i]);
+	} else {
+		rc = -1;
+	}
+	if (rc == 0 && count) {
+		rc = deflate_into(&z, head.data, head.len, Z_BEST_COMPRESSION) < 0 ? -1 : 0;
 		off[ostm] = out->len;
 		if (rc == 0 && (bt_buf_addf(out, "%zu 0 obj\n<</Type/ObjStm/N %zu"
 			"/First %zu/Filter/FlateDecode/Length %zu>>\nstream\n",
@@ -501,14 +613,15 @@ static int write_all(pack *p, bt_buf *out, size_t *off)
 		if (bt_buf_addf(out, "%zu 0 obj\n", i) < 0 ||
 		    bt_buf_add(out, dicts.data + d0, dend[i] - d0) < 0 ||
 		    bt_buf_add(out, "\nstream\n", 8) < 0 ||
-		    bt_buf_add(out, p->in + o->data, o->dlen) < 0 ||
+		    (o->flate ? bt_buf_add(out, zs->data + o->zoff, o->zlen) :
+		     bt_buf_add(out, p->in + o->data, o->dlen)) < 0 ||
 		    bt_buf_add(out, "\nendstream\nendobj\n", 18) < 0)
 			rc = -1;
 		d0 = dend[i];
 	}
 	off[p->n + 1] = out->len;
 	if (rc == 0)
-		rc = xref_stream(p, off, ostm, out);
+		rc = xref_stream(p, off, ostm, id, out);
 	free(dend);
 	bt_buf_release(&dicts);
 	bt_buf_release(&head);
@@ -531,7 +644,10 @@ int pdf_pack(bt_buf *pdf, bt_err *e)
 	bt_buf out;
 	bt_buf_init(&out, pdf->max);
 	size_t *off = calloc(p.n + 2, sizeof *off);
-	int rc = off ? write_all(&p, &out, off) : -1;
+	bt_buf zs = BT_BUF_INIT;
+	zs.max = (size_t)-1;
+	int rc = off ? write_all(&p, &out, off, &zs) : -1;
+	bt_buf_release(&zs);
 	free(off);
 	free(p.o);
 	free(p.t);

@@ -41,7 +41,8 @@ sound() { # sound FILE NAME
 		sh -c '! grep -aEq "/Length [0-9]+ 0 R" "$1"' _ "$f"
 	out=$(pdftoppm -r 30 -png "$f" "$T/page" 2>&1)
 	is "$out" "" "$2: pdftoppm draws it without a word"
-	out=$(mutool draw -q -o "$T/mu%d.png" -r 30 "$f" 2>&1)
+	# (every file: "warning: ICC support is not available", a build option of Debian's mutool)
+	out=$(mutool draw -q -o "$T/mu%d.png" -r 30 "$f" 2>&1 | grep -v "ICC support is not available")
 	is "$out" "" "$2: mutool draws it without a word"
 }
 for l in en fr es ru zh ar; do
@@ -61,11 +62,11 @@ fra=$(id "$T/fra/205/en/FRA.pdf")
 like "$che" '<[0-9a-f]{32}>' "the form has a 16-byte /ID"
 isnt "$fra" "$che" "FRA's form has another /ID than CHE's"
 
-# the fields, as a form tool sees them: 13 on a member's form, the choice
+# the fields, as a form tool sees them: the choice
 # field a radio group with a button per choice
 out=$(qpdf --json --json-key=acroform "$T/f1/205/en/CHE.pdf")
-is "$(printf '%s' "$out" | grep -c '"fullname": "draft.Q.5051.choice"')" 4 \
-	"draft.Q.5051.choice: four radio buttons (one per choice)"
+is "$(printf '%s' "$out" | grep -c '"fullname": "draft.Q.5051.choice"')" 3 \
+	"draft.Q.5051.choice: three radio buttons (authorize, with comments, not)"
 like "$out" '"fullname": "form.reference"' "the hidden reference field is there"
 like "$out" '"fullname": "signature"' "the signature field is there"
 

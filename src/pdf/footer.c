@@ -12,20 +12,38 @@
 #define QR_QUIET 4
 #define PAGENO_WIDTH 110.0f
 
+/* text's character classes as libqrencode's splitter sees them with the
+ * 8-bit hint: digit, other alphanumeric (A-Z, space, $%*+-./:), any other
+ * byte. Two texts of the same classes split the same way, so they need the
+ * same QR version: the same side. */
+static void qr_shape(const char *text, char *out, size_t len)
+{
+	size_t i = 0;
+	for (; text[i] && i + 1 < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		out[i] = c >= '0' && c <= '9' ? 'n' :
+			(c >= 'A' && c <= 'Z') || (c && strchr(" $%*+-./:", c)) ?
+			'a' : 'b';
+	}
+	out[i] = '\0';
+}
+
 float pdf_qr_side(const char *qr)
 {
-	/* the last reference's side, per thread: a form asks twice (its
-	 * layout, then its footers), and the encoding is the cost */
+	/* per thread, the last shape's side: a form asks twice (its layout,
+	 * then its footers), and a circular's forms share their shape (the
+	 * member's code aside); the encoding is the cost */
 	static _Thread_local char last[256];
 	static _Thread_local float side;
-	char text[256];
+	char text[256], shape[256];
 	snprintf(text, sizeof text, "%s" PDF_QR_PAGE, qr, 99);
-	if (side > 0 && strcmp(text, last) == 0)
+	qr_shape(text, shape, sizeof shape);
+	if (side > 0 && strcmp(shape, last) == 0)
 		return side;
 	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	int n = q ? q->width : 29; /* version 3: the usual reference */
 	QRcode_free(q);
-	snprintf(last, sizeof last, "%s", text);
+	snprintf(last, sizeof last, "%s", shape);
 	side = (float)(n + 2 * QR_QUIET) * QR_MODULE;
 	return side;
 }

@@ -92,7 +92,7 @@ echo "forms: CPU per English form: $en_ms ms (--jobs 1, 193 forms in $en_cpu s o
 if [ -n "$OLD" ]; then
 	old_cpu=$(cpu_of "$OLD" forms --circular 205 --all --lang en --jobs 1 --out "$TMP/en0")
 	old_ms=$(awk -v c="$old_cpu" 'BEGIN { printf "%.2f", c * 1000 / 193 }')
-	echo "forms: CPU per English form with $OLD: $old_ms ms (ratio new/old $(awk -v a="$en_cpu" -v b="$old_cpu" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }'))"
+	echo "forms: CPU per English form with $OLD: $old_ms ms (ratio new/old $(awk -v a="$en_cpu" -v b="$old_cpu" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'))"
 fi
 
 # A rare Chinese character in a draft title (its own small database).

@@ -8,12 +8,19 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The form's fields as they are, {member} as its option. */
+static const char *form_name_of(const char *field, void *ctx)
+{
+	(void)ctx;
+	return strcmp(field, "member") ? field : "--member";
+}
+
 int cli_returned_fail(const char *what, bt_err *e)
 {
 	if (!strchr(e->field, '.') && strcmp(e->field, "signature") != 0)
 		return e->code;
 	char line[sizeof e->msg + 64];
-	cli_err_render(e, line, sizeof line);
+	bt_err_render(e, form_name_of, NULL, line, sizeof line);
 	return bt_fail(e, e->code, "%s: field %s", what, line);
 }
 

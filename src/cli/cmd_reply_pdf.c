@@ -33,7 +33,9 @@ static const char USAGE[] =
 	"administration in sender.administration: give it as --member. A form\n"
 	"issued for another circular or member, a draft with no choice or two,\n"
 	"\"comments attached\" without --comments are refused; a form issued\n"
-	"before the drafts changed is warned about (as --ref). --comments and\n"
+	"before drafts were added is read as issued (its drafts recorded, a\n"
+	"warning names the drafts added since), one issued for drafts the\n"
+	"circular does not have is refused. --comments and\n"
 	"--reasons take REC=FILE (REC may be left out on a form of one draft).\n"
 	"--channel defaults to email. --dry-run prints what would be recorded\n"
 	"(--json: as JSON) and records nothing, after the checks of the real run.\n"
@@ -236,8 +238,8 @@ static void print_signature(const plan *p)
 static void print_plan_text(const plan *p, const bt_reply_spec *s,
 			    const bt_reply_result *res)
 {
-	printf("form %s: reference %s, member %s%s\n", p->file, p->ref,
-	       p->member, p->ver.stale ? " (issued before the drafts changed)" : "");
+	printf("form %s: reference %s, member %s%s\n", p->file, p->ref, p->member,
+	       p->ver.stale ? " (issued before drafts were added: read as issued)" : "");
 	for (size_t i = 0; i < p->v.n_drafts; i++) {
 		printf("  %s: %s", s[i].rec, bt_choice_name(s[i].choice));
 		for (size_t k = 0; k < s[i].n_attachments; k++)

@@ -13,6 +13,8 @@
 . "$E2E/sign-lib.sh"
 need_tools curl perl
 signers_need
+PW="a secretariat pass phrase"
+has() { ok "$2" grep -qF -- "$1" "$T/.body"; }
 PY=/usr/bin/python3
 FILL="$PY $E2E/fill-form.py"
 $PY -c 'import pypdf' 2>/dev/null || { echo "Bail out! python3-pypdf is missing (tests/deps.sh)"; exit 1; }
@@ -76,7 +78,44 @@ same "$T/fra.pdf" form.reference "a form issued for FRA"
 same "$T/blank-fra.pdf" sender.administration "a blank form naming another administration"
 same "$T/zw.pdf" signatory.name "a signatory with a hidden character"
 same "$T/tampered.pdf" signature "a signed form changed after signing"
-is "$(ballot history --circular 205 --json | jcol . kind | grep -c reply)" 0 "nothing recorded by either"
+replies() { run ballot history --circular 205 --json; [ "$RC" = 0 ] && jcol . kind | grep -c '^reply$'; }
+is "$(replies)" 0 "nothing recorded by either"
+
+# the inbox: a mailed signed form changed after signing is refused at accept by
+# `ballot inbox accept` and by the portal's accept alike, naming its signature
+# (the portal's accept did not check signatures before session 15); the
+# entry's page says how its received time was found in the page's language
+printf 'CHE\tto\tsecretariat@ofcom.admin.ch\ten\tOFCOM\n' >"$T/c.tsv"
+expect_exit 0 ballot contacts import "$T/c.tsv"
+mkdir -p "$T/Maildir/new" "$T/Maildir/cur" "$T/Maildir/tmp"
+$PY - "$T/Maildir" "$T/tampered.pdf" <<'PY' || fail "the message is built"
+import sys, email.message, os
+m = email.message.EmailMessage()
+m["Received"] = "from mail.ofcom.admin.ch by mx.itu.int with ESMTPS; Tue, 14 Jan 2020 10:00:00 +0000"
+m["From"] = "OFCOM <secretariat@ofcom.admin.ch>"
+m["To"] = "tsbsg@itu.int"
+m["Subject"] = "Reply to circular 205"
+m["Message-ID"] = "<t1@ofcom.admin.ch>"
+m.set_content("Our signed reply.\n")
+m.add_attachment(open(sys.argv[2], "rb").read(), maintype="application", subtype="pdf", filename="tampered.pdf")
+open(os.path.join(sys.argv[1], "new", "01"), "wb").write(bytes(m))
+PY
+expect_exit 0 ballot mail fetch --mailbox "maildir:$T/Maildir"
+refused_like '^ballot: inbox: entry 1, form tampered\.pdf: field signature: ' ballot inbox accept 1
+cli=$(printf '%s\n' "$ERR" | sed -n 's/^ballot: inbox: entry 1, form tampered\.pdf: field //p')
+printf '%s\n' "$PW" >"$T/pw"
+expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
+signin_user tsb tsb "$PW"
+get tsb /secretariat
+SCSRF=$(csrf_of)
+act_post tsb /secretariat/inbox/1/accept /secretariat/inbox/1/accept -F "csrf=$SCSRF"
+is "$ST" 400 "the portal's inbox accept refuses it too (400)"
+is "$(engine_line)" "$cli" "  ... with the command line's engine line (field signature)"
+is "$(replies)" 0 "  ... nothing recorded"
+for l in en zh ar; do
+	get tsb "/secretariat/inbox/1?lang=$l"
+	has "<dd>$(words $l inbox_by_received)</dd>" "the entry's received time: found by its Received header, in $l"
+done
 
 # the stale rule: issued before a draft was added, read as issued by both
 at 2020-01-15T10:00:00Z
@@ -91,6 +130,8 @@ is "$ST" 303 "the portal: read as issued (303 to the pre-filled form)"
 get che /member/c/205/from-pdf
 like "$BODY" '<span class="kept-added-drafts">Q\.5052</span>' "  ... naming the draft added since"
 same "$T/forged.pdf" form.reference "still: a digest of no set of 205's drafts"
+expect_exit 0 ballot reply --from-pdf "$T/filled.pdf" --circular 205
+is "$(replies)" 1 "the form read as issued is recorded: one reply, its one draft"
 
 serve_stop
 is "$SRV_RC" 0 "the server stops cleanly"

@@ -1,5 +1,7 @@
-/* form_sig.c - a returned form's checks and readings shared by `reply
- * --from-pdf/--from-scan`, `inbox accept` and `mail fetch` (form_sig.h). */
+/* form_sig.c - around a returned form, shared by `reply
+ * --from-pdf/--from-scan`, `inbox accept` and `mail fetch` (form_sig.h):
+ * the engine's check (bt_returned_check) told in the command line's words,
+ * a scan's bytes read, --choice. */
 #include "cli.h"
 #include "cli/form_sig.h"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-returned-same.t - one check of a returned Annex 2 form for the command
+# 93-returned-same.t - one check of a returned Annex 2 form for the command
 # line and the portal (session 15, src/services/returned.c): the same form
 # is refused by `ballot reply --from-pdf` and by the portal's upload with the
 # same field and the same engine line (the CLI's message after "--from-pdf

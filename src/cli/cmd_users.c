@@ -164,8 +164,9 @@ static int users_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 			return rc;
 		for (size_t i = 0; i < certs.n && !rc; i++)
 			if (strcmp(certs.v[i].fp, fp) == 0)
-				rc = bt_fail(e, BT_EINPUT, "--cert: '%s' is registered already (%s)",
-					     opts[O_CERT].val, fp);
+				rc = bt_fail(e, BT_EINPUT, "--cert: '%s' is registered already (%s), for %s%s%s%s",
+					     opts[O_CERT].val, fp, certs.v[i].user[0] ? "account '" : "member ",
+					     certs.v[i].user, certs.v[i].member, certs.v[i].user[0] ? "'" : "");
 		bt_cert_list_free(&certs);
 		if (rc)
 			return rc;

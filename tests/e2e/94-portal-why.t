@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-portal-why.t - the decide page says why a draft is not ready for
+# 94-portal-why.t - the decide page says why a draft is not ready for
 # approval: the rule's own verdict (bt_rule_verdict) on the draft's count, in
 # the page's language from forms/portal/<lang>.txt (support below the
 # threshold, not above a strict one, too few replies, none); a ready draft

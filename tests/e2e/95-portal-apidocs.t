@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-portal-apidocs.t - the API's kept documents stay true: GET
+# 95-portal-apidocs.t - the API's kept documents stay true: GET
 # /api/v1/status and .../tally are made once per change for the whole server
 # (on one connection the request threads share, bt_status_doc and
 # bt_tally_doc) and given again while nothing is committed. With the clock

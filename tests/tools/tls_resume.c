@@ -5,7 +5,7 @@
  * keeps its session only within one run).
  *
  *   tls_resume --port N --ca FILE --session FILE [--path PATH]
- *              [--cert FILE --key FILE] [--tls12]
+ *              [--cert FILE --key FILE] [--tls12] [--renegotiate]
  *
  * Offers the session in --session when the file exists and is not empty,
  * sends `GET PATH` (default /) with Connection: close, reads the answer to
@@ -14,8 +14,11 @@
  * "resumed" or "full", the protocol, the group of its ephemeral key
  * exchange ("-" when none) and the HTTP status (`resumed TLS1.3 SECP256R1
  * 200`). --cert/--key: a client certificate;
- * --tls12: TLS 1.2 only. Exit status 0 when an answer came, 1 otherwise
- * (with a message on stderr). */
+ * --tls12: TLS 1.2 only. --renegotiate: after the handshake, asks for a
+ * new one on the same connection (TLS 1.2 renegotiation) and prints
+ * "resumed|full PROTOCOL: renegotiation refused (why)" (the request is then
+ * not sent) or "renegotiated" first. Exit status 0 when an answer came (or renegotiation was refused),
+ * 1 otherwise (with a message on stderr). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <gnutls/gnutls.h>
@@ -40,7 +43,7 @@ static void die(const char *what, const char *why)
 static void usage(void)
 {
 	fputs("usage: tls_resume --port N --ca FILE --session FILE [--path PATH] [--cert FILE --key FILE]"
-	      " [--tls12]\n", stderr);
+	      " [--tls12] [--renegotiate]\n", stderr);
 	exit(1);
 }
 
@@ -116,10 +119,14 @@ static int http_get(gnutls_session_t s, const char *req)
 int main(int argc, char **argv)
 {
 	const char *ca = NULL, *sess = NULL, *path = "/", *cert = NULL, *key = NULL;
-	int port = 0, tls12 = 0;
+	int port = 0, tls12 = 0, reneg = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--tls12")) {
 			tls12 = 1;
+			continue;
+		}
+		if (!strcmp(argv[i], "--renegotiate")) {
+			reneg = 1;
 			continue;
 		}
 		if (i + 1 >= argc)
@@ -183,6 +190,17 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		die("handshake", rc == GNUTLS_E_AGAIN ? "timed out" : gnutls_strerror(rc));
 
+	if (reneg) {
+		do
+			rc = gnutls_handshake(s);
+		while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_AGAIN);
+		if (rc < 0) {
+			printf("%s %s: renegotiation refused (%s)\n", gnutls_session_is_resumed(s) ? "resumed" : "full",
+			       gnutls_protocol_get_name(gnutls_protocol_get_version(s)), gnutls_strerror(rc));
+			return 0;
+		}
+		printf("renegotiated\n");
+	}
 	char req[1200];
 	snprintf(req, sizeof req, "GET %.1000s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", path);
 	int status = http_get(s, req);

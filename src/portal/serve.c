@@ -183,7 +183,7 @@ static struct MHD_Daemon *portal_daemon(struct portal *p, const portal_config *c
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->per_addr,
 				/* idle: a signed-in request's body or answer */
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)PORTAL_CONN_MEMORY,
 				MHD_OPTION_NOTIFY_COMPLETED, portal_finish, p,
 				MHD_OPTION_NOTIFY_CONNECTION, portal_notify, p,
 				MHD_OPTION_ARRAY, trust, MHD_OPTION_END);
@@ -217,8 +217,13 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 	if ((rc = portal_prepare(p, cfg, &ss, &v6, &ca, e)))
 		goto out;
 	if (!threads) {
+		/* eight per core: replies arriving together share one commit
+		 * (store/group.c), at most one per request thread, so while the
+		 * disk's fsync is the wait more threads mean larger batches */
 		long nc = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = nc > 0 ? (unsigned)(2 * nc) : 2;
+		if (nc < 1)
+			nc = 1;
+		threads = nc < 64 / PORTAL_THREADS_PER_CORE ? (unsigned)(PORTAL_THREADS_PER_CORE * nc) : 64;
 	}
 	if (threads > 64)
 		threads = 64;

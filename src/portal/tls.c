@@ -183,11 +183,11 @@ void tls_server_free(void)
  * from a ticket instead of a full handshake (no certificate, no ECDSA
  * signature; the key exchange is still ephemeral ECDHE). The ticket is the
  * session's state encrypted under a key only this process holds: GnuTLS
- * derives the key that encrypts tickets from the master key below, a new
- * one every three ticket lifetimes (accepting the previous one too), and
- * the master key itself is made at start, replaced every
- * TLS_TICKET_MASTER_S and by tls_tickets_renew (a certificate reload), and
- * never written anywhere: a restart or a reload ends every ticket. What a
+ * derives the key that encrypts tickets from the master key below, anew
+ * every three ticket lifetimes, and the master key itself is made at
+ * start, replaced every TLS_TICKET_MASTER_S and by tls_tickets_renew (a
+ * certificate reload), and never written anywhere: a restart or a reload
+ * ends every ticket. What a
  * resumed session may do is what the full one could: the priorities are
  * the daemon's (TLS 1.2 and 1.3), renegotiation stays refused, early data
  * (0-RTT, replayable) is not accepted (GnuTLS takes none unless told), and

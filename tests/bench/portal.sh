@@ -6,7 +6,7 @@
 #   2. the same 64 submit replies, a new TLS connection (full handshake)
 #      per submission; then again, each new connection resuming the client's
 #      last TLS session (the server's session ticket), as a returning
-#      browser does (PORTAL_BENCH_RESUME=0: not);
+#      browser does (PORTAL_BENCH_RESUME=0: not; =only: only resuming);
 #   3. the API with a write token, keep-alive: GET /api/v1/status, GET
 #      .../tally, POST .../replies (each with a new Idempotency-Key).
 # Each phase runs as fast as it goes, then paced at the goal's rate.
@@ -35,7 +35,11 @@ THREADS=${PORTAL_BENCH_THREADS:-}
 BEFORE=${BENCH_BEFORE:-}
 case $BEFORE in /* | '') ;; *) BEFORE=$(pwd)/$BEFORE ;; esac
 RUNS=${PORTAL_BENCH_RUNS:-$([ -n "$BEFORE" ] && echo 2 || echo 1)}
-RESUME=$([ "${PORTAL_BENCH_RESUME:-1}" = 0 ] || echo --resume)
+case ${PORTAL_BENCH_RESUME:-1} in
+0) RESUME= ;;
+only) RESUME=--resume-only ;;
+*) RESUME=--resume ;;
+esac
 CLIENTS=${PORTAL_BENCH_CLIENTS:-64}
 CIRC=990
 
@@ -218,15 +222,15 @@ bench_compare() {
 
 AFTER=$BIN
 : >"$TMP/runs"
-i=1
-while [ "$i" -le "$RUNS" ]; do
-	bench_run "$AFTER" "a$i"
-	echo "a$i after" >>"$TMP/runs"
+run=1 # (not i: bench_serve counts with it)
+while [ "$run" -le "$RUNS" ]; do
+	echo "a$run after" >>"$TMP/runs"
+	bench_run "$AFTER" "a$run"
 	if [ -n "$BEFORE" ]; then
-		bench_run "$BEFORE" "b$i"
-		echo "b$i before" >>"$TMP/runs"
+		echo "b$run before" >>"$TMP/runs"
+		bench_run "$BEFORE" "b$run"
 	fi
-	i=$((i + 1))
+	run=$((run + 1))
 done
 BIN=$AFTER
 [ -z "$BEFORE" ] && [ "$RUNS" -eq 1 ] || bench_compare

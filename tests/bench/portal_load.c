@@ -65,7 +65,8 @@ static struct {
 	const char *token, *api_ids; /* the API phases: a write token; the events acknowledged */
 	double api_s;
 	int until_refused; /* a refused connection (the server is gone) ends every phase */
-	int resume; /* the submissions again, resuming each client's last TLS session */
+	int resume; /* the submissions again, resuming each client's last TLS session;
+		       2: only resuming */
 } opt = { .api_s = 5, .clients = 64, .drafts = 1, .verify = 1, .submit_s = 10, .submit_paced_s = 15, .submit_rate = 300,
 	  .status_s = 8, .status_paced_s = 10, .status_rate = 2000, .after_s = 5,
 	  .status_path = "/member" };
@@ -841,7 +842,8 @@ static void usage(void)
 	      "                   [--submit-seconds S] [--submit-paced-seconds S] [--submit-rate R]\n"
 	      "                   [--status-after-seconds S] [--status-path PATH] [--ids FILE]\n"
 	      "                   [--server-pid PID] [--no-verify] [--status-goal R] [--submit-goal R]\n"
-	      "                   [--token TOKEN [--api-seconds S] [--api-ids FILE]] [--until-refused] [--resume]\n"
+	      "                   [--token TOKEN [--api-seconds S] [--api-ids FILE]] [--until-refused]\n"
+	      "                   [--resume | --resume-only]\n"
 	      "  Each phase runs as fast as it goes for --*-seconds, then paced at --*-rate for\n"
 	      "  --*-paced-seconds (defaults 8 + 10 s at 2000/s, 10 + 15 s at 300/s); then the status\n"
 	      "  page again for --status-after-seconds (5). 0 s skips a phase. --until-refused: once\n"
@@ -851,6 +853,7 @@ static void usage(void)
 	      "  --*-goal: the throughput goals (default the paced rates).\n"
 	      "  --resume: the submissions again (as fast as they go, then paced), each client resuming on\n"
 	      "  each new connection the TLS session of its last one; both figures are printed.\n"
+	      "  --resume-only: only those (the first connection of each client a full handshake).\n"
 	      "  --token: a write token of a secretariat account: then the API for --api-seconds (5) each,\n"
 	      "  keep-alive: GET /api/v1/status, GET .../tally, POST .../replies (a new Idempotency-Key\n"
 	      "  each; --api-ids: the events of the receipts, one a line).\n",
@@ -872,8 +875,8 @@ int main(int argc, char **argv)
 			opt.until_refused = 1;
 			continue;
 		}
-		if (!strcmp(a, "--resume")) {
-			opt.resume = 1;
+		if (!strcmp(a, "--resume") || !strcmp(a, "--resume-only")) {
+			opt.resume = a[8] ? 2 : 1;
 			continue;
 		}
 		if (i + 1 >= argc)
@@ -995,9 +998,11 @@ int main(int argc, char **argv)
 	figures stp = run_phase(paced, status_thread, opt.status_paced_s, opt.status_rate);
 	snprintf(name, sizeof name, "replies, new TLS session each");
 	snprintf(paced, sizeof paced, "  the same, paced at %.0f/s", opt.submit_rate);
-	figures sub = run_phase(name, submit_thread, opt.submit_s, 0);
-	figures subp = run_phase(paced, submit_thread, opt.submit_paced_s, opt.submit_rate);
-	figures subr = { 0 }, subrp = { 0 };
+	figures sub = { 0 }, subp = { 0 }, subr = { 0 }, subrp = { 0 };
+	if (opt.resume != 2) {
+		sub = run_phase(name, submit_thread, opt.submit_s, 0);
+		subp = run_phase(paced, submit_thread, opt.submit_paced_s, opt.submit_rate);
+	}
 	if (opt.resume) {
 		phase_resume = 1;
 		snprintf(name, sizeof name, "replies, resumed TLS session each");

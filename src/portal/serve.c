@@ -202,6 +202,18 @@ static void portal_wait(const portal_config *cfg)
 	}
 }
 
+/* PORTAL_THREADS_PER_CORE request threads per core, at most 64: replies
+ * arriving together share one commit (store/group.c), at most one per
+ * request thread, so while the disk's fsync is the wait more threads mean
+ * larger batches. */
+static unsigned default_threads(void)
+{
+	long nc = sysconf(_SC_NPROCESSORS_ONLN);
+	if (nc < 1)
+		nc = 1;
+	return nc < 64 / PORTAL_THREADS_PER_CORE ? (unsigned)(PORTAL_THREADS_PER_CORE * nc) : 64;
+}
+
 int portal_serve(const portal_config *cfg, bt_err *e)
 {
 	struct portal *p = calloc(1, sizeof *p);
@@ -216,15 +228,8 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	if ((rc = portal_prepare(p, cfg, &ss, &v6, &ca, e)))
 		goto out;
-	if (!threads) {
-		/* eight per core: replies arriving together share one commit
-		 * (store/group.c), at most one per request thread, so while the
-		 * disk's fsync is the wait more threads mean larger batches */
-		long nc = sysconf(_SC_NPROCESSORS_ONLN);
-		if (nc < 1)
-			nc = 1;
-		threads = nc < 64 / PORTAL_THREADS_PER_CORE ? (unsigned)(PORTAL_THREADS_PER_CORE * nc) : 64;
-	}
+	if (!threads)
+		threads = default_threads();
 	if (threads > 64)
 		threads = 64;
 	/* the connection guard (conn.c), with the open files it needs */

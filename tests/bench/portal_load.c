@@ -861,6 +861,50 @@ static void usage(void)
 	exit(1);
 }
 
+/* The figures of every phase (main runs them; print_goals judges them). */
+static struct {
+	figures st, stp, sub, subp, subr, subrp, after, api[3];
+} fig;
+static const char *const api_names[] = { "API GET /api/v1/status", "API GET .../tally", "API POST .../replies" };
+
+/* The goals, judged on the phases' figures. */
+static void print_goals(void)
+{
+	/* A throughput goal is judged as fast as it goes, a latency goal at
+	 * the goal's rate (at saturation latency is only queueing: with 64
+	 * clients, 64 / rate on average). */
+	printf("portal: goals (%ld CPUs, %d clients, load generator on the same machine)\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), opt.clients);
+	if (fig.st.ok)
+		goal(fig.st.rate >= opt.status_goal, "status pages with keep-alive >= %.0f/s (%.1f/s)", opt.status_goal,
+		     fig.st.rate);
+	if (fig.after.ok)
+		printf("  %-11s status pages with keep-alive after the replies: %.1f/s, p99 %.1f ms\n", "(figure)",
+		       fig.after.rate, fig.after.p99);
+	if (fig.stp.ok)
+		goal(fig.stp.p99 < 100 && fig.stp.rate >= 0.95 * opt.status_rate,
+		     "status page p99 < 100 ms at %.0f/s (%.1f ms at %.1f/s)", opt.status_rate, fig.stp.p99, fig.stp.rate);
+	if (fig.sub.ok)
+		goal(fig.sub.rate >= opt.submit_goal, "submissions with a new TLS session each >= %.0f/s (%.1f/s%s)",
+		     opt.submit_goal, fig.sub.rate, opt.resume ? ", full handshakes" : "");
+	if (fig.subr.ok)
+		goal(fig.subr.rate >= opt.submit_goal,
+		     "submissions with a new TLS session each >= %.0f/s (%.1f/s, resumed: %lld of %lld connections)",
+		     opt.submit_goal, fig.subr.rate, fig.subr.resumed, fig.subr.reconnects);
+	for (int m = 0; m < 3; m++)
+		if (fig.api[m].ok || fig.api[m].errors)
+			printf("  %-11s %s: %.1f/s, p99 %.1f ms, %lld errors\n", "(figure)", api_names[m], fig.api[m].rate,
+			       fig.api[m].p99, fig.api[m].errors);
+	if (fig.subp.ok)
+		goal(fig.subp.p99 < 100 && fig.subp.rate >= 0.95 * opt.submit_rate,
+		     "submission p99 < 100 ms at %.0f/s (%.1f ms at %.1f/s%s)", opt.submit_rate, fig.subp.p99, fig.subp.rate,
+		     opt.resume ? ", full handshakes" : "");
+	if (fig.subrp.ok)
+		goal(fig.subrp.p99 < 100 && fig.subrp.rate >= 0.95 * opt.submit_rate,
+		     "submission p99 < 100 ms at %.0f/s (%.1f ms at %.1f/s, resumed: %lld of %lld connections)",
+		     opt.submit_rate, fig.subrp.p99, fig.subrp.rate, fig.subrp.resumed, fig.subrp.reconnects);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0); /* each line as it comes, through a pipe too */
@@ -994,32 +1038,28 @@ int main(int argc, char **argv)
 	char name[64], paced[64];
 	snprintf(name, sizeof name, "GET %.20s, keep-alive", opt.status_path);
 	snprintf(paced, sizeof paced, "  the same, paced at %.0f/s", opt.status_rate);
-	figures st = run_phase(name, status_thread, opt.status_s, 0);
-	figures stp = run_phase(paced, status_thread, opt.status_paced_s, opt.status_rate);
+	fig.st = run_phase(name, status_thread, opt.status_s, 0);
+	fig.stp = run_phase(paced, status_thread, opt.status_paced_s, opt.status_rate);
 	snprintf(name, sizeof name, "replies, new TLS session each");
 	snprintf(paced, sizeof paced, "  the same, paced at %.0f/s", opt.submit_rate);
-	figures sub = { 0 }, subp = { 0 }, subr = { 0 }, subrp = { 0 };
 	if (opt.resume != 2) {
-		sub = run_phase(name, submit_thread, opt.submit_s, 0);
-		subp = run_phase(paced, submit_thread, opt.submit_paced_s, opt.submit_rate);
+		fig.sub = run_phase(name, submit_thread, opt.submit_s, 0);
+		fig.subp = run_phase(paced, submit_thread, opt.submit_paced_s, opt.submit_rate);
 	}
 	if (opt.resume) {
 		phase_resume = 1;
 		snprintf(name, sizeof name, "replies, resumed TLS session each");
-		subr = run_phase(name, submit_thread, opt.submit_s, 0);
-		subrp = run_phase(paced, submit_thread, opt.submit_paced_s, opt.submit_rate);
+		fig.subr = run_phase(name, submit_thread, opt.submit_s, 0);
+		fig.subrp = run_phase(paced, submit_thread, opt.submit_paced_s, opt.submit_rate);
 		phase_resume = 0;
 	}
 	snprintf(name, sizeof name, "GET %.20s, after the replies", opt.status_path);
-	figures after = run_phase(name, status_thread, opt.after_s, 0);
+	fig.after = run_phase(name, status_thread, opt.after_s, 0);
 	/* 3. the API (--token), keep-alive, as fast as it goes */
-	figures api[3] = { 0 };
-	static const char *const api_names[] = { "API GET /api/v1/status", "API GET .../tally",
-						 "API POST .../replies" };
 	for (int m = 0; opt.token && m < 3; m++) {
 		api_mode = m;
 		snprintf(name, sizeof name, "%s, keep-alive", api_names[m]);
-		api[m] = run_phase(name, api_thread, opt.api_s, 0);
+		fig.api[m] = run_phase(name, api_thread, opt.api_s, 0);
 	}
 	printf("  TLS: %s%s\n", tls_desc[0] ? tls_desc : "(none)", opt.verify ? "" : " (certificate not verified)");
 	if (opt.resume)
@@ -1042,41 +1082,10 @@ int main(int argc, char **argv)
 			die("--ids: cannot write '%s'", opt.ids);
 	}
 
-	/* A throughput goal is judged as fast as it goes, a latency goal at
-	 * the goal's rate (at saturation latency is only queueing: with 64
-	 * clients, 64 / rate on average). */
-	printf("portal: goals (%ld CPUs, %d clients, load generator on the same machine)\n",
-	       sysconf(_SC_NPROCESSORS_ONLN), opt.clients);
-	if (st.ok)
-		goal(st.rate >= opt.status_goal, "status pages with keep-alive >= %.0f/s (%.1f/s)", opt.status_goal,
-		     st.rate);
-	if (after.ok)
-		printf("  %-11s status pages with keep-alive after the replies: %.1f/s, p99 %.1f ms\n", "(figure)",
-		       after.rate, after.p99);
-	if (stp.ok)
-		goal(stp.p99 < 100 && stp.rate >= 0.95 * opt.status_rate,
-		     "status page p99 < 100 ms at %.0f/s (%.1f ms at %.1f/s)", opt.status_rate, stp.p99, stp.rate);
-	if (sub.ok)
-		goal(sub.rate >= opt.submit_goal, "submissions with a new TLS session each >= %.0f/s (%.1f/s%s)",
-		     opt.submit_goal, sub.rate, opt.resume ? ", full handshakes" : "");
-	if (subr.ok)
-		goal(subr.rate >= opt.submit_goal,
-		     "submissions with a new TLS session each >= %.0f/s (%.1f/s, resumed: %lld of %lld connections)",
-		     opt.submit_goal, subr.rate, subr.resumed, subr.reconnects);
-	for (int m = 0; m < 3; m++)
-		if (api[m].ok || api[m].errors)
-			printf("  %-11s %s: %.1f/s, p99 %.1f ms, %lld errors\n", "(figure)", api_names[m], api[m].rate,
-			       api[m].p99, api[m].errors);
-	if (subp.ok)
-		goal(subp.p99 < 100 && subp.rate >= 0.95 * opt.submit_rate,
-		     "submission p99 < 100 ms at %.0f/s (%.1f ms at %.1f/s%s)", opt.submit_rate, subp.p99, subp.rate,
-		     opt.resume ? ", full handshakes" : "");
-	if (subrp.ok)
-		goal(subrp.p99 < 100 && subrp.rate >= 0.95 * opt.submit_rate,
-		     "submission p99 < 100 ms at %.0f/s (%.1f ms at %.1f/s, resumed: %lld of %lld connections)",
-		     opt.submit_rate, subrp.p99, subrp.rate, subrp.resumed, subrp.reconnects);
+	print_goals();
 	printf("portal: %zu replies acknowledged in %lld receipts, %lld failed submissions\n", ids.n,
-	       sub.ok + subp.ok + subr.ok + subrp.ok, sub.errors + subp.errors + subr.errors + subrp.errors);
+	       fig.sub.ok + fig.subp.ok + fig.subr.ok + fig.subrp.ok,
+	       fig.sub.errors + fig.subp.errors + fig.subr.errors + fig.subrp.errors);
 	if (opt.api_ids) {
 		FILE *o = fopen(opt.api_ids, "w");
 		if (!o)

@@ -116,49 +116,9 @@ static int http_get(gnutls_session_t s, const char *req)
 	return status;
 }
 
-int main(int argc, char **argv)
+/* A TCP connection to 127.0.0.1:port, with IO_TIMEOUT_S time-outs. */
+static int connect_to(int port)
 {
-	const char *ca = NULL, *sess = NULL, *path = "/", *cert = NULL, *key = NULL;
-	int port = 0, tls12 = 0, reneg = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--tls12")) {
-			tls12 = 1;
-			continue;
-		}
-		if (!strcmp(argv[i], "--renegotiate")) {
-			reneg = 1;
-			continue;
-		}
-		if (i + 1 >= argc)
-			usage();
-		const char *a = argv[i], *v = argv[++i];
-		if (!strcmp(a, "--port"))
-			port = atoi(v);
-		else if (!strcmp(a, "--ca"))
-			ca = v;
-		else if (!strcmp(a, "--session"))
-			sess = v;
-		else if (!strcmp(a, "--path"))
-			path = v;
-		else if (!strcmp(a, "--cert"))
-			cert = v;
-		else if (!strcmp(a, "--key"))
-			key = v;
-		else
-			usage();
-	}
-	if (port < 1 || port > 65535 || !ca || !sess || !cert != !key || path[0] != '/' || strpbrk(path, " \r\n"))
-		usage();
-
-	gnutls_certificate_credentials_t cred;
-	int rc;
-	if ((rc = gnutls_certificate_allocate_credentials(&cred)) < 0)
-		die("credentials", gnutls_strerror(rc));
-	if ((rc = gnutls_certificate_set_x509_trust_file(cred, ca, GNUTLS_X509_FMT_PEM)) <= 0)
-		die(ca, rc < 0 ? gnutls_strerror(rc) : "no certificate");
-	if (cert && (rc = gnutls_certificate_set_x509_key_file(cred, cert, key, GNUTLS_X509_FMT_PEM)) < 0)
-		die(cert, gnutls_strerror(rc));
-
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		die("socket", strerror(errno));
@@ -169,8 +129,15 @@ int main(int argc, char **argv)
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa))
 		die("connect", strerror(errno));
+	return fd;
+}
 
+/* A TLS client session over fd (TLS 1.2 only with tls12) offering the
+ * session saved in sess, its handshake done. */
+static gnutls_session_t handshake(int fd, gnutls_certificate_credentials_t cred, int tls12, const char *sess)
+{
 	gnutls_session_t s;
+	int rc;
 	if ((rc = gnutls_init(&s, GNUTLS_CLIENT)) < 0)
 		die("gnutls_init", gnutls_strerror(rc));
 	const char *prio = tls12 ? "NORMAL:-VERS-ALL:+VERS-TLS1.2" : "NORMAL";
@@ -189,27 +156,92 @@ int main(int argc, char **argv)
 	while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_AGAIN);
 	if (rc < 0)
 		die("handshake", rc == GNUTLS_E_AGAIN ? "timed out" : gnutls_strerror(rc));
+	return s;
+}
 
-	if (reneg) {
-		do
-			rc = gnutls_handshake(s);
-		while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_AGAIN);
-		if (rc < 0) {
-			printf("%s %s: renegotiation refused (%s)\n", gnutls_session_is_resumed(s) ? "resumed" : "full",
-			       gnutls_protocol_get_name(gnutls_protocol_get_version(s)), gnutls_strerror(rc));
-			return 0;
+static struct {
+	const char *ca, *sess, *path, *cert, *key;
+	int port, tls12, reneg;
+} o = { .path = "/" };
+
+static void parse_args(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--tls12") || !strcmp(argv[i], "--renegotiate")) {
+			*(argv[i][2] == 't' ? &o.tls12 : &o.reneg) = 1;
+			continue;
 		}
-		printf("renegotiated\n");
+		if (i + 1 >= argc)
+			usage();
+		const char *a = argv[i], *v = argv[++i];
+		if (!strcmp(a, "--port"))
+			o.port = atoi(v);
+		else if (!strcmp(a, "--ca"))
+			o.ca = v;
+		else if (!strcmp(a, "--session"))
+			o.sess = v;
+		else if (!strcmp(a, "--path"))
+			o.path = v;
+		else if (!strcmp(a, "--cert"))
+			o.cert = v;
+		else if (!strcmp(a, "--key"))
+			o.key = v;
+		else
+			usage();
 	}
+	if (o.port < 1 || o.port > 65535 || !o.ca || !o.sess || !o.cert != !o.key || o.path[0] != '/' ||
+	    strpbrk(o.path, " \r\n"))
+		usage();
+}
+
+/* The CA to verify the server by, and the client certificate if any. */
+static gnutls_certificate_credentials_t credentials(void)
+{
+	gnutls_certificate_credentials_t cred;
+	int rc;
+	if ((rc = gnutls_certificate_allocate_credentials(&cred)) < 0)
+		die("credentials", gnutls_strerror(rc));
+	if ((rc = gnutls_certificate_set_x509_trust_file(cred, o.ca, GNUTLS_X509_FMT_PEM)) <= 0)
+		die(o.ca, rc < 0 ? gnutls_strerror(rc) : "no certificate");
+	if (o.cert && (rc = gnutls_certificate_set_x509_key_file(cred, o.cert, o.key, GNUTLS_X509_FMT_PEM)) < 0)
+		die(o.cert, gnutls_strerror(rc));
+	return cred;
+}
+
+/* Asks for a new handshake on s: 0 when done, -1 (said on stdout) when
+ * refused. */
+static int renegotiate(gnutls_session_t s)
+{
+	int rc;
+	do
+		rc = gnutls_handshake(s);
+	while (rc < 0 && !gnutls_error_is_fatal(rc) && rc != GNUTLS_E_AGAIN);
+	if (rc < 0) {
+		printf("%s %s: renegotiation refused (%s)\n", gnutls_session_is_resumed(s) ? "resumed" : "full",
+		       gnutls_protocol_get_name(gnutls_protocol_get_version(s)), gnutls_strerror(rc));
+		return -1;
+	}
+	printf("renegotiated\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	parse_args(argc, argv);
+	gnutls_certificate_credentials_t cred = credentials();
+	int fd = connect_to(o.port);
+	gnutls_session_t s = handshake(fd, cred, o.tls12, o.sess);
+	if (o.reneg && renegotiate(s))
+		return 0;
 	char req[1200];
-	snprintf(req, sizeof req, "GET %.1000s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", path);
+	snprintf(req, sizeof req, "GET %.1000s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", o.path);
 	int status = http_get(s, req);
 	/* the group of the ephemeral key exchange ("-": none, a resumption
 	 * without forward secrecy) */
 	const char *group = gnutls_group_get_name(gnutls_group_get(s));
 	printf("%s %s %s %d\n", gnutls_session_is_resumed(s) ? "resumed" : "full",
 	       gnutls_protocol_get_name(gnutls_protocol_get_version(s)), group && *group ? group : "-", status);
-	session_write(sess, s);
+	session_write(o.sess, s);
 	gnutls_bye(s, GNUTLS_SHUT_WR);
 	gnutls_deinit(s);
 	close(fd);

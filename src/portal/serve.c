@@ -202,10 +202,11 @@ static void portal_wait(const portal_config *cfg)
 	}
 }
 
-/* PORTAL_THREADS_PER_CORE request threads per core, at most 64: replies
- * arriving together share one commit (store/group.c), at most one per
- * request thread, so while the disk's fsync is the wait more threads mean
- * larger batches. */
+/* PORTAL_THREADS_PER_CORE request threads per core, at most 64. More
+ * would make larger group commits (store/group.c: at most one reply per
+ * request thread) but also more sign-ins in flight from one address, which
+ * the throttle counts with its failures (throttle.c): 64 members signing
+ * in at once from one address got 429 with 16 threads. */
 static unsigned default_threads(void)
 {
 	long nc = sysconf(_SC_NPROCESSORS_ONLN);

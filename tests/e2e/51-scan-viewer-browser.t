@@ -1,13 +1,14 @@
 #!/bin/bash
 # User story (issue 17 §1, "Left on 17"): an administration opens the Annex 2
-# form in Chrome, types its sender and signatory (in its own script) and
-# ticks a choice: Chromium's own PDF viewer (PDFium, its built-in viewer
-# extension, driven headless by playwright-core) shows the values typed and
-# the box ticked, as poppler and MuPDF do (92-typed-values.t). The form is
-# filled with pypdf (fill-form.py: /V set, /NeedAppearances: the viewer
-# draws the text fields' looks itself), shown fitted in the window, and the
-# dark pixels inside each field's rectangle are counted against the same
-# form with the fields typed blank.
+# form in Chrome, types its sender and signatory and ticks a choice:
+# Chromium's own PDF viewer (PDFium, its built-in viewer extension, driven
+# headless by playwright-core: tests/browser/pdfview.mjs) shows the box
+# ticked and the values typed, as poppler and MuPDF do (92-typed-values.t),
+# in the scripts it draws right (below). The form is filled with pypdf
+# (fill-form.py: /V set, /NeedAppearances: the viewer draws the text
+# fields' looks itself), shown fitted in the window, and the dark pixels
+# inside each field's rectangle are counted against the same form with the
+# fields typed blank.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/portal-lib.sh"

@@ -1,8 +1,8 @@
 // pdfview.mjs - Chromium's own PDF viewer (PDFium, the built-in PDF viewer
 // extension) shows each PDF of a list, fitted in the window without its
 // toolbar ("#toolbar=0&view=Fit"); a screenshot of each once the viewer
-// has drawn the page (two screenshots in a row the same, and not the empty
-// viewer's grey).
+// has drawn the page (five screenshots in a row, 0.3 s apart, the same,
+// and not the empty viewer's grey).
 // Usage: node pdfview.mjs --list FILE --out DIR [--chromium PATH]
 //   FILE: one PDF path a line; DIR/N.png for the Nth. Prints JSON:
 //   { "viewer": the viewer frame's URL, "shots": [ paths ] }.
@@ -23,7 +23,7 @@ await run(opt, out, state, async () => {
 	for (const [i, pdf] of pdfs.entries()) {
 		await page.goto(`file://${pdf}#toolbar=0&view=Fit`);
 		let last = null, same = 0;
-		for (let t = 0; same < 2; t++) {
+		for (let t = 0; same < 4; t++) {
 			if (t > 100) fail(`${pdf}: the viewer drew no page in 30 s`);
 			await page.waitForTimeout(300);
 			const b = await page.screenshot();

@@ -1118,6 +1118,10 @@ const char SQL_OUTBOX_RECEIPT_QUEUE[] =
 	" '<unbuilt.receipt.' || ?1 || '.' || ?2 || '.' || ?3 || '>', substr(hex(zeroblob(32)), 1, 64), 0, NULL,"
 	" '', '', 'queued', 0, ?4, ?4 WHERE EXISTS (SELECT 1 FROM contacts x WHERE x.member = ?2"
 	" AND x.removed_seq IS NULL) ON CONFLICT DO NOTHING";
+/* a later reply of the same submission (receipt_queue.c): the unbuilt
+ * receipt's round widened to ?2 ("FIRST-LAST") */
+const char SQL_OUTBOX_RECEIPT_WIDEN[] =
+	"UPDATE outbox SET round = ?2 WHERE id = ?1 AND what = 'receipt' AND state = 'queued' AND message IS NULL";
 /* a queued message without bytes built at last: kept from now on */
 const char SQL_OUTBOX_BUILT[] =
 	"UPDATE outbox SET message_id = ?2, sha256 = ?3, size = ?4, message = ?5, sender = ?6, recipients = ?7"

@@ -61,17 +61,23 @@ static int receipt_due(cli_ctx *ctx)
 	return found;
 }
 
-/* `ballot mail run --what receipt`, its own process group; its exit
+/* `ballot mail run --what receipt` (--quiet with a quiet server), its own
+ * process group, its output on the server's stderr; its exit
  * status (-1: not started or killed). */
 static int run_child(struct mail_sender *s)
 {
 	posix_spawnattr_t a;
+	posix_spawn_file_actions_t fa;
 	pid_t pid;
 	int st = -1;
 	posix_spawnattr_init(&a);
 	posix_spawnattr_setflags(&a, POSIX_SPAWN_SETPGROUP);
 	posix_spawnattr_setpgroup(&a, 0);
-	int rc = posix_spawn(&pid, s->exe, NULL, &a, s->argv, environ);
+	/* its summary goes to the server's log (stderr), not its stdout */
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
+	int rc = posix_spawn(&pid, s->exe, &fa, &a, s->argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&a);
 	if (rc != 0) {
 		fprintf(stderr, "ballot: mail: cannot run %s: %s\n", s->exe, strerror(rc));
@@ -144,6 +150,8 @@ int mail_sender_start(cli_ctx *ctx, const char *key_path, mail_sender **out, bt_
 		s->argv[k++] = "--config";
 		s->argv[k++] = (char *)ctx->config_flag;
 	}
+	if (ctx->quiet)
+		s->argv[k++] = "--quiet";
 	s->argv[k++] = "mail";
 	s->argv[k++] = "run";
 	s->argv[k++] = "--what";

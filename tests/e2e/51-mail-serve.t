@@ -133,7 +133,9 @@ kill -TERM "$SRV2_PID"
 wait "$SRV2_PID"
 is "$?" 0 "  ... the second server stops cleanly"
 SRV2_PID=
-ok "  ... both servers' senders ran" grep -q 'receipt: ' "$T/serve2.log"
+# whether the second server's sender got to run depends on the machine's
+# speed: said, not asserted (the lock's check is that none arrived twice)
+diag "runs of the second server's sender that sent something: $(grep -c 'receipt: .* [1-9][0-9]* sent' "$T/serve2.log")"
 $READ list "$T/relay/mbox" >list.tsv
 is "$(cut -f2 list.tsv | sort | uniq -d | wc -l)" 0 "  ... none arrived twice"
 is "$(wc -l <list.tsv)" 27 "  ... 27 messages in all"

@@ -266,12 +266,35 @@ static int receipt_load(mail_run *x, const char *member, int64_t first, int64_t 
 	return BT_OK;
 }
 
+/* Whether a receipt of member's in the outbox covers event seq (its round
+ * "SEQ" or "FIRST-LAST" holds it): the submission's receipt was queued
+ * with it (the reply's transaction, whose round may differ from what
+ * receipt_load guesses for replies recorded in one second). */
+static int receipt_covered(mail_run *x, const char *member, int64_t seq, int *covered, bt_err *e)
+{
+	*covered = 0;
+	if (!x->queued_read) {
+		int rc = bt_outbox_all(x->db, x->c.circular, &x->queued, e);
+		if (rc)
+			return rc;
+		x->queued_read = 1;
+	}
+	for (size_t i = 0; i < x->queued.n && !*covered; i++) {
+		const bt_outbox_msg *om = &x->queued.v[i];
+		int64_t first, last;
+		*covered = !strcmp(om->what, "receipt") && !strcmp(om->member, member) &&
+			   round_parse(om->round, &first, &last) && first <= seq && seq <= last;
+	}
+	return BT_OK;
+}
+
 /* The round of a message: one circular and one codes message per member;
  * a reminder a day; a receipt per submission (its events, loaded into
  * *sub). 0 with *skip set when the member is not to be sent one. */
-static int round_of(mail_run *x, const bt_member *m, char round[32], receipt_of *sub, int *skip, bt_err *e)
+static int round_of(mail_run *x, const bt_member *m, char round[32], receipt_of *sub, int *skip, int *already,
+		    bt_err *e)
 {
-	*skip = 0;
+	*skip = *already = 0;
 	round[0] = '\0';
 	if (strcmp(x->what, "reminder") == 0) {
 		char ts[BT_TIME_LEN];
@@ -279,10 +302,14 @@ static int round_of(mail_run *x, const bt_member *m, char round[32], receipt_of 
 		snprintf(round, 32, "%.10s", x->round ? x->round : ts);
 		*skip = !mail_pending_of(x, m->code);
 	} else if (strcmp(x->what, "receipt") == 0) {
+		int covered = 0;
 		int rc = receipt_load(x, m->code, 0, 0, sub, e);
+		if (!rc && sub->r.n)
+			rc = receipt_covered(x, m->code, sub->r.seq[sub->r.n - 1], &covered, e);
 		if (rc)
 			return rc;
 		*skip = sub->r.n == 0;
+		*already = covered;
 		if (sub->r.n == 1)
 			snprintf(round, 32, "%lld", (long long)sub->r.seq[0]);
 		else if (sub->r.n)
@@ -336,13 +363,15 @@ static int queue_one(mail_run *x, const send_conf *sc, const bt_member *m, int d
 {
 	char round[32], msgid[BT_OUTBOX_MSGID_MAX + 1];
 	int64_t id = 0;
-	int skip;
+	int skip, already;
 	receipt_of sub;
 	bt_contact_list cl = { NULL, 0 };
 	bt_buf rcpt = BT_BUF_INIT, msg = BT_BUF_INIT;
 	memset(&sub, 0, sizeof sub);
-	int rc = round_of(x, m, round, &sub, &skip, e);
-	if (!rc && !skip)
+	int rc = round_of(x, m, round, &sub, &skip, &already, e);
+	if (!rc && !skip && already)
+		id = -1; /* a receipt of the submission is in the outbox */
+	else if (!rc && !skip)
 		rc = bt_outbox_find(x->db, x->c.circular, x->what, m->code, round, &id, e);
 	if (!rc && !skip && !id)
 		rc = contacts_ascii(x->db, m->code, &cl, &rcpt, e);

@@ -99,6 +99,9 @@ typedef struct mail_run {
 	annex2_lang *lang[PDF_NLANGS];
 	bt_buf blank[PDF_NLANGS];  /* circular: the blank form per language */
 	char *tmpl[PDF_NLANGS];    /* the template of what, per language */
+	bt_outbox_list queued;     /* receipt: the outbox's rows of the circular
+				      (without bytes), read once (cmd_mail.c) */
+	int queued_read;
 } mail_run;
 
 /* One member's message: subject and body from the template of its

@@ -39,6 +39,7 @@ void mail_run_release(mail_run *x)
 		free(x->tmpl[i]);
 	}
 	pdf_fonts_free(x->fonts);
+	bt_outbox_list_free(&x->queued);
 	bt_pending_list_free(&x->pending);
 	bt_member_list_free(&x->electorate);
 	bt_draft_list_free(&x->drafts);

@@ -141,6 +141,15 @@ is "$(cut -f2 list.tsv | sort | uniq -d | wc -l)" 0 "  ... none arrived twice"
 is "$(wc -l <list.tsv)" 27 "  ... 27 messages in all"
 is "$(q "SELECT count(*) FROM outbox WHERE state <> 'sent'")" 0 "the outbox: every receipt sent"
 
+# --- two submissions in one second: two receipts, none more by hand -----------------------------
+expect_exit 0 ballot reply --circular 205 --member DEU --draft Q.5052 --authorize
+expect_exit 0 ballot reply --circular 205 --member DEU --draft Q.5053 --not-authorize
+is "$(q "SELECT count(*) FROM outbox WHERE member = 'DEU'")" 2 "DEU's two replies (two transactions): two receipts"
+ok "  ... sent by the server" wait_for 29
+expect_exit 0 ballot mail send --circular 205 --what receipt --member DEU
+like "$OUT" '1 already in the outbox' "mail send --what receipt: DEU's last submission already sent (not merged with the one before it, recorded the same second)"
+is "$(arrived)" 29 "  ... nothing sent again"
+
 serve_stop
 is "$SRV_RC" 0 "the server stops cleanly (SIGTERM)"
 like "$(cat "$T/serve.log")" 'stopped' "  ... said"

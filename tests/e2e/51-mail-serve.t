@@ -60,7 +60,9 @@ is "$(q "SELECT count(*) FROM outbox WHERE member = 'GBR'")" 1 "  ... one receip
 first=$(q "SELECT min(event_seq) FROM replies WHERE member = 'GBR'")
 last=$(q "SELECT max(event_seq) FROM replies WHERE member = 'GBR'")
 is "$(q "SELECT round FROM outbox WHERE member = 'GBR'")" "$first-$last" "  ... its round: the first and last event"
+t0=$(date +%s%N)
 ok "the receipt arrived without mail run (ballot serve's sender)" wait_for 1
+diag "the receipt arrived $((($(date +%s%N) - t0) / 1000000)) ms after the reply's page was answered (the sender looks once a second)"
 $READ list "$T/relay/mbox" >list.tsv
 is "$(grep -c '<ballot\.205\.receipt\.GBR\.' list.tsv)" 1 "  ... one message for the three drafts"
 f=$(grep '<ballot\.205\.receipt\.GBR\.' list.tsv | cut -f1)

@@ -174,9 +174,12 @@ while [ "$kills" -lt "$KILLS" ] && [ "$runs" -lt $((KILLS * 4)) ]; do
 	# until the run has written to the database (its write-ahead log)
 	while kill -0 "$pid" 2>/dev/null && ! [ "$BALLOT_DB-wal" -nt kill.ref ]; do sleep 0.01; done
 	sleep "$(printf '0.%03d' $((RANDOM % 61)))"
-	kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
+	killed=0
+	kill -9 "$pid" 2>/dev/null && kills=$((kills + 1)) killed=1
 	wait "$pid" 2>/dev/null
-	if [ "$(sent206)" = $((NK * (day - 10))) ] && [ "$day" -lt 20 ]; then
+	# a run that ended by itself may have finished the day (a killed one
+	# rarely did: the next run, with nothing left to send, ends by itself)
+	if [ "$killed" = 0 ] && [ "$(sent206)" = $((NK * (day - 10))) ] && [ "$day" -lt 20 ]; then
 		day=$((day + 1))
 		at "2020-02-${day}T12:00:00Z"
 	fi

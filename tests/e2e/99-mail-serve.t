@@ -1,5 +1,5 @@
 #!/bin/bash
-# 51-mail-serve.t - receipts leave at once, one per submission (issue 18):
+# 99-mail-serve.t - receipts leave at once, one per submission (issue 18):
 # with a relay configured, `ballot serve` sends each queued receipt within
 # seconds through `ballot mail run --what receipt` (its background sender),
 # with no `mail run` by hand; a portal reply of three drafts, and `reply`

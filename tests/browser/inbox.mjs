@@ -23,7 +23,7 @@ const path = (u) => new URL(u).pathname;
 
 // The page measured (lib.mjs measure) into out.visits, under name.
 async function visit(page, name, status) {
-	const v = await visit(page, opt, `${opt.lang}-${name}`);
+	const v = await measure(page, opt, `${opt.lang}-${name}`);
 	out.visits.push(Object.assign({ name, path: v.path, status }, v));
 }
 

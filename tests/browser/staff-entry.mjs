@@ -43,7 +43,7 @@ async function errorOf(page, o) {
 // The widest thing on the page, in CSS pixels (the page scrolls sideways
 // when it is wider than the screen), and a screenshot.
 async function widest(page, o, name) {
-	const v = await widest(page, opt, name);
+	const v = await measure(page, opt, name);
 	o.width = Math.max(v.width, v.body_width);
 }
 

@@ -32,6 +32,7 @@
 #include "ballot/outbox.h"
 #include "ballot/inbox.h"
 #include "ballot/signcert.h"
+#include "ballot/returned.h"
 
 #define BALLOT_VERSION "0.1.0"
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pdf/pdfread.h"
+#include "pdf/returned_form.h"
 #include "cli/form_sig.h"
 
 static const char USAGE[] =
@@ -171,72 +172,73 @@ static size_t other_documents(const bt_inbox_entry *x, const bt_inbox_part *form
 	return n;
 }
 
-/* The replies of the entry's form, received at its receipt time; a draft
- * authorized with comments or not authorized carries the message's other
- * documents. */
-static int accept_specs(const bt_inbox_entry *x, const pdf_form_values *v, const bt_attachment_in *scan,
-			const bt_attachment_in *docs, size_t ndocs, const cli_opt *o, bt_reply_spec *s, bt_err *e)
+/* The replies of the entry's form (rf, checked already, ver) into s,
+ * received at its receipt time (or --received), channel email, the form
+ * attached; a draft authorized with comments or not authorized carries the
+ * message's other documents. */
+static void accept_specs(const bt_inbox_entry *x, const pdf_returned *rf, const bt_returned_verdict *ver,
+			 const bt_attachment_in *scan, const bt_attachment_in *docs, size_t ndocs, const cli_opt *o,
+			 bt_time received, bt_reply_spec *s)
 {
-	const char *sig = pdf_form_value(v, "signatory.name"), *title = pdf_form_value(v, "signatory.title");
-	for (size_t i = 0; i < v->n_drafts; i++) {
-		if (v->drafts[i].ticked != 1)
-			return bt_fail(e, BT_EINPUT, "inbox: entry %" PRId64 ": field draft.%s.choice: %s", x->id,
-				       v->drafts[i].rec, v->drafts[i].ticked ? "two choices ticked" : "no choice ticked");
-		s[i] = (bt_reply_spec){ .circular = x->circular, .member = x->member, .rec = v->drafts[i].rec,
-					.choice = v->drafts[i].choice, .has_received = 1, .received = x->received_at,
-					.channel = "email", .signatory = sig ? sig : pdf_form_value(v, "sender.name"),
-					.title = title ? title : pdf_form_value(v, "sender.title"), .scan = scan,
-					.force = o[1].count > 0, .late_entry_reason = o[2].val };
+	bt_returned_specs(&rf->f, ver, x->circular, s);
+	for (size_t i = 0; i < rf->f.n_drafts; i++) {
+		s[i].has_received = 1;
+		s[i].received = received;
+		s[i].channel = "email";
+		s[i].scan = scan;
+		s[i].force = o[1].count > 0;
+		s[i].late_entry_reason = o[2].val;
 		if (s[i].choice == BT_AUTHORIZE_WITH_COMMENTS || s[i].choice == BT_NOT_AUTHORIZE) {
 			s[i].attachments = ndocs ? docs : NULL;
 			s[i].n_attachments = ndocs;
 		}
-		if (o[0].count) {
-			int rc = cli_opt_time(&o[0], &s[i].has_received, &s[i].received, e);
-			if (rc)
-				return rc;
-		}
 	}
-	return BT_OK;
 }
 
-/* A signed form: checked as `reply --from-pdf` checks it (the signature
- * verifies, nothing added after it changes the form, the signer against
- * the member's signing certificates at the received time); each reply
- * keeps the signer. An unsigned form passes. */
-static int accept_signature(bt_db *db, const bt_inbox_entry *x, const bt_inbox_part *form, const pdf_form_values *v,
-			    bt_reply_spec *s, pdf_sig_verdict *sig, bt_signer *signer, bt_err *e)
-{
-	char what[160];
-	if (!v->signature)
-		return BT_OK;
-	snprintf(what, sizeof what, "inbox: entry %" PRId64 ", form %s", x->id, form->name);
-	int rc = cli_form_sig_check(what, form->data, form->len, v, sig, e);
-	if (!rc)
-		rc = cli_form_signer(db, what, x->member, s[0].received, sig, signer, e);
-	for (size_t i = 0; !rc && i < v->n_drafts; i++) {
-		s[i].signer_subject = signer->subject;
-		s[i].signer_sha256 = signer->sha256;
-		s[i].signer_verified = signer->verified;
-	}
-	return rc;
-}
-
-/* The entry's form read again: a filled PDF's fields, else (a scan) the
- * scan reader's proposal with the --choice overrides. */
+/* The entry's form read again into v: a filled PDF's fields, else (a scan)
+ * the scan reader's proposal with the --choice overrides; its reference
+ * into ref (a scan's from its QR code). */
 static int entry_form(cli_ctx *ctx, bt_db *db, const bt_inbox_part *form, const cli_opt *choice,
-		      pdf_form_values *v, bt_err *e)
+		      pdf_form_values *v, char ref[BT_FORM_REF_MAX], bt_err *e)
 {
 	bt_err e2;
-	char ref[BT_FORM_REF_MAX];
-	if (!pdf_form_read(form->data, form->len, form->name, v, &e2) && pdf_form_value(v, PDF_FIELD_REFERENCE))
+	const char *field;
+	if (!pdf_form_read(form->data, form->len, form->name, v, &e2) &&
+	    (field = pdf_form_value(v, PDF_FIELD_REFERENCE))) {
+		snprintf(ref, BT_FORM_REF_MAX, "%s", field);
 		return choice->count ? bt_fail(e, BT_EINPUT, "--choice: only for a form read from a scan; %s is a "
 					       "filled PDF form", form->name)
 				     : BT_OK;
+	}
 	pdf_form_values_free(v);
 	memset(v, 0, sizeof *v);
 	int rc = cli_scan_bytes(ctx, db, form->name, form->data, form->len, v, ref, e);
 	return rc ? rc : cli_form_choices(v, choice, e);
+}
+
+/* The entry's form read and checked as `reply --from-pdf` checks a
+ * returned form (bt_returned_check: the reference, the choices, a signed
+ * form's signature and its signer at the received time), into rf and ver;
+ * refusals name the entry, the form and its field. */
+static int accept_check(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const bt_inbox_part *form,
+			const cli_opt *o, pdf_form_values *v, pdf_returned *rf, bt_returned_verdict *ver,
+			bt_time *received, bt_err *e)
+{
+	char what[160], ref[BT_FORM_REF_MAX] = "";
+	int has = 1;
+	*received = x->received_at;
+	snprintf(what, sizeof what, "inbox: entry %" PRId64 ", form %s", x->id, form->name);
+	int rc = entry_form(ctx, db, form, &o[3], v, ref, e);
+	if (!rc)
+		rc = pdf_returned_of(form->data, form->len, v, rf, e);
+	if (!rc && o[0].count)
+		rc = cli_opt_time(&o[0], &has, received, e);
+	rf->f.reference = ref;
+	if (!rc && (rc = bt_returned_check(db, &rf->f, x->circular, x->member, *received, ver, e)))
+		rc = cli_returned_fail(what, e);
+	if (!rc)
+		cli_returned_warn(what, x->circular, &rf->f, ver);
+	return rc;
 }
 
 static int accept_entry(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const cli_opt *o, bt_time now, bt_err *e)
@@ -248,23 +250,20 @@ static int accept_entry(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const 
 	if (!form)
 		return bt_fail(e, BT_EINPUT, "inbox: entry %" PRId64 " is %s, with no form to record", x->id, x->state);
 	pdf_form_values v;
-	pdf_sig_verdict sig;
-	bt_signer signer;
+	pdf_returned rf;
+	bt_returned_verdict ver;
+	bt_time received;
 	memset(&v, 0, sizeof v);
-	memset(&sig, 0, sizeof sig);
-	memset(&signer, 0, sizeof signer);
+	memset(&rf, 0, sizeof rf);
 	bt_attachment_in scan = { form->name, form->data, form->len };
-	int rc = entry_form(ctx, db, form, &o[3], &v, e);
+	int rc = accept_check(ctx, db, x, form, o, &v, &rf, &ver, &received, e);
 	bt_reply_spec *s = rc ? NULL : calloc(v.n_drafts + 1, sizeof *s);
 	bt_reply_result *res = rc ? NULL : calloc(v.n_drafts + 1, sizeof *res);
 	bt_attachment_in *docs = calloc(x->nparts + 1, sizeof *docs);
 	if (!rc && (!s || !res || !docs))
 		rc = bt_fail(e, BT_EFAIL, "out of memory");
-	size_t ndocs = rc ? 0 : other_documents(x, form, docs);
 	if (!rc)
-		rc = accept_specs(x, &v, &scan, docs, ndocs, o, s, e);
-	if (!rc)
-		rc = accept_signature(db, x, form, &v, s, &sig, &signer, e);
+		accept_specs(x, &rf, &ver, &scan, docs, other_documents(x, form, docs), o, received, s);
 	if (!rc)
 		rc = bt_inbox_accept(db, x->id, s, v.n_drafts, cli_actor(ctx), now, res, e);
 	if (res)
@@ -276,8 +275,8 @@ static int accept_entry(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const 
 	free(s);
 	free(res);
 	free(docs);
+	pdf_returned_free(&rf);
 	pdf_form_values_free(&v);
-	pdf_sig_verdict_free(&sig);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include "ballot/signcert.h"
 #include "pdf/pdfread.h"
 #include "pdf/pdfsig.h"
+#include "pdf/returned_form.h"
 #include "cli/form_sig.h"
 
 static const char USAGE[] =
@@ -32,7 +33,9 @@ static const char USAGE[] =
 	"administration in sender.administration: give it as --member. A form\n"
 	"issued for another circular or member, a draft with no choice or two,\n"
 	"\"comments attached\" without --comments are refused; a form issued\n"
-	"before the drafts changed is warned about (as --ref). --comments and\n"
+	"before drafts were added is read as issued (its drafts recorded, a\n"
+	"warning names the drafts added since), one issued for drafts the\n"
+	"circular does not have is refused. --comments and\n"
 	"--reasons take REC=FILE (REC may be left out on a form of one draft).\n"
 	"--channel defaults to email. --dry-run prints what would be recorded\n"
 	"(--json: as JSON) and records nothing, after the checks of the real run.\n"
@@ -54,17 +57,18 @@ typedef struct plan {
 	const char *file, *ref;
 	char what[128];          /* "--from-pdf FILE", for messages */
 	char member[8];
-	int stale;
 	bt_buf pdf;
 	pdf_form_values v;
+	pdf_returned rf;         /* v as the engine checks it (the signature's
+				    verdict in rf.sig) */
+	bt_returned_verdict ver; /* what the check found: stale, the signer */
+	int has_received;
+	bt_time received;        /* --received */
 	bt_reply_spec *specs;
 	bt_buf *bufs;            /* attachments' bytes */
 	bt_attachment_in *atts;  /* per spec, in draft order */
 	size_t natt;
 	bt_attachment_in scan;
-	pdf_sig_verdict sig;     /* when v.signature */
-	bt_signer signer;        /* when v.signature: checked against the
-				    member's signing certificates */
 	bt_time now;
 	char scanref[BT_FORM_REF_MAX]; /* --from-scan: the QR code's */
 } plan;
@@ -77,13 +81,13 @@ static void plan_release(plan *p)
 	free(p->atts);
 	free(p->specs);
 	bt_buf_release(&p->pdf);
+	pdf_returned_free(&p->rf);
 	pdf_form_values_free(&p->v);
-	pdf_sig_verdict_free(&p->sig);
 }
 
 /* The member: the personalized form's own (or --member, which must agree:
- * bt_form_ref_check); on a blank form --member, confirmed by the
- * administration the form names. */
+ * bt_returned_check); on a blank form --member, confirmed by the
+ * administration the form names (bt_returned_check). */
 static int form_member(bt_db *db, plan *p, const cli_opt *o_member, bt_err *e)
 {
 	char code[8] = "", canon[4];
@@ -116,85 +120,6 @@ static int form_member(bt_db *db, plan *p, const cli_opt *o_member, bt_err *e)
 			       "sender.administration is empty: --member %s is "
 			       "not confirmed by the form", p->what, o_member->val);
 	snprintf(p->member, sizeof p->member, "%s", o_member->val);
-	return BT_OK;
-}
-
-/* 1 when hay holds needle, in any case (ASCII). */
-static int contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (; n && *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
-			return 1;
-	return 0;
-}
-
-/* The blank form's administration names member (its code, either ISO code,
- * or its English name, in any case). */
-static int admin_confirms(bt_db *db, plan *p, bt_err *e)
-{
-	const char *admin = pdf_form_value(&p->v, "sender.administration");
-	bt_member_list ml = { NULL, 0 };
-	char canon[4];
-	int rc = bt_member_resolve(db, "member", p->member, canon, e);
-	if (rc == BT_OK)
-		rc = bt_members_list(db, BT_DATE_NONE, &ml, e);
-	int ok = 0;
-	for (size_t i = 0; rc == BT_OK && i < ml.n && !ok; i++)
-		if (!strcmp(ml.v[i].code, canon))
-			ok = contains(admin, ml.v[i].name) ||
-				!strcasecmp(admin, ml.v[i].code) ||
-				!strcasecmp(admin, ml.v[i].alpha2);
-	bt_member_list_free(&ml);
-	if (rc == BT_OK && !ok)
-		rc = bt_fail(e, BT_EINPUT, "%s: field sender.administration '%s' "
-			     "does not name --member %s", p->what, admin, canon);
-	if (rc == BT_OK)
-		snprintf(p->member, sizeof p->member, "%s", canon);
-	return rc;
-}
-
-/* Checks the reference against the circular and member (as --ref). */
-static int check_ref(bt_db *db, plan *p, const char *circular, bt_err *e)
-{
-	int rc = bt_form_ref_check(db, p->ref, circular, p->member, &p->stale, e);
-	if (rc != BT_OK && !strcmp(e->field, "ref")) {
-		char msg[sizeof e->msg];
-		snprintf(msg, sizeof msg, "%s", e->msg + (strncmp(e->msg, "ref: ", 5) ? 0 : 5));
-		rc = bt_fail(e, rc, "%s: field %s '%s': %s", p->what,
-			     PDF_FIELD_REFERENCE, p->ref, msg);
-	}
-	if (rc == BT_OK && p->stale)
-		cli_warn("%s: the drafts of circular %s changed after this form "
-			 "was issued; check that the reply covers the draft meant",
-			 p->what, circular);
-	return rc;
-}
-
-/* The form's choice per draft: each a draft of the circular, one ticked. */
-static int check_choices(bt_db *db, const plan *p, const char *circular,
-			 bt_err *e)
-{
-	if (!p->v.n_drafts)
-		return bt_fail(e, BT_EINPUT, "%s: the form has no draft.<REC>.choice "
-			       "field", p->what);
-	for (size_t i = 0; i < p->v.n_drafts; i++) {
-		const pdf_form_choice *c = &p->v.drafts[i];
-		bt_draft d;
-		memset(&d, 0, sizeof d);
-		int rc = bt_draft_find(db, circular, c->rec, &d, e);
-		bt_draft_clear(&d);
-		if (rc != BT_OK)
-			return bt_fail(e, rc, "%s: field draft.%s.choice: %s",
-				       p->what, c->rec, e->msg);
-		if (c->ticked == 0)
-			return bt_fail(e, BT_EINPUT, "%s: field draft.%s.choice: "
-				       "no choice ticked", p->what, c->rec);
-		if (c->ticked > 1)
-			return bt_fail(e, BT_EINPUT, "%s: field draft.%s.choice: "
-				       "%d choices ticked (%s); one is needed",
-				       p->what, c->rec, c->ticked, c->states);
-	}
 	return BT_OK;
 }
 
@@ -297,15 +222,15 @@ static void print_signature(const plan *p)
 		printf("  signature: none (unsigned form)\n");
 		return;
 	}
-	const char *covers = p->sig.whole ? "covering the whole file" :
+	const char *covers = p->rf.sig.whole ? "covering the whole file" :
 		"later updates change no field";
-	if (p->signer.verified)
+	if (p->ver.signer.verified)
 		printf("  signature: signed by %s (verified; certificate SHA-256 %s): "
-		       "valid, %s\n", p->sig.subject, p->sig.cert_sha256, covers);
+		       "valid, %s\n", p->rf.sig.subject, p->rf.sig.cert_sha256, covers);
 	else
 		printf("  signature: signed by %s (certificate SHA-256 %s): valid, %s; "
-		       "the signer is not verified: %s\n", p->sig.subject,
-		       p->sig.cert_sha256, covers, p->signer.why);
+		       "the signer is not verified: %s\n", p->rf.sig.subject,
+		       p->rf.sig.cert_sha256, covers, p->ver.signer.why);
 }
 
 /* What the form's replies would record, as text or JSON (events: the
@@ -313,8 +238,8 @@ static void print_signature(const plan *p)
 static void print_plan_text(const plan *p, const bt_reply_spec *s,
 			    const bt_reply_result *res)
 {
-	printf("form %s: reference %s, member %s%s\n", p->file, p->ref,
-	       p->member, p->stale ? " (issued before the drafts changed)" : "");
+	printf("form %s: reference %s, member %s%s\n", p->file, p->ref, p->member,
+	       p->ver.stale ? " (issued before drafts were added: read as issued)" : "");
 	for (size_t i = 0; i < p->v.n_drafts; i++) {
 		printf("  %s: %s", s[i].rec, bt_choice_name(s[i].choice));
 		for (size_t k = 0; k < s[i].n_attachments; k++)
@@ -342,7 +267,8 @@ static int print_plan(const plan *p, const bt_reply_spec *s, int json,
 	bt_json_kv_str(&b, "reference", p->ref, 0);
 	bt_json_kv_str(&b, "circular", s[0].circular, 0);
 	bt_json_kv_str(&b, "member", p->member, 0);
-	bt_json_kv_bool(&b, "stale", p->stale, 0);
+	bt_json_kv_bool(&b, "stale", p->ver.stale, 0);
+	bt_json_kv_str(&b, "added_since", p->ver.added_since, 0);
 	bt_json_key(&b, "signatory", 0);
 	bt_json_str_or_null(&b, s[0].signatory);
 	bt_json_key(&b, "title", 0);
@@ -351,13 +277,13 @@ static int print_plan(const plan *p, const bt_reply_spec *s, int json,
 	if (p->v.signature) {
 		bt_json_key(&b, "signature", 0);
 		bt_buf_adds(&b, "{");
-		bt_json_kv_bool(&b, "valid", p->sig.valid, 1);
-		bt_json_kv_bool(&b, "whole_file", p->sig.whole, 0);
-		bt_json_kv_str(&b, "subject", p->sig.subject, 0);
-		bt_json_kv_str(&b, "cert_sha256", p->sig.cert_sha256, 0);
-		bt_json_kv_bool(&b, "signer_verified", p->signer.verified, 0);
+		bt_json_kv_bool(&b, "valid", p->rf.sig.valid, 1);
+		bt_json_kv_bool(&b, "whole_file", p->rf.sig.whole, 0);
+		bt_json_kv_str(&b, "subject", p->rf.sig.subject, 0);
+		bt_json_kv_str(&b, "cert_sha256", p->rf.sig.cert_sha256, 0);
+		bt_json_kv_bool(&b, "signer_verified", p->ver.signer.verified, 0);
 		bt_json_key(&b, "signer_not_verified", 0);
-		bt_json_str_or_null(&b, p->signer.verified ? NULL : p->signer.why);
+		bt_json_str_or_null(&b, p->ver.signer.verified ? NULL : p->ver.signer.why);
 		bt_buf_adds(&b, "}");
 	}
 	bt_json_key(&b, "replies", 0);
@@ -405,38 +331,22 @@ static int given_signatory(const cli_opt *o, const char **sig,
 /* The specs of the form's replies (attachments come after). */
 static int make_specs(plan *p, const cli_opt *o, bt_err *e)
 {
-	const char *sig_field = "signatory.name", *title_field = "signatory.title";
-	const char *sig = pdf_form_value(&p->v, sig_field);
-	const char *title = pdf_form_value(&p->v, title_field);
-	if (!sig)
-		sig = pdf_form_value(&p->v, sig_field = "sender.name");
-	if (!title)
-		title = pdf_form_value(&p->v, title_field = "sender.title");
-	/* the engine's check, naming the form's field the text came from */
-	int rc = BT_OK;
-	if ((sig && (rc = bt_reply_name_check(sig_field, sig, e))) ||
-	    (title && (rc = bt_reply_name_check(title_field, title, e)))) {
-		char msg[sizeof e->msg];
-		snprintf(msg, sizeof msg, "%s", e->msg);
-		return bt_fail(e, rc, "%s: field %s", p->what, msg);
-	}
-	if ((rc = given_signatory(o, &sig, &title, e)) != BT_OK)
+	const char *sig = p->rf.f.signatory, *title = p->rf.f.title;
+	int rc = given_signatory(o, &sig, &title, e);
+	if (rc != BT_OK)
 		return rc;
 	p->specs = calloc(p->v.n_drafts, sizeof *p->specs);
 	if (!p->specs)
 		return bt_fail(e, BT_EFAIL, "out of memory");
+	bt_returned_specs(&p->rf.f, &p->ver, o[O_CIRCULAR].val, p->specs);
 	p->scan.name = cli_basename(p->file);
 	p->scan.data = p->pdf.data;
 	p->scan.len = p->pdf.len;
 	for (size_t i = 0; i < p->v.n_drafts; i++) {
 		bt_reply_spec *s = &p->specs[i];
-		s->circular = o[O_CIRCULAR].val;
 		s->member = p->member;
-		s->rec = p->v.drafts[i].rec;
-		s->choice = p->v.drafts[i].choice;
-		rc = cli_opt_time(&o[O_RECEIVED], &s->has_received, &s->received, e);
-		if (rc != BT_OK)
-			return rc;
+		s->has_received = p->has_received;
+		s->received = p->received;
 		s->channel = o[O_CHANNEL].count ? o[O_CHANNEL].val : "email";
 		s->signatory = sig;
 		s->title = title;
@@ -447,32 +357,20 @@ static int make_specs(plan *p, const cli_opt *o, bt_err *e)
 	return BT_OK;
 }
 
-/* A signed form: its signature must verify and nothing added after it may
- * change the form (who signed: check_signer). */
-static int check_signature(plan *p, bt_err *e)
+/* The engine's checks of the returned form (ballot/returned.h), at the
+ * time received: refusals name the form's field; a form issued before
+ * drafts were added and a signer not verified are warned about. */
+static int check_form(bt_db *db, plan *p, const char *circular, bt_err *e)
 {
-	return cli_form_sig_check(p->what, p->pdf.data, p->pdf.len, &p->v, &p->sig, e);
-}
-
-/* A signed form's signer, checked against the member's signing
- * certificates at the time received: verified, or recorded as not verified
- * with a warning. Each reply keeps it. */
-static int check_signer(bt_db *db, plan *p, bt_err *e)
-{
-	const bt_reply_spec *s = &p->specs[0];
-	int rc = cli_form_signer(db, p->what, p->member, s->has_received ? s->received : p->now, &p->sig,
-				 &p->signer, e);
+	bt_time at = p->has_received ? p->received : p->now;
+	int rc = bt_returned_check(db, &p->rf.f, circular, p->member, at, &p->ver, e);
 	if (rc != BT_OK)
-		return rc;
-	for (size_t i = 0; i < p->v.n_drafts; i++) {
-		p->specs[i].signer_subject = p->signer.subject;
-		p->specs[i].signer_sha256 = p->signer.sha256;
-		p->specs[i].signer_verified = p->signer.verified;
-	}
+		return cli_returned_fail(p->what, e);
+	snprintf(p->member, sizeof p->member, "%s", p->ver.member);
+	cli_returned_warn(p->what, circular, &p->rf.f, &p->ver);
 	return BT_OK;
 }
 
-/* Reads and checks the form into p: everything up to recording. */
 /* --choice REC=CHOICE...: the secretariat's reading of a scanned form's
  * drafts, over the proposal (an uncertain row's choice). */
 static int choice_overrides(plan *p, const cli_opt *o, bt_err *e)
@@ -500,27 +398,25 @@ static int form_values(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p,
 	return rc;
 }
 
+/* Reads and checks the form into p: everything up to recording. */
 static int plan_make(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p, bt_err *e)
 {
 	int rc = form_values(ctx, db, o, p, e);
-	if (rc == BT_OK && !p->ref && !(p->ref = pdf_form_value(&p->v, PDF_FIELD_REFERENCE)))
+	if (rc == BT_OK)
+		rc = pdf_returned_of(p->pdf.data, p->pdf.len, &p->v, &p->rf, e);
+	if (rc == BT_OK && p->ref)
+		p->rf.f.reference = p->ref; /* a scan's, from its QR code */
+	if (rc == BT_OK && !(p->ref = p->rf.f.reference))
 		rc = bt_fail(e, BT_EINPUT, "%s: field %s is missing or empty",
 			     p->what, PDF_FIELD_REFERENCE);
-	if (rc == BT_OK && p->v.signature)
-		rc = check_signature(p, e);
 	if (rc == BT_OK)
 		rc = form_member(db, p, &o[O_MEMBER], e);
-	if (rc == BT_OK && pdf_form_value(&p->v, "sender.administration") &&
-	    strstr(p->ref, ":-:"))
-		rc = admin_confirms(db, p, e);
 	if (rc == BT_OK)
-		rc = check_ref(db, p, o[O_CIRCULAR].val, e);
+		rc = cli_opt_time(&o[O_RECEIVED], &p->has_received, &p->received, e);
 	if (rc == BT_OK)
-		rc = check_choices(db, p, o[O_CIRCULAR].val, e);
+		rc = check_form(db, p, o[O_CIRCULAR].val, e);
 	if (rc == BT_OK)
 		rc = make_specs(p, o, e);
-	if (rc == BT_OK && p->v.signature)
-		rc = check_signer(db, p, e);
 	if (rc == BT_OK)
 		rc = attachments(db, p, &o[O_COMMENTS], &o[O_REASONS], e);
 	return rc;

@@ -170,20 +170,8 @@ static int best_fit(job *j, const annex2_lang *l, const bt_consultation *c,
 				 NULL, papers[bp % 2], lay, e) ? -1 : 1;
 }
 
-/* The next set of dl's drafts (bits of *mask) a form may have been
- * issued for, from the largest: any subset of up to 12 drafts, else the
- * first k (drafts are only ever added: a draft's wording never changes).
- * 0 when there is none left. */
-static int next_subset(size_t n, unsigned long long *mask)
-{
-	if (n > 12)
-		*mask >>= 1; /* 0..k-1 set: the first k */
-	else
-		(*mask)--;
-	return *mask != 0;
-}
-
-/* A form issued before drafts were added: the list it was issued for,
+/* A form issued before drafts were added: the list it was issued for
+ * (bt_returned_issued, the stale rule every returned form is read by),
  * dl's drafts in dl's order whose digest starts with hex16, into sub (its
  * drafts dl's own: free sub->v only), its digest into digest and the
  * drafts added since into added ("Q.5053, Q.5054"). sub->n 0 when none is
@@ -192,31 +180,21 @@ static int as_issued(const bt_draft_list *dl, const char *hex16,
 		     bt_draft_list *sub, char digest[65], char *added,
 		     size_t size)
 {
-	if (dl->n < 2 || dl->n > 63)
+	unsigned long long mask = 0;
+	sub->n = 0;
+	if (!bt_returned_issued(dl, hex16, &mask))
 		return 0;
-	sub->v = malloc(dl->n * sizeof *sub->v);
+	sub->v = malloc((dl->n + 1) * sizeof *sub->v);
 	if (!sub->v)
 		return -1;
-	unsigned long long mask = (1ULL << dl->n) - 1;
-	while (next_subset(dl->n, &mask)) {
-		sub->n = 0;
-		for (size_t i = 0; i < dl->n; i++)
-			if (mask >> i & 1)
-				sub->v[sub->n++] = dl->v[i];
-		char d[65];
-		bt_drafts_digest(sub, d);
-		if (strncmp(d, hex16, 16) != 0)
-			continue;
-		memcpy(digest, d, 65);
-		size_t used = 0;
-		for (size_t i = 0; i < dl->n; i++)
-			if (!(mask >> i & 1) && used < size)
-				used += (size_t)snprintf(added + used, size - used,
-							 "%s%s", used ? ", " : "",
-							 dl->v[i].rec);
-		return 0;
-	}
-	sub->n = 0;
+	size_t used = 0;
+	for (size_t i = 0; i < dl->n; i++)
+		if (i >= 64 || mask >> i & 1)
+			sub->v[sub->n++] = dl->v[i];
+		else if (used < size)
+			used += (size_t)snprintf(added + used, size - used, "%s%s",
+						 used ? ", " : "", dl->v[i].rec);
+	bt_drafts_digest(sub, digest);
 	return 0;
 }
 

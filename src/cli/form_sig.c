@@ -1,5 +1,7 @@
-/* form_sig.c - a returned form's checks and readings shared by `reply
- * --from-pdf/--from-scan`, `inbox accept` and `mail fetch` (form_sig.h). */
+/* form_sig.c - around a returned form, shared by `reply
+ * --from-pdf/--from-scan`, `inbox accept` and `mail fetch` (form_sig.h):
+ * the engine's check (bt_returned_check) told in the command line's words,
+ * a scan's bytes read, --choice. */
 #include "cli.h"
 #include "cli/form_sig.h"
 
@@ -8,30 +10,31 @@
 #include <string.h>
 #include <unistd.h>
 
-int cli_form_sig_check(const char *what, const void *pdf, size_t len, const pdf_form_values *v,
-		       pdf_sig_verdict *sig, bt_err *e)
+/* The form's fields as they are, {member} as its option. */
+static const char *form_name_of(const char *field, void *ctx)
 {
-	int rc = pdf_sig_check(pdf, len, v, sig, e);
-	if (rc == BT_OK && !sig->valid)
-		rc = bt_fail(e, BT_EINPUT, "%s: field signature: %s; the form "
-			     "was changed after it was signed, or the signature "
-			     "is damaged", what, sig->why);
-	if (rc == BT_OK && sig->form_changed)
-		rc = bt_fail(e, BT_EINPUT, "%s: field signature: an update added "
-			     "after signing changes the form's fields", what);
-	return rc;
+	(void)ctx;
+	return strcmp(field, "member") ? field : "--member";
 }
 
-int cli_form_signer(bt_db *db, const char *what, const char *member, bt_time at, const pdf_sig_verdict *sig,
-		    bt_signer *signer, bt_err *e)
+int cli_returned_fail(const char *what, bt_err *e)
 {
-	int rc = bt_signer_check(db, member, at, (const unsigned char *const *)sig->certs, sig->cert_len,
-				 sig->n_certs, signer, e);
-	if (rc != BT_OK)
-		return bt_fail(e, rc, "%s: field signature: %s", what, e->msg);
-	if (!signer->verified)
-		cli_warn("%s: signature not verified: %s", what, signer->why);
-	return BT_OK;
+	if (!strchr(e->field, '.') && strcmp(e->field, "signature") != 0)
+		return e->code;
+	char line[sizeof e->msg + 64];
+	bt_err_render(e, form_name_of, NULL, line, sizeof line);
+	return bt_fail(e, e->code, "%s: field %s", what, line);
+}
+
+void cli_returned_warn(const char *what, const char *circular, const bt_returned_form *f,
+		       const bt_returned_verdict *v)
+{
+	if (v->stale)
+		cli_warn("%s: the drafts of circular %s changed after this form was issued (%s added since): "
+			 "it answers the drafts it was issued for, not %s", what, circular, v->added_since,
+			 v->added_since);
+	if (f->is_signed && !v->signer.verified)
+		cli_warn("%s: signature not verified: %s", what, v->signer.why);
 }
 
 int cli_scan_bytes(cli_ctx *ctx, bt_db *db, const char *name, const void *data, size_t len, pdf_form_values *v,

@@ -1,23 +1,25 @@
-/* form_sig.h - the checks of a signed returned form that `reply --from-pdf`
- * (cmd_reply_pdf.c) and `inbox accept` (cmd_inbox.c) share (form_sig.c). */
+/* form_sig.h - what `reply --from-pdf/--from-scan` (cmd_reply_pdf.c) and
+ * `inbox accept` (cmd_inbox.c) share around a returned form: the engine's
+ * checks (ballot/returned.h) told in the command line's words, a scan's
+ * bytes read, --choice (form_sig.c). */
 #ifndef BALLOT_CLI_FORM_SIG_H
 #define BALLOT_CLI_FORM_SIG_H
 #include "ballot/ballot.h"
 #include "pdf/pdfsig.h"
 #include "cli/cli.h"
 
-/* The form's signature (v->signature set; v read from pdf[0..len)) into
- * sig: it must verify, and no update added after signing may change the
- * form's fields; BT_EINPUT "WHAT: field signature: ..." otherwise. Free sig
- * with pdf_sig_verdict_free. */
-int cli_form_sig_check(const char *what, const void *pdf, size_t len, const pdf_form_values *v,
-		       pdf_sig_verdict *sig, bt_err *e);
+/* A refusal e of bt_returned_check in the command line's words: one that
+ * names a field of the form (form.reference, draft.<REC>.choice,
+ * signature, ...) becomes "WHAT: field " + the engine's line; another
+ * (the circular, the member) is left as it is. Returns e's code. */
+int cli_returned_fail(const char *what, bt_err *e);
 
-/* The signer of sig checked against member's signing certificates at time
- * at into signer: verified, or not verified with a warning on standard
- * error (the reply keeps the verdict); an error names WHAT's signature. */
-int cli_form_signer(bt_db *db, const char *what, const char *member, bt_time at, const pdf_sig_verdict *sig,
-		    bt_signer *signer, bt_err *e);
+/* What bt_returned_check found that is told, on standard error: a form
+ * issued before drafts were added (answering the drafts it was issued for,
+ * not those), a signed form's signer not verified (the reply keeps the
+ * verdict). */
+void cli_returned_warn(const char *what, const char *circular, const bt_returned_form *f,
+		       const bt_returned_verdict *v);
 
 /* The bytes of a returned form read as a scan (`ballot scan`'s reader,
  * through a private temporary file, removed after): as cli_scan_form, name

@@ -1,8 +1,8 @@
 /* page_member_pdf.c - a returned Annex 2 form uploaded to pre-fill the
  * reply form (page_member_pdf.h). The form is read with the reader and
- * checked with the engine calls of `ballot reply --from-pdf`
- * (src/cli/cmd_reply_pdf.c): a refusal there is a refusal here, shown next
- * to the upload field in the page's language. Nothing is recorded before
+ * checked by the engine as `ballot reply --from-pdf` checks it
+ * (bt_returned_check): a refusal there is a refusal here, shown next to
+ * the upload field in the page's language. Nothing is recorded before
  * the administration confirms the filled-in form (page_member.c's reply,
  * which attaches the kept file). */
 #include <stdarg.h>
@@ -10,10 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "ballot/formref.h"
-#include "ballot/member.h"
+#include "ballot/returned.h"
 #include "pdf/pdfread.h"
-#include "pdf/pdfsig.h"
+#include "pdf/returned_form.h"
 #include "portal/answer.h"
 #include "portal/error.h"
 #include "portal/html.h"
@@ -29,7 +28,7 @@ typedef struct upload {
 	const char *key;
 	bt_err e;
 	pdf_form_values v;
-	pdf_sig_verdict sig;
+	pdf_returned rf; /* v as the engine checks it */
 } upload;
 
 static int refuse(upload *u, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -45,115 +44,62 @@ static int refuse(upload *u, const char *key, const char *fmt, ...)
 	return -1;
 }
 
-/* 1 when hay holds needle, in any case (ASCII). */
-static int contains(const char *hay, const char *needle)
+static const char *as_is(const char *field, void *ctx)
 {
-	size_t n = strlen(needle);
-	for (; n && *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
-			return 1;
+	(void)ctx;
+	return field;
+}
+
+/* A refusal of bt_returned_check: its sentence by the form's field it
+ * names (and the reason), the engine's line for the secretariat. */
+static int refuse_check(upload *u)
+{
+	const char *f = u->e.field, *key = "pdf_err_read";
+	if (!strcmp(f, "form.reference"))
+		key = u->e.reason == BT_R_CONFLICT ? "pdf_err_stale" : "pdf_err_member";
+	else if (!strcmp(f, "sender.administration") || !strcmp(f, "member"))
+		key = "pdf_err_member";
+	else if (!strcmp(f, "signature"))
+		key = "pdf_err_signature";
+	else if (!strncmp(f, "draft.", 6) && u->e.reason == BT_R_NOT_FOUND)
+		key = "pdf_err_member";
+	for (size_t i = 0; !strncmp(f, "draft.", 6) && u->e.reason == BT_R_INPUT && i < u->rf.f.n_drafts; i++)
+		if (!strncmp(f + 6, u->rf.f.drafts[i].rec, strlen(u->rf.f.drafts[i].rec)) &&
+		    !strcmp(f + 6 + strlen(u->rf.f.drafts[i].rec), ".choice"))
+			key = u->rf.f.drafts[i].ticked ? "pdf_err_two" : "pdf_err_choice";
+	char line[sizeof u->e.msg];
+	bt_err_render(&u->e, as_is, NULL, line, sizeof line);
+	return refuse(u, key, "%s", line);
+}
+
+/* The form checked as `ballot reply --from-pdf` checks it
+ * (bt_returned_check), for this circular and the signed-in administration,
+ * the signer at the time of the upload: into ver. */
+static int check_form(upload *u, const bt_consultation *c, bt_returned_verdict *ver)
+{
+	if (u->v.n_drafts > PORTAL_RETURNED_DRAFTS)
+		return refuse(u, "pdf_err_read", "the form has more than %d drafts", PORTAL_RETURNED_DRAFTS);
+	if (bt_returned_check(u->r->db, &u->rf.f, c->circular, u->r->s.id.member, u->r->now, ver, &u->e))
+		return refuse_check(u);
 	return 0;
 }
 
-/* A blank form (reference "...:-:...") that names its administration must
- * name the signed-in one (its code, either ISO code or its English name). */
-static int blank_names_member(upload *u, const char *ref)
-{
-	const char *admin = pdf_form_value(&u->v, "sender.administration");
-	if (!strstr(ref, ":-:") || !admin)
-		return 0;
-	bt_member_list ml = { NULL, 0 };
-	if (bt_members_list(u->r->db, BT_DATE_NONE, &ml, &u->e))
-		return refuse(u, "pdf_err_read", "%s", u->e.msg);
-	int ok = 0;
-	for (size_t i = 0; i < ml.n && !ok; i++)
-		if (!strcmp(ml.v[i].code, u->r->s.id.member))
-			ok = contains(admin, ml.v[i].name) || !strcasecmp(admin, ml.v[i].code) ||
-			     !strcasecmp(admin, ml.v[i].alpha2);
-	bt_member_list_free(&ml);
-	return ok ? 0 : refuse(u, "pdf_err_member", "field sender.administration '%s' names another "
-			       "administration", admin);
-}
-
-/* The reference: issued for this circular and administration, for the
- * drafts as they are now. */
-static int check_ref(upload *u, const bt_consultation *c, const char **ref)
-{
-	*ref = pdf_form_value(&u->v, PDF_FIELD_REFERENCE);
-	if (!*ref)
-		return refuse(u, "pdf_err_read", "%s", "field " PDF_FIELD_REFERENCE " is missing or empty");
-	int stale = 0;
-	if (bt_form_ref_check(u->r->db, *ref, c->circular, u->r->s.id.member, &stale, &u->e))
-		return refuse(u, "pdf_err_member", "field " PDF_FIELD_REFERENCE ": %s", u->e.msg);
-	if (stale)
-		return refuse(u, "pdf_err_stale", "field " PDF_FIELD_REFERENCE " '%s': the drafts changed after "
-			      "this form was issued", *ref);
-	return blank_names_member(u, *ref);
-}
-
-/* One choice ticked per draft, each a draft of the circular. */
-static int check_choices(upload *u, const bt_consultation *c)
-{
-	if (!u->v.n_drafts || u->v.n_drafts > PORTAL_RETURNED_DRAFTS)
-		return refuse(u, "pdf_err_read", "%s", "the form has no draft.<REC>.choice field");
-	for (size_t i = 0; i < u->v.n_drafts; i++) {
-		const pdf_form_choice *ch = &u->v.drafts[i];
-		bt_draft d;
-		memset(&d, 0, sizeof d);
-		int rc = bt_draft_find(u->r->db, c->circular, ch->rec, &d, &u->e);
-		bt_draft_clear(&d);
-		if (rc)
-			return refuse(u, "pdf_err_member", "field draft.%s.choice: %s", ch->rec, u->e.msg);
-		if (ch->ticked == 0)
-			return refuse(u, "pdf_err_choice", "field draft.%s.choice: no choice ticked", ch->rec);
-		if (ch->ticked > 1)
-			return refuse(u, "pdf_err_two", "field draft.%s.choice: %d choices ticked (%s); one is needed",
-				      ch->rec, ch->ticked, ch->states);
-	}
-	return 0;
-}
-
-/* A signed form: valid, nothing changed after signing; its signer checked
- * against the administration's signing certificates (kept with the
- * reply, verified or not, as the CLI keeps it). */
-static int check_signature(upload *u, const bt_consultation *c, const pfield *f, preturned *k)
-{
-	if (!u->v.signature)
-		return 0;
-	if (pdf_sig_check(f->value.data, f->value.len, &u->v, &u->sig, &u->e))
-		return refuse(u, "pdf_err_read", "%s", u->e.msg);
-	if (!u->sig.valid)
-		return refuse(u, "pdf_err_signature", "field signature: %s", u->sig.why);
-	if (u->sig.form_changed)
-		return refuse(u, "pdf_err_signature", "%s", "field signature: an update added after signing "
-			      "changes the form's fields");
-	(void)c;
-	if (bt_signer_check(u->r->db, u->r->s.id.member, u->r->now, (const unsigned char *const *)u->sig.certs,
-			    u->sig.cert_len, u->sig.n_certs, &k->signer, &u->e))
-		return refuse(u, "pdf_err_signature", "field signature: %s", u->e.msg);
-	k->is_signed = 1;
-	return 0;
-}
-
-/* What the form says, into k. */
-static void fill(upload *u, preturned *k, const pfield *f, const bt_consultation *c)
+/* What the form says, as checked (ver), into k. */
+static void fill(upload *u, preturned *k, const pfield *f, const bt_consultation *c, const bt_returned_verdict *ver)
 {
 	snprintf(k->session, sizeof k->session, "%s", u->r->session_token);
 	snprintf(k->circular, sizeof k->circular, "%s", c->circular);
 	snprintf(k->name, sizeof k->name, "%s", f->filename);
-	const char *sig = pdf_form_value(&u->v, "signatory.name");
-	const char *title = pdf_form_value(&u->v, "signatory.title");
-	if (!sig)
-		sig = pdf_form_value(&u->v, "sender.name");
-	if (!title)
-		title = pdf_form_value(&u->v, "sender.title");
-	snprintf(k->signatory, sizeof k->signatory, "%s", sig ? sig : "");
-	snprintf(k->title, sizeof k->title, "%s", title ? title : "");
-	for (size_t i = 0; i < u->v.n_drafts; i++) {
-		snprintf(k->choices[i].rec, sizeof k->choices[i].rec, "%s", u->v.drafts[i].rec);
-		k->choices[i].choice = u->v.drafts[i].choice;
+	snprintf(k->signatory, sizeof k->signatory, "%s", u->rf.f.signatory ? u->rf.f.signatory : "");
+	snprintf(k->title, sizeof k->title, "%s", u->rf.f.title ? u->rf.f.title : "");
+	snprintf(k->added_since, sizeof k->added_since, "%s", ver->added_since);
+	for (size_t i = 0; i < u->rf.f.n_drafts; i++) {
+		snprintf(k->choices[i].rec, sizeof k->choices[i].rec, "%s", u->rf.f.drafts[i].rec);
+		k->choices[i].choice = u->rf.f.drafts[i].choice;
 	}
-	k->n = u->v.n_drafts;
+	k->n = u->rf.f.n_drafts;
+	k->is_signed = u->rf.f.is_signed;
+	k->signer = ver->signer;
 }
 
 /* Reads and checks the upload into k: 0, else -1 with u->x made r's
@@ -161,14 +107,15 @@ static void fill(upload *u, preturned *k, const pfield *f, const bt_consultation
 static int read_upload(upload *u, const bt_consultation *c, preturned *k)
 {
 	const pfield *f = pform_file(&u->r->form, "pdf");
-	const char *ref;
 	if (!f)
 		return refuse(u, "pdf_err_none", "%s", "no file chosen");
-	if (pdf_form_read(f->value.data, f->value.len, "pdf", &u->v, &u->e))
+	bt_returned_verdict ver;
+	if (pdf_form_read(f->value.data, f->value.len, "pdf", &u->v, &u->e) ||
+	    pdf_returned_of(f->value.data, f->value.len, &u->v, &u->rf, &u->e))
 		return refuse(u, "pdf_err_read", "%s", u->e.msg);
-	if (check_signature(u, c, f, k) || check_ref(u, c, &ref) || check_choices(u, c))
+	if (check_form(u, c, &ver))
 		return -1;
-	fill(u, k, f, c);
+	fill(u, k, f, c, &ver);
 	bt_buf_init(&k->pdf, f->value.len + 1);
 	if (bt_buf_add(&k->pdf, f->value.data, f->value.len))
 		return refuse(u, "pdf_err_read", "%s", "out of memory");
@@ -187,8 +134,8 @@ int page_member_pdf_upload(preq *r, const char *circular)
 	u.r = r;
 	preturned *k = r->refusal ? NULL : calloc(1, sizeof *k);
 	int rc = r->refusal ? -1 : !k ? refuse(&u, "pdf_err_read", "%s", "out of memory") : read_upload(&u, &c, k);
+	pdf_returned_free(&u.rf);
 	pdf_form_values_free(&u.v);
-	pdf_sig_verdict_free(&u.sig);
 	if (rc) {
 		returned_release(k);
 		/* refused: the consultation's page again, the sentence next

@@ -1,11 +1,14 @@
 /* page_staff_inbox.c - the mail inbox in the secretariat's pages
  * (page_staff_inbox.h). The list and the entry show what `ballot inbox
- * list/show` print; accepting builds the replies of the entry's form as
- * `ballot inbox accept` builds them (src/cli/cmd_inbox.c). */
+ * list/show` print; accepting checks the entry's form and builds its
+ * replies with the engine's calls that `ballot inbox accept` makes
+ * (bt_returned_check, bt_returned_specs). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ballot/returned.h"
 #include "pdf/pdfread.h"
+#include "pdf/returned_form.h"
 #include "portal/answer.h"
 #include "portal/error.h"
 #include "portal/html.h"
@@ -129,6 +132,15 @@ static void item(preq *r, const char *key, const char *value, int ltr)
 	bt_buf_adds(&r->out, "</dd>\n");
 }
 
+/* How the received time was found (the engine's word: received,
+ * internaldate, file) in the page's language; another word as it is. */
+static const char *received_by(preq *r, const char *word)
+{
+	char key[40];
+	snprintf(key, sizeof key, "inbox_by_%s", word);
+	return strlen(word) < 20 && *L(r, key) ? L(r, key) : word;
+}
+
 /* The facts of entry x, as `ballot inbox show` prints them. */
 static void entry_facts(preq *r, const bt_inbox_entry *x)
 {
@@ -148,7 +160,7 @@ static void entry_facts(preq *r, const bt_inbox_entry *x)
 	item(r, "inbox_subject", x->subject, 0);
 	item(r, "inbox_message_id", x->message_id, 1);
 	item(r, "col_received", t, 1);
-	item(r, "inbox_received_by", x->received_by, 1);
+	item(r, "inbox_received_by", received_by(r, x->received_by), 0);
 	item(r, "inbox_size", size, 1);
 	item(r, "receipt_sha", x->sha256, 1);
 	item(r, "inbox_form", x->form, 1);
@@ -341,26 +353,37 @@ static size_t other_documents(const bt_inbox_entry *x, const bt_inbox_part *form
 	return n;
 }
 
-/* The replies of entry x's form v, received at its receipt time, channel
- * email, the form attached (scan). */
-static int accept_specs(const bt_inbox_entry *x, const pdf_form_values *v, const bt_attachment_in *scan,
-			const bt_attachment_in *docs, size_t ndocs, bt_reply_spec *s, bt_err *e)
+/* The replies of entry x's form (rf, checked: ver), received at its
+ * receipt time, channel email, the form attached (scan); a draft authorized
+ * with comments or not authorized carries the message's other documents. */
+static void accept_specs(const bt_inbox_entry *x, const pdf_returned *rf, const bt_returned_verdict *ver,
+			 const bt_attachment_in *scan, const bt_attachment_in *docs, size_t ndocs, bt_reply_spec *s)
 {
-	const char *sig = pdf_form_value(v, "signatory.name"), *title = pdf_form_value(v, "signatory.title");
-	for (size_t i = 0; i < v->n_drafts; i++) {
-		if (v->drafts[i].ticked != 1)
-			return bt_failf(e, BT_R_INPUT, "choice", "entry %lld: field draft.%s.choice: %s", (long long)x->id,
-					v->drafts[i].rec, v->drafts[i].ticked ? "two choices ticked" : "no choice ticked");
-		s[i] = (bt_reply_spec){ .circular = x->circular, .member = x->member, .rec = v->drafts[i].rec,
-					.choice = v->drafts[i].choice, .has_received = 1, .received = x->received_at,
-					.channel = "email", .signatory = sig ? sig : pdf_form_value(v, "sender.name"),
-					.title = title ? title : pdf_form_value(v, "sender.title"), .scan = scan };
+	bt_returned_specs(&rf->f, ver, x->circular, s);
+	for (size_t i = 0; i < rf->f.n_drafts; i++) {
+		s[i].has_received = 1;
+		s[i].received = x->received_at;
+		s[i].channel = "email";
+		s[i].scan = scan;
 		if (s[i].choice == BT_AUTHORIZE_WITH_COMMENTS || s[i].choice == BT_NOT_AUTHORIZE) {
 			s[i].attachments = ndocs ? docs : NULL;
 			s[i].n_attachments = ndocs;
 		}
 	}
-	return BT_OK;
+}
+
+/* Entry x's form (part form) read and checked as `ballot inbox accept`
+ * checks it (bt_returned_check: reference, choices, a signed form's
+ * signature and signer at the received time), into v, rf and ver. */
+static int accept_check(preq *r, const bt_inbox_entry *x, const bt_inbox_part *form, pdf_form_values *v,
+			pdf_returned *rf, bt_returned_verdict *ver, bt_err *e)
+{
+	int rc = pdf_form_read(form->data, form->len, form->name, v, e);
+	if (!rc)
+		rc = pdf_returned_of(form->data, form->len, v, rf, e);
+	if (!rc)
+		rc = bt_returned_check(r->db, &rf->f, x->circular, x->member, x->received_at, ver, e);
+	return rc;
 }
 
 /* Records matched entry x's replies and the inbox-accept event. */
@@ -374,17 +397,19 @@ static int accept_entry(preq *r, const bt_inbox_entry *x, bt_err *e)
 		return bt_failf(e, BT_R_CONFLICT, "inbox", "entry %lld is %s: only a matched entry is accepted",
 				(long long)x->id, x->done_seq ? "decided already" : x->state);
 	pdf_form_values v;
+	pdf_returned rf;
+	bt_returned_verdict ver;
 	memset(&v, 0, sizeof v);
+	memset(&rf, 0, sizeof rf);
 	bt_attachment_in scan = { form->name, form->data, form->len };
-	int rc = pdf_form_read(form->data, form->len, form->name, &v, e);
+	int rc = accept_check(r, x, form, &v, &rf, &ver, e);
 	bt_reply_spec *s = rc ? NULL : calloc(v.n_drafts + 1, sizeof *s);
 	bt_reply_result *res = rc ? NULL : calloc(v.n_drafts + 1, sizeof *res);
 	bt_attachment_in *docs = calloc(x->nparts + 1, sizeof *docs);
 	if (!rc && (!s || !res || !docs))
 		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-	size_t ndocs = rc ? 0 : other_documents(x, form, docs);
 	if (!rc)
-		rc = accept_specs(x, &v, &scan, docs, ndocs, s, e);
+		accept_specs(x, &rf, &ver, &scan, docs, other_documents(x, form, docs), s);
 	char actor[96];
 	portal_actor(r, actor, sizeof actor);
 	if (!rc)
@@ -392,6 +417,7 @@ static int accept_entry(preq *r, const bt_inbox_entry *x, bt_err *e)
 	free(s);
 	free(res);
 	free(docs);
+	pdf_returned_free(&rf);
 	pdf_form_values_free(&v);
 	return rc;
 }

@@ -33,6 +33,8 @@ typedef struct preturned {
 	preturned_choice choices[PORTAL_RETURNED_DRAFTS];
 	size_t n;
 	char signatory[512], title[512]; /* "" when the form has none */
+	char added_since[160];     /* drafts added since the form was issued
+				      (it answers the others), "" */
 	int is_signed;             /* the form carries a valid signature */
 	bt_signer signer;          /* its signer, when is_signed */
 	int64_t expires;           /* monotonic ms */

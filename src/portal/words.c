@@ -129,6 +129,9 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "inbox_accept_button", "n" }, { "inbox_reject_title", "n" }, { "inbox_reject_what", "" },
 	{ "inbox_reason_label", "" }, { "inbox_reject_next", "" }, { "inbox_reject_button", "n" },
 	{ "inbox_reason_missing", "" },
+	/* s15-returned */
+	{ "inbox_by_received", "" }, { "inbox_by_internaldate", "" }, { "inbox_by_file", "" },
+	{ "prefill_added", "drafts" },
 };
 
 int portal_words_load(struct portal *p, bt_err *e)

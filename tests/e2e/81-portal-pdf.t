@@ -7,9 +7,11 @@
 # Nothing is recorded until the administration sends that form (its
 # single-use token: exactly once); each reply then keeps the PDF as received.
 # Refused, next to the upload field, in the page's language, nothing kept: a
-# form of another administration or circular, a form issued before the drafts
-# changed, two choices or none ticked, a file that is no returned form, no
-# file, a signature that does not verify.
+# form of another administration or circular, a form issued for drafts the
+# circular does not have, two choices or none ticked, a file that is no
+# returned form, no file, a signature that does not verify. A form issued
+# before drafts were added is read as issued (as `reply --from-pdf` reads it):
+# its drafts pre-filled, the drafts added since named.
 . "$(dirname "$0")/lib.sh"
 . "$E2E/portal-lib.sh"
 . "$E2E/sign-lib.sh"
@@ -195,13 +197,24 @@ is "$(printf '%s' "$OUT" | $PY -c 'import json,sys
 h = json.load(sys.stdin)[-1]; print(h.get("signer_subject") or h.get("signer", {}).get("subject"))')" \
 	"CN=Jane Doe,O=OFCOM,C=CH" "  ... the reply keeps the signer"
 
-# a form issued before the drafts changed (circular 206)
+# a form issued before a draft was added (circular 206): read as issued, as
+# `reply --from-pdf` reads it (session 15: refused before), the draft added
+# since named; a form whose digest names drafts 206 does not have: refused
 signin che6 CHE "$CODE6"
 get che6 /member/c/206
 CSRF6=$(csrf_of)
 expect_exit 0 ballot draft add --summary "Added." --circular 206 --rec Q.6001 --title "Added draft"
 post che6 /member/c/206/from-pdf -F "csrf=$CSRF6" -F "pdf=@$T/206.pdf"
-is "$ST" 400 "a form issued before the drafts changed: 400"
+is "$ST" 303 "a form issued before a draft was added: 303, read as issued"
+get che6 /member/c/206/from-pdf
+is "$(checked choice-1)" authorize "  ... its draft Q.6000 pre-filled"
+is "$(checked choice-2)" "" "  ... Q.6001, added since, not"
+like "$BODY" '<p class="kept-added" id="kept-added">[^<]*<span class="kept-added-drafts"[^>]*>Q\.6001</span>' \
+	"  ... and named as not answered by the form"
+$FILL "$T/f/206/en/CHE.pdf" "$T/206-forged.pdf" draft.Q.6000.choice=authorize \
+	form.reference=ballot:206:CHE:en:0123456789abcdef
+post che6 /member/c/206/from-pdf -F "csrf=$CSRF6" -F "pdf=@$T/206-forged.pdf"
+is "$ST" 400 "a form issued for drafts 206 does not have: 400"
 is "$(field_err)" "$(words en pdf_err_stale)" "  ... pdf_err_stale next to the upload field"
 
 serve_stop

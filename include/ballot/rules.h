@@ -25,7 +25,18 @@ const bt_rule *bt_rule_find(const char *name);
 /* All rules, terminated by an entry with name NULL. */
 const bt_rule *bt_rules_all(void);
 
-/* 1 when support of replies passes r (integer arithmetic only), else 0. */
+/* Why support of replies passes r or not: the one evaluation (integer
+ * arithmetic only), which bt_rule_passes answers yes or no from. */
+typedef enum bt_rule_why {
+	BT_RULE_PASSES,     /* it passes */
+	BT_RULE_NO_REPLIES, /* no reply counted, and r does not pass without replies */
+	BT_RULE_TOO_FEW,    /* fewer counted replies than r->min_replies */
+	BT_RULE_BELOW,      /* support below r->threshold_pct of the replies */
+	BT_RULE_NOT_ABOVE   /* a strict rule: support not above r->threshold_pct */
+} bt_rule_why;
+bt_rule_why bt_rule_verdict(const bt_rule *r, int support, int replies);
+
+/* 1 when support of replies passes r (bt_rule_verdict), else 0. */
 int bt_rule_passes(const bt_rule *r, int support, int replies);
 
 /* Fewest further supporting replies (at most outstanding) that make it pass:

@@ -3,6 +3,7 @@
 #define BALLOT_STATUS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "ballot/buf.h"
 #include "ballot/consultation.h"
 
@@ -42,5 +43,10 @@ void bt_status_list_free(bt_status_list *l);
  * API's GET /api/v1/status, asked many times a second, reads every reply
  * once a second per connection at most. */
 int bt_status_doc(bt_db *db, int group, bt_time as_of, bt_buf *out, bt_err *e);
+
+/* How many documents bt_status_doc and bt_tally_doc made on db's
+ * connection since it was opened (each one given again from what was kept
+ * is not counted): tests and benches see the keeping work with it. */
+uint64_t bt_docs_made(const bt_db *db);
 
 #endif

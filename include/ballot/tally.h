@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "ballot/buf.h"
 #include "ballot/consultation.h"
 #include "ballot/decision.h"
 #include "ballot/draft.h"
@@ -128,6 +129,15 @@ int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of,
  * the consultation was not announced yet). */
 int bt_tally_as_of(bt_db *db, const char *circular, bt_time as_of,
 		   bt_tally *out, bt_err *e);
+
+/* The document of `ballot tally --json` (bt_tally_compute, or with
+ * user_as_of bt_tally_as_of, then bt_tally_json) into out, replacing its
+ * content: made once and kept on db's connection (as bt_status_doc keeps
+ * the status), then given again as long as circular, as_of and user_as_of
+ * are the same and nothing was committed to the database since (by any
+ * connection): the API's GET /api/v1/consultations/{circular}/tally. */
+int bt_tally_doc(bt_db *db, const char *circular, bt_time as_of, int user_as_of,
+		 bt_buf *out, bt_err *e);
 
 /* Frees what a tally holds (also after a failure) and leaves it empty. */
 void bt_tally_free(bt_tally *t);

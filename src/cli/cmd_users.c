@@ -152,13 +152,40 @@ static void users_add_said(const char *name, bt_role role, long long group, cons
 		printf("; signs in with a password)\n");
 }
 
+/* The certificate file path of a new account (--cert): its SHA-256 into
+ * fp[65] and its end of validity; refused when it has expired at now or is
+ * registered already (naming for whom). Checked before the account is
+ * added, so a refusal changes nothing. */
+static int cert_new_check(bt_db *db, const char *path, bt_time now, char *fp, bt_time *not_after, bt_err *e)
+{
+	char cn[128];
+	bt_cert_list certs;
+	int rc = x509_cert_file(path, "--cert", fp, not_after, cn, sizeof cn, e);
+	if (rc)
+		return rc;
+	if (*not_after <= now) {
+		char t[BT_TIME_LEN];
+		bt_time_format(*not_after, t);
+		return bt_fail(e, BT_EINPUT, "--cert: '%s' expired on %s", path, t);
+	}
+	if ((rc = bt_certs_list(db, &certs, e)))
+		return rc;
+	for (size_t i = 0; i < certs.n && !rc; i++)
+		if (strcmp(certs.v[i].fp, fp) == 0)
+			rc = bt_fail(e, BT_EINPUT, "--cert: '%s' is registered already (%s), for %s%s%s%s", path, fp,
+				     certs.v[i].user[0] ? "account '" : "member ", certs.v[i].user, certs.v[i].member,
+				     certs.v[i].user[0] ? "'" : "");
+	bt_cert_list_free(&certs);
+	return rc;
+}
+
 static int users_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	enum { O_NAME, O_ROLE, O_GROUP, O_PWFILE, O_CERT };
 	cli_opt opts[] = { CLI_OPT("name", CLI_ARG), CLI_OPT("role", CLI_ARG),
 			   CLI_OPT("group", CLI_ARG), CLI_OPT("password-file", CLI_ARG),
 			   CLI_OPT("cert", CLI_ARG), CLI_OPT_END };
-	char pw[BT_PASSWORD_MAX + 2] = "", fp[65] = "", cn[128];
+	char pw[BT_PASSWORD_MAX + 2] = "", fp[65] = "";
 	bt_time not_after = 0, now;
 	long long group = 0;
 	bt_db *db;
@@ -175,22 +202,7 @@ static int users_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if ((rc = cli_open_db(ctx, 1, &db, e)) || (rc = cli_now(ctx, &now, e)))
 		return rc;
 	if (opts[O_CERT].count) {
-		bt_cert_list certs;
-		if ((rc = x509_cert_file(opts[O_CERT].val, "--cert", fp, &not_after, cn, sizeof cn, e)))
-			return rc;
-		/* checked before the account is added, so a refusal changes nothing */
-		if (not_after <= now) {
-			char t[BT_TIME_LEN];
-			bt_time_format(not_after, t);
-			return bt_fail(e, BT_EINPUT, "--cert: '%s' expired on %s", opts[O_CERT].val, t);
-		}
-		if ((rc = bt_certs_list(db, &certs, e)))
-			return rc;
-		for (size_t i = 0; i < certs.n && !rc; i++)
-			if (strcmp(certs.v[i].fp, fp) == 0)
-				rc = bt_fail(e, BT_EINPUT, "--cert: '%s' is registered already (%s)",
-					     opts[O_CERT].val, fp);
-		bt_cert_list_free(&certs);
+		rc = cert_new_check(db, opts[O_CERT].val, now, fp, &not_after, e);
 		if (rc)
 			return rc;
 	} else {

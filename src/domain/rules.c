@@ -32,14 +32,21 @@ const bt_rule *bt_rule_find(const char *name)
 	return NULL;
 }
 
-int bt_rule_passes(const bt_rule *r, int support, int replies)
+bt_rule_why bt_rule_verdict(const bt_rule *r, int support, int replies)
 {
 	if (replies == 0)
-		return r->no_replies_proceeds && r->min_replies == 0;
+		return r->no_replies_proceeds && r->min_replies == 0 ? BT_RULE_PASSES : BT_RULE_NO_REPLIES;
 	if (replies < r->min_replies)
-		return 0;
+		return BT_RULE_TOO_FEW;
 	long long lhs = 100LL * support, rhs = (long long)r->threshold_pct * replies;
-	return r->strict ? lhs > rhs : lhs >= rhs;
+	if (r->strict)
+		return lhs > rhs ? BT_RULE_PASSES : BT_RULE_NOT_ABOVE;
+	return lhs >= rhs ? BT_RULE_PASSES : BT_RULE_BELOW;
+}
+
+int bt_rule_passes(const bt_rule *r, int support, int replies)
+{
+	return bt_rule_verdict(r, support, replies) == BT_RULE_PASSES;
 }
 
 int bt_rule_support_needed(const bt_rule *r, int support, int replies, int outstanding)

@@ -3,6 +3,7 @@
  * token acts as its staff account: the secretariat reads everything, a
  * chair its study group's consultations. The documents are the engine's
  * renderers, the very bytes the command line prints. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -115,6 +116,37 @@ static int api_answer(preq *r, int rc, const bt_err *e)
 	return 0;
 }
 
+/* The status and tally documents are made on one connection the server's
+ * threads share, under docs_lock, and kept on it while nothing is committed
+ * (bt_status_doc, bt_tally_doc): a document is made once per change and
+ * second for the whole server, not once per thread. The rule is the one
+ * connection's: its PRAGMA data_version moves with every other
+ * connection's commit, the request threads' included. */
+static pthread_mutex_t docs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The shared connection, opened on first use and closed with the threads'
+ * when the server stops (serve.c); NULL with e set. Under docs_lock. */
+static bt_db *docs_db(preq *r, bt_err *e)
+{
+	struct portal *p = r->p;
+	if (p->docs)
+		return p->docs;
+	bt_db *db = NULL;
+	if (bt_db_open(p->db_path, 0, &db, e))
+		return NULL;
+	pthread_mutex_lock(&p->lock);
+	int full = p->ndbs == sizeof p->dbs / sizeof p->dbs[0];
+	if (!full)
+		p->dbs[p->ndbs++] = db;
+	pthread_mutex_unlock(&p->lock);
+	if (full) {
+		bt_db_close(db);
+		bt_failf(e, BT_R_IO, NULL, "too many database connections");
+		return NULL;
+	}
+	return p->docs = db;
+}
+
 int api_status(preq *r)
 {
 	bt_identity id;
@@ -122,7 +154,10 @@ int api_status(preq *r)
 	if (api_auth(r, &id))
 		return 0;
 	bt_buf_reset(&r->out);
-	int rc = bt_status_doc(r->db, id.role == BT_ROLE_CHAIR ? id.group : 0, r->now, &r->out, &e);
+	pthread_mutex_lock(&docs_lock);
+	bt_db *db = docs_db(r, &e);
+	int rc = db ? bt_status_doc(db, id.role == BT_ROLE_CHAIR ? id.group : 0, r->now, &r->out, &e) : BT_EFAIL;
+	pthread_mutex_unlock(&docs_lock);
 	return api_answer(r, rc, &e);
 }
 
@@ -130,21 +165,18 @@ int api_tally(preq *r, const char *circular)
 {
 	bt_identity id;
 	bt_consultation c;
-	bt_tally t;
 	bt_err e;
 	bt_time as_of = r->now;
 	const char *q = arg(r, "as_of");
-	memset(&t, 0, sizeof t);
 	if (api_auth(r, &id) || api_consultation(r, &id, circular, &c))
 		return 0;
 	if (q && bt_time_parse(q, "as_of", &as_of, &e))
 		return api_engine_error(r, &e);
 	bt_buf_reset(&r->out);
-	int rc = q ? bt_tally_as_of(r->db, c.circular, as_of, &t, &e)
-		   : bt_tally_compute(r->db, c.circular, as_of, &t, &e);
-	if (!rc)
-		rc = bt_tally_json(&t, &r->out, &e);
-	bt_tally_free(&t);
+	pthread_mutex_lock(&docs_lock);
+	bt_db *db = docs_db(r, &e);
+	int rc = db ? bt_tally_doc(db, c.circular, as_of, q != NULL, &r->out, &e) : BT_EFAIL;
+	pthread_mutex_unlock(&docs_lock);
 	return api_answer(r, rc, &e);
 }
 

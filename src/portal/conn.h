@@ -28,6 +28,13 @@
 #define PORTAL_CONN_HARD (PORTAL_CONN_SOFT + 256) /* libmicrohttpd's limit */
 #define PORTAL_CONN_PER_ADDR 128
 #define PORTAL_CONN_DEADLINE 10
+/* libmicrohttpd's memory per connection: the request head (request line
+ * and headers: about 16 KiB fit, more is answered 431), the answer's
+ * headers and the read buffer a body streams through. At most 32 KiB it
+ * comes from malloc (libmicrohttpd maps a larger one and unmaps it with
+ * each connection: page faults on first touch and TLB shootdowns across
+ * the request threads, about a fifth of the server's CPU per reply). */
+#define PORTAL_CONN_MEMORY (32 * 1024)
 
 typedef struct pconn_limits {
 	unsigned soft, hard, per_addr;

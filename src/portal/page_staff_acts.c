@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <microhttpd.h>
+#include "ballot/rules.h"
 #include "portal/answer.h"
 #include "portal/circular.h"
 #include "portal/error.h"
@@ -552,13 +553,50 @@ static void dec_place(preq *r, const bt_draft_list *dl)
 	}
 }
 
-/* GET .../decide without a kind: a form per draft awaiting its decision. */
+/* Why draft rec is not ready for approval, in the page's language: the
+ * rule's own verdict on its count in t (bt_rule_verdict: no replies, too
+ * few, support below or not above the threshold). Nothing unless t has the
+ * draft not ready by a count that fails. */
+static void dec_why_not_ready(preq *r, const bt_tally *t, const char *rec)
+{
+	static const char *const keys[] = { [BT_RULE_NO_REPLIES] = "decide_why_no_replies",
+					    [BT_RULE_TOO_FEW] = "decide_why_too_few",
+					    [BT_RULE_BELOW] = "decide_why_below",
+					    [BT_RULE_NOT_ABOVE] = "decide_why_not_above" };
+	static const char *const words[] = { [BT_RULE_NO_REPLIES] = "no-replies", [BT_RULE_TOO_FEW] = "too-few",
+					     [BT_RULE_BELOW] = "below", [BT_RULE_NOT_ABOVE] = "not-above" };
+	const bt_rule *rule = bt_rule_find(t->rule);
+	const bt_draft_tally *d = NULL;
+	for (size_t k = 0; rule && k < t->n && !d; k++)
+		if (!strcmp(t->drafts[k].rec, rec) && !strcmp(t->drafts[k].state, BT_STATE_NOT_READY))
+			d = &t->drafts[k];
+	bt_rule_why why = d ? bt_rule_verdict(rule, d->support, d->replies) : BT_RULE_PASSES;
+	if (why == BT_RULE_PASSES || (size_t)why >= sizeof keys / sizeof *keys)
+		return;
+	char pct[16], replies[16], min[16], thr[16];
+	snprintf(pct, sizeof pct, "%d.%d", d->support_pct10 < 0 ? 0 : d->support_pct10 / 10,
+		 d->support_pct10 < 0 ? 0 : d->support_pct10 % 10);
+	snprintf(replies, sizeof replies, "%d", d->replies);
+	snprintf(min, sizeof min, "%d", rule->min_replies);
+	snprintf(thr, sizeof thr, "%d", rule->threshold_pct);
+	const char *v[] = { "pct", pct, "replies", replies, "min", min, "threshold", thr,
+			    "clause", rule->clause, NULL };
+	bt_buf_addf(&r->out, "<p class=\"why\" data-why=\"%s\">", words[why]);
+	Lf(r, &r->out, keys[why], v);
+	bt_buf_adds(&r->out, "</p>\n");
+}
+
+/* GET .../decide without a kind: a form per draft awaiting its decision;
+ * a draft not ready says why. */
 static int dec_forms_page(preq *r, const bt_consultation *c)
 {
 	bt_err e;
 	bt_draft_list dl = { 0 };
-	if (bt_drafts_list(r->db, c->circular, &dl, &e)) {
+	bt_tally t;
+	memset(&t, 0, sizeof t);
+	if (bt_drafts_list(r->db, c->circular, &dl, &e) || bt_tally_compute(r->db, c->circular, r->now, &t, &e)) {
 		bt_draft_list_free(&dl);
+		bt_tally_free(&t);
 		return page_engine_error(r, &e);
 	}
 	dec_place(r, &dl);
@@ -580,6 +618,7 @@ static int dec_forms_page(preq *r, const bt_consultation *c)
 		bt_buf_adds(b, ": <strong class=\"state\">");
 		html_word(r, portal_state_words, d->state);
 		bt_buf_adds(b, "</strong></p>\n");
+		dec_why_not_ready(r, &t, d->rec);
 		if (!strcmp(d->state, BT_STATE_READY) || !strcmp(d->state, BT_STATE_MORE_TIME))
 			dec_form(r, c->circular, d, i);
 		bt_buf_adds(b, "</section>\n");
@@ -591,6 +630,7 @@ static int dec_forms_page(preq *r, const bt_consultation *c)
 	bt_buf_adds(b, "</a></p>\n");
 	page_end(r);
 	bt_draft_list_free(&dl);
+	bt_tally_free(&t);
 	return 0;
 }
 

@@ -15,6 +15,9 @@
 
 /* ---- starting the server ---- */
 
+/* Request threads per core when portal_config.threads is 0 (the default). */
+#define PORTAL_THREADS_PER_CORE 2
+
 typedef struct portal_config {
 	const char *db_path;
 	const char *listen;     /* "ADDR:PORT", "[v6]:PORT"; NULL: 127.0.0.1:8443 */
@@ -23,7 +26,8 @@ typedef struct portal_config {
 	const char *client_ca;  /* CA of client certificates (PEM) or NULL */
 	const bt_key *sign_key; /* signs the receipts the pages offer (threads
 				   share it: bt_key_sign locks) */
-	unsigned threads;       /* request threads; 0: two per core */
+	unsigned threads;       /* request threads; 0: PORTAL_THREADS_PER_CORE
+				   per core, at most 64 */
 	int fixed_now;          /* use now instead of the clock (BALLOT_NOW) */
 	bt_time now;
 	volatile int *stop;     /* set by a signal handler to stop */

@@ -40,6 +40,7 @@ struct portal {
 	pthread_mutex_t lock;
 	bt_db *dbs[128];               /* every thread's connection */
 	size_t ndbs;
+	bt_db *docs;                   /* the API documents' connection, one of dbs (api.c) */
 	psessions *sessions;
 	struct pthrottle *throttle;     /* throttle.h */
 	struct pconns *conns;          /* conn.h */

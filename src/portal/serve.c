@@ -57,9 +57,11 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, int *v6, bt_
 }
 
 /* Reads the certificate and key again (SIGHUP) and gives them to new
- * handshakes; connections open keep theirs, the database and sessions are
- * not touched. A file that cannot be read or a pair that does not match
- * leaves the pair in use. Says which in the log. */
+ * handshakes, with a new session ticket key (no session begun under the
+ * old certificate resumes); connections open keep theirs, the database and
+ * portal sessions are not touched. A file that cannot be read or a pair
+ * that does not match leaves the pair and tickets in use. Says which in
+ * the log. */
 static void reload_certificates(const portal_config *cfg)
 {
 	bt_buf cert = BT_BUF_INIT, key = BT_BUF_INIT;
@@ -69,8 +71,12 @@ static void reload_certificates(const portal_config *cfg)
 	    bt_file_read(cfg->key_path, "--key", 1024 * 1024, &key, &e) ||
 	    tls_server_load(&cert, &key, cfg->cert_path, cfg->key_path, &e))
 		snprintf(line, sizeof line, "tls: reload refused, the certificate in use stays: %s", e.msg);
+	else if (tls_tickets_renew(&e))
+		snprintf(line, sizeof line, "tls: certificate reloaded from %s; the session tickets' key stays: %s",
+			 cfg->cert_path, e.msg);
 	else
-		snprintf(line, sizeof line, "tls: certificate reloaded from %s", cfg->cert_path);
+		snprintf(line, sizeof line, "tls: certificate reloaded from %s (sessions resume no more: a new"
+			 " ticket key)", cfg->cert_path);
 	if (cfg->log)
 		cfg->log(line);
 	bt_buf_release(&cert);
@@ -99,6 +105,7 @@ static int portal_prepare(struct portal *p, const portal_config *cfg, struct soc
 	    (rc = bt_file_read(cfg->key_path, "--key", 1024 * 1024, &key, e)) ||
 	    (cfg->client_ca && (rc = bt_file_read(cfg->client_ca, "--client-ca", 4 * 1024 * 1024, ca, e))) ||
 	    (rc = tls_server_load(&cert, &key, cfg->cert_path, cfg->key_path, e)) ||
+	    (rc = tls_tickets_renew(e)) ||
 	    (cfg->client_ca && (rc = tls_check_ca(ca, cfg->client_ca, e))))
 		goto out;
 	p->client_ca = cfg->client_ca != NULL;
@@ -121,6 +128,23 @@ out:
 	bt_buf_release(&cert);
 	bt_buf_release(&key);
 	return rc;
+}
+
+/* A connection accepted (before its TLS handshake: libmicrohttpd 0.9.75
+ * calls this once its GnuTLS session is set up) or closed: the session may
+ * resume from, and is given, a session ticket; the connection guard counts
+ * it. */
+static void portal_notify(void *cls, struct MHD_Connection *c, void **ctx,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct portal *p = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+		if (ci && ci->tls_session)
+			tls_tickets_enable((gnutls_session_t)ci->tls_session);
+	}
+	conns_notify(p->conns, c, ctx, toe);
 }
 
 /* libmicrohttpd's daemon over GnuTLS on ss with the portal's handler, the
@@ -159,9 +183,9 @@ static struct MHD_Daemon *portal_daemon(struct portal *p, const portal_config *c
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->per_addr,
 				/* idle: a signed-in request's body or answer */
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)PORTAL_CONN_MEMORY,
 				MHD_OPTION_NOTIFY_COMPLETED, portal_finish, p,
-				MHD_OPTION_NOTIFY_CONNECTION, conns_notify, p->conns,
+				MHD_OPTION_NOTIFY_CONNECTION, portal_notify, p,
 				MHD_OPTION_ARRAY, trust, MHD_OPTION_END);
 }
 
@@ -178,6 +202,19 @@ static void portal_wait(const portal_config *cfg)
 	}
 }
 
+/* PORTAL_THREADS_PER_CORE request threads per core, at most 64. More
+ * would make larger group commits (store/group.c: at most one reply per
+ * request thread) but also more sign-ins in flight from one address, which
+ * the throttle counts with its failures (throttle.c): 64 members signing
+ * in at once from one address got 429 with 16 threads. */
+static unsigned default_threads(void)
+{
+	long nc = sysconf(_SC_NPROCESSORS_ONLN);
+	if (nc < 1)
+		nc = 1;
+	return nc < 64 / PORTAL_THREADS_PER_CORE ? (unsigned)(PORTAL_THREADS_PER_CORE * nc) : 64;
+}
+
 int portal_serve(const portal_config *cfg, bt_err *e)
 {
 	struct portal *p = calloc(1, sizeof *p);
@@ -192,10 +229,8 @@ int portal_serve(const portal_config *cfg, bt_err *e)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	if ((rc = portal_prepare(p, cfg, &ss, &v6, &ca, e)))
 		goto out;
-	if (!threads) {
-		long nc = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = nc > 0 ? (unsigned)(2 * nc) : 2;
-	}
+	if (!threads)
+		threads = default_threads();
 	if (threads > 64)
 		threads = 64;
 	/* the connection guard (conn.c), with the open files it needs */
@@ -227,6 +262,7 @@ out:
 		MHD_stop_daemon(d);
 	conns_free(p->conns);
 	tls_server_free();
+	tls_tickets_free();
 	for (size_t i = 0; i < p->ndbs; i++)
 		bt_db_close(p->dbs[i]);
 	portal_words_free(p);

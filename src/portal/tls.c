@@ -1,8 +1,11 @@
-/* tls.c - the server's certificate and key, the client CA, and the
- * certificate a client presents (tls.h). */
+/* tls.c - the server's certificate and key, the client CA, the
+ * certificate a client presents, and the session tickets that let a
+ * returning client resume (tls.h). */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
 #include <gnutls/abstract.h>
@@ -171,4 +174,87 @@ void tls_server_free(void)
 		pair_free(t);
 		t = prev;
 	}
+}
+
+/* ---- session tickets ----
+ *
+ * A client that comes back (a browser opens a new connection every few
+ * seconds: the server cuts idle ones after 10 s) resumes its TLS session
+ * from a ticket instead of a full handshake (no certificate, no ECDSA
+ * signature; the key exchange is still ephemeral ECDHE). The ticket is the
+ * session's state encrypted under a key only this process holds: GnuTLS
+ * derives the key that encrypts tickets from the master key below, anew
+ * every three ticket lifetimes, and the master key itself is made at
+ * start, replaced every TLS_TICKET_MASTER_S and by tls_tickets_renew (a
+ * certificate reload), and never written anywhere: a restart or a reload
+ * ends every ticket. What a
+ * resumed session may do is what the full one could: the priorities are
+ * the daemon's (TLS 1.2 and 1.3), renegotiation stays refused, early data
+ * (0-RTT, replayable) is not accepted (GnuTLS takes none unless told), and
+ * the client certificate restored from the ticket is verified and looked
+ * up on every request as before (tls_client_cert). */
+
+#define TLS_TICKET_MASTER_S (24 * 3600)
+
+static pthread_mutex_t ticket_lock = PTHREAD_MUTEX_INITIALIZER;
+static gnutls_datum_t ticket_key;  /* the master key; data NULL: none */
+static int64_t ticket_made;        /* when (monotonic s) */
+
+static int64_t mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+/* Replaces the master key (the lock held); the old one is wiped. */
+static int ticket_key_new(void)
+{
+	gnutls_datum_t k = { NULL, 0 };
+	int rc = gnutls_session_ticket_key_generate(&k);
+	if (rc < 0)
+		return rc;
+	if (ticket_key.data) {
+		gnutls_memset(ticket_key.data, 0, ticket_key.size);
+		gnutls_free(ticket_key.data);
+	}
+	ticket_key = k;
+	ticket_made = mono_s();
+	return 0;
+}
+
+int tls_tickets_renew(bt_err *e)
+{
+	pthread_mutex_lock(&ticket_lock);
+	int rc = ticket_key_new();
+	pthread_mutex_unlock(&ticket_lock);
+	if (rc < 0)
+		return bt_fail(e, BT_EFAIL, "cannot make a session ticket key (%s)", gnutls_strerror(rc));
+	return BT_OK;
+}
+
+int tls_tickets_enable(gnutls_session_t s)
+{
+	int rc = 0;
+	gnutls_db_set_cache_expiration(s, TLS_TICKET_LIFETIME_S);
+	pthread_mutex_lock(&ticket_lock);
+	if (ticket_key.data && mono_s() - ticket_made >= TLS_TICKET_MASTER_S)
+		rc = ticket_key_new(); /* on failure the old key serves on */
+	/* GnuTLS copies the key into the session */
+	if (ticket_key.data)
+		rc = gnutls_session_ticket_enable_server(s, &ticket_key);
+	pthread_mutex_unlock(&ticket_lock);
+	return rc < 0 ? -1 : 0;
+}
+
+void tls_tickets_free(void)
+{
+	pthread_mutex_lock(&ticket_lock);
+	if (ticket_key.data) {
+		gnutls_memset(ticket_key.data, 0, ticket_key.size);
+		gnutls_free(ticket_key.data);
+	}
+	ticket_key.data = NULL;
+	ticket_key.size = 0;
+	pthread_mutex_unlock(&ticket_lock);
 }

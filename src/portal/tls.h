@@ -37,4 +37,18 @@ int tls_server_retrieve(gnutls_session_t s, const gnutls_datum_t *req_ca, int nr
 			unsigned int *npcert, gnutls_privkey_t *key);
 void tls_server_free(void);
 
+/* Session tickets (TLS 1.3 resumption, and RFC 5077 tickets in TLS 1.2),
+ * each valid TLS_TICKET_LIFETIME_S after its session began. tls_tickets_renew
+ * makes a new master key, in memory only (at start, and on a certificate
+ * reload: tickets issued before no longer resume); BT_EFAIL when GnuTLS
+ * cannot. tls_tickets_enable lets session s (a new connection, before its
+ * handshake) issue and take tickets under the current key, which it
+ * replaces first once it is a day old; -1 when GnuTLS refuses (the
+ * connection then goes on with full handshakes only). tls_tickets_free
+ * wipes the key (the server stopped). */
+#define TLS_TICKET_LIFETIME_S 3600
+int tls_tickets_renew(bt_err *e);
+int tls_tickets_enable(gnutls_session_t s);
+void tls_tickets_free(void);
+
 #endif

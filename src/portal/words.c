@@ -79,6 +79,9 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "decide_next", "" }, { "decide_confirm_what", "" }, { "decide_confirm_button", "rec" },
 	{ "decide_text_approved", "rec" }, { "decide_text_reservations", "rec members" },
 	{ "decide_text_more_time", "rec members" }, { "decide_text_not_approved", "rec members" },
+	{ "decide_why_no_replies", "clause" }, { "decide_why_too_few", "replies min clause" },
+	{ "decide_why_below", "pct replies threshold clause" },
+	{ "decide_why_not_above", "pct replies threshold clause" },
 	{ "codes_gone", "" },
 	/* status pages, refused forms */
 	{ "home_link", "" },

@@ -119,3 +119,8 @@ int bt_status_doc(bt_db *db, int group, bt_time as_of, bt_buf *out, bt_err *e)
 	bt_status_list_free(&l);
 	return rc;
 }
+
+uint64_t bt_docs_made(const bt_db *db)
+{
+	return db_doc_made(db);
+}

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ballot/export.h"
 #include "services/services.h"
 
 void bt_tally_free(bt_tally *t)
@@ -316,6 +317,30 @@ int bt_tally_compute(bt_db *db, const char *circular, bt_time as_of, bt_tally *t
 	if (!rc)
 		rc = tally_compute(db, circular, as_of, 0, t, e);
 	db_read_end(db, snap);
+	return rc;
+}
+
+int bt_tally_doc(bt_db *db, const char *circular, bt_time as_of, int user_as_of,
+		 bt_buf *out, bt_err *e)
+{
+	char key[96];
+	int n = snprintf(key, sizeof key, "tally %d %lld %s", user_as_of ? 1 : 0, (long long)as_of,
+			 circular ? circular : "");
+	int keep = circular && n > 0 && (size_t)n < sizeof key; /* else never kept */
+	if (keep && db_doc_get(db, key, out))
+		return BT_OK;
+	bt_buf_reset(out);
+	bt_tally t;
+	memset(&t, 0, sizeof t);
+	int snap = db_read_begin(db); /* the document and the state it is kept under: one snapshot */
+	int rc = user_as_of ? bt_tally_as_of(db, circular, as_of, &t, e)
+			    : bt_tally_compute(db, circular, as_of, &t, e);
+	if (!rc)
+		rc = bt_tally_json(&t, out, e);
+	if (!rc && keep)
+		db_doc_put(db, key, out);
+	db_read_end(db, snap);
+	bt_tally_free(&t);
 	return rc;
 }
 

@@ -72,7 +72,8 @@ int db_open_raw(const char *path, int flags, bt_db **out, bt_err *e)
 		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	}
 	db->wit_fd = -1;
-	bt_buf_init(&db->doc.doc, 0);
+	for (size_t i = 0; i < BT_DOC_SLOTS; i++)
+		bt_buf_init(&db->doc.v[i].doc, 0);
 	int oflags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
 		     ((flags & BT_DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		     ((flags & BT_DB_CREATE) ? SQLITE_OPEN_CREATE : 0);
@@ -176,7 +177,8 @@ void bt_db_close(bt_db *db)
 	sqlite3_close(db->h);
 	if (db->wit_fd >= 0)
 		close(db->wit_fd);
-	bt_buf_release(&db->doc.doc);
+	for (size_t i = 0; i < BT_DOC_SLOTS; i++)
+		bt_buf_release(&db->doc.v[i].doc);
 	free(db->path);
 	free(db);
 }

@@ -14,6 +14,9 @@
 
 #define BT_APPLICATION_ID 0x42414c54 /* "BALT" */
 #define BT_STMT_CACHE 256
+/* Documents kept per connection (doc.c): the status of every group asked
+ * for and the tallies of the consultations asked for, in the same second. */
+#define BT_DOC_SLOTS 16
 /* Per connection (db_configure): up to 256 MiB of the file read mapped. */
 #define BT_MMAP_SIZE "268435456"
 
@@ -50,10 +53,15 @@ struct bt_db {
 		const char *sql;
 		sqlite3_stmt *st;
 	} cache[BT_STMT_CACHE];
-	struct {            /* one document kept while nothing changes (doc.c) */
-		char key[64];
-		int64_t data_version, changes;
-		bt_buf doc;
+	struct {            /* documents kept while nothing changes (doc.c) */
+		struct db_doc {
+			char key[96];
+			int64_t data_version, changes;
+			uint64_t used; /* when it was last given or kept (tick) */
+			bt_buf doc;
+		} v[BT_DOC_SLOTS];
+		uint64_t tick;
+		uint64_t made; /* documents made (db_doc_put), not given again */
 	} doc;
 };
 
@@ -62,16 +70,21 @@ struct bt_db {
  * with e set. Do not finalize it. */
 sqlite3_stmt *db_stmt(bt_db *db, const char *sql, bt_err *e);
 
-/* A document the floors above keep on the connection while the database
- * does not change (doc.c). db_doc_get: 1 with the document kept under key
- * copied into out (replacing its content) when nothing was committed to the
- * database since it was kept, by this connection or any other; 0 otherwise
- * (out untouched; also without memory for the copy). db_doc_put: keeps doc
- * under key (replacing the one kept), with the database's state read now:
- * call it inside the read transaction that made doc, so that a commit
- * between the reads and the keeping cannot be missed. */
+/* Documents the floors above keep on the connection while the database
+ * does not change (doc.c), up to BT_DOC_SLOTS under different keys (the
+ * least recently used goes first). db_doc_get: 1 with the document kept
+ * under key copied into out (replacing its content) when nothing was
+ * committed to the database since it was kept, by this connection or any
+ * other; 0 otherwise (out untouched; also without memory for the copy).
+ * db_doc_put: counts one document made (db_doc_made) and keeps doc under
+ * key (replacing the one kept under it, or the least recently used), with
+ * the database's state read now: call it inside the read transaction that
+ * made doc, so that a commit between the reads and the keeping cannot be
+ * missed. A key longer than 95 bytes is not kept. db_doc_made: how many
+ * documents were put on db's connection since it was opened. */
 int db_doc_get(bt_db *db, const char *key, bt_buf *out);
 void db_doc_put(bt_db *db, const char *key, const bt_buf *doc);
+uint64_t db_doc_made(const bt_db *db);
 
 /* BT_EFAIL with SQLite's message and what was being done; the reason
  * follows from SQLite's result code (db_reason). */

@@ -8,7 +8,11 @@
  *   2. submissions: each client GETs the reply form (its single-use token)
  *      and POSTs its reply to /member/c/ID/reply over a
  *      new TLS connection each time (full handshake, no resumption) and
- *      keeps the reply numbers of every 303 (in the receipt page's path).
+ *      keeps the reply numbers of every 303 (in the receipt page's path);
+ *      with --resume the same again, each client now offering on each new
+ *      connection the TLS session of its last one (as a returning browser
+ *      does: the server resumes it from its session ticket, no certificate
+ *      and no signature), the connections resumed counted.
  * Each phase runs first as fast as it goes (throughput), then paced at the
  * goal's rate (latency at that load). Then the status page once more, now
  * that the consultation holds thousands of replies (not judged); last, with
@@ -61,6 +65,8 @@ static struct {
 	const char *token, *api_ids; /* the API phases: a write token; the events acknowledged */
 	double api_s;
 	int until_refused; /* a refused connection (the server is gone) ends every phase */
+	int resume; /* the submissions again, resuming each client's last TLS session;
+		       2: only resuming */
 } opt = { .api_s = 5, .clients = 64, .drafts = 1, .verify = 1, .submit_s = 10, .submit_paced_s = 15, .submit_rate = 300,
 	  .status_s = 8, .status_paced_s = 10, .status_rate = 2000, .after_s = 5,
 	  .status_path = "/member" };
@@ -69,6 +75,7 @@ static gnutls_certificate_credentials_t cred;
 static _Atomic int refused; /* --until-refused, and a connection was refused */
 static struct sockaddr_in server;
 static char tls_desc[128]; /* the protocol and cipher suite, from one connection */
+static char tls_desc_resumed[128]; /* the same, from one resumed connection */
 static pthread_mutex_t desc_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static double now_s(void)
@@ -164,9 +171,23 @@ static void conn_close(conn *c)
 	c->open = 0;
 }
 
-/* Connects and completes a full handshake (no session data is ever set, so
- * nothing is resumed). 0 or -1 with a message in err. */
-static int conn_open(conn *c, char *err, size_t errlen)
+/* The description of c's session into desc (once: the first caller's). */
+static void conn_describe(conn *c, char *desc, size_t len)
+{
+	if (desc[0])
+		return;
+	char *d = gnutls_session_get_desc(c->s);
+	pthread_mutex_lock(&desc_lock);
+	if (!desc[0] && d)
+		snprintf(desc, len, "%s", d);
+	pthread_mutex_unlock(&desc_lock);
+	gnutls_free(d);
+}
+
+/* Connects and completes a handshake: a full one, or with resume (session
+ * data saved from an earlier connection, size 0: none) the server may
+ * resume that session instead. 0 or -1 with a message in err. */
+static int conn_open(conn *c, const gnutls_datum_t *resume, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof *c);
 	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -202,6 +223,11 @@ static int conn_open(conn *c, char *err, size_t errlen)
 	}
 	if (opt.verify)
 		gnutls_session_set_verify_cert(c->s, "localhost", 0);
+	if (resume && resume->size && (rc = gnutls_session_set_data(c->s, resume->data, resume->size)) < 0) {
+		snprintf(err, errlen, "TLS session data: %s", gnutls_strerror(rc));
+		conn_close(c);
+		return -1;
+	}
 	gnutls_transport_set_int(c->s, c->fd);
 	do
 		rc = gnutls_handshake(c->s);
@@ -211,14 +237,10 @@ static int conn_open(conn *c, char *err, size_t errlen)
 		conn_close(c);
 		return -1;
 	}
-	if (!tls_desc[0]) {
-		char *d = gnutls_session_get_desc(c->s);
-		pthread_mutex_lock(&desc_lock);
-		if (!tls_desc[0] && d)
-			snprintf(tls_desc, sizeof tls_desc, "%s", d);
-		pthread_mutex_unlock(&desc_lock);
-		gnutls_free(d);
-	}
+	if (gnutls_session_is_resumed(c->s))
+		conn_describe(c, tls_desc_resumed, sizeof tls_desc_resumed);
+	else
+		conn_describe(c, tls_desc, sizeof tls_desc);
 	return 0;
 }
 
@@ -270,6 +292,7 @@ static int exchange(conn *c, const char *req, size_t reqlen, buf *b, resp *r, ch
 		off += (size_t)n;
 	}
 	b->len = 0;
+	double t0 = now_s();
 	size_t head_end = 0, want = 0;
 	int have_len = 0;
 	memset(r, 0, sizeof *r);
@@ -281,7 +304,9 @@ static int exchange(conn *c, const char *req, size_t reqlen, buf *b, resp *r, ch
 			return -1;
 		}
 		ssize_t n = gnutls_record_recv(c->s, b->d + b->len, b->cap - b->len - 1);
-		if (n == GNUTLS_E_INTERRUPTED)
+		/* E_AGAIN also after a TLS 1.3 session ticket (GnuTLS); the
+		 * socket's own time-out is IO_TIMEOUT_S */
+		if (n == GNUTLS_E_INTERRUPTED || (n == GNUTLS_E_AGAIN && now_s() - t0 < IO_TIMEOUT_S - 0.5))
 			continue;
 		int eof = n == 0 || n == GNUTLS_E_PREMATURE_TERMINATION;
 		if (n < 0 && !eof) {
@@ -361,6 +386,8 @@ typedef struct client {
 	ivec api_events;    /* the events of the receipts the API gave */
 	unsigned long api_n;/* the API requests made (a new Idempotency-Key each) */
 	long long ok, errors, reconnects, notsent;
+	long long resumed;  /* connections the server resumed */
+	gnutls_datum_t tls_session; /* its last TLS session (--resume) */
 	char first_error[200];
 	double signin_s;
 	buf b;
@@ -397,7 +424,7 @@ static int set_cookie(const char *head, const char *name, char *out, size_t outl
  * the server says so. */
 static int request_ka(conn *k, client *c, const char *req, resp *r, char *err, size_t errlen)
 {
-	if (!k->open && conn_open(k, err, errlen))
+	if (!k->open && conn_open(k, NULL, err, errlen))
 		return -1;
 	int rc = exchange(k, req, strlen(req), &c->b, r, err, errlen);
 	if (rc || r->closing)
@@ -455,6 +482,18 @@ fail:
 
 static double deadline;
 static double phase_start, phase_rate; /* phase_rate 0: each client as fast as it can */
+static int phase_resume; /* each new connection offers the client's last TLS session */
+
+/* Keeps the TLS session of c's connection k for its next one (after an
+ * exchange: in TLS 1.3 the server's ticket comes after the handshake). */
+static void keep_session(client *c, conn *k)
+{
+	gnutls_datum_t d = { NULL, 0 };
+	if (gnutls_session_get_data2(k->s, &d) < 0)
+		return;
+	gnutls_free(c->tls_session.data);
+	c->tls_session = d;
+}
 
 /* The time client c's request may start: with a rate, the clients take
  * turns on a fixed schedule, and a request that starts late counts its
@@ -473,10 +512,12 @@ static void *submit_thread(void *arg)
 			break;
 		conn cn;
 		resp r;
-		if (conn_open(&cn, err, sizeof err)) {
+		if (conn_open(&cn, phase_resume ? &c->tls_session : NULL, err, sizeof err)) {
 			client_error(c, err);
 			continue;
 		}
+		c->reconnects++;
+		c->resumed += gnutls_session_is_resumed(cn.s) != 0;
 		/* as a browser: the form (its single-use token), then the POST
 		 * on the same connection, answered 303 to the receipt page */
 		char once[65];
@@ -492,6 +533,8 @@ static void *submit_thread(void *arg)
 			continue;
 		}
 		snprintf(once, sizeof once, "%.64s", f + 19);
+		if (phase_resume)
+			keep_session(c, &cn);
 		int bl = snprintf(body, sizeof body, "csrf=%s&once=%s", c->csrf, once);
 		for (int d = 1; d <= opt.drafts; d++)
 			bl += snprintf(body + bl, sizeof body - (size_t)bl, "&choice-%d=%s", d,
@@ -695,7 +738,7 @@ static double cpu_server(void)
 }
 
 typedef struct figures {
-	long long ok, errors, reconnects, notsent;
+	long long ok, errors, reconnects, notsent, resumed;
 	double secs, rate, p50, p99, max;
 } figures;
 
@@ -722,7 +765,7 @@ static figures run_phase(const char *name, void *(*fn)(void *), double seconds, 
 	pthread_t th[MAX_CLIENTS];
 	for (int i = 0; i < opt.clients; i++) {
 		cl[i].lat.n = 0;
-		cl[i].ok = cl[i].errors = cl[i].reconnects = cl[i].notsent = 0;
+		cl[i].ok = cl[i].errors = cl[i].reconnects = cl[i].notsent = cl[i].resumed = 0;
 		cl[i].first_error[0] = '\0';
 	}
 	double m0t = 0, m1t = 0, m0 = cpu_machine(&m0t);
@@ -743,6 +786,7 @@ static figures run_phase(const char *name, void *(*fn)(void *), double seconds, 
 		f.errors += cl[i].errors;
 		f.reconnects += cl[i].reconnects;
 		f.notsent += cl[i].notsent;
+		f.resumed += cl[i].resumed;
 		for (size_t k = 0; k < cl[i].lat.n; k++)
 			dvec_add(&all, cl[i].lat.v[k]);
 		if (!first && cl[i].first_error[0])
@@ -760,12 +804,14 @@ static figures run_phase(const char *name, void *(*fn)(void *), double seconds, 
 		printf("      first error: %s\n", first);
 	printf("      %.1f s; CPU: load generator %.1f s", f.secs, c1 - c0);
 	if (s0 >= 0 && s1 >= 0)
-		printf(", server %.1f s (%.2f of %ld cores busy)", s1 - s0, (s1 - s0) / f.secs,
-		       sysconf(_SC_NPROCESSORS_ONLN));
+		printf(", server %.1f s (%.2f of %ld cores busy; %.2f ms a request)", s1 - s0, (s1 - s0) / f.secs,
+		       sysconf(_SC_NPROCESSORS_ONLN), f.ok ? (s1 - s0) * 1e3 / (double)f.ok : 0.0);
 	if (m0 >= 0 && m1 >= 0 && m1t > m0t)
 		printf("; the machine %.0f %% busy", 100 * (m1 - m0) / (m1t - m0t));
 	if (f.reconnects)
 		printf("; %lld connections", f.reconnects);
+	if (f.reconnects && fn == submit_thread)
+		printf(" (%lld resumed)", f.resumed);
 	if (f.notsent)
 		printf("; %lld paced requests not sent (more than %d s behind)", f.notsent, LATE_MAX_S);
 	printf("\n");
@@ -797,6 +843,7 @@ static void usage(void)
 	      "                   [--status-after-seconds S] [--status-path PATH] [--ids FILE]\n"
 	      "                   [--server-pid PID] [--no-verify] [--status-goal R] [--submit-goal R]\n"
 	      "                   [--token TOKEN [--api-seconds S] [--api-ids FILE]] [--until-refused]\n"
+	      "                   [--resume | --resume-only]\n"
 	      "  Each phase runs as fast as it goes for --*-seconds, then paced at --*-rate for\n"
 	      "  --*-paced-seconds (defaults 8 + 10 s at 2000/s, 10 + 15 s at 300/s); then the status\n"
 	      "  page again for --status-after-seconds (5). 0 s skips a phase. --until-refused: once\n"
@@ -804,11 +851,58 @@ static void usage(void)
 	      "  --codes: `ballot codes issue` output (member<TAB>code); the first N members are the clients.\n"
 	      "  --ids: the acknowledged reply numbers, one a line.\n"
 	      "  --*-goal: the throughput goals (default the paced rates).\n"
+	      "  --resume: the submissions again (as fast as they go, then paced), each client resuming on\n"
+	      "  each new connection the TLS session of its last one; both figures are printed.\n"
+	      "  --resume-only: only those (the first connection of each client a full handshake).\n"
 	      "  --token: a write token of a secretariat account: then the API for --api-seconds (5) each,\n"
 	      "  keep-alive: GET /api/v1/status, GET .../tally, POST .../replies (a new Idempotency-Key\n"
 	      "  each; --api-ids: the events of the receipts, one a line).\n",
 	      stderr);
 	exit(1);
+}
+
+/* The figures of every phase (main runs them; print_goals judges them). */
+static struct {
+	figures st, stp, sub, subp, subr, subrp, after, api[3];
+} fig;
+static const char *const api_names[] = { "API GET /api/v1/status", "API GET .../tally", "API POST .../replies" };
+
+/* The goals, judged on the phases' figures. */
+static void print_goals(void)
+{
+	/* A throughput goal is judged as fast as it goes, a latency goal at
+	 * the goal's rate (at saturation latency is only queueing: with 64
+	 * clients, 64 / rate on average). */
+	printf("portal: goals (%ld CPUs, %d clients, load generator on the same machine)\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), opt.clients);
+	if (fig.st.ok)
+		goal(fig.st.rate >= opt.status_goal, "status pages with keep-alive >= %.0f/s (%.1f/s)", opt.status_goal,
+		     fig.st.rate);
+	if (fig.after.ok)
+		printf("  %-11s status pages with keep-alive after the replies: %.1f/s, p99 %.1f ms\n", "(figure)",
+		       fig.after.rate, fig.after.p99);
+	if (fig.stp.ok)
+		goal(fig.stp.p99 < 100 && fig.stp.rate >= 0.95 * opt.status_rate,
+		     "status page p99 < 100 ms at %.0f/s (%.1f ms at %.1f/s)", opt.status_rate, fig.stp.p99, fig.stp.rate);
+	if (fig.sub.ok)
+		goal(fig.sub.rate >= opt.submit_goal, "submissions with a new TLS session each >= %.0f/s (%.1f/s%s)",
+		     opt.submit_goal, fig.sub.rate, opt.resume ? ", full handshakes" : "");
+	if (fig.subr.ok)
+		goal(fig.subr.rate >= opt.submit_goal,
+		     "submissions with a new TLS session each >= %.0f/s (%.1f/s, resumed: %lld of %lld connections)",
+		     opt.submit_goal, fig.subr.rate, fig.subr.resumed, fig.subr.reconnects);
+	for (int m = 0; m < 3; m++)
+		if (fig.api[m].ok || fig.api[m].errors)
+			printf("  %-11s %s: %.1f/s, p99 %.1f ms, %lld errors\n", "(figure)", api_names[m], fig.api[m].rate,
+			       fig.api[m].p99, fig.api[m].errors);
+	if (fig.subp.ok)
+		goal(fig.subp.p99 < 100 && fig.subp.rate >= 0.95 * opt.submit_rate,
+		     "submission p99 < 100 ms at %.0f/s (%.1f ms at %.1f/s%s)", opt.submit_rate, fig.subp.p99, fig.subp.rate,
+		     opt.resume ? ", full handshakes" : "");
+	if (fig.subrp.ok)
+		goal(fig.subrp.p99 < 100 && fig.subrp.rate >= 0.95 * opt.submit_rate,
+		     "submission p99 < 100 ms at %.0f/s (%.1f ms at %.1f/s, resumed: %lld of %lld connections)",
+		     opt.submit_rate, fig.subrp.p99, fig.subrp.rate, fig.subrp.resumed, fig.subrp.reconnects);
 }
 
 int main(int argc, char **argv)
@@ -823,6 +917,10 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(a, "--until-refused")) {
 			opt.until_refused = 1;
+			continue;
+		}
+		if (!strcmp(a, "--resume") || !strcmp(a, "--resume-only")) {
+			opt.resume = a[8] ? 2 : 1;
 			continue;
 		}
 		if (i + 1 >= argc)
@@ -940,24 +1038,32 @@ int main(int argc, char **argv)
 	char name[64], paced[64];
 	snprintf(name, sizeof name, "GET %.20s, keep-alive", opt.status_path);
 	snprintf(paced, sizeof paced, "  the same, paced at %.0f/s", opt.status_rate);
-	figures st = run_phase(name, status_thread, opt.status_s, 0);
-	figures stp = run_phase(paced, status_thread, opt.status_paced_s, opt.status_rate);
+	fig.st = run_phase(name, status_thread, opt.status_s, 0);
+	fig.stp = run_phase(paced, status_thread, opt.status_paced_s, opt.status_rate);
 	snprintf(name, sizeof name, "replies, new TLS session each");
 	snprintf(paced, sizeof paced, "  the same, paced at %.0f/s", opt.submit_rate);
-	figures sub = run_phase(name, submit_thread, opt.submit_s, 0);
-	figures subp = run_phase(paced, submit_thread, opt.submit_paced_s, opt.submit_rate);
+	if (opt.resume != 2) {
+		fig.sub = run_phase(name, submit_thread, opt.submit_s, 0);
+		fig.subp = run_phase(paced, submit_thread, opt.submit_paced_s, opt.submit_rate);
+	}
+	if (opt.resume) {
+		phase_resume = 1;
+		snprintf(name, sizeof name, "replies, resumed TLS session each");
+		fig.subr = run_phase(name, submit_thread, opt.submit_s, 0);
+		fig.subrp = run_phase(paced, submit_thread, opt.submit_paced_s, opt.submit_rate);
+		phase_resume = 0;
+	}
 	snprintf(name, sizeof name, "GET %.20s, after the replies", opt.status_path);
-	figures after = run_phase(name, status_thread, opt.after_s, 0);
+	fig.after = run_phase(name, status_thread, opt.after_s, 0);
 	/* 3. the API (--token), keep-alive, as fast as it goes */
-	figures api[3] = { 0 };
-	static const char *const api_names[] = { "API GET /api/v1/status", "API GET .../tally",
-						 "API POST .../replies" };
 	for (int m = 0; opt.token && m < 3; m++) {
 		api_mode = m;
 		snprintf(name, sizeof name, "%s, keep-alive", api_names[m]);
-		api[m] = run_phase(name, api_thread, opt.api_s, 0);
+		fig.api[m] = run_phase(name, api_thread, opt.api_s, 0);
 	}
 	printf("  TLS: %s%s\n", tls_desc[0] ? tls_desc : "(none)", opt.verify ? "" : " (certificate not verified)");
+	if (opt.resume)
+		printf("  TLS resumed: %s\n", tls_desc_resumed[0] ? tls_desc_resumed : "(none: no session was resumed)");
 	ivec ids = { 0 };
 	for (int i = 0; i < opt.clients; i++)
 		for (size_t k = 0; k < cl[i].ids.n; k++)
@@ -976,32 +1082,10 @@ int main(int argc, char **argv)
 			die("--ids: cannot write '%s'", opt.ids);
 	}
 
-	/* A throughput goal is judged as fast as it goes, a latency goal at
-	 * the goal's rate (at saturation latency is only queueing: with 64
-	 * clients, 64 / rate on average). */
-	printf("portal: goals (%ld CPUs, %d clients, load generator on the same machine)\n",
-	       sysconf(_SC_NPROCESSORS_ONLN), opt.clients);
-	if (st.ok)
-		goal(st.rate >= opt.status_goal, "status pages with keep-alive >= %.0f/s (%.1f/s)", opt.status_goal,
-		     st.rate);
-	if (after.ok)
-		printf("  %-11s status pages with keep-alive after the replies: %.1f/s, p99 %.1f ms\n", "(figure)",
-		       after.rate, after.p99);
-	if (stp.ok)
-		goal(stp.p99 < 100 && stp.rate >= 0.95 * opt.status_rate,
-		     "status page p99 < 100 ms at %.0f/s (%.1f ms at %.1f/s)", opt.status_rate, stp.p99, stp.rate);
-	if (sub.ok)
-		goal(sub.rate >= opt.submit_goal, "submissions with a new TLS session each >= %.0f/s (%.1f/s)",
-		     opt.submit_goal, sub.rate);
-	for (int m = 0; m < 3; m++)
-		if (api[m].ok || api[m].errors)
-			printf("  %-11s %s: %.1f/s, p99 %.1f ms, %lld errors\n", "(figure)", api_names[m], api[m].rate,
-			       api[m].p99, api[m].errors);
-	if (subp.ok)
-		goal(subp.p99 < 100 && subp.rate >= 0.95 * opt.submit_rate,
-		     "submission p99 < 100 ms at %.0f/s (%.1f ms at %.1f/s)", opt.submit_rate, subp.p99, subp.rate);
+	print_goals();
 	printf("portal: %zu replies acknowledged in %lld receipts, %lld failed submissions\n", ids.n,
-	       sub.ok + subp.ok, sub.errors + subp.errors);
+	       fig.sub.ok + fig.subp.ok + fig.subr.ok + fig.subrp.ok,
+	       fig.sub.errors + fig.subp.errors + fig.subr.errors + fig.subrp.errors);
 	if (opt.api_ids) {
 		FILE *o = fopen(opt.api_ids, "w");
 		if (!o)
@@ -1021,6 +1105,7 @@ int main(int argc, char **argv)
 		free(cl[i].ids.v);
 		free(cl[i].api_events.v);
 		free(cl[i].b.d);
+		gnutls_free(cl[i].tls_session.data);
 	}
 	free(ids.v);
 	gnutls_certificate_free_credentials(cred);

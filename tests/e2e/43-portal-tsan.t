@@ -39,6 +39,9 @@ expect_exit 0 ballot reply --circular "$CIRC" --member "$(awk -F'\t' 'NR == 20 {
 PW="a secretariat pass phrase"
 printf '%s\n' "$PW" >"$T/pw"
 expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
+# (the API's documents are built on one connection the request threads share)
+TOKEN=$(ballot tokens create --user tsb --scope write 2>/dev/null)
+like "$TOKEN" '^bt_' "a write token for the load's API phase"
 expect_exit 0 ballot users add --name chair11 --role chair --group 11 --password-file "$T/pw"
 dev_certs
 
@@ -56,7 +59,7 @@ SERVE_PID=$SRV_PID
 # connections, then submit replies (each over a new TLS connection).
 "$LOAD" --port "$PORT" --ca "$CA_PEM" --codes "$T/codes.tsv" --circular "$CIRC" --clients "$CLIENTS" \
 	--status-seconds 3 --status-paced-seconds 0 --submit-seconds 4 --submit-paced-seconds 0 \
-	--status-after-seconds 1 --ids "$T/acked" --server-pid "$SERVE_PID" >"$T/load.out" 2>&1 &
+	--status-after-seconds 1 --token "$TOKEN" --api-seconds 1 --ids "$T/acked" --server-pid "$SERVE_PID" >"$T/load.out" 2>&1 &
 LOAD_PID=$!
 # the curl clients start once the load's members have signed in: an
 # address's attempts in flight count with its failures (throttle.c), so

@@ -6,10 +6,12 @@
 # a new TLS connection, the form, its POST answered 303 with the reply's
 # number) and API clients (curl, POST .../replies answered 201 with the
 # receipt's event) reply at once to one server, which is killed with
-# SIGKILL while they do, twice (a restart between). Every reply
-# acknowledged (303 or 201) must be in `ballot history`; `ballot check` and
-# `ballot audit verify` pass. Replies stored without an acknowledgement
-# (the kill cut their answer) are possible and counted, never required.
+# SIGKILL while they do, twice (a restart between); then API clients reply
+# to a server whose power is cut inside a COMMIT (commit-window.c: the log's
+# frames written, never synced, lost). Every reply acknowledged (303 or 201)
+# must be in `ballot history`; `ballot check` and `ballot audit verify`
+# pass. Replies stored without an acknowledgement (the kill cut their
+# answer) are possible and counted, never required.
 . "$(dirname "$0")/lib.sh"
 . "$E2E/portal-lib.sh"
 need_tools curl sqlite3
@@ -111,7 +113,77 @@ for round in 1 2; do
 		"$(($(stored api:) - api0)) API replies stored, $api_acked acknowledged"
 done
 
-# --- the database after both kills ----------------------------------------------
+# --- round 3: the power lost inside a COMMIT's window ---------------------------
+# A direct check of "nobody is answered before the COMMIT that holds the
+# change", whatever the answer reads: commit-window.c (LD_PRELOAD) widens
+# every COMMIT's window (each sync of the log waits 100 ms after its frames
+# are written) and, once both kinds of reply are coming in, cuts the power at
+# the fifth sync: the frames never synced are lost, the server dies. An
+# answer given before its COMMIT returned (or by a COMMIT that does not
+# sync) would name a reply the database does not hold.
+need_tools cc
+cc -shared -fPIC -O2 -o "$T/commit-window.so" "$E2E/commit-window.c" -ldl ||
+	{ echo "Bail out! cannot build commit-window.so"; exit 1; }
+portal0=$(stored portal:)
+api0=$(stored api:)
+export LD_PRELOAD=$T/commit-window.so COMMIT_WINDOW_MS=100 COMMIT_WINDOW_LOSE_AT=5 \
+	COMMIT_WINDOW_ARM=$T/arm COMMIT_WINDOW_MARK=$T/lost
+ASAN_SAVED=${ASAN_OPTIONS-}
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 # the fault loads before ASan's runtime
+serve_start "$T/serve.3.log" --threads 16
+started=$?
+unset LD_PRELOAD COMMIT_WINDOW_MS COMMIT_WINDOW_LOSE_AT COMMIT_WINDOW_ARM COMMIT_WINDOW_MARK
+ASAN_OPTIONS=$ASAN_SAVED
+[ -n "$ASAN_OPTIONS" ] || unset ASAN_OPTIONS
+[ "$started" = 0 ] || { echo "Bail out! the server did not start: $(head -c 2000 "$T/serve.3.log")"; exit 1; }
+"$LOAD" --port "$PORT" --ca "$CA_PEM" --codes "$T/codes.tsv" --circular "$CIRC" --clients "$CLIENTS" \
+	--status-seconds 0 --status-paced-seconds 0 --submit-seconds 60 --submit-paced-seconds 0 \
+	--status-after-seconds 0 --until-refused --ids "$T/acked.3" >"$T/load.3.out" 2>&1 &
+LOAD_PID=$!
+API_PIDS=()
+for i in $(seq 1 "$APIS"); do
+	api_client 3 "$i" &
+	API_PIDS+=($!)
+done
+for i in $(seq 1 600); do
+	[ "$(($(stored portal:) - portal0))" -ge 10 ] && [ "$(($(stored api:) - api0))" -ge 10 ] && break
+	kill -0 "$LOAD_PID" 2>/dev/null || break
+	sleep 0.1
+done
+touch "$T/arm"
+# the cut comes at the fifth sync since (about a second); a server whose
+# COMMITs stopped syncing would never get there: then it is cut by SIGUSR1
+for i in $(seq 1 300); do
+	kill -0 "$SRV_PID" 2>/dev/null || break
+	sleep 0.1
+done
+kill -USR1 "$SRV_PID" 2>/dev/null
+wait "$SRV_PID" 2>/dev/null
+srv_status=$?
+SRV_PID=""
+wait "$LOAD_PID"
+is "$?" 0 "round 3: the load generator ran to the end"
+for p in "${API_PIDS[@]}"; do wait "$p"; done
+API_PIDS=()
+is "$srv_status" 137 "round 3: the server died by SIGKILL"
+like "$(cat "$T/lost" 2>/dev/null)" '^[1-9][0-9]* writes lost at a sync of the log$' \
+	"  ... the fault's: the power cut inside a COMMIT, its frames written and lost"
+ballot history --circular "$CIRC" --json | grep -o '"seq":[0-9]*' | cut -d: -f2 | sort -u >"$T/history.3"
+acked=$(wc -l <"$T/acked.3")
+ok "round 3: members' replies acknowledged with a 303 before the cut ($acked)" test "$acked" -gt 0
+ids=$(paste -sd, "$T/acked.3")
+is "$(sqlite3 -readonly "$BALLOT_DB" "SELECT count(DISTINCT id) FROM replies WHERE id IN (${ids:-0})")" "$acked" \
+	"round 3: each of them is in the replies table (none answered before its COMMIT)"
+cat "$T"/api.3.*.acked | sort -u >"$T/api-acked.3"
+api_acked=$(wc -l <"$T/api-acked.3")
+ok "round 3: API replies acknowledged with a 201 before the cut ($api_acked)" test "$api_acked" -gt 0
+is "$(comm -23 "$T/api-acked.3" "$T/history.3" | tr '\n' ' ')" "" \
+	"round 3: every one of them is in ballot history (none answered before its COMMIT)"
+is "$(cat "$T"/api.3.*.last | sort -u | grep -cvx 000)" 0 "round 3: the API clients stopped at the cut (no answer)"
+diag "round 3: $(($(stored portal:) - portal0)) form replies stored, $acked acknowledged;" \
+	"$(($(stored api:) - api0)) API replies stored, $api_acked acknowledged; $(cat "$T/lost" 2>/dev/null)"
+
+# --- the database after the kills ----------------------------------------------
 expect_exit 0 ballot check
 expect_exit 0 ballot audit verify
 run ballot history --circular "$CIRC" --json

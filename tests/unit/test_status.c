@@ -149,16 +149,25 @@ static void status_json(fx *f, int group, bt_time as_of, bt_buf *out)
 
 /* bt_status_doc: the bytes of status --json; kept while nothing changes
  * (the same time and group), made again after a commit on another
- * connection, at another time or for another group. */
+ * connection, at another time or for another group. bt_docs_made counts
+ * the documents made: one given again from what was kept is not. */
 static void the_document_kept_until_a_change(void **state)
 {
 	fx *f = *state;
 	fx_circular(f, "205", NULL, NULL);
 	bt_time at = T("2020-02-01T10:00:00Z");
 	bt_buf doc = BT_BUF_INIT, want = BT_BUF_INIT;
+	assert_int_equal(bt_docs_made(f->db), 0);
 	assert_int_equal(bt_status_doc(f->db, 0, at, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_docs_made(f->db), 1);
 	status_json(f, 0, at, &want);
 	assert_string_equal(bt_buf_str(&doc), bt_buf_str(&want));
+	/* asked again: the same bytes, not made again */
+	bt_buf_reset(&doc);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(bt_status_doc(f->db, 0, at, &doc, &f->e), BT_OK);
+	assert_string_equal(bt_buf_str(&doc), bt_buf_str(&want));
+	assert_int_equal(bt_docs_made(f->db), 1);
 	/* kept under its group and time */
 	assert_int_equal(db_doc_get(f->db, "status 0 1580551200", &doc), 1);
 	assert_int_equal(db_doc_get(f->db, "status 11 1580551200", &doc), 0);
@@ -171,6 +180,7 @@ static void the_document_kept_until_a_change(void **state)
 	bt_db_close(other);
 	assert_int_equal(db_doc_get(f->db, "status 0 1580551200", &doc), 0);
 	assert_int_equal(bt_status_doc(f->db, 0, at, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_docs_made(f->db), 2);
 	assert_non_null(strstr(bt_buf_str(&doc), "\"rec\":\"Q.2\""));
 	status_json(f, 0, at, &want);
 	assert_string_equal(bt_buf_str(&doc), bt_buf_str(&want));
@@ -178,10 +188,84 @@ static void the_document_kept_until_a_change(void **state)
 	d.rec = "Q.3";
 	assert_int_equal(bt_draft_add(f->db, &d, "t", T("2019-12-03T00:00:00Z"), NULL, &f->e), BT_OK);
 	assert_int_equal(bt_status_doc(f->db, 0, at, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_docs_made(f->db), 3);
 	assert_non_null(strstr(bt_buf_str(&doc), "\"rec\":\"Q.3\""));
 	/* another time, another group: their own documents */
 	assert_int_equal(bt_status_doc(f->db, 12, at, &doc, &f->e), BT_OK);
 	assert_string_equal(bt_buf_str(&doc), "[]\n");
+	assert_int_equal(bt_status_doc(f->db, 0, at + 1, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_docs_made(f->db), 5);
+	/* ... kept side by side: each given again */
+	assert_int_equal(bt_status_doc(f->db, 12, at, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_status_doc(f->db, 0, at, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_docs_made(f->db), 5);
+	bt_buf_release(&doc);
+	bt_buf_release(&want);
+}
+
+/* The document of tally --json as bt_tally_json makes it. */
+static void tally_json(fx *f, const char *circular, bt_time as_of, int user_as_of, bt_buf *out)
+{
+	bt_tally t;
+	assert_int_equal(user_as_of ? bt_tally_as_of(f->db, circular, as_of, &t, &f->e)
+				    : bt_tally_compute(f->db, circular, as_of, &t, &f->e), BT_OK);
+	bt_buf_reset(out);
+	assert_int_equal(bt_tally_json(&t, out, &f->e), BT_OK);
+	bt_tally_free(&t);
+}
+
+/* bt_tally_doc: the bytes of tally --json, kept per circular, time and
+ * kind (--as-of or now) beside the status documents while nothing
+ * changes; a reply recorded on another connection makes it again. */
+static void the_tally_kept_until_a_change(void **state)
+{
+	fx *f = *state;
+	fx_circular(f, "205", NULL, NULL);
+	fx_circular(f, "206", NULL, NULL);
+	bt_time at = T("2020-02-01T10:00:00Z");
+	bt_buf doc = BT_BUF_INIT, want = BT_BUF_INIT;
+	assert_int_equal(bt_tally_doc(f->db, "205", at, 0, &doc, &f->e), BT_OK);
+	tally_json(f, "205", at, 0, &want);
+	assert_string_equal(bt_buf_str(&doc), bt_buf_str(&want));
+	assert_int_equal(bt_tally_doc(f->db, "206", at, 0, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_tally_doc(f->db, "205", at, 1, &doc, &f->e), BT_OK);
+	tally_json(f, "205", at, 1, &want);
+	assert_string_equal(bt_buf_str(&doc), bt_buf_str(&want));
+	assert_int_equal(bt_status_doc(f->db, 0, at, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_docs_made(f->db), 4);
+	/* all four kept: given again, not made */
+	assert_int_equal(bt_tally_doc(f->db, "206", at, 0, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_tally_doc(f->db, "205", at, 1, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_status_doc(f->db, 0, at, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_tally_doc(f->db, "205", at, 0, &doc, &f->e), BT_OK);
+	tally_json(f, "205", at, 0, &want);
+	assert_string_equal(bt_buf_str(&doc), bt_buf_str(&want));
+	assert_int_equal(bt_docs_made(f->db), 4);
+	assert_non_null(strstr(bt_buf_str(&doc), "\"replies\":0"));
+	/* a reply on another connection: the tally counts it */
+	bt_db *other;
+	assert_int_equal(bt_db_open(f->path, 0, &other, &f->e), BT_OK);
+	bt_reply_spec s = { .circular = "205", .member = "CHE", .rec = "Q.5051", .choice = BT_AUTHORIZE,
+			    .has_received = 1, .received = T("2020-02-01T09:00:00Z") };
+	assert_int_equal(bt_reply_record(other, &s, "t", T("2020-02-01T09:00:00Z"), NULL, &f->e), BT_OK);
+	bt_db_close(other);
+	assert_int_equal(bt_tally_doc(f->db, "205", at, 0, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_docs_made(f->db), 5);
+	assert_non_null(strstr(bt_buf_str(&doc), "\"replies\":1"));
+	tally_json(f, "205", at, 0, &want);
+	assert_string_equal(bt_buf_str(&doc), bt_buf_str(&want));
+	/* an unknown circular: the engine's error, nothing kept */
+	assert_int_not_equal(bt_tally_doc(f->db, "999", at, 0, &doc, &f->e), BT_OK);
+	assert_int_equal(f->e.reason, BT_R_NOT_FOUND);
+	assert_int_equal(bt_docs_made(f->db), 5);
+	/* more keys than slots: the oldest go, the newest stay */
+	for (int i = 0; i < BT_DOC_SLOTS + 2; i++)
+		assert_int_equal(bt_status_doc(f->db, 0, at + 10 + i, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_docs_made(f->db), 5 + BT_DOC_SLOTS + 2);
+	assert_int_equal(bt_status_doc(f->db, 0, at + 10 + BT_DOC_SLOTS + 1, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_docs_made(f->db), 5 + BT_DOC_SLOTS + 2);
+	assert_int_equal(bt_status_doc(f->db, 0, at + 10, &doc, &f->e), BT_OK);
+	assert_int_equal(bt_docs_made(f->db), 5 + BT_DOC_SLOTS + 3);
 	bt_buf_release(&doc);
 	bt_buf_release(&want);
 }
@@ -193,6 +277,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(by_study_group, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(a_changed_row_is_refused, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(the_document_kept_until_a_change, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(the_tally_kept_until_a_change, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

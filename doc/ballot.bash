@@ -138,7 +138,7 @@ _ballot_opts()
 	"mail send") echo "--circular --dry-run --key --mail-ca --mail-from --mail-password-file --mail-rate --mail-relay --mail-user --member --portal --what" ;;
 	"mail outbox") echo "--circular --json" ;;
 	"mail schedule") echo "--circular --reminders" ;;
-	"mail run") echo "--circular --dry-run --key --mail-ca --mail-from --mail-password-file --mail-rate --mail-relay --mail-user --portal" ;;
+	"mail run") echo "--circular --dry-run --key --mail-ca --mail-from --mail-password-file --mail-rate --mail-relay --mail-user --portal --what" ;;
 	"mail fetch") echo "--mailbox" ;;
 	"inbox list") echo "--json" ;;
 	"inbox show") echo "" ;;

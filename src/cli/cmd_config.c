@@ -22,8 +22,9 @@ static const char USAGE[] =
 	"                   drafts (default 30)\n"
 	"  mail_receipts    1: each reply or withdrawal of a member with a\n"
 	"                   contact queues its signed receipt in the outbox, in\n"
-	"                   the reply's transaction; `ballot mail run` sends it\n"
-	"                   (default 0: off)\n"
+	"                   the reply's transaction (one per submission);\n"
+	"                   `ballot serve` (with a relay) or `ballot mail run`\n"
+	"                   sends it (default 0: off)\n"
 	"Over a quota the portal answers 413 or 429 and `ballot reply` exits 2;\n"
 	"the secretariat records such a reply with `ballot reply --force`.\n";
 

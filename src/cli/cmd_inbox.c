@@ -16,7 +16,9 @@ static const char USAGE[] =
 	"usage: ballot inbox list|show|accept|reject ...\n"
 	"\n"
 	"The messages `ballot mail fetch` took: matched (a returned form naming a\n"
-	"circular and a member, from the member's contact), unmatched, refused.\n";
+	"circular and a member, from the member's contact), uncertain (matched, but\n"
+	"a scan with a draft it could not read: accept it with --choice REC=CHOICE),\n"
+	"unmatched, refused.\n";
 
 static const char USAGE_LIST[] =
 	"usage: ballot inbox list [--json]\n"
@@ -292,7 +294,7 @@ static int inbox_accept(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (rc || ctx->help || (rc = entry_arg(ctx, &id, e)) || (rc = cli_open_db(ctx, 1, &db, e)) ||
 	    (rc = cli_now(ctx, &now, e)) || (rc = bt_inbox_get(db, id, &x, e)))
 		return rc;
-	rc = strcmp(x.state, "matched") ? bt_fail(e, BT_EINPUT, "inbox: entry %" PRId64 " is %s: only a matched "
+	rc = strcmp(x.state, "matched") && strcmp(x.state, "uncertain") ? bt_fail(e, BT_EINPUT, "inbox: entry %" PRId64 " is %s: only a matched "
 						 "entry is accepted", id, x.state)
 					: accept_entry(ctx, db, &x, o, now, e);
 	bt_inbox_entry_free(&x);

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,7 +60,7 @@ static const char USAGE_SCHEDULE[] =
 	"0-365 (14,7,2); none clears it.\n";
 
 static const char USAGE_RUN[] =
-	"usage: ballot mail run [--circular ID] [--dry-run] [--portal URL] [--key FILE]\n"
+	"usage: ballot mail run [--circular ID] [--what KIND] [--dry-run] [--portal URL] [--key FILE]\n"
 	"                       [--mail-relay URL] [--mail-user U] [--mail-password-file F]\n"
 	"                       [--mail-from A] [--mail-ca F] [--mail-rate N]\n"
 	"\n"
@@ -67,7 +68,9 @@ static const char USAGE_RUN[] =
 	"consultation's reminder once the latest day of its schedule is reached\n"
 	"(once per scheduled day: a run repeated sends nothing again), then every\n"
 	"message queued and due (an earlier run's, after a crash or an outage).\n"
-	"The relay options are mail send's. --circular: only that consultation's.\n";
+	"The relay options are mail send's. --circular: only that consultation's;\n"
+	"--what: only that kind (receipt: what `ballot serve` runs when a reply's\n"
+	"receipt is queued, within a second).\n";
 
 static const char USAGE_OUTBOX[] =
 	"usage: ballot mail outbox [--circular ID] [--json]\n"
@@ -194,14 +197,104 @@ static int pick(mail_run *x, const cli_opt *o, const bt_member ***who, size_t *n
 	return BT_OK;
 }
 
+/* The replies (or withdrawals) one receipt is about: member's events of
+ * kind reply or withdrawal numbered first..last (one submission), with
+ * their drafts; rec points into h. */
+typedef struct receipt_of {
+	bt_history h;
+	int64_t *seq;
+	const char **rec;
+	mail_replies r;
+} receipt_of;
+
+static void receipt_of_free(receipt_of *s)
+{
+	bt_history_free(&s->h);
+	free(s->seq);
+	free(s->rec);
+	memset(s, 0, sizeof *s);
+}
+
+static int is_reply(const bt_history_item *it)
+{
+	return !strcmp(it->kind, "reply") || !strcmp(it->kind, "withdrawal");
+}
+
+/* The events of a receipt's round: "SEQ" or "FIRST-LAST". */
+static int round_parse(const char *round, int64_t *first, int64_t *last)
+{
+	char *end;
+	*first = *last = strtoll(round, &end, 10);
+	if (*end == '-')
+		*last = strtoll(end + 1, &end, 10);
+	return *end == '\0' && *first > 0 && *last >= *first;
+}
+
+/* Loads member's history and picks its replies numbered first..last
+ * (last 0: its last submission: its last reply and those before it
+ * recorded in the same transaction, at the same time). */
+static int receipt_load(mail_run *x, const char *member, int64_t first, int64_t last, receipt_of *s,
+			bt_err *e)
+{
+	memset(s, 0, sizeof *s);
+	int rc = bt_history_get(x->db, x->c.circular, member, &s->h, e);
+	if (rc)
+		return rc;
+	if (!last) {
+		size_t i = s->h.n;
+		while (i > 0 && !is_reply(&s->h.v[i - 1]))
+			i--;
+		if (i == 0)
+			return BT_OK;
+		const bt_history_item *l = &s->h.v[--i];
+		first = last = l->seq;
+		while (i > 0 && s->h.v[i - 1].recorded_at == l->recorded_at &&
+		       (is_reply(&s->h.v[i - 1]) || !strcmp(s->h.v[i - 1].kind, "late-entry")))
+			first = s->h.v[--i].seq;
+	}
+	s->seq = calloc(s->h.n + 1, sizeof *s->seq);
+	s->rec = calloc(s->h.n + 1, sizeof *s->rec);
+	if (!s->seq || !s->rec)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	for (size_t i = 0; i < s->h.n; i++)
+		if (is_reply(&s->h.v[i]) && s->h.v[i].seq >= first && s->h.v[i].seq <= last) {
+			s->seq[s->r.n] = s->h.v[i].seq;
+			s->rec[s->r.n++] = s->h.v[i].rec;
+		}
+	s->r.seq = s->seq;
+	s->r.rec = s->rec;
+	return BT_OK;
+}
+
+/* Whether a receipt of member's in the outbox covers event seq (its round
+ * "SEQ" or "FIRST-LAST" holds it): the submission's receipt was queued
+ * with it (the reply's transaction, whose round may differ from what
+ * receipt_load guesses for replies recorded in one second). */
+static int receipt_covered(mail_run *x, const char *member, int64_t seq, int *covered, bt_err *e)
+{
+	*covered = 0;
+	if (!x->queued_read) {
+		int rc = bt_outbox_all(x->db, x->c.circular, &x->queued, e);
+		if (rc)
+			return rc;
+		x->queued_read = 1;
+	}
+	for (size_t i = 0; i < x->queued.n && !*covered; i++) {
+		const bt_outbox_msg *om = &x->queued.v[i];
+		int64_t first, last;
+		*covered = !strcmp(om->what, "receipt") && !strcmp(om->member, member) &&
+			   round_parse(om->round, &first, &last) && first <= seq && seq <= last;
+	}
+	return BT_OK;
+}
+
 /* The round of a message: one circular and one codes message per member;
- * a reminder a day; a receipt per reply (its event, *reply_seq). 0 with
- * *skip set when the member is not to be sent one. */
-static int round_of(mail_run *x, const bt_member *m, char round[32], int64_t *reply_seq, int *skip,
+ * a reminder a day; a receipt per submission (its events, loaded into
+ * *sub). 0 with *skip set when the member is not to be sent one. */
+static int round_of(mail_run *x, const bt_member *m, char round[32], receipt_of *sub, int *skip, int *already,
 		    bt_err *e)
 {
-	*skip = 0;
-	*reply_seq = 0;
+	*skip = *already = 0;
 	round[0] = '\0';
 	if (strcmp(x->what, "reminder") == 0) {
 		char ts[BT_TIME_LEN];
@@ -209,16 +302,18 @@ static int round_of(mail_run *x, const bt_member *m, char round[32], int64_t *re
 		snprintf(round, 32, "%.10s", x->round ? x->round : ts);
 		*skip = !mail_pending_of(x, m->code);
 	} else if (strcmp(x->what, "receipt") == 0) {
-		bt_history h = { 0 };
-		int rc = bt_history_get(x->db, x->c.circular, m->code, &h, e);
-		for (size_t i = 0; !rc && i < h.n; i++)
-			if (!strcmp(h.v[i].kind, "reply") || !strcmp(h.v[i].kind, "withdrawal"))
-				*reply_seq = h.v[i].seq;
-		bt_history_free(&h);
+		int covered = 0;
+		int rc = receipt_load(x, m->code, 0, 0, sub, e);
+		if (!rc && sub->r.n)
+			rc = receipt_covered(x, m->code, sub->r.seq[sub->r.n - 1], &covered, e);
 		if (rc)
 			return rc;
-		snprintf(round, 32, "%lld", (long long)*reply_seq);
-		*skip = *reply_seq == 0;
+		*skip = sub->r.n == 0;
+		*already = covered;
+		if (sub->r.n == 1)
+			snprintf(round, 32, "%lld", (long long)sub->r.seq[0]);
+		else if (sub->r.n)
+			snprintf(round, 32, "%lld-%lld", (long long)sub->r.seq[0], (long long)sub->r.seq[sub->r.n - 1]);
 	}
 	return BT_OK;
 }
@@ -241,13 +336,13 @@ static int contacts_ascii(bt_db *db, const char *code, bt_contact_list *l, bt_bu
 /* Builds member m's message (code: the reply code to print, "" when
  * it is issued only at sending) into out, its Message-ID into msgid. */
 static int build_one(mail_run *x, const send_conf *sc, const bt_member *m, const bt_contact_list *cl,
-		     const char *code, int64_t reply_seq, char *msgid, bt_buf *out, bt_err *e)
+		     const char *code, const mail_replies *r, char *msgid, bt_buf *out, bt_err *e)
 {
 	mail_content ct;
 	int rc = mail_message_id(x->c.circular, x->what, m->code, sc->from, msgid, BT_OUTBOX_MSGID_MAX + 1, e);
 	if (rc)
 		return rc;
-	rc = mail_content_make(x, m, &cl->v[0], code, reply_seq, &ct, e);
+	rc = mail_content_make(x, m, &cl->v[0], code, r, &ct, e);
 	mail_msg mm = { .from = sc->from, .from_name = sc->from_name, .to = cl->v, .nto = cl->n,
 			.subject = bt_buf_str(&ct.subject), .body = bt_buf_str(&ct.body), .parts = ct.parts,
 			.nparts = ct.nparts, .message_id = msgid, .date = x->now };
@@ -267,12 +362,16 @@ typedef struct tally {
 static int queue_one(mail_run *x, const send_conf *sc, const bt_member *m, int dry, tally *t, bt_err *e)
 {
 	char round[32], msgid[BT_OUTBOX_MSGID_MAX + 1];
-	int64_t reply_seq, id = 0;
-	int skip;
+	int64_t id = 0;
+	int skip, already;
+	receipt_of sub;
 	bt_contact_list cl = { NULL, 0 };
 	bt_buf rcpt = BT_BUF_INIT, msg = BT_BUF_INIT;
-	int rc = round_of(x, m, round, &reply_seq, &skip, e);
-	if (!rc && !skip)
+	memset(&sub, 0, sizeof sub);
+	int rc = round_of(x, m, round, &sub, &skip, &already, e);
+	if (!rc && !skip && already)
+		id = -1; /* a receipt of the submission is in the outbox */
+	else if (!rc && !skip)
 		rc = bt_outbox_find(x->db, x->c.circular, x->what, m->code, round, &id, e);
 	if (!rc && !skip && !id)
 		rc = contacts_ascii(x->db, m->code, &cl, &rcpt, e);
@@ -283,7 +382,7 @@ static int queue_one(mail_run *x, const send_conf *sc, const bt_member *m, int d
 			bt_buf_addf(&t->missing, "%s%s", t->no_contact++ ? ", " : "", m->code);
 		goto done;
 	}
-	if ((rc = build_one(x, sc, m, &cl, "", reply_seq, msgid, &msg, e)))
+	if ((rc = build_one(x, sc, m, &cl, "", &sub.r, msgid, &msg, e)))
 		goto done;
 	int keep = strcmp(x->what, "codes") != 0;
 	bt_outbox_msg om = { .member = "", .recipients = (char *)bt_buf_str(&rcpt) };
@@ -299,6 +398,7 @@ static int queue_one(mail_run *x, const send_conf *sc, const bt_member *m, int d
 		rc = bt_outbox_queue(x->db, &om, msg.data, msg.len, keep, x->now, &id, e);
 	t->queued += !rc;
 done:
+	receipt_of_free(&sub);
 	bt_contact_list_free(&cl);
 	bt_buf_release(&rcpt);
 	bt_buf_release(&msg);
@@ -322,17 +422,24 @@ static int build_receipt(mail_run *x, const send_conf *sc, bt_outbox_msg *om, bt
 {
 	bt_contact_list cl = { NULL, 0 };
 	bt_buf rcpt = BT_BUF_INIT;
+	receipt_of sub;
 	const bt_member *m = member_of(x, om->member);
-	char *end;
-	long long seq = strtoll(om->round, &end, 10);
+	int64_t first, last;
+	memset(&sub, 0, sizeof sub);
 	*gone = 0;
-	int rc = m && *end == '\0' && seq > 0 ? contacts_ascii(x->db, om->member, &cl, &rcpt, e)
-					       : bt_fail(e, BT_EFAIL, "outbox: message %lld is not a receipt of %s's",
-							 (long long)om->id, x->c.circular);
+	int rc = m && round_parse(om->round, &first, &last)
+			 ? receipt_load(x, om->member, first, last, &sub, e)
+			 : bt_fail(e, BT_EFAIL, "outbox: message %lld is not a receipt of %s's", (long long)om->id,
+				   x->c.circular);
+	if (!rc && sub.r.n == 0)
+		rc = bt_fail(e, BT_EFAIL, "outbox: message %lld: %s has no reply numbered %s", (long long)om->id,
+			     om->member, om->round);
+	if (!rc)
+		rc = contacts_ascii(x->db, om->member, &cl, &rcpt, e);
 	if (!rc && cl.n == 0)
 		*gone = 1;
 	if (!rc && cl.n)
-		rc = build_one(x, sc, m, &cl, "", seq, om->message_id, msg, e);
+		rc = build_one(x, sc, m, &cl, "", &sub.r, om->message_id, msg, e);
 	if (!rc && cl.n) {
 		char *r = strdup(bt_buf_str(&rcpt));
 		free(om->recipients);
@@ -340,6 +447,7 @@ static int build_receipt(mail_run *x, const send_conf *sc, bt_outbox_msg *om, bt
 		snprintf(om->sender, sizeof om->sender, "%s", sc->from);
 		rc = r ? bt_outbox_built(x->db, om, msg->data, msg->len, e) : bt_fail(e, BT_EFAIL, "out of memory");
 	}
+	receipt_of_free(&sub);
 	bt_contact_list_free(&cl);
 	bt_buf_release(&rcpt);
 	return rc;
@@ -363,7 +471,7 @@ static int rebuild_codes(cli_ctx *ctx, mail_run *x, const send_conf *sc, bt_outb
 	if (!rc && codes.n != 1)
 		rc = bt_fail(e, BT_EFAIL, "no reply code was issued for %s", om->member);
 	if (!rc)
-		rc = build_one(x, sc, m, &cl, codes.v[0].code, 0, om->message_id, msg, e);
+		rc = build_one(x, sc, m, &cl, codes.v[0].code, NULL, om->message_id, msg, e);
 	if (!rc)
 		rc = bt_outbox_rebuilt(x->db, om->id, om->message_id, msg->data, msg->len, e);
 	if (codes.n)
@@ -583,6 +691,33 @@ static int run_end(int rc, const send_conf *sc, int reachable, int failed, bt_er
 	return rc;
 }
 
+/* One sender at a time per database: an exclusive lock on DB.mail-lock
+ * held while messages are recorded and sent (two `mail send`, a timer's
+ * `mail run` and the sender of each `ballot serve` take turns, so none
+ * sends a message another is sending; the kernel drops it with a process
+ * killed). Not for a dry run (it sends nothing). *fd: -1 when none. */
+static int send_lock(cli_ctx *ctx, int dry, int *fd, bt_err *e)
+{
+	char path[4200];
+	*fd = -1;
+	if (dry)
+		return BT_OK;
+	snprintf(path, sizeof path, "%s.mail-lock", cli_db_path(ctx));
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (*fd < 0)
+		return bt_fail(e, BT_EFAIL, "mail: '%s': %s", path, strerror(errno));
+	while (flock(*fd, LOCK_EX) != 0)
+		if (errno != EINTR)
+			return bt_fail(e, BT_EFAIL, "mail: locking '%s': %s", path, strerror(errno));
+	return BT_OK;
+}
+
+static void send_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
 #define MAIL_OPTS                                                                                             \
 	CLI_OPT("circular", CLI_ARG), CLI_OPT("what", CLI_ARG), CLI_OPT("member", CLI_MULTI),                 \
 		CLI_OPT("dry-run", CLI_FLAG), CLI_OPT("portal", CLI_ARG), CLI_OPT("key", CLI_ARG),             \
@@ -595,18 +730,20 @@ static int mail_send(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	cli_opt o[] = { MAIL_OPTS };
 	send_conf sc;
 	mail_smtp *s = NULL;
-	int reachable = 1, failed = 0, dry;
+	int reachable = 1, failed = 0, dry, lock = -1;
 	memset(&sc, 0, sizeof sc);
 	int rc = cli_parse(ctx, argc, argv, USAGE_SEND, o, 0, e);
 	if (rc != BT_OK || ctx->help)
 		return rc;
 	dry = o[O_DRY].count > 0;
 	if (!(rc = cli_require(&o[O_CIRCULAR], e)) && !(rc = cli_require(&o[O_WHAT], e)) &&
-	    !(rc = what_check(o[O_WHAT].val, e)) && !(rc = relay_load(ctx, o, dry, &sc, e)) && !dry)
+	    !(rc = what_check(o[O_WHAT].val, e)) && !(rc = relay_load(ctx, o, dry, &sc, e)) &&
+	    !(rc = send_lock(ctx, dry, &lock, e)) && !dry)
 		rc = relay_open(&sc, &s, &reachable, e);
 	if (!rc)
 		rc = send_kind(ctx, o, &sc, s, reachable, o[O_CIRCULAR].val, o[O_WHAT].val, NULL, 1, &failed, e);
 	rc = run_end(rc, &sc, reachable, failed, e);
+	send_unlock(lock);
 	mail_smtp_close(s);
 	relay_release(&sc);
 	return rc;
@@ -621,22 +758,25 @@ static int mail_run_cmd(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	bt_mail_due_list due = { NULL, 0 };
 	bt_db *db;
 	bt_time now;
-	int reachable = 1, failed = 0;
+	int reachable = 1, failed = 0, lock = -1;
 	memset(&sc, 0, sizeof sc);
 	int rc = cli_parse(ctx, argc, argv, USAGE_RUN, o, 0, e);
 	if (rc != BT_OK || ctx->help)
 		return rc;
-	if (o[O_WHAT].count || o[O_MEMBER].count)
-		return bt_fail(e, BT_EINPUT, "--%s: not an option of mail run (mail send takes it)",
-			       o[O_WHAT].count ? "what" : "member");
+	if (o[O_MEMBER].count)
+		return bt_fail(e, BT_EINPUT, "--member: not an option of mail run (mail send takes it)");
+	if (o[O_WHAT].count && (rc = what_check(o[O_WHAT].val, e)))
+		return rc;
 	if (!(rc = relay_load(ctx, o, o[O_DRY].count > 0, &sc, e)) && !(rc = cli_open_db(ctx, 1, &db, e)) &&
+	    !(rc = send_lock(ctx, o[O_DRY].count > 0, &lock, e)) &&
 	    !(rc = cli_now(ctx, &now, e)) && !(rc = bt_mail_due_at(db, now, &due, e)) && !o[O_DRY].count && due.n)
 		rc = relay_open(&sc, &s, &reachable, e);
 	for (size_t i = 0; !rc && i < due.n; i++) {
 		const bt_mail_due *d = &due.v[i];
 		char round[32];
 		snprintf(round, sizeof round, "T-%d", d->days_before);
-		if (o[O_CIRCULAR].count && strcasecmp(o[O_CIRCULAR].val, d->circular) != 0)
+		if ((o[O_CIRCULAR].count && strcasecmp(o[O_CIRCULAR].val, d->circular) != 0) ||
+		    (o[O_WHAT].count && strcmp(o[O_WHAT].val, d->what) != 0))
 			continue;
 		rc = send_kind(ctx, o, &sc, s, reachable, d->circular, d->what, d->days_before < 0 ? NULL : round,
 			       d->days_before >= 0, &failed, e);
@@ -644,6 +784,7 @@ static int mail_run_cmd(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (!rc && due.n == 0)
 		printf("nothing due\n");
 	rc = run_end(rc, &sc, reachable, failed, e);
+	send_unlock(lock);
 	bt_mail_due_list_free(&due);
 	mail_smtp_close(s);
 	relay_release(&sc);

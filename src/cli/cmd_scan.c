@@ -43,6 +43,8 @@ typedef struct form {
 	char added[160];      /* the drafts added since, when as_issued */
 	reading *v;
 	size_t n;
+	struct { int page; double turn; } pages[8]; /* its pages read (JSON) */
+	size_t npages;
 } form;
 
 typedef struct job {
@@ -263,6 +265,10 @@ static int form_page(job *j, const page_in *pg, const char *ref,
 	if (!f)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	snprintf(f->added, sizeof f->added, "%s", added);
+	if (f->npages < sizeof f->pages / sizeof *f->pages) {
+		f->pages[f->npages].page = found > 0 ? page : pg->want;
+		f->pages[f->npages++].turn = pg->turn;
+	}
 	if (found == 0 && issued)
 		not_found(j, pg->file, pg->pn, pg->turn);
 	if (found > 0) {
@@ -429,6 +435,21 @@ static void print_text(job *j)
 	bt_buf_adds(o, bt_buf_str(&j->unread));
 }
 
+/* "pages": each page of form f read: its number (0: its boxes not found)
+ * and the turn measured (degrees clockwise, in points). */
+static void pages_json(bt_buf *o, const form *f)
+{
+	bt_json_key(o, "pages", 0);
+	bt_buf_adds(o, "[");
+	for (size_t k = 0; k < f->npages; k++) {
+		bt_buf_adds(o, k ? ",{" : "{");
+		bt_json_kv_int(o, "page", f->pages[k].page, 1);
+		bt_json_key(o, "turn", 0);
+		bt_buf_addf(o, "%.1f}", f->pages[k].turn);
+	}
+	bt_buf_adds(o, "]");
+}
+
 static void print_json(job *j)
 {
 	bt_buf *o = &j->out;
@@ -445,6 +466,7 @@ static void print_json(job *j)
 		bt_json_kv_bool(o, "stale", f->stale, 0);
 		bt_json_key(o, "added_since", 0);
 		bt_json_str_or_null(o, f->as_issued ? f->added : NULL);
+		pages_json(o, f);
 		bt_json_key(o, "drafts", 0);
 		bt_buf_adds(o, "[");
 		for (size_t k = 0; k < f->n; k++) {

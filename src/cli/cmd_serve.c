@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 #include "cli/cli.h"
+#include "cli/conf.h"
+#include "cli/mail.h"
 #include "portal/portal.h"
 
 static volatile int stop_flag, reload_flag;
@@ -136,7 +138,11 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	mail_sender *ms = NULL;
+	if ((rc = mail_sender_start(ctx, cli_key_path(ctx, &opts[O_SIGN_KEY]), &ms, e)))
+		return rc;
 	rc = portal_serve(&cfg, e);
+	mail_sender_stop(ms);
 	if (!rc && !ctx->quiet)
 		fprintf(stderr, "ballot: stopped\n");
 	return rc;

@@ -99,22 +99,36 @@ typedef struct mail_run {
 	annex2_lang *lang[PDF_NLANGS];
 	bt_buf blank[PDF_NLANGS];  /* circular: the blank form per language */
 	char *tmpl[PDF_NLANGS];    /* the template of what, per language */
+	bt_outbox_list queued;     /* receipt: the outbox's rows of the circular
+				      (without bytes), read once (cmd_mail.c) */
+	int queued_read;
 } mail_run;
 
 /* One member's message: subject and body from the template of its
- * language, and its attachments. code: the reply code to print (codes; NULL
- * or "" for a message built only to be recorded). reply_seq: receipt. */
+ * language, and its attachments (heap: two for a circular, two per reply
+ * for a receipt). */
 typedef struct mail_content {
 	bt_buf subject, body;
-	mail_part parts[2];
+	mail_part *parts;
 	size_t nparts;
 } mail_content;
 
+/* The replies (or withdrawals) a receipt is about: the events of one
+ * submission, in order, each with its draft. */
+typedef struct mail_replies {
+	const int64_t *seq;
+	const char *const *rec;
+	size_t n;
+} mail_replies;
+
 /* Fills out for member m (its contacts' first "to" names the language and
- * the salutation); BT_EINPUT naming the template file and line for a
- * template that is wrong. */
+ * the salutation); code: the reply code to print (codes; NULL or "" for a
+ * message built only to be recorded); r: receipt (NULL otherwise): one
+ * message listing every draft of the submission, with each reply's signed
+ * receipt (JSON and PDF). BT_EINPUT naming the template file and line for
+ * a template that is wrong. */
 int mail_content_make(mail_run *x, const bt_member *m, const bt_contact *first, const char *code,
-		      int64_t reply_seq, mail_content *out, bt_err *e);
+		      const mail_replies *r, mail_content *out, bt_err *e);
 void mail_content_release(mail_content *c);
 void mail_run_release(mail_run *x);
 
@@ -146,5 +160,15 @@ int mail_imap_mark(mail_imap *m, unsigned long uid, bt_err *e);
 /* `ballot mail fetch` (mail_fetch.c): the new messages of the mailbox
  * (mail_mailbox) into the inbox (ballot/inbox.h). */
 int mail_fetch_cmd(cli_ctx *ctx, int argc, char **argv, bt_err *e);
+
+/* The receipts' sender of `ballot serve` (mail_sender.c): when a relay is
+ * configured (mail_relay), a thread that runs `ballot mail run --what
+ * receipt` (the database, --config and key_path of the server) within a
+ * second of a receipt being queued; *out NULL when no relay is set. */
+typedef struct mail_sender mail_sender;
+int mail_sender_start(cli_ctx *ctx, const char *key_path, mail_sender **out, bt_err *e);
+
+/* Stops the sender: waits for a run in progress to end. NULL: nothing. */
+void mail_sender_stop(mail_sender *s);
 
 #endif

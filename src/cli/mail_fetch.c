@@ -269,13 +269,13 @@ static int scan_part(fetch_msg *m, const bt_inbox_part *p, pdf_form_values *v, c
 	return rc == BT_EFAIL ? -1 : rc == BT_OK;
 }
 
-/* A scan's rows it could not read: the entry is matched but uncertain
- * (the reason names the field; accept it with --choice). */
+/* A scan's rows it could not read: the entry is uncertain (matched, but a
+ * draft unread: the reason names the field; accept it with --choice). */
 static void scan_uncertain(fetch_msg *m, const pdf_form_values *v)
 {
 	for (size_t i = 0; i < v->n_drafts && !strcmp(m->en.state, "matched"); i++)
 		if (v->drafts[i].ticked == 0) {
-			set_state(m, "matched", "uncertain: field draft.%s.choice: %s (read from a scan: accept with "
+			set_state(m, "uncertain", "field draft.%s.choice: %s (read from a scan: accept with "
 				  "--choice %s=...)", v->drafts[i].rec, v->drafts[i].states, v->drafts[i].rec);
 			return;
 		}
@@ -477,7 +477,7 @@ static int take(fetch_run *r, fetch_msg *m, bt_buf *b, int over, bt_err *e)
 	if (!rc)
 		rc = bt_inbox_add(r->db, &m->en, r->now, &id, e);
 	if (!rc) {
-		int matched = strcmp(m->en.state, "matched") == 0;
+		int matched = !strcmp(m->en.state, "matched") || !strcmp(m->en.state, "uncertain");
 		r->taken++;
 		printf("entry %lld: %s%s%s%s%s\n", (long long)id, m->en.state, matched ? " " : "",
 		       matched ? m->en.circular : "", m->en.reason[0] ? ": " : "", m->en.reason);

@@ -12,12 +12,6 @@ int valid_id(const char *s, const char *extra);
 /* valid_id, and also safe as a file name: no '/', '\\', "..", leading '.' */
 int valid_file_id(const char *s, const char *extra);
 
-/* Queues the receipt of reply (or withdrawal) event seq of member in
- * circular in the outbox, inside the reply's open transaction, when the
- * setting mail_receipts is 1 and the member has a contact (receipt_queue.c);
- * a receipt queued already is left as it is. */
-int receipt_queue(bt_db *db, const char *circular, const char *member, int64_t seq, bt_time now, bt_err *e);
-
 /* Members import within an open transaction (member_import.c; see
  * bt_members_import): the rows it writes record event seq. */
 int members_import_txn(bt_db *db, const char *text, size_t len,

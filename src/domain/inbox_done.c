@@ -60,7 +60,7 @@ static int done_check(bt_db *db, db_write *w, bt_err *e)
 		return bt_failf(e, BT_R_NOT_FOUND, "inbox", "no entry %lld in the inbox", (long long)d->id);
 	if (!strcmp(state, "accepted") || !strcmp(state, "rejected"))
 		return bt_failf(e, BT_R_CONFLICT, "inbox", "entry %lld is %s already", (long long)d->id, state);
-	if (d->accepting && strcmp(state, "matched") != 0)
+	if (d->accepting && strcmp(state, "matched") != 0 && strcmp(state, "uncertain") != 0)
 		return bt_failf(e, BT_R_CONFLICT, "inbox", "entry %lld is %s: only a matched entry is accepted",
 				(long long)d->id, state);
 	return d->accepting ? sender_check(db, d, e) : BT_OK;

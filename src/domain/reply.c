@@ -177,6 +177,9 @@ void reply_txn_release(reply_txn *t)
 	free(t->v);
 	t->v = NULL;
 	t->n = t->cap = 0;
+	free(t->rcpt);
+	t->rcpt = NULL;
+	t->n_rcpt = t->cap_rcpt = 0;
 }
 
 /* The running sum of member in consultation cid (NULL: out of memory). */
@@ -605,7 +608,7 @@ int reply_txn_record(bt_db *db, const bt_reply_spec *s, const char *actor, bt_ti
 	int rc = db_write_in(db, &w, reply_check, reply_insert, e);
 	int64_t late_seq = 0;
 	if (!rc)
-		rc = receipt_queue(db, r.c.circular, r.member, w.ev.seq, now, e);
+		rc = receipt_queue(db, r.c.circular, r.member, w.ev.seq, now, t, e);
 	if (!rc && s->late_entry_reason) {
 		/* the reason, in the chain, right after the reply it is about */
 		db_write lw = { .kind = EVK_LATE_ENTRY, .circular = r.c.circular, .actor = actor,

@@ -32,12 +32,30 @@ typedef struct reply_txn {
 	} *late;
 	size_t n_late, cap_late;
 	int line, late_line;
+	/* the receipts this transaction queued (receipt_queue.c): one per
+	 * member and consultation, whatever the number of its replies */
+	struct receipt_row {
+		char circular[BT_ID_MAX + 1];
+		char member[4];
+		int64_t id, first;
+	} *rcpt;
+	size_t n_rcpt, cap_rcpt;
 } reply_txn;
 
 #define REPLY_TXN_INIT { 0 }
 
 /* Frees what t holds. */
 void reply_txn_release(reply_txn *t);
+
+/* Queues the receipt of reply (or withdrawal) event seq of member in
+ * circular in the outbox, inside the reply's open transaction, when the
+ * setting mail_receipts is 1 and the member has a contact (receipt_queue.c):
+ * one receipt per submission, i.e. per member and consultation in t: the
+ * first reply queues it (its round: the event), each later one of the same
+ * transaction widens its round to "FIRST-LAST"; a receipt queued already
+ * is left as it is. */
+int receipt_queue(bt_db *db, const char *circular, const char *member, int64_t seq, bt_time now,
+		  reply_txn *t, bt_err *e);
 
 /* Begins a write transaction for replies and raises *now to the last
  * event's time (the clock went back: no reply is dated before it). */

@@ -25,7 +25,8 @@ static int dark(const scan_image *im, long x, long y)
  * majority of its 3x3 neighbourhood. NULL px when out of memory. */
 static scan_image despeckled(const scan_image *im)
 {
-	scan_image o = { im->w, im->h, malloc((size_t)im->w * (size_t)im->h) };
+	scan_image o = { im->w, im->h, malloc((size_t)im->w * (size_t)im->h),
+			 im->xres, im->yres };
 	for (long y = 0; o.px && y < im->h; y++)
 		for (long x = 0; x < im->w; x++) {
 			int n = 0;
@@ -37,9 +38,17 @@ static scan_image despeckled(const scan_image *im)
 	return o;
 }
 
-/* The clockwise turn of a QR code from its corners (zbar gives them in
- * the code's own order: top-left, bottom-left, bottom-right, top-right). */
-static double qr_turn(const zbar_symbol_t *s)
+/* How many times taller than wide a pixel of im is on the page (xres over
+ * yres: 204 / 98 on a fax), 1 when its resolution is not known. */
+static double aspect(const scan_image *im)
+{
+	return im->xres > 0 && im->yres > 0 ? im->xres / im->yres : 1;
+}
+
+/* The clockwise turn of a QR code on the page (in points) from its corners
+ * in im's pixels (zbar gives them in the code's own order: top-left,
+ * bottom-left, bottom-right, top-right). */
+static double qr_turn(const scan_image *im, const zbar_symbol_t *s)
 {
 	if (zbar_symbol_get_loc_size(s) < 4)
 		return 0;
@@ -49,7 +58,7 @@ static double qr_turn(const zbar_symbol_t *s)
 		dx += zbar_symbol_get_loc_x(s, b) - zbar_symbol_get_loc_x(s, a);
 		dy += zbar_symbol_get_loc_y(s, b) - zbar_symbol_get_loc_y(s, a);
 	}
-	return atan2(dy, dx) * 180 / M_PI;
+	return atan2(dy * aspect(im), dx) * 180 / M_PI;
 }
 
 static int qr_once(const scan_image *im, bt_buf *text, double *turn)
@@ -71,7 +80,7 @@ static int qr_once(const scan_image *im, bt_buf *text, double *turn)
 			for (; s && !found; s = zbar_symbol_next(s))
 				if (zbar_symbol_get_type(s) == ZBAR_QRCODE) {
 					bt_buf_reset(text);
-					*turn = qr_turn(s);
+					*turn = qr_turn(im, s);
 					found = bt_buf_adds(text,
 						zbar_symbol_get_data(s)) < 0 ? -1 : 1;
 				}
@@ -125,10 +134,16 @@ static int quarter(scan_image *im, int q)
 	im->px = o;
 	im->w = (int)ow;
 	im->h = (int)oh;
+	if (q != 2) { /* across is down now */
+		double r = im->xres;
+		im->xres = im->yres;
+		im->yres = r;
+	}
 	return 0;
 }
 
-/* im turned by deg degrees clockwise about its centre, bilinear, white
+/* im turned by deg degrees clockwise about its centre on the page (in
+ * points: a row of a fax is turned as far as a column), bilinear, white
  * outside. */
 static int skew(scan_image *im, double deg)
 {
@@ -136,12 +151,13 @@ static int skew(scan_image *im, double deg)
 	unsigned char *o = malloc((size_t)(w * h));
 	if (!o)
 		return -1;
-	double t = -deg * M_PI / 180, c = cos(t), s = sin(t);
+	double t = -deg * M_PI / 180, c = cos(t), s = sin(t), ar = aspect(im);
 	double cx = (double)(w - 1) / 2, cy = (double)(h - 1) / 2;
 	for (long y = 0; y < h; y++)
 		for (long x = 0; x < w; x++) { /* where (x, y) comes from */
-			double u = c * ((double)x - cx) - s * ((double)y - cy) + cx;
-			double v = s * ((double)x - cx) + c * ((double)y - cy) + cy;
+			double dx = (double)x - cx, dy = ((double)y - cy) * ar;
+			double u = c * dx - s * dy + cx;
+			double v = (s * dx + c * dy) / ar + cy;
 			long x0 = (long)floor(u), y0 = (long)floor(v);
 			double fx = u - (double)x0, fy = v - (double)y0, p[4];
 			for (int k = 0; k < 4; k++) {

@@ -9,10 +9,14 @@
 #include "ballot/err.h"
 #include "pdf/annex2.h"
 
-/* One page: 8-bit grey, 0 black, row-major, w x h pixels. */
+/* One page: 8-bit grey, 0 black, row-major, w x h pixels; its resolution
+ * across and down (dots per inch, or any unit alike: only their ratio is
+ * used) as the file gives it, 0 when it gives none (square pixels). A fax
+ * is 204 x 98: its pixels twice as tall as wide. */
 typedef struct scan_image {
 	int w, h;
 	unsigned char *px;
+	double xres, yres;
 } scan_image;
 
 typedef struct scan_pages {
@@ -22,7 +26,7 @@ typedef struct scan_pages {
 
 /* Loads every page of the file at path (PNG, TIFF with all its pages,
  * JPEG, PDF with all its pages rendered at 200 dpi), told apart by their
- * first bytes. BT_EINPUT naming field "file" when it is none of them or
+ * first bytes, with the resolution each gives (PNG pHYs, TIFF, JFIF). BT_EINPUT naming field "file" when it is none of them or
  * cannot be read; BT_EFAIL when out of memory. */
 int scan_load(const char *path, scan_pages *out, bt_err *e);
 void scan_pages_free(scan_pages *p);
@@ -30,12 +34,15 @@ void scan_pages_free(scan_pages *p);
 /* The text of the page's QR code into text: 1 when one was found, 0 when
  * none (text untouched), -1 when out of memory. *turn: how far the page is
  * turned clockwise, in degrees (-180 to 180: 90 on its side, 180 upside
- * down), measured along the code's top edge; 0 when none was found. */
+ * down), measured along the code's top edge in points (the image's
+ * resolution per axis: on a fax an angle in pixels is about half the
+ * page's); 0 when none was found. */
 int scan_qr(const scan_image *im, bt_buf *text, double *turn);
 
 /* Turns im by -turn degrees about its centre so the page stands upright:
- * quarter turns exactly (width and height swapped), the rest resampled
- * within the same bounds, white outside; a turn under SCAN_SKEW_KEPT
+ * quarter turns exactly (width and height swapped, and the resolutions),
+ * the rest resampled within the same bounds, turned in points (a fax's
+ * pixels are not square), white outside; a turn under SCAN_SKEW_KEPT
  * degrees is left as it is (scan_locate reads up to 3 degrees). 0, or -1
  * when out of memory (im unchanged). */
 #define SCAN_SKEW_KEPT 1.5

@@ -40,8 +40,41 @@ static scan_image *page_add(scan_pages *p, long w, long h)
 		return NULL;
 	im->w = (int)w;
 	im->h = (int)h;
+	im->xres = im->yres = 0;
 	p->n++;
 	return im;
+}
+
+static uint32_t be32(const unsigned char *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+		(uint32_t)b[2] << 8 | b[3];
+}
+
+/* The resolution a PNG file's pHYs chunk gives (pixels per unit across and
+ * down) into im, when it has one before its image data (libpng's simple
+ * API does not say). */
+static void png_res(const char *path, scan_image *im)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char c[8 + 9];
+	if (!f || fseek(f, 8, SEEK_SET)) {
+		if (f)
+			fclose(f);
+		return;
+	}
+	while (fread(c, 1, 8, f) == 8 && memcmp(c + 4, "IDAT", 4)) {
+		uint32_t len = be32(c);
+		if (!memcmp(c + 4, "pHYs", 4) && len == 9 &&
+		    fread(c + 8, 1, 9, f) == 9) {
+			im->xres = be32(c + 8);
+			im->yres = be32(c + 12);
+			break;
+		}
+		if (len > 0x7fffffff || fseek(f, (long)len + 4, SEEK_CUR))
+			break;
+	}
+	fclose(f);
 }
 
 static int load_png(const char *path, scan_pages *out)
@@ -57,6 +90,7 @@ static int load_png(const char *path, scan_pages *out)
 		png_image_free(&pi);
 		return -1;
 	}
+	png_res(path, im);
 	return 0;
 }
 
@@ -92,6 +126,8 @@ static int load_jpeg(const char *path, scan_pages *out)
 	scan_image *im = page_add(out, c.output_width, c.output_height);
 	if (!im)
 		longjmp(je.jb, 1);
+	im->xres = c.X_density; /* JFIF's, an aspect ratio when unit 0 */
+	im->yres = c.Y_density;
 	while (c.output_scanline < c.output_height) {
 		JSAMPROW row = im->px + (size_t)c.output_scanline * (size_t)im->w;
 		jpeg_read_scanlines(&c, &row, 1);
@@ -117,14 +153,19 @@ static int load_tiff(const char *path, scan_pages *out)
 	int rc = 0;
 	do {
 		uint32_t w = 0, h = 0;
+		float xres = 0, yres = 0;
 		TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &w);
 		TIFFGetField(t, TIFFTAG_IMAGELENGTH, &h);
+		TIFFGetField(t, TIFFTAG_XRESOLUTION, &xres);
+		TIFFGetField(t, TIFFTAG_YRESOLUTION, &yres);
 		uint32_t *rgba = (long)w * h > 0 && (long)w * h <= MAX_PIXELS ?
 			malloc((size_t)w * h * 4) : NULL;
 		scan_image *im = rgba ? page_add(out, w, h) : NULL;
 		if (!im || !TIFFReadRGBAImageOriented(t, w, h, rgba,
 						      ORIENTATION_TOPLEFT, 0))
 			rc = -1;
+		if (im)
+			im->xres = xres, im->yres = yres;
 		for (size_t i = 0; rc == 0 && i < (size_t)w * h; i++)
 			im->px[i] = (unsigned char)((TIFFGetR(rgba[i]) * 30 +
 				TIFFGetG(rgba[i]) * 59 + TIFFGetB(rgba[i]) * 11) / 100);

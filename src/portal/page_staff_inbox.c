@@ -46,8 +46,8 @@ static void state_span(preq *r, const char *state)
 {
 	char key[40];
 	snprintf(key, sizeof key, "inbox_state_%s", state);
-	bt_buf_addf(&r->out, "<span class=\"inbox-state %s\">", strcmp(state, "matched") && strcmp(state, "refused")
-										 ? "other" : state);
+	bt_buf_addf(&r->out, "<span class=\"inbox-state %s\">", strcmp(state, "matched") && strcmp(state, "refused") &&
+										 strcmp(state, "uncertain") ? "other" : state);
 	html_text(&r->out, *L(r, key) ? L(r, key) : state);
 	bt_buf_adds(&r->out, "</span>");
 }
@@ -216,7 +216,7 @@ static void entry_acts(preq *r, const bt_inbox_entry *x)
 		bt_buf_adds(b, "</p>\n");
 		return;
 	}
-	if (!strcmp(x->state, "matched")) {
+	if (!strcmp(x->state, "matched") || !strcmp(x->state, "uncertain")) {
 		bt_buf_addf(b, "<p><a id=\"accept\" href=\"/secretariat/inbox/%lld/accept\">", (long long)x->id);
 		html_text(b, L(r, "inbox_accept_next"));
 		bt_buf_adds(b, "</a></p>\n");
@@ -310,7 +310,7 @@ int page_secretariat_inbox_accept_confirm(preq *r, const char *n)
 	bt_inbox_entry x;
 	if (entry_load(r, n, &x))
 		return 0;
-	if (x.done_seq || strcmp(x.state, "matched"))
+	if (x.done_seq || (strcmp(x.state, "matched") && strcmp(x.state, "uncertain")))
 		page_field_error(r, BT_R_CONFLICT, "inbox", "entry %lld is %s: only a matched entry is accepted",
 				 (long long)x.id, x.state);
 	else
@@ -393,7 +393,7 @@ static int accept_entry(preq *r, const bt_inbox_entry *x, bt_err *e)
 	for (size_t i = 0; i < x->nparts && !form; i++)
 		if (!strcmp(x->parts[i].name, x->form))
 			form = &x->parts[i];
-	if (!form || strcmp(x->state, "matched") || x->done_seq)
+	if (!form || (strcmp(x->state, "matched") && strcmp(x->state, "uncertain")) || x->done_seq)
 		return bt_failf(e, BT_R_CONFLICT, "inbox", "entry %lld is %s: only a matched entry is accepted",
 				(long long)x->id, x->done_seq ? "decided already" : x->state);
 	pdf_form_values v;

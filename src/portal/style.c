@@ -69,5 +69,5 @@ const char portal_css[] =
 	"button.secondary{background:#fff;color:#003366;border:2px solid #003366;border-radius:3px}"
 	".kept{background:#e8eef5;border:2px solid #003366;padding:0 1em;margin:0 0 1em}"
 	".kept-name,.signer{overflow-wrap:anywhere}.kept-size{white-space:nowrap}"
-	".inbox-entry dd{overflow-wrap:anywhere}.inbox-state.refused{color:#b3261e}.inbox-state.matched{color:#2e7d32}pre.mail{white-space:pre-wrap;"
+	".inbox-entry dd{overflow-wrap:anywhere}.inbox-state.refused{color:#b3261e}.inbox-state.matched{color:#2e7d32}.inbox-state.uncertain{color:#8a5a00}pre.mail{white-space:pre-wrap;"
 	"overflow-wrap:anywhere;background:#fff;border:1px solid #ccc;padding:.6em}\n";

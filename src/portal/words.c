@@ -124,7 +124,7 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "prefill_size", "size" },
 	{ "inbox_link", "" }, { "inbox_title", "" }, { "inbox_help", "" }, { "inbox_empty", "" },
 	{ "inbox_col_entry", "" }, { "inbox_col_from", "" }, { "inbox_col_detail", "" },
-	{ "inbox_state_matched", "" }, { "inbox_state_unmatched", "" }, { "inbox_state_refused", "" },
+	{ "inbox_state_matched", "" }, { "inbox_state_uncertain", "" }, { "inbox_state_unmatched", "" }, { "inbox_state_refused", "" },
 	{ "inbox_state_accepted", "" }, { "inbox_state_rejected", "" }, { "inbox_entry_title", "n" },
 	{ "inbox_subject", "" }, { "inbox_message_id", "" }, { "inbox_size", "" }, { "inbox_received_by", "" },
 	{ "inbox_reference", "" }, { "inbox_form", "" }, { "inbox_cut", "" }, { "inbox_decided", "event" },

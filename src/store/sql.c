@@ -436,6 +436,44 @@ const char *const SQL_MIGRATIONS[] = {
 	 * Self-contained (renumber freely). */
 	"DROP INDEX replies_by_member;"
 	"CREATE INDEX replies_by_member ON replies(draft_id, member, received, id, choice, recorded_at);",
+	/* the inbox's state 'uncertain' (issue 18): a matched entry read from a
+	 * scan with a draft it could not read (accepted with --choice for it);
+	 * the reason no longer carries it. SQLite changes a CHECK only by
+	 * rebuilding the table: inbox renamed (inbox_parts' reference follows
+	 * it), the new one filled, inbox_parts rebuilt to refer to it, the old
+	 * ones dropped (their triggers first, so none fires), indexes and
+	 * triggers made again; every id kept. Self-contained (renumber
+	 * freely). */
+	"ALTER TABLE inbox RENAME TO inbox_old;"
+	"CREATE TABLE inbox(id INTEGER PRIMARY KEY, message_id TEXT NOT NULL,"
+	" sha256 TEXT NOT NULL UNIQUE CHECK(length(sha256) = 64), size INTEGER NOT NULL,"
+	" source TEXT NOT NULL, received_at INTEGER NOT NULL, received_by TEXT NOT NULL,"
+	" sender TEXT NOT NULL, subject TEXT NOT NULL,"
+	" state TEXT NOT NULL CHECK(state IN ('matched', 'uncertain', 'unmatched', 'refused', 'accepted',"
+	" 'rejected')),"
+	" reason TEXT NOT NULL, circular TEXT NOT NULL, member TEXT NOT NULL, reference TEXT NOT NULL,"
+	" choices TEXT NOT NULL, form TEXT NOT NULL, message BLOB NOT NULL, kept INTEGER NOT NULL,"
+	" fetched_at INTEGER NOT NULL, done_seq INTEGER, done_at INTEGER, done_reason TEXT) STRICT;"
+	"INSERT INTO inbox SELECT id, message_id, sha256, size, source, received_at, received_by, sender, subject,"
+	" CASE WHEN state = 'matched' AND reason LIKE 'uncertain: %' THEN 'uncertain' ELSE state END,"
+	" CASE WHEN state = 'matched' AND reason LIKE 'uncertain: %' THEN substr(reason, 12) ELSE reason END,"
+	" circular, member, reference, choices, form, message, kept, fetched_at, done_seq, done_at, done_reason"
+	" FROM inbox_old;"
+	"ALTER TABLE inbox_parts RENAME TO inbox_parts_old;"
+	"CREATE TABLE inbox_parts(id INTEGER PRIMARY KEY, inbox_id INTEGER NOT NULL REFERENCES inbox(id),"
+	" name TEXT NOT NULL, type TEXT NOT NULL, sha256 TEXT NOT NULL CHECK(length(sha256) = 64),"
+	" size INTEGER NOT NULL, content BLOB NOT NULL) STRICT;"
+	"INSERT INTO inbox_parts SELECT id, inbox_id, name, type, sha256, size, content FROM inbox_parts_old;"
+	"DROP TABLE inbox_parts_old;"
+	"DROP TABLE inbox_old;"
+	"CREATE INDEX inbox_by_message_id ON inbox(message_id);"
+	"CREATE INDEX inbox_parts_by_entry ON inbox_parts(inbox_id);"
+	"CREATE TRIGGER inbox_parts_append_only_u BEFORE UPDATE ON inbox_parts"
+	" BEGIN SELECT RAISE(ABORT, 'inbox attachments are append-only'); END;"
+	"CREATE TRIGGER inbox_parts_append_only_d BEFORE DELETE ON inbox_parts"
+	" BEGIN SELECT RAISE(ABORT, 'inbox attachments are append-only'); END;"
+	"CREATE TRIGGER inbox_keep BEFORE DELETE ON inbox"
+	" BEGIN SELECT RAISE(ABORT, 'inbox entries are never deleted'); END;",
 };
 const int SQL_SCHEMA_VERSION = sizeof SQL_MIGRATIONS / sizeof SQL_MIGRATIONS[0];
 
@@ -1118,6 +1156,10 @@ const char SQL_OUTBOX_RECEIPT_QUEUE[] =
 	" '<unbuilt.receipt.' || ?1 || '.' || ?2 || '.' || ?3 || '>', substr(hex(zeroblob(32)), 1, 64), 0, NULL,"
 	" '', '', 'queued', 0, ?4, ?4 WHERE EXISTS (SELECT 1 FROM contacts x WHERE x.member = ?2"
 	" AND x.removed_seq IS NULL) ON CONFLICT DO NOTHING";
+/* a later reply of the same submission (receipt_queue.c): the unbuilt
+ * receipt's round widened to ?2 ("FIRST-LAST") */
+const char SQL_OUTBOX_RECEIPT_WIDEN[] =
+	"UPDATE outbox SET round = ?2 WHERE id = ?1 AND what = 'receipt' AND state = 'queued' AND message IS NULL";
 /* a queued message without bytes built at last: kept from now on */
 const char SQL_OUTBOX_BUILT[] =
 	"UPDATE outbox SET message_id = ?2, sha256 = ?3, size = ?4, message = ?5, sender = ?6, recipients = ?7"
@@ -1155,7 +1197,7 @@ const char SQL_INBOX_PARTS[] =
 	"SELECT name, type, sha256, size, content FROM inbox_parts WHERE inbox_id = ?1 ORDER BY id";
 const char SQL_INBOX_DONE[] =
 	"UPDATE inbox SET state = ?2, done_seq = ?3, done_at = ?4, done_reason = ?5"
-	" WHERE id = ?1 AND state IN ('matched', 'unmatched', 'refused')";
+	" WHERE id = ?1 AND state IN ('matched', 'uncertain', 'unmatched', 'refused')";
 const char SQL_INBOX_STATE[] = "SELECT state, sha256, circular, member, sender FROM inbox WHERE id = ?1";
 /* whether an entry's sender is (still) one of the member's contacts */
 const char SQL_INBOX_SENDER_CONTACT[] =

@@ -5,16 +5,24 @@
 # rendered by pdftoppm at 100-300 dpi, both draft rows ticked with
 # ImageMagick (a random choice each, a cross, a check mark or a filled box),
 # rotated by -3..3 degrees, one page in four made a 204x98-dpi one-bit fax
-# with speckle; one row in twenty circled instead. Each row read is counted correct, uncertain or wrong.
+# with speckle (its noise seeded per page: TICK_SEED); one row in twenty
+# circled instead. One page in ten is also turned (90, -90 or 180 degrees:
+# fed on its side or upside down), and one fax in three is skewed 5 to 8
+# degrees instead (either way). Each row read is counted correct, uncertain
+# or wrong, and apart for the turned pages and the skewed faxes.
 # Goals (issue 17 §3): 0 wrong, at most 2 % uncertain; a miss prints MISS.
 # Circled boxes (one row in twenty) are counted apart.
 # The corpus is made two pages at a time (ImageMagick, one command a page);
-# the pages are read one after another.
-# Usage: scan.sh [BALLOT_BINARY] (default build/ballot)
+# the pages are read one after another, by each binary given in turn (the
+# same corpus: a before/after comparison).
+# Usage: scan.sh [BALLOT_BINARY...] (default build/ballot)
 set -eu
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=${1:-$REPO/build/ballot}
-case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+BINS=()
+for b in "${@:-$REPO/build/ballot}"; do
+	case $b in /*) BINS+=("$b") ;; *) BINS+=("$(pwd)/$b") ;; esac
+done
+BIN=${BINS[0]}
 N=${SCAN_BENCH_PAGES:-500}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ballot-bench-scan.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
@@ -61,14 +69,23 @@ for i in $(seq 1 "$N"); do
 	fax=$([ $((RANDOM % 4)) = 0 ] && echo 1 || echo 0)
 	out=$TMP/p$i.$([ "$fax" = 1 ] && echo tif || echo png)
 	dpi=${dpis[RANDOM % 4]}
+	kind=plain
+	if [ $((RANDOM % 10)) = 0 ]; then # fed on its side or upside down
+		kind=turned
+		angle=$(awk -v a="$angle" -v q=$((RANDOM % 3)) 'BEGIN { printf "%.1f", a + (q == 0 ? 90 : q == 1 ? -90 : 180) }')
+	elif [ "$fax" = 1 ] && [ $((RANDOM % 3)) = 0 ]; then # a fax skewed 5..8 degrees
+		kind=faxskew
+		angle=$(awk -v r=$RANDOM 'BEGIN { printf "%.1f", (r % 2 ? 1 : -1) * (50 + int(r / 2) % 31) / 10 }')
+	fi
 	TICK_SEED=$i tick_cmd "$TMP/w-$paper-$l" "$TMP/r-$paper-$l-$dpi.png" 1 "$dpi" "$out" "$angle" "$fax" \
 		Q.5051="$c1:$s1" Q.5052="$c2:$s2" >"$TMP/jobs/$i"
-	printf '%s\tQ.5051\t%s\t%s\n%s\tQ.5052\t%s\t%s\n' "$out" "$c1" "$s1" "$out" "$c2" "$s2" >>"$TMP/expect"
+	printf '%s\tQ.5051\t%s\t%s\t%s\n%s\tQ.5052\t%s\t%s\t%s\n' "$out" "$c1" "$s1" "$kind" "$out" "$c2" "$s2" "$kind" >>"$TMP/expect"
 done
 # shellcheck disable=SC2016
 find "$TMP/jobs" -type f -print0 | xargs -0 -P 2 -n 1 sh -c 'tr "\n" "\0" <"$1" | xargs -0 env' sh
 t1=$(date +%s)
 for i in $(seq 1 "$N"); do ls "$TMP"/p$i.*; done >"$TMP/list"
+for BIN in "${BINS[@]}"; do
 t2=$(date +%s.%N)
 : >"$TMP/got"
 while read -r f; do
@@ -83,14 +100,22 @@ if not d["forms"]:
 ' "$f" >>"$TMP/got"
 done <"$TMP/list"
 t3=$(date +%s.%N)
+[ ${#BINS[@]} = 1 ] || echo "scan: read by $BIN"
 awk -F'\t' -v pages="$N" -v gen=$((t1 - t0)) -v rd="$(echo "$t3 - $t2" | bc)" '
-NR == FNR { want[$1 "\t" $2] = $3; sty[$1 "\t" $2] = $4; next }
+NR == FNR { want[$1 "\t" $2] = $3; sty[$1 "\t" $2] = $4; kind[$1 "\t" $2] = $5; next }
 { k = $1 "\t" $2; s = sty[k] == "circled" ? "circled" : "ticked"
-  n[s]++; if ($3 == "uncertain") u[s]++; else if ($3 == want[k]) c[s]++; else w[s]++ }
+  r = $3 == "uncertain" ? "u" : $3 == want[k] ? "c" : "w"
+  n[s]++; m[s, r]++
+  if (s == "ticked" && kind[k] != "plain") { n[kind[k]]++; m[kind[k], r]++ } }
 END {
   printf "scan: %d pages (%d s to make), read in %.1f s (%.0f ms a page)\n", pages, gen, rd, 1000 * rd / pages
-  t = n["ticked"]; pu = t ? 100 * u["ticked"] / t : 0
+  t = n["ticked"]; pu = t ? 100 * m["ticked", "u"] / t : 0
   printf "scan: %d rows ticked (cross, check, filled): %d correct, %d uncertain (%.1f %%), %d wrong%s\n",
-	t, c["ticked"], u["ticked"], pu, w["ticked"], (w["ticked"] > 0 || pu > 2) ? "  MISS (goal: 0 wrong, <= 2 % uncertain)" : ""
-  printf "scan: %d rows circled: %d correct, %d uncertain, %d wrong\n", n["circled"], c["circled"], u["circled"], w["circled"]
+	t, m["ticked", "c"], m["ticked", "u"], pu, m["ticked", "w"], (m["ticked", "w"] > 0 || pu > 2) ? "  MISS (goal: 0 wrong, <= 2 % uncertain)" : ""
+  printf "scan: of which %d on pages turned 90, -90 or 180 degrees: %d correct, %d uncertain, %d wrong\n",
+	n["turned"], m["turned", "c"], m["turned", "u"], m["turned", "w"]
+  printf "scan: of which %d on faxes skewed 5 to 8 degrees: %d correct, %d uncertain, %d wrong\n",
+	n["faxskew"], m["faxskew", "c"], m["faxskew", "u"], m["faxskew", "w"]
+  printf "scan: %d rows circled: %d correct, %d uncertain, %d wrong\n", n["circled"], m["circled", "c"], m["circled", "u"], m["circled", "w"]
 }' "$TMP/expect" "$TMP/got"
+done

@@ -10,6 +10,8 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/scan-tick.sh"
+. "$HERE/portal-lib.sh"
+trap 'serve_stop; _cleanup' EXIT
 PY=/usr/bin/python3
 for tool in pdftoppm pdfinfo convert mutool sqlite3; do
 	command -v "$tool" >/dev/null || { echo "Bail out! $tool is not installed (tests/deps.sh)"; exit 1; }
@@ -58,8 +60,9 @@ expect_exit 0 ballot mail fetch --mailbox "maildir:$T/md"
 like "$OUT" '^entry 1: matched 205: read from a scan$' "a scanned form, every draft read: matched"
 is "$(q "SELECT member || ' ' || choices || ' ' || form FROM inbox WHERE id = 1")" "FRA Q.5051=not-authorize fra.png" \
 	"  ... its member, the choice read, the image as the form"
-like "$OUT" '^entry 2: matched 205: uncertain: field draft\.Q\.5051\.choice: uncertain: no box ticked' \
-	"nothing ticked: matched but uncertain, naming the field"
+like "$OUT" '^entry 2: uncertain 205: field draft\.Q\.5051\.choice: uncertain: no box ticked' \
+	"nothing ticked: uncertain, naming the field"
+is "$(q "SELECT state FROM inbox WHERE id = 2")" uncertain "  ... its state in the inbox: uncertain"
 like "$OUT" '^entry 3: refused: field draft\.Q\.5051\.choice: two choices ticked$' "two boxes ticked: refused, naming the field"
 like "$OUT" "^entry 4: refused: field From 'someone@example.org': not a contact of FRA$" "a scan from a stranger: refused"
 like "$OUT" '^entry 5: unmatched: no returned form .*1 tried as scans' "an image without a QR code: unmatched"
@@ -68,6 +71,52 @@ like "$OUT" '^entry 6: matched 205: read from a scan$' "a scan sent as a PDF (no
 like "$OUT" '^entry 8: unmatched: no returned form .*\(1 PDF, 0 tried as scans\)' \
 	"a PDF of nine pages: not tried as a scan (8 pages at most)"
 like "$OUT" '^entry 7: matched 205$' "a filled PDF form: read from its fields, as before"
+expect_exit 0 ballot inbox list
+like "$OUT" '^2	uncertain	' "inbox list: entry 2 uncertain"
+like "$OUT" '^1	matched	' "  ... entry 1 matched"
+expect_exit 0 ballot inbox list --json
+is "$(jwhere . entry 2 state)" uncertain "inbox list --json: uncertain"
+expect_exit 0 ballot inbox show 2
+like "$OUT" '^entry 2: uncertain: field draft\.Q\.5051\.choice' "inbox show: uncertain, naming the field"
+
+# the portal's inbox page: the same state, in the page's language
+PW="a secretariat pass phrase"
+printf '%s\n' "$PW" >"$T/pw"
+expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
+dev_certs
+serve_start "$T/serve.log" || { echo "Bail out! the server did not start"; exit 1; }
+signin_user tsb tsb "$PW"
+get tsb /secretariat/inbox
+like "$BODY" '<span class="inbox-state uncertain">uncertain</span>' "the portal's inbox: entry 2 uncertain"
+get tsb "/secretariat/inbox?lang=fr"
+like "$BODY" '<span class="inbox-state uncertain">incertain</span>' "  ... in French: incertain"
+get tsb /secretariat/inbox/2
+like "$BODY" 'id="accept"' "  ... its page offers to accept it"
+serve_stop
+
+# an inbox of the schema before the state 'uncertain' (the reason carried
+# it): the upgrade gives its entry the state, the reason without the prefix
+V=$(q 'PRAGMA user_version')
+OLD_SCHEMA=$(dirname "$BALLOT_BIN")/tests/old_schema
+[ -x "$OLD_SCHEMA" ] || fail "the test tool $OLD_SCHEMA is built (make all / make asan)"
+sqlite3 "$BALLOT_DB" "VACUUM INTO '$T/was.db'"
+sqlite3 "$T/was.db" "UPDATE inbox SET state = 'matched', reason = 'uncertain: ' || reason WHERE state = 'uncertain'"
+n=$((V - 1))
+while [ "$n" -gt 0 ]; do # the newest schema without the state
+	rm -f "$T/old.db"
+	"$OLD_SCHEMA" "$n" "$T/old.db" "$T/was.db" 2>/dev/null &&
+		! sqlite3 "$T/old.db" "SELECT sql FROM sqlite_master WHERE name = 'inbox'" | grep -q uncertain && break
+	n=$((n - 1))
+done
+for x in .key .witness; do cp "$BALLOT_DB$x" "$T/old.db$x"; done
+is "$(sqlite3 "$T/old.db" "SELECT state || ' ' || substr(reason, 1, 11) FROM inbox WHERE id = 2")" "matched uncertain: " \
+	"schema $n: entry 2 matched, 'uncertain:' in its reason"
+BALLOT_DB=$T/old.db expect_exit 0 ballot config set quota_bytes 1000000 # a write: the upgrade
+is "$(sqlite3 "$T/old.db" "SELECT state || ' ' || reason FROM inbox WHERE id = 2")" "$(q "SELECT state || ' ' || reason FROM inbox WHERE id = 2")" \
+	"  ... upgraded: uncertain, the reason as fetch gives it now"
+is "$(sqlite3 "$T/old.db" "SELECT count(*) || ' ' || sum(length(content)) FROM inbox_parts")" "$(q "SELECT count(*) || ' ' || sum(length(content)) FROM inbox_parts")" \
+	"  ... every attachment kept"
+BALLOT_DB=$T/old.db expect_exit 0 ballot check
 refused_like 'field draft\.Q\.5051\.choice: no choice ticked' ballot inbox accept 2
 refused_like "^ballot: --choice: only for a form read from a scan; deu-filled\.pdf is a filled PDF form" \
 	ballot inbox accept 7 --choice Q.5051=not-authorize

@@ -47,7 +47,7 @@ tick_cmd() {
 	printf '%s\n' convert -density "$dpi" "$png" -stroke black -fill black "${draw[@]}" \
 		-background white -rotate "$angle" +repage
 	if [ "$fax" = 1 ]; then
-		printf '%s\n' -resample 204x98 -seed "${TICK_SEED:-1}" -attenuate 0.3 +noise Impulse -threshold 50% -type bilevel
+		printf '%s\n' -resample 204x98 -units PixelsPerInch -density 204x98 -seed "${TICK_SEED:-1}" -attenuate 0.3 +noise Impulse -threshold 50% -type bilevel
 	fi
 	printf '%s\n' "$out"
 }

@@ -1,5 +1,5 @@
 /* test_scan.c - a scan's page made upright (scan_upright: quarter turns
- * exact, skew resampled, small skew left alone) and the page number a form's
+ * exact, skew resampled in points, small skew left alone) and the page number a form's
  * QR code ends with (scan_qr_page: ":p2"; none on forms made before). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 /* A w x h image whose pixel (x, y) is 10 * y + x (w, h under 10). */
 static scan_image numbered(int w, int h)
 {
-	scan_image im = { w, h, malloc((size_t)(w * h)) };
+	scan_image im = { w, h, malloc((size_t)(w * h)), 0, 0 };
 	assert_non_null(im.px);
 	for (int y = 0; y < h; y++)
 		for (int x = 0; x < w; x++)
@@ -64,7 +64,7 @@ static void skew(void **state)
 	(void)state;
 	/* a dark dot 20 pixels right of the centre of a page turned 10
 	 * degrees clockwise is found back on the centre's row */
-	scan_image im = { 101, 101, malloc(101 * 101) };
+	scan_image im = { 101, 101, malloc(101 * 101), 0, 0 };
 	assert_non_null(im.px);
 	memset(im.px, 255, 101 * 101);
 	double t = 10 * 3.14159265358979 / 180;
@@ -76,6 +76,34 @@ static void skew(void **state)
 	assert_int_equal(im.w, 101);
 	assert_true(at(&im, 70, 50) < 128);
 	assert_true(at(&im, 50 + dx, 50 + dy) > 128);
+	free(im.px);
+}
+
+/* A fax's pixels are twice as tall as wide (xres 2, yres 1 here): the
+ * page is turned in points, and a quarter turn swaps the resolutions. */
+static void skew_fax(void **state)
+{
+	(void)state;
+	scan_image im = { 201, 101, malloc(201 * 101), 204, 102 };
+	assert_non_null(im.px);
+	memset(im.px, 255, 201 * 101);
+	/* a dot 80 points right of the centre, the page turned 10 degrees:
+	 * 14 points down, 7 pixels (square pixels would put it 14 down) */
+	double t = 10 * 3.14159265358979 / 180;
+	int dx = (int)(80 * cos(t) + 0.5), dy = (int)(80 * sin(t) / 2 + 0.5);
+	for (int y = -1; y <= 1; y++)
+		for (int x = -1; x <= 1; x++)
+			im.px[(50 + dy + y) * 201 + 100 + dx + x] = 0;
+	assert_int_equal(scan_upright(&im, 10), 0);
+	assert_true(at(&im, 180, 50) < 128);
+	assert_true(at(&im, 100 + dx, 50 + dy) > 128);
+	free(im.px);
+	im = numbered(3, 2);
+	im.xres = 204, im.yres = 98;
+	assert_int_equal(scan_upright(&im, 90), 0);
+	assert_true(im.xres == 98 && im.yres == 204);
+	assert_int_equal(scan_upright(&im, 180), 0);
+	assert_true(im.xres == 98 && im.yres == 204);
 	free(im.px);
 }
 
@@ -139,6 +167,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(quarter_turns),
 		cmocka_unit_test(skew),
+		cmocka_unit_test(skew_fax),
 		cmocka_unit_test(page_numbers),
 		cmocka_unit_test(noise_floor),
 	};

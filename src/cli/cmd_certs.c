@@ -67,50 +67,37 @@ static int user_exists(bt_db *db, const char *name, int *yes, bt_err *e)
 	return rc;
 }
 
-static int certs_issue(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+/* Whom certs issue makes a certificate for, into who: --member CODE (the
+ * member resolved) or --user NAME (an account that exists). */
+static int issue_who(bt_db *db, const cli_opt *o_member, const cli_opt *o_user, char *who, size_t cap, bt_err *e)
 {
-	enum { O_MEMBER, O_USER, O_CA, O_OUT };
-	cli_opt opts[] = { CLI_OPT("member", CLI_ARG), CLI_OPT("user", CLI_ARG), CLI_OPT("ca", CLI_ARG),
-			   CLI_OPT("out", CLI_ARG), CLI_OPT_END };
-	char who[BT_USER_MAX + 1] = "", base[BT_USER_MAX + 16];
-	x509_ca ca = { NULL, NULL };
+	if (o_member->count)
+		return cli_member_resolve(db, "member", o_member->val, who, e);
+	int yes, rc;
+	if ((rc = user_exists(db, o_user->val, &yes, e)))
+		return rc;
+	if (!yes)
+		return bt_fail(e, BT_EINPUT, "--user: no account '%s' (ballot users list)", o_user->val);
+	snprintf(who, cap, "%s", o_user->val);
+	return BT_OK;
+}
+
+/* who's client certificate made with ca, written into out as
+ * client-<who>.pem and -key.pem, and registered for the member (member
+ * set) or the account; the files taken back when it cannot be registered. */
+static int issue_write(cli_ctx *ctx, bt_db *db, const x509_ca *ca, const char *out, const char *who, int member,
+		       bt_time now, bt_err *e)
+{
+	char base[BT_USER_MAX + 16];
 	x509_out o;
-	bt_time now;
-	bt_db *db;
-	int rc = cli_parse(ctx, argc, argv, USAGE_ISSUE, opts, 0, e);
-	if (rc != BT_OK || ctx->help)
-		return rc;
-	if (!opts[O_MEMBER].count == !opts[O_USER].count)
-		return bt_fail(e, BT_EINPUT, "certs issue: give --member CODE or --user NAME (one of them)");
-	if ((rc = cli_require(&opts[O_CA], e)))
-		return rc;
-	const char *out = opts[O_OUT].count ? opts[O_OUT].val : opts[O_CA].val;
-	if (!*out || strlen(out) > CLI_OUT_PATH_MAX)
-		return bt_fail(e, BT_EINPUT, "--out: the directory name is empty or longer than %d bytes",
-			       CLI_OUT_PATH_MAX);
-	if ((rc = cli_open_db(ctx, 1, &db, e)) || (rc = cli_now(ctx, &now, e)))
-		return rc;
-	if (opts[O_MEMBER].count) {
-		if ((rc = cli_member_resolve(db, "member", opts[O_MEMBER].val, who, e)))
-			return rc;
-	} else {
-		int yes;
-		if ((rc = user_exists(db, opts[O_USER].val, &yes, e)))
-			return rc;
-		if (!yes)
-			return bt_fail(e, BT_EINPUT, "--user: no account '%s' (ballot users list)",
-				       opts[O_USER].val);
-		snprintf(who, sizeof who, "%s", opts[O_USER].val);
-	}
-	if ((rc = x509_ca_load(opts[O_CA].val, "--ca", &ca, e)) || (rc = bt_dir_make(out, "out", e)))
-		goto done;
 	snprintf(base, sizeof base, "client-%s", who);
-	if ((rc = x509_make(X509_CLIENT, who, &ca, NULL, &o, e)))
-		goto done;
+	int rc = x509_make(X509_CLIENT, who, ca, NULL, &o, e);
+	if (rc)
+		return rc;
 	rc = x509_write(out, base, &o, "--out", e);
 	if (rc == BT_OK) {
-		rc = bt_cert_register(db, o.fp, opts[O_MEMBER].count ? who : NULL,
-				      opts[O_USER].count ? who : NULL, o.not_after, cli_actor(ctx), now, e);
+		rc = bt_cert_register(db, o.fp, member ? who : NULL, member ? NULL : who, o.not_after, cli_actor(ctx),
+				      now, e);
 		if (rc) { /* not registered: no files either */
 			char path[4200];
 			snprintf(path, sizeof path, "%s/%s.pem", out, base);
@@ -126,7 +113,35 @@ static int certs_issue(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		       o.fp, who, t, out, base, out, base);
 	}
 	x509_out_free(&o);
-done:
+	return rc;
+}
+
+static int certs_issue(cli_ctx *ctx, int argc, char **argv, bt_err *e)
+{
+	enum { O_MEMBER, O_USER, O_CA, O_OUT };
+	cli_opt opts[] = { CLI_OPT("member", CLI_ARG), CLI_OPT("user", CLI_ARG), CLI_OPT("ca", CLI_ARG),
+			   CLI_OPT("out", CLI_ARG), CLI_OPT_END };
+	char who[BT_USER_MAX + 1] = "";
+	x509_ca ca = { NULL, NULL };
+	bt_time now;
+	bt_db *db;
+	int rc = cli_parse(ctx, argc, argv, USAGE_ISSUE, opts, 0, e);
+	if (rc != BT_OK || ctx->help)
+		return rc;
+	if (!opts[O_MEMBER].count == !opts[O_USER].count)
+		return bt_fail(e, BT_EINPUT, "certs issue: give --member CODE or --user NAME (one of them)");
+	if ((rc = cli_require(&opts[O_CA], e)))
+		return rc;
+	const char *out = opts[O_OUT].count ? opts[O_OUT].val : opts[O_CA].val;
+	if (!*out || strlen(out) > CLI_OUT_PATH_MAX)
+		return bt_fail(e, BT_EINPUT, "--out: the directory name is empty or longer than %d bytes",
+			       CLI_OUT_PATH_MAX);
+	if ((rc = cli_open_db(ctx, 1, &db, e)) || (rc = cli_now(ctx, &now, e)))
+		return rc;
+	if ((rc = issue_who(db, &opts[O_MEMBER], &opts[O_USER], who, sizeof who, e)))
+		return rc;
+	if ((rc = x509_ca_load(opts[O_CA].val, "--ca", &ca, e)) == BT_OK && (rc = bt_dir_make(out, "out", e)) == BT_OK)
+		rc = issue_write(ctx, db, &ca, out, who, opts[O_MEMBER].count > 0, now, e);
 	x509_ca_free(&ca);
 	return rc;
 }

@@ -149,6 +149,56 @@ static void warn_unprintable(job *j, const char *field, const char *text,
 		*mark ? mark : "nothing");
 }
 
+/* Language i of the preflight: its words loaded, its blank form rendered
+ * (every template text, title and the deadline set in the language's
+ * fonts; kept for --blank), and each member's name measured in its fonts
+ * (a name of forms/names/ must print; the database's is printed with the
+ * mark, and warned of once). */
+static int preflight_lang(job *j, int i, const char **warned, bt_err *e)
+{
+	const char *forms = pdf_forms_dir();
+	int rc = annex2_lang_load(forms, j->langs[i], &j->lang[i], e);
+	if (rc == BT_OK)
+		rc = annex2_render(j->fonts, j->lang[i], &j->c, &j->drafts, j->digest, NULL, NULL, j->paper,
+				   &j->blank_pdf[i], e);
+	pdf_doc *d = NULL;
+	if (rc == BT_OK)
+		rc = pdf_doc_new(j->fonts, j->paper, 0, &d, e);
+	for (size_t k = 0; k < j->nwho && rc == BT_OK; k++) {
+		char field[96];
+		float w;
+		const pdf_style st = { 10, 0, PDF_START, 0 };
+		const char *name = annex2_member_name(j->lang[i], j->who[k]);
+		snprintf(field, sizeof field, "member name (%s, %s)", j->who[k]->code, j->langs[i]);
+		/* the database's name is printed with the mark; a
+		 * name of forms/names/ is corrected there */
+		if (name == j->who[k]->name)
+			warn_unprintable(j, field, name, warned);
+		else
+			rc = pdf_text_width(d, name, &st, field, &w, e);
+	}
+	pdf_doc_free(d);
+	return rc;
+}
+
+/* Language i's output directory made; a file can only replace a file. */
+static int preflight_out(const job *j, int i, bt_err *e)
+{
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s/%s/%s", j->out, j->c.circular, j->langs[i]);
+	int rc = bt_dir_make(dir, "out", e);
+	for (size_t k = 0; rc == BT_OK && k < j->nwho + 1; k++) {
+		char path[4200];
+		struct stat st;
+		if (k == j->nwho && !j->blank)
+			break;
+		snprintf(path, sizeof path, "%s/%s.pdf", dir, k < j->nwho ? j->who[k]->code : "blank");
+		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			rc = bt_fail(e, BT_EINPUT, "--out: '%s' exists and is not a regular file", path);
+	}
+	return rc;
+}
+
 /* Everything that can be wrong with the input is found here, before any
  * file is written: templates, fonts, names, titles, the output directory. */
 static int preflight(job *j, bt_err *e)
@@ -157,63 +207,19 @@ static int preflight(job *j, bt_err *e)
 	const char **warned = calloc(j->nwho + j->drafts.n + 1, sizeof *warned);
 	if (!warned)
 		return bt_fail(e, BT_EFAIL, "out of memory");
-	const char *forms = pdf_forms_dir();
 	/* the circular names a directory: it must stay inside --out */
 	int rc = bt_file_name_check(j->c.circular, "circular", e);
 	if (rc == BT_OK)
-		rc = pdf_fonts_load(forms, &j->fonts, e);
-	for (int i = 0; i < j->nlangs && rc == BT_OK; i++) {
-		rc = annex2_lang_load(forms, j->langs[i], &j->lang[i], e);
-		/* the blank form sets every template text, title and the
-		 * deadline in the language's fonts; kept for --blank */
-		if (rc == BT_OK)
-			rc = annex2_render(j->fonts, j->lang[i], &j->c, &j->drafts,
-					   j->digest, NULL, NULL, j->paper,
-					   &j->blank_pdf[i], e);
-		pdf_doc *d = NULL;
-		if (rc == BT_OK)
-			rc = pdf_doc_new(j->fonts, j->paper, 0, &d, e);
-		for (size_t k = 0; k < j->nwho && rc == BT_OK; k++) {
-			char field[96];
-			float w;
-			const pdf_style st = { 10, 0, PDF_START, 0 };
-			const char *name = annex2_member_name(j->lang[i],
-							      j->who[k]);
-			snprintf(field, sizeof field, "member name (%s, %s)",
-				 j->who[k]->code, j->langs[i]);
-			/* the database's name is printed with the mark; a
-			 * name of forms/names/ is corrected there */
-			if (name == j->who[k]->name)
-				warn_unprintable(j, field, name, warned);
-			else
-				rc = pdf_text_width(d, name, &st, field, &w, e);
-		}
-		pdf_doc_free(d);
-	}
+		rc = pdf_fonts_load(pdf_forms_dir(), &j->fonts, e);
+	for (int i = 0; i < j->nlangs && rc == BT_OK; i++)
+		rc = preflight_lang(j, i, warned, e);
 	for (size_t k = 0; k < j->drafts.n && rc == BT_OK; k++) {
 		char field[96];
-		snprintf(field, sizeof field, "title of draft %s",
-			 j->drafts.v[k].rec);
+		snprintf(field, sizeof field, "title of draft %s", j->drafts.v[k].rec);
 		warn_unprintable(j, field, j->drafts.v[k].title, warned);
 	}
-	for (int i = 0; i < j->nlangs && rc == BT_OK; i++) {
-		char dir[4096];
-		snprintf(dir, sizeof dir, "%s/%s/%s", j->out, j->c.circular,
-			 j->langs[i]);
-		rc = bt_dir_make(dir, "out", e);
-		/* a file can only replace a file */
-		for (size_t k = 0; rc == BT_OK && k < j->nwho + 1; k++) {
-			char path[4200];
-			struct stat st;
-			if (k == j->nwho && !j->blank)
-				break;
-			snprintf(path, sizeof path, "%s/%s.pdf", dir,
-				 k < j->nwho ? j->who[k]->code : "blank");
-			if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-				rc = bt_fail(e, BT_EINPUT, "--out: '%s' exists and "
-					     "is not a regular file", path);
-		}
-	}
+	for (int i = 0; i < j->nlangs && rc == BT_OK; i++)
+		rc = preflight_out(j, i, e);
 	free(warned);
 	return rc;
 }
@@ -307,50 +313,46 @@ static int pipe_read(report_pipe *w, size_t *done)
 	return r > 0;
 }
 
-/* Forks up to jobs workers after all the data is loaded (the database is
- * not touched after the fork; each form is an independent file, so the
- * bytes do not depend on jobs). The first error stops the others between
- * two forms. */
-static int run_parallel(job *j, size_t total, size_t jobs, int show,
-			size_t *done, bt_err *e)
+/* Forks up to jobs workers (w[0..*n)), each with its report pipe; stops
+ * at the first pipe or fork that fails. */
+static int workers_start(job *j, report_pipe *w, size_t *n, size_t jobs, size_t total, bt_err *e)
 {
-	report_pipe w[64];
-	size_t n = 0, open_fds = 0;
-	int rc = BT_OK;
-	/* an inherited SIG_IGN would make waitpid() fail with ECHILD */
-	void (*old_chld)(int) = signal(SIGCHLD, SIG_DFL);
-	fflush(NULL);
-	for (; n < jobs; n++) {
+	for (; *n < jobs; (*n)++) {
 		int p[2];
-		if (pipe(p) != 0) {
-			rc = bt_fail(e, BT_EFAIL, "pipe: %s", strerror(errno));
-			break;
-		}
+		if (pipe(p) != 0)
+			return bt_fail(e, BT_EFAIL, "pipe: %s", strerror(errno));
 		pid_t pid = fork();
 		if (pid < 0) {
 			close(p[0]);
 			close(p[1]);
-			rc = bt_fail(e, BT_EFAIL, "fork: %s", strerror(errno));
-			break;
+			return bt_fail(e, BT_EFAIL, "fork: %s", strerror(errno));
 		}
 		if (pid == 0) {
 			close(p[0]);
-			for (size_t k = 0; k < n; k++)
+			for (size_t k = 0; k < *n; k++)
 				close(w[k].fd);
-			worker(j, n, jobs, total, p[1]);
+			worker(j, *n, jobs, total, p[1]);
 		}
 		close(p[1]);
-		w[n] = (report_pipe){ p[0], pid, BT_BUF_INIT };
-		open_fds++;
+		w[*n] = (report_pipe){ p[0], pid, BT_BUF_INIT };
 	}
+	return BT_OK;
+}
+
+/* Reads the n workers' reports until every pipe is closed or one reports
+ * an error (which becomes e); the forms written counted into *done, and
+ * shown when show. */
+static int workers_watch(report_pipe *w, size_t n, size_t total, int show, size_t *done, bt_err *e)
+{
+	size_t open_fds = n;
+	int rc = BT_OK;
 	while (open_fds && rc == BT_OK) {
 		struct pollfd pf[64];
 		for (size_t k = 0; k < n; k++)
 			pf[k] = (struct pollfd){ w[k].fd, POLLIN, 0 };
 		if (poll(pf, n, -1) < 0) {
 			if (errno != EINTR)
-				rc = bt_fail(e, BT_EFAIL, "poll: %s",
-					     strerror(errno));
+				rc = bt_fail(e, BT_EFAIL, "poll: %s", strerror(errno));
 			continue;
 		}
 		for (size_t k = 0; k < n; k++) {
@@ -364,14 +366,19 @@ static int run_parallel(job *j, size_t total, size_t jobs, int show,
 			if (w[k].err.len && w[k].fd < 0 && rc == BT_OK) {
 				const char *m = bt_buf_str(&w[k].err);
 				const char *sp = strchr(m, ' ');
-				rc = bt_fail(e, atoi(m + 1) == BT_EINPUT ?
-					     BT_EINPUT : BT_EFAIL, "%s",
-					     sp ? sp + 1 : m);
+				rc = bt_fail(e, atoi(m + 1) == BT_EINPUT ? BT_EINPUT : BT_EFAIL, "%s", sp ? sp + 1 : m);
 			}
 		}
 		if (show && rc == BT_OK)
 			progress(*done, total);
 	}
+	return rc;
+}
+
+/* Closes the n workers' pipes (the others stop between two forms) and waits
+ * for each; rc, or the first worker that failed. */
+static int workers_reap(report_pipe *w, size_t n, int rc, bt_err *e)
+{
 	for (size_t k = 0; k < n; k++) { /* stop the others, if any */
 		if (w[k].fd >= 0)
 			close(w[k].fd);
@@ -383,14 +390,30 @@ static int run_parallel(job *j, size_t total, size_t jobs, int show,
 		while ((got = waitpid(w[k].pid, &st, 0)) < 0 && errno == EINTR)
 			;
 		if (rc == BT_OK && got < 0)
-			rc = bt_fail(e, BT_EFAIL, "waiting for a form worker: %s",
-				     strerror(errno));
+			rc = bt_fail(e, BT_EFAIL, "waiting for a form worker: %s", strerror(errno));
 		else if (rc == BT_OK && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
-			rc = bt_fail(e, BT_EFAIL, "a form worker failed (%s %d)",
-				     WIFEXITED(st) ? "status" : "signal",
-				     WIFEXITED(st) ? WEXITSTATUS(st) :
-				     WTERMSIG(st));
+			rc = bt_fail(e, BT_EFAIL, "a form worker failed (%s %d)", WIFEXITED(st) ? "status" : "signal",
+				     WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 	}
+	return rc;
+}
+
+/* Forks up to jobs workers after all the data is loaded (the database is
+ * not touched after the fork; each form is an independent file, so the
+ * bytes do not depend on jobs). The first error stops the others between
+ * two forms. */
+static int run_parallel(job *j, size_t total, size_t jobs, int show,
+			size_t *done, bt_err *e)
+{
+	report_pipe w[64];
+	size_t n = 0;
+	/* an inherited SIG_IGN would make waitpid() fail with ECHILD */
+	void (*old_chld)(int) = signal(SIGCHLD, SIG_DFL);
+	fflush(NULL);
+	int rc = workers_start(j, w, &n, jobs, total, e);
+	if (rc == BT_OK)
+		rc = workers_watch(w, n, total, show, done, e);
+	rc = workers_reap(w, n, rc, e);
 	signal(SIGCHLD, old_chld);
 	return rc;
 }
@@ -477,11 +500,79 @@ static void codes_note(const job *j)
 		j->codes.n, j->codes.n == 1 ? "" : "s");
 }
 
+enum { O_CIRCULAR, O_MEMBER, O_ALL, O_BLANK, O_LANG, O_OUT, O_PAPER, O_JOBS, O_CODES, O_PORTAL };
+
+/* The options that need no database: languages, paper, --jobs (1 to 64,
+ * default one per CPU), --out, --blank, --portal with --with-codes. */
+static int forms_options(cli_ctx *ctx, const cli_opt *opts, job *j, long long *jobs, bt_err *e)
+{
+	if (opts[O_ALL].count && opts[O_MEMBER].count)
+		return bt_fail(e, BT_EINPUT, "--all and --member exclude each other");
+	int rc = pdf_langs_parse(opts[O_LANG].count ? opts[O_LANG].val : "all", j->langs, &j->nlangs, e);
+	if (rc == BT_OK && opts[O_PAPER].count)
+		rc = pdf_paper_parse(opts[O_PAPER].val, &j->paper, e);
+	if (rc == BT_OK && opts[O_JOBS].count)
+		rc = cli_parse_int("--jobs", opts[O_JOBS].val, 1, 64, jobs, e);
+	if (*jobs < 1)
+		*jobs = 1;
+	if (*jobs > 64)
+		*jobs = 64;
+	if (rc)
+		return rc;
+	j->out = opts[O_OUT].count ? opts[O_OUT].val : "output/forms";
+	if (!*j->out || strlen(j->out) > CLI_OUT_PATH_MAX)
+		return bt_fail(e, BT_EINPUT, "--out: the directory name is empty or longer than %d bytes",
+			       CLI_OUT_PATH_MAX);
+	j->blank = opts[O_BLANK].count || (!opts[O_ALL].count && !opts[O_MEMBER].count);
+	int with_codes = opts[O_CODES].count > 0;
+	if ((rc = portal_option(ctx, j, with_codes, &opts[O_PORTAL], e)))
+		return rc;
+	if (with_codes && !opts[O_ALL].count && !opts[O_MEMBER].count)
+		return bt_fail(e, BT_EINPUT, "--with-codes: name the members (--member or --all); a blank form has "
+			       "no code");
+	return BT_OK;
+}
+
+/* The consultation, its drafts (at least one) and electorate, and the
+ * members whose forms are written (--all: the electorate in order). */
+static int forms_load(bt_db *db, const cli_opt *opts, job *j, bt_err *e)
+{
+	int rc = bt_consultation_get(db, opts[O_CIRCULAR].val, &j->c, e);
+	if (rc == BT_OK)
+		rc = bt_drafts_list(db, j->c.circular, &j->drafts, e);
+	if (rc == BT_OK && j->drafts.n == 0)
+		rc = bt_fail(e, BT_EINPUT, "--circular: %s has no drafts yet", j->c.circular);
+	if (rc == BT_OK)
+		rc = bt_electorate_list(db, j->c.circular, &j->electorate, e);
+	if (rc)
+		return rc;
+	bt_drafts_digest(&j->drafts, j->digest);
+	if (!opts[O_ALL].count)
+		return pick_members(db, j, &opts[O_MEMBER], e);
+	j->who = calloc(j->electorate.n ? j->electorate.n : 1, sizeof *j->who);
+	if (!j->who)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	for (size_t i = 0; i < j->electorate.n; i++)
+		j->who[j->nwho++] = &j->electorate.v[i];
+	return BT_OK;
+}
+
+static void job_free(job *j)
+{
+	for (int i = 0; i < PDF_NLANGS; i++) {
+		annex2_lang_free(j->lang[i]);
+		bt_buf_release(&j->blank_pdf[i]);
+	}
+	pdf_fonts_free(j->fonts);
+	bt_code_list_free(&j->codes);
+	free(j->who);
+	bt_member_list_free(&j->electorate);
+	bt_draft_list_free(&j->drafts);
+}
+
 /* `ballot forms --circular ID [--member CODE... | --all] [--blank] ...`. */
 int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
-	enum { O_CIRCULAR, O_MEMBER, O_ALL, O_BLANK, O_LANG, O_OUT, O_PAPER,
-	       O_JOBS, O_CODES, O_PORTAL };
 	cli_opt opts[] = { CLI_OPT("circular", CLI_ARG),
 			   CLI_OPT("member", CLI_MULTI), CLI_OPT("all", CLI_FLAG),
 			   CLI_OPT("blank", CLI_FLAG), CLI_OPT("lang", CLI_ARG),
@@ -499,56 +590,12 @@ int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	if ((rc = cli_require(&opts[O_CIRCULAR], e)) != BT_OK)
 		return rc;
-	if (opts[O_ALL].count && opts[O_MEMBER].count)
-		return bt_fail(e, BT_EINPUT, "--all and --member exclude each "
-			       "other");
-	rc = pdf_langs_parse(opts[O_LANG].count ? opts[O_LANG].val : "all",
-			     j.langs, &j.nlangs, e);
-	if (rc == BT_OK && opts[O_PAPER].count)
-		rc = pdf_paper_parse(opts[O_PAPER].val, &j.paper, e);
-	if (rc == BT_OK && opts[O_JOBS].count)
-		rc = cli_parse_int("--jobs", opts[O_JOBS].val, 1, 64, &jobs, e);
-	if (jobs < 1)
-		jobs = 1;
-	if (jobs > 64)
-		jobs = 64;
-	if (rc)
+	if ((rc = forms_options(ctx, opts, &j, &jobs, e)))
 		return rc;
-	j.out = opts[O_OUT].count ? opts[O_OUT].val : "output/forms";
-	if (!*j.out || strlen(j.out) > CLI_OUT_PATH_MAX)
-		return bt_fail(e, BT_EINPUT, "--out: the directory name is empty "
-			       "or longer than %d bytes", CLI_OUT_PATH_MAX);
-	j.blank = opts[O_BLANK].count ||
-		  (!opts[O_ALL].count && !opts[O_MEMBER].count);
 	int with_codes = opts[O_CODES].count > 0;
-	if ((rc = portal_option(ctx, &j, with_codes, &opts[O_PORTAL], e)))
-		return rc;
-	if (with_codes && !opts[O_ALL].count && !opts[O_MEMBER].count)
-		return bt_fail(e, BT_EINPUT, "--with-codes: name the members "
-			       "(--member or --all); a blank form has no code");
 	rc = cli_open_db(ctx, with_codes, &db, e);
 	if (rc == BT_OK)
-		rc = bt_consultation_get(db, opts[O_CIRCULAR].val, &j.c, e);
-	if (rc == BT_OK)
-		rc = bt_drafts_list(db, j.c.circular, &j.drafts, e);
-	if (rc == BT_OK && j.drafts.n == 0)
-		rc = bt_fail(e, BT_EINPUT, "--circular: %s has no drafts yet",
-			     j.c.circular);
-	if (rc == BT_OK)
-		rc = bt_electorate_list(db, j.c.circular, &j.electorate, e);
-	if (rc == BT_OK) {
-		bt_drafts_digest(&j.drafts, j.digest);
-		if (opts[O_ALL].count) {
-			j.who = calloc(j.electorate.n ? j.electorate.n : 1,
-				       sizeof *j.who);
-			if (!j.who)
-				rc = bt_fail(e, BT_EFAIL, "out of memory");
-			for (size_t i = 0; rc == BT_OK && i < j.electorate.n; i++)
-				j.who[j.nwho++] = &j.electorate.v[i];
-		} else {
-			rc = pick_members(db, &j, &opts[O_MEMBER], e);
-		}
-	}
+		rc = forms_load(db, opts, &j, e);
 	if (rc == BT_OK)
 		rc = preflight(&j, e);
 	if (rc == BT_OK && with_codes)
@@ -561,14 +608,6 @@ int cmd_forms(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		codes_note(&j);
 	if (rc == BT_OK)
 		rc = cli_flush_stdout(e);
-	for (int i = 0; i < PDF_NLANGS; i++) {
-		annex2_lang_free(j.lang[i]);
-		bt_buf_release(&j.blank_pdf[i]);
-	}
-	pdf_fonts_free(j.fonts);
-	bt_code_list_free(&j.codes);
-	free(j.who);
-	bt_member_list_free(&j.electorate);
-	bt_draft_list_free(&j.drafts);
+	job_free(&j);
 	return rc;
 }

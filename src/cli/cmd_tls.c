@@ -33,6 +33,55 @@ static int valid_client(const char *s)
 }
 
 /* `ballot tls dev-certs --out DIR [--client NAME]...`. */
+/* The --client names: at most MAX_CLIENTS, each a user name, none twice. */
+static int clients_check(const cli_opt *o, bt_err *e)
+{
+	if (o->n > MAX_CLIENTS)
+		return bt_fail(e, BT_EINPUT, "--client: at most %d", MAX_CLIENTS);
+	for (size_t i = 0; i < o->n; i++) {
+		if (!valid_client(o->vals[i]))
+			return bt_fail(e, BT_EINPUT, "--client: '%s' is not a name (1-%d of A-Z a-z 0-9 . _ -)",
+				       o->vals[i], BT_USER_MAX);
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(o->vals[k], o->vals[i]) == 0)
+				return bt_fail(e, BT_EINPUT, "--client: '%s' given twice", o->vals[i]);
+	}
+	return BT_OK;
+}
+
+/* The CA, the server's and each client's certificate and key, all made in
+ * memory first, then written into dir, each said on stdout. */
+static int certs_make_write(const char *dir, const cli_opt *clients, bt_err *e)
+{
+	x509_ca ca = { NULL, NULL };
+	size_t n = 2 + clients->n, made = 0;
+	x509_out out[MAX_CLIENTS + 2];
+	int rc = x509_make(X509_CA, "ballot development CA", NULL, &ca, &out[0], e);
+	made += rc == BT_OK;
+	if (rc == BT_OK)
+		rc = x509_make(X509_SERVER, "localhost", &ca, NULL, &out[1], e);
+	made += rc == BT_OK;
+	for (size_t i = 0; rc == BT_OK && i < clients->n; i++) {
+		rc = x509_make(X509_CLIENT, clients->vals[i], &ca, NULL, &out[2 + i], e);
+		made += rc == BT_OK;
+	}
+	for (size_t i = 0; rc == BT_OK && i < n; i++) {
+		char base[BT_USER_MAX + 16];
+		if (i < 2)
+			snprintf(base, sizeof base, "%s", i == 0 ? "ca" : "server");
+		else
+			snprintf(base, sizeof base, "client-%s", clients->vals[i - 2]);
+		rc = x509_write(dir, base, &out[i], "--out", e);
+		if (rc == BT_OK)
+			printf("wrote %s/%s.pem and %s/%s-key.pem (SHA-256 %s)\n", dir, base, dir, base,
+			       out[i].fp);
+	}
+	for (size_t i = 0; i < made; i++)
+		x509_out_free(&out[i]);
+	x509_ca_free(&ca);
+	return rc;
+}
+
 int cmd_tls(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 {
 	cli_opt opts[] = { CLI_OPT("out", CLI_ARG), CLI_OPT("client", CLI_MULTI), CLI_OPT_END };
@@ -55,16 +104,8 @@ int cmd_tls(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	if (!*dir || strlen(dir) > CLI_OUT_PATH_MAX)
 		return bt_fail(e, BT_EINPUT, "--out: the directory name is empty or longer than %d bytes",
 			       CLI_OUT_PATH_MAX);
-	if (opts[1].n > MAX_CLIENTS)
-		return bt_fail(e, BT_EINPUT, "--client: at most %d", MAX_CLIENTS);
-	for (size_t i = 0; i < opts[1].n; i++) {
-		if (!valid_client(opts[1].vals[i]))
-			return bt_fail(e, BT_EINPUT, "--client: '%s' is not a name (1-%d of A-Z a-z 0-9 . _ -)",
-				       opts[1].vals[i], BT_USER_MAX);
-		for (size_t k = 0; k < i; k++)
-			if (strcmp(opts[1].vals[k], opts[1].vals[i]) == 0)
-				return bt_fail(e, BT_EINPUT, "--client: '%s' given twice", opts[1].vals[i]);
-	}
+	if ((rc = clients_check(&opts[1], e)))
+		return rc;
 	char path[4200];
 	struct stat st;
 	snprintf(path, sizeof path, "%s/ca-key.pem", dir);
@@ -72,32 +113,5 @@ int cmd_tls(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return bt_fail(e, BT_EINPUT, "--out: '%s' exists; a CA key is never overwritten", path);
 	if ((rc = bt_dir_make(dir, "out", e)))
 		return rc;
-	/* everything is made in memory first, then written */
-	x509_ca ca = { NULL, NULL };
-	size_t n = 2 + opts[1].n, made = 0;
-	x509_out out[MAX_CLIENTS + 2];
-	rc = x509_make(X509_CA, "ballot development CA", NULL, &ca, &out[0], e);
-	made += rc == BT_OK;
-	if (rc == BT_OK)
-		rc = x509_make(X509_SERVER, "localhost", &ca, NULL, &out[1], e);
-	made += rc == BT_OK;
-	for (size_t i = 0; rc == BT_OK && i < opts[1].n; i++) {
-		rc = x509_make(X509_CLIENT, opts[1].vals[i], &ca, NULL, &out[2 + i], e);
-		made += rc == BT_OK;
-	}
-	for (size_t i = 0; rc == BT_OK && i < n; i++) {
-		char base[BT_USER_MAX + 16];
-		if (i < 2)
-			snprintf(base, sizeof base, "%s", i == 0 ? "ca" : "server");
-		else
-			snprintf(base, sizeof base, "client-%s", opts[1].vals[i - 2]);
-		rc = x509_write(dir, base, &out[i], "--out", e);
-		if (rc == BT_OK)
-			printf("wrote %s/%s.pem and %s/%s-key.pem (SHA-256 %s)\n", dir, base, dir, base,
-			       out[i].fp);
-	}
-	for (size_t i = 0; i < made; i++)
-		x509_out_free(&out[i]);
-	x509_ca_free(&ca);
-	return rc;
+	return certs_make_write(dir, &opts[1], e);
 }

@@ -124,6 +124,34 @@ static int password_read(const cli_opt *pwfile, char *pw, size_t cap, bt_err *e)
 	return rc;
 }
 
+/* users add's --role (secretariat or chair) and --group (1-99; a chair
+ * needs one). */
+static int role_options(const cli_opt *o_role, const cli_opt *o_group, bt_role *role, long long *group, bt_err *e)
+{
+	*role = bt_role_parse(o_role->val);
+	if (*role == BT_ROLE_NONE)
+		return bt_fail(e, BT_EINPUT, "--role: '%s' is not secretariat or chair", o_role->val);
+	int rc;
+	if (o_group->count && (rc = cli_parse_int("--group", o_group->val, 1, 99, group, e)))
+		return rc;
+	if (*role == BT_ROLE_CHAIR && !o_group->count)
+		return bt_fail(e, BT_EINPUT, "--group: a chair needs its study group (--group N)");
+	return BT_OK;
+}
+
+/* The account added, on stdout: its role, a chair's group, and how it
+ * signs in (cert_fp: its certificate's fingerprint, or NULL: a password). */
+static void users_add_said(const char *name, bt_role role, long long group, const char *cert_fp)
+{
+	printf("added account %s (%s", name, bt_role_name(role));
+	if (role == BT_ROLE_CHAIR)
+		printf(", study group %lld", group);
+	if (cert_fp)
+		printf("; signs in with certificate %s)\n", cert_fp);
+	else
+		printf("; signs in with a password)\n");
+}
+
 /* The certificate file path of a new account (--cert): its SHA-256 into
  * fp[65] and its end of validity; refused when it has expired at now or is
  * registered already (naming for whom). Checked before the account is
@@ -166,13 +194,9 @@ static int users_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 		return rc;
 	if ((rc = cli_require(&opts[O_NAME], e)) || (rc = cli_require(&opts[O_ROLE], e)))
 		return rc;
-	bt_role role = bt_role_parse(opts[O_ROLE].val);
-	if (role == BT_ROLE_NONE)
-		return bt_fail(e, BT_EINPUT, "--role: '%s' is not secretariat or chair", opts[O_ROLE].val);
-	if (opts[O_GROUP].count && (rc = cli_parse_int("--group", opts[O_GROUP].val, 1, 99, &group, e)))
+	bt_role role;
+	if ((rc = role_options(&opts[O_ROLE], &opts[O_GROUP], &role, &group, e)))
 		return rc;
-	if (role == BT_ROLE_CHAIR && !opts[O_GROUP].count)
-		return bt_fail(e, BT_EINPUT, "--group: a chair needs its study group (--group N)");
 	if (opts[O_PWFILE].count && opts[O_CERT].count)
 		return bt_fail(e, BT_EINPUT, "--password-file and --cert exclude each other");
 	if ((rc = cli_open_db(ctx, 1, &db, e)) || (rc = cli_now(ctx, &now, e)))
@@ -190,16 +214,9 @@ static int users_add(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	memset(pw, 0, sizeof pw);
 	if (rc == BT_OK && opts[O_CERT].count)
 		rc = bt_cert_register(db, fp, NULL, opts[O_NAME].val, not_after, cli_actor(ctx), now, e);
-	if (rc != BT_OK)
-		return rc;
-	printf("added account %s (%s", opts[O_NAME].val, bt_role_name(role));
-	if (role == BT_ROLE_CHAIR)
-		printf(", study group %lld", group);
-	if (opts[O_CERT].count)
-		printf("; signs in with certificate %s)\n", fp);
-	else
-		printf("; signs in with a password)\n");
-	return BT_OK;
+	if (rc == BT_OK)
+		users_add_said(opts[O_NAME].val, role, group, opts[O_CERT].count ? fp : NULL);
+	return rc;
 }
 
 static int users_list(cli_ctx *ctx, int argc, char **argv, bt_err *e)

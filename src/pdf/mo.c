@@ -55,6 +55,59 @@ static int mo_string(const pdf_mo *m, uint32_t table, size_t i, int big,
 }
 
 /* Takes ownership of data (len bytes, malloc'd; freed on failure). */
+/* The header of m: its byte order (*big), revision (0 or 1), and n
+ * entries whose tables (at *otab, *ttab) end within the file. */
+static int mo_header(const pdf_mo *m, const char *name, int *big, uint32_t *n, uint32_t *otab, uint32_t *ttab,
+		     bt_err *e)
+{
+	const unsigned char *d = (const unsigned char *)m->data;
+	size_t len = m->len;
+	if (len < MO_HEADER)
+		return bt_fail(e, BT_EFAIL, "'%s': corrupt .mo file: %zu bytes, shorter than the header", name, len);
+	if (word(d, 0) == MO_MAGIC)
+		*big = 0;
+	else if (word(d, 1) == MO_MAGIC)
+		*big = 1;
+	else
+		return bt_fail(e, BT_EFAIL, "'%s': not a .mo file (bad magic number)", name);
+	uint32_t rev = word(d + 4, *big);
+	*n = word(d + 8, *big);
+	*otab = word(d + 12, *big);
+	*ttab = word(d + 16, *big);
+	if (rev >> 16 > 1)
+		return bt_fail(e, BT_EFAIL, "'%s': unsupported .mo revision %u.%u", name, (unsigned)(rev >> 16),
+			       (unsigned)(rev & 0xffff));
+	if ((uint64_t)*otab + 8 * (uint64_t)*n > len || (uint64_t)*ttab + 8 * (uint64_t)*n > len)
+		return bt_fail(e, BT_EFAIL,
+			       "'%s': corrupt .mo file: the tables of %u entries end past the file's %zu bytes", name,
+			       (unsigned)*n, len);
+	return BT_OK;
+}
+
+/* m's n entries read from the tables at otab and ttab: each string within
+ * the file and terminated, the originals strictly increasing (the binary
+ * search needs them so). */
+static int mo_entries(pdf_mo *m, const char *name, int big, uint32_t n, uint32_t otab, uint32_t ttab, bt_err *e)
+{
+	/* n <= len / 8 now, so this allocation is bounded by the file size. */
+	m->ent = n ? calloc(n, sizeof *m->ent) : NULL;
+	if (n && !m->ent)
+		return bt_fail(e, BT_EFAIL, "'%s': out of memory", name);
+	m->n = n;
+	for (size_t i = 0; i < n; i++) {
+		mo_ent *t = &m->ent[i];
+		if (mo_string(m, otab, i, big, &t->orig, &t->olen) ||
+		    mo_string(m, ttab, i, big, &t->trans, &t->tlen))
+			return bt_fail(e, BT_EFAIL,
+				       "'%s': corrupt .mo file: string %zu is outside the file or unterminated", name, i);
+		/* The binary search needs strictly increasing originals. */
+		if (i > 0 && strcmp(m->ent[i - 1].orig, t->orig) >= 0)
+			return bt_fail(e, BT_EFAIL, "'%s': corrupt .mo file: original strings out of order at entry %zu",
+				       name, i);
+	}
+	return BT_OK;
+}
+
 static int mo_build(char *data, size_t len, const char *name, pdf_mo **out, bt_err *e)
 {
 	*out = NULL;
@@ -65,60 +118,17 @@ static int mo_build(char *data, size_t len, const char *name, pdf_mo **out, bt_e
 	}
 	m->data = data;
 	m->len = len;
-	const unsigned char *d = (const unsigned char *)data;
-	int rc = BT_EFAIL;
-	if (len < MO_HEADER) {
-		bt_fail(e, rc, "'%s': corrupt .mo file: %zu bytes, shorter than the header", name, len);
-		goto err;
-	}
-	int big;
-	if (word(d, 0) == MO_MAGIC) {
-		big = 0;
-	} else if (word(d, 1) == MO_MAGIC) {
-		big = 1;
-	} else {
-		bt_fail(e, rc, "'%s': not a .mo file (bad magic number)", name);
-		goto err;
-	}
-	uint32_t rev = word(d + 4, big), n = word(d + 8, big);
-	uint32_t otab = word(d + 12, big), ttab = word(d + 16, big);
-	if (rev >> 16 > 1) {
-		bt_fail(e, rc, "'%s': unsupported .mo revision %u.%u", name,
-			(unsigned)(rev >> 16), (unsigned)(rev & 0xffff));
-		goto err;
-	}
-	if ((uint64_t)otab + 8 * (uint64_t)n > len || (uint64_t)ttab + 8 * (uint64_t)n > len) {
-		bt_fail(e, rc, "'%s': corrupt .mo file: the tables of %u entries end past the file's %zu bytes",
-			name, (unsigned)n, len);
-		goto err;
-	}
-	/* n <= len / 8 now, so this allocation is bounded by the file size. */
-	m->ent = n ? calloc(n, sizeof *m->ent) : NULL;
-	if (n && !m->ent) {
-		bt_fail(e, rc, "'%s': out of memory", name);
-		goto err;
-	}
-	m->n = n;
-	for (size_t i = 0; i < n; i++) {
-		mo_ent *t = &m->ent[i];
-		if (mo_string(m, otab, i, big, &t->orig, &t->olen) ||
-		    mo_string(m, ttab, i, big, &t->trans, &t->tlen)) {
-			bt_fail(e, rc, "'%s': corrupt .mo file: string %zu is outside the file or unterminated",
-				name, i);
-			goto err;
-		}
-		/* The binary search needs strictly increasing originals. */
-		if (i > 0 && strcmp(m->ent[i - 1].orig, t->orig) >= 0) {
-			bt_fail(e, rc, "'%s': corrupt .mo file: original strings out of order at entry %zu",
-				name, i);
-			goto err;
-		}
+	int big = 0;
+	uint32_t n = 0, otab = 0, ttab = 0;
+	int rc = mo_header(m, name, &big, &n, &otab, &ttab, e);
+	if (rc == BT_OK)
+		rc = mo_entries(m, name, big, n, otab, ttab, e);
+	if (rc) {
+		pdf_mo_free(m);
+		return rc;
 	}
 	*out = m;
 	return BT_OK;
-err:
-	pdf_mo_free(m);
-	return rc;
 }
 
 int pdf_mo_parse(const void *data, size_t len, const char *name, pdf_mo **out, bt_err *e)

@@ -95,6 +95,42 @@ static int add_line(pdf_names *n, const char *path, int lineno, char *line, bt_e
 	return BT_OK;
 }
 
+/* The override file's text (n->text, len bytes, read from path) into n's
+ * entries: no NUL byte; a line at a time, a byte order mark, a final \r,
+ * blank lines and comments (#) passed over. */
+static int overrides_parse(pdf_names *n, const char *path, size_t len, bt_err *e)
+{
+	char *nul = memchr(n->text, '\0', len);
+	if (nul) {
+		int at = 1;
+		for (char *q = n->text; q < nul; q++)
+			at += *q == '\n';
+		return bt_fail(e, BT_EINPUT, "names override '%s' line %d: NUL byte", path, at);
+	}
+	char *p = n->text;
+	int lineno = 0;
+	/* A byte order mark, as some editors write, is not data. */
+	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (*p) {
+		char *nl = strchr(p, '\n');
+		char *next = nl ? nl + 1 : p + strlen(p);
+		if (nl)
+			*nl = '\0';
+		lineno++;
+		size_t ll = strlen(p);
+		if (ll && p[ll - 1] == '\r')
+			p[--ll] = '\0';
+		if (ll && p[0] != '#') {
+			int rc = add_line(n, path, lineno, p, e);
+			if (rc != BT_OK)
+				return rc;
+		}
+		p = next;
+	}
+	return BT_OK;
+}
+
 /* Reads forms_dir/names/<lang>.tsv into n; no file, no overrides. */
 static int load_overrides(pdf_names *n, const char *forms_dir, const char *lang, bt_err *e)
 {
@@ -125,35 +161,7 @@ static int load_overrides(pdf_names *n, const char *forms_dir, const char *lang,
 		rc = bt_fail(e, BT_EFAIL, "names override '%s': out of memory", path.data);
 		goto out;
 	}
-	char *nul = memchr(n->text, '\0', len);
-	if (nul) {
-		int at = 1;
-		for (char *q = n->text; q < nul; q++)
-			at += *q == '\n';
-		rc = bt_fail(e, BT_EINPUT, "names override '%s' line %d: NUL byte", path.data, at);
-		goto out;
-	}
-	char *p = n->text;
-	int lineno = 0;
-	/* A byte order mark, as some editors write, is not data. */
-	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while (*p) {
-		char *nl = strchr(p, '\n');
-		char *next = nl ? nl + 1 : p + strlen(p);
-		if (nl)
-			*nl = '\0';
-		lineno++;
-		size_t ll = strlen(p);
-		if (ll && p[ll - 1] == '\r')
-			p[--ll] = '\0';
-		if (ll && p[0] != '#') {
-			rc = add_line(n, path.data, lineno, p, e);
-			if (rc != BT_OK)
-				goto out;
-		}
-		p = next;
-	}
+	rc = overrides_parse(n, path.data, len, e);
 out:
 	bt_buf_release(&path);
 	bt_buf_release(&file);

@@ -138,6 +138,43 @@ static char *trim(char *s)
 	return s;
 }
 
+/* One line of the file that is neither blank nor a comment: `key = value`
+ * (a value in quotes keeps its outer spaces), a known key given once
+ * (lines[k]: where key k was given), a value with only \n and \\ escapes
+ * and the schema's placeholders, kept in t->values. */
+static int parse_line(pdf_tmpl *t, char *line, int lineno, int *lines, bt_err *e)
+{
+	if (!bt_text_clean(line, 0))
+		return bt_fail(e, BT_EINPUT, "%s:%d: control character", t->path, lineno);
+	char *eq = strchr(line, '=');
+	if (!eq)
+		return bt_fail(e, BT_EINPUT, "%s:%d: expected 'key = value'", t->path, lineno);
+	*eq = '\0';
+	char *key = trim(line), *value = trim(eq + 1);
+	size_t vlen = strlen(value);
+	if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"') {
+		value[vlen - 1] = '\0'; /* quotes keep outer spaces */
+		value++;
+	}
+	int k = key_index(t, key, strlen(key));
+	if (k < 0)
+		return bt_fail(e, BT_EINPUT, "%s:%d: unknown key '%s'", t->path, lineno, key);
+	if (t->values[k])
+		return bt_fail(e, BT_EINPUT, "%s:%d: key '%s' repeated (first on line %d)", t->path, lineno, key,
+			       lines[k]);
+	if (!*value || unescape(value) < 0)
+		return bt_fail(e, BT_EINPUT, "%s:%d: key '%s': %s", t->path, lineno, key,
+			       *value ? "unknown escape (only \\n and \\\\)" : "empty value");
+	int rc = check_placeholders(t, (size_t)k, value, lineno, e);
+	if (rc)
+		return rc;
+	t->values[k] = strdup(value);
+	lines[k] = lineno;
+	if (!t->values[k])
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	return BT_OK;
+}
+
 static int parse(pdf_tmpl *t, char *text, bt_err *e)
 {
 	int *lines = calloc(t->n ? t->n : 1, sizeof *lines);
@@ -154,53 +191,8 @@ static int parse(pdf_tmpl *t, char *text, bt_err *e)
 		lineno++;
 		char *line = trim(p);
 		p = nl ? nl + 1 : NULL;
-		if (!*line || *line == '#')
-			continue;
-		if (!bt_text_clean(line, 0)) {
-			rc = bt_fail(e, BT_EINPUT, "%s:%d: control character",
-				     t->path, lineno);
-			break;
-		}
-		char *eq = strchr(line, '=');
-		if (!eq) {
-			rc = bt_fail(e, BT_EINPUT,
-				     "%s:%d: expected 'key = value'", t->path,
-				     lineno);
-			break;
-		}
-		*eq = '\0';
-		char *key = trim(line), *value = trim(eq + 1);
-		size_t vlen = strlen(value);
-		if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"') {
-			value[vlen - 1] = '\0'; /* quotes keep outer spaces */
-			value++;
-		}
-		int k = key_index(t, key, strlen(key));
-		if (k < 0) {
-			rc = bt_fail(e, BT_EINPUT, "%s:%d: unknown key '%s'",
-				     t->path, lineno, key);
-			break;
-		}
-		if (t->values[k]) {
-			rc = bt_fail(e, BT_EINPUT,
-				     "%s:%d: key '%s' repeated (first on line "
-				     "%d)", t->path, lineno, key, lines[k]);
-			break;
-		}
-		if (!*value || unescape(value) < 0) {
-			rc = bt_fail(e, BT_EINPUT,
-				     "%s:%d: key '%s': %s", t->path, lineno,
-				     key, *value ? "unknown escape (only \\n "
-				     "and \\\\)" : "empty value");
-			break;
-		}
-		rc = check_placeholders(t, (size_t)k, value, lineno, e);
-		if (rc)
-			break;
-		t->values[k] = strdup(value);
-		lines[k] = lineno;
-		if (!t->values[k])
-			rc = bt_fail(e, BT_EFAIL, "out of memory");
+		if (*line && *line != '#')
+			rc = parse_line(t, line, lineno, lines, e);
 	}
 	for (size_t i = 0; rc == BT_OK && i < t->n; i++)
 		if (!t->values[i])

@@ -67,23 +67,12 @@ static void log_field(char *out, size_t n, const char *s)
 	out[o] = '\0';
 }
 
-enum MHD_Result answer_send(preq *r)
+/* resp's headers: the security headers, caching, the type, and what r
+ * asks for (Location, cookies, Allow, warnings, WWW-Authenticate with a
+ * 401, Retry-After, an attachment's file name); an error other than 401,
+ * 403 and 404 closes the connection. */
+static void answer_headers(const preq *r, struct MHD_Response *resp)
 {
-	if (r->out.failed) {
-		bt_buf_release(&r->out);
-		bt_buf_adds(&r->out, "out of memory\n");
-		r->status = 500;
-		r->ctype = "text/plain; charset=utf-8";
-	}
-	size_t len = 0;
-	char *body = bt_buf_detach(&r->out, &len);
-	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(len, body ? body : (void *)"", body ? MHD_RESPMEM_MUST_FREE
-										: MHD_RESPMEM_PERSISTENT);
-	if (!resp) {
-		free(body);
-		return MHD_NO;
-	}
 	add_security_headers(resp);
 	MHD_add_response_header(resp, "Cache-Control", r->status == 200 && r->ctype &&
 				!strcmp(r->ctype, "text/css") ? "public, max-age=3600" : "no-store");
@@ -110,23 +99,48 @@ enum MHD_Result answer_send(preq *r)
 	}
 	if (r->status >= 400 && r->status != 401 && r->status != 403 && r->status != 404)
 		MHD_add_response_header(resp, "Connection", "close");
+}
+
+/* The request's access-log line. */
+static void answer_log(const preq *r)
+{
+	/* Every field the client controls is percent-encoded, so a line
+	 * is always six space-separated ASCII fields: time (added by the
+	 * logger), address, method, path (never the query, which could
+	 * carry anything), status, who. */
+	char line[700], method[100], path[400], who[100] = "-";
+	log_field(method, sizeof method, r->method);
+	log_field(path, sizeof path, r->url);
+	if (r->signed_in || r->cert_ok) {
+		const bt_identity *id = r->signed_in ? &r->s.id : &r->cert_id;
+		log_field(who, sizeof who, id->role == BT_ROLE_MEMBER ? id->member : id->user);
+	}
+	snprintf(line, sizeof line, "%s %s %s %d %s", r->ip, method, path, r->status, who);
+	r->p->log(line);
+}
+
+enum MHD_Result answer_send(preq *r)
+{
+	if (r->out.failed) {
+		bt_buf_release(&r->out);
+		bt_buf_adds(&r->out, "out of memory\n");
+		r->status = 500;
+		r->ctype = "text/plain; charset=utf-8";
+	}
+	size_t len = 0;
+	char *body = bt_buf_detach(&r->out, &len);
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(len, body ? body : (void *)"", body ? MHD_RESPMEM_MUST_FREE
+										: MHD_RESPMEM_PERSISTENT);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	answer_headers(r, resp);
 	enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
-	if (r->p->log) {
-		/* Every field the client controls is percent-encoded, so a line
-		 * is always six space-separated ASCII fields: time (added by the
-		 * logger), address, method, path (never the query, which could
-		 * carry anything), status, who. */
-		char line[700], method[100], path[400], who[100] = "-";
-		log_field(method, sizeof method, r->method);
-		log_field(path, sizeof path, r->url);
-		if (r->signed_in || r->cert_ok) {
-			const bt_identity *id = r->signed_in ? &r->s.id : &r->cert_id;
-			log_field(who, sizeof who, id->role == BT_ROLE_MEMBER ? id->member : id->user);
-		}
-		snprintf(line, sizeof line, "%s %s %s %d %s", r->ip, method, path, r->status, who);
-		r->p->log(line);
-	}
+	if (r->p->log)
+		answer_log(r);
 	return ok;
 }
 

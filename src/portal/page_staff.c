@@ -61,19 +61,12 @@ static void tally_bar(preq *r, const bt_tally *t, const bt_draft_tally *d, const
 		    low ? " low" : "", thr);
 }
 
-/* One draft's live figures: support, counted replies of the electorate,
- * the bar against the threshold, the outcome (and, before the deadline,
- * what it would be if closed now), the late replies. heading: the level of
- * the draft's heading (0: none). */
-void tally_block(preq *r, const bt_tally *t, const bt_draft_tally *d, int heading)
+/* The opening of a draft's tally block: its figures as data- attributes
+ * (pct: the support share as shown), and its heading at level heading
+ * (0: none). */
+static void tally_open(preq *r, const bt_tally *t, const bt_draft_tally *d, const char *pct, int heading)
 {
 	bt_buf *b = &r->out;
-	char pct[16], n[16], el[16], thr[16], late[16];
-	pct_text(d, pct);
-	snprintf(n, sizeof n, "%d", d->support);
-	snprintf(el, sizeof el, "%d", t->electorate);
-	snprintf(thr, sizeof thr, "%d", d->threshold_pct);
-	snprintf(late, sizeof late, "%d", d->late);
 	bt_buf_adds(b, "<div class=\"tally\" data-rec=\"");
 	html_text(b, d->rec);
 	bt_buf_addf(b, "\" data-replies=\"%d\" data-support=\"%d\" data-pct=\"%s\" data-electorate=\"%d\" "
@@ -87,6 +80,43 @@ void tally_block(preq *r, const bt_tally *t, const bt_draft_tally *d, int headin
 		html_text(b, d->title ? d->title : "");
 		bt_buf_addf(b, "</h%d>\n", heading);
 	}
+}
+
+/* A draft's outcome paragraph, in the reader's words; before the deadline
+ * with what it would be if closed now. */
+static void tally_outcome(preq *r, const bt_tally *t, const bt_draft_tally *d)
+{
+	bt_buf *b = &r->out;
+	bt_buf_adds(b, "<p class=\"outcome\"><strong>");
+	html_word(r, portal_outcome_words, d->outcome);
+	bt_buf_adds(b, "</strong>");
+	if (!t->final) {
+		bt_buf tmp = BT_BUF_INIT;
+		for (const word_key *k = portal_outcome_words; k->word; k++)
+			if (!strcmp(k->word, d->if_closed_now))
+				bt_buf_adds(&tmp, L(r, k->key));
+		const char *ov[] = { "outcome", bt_buf_str(&tmp), NULL };
+		bt_buf_adds(b, " — ");
+		Lf(r, b, "if_closed_now", ov);
+		bt_buf_release(&tmp);
+	}
+	bt_buf_adds(b, "</p>\n");
+}
+
+/* One draft's live figures: support, counted replies of the electorate,
+ * the bar against the threshold, the outcome (and, before the deadline,
+ * what it would be if closed now), the late replies. heading: the level of
+ * the draft's heading (0: none). */
+void tally_block(preq *r, const bt_tally *t, const bt_draft_tally *d, int heading)
+{
+	bt_buf *b = &r->out;
+	char pct[16], n[16], el[16], thr[16], late[16];
+	pct_text(d, pct);
+	snprintf(n, sizeof n, "%d", d->support);
+	snprintf(el, sizeof el, "%d", t->electorate);
+	snprintf(thr, sizeof thr, "%d", d->threshold_pct);
+	snprintf(late, sizeof late, "%d", d->late);
+	tally_open(r, t, d, pct, heading);
 	const char *sv[] = { "n", n, "pct", pct, NULL };
 	const char *tv[] = { "pct", thr, NULL };
 	char rn[16];
@@ -110,20 +140,8 @@ void tally_block(preq *r, const bt_tally *t, const bt_draft_tally *d, int headin
 	bt_buf_adds(b, "</span></p>\n");
 	tally_bar(r, t, d, bt_buf_str(&label));
 	bt_buf_release(&label);
-	bt_buf_adds(b, "<p class=\"outcome\"><strong>");
-	html_word(r, portal_outcome_words, d->outcome);
-	bt_buf_adds(b, "</strong>");
-	if (!t->final) {
-		bt_buf tmp = BT_BUF_INIT;
-		for (const word_key *k = portal_outcome_words; k->word; k++)
-			if (!strcmp(k->word, d->if_closed_now))
-				bt_buf_adds(&tmp, L(r, k->key));
-		const char *ov[] = { "outcome", bt_buf_str(&tmp), NULL };
-		bt_buf_adds(b, " — ");
-		Lf(r, b, "if_closed_now", ov);
-		bt_buf_release(&tmp);
-	}
-	bt_buf_adds(b, "</p>\n<p class=\"late\">");
+	tally_outcome(r, t, d);
+	bt_buf_adds(b, "<p class=\"late\">");
 	html_text(b, L(r, "late_title"));
 	bt_buf_addf(b, ": %s</p>\n</div>\n", late);
 }

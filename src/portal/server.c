@@ -109,6 +109,56 @@ static void client_ip(preq *r)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, r->ip, sizeof r->ip);
 }
 
+/* The session the request's cookie names, when it is still in force and
+ * goes with the request's client certificate (or its absence): r signed
+ * in; a session whose code or account is no longer in force dropped. */
+static int session_from_cookie(preqx *x, int64_t mono, bt_err *e)
+{
+	preq *r = &x->r;
+	const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PORTAL_COOKIE);
+	if (!tok || strlen(tok) != 64 || session_find(x->p->sessions, tok, mono, &r->s))
+		return BT_OK;
+	/* a session made for a certificate stays with that certificate,
+	 * and a registered certificate speaks for itself: a cookie made
+	 * for someone else (or by a reply code) does not override it */
+	if (r->cert_ok ? !strcmp(r->s.cert_fp, r->cert_fp) : !r->s.cert_fp[0]) {
+		r->signed_in = 1;
+		snprintf(r->session_token, sizeof r->session_token, "%s", tok);
+	}
+	/* a session made with a reply code ends when the code is revoked
+	 * or replaced; a staff session when its account is disabled or
+	 * (signed in with a password) given a new password */
+	int in_force = 1;
+	if (r->signed_in && r->s.id.code_id && bt_code_in_force(r->db, r->s.id.code_id, &in_force, e))
+		return BT_EFAIL;
+	if (r->signed_in && in_force && bt_user_in_force(r->db, &r->s.id, &in_force, e))
+		return BT_EFAIL;
+	if (r->signed_in && !in_force) {
+		session_drop(x->p->sessions, tok, mono);
+		r->signed_in = 0;
+		r->session_token[0] = '\0';
+		memset(&r->s, 0, sizeof r->s);
+	}
+	return BT_OK;
+}
+
+/* The registered client certificate's own session (one per certificate),
+ * under a new token when the request did not bring its cookie: r signed
+ * in and the cookie set, or x->no_room when the session table is full. */
+static void session_from_cert(preqx *x, int64_t mono)
+{
+	preq *r = &x->r;
+	if (session_create(x->p->sessions, &r->cert_id, r->cert_fp, mono, r->session_token, &r->s)) {
+		memset(&r->s, 0, sizeof r->s);
+		x->no_room = 1;
+		return;
+	}
+	r->signed_in = 1;
+	snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
+		 PORTAL_COOKIE "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%d", r->session_token,
+		 PORTAL_SESSION_LIFE);
+}
+
 /* Everything about a request that does not need its body. */
 static int start_request(preqx *x, bt_err *e)
 {
@@ -132,44 +182,10 @@ static int start_request(preqx *x, bt_err *e)
 	}
 	/* the session: the cookie, or a registered client certificate */
 	int64_t mono = portal_mono_ms();
-	const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PORTAL_COOKIE);
-	if (tok && strlen(tok) == 64 && !session_find(x->p->sessions, tok, mono, &r->s)) {
-		/* a session made for a certificate stays with that certificate,
-		 * and a registered certificate speaks for itself: a cookie made
-		 * for someone else (or by a reply code) does not override it */
-		if (r->cert_ok ? !strcmp(r->s.cert_fp, r->cert_fp) : !r->s.cert_fp[0]) {
-			r->signed_in = 1;
-			snprintf(r->session_token, sizeof r->session_token, "%s", tok);
-		}
-		/* a session made with a reply code ends when the code is revoked
-		 * or replaced; a staff session when its account is disabled or
-		 * (signed in with a password) given a new password */
-		int in_force = 1;
-		if (r->signed_in && r->s.id.code_id &&
-		    bt_code_in_force(r->db, r->s.id.code_id, &in_force, e))
-			return BT_EFAIL;
-		if (r->signed_in && in_force && bt_user_in_force(r->db, &r->s.id, &in_force, e))
-			return BT_EFAIL;
-		if (r->signed_in && !in_force) {
-			session_drop(x->p->sessions, tok, mono);
-			r->signed_in = 0;
-			r->session_token[0] = '\0';
-			memset(&r->s, 0, sizeof r->s);
-		}
-	}
-	if (!r->signed_in && r->cert_ok) {
-		/* the certificate's own session (one per certificate), under a
-		 * new token when the request did not bring its cookie */
-		if (session_create(x->p->sessions, &r->cert_id, r->cert_fp, mono, r->session_token, &r->s)) {
-			memset(&r->s, 0, sizeof r->s);
-			x->no_room = 1;
-			return BT_OK;
-		}
-		r->signed_in = 1;
-		snprintf(r->cookies[r->ncookies++], sizeof r->cookies[0],
-			 PORTAL_COOKIE "=%s; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=%d",
-			 r->session_token, PORTAL_SESSION_LIFE);
-	}
+	if (session_from_cookie(x, mono, e))
+		return BT_EFAIL;
+	if (!r->signed_in && r->cert_ok)
+		session_from_cert(x, mono);
 	return BT_OK;
 }
 
@@ -214,92 +230,113 @@ void portal_finish(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD
 	*req_cls = NULL;
 }
 
-enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-			       const char *version, const char *upload, size_t *upload_size, void **req_cls)
+/* The head of a POST is in: refuses (the answer queued, MHD_YES/NO from
+ * answer_send) what is not to be read (a method the API path does not
+ * take, a signed-out POST beside the sign-in form, a Content-Length over
+ * the cap, a body that is no form), or starts the API's or the form's
+ * reader; -1 when the body is to be read. */
+static int post_begin(preqx *x, struct MHD_Connection *c, const char *url, const char *method)
 {
-	(void)version;
-	struct portal *p = cls;
-	preqx *x = *req_cls;
-	if (!x) {
-		x = calloc(1, sizeof *x);
-		if (!x)
-			return MHD_NO;
-		*req_cls = x;
-		x->p = p;
-		x->r.p = p;
-		x->r.conn = c;
-		x->r.url = url;
-		x->r.method = method;
-		bt_err e;
-		if (start_request(x, &e)) {
-			/* the page in the reader's language, which needs no database */
-			page_status(&x->r, 500, "err_server", NULL);
-			if (p->log) {
-				char line[600];
-				snprintf(line, sizeof line, "error: %s", e.msg);
-				p->log(line);
-			}
-			return answer_send(&x->r);
-		}
-		if (x->refused)
-			return page_status(&x->r, 403, "err_cert", "%s", x->refusal), answer_send(&x->r);
-		if (x->no_room)
-			return portal_no_room(&x->r), answer_send(&x->r);
-		/* the head is in: a signed-in request is answered without the
-		 * connection deadline (conn.c); any other keeps it, body too */
-		conns_request_begin(p->conns, c, x->r.signed_in);
-		/* Before sign-in only the sign-in form is read (the one route
-		 * taken then: PR_SIGNIN_FORM), and it is small; any other POST
-		 * is refused before its body is read. */
-		x->body_max = x->r.signed_in ? p->body_max : PORTAL_SIGNIN_BODY_MAX;
-		if (!strcmp(method, "POST")) {
-			char seg[128];
-			const char *allow;
-			const proute *rt = route_find(url, method, seg, &allow);
-			if (!rt && api_path(url)) {
-				x->r.allow = allow;
-				api_method_error(&x->r);
-				return answer_send(&x->r);
-			}
-			if (rt && rt->who == PR_BEARER) /* a bearer token and a JSON body */
-				return api_post_begin(x) ? answer_send(&x->r) : MHD_YES;
-			if (!x->r.signed_in && !(rt && rt->who == PR_SIGNIN_FORM)) {
-				page_error(&x->r, 403, L(&x->r, "err_signed_out"));
-				return answer_send(&x->r);
-			}
-			const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-			if (cl && strtoull(cl, NULL, 10) > x->body_max) {
-				page_status(&x->r, 413, "err_too_large", "request: %s bytes, over the limit of %llu", cl,
-					    (unsigned long long)x->body_max);
-				return answer_send(&x->r);
-			}
-			x->pp = MHD_create_post_processor(c, 64 * 1024, body_field, x);
-			if (!x->pp) {
-				const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-				page_status(&x->r, 415, "err_bad_form", "Content-Type: '%s' is not a form (urlencoded or "
-					    "multipart)", ct ? ct : "");
-				return answer_send(&x->r);
-			}
-		}
-		return MHD_YES;
+	char seg[128];
+	const char *allow;
+	const proute *rt = route_find(url, method, seg, &allow);
+	if (!rt && api_path(url)) {
+		x->r.allow = allow;
+		api_method_error(&x->r);
+		return answer_send(&x->r);
 	}
-	if (*upload_size) {
-		x->body_len += *upload_size;
-		if (x->body_len > x->body_max) {
-			x->too_big = 1;
-			if (x->body_len > x->body_max + 16 * 1024 * 1024)
-				return MHD_NO; /* a client that will not stop: hang up */
-		} else if (x->r.raw_body) {
-			bt_buf_add(&x->r.body, upload, *upload_size);
-		} else if (x->pp && MHD_post_process(x->pp, upload, *upload_size) != MHD_YES) {
-			x->bad_body = 1;
-		}
-		*upload_size = 0;
-		return MHD_YES;
+	if (rt && rt->who == PR_BEARER) /* a bearer token and a JSON body */
+		return api_post_begin(x) ? (int)answer_send(&x->r) : -1;
+	if (!x->r.signed_in && !(rt && rt->who == PR_SIGNIN_FORM)) {
+		page_error(&x->r, 403, L(&x->r, "err_signed_out"));
+		return answer_send(&x->r);
 	}
-	if (x->answered)
-		return MHD_YES;
-	x->answered = 1;
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	if (cl && strtoull(cl, NULL, 10) > x->body_max) {
+		page_status(&x->r, 413, "err_too_large", "request: %s bytes, over the limit of %llu", cl,
+			    (unsigned long long)x->body_max);
+		return answer_send(&x->r);
+	}
+	x->pp = MHD_create_post_processor(c, 64 * 1024, body_field, x);
+	if (!x->pp) {
+		const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+		page_status(&x->r, 415, "err_bad_form", "Content-Type: '%s' is not a form (urlencoded or multipart)",
+			    ct ? ct : "");
+		return answer_send(&x->r);
+	}
+	return -1;
+}
+
+/* A request's first call, its head in: x made (*req_cls), the request set
+ * up (start_request) and, for a POST, its body's reader started; or the
+ * answer when it ends here (a server error, a refused certificate, no room
+ * for a session, a POST not to be read). */
+static enum MHD_Result request_head(struct portal *p, struct MHD_Connection *c, const char *url,
+				    const char *method, void **req_cls)
+{
+	preqx *x = calloc(1, sizeof *x);
+	if (!x)
+		return MHD_NO;
+	*req_cls = x;
+	x->p = p;
+	x->r.p = p;
+	x->r.conn = c;
+	x->r.url = url;
+	x->r.method = method;
+	bt_err e;
+	if (start_request(x, &e)) {
+		/* the page in the reader's language, which needs no database */
+		page_status(&x->r, 500, "err_server", NULL);
+		if (p->log) {
+			char line[600];
+			snprintf(line, sizeof line, "error: %s", e.msg);
+			p->log(line);
+		}
+		return answer_send(&x->r);
+	}
+	if (x->refused)
+		return page_status(&x->r, 403, "err_cert", "%s", x->refusal), answer_send(&x->r);
+	if (x->no_room)
+		return portal_no_room(&x->r), answer_send(&x->r);
+	/* the head is in: a signed-in request is answered without the
+	 * connection deadline (conn.c); any other keeps it, body too */
+	conns_request_begin(p->conns, c, x->r.signed_in);
+	/* Before sign-in only the sign-in form is read (the one route
+	 * taken then: PR_SIGNIN_FORM), and it is small; any other POST
+	 * is refused before its body is read. */
+	x->body_max = x->r.signed_in ? p->body_max : PORTAL_SIGNIN_BODY_MAX;
+	if (!strcmp(method, "POST")) {
+		int rc = post_begin(x, c, url, method);
+		if (rc >= 0)
+			return (enum MHD_Result)rc;
+	}
+	return MHD_YES;
+}
+
+/* A piece of the body: kept (raw API body) or given to the form's reader
+ * within the cap; past the cap only counted, and a client sending 16 MiB
+ * beyond it is hung up on. */
+static enum MHD_Result request_body(preqx *x, const char *upload, size_t *upload_size)
+{
+	x->body_len += *upload_size;
+	if (x->body_len > x->body_max) {
+		x->too_big = 1;
+		if (x->body_len > x->body_max + 16 * 1024 * 1024)
+			return MHD_NO; /* a client that will not stop: hang up */
+	} else if (x->r.raw_body) {
+		bt_buf_add(&x->r.body, upload, *upload_size);
+	} else if (x->pp && MHD_post_process(x->pp, upload, *upload_size) != MHD_YES) {
+		x->bad_body = 1;
+	}
+	*upload_size = 0;
+	return MHD_YES;
+}
+
+/* The whole request is in: the body's refusals (over the cap, a nameless
+ * part, unparsable, too many fields, a field the checks refuse), else the
+ * route's page; the answer queued. */
+static enum MHD_Result request_answer(preqx *x)
+{
 	preq *r = &x->r;
 	if (x->too_big && x->r.raw_body) {
 		api_body_too_large(r, NULL, x->body_max);
@@ -307,7 +344,7 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 	}
 	if (x->too_big) {
 		page_status(r, 413, "err_too_large", "request: over the limit of %llu bytes (a file may be at most %lld "
-			    "bytes)", (unsigned long long)x->body_max, (long long)p->attachment_max);
+			    "bytes)", (unsigned long long)x->body_max, (long long)x->p->attachment_max);
 		return answer_send(&x->r);
 	}
 	if (x->nameless)
@@ -329,4 +366,19 @@ enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *
 	 * its Content-Length stays that of the GET */
 	route(r);
 	return answer_send(&x->r);
+}
+
+enum MHD_Result portal_handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+			       const char *version, const char *upload, size_t *upload_size, void **req_cls)
+{
+	(void)version;
+	preqx *x = *req_cls;
+	if (!x)
+		return request_head(cls, c, url, method, req_cls);
+	if (*upload_size)
+		return request_body(x, upload, upload_size);
+	if (x->answered)
+		return MHD_YES;
+	x->answered = 1;
+	return request_answer(x);
 }

@@ -196,17 +196,15 @@ static void sweep(psessions *s, int64_t now)
 			release(s, i);
 }
 
-int session_create(psessions *s, const bt_identity *id, const char *cert_fp, int64_t now,
-		   char token[65], psession *out)
+/* The live sessions of identity ident (in bucket idb; ended ones freed on
+ * the way): the slot of the session made for certificate cert_fp (NULL:
+ * none), or -1 having counted the others into *n and found the oldest
+ * (*oldest, or -1). The caller holds the lock. */
+static int32_t ident_sessions(psessions *s, uint32_t idb, const char *ident, const char *cert_fp, int64_t now,
+			      int32_t *oldest, int32_t *n)
 {
-	char ident[80];
-	ident_of(id, ident);
-	uint32_t idb = (uint32_t)(portal_siphash(s->hkey, ident, strlen(ident)) % NBUCKET);
-	int cert = cert_fp && cert_fp[0];
-	portal_token(token);
-	pthread_mutex_lock(&s->lock);
-	/* the identity's sessions: the certificate's own, how many, the oldest */
-	int32_t oldest = -1, n = 0;
+	*oldest = -1;
+	*n = 0;
 	for (int32_t i = s->ids[idb], next; i >= 0; i = next) {
 		sess_slot *sl = &s->v[i];
 		next = sl->next_id;
@@ -216,29 +214,25 @@ int session_create(psessions *s, const bt_identity *id, const char *cert_fp, int
 		}
 		if (strcmp(sl->ident, ident))
 			continue;
-		if (cert && !strcmp(sl->s.cert_fp, cert_fp)) {
-			/* one session per certificate: the same one, under a new
-			 * token (the old cookie is not known here) */
-			unchain(s, &s->tok[tok_bucket(sl->key)], i, 1);
-			token_key(token, sl->key);
-			tok_link(s, i);
-			sl->seen = now;
-			*out = sl->s;
-			pthread_mutex_unlock(&s->lock);
-			return 0;
-		}
-		n++;
-		if (oldest < 0 || sl->born < s->v[oldest].born)
-			oldest = i;
+		if (cert_fp && !strcmp(sl->s.cert_fp, cert_fp))
+			return i;
+		(*n)++;
+		if (*oldest < 0 || sl->born < s->v[*oldest].born)
+			*oldest = i;
 	}
-	if (n >= PORTAL_SESSIONS_PER_ID)
-		release(s, oldest);
+	return -1;
+}
+
+/* A free slot made the session of id (ident, bucket idb; cert_fp or "")
+ * under token, with a fresh CSRF token: its index, or -1 when every slot
+ * is taken by a live session. The caller holds the lock. */
+static int32_t slot_take(psessions *s, uint32_t idb, const char *ident, const bt_identity *id, const char *cert_fp,
+			 int64_t now, const char token[65])
+{
 	if (s->free_head < 0)
 		sweep(s, now);
-	if (s->free_head < 0) {
-		pthread_mutex_unlock(&s->lock);
+	if (s->free_head < 0)
 		return -1;
-	}
 	int32_t i = s->free_head;
 	sess_slot *sl = &s->v[i];
 	s->free_head = sl->next_tok;
@@ -250,13 +244,44 @@ int session_create(psessions *s, const bt_identity *id, const char *cert_fp, int
 	sl->born = sl->seen = now;
 	sl->s.id = *id;
 	portal_token(sl->s.csrf);
-	snprintf(sl->s.cert_fp, sizeof sl->s.cert_fp, "%s", cert ? cert_fp : "");
+	snprintf(sl->s.cert_fp, sizeof sl->s.cert_fp, "%s", cert_fp);
 	tok_link(s, i);
 	sl->next_id = s->ids[idb];
 	s->ids[idb] = i;
-	*out = sl->s;
+	return i;
+}
+
+int session_create(psessions *s, const bt_identity *id, const char *cert_fp, int64_t now,
+		   char token[65], psession *out)
+{
+	char ident[80];
+	ident_of(id, ident);
+	uint32_t idb = (uint32_t)(portal_siphash(s->hkey, ident, strlen(ident)) % NBUCKET);
+	int cert = cert_fp && cert_fp[0];
+	portal_token(token);
+	pthread_mutex_lock(&s->lock);
+	/* the identity's sessions: the certificate's own, how many, the oldest */
+	int32_t oldest, n;
+	int32_t i = ident_sessions(s, idb, ident, cert ? cert_fp : NULL, now, &oldest, &n);
+	if (i >= 0) {
+		/* one session per certificate: the same one, under a new
+		 * token (the old cookie is not known here) */
+		sess_slot *sl = &s->v[i];
+		unchain(s, &s->tok[tok_bucket(sl->key)], i, 1);
+		token_key(token, sl->key);
+		tok_link(s, i);
+		sl->seen = now;
+		*out = sl->s;
+		pthread_mutex_unlock(&s->lock);
+		return 0;
+	}
+	if (n >= PORTAL_SESSIONS_PER_ID)
+		release(s, oldest);
+	i = slot_take(s, idb, ident, id, cert ? cert_fp : "", now, token);
+	if (i >= 0)
+		*out = s->v[i].s;
 	pthread_mutex_unlock(&s->lock);
-	return 0;
+	return i >= 0 ? 0 : -1;
 }
 
 /* The slot of token (live), or -1, freeing it when it has ended; the caller

@@ -13,7 +13,7 @@
 //
 // node inbox.mjs --url URL --lang L --user NAME --password PW --accept N --reject N --reason TEXT
 //      [--js on|off] [--width N] [--shots DIR] [--server-cert PEM] [--chromium PATH]
-import { options, open, signIn, shot, run, fail } from './lib.mjs';
+import { options, open, signIn, measure, run, fail } from './lib.mjs';
 
 const opt = options('inbox.mjs', ['url', 'lang', 'user', 'password', 'accept', 'reject', 'reason']);
 const js = (opt.js || 'off') === 'on';
@@ -21,19 +21,10 @@ const out = { js, visits: [], accept_posts: [], reject_posts: [], console_errors
 const state = {};
 const path = (u) => new URL(u).pathname;
 
-async function measure(page, name, status) {
-	const v = await page.evaluate(() => {
-		let rows = 0, stacked = 0;
-		for (const tr of document.querySelectorAll('table.stack tr')) {
-			if (!tr.querySelector('td')) continue;
-			rows++;
-			if (getComputedStyle(tr).display === 'block') stacked++;
-		}
-		return { width: document.documentElement.scrollWidth, dir: document.documentElement.dir, rows, stacked };
-	});
-	Object.assign(v, { name, path: path(page.url()), status });
-	out.visits.push(v);
-	await shot(page, opt, `${opt.lang}-${name}`);
+// The page measured (lib.mjs measure) into out.visits, under name.
+async function visit(page, name, status) {
+	const v = await measure(page, opt, `${opt.lang}-${name}`);
+	out.visits.push(Object.assign({ name, path: v.path, status }, v));
 }
 
 await run(opt, out, state, async () => {
@@ -51,19 +42,19 @@ await run(opt, out, state, async () => {
 	await signIn(page, opt, { user: opt.user, password: opt.password }, opt.lang);
 	let resp = await page.goto(`${opt.url}/secretariat/inbox`);
 	if (!resp || resp.status() !== 200) fail(`GET /secretariat/inbox: ${resp && resp.status()}`);
-	await measure(page, 'inbox', resp.status());
+	await visit(page, 'inbox', resp.status());
 
 	// accept: the entry, its confirmation, the button double-clicked
 	await Promise.all([page.waitForURL(`**/secretariat/inbox/${opt.accept}`),
 		page.locator(`a[href="/secretariat/inbox/${opt.accept}"]`).click()]);
-	await measure(page, 'entry', last);
+	await visit(page, 'entry', last);
 	await Promise.all([page.waitForURL(/\/accept$/), page.locator('#accept').click()]);
-	await measure(page, 'accept-confirm', last);
+	await visit(page, 'accept-confirm', last);
 	await Promise.all([page.waitForURL(new RegExp(`/secretariat/inbox/${opt.accept}$`)),
 		page.locator('#confirm').dblclick()]);
 	await page.waitForLoadState('load');
 	out.accepted = path(page.url());
-	await measure(page, 'accepted', last);
+	await visit(page, 'accepted', last);
 	resp = await page.reload();
 	out.reload = resp ? resp.status() : 0;
 	resp = await page.goBack();
@@ -76,10 +67,10 @@ await run(opt, out, state, async () => {
 	await page.locator('#reason').fill(opt.reason);
 	await Promise.all([page.waitForURL('**/reject?**'), page.locator('#reject').click()]);
 	out.quoted = await page.locator('#reason-quoted').textContent();
-	await measure(page, 'reject-confirm', last);
+	await visit(page, 'reject-confirm', last);
 	await Promise.all([page.waitForURL(new RegExp(`/secretariat/inbox/${opt.reject}$`)),
 		page.locator('#confirm').dblclick()]);
 	await page.waitForLoadState('load');
 	out.rejected = path(page.url());
-	await measure(page, 'rejected', last);
+	await visit(page, 'rejected', last);
 });

@@ -2,7 +2,8 @@
 // headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core,
 // never downloading a browser) trusting only the test server's certificate,
 // one browser context with the console and the documents recorded, signing
-// in as an administration or a user, the page's width and screenshots, and
+// in as an administration or a user, the page's width, what a test measures
+// of a page (measure) and screenshots, and
 // the end of a run (the JSON on stdout, or the reason on stderr and exit 1).
 import { chromium } from 'playwright-core';
 import { X509Certificate, createHash } from 'node:crypto';
@@ -123,6 +124,38 @@ let shots = 0;
 export async function shot(page, opt, name) {
 	if (opt.shots)
 		await page.screenshot({ path: join(opt.shots, `${String(++shots).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+// What every test measures of the page it is on, with a screenshot named
+// name in --shots: width (document.documentElement.scrollWidth: wider than
+// the screen means it scrolls sideways) and body_width (the body's), dir
+// (the document's direction), rows (the data rows of stacked tables,
+// table.stack) and stacked (those shown as blocks), th_shown (their header
+// cells or rows still shown), title, time_left (the .time-left text, or
+// null) and path (where the page is).
+export async function measure(page, opt, name) {
+	const v = await page.evaluate(() => {
+		const tl = document.querySelector('.time-left');
+		let stacked = 0, thShown = 0, rows = 0;
+		for (const tr of document.querySelectorAll('table.stack tr')) {
+			if (!tr.querySelector('td')) continue; // the header row: hidden
+			rows++;
+			if (getComputedStyle(tr).display === 'block') stacked++;
+		}
+		for (const th of document.querySelectorAll('table.stack th, table.stack tr:has(th)'))
+			if (getComputedStyle(th).display !== 'none') thShown++;
+		return {
+			width: document.documentElement.scrollWidth,
+			body_width: document.body.scrollWidth,
+			dir: document.documentElement.dir,
+			rows, stacked, th_shown: thShown,
+			title: document.title,
+			time_left: tl ? tl.textContent.trim() : null,
+		};
+	});
+	v.path = new URL(page.url()).pathname;
+	await shot(page, opt, name);
+	return v;
 }
 
 // Runs body(); prints out as one JSON line, or on failure the reason on

@@ -13,7 +13,7 @@
 //
 // node pages.mjs --url https://localhost:PORT --lang ar (--member CHN:CODE | --user NAME --password PW)
 //      --visit PATH,PATH [--js on|off] [--width PX (390)] [--shots DIR] [--server-cert server.pem] [--chromium PATH]
-import { WIDTH, options, open, signIn, shot, run } from './lib.mjs';
+import { WIDTH, options, open, signIn, measure, run } from './lib.mjs';
 
 const opt = options('pages.mjs', ['url', 'lang', 'visit']);
 if (!opt.member && !(opt.user && opt.password)) {
@@ -23,28 +23,6 @@ if (!opt.member && !(opt.user && opt.password)) {
 const js = (opt.js || 'off') === 'on';
 const out = { csp_violations: [], console_errors: [], pages: [], visits: [], viewport: Number(opt.width || WIDTH), js };
 const state = {};
-
-async function measure(page, o, name) {
-	Object.assign(o, await page.evaluate(() => {
-		const tl = document.querySelector('.time-left');
-		let stacked = 0, thShown = 0, rows = 0;
-		for (const tr of document.querySelectorAll('table.stack tr')) {
-			if (!tr.querySelector('td')) continue; // the header row: hidden
-			rows++;
-			if (getComputedStyle(tr).display === 'block') stacked++;
-		}
-		for (const th of document.querySelectorAll('table.stack th, table.stack tr:has(th)'))
-			if (getComputedStyle(th).display !== 'none') thShown++;
-		return {
-			width: document.documentElement.scrollWidth,
-			body_width: document.body.scrollWidth,
-			rows, stacked, th_shown: thShown,
-			dir: document.documentElement.dir,
-			time_left: tl ? tl.textContent.trim() : null,
-		};
-	}));
-	await shot(page, opt, name);
-}
 
 await run(opt, out, state, async () => {
 	Object.assign(state, await open(opt, out, { js, width: Number(opt.width || WIDTH) }));
@@ -59,7 +37,9 @@ await run(opt, out, state, async () => {
 		const v = { path };
 		const r = await page.goto(`${opt.url}${path}`);
 		v.status = r ? r.status() : 0;
-		await measure(page, v, path.replace(/[^a-z0-9]+/gi, '-'));
+		const m = await measure(page, opt, path.replace(/[^a-z0-9]+/gi, '-'));
+		delete m.path; // v.path: the path visited
+		Object.assign(v, m);
 		out.visits.push(v);
 	}
 });

@@ -16,7 +16,7 @@
 // node staff-acts.mjs --url https://localhost:PORT --user NAME --password PW --lang ar
 //      --circular 206 --draft Q.5051 --revoke CHE [--reservation "CHE: text"] [--js on|off]
 //      [--shots DIR] [--server-cert server.pem] [--chromium PATH]
-import { WIDTH, options, open, signIn, width, shot, run, fail } from './lib.mjs';
+import { WIDTH, options, open, signIn, measure, run, fail } from './lib.mjs';
 
 const opt = options('staff-acts.mjs', ['url', 'user', 'password', 'lang', 'circular', 'draft', 'revoke']);
 const out = { steps: [], confirm_buttons: [], csp_violations: [], console_errors: [], pages: [], viewport: WIDTH };
@@ -25,12 +25,10 @@ let page;
 
 // The page now: its status, path, width (scrollWidth) and a screenshot.
 async function step(name, status) {
-	const s = { name, status, path: new URL(page.url()).pathname };
-	s.width = await width(page);
-	s.dir = await page.evaluate(() => document.documentElement.getAttribute('dir'));
+	const v = await measure(page, opt, name);
+	const s = { name, status, path: v.path, width: v.width, dir: v.dir };
 	const e = page.locator('p.error').first();
 	if (await e.count()) s.error = (await e.textContent()).trim();
-	await shot(page, opt, name);
 	out.steps.push(s);
 	return s;
 }

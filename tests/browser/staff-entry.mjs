@@ -17,7 +17,7 @@
 // node staff-entry.mjs --url https://localhost:PORT --user NAME --password PW --lang fr
 //      --circular 205 --member CHN --draft Q.5051 --received TIME --reason TEXT
 //      [--choice CHOICE] [--visit PATH,PATH] [--member-code MEMBER:CODE --member-visit PATH,PATH] [--shots DIR] [--server-cert server.pem] [--chromium PATH]
-import { WIDTH, options, open, signIn, shot, run, fail } from './lib.mjs';
+import { WIDTH, options, open, signIn, measure, run, fail } from './lib.mjs';
 
 const opt = options('staff-entry.mjs', ['url', 'user', 'password', 'lang', 'circular', 'member', 'draft', 'received',
 	'reason']);
@@ -42,9 +42,9 @@ async function errorOf(page, o) {
 
 // The widest thing on the page, in CSS pixels (the page scrolls sideways
 // when it is wider than the screen), and a screenshot.
-async function measure(page, o, name) {
-	o.width = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
-	await shot(page, opt, name);
+async function widest(page, o, name) {
+	const v = await measure(page, opt, name);
+	o.width = Math.max(v.width, v.body_width);
 }
 
 async function enter(page, withReason) {
@@ -76,24 +76,24 @@ await run(opt, out, state, async () => {
 	resp = await page.goto(cpage);
 	if (!resp || resp.status() !== 200) fail(`GET ${cpage}: ${resp && resp.status()}`);
 	out.label = (await page.locator('label[for="late_entry_reason"]').textContent()).trim();
-	await measure(page, out, 'consultation');
+	await widest(page, out, 'consultation');
 
 	out.no_reason = { status: await enter(page, false) };
 	await errorOf(page, out.no_reason);
-	await measure(page, out.no_reason, 'no-reason');
+	await widest(page, out.no_reason, 'no-reason');
 
 	await page.goto(cpage);
 	out.with_reason = { status: await enter(page, true) };
 	const note = page.locator('p.late-entry');
 	if (await note.count()) out.with_reason.late_entry = (await note.textContent()).trim();
-	await measure(page, out.with_reason, 'with-reason');
+	await widest(page, out.with_reason, 'with-reason');
 
 	for (const path of (opt.visit || '').split(',').filter(Boolean)) {
 		const v = { path };
 		const r = await page.goto(`${opt.url}${path}`);
 		v.status = r ? r.status() : 0;
 		await errorOf(page, v);
-		await measure(page, v, path.replace(/[^a-z0-9]+/gi, '-'));
+		await widest(page, v, path.replace(/[^a-z0-9]+/gi, '-'));
 		out.visits.push(v);
 	}
 	// then an administration, signed in with its reply code
@@ -106,7 +106,7 @@ await run(opt, out, state, async () => {
 			const r = await page.goto(`${opt.url}${path}`);
 			v.status = r ? r.status() : 0;
 			await errorOf(page, v);
-			await measure(page, v, `member-${path.replace(/[^a-z0-9]+/gi, '-')}`);
+			await widest(page, v, `member-${path.replace(/[^a-z0-9]+/gi, '-')}`);
 			out.visits.push(v);
 		}
 	}

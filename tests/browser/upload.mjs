@@ -15,7 +15,7 @@
 //
 // node upload.mjs --url URL --lang L --member M --code C --circular ID --pdf FILE --bad FILE
 //      [--js on|off] [--width N] [--shots DIR] [--server-cert PEM] [--chromium PATH]
-import { options, open, signIn, shot, run, fail } from './lib.mjs';
+import { options, open, signIn, measure, run, fail } from './lib.mjs';
 
 const opt = options('upload.mjs', ['url', 'lang', 'member', 'code', 'circular', 'pdf', 'bad']);
 const js = (opt.js || 'off') === 'on';
@@ -23,11 +23,10 @@ const out = { js, visits: [], posts: [], console_errors: [], csp_violations: [],
 const state = {};
 const path = (u) => new URL(u).pathname;
 
-async function measure(page, name, status) {
-	const v = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, dir: document.documentElement.dir }));
-	Object.assign(v, { name, path: path(page.url()), status });
-	out.visits.push(v);
-	await shot(page, opt, `${opt.lang}-${name}`);
+// The page measured (lib.mjs measure) into out.visits, under name.
+async function visit(page, name, status) {
+	const v = await measure(page, opt, `${opt.lang}-${name}`);
+	out.visits.push(Object.assign({ name, path: v.path, status }, v));
 }
 
 await run(opt, out, state, async () => {
@@ -42,7 +41,7 @@ await run(opt, out, state, async () => {
 	await signIn(page, opt, { member: opt.member, code: opt.code }, opt.lang);
 	let resp = await page.goto(`${opt.url}/member/c/${opt.circular}`);
 	if (!resp || resp.status() !== 200) fail(`GET the consultation's page: ${resp && resp.status()}`);
-	await measure(page, 'form', resp.status());
+	await visit(page, 'form', resp.status());
 
 	// a file that is no returned form: refused next to the field
 	await page.setInputFiles('#pdf', opt.bad);
@@ -53,13 +52,13 @@ await run(opt, out, state, async () => {
 		focus: document.activeElement ? document.activeElement.id : null,
 	}));
 	out.refusal.status = last;
-	await measure(page, 'refused', last);
+	await visit(page, 'refused', last);
 
 	// the form: 303 to the reply form filled in
 	await page.setInputFiles('#pdf', opt.pdf);
 	await Promise.all([page.waitForURL('**/from-pdf'), page.locator('section.upload button[type="submit"]').click()]);
 	await page.waitForLoadState('load');
-	await measure(page, 'prefill', last);
+	await visit(page, 'prefill', last);
 	resp = await page.reload();
 	out.prefill_reload = resp ? resp.status() : 0;
 	out.prefill = await page.evaluate(() => {
@@ -75,7 +74,7 @@ await run(opt, out, state, async () => {
 		page.locator('form[action$="/reply"] button[type="submit"]').dblclick()]);
 	await page.waitForLoadState('load');
 	out.sent = path(page.url());
-	await measure(page, 'sent', last);
+	await visit(page, 'sent', last);
 	resp = await page.reload();
 	out.reload = resp ? resp.status() : 0;
 	resp = await page.goBack();

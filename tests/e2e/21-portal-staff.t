@@ -63,6 +63,8 @@ w=$(perl -e 'printf "%d", $ARGV[0] + 0.5' "$pct")
 like "$BODY" "<div class=\"fill w$w low\"></div><div class=\"line t70\"></div>" \
 	"the bar: filled to $w %, red under the 70 % line"
 like "$BODY" 'Support: 2 \(66\.7 %\)' "  ... and says the support in words"
+like "$BODY" '<p class="outcome"><strong>pending</strong> — If the consultation closed now: may not proceed at this meeting</p>' \
+	"  ... the outcome, and what it would be if closed now (66.7 % under 70 %)"
 like "$BODY" '<span class="draft">G\.1000</span> — Other group &lt;b&gt;draft&lt;/b&gt;' "every consultation is listed, titles escaped"
 unlike "$BODY" '<b>draft' "  ... no markup from the data"
 like "$BODY" 'href="/secretariat/c/205"' "  ... with a link to each consultation"

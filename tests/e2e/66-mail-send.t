@@ -37,39 +37,17 @@ $PY -c 'import aiosmtpd' 2>/dev/null || { echo "Bail out! python3-aiosmtpd is no
 . "$E2E/portal-lib.sh"
 READ="$PY $E2E/mail-read.py"
 
-# --- a test CA and the relay's certificate -----------------------------------
-printf 'cn = "ballot mail test CA"\nca\ncert_signing_key\nexpiration_days = 30\n' >ca.tmpl
-printf 'cn = "127.0.0.1"\nip_address = "127.0.0.1"\ndns_name = "localhost"\ntls_www_server\nexpiration_days = 30\n' >srv.tmpl
-certtool --generate-privkey --key-type=ecdsa --outfile ca.key 2>/dev/null &&
-	certtool --generate-self-signed --load-privkey ca.key --template ca.tmpl --outfile ca.pem 2>/dev/null &&
-	certtool --generate-privkey --key-type=ecdsa --outfile srv.key 2>/dev/null &&
-	certtool --generate-certificate --load-privkey srv.key --load-ca-certificate ca.pem --load-ca-privkey ca.key \
-		--template srv.tmpl --outfile srv.pem 2>/dev/null || { echo "Bail out! certtool failed"; exit 1; }
-
-RELAY_PID=
-relay_start() { # relay_start DIR [--refuse-rcpt SUBSTR]: on $SMTP_PORT
-	local dir=$1 i
-	shift
-	rm -f "$dir/ready"
-	$PY "$E2E/smtp-relay.py" "$SMTP_PORT" srv.pem srv.key tsb 's3cret pass' "$dir" "$@" 2>>relay.log &
-	RELAY_PID=$!
-	for i in $(seq 100); do [ -e "$dir/ready" ] && return 0; sleep 0.1; done
-	echo "Bail out! the relay did not start"; cat relay.log; exit 1
-}
-relay_stop() { [ -n "$RELAY_PID" ] && kill "$RELAY_PID" 2>/dev/null && wait "$RELAY_PID" 2>/dev/null; RELAY_PID=; }
+# --- the relay: its test CA, certificate and password file in $T ---------------
+. "$E2E/relay-lib.sh"
 SMTP_PORT=$(free_port)
-relay_start "$T/mbox"
-
-printf 's3cret pass\n' >pw
-chmod 600 pw
-cat >mail.conf <<EOC
-mail_relay = smtp://127.0.0.1:$SMTP_PORT
-mail_user = tsb
-mail_password_file = $T/pw
-mail_from = tsb-consultations@itu.int
-mail_ca = $T/ca.pem
-EOC
-chmod 600 mail.conf
+# relay_up [ARG...]: the relay on $SMTP_PORT writing to $T/mbox (RELAY_MBOX=DIR:
+# to DIR), ARGs to smtp-relay.py (--refuse-rcpt SUBSTR); bails out when it
+# does not start
+relay_up() {
+	relay_start "$T" "$SMTP_PORT" "$@" || { echo "Bail out! the relay did not start"; cat relay.log; exit 1; }
+}
+relay_up
+relay_conf "$T" "$SMTP_PORT" mail.conf
 send() { ballot --config mail.conf mail send "$@"; }
 arrived() { ls "$T/mbox" | grep -c '\.eml$'; }
 
@@ -221,7 +199,7 @@ is "$((sent_before + queued))" "$NK" "  ... every reminder recorded ($sent_befor
 ok "  ... some still queued" test "$queued" -gt 0
 expect_exit 0 ballot mail outbox
 like "$OUT" 'reminder +queued' "  ... mail outbox shows them queued"
-relay_start "$T/mbox"
+relay_up
 expect_exit 0 send --circular 205 --what reminder
 is "$(sqlite3 "$BALLOT_DB" "SELECT count(*) FROM outbox WHERE circular = '205' AND what = 'reminder' AND state = 'sent'")" "$NK" "resumed once the relay is back: all $NK sent"
 $READ list "$T/mbox" | grep -P '\t<ballot\.205\.reminder\.' >r.list
@@ -233,7 +211,7 @@ like "$gbr" '\(10 days and 11 hours from now\)' "  ... and the time left"
 
 # --- a recipient refused for good -----------------------------------------------------
 relay_stop
-relay_start "$T/mbox2" --refuse-rcpt admin-egy
+RELAY_MBOX=$T/mbox2 relay_up --refuse-rcpt admin-egy
 at 2020-02-12T12:00:00Z
 expect_exit 1 send --circular 205 --what reminder
 like "$ERR" '1 message refused by the relay' "a recipient refused for good: exit 1, said"
@@ -244,7 +222,7 @@ like "$(sqlite3 "$BALLOT_DB" "SELECT answer FROM outbox WHERE circular = '205' A
 expect_exit 0 send --circular 205 --what reminder
 is "$(ls "$T/mbox2" | grep -c '\.eml$')" "$((NK - 1))" "  ... never sent again; the $((NK - 1)) others sent once"
 relay_stop
-relay_start "$T/mbox"
+relay_up
 
 # --- codes: issued when sent, never kept ------------------------------------------------
 expect_exit 0 send --circular 205 --what codes --member CHE --member CN --portal https://replies.itu.int

@@ -99,28 +99,10 @@ vr 2 receipt verify bad.json --key pub.txt
 vr 2 keys show --key nosuch.key
 
 # --- mail send, outbox, schedule, run (a real relay on loopback) ------------------
-printf 'cn = "ballot mail test CA"\nca\ncert_signing_key\nexpiration_days = 30\n' >ca.tmpl
-printf 'cn = "localhost"\nip_address = "127.0.0.1"\ndns_name = "localhost"\ntls_www_server\nencryption_key\nsigning_key\nexpiration_days = 30\n' >srv.tmpl
-certtool --generate-privkey --key-type=ecdsa --outfile ca.key 2>/dev/null &&
-	certtool --generate-self-signed --load-privkey ca.key --template ca.tmpl --outfile ca.pem 2>/dev/null &&
-	certtool --generate-privkey --key-type=ecdsa --outfile srv.key 2>/dev/null &&
-	certtool --generate-certificate --load-privkey srv.key --load-ca-certificate ca.pem --load-ca-privkey ca.key \
-		--template srv.tmpl --outfile srv.pem 2>/dev/null || { echo "Bail out! certtool failed"; exit 1; }
+. "$HERE/relay-lib.sh"
 SMTP_PORT=$(free_port)
-$PY "$HERE/smtp-relay.py" "$SMTP_PORT" srv.pem srv.key tsb 's3cret pass' "$T/mbox" 2>relay.log &
-RELAY=$!
-for i in $(seq 100); do [ -e "$T/mbox/ready" ] && break; sleep 0.1; done
-[ -e "$T/mbox/ready" ] || { echo "Bail out! the relay did not start"; exit 1; }
-printf 's3cret pass\n' >smtp-pw
-chmod 600 smtp-pw
-cat >mail.conf <<EOC
-mail_relay = smtp://127.0.0.1:$SMTP_PORT
-mail_user = tsb
-mail_password_file = $T/smtp-pw
-mail_from = tsb-consultations@itu.int
-mail_ca = $T/ca.pem
-EOC
-chmod 600 mail.conf
+relay_start "$T" "$SMTP_PORT" || { echo "Bail out! the relay did not start"; cat relay.log; exit 1; }
+relay_conf "$T" "$SMTP_PORT" mail.conf
 vg 0 --config mail.conf mail send --circular 205 --what circular --member CHE
 vr 2 --config mail.conf mail send --circular 205 --what letter
 is "$(ls "$T/mbox" | grep -c '\.eml$')" 1 "  ... the circular reached the relay"
@@ -132,7 +114,7 @@ at 2020-02-10T12:00:00Z
 vg 0 --config mail.conf mail run
 like "$(cat "$T/.vg.out")" '^205 reminder: 1 message queued, 1 sent' "  ... mail run sent the T-14 reminder"
 vr 2 --config mail.conf mail run --mail-relay "http://127.0.0.1:$SMTP_PORT"
-kill "$RELAY" && wait "$RELAY" 2>/dev/null
+relay_stop
 at 2020-01-20T09:00:00Z
 
 # --- mail fetch from a Maildir, and the inbox ---------------------------------------

@@ -2,18 +2,22 @@
 # relay-lib.sh - the mailroom's SMTP relay on loopback for tests and the
 # bench (tests/e2e/smtp-relay.py: Debian's aiosmtpd, STARTTLS and AUTH
 # required, each message fsynced before its 250); sourced by bash.
-#   relay_start DIR PORT     a test CA and the relay's certificate made with
-#                            certtool in DIR (DIR/ca.pem), a password file
-#                            DIR/pw (user tsb), the relay on 127.0.0.1:PORT
-#                            writing each message to DIR/mbox/*.eml; sets
-#                            RELAY_PID; 1 when it does not start
+#   relay_start DIR PORT [ARG...]
+#                            a test CA and the relay's certificate made with
+#                            certtool in DIR (DIR/ca.pem; once, kept for the
+#                            next start), a password file DIR/pw (user tsb),
+#                            the relay on 127.0.0.1:PORT writing each message
+#                            to DIR/mbox/*.eml (RELAY_MBOX=MBOX: to MBOX);
+#                            ARGs to smtp-relay.py (--refuse-rcpt SUBSTR);
+#                            sets RELAY_PID; 1 when it does not start
 #   relay_conf DIR PORT FILE a configuration file (mode 0600) for
 #                            `ballot mail send/run` to that relay
 #   relay_stop               stops it
 RELAY_PID=
 relay_start() {
-	local dir=$1 port=$2 i
-	mkdir -p "$dir/mbox"
+	local dir=$1 port=$2 mbox=${RELAY_MBOX:-$1/mbox} i
+	shift 2
+	mkdir -p "$mbox"
 	if [ ! -e "$dir/ca.pem" ]; then
 		printf 'cn = "ballot mail test CA"\nca\ncert_signing_key\nexpiration_days = 30\n' >"$dir/ca.tmpl"
 		printf 'cn = "127.0.0.1"\nip_address = "127.0.0.1"\ndns_name = "localhost"\ntls_www_server\nexpiration_days = 30\n' >"$dir/srv.tmpl"
@@ -27,11 +31,11 @@ relay_start() {
 		printf 's3cret pass\n' >"$dir/pw"
 		chmod 600 "$dir/pw"
 	fi
-	rm -f "$dir/mbox/ready"
+	rm -f "$mbox/ready"
 	/usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/smtp-relay.py" "$port" "$dir/srv.pem" "$dir/srv.key" tsb \
-		's3cret pass' "$dir/mbox" 2>>"$dir/relay.log" &
+		's3cret pass' "$mbox" "$@" 2>>"$dir/relay.log" &
 	RELAY_PID=$!
-	for i in $(seq 100); do [ -e "$dir/mbox/ready" ] && return 0; sleep 0.1; done
+	for i in $(seq 100); do [ -e "$mbox/ready" ] && return 0; sleep 0.1; done
 	return 1
 }
 relay_conf() {

@@ -80,6 +80,14 @@ typedef struct bt_returned_verdict {
 int bt_returned_check(bt_db *db, const bt_returned_form *f, const char *circular, const char *member, bt_time at,
 		      bt_returned_verdict *out, bt_err *e);
 
+/* bt_returned_check's check of a reference alone (a form read from a
+ * message before its administration is known to be the sender's): issued
+ * for circular and member, and for the circular's drafts now or before
+ * drafts were added (out->stale, out->added_since; the rest of out
+ * untouched). The same refusals as bt_returned_check's form.reference. */
+int bt_returned_reference(bt_db *db, const char *reference, const char *circular, const char *member,
+			  bt_returned_verdict *out, bt_err *e);
+
 /* The replies of a checked form into specs[0..f->n_drafts): circular,
  * out's member, each draft's choice, the signatory and title, the signer
  * (when signed); the rest (received, channel, the form as scan,

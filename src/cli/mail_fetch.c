@@ -217,9 +217,15 @@ static int classify_form(fetch_msg *m, const bt_inbox_part *p, const pdf_form_va
 			  strcmp(code, "-") ? code : "any member");
 		return BT_OK;
 	}
-	int stale = 0;
-	if (bt_form_ref_check(m->db, ref, circ, m->en.member, &stale, &e2)) {
-		set_state(m, "refused", "field form.reference '%s': %s", ref, e2.msg);
+	/* the stale rule every returned form is read by (bt_returned_check) */
+	bt_returned_verdict rv;
+	memset(&rv, 0, sizeof rv);
+	if (bt_returned_reference(m->db, ref, circ, m->en.member, &rv, &e2)) {
+		if (e2.code == BT_EFAIL) {
+			*e = e2;
+			return BT_EFAIL;
+		}
+		set_state(m, "refused", "field %s", e2.msg);
 		return BT_OK;
 	}
 	for (size_t i = 0; i < v->n_drafts; i++)
@@ -227,7 +233,11 @@ static int classify_form(fetch_msg *m, const bt_inbox_part *p, const pdf_form_va
 			set_state(m, "refused", "field draft.%s.choice: two choices ticked", v->drafts[i].rec);
 			return BT_OK;
 		}
-	set_state(m, "matched", "%s", stale ? "the drafts changed after this form was issued" : "");
+	if (rv.stale)
+		set_state(m, "matched", "issued before drafts were added (%s): it answers the drafts it was issued for",
+			  rv.added_since);
+	else
+		set_state(m, "matched", "%s", "");
 	return BT_OK;
 }
 

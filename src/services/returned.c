@@ -88,6 +88,17 @@ static void added_names(const bt_draft_list *dl, unsigned long long mask, char *
 /* The reference: issued for circular and member (bt_form_ref_check), and
  * for the circular's drafts now or before drafts were added (stale). */
 static int check_reference(bt_db *db, const bt_returned_form *f, const char *circular, const char *member,
+			   bt_returned_verdict *out, bt_err *e);
+
+int bt_returned_reference(bt_db *db, const char *reference, const char *circular, const char *member,
+			  bt_returned_verdict *out, bt_err *e)
+{
+	bt_returned_form one = { 0 };
+	one.reference = reference;
+	return check_reference(db, &one, circular, member, out, e);
+}
+
+static int check_reference(bt_db *db, const bt_returned_form *f, const char *circular, const char *member,
 			   bt_returned_verdict *out, bt_err *e)
 {
 	int stale = 0;

@@ -75,6 +75,39 @@ expect_exit 0 ballot inbox accept 4
 like "$OUT" "entry 4 accepted" "a contact again: accepted"
 expect_exit 0 ballot check
 
+# --- the stale rule at fetch, as at accept: a form read as issued --------------------------------
+# GBR's form was issued for Q.5051 alone; Q.5052 is added since: matched,
+# saying so; a reference whose digest names no set of the drafts: refused
+at 2019-12-03T12:00:00Z
+expect_exit 0 ballot draft add --summary "S." --circular 205 --rec Q.5052 --title "Second"
+at 2020-01-10T09:00:00Z
+$FILL "$T/f/205/en/GBR.pdf" forged.pdf draft.Q.5051.choice=authorize \
+	form.reference=ballot:205:GBR:en:0123456789abcdef
+rm -f md/new/* md/cur/*
+$PY - md <<'PY'
+import sys, email.message
+def put(n, frm, pdf):
+    m = email.message.EmailMessage()
+    m["From"], m["To"], m["Subject"], m["Message-ID"] = frm, "tsbsg@itu.int", "Reply", "<s%s@example.org>" % n
+    m["Received"] = "from mx by mx.itu.int; Fri, 10 Jan 2020 08:00:00 +0000"
+    m.set_content("Our reply again.\n")
+    m.add_attachment(open(pdf, "rb").read(), maintype="application", subtype="pdf", filename=pdf)
+    open("%s/new/s%s" % (sys.argv[1], n), "wb").write(bytes(m))
+put("1", "consult@ofcom.org.uk", "gbr.pdf")
+put("2", "consult@ofcom.org.uk", "forged.pdf")
+PY
+expect_exit 0 ballot mail fetch --mailbox "maildir:$T/md"
+like "$OUT" '^entry 5: matched 205: issued before drafts were added \(Q\.5052\): it answers the drafts it was issued for$' \
+	"a form issued before Q.5052 was added: matched (it answers Q.5051), saying so"
+like "$OUT" "^entry 6: refused: field form\.reference 'ballot:205:GBR:en:0123456789abcdef': the form was issued for drafts that circular 205 does not have" \
+	"a reference naming no set of the drafts: refused at fetch, the line reply --from-pdf gives"
+expect_exit 0 ballot inbox list --json
+like "$OUT" '"reason": *"issued before drafts were added \(Q\.5052\)' \
+	"  ... inbox list --json keeps the reason"
+expect_exit 0 ballot inbox accept 5
+is "$(q "SELECT group_concat(d.rec) FROM replies r JOIN drafts d ON d.id = r.draft_id WHERE r.member = 'GBR'")" \
+	"Q.5051,Q.5051" "  ... accepted: a reply on Q.5051 only (the draft it was issued for)"
+
 # --- a member's code named by its contacts cannot change (no foreign-key failure) ----------------
 export BALLOT_DB=$T/recode.db
 expect_exit 0 ballot init

@@ -2,6 +2,7 @@
 #include "pdf/doc.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1475,6 +1476,144 @@ static int layout(pdf_doc *d, const char *text, float x, float y,
 	return BT_OK;
 }
 
+/* Measures (layout without drawing) kept per thread: a circular's forms
+ * measure the same texts (templates, titles, labels) in the same boxes,
+ * once for each member. A measure only reads the fonts and the text, so
+ * its height and width are those of the first time; keyed by the font
+ * table, the direction, the style's size and weight, the box (y too: the
+ * height is a difference of sums from y) and the text. Texts of up to
+ * MEASURE_LEN bytes, at most MEASURE_MAX entries, emptied when full. */
+#define MEASURE_SLOTS 4096 /* a power of two, twice MEASURE_MAX */
+#define MEASURE_MAX 2048
+#define MEASURE_LEN 512
+
+typedef struct measured {
+	const pdf_fonts *fonts;
+	uint32_t hash;
+	int rtl, bold;
+	float size, y, width, height, maxw;
+	size_t len;
+	char text[]; /* len bytes */
+} measured;
+
+typedef struct measure_cache {
+	measured *slot[MEASURE_SLOTS];
+	int count;
+} measure_cache;
+
+static pthread_key_t measure_key;
+static pthread_once_t measure_once = PTHREAD_ONCE_INIT;
+static _Thread_local measure_cache *tls_measure;
+
+static void measure_clear(measure_cache *c)
+{
+	for (size_t i = 0; i < MEASURE_SLOTS; i++) {
+		free(c->slot[i]);
+		c->slot[i] = NULL;
+	}
+	c->count = 0;
+}
+
+static void measure_free(void *p)
+{
+	if (p) {
+		measure_clear(p);
+		free(p);
+	}
+}
+
+static void measure_init(void)
+{
+	pthread_key_create(&measure_key, measure_free);
+}
+
+/* This thread's cache; NULL when out of memory. */
+static measure_cache *measure_get(void)
+{
+	if (tls_measure)
+		return tls_measure;
+	pthread_once(&measure_once, measure_init);
+	tls_measure = calloc(1, sizeof *tls_measure);
+	if (tls_measure) /* freed at thread exit */
+		pthread_setspecific(measure_key, tls_measure);
+	return tls_measure;
+}
+
+static int same_float(float a, float b)
+{
+	return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* The cache's slot of key k: its entry, or the free slot it goes in. */
+static measured **measure_slot(measure_cache *c, const measured *k,
+			       const char *text)
+{
+	for (size_t i = k->hash & (MEASURE_SLOTS - 1);;
+	     i = (i + 1) & (MEASURE_SLOTS - 1)) {
+		const measured *m = c->slot[i];
+		if (!m || (m->hash == k->hash && m->fonts == k->fonts &&
+			   m->rtl == k->rtl && m->bold == k->bold &&
+			   same_float(m->size, k->size) &&
+			   same_float(m->y, k->y) &&
+			   same_float(m->width, k->width) &&
+			   m->len == k->len &&
+			   memcmp(m->text, text, k->len) == 0))
+			return &c->slot[i];
+	}
+}
+
+static uint32_t fnv(uint32_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+/* layout without drawing, from the cache when it has measured it before. */
+static int measure(pdf_doc *d, const char *text, float y, float width,
+		   const pdf_style *st, const char *field, float *height,
+		   float *maxw, bt_err *e)
+{
+	size_t len = strlen(text);
+	measure_cache *c = len <= MEASURE_LEN ? measure_get() : NULL;
+	if (!c)
+		return layout(d, text, 0, y, width, st, 0, field, height, maxw,
+			      e);
+	measured k = { d->fonts, 0, d->rtl, st->bold ? 1 : 0, st->size, y,
+		       width, 0, 0, len };
+	uint32_t h = fnv(2166136261u, &k.fonts, sizeof k.fonts);
+	h = fnv(h, &k.rtl, sizeof k.rtl);
+	h = fnv(h, &k.bold, sizeof k.bold);
+	h = fnv(h, &k.size, sizeof k.size);
+	h = fnv(h, &k.y, sizeof k.y);
+	h = fnv(h, &k.width, sizeof k.width);
+	k.hash = fnv(h, text, len);
+	measured **s = measure_slot(c, &k, text);
+	if (*s) {
+		*height = (*s)->height;
+		*maxw = (*s)->maxw;
+		return BT_OK;
+	}
+	int rc = layout(d, text, 0, y, width, st, 0, field, height, maxw, e);
+	if (rc)
+		return rc; /* failures are not kept: each is reported */
+	if (c->count >= MEASURE_MAX) {
+		measure_clear(c);
+		s = measure_slot(c, &k, text);
+	}
+	measured *m = malloc(sizeof *m + len);
+	if (!m)
+		return BT_OK; /* measured all the same, not kept */
+	*m = k;
+	m->height = *height;
+	m->maxw = *maxw;
+	memcpy(m->text, text, len);
+	*s = m;
+	c->count++;
+	return BT_OK;
+}
+
 int pdf_text(pdf_doc *d, const char *text, float x, float y, float width,
 	     const pdf_style *st, int draw, const char *field, float *height,
 	     bt_err *e)
@@ -1485,8 +1624,9 @@ int pdf_text(pdf_doc *d, const char *text, float x, float y, float width,
 		d->tag_type = NULL; /* PDF_TAG_ARTIFACT */
 	d->tag_cur = NULL; /* one element per text, made when first drawn */
 	d->tag_marked = 0;
-	int rc = layout(d, text, x, y, width, st, draw, field, height, &maxw,
-			e);
+	int rc = draw ? layout(d, text, x, y, width, st, 1, field, height,
+			       &maxw, e)
+		      : measure(d, text, y, width, st, field, height, &maxw, e);
 	if (d->tag_marked)
 		artifact(d, 0); /* EMC: one marked-content sequence a text */
 	d->tag_cur = NULL;
@@ -1500,7 +1640,7 @@ int pdf_text_width(pdf_doc *d, const char *text, const pdf_style *st,
 		   const char *field, float *width, bt_err *e)
 {
 	float h;
-	return layout(d, text, 0, 0, INFINITY, st, 0, field, &h, width, e);
+	return measure(d, text, 0, INFINITY, st, field, &h, width, e);
 }
 
 /* ---- shapes ---- */
@@ -1578,6 +1718,68 @@ static int figure_open(pdf_doc *d, const char *alt, bt_err *e)
 	return BT_OK;
 }
 
+/* v (> 0) in decimal at p; its end. */
+static char *put_int(char *p, int v)
+{
+	char t[12];
+	int k = 0;
+	do
+		t[k++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	while (k)
+		*p++ = t[--k];
+	return p;
+}
+
+/* The dark modules of q, a rectangle ("x y w 1 re") for each run of a row,
+ * written straight into the page's content stream: the bytes
+ * HPDF_Page_Rectangle writes for whole numbers (HPDF_FToA prints them
+ * with no decimals), without its formatting of each float, which was a
+ * tenth of a form's time. Leaves the page as the last HPDF_Page_Rectangle
+ * would (a path under construction, its current point). */
+static void qr_modules(pdf_doc *d, const QRcode *q, int quiet)
+{
+	HPDF_PageAttr attr = d->page->attr;
+	char buf[4096];
+	char *p = buf;
+	int n = q->width, last_x = -1, last_y = 0;
+	for (int r = 0; r < n; r++) {
+		int c = 0;
+		while (c < n) {
+			if (!(q->data[r * n + c] & 1)) {
+				c++;
+				continue;
+			}
+			int c0 = c;
+			while (c < n && (q->data[r * n + c] & 1))
+				c++;
+			if (p > buf + sizeof buf - 64) {
+				HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)buf,
+						  (HPDF_UINT)(p - buf));
+				p = buf;
+			}
+			last_x = c0 + quiet;
+			last_y = r + quiet;
+			p = put_int(p, last_x);
+			*p++ = ' ';
+			p = put_int(p, last_y);
+			*p++ = ' ';
+			p = put_int(p, c - c0);
+			memcpy(p, " 1 re\n", 6);
+			p += 6;
+		}
+	}
+	if (p > buf)
+		HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)buf,
+				  (HPDF_UINT)(p - buf));
+	if (last_x < 0)
+		return; /* no module: nothing drawn, as before */
+	attr->cur_pos.x = (HPDF_REAL)last_x;
+	attr->cur_pos.y = (HPDF_REAL)last_y;
+	attr->str_pos = attr->cur_pos;
+	attr->gmode = HPDF_GMODE_PATH_OBJECT;
+}
+
 int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 	   const char *alt, bt_err *e)
 {
@@ -1600,20 +1802,7 @@ int pdf_qr(pdf_doc *d, const char *text, float x, float y, float side,
 	HPDF_Page_GSave(d->page);
 	HPDF_Page_Concat(d->page, m, 0, 0, -m, left, top);
 	HPDF_Page_SetGrayFill(d->page, 0);
-	for (int r = 0; r < n; r++) {
-		int c = 0;
-		while (c < n) {
-			if (!(q->data[r * n + c] & 1)) {
-				c++;
-				continue;
-			}
-			int c0 = c;
-			while (c < n && (q->data[r * n + c] & 1))
-				c++;
-			HPDF_Page_Rectangle(d->page, (float)(c0 + quiet),
-					    (float)(r + quiet), (float)(c - c0), 1);
-		}
-	}
+	qr_modules(d, q, quiet);
 	HPDF_Page_Fill(d->page);
 	HPDF_Page_GRestore(d->page);
 	artifact(d, 0);

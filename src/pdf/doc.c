@@ -793,6 +793,25 @@ static int para_hb(pdf_doc *d, para *p, const pdf_style *st,
  * request threads at once). */
 static _Thread_local para scratch;
 
+/* 1 when paragraph p of a left-to-right document has nothing written
+ * right to left, no Arabic number, no embedding or isolate: every level
+ * is then 0 (all strong types are L, so numbers and neutrals resolve to
+ * L), set here without the bidi algorithm, which costs a paragraph of an
+ * English form more than the rest of its shaping. */
+static int all_ltr(const pdf_doc *d, para *p)
+{
+	if (d->rtl)
+		return 0;
+	for (int i = 0; i < p->n; i++) {
+		FriBidiCharType t = p->types[i];
+		if (FRIBIDI_IS_RTL(t) || FRIBIDI_IS_ARABIC(t) ||
+		    FRIBIDI_IS_EXPLICIT(t) || FRIBIDI_IS_ISOLATE(t))
+			return 0;
+	}
+	memset(p->levels, 0, (size_t)p->n * sizeof *p->levels);
+	return 1;
+}
+
 /* Shapes paragraph s (len bytes, no \n) into p, with fonts and widths. */
 static int para_shape(pdf_doc *d, const char *s, size_t len,
 		      const pdf_style *st, const char *field, para *p, bt_err *e)
@@ -806,7 +825,8 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 	fribidi_get_bidi_types(p->u, p->n, p->types);
 	fribidi_get_bracket_types(p->u, p->n, p->types, p->brackets);
 	p->base = d->rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
-	if (!fribidi_get_par_embedding_levels_ex(p->types, p->brackets, p->n,
+	if (!all_ltr(d, p) &&
+	    !fribidi_get_par_embedding_levels_ex(p->types, p->brackets, p->n,
 						 &p->base, p->levels))
 		return bt_fail(e, BT_EFAIL, "%s: bidi analysis failed", field);
 	/* mirrored brackets only: Arabic and other complex scripts are shaped

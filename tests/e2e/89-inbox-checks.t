@@ -36,20 +36,25 @@ sed 's/(Jane Doe)/(Jane Dog)/' signed.pdf >tampered.pdf
 nok "the tampered copy differs" cmp -s signed.pdf tampered.pdf
 
 mkdir -p md/new md/cur md/tmp
-$PY - md <<'PY'
+# put N FROM PDF DATE: a message from FROM with PDF attached into md/new/N,
+# received by the secretariat's MX at DATE
+put() {
+	$PY - "$@" <<'PY'
 import sys, email.message
-def put(n, frm, pdf):
-    m = email.message.EmailMessage()
-    m["From"], m["To"], m["Subject"], m["Message-ID"] = frm, "tsbsg@itu.int", "Reply", "<%s@example.org>" % n
-    m["Received"] = "from mx by mx.itu.int; Thu, 09 Jan 2020 10:00:00 +0000"
-    m.set_content("Our reply.\n")
-    m.add_attachment(open(pdf, "rb").read(), maintype="application", subtype="pdf", filename=pdf)
-    open("%s/new/%s" % (sys.argv[1], n), "wb").write(bytes(m))
-put("1", "secretariat@ofcom.admin.ch", "two.pdf")
-put("2", "secretariat@ofcom.admin.ch", "tampered.pdf")
-put("3", "secretariat@ofcom.admin.ch", "signed.pdf")
-put("4", "consult@ofcom.org.uk", "gbr.pdf")
+n, frm, pdf, date = sys.argv[1:5]
+m = email.message.EmailMessage()
+m["From"], m["To"], m["Subject"], m["Message-ID"] = frm, "tsbsg@itu.int", "Reply", "<%s@example.org>" % n
+m["Received"] = "from mx by mx.itu.int; " + date
+m.set_content("Our reply.\n")
+m.add_attachment(open(pdf, "rb").read(), maintype="application", subtype="pdf", filename=pdf)
+open("md/new/%s" % n, "wb").write(bytes(m))
 PY
+}
+JAN9="Thu, 09 Jan 2020 10:00:00 +0000"
+put 1 secretariat@ofcom.admin.ch two.pdf "$JAN9"
+put 2 secretariat@ofcom.admin.ch tampered.pdf "$JAN9"
+put 3 secretariat@ofcom.admin.ch signed.pdf "$JAN9"
+put 4 consult@ofcom.org.uk gbr.pdf "$JAN9"
 expect_exit 0 ballot mail fetch --mailbox "maildir:$T/md"
 like "$OUT" '^entry 1: refused: field draft\.Q\.5051\.choice: two choices ticked$' \
 	"two choices ticked: refused at fetch, naming the field"
@@ -84,18 +89,8 @@ at 2020-01-10T09:00:00Z
 $FILL "$T/f/205/en/GBR.pdf" forged.pdf draft.Q.5051.choice=authorize \
 	form.reference=ballot:205:GBR:en:0123456789abcdef
 rm -f md/new/* md/cur/*
-$PY - md <<'PY'
-import sys, email.message
-def put(n, frm, pdf):
-    m = email.message.EmailMessage()
-    m["From"], m["To"], m["Subject"], m["Message-ID"] = frm, "tsbsg@itu.int", "Reply", "<s%s@example.org>" % n
-    m["Received"] = "from mx by mx.itu.int; Fri, 10 Jan 2020 08:00:00 +0000"
-    m.set_content("Our reply again.\n")
-    m.add_attachment(open(pdf, "rb").read(), maintype="application", subtype="pdf", filename=pdf)
-    open("%s/new/s%s" % (sys.argv[1], n), "wb").write(bytes(m))
-put("1", "consult@ofcom.org.uk", "gbr.pdf")
-put("2", "consult@ofcom.org.uk", "forged.pdf")
-PY
+put s1 consult@ofcom.org.uk gbr.pdf "Fri, 10 Jan 2020 08:00:00 +0000"
+put s2 consult@ofcom.org.uk forged.pdf "Fri, 10 Jan 2020 08:00:00 +0000"
 expect_exit 0 ballot mail fetch --mailbox "maildir:$T/md"
 like "$OUT" '^entry 5: matched 205: issued before drafts were added \(Q\.5052\): it answers the drafts it was issued for$' \
 	"a form issued before Q.5052 was added: matched (it answers Q.5051), saying so"

@@ -230,6 +230,15 @@ void portal_finish(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD
 	*req_cls = NULL;
 }
 
+int body_refuse_now(preqx *x, const char *cl)
+{
+	const char *expect = MHD_lookup_connection_value(x->r.conn, MHD_HEADER_KIND, "Expect");
+	if ((expect && !strcasecmp(expect, "100-continue")) || strtoull(cl, NULL, 10) - x->body_max > PORTAL_DRAIN_MAX)
+		return 1;
+	x->too_big = 1;
+	return 0;
+}
+
 /* The head of a POST is in: refuses (the answer queued, MHD_YES/NO from
  * answer_send) what is not to be read (a method the API path does not
  * take, a signed-out POST beside the sign-in form, a Content-Length over
@@ -252,8 +261,8 @@ static int post_begin(preqx *x, struct MHD_Connection *c, const char *url, const
 		return answer_send(&x->r);
 	}
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-	if (cl && strtoull(cl, NULL, 10) > x->body_max) {
-		page_status(&x->r, 413, "err_too_large", "request: %s bytes, over the limit of %llu", cl,
+	if (cl && strtoull(cl, NULL, 10) > x->body_max && body_refuse_now(x, cl)) {
+		page_status(&x->r, 413, "err_too_large", "request: %.24s bytes, over the limit of %llu", cl,
 			    (unsigned long long)x->body_max);
 		return answer_send(&x->r);
 	}
@@ -319,9 +328,10 @@ static enum MHD_Result request_head(struct portal *p, struct MHD_Connection *c, 
 static enum MHD_Result request_body(preqx *x, const char *upload, size_t *upload_size)
 {
 	x->body_len += *upload_size;
-	if (x->body_len > x->body_max) {
+	if (x->body_len > x->body_max)
 		x->too_big = 1;
-		if (x->body_len > x->body_max + 16 * 1024 * 1024)
+	if (x->too_big) { /* refused already: only counted */
+		if (x->body_len > x->body_max && x->body_len - x->body_max > PORTAL_DRAIN_MAX)
 			return MHD_NO; /* a client that will not stop: hang up */
 	} else if (x->r.raw_body) {
 		bt_buf_add(&x->r.body, upload, *upload_size);
@@ -338,8 +348,16 @@ static enum MHD_Result request_body(preqx *x, const char *upload, size_t *upload
 static enum MHD_Result request_answer(preqx *x)
 {
 	preq *r = &x->r;
+	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
+	if (cl && strtoull(cl, NULL, 10) <= x->body_max)
+		cl = NULL; /* over the cap in a file, not in the whole */
 	if (x->too_big && x->r.raw_body) {
-		api_body_too_large(r, NULL, x->body_max);
+		api_body_too_large(r, cl, x->body_max);
+		return answer_send(&x->r);
+	}
+	if (x->too_big && cl) {
+		page_status(r, 413, "err_too_large", "request: %.24s bytes, over the limit of %llu", cl,
+			    (unsigned long long)x->body_max);
 		return answer_send(&x->r);
 	}
 	if (x->too_big) {

@@ -177,6 +177,10 @@ typedef struct build {
 	} *nodes;
 	size_t n, cap;
 	bt_buf tmp;
+	/* the structure tree libharu wrote (doc.c), when there is one: the
+	 * Document element's kids, the parent tree's /Nums and its next key */
+	qpdf_oh tag_doc, tag_kids, tag_nums;
+	long long tag_next;
 } build;
 
 /* A number as PDF writes it, whatever the locale: two decimals. */
@@ -264,6 +268,56 @@ static qpdf_oh node(build *b, const char *full, int *created)
 	return oh;
 }
 
+/* The structure tree's pieces into b (tag_doc 0 when the document has
+ * none, or not as doc.c writes it). */
+static void tag_find(build *b)
+{
+	qpdf_data q = b->q;
+	qpdf_oh root = qpdf_oh_get_key(q, qpdf_get_root(q), "/StructTreeRoot");
+	qpdf_oh doc = qpdf_oh_get_key(q, root, "/K");
+	qpdf_oh kids = qpdf_oh_get_key(q, doc, "/K");
+	qpdf_oh nums = qpdf_oh_get_key(q, qpdf_oh_get_key(q, root,
+							 "/ParentTree"), "/Nums");
+	qpdf_oh next = qpdf_oh_get_key(q, root, "/ParentTreeNextKey");
+	if (!qpdf_oh_is_dictionary(q, doc) || !qpdf_oh_is_array(q, kids) ||
+	    !qpdf_oh_is_array(q, nums) || !qpdf_oh_is_integer(q, next))
+		return;
+	b->tag_doc = doc;
+	b->tag_kids = kids;
+	b->tag_nums = nums;
+	b->tag_next = qpdf_oh_get_int_value(q, next);
+}
+
+/* Widget d on page in the structure (PDF/UA): a Form element of the
+ * Document holding an object reference to it, the widget's
+ * /StructParent its key in the parent tree; the page's tab order follows
+ * the structure (/Tabs /S). */
+static void tag_widget(build *b, qpdf_oh d, qpdf_oh page)
+{
+	qpdf_data q = b->q;
+	if (!b->tag_doc)
+		return;
+	qpdf_oh objr = qpdf_oh_new_dictionary(q);
+	qpdf_oh_replace_key(q, objr, "/Type", qpdf_oh_new_name(q, "/OBJR"));
+	qpdf_oh_replace_key(q, objr, "/Obj", d); /* on the element's /Pg */
+	qpdf_oh el = qpdf_make_indirect_object(q, qpdf_oh_new_dictionary(q));
+	qpdf_oh_replace_key(q, el, "/S", qpdf_oh_new_name(q, "/Form"));
+	qpdf_oh_replace_key(q, el, "/P", b->tag_doc);
+	qpdf_oh_replace_key(q, el, "/Pg", page);
+	qpdf_oh_replace_key(q, el, "/K", objr);
+	qpdf_oh_append_item(q, b->tag_kids, el);
+	qpdf_oh_replace_key(q, d, "/StructParent",
+			    qpdf_oh_new_integer(q, b->tag_next));
+	qpdf_oh_append_item(q, b->tag_nums, qpdf_oh_new_integer(q, b->tag_next));
+	qpdf_oh_append_item(q, b->tag_nums, el);
+	b->tag_next++;
+	qpdf_oh_replace_key(q, qpdf_oh_get_key(q, qpdf_get_root(q),
+					       "/StructTreeRoot"),
+			    "/ParentTreeNextKey",
+			    qpdf_oh_new_integer(q, b->tag_next));
+	qpdf_oh_replace_key(q, page, "/Tabs", qpdf_oh_new_name(q, "/S"));
+}
+
 /* Makes d a widget annotation of w on its page. */
 static void widget_keys(build *b, qpdf_oh d, const widget *w)
 {
@@ -277,6 +331,7 @@ static void widget_keys(build *b, qpdf_oh d, const widget *w)
 	if (!qpdf_oh_has_key(q, page, "/Annots"))
 		qpdf_oh_replace_key(q, page, "/Annots", qpdf_oh_new_array(q));
 	qpdf_oh_append_item(q, qpdf_oh_get_key(q, page, "/Annots"), d);
+	tag_widget(b, d, page);
 }
 
 /* A text or signature field's look: its own empty stream of its size (a
@@ -447,6 +502,7 @@ int pdf_fields_apply(const pdf_fields *f, bt_buf *pdf, bt_err *e)
 		rc = qpdf_failed(b.q, "reading libharu's document", e);
 	} else {
 		b.fields = qpdf_oh_new_array(b.q);
+		tag_find(&b);
 		rc = add_fields(&b, f, e);
 		if (rc == BT_OK && qpdf_has_error(b.q))
 			rc = qpdf_failed(b.q, "adding the form fields", e);

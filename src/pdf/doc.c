@@ -69,6 +69,8 @@ struct pdf_doc {
 	HPDF_Dict tag_doc, tag_root;
 	HPDF_Array tag_kids, tag_nums, *tag_page;
 	int tag_npage; /* pages with a parent-tree array (the first ones) */
+	int tag_nobj;  /* annotations in the parent tree (keys after the
+			* pages') */
 	HPDF_Dict tag_cur;
 	/* the open groups (pdf_tag_begin: Table, TR, TD, ...), innermost
 	 * last: new elements are children of the innermost, else of the
@@ -1317,9 +1319,31 @@ static int tag_finish(pdf_doc *d, bt_err *e)
 	HPDF_Dict_Add(mark, "Marked", HPDF_Boolean_New(mm, HPDF_TRUE));
 	for (int i = 0; i < d->tag_npage; i++)
 		HPDF_Dict_AddNumber(d->pages[i], "StructParents", i);
-	HPDF_Dict_AddNumber(d->tag_root, "ParentTreeNextKey", d->tag_npage);
+	HPDF_Dict_AddNumber(d->tag_root, "ParentTreeNextKey", d->tag_npage +
+			    d->tag_nobj);
 	HPDF_Dict_Add(d->h->catalog, "StructTreeRoot", d->tag_root);
 	return hpdf_check(d, "the structure tree", e);
+}
+
+int pdf_tag_widget(pdf_doc *d, HPDF_Dict annot, HPDF_Page page, bt_err *e)
+{
+	if (!d->tag_doc)
+		return BT_OK;
+	HPDF_MMgr mm = d->h->mmgr;
+	int key = d->tag_npage + d->tag_nobj;
+	HPDF_Dict el = tag_elem(d, "Form", d->tag_doc, d->tag_kids);
+	HPDF_Dict objr = HPDF_Dict_New(mm);
+	if (!el || !objr || HPDF_Dict_Add(el, "Pg", page) != HPDF_OK ||
+	    HPDF_Dict_Add(el, "K", objr) != HPDF_OK ||
+	    HPDF_Array_AddNumber(d->tag_nums, key) != HPDF_OK ||
+	    HPDF_Array_Add(d->tag_nums, el) != HPDF_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	HPDF_Dict_AddName(objr, "Type", "OBJR");
+	HPDF_Dict_Add(objr, "Obj", annot); /* on the element's /Pg */
+	HPDF_Dict_AddNumber(annot, "StructParent", key);
+	HPDF_Dict_AddName(page, "Tabs", "S");
+	d->tag_nobj++;
+	return hpdf_check(d, "a widget's structure element", e);
 }
 
 void pdf_tag_next(pdf_doc *d, const char *type)

@@ -8,7 +8,7 @@
 # the fields are still the AcroForm's. Then the embedded fonts' ToUnicode
 # CMaps (code space and mappings only): poppler and MuPDF read the text back,
 # a rare Chinese character in an English form included, pdffonts warns of
-# nothing.
+# nothing; the subsets' glyphs numbered as their CIDs (/Identity maps).
 . "$(dirname "$0")/lib.sh"
 need_tools pdftotext pdfinfo pdffonts qpdf mutool perl /usr/bin/python3
 
@@ -52,5 +52,16 @@ like "$(mutool draw -q -F txt -o - "$pdf" 2>/dev/null | tr -s ' \n' '  ')" 'Fram
 is "$(pdffonts "$pdf" 2>/dev/null | awk 'NR > 2 { print $NF - $NF, $(NF-2), $(NF-3), $(NF-4) }' | sort -u)" \
 	"0 yes yes yes" "en: every font embedded, subset, with a ToUnicode map"
 like "$(pdffonts "$pdf" 2>/dev/null)" 'UMing' "en: the rare character has its CJK subset"
+# the subsets' glyphs in the order of their CIDs (src/pdf/sfnt.c): no map
+# stream in the Latin forms; the zh form's large Chinese subset keeps its
+# glyph order (and its map), deflate does better on it; an Arabic subset
+# where one glyph has two CIDs (two widths or texts) keeps its map too
+for l in en fr ru; do
+	is "$(qpdf --json --json-key=qpdf "$T/f/205/$l/CHE.pdf" | grep '"/CIDToGIDMap"' | sort | uniq -c | sed 's/^ *//; s/  */ /g')" \
+		"$(pdffonts "$T/f/205/$l/CHE.pdf" 2>/dev/null | tail -n +3 | wc -l) \"/CIDToGIDMap\": \"/Identity\"," \
+		"$l form: every font's CIDs are its glyphs (/CIDToGIDMap /Identity)"
+done
+like "$(qpdf --json --json-key=qpdf "$T/f/205/zh/CHE.pdf" | grep '"/CIDToGIDMap"')" '"[0-9]+ 0 R"' \
+	"zh form: the large Chinese subset keeps a map stream"
 diag "en form with 龘: $(stat -c %s "$pdf") bytes"
 done_testing

@@ -211,14 +211,17 @@ static int new_hmtx(font *f, table *hmtx, table *hhea)
 	return 0;
 }
 
+/* The sum of p[0, n) as big-endian 32-bit words, the last one padded
+ * with zeros. */
 static uint32_t checksum(const unsigned char *p, size_t n)
 {
 	uint32_t s = 0;
-	for (size_t i = 0; i < n; i += 4) {
-		unsigned char w[4] = { 0 };
-		memcpy(w, p + i, n - i < 4 ? n - i : 4);
-		s += get32(w);
-	}
+	size_t i = 0;
+	for (; i + 4 <= n; i += 4)
+		s += (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 |
+			(uint32_t)p[i + 2] << 8 | p[i + 3];
+	for (unsigned k = 0; i < n; i++, k++)
+		s += (uint32_t)p[i] << (24 - 8 * k);
 	return s;
 }
 

@@ -56,10 +56,14 @@ like "$(pdffonts "$pdf" 2>/dev/null)" 'UMing' "en: the rare character has its CJ
 # stream in the Latin forms; the zh form's large Chinese subset keeps its
 # glyph order (and its map), deflate does better on it; an Arabic subset
 # where one glyph has two CIDs (two widths or texts) keeps its map too
+# (the ru form's typed-value font in /DR included)
 for l in en fr ru; do
-	is "$(qpdf --json --json-key=qpdf "$T/f/205/$l/CHE.pdf" | grep '"/CIDToGIDMap"' | sort | uniq -c | sed 's/^ *//; s/  */ /g')" \
-		"$(pdffonts "$T/f/205/$l/CHE.pdf" 2>/dev/null | tail -n +3 | wc -l) \"/CIDToGIDMap\": \"/Identity\"," \
-		"$l form: every font's CIDs are its glyphs (/CIDToGIDMap /Identity)"
+	j=$(qpdf --json --json-key=qpdf "$T/f/205/$l/CHE.pdf")
+	n=$(grep -c '"/Subtype": "/CIDFontType2"' <<<"$j")
+	ok "$l form: $n CIDFonts, at least the page's $(pdffonts "$T/f/205/$l/CHE.pdf" 2>/dev/null | tail -n +3 | wc -l)" \
+		test "$n" -ge "$(pdffonts "$T/f/205/$l/CHE.pdf" 2>/dev/null | tail -n +3 | wc -l)" -a "$n" -ge 3
+	is "$(grep '"/CIDToGIDMap"' <<<"$j" | sort | uniq -c | sed 's/^ *//; s/  */ /g')" \
+		"$n \"/CIDToGIDMap\": \"/Identity\"," "$l form: every font's CIDs are its glyphs (/CIDToGIDMap /Identity)"
 done
 like "$(qpdf --json --json-key=qpdf "$T/f/205/zh/CHE.pdf" | grep '"/CIDToGIDMap"')" '"[0-9]+ 0 R"' \
 	"zh form: the large Chinese subset keeps a map stream"

@@ -11,8 +11,8 @@
 # log and never synced is lost), inside a COMMIT's window or, should a
 # COMMIT return without syncing, at the next commit. Every reply
 # acknowledged (303 or 201) must be in `ballot history`; `ballot check` and
-# `ballot audit verify` pass. Replies stored without an acknowledgement (the kill cut their
-# answer) are possible and counted, never required.
+# `ballot audit verify` pass. Replies stored without an acknowledgement
+# (the kill cut their answer) are possible and counted, never required.
 . "$(dirname "$0")/lib.sh"
 . "$E2E/portal-lib.sh"
 need_tools curl sqlite3

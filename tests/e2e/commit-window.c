@@ -17,7 +17,9 @@
  *   written while the log holds an earlier commit not synced since (a
  *   COMMIT that returned without syncing: synchronous=NORMAL or OFF): the
  *   window's wait first, so that its answers go out, then the cut, which
- *   loses every commit since the last sync.
+ *   loses every commit since the last sync. (A COMMIT that syncs writes its
+ *   last frame once: SQLite pads the log with copies of it only on a file
+ *   system without powersafe overwrite, which its Unix build assumes.)
  * The cut: every write to the log since its last sync is overwritten with
  * zeros (never on the disk, as after a power cut; zeros, not a truncation,
  * because a log restarted after a checkpoint is rewritten from its start:

@@ -59,7 +59,7 @@ for l in en fr es; do
 	is "$(fonts $l | tr '\n' '|')" "/Helv /ZaDb|/Helv|" "$l form: Helvetica, as before (no byte added)"
 done
 is "$(fonts ru | tr '\n' '|')" "/Helv /Wingdings /ZaDb|/Wingdings|/Type0 /Identity-H /LiberationSans u:Identity embedded|" \
-	"ru form: its text fields name an embedded font: Liberation Sans (51-viewers-typed-fonts.t: the name is for PDFium)"
+	"ru form: its text fields name an embedded font: Liberation Sans (103-typed-fonts-browser.t: the name is for PDFium)"
 is "$(fonts ar | tr '\n' '|')" "/Helv /Wingdings /ZaDb|/Wingdings|/Type0 /Identity-H /Amiri-Regular u:Identity embedded|" \
 	"ar form: Amiri, embedded"
 is "$(fonts zh | tr '\n' '|')" "/Helv /Uni /ZaDb|/Uni|/Type0 /Identity-H /STSong-Light u:GB1 not-embedded|" \

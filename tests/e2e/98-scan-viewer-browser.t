@@ -64,7 +64,7 @@ widget() { # widget PDF NAME [STATE] : "x1 y1 x2 y2" of its (first) widget on pa
 # own Latin font; other scripts small and partly wrong), STSong-Light in zh
 # (Latin, Cyrillic, Chinese right; Arabic unjoined, left to right); the ru
 # and ar forms' embedded font (Liberation Sans, Amiri) for Latin and the
-# form's script (51-viewers-typed-fonts.t compares its glyphs with poppler's);
+# form's script (103-typed-fonts-browser.t compares its glyphs with poppler's);
 # the other scripts with its own fonts, if at all: counted, not required.
 declare -A MUST=(
 	[en]="sender.place:Latin:1 signatory.name:Cyrillic:0 signatory.title:Arabic:0 sender.name:Chinese:0"

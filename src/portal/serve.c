@@ -189,7 +189,8 @@ static struct MHD_Daemon *portal_daemon(struct portal *p, const portal_config *c
 				MHD_OPTION_ARRAY, trust, MHD_OPTION_END);
 }
 
-/* Serves until *cfg->stop, reloading the certificates on *cfg->reload. */
+/* Serves until *cfg->stop, reloading the certificates on *cfg->reload and
+ * replacing the tickets' key when it is due. */
 static void portal_wait(const portal_config *cfg)
 {
 	while (!*cfg->stop) {
@@ -199,6 +200,7 @@ static void portal_wait(const portal_config *cfg)
 			*cfg->reload = 0;
 			reload_certificates(cfg);
 		}
+		tls_tickets_age(cfg->ticket_key_s, cfg->log);
 	}
 }
 

@@ -16,7 +16,7 @@
 /* ---- starting the server ---- */
 
 /* Request threads per core when portal_config.threads is 0 (the default). */
-#define PORTAL_THREADS_PER_CORE 2
+#define PORTAL_THREADS_PER_CORE 8
 
 typedef struct portal_config {
 	const char *db_path;

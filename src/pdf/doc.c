@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,10 @@ struct pdf_fonts {
 	int16_t width[2][65536];
 	uint32_t mark;  /* drawn for a character no font has; 0: none */
 	int mark_known;
+	/* this table's number among the tables made by the process (from 1):
+	 * the measure cache's key, where the address of a freed table could
+	 * come back as another's */
+	uint64_t gen;
 };
 
 struct pdf_doc {
@@ -242,6 +247,8 @@ int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e)
 		pdf_fonts_free(f);
 		return rc;
 	}
+	static _Atomic uint64_t made;
+	f->gen = ++made;
 	*out = f;
 	return BT_OK;
 }
@@ -303,6 +310,13 @@ static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
 		f->files[found].hb, pdf_face_glyph(f->files[found].hb, c));
 	*width = f->width[bold][c];
 	return found;
+}
+
+const pdf_face *pdf_doc_face(pdf_doc *d, uint32_t c, bt_err *e)
+{
+	int width;
+	int slot = glyph(d->fonts, c, 0, &width, e);
+	return slot < 0 ? NULL : d->fonts->files[slot].hb;
 }
 
 int pdf_paper_parse(const char *s, pdf_paper *out, bt_err *e)
@@ -1500,15 +1514,18 @@ static int layout(pdf_doc *d, const char *text, float x, float y,
  * measure the same texts (templates, titles, labels) in the same boxes,
  * once for each member. A measure only reads the fonts and the text, so
  * its height and width are those of the first time; keyed by the font
- * table, the direction, the style's size and weight, the box (y too: the
- * height is a difference of sums from y) and the text. Texts of up to
- * MEASURE_LEN bytes, at most MEASURE_MAX entries, emptied when full. */
+ * table (its generation, not its address), the direction, the style's size
+ * and weight, the box (y too: the height is a difference of sums from y)
+ * and the text. Hashed by the text alone: one text measured in several
+ * boxes or styles shares a probe chain, so every field of the key is
+ * compared (tests/unit/test_measure.c). Texts of up to MEASURE_LEN bytes,
+ * at most MEASURE_MAX entries, emptied when full. */
 #define MEASURE_SLOTS 4096 /* a power of two, twice MEASURE_MAX */
 #define MEASURE_MAX 2048
 #define MEASURE_LEN 512
 
 typedef struct measured {
-	const pdf_fonts *fonts;
+	uint64_t fonts; /* pdf_fonts.gen */
 	uint32_t hash;
 	int rtl, bold;
 	float size, y, width, height, maxw;
@@ -1600,15 +1617,8 @@ static int measure(pdf_doc *d, const char *text, float y, float width,
 	if (!c)
 		return layout(d, text, 0, y, width, st, 0, field, height, maxw,
 			      e);
-	measured k = { d->fonts, 0, d->rtl, st->bold ? 1 : 0, st->size, y,
-		       width, 0, 0, len };
-	uint32_t h = fnv(2166136261u, &k.fonts, sizeof k.fonts);
-	h = fnv(h, &k.rtl, sizeof k.rtl);
-	h = fnv(h, &k.bold, sizeof k.bold);
-	h = fnv(h, &k.size, sizeof k.size);
-	h = fnv(h, &k.y, sizeof k.y);
-	h = fnv(h, &k.width, sizeof k.width);
-	k.hash = fnv(h, text, len);
+	measured k = { d->fonts->gen, fnv(2166136261u, text, len), d->rtl,
+		       st->bold ? 1 : 0, st->size, y, width, 0, 0, len };
 	measured **s = measure_slot(c, &k, text);
 	if (*s) {
 		*height = (*s)->height;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-fonts-widget-tags.t - a form's fields in its tagged structure (issue 16,
+# 106-widget-tags.t - a form's fields in its tagged structure (issue 16,
 # PDF/UA): every widget a reader sees is reachable from the structure tree
 # (its /StructParent a key of the parent tree whose element is a /Form
 # element of the Document on the widget's page, holding an /OBJR to the

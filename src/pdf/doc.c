@@ -22,6 +22,7 @@
 
 #define MAX_FONTS 16      /* distinct font files in fonts.tsv */
 #define MAX_ENTRIES 64    /* lines of fonts.tsv */
+#define MAX_LANGS 8       /* languages named in its lang column */
 #define MAX_PARA 8192     /* bytes of UTF-8 in one paragraph */
 #define LINE_GAP 1.32f    /* line height, in font sizes */
 #define PDF_FIX_MAX 4000  /* bytes pdf_text_fix keeps (the engine stores less) */
@@ -30,7 +31,17 @@ typedef struct font_entry {
 	uint32_t first, last;
 	int bold;
 	int slot; /* index in files */
+	uint32_t langs; /* the language classes it serves (bit k: class k) */
 } font_entry;
+
+/* A language class: 0 for every language the lang column names nowhere,
+ * k (1..) for langs[k - 1]. Each class has its own choice of font per
+ * character, cached per style, per BMP code point: slot + 1, 0 unknown
+ * yet, -1 none; and the advance width in 1/1000 em. */
+typedef struct glyph_cache {
+	int8_t cover[2][65536];
+	int16_t width[2][65536];
+} glyph_cache;
 
 typedef struct font_file {
 	char *path, *package;
@@ -45,10 +56,9 @@ struct pdf_fonts {
 	size_t nent;
 	font_file files[MAX_FONTS];
 	size_t nfiles;
-	/* per style, per BMP code point: slot + 1, 0 unknown yet, -1 none;
-	 * and the advance width in 1/1000 em */
-	int8_t cover[2][65536];
-	int16_t width[2][65536];
+	char langs[MAX_LANGS][8]; /* the languages the lang column names */
+	size_t nlangs;
+	glyph_cache *cache; /* per language class: nlangs + 1 */
 	uint32_t mark;  /* drawn for a character no font has; 0: none */
 	int mark_known;
 	/* this table's number among the tables made by the process (from 1):
@@ -67,6 +77,7 @@ struct pdf_doc {
 	int pageno; /* the current page's index */
 	float w, hgt;
 	int rtl;
+	int lang; /* its language class (pdf_doc_info; 0 until then) */
 	HPDF_STATUS err, detail;
 	/* the structure tree (tagged PDF): the Document element, its
 	 * children's array, per page the elements of its MCIDs (the parent
@@ -104,6 +115,7 @@ void pdf_fonts_free(pdf_fonts *f)
 		free(f->files[i].path);
 		free(f->files[i].package);
 	}
+	free(f->cache);
 	free(f);
 }
 
@@ -147,19 +159,64 @@ static int parse_scale(const char *s, float *scale, const char *path,
 	return BT_OK;
 }
 
+/* The optional eighth column of fonts.tsv: the languages of the documents
+ * the line serves, "*" (the default) every language, else codes separated
+ * by commas ("zh", "en,fr"); *mask receives their classes' bits. */
+static int parse_langs(pdf_fonts *f, const char *s, uint32_t *mask,
+		       const char *path, int lineno, bt_err *e)
+{
+	*mask = 0;
+	if (!s || strcmp(s, "*") == 0) {
+		*mask = UINT32_MAX;
+		return BT_OK;
+	}
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, ",");
+		size_t ok = strspn(p, "abcdefghijklmnopqrstuvwxyz");
+		if (n < 2 || n > 7 || ok < n)
+			return bt_fail(e, BT_EINPUT, "%s:%d: bad lang '%s' (*, or "
+				       "language codes separated by commas)",
+				       path, lineno, s);
+		size_t k = 0;
+		while (k < f->nlangs && (strlen(f->langs[k]) != n ||
+					 strncmp(f->langs[k], p, n) != 0))
+			k++;
+		if (k == MAX_LANGS)
+			return bt_fail(e, BT_EINPUT, "%s:%d: more than %d "
+				       "languages named", path, lineno, MAX_LANGS);
+		if (k == f->nlangs)
+			memcpy(f->langs[f->nlangs++], p, n); /* zeroed: ends */
+		*mask |= 1u << (k + 1);
+		p += n + (p[n] == ',');
+	}
+	return BT_OK;
+}
+
+/* Splits a data line of fonts.tsv into its 6 to 8 fields (fld[6] and
+ * fld[7] NULL when absent). */
+static int split_font_line(char *line, char *fld[8], const char *path,
+			   int lineno, bt_err *e)
+{
+	int n = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(line, "\t", &save); t && n < 8;
+	     t = strtok_r(NULL, "\t", &save))
+		fld[n++] = t;
+	if (n < 6 || strtok_r(NULL, "\t", &save))
+		return bt_fail(e, BT_EINPUT, "%s:%d: expected 6 to 8 tab-separated "
+			       "fields", path, lineno);
+	for (; n < 8; n++)
+		fld[n] = NULL;
+	return BT_OK;
+}
+
 /* Parses one data line of fonts.tsv into an entry. */
 static int parse_font_line(pdf_fonts *f, char *line, const char *path,
 			   int lineno, bt_err *e)
 {
-	char *fld[7];
-	int n = 0;
-	char *save = NULL;
-	for (char *t = strtok_r(line, "\t", &save); t && n < 7;
-	     t = strtok_r(NULL, "\t", &save))
-		fld[n++] = t;
-	if (n < 6 || strtok_r(NULL, "\t", &save))
-		return bt_fail(e, BT_EINPUT, "%s:%d: expected 6 or 7 tab-separated "
-			       "fields", path, lineno);
+	char *fld[8];
+	if (split_font_line(line, fld, path, lineno, e))
+		return e->code;
 	char *end1, *end2;
 	unsigned long first = strtoul(fld[0], &end1, 16);
 	unsigned long last = strtoul(fld[1], &end2, 16);
@@ -169,7 +226,9 @@ static int parse_font_line(pdf_fonts *f, char *line, const char *path,
 			       "code points up to 10FFFF)", path, lineno,
 			       fld[0], fld[1]);
 	float scale = 1;
-	if (parse_scale(n == 7 ? fld[6] : NULL, &scale, path, lineno, e))
+	uint32_t langs;
+	if (parse_scale(fld[6], &scale, path, lineno, e) ||
+	    parse_langs(f, fld[7], &langs, path, lineno, e))
 		return e->code;
 	int bold = strcmp(fld[2], "bold") == 0;
 	if (!bold && strcmp(fld[2], "regular") != 0)
@@ -201,7 +260,7 @@ static int parse_font_line(pdf_fonts *f, char *line, const char *path,
 			       slot == -1 ? "%s: more than 16 font files" :
 			       "%s: out of memory", path);
 	f->ent[f->nent++] = (font_entry){ (uint32_t)first, (uint32_t)last,
-					  bold, slot };
+					  bold, slot, langs };
 	return BT_OK;
 }
 
@@ -245,6 +304,9 @@ int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e)
 	bt_buf_release(&b);
 	if (rc == BT_OK && f->nent == 0)
 		rc = bt_fail(e, BT_EINPUT, "%s: no fonts", path);
+	if (rc == BT_OK &&
+	    !(f->cache = calloc(f->nlangs + 1, sizeof *f->cache)))
+		rc = bt_fail(e, BT_EFAIL, "out of memory");
 	if (rc) {
 		pdf_fonts_free(f);
 		return rc;
@@ -255,9 +317,11 @@ int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e)
 	return BT_OK;
 }
 
-/* The first font slot of the table for code point c in style bold; -1 when
- * no font has the glyph, -2 when a font cannot be read (e set). */
-static int glyph_find(pdf_fonts *f, uint32_t c, int bold, bt_err *e)
+/* The first font slot of the table for code point c in style bold in the
+ * documents of language class lang; -1 when no font has the glyph, -2 when
+ * a font cannot be read (e set). */
+static int glyph_find(pdf_fonts *f, int lang, uint32_t c, int bold,
+		      bt_err *e)
 {
 	int found = -1;
 	for (int pass = 0; pass < 2 && found < 0; pass++) {
@@ -266,7 +330,8 @@ static int glyph_find(pdf_fonts *f, uint32_t c, int bold, bt_err *e)
 			break;
 		for (size_t i = 0; i < f->nent && found < 0; i++) {
 			const font_entry *en = &f->ent[i];
-			if (c < en->first || c > en->last || en->bold != want)
+			if (c < en->first || c > en->last || en->bold != want ||
+			    !(en->langs >> lang & 1))
 				continue;
 			font_file *ff = &f->files[en->slot];
 			bt_err fe;
@@ -287,37 +352,40 @@ static int glyph_find(pdf_fonts *f, uint32_t c, int bold, bt_err *e)
 	return found;
 }
 
-/* The font slot for code point c in style bold, with its width (1/1000 em
- * of the font, before its size column); -1 when no font has the glyph.
- * Cached for the BMP; beyond it (a fonts.tsv line may name such a range;
- * CIDs are keyed by glyph) looked up each time. */
-static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
+/* The font slot for code point c in style bold in the documents of
+ * language class lang, with its width (1/1000 em of the font, before its
+ * size column); -1 when no font has the glyph. Cached for the BMP; beyond
+ * it (a fonts.tsv line may name such a range; CIDs are keyed by glyph)
+ * looked up each time. */
+static int glyph(pdf_fonts *f, int lang, uint32_t c, int bold, int *width,
+		 bt_err *e)
 {
 	if (c > 0xFFFF) {
-		int found = glyph_find(f, c, bold, e);
+		int found = glyph_find(f, lang, c, bold, e);
 		*width = found < 0 ? 0 : pdf_face_width(f->files[found].hb,
 			pdf_face_glyph(f->files[found].hb, c));
 		return found;
 	}
-	int8_t *cv = &f->cover[bold][c];
+	glyph_cache *gc = &f->cache[lang];
+	int8_t *cv = &gc->cover[bold][c];
 	if (*cv) {
-		*width = f->width[bold][c];
+		*width = gc->width[bold][c];
 		return *cv < 0 ? -1 : *cv - 1;
 	}
-	int found = glyph_find(f, c, bold, e);
+	int found = glyph_find(f, lang, c, bold, e);
 	if (found == -2)
 		return -2;
 	*cv = (int8_t)(found < 0 ? -1 : found + 1);
-	f->width[bold][c] = found < 0 ? 0 : (int16_t)pdf_face_width(
+	gc->width[bold][c] = found < 0 ? 0 : (int16_t)pdf_face_width(
 		f->files[found].hb, pdf_face_glyph(f->files[found].hb, c));
-	*width = f->width[bold][c];
+	*width = gc->width[bold][c];
 	return found;
 }
 
 const pdf_face *pdf_doc_face(pdf_doc *d, uint32_t c, bt_err *e)
 {
 	int width;
-	int slot = glyph(d->fonts, c, 0, &width, e);
+	int slot = glyph(d->fonts, d->lang, c, 0, &width, e);
 	return slot < 0 ? NULL : d->fonts->files[slot].hb;
 }
 
@@ -489,6 +557,11 @@ int pdf_doc_info(pdf_doc *d, const char *lang, const char *title,
 	if (d->rtl)
 		HPDF_Dict_AddName(prefs, "Direction", "R2L");
 	HPDF_Dict_Add(d->h->catalog, "ViewerPreferences", prefs);
+	/* its fonts: the lines of fonts.tsv that serve its language */
+	d->lang = 0;
+	for (size_t k = 0; k < d->fonts->nlangs; k++)
+		if (strcmp(d->fonts->langs[k], lang) == 0)
+			d->lang = (int)k + 1;
 	/* Chinese as the ITU writes it: simplified, as in China */
 	HPDF_Dict_Add(d->h->catalog, "Lang", HPDF_String_New(mm,
 		strcmp(lang, "zh") == 0 ? "zh-CN" : lang, NULL));
@@ -604,17 +677,19 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *c)
 	return len;
 }
 
-/* 1 when c can be printed (in every style: bold falls back to regular),
- * 0 when not (a control character, one no font has, one beyond U+FFFF),
- * -2 when a font cannot be loaded (e set). */
+/* 1 when c can be printed (in every style: bold falls back to regular;
+ * in the documents of every language), 0 when not (a control character,
+ * one no font has, one beyond U+FFFF), -2 when a font cannot be loaded
+ * (e set). */
 static int printable(pdf_fonts *f, uint32_t c, bt_err *e)
 {
 	if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0))
 		return 0;
 	if (invisible(c))
 		return 1; /* never drawn */
-	int width;
-	int slot = glyph(f, c, 0, &width, e);
+	int width, slot = 0;
+	for (size_t k = 0; k <= f->nlangs && slot >= 0; k++)
+		slot = glyph(f, (int)k, c, 0, &width, e);
 	return slot == -2 ? -2 : slot >= 0;
 }
 
@@ -859,7 +934,7 @@ static int para_shape(pdf_doc *d, const char *s, size_t len,
 			continue;
 		}
 		int width = 0;
-		int slot = glyph(d->fonts, c, bold, &width, e);
+		int slot = glyph(d->fonts, d->lang, c, bold, &width, e);
 		if (slot == -2)
 			return e->code; /* a font that cannot be read, or no memory */
 		if (slot < 0)
@@ -1551,7 +1626,7 @@ static int layout(pdf_doc *d, const char *text, float x, float y,
 typedef struct measured {
 	uint64_t fonts; /* pdf_fonts.gen */
 	uint32_t hash;
-	int rtl, bold;
+	int lang, rtl, bold; /* lang: the document's language class */
 	float size, y, width, height, maxw;
 	size_t len;
 	char text[]; /* len bytes */
@@ -1613,6 +1688,7 @@ static measured **measure_slot(measure_cache *c, const measured *k,
 	     i = (i + 1) & (MEASURE_SLOTS - 1)) {
 		const measured *m = c->slot[i];
 		if (!m || (m->hash == k->hash && m->fonts == k->fonts &&
+			   m->lang == k->lang &&
 			   m->rtl == k->rtl && m->bold == k->bold &&
 			   same_float(m->size, k->size) &&
 			   same_float(m->y, k->y) &&
@@ -1641,8 +1717,9 @@ static int measure(pdf_doc *d, const char *text, float y, float width,
 	if (!c)
 		return layout(d, text, 0, y, width, st, 0, field, height, maxw,
 			      e);
-	measured k = { d->fonts->gen, fnv(2166136261u, text, len), d->rtl,
-		       st->bold ? 1 : 0, st->size, y, width, 0, 0, len };
+	measured k = { d->fonts->gen, fnv(2166136261u, text, len), d->lang,
+		       d->rtl, st->bold ? 1 : 0, st->size, y, width, 0, 0,
+		       len };
 	measured **s = measure_slot(c, &k, text);
 	if (*s) {
 		*height = (*s)->height;

@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 PKGS="gcc make pkg-config libsqlite3-dev libgnutls28-dev libcmocka-dev perl sqlite3 valgrind
       libhpdf-dev libfribidi-dev libharfbuzz-dev libqrencode-dev libmicrohttpd-dev iso-codes
-      fonts-liberation2 fonts-arphic-uming fonts-hosny-amiri fonts-kacst fonts-dejavu-extra fonts-dejavu-core fonts-urw-base35
+      fonts-liberation2 fonts-arphic-uming fonts-droid-fallback fonts-hosny-amiri fonts-kacst fonts-dejavu-extra fonts-dejavu-core fonts-urw-base35
       poppler-utils qpdf libqpdf-dev mupdf-tools python3-pypdf imagemagick libnss3-tools zbar-tools gnutls-bin
       curl chromium nodejs devscripts scdoc
       debhelper dpkg-dev fakeroot lintian mmdebstrap systemd

@@ -1,7 +1,7 @@
 /* test_measure.c - the measure cache of pdf_text (draw 0) and
  * pdf_text_width keeps apart what its key tells apart: one text measured
  * with two font tables, two directions (an English and an Arabic
- * document), two weights, two sizes, two box widths and two tops gives
+ * document), two languages (fonts.tsv's lang column), two weights, two sizes, two box widths and two tops gives
  * each time what a fresh measure (a new thread: an empty cache) gives.
  * The cache hashes the text alone, so each pair shares a probe chain and
  * dropping any field from the key's comparison returns the other's
@@ -31,6 +31,12 @@
 	"0000\t052F\tbold\t0\t" SERIF "Bold.ttf\tfonts-liberation2\n" \
 	"0600\t06FF\tregular\t0\t" AMIRI "\tfonts-hosny-amiri\t125\n"
 #define SANS "/usr/share/fonts/truetype/liberation2/LiberationSans-"
+/* Latin in Liberation Serif in the Chinese documents only (the lang
+ * column), in Liberation Sans in the others */
+#define LANG_TABLE \
+	"first\tlast\tstyle\tface\tfile\tpackage\tsize\tlang\n" \
+	"0000\t052F\tregular\t0\t" SERIF "Regular.ttf\tfonts-liberation2\t100\tzh\n" \
+	"0000\t052F\tregular\t0\t" SANS "Regular.ttf\tfonts-liberation2\t100\t*\n"
 /* the shipped table's Latin fonts, as long a table as SERIF_TABLE */
 #define SANS_TABLE \
 	"0000\t052F\tregular\t0\t" SANS "Regular.ttf\tfonts-liberation2\n" \
@@ -103,6 +109,7 @@ typedef struct probe {
 	float y, width;
 	const char *text;
 	float height, line; /* the results */
+	const char *lang; /* the document's language (pdf_doc_info), or NULL */
 } probe;
 
 static void measure_in(pdf_doc *d, probe *p)
@@ -119,7 +126,8 @@ static void measure_here(probe *p)
 {
 	pdf_doc *d = NULL;
 	bt_err e;
-	if (pdf_doc_new(p->fonts, PDF_A4, p->rtl, &d, &e))
+	if (pdf_doc_new(p->fonts, PDF_A4, p->rtl, &d, &e) ||
+	    (p->lang && pdf_doc_info(d, p->lang, "t", "s", "a", &e)))
 		fail_msg("doc: %s", e.msg);
 	measure_in(d, p);
 	pdf_doc_free(d);
@@ -172,7 +180,8 @@ static void apart(probe a, probe b, const char *what)
 
 static probe base(pdf_fonts *f, const char *text)
 {
-	return (probe){ f, 0, { 10, 0, PDF_START, 0 }, 100, 120, text, 0, 0 };
+	return (probe){ f, 0, { 10, 0, PDF_START, 0 }, 100, 120, text, 0, 0,
+			NULL };
 }
 
 static void fonts_apart(void **state)
@@ -194,6 +203,20 @@ static void direction_apart(void **state)
 	probe a = base(f, "Draft Q.5051 ("), b = a;
 	b.rtl = 1;
 	apart(a, b, "English and Arabic documents");
+	pdf_fonts_free(f);
+}
+
+static void lang_apart(void **state)
+{
+	(void)state;
+	pdf_fonts *f = table(LANG_TABLE);
+	probe a = base(f, LATIN), b = a, c = a;
+	a.lang = "en";
+	b.lang = "zh";
+	apart(a, b, "English and Chinese documents");
+	c.lang = "fr"; /* a language the table does not name: as en */
+	probe fa = fresh(a), fc = fresh(c);
+	assert_true(same(fa.line, fc.line));
 	pdf_fonts_free(f);
 }
 
@@ -277,6 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fonts_apart),
 		cmocka_unit_test(direction_apart),
+		cmocka_unit_test(lang_apart),
 		cmocka_unit_test(weight_apart),
 		cmocka_unit_test(size_apart),
 		cmocka_unit_test(width_apart),

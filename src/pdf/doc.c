@@ -687,9 +687,12 @@ static int printable(pdf_fonts *f, uint32_t c, bt_err *e)
 		return 0;
 	if (invisible(c))
 		return 1; /* never drawn */
-	int width, slot = 0;
-	for (size_t k = 0; k <= f->nlangs && slot >= 0; k++)
-		slot = glyph(f, (int)k, c, 0, &width, e);
+	/* class 0, the languages the table names nowhere, has the fewest
+	 * lines (those of every language, *): what it prints, every language
+	 * prints (a line of its own before them falls through when its font
+	 * lacks the glyph) */
+	int width;
+	int slot = glyph(f, 0, c, 0, &width, e);
 	return slot == -2 ? -2 : slot >= 0;
 }
 

@@ -20,7 +20,10 @@
 typedef struct pdf_fonts pdf_fonts;
 
 /* Reads the font table forms_dir/fonts.tsv and checks that every font file
- * exists (BT_EINPUT naming the file and its Debian package otherwise). */
+ * exists (BT_EINPUT naming the file and its Debian package otherwise; a bad
+ * line naming the line and the value). A character's font is the first
+ * line whose range holds it, whose lang column serves the document's
+ * language (pdf_doc_info) and whose style matches (else regular). */
 int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e);
 void pdf_fonts_free(pdf_fonts *f);
 
@@ -43,9 +46,11 @@ float pdf_page_width(const pdf_doc *d);
 float pdf_page_height(const pdf_doc *d);
 
 /* Sets the document's language (lang: en fr es ru zh ar; the catalog's
- * /Lang as a BCP 47 tag), its title, subject and author (Info, UTF-16),
- * and the viewer preferences DisplayDocTitle (and Direction R2L for a
- * right-to-left document); no dates. */
+ * /Lang as a BCP 47 tag; its fonts: the lines of fonts.tsv whose lang
+ * column serves it, so call it before any text is measured or drawn), its
+ * title, subject and author (Info, UTF-16), and the viewer preferences
+ * DisplayDocTitle (and Direction R2L for a right-to-left document); no
+ * dates. */
 int pdf_doc_info(pdf_doc *d, const char *lang, const char *title,
 		 const char *subject, const char *author, bt_err *e);
 

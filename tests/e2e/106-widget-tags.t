@@ -51,7 +51,7 @@ like "$(mutool draw -q -F txt -o - "$pdf" 2>/dev/null | tr -s ' \n' '  ')" 'Fram
 	"en: MuPDF reads the title back"
 is "$(pdffonts "$pdf" 2>/dev/null | awk 'NR > 2 { print $NF - $NF, $(NF-2), $(NF-3), $(NF-4) }' | sort -u)" \
 	"0 yes yes yes" "en: every font embedded, subset, with a ToUnicode map"
-like "$(pdffonts "$pdf" 2>/dev/null)" 'UMing' "en: the rare character has its CJK subset"
+like "$(pdffonts "$pdf" 2>/dev/null)" 'DroidSansFallback' "en: the rare character has its CJK subset (Droid Sans Fallback)"
 # the subsets' glyphs in the order of their CIDs (src/pdf/sfnt.c): no map
 # stream in the Latin forms; the zh form's large Chinese subset keeps its
 # glyph order (and its map), deflate does better on it; an Arabic subset

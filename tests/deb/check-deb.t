@@ -73,7 +73,7 @@ cp "$DEB" "$R/tmp/"
 ok "apt-get install ./$(basename "$DEB")" c sh -c "cd /tmp && apt-get -o $APTOPT -y -qq install ./$(basename "$DEB") >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }"
 diag "installed with its dependencies in $(since "$s") s"
 like "$(c dpkg-query -W -f='${Status} ${Version}' ballot)" "^install ok installed " "dpkg: ballot installed"
-like "$(c dpkg-query -W -f='${Depends}' ballot)" "fonts-arphic-uming.*fonts-hosny-amiri" "Depends: the fonts (and shlibs)"
+like "$(c dpkg-query -W -f='${Depends}' ballot)" "fonts-arphic-uming.*fonts-droid-fallback.*fonts-hosny-amiri" "Depends: the fonts (and shlibs)"
 like "$(c dpkg-query -W -f='${Depends}' ballot)" "libmicrohttpd12" "Depends: the shared libraries (\${shlibs:Depends})"
 ok "user ballot created" c getent passwd ballot
 is "$(c stat -c '%U:%G %a' /var/lib/ballot)" "ballot:ballot 750" "/var/lib/ballot: ballot's, 750"

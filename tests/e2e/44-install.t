@@ -85,7 +85,7 @@ BALLOT_FONTS=$T/nofonts run "$B" forms --circular 205 --member CHE --lang en --o
 isnt "$RC" 0 "BALLOT_FONTS=an empty directory: forms fails"
 like "$ERR" "font $T/nofonts/truetype/liberation2/LiberationSans-Regular\\.ttf is not installed \\(Debian package fonts-liberation2" \
 	"the error names the font and its package"
-cp -R /usr/share/fonts/truetype/liberation2 /usr/share/fonts/truetype/arphic \
+cp -R /usr/share/fonts/truetype/liberation2 /usr/share/fonts/truetype/arphic /usr/share/fonts/truetype/droid \
 	"$T/fonts-copy/truetype/"
 cp -R /usr/share/fonts/opentype/fonts-hosny-amiri "$T/fonts-copy/opentype/"
 ok "BALLOT_FONTS=a copy of the fonts: forms works" env BALLOT_FONTS="$T/fonts-copy" \

@@ -153,7 +153,9 @@ _req() { # _req JAR CURL-ARGS... (the URL among them)
 	local jargs=()
 	[ "$jar" != - ] && jargs=(-c "$T/$jar.jar" -b "$T/$jar.jar")
 	rm -f "$T/.body" "$T/.hdrs"
-	ST=$(curl -sS --max-time 30 --cacert "$CA_PEM" --resolve "localhost:$PORT:127.0.0.1" \
+	# --max-time only bounds a hung request: a 38 MiB upload takes 1.5 s under
+	# ASan on a quiet machine, ten times that at a load of 20 (31-sec-quotas.t)
+	ST=$(curl -sS --max-time 120 --cacert "$CA_PEM" --resolve "localhost:$PORT:127.0.0.1" \
 		"${jargs[@]}" -o "$T/.body" -D "$T/.hdrs" -w '%{http_code}' "$@" 2>"$T/.curl-err")
 	[ -n "$ST" ] || ST=000
 	touch "$T/.body" "$T/.hdrs"

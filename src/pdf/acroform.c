@@ -11,6 +11,7 @@
 #include <hpdf_objects.h>
 
 #include "pdf/doc.h"
+#include "pdf/embed.h"
 #include "pdf/lang.h"
 
 typedef struct widget {
@@ -429,37 +430,13 @@ static void radio_button(build *b, HPDF_Dict fd, const widget *w)
 /* The font a text field's typed value is drawn in, named in its /DA and in
  * the form's /DR. Helvetica (WinAnsi) has no Cyrillic, Arabic or Chinese
  * letters: a viewer that draws a typed "Иван Петров" with /Helv shows
- * nothing. The ru, ar and zh forms name instead a font not embedded (a
- * Type0, Identity-H: the code is the Unicode value, as poppler writes it),
- * which viewers replace with a system font that has the letters: poppler by
- * its name through fontconfig, MuPDF by its own fallbacks. The en, fr and es
- * forms keep /Helv (not a byte more). */
+ * nothing. The en, fr and es forms keep /Helv (not a byte more).
+ * The zh form names STSong-Light, not embedded (Adobe-GB1: each viewer has
+ * a Chinese font for it; an embedded one covering Chinese would cost
+ * megabytes). The ru and ar forms embed theirs (uni_embedded).
+ */
 static const char *uni_font(const char *lang)
 {
-	static const char dejavu[] = "/Uni << /Type /Font /Subtype /Type0 "
-		"/BaseFont /DejaVuSans /Encoding /Identity-H /DescendantFonts [ "
-		"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /DejaVuSans "
-		"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
-		"/Supplement 0 >> /DW 600 "
-		/* DejaVu Sans' widths of ASCII and Russian letters (poppler
-		 * places the glyphs by them) */
-		"/W [ 32 [ 318 401 460 838 636 950 780 275 390 390 500 838 "
-		"318 361 318 337 636 636 636 636 636 636 636 636 636 636 337 "
-		"337 838 838 838 531 1000 684 686 698 770 632 575 775 752 295 "
-		"295 656 557 863 748 787 603 787 695 635 611 732 684 989 685 "
-		"611 685 390 337 390 838 500 500 613 635 550 635 615 352 635 "
-		"634 278 278 579 278 974 634 612 635 635 411 521 392 634 592 "
-		"818 592 592 525 636 337 636 838 ] 1025 [ 632 ] 1040 [ 684 "
-		"686 686 610 781 632 1077 641 748 748 710 752 863 752 787 752 "
-		"603 698 611 609 861 685 776 686 1069 1094 833 882 686 698 "
-		"1080 695 613 617 589 525 691 615 901 532 650 650 604 639 754 "
-		"654 612 654 635 550 583 592 855 592 681 591 915 942 707 790 "
-		"589 549 842 602 615 615 ] ] "
-		"/FontDescriptor << /Type /FontDescriptor "
-		"/FontName /DejaVuSans /Flags 32 "
-		"/FontBBox [ -1021 -463 1793 1232 ] "
-		"/ItalicAngle 0 /Ascent 928 /Descent -236 /CapHeight 729 "
-		"/StemV 80 >> >> ] >> ";
 	static const char song[] = "/Uni << /Type /Font /Subtype /Type0 "
 		"/BaseFont /STSong-Light /Encoding /Identity-H /DescendantFonts [ "
 		"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
@@ -468,17 +445,92 @@ static const char *uni_font(const char *lang)
 		"/FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [ -25 "
 		"-254 1000 880 ] /ItalicAngle 0 /Ascent 880 /Descent -120 "
 		"/CapHeight 880 /StemV 93 >> >> ] >> ";
-	if (strcmp(lang, "ru") == 0 || strcmp(lang, "ar") == 0)
-		return dejavu;
-	if (strcmp(lang, "zh") == 0)
-		return song;
-	return "";
+	return strcmp(lang, "zh") == 0 ? song : "";
+}
+
+/* The characters the ru and ar forms' font carries, as pairs (first, last),
+ * 0-terminated: Latin (ASCII, Latin-1) and the typographic marks, then the
+ * form's language: Russian's Cyrillic block (U+0400-045F) and the numero
+ * sign; Arabic's letters and vowel marks (U+0621-0655), its digits and
+ * punctuation, and the four letters Arabic writes foreign sounds with
+ * (pe, tcheh, veh, gaf). The script's first character names its font. */
+static const uint32_t uni_latin[] = { 0x20, 0x7E, 0xA0, 0xFF, 0x2013, 0x2014,
+				      0x2018, 0x201E, 0x2026, 0x2026, 0 };
+static const uint32_t uni_ru[] = { 0x0400, 0x045F, 0x2116, 0x2116, 0 };
+static const uint32_t uni_ar[] = { 0x0621, 0x0655, 0x060C, 0x060C, 0x061B,
+				   0x061B, 0x061F, 0x061F, 0x0660, 0x066D,
+				   0x0670, 0x0670, 0x067E, 0x067E, 0x0686,
+				   0x0686, 0x06A4, 0x06A4, 0x06AF, 0x06AF, 0 };
+
+/* The /DR name of the ru and ar forms' font. PDFium (Chromium's viewer)
+ * builds a typed value's look with the /DA font only for the characters of
+ * that font's "charset": ANSI for an embedded font, unless the font's name
+ * in /DR is Wingdings, Wingdings2, Wingdings3 or Webdings (its
+ * cpdf_bafontmap.cpp: then "symbol", which it uses for every character the
+ * font has); for Cyrillic and Arabic it took a system font of its own
+ * (Cyrillic in another face, Arabic not at all). The name is only a key:
+ * poppler, MuPDF and the reader use the dictionary it names. */
+#define UNI_NAME "Wingdings"
+
+static int uni_add(pdf_embed *m, const pdf_face *face, const uint32_t *r)
+{
+	for (; r[0]; r += 2)
+		for (uint32_t c = r[0]; c <= r[1]; c++)
+			if (pdf_face_glyph(face, c) &&
+			    pdf_embed_cid(m, c, &c, 1) == 0)
+				return -1;
+	return 0;
+}
+
+/* The ru and ar forms' font: the regular font of the form's script
+ * (fonts.tsv: Liberation Sans for Cyrillic, Amiri for Arabic, both with
+ * Latin letters) as a Type0 font embedded in b's document, cut down to the
+ * characters of uni_latin and the language's (its subset written at once),
+ * with a ToUnicode CMap through which a viewer finds the code of each
+ * character typed (PDFium, poppler): every viewer draws the same glyphs. A
+ * font not embedded (DejaVu Sans, Type0 Identity-H, before) left them to
+ * each viewer's substitute: PDFium drew "Geneva" as "d£¬£´~". NULL, e set,
+ * when it fails. */
+static HPDF_Dict uni_embedded(build *b, bt_err *e)
+{
+	const uint32_t *script = strcmp(b->lang, "ru") == 0 ? uni_ru : uni_ar;
+	bt_err_clear(e);
+	const pdf_face *face = pdf_doc_face(b->d, script[0], e);
+	if (!face) {
+		if (e->code == BT_OK)
+			bt_fail(e, BT_EINPUT, "no font has U+%04X (fonts.tsv)",
+				(unsigned)script[0]);
+		return NULL;
+	}
+	pdf_embed *m = pdf_embed_new(b->h, face);
+	int rc = m && uni_add(m, face, uni_latin) == 0 &&
+		uni_add(m, face, script) == 0 ? pdf_embed_finish(m, e) :
+		bt_fail(e, BT_EFAIL, "out of memory");
+	HPDF_Dict font = rc == BT_OK ? pdf_embed_dict(m) : NULL;
+	pdf_embed_free(m); /* its objects belong to the document */
+	return font;
+}
+
+/* Adds the ru and ar forms' font to the /DR of form (the AcroForm). */
+static int uni_add_dr(build *b, HPDF_Dict form, bt_err *e)
+{
+	HPDF_Dict font = uni_embedded(b, e);
+	if (!font)
+		return e->code;
+	HPDF_Dict dr = HPDF_Dict_GetItem(form, "DR", HPDF_OCLASS_DICT);
+	HPDF_Dict fonts = dr ? HPDF_Dict_GetItem(dr, "Font", HPDF_OCLASS_DICT) :
+		NULL;
+	if (!fonts || HPDF_Dict_Add(fonts, UNI_NAME, font) != HPDF_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	return BT_OK;
 }
 
 static int add_fields(build *b, const pdf_fields *f, bt_err *e)
 {
 	const char *uni = uni_font(b->lang);
-	b->da = *uni ? "/Uni 9 Tf 0 g" : "/Helv 9 Tf 0 g";
+	int embed = strcmp(b->lang, "ru") == 0 || strcmp(b->lang, "ar") == 0;
+	b->da = embed ? "/" UNI_NAME " 9 Tf 0 g" :
+		*uni ? "/Uni 9 Tf 0 g" : "/Helv 9 Tf 0 g";
 	/* the marks: a dot in a 10 pt circle, a cross in a 10 pt box */
 	/* a radio button's "Off" (never empty: an empty stream compressed
 	 * upsets MuPDF) */
@@ -508,6 +560,8 @@ static int add_fields(build *b, const pdf_fields *f, bt_err *e)
 		">> >> >>", uni) < 0)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	HPDF_Dict form = parse_str(b, bt_buf_str(&b->tmp));
+	if (form && embed && uni_add_dr(b, form, e) != BT_OK)
+		return e->code;
 	if (!form || HPDF_Xref_Add(b->h->xref, form) != HPDF_OK ||
 	    HPDF_Dict_Add(form, "Fields", b->fields) != HPDF_OK ||
 	    HPDF_Dict_Add(b->h->catalog, "AcroForm", form) != HPDF_OK)

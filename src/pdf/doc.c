@@ -305,6 +305,13 @@ static int glyph(pdf_fonts *f, uint32_t c, int bold, int *width, bt_err *e)
 	return found;
 }
 
+const pdf_face *pdf_doc_face(pdf_doc *d, uint32_t c, bt_err *e)
+{
+	int width;
+	int slot = glyph(d->fonts, c, 0, &width, e);
+	return slot < 0 ? NULL : d->fonts->files[slot].hb;
+}
+
 int pdf_paper_parse(const char *s, pdf_paper *out, bt_err *e)
 {
 	if (strcmp(s, "a4") == 0 || strcmp(s, "A4") == 0)

@@ -155,6 +155,11 @@ int pdf_doc_bytes(pdf_doc *d, bt_buf *out, bt_err *e);
  * acroform.h); its errors reach d's error handler. */
 HPDF_Doc pdf_doc_haru(pdf_doc *d);
 
+/* The face of d's fonts (fonts.tsv) that draws code point c in the regular
+ * style, for a font doc.c does not embed itself (the form's /DR font,
+ * acroform.c); NULL when no font has c, or (e set) one cannot be read. */
+const struct pdf_face *pdf_doc_face(pdf_doc *d, uint32_t c, bt_err *e);
+
 /* text as a PDF text string object of d's (ISO 32000-1, 7.9.2.2): a literal
  * string in PDFDocEncoding when every character has a byte there, else
  * UTF-16BE after its byte order mark as a hex string. NULL when out of

@@ -143,6 +143,67 @@ static void tiff_quiet(const char *m, const char *fmt, va_list ap)
 	(void)m, (void)fmt, (void)ap;
 }
 
+/* The grey of one RGBA pixel. */
+static unsigned char grey(uint32_t p)
+{
+	return (unsigned char)((TIFFGetR(p) * 30 + TIFFGetG(p) * 59 +
+				TIFFGetB(p) * 11) / 100);
+}
+
+/* rgba (w x h, the rows as stored) as the page it shows into im (h x w)
+ * for the TIFF orientations whose rows are the page's columns (5-8:
+ * LEFTTOP, RIGHTTOP, RIGHTBOT, LEFTBOT: stored row r is the page's column
+ * r from the left, or from the right for 6 and 7; stored column c is the
+ * page's row c from the top, or from the bottom for 7 and 8). */
+static void transposed(const uint32_t *rgba, uint32_t w, uint32_t h,
+		       uint16_t orient, scan_image *im)
+{
+	int right = orient == ORIENTATION_RIGHTTOP ||
+		orient == ORIENTATION_RIGHTBOT;
+	int bottom = orient == ORIENTATION_RIGHTBOT ||
+		orient == ORIENTATION_LEFTBOT;
+	for (size_t r = 0; r < h; r++)
+		for (size_t c = 0; c < w; c++) {
+			size_t x = right ? h - 1 - r : r;
+			size_t y = bottom ? w - 1 - c : c;
+			im->px[y * h + x] = grey(rgba[r * w + c]);
+		}
+}
+
+/* One TIFF directory's image into out, upright: libtiff turns the
+ * orientations 1-4 (flips) itself; 5-8 it reads as 1-4, so those are read
+ * as stored and turned here (the resolutions swapped with the axes). */
+static int tiff_page(TIFF *t, scan_pages *out)
+{
+	uint32_t w = 0, h = 0;
+	uint16_t orient = ORIENTATION_TOPLEFT;
+	float xres = 0, yres = 0;
+	TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &w);
+	TIFFGetField(t, TIFFTAG_IMAGELENGTH, &h);
+	TIFFGetField(t, TIFFTAG_XRESOLUTION, &xres);
+	TIFFGetField(t, TIFFTAG_YRESOLUTION, &yres);
+	TIFFGetFieldDefaulted(t, TIFFTAG_ORIENTATION, &orient);
+	int turn = orient >= ORIENTATION_LEFTTOP && orient <= ORIENTATION_LEFTBOT;
+	uint32_t *rgba = (long)w * h > 0 && (long)w * h <= MAX_PIXELS ?
+		malloc((size_t)w * h * 4) : NULL;
+	scan_image *im = rgba ? (turn ? page_add(out, h, w) :
+				 page_add(out, w, h)) : NULL;
+	int rc = 0;
+	if (!im || !TIFFReadRGBAImageOriented(t, w, h, rgba, turn ? orient :
+					      ORIENTATION_TOPLEFT, 0))
+		rc = -1;
+	if (rc == 0 && turn) {
+		transposed(rgba, w, h, orient, im);
+		im->xres = yres, im->yres = xres;
+	} else if (rc == 0) {
+		for (size_t i = 0; i < (size_t)w * h; i++)
+			im->px[i] = grey(rgba[i]);
+		im->xres = xres, im->yres = yres;
+	}
+	free(rgba);
+	return rc;
+}
+
 static int load_tiff(const char *path, scan_pages *out)
 {
 	TIFFSetWarningHandler(tiff_quiet);
@@ -151,26 +212,9 @@ static int load_tiff(const char *path, scan_pages *out)
 	if (!t)
 		return -1;
 	int rc = 0;
-	do {
-		uint32_t w = 0, h = 0;
-		float xres = 0, yres = 0;
-		TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &w);
-		TIFFGetField(t, TIFFTAG_IMAGELENGTH, &h);
-		TIFFGetField(t, TIFFTAG_XRESOLUTION, &xres);
-		TIFFGetField(t, TIFFTAG_YRESOLUTION, &yres);
-		uint32_t *rgba = (long)w * h > 0 && (long)w * h <= MAX_PIXELS ?
-			malloc((size_t)w * h * 4) : NULL;
-		scan_image *im = rgba ? page_add(out, w, h) : NULL;
-		if (!im || !TIFFReadRGBAImageOriented(t, w, h, rgba,
-						      ORIENTATION_TOPLEFT, 0))
-			rc = -1;
-		if (im)
-			im->xres = xres, im->yres = yres;
-		for (size_t i = 0; rc == 0 && i < (size_t)w * h; i++)
-			im->px[i] = (unsigned char)((TIFFGetR(rgba[i]) * 30 +
-				TIFFGetG(rgba[i]) * 59 + TIFFGetB(rgba[i]) * 11) / 100);
-		free(rgba);
-	} while (rc == 0 && TIFFReadDirectory(t));
+	do
+		rc = tiff_page(t, out);
+	while (rc == 0 && TIFFReadDirectory(t));
 	TIFFClose(t);
 	return rc;
 }

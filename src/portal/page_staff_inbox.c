@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ballot/formref.h"
 #include "ballot/returned.h"
 #include "pdf/pdfread.h"
 #include "pdf/returned_form.h"
@@ -39,6 +40,109 @@ static int entry_load(preq *r, const char *n, bt_inbox_entry *x)
 	if (bt_inbox_get(r->db, id, x, &e))
 		return page_engine_error(r, &e), -1;
 	return 0;
+}
+
+#define SCAN_ROWS 48 /* the drafts of a scanned entry's form (fields in one POST) */
+
+/* Entry x's form part, NULL when it has none. */
+static const bt_inbox_part *form_part(const bt_inbox_entry *x)
+{
+	for (size_t i = 0; i < x->nparts; i++)
+		if (x->form[0] && !strcmp(x->parts[i].name, x->form))
+			return &x->parts[i];
+	return NULL;
+}
+
+/* 1 when entry x's form was read from a scan (an image, or a PDF without
+ * the form's fields), as `ballot inbox accept` tells them apart: mail fetch
+ * kept what the scan's rows proposed (x->choices). */
+static int from_scan(const bt_inbox_entry *x)
+{
+	const bt_inbox_part *p = form_part(x);
+	pdf_form_values v;
+	bt_err e;
+	if (!p)
+		return 0;
+	int filled = !pdf_form_read(p->data, p->len, p->name, &v, &e) && pdf_form_value(&v, PDF_FIELD_REFERENCE);
+	pdf_form_values_free(&v);
+	return !filled;
+}
+
+enum { ASK_NONE, ASK_GET, ASK_POST }; /* where the secretariat's choices are read */
+
+/* The choice of draft rec the request gives (field draft.<REC>.choice: a
+ * GET argument, or the POST's field), NULL when none. */
+static const char *asked_choice(preq *r, const char *rec, int ask)
+{
+	char name[BT_ID_MAX + 16];
+	snprintf(name, sizeof name, "draft.%s.choice", rec);
+	const char *v = ask == ASK_POST ? pform_get(&r->form, name) :
+		ask == ASK_GET ? MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name) : NULL;
+	return v && *v ? v : NULL;
+}
+
+/* The rows of scanned entry x into d (at most SCAN_ROWS): what the scan
+ * proposed (x->choices, "REC=choice, ...": none for a row it could not
+ * read), each overridden by the choice the request gives for it (the
+ * secretariat's reading, as `inbox accept --choice`; ask: where, if at
+ * all); a row still unread
+ * has no choice (bt_returned_check refuses it, naming its field). The
+ * number of rows; -1 with e when a choice given is none of the three. */
+static int scan_rows(preq *r, const bt_inbox_entry *x, int ask, bt_returned_draft *d, bt_err *e)
+{
+	char list[sizeof x->choices];
+	int n = 0;
+	snprintf(list, sizeof list, "%s", x->choices);
+	for (char *t = list, *next; *t && n < SCAN_ROWS; t = next) {
+		char *sep = strstr(t, ", ");
+		next = sep ? sep + 2 : t + strlen(t);
+		if (sep)
+			*sep = '\0';
+		char *eq = strchr(t, '=');
+		if (!eq || (size_t)(eq - t) > BT_ID_MAX)
+			continue;
+		bt_returned_draft *w = &d[n++];
+		memset(w, 0, sizeof *w);
+		snprintf(w->rec, sizeof w->rec, "%.*s", (int)(eq - t), t);
+		w->choice = strcmp(eq + 1, "none") && strcmp(eq + 1, "two-choices") ? bt_choice_parse(eq + 1)
+										  : BT_CHOICE_NONE;
+		w->ticked = w->choice != BT_CHOICE_NONE ? 1 : !strcmp(eq + 1, "two-choices") ? 2 : 0;
+		snprintf(w->states, sizeof w->states, "%s", w->ticked ? eq + 1 : "uncertain");
+		const char *a = asked_choice(r, w->rec, ask);
+		bt_choice c = a ? bt_choice_parse(a) : BT_CHOICE_NONE;
+		if (a && (c == BT_CHOICE_NONE || c == BT_WITHDRAW))
+			return bt_failf(e, BT_R_INPUT, "choice", "draft.%s.choice: '%.40s' is not authorize, "
+					"authorize-with-comments or not-authorize", w->rec, a), -1;
+		if (a) {
+			w->choice = c;
+			w->ticked = 1;
+			snprintf(w->states, sizeof w->states, "%s", bt_choice_name(c));
+		}
+	}
+	return n;
+}
+
+/* The rows of scanned entry x (n, d) are every draft its form was issued
+ * for, in their order (mail fetch keeps the proposal in a bounded column:
+ * one cut short would answer fewer drafts than the form shows): BT_OK, else
+ * a refusal saying to accept it with the command line. */
+static int rows_complete(preq *r, const bt_inbox_entry *x, const bt_returned_draft *d, int n, bt_err *e)
+{
+	bt_form_ref fr;
+	bt_draft_list dl = { NULL, 0 };
+	unsigned long long mask = 0;
+	int rc = bt_form_ref_parse(x->reference, &fr, e);
+	if (!rc)
+		rc = bt_drafts_list(r->db, x->circular, &dl, e);
+	int k = 0, same = !rc && bt_returned_issued(&dl, fr.digest, &mask);
+	for (size_t i = 0; same && i < dl.n; i++)
+		if (i >= 64 || mask >> i & 1)
+			same = k < n && !strcmp(d[k++].rec, dl.v[i].rec);
+	bt_draft_list_free(&dl);
+	if (!rc && (!same || k != n))
+		rc = bt_failf(e, BT_R_CONFLICT, "inbox", "entry %lld: the scan's proposal does not list every draft "
+			      "of its form: accept it with ballot inbox accept --choice", (long long)x->id);
+	return rc;
 }
 
 /* The state of an entry in the page's language, in a span of its class. */
@@ -197,6 +301,64 @@ static void entry_parts(preq *r, const bt_inbox_entry *x)
 	bt_buf_adds(b, "</ul>\n");
 }
 
+/* One choice of scanned row w as a radio button, checked when it is w's. */
+static void scan_radio(preq *r, const bt_returned_draft *w, bt_choice c, const char *key)
+{
+	char id[128];
+	const char *name = bt_choice_name(c);
+	snprintf(id, sizeof id, "choice-%.32s-%.40s", w->rec, name);
+	bt_buf_adds(&r->out, "<label><input type=\"radio\" id=\"");
+	html_text(&r->out, id);
+	bt_buf_adds(&r->out, "\" name=\"draft.");
+	html_text(&r->out, w->rec);
+	bt_buf_addf(&r->out, ".choice\" value=\"%s\"%s", name, w->choice == c ? " checked" : "");
+	html_field_invalid(r, "choice", w->rec, id);
+	bt_buf_adds(&r->out, "> ");
+	html_text(&r->out, L(r, key));
+	bt_buf_adds(&r->out, "</label>\n");
+}
+
+/* A scanned entry's accept form (GET: nothing changes before the
+ * confirmation's POST): per draft the three choices, the scan's proposal
+ * checked where it read the row (or the choice given, when shown again),
+ * the rows it could not read marked uncertain. */
+static void scan_choices(preq *r, const bt_inbox_entry *x)
+{
+	static const struct { bt_choice c; const char *key; } cs[] = {
+		{ BT_AUTHORIZE, "choice_authorize" },
+		{ BT_AUTHORIZE_WITH_COMMENTS, "choice_authorize_with_comments" },
+		{ BT_NOT_AUTHORIZE, "choice_not_authorize" } };
+	bt_returned_draft read[SCAN_ROWS], d[SCAN_ROWS];
+	bt_err e;
+	int n = scan_rows(r, x, ASK_NONE, read, &e);
+	if (scan_rows(r, x, ASK_GET, d, &e) != n)
+		memcpy(d, read, sizeof d); /* a choice given that is none: the proposal */
+	bt_buf *b = &r->out;
+	bt_buf_addf(b, "<form method=\"get\" action=\"/secretariat/inbox/%lld/accept\" id=\"accept-form\">\n<p>",
+		    (long long)x->id);
+	html_text(b, L(r, "inbox_choices_help"));
+	bt_buf_adds(b, "</p>\n");
+	for (int i = 0; i < n; i++) {
+		char id[128];
+		snprintf(id, sizeof id, "choice-%.32s-authorize", d[i].rec);
+		bt_buf_adds(b, "<fieldset class=\"inbox-choice\"><legend dir=\"ltr\">");
+		html_text(b, d[i].rec);
+		bt_buf_adds(b, "</legend>\n");
+		if (read[i].ticked != 1) {
+			bt_buf_adds(b, "<p class=\"inbox-state uncertain\">");
+			html_text(b, L(r, "inbox_choice_unread"));
+			bt_buf_adds(b, "</p>\n");
+		}
+		html_field_error(r, "choice", d[i].rec, id);
+		for (size_t k = 0; k < sizeof cs / sizeof cs[0]; k++)
+			scan_radio(r, &d[i], cs[k].c, cs[k].key);
+		bt_buf_adds(b, "</fieldset>\n");
+	}
+	bt_buf_adds(b, "<p><button type=\"submit\" id=\"accept\">");
+	html_text(b, L(r, "inbox_accept_next"));
+	bt_buf_adds(b, "</button></p></form>\n");
+}
+
 /* While undecided: "Accept..." (a matched entry) and the reason to reject
  * with, each leading to its confirmation page (GET forms: nothing changes
  * before the confirmation's POST). */
@@ -216,7 +378,9 @@ static void entry_acts(preq *r, const bt_inbox_entry *x)
 		bt_buf_adds(b, "</p>\n");
 		return;
 	}
-	if (!strcmp(x->state, "matched") || !strcmp(x->state, "uncertain")) {
+	if ((!strcmp(x->state, "matched") || !strcmp(x->state, "uncertain")) && from_scan(x)) {
+		scan_choices(r, x);
+	} else if (!strcmp(x->state, "matched") || !strcmp(x->state, "uncertain")) {
 		bt_buf_addf(b, "<p><a id=\"accept\" href=\"/secretariat/inbox/%lld/accept\">", (long long)x->id);
 		html_text(b, L(r, "inbox_accept_next"));
 		bt_buf_adds(b, "</a></p>\n");
@@ -277,32 +441,82 @@ int page_secretariat_inbox_entry(preq *r, const char *n)
 }
 
 /* The confirmation page of act ("accept", "reject") on entry x: what will
- * happen (a reason given: quoted), the form whose button names the act
- * (hidden: its fields, name and value pairs; the reason's value first). */
-static void confirm_page(preq *r, const bt_inbox_entry *x, const char *act, const char *const *hidden)
+ * happen (a reason given: quoted; a scan's rows: each draft's choice), the
+ * form whose button names the act (hidden: its fields, name and value
+ * pairs). */
+static void confirm_page(preq *r, const bt_inbox_entry *x, const char *act, const char *const *hidden,
+			 const char *quote, const bt_returned_draft *d, int n)
 {
-	char n[32], key[40], action[80], back[80], form[PORTAL_ONCE_FORM];
-	snprintf(n, sizeof n, "%lld", (long long)x->id);
-	const char *v[] = { "n", n, NULL };
+	char id[32], key[40], action[80], back[80], form[PORTAL_ONCE_FORM];
+	snprintf(id, sizeof id, "%lld", (long long)x->id);
+	const char *v[] = { "n", id, NULL };
 	snprintf(key, sizeof key, "inbox_%s_title", act);
 	entry_begin(r, x, key);
 	bt_buf_adds(&r->out, "<p class=\"note\">");
 	snprintf(key, sizeof key, "inbox_%s_what", act);
 	html_text(&r->out, L(r, key));
 	bt_buf_adds(&r->out, "</p>\n");
-	if (hidden) {
+	if (quote) {
 		bt_buf_adds(&r->out, "<p class=\"decision-text\" id=\"reason-quoted\">");
-		html_text(&r->out, hidden[1]);
+		html_text(&r->out, quote);
 		bt_buf_adds(&r->out, "</p>\n");
 	}
+	if (n > 0)
+		bt_buf_adds(&r->out, "<dl class=\"receipt\" id=\"choices-confirmed\">\n");
+	for (int i = 0; i < n; i++) {
+		snprintf(key, sizeof key, "choice_%s", bt_choice_name(d[i].choice));
+		for (char *k = key; *k; k++)
+			*k = *k == '-' ? '_' : *k;
+		bt_buf_adds(&r->out, "<dt dir=\"ltr\">");
+		html_text(&r->out, d[i].rec);
+		bt_buf_adds(&r->out, "</dt><dd>");
+		html_text(&r->out, L(r, key));
+		bt_buf_adds(&r->out, "</dd>\n");
+	}
+	if (n > 0)
+		bt_buf_adds(&r->out, "</dl>\n");
 	entry_facts(r, x);
-	snprintf(action, sizeof action, "/secretariat/inbox/%s/%s", n, act);
-	snprintf(back, sizeof back, "/secretariat/inbox/%s", n);
+	snprintf(action, sizeof action, "/secretariat/inbox/%s/%s", id, act);
+	snprintf(back, sizeof back, "/secretariat/inbox/%s", id);
 	snprintf(key, sizeof key, "inbox-%s", act);
-	staff_once_name(form, key, n);
+	staff_once_name(form, key, id);
 	snprintf(key, sizeof key, "inbox_%s_button", act);
 	staff_confirm_form(r, action, form, hidden, key, v, back);
 	page_end(r);
+}
+
+/* The confirmation of scanned entry x's accept: every row chosen (the
+ * request's choices over the proposal), carried as hidden fields; else its
+ * page again, the refusal next to the row. */
+static void scan_confirm(preq *r, const bt_inbox_entry *x)
+{
+	bt_returned_draft d[SCAN_ROWS];
+	char names[SCAN_ROWS][BT_ID_MAX + 16];
+	const char *hidden[2 * SCAN_ROWS + 1];
+	bt_err e;
+	prefusal pr;
+	int n = scan_rows(r, x, ASK_GET, d, &e), k = 0;
+	for (int i = 0; n > 0 && i < n && k >= 0; i++) {
+		if (d[i].choice == BT_CHOICE_NONE) {
+			form_refusal_at(r, &pr, 400, BT_R_INPUT, "choice", d[i].rec, "draft.%s.choice: the scan "
+					"could not read it: choose its reply", d[i].rec);
+			pr.key = "inbox_choice_missing";
+			k = -1;
+			break;
+		}
+		snprintf(names[i], sizeof names[i], "draft.%.32s.choice", d[i].rec);
+		hidden[k++] = names[i];
+		hidden[k++] = bt_choice_name(d[i].choice);
+	}
+	if (n < 0)
+		form_refusal(r, &pr, 400, &e);
+	if (n < 0 || k < 0) {
+		entry_page(r, x);
+		r->refusal = NULL;
+		return;
+	}
+	hidden[k] = NULL;
+	confirm_page(r, x, "accept", k ? hidden : NULL, NULL, d, n);
 }
 
 int page_secretariat_inbox_accept_confirm(preq *r, const char *n)
@@ -313,8 +527,10 @@ int page_secretariat_inbox_accept_confirm(preq *r, const char *n)
 	if (x.done_seq || (strcmp(x.state, "matched") && strcmp(x.state, "uncertain")))
 		page_field_error(r, BT_R_CONFLICT, "inbox", "entry %lld is %s: only a matched entry is accepted",
 				 (long long)x.id, x.state);
+	else if (from_scan(&x))
+		scan_confirm(r, &x);
 	else
-		confirm_page(r, &x, "accept", NULL);
+		confirm_page(r, &x, "accept", NULL, NULL, NULL, 0);
 	bt_inbox_entry_free(&x);
 	return 0;
 }
@@ -334,7 +550,7 @@ int page_secretariat_inbox_reject_confirm(preq *r, const char *n)
 		r->refusal = NULL;
 	} else {
 		const char *hidden[] = { "reason", reason, NULL };
-		confirm_page(r, &x, "reject", hidden);
+		confirm_page(r, &x, "reject", hidden, reason, NULL, 0);
 	}
 	bt_inbox_entry_free(&x);
 	return 0;
@@ -353,14 +569,14 @@ static size_t other_documents(const bt_inbox_entry *x, const bt_inbox_part *form
 	return n;
 }
 
-/* The replies of entry x's form (rf, checked: ver), received at its
+/* The replies of entry x's form (f, checked: ver), received at its
  * receipt time, channel email, the form attached (scan); a draft authorized
  * with comments or not authorized carries the message's other documents. */
-static void accept_specs(const bt_inbox_entry *x, const pdf_returned *rf, const bt_returned_verdict *ver,
+static void accept_specs(const bt_inbox_entry *x, const bt_returned_form *f, const bt_returned_verdict *ver,
 			 const bt_attachment_in *scan, const bt_attachment_in *docs, size_t ndocs, bt_reply_spec *s)
 {
-	bt_returned_specs(&rf->f, ver, x->circular, s);
-	for (size_t i = 0; i < rf->f.n_drafts; i++) {
+	bt_returned_specs(f, ver, x->circular, s);
+	for (size_t i = 0; i < f->n_drafts; i++) {
 		s[i].has_received = 1;
 		s[i].received = x->received_at;
 		s[i].channel = "email";
@@ -386,37 +602,66 @@ static int accept_check(preq *r, const bt_inbox_entry *x, const bt_inbox_part *f
 	return rc;
 }
 
+/* Records the replies of entry x's form f (checked: ver) and the
+ * inbox-accept event. */
+static int accept_record(preq *r, const bt_inbox_entry *x, const bt_inbox_part *form, const bt_returned_form *f,
+			 const bt_returned_verdict *ver, bt_err *e)
+{
+	bt_attachment_in scan = { form->name, form->data, form->len };
+	bt_reply_spec *s = calloc(f->n_drafts + 1, sizeof *s);
+	bt_reply_result *res = calloc(f->n_drafts + 1, sizeof *res);
+	bt_attachment_in *docs = calloc(x->nparts + 1, sizeof *docs);
+	int rc = s && res && docs ? BT_OK : bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	char actor[96];
+	portal_actor(r, actor, sizeof actor);
+	if (!rc) {
+		accept_specs(x, f, ver, &scan, docs, other_documents(x, form, docs), s);
+		rc = bt_inbox_accept(r->db, x->id, s, f->n_drafts, actor, r->now, res, e);
+	}
+	free(s);
+	free(res);
+	free(docs);
+	return rc;
+}
+
+/* Scanned entry x: the proposal with the secretariat's choices (the
+ * POST's), checked by bt_returned_check as every returned form is (a row
+ * without a choice refused, naming draft.<REC>.choice), recorded. */
+static int accept_scan(preq *r, const bt_inbox_entry *x, const bt_inbox_part *form, bt_err *e)
+{
+	bt_returned_draft d[SCAN_ROWS];
+	bt_returned_form f;
+	bt_returned_verdict ver;
+	int n = scan_rows(r, x, ASK_POST, d, e);
+	if (n < 0)
+		return e->code;
+	int rc = rows_complete(r, x, d, n, e);
+	memset(&f, 0, sizeof f);
+	f.reference = x->reference;
+	f.drafts = d;
+	f.n_drafts = (size_t)n;
+	if (!rc)
+		rc = bt_returned_check(r->db, &f, x->circular, x->member, x->received_at, &ver, e);
+	return rc ? rc : accept_record(r, x, form, &f, &ver, e);
+}
+
 /* Records matched entry x's replies and the inbox-accept event. */
 static int accept_entry(preq *r, const bt_inbox_entry *x, bt_err *e)
 {
-	const bt_inbox_part *form = NULL;
-	for (size_t i = 0; i < x->nparts && !form; i++)
-		if (!strcmp(x->parts[i].name, x->form))
-			form = &x->parts[i];
+	const bt_inbox_part *form = form_part(x);
 	if (!form || (strcmp(x->state, "matched") && strcmp(x->state, "uncertain")) || x->done_seq)
 		return bt_failf(e, BT_R_CONFLICT, "inbox", "entry %lld is %s: only a matched entry is accepted",
 				(long long)x->id, x->done_seq ? "decided already" : x->state);
+	if (from_scan(x))
+		return accept_scan(r, x, form, e);
 	pdf_form_values v;
 	pdf_returned rf;
 	bt_returned_verdict ver;
 	memset(&v, 0, sizeof v);
 	memset(&rf, 0, sizeof rf);
-	bt_attachment_in scan = { form->name, form->data, form->len };
 	int rc = accept_check(r, x, form, &v, &rf, &ver, e);
-	bt_reply_spec *s = rc ? NULL : calloc(v.n_drafts + 1, sizeof *s);
-	bt_reply_result *res = rc ? NULL : calloc(v.n_drafts + 1, sizeof *res);
-	bt_attachment_in *docs = calloc(x->nparts + 1, sizeof *docs);
-	if (!rc && (!s || !res || !docs))
-		rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	if (!rc)
-		accept_specs(x, &rf, &ver, &scan, docs, other_documents(x, form, docs), s);
-	char actor[96];
-	portal_actor(r, actor, sizeof actor);
-	if (!rc)
-		rc = bt_inbox_accept(r->db, x->id, s, v.n_drafts, actor, r->now, res, e);
-	free(s);
-	free(res);
-	free(docs);
+		rc = accept_record(r, x, form, &rf.f, &ver, e);
 	pdf_returned_free(&rf);
 	pdf_form_values_free(&v);
 	return rc;

@@ -135,6 +135,8 @@ static const pdf_tmpl_key portal_schema[] = {
 	/* s15-returned */
 	{ "inbox_by_received", "" }, { "inbox_by_internaldate", "" }, { "inbox_by_file", "" },
 	{ "prefill_added", "drafts" },
+	/* s16-viewers */
+	{ "inbox_choices_help", "" }, { "inbox_choice_unread", "" }, { "inbox_choice_missing", "" },
 };
 
 int portal_words_load(struct portal *p, bt_err *e)

@@ -63,13 +63,13 @@ widget() { # widget PDF NAME [STATE] : "x1 y1 x2 y2" of its (first) widget on pa
 # PDFium builds a typed value's look in the /DA font: Helvetica in en (its
 # own Latin font; other scripts small and partly wrong), STSong-Light in zh
 # (Latin, Cyrillic, Chinese right; Arabic unjoined, left to right); the ru
-# and ar forms' /Uni (DejaVu Sans, Type0 Identity-H, not embedded) it draws
-# with wrong glyphs ("Geneva" as "d£¬£´~", Cyrillic squeezed, a space as
-# "="): counted, not required (README, "The fillable form").
+# and ar forms' embedded font (Liberation Sans, Amiri) for Latin and the
+# form's script (103-typed-fonts-browser.t compares its glyphs with poppler's);
+# the other scripts with its own fonts, if at all: counted, not required.
 declare -A MUST=(
 	[en]="sender.place:Latin:1 signatory.name:Cyrillic:0 signatory.title:Arabic:0 sender.name:Chinese:0"
-	[ru]="sender.place:Latin:0 signatory.name:Cyrillic:0 signatory.title:Arabic:0 sender.name:Chinese:0"
-	[ar]="sender.place:Latin:0 signatory.name:Cyrillic:0 signatory.title:Arabic:0 sender.name:Chinese:0"
+	[ru]="sender.place:Latin:1 signatory.name:Cyrillic:1 signatory.title:Arabic:0 sender.name:Chinese:0"
+	[ar]="sender.place:Latin:1 signatory.name:Cyrillic:0 signatory.title:Arabic:1 sender.name:Chinese:0"
 	[zh]="sender.place:Latin:1 signatory.name:Cyrillic:1 signatory.title:Arabic:0 sender.name:Chinese:1"
 )
 n=0

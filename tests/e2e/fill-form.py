@@ -4,6 +4,9 @@ pypdf (Debian's python3-pypdf), an independent tool, as an administration's
 PDF viewer would. A radio field's VALUE is the state's name (authorize,
 authorize-with-comments, not-authorize); NAME=A+B ticks the buttons of both
 states (a form with two choices; the field's value is A).
+fill-form.py --no-look IN OUT NAME=VALUE... : the same, with the filled text
+fields' appearance streams removed (a viewer must build their look from
+/DA: poppler and MuPDF only do so for a widget without one).
 fill-form.py --list IN : prints each terminal field's full name, type and
 tooltip, tab-separated.
 fill-form.py --widgets IN : prints each widget: page, full name, its states
@@ -126,6 +129,9 @@ def main():
         with open(sys.argv[3], "wb") as f:
             w.write(f)
         return
+    no_look = sys.argv[1] == "--no-look"
+    if no_look:
+        del sys.argv[1]
     r = PdfReader(sys.argv[1])
     w = PdfWriter()
     w.clone_document_from_reader(r)
@@ -148,6 +154,8 @@ def main():
                 field[NameObject("/V")] = NameObject("/" + ticked[0])
             else:
                 field[NameObject("/V")] = TextStringObject(v)
+                if no_look and "/AP" in a:
+                    del a["/AP"]
     missing = set(want) - seen
     if missing:
         sys.exit("fill-form.py: no field " + ", ".join(sorted(missing)))

@@ -20,7 +20,11 @@ typedef struct bt_db bt_db;
 
 enum {
 	BT_DB_CREATE = 1,   /* (bt_db_init's own: bt_db_open ignores it) */
-	BT_DB_READONLY = 2  /* open for reading only */
+	BT_DB_READONLY = 2, /* open for reading only */
+	BT_DB_UNMAPPED = 4  /* reads through pread, not a mapping of the file:
+			       for a connection among several that write
+			       often (SQLite unmaps the whole mapping at each
+			       read after anyone's write: the portal) */
 };
 
 /* Opens the database at path; never creates one (bt_db_init does, private

@@ -425,7 +425,7 @@ void cli_conf_value(cli_ctx *ctx, int k, const cli_opt *o, cli_value *out)
 			out->value = "127.0.0.1:8443";
 			break;
 		case CONF_THREADS:
-			snprintf(out->source, sizeof out->source, "default (two per core)");
+			snprintf(out->source, sizeof out->source, "default (eight per core, at most 64)");
 			break;
 		default:
 			snprintf(out->source, sizeof out->source, "not set");

@@ -328,20 +328,24 @@ static HPDF_Dict node(build *b, const char *full, int *created)
 	return oh;
 }
 
-/* Makes d a widget annotation of w on its page. */
-static void widget_keys(build *b, HPDF_Dict d, const widget *w)
+/* Makes d a widget annotation of w on its page, in the document's
+ * structure unless hidden (PDF/UA tags the annotations a reader sees).
+ * BT_EFAIL when out of memory. */
+static int widget_keys(build *b, HPDF_Dict d, const widget *w, int hidden,
+		       bt_err *e)
 {
 	HPDF_Page page = HPDF_GetPageByIndex(b->h, (HPDF_UINT)(w->page - 1));
 	HPDF_Dict_AddName(d, "Type", "Annot");
 	HPDF_Dict_AddName(d, "Subtype", "Widget");
 	HPDF_Dict_Add(d, "Rect", rect(b, w->r));
-	HPDF_Dict_AddNumber(d, "F", 4); /* print */
+	HPDF_Dict_AddNumber(d, "F", hidden ? 2 : 4); /* hidden, print */
 	if (!page)
-		return;
+		return BT_OK;
 	HPDF_Dict_Add(d, "P", page);
 	HPDF_Array annots = array_of(b, page, "Annots");
 	if (annots)
 		HPDF_Array_Add(annots, d);
+	return hidden ? BT_OK : pdf_tag_widget(b->d, d, page, e);
 }
 
 /* A text or signature field's look: its own empty stream of its size (a
@@ -384,8 +388,7 @@ static int field_keys(build *b, HPDF_Dict fd, const widget *w, bt_err *e)
 		if (b->rtl)
 			HPDF_Dict_AddNumber(fd, "Q", 2);
 		own_look(b, fd, w);
-		widget_keys(b, fd, w);
-		break;
+		return widget_keys(b, fd, w, 0, e);
 	case PDF_FIELD_HIDDEN:
 		HPDF_Dict_AddName(fd, "FT", "Tx");
 		HPDF_Dict_AddNumber(fd, "Ff", 1);
@@ -393,29 +396,27 @@ static int field_keys(build *b, HPDF_Dict fd, const widget *w, bt_err *e)
 		HPDF_Dict_Add(fd, "DA", HPDF_String_New(mm, "/Helv 9 Tf 0 g",
 							NULL));
 		own_look(b, fd, w);
-		widget_keys(b, fd, w);
-		HPDF_Dict_AddNumber(fd, "F", 2);
-		break;
+		return widget_keys(b, fd, w, 1, e);
 	case PDF_FIELD_SIG:
 		HPDF_Dict_AddName(fd, "FT", "Sig");
 		own_look(b, fd, w);
-		widget_keys(b, fd, w);
-		break;
+		return widget_keys(b, fd, w, 0, e);
 	}
 	return BT_OK;
 }
 
-/* One radio button of field fd: a widget with its "on" and "Off" looks. */
-static void radio_button(build *b, HPDF_Dict fd, const widget *w)
+/* One radio button of field fd: a widget with its "on" and "Off" looks.
+ * BT_EFAIL when out of memory (or libharu's error, seen by the caller). */
+static int radio_button(build *b, HPDF_Dict fd, const widget *w, bt_err *e)
 {
 	HPDF_Dict kid = HPDF_Dict_New(b->mm), n = HPDF_Dict_New(b->mm),
 		ap = HPDF_Dict_New(b->mm);
 	HPDF_Array kids = array_of(b, fd, "Kids");
 	if (!kid || !n || !ap || !kids ||
 	    HPDF_Xref_Add(b->h->xref, kid) != HPDF_OK)
-		return; /* (libharu's error, seen by the caller) */
+		return BT_OK; /* (libharu's error, seen by the caller) */
 	HPDF_Dict_Add(kid, "Parent", fd);
-	widget_keys(b, kid, w);
+	int rc = widget_keys(b, kid, w, 0, e);
 	HPDF_Dict_Add(n, w->on, w->mark == PDF_MARK_CROSS ? b->cross : b->dot);
 	HPDF_Dict_Add(n, "Off", b->empty);
 	HPDF_Dict_Add(ap, "N", n);
@@ -425,6 +426,7 @@ static void radio_button(build *b, HPDF_Dict fd, const widget *w)
 	HPDF_Dict_Add(kid, "MK", parse_str(b, w->mark == PDF_MARK_CROSS ?
 					   "<< /CA (8) >>" : "<< /CA (l) >>"));
 	HPDF_Array_Add(kids, kid);
+	return rc;
 }
 
 /* The font a text field's typed value is drawn in, named in its /DA and in
@@ -549,8 +551,10 @@ static int add_fields(build *b, const pdf_fields *f, bt_err *e)
 		int rc = created ? field_keys(b, fd, w, e) : BT_OK;
 		if (rc)
 			return rc;
-		if (w->kind == PDF_FIELD_RADIO)
-			radio_button(b, fd, w);
+		if (rc == BT_OK && w->kind == PDF_FIELD_RADIO)
+			rc = radio_button(b, fd, w, e);
+		if (rc)
+			return rc;
 	}
 	bt_buf_reset(&b->tmp);
 	if (bt_buf_addf(&b->tmp, "<< /DA (/Helv 0 Tf 0 g) /DR << /Font << "

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,10 @@ struct pdf_fonts {
 	int16_t width[2][65536];
 	uint32_t mark;  /* drawn for a character no font has; 0: none */
 	int mark_known;
+	/* this table's number among the tables made by the process (from 1):
+	 * the measure cache's key, where the address of a freed table could
+	 * come back as another's */
+	uint64_t gen;
 };
 
 struct pdf_doc {
@@ -69,6 +74,8 @@ struct pdf_doc {
 	HPDF_Dict tag_doc, tag_root;
 	HPDF_Array tag_kids, tag_nums, *tag_page;
 	int tag_npage; /* pages with a parent-tree array (the first ones) */
+	int tag_nobj;  /* annotations in the parent tree (keys after the
+			* pages') */
 	HPDF_Dict tag_cur;
 	/* the open groups (pdf_tag_begin: Table, TR, TD, ...), innermost
 	 * last: new elements are children of the innermost, else of the
@@ -242,6 +249,8 @@ int pdf_fonts_load(const char *forms_dir, pdf_fonts **out, bt_err *e)
 		pdf_fonts_free(f);
 		return rc;
 	}
+	static _Atomic uint64_t made;
+	f->gen = ++made;
 	*out = f;
 	return BT_OK;
 }
@@ -1324,9 +1333,31 @@ static int tag_finish(pdf_doc *d, bt_err *e)
 	HPDF_Dict_Add(mark, "Marked", HPDF_Boolean_New(mm, HPDF_TRUE));
 	for (int i = 0; i < d->tag_npage; i++)
 		HPDF_Dict_AddNumber(d->pages[i], "StructParents", i);
-	HPDF_Dict_AddNumber(d->tag_root, "ParentTreeNextKey", d->tag_npage);
+	HPDF_Dict_AddNumber(d->tag_root, "ParentTreeNextKey", d->tag_npage +
+			    d->tag_nobj);
 	HPDF_Dict_Add(d->h->catalog, "StructTreeRoot", d->tag_root);
 	return hpdf_check(d, "the structure tree", e);
+}
+
+int pdf_tag_widget(pdf_doc *d, HPDF_Dict annot, HPDF_Page page, bt_err *e)
+{
+	if (!d->tag_doc)
+		return BT_OK;
+	HPDF_MMgr mm = d->h->mmgr;
+	int key = d->tag_npage + d->tag_nobj;
+	HPDF_Dict el = tag_elem(d, "Form", d->tag_doc, d->tag_kids);
+	HPDF_Dict objr = HPDF_Dict_New(mm);
+	if (!el || !objr || HPDF_Dict_Add(el, "Pg", page) != HPDF_OK ||
+	    HPDF_Dict_Add(el, "K", objr) != HPDF_OK ||
+	    HPDF_Array_AddNumber(d->tag_nums, key) != HPDF_OK ||
+	    HPDF_Array_Add(d->tag_nums, el) != HPDF_OK)
+		return bt_fail(e, BT_EFAIL, "out of memory");
+	HPDF_Dict_AddName(objr, "Type", "OBJR");
+	HPDF_Dict_Add(objr, "Obj", annot); /* on the element's /Pg */
+	HPDF_Dict_AddNumber(annot, "StructParent", key);
+	HPDF_Dict_AddName(page, "Tabs", "S");
+	d->tag_nobj++;
+	return hpdf_check(d, "a widget's structure element", e);
 }
 
 void pdf_tag_next(pdf_doc *d, const char *type)
@@ -1507,15 +1538,18 @@ static int layout(pdf_doc *d, const char *text, float x, float y,
  * measure the same texts (templates, titles, labels) in the same boxes,
  * once for each member. A measure only reads the fonts and the text, so
  * its height and width are those of the first time; keyed by the font
- * table, the direction, the style's size and weight, the box (y too: the
- * height is a difference of sums from y) and the text. Texts of up to
- * MEASURE_LEN bytes, at most MEASURE_MAX entries, emptied when full. */
+ * table (its generation, not its address), the direction, the style's size
+ * and weight, the box (y too: the height is a difference of sums from y)
+ * and the text. Hashed by the text alone: one text measured in several
+ * boxes or styles shares a probe chain, so every field of the key is
+ * compared (tests/unit/test_measure.c). Texts of up to MEASURE_LEN bytes,
+ * at most MEASURE_MAX entries, emptied when full. */
 #define MEASURE_SLOTS 4096 /* a power of two, twice MEASURE_MAX */
 #define MEASURE_MAX 2048
 #define MEASURE_LEN 512
 
 typedef struct measured {
-	const pdf_fonts *fonts;
+	uint64_t fonts; /* pdf_fonts.gen */
 	uint32_t hash;
 	int rtl, bold;
 	float size, y, width, height, maxw;
@@ -1607,15 +1641,8 @@ static int measure(pdf_doc *d, const char *text, float y, float width,
 	if (!c)
 		return layout(d, text, 0, y, width, st, 0, field, height, maxw,
 			      e);
-	measured k = { d->fonts, 0, d->rtl, st->bold ? 1 : 0, st->size, y,
-		       width, 0, 0, len };
-	uint32_t h = fnv(2166136261u, &k.fonts, sizeof k.fonts);
-	h = fnv(h, &k.rtl, sizeof k.rtl);
-	h = fnv(h, &k.bold, sizeof k.bold);
-	h = fnv(h, &k.size, sizeof k.size);
-	h = fnv(h, &k.y, sizeof k.y);
-	h = fnv(h, &k.width, sizeof k.width);
-	k.hash = fnv(h, text, len);
+	measured k = { d->fonts->gen, fnv(2166136261u, text, len), d->rtl,
+		       st->bold ? 1 : 0, st->size, y, width, 0, 0, len };
 	measured **s = measure_slot(c, &k, text);
 	if (*s) {
 		*height = (*s)->height;

@@ -83,6 +83,14 @@ int pdf_tag_begin(pdf_doc *d, const char *type, bt_err *e);
 /* Closes the innermost element pdf_tag_begin opened. */
 void pdf_tag_end(pdf_doc *d);
 
+/* Widget annotation annot (an indirect object) of page in the structure
+ * (PDF/UA): a Form element of the Document element holding an object
+ * reference to it, the widget's /StructParent its key in the parent tree
+ * (after the pages'); the page's tab order follows the structure (/Tabs
+ * /S). Call once every page is drawn. Nothing when the document has no
+ * structure tree; BT_EFAIL when out of memory. */
+int pdf_tag_widget(pdf_doc *d, HPDF_Dict annot, HPDF_Page page, bt_err *e);
+
 /* Lays out text (paragraphs separated by \n) in the box of the given width
  * whose top-left (logical) corner is x, y, and draws it when draw is 1:
  * drawn text is one structure element of the document's tagged structure

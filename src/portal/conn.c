@@ -11,7 +11,7 @@
  *   path of new_connection_process_ alike), so while a slot is in the table
  *   its descriptor is open and is this connection's: shutdown() under the
  *   table's lock never reaches a reused descriptor.
- * - shutdown(fd, SHUT_RDWR) wakes the connection's worker (its epoll
+ * - shutdown(fd, SHUT_RDWR) wakes the connection's worker (its poll
  *   reports the hang-up); the next read gives 0 and libmicrohttpd closes the
  *   connection itself, as MHD_stop_daemon does.
  * - With a thread pool libmicrohttpd splits MHD_OPTION_CONNECTION_LIMIT
@@ -321,8 +321,8 @@ static void *watchdog(void *arg)
 
 int conns_fit_fd_limit(pconn_limits *lim, unsigned threads, char *note, size_t notelen)
 {
-	/* besides connections: the listening socket, an epoll descriptor and
-	 * a wake-up pipe per worker, SQLite's database, journal and shared
+	/* besides connections: the listening socket and a wake-up pipe
+	 * per worker, SQLite's database, journal and shared
 	 * memory per request thread, standard streams, key files */
 	rlim_t reserve = 64 + 8 * (rlim_t)threads;
 	rlim_t need = lim->hard + reserve;

@@ -16,7 +16,7 @@
 /* ---- starting the server ---- */
 
 /* Request threads per core when portal_config.threads is 0 (the default). */
-#define PORTAL_THREADS_PER_CORE 2
+#define PORTAL_THREADS_PER_CORE 8
 
 typedef struct portal_config {
 	const char *db_path;
@@ -28,6 +28,8 @@ typedef struct portal_config {
 				   share it: bt_key_sign locks) */
 	unsigned threads;       /* request threads; 0: PORTAL_THREADS_PER_CORE
 				   per core, at most 64 */
+	unsigned ticket_key_s;  /* the session tickets' key replaced this
+				   often (s); 0: a day (tests shorten it) */
 	int fixed_now;          /* use now instead of the clock (BALLOT_NOW) */
 	bt_time now;
 	volatile int *stop;     /* set by a signal handler to stop */

@@ -5,9 +5,14 @@
  * here refuses a name for everyone; three kinds of record are kept:
  *
  *   address (IPv4, or the /64 of IPv6)  FREE_ADDR failures for any names,
- *                                       then the wait doubles 1 s .. 15 min
- *   (address, name)                     FREE_PAIR failures, then the same;
- *                                       a success clears it
+ *                                       then the wait doubles 1 s .. 15 min;
+ *                                       its attempts in flight are not
+ *                                       counted (64 delegates behind one
+ *                                       NAT signing in at once all go ahead)
+ *   (address, name)                     FREE_PAIR failures, counting its
+ *                                       attempts in flight (what bounds
+ *                                       parallel guessing of one name),
+ *                                       then the same; a success clears it
  *   name                                counts failures from everywhere;
  *                                       NAME_BUDGET of them put the name
  *                                       "under attack": then an address that
@@ -19,8 +24,10 @@
  *                                       failures)
  *
  * An attempt is counted before its PBKDF2 runs: throttle_begin reserves it
- * (pending) under the lock, so parallel attempts see it; throttle_end turns
- * it into a failure or gives it back. Failures are forgotten an hour after
+ * (pending) under the lock, so parallel attempts at one name from one
+ * address see it; throttle_end turns it into a failure or gives it back.
+ * Parallel guesses at many names from one address are bounded by the
+ * connections an address may hold (128), once: their failures then count. Failures are forgotten an hour after
  * the last one.
  *
  * The table: SLOTS records, found by a SipHash-2-4 of the key under a random
@@ -159,20 +166,22 @@ static rec *get(pthrottle *t, const uint64_t tag[2], int kind, int64_t now, int 
 }
 
 /* Milliseconds r still makes an attempt wait: none for its first free
- * failures (counting those in flight), then step, doubling with each
- * further one, from the last failure (or from now while one is in flight). */
-static int64_t backoff(const rec *r, int free, int64_t step, int64_t now)
+ * failures (counting those in flight when in_flight), then step, doubling
+ * with each further one, from the last failure (or from now while one is
+ * in flight and counted). */
+static int64_t backoff(const rec *r, int free, int64_t step, int in_flight, int64_t now)
 {
 	if (!r)
 		return 0;
-	int64_t f = (int64_t)r->fails + r->pending;
+	int64_t pending = in_flight ? r->pending : 0;
+	int64_t f = (int64_t)r->fails + pending;
 	if (f == 0 || f < free)
 		return 0;
 	int64_t n = f - free;
 	int64_t w = n >= 20 ? MAX_WAIT_MS : step << n;
 	if (w > MAX_WAIT_MS)
 		w = MAX_WAIT_MS;
-	int64_t left = (r->pending ? now : r->last) + w - now;
+	int64_t left = (pending ? now : r->last) + w - now;
 	return left > 0 ? left : 0;
 }
 
@@ -196,16 +205,14 @@ int throttle_begin(pthrottle *t, const char *ip, const char *name, int64_t now, 
 	rec *a = get(t, tk->tag[K_ADDR], K_ADDR, now, 0);
 	rec *p = get(t, tk->tag[K_PAIR], K_PAIR, now, 0);
 	rec *n = get(t, tk->tag[K_NAME], K_NAME, now, 0);
-	int64_t wait = backoff(a, FREE_ADDR, STEP_MS, now), w;
-	if ((w = backoff(p, FREE_PAIR, STEP_MS, now)) > wait)
+	int64_t wait = backoff(a, FREE_ADDR, STEP_MS, 0, now), w;
+	if ((w = backoff(p, FREE_PAIR, STEP_MS, 1, now)) > wait)
 		wait = w;
 	/* a name under attack: every attempt from an address that has failed
 	 * costs a wait; one that has not goes ahead, even beside attempts of
 	 * its own in flight (those are bounded by the free failures above) */
 	if (n && n->fails + n->pending >= NAME_BUDGET && a && a->fails > 0) {
-		rec failed = *a;
-		failed.pending = 0;
-		if ((w = backoff(&failed, 1, ATTACK_STEP_MS, now)) > wait)
+		if ((w = backoff(a, 1, ATTACK_STEP_MS, 0, now)) > wait)
 			wait = w;
 	}
 	if (wait > 0) {

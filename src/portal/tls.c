@@ -185,9 +185,10 @@ void tls_server_free(void)
  * session's state encrypted under a key only this process holds: GnuTLS
  * derives the key that encrypts tickets from the master key below, anew
  * every three ticket lifetimes, and the master key itself is made at
- * start, replaced every TLS_TICKET_MASTER_S and by tls_tickets_renew (a
- * certificate reload), and never written anywhere: a restart or a reload
- * ends every ticket. What a
+ * start, replaced once it is TLS_TICKET_MASTER_S old (tls_tickets_age,
+ * from the server's main loop) and by tls_tickets_renew (a certificate
+ * reload), and never written anywhere: a restart, a reload or the
+ * replacement ends every ticket. What a
  * resumed session may do is what the full one could: the priorities are
  * the daemon's (TLS 1.2 and 1.3), renegotiation stays refused, early data
  * (0-RTT, replayable) is not accepted (GnuTLS takes none unless told), and
@@ -198,13 +199,13 @@ void tls_server_free(void)
 
 static pthread_mutex_t ticket_lock = PTHREAD_MUTEX_INITIALIZER;
 static gnutls_datum_t ticket_key;  /* the master key; data NULL: none */
-static int64_t ticket_made;        /* when (monotonic s) */
+static int64_t ticket_made;        /* when (monotonic ms) */
 
-static int64_t mono_s(void)
+static int64_t mono_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Replaces the master key (the lock held); the old one is wiped. */
@@ -219,7 +220,7 @@ static int ticket_key_new(void)
 		gnutls_free(ticket_key.data);
 	}
 	ticket_key = k;
-	ticket_made = mono_s();
+	ticket_made = mono_ms();
 	return 0;
 }
 
@@ -233,13 +234,37 @@ int tls_tickets_renew(bt_err *e)
 	return BT_OK;
 }
 
+int tls_tickets_age(unsigned period_s, void (*log)(const char *line))
+{
+	int64_t period = (period_s ? (int64_t)period_s : TLS_TICKET_MASTER_S) * 1000;
+	int rc = 0;
+	char line[200];
+	pthread_mutex_lock(&ticket_lock);
+	if (!ticket_key.data || mono_ms() - ticket_made < period) {
+		pthread_mutex_unlock(&ticket_lock);
+		return 0;
+	}
+	if ((rc = ticket_key_new()) < 0) { /* the old key serves on */
+		snprintf(line, sizeof line, "tls: the session tickets' key stays past its age: cannot make"
+			 " one (%s)", gnutls_strerror(rc));
+		ticket_made = mono_ms(); /* tried again a period later, not at once */
+	} else {
+		snprintf(line, sizeof line, "tls: the session tickets' key replaced after %lld s (sessions from"
+			 " before resume no more)", (long long)(period / 1000));
+	}
+	/* said under the lock: a connection that takes the new key began
+	 * after the line was written (96-tls-resume.t relies on it) */
+	if (log)
+		log(line);
+	pthread_mutex_unlock(&ticket_lock);
+	return rc < 0 ? -1 : 1;
+}
+
 int tls_tickets_enable(gnutls_session_t s)
 {
 	int rc = 0;
 	gnutls_db_set_cache_expiration(s, TLS_TICKET_LIFETIME_S);
 	pthread_mutex_lock(&ticket_lock);
-	if (ticket_key.data && mono_s() - ticket_made >= TLS_TICKET_MASTER_S)
-		rc = ticket_key_new(); /* on failure the old key serves on */
 	/* GnuTLS copies the key into the session */
 	if (ticket_key.data)
 		rc = gnutls_session_ticket_enable_server(s, &ticket_key);

@@ -42,12 +42,16 @@ void tls_server_free(void);
  * makes a new master key, in memory only (at start, and on a certificate
  * reload: tickets issued before no longer resume); BT_EFAIL when GnuTLS
  * cannot. tls_tickets_enable lets session s (a new connection, before its
- * handshake) issue and take tickets under the current key, which it
- * replaces first once it is a day old; -1 when GnuTLS refuses (the
- * connection then goes on with full handshakes only). tls_tickets_free
- * wipes the key (the server stopped). */
+ * handshake) issue and take tickets under the current key; -1 when GnuTLS
+ * refuses (the connection then goes on with full handshakes only).
+ * tls_tickets_age replaces the key once it is period_s old (0: a day) and
+ * says so through log (may be NULL) before any connection takes the new
+ * key: 1 when it did, 0 when the key is younger, -1 when GnuTLS cannot
+ * make one (the old key serves on another period). tls_tickets_free wipes
+ * the key (the server stopped). */
 #define TLS_TICKET_LIFETIME_S 3600
 int tls_tickets_renew(bt_err *e);
+int tls_tickets_age(unsigned period_s, void (*log)(const char *line));
 int tls_tickets_enable(gnutls_session_t s);
 void tls_tickets_free(void);
 

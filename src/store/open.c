@@ -159,7 +159,8 @@ int db_open(const char *path, int flags, bt_db **out, bt_err *e)
 			rc = db_check_ours(db, 0, &empty, e);
 	}
 	if (rc ||
-	    (rc = db_configure(db, flags & BT_DB_READONLY, e))) {
+	    (rc = db_configure(db, flags & BT_DB_READONLY, e)) ||
+	    ((flags & BT_DB_UNMAPPED) && (rc = db_exec_sql(db, "PRAGMA mmap_size=0", "configuring", e)))) {
 		bt_db_close(db);
 		return rc;
 	}

@@ -5,7 +5,11 @@
 # hold: the cache is transparent. A form made late in a run of the whole
 # electorate in every language (the cache warm with the forms before it, in
 # one thread or two) has the same bytes as the same form made alone, in a
-# process of its own (the cache cold).
+# process of its own (the cache cold). (That the cache keeps apart what its
+# key tells apart - font table, direction, weight, size, box - and that a
+# paragraph with anything right to left still takes the bidi algorithm:
+# tests/unit/test_measure.c and test_bidi.c; the demo data here never
+# measures one text in two boxes.)
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 

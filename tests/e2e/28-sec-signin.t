@@ -13,7 +13,10 @@
 #     does it with 10 000);
 #   - the flush attack: failed sign-ins with many names (chosen to collide in
 #     the old unkeyed table) do not make the portal forget a throttled address
-#     and name.
+#     and name;
+#   - 64 members signing in at once from one address (16 request threads,
+#     6 failures from it before) all get in: attempts in flight are counted
+#     per (address, name) only.
 . "$(dirname "$0")/lib.sh"
 . "$E2E/portal-lib.sh"
 need_tools curl /usr/bin/python3 perl
@@ -121,4 +124,29 @@ is "$r" "303 - 1" "  ... while CHN signs in from another address"
 serve_stop
 is "$SRV_RC" 0 "the server stops cleanly"
 unlike "$(cat "$T/serve.log")" "AddressSanitizer|LeakSanitizer|runtime error" "no sanitizer report"
+
+# --- a meeting room behind one address: 64 delegates sign in at once ----------------
+# Attempts in flight count per (address, name) only; an address's own count
+# is of failures. With 16 request threads, 16 sign-ins run at once from the
+# address; counted with its failures (before), those beyond 10 got 429.
+open_now 206
+expect_exit 0 ballot draft add --circular 206 --rec Q.5052 --title "Another draft" --summary "A summary."
+ballot codes issue --circular 206 2>/dev/null | awk -F'\t' 'NR > 1 && NR <= 65' >"$T/room.tsv"
+is "$(wc -l <"$T/room.tsv")" 64 "64 members' codes for 206"
+serve_start "$T/serve-room.log" --threads 16 || {
+	echo "Bail out! ballot serve --threads 16 did not start"
+	exit 1
+}
+for i in 1 2 3 4 5 6; do sc one 127.0.0.50 member "$(sed -n "${i}p" "$T/room.tsv" | cut -f1)" "$WRONG" >/dev/null; done
+r=$(sc parallel 127.0.0.50 64 member "$(cut -f1 "$T/room.tsv" | paste -sd,)" "$(cut -f2 "$T/room.tsv" | paste -sd,)")
+diag "64 right codes at once from 127.0.0.50 (after 6 mistyped ones), --threads 16: $r"
+is "$r" "303=64" "64 delegates behind one address, 6 mistyped codes before, sign in at once: all 64 (303)"
+r=$(sc parallel 127.0.0.50 40 member "$(sed -n 7p "$T/room.tsv" | cut -f1)" "$WRONG")
+n401=$(printf '%s\n' "$r" | grep -Eo '401=[0-9]+' | cut -d= -f2)
+diag "40 parallel wrong codes for one member from that address, --threads 16: $r"
+ok "  ... while 40 parallel wrong codes for one of them from it: at most 5 checked (401: ${n401:-0})" \
+	test "${n401:-0}" -ge 1 -a "${n401:-0}" -le 5
+serve_stop
+is "$SRV_RC" 0 "  ... the server stops cleanly"
+unlike "$(cat "$T/serve-room.log")" "AddressSanitizer|LeakSanitizer|runtime error" "  ... no sanitizer report"
 done_testing

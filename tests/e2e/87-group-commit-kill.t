@@ -6,12 +6,13 @@
 # a new TLS connection, the form, its POST answered 303 with the reply's
 # number) and API clients (curl, POST .../replies answered 201 with the
 # receipt's event) reply at once to one server, which is killed with
-# SIGKILL while they do, twice (a restart between); then API clients reply
-# to a server whose power is cut inside a COMMIT (commit-window.c: the log's
-# frames written, never synced, lost). Every reply acknowledged (303 or 201)
-# must be in `ballot history`; `ballot check` and `ballot audit verify`
-# pass. Replies stored without an acknowledgement (the kill cut their
-# answer) are possible and counted, never required.
+# SIGKILL while they do, twice (a restart between); then both reply to a
+# server whose power is cut (commit-window.c: whatever was written to the
+# log and never synced is lost), inside a COMMIT's window or, should a
+# COMMIT return without syncing, at the next commit. Every reply
+# acknowledged (303 or 201) must be in `ballot history`; `ballot check` and
+# `ballot audit verify` pass. Replies stored without an acknowledgement
+# (the kill cut their answer) are possible and counted, never required.
 . "$(dirname "$0")/lib.sh"
 . "$E2E/portal-lib.sh"
 need_tools curl sqlite3
@@ -115,12 +116,16 @@ done
 
 # --- round 3: the power lost inside a COMMIT's window ---------------------------
 # A direct check of "nobody is answered before the COMMIT that holds the
-# change", whatever the answer reads: commit-window.c (LD_PRELOAD) widens
-# every COMMIT's window (each sync of the log waits 100 ms after its frames
-# are written) and, once both kinds of reply are coming in, cuts the power at
-# the fifth sync: the frames never synced are lost, the server dies. An
-# answer given before its COMMIT returned (or by a COMMIT that does not
-# sync) would name a reply the database does not hold.
+# change is on the disk", whatever the answer reads: commit-window.c
+# (LD_PRELOAD) widens every COMMIT's window (each sync of the log waits
+# 100 ms after its frames are written) and, once both kinds of reply are
+# coming in, cuts the power: every write to the log since its last sync is
+# lost, the server dies. The cut comes at the fifth sync since, or sooner,
+# from the fifth commit on, at a commit that finds an earlier one never
+# synced (after 100 ms, for its answers to go out): so an answer given
+# before its COMMIT returned, or by a COMMIT that does not sync
+# (synchronous=NORMAL or OFF), names a reply the database does not hold.
+# A server that syncs every COMMIT is only ever cut at a sync.
 need_tools cc
 cc -shared -fPIC -O2 -o "$T/commit-window.so" "$E2E/commit-window.c" -ldl ||
 	{ echo "Bail out! cannot build commit-window.so"; exit 1; }
@@ -151,8 +156,8 @@ for i in $(seq 1 600); do
 	sleep 0.1
 done
 touch "$T/arm"
-# the cut comes at the fifth sync since (about a second); a server whose
-# COMMITs stopped syncing would never get there: then it is cut by SIGUSR1
+# the cut comes at the fifth sync or commit since (about a second); a server
+# that stopped writing would never get there: then it is cut by SIGUSR1
 for i in $(seq 1 300); do
 	kill -0 "$SRV_PID" 2>/dev/null || break
 	sleep 0.1

@@ -4,7 +4,8 @@
 # browsers is fair"): the server gives session tickets under a key only the
 # process holds, so a second connection that offers the first one's session
 # is resumed (TLS 1.3 and 1.2; with an ephemeral ECDHE key exchange still),
-# and none is resumed after a restart or a certificate reload (a new key).
+# and none is resumed after a restart, a certificate reload or the key's
+# daily replacement (a new key; the day shortened by a test hook).
 # What a resumed session may do is what the full one could: a client
 # certificate restored from the ticket is checked on every request (revoked:
 # 403), renegotiation stays refused. The client is tests/tools/tls_resume
@@ -91,7 +92,55 @@ serve_start "$T/serve2.log" --client-ca "$CA_PEM" || { echo "Bail out! the serve
 like "$(conn1 s13)" '^full TLS1\.3 ' "after a restart: the ticket of the process before is not taken (a full handshake)"
 like "$(conn1 s12 --tls12)" '^full TLS1\.2 ' "  ... nor in TLS 1.2"
 like "$(conn1 s13)" '^resumed TLS1\.3 ' "  ... the new process's own ticket resumes"
-unlike "$(cat "$T/serve.log" "$T/serve2.log")" 'libmicrohttpd: ' "no TLS errors in the log"
+
+# --- the key's age: replaced every day --------------------------------------------------
+# BALLOT_TEST_TICKET_KEY_S=N is a test hook (not for users, 1 .. 86400): the
+# server replaces the tickets' key every N s instead of every day, the same
+# code path. Its main loop writes "the session tickets' key replaced" to the
+# log before any connection can take the new key (tls.c), so this waits for
+# that line, never for a time: a loaded machine makes it slower, not wrong.
+serve_stop
+export BALLOT_TEST_TICKET_KEY_S=x
+r=$("$BALLOT_BIN" serve --listen 127.0.0.1:1 --cert "$SRV_CERT" --key "$SRV_KEY" 2>&1)
+is "$?" 2 "a malformed BALLOT_TEST_TICKET_KEY_S is refused (exit 2) before the port opens"
+like "$r" 'BALLOT_TEST_TICKET_KEY_S' "  ... naming it ($r)"
+export BALLOT_TEST_TICKET_KEY_S=2
+serve_start "$T/serve3.log" || { echo "Bail out! the server did not start with a 2-second key"; exit 1; }
+unset BALLOT_TEST_TICKET_KEY_S
+keyn() { grep -c "tls: the session tickets' key replaced after 2 s" "$T/serve3.log"; }
+# resumes FILE ARGS...: a fresh session into FILE, then a connection offering it;
+# prints that connection's line. When the key was replaced between the two
+# (the log says so), the pair is tried again (at most 10 times).
+resumes() {
+	local i n r
+	for i in $(seq 1 10); do
+		n=$(keyn)
+		conn1 "$@" >/dev/null
+		r=$(conn1 "$@")
+		[ "$(keyn)" != "$n" ] || break
+	done
+	printf '%s\n' "$r"
+}
+# waitkey N: until the log has more than N replacements (60 s at most)
+waitkey() {
+	local i
+	for i in $(seq 1 600); do
+		[ "$(keyn)" -gt "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+like "$(resumes age13)" '^resumed TLS1\.3 ' "a key replaced every 2 s: a session resumes within its key's time"
+like "$(resumes age12 --tls12)" '^resumed TLS1\.2 ' "  ... in TLS 1.2 too"
+n=$(keyn)
+ok "the key is replaced when it is 2 s old, and the log says so" waitkey "$n"
+like "$(conn1 age13)" '^full TLS1\.3 ' "  ... then the ticket from before the replacement resumes no more (a full handshake)"
+like "$(conn1 age12 --tls12)" '^full TLS1\.2 ' "  ... nor in TLS 1.2"
+like "$(resumes age13)" '^resumed TLS1\.3 ' "  ... while a ticket under the new key does"
+n=$(keyn)
+waitkey "$n"
+ok "  ... and it goes on being replaced ($(keyn) times)" test "$(keyn)" -ge 2
+unlike "$(cat "$T/serve.log" "$T/serve2.log" "$T/serve3.log")" 'libmicrohttpd: ' "no TLS errors in the log"
 unlike "$(ls -A "$T")" 'ticket|stek' "no key file beside the database (the key lives in memory only)"
 
 done_testing

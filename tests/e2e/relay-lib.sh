@@ -8,7 +8,8 @@
 #                            next start), a password file DIR/pw (user tsb),
 #                            the relay on 127.0.0.1:PORT writing each message
 #                            to DIR/mbox/*.eml (RELAY_MBOX=MBOX: to MBOX);
-#                            ARGs to smtp-relay.py (--refuse-rcpt SUBSTR);
+#                            ARGs to smtp-relay.py (--refuse-rcpt SUBSTR,
+#                            --hold HOLD);
 #                            sets RELAY_PID; 1 when it does not start
 #   relay_conf DIR PORT FILE a configuration file (mode 0600) for
 #                            `ballot mail send/run` to that relay

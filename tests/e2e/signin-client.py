@@ -11,7 +11,8 @@ the spot (as an attacker would). Environment: PORT, CA_PEM.
   parallel SRC N KIND WHO SECRET
       N attempts at once: every connection is opened and its request sent
       but for the last byte, then all last bytes go together; prints the
-      count of each status ("401=5 429=35")
+      count of each status ("401=5 429=35"); WHO and SECRET may be lists
+      (A,B,...: attempt i signs in as the i-th, cycling)
   flood TOTAL KIND WHO SRC,SRC,... [--legit SRC SECRET]
       TOTAL wrong attempts for WHO spread over the source addresses (two
       threads each); with --legit, once a fifth of them are sent, one
@@ -81,8 +82,9 @@ def counts(statuses):
 
 def parallel(src, n, kind, who, secret):
     reqs = []
-    for _ in range(n):
-        conn, headers, body = request(src, kind, who, secret)
+    whos, secrets = who.split(","), secret.split(",")
+    for i in range(n):
+        conn, headers, body = request(src, kind, whos[i % len(whos)], secrets[i % len(secrets)])
         conn.connect()
         conn.putrequest("POST", "/signin")
         for k, v in headers.items():

@@ -5,13 +5,22 @@
 # as received, after dot-unstuffing) with DIR/...eml.env (MAIL FROM and the
 # RCPT TOs, one a line), by rename, before the 250 is sent.
 #   smtp-relay.py PORT CERT KEY USER PASSWORD DIR [--refuse-rcpt SUBSTR]
+#                 [--hold HOLD]
+# --hold HOLD: once the file HOLD/arm exists, the first message's DATA is
+# held (HOLD/holding written) before its 250 until the file HOLD/release
+# exists or another session's message has been accepted meanwhile; then
+# HOLD/released says which ("release" or "another message"). Two senders
+# that should take turns are thus made to overlap for sure.
 # Writes DIR/ready when listening; stops on SIGTERM.
 import asyncio, os, signal, ssl, sys, threading, uuid
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 port, cert, key, user, password, outdir = sys.argv[1:7]
-refuse = sys.argv[8] if len(sys.argv) > 8 and sys.argv[7] == '--refuse-rcpt' else None
+opts = dict(zip(sys.argv[7::2], sys.argv[8::2]))
+refuse = opts.get('--refuse-rcpt')
+hold = opts.get('--hold')
+held = [False]
 os.makedirs(outdir, exist_ok=True)
 count = [0]
 lock = threading.Lock()
@@ -24,6 +33,20 @@ class Handler:
         return '250 OK'
 
     async def handle_DATA(self, server, session, envelope):
+        if hold and not held[0] and os.path.exists(os.path.join(hold, 'arm')):
+            held[0] = True
+            before = count[0]
+            open(os.path.join(hold, 'holding'), 'w').close()
+            while True:
+                if os.path.exists(os.path.join(hold, 'release')):
+                    why = 'release'
+                    break
+                if count[0] > before:
+                    why = 'another message'
+                    break
+                await asyncio.sleep(0.02)
+            with open(os.path.join(hold, 'released'), 'w') as f:
+                f.write(why + '\n')
         with lock:
             count[0] += 1
             n = count[0]

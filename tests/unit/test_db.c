@@ -3,6 +3,7 @@
  * their bounds. */
 #include <sys/stat.h>
 #include "dump.h"
+#include "store/store.h"
 
 static void in_dir(fx *f, const char *name, char *out, size_t n)
 {
@@ -135,6 +136,36 @@ static void open_refusals(void **state)
 	bt_db_close(NULL); /* accepted */
 }
 
+/* PRAGMA mmap_size of a connection: what SQLite will map of the file. */
+static long long mapped_max(bt_db *db)
+{
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+	if (sqlite3_prepare_v2(db->h, "PRAGMA mmap_size", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* BT_DB_UNMAPPED (the portal's request threads): reads through pread, the
+ * file not mapped; without it up to BT_MMAP_SIZE of it is. */
+static void unmapped_reads(void **state)
+{
+	fx *f = *state;
+	bt_db *mapped, *unmapped;
+	assert_int_equal(bt_db_open(f->path, 0, &mapped, &f->e), BT_OK);
+	assert_int_equal(bt_db_open(f->path, BT_DB_UNMAPPED, &unmapped, &f->e), BT_OK);
+	assert_int_equal(mapped_max(mapped), atoll(BT_MMAP_SIZE));
+	assert_int_equal(mapped_max(unmapped), 0);
+	bt_member_list l;
+	assert_int_equal(bt_members_list(unmapped, BT_DATE_NONE, &l, &f->e), BT_OK);
+	assert_int_equal(l.n, 194);
+	bt_member_list_free(&l);
+	bt_db_close(unmapped);
+	bt_db_close(mapped);
+}
+
 static void read_only_and_private(void **state)
 {
 	fx *f = *state;
@@ -228,6 +259,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(init_once_and_private, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(a_failed_init_leaves_nothing, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(open_refusals, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(unmapped_reads, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(read_only_and_private, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(settings_and_their_bounds, fx_setup, fx_teardown),
 	};

@@ -233,6 +233,42 @@ static void throttle_counts_before_checking(void **state)
 	throttle_free(t);
 }
 
+/* Sign-ins in flight count per (address, name) only: 64 delegates behind
+ * one address (a meeting room behind NAT) signing in at once all go ahead,
+ * while parallel guesses at one name from it are still bounded by the
+ * pair's free failures, and the address's failures still add up. */
+static void throttle_in_flight_per_pair(void **state)
+{
+	(void)state;
+	pthrottle *t = thr();
+	throttle_ticket tk[64];
+	char name[32];
+	for (int i = 0; i < 64; i++) {
+		snprintf(name, sizeof name, "member:M%02d", i);
+		assert_int_equal(throttle_begin(t, "198.51.100.9", name, 20000, &tk[i]), 0);
+	}
+	/* six of them had mistyped their code: the address has failed six times */
+	for (int i = 0; i < 64; i++)
+		throttle_end(t, &tk[i], i < 6 ? 0 : 1, 20100);
+	for (int i = 0; i < 64; i++) {
+		snprintf(name, sizeof name, "member:M%02d", i);
+		assert_int_equal(throttle_begin(t, "198.51.100.9", name, 20200, &tk[i]), 0);
+	}
+	for (int i = 0; i < 64; i++)
+		throttle_end(t, &tk[i], 1, 20300);
+	/* in flight at one name from that address: five, as before */
+	int evaluated = 0;
+	for (int i = 0; i < 40; i++)
+		evaluated += throttle_begin(t, "198.51.100.9", "user:tsb", 20400, &tk[i]) == 0;
+	assert_int_equal(evaluated, 5);
+	for (int i = 0; i < 5; i++)
+		throttle_end(t, &tk[i], 0, 20500);
+	/* 6 + 5 failures from the address: over its 10, it waits for any name */
+	assert_true(try_at(t, "198.51.100.9", "member:M07", 20500, 1) > 0);
+	assert_int_equal(try_at(t, "198.51.100.10", "member:M07", 20500, 1), 0);
+	throttle_free(t);
+}
+
 static void throttle_name_under_attack(void **state)
 {
 	(void)state;
@@ -263,8 +299,8 @@ static void throttle_name_under_attack(void **state)
 /* An address that has not failed is never refused, even with attempts of
  * its own in flight (two delegates behind one address, a form sent twice):
  * while a name is under attack only failures make an address wait; its
- * attempts at once are bounded by the free failures of the address and of
- * the pair, which count those in flight. */
+ * attempts at once for one name are bounded by the free failures of the
+ * pair, which counts those in flight. */
 static void throttle_under_attack_in_flight(void **state)
 {
 	(void)state;
@@ -473,6 +509,7 @@ int main(void)
 		cmocka_unit_test(throttle_per_address_and_name),
 		cmocka_unit_test(throttle_address_budget),
 		cmocka_unit_test(throttle_counts_before_checking),
+		cmocka_unit_test(throttle_in_flight_per_pair),
 		cmocka_unit_test(throttle_name_under_attack),
 		cmocka_unit_test(throttle_under_attack_in_flight),
 		cmocka_unit_test(throttle_cannot_be_flushed),

@@ -263,10 +263,10 @@ static enum MHD_Result answer_head(preqx *x)
 }
 
 /* The head of a POST is in: refuses (the answer queued or held, MHD_YES/NO
- * from answer_send or answer_head) what is not to be read (a method the API path does not
- * take, a signed-out POST beside the sign-in form, a Content-Length over
- * the cap, a body that is no form), or starts the API's or the form's
- * reader; -1 when the body is to be read. */
+ * from answer_send or answer_head) what is not to be read (a method the
+ * API path does not take, a signed-out POST beside the sign-in form, a
+ * Content-Length over the cap, a body that is no form), or starts the
+ * API's or the form's reader; -1 when the body is to be read. */
 static int post_begin(preqx *x, struct MHD_Connection *c, const char *url, const char *method)
 {
 	char seg[128];

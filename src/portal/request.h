@@ -93,6 +93,8 @@ typedef struct preqx {
 	uint64_t body_max;             /* this request's cap: p->body_max when
 					  signed in, PORTAL_SIGNIN_BODY_MAX before */
 	int too_big, bad_body, answered;
+	int held;                      /* its answer, made from the head, waits
+					  for the body to be read and dropped */
 	int nameless;                  /* a multipart part without a name */
 	int refused;                   /* a client certificate was not accepted */
 	int no_room;                   /* no session could be made for it: 503 */

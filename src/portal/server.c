@@ -242,11 +242,31 @@ int body_refuse_now(preqx *x, const char *cl)
 	return 0;
 }
 
-/* The head of a POST is in: refuses (the answer queued, MHD_YES/NO from
- * answer_send) what is not to be read (a method the API path does not
- * take, a signed-out POST beside the sign-in form, a Content-Length over
- * the cap, a body that is no form), or starts the API's or the form's
- * reader; -1 when the body is to be read. */
+/* An answer made from the head alone (a refusal): sent now when no body
+ * follows, or the client waits for "100 Continue", or declares more than
+ * PORTAL_DRAIN_MAX bytes; else held (x->held) and sent once the body is
+ * read and dropped, for a client answered while it is still sending may
+ * lose the answer to the reset of the hang-up. */
+static enum MHD_Result answer_head(preqx *x)
+{
+	struct MHD_Connection *c = x->r.conn;
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+	const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+	unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
+	if ((n || te) && !(expect && !strcasecmp(expect, "100-continue")) && n <= PORTAL_DRAIN_MAX) {
+		x->held = 1;
+		x->body_max = 0; /* every byte only counted (request_body) */
+		return MHD_YES;
+	}
+	return answer_send(&x->r);
+}
+
+/* The head of a POST is in: refuses (the answer queued or held, MHD_YES/NO
+ * from answer_send or answer_head) what is not to be read (a method the
+ * API path does not take, a signed-out POST beside the sign-in form, a
+ * Content-Length over the cap, a body that is no form), or starts the
+ * API's or the form's reader; -1 when the body is to be read. */
 static int post_begin(preqx *x, struct MHD_Connection *c, const char *url, const char *method)
 {
 	char seg[128];
@@ -255,13 +275,13 @@ static int post_begin(preqx *x, struct MHD_Connection *c, const char *url, const
 	if (!rt && api_path(url)) {
 		x->r.allow = allow;
 		api_method_error(&x->r);
-		return answer_send(&x->r);
+		return answer_head(x);
 	}
 	if (rt && rt->who == PR_BEARER) /* a bearer token and a JSON body */
-		return api_post_begin(x) ? (int)answer_send(&x->r) : -1;
+		return api_post_begin(x) ? (int)answer_head(x) : -1;
 	if (!x->r.signed_in && !(rt && rt->who == PR_SIGNIN_FORM)) {
 		page_error(&x->r, 403, L(&x->r, "err_signed_out"));
-		return answer_send(&x->r);
+		return answer_head(x);
 	}
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 	if (cl && strtoull(cl, NULL, 10) > x->body_max && body_refuse_now(x, cl)) {
@@ -274,7 +294,7 @@ static int post_begin(preqx *x, struct MHD_Connection *c, const char *url, const
 		const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 		page_status(&x->r, 415, "err_bad_form", "Content-Type: '%s' is not a form (urlencoded or multipart)",
 			    ct ? ct : "");
-		return answer_send(&x->r);
+		return answer_head(x);
 	}
 	return -1;
 }
@@ -304,18 +324,18 @@ static enum MHD_Result request_head(struct portal *p, struct MHD_Connection *c, 
 			snprintf(line, sizeof line, "error: %s", e.msg);
 			p->log(line);
 		}
-		return answer_send(&x->r);
+		return answer_head(x);
 	}
 	if (x->refused)
-		return page_status(&x->r, 403, "err_cert", "%s", x->refusal), answer_send(&x->r);
+		return page_status(&x->r, 403, "err_cert", "%s", x->refusal), answer_head(x);
 	if (x->no_room)
-		return portal_no_room(&x->r), answer_send(&x->r);
+		return portal_no_room(&x->r), answer_head(x);
 	/* the head is in: a signed-in request is answered without the
 	 * connection deadline (conn.c); any other keeps it, body too */
 	conns_request_begin(p->conns, c, x->r.signed_in);
 	/* Before sign-in only the sign-in form is read (the one route
 	 * taken then: PR_SIGNIN_FORM), and it is small; any other POST
-	 * is refused before its body is read. */
+	 * is refused from its head, its body only dropped (answer_head). */
 	x->body_max = x->r.signed_in ? p->body_max : PORTAL_SIGNIN_BODY_MAX;
 	if (!strcmp(method, "POST")) {
 		int rc = post_begin(x, c, url, method);
@@ -351,6 +371,8 @@ static enum MHD_Result request_body(preqx *x, const char *upload, size_t *upload
 static enum MHD_Result request_answer(preqx *x)
 {
 	preq *r = &x->r;
+	if (x->held) /* answered from the head (answer_head) */
+		return answer_send(&x->r);
 	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
 	if (cl && strtoull(cl, NULL, 10) <= x->body_max)
 		cl = NULL; /* over the cap in a file, not in the whole */

@@ -25,10 +25,10 @@ const SIGNATORY = 'Li Wei — 李伟';
 const TITLE = 'Director, MIIT';
 
 // What the refused form holds now.
-// autofocus is applied once the page has settled: wait for it (5 s at most;
-// a loaded machine running the ASan build is slow)
+// autofocus is applied once the page has settled: wait for it (30 s at most;
+// a loaded machine running the ASan build is slow; it ends once focused)
 async function settled(page) {
-	for (let i = 0; i < 50 && !(await page.evaluate(() => document.activeElement && document.activeElement.id)); i++)
+	for (let i = 0; i < 300 && !(await page.evaluate(() => document.activeElement && document.activeElement.id)); i++)
 		await page.waitForTimeout(100);
 }
 

@@ -113,7 +113,10 @@ PORT=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, Loca
 "${VG[@]}" "$BALLOT_BIN" serve --listen "127.0.0.1:$PORT" --cert tls/server.pem --key tls/server-key.pem \
 	--client-ca tls/ca.pem --threads 2 2>serve.err &
 SRV=$!
-for i in $(seq 1 600); do grep -q "serving https" serve.err && break; sleep 0.1; done
+# until it listens (up to 300 s: valgrind reads the debug information of some
+# thirty libraries first, seconds of CPU that a loaded machine stretches)
+end=$((SECONDS + 300))
+until grep -q "serving https" serve.err || [ "$SECONDS" -ge "$end" ] || ! kill -0 "$SRV" 2>/dev/null; do sleep 0.1; done
 U="https://localhost:$PORT"
 # an idle connection, which the connection guard's watchdog cuts at its 10 s
 # deadline while the requests below run
@@ -126,7 +129,7 @@ perl -MIO::Socket::INET -MTime::HiRes=time -e '
 	1 while sysread($s, $b, 100);
 	printf "cut %.1f\n", time - $t' "$PORT" >idle.out 2>&1 &
 IDLE=$!
-C=(curl -s --max-time 60 --cacert tls/ca.pem -b jar -c jar -o page.html -w '%{http_code}')
+C=(curl -s --max-time 300 --cacert tls/ca.pem -b jar -c jar -o page.html -w '%{http_code}')
 "${C[@]}" "$U/signin" >/dev/null
 CS=$(perl -ne 'if (/name="csrf" value="([0-9a-f]{64})"/) { print $1; exit }' page.html)
 st=$("${C[@]}" --data-urlencode kind=member --data-urlencode member=ES --data-urlencode "code=$CODE" \
@@ -148,10 +151,10 @@ st=$("${C[@]}" -F "csrf=$CS" -F choice-1=not-authorize -F file-1=@big.pdf "$U/me
 is "$st" 413 "  ... an oversized upload: 413"
 st=$("${C[@]}" "$U/member/history")
 is "$st" 200 "  ... history"
-st=$(curl -s --max-time 60 --cacert tls/ca.pem --cert certs/client-NLD.pem --key certs/client-NLD-key.pem \
+st=$(curl -s --max-time 300 --cacert tls/ca.pem --cert certs/client-NLD.pem --key certs/client-NLD-key.pem \
 	-o /dev/null -w '%{http_code}' "$U/member")
 is "$st" 200 "  ... a registered client certificate"
-st=$(curl -s --max-time 60 --cacert tls/ca.pem --cert rogue/client-NLD.pem --key rogue/client-NLD-key.pem \
+st=$(curl -s --max-time 300 --cacert tls/ca.pem --cert rogue/client-NLD.pem --key rogue/client-NLD-key.pem \
 	-o /dev/null -w '%{http_code}' "$U/member")
 is "$st" 403 "  ... a rogue client certificate: 403"
 wait "$IDLE"

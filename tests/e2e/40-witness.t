@@ -35,7 +35,7 @@ python3 -c 'import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1]); c.execute("SELECT count(*) FROM events").fetchall()
 print("held", flush=True); time.sleep(120)' "$BALLOT_DB" >"$T/held" &
 HOLD=$!
-for i in $(seq 1 100); do grep -qs held "$T/held" && break; sleep 0.1; done
+for i in $(seq 1 600); do grep -qs held "$T/held" && break; sleep 0.1; done # up to 60 s (a loaded machine)
 acked=()
 for m in FRA DEU ITA; do
 	expect_exit 0 ballot reply --circular 205 --member $m --authorize

@@ -70,8 +70,10 @@ CONF
 	chown -R "$mailuser" "$D/Maildir" "$D/home"
 	dovecot -F -c "$D/dovecot.conf" &
 	DOVECOT=$!
-	for i in $(seq 50); do
+	local end=$((SECONDS + 60)) # it starts in a second or two; a loaded machine is slower
+	while [ "$SECONDS" -lt "$end" ]; do
 		/usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && return 0
+		kill -0 "$DOVECOT" 2>/dev/null || return 1
 		sleep 0.1
 	done
 	return 1

@@ -16,7 +16,7 @@
 #   relay_stop               stops it
 RELAY_PID=
 relay_start() {
-	local dir=$1 port=$2 mbox=${RELAY_MBOX:-$1/mbox} i
+	local dir=$1 port=$2 mbox=${RELAY_MBOX:-$1/mbox} end
 	shift 2
 	mkdir -p "$mbox"
 	if [ ! -e "$dir/ca.pem" ]; then
@@ -36,7 +36,12 @@ relay_start() {
 	/usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/smtp-relay.py" "$port" "$dir/srv.pem" "$dir/srv.key" tsb \
 		's3cret pass' "$mbox" "$@" 2>>"$dir/relay.log" &
 	RELAY_PID=$!
-	for i in $(seq 100); do [ -e "$mbox/ready" ] && return 0; sleep 0.1; done
+	end=$((SECONDS + 60)) # it starts in a second; a loaded machine is slower
+	while [ "$SECONDS" -lt "$end" ]; do
+		[ -e "$mbox/ready" ] && return 0
+		kill -0 "$RELAY_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
 	return 1
 }
 relay_conf() {

@@ -43,11 +43,12 @@ sc() { /usr/bin/python3 "$E2E/signin-client.py" "$@"; }
 WRONG=ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ
 
 # --- finding 3: five wrong codes from one address do not lock the member out -------
-for i in 1 2 3 4 5; do
-	r=$(sc one 127.0.0.2 member USA "$WRONG")
-	[ "${r%% *}" = 401 ] || diag "wrong code $i from 127.0.0.2: $r"
-done
-r=$(sc one 127.0.0.2 member USA "$USA")
+# (one process sends all six: the sixth comes within the 1 s wait however
+# loaded the machine is, which a new process per attempt did not promise)
+r=$(sc seq 127.0.0.2 member USA "$WRONG,$WRONG,$WRONG,$WRONG,$WRONG,$USA")
+is "$(printf '%s\n' "$r" | head -n 5 | cut -d' ' -f1 | paste -sd' ')" "401 401 401 401 401" \
+	"five wrong codes for USA from 127.0.0.2: 401 each"
+r=$(printf '%s\n' "$r" | tail -n 1)
 like "$r" '^429 [1-9][0-9]* 0$' "after 5 wrong codes for USA, that address gets 429 with Retry-After even with the right code ($r)"
 r=$(sc one 127.0.0.3 member USA "$USA")
 is "$r" "303 - 1" "  ... while the real USA from another address signs in with its code (303 and a session)"

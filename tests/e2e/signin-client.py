@@ -8,6 +8,10 @@ the spot (as an attacker would). Environment: PORT, CA_PEM.
   one SRC KIND WHO SECRET
       one attempt; prints "STATUS RETRY-AFTER SESSION" (SESSION 1 when a
       __Host-session cookie was set)
+  seq SRC KIND WHO SECRET,SECRET,...
+      one attempt per SECRET, one after another from one process (no
+      process start between them: a throttle's 1 s wait is not outrun by a
+      slow machine); prints "STATUS RETRY-AFTER SESSION" per attempt
   parallel SRC N KIND WHO SECRET
       N attempts at once: every connection is opened and its request sent
       but for the last byte, then all last bytes go together; prints the
@@ -181,6 +185,9 @@ def certget(n, cert, key, path):
 def main(argv):
     if argv[0] == "one" and len(argv) == 5:
         print(*attempt(argv[1], argv[2], argv[3], argv[4]))
+    elif argv[0] == "seq" and len(argv) == 5:
+        for secret in argv[4].split(","):
+            print(*attempt(argv[1], argv[2], argv[3], secret))
     elif argv[0] == "parallel" and len(argv) == 6:
         parallel(argv[1], int(argv[2]), argv[3], argv[4], argv[5])
     elif argv[0] == "flood" and len(argv) in (5, 8) and (len(argv) == 5 or argv[5] == "--legit"):

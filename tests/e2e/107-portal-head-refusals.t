@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-flakes-head-refusals.t - a refusal the portal makes from a request's head
+# 107-portal-head-refusals.t - a refusal the portal makes from a request's head
 # (403 signed out, 403 a refused client certificate, 401 no token, 415 a body
 # that is no form or no JSON) reaches a client still sending its body. The
 # portal used to answer these as soon as the head was in and hang up: a body

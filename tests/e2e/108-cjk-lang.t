@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-cjk-lang.t - fonts chosen by the document's language (issue 16;
+# 108-cjk-lang.t - fonts chosen by the document's language (issue 16;
 # forms/fonts.tsv's lang column). A draft title with Chinese in it (a rare
 # character, 龘, among common ones) prints in Droid Sans Fallback, a sans
 # face with small glyphs, in the en, fr, es, ru and ar forms, and in AR PL

@@ -19,6 +19,7 @@
 
 #include "pdf/embed.h"
 #include "pdf/glue.h"
+#include "pdf/lang.h"
 
 #define MAX_FONTS 16      /* distinct font files in fonts.tsv */
 #define MAX_ENTRIES 64    /* lines of fonts.tsv */
@@ -172,10 +173,12 @@ static int parse_langs(pdf_fonts *f, const char *s, uint32_t *mask,
 	}
 	for (const char *p = s; *p;) {
 		size_t n = strcspn(p, ",");
-		size_t ok = strspn(p, "abcdefghijklmnopqrstuvwxyz");
-		if (n < 2 || n > 7 || ok < n)
+		int known = 0;
+		for (int l = 0; l < PDF_NLANGS; l++)
+			known |= strlen(pdf_langs[l]) == n && !strncmp(pdf_langs[l], p, n);
+		if (!known || (p[n] == ',' && !p[n + 1]))
 			return bt_fail(e, BT_EINPUT, "%s:%d: bad lang '%s' (*, or "
-				       "language codes separated by commas)",
+				       "document languages en, fr, es, ru, zh, ar separated by commas)",
 				       path, lineno, s);
 		size_t k = 0;
 		while (k < f->nlangs && (strlen(f->langs[k]) != n ||

@@ -96,6 +96,7 @@ typedef struct preqx {
 	int held;                      /* its answer, made from the head, waits
 					  for the body to be read and dropped */
 	int nameless;                  /* a multipart part without a name */
+	int signin_form;               /* a POST of the sign-in form */
 	int refused;                   /* a client certificate was not accepted */
 	int no_room;                   /* no session could be made for it: 503 */
 	struct prefusal *bad;          /* the form's own checks refused it, for the page to show again */

@@ -283,6 +283,7 @@ static int post_begin(preqx *x, struct MHD_Connection *c, const char *url, const
 		page_error(&x->r, 403, L(&x->r, "err_signed_out"));
 		return answer_head(x);
 	}
+	x->signin_form = rt && rt->who == PR_SIGNIN_FORM;
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 	if (cl && strtoull(cl, NULL, 10) > x->body_max && body_refuse_now(x, cl)) {
 		page_status(&x->r, 413, "err_too_large", "request: %.24s bytes, over the limit of %llu", cl,
@@ -405,6 +406,11 @@ static enum MHD_Result request_answer(preqx *x)
 	if (status && !refused_to_page(x, status, why))
 		return page_status(r, status, status == 415 ? "err_file_type" : "err_bad_text", "%s", why),
 		       answer_send(&x->r);
+	/* a sign-in's small body is in: its PBKDF2 (queued behind others' when
+	 * many sign in at once) is the server's to finish, not cut by the
+	 * connection's deadline; its answer is small */
+	if (x->signin_form)
+		conns_request_begin(x->p->conns, r->conn, 1);
 	/* HEAD: the whole answer, whose body libmicrohttpd leaves out while
 	 * its Content-Length stays that of the GET */
 	route(r);

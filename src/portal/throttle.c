@@ -26,8 +26,11 @@
  * An attempt is counted before its PBKDF2 runs: throttle_begin reserves it
  * (pending) under the lock, so parallel attempts at one name from one
  * address see it; throttle_end turns it into a failure or gives it back.
- * Parallel guesses at many names from one address are bounded by the
- * connections an address may hold (128), once: their failures then count. Failures are forgotten an hour after
+ * An address's attempts in flight count only once it is past its free
+ * failures (a meeting room behind one address signs in at once; an address
+ * in back-off gets one attempt at a time): parallel guesses at many names
+ * from one address are bounded by the connections an address may hold
+ * (128), once an hour at most: their failures then count. Failures are forgotten an hour after
  * the last one.
  *
  * The table: SLOTS records, found by a SipHash-2-4 of the key under a random
@@ -205,7 +208,9 @@ int throttle_begin(pthrottle *t, const char *ip, const char *name, int64_t now, 
 	rec *a = get(t, tk->tag[K_ADDR], K_ADDR, now, 0);
 	rec *p = get(t, tk->tag[K_PAIR], K_PAIR, now, 0);
 	rec *n = get(t, tk->tag[K_NAME], K_NAME, now, 0);
-	int64_t wait = backoff(a, FREE_ADDR, STEP_MS, 0, now), w;
+	/* an address's attempts in flight count once it is past its free
+	 * failures: one attempt at a time after each wait, whatever the names */
+	int64_t wait = backoff(a, FREE_ADDR, STEP_MS, a && a->fails >= FREE_ADDR, now), w;
 	if ((w = backoff(p, FREE_PAIR, STEP_MS, 1, now)) > wait)
 		wait = w;
 	/* a name under attack: every attempt from an address that has failed

@@ -72,11 +72,11 @@ sent=$(curl -sS --cacert "$CA_PEM" --resolve "localhost:$PORT:127.0.0.1" -o /dev
 	-H "Authorization: Bearer $WRITE" -H 'Content-Type: application/json' --data-binary @"$T/big.json" "$URL$R")
 is "$sent" "413 $n" "the API's 413 with the whole body sent ($n bytes)"
 sent=$(curl -sS --cacert "$CA_PEM" --resolve "localhost:$PORT:127.0.0.1" -o /dev/null -w '%{http_code} %{size_upload}' \
-	-H 'Expect: 100-continue' -H "Authorization: Bearer $WRITE" -H 'Content-Type: application/json' \
+	--expect100-timeout 60 -H 'Expect: 100-continue' -H "Authorization: Bearer $WRITE" -H 'Content-Type: application/json' \
 	--data-binary @"$T/big.json" "$URL$R")
 is "$sent" "413 0" "Expect: 100-continue: 413 before the body (nothing sent)"
 sent=$(curl -sS --cacert "$CA_PEM" --resolve "localhost:$PORT:127.0.0.1" -o /dev/null -w '%{http_code} %{size_upload}' \
-	-H 'Expect: 100-continue' --data-binary @"$T/big-signin" "$URL/signin")
+	--expect100-timeout 60 -H 'Expect: 100-continue' --data-binary @"$T/big-signin" "$URL/signin")
 is "$sent" "413 0" "... the sign-in form too"
 
 is "$(db_sum)" "$sum" "nothing recorded"

@@ -65,9 +65,9 @@ sent() { # sent CURL-ARGS...: "STATUS BYTES-SENT"
 	curl -sS --max-time 30 --cacert "$CA_PEM" --resolve "localhost:$PORT:127.0.0.1" -o /dev/null \
 		-w '%{http_code} %{size_upload}' "$@"
 }
-is "$(sent -H 'Expect: 100-continue' -H 'Content-Type: text/plain' --data-binary @"$T/raw.bin" "$URL$R")" "401 0" \
+is "$(sent --expect100-timeout 60 -H 'Expect: 100-continue' -H 'Content-Type: text/plain' --data-binary @"$T/raw.bin" "$URL$R")" "401 0" \
 	"Expect: 100-continue: 401 before the body (nothing sent)"
-is "$(sent -H 'Expect: 100-continue' -H 'Content-Type: application/x-www-form-urlencoded' \
+is "$(sent --expect100-timeout 60 -H 'Expect: 100-continue' -H 'Content-Type: application/x-www-form-urlencoded' \
 	--data-binary @"$T/raw.bin" "$URL/member/c/205/reply")" "403 0" "... a signed-out reply form: 403, nothing sent"
 
 is "$(db_sum)" "$sum" "nothing recorded"

@@ -64,8 +64,16 @@ sed -i '0,/DroidSansFallback/s/\(DroidSansFallback.*\)\t\*$/\1\tZH/' "$T/forms-b
 line=$(grep -n '	ZH$' "$T/forms-bad/fonts.tsv" | cut -d: -f1)
 BALLOT_FORMS=$T/forms-bad run ballot forms --circular 401 --member CHE --lang en --out "$T/bad" --jobs 1
 is_num "$RC" 2 "fonts.tsv with lang 'ZH': exit 2"
-is "$ERR" "ballot: $T/forms-bad/fonts.tsv:$line: bad lang 'ZH' (*, or language codes separated by commas)" \
+is "$ERR" "ballot: $T/forms-bad/fonts.tsv:$line: bad lang 'ZH' (*, or document languages en, fr, es, ru, zh, ar separated by commas)" \
 	"  ... one line naming the line and the value"
+nok "  ... writing nothing" test -e "$T/bad"
+# a code that is no document language, an empty item: refused the same way
+for bad in cn 'en,' 'en,,fr' de; do
+	sed -i "${line}s/\t[^\t]*\$/\t$bad/" "$T/forms-bad/fonts.tsv"
+	BALLOT_FORMS=$T/forms-bad run ballot forms --circular 401 --member CHE --lang en --out "$T/bad" --jobs 1
+	is "$RC $ERR" "2 ballot: $T/forms-bad/fonts.tsv:$line: bad lang '$bad' (*, or document languages en, fr, es, ru, zh, ar separated by commas)" \
+		"fonts.tsv with lang '$bad': exit 2, the line and the value named"
+done
 nok "  ... writing nothing" test -e "$T/bad"
 
 # --- Chinese on zh lines only: a Chinese title is refused when entered ------

@@ -266,6 +266,15 @@ static void throttle_in_flight_per_pair(void **state)
 	/* 6 + 5 failures from the address: over its 10, it waits for any name */
 	assert_true(try_at(t, "198.51.100.9", "member:M07", 20500, 1) > 0);
 	assert_int_equal(try_at(t, "198.51.100.10", "member:M07", 20500, 1), 0);
+	/* once its wait is over, an address past its free failures gets one
+	 * attempt at a time, whatever names it tries (not a burst of them) */
+	evaluated = 0;
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof name, "member:N%02d", i);
+		evaluated += throttle_begin(t, "198.51.100.9", name, 30000, &tk[i]) == 0;
+	}
+	assert_int_equal(evaluated, 1);
+	throttle_end(t, &tk[0], 0, 30100);
 	throttle_free(t);
 }
 

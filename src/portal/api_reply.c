@@ -116,7 +116,7 @@ int api_post_begin(preqx *x)
 	}
 	x->body_max = body_max_of(r);
 	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
-	if (cl && strtoull(cl, NULL, 10) > x->body_max && body_refuse_now(x, cl))
+	if (cl && strtoull(cl, NULL, 10) > x->body_max) /* held till the body is in (answer_head) */
 		return api_body_too_large(r, cl, x->body_max), 1;
 	bt_buf_init(&r->body, x->body_max);
 	r->raw_body = 1;

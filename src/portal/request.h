@@ -107,12 +107,4 @@ typedef struct preqx {
  * the client is hung up on. */
 #define PORTAL_DRAIN_MAX (16u * 1024 * 1024)
 
-/* A body whose Content-Length (cl) is over x->body_max, known from the
- * head: 1 when it is refused at once, before it is read (the client waits
- * for a 100 Continue, or declares more than PORTAL_DRAIN_MAX past the
- * cap); else 0 and x->too_big set: the body is read and dropped and the
- * refusal answered once it is in, for a client answered while it is
- * still sending may lose the answer to the reset of the hang-up. */
-int body_refuse_now(preqx *x, const char *cl);
-
 #endif

@@ -233,15 +233,6 @@ void portal_finish(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD
 	*req_cls = NULL;
 }
 
-int body_refuse_now(preqx *x, const char *cl)
-{
-	const char *expect = MHD_lookup_connection_value(x->r.conn, MHD_HEADER_KIND, "Expect");
-	if ((expect && !strcasecmp(expect, "100-continue")) || strtoull(cl, NULL, 10) - x->body_max > PORTAL_DRAIN_MAX)
-		return 1;
-	x->too_big = 1;
-	return 0;
-}
-
 /* An answer made from the head alone (a refusal): sent now when no body
  * follows, or the client waits for "100 Continue", or declares more than
  * PORTAL_DRAIN_MAX bytes; else held (x->held) and sent once the body is
@@ -285,10 +276,10 @@ static int post_begin(preqx *x, struct MHD_Connection *c, const char *url, const
 	}
 	x->signin_form = rt && rt->who == PR_SIGNIN_FORM;
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-	if (cl && strtoull(cl, NULL, 10) > x->body_max && body_refuse_now(x, cl)) {
+	if (cl && strtoull(cl, NULL, 10) > x->body_max) {
 		page_status(&x->r, 413, "err_too_large", "request: %.24s bytes, over the limit of %llu", cl,
 			    (unsigned long long)x->body_max);
-		return answer_send(&x->r);
+		return answer_head(x);
 	}
 	x->pp = MHD_create_post_processor(c, 64 * 1024, body_field, x);
 	if (!x->pp) {
@@ -374,16 +365,8 @@ static enum MHD_Result request_answer(preqx *x)
 	preq *r = &x->r;
 	if (x->held) /* answered from the head (answer_head) */
 		return answer_send(&x->r);
-	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
-	if (cl && strtoull(cl, NULL, 10) <= x->body_max)
-		cl = NULL; /* over the cap in a file, not in the whole */
 	if (x->too_big && x->r.raw_body) {
-		api_body_too_large(r, cl, x->body_max);
-		return answer_send(&x->r);
-	}
-	if (x->too_big && cl) {
-		page_status(r, 413, "err_too_large", "request: %.24s bytes, over the limit of %llu", cl,
-			    (unsigned long long)x->body_max);
+		api_body_too_large(r, NULL, x->body_max);
 		return answer_send(&x->r);
 	}
 	if (x->too_big) {

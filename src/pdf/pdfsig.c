@@ -166,6 +166,10 @@ int pdf_sig_check(const void *pdf, size_t len, const pdf_form_values *v,
 	memset(out, 0, sizeof *out);
 	const unsigned char *p = pdf;
 	const long long *r = v->sig_range;
+	if (v->sig_damaged[0]) {
+		snprintf(out->why, sizeof out->why, "%s", v->sig_damaged);
+		return BT_OK;
+	}
 	if (!v->signature || !v->sig_der) {
 		snprintf(out->why, sizeof out->why, "no signature");
 		return BT_OK;

@@ -12,6 +12,14 @@
  * Matched by module, as the fast unwinder stops at fontconfig's first frame. */
 #if defined(__SANITIZE_ADDRESS__)
 const char *__lsan_default_suppressions(void);
+const char *__lsan_default_options(void);
+
+/* the suppressions used are not listed on stderr (a refusal stays one
+ * line); LSAN_OPTIONS=print_suppressions=1 lists them */
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
 
 const char *__lsan_default_suppressions(void)
 {

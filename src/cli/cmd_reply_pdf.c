@@ -231,6 +231,9 @@ static void print_signature(const plan *p)
 		printf("  signature: signed by %s (certificate SHA-256 %s): valid, %s; "
 		       "the signer is not verified: %s\n", p->rf.sig.subject,
 		       p->rf.sig.cert_sha256, covers, p->ver.signer.why);
+	for (size_t i = 0; p->specs && i < p->v.n_drafts; i++)
+		if (!p->specs[i].signer_subject)
+			printf("  %s: changed from the signed form: recorded without the signer\n", p->specs[i].rec);
 }
 
 /* What the form's replies would record, as text or JSON (events: the
@@ -244,8 +247,7 @@ static void print_plan_text(const plan *p, const bt_reply_spec *s,
 		printf("  %s: %s", s[i].rec, bt_choice_name(s[i].choice));
 		for (size_t k = 0; k < s[i].n_attachments; k++)
 			printf("%s%s", k ? ", " : ", attached: ", s[i].attachments[k].name);
-		printf("%s\n", p->rf.f.is_signed && !s[i].signer_subject ? " (changed from the signed form: "
-		       "recorded without the signer)" : "");
+		printf("\n");
 	}
 	printf("  signatory: %s%s%s%s\n", s[0].signatory ? s[0].signatory : "(none)",
 	       s[0].title ? " (" : "", s[0].title ? s[0].title : "", s[0].title ? ")" : "");

@@ -86,7 +86,7 @@ is "$(signers | tr '\n' ' ')" "Q.5051:-/- Q.5052:CN=Jane Doe,O=OFCOM,C=CH/True "
 	"  ... Q.5051 recorded without the signer, Q.5052 with the verified signer"
 is "$(forms_of | sort -u)" "$(sha256sum "$T/signed.pdf" | cut -d' ' -f1)" "  ... both keep the signed PDF as their form"
 expect_exit 0 ballot history --circular 205 --member CHE
-unlike "$(printf '%s\n' "$OUT" | grep 'Q\.5051')" 'signed by' "history: Q.5051 not 'signed by'"
+unlike "$(printf '%s\n' "$OUT" | grep 'Q\.5051')" 'form signed by' "history: Q.5051 not 'signed by'"
 expect_exit 0 ballot reply --from-pdf "$T/signed.pdf" --circular 205 --signatory "Someone Else" --dry-run --json
 is "$(jget '.replies[0].signed')/$(jget '.replies[1].signed')" false/false \
 	"--from-pdf --signatory filling the signed form's empty field: not signed"

@@ -20,6 +20,7 @@ typedef struct pdf_form_choice {
 	int ticked;         /* how many different states are ticked (2+: two
 			       choices, choice then NONE) */
 	char states[128];   /* the states ticked, ", "-separated, as found */
+	int overridden;     /* set by --choice to another choice than read */
 } pdf_form_choice;
 
 /* A text field's full name and value (UTF-8). */

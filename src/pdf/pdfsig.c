@@ -219,15 +219,19 @@ static int is_pdf(const void *pdf, size_t len)
 	return 0;
 }
 
-/* Marks each draft of f whose reading is not the choice fields holds. */
+/* Marks each draft whose reading is not the choice the signed PDF's field
+ * holds (a PDF of page images, signed, has no such field: its pages are what
+ * was signed, and only an override changes them). */
 static void mark_changed(const pdf_form_values *fields, struct bt_returned_draft *drafts, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t k = 0;
 		while (k < fields->n_drafts && strcmp(fields->drafts[k].rec, drafts[i].rec))
 			k++;
-		drafts[i].changed = k == fields->n_drafts || fields->drafts[k].ticked != 1 ||
-				    fields->drafts[k].choice != drafts[i].choice;
+		if (k < fields->n_drafts)
+			drafts[i].changed |= fields->drafts[k].ticked != 1 || fields->drafts[k].choice != drafts[i].choice;
+		else if (fields->n_drafts) /* a form's fields without this draft's */
+			drafts[i].changed = 1;
 	}
 }
 

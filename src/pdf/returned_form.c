@@ -25,6 +25,7 @@ int pdf_returned_of(const void *pdf, size_t len, const pdf_form_values *v, pdf_r
 		d->choice = v->drafts[i].choice;
 		d->ticked = v->drafts[i].ticked;
 		memcpy(d->states, v->drafts[i].states, sizeof d->states);
+		d->changed = v->drafts[i].overridden;
 	}
 	f->drafts = out->drafts;
 	f->n_drafts = v->n_drafts;

@@ -97,6 +97,20 @@ is "$(signers | tail -n 2 | tr '\n' ' ')" \
 	"Q.5051:CN=Jane Doe,O=OFCOM,C=CH/True Q.5052:CN=Jane Doe,O=OFCOM,C=CH/True " \
 	"the scan as signed: both replies with the verified signer"
 
+# a scan to PDF (page images, no fields) signed by the administration in a new
+# field: its pages are what was signed; --choice changes them
+pdftoppm -r 150 -jpeg -gray -singlefile "$T/filled.pdf" "$T/pagej"
+$PY "$HERE/img2pdf.py" "$T/pages.pdf" "$T/pagej.jpg"
+ok "pdfsig signs the scan to PDF in a new field" \
+	pdfsig -nssdir "$NSS" -nick signer -add-signature -new-signature-field-name sig "$T/pages.pdf" "$T/pages-signed.pdf"
+expect_exit 0 ballot reply --from-scan "$T/pages-signed.pdf" --circular 205 --dry-run --json
+is "$(jget .signed)/$(jget .signature.signer_verified)/$(jget '.replies[0].signed')/$(jget '.replies[1].signed')" \
+	true/true/true/true "a signed scan to PDF: read, its signer verified, both replies signed"
+expect_exit 0 ballot reply --from-scan "$T/pages-signed.pdf" --circular 205 --choice Q.5051=not-authorize --dry-run --json
+is "$(jget '.replies[0].signed')/$(jget '.replies[1].signed')" false/true "  ... --choice Q.5051 changes it: Q.5051 not signed"
+expect_exit 0 ballot reply --from-scan "$T/pages.pdf" --circular 205 --dry-run --json
+is "$(jget .signed)" false "  ... unsigned, it is unsigned"
+
 # ---- 7: a damaged /ByteRange is refused naming signature and the value ------
 $PY - "$T/signed.pdf" "$T/byterange.pdf" <<'EOF'
 import re, sys

@@ -440,6 +440,11 @@ static void kept_block(preq *r, const bt_consultation *c)
 		      k->signer.subject, "signer");
 		bt_buf_adds(b, "</p>\n");
 	}
+	if (k->uncertain[0]) { /* a scan's rows it could not read: left unchosen */
+		bt_buf_adds(b, "<p class=\"kept-uncertain\" id=\"kept-uncertain\">");
+		Lspan(r, b, "prefill_uncertain", "drafts", k->uncertain, "kept-uncertain-drafts");
+		bt_buf_adds(b, "</p>\n");
+	}
 	if (k->added_since[0]) { /* a form issued before drafts were added */
 		bt_buf_adds(b, "<p class=\"kept-added\" id=\"kept-added\">");
 		Lspan(r, b, "prefill_added", "drafts", k->added_since, "kept-added-drafts");

@@ -84,6 +84,7 @@ int scan_read_file(const scan_reader *rd, const char *path, const char *name, sc
 int scan_read_bytes(const scan_reader *rd, const char *name, const void *data, size_t len, scan_result *res,
 		    bt_err *e);
 
+/* Frees what res holds and zeroes it (read again after). */
 void scan_result_free(scan_result *res);
 
 /* The pages of the scan in data (a PDF's, a TIFF's; 1 for a PNG or a

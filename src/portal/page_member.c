@@ -407,7 +407,7 @@ static void upload_section(preq *r, const bt_consultation *c)
 	html_text(b, L(r, "pdf_label"));
 	bt_buf_adds(b, "</label>\n");
 	html_field_error(r, "pdf", NULL, "pdf");
-	bt_buf_adds(b, "<input type=\"file\" id=\"pdf\" name=\"pdf\" accept=\".pdf,application/pdf\"");
+	bt_buf_adds(b, "<input type=\"file\" id=\"pdf\" name=\"pdf\" accept=\".pdf,application/pdf,.png,image/png,.jpg,.jpeg,image/jpeg,.tif,.tiff,image/tiff\"");
 	html_field_invalid(r, "pdf", NULL, "pdf");
 	bt_buf_adds(b, ">\n<button type=\"submit\" class=\"secondary\">");
 	html_text(b, L(r, "pdf_button"));

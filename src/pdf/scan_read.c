@@ -407,13 +407,12 @@ static void tiff_quiet(const char *m, const char *fmt, va_list ap)
 static int tiff_pages(const void *data, size_t len)
 {
 	mem m = { data, len, 0 };
-	TIFFErrorHandler err = TIFFSetErrorHandler(tiff_quiet), warn = TIFFSetWarningHandler(tiff_quiet);
+	TIFFSetWarningHandler(tiff_quiet); /* as scan_image.c: quiet for good (a global, not restored) */
+	TIFFSetErrorHandler(tiff_quiet);
 	TIFF *t = TIFFClientOpen("scan", "rm", &m, mem_read, mem_write, mem_seek, mem_close, mem_size, NULL, NULL);
 	int n = t ? TIFFNumberOfDirectories(t) : 0;
 	if (t)
 		TIFFClose(t);
-	TIFFSetErrorHandler(err);
-	TIFFSetWarningHandler(warn);
 	return n;
 }
 

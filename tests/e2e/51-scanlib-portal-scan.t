@@ -74,6 +74,7 @@ is "$(pdffonts "$T/che-scan.pdf" 2>/dev/null | tail -n +3 | wc -l) $(pdfinfo "$T
 ok "DEU's form ticked (a stranger's, for CHE)" tick "$F/DEU.pdf" 1 150 "$T/deu.png" 0 0 Q.5051=authorize:cross
 ok "CHE's form of circular 206 ticked" tick "$T/f/206/en/CHE.pdf" 1 150 "$T/206.png" 0 0 Q.6000=authorize:cross
 convert -size 1240x1754 xc:white -fill black -draw "rectangle 100,100 400,140" "$T/blank.png"
+ok "a TIFF of 9 pages" convert "$T/blank.png" -duplicate 8 -compress Group4 "$T/nine.tif"
 ok "FRA's form of 207 (14 drafts on 4 pages), every row not-authorize, as a PDF of images" \
 	scan_pdf "$T/f/207/en/FRA.pdf" "$T/fra207.pdf" not-authorize
 
@@ -99,6 +100,7 @@ refused() { # refused FILE KEY DESC
 refused "$T/blank.png" pdf_err_scan_noqr "an image with no QR code"
 refused "$T/deu.png" pdf_err_scan_member "a scan of DEU's form uploaded by CHE"
 refused "$T/206.png" pdf_err_scan_circular "a scan of CHE's form of circular 206 uploaded for 205"
+refused "$T/nine.tif" pdf_err_scan_pages "a TIFF of 9 pages (8 are read at most, counted before any is rendered)"
 get che "/member/c/205?lang=zh"
 upload "$T/deu.png"
 is "$(field_err)" "$(words zh pdf_err_scan_member)" "in Chinese: the sentence in Chinese"
@@ -149,15 +151,19 @@ is "$(q "SELECT group_concat(r.choice, ',') FROM replies r JOIN drafts d ON d.id
 printf 'FRA\tto\tconsultations@arcep.fr\tfr\n' >"$T/c.tsv"
 expect_exit 0 ballot contacts import "$T/c.tsv"
 mkdir -p "$T/md/new" "$T/md/cur" "$T/md/tmp"
-$PY - "$T/md" "$T/fra207.pdf" <<'PY'
+mail() { # mail N: message N from FRA, its scan attached
+	$PY - "$T/md" "$T/fra207.pdf" "$1" <<'PY'
 import sys, email.message
 m = email.message.EmailMessage()
-m["From"], m["To"], m["Subject"], m["Message-ID"] = "consultations@arcep.fr", "tsbsg@itu.int", "Reply", "<s1@example.org>"
+m["From"], m["To"], m["Subject"] = "consultations@arcep.fr", "tsbsg@itu.int", "Reply"
+m["Message-ID"] = "<s%s@example.org>" % sys.argv[3]
 m["Received"] = "from mx by mx.itu.int; Thu, 09 Jan 2020 10:00:00 +0000"
 m.set_content("Our reply.\n")
 m.add_attachment(open(sys.argv[2], "rb").read(), maintype="application", subtype="pdf", filename="fra207.pdf")
-open(sys.argv[1] + "/new/1", "wb").write(bytes(m))
+open(sys.argv[1] + "/new/" + sys.argv[3], "wb").write(bytes(m))
 PY
+}
+mail 1
 expect_exit 0 ballot mail fetch --mailbox "maildir:$T/md"
 N=$(q "SELECT id FROM inbox WHERE circular = '207'")
 is "$(q "SELECT state FROM inbox WHERE id = $N")" matched "the scan fetched and matched"
@@ -177,6 +183,20 @@ act_post tsb "/secretariat/inbox/$N/accept" "/secretariat/inbox/$N/accept" -F "c
 is "$ST $(hdr Location)" "303 /secretariat/inbox/$N" "accepted with the scan's proposal: 303"
 is "$(q "SELECT count(*) || ' ' || group_concat(DISTINCT choice) FROM replies WHERE member = 'FRA'")" "14 not-authorize" \
 	"  ... 14 replies recorded, not a form cut short"
+
+# an entry whose scan cannot be read again (its stored file replaced here by a page without a QR code, past
+# the append-only trigger): said on its page, the choice offered for every draft its form was issued for
+mail 2
+expect_exit 0 ballot mail fetch --mailbox "maildir:$T/md"
+N2=$(q "SELECT max(id) FROM inbox")
+q "DROP TRIGGER inbox_parts_append_only_u; UPDATE inbox_parts SET content = readfile('$T/blank.png')
+	WHERE inbox_id = $N2 AND name = 'fra207.pdf'"
+get tsb "/secretariat/inbox/$N2"
+is "$ST" 200 "an entry whose scan cannot be read again: its page"
+has "<p class=\"inbox-state uncertain\" id=\"scan-unread\">$(words en inbox_scan_unread)</p>" "  ... says so"
+is "$(grep -c '<input type="radio" id="choice-Q.70[0-9]*-authorize" name="draft.Q.70[0-9]*.choice" value="authorize">' \
+	"$T/.body")" 14 "  ... and offers the choice for each of the 14 drafts, none checked"
+hasnt ' checked>' "  ... (nothing guessed)"
 
 serve_stop
 is "$SRV_RC" 0 "the server stops cleanly"

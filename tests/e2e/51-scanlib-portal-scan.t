@@ -173,8 +173,11 @@ PW="a secretariat pass phrase"
 printf '%s\n' "$PW" >"$T/pw"
 expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
 signin_user tsb tsb "$PW"
+CPU0=$(awk '{ print $14 + $15 }' "/proc/$SRV_PID/stat")
 get tsb "/secretariat/inbox/$N"
+CPU1=$(awk '{ print $14 + $15 }' "/proc/$SRV_PID/stat")
 is "$ST" 200 "the entry's page"
+diag "server CPU for the entry's page (its 4-page scan read again): $(( (CPU1 - CPU0) * 1000 / $(getconf CLK_TCK) )) ms"
 is "$(grep -c 'name="draft.Q.70[0-9]*.choice" value="not-authorize" checked' "$T/.body")" 14 \
 	"  ... all 14 rows read again from the scan, each not-authorize checked"
 hasnt 'id="scan-unread"' "  ... the scan read"

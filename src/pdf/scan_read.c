@@ -76,7 +76,10 @@ static int unread(job *j, const char *file, size_t page, const char *why)
 	return 0;
 }
 
-/* Reads the boxes of the page of layout lay (page pg) into f. */
+/* Reads the boxes of the page of layout lay (page pg) into f. A page read
+ * again (the same page twice in the files) keeps a draft's choice only
+ * when it reads the same; otherwise the draft is uncertain
+ * (SCAN_READ_TWICE). */
 static void read_boxes(scan_form *f, const scan_image *im, const scan_place *pl,
 		       const annex2_layout *lay, int pg)
 {
@@ -93,9 +96,28 @@ static void read_boxes(scan_form *f, const scan_image *im, const scan_place *pl,
 		if (n == 0 || (f->stale && !f->as_issued))
 			continue;
 		double conf;
+		const char *why = NULL;
 		scan_reading *r = &f->v[k];
-		r->choice = scan_decide(ink, ring, ch, n, &conf, &r->why);
-		r->confidence = (int)(conf * 100 + 0.5);
+		bt_choice now = scan_decide(ink, ring, ch, n, &conf, &why);
+		int pct = (int)(conf * 100 + 0.5);
+		if (r->found && (r->choice != now || now == BT_CHOICE_NONE)) {
+			/* its page again (a fax sent twice), read otherwise:
+			 * which is meant is not for the reader to guess */
+			if (r->choice != now)
+				r->why = SCAN_READ_TWICE;
+			else if (!r->why)
+				r->why = why;
+			r->choice = BT_CHOICE_NONE;
+			r->confidence = 0;
+			continue;
+		}
+		if (r->found) { /* read the same again: the lower confidence */
+			r->confidence = pct < r->confidence ? pct : r->confidence;
+			continue;
+		}
+		r->choice = now;
+		r->why = why;
+		r->confidence = pct;
 		r->found = 1;
 	}
 }

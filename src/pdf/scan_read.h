@@ -25,6 +25,10 @@ typedef struct scan_reading {
 	int found;
 } scan_reading;
 
+/* why a draft whose page was read twice, with different ticks, is
+ * uncertain */
+#define SCAN_READ_TWICE "its page was read twice, ticked differently"
+
 #define SCAN_FORM_PAGES 8 /* the pages of a form told (scan_form.pages) */
 
 /* A form read: its reference (r parsed), the paper its layout fit ("A4",

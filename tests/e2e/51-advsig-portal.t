@@ -55,6 +55,13 @@ nss_export signer
 ok "pdfsig signs the filled form" pdf_sign signer "$T/filled.pdf" "$T/signed.pdf"
 SIGNED_SHA=$(sha256sum "$T/signed.pdf" | cut -d' ' -f1)
 expect_exit 0 ballot certs add --member CHE --signing "$T/signer.pem"
+# a scan to PDF (page images, no fields) signed in a new field, and a byte of it changed
+pdftoppm -r 150 -jpeg -gray -singlefile "$T/filled.pdf" "$T/page"
+$PY "$E2E/img2pdf.py" "$T/scan.pdf" "$T/page.jpg"
+ok "pdfsig signs the scan to PDF in a new field" \
+	pdfsig -nssdir "$NSS" -nick signer -add-signature -new-signature-field-name sig "$T/scan.pdf" "$T/scan-signed.pdf"
+sed '1s/^%PDF-1\.4/%PDF-1.3/' "$T/scan-signed.pdf" >"$T/scan-tampered.pdf"
+nok "the tampered copy differs" cmp -s "$T/scan-signed.pdf" "$T/scan-tampered.pdf"
 CODE=$(new_code 205 CHE)
 dev_certs
 at 2020-01-15T09:00:00Z
@@ -125,6 +132,15 @@ post che /member/c/205/reply -F "csrf=$CSRF" -F "once=$ONCE" -F choice-1=authori
 is "$ST" 303 "the signatory changed: 303"
 like "$(hdr Location)" '^/member/sent/[0-9]+u,[0-9]+u$' "  ... both replies marked"
 is "$(signers | tail -n 2 | tr '\n' ' ')" "Q.5051:-/- Q.5052:-/- " "  ... both recorded without the signer"
+
+# --- a signed scan to PDF uploaded: read as a scan, its signature checked ----
+post che /member/c/205/from-pdf -F "csrf=$CSRF" -F "pdf=@$T/scan-signed.pdf"
+is "$ST" 303 "a signed scan to PDF uploaded: 303"
+get che /member/c/205/from-pdf
+like "$BODY" 'class="kept-signer" data-verified="1"' "  ... its signer shown, verified (was: unsigned)"
+post che /member/c/205/from-pdf -F "csrf=$CSRF" -F "pdf=@$T/scan-tampered.pdf"
+is "$ST" 400 "the signed scan changed after signing: 400"
+like "$BODY" "$(words en pdf_err_signature | cut -c1-30)" "  ... the signature refusal next to the upload field"
 
 # --- the words, in the six languages -----------------------------------------
 for l in en fr es ru zh ar; do

@@ -6,10 +6,13 @@
 # one: `inbox accept` records its verified signer; `inbox accept --choice`
 # changing a row records that row without the signer (the signed PDF still
 # kept as its form); the same scan changed after signing is refused naming
-# field signature.
+# field signature. The portal's inbox (the secretariat accepting the same
+# entries) does the same.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/sign-lib.sh"
+. "$HERE/portal-lib.sh"
+trap 'serve_stop; _cleanup' EXIT
 PY=/usr/bin/python3
 FILL="$PY $HERE/fill-form.py"
 signers_need
@@ -62,6 +65,9 @@ PY
 put 1 "$T/signed.pdf"
 put 2 "$T/signed.pdf"
 put 3 "$T/tampered.pdf"
+put 4 "$T/signed.pdf"
+put 5 "$T/signed.pdf"
+put 6 "$T/tampered.pdf"
 expect_exit 0 ballot mail fetch --mailbox "maildir:$T/md"
 like "$OUT" '^entry 1: matched 205' "the signed scan: matched"
 
@@ -74,5 +80,33 @@ is "$(last_signers 2 | tr '\n' ' ')" "Q.5051:-/- Q.5052:CN=Jane Doe,O=OFCOM,C=CH
 	"inbox accept --choice changing Q.5051: Q.5051 without the signer, Q.5052 with it"
 is "$(q "SELECT count(DISTINCT a.sha256) FROM attachments a WHERE a.role = 'form'")" 1 "  ... the signed PDF kept as the form"
 refused_like 'entry 3, form tampered\.pdf: field signature: the signature does not verify' ballot inbox accept 3
+
+# ---- the portal's inbox: the secretariat accepts entries 4 to 6 ------------
+PW="a secretariat pass phrase"
+printf '%s\n' "$PW" >"$T/pw"
+expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
+dev_certs
+serve_start "$T/serve.log" || { echo "Bail out! the server did not start"; exit 1; }
+signin_user tsb tsb "$PW"
+get tsb /secretariat/inbox/4
+CSRF=$(csrf_of)
+act_post tsb "/secretariat/inbox/4/accept" /secretariat/inbox/4/accept \
+	-F "csrf=$CSRF" -F "draft.Q.5051.choice=authorize" -F "draft.Q.5052.choice=authorize"
+is "$ST" 303 "portal: the signed scan accepted as read"
+is "$(last_signers 2 | tr '\n' ' ')" "Q.5051:CN=Jane Doe,O=OFCOM,C=CH/1 Q.5052:CN=Jane Doe,O=OFCOM,C=CH/1 " \
+	"  ... both replies keep the verified signer (was: unsigned)"
+act_post tsb "/secretariat/inbox/5/accept?draft.Q.5051.choice=not-authorize" /secretariat/inbox/5/accept \
+	-F "csrf=$CSRF" -F "draft.Q.5051.choice=not-authorize" -F "draft.Q.5052.choice=authorize"
+is "$ST" 303 "portal: the signed scan accepted with Q.5051 changed"
+is "$(last_signers 2 | tr '\n' ' ')" "Q.5051:-/- Q.5052:CN=Jane Doe,O=OFCOM,C=CH/1 " \
+	"  ... Q.5051 without the signer, Q.5052 with it"
+before=$(db_sum)
+act_post tsb "/secretariat/inbox/6/accept" /secretariat/inbox/6/accept \
+	-F "csrf=$CSRF" -F "draft.Q.5051.choice=authorize" -F "draft.Q.5052.choice=authorize"
+is "$ST" 400 "portal: the signed scan changed after signing: refused (was: recorded unsigned)"
+like "$BODY" "signature: the signature does not verify" "  ... naming the signature"
+is "$(db_sum)" "$before" "  ... nothing recorded"
+serve_stop
+is "$SRV_RC" 0 "the server stops cleanly"
 
 done_testing

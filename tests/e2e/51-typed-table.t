@@ -37,28 +37,28 @@ Arabic:sender.title:محمد علي:0627 Chinese:signatory.name:中华人民共�
 # The README's table (fillable-form section): the cells marked drawn there.
 # lang script chromium poppler mupdf
 EXPECT="en Latin drawn drawn drawn
-en Cyrillic drawn blank drawn
-en Arabic drawn blank dots
-en Chinese blank blank drawn
+en Cyrillic drawn drawn drawn
+en Arabic drawn drawn dots
+en Chinese drawn drawn drawn
 fr Latin drawn drawn drawn
-fr Cyrillic drawn blank drawn
-fr Arabic drawn blank dots
-fr Chinese blank blank drawn
+fr Cyrillic drawn drawn drawn
+fr Arabic drawn drawn dots
+fr Chinese drawn drawn drawn
 es Latin drawn drawn drawn
-es Cyrillic drawn blank drawn
-es Arabic drawn blank dots
-es Chinese blank blank drawn
+es Cyrillic drawn drawn drawn
+es Arabic drawn drawn dots
+es Chinese drawn drawn drawn
 ru Latin drawn drawn drawn
 ru Cyrillic drawn drawn drawn
-ru Arabic blank blank dots
-ru Chinese blank blank drawn
+ru Arabic blank drawn dots
+ru Chinese blank drawn drawn
 ar Latin drawn drawn drawn
-ar Cyrillic other blank drawn
+ar Cyrillic other drawn drawn
 ar Arabic drawn drawn dots
-ar Chinese blank blank drawn
+ar Chinese blank drawn drawn
 zh Latin drawn drawn drawn
 zh Cyrillic drawn other drawn
-zh Arabic drawn blank dots
+zh Arabic drawn drawn dots
 zh Chinese drawn drawn drawn"
 
 : >"$T/list"

@@ -432,7 +432,8 @@ static int radio_button(build *b, HPDF_Dict fd, const widget *w, bt_err *e)
 /* The font a text field's typed value is drawn in, named in its /DA and in
  * the form's /DR. Helvetica (WinAnsi) has no Cyrillic, Arabic or Chinese
  * letters: a viewer that draws a typed "Иван Петров" with /Helv shows
- * nothing. The en, fr and es forms keep /Helv (not a byte more).
+ * nothing. The en, fr and es forms keep /Helv (and the fallbacks poppler
+ * draws other scripts with: fallbacks, below).
  * The zh form names STSong-Light, not embedded (Adobe-GB1: each viewer has
  * a Chinese font for it; an embedded one covering Chinese would cost
  * megabytes). The ru and ar forms embed theirs (uni_embedded).

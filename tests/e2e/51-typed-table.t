@@ -17,6 +17,10 @@
 #   other  anything else (boxes, wrong glyphs)
 # Typed Arabic is drawn unjoined (isolated letter forms) wherever it is drawn:
 # no viewer shapes a typed value (not measured here: see 103 for its glyphs).
+# poppler draws a character the field's font lacks with the /DR font named
+# for fontconfig's pick (acroform.c's fallbacks: Debian 12's names, the fonts
+# of tests/deps.sh); without them it drew none of the cross-script cells.
+# TYPED_PNG_DIR=DIR keeps each cell's crop (LANG-SCRIPT-VIEWER.png) to look at.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/portal-lib.sh"

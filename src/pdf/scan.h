@@ -22,12 +22,14 @@ typedef struct scan_image {
 typedef struct scan_pages {
 	scan_image *v;
 	size_t n;
+	long over_w, over_h; /* a page refused as over the pixel cap */
 } scan_pages;
 
 /* Loads every page of the file at path (PNG, TIFF with all its pages,
  * JPEG, PDF with all its pages rendered at 200 dpi), told apart by their
- * first bytes, with the resolution each gives (PNG pHYs, TIFF, JFIF). BT_EINPUT naming field "file" when it is none of them or
- * cannot be read; BT_EFAIL when out of memory. */
+ * first bytes, with the resolution each gives (PNG pHYs, TIFF, JFIF). BT_EINPUT naming field "FILE" when it is none of them,
+ * cannot be read, or has a page over 144 million pixels (the message says
+ * so, with the cap); BT_EFAIL when out of memory. */
 int scan_load(const char *path, scan_pages *out, bt_err *e);
 void scan_pages_free(scan_pages *p);
 

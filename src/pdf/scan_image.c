@@ -28,7 +28,11 @@ void scan_pages_free(scan_pages *p)
  * too large. */
 static scan_image *page_add(scan_pages *p, long w, long h)
 {
-	if (w <= 0 || h <= 0 || w * h > MAX_PIXELS)
+	if (w > 0 && h > 0 && (w > MAX_PIXELS / h)) {
+		p->over_w = w;
+		p->over_h = h;
+	}
+	if (w <= 0 || h <= 0 || w > MAX_PIXELS / h)
 		return NULL;
 	scan_image *v = realloc(p->v, (p->n + 1) * sizeof *v);
 	if (!v)
@@ -282,7 +286,7 @@ int scan_load(const char *path, scan_pages *out, bt_err *e)
 	memset(out, 0, sizeof *out);
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return bt_failf(e, BT_R_INPUT, "file", "cannot open '%s'", path);
+		return bt_failf(e, BT_R_INPUT, "FILE", "cannot open '%s'", path);
 	size_t n = fread(m, 1, sizeof m, f);
 	fclose(f);
 	memset(out, 0, sizeof *out);
@@ -297,13 +301,18 @@ int scan_load(const char *path, scan_pages *out, bt_err *e)
 	else if (n >= 5 && !memcmp(m, "%PDF-", 5))
 		kind = "PDF", rc = load_pdf(path, out);
 	else
-		return bt_failf(e, BT_R_INPUT, "file", "'%s' is not a PNG, TIFF, "
+		return bt_failf(e, BT_R_INPUT, "FILE", "'%s' is not a PNG, TIFF, "
 				"JPEG or PDF file", path);
 	if (rc == 0 && out->n == 0)
 		rc = -1;
-	if (rc) {
+	long ow = out->over_w, oh = out->over_h;
+	if (rc)
 		scan_pages_free(out);
-		return bt_failf(e, BT_R_INPUT, "file", "'%s': a damaged or "
+	if (rc && ow)
+		return bt_failf(e, BT_R_INPUT, "FILE", "'%s': a %s page of %ld x %ld pixels, over the cap of %ld "
+				"pixels (12000 x 12000): scan at 600 dpi or less", path, kind, ow, oh, MAX_PIXELS);
+	if (rc) {
+		return bt_failf(e, BT_R_INPUT, "FILE", "'%s': a damaged or "
 				"unreadable %s file", path, kind);
 	}
 	return BT_OK;

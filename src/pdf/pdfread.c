@@ -175,19 +175,18 @@ static int is_text(const unsigned char *raw, size_t n, const char *utf8)
  * second field of the same name, whichever a viewer shows). */
 static int once(reader *r, const char *name)
 {
-	if (++r->n_fields > MAX_FIELDS)
+	if (r->n_fields + 1 > MAX_FIELDS)
 		return bt_fail(r->e, BT_EINPUT, "%s: more than %d form fields",
 			       r->field, MAX_FIELDS);
-	for (size_t i = 0; i + 1 < r->n_fields; i++)
+	for (size_t i = 0; i < r->n_fields; i++)
 		if (!strcmp(r->names[i], name))
 			return bt_fail(r->e, BT_EINPUT, "%s: field %s: given twice", r->field, name);
-	char **v = realloc(r->names, r->n_fields * sizeof *v);
+	char **v = realloc(r->names, (r->n_fields + 1) * sizeof *v);
 	if (v)
 		r->names = v;
-	if (!v || !(v[r->n_fields - 1] = strdup(name))) {
-		r->n_fields--;
+	if (!v || !(v[r->n_fields] = strdup(name)))
 		return bt_fail(r->e, BT_EFAIL, "out of memory");
-	}
+	r->n_fields++;
 	return BT_OK;
 }
 
@@ -208,13 +207,19 @@ static int terminal(reader *r, qpdf_oh fd, const char *name, const char *ft)
 	}
 	if (!ft || strcmp(ft, "/Tx") || !qpdf_oh_is_string(q, val))
 		return BT_OK;
+	/* each call's string lives until libqpdf's next call: copied */
+	char *utf8 = strdup(qpdf_oh_get_utf8_value(q, val));
 	size_t n = 0;
 	const unsigned char *raw = (const unsigned char *)qpdf_oh_get_binary_string_value(q, val, &n);
-	const char *utf8 = qpdf_oh_get_utf8_value(q, val);
-	if (!is_text(raw, n, utf8))
-		return bt_fail(r->e, BT_EINPUT, "%s: field %s: '%s' is not valid text (an undefined PDFDocEncoding "
-			       "byte, or an unpaired UTF-16 surrogate)", r->field, name, utf8);
-	return add_text(r, name, utf8);
+	if (!utf8)
+		rc = bt_fail(r->e, BT_EFAIL, "out of memory");
+	else if (!is_text(raw, n, utf8))
+		rc = bt_fail(r->e, BT_EINPUT, "%s: field %s: '%s' is not valid text (an undefined PDFDocEncoding "
+			     "byte, or an unpaired UTF-16 surrogate)", r->field, name, utf8);
+	else
+		rc = add_text(r, name, utf8);
+	free(utf8);
+	return rc;
 }
 
 /* Walks field fd whose parent's full name is prefix ("" at the top). */

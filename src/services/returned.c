@@ -76,7 +76,7 @@ static int names_member(const bt_returned_form *f, const char *value, const bt_m
 	if (!ok && f->member_names)
 		*rc = f->member_names(m->code, m->name, &names, e);
 	else if (!ok && bt_buf_addf(&names, "%s\n", m->name))
-		*rc = bt_fail(e, BT_EFAIL, "out of memory");
+		*rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	for (const char *p = names.data; !ok && *rc == BT_OK && p && *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -85,7 +85,7 @@ static int names_member(const bt_returned_form *f, const char *value, const bt_m
 		p += len + (nl != NULL);
 	}
 	if (*rc == BT_OK && (want.failed || one.failed || names.failed))
-		*rc = bt_fail(e, BT_EFAIL, "out of memory");
+		*rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	bt_buf_release(&want);
 	bt_buf_release(&names);
 	bt_buf_release(&one);

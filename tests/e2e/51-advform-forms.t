@@ -84,7 +84,7 @@ data = b"".join(z.compress(row) for _ in range(h)) + z.flush()
 open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
                               + chunk(b"IDAT", data) + chunk(b"IEND", b""))
 P
-refused_like "^ballot: FILE: '[^']*/big\.png': a PNG page of 13000 x 12000 pixels, over the cap of 144000000 pixels \(12000 x 12000\): scan at 600 dpi or less$" \
+refused_like "^ballot: FILE: '[^']*/big\.png': page 1 is 13000 x 12000 pixels: pages of at most 144 million pixels are read" \
 	ballot scan "$T/big.png"
 
 # --- a blank form's administration: the whole value, against the member's

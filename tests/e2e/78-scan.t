@@ -41,6 +41,17 @@ like "$(proposal Q.5052)" 'not-authorize \(confidence [0-9]+\)$' "a check mark: 
 like "$(proposal Q.5053)" 'authorize-with-comments \(confidence [0-9]+\)$' "a filled box on page 2, rotated: authorize-with-comments"
 is "$(printf '%s\n' "$OUT" | grep -c '^form ')" 1 "the two pages make one form"
 
+# page 1 sent twice (a fax re-sent with a correction): a row read the same
+# stays, a row read otherwise is uncertain, never the later page's guess
+ok "page 1 again, Q.5052 ticked otherwise" tick "$EN" 1 150 "$T/en1b.png" 0 0 Q.5051=authorize:cross Q.5052=authorize:cross
+expect_exit 0 ballot scan "$T/en1.png" "$T/en1b.png" "$T/en2.png"
+like "$(proposal Q.5051)" ': authorize \(confidence [0-9]+\)$' "page 1 twice: a row read the same both times stands"
+like "$(proposal Q.5052)" ': uncertain \(its page was read twice, ticked differently\)$' \
+	"page 1 twice: a row ticked otherwise the second time is uncertain"
+convert "$T/en1.png" "$T/en1b.png" "$T/en2.png" "$T/twice.tif"
+refused_like "field draft.Q.5052.choice: .*its page was read twice, ticked differently" \
+	ballot reply --from-scan "$T/twice.tif" --circular 205 --dry-run
+
 # Arabic (mirrored) on letter paper at 100 dpi, rotated 3 degrees, as JPEG
 L=$T/lt/205/ar/DEU.pdf
 ok "ar, letter, 100 dpi, +3 degrees" tick "$L" 1 100 "$T/ar.jpg" 3 0 Q.5051=not-authorize:cross Q.5052=authorize-with-comments:check
@@ -145,5 +156,19 @@ refused_like "cannot open '.*missing.png'" ballot scan "$T/missing.png"
 refused_like "give one scan at least" ballot scan
 head -c 100 "$T/en1.png" >"$T/cut.png"
 refused_like "cut.png': a damaged or unreadable PNG file" ballot scan "$T/cut.png"
+
+# pages too large are refused before they are decoded or rendered, naming
+# their size: a PNG whose header says 20000 x 20000 (400 million pixels)
+# and a PDF page of 10000 x 10000 points (27778 pixels square at 200 dpi)
+/usr/bin/python3 - "$T/huge.png" <<'PY'
+import struct, sys, zlib
+def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0))
+    + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+PY
+refused_like "huge.png': page 1 is 20000 x 20000 pixels: pages of at most 144 million pixels are read" \
+	ballot scan "$T/huge.png"
+printf '%%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10000 10000]>>endobj\ntrailer<</Root 1 0 R>>\n%%%%EOF\n' >"$T/big.pdf"
+refused_like "big.pdf': page 1 is 27778 x 27778 pixels" ballot scan "$T/big.pdf"
 
 done_testing

@@ -302,13 +302,23 @@ static int is_pdf(const bt_inbox_part *p)
 }
 
 /* Part p read as a filled PDF form into v (freed by the caller): its
- * reference, NULL when it is none. */
-static const char *filled_form(const bt_inbox_part *p, pdf_form_values *v)
+ * reference, NULL when it is none; *bad (may be NULL) the reader's
+ * refusal of one of the form's fields (given twice, not text, a state no
+ * choice), "" when none. */
+static const char *filled_form(const bt_inbox_part *p, pdf_form_values *v, char *bad, size_t n)
 {
 	bt_err e2;
 	memset(v, 0, sizeof *v);
-	return is_pdf(p) && !pdf_form_read(p->data, p->len, p->name, v, &e2) ? pdf_form_value(v, PDF_FIELD_REFERENCE)
-									     : NULL;
+	if (bad)
+		bad[0] = '\0';
+	if (!is_pdf(p))
+		return NULL;
+	if (!pdf_form_read(p->data, p->len, p->name, v, &e2))
+		return pdf_form_value(v, PDF_FIELD_REFERENCE);
+	const char *f = strstr(e2.msg, ": field ");
+	if (bad && e2.code == BT_EINPUT && f)
+		snprintf(bad, n, "%s", f + 2);
+	return NULL;
 }
 
 /* A matched filled form (part p, read into v): the check `inbox accept`
@@ -350,7 +360,7 @@ static void other_forms(fetch_msg *m, size_t first, const pdf_form_values *v)
 	for (size_t i = first + 1; i < m->nparts && !strcmp(m->en.state, "matched"); i++) {
 		pdf_form_values w;
 		char circ[BT_ID_MAX + 1], code[8];
-		const char *ref = filled_form(&m->parts[i], &w);
+		const char *ref = filled_form(&m->parts[i], &w, NULL, 0);
 		if (ref && ref_split(ref, circ, sizeof circ, code, sizeof code) && !strcasecmp(circ, m->en.circular) &&
 		    (!strcmp(code, "-") || !strcasecmp(code, m->en.member))) {
 			choices_of(&w, theirs, sizeof theirs);
@@ -376,7 +386,14 @@ static int classify(fetch_msg *m, bt_err *e)
 			continue;
 		pdfs++;
 		pdf_form_values v;
-		const char *ref = filled_form(p, &v);
+		char bad[sizeof m->en.reason];
+		const char *ref = filled_form(p, &v, bad, sizeof bad);
+		if (bad[0]) { /* a form whose fields cannot be read as one */
+			snprintf(m->en.form, sizeof m->en.form, "%s", p->name);
+			set_state(m, "refused", "%s", bad);
+			pdf_form_values_free(&v);
+			return BT_OK;
+		}
 		int rc = ref ? classify_form(m, p, &v, ref, e) : BT_OK;
 		if (rc == BT_OK && ref)
 			rc = accept_check(m, p, &v, e);

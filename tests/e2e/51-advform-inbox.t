@@ -5,7 +5,8 @@
 # read as one form); an entry that `inbox accept` could never accept (a
 # blank form naming another administration, a form changed after signing)
 # is refused at fetch with accept's reason, in words that name no option
-# inbox accept lacks.
+# inbox accept lacks; a form with a field given twice is refused naming it
+# (not left unmatched).
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/sign-lib.sh"
@@ -36,6 +37,7 @@ nss_init
 nss_cert signer "CN=A Person,O=OFCOM,C=CH" "CT,C,C" -x
 ok "pdfsig signs the form" pdf_sign signer "$T/yes.pdf" "$T/signed.pdf"
 $FILL --update "$T/signed.pdf" "$T/changed.pdf" draft.Q.5051.choice=not-authorize
+$PY "$HERE/51-advform-edit.py" "$T/yes.pdf" "$T/twice.pdf" dup-signatory
 
 MD="$T/Maildir"
 mkdir -p "$MD/new" "$MD/cur" "$MD/tmp"
@@ -61,6 +63,7 @@ msg("the same form twice", "yes.pdf", "copy.pdf")
 msg("a blank form naming France", "france.pdf")
 msg("a form changed after signing", "changed.pdf")
 msg("a blank French-named form", "swiss.pdf")
+msg("a form with a field given twice", "twice.pdf")
 PY
 $PY "$T/mk.py" "$MD" "$T" || fail "the messages are built"
 
@@ -73,10 +76,11 @@ like "$OUT" "^entry 3: refused: field sender\.administration 'France' does not n
 like "$OUT" "^entry 4: refused: field signature: an update added after signing changes the form's fields$" \
 	"a form changed after signing: refused at fetch"
 like "$OUT" '^entry 5: matched 205$' "a blank form naming the sender's member in French: matched"
+like "$OUT" "^entry 6: refused: field signatory\.name: given twice$" "a form with a field given twice: refused naming it"
 unlike "$OUT" -- "--member" "no fetch reason names an option"
 
 before=$(db_sum)
-for i in 1 3 4; do
+for i in 1 3 4 6; do
 	refused_like "^ballot: inbox: entry $i is refused: only a matched entry is accepted$" ballot inbox accept $i
 done
 is "$(db_sum)" "$before" "nothing recorded from the refused entries"

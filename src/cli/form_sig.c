@@ -40,6 +40,8 @@ void cli_returned_line(const bt_err *e, char *out, size_t n)
 
 int cli_returned_fail_entry(const char *what, bt_err *e)
 {
+	if (!strchr(e->field, '.') && strcmp(e->field, "signature") != 0)
+		return e->code;
 	char line[sizeof e->msg + 64];
 	cli_returned_line(e, line, sizeof line);
 	return bt_fail(e, e->code, "%s: field %s", what, line);

@@ -14,9 +14,9 @@
  * (the circular, the member) is left as it is. Returns e's code. */
 int cli_returned_fail(const char *what, bt_err *e);
 
-/* The same for a form read from an inbox entry (`inbox accept`, `mail
- * fetch`), whose member is the sender's: every field as the engine names
- * it ("member CHE", never an option of ballot reply). */
+/* The same for a form read from an inbox entry (`inbox accept`), whose
+ * member is the sender's: the form's fields' lines name other fields as the
+ * engine does ("member CHE", never an option of ballot reply). */
 int cli_returned_fail_entry(const char *what, bt_err *e);
 
 /* e's line as cli_returned_fail_entry tells it ("sender.administration

@@ -57,7 +57,7 @@ if uni.get("/Subtype") == "/Type0":
 }
 for l in en fr es; do
 	is "$(fonts $l | tr '\n' '|')" "/Helv /ZaDb /popplerfont /popplerfont0 /popplerfont1|/Helv|" \
-		"$l form: Helvetica, and poppler's fallbacks for other scripts (not embedded: 51-typed-table.t)"
+		"$l form: Helvetica, and poppler's fallbacks for other scripts (not embedded: 110-typed-table-browser.t)"
 done
 is "$(fonts ru | tr '\n' '|')" "/Helv /Wingdings /ZaDb /popplerfont0 /popplerfont1|/Wingdings|/Type0 /Identity-H /LiberationSans u:Identity embedded|" \
 	"ru form: its text fields name an embedded font: Liberation Sans (103-typed-fonts-browser.t: the name is for PDFium)"

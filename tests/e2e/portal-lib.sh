@@ -10,6 +10,8 @@
 #   serve_stop                  SIGTERM, waits; sets SRV_RC (the exit status)
 #   get JAR PATH [CURL-ARGS]    a GET; JAR "-": no cookies. Sets ST (HTTP status,
 #   post JAR PATH [CURL-ARGS]   000 when none), BODY, HDRS; files $T/.body $T/.hdrs
+#                               (a binary answer: its bytes in $T/.body; BODY
+#                               the text without NUL bytes)
 #   hdr NAME                    the value of response header NAME (first one)
 #   cookies_set NAME            every Set-Cookie line for cookie NAME
 #   csrf_of [FILE]              the first csrf field of a page ($T/.body)
@@ -159,7 +161,10 @@ _req() { # _req JAR CURL-ARGS... (the URL among them)
 		"${jargs[@]}" -o "$T/.body" -D "$T/.hdrs" -w '%{http_code}' "$@" 2>"$T/.curl-err")
 	[ -n "$ST" ] || ST=000
 	touch "$T/.body" "$T/.hdrs"
-	BODY=$(cat "$T/.body")
+	# a binary answer (a PDF, a PNG) is read from $T/.body; BODY is the text
+	# without its NUL bytes (what bash's $(cat) kept, with a warning
+	# "ignored null byte in input" on stderr: noise in the CI log)
+	BODY=$(tr -d '\0' <"$T/.body")
 	HDRS=$(tr -d '\r' <"$T/.hdrs")
 }
 

@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# 51-tidy-ports.t - the test servers survive losing their port. free_port
+# 51-tidy-test-libs.t - the test libraries themselves. 1. A binary answer
+# (a PDF) read by get/post (portal-lib.sh) is whole in $T/.body, and bash
+# says nothing of it (it warned "ignored null byte in input", once per
+# request, noise in the CI log). 2. The test servers survive losing their
+# port. free_port
 # (portal-lib.sh) finds a port free at that moment; another process on the
 # machine can take it before the test's server binds it (make check runs two
 # scripts at once, other sessions run theirs). The portal (serve_start), the
@@ -39,6 +43,13 @@ free_port() {
 	fi
 }
 lose_next() { touch "$T/lose"; }
+
+# --- a binary answer: no warning -----------------------------------------------------
+printf '%%PDF-1.7\n\0\1\2 binary \0 stream\n%%%%EOF\n' >"$T/bin.pdf"
+URL=file://$T CA_PEM=/dev/null PORT=1 get - /bin.pdf 2>"$T/get.err"
+ok "get of a binary answer: its bytes in \$T/.body" cmp "$T/bin.pdf" "$T/.body"
+is "$(cat "$T/get.err")" "" "  ... nothing on stderr (no null-byte warning)"
+is "$BODY" "$(printf '%%PDF-1.7\n\1\2 binary  stream\n%%%%EOF')" "  ... BODY the text without its NUL bytes"
 
 # --- the portal ------------------------------------------------------------------
 expect_exit 0 ballot init

@@ -92,6 +92,7 @@ static int serve_config(cli_ctx *ctx, cli_opt *opts, portal_config *cfg, bt_err 
 		return rc;
 	cfg->db_path = cli_db_path(ctx);
 	cfg->listen = listen.value;
+	cfg->portal_url = public_url;
 	cfg->cert_path = cert.value;
 	cfg->key_path = key.value;
 	cfg->client_ca = ca.value;

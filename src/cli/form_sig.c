@@ -4,11 +4,11 @@
  * a scan's bytes read, --choice. */
 #include "cli.h"
 #include "cli/form_sig.h"
+#include "pdf/lang.h"
+#include "pdf/scan_read.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* The form's fields as they are, {member} as its option. */
 static const char *form_name_of(const char *field, void *ctx)
@@ -40,23 +40,18 @@ void cli_returned_warn(const char *what, const char *circular, const bt_returned
 int cli_scan_bytes(cli_ctx *ctx, bt_db *db, const char *name, const void *data, size_t len, pdf_form_values *v,
 		   char ref[96], bt_err *e)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[4200];
-	snprintf(path, sizeof path, "%s/ballot-scan.XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return bt_fail(e, BT_EFAIL, "%s: a temporary file to read it as a scan: %s", name, strerror(errno));
-	size_t done = 0;
-	while (done < len) {
-		ssize_t w = write(fd, (const char *)data + done, len - done);
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	int rc = close(fd) == 0 && done == len ? cli_scan_form(ctx, db, path, name, v, ref, e)
-					       : bt_fail(e, BT_EFAIL, "%s: writing a temporary file to read it as a "
-							 "scan", name);
-	unlink(path);
+	scan_result res;
+	memset(&res, 0, sizeof res);
+	cli_value url;
+	cli_conf_value(ctx, CONF_PORTAL_URL, NULL, &url);
+	scan_reader rd = { db, NULL, url.value, 0 };
+	int rc = pdf_fonts_load(pdf_forms_dir(), &rd.fonts, e);
+	if (rc == BT_OK)
+		rc = scan_read_bytes(&rd, name, data, len, &res, e);
+	if (rc == BT_OK)
+		rc = scan_form_values(&res, name, v, ref, e);
+	scan_result_free(&res);
+	pdf_fonts_free(rd.fonts);
 	return rc;
 }
 

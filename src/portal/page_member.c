@@ -407,7 +407,7 @@ static void upload_section(preq *r, const bt_consultation *c)
 	html_text(b, L(r, "pdf_label"));
 	bt_buf_adds(b, "</label>\n");
 	html_field_error(r, "pdf", NULL, "pdf");
-	bt_buf_adds(b, "<input type=\"file\" id=\"pdf\" name=\"pdf\" accept=\".pdf,application/pdf\"");
+	bt_buf_adds(b, "<input type=\"file\" id=\"pdf\" name=\"pdf\" accept=\".pdf,application/pdf,.png,image/png,.jpg,.jpeg,image/jpeg,.tif,.tiff,image/tiff\"");
 	html_field_invalid(r, "pdf", NULL, "pdf");
 	bt_buf_adds(b, ">\n<button type=\"submit\" class=\"secondary\">");
 	html_text(b, L(r, "pdf_button"));
@@ -438,6 +438,11 @@ static void kept_block(preq *r, const bt_consultation *c)
 		bt_buf_addf(b, "<p class=\"kept-signer\" data-verified=\"%d\">", k->signer.verified);
 		Lspan(r, b, k->signer.verified ? "prefill_signed" : "prefill_signed_unverified", "subject",
 		      k->signer.subject, "signer");
+		bt_buf_adds(b, "</p>\n");
+	}
+	if (k->uncertain[0]) { /* a scan's rows it could not read: left unchosen */
+		bt_buf_adds(b, "<p class=\"kept-uncertain\" id=\"kept-uncertain\">");
+		Lspan(r, b, "prefill_uncertain", "drafts", k->uncertain, "kept-uncertain-drafts");
 		bt_buf_adds(b, "</p>\n");
 	}
 	if (k->added_since[0]) { /* a form issued before drafts were added */

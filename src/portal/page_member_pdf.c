@@ -4,14 +4,19 @@
  * (bt_returned_check): a refusal there is a refusal here, shown next to
  * the upload field in the page's language. Nothing is recorded before
  * the administration confirms the filled-in form (page_member.c's reply,
- * which attaches the kept file). */
+ * which attaches the kept file). A scan of the printed form (a PNG, JPEG or
+ * TIFF, or a PDF of page images without the form's fields) is read with
+ * the scan reader (pdf/scan_read.h, as `ballot reply --from-scan`): the rows
+ * it reads pre-fill the form, a row it cannot read is left unchosen. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "ballot/returned.h"
+#include "pdf/lang.h"
 #include "pdf/pdfread.h"
+#include "pdf/scan_read.h"
 #include "pdf/returned_form.h"
 #include "portal/answer.h"
 #include "portal/error.h"
@@ -29,6 +34,7 @@ typedef struct upload {
 	bt_err e;
 	pdf_form_values v;
 	pdf_returned rf; /* v as the engine checks it */
+	char ref[BT_FORM_REF_MAX]; /* a scan's reference, from its QR code */
 } upload;
 
 static int refuse(upload *u, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -102,6 +108,118 @@ static void fill(upload *u, preturned *k, const pfield *f, const bt_consultation
 	k->signer = ver->signer;
 }
 
+/* 1 when the upload f is a scan (its first bytes an image's, or a PDF
+ * without the form's fields), 0 when a filled PDF form (read into u->v),
+ * -1 when neither (u->e says why). */
+static int is_scan(upload *u, const pfield *f)
+{
+	const unsigned char *m = (const unsigned char *)f->value.data;
+	size_t len = f->value.len;
+	if (bt_attachment_kind(f->filename, m, len) == BT_FILE_MISMATCH)
+		return bt_failf(&u->e, BT_R_INPUT, "pdf", "'%.100s' is not the kind of file its name says",
+				f->filename), -1;
+	if (len >= 4 && (!memcmp(m, "\x89PNG", 4) || (m[0] == 0xFF && m[1] == 0xD8 && m[2] == 0xFF) ||
+			 !memcmp(m, "II*\0", 4) || !memcmp(m, "MM\0*", 4)))
+		return 1;
+	if (!pdf_form_read(m, len, "pdf", &u->v, &u->e))
+		return 0;
+	int pages = u->v.n_pages > 0 && !u->v.n_drafts && !pdf_form_value(&u->v, PDF_FIELD_REFERENCE);
+	if (pages) { /* pages only: read them as a scan */
+		pdf_form_values_free(&u->v);
+		memset(&u->v, 0, sizeof u->v);
+	}
+	return pages ? 1 : -1;
+}
+
+/* Why scan res holds no form for this consultation, its sentence's key:
+ * no QR code of a form on any page, or one naming what this database does
+ * not have (another administration's, another consultation's). */
+static int refuse_unread(upload *u, const scan_result *res)
+{
+	const char *key = "pdf_err_scan_noqr";
+	for (size_t i = 0; i < res->nunread; i++)
+		if (!strncmp(res->unread[i].why, "its QR code names", 17))
+			key = "pdf_err_member";
+	return refuse(u, key, "no form read from the scan: page %zu: %s", res->nunread ? res->unread[0].page : 0,
+		      res->nunread ? res->unread[0].why : "no page");
+}
+
+/* The one form of scan res checked for this consultation and the signed-in
+ * administration (its reference, as bt_returned_check checks it) and its
+ * rows into u->v and u->ref: 0, else -1 with the refusal. */
+static int one_form(upload *u, const bt_consultation *c, const scan_result *res, bt_returned_verdict *ver)
+{
+	if (res->nforms == 0)
+		return refuse_unread(u, res);
+	if (res->nforms > 1)
+		return refuse(u, "pdf_err_scan_several", "the scan holds %zu forms: upload one", res->nforms);
+	const scan_form *f = &res->forms[0];
+	if (strcmp(f->r.circular, c->circular))
+		return refuse(u, "pdf_err_scan_circular", "the scan is of form %s, of circular %s", f->ref,
+			      f->r.circular);
+	if (bt_returned_reference(u->r->db, f->ref, c->circular, u->r->s.id.member, ver, &u->e)) {
+		if (u->e.reason != BT_R_CONFLICT)
+			return refuse(u, "pdf_err_scan_member", "the scan is of form %s, of member %s", f->ref,
+				      f->r.member);
+		return refuse_check(u);
+	}
+	if (scan_form_values(res, "pdf", &u->v, u->ref, &u->e))
+		return refuse(u, "pdf_err_scan_boxes", "%s", u->e.msg);
+	return 0;
+}
+
+/* The scan in f read (at most PORTAL_SCAN_PAGES pages) into u->v and
+ * u->ref, its reference checked: 0, else -1 with the refusal. */
+static int read_scan(upload *u, const bt_consultation *c, const pfield *f, bt_returned_verdict *ver)
+{
+	int pages = scan_count_pages(f->value.data, f->value.len);
+	if (pages <= 0)
+		return refuse(u, "pdf_err_read", "%s", "the file cannot be read as a PDF form or a scan");
+	if (pages > PORTAL_SCAN_PAGES)
+		return refuse(u, "pdf_err_scan_pages", "a scan of %d pages: %d are read at most", pages,
+			      PORTAL_SCAN_PAGES);
+	scan_result res;
+	memset(&res, 0, sizeof res);
+	scan_reader rd = { u->r->db, NULL, u->r->p->portal_url, PORTAL_SCAN_PAGES };
+	int rc = pdf_fonts_load(pdf_forms_dir(), &rd.fonts, &u->e) ? refuse(u, "pdf_err_read", "%s", u->e.msg) : 0;
+	if (!rc && scan_read_bytes(&rd, f->filename, f->value.data, f->value.len, &res, &u->e))
+		rc = refuse(u, "pdf_err_read", "%s", u->e.msg);
+	if (!rc)
+		rc = one_form(u, c, &res, ver);
+	scan_result_free(&res);
+	pdf_fonts_free(rd.fonts);
+	return rc;
+}
+
+/* A scan's rows checked as bt_returned_check checks a form: those it read
+ * (a row it could not read is left to the administration, not refused),
+ * the reference alone when it read none. */
+static int check_scan(upload *u, const bt_consultation *c, bt_returned_verdict *ver)
+{
+	if (u->rf.f.n_drafts > PORTAL_RETURNED_DRAFTS)
+		return refuse(u, "pdf_err_read", "the form has more than %d drafts", PORTAL_RETURNED_DRAFTS);
+	bt_returned_draft read[PORTAL_RETURNED_DRAFTS];
+	bt_returned_form g = u->rf.f;
+	g.n_drafts = 0;
+	for (size_t i = 0; i < u->rf.f.n_drafts; i++)
+		if (u->rf.f.drafts[i].ticked == 1 && u->rf.f.drafts[i].choice != BT_CHOICE_NONE)
+			read[g.n_drafts++] = u->rf.f.drafts[i];
+	g.drafts = read;
+	if (g.n_drafts && bt_returned_check(u->r->db, &g, c->circular, u->r->s.id.member, u->r->now, ver, &u->e))
+		return refuse_check(u);
+	return 0;
+}
+
+/* The drafts of the form a scan could not read, "Q.1, Q.2", into k. */
+static void uncertain_rows(const upload *u, preturned *k)
+{
+	size_t at = 0;
+	for (size_t i = 0; i < u->rf.f.n_drafts && at < sizeof k->uncertain; i++)
+		if (u->rf.f.drafts[i].choice == BT_CHOICE_NONE)
+			at += (size_t)snprintf(k->uncertain + at, sizeof k->uncertain - at, "%s%s", at ? ", " : "",
+					       u->rf.f.drafts[i].rec);
+}
+
 /* Reads and checks the upload into k: 0, else -1 with u->x made r's
  * refusal. */
 static int read_upload(upload *u, const bt_consultation *c, preturned *k)
@@ -110,12 +228,21 @@ static int read_upload(upload *u, const bt_consultation *c, preturned *k)
 	if (!f)
 		return refuse(u, "pdf_err_none", "%s", "no file chosen");
 	bt_returned_verdict ver;
-	if (pdf_form_read(f->value.data, f->value.len, "pdf", &u->v, &u->e) ||
-	    pdf_returned_of(f->value.data, f->value.len, &u->v, &u->rf, &u->e))
+	memset(&ver, 0, sizeof ver);
+	int scan = is_scan(u, f);
+	if (scan < 0)
 		return refuse(u, "pdf_err_read", "%s", u->e.msg);
-	if (check_form(u, c, &ver))
+	if (scan && read_scan(u, c, f, &ver))
+		return -1;
+	if (pdf_returned_of(f->value.data, f->value.len, &u->v, &u->rf, &u->e))
+		return refuse(u, "pdf_err_read", "%s", u->e.msg);
+	if (scan)
+		u->rf.f.reference = u->ref;
+	if (scan ? check_scan(u, c, &ver) : check_form(u, c, &ver))
 		return -1;
 	fill(u, k, f, c, &ver);
+	if (scan)
+		uncertain_rows(u, k);
 	bt_buf_init(&k->pdf, f->value.len + 1);
 	if (bt_buf_add(&k->pdf, f->value.data, f->value.len))
 		return refuse(u, "pdf_err_read", "%s", "out of memory");
@@ -159,7 +286,7 @@ static void prefill(pform *f, const preturned *k, const bt_draft_list *dl)
 	char name[32];
 	for (size_t d = 0; d < dl->n && f->n < PORTAL_MAX_FIELDS - 3; d++)
 		for (size_t i = 0; i < k->n; i++)
-			if (!strcmp(dl->v[d].rec, k->choices[i].rec)) {
+			if (!strcmp(dl->v[d].rec, k->choices[i].rec) && k->choices[i].choice != BT_CHOICE_NONE) {
 				snprintf(name, sizeof name, "choice-%zu", d + 1);
 				snprintf(f->v[f->n].name, sizeof f->v[f->n].name, "%s", name);
 				bt_buf_init(&f->v[f->n].value, 0);

@@ -9,7 +9,9 @@
 #include "ballot/formref.h"
 #include "ballot/returned.h"
 #include "pdf/pdfread.h"
+#include "pdf/lang.h"
 #include "pdf/returned_form.h"
+#include "pdf/scan_read.h"
 #include "portal/answer.h"
 #include "portal/error.h"
 #include "portal/html.h"
@@ -17,6 +19,7 @@
 #include "portal/once.h"
 #include "portal/confirm.h"
 #include "portal/page_staff_inbox.h"
+#include "portal/returned.h"
 
 /* Entry number n: 0 with *id, else -1 and the 404 page. */
 static int entry_id(preq *r, const char *n, int64_t *id)
@@ -81,33 +84,83 @@ static const char *asked_choice(preq *r, const char *rec, int ask)
 	return v && *v ? v : NULL;
 }
 
-/* The rows of scanned entry x into d (at most SCAN_ROWS): what the scan
- * proposed (x->choices, "REC=choice, ...": none for a row it could not
- * read), each overridden by the choice the request gives for it (the
- * secretariat's reading, as `inbox accept --choice`; ask: where, if at
- * all); a row still unread
- * has no choice (bt_returned_check refuses it, naming its field). The
- * number of rows; -1 with e when a choice given is none of the three. */
-static int scan_rows(preq *r, const bt_inbox_entry *x, int ask, bt_returned_draft *d, bt_err *e)
+/* The rows of scanned entry x read again from its form part with the scan
+ * reader (pdf/scan_read.h: not the proposal mail fetch stored, a bounded
+ * column that cuts a long draft list) into d, at most SCAN_ROWS: their
+ * number, -1 with e when the scan cannot be read. */
+static int scan_reread(preq *r, const bt_inbox_entry *x, bt_returned_draft *d, bt_err *e)
 {
-	char list[sizeof x->choices];
+	const bt_inbox_part *p = form_part(x);
+	scan_result res;
+	pdf_form_values v;
+	char ref[BT_FORM_REF_MAX];
+	memset(&res, 0, sizeof res);
+	memset(&v, 0, sizeof v);
+	scan_reader rd = { r->db, NULL, r->p->portal_url, PORTAL_SCAN_PAGES };
+	int rc = p ? pdf_fonts_load(pdf_forms_dir(), &rd.fonts, e) : bt_failf(e, BT_R_NOT_FOUND, "form", "no form");
+	if (!rc)
+		rc = scan_read_bytes(&rd, p->name, p->data, p->len, &res, e);
+	if (!rc)
+		rc = scan_form_values(&res, p->name, &v, ref, e);
+	if (!rc && (v.n_drafts > SCAN_ROWS || strcmp(ref, x->reference)))
+		rc = bt_failf(e, BT_R_INPUT, "form", "the scan reads as form %s of %zu drafts", ref, v.n_drafts);
 	int n = 0;
-	snprintf(list, sizeof list, "%s", x->choices);
-	for (char *t = list, *next; *t && n < SCAN_ROWS; t = next) {
-		char *sep = strstr(t, ", ");
-		next = sep ? sep + 2 : t + strlen(t);
-		if (sep)
-			*sep = '\0';
-		char *eq = strchr(t, '=');
-		if (!eq || (size_t)(eq - t) > BT_ID_MAX)
-			continue;
-		bt_returned_draft *w = &d[n++];
-		memset(w, 0, sizeof *w);
-		snprintf(w->rec, sizeof w->rec, "%.*s", (int)(eq - t), t);
-		w->choice = strcmp(eq + 1, "none") && strcmp(eq + 1, "two-choices") ? bt_choice_parse(eq + 1)
-										  : BT_CHOICE_NONE;
-		w->ticked = w->choice != BT_CHOICE_NONE ? 1 : !strcmp(eq + 1, "two-choices") ? 2 : 0;
-		snprintf(w->states, sizeof w->states, "%s", w->ticked ? eq + 1 : "uncertain");
+	for (size_t i = 0; !rc && i < v.n_drafts; i++, n++) {
+		memset(&d[n], 0, sizeof d[n]);
+		snprintf(d[n].rec, sizeof d[n].rec, "%s", v.drafts[i].rec);
+		d[n].choice = v.drafts[i].choice;
+		d[n].ticked = v.drafts[i].ticked;
+		snprintf(d[n].states, sizeof d[n].states, "%s", v.drafts[i].states);
+	}
+	pdf_form_values_free(&v);
+	scan_result_free(&res);
+	pdf_fonts_free(rd.fonts);
+	return rc ? -1 : n;
+}
+
+/* The rows of scanned entry x when its scan cannot be read: every draft
+ * its form was issued for (its reference's digest), none chosen; -1 with e
+ * when the reference names none. */
+static int issued_rows(preq *r, const bt_inbox_entry *x, bt_returned_draft *d, bt_err *e)
+{
+	bt_form_ref fr;
+	bt_draft_list dl = { NULL, 0 };
+	unsigned long long mask = 0;
+	int rc = bt_form_ref_parse(x->reference, &fr, e), n = 0;
+	if (!rc)
+		rc = bt_drafts_list(r->db, x->circular, &dl, e);
+	if (!rc && !bt_returned_issued(&dl, fr.digest, &mask))
+		rc = bt_failf(e, BT_R_CONFLICT, "form", "form %s names none of the drafts of %s", x->reference,
+			      x->circular);
+	for (size_t i = 0; !rc && i < dl.n && n < SCAN_ROWS; i++)
+		if (i >= 64 || mask >> i & 1) {
+			memset(&d[n], 0, sizeof d[n]);
+			snprintf(d[n].rec, sizeof d[n].rec, "%s", dl.v[i].rec);
+			snprintf(d[n].states, sizeof d[n].states, "%s", "uncertain");
+			n++;
+		}
+	bt_draft_list_free(&dl);
+	return rc ? -1 : n;
+}
+
+/* The proposal of scanned entry x into d: its scan read again, else (*unread
+ * set) its form's drafts, none chosen. The number of rows, -1 with e. */
+static int proposal(preq *r, const bt_inbox_entry *x, bt_returned_draft *d, int *unread, bt_err *e)
+{
+	int n = scan_reread(r, x, d, e);
+	*unread = n < 0;
+	return n >= 0 ? n : issued_rows(r, x, d, e);
+}
+
+/* Each of rows d[0..n) overridden by the choice the request gives for it
+ * (the secretariat's reading, as `inbox accept --choice`; ask: where, if
+ * at all); a row still unread has no choice (bt_returned_check refuses it,
+ * naming its field). 0; -1 with e when a choice given is none of the
+ * three. */
+static int asked_rows(preq *r, int ask, bt_returned_draft *d, int n, bt_err *e)
+{
+	for (int i = 0; i < n; i++) {
+		bt_returned_draft *w = &d[i];
 		const char *a = asked_choice(r, w->rec, ask);
 		bt_choice c = a ? bt_choice_parse(a) : BT_CHOICE_NONE;
 		if (a && (c == BT_CHOICE_NONE || c == BT_WITHDRAW))
@@ -119,7 +172,16 @@ static int scan_rows(preq *r, const bt_inbox_entry *x, int ask, bt_returned_draf
 			snprintf(w->states, sizeof w->states, "%s", bt_choice_name(c));
 		}
 	}
-	return n;
+	return 0;
+}
+
+/* The rows of scanned entry x into d (at most SCAN_ROWS): its proposal
+ * (proposal()) with the request's choices (asked_rows). The number of
+ * rows; -1 with e. */
+static int scan_rows(preq *r, const bt_inbox_entry *x, int ask, bt_returned_draft *d, bt_err *e)
+{
+	int unread, n = proposal(r, x, d, &unread, e);
+	return n < 0 || asked_rows(r, ask, d, n, e) ? -1 : n;
 }
 
 /* The rows of scanned entry x (n, d) are every draft its form was issued
@@ -330,10 +392,18 @@ static void scan_choices(preq *r, const bt_inbox_entry *x)
 		{ BT_NOT_AUTHORIZE, "choice_not_authorize" } };
 	bt_returned_draft read[SCAN_ROWS], d[SCAN_ROWS];
 	bt_err e;
-	int n = scan_rows(r, x, ASK_NONE, read, &e);
-	if (scan_rows(r, x, ASK_GET, d, &e) != n)
+	int unread, n = proposal(r, x, read, &unread, &e);
+	memcpy(d, read, sizeof d);
+	if (n > 0 && asked_rows(r, ASK_GET, d, n, &e))
 		memcpy(d, read, sizeof d); /* a choice given that is none: the proposal */
 	bt_buf *b = &r->out;
+	if (unread) {
+		bt_buf_adds(b, "<p class=\"inbox-state uncertain\" id=\"scan-unread\">");
+		html_text(b, L(r, "inbox_scan_unread"));
+		bt_buf_adds(b, "</p>\n");
+	}
+	if (n <= 0)
+		return;
 	bt_buf_addf(b, "<form method=\"get\" action=\"/secretariat/inbox/%lld/accept\" id=\"accept-form\">\n<p>",
 		    (long long)x->id);
 	html_text(b, L(r, "inbox_choices_help"));

@@ -37,6 +37,8 @@ typedef struct portal_config {
 				   certificate and key again; may be NULL */
 	void (*ready)(const char *url); /* called once listening */
 	void (*log)(const char *line);  /* one access-log line; no secrets */
+	const char *portal_url; /* its public address (forms carry it in their
+				   reply-code box: the scan reader lays them out so); NULL */
 } portal_config;
 
 /* Runs the server until *cfg->stop is set; each time *cfg->reload is set,

@@ -45,6 +45,7 @@ struct portal {
 	struct pthrottle *throttle;     /* throttle.h */
 	struct pconns *conns;          /* conn.h */
 	struct preturns *returned;     /* returned.h: returned forms uploaded */
+	const char *portal_url;        /* portal_config's */
 	plang langs[PORTAL_NLANGS];
 	size_t nlangs;
 };

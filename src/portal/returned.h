@@ -2,7 +2,8 @@
  * pre-fill its reply form (returned.c): kept in memory for the session that
  * sent them, one per session and circular, for PORTAL_RETURNED_LIFE_MS, until
  * the reply that keeps the file is recorded. Bounded in number and bytes;
- * a server restart forgets them (the sessions end too). */
+ * a server restart forgets them (the sessions end too). A scan (an image,
+ * or a PDF of page images) is kept likewise, read by the scan reader. */
 #ifndef BALLOT_PORTAL_RETURNED_H
 #define BALLOT_PORTAL_RETURNED_H
 
@@ -17,6 +18,8 @@
 #define PORTAL_RETURNED_MAX 128                          /* forms kept at once */
 #define PORTAL_RETURNED_BYTES_MAX (256LL * 1024 * 1024)  /* their bytes at most */
 #define PORTAL_RETURNED_DRAFTS 64                        /* drafts per form */
+#define PORTAL_SCAN_PAGES 8      /* pages of a scan read at most (each rendered
+				    and searched for its QR code and boxes) */
 
 /* What the form said, as read and checked when it was uploaded. */
 typedef struct preturned_choice {
@@ -35,6 +38,8 @@ typedef struct preturned {
 	char signatory[512], title[512]; /* "" when the form has none */
 	char added_since[160];     /* drafts added since the form was issued
 				      (it answers the others), "" */
+	char uncertain[160];       /* a scan's drafts it could not read (left
+				      unchosen), "Q.1, Q.2", "" */
 	int is_signed;             /* the form carries a valid signature */
 	bt_signer signer;          /* its signer, when is_signed */
 	int64_t expires;           /* monotonic ms */

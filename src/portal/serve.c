@@ -100,6 +100,7 @@ static int portal_prepare(struct portal *p, const portal_config *cfg, struct soc
 	p->fixed_now = cfg->fixed_now;
 	p->now = cfg->now;
 	p->log = cfg->log;
+	p->portal_url = cfg->portal_url;
 	if ((rc = parse_listen(listen, ss, v6, e)) ||
 	    (rc = bt_file_read(cfg->cert_path, "--cert", 1024 * 1024, &cert, e)) ||
 	    (rc = bt_file_read(cfg->key_path, "--key", 1024 * 1024, &key, e)) ||

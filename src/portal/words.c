@@ -137,6 +137,10 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "prefill_added", "drafts" },
 	/* s16-viewers */
 	{ "inbox_choices_help", "" }, { "inbox_choice_unread", "" }, { "inbox_choice_missing", "" },
+	/* s17-scanlib */
+	{ "pdf_err_scan_noqr", "" }, { "pdf_err_scan_member", "" }, { "pdf_err_scan_circular", "" },
+	{ "pdf_err_scan_several", "" }, { "pdf_err_scan_boxes", "" }, { "pdf_err_scan_pages", "" },
+	{ "prefill_uncertain", "drafts" }, { "inbox_scan_unread", "" },
 };
 
 int portal_words_load(struct portal *p, bt_err *e)

@@ -166,7 +166,8 @@ static int check_choices(bt_db *db, const bt_returned_form *f, const char *circu
 		if (rc != BT_OK)
 			return refield(e, field);
 		if (c->ticked == 0)
-			return bt_failf(e, BT_R_INPUT, field, "no choice ticked");
+			return bt_failf(e, BT_R_INPUT, field, "no choice ticked%s%s%s", c->states[0] ? " (" : "",
+					c->states, c->states[0] ? ")" : "");
 		if (c->ticked > 1)
 			return bt_failf(e, BT_R_INPUT, field, "%d choices ticked (%s); one is needed", c->ticked,
 					c->states);

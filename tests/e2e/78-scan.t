@@ -41,6 +41,17 @@ like "$(proposal Q.5052)" 'not-authorize \(confidence [0-9]+\)$' "a check mark: 
 like "$(proposal Q.5053)" 'authorize-with-comments \(confidence [0-9]+\)$' "a filled box on page 2, rotated: authorize-with-comments"
 is "$(printf '%s\n' "$OUT" | grep -c '^form ')" 1 "the two pages make one form"
 
+# page 1 sent twice (a fax re-sent with a correction): a row read the same
+# stays, a row read otherwise is uncertain, never the later page's guess
+ok "page 1 again, Q.5052 ticked otherwise" tick "$EN" 1 150 "$T/en1b.png" 0 0 Q.5051=authorize:cross Q.5052=authorize:cross
+expect_exit 0 ballot scan "$T/en1.png" "$T/en1b.png" "$T/en2.png"
+like "$(proposal Q.5051)" ': authorize \(confidence [0-9]+\)$' "page 1 twice: a row read the same both times stands"
+like "$(proposal Q.5052)" ': uncertain \(its page was read twice, ticked differently\)$' \
+	"page 1 twice: a row ticked otherwise the second time is uncertain"
+convert "$T/en1.png" "$T/en1b.png" "$T/en2.png" "$T/twice.tif"
+refused_like "field draft.Q.5052.choice: .*its page was read twice, ticked differently" \
+	ballot reply --from-scan "$T/twice.tif" --circular 205 --dry-run
+
 # Arabic (mirrored) on letter paper at 100 dpi, rotated 3 degrees, as JPEG
 L=$T/lt/205/ar/DEU.pdf
 ok "ar, letter, 100 dpi, +3 degrees" tick "$L" 1 100 "$T/ar.jpg" 3 0 Q.5051=not-authorize:cross Q.5052=authorize-with-comments:check

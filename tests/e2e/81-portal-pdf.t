@@ -88,7 +88,7 @@ get che /member/c/205
 is "$ST" 200 "GET /member/c/205: 200"
 like "$BODY" '<form method="post" enctype="multipart/form-data" action="/member/c/205/from-pdf">' \
 	"  ... the upload form, beside the reply form"
-like "$BODY" '<input type="file" id="pdf" name="pdf" accept=".pdf,application/pdf"' "  ... its file field"
+like "$BODY" '<input type="file" id="pdf" name="pdf" accept=".pdf,application/pdf,.png,image/png,.jpg,.jpeg,image/jpeg,.tif,.tiff,image/tiff"' "  ... its file field"
 has "<label for=\"pdf\">$(words en pdf_label)</label>" "  ... labelled"
 CSRF=$(csrf_of)
 upload() { # upload FILE [JAR]: the upload POST

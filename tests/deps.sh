@@ -4,7 +4,7 @@
 PKGS="gcc make pkg-config libsqlite3-dev libgnutls28-dev libcmocka-dev perl sqlite3 valgrind
       libhpdf-dev libfribidi-dev libharfbuzz-dev libqrencode-dev libmicrohttpd-dev iso-codes
       fonts-liberation2 fonts-arphic-uming fonts-droid-fallback fonts-hosny-amiri fonts-kacst fonts-dejavu-extra fonts-dejavu-core fonts-urw-base35
-      poppler-utils qpdf libqpdf-dev mupdf-tools python3-pypdf imagemagick libnss3-tools zbar-tools gnutls-bin
+      poppler-utils poppler-data qpdf libqpdf-dev mupdf-tools python3-pypdf imagemagick libnss3-tools zbar-tools gnutls-bin
       curl chromium nodejs devscripts scdoc
       debhelper dpkg-dev fakeroot lintian mmdebstrap systemd
       libgmime-3.0-dev libcurl4-gnutls-dev libidn2-dev python3-aiosmtpd dovecot-imapd

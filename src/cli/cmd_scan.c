@@ -37,7 +37,7 @@ int cli_scan_form(cli_ctx *ctx, bt_db *db, const char *file,
 	memset(&res, 0, sizeof res);
 	cli_value url;
 	cli_conf_value(ctx, CONF_PORTAL_URL, NULL, &url);
-	scan_reader rd = { db, NULL, url.value, 0 };
+	scan_reader rd = { db, NULL, url.value, 0, 0 };
 	int rc = pdf_fonts_load(pdf_forms_dir(), &rd.fonts, e);
 	if (rc == BT_OK)
 		rc = scan_read_file(&rd, file, file, &res, e);
@@ -159,7 +159,7 @@ int cmd_scan(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	bt_buf_init(&j.out, 0);
 	cli_value url;
 	cli_conf_value(ctx, CONF_PORTAL_URL, NULL, &url);
-	scan_reader rd = { NULL, NULL, url.value, 0 };
+	scan_reader rd = { NULL, NULL, url.value, 0, 0 };
 	rc = cli_open_db(ctx, 0, &rd.db, e);
 	if (rc == BT_OK)
 		rc = pdf_fonts_load(pdf_forms_dir(), &rd.fonts, e);

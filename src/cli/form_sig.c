@@ -44,7 +44,7 @@ int cli_scan_bytes(cli_ctx *ctx, bt_db *db, const char *name, const void *data, 
 	memset(&res, 0, sizeof res);
 	cli_value url;
 	cli_conf_value(ctx, CONF_PORTAL_URL, NULL, &url);
-	scan_reader rd = { db, NULL, url.value, 0 };
+	scan_reader rd = { db, NULL, url.value, 0, 0 };
 	int rc = pdf_fonts_load(pdf_forms_dir(), &rd.fonts, e);
 	if (rc == BT_OK)
 		rc = scan_read_bytes(&rd, name, data, len, &res, e);

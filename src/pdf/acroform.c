@@ -432,7 +432,8 @@ static int radio_button(build *b, HPDF_Dict fd, const widget *w, bt_err *e)
 /* The font a text field's typed value is drawn in, named in its /DA and in
  * the form's /DR. Helvetica (WinAnsi) has no Cyrillic, Arabic or Chinese
  * letters: a viewer that draws a typed "Иван Петров" with /Helv shows
- * nothing. The en, fr and es forms keep /Helv (not a byte more).
+ * nothing. The en, fr and es forms keep /Helv (and the fallbacks poppler
+ * draws other scripts with: fallbacks, below).
  * The zh form names STSong-Light, not embedded (Adobe-GB1: each viewer has
  * a Chinese font for it; an embedded one covering Chinese would cost
  * megabytes). The ru and ar forms embed theirs (uni_embedded).
@@ -527,6 +528,118 @@ static int uni_add_dr(build *b, HPDF_Dict form, bt_err *e)
 	return BT_OK;
 }
 
+/* The fonts poppler draws a typed character with when the text field's
+ * /DA font lacks it (the ru form's Arabic, the en form's Cyrillic). poppler
+ * (22.12: Annot.cc HorizontalTextLayouter, Form.cc getFallbackFontForChar)
+ * asks fontconfig for the first installed font, in the order it sorts
+ * fonts for the /DA font, that has the character, then looks in /DR for a
+ * font under a key beginning "popplerfont" whose /BaseFont is that font's
+ * "family style"; it adds none while drawing (only a poppler viewer setting
+ * a value through its API does: Form.cc ensureFontsForAllCharacters), so
+ * without one the character is left out. These are not embedded (bytes:
+ * the en form's 16 KB goal): poppler draws with the installed font of that
+ * name, each character's code its Unicode value (Identity-H, and a
+ * ToUnicode CMap mapping the code to itself: the characters it may route
+ * there) or, for Chinese, an Adobe-GB1 CID (poppler-data's tables, as the
+ * zh form's /Uni); one width for every character (/DW: spacing is
+ * approximate). The names are what Debian 12's fontconfig picks (fonts-urw-
+ * base35, fonts-dejavu-core, fonts-droid-fallback, tests/deps.sh): where
+ * another font is picked poppler leaves the character out, as before.
+ * Chromium's viewer and MuPDF take their own fonts (51-typed-table.t).
+ * A space in a name is given as "#20" (pdf/pack.c writes it so). */
+static const struct fallback {
+	const char *key, *family, *langs;
+} fallbacks[] = {
+	/* Latin Extended, Greek, Cyrillic after Helvetica (/Helv) */
+	{ "popplerfont", "Nimbus#20Sans#20Regular", "en fr es" },
+	/* Arabic (and Cyrillic after Amiri) */
+	{ "popplerfont0", "DejaVu#20Sans#20Book", "en fr es ru ar zh" },
+	/* Chinese */
+	{ "popplerfont1", "Droid#20Sans#20Fallback#20Regular", "en fr es ru ar" },
+};
+
+/* The identity ToUnicode CMap of the fallbacks: U+0100 to U+06FF, the
+ * blocks from Latin Extended-A to Arabic (a character fontconfig picked the
+ * font for: it has it); the mapping only (poppler takes the codes' length
+ * from it, as from embed.c's). */
+static HPDF_Dict fallback_cmap(build *b)
+{
+	HPDF_Dict s = HPDF_DictStream_New(b->mm, b->h->xref);
+	if (s)
+		HPDF_Stream_WriteStr(s->stream, "1 beginbfrange\n<0100> <06FF> "
+				     "<0100>\nendbfrange\n");
+	return s;
+}
+
+/* The CIDFont of the fallbacks: an Adobe-GB1 one (Chinese) or one whose
+ * CIDs are Unicode values (Identity); an indirect object, as the embedded
+ * fonts', named family. NULL: out of memory. */
+static HPDF_Dict fallback_cid(build *b, int gb1, const char *family)
+{
+	HPDF_Dict cid = parse_str(b, gb1 ?
+		"<< /Type /Font /Subtype /CIDFontType0 /CIDSystemInfo << "
+		"/Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 "
+		"/FontDescriptor << /Type /FontDescriptor /Flags 4 /FontBBox [ 0 "
+		"-120 1000 880 ] /ItalicAngle 0 /Ascent 880 /Descent -120 "
+		"/CapHeight 880 /StemV 93 >> >>" :
+		"<< /Type /Font /Subtype /CIDFontType2 /CIDSystemInfo << "
+		"/Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 600 "
+		"/CIDToGIDMap /Identity /FontDescriptor << /Type /FontDescriptor "
+		"/Flags 32 /FontBBox [ 0 -240 1000 930 ] /ItalicAngle 0 /Ascent "
+		"930 /Descent -240 /CapHeight 730 /StemV 80 >> >>");
+	HPDF_Dict fd = cid ? HPDF_Dict_GetItem(cid, "FontDescriptor",
+					       HPDF_OCLASS_DICT) : NULL;
+	if (!fd || HPDF_Xref_Add(b->h->xref, cid) != HPDF_OK ||
+	    HPDF_Dict_AddName(cid, "BaseFont", family) != HPDF_OK ||
+	    HPDF_Dict_AddName(fd, "FontName", family) != HPDF_OK)
+		return NULL;
+	return cid;
+}
+
+/* One fallback font: family's under key in fonts (the /DR's /Font), cid
+ * its CIDFont (shared: poppler finds the installed font by the Type0's
+ * name), tu its ToUnicode CMap (none for GB1: poppler-data has its). */
+static int fallback_font(build *b, HPDF_Dict fonts, const struct fallback *f,
+			 HPDF_Dict cid, HPDF_Dict tu)
+{
+	HPDF_Dict font = parse_str(b, "<< /Type /Font /Subtype /Type0 "
+				   "/Encoding /Identity-H >>");
+	HPDF_Array kids = HPDF_Array_New(b->mm);
+	if (!font || !kids || HPDF_Array_Add(kids, cid) != HPDF_OK ||
+	    HPDF_Dict_Add(font, "DescendantFonts", kids) != HPDF_OK ||
+	    HPDF_Dict_AddName(font, "BaseFont", f->family) != HPDF_OK ||
+	    (tu && HPDF_Dict_Add(font, "ToUnicode", tu) != HPDF_OK) ||
+	    HPDF_Dict_Add(fonts, f->key, font) != HPDF_OK)
+		return -1;
+	return 0;
+}
+
+/* Adds the fallbacks of b's language to the /DR of form. */
+static int fallback_add_dr(build *b, HPDF_Dict form, bt_err *e)
+{
+	HPDF_Dict dr = HPDF_Dict_GetItem(form, "DR", HPDF_OCLASS_DICT);
+	HPDF_Dict fonts = dr ? HPDF_Dict_GetItem(dr, "Font", HPDF_OCLASS_DICT) :
+		NULL;
+	HPDF_Dict tu = NULL, uni = NULL, gb = NULL;
+	int rc = fonts ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < sizeof fallbacks / sizeof *fallbacks;
+	     i++) {
+		const struct fallback *f = &fallbacks[i];
+		const char *at = strstr(f->langs, b->lang);
+		if (!at || at[strlen(b->lang)] > ' ')
+			continue;
+		int gb1 = strstr(f->family, "Droid") != NULL;
+		HPDF_Dict *cid = gb1 ? &gb : &uni;
+		if (!*cid)
+			*cid = fallback_cid(b, gb1, f->family);
+		if (!gb1 && !tu)
+			tu = fallback_cmap(b);
+		rc = *cid && (gb1 || tu) ?
+			fallback_font(b, fonts, f, *cid, gb1 ? NULL : tu) : -1;
+	}
+	return rc == 0 ? BT_OK : bt_fail(e, BT_EFAIL, "out of memory");
+}
+
 static int add_fields(build *b, const pdf_fields *f, bt_err *e)
 {
 	const char *uni = uni_font(b->lang);
@@ -565,6 +678,8 @@ static int add_fields(build *b, const pdf_fields *f, bt_err *e)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	HPDF_Dict form = parse_str(b, bt_buf_str(&b->tmp));
 	if (form && embed && uni_add_dr(b, form, e) != BT_OK)
+		return e->code;
+	if (form && fallback_add_dr(b, form, e) != BT_OK)
 		return e->code;
 	if (!form || HPDF_Xref_Add(b->h->xref, form) != HPDF_OK ||
 	    HPDF_Dict_Add(form, "Fields", b->fields) != HPDF_OK ||

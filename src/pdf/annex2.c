@@ -672,6 +672,95 @@ static int form_bytes(form *f, const char *ref, bt_buf *out)
 	return rc;
 }
 
+/* The heading and the subject line (the circular and its drafts, listed),
+ * from f->y. */
+static int subject(form *f, const bt_consultation *c,
+		   const bt_draft_list *drafts)
+{
+	bt_buf subj = BT_BUF_INIT, list = BT_BUF_INIT;
+	pdf_style head = { 12, 1, PDF_CENTER, 0 };
+	int rc = para(f, "annex", NULL, &head, 10);
+	if (rc == BT_OK)
+		rc = drafts_list(f, drafts, &list);
+	if (rc == BT_OK) {
+		const char *vars[] = { "circular", c->circular, "drafts",
+				       bt_buf_str(&list), NULL };
+		float lw = 0, h = 0;
+		rc = pdf_text_width(f->d, pdf_tmpl_raw(f->t, "subject_label"),
+				    &bold, "form text", &lw, f->e);
+		if (rc == BT_OK && pdf_tmpl_expand(f->t, "subject", vars,
+						   &subj) < 0)
+			rc = bt_fail(f->e, BT_EFAIL, "subject too long");
+		if (rc == BT_OK)
+			rc = labelled(f, MARGIN, f->y, lw + 6, f->cw - lw - 6,
+				      pdf_tmpl_raw(f->t, "subject_label"),
+				      bt_buf_str(&subj), &bold, &h);
+		f->y += h + 14;
+	}
+	bt_buf_release(&subj);
+	bt_buf_release(&list);
+	return rc;
+}
+
+/* The deadline (date and time in the form's language) in bold on a grey
+ * band across the page, from f->y. */
+static int deadline(form *f, const annex2_lang *l, const bt_consultation *c)
+{
+	bt_buf dl = BT_BUF_INIT;
+	char hhmm[6];
+	int rc = BT_OK;
+	pdf_time_hhmm(c->deadline, hhmm);
+	if (pdf_date_text(f->t, &l->l, c->deadline, &dl) < 0)
+		rc = bt_fail(f->e, BT_EFAIL, "date too long");
+	const char *vars[] = { "date", bt_buf_str(&dl), "time", hhmm, NULL };
+	float h = 0;
+	const char *s = word(f, "deadline", vars);
+	/* measured first (not drawn), for the band's height */
+	if (rc == BT_OK)
+		rc = text(f, s, MARGIN + PAD, f->y + 4, f->cw - 2 * PAD, &bold,
+			  0, &h);
+	if (rc == BT_OK) {
+		pdf_rect(f->d, MARGIN, f->y, f->cw, h + 8, 0, 0.92f);
+		rc = text(f, s, MARGIN + PAD, f->y + 4, f->cw - 2 * PAD, &bold,
+			  1, &h);
+		f->y += h + 8 + 12;
+	}
+	bt_buf_release(&dl);
+	return rc;
+}
+
+/* The form's pages from the first: heading, subject, addresses, deadline,
+ * the portal box (a member's form with a reply code), the letter's
+ * opening, the drafts' table and the signature block; name is the
+ * member's (NULL: a blank form). */
+static int pages(form *f, const annex2_lang *l, const bt_consultation *c,
+		 const bt_draft_list *drafts, const bt_member *m,
+		 const annex2_portal *portal, const char *name)
+{
+	int rc = new_page(f);
+	if (rc == BT_OK)
+		rc = subject(f, c, drafts);
+	if (rc == BT_OK)
+		rc = addresses(f, m, name);
+	if (rc == BT_OK)
+		rc = deadline(f, l, c);
+	if (rc == BT_OK && m && portal)
+		rc = portal_box(f, portal);
+	if (rc == BT_OK)
+		rc = para(f, "salutation", NULL, &body, 6);
+	if (rc == BT_OK) {
+		const char *vars[] = { "circular", c->circular, NULL };
+		rc = para(f, "opening", vars, &body, 10);
+	}
+	if (rc == BT_OK)
+		rc = drafts_table(f, c, drafts);
+	if (rc == BT_OK)
+		rc = signature(f, m, name);
+	return rc;
+}
+
+/* The form of l for member m (NULL: blank) into out, or only its boxes'
+ * layout into lay (out NULL). */
 static int render(pdf_fonts *fonts, const annex2_lang *l,
 		  const bt_consultation *c, const bt_draft_list *drafts,
 		  const char *digest, const bt_member *m,
@@ -684,8 +773,7 @@ static int render(pdf_fonts *fonts, const annex2_lang *l,
 	f.lang = l->code;
 	f.e = e;
 	bt_buf_init(&f.tmp, 0);
-	bt_buf subj = BT_BUF_INIT, ref = BT_BUF_INIT, list = BT_BUF_INIT,
-	       dl = BT_BUF_INIT, fixed = BT_BUF_INIT;
+	bt_buf ref = BT_BUF_INIT, fixed = BT_BUF_INIT;
 	f.fonts = fonts;
 	const char *name = m ? annex2_member_name(l, m) : NULL;
 	int rc = BT_OK;
@@ -715,61 +803,7 @@ static int render(pdf_fonts *fonts, const annex2_lang *l,
 	if (f.foot < FOOT)
 		f.foot = FOOT;
 	if (rc == BT_OK)
-		rc = new_page(&f);
-	if (rc == BT_OK) {
-		pdf_style h = { 12, 1, PDF_CENTER, 0 };
-		rc = para(&f, "annex", NULL, &h, 10);
-	}
-	if (rc == BT_OK)
-		rc = drafts_list(&f, drafts, &list);
-	if (rc == BT_OK) {
-		const char *vars[] = { "circular", c->circular, "drafts",
-				       bt_buf_str(&list), NULL };
-		float lw = 0, h = 0;
-		rc = pdf_text_width(f.d, pdf_tmpl_raw(f.t, "subject_label"),
-				    &bold, "form text", &lw, e);
-		if (rc == BT_OK && pdf_tmpl_expand(f.t, "subject", vars,
-						   &subj) < 0)
-			rc = bt_fail(e, BT_EFAIL, "subject too long");
-		if (rc == BT_OK)
-			rc = labelled(&f, MARGIN, f.y, lw + 6, f.cw - lw - 6,
-				      pdf_tmpl_raw(f.t, "subject_label"),
-				      bt_buf_str(&subj), &bold, &h);
-		f.y += h + 14;
-	}
-	if (rc == BT_OK)
-		rc = addresses(&f, m, name);
-	if (rc == BT_OK) {
-		char hhmm[6];
-		pdf_time_hhmm(c->deadline, hhmm);
-		if (pdf_date_text(f.t, &l->l, c->deadline, &dl) < 0)
-			rc = bt_fail(e, BT_EFAIL, "date too long");
-		const char *vars[] = { "date", bt_buf_str(&dl), "time", hhmm,
-				       NULL };
-		float h = 0;
-		const char *s = word(&f, "deadline", vars);
-		if (rc == BT_OK)
-			rc = text(&f, s, MARGIN + PAD, f.y + 4, f.cw - 2 * PAD,
-				  &bold, 0, &h);
-		if (rc == BT_OK) {
-			pdf_rect(f.d, MARGIN, f.y, f.cw, h + 8, 0, 0.92f);
-			rc = text(&f, s, MARGIN + PAD, f.y + 4, f.cw - 2 * PAD,
-				  &bold, 1, &h);
-			f.y += h + 8 + 12;
-		}
-	}
-	if (rc == BT_OK && m && portal)
-		rc = portal_box(&f, portal);
-	if (rc == BT_OK)
-		rc = para(&f, "salutation", NULL, &body, 6);
-	if (rc == BT_OK) {
-		const char *vars[] = { "circular", c->circular, NULL };
-		rc = para(&f, "opening", vars, &body, 10);
-	}
-	if (rc == BT_OK)
-		rc = drafts_table(&f, c, drafts);
-	if (rc == BT_OK)
-		rc = signature(&f, m, name);
+		rc = pages(&f, l, c, drafts, m, portal, name);
 	if (rc == BT_OK)
 		rc = footers(&f, l, bt_buf_str(&ref), m != NULL);
 	if (rc == BT_OK)
@@ -777,10 +811,7 @@ static int render(pdf_fonts *fonts, const annex2_lang *l,
 	pdf_fields_free(f.fields);
 	pdf_doc_free(f.d);
 	bt_buf_release(&f.tmp);
-	bt_buf_release(&subj);
 	bt_buf_release(&ref);
-	bt_buf_release(&list);
-	bt_buf_release(&dl);
 	bt_buf_release(&fixed);
 	return rc;
 }

@@ -172,6 +172,21 @@ static int literal(bt_buf *out, const char *s, size_t n)
 	return bt_buf_add(out, ")", 1) < 0 ? -1 : 0;
 }
 
+/* Appends name s, each "#2320" in it as "#20": libharu writes a space in a
+ * name as it is (the name then ends there), so a name with spaces (a font's
+ * "family style": acroform.c's fallbacks) is given to it with "#20", which
+ * it writes "#2320". 0 or -1 (buffer). */
+static int name_space(bt_buf *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int sp = i + 5 <= n && memcmp(s + i, "#2320", 5) == 0;
+		if (bt_buf_add(out, sp ? "#20" : s + i, sp ? 3 : 1) < 0)
+			return -1;
+		i += sp ? 4 : 0;
+	}
+	return 0;
+}
+
 /* Appends token s of kind after the one of kind *prev, with a space only
  * where the two would run together. 0 or -1 (buffer). */
 static int put(bt_buf *out, char *prev, const char *s, size_t n, char kind)
@@ -182,6 +197,9 @@ static int put(bt_buf *out, char *prev, const char *s, size_t n, char kind)
 	*prev = kind;
 	if (kind == 's' && s[0] == '(')
 		return literal(out, s, n);
+	for (size_t i = 0; kind == 'n' && i + 5 <= n; i++)
+		if (memcmp(s + i, "#2320", 5) == 0)
+			return name_space(out, s, n);
 	return bt_buf_add(out, s, n);
 }
 

@@ -19,16 +19,28 @@ typedef struct scan_image {
 	double xres, yres;
 } scan_image;
 
+/* The pixels of one page read at most: 600 dpi A3 and then some. */
+#define SCAN_PAGE_PIXELS (12000L * 12000L)
+
+/* The pages loaded; left: the pixels the pages still to come may hold,
+ * over: the size of the first page refused for it (w x h, 0 when none). */
 typedef struct scan_pages {
 	scan_image *v;
 	size_t n;
+	long left;
+	long over_w, over_h;
 } scan_pages;
 
-/* Loads every page of the file at path (PNG, TIFF with all its pages,
+/* Loads every page of the file at path, name standing for it in messages
+ * (PNG, TIFF with all its pages,
  * JPEG, PDF with all its pages rendered at 200 dpi), told apart by their
- * first bytes, with the resolution each gives (PNG pHYs, TIFF, JFIF). BT_EINPUT naming field "file" when it is none of them or
- * cannot be read; BT_EFAIL when out of memory. */
-int scan_load(const char *path, scan_pages *out, bt_err *e);
+ * first bytes, with the resolution each gives (PNG pHYs, TIFF, JFIF), each
+ * page at most SCAN_PAGE_PIXELS and all of them at most max_pixels (0: no
+ * bound but the page's), checked before the page is decoded or rendered.
+ * BT_EINPUT naming field "file" when it is none of them, cannot be read
+ * or has a page over those bounds (its size named, and kept in out's
+ * over_w, over_h); BT_EFAIL when out of memory. */
+int scan_load(const char *path, const char *name, long max_pixels, scan_pages *out, bt_err *e);
 void scan_pages_free(scan_pages *p);
 
 /* The text of the page's QR code into text: 1 when one was found, 0 when

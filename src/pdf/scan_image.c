@@ -5,6 +5,8 @@
 
 #include <stdio.h> /* before jpeglib.h, which needs FILE */
 #include <jpeglib.h>
+#include <limits.h>
+#include <math.h>
 #include <png.h>
 #include <poppler.h>
 #include <setjmp.h>
@@ -13,7 +15,6 @@
 #include <tiffio.h>
 
 #define PDF_DPI 200.0
-#define MAX_PIXELS (12000L * 12000L) /* 600 dpi A3 and then some */
 
 void scan_pages_free(scan_pages *p)
 {
@@ -24,11 +25,24 @@ void scan_pages_free(scan_pages *p)
 	p->n = 0;
 }
 
+/* 1 when a page of w x h pixels fits what p may still hold; else 0, the
+ * size kept in p (the first refused) when it is over the bounds. */
+static int page_fits(scan_pages *p, long w, long h)
+{
+	if (w <= 0 || h <= 0)
+		return 0;
+	if (w <= SCAN_PAGE_PIXELS / h && w * h <= p->left)
+		return 1;
+	if (!p->over_w)
+		p->over_w = w, p->over_h = h;
+	return 0;
+}
+
 /* A new page of w x h pixels at the end of p: NULL when out of memory or
- * too large. */
+ * over the bounds (page_fits). */
 static scan_image *page_add(scan_pages *p, long w, long h)
 {
-	if (w <= 0 || h <= 0 || w * h > MAX_PIXELS)
+	if (!page_fits(p, w, h))
 		return NULL;
 	scan_image *v = realloc(p->v, (p->n + 1) * sizeof *v);
 	if (!v)
@@ -42,6 +56,7 @@ static scan_image *page_add(scan_pages *p, long w, long h)
 	im->h = (int)h;
 	im->xres = im->yres = 0;
 	p->n++;
+	p->left -= w * h;
 	return im;
 }
 
@@ -184,8 +199,7 @@ static int tiff_page(TIFF *t, scan_pages *out)
 	TIFFGetField(t, TIFFTAG_YRESOLUTION, &yres);
 	TIFFGetFieldDefaulted(t, TIFFTAG_ORIENTATION, &orient);
 	int turn = orient >= ORIENTATION_LEFTTOP && orient <= ORIENTATION_LEFTBOT;
-	uint32_t *rgba = (long)w * h > 0 && (long)w * h <= MAX_PIXELS ?
-		malloc((size_t)w * h * 4) : NULL;
+	uint32_t *rgba = page_fits(out, (long)w, (long)h) ? malloc((size_t)w * h * 4) : NULL;
 	scan_image *im = rgba ? (turn ? page_add(out, h, w) :
 				 page_add(out, w, h)) : NULL;
 	int rc = 0;
@@ -224,6 +238,8 @@ static int pdf_page(PopplerPage *pg, scan_pages *out)
 {
 	double pw, ph, k = PDF_DPI / 72.0;
 	poppler_page_get_size(pg, &pw, &ph);
+	if (!(pw > 0 && ph > 0 && pw * k < 1e6 && ph * k < 1e6) || !page_fits(out, lround(pw * k), lround(ph * k)))
+		return -1; /* before the surface: a page of 200 x 200 inches is 1.6 GB */
 	int w = (int)(pw * k + 0.5), h = (int)(ph * k + 0.5);
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
@@ -276,16 +292,16 @@ static int load_pdf(const char *path, scan_pages *out)
 	return rc;
 }
 
-int scan_load(const char *path, scan_pages *out, bt_err *e)
+int scan_load(const char *path, const char *name, long max_pixels, scan_pages *out, bt_err *e)
 {
 	unsigned char m[8] = { 0 };
 	memset(out, 0, sizeof *out);
+	out->left = max_pixels > 0 ? max_pixels : LONG_MAX;
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return bt_failf(e, BT_R_INPUT, "file", "cannot open '%s'", path);
+		return bt_failf(e, BT_R_INPUT, "file", "cannot open '%s'", name);
 	size_t n = fread(m, 1, sizeof m, f);
 	fclose(f);
-	memset(out, 0, sizeof *out);
 	int rc;
 	const char *kind;
 	if (n >= 8 && !memcmp(m, "\x89PNG", 4))
@@ -298,13 +314,23 @@ int scan_load(const char *path, scan_pages *out, bt_err *e)
 		kind = "PDF", rc = load_pdf(path, out);
 	else
 		return bt_failf(e, BT_R_INPUT, "file", "'%s' is not a PNG, TIFF, "
-				"JPEG or PDF file", path);
+				"JPEG or PDF file", name);
 	if (rc == 0 && out->n == 0)
 		rc = -1;
+	if (rc && out->over_w) {
+		size_t page = out->n + 1;
+		scan_pages_free(out); /* (over_w, over_h kept) */
+		char all[48] = "";
+		if (max_pixels > 0)
+			snprintf(all, sizeof all, ", %ld million in all", max_pixels / 1000000);
+		return bt_failf(e, BT_R_INPUT, "file", "'%s': page %zu is %ld x %ld pixels: pages of at most %ld "
+				"million pixels are read%s", name, page, out->over_w, out->over_h,
+				SCAN_PAGE_PIXELS / 1000000, all);
+	}
 	if (rc) {
 		scan_pages_free(out);
 		return bt_failf(e, BT_R_INPUT, "file", "'%s': a damaged or "
-				"unreadable %s file", path, kind);
+				"unreadable %s file", name, kind);
 	}
 	return BT_OK;
 }

@@ -61,17 +61,20 @@ typedef struct scan_result {
 	size_t nforms;
 	scan_unread *unread;
 	size_t nunread;
+	int too_large;       /* a file was refused for its pages' pixels */
 } scan_result;
 
 /* How to read: the database the QR codes' circulars, members and drafts
  * are looked up in, the fonts forms are laid out with (pdf_fonts_load),
- * the portal's URL when forms carry its reply-code box (NULL: none), and
- * the most pages a file may have (0: any number). */
+ * the portal's URL when forms carry its reply-code box (NULL: none), the
+ * most pages a file may have (0: any number) and the most pixels its pages
+ * may hold in all (0: SCAN_PAGE_PIXELS a page, no bound in all). */
 typedef struct scan_reader {
 	bt_db *db;
 	pdf_fonts *fonts;
 	const char *portal_url;
 	int max_pages;
+	long max_pixels;
 } scan_reader;
 
 /* Reads every page of the file at path (PNG, TIFF, JPEG, PDF: scan_load),
@@ -79,7 +82,8 @@ typedef struct scan_reader {
  * whose pages are in several files is one) and the pages not read to res
  * (zeroed before the first file; scan_result_free frees it, also after a
  * failure). BT_EINPUT naming field "file" when the file is none of those
- * kinds or cannot be read, or has more than max_pages pages; BT_EFAIL when
+ * kinds or cannot be read, or has more than max_pages pages or pixels
+ * over max_pixels (scan_load); BT_EFAIL when
  * out of memory. */
 int scan_read_file(const scan_reader *rd, const char *path, const char *name, scan_result *res, bt_err *e);
 

@@ -180,10 +180,17 @@ static int read_scan(upload *u, const bt_consultation *c, const pfield *f, bt_re
 			      PORTAL_SCAN_PAGES);
 	scan_result res;
 	memset(&res, 0, sizeof res);
-	scan_reader rd = { u->r->db, NULL, u->r->p->portal_url, PORTAL_SCAN_PAGES };
+	scan_reader rd = { u->r->db, NULL, u->r->p->portal_url, PORTAL_SCAN_PAGES, PORTAL_SCAN_PIXELS };
 	int rc = pdf_fonts_load(pdf_forms_dir(), &rd.fonts, &u->e) ? refuse(u, "pdf_err_read", "%s", u->e.msg) : 0;
-	if (!rc && scan_read_bytes(&rd, f->filename, f->value.data, f->value.len, &res, &u->e))
-		rc = refuse(u, "pdf_err_read", "%s", u->e.msg);
+	if (!rc && returned_scan_begin(u->r->p->returned, PORTAL_SCAN_WAIT_MS)) {
+		form_refusal_at(u->r, &u->x, 503, BT_R_CONFLICT, "pdf", "", "other scans are being read: try again");
+		u->x.key = "pdf_err_scan_busy";
+		rc = -1;
+	} else if (!rc) {
+		if (scan_read_bytes(&rd, f->filename, f->value.data, f->value.len, &res, &u->e))
+			rc = refuse(u, res.too_large ? "pdf_err_scan_size" : "pdf_err_read", "%s", u->e.msg);
+		returned_scan_end(u->r->p->returned);
+	}
 	if (!rc)
 		rc = one_form(u, c, &res, ver);
 	scan_result_free(&res);

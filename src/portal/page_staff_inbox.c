@@ -96,10 +96,14 @@ static int scan_reread(preq *r, const bt_inbox_entry *x, bt_returned_draft *d, b
 	char ref[BT_FORM_REF_MAX];
 	memset(&res, 0, sizeof res);
 	memset(&v, 0, sizeof v);
-	scan_reader rd = { r->db, NULL, r->p->portal_url, PORTAL_SCAN_PAGES };
+	scan_reader rd = { r->db, NULL, r->p->portal_url, PORTAL_SCAN_PAGES, PORTAL_SCAN_PIXELS };
 	int rc = p ? pdf_fonts_load(pdf_forms_dir(), &rd.fonts, e) : bt_failf(e, BT_R_NOT_FOUND, "form", "no form");
-	if (!rc)
+	if (!rc && returned_scan_begin(r->p->returned, PORTAL_SCAN_WAIT_MS))
+		rc = bt_failf(e, BT_R_CONFLICT, "form", "other scans are being read: reload the page");
+	else if (!rc) {
 		rc = scan_read_bytes(&rd, p->name, p->data, p->len, &res, e);
+		returned_scan_end(r->p->returned);
+	}
 	if (!rc)
 		rc = scan_form_values(&res, p->name, &v, ref, e);
 	if (!rc && (v.n_drafts > SCAN_ROWS || strcmp(ref, x->reference)))

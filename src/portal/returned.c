@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "ballot/auth.h"
 #include "portal/returned.h"
 
@@ -13,6 +14,8 @@ struct preturns {
 	preturned *v[PORTAL_RETURNED_MAX];
 	size_t n;
 	long long bytes, max_bytes;
+	pthread_cond_t scan_done;  /* a scan's reading ended */
+	int scans;                 /* scans being read */
 };
 
 int returned_new(preturns **out, long long max_bytes, bt_err *e)
@@ -22,6 +25,11 @@ int returned_new(preturns **out, long long max_bytes, bt_err *e)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	k->max_bytes = max_bytes;
 	pthread_mutex_init(&k->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&k->scan_done, &ca);
+	pthread_condattr_destroy(&ca);
 	*out = k;
 	return BT_OK;
 }
@@ -40,8 +48,36 @@ void returned_free(preturns *k)
 		return;
 	for (size_t i = 0; i < k->n; i++)
 		returned_release(k->v[i]);
+	pthread_cond_destroy(&k->scan_done);
 	pthread_mutex_destroy(&k->lock);
 	free(k);
+}
+
+int returned_scan_begin(preturns *k, int wait_ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L)
+		until.tv_sec++, until.tv_nsec -= 1000000000L;
+	pthread_mutex_lock(&k->lock);
+	int rc = 0;
+	while (k->scans >= PORTAL_SCANS_AT_ONCE && rc == 0)
+		rc = pthread_cond_timedwait(&k->scan_done, &k->lock, &until);
+	int got = k->scans < PORTAL_SCANS_AT_ONCE;
+	if (got)
+		k->scans++;
+	pthread_mutex_unlock(&k->lock);
+	return got ? 0 : -1;
+}
+
+void returned_scan_end(preturns *k)
+{
+	pthread_mutex_lock(&k->lock);
+	k->scans--;
+	pthread_cond_signal(&k->scan_done);
+	pthread_mutex_unlock(&k->lock);
 }
 
 /* Forgets entry i (the lock held). */

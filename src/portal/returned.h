@@ -20,6 +20,10 @@
 #define PORTAL_RETURNED_DRAFTS 64                        /* drafts per form */
 #define PORTAL_SCAN_PAGES 8      /* pages of a scan read at most (each rendered
 				    and searched for its QR code and boxes) */
+#define PORTAL_SCAN_PIXELS 72000000L /* their pixels at most, one byte each: 8
+					pages of A4 or letter at 300 dpi */
+#define PORTAL_SCANS_AT_ONCE 2   /* scans read at once; others wait for one */
+#define PORTAL_SCAN_WAIT_MS 20000 /* ... at most this long, then 503 */
 
 /* What the form said, as read and checked when it was uploaded. */
 typedef struct preturned_choice {
@@ -62,6 +66,12 @@ int returned_put(preturns *k, preturned *x, int64_t mono, bt_err *e);
  * or out of memory). returned_release frees a copy. */
 preturned *returned_get(preturns *k, const char *session, const char *circular, const char *id, int64_t mono);
 void returned_release(preturned *x);
+
+/* A turn to read a scan (at most PORTAL_SCANS_AT_ONCE at once: each holds
+ * up to PORTAL_SCAN_PIXELS bytes of pages), waited for up to wait_ms: 0
+ * when taken (returned_scan_end gives it back), -1 when none came. */
+int returned_scan_begin(preturns *k, int wait_ms);
+void returned_scan_end(preturns *k);
 /* Forgets the form kept for session and circular with id (once its reply
  * is recorded). */
 void returned_drop(preturns *k, const char *session, const char *circular, const char *id);

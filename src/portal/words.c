@@ -139,7 +139,7 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "inbox_choices_help", "" }, { "inbox_choice_unread", "" }, { "inbox_choice_missing", "" },
 	/* s17-scanlib */
 	{ "pdf_err_scan_noqr", "" }, { "pdf_err_scan_member", "" }, { "pdf_err_scan_circular", "" },
-	{ "pdf_err_scan_several", "" }, { "pdf_err_scan_boxes", "" }, { "pdf_err_scan_pages", "" },
+	{ "pdf_err_scan_several", "" }, { "pdf_err_scan_boxes", "" }, { "pdf_err_scan_pages", "" }, { "pdf_err_scan_size", "" }, { "pdf_err_scan_busy", "" },
 	{ "prefill_uncertain", "drafts" }, { "inbox_scan_unread", "" },
 };
 

@@ -101,6 +101,18 @@ refused "$T/blank.png" pdf_err_scan_noqr "an image with no QR code"
 refused "$T/deu.png" pdf_err_scan_member "a scan of DEU's form uploaded by CHE"
 refused "$T/206.png" pdf_err_scan_circular "a scan of CHE's form of circular 206 uploaded for 205"
 refused "$T/nine.tif" pdf_err_scan_pages "a TIFF of 9 pages (8 are read at most, counted before any is rendered)"
+# a PNG whose header says 9000 x 9000 (81 million pixels, over the 72 million
+# a scan may hold in the portal): refused before it is decoded
+/usr/bin/python3 - "$T/big.png" <<'PY'
+import struct, sys, zlib
+def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 9000, 9000, 8, 0, 0, 0, 0))
+    + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+PY
+refused "$T/big.png" pdf_err_scan_size "a PNG of 9000 x 9000 pixels (72 million read at most)"
+upload "$T/big.png"
+like "$BODY" "big.png&#39;: page 1 is 9000 x 9000 pixels|big.png': page 1 is 9000 x 9000 pixels" \
+	"  ... the engine's line names the file as uploaded (not a temporary file) and the size"
 get che "/member/c/205?lang=zh"
 upload "$T/deu.png"
 is "$(field_err)" "$(words zh pdf_err_scan_member)" "in Chinese: the sentence in Chinese"

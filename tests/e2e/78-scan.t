@@ -157,4 +157,18 @@ refused_like "give one scan at least" ballot scan
 head -c 100 "$T/en1.png" >"$T/cut.png"
 refused_like "cut.png': a damaged or unreadable PNG file" ballot scan "$T/cut.png"
 
+# pages too large are refused before they are decoded or rendered, naming
+# their size: a PNG whose header says 20000 x 20000 (400 million pixels)
+# and a PDF page of 10000 x 10000 points (27778 pixels square at 200 dpi)
+/usr/bin/python3 - "$T/huge.png" <<'PY'
+import struct, sys, zlib
+def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0))
+    + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+PY
+refused_like "huge.png': page 1 is 20000 x 20000 pixels: pages of at most 144 million pixels are read" \
+	ballot scan "$T/huge.png"
+printf '%%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10000 10000]>>endobj\ntrailer<</Root 1 0 R>>\n%%%%EOF\n' >"$T/big.pdf"
+refused_like "big.pdf': page 1 is 27778 x 27778 pixels" ballot scan "$T/big.pdf"
+
 done_testing

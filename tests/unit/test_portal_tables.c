@@ -14,6 +14,7 @@
 #include "portal/siphash.h"
 #include "portal/addr.h"
 #include "portal/throttle.h"
+#include "portal/returned.h"
 
 /* The 64 tags of SipHash-2-4 in the reference implementation's vectors.h
  * (vectors_sip64: key 00 01 .. 0f, message 00 01 .. of each length 0-63),
@@ -510,10 +511,30 @@ static void sessions_never_evict_another(void **state)
 	sessions_free(s);
 }
 
+/* Scans are read PORTAL_SCANS_AT_ONCE at a time: one more waits and, when
+ * no turn comes in its wait, is told so; a turn given back is taken. */
+static void scans_at_once(void **state)
+{
+	(void)state;
+	preturns *k = NULL;
+	bt_err e = { 0 };
+	assert_int_equal(returned_new(&k, 1024, &e), BT_OK);
+	for (int i = 0; i < PORTAL_SCANS_AT_ONCE; i++)
+		assert_int_equal(returned_scan_begin(k, 10), 0);
+	assert_int_equal(returned_scan_begin(k, 50), -1);
+	returned_scan_end(k);
+	assert_int_equal(returned_scan_begin(k, 0), 0);
+	assert_int_equal(returned_scan_begin(k, 0), -1);
+	for (int i = 0; i < PORTAL_SCANS_AT_ONCE; i++)
+		returned_scan_end(k);
+	returned_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(siphash_reference_vectors),
+		cmocka_unit_test(scans_at_once),
 		cmocka_unit_test(throttle_addresses),
 		cmocka_unit_test(throttle_per_address_and_name),
 		cmocka_unit_test(throttle_address_budget),

@@ -26,7 +26,7 @@ typedef struct bt_form_ref {
 } bt_form_ref;
 
 /* Splits ref into its parts: BT_EINPUT naming the field "ref" when it is
- * malformed. */
+ * malformed or its language is not one of en, fr, es, ru, zh, ar. */
 int bt_form_ref_parse(const char *ref, bt_form_ref *out, bt_err *e);
 
 /* Checks a form reference read back from a returned form against the reply

@@ -20,6 +20,7 @@
 #define BALLOT_RETURNED_H
 
 #include <stddef.h>
+#include "ballot/buf.h"
 #include "ballot/db.h"
 #include "ballot/draft.h"
 #include "ballot/err.h"
@@ -42,6 +43,10 @@ typedef struct bt_returned_draft {
 typedef struct bt_returned_form {
 	const char *reference;       /* form.reference */
 	const char *administration;  /* sender.administration */
+	/* The member's names in the six languages, each followed by '\n',
+	 * appended to out (its English short name en_name among them); NULL:
+	 * en_name only. BT_EFAIL when they cannot be read. */
+	int (*member_names)(const char *code, const char *en_name, bt_buf *out, bt_err *e);
 	const char *signatory, *signatory_field; /* signatory.name, else
 						    sender.name: its value
 						    and which field */

@@ -237,7 +237,7 @@ static int accept_check(cli_ctx *ctx, bt_db *db, const bt_inbox_entry *x, const 
 		rc = cli_opt_time(&o[0], &has, received, e);
 	rf->f.reference = ref;
 	if (!rc && (rc = bt_returned_check(db, &rf->f, x->circular, x->member, *received, ver, e)))
-		rc = cli_returned_fail(what, e);
+		rc = cli_returned_fail_entry(what, e);
 	if (!rc)
 		cli_returned_warn(what, x->circular, &rf->f, ver);
 	return rc;

@@ -90,11 +90,14 @@ static void plan_release(plan *p)
  * administration the form names (bt_returned_check). */
 static int form_member(bt_db *db, plan *p, const cli_opt *o_member, bt_err *e)
 {
-	char code[8] = "", canon[4];
-	const char *c = strchr(p->ref, ':');
-	c = c ? strchr(c + 1, ':') : NULL;
-	if (c && strchr(c + 1, ':') && (size_t)(strchr(c + 1, ':') - c) <= sizeof code)
-		memcpy(code, c + 1, (size_t)(strchr(c + 1, ':') - c - 1));
+	char code[8], canon[4];
+	bt_form_ref r;
+	if (bt_form_ref_parse(p->ref, &r, e) != BT_OK) {
+		char msg[sizeof e->msg];
+		snprintf(msg, sizeof msg, "%s", e->msg + (strncmp(e->msg, "ref: ", 5) ? 0 : 5));
+		return bt_fail(e, BT_EINPUT, "%s: field %s %s", p->what, PDF_FIELD_REFERENCE, msg);
+	}
+	snprintf(code, sizeof code, "%s", r.member);
 	/* a member the reference names: refused as the reference's */
 	int rc = !o_member->count && *code && strcmp(code, "-") != 0 ?
 		bt_member_resolve(db, PDF_FIELD_REFERENCE, code, canon, e) : BT_OK;
@@ -439,7 +442,12 @@ static int check_options(cli_opt *o, bt_err *e)
 	};
 	const char *src = o[O_SCAN].count ? "--from-scan" : "--from-pdf";
 	for (size_t i = 0; i < sizeof not_here / sizeof *not_here; i++)
-		if (o[not_here[i].o].count)
+		if (o[not_here[i].o].count && i < 3 && !o[O_SCAN].count)
+			return bt_fail(e, BT_EINPUT, "--%s: not with --from-pdf (the filled form's fields give "
+				       "the drafts and choices: tick the choice on the form, or record it "
+				       "without the form: ballot reply --circular ID --member CODE --draft REC "
+				       "--authorize|--not-authorize)", not_here[i].name);
+		else if (o[not_here[i].o].count)
 			return bt_fail(e, BT_EINPUT, "--%s: not with %s (%s)",
 				       not_here[i].name, src, not_here[i].why);
 	if (o[O_FROM].count + o[O_SCAN].count != 1)

@@ -45,6 +45,7 @@ static const struct {
 	{ "quota_bytes", "quota_bytes" },
 	{ "replies_per_hour", "replies_per_hour" },
 	{ "contacts_file", "FILE" }, /* contacts import FILE */
+	{ "file", "FILE" },          /* scan FILE, reply --from-scan FILE (no --file) */
 };
 
 /* name_of for bt_err_render: buf is a char[64]. A field that is not an

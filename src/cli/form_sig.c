@@ -26,6 +26,27 @@ int cli_returned_fail(const char *what, bt_err *e)
 	return bt_fail(e, e->code, "%s: field %s", what, line);
 }
 
+/* An inbox entry's form: names as the engine writes them. */
+static const char *entry_name_of(const char *field, void *ctx)
+{
+	(void)ctx;
+	return field;
+}
+
+void cli_returned_line(const bt_err *e, char *out, size_t n)
+{
+	bt_err_render(e, entry_name_of, NULL, out, n);
+}
+
+int cli_returned_fail_entry(const char *what, bt_err *e)
+{
+	if (!strchr(e->field, '.') && strcmp(e->field, "signature") != 0)
+		return e->code;
+	char line[sizeof e->msg + 64];
+	cli_returned_line(e, line, sizeof line);
+	return bt_fail(e, e->code, "%s: field %s", what, line);
+}
+
 void cli_returned_warn(const char *what, const char *circular, const bt_returned_form *f,
 		       const bt_returned_verdict *v)
 {

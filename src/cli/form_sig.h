@@ -14,6 +14,15 @@
  * (the circular, the member) is left as it is. Returns e's code. */
 int cli_returned_fail(const char *what, bt_err *e);
 
+/* The same for a form read from an inbox entry (`inbox accept`), whose
+ * member is the sender's: the form's fields' lines name other fields as the
+ * engine does ("member CHE", never an option of ballot reply). */
+int cli_returned_fail_entry(const char *what, bt_err *e);
+
+/* e's line as cli_returned_fail_entry tells it ("sender.administration
+ * 'France' does not name member CHE ..."), into out[0..n). */
+void cli_returned_line(const bt_err *e, char *out, size_t n);
+
 /* What bt_returned_check found that is told, on standard error: a form
  * issued before drafts were added (answering the drafts it was issued for,
  * not those), a signed form's signer not verified (the reply keeps the

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "pdf/pdfread.h"
+#include "pdf/returned_form.h"
 #include "cli/form_sig.h"
 
 static const char USAGE_FETCH[] =
@@ -293,24 +294,111 @@ static void scan_uncertain(fetch_msg *m, const pdf_form_values *v)
 		set_state(m, "matched", "read from a scan");
 }
 
-/* The first attached PDF that is a returned form decides the entry; else
- * the first attachment read as a scanned form (its QR code and boxes). */
+/* 1 when part p is a PDF (its type or its name). */
+static int is_pdf(const bt_inbox_part *p)
+{
+	size_t nl = strlen(p->name);
+	return !strcasecmp(p->type, "application/pdf") || (nl >= 4 && !strcasecmp(p->name + nl - 4, ".pdf"));
+}
+
+/* Part p read as a filled PDF form into v (freed by the caller): its
+ * reference, NULL when it is none; *bad (may be NULL) the reader's
+ * refusal of one of the form's fields (given twice, not text, a state no
+ * choice), "" when none. */
+static const char *filled_form(const bt_inbox_part *p, pdf_form_values *v, char *bad, size_t n)
+{
+	bt_err e2;
+	memset(v, 0, sizeof *v);
+	if (bad)
+		bad[0] = '\0';
+	if (!is_pdf(p))
+		return NULL;
+	if (!pdf_form_read(p->data, p->len, p->name, v, &e2))
+		return pdf_form_value(v, PDF_FIELD_REFERENCE);
+	const char *f = strstr(e2.msg, ": field ");
+	if (bad && e2.code == BT_EINPUT && f)
+		snprintf(bad, n, "%s", f + 2);
+	return NULL;
+}
+
+/* A matched filled form (part p, read into v): the check `inbox accept`
+ * runs (bt_returned_check: the administration a blank form names, a
+ * signature and what was changed after it, ...), at the received time, so
+ * an entry that can never be accepted is refused now, with its reason. */
+static int accept_check(fetch_msg *m, const bt_inbox_part *p, const pdf_form_values *v, bt_err *e)
+{
+	if (strcmp(m->en.state, "matched"))
+		return BT_OK;
+	pdf_returned rf;
+	bt_returned_verdict ver;
+	bt_err e2;
+	bt_err_clear(&e2);
+	int rc = pdf_returned_of(p->data, p->len, v, &rf, &e2);
+	if (rc == BT_OK)
+		rc = bt_returned_check(m->db, &rf.f, m->en.circular, m->en.member, m->en.received_at, &ver, &e2);
+	pdf_returned_free(&rf);
+	if (rc && e2.code == BT_EFAIL) {
+		*e = e2;
+		return BT_EFAIL;
+	}
+	if (rc) {
+		char line[sizeof e2.msg + 64];
+		cli_returned_line(&e2, line, sizeof line);
+		set_state(m, "refused", "field %s", line);
+	}
+	return BT_OK;
+}
+
+/* Other filled forms of the message (after part first, whose choices are
+ * v's) for the entry's circular and member: one that says otherwise
+ * refuses the entry, naming both attachments; a copy that agrees is read
+ * as the same form. */
+static void other_forms(fetch_msg *m, size_t first, const pdf_form_values *v)
+{
+	char mine[sizeof m->en.choices], theirs[sizeof m->en.choices];
+	choices_of(v, mine, sizeof mine);
+	for (size_t i = first + 1; i < m->nparts && !strcmp(m->en.state, "matched"); i++) {
+		pdf_form_values w;
+		char circ[BT_ID_MAX + 1], code[8];
+		const char *ref = filled_form(&m->parts[i], &w, NULL, 0);
+		if (ref && ref_split(ref, circ, sizeof circ, code, sizeof code) && !strcasecmp(circ, m->en.circular) &&
+		    (!strcmp(code, "-") || !strcasecmp(code, m->en.member))) {
+			choices_of(&w, theirs, sizeof theirs);
+			if (strcmp(mine, theirs))
+				set_state(m, "refused", "field form: attachments '%s' and '%s' are two forms for %s, "
+					  "circular %s, that disagree (%s; %s): ask the administration which one it sends",
+					  m->parts[first].name, m->parts[i].name, m->en.member, m->en.circular, mine,
+					  theirs);
+		}
+		pdf_form_values_free(&w);
+	}
+}
+
+/* The first attached PDF that is a returned form decides the entry (other
+ * forms for the same circular and member must agree with it); else the
+ * first attachment read as a scanned form (its QR code and boxes). */
 static int classify(fetch_msg *m, bt_err *e)
 {
 	int pdfs = 0;
 	for (size_t i = 0; i < m->nparts; i++) {
 		bt_inbox_part *p = &m->parts[i];
-		size_t nl = strlen(p->name);
-		if (strcasecmp(p->type, "application/pdf") && (nl < 4 || strcasecmp(p->name + nl - 4, ".pdf")))
+		if (!is_pdf(p))
 			continue;
 		pdfs++;
 		pdf_form_values v;
-		memset(&v, 0, sizeof v);
-		bt_err e2;
-		const char *ref = NULL;
-		if (!pdf_form_read(p->data, p->len, p->name, &v, &e2))
-			ref = pdf_form_value(&v, PDF_FIELD_REFERENCE);
+		char bad[sizeof m->en.reason];
+		const char *ref = filled_form(p, &v, bad, sizeof bad);
+		if (bad[0]) { /* a form whose fields cannot be read as one */
+			snprintf(m->en.form, sizeof m->en.form, "%s", p->name);
+			set_state(m, "refused", "%s", bad);
+			pdf_form_values_free(&v);
+			return BT_OK;
+		}
 		int rc = ref ? classify_form(m, p, &v, ref, e) : BT_OK;
+		if (rc == BT_OK && ref)
+			rc = accept_check(m, p, &v, e);
+		if (rc == BT_OK && ref)
+			other_forms(m, i, &v);
 		pdf_form_values_free(&v);
 		if (rc || ref)
 			return rc;

@@ -25,6 +25,11 @@ int bt_form_ref_parse(const char *ref, bt_form_ref *out, bt_err *e)
 	    strspn(hex, "0123456789abcdef") != 16 || strlen(out->lang) != 2)
 		return bt_failf(e, BT_R_INPUT, "ref", "'%s' is not a form reference "
 				"(ballot:CIRCULAR:CODE:LANG:16 hex digits)", ref);
+	static const char six[] = "en fr es ru zh ar";
+	const char *at = strstr(six, out->lang);
+	if (!at || (at - six) % 3 != 0)
+		return bt_failf(e, BT_R_INPUT, "ref", "'%s' is not a form reference: "
+				"language '%s' is not one of en, fr, es, ru, zh, ar", ref, out->lang);
 	memcpy(out->digest, hex, 17);
 	return BT_OK;
 }

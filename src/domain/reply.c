@@ -174,6 +174,8 @@ void reply_txn_release(reply_txn *t)
 {
 	free(t->late);
 	t->late = NULL;
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i].seen);
 	free(t->v);
 	t->v = NULL;
 	t->n = t->cap = 0;
@@ -218,15 +220,49 @@ static int quota_query(bt_db *db, const char *sql, int64_t cid, const char *memb
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading a member's quota");
 }
 
-/* The bytes of attachments spec s brings. */
-static int64_t spec_bytes(const bt_reply_spec *s)
+/* Whether content a (its SHA-256) is new to the member's quota (sum):
+ * not counted by this transaction, not held by its replies in consultation
+ * cid (SQL_QUOTA_HOLDS); from now on counted. */
+static int quota_new(bt_db *db, int64_t cid, struct quota_sum *sum, const bt_attachment_in *a, int *is_new,
+		     bt_err *e)
 {
-	int64_t adds = 0;
-	for (size_t i = 0; i < s->n_attachments; i++)
-		adds += (int64_t)s->attachments[i].len;
-	if (s->scan && s->choice != BT_WITHDRAW)
-		adds += (int64_t)s->scan->len;
-	return adds;
+	char sha[65];
+	sha256_hex(a->data, a->len, sha);
+	*is_new = 0;
+	for (size_t i = 0; i < sum->n_seen; i++)
+		if (!strcmp(sum->seen[i].sha256, sha))
+			return BT_OK;
+	if (array_reserve(&sum->seen, &sum->cap_seen, sum->n_seen + 1, sizeof *sum->seen))
+		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	memcpy(sum->seen[sum->n_seen++].sha256, sha, sizeof sha);
+	sqlite3_stmt *st = db_stmt(db, SQL_QUOTA_HOLDS, e);
+	if (!st)
+		return BT_EFAIL;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_text(st, 2, sum->member, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, sha, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, e, "reading a member's quota");
+	*is_new = rc == SQLITE_DONE;
+	return BT_OK;
+}
+
+/* The bytes spec s brings to the member's quota (sum): its attachments and
+ * kept form, each distinct content once over the consultation. */
+static int spec_bytes(bt_db *db, int64_t cid, struct quota_sum *sum, const bt_reply_spec *s, int64_t *adds,
+		      bt_err *e)
+{
+	*adds = 0;
+	int rc = BT_OK, is_new;
+	for (size_t i = 0; rc == BT_OK && i <= s->n_attachments; i++) {
+		const bt_attachment_in *a = i < s->n_attachments ? &s->attachments[i]
+				      : s->scan && s->choice != BT_WITHDRAW ? s->scan : NULL;
+		if (a && a->len && (rc = quota_new(db, cid, sum, a, &is_new, e)) == BT_OK && is_new)
+			*adds += (int64_t)a->len;
+	}
+	return rc;
 }
 
 /* The member's quota of bytes in consultation c for adds more bytes, after
@@ -458,15 +494,14 @@ static int reply_place(bt_db *db, reply_write *r, bt_time now, bt_err *e)
 	struct quota_sum *sum = quota_sum_of(r->t, r->c.id, r->member);
 	if (!sum)
 		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
-	int64_t adds = spec_bytes(r->s);
+	int64_t adds = 0;
+	if ((rc = spec_bytes(db, r->c.id, sum, r->s, &adds, e)))
+		return rc;
 	/* a member over the cap (lowered since) may still reply without files */
 	if (!r->s->force && ((adds > 0 && (rc = quota_bytes_check(db, &r->c, r->member, adds, sum, r->t, e))) ||
 			     (rc = quota_rate_check(db, &r->c, r->member, now, sum, r->t, e))))
 		return rc;
-	for (size_t i = 0; i < r->s->n_attachments; i++)
-		sum->bytes += (int64_t)r->s->attachments[i].len;
-	if (r->s->scan)
-		sum->bytes += (int64_t)r->s->scan->len;
+	sum->bytes += adds;
 	sum->rows++;
 	return BT_OK;
 }

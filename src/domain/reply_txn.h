@@ -19,6 +19,12 @@ typedef struct reply_txn {
 		int64_t cid;
 		char member[4];
 		int64_t bytes, rows;
+		/* the contents counted in bytes (or held before): each
+		 * distinct content (its SHA-256) once */
+		struct quota_seen {
+			char sha256[65];
+		} *seen;
+		size_t n_seen, cap_seen;
 	} *v;
 	size_t n, cap;
 	int quota;

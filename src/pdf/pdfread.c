@@ -17,6 +17,7 @@ typedef struct reader {
 	const char *field;
 	pdf_form_values *out;
 	size_t n_fields;
+	char **names;    /* the terminal fields' full names so far */
 	bt_err *e;
 } reader;
 
@@ -144,13 +145,58 @@ static int is_choice_name(const char *name)
 		!strcmp(name + n - strlen(".choice"), ".choice");
 }
 
+/* 1 when string s (its raw bytes raw[0..n), libqpdf's UTF-8 utf8) is
+ * text: UTF-16BE (a byte-order mark) without an unpaired surrogate, UTF-8
+ * (its mark), or PDFDocEncoding without an undefined byte (which libqpdf
+ * turns into U+FFFD, a character no PDFDocEncoding byte stands for). */
+static int is_text(const unsigned char *raw, size_t n, const char *utf8)
+{
+	if (n >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF)
+		return 1;
+	if (!(n >= 2 && raw[0] == 0xFE && raw[1] == 0xFF))
+		return !strstr(utf8, "\xEF\xBF\xBD");
+	if (n % 2)
+		return 0;
+	for (size_t i = 2; i + 1 < n; i += 2) {
+		unsigned u = (unsigned)raw[i] << 8 | raw[i + 1];
+		if (u >= 0xDC00 && u <= 0xDFFF)
+			return 0;
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			unsigned lo = i + 3 < n ? (unsigned)raw[i + 2] << 8 | raw[i + 3] : 0;
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				return 0;
+			i += 2;
+		}
+	}
+	return 1;
+}
+
+/* Notes name as a terminal field's: refused when it was one already (a
+ * second field of the same name, whichever a viewer shows). */
+static int once(reader *r, const char *name)
+{
+	if (r->n_fields + 1 > MAX_FIELDS)
+		return bt_fail(r->e, BT_EINPUT, "%s: more than %d form fields",
+			       r->field, MAX_FIELDS);
+	for (size_t i = 0; i < r->n_fields; i++)
+		if (!strcmp(r->names[i], name))
+			return bt_fail(r->e, BT_EINPUT, "%s: field %s: given twice", r->field, name);
+	char **v = realloc(r->names, (r->n_fields + 1) * sizeof *v);
+	if (v)
+		r->names = v;
+	if (!v || !(v[r->n_fields] = strdup(name)))
+		return bt_fail(r->e, BT_EFAIL, "out of memory");
+	r->n_fields++;
+	return BT_OK;
+}
+
 /* A terminal field: what it holds, by its type. */
 static int terminal(reader *r, qpdf_oh fd, const char *name, const char *ft)
 {
 	qpdf_data q = r->q;
-	if (++r->n_fields > MAX_FIELDS)
-		return bt_fail(r->e, BT_EINPUT, "%s: more than %d form fields",
-			       r->field, MAX_FIELDS);
+	int rc = once(r, name);
+	if (rc)
+		return rc;
 	if (ft && !strcmp(ft, "/Btn") && is_choice_name(name))
 		return add_choice(r, fd, name);
 	qpdf_oh val = qpdf_oh_get_key(q, fd, "/V");
@@ -159,9 +205,21 @@ static int terminal(reader *r, qpdf_oh fd, const char *name, const char *ft)
 			return signature(r, val);
 		return BT_OK;
 	}
-	if (ft && !strcmp(ft, "/Tx") && qpdf_oh_is_string(q, val))
-		return add_text(r, name, qpdf_oh_get_utf8_value(q, val));
-	return BT_OK;
+	if (!ft || strcmp(ft, "/Tx") || !qpdf_oh_is_string(q, val))
+		return BT_OK;
+	/* each call's string lives until libqpdf's next call: copied */
+	char *utf8 = strdup(qpdf_oh_get_utf8_value(q, val));
+	size_t n = 0;
+	const unsigned char *raw = (const unsigned char *)qpdf_oh_get_binary_string_value(q, val, &n);
+	if (!utf8)
+		rc = bt_fail(r->e, BT_EFAIL, "out of memory");
+	else if (!is_text(raw, n, utf8))
+		rc = bt_fail(r->e, BT_EINPUT, "%s: field %s: '%s' is not valid text (an undefined PDFDocEncoding "
+			     "byte, or an unpaired UTF-16 surrogate)", r->field, name, utf8);
+	else
+		rc = add_text(r, name, utf8);
+	free(utf8);
+	return rc;
 }
 
 /* Walks field fd whose parent's full name is prefix ("" at the top). */
@@ -253,5 +311,8 @@ int pdf_form_read(const void *data, size_t len, const char *field,
 		}
 	}
 	qpdf_cleanup(&r.q);
+	for (size_t i = 0; i < r.n_fields; i++)
+		free(r.names[i]);
+	free(r.names);
 	return rc;
 }

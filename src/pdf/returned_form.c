@@ -3,6 +3,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pdf/returned_form.h"
+#include "pdf/lang.h"
+#include "pdf/names.h"
+
+/* bt_returned_form's member_names: forms/names/<lang>.tsv, else the
+ * iso-codes translation, in each of the six languages, and en_name. */
+static int member_names(const char *code, const char *en_name, bt_buf *out, bt_err *e)
+{
+	static const char *const langs[] = { "en", "fr", "es", "ru", "zh", "ar" };
+	int rc = bt_buf_addf(out, "%s\n", en_name) ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
+	for (size_t i = 0; rc == BT_OK && i < sizeof langs / sizeof *langs; i++) {
+		pdf_names *n = NULL;
+		rc = pdf_names_load(pdf_forms_dir(), langs[i], &n, e);
+		const char *name = rc ? NULL : pdf_names_get(n, code, en_name);
+		if (name && bt_buf_addf(out, "%s\n", name))
+			rc = bt_fail(e, BT_EFAIL, "out of memory");
+		pdf_names_free(n);
+	}
+	return rc;
+}
 
 int pdf_returned_of(const void *pdf, size_t len, const pdf_form_values *v, pdf_returned *out, bt_err *e)
 {
@@ -10,6 +29,7 @@ int pdf_returned_of(const void *pdf, size_t len, const pdf_form_values *v, pdf_r
 	bt_returned_form *f = &out->f;
 	f->reference = pdf_form_value(v, PDF_FIELD_REFERENCE);
 	f->administration = pdf_form_value(v, "sender.administration");
+	f->member_names = member_names;
 	f->signatory_field = "signatory.name";
 	f->title_field = "signatory.title";
 	if (!(f->signatory = pdf_form_value(v, f->signatory_field)))

@@ -45,19 +45,55 @@ int bt_returned_issued(const bt_draft_list *dl, const char *hex16, unsigned long
 	return found;
 }
 
-/* 1 when hay holds needle, in any case (ASCII). */
-static int contains(const char *hay, const char *needle)
+/* s[0..n) with its whitespace runs made one space, none at either end,
+ * and ASCII letters made small (other characters as they are), into out. */
+static void fold(const char *s, size_t n, bt_buf *out)
 {
-	size_t n = strlen(needle);
-	for (; n && *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
-			return 1;
-	return 0;
+	bt_buf_reset(out);
+	int space = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			space = out->len > 0;
+			continue;
+		}
+		if (space)
+			bt_buf_addc(out, ' ');
+		space = 0;
+		bt_buf_addc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+	}
+	bt_buf_addc(out, '\0');
+}
+
+/* 1 when value names member m: the whole value (fold) is its ISO code
+ * (alpha-3 or alpha-2), its English short name, or one of its names in
+ * the six languages (f->member_names); *rc set on failure. */
+static int names_member(const bt_returned_form *f, const char *value, const bt_member *m, int *rc, bt_err *e)
+{
+	bt_buf want = BT_BUF_INIT, names = BT_BUF_INIT, one = BT_BUF_INIT;
+	fold(value, strlen(value), &want);
+	int ok = !strcasecmp(value, m->code) || !strcasecmp(value, m->alpha2);
+	if (!ok && f->member_names)
+		*rc = f->member_names(m->code, m->name, &names, e);
+	else if (!ok && bt_buf_addf(&names, "%s\n", m->name))
+		*rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	for (const char *p = names.data; !ok && *rc == BT_OK && p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		fold(p, len, &one);
+		ok = !want.failed && !one.failed && !strcmp(want.data, one.data);
+		p += len + (nl != NULL);
+	}
+	if (*rc == BT_OK && (want.failed || one.failed || names.failed))
+		*rc = bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
+	bt_buf_release(&want);
+	bt_buf_release(&names);
+	bt_buf_release(&one);
+	return ok;
 }
 
 /* A blank form (reference "...:-:...") whose sender.administration is
- * filled in must name member (its code, either ISO code, or its English
- * name, in any case). */
+ * filled in must name member: the whole value, as names_member reads it. */
 static int check_administration(bt_db *db, const bt_returned_form *f, const char *member, bt_err *e)
 {
 	if (!strstr(f->reference, ":-:") || !f->administration)
@@ -66,12 +102,11 @@ static int check_administration(bt_db *db, const bt_returned_form *f, const char
 	int rc = bt_members_list(db, BT_DATE_NONE, &ml, e), ok = 0;
 	for (size_t i = 0; rc == BT_OK && i < ml.n && !ok; i++)
 		if (!strcmp(ml.v[i].code, member))
-			ok = contains(f->administration, ml.v[i].name) || !strcasecmp(f->administration, ml.v[i].code) ||
-			     !strcasecmp(f->administration, ml.v[i].alpha2);
+			ok = names_member(f, f->administration, &ml.v[i], &rc, e);
 	bt_member_list_free(&ml);
 	if (rc == BT_OK && !ok)
-		rc = bt_failf(e, BT_R_INPUT, "sender.administration", " '%s' does not name {member} %s",
-			      f->administration, member);
+		rc = bt_failf(e, BT_R_INPUT, "sender.administration", " '%s' does not name {member} %s (its code, or "
+			      "its whole name in one of the six languages)", f->administration, member);
 	return rc;
 }
 

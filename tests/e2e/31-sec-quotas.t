@@ -15,9 +15,14 @@ need_tools curl perl sqlite3
 
 trap 'serve_stop; _cleanup' EXIT
 
-mkpdf() { # mkpdf FILE N : a PDF-looking file of N bytes
-	perl -e 'binmode STDOUT; my $n = $ARGV[0]; my $h = "%PDF-1.4\n";
-		print $h, "x" x ($n - length $h)' "$2" >"$1"
+mkpdf() { # mkpdf FILE N [TAG] : a PDF-looking file of N bytes (TAG after its header: another content)
+	perl -e 'binmode STDOUT; my ($n, $t) = @ARGV; my $h = "%PDF-1.4\n" . ($t // "");
+		print $h, "x" x ($n - length $h)' "$2" "${3-}" >"$1"
+}
+# quota_bytes counts each distinct content once (a form kept with each of
+# its drafts' replies): each file sent below is another content
+tagged() { # tagged OUT SRC TAG : SRC's size and bytes, TAG in front
+	{ printf '%s' "$3"; tail -c +$((${#3} + 1)) "$2"; } >"$1"
 }
 rows() { sqlite3 "$BALLOT_DB" '.timeout 10000' "SELECT count(*) FROM replies r JOIN drafts d ON d.id = r.draft_id JOIN consultations c ON c.id = d.consultation_id WHERE c.circular = '$1' AND r.member = '$2'"; }
 held() { sqlite3 "$BALLOT_DB" '.timeout 10000' "SELECT coalesce(sum(a.size), 0) FROM attachments a JOIN replies r ON r.id = a.reply_id JOIN drafts d ON d.id = r.draft_id JOIN consultations c ON c.id = d.consultation_id WHERE c.circular = '$1' AND r.member = '$2'"; }
@@ -50,11 +55,12 @@ expect_exit 0 ballot config set quota_bytes 10000
 expect_exit 0 ballot config set replies_per_hour 4
 is "$(sqlite3 "$BALLOT_DB" "SELECT count(*) FROM events WHERE kind = 'setting'")" 2 "each setting is an event"
 mkbytes "$T/6k.txt" 6000
+tagged "$T/6k-b.txt" "$T/6k.txt" b
 expect_exit 0 ballot reply --circular 205 --member DEU --authorize --comments "$T/6k.txt"
 refused_like "^ballot: quota_bytes: DEU's replies in consultation 205 hold 6000 bytes of attachments; 6000 more would pass the cap of 10000 bytes \(.*--force\)$" \
-	ballot reply --circular 205 --member DEU --authorize --comments "$T/6k.txt"
+	ballot reply --circular 205 --member DEU --authorize --comments "$T/6k-b.txt"
 is "$(rows 205 DEU)" 1 "  ... nothing recorded"
-expect_exit 0 ballot reply --circular 205 --member DEU --authorize --comments "$T/6k.txt" --force
+expect_exit 0 ballot reply --circular 205 --member DEU --authorize --comments "$T/6k-b.txt" --force
 is "$(held 205 DEU)" 12000 "--force: the secretariat records it over the cap (12000 bytes held)"
 expect_exit 0 ballot reply --circular 205 --member DEU --not-authorize
 is "$(rows 205 DEU)" 3 "  ... over the byte cap, a reply without files is still taken"
@@ -87,7 +93,10 @@ expect_exit 0 ballot audit verify
 at 2020-02-10T12:00:00Z
 expect_exit 0 ballot config set quota_bytes 10000
 for i in 1 2 3 4; do
-	"$BALLOT_BIN" reply --circular 206 --member ITA --draft Q.6002 --authorize --comments "$T/6k.txt" \
+	tagged "$T/6k-$i.txt" "$T/6k.txt" "$i"
+done
+for i in 1 2 3 4; do
+	"$BALLOT_BIN" reply --circular 206 --member ITA --draft Q.6002 --authorize --comments "$T/6k-$i.txt" \
 		>"$T/cli-$i.out" 2>"$T/cli-$i.err" &
 done
 wait
@@ -116,7 +125,11 @@ mkpdf "$T/19m-b.pdf" $((19 * 1024 * 1024 - 1))
 signin jpn JPN "$C_JPN"
 get jpn /member/c/206
 JPN_CSRF=$(csrf_of)
-big_reply() {
+big=0
+big_reply() { # each time two other contents
+	big=$((big + 1))
+	printf '%04d' "$big" | dd of="$T/19m-a.pdf" bs=1 seek=9 conv=notrunc status=none
+	printf '%04d' "$big" | dd of="$T/19m-b.pdf" bs=1 seek=9 conv=notrunc status=none
 	reply_post jpn /member/c/206/reply -F "csrf=$JPN_CSRF" -F choice-1=authorize-with-comments \
 		-F "file-1=@$T/19m-a.pdf;type=application/pdf" -F choice-2=not-authorize \
 		-F "file-2=@$T/19m-b.pdf;type=application/pdf"
@@ -146,13 +159,14 @@ rm -f "$T/19m-a.pdf" "$T/19m-b.pdf"
 expect_exit 0 ballot config set quota_bytes 100000
 expect_exit 0 ballot config set replies_per_hour 4
 mkpdf "$T/40k.pdf" 40000
+mkpdf "$T/40k-b.pdf" 40000 b
 mkpdf "$T/30k.pdf" 30000
-mkpdf "$T/60k.pdf" 60000
+for i in 1 2 3 4 5 6; do mkpdf "$T/60k-$i.pdf" 60000 "$i"; done
 signin chn CHN "$C_CHN"
 get chn /member/c/206
 CHN_CSRF=$(csrf_of)
 reply_post chn /member/c/206/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize-with-comments \
-	-F "file-1=@$T/40k.pdf;type=application/pdf" -F choice-2=not-authorize -F "file-2=@$T/40k.pdf;type=application/pdf"
+	-F "file-1=@$T/40k.pdf;type=application/pdf" -F choice-2=not-authorize -F "file-2=@$T/40k-b.pdf;type=application/pdf"
 is "$ST" 200 "CHN: two 40000-byte files under a 100000-byte cap: 200"
 before=$(db_sum)
 reply_post chn /member/c/206/reply -F "csrf=$CHN_CSRF" -F choice-1=authorize-with-comments \
@@ -188,7 +202,7 @@ is "$ST" 200 "replies_per_hour raised to 10: CHN's next reply is taken"
 expect_exit 0 ballot config set replies_per_hour 4
 
 # concurrent requests: exactly what fits is taken
-par_post() { # par_post JAR N CURL-ARGS... : N requests at once, each of its own opening of the form
+par_post() { # par_post JAR N CURL-ARGS... : N requests at once, each of its own opening of the form ("%i" in an argument: the request's number)
 	# (its own once token); prints their statuses, sorted
 	local jar=$1 n=$2 i
 	shift 2
@@ -199,7 +213,7 @@ par_post() { # par_post JAR N CURL-ARGS... : N requests at once, each of its own
 	done
 	for i in $(seq 1 "$n"); do
 		curl -sS --max-time 60 --cacert "$CA_PEM" --resolve "localhost:$PORT:127.0.0.1" \
-			-b "$T/$jar.jar" -o /dev/null -w '%{http_code}\n' "$@" -F "once=${once[i]}" "$URL/member/c/206/reply" \
+			-b "$T/$jar.jar" -o /dev/null -w '%{http_code}\n' "${@//%i/$i}" -F "once=${once[i]}" "$URL/member/c/206/reply" \
 			>"$T/par-$i.st" 2>/dev/null &
 	done
 	wait
@@ -208,7 +222,7 @@ par_post() { # par_post JAR N CURL-ARGS... : N requests at once, each of its own
 }
 signin usa USA "$C_USA"
 get usa /member/c/206
-got=$(par_post usa 6 -F "csrf=$(csrf_of)" -F choice-1=authorize-with-comments -F "file-1=@$T/60k.pdf;type=application/pdf")
+got=$(par_post usa 6 -F "csrf=$(csrf_of)" -F choice-1=authorize-with-comments -F "file-1=@$T/60k-%i.pdf;type=application/pdf")
 is "$got" "303 413 413 413 413 413 " "6 concurrent replies of 60000 bytes under a 100000-byte cap: one 303, five 413"
 is "$(held 206 USA)" 60000 "  ... USA holds 60000 bytes"
 signin bra BRA "$C_BRA"

@@ -194,10 +194,11 @@ refused_like 'from-pdf.*(no such file|cannot|not found)' ballot reply --from-pdf
 $FILL "$CHE" "$T/bad-sig.pdf" draft.Q.5051.choice=authorize draft.Q.5052.choice=authorize signatory.name="$(printf 'A\tB')"
 refused_like 'field signatory\.name' ballot reply --from-pdf "$T/bad-sig.pdf" --circular 205
 
-# a blank form: the administration it names, confirmed by --member
+# a blank form: the administration it names (the whole value: a code, or
+# the member's name in one of the six languages), confirmed by --member
 BLANK="$T/a4/205/fr/blank.pdf"
 $FILL "$BLANK" "$T/blank-filled.pdf" draft.Q.5051.choice=authorize draft.Q.5052.choice=authorize \
-	sender.administration="Administration de la Suisse (Switzerland)" signatory.name="Jean Dupont"
+	sender.administration="Suisse" signatory.name="Jean Dupont"
 refused_like 'a blank form: give its administration as --member CODE \(field sender\.administration says' \
 	ballot reply --from-pdf "$T/blank-filled.pdf" --circular 205
 refused_like "field sender\.administration '.*' does not name --member FRA" \

@@ -1,10 +1,11 @@
 #!/bin/bash
 # 89-inbox-checks.t - `mail fetch` and `inbox accept` checks (issue 18):
 # a mailed form with two choices ticked is refused at fetch naming the
-# field (not listed matched); a signed form is checked at accept as `reply
-# --from-pdf` checks it (pdfsig signs it with an NSS database made by
-# certutil; a byte changed after signing refused, naming the entry and the
-# field; the valid one recorded with its signer); accept re-checks that the
+# field (not listed matched); a signed form is checked at fetch and at
+# accept as `reply --from-pdf` checks it (pdfsig signs it with an NSS
+# database made by certutil; a byte changed after signing refused at fetch,
+# naming the field, so accept refuses the entry; the valid one recorded
+# with its signer); accept re-checks that the
 # sender is still one of the member's contacts (removed after the fetch:
 # refused, one line naming the sender, nothing recorded); a member named by
 # its contacts cannot be recoded (refused in one line, not a foreign-key
@@ -58,12 +59,12 @@ put 4 consult@ofcom.org.uk gbr.pdf "$JAN9"
 expect_exit 0 ballot mail fetch --mailbox "maildir:$T/md"
 like "$OUT" '^entry 1: refused: field draft\.Q\.5051\.choice: two choices ticked$' \
 	"two choices ticked: refused at fetch, naming the field"
-like "$OUT" '^entry 2: matched 205$' "the tampered signed form: matched (checked at accept)"
+like "$OUT" '^entry 2: refused: field signature: the signature does not verify' \
+	"the tampered signed form: refused at fetch, with the check accept runs"
 like "$OUT" '^entry 4: matched 205$' "GBR's form from its contact: matched"
 
 # --- the signature, checked as reply --from-pdf checks it ---------------------------------------
-refused_like '^ballot: inbox: entry 2, form tampered\.pdf: field signature: the signature does not verify' \
-	ballot inbox accept 2
+refused_like '^ballot: inbox: entry 2 is refused: only a matched entry is accepted$' ballot inbox accept 2
 expect_exit 0 ballot inbox accept 3
 like "$ERR" 'inbox: entry 3, form signed\.pdf: signature not verified' \
 	"a valid signature by a signer not registered: recorded, with the warning reply --from-pdf gives"

@@ -81,9 +81,9 @@ same "$T/tampered.pdf" signature "a signed form changed after signing"
 replies() { run ballot history --circular 205 --json; [ "$RC" = 0 ] && jcol . kind | grep -c '^reply$'; }
 is "$(replies)" 0 "nothing recorded by either"
 
-# the inbox: a mailed signed form changed after signing is refused at accept by
-# `ballot inbox accept` and by the portal's accept alike, naming its signature
-# (the portal's accept did not check signatures before session 15); the
+# the inbox: a mailed signed form changed after signing is refused at fetch
+# with the engine line `reply --from-pdf` gives (the check accept runs), and
+# neither `ballot inbox accept` nor the portal's accept takes the entry; the
 # entry's page says how its received time was found in the page's language
 printf 'CHE\tto\tsecretariat@ofcom.admin.ch\ten\tOFCOM\n' >"$T/c.tsv"
 expect_exit 0 ballot contacts import "$T/c.tsv"
@@ -100,17 +100,19 @@ m.set_content("Our signed reply.\n")
 m.add_attachment(open(sys.argv[2], "rb").read(), maintype="application", subtype="pdf", filename="tampered.pdf")
 open(os.path.join(sys.argv[1], "new", "01"), "wb").write(bytes(m))
 PY
+cli=$(ballot reply --from-pdf "$T/tampered.pdf" --circular 205 --dry-run 2>&1 | sed -n 's/^ballot: --from-pdf tampered\.pdf: field //p')
+like "$cli" '^signature: ' "reply --from-pdf refuses the tampered form naming its signature"
 expect_exit 0 ballot mail fetch --mailbox "maildir:$T/Maildir"
-refused_like '^ballot: inbox: entry 1, form tampered\.pdf: field signature: ' ballot inbox accept 1
-cli=$(printf '%s\n' "$ERR" | sed -n 's/^ballot: inbox: entry 1, form tampered\.pdf: field //p')
+is "$(printf '%s\n' "$OUT" | sed -n 's/^entry 1: refused: field //p')" "$cli" \
+	"mail fetch refuses it with the same engine line"
+refused_like '^ballot: inbox: entry 1 is refused: only a matched entry is accepted$' ballot inbox accept 1
 printf '%s\n' "$PW" >"$T/pw"
 expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
 signin_user tsb tsb "$PW"
 get tsb /secretariat
 SCSRF=$(csrf_of)
 act_post tsb /secretariat/inbox/1/accept /secretariat/inbox/1/accept -F "csrf=$SCSRF"
-is "$ST" 400 "the portal's inbox accept refuses it too (400)"
-is "$(engine_line)" "$cli" "  ... with the command line's engine line (field signature)"
+is "$ST" 409 "the portal's inbox accept does not take the refused entry (409)"
 is "$(replies)" 0 "  ... nothing recorded"
 for l in en zh ar; do
 	get tsb "/secretariat/inbox/1?lang=$l"

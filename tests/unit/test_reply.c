@@ -201,9 +201,10 @@ static void quotas(void **state)
 {
 	fx *f = *state;
 	fx_circular(f, "205", NULL, NULL);
-	static char bytes[600];
+	static char bytes[600], other[600];
 	memset(bytes, 'x', sizeof bytes); /* text, as its name says */
-	bt_attachment_in a = { "c.txt", bytes, sizeof bytes };
+	memset(other, 'y', sizeof other); /* another content: quota_bytes counts each content once */
+	bt_attachment_in a = { "c.txt", bytes, sizeof bytes }, b = { "d.txt", other, sizeof other };
 	bt_reply_spec s = { 0 }, two[2];
 	bt_reply_result res, r2[2];
 	bt_audit_report before, after;
@@ -220,6 +221,7 @@ static void quotas(void **state)
 	assert_int_equal(bt_reply_record(f->db, &s, "t", now, &res, &f->e), BT_OK);
 	assert_int_equal(res.quota, BT_QUOTA_NONE);
 	head(f, &before);
+	s.attachments = &b;
 	assert_int_equal(bt_reply_record(f->db, &s, "t", now, &res, &f->e), BT_EINPUT);
 	assert_int_equal(res.quota, BT_QUOTA_BYTES);
 	assert_string_equal(f->e.msg, "quota_bytes: CHE's replies in consultation 205 hold 600 bytes of attachments; "
@@ -250,6 +252,7 @@ static void quotas(void **state)
 	two[0].member = two[1].member = "FRA";
 	two[0].choice = BT_NOT_AUTHORIZE;
 	two[1].rec = "Q.5051";
+	two[1].attachments = &a; /* FRA holds b */
 	two[0].rec = NULL;
 	assert_int_equal(bt_reply_record_many(f->db, two, 2, "t", now, r2, &f->e), BT_EINPUT);
 	assert_int_equal(r2[0].quota, BT_QUOTA_BYTES);

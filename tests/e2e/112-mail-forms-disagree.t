@@ -37,7 +37,7 @@ nss_init
 nss_cert signer "CN=A Person,O=OFCOM,C=CH" "CT,C,C" -x
 ok "pdfsig signs the form" pdf_sign signer "$T/yes.pdf" "$T/signed.pdf"
 $FILL --update "$T/signed.pdf" "$T/changed.pdf" draft.Q.5051.choice=not-authorize
-$PY "$HERE/51-advform-edit.py" "$T/yes.pdf" "$T/twice.pdf" dup-signatory
+$PY "$HERE/form-edit.py" "$T/yes.pdf" "$T/twice.pdf" dup-signatory
 
 MD="$T/Maildir"
 mkdir -p "$MD/new" "$MD/cur" "$MD/tmp"

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""51-advform-edit.py IN OUT MODE : IN (a filled Annex 2 form) with one
+"""form-edit.py IN OUT MODE : IN (a filled Annex 2 form) with one
 adversarial change made with pypdf, as a hand-edited file would have it.
 MODE: dup-choice (a second top-level draft.Q.5051.choice, not-authorize),
 dup-ref (a second form.reference naming FRA), dup-signatory (a second

@@ -12,7 +12,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 PY=/usr/bin/python3   # Debian's, with python3-pypdf (stack notes)
 FILL="$PY $HERE/fill-form.py"
-EDIT="$PY $HERE/51-advform-edit.py"
+EDIT="$PY $HERE/form-edit.py"
 $PY -c 'import pypdf' 2>/dev/null || { fail "python3-pypdf is installed (tests/deps.sh)"; done_testing; exit; }
 
 expect_exit 0 ballot init

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 51-tidy-test-libs.t - the test libraries themselves. 1. A binary answer
+# 113-test-libs.t - the test libraries themselves. 1. A binary answer
 # (a PDF) read by get/post (portal-lib.sh) is whole in $T/.body, and bash
 # says nothing of it (it warned "ignored null byte in input", once per
 # request, noise in the CI log). 2. The test servers survive losing their

@@ -140,8 +140,12 @@ int cmd_serve(cli_ctx *ctx, int argc, char **argv, bt_err *e)
 	 * back to the system above 128 KiB at the top of a heap (a madvise
 	 * after SQLite's temporary b-trees, 6 % of the server's CPU per reply)
 	 * and maps blocks from 128 KiB each time (an munmap each); up to
-	 * 16 MiB free per arena is kept, blocks under 4 MiB come from it */
-	mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
+	 * 1 MiB free per arena is kept, blocks under 4 MiB come from it. Fixed
+	 * thresholds: glibc's own grow with the largest block freed, and after
+	 * 64 uploads of 10 MB at once the server kept 285-613 MiB more than at
+	 * its start; 16 MiB kept 103-175 MiB, 1 MiB 31-42 MiB at the same CPU
+	 * per reply (README, "Measured": tests/bench/memory.sh) */
+	mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 	mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
 	cfg.stop = &stop_flag;
 	cfg.reload = &reload_flag;

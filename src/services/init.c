@@ -91,7 +91,7 @@ static int init_create(bt_db *db, const char *path, db_write *w, int *created, b
 	int fresh = 0, rc;
 	/* Create in the default journal mode, whose locks wait on the busy
 	 * handler, so a racing init waits for this one; WAL comes after. */
-	if ((rc = bt_db_require_writable(db, e)) || (rc = db_configure(db, 1, e)) || (rc = db_begin(db, e)))
+	if ((rc = bt_db_require_writable(db, e)) || (rc = db_configure(db, BT_DB_READONLY, e)) || (rc = db_begin(db, e)))
 		return rc;
 	/* Inside the write lock, look again: another init may have won. */
 	if ((rc = init_fill(db, path, w, &fresh, e)) || !fresh || (rc = db_commit(db, e))) {

@@ -27,8 +27,10 @@ int db_wal_on(bt_db *db, bt_err *e)
 	}
 }
 
-/* Applies the per-connection settings of stack-notes.md. */
-int db_configure(bt_db *db, int readonly, bt_err *e)
+/* Applies the per-connection settings of stack-notes.md; flags as
+ * bt_db_open's (BT_DB_READONLY: no switch to WAL; BT_DB_UNMAPPED: no
+ * mapping of the file). */
+int db_configure(bt_db *db, int flags, bt_err *e)
 {
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
@@ -38,13 +40,14 @@ int db_configure(bt_db *db, int readonly, bt_err *e)
 	if (db_exec_sql(db, "PRAGMA foreign_keys=ON", "configuring", e))
 		return BT_EFAIL;
 	/* reads of a large database from the operating system's page cache,
-	 * mapped, without a copy per page, shared by the portal's connections
-	 * (make bench: a tally of 100 000 replies spent 40 % of its time in
-	 * pread copying pages; a larger cache_size of SQLite's own, per
-	 * connection, gained no more than this) */
-	if (db_exec_sql(db, "PRAGMA mmap_size=" BT_MMAP_SIZE, "configuring", e))
+	 * mapped, without a copy per page (make bench: a tally of 100 000
+	 * replies spent 40 % of its time in pread copying pages; a larger
+	 * cache_size of SQLite's own, per connection, gained no more than
+	 * this). Not for BT_DB_UNMAPPED connections (the portal's request
+	 * threads, see db.h): those keep SQLite's default, 0, and pread. */
+	if (!(flags & BT_DB_UNMAPPED) && db_exec_sql(db, "PRAGMA mmap_size=" BT_MMAP_SIZE, "configuring", e))
 		return BT_EFAIL;
-	if (!readonly && !sqlite3_db_readonly(db->h, "main") && db_wal_on(db, e))
+	if (!(flags & BT_DB_READONLY) && !sqlite3_db_readonly(db->h, "main") && db_wal_on(db, e))
 		return BT_EFAIL;
 	return db_exec_sql(db, "PRAGMA synchronous=FULL", "configuring", e);
 }
@@ -158,9 +161,7 @@ int db_open(const char *path, int flags, bt_db **out, bt_err *e)
 		if (!rc)
 			rc = db_check_ours(db, 0, &empty, e);
 	}
-	if (rc ||
-	    (rc = db_configure(db, flags & BT_DB_READONLY, e)) ||
-	    ((flags & BT_DB_UNMAPPED) && (rc = db_exec_sql(db, "PRAGMA mmap_size=0", "configuring", e)))) {
+	if (rc || (rc = db_configure(db, flags, e))) {
 		bt_db_close(db);
 		return rc;
 	}

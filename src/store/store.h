@@ -17,7 +17,8 @@
 /* Documents kept per connection (doc.c): the status of every group asked
  * for and the tallies of the consultations asked for, in the same second. */
 #define BT_DOC_SLOTS 16
-/* Per connection (db_configure): up to 256 MiB of the file read mapped. */
+/* Per connection (db_configure, unless BT_DB_UNMAPPED): up to 256 MiB of
+ * the file read mapped. */
 #define BT_MMAP_SIZE "268435456"
 
 /* What a row check found sound (rowcheck.c, SQL_ROWCHECK_MARK): ok when
@@ -232,13 +233,14 @@ int event_cprev(bt_db *db, const char *circular, int64_t seq, char out[65], bt_e
  * the schema is not migrated (bt_db_open in services/init.c does that).
  * db_open_raw: just the SQLite connection. db_check_ours: fails unless db is
  * a ballot database (or, when allow_empty, an empty file: *empty says so).
- * db_configure: the per-connection settings of stack-notes.md (WAL unless
- * readonly). db_wal_on: switches the file to WAL. db_create_private: creates
+ * db_configure: the per-connection settings of stack-notes.md (flags as
+ * bt_db_open's: WAL unless BT_DB_READONLY, the file mapped unless
+ * BT_DB_UNMAPPED). db_wal_on: switches the file to WAL. db_create_private: creates
  * path as an empty 0600 file (*existed when it was there already). */
 int db_open(const char *path, int flags, bt_db **out, bt_err *e);
 int db_open_raw(const char *path, int flags, bt_db **out, bt_err *e);
 int db_check_ours(bt_db *db, int allow_empty, int *empty, bt_err *e);
-int db_configure(bt_db *db, int readonly, bt_err *e);
+int db_configure(bt_db *db, int flags, bt_err *e);
 int db_wal_on(bt_db *db, bt_err *e);
 int db_create_private(const char *path, int *existed, bt_err *e);
 /* The failure of sqlite3_open_v2(path) that returned rc with the handle h

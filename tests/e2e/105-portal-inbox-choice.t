@@ -34,33 +34,18 @@ ok "FRA's form ticked (a 150 dpi PNG)" tick "$T/f/205/en/FRA.pdf" 1 150 fra.png 
 	Q.5052=authorize:cross
 ok "DEU's form, Q.5051 not ticked (a JPEG)" tick "$T/f/205/en/DEU.pdf" 1 150 deu.jpg 0 0 Q.5052=not-authorize:filled
 $PY "$HERE/fill-form.py" "$T/f/205/en/CHE.pdf" che.pdf draft.Q.5051.choice=authorize draft.Q.5052.choice=authorize
-mkdir -p md/new md/cur md/tmp
-$PY - md <<'PY'
-import sys, email.message
-def put(n, frm, f, typ):
-    m = email.message.EmailMessage()
-    m["From"], m["To"], m["Subject"], m["Message-ID"] = frm, "tsbsg@itu.int", "Reply", "<v%s@example.org>" % n
-    m["Received"] = "from mx by mx.itu.int; Thu, 09 Jan 2020 10:00:00 +0000"
-    m.set_content("Our reply.\n")
-    main, sub = typ.split("/")
-    m.add_attachment(open(f, "rb").read(), maintype=main, subtype=sub, filename=f)
-    open("%s/new/%s" % (sys.argv[1], n), "wb").write(bytes(m))
-put("1", "consultations@arcep.fr", "fra.png", "image/png")
-put("2", "bnetza@bnetza.de", "deu.jpg", "image/jpeg")
-put("3", "ofcom@bakom.ch", "che.pdf", "application/pdf")
-put("4", "consultations@arcep.fr", "fra.png", "image/png")
-PY
+maildir_put md v <<'M'
+consultations@arcep.fr fra.png image/png
+bnetza@bnetza.de deu.jpg image/jpeg
+ofcom@bakom.ch che.pdf application/pdf
+consultations@arcep.fr fra.png image/png
+M
 expect_exit 0 ballot mail fetch --mailbox "maildir:$T/md"
 is "$(q "SELECT group_concat(id || ' ' || state || ' ' || choices, '; ') FROM inbox")" \
 	"1 matched Q.5051=not-authorize, Q.5052=authorize; 2 uncertain Q.5051=none, Q.5052=not-authorize; 3 matched Q.5051=authorize, Q.5052=authorize; 4 matched Q.5051=not-authorize, Q.5052=authorize" \
 	"fetched: FRA's scan matched, DEU's uncertain (its row unread), CHE's filled PDF matched"
 
-PW="a secretariat pass phrase"
-printf '%s\n' "$PW" >"$T/pw"
-expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
-dev_certs
-serve_start "$T/serve.log" || { echo "Bail out! the server did not start"; exit 1; }
-signin_user tsb tsb "$PW"
+secretariat_in "a secretariat pass phrase"
 replies() { q "SELECT group_concat(r.member || ' ' || d.rec || ' ' || r.choice || ' ' || r.channel, '; ') FROM replies r JOIN drafts d ON d.id = r.draft_id"; }
 
 # --- the entry's page: a choice per draft ---------------------------------------------

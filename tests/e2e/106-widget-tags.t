@@ -43,9 +43,67 @@ for l in en fr ru ar zh; do
 	like "$(pdftotext -enc UTF-8 "$pdf" - 2>/dev/null)" '龘' "$l form: poppler reads the rare character back"
 	like "$(mutool draw -q -F txt -o - "$pdf" 2>/dev/null)" '龘' "$l form: MuPDF reads the rare character back"
 done
+# widget-tags.py sees what it checks broken on purpose (the en form changed
+# through qpdf --update-from-json): /Nums keys out of order (ISO 32000-1
+# 7.9.7: ascending), a widget's key the page's (14.7.4.4: one entry a key),
+# /Tabs gone from the page with the widgets (PDF/UA-1 7.18.3); a page
+# without annotations needs no /Tabs
+cat >"$T/break.py" <<'PY'
+# break.py MODE: qpdf's JSON of a form on stdin, a patch for
+# qpdf --update-from-json on stdout
+import json, sys
+mode = sys.argv[1]
+j = json.load(sys.stdin)
+head, objs = j['qpdf'][0], j['qpdf'][1]
+val = {k: v.get('value') for k, v in objs.items()}
+def get(v): return val.get('obj:' + v) if isinstance(v, str) and v.endswith(' R') else v
+root = next(k for k, v in val.items() if isinstance(v, dict) and v.get('/Type') == '/Catalog')
+st = get(val[root]['/StructTreeRoot'])
+pt_ref = st['/ParentTree']
+pt = get(pt_ref)
+page_ref = get(get(val[root]['/Pages'])['/Kids'])[0]
+page = get(page_ref)
+out = {}
+if mode == 'nums-order':
+    nums_ref = pt['/Nums'] if isinstance(pt['/Nums'], str) else None
+    nums = get(pt['/Nums'])
+    pairs = [nums[i:i + 2] for i in range(0, len(nums), 2)]
+    new = [x for p in reversed(pairs) for x in p]
+    if nums_ref:
+        out['obj:' + nums_ref] = {'value': new}
+    else:
+        pt['/Nums'] = new
+        if isinstance(pt_ref, str):
+            out['obj:' + pt_ref] = {'value': pt}
+        else:
+            out['obj:' + val[root]['/StructTreeRoot']] = {'value': st}
+elif mode == 'key-clash':
+    for a in get(page['/Annots']):
+        w = get(a)
+        if '/StructParent' in w:
+            w['/StructParent'] = page['/StructParents']; out['obj:' + a] = {'value': w}; break
+elif mode == 'no-tabs':
+    del page['/Tabs']; out['obj:' + page_ref] = {'value': page}
+json.dump({'qpdf': [head, out]}, sys.stdout)
+PY
+pdf=$T/f/205/en/CHE.pdf
+broken() { # broken MODE: the en form broken by MODE, through widget-tags.py
+	qpdf --json --json-key=qpdf "$pdf" | /usr/bin/python3 "$T/break.py" "$1" >"$T/$1.json" &&
+		qpdf "$pdf" --update-from-json="$T/$1.json" "$T/$1.pdf" && wtags "$T/$1.pdf"
+}
+like "$(broken nums-order)" '^/Nums: key [0-9]+ after key [0-9]+ \(not ascending\)$' \
+	"widget-tags.py: /Nums keys in descending order found"
+like "$(broken key-clash)" "^page 1: widget [0-9]+ 0 R: /StructParent 0 also page 1's key$" \
+	"widget-tags.py: a widget's /StructParent the page's /StructParents found"
+like "$(broken no-tabs)" "^page 1: annotations, and the tab order not the structure's \(/Tabs /S\)$" \
+	"widget-tags.py: the widgets' page without /Tabs /S found"
+printf '%%%%MediaBox 0 0 100 100\n' >"$T/blank.txt"
+mutool create -o "$T/blank.pdf" "$T/blank.txt"
+qpdf "$pdf" --pages . 1 "$T/blank.pdf" 1 -- "$T/two.pdf"
+is "$(wtags "$T/two.pdf" | tail -n +2)" ok "widget-tags.py: a second page without annotations needs no /Tabs"
+
 # the English form's own letters, through the CMaps of both Latin subsets and
 # of the one-character CJK subset
-pdf=$T/f/205/en/CHE.pdf
 like "$(pdftotext -enc UTF-8 "$pdf" - 2>/dev/null)" 'Framework for the dragon 龘 in' "en: poppler reads the title back"
 like "$(mutool draw -q -F txt -o - "$pdf" 2>/dev/null | tr -s ' \n' '  ')" 'Framework for the dragon 龘 in' \
 	"en: MuPDF reads the title back"

@@ -39,12 +39,14 @@ READ="$PY $E2E/mail-read.py"
 
 # --- the relay: its test CA, certificate and password file in $T ---------------
 . "$E2E/relay-lib.sh"
-SMTP_PORT=$(free_port)
-# relay_up [ARG...]: the relay on $SMTP_PORT writing to $T/mbox (RELAY_MBOX=DIR:
+SMTP_PORT=
+# relay_up [ARG...]: the relay (on a free port the first time, then on
+# $SMTP_PORT again) writing to $T/mbox (RELAY_MBOX=DIR:
 # to DIR), ARGs to smtp-relay.py (--refuse-rcpt SUBSTR); bails out when it
 # does not start
 relay_up() {
-	relay_start "$T" "$SMTP_PORT" "$@" || { echo "Bail out! the relay did not start"; cat relay.log; exit 1; }
+	relay_start "$T" "${SMTP_PORT:--}" "$@" || { echo "Bail out! the relay did not start"; cat relay.log; exit 1; }
+	SMTP_PORT=$RELAY_PORT
 }
 relay_up
 relay_conf "$T" "$SMTP_PORT" mail.conf

@@ -31,9 +31,9 @@ ok "CHE's form printed, ticked by hand and scanned (150 dpi PNG)" \
 D="$T/dv"
 chmod o+x "$T"   # the dovecot user reaches its mailbox under $T
 . "$HERE/dovecot-lib.sh"
-PORT=$(free_port)
 trap 'dovecot_stop; _cleanup' EXIT
-dovecot_start "$D" "$PORT" || { fail "dovecot started on 127.0.0.1:$PORT"; cat "$D/log" 2>/dev/null; done_testing; exit; }
+dovecot_start "$D" - || { fail "dovecot started on 127.0.0.1:$DOVECOT_PORT"; cat "$D/log" 2>/dev/null; done_testing; exit; }
+PORT=$DOVECOT_PORT
 certtool --generate-privkey --key-type ecdsa --outfile "$D/other.key" 2>/dev/null
 certtool --generate-self-signed --load-privkey "$D/other.key" --template "$D/ca.tmpl" --outfile "$D/other.pem" 2>/dev/null
 

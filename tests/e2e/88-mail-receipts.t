@@ -85,8 +85,8 @@ is "$(q "SELECT member || ' ' || state FROM outbox WHERE round = '$bra'")" "BRA 
 serve_stop
 
 # --- mail run: each queued receipt built, kept, sent once ----------------------------------------
-PORT=$(free_port)
-relay_start "$T/relay" "$PORT" || { echo "Bail out! the relay did not start"; cat "$T/relay/relay.log"; exit 1; }
+relay_start "$T/relay" - || { echo "Bail out! the relay did not start"; cat "$T/relay/relay.log"; exit 1; }
+PORT=$RELAY_PORT
 relay_conf "$T/relay" "$PORT" mail.conf
 expect_exit 0 ballot contacts remove --member BRA --address anatel@anatel.gov.br
 at 2020-01-20T09:00:00Z

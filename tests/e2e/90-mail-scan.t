@@ -36,26 +36,16 @@ convert fra.png -resize 10% small.png
 mutool convert -o nine.pdf small.png small.png small.png small.png small.png small.png small.png small.png small.png
 $PY "$HERE/fill-form.py" "$T/f/205/en/DEU.pdf" deu-filled.pdf draft.Q.5051.choice=authorize
 
-mkdir -p md/new md/cur md/tmp
-$PY - md <<'PY'
-import sys, email.message
-def put(n, frm, f, typ):
-    m = email.message.EmailMessage()
-    m["From"], m["To"], m["Subject"], m["Message-ID"] = frm, "tsbsg@itu.int", "Reply", "<s%s@example.org>" % n
-    m["Received"] = "from mx by mx.itu.int; Thu, 09 Jan 2020 10:00:00 +0000"
-    m.set_content("Our reply, scanned.\n")
-    main, sub = typ.split("/")
-    m.add_attachment(open(f, "rb").read(), maintype=main, subtype=sub, filename=f)
-    open("%s/new/%s" % (sys.argv[1], n), "wb").write(bytes(m))
-put("1", "consultations@arcep.fr", "fra.png", "image/png")
-put("2", "bnetza@bnetza.de", "deu.jpg", "image/jpeg")
-put("3", "bnetza@bnetza.de", "deu2.png", "image/png")
-put("4", "someone@example.org", "fra.png", "image/png")
-put("5", "consultations@arcep.fr", "noqr.png", "image/png")
-put("6", "consultations@arcep.fr", "fra-scan.pdf", "application/pdf")
-put("7", "bnetza@bnetza.de", "deu-filled.pdf", "application/pdf")
-put("8", "consultations@arcep.fr", "nine.pdf", "application/pdf")
-PY
+maildir_put md s <<'M'
+consultations@arcep.fr fra.png image/png
+bnetza@bnetza.de deu.jpg image/jpeg
+bnetza@bnetza.de deu2.png image/png
+someone@example.org fra.png image/png
+consultations@arcep.fr noqr.png image/png
+consultations@arcep.fr fra-scan.pdf application/pdf
+bnetza@bnetza.de deu-filled.pdf application/pdf
+consultations@arcep.fr nine.pdf application/pdf
+M
 expect_exit 0 ballot mail fetch --mailbox "maildir:$T/md"
 like "$OUT" '^entry 1: matched 205: read from a scan$' "a scanned form, every draft read: matched"
 is "$(q "SELECT member || ' ' || choices || ' ' || form FROM inbox WHERE id = 1")" "FRA Q.5051=not-authorize fra.png" \
@@ -80,12 +70,7 @@ expect_exit 0 ballot inbox show 2
 like "$OUT" '^entry 2: uncertain: field draft\.Q\.5051\.choice' "inbox show: uncertain, naming the field"
 
 # the portal's inbox page: the same state, in the page's language
-PW="a secretariat pass phrase"
-printf '%s\n' "$PW" >"$T/pw"
-expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
-dev_certs
-serve_start "$T/serve.log" || { echo "Bail out! the server did not start"; exit 1; }
-signin_user tsb tsb "$PW"
+secretariat_in "a secretariat pass phrase"
 get tsb /secretariat/inbox
 like "$BODY" '<span class="inbox-state uncertain">uncertain</span>' "the portal's inbox: entry 2 uncertain"
 get tsb "/secretariat/inbox?lang=fr"

@@ -100,8 +100,8 @@ vr 2 keys show --key nosuch.key
 
 # --- mail send, outbox, schedule, run (a real relay on loopback) ------------------
 . "$HERE/relay-lib.sh"
-SMTP_PORT=$(free_port)
-relay_start "$T" "$SMTP_PORT" || { echo "Bail out! the relay did not start"; cat relay.log; exit 1; }
+relay_start "$T" - || { echo "Bail out! the relay did not start"; cat relay.log; exit 1; }
+SMTP_PORT=$RELAY_PORT
 relay_conf "$T" "$SMTP_PORT" mail.conf
 vg 0 --config mail.conf mail send --circular 205 --what circular --member CHE
 vr 2 --config mail.conf mail send --circular 205 --what letter
@@ -147,9 +147,9 @@ vg 0 inbox reject 2 --reason "not a reply"
 D="$T/dv"
 chmod o+x "$T" # the dovecot user reaches its mailbox under $T
 . "$HERE/dovecot-lib.sh"
-IMAP_PORT=$(free_port)
 trap 'dovecot_stop; _cleanup' EXIT
-dovecot_start "$D" "$IMAP_PORT" || fail "dovecot started on 127.0.0.1:$IMAP_PORT"
+dovecot_start "$D" - || fail "dovecot started on 127.0.0.1:$DOVECOT_PORT"
+IMAP_PORT=$DOVECOT_PORT
 ok "a message appended over IMAPS" $PY - "$IMAP_PORT" "$D/ca.pem" <<'PY'
 import sys, imaplib, ssl, email.message
 M = imaplib.IMAP4_SSL("localhost", int(sys.argv[1]), ssl_context=ssl.create_default_context(cafile=sys.argv[2]))

@@ -40,8 +40,8 @@ printf 'CHE\tto\tsecretariat@ofcom.admin.ch\tfr\tOFCOM\nGBR\tto\tconsult@ofcom.o
 expect_exit 0 ballot contacts import c.tsv
 expect_exit 0 ballot config set mail_receipts 1
 
-RPORT=$(free_port)
-relay_start "$T/relay" "$RPORT" || { echo "Bail out! the relay did not start"; cat "$T/relay/relay.log"; exit 1; }
+relay_start "$T/relay" - || { echo "Bail out! the relay did not start"; cat "$T/relay/relay.log"; exit 1; }
+RPORT=$RELAY_PORT
 relay_conf "$T/relay" "$RPORT" "$T/mail.conf"
 export BALLOT_CONFIG=$T/mail.conf
 dev_certs

@@ -10,6 +10,8 @@
 #   serve_stop                  SIGTERM, waits; sets SRV_RC (the exit status)
 #   get JAR PATH [CURL-ARGS]    a GET; JAR "-": no cookies. Sets ST (HTTP status,
 #   post JAR PATH [CURL-ARGS]   000 when none), BODY, HDRS; files $T/.body $T/.hdrs
+#                               (a binary answer: its bytes in $T/.body; BODY
+#                               the text without NUL bytes)
 #   hdr NAME                    the value of response header NAME (first one)
 #   cookies_set NAME            every Set-Cookie line for cookie NAME
 #   csrf_of [FILE]              the first csrf field of a page ($T/.body)
@@ -43,6 +45,14 @@
 #   words LANG KEY              the text of KEY in forms/portal/LANG.txt
 #   sentence LANG KEY LABEL-KEY KEY's text with {field} the text of LABEL-KEY
 #   plain                       stdin without bidi embeddings and isolates (U+202A-E, U+2066-9)
+#   maildir_put DIR TAG         a Maildir DIR for `mail fetch` (the inbox pages' tests):
+#                               one message a line of stdin "FROM FILE TYPE", named 1,
+#                               2, ... in DIR/new, to tsbsg@itu.int, received on
+#                               9 January 2020, Message-ID <TAGN@example.org>, FILE
+#                               attached as TYPE (FILE relative to the current folder)
+#   secretariat_in PW           the secretariat user tsb with password PW (a test),
+#                               dev_certs, the portal started (bails out if it does
+#                               not) and tsb signed in (jar tsb)
 # Certificates: $SRV_CERT, $SRV_KEY and $CA_PEM (trusted by curl) must be set.
 
 browser_ready() {
@@ -79,6 +89,31 @@ sentence() { # sentence LANG KEY LABEL-KEY
 }
 
 plain() { perl -CSD -pe 's/[\x{202A}-\x{202E}\x{2066}-\x{2069}]//g'; }
+
+maildir_put() { # maildir_put DIR TAG <LINES
+	mkdir -p "$1/new" "$1/cur" "$1/tmp"
+	cat >"$T/.maildir" # (the script below comes on python's stdin)
+	/usr/bin/python3 - "$1" "$2" "$T/.maildir" <<'PY'
+import sys, email.message
+for n, line in enumerate(open(sys.argv[3]).read().split("\n")[:-1], 1):
+    frm, f, typ = line.split()
+    m = email.message.EmailMessage()
+    m["From"], m["To"], m["Subject"], m["Message-ID"] = frm, "tsbsg@itu.int", "Reply", "<%s%d@example.org>" % (sys.argv[2], n)
+    m["Received"] = "from mx by mx.itu.int; Thu, 09 Jan 2020 10:00:00 +0000"
+    m.set_content("Our reply.\n")
+    main, sub = typ.split("/")
+    m.add_attachment(open(f, "rb").read(), maintype=main, subtype=sub, filename=f)
+    open("%s/new/%d" % (sys.argv[1], n), "wb").write(bytes(m))
+PY
+}
+
+secretariat_in() { # secretariat_in PW
+	printf '%s\n' "$1" >"$T/pw"
+	expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
+	dev_certs
+	serve_start "$T/serve.log" || { echo "Bail out! the server did not start"; exit 1; }
+	signin_user tsb tsb "$1"
+}
 
 free_port() {
 	perl -MIO::Socket::INET -e '
@@ -159,7 +194,10 @@ _req() { # _req JAR CURL-ARGS... (the URL among them)
 		"${jargs[@]}" -o "$T/.body" -D "$T/.hdrs" -w '%{http_code}' "$@" 2>"$T/.curl-err")
 	[ -n "$ST" ] || ST=000
 	touch "$T/.body" "$T/.hdrs"
-	BODY=$(cat "$T/.body")
+	# a binary answer (a PDF, a PNG) is read from $T/.body; BODY is the text
+	# without its NUL bytes (what bash's $(cat) kept, with a warning
+	# "ignored null byte in input" on stderr: noise in the CI log)
+	BODY=$(tr -d '\0' <"$T/.body")
 	HDRS=$(tr -d '\r' <"$T/.hdrs")
 }
 

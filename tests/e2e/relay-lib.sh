@@ -9,15 +9,33 @@
 #                            the relay on 127.0.0.1:PORT writing each message
 #                            to DIR/mbox/*.eml (RELAY_MBOX=MBOX: to MBOX);
 #                            ARGs to smtp-relay.py (--refuse-rcpt SUBSTR,
-#                            --hold HOLD);
-#                            sets RELAY_PID; 1 when it does not start
+#                            --hold HOLD); PORT "-": a free port (free_port
+#                            of portal-lib.sh), another one when that is
+#                            taken before the relay binds it (up to 3 tries);
+#                            sets RELAY_PID and RELAY_PORT; 1 when it does
+#                            not start
 #   relay_conf DIR PORT FILE a configuration file (mode 0600) for
 #                            `ballot mail send/run` to that relay
 #   relay_stop               stops it
 RELAY_PID=
 relay_start() {
+	local dir=$1 port=$2 try from
+	shift 2
+	[ "$port" = - ] || { _relay_start "$dir" "$port" "$@"; return; }
+	for try in 1 2 3; do
+		port=$(free_port) || return 1
+		from=$(($(stat -c %s "$dir/relay.log" 2>/dev/null || echo 0) + 1))
+		_relay_start "$dir" "$port" "$@" && return 0
+		relay_stop
+		# only a port lost to another process between free_port and the bind
+		tail -c "+$from" "$dir/relay.log" | grep -q 'Errno 98\|Address already in use' || return 1
+	done
+	return 1
+}
+_relay_start() { # _relay_start DIR PORT [ARG...]: the relay on PORT
 	local dir=$1 port=$2 mbox=${RELAY_MBOX:-$1/mbox} end
 	shift 2
+	RELAY_PORT=$port
 	mkdir -p "$mbox"
 	if [ ! -e "$dir/ca.pem" ]; then
 		printf 'cn = "ballot mail test CA"\nca\ncert_signing_key\nexpiration_days = 30\n' >"$dir/ca.tmpl"

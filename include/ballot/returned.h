@@ -36,6 +36,10 @@ typedef struct bt_returned_draft {
 	bt_choice choice;  /* the one ticked; BT_CHOICE_NONE: none */
 	int ticked;        /* how many different choices are ticked */
 	char states[128];  /* those choices, ", "-separated, as read */
+	int changed;       /* a signed form: this choice is not the one its
+			      signed field holds (a scan's reading or a
+			      --choice differs): its reply is recorded
+			      without the signer */
 } bt_returned_draft;
 
 /* What a returned form says, as its front end read it (pointers are the
@@ -95,7 +99,8 @@ int bt_returned_reference(bt_db *db, const char *reference, const char *circular
 
 /* The replies of a checked form into specs[0..f->n_drafts): circular,
  * out's member, each draft's choice, the signatory and title, the signer
- * (when signed); the rest (received, channel, the form as scan,
+ * (when signed, but not on a draft whose choice changed from the signed
+ * form's: the signer did not sign it); the rest (received, channel, the form as scan,
  * attachments, force) is the caller's to set, the rest zeroed. */
 void bt_returned_specs(const bt_returned_form *f, const bt_returned_verdict *v, const char *circular,
 		       bt_reply_spec *specs);

@@ -221,7 +221,7 @@ static int attachments(bt_db *db, plan *p, const cli_opt *com,
 /* The signature line of the acknowledgement and of the dry run. */
 static void print_signature(const plan *p)
 {
-	if (!p->v.signature) {
+	if (!p->rf.f.is_signed) {
 		printf("  signature: none (unsigned form)\n");
 		return;
 	}
@@ -234,6 +234,9 @@ static void print_signature(const plan *p)
 		printf("  signature: signed by %s (certificate SHA-256 %s): valid, %s; "
 		       "the signer is not verified: %s\n", p->rf.sig.subject,
 		       p->rf.sig.cert_sha256, covers, p->ver.signer.why);
+	for (size_t i = 0; p->specs && i < p->v.n_drafts; i++)
+		if (!p->specs[i].signer_subject)
+			printf("  %s: changed from the signed form: recorded without the signer\n", p->specs[i].rec);
 }
 
 /* What the form's replies would record, as text or JSON (events: the
@@ -276,8 +279,8 @@ static int print_plan(const plan *p, const bt_reply_spec *s, int json,
 	bt_json_str_or_null(&b, s[0].signatory);
 	bt_json_key(&b, "title", 0);
 	bt_json_str_or_null(&b, s[0].title);
-	bt_json_kv_bool(&b, "signed", p->v.signature, 0);
-	if (p->v.signature) {
+	bt_json_kv_bool(&b, "signed", p->rf.f.is_signed, 0);
+	if (p->rf.f.is_signed) {
 		bt_json_key(&b, "signature", 0);
 		bt_buf_adds(&b, "{");
 		bt_json_kv_bool(&b, "valid", p->rf.sig.valid, 1);
@@ -295,6 +298,7 @@ static int print_plan(const plan *p, const bt_reply_spec *s, int json,
 		bt_buf_adds(&b, i ? ",{" : "{");
 		bt_json_kv_str(&b, "draft", s[i].rec, 1);
 		bt_json_kv_str(&b, "choice", bt_choice_name(s[i].choice), 0);
+		bt_json_kv_bool(&b, "signed", s[i].signer_subject != NULL, 0);
 		bt_json_key(&b, "attachments", 0);
 		bt_buf_adds(&b, "[");
 		for (size_t k = 0; k < s[i].n_attachments; k++) {
@@ -342,6 +346,10 @@ static int make_specs(plan *p, const cli_opt *o, bt_err *e)
 	if (!p->specs)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	bt_returned_specs(&p->rf.f, &p->ver, o[O_CIRCULAR].val, p->specs);
+	/* a signatory or title the signed form leaves empty, given here: the
+	 * signer did not sign it, the replies are recorded without the signer */
+	int changed = p->rf.f.is_signed && (strcmp(sig ? sig : "", p->rf.f.signatory ? p->rf.f.signatory : "") ||
+					    strcmp(title ? title : "", p->rf.f.title ? p->rf.f.title : ""));
 	p->scan.name = cli_basename(p->file);
 	p->scan.data = p->pdf.data;
 	p->scan.len = p->pdf.len;
@@ -356,6 +364,10 @@ static int make_specs(plan *p, const cli_opt *o, bt_err *e)
 		s->scan = &p->scan;
 		s->force = o[O_FORCE].count > 0;
 		s->late_entry_reason = o[O_LATE].val;
+		if (changed) {
+			s->signer_subject = s->signer_sha256 = NULL;
+			s->signer_verified = 0;
+		}
 	}
 	return BT_OK;
 }

@@ -97,6 +97,7 @@ int cli_form_choices(pdf_form_values *v, const cli_opt *o, bt_err *e)
 				return bt_fail(e, BT_EINPUT, "--choice: draft %s given "
 					       "twice ('%s', then '%s'): give one",
 					       v->drafts[k].rec, o->vals[j], val);
+		v->drafts[k].overridden |= v->drafts[k].ticked != 1 || v->drafts[k].choice != c;
 		v->drafts[k].choice = c;
 		v->drafts[k].ticked = 1;
 		snprintf(v->drafts[k].states, sizeof v->drafts[k].states, "%s", bt_choice_name(c));

@@ -63,10 +63,15 @@ static int signing_unknown(bt_db *db, db_write *w, bt_err *e)
 		sqlite3_reset(st);
 		return db_fail(db, e, "reading signing certificates");
 	}
-	char whom[4] = "";
+	char whom[4] = "", revoked[BT_TIME_LEN] = "";
 	if (step == SQLITE_ROW)
 		db_col_copy(st, 0, whom, sizeof whom);
+	if (step == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL)
+		bt_time_format((bt_time)sqlite3_column_int64(st, 1), revoked);
 	sqlite3_reset(st);
+	if (step == SQLITE_ROW && revoked[0]) /* a revoked one is not registered again */
+		return bt_failf(e, BT_R_CONFLICT, "certificate", "%s is registered already, for %s, and was revoked "
+				"%s: a revoked certificate cannot be registered again", c->sha, whom, revoked);
 	if (step == SQLITE_ROW)
 		return bt_failf(e, BT_R_CONFLICT, "certificate", "%s is registered already, for %s", c->sha,
 				whom);

@@ -138,6 +138,23 @@ static int signature(reader *r, qpdf_oh sig)
 	return BT_OK;
 }
 
+/* A signature field whose value (object id) libqpdf cannot read (a
+ * damaged /ByteRange, say): a signature, damaged, with libqpdf's warning
+ * as what. */
+static void damaged_signature(reader *r, int id)
+{
+	pdf_form_values *v = r->out;
+	v->signature = 1;
+	snprintf(v->sig_damaged, sizeof v->sig_damaged, "its value, object %d, cannot be read", id);
+	while (qpdf_more_warnings(r->q)) {
+		qpdf_error w = qpdf_next_warning(r->q);
+		const char *d = w ? qpdf_get_error_message_detail(r->q, w) : NULL;
+		if (d && *d)
+			snprintf(v->sig_damaged, sizeof v->sig_damaged, "its value, object %d, cannot be read (%s)",
+				 id, d);
+	}
+}
+
 static int is_choice_name(const char *name)
 {
 	size_t n = strlen(name);
@@ -203,6 +220,8 @@ static int terminal(reader *r, qpdf_oh fd, const char *name, const char *ft)
 	if (ft && !strcmp(ft, "/Sig")) {
 		if (qpdf_oh_is_dictionary(q, val) && !r->out->signature)
 			return signature(r, val);
+		if (!qpdf_oh_is_dictionary(q, val) && qpdf_oh_get_object_id(q, val) && !r->out->signature)
+			damaged_signature(r, qpdf_oh_get_object_id(q, val));
 		return BT_OK;
 	}
 	if (!ft || strcmp(ft, "/Tx") || !qpdf_oh_is_string(q, val))
@@ -303,12 +322,13 @@ int pdf_form_read(const void *data, size_t len, const char *field,
 	} else {
 		out->n_pages = qpdf_get_num_pages(r.q);
 		rc = read_fields(&r);
-		if (rc == BT_OK && qpdf_has_error(r.q)) {
-			qpdf_error err = qpdf_get_error(r.q);
+		/* the error taken also after a refusal: libqpdf writes one
+		 * not taken to stderr when cleaned up */
+		qpdf_error err = qpdf_has_error(r.q) ? qpdf_get_error(r.q) : NULL;
+		if (rc == BT_OK && err)
 			rc = bt_fail(e, BT_EINPUT, "%s: the form's fields cannot "
 				     "be read (%s)", field,
 				     qpdf_get_error_message_detail(r.q, err));
-		}
 	}
 	qpdf_cleanup(&r.q);
 	for (size_t i = 0; i < r.n_fields; i++)

@@ -20,6 +20,7 @@ typedef struct pdf_form_choice {
 	int ticked;         /* how many different states are ticked (2+: two
 			       choices, choice then NONE) */
 	char states[128];   /* the states ticked, ", "-separated, as found */
+	int overridden;     /* set by --choice to another choice than read */
 } pdf_form_choice;
 
 /* A text field's full name and value (UTF-8). */
@@ -38,6 +39,8 @@ typedef struct pdf_form_values {
 				    length (all 0 when absent or malformed) */
 	unsigned char *sig_der;  /* its /Contents (the PKCS#7 DER, padded) */
 	size_t sig_der_len;
+	char sig_damaged[160];   /* the signature field's value cannot be
+				    read (signature set): what libqpdf said */
 	int n_pages;             /* the document's pages, set once libqpdf
 				    read it (also when it has no fields) */
 } pdf_form_values;

@@ -1,6 +1,7 @@
 /* pdfsig.c - a returned form's PDF signature, checked with GnuTLS
  * (pdfsig.h). */
 #include "pdf/pdfsig.h"
+#include "ballot/returned.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,10 @@ int pdf_sig_check(const void *pdf, size_t len, const pdf_form_values *v,
 	memset(out, 0, sizeof *out);
 	const unsigned char *p = pdf;
 	const long long *r = v->sig_range;
+	if (v->sig_damaged[0]) {
+		snprintf(out->why, sizeof out->why, "%s", v->sig_damaged);
+		return BT_OK;
+	}
 	if (!v->signature || !v->sig_der) {
 		snprintf(out->why, sizeof out->why, "no signature");
 		return BT_OK;
@@ -201,4 +206,55 @@ int pdf_sig_check(const void *pdf, size_t len, const pdf_form_values *v,
 			return bt_fail(e, BT_EFAIL, "out of memory");
 	}
 	return BT_OK;
+}
+
+/* 1 when pdf (len bytes) says it is a PDF: "%PDF-" in its first 1024
+ * bytes, as readers allow. */
+static int is_pdf(const void *pdf, size_t len)
+{
+	const char *p = pdf;
+	for (size_t i = 0; i + 5 <= len && i < 1024; i++)
+		if (!memcmp(p + i, "%PDF-", 5))
+			return 1;
+	return 0;
+}
+
+/* Marks each draft whose reading is not the choice the signed PDF's field
+ * holds (a PDF of page images, signed, has no such field: its pages are what
+ * was signed, and only an override changes them). */
+static void mark_changed(const pdf_form_values *fields, struct bt_returned_draft *drafts, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < fields->n_drafts && strcmp(fields->drafts[k].rec, drafts[i].rec))
+			k++;
+		if (k < fields->n_drafts)
+			drafts[i].changed |= fields->drafts[k].ticked != 1 || fields->drafts[k].choice != drafts[i].choice;
+		else if (fields->n_drafts) /* a form's fields without this draft's */
+			drafts[i].changed = 1;
+	}
+}
+
+int pdf_sig_scanned(const void *pdf, size_t len, struct bt_returned_form *f, struct bt_returned_draft *drafts,
+		    pdf_sig_verdict *out, bt_err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (!is_pdf(pdf, len))
+		return BT_OK;
+	pdf_form_values fields;
+	bt_err ignored; /* a PDF of page images has no fields: no signature */
+	int rc = pdf_form_read(pdf, len, "scan", &fields, &ignored);
+	if (rc != BT_EFAIL && fields.signature) {
+		rc = pdf_sig_check(pdf, len, &fields, out, e);
+		f->is_signed = 1;
+		f->sig_valid = out->valid;
+		f->sig_form_changed = out->form_changed;
+		f->sig_why = out->why;
+		f->certs = (const unsigned char *const *)out->certs;
+		f->cert_lens = out->cert_len;
+		f->n_certs = out->n_certs;
+		mark_changed(&fields, drafts, f->n_drafts);
+	}
+	pdf_form_values_free(&fields);
+	return rc == BT_EFAIL ? bt_fail(e, BT_EFAIL, "out of memory") : BT_OK;
 }

@@ -39,4 +39,18 @@ void pdf_sig_verdict_free(pdf_sig_verdict *v);
 int pdf_sig_check(const void *pdf, size_t len, const pdf_form_values *v,
 		  pdf_sig_verdict *out, bt_err *e);
 
+/* A form read from a scan (f, its drafts[0..f->n_drafts) the scan's
+ * reading, with --choice overrides) whose file pdf[0..len) is a PDF: the
+ * signature in its own fields checked as a filled PDF's is (pdf_form_read,
+ * pdf_sig_check) into out and f (is_signed, sig_valid, sig_form_changed,
+ * sig_why, the certificates), every front end's one check; each draft
+ * whose reading is not the choice the PDF's field holds marked changed
+ * (the signer did not sign it). Nothing when the file is an image or a PDF
+ * without a signature. BT_EFAIL only when out of memory; free out with
+ * pdf_sig_verdict_free. */
+struct bt_returned_form;
+struct bt_returned_draft;
+int pdf_sig_scanned(const void *pdf, size_t len, struct bt_returned_form *f, struct bt_returned_draft *drafts,
+		    pdf_sig_verdict *out, bt_err *e);
+
 #endif

@@ -45,9 +45,12 @@ int pdf_returned_of(const void *pdf, size_t len, const pdf_form_values *v, pdf_r
 		d->choice = v->drafts[i].choice;
 		d->ticked = v->drafts[i].ticked;
 		memcpy(d->states, v->drafts[i].states, sizeof d->states);
+		d->changed = v->drafts[i].overridden;
 	}
 	f->drafts = out->drafts;
 	f->n_drafts = v->n_drafts;
+	if (!v->signature && !f->reference) /* a scan's reading: its PDF's signature */
+		return pdf_sig_scanned(pdf, len, f, out->drafts, &out->sig, e);
 	if (!v->signature)
 		return BT_OK;
 	int rc = pdf_sig_check(pdf, len, v, &out->sig, e);

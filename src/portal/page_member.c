@@ -414,13 +414,25 @@ static void upload_section(preq *r, const bt_consultation *c)
 	bt_buf_adds(b, "</button>\n</form>\n</section>\n");
 }
 
+/* 1 when a reply of draft rec with choice, signatory and title says what
+ * the kept form k says (the same choice for rec, the same signatory and
+ * title): only then was it signed by k's signer. */
+static int as_signed(const preturned *k, const char *rec, bt_choice choice, const char *signatory,
+		     const char *title)
+{
+	if (strcmp(signatory ? signatory : "", k->signatory) || strcmp(title ? title : "", k->title))
+		return 0;
+	for (size_t i = 0; i < k->n; i++)
+		if (!strcmp(k->choices[i].rec, rec))
+			return k->choices[i].choice == choice;
+	return 0;
+}
+
 /* On a reply form filled in from a returned form: what was read, the file
  * each reply will keep (its name, bytes, signer) and its hidden id; nothing
  * when the form named (field "kept") is no longer kept. */
-static void kept_block(preq *r, const bt_consultation *c)
+static void kept_block(preq *r, const preturned *k)
 {
-	const char *id = form_echo(r, "kept");
-	preturned *k = *id ? returned_get(r->p->returned, r->session_token, c->circular, id, portal_mono_ms()) : NULL;
 	if (!k)
 		return;
 	bt_buf *b = &r->out;
@@ -453,7 +465,40 @@ static void kept_block(preq *r, const bt_consultation *c)
 	bt_buf_adds(b, "<input type=\"hidden\" name=\"kept\" value=\"");
 	html_text(b, k->id);
 	bt_buf_adds(b, "\">\n</div>\n");
-	returned_release(k);
+}
+
+/* The form named (field "kept") on the reply form, while kept: a copy
+ * (returned_release), else NULL. */
+static preturned *kept_of(preq *r, const bt_consultation *c)
+{
+	const char *id = form_echo(r, "kept");
+	return *id ? returned_get(r->p->returned, r->session_token, c->circular, id, portal_mono_ms()) : NULL;
+}
+
+/* Next to row d (draft rec) of a reply form filled in from a signed form
+ * k: the row as signed (a change drops the signer), or changed from it
+ * (the choice shown is not the signed one): this reply will not be marked
+ * signed. The signatory's row (rec NULL) likewise. */
+static void kept_row_note(preq *r, const preturned *k, size_t d, const char *rec)
+{
+	if (!k || !k->is_signed)
+		return;
+	int same;
+	if (rec) {
+		char name[32];
+		snprintf(name, sizeof name, "choice-%zu", d + 1);
+		if (!*form_echo(r, name)) /* no reply for this draft */
+			return;
+		same = as_signed(k, rec, bt_choice_parse(form_echo(r, name)), k->signatory, k->title);
+	} else {
+		same = !strcmp(form_echo(r, "signatory"), k->signatory) && !strcmp(form_echo(r, "title"), k->title);
+	}
+	if (rec)
+		bt_buf_addf(&r->out, "<p class=\"kept-row\" id=\"kept-row-%zu\" data-changed=\"%d\">", d + 1, !same);
+	else
+		bt_buf_addf(&r->out, "<p class=\"kept-row\" id=\"kept-row-signatory\" data-changed=\"%d\">", !same);
+	html_text(&r->out, L(r, same ? "prefill_row_signed" : "prefill_row_changed"));
+	bt_buf_adds(&r->out, "</p>\n");
 }
 
 /* The end of the reply form: the upload note and, while open, the button. */
@@ -513,12 +558,16 @@ int page_member_form(preq *r, const char *circular)
 	bt_buf_adds(b, "/reply\">\n");
 	html_csrf(r, r->s.csrf);
 	reply_once_field(r, &c, open);
-	if (open)
-		kept_block(r, &c);
+	preturned *k = open ? kept_of(r, &c) : NULL;
+	kept_block(r, k);
 	const char *sgv[] = { "sg", sg, NULL };
-	for (size_t d = 0; d < dl.n; d++)
+	for (size_t d = 0; d < dl.n; d++) {
 		draft_fieldset(r, d, &dl.v[d], on_record(&h, dl.v[d].rec), open, sgv, c.circular);
+		kept_row_note(r, k, d, dl.v[d].rec);
+	}
 	signatory_fieldset(r, open);
+	kept_row_note(r, k, 0, NULL);
+	returned_release(k);
 	form_end(r, open);
 	member_links(r);
 	bt_draft_list_free(&dl);
@@ -575,7 +624,8 @@ static int collect(preq *r, prefusal *x, const bt_consultation *c, const bt_draf
 
 /* The returned form the posted reply form was filled in from (field
  * "kept"), attached to each of its replies (but a withdrawal) as the form
- * received, with its signer: 0, *k NULL when there is none; -1 with the
+ * received, with its signer when the reply says what the signed form says
+ * (as_signed; else without it: the signer did not sign that reply): 0, *k NULL when there is none; -1 with the
  * refusal x when it is no longer kept (upload it again). */
 static int kept_attach(preq *r, prefusal *x, const bt_consultation *c, bt_reply_spec *specs, size_t n,
 		       bt_attachment_in *scan, preturned **k)
@@ -597,7 +647,8 @@ static int kept_attach(preq *r, prefusal *x, const bt_consultation *c, bt_reply_
 		if (specs[i].choice == BT_WITHDRAW)
 			continue;
 		specs[i].scan = scan;
-		if ((*k)->is_signed) {
+		if ((*k)->is_signed && as_signed(*k, specs[i].rec, specs[i].choice, specs[i].signatory,
+						 specs[i].title)) {
 			specs[i].signer_subject = (*k)->signer.subject;
 			specs[i].signer_sha256 = (*k)->signer.sha256;
 			specs[i].signer_verified = (*k)->signer.verified;
@@ -641,12 +692,14 @@ static int reply_record(preq *r, const bt_consultation *c, prefusal *x, char *lo
 	}
 	if (!rc && k) /* recorded: the file is the replies' now */
 		returned_drop(r->p->returned, r->session_token, c->circular, k->id);
+	int k_signed = k && k->is_signed;
 	returned_release(k);
 	if (!rc) {
 		size_t at = (size_t)snprintf(loc, locn, "/member/sent/");
 		for (size_t i = 0; i < n && at < locn; i++)
-			at += (size_t)snprintf(loc + at, locn - at, "%s%lld", i ? "," : "",
-					       (long long)res[i].reply_id);
+			at += (size_t)snprintf(loc + at, locn - at, "%s%lld%s", i ? "," : "",
+					       (long long)res[i].reply_id,
+					       specs[i].scan && !specs[i].signer_subject && k_signed ? "u" : "");
 	}
 	free(specs);
 	free(files);
@@ -730,6 +783,7 @@ typedef struct find_arg {
 	int64_t id;
 	int found;
 	int json;  /* the signed receipt, not the page */
+	int changed; /* sent from a signed form, changed: say it is not signed */
 } find_arg;
 
 static int show_receipt(preq *r, const bt_consultation *c, const bt_history *h, void *arg, bt_err *e)
@@ -788,7 +842,7 @@ static int receipt_of(preq *r, const char *id, int json)
 	long long v = strtoll(id, &end, 10);
 	if (*end || v <= 0)
 		return page_field_error(r, BT_R_NOT_FOUND, "receipt", "'%.40s' is not a reply number", id);
-	find_arg fa = { v, 0, json };
+	find_arg fa = { v, 0, json, 0 };
 	bt_err e;
 	if (each_own_reply(r, v, show_receipt, &fa, &e) < 0)
 		return page_engine_error(r, &e);
@@ -807,7 +861,18 @@ int page_member_receipt_json(preq *r, const char *id)
 	return receipt_of(r, id, 1);
 }
 
-/* each_own: the receipt section of reply fa->id, when in h. */
+/* 1 when reply it keeps the returned form it was read from. */
+static int has_form(const bt_history_item *it)
+{
+	for (size_t k = 0; k < it->n_attachments; k++)
+		if (!strcmp(it->attachments[k].role, "form"))
+			return 1;
+	return 0;
+}
+
+/* each_own: the receipt section of reply fa->id, when in h; a reply sent
+ * from a signed form but changed from it (its id marked "u" by
+ * reply_record) says it is not marked signed. */
 static int sent_one(preq *r, const bt_consultation *c, const bt_history *h, void *arg, bt_err *e)
 {
 	find_arg *fa = arg;
@@ -817,6 +882,11 @@ static int sent_one(preq *r, const bt_consultation *c, const bt_history *h, void
 			fa->found = 1;
 			if (bt_audit_circular(r->db, c->circular, e) || html_receipt_item(r, c->circular, h, i, e))
 				return -1;
+			if (fa->changed && !h->v[i].signer && has_form(&h->v[i])) {
+				bt_buf_adds(&r->out, "<p class=\"note not-signed\" role=\"status\">");
+				html_text(&r->out, L(r, "receipt_not_signed"));
+				bt_buf_adds(&r->out, "</p>\n");
+			}
 			return 1;
 		}
 	return 0;
@@ -834,10 +904,12 @@ int page_member_sent(preq *r, const char *ids)
 	for (const char *p = ids; *p;) {
 		char *end;
 		long long v = strtoll(p, &end, 10);
+		int changed = *end == 'u';
+		end += changed;
 		if (end == p || v <= 0 || (*end && *end != ',') || (*end == ',' && !end[1]))
 			return page_field_error(r, BT_R_NOT_FOUND, "receipt", "'%.40s' is not a list of reply "
 						"numbers", ids);
-		find_arg fa = { v, 0, 0 };
+		find_arg fa = { v, 0, 0, changed };
 		bt_err e;
 		if (each_own_reply(r, v, sent_one, &fa, &e) < 0)
 			return page_engine_error(r, &e);

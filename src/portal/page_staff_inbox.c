@@ -171,6 +171,7 @@ static int asked_rows(preq *r, int ask, bt_returned_draft *d, int n, bt_err *e)
 			return bt_failf(e, BT_R_INPUT, "choice", "draft.%s.choice: '%.40s' is not authorize, "
 					"authorize-with-comments or not-authorize", w->rec, a), -1;
 		if (a) {
+			w->changed |= w->ticked != 1 || w->choice != c; /* a signed scan's row: not the signer's */
 			w->choice = c;
 			w->ticked = 1;
 			snprintf(w->states, sizeof w->states, "%s", bt_choice_name(c));
@@ -700,7 +701,8 @@ static int accept_record(preq *r, const bt_inbox_entry *x, const bt_inbox_part *
 
 /* Scanned entry x: the proposal with the secretariat's choices (the
  * POST's), checked by bt_returned_check as every returned form is (a row
- * without a choice refused, naming draft.<REC>.choice), recorded. */
+ * without a choice refused, naming draft.<REC>.choice; a PDF's own
+ * signature, pdf_sig_scanned, as `inbox accept` checks it), recorded. */
 static int accept_scan(preq *r, const bt_inbox_entry *x, const bt_inbox_part *form, bt_err *e)
 {
 	bt_returned_draft d[SCAN_ROWS];
@@ -714,9 +716,16 @@ static int accept_scan(preq *r, const bt_inbox_entry *x, const bt_inbox_part *fo
 	f.reference = x->reference;
 	f.drafts = d;
 	f.n_drafts = (size_t)n;
+	pdf_sig_verdict sig;
+	memset(&sig, 0, sizeof sig);
+	if (!rc)
+		rc = pdf_sig_scanned(form->data, form->len, &f, d, &sig, e);
 	if (!rc)
 		rc = bt_returned_check(r->db, &f, x->circular, x->member, x->received_at, &ver, e);
-	return rc ? rc : accept_record(r, x, form, &f, &ver, e);
+	if (!rc)
+		rc = accept_record(r, x, form, &f, &ver, e);
+	pdf_sig_verdict_free(&sig);
+	return rc;
 }
 
 /* Records matched entry x's replies and the inbox-accept event. */

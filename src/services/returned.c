@@ -242,7 +242,7 @@ void bt_returned_specs(const bt_returned_form *f, const bt_returned_verdict *v, 
 	for (size_t i = 0; i < f->n_drafts; i++) {
 		specs[i] = (bt_reply_spec){ .circular = circular, .member = v->member, .rec = f->drafts[i].rec,
 					    .choice = f->drafts[i].choice, .signatory = f->signatory, .title = f->title };
-		if (f->is_signed) {
+		if (f->is_signed && !f->drafts[i].changed) {
 			specs[i].signer_subject = v->signer.subject;
 			specs[i].signer_sha256 = v->signer.sha256;
 			specs[i].signer_verified = v->signer.verified;

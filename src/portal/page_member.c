@@ -633,8 +633,9 @@ static int kept_attach(preq *r, prefusal *x, const bt_consultation *c, bt_reply_
 	const char *id = pform_get(&r->form, "kept");
 	*k = *id ? returned_get(r->p->returned, r->session_token, c->circular, id, portal_mono_ms()) : NULL;
 	if (*id && !*k) {
-		form_refusal_at(r, x, 409, BT_R_CONFLICT, "pdf", "", "pdf: the returned form is no longer kept "
-				"(30 minutes): upload it again");
+		form_refusal_at(r, x, 409, BT_R_CONFLICT, "pdf", "", "the returned form this reply was filled in "
+				"from is no longer kept (another form uploaded since, or 30 minutes passed): upload it "
+				"again");
 		x->key = "pdf_gone";
 		return -1;
 	}

@@ -121,7 +121,7 @@ static const pdf_tmpl_key portal_schema[] = {
 	{ "pdf_err_choice", "" }, { "pdf_err_two", "" }, { "pdf_err_signature", "" }, { "pdf_gone", "" },
 	{ "prefill_intro", "" }, { "prefill_kept", "name" }, { "prefill_signed", "subject" },
 	{ "prefill_signed_unverified", "subject" },
-	/* s17-advsig: a reply changed from its signed form */
+	/* a reply changed from its signed form */
 	{ "prefill_row_signed", "" }, { "prefill_row_changed", "" }, { "receipt_not_signed", "" },
 	{ "prefill_size", "size" },
 	{ "inbox_link", "" }, { "inbox_title", "" }, { "inbox_help", "" }, { "inbox_empty", "" },

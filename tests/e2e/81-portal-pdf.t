@@ -191,7 +191,7 @@ like "$BODY" 'class="kept-signer" data-verified="0"' "  ... not verified"
 ONCE=$(once_in /member/c/205/reply)
 KEPT=$(value_of kept)
 # sent as signed (a choice, signatory or title changed from the signed form is
-# recorded without the signer: 51-advsig-portal.t)
+# recorded without the signer: 115-signed-changed-portal.t)
 post che /member/c/205/reply -F "csrf=$CSRF" -F "once=$ONCE" -F choice-1=authorize -F choice-2=not-authorize \
 	-F "signatory=Jane Doe" -F title=Director -F "kept=$KEPT"
 is "$ST" 303 "  ... confirmed: 303"

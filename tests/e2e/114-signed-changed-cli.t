@@ -124,8 +124,8 @@ refused_like 'field signature: .*99999999999999999999' ballot reply --from-pdf "
 refused_like 'field signature: .*99999999999999999999' ballot reply --from-scan "$T/byterange.pdf" --circular 205
 
 # ---- 11: libqpdf's error taken: one line ------------------------------------
-refused_like 'advsig-qpdf-warning\.pdf: no Annex 2 form fields' \
-	ballot reply --from-pdf "$HERE/data/advsig-qpdf-warning.pdf" --circular 205 --dry-run
+refused_like 'qpdf-warning\.pdf: no Annex 2 form fields' \
+	ballot reply --from-pdf "$HERE/data/qpdf-warning.pdf" --circular 205 --dry-run
 unlike "$ERR" 'application did not handle error' "  ... not libqpdf's 'application did not handle error'"
 
 # ---- 12: a filled PDF scanned (ASan: no leak report) ------------------------

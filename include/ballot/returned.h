@@ -57,6 +57,9 @@ typedef struct bt_returned_form {
 	const char *title, *title_field;         /* likewise .title */
 	const bt_returned_draft *drafts;
 	size_t n_drafts;
+	int rows_unread_ok;          /* a scan shown to be completed by hand: a
+					row it could not read (no choice) is
+					left to the sender, not refused */
 	int is_signed;               /* its signature field holds one */
 	int sig_valid;               /* it verifies over its byte ranges */
 	int sig_form_changed;        /* an update after signing changes a field */

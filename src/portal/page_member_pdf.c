@@ -198,21 +198,16 @@ static int read_scan(upload *u, const bt_consultation *c, const pfield *f, bt_re
 	return rc;
 }
 
-/* A scan's rows checked as bt_returned_check checks a form: those it read
- * (a row it could not read is left to the administration, not refused),
- * the reference alone when it read none. */
+/* A scan checked as bt_returned_check checks a form (its reference, its
+ * signature when a signed PDF, the rows it read), a row it could not read
+ * left to the administration, not refused. */
 static int check_scan(upload *u, const bt_consultation *c, bt_returned_verdict *ver)
 {
 	if (u->rf.f.n_drafts > PORTAL_RETURNED_DRAFTS)
 		return refuse(u, "pdf_err_read", "the form has more than %d drafts", PORTAL_RETURNED_DRAFTS);
-	bt_returned_draft read[PORTAL_RETURNED_DRAFTS];
 	bt_returned_form g = u->rf.f;
-	g.n_drafts = 0;
-	for (size_t i = 0; i < u->rf.f.n_drafts; i++)
-		if (u->rf.f.drafts[i].ticked == 1 && u->rf.f.drafts[i].choice != BT_CHOICE_NONE)
-			read[g.n_drafts++] = u->rf.f.drafts[i];
-	g.drafts = read;
-	if (g.n_drafts && bt_returned_check(u->r->db, &g, c->circular, u->r->s.id.member, u->r->now, ver, &u->e))
+	g.rows_unread_ok = 1;
+	if (bt_returned_check(u->r->db, &g, c->circular, u->r->s.id.member, u->r->now, ver, &u->e))
 		return refuse_check(u);
 	return 0;
 }

@@ -185,7 +185,8 @@ static int refield(bt_err *e, const char *field)
 	return bt_failf(e, e->reason, field, "%s", msg);
 }
 
-/* Each draft the circular's, one choice ticked. */
+/* Each draft the circular's, one choice ticked (or none read, when the
+ * rows unread are left to the sender). */
 static int check_choices(bt_db *db, const bt_returned_form *f, const char *circular, bt_err *e)
 {
 	if (!f->n_drafts)
@@ -200,6 +201,8 @@ static int check_choices(bt_db *db, const bt_returned_form *f, const char *circu
 		bt_draft_clear(&d);
 		if (rc != BT_OK)
 			return refield(e, field);
+		if (f->rows_unread_ok && c->choice == BT_CHOICE_NONE)
+			continue;
 		if (c->ticked == 0)
 			return bt_failf(e, BT_R_INPUT, field, "no choice ticked%s%s%s", c->states[0] ? " (" : "",
 					c->states, c->states[0] ? ")" : "");

@@ -62,6 +62,12 @@ ok "pdfsig signs the scan to PDF in a new field" \
 	pdfsig -nssdir "$NSS" -nick signer -add-signature -new-signature-field-name sig "$T/scan.pdf" "$T/scan-signed.pdf"
 sed '1s/^%PDF-1\.4/%PDF-1.3/' "$T/scan-signed.pdf" >"$T/scan-tampered.pdf"
 nok "the tampered copy differs" cmp -s "$T/scan-signed.pdf" "$T/scan-tampered.pdf"
+# ... and the same of the form with no box ticked: no row read
+pdftoppm -r 150 -jpeg -gray -singlefile "$T/f/205/en/CHE.pdf" "$T/none"
+$PY "$E2E/img2pdf.py" "$T/none.pdf" "$T/none.jpg"
+ok "pdfsig signs the unticked scan" \
+	pdfsig -nssdir "$NSS" -nick signer -add-signature -new-signature-field-name sig "$T/none.pdf" "$T/none-signed.pdf"
+sed '1s/^%PDF-1\.4/%PDF-1.3/' "$T/none-signed.pdf" >"$T/none-tampered.pdf"
 CODE=$(new_code 205 CHE)
 dev_certs
 at 2020-01-15T09:00:00Z
@@ -140,6 +146,9 @@ get che /member/c/205/from-pdf
 like "$BODY" 'class="kept-signer" data-verified="1"' "  ... its signer shown, verified (was: unsigned)"
 post che /member/c/205/from-pdf -F "csrf=$CSRF" -F "pdf=@$T/scan-tampered.pdf"
 is "$ST" 400 "the signed scan changed after signing: 400"
+like "$BODY" "$(words en pdf_err_signature | cut -c1-30)" "  ... the signature refusal next to the upload field"
+post che /member/c/205/from-pdf -F "csrf=$CSRF" -F "pdf=@$T/none-tampered.pdf"
+is "$ST" 400 "a signed scan with no row read, changed after signing: 400 (was taken: no row, no check)"
 like "$BODY" "$(words en pdf_err_signature | cut -c1-30)" "  ... the signature refusal next to the upload field"
 
 # --- the words, in the six languages -----------------------------------------

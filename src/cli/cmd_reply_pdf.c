@@ -346,10 +346,9 @@ static int make_specs(plan *p, const cli_opt *o, bt_err *e)
 	if (!p->specs)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	bt_returned_specs(&p->rf.f, &p->ver, o[O_CIRCULAR].val, p->specs);
-	/* a signatory or title the signed form leaves empty, given here: the
-	 * signer did not sign it, the replies are recorded without the signer */
-	int changed = p->rf.f.is_signed && (strcmp(sig ? sig : "", p->rf.f.signatory ? p->rf.f.signatory : "") ||
-					    strcmp(title ? title : "", p->rf.f.title ? p->rf.f.title : ""));
+	/* (a signatory or title the form holds cannot be changed here,
+	 * given_signatory refuses it; one it leaves empty, a scan's, may be
+	 * given without changing what a signer signed) */
 	p->scan.name = cli_basename(p->file);
 	p->scan.data = p->pdf.data;
 	p->scan.len = p->pdf.len;
@@ -364,10 +363,6 @@ static int make_specs(plan *p, const cli_opt *o, bt_err *e)
 		s->scan = &p->scan;
 		s->force = o[O_FORCE].count > 0;
 		s->late_entry_reason = o[O_LATE].val;
-		if (changed) {
-			s->signer_subject = s->signer_sha256 = NULL;
-			s->signer_verified = 0;
-		}
 	}
 	return BT_OK;
 }

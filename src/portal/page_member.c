@@ -414,13 +414,22 @@ static void upload_section(preq *r, const bt_consultation *c)
 	bt_buf_adds(b, "</button>\n</form>\n</section>\n");
 }
 
+/* 1 when given (NULL: none) is what the signed form says (signed), or
+ * the signed form leaves it empty: a name or title it does not hold (a
+ * scan has no text fields) may be given without changing what was signed;
+ * one it holds may not be changed. */
+static int text_as_signed(const char *given, const char *signed_value)
+{
+	return !*signed_value || !strcmp(given ? given : "", signed_value);
+}
+
 /* 1 when a reply of draft rec with choice, signatory and title says what
  * the kept form k says (the same choice for rec, the same signatory and
  * title): only then was it signed by k's signer. */
 static int as_signed(const preturned *k, const char *rec, bt_choice choice, const char *signatory,
 		     const char *title)
 {
-	if (strcmp(signatory ? signatory : "", k->signatory) || strcmp(title ? title : "", k->title))
+	if (!text_as_signed(signatory, k->signatory) || !text_as_signed(title, k->title))
 		return 0;
 	for (size_t i = 0; i < k->n; i++)
 		if (!strcmp(k->choices[i].rec, rec))
@@ -491,7 +500,8 @@ static void kept_row_note(preq *r, const preturned *k, size_t d, const char *rec
 			return;
 		same = as_signed(k, rec, bt_choice_parse(form_echo(r, name)), k->signatory, k->title);
 	} else {
-		same = !strcmp(form_echo(r, "signatory"), k->signatory) && !strcmp(form_echo(r, "title"), k->title);
+		same = text_as_signed(form_echo(r, "signatory"), k->signatory) &&
+		       text_as_signed(form_echo(r, "title"), k->title);
 	}
 	if (rec)
 		bt_buf_addf(&r->out, "<p class=\"kept-row\" id=\"kept-row-%zu\" data-changed=\"%d\">", d + 1, !same);

@@ -5,9 +5,10 @@
 # - a scan of a signed PDF (`reply --from-scan`) runs the PDF's own signature
 #   check, as --from-pdf does: changed after signing refused, the verified
 #   signer recorded (REPORT 2);
-# - a reply whose choice (--choice on a scan) or signatory (--signatory filling
-#   an empty field) is not what the signed form says is recorded without the
-#   signer, the kept form still attached (REPORT 1);
+# - a reply whose choice (--choice on a scan) is not what the signed form says
+#   is recorded without the signer, the kept form still attached (REPORT 1); a
+#   signatory the signed form leaves empty may be given (a scan has no text
+#   fields), one it holds cannot be changed (refused);
 # - a damaged signature (/ByteRange with a number past 64 bits) is refused
 #   naming field signature and the value, not read as no signature (REPORT 7);
 # - libqpdf's own "application did not handle error" line never reaches
@@ -88,8 +89,8 @@ is "$(forms_of | sort -u)" "$(sha256sum "$T/signed.pdf" | cut -d' ' -f1)" "  ...
 expect_exit 0 ballot history --circular 205 --member CHE
 unlike "$(printf '%s\n' "$OUT" | grep 'Q\.5051')" 'form signed by' "history: Q.5051 not 'signed by'"
 expect_exit 0 ballot reply --from-pdf "$T/signed.pdf" --circular 205 --signatory "Someone Else" --dry-run --json
-is "$(jget '.replies[0].signed')/$(jget '.replies[1].signed')" false/false \
-	"--from-pdf --signatory filling the signed form's empty field: not signed"
+is "$(jget '.replies[0].signed')/$(jget '.replies[1].signed')" true/true \
+	"--from-pdf --signatory filling the signed form's empty field: still signed (it changes nothing signed)"
 expect_exit 0 ballot reply --from-pdf "$T/signed.pdf" --circular 205 --dry-run --json
 is "$(jget '.replies[0].signed')/$(jget '.replies[1].signed')" true/true "  ... without it: signed"
 expect_exit 0 ballot reply --from-scan "$T/signed.pdf" --circular 205

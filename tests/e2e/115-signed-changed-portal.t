@@ -3,7 +3,8 @@
 # 17 found first (s17-adv tests/adv/REPORT.md 1, 08-portal-upload.sh). An
 # administration uploads a form signed by its registered signer (poppler's
 # pdfsig, a certutil key); the reply form is filled in from it. A reply whose
-# choice, signatory or title differs from the signed form's is recorded
+# choice, signatory or title differs from the signed form's (a signatory or
+# title the signed form leaves empty, a scan's, may be given) is recorded
 # without the signer (the signed PDF still kept as its form): the pre-filled
 # page says so next to each row ("changed from the signed form: this reply
 # will not be marked signed"), and so does the receipt page. Replies as
@@ -144,6 +145,17 @@ post che /member/c/205/from-pdf -F "csrf=$CSRF" -F "pdf=@$T/scan-signed.pdf"
 is "$ST" 303 "a signed scan to PDF uploaded: 303"
 get che /member/c/205/from-pdf
 like "$BODY" 'class="kept-signer" data-verified="1"' "  ... its signer shown, verified (was: unsigned)"
+# a scan has no text fields: the signatory typed on the page changes nothing signed
+KEPT=$(value_of kept)
+ONCE=$(once_in /member/c/205/reply)
+is "$(row_note kept-row-signatory)" "0 $SIGNED_TXT" "  ... the signatory's row, empty on the scan: as signed"
+post che /member/c/205/reply -F "csrf=$CSRF" -F "once=$ONCE" -F choice-1=authorize -F choice-2=not-authorize \
+	-F "signatory=Jane Doe" -F title=Director -F "kept=$KEPT"
+is "$ST" 303 "the scan's replies sent with the signatory typed: 303"
+like "$(hdr Location)" '^/member/sent/[0-9]+,[0-9]+$' "  ... no reply marked changed"
+is "$(signers | tail -n 2 | tr '\n' ' ')" \
+	"Q.5051:CN=Jane Doe,O=OFCOM,C=CH/True Q.5052:CN=Jane Doe,O=OFCOM,C=CH/True " \
+	"  ... both with the verified signer (a name the signed scan does not hold may be given)"
 post che /member/c/205/from-pdf -F "csrf=$CSRF" -F "pdf=@$T/scan-tampered.pdf"
 is "$ST" 400 "the signed scan changed after signing: 400"
 like "$BODY" "$(words en pdf_err_signature | cut -c1-30)" "  ... the signature refusal next to the upload field"

@@ -119,6 +119,13 @@ static void jpeg_fail(j_common_ptr c)
 	longjmp(((struct jerr *)c->err)->jb, 1);
 }
 
+/* libjpeg's warnings ("Corrupt JPEG data: ...") are not printed: the
+ * reader's one line says what came of the file. */
+static void jpeg_quiet(j_common_ptr c)
+{
+	(void)c;
+}
+
 static int load_jpeg(const char *path, scan_pages *out)
 {
 	FILE *f = fopen(path, "rb");
@@ -128,6 +135,7 @@ static int load_jpeg(const char *path, scan_pages *out)
 	struct jerr je;
 	c.err = jpeg_std_error(&je.mgr);
 	je.mgr.error_exit = jpeg_fail;
+	je.mgr.output_message = jpeg_quiet;
 	if (setjmp(je.jb)) {
 		jpeg_destroy_decompress(&c);
 		fclose(f);

@@ -220,11 +220,10 @@ static int quota_query(bt_db *db, const char *sql, int64_t cid, const char *memb
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? BT_OK : db_fail(db, e, "reading a member's quota");
 }
 
-/* Whether content a (its SHA-256) is new to the member's quota (sum):
- * not counted by this transaction, not held by its replies in consultation
- * cid (SQL_QUOTA_HOLDS); from now on counted. */
-static int quota_new(bt_db *db, int64_t cid, struct quota_sum *sum, const bt_attachment_in *a, int *is_new,
-		     bt_err *e)
+/* Whether content a (its SHA-256) is new to the member's quota (sum): not
+ * counted by this transaction (one sending: a form kept with each of its
+ * drafts' replies counts once); from now on counted. */
+static int quota_new(struct quota_sum *sum, const bt_attachment_in *a, int *is_new, bt_err *e)
 {
 	char sha[65];
 	sha256_hex(a->data, a->len, sha);
@@ -235,23 +234,13 @@ static int quota_new(bt_db *db, int64_t cid, struct quota_sum *sum, const bt_att
 	if (array_reserve(&sum->seen, &sum->cap_seen, sum->n_seen + 1, sizeof *sum->seen))
 		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	memcpy(sum->seen[sum->n_seen++].sha256, sha, sizeof sha);
-	sqlite3_stmt *st = db_stmt(db, SQL_QUOTA_HOLDS, e);
-	if (!st)
-		return BT_EFAIL;
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_text(st, 2, sum->member, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, sha, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(db, e, "reading a member's quota");
-	*is_new = rc == SQLITE_DONE;
+	*is_new = 1;
 	return BT_OK;
 }
 
 /* The bytes spec s brings to the member's quota (sum): its attachments and
- * kept form, each distinct content once over the consultation. */
-static int spec_bytes(bt_db *db, int64_t cid, struct quota_sum *sum, const bt_reply_spec *s, int64_t *adds,
+ * kept form, each distinct content once in the transaction. */
+static int spec_bytes(struct quota_sum *sum, const bt_reply_spec *s, int64_t *adds,
 		      bt_err *e)
 {
 	*adds = 0;
@@ -259,7 +248,7 @@ static int spec_bytes(bt_db *db, int64_t cid, struct quota_sum *sum, const bt_re
 	for (size_t i = 0; rc == BT_OK && i <= s->n_attachments; i++) {
 		const bt_attachment_in *a = i < s->n_attachments ? &s->attachments[i]
 				      : s->scan && s->choice != BT_WITHDRAW ? s->scan : NULL;
-		if (a && a->len && (rc = quota_new(db, cid, sum, a, &is_new, e)) == BT_OK && is_new)
+		if (a && a->len && (rc = quota_new(sum, a, &is_new, e)) == BT_OK && is_new)
 			*adds += (int64_t)a->len;
 	}
 	return rc;
@@ -495,7 +484,7 @@ static int reply_place(bt_db *db, reply_write *r, bt_time now, bt_err *e)
 	if (!sum)
 		return bt_failf(e, BT_R_NOMEM, NULL, "out of memory");
 	int64_t adds = 0;
-	if ((rc = spec_bytes(db, r->c.id, sum, r->s, &adds, e)))
+	if ((rc = spec_bytes(sum, r->s, &adds, e)))
 		return rc;
 	/* a member over the cap (lowered since) may still reply without files */
 	if (!r->s->force && ((adds > 0 && (rc = quota_bytes_check(db, &r->c, r->member, adds, sum, r->t, e))) ||

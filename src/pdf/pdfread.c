@@ -295,7 +295,7 @@ static int read_fields(reader *r)
 	for (int i = 0; i < n && rc == BT_OK; i++)
 		rc = walk(r, qpdf_oh_get_array_item(q, fields, i), "", NULL, 0);
 	if (rc == BT_OK && !r->out->n_drafts &&
-	    !pdf_form_value(r->out, PDF_FIELD_REFERENCE))
+	    !pdf_form_value(r->out, PDF_FIELD_REFERENCE) && (r->out->no_fields = 1))
 		rc = bt_fail(r->e, BT_EINPUT, "%s: no Annex 2 form fields "
 			     "(neither %s nor draft.<REC>.choice): not a form "
 			     "made by ballot forms", r->field,

@@ -43,6 +43,9 @@ typedef struct pdf_form_values {
 				    read (signature set): what libqpdf said */
 	int n_pages;             /* the document's pages, set once libqpdf
 				    read it (also when it has no fields) */
+	int no_fields;           /* read whole, it has no Annex 2 field (a
+				    PDF of page images, a scan's): the one
+				    refusal a scan's PDF is read past */
 } pdf_form_values;
 
 /* Reads the fields of the PDF in data. BT_EINPUT naming field (the caller's

@@ -242,8 +242,13 @@ int pdf_sig_scanned(const void *pdf, size_t len, struct bt_returned_form *f, str
 	if (!is_pdf(pdf, len))
 		return BT_OK;
 	pdf_form_values fields;
-	bt_err ignored; /* a PDF of page images has no fields: no signature */
-	int rc = pdf_form_read(pdf, len, "scan", &fields, &ignored);
+	bt_err why; /* a PDF of page images has no fields: read past that */
+	int rc = pdf_form_read(pdf, len, "scan", &fields, &why);
+	if (rc == BT_EINPUT && !fields.no_fields) { /* fields it cannot read */
+		pdf_form_values_free(&fields);
+		*e = why;
+		return BT_EINPUT;
+	}
 	if (rc != BT_EFAIL && fields.signature) {
 		rc = pdf_sig_check(pdf, len, &fields, out, e);
 		f->is_signed = 1;

@@ -46,7 +46,9 @@ int pdf_sig_check(const void *pdf, size_t len, const pdf_form_values *v,
  * sig_why, the certificates), every front end's one check; each draft
  * whose reading is not the choice the PDF's field holds marked changed
  * (the signer did not sign it). Nothing when the file is an image or a PDF
- * without a signature. BT_EFAIL only when out of memory; free out with
+ * without a signature. BT_EINPUT (the reader's refusal) when the PDF has
+ * fields the reader refuses (given twice, invalid text: as --from-pdf
+ * refuses them); BT_EFAIL when out of memory; free out with
  * pdf_sig_verdict_free. */
 struct bt_returned_form;
 struct bt_returned_draft;

@@ -123,7 +123,7 @@ static int is_scan(upload *u, const pfield *f)
 		return 1;
 	if (!pdf_form_read(m, len, "pdf", &u->v, &u->e))
 		return 0;
-	int pages = u->v.n_pages > 0 && !u->v.n_drafts && !pdf_form_value(&u->v, PDF_FIELD_REFERENCE);
+	int pages = u->v.no_fields && u->v.n_pages > 0; /* any other refusal is the form's */
 	if (pages) { /* pages only: read them as a scan */
 		pdf_form_values_free(&u->v);
 		memset(&u->v, 0, sizeof u->v);

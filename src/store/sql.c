@@ -644,15 +644,14 @@ const char SQL_ATTACHMENT_CONTENT[] =
 /* quotas (reply.c): what a member's replies in a consultation (?1, ?2)
  * hold in attachments, superseded ones included; how many it recorded
  * after a time (?3); the ?4-th oldest of those (from 0) */
-/* each distinct content (sha256) once: a form kept with each of its drafts'
- * replies counts once */
+/* each distinct content (sha256) once per sending (the replies one
+ * transaction recorded, at one recorded_at): a form kept with each of its
+ * drafts' replies counts once; the same file sent again counts again (it
+ * is stored again) */
 const char SQL_QUOTA_BYTES[] =
 	"SELECT coalesce(sum(size), 0) FROM (SELECT max(a.size) AS size FROM drafts d JOIN replies r"
 	" ON r.draft_id = d.id AND r.member = ?2 JOIN attachments a ON a.reply_id = r.id"
-	" WHERE d.consultation_id = ?1 GROUP BY a.sha256)";
-const char SQL_QUOTA_HOLDS[] =
-	"SELECT 1 FROM drafts d JOIN replies r ON r.draft_id = d.id AND r.member = ?2"
-	" JOIN attachments a ON a.reply_id = r.id AND a.sha256 = ?3 WHERE d.consultation_id = ?1 LIMIT 1";
+	" WHERE d.consultation_id = ?1 GROUP BY r.recorded_at, a.sha256)";
 const char SQL_QUOTA_REPLIES[] =
 	"SELECT count(*) FROM drafts d JOIN replies r ON r.draft_id = d.id AND r.member = ?2"
 	" WHERE d.consultation_id = ?1 AND r.recorded_at > ?3";

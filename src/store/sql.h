@@ -54,7 +54,6 @@ extern const char SQL_REPLY_ROW[];
 extern const char SQL_ATTACHMENTS_OF[];
 extern const char SQL_ATTACHMENT_CONTENT[];
 extern const char SQL_QUOTA_BYTES[];
-extern const char SQL_QUOTA_HOLDS[];
 extern const char SQL_QUOTA_REPLIES[];
 extern const char SQL_QUOTA_NTH[];
 extern const char SQL_DECISION_INSERT[];

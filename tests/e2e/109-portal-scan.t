@@ -110,6 +110,13 @@ open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
     + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
 PY
 refused "$T/big.png" pdf_err_scan_size "a PNG of 9000 x 9000 pixels (72 million read at most)"
+# a filled form whose fields the reader refuses (a field given twice, ahead of
+# every Annex 2 field) is that refusal, as on the command line: not read as a
+# scan because no Annex 2 field was reached
+/usr/bin/python3 "$HERE/fill-form.py" "$T/f/205/en/CHE.pdf" "$T/filled.pdf" draft.Q.5051.choice=authorize
+/usr/bin/python3 "$HERE/form-edit.py" "$T/filled.pdf" "$T/dupfront.pdf" dup-front
+refused_like "field note: given twice" ballot reply --from-pdf "$T/dupfront.pdf" --circular 205 --dry-run
+refused "$T/dupfront.pdf" pdf_err_read "a filled form with a field given twice (was read as a scan and kept)"
 upload "$T/big.png"
 like "$BODY" "big.png&#39;: page 1 is 9000 x 9000 pixels|big.png': page 1 is 9000 x 9000 pixels" \
 	"  ... the engine's line names the file as uploaded (not a temporary file) and the size"

@@ -5,7 +5,9 @@ MODE: dup-choice (a second top-level draft.Q.5051.choice, not-authorize),
 dup-ref (a second form.reference naming FRA), dup-signatory (a second
 signatory.name without a widget, "Someone Else"), pdfdoc (signatory.name in
 PDFDocEncoding with the undefined bytes 0x9f and 0x7f), surrogate
-(signatory.name in UTF-16 with an unpaired high surrogate)."""
+(signatory.name in UTF-16 with an unpaired high surrogate), dup-front (a
+text field "note" twice, ahead of every other field: the reader stops before
+any Annex 2 field)."""
 import sys
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, ByteStringObject, DictionaryObject, NameObject, NumberObject,
@@ -45,6 +47,9 @@ elif mode == "pdfdoc":
     signatory()[NameObject("/V")] = ByteStringObject(b"Jos\xe9 \x9f\x7f")
 elif mode == "surrogate":
     signatory()[NameObject("/V")] = ByteStringObject(b"\xfe\xff\x00A\xd8\x00\x00B")
+elif mode == "dup-front":
+    af["/Fields"].insert(0, field("note", "/Tx", TextStringObject("a")))
+    af["/Fields"].insert(0, field("note", "/Tx", TextStringObject("b")))
 else:
     raise SystemExit("unknown mode " + mode)
 w.write(out)

@@ -72,7 +72,7 @@ static int names_member(const bt_returned_form *f, const char *value, const bt_m
 {
 	bt_buf want = BT_BUF_INIT, names = BT_BUF_INIT, one = BT_BUF_INIT;
 	fold(value, strlen(value), &want);
-	int ok = !strcasecmp(value, m->code) || !strcasecmp(value, m->alpha2);
+	int ok = !want.failed && (!strcasecmp(want.data, m->code) || !strcasecmp(want.data, m->alpha2));
 	if (!ok && f->member_names)
 		*rc = f->member_names(m->code, m->name, &names, e);
 	else if (!ok && bt_buf_addf(&names, "%s\n", m->name))

@@ -112,6 +112,8 @@ en|IRN|Iran (Islamic Republic of)
 en|CHE|Switzerland
 en|CHE|che
 en|CHE|CH
+en|CHE| CHE 
+en|CHE|ch 
 fr|CHE|Suisse
 ru|CHE|Швейцария
 ar|CHE|سويسرا

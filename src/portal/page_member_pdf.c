@@ -182,7 +182,7 @@ static int read_scan(upload *u, const bt_consultation *c, const pfield *f, bt_re
 	memset(&res, 0, sizeof res);
 	scan_reader rd = { u->r->db, NULL, u->r->p->portal_url, PORTAL_SCAN_PAGES, PORTAL_SCAN_PIXELS };
 	int rc = pdf_fonts_load(pdf_forms_dir(), &rd.fonts, &u->e) ? refuse(u, "pdf_err_read", "%s", u->e.msg) : 0;
-	if (!rc && returned_scan_begin(u->r->p->returned, PORTAL_SCAN_WAIT_MS)) {
+	if (!rc && returned_scan_begin(u->r->p->returned)) {
 		form_refusal_at(u->r, &u->x, 503, BT_R_CONFLICT, "pdf", "", "other scans are being read: try again");
 		u->x.key = "pdf_err_scan_busy";
 		rc = -1;

@@ -98,8 +98,9 @@ static int scan_reread(preq *r, const bt_inbox_entry *x, bt_returned_draft *d, b
 	memset(&v, 0, sizeof v);
 	scan_reader rd = { r->db, NULL, r->p->portal_url, PORTAL_SCAN_PAGES, PORTAL_SCAN_PIXELS };
 	int rc = p ? pdf_fonts_load(pdf_forms_dir(), &rd.fonts, e) : bt_failf(e, BT_R_NOT_FOUND, "form", "no form");
-	if (!rc && returned_scan_begin(r->p->returned, PORTAL_SCAN_WAIT_MS))
-		rc = bt_failf(e, BT_R_CONFLICT, "form", "other scans are being read: reload the page");
+	if (!rc && returned_scan_begin(r->p->returned))
+		rc = bt_failf(e, BT_R_CONFLICT, "form", "other scans are being read just now: reload the page in a "
+			      "moment");
 	else if (!rc) {
 		rc = scan_read_bytes(&rd, p->name, p->data, p->len, &res, e);
 		returned_scan_end(r->p->returned);
@@ -148,11 +149,16 @@ static int issued_rows(preq *r, const bt_inbox_entry *x, bt_returned_draft *d, b
 }
 
 /* The proposal of scanned entry x into d: its scan read again, else (*unread
- * set) its form's drafts, none chosen. The number of rows, -1 with e. */
+ * set: the scan itself cannot be read) its form's drafts, none chosen. The
+ * number of rows, -1 with e: also when the reading failed for a passing
+ * cause (other scans being read, a temporary file, memory), never then
+ * taken for an unreadable scan. */
 static int proposal(preq *r, const bt_inbox_entry *x, bt_returned_draft *d, int *unread, bt_err *e)
 {
 	int n = scan_reread(r, x, d, e);
-	*unread = n < 0;
+	*unread = n < 0 && (e->reason == BT_R_INPUT || e->reason == BT_R_NOT_FOUND);
+	if (n < 0 && !*unread)
+		return -1;
 	return n >= 0 ? n : issued_rows(r, x, d, e);
 }
 
@@ -402,6 +408,11 @@ static void scan_choices(preq *r, const bt_inbox_entry *x)
 	if (n > 0 && asked_rows(r, ASK_GET, d, n, &e))
 		memcpy(d, read, sizeof d); /* a choice given that is none: the proposal */
 	bt_buf *b = &r->out;
+	if (n < 0 && !unread) { /* a passing cause: said, nothing offered */
+		bt_buf_adds(b, "<p class=\"inbox-state uncertain\" id=\"scan-busy\">");
+		html_text(b, e.msg);
+		bt_buf_adds(b, "</p>\n");
+	}
 	if (unread) {
 		bt_buf_adds(b, "<p class=\"inbox-state uncertain\" id=\"scan-unread\">");
 		html_text(b, L(r, "inbox_scan_unread"));

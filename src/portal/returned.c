@@ -5,7 +5,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "ballot/auth.h"
 #include "portal/returned.h"
 
@@ -14,7 +13,6 @@ struct preturns {
 	preturned *v[PORTAL_RETURNED_MAX];
 	size_t n;
 	long long bytes, max_bytes;
-	pthread_cond_t scan_done;  /* a scan's reading ended */
 	int scans;                 /* scans being read */
 };
 
@@ -25,11 +23,6 @@ int returned_new(preturns **out, long long max_bytes, bt_err *e)
 		return bt_fail(e, BT_EFAIL, "out of memory");
 	k->max_bytes = max_bytes;
 	pthread_mutex_init(&k->lock, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&k->scan_done, &ca);
-	pthread_condattr_destroy(&ca);
 	*out = k;
 	return BT_OK;
 }
@@ -48,23 +41,13 @@ void returned_free(preturns *k)
 		return;
 	for (size_t i = 0; i < k->n; i++)
 		returned_release(k->v[i]);
-	pthread_cond_destroy(&k->scan_done);
 	pthread_mutex_destroy(&k->lock);
 	free(k);
 }
 
-int returned_scan_begin(preturns *k, int wait_ms)
+int returned_scan_begin(preturns *k)
 {
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += wait_ms / 1000;
-	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L)
-		until.tv_sec++, until.tv_nsec -= 1000000000L;
 	pthread_mutex_lock(&k->lock);
-	int rc = 0;
-	while (k->scans >= PORTAL_SCANS_AT_ONCE && rc == 0)
-		rc = pthread_cond_timedwait(&k->scan_done, &k->lock, &until);
 	int got = k->scans < PORTAL_SCANS_AT_ONCE;
 	if (got)
 		k->scans++;
@@ -76,7 +59,6 @@ void returned_scan_end(preturns *k)
 {
 	pthread_mutex_lock(&k->lock);
 	k->scans--;
-	pthread_cond_signal(&k->scan_done);
 	pthread_mutex_unlock(&k->lock);
 }
 

@@ -22,8 +22,7 @@
 				    and searched for its QR code and boxes) */
 #define PORTAL_SCAN_PIXELS 72000000L /* their pixels at most, one byte each: 8
 					pages of A4 or letter at 300 dpi */
-#define PORTAL_SCANS_AT_ONCE 2   /* scans read at once; others wait for one */
-#define PORTAL_SCAN_WAIT_MS 20000 /* ... at most this long, then 503 */
+#define PORTAL_SCANS_AT_ONCE 4   /* scans read at once; one more: 503 at once */
 
 /* What the form said, as read and checked when it was uploaded. */
 typedef struct preturned_choice {
@@ -68,9 +67,10 @@ preturned *returned_get(preturns *k, const char *session, const char *circular, 
 void returned_release(preturned *x);
 
 /* A turn to read a scan (at most PORTAL_SCANS_AT_ONCE at once: each holds
- * up to PORTAL_SCAN_PIXELS bytes of pages), waited for up to wait_ms: 0
- * when taken (returned_scan_end gives it back), -1 when none came. */
-int returned_scan_begin(preturns *k, int wait_ms);
+ * up to PORTAL_SCAN_PIXELS bytes of pages), never waited for (a request
+ * thread that waits holds up the connections it serves): 0 when taken
+ * (returned_scan_end gives it back), -1 when all are taken. */
+int returned_scan_begin(preturns *k);
 void returned_scan_end(preturns *k);
 /* Forgets the form kept for session and circular with id (once its reply
  * is recorded). */

@@ -86,10 +86,24 @@ PW="a secretariat pass phrase"
 printf '%s\n' "$PW" >"$T/pw"
 expect_exit 0 ballot users add --name tsb --role secretariat --password-file "$T/pw"
 dev_certs
+mkdir "$T/stmp"
+export TMPDIR=$T/stmp # the server reads scans through a temporary file there
 serve_start "$T/serve.log" || { echo "Bail out! the server did not start"; exit 1; }
 signin_user tsb tsb "$PW"
 get tsb /secretariat/inbox/4
 CSRF=$(csrf_of)
+# the scan cannot be read again when the accept is posted, for a passing cause
+# (no temporary file; other scans being read are the same path): refused,
+# nothing recorded, never taken for an unreadable scan whose rows all "change"
+get tsb /secretariat/inbox/4/accept
+ACT_ONCE=$(once_in /secretariat/inbox/4/accept)
+before=$(db_sum)
+rmdir "$T/stmp"
+post tsb /secretariat/inbox/4/accept -F "csrf=$CSRF" -F "draft.Q.5051.choice=authorize" \
+	-F "draft.Q.5052.choice=authorize" -F "once=$ACT_ONCE"
+isnt "$ST" 303 "portal: the scan not read again at the accept (no temporary file): not accepted ($ST)"
+is "$(db_sum)" "$before" "  ... nothing recorded (was: both replies recorded without the signer)"
+mkdir "$T/stmp"
 act_post tsb "/secretariat/inbox/4/accept" /secretariat/inbox/4/accept \
 	-F "csrf=$CSRF" -F "draft.Q.5051.choice=authorize" -F "draft.Q.5052.choice=authorize"
 is "$ST" 303 "portal: the signed scan accepted as read"

@@ -33,19 +33,10 @@ int cli_scan_form(cli_ctx *ctx, bt_db *db, const char *file,
 		  const char *what, pdf_form_values *v,
 		  char ref[BT_FORM_REF_MAX], bt_err *e)
 {
-	scan_result res;
-	memset(&res, 0, sizeof res);
 	cli_value url;
 	cli_conf_value(ctx, CONF_PORTAL_URL, NULL, &url);
 	scan_reader rd = { db, NULL, url.value, 0, 0 };
-	int rc = pdf_fonts_load(pdf_forms_dir(), &rd.fonts, e);
-	if (rc == BT_OK)
-		rc = scan_read_file(&rd, file, file, &res, e);
-	if (rc == BT_OK)
-		rc = scan_form_values(&res, what, v, ref, e);
-	scan_result_free(&res);
-	pdf_fonts_free(rd.fonts);
-	return rc;
+	return scan_read_form(&rd, file, file, NULL, 0, what, v, ref, e);
 }
 
 /* The pages not read, as text lines or JSON objects. */

@@ -61,19 +61,10 @@ void cli_returned_warn(const char *what, const char *circular, const bt_returned
 int cli_scan_bytes(cli_ctx *ctx, bt_db *db, const char *name, const void *data, size_t len, pdf_form_values *v,
 		   char ref[96], bt_err *e)
 {
-	scan_result res;
-	memset(&res, 0, sizeof res);
 	cli_value url;
 	cli_conf_value(ctx, CONF_PORTAL_URL, NULL, &url);
 	scan_reader rd = { db, NULL, url.value, 0, 0 };
-	int rc = pdf_fonts_load(pdf_forms_dir(), &rd.fonts, e);
-	if (rc == BT_OK)
-		rc = scan_read_bytes(&rd, name, data, len, &res, e);
-	if (rc == BT_OK)
-		rc = scan_form_values(&res, name, v, ref, e);
-	scan_result_free(&res);
-	pdf_fonts_free(rd.fonts);
-	return rc;
+	return scan_read_form(&rd, NULL, name, data, len, name, v, ref, e);
 }
 
 int cli_form_choices(pdf_form_values *v, const cli_opt *o, bt_err *e)

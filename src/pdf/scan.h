@@ -43,6 +43,10 @@ typedef struct scan_pages {
 int scan_load(const char *path, const char *name, long max_pixels, scan_pages *out, bt_err *e);
 void scan_pages_free(scan_pages *p);
 
+/* libtiff's warnings and errors not printed (its handlers are the
+ * process's: set once, from any thread). */
+void scan_tiff_quiet(void);
+
 /* The text of the page's QR code into text: 1 when one was found, 0 when
  * none (text untouched), -1 when out of memory. *turn: how far the page is
  * turned clockwise, in degrees (-180 to 180: 90 on its side, 180 upside

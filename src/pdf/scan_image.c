@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <math.h>
 #include <png.h>
+#include <pthread.h>
 #include <poppler.h>
 #include <setjmp.h>
 #include <stdlib.h>
@@ -166,6 +167,19 @@ static void tiff_quiet(const char *m, const char *fmt, va_list ap)
 	(void)m, (void)fmt, (void)ap;
 }
 
+static pthread_once_t tiff_once = PTHREAD_ONCE_INIT;
+
+static void tiff_hush(void)
+{
+	TIFFSetWarningHandler(tiff_quiet);
+	TIFFSetErrorHandler(tiff_quiet);
+}
+
+void scan_tiff_quiet(void)
+{
+	pthread_once(&tiff_once, tiff_hush);
+}
+
 /* The grey of one RGBA pixel. */
 static unsigned char grey(uint32_t p)
 {
@@ -228,8 +242,7 @@ static int tiff_page(TIFF *t, scan_pages *out)
 
 static int load_tiff(const char *path, scan_pages *out)
 {
-	TIFFSetWarningHandler(tiff_quiet);
-	TIFFSetErrorHandler(tiff_quiet);
+	scan_tiff_quiet();
 	TIFF *t = TIFFOpen(path, "r");
 	if (!t)
 		return -1;

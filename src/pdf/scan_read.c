@@ -422,17 +422,11 @@ static toff_t mem_size(thandle_t h)
 {
 	return (toff_t)((mem *)h)->len;
 }
-static void tiff_quiet(const char *m, const char *fmt, va_list ap)
-{
-	(void)m, (void)fmt, (void)ap;
-}
-
 /* The pages (directories) of the TIFF in data, 0 when it cannot be read. */
 static int tiff_pages(const void *data, size_t len)
 {
 	mem m = { data, len, 0 };
-	TIFFSetWarningHandler(tiff_quiet); /* as scan_image.c: quiet for good (a global, not restored) */
-	TIFFSetErrorHandler(tiff_quiet);
+	scan_tiff_quiet();
 	TIFF *t = TIFFClientOpen("scan", "rm", &m, mem_read, mem_write, mem_seek, mem_close, mem_size, NULL, NULL);
 	int n = t ? TIFFNumberOfDirectories(t) : 0;
 	if (t)
@@ -492,3 +486,18 @@ int scan_form_values(const scan_result *res, const char *what, pdf_form_values *
 	return BT_OK;
 }
 
+int scan_read_form(const scan_reader *rd, const char *path, const char *name, const void *data, size_t len,
+		   const char *what, pdf_form_values *v, char ref[BT_FORM_REF_MAX], bt_err *e)
+{
+	scan_result res;
+	memset(&res, 0, sizeof res);
+	scan_reader r = *rd;
+	int rc = pdf_fonts_load(pdf_forms_dir(), &r.fonts, e);
+	if (rc == BT_OK)
+		rc = path ? scan_read_file(&r, path, name, &res, e) : scan_read_bytes(&r, name, data, len, &res, e);
+	if (rc == BT_OK)
+		rc = scan_form_values(&res, what, v, ref, e);
+	scan_result_free(&res);
+	pdf_fonts_free(r.fonts);
+	return rc;
+}

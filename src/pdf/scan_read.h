@@ -110,4 +110,12 @@ int scan_count_pages(const void *data, size_t len);
 int scan_form_values(const scan_result *res, const char *what, pdf_form_values *v, char ref[BT_FORM_REF_MAX],
 		     bt_err *e);
 
+/* The one form of a scan (the file at path, or when path is NULL the bytes
+ * data, len; name standing for it in its pages' reasons) as
+ * scan_form_values gives it (what naming it in its refusals): rd's fonts
+ * loaded here (rd->fonts unused), the whole reading freed. The refusals of
+ * scan_read_file and scan_form_values. */
+int scan_read_form(const scan_reader *rd, const char *path, const char *name, const void *data, size_t len,
+		   const char *what, pdf_form_values *v, char ref[BT_FORM_REF_MAX], bt_err *e);
+
 #endif

@@ -214,7 +214,7 @@ static int entry_form(cli_ctx *ctx, bt_db *db, const bt_inbox_part *form, const 
 	}
 	pdf_form_values_free(v);
 	memset(v, 0, sizeof *v);
-	int rc = cli_scan_bytes(ctx, db, form->name, form->data, form->len, v, ref, e);
+	int rc = cli_scan_bytes(ctx, db, 0, form->name, form->data, form->len, v, ref, e);
 	return rc ? rc : cli_form_choices(v, choice, e);
 }
 

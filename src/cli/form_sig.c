@@ -58,12 +58,12 @@ void cli_returned_warn(const char *what, const char *circular, const bt_returned
 		cli_warn("%s: signature not verified: %s", what, v->signer.why);
 }
 
-int cli_scan_bytes(cli_ctx *ctx, bt_db *db, const char *name, const void *data, size_t len, pdf_form_values *v,
-		   char ref[96], bt_err *e)
+int cli_scan_bytes(cli_ctx *ctx, bt_db *db, int bounded, const char *name, const void *data, size_t len,
+		   pdf_form_values *v, char ref[96], bt_err *e)
 {
 	cli_value url;
 	cli_conf_value(ctx, CONF_PORTAL_URL, NULL, &url);
-	scan_reader rd = { db, NULL, url.value, 0, 0 };
+	scan_reader rd = { db, NULL, url.value, bounded ? SCAN_BOUNDED_PAGES : 0, bounded ? SCAN_BOUNDED_PIXELS : 0 };
 	return scan_read_form(&rd, NULL, name, data, len, name, v, ref, e);
 }
 

@@ -32,8 +32,11 @@ void cli_returned_warn(const char *what, const char *circular, const bt_returned
 
 /* The bytes of a returned form read as a scan (`ballot scan`'s reader,
  * through a private temporary file, removed after): as cli_scan_form, name
- * standing for the file in messages. */
-int cli_scan_bytes(cli_ctx *ctx, bt_db *db, const char *name, const void *data, size_t len, pdf_form_values *v,
+ * standing for the file in messages; bounded (mail fetch: what anyone may
+ * send, read unattended) to SCAN_BOUNDED_PAGES and SCAN_BOUNDED_PIXELS as
+ * the portal reads uploads. */
+int cli_scan_bytes(cli_ctx *ctx, bt_db *db, int bounded, const char *name, const void *data, size_t len,
+		   pdf_form_values *v,
 		   char ref[96], bt_err *e);
 
 /* --choice REC=CHOICE...: the secretariat's reading of a scanned form's

@@ -274,7 +274,7 @@ static int scan_part(fetch_msg *m, const bt_inbox_part *p, pdf_form_values *v, c
 		     bt_err *e)
 {
 	bt_err e2 = { 0 };
-	int rc = cli_scan_bytes(m->ctx, m->db, p->name, p->data, p->len, v, ref, &e2);
+	int rc = cli_scan_bytes(m->ctx, m->db, 1, p->name, p->data, p->len, v, ref, &e2);
 	if (rc == BT_EFAIL)
 		bt_fail(e, BT_EFAIL, "mail fetch: %s", e2.msg);
 	return rc == BT_EFAIL ? -1 : rc == BT_OK;

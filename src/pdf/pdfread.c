@@ -4,6 +4,7 @@
 #include "pdf/pdfread.h"
 
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <qpdf/qpdf-c.h>
@@ -334,5 +335,87 @@ int pdf_form_read(const void *data, size_t len, const char *field,
 	for (size_t i = 0; i < r.n_fields; i++)
 		free(r.names[i]);
 	free(r.names);
+	return rc;
+}
+
+/* a + b, at most LONG_MAX */
+static long sat_add(long a, long b)
+{
+	return b > LONG_MAX - a ? LONG_MAX : a + b;
+}
+
+/* The pixels of image stream dict d (its /Width x /Height, its /SMask's
+ * too), at most LONG_MAX. */
+static long image_pixels(qpdf_data q, qpdf_oh d, int depth)
+{
+	long long w = qpdf_oh_get_int_value(q, qpdf_oh_get_key(q, d, "/Width"));
+	long long h = qpdf_oh_get_int_value(q, qpdf_oh_get_key(q, d, "/Height"));
+	long px = w <= 0 || h <= 0 ? 0 : w > LONG_MAX / h ? LONG_MAX : (long)(w * h);
+	qpdf_oh mask = qpdf_oh_get_key(q, d, "/SMask");
+	if (depth < 2 && qpdf_oh_is_stream(q, mask))
+		px = sat_add(px, image_pixels(q, qpdf_oh_get_dict(q, mask), depth + 1));
+	return px;
+}
+
+/* The pixels of the images resources res names (its /XObject: images, and
+ * forms' own resources, 8 deep at most), each time it names them. */
+static long resource_images(qpdf_data q, qpdf_oh res, int depth)
+{
+	qpdf_oh xo = qpdf_oh_get_key(q, res, "/XObject");
+	if (depth > 8 || !qpdf_oh_is_dictionary(q, xo))
+		return 0;
+	/* the keys first: the iteration is libqpdf's one, and forms nest */
+	char **keys = NULL;
+	size_t n = 0;
+	qpdf_oh_begin_dict_key_iter(q, xo);
+	while (qpdf_oh_dict_more_keys(q)) {
+		const char *k = qpdf_oh_dict_next_key(q);
+		char **v = realloc(keys, (n + 1) * sizeof *keys);
+		if (!v || !(v[n] = strdup(k))) {
+			keys = v ? v : keys;
+			break;
+		}
+		keys = v;
+		n++;
+	}
+	long px = 0;
+	for (size_t i = 0; i < n; i++) {
+		qpdf_oh x = qpdf_oh_get_key(q, xo, keys[i]);
+		qpdf_oh d = qpdf_oh_is_stream(q, x) ? qpdf_oh_get_dict(q, x) : 0;
+		const char *sub = d ? qpdf_oh_get_name(q, qpdf_oh_get_key(q, d, "/Subtype")) : "";
+		if (!strcmp(sub, "/Image"))
+			px = sat_add(px, image_pixels(q, d, 0));
+		else if (!strcmp(sub, "/Form"))
+			px = sat_add(px, resource_images(q, qpdf_oh_get_key(q, d, "/Resources"), depth + 1));
+		free(keys[i]);
+	}
+	free(keys);
+	return px;
+}
+
+int pdf_image_pixels(const char *path, long **px, int *n)
+{
+	*px = NULL;
+	*n = 0;
+	qpdf_data q = qpdf_init();
+	if (!q)
+		return -1;
+	qpdf_silence_errors(q);
+	qpdf_set_suppress_warnings(q, QPDF_TRUE);
+	int rc = -1;
+	if (!(qpdf_read(q, path, NULL) & QPDF_ERRORS) &&
+	    !(qpdf_push_inherited_attributes_to_page(q) & QPDF_ERRORS)) {
+		int pages = qpdf_get_num_pages(q);
+		*px = pages > 0 ? calloc((size_t)pages, sizeof **px) : NULL;
+		for (int i = 0; *px && i < pages; i++)
+			(*px)[i] = resource_images(q, qpdf_oh_get_key(q, qpdf_get_page_n(q, (size_t)i), "/Resources"), 0);
+		if (*px)
+			*n = pages, rc = 0;
+	}
+	while (qpdf_has_error(q)) /* taken: libqpdf writes one not taken to stderr */
+		qpdf_get_error(q);
+	if (rc && *px)
+		free(*px), *px = NULL, *n = 0;
+	qpdf_cleanup(&q);
 	return rc;
 }

@@ -61,4 +61,11 @@ void pdf_form_values_free(pdf_form_values *v);
 /* The value of text field name, or NULL when it is absent or empty. */
 const char *pdf_form_value(const pdf_form_values *v, const char *name);
 
+/* The pixels of the images each page of the PDF at path draws (its
+ * resources' image XObjects, with their soft masks, and those of the forms
+ * it draws, each time named), into px[0..n) (free it): what rendering the
+ * page decodes, known before it is rendered. 0; -1 when libqpdf cannot
+ * read it or out of memory. Inline images are not counted. */
+int pdf_image_pixels(const char *path, long **px, int *n);
+
 #endif

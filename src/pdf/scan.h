@@ -29,6 +29,8 @@ typedef struct scan_pages {
 	size_t n;
 	long left;
 	long over_w, over_h;
+	long images_left;   /* a PDF's: the pixels its pages' images may hold */
+	long over_images;   /* the images of the first page refused for them */
 } scan_pages;
 
 /* Loads every page of the file at path, name standing for it in messages
@@ -36,10 +38,12 @@ typedef struct scan_pages {
  * JPEG, PDF with all its pages rendered at 200 dpi), told apart by their
  * first bytes, with the resolution each gives (PNG pHYs, TIFF, JFIF), each
  * page at most SCAN_PAGE_PIXELS and all of them at most max_pixels (0: no
- * bound but the page's), checked before the page is decoded or rendered.
+ * bound but the page's), checked before the page is decoded or rendered;
+ * a PDF page's images (pdf_image_pixels: what rendering it decodes) at
+ * most SCAN_PAGE_PIXELS and all of them at most max_pixels too.
  * BT_EINPUT naming field "file" when it is none of them, cannot be read
  * or has a page over those bounds (its size named, and kept in out's
- * over_w, over_h); BT_EFAIL when out of memory. */
+ * over_w, over_h, or over_images); BT_EFAIL when out of memory. */
 int scan_load(const char *path, const char *name, long max_pixels, scan_pages *out, bt_err *e);
 void scan_pages_free(scan_pages *p);
 

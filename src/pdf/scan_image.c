@@ -2,6 +2,7 @@
  * (libjpeg), TIFF (libtiff, every page: one-bit fax G3/G4 too), PDF
  * (poppler-glib over cairo, every page at 200 dpi). scan.h. */
 #include "pdf/scan.h"
+#include "pdf/pdfread.h"
 
 #include <stdio.h> /* before jpeglib.h, which needs FILE */
 #include <jpeglib.h>
@@ -302,13 +303,22 @@ static int load_pdf(const char *path, scan_pages *out)
 	g_free(uri);
 	if (!doc)
 		return -1;
-	int rc = 0, n = poppler_document_get_n_pages(doc);
+	long *img = NULL;
+	int nimg = 0, rc = pdf_image_pixels(path, &img, &nimg), n = poppler_document_get_n_pages(doc);
 	for (int i = 0; i < n && rc == 0; i++) {
+		/* what its images decode to, before it is rendered */
+		long px = i < nimg ? img[i] : LONG_MAX;
+		if (px > SCAN_PAGE_PIXELS || px > out->images_left) {
+			out->over_images = px, rc = -1;
+			break;
+		}
+		out->images_left -= px;
 		PopplerPage *pg = poppler_document_get_page(doc, i);
 		rc = pg ? pdf_page(pg, out) : -1;
 		if (pg)
 			g_object_unref(pg);
 	}
+	free(img);
 	g_object_unref(doc);
 	return rc;
 }
@@ -317,7 +327,7 @@ int scan_load(const char *path, const char *name, long max_pixels, scan_pages *o
 {
 	unsigned char m[8] = { 0 };
 	memset(out, 0, sizeof *out);
-	out->left = max_pixels > 0 ? max_pixels : LONG_MAX;
+	out->left = out->images_left = max_pixels > 0 ? max_pixels : LONG_MAX;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return bt_failf(e, BT_R_INPUT, "file", "cannot open '%s'", name);
@@ -338,6 +348,16 @@ int scan_load(const char *path, const char *name, long max_pixels, scan_pages *o
 				"JPEG or PDF file", name);
 	if (rc == 0 && out->n == 0)
 		rc = -1;
+	if (rc && out->over_images) {
+		size_t page = out->n + 1;
+		scan_pages_free(out);
+		char all[48] = "";
+		if (max_pixels > 0)
+			snprintf(all, sizeof all, ", %ld million in all", max_pixels / 1000000);
+		return bt_failf(e, BT_R_INPUT, "file", "'%s': page %zu draws images of %ld million pixels: at most %ld "
+				"million a page are read%s", name, page, out->over_images / 1000000,
+				SCAN_PAGE_PIXELS / 1000000, all);
+	}
 	if (rc && out->over_w) {
 		size_t page = out->n + 1;
 		scan_pages_free(out); /* (over_w, over_h kept) */

@@ -313,7 +313,7 @@ static int read_file(job *j, const char *path, const char *name, bt_err *e)
 	scan_pages pages;
 	bt_buf ref = BT_BUF_INIT;
 	int rc = scan_load(path, name, j->rd->max_pixels, &pages, e);
-	if (rc && pages.over_w)
+	if (rc && (pages.over_w || pages.over_images))
 		j->res->too_large = 1;
 	if (rc == BT_OK && j->rd->max_pages > 0 && pages.n > (size_t)j->rd->max_pages)
 		rc = bt_failf(e, BT_R_INPUT, "file", "'%s' has %zu pages: %d are read at most", name, pages.n,

@@ -25,6 +25,13 @@ typedef struct scan_reading {
 	int found;
 } scan_reading;
 
+/* The bounds of a scan read unattended from anyone (the portal's uploads,
+ * mail fetch): its pages, and their pixels in all, one byte each (8 pages
+ * of A4 or letter at 300 dpi); the command line reads any scan the
+ * secretariat gives it (SCAN_PAGE_PIXELS a page). */
+#define SCAN_BOUNDED_PAGES 8
+#define SCAN_BOUNDED_PIXELS 72000000L
+
 /* why a draft whose page was read twice, with different ticks, is
  * uncertain */
 #define SCAN_READ_TWICE "its page was read twice, ticked differently"

@@ -13,15 +13,14 @@
 #include "ballot/err.h"
 #include "ballot/reply.h"
 #include "ballot/signcert.h"
+#include "pdf/scan_read.h"
 
 #define PORTAL_RETURNED_LIFE_MS (30 * 60 * 1000)
 #define PORTAL_RETURNED_MAX 128                          /* forms kept at once */
 #define PORTAL_RETURNED_BYTES_MAX (256LL * 1024 * 1024)  /* their bytes at most */
 #define PORTAL_RETURNED_DRAFTS 64                        /* drafts per form */
-#define PORTAL_SCAN_PAGES 8      /* pages of a scan read at most (each rendered
-				    and searched for its QR code and boxes) */
-#define PORTAL_SCAN_PIXELS 72000000L /* their pixels at most, one byte each: 8
-					pages of A4 or letter at 300 dpi */
+#define PORTAL_SCAN_PAGES SCAN_BOUNDED_PAGES   /* pages of a scan read at most */
+#define PORTAL_SCAN_PIXELS SCAN_BOUNDED_PIXELS /* their pixels (pdf/scan_read.h) */
 #define PORTAL_SCANS_AT_ONCE 4   /* scans read at once; one more: 503 at once */
 
 /* What the form said, as read and checked when it was uploaded. */

@@ -110,6 +110,10 @@ open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
     + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
 PY
 refused "$T/big.png" pdf_err_scan_size "a PNG of 9000 x 9000 pixels (72 million read at most)"
+# a PDF of one A4 page drawing a 9000 x 9000 image (81 million pixels to decode,
+# the file a few hundred bytes): refused from the image's size, not rendered
+mkpdf "$T/bomb.pdf" 595 9000 1
+refused "$T/bomb.pdf" pdf_err_scan_size "a PDF page drawing an image of 81 million pixels"
 # a filled form whose fields the reader refuses (a field given twice, ahead of
 # every Annex 2 field) is that refusal, as on the command line: not read as a
 # scan because no Annex 2 field was reached

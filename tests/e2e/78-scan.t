@@ -168,7 +168,13 @@ open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
 PY
 refused_like "huge.png': page 1 is 20000 x 20000 pixels: pages of at most 144 million pixels are read" \
 	ballot scan "$T/huge.png"
-printf '%%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10000 10000]>>endobj\ntrailer<</Root 1 0 R>>\n%%%%EOF\n' >"$T/big.pdf"
+mkpdf "$T/big.pdf" 10000
 refused_like "big.pdf': page 1 is 27778 x 27778 pixels" ballot scan "$T/big.pdf"
+# a decompression bomb: A4 pages each drawing a 40000 x 40000 image (1.6
+# billion pixels decoded a page; the file is a few hundred bytes): refused
+# from the images' sizes before any page is rendered
+mkpdf "$T/bomb.pdf" 595 40000 8
+refused_like "bomb.pdf': page 1 draws images of 1600 million pixels: at most 144 million a page are read" \
+	ballot scan "$T/bomb.pdf"
 
 done_testing

@@ -64,3 +64,35 @@ scan_circular() {
 	expect_exit 0 ballot draft add --summary "S." --circular 205 --rec Q.5053 --title "Third"
 	at 2020-01-10T09:00:00Z
 }
+
+mkpdf() { # mkpdf OUT SIZE [IMAGE_SIDE PAGES]: pages of SIZE points square, each drawing
+	# one shared image of IMAGE_SIDE pixels square (its data a few bytes: never decoded)
+	/usr/bin/python3 - "$@" <<'PY'
+import sys, zlib
+out, size = sys.argv[1], sys.argv[2]
+side = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+pages = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+objs = ["<</Type/Catalog/Pages 2 0 R>>",
+        "<</Type/Pages/Kids[%s]/Count %d>>" % (" ".join("%d 0 R" % (4 + i) for i in range(pages)), pages)]
+data = zlib.compress(b"\xff" * 64)
+objs.append("<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceGray/BitsPerComponent 8"
+            "/Filter/FlateDecode/Length %d>>stream\n" % (side, side, len(data)))
+for i in range(pages):
+    res = "/Resources<</XObject<</Im0 3 0 R>>>>/Contents %d 0 R" % (4 + pages + i) if side else ""
+    objs.append("<</Type/Page/Parent 2 0 R/MediaBox[0 0 %s %s]%s>>" % (size, size, res))
+for i in range(pages):
+    c = b"q 500 0 0 500 0 0 cm /Im0 Do Q"
+    objs.append("<</Length %d>>stream\n" % len(c))
+body, offs = b"%PDF-1.4\n", []
+for n, o in enumerate(objs, 1):
+    offs.append(len(body))
+    b = ("%d 0 obj\n" % n + o).encode()
+    if o.endswith("stream\n"):
+        b += (data if n == 3 else b"q 500 0 0 500 0 0 cm /Im0 Do Q") + b"\nendstream"
+    body += b + b"\nendobj\n"
+x = len(body)
+body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+body += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+open(out, "wb").write(body)
+PY
+}

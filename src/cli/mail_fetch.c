@@ -374,6 +374,50 @@ static void other_forms(fetch_msg *m, size_t first, const pdf_form_values *v)
 	}
 }
 
+/* 1 when a draft both scans read (one box ticked in each) reads otherwise
+ * in w than in v: the rows one of them could not read (another page of
+ * the form, sent as its own image) are no disagreement. */
+static int read_otherwise(const pdf_form_values *v, const pdf_form_values *w)
+{
+	for (size_t i = 0; i < v->n_drafts; i++)
+		for (size_t k = 0; k < w->n_drafts; k++)
+			if (!strcmp(v->drafts[i].rec, w->drafts[k].rec) && v->drafts[i].ticked == 1 &&
+			    w->drafts[k].ticked == 1 && v->drafts[i].choice != w->drafts[k].choice)
+				return 1;
+	return 0;
+}
+
+/* Other scans of the message (after part first, whose reading is v's)
+ * that read as a form of the entry's circular and member: one that reads a
+ * draft otherwise (read_otherwise) refuses the entry, naming both attachments, as other_forms
+ * does for filled forms; -1 on failure (e set). */
+static int other_scans(fetch_msg *m, size_t first, const pdf_form_values *v, bt_err *e)
+{
+	char mine[sizeof m->en.choices], theirs[sizeof m->en.choices];
+	choices_of(v, mine, sizeof mine);
+	for (size_t i = first + 1; i < m->nparts && !strcmp(m->en.state, "matched"); i++) {
+		if (!scan_kind(&m->parts[i]))
+			continue;
+		pdf_form_values w;
+		char ref[BT_FORM_REF_MAX], circ[BT_ID_MAX + 1], code[8];
+		memset(&w, 0, sizeof w);
+		int got = scan_part(m, &m->parts[i], &w, ref, e);
+		if (got > 0 && ref_split(ref, circ, sizeof circ, code, sizeof code) && !strcasecmp(circ, m->en.circular) &&
+		    !strcasecmp(code, m->en.member)) {
+			choices_of(&w, theirs, sizeof theirs);
+			if (read_otherwise(v, &w))
+				set_state(m, "refused", "field form: attachments '%s' and '%s' are two scans of forms for "
+					  "%s, circular %s, that read otherwise (%s; %s): ask the administration which "
+					  "one it sends", m->parts[first].name, m->parts[i].name, m->en.member,
+					  m->en.circular, mine, theirs);
+		}
+		pdf_form_values_free(&w);
+		if (got < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The first attached PDF that is a returned form decides the entry (other
  * forms for the same circular and member must agree with it); else the
  * first attachment read as a scanned form (its QR code and boxes). */
@@ -413,6 +457,8 @@ static int classify(fetch_msg *m, bt_err *e)
 		scans++;
 		int got = scan_part(m, &m->parts[i], &v, ref, e);
 		int rc = got > 0 ? classify_form(m, &m->parts[i], &v, ref, e) : got < 0 ? BT_EFAIL : BT_OK;
+		if (!rc && got > 0 && other_scans(m, i, &v, e))
+			rc = BT_EFAIL;
 		if (!rc && got > 0)
 			scan_uncertain(m, &v);
 		pdf_form_values_free(&v);

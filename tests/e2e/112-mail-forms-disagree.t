@@ -6,10 +6,12 @@
 # blank form naming another administration, a form changed after signing)
 # is refused at fetch with accept's reason, in words that name no option
 # inbox accept lacks; a form with a field given twice is refused naming it
-# (not left unmatched).
+# (not left unmatched); two scans that read a draft otherwise are refused
+# like two filled forms.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/sign-lib.sh"
+. "$HERE/scan-tick.sh"
 
 PY=/usr/bin/python3
 FILL="$PY $HERE/fill-form.py"
@@ -38,6 +40,11 @@ nss_cert signer "CN=A Person,O=OFCOM,C=CH" "CT,C,C" -x
 ok "pdfsig signs the form" pdf_sign signer "$T/yes.pdf" "$T/signed.pdf"
 $FILL --update "$T/signed.pdf" "$T/changed.pdf" draft.Q.5051.choice=not-authorize
 $PY "$HERE/form-edit.py" "$T/yes.pdf" "$T/twice.pdf" dup-signatory
+# two scans of CHE's form ticked otherwise, and a copy of one
+ok "a scan ticked authorize" tick "$F/CHE.pdf" 1 150 "$T/yesscan.png" 0 0 Q.5051=authorize:cross Q.5052=authorize:cross
+ok "a scan ticked not-authorize" tick "$F/CHE.pdf" 1 150 "$T/noscan.png" 0 0 Q.5051=not-authorize:cross \
+	Q.5052=not-authorize:cross
+cp "$T/yesscan.png" "$T/yescopy.png"
 
 MD="$T/Maildir"
 mkdir -p "$MD/new" "$MD/cur" "$MD/tmp"
@@ -56,7 +63,8 @@ def msg(subject, *pdfs):
     m["Message-ID"] = "<m%d@ofcom.admin.ch>" % n
     m.set_content("Our reply.\n")
     for p in pdfs:
-        m.add_attachment(open(os.path.join(t, p), "rb").read(), maintype="application", subtype="pdf", filename=p)
+        kind = ("image", "png") if p.endswith(".png") else ("application", "pdf")
+        m.add_attachment(open(os.path.join(t, p), "rb").read(), maintype=kind[0], subtype=kind[1], filename=p)
     open(os.path.join(md, "new", "%02d" % n), "wb").write(bytes(m))
 msg("two forms that disagree", "yes.pdf", "no.pdf")
 msg("the same form twice", "yes.pdf", "copy.pdf")
@@ -64,6 +72,8 @@ msg("a blank form naming France", "france.pdf")
 msg("a form changed after signing", "changed.pdf")
 msg("a blank French-named form", "swiss.pdf")
 msg("a form with a field given twice", "twice.pdf")
+msg("two scans that read otherwise", "yesscan.png", "noscan.png")
+msg("a scan and its copy", "yesscan.png", "yescopy.png")
 PY
 $PY "$T/mk.py" "$MD" "$T" || fail "the messages are built"
 
@@ -77,10 +87,13 @@ like "$OUT" "^entry 4: refused: field signature: an update added after signing c
 	"a form changed after signing: refused at fetch"
 like "$OUT" '^entry 5: matched 205$' "a blank form naming the sender's member in French: matched"
 like "$OUT" "^entry 6: refused: field signatory\.name: given twice$" "a form with a field given twice: refused naming it"
+like "$OUT" "^entry 7: refused: field form: attachments 'yesscan\.png' and 'noscan\.png' are two scans of forms for CHE, circular 205, that read otherwise" \
+	"two scans that read otherwise: refused, naming both (was: matched on the first)"
+like "$OUT" '^entry 8: matched 205' "a scan and its copy: matched"
 unlike "$OUT" -- "--member" "no fetch reason names an option"
 
 before=$(db_sum)
-for i in 1 3 4 6; do
+for i in 1 3 4 6 7; do
 	refused_like "^ballot: inbox: entry $i is refused: only a matched entry is accepted$" ballot inbox accept $i
 done
 is "$(db_sum)" "$before" "nothing recorded from the refused entries"

@@ -174,7 +174,8 @@ static int read_scan(upload *u, const bt_consultation *c, const pfield *f, bt_re
 {
 	int pages = scan_count_pages(f->value.data, f->value.len);
 	if (pages <= 0)
-		return refuse(u, "pdf_err_read", "%s", "the file cannot be read as a PDF form or a scan");
+		return refuse(u, "pdf_err_read", "'%.100s' cannot be read as a PDF form or a scan (PNG, JPEG, TIFF, "
+			      "PDF)", f->filename);
 	if (pages > PORTAL_SCAN_PAGES)
 		return refuse(u, "pdf_err_scan_pages", "a scan of %d pages: %d are read at most", pages,
 			      PORTAL_SCAN_PAGES);

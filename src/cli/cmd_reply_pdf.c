@@ -436,20 +436,21 @@ static int plan_make(cli_ctx *ctx, bt_db *db, cli_opt *o, plan *p, bt_err *e)
  * of ballot reply's options that the form answers itself, and --circular. */
 static int check_options(cli_opt *o, bt_err *e)
 {
-	static const struct { int o; const char *name, *why; } not_here[] = {
+	/* choosing: a draft or a choice, which a filled form's fields give */
+	static const struct { int o; const char *name, *why; int choosing; } not_here[] = {
 		{ O_DRAFT, "draft", "the form gives its drafts; --choice "
-		  "REC=CHOICE reads a scan's row" },
+		  "REC=CHOICE reads a scan's row", 1 },
 		{ O_AUTH, "authorize", "the form gives the choices; --choice "
-		  "REC=CHOICE reads a scan's row" },
+		  "REC=CHOICE reads a scan's row", 1 },
 		{ O_NOT_AUTH, "not-authorize", "the form gives the choices; "
-		  "--choice REC=CHOICE reads a scan's row" },
-		{ O_REF, "ref", "the form's own reference is read" },
+		  "--choice REC=CHOICE reads a scan's row", 1 },
+		{ O_REF, "ref", "the form's own reference is read", 0 },
 		{ O_RECEIPT, "receipt", "a form records one reply per draft: "
-		  "--print-receipt, or ballot receipt show --event N" },
+		  "--print-receipt, or ballot receipt show --event N", 0 },
 	};
 	const char *src = o[O_SCAN].count ? "--from-scan" : "--from-pdf";
 	for (size_t i = 0; i < sizeof not_here / sizeof *not_here; i++)
-		if (o[not_here[i].o].count && i < 3 && !o[O_SCAN].count)
+		if (o[not_here[i].o].count && not_here[i].choosing && !o[O_SCAN].count)
 			return bt_fail(e, BT_EINPUT, "--%s: not with --from-pdf (the filled form's fields give "
 				       "the drafts and choices: tick the choice on the form, or record it "
 				       "without the form: ballot reply --circular ID --member CODE --draft REC "

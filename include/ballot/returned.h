@@ -114,4 +114,8 @@ void bt_returned_specs(const bt_returned_form *f, const bt_returned_verdict *v, 
  * 12 drafts, else the first k), 0 when none does. */
 int bt_returned_issued(const bt_draft_list *dl, const char *hex16, unsigned long long *mask);
 
+/* 1 when draft i of the list bt_returned_issued read mask from is one the
+ * form was issued for (past 63 drafts only the whole list matches). */
+int bt_returned_issued_has(unsigned long long mask, size_t i);
+
 #endif

@@ -183,7 +183,7 @@ static int as_issued(const bt_draft_list *dl, const char *hex16,
 		return -1;
 	size_t used = 0;
 	for (size_t i = 0; i < dl->n; i++)
-		if (i >= 64 || mask >> i & 1)
+		if (bt_returned_issued_has(mask, i))
 			sub->v[sub->n++] = dl->v[i];
 		else if (used < size)
 			used += (size_t)snprintf(added + used, size - used, "%s%s",

@@ -123,22 +123,32 @@ static int scan_reread(preq *r, const bt_inbox_entry *x, bt_returned_draft *d, b
 	return rc ? -1 : n;
 }
 
+/* The drafts of circular x's form was issued for: the circular's drafts
+ * into dl (freed by the caller, also on failure) and *mask
+ * (bt_returned_issued's); BT_R_CONFLICT naming "form" when its reference
+ * names none of them. */
+static int issued_of(preq *r, const bt_inbox_entry *x, bt_draft_list *dl, unsigned long long *mask, bt_err *e)
+{
+	bt_form_ref fr;
+	int rc = bt_form_ref_parse(x->reference, &fr, e);
+	if (!rc)
+		rc = bt_drafts_list(r->db, x->circular, dl, e);
+	if (!rc && !bt_returned_issued(dl, fr.digest, mask))
+		rc = bt_failf(e, BT_R_CONFLICT, "form", "form %s names none of the drafts of %s", x->reference,
+			      x->circular);
+	return rc;
+}
+
 /* The rows of scanned entry x when its scan cannot be read: every draft
  * its form was issued for (its reference's digest), none chosen; -1 with e
  * when the reference names none. */
 static int issued_rows(preq *r, const bt_inbox_entry *x, bt_returned_draft *d, bt_err *e)
 {
-	bt_form_ref fr;
 	bt_draft_list dl = { NULL, 0 };
 	unsigned long long mask = 0;
-	int rc = bt_form_ref_parse(x->reference, &fr, e), n = 0;
-	if (!rc)
-		rc = bt_drafts_list(r->db, x->circular, &dl, e);
-	if (!rc && !bt_returned_issued(&dl, fr.digest, &mask))
-		rc = bt_failf(e, BT_R_CONFLICT, "form", "form %s names none of the drafts of %s", x->reference,
-			      x->circular);
+	int rc = issued_of(r, x, &dl, &mask, e), n = 0;
 	for (size_t i = 0; !rc && i < dl.n && n < SCAN_ROWS; i++)
-		if (i >= 64 || mask >> i & 1) {
+		if (bt_returned_issued_has(mask, i)) {
 			memset(&d[n], 0, sizeof d[n]);
 			snprintf(d[n].rec, sizeof d[n].rec, "%s", dl.v[i].rec);
 			snprintf(d[n].states, sizeof d[n].states, "%s", "uncertain");
@@ -201,15 +211,13 @@ static int scan_rows(preq *r, const bt_inbox_entry *x, int ask, bt_returned_draf
  * a refusal saying to accept it with the command line. */
 static int rows_complete(preq *r, const bt_inbox_entry *x, const bt_returned_draft *d, int n, bt_err *e)
 {
-	bt_form_ref fr;
 	bt_draft_list dl = { NULL, 0 };
 	unsigned long long mask = 0;
-	int rc = bt_form_ref_parse(x->reference, &fr, e);
-	if (!rc)
-		rc = bt_drafts_list(r->db, x->circular, &dl, e);
-	int k = 0, same = !rc && bt_returned_issued(&dl, fr.digest, &mask);
+	int rc = issued_of(r, x, &dl, &mask, e), k = 0, same = rc == BT_OK;
+	if (rc && e->reason == BT_R_CONFLICT)
+		rc = BT_OK; /* a reference naming none: not the rows of its form */
 	for (size_t i = 0; same && i < dl.n; i++)
-		if (i >= 64 || mask >> i & 1)
+		if (bt_returned_issued_has(mask, i))
 			same = k < n && !strcmp(d[k++].rec, dl.v[i].rec);
 	bt_draft_list_free(&dl);
 	if (!rc && (!same || k != n))

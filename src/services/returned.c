@@ -20,6 +20,11 @@ static int next_subset(size_t n, unsigned long long *mask)
 	return *mask != 0;
 }
 
+int bt_returned_issued_has(unsigned long long mask, size_t i)
+{
+	return i >= 64 || (mask >> i & 1);
+}
+
 int bt_returned_issued(const bt_draft_list *dl, const char *hex16, unsigned long long *mask)
 {
 	char d[65];

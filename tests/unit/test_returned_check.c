@@ -112,6 +112,10 @@ static void read_as_issued(void **state)
 	assert_int_equal(bt_drafts_list(f->db, "205", &l, &f->e), BT_OK);
 	assert_int_equal(bt_returned_issued(&l, x.ref + strlen(x.ref) - 16, &mask), 1);
 	assert_int_equal(mask, 1);
+	assert_int_equal(bt_returned_issued_has(mask, 0), 1);
+	assert_int_equal(bt_returned_issued_has(mask, 1), 0);
+	assert_int_equal(bt_returned_issued_has(mask, 2), 0);
+	assert_int_equal(bt_returned_issued_has(mask, 64), 1); /* past 63: the whole list only */
 	char digest[65];
 	bt_drafts_digest(&l, digest);
 	assert_int_equal(bt_returned_issued(&l, digest, &mask), 1);
